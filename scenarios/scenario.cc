@@ -1,0 +1,26 @@
+// Small helpers on the plain scenario types.
+#include "scenarios/scenario.h"
+
+#include <cmath>
+
+namespace cjsim {
+
+double Duration::mean() const {
+  switch (kind) {
+    case Kind::fixed:
+      return hours;
+    case Kind::exponential:
+      return hours;
+    case Kind::lognormal:
+      return median * std::exp(0.5 * sigma * sigma);
+  }
+  return hours;
+}
+
+Persona neutral_persona() {
+  Persona p;
+  p.id = "everyone";
+  return p;
+}
+
+}  // namespace cjsim

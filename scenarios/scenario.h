@@ -1,0 +1,101 @@
+// A journey exactly as the user wrote it: plain data, names not indices, with the place in
+// the file each part came from. Loading fills it, validation checks it, and the engine
+// compiles it into flat arrays (sim/compiled_journey.h).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenarios/diagnostic.h"
+
+namespace cjsim {
+
+// Where each field of an entity was written, by field name ("dropout", "emotion.mean"),
+// so that checks made after loading can still point at the line.
+using FieldLocations = std::map<std::string, SourceLocation, std::less<>>;
+
+struct Duration {
+  enum class Kind { fixed, exponential, lognormal };
+  Kind kind = Kind::fixed;
+  double hours = 0.0;   // fixed: the duration; exponential: the mean
+  double median = 0.0;  // lognormal only
+  double sigma = 0.0;   // lognormal only: sd of the log
+
+  double mean() const;  // expected hours, whatever the kind
+};
+
+struct Touchpoint {
+  std::string id;
+  std::string name;  // label for reports; the id when not given
+  std::string stage;
+  std::string channel;
+  double emotion_mean = 0.0;
+  double emotion_sd = 0.0;
+  double dropout = 0.0;
+  Duration duration;
+  double cost = 0.0;
+  double entry_weight = 0.0;
+  bool conversion = false;
+  double value = 0.0;  // revenue of a conversion here
+
+  SourceLocation where;
+  FieldLocations fields;
+};
+
+struct Transition {
+  std::string from;
+  std::string to;
+  double weight = 1.0;
+  double emotion_bias = 0.0;
+
+  SourceLocation where;
+  FieldLocations fields;
+};
+
+struct Persona {
+  std::string id;
+  double share = 1.0;
+  double sensitivity = 1.0;
+  double dropout_odds = 1.0;
+  double initial_emotion_mean = 0.0;
+  double initial_emotion_sd = 0.0;
+  double value_multiplier = 1.0;
+  std::map<std::string, double, std::less<>> channel_affinity;  // channel -> multiplier, default 1
+
+  SourceLocation where;
+  FieldLocations fields;
+};
+
+struct Settings {
+  double memory = 0.8;  // lambda
+  double kappa = 0.0;
+  std::int64_t max_steps = 1000;
+  std::optional<double> horizon_hours;
+  std::optional<std::uint64_t> seed;
+  double promoter_threshold = 9.0;   // likelihood to recommend >= this: promoter
+  double detractor_threshold = 7.0;  // likelihood to recommend < this: detractor
+
+  FieldLocations fields;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::vector<std::string> stages;
+  Settings settings;
+  std::vector<Touchpoint> touchpoints;
+  std::vector<Transition> transitions;
+  std::vector<Persona> personas;  // when the file names none, one neutral persona
+
+  std::string source_path;  // the file it was loaded from, "" when built in code
+  std::string source_text;  // its text, kept so that results can say what was run
+  FieldLocations fields;    // top-level keys ("stages", "touchpoints", ...)
+};
+
+// The persona used when a journey declares none: share 1, every other field neutral.
+Persona neutral_persona();
+
+}  // namespace cjsim

@@ -1,0 +1,17 @@
+// The meaning checks on a Scenario, whoever built it (a file, a list of changes, a fit):
+// references, ranges, and the touchpoint graph itself.
+#pragma once
+
+#include "scenarios/diagnostic.h"
+#include "scenarios/scenario.h"
+
+namespace cjsim {
+
+// Adds every problem found to `diagnostics` (errors block a run; warnings do not).
+void validate_scenario(const Scenario& scenario, Diagnostics& diagnostics);
+
+// Loads and validates in one go: the form every command uses. Returns the Scenario when
+// there was no error; warnings are left in `diagnostics` for the caller to print.
+std::optional<Scenario> load_valid_scenario(const std::string& path, Diagnostics& diagnostics);
+
+}  // namespace cjsim
