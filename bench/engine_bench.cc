@@ -1,0 +1,94 @@
+// Engine throughput on the shipped retail journey, and the hot loop's pieces in isolation.
+// Counters: agent_steps/s and agents/s (Google Benchmark rates), for 1 thread and all threads.
+#include <benchmark/benchmark.h>
+#include <boost/random/exponential_distribution.hpp>
+#include <boost/random/normal_distribution.hpp>
+#include <tbb/info.h>
+
+#include <stdexcept>
+
+#include "scenarios/validate.h"
+#include "sim/agent.h"
+#include "sim/compiled_journey.h"
+#include "sim/engine.h"
+
+namespace {
+
+const cjsim::CompiledJourney& retail() {
+  static const cjsim::CompiledJourney journey = [] {
+    cjsim::Diagnostics diagnostics;
+    auto scenario = cjsim::load_valid_scenario(
+        std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/retail.yaml", diagnostics);
+    if (!scenario) throw std::runtime_error(diagnostics.to_string());
+    return cjsim::compile(*scenario);
+  }();
+  return journey;
+}
+
+void BM_EngineRetail(benchmark::State& state) {
+  const auto& journey = retail();
+  cjsim::RunOptions options;
+  options.agents = static_cast<std::uint64_t>(state.range(0));
+  options.threads = static_cast<unsigned>(state.range(1));
+  std::uint64_t steps = 0;
+  for (auto _ : state) {
+    cjsim::RunResult result = cjsim::run(journey, options);
+    steps += result.replications.front().overall().steps;
+    ++options.seed;
+  }
+  state.counters["agent_steps"] =
+      benchmark::Counter(static_cast<double>(steps), benchmark::Counter::kIsRate);
+  state.counters["agents"] = benchmark::Counter(
+      static_cast<double>(options.agents * state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["threads"] = static_cast<double>(options.threads);
+}
+BENCHMARK(BM_EngineRetail)
+    ->ArgsProduct({{100000, 1000000}, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+void BM_StepBlock(benchmark::State& state) {
+  cjsim::AgentStream stream(42, 0, 7);
+  std::uint64_t step = 0;
+  for (auto _ : state) {
+    stream.begin_step(++step);
+    benchmark::DoNotOptimize(stream.word(0));
+  }
+}
+BENCHMARK(BM_StepBlock);
+
+void BM_NormalDraw(benchmark::State& state) {
+  cjsim::AgentStream stream(42, 0, 7);
+  std::uint64_t step = 0;
+  for (auto _ : state) {
+    stream.begin_step(++step);
+    auto engine = stream.engine(cjsim::slot_experience);
+    benchmark::DoNotOptimize(boost::random::normal_distribution<double>()(engine));
+  }
+}
+BENCHMARK(BM_NormalDraw);
+
+void BM_ExponentialDraw(benchmark::State& state) {
+  cjsim::AgentStream stream(42, 0, 7);
+  std::uint64_t step = 0;
+  for (auto _ : state) {
+    stream.begin_step(++step);
+    auto engine = stream.engine(cjsim::slot_duration);
+    benchmark::DoNotOptimize(boost::random::exponential_distribution<double>()(engine));
+  }
+}
+BENCHMARK(BM_ExponentialDraw);
+
+void BM_AggregateMerge(benchmark::State& state) {
+  const auto& journey = retail();
+  cjsim::Aggregate a = cjsim::Aggregate::for_journey(journey);
+  cjsim::simulate_block(journey, 1, 0, 0, 10000, a);
+  cjsim::Aggregate total = cjsim::Aggregate::for_journey(journey);
+  for (auto _ : state) {
+    total.merge(a);
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_AggregateMerge);
+
+}  // namespace

@@ -1,0 +1,107 @@
+// Summary -> JSON.
+#include "reports/json_report.h"
+
+#include <cmath>
+
+namespace cjsim {
+namespace {
+
+nlohmann::json number(double x) {
+  if (!std::isfinite(x)) return nullptr;
+  return x;
+}
+
+nlohmann::json interval(const Estimate& e) { return {number(e.low), number(e.high)}; }
+
+// Figure "name" as a plain number, and "name_ci" as [low, high].
+void put(nlohmann::json& object, const std::string& name, const Estimate& e) {
+  object[name] = number(e.value);
+  object[name + "_ci"] = interval(e);
+}
+
+nlohmann::json headline_json(const HeadlineFigures& h) {
+  nlohmann::json out;
+  out["agents"] = h.agents;
+  out["steps"] = h.steps;
+  out["conversions"] = h.conversions;
+  put(out, "conversion_rate", h.conversion_rate);
+  put(out, "revenue_per_agent", h.revenue_per_agent);
+  put(out, "cost_per_agent", h.cost_per_agent);
+  put(out, "margin_per_agent", h.margin_per_agent);
+  put(out, "hours_to_convert", h.hours_to_convert);
+  put(out, "journey_hours", h.journey_hours);
+  put(out, "steps_per_agent", h.steps_per_agent);
+  put(out, "nps", h.nps);
+  put(out, "likelihood_to_recommend", h.likelihood_to_recommend);
+  put(out, "peak_end", h.peak_end);
+  out["promoters"] = h.promoters;
+  out["detractors"] = h.detractors;
+  nlohmann::json ended;
+  for (int k = 0; k < kEndingCount; ++k) ended[std::string(kEndingNames[k])] = h.ended[k];
+  out["ended"] = ended;
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json estimate_json(const Estimate& e) {
+  return {{"value", number(e.value)}, {"ci", interval(e)}};
+}
+
+nlohmann::json summary_json(const Summary& s, double seconds) {
+  nlohmann::json out = headline_json(s.overall);
+  out["scenario"] = s.scenario;
+  out["agents_per_replication"] = s.agents_per_replication;
+  out["replications"] = s.replications;
+  out["interval_method"] = s.interval_method;
+  out["seconds"] = seconds;
+
+  nlohmann::json stages = nlohmann::json::array();
+  for (const StageFigures& st : s.stages) {
+    nlohmann::json row{{"name", st.name}, {"reach", st.reach}, {"visits", st.visits},
+                       {"dropouts", st.dropouts}};
+    put(row, "reach_rate", st.reach_rate);
+    put(row, "dropout_rate", st.dropout_rate);
+    put(row, "mean_emotion", st.mean_emotion);
+    stages.push_back(row);
+  }
+  out["stages"] = stages;
+
+  nlohmann::json touchpoints = nlohmann::json::array();
+  for (const TouchpointFigures& t : s.touchpoints) {
+    nlohmann::json row{{"id", t.id},           {"name", t.name},
+                       {"stage", t.stage},     {"channel", t.channel},
+                       {"visits", t.visits},   {"dropouts", t.dropouts},
+                       {"completions", t.completions}, {"conversions", t.conversions}};
+    put(row, "visits_per_agent", t.visits_per_agent);
+    put(row, "dropout_rate", t.dropout_rate);
+    put(row, "mean_emotion", t.mean_emotion);
+    touchpoints.push_back(row);
+  }
+  out["touchpoints"] = touchpoints;
+
+  nlohmann::json transitions = nlohmann::json::array();
+  for (const TransitionFigures& t : s.transitions) {
+    nlohmann::json row{{"from", t.from}, {"to", t.to}, {"count", t.count}};
+    put(row, "per_agent", t.per_agent);
+    transitions.push_back(row);
+  }
+  out["transitions"] = transitions;
+
+  nlohmann::json personas = nlohmann::json::array();
+  for (const PersonaFigures& p : s.personas) {
+    nlohmann::json row = headline_json(p.figures);
+    row["id"] = p.id;
+    row["share"] = p.share;
+    personas.push_back(row);
+  }
+  out["personas"] = personas;
+
+  out["likelihood_to_recommend_histogram"] = {{"bin_width", 0.5},
+                                              {"customers", s.score_customers},
+                                              {"all_agents", s.score_all}};
+  out["path_length_histogram"] = s.path_length;
+  return out;
+}
+
+}  // namespace cjsim

@@ -1,0 +1,93 @@
+// A validated Scenario compiled for the engine: touchpoints and transitions as flat arrays
+// indexed by number (transitions in compressed rows by their source), and every per-persona
+// quantity (entry weights, transition weights with channel affinities, dropout log-odds)
+// computed once, so that the hot loop only reads.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "scenarios/scenario.h"
+
+namespace cjsim {
+
+enum class DurationKind : std::uint8_t { fixed, exponential, lognormal };
+
+struct PersonaTables {
+  std::string id;
+  double share = 0.0;  // normalised
+  double sensitivity = 1.0;
+  double value_multiplier = 1.0;
+  double initial_emotion_mean = 0.0;
+  double initial_emotion_sd = 0.0;
+  double dropout_odds = 1.0;
+
+  std::vector<std::uint32_t> entry_touchpoints;  // touchpoints with a positive entry weight
+  std::vector<double> entry_cumulative;          // running sum of their weights x affinity
+
+  // Per transition (in CompiledJourney order): weight x affinity of the target's channel,
+  // and the running sum of those over the source's transitions.
+  std::vector<double> transition_weight;
+  std::vector<double> transition_cumulative;
+
+  // Per touchpoint: logit(dropout) + ln(dropout_odds), and the probability itself for kappa 0.
+  std::vector<double> dropout_log_odds;
+  std::vector<double> dropout_static;
+};
+
+struct CompiledJourney {
+  std::string name;
+  std::vector<std::string> stages;
+  std::vector<std::string> channels;
+
+  // Touchpoints, index-aligned.
+  std::vector<std::string> touchpoint_ids;
+  std::vector<std::string> touchpoint_names;
+  std::vector<std::uint32_t> stage_of;
+  std::vector<std::uint32_t> channel_of;
+  std::vector<double> emotion_mean;
+  std::vector<double> emotion_sd;
+  std::vector<double> dropout;
+  std::vector<DurationKind> duration_kind;
+  std::vector<double> duration_a;  // fixed: hours; exponential: mean; lognormal: ln(median)
+  std::vector<double> duration_b;  // lognormal: sigma
+  std::vector<double> cost;
+  std::vector<std::uint8_t> is_conversion;
+  std::vector<double> conversion_value;
+  std::vector<double> entry_weight;
+  std::vector<std::uint8_t> emotion_steers_choice;  // some transition out has a bias
+
+  // Transitions, grouped by source: those of touchpoint v are [out_begin[v], out_begin[v+1]).
+  std::vector<std::uint32_t> out_begin;
+  std::vector<std::uint32_t> transition_from;
+  std::vector<std::uint32_t> transition_to;
+  std::vector<double> transition_weight;
+  std::vector<double> emotion_bias;
+  std::uint32_t max_out_degree = 0;
+
+  std::vector<PersonaTables> personas;
+  std::vector<double> persona_cumulative;  // running sum of the normalised shares
+
+  double memory = 0.8;
+  double kappa = 0.0;
+  std::int64_t max_steps = 1000;
+  double horizon_hours = 0.0;  // +inf when the journey has no horizon
+  bool has_horizon = false;
+  double promoter_threshold = 9.0;
+  double detractor_threshold = 7.0;
+
+  std::size_t touchpoint_count() const { return touchpoint_ids.size(); }
+  std::size_t transition_count() const { return transition_to.size(); }
+  std::size_t persona_count() const { return personas.size(); }
+  std::size_t stage_count() const { return stages.size(); }
+  bool is_terminal(std::uint32_t v) const { return out_begin[v] == out_begin[v + 1]; }
+  // Index of a touchpoint by id, or -1.
+  std::int64_t find_touchpoint(std::string_view id) const;
+};
+
+// Compiles a scenario that has passed validate_scenario (it is not checked again here).
+CompiledJourney compile(const Scenario& scenario);
+
+}  // namespace cjsim

@@ -1,0 +1,109 @@
+// Exact fixed-point accumulation of doubles.
+#include "sim/exact_sum.h"
+
+#include <bit>
+#include <cmath>
+#include <limits>
+
+namespace cjsim {
+namespace {
+
+constexpr int kFractionBits = 128;
+constexpr int kTotalBits = 256;
+
+}  // namespace
+
+void ExactSum::add(double x) {
+  if (x == 0.0) return;
+  if (!std::isfinite(x)) {
+    invalid_ = true;
+    return;
+  }
+  const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
+  const bool negative = (bits >> 63) != 0;
+  const int biased_exponent = static_cast<int>((bits >> 52) & 0x7ff);
+  std::uint64_t mantissa = bits & ((std::uint64_t{1} << 52) - 1);
+  int exponent;  // x = mantissa * 2^exponent
+  if (biased_exponent == 0) {
+    exponent = -1074;  // subnormal
+  } else {
+    mantissa |= std::uint64_t{1} << 52;
+    exponent = biased_exponent - 1075;
+  }
+  int bit = exponent + kFractionBits;  // position of the mantissa's lowest bit
+  if (bit < 0) {
+    if (bit <= -64) return;
+    mantissa >>= -bit;
+    bit = 0;
+    if (mantissa == 0) return;
+  }
+  // Keep one bit of headroom for the sign.
+  if (bit + 53 >= kTotalBits - 1) {
+    invalid_ = true;
+    return;
+  }
+  add_shifted(mantissa, bit, negative);
+}
+
+void ExactSum::add_shifted(std::uint64_t mantissa, int bit, bool negative) {
+  std::array<std::uint64_t, 4> term{};
+  const int limb = bit / 64;
+  const int shift = bit % 64;
+  term[limb] = mantissa << shift;
+  if (shift != 0 && limb + 1 < 4) term[limb + 1] = mantissa >> (64 - shift);
+  if (negative) {
+    // Two's complement negation of the term: invert and add one.
+    unsigned __int128 carry = 1;
+    for (auto& word : term) {
+      carry += static_cast<std::uint64_t>(~word);
+      word = static_cast<std::uint64_t>(carry);
+      carry >>= 64;
+    }
+  }
+  ExactSum other;
+  other.limbs_ = term;
+  merge(other);
+}
+
+void ExactSum::merge(const ExactSum& other) {
+  const bool a_negative = (limbs_[3] >> 63) != 0;
+  const bool b_negative = (other.limbs_[3] >> 63) != 0;
+  unsigned __int128 carry = 0;
+  for (int i = 0; i < 4; ++i) {
+    carry += static_cast<unsigned __int128>(limbs_[i]) + other.limbs_[i];
+    limbs_[i] = static_cast<std::uint64_t>(carry);
+    carry >>= 64;
+  }
+  const bool sum_negative = (limbs_[3] >> 63) != 0;
+  // Signed overflow: two operands of one sign giving a result of the other.
+  if (a_negative == b_negative && sum_negative != a_negative) invalid_ = true;
+  invalid_ = invalid_ || other.invalid_;
+}
+
+double ExactSum::value() const {
+  if (invalid_) return std::numeric_limits<double>::quiet_NaN();
+  std::array<std::uint64_t, 4> magnitude = limbs_;
+  const bool negative = (magnitude[3] >> 63) != 0;
+  if (negative) {
+    unsigned __int128 carry = 1;
+    for (auto& word : magnitude) {
+      carry += static_cast<std::uint64_t>(~word);
+      word = static_cast<std::uint64_t>(carry);
+      carry >>= 64;
+    }
+  }
+  double result = 0.0;
+  for (int i = 3; i >= 0; --i) {
+    result += std::ldexp(static_cast<double>(magnitude[i]), 64 * i - kFractionBits);
+  }
+  return negative ? -result : result;
+}
+
+ExactSum ExactSum::from_limbs(const std::array<std::uint64_t, 4>& limbs, bool invalid) {
+  ExactSum s;
+  s.limbs_ = limbs;
+  s.invalid_ = invalid;
+  return s;
+}
+
+}  // namespace cjsim

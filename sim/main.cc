@@ -1,0 +1,59 @@
+// cjsim: the command. A table of subcommands, each a plain function in its own file; this file
+// parses, dispatches and is the one place where errors become messages and exit codes.
+#include <fmt/format.h>
+
+#include <exception>
+#include <iostream>
+#include <vector>
+
+#include "cjsim_version.h"
+#include "sim/commands.h"
+#include "sim/engine.h"
+
+namespace {
+
+struct Subcommand {
+  const char* name;
+  const char* description;
+  cjsim::CommandAction (*add)(CLI::App&);
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"run", "Simulate a journey for many agents and summarise the results", cjsim::add_run_command},
+    {"validate", "Check a journey file and report every problem found",
+     cjsim::add_validate_command},
+    {"graph", "Write a journey's touchpoint graph as Graphviz DOT", cjsim::add_graph_command},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cjsim::set_command_line(argc, argv);
+  CLI::App app{"cjsim: customer-journey simulation and scenario testing"};
+  app.set_version_flag("--version", std::string("cjsim ") + CJSIM_VERSION);
+  app.require_subcommand(1);
+  std::vector<std::pair<CLI::App*, cjsim::CommandAction>> actions;
+  for (const Subcommand& s : kSubcommands) {
+    CLI::App* command = app.add_subcommand(s.name, s.description);
+    actions.emplace_back(command, s.add(*command));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    for (auto& [command, action] : actions) {
+      if (command->parsed()) return action();
+    }
+  } catch (const cjsim::RunCancelled&) {
+    std::cerr << "cjsim: interrupted; no output was written\n";
+    return cjsim::kExitInterrupted;
+  } catch (const cjsim::ReportedError& e) {
+    return e.exit_code;
+  } catch (const std::exception& e) {
+    std::cerr << "cjsim: error: " << e.what() << "\n";
+    return cjsim::kExitBadInput;
+  }
+  return 0;
+}

@@ -1,0 +1,32 @@
+// A progress bar on stderr for long runs: shown only when stderr is a terminal and the work
+// has lasted long enough to be worth watching; updates are cheap and thread-safe.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+namespace cjsim {
+
+class ProgressBar {
+ public:
+  explicit ProgressBar(std::string label);
+  ~ProgressBar();
+
+  // From any thread: `done` of `total` units finished.
+  void update(std::uint64_t done, std::uint64_t total);
+  // Clears the bar's line if it was drawn.
+  void finish();
+
+ private:
+  std::string label_;
+  bool enabled_;
+  std::chrono::steady_clock::time_point started_;
+  std::atomic<std::int64_t> next_draw_ns_{0};
+  std::mutex draw_mutex_;
+  bool drawn_ = false;
+};
+
+}  // namespace cjsim

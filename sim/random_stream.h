@@ -1,0 +1,104 @@
+// Each agent's random numbers, derived from (seed, replication, agent index) alone.
+//
+// Why a counter-based generator (Random123's Philox4x64-10): an agent's draws are a pure
+// function of a key and a counter, so any agent's stream can be produced directly, on any
+// thread or process, in any order, without storing or jumping a sequential state. That is
+// what makes results identical for every thread count, batch size and MPI layout. Philox
+// passes BigCrush with a wide margin and costs one 64x64->128 multiply per word per round.
+//
+// Layout of the streams (the "draw order" of the model; changing it changes every result):
+//   key     = {seed, replication}
+//   counter = {agent, step, lane, block}
+// Step 0 is the agent's set-up, step k >= 1 its k-th touchpoint. Lane 0, block 0 gives the
+// four words of a step, each with a fixed purpose (see StepSlot). A draw that needs more than
+// its word (a rare ziggurat rejection) continues on lane 1 + slot, so one purpose can never
+// shift another's numbers. Agent i of two scenarios therefore shares the set-up and every
+// step's draws: common random numbers that survive changes to the journey.
+#pragma once
+
+#include <Random123/philox.h>
+
+#include <cstdint>
+#include <limits>
+
+namespace cjsim {
+
+// The purpose of each word of a step's block.
+enum StepSlot : int {
+  // set-up (step 0)
+  slot_persona = 0,
+  slot_initial_emotion = 1,
+  slot_entry = 2,
+  // a touchpoint (step >= 1)
+  slot_experience = 0,
+  slot_duration = 1,
+  slot_dropout = 2,
+  slot_choice = 3,
+};
+
+class AgentStream {
+ public:
+  using Philox = r123::Philox4x64;
+
+  AgentStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t agent)
+      : key_{{seed, replication}}, agent_(agent) {}
+
+  // Makes the four words of step `step` current.
+  void begin_step(std::uint64_t step) {
+    step_ = step;
+    Philox::ctr_type counter = {{agent_, step, 0, 0}};
+    words_ = Philox{}(counter, key_);
+  }
+
+  std::uint64_t word(int slot) const { return words_.v[slot]; }
+
+  // A uniform double in [0, 1) from the top 53 bits of a word.
+  static double to_unit(std::uint64_t word) {
+    return static_cast<double>(word >> 11) * 0x1.0p-53;
+  }
+  double uniform(int slot) const { return to_unit(words_.v[slot]); }
+
+  // A standard uniform random bit generator (for Boost.Random's distributions) whose first
+  // number is the slot's word and whose further numbers come from the slot's own lane.
+  class SlotEngine {
+   public:
+    using result_type = std::uint64_t;
+    static constexpr result_type min() { return 0; }
+    static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
+
+    SlotEngine(const AgentStream& stream, int slot)
+        : stream_(stream), slot_(slot), first_(stream.words_.v[slot]) {}
+
+    result_type operator()() {
+      if (used_ == 0) {
+        ++used_;
+        return first_;
+      }
+      std::uint64_t index = used_ - 1;
+      ++used_;
+      if (index % 4 == 0) {
+        Philox::ctr_type counter = {
+            {stream_.agent_, stream_.step_, static_cast<std::uint64_t>(1 + slot_), index / 4}};
+        overflow_ = Philox{}(counter, stream_.key_);
+      }
+      return overflow_.v[index % 4];
+    }
+
+   private:
+    const AgentStream& stream_;
+    int slot_;
+    std::uint64_t first_;
+    std::uint64_t used_ = 0;
+    Philox::ctr_type overflow_{};
+  };
+
+  SlotEngine engine(int slot) const { return SlotEngine(*this, slot); }
+
+ private:
+  Philox::key_type key_;
+  std::uint64_t agent_;
+  std::uint64_t step_ = 0;
+  Philox::ctr_type words_{};
+};
+
+}  // namespace cjsim

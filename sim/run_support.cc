@@ -1,0 +1,115 @@
+// Shared pieces of the running commands.
+#include "sim/run_support.h"
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <stdexcept>
+
+#include "cjsim_version.h"
+#include "scenarios/validate.h"
+#include "sim/commands.h"
+
+namespace cjsim {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void on_interrupt(int signal) {
+  g_interrupted.store(true);
+  // A second signal ends the process the ordinary way.
+  std::signal(signal, SIG_DFL);
+}
+
+std::string& stored_command_line() {
+  static std::string line;
+  return line;
+}
+
+}  // namespace
+
+const std::string& command_line() { return stored_command_line(); }
+
+void set_command_line(int argc, char** argv) {
+  std::string& line = stored_command_line();
+  line.clear();
+  for (int i = 0; i < argc; ++i) {
+    if (i != 0) line += ' ';
+    line += argv[i];
+  }
+}
+
+Scenario load_for_command(const std::string& path) {
+  Diagnostics diagnostics;
+  std::optional<Scenario> scenario = load_valid_scenario(path, diagnostics);
+  std::cerr << diagnostics.to_string();
+  if (!scenario) {
+    std::cerr << fmt::format("cjsim: {}: {} error{}, nothing was run\n", path,
+                             diagnostics.error_count(),
+                             diagnostics.error_count() == 1 ? "" : "s");
+    throw ReportedError(kExitBadInput);
+  }
+  return *scenario;
+}
+
+void check_output_path(const std::string& path, bool force) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  if (fs::is_directory(target)) {
+    throw std::runtime_error(fmt::format("{}: is a directory, not a file to write", path));
+  }
+  if (fs::exists(target) && !force) {
+    throw std::runtime_error(
+        fmt::format("{}: already exists; pass --force to overwrite it", path));
+  }
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  if (!fs::is_directory(parent)) {
+    throw std::runtime_error(
+        fmt::format("{}: the directory {} does not exist", path, parent.string()));
+  }
+}
+
+void check_detail_size(std::uint64_t agents, std::uint64_t replications, bool detail) {
+  if (!detail) return;
+  const long double bytes =
+      static_cast<long double>(agents) * replications * sizeof(AgentRecord);
+  if (bytes <= static_cast<long double>(kMaxDetailBytes)) return;
+  throw std::runtime_error(fmt::format(
+      "--agents-detail for {} agents x {} replications needs about {:.1f} GiB of memory (the "
+      "limit is {} GiB); ask for fewer agents, or drop --agents-detail",
+      agents, replications, static_cast<double>(bytes / (1024.0L * 1024 * 1024)),
+      kMaxDetailBytes >> 30));
+}
+
+RunMetadata metadata_for(const Scenario& scenario, const std::string& path,
+                         const RunOptions& options, const RunResult& result) {
+  RunMetadata m;
+  m.scenario_path = path;
+  m.scenario_text = scenario.source_text;
+  m.software_version = CJSIM_VERSION;
+  m.command_line = command_line();
+  m.created = utc_timestamp();
+  m.seed = options.seed;
+  m.agents = options.agents;
+  m.replications = options.replications;
+  m.threads = result.threads;
+  m.seconds = result.seconds;
+  return m;
+}
+
+InterruptGuard::InterruptGuard() {
+  g_interrupted.store(false);
+  std::signal(SIGINT, on_interrupt);
+  std::signal(SIGTERM, on_interrupt);
+}
+
+InterruptGuard::~InterruptGuard() {
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+
+const std::atomic<bool>& InterruptGuard::flag() const { return g_interrupted; }
+
+}  // namespace cjsim

@@ -1,0 +1,44 @@
+// What the commands that run journeys share: loading with diagnostics printed, output checks,
+// interruption by Ctrl-C, and the metadata a result file records.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "reports/run_metadata.h"
+#include "scenarios/scenario.h"
+#include "sim/engine.h"
+
+namespace cjsim {
+
+inline constexpr std::uint64_t kDefaultSeed = 1;
+inline constexpr std::uint64_t kMaxAgents = std::uint64_t{1} << 48;
+// Per-agent records beyond this many bytes are refused rather than exhausting memory.
+inline constexpr std::uint64_t kMaxDetailBytes = std::uint64_t{8} << 30;
+
+// Loads and validates; prints every diagnostic (warnings too) to stderr; throws
+// ReportedError when there was an error.
+Scenario load_for_command(const std::string& path);
+
+// Refuses an existing file without --force, and a directory that does not exist.
+void check_output_path(const std::string& path, bool force);
+
+// Refuses per-agent records that would not fit in memory, before anything runs.
+void check_detail_size(std::uint64_t agents, std::uint64_t replications, bool detail);
+
+RunMetadata metadata_for(const Scenario& scenario, const std::string& path,
+                         const RunOptions& options, const RunResult& result);
+
+// While alive, SIGINT and SIGTERM set flag() instead of killing the process, so that a run
+// stops between blocks and leaves no partial output; a second signal kills as usual.
+class InterruptGuard {
+ public:
+  InterruptGuard();
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+  const std::atomic<bool>& flag() const;
+};
+
+}  // namespace cjsim

@@ -1,0 +1,38 @@
+// Every interval cjsim reports is computed here, once: Wilson intervals for proportions,
+// normal intervals for means of agents, Student-t intervals across replications, and the
+// net promoter score's interval.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+namespace cjsim {
+
+inline constexpr double kZ95 = 1.959963984540054;  // two-sided 95% normal quantile
+
+// A figure with its 95% confidence interval. NaN throughout when undefined (no data).
+struct Estimate {
+  double value = 0.0;
+  double low = 0.0;
+  double high = 0.0;
+  friend bool operator==(const Estimate&, const Estimate&) = default;
+};
+
+// Wilson score interval: stays inside [0, 1] and keeps its coverage at rates of 0 and 1.
+Estimate wilson_interval(std::uint64_t successes, std::uint64_t trials);
+
+// Mean of n values from their sum and sum of squares, normal interval with the sample
+// variance.
+Estimate mean_interval(double sum, double sum_of_squares, std::uint64_t n);
+
+// The mean of per-replication values with a Student-t interval on n - 1 degrees of freedom.
+Estimate replication_interval(std::span<const double> values);
+
+// Net promoter score in points (-100 to 100) among n customers, with the normal interval of
+// the mean of a score that is +100 for a promoter, -100 for a detractor, 0 otherwise.
+Estimate nps_interval(std::uint64_t promoters, std::uint64_t detractors, std::uint64_t n);
+
+// The two-sided 95% Student-t quantile for `degrees` degrees of freedom.
+double student_t95(double degrees);
+
+}  // namespace cjsim

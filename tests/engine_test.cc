@@ -1,0 +1,260 @@
+// The engine: determinism across threads and batches, and the model's step order on journeys
+// small enough to reason about exactly.
+#include "sim/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "random_journeys.h"
+#include "scenarios/validate.h"
+#include "sim/agent.h"
+#include "sim/compiled_journey.h"
+
+namespace cjsim {
+namespace {
+
+CompiledJourney tiny() {
+  Diagnostics diagnostics;
+  auto scenario = load_valid_scenario(std::string(CJSIM_TEST_DATA) + "/tiny.yaml", diagnostics);
+  EXPECT_TRUE(scenario.has_value()) << diagnostics.to_string();
+  return compile(*scenario);
+}
+
+Touchpoint touchpoint(std::string id, double dropout = 0.0) {
+  Touchpoint t;
+  t.id = std::move(id);
+  t.stage = "only";
+  t.channel = "web";
+  t.dropout = dropout;
+  return t;
+}
+
+Transition transition(std::string from, std::string to, double weight = 1.0) {
+  Transition t;
+  t.from = std::move(from);
+  t.to = std::move(to);
+  t.weight = weight;
+  return t;
+}
+
+Scenario line_journey() {
+  Scenario s;
+  s.name = "line";
+  s.stages = {"only"};
+  s.touchpoints = {touchpoint("a"), touchpoint("b"), touchpoint("c")};
+  s.touchpoints[0].entry_weight = 1;
+  s.touchpoints[1].conversion = true;
+  s.touchpoints[1].value = 100;
+  for (auto& t : s.touchpoints) {
+    t.duration.hours = 1.0;
+    t.cost = 2.0;
+  }
+  s.transitions = {transition("a", "b"), transition("b", "c")};
+  return s;
+}
+
+struct NullObserver {
+  void start(std::uint32_t) {}
+  void visit(std::uint32_t, double) {}
+  void convert(std::uint32_t) {}
+  void transition(std::uint32_t) {}
+  void finish(const AgentOutcome&) {}
+};
+
+AgentOutcome one_agent(const CompiledJourney& j, std::uint64_t agent = 0) {
+  AgentScratch scratch(j);
+  NullObserver observer;
+  return simulate_agent(j, 1, 0, agent, scratch, observer);
+}
+
+TEST(Engine, SameSeedGivesIdenticalResultsForAnyThreadCount) {
+  const CompiledJourney j = tiny();
+  RunOptions options;
+  options.agents = 100000;
+  options.seed = 11;
+  options.replications = 2;
+  options.threads = 1;
+  const RunResult one = run(j, options);
+  options.threads = 2;
+  const RunResult two = run(j, options);
+  options.threads = 8;
+  const RunResult eight = run(j, options);
+  EXPECT_EQ(one.replications, two.replications);
+  EXPECT_EQ(one.replications, eight.replications);
+}
+
+TEST(Engine, AnySplitIntoBatchesGivesTheSameAggregate) {
+  const CompiledJourney j = tiny();
+  RunOptions options;
+  options.agents = 50000;
+  options.seed = 3;
+  const Aggregate whole = run(j, options).replications.front();
+  for (std::uint64_t batch : {1u, 977u, 16384u, 50000u}) {
+    Aggregate merged = Aggregate::for_journey(j);
+    for (std::uint64_t first = 0; first < options.agents; first += batch) {
+      Aggregate part = Aggregate::for_journey(j);
+      simulate_block(j, options.seed, 0, first, std::min(batch, options.agents - first), part);
+      merged.merge(part);
+    }
+    EXPECT_EQ(merged, whole) << "batch size " << batch;
+  }
+}
+
+TEST(Engine, DifferentSeedsAndReplicationsDiffer) {
+  const CompiledJourney j = tiny();
+  RunOptions options;
+  options.agents = 20000;
+  options.replications = 2;
+  options.seed = 1;
+  const RunResult a = run(j, options);
+  options.seed = 2;
+  const RunResult b = run(j, options);
+  EXPECT_NE(a.replications[0], b.replications[0]);
+  EXPECT_NE(a.replications[0], a.replications[1]);
+}
+
+TEST(Engine, AgentRecordsAgreeWithTheAggregate) {
+  const CompiledJourney j = tiny();
+  RunOptions options;
+  options.agents = 30000;
+  options.agent_paths = true;
+  const RunResult r = run(j, options);
+  ASSERT_TRUE(r.detail.has_value());
+  ASSERT_EQ(r.detail->records.size(), options.agents);
+  std::uint64_t conversions = 0, steps = 0;
+  for (std::size_t k = 0; k < r.detail->records.size(); ++k) {
+    const AgentRecord& rec = r.detail->records[k];
+    EXPECT_EQ(rec.agent, k);
+    conversions += rec.outcome.converted;
+    steps += rec.outcome.steps;
+    ASSERT_EQ(r.detail->path_offsets[k + 1] - r.detail->path_offsets[k], rec.outcome.steps);
+    EXPECT_EQ(r.detail->path_touchpoints[r.detail->path_offsets[k]], rec.outcome.entry);
+  }
+  const OutcomeSums total = r.replications.front().overall();
+  EXPECT_EQ(conversions, total.conversions);
+  EXPECT_EQ(steps, total.steps);
+  EXPECT_EQ(r.detail->path_touchpoints.size(), steps);
+}
+
+TEST(Engine, AgentsShareSetUpDrawsAcrossJourneys) {
+  // Common random numbers: the persona and initial emotion of agent i depend on the seed and
+  // i only, not on the journey's touchpoints.
+  Scenario s = line_journey();
+  Persona a, b;
+  a.id = "a";
+  a.initial_emotion_sd = 0.3;
+  b.id = "b";
+  b.initial_emotion_sd = 0.3;
+  s.personas = {a, b};
+  Scenario changed = s;
+  changed.touchpoints[1].dropout = 0.5;
+  changed.touchpoints[0].emotion_sd = 0.4;
+  const CompiledJourney j1 = compile(s), j2 = compile(changed);
+  for (std::uint64_t agent = 0; agent < 200; ++agent) {
+    EXPECT_EQ(one_agent(j1, agent).persona, one_agent(j2, agent).persona);
+  }
+}
+
+TEST(Engine, LineJourneyFollowsTheStepOrder) {
+  const CompiledJourney j = compile(line_journey());
+  const AgentOutcome o = one_agent(j);
+  EXPECT_EQ(o.ending, Ending::completed);
+  EXPECT_EQ(o.steps, 3u);
+  EXPECT_TRUE(o.converted);
+  EXPECT_DOUBLE_EQ(o.revenue, 100.0);
+  EXPECT_DOUBLE_EQ(o.hours_to_convert, 2.0);  // the clock includes the converting visit
+  EXPECT_DOUBLE_EQ(o.hours, 3.0);
+  EXPECT_DOUBLE_EQ(o.cost, 6.0);
+  EXPECT_EQ(o.last, 2u);
+}
+
+TEST(Engine, HorizonCensorsBeforeConversionAtTheSameVisit) {
+  Scenario s = line_journey();
+  s.settings.horizon_hours = 1.5;  // passed during the visit to b, before its conversion
+  const AgentOutcome o = one_agent(compile(s));
+  EXPECT_EQ(o.ending, Ending::censored);
+  EXPECT_FALSE(o.converted);
+  EXPECT_EQ(o.steps, 2u);
+  EXPECT_DOUBLE_EQ(o.cost, 4.0);  // the censored visit's cost counts
+}
+
+TEST(Engine, ConversionHappensBeforeDropout) {
+  Scenario s = line_journey();
+  s.touchpoints[1].dropout = 1.0;
+  const AgentOutcome o = one_agent(compile(s));
+  EXPECT_TRUE(o.converted);
+  EXPECT_EQ(o.ending, Ending::dropped);
+  EXPECT_EQ(o.last, 1u);
+}
+
+TEST(Engine, TerminalTouchpointCompletesEvenWithFullDropout) {
+  Scenario s = line_journey();
+  s.touchpoints[2].dropout = 1.0;  // step 4 (no way on) comes before step 5 (dropout)
+  EXPECT_EQ(one_agent(compile(s)).ending, Ending::completed);
+}
+
+TEST(Engine, StepCapEndsCyclesAsCapped) {
+  Scenario s = line_journey();
+  s.transitions.push_back(transition("c", "a"));
+  s.settings.max_steps = 7;
+  const AgentOutcome o = one_agent(compile(s));
+  EXPECT_EQ(o.ending, Ending::capped);
+  EXPECT_EQ(o.steps, 7u);
+  EXPECT_DOUBLE_EQ(o.revenue, 100.0);  // converts once only, though b is visited twice
+}
+
+TEST(Engine, EmotionFollowsMemoryAndClamps) {
+  Scenario s = line_journey();
+  s.settings.memory = 0.5;
+  s.touchpoints[0].emotion_mean = 0.8;
+  s.touchpoints[1].emotion_mean = 0.8;
+  s.touchpoints[2].emotion_mean = -0.1;
+  Persona p;
+  p.id = "keen";
+  p.sensitivity = 1.0;
+  p.initial_emotion_mean = 0.4;
+  s.personas = {p};
+  const AgentOutcome o = one_agent(compile(s));
+  // 0.5*0.4+0.8 = 1.0; 0.5*1.0+0.8 = 1.3 -> 1.0; 0.5*1.0-0.1 = 0.4.
+  EXPECT_DOUBLE_EQ(o.peak_emotion, 1.0);
+  EXPECT_DOUBLE_EQ(o.final_emotion, 0.4);
+  EXPECT_DOUBLE_EQ(o.peak_end, 0.7);
+  EXPECT_DOUBLE_EQ(o.likelihood_to_recommend, 8.5);
+}
+
+TEST(Engine, ExtremeEmotionBiasesDoNotOverflow) {
+  Scenario s = line_journey();
+  s.touchpoints[0].emotion_mean = 0.9;
+  s.transitions.push_back(transition("a", "c"));
+  s.transitions[0].emotion_bias = 5000.0;  // exp(4500) overflows a double
+  s.transitions[2].emotion_bias = -5000.0;
+  const AgentOutcome o = one_agent(compile(s));
+  EXPECT_TRUE(o.converted);  // the happy customer takes a -> b with probability ~1
+}
+
+TEST(Engine, ZeroDropoutOddsMeansNobodyDrops) {
+  Scenario s = line_journey();
+  s.touchpoints[0].dropout = 0.9;
+  Persona p;
+  p.id = "never";
+  p.dropout_odds = 0.0;
+  s.personas = {p};
+  s.settings.kappa = 2.0;
+  RunOptions options;
+  options.agents = 5000;
+  const OutcomeSums total = run(compile(s), options).pooled().overall();
+  EXPECT_EQ(total.ended[static_cast<int>(Ending::dropped)], 0u);
+}
+
+TEST(Engine, CancelStopsTheRun) {
+  const CompiledJourney j = tiny();
+  std::atomic<bool> cancel{true};
+  RunOptions options;
+  options.agents = 100000;
+  options.cancel = &cancel;
+  EXPECT_THROW(run(j, options), RunCancelled);
+}
+
+}  // namespace
+}  // namespace cjsim
