@@ -1,0 +1,40 @@
+// A table built column by column and written as a 1-D compound HDF5 dataset, which h5py reads
+// as a numpy structured array and pandas as a DataFrame. For the small, human-readable tables
+// of a result file; private to reports/.
+#pragma once
+
+#include <H5Cpp.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace cjsim::hdf5 {
+
+class CompoundTable {
+ public:
+  explicit CompoundTable(std::size_t rows) : rows_(rows) {}
+
+  // Each column must hold exactly `rows` values; columns appear in the order added.
+  void add_text(const std::string& name, std::span<const std::string> values);
+  void add_u64(const std::string& name, std::span<const std::uint64_t> values);
+  void add_f64(const std::string& name, std::span<const double> values);
+
+  void write(H5::Group& group, const std::string& name) const;
+
+ private:
+  struct Column {
+    std::string name;
+    H5::DataType type;
+    std::vector<char> bytes;  // rows x type size
+  };
+
+  void add(const std::string& name, const H5::DataType& type, const void* values,
+           std::size_t count);
+
+  std::size_t rows_;
+  std::vector<Column> columns_;
+};
+
+}  // namespace cjsim::hdf5

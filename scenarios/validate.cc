@@ -1,0 +1,628 @@
+// The meaning checks on a Scenario, however it was built: the range of every number, the
+// references between its parts, and the touchpoint graph (entries, reach, endless cycles).
+#include "scenarios/validate.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/filtered_graph.hpp>
+#include <boost/graph/strong_components.hpp>
+#include <boost/pending/queue.hpp>
+#include <cctype>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "scenarios/did_you_mean.h"
+#include "scenarios/loader.h"
+
+namespace cjsim {
+namespace {
+
+// Vertex i is touchpoint i; an edge per transition whose two ends name touchpoints.
+using JourneyGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+using Vertex = JourneyGraph::vertex_descriptor;
+using Edge = JourneyGraph::edge_descriptor;
+
+constexpr std::size_t kMostStages = 64;
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
+
+// A rule a number must obey, with the words that state it in messages.
+struct Range {
+  double low;
+  double high;
+  bool low_included;
+  std::string_view words;
+
+  bool holds(double value) const {
+    if (!std::isfinite(value)) return false;
+    if (value > high) return false;
+    return low_included ? value >= low : value > low;
+  }
+};
+
+constexpr Range kProbability{0.0, 1.0, true, "between 0 and 1"};
+constexpr Range kValence{-1.0, 1.0, true, "between -1 and 1"};
+constexpr Range kNonNegative{0.0, kInfinity, true, "0 or more"};
+constexpr Range kPositive{0.0, kInfinity, false, "greater than 0"};
+constexpr Range kFinite{-kInfinity, kInfinity, true, "a finite number"};
+constexpr Range kScore{0.0, 10.0, true, "between 0 and 10"};
+
+// Only these, so that ids are safe in file names, column headers and command lines.
+bool is_valid_id(std::string_view id) {
+  return std::all_of(id.begin(), id.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '_' || c == '-' || c == '.';
+  });
+}
+
+std::string touchpoint_name(const Touchpoint& touchpoint, std::size_t index) {
+  if (touchpoint.id.empty()) return fmt::format("touchpoint #{}", index + 1);
+  return fmt::format("touchpoint '{}'", touchpoint.id);
+}
+
+std::string transition_name(const Transition& transition) {
+  return fmt::format("transition '{}' -> '{}'", transition.from, transition.to);
+}
+
+std::string persona_name(const Persona& persona, std::size_t index) {
+  if (persona.id.empty()) return fmt::format("persona #{}", index + 1);
+  return fmt::format("persona '{}'", persona.id);
+}
+
+// "{a, b, c}"
+std::string name_set(const std::vector<std::string>& names) {
+  return "{" + join_names(names) + "}";
+}
+
+// "; the first is at line 12", when the first one's place is known.
+std::string first_at(const SourceLocation& first) {
+  if (first.line <= 0) return "";
+  return fmt::format("; the first is at line {}", first.line);
+}
+
+double affinity_for(const Persona& persona, std::string_view channel) {
+  auto it = persona.channel_affinity.find(channel);
+  return it == persona.channel_affinity.end() ? 1.0 : it->second;
+}
+
+// The vertices a breadth-first walk from `sources` reaches, in `graph` (the whole journey, or
+// the part of it one persona can take).
+template <typename Graph>
+std::vector<bool> reached_from(const Graph& graph, const std::vector<Vertex>& sources) {
+  const std::size_t count = boost::num_vertices(graph);
+  std::vector<boost::default_color_type> colors(count, boost::white_color);
+  auto color_map =
+      boost::make_iterator_property_map(colors.begin(), boost::get(boost::vertex_index, graph));
+  boost::queue<Vertex> buffer;
+  boost::breadth_first_visit(graph, sources.begin(), sources.end(), buffer,
+                             boost::default_bfs_visitor(), color_map);
+  std::vector<bool> reached(count);
+  for (std::size_t v = 0; v < count; ++v) reached[v] = colors[v] != boost::white_color;
+  return reached;
+}
+
+// Keeps the transitions a persona can take: those into a channel it has some affinity for.
+struct PersonaCanTake {
+  const JourneyGraph* graph = nullptr;
+  const std::vector<double>* target_affinity = nullptr;
+  bool operator()(const Edge& edge) const {
+    return (*target_affinity)[boost::target(edge, *graph)] > 0.0;
+  }
+};
+
+// One validation pass: the scenario, where problems go, and how to place them in the file.
+class Validation {
+ public:
+  Validation(const Scenario& scenario, Diagnostics& diagnostics)
+      : scenario_(scenario), diagnostics_(diagnostics) {
+    index_touchpoints();
+    build_graph();
+  }
+
+  void run() {
+    check_stages();
+    check_settings();
+    check_touchpoints();
+    check_transitions();
+    check_personas();
+    if (scenario_.touchpoints.empty()) return;
+    const bool has_entry = check_entries_and_conversions();
+    if (has_entry) check_reach();
+    check_endless_cycles();
+    check_certain_dropouts();
+    if (has_entry) {
+      for (const Persona& persona : scenario_.personas) check_persona_paths(persona);
+    }
+  }
+
+ private:
+  // Where `field` was written; else the nearest enclosing field ("duration" for
+  // "duration.lognormal.median"); else `fallback`, the entity itself.
+  SourceLocation at(const FieldLocations& fields, std::string_view field,
+                    const SourceLocation& fallback) const {
+    std::string_view name = field;
+    while (true) {
+      auto it = fields.find(name);
+      if (it != fields.end()) return in_file(it->second);
+      const std::size_t dot = name.rfind('.');
+      if (dot == std::string_view::npos) break;
+      name = name.substr(0, dot);
+    }
+    return in_file(fallback);
+  }
+
+  SourceLocation top(std::string_view key) const {
+    return at(scenario_.fields, key, SourceLocation{});
+  }
+
+  SourceLocation in_file(SourceLocation where) const {
+    if (where.file.empty()) where.file = scenario_.source_path;
+    return where;
+  }
+
+  void error(SourceLocation where, std::string message) {
+    diagnostics_.error(std::move(where), std::move(message));
+  }
+  void warning(SourceLocation where, std::string message) {
+    diagnostics_.warning(std::move(where), std::move(message));
+  }
+
+  // "dropout in touchpoint 'checkout' must be between 0 and 1, got 1.5"
+  void check_range(double value, const Range& range, std::string_view field, std::string_view owner,
+                   const FieldLocations& fields, const SourceLocation& owner_where) {
+    if (range.holds(value)) return;
+    const SourceLocation where = at(fields, field, owner_where);
+    if (!std::isfinite(value)) {
+      error(where, fmt::format("{} in {} must be a finite number, got {}", field, owner, value));
+      return;
+    }
+    error(where, fmt::format("{} in {} must be {}, got {}", field, owner, range.words, value));
+  }
+
+  void index_touchpoints() {
+    for (std::size_t i = 0; i < scenario_.touchpoints.size(); ++i) {
+      const Touchpoint& touchpoint = scenario_.touchpoints[i];
+      index_of_.try_emplace(touchpoint.id, i);
+      ids_.push_back(touchpoint.id);
+      if (!touchpoint.channel.empty()) channels_.insert(touchpoint.channel);
+    }
+  }
+
+  void build_graph() {
+    graph_ = JourneyGraph(scenario_.touchpoints.size());
+    for (const Transition& transition : scenario_.transitions) {
+      auto from = index_of_.find(transition.from);
+      auto to = index_of_.find(transition.to);
+      if (from == index_of_.end() || to == index_of_.end()) continue;
+      boost::add_edge(from->second, to->second, graph_);
+    }
+  }
+
+  void check_stages() {
+    const SourceLocation list_where = top("stages");
+    if (scenario_.stages.empty()) {
+      error(list_where, "the journey has no stages; list them, in order, under 'stages'");
+      return;
+    }
+    if (scenario_.stages.size() > kMostStages) {
+      error(at(scenario_.fields, fmt::format("stages[{}]", kMostStages), list_where),
+            fmt::format("at most {} stages are allowed, got {}", kMostStages,
+                        scenario_.stages.size()));
+    }
+    std::map<std::string_view, SourceLocation> first;
+    for (std::size_t i = 0; i < scenario_.stages.size(); ++i) {
+      const std::string& stage = scenario_.stages[i];
+      const SourceLocation where = at(scenario_.fields, fmt::format("stages[{}]", i), list_where);
+      if (stage.empty()) {
+        error(where, "a stage name cannot be empty");
+        continue;
+      }
+      auto [it, inserted] = first.try_emplace(stage, where);
+      if (!inserted) {
+        error(where, fmt::format("stage '{}' is listed twice{}", stage, first_at(it->second)));
+        continue;
+      }
+      check_stage_used(stage, where);
+    }
+  }
+
+  void check_stage_used(const std::string& stage, const SourceLocation& where) {
+    const bool used = std::any_of(scenario_.touchpoints.begin(), scenario_.touchpoints.end(),
+                                  [&](const Touchpoint& t) { return t.stage == stage; });
+    if (!used) warning(where, fmt::format("stage '{}' has no touchpoint", stage));
+  }
+
+  void check_settings() {
+    const Settings& settings = scenario_.settings;
+    const SourceLocation where = top("settings");
+    const FieldLocations& fields = settings.fields;
+    check_range(settings.memory, kProbability, "memory", "settings", fields, where);
+    check_range(settings.kappa, kNonNegative, "kappa", "settings", fields, where);
+    if (settings.max_steps < 1) {
+      error(at(fields, "max_steps", where),
+            fmt::format("max_steps in settings must be 1 or more, got {}", settings.max_steps));
+    }
+    if (settings.horizon_hours) {
+      check_range(*settings.horizon_hours, kPositive, "horizon_hours", "settings", fields, where);
+    }
+    check_range(settings.promoter_threshold, kScore, "promoter_threshold", "settings", fields,
+                where);
+    check_range(settings.detractor_threshold, kScore, "detractor_threshold", "settings", fields,
+                where);
+    if (settings.detractor_threshold > settings.promoter_threshold) {
+      error(at(fields, "detractor_threshold", where),
+            fmt::format("detractor_threshold in settings ({}) must not be above "
+                        "promoter_threshold ({})",
+                        settings.detractor_threshold, settings.promoter_threshold));
+    }
+  }
+
+  void check_touchpoints() {
+    if (scenario_.touchpoints.empty()) {
+      error(top("touchpoints"), "the journey has no touchpoints");
+      return;
+    }
+    std::map<std::string_view, SourceLocation> first;
+    for (std::size_t i = 0; i < scenario_.touchpoints.size(); ++i) {
+      const Touchpoint& touchpoint = scenario_.touchpoints[i];
+      check_touchpoint_id(touchpoint, i, first);
+      check_touchpoint_labels(touchpoint, i);
+      check_touchpoint_numbers(touchpoint, touchpoint_name(touchpoint, i));
+    }
+  }
+
+  void check_touchpoint_id(const Touchpoint& touchpoint, std::size_t index,
+                           std::map<std::string_view, SourceLocation>& first) {
+    const SourceLocation where = at(touchpoint.fields, "id", touchpoint.where);
+    if (touchpoint.id.empty()) {
+      error(where, fmt::format("touchpoint #{} has an empty id", index + 1));
+      return;
+    }
+    if (!is_valid_id(touchpoint.id)) {
+      error(where, fmt::format("touchpoint id '{}' may use only letters, digits, '_', '-' and '.'",
+                               touchpoint.id));
+    }
+    auto [it, inserted] = first.try_emplace(touchpoint.id, where);
+    if (!inserted) {
+      error(where,
+            fmt::format("duplicate touchpoint id '{}'{}", touchpoint.id, first_at(it->second)));
+    }
+  }
+
+  void check_touchpoint_labels(const Touchpoint& touchpoint, std::size_t index) {
+    const std::string name = touchpoint_name(touchpoint, index);
+    if (touchpoint.channel.empty()) {
+      error(at(touchpoint.fields, "channel", touchpoint.where),
+            fmt::format("{} has no channel", name));
+    }
+    const SourceLocation where = at(touchpoint.fields, "stage", touchpoint.where);
+    if (touchpoint.stage.empty()) {
+      error(where, fmt::format("{} has no stage", name));
+      return;
+    }
+    const auto& stages = scenario_.stages;
+    if (std::find(stages.begin(), stages.end(), touchpoint.stage) != stages.end()) return;
+    std::string message =
+        fmt::format("stage '{}' of {} is not one of the stages", touchpoint.stage, name);
+    const std::string suggestion = did_you_mean(touchpoint.stage, stages);
+    message += suggestion.empty() ? fmt::format(" ({})", join_names(stages)) : suggestion;
+    error(where, std::move(message));
+  }
+
+  void check_touchpoint_numbers(const Touchpoint& touchpoint, const std::string& name) {
+    const FieldLocations& fields = touchpoint.fields;
+    const SourceLocation& where = touchpoint.where;
+    check_range(touchpoint.emotion_mean, kValence, "emotion.mean", name, fields, where);
+    check_range(touchpoint.emotion_sd, kNonNegative, "emotion.sd", name, fields, where);
+    check_range(touchpoint.dropout, kProbability, "dropout", name, fields, where);
+    check_duration(touchpoint.duration, name, fields, where);
+    check_range(touchpoint.cost, kNonNegative, "cost", name, fields, where);
+    check_range(touchpoint.entry_weight, kNonNegative, "entry_weight", name, fields, where);
+    if (touchpoint.conversion) {
+      check_range(touchpoint.value, kNonNegative, "conversion.value", name, fields, where);
+    }
+  }
+
+  void check_duration(const Duration& duration, const std::string& name,
+                      const FieldLocations& fields, const SourceLocation& where) {
+    switch (duration.kind) {
+      case Duration::Kind::fixed:
+        check_range(duration.hours, kNonNegative, "duration", name, fields, where);
+        return;
+      case Duration::Kind::exponential:
+        check_range(duration.hours, kPositive, "duration.exponential", name, fields, where);
+        return;
+      case Duration::Kind::lognormal:
+        check_range(duration.median, kPositive, "duration.lognormal.median", name, fields, where);
+        check_range(duration.sigma, kNonNegative, "duration.lognormal.sigma", name, fields, where);
+        return;
+    }
+  }
+
+  void check_transitions() {
+    std::map<std::pair<std::string_view, std::string_view>, SourceLocation> first;
+    for (std::size_t i = 0; i < scenario_.transitions.size(); ++i) {
+      const Transition& transition = scenario_.transitions[i];
+      const std::string name = transition_name(transition);
+      check_end(transition, "from", transition.from, i);
+      check_end(transition, "to", transition.to, i);
+      auto [it, inserted] = first.try_emplace(
+          std::pair(std::string_view(transition.from), std::string_view(transition.to)),
+          in_file(transition.where));
+      if (!inserted) {
+        error(in_file(transition.where), fmt::format("duplicate {}{}", name, first_at(it->second)));
+      }
+      check_range(transition.weight, kPositive, "weight", name, transition.fields,
+                  transition.where);
+      check_range(transition.emotion_bias, kFinite, "emotion_bias", name, transition.fields,
+                  transition.where);
+    }
+  }
+
+  // One end ("from" or "to") of a transition must name a touchpoint.
+  void check_end(const Transition& transition, std::string_view end, const std::string& id,
+                 std::size_t index) {
+    const SourceLocation where = at(transition.fields, end, transition.where);
+    if (id.empty()) {
+      error(where, fmt::format("transition #{} has no '{}' touchpoint", index + 1, end));
+      return;
+    }
+    if (index_of_.count(id) > 0) return;
+    std::string message = fmt::format("transition {} unknown touchpoint '{}'", end, id);
+    std::string suggestion = did_you_mean(id, ids_);
+    if (suggestion.empty() && ids_.size() <= 12) {
+      suggestion = fmt::format("; the touchpoints are: {}", join_names(ids_));
+    }
+    error(where, message + suggestion);
+  }
+
+  void check_personas() {
+    if (scenario_.personas.empty()) {
+      error(top("personas"),
+            "the scenario has no persona; a file that names none gets one neutral persona");
+      return;
+    }
+    std::map<std::string_view, SourceLocation> first;
+    bool any_share = false;
+    for (std::size_t i = 0; i < scenario_.personas.size(); ++i) {
+      const Persona& persona = scenario_.personas[i];
+      check_persona_id(persona, i, first);
+      check_persona_numbers(persona, persona_name(persona, i));
+      check_persona_channels(persona, persona_name(persona, i));
+      any_share = any_share || persona.share > 0.0;
+    }
+    if (!any_share) {
+      const Persona& persona = scenario_.personas.front();
+      error(at(persona.fields, "share", persona.where),
+            "every persona has share 0; at least one needs a share above 0");
+    }
+  }
+
+  void check_persona_id(const Persona& persona, std::size_t index,
+                        std::map<std::string_view, SourceLocation>& first) {
+    const SourceLocation where = at(persona.fields, "id", persona.where);
+    if (persona.id.empty()) {
+      error(where, fmt::format("persona #{} has an empty id", index + 1));
+      return;
+    }
+    auto [it, inserted] = first.try_emplace(persona.id, where);
+    if (!inserted) {
+      error(where, fmt::format("duplicate persona id '{}'{}", persona.id, first_at(it->second)));
+    }
+  }
+
+  void check_persona_numbers(const Persona& persona, const std::string& name) {
+    const FieldLocations& fields = persona.fields;
+    const SourceLocation& where = persona.where;
+    check_range(persona.share, kNonNegative, "share", name, fields, where);
+    check_range(persona.sensitivity, kNonNegative, "sensitivity", name, fields, where);
+    check_range(persona.dropout_odds, kNonNegative, "dropout_odds", name, fields, where);
+    check_range(persona.initial_emotion_mean, kValence, "initial_emotion.mean", name, fields,
+                where);
+    check_range(persona.initial_emotion_sd, kNonNegative, "initial_emotion.sd", name, fields,
+                where);
+    check_range(persona.value_multiplier, kNonNegative, "value_multiplier", name, fields, where);
+    for (const auto& [channel, multiplier] : persona.channel_affinity) {
+      check_range(multiplier, kNonNegative, "channel_affinity." + channel, name, fields, where);
+    }
+  }
+
+  // An affinity for a channel no touchpoint uses does nothing: most likely a typo.
+  void check_persona_channels(const Persona& persona, const std::string& name) {
+    for (const auto& [channel, multiplier] : persona.channel_affinity) {
+      if (channels_.count(channel) > 0) continue;
+      std::string message = fmt::format(
+          "{} has an affinity for channel '{}', which no touchpoint uses", name, channel);
+      const std::string suggestion = did_you_mean(channel, channels_);
+      message += suggestion.empty() ? fmt::format("; the channels are: {}", join_names(channels_))
+                                    : suggestion;
+      warning(at(persona.fields, "channel_affinity." + channel, persona.where), std::move(message));
+    }
+  }
+
+  // Returns whether some touchpoint can start a journey.
+  bool check_entries_and_conversions() {
+    const auto& touchpoints = scenario_.touchpoints;
+    const bool has_entry = std::any_of(touchpoints.begin(), touchpoints.end(),
+                                       [](const Touchpoint& t) { return t.entry_weight > 0.0; });
+    const bool has_conversion = std::any_of(touchpoints.begin(), touchpoints.end(),
+                                            [](const Touchpoint& t) { return t.conversion; });
+    if (!has_entry) {
+      error(top("touchpoints"),
+            "no entry touchpoint: every entry_weight is 0, so no journey can start; give the "
+            "touchpoints where journeys begin an entry_weight above 0");
+    }
+    if (!has_conversion) {
+      error(top("touchpoints"),
+            "no conversion touchpoint: mark where customers convert with "
+            "'conversion: {value: ...}'");
+    }
+    return has_entry;
+  }
+
+  std::vector<Vertex> entries() const {
+    std::vector<Vertex> sources;
+    for (std::size_t i = 0; i < scenario_.touchpoints.size(); ++i) {
+      if (scenario_.touchpoints[i].entry_weight > 0.0) sources.push_back(i);
+    }
+    return sources;
+  }
+
+  void check_reach() {
+    const std::vector<bool> reached = reached_from(graph_, entries());
+    for (std::size_t i = 0; i < scenario_.touchpoints.size(); ++i) {
+      if (reached[i]) continue;
+      const Touchpoint& touchpoint = scenario_.touchpoints[i];
+      if (touchpoint.conversion) {
+        warning(at(touchpoint.fields, "conversion", touchpoint.where),
+                fmt::format("conversion touchpoint '{}' cannot be reached from any entry "
+                            "touchpoint, so no journey converts there",
+                            touchpoint.id));
+        continue;
+      }
+      warning(in_file(touchpoint.where),
+              fmt::format("touchpoint '{}' cannot be reached from any entry touchpoint",
+                          touchpoint.id));
+    }
+  }
+
+  // A closed strongly connected component (no transition leaves it) that holds a cycle and no
+  // dropout keeps every journey that enters it walking until max_steps. A cycle that no entry
+  // reaches harms nobody; it already has its "cannot be reached" warning.
+  void check_endless_cycles() {
+    const std::size_t count = scenario_.touchpoints.size();
+    const std::vector<bool> reached = reached_from(graph_, entries());
+    std::vector<std::size_t> component(count);
+    const std::size_t component_count = boost::strong_components(
+        graph_, boost::make_iterator_property_map(component.begin(),
+                                                  boost::get(boost::vertex_index, graph_)));
+    std::vector<bool> leaves(component_count, false);
+    std::vector<bool> loops(component_count, false);
+    for (auto [edge, end] = boost::edges(graph_); edge != end; ++edge) {
+      const Vertex from = boost::source(*edge, graph_);
+      const Vertex to = boost::target(*edge, graph_);
+      if (component[from] != component[to]) leaves[component[from]] = true;
+      if (from == to) loops[component[from]] = true;
+    }
+    std::vector<std::vector<std::size_t>> members(component_count);
+    for (std::size_t v = 0; v < count; ++v) members[component[v]].push_back(v);
+    for (std::size_t c = 0; c < component_count; ++c) {
+      const bool has_cycle = members[c].size() > 1 || loops[c];
+      if (has_cycle && !leaves[c] && reached[members[c].front()]) check_closed_cycle(members[c]);
+    }
+  }
+
+  void check_closed_cycle(const std::vector<std::size_t>& members) {
+    const auto& touchpoints = scenario_.touchpoints;
+    const bool has_dropout = std::any_of(members.begin(), members.end(), [&](std::size_t v) {
+      return touchpoints[v].dropout > 0.0;
+    });
+    if (has_dropout) return;
+    std::vector<std::string> ids;
+    for (std::size_t v : members) ids.push_back(touchpoints[v].id);
+    const SourceLocation where = in_file(touchpoints[members.front()].where);
+    const std::optional<double>& horizon = scenario_.settings.horizon_hours;
+    const bool takes_time = std::any_of(members.begin(), members.end(), [&](std::size_t v) {
+      return touchpoints[v].duration.mean() > 0.0;
+    });
+    if (horizon && takes_time) {
+      warning(where, fmt::format("journeys that enter {} never end on their own: no touchpoint "
+                                 "in this cycle has a dropout and no transition leaves it; only "
+                                 "the horizon ({} hours) stops them",
+                                 name_set(ids), *horizon));
+      return;
+    }
+    error(where, fmt::format("journeys that enter {} can never end: no touchpoint in this cycle "
+                             "has a dropout and no transition leaves it; only max_steps would "
+                             "stop them",
+                             name_set(ids)));
+  }
+
+  void check_certain_dropouts() {
+    for (std::size_t v = 0; v < scenario_.touchpoints.size(); ++v) {
+      const Touchpoint& touchpoint = scenario_.touchpoints[v];
+      if (touchpoint.dropout != 1.0 || boost::out_degree(v, graph_) == 0) continue;
+      std::set<std::string> targets;
+      for (auto [edge, end] = boost::out_edges(v, graph_); edge != end; ++edge) {
+        targets.insert(scenario_.touchpoints[boost::target(*edge, graph_)].id);
+      }
+      warning(at(touchpoint.fields, "dropout", touchpoint.where),
+              fmt::format("every journey ends at '{}' (dropout 1), so its transitions to {} "
+                          "are never taken",
+                          touchpoint.id, join_names(targets)));
+    }
+  }
+
+  // A persona whose affinities rule out every entry, or every way out of a touchpoint it
+  // can reach, cannot be simulated as written.
+  void check_persona_paths(const Persona& persona) {
+    const auto& touchpoints = scenario_.touchpoints;
+    std::vector<double> affinity(touchpoints.size());
+    for (std::size_t v = 0; v < touchpoints.size(); ++v) {
+      affinity[v] = affinity_for(persona, touchpoints[v].channel);
+    }
+    std::vector<Vertex> starts;
+    for (Vertex v : entries()) {
+      if (affinity[v] > 0.0) starts.push_back(v);
+    }
+    if (starts.empty()) {
+      report_persona_cannot_start(persona);
+      return;
+    }
+    const boost::filtered_graph<JourneyGraph, PersonaCanTake> persona_graph(
+        graph_, PersonaCanTake{&graph_, &affinity});
+    const std::vector<bool> reached = reached_from(persona_graph, starts);
+    for (std::size_t v = 0; v < touchpoints.size(); ++v) {
+      if (!reached[v] || touchpoints[v].dropout >= 1.0) continue;
+      if (boost::out_degree(v, graph_) == 0 || boost::out_degree(v, persona_graph) > 0) continue;
+      const Vertex first_target = boost::target(*boost::out_edges(v, graph_).first, graph_);
+      error(at(persona.fields, "channel_affinity." + touchpoints[first_target].channel,
+               persona.where),
+            fmt::format("persona '{}' can never leave '{}': every transition out of it goes to a "
+                        "channel with affinity 0",
+                        persona.id, touchpoints[v].id));
+    }
+  }
+
+  void report_persona_cannot_start(const Persona& persona) {
+    std::set<std::string> channels;
+    for (Vertex v : entries()) channels.insert(scenario_.touchpoints[v].channel);
+    error(at(persona.fields, "channel_affinity", persona.where),
+          fmt::format("persona '{}' can never start a journey: every entry touchpoint is on a "
+                      "channel with affinity 0 for it ({})",
+                      persona.id, join_names(channels)));
+  }
+
+  const Scenario& scenario_;
+  Diagnostics& diagnostics_;
+  std::map<std::string, std::size_t, std::less<>> index_of_;  // id -> first touchpoint
+  std::vector<std::string> ids_;
+  std::set<std::string, std::less<>> channels_;
+  JourneyGraph graph_;
+};
+
+}  // namespace
+
+void validate_scenario(const Scenario& scenario, Diagnostics& diagnostics) {
+  Validation(scenario, diagnostics).run();
+}
+
+std::optional<Scenario> load_valid_scenario(const std::string& path, Diagnostics& diagnostics) {
+  // Errors the caller collected before this call are not this scenario's.
+  const std::size_t errors_before = diagnostics.error_count();
+  std::optional<Scenario> scenario = load_scenario_file(path, diagnostics);
+  if (!scenario) return std::nullopt;
+  validate_scenario(*scenario, diagnostics);
+  if (diagnostics.error_count() > errors_before) return std::nullopt;
+  return scenario;
+}
+
+}  // namespace cjsim

@@ -1,0 +1,377 @@
+// HDF5 result files: what is written reads back exactly, the write is atomic, and bad files
+// give errors that name them.
+#include "reports/hdf5_results.h"
+
+#include <H5Cpp.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <string>
+
+#include "sim/compiled_journey.h"
+#include "sim/engine.h"
+#include "sim/summary.h"
+
+namespace cjsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+Touchpoint touchpoint(std::string id, std::string name, std::string stage, std::string channel,
+                      double emotion_mean, double dropout) {
+  Touchpoint t;
+  t.id = std::move(id);
+  t.name = std::move(name);
+  t.stage = std::move(stage);
+  t.channel = std::move(channel);
+  t.emotion_mean = emotion_mean;
+  t.emotion_sd = 0.3;
+  t.dropout = dropout;
+  t.duration.hours = 0.5;
+  t.cost = 1.5;
+  return t;
+}
+
+Transition transition(std::string from, std::string to, double weight, double bias = 0.0) {
+  Transition t;
+  t.from = std::move(from);
+  t.to = std::move(to);
+  t.weight = weight;
+  t.emotion_bias = bias;
+  return t;
+}
+
+// Four touchpoints in two stages, two personas; one touchpoint upsets people, so that emotion
+// sums are negative somewhere (the high half of a BoundedSum is then all ones).
+Scenario shop() {
+  Scenario s;
+  s.name = "Shop in code";
+  s.stages = {"discover", "buy"};
+  s.settings.kappa = 0.5;
+  s.settings.max_steps = 40;
+  s.touchpoints = {touchpoint("ad", "Advert", "discover", "social", 0.1, 0.3),
+                   touchpoint("cafe", "Caf\u00e9 visit", "discover", "store", -0.6, 0.2),
+                   touchpoint("page", "Product page", "buy", "web", 0.2, 0.2),
+                   touchpoint("checkout", "Checkout", "buy", "web", 0.3, 0.0)};
+  s.touchpoints[0].entry_weight = 2;
+  s.touchpoints[1].entry_weight = 1;
+  s.touchpoints[3].conversion = true;
+  s.touchpoints[3].value = 80;
+  s.transitions = {transition("ad", "page", 1), transition("ad", "cafe", 1),
+                   transition("cafe", "page", 1, 1.0), transition("page", "cafe", 1),
+                   transition("page", "checkout", 2, 1.5)};
+  Persona regular;
+  regular.id = "regular";
+  regular.share = 3;
+  regular.initial_emotion_sd = 0.2;
+  Persona sceptic;
+  sceptic.id = "sceptic";
+  sceptic.share = 1;
+  sceptic.dropout_odds = 1.8;
+  sceptic.initial_emotion_mean = -0.2;
+  sceptic.channel_affinity["social"] = 0.5;
+  s.personas = {regular, sceptic};
+  return s;
+}
+
+RunMetadata metadata_for(const RunResult& result) {
+  RunMetadata m;
+  m.scenario_path = "examples/shop \u00e9t\u00e9.yaml";
+  m.scenario_text = "name: Shop in code\n# " + std::string(100000, 'x') + "\n";  // > 64 KiB
+  m.software_version = "0.1.0-test";
+  m.command_line = "cjsim run shop.yaml --agents 2000 --replications 2";
+  m.created = utc_timestamp();
+  m.seed = result.seed;
+  m.agents = result.agents;
+  m.replications = static_cast<std::uint32_t>(result.replications.size());
+  m.threads = result.threads;
+  m.seconds = result.seconds;
+  return m;
+}
+
+struct Fixture {
+  CompiledJourney journey;
+  RunResult result;
+  RunMetadata metadata;
+  Summary summary;
+};
+
+const Fixture& shared_run() {
+  static const Fixture fixture = [] {
+    Fixture f;
+    f.journey = compile(shop());
+    RunOptions options;
+    options.agents = 2000;
+    options.seed = 42;
+    options.replications = 2;
+    options.agent_records = true;
+    options.agent_paths = true;
+    f.result = run(f.journey, options);
+    f.metadata = metadata_for(f.result);
+    f.summary = summarize(f.journey, f.result.replications);
+    return f;
+  }();
+  return fixture;
+}
+
+class Hdf5Results : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    directory_ = fs::temp_directory_path() /
+                 ("cjsim-hdf5-" + std::to_string(::getpid()) + "-" +
+                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(directory_);
+    fs::create_directories(directory_);
+  }
+  void TearDown() override { fs::remove_all(directory_); }
+
+  std::string path(const std::string& name) const { return (directory_ / name).string(); }
+
+  std::string write_shared(const std::string& name = "run.h5") const {
+    const Fixture& f = shared_run();
+    const std::string file = path(name);
+    write_run_file(file, f.journey, f.metadata, f.result, f.summary);
+    return file;
+  }
+
+  fs::path directory_;
+};
+
+// The message of the runtime_error that `action` throws, or "" when it throws none.
+template <class Action>
+std::string error_of(Action action) {
+  try {
+    action();
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+void expect_same_outcome(const AgentOutcome& a, const AgentOutcome& b) {
+  EXPECT_EQ(a.persona, b.persona);
+  EXPECT_EQ(a.entry, b.entry);
+  EXPECT_EQ(a.last, b.last);
+  EXPECT_EQ(a.ending, b.ending);
+  EXPECT_EQ(a.converted, b.converted);
+  EXPECT_EQ(a.steps, b.steps);
+  EXPECT_EQ(a.final_emotion, b.final_emotion);
+  EXPECT_EQ(a.peak_emotion, b.peak_emotion);
+  EXPECT_EQ(a.peak_end, b.peak_end);
+  EXPECT_EQ(a.likelihood_to_recommend, b.likelihood_to_recommend);
+  EXPECT_EQ(a.hours, b.hours);
+  EXPECT_EQ(a.hours_to_convert, b.hours_to_convert);
+  EXPECT_EQ(a.revenue, b.revenue);
+  EXPECT_EQ(a.cost, b.cost);
+}
+
+TEST_F(Hdf5Results, ReplicationsReadBackBitIdentical) {
+  const Fixture& f = shared_run();
+  ASSERT_EQ(f.result.replications.size(), 2u);
+  bool negative_emotion = false;
+  for (const BoundedSum& s : f.result.replications[0].emotion) negative_emotion |= s.raw() < 0;
+  ASSERT_TRUE(negative_emotion) << "the journey should give a negative emotion sum";
+
+  const StoredRun stored = read_run_file(write_shared());
+  ASSERT_EQ(stored.replications.size(), f.result.replications.size());
+  for (std::size_t r = 0; r < stored.replications.size(); ++r) {
+    EXPECT_TRUE(stored.replications[r] == f.result.replications[r]) << "replication " << r;
+  }
+}
+
+TEST_F(Hdf5Results, ReadBackReplicationsSummarizeToTheSameFigures) {
+  const Fixture& f = shared_run();
+  const StoredRun stored = read_run_file(write_shared());
+  const Summary again = summarize(f.journey, stored.replications);
+  EXPECT_EQ(again.overall.conversion_rate, f.summary.overall.conversion_rate);
+  EXPECT_EQ(again.overall.revenue_per_agent, f.summary.overall.revenue_per_agent);
+  EXPECT_EQ(again.touchpoints[1].mean_emotion, f.summary.touchpoints[1].mean_emotion);
+}
+
+TEST_F(Hdf5Results, InvalidExactSumsKeepTheirFlag) {
+  const Fixture& f = shared_run();
+  RunResult result = f.result;
+  result.detail.reset();
+  result.replications[1].personas[0].revenue.add(std::numeric_limits<double>::infinity());
+  ASSERT_TRUE(result.replications[1].personas[0].revenue.invalid());
+  const std::string file = path("invalid.h5");
+  write_run_file(file, f.journey, f.metadata, result, f.summary);
+  const StoredRun stored = read_run_file(file);
+  ASSERT_EQ(stored.replications.size(), 2u);
+  EXPECT_TRUE(stored.replications[1].personas[0].revenue.invalid());
+  EXPECT_TRUE(stored.replications[1] == result.replications[1]);
+}
+
+TEST_F(Hdf5Results, AgentRecordsAndPathsReadBackEqual) {
+  const Fixture& f = shared_run();
+  ASSERT_TRUE(f.result.detail.has_value());
+  const AgentDetail& written = *f.result.detail;
+  ASSERT_EQ(written.records.size(), 2u * 2000u);
+
+  const StoredRun stored = read_run_file(write_shared());
+  ASSERT_TRUE(stored.detail.has_value());
+  const AgentDetail& read = *stored.detail;
+  ASSERT_EQ(read.records.size(), written.records.size());
+  for (std::size_t k = 0; k < read.records.size(); ++k) {
+    ASSERT_EQ(read.records[k].agent, written.records[k].agent) << "row " << k;
+    ASSERT_EQ(read.records[k].replication, written.records[k].replication) << "row " << k;
+    expect_same_outcome(read.records[k].outcome, written.records[k].outcome);
+    if (::testing::Test::HasFailure()) FAIL() << "first difference at row " << k;
+  }
+  EXPECT_EQ(read.path_offsets, written.path_offsets);
+  EXPECT_EQ(read.path_touchpoints, written.path_touchpoints);
+}
+
+TEST_F(Hdf5Results, RunWithoutDetailReadsBackWithoutDetail) {
+  const Fixture& f = shared_run();
+  RunResult result = f.result;
+  result.detail.reset();
+  const std::string file = path("plain.h5");
+  write_run_file(file, f.journey, f.metadata, result, f.summary);
+  EXPECT_FALSE(read_run_file(file).detail.has_value());
+}
+
+TEST_F(Hdf5Results, RecordsWithoutPathsReadBackWithoutPaths) {
+  const Fixture& f = shared_run();
+  RunResult result = f.result;
+  result.detail->path_offsets.clear();
+  result.detail->path_touchpoints.clear();
+  const std::string file = path("records.h5");
+  write_run_file(file, f.journey, f.metadata, result, f.summary);
+  const StoredRun stored = read_run_file(file);
+  ASSERT_TRUE(stored.detail.has_value());
+  EXPECT_EQ(stored.detail->records.size(), result.detail->records.size());
+  EXPECT_TRUE(stored.detail->path_offsets.empty());
+}
+
+TEST_F(Hdf5Results, MetadataReadsBackEqual) {
+  const RunMetadata& written = shared_run().metadata;
+  const RunMetadata read = read_run_file(write_shared()).metadata;
+  EXPECT_EQ(read.scenario_path, written.scenario_path);
+  EXPECT_EQ(read.scenario_text, written.scenario_text);
+  EXPECT_EQ(read.software_version, written.software_version);
+  EXPECT_EQ(read.command_line, written.command_line);
+  EXPECT_EQ(read.created, written.created);
+  EXPECT_EQ(read.seed, written.seed);
+  EXPECT_EQ(read.agents, written.agents);
+  EXPECT_EQ(read.replications, written.replications);
+  EXPECT_EQ(read.threads, written.threads);
+  EXPECT_EQ(read.seconds, written.seconds);
+}
+
+TEST_F(Hdf5Results, TimestampIsIso8601Utc) {
+  const std::string created = utc_timestamp();
+  ASSERT_EQ(created.size(), 20u) << created;
+  EXPECT_EQ(created[4], '-');
+  EXPECT_EQ(created[10], 'T');
+  EXPECT_EQ(created.back(), 'Z');
+}
+
+TEST_F(Hdf5Results, WritingLeavesOnlyTheFinalFile) {
+  write_shared("only.h5");
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(directory_)) {
+    names.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(names, std::vector<std::string>{"only.h5"});
+}
+
+TEST_F(Hdf5Results, WritingReplacesAnExistingFile) {
+  const std::string file = path("again.h5");
+  std::ofstream(file) << "old contents";
+  write_shared("again.h5");
+  EXPECT_EQ(read_run_file(file).replications.size(), 2u);
+}
+
+TEST_F(Hdf5Results, FailedWriteNamesThePathAndLeavesNothing) {
+  const Fixture& f = shared_run();
+  const std::string file = path("no/such/directory/run.h5");
+  const std::string message =
+      error_of([&] { write_run_file(file, f.journey, f.metadata, f.result, f.summary); });
+  EXPECT_NE(message.find(file), std::string::npos) << message;
+  EXPECT_TRUE(fs::is_empty(directory_));
+}
+
+TEST_F(Hdf5Results, WriteThatFailsMidwayRemovesTheTemporaryFile) {
+  const Fixture& f = shared_run();
+  RunResult broken = f.result;
+  broken.detail->path_offsets.pop_back();  // inconsistent: written after the tables
+  const std::string file = path("broken.h5");
+  const std::string message =
+      error_of([&] { write_run_file(file, f.journey, f.metadata, broken, f.summary); });
+  EXPECT_NE(message.find(file), std::string::npos) << message;
+  EXPECT_TRUE(fs::is_empty(directory_));
+}
+
+TEST_F(Hdf5Results, MissingFileErrorNamesTheFile) {
+  const std::string file = path("absent.h5");
+  const std::string message = error_of([&] { read_run_file(file); });
+  EXPECT_NE(message.find(file), std::string::npos) << message;
+}
+
+TEST_F(Hdf5Results, TextFileIsNotAnHdf5File) {
+  const std::string file = path("notes.h5");
+  std::ofstream(file) << "not hdf5 at all\n";
+  const std::string message = error_of([&] { read_run_file(file); });
+  EXPECT_EQ(message, file + ": not an HDF5 file");
+}
+
+TEST_F(Hdf5Results, OtherHdf5FileIsNotACjsimResultFile) {
+  const std::string file = path("other.h5");
+  {
+    H5::H5File other(file, H5F_ACC_TRUNC);
+    other.createGroup("something");
+  }
+  const std::string message = error_of([&] { read_run_file(file); });
+  EXPECT_EQ(message, file + ": not a cjsim result file (no 'format' attribute)");
+}
+
+TEST_F(Hdf5Results, MissingRawDatasetIsNamed) {
+  const std::string file = write_shared();
+  {
+    H5::H5File h5(file, H5F_ACC_RDWR);
+    h5.unlink("raw/visits");
+  }
+  const std::string message = error_of([&] { read_run_file(file); });
+  EXPECT_EQ(message, file + ": dataset raw/visits missing");
+}
+
+TEST_F(Hdf5Results, RunsInGroupsReadBackFromTheirGroups) {
+  const Fixture& f = shared_run();
+  RunResult other = f.result;
+  other.detail.reset();
+  other.replications.pop_back();
+  const std::string file = path("compare.h5");
+  {
+    H5::H5File h5(file, H5F_ACC_TRUNC);
+    H5::Group current = h5.createGroup("current");
+    H5::Group proposed = h5.createGroup("proposed");
+    write_run(current, f.journey, f.metadata, f.result, f.summary);
+    write_run(proposed, f.journey, f.metadata, other, f.summary);
+  }
+  EXPECT_EQ(read_run_file(file, "/current").replications.size(), 2u);
+  EXPECT_EQ(read_run_file(file, "proposed").replications.size(), 1u);
+  const std::string message = error_of([&] { read_run_file(file, "/absent"); });
+  EXPECT_EQ(message, file + ": group absent missing");
+}
+
+TEST_F(Hdf5Results, TouchpointTableHoldsTheSummaryVisits) {
+  const Fixture& f = shared_run();
+  const std::string file = write_shared();
+  H5::H5File h5(file, H5F_ACC_RDONLY);
+  H5::DataSet table = h5.openDataSet("touchpoints");
+  H5::CompType visits_only(sizeof(std::uint64_t));
+  visits_only.insertMember("visits", 0, H5::PredType::NATIVE_UINT64);
+  std::vector<std::uint64_t> visits(f.journey.touchpoint_count());
+  table.read(visits.data(), visits_only);
+  for (std::size_t v = 0; v < visits.size(); ++v) {
+    EXPECT_EQ(visits[v], f.summary.touchpoints[v].visits) << f.journey.touchpoint_ids[v];
+  }
+}
+
+}  // namespace
+}  // namespace cjsim
