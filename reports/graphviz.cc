@@ -19,6 +19,10 @@ constexpr std::array<const char*, 6> kStageColours = {"#dbe9f6", "#e3f1dc", "#fd
 std::string dot_quoted(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
+    if (c == '\n') {
+      out += "\\n";  // DOT's own line break inside a label
+      continue;
+    }
     if (c == '"' || c == '\\') out += '\\';
     out += c;
   }
@@ -34,8 +38,8 @@ void write_dot(std::ostream& out, const CompiledJourney& j) {
   }
   auto vertex_writer = [&](std::ostream& os, std::size_t v) {
     std::string label = j.touchpoint_names[v];
-    label += "\\n" + j.stages[j.stage_of[v]] + " / " + j.channels[j.channel_of[v]];
-    if (j.dropout[v] > 0) label += fmt::format("\\ndropout {:.0f}%", 100 * j.dropout[v]);
+    label += "\n" + j.stages[j.stage_of[v]] + " / " + j.channels[j.channel_of[v]];
+    if (j.dropout[v] > 0) label += fmt::format("\ndropout {:.0f}%", 100 * j.dropout[v]);
     os << fmt::format("[label={}, style=filled, fillcolor={}, shape={}]", dot_quoted(label),
                       dot_quoted(kStageColours[j.stage_of[v] % kStageColours.size()]),
                       j.is_conversion[v] ? "doubleoctagon" : "box");
