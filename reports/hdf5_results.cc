@@ -23,25 +23,6 @@ namespace {
 constexpr const char* kFormat = "cjsim-run";
 constexpr std::uint64_t kFormatVersion = 1;
 
-struct NamedFigure {
-  const char* name;
-  Estimate HeadlineFigures::*member;
-};
-
-// The headline figures in the order of every table that lists them.
-constexpr std::array<NamedFigure, 10> kHeadlineFigures = {{
-    {"conversion_rate", &HeadlineFigures::conversion_rate},
-    {"revenue_per_agent", &HeadlineFigures::revenue_per_agent},
-    {"cost_per_agent", &HeadlineFigures::cost_per_agent},
-    {"margin_per_agent", &HeadlineFigures::margin_per_agent},
-    {"hours_to_convert", &HeadlineFigures::hours_to_convert},
-    {"journey_hours", &HeadlineFigures::journey_hours},
-    {"steps_per_agent", &HeadlineFigures::steps_per_agent},
-    {"nps", &HeadlineFigures::nps},
-    {"likelihood_to_recommend", &HeadlineFigures::likelihood_to_recommend},
-    {"peak_end", &HeadlineFigures::peak_end},
-}};
-
 template <class T, class Row, class Get>
 std::vector<T> column(std::span<const Row> rows, Get get) {
   std::vector<T> out;

@@ -24,16 +24,7 @@ nlohmann::json headline_json(const HeadlineFigures& h) {
   out["agents"] = h.agents;
   out["steps"] = h.steps;
   out["conversions"] = h.conversions;
-  put(out, "conversion_rate", h.conversion_rate);
-  put(out, "revenue_per_agent", h.revenue_per_agent);
-  put(out, "cost_per_agent", h.cost_per_agent);
-  put(out, "margin_per_agent", h.margin_per_agent);
-  put(out, "hours_to_convert", h.hours_to_convert);
-  put(out, "journey_hours", h.journey_hours);
-  put(out, "steps_per_agent", h.steps_per_agent);
-  put(out, "nps", h.nps);
-  put(out, "likelihood_to_recommend", h.likelihood_to_recommend);
-  put(out, "peak_end", h.peak_end);
+  for (const NamedFigure& figure : kHeadlineFigures) put(out, figure.name, h.*figure.member);
   out["promoters"] = h.promoters;
   out["detractors"] = h.detractors;
   nlohmann::json ended;

@@ -11,11 +11,7 @@ namespace {
 // replications can be combined figure by figure.
 template <class F>
 void for_each_estimate(HeadlineFigures& h, F&& f) {
-  for (Estimate* e : {&h.conversion_rate, &h.revenue_per_agent, &h.cost_per_agent,
-                      &h.margin_per_agent, &h.hours_to_convert, &h.journey_hours,
-                      &h.steps_per_agent, &h.nps, &h.likelihood_to_recommend, &h.peak_end}) {
-    f(*e);
-  }
+  for (const NamedFigure& figure : kHeadlineFigures) f(h.*figure.member);
 }
 
 template <class F>

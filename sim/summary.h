@@ -34,6 +34,25 @@ struct HeadlineFigures {
   Estimate peak_end;                 // all agents
 };
 
+// The headline figures by name, in the order every report lists them; the names are the keys
+// of `cjsim run --json` and the metric names of the HDF5 tables.
+struct NamedFigure {
+  const char* name;
+  Estimate HeadlineFigures::*member;
+};
+inline constexpr std::array<NamedFigure, 10> kHeadlineFigures = {{
+    {"conversion_rate", &HeadlineFigures::conversion_rate},
+    {"revenue_per_agent", &HeadlineFigures::revenue_per_agent},
+    {"cost_per_agent", &HeadlineFigures::cost_per_agent},
+    {"margin_per_agent", &HeadlineFigures::margin_per_agent},
+    {"hours_to_convert", &HeadlineFigures::hours_to_convert},
+    {"journey_hours", &HeadlineFigures::journey_hours},
+    {"steps_per_agent", &HeadlineFigures::steps_per_agent},
+    {"nps", &HeadlineFigures::nps},
+    {"likelihood_to_recommend", &HeadlineFigures::likelihood_to_recommend},
+    {"peak_end", &HeadlineFigures::peak_end},
+}};
+
 struct TouchpointFigures {
   std::string id, name, stage, channel;
   std::uint64_t visits = 0, dropouts = 0, completions = 0, conversions = 0;
