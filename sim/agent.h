@@ -10,13 +10,16 @@
 //   void finish(const AgentOutcome&);
 #pragma once
 
+#include <boost/random/detail/int_float_pair.hpp>
 #include <boost/random/exponential_distribution.hpp>
 #include <boost/random/normal_distribution.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <span>
+#include <vector>
 
 #include "models/behaviour.h"
 #include "sim/compiled_journey.h"
@@ -28,14 +31,70 @@ namespace cjsim {
 // Scratch memory for emotion-steered choices, sized once per worker.
 struct AgentScratch {
   std::vector<double> weights;
-  explicit AgentScratch(const CompiledJourney& journey) : weights(journey.max_out_degree) {}
+  std::vector<double> bias_factors;  // exp(bias x e - shift), per distinct bias
+  explicit AgentScratch(const CompiledJourney& journey)
+      : weights(journey.max_out_degree), bias_factors(journey.max_out_degree) {}
 };
 
 namespace detail {
 
-inline double standard_normal(const AgentStream& stream, int slot) {
+// Boost's ziggurat samplers accept their first try about 99% of the time, and that try is
+// a pure function of the slot's word. So the first try is made here, inline, with Boost's
+// own helper on a one-word engine; only when it is rejected does Boost run, from the start
+// on the slot's full engine. The numbers are Boost's to the bit either way, but the common
+// case no longer pays for an out-of-line call and the engine's per-word bookkeeping.
+struct ZigguratTry {
+  double fraction;  // in [0, 1)
+  int bucket;       // the low 8 bits of the word
+};
+
+inline ZigguratTry ziggurat_first_try(std::uint64_t word) {
+  struct OneWord {
+    using result_type = std::uint64_t;
+    static constexpr result_type min() { return 0; }
+    static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
+    result_type word;
+    result_type operator()() const { return word; }
+  } engine{word};
+  const auto [fraction, bucket] = boost::random::detail::generate_int_float_pair<double, 8>(engine);
+  return {fraction, bucket};
+}
+
+// The rare rejections, kept out of line so that the common case stays small enough to
+// inline into the step.
+[[gnu::noinline]] inline double boost_normal(const AgentStream& stream, int slot) {
   auto engine = stream.engine(slot);
   return boost::random::normal_distribution<double>()(engine);
+}
+
+[[gnu::noinline]] inline double boost_exponential(const AgentStream& stream, int slot) {
+  auto engine = stream.engine(slot);
+  return boost::random::exponential_distribution<double>()(engine);
+}
+
+// boost::random::normal_distribution<double>()(slot engine), without its cost.
+inline double standard_normal(const AgentStream& stream, int slot) {
+  const double* const table_x = boost::random::detail::normal_table<double>::table_x;
+  const ZigguratTry first = ziggurat_first_try(stream.word(slot));
+  const int i = first.bucket >> 1;
+  const double x = first.fraction * table_x[i];
+  if (x < table_x[i + 1]) {
+    const int sign = (first.bucket & 1) * 2 - 1;
+    // Boost returns unit * sigma + mean with sigma 1 and mean 0: adding +0.0 turns a -0.0
+    // into +0.0 exactly as it does.
+    return x * sign + 0.0;
+  }
+  return boost_normal(stream, slot);
+}
+
+// boost::random::exponential_distribution<double>()(slot engine), likewise. An accepted
+// first try is Boost's 0 + x divided by a rate of 1, which is x.
+inline double standard_exponential(const AgentStream& stream, int slot) {
+  const double* const table_x = boost::random::detail::exponential_table<double>::table_x;
+  const ZigguratTry first = ziggurat_first_try(stream.word(slot));
+  const double x = first.fraction * table_x[first.bucket];
+  if (x < table_x[first.bucket + 1]) return x;
+  return boost_exponential(stream, slot);
 }
 
 // The first index whose running sum exceeds `target`; ties and rounding at the top fall on
@@ -59,10 +118,8 @@ inline double draw_duration(const CompiledJourney& j, std::uint32_t v, const Age
   switch (j.duration_kind[v]) {
     case DurationKind::fixed:
       return j.duration_a[v];
-    case DurationKind::exponential: {
-      auto engine = stream.engine(slot_duration);
-      return j.duration_a[v] * boost::random::exponential_distribution<double>()(engine);
-    }
+    case DurationKind::exponential:
+      return j.duration_a[v] * standard_exponential(stream, slot_duration);
     case DurationKind::lognormal:
       return std::exp(j.duration_a[v] + j.duration_b[v] * standard_normal(stream, slot_duration));
   }
@@ -85,10 +142,18 @@ inline std::uint32_t choose_transition(const CompiledJourney& j, const PersonaTa
   for (std::uint32_t e = begin; e < end; ++e) {
     if (p.transition_weight[e] > 0.0) shift = std::max(shift, j.emotion_bias[e] * emotion);
   }
+  // exp is the step's largest cost, and transitions often share a bias (most have none), so
+  // it is taken once per distinct bias. The same argument gives the same factor, and the
+  // largest term's argument is exactly 0, whose exp is exactly 1.
+  const std::uint32_t bias_begin = j.bias_begin[v];
+  for (std::uint32_t k = bias_begin; k < j.bias_begin[v + 1]; ++k) {
+    const double x = j.bias_values[k] * emotion - shift;
+    scratch.bias_factors[k - bias_begin] = x == 0.0 ? 1.0 : std::exp(x);
+  }
   double total = 0.0;
   for (std::uint32_t e = begin; e < end; ++e) {
     const double w = p.transition_weight[e] > 0.0
-                         ? p.transition_weight[e] * std::exp(j.emotion_bias[e] * emotion - shift)
+                         ? p.transition_weight[e] * scratch.bias_factors[j.bias_group[e]]
                          : 0.0;
     total += w;
     scratch.weights[e - begin] = total;

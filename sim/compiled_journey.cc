@@ -90,6 +90,18 @@ void compile_transitions(const Scenario& scenario, CompiledJourney& j) {
     j.max_out_degree = std::max(j.max_out_degree, j.out_begin[v + 1]);
     j.out_begin[v + 1] += j.out_begin[v];
   }
+
+  j.bias_begin.assign(n + 1, 0);
+  j.bias_group.assign(j.transition_count(), 0);
+  for (std::size_t v = 0; v < n; ++v) {
+    for (std::uint32_t e = j.out_begin[v]; e < j.out_begin[v + 1]; ++e) {
+      const auto first = j.bias_values.begin() + j.bias_begin[v];
+      const auto it = std::find(first, j.bias_values.end(), j.emotion_bias[e]);
+      j.bias_group[e] = static_cast<std::uint32_t>(it - first);
+      if (it == j.bias_values.end()) j.bias_values.push_back(j.emotion_bias[e]);
+    }
+    j.bias_begin[v + 1] = static_cast<std::uint32_t>(j.bias_values.size());
+  }
 }
 
 PersonaTables compile_persona(const Persona& persona, double share, const CompiledJourney& j) {

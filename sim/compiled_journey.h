@@ -66,6 +66,12 @@ struct CompiledJourney {
   std::vector<double> transition_weight;
   std::vector<double> emotion_bias;
   std::uint32_t max_out_degree = 0;
+  // The distinct emotion biases among each touchpoint's transitions (those of v are
+  // bias_values[bias_begin[v] .. bias_begin[v+1])) and, per transition, the index of its own
+  // among them: a steered choice calls exp once per distinct bias, not once per transition.
+  std::vector<std::uint32_t> bias_begin;
+  std::vector<double> bias_values;
+  std::vector<std::uint32_t> bias_group;
 
   std::vector<PersonaTables> personas;
   std::vector<double> persona_cumulative;  // running sum of the normalised shares

@@ -13,7 +13,7 @@ constexpr int kTotalBits = 256;
 
 }  // namespace
 
-void ExactSum::add(double x) {
+void ExactSum::add_general(double x) {
   if (x == 0.0) return;
   if (!std::isfinite(x)) {
     invalid_ = true;
@@ -43,26 +43,6 @@ void ExactSum::add(double x) {
     return;
   }
   add_shifted(mantissa, bit, negative);
-}
-
-void ExactSum::add_shifted(std::uint64_t mantissa, int bit, bool negative) {
-  std::array<std::uint64_t, 4> term{};
-  const int limb = bit / 64;
-  const int shift = bit % 64;
-  term[limb] = mantissa << shift;
-  if (shift != 0 && limb + 1 < 4) term[limb + 1] = mantissa >> (64 - shift);
-  if (negative) {
-    // Two's complement negation of the term: invert and add one.
-    unsigned __int128 carry = 1;
-    for (auto& word : term) {
-      carry += static_cast<std::uint64_t>(~word);
-      word = static_cast<std::uint64_t>(carry);
-      carry >>= 64;
-    }
-  }
-  ExactSum other;
-  other.limbs_ = term;
-  merge(other);
 }
 
 void ExactSum::merge(const ExactSum& other) {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstdint>
 
 namespace cjsim {
@@ -16,7 +17,21 @@ namespace cjsim {
 // exactly except for bits below 2^-128, which are dropped (deterministically).
 class ExactSum {
  public:
-  void add(double x);
+  // Inline because the engine adds a dozen terms per agent: the common term (a normal number
+  // that lies wholly inside the range, nothing dropped) costs one 256-bit addition here;
+  // zero, subnormal, tiny, huge and non-finite terms take the general path.
+  void add(double x) {
+    if (x == 0.0) return;
+    const std::uint64_t bits = std::bit_cast<std::uint64_t>(x);
+    const int bit = static_cast<int>((bits >> 52) & 0x7ff) - kFastExponentBias;
+    if (static_cast<unsigned>(bit) >= kFastBitLimit) {
+      add_general(x);
+      return;
+    }
+    const std::uint64_t mantissa =
+        (bits & ((std::uint64_t{1} << 52) - 1)) | (std::uint64_t{1} << 52);
+    add_shifted(mantissa, bit, (bits >> 63) != 0);
+  }
   void merge(const ExactSum& other);
   double value() const;
   // Set when a term was not finite or the range was exceeded; value() is then NaN.
@@ -28,7 +43,43 @@ class ExactSum {
   friend bool operator==(const ExactSum&, const ExactSum&) = default;
 
  private:
-  void add_shifted(std::uint64_t mantissa, int bit, bool negative);
+  // A normal double's lowest mantissa bit sits at bit (biased exponent - 1075 + 128) of the
+  // fixed point; the fast path takes the terms whose lowest bit is at 0 or above and whose
+  // top bit stays below the sign bit's headroom (the same test as the general path's).
+  static constexpr int kFastExponentBias = 1075 - 128;
+  static constexpr unsigned kFastBitLimit = 256 - 1 - 53;
+
+  void add_general(double x);
+
+  // Adds (or subtracts) mantissa * 2^bit, 0 <= bit < kFastBitLimit, as two 128-bit halves:
+  // the term's two's complement when negative, then one add with carry. Branch-free, since
+  // signs and magnitudes vary from agent to agent.
+  void add_shifted(std::uint64_t mantissa, int bit, bool negative) {
+    using u128 = unsigned __int128;
+    std::array<std::uint64_t, 5> term{};  // one spare limb: the high part may land past limb 3
+    const u128 shifted = static_cast<u128>(mantissa) << (bit % 64);
+    term[bit / 64] = static_cast<std::uint64_t>(shifted);
+    term[bit / 64 + 1] = static_cast<std::uint64_t>(shifted >> 64);
+    u128 term_low = term[0] | static_cast<u128>(term[1]) << 64;
+    u128 term_high = term[2] | static_cast<u128>(term[3]) << 64;
+    const u128 negated_low = -term_low;
+    const u128 negated_high = ~term_high + (term_low == 0 ? 1 : 0);
+    term_low = negative ? negated_low : term_low;
+    term_high = negative ? negated_high : term_high;
+
+    const u128 sum_low = (limbs_[0] | static_cast<u128>(limbs_[1]) << 64) + term_low;
+    const u128 carry = sum_low < term_low ? 1 : 0;
+    const u128 old_high = limbs_[2] | static_cast<u128>(limbs_[3]) << 64;
+    const u128 sum_high = old_high + term_high + carry;
+    limbs_[0] = static_cast<std::uint64_t>(sum_low);
+    limbs_[1] = static_cast<std::uint64_t>(sum_low >> 64);
+    limbs_[2] = static_cast<std::uint64_t>(sum_high);
+    limbs_[3] = static_cast<std::uint64_t>(sum_high >> 64);
+    // Signed overflow: a term of the sum's sign that flips it (the term is never zero).
+    const bool was_negative = (old_high >> 127) != 0;
+    const bool is_negative = (sum_high >> 127) != 0;
+    if (was_negative == negative && is_negative != negative) invalid_ = true;
+  }
 
   std::array<std::uint64_t, 4> limbs_{};  // least significant first
   bool invalid_ = false;
