@@ -81,6 +81,21 @@ struct Settings {
   FieldLocations fields;
 };
 
+// A file a scenario was built from, kept whole so that results can say what was run.
+struct SourceFile {
+  std::string path;  // as resolved when it was read
+  std::string text;
+};
+
+// A touchpoint or transition that a future state removed, with what the removal cut, so
+// that validation can name the removal that left a touchpoint unreachable or without a way on.
+struct Removal {
+  std::string what;       // "'account_signup'", "the transition 'basket' -> 'basket_reminder'"
+  SourceLocation where;   // the change that removed it
+  std::vector<std::string> lost_way_on;  // touchpoints whose last transition out it removed
+  std::vector<std::string> lost_way_in;  // touchpoints a removed transition led to
+};
+
 struct Scenario {
   std::string name;
   std::string description;
@@ -93,6 +108,12 @@ struct Scenario {
   std::string source_path;  // the file it was loaded from, "" when built in code
   std::string source_text;  // its text, kept so that results can say what was run
   FieldLocations fields;    // top-level keys ("stages", "touchpoints", ...)
+
+  // A future state (a file with `base:` and `changes:`) is its base with the changes applied.
+  // Its source_text is the future file's text; these are the bases it was built on, the
+  // nearest first, so that the journey as run can be rebuilt from what a result records.
+  std::vector<SourceFile> base_sources;
+  std::vector<Removal> removals;  // in the order the changes made them, bases' first
 };
 
 // The persona used when a journey declares none: share 1, every other field neutral.

@@ -136,6 +136,7 @@ class Validation {
     if (scenario_.touchpoints.empty()) return;
     const bool has_entry = check_entries_and_conversions();
     if (has_entry) check_reach();
+    check_dead_ends_after_removals();
     check_endless_cycles();
     check_certain_dropouts();
     if (has_entry) {
@@ -478,19 +479,59 @@ class Validation {
 
   void check_reach() {
     const std::vector<bool> reached = reached_from(graph_, entries());
+    const std::vector<const Removal*> cut_off_by = removals_that_cut_off(reached);
     for (std::size_t i = 0; i < scenario_.touchpoints.size(); ++i) {
       if (reached[i]) continue;
       const Touchpoint& touchpoint = scenario_.touchpoints[i];
+      // A removal that cut the way in is what the reader has to look at, not the touchpoint.
+      const Removal* removal = cut_off_by[i];
+      const std::string after =
+          removal ? fmt::format("after removing {}, ", removal->what) : std::string();
       if (touchpoint.conversion) {
-        warning(at(touchpoint.fields, "conversion", touchpoint.where),
-                fmt::format("conversion touchpoint '{}' cannot be reached from any entry "
+        warning(removal ? in_file(removal->where)
+                        : at(touchpoint.fields, "conversion", touchpoint.where),
+                fmt::format("{}conversion touchpoint '{}' cannot be reached from any entry "
                             "touchpoint, so no journey converts there",
-                            touchpoint.id));
+                            after, touchpoint.id));
         continue;
       }
-      warning(in_file(touchpoint.where),
-              fmt::format("touchpoint '{}' cannot be reached from any entry touchpoint",
+      warning(in_file(removal ? removal->where : touchpoint.where),
+              fmt::format("{}touchpoint '{}' cannot be reached from any entry touchpoint", after,
                           touchpoint.id));
+    }
+  }
+
+  // For each touchpoint no entry reaches, the first removal whose cut leads to it: one that
+  // took away a transition into it, or into a touchpoint from which it is reached.
+  std::vector<const Removal*> removals_that_cut_off(const std::vector<bool>& reached) const {
+    std::vector<const Removal*> cut_off_by(scenario_.touchpoints.size(), nullptr);
+    for (const Removal& removal : scenario_.removals) {
+      std::vector<Vertex> cut;
+      for (const std::string& id : removal.lost_way_in) {
+        auto it = index_of_.find(id);
+        if (it != index_of_.end() && !reached[it->second]) cut.push_back(it->second);
+      }
+      if (cut.empty()) continue;
+      const std::vector<bool> downstream = reached_from(graph_, cut);
+      for (std::size_t v = 0; v < cut_off_by.size(); ++v) {
+        if (downstream[v] && !reached[v] && !cut_off_by[v]) cut_off_by[v] = &removal;
+      }
+    }
+    return cut_off_by;
+  }
+
+  // A removal that took the last transition out of a touchpoint turns it into an end of the
+  // journey: legal, but seldom what the change meant.
+  void check_dead_ends_after_removals() {
+    for (const Removal& removal : scenario_.removals) {
+      for (const std::string& id : removal.lost_way_on) {
+        auto it = index_of_.find(id);
+        if (it == index_of_.end() || boost::out_degree(it->second, graph_) > 0) continue;
+        warning(in_file(removal.where),
+                fmt::format("after removing {}, '{}' has no transition left: journeys now "
+                            "complete there",
+                            removal.what, id));
+      }
     }
   }
 

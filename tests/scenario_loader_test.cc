@@ -616,14 +616,18 @@ TEST(ScenarioLoader, EarlierDiagnosticsOfTheCallerAreKept) {
   EXPECT_EQ(diagnostics.all()[0].message, "something else");
 }
 
-// The keys an "unknown key" message lists as allowed, as a set.
+// The keys an "unknown key" message (or an "unknown change" one) lists as allowed, as a set.
 std::set<std::string> allowed_keys_named_in(const Diagnostics& diagnostics) {
-  constexpr std::string_view kIntro = "allowed keys are: ";
   std::set<std::string> keys;
   for (const Diagnostic& d : diagnostics.all()) {
-    const std::size_t at = d.message.find(kIntro);
+    std::string_view intro = "allowed keys are: ";
+    std::size_t at = d.message.find(intro);
+    if (at == std::string::npos) {
+      intro = "the kinds of change are: ";
+      at = d.message.find(intro);
+    }
     if (at == std::string::npos) continue;
-    std::string_view list = std::string_view(d.message).substr(at + kIntro.size());
+    std::string_view list = std::string_view(d.message).substr(at + intro.size());
     while (!list.empty()) {
       const std::size_t comma = list.find(", ");
       keys.emplace(list.substr(0, comma));
@@ -640,6 +644,11 @@ std::set<std::string> schema_keys(const YAML::Node& object) {
     keys.insert(it->first.Scalar());
   }
   return keys;
+}
+
+// A future state of tests/data/future/base.yaml with these lines under `changes:`.
+std::string future(std::string_view changes) {
+  return "name: F\nbase: base.yaml\nchanges:\n" + std::string(changes);
 }
 
 // The schema is documentation users and editors rely on: it must not drift from the loader.
@@ -659,10 +668,14 @@ TEST(ScenarioSchema, DocumentsExactlyTheKeysTheLoaderAccepts) {
       {"transition", with("transitions:\n  - {from: buy, to: buy, zzz_unknown: 1}\n"),
        defs["transition"]},
       {"persona", with("personas:\n  - {id: p, zzz_unknown: 1}\n"), defs["persona"]},
+      {"change", future("  - zzz_unknown: 1\n"), defs["change"]},
+      {"reweight", future("  - reweight_transition: {from: ad, to: buy, zzz_unknown: 1}\n"),
+       defs["reweight"]},
   };
   for (const auto& place : places) {
     Diagnostics diagnostics;
-    EXPECT_FALSE(parse_scenario(place.text, "k.yaml", diagnostics));
+    EXPECT_FALSE(parse_scenario(place.text, std::string(CJSIM_TEST_DATA) + "/future/k.yaml",
+                                diagnostics));
     const std::set<std::string> allowed = allowed_keys_named_in(diagnostics);
     EXPECT_FALSE(allowed.empty()) << place.what << ":\n" << diagnostics.to_string();
     EXPECT_EQ(allowed, schema_keys(place.object)) << place.what;

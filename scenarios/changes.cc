@@ -1,0 +1,439 @@
+// Applying a future state's changes to its base: each change finds what it names, then adds,
+// updates (with the same field readers as a whole file) or removes it.
+#include "scenarios/changes.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "scenarios/did_you_mean.h"
+#include "scenarios/entity_reader.h"
+
+namespace cjsim {
+namespace {
+
+using detail::describe;
+using detail::Fill;
+using detail::MapReader;
+using detail::Reading;
+
+constexpr std::string_view kEndKeys[] = {"from", "to"};
+
+std::string quoted_transition(std::string_view from, std::string_view to) {
+  return fmt::format("'{}' -> '{}'", from, to);
+}
+
+// The changes of one file, applied one at a time to the scenario they change.
+class ChangeList {
+ public:
+  ChangeList(Scenario& scenario, Reading& reading) : scenario_(scenario), reading_(reading) {}
+
+  void apply(const YAML::Node& item, std::size_t index) {
+    number_ = index + 1;
+    reading_.context = fmt::format("change {}: ", number_);
+    const std::optional<std::size_t> kind = kind_of(item);
+    if (!kind) return;
+    reading_.context = fmt::format("change {} ({}): ", number_, kChangeKinds[*kind]);
+    const YAML::Node value = item.begin()->second;
+    switch (*kind) {
+      case 0:
+        return add_touchpoint(value);
+      case 1:
+        return update_touchpoint(value);
+      case 2:
+        return remove_touchpoint(value);
+      case 3:
+        return add_transition(value);
+      case 4:
+        return update_transition(value);
+      case 5:
+        return reweight_transition(value);
+      case 6:
+        return remove_transition(value);
+      case 7:
+        return add_persona(value);
+      case 8:
+        return update_persona(value);
+      case 9:
+        return remove_persona(value);
+      case 10:
+        return update_settings(value);
+    }
+  }
+
+ private:
+  static_assert(std::size(kChangeKinds) == 11, "apply() handles each kind of change by index");
+
+  // The index in kChangeKinds of the one kind `item` names, after saying what is wrong if it
+  // names none, an unknown one or several.
+  std::optional<std::size_t> kind_of(const YAML::Node& item) {
+    const SourceLocation where = reading_.at(item);
+    if (!item.IsMap()) {
+      reading_.error(where, fmt::format("expected one change as a map, such as "
+                                        "'remove_touchpoint: ID' or 'update_touchpoint: {{id: "
+                                        "ID, ...}}', got {}",
+                                        describe(item)));
+      return std::nullopt;
+    }
+    if (item.size() == 0) {
+      reading_.error(where,
+                     "the change is empty; write one kind of change, such as "
+                     "'update_touchpoint: {id: ID, ...}'");
+      return std::nullopt;
+    }
+    std::vector<std::string> kinds;
+    for (auto it = item.begin(); it != item.end(); ++it) {
+      kinds.push_back(it->first.IsScalar() ? it->first.Scalar() : describe(it->first));
+    }
+    if (kinds.size() > 1) {
+      change_place_ = reading_.at(std::next(item.begin())->first);
+      reading_.error(change_place_,
+                     fmt::format("one change has two kinds, {}; write each change as its own "
+                                 "list item, each starting with '-'",
+                                 join_names(kinds, " and ")));
+      return std::nullopt;
+    }
+    change_place_ = reading_.at(item.begin()->first);
+    const auto found = std::find(std::begin(kChangeKinds), std::end(kChangeKinds), kinds.front());
+    if (found == std::end(kChangeKinds)) {
+      std::string message = fmt::format("unknown change '{}'", kinds.front());
+      const std::string suggestion = did_you_mean(kinds.front(), kChangeKinds);
+      message += suggestion.empty()
+                     ? fmt::format("; the kinds of change are: {}", join_names(kChangeKinds))
+                     : suggestion;
+      reading_.error(change_place_, std::move(message));
+      return std::nullopt;
+    }
+    return static_cast<std::size_t>(found - std::begin(kChangeKinds));
+  }
+
+  // --- finding what a change names ------------------------------------------------------------
+
+  // The text of `key` in the map `value`, the id of the entity an update changes; after saying
+  // what is missing when there is none.
+  std::optional<std::string> identity(const YAML::Node& value, std::string_view key,
+                                      std::string_view entity, SourceLocation& where) {
+    where = reading_.at(value);
+    if (!value.IsMap()) {
+      reading_.error(change_place_,
+                     fmt::format("expected a map with the {}'s {} and the fields to change, got {}",
+                                 entity, key, describe(value)));
+      return std::nullopt;
+    }
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (!it->first.IsScalar() || it->first.Scalar() != key) continue;
+      where = reading_.at(it->first);
+      if (!it->second.IsScalar() || it->second.Scalar().empty()) {
+        reading_.error(where, fmt::format("expected the {}'s {} for '{}', got {}", entity, key, key,
+                                          describe(it->second)));
+        return std::nullopt;
+      }
+      return it->second.Scalar();
+    }
+    reading_.error(where,
+                   fmt::format("missing required key '{}': which {} to change", key, entity));
+    return std::nullopt;
+  }
+
+  Touchpoint* find_touchpoint(std::string_view id) {
+    auto& all = scenario_.touchpoints;
+    auto it = std::find_if(all.begin(), all.end(), [&](const Touchpoint& t) { return t.id == id; });
+    return it == all.end() ? nullptr : &*it;
+  }
+
+  Persona* find_persona(std::string_view id) {
+    auto& all = scenario_.personas;
+    auto it = std::find_if(all.begin(), all.end(), [&](const Persona& p) { return p.id == id; });
+    return it == all.end() ? nullptr : &*it;
+  }
+
+  Transition* find_transition(std::string_view from, std::string_view to) {
+    auto& all = scenario_.transitions;
+    auto it = std::find_if(all.begin(), all.end(),
+                           [&](const Transition& t) { return t.from == from && t.to == to; });
+    return it == all.end() ? nullptr : &*it;
+  }
+
+  bool has_way_on(std::string_view id) const {
+    return std::any_of(scenario_.transitions.begin(), scenario_.transitions.end(),
+                       [&](const Transition& t) { return t.from == id; });
+  }
+
+  // "no touchpoint 'web_chekout' in the base journey; did you mean 'web_checkout'?"
+  std::string no_touchpoint(const std::string& id) const {
+    if (auto removed = removed_touchpoints_.find(id); removed != removed_touchpoints_.end()) {
+      return fmt::format("no touchpoint '{}': change {} removed it", id, removed->second);
+    }
+    std::vector<std::string> ids;
+    for (const Touchpoint& t : scenario_.touchpoints) ids.push_back(t.id);
+    return fmt::format("no touchpoint '{}' in the base journey{}", id, did_you_mean(id, ids));
+  }
+
+  std::string no_persona(const std::string& id) const {
+    if (auto removed = removed_personas_.find(id); removed != removed_personas_.end()) {
+      return fmt::format("no persona '{}': change {} removed it", id, removed->second);
+    }
+    std::vector<std::string> ids;
+    for (const Persona& p : scenario_.personas) ids.push_back(p.id);
+    std::string suggestion = did_you_mean(id, ids);
+    if (suggestion.empty()) suggestion = fmt::format("; the personas are: {}", join_names(ids));
+    return fmt::format("no persona '{}' in the base journey{}", id, suggestion);
+  }
+
+  std::string no_transition(const std::string& from, const std::string& to) {
+    if (!find_touchpoint(from)) return no_touchpoint(from);
+    if (!find_touchpoint(to)) return no_touchpoint(to);
+    std::vector<std::string> targets;
+    for (const Transition& t : scenario_.transitions) {
+      if (t.from == from) targets.push_back(t.to);
+    }
+    std::string message =
+        fmt::format("no transition {} in the base journey", quoted_transition(from, to));
+    if (targets.empty()) return message + fmt::format("; '{}' has no transition out", from);
+    const std::optional<std::string> nearest = nearest_name(to, targets);
+    if (nearest)
+      return message + fmt::format("; did you mean {}?", quoted_transition(from, *nearest));
+    return message +
+           fmt::format("; the transitions out of '{}' go to {}", from, join_names(targets));
+  }
+
+  // The transition a {from, to, ...} change names, or nullptr after saying why there is none.
+  Transition* named_transition(MapReader& map) {
+    std::string from, to;
+    const bool has_from = map.required_text("from", from);
+    const bool has_to = map.required_text("to", to);
+    if (!has_from || !has_to) return nullptr;
+    Transition* transition = find_transition(from, to);
+    if (!transition) reading_.error(map.where("to"), no_transition(from, to));
+    return transition;
+  }
+
+  // --- touchpoints ----------------------------------------------------------------------------
+
+  void add_touchpoint(const YAML::Node& value) {
+    const std::size_t errors = reading_.diagnostics.error_count();
+    Touchpoint touchpoint;
+    read_touchpoint(reading_, value, detail::owner_name("touchpoint", value, 0), Fill::whole,
+                    touchpoint);
+    if (reading_.diagnostics.error_count() > errors) return;
+    if (const Touchpoint* existing = find_touchpoint(touchpoint.id)) {
+      reading_.error(touchpoint.fields["id"],
+                     fmt::format("touchpoint '{}' already exists{}; use update_touchpoint to "
+                                 "change it",
+                                 touchpoint.id, written_at(existing->where)));
+      return;
+    }
+    removed_touchpoints_.erase(touchpoint.id);
+    scenario_.touchpoints.push_back(std::move(touchpoint));
+  }
+
+  void update_touchpoint(const YAML::Node& value) {
+    SourceLocation where;
+    const std::optional<std::string> id = identity(value, "id", "touchpoint", where);
+    if (!id) return;
+    Touchpoint* touchpoint = find_touchpoint(*id);
+    if (!touchpoint) {
+      reading_.error(where, no_touchpoint(*id));
+      return;
+    }
+    read_touchpoint(reading_, value, fmt::format("touchpoint '{}'", *id), Fill::onto, *touchpoint);
+  }
+
+  // Takes the touchpoint away with every transition into or out of it.
+  void remove_touchpoint(const YAML::Node& value) {
+    const SourceLocation where = reading_.at(value);
+    if (!value.IsScalar() || value.Scalar().empty()) {
+      reading_.error(where, fmt::format("expected the id of the touchpoint to remove "
+                                        "(remove_touchpoint: ID), got {}",
+                                        describe(value)));
+      return;
+    }
+    const std::string id = value.Scalar();
+    if (!find_touchpoint(id)) {
+      reading_.error(where, no_touchpoint(id));
+      return;
+    }
+    Removal removal{fmt::format("'{}'", id), change_place_, {}, {}};
+    std::vector<std::string> sources;
+    for (const Transition& t : scenario_.transitions) {
+      if (t.to == id && t.from != id) sources.push_back(t.from);
+      if (t.from == id && t.to != id) removal.lost_way_in.push_back(t.to);
+    }
+    std::erase_if(scenario_.transitions,
+                  [&](const Transition& t) { return t.from == id || t.to == id; });
+    std::erase_if(scenario_.touchpoints, [&](const Touchpoint& t) { return t.id == id; });
+    for (const std::string& source : sources) {
+      const bool listed = std::find(removal.lost_way_on.begin(), removal.lost_way_on.end(),
+                                    source) != removal.lost_way_on.end();
+      if (!listed && !has_way_on(source)) removal.lost_way_on.push_back(source);
+    }
+    removed_touchpoints_[id] = number_;
+    scenario_.removals.push_back(std::move(removal));
+  }
+
+  // --- transitions ----------------------------------------------------------------------------
+
+  void add_transition(const YAML::Node& value) {
+    const std::size_t errors = reading_.diagnostics.error_count();
+    Transition transition;
+    read_transition(reading_, value, detail::transition_name(value, 0), Fill::whole, transition);
+    if (reading_.diagnostics.error_count() > errors) return;
+    bool ends_exist = true;
+    for (const auto& [end, id] : {std::pair{"from", &transition.from}, {"to", &transition.to}}) {
+      if (find_touchpoint(*id)) continue;
+      reading_.error(transition.fields[end], no_touchpoint(*id));
+      ends_exist = false;
+    }
+    if (!ends_exist) return;
+    if (const Transition* existing = find_transition(transition.from, transition.to)) {
+      reading_.error(transition.where,
+                     fmt::format("transition {} already exists{}; use update_transition or "
+                                 "reweight_transition to change it",
+                                 quoted_transition(transition.from, transition.to),
+                                 written_at(existing->where)));
+      return;
+    }
+    scenario_.transitions.push_back(std::move(transition));
+  }
+
+  void update_transition(const YAML::Node& value) {
+    SourceLocation from_where, to_where;
+    const std::optional<std::string> from = identity(value, "from", "transition", from_where);
+    if (!from) return;
+    const std::optional<std::string> to = identity(value, "to", "transition", to_where);
+    if (!to) return;
+    Transition* transition = find_transition(*from, *to);
+    if (!transition) {
+      reading_.error(to_where, no_transition(*from, *to));
+      return;
+    }
+    read_transition(reading_, value, fmt::format("transition {}", quoted_transition(*from, *to)),
+                    Fill::onto, *transition);
+  }
+
+  // Multiplies the weight by `factor`, or sets it to `weight`.
+  void reweight_transition(const YAML::Node& value) {
+    FieldLocations places;
+    MapReader map(reading_, value, "the transition to reweight", kReweightKeys, places, "",
+                  MapReader::Empty::refused);
+    Transition* transition = named_transition(map);
+    if (!transition) return;
+    if (map.has("factor") == map.has("weight")) {
+      reading_.error(change_place_, map.has("factor")
+                                        ? "give a factor or a weight, not both"
+                                        : "missing 'factor' (multiplies the weight) or 'weight' "
+                                          "(replaces it)");
+      return;
+    }
+    if (map.has("weight")) {
+      if (map.number("weight", transition->weight))
+        transition->fields["weight"] = map.where("weight");
+      return;
+    }
+    double factor = 0.0;
+    if (!map.number("factor", factor)) return;
+    if (factor <= 0.0) {
+      map.error("factor", fmt::format("factor must be greater than 0, got {}; to take the "
+                                      "transition away, use remove_transition",
+                                      factor));
+      return;
+    }
+    transition->weight *= factor;
+    transition->fields["weight"] = map.where("factor");
+  }
+
+  void remove_transition(const YAML::Node& value) {
+    FieldLocations places;
+    MapReader map(reading_, value, "the transition to remove", kEndKeys, places, "",
+                  MapReader::Empty::refused);
+    const Transition* transition = named_transition(map);
+    if (!transition) return;
+    const std::string from = transition->from;
+    const std::string to = transition->to;
+    std::erase_if(scenario_.transitions,
+                  [&](const Transition& t) { return t.from == from && t.to == to; });
+    Removal removal{
+        fmt::format("the transition {}", quoted_transition(from, to)), change_place_, {}, {to}};
+    if (!has_way_on(from)) removal.lost_way_on.push_back(from);
+    scenario_.removals.push_back(std::move(removal));
+  }
+
+  // --- personas and settings ------------------------------------------------------------------
+
+  void add_persona(const YAML::Node& value) {
+    const std::size_t errors = reading_.diagnostics.error_count();
+    Persona persona;
+    read_persona(reading_, value, detail::owner_name("persona", value, 0), Fill::whole, persona);
+    if (reading_.diagnostics.error_count() > errors) return;
+    if (const Persona* existing = find_persona(persona.id)) {
+      reading_.error(persona.fields["id"],
+                     fmt::format("persona '{}' already exists{}; use update_persona to change it",
+                                 persona.id, written_at(existing->where)));
+      return;
+    }
+    removed_personas_.erase(persona.id);
+    scenario_.personas.push_back(std::move(persona));
+  }
+
+  void update_persona(const YAML::Node& value) {
+    SourceLocation where;
+    const std::optional<std::string> id = identity(value, "id", "persona", where);
+    if (!id) return;
+    Persona* persona = find_persona(*id);
+    if (!persona) {
+      reading_.error(where, no_persona(*id));
+      return;
+    }
+    read_persona(reading_, value, fmt::format("persona '{}'", *id), Fill::onto, *persona);
+  }
+
+  void remove_persona(const YAML::Node& value) {
+    const SourceLocation where = reading_.at(value);
+    if (!value.IsScalar() || value.Scalar().empty()) {
+      reading_.error(where, fmt::format("expected the id of the persona to remove "
+                                        "(remove_persona: ID), got {}",
+                                        describe(value)));
+      return;
+    }
+    const std::string id = value.Scalar();
+    if (!find_persona(id)) {
+      reading_.error(where, no_persona(id));
+      return;
+    }
+    std::erase_if(scenario_.personas, [&](const Persona& p) { return p.id == id; });
+    removed_personas_[id] = number_;
+  }
+
+  void update_settings(const YAML::Node& value) {
+    detail::read_settings(reading_, value, scenario_.settings);
+  }
+
+  // " (at retail.yaml:120)", where an entity that is already there was written.
+  static std::string written_at(const SourceLocation& where) {
+    if (where.line <= 0) return "";
+    return fmt::format(" (at {}:{})", where.file, where.line);
+  }
+
+  Scenario& scenario_;
+  Reading& reading_;
+  std::size_t number_ = 0;       // of the change being applied, from 1
+  SourceLocation change_place_;  // where its kind is written
+  std::map<std::string, std::size_t, std::less<>> removed_touchpoints_;  // id -> change number
+  std::map<std::string, std::size_t, std::less<>> removed_personas_;
+};
+
+}  // namespace
+
+void apply_changes(std::span<const YAML::Node> changes, const std::string& path, Scenario& scenario,
+                   Diagnostics& diagnostics) {
+  Reading reading{path, diagnostics, ""};
+  ChangeList list(scenario, reading);
+  for (std::size_t i = 0; i < changes.size(); ++i) list.apply(changes[i], i);
+}
+
+}  // namespace cjsim

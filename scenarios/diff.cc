@@ -1,0 +1,436 @@
+// Comparing two journeys part by part: each entity is turned into its list of fields (name,
+// value), and two lists are compared field by field, so that one table per kind of entity
+// says what is compared and nothing is compared twice.
+#include "scenarios/diff.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+#include <map>
+#include <set>
+#include <string_view>
+#include <utility>
+
+#include "scenarios/did_you_mean.h"
+
+namespace cjsim {
+namespace {
+
+struct Field {
+  std::string name;
+  DiffValue value;
+};
+using Fields = std::vector<Field>;
+
+DiffValue optional_number(const std::optional<double>& value) {
+  if (!value) return std::monostate{};
+  return *value;
+}
+
+std::string duration_text(const Duration& duration) {
+  switch (duration.kind) {
+    case Duration::Kind::fixed:
+      return fmt::format("{:g} h", duration.hours);
+    case Duration::Kind::exponential:
+      return fmt::format("exponential (mean {:g} h)", duration.hours);
+    case Duration::Kind::lognormal:
+      return fmt::format("lognormal (median {:g} h, sigma {:g})", duration.median, duration.sigma);
+  }
+  return "";
+}
+
+// --- each kind of entity as fields, in the order a file writes them -------------------------
+
+Fields touchpoint_fields(const Touchpoint& t) {
+  return {
+      {"name", t.name == t.id ? DiffValue{} : DiffValue{t.name}},
+      {"stage", t.stage},
+      {"channel", t.channel},
+      {"emotion.mean", t.emotion_mean},
+      {"emotion.sd", t.emotion_sd},
+      {"dropout", t.dropout},
+      {"duration", duration_text(t.duration)},
+      {"cost", t.cost},
+      {"entry_weight", t.entry_weight},
+      {"conversion.value", t.conversion ? DiffValue{t.value} : DiffValue{}},
+  };
+}
+
+Fields transition_fields(const Transition& t) {
+  return {{"weight", t.weight}, {"emotion_bias", t.emotion_bias}};
+}
+
+// `channels`: the channels whose affinity is compared; one not in the persona's map is 1.
+Fields persona_fields(const Persona& p, const std::set<std::string, std::less<>>& channels) {
+  Fields fields = {
+      {"share", p.share},
+      {"sensitivity", p.sensitivity},
+      {"dropout_odds", p.dropout_odds},
+      {"initial_emotion.mean", p.initial_emotion_mean},
+      {"initial_emotion.sd", p.initial_emotion_sd},
+      {"value_multiplier", p.value_multiplier},
+  };
+  for (const std::string& channel : channels) {
+    auto it = p.channel_affinity.find(channel);
+    fields.push_back(
+        {"channel_affinity." + channel, it == p.channel_affinity.end() ? 1.0 : it->second});
+  }
+  return fields;
+}
+
+std::set<std::string, std::less<>> affinity_channels(const Persona& p) {
+  std::set<std::string, std::less<>> channels;
+  for (const auto& [channel, multiplier] : p.channel_affinity) channels.insert(channel);
+  return channels;
+}
+
+Fields settings_fields(const Settings& s) {
+  return {
+      {"memory", s.memory},
+      {"kappa", s.kappa},
+      {"max_steps", static_cast<double>(s.max_steps)},
+      {"horizon_hours", optional_number(s.horizon_hours)},
+      {"seed", s.seed ? DiffValue{static_cast<double>(*s.seed)} : DiffValue{}},
+      {"promoter_threshold", s.promoter_threshold},
+      {"detractor_threshold", s.detractor_threshold},
+  };
+}
+
+Fields journey_fields(const Scenario& s) {
+  return {{"name", s.name}, {"description", s.description}, {"stages", join_names(s.stages)}};
+}
+
+// The fields whose values differ; both lists name the same fields in the same order.
+std::vector<FieldChange> changed_fields(const Fields& before, const Fields& after) {
+  std::vector<FieldChange> changes;
+  for (std::size_t i = 0; i < before.size() && i < after.size(); ++i) {
+    if (before[i].value != after[i].value) {
+      changes.push_back({before[i].name, before[i].value, after[i].value});
+    }
+  }
+  return changes;
+}
+
+// An added (or removed) entity's fields that are not what the file would get by leaving them
+// out, as changes from (or to) none.
+std::vector<FieldChange> written_fields(const Fields& fields, const Fields& defaults, bool added) {
+  std::vector<FieldChange> out;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const bool is_default = i < defaults.size() && fields[i].value == defaults[i].value;
+    if (is_default || std::holds_alternative<std::monostate>(fields[i].value)) continue;
+    if (added) {
+      out.push_back({fields[i].name, std::monostate{}, fields[i].value});
+    } else {
+      out.push_back({fields[i].name, fields[i].value, std::monostate{}});
+    }
+  }
+  return out;
+}
+
+// Removed, added and changed entities of one kind, matched by `key`.
+template <typename Entity, typename Key, typename ToFields, typename Name>
+void diff_entities(const std::vector<Entity>& current, const std::vector<Entity>& future,
+                   JourneyDifference::Part part, Key key, ToFields to_fields,
+                   const Fields& defaults, Name name, std::vector<JourneyDifference>& out) {
+  auto find = [&](const std::vector<Entity>& in, const Entity& like) -> const Entity* {
+    auto it =
+        std::find_if(in.begin(), in.end(), [&](const Entity& e) { return key(e) == key(like); });
+    return it == in.end() ? nullptr : &*it;
+  };
+  for (const Entity& before : current) {
+    if (find(future, before)) continue;
+    JourneyDifference d = name(before);
+    d.part = part;
+    d.change = JourneyDifference::Change::removed;
+    d.fields = written_fields(to_fields(before, before), defaults, /*added=*/false);
+    out.push_back(std::move(d));
+  }
+  std::vector<JourneyDifference> changed;
+  for (const Entity& after : future) {
+    const Entity* before = find(current, after);
+    JourneyDifference d = name(after);
+    d.part = part;
+    if (!before) {
+      d.change = JourneyDifference::Change::added;
+      d.fields = written_fields(to_fields(after, after), defaults, /*added=*/true);
+      out.push_back(std::move(d));
+      continue;
+    }
+    d.change = JourneyDifference::Change::changed;
+    d.fields = changed_fields(to_fields(*before, after), to_fields(after, *before));
+    if (!d.fields.empty()) changed.push_back(std::move(d));
+  }
+  std::move(changed.begin(), changed.end(), std::back_inserter(out));
+}
+
+JourneyDifference named(std::string id) {
+  JourneyDifference d;
+  d.id = std::move(id);
+  return d;
+}
+
+// --- text ------------------------------------------------------------------------------------
+
+// How a field is named in a sentence: "emotion mean", "affinity for app", "conversion".
+std::string label(std::string_view field) {
+  constexpr std::string_view kAffinity = "channel_affinity.";
+  if (field.starts_with(kAffinity)) {
+    return fmt::format("affinity for {}", field.substr(kAffinity.size()));
+  }
+  if (field == "conversion.value") return "conversion";
+  if (field == "horizon_hours") return "horizon";
+  std::string words(field);
+  std::replace(words.begin(), words.end(), '_', ' ');
+  std::replace(words.begin(), words.end(), '.', ' ');
+  return words;
+}
+
+std::string number_text(std::string_view field, double value) {
+  if (field == "dropout") return fmt::format("{:.4g}%", value * 100.0);
+  if (field == "horizon_hours") return fmt::format("{:g} h", value);
+  const bool signed_valence = field.ends_with("emotion.mean") || field == "emotion_bias";
+  if (!signed_valence) return fmt::format("{:g}", value);
+  const double hundredths = value * 100.0;
+  if (std::abs(hundredths - std::round(hundredths)) < 1e-9) return fmt::format("{:+.2f}", value);
+  return fmt::format("{:+g}", value);
+}
+
+std::string value_text(std::string_view field, const DiffValue& value) {
+  if (std::holds_alternative<std::monostate>(value)) return "none";
+  if (const double* number = std::get_if<double>(&value)) return number_text(field, *number);
+  const std::string& text = std::get<std::string>(value);
+  if (field == "name" || field == "description") return fmt::format("\"{}\"", text);
+  return text;
+}
+
+const DiffValue* find_value(const JourneyDifference& d, std::string_view field, bool after) {
+  for (const FieldChange& f : d.fields) {
+    if (f.field == field) return after ? &f.after : &f.before;
+  }
+  return nullptr;
+}
+
+// "(purchase, web)" for a touchpoint, "(weight 2)" for a transition, "(share 0.3)" for a persona.
+std::string essentials(const JourneyDifference& d) {
+  const bool after = d.change == JourneyDifference::Change::added;
+  std::vector<std::string> shown;
+  auto show = [&](std::string_view field, bool with_label) {
+    const DiffValue* value = find_value(d, field, after);
+    if (!value) return;
+    const std::string text = value_text(field, *value);
+    shown.push_back(with_label ? fmt::format("{} {}", label(field), text) : text);
+  };
+  switch (d.part) {
+    case JourneyDifference::Part::touchpoint:
+      show("stage", false);
+      show("channel", false);
+      break;
+    case JourneyDifference::Part::transition:
+      if (!find_value(d, "weight", after)) shown.push_back("weight 1");
+      show("weight", true);
+      break;
+    case JourneyDifference::Part::persona:
+      if (!find_value(d, "share", after)) shown.push_back("share 1");
+      show("share", true);
+      break;
+    default:
+      break;
+  }
+  if (!d.note.empty()) shown.push_back(d.note);
+  if (shown.empty()) return "";
+  return " (" + join_names(shown) + ")";
+}
+
+// An added entity's other fields: "conversion 85, dropout 1%".
+std::string added_details(const JourneyDifference& d) {
+  std::vector<std::string> shown;
+  for (const FieldChange& f : d.fields) {
+    const bool in_essentials =
+        f.field == "stage" || f.field == "channel" ||
+        (d.part == JourneyDifference::Part::transition && f.field == "weight") ||
+        (d.part == JourneyDifference::Part::persona && f.field == "share");
+    if (in_essentials || f.field == "name") continue;
+    shown.push_back(fmt::format("{} {}", label(f.field), value_text(f.field, f.after)));
+  }
+  if (shown.empty()) return "";
+  return ": " + join_names(shown);
+}
+
+std::string changed_details(const JourneyDifference& d) {
+  std::vector<std::string> shown;
+  for (const FieldChange& f : d.fields) {
+    if (f.field == "description") {
+      shown.push_back("description rewritten");
+      continue;
+    }
+    shown.push_back(fmt::format("{} {} -> {}", label(f.field), value_text(f.field, f.before),
+                                value_text(f.field, f.after)));
+  }
+  return join_names(shown);
+}
+
+std::string line_for(const JourneyDifference& d) {
+  const std::string subject = d.id.empty() ? "" : d.id;
+  switch (d.change) {
+    case JourneyDifference::Change::removed:
+      return fmt::format("  - removed  {}{}\n", subject, essentials(d));
+    case JourneyDifference::Change::added:
+      return fmt::format("  + added    {}{}{}\n", subject, essentials(d), added_details(d));
+    case JourneyDifference::Change::changed:
+      if (subject.empty()) return fmt::format("  ~ changed  {}\n", changed_details(d));
+      return fmt::format("  ~ changed  {}: {}\n", subject, changed_details(d));
+  }
+  return "";
+}
+
+const char* heading(JourneyDifference::Part part) {
+  switch (part) {
+    case JourneyDifference::Part::journey:
+      return "Journey";
+    case JourneyDifference::Part::settings:
+      return "Settings";
+    case JourneyDifference::Part::touchpoint:
+      return "Touchpoints";
+    case JourneyDifference::Part::transition:
+      return "Transitions";
+    case JourneyDifference::Part::persona:
+      return "Personas";
+  }
+  return "";
+}
+
+nlohmann::json value_json(const DiffValue& value) {
+  if (const double* number = std::get_if<double>(&value)) return *number;
+  if (const std::string* text = std::get_if<std::string>(&value)) return *text;
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<JourneyDifference> diff_scenarios(const Scenario& current, const Scenario& future) {
+  std::vector<JourneyDifference> out;
+  std::vector<FieldChange> journey =
+      changed_fields(journey_fields(current), journey_fields(future));
+  if (!journey.empty())
+    out.push_back({JourneyDifference::Part::journey, JourneyDifference::Change::changed, "", "", "",
+                   std::move(journey), ""});
+  std::vector<FieldChange> settings =
+      changed_fields(settings_fields(current.settings), settings_fields(future.settings));
+  if (!settings.empty())
+    out.push_back({JourneyDifference::Part::settings, JourneyDifference::Change::changed, "", "",
+                   "", std::move(settings), ""});
+
+  Touchpoint default_touchpoint;
+  diff_entities(
+      current.touchpoints, future.touchpoints, JourneyDifference::Part::touchpoint,
+      [](const Touchpoint& t) -> const std::string& { return t.id; },
+      [](const Touchpoint& t, const Touchpoint&) { return touchpoint_fields(t); },
+      touchpoint_fields(default_touchpoint), [](const Touchpoint& t) { return named(t.id); }, out);
+
+  auto has_touchpoint = [](const Scenario& s, const std::string& id) {
+    return std::any_of(s.touchpoints.begin(), s.touchpoints.end(),
+                       [&](const Touchpoint& t) { return t.id == id; });
+  };
+  diff_entities(
+      current.transitions, future.transitions, JourneyDifference::Part::transition,
+      [](const Transition& t) { return std::pair(t.from, t.to); },
+      [](const Transition& t, const Transition&) { return transition_fields(t); },
+      transition_fields(Transition{}),
+      [&](const Transition& t) {
+        JourneyDifference d = named(fmt::format("{} -> {}", t.from, t.to));
+        d.from = t.from;
+        d.to = t.to;
+        // A transition that went with one of its touchpoints says so.
+        for (const std::string& end : {t.from, t.to}) {
+          if (has_touchpoint(current, end) && !has_touchpoint(future, end) && d.note.empty()) {
+            d.note = fmt::format("with {}", end);
+          }
+        }
+        return d;
+      },
+      out);
+
+  diff_entities(
+      current.personas, future.personas, JourneyDifference::Part::persona,
+      [](const Persona& p) -> const std::string& { return p.id; },
+      [](const Persona& p, const Persona& other) {
+        std::set<std::string, std::less<>> channels = affinity_channels(p);
+        channels.merge(affinity_channels(other));
+        return persona_fields(p, channels);
+      },
+      persona_fields(Persona{}, {}), [](const Persona& p) { return named(p.id); }, out);
+  return out;
+}
+
+std::string format_differences(const std::vector<JourneyDifference>& differences) {
+  if (differences.empty()) return "No differences.\n";
+  std::string out;
+  const JourneyDifference::Part parts[] = {
+      JourneyDifference::Part::journey, JourneyDifference::Part::settings,
+      JourneyDifference::Part::touchpoint, JourneyDifference::Part::transition,
+      JourneyDifference::Part::persona};
+  for (JourneyDifference::Part part : parts) {
+    std::string lines;
+    for (const JourneyDifference& d : differences) {
+      if (d.part == part) lines += line_for(d);
+    }
+    if (lines.empty()) continue;
+    out += heading(part);
+    out += '\n';
+    out += lines;
+  }
+  return out;
+}
+
+nlohmann::json differences_to_json(const std::vector<JourneyDifference>& differences) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const JourneyDifference& d : differences) {
+    nlohmann::json item = {{"part", part_name(d.part)}, {"change", change_name(d.change)}};
+    if (!d.id.empty()) item["id"] = d.id;
+    if (d.part == JourneyDifference::Part::transition) {
+      item["from"] = d.from;
+      item["to"] = d.to;
+    }
+    nlohmann::json fields = nlohmann::json::array();
+    for (const FieldChange& f : d.fields) {
+      fields.push_back(
+          {{"field", f.field}, {"before", value_json(f.before)}, {"after", value_json(f.after)}});
+    }
+    item["fields"] = std::move(fields);
+    if (!d.note.empty()) item["note"] = d.note;
+    list.push_back(std::move(item));
+  }
+  return list;
+}
+
+const char* part_name(JourneyDifference::Part part) {
+  switch (part) {
+    case JourneyDifference::Part::journey:
+      return "journey";
+    case JourneyDifference::Part::settings:
+      return "settings";
+    case JourneyDifference::Part::touchpoint:
+      return "touchpoint";
+    case JourneyDifference::Part::transition:
+      return "transition";
+    case JourneyDifference::Part::persona:
+      return "persona";
+  }
+  return "";
+}
+
+const char* change_name(JourneyDifference::Change change) {
+  switch (change) {
+    case JourneyDifference::Change::removed:
+      return "removed";
+    case JourneyDifference::Change::added:
+      return "added";
+    case JourneyDifference::Change::changed:
+      return "changed";
+  }
+  return "";
+}
+
+}  // namespace cjsim

@@ -1,0 +1,315 @@
+// Reading YAML maps into the parts of a Scenario: the number readers, the map reader that
+// checks keys and records where each field was written, and the readers of touchpoints,
+// transitions, personas and settings. The loader reads whole files with them and the change
+// list of a future state reads updates on top of existing parts with the same readers.
+// Internal to scenarios/: nothing outside it includes this.
+#pragma once
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "scenarios/diagnostic.h"
+#include "scenarios/did_you_mean.h"
+#include "scenarios/scenario.h"
+
+namespace cjsim::detail {
+
+using KeyList = std::span<const std::string_view>;
+
+// The keys each kind of map may hold, in the order the schema documents them.
+constexpr std::string_view kSettingsKeys[] = {"memory",
+                                              "kappa",
+                                              "max_steps",
+                                              "horizon_hours",
+                                              "seed",
+                                              "promoter_threshold",
+                                              "detractor_threshold"};
+constexpr std::string_view kTouchpointKeys[] = {"id",           "name",      "stage",    "channel",
+                                                "emotion",      "dropout",   "duration", "cost",
+                                                "entry_weight", "conversion"};
+constexpr std::string_view kEmotionKeys[] = {"mean", "sd"};
+constexpr std::string_view kDurationKinds[] = {"exponential", "lognormal"};
+constexpr std::string_view kLognormalKeys[] = {"median", "sigma"};
+constexpr std::string_view kConversionKeys[] = {"value"};
+constexpr std::string_view kTransitionKeys[] = {"from", "to", "weight", "emotion_bias"};
+constexpr std::string_view kPersonaKeys[] = {"id",
+                                             "share",
+                                             "sensitivity",
+                                             "dropout_odds",
+                                             "initial_emotion",
+                                             "value_multiplier",
+                                             "channel_affinity"};
+
+// What every reading function shares: the file name for locations, where problems go, and
+// the context every message starts with ("change 3 (update_touchpoint): ") when the map read
+// is part of a change rather than the journey itself.
+struct Reading {
+  const std::string& path;
+  Diagnostics& diagnostics;
+  std::string context;
+
+  SourceLocation at(const YAML::Node& node) const {
+    const YAML::Mark mark = node.Mark();
+    if (mark.is_null()) return {path, 0, 0};
+    return {path, mark.line + 1, mark.column + 1};
+  }
+  void error(SourceLocation where, std::string message) {
+    diagnostics.error(std::move(where), context + message);
+  }
+};
+
+// How a value looks to the user, for "expected a number, got ...".
+std::string describe(const YAML::Node& node);
+
+// Quoted scalars: text even when they look like numbers.
+bool is_text(const YAML::Node& node);
+
+// The number a plain scalar spells, possibly infinite or NaN; nullopt when it is no number.
+std::optional<double> spelled_number(std::string_view text);
+
+// The finite number `value` holds, or nullopt after saying what is wrong with it. `field`
+// names it in messages ("dropout in touchpoint 'checkout'").
+std::optional<double> read_number(Reading& reading, const YAML::Node& value,
+                                  const SourceLocation& where, const std::string& field);
+std::optional<std::int64_t> read_whole_number(Reading& reading, const YAML::Node& value,
+                                              const SourceLocation& where,
+                                              const std::string& field);
+std::optional<std::uint64_t> read_seed(Reading& reading, const YAML::Node& value,
+                                       const SourceLocation& where, const std::string& field);
+
+// One YAML map of a known kind (the scenario, a touchpoint, its emotion, ...). Its keys are
+// checked when it is opened; its fields are then read one by one, each recording where it
+// was written so that later checks can point at it.
+class MapReader {
+ public:
+  // `owner` names the entity in messages ("touchpoint 'checkout'"); `prefix` is the path of a
+  // nested map inside it ("emotion."), both for messages and for the recorded locations.
+  // An empty value (null) stands for an empty map unless `empty` is Empty::refused, as it is
+  // for an entity: a touchpoint written as a bare "-" is a mistake, not a default touchpoint.
+  enum class Empty { allowed, refused };
+
+  MapReader(Reading& reading, const YAML::Node& map, std::string owner, KeyList keys,
+            FieldLocations& locations, std::string prefix = "", Empty empty = Empty::allowed)
+      : reading_(reading),
+        owner_(std::move(owner)),
+        keys_(keys),
+        locations_(locations),
+        prefix_(std::move(prefix)),
+        where_(reading.at(map)) {
+    if (map.IsNull() && empty == Empty::allowed) return;
+    if (!map.IsMap()) {
+      reading_.error(where_,
+                     fmt::format("expected a map for {}, got {}", subject(), describe(map)));
+      // Its type was the problem; "missing key" messages would only repeat it.
+      wrong_type_ = true;
+      return;
+    }
+    for (auto it = map.begin(); it != map.end(); ++it) take_entry(it->first, it->second);
+  }
+
+  const std::string& owner() const { return owner_; }
+  std::string path(std::string_view key) const { return prefix_ + std::string(key); }
+  bool has(std::string_view key) const { return find(key) != nullptr; }
+  std::size_t known_key_count() const { return entries_.size(); }
+  std::size_t key_count() const { return entries_.size() + unknown_keys_; }
+
+  YAML::Node value(std::string_view key) const {
+    const Entry* entry = find(key);
+    return entry ? entry->value : YAML::Node();
+  }
+  SourceLocation where(std::string_view key) const {
+    const Entry* entry = find(key);
+    return entry ? entry->where : where_;
+  }
+  void error(std::string_view key, std::string message) {
+    reading_.error(where(key), std::move(message));
+  }
+
+  // "dropout in touchpoint 'checkout'": a field as messages name it.
+  std::string field(std::string_view key) const {
+    return fmt::format("{} in {}", path(key), owner_);
+  }
+
+  bool require(std::string_view key) {
+    if (has(key)) return true;
+    if (wrong_type_) return false;
+    reading_.error(where_, fmt::format("missing required key '{}' in {}", path(key), owner_));
+    return false;
+  }
+
+  // Each reader leaves `out` untouched when the key is absent or its value is wrong, and
+  // returns whether it read a value.
+  bool text(std::string_view key, std::string& out) {
+    const Entry* entry = find(key);
+    if (!entry) return false;
+    if (!entry->value.IsScalar()) {
+      error(key,
+            fmt::format("expected a string for {}, got {}", field(key), describe(entry->value)));
+      return false;
+    }
+    out = entry->value.Scalar();
+    return true;
+  }
+
+  bool required_text(std::string_view key, std::string& out) {
+    return require(key) && text(key, out);
+  }
+
+  bool number(std::string_view key, double& out) {
+    const Entry* entry = find(key);
+    if (!entry) return false;
+    const std::optional<double> value =
+        read_number(reading_, entry->value, entry->where, field(key));
+    if (!value) return false;
+    out = *value;
+    return true;
+  }
+
+  bool optional_number(std::string_view key, std::optional<double>& out) {
+    double value = 0.0;
+    if (!number(key, value)) return false;
+    out = value;
+    return true;
+  }
+
+  bool whole_number(std::string_view key, std::int64_t& out) {
+    const Entry* entry = find(key);
+    if (!entry) return false;
+    const std::optional<std::int64_t> value =
+        read_whole_number(reading_, entry->value, entry->where, field(key));
+    if (!value) return false;
+    out = *value;
+    return true;
+  }
+
+  bool seed(std::string_view key, std::optional<std::uint64_t>& out) {
+    const Entry* entry = find(key);
+    if (!entry) return false;
+    const std::optional<std::uint64_t> value =
+        read_seed(reading_, entry->value, entry->where, field(key));
+    if (!value) return false;
+    out = value;
+    return true;
+  }
+
+  // The items of a list; an absent or empty (null) optional list has none.
+  std::vector<YAML::Node> list(std::string_view key, bool required) {
+    if (required && !require(key)) return {};
+    const Entry* entry = find(key);
+    if (!entry || (!required && entry->value.IsNull())) return {};
+    if (!entry->value.IsSequence()) {
+      error(key, fmt::format("expected a list for {}, got {}", field(key), describe(entry->value)));
+      return {};
+    }
+    return std::vector<YAML::Node>(entry->value.begin(), entry->value.end());
+  }
+
+  // Forgets where the fields inside `key` were written ("duration.exponential", ...), for a
+  // map that is read again as a whole, so that no stale place outlives the value it held.
+  void forget_nested(std::string_view key) {
+    const std::string nested = path(key) + ".";
+    for (auto it = locations_.lower_bound(nested);
+         it != locations_.end() && it->first.starts_with(nested);) {
+      it = locations_.erase(it);
+    }
+  }
+
+  // A map inside this one, read with its own keys; nullopt when the key is absent.
+  std::optional<MapReader> nested(std::string_view key, KeyList keys) {
+    const Entry* entry = find(key);
+    if (!entry) return std::nullopt;
+    return MapReader(reading_, entry->value, owner_, keys, locations_, path(key) + ".");
+  }
+
+ private:
+  struct Entry {
+    std::string key;
+    YAML::Node value;
+    SourceLocation where;
+  };
+
+  std::string subject() const {
+    if (prefix_.empty()) return owner_;
+    return fmt::format("{} in {}", prefix_.substr(0, prefix_.size() - 1), owner_);
+  }
+
+  const Entry* find(std::string_view key) const {
+    auto it = std::find_if(entries_.begin(), entries_.end(),
+                           [&](const Entry& entry) { return entry.key == key; });
+    return it == entries_.end() ? nullptr : &*it;
+  }
+
+  void take_entry(const YAML::Node& key_node, const YAML::Node& value) {
+    const SourceLocation where = reading_.at(key_node);
+    if (!key_node.IsScalar()) {
+      reading_.error(
+          where, fmt::format("expected a key name in {}, got {}", subject(), describe(key_node)));
+      ++unknown_keys_;
+      return;
+    }
+    const std::string& key = key_node.Scalar();
+    if (std::find(keys_.begin(), keys_.end(), key) == keys_.end()) {
+      report_unknown_key(key, where);
+      ++unknown_keys_;
+      return;
+    }
+    if (const Entry* first = find(key)) {
+      reading_.error(where, fmt::format("key '{}' appears twice in {}; the first is at line {}",
+                                        key, subject(), first->where.line));
+      return;
+    }
+    entries_.push_back({key, value, where});
+    locations_[path(key)] = where;
+  }
+
+  void report_unknown_key(const std::string& key, const SourceLocation& where) {
+    std::string message = fmt::format("unknown key '{}' in {}", key, subject());
+    const std::string suggestion = did_you_mean(key, keys_);
+    message +=
+        suggestion.empty() ? fmt::format("; allowed keys are: {}", join_names(keys_)) : suggestion;
+    reading_.error(where, std::move(message));
+  }
+
+  Reading& reading_;
+  std::string owner_;
+  KeyList keys_;
+  FieldLocations& locations_;
+  std::string prefix_;
+  SourceLocation where_;
+  std::vector<Entry> entries_;
+  std::size_t unknown_keys_ = 0;
+  bool wrong_type_ = false;
+};
+
+// "touchpoint 'checkout'" when the id can be seen, "touchpoint #3" when it cannot.
+std::string owner_name(std::string_view kind, const YAML::Node& node, std::size_t index);
+// "transition 'a' -> 'b'" when both ends can be seen, "transition #3" when they cannot.
+std::string transition_name(const YAML::Node& node, std::size_t index);
+
+// How a reader fills the entity it is given.
+enum class Fill {
+  whole,  // a new entity: required keys are required, absent keys keep their defaults
+  onto,   // an existing one: only the keys written change; the identifying keys (id, from,
+          // to) are left to the caller, which used them to find the entity
+};
+
+// Each reader reads `node` into `entity`, naming it `owner` in messages, and records where
+// each field it read was written. With Fill::whole it also records where the entity was.
+void read_touchpoint(Reading& reading, const YAML::Node& node, const std::string& owner, Fill fill,
+                     Touchpoint& touchpoint);
+void read_transition(Reading& reading, const YAML::Node& node, const std::string& owner, Fill fill,
+                     Transition& transition);
+void read_persona(Reading& reading, const YAML::Node& node, const std::string& owner, Fill fill,
+                  Persona& persona);
+void read_settings(Reading& reading, const YAML::Node& node, Settings& settings);
+
+}  // namespace cjsim::detail
