@@ -7,6 +7,7 @@
 
 #include <array>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -232,15 +233,6 @@ void write_group(H5::Group& run, const CompiledJourney& journey, const RunMetada
   if (result.detail) hdf5::write_agent_detail(run, *result.detail);
 }
 
-void write_file(const std::string& path, const CompiledJourney& journey,
-                const RunMetadata& metadata, const RunResult& result, const Summary& summary) {
-  H5::H5File file(path, H5F_ACC_TRUNC);
-  H5::Group root = file.openGroup("/");
-  write_group(root, journey, metadata, result, summary);
-  root.close();
-  file.close();  // explicitly, so that a failure to flush is reported, not swallowed
-}
-
 // The temporary name beside `path`: same directory, so that the rename is atomic.
 std::string temporary_name(const std::string& path) {
   return path + ".tmp-" + std::to_string(::getpid());
@@ -313,13 +305,19 @@ void write_run(H5::Group& group, const CompiledJourney& journey, const RunMetada
   }
 }
 
-void write_run_file(const std::string& path, const CompiledJourney& journey,
-                    const RunMetadata& metadata, const RunResult& result, const Summary& summary) {
+void write_file_atomically(const std::string& path,
+                           const std::function<void(H5::Group& root)>& write) {
   H5::Exception::dontPrint();
   const std::string temporary = temporary_name(path);
   std::string problem;
   try {
-    write_file(temporary, journey, metadata, result, summary);
+    {
+      H5::H5File file(temporary, H5F_ACC_TRUNC);
+      H5::Group root = file.openGroup("/");
+      write(root);
+      root.close();
+      file.close();  // explicitly, so that a failure to flush is reported, not swallowed
+    }
     std::filesystem::rename(temporary, path);
     return;
   } catch (const H5::Exception& e) {
@@ -332,6 +330,13 @@ void write_run_file(const std::string& path, const CompiledJourney& journey,
   std::error_code ignored;  // the temporary may never have been created
   std::filesystem::remove(temporary, ignored);
   throw std::runtime_error(path + ": cannot write results: " + problem);
+}
+
+void write_run_file(const std::string& path, const CompiledJourney& journey,
+                    const RunMetadata& metadata, const RunResult& result, const Summary& summary) {
+  write_file_atomically(path, [&](H5::Group& root) {
+    write_group(root, journey, metadata, result, summary);
+  });
 }
 
 StoredRun read_run_file(const std::string& path, const std::string& group_path) {

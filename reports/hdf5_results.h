@@ -2,6 +2,7 @@
 // "HDF5 layout"). A file holds one run at its root, or, for comparisons, one run per group.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,12 @@ namespace cjsim {
 // attributes, human-readable tables, and the raw aggregates for exact re-reading.
 void write_run(H5::Group& group, const CompiledJourney& journey, const RunMetadata& metadata,
                const RunResult& result, const Summary& summary);
+
+// Writes a whole file through `write`, first under a temporary name in the same directory,
+// then renamed over `path`: an interrupted or failed write never leaves a partial file there.
+// Errors (HDF5's included) come out as std::runtime_error naming the path.
+void write_file_atomically(const std::string& path,
+                           const std::function<void(H5::Group& root)>& write);
 
 // Writes a whole file for one run, first under a temporary name in the same directory, then
 // renamed over `path`: an interrupted write never leaves a partial file at `path`.

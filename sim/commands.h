@@ -26,6 +26,8 @@ struct ReportedError : std::runtime_error {
 CommandAction add_run_command(CLI::App& command);
 CommandAction add_validate_command(CLI::App& command);
 CommandAction add_graph_command(CLI::App& command);
+CommandAction add_compare_command(CLI::App& command);
+CommandAction add_diff_command(CLI::App& command);
 
 // The full command line, for result files' metadata.
 const std::string& command_line();

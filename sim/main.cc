@@ -20,9 +20,13 @@ struct Subcommand {
 
 constexpr Subcommand kSubcommands[] = {
     {"run", "Simulate a journey for many agents and summarise the results", cjsim::add_run_command},
+    {"compare", "Compare a current state with future states on the same agents",
+     cjsim::add_compare_command},
     {"validate", "Check a journey file and report every problem found",
      cjsim::add_validate_command},
     {"graph", "Write a journey's touchpoint graph as Graphviz DOT", cjsim::add_graph_command},
+    {"diff", "Show the changes between two journeys (a current state and a future state)",
+     cjsim::add_diff_command},
 };
 
 }  // namespace
