@@ -3,6 +3,7 @@
 #include "reports/hdf5_results.h"
 
 #include <H5Cpp.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <array>
@@ -57,6 +58,11 @@ void write_metadata(H5::Group& run, const RunMetadata& m, const std::string& sce
   hdf5::write_attribute(run, "scenario_name", scenario_name);
   hdf5::write_attribute(run, "scenario_path", m.scenario_path);
   hdf5::write_attribute(run, "scenario_yaml", m.scenario_text);
+  if (!m.base_files.empty()) {
+    nlohmann::json bases = nlohmann::json::array();
+    for (const auto& [path, text] : m.base_files) bases.push_back({{"path", path}, {"yaml", text}});
+    hdf5::write_attribute(run, "scenario_bases", bases.dump());
+  }
   hdf5::write_attribute(run, "command_line", m.command_line);
   hdf5::write_attribute(run, "created", m.created);
   hdf5::write_attribute(run, "seed", m.seed);
@@ -243,6 +249,13 @@ RunMetadata read_metadata(const H5::Group& run) {
   m.software_version = hdf5::read_text_attribute(run, "software_version");
   m.scenario_path = hdf5::read_text_attribute(run, "scenario_path");
   m.scenario_text = hdf5::read_text_attribute(run, "scenario_yaml");
+  if (run.attrExists("scenario_bases")) {
+    for (const nlohmann::json& base :
+         nlohmann::json::parse(hdf5::read_text_attribute(run, "scenario_bases"))) {
+      m.base_files.emplace_back(base.at("path").get<std::string>(),
+                                base.at("yaml").get<std::string>());
+    }
+  }
   m.command_line = hdf5::read_text_attribute(run, "command_line");
   m.created = hdf5::read_text_attribute(run, "created");
   m.seed = hdf5::read_u64_attribute(run, "seed");

@@ -3,12 +3,16 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace cjsim {
 
 struct RunMetadata {
   std::string scenario_path;  // as given on the command line
   std::string scenario_text;  // the journey's YAML text as run
+  // For a future state, the files it builds on, nearest first: (path, text) pairs.
+  std::vector<std::pair<std::string, std::string>> base_files;
   std::string software_version;
   std::string command_line;
   std::string created;  // ISO 8601, UTC

@@ -11,7 +11,6 @@
 #include "sim/commands.h"
 #include "sim/comparison.h"
 #include "sim/compiled_journey.h"
-#include "sim/progress.h"
 #include "sim/run_support.h"
 #include "sim/summary.h"
 
@@ -20,14 +19,8 @@ namespace {
 
 struct CompareOptions {
   std::vector<std::string> scenarios;
-  std::uint64_t agents = 100000;
-  std::optional<std::uint64_t> seed;
-  unsigned threads = 0;
-  std::uint32_t replications = 1;
-  std::string out;
+  SimulationFlags flags;
   std::string rank_by = "conversion_rate";
-  bool json = false;
-  bool force = false;
 };
 
 // Scenario names label the results; when two scenarios share a name, their files tell them apart.
@@ -51,25 +44,18 @@ int compare_command(const CompareOptions& o) {
   for (const std::string& path : o.scenarios) scenarios.push_back(load_for_command(path));
   std::vector<CompiledJourney> journeys;
   for (const Scenario& s : scenarios) journeys.push_back(compile(s));
-  if (!o.out.empty()) check_output_path(o.out, o.force);
+  const SimulationFlags& flags = o.flags;
+  if (!flags.out.empty()) check_output_path(flags.out, flags.force);
 
-  RunOptions options;
-  options.agents = o.agents;
-  options.seed = o.seed.value_or(scenarios.front().settings.seed.value_or(kDefaultSeed));
-  options.replications = o.replications;
-  options.threads = o.threads;
-  ProgressBar progress("comparing");
-  options.progress = [&](std::uint64_t done, std::uint64_t total) { progress.update(done, total); };
-  InterruptGuard interrupt;
-  options.cancel = &interrupt.flag();
-
+  RunOptions options = run_options_from(flags, scenarios.front());
+  RunMonitor monitor("comparing", options);
   const ComparisonRun comparison = run_comparison(journeys, options);
-  progress.finish();
+  monitor.finish();
 
   ComparisonReport report;
   report.labels = labels_for(scenarios, o.scenarios);
   report.rank_by = o.rank_by;
-  report.method = comparison_method(o.replications);
+  report.method = comparison_method(flags.replications);
   report.seconds = comparison.seconds;
   report.differences = differences(comparison);
   for (std::size_t k = 0; k < journeys.size(); ++k) {
@@ -77,16 +63,16 @@ int compare_command(const CompareOptions& o) {
     report.metadata.push_back(metadata_for(scenarios[k], o.scenarios[k], options, comparison.runs[k]));
   }
 
-  if (!o.out.empty()) {
+  if (!flags.out.empty()) {
     std::vector<const CompiledJourney*> pointers;
     for (const CompiledJourney& j : journeys) pointers.push_back(&j);
-    write_comparison_file(o.out, report, pointers, comparison);
+    write_comparison_file(flags.out, report, pointers, comparison);
   }
-  if (o.json) {
+  if (flags.json) {
     std::cout << comparison_json(report).dump(2) << "\n";
   } else {
     std::cout << text_comparison(report);
-    if (!o.out.empty()) std::cout << "\nResults written to " << o.out << "\n";
+    if (!flags.out.empty()) std::cout << "\nResults written to " << flags.out << "\n";
   }
   return 0;
 }
@@ -99,27 +85,14 @@ CommandAction add_compare_command(CLI::App& command) {
                      "The current state's journey file, then one or more future states")
       ->required()
       ->expected(2, -1);
-  command.add_option("-n,--agents", o->agents, "Agents per replication, the same in every scenario")
-      ->check(CLI::Range(std::uint64_t{1}, kMaxAgents))
-      ->capture_default_str();
-  command.add_option("-s,--seed", o->seed,
-                     "Random seed (default: settings.seed of the current state, else 1)");
-  command.add_option("-t,--threads", o->threads, "Worker threads (default: every core)")
-      ->check(CLI::Range(0u, 4096u));
-  command.add_option("-r,--replications", o->replications,
-                     "Independent replications; with more than one, the intervals of the "
-                     "differences are computed across them")
-      ->check(CLI::Range(1u, 100000u))
-      ->capture_default_str();
-  command.add_option("-o,--out", o->out,
-                     "Write every scenario's results and the differences to this HDF5 file");
+  add_simulation_flags(command, o->flags,
+                       "Write every scenario's results and the differences to this HDF5 file",
+                       "Print one JSON object (scenarios, differences, ranking)");
   command.add_option("--rank-by", o->rank_by,
                      "The overall figure whose difference ranks the future states")
       ->check(CLI::IsMember({"conversion_rate", "revenue_per_agent", "cost_per_agent",
                              "margin_per_agent", "steps_per_agent", "hours_to_convert", "nps"}))
       ->capture_default_str();
-  command.add_flag("--json", o->json, "Print one JSON object (scenarios, differences, ranking)");
-  command.add_flag("-f,--force", o->force, "Overwrite the --out file if it exists");
   return [o] { return compare_command(*o); };
 }
 

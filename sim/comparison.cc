@@ -1,11 +1,7 @@
 // Paired simulation of journeys and the differences of their figures.
 #include "sim/comparison.h"
 
-#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/info.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
@@ -14,13 +10,13 @@
 
 #include "sim/agent.h"
 #include "sim/aggregate.h"
+#include "sim/block_runner.h"
 
 namespace cjsim {
 namespace {
 
-// Agents per unit of work. Within a block, moments are summed in doubles in agent order, then
-// added exactly, so results do not depend on how blocks are spread over threads.
-constexpr std::uint64_t kBlockAgents = 16384;
+// Within a block of agents (sim/block_runner.h), paired moments are summed in doubles in agent
+// order, then added exactly, so results do not depend on how blocks are spread over threads.
 
 constexpr std::array<const char*, ComparisonLayout::kOverallCount> kOverallMetrics = {
     "conversion_rate", "revenue_per_agent", "cost_per_agent", "margin_per_agent",
@@ -342,20 +338,12 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
   for (std::size_t k = 1; k < count; ++k) out.layouts.emplace_back(journeys[0], journeys[k]);
   out.runs.resize(count);
   out.paired.resize(count == 0 ? 0 : count - 1);
-  const unsigned threads =
-      options.threads == 0 ? static_cast<unsigned>(tbb::info::default_concurrency())
-                           : options.threads;
+  BlockRunner runner(options);
   for (RunResult& r : out.runs) {
     r.agents = options.agents;
     r.seed = options.seed;
-    r.threads = threads;
+    r.threads = runner.threads();
   }
-
-  const std::uint64_t blocks = (options.agents + kBlockAgents - 1) / kBlockAgents;
-  const std::uint64_t total = options.agents * options.replications;
-  std::atomic<std::uint64_t> done{0};
-  std::atomic<bool> cancelled{false};
-  tbb::task_arena arena(static_cast<int>(threads));
 
   for (std::uint32_t r = 0; r < options.replications; ++r) {
     tbb::enumerable_thread_specific<Worker> workers([&] {
@@ -371,35 +359,22 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
       w.traces.resize(count);
       return w;
     });
-    arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, blocks, 1),
-                        [&](const tbb::blocked_range<std::uint64_t>& range) {
-        Worker& w = workers.local();
-        std::vector<AggregateRecorder> recorders;
-        for (std::size_t k = 0; k < count; ++k) recorders.emplace_back(journeys[k], w.aggregates[k]);
-        for (std::uint64_t b = range.begin(); b != range.end(); ++b) {
-          if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
-            cancelled.store(true);
-            return;
-          }
-          const std::uint64_t first = b * kBlockAgents;
-          const std::uint64_t last = std::min(first + kBlockAgents, options.agents);
-          for (std::uint64_t agent = first; agent < last; ++agent) {
-            for (std::size_t k = 0; k < count; ++k) {
-              TraceRecorder recorder(recorders[k], w.traces[k]);
-              simulate_agent(journeys[k], options.seed, r, agent, w.scratch[k], recorder);
-            }
-            for (std::size_t k = 1; k < count; ++k) {
-              w.accumulators[k - 1].add_agent(w.traces[0], w.traces[k]);
-            }
-          }
-          for (std::size_t k = 1; k < count; ++k) w.accumulators[k - 1].flush(w.paired[k - 1]);
-          const std::uint64_t now = done.fetch_add(last - first) + (last - first);
-          if (options.progress) options.progress(now, total);
+    runner.for_each_block([&](std::uint64_t, std::uint64_t first, std::uint64_t agents) {
+      Worker& w = workers.local();
+      std::vector<AggregateRecorder> recorders;
+      for (std::size_t k = 0; k < count; ++k) recorders.emplace_back(journeys[k], w.aggregates[k]);
+      for (std::uint64_t agent = first; agent < first + agents; ++agent) {
+        for (std::size_t k = 0; k < count; ++k) {
+          TraceRecorder recorder(recorders[k], w.traces[k]);
+          simulate_agent(journeys[k], options.seed, r, agent, w.scratch[k], recorder);
         }
-      });
+        for (std::size_t k = 1; k < count; ++k) {
+          w.accumulators[k - 1].add_agent(w.traces[0], w.traces[k]);
+        }
+      }
+      // Each block's double sums go into the exact sums at the block's end.
+      for (std::size_t k = 1; k < count; ++k) w.accumulators[k - 1].flush(w.paired[k - 1]);
     });
-    if (cancelled.load()) throw RunCancelled();
     for (std::size_t k = 0; k < count; ++k) {
       Aggregate merged = Aggregate::for_journey(journeys[k]);
       for (const Worker& w : workers) merged.merge(w.aggregates[k]);

@@ -1,22 +1,15 @@
 // Parallel execution of agents over oneTBB, block by block.
 #include "sim/engine.h"
 
-#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/info.h>
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
 
 #include <chrono>
 
 #include "sim/agent.h"
+#include "sim/block_runner.h"
 
 namespace cjsim {
 namespace {
-
-// Agents per task: large enough to amortise scheduling, small enough to balance two cores
-// and to report progress often. Results do not depend on it.
-constexpr std::uint64_t kBlockAgents = 16384;
 
 // Records the agent's path besides aggregating.
 class DetailRecorder {
@@ -80,48 +73,26 @@ Aggregate RunResult::pooled() const {
 
 RunResult run(const CompiledJourney& journey, const RunOptions& options) {
   const auto started = std::chrono::steady_clock::now();
+  BlockRunner runner(options);
   RunResult result;
   result.agents = options.agents;
   result.seed = options.seed;
-  const unsigned threads =
-      options.threads == 0 ? static_cast<unsigned>(tbb::info::default_concurrency())
-                           : options.threads;
-  result.threads = threads;
+  result.threads = runner.threads();
   const bool detailed = options.agent_records || options.agent_paths;
   if (detailed) result.detail.emplace();
-
-  const std::uint64_t blocks = (options.agents + kBlockAgents - 1) / kBlockAgents;
-  const std::uint64_t total = options.agents * options.replications;
-  std::atomic<std::uint64_t> done{0};
-  std::atomic<bool> cancelled{false};
-  tbb::task_arena arena(static_cast<int>(threads));
 
   for (std::uint32_t r = 0; r < options.replications; ++r) {
     tbb::enumerable_thread_specific<Aggregate> partial(
         [&] { return Aggregate::for_journey(journey); });
-    std::vector<AgentDetail> block_detail(detailed ? blocks : 0);
-    arena.execute([&] {
-      tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, blocks, 1),
-                        [&](const tbb::blocked_range<std::uint64_t>& range) {
-        for (std::uint64_t b = range.begin(); b != range.end(); ++b) {
-          if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
-            cancelled.store(true);
-            return;
-          }
-          const std::uint64_t first = b * kBlockAgents;
-          const std::uint64_t count = std::min(kBlockAgents, options.agents - first);
-          if (detailed) {
-            simulate_block_detailed(journey, options.seed, r, first, count, partial.local(),
-                                    block_detail[b], options.agent_paths);
-          } else {
-            simulate_block(journey, options.seed, r, first, count, partial.local());
-          }
-          const std::uint64_t now = done.fetch_add(count) + count;
-          if (options.progress) options.progress(now, total);
-        }
-      });
+    std::vector<AgentDetail> block_detail(detailed ? runner.blocks() : 0);
+    runner.for_each_block([&](std::uint64_t block, std::uint64_t first, std::uint64_t count) {
+      if (detailed) {
+        simulate_block_detailed(journey, options.seed, r, first, count, partial.local(),
+                                block_detail[block], options.agent_paths);
+      } else {
+        simulate_block(journey, options.seed, r, first, count, partial.local());
+      }
     });
-    if (cancelled.load()) throw RunCancelled();
     Aggregate replication = Aggregate::for_journey(journey);
     for (const Aggregate& a : partial) replication.merge(a);
     result.replications.push_back(std::move(replication));

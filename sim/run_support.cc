@@ -88,6 +88,7 @@ RunMetadata metadata_for(const Scenario& scenario, const std::string& path,
   RunMetadata m;
   m.scenario_path = path;
   m.scenario_text = scenario.source_text;
+  for (const SourceFile& base : scenario.base_sources) m.base_files.emplace_back(base.path, base.text);
   m.software_version = CJSIM_VERSION;
   m.command_line = command_line();
   m.created = utc_timestamp();
@@ -111,5 +112,41 @@ InterruptGuard::~InterruptGuard() {
 }
 
 const std::atomic<bool>& InterruptGuard::flag() const { return g_interrupted; }
+
+void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::string& out_help,
+                          const std::string& json_help) {
+  command.add_option("-n,--agents", flags.agents, "Agents per replication")
+      ->check(CLI::Range(std::uint64_t{1}, kMaxAgents))
+      ->capture_default_str();
+  command.add_option("-s,--seed", flags.seed,
+                     "Random seed (default: settings.seed in the (first) file, else 1); the same "
+                     "seed gives the same results whatever the thread count");
+  command.add_option("-t,--threads", flags.threads, "Worker threads (default: every core)")
+      ->check(CLI::Range(0u, 4096u));
+  command.add_option("-r,--replications", flags.replications,
+                     "Independent replications; with more than one, intervals are computed "
+                     "across them")
+      ->check(CLI::Range(1u, 100000u))
+      ->capture_default_str();
+  command.add_option("-o,--out", flags.out, out_help);
+  command.add_flag("--json", flags.json, json_help);
+  command.add_flag("-f,--force", flags.force, "Overwrite the --out file if it exists");
+}
+
+RunOptions run_options_from(const SimulationFlags& flags, const Scenario& seed_source) {
+  RunOptions options;
+  options.agents = flags.agents;
+  options.seed = flags.seed.value_or(seed_source.settings.seed.value_or(kDefaultSeed));
+  options.replications = flags.replications;
+  options.threads = flags.threads;
+  return options;
+}
+
+RunMonitor::RunMonitor(std::string label, RunOptions& options) : progress_(std::move(label)) {
+  options.progress = [this](std::uint64_t done, std::uint64_t total) {
+    progress_.update(done, total);
+  };
+  options.cancel = &interrupt_.flag();
+}
 
 }  // namespace cjsim

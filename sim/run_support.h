@@ -6,9 +6,14 @@
 #include <cstdint>
 #include <string>
 
+#include <CLI/CLI.hpp>
+
+#include <optional>
+
 #include "reports/run_metadata.h"
 #include "scenarios/scenario.h"
 #include "sim/engine.h"
+#include "sim/progress.h"
 
 namespace cjsim {
 
@@ -30,6 +35,24 @@ void check_detail_size(std::uint64_t agents, std::uint64_t replications, bool de
 RunMetadata metadata_for(const Scenario& scenario, const std::string& path,
                          const RunOptions& options, const RunResult& result);
 
+// The options every simulating command takes, in the same words.
+struct SimulationFlags {
+  std::uint64_t agents = 100000;
+  std::optional<std::uint64_t> seed;
+  unsigned threads = 0;
+  std::uint32_t replications = 1;
+  std::string out;
+  bool json = false;
+  bool force = false;
+};
+
+// Registers --agents, --seed, --threads, --replications, --out, --json and --force.
+void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::string& out_help,
+                          const std::string& json_help);
+
+// Engine options from the flags; the seed falls back to the scenario's, then to kDefaultSeed.
+RunOptions run_options_from(const SimulationFlags& flags, const Scenario& seed_source);
+
 // While alive, SIGINT and SIGTERM set flag() instead of killing the process, so that a run
 // stops between blocks and leaves no partial output; a second signal kills as usual.
 class InterruptGuard {
@@ -39,6 +62,18 @@ class InterruptGuard {
   InterruptGuard(const InterruptGuard&) = delete;
   InterruptGuard& operator=(const InterruptGuard&) = delete;
   const std::atomic<bool>& flag() const;
+};
+
+// A progress bar and Ctrl-C handling, attached to a run's options for as long as it lives.
+class RunMonitor {
+ public:
+  RunMonitor(std::string label, RunOptions& options);
+  // Clears the progress bar before results are printed.
+  void finish() { progress_.finish(); }
+
+ private:
+  ProgressBar progress_;
+  InterruptGuard interrupt_;
 };
 
 }  // namespace cjsim

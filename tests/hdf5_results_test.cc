@@ -82,6 +82,7 @@ RunMetadata metadata_for(const RunResult& result) {
   RunMetadata m;
   m.scenario_path = "examples/shop \u00e9t\u00e9.yaml";
   m.scenario_text = "name: Shop in code\n# " + std::string(100000, 'x') + "\n";  // > 64 KiB
+  m.base_files = {{"base.yaml", "name: Base\n"}, {"root.yaml", "name: Root \"quoted\"\n"}};
   m.software_version = "0.1.0-test";
   m.command_line = "cjsim run shop.yaml --agents 2000 --replications 2";
   m.created = utc_timestamp();
@@ -253,6 +254,7 @@ TEST_F(Hdf5Results, MetadataReadsBackEqual) {
   const RunMetadata read = read_run_file(write_shared()).metadata;
   EXPECT_EQ(read.scenario_path, written.scenario_path);
   EXPECT_EQ(read.scenario_text, written.scenario_text);
+  EXPECT_EQ(read.base_files, written.base_files);
   EXPECT_EQ(read.software_version, written.software_version);
   EXPECT_EQ(read.command_line, written.command_line);
   EXPECT_EQ(read.created, written.created);

@@ -1,0 +1,78 @@
+// Spreads the agents of one replication over worker threads in fixed blocks, reporting
+// progress and stopping between blocks on cancellation: the parallel loop that every kind of
+// run (plain, paired) shares. Blocks never straddle the same agents differently, whatever the
+// thread count, so per-block work is deterministic.
+#pragma once
+
+#include <tbb/blocked_range.h>
+#include <tbb/info.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+
+#include "sim/engine.h"
+
+namespace cjsim {
+
+class BlockRunner {
+ public:
+  // Agents per block: large enough to amortise scheduling, small enough to balance two cores
+  // and to report progress often.
+  static constexpr std::uint64_t kBlockAgents = 16384;
+
+  explicit BlockRunner(const RunOptions& options)
+      : options_(options),
+        threads_(options.threads == 0
+                     ? static_cast<unsigned>(tbb::info::default_concurrency())
+                     : options.threads),
+        blocks_((options.agents + kBlockAgents - 1) / kBlockAgents),
+        total_(options.agents * options.replications),
+        arena_(static_cast<int>(threads_)) {}
+
+  unsigned threads() const { return threads_; }
+  std::uint64_t blocks() const { return blocks_; }
+
+  // Calls work(block, first_agent, agent_count) for every block of a replication, on the
+  // worker threads. Throws RunCancelled once the options' cancel flag is set.
+  template <class Work>
+  void for_each_block(Work&& work) {
+    std::atomic<bool> cancelled{false};
+    arena_.execute([&] {
+      tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, blocks_, 1),
+                        [&](const tbb::blocked_range<std::uint64_t>& range) {
+                          for (std::uint64_t b = range.begin(); b != range.end(); ++b) {
+                            if (cancel_requested()) {
+                              cancelled.store(true);
+                              return;
+                            }
+                            const std::uint64_t first = b * kBlockAgents;
+                            const std::uint64_t count = std::min(kBlockAgents, options_.agents - first);
+                            work(b, first, count);
+                            report(count);
+                          }
+                        });
+    });
+    if (cancelled.load()) throw RunCancelled();
+  }
+
+ private:
+  bool cancel_requested() const {
+    return options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed);
+  }
+  void report(std::uint64_t count) {
+    const std::uint64_t now = done_.fetch_add(count) + count;
+    if (options_.progress) options_.progress(now, total_);
+  }
+
+  const RunOptions& options_;
+  unsigned threads_;
+  std::uint64_t blocks_;
+  std::uint64_t total_;
+  std::atomic<std::uint64_t> done_{0};
+  tbb::task_arena arena_;
+};
+
+}  // namespace cjsim
