@@ -6,7 +6,9 @@
 #include <tbb/info.h>
 
 #include <stdexcept>
+#include <string>
 
+#include "scenarios/loader.h"
 #include "scenarios/validate.h"
 #include "sim/agent.h"
 #include "sim/compiled_journey.h"
@@ -44,7 +46,7 @@ void BM_EngineRetail(benchmark::State& state) {
   state.counters["threads"] = static_cast<double>(options.threads);
 }
 BENCHMARK(BM_EngineRetail)
-    ->ArgsProduct({{100000, 1000000}, {1, 2}})
+    ->ArgsProduct({{100000, 1000000, 10000000}, {1, 2}})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
@@ -117,5 +119,87 @@ void BM_AggregateMerge(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AggregateMerge);
+
+// The choice of the next touchpoint, over every touchpoint of the retail journey that has a way
+// on, at a mid emotion: emotion-steered and static choices alike.
+void BM_ChooseTransition(benchmark::State& state) {
+  const auto& journey = retail();
+  const cjsim::PersonaTables& persona = journey.personas.front();
+  cjsim::AgentScratch scratch(journey);
+  std::vector<std::uint32_t> sources;
+  for (std::uint32_t v = 0; v < journey.touchpoint_count(); ++v) {
+    if (!journey.is_terminal(v)) sources.push_back(v);
+  }
+  cjsim::AgentStream stream(42, 0, 7);
+  std::uint64_t step = 0;
+  std::size_t k = 0;
+  for (auto _ : state) {
+    stream.begin_step(++step);
+    const std::uint32_t v = sources[k++ % sources.size()];
+    benchmark::DoNotOptimize(cjsim::detail::choose_transition(
+        journey, persona, v, 0.3, stream.uniform(cjsim::slot_choice), scratch));
+  }
+}
+BENCHMARK(BM_ChooseTransition);
+
+// The dropout test with emotion in play (kappa > 0): one logistic and one comparison.
+void BM_DropoutTest(benchmark::State& state) {
+  const auto& journey = retail();
+  const cjsim::PersonaTables& persona = journey.personas.front();
+  cjsim::AgentStream stream(42, 0, 7);
+  std::uint64_t step = 0;
+  for (auto _ : state) {
+    stream.begin_step(++step);
+    const std::uint32_t v = static_cast<std::uint32_t>(step % journey.touchpoint_count());
+    const double q = cjsim::model::dropout_probability(persona.dropout_log_odds[v], 1.5, 0.2);
+    benchmark::DoNotOptimize(stream.uniform(cjsim::slot_dropout) < q);
+  }
+}
+BENCHMARK(BM_DropoutTest);
+
+// A generated journey of `count` touchpoints in five stages, each with three transitions
+// forward and a dropout, as YAML text.
+std::string generated_journey(int count) {
+  std::string yaml =
+      "name: generated\nstages: [awareness, consideration, purchase, service, loyalty]\n"
+      "settings: {memory: 0.7, kappa: 1.0, max_steps: 500}\ntouchpoints:\n";
+  for (int v = 0; v < count; ++v) {
+    yaml += "  - {id: t" + std::to_string(v) + ", stage: " +
+            std::string(v * 5 / count == 0   ? "awareness"
+                        : v * 5 / count == 1 ? "consideration"
+                        : v * 5 / count == 2 ? "purchase"
+                        : v * 5 / count == 3 ? "service"
+                                             : "loyalty") +
+            ", channel: c" + std::to_string(v % 7) +
+            ", emotion: {mean: 0.1, sd: 0.2}, dropout: 0.1, duration: {exponential: 1}, cost: 1" +
+            (v < 10 ? ", entry_weight: 1" : "") + (v % 50 == 49 ? ", conversion: {value: 10}" : "") +
+            "}\n";
+  }
+  yaml += "transitions:\n";
+  for (int v = 0; v + 1 < count; ++v) {
+    for (int step : {1, 7, 31}) {
+      if (v + step >= count) continue;
+      yaml += "  - {from: t" + std::to_string(v) + ", to: t" + std::to_string(v + step) +
+              ", weight: " + std::to_string(step) + "}\n";
+    }
+  }
+  yaml += "personas:\n  - {id: a, share: 1}\n  - {id: b, share: 2, channel_affinity: {c1: 2}}\n";
+  return yaml;
+}
+
+// Loading, validating and compiling a 10,000-touchpoint journey (issue target: under 1 s).
+void BM_LoadValidateCompile(benchmark::State& state) {
+  const std::string yaml = generated_journey(static_cast<int>(state.range(0)));
+  for (auto _ : state) {
+    cjsim::Diagnostics diagnostics;
+    std::optional<cjsim::Scenario> scenario = cjsim::parse_scenario(yaml, "generated.yaml", diagnostics);
+    if (!scenario) throw std::runtime_error(diagnostics.to_string());
+    cjsim::validate_scenario(*scenario, diagnostics);
+    if (diagnostics.has_errors()) throw std::runtime_error(diagnostics.to_string());
+    benchmark::DoNotOptimize(cjsim::compile(*scenario));
+  }
+  state.counters["touchpoints"] = static_cast<double>(state.range(0));
+}
+BENCHMARK(BM_LoadValidateCompile)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
