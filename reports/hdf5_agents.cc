@@ -35,7 +35,7 @@ struct AgentRow {
 };
 
 H5::EnumType ending_type() {
-  H5::EnumType type(H5::IntType(H5::PredType::NATIVE_UINT8));
+  H5::EnumType type{H5::IntType(H5::PredType::NATIVE_UINT8)};
   for (int k = 0; k < kEndingCount; ++k) {
     std::uint8_t value = static_cast<std::uint8_t>(k);
     type.insert(std::string(kEndingNames[k]), &value);

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "reports/compare_report.h"
+#include "reports/html_report.h"
 #include "sim/commands.h"
 #include "sim/comparison.h"
 #include "sim/compiled_journey.h"
@@ -21,6 +22,7 @@ struct CompareOptions {
   std::vector<std::string> scenarios;
   SimulationFlags flags;
   std::string rank_by = "conversion_rate";
+  std::string report;  // HTML report to write
 };
 
 // Scenario names label the results; when two scenarios share a name, their files tell them apart.
@@ -46,6 +48,7 @@ int compare_command(const CompareOptions& o) {
   for (const Scenario& s : scenarios) journeys.push_back(compile(s));
   const SimulationFlags& flags = o.flags;
   if (!flags.out.empty()) check_output_path(flags.out, flags.force);
+  if (!o.report.empty()) check_output_path(o.report, flags.force);
 
   RunOptions options = run_options_from(flags, scenarios.front());
   RunMonitor monitor("comparing", options);
@@ -68,6 +71,7 @@ int compare_command(const CompareOptions& o) {
     for (const CompiledJourney& j : journeys) pointers.push_back(&j);
     write_comparison_file(flags.out, report, pointers, comparison);
   }
+  if (!o.report.empty()) write_report_file(o.report, html_report(report));
   if (flags.json) {
     std::cout << comparison_json(report).dump(2) << "\n";
   } else {
@@ -93,6 +97,8 @@ CommandAction add_compare_command(CLI::App& command) {
       ->check(CLI::IsMember({"conversion_rate", "revenue_per_agent", "cost_per_agent",
                              "margin_per_agent", "steps_per_agent", "hours_to_convert", "nps"}))
       ->capture_default_str();
+  command.add_option("--report", o->report,
+                     "Write an HTML report of the comparison (charts, tables; opens offline)");
   return [o] { return compare_command(*o); };
 }
 

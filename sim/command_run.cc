@@ -3,7 +3,9 @@
 #include <memory>
 
 #include "reports/hdf5_results.h"
+#include "reports/html_report.h"
 #include "reports/json_report.h"
+#include "reports/results_reader.h"
 #include "reports/text_report.h"
 #include "sim/commands.h"
 #include "sim/compiled_journey.h"
@@ -19,6 +21,7 @@ struct RunCommandOptions {
   SimulationFlags flags;
   bool agents_detail = false;
   bool paths = false;
+  std::string report;  // HTML report to write
 };
 
 int run_command(const RunCommandOptions& o) {
@@ -26,6 +29,7 @@ int run_command(const RunCommandOptions& o) {
   const Scenario scenario = load_for_command(o.scenario);
   const CompiledJourney journey = compile(scenario);
   if (!flags.out.empty()) check_output_path(flags.out, flags.force);
+  if (!o.report.empty()) check_output_path(o.report, flags.force);
   check_detail_size(flags.agents, flags.replications, o.agents_detail || o.paths);
 
   RunOptions options = run_options_from(flags, scenario);
@@ -38,6 +42,7 @@ int run_command(const RunCommandOptions& o) {
   const RunMetadata metadata = metadata_for(scenario, o.scenario, options, result);
 
   if (!flags.out.empty()) write_run_file(flags.out, journey, metadata, result, summary);
+  if (!o.report.empty()) write_report_file(o.report, html_report(single_run_report(summary, metadata)));
   if (flags.json) {
     std::cout << summary_json(summary, result.seconds).dump(2) << "\n";
   } else {
@@ -58,6 +63,8 @@ CommandAction add_run_command(CLI::App& command) {
                    "Store one row per agent in the HDF5 file (memory grows with the agents)");
   command.add_flag("--paths", o->paths,
                    "Store each agent's path of touchpoints too (implies --agents-detail)");
+  command.add_option("--report", o->report,
+                     "Write an HTML report of the results (charts, tables; opens offline)");
   return [o] { return run_command(*o); };
 }
 

@@ -1,0 +1,32 @@
+// A run or a comparison as one self-contained HTML page (charts by Apache ECharts, embedded at
+// build time, so that the page opens offline), and the same tables as Markdown and as CSV.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "reports/compare_report.h"
+
+namespace cjsim {
+
+// The journey map (stages as columns, touchpoints under them, the emotion curve with its
+// interval band), the flows as a Sankey, the funnel by stage, the headline figures and the
+// differences, the moments of truth, the personas and the scenario as run. A report of one
+// scenario (a run) has no differences. Opening the file with `#selftest` after its name writes
+// a JSON status of the rendered charts and of any JavaScript error into #cjsim-selftest.
+std::string html_report(const ComparisonReport& report);
+
+// The same tables as Markdown.
+std::string markdown_report(const ComparisonReport& report);
+
+// The same figures as one CSV table in long form, one row per figure (see README.md, "Reports").
+std::string csv_report(const ComparisonReport& report);
+
+// Writes a report first under a temporary name in the same directory, then renames it over
+// `path`: a failed write never leaves a partial report. Throws std::runtime_error naming it.
+void write_report_file(const std::string& path, std::string_view text);
+
+// Text made safe inside HTML elements and attribute values.
+std::string html_escape(std::string_view text);
+
+}  // namespace cjsim

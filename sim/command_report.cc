@@ -1,0 +1,58 @@
+// `cjsim report`: a result file of `run` or `compare` as an HTML page, Markdown or CSV.
+#include <iostream>
+#include <memory>
+
+#include "reports/html_report.h"
+#include "reports/results_reader.h"
+#include "sim/commands.h"
+#include "sim/run_support.h"
+
+namespace cjsim {
+namespace {
+
+struct ReportOptions {
+  std::string results;
+  std::string output;
+  std::string format;
+  bool force = false;
+};
+
+// The format asked for, or the one the output's extension names (HTML otherwise).
+std::string format_of(const ReportOptions& o) {
+  if (!o.format.empty()) return o.format;
+  if (o.output.ends_with(".md")) return "md";
+  if (o.output.ends_with(".csv")) return "csv";
+  return "html";
+}
+
+int report_command(const ReportOptions& o) {
+  check_output_path(o.output, o.force);
+  const ReportedResults results = read_results_file(o.results);
+  const std::string format = format_of(o);
+  const std::string text = format == "md"    ? markdown_report(results.report)
+                           : format == "csv" ? csv_report(results.report)
+                                             : html_report(results.report);
+  write_report_file(o.output, text);
+  std::cerr << "Report written to " << o.output << "\n";
+  return 0;
+}
+
+}  // namespace
+
+CommandAction add_report_command(CLI::App& command) {
+  auto o = std::make_shared<ReportOptions>();
+  command
+      .add_option("results", o->results,
+                  "Result file of `cjsim run --out` or `cjsim compare --out`")
+      ->required();
+  command.add_option("-o,--output", o->output, "The report file to write")->required();
+  command
+      .add_option("--format", o->format,
+                  "html (one self-contained page with charts), md (Markdown tables) or csv (one "
+                  "table, a row per figure); by default from the output's extension, else html")
+      ->check(CLI::IsMember({"html", "md", "csv"}));
+  command.add_flag("--force", o->force, "Overwrite the output if it exists");
+  return [o] { return report_command(*o); };
+}
+
+}  // namespace cjsim

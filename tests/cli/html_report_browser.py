@@ -1,0 +1,108 @@
+"""The HTML report in a real browser: the shipped retail comparison and a run of tiny.yaml are
+turned into reports, opened in headless Chromium with #selftest (the page then writes what it
+rendered into #cjsim-selftest), and every chart must have drawn with no JavaScript error.
+Screenshots are kept as test artefacts in html_report_artefacts/ under the working directory.
+
+Usage: html_report_browser.py CJSIM SOURCE_DIR
+"""
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+cjsim, source = sys.argv[1], sys.argv[2]
+examples = os.path.join(source, "scenarios", "examples")
+data = os.path.join(source, "tests", "data")
+artefacts = os.path.abspath("html_report_artefacts")
+os.makedirs(artefacts, exist_ok=True)
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+
+
+def run(*args):
+    r = subprocess.run([cjsim, *args], capture_output=True, text=True, timeout=300)
+    if r.returncode != 0:
+        sys.exit(f"FAIL: cjsim {' '.join(args)} exited {r.returncode}: {r.stderr}")
+    return r
+
+
+chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+if chromium is None:
+    sys.exit("FAIL: chromium is not installed; the HTML report's browser test needs it "
+             "(Debian: apt-get install chromium, which .ci/setup does)")
+
+
+def chromium_run(work, *args):
+    profile = tempfile.mkdtemp(dir=work, prefix="profile-")
+    command = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+               "--no-first-run", "--disable-background-networking", "--disable-component-update",
+               "--disable-sync", "--hide-scrollbars", f"--user-data-dir={profile}", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=180)
+
+
+def check_report(work, page, name):
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    containers = len(re.findall(r'<div class="chart[^"]*" id="chart-\d+"', text))
+    check(containers >= 4, f"{name}: only {containers} chart containers")
+    check("echarts" in text and len(text) > 500_000, f"{name}: the ECharts library is not embedded")
+    check("http://" not in text.split("<script>", 1)[0] and "<link" not in text,
+          f"{name}: the page loads something from outside")
+    url = "file://" + page + "#selftest"
+    r = chromium_run(work, "--virtual-time-budget=5000", "--dump-dom", url)
+    check(r.returncode == 0, f"{name}: chromium --dump-dom failed: {r.stderr[-2000:]}")
+    match = re.search(r'<pre id="cjsim-selftest">(.*?)</pre>', r.stdout, re.S)
+    if not match or not match.group(1).strip():
+        failures.append(f"{name}: the page wrote no self-test status (did its script run?)")
+        return
+    status = json.loads(html.unescape(match.group(1)))
+    print(f"{name}: {status}")
+    check(status["containers"] == containers, f"{name}: {status['containers']} containers in the DOM")
+    check(status["specs"] == containers, f"{name}: {status['specs']} chart options for {containers}")
+    check(status["drawn"] == containers and not status["empty"],
+          f"{name}: charts not drawn: {status['empty']}")
+    check(not status["errors"], f"{name}: JavaScript errors: {status['errors']}")
+    shot = os.path.join(artefacts, name + ".png")
+    r = chromium_run(work, "--virtual-time-budget=5000", f"--screenshot={shot}",
+                     "--window-size=1400,3000", url)
+    check(r.returncode == 0 and os.path.getsize(shot) > 10_000 if os.path.exists(shot) else False,
+          f"{name}: no screenshot: {r.stderr[-2000:]}")
+    shutil.copy(page, os.path.join(artefacts, name + ".html"))
+
+
+with tempfile.TemporaryDirectory() as work:
+    comparison = os.path.join(work, "retail.h5")
+    run("compare", os.path.join(examples, "retail.yaml"),
+        os.path.join(examples, "retail_one_click_checkout.yaml"),
+        os.path.join(examples, "retail_proactive_delivery.yaml"),
+        "--agents", "5000", "--seed", "7", "--out", comparison)
+    page = os.path.join(work, "retail.html")
+    run("report", comparison, "-o", page)
+    check_report(work, page, "retail_comparison")
+
+    tiny = os.path.join(work, "tiny.h5")
+    run("run", os.path.join(data, "tiny.yaml"), "--agents", "2000", "--out", tiny)
+    page = os.path.join(work, "tiny.html")
+    run("report", tiny, "-o", page)
+    check_report(work, page, "tiny_run")
+
+    tiny_cmp = os.path.join(work, "tiny_cmp.h5")
+    run("compare", os.path.join(data, "tiny.yaml"), os.path.join(data, "tiny_future.yaml"),
+        "--agents", "2000", "--out", tiny_cmp)
+    page = os.path.join(work, "tiny_cmp.html")
+    run("report", tiny_cmp, "-o", page)
+    check_report(work, page, "tiny_comparison")
+
+print(f"screenshots in {artefacts}")
+if failures:
+    print("FAIL:\n  " + "\n  ".join(failures))
+    sys.exit(1)
+print("ok")

@@ -1,0 +1,213 @@
+// The HTML, Markdown and CSV reports: one container per chart, the library embedded, hostile
+// scenario text kept inert, numbers formatted, the same figures as the summary, and the same
+// report from a result file as from the run itself.
+#include "reports/html_report.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <regex>
+
+#include "reports/html_assets.h"
+#include "reports/report_format.h"
+#include "reports/results_reader.h"
+#include "reports/text_report.h"
+#include "scenarios/validate.h"
+#include "sim/comparison.h"
+#include "sim/compiled_journey.h"
+
+namespace cjsim {
+namespace {
+
+// Appended to the stored scenario text: if it reached the page unescaped it would end the
+// script element and run code of its own.
+constexpr const char* kHostileComment = "\n# </script><script>alert('owned')</script>\n";
+
+struct Fixture {
+  std::vector<CompiledJourney> journeys;
+  ComparisonRun run;
+  ComparisonReport report;
+};
+
+const Fixture& comparison() {
+  static const Fixture fixture = [] {
+    Fixture f;
+    const std::string data = CJSIM_TEST_DATA;
+    for (const char* file : {"/tiny.yaml", "/tiny_future.yaml"}) {
+      Diagnostics diagnostics;
+      const auto scenario = load_valid_scenario(data + file, diagnostics);
+      if (!scenario) throw std::runtime_error("cannot load test journey");
+      f.journeys.push_back(compile(*scenario));
+      RunMetadata m;
+      m.scenario_path = data + file;
+      m.scenario_text = scenario->source_text + kHostileComment;
+      m.software_version = "test";
+      m.command_line = "cjsim compare <tiny> <tiny_future>";
+      m.created = "2026-01-01T00:00:00Z";
+      m.seed = 5;
+      m.agents = 3000;
+      f.report.metadata.push_back(m);
+      f.report.labels.push_back(scenario->name);
+    }
+    RunOptions options;
+    options.agents = 3000;
+    options.seed = 5;
+    f.run = run_comparison(f.journeys, options);
+    for (std::size_t k = 0; k < f.journeys.size(); ++k) {
+      f.report.summaries.push_back(summarize(f.journeys[k], f.run.runs[k].replications));
+    }
+    f.report.differences = differences(f.run);
+    f.report.method = comparison_method(1);
+    return f;
+  }();
+  return fixture;
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST(HtmlReport, HasOneContainerPerChartOption) {
+  const std::string html = html_report(comparison().report);
+  const std::size_t containers = count(html, "<div class=\"chart");
+  // Emotion curve, a Sankey per scenario, funnel, dropout by stage, dropout changes.
+  EXPECT_EQ(containers, 6u);
+  EXPECT_EQ(count(html, "{\"id\":\"chart-"), containers);
+  for (std::size_t k = 1; k <= containers; ++k) {
+    EXPECT_EQ(count(html, fmt::format("id=\"chart-{}\"", k)), 1u) << k;
+  }
+  for (const char* type :
+       {"\"type\":\"sankey\"", "\"type\":\"funnel\"", "\"type\":\"line\"", "\"type\":\"bar\""}) {
+    EXPECT_NE(html.find(type), std::string::npos) << type;
+  }
+}
+
+TEST(HtmlReport, EmbedsTheChartingLibraryAndLoadsNothingFromOutside) {
+  const std::string html = html_report(comparison().report);
+  const std::string library = html_assets::echarts_js();
+  ASSERT_GT(library.size(), 500000u);
+  EXPECT_NE(html.find(library), std::string::npos);
+  EXPECT_EQ(html.find("<script src"), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+}
+
+TEST(HtmlReport, ScriptEndInTheScenarioTextCannotCloseAScript) {
+  const std::string html = html_report(comparison().report);
+  EXPECT_EQ(html.find("<script>alert("), std::string::npos);
+  EXPECT_NE(html.find("# &lt;/script&gt;&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;"),
+            std::string::npos);
+  // Every script element that opens is closed once, by its own end tag: the error catcher,
+  // the library, the chart data and the code that draws the charts.
+  EXPECT_EQ(count(html, "<script"), count(html, "</script>"));
+  EXPECT_EQ(count(html, "</script>"), 4u);
+}
+
+TEST(HtmlReport, ChartDataCannotCloseItsScriptElement) {
+  ComparisonReport report = comparison().report;
+  report.labels[0] = "A </script><b>bold</b> & co";
+  const std::string html = html_report(report);
+  EXPECT_EQ(count(html, "</script>"), 4u);
+  EXPECT_NE(html.find("A \\u003c/script\\u003e\\u003cb\\u003ebold"), std::string::npos);
+  EXPECT_NE(html.find("A &lt;/script&gt;&lt;b&gt;bold&lt;/b&gt; &amp; co"), std::string::npos);
+}
+
+TEST(HtmlReport, FormatsNumbersForPeople) {
+  const Fixture& f = comparison();
+  const std::string html = html_report(f.report);
+  const HeadlineFigures& h = f.report.summaries[0].overall;
+  EXPECT_NE(html.find("3,000"), std::string::npos);
+  EXPECT_NE(html.find(fmt::format("{:.2f} %", 100 * h.conversion_rate.value)), std::string::npos);
+  EXPECT_NE(html.find(money(h.revenue_per_agent.value)), std::string::npos);
+  EXPECT_EQ(money(1234567.891), "1,234,567.89");
+  EXPECT_EQ(money(-1234.5), "-1,234.50");
+  EXPECT_EQ(money(999.999), "1,000.00");
+  EXPECT_EQ(figure_text("conversion_rate", 0.1234), "12.34 %");
+  EXPECT_EQ(difference_text("conversion_rate", 0.012), "+1.20 pp");
+  EXPECT_EQ(figure_text("hours_to_convert", 3.2), "3.20 h");
+  EXPECT_EQ(figure_text("nps", NAN), "n/a");
+}
+
+TEST(MarkdownReport, HoldsTheSummaryFiguresAndTheScenario) {
+  const Fixture& f = comparison();
+  const std::string md = markdown_report(f.report);
+  for (const Summary& s : f.report.summaries) {
+    for (const NamedFigure& figure : kHeadlineFigures) {
+      const Estimate& e = s.overall.*figure.member;
+      EXPECT_NE(md.find(figure_text(figure.name, e.value) + " " + interval_text(figure.name, e)),
+                std::string::npos)
+          << figure.name;
+    }
+    for (const TouchpointFigures& t : s.touchpoints) {
+      EXPECT_NE(md.find("| " + t.name + " | " + t.stage + " |"), std::string::npos) << t.id;
+    }
+  }
+  EXPECT_NE(md.find("```yaml\n"), std::string::npos);
+  EXPECT_NE(md.find("## Differences: "), std::string::npos);
+}
+
+TEST(CsvReport, HoldsTheSummaryFiguresExactly) {
+  const Fixture& f = comparison();
+  const std::string csv = csv_report(f.report);
+  EXPECT_TRUE(csv.starts_with(
+      "table,scenario,scope,metric,value,ci_low,ci_high,current,future,significant\n"));
+  const Summary& s = f.report.summaries[0];
+  const Estimate& e = s.overall.conversion_rate;
+  EXPECT_NE(csv.find(fmt::format("headline,{},overall,conversion_rate,{},{},{},,,\n", s.scenario,
+                                 e.value, e.low, e.high)),
+            std::string::npos);
+  const TouchpointFigures& t = s.touchpoints.front();
+  EXPECT_NE(csv.find(fmt::format("touchpoints,{},touchpoint:{},visits,{},,,,,\n", s.scenario, t.id,
+                                 t.visits)),
+            std::string::npos);
+  // The future state's label holds a comma: the field is quoted.
+  const std::string future = "\"" + f.report.labels[1] + "\"";
+  ASSERT_NE(f.report.labels[1].find(','), std::string::npos);
+  for (const Difference& d : f.report.differences) {
+    if (d.metric != "conversion_rate" || d.scope != "overall") continue;
+    EXPECT_NE(csv.find(fmt::format("differences,{},overall,conversion_rate,{},{},{},", future,
+                                   d.difference.value, d.difference.low, d.difference.high)),
+              std::string::npos);
+  }
+  // Every row has the header's ten columns (commas inside quotes do not separate).
+  std::size_t rows = 0;
+  for (std::size_t at = 0, end; (end = csv.find('\n', at)) != std::string::npos; at = end + 1) {
+    int separators = 0;
+    bool quoted = false;
+    for (std::size_t i = at; i < end; ++i) {
+      if (csv[i] == '"') quoted = !quoted;
+      if (csv[i] == ',' && !quoted) ++separators;
+    }
+    EXPECT_EQ(separators, 9) << csv.substr(at, end - at);
+    ++rows;
+  }
+  EXPECT_GT(rows, 50u);
+}
+
+TEST(ReportFromFile, IsTheReportOfTheRunItself) {
+  const Fixture& f = comparison();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / fmt::format("html_report_test_{}.h5", getpid()))
+          .string();
+  std::vector<const CompiledJourney*> journeys;
+  for (const CompiledJourney& j : f.journeys) journeys.push_back(&j);
+  write_comparison_file(path, f.report, journeys, f.run);
+  const ReportedResults read = read_results_file(path);
+  std::filesystem::remove(path);
+  EXPECT_TRUE(read.comparison);
+  EXPECT_EQ(read.report.labels, f.report.labels);
+  EXPECT_EQ(read.report.differences.size(), f.report.differences.size());
+  EXPECT_EQ(markdown_report(read.report), markdown_report(f.report));
+  EXPECT_EQ(html_report(read.report), html_report(f.report));
+}
+
+TEST(ReportFromFile, RefusesAFileThatIsNotAResult) {
+  EXPECT_THROW(read_results_file(std::string(CJSIM_TEST_DATA) + "/tiny.yaml"), std::runtime_error);
+  EXPECT_THROW(read_results_file("/nonexistent/results.h5"), std::runtime_error);
+}
+
+}  // namespace
+}  // namespace cjsim
