@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,14 +35,22 @@ inline std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 // The known name nearest to `typed`, when it is at most two edits away and those edits do
 // not rewrite the whole name (so "to" does not suggest "id"). Ties go to the first listed.
+// No suggestion for very long names or among very many: the search costs the product of the
+// lengths for every name known, which a hostile file could make take hours.
 template <typename Names>
 std::optional<std::string> nearest_name(std::string_view typed, const Names& known) {
   constexpr std::size_t kMostEdits = 2;
+  constexpr std::size_t kLongestName = 256;
+  constexpr std::size_t kMostNames = 10000;
+  if (typed.size() > kLongestName || std::size(known) > kMostNames) return std::nullopt;
   std::optional<std::string> best;
   std::size_t best_distance = kMostEdits + 1;
   for (const auto& name : known) {
     const std::string_view candidate(name);
     if (candidate == typed) continue;
+    // The distance is at least the difference in length.
+    const std::size_t longer = std::max(candidate.size(), typed.size());
+    if (longer - std::min(candidate.size(), typed.size()) > kMostEdits) continue;
     const std::size_t distance = edit_distance(typed, candidate);
     if (distance >= best_distance || distance >= candidate.size()) continue;
     best = std::string(candidate);

@@ -1,32 +1,12 @@
 // Reading a scenario file: YAML (or JSON) text into a Scenario. Only the shape is checked
-// here (syntax, keys, types, finite numbers); what the values mean is validate.cc's job.
-#include "scenarios/loader.h"
-
-#include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <charconv>
-#include <cmath>
-#include <cstdint>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <limits>
-#include <set>
-#include <span>
-#include <sstream>
-#include <utility>
-#include <vector>
-
-#include "scenarios/did_you_mean.h"
-
-// Reading a scenario file: YAML (or JSON) text into a Scenario. Only the shape is checked
 // here (syntax, keys, types, finite numbers); what the values mean is validate.cc's job. A
 // future state (a file with `base:`) is its base, loaded and validated first, with the file's
 // changes applied (changes.cc).
+#include "scenarios/loader.h"
+
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -40,7 +20,6 @@
 
 #include "scenarios/changes.h"
 #include "scenarios/entity_reader.h"
-#include "scenarios/loader.h"
 #include "scenarios/validate.h"
 
 namespace cjsim {
@@ -125,7 +104,8 @@ void read_journey(Reading& reading, MapReader& top, Scenario& scenario) {
   if (scenario.personas.empty()) scenario.personas.push_back(neutral_persona());
 }
 
-std::optional<std::string> read_text(const std::string& path, std::string& reason);
+enum class FileKind { any, regular };
+std::optional<std::string> read_text(const std::string& path, FileKind kind, std::string& reason);
 
 // The journey `base:` names, resolved against the directory of the file that names it, loaded
 // and validated on its own; nullopt after saying why there is none. Its errors are reported
@@ -152,7 +132,7 @@ std::optional<Scenario> load_base(Reading& reading, MapReader& top, const std::s
     return std::nullopt;
   }
   std::string reason;
-  const std::optional<std::string> text = read_text(resolved, reason);
+  const std::optional<std::string> text = read_text(resolved, FileKind::regular, reason);
   if (!text) {
     top.error("base", fmt::format("cannot read the base journey '{}' (resolved as {}): {}",
                                   base_name, resolved, reason));
@@ -215,11 +195,73 @@ void read_scenario(Reading& reading, const YAML::Node& root, Scenario& scenario,
   for (auto& [key, where] : top_fields) scenario.fields[key] = where;
 }
 
+// Counts the parser's events and gives up past a bound. yaml-cpp 0.7 can loop forever on a
+// few malformed bytes (`{[""],{}},` emits events without end, growing memory until the
+// machine runs out: found by tests/fuzz/scenario_fuzzer). A real document has fewer events
+// than bytes, so this cheap pass without a node tree comes first.
+class EventLimit final : public YAML::EventHandler {
+ public:
+  explicit EventLimit(std::size_t bytes) : limit_(4 * bytes + 64) {}
+  struct Exceeded {
+    YAML::Mark mark;
+  };
+
+  void OnDocumentStart(const YAML::Mark& mark) override { count(mark); }
+  void OnDocumentEnd() override { count(last_); }
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { count(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { count(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    count(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    count(mark);
+  }
+  void OnSequenceEnd() override { count(last_); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    count(mark);
+  }
+  void OnMapEnd() override { count(last_); }
+
+ private:
+  void count(const YAML::Mark& mark) {
+    last_ = mark;
+    if (++events_ > limit_) throw Exceeded{mark};
+  }
+  std::size_t limit_;
+  std::size_t events_ = 0;
+  YAML::Mark last_ = YAML::Mark::null_mark();
+};
+
+void check_event_count(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  EventLimit limit(text.size());
+  while (parser.HandleNextDocument(limit)) {
+  }
+}
+
 // The one document of the file, or nullopt after saying why there is none.
 std::optional<YAML::Node> parse_document(Reading& reading, const std::string& text) {
   std::vector<YAML::Node> documents;
   try {
+    check_event_count(text);
     documents = YAML::LoadAll(text);
+  } catch (const EventLimit::Exceeded& runaway) {
+    reading.error({reading.path, runaway.mark.line + 1, runaway.mark.column + 1},
+                  "the YAML parser does not get past this point (a malformed flow collection?); "
+                  "check the brackets and braces here");
+    return std::nullopt;
+  } catch (const YAML::DeepRecursion& failure) {
+    // yaml-cpp stops at a fixed depth rather than overflow its stack; its message for it
+    // ("bad file") would not tell the user what is wrong.
+    reading.error({reading.path, failure.mark.line + 1, failure.mark.column + 1},
+                  fmt::format("the YAML nests lists and maps more than {} levels deep here; a "
+                              "scenario needs no more than 5",
+                              failure.depth()));
+    return std::nullopt;
   } catch (const YAML::Exception& failure) {
     reading.error({reading.path, failure.mark.line + 1, failure.mark.column + 1},
                   "YAML syntax error: " + failure.msg);
@@ -263,10 +305,18 @@ void hand_over(const Diagnostics& found, Diagnostics& diagnostics) {
   }
 }
 
-std::optional<std::string> read_text(const std::string& path, std::string& reason) {
+// Read in pieces up to the limit, so that a huge file or an endless stream (a pipe, a device)
+// is refused without first being held in memory.
+std::optional<std::string> read_text(const std::string& path, FileKind kind, std::string& reason) {
   std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
+  const std::filesystem::file_status status = std::filesystem::status(path, error);
+  if (std::filesystem::is_directory(status)) {
     reason = "it is a directory";
+    return std::nullopt;
+  }
+  if (kind == FileKind::regular && std::filesystem::exists(status) &&
+      !std::filesystem::is_regular_file(status)) {
+    reason = "it is not a regular file";
     return std::nullopt;
   }
   errno = 0;
@@ -275,13 +325,22 @@ std::optional<std::string> read_text(const std::string& path, std::string& reaso
     reason = errno != 0 ? std::strerror(errno) : "it could not be opened";
     return std::nullopt;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
+  std::string text;
+  std::vector<char> buffer(std::size_t{1} << 16);
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (text.size() + got > kMostScenarioBytes) {
+      reason = fmt::format("it is larger than {} MiB, the most a scenario file may hold",
+                           kMostScenarioBytes >> 20);
+      return std::nullopt;
+    }
+    text.append(buffer.data(), got);
+  }
   if (in.bad()) {
     reason = "reading it failed";
     return std::nullopt;
   }
-  return text.str();
+  return text;
 }
 
 std::optional<Scenario> parse_in_chain(std::string_view text, const std::string& path,
@@ -312,7 +371,7 @@ std::optional<Scenario> parse_scenario(std::string_view text, const std::string&
 
 std::optional<Scenario> load_scenario_file(const std::string& path, Diagnostics& diagnostics) {
   std::string reason;
-  const std::optional<std::string> text = read_text(path, reason);
+  const std::optional<std::string> text = read_text(path, FileKind::any, reason);
   if (!text) {
     diagnostics.error({path, 0, 0}, "cannot read file: " + reason);
     return std::nullopt;

@@ -1,6 +1,7 @@
 // Reading a journey from YAML (or JSON, which YAML reads as well) into a Scenario.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,7 +17,13 @@ namespace cjsim {
 std::optional<Scenario> parse_scenario(std::string_view text, const std::string& path,
                                        Diagnostics& diagnostics);
 
-// Reads the file and parses it; an unreadable file is a diagnostic too.
+// The largest scenario file read: far beyond any hand-written or exported journey (a million
+// touchpoints fit), small enough that a mistaken argument (a log, a disk image) is refused
+// at once instead of exhausting memory.
+inline constexpr std::size_t kMostScenarioBytes = std::size_t{64} << 20;
+
+// Reads the file and parses it; an unreadable file, or one over kMostScenarioBytes, is a
+// diagnostic too.
 std::optional<Scenario> load_scenario_file(const std::string& path, Diagnostics& diagnostics);
 
 }  // namespace cjsim

@@ -33,6 +33,8 @@ using Vertex = JourneyGraph::vertex_descriptor;
 using Edge = JourneyGraph::edge_descriptor;
 
 constexpr std::size_t kMostStages = 64;
+// Messages list the possible names only when there are this few.
+constexpr std::size_t kMostListed = 12;
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 // A rule a number must obey, with the words that state it in messages.
@@ -194,7 +196,9 @@ class Validation {
       index_of_.try_emplace(touchpoint.id, i);
       ids_.push_back(touchpoint.id);
       if (!touchpoint.channel.empty()) channels_.insert(touchpoint.channel);
+      used_stages_.insert(touchpoint.stage);
     }
+    stage_set_.insert(scenario_.stages.begin(), scenario_.stages.end());
   }
 
   void build_graph() {
@@ -236,9 +240,9 @@ class Validation {
   }
 
   void check_stage_used(const std::string& stage, const SourceLocation& where) {
-    const bool used = std::any_of(scenario_.touchpoints.begin(), scenario_.touchpoints.end(),
-                                  [&](const Touchpoint& t) { return t.stage == stage; });
-    if (!used) warning(where, fmt::format("stage '{}' has no touchpoint", stage));
+    if (used_stages_.count(stage) == 0) {
+      warning(where, fmt::format("stage '{}' has no touchpoint", stage));
+    }
   }
 
   void check_settings() {
@@ -309,12 +313,15 @@ class Validation {
       error(where, fmt::format("{} has no stage", name));
       return;
     }
+    if (stage_set_.count(touchpoint.stage) > 0) return;
     const auto& stages = scenario_.stages;
-    if (std::find(stages.begin(), stages.end(), touchpoint.stage) != stages.end()) return;
     std::string message =
         fmt::format("stage '{}' of {} is not one of the stages", touchpoint.stage, name);
     const std::string suggestion = did_you_mean(touchpoint.stage, stages);
-    message += suggestion.empty() ? fmt::format(" ({})", join_names(stages)) : suggestion;
+    if (suggestion.empty() && stages.size() <= kMostStages) {
+      message += fmt::format(" ({})", join_names(stages));
+    }
+    message += suggestion;
     error(where, std::move(message));
   }
 
@@ -379,7 +386,7 @@ class Validation {
     if (index_of_.count(id) > 0) return;
     std::string message = fmt::format("transition {} unknown touchpoint '{}'", end, id);
     std::string suggestion = did_you_mean(id, ids_);
-    if (suggestion.empty() && ids_.size() <= 12) {
+    if (suggestion.empty() && ids_.size() <= kMostListed) {
       suggestion = fmt::format("; the touchpoints are: {}", join_names(ids_));
     }
     error(where, message + suggestion);
@@ -443,8 +450,10 @@ class Validation {
       std::string message = fmt::format(
           "{} has an affinity for channel '{}', which no touchpoint uses", name, channel);
       const std::string suggestion = did_you_mean(channel, channels_);
-      message += suggestion.empty() ? fmt::format("; the channels are: {}", join_names(channels_))
-                                    : suggestion;
+      if (suggestion.empty() && channels_.size() <= kMostListed) {
+        message += fmt::format("; the channels are: {}", join_names(channels_));
+      }
+      message += suggestion;
       warning(at(persona.fields, "channel_affinity." + channel, persona.where), std::move(message));
     }
   }
@@ -647,6 +656,9 @@ class Validation {
   std::map<std::string, std::size_t, std::less<>> index_of_;  // id -> first touchpoint
   std::vector<std::string> ids_;
   std::set<std::string, std::less<>> channels_;
+  // Sets, not scans: a journey may have a million touchpoints (and a hostile one as many stages).
+  std::set<std::string, std::less<>> stage_set_;
+  std::set<std::string, std::less<>> used_stages_;
   JourneyGraph graph_;
 };
 

@@ -28,6 +28,7 @@ CommandAction add_validate_command(CLI::App& command);
 CommandAction add_graph_command(CLI::App& command);
 CommandAction add_compare_command(CLI::App& command);
 CommandAction add_diff_command(CLI::App& command);
+CommandAction add_report_command(CLI::App& command);
 
 // The full command line, for result files' metadata.
 const std::string& command_line();

@@ -27,6 +27,8 @@ constexpr Subcommand kSubcommands[] = {
     {"graph", "Write a journey's touchpoint graph as Graphviz DOT", cjsim::add_graph_command},
     {"diff", "Show the changes between two journeys (a current state and a future state)",
      cjsim::add_diff_command},
+    {"report", "Turn a result file into an HTML report (or Markdown, or CSV)",
+     cjsim::add_report_command},
 };
 
 }  // namespace
@@ -44,7 +46,9 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // CLI11 has a code per kind of mistake (105 for a number out of range, ...); the
+    // documented code for every bad command line is 2, and 0 for --help and --version.
+    return app.exit(e) == 0 ? 0 : 2;
   }
   try {
     for (auto& [command, action] : actions) {

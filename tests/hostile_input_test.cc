@@ -1,0 +1,279 @@
+// Hostile input: each file under tests/data/bad/, and the inputs too large to commit (made
+// here in a temporary directory), gets a clear error or loads, validates and runs within
+// bounded time and memory. Every crash the fuzzers found is replayed from
+// tests/data/fuzz_regressions/.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unistd.h>
+
+#include "scenarios/diagnostic.h"
+#include "scenarios/loader.h"
+#include "scenarios/scenario.h"
+#include "scenarios/validate.h"
+#include "sim/compiled_journey.h"
+#include "sim/engine.h"
+#include "sim/summary.h"
+#include "tests/fuzz/fuzz_support.h"
+
+namespace cjsim {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kBad = std::string(CJSIM_TEST_DATA) + "/bad/";
+
+// A directory of its own for each test, removed afterwards.
+class TemporaryDirectory {
+ public:
+  TemporaryDirectory() {
+    path_ = fs::temp_directory_path() /
+            ("cjsim-hostile-" + std::to_string(::getpid()) + "-" +
+             testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TemporaryDirectory() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  std::string file(std::string_view name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+void write(const std::string& path, std::string_view text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
+// The messages of every error, one per line, for assertions and failure output.
+std::string errors_of(const Diagnostics& diagnostics) {
+  std::string out;
+  for (const Diagnostic& d : diagnostics.all()) {
+    if (d.severity == Severity::error) out += d.message + "\n";
+  }
+  return out;
+}
+
+// Loads and validates `path`; passes when it is refused with an error holding `fragment`.
+testing::AssertionResult RefusedWith(const std::string& path, std::string_view fragment) {
+  Diagnostics diagnostics;
+  const std::optional<Scenario> scenario = load_valid_scenario(path, diagnostics);
+  if (scenario) return testing::AssertionFailure() << path << " was accepted";
+  const std::string errors = errors_of(diagnostics);
+  if (errors.find(fragment) == std::string::npos) {
+    return testing::AssertionFailure() << "no error with '" << fragment << "'; got:\n" << errors;
+  }
+  return testing::AssertionSuccess();
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+TEST(HostileInput, EmptyFileSaysItHoldsNoScenario) {
+  EXPECT_TRUE(RefusedWith(kBad + "empty.yaml", "holds no scenario"));
+}
+
+TEST(HostileInput, BinaryGarbageIsASyntaxError) {
+  EXPECT_TRUE(RefusedWith(kBad + "binary_garbage.yaml", "YAML syntax error"));
+}
+
+TEST(HostileInput, EveryNonFiniteNumberIsNamed) {
+  Diagnostics diagnostics;
+  EXPECT_FALSE(load_valid_scenario(kBad + "nan_and_infinity.yaml", diagnostics));
+  const std::string errors = errors_of(diagnostics);
+  for (std::string_view field : {"memory", "kappa", "emotion.mean", "emotion.sd", "dropout",
+                                 "cost", "entry_weight", "exponential", "value", "weight",
+                                 "emotion_bias"}) {
+    EXPECT_NE(errors.find(std::string(field) + " "), std::string::npos) << field << "\n" << errors;
+  }
+  EXPECT_EQ(diagnostics.error_count(), 11u) << errors;
+}
+
+TEST(HostileInput, ZeroEntryWeightsAreRefused) {
+  EXPECT_TRUE(RefusedWith(kBad + "zero_entry_weights.yaml", "no entry touchpoint"));
+}
+
+TEST(HostileInput, ZeroTransitionWeightsAreRefused) {
+  EXPECT_TRUE(RefusedWith(kBad + "zero_transition_weights.yaml", "must be greater than 0, got 0"));
+  EXPECT_TRUE(RefusedWith(kBad + "zero_transition_weights.yaml",
+                          "persona 'online_only' can never leave 'product'"));
+}
+
+TEST(HostileInput, ZeroPersonaSharesAreRefused) {
+  EXPECT_TRUE(RefusedWith(kBad + "zero_persona_shares.yaml", "every persona has share 0"));
+}
+
+TEST(HostileInput, SelfLoopWithoutDropoutIsATrap) {
+  EXPECT_TRUE(RefusedWith(kBad + "self_loop_zero_dropout.yaml", "{hold} can never end"));
+}
+
+TEST(HostileInput, NestedAliasesAreNotExpanded) {
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(RefusedWith(kBad + "billion_aliases.yaml", "expected a string for name"));
+  EXPECT_LT(seconds_since(start), 10.0);
+}
+
+TEST(HostileInput, AGigabyteOnOneLineIsRefusedWithoutReadingIt) {
+  const TemporaryDirectory dir;
+  const std::string path = dir.file("huge.yaml");
+  { std::ofstream(path) << "name: "; }
+  fs::resize_file(path, std::uintmax_t{1} << 30);  // sparse: 1 GiB on one line, no disk used
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(RefusedWith(path, "larger than 64 MiB"));
+  EXPECT_LT(seconds_since(start), 10.0);
+}
+
+TEST(HostileInput, AnEndlessStreamIsRefusedAtTheLimit) {
+  // A device that never ends, read through the same path as a pipe would be.
+  EXPECT_TRUE(RefusedWith("/dev/zero", "larger than 64 MiB"));
+}
+
+TEST(HostileInput, ABaseThatIsNoRegularFileIsRefused) {
+  const TemporaryDirectory dir;
+  const std::string path = dir.file("future.yaml");
+  write(path, "name: Future\nbase: /dev/zero\nchanges: []\n");
+  EXPECT_TRUE(RefusedWith(path, "not a regular file"));
+}
+
+TEST(HostileInput, DeepFlowNestingIsRefusedWithoutOverflowingTheStack) {
+  const TemporaryDirectory dir;
+  const std::string path = dir.file("deep.yaml");
+  constexpr int kDepth = 100000;
+  write(path, "name: " + std::string(kDepth, '[') + std::string(kDepth, ']') + "\n");
+  EXPECT_TRUE(RefusedWith(path, "levels deep"));
+}
+
+TEST(HostileInput, DeepBlockNestingIsRefusedWithoutOverflowingTheStack) {
+  const TemporaryDirectory dir;
+  const std::string path = dir.file("deep.yaml");
+  std::string text = "name:\n";
+  for (int depth = 1; depth < 2000; ++depth) text += std::string(depth, ' ') + "a:\n";
+  text += std::string(2000, ' ') + "b: 1\n";
+  write(path, text);
+  EXPECT_TRUE(RefusedWith(path, "levels deep"));
+}
+
+TEST(HostileInput, DeepNestingInAChangeListIsRefused) {
+  const TemporaryDirectory dir;
+  const std::string path = dir.file("future.yaml");
+  constexpr int kDepth = 5000;
+  write(path, "name: Future\nbase: " + std::string(CJSIM_TEST_DATA) + "/future/base.yaml\n" +
+                  "changes: " + std::string(kDepth, '[') + std::string(kDepth, ']') + "\n");
+  EXPECT_TRUE(RefusedWith(path, "levels deep"));
+}
+
+// A long chain: t0 -> t1 -> ... with a little dropout, several channels, one conversion at
+// the end, built in code (the YAML path is measured below at a tenth of the size).
+Scenario chain_of(std::size_t touchpoints) {
+  Scenario s;
+  s.name = "Chain";
+  s.stages = {"awareness", "purchase"};
+  s.settings.max_steps = 1000;
+  s.personas.push_back(neutral_persona());
+  s.touchpoints.resize(touchpoints);
+  for (std::size_t i = 0; i < touchpoints; ++i) {
+    Touchpoint& t = s.touchpoints[i];
+    t.id = "t" + std::to_string(i);
+    t.stage = i + 1 == touchpoints ? "purchase" : "awareness";
+    t.channel = "c" + std::to_string(i % 1000);
+    t.dropout = 0.001;
+    t.entry_weight = i % 1000 == 0 ? 1.0 : 0.0;
+    t.conversion = i + 1 == touchpoints;
+    if (i + 1 < touchpoints) {
+      Transition next;
+      next.from = t.id;
+      next.to = "t" + std::to_string(i + 1);
+      s.transitions.push_back(next);
+    }
+  }
+  return s;
+}
+
+TEST(HostileInput, AMillionTouchpointsValidateCompileAndRunInBoundedTime) {
+  const Scenario scenario = chain_of(1000000);
+  const auto start = std::chrono::steady_clock::now();
+  Diagnostics diagnostics;
+  validate_scenario(scenario, diagnostics);
+  EXPECT_FALSE(diagnostics.has_errors()) << errors_of(diagnostics);
+  const CompiledJourney journey = compile(scenario);
+  RunOptions options;
+  options.agents = 1000;
+  options.threads = 1;
+  const RunResult result = run(journey, options);
+  EXPECT_EQ(summarize(journey, result.replications).overall.agents, 1000u);
+  // Linear work: a few seconds even in a sanitizer build; a quadratic step would take hours.
+  EXPECT_LT(seconds_since(start), 120.0);
+}
+
+TEST(HostileInput, AHundredThousandTouchpointsLoadFromYamlInBoundedTime) {
+  const TemporaryDirectory dir;
+  const std::string path = dir.file("chain.yaml");
+  {
+    std::ofstream out(path);
+    out << "name: Chain\nstages: [awareness, purchase]\ntouchpoints:\n";
+    constexpr int kCount = 100000;
+    for (int i = 0; i < kCount; ++i) {
+      out << "- {id: t" << i << ", stage: " << (i + 1 == kCount ? "purchase" : "awareness")
+          << ", channel: c" << i % 1000 << ", dropout: 0.001"
+          << (i % 1000 == 0 ? ", entry_weight: 1" : "")
+          << (i + 1 == kCount ? ", conversion: {value: 1}" : "") << "}\n";
+    }
+    out << "transitions:\n";
+    for (int i = 0; i + 1 < kCount; ++i) out << "- {from: t" << i << ", to: t" << i + 1 << "}\n";
+  }
+  const auto start = std::chrono::steady_clock::now();
+  Diagnostics diagnostics;
+  const std::optional<Scenario> scenario = load_valid_scenario(path, diagnostics);
+  ASSERT_TRUE(scenario) << errors_of(diagnostics);
+  EXPECT_EQ(scenario->touchpoints.size(), 100000u);
+  EXPECT_LT(seconds_since(start), 120.0);
+}
+
+TEST(HostileInput, UnknownReferencesAmongManyTouchpointsStayFast) {
+  // Every transition names a touchpoint that is not there: the spelling suggestions must not
+  // compare each against every id.
+  Scenario scenario = chain_of(100000);
+  for (Transition& t : scenario.transitions) t.to += "x";
+  const auto start = std::chrono::steady_clock::now();
+  Diagnostics diagnostics;
+  validate_scenario(scenario, diagnostics);
+  EXPECT_GE(diagnostics.error_count(), 99999u);
+  EXPECT_LT(seconds_since(start), 60.0);
+}
+
+TEST(HostileInput, ManyStagesAndTouchpointsInNoStageStayFast) {
+  Scenario scenario = chain_of(100000);
+  for (int i = 0; i < 100000; ++i) scenario.stages.push_back("stage" + std::to_string(i));
+  for (Touchpoint& t : scenario.touchpoints) t.stage = "nowhere";
+  const auto start = std::chrono::steady_clock::now();
+  Diagnostics diagnostics;
+  validate_scenario(scenario, diagnostics);
+  EXPECT_NE(errors_of(diagnostics).find("at most 64 stages"), std::string::npos);
+  EXPECT_LT(seconds_since(start), 60.0);
+}
+
+// Each input a fuzzer once crashed on goes through the fuzzers' own path again.
+TEST(FuzzRegressions, EveryFoundInputIsHandled) {
+  const fs::path directory = fs::path(CJSIM_TEST_DATA) / "fuzz_regressions";
+  for (const fs::directory_entry& entry : fs::directory_iterator(directory)) {
+    if (!entry.is_regular_file() || entry.path().extension() == ".md") continue;
+    SCOPED_TRACE(entry.path().filename().string());
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    Diagnostics diagnostics;
+    std::optional<Scenario> scenario = parse_scenario(text, entry.path().string(), diagnostics);
+    if (!scenario) continue;
+    validate_scenario(*scenario, diagnostics);
+    if (!diagnostics.has_errors()) fuzz::simulate_a_few(*scenario);
+  }
+}
+
+}  // namespace
+}  // namespace cjsim
