@@ -146,7 +146,7 @@ TEST(Comparison, ReplicationsGiveStudentTIntervalsOfTheDifference) {
   options.replications = 5;
   const ComparisonRun comparison = run_comparison(journeys, options);
   ASSERT_EQ(comparison.paired.front().size(), 5u);
-  const Difference& d = find(differences(comparison), "conversion_rate", "overall");
+  const Difference d = find(differences(comparison), "conversion_rate", "overall");
   EXPECT_TRUE(d.significant);
   EXPECT_LT(d.difference.low, d.difference.value);
   EXPECT_GT(d.difference.high, d.difference.value);
