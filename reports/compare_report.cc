@@ -12,6 +12,7 @@
 #include "reports/hdf5_results.h"
 #include "reports/hdf5_table.h"
 #include "reports/json_report.h"
+#include "reports/report_format.h"
 #include "reports/text_report.h"
 
 namespace cjsim {
@@ -57,15 +58,6 @@ std::string pairing_text(const Difference& d) {
   return fmt::format("{:.1f}x narrower", d.independent_half_width / d.paired_half_width);
 }
 
-const std::map<std::string, std::string, std::less<>>& headline_labels() {
-  static const std::map<std::string, std::string, std::less<>> labels = {
-      {"conversion_rate", "Conversion rate"},  {"revenue_per_agent", "Revenue per agent"},
-      {"cost_per_agent", "Cost per agent"},    {"margin_per_agent", "Margin per agent"},
-      {"steps_per_agent", "Touchpoints per agent"}, {"hours_to_convert", "Hours to convert"},
-      {"nps", "NPS (customers)"}};
-  return labels;
-}
-
 void difference_row(std::string& out, std::string_view label, const Difference& d) {
   const Style s = style_of(d.metric);
   out += fmt::format("  {:<26}{:>12}{:>12}{:>12}  {:<22}{:1} {}\n", label,
@@ -74,42 +66,23 @@ void difference_row(std::string& out, std::string_view label, const Difference& 
                      d.significant ? "*" : "", pairing_text(d));
 }
 
-std::vector<const Difference*> of_scenario(const ComparisonReport& r, std::size_t scenario,
-                                           std::string_view scope_prefix) {
-  std::vector<const Difference*> out;
-  for (const Difference& d : r.differences) {
-    if (d.scenario == scenario && d.scope.starts_with(scope_prefix)) out.push_back(&d);
-  }
-  return out;
-}
-
 void scenario_section(std::string& out, const ComparisonReport& r, std::size_t k) {
   out += fmt::format("\nFuture state {}: {} (vs {})\n", k, r.labels[k], r.labels[0]);
   out += fmt::format("  {:<26}{:>12}{:>12}{:>12}  {:<22}  {}\n", "", "current", "future",
                      "difference", "95% interval", "pairing");
-  for (const Difference* d : of_scenario(r, k, "overall")) {
-    difference_row(out, headline_labels().at(d->metric), *d);
+  for (const Difference* d : differences_of(r, k, "overall")) {
+    difference_row(out, metric_label(d->metric), *d);
   }
   out += "\n  Stages\n";
-  for (const Difference* d : of_scenario(r, k, "stage:")) {
+  for (const Difference* d : differences_of(r, k, "stage:")) {
     difference_row(out, fmt::format("{} {}", d->scope.substr(6), d->metric), *d);
   }
   out += "\n  Personas\n";
-  for (const Difference* d : of_scenario(r, k, "persona:")) {
+  for (const Difference* d : differences_of(r, k, "persona:")) {
     if (d->metric != "conversion_rate" && d->metric != "nps") continue;
     difference_row(out, fmt::format("{} {}", d->scope.substr(8), d->metric), *d);
   }
-  // The moments of truth: the touchpoints whose dropout or emotion moved most, significantly.
-  std::vector<const Difference*> touchpoints;
-  for (const Difference* d : of_scenario(r, k, "touchpoint:")) {
-    if (d->significant && d->metric != "visits_per_agent") touchpoints.push_back(d);
-  }
-  std::sort(touchpoints.begin(), touchpoints.end(), [](const Difference* a, const Difference* b) {
-    const double sa = std::abs(a->difference.value) * style_of(a->metric).scale;
-    const double sb = std::abs(b->difference.value) * style_of(b->metric).scale;
-    return sa > sb;
-  });
-  if (touchpoints.size() > 10) touchpoints.resize(10);
+  const std::vector<const Difference*> touchpoints = moments_of_truth(r, k);
   out += "\n  Touchpoints that moved most (significant changes of dropout or emotion)\n";
   if (touchpoints.empty()) out += "  (none)\n";
   for (const Difference* d : touchpoints) {
@@ -146,10 +119,9 @@ std::vector<std::size_t> rank_future_states(const ComparisonReport& r) {
     const Difference* d = overall(r, k, r.rank_by);
     return d && std::isfinite(d->difference.value) ? d->difference.value : -INFINITY;
   };
-  // Lower is better for costs and time; higher for everything else.
-  const bool lower_is_better = r.rank_by == "cost_per_agent" || r.rank_by == "hours_to_convert";
+  const bool lower = lower_is_better(r.rank_by);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return lower_is_better ? value(a) < value(b) : value(a) > value(b);
+    return lower ? value(a) < value(b) : value(a) > value(b);
   });
   return order;
 }
