@@ -1,6 +1,7 @@
 // Future states as changes: each change does what it says to the base journey, every mistake
 // is reported naming the change, the problem and its place, and what a removal cuts is warned
 // about by validation.
+#include "diagnostic_matchers.h"
 #include "scenarios/changes.h"
 
 #include <gtest/gtest.h>
@@ -19,61 +20,25 @@
 namespace cjsim {
 namespace {
 
+using testing::ReportsError;
+using testing::WarnsOf;
+using testing::Reports;
+
 const std::string kFuture = std::string(CJSIM_TEST_DATA) + "/future/";
 const std::string kExamples = std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/";
 // In-memory future states are named as if they sat beside base.yaml, so that `base:` finds it.
 const std::string kInline = kFuture + "inline.yaml";
+
+SourceLocation place_of(std::string_view text, std::string_view needle,
+                        const std::string& file = kInline, int nth = 0) {
+  return testing::find_place(text, needle, file, nth);
+}
 
 std::string file_text(const std::string& path) {
   std::ifstream in(path);
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// Where the `nth` (from 0) occurrence of `needle` starts in `text`.
-SourceLocation place_of(std::string_view text, std::string_view needle,
-                        const std::string& file = kInline, int nth = 0) {
-  std::size_t at = text.find(needle);
-  for (int i = 0; i < nth && at != std::string_view::npos; ++i) at = text.find(needle, at + 1);
-  if (at == std::string_view::npos) return {file, -1, -1};
-  const std::size_t newline = text.rfind('\n', at);
-  const std::size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
-  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
-  return {file, line, static_cast<int>(at - line_start) + 1};
-}
-
-// Passes when some diagnostic of this severity holds every fragment and sits at `where`.
-testing::AssertionResult Reports(const Diagnostics& diagnostics, Severity severity,
-                                 std::initializer_list<std::string_view> fragments,
-                                 const SourceLocation& where) {
-  for (const Diagnostic& d : diagnostics.all()) {
-    if (d.severity != severity) continue;
-    const bool holds_all = std::all_of(fragments.begin(), fragments.end(), [&](std::string_view f) {
-      return d.message.find(f) != std::string::npos;
-    });
-    if (!holds_all) continue;
-    if (d.where.file == where.file && d.where.line == where.line &&
-        d.where.column == where.column) {
-      return testing::AssertionSuccess();
-    }
-    return testing::AssertionFailure() << "found " << format_diagnostic(d) << ", expected it at "
-                                       << where.file << ":" << where.line << ":" << where.column;
-  }
-  return testing::AssertionFailure() << "no diagnostic holds every fragment; got:\n"
-                                     << diagnostics.to_string();
-}
-
-testing::AssertionResult ReportsError(const Diagnostics& diagnostics,
-                                      std::initializer_list<std::string_view> fragments,
-                                      const SourceLocation& where) {
-  return Reports(diagnostics, Severity::error, fragments, where);
-}
-
-testing::AssertionResult WarnsOf(const Diagnostics& diagnostics,
-                                 std::initializer_list<std::string_view> fragments,
-                                 const SourceLocation& where) {
-  return Reports(diagnostics, Severity::warning, fragments, where);
 }
 
 Scenario load(const std::string& path) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "diagnostic_matchers.h"
 #include "scenarios/diagnostic.h"
 #include "scenarios/did_you_mean.h"
 #include "scenarios/loader.h"
@@ -16,40 +17,15 @@
 namespace cjsim {
 namespace {
 
+using testing::ReportsError;
+using testing::WarnsOf;
+using testing::Reports;
+
 const std::string kData = std::string(CJSIM_TEST_DATA) + "/scenarios/";
 
-// Where the `nth` (from 0) occurrence of `needle` starts in `text`, as a loader reports it.
 SourceLocation place_of(std::string_view text, std::string_view needle, const std::string& file,
                         int nth = 0) {
-  std::size_t at = text.find(needle);
-  for (int i = 0; i < nth && at != std::string_view::npos; ++i) at = text.find(needle, at + 1);
-  if (at == std::string_view::npos) return {file, -1, -1};
-  const std::size_t line_start =
-      text.rfind('\n', at) == std::string_view::npos ? 0 : text.rfind('\n', at) + 1;
-  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
-  return {file, line, static_cast<int>(at - line_start) + 1};
-}
-
-// Passes when some diagnostic of this severity holds `fragment` and sits exactly at `where`.
-testing::AssertionResult Reports(const Diagnostics& diagnostics, Severity severity,
-                                 std::string_view fragment, const SourceLocation& where) {
-  for (const Diagnostic& d : diagnostics.all()) {
-    if (d.severity != severity || d.message.find(fragment) == std::string::npos) continue;
-    if (d.where.file == where.file && d.where.line == where.line &&
-        d.where.column == where.column) {
-      return testing::AssertionSuccess();
-    }
-    return testing::AssertionFailure()
-           << "found '" << fragment << "' at " << format_diagnostic(d) << ", expected it at "
-           << where.file << ":" << where.line << ":" << where.column;
-  }
-  return testing::AssertionFailure() << "no diagnostic holds '" << fragment << "'; got:\n"
-                                     << diagnostics.to_string();
-}
-
-testing::AssertionResult ReportsError(const Diagnostics& diagnostics, std::string_view fragment,
-                                      const SourceLocation& where) {
-  return Reports(diagnostics, Severity::error, fragment, where);
+  return testing::find_place(text, needle, file, nth);
 }
 
 // The smallest journey the loader accepts, to which each test adds what it is about.

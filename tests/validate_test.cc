@@ -1,5 +1,6 @@
 // Validation: each meaning problem (ranges, references, the touchpoint graph, personas) is
 // reported with what is wrong and the file, line and column of the field at fault.
+#include "diagnostic_matchers.h"
 #include "scenarios/validate.h"
 
 #include <gtest/gtest.h>
@@ -17,46 +18,16 @@
 namespace cjsim {
 namespace {
 
+using testing::ReportsError;
+using testing::WarnsOf;
+using testing::Reports;
+
 const std::string kData = std::string(CJSIM_TEST_DATA) + "/scenarios/";
 constexpr const char* kFile = "journey.yaml";
 
-// Where the `nth` (from 0) occurrence of `needle` starts in `text`.
 SourceLocation place_of(std::string_view text, std::string_view needle, int nth = 0,
                         const std::string& file = kFile) {
-  std::size_t at = text.find(needle);
-  for (int i = 0; i < nth && at != std::string_view::npos; ++i) at = text.find(needle, at + 1);
-  if (at == std::string_view::npos) return {file, -1, -1};
-  const std::size_t newline = text.rfind('\n', at);
-  const std::size_t line_start = newline == std::string_view::npos ? 0 : newline + 1;
-  const int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
-  return {file, line, static_cast<int>(at - line_start) + 1};
-}
-
-// Passes when some diagnostic of this severity holds `fragment` and sits exactly at `where`.
-testing::AssertionResult Reports(const Diagnostics& diagnostics, Severity severity,
-                                 std::string_view fragment, const SourceLocation& where) {
-  for (const Diagnostic& d : diagnostics.all()) {
-    if (d.severity != severity || d.message.find(fragment) == std::string::npos) continue;
-    if (d.where.file == where.file && d.where.line == where.line &&
-        d.where.column == where.column) {
-      return testing::AssertionSuccess();
-    }
-    return testing::AssertionFailure()
-           << "found '" << fragment << "' at " << format_diagnostic(d) << ", expected it at "
-           << where.file << ":" << where.line << ":" << where.column;
-  }
-  return testing::AssertionFailure() << "no diagnostic holds '" << fragment << "'; got:\n"
-                                     << diagnostics.to_string();
-}
-
-testing::AssertionResult ReportsError(const Diagnostics& diagnostics, std::string_view fragment,
-                                      const SourceLocation& where) {
-  return Reports(diagnostics, Severity::error, fragment, where);
-}
-
-testing::AssertionResult WarnsOf(const Diagnostics& diagnostics, std::string_view fragment,
-                                 const SourceLocation& where) {
-  return Reports(diagnostics, Severity::warning, fragment, where);
+  return testing::find_place(text, needle, file, nth);
 }
 
 bool mentions(const Diagnostics& diagnostics, std::string_view fragment) {
@@ -146,7 +117,7 @@ struct RangeCase {
   const char* field;
 };
 
-class NumberOutOfRange : public testing::TestWithParam<RangeCase> {};
+class NumberOutOfRange : public ::testing::TestWithParam<RangeCase> {};
 
 TEST_P(NumberOutOfRange, IsAnErrorAtTheField) {
   const RangeCase& c = GetParam();
@@ -212,8 +183,8 @@ const RangeCase kRangeCases[] = {
      "channel_affinity.web in persona 'everyone' must be 0 or more, got -1", "web: -1"},
 };
 
-INSTANTIATE_TEST_SUITE_P(Validate, NumberOutOfRange, testing::ValuesIn(kRangeCases),
-                         [](const testing::TestParamInfo<RangeCase>& info) {
+INSTANTIATE_TEST_SUITE_P(Validate, NumberOutOfRange, ::testing::ValuesIn(kRangeCases),
+                         [](const ::testing::TestParamInfo<RangeCase>& info) {
                            return std::string(info.param.name);
                          });
 
