@@ -4,7 +4,6 @@
 
 #include <H5Cpp.h>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include <array>
 #include <filesystem>
@@ -18,6 +17,7 @@
 #include "reports/hdf5_io.h"
 #include "reports/hdf5_raw.h"
 #include "reports/hdf5_table.h"
+#include "reports/output_file.h"
 
 namespace cjsim {
 namespace {
@@ -239,11 +239,6 @@ void write_group(H5::Group& run, const CompiledJourney& journey, const RunMetada
   if (result.detail) hdf5::write_agent_detail(run, *result.detail);
 }
 
-// The temporary name beside `path`: same directory, so that the rename is atomic.
-std::string temporary_name(const std::string& path) {
-  return path + ".tmp-" + std::to_string(::getpid());
-}
-
 RunMetadata read_metadata(const H5::Group& run) {
   RunMetadata m;
   m.software_version = hdf5::read_text_attribute(run, "software_version");
@@ -319,37 +314,36 @@ void write_run(H5::Group& group, const CompiledJourney& journey, const RunMetada
 }
 
 void write_file_atomically(const std::string& path,
-                           const std::function<void(H5::Group& root)>& write) {
+                           const std::function<void(H5::Group& root)>& write,
+                           Overwrite overwrite) {
   H5::Exception::dontPrint();
-  const std::string temporary = temporary_name(path);
+  PendingFile pending(path, overwrite);
   std::string problem;
   try {
     {
-      H5::H5File file(temporary, H5F_ACC_TRUNC);
+      H5::H5File file(pending.temporary(), H5F_ACC_TRUNC);
       H5::Group root = file.openGroup("/");
       write(root);
       root.close();
       file.close();  // explicitly, so that a failure to flush is reported, not swallowed
     }
-    std::filesystem::rename(temporary, path);
+    pending.commit();
     return;
   } catch (const H5::Exception& e) {
     problem = describe(e);
-  } catch (const std::filesystem::filesystem_error& e) {
-    problem = e.code().message();
   } catch (const std::exception& e) {
     problem = e.what();
+    if (problem.rfind(path + ": ", 0) == 0) throw;  // commit()'s own message names the path
   }
-  std::error_code ignored;  // the temporary may never have been created
-  std::filesystem::remove(temporary, ignored);
   throw std::runtime_error(path + ": cannot write results: " + problem);
 }
 
 void write_run_file(const std::string& path, const CompiledJourney& journey,
-                    const RunMetadata& metadata, const RunResult& result, const Summary& summary) {
-  write_file_atomically(path, [&](H5::Group& root) {
-    write_group(root, journey, metadata, result, summary);
-  });
+                    const RunMetadata& metadata, const RunResult& result, const Summary& summary,
+                    Overwrite overwrite) {
+  write_file_atomically(
+      path, [&](H5::Group& root) { write_group(root, journey, metadata, result, summary); },
+      overwrite);
 }
 
 StoredRun read_run_file(const std::string& path, const std::string& group_path) {

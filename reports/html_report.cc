@@ -3,13 +3,9 @@
 #include "reports/html_report.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -522,23 +518,8 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-void write_report_file(const std::string& path, std::string_view text) {
-  const std::string temporary = fmt::format("{}.tmp-{}", path, getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) {
-      std::remove(temporary.c_str());
-      throw std::runtime_error("cannot write the report " + path);
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    std::remove(temporary.c_str());
-    throw std::runtime_error(fmt::format("cannot write the report {}: {}", path, error.message()));
-  }
+void write_report_file(const std::string& path, std::string_view text, Overwrite overwrite) {
+  write_text_file(path, text, overwrite);
 }
 
 std::string html_report(const ComparisonReport& r) {
