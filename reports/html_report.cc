@@ -273,16 +273,18 @@ std::string flows_section(const ComparisonReport& r, Charts& charts) {
   std::string out = "<section id=\"flows\">\n<h2>Flows between touchpoints</h2>\n";
   out +=
       "<p class=\"note\">Journeys from their start through the touchpoints; the red sink "
-      "collects those who dropped out. Band widths are journeys.</p>\n";
+      "collects those who dropped out, and the grey \"&#8617; back to\" nodes the moves back to "
+      "an earlier touchpoint (a Sankey cannot draw loops; those journeys go on from that "
+      "touchpoint). Band widths are journeys.</p>\n";
   std::string notes;
   for (std::size_t k = 0; k < r.summaries.size(); ++k) {
     std::uint64_t loops = 0;
-    const std::size_t nodes = r.summaries[k].touchpoints.size() + 2;
     json option = sankey_chart(r.summaries[k], r.labels[k], loops);
+    const std::size_t nodes = option["series"][0]["data"].size();
     out += charts.add(std::move(option),
-                      static_cast<int>(std::clamp<std::size_t>(nodes * 26, 360, 900)));
+                      static_cast<int>(std::clamp<std::size_t>(nodes * 24, 360, 1400)));
     if (loops > 0) {
-      notes += fmt::format("{}: {} moves back to an earlier touchpoint (loops) are not drawn. ",
+      notes += fmt::format("{}: {} moves back to an earlier touchpoint. ",
                            html_escape(r.labels[k]), with_thousands(loops));
     }
   }
