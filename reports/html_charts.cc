@@ -128,6 +128,53 @@ json emotion_curve_chart(const ComparisonReport& r) {
     }
     series.push_back(std::move(line));
   }
+
+  // Each persona's own curve, on demand: listed in the legend, hidden until clicked. Dashed,
+  // in its scenario's colour, one marker shape per persona.
+  constexpr const char* kPersonaSymbols[] = {"rect", "triangle", "diamond", "pin", "arrow",
+                                             "roundRect", "circle"};
+  json legend = legend_of(r);
+  json selected = json::object();
+  for (std::size_t k = 0; k < r.summaries.size(); ++k) {
+    const std::vector<PersonaFigures>& personas = r.summaries[k].personas;
+    if (personas.size() < 2) continue;
+    for (std::size_t p = 0; p < personas.size(); ++p) {
+      const std::string name = r.summaries.size() == 1
+                                   ? "persona " + personas[p].id
+                                   : r.labels[k] + " \u00b7 " + personas[p].id;
+      json mean = json::array();
+      for (const std::string& stage : stages) {
+        const StageFigures* st = nullptr;
+        for (const StageFigures& candidate : personas[p].stages) {
+          if (candidate.name == stage) st = &candidate;
+        }
+        const double value = st ? st->mean_emotion.value : NAN;
+        mean.push_back(rounded(value));
+        if (std::isfinite(value)) {
+          low = std::min(low, value);
+          high = std::max(high, value);
+        }
+      }
+      const char* colour = scenario_colour(k);
+      series.push_back({{"name", name},
+                        {"type", "line"},
+                        {"data", mean},
+                        {"symbol", kPersonaSymbols[p % std::size(kPersonaSymbols)]},
+                        {"symbolSize", 8},
+                        {"connectNulls", true},
+                        {"itemStyle", {{"color", colour}}},
+                        {"lineStyle", {{"width", 2}, {"type", "dashed"}, {"color", colour}}},
+                        {"tooltip", {{"formatter", "{a}<br/>{b}: mean emotion {c}"}}}});
+      legend["data"].push_back(name);
+      selected[name] = false;
+    }
+  }
+  if (!selected.empty()) {
+    legend["selected"] = std::move(selected);
+    legend["type"] = "scroll";
+    option["legend"] = std::move(legend);
+  }
+
   const double bottom = std::max(-1.0, std::floor((low - 0.05) * 10.0) / 10.0);
   const double top = std::min(1.0, std::ceil((high + 0.05) * 10.0) / 10.0);
   option["yAxis"] = {{"type", "value"},

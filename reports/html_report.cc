@@ -202,7 +202,8 @@ std::string map_section(const ComparisonReport& r, Charts& charts) {
   std::string out = "<section id=\"map\">\n<h2>Journey map</h2>\n";
   out +=
       "<p class=\"note\">The emotion curve: mean emotion after each visit of a stage, with its "
-      "95% interval as a band. Under it the touchpoints of each stage: visits per agent, "
+      "95% interval as a band; click a persona in the legend to draw its own curve. Under it "
+      "the touchpoints of each stage: visits per agent, "
       "dropout per visit and mean emotion (border colour: red negative, green positive)";
   out += r.summaries.size() > 1 ? ", current &rarr; future.</p>\n" : ".</p>\n";
   out += charts.add(emotion_curve_chart(r), 340);
@@ -382,6 +383,26 @@ std::string moments_section(const ComparisonReport& r, Charts& charts) {
   return out;
 }
 
+// Each persona's own funnel and emotion curve: reach and mean emotion per stage.
+std::string persona_stage_table(const Summary& s) {
+  if (s.personas.size() < 2) return "";
+  std::string out = "<table class=\"persona-stages\"><thead><tr><th>persona by stage</th>";
+  for (const StageFigures& st : s.stages) out += "<th class=\"num\">" + html_escape(st.name) + "</th>";
+  out += "</tr></thead><tbody>\n";
+  for (const PersonaFigures& p : s.personas) {
+    out += "<tr><td>" + html_escape(p.id) + "</td>";
+    for (const StageFigures& st : p.stages) {
+      out += fmt::format(
+          "<td class=\"num\">reach {}<span class=\"ci\" style=\"color:{}\">emotion {}</span></td>",
+          html_escape(figure_text("reach_rate", st.reach_rate.value)),
+          emotion_colour(st.mean_emotion.value),
+          html_escape(figure_text("mean_emotion", st.mean_emotion.value)));
+    }
+    out += "</tr>\n";
+  }
+  return out + "</tbody></table>\n";
+}
+
 std::string personas_section(const ComparisonReport& r) {
   constexpr std::string_view kColumns[] = {"conversion_rate",  "revenue_per_agent",
                                            "cost_per_agent",   "margin_per_agent",
@@ -405,6 +426,7 @@ std::string personas_section(const ComparisonReport& r) {
       out += "</tr>\n";
     }
     out += "</tbody></table>\n";
+    out += persona_stage_table(r.summaries[k]);
   }
   out += "</section>\n";
   return out;

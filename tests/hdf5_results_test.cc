@@ -174,7 +174,9 @@ TEST_F(Hdf5Results, ReplicationsReadBackBitIdentical) {
   const Fixture& f = shared_run();
   ASSERT_EQ(f.result.replications.size(), 2u);
   bool negative_emotion = false;
-  for (const BoundedSum& s : f.result.replications[0].emotion) negative_emotion |= s.raw() < 0;
+  for (const BoundedSum& s : f.result.replications[0].tallies().emotion) {
+    negative_emotion |= s.raw() < 0;
+  }
   ASSERT_TRUE(negative_emotion) << "the journey should give a negative emotion sum";
 
   const StoredRun stored = read_run_file(write_shared());
