@@ -52,14 +52,24 @@ struct FileInChain {
 };
 using BaseChain = std::vector<FileInChain>;
 
-std::optional<Scenario> parse_in_chain(std::string_view text, const std::string& path,
+// Takes the text to keep it in the Scenario without a copy (it may be hundreds of MB).
+std::optional<Scenario> parse_in_chain(std::string text, const std::string& path,
                                        Diagnostics& diagnostics, BaseChain& chain);
+
+constexpr std::size_t kMostStagesRead = 64 * kMostStages;
 
 // Stages are a list of names; each one's place is kept as "stages[i]" in Scenario::fields.
 void read_stages(Reading& reading, MapReader& top, Scenario& scenario) {
   scenario.stages.clear();
   std::erase_if(scenario.fields,
                 [](const auto& field) { return field.first.starts_with("stages["); });
+  // Validation refuses more than kMostStages; a list far longer is refused unread, since a
+  // name and its place take a hundred times the bytes of "a,".
+  if (const YamlNode list = top.value("stages"); list.is_list() && list.size() > kMostStagesRead) {
+    reading.error(reading.at(list.item(kMostStages)),
+                  fmt::format("at most {} stages are allowed, got {}", kMostStages, list.size()));
+    return;
+  }
   const std::vector<YamlNode> items = top.list("stages", /*required=*/true);
   for (std::size_t i = 0; i < items.size(); ++i) {
     const SourceLocation where = reading.at(items[i]);
@@ -276,6 +286,11 @@ std::optional<std::string> read_text(const std::string& path, FileKind kind, std
     return std::nullopt;
   }
   std::string text;
+  // A regular file's size is known: one allocation instead of doubling (a copy of it).
+  if (std::filesystem::is_regular_file(status)) {
+    const std::uintmax_t size = std::filesystem::file_size(path, error);
+    if (!error && size <= kMostScenarioBytes) text.reserve(static_cast<std::size_t>(size));
+  }
   std::vector<char> buffer(std::size_t{1} << 16);
   while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
     const auto got = static_cast<std::size_t>(in.gcount());
@@ -293,40 +308,45 @@ std::optional<std::string> read_text(const std::string& path, FileKind kind, std
   return text;
 }
 
-std::optional<Scenario> parse_in_chain(std::string_view text, const std::string& path,
+std::optional<Scenario> parse_in_chain(std::string text, const std::string& path,
                                        Diagnostics& diagnostics, BaseChain& chain) {
   Diagnostics found;
   Reading reading{path, found, ""};
   Scenario scenario;
-  const std::string source_text(text);
-  if (const std::optional<YamlTree> tree = parse_document(reading, source_text)) {
+  if (const std::optional<YamlTree> tree = parse_document(reading, text)) {
     read_scenario(reading, tree->root(), scenario, diagnostics, chain);
   }
   scenario.source_path = path;
-  scenario.source_text = source_text;
+  scenario.source_text = std::move(text);
   hand_over(found, diagnostics);
   if (found.has_errors()) return std::nullopt;
   return scenario;
+}
+
+// A file on its own: the first of its chain of bases.
+std::optional<Scenario> parse_first(std::string text, const std::string& path,
+                                    Diagnostics& diagnostics) {
+  std::error_code ignored;
+  const std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ignored);
+  BaseChain chain{{canonical.empty() ? path : canonical.string(), path}};
+  return parse_in_chain(std::move(text), path, diagnostics, chain);
 }
 
 }  // namespace
 
 std::optional<Scenario> parse_scenario(std::string_view text, const std::string& path,
                                        Diagnostics& diagnostics) {
-  std::error_code ignored;
-  const std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ignored);
-  BaseChain chain{{canonical.empty() ? path : canonical.string(), path}};
-  return parse_in_chain(text, path, diagnostics, chain);
+  return parse_first(std::string(text), path, diagnostics);
 }
 
 std::optional<Scenario> load_scenario_file(const std::string& path, Diagnostics& diagnostics) {
   std::string reason;
-  const std::optional<std::string> text = read_text(path, FileKind::any, reason);
+  std::optional<std::string> text = read_text(path, FileKind::any, reason);
   if (!text) {
     diagnostics.error({path, 0, 0}, "cannot read file: " + reason);
     return std::nullopt;
   }
-  return parse_scenario(*text, path, diagnostics);
+  return parse_first(std::move(*text), path, diagnostics);
 }
 
 }  // namespace cjsim

@@ -79,9 +79,12 @@ std::string_view token_text(fy_token* token) {
 class TreeBuilder {
  public:
   TreeBuilder(YamlTree& tree, std::size_t bytes) : tree_(tree), event_limit_(4 * bytes + 64) {
-    tree_.nodes_.reserve(bytes / 8 + 16);
-    tree_.children_.reserve(bytes / 8 + 16);
-    tree_.text_.reserve(bytes / 2 + 16);
+    // Room for more nodes than a journey has (one per 6 bytes of the generated benchmark
+    // journeys) and for all the scalars' text, which is never longer than the file: growing
+    // would copy, and the room never written to is never paged in.
+    tree_.nodes_.reserve(bytes / 4 + 16);
+    tree_.children_.reserve(bytes / 4 + 16);
+    tree_.text_.reserve(bytes + 16);
   }
 
   // Takes one event; false when the document cannot be read on (the problem is set).

@@ -126,13 +126,13 @@ TEST(HostileInput, AGigabyteOnOneLineIsRefusedWithoutReadingIt) {
   { std::ofstream(path) << "name: "; }
   fs::resize_file(path, std::uintmax_t{1} << 30);  // sparse: 1 GiB on one line, no disk used
   const auto start = std::chrono::steady_clock::now();
-  EXPECT_TRUE(RefusedWith(path, "larger than 64 MiB"));
+  EXPECT_TRUE(RefusedWith(path, "larger than 32 MiB"));
   EXPECT_LT(seconds_since(start), 10.0);
 }
 
 TEST(HostileInput, AnEndlessStreamIsRefusedAtTheLimit) {
   // A device that never ends, read through the same path as a pipe would be.
-  EXPECT_TRUE(RefusedWith("/dev/zero", "larger than 64 MiB"));
+  EXPECT_TRUE(RefusedWith("/dev/zero", "larger than 32 MiB"));
 }
 
 TEST(HostileInput, ABaseThatIsNoRegularFileIsRefused) {
