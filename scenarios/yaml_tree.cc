@@ -153,9 +153,16 @@ class TreeBuilder {
 
  private:
   // A node starts at its anchor or tag when it has them (&a [...], !!str x), as in yaml-cpp.
+  // libfyaml places an anchor (and an alias) after its '&' ('*'); a tag starts at its '!'.
   void move_back_to(fy_token* property) {
     const fy_mark* mark = property ? fy_token_start_mark(property) : nullptr;
-    if (mark && mark->input_pos < last_.input_pos) last_ = *mark;
+    if (!mark) return;
+    fy_mark start = *mark;
+    if (fy_token_get_type(property) == FYTT_ANCHOR && start.column > 0) {
+      --start.column;
+      --start.input_pos;
+    }
+    if (start.input_pos < last_.input_pos) last_ = start;
   }
 
   bool fail(YamlProblem::Kind kind, YamlProblem& problem) const {
@@ -214,6 +221,10 @@ class TreeBuilder {
   }
 
   bool alias(const fy_event_alias_data& data, YamlProblem& problem) {
+    if (last_.column > 0) {
+      --last_.column;
+      --last_.input_pos;
+    }
     const auto found = anchors_.find(std::string(token_text(data.anchor)));
     if (found == anchors_.end()) {
       problem.message = "the referenced anchor is not defined";

@@ -533,6 +533,23 @@ TEST(ScenarioLoader, YamlSyntaxErrorReportsItsLine) {
       << d.message;
 }
 
+TEST(ScenarioLoader, TextThatIsNotUtf8IsRefusedAtItsPlaceNotCutShort) {
+  Diagnostics diagnostics;
+  // "Café" saved as Latin-1: the parser would take the byte for the end of the file.
+  const std::string text = with("description: Caf\xe9 journey\n");
+  EXPECT_FALSE(parse_scenario(text, "latin1.yaml", diagnostics));
+  EXPECT_TRUE(ReportsError(diagnostics, {"YAML syntax error", "the byte 0xE9 is not UTF-8"},
+                           place_of(text, "\xe9 journey", "latin1.yaml")));
+}
+
+TEST(ScenarioLoader, UnicodeTextIsReadWhole) {
+  Diagnostics diagnostics;
+  const std::optional<Scenario> scenario =
+      parse_scenario(with("description: Caf\xc3\xa9 \xe2\x82\xac\n"), "utf8.yaml", diagnostics);
+  ASSERT_TRUE(scenario) << diagnostics.to_string();
+  EXPECT_EQ(scenario->description, "Caf\xc3\xa9 \xe2\x82\xac");
+}
+
 TEST(ScenarioLoader, MissingFileCannotBeRead) {
   Diagnostics diagnostics;
   const std::string path = kData + "no_such_file.yaml";
