@@ -1,0 +1,240 @@
+// Counting transitions, stops, first visits and conversions, and writing them as a scenario.
+#include "models/markov_fit.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <numeric>
+#include <set>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace cjsim {
+namespace {
+
+constexpr const char* kOneStage = "journey";
+
+struct StateCounts {
+  double visits = 0.0;
+  double leaves = 0.0;
+  double stops = 0.0;
+  double entries = 0.0;
+  double conversions = 0.0;
+  double value = 0.0;
+  double gap_hours = 0.0;  // to the next visit, summed
+  double gaps = 0.0;       // visits with a next visit and known hours
+  double position = 0.0;   // step index, summed, for ordering stages
+};
+
+// Which data touchpoints have converting visits, and which have visits that did not convert
+// though the customer had not converted yet: both make a touchpoint two states.
+void classify(const ObservedJourneys& data, std::vector<char>& converts, std::vector<char>& passes) {
+  converts.assign(data.touchpoints.size(), 0);
+  passes.assign(data.touchpoints.size(), 0);
+  for (const ObservedPath& p : data.paths) {
+    if (p.count == 0) continue;
+    const std::size_t before = p.conversion_step < 0 ? p.touchpoints.size()
+                                                      : static_cast<std::size_t>(p.conversion_step);
+    for (std::size_t i = 0; i < p.touchpoints.size(); ++i) {
+      if (i == before) {
+        converts[p.touchpoints[i]] = 1;
+      } else if (i < before) {
+        passes[p.touchpoints[i]] = 1;
+      }
+    }
+  }
+  // A touchpoint visited only after conversions is a plain one.
+  for (const ObservedPath& p : data.paths) {
+    if (p.count == 0) continue;
+    for (std::uint32_t t : p.touchpoints) {
+      if (!converts[t]) passes[t] = 1;
+    }
+  }
+}
+
+std::int64_t state_of(const MarkovFit& fit, const ObservedPath& p, std::size_t i) {
+  const std::uint32_t t = p.touchpoints[i];
+  if (static_cast<std::int64_t>(i) == p.conversion_step) return fit.converted_state[t];
+  return fit.plain_state[t] >= 0 ? fit.plain_state[t] : fit.converted_state[t];
+}
+
+}  // namespace
+
+std::string id_from_name(std::string_view name) {
+  std::string id;
+  for (char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    id.push_back(std::isalnum(u) || c == '_' || c == '-' || c == '.' ? c : '_');
+  }
+  return id.empty() ? std::string("_") : id;
+}
+
+MarkovFit fit_markov(const ObservedJourneys& data, const MarkovFitOptions& options) {
+  if (data.customers() == 0) throw std::invalid_argument("the data hold no customer");
+  std::vector<char> converts, passes;
+  classify(data, converts, passes);
+
+  MarkovFit fit;
+  Scenario& s = fit.scenario;
+  s.name = options.name;
+  fit.plain_state.assign(data.touchpoints.size(), -1);
+  fit.converted_state.assign(data.touchpoints.size(), -1);
+  std::set<std::string> ids;
+  auto add_state = [&](std::size_t t, bool conversion, bool split) {
+    Touchpoint tp;
+    std::string id = id_from_name(data.touchpoints[t]) + (split ? "-converted" : "");
+    for (int k = 2; ids.count(id) > 0; ++k) {
+      id = fmt::format("{}-{}", id_from_name(data.touchpoints[t]) + (split ? "-converted" : ""), k);
+    }
+    ids.insert(id);
+    tp.id = id;
+    tp.name = split ? data.touchpoints[t] + " (converted)" : data.touchpoints[t];
+    tp.channel = t < data.channels.size() && !data.channels[t].empty() ? data.channels[t] : data.touchpoints[t];
+    tp.stage = t < data.stages.size() ? data.stages[t] : "";
+    tp.conversion = conversion;
+    s.touchpoints.push_back(std::move(tp));
+    return static_cast<std::int64_t>(s.touchpoints.size() - 1);
+  };
+  for (std::size_t t = 0; t < data.touchpoints.size(); ++t) {
+    if (passes[t]) fit.plain_state[t] = add_state(t, false, false);
+    if (converts[t]) fit.converted_state[t] = add_state(t, true, passes[t] != 0);
+  }
+  if (std::none_of(fit.converted_state.begin(), fit.converted_state.end(),
+                   [](std::int64_t v) { return v >= 0; })) {
+    throw std::invalid_argument(
+        "no customer in the data converted: a journey needs a conversion touchpoint (does the "
+        "value or converted column name the right column?)");
+  }
+
+  const std::size_t n = s.touchpoints.size();
+  std::vector<StateCounts> counts(n);
+  std::map<std::pair<std::int64_t, std::int64_t>, double> moves;
+  std::size_t longest = 0;
+  for (const ObservedPath& p : data.paths) {
+    if (p.count == 0 || p.touchpoints.empty()) continue;
+    const double c = static_cast<double>(p.count);
+    longest = std::max(longest, p.touchpoints.size());
+    const bool timed = p.hours.size() == p.touchpoints.size();
+    std::int64_t previous = -1;
+    for (std::size_t i = 0; i < p.touchpoints.size(); ++i) {
+      const std::int64_t v = state_of(fit, p, i);
+      StateCounts& k = counts[static_cast<std::size_t>(v)];
+      k.visits += c;
+      k.position += c * static_cast<double>(i);
+      if (i == 0) k.entries += c;
+      if (static_cast<std::int64_t>(i) == p.conversion_step) {
+        k.conversions += c;
+        k.value += p.value;
+      }
+      if (previous >= 0) {
+        counts[static_cast<std::size_t>(previous)].leaves += c;
+        moves[{previous, v}] += c;
+      }
+      if (timed && i + 1 < p.touchpoints.size()) {
+        k.gap_hours += c * (p.hours[i + 1] - p.hours[i]);
+        k.gaps += c;
+      }
+      previous = v;
+    }
+    counts[static_cast<std::size_t>(previous)].stops += c;
+  }
+
+  // Stages: the data's, by mean position; else the skeleton's for touchpoints it knows.
+  std::map<std::string, std::pair<double, double>> stage_position;  // stage -> (sum, visits)
+  for (std::size_t v = 0; v < n; ++v) {
+    Touchpoint& tp = s.touchpoints[v];
+    if (tp.stage.empty() && options.skeleton != nullptr) {
+      for (const Touchpoint& known : options.skeleton->touchpoints) {
+        if (known.id == tp.id) tp.stage = known.stage;
+      }
+    }
+    if (tp.stage.empty()) continue;
+    stage_position[tp.stage].first += counts[v].position;
+    stage_position[tp.stage].second += counts[v].visits;
+  }
+  const bool every_staged = std::all_of(s.touchpoints.begin(), s.touchpoints.end(),
+                                        [](const Touchpoint& tp) { return !tp.stage.empty(); });
+  if (options.skeleton != nullptr && every_staged) {
+    s.stages = options.skeleton->stages;
+    s.description = "Fitted from " + data.source + "; stages from the skeleton journey.";
+  } else if (!stage_position.empty()) {
+    for (const auto& [stage, sums] : stage_position) s.stages.push_back(stage);
+    std::stable_sort(s.stages.begin(), s.stages.end(), [&](const std::string& a, const std::string& b) {
+      const auto& pa = stage_position[a];
+      const auto& pb = stage_position[b];
+      return pa.first / std::max(pa.second, 1.0) < pb.first / std::max(pb.second, 1.0);
+    });
+    if (!every_staged) s.stages.push_back(kOneStage);
+    s.description = "Fitted from " + data.source + "; stages from the data, ordered by mean position.";
+  } else {
+    s.stages = {kOneStage};
+    s.description = "Fitted from " + data.source +
+                    "; the data name no stage, so every touchpoint is in one stage 'journey'.";
+  }
+  for (Touchpoint& tp : s.touchpoints) {
+    if (tp.stage.empty()) tp.stage = kOneStage;
+  }
+
+  for (std::size_t v = 0; v < n; ++v) {
+    Touchpoint& tp = s.touchpoints[v];
+    const StateCounts& k = counts[v];
+    tp.entry_weight = k.entries;
+    // A touchpoint no customer leaves ends the journey as completed; dropout is not defined.
+    tp.dropout = k.leaves > 0 && k.visits > 0 ? k.stops / k.visits : 0.0;
+    if (tp.conversion) tp.value = k.conversions > 0 ? k.value / k.conversions : 0.0;
+    if (k.gaps > 0) {
+      tp.duration.kind = Duration::Kind::exponential;
+      tp.duration.hours = k.gap_hours / k.gaps;
+    }
+  }
+  for (const auto& [move, count] : moves) {
+    Transition t;
+    t.from = s.touchpoints[static_cast<std::size_t>(move.first)].id;
+    t.to = s.touchpoints[static_cast<std::size_t>(move.second)].id;
+    t.weight = count;
+    s.transitions.push_back(std::move(t));
+  }
+  s.settings.kappa = 0.0;
+  // The step cap must not bind where the data did not: far beyond the longest path seen.
+  s.settings.max_steps = std::max<std::int64_t>(1000, 10 * static_cast<std::int64_t>(longest));
+  s.personas = {neutral_persona()};
+  return fit;
+}
+
+ObservedJourneys in_fitted_terms(const ObservedJourneys& data, const MarkovFit& fit) {
+  const Scenario& s = fit.scenario;
+  ObservedJourneys out;
+  out.source = data.source;
+  out.segments = data.segments;
+  for (const Touchpoint& tp : s.touchpoints) {
+    out.touchpoints.push_back(tp.id);
+    out.channels.push_back(tp.channel);
+    out.stages.push_back(tp.stage);
+  }
+  // Touchpoints the fit did not see, by data index.
+  std::vector<std::int64_t> unseen(data.touchpoints.size(), -1);
+  out.paths.reserve(data.paths.size());
+  for (const ObservedPath& p : data.paths) {
+    ObservedPath q = p;
+    for (std::size_t i = 0; i < p.touchpoints.size(); ++i) {
+      const std::uint32_t t = p.touchpoints[i];
+      std::int64_t v = t < fit.plain_state.size() ? state_of(fit, p, i) : -1;
+      if (v < 0) {
+        if (t >= unseen.size()) unseen.resize(t + 1, -1);
+        if (unseen[t] < 0) {
+          unseen[t] = static_cast<std::int64_t>(out.touchpoints.size());
+          out.touchpoints.push_back(t < data.touchpoints.size() ? data.touchpoints[t] : "?");
+          out.channels.push_back(t < data.channels.size() ? data.channels[t] : "");
+          out.stages.push_back(t < data.stages.size() ? data.stages[t] : "");
+        }
+        v = unseen[t];
+      }
+      q.touchpoints[i] = static_cast<std::uint32_t>(v);
+    }
+    out.paths.push_back(std::move(q));
+  }
+  return out;
+}
+
+}  // namespace cjsim

@@ -1,0 +1,85 @@
+"""`cjsim fit` and `cjsim attribute` driven from outside: a fitted journey that `run` accepts,
+goodness of fit in HDF5, attribution as CSV and JSON on real path data, and clear errors.
+
+Usage: fit_attribute_commands.py CJSIM SOURCE_DIR
+"""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+
+cjsim, source = sys.argv[1], sys.argv[2]
+observed = os.path.join(source, "tests", "data", "observed")
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+
+
+def run(*args):
+    return subprocess.run([cjsim, *args], capture_output=True, text=True, timeout=300)
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    fitted = os.path.join(tmp, "fitted.yaml")
+    report = os.path.join(tmp, "fit.h5")
+    fit = run("fit", os.path.join(observed, "pathdata_head.csv"), "-o", fitted, "--holdout", "0.2",
+              "--report-out", report, "-n", "20000", "-t", "2")
+    check(fit.returncode == 0, f"fit failed: {fit.stderr}")
+    check("Goodness of fit, holdout share" in fit.stdout, f"no holdout check:\n{fit.stdout}")
+    ran = run("run", fitted, "-n", "2000", "--json")
+    check(ran.returncode == 0, f"run of the fitted journey failed: {ran.stderr}")
+    with h5py.File(report, "r") as f:
+        check(set(f.keys()) == {"fitted", "holdout"}, f"groups {list(f.keys())}")
+        length = f["fitted/path_length/observed"][()]
+        check(abs(length.sum() - 1.0) < 1e-9, f"path length shares sum to {length.sum()}")
+        check(f["holdout"].attrs["path_length_distance"] < 0.2, "holdout path lengths far off")
+        closed = f.attrs["fitted_conversion_probability"]
+        check(abs(closed - f.attrs["data_conversion_rate"]) < 1e-12,
+              f"closed form {closed} vs data {f.attrs['data_conversion_rate']}")
+
+    again = run("fit", os.path.join(observed, "pathdata_head.csv"), "-o", fitted)
+    check(again.returncode == 1 and "already exists" in again.stderr, f"overwrite: {again.stderr}")
+
+    events = run("fit", os.path.join(observed, "si05_head.csv"), "-o", os.path.join(tmp, "si05.yaml"),
+                 "--customer-column", "customer_id", "--timestamp-column", "time",
+                 "--touchpoint-column", "channel", "--value-column", "conversion_value",
+                 "--converted-column", "conversion", "-n", "5000")
+    check(events.returncode == 0, f"fit of an event log failed: {events.stderr}")
+
+    bad = os.path.join(tmp, "bad.csv")
+    with open(bad, "w") as f:
+        f.write("customer,timestamp,touchpoint\nc1,2024-01-01,web\nc2,someday,web\n")
+    wrong = run("fit", bad, "-o", os.path.join(tmp, "bad.yaml"))
+    check(wrong.returncode == 1 and f"{bad}:3:2: error: timestamp 'someday'" in wrong.stderr,
+          f"a bad timestamp: {wrong.returncode} {wrong.stderr}")
+    check(not os.path.exists(os.path.join(tmp, "bad.yaml")), "a failed fit wrote its output")
+
+    table = os.path.join(tmp, "attribution.csv")
+    out = run("attribute", os.path.join(observed, "pathdata_head.csv"), "--order", "2", "--csv", table, "--json")
+    check(out.returncode == 0, f"attribute failed: {out.stderr}")
+    data = json.loads(out.stdout)
+    total = data["totals"]["conversions"]
+    for column in ["markov_1_conversions", "markov_2_conversions", "first_touch_conversions",
+                   "last_touch_conversions", "linear_conversions"]:
+        attributed = sum(row[column] for row in data["channels"])
+        check(abs(attributed - total) < 1e-6 * total, f"{column} sums to {attributed}, not {total}")
+    with open(table) as f:
+        rows = list(csv.DictReader(f))
+    check(len(rows) == 10 and "markov_2_removal_effect" in rows[0], f"CSV rows {len(rows)}: {rows[:1]}")
+
+    journey = run("attribute", os.path.join(source, "scenarios", "examples", "retail.yaml"),
+                  "-n", "4000", "-t", "2")
+    check(journey.returncode == 0 and "simulated_removal_effect" in journey.stdout,
+          f"attribute on a journey: {journey.stderr}\n{journey.stdout}")
+
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
