@@ -50,19 +50,6 @@ bool is_false(std::string_view text) {
   return lower.empty() || lower == "0" || lower == "false" || lower == "no" || lower == "n" || lower == "f";
 }
 
-struct Visit {
-  double seconds = 0.0;
-  std::uint64_t row = 0;
-  std::uint32_t touchpoint = 0;
-  bool converted = false;
-  double value = 0.0;
-};
-
-struct Customer {
-  std::vector<Visit> visits;
-  std::uint32_t segment = 0;
-};
-
 }  // namespace
 
 std::optional<double> parse_timestamp(std::string_view text) {
@@ -130,6 +117,59 @@ std::optional<double> parse_timestamp(std::string_view text) {
          offset_minutes * 60.0;
 }
 
+EventLogBuilder::EventLogBuilder(std::string source, bool segments) : segments_(segments) {
+  out_.source = std::move(source);
+  if (segments_) out_.segments.clear();
+}
+
+void EventLogBuilder::add_visit(std::string_view customer, double seconds, std::string_view touchpoint,
+                                std::string_view channel, std::string_view stage, bool converted,
+                                double value, std::string_view segment) {
+  auto [t, new_touchpoint] = touchpoint_index_.try_emplace(
+      std::string(touchpoint), static_cast<std::uint32_t>(out_.touchpoints.size()));
+  if (new_touchpoint) {
+    out_.touchpoints.emplace_back(touchpoint);
+    out_.channels.emplace_back(channel.empty() ? touchpoint : channel);
+    out_.stages.emplace_back(stage);
+  }
+  auto [c, new_customer] =
+      customer_index_.try_emplace(std::string(customer), static_cast<std::uint32_t>(customers_.size()));
+  if (new_customer) {
+    customers_.emplace_back();
+    if (segments_) {
+      auto [g, new_segment] = segment_index_.try_emplace(std::string(segment),
+                                                         static_cast<std::uint32_t>(out_.segments.size()));
+      if (new_segment) out_.segments.emplace_back(segment);
+      customers_.back().segment = g->second;
+    }
+  }
+  customers_[c->second].visits.push_back({seconds, t->second, converted, value});
+}
+
+ObservedJourneys EventLogBuilder::finish() && {
+  out_.paths.reserve(customers_.size());
+  for (Customer& customer : customers_) {
+    std::vector<Visit>& visits = customer.visits;
+    std::stable_sort(visits.begin(), visits.end(),
+                     [](const Visit& a, const Visit& b) { return a.seconds < b.seconds; });
+    ObservedPath p;
+    p.segment = customer.segment;
+    p.touchpoints.reserve(visits.size());
+    p.hours.reserve(visits.size());
+    for (const Visit& visit : visits) {
+      if (visit.converted && p.conversion_step < 0) {
+        p.conversion_step = static_cast<std::int64_t>(p.touchpoints.size());
+        p.value = visit.value;
+      }
+      p.touchpoints.push_back(visit.touchpoint);
+      p.hours.push_back((visit.seconds - visits.front().seconds) / 3600.0);
+    }
+    out_.paths.push_back(std::move(p));
+  }
+  customers_.clear();
+  return std::move(out_);
+}
+
 std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::string& path,
                                                const EventLogColumns& columns,
                                                Diagnostics& diagnostics) {
@@ -161,19 +201,11 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
   const int most_column = std::max({customer_column, time_column, touchpoint_column, channel_column,
                                     stage_column, value_column, converted_column, segment_column});
 
-  ObservedJourneys out;
-  out.source = path;
-  TouchpointIndex touchpoints(out);
-  std::unordered_map<std::string, std::uint32_t> segment_index;
-  if (segment_column >= 0) out.segments.clear();
-  std::unordered_map<std::string, std::uint32_t> customer_index;
-  std::vector<Customer> customers;
+  EventLogBuilder builder(path, segment_column >= 0);
   std::vector<std::string> fields;
-  std::uint64_t row = 0;
   while (reader.next(fields, diagnostics)) {
     if (fields.size() == 1 && trim(fields[0]).empty()) continue;
     if (diagnostics.error_count() >= kMostReportedErrors) break;
-    ++row;
     if (static_cast<int>(fields.size()) <= most_column) {
       diagnostics.error(reader.where(), fmt::format("{} fields where the header has {}",
                                                     fields.size(), header.size()));
@@ -201,20 +233,19 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
                                     field(time_column).substr(0, 40)));
       continue;
     }
-    Visit visit;
-    visit.seconds = *seconds;
-    visit.row = row;
+    bool converted = false;
+    double value = 0.0;
     if (value_column >= 0) {
-      const std::optional<double> value =
+      const std::optional<double> amount =
           read_amount(field(value_column), cell(value_column), columns.value, diagnostics);
-      if (!value) continue;
-      visit.value = *value;
+      if (!amount) continue;
+      value = *amount;
+      converted = value != 0.0;
     }
-    visit.converted = visit.value != 0.0;
     if (converted_column >= 0) {
       const std::string_view flag = field(converted_column);
       if (is_true(flag)) {
-        visit.converted = true;
+        converted = true;
       } else if (!is_false(flag)) {
         diagnostics.error(cell(converted_column),
                           fmt::format("converted '{}' is not true or false (1/0, yes/no)",
@@ -222,48 +253,21 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
         continue;
       }
     }
-    const std::string_view channel = channel_column >= 0 ? field(channel_column) : touchpoint;
-    visit.touchpoint = touchpoints.index_of(touchpoint, channel.empty() ? touchpoint : channel,
-                                            field(stage_column));
-    auto [it, inserted] =
-        customer_index.try_emplace(std::string(customer), static_cast<std::uint32_t>(customers.size()));
-    if (inserted) {
-      customers.emplace_back();
-      if (segment_column >= 0) {
-        auto [segment, added] = segment_index.try_emplace(
-            std::string(field(segment_column)), static_cast<std::uint32_t>(out.segments.size()));
-        if (added) out.segments.emplace_back(field(segment_column));
-        customers.back().segment = segment->second;
-      }
-    }
-    customers[it->second].visits.push_back(visit);
+    if (is_conversion_touchpoint(columns, touchpoint)) converted = true;
+    builder.add_visit(customer, *seconds, touchpoint, channel_column >= 0 ? field(channel_column) : touchpoint,
+                      field(stage_column), converted, value, field(segment_column));
   }
   if (diagnostics.has_errors()) return std::nullopt;
-  if (customers.empty()) {
+  if (builder.customers() == 0) {
     diagnostics.error({path, 0, 0}, "the event log has a header but no visit");
     return std::nullopt;
   }
+  return std::move(builder).finish();
+}
 
-  out.paths.reserve(customers.size());
-  for (Customer& customer : customers) {
-    std::vector<Visit>& visits = customer.visits;
-    std::stable_sort(visits.begin(), visits.end(),
-                     [](const Visit& a, const Visit& b) { return a.seconds < b.seconds; });
-    ObservedPath p;
-    p.segment = customer.segment;
-    p.touchpoints.reserve(visits.size());
-    p.hours.reserve(visits.size());
-    for (const Visit& visit : visits) {
-      if (visit.converted && p.conversion_step < 0) {
-        p.conversion_step = static_cast<std::int64_t>(p.touchpoints.size());
-        p.value = visit.value;
-      }
-      p.touchpoints.push_back(visit.touchpoint);
-      p.hours.push_back((visit.seconds - visits.front().seconds) / 3600.0);
-    }
-    out.paths.push_back(std::move(p));
-  }
-  return out;
+bool is_conversion_touchpoint(const EventLogColumns& columns, std::string_view touchpoint) {
+  return std::find(columns.conversion_touchpoints.begin(), columns.conversion_touchpoints.end(),
+                   touchpoint) != columns.conversion_touchpoints.end();
 }
 
 }  // namespace cjsim

@@ -2,7 +2,11 @@
 // channel, stage, value, converted, segment), in any order, read into one path per customer.
 #pragma once
 
+#include <cstdint>
 #include <istream>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -21,6 +25,39 @@ struct EventLogColumns {
   std::string value = "value";
   std::string converted = "converted";
   std::string segment = "segment";
+  // Touchpoints every visit to which is a conversion, for logs with no value or converted
+  // column (process-mining logs: 'pay compensation', 'order shipped').
+  std::vector<std::string> conversion_touchpoints;
+};
+
+// Visits, in any order, to one path per customer: what the CSV and XES readers share.
+class EventLogBuilder {
+ public:
+  EventLogBuilder(std::string source, bool segments);
+  void add_visit(std::string_view customer, double seconds, std::string_view touchpoint,
+                 std::string_view channel, std::string_view stage, bool converted, double value,
+                 std::string_view segment);
+  std::size_t customers() const { return customers_.size(); }
+  // Orders each customer's visits by time (ties by the order they were added).
+  ObservedJourneys finish() &&;
+
+ private:
+  struct Visit {
+    double seconds = 0.0;
+    std::uint32_t touchpoint = 0;
+    bool converted = false;
+    double value = 0.0;
+  };
+  struct Customer {
+    std::vector<Visit> visits;
+    std::uint32_t segment = 0;
+  };
+  ObservedJourneys out_;
+  std::unordered_map<std::string, std::uint32_t> touchpoint_index_;
+  std::unordered_map<std::string, std::uint32_t> segment_index_;
+  std::unordered_map<std::string, std::uint32_t> customer_index_;
+  std::vector<Customer> customers_;
+  bool segments_;
 };
 
 // Seconds since 1970-01-01 UTC of an epoch number ("1531000000", "1531000000.5") or an ISO
@@ -37,5 +74,8 @@ std::optional<double> parse_timestamp(std::string_view text);
 std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::string& path,
                                                const EventLogColumns& columns,
                                                Diagnostics& diagnostics);
+
+// Whether `touchpoint` is one of the columns' conversion touchpoints.
+bool is_conversion_touchpoint(const EventLogColumns& columns, std::string_view touchpoint);
 
 }  // namespace cjsim

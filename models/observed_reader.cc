@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "models/xes_reader.h"
+
 namespace cjsim {
 namespace {
 
@@ -29,9 +31,7 @@ std::optional<ObservedJourneys> read_observed_file(const std::string& path,
     format = ObservedFormat::xes;
   }
   if (format == ObservedFormat::xes) {
-    diagnostics.error({path, 0, 0}, "XES event logs are not read yet: export the log as CSV "
-                                    "(one row per event) and read it as an event log");
-    return std::nullopt;
+    return read_xes_file(path, options.events, diagnostics);
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {

@@ -29,6 +29,9 @@ void add_observed_data_flags(CLI::App& command, ObservedReadOptions& o) {
   command.add_option("--value-column", e.value, "Event logs: the conversion value column, if any")->capture_default_str();
   command.add_option("--converted-column", e.converted, "Event logs: the converted (true/false) column, if any")->capture_default_str();
   command.add_option("--segment-column", e.segment, "Event logs: the segment or persona column, if any")->capture_default_str();
+  command.add_option("--conversion-touchpoint", e.conversion_touchpoints,
+                     "Event logs and XES: a touchpoint every visit to which is a conversion "
+                     "(repeat for several)");
   PathTableColumns& p = o.paths;
   command.add_option("--path-column", p.path, "Path tables: the path column")->capture_default_str();
   command.add_option("--conversions-column", p.conversions, "Path tables: conversions per path")->capture_default_str();

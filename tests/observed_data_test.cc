@@ -2,6 +2,7 @@
 // and errors that name the line and what is wrong.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -195,6 +196,47 @@ TEST(ObservedReader, ReadsRealPathDataAndEventLogs) {
   ASSERT_TRUE(events) << d.to_string();
   EXPECT_EQ(events->paths.size(), 300u);
   EXPECT_EQ(events->touchpoints.size(), 5u);
+}
+
+}  // namespace
+}  // namespace cjsim
+
+namespace cjsim {
+namespace {
+
+TEST(XesReader, TracesAreCustomersAndEventsVisitsInTimeOrder) {
+  for (const char* name : {"running-example.xes", "running-example.xes.gz"}) {
+    ObservedReadOptions options;
+    options.events.conversion_touchpoints = {"pay compensation"};
+    Diagnostics d;
+    const auto data = read_observed_file(std::string(CJSIM_TEST_DATA "/observed/") + name, options, d);
+    ASSERT_TRUE(data) << d.to_string();
+    EXPECT_EQ(data->paths.size(), 6u) << name;
+    EXPECT_EQ(data->touchpoints.size(), 8u) << name;
+    std::size_t converted = 0;
+    for (const ObservedPath& p : data->paths) {
+      EXPECT_EQ(data->touchpoints[p.touchpoints.front()], "register request");
+      ASSERT_EQ(p.hours.size(), p.touchpoints.size());
+      EXPECT_TRUE(std::is_sorted(p.hours.begin(), p.hours.end()));
+      if (p.conversion_step >= 0) {
+        ++converted;
+        EXPECT_EQ(data->touchpoints[p.touchpoints[p.conversion_step]], "pay compensation");
+      }
+    }
+    EXPECT_EQ(converted, 3u) << name;
+  }
+}
+
+TEST(XesReader, MalformedXmlIsReportedAtItsLine) {
+  const std::string path = ::testing::TempDir() + "/broken.xes";
+  {
+    std::ofstream out(path);
+    out << "<log>\n<trace>\n<event>\n<string key=\"concept:name\" value=\"a\">\n</event>\n</log>\n";
+  }
+  Diagnostics d;
+  EXPECT_FALSE(read_observed_file(path, {}, d));
+  EXPECT_NE(d.to_string().find("broken.xes:5:"), std::string::npos) << d.to_string();
+  EXPECT_NE(d.to_string().find("not well-formed XML"), std::string::npos) << d.to_string();
 }
 
 }  // namespace
