@@ -27,36 +27,36 @@ struct StateCounts {
   double position = 0.0;   // step index, summed, for ordering stages
 };
 
-// Which data touchpoints have converting visits, and which have visits that did not convert
-// though the customer had not converted yet: both make a touchpoint two states.
-void classify(const ObservedJourneys& data, std::vector<char>& converts, std::vector<char>& passes) {
-  converts.assign(data.touchpoints.size(), 0);
-  passes.assign(data.touchpoints.size(), 0);
+// The three kinds of visit to a data touchpoint: before the path's conversion (or on a path
+// that never converted), the conversion itself, and after it.
+enum Phase : std::uint8_t { kBefore = 1, kConverting = 2, kAfter = 4 };
+
+Phase phase_of(const ObservedPath& p, std::size_t i) {
+  if (p.conversion_step < 0 || static_cast<std::int64_t>(i) < p.conversion_step) return kBefore;
+  return static_cast<std::int64_t>(i) == p.conversion_step ? kConverting : kAfter;
+}
+
+// Per data touchpoint, the phases its visits occur in.
+std::vector<std::uint8_t> phases_of(const ObservedJourneys& data) {
+  std::vector<std::uint8_t> phases(data.touchpoints.size(), 0);
   for (const ObservedPath& p : data.paths) {
     if (p.count == 0) continue;
-    const std::size_t before = p.conversion_step < 0 ? p.touchpoints.size()
-                                                      : static_cast<std::size_t>(p.conversion_step);
-    for (std::size_t i = 0; i < p.touchpoints.size(); ++i) {
-      if (i == before) {
-        converts[p.touchpoints[i]] = 1;
-      } else if (i < before) {
-        passes[p.touchpoints[i]] = 1;
-      }
-    }
+    for (std::size_t i = 0; i < p.touchpoints.size(); ++i) phases[p.touchpoints[i]] |= phase_of(p, i);
   }
-  // A touchpoint visited only after conversions is a plain one.
-  for (const ObservedPath& p : data.paths) {
-    if (p.count == 0) continue;
-    for (std::uint32_t t : p.touchpoints) {
-      if (!converts[t]) passes[t] = 1;
-    }
-  }
+  return phases;
 }
 
 std::int64_t state_of(const MarkovFit& fit, const ObservedPath& p, std::size_t i) {
   const std::uint32_t t = p.touchpoints[i];
-  if (static_cast<std::int64_t>(i) == p.conversion_step) return fit.converted_state[t];
-  return fit.plain_state[t] >= 0 ? fit.plain_state[t] : fit.converted_state[t];
+  switch (phase_of(p, i)) {
+    case kBefore:
+      return fit.plain_state[t];
+    case kConverting:
+      return fit.converted_state[t];
+    case kAfter:
+      return fit.after_state[t];
+  }
+  return -1;
 }
 
 }  // namespace
@@ -72,24 +72,24 @@ std::string id_from_name(std::string_view name) {
 
 MarkovFit fit_markov(const ObservedJourneys& data, const MarkovFitOptions& options) {
   if (data.customers() == 0) throw std::invalid_argument("the data hold no customer");
-  std::vector<char> converts, passes;
-  classify(data, converts, passes);
+  const std::vector<std::uint8_t> phases = phases_of(data);
 
   MarkovFit fit;
   Scenario& s = fit.scenario;
   s.name = options.name;
   fit.plain_state.assign(data.touchpoints.size(), -1);
   fit.converted_state.assign(data.touchpoints.size(), -1);
+  fit.after_state.assign(data.touchpoints.size(), -1);
   std::set<std::string> ids;
-  auto add_state = [&](std::size_t t, bool conversion, bool split) {
+  // `suffix` and `label` tell a touchpoint's second and third states from its first.
+  auto add_state = [&](std::size_t t, bool conversion, const char* suffix, const char* label) {
     Touchpoint tp;
-    std::string id = id_from_name(data.touchpoints[t]) + (split ? "-converted" : "");
-    for (int k = 2; ids.count(id) > 0; ++k) {
-      id = fmt::format("{}-{}", id_from_name(data.touchpoints[t]) + (split ? "-converted" : ""), k);
-    }
+    const std::string base = id_from_name(data.touchpoints[t]) + suffix;
+    std::string id = base;
+    for (int k = 2; ids.count(id) > 0; ++k) id = fmt::format("{}-{}", base, k);
     ids.insert(id);
     tp.id = id;
-    tp.name = split ? data.touchpoints[t] + " (converted)" : data.touchpoints[t];
+    tp.name = data.touchpoints[t] + label;
     tp.channel = t < data.channels.size() && !data.channels[t].empty() ? data.channels[t] : data.touchpoints[t];
     tp.stage = t < data.stages.size() ? data.stages[t] : "";
     tp.conversion = conversion;
@@ -97,8 +97,17 @@ MarkovFit fit_markov(const ObservedJourneys& data, const MarkovFitOptions& optio
     return static_cast<std::int64_t>(s.touchpoints.size() - 1);
   };
   for (std::size_t t = 0; t < data.touchpoints.size(); ++t) {
-    if (passes[t]) fit.plain_state[t] = add_state(t, false, false);
-    if (converts[t]) fit.converted_state[t] = add_state(t, true, passes[t] != 0);
+    const std::uint8_t seen = phases[t];
+    if (seen & kBefore) fit.plain_state[t] = add_state(t, false, "", "");
+    if (seen & kConverting) {
+      const bool second = (seen & kBefore) != 0;
+      fit.converted_state[t] = add_state(t, true, second ? "-converted" : "", second ? " (converted)" : "");
+    }
+    if (seen & kAfter) {
+      const bool second = (seen & (kBefore | kConverting)) != 0;
+      fit.after_state[t] =
+          add_state(t, false, second ? "-after" : "", second ? " (after converting)" : "");
+    }
   }
   if (std::none_of(fit.converted_state.begin(), fit.converted_state.end(),
                    [](std::int64_t v) { return v >= 0; })) {

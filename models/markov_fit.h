@@ -22,13 +22,15 @@ struct MarkovFitOptions {
 
 struct MarkovFit {
   Scenario scenario;
-  // Per touchpoint of the data: its touchpoint in the scenario for a visit that is not the
-  // path's conversion, and for the visit that is; -1 when it has none. A touchpoint where some
-  // customers converted and others passed without converting becomes two: the converting
-  // visits go to '<id>-converted', a conversion touchpoint (the model converts on every
-  // first visit to a conversion touchpoint).
+  // Per touchpoint of the data: its touchpoint in the scenario for a visit before the path's
+  // conversion (or on a path that did not convert), for the conversion itself, and for a
+  // visit after it; -1 when it has none. A touchpoint visited in more than one of these ways
+  // becomes several: '<id>', '<id>-converted' (a conversion touchpoint: the model converts on
+  // every first visit to one) and '<id>-after'. So no walk of the chain reaches a conversion
+  // touchpoint twice, and its conversion probability is the data's conversion rate.
   std::vector<std::int64_t> plain_state;
   std::vector<std::int64_t> converted_state;
+  std::vector<std::int64_t> after_state;
 };
 
 // Estimates from the data's counts (see README "cjsim fit"): entry weight = first visits;

@@ -74,9 +74,22 @@ TEST(MarkovFit, TinyEventLogGivesTheHandCountedChain) {
   ASSERT_EQ(s.personas.size(), 1u);
 }
 
+ObservedReadOptions si05_columns() {
+  ObservedReadOptions options;
+  options.events.customer = "customer_id";
+  options.events.timestamp = "time";
+  options.events.touchpoint = "channel";
+  options.events.value = "conversion_value";
+  options.events.converted = "conversion";
+  return options;
+}
+
+// si05_head.csv has customers who go on after converting, and convert again: the fit's
+// conversion touchpoints are still reached at most once.
 TEST(MarkovFit, ClosedFormsOfTheFitGiveBackTheDataConversionRateAndVisits) {
-  for (const char* name : {"tiny_events.csv", "tiny_paths.csv", "pathdata_head.csv"}) {
-    const ObservedJourneys data = read(name);
+  for (const char* name : {"tiny_events.csv", "tiny_paths.csv", "pathdata_head.csv", "si05_head.csv"}) {
+    const ObservedJourneys data =
+        read(name, std::string(name) == "si05_head.csv" ? si05_columns() : ObservedReadOptions{});
     const MarkovFit fit = fit_markov(data);
     const ObservedJourneys in_terms = in_fitted_terms(data, fit);
     std::vector<double> visits(in_terms.touchpoints.size(), 0.0);
@@ -115,6 +128,28 @@ TEST(MarkovFit, ATouchpointWhereSomeConvertAndOthersPassBecomesTwo) {
   EXPECT_EQ(touchpoint(s, "store").dropout, 0.5);
   const MarkovAnalysis closed = analyse_markov(compile(s));
   EXPECT_NEAR(closed.conversion_probability, 2.0 / 3.0, 1e-15);
+}
+
+TEST(MarkovFit, VisitsAfterTheConversionGoToTheirOwnTouchpoints) {
+  std::istringstream in(
+      "customer,timestamp,touchpoint,value\n"
+      "a,1,web,\na,2,shop,30\na,3,web,\na,4,support,\n"
+      "b,1,web,\nb,2,shop,10\nb,3,shop,5\n"
+      "c,1,web,\n");
+  Diagnostics d;
+  const auto data = read_event_log(in, "after.csv", {}, d);
+  ASSERT_TRUE(data) << d.to_string();
+  const Scenario s = fit_markov(*data).scenario;
+  EXPECT_TRUE(touchpoint(s, "shop").conversion);
+  EXPECT_EQ(touchpoint(s, "shop").value, 20.0);  // the first conversions' values
+  EXPECT_FALSE(touchpoint(s, "shop-after").conversion);
+  EXPECT_EQ(touchpoint(s, "web-after").name, "web (after converting)");
+  EXPECT_EQ(touchpoint(s, "support").name, "support");
+  EXPECT_EQ(weight(s, "shop", "web-after"), 1.0);
+  EXPECT_EQ(weight(s, "shop", "shop-after"), 1.0);
+  EXPECT_EQ(weight(s, "web-after", "support"), 1.0);
+  EXPECT_EQ(weight(s, "shop", "web"), 0.0);
+  EXPECT_NEAR(analyse_markov(compile(s)).conversion_probability, 2.0 / 3.0, 1e-15);
 }
 
 TEST(MarkovFit, NoConversionInTheDataIsAClearError) {
