@@ -10,7 +10,7 @@
 namespace cjsim {
 namespace {
 
-constexpr std::size_t kChunk = std::size_t{1} << 20;
+constexpr std::size_t kChunk = std::size_t{64} << 10;
 // A field longer than this is refused: a quote never closed would otherwise read the whole
 // file into one field.
 constexpr std::size_t kMostFieldBytes = std::size_t{1} << 20;

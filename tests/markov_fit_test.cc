@@ -152,6 +152,35 @@ TEST(MarkovFit, VisitsAfterTheConversionGoToTheirOwnTouchpoints) {
   EXPECT_NEAR(analyse_markov(compile(s)).conversion_probability, 2.0 / 3.0, 1e-15);
 }
 
+TEST(MarkovFit, StagesComeFromTheSkeletonWhenTheDataNameNone) {
+  std::istringstream in(
+      "customer,timestamp,touchpoint,value\n"
+      "a,1,ad,\na,2,product,\na,3,checkout,5\nb,1,ad,\n");
+  Diagnostics d;
+  const auto data = read_event_log(in, "plain.csv", {}, d);
+  ASSERT_TRUE(data) << d.to_string();
+  Scenario skeleton;
+  skeleton.stages = {"awareness", "consideration", "purchase", "loyalty"};
+  for (const auto& [id, stage] : {std::pair{"ad", "awareness"}, std::pair{"product", "consideration"},
+                                  std::pair{"checkout", "purchase"}}) {
+    Touchpoint t;
+    t.id = id;
+    t.stage = stage;
+    skeleton.touchpoints.push_back(t);
+  }
+  MarkovFitOptions options;
+  options.skeleton = &skeleton;
+  const Scenario s = fit_markov(*data, options).scenario;
+  EXPECT_EQ(s.stages, skeleton.stages);
+  EXPECT_EQ(touchpoint(s, "product").stage, "consideration");
+  EXPECT_EQ(touchpoint(s, "checkout").stage, "purchase");
+  EXPECT_NE(s.description.find("skeleton"), std::string::npos);
+  // Without it, one stage, and the description says so.
+  const Scenario alone = fit_markov(*data).scenario;
+  EXPECT_EQ(alone.stages, (std::vector<std::string>{"journey"}));
+  EXPECT_NE(alone.description.find("name no stage"), std::string::npos);
+}
+
 TEST(MarkovFit, NoConversionInTheDataIsAClearError) {
   std::istringstream in("customer,timestamp,touchpoint\na,1,web\n");
   Diagnostics d;
