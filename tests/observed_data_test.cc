@@ -62,6 +62,16 @@ TEST(CsvReader, AQuoteNeverClosedIsAnErrorAtItsLine) {
   EXPECT_NE(d.to_string().find("t.csv:"), std::string::npos);
 }
 
+TEST(CsvReader, AFieldOverAMebibyteIsRefusedAndReadingGoesOn) {
+  Diagnostics d;
+  const std::string huge(std::size_t{3} << 20, 'x');
+  const auto r = records("a,b\n" + huge + ",1\nnext,2\n", d);
+  EXPECT_EQ(d.error_count(), 1u) << d.to_string();
+  EXPECT_NE(d.to_string().find("longer than"), std::string::npos);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[2], (std::vector<std::string>{"next", "2"}));
+}
+
 TEST(Timestamps, EpochSecondsAndIso8601AgreeOnTheSameInstant) {
   const double instant = 1709290800.0;  // 2024-03-01T11:00:00Z
   EXPECT_EQ(parse_timestamp("1709290800"), instant);

@@ -75,6 +75,16 @@ with tempfile.TemporaryDirectory() as tmp:
         rows = list(csv.DictReader(f))
     check(len(rows) == 10 and "markov_2_removal_effect" in rows[0], f"CSV rows {len(rows)}: {rows[:1]}")
 
+    # Same seed, same results, whatever the thread count.
+    outputs = []
+    for threads in ("1", "2"):
+        target = os.path.join(tmp, f"threads{threads}.yaml")
+        done = run("fit", os.path.join(observed, "tiny_events.csv"), "-o", target, "-n", "3000",
+                   "--holdout", "0.5", "-s", "9", "-t", threads)
+        check(done.returncode == 0, f"fit -t {threads}: {done.stderr}")
+        outputs.append(done.stdout.replace(target, "FITTED"))
+    check(outputs[0] == outputs[1], f"fit differs between 1 and 2 threads:\n{outputs[0]}\n{outputs[1]}")
+
     journey = run("attribute", os.path.join(source, "scenarios", "examples", "retail.yaml"),
                   "-n", "4000", "-t", "2")
     check(journey.returncode == 0 and "simulated_removal_effect" in journey.stdout,
