@@ -59,6 +59,46 @@ std::int64_t state_of(const MarkovFit& fit, const ObservedPath& p, std::size_t i
   return -1;
 }
 
+// Touchpoints in the order a reader of the file expects: by stage, then by their mean
+// position in the customers' paths (entries first, conversions late).
+void order_touchpoints(MarkovFit& fit, const std::vector<StateCounts>& counts) {
+  Scenario& s = fit.scenario;
+  const std::size_t n = s.touchpoints.size();
+  std::vector<std::size_t> stage_of(n, 0);
+  for (std::size_t v = 0; v < n; ++v) {
+    stage_of[v] = static_cast<std::size_t>(
+        std::find(s.stages.begin(), s.stages.end(), s.touchpoints[v].stage) - s.stages.begin());
+  }
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  auto mean_position = [&](std::size_t v) {
+    return counts[v].visits > 0 ? counts[v].position / counts[v].visits : 0.0;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (stage_of[a] != stage_of[b]) return stage_of[a] < stage_of[b];
+    return mean_position(a) < mean_position(b);
+  });
+  std::vector<std::int64_t> new_index(n);
+  std::vector<Touchpoint> ordered;
+  ordered.reserve(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    new_index[order[k]] = static_cast<std::int64_t>(k);
+    ordered.push_back(std::move(s.touchpoints[order[k]]));
+  }
+  s.touchpoints = std::move(ordered);
+  for (auto* states : {&fit.plain_state, &fit.converted_state, &fit.after_state}) {
+    for (std::int64_t& v : *states) {
+      if (v >= 0) v = new_index[static_cast<std::size_t>(v)];
+    }
+  }
+  // Transitions by source, then target, in the new order.
+  std::map<std::string, std::size_t> index;
+  for (std::size_t k = 0; k < n; ++k) index[s.touchpoints[k].id] = k;
+  std::stable_sort(s.transitions.begin(), s.transitions.end(), [&](const Transition& a, const Transition& b) {
+    return std::pair(index[a.from], index[a.to]) < std::pair(index[b.from], index[b.to]);
+  });
+}
+
 }  // namespace
 
 std::string id_from_name(std::string_view name) {
@@ -208,6 +248,7 @@ MarkovFit fit_markov(const ObservedJourneys& data, const MarkovFitOptions& optio
   // The step cap must not bind where the data did not: far beyond the longest path seen.
   s.settings.max_steps = std::max<std::int64_t>(1000, 10 * static_cast<std::int64_t>(longest));
   s.personas = {neutral_persona()};
+  order_touchpoints(fit, counts);
   return fit;
 }
 

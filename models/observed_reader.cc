@@ -1,6 +1,7 @@
 // Dispatch on the kind of observed data.
 #include "models/observed_reader.h"
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 

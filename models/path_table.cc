@@ -36,11 +36,13 @@ std::optional<ObservedJourneys> read_path_table(std::istream& in, const std::str
   const int nulls_column = find_column(header, columns.nulls);
   if (path_column < 0 || conversions_column < 0) {
     diagnostics.error(reader.where(),
-                      fmt::format("the header has no '{}' column (the paths) or no '{}' column "
-                                  "(conversions per path); name them with --path-column and "
-                                  "--conversions-column",
-                                  path_column < 0 ? columns.path : columns.path,
-                                  columns.conversions));
+                      path_column < 0
+                          ? fmt::format("the header has no '{}' column (the paths); name it with "
+                                        "--path-column",
+                                        columns.path)
+                          : fmt::format("the header has no '{}' column (conversions per path); "
+                                        "name it with --conversions-column",
+                                        columns.conversions));
     return std::nullopt;
   }
   if (columns.separator.empty()) {

@@ -59,7 +59,7 @@ MarkovFit fit_journey(const ObservedJourneys& data, const FitOptions& o,
 
 // The fitted scenario as the file says it: written, then read back and validated, so that
 // what is checked is what `run` will load.
-Scenario written_and_read_back(const Scenario& fitted, const std::string& yaml, const std::string& name) {
+Scenario written_and_read_back(const std::string& yaml, const std::string& name) {
   Diagnostics diagnostics;
   std::optional<Scenario> loaded = parse_scenario(yaml, name, diagnostics);
   if (loaded) validate_scenario(*loaded, diagnostics);
@@ -67,7 +67,6 @@ Scenario written_and_read_back(const Scenario& fitted, const std::string& yaml, 
     std::cerr << diagnostics.to_string();
     throw std::runtime_error("the fitted journey does not load back as a valid scenario (a bug)");
   }
-  (void)fitted;
   return *loaded;
 }
 
@@ -101,7 +100,7 @@ int fit_command(const FitOptions& o) {
   const auto [kept, held] = split_holdout(data, o.holdout, seed);
   const MarkovFit fit = fit_journey(kept, o, skeleton);
   const std::string yaml = scenario_yaml(fit.scenario);
-  const Scenario scenario = written_and_read_back(fit.scenario, yaml, o.out);
+  const Scenario scenario = written_and_read_back(yaml, o.out);
   const CompiledJourney journey = compile(scenario);
 
   FitReport report;
