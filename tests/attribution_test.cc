@@ -90,6 +90,9 @@ TEST(Attribution, ConversionsAttributedAddUpToTheData) {
   ASSERT_TRUE(data) << d.to_string();
   const ChannelPaths paths = channel_paths(*data, AttributionLevel::channel);
   for (int order = 1; order <= 3; ++order) {
+    Diagnostics chain_problems;
+    validate_scenario(markov_chain_of_order(paths, order).scenario, chain_problems);
+    EXPECT_FALSE(chain_problems.has_errors()) << chain_problems.to_string();
     const MarkovAttribution m = markov_attribution(paths, order);
     EXPECT_NEAR(std::accumulate(m.conversions.begin(), m.conversions.end(), 0.0), paths.conversions(), 1e-9);
     EXPECT_NEAR(std::accumulate(m.value.begin(), m.value.end(), 0.0), paths.value(), 1e-9);
