@@ -62,6 +62,21 @@ with tempfile.TemporaryDirectory() as tmp:
           f"a bad timestamp: {wrong.returncode} {wrong.stderr}")
     check(not os.path.exists(os.path.join(tmp, "bad.yaml")), "a failed fit wrote its output")
 
+    # Hostile data: every one a clear error and exit code 1, nothing written.
+    empty = os.path.join(tmp, "empty.csv")
+    open(empty, "w").close()
+    garbage = os.path.join(tmp, "garbage.csv")
+    with open(garbage, "wb") as f:
+        f.write(bytes(range(256)) * 40)
+    for data, words in [(empty, "the file is empty"), (tmp, "is a directory"),
+                        (garbage, "error:"), (os.path.join(tmp, "none.xes"), "cannot open")]:
+        for command in ("fit", "attribute"):
+            args = [command, data] + (["-o", os.path.join(tmp, "never.yaml")] if command == "fit" else [])
+            done = run(*args)
+            check(done.returncode == 1 and words in done.stderr,
+                  f"{command} {data}: {done.returncode} {done.stderr[-300:]}")
+    check(not os.path.exists(os.path.join(tmp, "never.yaml")), "a failed fit wrote its output")
+
     table = os.path.join(tmp, "attribution.csv")
     out = run("attribute", os.path.join(observed, "pathdata_head.csv"), "--order", "2", "--csv", table, "--json")
     check(out.returncode == 0, f"attribute failed: {out.stderr}")
