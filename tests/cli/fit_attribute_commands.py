@@ -90,6 +90,49 @@ with tempfile.TemporaryDirectory() as tmp:
         rows = list(csv.DictReader(f))
     check(len(rows) == 10 and "markov_2_removal_effect" in rows[0], f"CSV rows {len(rows)}: {rows[:1]}")
 
+    # An event log and the path table made from it (the channels up to and including the
+    # first conversion, as ChannelAttribution's users build them) attribute the same.
+    si05 = os.path.join(observed, "si05_head.csv")
+    by_customer = {}
+    with open(si05) as f:
+        for order, row in enumerate(csv.DictReader(f)):
+            by_customer.setdefault(row["customer_id"], []).append((row["time"], order, row))
+    paths = {}
+    for events in by_customer.values():
+        events.sort(key=lambda e: (e[0], e[1]))
+        channels, value, converted = [], 0.0, False
+        for _, _, row in events:
+            channels.append(row["channel"])
+            if row["conversion"] == "1":
+                converted, value = True, float(row["conversion_value"])
+                break
+        entry = paths.setdefault(" > ".join(channels), [0, 0.0, 0])
+        if converted:
+            entry[0] += 1
+            entry[1] += value
+        else:
+            entry[2] += 1
+    table_file = os.path.join(tmp, "si05_paths.csv")
+    with open(table_file, "w") as f:
+        f.write("path,total_conversions,total_conversion_value,total_null\n")
+        for path, (conversions, value, nulls) in paths.items():
+            f.write(f"{path},{conversions},{value},{nulls}\n")
+    from_log = run("attribute", si05, "--order", "2", "--json", "--customer-column", "customer_id",
+                   "--timestamp-column", "time", "--touchpoint-column", "channel",
+                   "--value-column", "conversion_value", "--converted-column", "conversion")
+    from_table = run("attribute", table_file, "--order", "2", "--json")
+    check(from_log.returncode == 0 and from_table.returncode == 0, f"{from_log.stderr} {from_table.stderr}")
+    rows_log = {r["channel"]: r for r in json.loads(from_log.stdout)["channels"]}
+    rows_table = {r["channel"]: r for r in json.loads(from_table.stdout)["channels"]}
+    check(rows_log.keys() == rows_table.keys(), f"channels {rows_log.keys()} {rows_table.keys()}")
+    for channel, row in rows_log.items():
+        for column, value in row.items():
+            if column == "channel" or channel not in rows_table:
+                continue
+            other = rows_table[channel][column]
+            check(abs(value - other) <= 1e-9 * max(1.0, abs(value)),
+                  f"{channel} {column}: event log {value}, path table {other}")
+
     # Same seed, same results, whatever the thread count.
     outputs = []
     for threads in ("1", "2"):
