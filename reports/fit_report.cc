@@ -57,6 +57,33 @@ std::string text_fit_report(const FitReport& r) {
   return out;
 }
 
+nlohmann::json fit_json(const FitReport& r) {
+  nlohmann::json out;
+  out["data"] = r.data;
+  out["closed_forms"] = {{"fitted_conversion_probability", r.fitted_conversion_probability},
+                         {"data_conversion_rate", r.data_conversion_rate},
+                         {"fitted_steps_per_customer", r.fitted_steps_per_customer},
+                         {"data_steps_per_customer", r.data_steps_per_customer}};
+  auto table = [](const FitTable& t) {
+    return nlohmann::json{{"labels", t.labels}, {"observed", t.observed}, {"simulated", t.simulated}};
+  };
+  auto estimate = [](const Estimate& e) {
+    return nlohmann::json{{"value", e.value}, {"low", e.low}, {"high", e.high}};
+  };
+  out["checks"] = nlohmann::json::object();
+  for (const auto& [name, g] : r.checks) {
+    out["checks"][name] = {{"observed_customers", g.observed_customers},
+                           {"simulated_customers", g.simulated_customers},
+                           {"observed_conversion", estimate(g.observed_conversion)},
+                           {"simulated_conversion", estimate(g.simulated_conversion)},
+                           {"path_length_distance", g.path_length_distance},
+                           {"path_length", table(g.path_length)},
+                           {"stage_reach", table(g.stage_reach)},
+                           {"top_paths", table(g.top_paths)}};
+  }
+  return out;
+}
+
 void write_fit_report(const std::string& path, const FitReport& r) {
   write_file_atomically(path, [&](H5::Group& root) {
     hdf5::write_attribute(root, "data", r.data);

@@ -2,6 +2,8 @@
 // group per share of the data (fitted, holdout) and the fitted journey's text.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,6 +25,10 @@ struct FitReport {
 };
 
 std::string text_fit_report(const FitReport& report);
+
+// {"data", "closed_forms": {...}, "checks": {"fitted": {...}, "holdout": {...}}}: the same
+// figures as the HDF5 file, for programs.
+nlohmann::json fit_json(const FitReport& report);
 
 // Written atomically (see write_file_atomically). Layout: attributes data, command_line,
 // scenario_yaml and the closed forms on the root; per check a group with attributes

@@ -131,6 +131,10 @@ int fit_command(const FitOptions& o) {
 
   write_report_file(o.out, yaml);
   if (!o.report_out.empty()) write_fit_report(o.report_out, report);
+  if (o.flags.json) {
+    std::cout << fit_json(report).dump(2) << "\n";
+    return 0;
+  }
   std::cout << text_fit_report(report);
   std::cout << fmt::format("\nFitted journey written to {} ({} touchpoints, {} transitions)\n", o.out,
                            scenario.touchpoints.size(), scenario.transitions.size());
@@ -165,6 +169,7 @@ CommandAction add_fit_command(CLI::App& command) {
   command.add_option("-s,--seed", o->flags.seed, "Random seed of the holdout split and the check (default 1)");
   command.add_option("-t,--threads", o->flags.threads, "Worker threads (default: every core)")
       ->check(CLI::Range(0u, 4096u));
+  command.add_flag("--json", o->flags.json, "Print the goodness of fit as one JSON object");
   command.add_flag("-f,--force", o->flags.force, "Overwrite the output files if they exist");
   add_observed_data_flags(command, o->read);
   return [o] { return fit_command(*o); };

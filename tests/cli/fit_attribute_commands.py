@@ -34,6 +34,11 @@ with tempfile.TemporaryDirectory() as tmp:
               "--report-out", report, "-n", "20000", "-t", "2")
     check(fit.returncode == 0, f"fit failed: {fit.stderr}")
     check("Goodness of fit, holdout share" in fit.stdout, f"no holdout check:\n{fit.stdout}")
+    as_json = run("fit", os.path.join(observed, "tiny_events.csv"), "-o", os.path.join(tmp, "j.yaml"),
+                  "-n", "4000", "--json")
+    check(as_json.returncode == 0, f"fit --json failed: {as_json.stderr}")
+    checks = json.loads(as_json.stdout)["checks"]
+    check(checks["fitted"]["observed_conversion"]["value"] == 0.5, f"fit --json: {checks}")
     ran = run("run", fitted, "-n", "2000", "--json")
     check(ran.returncode == 0, f"run of the fitted journey failed: {ran.stderr}")
     with h5py.File(report, "r") as f:
