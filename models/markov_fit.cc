@@ -2,6 +2,7 @@
 #include "models/markov_fit.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cctype>
 #include <map>
 #include <numeric>
@@ -14,6 +15,8 @@ namespace cjsim {
 namespace {
 
 constexpr const char* kOneStage = "journey";
+// What validation allows (scenarios/validate.cc).
+constexpr std::size_t kMostStages = 64;
 
 struct StateCounts {
   double visits = 0.0;
@@ -214,7 +217,7 @@ MarkovFit fit_markov(const ObservedJourneys& data, const MarkovFitOptions& optio
       const auto& pb = stage_position[b];
       return pa.first / std::max(pa.second, 1.0) < pb.first / std::max(pb.second, 1.0);
     });
-    if (!every_staged) s.stages.push_back(kOneStage);
+    if (!every_staged && stage_position.count(kOneStage) == 0) s.stages.push_back(kOneStage);
     s.description = "Fitted from " + data.source + "; stages from the data, ordered by mean position.";
   } else {
     s.stages = {kOneStage};
@@ -224,6 +227,11 @@ MarkovFit fit_markov(const ObservedJourneys& data, const MarkovFitOptions& optio
   for (Touchpoint& tp : s.touchpoints) {
     if (tp.stage.empty()) tp.stage = kOneStage;
   }
+  if (s.stages.size() > kMostStages) {
+    throw std::invalid_argument(fmt::format(
+        "the data name {} stages; a journey has at most {} (is the stage column the right one?)",
+        s.stages.size(), kMostStages));
+  }
 
   for (std::size_t v = 0; v < n; ++v) {
     Touchpoint& tp = s.touchpoints[v];
@@ -232,9 +240,14 @@ MarkovFit fit_markov(const ObservedJourneys& data, const MarkovFitOptions& optio
     // A touchpoint no customer leaves ends the journey as completed; dropout is not defined.
     tp.dropout = k.leaves > 0 && k.visits > 0 ? k.stops / k.visits : 0.0;
     if (tp.conversion) tp.value = k.conversions > 0 ? k.value / k.conversions : 0.0;
-    if (k.gaps > 0) {
+    // An exponential needs a positive mean: visits all at the same instant take no time.
+    if (k.gaps > 0 && k.gap_hours > 0) {
       tp.duration.kind = Duration::Kind::exponential;
       tp.duration.hours = k.gap_hours / k.gaps;
+    }
+    if (!std::isfinite(tp.value) || !std::isfinite(tp.duration.hours)) {
+      throw std::invalid_argument(fmt::format(
+          "the values or timestamps at '{}' are too large to add up (they overflow)", tp.name));
     }
   }
   for (const auto& [move, count] : moves) {

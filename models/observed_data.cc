@@ -65,6 +65,12 @@ std::optional<double> read_amount(std::string_view text, const SourceLocation& w
   const std::optional<double> value = parse_number(text);
   if (!value) {
     diagnostics.error(where, fmt::format("{} '{}' is not a number", column, trim(text).substr(0, 40)));
+    return std::nullopt;
+  }
+  if (*value < 0) {
+    diagnostics.error(where, fmt::format("{} '{}' is negative: a conversion value is 0 or more",
+                                         column, trim(text).substr(0, 40)));
+    return std::nullopt;
   }
   return value;
 }

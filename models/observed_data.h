@@ -34,7 +34,7 @@ class TouchpointIndex {
 // A non-negative whole number ("12", "12.0"); an error naming `column` otherwise.
 std::optional<std::uint64_t> read_count(std::string_view text, const SourceLocation& where,
                                         std::string_view column, Diagnostics& diagnostics);
-// A finite number; an empty cell is 0.
+// A finite number of 0 or more (a conversion value); an empty cell is 0.
 std::optional<double> read_amount(std::string_view text, const SourceLocation& where,
                                   std::string_view column, Diagnostics& diagnostics);
 

@@ -2,6 +2,8 @@
 // digit; its closed forms give back the data; the scenario written loads back the same.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -179,6 +181,37 @@ TEST(MarkovFit, StagesComeFromTheSkeletonWhenTheDataNameNone) {
   const Scenario alone = fit_markov(*data).scenario;
   EXPECT_EQ(alone.stages, (std::vector<std::string>{"journey"}));
   EXPECT_NE(alone.description.find("name no stage"), std::string::npos);
+}
+
+TEST(MarkovFit, EveryFittedJourneyValidatesEvenAtTheEdges) {
+  // Visits at one instant (no time to give an exponential), a data stage called 'journey'
+  // beside unstaged touchpoints.
+  std::istringstream in(
+      "customer,timestamp,touchpoint,stage,value\n"
+      "a,5,ad,journey,\na,5,shop,,3\nb,5,ad,journey,\n");
+  Diagnostics d;
+  const auto data = read_event_log(in, "edges.csv", {}, d);
+  ASSERT_TRUE(data) << d.to_string();
+  const Scenario s = fit_markov(*data).scenario;
+  EXPECT_EQ(touchpoint(s, "ad").duration.kind, Duration::Kind::fixed);
+  EXPECT_EQ(s.stages, (std::vector<std::string>{"journey"}));
+  validate_scenario(s, d);
+  EXPECT_FALSE(d.has_errors()) << d.to_string();
+}
+
+TEST(MarkovFit, MoreStagesThanAJourneyHoldsIsAClearError) {
+  std::string text = "customer,timestamp,touchpoint,stage,value\n";
+  for (int k = 0; k < 70; ++k) text += fmt::format("c{0},1,t{0},s{0},1\n", k);
+  std::istringstream in(text);
+  Diagnostics d;
+  const auto data = read_event_log(in, "stages.csv", {}, d);
+  ASSERT_TRUE(data) << d.to_string();
+  try {
+    fit_markov(*data);
+    FAIL() << "expected an error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("70 stages; a journey has at most 64"), std::string::npos) << e.what();
+  }
 }
 
 TEST(MarkovFit, NoConversionInTheDataIsAClearError) {

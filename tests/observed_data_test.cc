@@ -122,7 +122,8 @@ TEST(EventLog, MalformedRowsAreReportedWithTheirLines) {
       "c1,not a time,ad,\n"
       "c2,2024-03-01T10:00:00Z,,\n"
       "c3,2024-03-01T10:00:00Z,ad,lots\n"
-      "c4,2024-03-01T10:00:00Z\n");
+      "c4,2024-03-01T10:00:00Z\n"
+      "c5,2024-03-01T10:00:00Z,ad,-3\n");
   Diagnostics d;
   EXPECT_FALSE(read_event_log(in, "log.csv", {}, d));
   const std::string text = d.to_string();
@@ -130,6 +131,7 @@ TEST(EventLog, MalformedRowsAreReportedWithTheirLines) {
   EXPECT_NE(text.find("log.csv:4:3: error: the touchpoint is empty"), std::string::npos) << text;
   EXPECT_NE(text.find("log.csv:5:4: error: value 'lots' is not a number"), std::string::npos) << text;
   EXPECT_NE(text.find("log.csv:6: error: 2 fields where the header has 4"), std::string::npos) << text;
+  EXPECT_NE(text.find("log.csv:7:4: error: value '-3' is negative"), std::string::npos) << text;
 }
 
 TEST(EventLog, AMissingColumnNamesTheOptionThatMapsIt) {
