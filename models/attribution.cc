@@ -1,13 +1,13 @@
 // Channel paths, the heuristics, and the order-k chains whose removal effects attribute.
 #include "models/attribution.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <map>
 #include <numeric>
 #include <set>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 #include "models/removal_effects.h"
 
@@ -61,7 +61,8 @@ ChannelPaths channel_paths(const ObservedJourneys& data, AttributionLevel level)
                                          !data.channels[t].empty()
                                      ? data.channels[t]
                                      : data.touchpoints[t];
-      auto [it, added] = channel_index.try_emplace(label, static_cast<std::uint32_t>(out.channels.size()));
+      auto [it, added] =
+          channel_index.try_emplace(label, static_cast<std::uint32_t>(out.channels.size()));
       if (added) out.channels.push_back(label);
       steps.push_back(it->second);
     }
@@ -127,7 +128,8 @@ ChainOfOrder markov_chain_of_order(const ChannelPaths& paths, int order) {
     const std::size_t windows = p.channels.size() >= k ? p.channels.size() - k + 1 : 1;
     for (std::size_t w = 0; w < windows; ++w) {
       const auto first = p.channels.begin() + static_cast<std::ptrdiff_t>(w);
-      const auto last = p.channels.size() >= k ? first + static_cast<std::ptrdiff_t>(k) : p.channels.end();
+      const auto last =
+          p.channels.size() >= k ? first + static_cast<std::ptrdiff_t>(k) : p.channels.end();
       const std::uint32_t s = state_of(std::vector<std::uint32_t>(first, last));
       if (states.empty() || states.back() != s) states.push_back(s);
     }
@@ -173,10 +175,12 @@ ChainOfOrder markov_chain_of_order(const ChannelPaths& paths, int order) {
     t.conversion = true;
     t.value = counts[v].value / counts[v].conversions;
     s.touchpoints.push_back(std::move(t));
-    s.transitions.push_back(transition(fmt::format("s{}", v), fmt::format("c{}", v), counts[v].conversions));
+    s.transitions.push_back(
+        transition(fmt::format("s{}", v), fmt::format("c{}", v), counts[v].conversions));
   }
   for (const auto& [move, count] : moves) {
-    s.transitions.push_back(transition(fmt::format("s{}", move.first), fmt::format("s{}", move.second), count));
+    s.transitions.push_back(
+        transition(fmt::format("s{}", move.first), fmt::format("s{}", move.second), count));
   }
   return chain;
 }
@@ -191,7 +195,8 @@ MarkovAttribution markov_attribution(const ChannelPaths& paths, int order) {
   out.states = chain.state_channels.size();
   std::vector<TouchpointGroup> groups(paths.channels.size());
   for (std::size_t v = 0; v < chain.state_channels.size(); ++v) {
-    for (std::uint32_t c : chain.state_channels[v]) groups[c].touchpoints.insert(fmt::format("s{}", v));
+    for (std::uint32_t c : chain.state_channels[v])
+      groups[c].touchpoints.insert(fmt::format("s{}", v));
   }
   for (std::size_t c = 0; c < groups.size(); ++c) groups[c].name = paths.channels[c];
   const ExactRemovals removals = exact_removal_effects(chain.scenario, groups);

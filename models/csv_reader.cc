@@ -1,11 +1,11 @@
 // The CSV state machine, over a chunked buffer so that large files stream.
 #include "models/csv_reader.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
-
-#include <fmt/format.h>
 
 namespace cjsim {
 namespace {
@@ -31,8 +31,10 @@ char detect_delimiter(std::string_view first_line) {
 }  // namespace
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   return text;
 }
 
@@ -42,9 +44,9 @@ int find_column(const std::vector<std::string>& header, std::string_view name) {
   }
   for (std::size_t k = 0; k < header.size(); ++k) {
     const std::string_view h = trim(header[k]);
-    if (h.size() == name.size() &&
-        std::equal(h.begin(), h.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    if (h.size() == name.size() && std::equal(h.begin(), h.end(), name.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
         })) {
       return static_cast<int>(k);
     }
@@ -82,7 +84,8 @@ bool CsvReader::next(std::vector<std::string>& fields, Diagnostics& diagnostics)
     // A UTF-8 byte order mark is not part of the first column's name.
     if (peek() == 0xEF && buffer_.compare(position_, 3, "\xEF\xBB\xBF") == 0) position_ += 3;
     if (delimiter_ == 0) {
-      while (buffer_.find('\n', position_) == std::string::npos && buffer_.size() - position_ < kChunk * 4 && fill()) {
+      while (buffer_.find('\n', position_) == std::string::npos &&
+             buffer_.size() - position_ < kChunk * 4 && fill()) {
       }
       const std::size_t end = buffer_.find('\n', position_);
       delimiter_ = detect_delimiter(std::string_view(buffer_).substr(
@@ -101,8 +104,8 @@ bool CsvReader::next(std::vector<std::string>& fields, Diagnostics& diagnostics)
   };
   auto too_long = [&] {
     if (field.size() <= kMostFieldBytes) return false;
-    report(fmt::format("field {} is longer than {} bytes (a quote never closed?)", fields.size() + 1,
-                       kMostFieldBytes));
+    report(fmt::format("field {} is longer than {} bytes (a quote never closed?)",
+                       fields.size() + 1, kMostFieldBytes));
     return true;
   };
   for (;;) {
@@ -150,7 +153,8 @@ bool CsvReader::next(std::vector<std::string>& fields, Diagnostics& diagnostics)
       field.clear();
       continue;
     }
-    if (c == '"') report(fmt::format("field {}: a quote inside an unquoted field", fields.size() + 1));
+    if (c == '"')
+      report(fmt::format("field {}: a quote inside an unquoted field", fields.size() + 1));
     field.push_back(static_cast<char>(c));
     if (too_long()) {
       while ((c = get()) != -1 && c != '\n') {

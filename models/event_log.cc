@@ -1,14 +1,14 @@
 // Event log rows grouped by customer, ordered by time, into ObservedJourneys.
 #include "models/event_log.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <tuple>
 #include <cmath>
+#include <tuple>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "models/csv_reader.h"
 #include "models/observed_data.h"
@@ -40,14 +40,17 @@ bool read_digits(std::string_view text, std::size_t& at, int digits, int& value)
 
 bool is_true(std::string_view text) {
   std::string lower;
-  for (char c : trim(text)) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (char c : trim(text))
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   return lower == "1" || lower == "true" || lower == "yes" || lower == "y" || lower == "t";
 }
 
 bool is_false(std::string_view text) {
   std::string lower;
-  for (char c : trim(text)) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  return lower.empty() || lower == "0" || lower == "false" || lower == "no" || lower == "n" || lower == "f";
+  for (char c : trim(text))
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return lower.empty() || lower == "0" || lower == "false" || lower == "no" || lower == "n" ||
+         lower == "f";
 }
 
 }  // namespace
@@ -112,7 +115,8 @@ std::optional<double> parse_timestamp(std::string_view text) {
       }
     }
   }
-  const std::int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  const std::int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   return static_cast<double>(days) * 86400.0 + hour * 3600.0 + minute * 60.0 + second + fraction -
          offset_minutes * 60.0;
 }
@@ -122,9 +126,10 @@ EventLogBuilder::EventLogBuilder(std::string source, bool segments) : segments_(
   if (segments_) out_.segments.clear();
 }
 
-void EventLogBuilder::add_visit(std::string_view customer, double seconds, std::string_view touchpoint,
-                                std::string_view channel, std::string_view stage, bool converted,
-                                double value, std::string_view segment) {
+void EventLogBuilder::add_visit(std::string_view customer, double seconds,
+                                std::string_view touchpoint, std::string_view channel,
+                                std::string_view stage, bool converted, double value,
+                                std::string_view segment) {
   auto [t, new_touchpoint] = touchpoint_index_.try_emplace(
       std::string(touchpoint), static_cast<std::uint32_t>(out_.touchpoints.size()));
   if (new_touchpoint) {
@@ -132,13 +137,13 @@ void EventLogBuilder::add_visit(std::string_view customer, double seconds, std::
     out_.channels.emplace_back(channel.empty() ? touchpoint : channel);
     out_.stages.emplace_back(stage);
   }
-  auto [c, new_customer] =
-      customer_index_.try_emplace(std::string(customer), static_cast<std::uint32_t>(customers_.size()));
+  auto [c, new_customer] = customer_index_.try_emplace(
+      std::string(customer), static_cast<std::uint32_t>(customers_.size()));
   if (new_customer) {
     customers_.emplace_back();
     if (segments_) {
-      auto [g, new_segment] = segment_index_.try_emplace(std::string(segment),
-                                                         static_cast<std::uint32_t>(out_.segments.size()));
+      auto [g, new_segment] = segment_index_.try_emplace(
+          std::string(segment), static_cast<std::uint32_t>(out_.segments.size()));
       if (new_segment) out_.segments.emplace_back(segment);
       customers_.back().segment = g->second;
     }
@@ -187,9 +192,9 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
         std::tuple{time_column, &columns.timestamp, "--timestamp-column"},
         std::tuple{touchpoint_column, &columns.touchpoint, "--touchpoint-column"}}) {
     if (column < 0) {
-      diagnostics.error(reader.where(),
-                        fmt::format("the header has no '{}' column; name the column with {}",
-                                    *name, option));
+      diagnostics.error(
+          reader.where(),
+          fmt::format("the header has no '{}' column; name the column with {}", *name, option));
     }
   }
   if (diagnostics.has_errors()) return std::nullopt;
@@ -247,15 +252,16 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
       if (is_true(flag)) {
         converted = true;
       } else if (!is_false(flag)) {
-        diagnostics.error(cell(converted_column),
-                          fmt::format("converted '{}' is not true or false (1/0, yes/no)",
-                                      flag.substr(0, 40)));
+        diagnostics.error(
+            cell(converted_column),
+            fmt::format("converted '{}' is not true or false (1/0, yes/no)", flag.substr(0, 40)));
         continue;
       }
     }
     if (is_conversion_touchpoint(columns, touchpoint)) converted = true;
-    builder.add_visit(customer, *seconds, touchpoint, channel_column >= 0 ? field(channel_column) : touchpoint,
-                      field(stage_column), converted, value, field(segment_column));
+    builder.add_visit(customer, *seconds, touchpoint,
+                      channel_column >= 0 ? field(channel_column) : touchpoint, field(stage_column),
+                      converted, value, field(segment_column));
   }
   if (diagnostics.has_errors()) return std::nullopt;
   if (builder.customers() == 0) {

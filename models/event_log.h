@@ -4,11 +4,11 @@
 
 #include <cstdint>
 #include <istream>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-#include <optional>
-#include <string>
 
 #include "models/observed_journeys.h"
 #include "scenarios/diagnostic.h"

@@ -1,13 +1,13 @@
 // Path statistics of two sets of journeys, side by side.
 #include "models/goodness_of_fit.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <random>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 namespace cjsim {
 namespace {
@@ -72,12 +72,14 @@ GoodnessOfFit goodness_of_fit(const ObservedJourneys& observed, const ObservedJo
   GoodnessOfFit out;
   out.observed_customers = static_cast<std::uint64_t>(o.customers);
   out.simulated_customers = static_cast<std::uint64_t>(s.customers);
-  out.observed_conversion = wilson_interval(static_cast<std::uint64_t>(o.converted), out.observed_customers);
-  out.simulated_conversion = wilson_interval(static_cast<std::uint64_t>(s.converted), out.simulated_customers);
+  out.observed_conversion =
+      wilson_interval(static_cast<std::uint64_t>(o.converted), out.observed_customers);
+  out.simulated_conversion =
+      wilson_interval(static_cast<std::uint64_t>(s.converted), out.simulated_customers);
 
   for (std::size_t n = 1; n <= longest_length; ++n) {
     out.path_length.labels.push_back(n == longest_length && capped ? fmt::format("{}+", n)
-                                                                    : fmt::format("{}", n));
+                                                                   : fmt::format("{}", n));
     out.path_length.observed.push_back(share(o.length[n], o.customers));
     out.path_length.simulated.push_back(share(s.length[n], s.customers));
     out.path_length_distance +=
@@ -87,8 +89,10 @@ GoodnessOfFit goodness_of_fit(const ObservedJourneys& observed, const ObservedJo
     out.stage_reach.labels.push_back(stage);
     const auto oi = o.stage_visits.find(stage);
     const auto si = s.stage_visits.find(stage);
-    out.stage_reach.observed.push_back(share(oi == o.stage_visits.end() ? 0.0 : oi->second, o.customers));
-    out.stage_reach.simulated.push_back(share(si == s.stage_visits.end() ? 0.0 : si->second, s.customers));
+    out.stage_reach.observed.push_back(
+        share(oi == o.stage_visits.end() ? 0.0 : oi->second, o.customers));
+    out.stage_reach.simulated.push_back(
+        share(si == s.stage_visits.end() ? 0.0 : si->second, s.customers));
   }
   std::vector<std::pair<std::string, double>> ranked(o.paths.begin(), o.paths.end());
   // Ties by text, so that the table does not depend on hashing.

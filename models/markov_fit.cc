@@ -1,15 +1,15 @@
 // Counting transitions, stops, first visits and conversions, and writing them as a scenario.
 #include "models/markov_fit.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <cmath>
 #include <cctype>
+#include <cmath>
 #include <map>
 #include <numeric>
 #include <set>
 #include <stdexcept>
-
-#include <fmt/format.h>
 
 namespace cjsim {
 namespace {
@@ -44,7 +44,8 @@ std::vector<std::uint8_t> phases_of(const ObservedJourneys& data) {
   std::vector<std::uint8_t> phases(data.touchpoints.size(), 0);
   for (const ObservedPath& p : data.paths) {
     if (p.count == 0) continue;
-    for (std::size_t i = 0; i < p.touchpoints.size(); ++i) phases[p.touchpoints[i]] |= phase_of(p, i);
+    for (std::size_t i = 0; i < p.touchpoints.size(); ++i)
+      phases[p.touchpoints[i]] |= phase_of(p, i);
   }
   return phases;
 }
@@ -97,9 +98,10 @@ void order_touchpoints(MarkovFit& fit, const std::vector<StateCounts>& counts) {
   // Transitions by source, then target, in the new order.
   std::map<std::string, std::size_t> index;
   for (std::size_t k = 0; k < n; ++k) index[s.touchpoints[k].id] = k;
-  std::stable_sort(s.transitions.begin(), s.transitions.end(), [&](const Transition& a, const Transition& b) {
-    return std::pair(index[a.from], index[a.to]) < std::pair(index[b.from], index[b.to]);
-  });
+  std::stable_sort(
+      s.transitions.begin(), s.transitions.end(), [&](const Transition& a, const Transition& b) {
+        return std::pair(index[a.from], index[a.to]) < std::pair(index[b.from], index[b.to]);
+      });
 }
 
 }  // namespace
@@ -133,7 +135,8 @@ MarkovFit fit_markov(const ObservedJourneys& data, const MarkovFitOptions& optio
     ids.insert(id);
     tp.id = id;
     tp.name = data.touchpoints[t] + label;
-    tp.channel = t < data.channels.size() && !data.channels[t].empty() ? data.channels[t] : data.touchpoints[t];
+    tp.channel = t < data.channels.size() && !data.channels[t].empty() ? data.channels[t]
+                                                                       : data.touchpoints[t];
     tp.stage = t < data.stages.size() ? data.stages[t] : "";
     tp.conversion = conversion;
     s.touchpoints.push_back(std::move(tp));
@@ -144,7 +147,8 @@ MarkovFit fit_markov(const ObservedJourneys& data, const MarkovFitOptions& optio
     if (seen & kBefore) fit.plain_state[t] = add_state(t, false, "", "");
     if (seen & kConverting) {
       const bool second = (seen & kBefore) != 0;
-      fit.converted_state[t] = add_state(t, true, second ? "-converted" : "", second ? " (converted)" : "");
+      fit.converted_state[t] =
+          add_state(t, true, second ? "-converted" : "", second ? " (converted)" : "");
     }
     if (seen & kAfter) {
       const bool second = (seen & (kBefore | kConverting)) != 0;
@@ -212,13 +216,15 @@ MarkovFit fit_markov(const ObservedJourneys& data, const MarkovFitOptions& optio
     s.description = "Fitted from " + data.source + "; stages from the skeleton journey.";
   } else if (!stage_position.empty()) {
     for (const auto& [stage, sums] : stage_position) s.stages.push_back(stage);
-    std::stable_sort(s.stages.begin(), s.stages.end(), [&](const std::string& a, const std::string& b) {
-      const auto& pa = stage_position[a];
-      const auto& pb = stage_position[b];
-      return pa.first / std::max(pa.second, 1.0) < pb.first / std::max(pb.second, 1.0);
-    });
+    std::stable_sort(
+        s.stages.begin(), s.stages.end(), [&](const std::string& a, const std::string& b) {
+          const auto& pa = stage_position[a];
+          const auto& pb = stage_position[b];
+          return pa.first / std::max(pa.second, 1.0) < pb.first / std::max(pb.second, 1.0);
+        });
     if (!every_staged && stage_position.count(kOneStage) == 0) s.stages.push_back(kOneStage);
-    s.description = "Fitted from " + data.source + "; stages from the data, ordered by mean position.";
+    s.description =
+        "Fitted from " + data.source + "; stages from the data, ordered by mean position.";
   } else {
     s.stages = {kOneStage};
     s.description = "Fitted from " + data.source +

@@ -1,10 +1,10 @@
 // Interning and cell parsing for the observed-data readers.
 #include "models/observed_data.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdlib>
-
-#include <fmt/format.h>
 
 #include "models/csv_reader.h"
 
@@ -12,8 +12,8 @@ namespace cjsim {
 
 std::uint32_t TouchpointIndex::index_of(std::string_view name, std::string_view channel,
                                         std::string_view stage) {
-  auto [it, inserted] =
-      index_.try_emplace(std::string(name), static_cast<std::uint32_t>(journeys_.touchpoints.size()));
+  auto [it, inserted] = index_.try_emplace(
+      std::string(name), static_cast<std::uint32_t>(journeys_.touchpoints.size()));
   if (inserted) {
     journeys_.touchpoints.emplace_back(name);
     journeys_.channels.emplace_back(channel);
@@ -64,7 +64,8 @@ std::optional<double> read_amount(std::string_view text, const SourceLocation& w
   if (trim(text).empty()) return 0.0;
   const std::optional<double> value = parse_number(text);
   if (!value) {
-    diagnostics.error(where, fmt::format("{} '{}' is not a number", column, trim(text).substr(0, 40)));
+    diagnostics.error(where,
+                      fmt::format("{} '{}' is not a number", column, trim(text).substr(0, 40)));
     return std::nullopt;
   }
   if (*value < 0) {

@@ -1,11 +1,11 @@
 // Dispatch on the kind of observed data.
 #include "models/observed_reader.h"
 
+#include <fmt/format.h>
+
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
-
-#include <fmt/format.h>
 
 #include "models/xes_reader.h"
 
@@ -13,7 +13,8 @@ namespace cjsim {
 namespace {
 
 bool ends_with(const std::string& text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -36,16 +37,19 @@ std::optional<ObservedJourneys> read_observed_file(const std::string& path,
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diagnostics.error({path, 0, 0}, fmt::format("cannot open the data file: {}",
-                                                std::error_code(errno, std::generic_category()).message()));
+    diagnostics.error({path, 0, 0},
+                      fmt::format("cannot open the data file: {}",
+                                  std::error_code(errno, std::generic_category()).message()));
     return std::nullopt;
   }
   if (format == ObservedFormat::automatic) {
-    format = looks_like_path_table(in, options.paths) ? ObservedFormat::path_table : ObservedFormat::event_log;
+    format = looks_like_path_table(in, options.paths) ? ObservedFormat::path_table
+                                                      : ObservedFormat::event_log;
     in.clear();
     in.seekg(0);
   }
-  if (format == ObservedFormat::path_table) return read_path_table(in, path, options.paths, diagnostics);
+  if (format == ObservedFormat::path_table)
+    return read_path_table(in, path, options.paths, diagnostics);
   return read_event_log(in, path, options.events, diagnostics);
 }
 

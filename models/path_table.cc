@@ -1,12 +1,12 @@
 // Path table rows to ObservedJourneys.
 #include "models/path_table.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <unordered_map>
-
-#include <fmt/format.h>
 
 #include "models/csv_reader.h"
 #include "models/observed_data.h"
@@ -70,8 +70,8 @@ std::optional<ObservedJourneys> read_path_table(std::istream& in, const std::str
     bool bad = false;
     for (std::size_t begin = 0;;) {
       const std::size_t end = text.find(columns.separator, begin);
-      const std::string_view name =
-          trim(text.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin));
+      const std::string_view name = trim(
+          text.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin));
       if (name.empty()) {
         diagnostics.error(cell(path_column),
                           fmt::format("the path '{}' has an empty channel name", text));
@@ -97,8 +97,7 @@ std::optional<ObservedJourneys> read_path_table(std::istream& in, const std::str
     }
     if (bad || !conversions || !nulls || !value) continue;
     if (*conversions == 0 && *value != 0.0) {
-      diagnostics.error(cell(value_column),
-                        "a conversion value on a path with no conversions");
+      diagnostics.error(cell(value_column), "a conversion value on a path with no conversions");
       continue;
     }
     if (*conversions > 0) {

@@ -16,8 +16,8 @@ struct PathTableColumns {
   std::string path = "path";
   std::string conversions = "total_conversions";
   std::string value = "total_conversion_value";  // optional column
-  std::string nulls = "total_null";              // optional column: without it, no path ends unconverted
-  std::string separator = ">";                   // between channels; spaces around names are trimmed
+  std::string nulls = "total_null";  // optional column: without it, no path ends unconverted
+  std::string separator = ">";       // between channels; spaces around names are trimmed
 };
 
 // The id of the conversion touchpoint a path table's reader appends to converting paths.

@@ -42,7 +42,8 @@ ExactRemovals exact_removal_effects(const Scenario& scenario,
   out.conversion_probability = whole.conversion_probability;
   out.revenue_per_agent = whole.revenue_per_agent;
   for (const TouchpointGroup& group : groups) {
-    const MarkovAnalysis without = analyse_markov(compile(without_touchpoints(scenario, group.touchpoints)));
+    const MarkovAnalysis without =
+        analyse_markov(compile(without_touchpoints(scenario, group.touchpoints)));
     ExactRemoval r;
     r.conversion_probability = without.conversion_probability;
     r.revenue_per_agent = without.revenue_per_agent;

@@ -2,12 +2,11 @@
 #include "models/xes_reader.h"
 
 #include <expat.h>
+#include <fmt/format.h>
 #include <zlib.h>
 
 #include <cstring>
 #include <memory>
-
-#include <fmt/format.h>
 
 #include "models/observed_data.h"
 
@@ -30,9 +29,9 @@ struct XesState {
   Diagnostics* diagnostics = nullptr;
   EventLogBuilder* builder = nullptr;
   XML_Parser parser = nullptr;
-  int depth = 0;             // element nesting
-  int trace_depth = -1;      // depth of the open <trace>, -1 outside
-  int event_depth = -1;      // depth of the open <event>, -1 outside
+  int depth = 0;         // element nesting
+  int trace_depth = -1;  // depth of the open <trace>, -1 outside
+  int event_depth = -1;  // depth of the open <event>, -1 outside
   std::string customer;
   Attributes trace;
   Attributes event;
@@ -71,7 +70,8 @@ void keep(Attributes& into, const EventLogColumns& c, std::string_view key, cons
 }
 
 void add_events(XesState& s) {
-  const std::string customer = s.trace.name.empty() ? fmt::format("trace {}", s.traces) : s.trace.name;
+  const std::string customer =
+      s.trace.name.empty() ? fmt::format("trace {}", s.traces) : s.trace.name;
   double order = 0.0;
   for (const Attributes& e : s.events) {
     order += 1.0;
@@ -86,7 +86,8 @@ void add_events(XesState& s) {
       seconds = *parsed;
     }
     if (e.name.empty()) {
-      error_here(s, fmt::format("trace '{}': an event has no concept:name (its touchpoint)", customer));
+      error_here(
+          s, fmt::format("trace '{}': an event has no concept:name (its touchpoint)", customer));
       continue;
     }
     double value = 0.0;
@@ -147,7 +148,8 @@ void XMLCALL on_end(void* data, const XML_Char* name) {
 
 }  // namespace
 
-std::optional<ObservedJourneys> read_xes_file(const std::string& path, const EventLogColumns& columns,
+std::optional<ObservedJourneys> read_xes_file(const std::string& path,
+                                              const EventLogColumns& columns,
                                               Diagnostics& diagnostics) {
   const std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), gzclose);
   if (!file) {
@@ -170,13 +172,15 @@ std::optional<ObservedJourneys> read_xes_file(const std::string& path, const Eve
     const int read = gzread(file.get(), buffer.data(), static_cast<unsigned>(buffer.size()));
     if (read < 0) {
       int code = 0;
-      diagnostics.error({path, 0, 0}, fmt::format("cannot read the XES file: {}", gzerror(file.get(), &code)));
+      diagnostics.error({path, 0, 0},
+                        fmt::format("cannot read the XES file: {}", gzerror(file.get(), &code)));
       return std::nullopt;
     }
     if (XML_Parse(parser.get(), buffer.data(), read, read == 0) == XML_STATUS_ERROR) {
-      diagnostics.error({path, static_cast<int>(XML_GetCurrentLineNumber(parser.get())),
-                         static_cast<int>(XML_GetCurrentColumnNumber(parser.get())) + 1},
-                        fmt::format("not well-formed XML: {}", XML_ErrorString(XML_GetErrorCode(parser.get()))));
+      diagnostics.error(
+          {path, static_cast<int>(XML_GetCurrentLineNumber(parser.get())),
+           static_cast<int>(XML_GetCurrentColumnNumber(parser.get())) + 1},
+          fmt::format("not well-formed XML: {}", XML_ErrorString(XML_GetErrorCode(parser.get()))));
       return std::nullopt;
     }
     if (read == 0 || diagnostics.error_count() >= kMostReportedErrors) break;

@@ -16,7 +16,8 @@ namespace cjsim {
 // event attributes named like the event-log columns `channel`, `stage` and `value`, when
 // present, give the channel, stage and conversion value; `columns.conversion_touchpoints`
 // name the touchpoints that are conversions. Malformed XML is reported with its line.
-std::optional<ObservedJourneys> read_xes_file(const std::string& path, const EventLogColumns& columns,
+std::optional<ObservedJourneys> read_xes_file(const std::string& path,
+                                              const EventLogColumns& columns,
                                               Diagnostics& diagnostics);
 
 }  // namespace cjsim

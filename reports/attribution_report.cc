@@ -53,15 +53,18 @@ std::string attribution_text(const AttributionTable& t) {
   std::string out = fmt::format("Attribution by {} of {}\n", t.level, t.source);
   for (const auto& [name, value] : t.totals) out += fmt::format("  {}: {:.6g}\n", name, value);
   std::size_t width = t.level.size();
-  for (const std::string& c : t.channels) width = std::max(width, std::min<std::size_t>(c.size(), 40));
+  for (const std::string& c : t.channels)
+    width = std::max(width, std::min<std::size_t>(c.size(), 40));
   // Columns in blocks that fit a terminal: the channel, then up to five figures.
   constexpr std::size_t kPerBlock = 5;
   for (std::size_t first = 0; first < t.columns.size(); first += kPerBlock) {
     const std::size_t last = std::min(first + kPerBlock, t.columns.size());
     std::size_t column_width = 12;
-    for (std::size_t c = first; c < last; ++c) column_width = std::max(column_width, t.columns[c].first.size());
+    for (std::size_t c = first; c < last; ++c)
+      column_width = std::max(column_width, t.columns[c].first.size());
     out += fmt::format("\n{:<{}}", t.level, width);
-    for (std::size_t c = first; c < last; ++c) out += fmt::format("  {:>{}}", t.columns[c].first, column_width);
+    for (std::size_t c = first; c < last; ++c)
+      out += fmt::format("  {:>{}}", t.columns[c].first, column_width);
     out += "\n";
     for (std::size_t k = 0; k < t.channels.size(); ++k) {
       std::string label = t.channels[k];

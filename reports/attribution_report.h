@@ -4,7 +4,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,7 +23,8 @@ struct AttributionTable {
 
 // A header row `channel,<columns...>`, then one row per channel (RFC 4180 quoting).
 std::string attribution_csv(const AttributionTable& table);
-// {"source", "level", "totals": {...}, "channels": [{"channel": NAME, <column>: value, ...}], "notes"}
+// {"source", "level", "totals": {...}, "channels": [{"channel": NAME, <column>: value, ...}],
+// "notes"}
 nlohmann::json attribution_json(const AttributionTable& table);
 std::string attribution_text(const AttributionTable& table);
 

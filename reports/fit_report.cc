@@ -16,7 +16,8 @@ std::string percent(double share) { return fmt::format("{:.2f}%", 100.0 * share)
 
 void append_table(std::string& out, const std::string& title, const FitTable& table) {
   std::size_t width = title.size();
-  for (const std::string& label : table.labels) width = std::max(width, std::min<std::size_t>(label.size(), 70));
+  for (const std::string& label : table.labels)
+    width = std::max(width, std::min<std::size_t>(label.size(), 70));
   out += fmt::format("  {:<{}}  {:>9}  {:>9}\n", title, width, "observed", "simulated");
   for (std::size_t k = 0; k < table.labels.size(); ++k) {
     std::string label = table.labels[k];
@@ -38,10 +39,11 @@ void write_table(H5::Group& parent, const std::string& name, const FitTable& tab
 
 std::string text_fit_report(const FitReport& r) {
   std::string out = fmt::format("Fitted to {}\n", r.data);
-  out += fmt::format("Closed forms of the fitted journey: conversion {} (data {}), touchpoints per "
-                     "customer {:.4f} (data {:.4f})\n",
-                     percent(r.fitted_conversion_probability), percent(r.data_conversion_rate),
-                     r.fitted_steps_per_customer, r.data_steps_per_customer);
+  out += fmt::format(
+      "Closed forms of the fitted journey: conversion {} (data {}), touchpoints per "
+      "customer {:.4f} (data {:.4f})\n",
+      percent(r.fitted_conversion_probability), percent(r.data_conversion_rate),
+      r.fitted_steps_per_customer, r.data_steps_per_customer);
   for (const auto& [name, g] : r.checks) {
     out += fmt::format("\nGoodness of fit, {} share: {} customers observed, {} simulated\n", name,
                        g.observed_customers, g.simulated_customers);
@@ -65,7 +67,8 @@ nlohmann::json fit_json(const FitReport& r) {
                          {"fitted_steps_per_customer", r.fitted_steps_per_customer},
                          {"data_steps_per_customer", r.data_steps_per_customer}};
   auto table = [](const FitTable& t) {
-    return nlohmann::json{{"labels", t.labels}, {"observed", t.observed}, {"simulated", t.simulated}};
+    return nlohmann::json{
+        {"labels", t.labels}, {"observed", t.observed}, {"simulated", t.simulated}};
   };
   auto estimate = [](const Estimate& e) {
     return nlohmann::json{{"value", e.value}, {"low", e.low}, {"high", e.high}};

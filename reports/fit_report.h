@@ -3,7 +3,6 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <utility>
 #include <vector>
@@ -13,8 +12,8 @@
 namespace cjsim {
 
 struct FitReport {
-  std::string data;          // the file(s) fitted
-  std::string scenario_yaml; // the journey written
+  std::string data;           // the file(s) fitted
+  std::string scenario_yaml;  // the journey written
   std::string command_line;
   // Closed forms of the fitted journey beside the data they were fitted to.
   double fitted_conversion_probability = 0.0;

@@ -1,9 +1,8 @@
 // The journey file format through yaml-cpp's emitter.
 #include "scenarios/writer.h"
 
-#include <yaml-cpp/yaml.h>
-
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 namespace cjsim {
 namespace {
@@ -22,9 +21,8 @@ void write_duration(YAML::Emitter& out, const Duration& d) {
       return;
     case Duration::Kind::lognormal:
       out << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key << "lognormal" << YAML::Value
-          << YAML::BeginMap << YAML::Key << "median" << YAML::Value << number(d.median)
-          << YAML::Key << "sigma" << YAML::Value << number(d.sigma) << YAML::EndMap
-          << YAML::EndMap;
+          << YAML::BeginMap << YAML::Key << "median" << YAML::Value << number(d.median) << YAML::Key
+          << "sigma" << YAML::Value << number(d.sigma) << YAML::EndMap << YAML::EndMap;
       return;
   }
 }
@@ -47,7 +45,8 @@ void write_settings(YAML::Emitter& out, const Settings& s) {
   out << YAML::Key << "memory" << YAML::Value << number(s.memory);
   out << YAML::Key << "kappa" << YAML::Value << number(s.kappa);
   out << YAML::Key << "max_steps" << YAML::Value << s.max_steps;
-  if (s.horizon_hours) out << YAML::Key << "horizon_hours" << YAML::Value << number(*s.horizon_hours);
+  if (s.horizon_hours)
+    out << YAML::Key << "horizon_hours" << YAML::Value << number(*s.horizon_hours);
   if (s.seed) out << YAML::Key << "seed" << YAML::Value << *s.seed;
   write_number(out, "promoter_threshold", s.promoter_threshold, defaults.promoter_threshold);
   write_number(out, "detractor_threshold", s.detractor_threshold, defaults.detractor_threshold);

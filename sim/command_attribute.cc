@@ -36,7 +36,8 @@ struct AttributeOptions {
 bool is_journey_file(const std::string& path) {
   for (const char* suffix : {".yaml", ".yml", ".json"}) {
     const std::string_view s(suffix);
-    if (path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0) return true;
+    if (path.size() >= s.size() && path.compare(path.size() - s.size(), s.size(), s) == 0)
+      return true;
   }
   return false;
 }
@@ -60,10 +61,12 @@ void add_path_columns(AttributionTable& table, const ChannelPaths& paths, int ma
     const MarkovAttribution m = markov_attribution(paths, k);
     table.columns.emplace_back(fmt::format("markov_{}_removal_effect", k), m.removal_effect);
     table.columns.emplace_back(fmt::format("markov_{}_conversions", k), m.conversions);
-    table.columns.emplace_back(fmt::format("markov_{}_value_removal_effect", k), m.value_removal_effect);
+    table.columns.emplace_back(fmt::format("markov_{}_value_removal_effect", k),
+                               m.value_removal_effect);
     table.columns.emplace_back(fmt::format("markov_{}_value", k), m.value);
     table.totals.emplace_back(fmt::format("markov_{}_states", k), static_cast<double>(m.states));
-    table.totals.emplace_back(fmt::format("markov_{}_conversion_probability", k), m.conversion_probability);
+    table.totals.emplace_back(fmt::format("markov_{}_conversion_probability", k),
+                              m.conversion_probability);
   }
   table.notes.push_back(
       "Markov removal effects are exact (absorbing-chain closed forms), not simulated; "
@@ -73,10 +76,11 @@ void add_path_columns(AttributionTable& table, const ChannelPaths& paths, int ma
 
 AttributionTable attribute_data(const AttributeOptions& o) {
   const ObservedJourneys data = load_observed_for_command(o.input, o.read);
-  const ChannelPaths paths = channel_paths(data, o.level == "channel" ? AttributionLevel::channel
-                                                                      : AttributionLevel::touchpoint);
+  const ChannelPaths paths = channel_paths(
+      data, o.level == "channel" ? AttributionLevel::channel : AttributionLevel::touchpoint);
   if (paths.conversions() == 0.0) {
-    throw std::runtime_error(fmt::format("{}: no path converted: there is nothing to attribute", o.input));
+    throw std::runtime_error(
+        fmt::format("{}: no path converted: there is nothing to attribute", o.input));
   }
   AttributionTable table;
   table.source = o.input;
@@ -99,14 +103,15 @@ AttributionTable attribute_journey(const AttributeOptions& o) {
   AttributionTable table;
   table.source = o.input;
   table.level = o.level;
-  const ChannelPaths paths = channel_paths(simulated, o.level == "channel" ? AttributionLevel::channel
-                                                                           : AttributionLevel::touchpoint);
+  const ChannelPaths paths = channel_paths(
+      simulated, o.level == "channel" ? AttributionLevel::channel : AttributionLevel::touchpoint);
   if (paths.conversions() == 0.0) {
-    throw std::runtime_error(fmt::format("{}: no simulated agent converted: there is nothing to attribute", o.input));
+    throw std::runtime_error(
+        fmt::format("{}: no simulated agent converted: there is nothing to attribute", o.input));
   }
   add_path_columns(table, paths, o.order);
-  table.notes.push_back(fmt::format("Heuristics and Markov columns are computed on {} simulated agents' paths.",
-                                    options.agents));
+  table.notes.push_back(fmt::format(
+      "Heuristics and Markov columns are computed on {} simulated agents' paths.", options.agents));
 
   // Removal of each channel (touchpoint) from the journey itself.
   std::vector<TouchpointGroup> groups(paths.channels.size());
@@ -134,7 +139,8 @@ AttributionTable attribute_journey(const AttributeOptions& o) {
   if (!o.no_simulation) {
     options.agent_paths = false;
     options.agent_records = false;
-    const SimulatedRemovals simulated_removals = simulated_removal_effects(scenario, groups, options);
+    const SimulatedRemovals simulated_removals =
+        simulated_removal_effects(scenario, groups, options);
     std::vector<double> effect, value_effect, loss, low, high;
     for (const SimulatedRemoval& r : simulated_removals.groups) {
       effect.push_back(r.conversion_effect);
@@ -148,7 +154,8 @@ AttributionTable attribute_journey(const AttributeOptions& o) {
     table.columns.emplace_back("simulated_conversion_loss", loss);
     table.columns.emplace_back("simulated_conversion_loss_low", low);
     table.columns.emplace_back("simulated_conversion_loss_high", high);
-    table.totals.emplace_back("simulated_conversion_rate", simulated_removals.conversion_rate.value);
+    table.totals.emplace_back("simulated_conversion_rate",
+                              simulated_removals.conversion_rate.value);
     table.notes.push_back(
         "Simulated removal: the journey and each removal run on the same agents (common random "
         "numbers); the loss of conversion rate has a 95% interval from the paired agents.");
@@ -159,7 +166,8 @@ AttributionTable attribute_journey(const AttributeOptions& o) {
 
 int attribute_command(const AttributeOptions& o) {
   if (!o.csv.empty()) check_output_path(o.csv, o.flags.force);
-  const AttributionTable table = is_journey_file(o.input) ? attribute_journey(o) : attribute_data(o);
+  const AttributionTable table =
+      is_journey_file(o.input) ? attribute_journey(o) : attribute_data(o);
   if (!o.csv.empty()) write_report_file(o.csv, attribution_csv(table));
   if (o.json) {
     std::cout << attribution_json(table).dump(2) << "\n";
@@ -174,9 +182,10 @@ int attribute_command(const AttributeOptions& o) {
 
 CommandAction add_attribute_command(CLI::App& command) {
   auto o = std::make_shared<AttributeOptions>();
-  command.add_option("input", o->input,
-                     "Observed journeys (an event log or a path table, CSV) or a journey file "
-                     "(.yaml, .yml, .json) to simulate")
+  command
+      .add_option("input", o->input,
+                  "Observed journeys (an event log or a path table, CSV) or a journey file "
+                  "(.yaml, .yml, .json) to simulate")
       ->required();
   command.add_option("--by", o->level, "Attribute to channels or to touchpoints")
       ->check(CLI::IsMember({"channel", "touchpoint"}))

@@ -123,10 +123,11 @@ int fit_command(const FitOptions& o) {
   const RunResult result = run(journey, options);
   monitor.finish();
   const ObservedJourneys simulated = observed_from_simulation(journey, *result.detail);
-  report.checks.emplace_back("fitted", goodness_of_fit(fitted_data, simulated, scenario.stages, o.top_paths));
+  report.checks.emplace_back("fitted",
+                             goodness_of_fit(fitted_data, simulated, scenario.stages, o.top_paths));
   if (o.holdout > 0.0) {
-    report.checks.emplace_back(
-        "holdout", goodness_of_fit(in_fitted_terms(held, fit), simulated, scenario.stages, o.top_paths));
+    report.checks.emplace_back("holdout", goodness_of_fit(in_fitted_terms(held, fit), simulated,
+                                                          scenario.stages, o.top_paths));
   }
 
   write_report_file(o.out, yaml);
@@ -136,8 +137,8 @@ int fit_command(const FitOptions& o) {
     return 0;
   }
   std::cout << text_fit_report(report);
-  std::cout << fmt::format("\nFitted journey written to {} ({} touchpoints, {} transitions)\n", o.out,
-                           scenario.touchpoints.size(), scenario.transitions.size());
+  std::cout << fmt::format("\nFitted journey written to {} ({} touchpoints, {} transitions)\n",
+                           o.out, scenario.touchpoints.size(), scenario.transitions.size());
   if (!o.report_out.empty()) std::cout << "Goodness of fit written to " << o.report_out << "\n";
   return 0;
 }
@@ -146,8 +147,10 @@ int fit_command(const FitOptions& o) {
 
 CommandAction add_fit_command(CLI::App& command) {
   auto o = std::make_shared<FitOptions>();
-  command.add_option("data", o->data, "Observed journeys: an event log or a path table (CSV)")->required();
-  command.add_option("-o,--out", o->out, "The fitted journey's file (YAML), for run, compare and sweep");
+  command.add_option("data", o->data, "Observed journeys: an event log or a path table (CSV)")
+      ->required();
+  command.add_option("-o,--out", o->out,
+                     "The fitted journey's file (YAML), for run, compare and sweep");
   command.add_option("--skeleton", o->skeleton,
                      "A journey whose stages (and touchpoints' stages) the fit takes when the data "
                      "name none");
@@ -155,18 +158,23 @@ CommandAction add_fit_command(CLI::App& command) {
       ->check(CLI::Range(1u, 64u))
       ->capture_default_str();
   command.add_option("--name", o->name, "The fitted journey's name")->capture_default_str();
-  command.add_option("--holdout", o->holdout,
-                     "Share of the customers held out of the fit and used only to check it")
+  command
+      .add_option("--holdout", o->holdout,
+                  "Share of the customers held out of the fit and used only to check it")
       ->check(CLI::Range(0.0, 0.9))
       ->capture_default_str();
-  command.add_option("--report-out", o->report_out, "Write the goodness-of-fit tables to this HDF5 file");
+  command.add_option("--report-out", o->report_out,
+                     "Write the goodness-of-fit tables to this HDF5 file");
   command.add_option("--top-paths", o->top_paths, "Most common paths compared")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))
       ->capture_default_str();
-  command.add_option("-n,--agents", o->flags.agents, "Agents simulated from the fitted journey to check it")
+  command
+      .add_option("-n,--agents", o->flags.agents,
+                  "Agents simulated from the fitted journey to check it")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10000000}))
       ->capture_default_str();
-  command.add_option("-s,--seed", o->flags.seed, "Random seed of the holdout split and the check (default 1)");
+  command.add_option("-s,--seed", o->flags.seed,
+                     "Random seed of the holdout split and the check (default 1)");
   command.add_option("-t,--threads", o->flags.threads, "Worker threads (default: every core)")
       ->check(CLI::Range(0u, 4096u));
   command.add_flag("--json", o->flags.json, "Print the goodness of fit as one JSON object");

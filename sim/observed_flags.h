@@ -3,7 +3,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <string>
 
 #include "models/observed_reader.h"
@@ -15,6 +14,7 @@ namespace cjsim {
 void add_observed_data_flags(CLI::App& command, ObservedReadOptions& options);
 
 // Reads the file; prints every diagnostic to stderr and throws ReportedError on an error.
-ObservedJourneys load_observed_for_command(const std::string& path, const ObservedReadOptions& options);
+ObservedJourneys load_observed_for_command(const std::string& path,
+                                           const ObservedReadOptions& options);
 
 }  // namespace cjsim

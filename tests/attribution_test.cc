@@ -1,12 +1,13 @@
 // Attribution: removal effects of order 1 and 2, attributed conversions and value, and the
 // heuristics, on a path table worked out by hand; simulated removal effects agree with the
 // exact ones on a Markov journey.
+#include "models/attribution.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <numeric>
 
-#include "models/attribution.h"
 #include "models/observed_reader.h"
 #include "models/removal_effects.h"
 #include "scenarios/validate.h"
@@ -94,7 +95,8 @@ TEST(Attribution, ConversionsAttributedAddUpToTheData) {
     validate_scenario(markov_chain_of_order(paths, order).scenario, chain_problems);
     EXPECT_FALSE(chain_problems.has_errors()) << chain_problems.to_string();
     const MarkovAttribution m = markov_attribution(paths, order);
-    EXPECT_NEAR(std::accumulate(m.conversions.begin(), m.conversions.end(), 0.0), paths.conversions(), 1e-9);
+    EXPECT_NEAR(std::accumulate(m.conversions.begin(), m.conversions.end(), 0.0),
+                paths.conversions(), 1e-9);
     EXPECT_NEAR(std::accumulate(m.value.begin(), m.value.end(), 0.0), paths.value(), 1e-9);
     double customers = 0.0;
     for (const auto& p : paths.paths) customers += p.conversions + p.nulls;

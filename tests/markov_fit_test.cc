@@ -1,8 +1,9 @@
 // The Markov fit: the maximum-likelihood chain of a hand-computable event log, to the last
 // digit; its closed forms give back the data; the scenario written loads back the same.
-#include <gtest/gtest.h>
+#include "models/markov_fit.h"
 
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <fstream>
 #include <sstream>
@@ -10,7 +11,6 @@
 #include "models/event_log.h"
 #include "models/goodness_of_fit.h"
 #include "models/markov.h"
-#include "models/markov_fit.h"
 #include "models/observed_reader.h"
 #include "models/simulated_journeys.h"
 #include "scenarios/diff.h"
@@ -89,7 +89,8 @@ ObservedReadOptions si05_columns() {
 // si05_head.csv has customers who go on after converting, and convert again: the fit's
 // conversion touchpoints are still reached at most once.
 TEST(MarkovFit, ClosedFormsOfTheFitGiveBackTheDataConversionRateAndVisits) {
-  for (const char* name : {"tiny_events.csv", "tiny_paths.csv", "pathdata_head.csv", "si05_head.csv"}) {
+  for (const char* name :
+       {"tiny_events.csv", "tiny_paths.csv", "pathdata_head.csv", "si05_head.csv"}) {
     const ObservedJourneys data =
         read(name, std::string(name) == "si05_head.csv" ? si05_columns() : ObservedReadOptions{});
     const MarkovFit fit = fit_markov(data);
@@ -163,8 +164,9 @@ TEST(MarkovFit, StagesComeFromTheSkeletonWhenTheDataNameNone) {
   ASSERT_TRUE(data) << d.to_string();
   Scenario skeleton;
   skeleton.stages = {"awareness", "consideration", "purchase", "loyalty"};
-  for (const auto& [id, stage] : {std::pair{"ad", "awareness"}, std::pair{"product", "consideration"},
-                                  std::pair{"checkout", "purchase"}}) {
+  for (const auto& [id, stage] :
+       {std::pair{"ad", "awareness"}, std::pair{"product", "consideration"},
+        std::pair{"checkout", "purchase"}}) {
     Touchpoint t;
     t.id = id;
     t.stage = stage;
@@ -210,7 +212,8 @@ TEST(MarkovFit, MoreStagesThanAJourneyHoldsIsAClearError) {
     fit_markov(*data);
     FAIL() << "expected an error";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("70 stages; a journey has at most 64"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("70 stages; a journey has at most 64"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -285,7 +288,8 @@ TEST(GoodnessOfFit, HoldoutSplitKeepsEveryCustomerOnceAndIsReproducible) {
   const ObservedJourneys data = read("pathdata_head.csv");
   const auto [kept, held] = split_holdout(data, 0.2, 7);
   EXPECT_EQ(kept.customers() + held.customers(), data.customers());
-  const double share = static_cast<double>(held.customers()) / static_cast<double>(data.customers());
+  const double share =
+      static_cast<double>(held.customers()) / static_cast<double>(data.customers());
   EXPECT_NEAR(share, 0.2, 4 * std::sqrt(0.16 / static_cast<double>(data.customers())));
   const auto [kept2, held2] = split_holdout(data, 0.2, 7);
   EXPECT_EQ(held2.customers(), held.customers());

@@ -110,7 +110,8 @@ TEST(EventLog, UnsortedRowsBecomeOnePathPerCustomerInTimeOrder) {
   EXPECT_EQ(data->paths[2].conversion_step, -1);
   EXPECT_EQ(data->paths[1].hours, (std::vector<double>{0.0, 1.0, 3.0}));
   EXPECT_EQ(data->paths[2].hours, (std::vector<double>{0.0, 3.0}));
-  const auto ad = std::find(data->touchpoints.begin(), data->touchpoints.end(), "ad") - data->touchpoints.begin();
+  const auto ad = std::find(data->touchpoints.begin(), data->touchpoints.end(), "ad") -
+                  data->touchpoints.begin();
   EXPECT_EQ(data->channels[ad], "social");
   EXPECT_EQ(data->stages[ad], "awareness");
 }
@@ -129,8 +130,10 @@ TEST(EventLog, MalformedRowsAreReportedWithTheirLines) {
   const std::string text = d.to_string();
   EXPECT_NE(text.find("log.csv:3:2: error: timestamp 'not a time'"), std::string::npos) << text;
   EXPECT_NE(text.find("log.csv:4:3: error: the touchpoint is empty"), std::string::npos) << text;
-  EXPECT_NE(text.find("log.csv:5:4: error: value 'lots' is not a number"), std::string::npos) << text;
-  EXPECT_NE(text.find("log.csv:6: error: 2 fields where the header has 4"), std::string::npos) << text;
+  EXPECT_NE(text.find("log.csv:5:4: error: value 'lots' is not a number"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("log.csv:6: error: 2 fields where the header has 4"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("log.csv:7:4: error: value '-3' is negative"), std::string::npos) << text;
 }
 
@@ -176,8 +179,12 @@ TEST(PathTable, BadCountsAndEmptyChannelsAreErrorsAtTheirCells) {
   Diagnostics d;
   EXPECT_FALSE(read_path_table(in, "p.csv", {}, d));
   const std::string text = d.to_string();
-  EXPECT_NE(text.find("p.csv:2:2: error: total_conversions '2.5' is not a whole number"), std::string::npos) << text;
-  EXPECT_NE(text.find("p.csv:3:1: error: the path 'A >  > B' has an empty channel name"), std::string::npos) << text;
+  EXPECT_NE(text.find("p.csv:2:2: error: total_conversions '2.5' is not a whole number"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("p.csv:3:1: error: the path 'A >  > B' has an empty channel name"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("p.csv:4:2: error: total_conversions '-1'"), std::string::npos) << text;
 }
 
@@ -221,7 +228,8 @@ TEST(XesReader, TracesAreCustomersAndEventsVisitsInTimeOrder) {
     ObservedReadOptions options;
     options.events.conversion_touchpoints = {"pay compensation"};
     Diagnostics d;
-    const auto data = read_observed_file(std::string(CJSIM_TEST_DATA "/observed/") + name, options, d);
+    const auto data =
+        read_observed_file(std::string(CJSIM_TEST_DATA "/observed/") + name, options, d);
     ASSERT_TRUE(data) << d.to_string();
     EXPECT_EQ(data->paths.size(), 6u) << name;
     EXPECT_EQ(data->touchpoints.size(), 8u) << name;

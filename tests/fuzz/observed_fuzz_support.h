@@ -27,7 +27,8 @@ inline void fit_and_attribute(const ObservedJourneys& data) {
   (void)in_fitted_terms(data, fit);
   Diagnostics diagnostics;
   const auto back = parse_scenario(scenario_yaml(fit.scenario), "fitted.yaml", diagnostics);
-  if (!back) throw std::logic_error("a fitted journey does not load back: " + diagnostics.to_string());
+  if (!back)
+    throw std::logic_error("a fitted journey does not load back: " + diagnostics.to_string());
   validate_scenario(*back, diagnostics);
   if (diagnostics.has_errors()) {
     throw std::logic_error("a fitted journey does not validate: " + diagnostics.to_string());
