@@ -29,6 +29,8 @@ CommandAction add_graph_command(CLI::App& command);
 CommandAction add_compare_command(CLI::App& command);
 CommandAction add_diff_command(CLI::App& command);
 CommandAction add_report_command(CLI::App& command);
+CommandAction add_fit_command(CLI::App& command);
+CommandAction add_attribute_command(CLI::App& command);
 
 // The full command line, for result files' metadata.
 const std::string& command_line();

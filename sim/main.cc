@@ -29,6 +29,10 @@ constexpr Subcommand kSubcommands[] = {
      cjsim::add_diff_command},
     {"report", "Turn a result file into an HTML report (or Markdown, or CSV)",
      cjsim::add_report_command},
+    {"fit", "Learn a journey from observed data (event logs, path tables), with goodness of fit",
+     cjsim::add_fit_command},
+    {"attribute", "Share conversions among channels: Markov removal effects and heuristics",
+     cjsim::add_attribute_command},
 };
 
 }  // namespace

@@ -1,0 +1,55 @@
+// A streaming RFC 4180 CSV reader for observed data (event logs, path tables): records one at
+// a time with the line each began on, quoted fields that span lines, and the delimiter
+// (comma, semicolon or tab) detected from the header. Debian's libcsv reports no line
+// numbers, which every error message here needs, hence this small reader.
+#pragma once
+
+#include <cstddef>
+#include <istream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenarios/diagnostic.h"
+
+namespace cjsim {
+
+class CsvReader {
+ public:
+  // `delimiter` 0: detected from the first line (the most frequent of , ; and tab outside
+  // quotes; a comma when there is none).
+  CsvReader(std::istream& in, std::string path, char delimiter = 0);
+
+  // The next record's fields, false at the end of the input. A malformed record (a quote
+  // inside an unquoted field, text after a closing quote, a quote never closed) is reported
+  // to `diagnostics` and its fields are still returned, as far as they could be read.
+  bool next(std::vector<std::string>& fields, Diagnostics& diagnostics);
+
+  // The line (from 1) the last record returned began on.
+  int line() const { return record_line_; }
+  char delimiter() const { return delimiter_; }
+  const std::string& path() const { return path_; }
+  SourceLocation where(int column = 0) const { return {path_, record_line_, column}; }
+
+ private:
+  bool fill();  // reads the next chunk; false at the end
+  int get();    // next byte or -1
+  int peek();
+
+  std::istream& in_;
+  std::string path_;
+  char delimiter_;
+  std::string buffer_;
+  std::size_t position_ = 0;
+  int line_ = 1;
+  int record_line_ = 0;
+  bool started_ = false;
+};
+
+// Whitespace trimmed from both ends.
+std::string_view trim(std::string_view text);
+
+// The index of `name` among `header` (exact, then ignoring case), or -1.
+int find_column(const std::vector<std::string>& header, std::string_view name);
+
+}  // namespace cjsim

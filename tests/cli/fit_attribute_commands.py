@@ -1,0 +1,158 @@
+"""`cjsim fit` and `cjsim attribute` driven from outside: a fitted journey that `run` accepts,
+goodness of fit in HDF5, attribution as CSV and JSON on real path data, and clear errors.
+
+Usage: fit_attribute_commands.py CJSIM SOURCE_DIR
+"""
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+
+cjsim, source = sys.argv[1], sys.argv[2]
+observed = os.path.join(source, "tests", "data", "observed")
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+
+
+def run(*args):
+    return subprocess.run([cjsim, *args], capture_output=True, text=True, timeout=300)
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    fitted = os.path.join(tmp, "fitted.yaml")
+    report = os.path.join(tmp, "fit.h5")
+    fit = run("fit", os.path.join(observed, "pathdata_head.csv"), "-o", fitted, "--holdout", "0.2",
+              "--report-out", report, "-n", "20000", "-t", "2")
+    check(fit.returncode == 0, f"fit failed: {fit.stderr}")
+    check("Goodness of fit, holdout share" in fit.stdout, f"no holdout check:\n{fit.stdout}")
+    as_json = run("fit", os.path.join(observed, "tiny_events.csv"), "-o", os.path.join(tmp, "j.yaml"),
+                  "-n", "4000", "--json")
+    check(as_json.returncode == 0, f"fit --json failed: {as_json.stderr}")
+    checks = json.loads(as_json.stdout)["checks"]
+    check(checks["fitted"]["observed_conversion"]["value"] == 0.5, f"fit --json: {checks}")
+    ran = run("run", fitted, "-n", "2000", "--json")
+    check(ran.returncode == 0, f"run of the fitted journey failed: {ran.stderr}")
+    with h5py.File(report, "r") as f:
+        check(set(f.keys()) == {"fitted", "holdout"}, f"groups {list(f.keys())}")
+        length = f["fitted/path_length/observed"][()]
+        check(abs(length.sum() - 1.0) < 1e-9, f"path length shares sum to {length.sum()}")
+        check(f["holdout"].attrs["path_length_distance"] < 0.2, "holdout path lengths far off")
+        closed = f.attrs["fitted_conversion_probability"]
+        check(abs(closed - f.attrs["data_conversion_rate"]) < 1e-12,
+              f"closed form {closed} vs data {f.attrs['data_conversion_rate']}")
+
+    again = run("fit", os.path.join(observed, "pathdata_head.csv"), "-o", fitted)
+    check(again.returncode == 1 and "already exists" in again.stderr, f"overwrite: {again.stderr}")
+
+    events = run("fit", os.path.join(observed, "si05_head.csv"), "-o", os.path.join(tmp, "si05.yaml"),
+                 "--customer-column", "customer_id", "--timestamp-column", "time",
+                 "--touchpoint-column", "channel", "--value-column", "conversion_value",
+                 "--converted-column", "conversion", "-n", "5000")
+    check(events.returncode == 0, f"fit of an event log failed: {events.stderr}")
+
+    bad = os.path.join(tmp, "bad.csv")
+    with open(bad, "w") as f:
+        f.write("customer,timestamp,touchpoint\nc1,2024-01-01,web\nc2,someday,web\n")
+    wrong = run("fit", bad, "-o", os.path.join(tmp, "bad.yaml"))
+    check(wrong.returncode == 1 and f"{bad}:3:2: error: timestamp 'someday'" in wrong.stderr,
+          f"a bad timestamp: {wrong.returncode} {wrong.stderr}")
+    check(not os.path.exists(os.path.join(tmp, "bad.yaml")), "a failed fit wrote its output")
+
+    # Hostile data: every one a clear error and exit code 1, nothing written.
+    empty = os.path.join(tmp, "empty.csv")
+    open(empty, "w").close()
+    garbage = os.path.join(tmp, "garbage.csv")
+    with open(garbage, "wb") as f:
+        f.write(bytes(range(256)) * 40)
+    for data, words in [(empty, "the file is empty"), (tmp, "is a directory"),
+                        (garbage, "error:"), (os.path.join(tmp, "none.xes"), "cannot open")]:
+        for command in ("fit", "attribute"):
+            args = [command, data] + (["-o", os.path.join(tmp, "never.yaml")] if command == "fit" else [])
+            done = run(*args)
+            check(done.returncode == 1 and words in done.stderr,
+                  f"{command} {data}: {done.returncode} {done.stderr[-300:]}")
+    check(not os.path.exists(os.path.join(tmp, "never.yaml")), "a failed fit wrote its output")
+
+    table = os.path.join(tmp, "attribution.csv")
+    out = run("attribute", os.path.join(observed, "pathdata_head.csv"), "--order", "2", "--csv", table, "--json")
+    check(out.returncode == 0, f"attribute failed: {out.stderr}")
+    data = json.loads(out.stdout)
+    total = data["totals"]["conversions"]
+    for column in ["markov_1_conversions", "markov_2_conversions", "first_touch_conversions",
+                   "last_touch_conversions", "linear_conversions"]:
+        attributed = sum(row[column] for row in data["channels"])
+        check(abs(attributed - total) < 1e-6 * total, f"{column} sums to {attributed}, not {total}")
+    with open(table) as f:
+        rows = list(csv.DictReader(f))
+    check(len(rows) == 10 and "markov_2_removal_effect" in rows[0], f"CSV rows {len(rows)}: {rows[:1]}")
+
+    # An event log and the path table made from it (the channels up to and including the
+    # first conversion, as ChannelAttribution's users build them) attribute the same.
+    si05 = os.path.join(observed, "si05_head.csv")
+    by_customer = {}
+    with open(si05) as f:
+        for order, row in enumerate(csv.DictReader(f)):
+            by_customer.setdefault(row["customer_id"], []).append((row["time"], order, row))
+    paths = {}
+    for events in by_customer.values():
+        events.sort(key=lambda e: (e[0], e[1]))
+        channels, value, converted = [], 0.0, False
+        for _, _, row in events:
+            channels.append(row["channel"])
+            if row["conversion"] == "1":
+                converted, value = True, float(row["conversion_value"])
+                break
+        entry = paths.setdefault(" > ".join(channels), [0, 0.0, 0])
+        if converted:
+            entry[0] += 1
+            entry[1] += value
+        else:
+            entry[2] += 1
+    table_file = os.path.join(tmp, "si05_paths.csv")
+    with open(table_file, "w") as f:
+        f.write("path,total_conversions,total_conversion_value,total_null\n")
+        for path, (conversions, value, nulls) in paths.items():
+            f.write(f"{path},{conversions},{value},{nulls}\n")
+    from_log = run("attribute", si05, "--order", "2", "--json", "--customer-column", "customer_id",
+                   "--timestamp-column", "time", "--touchpoint-column", "channel",
+                   "--value-column", "conversion_value", "--converted-column", "conversion")
+    from_table = run("attribute", table_file, "--order", "2", "--json")
+    check(from_log.returncode == 0 and from_table.returncode == 0, f"{from_log.stderr} {from_table.stderr}")
+    rows_log = {r["channel"]: r for r in json.loads(from_log.stdout)["channels"]}
+    rows_table = {r["channel"]: r for r in json.loads(from_table.stdout)["channels"]}
+    check(rows_log.keys() == rows_table.keys(), f"channels {rows_log.keys()} {rows_table.keys()}")
+    for channel, row in rows_log.items():
+        for column, value in row.items():
+            if column == "channel" or channel not in rows_table:
+                continue
+            other = rows_table[channel][column]
+            check(abs(value - other) <= 1e-9 * max(1.0, abs(value)),
+                  f"{channel} {column}: event log {value}, path table {other}")
+
+    # Same seed, same results, whatever the thread count.
+    outputs = []
+    for threads in ("1", "2"):
+        target = os.path.join(tmp, f"threads{threads}.yaml")
+        done = run("fit", os.path.join(observed, "tiny_events.csv"), "-o", target, "-n", "3000",
+                   "--holdout", "0.5", "-s", "9", "-t", threads)
+        check(done.returncode == 0, f"fit -t {threads}: {done.stderr}")
+        outputs.append(done.stdout.replace(target, "FITTED"))
+    check(outputs[0] == outputs[1], f"fit differs between 1 and 2 threads:\n{outputs[0]}\n{outputs[1]}")
+
+    journey = run("attribute", os.path.join(source, "scenarios", "examples", "retail.yaml"),
+                  "-n", "4000", "-t", "2")
+    check(journey.returncode == 0 and "simulated_removal_effect" in journey.stdout,
+          f"attribute on a journey: {journey.stderr}\n{journey.stdout}")
+
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)

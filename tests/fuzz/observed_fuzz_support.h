@@ -1,0 +1,38 @@
+// What the observed-data fuzz targets do with data a reader accepted: fit the Markov chain,
+// check the journey written validates, and attribute by orders 1 and 2.
+#pragma once
+
+#include <stdexcept>
+
+#include "models/attribution.h"
+#include "models/markov_fit.h"
+#include "models/observed_journeys.h"
+#include "scenarios/loader.h"
+#include "scenarios/validate.h"
+#include "scenarios/writer.h"
+
+namespace cjsim::fuzz {
+
+inline void fit_and_attribute(const ObservedJourneys& data) {
+  const ChannelPaths paths = channel_paths(data, AttributionLevel::channel);
+  if (paths.conversions() > 0.0) {
+    for (int order = 1; order <= 2; ++order) (void)markov_attribution(paths, order);
+  }
+  MarkovFit fit;
+  try {
+    fit = fit_markov(data);
+  } catch (const std::invalid_argument&) {
+    return;  // no customer or no conversion: reported to the user as such
+  }
+  (void)in_fitted_terms(data, fit);
+  Diagnostics diagnostics;
+  const auto back = parse_scenario(scenario_yaml(fit.scenario), "fitted.yaml", diagnostics);
+  if (!back)
+    throw std::logic_error("a fitted journey does not load back: " + diagnostics.to_string());
+  validate_scenario(*back, diagnostics);
+  if (diagnostics.has_errors()) {
+    throw std::logic_error("a fitted journey does not validate: " + diagnostics.to_string());
+  }
+}
+
+}  // namespace cjsim::fuzz

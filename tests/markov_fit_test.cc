@@ -1,0 +1,304 @@
+// The Markov fit: the maximum-likelihood chain of a hand-computable event log, to the last
+// digit; its closed forms give back the data; the scenario written loads back the same.
+#include "models/markov_fit.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "models/event_log.h"
+#include "models/goodness_of_fit.h"
+#include "models/markov.h"
+#include "models/observed_reader.h"
+#include "models/simulated_journeys.h"
+#include "scenarios/diff.h"
+#include "scenarios/loader.h"
+#include "scenarios/validate.h"
+#include "scenarios/writer.h"
+#include "sim/compiled_journey.h"
+
+namespace cjsim {
+namespace {
+
+ObservedJourneys read(const std::string& name, const ObservedReadOptions& options = {}) {
+  Diagnostics d;
+  auto data = read_observed_file(std::string(CJSIM_TEST_DATA "/observed/") + name, options, d);
+  EXPECT_TRUE(data) << d.to_string();
+  return data ? *data : ObservedJourneys{};
+}
+
+const Touchpoint& touchpoint(const Scenario& s, const std::string& id) {
+  for (const Touchpoint& t : s.touchpoints) {
+    if (t.id == id) return t;
+  }
+  throw std::runtime_error("no touchpoint " + id);
+}
+
+double weight(const Scenario& s, const std::string& from, const std::string& to) {
+  for (const Transition& t : s.transitions) {
+    if (t.from == from && t.to == to) return t.weight;
+  }
+  return 0.0;
+}
+
+// tiny_events.csv: c1 ad > product > checkout (50), c2 ad > product, c3 search > product >
+// checkout (70), c4 ad.
+TEST(MarkovFit, TinyEventLogGivesTheHandCountedChain) {
+  const MarkovFit fit = fit_markov(read("tiny_events.csv"));
+  const Scenario& s = fit.scenario;
+  EXPECT_EQ(s.stages, (std::vector<std::string>{"awareness", "consideration", "purchase"}));
+  ASSERT_EQ(s.touchpoints.size(), 4u);
+  EXPECT_EQ(touchpoint(s, "ad").entry_weight, 3.0);
+  EXPECT_EQ(touchpoint(s, "search").entry_weight, 1.0);
+  EXPECT_EQ(touchpoint(s, "product").entry_weight, 0.0);
+  EXPECT_EQ(touchpoint(s, "ad").dropout, 1.0 / 3.0);
+  EXPECT_EQ(touchpoint(s, "product").dropout, 1.0 / 3.0);
+  EXPECT_EQ(touchpoint(s, "search").dropout, 0.0);
+  EXPECT_EQ(touchpoint(s, "checkout").dropout, 0.0);  // no one leaves it: terminal
+  EXPECT_TRUE(touchpoint(s, "checkout").conversion);
+  EXPECT_EQ(touchpoint(s, "checkout").value, 60.0);
+  EXPECT_FALSE(touchpoint(s, "product").conversion);
+  EXPECT_EQ(weight(s, "ad", "product"), 2.0);
+  EXPECT_EQ(weight(s, "search", "product"), 1.0);
+  EXPECT_EQ(weight(s, "product", "checkout"), 2.0);
+  EXPECT_EQ(s.transitions.size(), 3u);
+  // Mean hours to the next visit, as exponential durations.
+  EXPECT_EQ(touchpoint(s, "ad").duration.kind, Duration::Kind::exponential);
+  EXPECT_EQ(touchpoint(s, "ad").duration.hours, 2.0);
+  EXPECT_EQ(touchpoint(s, "product").duration.hours, 1.5);
+  EXPECT_EQ(touchpoint(s, "search").duration.hours, 0.5);
+  EXPECT_EQ(touchpoint(s, "checkout").duration.kind, Duration::Kind::fixed);
+  EXPECT_EQ(touchpoint(s, "ad").channel, "social");
+  EXPECT_EQ(touchpoint(s, "product").stage, "consideration");
+  EXPECT_EQ(s.settings.kappa, 0.0);
+  ASSERT_EQ(s.personas.size(), 1u);
+}
+
+ObservedReadOptions si05_columns() {
+  ObservedReadOptions options;
+  options.events.customer = "customer_id";
+  options.events.timestamp = "time";
+  options.events.touchpoint = "channel";
+  options.events.value = "conversion_value";
+  options.events.converted = "conversion";
+  return options;
+}
+
+// si05_head.csv has customers who go on after converting, and convert again: the fit's
+// conversion touchpoints are still reached at most once.
+TEST(MarkovFit, ClosedFormsOfTheFitGiveBackTheDataConversionRateAndVisits) {
+  for (const char* name :
+       {"tiny_events.csv", "tiny_paths.csv", "pathdata_head.csv", "si05_head.csv"}) {
+    const ObservedJourneys data =
+        read(name, std::string(name) == "si05_head.csv" ? si05_columns() : ObservedReadOptions{});
+    const MarkovFit fit = fit_markov(data);
+    const ObservedJourneys in_terms = in_fitted_terms(data, fit);
+    std::vector<double> visits(in_terms.touchpoints.size(), 0.0);
+    double converted = 0.0;
+    const double customers = static_cast<double>(data.customers());
+    for (const ObservedPath& p : in_terms.paths) {
+      for (std::uint32_t t : p.touchpoints) visits[t] += static_cast<double>(p.count) / customers;
+      if (p.conversion_step >= 0) converted += static_cast<double>(p.count) / customers;
+    }
+    const MarkovAnalysis closed = analyse_markov(compile(fit.scenario));
+    EXPECT_NEAR(closed.conversion_probability, converted, 1e-14) << name;
+    for (std::size_t v = 0; v < visits.size(); ++v) {
+      EXPECT_NEAR(closed.expected_visits[v], visits[v], 1e-13 * std::max(1.0, visits[v]))
+          << name << " " << in_terms.touchpoints[v];
+    }
+  }
+}
+
+TEST(MarkovFit, ATouchpointWhereSomeConvertAndOthersPassBecomesTwo) {
+  std::istringstream in(
+      "customer,timestamp,touchpoint,value\n"
+      "a,1,web,\na,2,store,30\n"
+      "b,1,store,\nb,2,web,\nb,3,store,10\n"
+      "c,1,store,\n");
+  Diagnostics d;
+  const auto data = read_event_log(in, "mixed.csv", {}, d);
+  ASSERT_TRUE(data) << d.to_string();
+  const MarkovFit fit = fit_markov(*data);
+  const Scenario& s = fit.scenario;
+  EXPECT_FALSE(touchpoint(s, "store").conversion);
+  EXPECT_TRUE(touchpoint(s, "store-converted").conversion);
+  EXPECT_EQ(touchpoint(s, "store-converted").value, 20.0);
+  EXPECT_EQ(touchpoint(s, "store-converted").name, "store (converted)");
+  EXPECT_EQ(weight(s, "web", "store-converted"), 2.0);
+  EXPECT_EQ(weight(s, "store", "web"), 1.0);
+  EXPECT_EQ(touchpoint(s, "store").dropout, 0.5);
+  const MarkovAnalysis closed = analyse_markov(compile(s));
+  EXPECT_NEAR(closed.conversion_probability, 2.0 / 3.0, 1e-15);
+}
+
+TEST(MarkovFit, VisitsAfterTheConversionGoToTheirOwnTouchpoints) {
+  std::istringstream in(
+      "customer,timestamp,touchpoint,value\n"
+      "a,1,web,\na,2,shop,30\na,3,web,\na,4,support,\n"
+      "b,1,web,\nb,2,shop,10\nb,3,shop,5\n"
+      "c,1,web,\n");
+  Diagnostics d;
+  const auto data = read_event_log(in, "after.csv", {}, d);
+  ASSERT_TRUE(data) << d.to_string();
+  const Scenario s = fit_markov(*data).scenario;
+  EXPECT_TRUE(touchpoint(s, "shop").conversion);
+  EXPECT_EQ(touchpoint(s, "shop").value, 20.0);  // the first conversions' values
+  EXPECT_FALSE(touchpoint(s, "shop-after").conversion);
+  EXPECT_EQ(touchpoint(s, "web-after").name, "web (after converting)");
+  EXPECT_EQ(touchpoint(s, "support").name, "support");
+  EXPECT_EQ(weight(s, "shop", "web-after"), 1.0);
+  EXPECT_EQ(weight(s, "shop", "shop-after"), 1.0);
+  EXPECT_EQ(weight(s, "web-after", "support"), 1.0);
+  EXPECT_EQ(weight(s, "shop", "web"), 0.0);
+  EXPECT_NEAR(analyse_markov(compile(s)).conversion_probability, 2.0 / 3.0, 1e-15);
+}
+
+TEST(MarkovFit, StagesComeFromTheSkeletonWhenTheDataNameNone) {
+  std::istringstream in(
+      "customer,timestamp,touchpoint,value\n"
+      "a,1,ad,\na,2,product,\na,3,checkout,5\nb,1,ad,\n");
+  Diagnostics d;
+  const auto data = read_event_log(in, "plain.csv", {}, d);
+  ASSERT_TRUE(data) << d.to_string();
+  Scenario skeleton;
+  skeleton.stages = {"awareness", "consideration", "purchase", "loyalty"};
+  for (const auto& [id, stage] :
+       {std::pair{"ad", "awareness"}, std::pair{"product", "consideration"},
+        std::pair{"checkout", "purchase"}}) {
+    Touchpoint t;
+    t.id = id;
+    t.stage = stage;
+    skeleton.touchpoints.push_back(t);
+  }
+  MarkovFitOptions options;
+  options.skeleton = &skeleton;
+  const Scenario s = fit_markov(*data, options).scenario;
+  EXPECT_EQ(s.stages, skeleton.stages);
+  EXPECT_EQ(touchpoint(s, "product").stage, "consideration");
+  EXPECT_EQ(touchpoint(s, "checkout").stage, "purchase");
+  EXPECT_NE(s.description.find("skeleton"), std::string::npos);
+  // Without it, one stage, and the description says so.
+  const Scenario alone = fit_markov(*data).scenario;
+  EXPECT_EQ(alone.stages, (std::vector<std::string>{"journey"}));
+  EXPECT_NE(alone.description.find("name no stage"), std::string::npos);
+}
+
+TEST(MarkovFit, EveryFittedJourneyValidatesEvenAtTheEdges) {
+  // Visits at one instant (no time to give an exponential), a data stage called 'journey'
+  // beside unstaged touchpoints.
+  std::istringstream in(
+      "customer,timestamp,touchpoint,stage,value\n"
+      "a,5,ad,journey,\na,5,shop,,3\nb,5,ad,journey,\n");
+  Diagnostics d;
+  const auto data = read_event_log(in, "edges.csv", {}, d);
+  ASSERT_TRUE(data) << d.to_string();
+  const Scenario s = fit_markov(*data).scenario;
+  EXPECT_EQ(touchpoint(s, "ad").duration.kind, Duration::Kind::fixed);
+  EXPECT_EQ(s.stages, (std::vector<std::string>{"journey"}));
+  validate_scenario(s, d);
+  EXPECT_FALSE(d.has_errors()) << d.to_string();
+}
+
+TEST(MarkovFit, MoreStagesThanAJourneyHoldsIsAClearError) {
+  std::string text = "customer,timestamp,touchpoint,stage,value\n";
+  for (int k = 0; k < 70; ++k) text += fmt::format("c{0},1,t{0},s{0},1\n", k);
+  std::istringstream in(text);
+  Diagnostics d;
+  const auto data = read_event_log(in, "stages.csv", {}, d);
+  ASSERT_TRUE(data) << d.to_string();
+  try {
+    fit_markov(*data);
+    FAIL() << "expected an error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("70 stages; a journey has at most 64"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(MarkovFit, NoConversionInTheDataIsAClearError) {
+  std::istringstream in("customer,timestamp,touchpoint\na,1,web\n");
+  Diagnostics d;
+  const auto data = read_event_log(in, "none.csv", {}, d);
+  ASSERT_TRUE(data);
+  try {
+    fit_markov(*data);
+    FAIL() << "expected an error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("no customer in the data converted"), std::string::npos);
+  }
+}
+
+TEST(ScenarioWriter, FittedAndExampleJourneysLoadBackEqualAndValid) {
+  std::vector<Scenario> scenarios;
+  scenarios.push_back(fit_markov(read("tiny_events.csv")).scenario);
+  scenarios.push_back(fit_markov(read("pathdata_head.csv")).scenario);
+  for (const char* example : {"/scenarios/examples/retail.yaml", "/scenarios/examples/airline.yaml",
+                              "/tests/data/tiny.yaml"}) {
+    Diagnostics d;
+    auto s = load_valid_scenario(std::string(CJSIM_SOURCE_DIR) + example, d);
+    ASSERT_TRUE(s) << d.to_string();
+    scenarios.push_back(*s);
+  }
+  for (const Scenario& s : scenarios) {
+    const std::string yaml = scenario_yaml(s);
+    Diagnostics d;
+    auto back = parse_scenario(yaml, "written.yaml", d);
+    ASSERT_TRUE(back) << d.to_string() << yaml;
+    validate_scenario(*back, d);
+    EXPECT_FALSE(d.has_errors()) << d.to_string();
+    EXPECT_TRUE(diff_scenarios(s, *back).empty()) << s.name << "\n" << yaml;
+    EXPECT_EQ(back->name, s.name);
+    EXPECT_EQ(back->description, s.description);
+    EXPECT_EQ(back->stages, s.stages);
+    ASSERT_EQ(back->touchpoints.size(), s.touchpoints.size());
+    for (std::size_t k = 0; k < s.touchpoints.size(); ++k) {
+      EXPECT_EQ(back->touchpoints[k].dropout, s.touchpoints[k].dropout);  // to the bit
+      EXPECT_EQ(back->touchpoints[k].name, s.touchpoints[k].name);
+    }
+  }
+}
+
+TEST(GoodnessOfFit, AJourneyFittedToItsOwnSimulationReproducesItsPaths) {
+  const MarkovFit fit = fit_markov(read("tiny_events.csv"));
+  const CompiledJourney journey = compile(fit.scenario);
+  RunOptions options;
+  options.agents = 20000;
+  options.threads = 2;
+  options.agent_paths = true;
+  const RunResult result = run(journey, options);
+  const ObservedJourneys simulated = observed_from_simulation(journey, *result.detail);
+  const ObservedJourneys observed = in_fitted_terms(read("tiny_events.csv"), fit);
+  const GoodnessOfFit g = goodness_of_fit(observed, simulated, fit.scenario.stages, 5, 5);
+  EXPECT_EQ(g.observed_customers, 4u);
+  EXPECT_EQ(g.simulated_customers, 20000u);
+  EXPECT_EQ(g.observed_conversion.value, 0.5);
+  // The chain's conversion probability is the data's, 1/2: the simulated rate agrees within
+  // 4 standard errors.
+  EXPECT_NEAR(g.simulated_conversion.value, 0.5, 4 * std::sqrt(0.25 / 20000));
+  EXPECT_LT(g.path_length_distance, 0.02);
+  ASSERT_EQ(g.stage_reach.labels.size(), 3u);
+  EXPECT_EQ(g.stage_reach.observed[0], 1.0);
+  EXPECT_EQ(g.stage_reach.observed[2], 0.5);
+  EXPECT_EQ(g.top_paths.labels.size(), 4u);
+}
+
+TEST(GoodnessOfFit, HoldoutSplitKeepsEveryCustomerOnceAndIsReproducible) {
+  const ObservedJourneys data = read("pathdata_head.csv");
+  const auto [kept, held] = split_holdout(data, 0.2, 7);
+  EXPECT_EQ(kept.customers() + held.customers(), data.customers());
+  const double share =
+      static_cast<double>(held.customers()) / static_cast<double>(data.customers());
+  EXPECT_NEAR(share, 0.2, 4 * std::sqrt(0.16 / static_cast<double>(data.customers())));
+  const auto [kept2, held2] = split_holdout(data, 0.2, 7);
+  EXPECT_EQ(held2.customers(), held.customers());
+  double value = 0.0, value_kept = 0.0;
+  for (const ObservedPath& p : data.paths) value += p.value;
+  for (const ObservedPath& p : kept.paths) value_kept += p.value;
+  for (const ObservedPath& p : held.paths) value_kept += p.value;
+  EXPECT_NEAR(value_kept, value, 1e-9 * value);
+}
+
+}  // namespace
+}  // namespace cjsim

@@ -1,0 +1,263 @@
+// Readers of observed data: CSV records with their lines, event logs, path tables, timestamps,
+// and errors that name the line and what is wrong.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "models/csv_reader.h"
+#include "models/event_log.h"
+#include "models/observed_reader.h"
+#include "models/path_table.h"
+
+namespace cjsim {
+namespace {
+
+std::vector<std::vector<std::string>> records(const std::string& text, Diagnostics& diagnostics,
+                                              std::vector<int>* lines = nullptr) {
+  std::istringstream in(text);
+  CsvReader reader(in, "t.csv");
+  std::vector<std::vector<std::string>> out;
+  std::vector<std::string> fields;
+  while (reader.next(fields, diagnostics)) {
+    out.push_back(fields);
+    if (lines) lines->push_back(reader.line());
+  }
+  return out;
+}
+
+TEST(CsvReader, QuotedFieldsMaySpanLinesAndRecordsKeepTheLineTheyBeganOn) {
+  Diagnostics d;
+  std::vector<int> lines;
+  const auto r = records("a,b\n\"x\ny\",\"say \"\"hi\"\"\"\r\nlast,\n", d, &lines);
+  EXPECT_FALSE(d.has_errors()) << d.to_string();
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[1], (std::vector<std::string>{"x\ny", "say \"hi\""}));
+  EXPECT_EQ(r[2], (std::vector<std::string>{"last", ""}));
+  EXPECT_EQ(lines, (std::vector<int>{1, 2, 4}));
+}
+
+TEST(CsvReader, DetectsSemicolonAndTabDelimitersFromTheHeader) {
+  for (const char delimiter : {';', '\t'}) {
+    std::string text = "path;total_conversions\nA > B;3\n";
+    if (delimiter == '\t') text = "path\ttotal_conversions\nA,B\t3\n";
+    std::istringstream in(text);
+    CsvReader reader(in, "t.csv");
+    Diagnostics d;
+    std::vector<std::string> fields;
+    ASSERT_TRUE(reader.next(fields, d));
+    EXPECT_EQ(reader.delimiter(), delimiter);
+    ASSERT_TRUE(reader.next(fields, d));
+    EXPECT_EQ(fields.size(), 2u);
+    EXPECT_EQ(fields[1], "3");
+  }
+}
+
+TEST(CsvReader, AQuoteNeverClosedIsAnErrorAtItsLine) {
+  Diagnostics d;
+  records("a,b\nx,\"open\nmore\n", d);
+  ASSERT_TRUE(d.has_errors());
+  EXPECT_NE(d.to_string().find("never closed"), std::string::npos) << d.to_string();
+  EXPECT_NE(d.to_string().find("t.csv:"), std::string::npos);
+}
+
+TEST(CsvReader, AFieldOverAMebibyteIsRefusedAndReadingGoesOn) {
+  Diagnostics d;
+  const std::string huge(std::size_t{3} << 20, 'x');
+  const auto r = records("a,b\n" + huge + ",1\nnext,2\n", d);
+  EXPECT_EQ(d.error_count(), 1u) << d.to_string();
+  EXPECT_NE(d.to_string().find("longer than"), std::string::npos);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[2], (std::vector<std::string>{"next", "2"}));
+}
+
+TEST(Timestamps, EpochSecondsAndIso8601AgreeOnTheSameInstant) {
+  const double instant = 1709290800.0;  // 2024-03-01T11:00:00Z
+  EXPECT_EQ(parse_timestamp("1709290800"), instant);
+  EXPECT_EQ(parse_timestamp("2024-03-01T11:00:00Z"), instant);
+  EXPECT_EQ(parse_timestamp("2024-03-01 11:00:00"), instant);
+  EXPECT_EQ(parse_timestamp("2024-03-01T12:00:00+01:00"), instant);
+  EXPECT_EQ(parse_timestamp("2024-03-01T06:30-04:30"), instant);
+  EXPECT_EQ(parse_timestamp("2024-03-01T11:00:00.5Z"), instant + 0.5);
+  EXPECT_EQ(parse_timestamp("2024-03-01"), instant - 11 * 3600.0);
+  EXPECT_EQ(parse_timestamp("1970-01-01T00:00:00Z"), 0.0);
+  EXPECT_EQ(parse_timestamp("2000-02-29T00:00:00Z"), 951782400.0);
+  for (const char* bad : {"", "yesterday", "2024-13-01", "2024-03-01T11", "2024-03-01X11:00",
+                          "2024-03-01T11:00:00Q", "12:00"}) {
+    EXPECT_FALSE(parse_timestamp(bad)) << bad;
+  }
+}
+
+TEST(EventLog, UnsortedRowsBecomeOnePathPerCustomerInTimeOrder) {
+  std::ifstream in(CJSIM_TEST_DATA "/observed/tiny_events.csv");
+  Diagnostics d;
+  const auto data = read_event_log(in, "tiny_events.csv", {}, d);
+  ASSERT_TRUE(data) << d.to_string();
+  ASSERT_EQ(data->paths.size(), 4u);
+  auto names = [&](const ObservedPath& p) {
+    std::string s;
+    for (std::uint32_t t : p.touchpoints) s += data->touchpoints[t] + " ";
+    return s;
+  };
+  // Customers in order of first appearance: c3, c1, c2, c4.
+  EXPECT_EQ(names(data->paths[0]), "search product checkout ");
+  EXPECT_EQ(names(data->paths[1]), "ad product checkout ");
+  EXPECT_EQ(names(data->paths[2]), "ad product ");
+  EXPECT_EQ(names(data->paths[3]), "ad ");
+  EXPECT_EQ(data->paths[0].conversion_step, 2);
+  EXPECT_EQ(data->paths[0].value, 70.0);
+  EXPECT_EQ(data->paths[2].conversion_step, -1);
+  EXPECT_EQ(data->paths[1].hours, (std::vector<double>{0.0, 1.0, 3.0}));
+  EXPECT_EQ(data->paths[2].hours, (std::vector<double>{0.0, 3.0}));
+  const auto ad = std::find(data->touchpoints.begin(), data->touchpoints.end(), "ad") -
+                  data->touchpoints.begin();
+  EXPECT_EQ(data->channels[ad], "social");
+  EXPECT_EQ(data->stages[ad], "awareness");
+}
+
+TEST(EventLog, MalformedRowsAreReportedWithTheirLines) {
+  std::istringstream in(
+      "customer,timestamp,touchpoint,value\n"
+      "c1,2024-03-01T10:00:00Z,ad,\n"
+      "c1,not a time,ad,\n"
+      "c2,2024-03-01T10:00:00Z,,\n"
+      "c3,2024-03-01T10:00:00Z,ad,lots\n"
+      "c4,2024-03-01T10:00:00Z\n"
+      "c5,2024-03-01T10:00:00Z,ad,-3\n");
+  Diagnostics d;
+  EXPECT_FALSE(read_event_log(in, "log.csv", {}, d));
+  const std::string text = d.to_string();
+  EXPECT_NE(text.find("log.csv:3:2: error: timestamp 'not a time'"), std::string::npos) << text;
+  EXPECT_NE(text.find("log.csv:4:3: error: the touchpoint is empty"), std::string::npos) << text;
+  EXPECT_NE(text.find("log.csv:5:4: error: value 'lots' is not a number"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("log.csv:6: error: 2 fields where the header has 4"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("log.csv:7:4: error: value '-3' is negative"), std::string::npos) << text;
+}
+
+TEST(EventLog, AMissingColumnNamesTheOptionThatMapsIt) {
+  std::istringstream in("user,when,page\nu,1,home\n");
+  Diagnostics d;
+  EXPECT_FALSE(read_event_log(in, "log.csv", {}, d));
+  EXPECT_NE(d.to_string().find("no 'customer' column; name the column with --customer-column"),
+            std::string::npos)
+      << d.to_string();
+  std::istringstream again("user,when,page\nu,1,home\n");
+  EventLogColumns columns;
+  columns.customer = "user";
+  columns.timestamp = "when";
+  columns.touchpoint = "page";
+  Diagnostics ok;
+  EXPECT_TRUE(read_event_log(again, "log.csv", columns, ok)) << ok.to_string();
+}
+
+TEST(PathTable, RowsGiveConvertingPathsWithTheConversionTouchpointAndNullPaths) {
+  std::ifstream in(CJSIM_TEST_DATA "/observed/tiny_paths.csv");
+  Diagnostics d;
+  const auto data = read_path_table(in, "tiny_paths.csv", {}, d);
+  ASSERT_TRUE(data) << d.to_string();
+  EXPECT_EQ(data->customers(), 5u);
+  ASSERT_GE(data->conversion_touchpoint, 0);
+  EXPECT_EQ(data->touchpoints[data->conversion_touchpoint], "conversion");
+  ASSERT_EQ(data->paths.size(), 4u);  // A>B converted, A>B null, A null, B converted
+  EXPECT_EQ(data->paths[0].touchpoints.size(), 3u);
+  EXPECT_EQ(data->paths[0].conversion_step, 2);
+  EXPECT_EQ(data->paths[0].count, 2u);
+  EXPECT_EQ(data->paths[0].value, 20.0);
+  EXPECT_EQ(data->paths[1].count, 1u);
+  EXPECT_EQ(data->paths[1].conversion_step, -1);
+}
+
+TEST(PathTable, BadCountsAndEmptyChannelsAreErrorsAtTheirCells) {
+  std::istringstream in(
+      "path,total_conversions,total_null\n"
+      "A > B,2.5,1\n"
+      "A >  > B,1,0\n"
+      "B,-1,0\n");
+  Diagnostics d;
+  EXPECT_FALSE(read_path_table(in, "p.csv", {}, d));
+  const std::string text = d.to_string();
+  EXPECT_NE(text.find("p.csv:2:2: error: total_conversions '2.5' is not a whole number"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("p.csv:3:1: error: the path 'A >  > B' has an empty channel name"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("p.csv:4:2: error: total_conversions '-1'"), std::string::npos) << text;
+}
+
+TEST(ObservedReader, TellsPathTablesFromEventLogsByTheirHeader) {
+  Diagnostics d;
+  const auto paths = read_observed_file(CJSIM_TEST_DATA "/observed/tiny_paths.csv", {}, d);
+  ASSERT_TRUE(paths) << d.to_string();
+  EXPECT_GE(paths->conversion_touchpoint, 0);
+  const auto events = read_observed_file(CJSIM_TEST_DATA "/observed/tiny_events.csv", {}, d);
+  ASSERT_TRUE(events) << d.to_string();
+  EXPECT_LT(events->conversion_touchpoint, 0);
+  EXPECT_FALSE(read_observed_file(CJSIM_TEST_DATA "/observed/missing.csv", {}, d));
+  EXPECT_NE(d.to_string().find("cannot open"), std::string::npos);
+}
+
+TEST(ObservedReader, ReadsRealPathDataAndEventLogs) {
+  Diagnostics d;
+  const auto paths = read_observed_file(CJSIM_TEST_DATA "/observed/pathdata_head.csv", {}, d);
+  ASSERT_TRUE(paths) << d.to_string();
+  EXPECT_EQ(paths->touchpoints.size(), 11u);  // the 10 channels of these paths and the conversion
+  ObservedReadOptions options;
+  options.events.customer = "customer_id";
+  options.events.timestamp = "time";
+  options.events.touchpoint = "channel";
+  options.events.value = "conversion_value";
+  options.events.converted = "conversion";
+  const auto events = read_observed_file(CJSIM_TEST_DATA "/observed/si05_head.csv", options, d);
+  ASSERT_TRUE(events) << d.to_string();
+  EXPECT_EQ(events->paths.size(), 300u);
+  EXPECT_EQ(events->touchpoints.size(), 5u);
+}
+
+}  // namespace
+}  // namespace cjsim
+
+namespace cjsim {
+namespace {
+
+TEST(XesReader, TracesAreCustomersAndEventsVisitsInTimeOrder) {
+  for (const char* name : {"running-example.xes", "running-example.xes.gz"}) {
+    ObservedReadOptions options;
+    options.events.conversion_touchpoints = {"pay compensation"};
+    Diagnostics d;
+    const auto data =
+        read_observed_file(std::string(CJSIM_TEST_DATA "/observed/") + name, options, d);
+    ASSERT_TRUE(data) << d.to_string();
+    EXPECT_EQ(data->paths.size(), 6u) << name;
+    EXPECT_EQ(data->touchpoints.size(), 8u) << name;
+    std::size_t converted = 0;
+    for (const ObservedPath& p : data->paths) {
+      EXPECT_EQ(data->touchpoints[p.touchpoints.front()], "register request");
+      ASSERT_EQ(p.hours.size(), p.touchpoints.size());
+      EXPECT_TRUE(std::is_sorted(p.hours.begin(), p.hours.end()));
+      if (p.conversion_step >= 0) {
+        ++converted;
+        EXPECT_EQ(data->touchpoints[p.touchpoints[p.conversion_step]], "pay compensation");
+      }
+    }
+    EXPECT_EQ(converted, 3u) << name;
+  }
+}
+
+TEST(XesReader, MalformedXmlIsReportedAtItsLine) {
+  const std::string path = ::testing::TempDir() + "/broken.xes";
+  {
+    std::ofstream out(path);
+    out << "<log>\n<trace>\n<event>\n<string key=\"concept:name\" value=\"a\">\n</event>\n</log>\n";
+  }
+  Diagnostics d;
+  EXPECT_FALSE(read_observed_file(path, {}, d));
+  EXPECT_NE(d.to_string().find("broken.xes:5:"), std::string::npos) << d.to_string();
+  EXPECT_NE(d.to_string().find("not well-formed XML"), std::string::npos) << d.to_string();
+}
+
+}  // namespace
+}  // namespace cjsim
