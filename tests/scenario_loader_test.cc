@@ -550,6 +550,43 @@ TEST(ScenarioLoader, UnicodeTextIsReadWhole) {
   EXPECT_EQ(scenario->description, "Caf\xc3\xa9 \xe2\x82\xac");
 }
 
+// Journeys written by yaml-cpp's emitter (as fitting writes them) read back as they were.
+TEST(ScenarioLoader, YamlCppEmitterOutputReadsBack) {
+  YAML::Emitter out;
+  out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "Fitted: retail #2";
+  out << YAML::Key << "stages" << YAML::Value << YAML::Flow << YAML::BeginSeq << "awareness"
+      << "purchase" << YAML::EndSeq;
+  out << YAML::Key << "touchpoints" << YAML::Value << YAML::BeginSeq;
+  for (const char* id : {"ad", "buy"}) {
+    out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << id;
+    out << YAML::Key << "stage" << YAML::Value
+        << (std::string_view(id) == "ad" ? "awareness" : "purchase");
+    out << YAML::Key << "channel" << YAML::Value << YAML::DoubleQuoted << "web shop";
+    out << YAML::Key << "dropout" << YAML::Value << 1.25e-05;
+    out << YAML::Key << "emotion" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
+        << "mean" << YAML::Value << -0.333333333333 << YAML::Key << "sd" << YAML::Value << 0.1
+        << YAML::EndMap;
+    if (std::string_view(id) == "ad") out << YAML::Key << "entry_weight" << YAML::Value << 1;
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::Key << "transitions" << YAML::Value << YAML::BeginSeq << YAML::BeginMap << YAML::Key
+      << "from" << YAML::Value << "ad" << YAML::Key << "to" << YAML::Value << "buy" << YAML::Key
+      << "weight" << YAML::Value << 2.5 << YAML::EndMap << YAML::EndSeq;
+  out << YAML::EndMap;
+  ASSERT_TRUE(out.good()) << out.GetLastError();
+  Diagnostics diagnostics;
+  const std::optional<Scenario> scenario = parse_scenario(out.c_str(), "fitted.yaml", diagnostics);
+  ASSERT_TRUE(scenario) << diagnostics.to_string() << out.c_str();
+  EXPECT_EQ(scenario->name, "Fitted: retail #2");
+  ASSERT_EQ(scenario->touchpoints.size(), 2u);
+  EXPECT_EQ(scenario->touchpoints[1].channel, "web shop");
+  EXPECT_DOUBLE_EQ(scenario->touchpoints[0].dropout, 1.25e-05);
+  EXPECT_DOUBLE_EQ(scenario->touchpoints[0].emotion_mean, -0.333333333333);
+  ASSERT_EQ(scenario->transitions.size(), 1u);
+  EXPECT_DOUBLE_EQ(scenario->transitions[0].weight, 2.5);
+}
+
 TEST(ScenarioLoader, MissingFileCannotBeRead) {
   Diagnostics diagnostics;
   const std::string path = kData + "no_such_file.yaml";
