@@ -29,6 +29,7 @@ CommandAction add_graph_command(CLI::App& command);
 CommandAction add_compare_command(CLI::App& command);
 CommandAction add_diff_command(CLI::App& command);
 CommandAction add_report_command(CLI::App& command);
+CommandAction add_sweep_command(CLI::App& command);
 
 // The full command line, for result files' metadata.
 const std::string& command_line();

@@ -29,6 +29,8 @@ constexpr Subcommand kSubcommands[] = {
      cjsim::add_diff_command},
     {"report", "Turn a result file into an HTML report (or Markdown, or CSV)",
      cjsim::add_report_command},
+    {"sweep", "Run an experiment: a journey over a grid or Latin hypercube of parameter values",
+     cjsim::add_sweep_command},
 };
 
 }  // namespace
