@@ -64,6 +64,14 @@ class InterruptGuard {
   const std::atomic<bool>& flag() const;
 };
 
+// Under an MPI launcher, gives this process its share of the agent blocks (the options'
+// process and processes); a plain process keeps them all. Per-agent records are refused then.
+void share_run_over_processes(RunOptions& options, bool detail);
+
+// Merges every process's share of a run into rank 0's result (collective); true on rank 0,
+// which alone prints and writes; false on the other ranks.
+bool gather_run_over_processes(RunResult& result);
+
 // A progress bar and Ctrl-C handling, attached to a run's options for as long as it lives.
 class RunMonitor {
  public:
