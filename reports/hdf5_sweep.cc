@@ -295,6 +295,20 @@ void write_sweep_file(const std::string& path, const SweepPlan& plan,
   });
 }
 
+bool is_sweep_file(const std::string& path) {
+  H5::Exception::dontPrint();
+  try {
+    if (!H5::H5File::isHdf5(path)) return false;
+    H5::H5File file(path, H5F_ACC_RDONLY);
+    const H5::Group root = file.openGroup("/");
+    return root.attrExists("format") && hdf5::read_text_attribute(root, "format") == kFormat;
+  } catch (const std::exception&) {
+    return false;
+  } catch (const H5::Exception&) {
+    return false;
+  }
+}
+
 StoredSweep read_sweep_file(const std::string& path) {
   H5::Exception::dontPrint();
   try {

@@ -65,6 +65,9 @@ struct StoredSweep {
   std::vector<std::array<Estimate, kHeadlineFigures.size()>> figures;  // [point][figure]
 };
 
+// Whether `path` is a readable HDF5 file written by `cjsim sweep` (false for anything else).
+bool is_sweep_file(const std::string& path);
+
 // Throws std::runtime_error naming the file and what is missing or wrong.
 StoredSweep read_sweep_file(const std::string& path);
 

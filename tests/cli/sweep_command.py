@@ -111,6 +111,22 @@ with tempfile.TemporaryDirectory() as directory:
     check(bad_metric.returncode == 1 and "no headline figure 'conversion'" in bad_metric.stderr,
           bad_metric.stderr)
 
+    # cjsim report: the same table as Markdown and CSV, best first.
+    csv_path = os.path.join(directory, "grid.csv")
+    report = run("report", out, "-o", csv_path, "--metric", "revenue_per_agent")
+    check(report.returncode == 0, report.stderr)
+    table = pd.read_csv(csv_path)
+    check(len(table) == 6 and list(table["rank"]) == list(range(1, 7)), f"csv rows: {table}")
+    check(int(table["point"].iloc[0]) == best, f"csv best point {table['point'].iloc[0]}, not {best}")
+    check(table["revenue_per_agent"].is_monotonic_decreasing, "csv not best first")
+    check(abs(table["conversion_rate"].iloc[0] - points["conversion_rate"][best]) < 1e-12,
+          "csv figures differ from the file's")
+    md_path = os.path.join(directory, "grid.md")
+    report = run("report", out, "-o", md_path)
+    with open(md_path) as f:
+        markdown = f.read()
+    check(report.returncode == 0 and markdown.count("\n| ") == 8, f"markdown table: {markdown[:500]}")
+
     # An existing output is refused, and so are leftover parts without --resume.
     again = run("sweep", experiment, "--out", out)
     check(again.returncode == 1 and "already exists" in again.stderr, again.stderr)
