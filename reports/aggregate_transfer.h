@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/aggregate.h"
+#include "sim/comparison.h"
 
 namespace cjsim {
 
@@ -13,5 +14,11 @@ namespace cjsim {
 std::vector<char> aggregates_to_bytes(std::span<const Aggregate> aggregates);
 // Throws std::runtime_error when the bytes are not what aggregates_to_bytes made.
 std::vector<Aggregate> aggregates_from_bytes(std::span<const char> bytes);
+
+// A comparison's aggregates (every journey's replications and every future state's paired
+// sums), and the merge of such bytes from another process into `into`, which must be a
+// comparison of the same journeys with the same replications.
+std::vector<char> comparison_to_bytes(const ComparisonRun& comparison);
+void merge_comparison_bytes(ComparisonRun& into, std::span<const char> bytes);
 
 }  // namespace cjsim

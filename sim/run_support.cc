@@ -170,6 +170,17 @@ bool gather_run_over_processes(RunResult& result) {
   return true;
 }
 
+bool gather_comparison_over_processes(ComparisonRun& comparison) {
+  ProcessGroup& group = ProcessGroup::world();
+  if (group.size() == 1) return true;
+  const std::vector<std::vector<char>> shares = group.gather(comparison_to_bytes(comparison));
+  if (!group.root()) return false;
+  for (std::size_t rank = 1; rank < shares.size(); ++rank) {
+    merge_comparison_bytes(comparison, shares[rank]);
+  }
+  return true;
+}
+
 RunMonitor::RunMonitor(std::string label, RunOptions& options) : progress_(std::move(label)) {
   options.progress = [this](std::uint64_t done, std::uint64_t total) {
     progress_.update(done, total);

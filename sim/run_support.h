@@ -12,6 +12,7 @@
 
 #include "reports/run_metadata.h"
 #include "scenarios/scenario.h"
+#include "sim/comparison.h"
 #include "sim/engine.h"
 #include "sim/progress.h"
 
@@ -71,6 +72,8 @@ void share_run_over_processes(RunOptions& options, bool detail);
 // Merges every process's share of a run into rank 0's result (collective); true on rank 0,
 // which alone prints and writes; false on the other ranks.
 bool gather_run_over_processes(RunResult& result);
+// The same for a comparison (every journey's aggregates and the paired sums).
+bool gather_comparison_over_processes(ComparisonRun& comparison);
 
 // A progress bar and Ctrl-C handling, attached to a run's options for as long as it lives.
 class RunMonitor {

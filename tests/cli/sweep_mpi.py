@@ -1,5 +1,5 @@
-"""Past one machine: `mpirun -np 2 cjsim sweep` and `mpirun -np 2 cjsim run` give files with
-the same content as one process with the same seed. Skipped (exit 77) when the build has no
+"""Past one machine: `mpirun -np 2` with `cjsim sweep`, `cjsim run` and `cjsim compare` gives
+files with the same content as one process with the same seed. Skipped (exit 77) when the build has no
 MPI or mpirun is missing.
 
 Usage: sweep_mpi.py CJSIM SOURCE_DIR
@@ -77,6 +77,16 @@ parameters:
         "2-rank run")
     if os.path.exists(single) and os.path.exists(double):
         check(differences(single, double) == [], f"run: {differences(single, double)}")
+
+    # A comparison likewise: every journey's aggregates and the paired sums.
+    future = os.path.join(source, "scenarios", "examples", "retail_one_click_checkout.yaml")
+    single = os.path.join(directory, "compare_single.h5")
+    double = os.path.join(directory, "compare_two_ranks.h5")
+    run([cjsim, "compare", retail, future, "--agents", "50000", "--out", single], "compare")
+    run(launch + [cjsim, "compare", retail, future, "--agents", "50000", "--out", double],
+        "2-rank compare")
+    if os.path.exists(single) and os.path.exists(double):
+        check(differences(single, double) == [], f"compare: {differences(single, double)}")
 
 if failures:
     print("\n".join(failures))
