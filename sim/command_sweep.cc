@@ -5,6 +5,12 @@
 // alone, writes. `cjsim sweep --summary FILE.h5` prints a sweep file.
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -119,6 +125,36 @@ std::set<std::size_t> stored_points(const std::string& parts, const SweepPlan& p
   return done;
 }
 
+// Holds a lock on the parts directory for the rest of the process, so that two sweeps never
+// write the same parts (the kernel drops the lock when the process ends, however it ends).
+void lock_parts(const std::string& parts) {
+  const std::string path = (fs::path(parts) / "lock").string();
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    throw std::runtime_error(fmt::format("another cjsim sweep is writing {} now", parts));
+  }
+  // Deliberately left open: the lock lasts as long as the process.
+}
+
+// An assembly that a kill interrupted leaves OUT.tmp-<pid>; remove those of dead processes.
+void remove_stale_temporaries(const std::string& out) {
+  const fs::path target(out);
+  const fs::path directory = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  const std::string prefix = target.filename().string() + ".tmp-";
+  for (const fs::directory_entry& entry : fs::directory_iterator(directory)) {
+    const std::string name = entry.path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const std::string pid_text = name.substr(prefix.size());
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::stol(pid_text);
+    if (pid > 0 && pid <= INT32_MAX && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      fs::remove(entry.path());
+    }
+  }
+}
+
 // Rank 0's decisions before anything runs: output checks, the parts directory, the points
 // still to run. Throws with the reason when the sweep must not start; `complete` when a
 // resumed sweep had already finished.
@@ -143,12 +179,15 @@ std::vector<std::size_t> prepare_output(const SweepCommandOptions& o, const std:
             "{} holds the finished points of an interrupted sweep; pass --resume to finish it, "
             "or --force to start over", parts));
       }
+      lock_parts(parts);  // never discard the parts of a sweep that is running
       fs::remove_all(parts);
     }
   } else {
     check_output_path(out, true);
   }
   fs::create_directories(parts);
+  lock_parts(parts);
+  remove_stale_temporaries(out);
   const std::set<std::size_t> done = stored_points(parts, plan, out);
   if (o.resume) {
     std::cerr << fmt::format("cjsim: resuming: {} of {} design points are stored in {}\n",

@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 import h5py
 import numpy as np
@@ -136,6 +137,26 @@ with tempfile.TemporaryDirectory() as directory:
     check(leftover.returncode == 1 and "--resume" in leftover.stderr, leftover.stderr)
     forced = run("sweep", experiment, "--out", fresh, "--force")
     check(forced.returncode == 0 and os.path.exists(fresh), forced.stderr)
+
+    # Two sweeps never write the same parts at once.
+    slow = os.path.join(directory, "slow.yaml")
+    with open(slow, "w") as f:
+        f.write(f"scenario: {os.path.join(source, 'scenarios', 'examples', 'retail.yaml')}\n"
+                "agents: 3000000\nparameters:\n  settings.kappa: [0, 1, 2]\n")
+    slow_out = os.path.join(directory, "slow.h5")
+    first = subprocess.Popen([cjsim, "sweep", slow, "--out", slow_out], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not os.path.exists(os.path.join(slow_out + ".parts", "lock")):
+        time.sleep(0.01)
+    second = run("sweep", slow, "--out", slow_out, "--resume")
+    forced = run("sweep", slow, "--out", slow_out, "--force")
+    first.kill()
+    first.wait()
+    check(second.returncode == 1 and "another cjsim sweep is writing" in second.stderr,
+          f"concurrent resume: exit {second.returncode}: {second.stderr}")
+    check(forced.returncode == 1 and "another cjsim sweep is writing" in forced.stderr,
+          f"concurrent --force: exit {forced.returncode}: {forced.stderr}")
 
     # Bad experiments: every error at its place, nothing run or written.
     bad = os.path.join(directory, "bad.yaml")

@@ -50,8 +50,8 @@ def sweep(experiment, out, *extra):
 def parts_are_whole(parts, what):
     for name in os.listdir(parts):
         path = os.path.join(parts, name)
-        if ".tmp-" in name:
-            continue  # an interrupted write: resume removes it, never reads it
+        if ".tmp-" in name or name == "lock":
+            continue  # an interrupted write (resume removes it, never reads it), or the lock
         try:
             with h5py.File(path, "r") as f:
                 check(f.attrs["format"] == "cjsim-sweep-part" and "raw" in f,
