@@ -3,6 +3,7 @@
 #include "scenarios/experiment.h"
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <array>
@@ -13,6 +14,7 @@
 #include <sstream>
 
 #include "scenarios/did_you_mean.h"
+#include "scenarios/yaml_guard.h"
 
 namespace cjsim {
 namespace {
@@ -183,7 +185,19 @@ std::optional<Experiment> parse_experiment(std::string_view text, const std::str
   const std::size_t errors_before = diagnostics.error_count();
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    const std::string whole(text);
+    check_yaml_event_count(whole);
+    root = YAML::Load(whole);
+  } catch (const YamlRunaway& runaway) {
+    diagnostics.error({path, runaway.mark.line + 1, runaway.mark.column + 1},
+                      "the YAML parser does not get past this point (a malformed flow "
+                      "collection?); check the brackets and braces here");
+    return std::nullopt;
+  } catch (const YAML::DeepRecursion& e) {
+    diagnostics.error({path, e.mark.line + 1, e.mark.column + 1},
+                      fmt::format("the YAML nests lists and maps more than {} levels deep here; "
+                                  "an experiment needs 3", e.depth()));
+    return std::nullopt;
   } catch (const YAML::Exception& e) {
     diagnostics.error({path, e.mark.line + 1, e.mark.column + 1},
                       fmt::format("not valid YAML: {}", e.msg));

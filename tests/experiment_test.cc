@@ -148,6 +148,24 @@ TEST(Experiment, MissingPartsAreNamed) {
   EXPECT_NE(syntax.to_string().find("not valid YAML"), std::string::npos);
 }
 
+TEST(Experiment, HostileTextGetsAnErrorNotAHangOrACrash) {
+  const std::string hostile[] = {
+      std::string("\x00\xff\xfe garbage \x01", 16),
+      "{[\"\"],{}},",  // yaml-cpp 0.7 emits events without end on this
+      std::string(20000, '[') + std::string(20000, ']'),
+      "a: &a [1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\n"
+      "scenario: tiny.yaml\nparameters:\n  settings.kappa: *d\n",
+      "- 1\n- 2\n",
+      "",
+  };
+  for (const std::string& text : hostile) {
+    Diagnostics d;
+    EXPECT_FALSE(parse(text, d)) << text.substr(0, 40);
+    EXPECT_TRUE(d.has_errors()) << text.substr(0, 40);
+  }
+}
+
 TEST(SweepPlan, CrossesTheDesignWithEveryScenarioAndSetsTheValues) {
   const std::string text = R"(scenarios: [tiny.yaml, future/base.yaml]
 parameters:
