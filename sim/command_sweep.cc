@@ -305,7 +305,9 @@ int run_sweep(const SweepCommandOptions& o) {
         committed += per_point;
       }
     }
-    interrupted = group.any(cancelled || interrupt.flag().load());
+    // A signal during the last round, once every point is done, lets the file be assembled.
+    const bool more = round + 1 < rounds;
+    interrupted = group.any(cancelled || (more && interrupt.flag().load()));
   }
   progress.finish();
   if (interrupted) {
