@@ -26,7 +26,8 @@ std::vector<Aggregate> aggregates_from_bytes(std::span<const char> bytes) {
   H5::Exception::dontPrint();
   std::vector<Aggregate> out;
   try {
-    hdf5::read_file_image(bytes, [&](const H5::Group& root) { out = hdf5::read_raw_aggregates(root); });
+    hdf5::read_file_image(bytes,
+                          [&](const H5::Group& root) { out = hdf5::read_raw_aggregates(root); });
   } catch (const H5::Exception& e) {
     throw std::runtime_error("cannot unpack aggregates: " + e.getDetailMsg());
   }

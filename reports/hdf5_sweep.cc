@@ -2,18 +2,17 @@
 #include "reports/hdf5_sweep.h"
 
 #include <H5Cpp.h>
+#include <fcntl.h>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
-
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "cjsim_version.h"
 #include "reports/hdf5_io.h"
@@ -72,7 +71,8 @@ void write_attributes(H5::Group& root, const SweepPlan& plan, const SweepInvocat
   nlohmann::json scenarios = nlohmann::json::array();
   for (std::size_t s = 0; s < plan.bases.size(); ++s) {
     nlohmann::json bases = nlohmann::json::array();
-    for (const SourceFile& b : plan.bases[s].base_sources) bases.push_back({{"path", b.path}, {"yaml", b.text}});
+    for (const SourceFile& b : plan.bases[s].base_sources)
+      bases.push_back({{"path", b.path}, {"yaml", b.text}});
     scenarios.push_back({{"name", plan.bases[s].name},
                          {"path", x.scenarios[s]},
                          {"yaml", plan.bases[s].source_text},
@@ -198,8 +198,8 @@ void write_tables(H5::Group& root, const SweepPlan& plan,
       rank.push_back(i + 1);
       importance.push_back(p.importance);
       swing.push_back(p.swing);
-      r_squared.push_back(s.sensitivity.method == SensitivityMethod::main_effect ? NAN
-                                                                                  : s.sensitivity.r_squared);
+      r_squared.push_back(
+          s.sensitivity.method == SensitivityMethod::main_effect ? NAN : s.sensitivity.r_squared);
     }
   }
   hdf5::CompoundTable sensitivity(scenario.size());
@@ -327,13 +327,15 @@ StoredSweep read_sweep_file(const std::string& path) {
     s.replications = hdf5::read_u64_attribute(root, "replications");
     s.seed = hdf5::read_u64_attribute(root, "seed");
     const auto scenarios = nlohmann::json::parse(hdf5::read_text_attribute(root, "scenarios"));
-    for (const auto& scenario : scenarios) s.scenarios.push_back(scenario.at("name").get<std::string>());
+    for (const auto& scenario : scenarios)
+      s.scenarios.push_back(scenario.at("name").get<std::string>());
     s.parameters = hdf5::read_text_column(hdf5::open_dataset(root, "parameters"), "parameter");
     const H5::DataSet points = hdf5::open_dataset(root, "points");
     s.scenario_of_point = hdf5::read_u64_column(points, "scenario_index");
     const std::size_t n = s.scenario_of_point.size();
     for (std::uint64_t index : s.scenario_of_point) {
-      if (index >= s.scenarios.size()) throw std::runtime_error("points: scenario_index out of range");
+      if (index >= s.scenarios.size())
+        throw std::runtime_error("points: scenario_index out of range");
     }
     s.values.assign(n, std::vector<double>(s.parameters.size()));
     for (std::size_t j = 0; j < s.parameters.size(); ++j) {

@@ -61,7 +61,7 @@ struct StoredSweep {
   std::vector<std::string> parameters;  // paths, the design's columns
   std::vector<std::string> scenarios;   // the base scenarios' names
   std::vector<std::uint64_t> scenario_of_point;
-  std::vector<std::vector<double>> values;  // [point][parameter]
+  std::vector<std::vector<double>> values;                             // [point][parameter]
   std::vector<std::array<Estimate, kHeadlineFigures.size()>> figures;  // [point][figure]
 };
 

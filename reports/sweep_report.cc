@@ -68,13 +68,14 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
   const std::vector<std::size_t> order = points_best_first(sweep, metric);
   const std::size_t shown = top == 0 ? order.size() : std::min(top, order.size());
   const bool several_scenarios = sweep.scenarios.size() > 1;
-  std::string out = fmt::format(
-      "Sweep: {} ({} design, {} points, {} agents x {} replication{}, seed {})\n\n",
-      sweep.experiment_name, sweep.design, order.size(), sweep.agents, sweep.replications,
-      sweep.replications == 1 ? "" : "s", sweep.seed);
-  out += fmt::format("{} points, best first by {} ({} is better){}:\n\n",
-                     shown == order.size() ? "All" : fmt::format("The {} best of {}", shown, order.size()),
-                     metric, lower_is_better(metric) ? "lower" : "higher", "");
+  std::string out =
+      fmt::format("Sweep: {} ({} design, {} points, {} agents x {} replication{}, seed {})\n\n",
+                  sweep.experiment_name, sweep.design, order.size(), sweep.agents,
+                  sweep.replications, sweep.replications == 1 ? "" : "s", sweep.seed);
+  out += fmt::format(
+      "{} points, best first by {} ({} is better){}:\n\n",
+      shown == order.size() ? "All" : fmt::format("The {} best of {}", shown, order.size()), metric,
+      lower_is_better(metric) ? "lower" : "higher", "");
 
   // Columns: rank, point, scenario?, parameters, metric [ci], other shown figures.
   std::vector<std::vector<std::string>> rows;
@@ -115,8 +116,9 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
     out += fmt::format("\nWhich parameter moves {} most{}", metric,
                        several_scenarios ? fmt::format(" in {}", sweep.scenarios[s.scenario]) : "");
     if (r.method == SensitivityMethod::main_effect) {
-      out += " (main effects: the spread of the mean over each parameter's levels, the others "
-             "averaged over):\n";
+      out +=
+          " (main effects: the spread of the mean over each parameter's levels, the others "
+          "averaged over):\n";
     } else {
       out += fmt::format(" (standardised regression coefficients over {} points, R^2 = {:.3f}):\n",
                          r.points, r.r_squared);
@@ -141,7 +143,8 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
 namespace {
 
 // Header and rows of the full table, best first.
-std::vector<std::vector<std::string>> full_table(const StoredSweep& sweep, std::string_view metric) {
+std::vector<std::vector<std::string>> full_table(const StoredSweep& sweep,
+                                                 std::string_view metric) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header = {"rank", "point", "scenario"};
   for (const std::string& p : sweep.parameters) header.push_back(p);
@@ -158,7 +161,8 @@ std::vector<std::vector<std::string>> full_table(const StoredSweep& sweep, std::
                                     sweep.scenarios[sweep.scenario_of_point[k]]};
     for (double v : sweep.values[k]) row.push_back(fmt::format("{}", v));
     for (const Estimate& e : sweep.figures[k]) {
-      for (double x : {e.value, e.low, e.high}) row.push_back(std::isnan(x) ? "" : fmt::format("{}", x));
+      for (double x : {e.value, e.low, e.high})
+        row.push_back(std::isnan(x) ? "" : fmt::format("{}", x));
     }
     rows.push_back(std::move(row));
   }

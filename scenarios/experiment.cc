@@ -20,8 +20,8 @@ namespace cjsim {
 namespace {
 
 constexpr std::array<std::string_view, 11> kKeys = {
-    "name",   "description", "scenario", "scenarios", "design",  "points",
-    "design_seed", "parameters", "agents", "replications", "seed"};
+    "name",        "description", "scenario", "scenarios",    "design", "points",
+    "design_seed", "parameters",  "agents",   "replications", "seed"};
 constexpr std::string_view kMetricKey = "metric";
 // Experiment files are small; anything larger is a mistaken argument.
 constexpr std::size_t kMostExperimentBytes = std::size_t{4} << 20;
@@ -94,7 +94,8 @@ void read_values(Reader& r, const YAML::Node& spec, DesignKind design, Experimen
   if (spec.IsSequence()) {
     if (design == DesignKind::latin_hypercube) {
       r.error(spec, fmt::format("{}: a Latin hypercube samples an interval; write "
-                                "{{from: <low>, to: <high>}} instead of a list", name));
+                                "{{from: <low>, to: <high>}} instead of a list",
+                                name));
       return;
     }
     if (spec.size() == 0) {
@@ -112,7 +113,8 @@ void read_values(Reader& r, const YAML::Node& spec, DesignKind design, Experimen
   }
   if (!spec.IsMap()) {
     r.error(spec, fmt::format("{}: give a list of values, {{from, to, steps}} (grid) or "
-                              "{{from, to}} (Latin hypercube)", name));
+                              "{{from, to}} (Latin hypercube)",
+                              name));
     return;
   }
   std::optional<double> from, to;
@@ -148,7 +150,8 @@ void read_values(Reader& r, const YAML::Node& spec, DesignKind design, Experimen
   if (design == DesignKind::latin_hypercube) {
     if (steps) {
       r.error(spec, fmt::format("{}: steps belong to grids; a Latin hypercube places `points` "
-                                "points in the interval", name));
+                                "points in the interval",
+                                name));
       return;
     }
     p.range = Interval{*from, *to};
@@ -159,8 +162,8 @@ void read_values(Reader& r, const YAML::Node& spec, DesignKind design, Experimen
     return;
   }
   if (!steps) {
-    r.error(spec, fmt::format("{}: a grid over an interval needs steps (the number of levels)",
-                              name));
+    r.error(spec,
+            fmt::format("{}: a grid over an interval needs steps (the number of levels)", name));
     return;
   }
   p.levels = evenly_spaced(*from, *to, *steps);
@@ -196,7 +199,8 @@ std::optional<Experiment> parse_experiment(std::string_view text, const std::str
   } catch (const YAML::DeepRecursion& e) {
     diagnostics.error({path, e.mark.line + 1, e.mark.column + 1},
                       fmt::format("the YAML nests lists and maps more than {} levels deep here; "
-                                  "an experiment needs 3", e.depth()));
+                                  "an experiment needs 3",
+                                  e.depth()));
     return std::nullopt;
   } catch (const YAML::Exception& e) {
     diagnostics.error({path, e.mark.line + 1, e.mark.column + 1},
@@ -205,8 +209,9 @@ std::optional<Experiment> parse_experiment(std::string_view text, const std::str
   }
   Reader r(path, diagnostics);
   if (!root.IsMap()) {
-    diagnostics.error({path, 1, 1}, "an experiment file is a mapping with scenario, parameters, "
-                                    "agents, replications and seed");
+    diagnostics.error({path, 1, 1},
+                      "an experiment file is a mapping with scenario, parameters, "
+                      "agents, replications and seed");
     return std::nullopt;
   }
   Experiment x;
@@ -244,20 +249,25 @@ std::optional<Experiment> parse_experiment(std::string_view text, const std::str
       for (const YAML::Node& v : items) {
         if (auto s = r.text(v, "a scenario")) {
           const std::filesystem::path file(*s);
-          x.scenarios.push_back(file.is_absolute() || directory.empty() ? file.string()
-                                                                          : (directory / file).string());
+          x.scenarios.push_back(file.is_absolute() || directory.empty()
+                                    ? file.string()
+                                    : (directory / file).string());
           x.scenario_where.push_back(r.at(v));
         }
       }
     } else if (key == "design") {
       const std::string d = value.IsScalar() ? value.Scalar() : "";
-      if (d == "grid") x.design = DesignKind::grid;
-      else if (d == "list") x.design = DesignKind::list;
-      else if (d == "latin_hypercube") x.design = DesignKind::latin_hypercube;
+      if (d == "grid")
+        x.design = DesignKind::grid;
+      else if (d == "list")
+        x.design = DesignKind::list;
+      else if (d == "latin_hypercube")
+        x.design = DesignKind::latin_hypercube;
       else {
         const std::array<std::string, 3> names = {"grid", "list", "latin_hypercube"};
         r.error(value, fmt::format("unknown design '{}'{} (the designs are grid, list, "
-                                   "latin_hypercube)", d, did_you_mean(d, names)));
+                                   "latin_hypercube)",
+                                   d, did_you_mean(d, names)));
       }
     } else if (key == "points") {
       points_node = value;
@@ -286,8 +296,9 @@ std::optional<Experiment> parse_experiment(std::string_view text, const std::str
     }
   }
   if (scenario_node.IsNull()) {
-    diagnostics.error({path, 1, 1}, "no scenario: name the base journey file (scenario: "
-                                    "retail.yaml) or several (scenarios: [a.yaml, b.yaml])");
+    diagnostics.error({path, 1, 1},
+                      "no scenario: name the base journey file (scenario: "
+                      "retail.yaml) or several (scenarios: [a.yaml, b.yaml])");
   }
   x.design_seed = x.seed;
   if (has_design_seed) {
@@ -313,8 +324,9 @@ std::optional<Experiment> parse_experiment(std::string_view text, const std::str
                       "no parameters: name at least one field to vary, as in "
                       "parameters: {settings.kappa: [0, 1, 2]}");
   } else if (!parameters_node.IsMap()) {
-    r.error(parameters_node, "parameters must be a mapping from a path (touchpoints.checkout.dropout) "
-                             "to its values");
+    r.error(parameters_node,
+            "parameters must be a mapping from a path (touchpoints.checkout.dropout) "
+            "to its values");
   } else {
     std::set<std::string> paths;
     for (const auto& entry : parameters_node) {
@@ -360,10 +372,12 @@ std::optional<Experiment> parse_experiment(std::string_view text, const std::str
                                       static_cast<double>(total), kMostDesignPoints));
       }
     }
-    if (x.design == DesignKind::latin_hypercube && x.points * x.scenarios.size() > kMostDesignPoints) {
+    if (x.design == DesignKind::latin_hypercube &&
+        x.points * x.scenarios.size() > kMostDesignPoints) {
       diagnostics.error(points_node.IsNull() ? SourceLocation{path, 1, 1} : r.at(points_node),
                         fmt::format("{} points times {} scenarios is more than the {} a sweep "
-                                    "runs", x.points, x.scenarios.size(), kMostDesignPoints));
+                                    "runs",
+                                    x.points, x.scenarios.size(), kMostDesignPoints));
     }
   }
   if (diagnostics.error_count() != errors_before) return std::nullopt;
@@ -385,8 +399,8 @@ std::optional<Experiment> load_experiment_file(const std::string& path, Diagnost
   const auto size = std::filesystem::file_size(path, code);
   if (!code && size > kMostExperimentBytes) {
     diagnostics.error({path, 0, 0}, fmt::format("{} bytes is far too large for an experiment "
-                                                "file (the most is {} MiB)", size,
-                                                kMostExperimentBytes >> 20));
+                                                "file (the most is {} MiB)",
+                                                size, kMostExperimentBytes >> 20));
     return std::nullopt;
   }
   std::ostringstream text;

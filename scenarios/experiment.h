@@ -19,15 +19,15 @@ enum class DesignKind { grid, list, latin_hypercube };
 
 struct ExperimentParameter {
   ParameterPath path;
-  std::vector<double> levels;    // grid and list: the values, in order
+  std::vector<double> levels;     // grid and list: the values, in order
   std::optional<Interval> range;  // Latin hypercube: the interval sampled
-  SourceLocation where;          // the parameter's key in the experiment file
+  SourceLocation where;           // the parameter's key in the experiment file
 };
 
 struct Experiment {
   std::string name;
-  std::string path;  // the experiment file, as given
-  std::string text;  // its text, kept for the result file and the resume check
+  std::string path;                    // the experiment file, as given
+  std::string text;                    // its text, kept for the result file and the resume check
   std::vector<std::string> scenarios;  // resolved against the experiment file's directory
   std::vector<SourceLocation> scenario_where;
   DesignKind design = DesignKind::grid;

@@ -20,11 +20,11 @@ constexpr std::string_view kForms =
     "personas.<id>.<field> or settings.<field>";
 
 constexpr std::array<std::string_view, 9> kTouchpointFields = {
-    "dropout", "emotion.mean", "emotion.sd", "cost", "entry_weight", "value",
-    "duration", "duration.median", "duration.sigma"};
+    "dropout", "emotion.mean", "emotion.sd",      "cost",          "entry_weight",
+    "value",   "duration",     "duration.median", "duration.sigma"};
 constexpr std::array<std::string_view, 2> kTransitionFields = {"weight", "emotion_bias"};
 constexpr std::array<std::string_view, 6> kPersonaFields = {
-    "share", "sensitivity", "dropout_odds", "initial_emotion.mean", "initial_emotion.sd",
+    "share",           "sensitivity", "dropout_odds", "initial_emotion.mean", "initial_emotion.sd",
     "value_multiplier"};
 constexpr std::string_view kAffinityPrefix = "channel_affinity.";
 constexpr std::array<std::string_view, 6> kSettingsFields = {
@@ -43,8 +43,8 @@ bool split_field(std::string_view rest, const Fields& fields, std::string& name,
                  std::string& field) {
   std::size_t best = 0;
   for (std::string_view f : fields) {
-    if (rest.size() > f.size() + 1 && rest.ends_with(f) && rest[rest.size() - f.size() - 1] == '.' &&
-        f.size() > best) {
+    if (rest.size() > f.size() + 1 && rest.ends_with(f) &&
+        rest[rest.size() - f.size() - 1] == '.' && f.size() > best) {
       best = f.size();
     }
   }
@@ -99,28 +99,39 @@ Target target_of(Scenario& s, const ParameterPath& p) {
       if (v == nullptr) {
         std::vector<std::string> ids;
         for (const Touchpoint& x : s.touchpoints) ids.push_back(x.id);
-        t.error = fmt::format("no touchpoint '{}' in the scenario{}", p.id, did_you_mean(p.id, ids));
+        t.error =
+            fmt::format("no touchpoint '{}' in the scenario{}", p.id, did_you_mean(p.id, ids));
         return t;
       }
       const std::string& f = p.field;
       using Kind = Duration::Kind;
-      if (f == "dropout") t.number = &v->dropout;
-      else if (f == "emotion.mean") t.number = &v->emotion_mean;
-      else if (f == "emotion.sd") t.number = &v->emotion_sd;
-      else if (f == "cost") t.number = &v->cost;
-      else if (f == "entry_weight") t.number = &v->entry_weight;
-      else if (f == "value") t.number = &v->value;
+      if (f == "dropout")
+        t.number = &v->dropout;
+      else if (f == "emotion.mean")
+        t.number = &v->emotion_mean;
+      else if (f == "emotion.sd")
+        t.number = &v->emotion_sd;
+      else if (f == "cost")
+        t.number = &v->cost;
+      else if (f == "entry_weight")
+        t.number = &v->entry_weight;
+      else if (f == "value")
+        t.number = &v->value;
       else if (f == "duration") {
         if (v->duration.kind == Kind::lognormal) {
-          t.error = fmt::format("touchpoint '{}' has a lognormal duration; vary duration.median or "
-                                "duration.sigma", p.id);
+          t.error = fmt::format(
+              "touchpoint '{}' has a lognormal duration; vary duration.median or "
+              "duration.sigma",
+              p.id);
         } else {
           t.number = &v->duration.hours;
         }
       } else if (f == "duration.median" || f == "duration.sigma") {
         if (v->duration.kind != Kind::lognormal) {
-          t.error = fmt::format("touchpoint '{}' has no lognormal duration, so no {}; vary "
-                                "duration (its hours, or the exponential mean)", p.id, f);
+          t.error = fmt::format(
+              "touchpoint '{}' has no lognormal duration, so no {}; vary "
+              "duration (its hours, or the exponential mean)",
+              p.id, f);
         } else {
           t.number = f == "duration.median" ? &v->duration.median : &v->duration.sigma;
         }
@@ -152,12 +163,18 @@ Target target_of(Scenario& s, const ParameterPath& p) {
         return t;
       }
       const std::string& f = p.field;
-      if (f == "share") t.number = &q->share;
-      else if (f == "sensitivity") t.number = &q->sensitivity;
-      else if (f == "dropout_odds") t.number = &q->dropout_odds;
-      else if (f == "initial_emotion.mean") t.number = &q->initial_emotion_mean;
-      else if (f == "initial_emotion.sd") t.number = &q->initial_emotion_sd;
-      else if (f == "value_multiplier") t.number = &q->value_multiplier;
+      if (f == "share")
+        t.number = &q->share;
+      else if (f == "sensitivity")
+        t.number = &q->sensitivity;
+      else if (f == "dropout_odds")
+        t.number = &q->dropout_odds;
+      else if (f == "initial_emotion.mean")
+        t.number = &q->initial_emotion_mean;
+      else if (f == "initial_emotion.sd")
+        t.number = &q->initial_emotion_sd;
+      else if (f == "value_multiplier")
+        t.number = &q->value_multiplier;
       else if (f.starts_with(kAffinityPrefix)) {
         const std::string channel = f.substr(kAffinityPrefix.size());
         std::set<std::string> channels;
@@ -174,12 +191,18 @@ Target target_of(Scenario& s, const ParameterPath& p) {
     case Entity::settings: {
       const std::string& f = p.field;
       Settings& g = s.settings;
-      if (f == "memory") t.number = &g.memory;
-      else if (f == "kappa") t.number = &g.kappa;
-      else if (f == "max_steps") t.integer = &g.max_steps;
-      else if (f == "horizon_hours") t.optional = &g.horizon_hours;
-      else if (f == "promoter_threshold") t.number = &g.promoter_threshold;
-      else if (f == "detractor_threshold") t.number = &g.detractor_threshold;
+      if (f == "memory")
+        t.number = &g.memory;
+      else if (f == "kappa")
+        t.number = &g.kappa;
+      else if (f == "max_steps")
+        t.integer = &g.max_steps;
+      else if (f == "horizon_hours")
+        t.optional = &g.horizon_hours;
+      else if (f == "promoter_threshold")
+        t.number = &g.promoter_threshold;
+      else if (f == "detractor_threshold")
+        t.number = &g.detractor_threshold;
       return t;
     }
   }
@@ -214,8 +237,10 @@ std::optional<ParameterPath> parse_parameter_path(std::string_view text, std::st
     }
     const std::size_t arrow = pair.find("->");
     if (arrow == std::string::npos) {
-      error = fmt::format("'{}' names no transition: write it as <from>-><to>, as in "
-                          "transitions.cart->checkout.weight", pair);
+      error = fmt::format(
+          "'{}' names no transition: write it as <from>-><to>, as in "
+          "transitions.cart->checkout.weight",
+          pair);
       return std::nullopt;
     }
     p.from = std::string(trim(std::string_view(pair).substr(0, arrow)));
@@ -227,8 +252,7 @@ std::optional<ParameterPath> parse_parameter_path(std::string_view text, std::st
   } else if (head == "personas") {
     p.entity = Entity::persona;
     const std::size_t affinity = rest.find(std::string(".") + std::string(kAffinityPrefix));
-    if (affinity != std::string_view::npos &&
-        affinity + 1 + kAffinityPrefix.size() < rest.size()) {
+    if (affinity != std::string_view::npos && affinity + 1 + kAffinityPrefix.size() < rest.size()) {
       p.id = std::string(rest.substr(0, affinity));
       p.field = std::string(rest.substr(affinity + 1));
     } else if (!split_field(rest, kPersonaFields, p.id, p.field)) {
@@ -248,14 +272,17 @@ std::optional<ParameterPath> parse_parameter_path(std::string_view text, std::st
     }
   } else {
     const std::array<std::string, 4> heads = {"touchpoints", "transitions", "personas", "settings"};
-    error = fmt::format("'{}' does not start with touchpoints, transitions, personas or "
-                        "settings{}; {}", text, did_you_mean(head, heads), kForms);
+    error = fmt::format(
+        "'{}' does not start with touchpoints, transitions, personas or "
+        "settings{}; {}",
+        text, did_you_mean(head, heads), kForms);
     return std::nullopt;
   }
   return p;
 }
 
-std::optional<std::string> check_parameter_path(const Scenario& scenario, const ParameterPath& path) {
+std::optional<std::string> check_parameter_path(const Scenario& scenario,
+                                                const ParameterPath& path) {
   Scenario copy = scenario;  // target_of may add a channel affinity entry
   Target t = target_of(copy, path);
   if (!t.error.empty()) return t.error;

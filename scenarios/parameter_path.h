@@ -14,9 +14,9 @@ namespace cjsim {
 struct ParameterPath {
   enum class Entity { touchpoint, transition, persona, settings };
   Entity entity = Entity::settings;
-  std::string id;    // touchpoint or persona id; "" for settings and transitions
-  std::string from;  // transition only
-  std::string to;    // transition only
+  std::string id;     // touchpoint or persona id; "" for settings and transitions
+  std::string from;   // transition only
+  std::string to;     // transition only
   std::string field;  // "dropout", "emotion.mean", "channel_affinity.web", "kappa"
   std::string text;   // the path as written
 };
@@ -28,7 +28,8 @@ std::optional<ParameterPath> parse_parameter_path(std::string_view text, std::st
 
 // Whether `path` names a field that `scenario` has; the message (with a spelling suggestion
 // where there is one) when it does not.
-std::optional<std::string> check_parameter_path(const Scenario& scenario, const ParameterPath& path);
+std::optional<std::string> check_parameter_path(const Scenario& scenario,
+                                                const ParameterPath& path);
 
 // The field's current value (a missing horizon reads as NaN). `path` must have passed
 // check_parameter_path.

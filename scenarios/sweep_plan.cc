@@ -78,7 +78,8 @@ std::optional<SweepPlan> plan_sweep(Experiment experiment, Diagnostics& diagnost
   for (const ExperimentParameter& p : x.parameters) {
     for (std::size_t s = 0; s < plan.bases.size(); ++s) {
       if (auto problem = check_parameter_path(plan.bases[s], p.path)) {
-        diagnostics.error(p.where, fmt::format("{}: {} ({})", p.path.text, *problem, x.scenarios[s]));
+        diagnostics.error(p.where,
+                          fmt::format("{}: {} ({})", p.path.text, *problem, x.scenarios[s]));
       }
     }
   }

@@ -3,9 +3,8 @@
 // --resume runs only the missing ones; then assemble FILE.h5 atomically from the parts. Under
 // an MPI launcher the missing points are dealt round-robin over the processes, and rank 0,
 // alone, writes. `cjsim sweep --summary FILE.h5` prints a sweep file.
-#include <fmt/format.h>
-
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -53,7 +52,8 @@ std::string default_output(const std::string& experiment) {
 void check_metric(const std::string& metric) {
   if (find_headline_figure(metric) != nullptr) return;
   std::string names;
-  for (const NamedFigure& f : kHeadlineFigures) names += std::string(names.empty() ? "" : ", ") + f.name;
+  for (const NamedFigure& f : kHeadlineFigures)
+    names += std::string(names.empty() ? "" : ", ") + f.name;
   throw std::runtime_error(fmt::format("no headline figure '{}' (they are {})", metric, names));
 }
 
@@ -84,7 +84,8 @@ std::optional<SweepPlan> plan_for_command(const std::string& path, bool speak) {
     std::cerr << diagnostics.to_string();
     if (!plan) {
       std::cerr << fmt::format("cjsim: {}: {} error{}, nothing was run\n", path,
-                               diagnostics.error_count(), diagnostics.error_count() == 1 ? "" : "s");
+                               diagnostics.error_count(),
+                               diagnostics.error_count() == 1 ? "" : "s");
     }
   }
   return plan;
@@ -117,7 +118,8 @@ std::set<std::size_t> stored_points(const std::string& parts, const SweepPlan& p
           "over (cjsim sweep {} --out {} --force)",
           parts, plan.experiment.path, out));
     }
-    if (part.point >= plan.points.size() || entry.path().filename() != sweep_part_name(part.point)) {
+    if (part.point >= plan.points.size() ||
+        entry.path().filename() != sweep_part_name(part.point)) {
       throw std::runtime_error(fmt::format("{}: not the part of a point of this experiment", name));
     }
     done.insert(part.point);
@@ -130,7 +132,8 @@ std::set<std::size_t> stored_points(const std::string& parts, const SweepPlan& p
 void lock_parts(const std::string& parts) {
   const std::string path = (fs::path(parts) / "lock").string();
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
+  if (fd < 0)
+    throw std::runtime_error(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     ::close(fd);
     throw std::runtime_error(fmt::format("another cjsim sweep is writing {} now", parts));
@@ -166,7 +169,8 @@ std::vector<std::size_t> prepare_output(const SweepCommandOptions& o, const std:
     if (read_sweep_file(out).fingerprint != plan.fingerprint) {
       throw std::runtime_error(fmt::format(
           "{} is a finished sweep of a different experiment (or of scenario files that have "
-          "changed since); pass --force to run this one over it", out));
+          "changed since); pass --force to run this one over it",
+          out));
     }
     complete = true;
     return {};
@@ -177,7 +181,8 @@ std::vector<std::size_t> prepare_output(const SweepCommandOptions& o, const std:
       if (!o.force) {
         throw std::runtime_error(fmt::format(
             "{} holds the finished points of an interrupted sweep; pass --resume to finish it, "
-            "or --force to start over", parts));
+            "or --force to start over",
+            parts));
       }
       lock_parts(parts);  // never discard the parts of a sweep that is running
       fs::remove_all(parts);
@@ -299,8 +304,8 @@ int run_sweep(const SweepCommandOptions& o) {
     if (group.root()) {
       for (std::size_t r = 0; r < images.size(); ++r) {
         if (images[r].empty()) continue;
-        write_sweep_part_image((fs::path(parts) / sweep_part_name(missing[round * ranks + r])).string(),
-                               images[r]);
+        write_sweep_part_image(
+            (fs::path(parts) / sweep_part_name(missing[round * ranks + r])).string(), images[r]);
         ++points_done;
         committed += per_point;
       }

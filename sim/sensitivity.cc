@@ -2,7 +2,6 @@
 #include "sim/sensitivity.h"
 
 #include <Eigen/Dense>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -31,7 +30,8 @@ const char* method_name(SensitivityMethod method) {
   return method == SensitivityMethod::main_effect ? "main_effect" : "standardised_regression";
 }
 
-Sensitivity main_effects(std::span<const std::vector<double>> design, std::span<const double> figure) {
+Sensitivity main_effects(std::span<const std::vector<double>> design,
+                         std::span<const double> figure) {
   Sensitivity s;
   s.method = SensitivityMethod::main_effect;
   const std::vector<std::size_t> used = defined_points(figure);

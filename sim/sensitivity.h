@@ -37,7 +37,8 @@ const char* method_name(SensitivityMethod method);
 
 // `design[k][j]` is parameter j at point k, `figure[k]` the figure there (NaN: undefined, the
 // point is left out).
-Sensitivity main_effects(std::span<const std::vector<double>> design, std::span<const double> figure);
+Sensitivity main_effects(std::span<const std::vector<double>> design,
+                         std::span<const double> figure);
 Sensitivity standardised_regression(std::span<const std::vector<double>> design,
                                     std::span<const double> figure);
 

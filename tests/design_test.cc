@@ -32,7 +32,8 @@ TEST(Design, EvenlySpacedLevelsIncludeBothEndsExactly) {
   ASSERT_EQ(levels.size(), 7u);
   EXPECT_EQ(levels.front(), 0.1);
   EXPECT_EQ(levels.back(), 0.7);
-  for (std::size_t k = 1; k < levels.size(); ++k) EXPECT_NEAR(levels[k] - levels[k - 1], 0.1, 1e-12);
+  for (std::size_t k = 1; k < levels.size(); ++k)
+    EXPECT_NEAR(levels[k] - levels[k - 1], 0.1, 1e-12);
   EXPECT_EQ(evenly_spaced(2, 5, 1), (std::vector<double>{2}));
 }
 

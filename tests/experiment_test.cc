@@ -75,46 +75,73 @@ TEST(Experiment, EveryMistakeIsReportedWhereItWasWritten) {
   const std::string head = "scenario: tiny.yaml\n";
   const std::string params = "parameters:\n  settings.kappa: [0, 1]\n";
   const BadCase cases[] = {
-      {"scenario: tiny.yaml\nagnets: 5\nparameters:\n  settings.kappa: [0, 1]\n", "agnets",
+      {"scenario: tiny.yaml\nagnets: 5\nparameters:\n  settings.kappa: [0, 1]\n",
+       "agnets",
        {"unknown key 'agnets'", "did you mean 'agents'"}},
-      {"scenario: tiny.yaml\nagents: 0\nparameters:\n  settings.kappa: [0, 1]\n", "0",
+      {"scenario: tiny.yaml\nagents: 0\nparameters:\n  settings.kappa: [0, 1]\n",
+       "0",
        {"agents must be from 1"}},
-      {"scenario: tiny.yaml\nagents: -4\nparameters:\n  settings.kappa: [0, 1]\n", "-4",
+      {"scenario: tiny.yaml\nagents: -4\nparameters:\n  settings.kappa: [0, 1]\n",
+       "-4",
        {"agents must be a whole number"}},
-      {"scenario: tiny.yaml\nreplications: 1.5\nparameters:\n  settings.kappa: [0, 1]\n", "1.5",
+      {"scenario: tiny.yaml\nreplications: 1.5\nparameters:\n  settings.kappa: [0, 1]\n",
+       "1.5",
        {"replications must be a whole number"}},
-      {"scenario: tiny.yaml\ndesign: grdi\nparameters:\n  settings.kappa: [0, 1]\n", "grdi",
+      {"scenario: tiny.yaml\ndesign: grdi\nparameters:\n  settings.kappa: [0, 1]\n",
+       "grdi",
        {"unknown design 'grdi'", "did you mean 'grid'"}},
-      {"scenario: tiny.yaml\nparameters:\n  settings.kapa: [0, 1]\n", "settings.kapa",
+      {"scenario: tiny.yaml\nparameters:\n  settings.kapa: [0, 1]\n",
+       "settings.kapa",
        {"no numeric setting 'kapa'", "did you mean 'kappa'"}},
-      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: []\n", "[]", {"the list of values is empty"}},
-      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: [0, .nan]\n", ".nan",
+      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: []\n",
+       "[]",
+       {"the list of values is empty"}},
+      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: [0, .nan]\n",
+       ".nan",
        {"must be a finite number"}},
-      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: [0, high]\n", "high",
+      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: [0, high]\n",
+       "high",
        {"must be a number, not 'high'"}},
-      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: {from: 0, to: 2}\n", "{from",
+      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: {from: 0, to: 2}\n",
+       "{from",
        {"needs steps"}},
-      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: {from: 3, to: 2, steps: 2}\n", "{from",
+      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: {from: 3, to: 2, steps: 2}\n",
+       "{from",
        {"from (3) is greater than to (2)"}},
-      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: {from: 0, too: 2, steps: 2}\n", "too",
+      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: {from: 0, too: 2, steps: 2}\n",
+       "too",
        {"unknown key 'too'", "did you mean 'to'"}},
-      {"scenario: tiny.yaml\ndesign: latin_hypercube\npoints: 5\nparameters:\n  settings.kappa: [0, 1]\n",
-       "[0, 1]", {"samples an interval"}},
-      {"scenario: tiny.yaml\ndesign: latin_hypercube\npoints: 5\nparameters:\n  settings.kappa: {from: 0, to: 1, steps: 3}\n",
-       "{from", {"steps belong to grids"}},
-      {"scenario: tiny.yaml\npoints: 5\nparameters:\n  settings.kappa: [0, 1]\n", "5",
+      {"scenario: tiny.yaml\ndesign: latin_hypercube\npoints: 5\nparameters:\n  settings.kappa: "
+       "[0, 1]\n",
+       "[0, 1]",
+       {"samples an interval"}},
+      {"scenario: tiny.yaml\ndesign: latin_hypercube\npoints: 5\nparameters:\n  settings.kappa: "
+       "{from: 0, to: 1, steps: 3}\n",
+       "{from",
+       {"steps belong to grids"}},
+      {"scenario: tiny.yaml\npoints: 5\nparameters:\n  settings.kappa: [0, 1]\n",
+       "5",
        {"points is for latin_hypercube designs"}},
-      {"scenario: tiny.yaml\ndesign: list\nparameters:\n  settings.kappa: [0, 1]\n  settings.memory: [0.5]\n",
-       "settings.memory", {"has 1 values but settings.kappa has 2"}},
-      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: {from: 0, to: 1, steps: 1000}\n  settings.memory: {from: 0, to: 1, steps: 1000}\n",
-       "settings.kappa", {"the grid has 1000000 points"}},
+      {"scenario: tiny.yaml\ndesign: list\nparameters:\n  settings.kappa: [0, 1]\n  "
+       "settings.memory: [0.5]\n",
+       "settings.memory",
+       {"has 1 values but settings.kappa has 2"}},
+      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: {from: 0, to: 1, steps: 1000}\n  "
+       "settings.memory: {from: 0, to: 1, steps: 1000}\n",
+       "settings.kappa",
+       {"the grid has 1000000 points"}},
       {"scenario: tiny.yaml\nparameters:\n  settings.kappa: [0]\n  settings.kappa: [1]\n",
-       "settings.kappa: [1]", {"given twice"}},
-      {"scenario: tiny.yaml\nparameters: [settings.kappa]\n", "[settings", {"parameters must be a mapping"}},
+       "settings.kappa: [1]",
+       {"given twice"}},
+      {"scenario: tiny.yaml\nparameters: [settings.kappa]\n",
+       "[settings",
+       {"parameters must be a mapping"}},
       {"scenario: tiny.yaml\nparameters: {}\n", "{}", {"no parameters"}},
-      {"scenario: [tiny.yaml, 3: 4]\nparameters:\n  settings.kappa: [0]\n", "3: 4",
+      {"scenario: [tiny.yaml, 3: 4]\nparameters:\n  settings.kappa: [0]\n",
+       "3: 4",
        {"a scenario must be a non-empty string"}},
-      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: [0]\n  foo: [1]\n", "foo",
+      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: [0]\n  foo: [1]\n",
+       "foo",
        {"not a parameter path"}},
   };
   for (const BadCase& c : cases) {
@@ -124,7 +151,8 @@ TEST(Experiment, EveryMistakeIsReportedWhereItWasWritten) {
     bool found = false;
     for (const Diagnostic& diagnostic : d.all()) {
       bool all = true;
-      for (std::string_view f : c.fragments) all = all && diagnostic.message.find(f) != std::string::npos;
+      for (std::string_view f : c.fragments)
+        all = all && diagnostic.message.find(f) != std::string::npos;
       if (!all) continue;
       found = true;
       EXPECT_EQ(diagnostic.where.line, where.line) << c.text << "\n" << d.to_string();
@@ -140,7 +168,10 @@ TEST(Experiment, MissingPartsAreNamed) {
   EXPECT_TRUE(ReportsError(d, "no scenario", {kPath, 1, 1}));
   EXPECT_TRUE(ReportsError(d, "no parameters", {kPath, 1, 1}));
   Diagnostics lhs;
-  EXPECT_FALSE(parse("scenario: tiny.yaml\ndesign: latin_hypercube\nparameters:\n  settings.kappa: {from: 0, to: 1}\n", lhs));
+  EXPECT_FALSE(
+      parse("scenario: tiny.yaml\ndesign: latin_hypercube\nparameters:\n  settings.kappa: {from: "
+            "0, to: 1}\n",
+            lhs));
   EXPECT_TRUE(ReportsError(lhs, "needs points", {kPath, 1, 1}));
   Diagnostics syntax;
   EXPECT_FALSE(parse("scenario: [tiny.yaml\n", syntax));
@@ -190,7 +221,8 @@ parameters:
 TEST(SweepPlan, TheFingerprintFollowsTheExperimentText) {
   Diagnostics d;
   auto a = plan_sweep(*parse("scenario: tiny.yaml\nparameters:\n  settings.kappa: [0, 1]\n", d), d);
-  auto b = plan_sweep(*parse("scenario: tiny.yaml\nparameters:\n  settings.kappa: [0, 1.5]\n", d), d);
+  auto b =
+      plan_sweep(*parse("scenario: tiny.yaml\nparameters:\n  settings.kappa: [0, 1.5]\n", d), d);
   auto c = plan_sweep(*parse("scenario: tiny.yaml\nparameters:\n  settings.kappa: [0, 1]\n", d), d);
   ASSERT_TRUE(a && b && c) << d.to_string();
   EXPECT_NE(a->fingerprint, b->fingerprint);
@@ -198,7 +230,8 @@ TEST(SweepPlan, TheFingerprintFollowsTheExperimentText) {
 }
 
 TEST(SweepPlan, APathTheScenarioLacksIsReportedAtTheParameter) {
-  const std::string text = "scenario: tiny.yaml\nparameters:\n  touchpoints.chekout.dropout: [0.1]\n";
+  const std::string text =
+      "scenario: tiny.yaml\nparameters:\n  touchpoints.chekout.dropout: [0.1]\n";
   Diagnostics d;
   auto x = parse(text, d);
   ASSERT_TRUE(x) << d.to_string();

@@ -71,7 +71,8 @@ TEST(ParameterPath, MalformedPathsSayWhatIsWrongAndWhatIsAccepted) {
   EXPECT_NE(parse_error("touchpoints.checkout").find("no touchpoint field"), std::string::npos);
   EXPECT_NE(parse_error("transitions.product.weight").find("<from>-><to>"), std::string::npos);
   EXPECT_NE(parse_error("transitions.->checkout.weight").find("both ends"), std::string::npos);
-  EXPECT_NE(parse_error("transitions.a->b.wieght").find("did you mean 'weight'"), std::string::npos);
+  EXPECT_NE(parse_error("transitions.a->b.wieght").find("did you mean 'weight'"),
+            std::string::npos);
   EXPECT_NE(parse_error("settings.seed").find("no numeric setting 'seed'"), std::string::npos);
   EXPECT_NE(parse_error("personas.sceptic.colour").find("no persona field"), std::string::npos);
   EXPECT_NE(parse_error("settings.").find("is not a parameter path"), std::string::npos);

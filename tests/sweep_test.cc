@@ -3,7 +3,6 @@
 #include "sim/sweep.h"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -78,8 +77,9 @@ TEST(Sweep, APartFileRestoresThePointsAggregatesToTheBit) {
   const SweepPlan plan = plan_of(
       "scenario: tiny.yaml\nagents: 1500\nreplications: 2\nparameters:\n  settings.kappa: [0.5]\n");
   SweepPart part{plan.fingerprint, 0, run_sweep_point(plan, 0, RunOptions{})};
-  const std::string path =
-      (std::filesystem::temp_directory_path() / ("cjsim_part_test_" + std::to_string(::getpid()) + ".h5")).string();
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("cjsim_part_test_" + std::to_string(::getpid()) + ".h5"))
+                               .string();
   write_sweep_part_image(path, sweep_part_image(part));
   const SweepPart back = read_sweep_part(path);
   std::filesystem::remove(path);
