@@ -20,7 +20,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib
 from h5compare import differences  # noqa: E402
 
 cjsim, source = sys.argv[1], os.path.abspath(sys.argv[2])
-attempts = int(sys.argv[3]) if len(sys.argv) > 3 else 4
+attempts = int(sys.argv[3]) if len(sys.argv) > 3 else 3
 retail = os.path.join(source, "scenarios", "examples", "retail.yaml")
 failures = []
 outcomes = {}
