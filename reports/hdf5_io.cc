@@ -2,8 +2,10 @@
 #include "reports/hdf5_io.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <stdexcept>
+#include <string>
 
 namespace cjsim::hdf5 {
 namespace {
@@ -187,6 +189,50 @@ std::vector<std::string> read_text_list(const H5::Group& group, const std::strin
     values.emplace_back(start, strnlen(start, length));
   }
   return values;
+}
+
+namespace {
+
+// The core driver names in-memory files too; a fresh name each time keeps two images open at
+// once apart.
+std::string image_name() {
+  static std::atomic<std::uint64_t> counter{0};
+  return "cjsim-image-" + std::to_string(counter.fetch_add(1));
+}
+
+// In-memory files grow in steps of this many bytes.
+constexpr std::size_t kImageIncrement = std::size_t{1} << 20;
+
+}  // namespace
+
+std::vector<char> file_image(const std::function<void(H5::Group& root)>& write) {
+  H5::FileAccPropList access;
+  access.setCore(kImageIncrement, false);
+  H5::H5File file(image_name(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
+  {
+    H5::Group root = file.openGroup("/");
+    write(root);
+  }
+  file.flush(H5F_SCOPE_GLOBAL);
+  const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
+  if (size < 0) throw std::runtime_error("cannot take the image of an in-memory HDF5 file");
+  std::vector<char> bytes(static_cast<std::size_t>(size));
+  if (H5Fget_file_image(file.getId(), bytes.data(), bytes.size()) != size) {
+    throw std::runtime_error("cannot take the image of an in-memory HDF5 file");
+  }
+  return bytes;
+}
+
+void read_file_image(std::span<const char> image,
+                     const std::function<void(const H5::Group& root)>& read) {
+  H5::FileAccPropList access;
+  access.setCore(kImageIncrement, false);
+  if (H5Pset_file_image(access.getId(), const_cast<char*>(image.data()), image.size()) < 0) {
+    throw std::runtime_error("cannot open an in-memory HDF5 file");
+  }
+  H5::H5File file(image_name(), H5F_ACC_RDONLY, H5::FileCreatPropList::DEFAULT, access);
+  const H5::Group root = file.openGroup("/");
+  read(root);
 }
 
 }  // namespace cjsim::hdf5

@@ -6,6 +6,7 @@
 #include <H5Cpp.h>
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -99,5 +100,11 @@ std::vector<std::string> read_text_list(const H5::Group& group, const std::strin
 // The creation properties of a large dataset of `dims` (none zero): chunked along the first
 // dimension, shuffled and deflated.
 H5::DSetCreatPropList compressed_layout(std::span<const hsize_t> dims, std::size_t element_size);
+
+// A whole HDF5 file built in memory by `write` and returned as bytes (to send to another
+// process, or to write out as one file), and such bytes opened again for `read`.
+std::vector<char> file_image(const std::function<void(H5::Group& root)>& write);
+void read_file_image(std::span<const char> image,
+                     const std::function<void(const H5::Group& root)>& read);
 
 }  // namespace cjsim::hdf5

@@ -59,4 +59,44 @@ void CompoundTable::write(H5::Group& group, const std::string& name) const {
   dataset.write(rows.data(), type);
 }
 
+namespace {
+
+template <class T>
+std::vector<T> number_column(const H5::DataSet& dataset, const std::string& name) {
+  H5::CompType memory(sizeof(T));
+  memory.insertMember(name, 0, native_type<T>());
+  std::vector<T> out(dimensions_of(dataset).at(0));
+  if (!out.empty()) dataset.read(out.data(), memory);
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string> read_text_column(const H5::DataSet& dataset, const std::string& name) {
+  const H5::CompType file_type = dataset.getCompType();
+  const int index = file_type.getMemberIndex(name);
+  const H5::StrType text = file_type.getMemberStrType(index);
+  const std::size_t length = text.getSize();
+  H5::CompType memory(length);
+  memory.insertMember(name, 0, text);
+  const std::size_t rows = dimensions_of(dataset).at(0);
+  std::vector<char> bytes(rows * length);
+  if (rows > 0) dataset.read(bytes.data(), memory);
+  std::vector<std::string> out;
+  for (std::size_t r = 0; r < rows; ++r) {
+    std::string value(bytes.data() + r * length, length);
+    value.resize(value.find('\0') == std::string::npos ? length : value.find('\0'));
+    out.push_back(std::move(value));
+  }
+  return out;
+}
+
+std::vector<double> read_f64_column(const H5::DataSet& dataset, const std::string& name) {
+  return number_column<double>(dataset, name);
+}
+
+std::vector<std::uint64_t> read_u64_column(const H5::DataSet& dataset, const std::string& name) {
+  return number_column<std::uint64_t>(dataset, name);
+}
+
 }  // namespace cjsim::hdf5

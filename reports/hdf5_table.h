@@ -37,4 +37,9 @@ class CompoundTable {
   std::vector<Column> columns_;
 };
 
+// One column of a 1-D compound dataset, read by name (throws H5::Exception when missing).
+std::vector<std::string> read_text_column(const H5::DataSet& dataset, const std::string& name);
+std::vector<double> read_f64_column(const H5::DataSet& dataset, const std::string& name);
+std::vector<std::uint64_t> read_u64_column(const H5::DataSet& dataset, const std::string& name);
+
 }  // namespace cjsim::hdf5

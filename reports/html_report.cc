@@ -14,6 +14,7 @@
 #include "reports/html_assets.h"
 #include "reports/html_charts.h"
 #include "reports/report_format.h"
+#include "reports/sweep_report.h"
 #include "reports/text_report.h"
 
 namespace cjsim {
@@ -566,6 +567,158 @@ std::string html_report(const ComparisonReport& r) {
       comparison ? "cjsim comparison: " + r.labels[0] : "cjsim run: " + r.labels[0];
   return fill(html_assets::report_template(),
               {{"title", html_escape(title)},
+               {"generator", fmt::format("cjsim {}", CJSIM_VERSION)},
+               {"body", body},
+               {"charts", charts.script_text()},
+               {"echarts", html_assets::echarts_js()}});
+}
+
+}  // namespace cjsim
+
+namespace cjsim {
+namespace {
+
+std::size_t headline_index(std::string_view metric) {
+  for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
+    if (metric == kHeadlineFigures[f].name) return f;
+  }
+  throw std::invalid_argument(fmt::format("no headline figure '{}'", metric));
+}
+
+// The metric against one parameter: every point (one series per base scenario) and, for a
+// grid, the mean at each level (the main effect the ranking measures).
+json parameter_chart(const StoredSweep& sweep, std::size_t parameter, std::size_t figure,
+                     std::string_view metric) {
+  json series = json::array();
+  for (std::size_t s = 0; s < sweep.scenarios.size(); ++s) {
+    json points = json::array();
+    std::map<double, std::pair<double, std::size_t>> levels;
+    for (std::size_t k = 0; k < sweep.values.size(); ++k) {
+      if (sweep.scenario_of_point[k] != s) continue;
+      const double x = sweep.values[k][parameter];
+      const double y = sweep.figures[k][figure].value;
+      if (!std::isfinite(y)) continue;
+      points.push_back({x, y, k});
+      auto& [sum, count] = levels[x];
+      sum += y;
+      ++count;
+    }
+    series.push_back({{"type", "scatter"},
+                      {"name", sweep.scenarios[s]},
+                      {"symbolSize", 7},
+                      {"itemStyle", {{"color", scenario_colour(s)}, {"opacity", 0.75}}},
+                      {"data", points}});
+    if (sweep.design != "grid") continue;
+    json means = json::array();
+    for (const auto& [x, level] : levels) means.push_back({x, level.first / static_cast<double>(level.second)});
+    series.push_back({{"type", "line"},
+                      {"name", sweep.scenarios[s] + " (mean at each level)"},
+                      {"itemStyle", {{"color", scenario_colour(s)}}},
+                      {"data", means}});
+  }
+  return {{"title", {{"text", sweep.parameters[parameter]}, {"textStyle", {{"fontSize", 13}}}}},
+          {"tooltip", {{"trigger", "item"}}},
+          {"legend", {{"top", 22}, {"type", "scroll"}}},
+          {"grid", {{"left", 64}, {"right", 24}, {"top", 64}, {"bottom", 48}}},
+          {"xAxis", {{"type", "value"}, {"name", sweep.parameters[parameter]}, {"scale", true},
+                     {"nameLocation", "middle"}, {"nameGap", 28}}},
+          {"yAxis", {{"type", "value"}, {"name", std::string(metric)}, {"scale", true},
+                     {"nameLocation", "middle"}, {"nameGap", 48}}},
+          {"series", series}};
+}
+
+std::string sweep_sensitivity_section(const StoredSweep& sweep, std::string_view metric) {
+  std::string out = "<section id=\"sensitivity\">\n";
+  out += fmt::format("<h2>Which parameter moves {} most</h2>\n", html_escape(metric));
+  for (const ScenarioSensitivity& s : sensitivity_of(sweep, metric)) {
+    const Sensitivity& r = s.sensitivity;
+    if (sweep.scenarios.size() > 1) out += fmt::format("<h3>{}</h3>\n", html_escape(sweep.scenarios[s.scenario]));
+    out += r.method == SensitivityMethod::main_effect
+               ? "<p class=\"note\">Main effects: the spread of the mean over each parameter's "
+                 "levels, every other parameter averaged over.</p>\n"
+               : fmt::format("<p class=\"note\">Standardised regression coefficients over {} "
+                             "points (R<sup>2</sup> = {:.3f}): standard deviations of the figure "
+                             "per standard deviation of the parameter.</p>\n",
+                             r.points, r.r_squared);
+    if (!r.note.empty()) {
+      out += fmt::format("<p>Not ranked: {}.</p>\n", html_escape(r.note));
+      continue;
+    }
+    out += "<table><thead><tr><th>rank</th><th>parameter</th><th class=\"num\">importance</th>"
+           "<th class=\"num\">lowest to highest value</th></tr></thead><tbody>\n";
+    for (std::size_t i = 0; i < r.ranked.size(); ++i) {
+      const ParameterSensitivity& p = r.ranked[i];
+      out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{:.4g}</td>"
+                         "<td class=\"num\">{:+.4g}</td></tr>\n",
+                         i + 1, html_escape(sweep.parameters[p.parameter]), p.importance, p.swing);
+    }
+    out += "</tbody></table>\n";
+  }
+  return out + "</section>\n";
+}
+
+std::string sweep_points_section(const StoredSweep& sweep, std::string_view metric) {
+  const std::vector<std::string_view> shown = {metric, "conversion_rate", "revenue_per_agent",
+                                               "margin_per_agent", "nps"};
+  std::vector<std::size_t> figures;
+  for (std::string_view name : shown) {
+    const std::size_t f = headline_index(name);
+    if (std::find(figures.begin(), figures.end(), f) == figures.end()) figures.push_back(f);
+  }
+  std::string out = "<section id=\"points\">\n<h2>Design points</h2>\n";
+  out += fmt::format("<p class=\"note\">Best first by {} ({} is better); 95% intervals under "
+                     "each figure.</p>\n",
+                     html_escape(metric), lower_is_better(metric) ? "lower" : "higher");
+  out += "<table><thead><tr><th>rank</th><th class=\"num\">point</th>";
+  if (sweep.scenarios.size() > 1) out += "<th>scenario</th>";
+  for (const std::string& p : sweep.parameters) out += fmt::format("<th class=\"num\">{}</th>", html_escape(p));
+  for (std::size_t f : figures) out += fmt::format("<th class=\"num\">{}</th>", html_escape(kHeadlineFigures[f].name));
+  out += "</tr></thead><tbody>\n";
+  const std::vector<std::size_t> order = points_best_first(sweep, metric);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const std::size_t k = order[i];
+    out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td>", i + 1, k);
+    if (sweep.scenarios.size() > 1) {
+      out += fmt::format("<td>{}{}</td>", dot(sweep.scenario_of_point[k]),
+                         html_escape(sweep.scenarios[sweep.scenario_of_point[k]]));
+    }
+    for (double v : sweep.values[k]) out += fmt::format("<td class=\"num\">{:.6g}</td>", v);
+    for (std::size_t f : figures) out += figure_cell(kHeadlineFigures[f].name, sweep.figures[k][f]);
+    out += "</tr>\n";
+  }
+  return out + "</tbody></table>\n</section>\n";
+}
+
+}  // namespace
+
+std::string html_sweep_report(const StoredSweep& sweep, std::string_view metric) {
+  const std::size_t figure = headline_index(metric);
+  Charts charts;
+  std::string body = "<header>\n";
+  body += fmt::format("<h1>Sweep: {}</h1>\n", html_escape(sweep.experiment_name));
+  body += fmt::format(
+      "<p>{} design &middot; {} points &middot; {} agents &middot; {} replication{} &middot; "
+      "seed {} &middot; {}</p>\n",
+      html_escape(sweep.design), sweep.values.size(), with_thousands(sweep.agents),
+      sweep.replications, sweep.replications == 1 ? "" : "s", sweep.seed,
+      html_escape(sweep.experiment_path));
+  body += "</header>\n<nav><a href=\"#sensitivity\">Sensitivity</a><a href=\"#response\">"
+          "Response</a><a href=\"#points\">Design points</a></nav>\n<main>\n";
+  body += sweep_sensitivity_section(sweep, metric);
+  body += "<section id=\"response\">\n";
+  body += fmt::format("<h2>{} against each parameter</h2>\n", html_escape(metric));
+  body += "<p class=\"note\">Every design point; for grids the line joins the mean at each "
+          "level.</p>\n<div class=\"charts-row\">\n";
+  for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
+    body += charts.add(parameter_chart(sweep, j, figure, metric), 340);
+  }
+  body += "</div>\n</section>\n";
+  body += sweep_points_section(sweep, metric);
+  body += fmt::format("<footer>Made by cjsim {} &middot; charts by Apache ECharts</footer>\n",
+                      CJSIM_VERSION);
+  body += "</main>\n";
+  return fill(html_assets::report_template(),
+              {{"title", html_escape("cjsim sweep: " + sweep.experiment_name)},
                {"generator", fmt::format("cjsim {}", CJSIM_VERSION)},
                {"body", body},
                {"charts", charts.script_text()},

@@ -7,6 +7,7 @@
 
 #include "reports/compare_report.h"
 #include "reports/output_file.h"
+#include "reports/hdf5_sweep.h"
 
 namespace cjsim {
 
@@ -22,6 +23,11 @@ std::string markdown_report(const ComparisonReport& report);
 
 // The same figures as one CSV table in long form, one row per figure (see README.md, "Reports").
 std::string csv_report(const ComparisonReport& report);
+
+// A sweep as one page: the sensitivity ranking of `metric`, a chart of `metric` against each
+// varied parameter (every point, with the mean at each level for grids), and the table of
+// design points best first.
+std::string html_sweep_report(const StoredSweep& sweep, std::string_view metric);
 
 // Writes a report first under a temporary name in the same directory, then renames it to
 // `path` (reports/output_file.h): a failed write never leaves a partial report.

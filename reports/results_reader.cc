@@ -10,8 +10,10 @@
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <type_traits>
 
 #include "reports/hdf5_io.h"
+#include "reports/hdf5_table.h"
 #include "scenarios/validate.h"
 
 namespace cjsim {
@@ -65,31 +67,16 @@ void write_text(const fs::path& path, const std::string& text) {
 }
 
 std::vector<std::string> text_column(const H5::DataSet& dataset, const std::string& name) {
-  const H5::CompType file_type = dataset.getCompType();
-  const int index = file_type.getMemberIndex(name);
-  const H5::StrType text = file_type.getMemberStrType(index);
-  const std::size_t length = text.getSize();
-  H5::CompType memory(length);
-  memory.insertMember(name, 0, text);
-  const std::size_t rows = hdf5::dimensions_of(dataset).at(0);
-  std::vector<char> bytes(rows * length);
-  if (rows > 0) dataset.read(bytes.data(), memory);
-  std::vector<std::string> out;
-  for (std::size_t r = 0; r < rows; ++r) {
-    std::string value(bytes.data() + r * length, length);
-    value.resize(value.find('\0') == std::string::npos ? length : value.find('\0'));
-    out.push_back(std::move(value));
-  }
-  return out;
+  return hdf5::read_text_column(dataset, name);
 }
 
 template <class T>
 std::vector<T> number_column(const H5::DataSet& dataset, const std::string& name) {
-  H5::CompType memory(sizeof(T));
-  memory.insertMember(name, 0, hdf5::native_type<T>());
-  std::vector<T> out(hdf5::dimensions_of(dataset).at(0));
-  if (!out.empty()) dataset.read(out.data(), memory);
-  return out;
+  if constexpr (std::is_same_v<T, double>) {
+    return hdf5::read_f64_column(dataset, name);
+  } else {
+    return hdf5::read_u64_column(dataset, name);
+  }
 }
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();

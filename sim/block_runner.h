@@ -29,7 +29,7 @@ class BlockRunner {
                      ? static_cast<unsigned>(tbb::info::default_concurrency())
                      : options.threads),
         blocks_((options.agents + kBlockAgents - 1) / kBlockAgents),
-        total_(options.agents * options.replications),
+        total_(options.agents * options.replications / std::max(options.processes, 1u)),
         arena_(static_cast<int>(threads_)) {}
 
   unsigned threads() const { return threads_; }
@@ -44,6 +44,7 @@ class BlockRunner {
       tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, blocks_, 1),
                         [&](const tbb::blocked_range<std::uint64_t>& range) {
                           for (std::uint64_t b = range.begin(); b != range.end(); ++b) {
+                            if (b % options_.processes != options_.process) continue;
                             if (cancel_requested()) {
                               cancelled.store(true);
                               return;

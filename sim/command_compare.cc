@@ -51,9 +51,11 @@ int compare_command(const CompareOptions& o) {
   if (!o.report.empty()) check_output_path(o.report, flags.force);
 
   RunOptions options = run_options_from(flags, scenarios.front());
+  share_run_over_processes(options, false);
   RunMonitor monitor("comparing", options);
-  const ComparisonRun comparison = run_comparison(journeys, options);
+  ComparisonRun comparison = run_comparison(journeys, options);
   monitor.finish();
+  if (!gather_comparison_over_processes(comparison)) return 0;  // rank 0 alone reports
 
   ComparisonReport report;
   report.labels = labels_for(scenarios, o.scenarios);

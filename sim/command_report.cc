@@ -1,11 +1,16 @@
-// `cjsim report`: a result file of `run` or `compare` as an HTML page, Markdown or CSV.
+// `cjsim report`: a result file of `run`, `compare` or `sweep` as an HTML page, Markdown or CSV.
 #include <iostream>
 #include <memory>
 
+#include <fmt/format.h>
+
+#include "reports/hdf5_sweep.h"
 #include "reports/html_report.h"
+#include "reports/sweep_report.h"
 #include "reports/results_reader.h"
 #include "sim/commands.h"
 #include "sim/run_support.h"
+#include "sim/sweep.h"
 
 namespace cjsim {
 namespace {
@@ -14,6 +19,7 @@ struct ReportOptions {
   std::string results;
   std::string output;
   std::string format;
+  std::string metric;  // sweeps: the figure that ranks points and parameters
   bool force = false;
 };
 
@@ -25,8 +31,24 @@ std::string format_of(const ReportOptions& o) {
   return "html";
 }
 
+int sweep_report(const ReportOptions& o) {
+  const StoredSweep sweep = read_sweep_file(o.results);
+  const std::string metric = o.metric.empty() ? sweep.metric : o.metric;
+  if (find_headline_figure(metric) == nullptr) {
+    throw std::runtime_error(fmt::format("--metric: no headline figure '{}'", metric));
+  }
+  const std::string format = format_of(o);
+  const std::string text = format == "md"    ? sweep_table_markdown(sweep, metric)
+                           : format == "csv" ? sweep_table_csv(sweep, metric)
+                                             : html_sweep_report(sweep, metric);
+  write_report_file(o.output, text);
+  std::cerr << "Report written to " << o.output << "\n";
+  return 0;
+}
+
 int report_command(const ReportOptions& o) {
   check_output_path(o.output, o.force);
+  if (is_sweep_file(o.results)) return sweep_report(o);
   const ReportedResults results = read_results_file(o.results);
   const std::string format = format_of(o);
   const std::string text = format == "md"    ? markdown_report(results.report)
@@ -43,7 +65,7 @@ CommandAction add_report_command(CLI::App& command) {
   auto o = std::make_shared<ReportOptions>();
   command
       .add_option("results", o->results,
-                  "Result file of `cjsim run --out` or `cjsim compare --out`")
+                  "Result file of `cjsim run --out`, `cjsim compare --out` or `cjsim sweep --out`")
       ->required();
   command.add_option("-o,--output", o->output, "The report file to write")->required();
   command
@@ -51,6 +73,9 @@ CommandAction add_report_command(CLI::App& command) {
                   "html (one self-contained page with charts), md (Markdown tables) or csv (one "
                   "table, a row per figure); by default from the output's extension, else html")
       ->check(CLI::IsMember({"html", "md", "csv"}));
+  command.add_option("--metric", o->metric,
+                     "For a sweep file: the headline figure that ranks the points and the "
+                     "parameters (default: the experiment's)");
   command.add_flag("--force", o->force, "Overwrite the output if it exists");
   return [o] { return report_command(*o); };
 }

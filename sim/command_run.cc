@@ -35,9 +35,11 @@ int run_command(const RunCommandOptions& o) {
   RunOptions options = run_options_from(flags, scenario);
   options.agent_records = o.agents_detail || o.paths;
   options.agent_paths = o.paths;
+  share_run_over_processes(options, options.agent_records);
   RunMonitor monitor("simulating", options);
-  const RunResult result = run(journey, options);
+  RunResult result = run(journey, options);
   monitor.finish();
+  if (!gather_run_over_processes(result)) return 0;  // rank 0 alone reports
   const Summary summary = summarize(journey, result.replications);
   const RunMetadata metadata = metadata_for(scenario, o.scenario, options, result);
 

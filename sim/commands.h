@@ -31,6 +31,7 @@ CommandAction add_diff_command(CLI::App& command);
 CommandAction add_report_command(CLI::App& command);
 CommandAction add_fit_command(CLI::App& command);
 CommandAction add_attribute_command(CLI::App& command);
+CommandAction add_sweep_command(CLI::App& command);
 
 // The full command line, for result files' metadata.
 const std::string& command_line();

@@ -42,6 +42,11 @@ struct RunOptions {
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
   // When set and turned true, the run stops after the blocks under way (RunCancelled).
   const std::atomic<bool>* cancel = nullptr;
+  // One process's share of a run spread over several (sim/process_group.h): only agent blocks
+  // b with b % processes == process are simulated. Merging every share's aggregates gives the
+  // whole run's, to the bit.
+  std::uint32_t process = 0;
+  std::uint32_t processes = 1;
 };
 
 struct RunResult {

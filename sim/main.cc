@@ -33,6 +33,8 @@ constexpr Subcommand kSubcommands[] = {
      cjsim::add_fit_command},
     {"attribute", "Share conversions among channels: Markov removal effects and heuristics",
      cjsim::add_attribute_command},
+    {"sweep", "Run an experiment: a journey over a grid or Latin hypercube of parameter values",
+     cjsim::add_sweep_command},
 };
 
 }  // namespace

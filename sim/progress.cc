@@ -38,17 +38,22 @@ void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
   const double left = rate > 0 ? static_cast<double>(total - done) / rate : 0.0;
   constexpr int width = 30;
   const int filled = static_cast<int>(fraction * width);
-  std::fprintf(stderr, "\r%s [%s%s] %5.1f%%  %.2f M agents/s  %.0f s left ", label_.c_str(),
+  std::fprintf(stderr, "\r%s [%s%s] %5.1f%%  %.2f M agents/s  %.0f s left %s", label_.c_str(),
                std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
-               100.0 * fraction, rate / 1e6, left);
+               100.0 * fraction, rate / 1e6, left, status_.c_str());
   std::fflush(stderr);
   drawn_ = true;
+}
+
+void ProgressBar::set_status(std::string status) {
+  std::lock_guard lock(draw_mutex_);
+  status_ = std::move(status);
 }
 
 void ProgressBar::finish() {
   std::lock_guard lock(draw_mutex_);
   if (!drawn_) return;
-  std::fprintf(stderr, "\r%*s\r", 90, "");
+  std::fprintf(stderr, "\r%*s\r", 90 + static_cast<int>(status_.size()), "");
   std::fflush(stderr);
   drawn_ = false;
 }

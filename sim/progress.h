@@ -19,6 +19,8 @@ class ProgressBar {
   void update(std::uint64_t done, std::uint64_t total);
   // Clears the bar's line if it was drawn.
   void finish();
+  // A few words drawn after the bar ("point 3 of 20"); from any thread.
+  void set_status(std::string status);
 
  private:
   std::string label_;
@@ -27,6 +29,7 @@ class ProgressBar {
   std::atomic<std::int64_t> next_draw_ns_{0};
   std::mutex draw_mutex_;
   bool drawn_ = false;
+  std::string status_;
 };
 
 }  // namespace cjsim

@@ -10,7 +10,9 @@
 
 #include "cjsim_version.h"
 #include "scenarios/validate.h"
+#include "reports/aggregate_transfer.h"
 #include "sim/commands.h"
+#include "sim/process_group.h"
 
 namespace cjsim {
 namespace {
@@ -143,6 +145,43 @@ RunOptions run_options_from(const SimulationFlags& flags, const Scenario& seed_s
   options.replications = flags.replications;
   options.threads = flags.threads;
   return options;
+}
+
+void share_run_over_processes(RunOptions& options, bool detail) {
+  const ProcessGroup& group = ProcessGroup::world();
+  if (group.size() == 1) return;
+  if (detail) {
+    throw std::runtime_error("per-agent records (--agents-detail, --paths) are not gathered from "
+                             "several MPI processes; run with one process");
+  }
+  options.process = static_cast<std::uint32_t>(group.rank());
+  options.processes = static_cast<std::uint32_t>(group.size());
+}
+
+bool gather_run_over_processes(RunResult& result) {
+  ProcessGroup& group = ProcessGroup::world();
+  if (group.size() == 1) return true;
+  const std::vector<std::vector<char>> shares = group.gather(aggregates_to_bytes(result.replications));
+  if (!group.root()) return false;
+  for (std::size_t rank = 1; rank < shares.size(); ++rank) {
+    const std::vector<Aggregate> share = aggregates_from_bytes(shares[rank]);
+    if (share.size() != result.replications.size()) {
+      throw std::runtime_error("an MPI process returned a different number of replications");
+    }
+    for (std::size_t r = 0; r < share.size(); ++r) result.replications[r].merge(share[r]);
+  }
+  return true;
+}
+
+bool gather_comparison_over_processes(ComparisonRun& comparison) {
+  ProcessGroup& group = ProcessGroup::world();
+  if (group.size() == 1) return true;
+  const std::vector<std::vector<char>> shares = group.gather(comparison_to_bytes(comparison));
+  if (!group.root()) return false;
+  for (std::size_t rank = 1; rank < shares.size(); ++rank) {
+    merge_comparison_bytes(comparison, shares[rank]);
+  }
+  return true;
 }
 
 RunMonitor::RunMonitor(std::string label, RunOptions& options) : progress_(std::move(label)) {

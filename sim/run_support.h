@@ -13,6 +13,7 @@
 #include "reports/output_file.h"
 #include "reports/run_metadata.h"
 #include "scenarios/scenario.h"
+#include "sim/comparison.h"
 #include "sim/engine.h"
 #include "sim/progress.h"
 
@@ -68,6 +69,16 @@ class InterruptGuard {
   InterruptGuard& operator=(const InterruptGuard&) = delete;
   const std::atomic<bool>& flag() const;
 };
+
+// Under an MPI launcher, gives this process its share of the agent blocks (the options'
+// process and processes); a plain process keeps them all. Per-agent records are refused then.
+void share_run_over_processes(RunOptions& options, bool detail);
+
+// Merges every process's share of a run into rank 0's result (collective); true on rank 0,
+// which alone prints and writes; false on the other ranks.
+bool gather_run_over_processes(RunResult& result);
+// The same for a comparison (every journey's aggregates and the paired sums).
+bool gather_comparison_over_processes(ComparisonRun& comparison);
 
 // A progress bar and Ctrl-C handling, attached to a run's options for as long as it lives.
 class RunMonitor {

@@ -101,6 +101,22 @@ with tempfile.TemporaryDirectory() as work:
     run("report", tiny_cmp, "-o", page)
     check_report(work, page, "tiny_comparison")
 
+    # A sweep of two scenarios: the response charts (one per parameter) and the tables.
+    experiment = os.path.join(work, "sweep.yaml")
+    with open(experiment, "w") as f:
+        f.write(f"scenarios: [{os.path.join(data, 'tiny.yaml')}, {os.path.join(data, 'tiny_future.yaml')}]\n"
+                "agents: 2000\nparameters:\n  settings.kappa: [0, 1, 2]\n  settings.memory: [0.3, 0.6]\n"
+                "  touchpoints.ad.dropout: [0.2, 0.4]\n  touchpoints.checkout.cost: [1, 2]\n")
+    sweep = os.path.join(work, "sweep.h5")
+    run("sweep", experiment, "--out", sweep)
+    page = os.path.join(work, "sweep.html")
+    run("report", sweep, "-o", page)
+    check_report(work, page, "tiny_sweep")
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    check("Which parameter moves conversion_rate most" in text and "Design points" in text,
+          "sweep report: the sensitivity or the points table is missing")
+
 print(f"screenshots in {artefacts}")
 if failures:
     print("FAIL:\n  " + "\n  ".join(failures))

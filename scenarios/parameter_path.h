@@ -1,0 +1,43 @@
+// A path naming one numeric field of a scenario ("touchpoints.checkout.dropout",
+// "transitions.cart->checkout.weight", "personas.senior.share", "settings.kappa"), and setting
+// that field to a value: how experiments vary a journey.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "scenarios/scenario.h"
+
+namespace cjsim {
+
+struct ParameterPath {
+  enum class Entity { touchpoint, transition, persona, settings };
+  Entity entity = Entity::settings;
+  std::string id;     // touchpoint or persona id; "" for settings and transitions
+  std::string from;   // transition only
+  std::string to;     // transition only
+  std::string field;  // "dropout", "emotion.mean", "channel_affinity.web", "kappa"
+  std::string text;   // the path as written
+};
+
+// Parses the shape of a path; on failure returns nothing and sets `error` to a message that
+// says what is wrong and which forms are accepted. Whether the named touchpoint, transition
+// or persona exists is a question for check_parameter_path.
+std::optional<ParameterPath> parse_parameter_path(std::string_view text, std::string& error);
+
+// Whether `path` names a field that `scenario` has; the message (with a spelling suggestion
+// where there is one) when it does not.
+std::optional<std::string> check_parameter_path(const Scenario& scenario,
+                                                const ParameterPath& path);
+
+// The field's current value (a missing horizon reads as NaN). `path` must have passed
+// check_parameter_path.
+double parameter_value(const Scenario& scenario, const ParameterPath& path);
+
+// Sets the field; returns a message when the value cannot be stored there (a fractional
+// max_steps). Ranges are validation's business: set, then validate the scenario.
+std::optional<std::string> set_parameter(Scenario& scenario, const ParameterPath& path,
+                                         double value);
+
+}  // namespace cjsim

@@ -1,0 +1,126 @@
+// Planning a sweep: load, expand the design, validate every point before anything runs.
+#include "scenarios/sweep_plan.h"
+
+#include <fmt/format.h>
+
+#include <cstdint>
+
+#include "scenarios/validate.h"
+
+namespace cjsim {
+namespace {
+
+// Failing design points listed one by one before the rest are counted.
+constexpr std::size_t kMostPointsListed = 10;
+
+// FNV-1a over length-prefixed texts: enough to tell files apart, and stable across platforms
+// and versions (unlike std::hash), which a fingerprint stored in files must be.
+class Fingerprint {
+ public:
+  void add(std::string_view text) {
+    const std::uint64_t size = text.size();
+    for (int k = 0; k < 8; ++k) byte(static_cast<unsigned char>(size >> (8 * k)));
+    for (char c : text) byte(static_cast<unsigned char>(c));
+  }
+  std::string hex() const { return fmt::format("{:016x}", state_); }
+
+ private:
+  void byte(unsigned char b) {
+    state_ ^= b;
+    state_ *= 0x100000001b3ULL;
+  }
+  std::uint64_t state_ = 0xcbf29ce484222325ULL;
+};
+
+}  // namespace
+
+Scenario point_scenario(const SweepPlan& plan, std::size_t point) {
+  const SweepPoint& p = plan.points.at(point);
+  Scenario scenario = plan.bases.at(p.scenario);
+  for (std::size_t j = 0; j < p.values.size(); ++j) {
+    // Paths and whole-number fields were checked when the plan was made.
+    (void)set_parameter(scenario, plan.experiment.parameters[j].path, p.values[j]);
+  }
+  return scenario;
+}
+
+std::string describe_point(const SweepPlan& plan, std::size_t point) {
+  const SweepPoint& p = plan.points.at(point);
+  std::string out;
+  for (std::size_t j = 0; j < p.values.size(); ++j) {
+    if (!out.empty()) out += ", ";
+    out += fmt::format("{} = {}", plan.experiment.parameters[j].path.text, p.values[j]);
+  }
+  return out;
+}
+
+std::optional<SweepPlan> plan_sweep(Experiment experiment, Diagnostics& diagnostics) {
+  SweepPlan plan;
+  plan.experiment = std::move(experiment);
+  const Experiment& x = plan.experiment;
+  const std::size_t errors_before = diagnostics.error_count();
+  Fingerprint fingerprint;
+  fingerprint.add(x.text);
+  for (std::size_t s = 0; s < x.scenarios.size(); ++s) {
+    std::optional<Scenario> scenario = load_valid_scenario(x.scenarios[s], diagnostics);
+    if (!scenario) {
+      diagnostics.error(x.scenario_where[s],
+                        fmt::format("the scenario {} cannot be run (see above)", x.scenarios[s]));
+      continue;
+    }
+    fingerprint.add(scenario->source_text);
+    for (const SourceFile& base : scenario->base_sources) fingerprint.add(base.text);
+    plan.bases.push_back(std::move(*scenario));
+  }
+  if (diagnostics.error_count() != errors_before) return std::nullopt;
+  plan.fingerprint = fingerprint.hex();
+
+  for (const ExperimentParameter& p : x.parameters) {
+    for (std::size_t s = 0; s < plan.bases.size(); ++s) {
+      if (auto problem = check_parameter_path(plan.bases[s], p.path)) {
+        diagnostics.error(p.where,
+                          fmt::format("{}: {} ({})", p.path.text, *problem, x.scenarios[s]));
+      }
+    }
+  }
+  if (diagnostics.error_count() != errors_before) return std::nullopt;
+
+  const DesignRows rows = design_rows(x);
+  for (std::size_t s = 0; s < plan.bases.size(); ++s) {
+    for (const std::vector<double>& row : rows) plan.points.push_back({s, row});
+  }
+
+  std::size_t failing = 0;
+  for (std::size_t k = 0; k < plan.points.size(); ++k) {
+    const SweepPoint& point = plan.points[k];
+    Scenario scenario = plan.bases[point.scenario];
+    Diagnostics found;
+    for (std::size_t j = 0; j < point.values.size(); ++j) {
+      if (auto problem = set_parameter(scenario, x.parameters[j].path, point.values[j])) {
+        found.error(x.parameters[j].where, *problem);
+      }
+    }
+    if (!found.has_errors()) validate_scenario(scenario, found);
+    if (!found.has_errors()) continue;
+    if (++failing > kMostPointsListed) continue;
+    for (const Diagnostic& d : found.all()) {
+      if (d.severity != Severity::error) continue;
+      // The experiment's first parameter stands for the point; the message names them all.
+      diagnostics.error(x.parameters.front().where,
+                        fmt::format("design point {} ({}; scenario {}) is not a valid journey: "
+                                    "{} (at {}:{})",
+                                    k, describe_point(plan, k), x.scenarios[point.scenario],
+                                    d.message, d.where.file, d.where.line));
+    }
+  }
+  if (failing > kMostPointsListed) {
+    diagnostics.error(x.parameters.front().where,
+                      fmt::format("{} more design points are not valid journeys (of {} points "
+                                  "in all); narrow the parameters' values",
+                                  failing - kMostPointsListed, plan.points.size()));
+  }
+  if (diagnostics.error_count() != errors_before) return std::nullopt;
+  return plan;
+}
+
+}  // namespace cjsim

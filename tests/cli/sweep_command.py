@@ -1,0 +1,193 @@
+"""`cjsim sweep` from outside: the HDF5 file read with h5py and pandas, a design point equal to
+a plain `cjsim run` with the same seed, the summary's order and sensitivity, independence of
+the thread count, and the errors (bad experiment, existing output, leftover parts).
+
+Usage: sweep_command.py CJSIM SOURCE_DIR
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import h5py
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from h5compare import differences  # noqa: E402
+
+cjsim, source = sys.argv[1], os.path.abspath(sys.argv[2])
+tiny = os.path.join(source, "tests", "data", "tiny.yaml")
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+
+
+def run(*args):
+    return subprocess.run([cjsim, *args], capture_output=True, text=True, timeout=300)
+
+
+EXPERIMENT = f"""name: Tiny grid
+scenario: {tiny}
+agents: 3000
+replications: 2
+seed: 5
+parameters:
+  settings.kappa: [0, 1.0]
+  touchpoints.checkout.value: [60, 80, 100]
+"""
+
+with tempfile.TemporaryDirectory() as directory:
+    experiment = os.path.join(directory, "grid.yaml")
+    with open(experiment, "w") as f:
+        f.write(EXPERIMENT)
+    out = os.path.join(directory, "grid.h5")
+    done = run("sweep", experiment, "--out", out, "--threads", "2")
+    if done.returncode != 0:
+        print(f"sweep failed (exit {done.returncode}): {done.stderr}")
+        sys.exit(1)
+    check("Which parameter moves conversion_rate most" in done.stdout, f"no ranking: {done.stdout}")
+    check(not os.path.exists(out + ".parts"), "the parts directory was left behind")
+
+    with h5py.File(out, "r") as f:
+        check(f.attrs["format"] == "cjsim-sweep", "format attribute")
+        check(int(f.attrs["points"]) == 6, "points attribute")
+        points = pd.DataFrame(f["points"][()])
+        rows = pd.DataFrame(f["replications"][()])
+        sensitivity = pd.DataFrame(f["sensitivity"][()])
+        check(len(points) == 6 and len(rows) == 12, f"{len(points)} points, {len(rows)} rows")
+        check(list(points["settings.kappa"]) == [0, 0, 0, 1, 1, 1], "grid order of kappa")
+        check(list(points["touchpoints.checkout.value"]) == [60, 80, 100] * 2, "grid order of value")
+        check(set(sensitivity["parameter"].str.decode("utf-8")) ==
+              {"settings.kappa", "touchpoints.checkout.value"}, "sensitivity parameters")
+        check(sorted(f["runs"].keys()) == [f"point_{k:06}" for k in range(6)], "raw groups")
+        # The point mean is the mean of its replications' rows.
+        for k in range(6):
+            mine = rows[rows["point"] == k]["conversion_rate"].mean()
+            check(abs(points["conversion_rate"][k] - mine) < 1e-12, f"point {k} mean")
+        # Changing a conversion's value moves no agent (common random numbers): the conversion
+        # rate is the same at every value, and revenue per agent scales with it.
+        for kappa in (0, 1):
+            same = points[points["settings.kappa"] == kappa]
+            check(same["conversion_rate"].nunique() == 1, f"kappa {kappa}: conversion moved")
+            ratio = same["revenue_per_agent"].iloc[2] / same["revenue_per_agent"].iloc[0]
+            check(abs(ratio - 100 / 60) < 1e-9, f"kappa {kappa}: revenue ratio {ratio}")
+        # The value does not move conversion at all: kappa ranks first, value's spread is 0.
+        ranked = sensitivity.sort_values("rank")
+        check(ranked["parameter"].iloc[0] == b"settings.kappa", f"ranking: {ranked}")
+        check(ranked["importance"].iloc[1] == 0.0, f"value's spread: {ranked}")
+        base_point = points[(points["settings.kappa"] == 1.0) & (points["touchpoints.checkout.value"] == 60)]
+
+    # The point at tiny.yaml's own values is a plain run with the experiment's seed.
+    plain = run("run", tiny, "--agents", "3000", "--replications", "2", "--seed", "5", "--json")
+    check(plain.returncode == 0, plain.stderr)
+    figures = json.loads(plain.stdout)
+    for name in ("conversion_rate", "margin_per_agent", "nps"):
+        value = figures[name]
+        check(value == base_point[name].iloc[0],
+              f"{name}: run gives {value}, the sweep {base_point[name].iloc[0]}")
+
+    # The same file whatever the thread count.
+    out1 = os.path.join(directory, "one_thread.h5")
+    one = run("sweep", experiment, "--out", out1, "--threads", "1")
+    check(one.returncode == 0, one.stderr)
+    check(differences(out, out1) == [], f"1 vs 2 threads: {differences(out, out1)}")
+
+    # --summary: best first, by the metric asked for.
+    summary = run("sweep", "--summary", out, "--metric", "revenue_per_agent")
+    check(summary.returncode == 0, summary.stderr)
+    with h5py.File(out, "r") as f:
+        points = pd.DataFrame(f["points"][()])
+    best = int(points["revenue_per_agent"].idxmax())
+    lines = [l for l in summary.stdout.splitlines() if l.strip().startswith("1 ")]
+    check(lines and lines[0].split()[1] == str(best), f"best point {best}, printed: {lines}")
+    cheapest = run("sweep", "--summary", out, "--metric", "cost_per_agent")
+    check("lower is better" in cheapest.stdout, cheapest.stdout)
+    bad_metric = run("sweep", "--summary", out, "--metric", "conversion")
+    check(bad_metric.returncode == 1 and "no headline figure 'conversion'" in bad_metric.stderr,
+          bad_metric.stderr)
+
+    # cjsim report: the same table as Markdown and CSV, best first.
+    csv_path = os.path.join(directory, "grid.csv")
+    report = run("report", out, "-o", csv_path, "--metric", "revenue_per_agent")
+    check(report.returncode == 0, report.stderr)
+    table = pd.read_csv(csv_path)
+    check(len(table) == 6 and list(table["rank"]) == list(range(1, 7)), f"csv rows: {table}")
+    check(int(table["point"].iloc[0]) == best, f"csv best point {table['point'].iloc[0]}, not {best}")
+    check(table["revenue_per_agent"].is_monotonic_decreasing, "csv not best first")
+    check(abs(table["conversion_rate"].iloc[0] - points["conversion_rate"][best]) < 1e-12,
+          "csv figures differ from the file's")
+    md_path = os.path.join(directory, "grid.md")
+    report = run("report", out, "-o", md_path)
+    with open(md_path) as f:
+        markdown = f.read()
+    check(report.returncode == 0 and markdown.count("\n| ") == 8, f"markdown table: {markdown[:500]}")
+
+    # An existing output is refused, and so are leftover parts without --resume.
+    again = run("sweep", experiment, "--out", out)
+    check(again.returncode == 1 and "already exists" in again.stderr, again.stderr)
+    fresh = os.path.join(directory, "fresh.h5")
+    os.mkdir(fresh + ".parts")
+    leftover = run("sweep", experiment, "--out", fresh)
+    check(leftover.returncode == 1 and "--resume" in leftover.stderr, leftover.stderr)
+    forced = run("sweep", experiment, "--out", fresh, "--force")
+    check(forced.returncode == 0 and os.path.exists(fresh), forced.stderr)
+
+    # Two sweeps never write the same parts at once.
+    slow = os.path.join(directory, "slow.yaml")
+    with open(slow, "w") as f:
+        f.write(f"scenario: {os.path.join(source, 'scenarios', 'examples', 'retail.yaml')}\n"
+                "agents: 3000000\nparameters:\n  settings.kappa: [0, 1, 2]\n")
+    slow_out = os.path.join(directory, "slow.h5")
+    first = subprocess.Popen([cjsim, "sweep", slow, "--out", slow_out], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not os.path.exists(os.path.join(slow_out + ".parts", "lock")):
+        time.sleep(0.01)
+    second = run("sweep", slow, "--out", slow_out, "--resume")
+    forced = run("sweep", slow, "--out", slow_out, "--force")
+    first.kill()
+    first.wait()
+    check(second.returncode == 1 and "another cjsim sweep is writing" in second.stderr,
+          f"concurrent resume: exit {second.returncode}: {second.stderr}")
+    check(forced.returncode == 1 and "another cjsim sweep is writing" in forced.stderr,
+          f"concurrent --force: exit {forced.returncode}: {forced.stderr}")
+
+    # Bad experiments: every error at its place, nothing run or written.
+    bad = os.path.join(directory, "bad.yaml")
+    with open(bad, "w") as f:
+        f.write(f"scenario: {tiny}\nagents: 0\nparameters:\n  touchpoints.chekout.dropout: [0.1]\n"
+                "  settings.kappa: [0, -1]\n")
+    bad_out = os.path.join(directory, "bad.h5")
+    result = run("sweep", bad, "--out", bad_out)
+    check(result.returncode == 1, f"bad experiment exit {result.returncode}")
+    check(f"{bad}:2:9: error: agents must be from 1" in result.stderr, result.stderr)
+    check("nothing was run" in result.stderr, result.stderr)
+    check(not os.path.exists(bad_out) and not os.path.exists(bad_out + ".parts"), "bad run wrote")
+    with open(bad, "w") as f:
+        f.write(f"scenario: {tiny}\nparameters:\n  touchpoints.chekout.dropout: [0.1]\n")
+    result = run("sweep", bad, "--out", bad_out)
+    check(f"{bad}:3:3: error: touchpoints.chekout.dropout: no touchpoint 'chekout'" in result.stderr,
+          result.stderr)
+    with open(bad, "w") as f:
+        f.write(f"scenario: {tiny}\nparameters:\n  settings.kappa: [0, -1]\n")
+    result = run("sweep", bad, "--out", bad_out)
+    check("design point 1 (settings.kappa = -1" in result.stderr, result.stderr)
+    missing = run("sweep", os.path.join(directory, "nope.yaml"))
+    check(missing.returncode == 1 and "cannot read the experiment file" in missing.stderr, missing.stderr)
+    not_sweep = os.path.join(directory, "run.h5")
+    run("run", tiny, "--agents", "100", "--out", not_sweep)
+    result = run("sweep", "--summary", not_sweep)
+    check(result.returncode == 1 and "not a sweep file" in result.stderr, result.stderr)
+    nothing = run("sweep")
+    check(nothing.returncode == 1 and "name an experiment file" in nothing.stderr, nothing.stderr)
+
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
+print("sweep_command: all checks passed")

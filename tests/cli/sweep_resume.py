@@ -1,0 +1,150 @@
+"""Interrupting `cjsim sweep` and resuming it: after SIGKILL at random moments (as a crash
+would), or SIGINT/SIGTERM (exit 130, a clean stop), the parts directory holds only whole,
+readable points, `--resume` runs the missing ones only, and the final file has the same
+content as a straight run's. Resuming with a changed experiment is refused.
+
+Usage: sweep_resume.py CJSIM SOURCE_DIR [ATTEMPTS]
+"""
+import glob
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import h5py
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from h5compare import differences  # noqa: E402
+
+cjsim, source = sys.argv[1], os.path.abspath(sys.argv[2])
+attempts = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+retail = os.path.join(source, "scenarios", "examples", "retail.yaml")
+failures = []
+outcomes = {}
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+
+
+EXPERIMENT = f"""scenario: {retail}
+agents: {{agents}}
+replications: 2
+seed: 11
+parameters:
+  touchpoints.account_signup.dropout: [0.2, 0.45]
+  touchpoints.basket.dropout: [0.3, 0.42]
+  settings.kappa: [1, 2]
+"""
+
+
+def sweep(experiment, out, *extra):
+    return subprocess.Popen([cjsim, "sweep", experiment, "--out", out, "--threads", "2", *extra],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def parts_are_whole(parts, what):
+    for name in os.listdir(parts):
+        path = os.path.join(parts, name)
+        if ".tmp-" in name or name == "lock":
+            continue  # an interrupted write (resume removes it, never reads it), or the lock
+        try:
+            with h5py.File(path, "r") as f:
+                check(f.attrs["format"] == "cjsim-sweep-part" and "raw" in f,
+                      f"{what}: {name} is not a whole part")
+        except OSError as e:
+            failures.append(f"{what}: {name} unreadable: {e}")
+
+
+def finish(experiment, out, what, rng, kills_left):
+    """Resumes until the sweep completes, killing some of the resumes too."""
+    for round_ in range(20):
+        process = sweep(experiment, out, "--resume")
+        if kills_left > 0:
+            kills_left -= 1
+            time.sleep(rng.uniform(0.0, 0.8))
+            process.kill()
+        _, stderr = process.communicate(timeout=300)
+        if process.returncode == 0:
+            return True
+        check(process.returncode == -signal.SIGKILL, f"{what}: resume exit {process.returncode}: {stderr}")
+        if os.path.isdir(out + ".parts"):
+            parts_are_whole(out + ".parts", what)
+    failures.append(f"{what}: never finished")
+    return False
+
+
+rng = random.Random(int(os.environ.get("CJSIM_INTERRUPT_SEED", "20261127")))
+with tempfile.TemporaryDirectory() as directory:
+    experiment = os.path.join(directory, "experiment.yaml")
+    with open(experiment, "w") as f:
+        f.write(EXPERIMENT.format(agents=150000))
+    straight = os.path.join(directory, "straight.h5")
+    done = sweep(experiment, straight)
+    _, stderr = done.communicate(timeout=300)
+    check(done.returncode == 0, f"straight sweep failed: {stderr}")
+
+    for index in range(attempts):
+        sig = [signal.SIGKILL, signal.SIGINT, signal.SIGTERM][index % 3]
+        out = os.path.join(directory, f"attempt{index}.h5")
+        delay = rng.uniform(0.1, 1.2)
+        what = f"attempt {index} ({sig.name} after {delay:.2f} s)"
+        process = sweep(experiment, out)
+        time.sleep(delay)
+        process.send_signal(sig)
+        _, stderr = process.communicate(timeout=300)
+        code = process.returncode
+        outcomes[code] = outcomes.get(code, 0) + 1
+        if code == 0:
+            check(not os.path.exists(out + ".parts"), f"{what}: finished but left parts")
+        else:
+            check(code in (130, -sig), f"{what}: exit {code}: {stderr}")
+            check(not os.path.exists(out), f"{what}: interrupted yet wrote {out}")
+            if code == 130:
+                check("--resume" in stderr, f"{what}: no hint to resume: {stderr}")
+            if os.path.isdir(out + ".parts"):
+                parts_are_whole(out + ".parts", what)
+            if not finish(experiment, out, what, rng, kills_left=1):
+                continue
+        check(not os.path.exists(out + ".parts"), f"{what}: parts left after the resume")
+        leftovers = [p for p in glob.glob(out + "*") if p != out]
+        check(not leftovers, f"{what}: left {leftovers}")
+        diff = differences(straight, out)
+        check(diff == [], f"{what}: resumed file differs from the straight run: {diff}")
+
+    # A resume with a changed experiment is refused, and the parts are kept.
+    out = os.path.join(directory, "changed.h5")
+    process = sweep(experiment, out)
+    deadline = time.time() + 120
+    while time.time() < deadline and not glob.glob(os.path.join(out + ".parts", "point-*.h5")):
+        time.sleep(0.02)
+    process.kill()
+    process.communicate(timeout=300)
+    if os.path.exists(out):
+        failures.append("the sweep finished before it could be killed; use more agents")
+    else:
+        changed = os.path.join(directory, "changed.yaml")
+        with open(changed, "w") as f:
+            f.write(EXPERIMENT.format(agents=150001))
+        refused = subprocess.run([cjsim, "sweep", changed, "--out", out, "--resume"],
+                                 capture_output=True, text=True, timeout=300)
+        check(refused.returncode == 1 and "different experiment" in refused.stderr,
+              f"changed experiment: exit {refused.returncode}: {refused.stderr}")
+        check(glob.glob(os.path.join(out + ".parts", "point-*.h5")), "refusal removed the parts")
+
+    # Resuming a finished sweep does nothing and changes nothing.
+    before = os.path.getmtime(straight)
+    again = subprocess.run([cjsim, "sweep", experiment, "--out", straight, "--resume"],
+                           capture_output=True, text=True, timeout=300)
+    check(again.returncode == 0 and "already complete" in again.stderr, again.stderr)
+    check(os.path.getmtime(straight) == before, "resuming a finished sweep rewrote it")
+
+print("outcomes (exit code: attempts):", outcomes)
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
+print("sweep_resume: all checks passed")

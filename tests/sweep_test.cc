@@ -1,0 +1,102 @@
+// Sweep points run through the engine with the experiment's seed (common random numbers), and
+// their part files restore the aggregates to the bit.
+#include "sim/sweep.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "reports/hdf5_sweep.h"
+#include "scenarios/validate.h"
+#include "sim/compiled_journey.h"
+
+namespace cjsim {
+namespace {
+
+const std::string kPath = std::string(CJSIM_TEST_DATA) + "/experiment.yaml";
+
+SweepPlan plan_of(const std::string& text) {
+  Diagnostics d;
+  auto x = parse_experiment(text, kPath, d);
+  EXPECT_TRUE(x) << d.to_string();
+  auto plan = plan_sweep(*x, d);
+  EXPECT_TRUE(plan) << d.to_string();
+  return *plan;
+}
+
+TEST(Sweep, APointIsAPlainRunOfItsScenarioWithTheExperimentsSeed) {
+  const SweepPlan plan = plan_of(
+      "scenario: tiny.yaml\nagents: 3000\nreplications: 2\nseed: 77\nparameters:\n"
+      "  touchpoints.checkout.value: [60, 90]\n");
+  RunOptions base;
+  base.threads = 2;
+  const std::vector<Aggregate> point = run_sweep_point(plan, 1, base);
+
+  Diagnostics d;
+  Scenario scenario = *load_valid_scenario(std::string(CJSIM_TEST_DATA) + "/tiny.yaml", d);
+  scenario.touchpoints[3].value = 90;
+  RunOptions options;
+  options.agents = 3000;
+  options.replications = 2;
+  options.seed = 77;
+  options.threads = 1;
+  EXPECT_EQ(point, run(compile(scenario), options).replications);
+}
+
+TEST(Sweep, PointsThatDifferOnlyInValueShareEveryAgentsPath) {
+  // Common random numbers: changing the revenue of a conversion changes no agent's walk, so
+  // conversions and visits agree exactly and revenue scales by the ratio of values.
+  const SweepPlan plan = plan_of(
+      "scenario: tiny.yaml\nagents: 4000\nparameters:\n  touchpoints.checkout.value: [60, 120]\n");
+  RunOptions base;
+  const auto low = run_sweep_point(plan, 0, base);
+  const auto high = run_sweep_point(plan, 1, base);
+  EXPECT_EQ(low[0].tallies().visits, high[0].tallies().visits);
+  EXPECT_EQ(low[0].overall().conversions, high[0].overall().conversions);
+  const PointFigures a = point_figures(plan, 0, low);
+  const PointFigures b = point_figures(plan, 1, high);
+  EXPECT_DOUBLE_EQ(b.overall.conversion_rate.value, a.overall.conversion_rate.value);
+  EXPECT_NEAR(b.overall.revenue_per_agent.value, 2 * a.overall.revenue_per_agent.value, 1e-9);
+}
+
+TEST(Sweep, PointFiguresHaveOneRowPerReplicationAndIntervalsAcrossThem) {
+  const SweepPlan plan = plan_of(
+      "scenario: tiny.yaml\nagents: 2000\nreplications: 3\nparameters:\n  settings.kappa: [1]\n");
+  const auto aggregates = run_sweep_point(plan, 0, RunOptions{});
+  const PointFigures f = point_figures(plan, 0, aggregates);
+  ASSERT_EQ(f.replications.size(), 3u);
+  double mean = 0;
+  for (const HeadlineFigures& r : f.replications) mean += r.conversion_rate.value / 3;
+  EXPECT_NEAR(f.overall.conversion_rate.value, mean, 1e-12);
+  EXPECT_LT(f.overall.conversion_rate.low, mean);
+  EXPECT_GT(f.overall.conversion_rate.high, mean);
+}
+
+TEST(Sweep, APartFileRestoresThePointsAggregatesToTheBit) {
+  const SweepPlan plan = plan_of(
+      "scenario: tiny.yaml\nagents: 1500\nreplications: 2\nparameters:\n  settings.kappa: [0.5]\n");
+  SweepPart part{plan.fingerprint, 0, run_sweep_point(plan, 0, RunOptions{})};
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("cjsim_part_test_" + std::to_string(::getpid()) + ".h5"))
+                               .string();
+  write_sweep_part_image(path, sweep_part_image(part));
+  const SweepPart back = read_sweep_part(path);
+  std::filesystem::remove(path);
+  EXPECT_EQ(back.fingerprint, plan.fingerprint);
+  EXPECT_EQ(back.point, 0u);
+  EXPECT_EQ(back.replications, part.replications);
+}
+
+TEST(Sweep, AFileThatIsNotAPartIsRefusedWithItsName) {
+  const std::string path = std::string(CJSIM_TEST_DATA) + "/tiny.yaml";
+  try {
+    read_sweep_part(path);
+    FAIL() << "read a YAML file as a part";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace cjsim
