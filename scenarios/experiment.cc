@@ -169,6 +169,14 @@ void read_values(Reader& r, const YAML::Node& spec, DesignKind design, Experimen
   p.levels = evenly_spaced(*from, *to, *steps);
 }
 
+// Grid and list designs: the number of rows the levels make.
+std::uint64_t design_size(const Experiment& x) {
+  if (x.design == DesignKind::list) return x.parameters.front().levels.size();
+  long double product = 1;
+  for (const ExperimentParameter& p : x.parameters) product *= p.levels.size();
+  return product > kMostDesignPoints ? kMostDesignPoints + 1 : static_cast<std::uint64_t>(product);
+}
+
 }  // namespace
 
 std::string_view design_name(DesignKind kind) {
@@ -378,6 +386,18 @@ std::optional<Experiment> parse_experiment(std::string_view text, const std::str
                         fmt::format("{} points times {} scenarios is more than the {} a sweep "
                                     "runs",
                                     x.points, x.scenarios.size(), kMostDesignPoints));
+    }
+  }
+  if (diagnostics.error_count() == errors_before) {
+    const long double points = x.design == DesignKind::latin_hypercube
+                                   ? static_cast<long double>(x.points)
+                                   : static_cast<long double>(design_size(x));
+    if (points * static_cast<long double>(x.parameters.size()) > kMostDesignValues) {
+      diagnostics.error(x.parameters.front().where,
+                        fmt::format("{:.0f} points of {} parameters is more than the {} values a "
+                                    "design may hold",
+                                    static_cast<double>(points), x.parameters.size(),
+                                    kMostDesignValues));
     }
   }
   if (diagnostics.error_count() != errors_before) return std::nullopt;

@@ -44,6 +44,8 @@ struct Experiment {
 // Upper bounds that keep a mistaken file (a grid of ten parameters at ten levels) from
 // starting hours of work or exhausting memory.
 inline constexpr std::uint64_t kMostDesignPoints = 100000;
+// Points times parameters: the values a design holds in memory.
+inline constexpr std::uint64_t kMostDesignValues = 1000000;
 inline constexpr std::uint64_t kMostExperimentAgents = std::uint64_t{1} << 48;
 inline constexpr std::uint32_t kMostExperimentReplications = 100000;
 

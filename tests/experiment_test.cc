@@ -130,6 +130,14 @@ TEST(Experiment, EveryMistakeIsReportedWhereItWasWritten) {
        "settings.memory: {from: 0, to: 1, steps: 1000}\n",
        "settings.kappa",
        {"the grid has 1000000 points"}},
+      {"scenario: tiny.yaml\ndesign: latin_hypercube\npoints: 100000\nparameters:\n"
+       "  settings.kappa: {from: 0, to: 1}\n  settings.memory: {from: 0, to: 1}\n"
+       "  touchpoints.ad.dropout: {from: 0, to: 1}\n  touchpoints.ad.cost: {from: 0, to: 1}\n"
+       "  touchpoints.ad.value: {from: 0, to: 1}\n  touchpoints.ad.entry_weight: {from: 1, to: 2}\n"
+       "  touchpoints.ad.emotion.mean: {from: 0, to: 1}\n  touchpoints.ad.emotion.sd: {from: 0, to: 1}\n"
+       "  touchpoints.ad.duration: {from: 0, to: 1}\n  touchpoints.checkout.cost: {from: 0, to: 1}\n"
+       "  touchpoints.checkout.value: {from: 0, to: 1}\n",
+       "settings.kappa", {"100000 points of 11 parameters is more than the 1000000 values"}},
       {"scenario: tiny.yaml\nparameters:\n  settings.kappa: [0]\n  settings.kappa: [1]\n",
        "settings.kappa: [1]",
        {"given twice"}},
