@@ -627,15 +627,22 @@ Identification identify(const Eigen::MatrixXd& information, const std::vector<do
   }
   for (std::size_t a = 0; a < m; ++a) {
     if (unresolved(a) <= 1e-3) continue;
-    std::string others;
-    for (std::size_t d = 0; d < m; ++d) {
-      if (values(d) >= threshold || vectors(a, d) * vectors(a, d) <= 1e-3) continue;
-      for (std::size_t b = 0; b < m; ++b) {
-        if (b == a || vectors(b, d) * vectors(b, d) <= 1e-3) continue;
-        if (others.find(names[kept[b]]) != std::string::npos) continue;
-        others += (others.empty() ? "" : ", ") + names[kept[b]];
+    // The partners that weigh most with it in the weak directions, the strongest first.
+    std::vector<std::pair<double, std::size_t>> partners;
+    for (std::size_t b = 0; b < m; ++b) {
+      if (b == a) continue;
+      double weight = 0.0;
+      for (std::size_t d = 0; d < m; ++d) {
+        if (values(d) < threshold) weight += std::abs(vectors(a, d) * vectors(b, d));
       }
+      if (weight > 1e-3) partners.emplace_back(weight, b);
     }
+    std::sort(partners.begin(), partners.end(), std::greater<>());
+    std::string others;
+    for (std::size_t j = 0; j < partners.size() && j < 4; ++j) {
+      others += (others.empty() ? "" : ", ") + names[kept[partners[j].second]];
+    }
+    if (partners.size() > 4) others += fmt::format(" and {} more", partners.size() - 4);
     out.why_not[kept[a]] = others.empty() ? "a near-null direction of the information"
                                           : "it trades off with " + others;
   }
@@ -915,7 +922,7 @@ void start_from_frequencies(Problem& problem) {
 }
 
 // K latent personas, each starting as the skeleton's first (affinities, value multiplier;
-// the skeleton's ids are kept when it has K personas), starting values from the data, the
+// the skeleton's persona ids are kept as far as they go), starting values from the data, the
 // free parameters, and notes on what the fit assumes.
 void set_up(Problem& problem, const std::vector<DistinctPath>& paths,
             const EmotionFitOptions& options) {
@@ -924,8 +931,9 @@ void set_up(Problem& problem, const std::vector<DistinctPath>& paths,
   const Persona first = problem.skeleton.personas.empty() ? neutral_persona() : problem.skeleton.personas[0];
   problem.base.personas.assign(K, persona_values(problem.skeleton, first, 1.0));
   for (std::size_t k = 0; k < K; ++k) {
-    problem.persona_ids.push_back(problem.skeleton.personas.size() == K ? problem.skeleton.personas[k].id
-                                                                : fmt::format("persona_{}", k + 1));
+    problem.persona_ids.push_back(k < problem.skeleton.personas.size()
+                                      ? problem.skeleton.personas[k].id
+                                      : fmt::format("persona_{}", k + 1));
   }
   if (problem.skeleton.personas.size() > 1 && K == 1) {
     problem.notes.push_back(fmt::format("the skeleton's {} personas are replaced by one, '{}'",
