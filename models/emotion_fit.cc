@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 #include <nlopt.hpp>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 
 #include <Eigen/Dense>
 #include <algorithm>
@@ -237,6 +239,21 @@ struct ModelGradient {
     persona_log_odds.assign(personas, 0.0);
     log_share.assign(personas, 0.0);
   }
+
+  void add(const ModelGradient& other) {
+    auto add_to = [](std::vector<double>& into, const std::vector<double>& from) {
+      for (std::size_t i = 0; i < into.size(); ++i) into[i] += from[i];
+    };
+    add_to(emotion_mean, other.emotion_mean);
+    add_to(log_odds, other.log_odds);
+    add_to(log_weight, other.log_weight);
+    add_to(bias, other.bias);
+    add_to(log_entry, other.log_entry);
+    kappa += other.kappa;
+    add_to(initial_emotion, other.initial_emotion);
+    add_to(persona_log_odds, other.persona_log_odds);
+    add_to(log_share, other.log_share);
+  }
 };
 
 class Likelihood {
@@ -253,9 +270,17 @@ class Likelihood {
     tables_.resize(K);
     for (std::size_t k = 0; k < K; ++k) build_table(v, v.personas[k], tables_[k]);
     ll.resize(paths_.size() * K);
-    for (std::size_t i = 0; i < paths_.size(); ++i) {
-      for (std::size_t k = 0; k < K; ++k) ll[i * K + k] = path_log_likelihood(v, k, paths_[i]);
-    }
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunk_count()),
+                      [&](const tbb::blocked_range<std::size_t>& chunks) {
+                        for (std::size_t c = chunks.begin(); c != chunks.end(); ++c) {
+                          const std::size_t end = std::min(paths_.size(), (c + 1) * kChunk);
+                          for (std::size_t i = c * kChunk; i < end; ++i) {
+                            for (std::size_t k = 0; k < K; ++k) {
+                              ll[i * K + k] = path_log_likelihood(v, k, paths_[i]);
+                            }
+                          }
+                        }
+                      });
   }
 
   // Log of each persona's normalised share.
@@ -287,9 +312,34 @@ class Likelihood {
   void add_gradient(const Values& v, const std::vector<double>& weight, ModelGradient& g) const {
     const std::size_t K = v.personas.size();
     const std::size_t n = graph_.size();
-    std::vector<double> d_mean(n);  // d emotion / d emotion_mean[u], along the path
-    std::vector<double> share;
-    for (std::size_t i = 0; i < paths_.size(); ++i) {
+    // Each chunk of paths sums into its own part and the parts are added in chunk order, so
+    // that the result does not depend on how many threads there are.
+    std::vector<ModelGradient> parts(chunk_count());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, parts.size()),
+                      [&](const tbb::blocked_range<std::size_t>& chunks) {
+                        std::vector<double> d_mean(n), share;
+                        for (std::size_t c = chunks.begin(); c != chunks.end(); ++c) {
+                          parts[c].reset(n, graph_.to.size(), K);
+                          const std::size_t end = std::min(paths_.size(), (c + 1) * kChunk);
+                          for (std::size_t i = c * kChunk; i < end; ++i) {
+                            add_path_gradient(v, weight, i, parts[c], d_mean, share);
+                          }
+                        }
+                      });
+    for (const ModelGradient& part : parts) g.add(part);
+  }
+
+ private:
+  static constexpr std::size_t kChunk = 64;
+  std::size_t chunk_count() const { return (paths_.size() + kChunk - 1) / kChunk; }
+
+  // Path i's terms of add_gradient; d_mean and share are scratch.
+  void add_path_gradient(const Values& v, const std::vector<double>& weight, std::size_t i,
+                         ModelGradient& g, std::vector<double>& d_mean,
+                         std::vector<double>& share) const {
+    const std::size_t K = v.personas.size();
+    const std::size_t n = graph_.size();
+    {
       const DistinctPath& path = paths_[i];
       const std::size_t length = path.touchpoints.size();
       for (std::size_t k = 0; k < K; ++k) {
@@ -358,7 +408,6 @@ class Likelihood {
     }
   }
 
- private:
   void build_table(const Values& v, const PersonaValues& p, PersonaTable& t) const {
     const std::size_t n = graph_.size();
     t.log_entry.assign(n, -kInf);

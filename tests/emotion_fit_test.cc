@@ -2,6 +2,7 @@
 // from a known journey are recovered within their intervals at the nominal rate, and what the
 // data cannot identify is reported as such.
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
 
 #include <algorithm>
 #include <cmath>
@@ -138,6 +139,30 @@ TEST(EmotionFit, AnalyticGradientMatchesCentralDifferences) {
     options.estimate_kappa = true;
     EXPECT_LT(detail::gradient_check(s, data, options), 1e-4) << personas << " personas";
   }
+}
+
+TEST(EmotionFit, TheFitDoesNotDependOnTheThreadCount) {
+  const Scenario s = load("two_personas.yaml");
+  const ObservedJourneys data = simulate(s, 20000, 23);
+  EmotionFitOptions options;
+  options.personas = 2;
+  options.starts = 1;
+  std::vector<std::vector<double>> values;
+  for (int threads : {1, 2, 4}) {
+    const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    Diagnostics diagnostics;
+    const auto fit = fit_emotion(s, data, options, diagnostics);
+    ASSERT_TRUE(fit) << diagnostics.to_string();
+    values.emplace_back();
+    values.back().push_back(fit->log_likelihood);
+    for (const FittedParameter& p : fit->parameters) {
+      values.back().push_back(p.value);
+      // NaN (no interval) compares unequal to itself: a stand-in keeps the check exact.
+      values.back().push_back(std::isnan(p.standard_error) ? -1.0 : p.standard_error);
+    }
+  }
+  EXPECT_EQ(values[0], values[1]);
+  EXPECT_EQ(values[0], values[2]);
 }
 
 TEST(EmotionFit, PathsTheSkeletonCannotProduceAreErrorsNamingThePath) {
