@@ -193,7 +193,7 @@ nlohmann::json comparison_json(const ComparisonReport& r) {
 
 void write_comparison_file(const std::string& path, const ComparisonReport& r,
                            const std::vector<const CompiledJourney*>& journeys,
-                           const ComparisonRun& comparison) {
+                           const ComparisonRun& comparison, Overwrite overwrite) {
   write_file_atomically(path, [&](H5::Group& root) {
     hdf5::write_attribute(root, "format", "cjsim-comparison");
     hdf5::write_attribute(root, "format_version", std::uint64_t{1});
@@ -236,7 +236,7 @@ void write_comparison_file(const std::string& path, const ComparisonReport& r,
     table.add_f64("independent_half_width",
                   number([](const Difference& d) { return d.independent_half_width; }));
     table.write(root, "differences");
-  });
+  }, overwrite);
 }
 
 }  // namespace cjsim

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "reports/output_file.h"
 #include "reports/run_metadata.h"
 #include "sim/comparison.h"
 #include "sim/summary.h"
@@ -35,7 +36,8 @@ nlohmann::json comparison_json(const ComparisonReport& report);
 // "differences" table at the root.
 void write_comparison_file(const std::string& path, const ComparisonReport& report,
                            const std::vector<const CompiledJourney*>& journeys,
-                           const ComparisonRun& comparison);
+                           const ComparisonRun& comparison,
+                           Overwrite overwrite = Overwrite::refuse);
 
 // The interval method of a comparison with this many replications.
 std::string comparison_method(std::uint32_t replications);

@@ -108,19 +108,40 @@ void write_persona_sums(H5::Group& raw, std::span<const Aggregate> replications)
   write_array<std::uint8_t>(raw, "persona_sums_invalid", invalid_dims, invalid);
 }
 
-// BoundedSum: a 128-bit two's complement integer scaled by 2^-62, as 2 uint64 halves (low
-// first), [R, n, 2].
-void write_bounded(H5::Group& raw, const std::string& name, std::span<const Aggregate> replications,
-                   const std::vector<BoundedSum> Aggregate::*member) {
-  std::vector<std::uint64_t> halves;
+// A tally of every persona of every replication laid end to end, [R, P, width].
+template <class T>
+std::vector<T> tally_rows(std::span<const Aggregate> replications,
+                          const std::vector<T> TouchpointTallies::*member) {
+  std::vector<T> out;
   for (const Aggregate& a : replications) {
-    for (const BoundedSum& s : a.*member) {
-      const auto bits = static_cast<unsigned __int128>(s.raw());
-      halves.push_back(static_cast<std::uint64_t>(bits));
-      halves.push_back(static_cast<std::uint64_t>(bits >> 64));
+    for (const TouchpointTallies& t : a.persona_tallies) {
+      out.insert(out.end(), (t.*member).begin(), (t.*member).end());
     }
   }
-  const hsize_t dims[] = {replications.size(), (replications.front().*member).size(), 2};
+  return out;
+}
+
+void write_tally(H5::Group& raw, const std::string& name, std::span<const Aggregate> replications,
+                 const std::vector<std::uint64_t> TouchpointTallies::*member) {
+  const TouchpointTallies& first = replications.front().persona_tallies.front();
+  const hsize_t dims[] = {replications.size(), replications.front().persona_tallies.size(),
+                          (first.*member).size()};
+  write_array<std::uint64_t>(raw, name, dims, tally_rows(replications, member));
+}
+
+// BoundedSum: a 128-bit two's complement integer scaled by 2^-62, as 2 uint64 halves (low
+// first), [R, P, n, 2].
+void write_bounded(H5::Group& raw, const std::string& name, std::span<const Aggregate> replications,
+                   const std::vector<BoundedSum> TouchpointTallies::*member) {
+  std::vector<std::uint64_t> halves;
+  for (const BoundedSum& s : tally_rows(replications, member)) {
+    const auto bits = static_cast<unsigned __int128>(s.raw());
+    halves.push_back(static_cast<std::uint64_t>(bits));
+    halves.push_back(static_cast<std::uint64_t>(bits >> 64));
+  }
+  const TouchpointTallies& first = replications.front().persona_tallies.front();
+  const hsize_t dims[] = {replications.size(), replications.front().persona_tallies.size(),
+                          (first.*member).size(), 2};
   write_array<std::uint64_t>(raw, name, dims, halves);
   write_attribute(raw.openDataSet(name), "encoding",
                   "128-bit two's complement fixed point, 62 fractional bits, "
@@ -179,17 +200,46 @@ void scatter_rows(const Array<std::uint64_t>& array, std::vector<Aggregate>& out
   }
 }
 
+// Reads raw/<name> of shape [R, P, width] (width from the file when 0) into every persona's
+// tally; returns the width.
+std::size_t read_tally(const H5::Group& run, const std::string& name, std::size_t width,
+                       std::vector<Aggregate>& out,
+                       std::vector<std::uint64_t> TouchpointTallies::*member) {
+  const std::string path = "raw/" + name;
+  const std::size_t personas = out.front().personas.size();
+  const Array<std::uint64_t> array = read_array<std::uint64_t>(run, path);
+  if (array.dims.size() != 3 || array.dims[0] != out.size() || array.dims[1] != personas ||
+      (width != 0 && array.dims[2] != width)) {
+    throw std::runtime_error(path + " has shape " + shape_text(array.dims) + ", expected [" +
+                             std::to_string(out.size()) + ", " + std::to_string(personas) + ", " +
+                             (width ? std::to_string(width) : std::string("n")) + "]");
+  }
+  width = array.dims[2];
+  auto next = array.values.begin();
+  for (Aggregate& a : out) {
+    for (TouchpointTallies& t : a.persona_tallies) {
+      (t.*member).assign(next, next + static_cast<std::ptrdiff_t>(width));
+      next += static_cast<std::ptrdiff_t>(width);
+    }
+  }
+  return width;
+}
+
 void read_bounded(const H5::Group& run, const std::string& name, std::size_t touchpoints,
-                  std::vector<Aggregate>& out, std::vector<BoundedSum> Aggregate::*member) {
-  const auto halves = read_shaped<std::uint64_t>(run, "raw/" + name, {out.size(), touchpoints, 2});
+                  std::vector<Aggregate>& out,
+                  std::vector<BoundedSum> TouchpointTallies::*member) {
+  const auto halves = read_shaped<std::uint64_t>(
+      run, "raw/" + name, {out.size(), out.front().personas.size(), touchpoints, 2});
   std::size_t k = 0;
   for (Aggregate& a : out) {
-    (a.*member).resize(touchpoints);
-    for (BoundedSum& s : a.*member) {
-      const unsigned __int128 bits =
-          (static_cast<unsigned __int128>(halves.values[k + 1]) << 64) | halves.values[k];
-      s = BoundedSum::from_raw(static_cast<__int128>(bits));
-      k += 2;
+    for (TouchpointTallies& t : a.persona_tallies) {
+      (t.*member).resize(touchpoints);
+      for (BoundedSum& s : t.*member) {
+        const unsigned __int128 bits =
+            (static_cast<unsigned __int128>(halves.values[k + 1]) << 64) | halves.values[k];
+        s = BoundedSum::from_raw(static_cast<__int128>(bits));
+        k += 2;
+      }
     }
   }
 }
@@ -204,22 +254,17 @@ void write_raw_aggregates(H5::Group& run, std::span<const Aggregate> replication
                   "replication. The tables at the run's level are computed from these.");
   write_persona_sums(raw, replications);
   const Aggregate& first = replications.front();
-  const std::size_t touchpoints = first.visits.size();
   using Vec = std::vector<std::uint64_t>;
-  for (auto [name, member] : {std::pair{"visits", &Aggregate::visits},
-                              {"dropouts", &Aggregate::dropouts},
-                              {"completions", &Aggregate::completions},
-                              {"conversions", &Aggregate::conversions}}) {
-    write_rows(
-        raw, name, replications, touchpoints,
-        rows_of(replications, [m = member](const Aggregate& a) -> const Vec& { return a.*m; }));
+  using T = TouchpointTallies;
+  for (auto [name, member] : {std::pair{"visits", &T::visits}, {"dropouts", &T::dropouts},
+                              {"completions", &T::completions}, {"conversions", &T::conversions},
+                              {"stage_reach", &T::stage_reach}}) {
+    write_tally(raw, name, replications, member);
   }
-  write_bounded(raw, "emotion", replications, &Aggregate::emotion);
-  write_bounded(raw, "emotion_sq", replications, &Aggregate::emotion_sq);
+  write_bounded(raw, "emotion", replications, &T::emotion);
+  write_bounded(raw, "emotion_sq", replications, &T::emotion_sq);
   write_rows(raw, "transitions", replications, first.transitions.size(),
              rows_of(replications, [](const Aggregate& a) -> const Vec& { return a.transitions; }));
-  write_rows(raw, "stage_reach", replications, first.stage_reach.size(),
-             rows_of(replications, [](const Aggregate& a) -> const Vec& { return a.stage_reach; }));
   write_rows(raw, "score_customers", replications, kScoreBins,
              rows_of(
                  replications, [](const Aggregate& a) -> auto& { return a.score_customers; }));
@@ -235,27 +280,20 @@ std::vector<Aggregate> read_raw_aggregates(const H5::Group& run) {
   std::vector<Aggregate> out;
   read_persona_sums(run, out);
   const std::size_t replications = out.size();
-  const auto visits = read_rows(run, "visits", replications, 0);
-  const std::size_t touchpoints = visits.dims[1];
-  scatter_rows(
-      visits, out, [](Aggregate & a) -> auto& { return a.visits; });
-  scatter_rows(
-      read_rows(run, "dropouts", replications, touchpoints), out,
-      [](Aggregate & a) -> auto& { return a.dropouts; });
-  scatter_rows(
-      read_rows(run, "completions", replications, touchpoints), out,
-      [](Aggregate & a) -> auto& { return a.completions; });
-  scatter_rows(
-      read_rows(run, "conversions", replications, touchpoints), out,
-      [](Aggregate & a) -> auto& { return a.conversions; });
-  read_bounded(run, "emotion", touchpoints, out, &Aggregate::emotion);
-  read_bounded(run, "emotion_sq", touchpoints, out, &Aggregate::emotion_sq);
+  if (replications == 0) throw std::runtime_error("raw/persona_counts holds no replication");
+  for (Aggregate& a : out) a.persona_tallies.resize(a.personas.size());
+  using T = TouchpointTallies;
+  const std::size_t touchpoints = read_tally(run, "visits", 0, out, &T::visits);
+  for (auto [name, member] : {std::pair{"dropouts", &T::dropouts},
+                              {"completions", &T::completions}, {"conversions", &T::conversions}}) {
+    read_tally(run, name, touchpoints, out, member);
+  }
+  read_tally(run, "stage_reach", 0, out, &T::stage_reach);
+  read_bounded(run, "emotion", touchpoints, out, &T::emotion);
+  read_bounded(run, "emotion_sq", touchpoints, out, &T::emotion_sq);
   scatter_rows(
       read_rows(run, "transitions", replications, 0), out,
       [](Aggregate & a) -> auto& { return a.transitions; });
-  scatter_rows(
-      read_rows(run, "stage_reach", replications, 0), out,
-      [](Aggregate & a) -> auto& { return a.stage_reach; });
   scatter_rows(
       read_rows(run, "score_customers", replications, kScoreBins), out,
       [](Aggregate & a) -> auto& { return a.score_customers; });

@@ -4,7 +4,6 @@
 
 #include <H5Cpp.h>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 
 #include <array>
 #include <filesystem>
@@ -18,12 +17,14 @@
 #include "reports/hdf5_io.h"
 #include "reports/hdf5_raw.h"
 #include "reports/hdf5_table.h"
+#include "reports/output_file.h"
 
 namespace cjsim {
 namespace {
 
 constexpr const char* kFormat = "cjsim-run";
-constexpr std::uint64_t kFormatVersion = 1;
+// 2: touchpoint and stage tallies per persona ([R, P, n] instead of [R, n]).
+constexpr std::uint64_t kFormatVersion = 2;
 
 template <class T, class Row, class Get>
 std::vector<T> column(std::span<const Row> rows, Get get) {
@@ -109,9 +110,13 @@ void write_ended(H5::Group& run, const HeadlineFigures& h) {
   table.write(run, "ended");
 }
 
-void write_touchpoints(H5::Group& run, std::span<const TouchpointFigures> rows) {
+// `personas`, when given, is a first column naming each row's persona.
+void write_touchpoints(H5::Group& run, const std::string& name,
+                       std::span<const TouchpointFigures> rows,
+                       std::span<const std::string> personas = {}) {
   using Row = TouchpointFigures;
   hdf5::CompoundTable table(rows.size());
+  if (!personas.empty()) table.add_text("persona", personas);
   table.add_text("id", column<std::string>(rows, [](const Row& r) { return r.id; }));
   table.add_text("name", column<std::string>(rows, [](const Row& r) { return r.name; }));
   table.add_text("stage", column<std::string>(rows, [](const Row& r) { return r.stage; }));
@@ -128,7 +133,7 @@ void write_touchpoints(H5::Group& run, std::span<const TouchpointFigures> rows) 
                [](const Row& r) -> const Estimate& { return r.dropout_rate; });
   add_estimate(table, "mean_emotion", rows,
                [](const Row& r) -> const Estimate& { return r.mean_emotion; });
-  table.write(run, "touchpoints");
+  table.write(run, name);
 }
 
 void write_transitions(H5::Group& run, std::span<const TransitionFigures> rows) {
@@ -142,9 +147,11 @@ void write_transitions(H5::Group& run, std::span<const TransitionFigures> rows) 
   table.write(run, "transitions");
 }
 
-void write_stages(H5::Group& run, std::span<const StageFigures> rows) {
+void write_stages(H5::Group& run, const std::string& name, std::span<const StageFigures> rows,
+                  std::span<const std::string> personas = {}) {
   using Row = StageFigures;
   hdf5::CompoundTable table(rows.size());
+  if (!personas.empty()) table.add_text("persona", personas);
   table.add_text("stage", column<std::string>(rows, [](const Row& r) { return r.name; }));
   table.add_u64("reach", column<std::uint64_t>(rows, [](const Row& r) { return r.reach; }));
   table.add_u64("visits", column<std::uint64_t>(rows, [](const Row& r) { return r.visits; }));
@@ -155,7 +162,7 @@ void write_stages(H5::Group& run, std::span<const StageFigures> rows) {
                [](const Row& r) -> const Estimate& { return r.dropout_rate; });
   add_estimate(table, "mean_emotion", rows,
                [](const Row& r) -> const Estimate& { return r.mean_emotion; });
-  table.write(run, "stages");
+  table.write(run, name);
 }
 
 void write_personas(H5::Group& run, std::span<const PersonaFigures> rows) {
@@ -170,6 +177,19 @@ void write_personas(H5::Group& run, std::span<const PersonaFigures> rows) {
   add_headline_estimates(table, rows,
                          [](const Row& r) -> const HeadlineFigures& { return r.figures; });
   table.write(run, "personas");
+
+  // Every persona's stages and touchpoints, one after the other.
+  std::vector<std::string> stage_persona, touchpoint_persona;
+  std::vector<StageFigures> stages;
+  std::vector<TouchpointFigures> touchpoints;
+  for (const PersonaFigures& p : rows) {
+    stages.insert(stages.end(), p.stages.begin(), p.stages.end());
+    stage_persona.insert(stage_persona.end(), p.stages.size(), p.id);
+    touchpoints.insert(touchpoints.end(), p.touchpoints.begin(), p.touchpoints.end());
+    touchpoint_persona.insert(touchpoint_persona.end(), p.touchpoints.size(), p.id);
+  }
+  write_stages(run, "persona_stages", stages, stage_persona);
+  write_touchpoints(run, "persona_touchpoints", touchpoints, touchpoint_persona);
 }
 
 void write_histograms(H5::Group& run, const Summary& s) {
@@ -229,19 +249,14 @@ void write_group(H5::Group& run, const CompiledJourney& journey, const RunMetada
   write_headline(run, summary.overall);
   write_counts(run, summary.overall);
   write_ended(run, summary.overall);
-  write_touchpoints(run, summary.touchpoints);
+  write_touchpoints(run, "touchpoints", summary.touchpoints);
   write_transitions(run, summary.transitions);
-  write_stages(run, summary.stages);
+  write_stages(run, "stages", summary.stages);
   write_personas(run, summary.personas);
   write_histograms(run, summary);
   write_replications(run, result.replications);
   hdf5::write_raw_aggregates(run, result.replications);
   if (result.detail) hdf5::write_agent_detail(run, *result.detail);
-}
-
-// The temporary name beside `path`: same directory, so that the rename is atomic.
-std::string temporary_name(const std::string& path) {
-  return path + ".tmp-" + std::to_string(::getpid());
 }
 
 RunMetadata read_metadata(const H5::Group& run) {
@@ -275,6 +290,11 @@ void check_format(const H5::Group& run) {
     throw std::runtime_error("not a cjsim result file (format '" + format + "')");
   }
   const std::uint64_t version = hdf5::read_u64_attribute(run, "format_version");
+  if (version < kFormatVersion) {
+    throw std::runtime_error("format version " + std::to_string(version) +
+                             " was written by an older cjsim, without the per-persona tallies "
+                             "this one reads; run the scenario again to make a new file");
+  }
   if (version > kFormatVersion) {
     throw std::runtime_error("format version " + std::to_string(version) +
                              " is newer than this cjsim reads (" + std::to_string(kFormatVersion) +
@@ -319,37 +339,36 @@ void write_run(H5::Group& group, const CompiledJourney& journey, const RunMetada
 }
 
 void write_file_atomically(const std::string& path,
-                           const std::function<void(H5::Group& root)>& write) {
+                           const std::function<void(H5::Group& root)>& write,
+                           Overwrite overwrite) {
   H5::Exception::dontPrint();
-  const std::string temporary = temporary_name(path);
+  PendingFile pending(path, overwrite);
   std::string problem;
   try {
     {
-      H5::H5File file(temporary, H5F_ACC_TRUNC);
+      H5::H5File file(pending.temporary(), H5F_ACC_TRUNC);
       H5::Group root = file.openGroup("/");
       write(root);
       root.close();
       file.close();  // explicitly, so that a failure to flush is reported, not swallowed
     }
-    std::filesystem::rename(temporary, path);
+    pending.commit();
     return;
   } catch (const H5::Exception& e) {
     problem = describe(e);
-  } catch (const std::filesystem::filesystem_error& e) {
-    problem = e.code().message();
   } catch (const std::exception& e) {
     problem = e.what();
+    if (problem.rfind(path + ": ", 0) == 0) throw;  // commit()'s own message names the path
   }
-  std::error_code ignored;  // the temporary may never have been created
-  std::filesystem::remove(temporary, ignored);
   throw std::runtime_error(path + ": cannot write results: " + problem);
 }
 
 void write_run_file(const std::string& path, const CompiledJourney& journey,
-                    const RunMetadata& metadata, const RunResult& result, const Summary& summary) {
-  write_file_atomically(path, [&](H5::Group& root) {
-    write_group(root, journey, metadata, result, summary);
-  });
+                    const RunMetadata& metadata, const RunResult& result, const Summary& summary,
+                    Overwrite overwrite) {
+  write_file_atomically(
+      path, [&](H5::Group& root) { write_group(root, journey, metadata, result, summary); },
+      overwrite);
 }
 
 StoredRun read_run_file(const std::string& path, const std::string& group_path) {

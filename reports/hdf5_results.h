@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "reports/output_file.h"
 #include "reports/run_metadata.h"
 #include "sim/aggregate.h"
 #include "sim/compiled_journey.h"
@@ -24,15 +25,17 @@ void write_run(H5::Group& group, const CompiledJourney& journey, const RunMetada
                const RunResult& result, const Summary& summary);
 
 // Writes a whole file through `write`, first under a temporary name in the same directory,
-// then renamed over `path`: an interrupted or failed write never leaves a partial file there.
-// Errors (HDF5's included) come out as std::runtime_error naming the path.
+// then renamed to `path`: an interrupted or failed write never leaves a partial file there,
+// and an existing file is replaced only with Overwrite::replace. Errors (HDF5's included)
+// come out as std::runtime_error naming the path.
 void write_file_atomically(const std::string& path,
-                           const std::function<void(H5::Group& root)>& write);
+                           const std::function<void(H5::Group& root)>& write,
+                           Overwrite overwrite = Overwrite::refuse);
 
-// Writes a whole file for one run, first under a temporary name in the same directory, then
-// renamed over `path`: an interrupted write never leaves a partial file at `path`.
+// Writes a whole file for one run, through write_file_atomically.
 void write_run_file(const std::string& path, const CompiledJourney& journey,
-                    const RunMetadata& metadata, const RunResult& result, const Summary& summary);
+                    const RunMetadata& metadata, const RunResult& result, const Summary& summary,
+                    Overwrite overwrite = Overwrite::refuse);
 
 struct StoredRun {
   RunMetadata metadata;

@@ -128,6 +128,53 @@ json emotion_curve_chart(const ComparisonReport& r) {
     }
     series.push_back(std::move(line));
   }
+
+  // Each persona's own curve, on demand: listed in the legend, hidden until clicked. Dashed,
+  // in its scenario's colour, one marker shape per persona.
+  constexpr const char* kPersonaSymbols[] = {"rect", "triangle", "diamond", "pin", "arrow",
+                                             "roundRect", "circle"};
+  json legend = legend_of(r);
+  json selected = json::object();
+  for (std::size_t k = 0; k < r.summaries.size(); ++k) {
+    const std::vector<PersonaFigures>& personas = r.summaries[k].personas;
+    if (personas.size() < 2) continue;
+    for (std::size_t p = 0; p < personas.size(); ++p) {
+      const std::string name = r.summaries.size() == 1
+                                   ? "persona " + personas[p].id
+                                   : r.labels[k] + " \u00b7 " + personas[p].id;
+      json mean = json::array();
+      for (const std::string& stage : stages) {
+        const StageFigures* st = nullptr;
+        for (const StageFigures& candidate : personas[p].stages) {
+          if (candidate.name == stage) st = &candidate;
+        }
+        const double value = st ? st->mean_emotion.value : NAN;
+        mean.push_back(rounded(value));
+        if (std::isfinite(value)) {
+          low = std::min(low, value);
+          high = std::max(high, value);
+        }
+      }
+      const char* colour = scenario_colour(k);
+      series.push_back({{"name", name},
+                        {"type", "line"},
+                        {"data", mean},
+                        {"symbol", kPersonaSymbols[p % std::size(kPersonaSymbols)]},
+                        {"symbolSize", 8},
+                        {"connectNulls", true},
+                        {"itemStyle", {{"color", colour}}},
+                        {"lineStyle", {{"width", 2}, {"type", "dashed"}, {"color", colour}}},
+                        {"tooltip", {{"formatter", "{a}<br/>{b}: mean emotion {c}"}}}});
+      legend["data"].push_back(name);
+      selected[name] = false;
+    }
+  }
+  if (!selected.empty()) {
+    legend["selected"] = std::move(selected);
+    legend["type"] = "scroll";
+    option["legend"] = std::move(legend);
+  }
+
   const double bottom = std::max(-1.0, std::floor((low - 0.05) * 10.0) / 10.0);
   const double top = std::min(1.0, std::ceil((high + 0.05) * 10.0) / 10.0);
   option["yAxis"] = {{"type", "value"},
@@ -140,7 +187,7 @@ json emotion_curve_chart(const ComparisonReport& r) {
   return option;
 }
 
-json sankey_chart(const Summary& s, const std::string& title, std::uint64_t& loops_left_out) {
+json sankey_chart(const Summary& s, const std::string& title, std::uint64_t& loops) {
   const std::size_t n = s.touchpoints.size();
   std::map<std::string, std::size_t> index;
   for (std::size_t v = 0; v < n; ++v) index[s.touchpoints[v].id] = v;
@@ -164,12 +211,14 @@ json sankey_chart(const Summary& s, const std::string& title, std::uint64_t& loo
     out[index[e.from]].push_back({index[e.to], e.count});
     inflow[index[e.to]] += e.count;
   }
-  // A depth-first search from the entries, then from the rest, drops the edges that close a
-  // loop (to a touchpoint still on the search's path): what is left is acyclic.
+  // A Sankey must be acyclic. A depth-first search from the entries, then from the rest,
+  // finds the edges that close a loop (to a touchpoint still on the search's path); those
+  // are drawn into a "back to" node of their target instead, so every touchpoint's outflow
+  // is drawn whole.
   enum Colour { white, grey, black };
   std::vector<Colour> colour(n, white);
-  std::vector<std::vector<std::pair<std::size_t, std::uint64_t>>> kept(n);
-  loops_left_out = 0;
+  std::vector<std::vector<std::pair<std::size_t, std::uint64_t>>> kept(n), back(n);
+  loops = 0;
   std::vector<std::size_t> order(n);
   for (std::size_t v = 0; v < n; ++v) order[v] = v;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
@@ -188,7 +237,8 @@ json sankey_chart(const Summary& s, const std::string& title, std::uint64_t& loo
       }
       const auto [w, count] = out[v][next++];
       if (colour[w] == grey) {
-        loops_left_out += count;
+        loops += count;
+        back[v].push_back({w, count});
         continue;
       }
       kept[v].push_back({w, count});
@@ -204,6 +254,8 @@ json sankey_chart(const Summary& s, const std::string& title, std::uint64_t& loo
   json nodes = json::array(), links = json::array();
   nodes.push_back({{"name", start}, {"itemStyle", {{"color", "#8d99ae"}}}});
   bool any_dropout = false;
+  std::vector<bool> returned_to(n, false);
+  const auto back_name = [&](std::size_t w) { return "\u21a9 back to " + names[w]; };
   for (std::size_t v = 0; v < n; ++v) {
     const TouchpointFigures& t = s.touchpoints[v];
     if (t.visits == 0) continue;
@@ -215,12 +267,19 @@ json sankey_chart(const Summary& s, const std::string& title, std::uint64_t& loo
     for (const auto& [w, count] : kept[v]) {
       links.push_back({{"source", names[v]}, {"target", names[w]}, {"value", count}});
     }
+    for (const auto& [w, count] : back[v]) {
+      returned_to[w] = true;
+      links.push_back({{"source", names[v]}, {"target", back_name(w)}, {"value", count}});
+    }
     if (t.dropouts > 0) {
       any_dropout = true;
       links.push_back({{"source", names[v]}, {"target", dropped}, {"value", t.dropouts}});
     }
   }
   if (any_dropout) nodes.push_back({{"name", dropped}, {"itemStyle", {{"color", "#d62828"}}}});
+  for (std::size_t w = 0; w < n; ++w) {
+    if (returned_to[w]) nodes.push_back({{"name", back_name(w)}, {"itemStyle", {{"color", "#adb5bd"}}}});
+  }
 
   json option = base_option();
   option["title"] = {{"text", title}, {"left", "center"}, {"textStyle", {{"fontSize", 14}}}};
@@ -229,12 +288,15 @@ json sankey_chart(const Summary& s, const std::string& title, std::uint64_t& loo
                     {"top", 40},
                     {"bottom", 20},
                     {"left", 20},
-                    {"right", 150},
+                    {"right", 200},
                     {"nodeGap", 10},
                     {"nodeWidth", 16},
                     {"draggable", false},
                     {"emphasis", {{"focus", "adjacency"}}},
                     {"label", {{"fontSize", 11}, {"color", "#222"}}},
+                    // Where small touchpoints crowd a column, their labels would print over
+                    // each other: the smaller ones are hidden (hovering shows every name).
+                    {"labelLayout", {{"hideOverlap", true}}},
                     {"lineStyle", {{"color", "gradient"}, {"curveness", 0.5}, {"opacity", 0.3}}},
                     {"data", nodes},
                     {"links", links}}});

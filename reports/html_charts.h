@@ -19,10 +19,10 @@ std::vector<std::string> stage_union(const ComparisonReport& report);
 
 nlohmann::json emotion_curve_chart(const ComparisonReport& report);
 // Flows of one scenario: a start node, the touchpoints and a dropout sink. ECharts draws only
-// acyclic Sankeys, so transitions that go back (closing a loop) are left out and counted in
-// `loops_left_out`.
+// acyclic Sankeys, so transitions that go back (closing a loop) flow into a "back to X" node
+// of their target instead; their journeys are counted in `loops`.
 nlohmann::json sankey_chart(const Summary& summary, const std::string& title,
-                            std::uint64_t& loops_left_out);
+                            std::uint64_t& loops);
 nlohmann::json funnel_chart(const ComparisonReport& report);
 nlohmann::json stage_dropout_chart(const ComparisonReport& report);
 // The touchpoints whose dropout per visit moved most, per future state (comparisons only).

@@ -3,13 +3,9 @@
 #include "reports/html_report.h"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -206,7 +202,8 @@ std::string map_section(const ComparisonReport& r, Charts& charts) {
   std::string out = "<section id=\"map\">\n<h2>Journey map</h2>\n";
   out +=
       "<p class=\"note\">The emotion curve: mean emotion after each visit of a stage, with its "
-      "95% interval as a band. Under it the touchpoints of each stage: visits per agent, "
+      "95% interval as a band; click a persona in the legend to draw its own curve. Under it "
+      "the touchpoints of each stage: visits per agent, "
       "dropout per visit and mean emotion (border colour: red negative, green positive)";
   out += r.summaries.size() > 1 ? ", current &rarr; future.</p>\n" : ".</p>\n";
   out += charts.add(emotion_curve_chart(r), 340);
@@ -277,16 +274,18 @@ std::string flows_section(const ComparisonReport& r, Charts& charts) {
   std::string out = "<section id=\"flows\">\n<h2>Flows between touchpoints</h2>\n";
   out +=
       "<p class=\"note\">Journeys from their start through the touchpoints; the red sink "
-      "collects those who dropped out. Band widths are journeys.</p>\n";
+      "collects those who dropped out, and the grey \"&#8617; back to\" nodes the moves back to "
+      "an earlier touchpoint (a Sankey cannot draw loops; those journeys go on from that "
+      "touchpoint). Band widths are journeys.</p>\n";
   std::string notes;
   for (std::size_t k = 0; k < r.summaries.size(); ++k) {
     std::uint64_t loops = 0;
-    const std::size_t nodes = r.summaries[k].touchpoints.size() + 2;
     json option = sankey_chart(r.summaries[k], r.labels[k], loops);
+    const std::size_t nodes = option["series"][0]["data"].size();
     out += charts.add(std::move(option),
-                      static_cast<int>(std::clamp<std::size_t>(nodes * 26, 360, 900)));
+                      static_cast<int>(std::clamp<std::size_t>(nodes * 24, 360, 1400)));
     if (loops > 0) {
-      notes += fmt::format("{}: {} moves back to an earlier touchpoint (loops) are not drawn. ",
+      notes += fmt::format("{}: {} moves back to an earlier touchpoint. ",
                            html_escape(r.labels[k]), with_thousands(loops));
     }
   }
@@ -384,6 +383,26 @@ std::string moments_section(const ComparisonReport& r, Charts& charts) {
   return out;
 }
 
+// Each persona's own funnel and emotion curve: reach and mean emotion per stage.
+std::string persona_stage_table(const Summary& s) {
+  if (s.personas.size() < 2) return "";
+  std::string out = "<table class=\"persona-stages\"><thead><tr><th>persona by stage</th>";
+  for (const StageFigures& st : s.stages) out += "<th class=\"num\">" + html_escape(st.name) + "</th>";
+  out += "</tr></thead><tbody>\n";
+  for (const PersonaFigures& p : s.personas) {
+    out += "<tr><td>" + html_escape(p.id) + "</td>";
+    for (const StageFigures& st : p.stages) {
+      out += fmt::format(
+          "<td class=\"num\">reach {}<span class=\"ci\" style=\"color:{}\">emotion {}</span></td>",
+          html_escape(figure_text("reach_rate", st.reach_rate.value)),
+          emotion_colour(st.mean_emotion.value),
+          html_escape(figure_text("mean_emotion", st.mean_emotion.value)));
+    }
+    out += "</tr>\n";
+  }
+  return out + "</tbody></table>\n";
+}
+
 std::string personas_section(const ComparisonReport& r) {
   constexpr std::string_view kColumns[] = {"conversion_rate",  "revenue_per_agent",
                                            "cost_per_agent",   "margin_per_agent",
@@ -407,6 +426,7 @@ std::string personas_section(const ComparisonReport& r) {
       out += "</tr>\n";
     }
     out += "</tbody></table>\n";
+    out += persona_stage_table(r.summaries[k]);
   }
   out += "</section>\n";
   return out;
@@ -522,23 +542,8 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-void write_report_file(const std::string& path, std::string_view text) {
-  const std::string temporary = fmt::format("{}.tmp-{}", path, getpid());
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    out.close();
-    if (!out) {
-      std::remove(temporary.c_str());
-      throw std::runtime_error("cannot write the report " + path);
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    std::remove(temporary.c_str());
-    throw std::runtime_error(fmt::format("cannot write the report {}: {}", path, error.message()));
-  }
+void write_report_file(const std::string& path, std::string_view text, Overwrite overwrite) {
+  write_text_file(path, text, overwrite);
 }
 
 std::string html_report(const ComparisonReport& r) {

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "reports/compare_report.h"
+#include "reports/output_file.h"
 
 namespace cjsim {
 
@@ -22,9 +23,10 @@ std::string markdown_report(const ComparisonReport& report);
 // The same figures as one CSV table in long form, one row per figure (see README.md, "Reports").
 std::string csv_report(const ComparisonReport& report);
 
-// Writes a report first under a temporary name in the same directory, then renames it over
-// `path`: a failed write never leaves a partial report. Throws std::runtime_error naming it.
-void write_report_file(const std::string& path, std::string_view text);
+// Writes a report first under a temporary name in the same directory, then renames it to
+// `path` (reports/output_file.h): a failed write never leaves a partial report.
+void write_report_file(const std::string& path, std::string_view text,
+                       Overwrite overwrite = Overwrite::refuse);
 
 // Text made safe inside HTML elements and attribute values.
 std::string html_escape(std::string_view text);

@@ -39,27 +39,24 @@ nlohmann::json estimate_json(const Estimate& e) {
   return {{"value", number(e.value)}, {"ci", interval(e)}};
 }
 
-nlohmann::json summary_json(const Summary& s, double seconds) {
-  nlohmann::json out = headline_json(s.overall);
-  out["scenario"] = s.scenario;
-  out["agents_per_replication"] = s.agents_per_replication;
-  out["replications"] = s.replications;
-  out["interval_method"] = s.interval_method;
-  out["seconds"] = seconds;
+namespace {
 
-  nlohmann::json stages = nlohmann::json::array();
-  for (const StageFigures& st : s.stages) {
+nlohmann::json stages_json(std::span<const StageFigures> stages) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const StageFigures& st : stages) {
     nlohmann::json row{{"name", st.name}, {"reach", st.reach}, {"visits", st.visits},
                        {"dropouts", st.dropouts}};
     put(row, "reach_rate", st.reach_rate);
     put(row, "dropout_rate", st.dropout_rate);
     put(row, "mean_emotion", st.mean_emotion);
-    stages.push_back(row);
+    out.push_back(row);
   }
-  out["stages"] = stages;
+  return out;
+}
 
-  nlohmann::json touchpoints = nlohmann::json::array();
-  for (const TouchpointFigures& t : s.touchpoints) {
+nlohmann::json touchpoints_json(std::span<const TouchpointFigures> touchpoints) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const TouchpointFigures& t : touchpoints) {
     nlohmann::json row{{"id", t.id},           {"name", t.name},
                        {"stage", t.stage},     {"channel", t.channel},
                        {"visits", t.visits},   {"dropouts", t.dropouts},
@@ -67,9 +64,22 @@ nlohmann::json summary_json(const Summary& s, double seconds) {
     put(row, "visits_per_agent", t.visits_per_agent);
     put(row, "dropout_rate", t.dropout_rate);
     put(row, "mean_emotion", t.mean_emotion);
-    touchpoints.push_back(row);
+    out.push_back(row);
   }
-  out["touchpoints"] = touchpoints;
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json summary_json(const Summary& s, double seconds) {
+  nlohmann::json out = headline_json(s.overall);
+  out["scenario"] = s.scenario;
+  out["agents_per_replication"] = s.agents_per_replication;
+  out["replications"] = s.replications;
+  out["interval_method"] = s.interval_method;
+  out["seconds"] = seconds;
+  out["stages"] = stages_json(s.stages);
+  out["touchpoints"] = touchpoints_json(s.touchpoints);
 
   nlohmann::json transitions = nlohmann::json::array();
   for (const TransitionFigures& t : s.transitions) {
@@ -84,6 +94,8 @@ nlohmann::json summary_json(const Summary& s, double seconds) {
     nlohmann::json row = headline_json(p.figures);
     row["id"] = p.id;
     row["share"] = p.share;
+    row["stages"] = stages_json(p.stages);
+    row["touchpoints"] = touchpoints_json(p.touchpoints);
     personas.push_back(row);
   }
   out["personas"] = personas;

@@ -21,6 +21,7 @@ using detail::describe;
 using detail::Fill;
 using detail::MapReader;
 using detail::Reading;
+using detail::YamlNode;
 
 constexpr std::string_view kEndKeys[] = {"from", "to"};
 
@@ -33,13 +34,13 @@ class ChangeList {
  public:
   ChangeList(Scenario& scenario, Reading& reading) : scenario_(scenario), reading_(reading) {}
 
-  void apply(const YAML::Node& item, std::size_t index) {
+  void apply(const YamlNode& item, std::size_t index) {
     number_ = index + 1;
     reading_.context = fmt::format("change {}: ", number_);
     const std::optional<std::size_t> kind = kind_of(item);
     if (!kind) return;
     reading_.context = fmt::format("change {} ({}): ", number_, kChangeKinds[*kind]);
-    const YAML::Node value = item.begin()->second;
+    const YamlNode value = item.value(0);
     switch (*kind) {
       case 0:
         return add_touchpoint(value);
@@ -71,9 +72,9 @@ class ChangeList {
 
   // The index in kChangeKinds of the one kind `item` names, after saying what is wrong if it
   // names none, an unknown one or several.
-  std::optional<std::size_t> kind_of(const YAML::Node& item) {
+  std::optional<std::size_t> kind_of(const YamlNode& item) {
     const SourceLocation where = reading_.at(item);
-    if (!item.IsMap()) {
+    if (!item.is_map()) {
       reading_.error(where, fmt::format("expected one change as a map, such as "
                                         "'remove_touchpoint: ID' or 'update_touchpoint: {{id: "
                                         "ID, ...}}', got {}",
@@ -87,18 +88,19 @@ class ChangeList {
       return std::nullopt;
     }
     std::vector<std::string> kinds;
-    for (auto it = item.begin(); it != item.end(); ++it) {
-      kinds.push_back(it->first.IsScalar() ? it->first.Scalar() : describe(it->first));
+    for (std::size_t i = 0; i < item.size(); ++i) {
+      const YamlNode key = item.key(i);
+      kinds.push_back(key.is_scalar() ? std::string(key.text()) : describe(key));
     }
     if (kinds.size() > 1) {
-      change_place_ = reading_.at(std::next(item.begin())->first);
+      change_place_ = reading_.at(item.key(1));
       reading_.error(change_place_,
                      fmt::format("one change has two kinds, {}; write each change as its own "
                                  "list item, each starting with '-'",
                                  join_names(kinds, " and ")));
       return std::nullopt;
     }
-    change_place_ = reading_.at(item.begin()->first);
+    change_place_ = reading_.at(item.key(0));
     const auto found = std::find(std::begin(kChangeKinds), std::end(kChangeKinds), kinds.front());
     if (found == std::end(kChangeKinds)) {
       std::string message = fmt::format("unknown change '{}'", kinds.front());
@@ -116,24 +118,26 @@ class ChangeList {
 
   // The text of `key` in the map `value`, the id of the entity an update changes; after saying
   // what is missing when there is none.
-  std::optional<std::string> identity(const YAML::Node& value, std::string_view key,
+  std::optional<std::string> identity(const YamlNode& value, std::string_view key,
                                       std::string_view entity, SourceLocation& where) {
     where = reading_.at(value);
-    if (!value.IsMap()) {
+    if (!value.is_map()) {
       reading_.error(change_place_,
                      fmt::format("expected a map with the {}'s {} and the fields to change, got {}",
                                  entity, key, describe(value)));
       return std::nullopt;
     }
-    for (auto it = value.begin(); it != value.end(); ++it) {
-      if (!it->first.IsScalar() || it->first.Scalar() != key) continue;
-      where = reading_.at(it->first);
-      if (!it->second.IsScalar() || it->second.Scalar().empty()) {
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const YamlNode name = value.key(i);
+      const YamlNode spelled = value.value(i);
+      if (!name.is_scalar() || name.text() != key) continue;
+      where = reading_.at(name);
+      if (!spelled.is_scalar() || spelled.text().empty()) {
         reading_.error(where, fmt::format("expected the {}'s {} for '{}', got {}", entity, key, key,
-                                          describe(it->second)));
+                                          describe(spelled)));
         return std::nullopt;
       }
-      return it->second.Scalar();
+      return std::string(spelled.text());
     }
     reading_.error(where,
                    fmt::format("missing required key '{}': which {} to change", key, entity));
@@ -215,7 +219,7 @@ class ChangeList {
 
   // --- touchpoints ----------------------------------------------------------------------------
 
-  void add_touchpoint(const YAML::Node& value) {
+  void add_touchpoint(const YamlNode& value) {
     const std::size_t errors = reading_.diagnostics.error_count();
     Touchpoint touchpoint;
     read_touchpoint(reading_, value, detail::owner_name("touchpoint", value, 0), Fill::whole,
@@ -232,7 +236,7 @@ class ChangeList {
     scenario_.touchpoints.push_back(std::move(touchpoint));
   }
 
-  void update_touchpoint(const YAML::Node& value) {
+  void update_touchpoint(const YamlNode& value) {
     SourceLocation where;
     const std::optional<std::string> id = identity(value, "id", "touchpoint", where);
     if (!id) return;
@@ -245,15 +249,15 @@ class ChangeList {
   }
 
   // Takes the touchpoint away with every transition into or out of it.
-  void remove_touchpoint(const YAML::Node& value) {
+  void remove_touchpoint(const YamlNode& value) {
     const SourceLocation where = reading_.at(value);
-    if (!value.IsScalar() || value.Scalar().empty()) {
+    if (!value.is_scalar() || value.text().empty()) {
       reading_.error(where, fmt::format("expected the id of the touchpoint to remove "
                                         "(remove_touchpoint: ID), got {}",
                                         describe(value)));
       return;
     }
-    const std::string id = value.Scalar();
+    const std::string id(value.text());
     if (!find_touchpoint(id)) {
       reading_.error(where, no_touchpoint(id));
       return;
@@ -278,7 +282,7 @@ class ChangeList {
 
   // --- transitions ----------------------------------------------------------------------------
 
-  void add_transition(const YAML::Node& value) {
+  void add_transition(const YamlNode& value) {
     const std::size_t errors = reading_.diagnostics.error_count();
     Transition transition;
     read_transition(reading_, value, detail::transition_name(value, 0), Fill::whole, transition);
@@ -301,7 +305,7 @@ class ChangeList {
     scenario_.transitions.push_back(std::move(transition));
   }
 
-  void update_transition(const YAML::Node& value) {
+  void update_transition(const YamlNode& value) {
     SourceLocation from_where, to_where;
     const std::optional<std::string> from = identity(value, "from", "transition", from_where);
     if (!from) return;
@@ -317,7 +321,7 @@ class ChangeList {
   }
 
   // Multiplies the weight by `factor`, or sets it to `weight`.
-  void reweight_transition(const YAML::Node& value) {
+  void reweight_transition(const YamlNode& value) {
     FieldLocations places;
     MapReader map(reading_, value, "the transition to reweight", kReweightKeys, places, "",
                   MapReader::Empty::refused);
@@ -347,7 +351,7 @@ class ChangeList {
     transition->fields["weight"] = map.where("factor");
   }
 
-  void remove_transition(const YAML::Node& value) {
+  void remove_transition(const YamlNode& value) {
     FieldLocations places;
     MapReader map(reading_, value, "the transition to remove", kEndKeys, places, "",
                   MapReader::Empty::refused);
@@ -365,7 +369,7 @@ class ChangeList {
 
   // --- personas and settings ------------------------------------------------------------------
 
-  void add_persona(const YAML::Node& value) {
+  void add_persona(const YamlNode& value) {
     const std::size_t errors = reading_.diagnostics.error_count();
     Persona persona;
     read_persona(reading_, value, detail::owner_name("persona", value, 0), Fill::whole, persona);
@@ -380,7 +384,7 @@ class ChangeList {
     scenario_.personas.push_back(std::move(persona));
   }
 
-  void update_persona(const YAML::Node& value) {
+  void update_persona(const YamlNode& value) {
     SourceLocation where;
     const std::optional<std::string> id = identity(value, "id", "persona", where);
     if (!id) return;
@@ -392,15 +396,15 @@ class ChangeList {
     read_persona(reading_, value, fmt::format("persona '{}'", *id), Fill::onto, *persona);
   }
 
-  void remove_persona(const YAML::Node& value) {
+  void remove_persona(const YamlNode& value) {
     const SourceLocation where = reading_.at(value);
-    if (!value.IsScalar() || value.Scalar().empty()) {
+    if (!value.is_scalar() || value.text().empty()) {
       reading_.error(where, fmt::format("expected the id of the persona to remove "
                                         "(remove_persona: ID), got {}",
                                         describe(value)));
       return;
     }
-    const std::string id = value.Scalar();
+    const std::string id(value.text());
     if (!find_persona(id)) {
       reading_.error(where, no_persona(id));
       return;
@@ -409,7 +413,7 @@ class ChangeList {
     removed_personas_[id] = number_;
   }
 
-  void update_settings(const YAML::Node& value) {
+  void update_settings(const YamlNode& value) {
     detail::read_settings(reading_, value, scenario_.settings);
   }
 
@@ -429,7 +433,7 @@ class ChangeList {
 
 }  // namespace
 
-void apply_changes(std::span<const YAML::Node> changes, const std::string& path, Scenario& scenario,
+void apply_changes(std::span<const YamlNode> changes, const std::string& path, Scenario& scenario,
                    Diagnostics& diagnostics) {
   Reading reading{path, diagnostics, ""};
   ChangeList list(scenario, reading);

@@ -2,14 +2,13 @@
 // change applied in order to the Scenario the base gives.
 #pragma once
 
-#include <yaml-cpp/yaml.h>
-
 #include <span>
 #include <string>
 #include <string_view>
 
 #include "scenarios/diagnostic.h"
 #include "scenarios/scenario.h"
+#include "scenarios/yaml_tree.h"
 
 namespace cjsim {
 
@@ -27,7 +26,7 @@ inline constexpr std::string_view kReweightKeys[] = {"from", "to", "factor", "we
 // already there, a bad value) goes to `diagnostics`, naming the change by its number and kind;
 // the changes without problems are applied all the same, so that one pass reports them all.
 // Removals are recorded in `scenario.removals` for validation to explain what they cut.
-void apply_changes(std::span<const YAML::Node> changes, const std::string& path, Scenario& scenario,
-                   Diagnostics& diagnostics);
+void apply_changes(std::span<const detail::YamlNode> changes, const std::string& path,
+                   Scenario& scenario, Diagnostics& diagnostics);
 
 }  // namespace cjsim

@@ -2,6 +2,7 @@
 // settings, each able to read a whole new part or an update on top of an existing one.
 #include "scenarios/entity_reader.h"
 
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -26,6 +27,31 @@ std::optional<double> yaml_special_number(std::string_view text) {
   return std::nullopt;
 }
 
+// The spellings of true and false yaml-cpp reads (y/n, yes/no, true/false, on/off), each in
+// lower case, upper case or capitalised.
+bool spelled_bool(std::string_view text, bool& out) {
+  if (text.empty()) return false;
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string capitalised = lower;
+  capitalised[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(capitalised[0])));
+  std::string upper = lower;
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (text != lower && text != upper && text != capitalised) return false;
+  for (const auto& [yes, no] :
+       {std::pair{"y", "n"}, {"yes", "no"}, {"true", "false"}, {"on", "off"}}) {
+    if (lower == yes) {
+      out = true;
+      return true;
+    }
+    if (lower == no) {
+      out = false;
+      return true;
+    }
+  }
+  return false;
+}
+
 std::optional<std::int64_t> spelled_whole_number(std::string_view text) {
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   std::int64_t value = 0;
@@ -48,47 +74,47 @@ std::optional<double> spelled_number(std::string_view text) {
 }
 
 // How a value looks to the user, for "expected a number, got ...".
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Sequence:
+std::string describe(const YamlNode& node) {
+  switch (node.kind()) {
+    case YamlKind::list:
       return "a list";
-    case YAML::NodeType::Map:
+    case YamlKind::map:
       return "a map";
-    case YAML::NodeType::Scalar:
-      // Quoted scalars carry the tag "!": they are text even when they look like numbers.
-      if (node.Tag() == "!") return fmt::format("the text \"{}\"", node.Scalar());
-      return fmt::format("'{}'", node.Scalar());
-    default:
-      return "nothing";
+    case YamlKind::scalar:
+      if (node.is_quoted()) return fmt::format("the text \"{}\"", node.text());
+      return fmt::format("'{}'", node.text());
+    case YamlKind::null:
+      break;
   }
+  return "nothing";
 }
 
-bool is_text(const YAML::Node& node) { return node.IsScalar() && node.Tag() == "!"; }
+bool is_text(const YamlNode& node) { return node.is_scalar() && node.is_quoted(); }
 
 // The finite number `value` holds, or nullopt after saying what is wrong with it. `field`
 // names it in messages ("dropout in touchpoint 'checkout'").
-std::optional<double> read_number(Reading& reading, const YAML::Node& value,
+std::optional<double> read_number(Reading& reading, const YamlNode& value,
                                   const SourceLocation& where, const std::string& field) {
   std::optional<double> number;
-  if (value.IsScalar() && !is_text(value)) number = spelled_number(value.Scalar());
+  if (value.is_scalar() && !is_text(value)) number = spelled_number(value.text());
   if (!number) {
     std::string message = fmt::format("expected a number for {}, got {}", field, describe(value));
-    if (is_text(value) && spelled_number(value.Scalar())) message += "; remove the quotes";
+    if (is_text(value) && spelled_number(value.text())) message += "; remove the quotes";
     reading.error(where, std::move(message));
     return std::nullopt;
   }
   if (!std::isfinite(*number)) {
-    reading.error(where, fmt::format("{} must be a finite number, got {}", field, value.Scalar()));
+    reading.error(where, fmt::format("{} must be a finite number, got {}", field, value.text()));
     return std::nullopt;
   }
   return number;
 }
 
-std::optional<std::int64_t> read_whole_number(Reading& reading, const YAML::Node& value,
+std::optional<std::int64_t> read_whole_number(Reading& reading, const YamlNode& value,
                                               const SourceLocation& where,
                                               const std::string& field) {
   std::optional<std::int64_t> number;
-  if (value.IsScalar() && !is_text(value)) number = spelled_whole_number(value.Scalar());
+  if (value.is_scalar() && !is_text(value)) number = spelled_whole_number(value.text());
   if (!number) {
     reading.error(where,
                   fmt::format("expected a whole number for {}, got {}", field, describe(value)));
@@ -97,10 +123,10 @@ std::optional<std::int64_t> read_whole_number(Reading& reading, const YAML::Node
 }
 
 // A seed cannot be negative: the type that holds it has no room for a sign.
-std::optional<std::uint64_t> read_seed(Reading& reading, const YAML::Node& value,
+std::optional<std::uint64_t> read_seed(Reading& reading, const YamlNode& value,
                                        const SourceLocation& where, const std::string& field) {
-  if (value.IsScalar() && !is_text(value)) {
-    std::string_view spelled = value.Scalar();
+  if (value.is_scalar() && !is_text(value)) {
+    std::string_view spelled = value.text();
     if (!spelled.empty() && spelled.front() == '+') spelled.remove_prefix(1);
     std::uint64_t seed = 0;
     const auto [end, error] =
@@ -113,22 +139,22 @@ std::optional<std::uint64_t> read_seed(Reading& reading, const YAML::Node& value
 }
 
 // "touchpoint 'checkout'" when the id can be seen, "touchpoint #3" when it cannot.
-std::string owner_name(std::string_view kind, const YAML::Node& node, std::size_t index) {
-  if (node.IsMap()) {
-    const YAML::Node id = node["id"];
-    if (id && id.IsScalar() && !id.Scalar().empty()) {
-      return fmt::format("{} '{}'", kind, id.Scalar());
+std::string owner_name(std::string_view kind, const YamlNode& node, std::size_t index) {
+  if (node.is_map()) {
+    const YamlNode id = node.find("id");
+    if (id.is_scalar() && !id.text().empty()) {
+      return fmt::format("{} '{}'", kind, id.text());
     }
   }
   return fmt::format("{} #{}", kind, index + 1);
 }
 
-std::string transition_name(const YAML::Node& node, std::size_t index) {
-  if (node.IsMap()) {
-    const YAML::Node from = node["from"];
-    const YAML::Node to = node["to"];
-    if (from && from.IsScalar() && to && to.IsScalar()) {
-      return fmt::format("transition '{}' -> '{}'", from.Scalar(), to.Scalar());
+std::string transition_name(const YamlNode& node, std::size_t index) {
+  if (node.is_map()) {
+    const YamlNode from = node.find("from");
+    const YamlNode to = node.find("to");
+    if (from.is_scalar() && to.is_scalar()) {
+      return fmt::format("transition '{}' -> '{}'", from.text(), to.text());
     }
   }
   return fmt::format("transition #{}", index + 1);
@@ -150,13 +176,13 @@ void read_duration(MapReader& touchpoint, Duration& duration) {
   if (!touchpoint.has("duration")) return;
   duration = Duration{};
   touchpoint.forget_nested("duration");
-  const YAML::Node value = touchpoint.value("duration");
-  if (value.IsScalar()) {
+  const YamlNode value = touchpoint.value("duration");
+  if (value.is_scalar()) {
     duration.kind = Duration::Kind::fixed;
     touchpoint.number("duration", duration.hours);
     return;
   }
-  if (!value.IsMap()) {
+  if (!value.is_map()) {
     touchpoint.error("duration",
                      fmt::format("expected hours (a number), {{exponential: MEAN}} or "
                                  "{{lognormal: {{median: M, sigma: S}}}} for {}, got {}",
@@ -191,17 +217,17 @@ void read_duration(MapReader& touchpoint, Duration& duration) {
 // `conversion: {value: V}` (or `conversion: true`, worth 0) marks a conversion touchpoint.
 void read_conversion(MapReader& map, Touchpoint& touchpoint) {
   if (!map.has("conversion")) return;
-  const YAML::Node value = map.value("conversion");
+  const YamlNode value = map.value("conversion");
   bool flag = false;
-  if (value.IsScalar() && !is_text(value) && YAML::convert<bool>::decode(value, flag)) {
+  if (value.is_scalar() && !is_text(value) && spelled_bool(value.text(), flag)) {
     touchpoint.conversion = flag;
     return;
   }
-  if (value.IsScalar() || value.IsSequence()) {
+  if (value.is_scalar() || value.is_list()) {
     std::string message = fmt::format("expected {{value: V}} or true for {}, got {}",
                                       map.field("conversion"), describe(value));
-    if (!is_text(value) && spelled_number(value.Scalar())) {
-      message += fmt::format("; write conversion: {{value: {}}}", value.Scalar());
+    if (!is_text(value) && spelled_number(value.text())) {
+      message += fmt::format("; write conversion: {{value: {}}}", value.text());
     }
     map.error("conversion", std::move(message));
     return;
@@ -214,30 +240,31 @@ void read_conversion(MapReader& map, Touchpoint& touchpoint) {
 // channel -> multiplier; the channels are the user's own labels, so any key is allowed.
 void read_affinities(Reading& reading, MapReader& persona_map, Persona& persona) {
   if (!persona_map.has("channel_affinity")) return;
-  const YAML::Node map = persona_map.value("channel_affinity");
-  if (map.IsNull()) return;
-  if (!map.IsMap()) {
+  const YamlNode map = persona_map.value("channel_affinity");
+  if (map.is_null()) return;
+  if (!map.is_map()) {
     persona_map.error("channel_affinity",
                       fmt::format("expected a map of channel: multiplier for {}, got {}",
                                   persona_map.field("channel_affinity"), describe(map)));
     return;
   }
   std::set<std::string, std::less<>> seen;
-  for (auto it = map.begin(); it != map.end(); ++it) {
-    const SourceLocation where = reading.at(it->first);
-    if (!it->first.IsScalar()) {
+  for (std::size_t i = 0; i < map.size(); ++i) {
+    const YamlNode key = map.key(i);
+    const SourceLocation where = reading.at(key);
+    if (!key.is_scalar()) {
       reading.error(where, fmt::format("expected a channel name in channel_affinity of {}, got {}",
-                                       persona_map.owner(), describe(it->first)));
+                                       persona_map.owner(), describe(key)));
       continue;
     }
-    const std::string& channel = it->first.Scalar();
+    const std::string channel(key.text());
     if (!seen.insert(channel).second) {
       reading.error(where, fmt::format("channel '{}' appears twice in channel_affinity of {}",
                                        channel, persona_map.owner()));
       continue;
     }
     const std::optional<double> multiplier =
-        read_number(reading, it->second, where,
+        read_number(reading, map.value(i), where,
                     fmt::format("channel_affinity.{} in {}", channel, persona_map.owner()));
     if (!multiplier) continue;
     persona.channel_affinity[channel] = *multiplier;
@@ -272,7 +299,7 @@ constexpr std::string_view kEndKeys[] = {"from", "to"};
 
 }  // namespace
 
-void read_touchpoint(Reading& reading, const YAML::Node& node, const std::string& owner, Fill fill,
+void read_touchpoint(Reading& reading, const YamlNode& node, const std::string& owner, Fill fill,
                      Touchpoint& touchpoint) {
   if (fill == Fill::whole) touchpoint.where = reading.at(node);
   const KeptPlaces kept(fill, touchpoint.fields, kIdKeys);
@@ -295,7 +322,7 @@ void read_touchpoint(Reading& reading, const YAML::Node& node, const std::string
   read_conversion(map, touchpoint);
 }
 
-void read_transition(Reading& reading, const YAML::Node& node, const std::string& owner, Fill fill,
+void read_transition(Reading& reading, const YamlNode& node, const std::string& owner, Fill fill,
                      Transition& transition) {
   if (fill == Fill::whole) transition.where = reading.at(node);
   const KeptPlaces kept(fill, transition.fields, kEndKeys);
@@ -309,7 +336,7 @@ void read_transition(Reading& reading, const YAML::Node& node, const std::string
   map.number("emotion_bias", transition.emotion_bias);
 }
 
-void read_persona(Reading& reading, const YAML::Node& node, const std::string& owner, Fill fill,
+void read_persona(Reading& reading, const YamlNode& node, const std::string& owner, Fill fill,
                   Persona& persona) {
   if (fill == Fill::whole) persona.where = reading.at(node);
   const KeptPlaces kept(fill, persona.fields, kIdKeys);
@@ -323,7 +350,7 @@ void read_persona(Reading& reading, const YAML::Node& node, const std::string& o
   read_affinities(reading, map, persona);
 }
 
-void read_settings(Reading& reading, const YAML::Node& node, Settings& settings) {
+void read_settings(Reading& reading, const YamlNode& node, Settings& settings) {
   MapReader map(reading, node, "settings", kSettingsKeys, settings.fields);
   map.number("memory", settings.memory);
   map.number("kappa", settings.kappa);

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -20,6 +19,7 @@
 #include "scenarios/diagnostic.h"
 #include "scenarios/did_you_mean.h"
 #include "scenarios/scenario.h"
+#include "scenarios/yaml_tree.h"
 
 namespace cjsim::detail {
 
@@ -57,33 +57,29 @@ struct Reading {
   Diagnostics& diagnostics;
   std::string context;
 
-  SourceLocation at(const YAML::Node& node) const {
-    const YAML::Mark mark = node.Mark();
-    if (mark.is_null()) return {path, 0, 0};
-    return {path, mark.line + 1, mark.column + 1};
-  }
+  SourceLocation at(const YamlNode& node) const { return {path, node.line(), node.column()}; }
   void error(SourceLocation where, std::string message) {
     diagnostics.error(std::move(where), context + message);
   }
 };
 
 // How a value looks to the user, for "expected a number, got ...".
-std::string describe(const YAML::Node& node);
+std::string describe(const YamlNode& node);
 
 // Quoted scalars: text even when they look like numbers.
-bool is_text(const YAML::Node& node);
+bool is_text(const YamlNode& node);
 
 // The number a plain scalar spells, possibly infinite or NaN; nullopt when it is no number.
 std::optional<double> spelled_number(std::string_view text);
 
 // The finite number `value` holds, or nullopt after saying what is wrong with it. `field`
 // names it in messages ("dropout in touchpoint 'checkout'").
-std::optional<double> read_number(Reading& reading, const YAML::Node& value,
+std::optional<double> read_number(Reading& reading, const YamlNode& value,
                                   const SourceLocation& where, const std::string& field);
-std::optional<std::int64_t> read_whole_number(Reading& reading, const YAML::Node& value,
+std::optional<std::int64_t> read_whole_number(Reading& reading, const YamlNode& value,
                                               const SourceLocation& where,
                                               const std::string& field);
-std::optional<std::uint64_t> read_seed(Reading& reading, const YAML::Node& value,
+std::optional<std::uint64_t> read_seed(Reading& reading, const YamlNode& value,
                                        const SourceLocation& where, const std::string& field);
 
 // One YAML map of a known kind (the scenario, a touchpoint, its emotion, ...). Its keys are
@@ -97,7 +93,7 @@ class MapReader {
   // for an entity: a touchpoint written as a bare "-" is a mistake, not a default touchpoint.
   enum class Empty { allowed, refused };
 
-  MapReader(Reading& reading, const YAML::Node& map, std::string owner, KeyList keys,
+  MapReader(Reading& reading, const YamlNode& map, std::string owner, KeyList keys,
             FieldLocations& locations, std::string prefix = "", Empty empty = Empty::allowed)
       : reading_(reading),
         owner_(std::move(owner)),
@@ -105,15 +101,15 @@ class MapReader {
         locations_(locations),
         prefix_(std::move(prefix)),
         where_(reading.at(map)) {
-    if (map.IsNull() && empty == Empty::allowed) return;
-    if (!map.IsMap()) {
+    if (map.is_null() && empty == Empty::allowed) return;
+    if (!map.is_map()) {
       reading_.error(where_,
                      fmt::format("expected a map for {}, got {}", subject(), describe(map)));
       // Its type was the problem; "missing key" messages would only repeat it.
       wrong_type_ = true;
       return;
     }
-    for (auto it = map.begin(); it != map.end(); ++it) take_entry(it->first, it->second);
+    for (std::size_t i = 0; i < map.size(); ++i) take_entry(map.key(i), map.value(i));
   }
 
   const std::string& owner() const { return owner_; }
@@ -122,9 +118,9 @@ class MapReader {
   std::size_t known_key_count() const { return entries_.size(); }
   std::size_t key_count() const { return entries_.size() + unknown_keys_; }
 
-  YAML::Node value(std::string_view key) const {
+  YamlNode value(std::string_view key) const {
     const Entry* entry = find(key);
-    return entry ? entry->value : YAML::Node();
+    return entry ? entry->value : YamlNode();
   }
   SourceLocation where(std::string_view key) const {
     const Entry* entry = find(key);
@@ -151,12 +147,12 @@ class MapReader {
   bool text(std::string_view key, std::string& out) {
     const Entry* entry = find(key);
     if (!entry) return false;
-    if (!entry->value.IsScalar()) {
+    if (!entry->value.is_scalar()) {
       error(key,
             fmt::format("expected a string for {}, got {}", field(key), describe(entry->value)));
       return false;
     }
-    out = entry->value.Scalar();
+    out = entry->value.text();
     return true;
   }
 
@@ -202,15 +198,17 @@ class MapReader {
   }
 
   // The items of a list; an absent or empty (null) optional list has none.
-  std::vector<YAML::Node> list(std::string_view key, bool required) {
+  std::vector<YamlNode> list(std::string_view key, bool required) {
     if (required && !require(key)) return {};
     const Entry* entry = find(key);
-    if (!entry || (!required && entry->value.IsNull())) return {};
-    if (!entry->value.IsSequence()) {
+    if (!entry || (!required && entry->value.is_null())) return {};
+    if (!entry->value.is_list()) {
       error(key, fmt::format("expected a list for {}, got {}", field(key), describe(entry->value)));
       return {};
     }
-    return std::vector<YAML::Node>(entry->value.begin(), entry->value.end());
+    std::vector<YamlNode> items(entry->value.size());
+    for (std::size_t i = 0; i < items.size(); ++i) items[i] = entry->value.item(i);
+    return items;
   }
 
   // Forgets where the fields inside `key` were written ("duration.exponential", ...), for a
@@ -233,7 +231,7 @@ class MapReader {
  private:
   struct Entry {
     std::string key;
-    YAML::Node value;
+    YamlNode value;
     SourceLocation where;
   };
 
@@ -248,15 +246,15 @@ class MapReader {
     return it == entries_.end() ? nullptr : &*it;
   }
 
-  void take_entry(const YAML::Node& key_node, const YAML::Node& value) {
+  void take_entry(const YamlNode& key_node, const YamlNode& value) {
     const SourceLocation where = reading_.at(key_node);
-    if (!key_node.IsScalar()) {
+    if (!key_node.is_scalar()) {
       reading_.error(
           where, fmt::format("expected a key name in {}, got {}", subject(), describe(key_node)));
       ++unknown_keys_;
       return;
     }
-    const std::string& key = key_node.Scalar();
+    const std::string_view key = key_node.text();
     if (std::find(keys_.begin(), keys_.end(), key) == keys_.end()) {
       report_unknown_key(key, where);
       ++unknown_keys_;
@@ -267,11 +265,11 @@ class MapReader {
                                         key, subject(), first->where.line));
       return;
     }
-    entries_.push_back({key, value, where});
+    entries_.push_back({std::string(key), value, where});
     locations_[path(key)] = where;
   }
 
-  void report_unknown_key(const std::string& key, const SourceLocation& where) {
+  void report_unknown_key(std::string_view key, const SourceLocation& where) {
     std::string message = fmt::format("unknown key '{}' in {}", key, subject());
     const std::string suggestion = did_you_mean(key, keys_);
     message +=
@@ -291,9 +289,9 @@ class MapReader {
 };
 
 // "touchpoint 'checkout'" when the id can be seen, "touchpoint #3" when it cannot.
-std::string owner_name(std::string_view kind, const YAML::Node& node, std::size_t index);
+std::string owner_name(std::string_view kind, const YamlNode& node, std::size_t index);
 // "transition 'a' -> 'b'" when both ends can be seen, "transition #3" when they cannot.
-std::string transition_name(const YAML::Node& node, std::size_t index);
+std::string transition_name(const YamlNode& node, std::size_t index);
 
 // How a reader fills the entity it is given.
 enum class Fill {
@@ -304,12 +302,12 @@ enum class Fill {
 
 // Each reader reads `node` into `entity`, naming it `owner` in messages, and records where
 // each field it read was written. With Fill::whole it also records where the entity was.
-void read_touchpoint(Reading& reading, const YAML::Node& node, const std::string& owner, Fill fill,
+void read_touchpoint(Reading& reading, const YamlNode& node, const std::string& owner, Fill fill,
                      Touchpoint& touchpoint);
-void read_transition(Reading& reading, const YAML::Node& node, const std::string& owner, Fill fill,
+void read_transition(Reading& reading, const YamlNode& node, const std::string& owner, Fill fill,
                      Transition& transition);
-void read_persona(Reading& reading, const YAML::Node& node, const std::string& owner, Fill fill,
+void read_persona(Reading& reading, const YamlNode& node, const std::string& owner, Fill fill,
                   Persona& persona);
-void read_settings(Reading& reading, const YAML::Node& node, Settings& settings);
+void read_settings(Reading& reading, const YamlNode& node, Settings& settings);
 
 }  // namespace cjsim::detail

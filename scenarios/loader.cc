@@ -5,22 +5,19 @@
 #include "scenarios/loader.h"
 
 #include <fmt/format.h>
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <utility>
 #include <vector>
 
 #include "scenarios/changes.h"
 #include "scenarios/entity_reader.h"
 #include "scenarios/validate.h"
+#include "scenarios/yaml_tree.h"
 
 namespace cjsim {
 namespace {
@@ -29,6 +26,9 @@ using detail::describe;
 using detail::Fill;
 using detail::MapReader;
 using detail::Reading;
+using detail::YamlNode;
+using detail::YamlProblem;
+using detail::YamlTree;
 
 // The keys of a scenario file, in the order the schema documents them: a whole journey uses
 // name, description, stages, settings, touchpoints, transitions and personas; a future state
@@ -52,24 +52,34 @@ struct FileInChain {
 };
 using BaseChain = std::vector<FileInChain>;
 
-std::optional<Scenario> parse_in_chain(std::string_view text, const std::string& path,
+// Takes the text to keep it in the Scenario without a copy (it may be hundreds of MB).
+std::optional<Scenario> parse_in_chain(std::string text, const std::string& path,
                                        Diagnostics& diagnostics, BaseChain& chain);
+
+constexpr std::size_t kMostStagesRead = 64 * kMostStages;
 
 // Stages are a list of names; each one's place is kept as "stages[i]" in Scenario::fields.
 void read_stages(Reading& reading, MapReader& top, Scenario& scenario) {
   scenario.stages.clear();
   std::erase_if(scenario.fields,
                 [](const auto& field) { return field.first.starts_with("stages["); });
-  const std::vector<YAML::Node> items = top.list("stages", /*required=*/true);
+  // Validation refuses more than kMostStages; a list far longer is refused unread, since a
+  // name and its place take a hundred times the bytes of "a,".
+  if (const YamlNode list = top.value("stages"); list.is_list() && list.size() > kMostStagesRead) {
+    reading.error(reading.at(list.item(kMostStages)),
+                  fmt::format("at most {} stages are allowed, got {}", kMostStages, list.size()));
+    return;
+  }
+  const std::vector<YamlNode> items = top.list("stages", /*required=*/true);
   for (std::size_t i = 0; i < items.size(); ++i) {
     const SourceLocation where = reading.at(items[i]);
-    if (!items[i].IsScalar()) {
+    if (!items[i].is_scalar()) {
       reading.error(where,
                     fmt::format("expected a stage name in stages, got {}", describe(items[i])));
       continue;
     }
     scenario.fields[fmt::format("stages[{}]", scenario.stages.size())] = where;
-    scenario.stages.push_back(items[i].Scalar());
+    scenario.stages.emplace_back(items[i].text());
   }
 }
 
@@ -83,19 +93,19 @@ void read_journey(Reading& reading, MapReader& top, Scenario& scenario) {
   read_stages(reading, top, scenario);
   if (top.has("settings")) detail::read_settings(reading, top.value("settings"), scenario.settings);
 
-  const std::vector<YAML::Node> touchpoints = top.list("touchpoints", /*required=*/true);
+  const std::vector<YamlNode> touchpoints = top.list("touchpoints", /*required=*/true);
   scenario.touchpoints.resize(touchpoints.size());
   for (std::size_t i = 0; i < touchpoints.size(); ++i) {
     read_touchpoint(reading, touchpoints[i], detail::owner_name("touchpoint", touchpoints[i], i),
                     Fill::whole, scenario.touchpoints[i]);
   }
-  const std::vector<YAML::Node> transitions = top.list("transitions", /*required=*/false);
+  const std::vector<YamlNode> transitions = top.list("transitions", /*required=*/false);
   scenario.transitions.resize(transitions.size());
   for (std::size_t i = 0; i < transitions.size(); ++i) {
     read_transition(reading, transitions[i], detail::transition_name(transitions[i], i),
                     Fill::whole, scenario.transitions[i]);
   }
-  const std::vector<YAML::Node> personas = top.list("personas", /*required=*/false);
+  const std::vector<YamlNode> personas = top.list("personas", /*required=*/false);
   scenario.personas.resize(personas.size());
   for (std::size_t i = 0; i < personas.size(); ++i) {
     read_persona(reading, personas[i], detail::owner_name("persona", personas[i], i), Fill::whole,
@@ -179,11 +189,11 @@ void read_future_state(Reading& reading, MapReader& top, Scenario& scenario, Dia
   top.text("name", scenario.name);
   top.text("description", scenario.description);
   if (top.has("stages")) read_stages(reading, top, scenario);
-  const std::vector<YAML::Node> changes = top.list("changes", /*required=*/false);
+  const std::vector<YamlNode> changes = top.list("changes", /*required=*/false);
   apply_changes(changes, reading.path, scenario, reading.diagnostics);
 }
 
-void read_scenario(Reading& reading, const YAML::Node& root, Scenario& scenario, Diagnostics& outer,
+void read_scenario(Reading& reading, const YamlNode& root, Scenario& scenario, Diagnostics& outer,
                    BaseChain& chain) {
   FieldLocations top_fields;
   MapReader top(reading, root, "the scenario", kScenarioKeys, top_fields);
@@ -195,97 +205,47 @@ void read_scenario(Reading& reading, const YAML::Node& root, Scenario& scenario,
   for (auto& [key, where] : top_fields) scenario.fields[key] = where;
 }
 
-// Counts the parser's events and gives up past a bound. yaml-cpp 0.7 can loop forever on a
-// few malformed bytes (`{[""],{}},` emits events without end, growing memory until the
-// machine runs out: found by tests/fuzz/scenario_fuzzer). A real document has fewer events
-// than bytes, so this cheap pass without a node tree comes first.
-class EventLimit final : public YAML::EventHandler {
- public:
-  explicit EventLimit(std::size_t bytes) : limit_(4 * bytes + 64) {}
-  struct Exceeded {
-    YAML::Mark mark;
-  };
-
-  void OnDocumentStart(const YAML::Mark& mark) override { count(mark); }
-  void OnDocumentEnd() override { count(last_); }
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { count(mark); }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { count(mark); }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                const std::string&) override {
-    count(mark);
-  }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {
-    count(mark);
-  }
-  void OnSequenceEnd() override { count(last_); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {
-    count(mark);
-  }
-  void OnMapEnd() override { count(last_); }
-
- private:
-  void count(const YAML::Mark& mark) {
-    last_ = mark;
-    if (++events_ > limit_) throw Exceeded{mark};
-  }
-  std::size_t limit_;
-  std::size_t events_ = 0;
-  YAML::Mark last_ = YAML::Mark::null_mark();
-};
-
-void check_event_count(const std::string& text) {
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  EventLimit limit(text.size());
-  while (parser.HandleNextDocument(limit)) {
-  }
-}
-
 // The one document of the file, or nullopt after saying why there is none.
-std::optional<YAML::Node> parse_document(Reading& reading, const std::string& text) {
-  std::vector<YAML::Node> documents;
-  try {
-    check_event_count(text);
-    documents = YAML::LoadAll(text);
-  } catch (const EventLimit::Exceeded& runaway) {
-    reading.error({reading.path, runaway.mark.line + 1, runaway.mark.column + 1},
-                  "the YAML parser does not get past this point (a malformed flow collection?); "
-                  "check the brackets and braces here");
-    return std::nullopt;
-  } catch (const YAML::DeepRecursion& failure) {
-    // yaml-cpp stops at a fixed depth rather than overflow its stack; its message for it
-    // ("bad file") would not tell the user what is wrong.
-    reading.error({reading.path, failure.mark.line + 1, failure.mark.column + 1},
-                  fmt::format("the YAML nests lists and maps more than {} levels deep here; a "
-                              "scenario needs no more than 5",
-                              failure.depth()));
-    return std::nullopt;
-  } catch (const YAML::Exception& failure) {
-    reading.error({reading.path, failure.mark.line + 1, failure.mark.column + 1},
-                  "YAML syntax error: " + failure.msg);
-    return std::nullopt;
-  }
-  if (documents.empty() || documents.front().IsNull()) {
-    reading.error({reading.path, 1, 1},
-                  "the file holds no scenario; it needs at least 'name', 'stages' and "
-                  "'touchpoints'");
-    return std::nullopt;
-  }
-  if (documents.size() > 1) {
-    reading.error(reading.at(documents[1]),
-                  "the file holds more than one YAML document; a scenario file holds one");
+std::optional<YamlTree> parse_document(Reading& reading, std::string_view text) {
+  YamlProblem problem;
+  std::optional<YamlTree> tree = YamlTree::parse(text, problem);
+  const SourceLocation where{reading.path, problem.line, problem.column};
+  if (!tree) {
+    switch (problem.kind) {
+      case YamlProblem::Kind::syntax:
+        reading.error(where, "YAML syntax error: " + problem.message);
+        break;
+      case YamlProblem::Kind::too_deep:
+        reading.error(where, fmt::format("the YAML nests lists and maps more than {} levels deep "
+                                         "here; a scenario needs no more than 5",
+                                         detail::kMostYamlDepth));
+        break;
+      case YamlProblem::Kind::runaway:
+        reading.error(where,
+                      "the YAML parser does not get past this point (a malformed flow "
+                      "collection?); check the brackets and braces here");
+        break;
+      case YamlProblem::Kind::no_document:
+        reading.error(where,
+                      "the file holds no scenario; it needs at least 'name', 'stages' and "
+                      "'touchpoints'");
+        break;
+      case YamlProblem::Kind::two_documents:
+        reading.error(where,
+                      "the file holds more than one YAML document; a scenario file holds one");
+        break;
+    }
     return std::nullopt;
   }
-  if (!documents.front().IsMap()) {
-    reading.error(reading.at(documents.front()),
+  const YamlNode root = tree->root();
+  if (!root.is_map()) {
+    reading.error(reading.at(root),
                   fmt::format("a scenario must be a map of keys (name, stages, touchpoints, ...), "
                               "got {}",
-                              describe(documents.front())));
+                              describe(root)));
     return std::nullopt;
   }
-  return documents.front();
+  return tree;
 }
 
 bool comes_first(const Diagnostic& a, const Diagnostic& b) {
@@ -326,6 +286,11 @@ std::optional<std::string> read_text(const std::string& path, FileKind kind, std
     return std::nullopt;
   }
   std::string text;
+  // A regular file's size is known: one allocation instead of doubling (a copy of it).
+  if (std::filesystem::is_regular_file(status)) {
+    const std::uintmax_t size = std::filesystem::file_size(path, error);
+    if (!error && size <= kMostScenarioBytes) text.reserve(static_cast<std::size_t>(size));
+  }
   std::vector<char> buffer(std::size_t{1} << 16);
   while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
     const auto got = static_cast<std::size_t>(in.gcount());
@@ -343,40 +308,45 @@ std::optional<std::string> read_text(const std::string& path, FileKind kind, std
   return text;
 }
 
-std::optional<Scenario> parse_in_chain(std::string_view text, const std::string& path,
+std::optional<Scenario> parse_in_chain(std::string text, const std::string& path,
                                        Diagnostics& diagnostics, BaseChain& chain) {
   Diagnostics found;
   Reading reading{path, found, ""};
   Scenario scenario;
-  const std::string source_text(text);
-  if (std::optional<YAML::Node> root = parse_document(reading, source_text)) {
-    read_scenario(reading, *root, scenario, diagnostics, chain);
+  if (const std::optional<YamlTree> tree = parse_document(reading, text)) {
+    read_scenario(reading, tree->root(), scenario, diagnostics, chain);
   }
   scenario.source_path = path;
-  scenario.source_text = source_text;
+  scenario.source_text = std::move(text);
   hand_over(found, diagnostics);
   if (found.has_errors()) return std::nullopt;
   return scenario;
+}
+
+// A file on its own: the first of its chain of bases.
+std::optional<Scenario> parse_first(std::string text, const std::string& path,
+                                    Diagnostics& diagnostics) {
+  std::error_code ignored;
+  const std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ignored);
+  BaseChain chain{{canonical.empty() ? path : canonical.string(), path}};
+  return parse_in_chain(std::move(text), path, diagnostics, chain);
 }
 
 }  // namespace
 
 std::optional<Scenario> parse_scenario(std::string_view text, const std::string& path,
                                        Diagnostics& diagnostics) {
-  std::error_code ignored;
-  const std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ignored);
-  BaseChain chain{{canonical.empty() ? path : canonical.string(), path}};
-  return parse_in_chain(text, path, diagnostics, chain);
+  return parse_first(std::string(text), path, diagnostics);
 }
 
 std::optional<Scenario> load_scenario_file(const std::string& path, Diagnostics& diagnostics) {
   std::string reason;
-  const std::optional<std::string> text = read_text(path, FileKind::any, reason);
+  std::optional<std::string> text = read_text(path, FileKind::any, reason);
   if (!text) {
     diagnostics.error({path, 0, 0}, "cannot read file: " + reason);
     return std::nullopt;
   }
-  return parse_scenario(*text, path, diagnostics);
+  return parse_first(std::move(*text), path, diagnostics);
 }
 
 }  // namespace cjsim

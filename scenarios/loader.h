@@ -17,10 +17,12 @@ namespace cjsim {
 std::optional<Scenario> parse_scenario(std::string_view text, const std::string& path,
                                        Diagnostics& diagnostics);
 
-// The largest scenario file read: far beyond any hand-written or exported journey (a million
-// touchpoints fit), small enough that a mistaken argument (a log, a disk image) is refused
-// at once instead of exhausting memory.
-inline constexpr std::size_t kMostScenarioBytes = std::size_t{64} << 20;
+// The largest scenario file read: beyond any hand-written or exported journey (100,000
+// touchpoints written in full, with three transitions each, take 28 MB), small enough that a
+// mistaken argument (a log, a disk image) is refused at once. Memory is the bound: reading
+// takes up to about 60 times the file's size when it is made of tiny items (a list of short
+// personas or transitions), so this limit keeps any file under about 2 GB.
+inline constexpr std::size_t kMostScenarioBytes = std::size_t{32} << 20;
 
 // Reads the file and parses it; an unreadable file, or one over kMostScenarioBytes, is a
 // diagnostic too.

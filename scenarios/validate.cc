@@ -32,7 +32,6 @@ using JourneyGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::dire
 using Vertex = JourneyGraph::vertex_descriptor;
 using Edge = JourneyGraph::edge_descriptor;
 
-constexpr std::size_t kMostStages = 64;
 // Messages list the possible names only when there are this few.
 constexpr std::size_t kMostListed = 12;
 constexpr double kInfinity = std::numeric_limits<double>::infinity();

@@ -2,10 +2,17 @@
 // references, ranges, and the touchpoint graph itself.
 #pragma once
 
+#include <cstddef>
+#include <optional>
+#include <string>
+
 #include "scenarios/diagnostic.h"
 #include "scenarios/scenario.h"
 
 namespace cjsim {
+
+// A journey has at most this many stages (each agent's stages seen fit in 64 bits).
+inline constexpr std::size_t kMostStages = 64;
 
 // Adds every problem found to `diagnostics` (errors block a run; warnings do not).
 void validate_scenario(const Scenario& scenario, Diagnostics& diagnostics);

@@ -54,24 +54,37 @@ void OutcomeSums::merge(const OutcomeSums& o) {
   }
 }
 
+TouchpointTallies TouchpointTallies::sized(std::size_t touchpoints, std::size_t stages) {
+  TouchpointTallies t;
+  t.visits.assign(touchpoints, 0);
+  t.dropouts.assign(touchpoints, 0);
+  t.completions.assign(touchpoints, 0);
+  t.conversions.assign(touchpoints, 0);
+  t.emotion.assign(touchpoints, {});
+  t.emotion_sq.assign(touchpoints, {});
+  t.stage_reach.assign(stages, 0);
+  return t;
+}
+
 Aggregate Aggregate::for_journey(const CompiledJourney& journey) {
   Aggregate a;
-  const std::size_t n = journey.touchpoint_count();
   a.personas.resize(journey.persona_count());
-  a.visits.assign(n, 0);
-  a.dropouts.assign(n, 0);
-  a.completions.assign(n, 0);
-  a.conversions.assign(n, 0);
-  a.emotion.assign(n, {});
-  a.emotion_sq.assign(n, {});
+  a.persona_tallies.assign(
+      journey.persona_count(),
+      TouchpointTallies::sized(journey.touchpoint_count(), journey.stage_count()));
   a.transitions.assign(journey.transition_count(), 0);
-  a.stage_reach.assign(journey.stage_count(), 0);
   return a;
 }
 
 OutcomeSums Aggregate::overall() const {
   OutcomeSums total;
   for (const OutcomeSums& p : personas) total.merge(p);
+  return total;
+}
+
+TouchpointTallies Aggregate::tallies() const {
+  TouchpointTallies total;
+  for (const TouchpointTallies& p : persona_tallies) total.merge(p);
   return total;
 }
 
@@ -96,16 +109,20 @@ void add_elementwise(std::array<T, N>& into, const std::array<T, N>& from) {
 
 }  // namespace
 
-void Aggregate::merge(const Aggregate& o) {
-  merge_elementwise(personas, o.personas);
+void TouchpointTallies::merge(const TouchpointTallies& o) {
   add_elementwise(visits, o.visits);
   add_elementwise(dropouts, o.dropouts);
   add_elementwise(completions, o.completions);
   add_elementwise(conversions, o.conversions);
   merge_elementwise(emotion, o.emotion);
   merge_elementwise(emotion_sq, o.emotion_sq);
-  add_elementwise(transitions, o.transitions);
   add_elementwise(stage_reach, o.stage_reach);
+}
+
+void Aggregate::merge(const Aggregate& o) {
+  merge_elementwise(personas, o.personas);
+  merge_elementwise(persona_tallies, o.persona_tallies);
+  add_elementwise(transitions, o.transitions);
   add_elementwise(score_customers, o.score_customers);
   add_elementwise(score_all, o.score_all);
   add_elementwise(path_length, o.path_length);
@@ -114,10 +131,10 @@ void Aggregate::merge(const Aggregate& o) {
 void AggregateRecorder::finish(const AgentOutcome& outcome) {
   into_.personas[outcome.persona].add(outcome, journey_.promoter_threshold,
                                       journey_.detractor_threshold);
-  if (outcome.ending == Ending::dropped) ++into_.dropouts[outcome.last];
-  if (outcome.ending == Ending::completed) ++into_.completions[outcome.last];
+  if (outcome.ending == Ending::dropped) ++tallies_->dropouts[outcome.last];
+  if (outcome.ending == Ending::completed) ++tallies_->completions[outcome.last];
   for (std::uint64_t seen = stages_seen_; seen != 0; seen &= seen - 1) {
-    ++into_.stage_reach[static_cast<std::size_t>(__builtin_ctzll(seen))];
+    ++tallies_->stage_reach[static_cast<std::size_t>(__builtin_ctzll(seen))];
   }
   const int bin = score_bin(outcome.likelihood_to_recommend);
   ++into_.score_all[bin];

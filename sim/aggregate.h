@@ -41,19 +41,27 @@ struct OutcomeSums {
   friend bool operator==(const OutcomeSums&, const OutcomeSums&) = default;
 };
 
-struct Aggregate {
-  std::vector<OutcomeSums> personas;
-
-  // Per touchpoint.
+// Per touchpoint and per stage counts and sums of a group of agents (one persona; the
+// total is their merge).
+struct TouchpointTallies {
   std::vector<std::uint64_t> visits;
   std::vector<std::uint64_t> dropouts;     // journeys that ended dropped here
   std::vector<std::uint64_t> completions;  // journeys that ended completed here
   std::vector<std::uint64_t> conversions;  // agents that converted here
   std::vector<BoundedSum> emotion;         // emotion after the experience, summed over visits
   std::vector<BoundedSum> emotion_sq;
+  std::vector<std::uint64_t> stage_reach;  // per stage, agents that visited it at least once
+
+  static TouchpointTallies sized(std::size_t touchpoints, std::size_t stages);
+  void merge(const TouchpointTallies& other);
+  friend bool operator==(const TouchpointTallies&, const TouchpointTallies&) = default;
+};
+
+struct Aggregate {
+  std::vector<OutcomeSums> personas;
+  std::vector<TouchpointTallies> persona_tallies;  // per persona, like `personas`
 
   std::vector<std::uint64_t> transitions;  // per transition, journeys that took it
-  std::vector<std::uint64_t> stage_reach;  // per stage, agents that visited it at least once
 
   std::array<std::uint64_t, kScoreBins> score_customers{};
   std::array<std::uint64_t, kScoreBins> score_all{};
@@ -63,31 +71,36 @@ struct Aggregate {
   static Aggregate for_journey(const CompiledJourney& journey);
 
   OutcomeSums overall() const;
+  TouchpointTallies tallies() const;  // every persona's merged
   void merge(const Aggregate& other);
   friend bool operator==(const Aggregate&, const Aggregate&) = default;
 };
 
 // The observer that the engine feeds while it walks agents (see sim/agent.h), filling an
-// Aggregate. Holds the current agent's set of stages visited.
+// Aggregate. Holds the current agent's persona and set of stages visited.
 class AggregateRecorder {
  public:
   AggregateRecorder(const CompiledJourney& journey, Aggregate& into)
       : journey_(journey), into_(into) {}
 
-  void start(std::uint32_t /*persona*/) { stages_seen_ = 0; }
+  void start(std::uint32_t persona) {
+    tallies_ = &into_.persona_tallies[persona];
+    stages_seen_ = 0;
+  }
   void visit(std::uint32_t touchpoint, double emotion) {
-    ++into_.visits[touchpoint];
-    into_.emotion[touchpoint].add(emotion);
-    into_.emotion_sq[touchpoint].add(emotion * emotion);
+    ++tallies_->visits[touchpoint];
+    tallies_->emotion[touchpoint].add(emotion);
+    tallies_->emotion_sq[touchpoint].add(emotion * emotion);
     stages_seen_ |= std::uint64_t{1} << journey_.stage_of[touchpoint];
   }
-  void convert(std::uint32_t touchpoint) { ++into_.conversions[touchpoint]; }
+  void convert(std::uint32_t touchpoint) { ++tallies_->conversions[touchpoint]; }
   void transition(std::uint32_t index) { ++into_.transitions[index]; }
   void finish(const AgentOutcome& outcome);
 
  private:
   const CompiledJourney& journey_;
   Aggregate& into_;
+  TouchpointTallies* tallies_ = nullptr;  // the current agent's persona's
   std::uint64_t stages_seen_ = 0;
 };
 

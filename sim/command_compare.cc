@@ -69,9 +69,9 @@ int compare_command(const CompareOptions& o) {
   if (!flags.out.empty()) {
     std::vector<const CompiledJourney*> pointers;
     for (const CompiledJourney& j : journeys) pointers.push_back(&j);
-    write_comparison_file(flags.out, report, pointers, comparison);
+    write_comparison_file(flags.out, report, pointers, comparison, overwrite_of(flags));
   }
-  if (!o.report.empty()) write_report_file(o.report, html_report(report));
+  if (!o.report.empty()) write_report_file(o.report, html_report(report), overwrite_of(flags));
   if (flags.json) {
     std::cout << comparison_json(report).dump(2) << "\n";
   } else {

@@ -32,7 +32,7 @@ int report_command(const ReportOptions& o) {
   const std::string text = format == "md"    ? markdown_report(results.report)
                            : format == "csv" ? csv_report(results.report)
                                              : html_report(results.report);
-  write_report_file(o.output, text);
+  write_report_file(o.output, text, o.force ? Overwrite::replace : Overwrite::refuse);
   std::cerr << "Report written to " << o.output << "\n";
   return 0;
 }

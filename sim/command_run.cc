@@ -41,8 +41,10 @@ int run_command(const RunCommandOptions& o) {
   const Summary summary = summarize(journey, result.replications);
   const RunMetadata metadata = metadata_for(scenario, o.scenario, options, result);
 
-  if (!flags.out.empty()) write_run_file(flags.out, journey, metadata, result, summary);
-  if (!o.report.empty()) write_report_file(o.report, html_report(single_run_report(summary, metadata)));
+  if (!flags.out.empty()) write_run_file(flags.out, journey, metadata, result, summary, overwrite_of(flags));
+  if (!o.report.empty()) {
+    write_report_file(o.report, html_report(single_run_report(summary, metadata)), overwrite_of(flags));
+  }
   if (flags.json) {
     std::cout << summary_json(summary, result.seconds).dump(2) << "\n";
   } else {

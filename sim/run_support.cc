@@ -18,9 +18,12 @@ namespace {
 std::atomic<bool> g_interrupted{false};
 
 extern "C" void on_interrupt(int signal) {
-  g_interrupted.store(true);
-  // A second signal ends the process the ordinary way.
+  if (!g_interrupted.exchange(true)) return;
+  // A second signal ends the process the ordinary way, after removing the temporary files
+  // of outputs being written, so that nothing is left behind.
+  remove_pending_files_on_signal();
   std::signal(signal, SIG_DFL);
+  std::raise(signal);
 }
 
 std::string& stored_command_line() {

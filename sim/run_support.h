@@ -10,6 +10,7 @@
 
 #include <optional>
 
+#include "reports/output_file.h"
 #include "reports/run_metadata.h"
 #include "scenarios/scenario.h"
 #include "sim/engine.h"
@@ -49,6 +50,10 @@ struct SimulationFlags {
 // Registers --agents, --seed, --threads, --replications, --out, --json and --force.
 void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::string& out_help,
                           const std::string& json_help);
+
+inline Overwrite overwrite_of(const SimulationFlags& flags) {
+  return flags.force ? Overwrite::replace : Overwrite::refuse;
+}
 
 // Engine options from the flags; the seed falls back to the scenario's, then to kDefaultSeed.
 RunOptions run_options_from(const SimulationFlags& flags, const Scenario& seed_source);

@@ -15,16 +15,25 @@ void for_each_estimate(HeadlineFigures& h, F&& f) {
 }
 
 template <class F>
-void for_each_estimate(Summary& s, F&& f) {
-  for_each_estimate(s.overall, f);
-  for (StageFigures& st : s.stages) {
+void for_each_estimate(std::vector<StageFigures>& stages, std::vector<TouchpointFigures>& touchpoints,
+                       F&& f) {
+  for (StageFigures& st : stages) {
     for (Estimate* e : {&st.reach_rate, &st.dropout_rate, &st.mean_emotion}) f(*e);
   }
-  for (TouchpointFigures& t : s.touchpoints) {
+  for (TouchpointFigures& t : touchpoints) {
     for (Estimate* e : {&t.visits_per_agent, &t.dropout_rate, &t.mean_emotion}) f(*e);
   }
+}
+
+template <class F>
+void for_each_estimate(Summary& s, F&& f) {
+  for_each_estimate(s.overall, f);
+  for_each_estimate(s.stages, s.touchpoints, f);
   for (TransitionFigures& t : s.transitions) f(t.per_agent);
-  for (PersonaFigures& p : s.personas) for_each_estimate(p.figures, f);
+  for (PersonaFigures& p : s.personas) {
+    for_each_estimate(p.figures, f);
+    for_each_estimate(p.stages, p.touchpoints, f);
+  }
 }
 
 std::vector<Estimate*> estimates_of(Summary& s) {
@@ -44,24 +53,20 @@ Estimate rate_per_agent(std::uint64_t count, std::uint64_t agents) {
   return {mean, std::max(0.0, mean - half), mean + half};
 }
 
-Summary summarize_one(const CompiledJourney& j, const Aggregate& a) {
-  Summary s;
-  s.scenario = j.name;
-  const OutcomeSums total = a.overall();
-  s.overall = headline_figures(total);
-  const std::uint64_t agents = total.agents;
-
-  s.stages.resize(j.stage_count());
+// Stage and touchpoint figures of a group of `agents` agents from their tallies.
+void tally_figures(const CompiledJourney& j, const TouchpointTallies& a, std::uint64_t agents,
+                   std::vector<StageFigures>& stages, std::vector<TouchpointFigures>& touchpoints) {
+  stages.assign(j.stage_count(), {});
   std::vector<BoundedSum> stage_emotion(j.stage_count()), stage_emotion_sq(j.stage_count());
   for (std::size_t v = 0; v < j.touchpoint_count(); ++v) {
-    StageFigures& st = s.stages[j.stage_of[v]];
+    StageFigures& st = stages[j.stage_of[v]];
     st.visits += a.visits[v];
     st.dropouts += a.dropouts[v];
     stage_emotion[j.stage_of[v]].merge(a.emotion[v]);
     stage_emotion_sq[j.stage_of[v]].merge(a.emotion_sq[v]);
   }
   for (std::size_t k = 0; k < j.stage_count(); ++k) {
-    StageFigures& st = s.stages[k];
+    StageFigures& st = stages[k];
     st.name = j.stages[k];
     st.reach = a.stage_reach[k];
     st.reach_rate = wilson_interval(st.reach, agents);
@@ -70,6 +75,7 @@ Summary summarize_one(const CompiledJourney& j, const Aggregate& a) {
         mean_interval(stage_emotion[k].value(), stage_emotion_sq[k].value(), st.visits);
   }
 
+  touchpoints.clear();
   for (std::size_t v = 0; v < j.touchpoint_count(); ++v) {
     TouchpointFigures t;
     t.id = j.touchpoint_ids[v];
@@ -83,8 +89,17 @@ Summary summarize_one(const CompiledJourney& j, const Aggregate& a) {
     t.visits_per_agent = rate_per_agent(t.visits, agents);
     t.dropout_rate = wilson_interval(t.dropouts, t.visits);
     t.mean_emotion = mean_interval(a.emotion[v].value(), a.emotion_sq[v].value(), t.visits);
-    s.touchpoints.push_back(std::move(t));
+    touchpoints.push_back(std::move(t));
   }
+}
+
+Summary summarize_one(const CompiledJourney& j, const Aggregate& a) {
+  Summary s;
+  s.scenario = j.name;
+  const OutcomeSums total = a.overall();
+  s.overall = headline_figures(total);
+  const std::uint64_t agents = total.agents;
+  tally_figures(j, a.tallies(), agents, s.stages, s.touchpoints);
 
   for (std::size_t e = 0; e < j.transition_count(); ++e) {
     TransitionFigures t;
@@ -96,7 +111,10 @@ Summary summarize_one(const CompiledJourney& j, const Aggregate& a) {
   }
 
   for (std::size_t p = 0; p < j.persona_count(); ++p) {
-    s.personas.push_back({j.personas[p].id, j.personas[p].share, headline_figures(a.personas[p])});
+    PersonaFigures figures{j.personas[p].id, j.personas[p].share, headline_figures(a.personas[p])};
+    tally_figures(j, a.persona_tallies[p], a.personas[p].agents, figures.stages,
+                  figures.touchpoints);
+    s.personas.push_back(std::move(figures));
   }
   s.score_customers = a.score_customers;
   s.score_all = a.score_all;

@@ -80,6 +80,10 @@ struct PersonaFigures {
   std::string id;
   double share = 0.0;  // as configured, normalised
   HeadlineFigures figures;
+  // The stage and touchpoint figures of this persona's agents alone (rates over them): the
+  // persona's own emotion curve and funnel.
+  std::vector<StageFigures> stages;
+  std::vector<TouchpointFigures> touchpoints;
 };
 
 struct Summary {

@@ -9,6 +9,7 @@
 #include "random_journeys.h"
 #include "sim/compiled_journey.h"
 #include "sim/engine.h"
+#include "sim/summary.h"
 
 namespace cjsim {
 namespace {
@@ -55,8 +56,9 @@ TEST_P(ClosedForm, SimulationMatchesFundamentalMatrixWithinFourStandardErrors) {
   RunOptions options;
   options.agents = kAgents;
   options.seed = 1000 + seed;
-  const Aggregate a = run(journey, options).pooled();
-  const OutcomeSums total = a.overall();
+  const Aggregate pooled = run(journey, options).pooled();
+  const OutcomeSums total = pooled.overall();
+  const TouchpointTallies a = pooled.tallies();
   const double n = static_cast<double>(total.agents);
   ASSERT_EQ(total.ended[static_cast<int>(Ending::capped)], 0u);
 
@@ -124,6 +126,55 @@ TEST(ClosedForm, HandComputableChainIsExact) {
   EXPECT_DOUBLE_EQ(exact.revenue_per_agent, 5.0);
   EXPECT_DOUBLE_EQ(exact.dropout_probability[0], 0.5);
   EXPECT_DOUBLE_EQ(exact.completion_probability[1], 0.5);
+}
+
+// Each persona's own figures (its agents' tallies) are those of the chain in which everyone is
+// that persona: two personas who differ in channel affinities and dropout odds, one run.
+TEST(ClosedForm, EachPersonasFiguresMatchItsOwnChain) {
+  Scenario mixed = testing::random_markov_journey(7, 12);
+  Persona web = mixed.personas.front();
+  web.id = "web_lover";
+  web.share = 2;
+  web.channel_affinity = {{"web", 3.0}};
+  Persona sceptic = web;
+  sceptic.id = "sceptic";
+  sceptic.share = 1;
+  sceptic.channel_affinity = {{"store", 2.0}};
+  sceptic.dropout_odds = 1.7;
+  mixed.personas = {web, sceptic};
+  RunOptions options;
+  options.agents = kAgents;
+  const Summary summary = summarize(compile(mixed), run(compile(mixed), options).replications);
+
+  for (const Persona& persona : mixed.personas) {
+    SCOPED_TRACE(persona.id);
+    Scenario alone = mixed;
+    alone.personas = {persona};
+    const CompiledJourney journey = compile(alone);
+    const MarkovAnalysis exact = analyse_markov(journey);
+    const Eigen::VectorXd variance = visit_variance(journey);
+    const PersonaFigures& figures =
+        persona.id == summary.personas[0].id ? summary.personas[0] : summary.personas[1];
+    ASSERT_EQ(figures.id, persona.id);
+    const double n = static_cast<double>(figures.figures.agents);
+    for (std::size_t v = 0; v < journey.touchpoint_count(); ++v) {
+      SCOPED_TRACE(journey.touchpoint_ids[v]);
+      const TouchpointFigures& t = figures.touchpoints[v];
+      const double dropped = static_cast<double>(t.dropouts) / n;
+      EXPECT_NEAR(dropped, exact.dropout_probability[v],
+                  4 * binomial_se(exact.dropout_probability[v], n));
+      EXPECT_NEAR(t.visits_per_agent.value, exact.expected_visits[v],
+                  4 * std::sqrt(variance[static_cast<Eigen::Index>(v)] / n) + 1e-12);
+    }
+    for (std::size_t k = 0; k < journey.stage_count(); ++k) {
+      EXPECT_NEAR(figures.stages[k].reach_rate.value, exact.stage_reach[k],
+                  4 * binomial_se(exact.stage_reach[k], n));
+    }
+  }
+  // The two personas differ enough for the test to tell them apart.
+  EXPECT_GT(std::abs(summary.personas[0].figures.conversion_rate.value -
+                     summary.personas[1].figures.conversion_rate.value),
+            0.01);
 }
 
 }  // namespace

@@ -174,7 +174,9 @@ TEST_F(Hdf5Results, ReplicationsReadBackBitIdentical) {
   const Fixture& f = shared_run();
   ASSERT_EQ(f.result.replications.size(), 2u);
   bool negative_emotion = false;
-  for (const BoundedSum& s : f.result.replications[0].emotion) negative_emotion |= s.raw() < 0;
+  for (const BoundedSum& s : f.result.replications[0].tallies().emotion) {
+    negative_emotion |= s.raw() < 0;
+  }
   ASSERT_TRUE(negative_emotion) << "the journey should give a negative emotion sum";
 
   const StoredRun stored = read_run_file(write_shared());
@@ -282,10 +284,18 @@ TEST_F(Hdf5Results, WritingLeavesOnlyTheFinalFile) {
   EXPECT_EQ(names, std::vector<std::string>{"only.h5"});
 }
 
-TEST_F(Hdf5Results, WritingReplacesAnExistingFile) {
+TEST_F(Hdf5Results, AnExistingFileIsReplacedOnlyWhenAsked) {
+  const Fixture& f = shared_run();
   const std::string file = path("again.h5");
   std::ofstream(file) << "old contents";
-  write_shared("again.h5");
+  const std::string message = error_of([&] { write_shared("again.h5"); });
+  EXPECT_NE(message.find("--force"), std::string::npos) << message;
+  std::ifstream kept(file);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(kept), {}), "old contents");
+  EXPECT_EQ(std::distance(fs::directory_iterator(directory_), fs::directory_iterator()), 1)
+      << "the temporary file was left behind";
+
+  write_run_file(file, f.journey, f.metadata, f.result, f.summary, Overwrite::replace);
   EXPECT_EQ(read_run_file(file).replications.size(), 2u);
 }
 

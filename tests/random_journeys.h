@@ -4,6 +4,8 @@
 #include <random>
 #include <string>
 
+#include <fmt/format.h>
+
 #include "scenarios/scenario.h"
 
 namespace cjsim::testing {
@@ -21,7 +23,7 @@ inline Scenario random_markov_journey(std::uint64_t seed, int touchpoints) {
   const int terminals = std::max(1, touchpoints / 4);
   for (int v = 0; v < touchpoints; ++v) {
     Touchpoint t;
-    t.id = "t" + std::to_string(v);
+    t.id = fmt::format("t{}", v);
     t.stage = s.stages[static_cast<std::size_t>(3 * v / touchpoints)];
     t.channel = v % 2 ? "web" : "store";
     t.emotion_mean = u(rng) - 0.5;
@@ -44,8 +46,8 @@ inline Scenario random_markov_journey(std::uint64_t seed, int touchpoints) {
       if (std::find(used.begin(), used.end(), w) != used.end()) continue;
       used.push_back(w);
       Transition t;
-      t.from = "t" + std::to_string(v);
-      t.to = "t" + std::to_string(w);
+      t.from = fmt::format("t{}", v);
+      t.to = fmt::format("t{}", w);
       t.weight = 0.2 + u(rng);
       s.transitions.push_back(t);
     }

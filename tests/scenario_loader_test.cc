@@ -17,9 +17,9 @@
 namespace cjsim {
 namespace {
 
+using testing::Reports;
 using testing::ReportsError;
 using testing::WarnsOf;
-using testing::Reports;
 
 const std::string kData = std::string(CJSIM_TEST_DATA) + "/scenarios/";
 
@@ -523,9 +523,31 @@ TEST(ScenarioLoader, YamlSyntaxErrorReportsItsLine) {
   const Diagnostic& d = diagnostics.all()[0];
   EXPECT_EQ(d.severity, Severity::error);
   EXPECT_EQ(d.where.file, path);
-  EXPECT_EQ(d.where.line, 3);  // the flow list opened on line 2 runs into line 3
+  // The flow list opened on line 2 reads on through line 3; line 4's block list is where the
+  // parser gives up, and the message points back at the bracket left open.
+  EXPECT_EQ(d.where.line, 4);
   EXPECT_GT(d.where.column, 0);
   EXPECT_NE(d.message.find("YAML syntax error"), std::string::npos) << d.message;
+  EXPECT_NE(d.message.find("the list opened with '[' at line 2, column 9 is still open"),
+            std::string::npos)
+      << d.message;
+}
+
+TEST(ScenarioLoader, TextThatIsNotUtf8IsRefusedAtItsPlaceNotCutShort) {
+  Diagnostics diagnostics;
+  // "Café" saved as Latin-1: the parser would take the byte for the end of the file.
+  const std::string text = with("description: Caf\xe9 journey\n");
+  EXPECT_FALSE(parse_scenario(text, "latin1.yaml", diagnostics));
+  EXPECT_TRUE(ReportsError(diagnostics, {"YAML syntax error", "the byte 0xE9 is not UTF-8"},
+                           place_of(text, "\xe9 journey", "latin1.yaml")));
+}
+
+TEST(ScenarioLoader, UnicodeTextIsReadWhole) {
+  Diagnostics diagnostics;
+  const std::optional<Scenario> scenario =
+      parse_scenario(with("description: Caf\xc3\xa9 \xe2\x82\xac\n"), "utf8.yaml", diagnostics);
+  ASSERT_TRUE(scenario) << diagnostics.to_string();
+  EXPECT_EQ(scenario->description, "Caf\xc3\xa9 \xe2\x82\xac");
 }
 
 TEST(ScenarioLoader, MissingFileCannotBeRead) {
@@ -650,8 +672,8 @@ TEST(ScenarioSchema, DocumentsExactlyTheKeysTheLoaderAccepts) {
   };
   for (const auto& place : places) {
     Diagnostics diagnostics;
-    EXPECT_FALSE(parse_scenario(place.text, std::string(CJSIM_TEST_DATA) + "/future/k.yaml",
-                                diagnostics));
+    EXPECT_FALSE(
+        parse_scenario(place.text, std::string(CJSIM_TEST_DATA) + "/future/k.yaml", diagnostics));
     const std::set<std::string> allowed = allowed_keys_named_in(diagnostics);
     EXPECT_FALSE(allowed.empty()) << place.what << ":\n" << diagnostics.to_string();
     EXPECT_EQ(allowed, schema_keys(place.object)) << place.what;

@@ -43,7 +43,7 @@ TEST(SimulatedJourneys, PathsCountsAndConversionsMatchTheRun) {
   }
   EXPECT_EQ(conversions, aggregate.overall().conversions);
   EXPECT_EQ(steps, aggregate.overall().steps);
-  EXPECT_EQ(visits, aggregate.visits);
+  EXPECT_EQ(visits, aggregate.tallies().visits);
 }
 
 TEST(SimulatedJourneys, ARunWithoutPathsIsRefused) {

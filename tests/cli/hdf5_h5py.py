@@ -57,7 +57,7 @@ def check_attributes(f, scenario_path):
         scenario_text = source.read()
     a = f.attrs
     check(text(a["format"]) == "cjsim-run", "format is %r" % a.get("format"))
-    check(int(a["format_version"]) == 1, "format_version is %r" % a.get("format_version"))
+    check(int(a["format_version"]) == 2, "format_version is %r" % a.get("format_version"))
     check(int(a["seed"]) == SEED, "seed is %r" % a.get("seed"))
     check(int(a["agents"]) == AGENTS, "agents is %r" % a.get("agents"))
     check(int(a["replications"]) == 1, "replications is %r" % a.get("replications"))
@@ -84,7 +84,19 @@ def check_touchpoints(f, summary):
                    "visits_per_agent", "visits_per_agent_ci_low", "dropout_rate_ci_high",
                    "mean_emotion"):
         check(column in table.dtype.names, "touchpoints has no column %s" % column)
-    check(f["raw/visits"].shape == (1, len(expected)), "raw/visits has shape %r" % (f["raw/visits"].shape,))
+    personas = len(f["persona_ids"])
+    check(f["raw/visits"].shape == (1, personas, len(expected)),
+          "raw/visits has shape %r" % (f["raw/visits"].shape,))
+    check([int(v) for v in f["raw/visits"][0].sum(axis=0)] == visits,
+          "raw/visits summed over personas differ from the touchpoints table")
+    by_persona = f["persona_touchpoints"][()]
+    check(len(by_persona) == personas * len(expected), "persona_touchpoints has %d rows" % len(by_persona))
+    for k, tid in enumerate(expected):
+        rows = by_persona[[text(i) == tid for i in by_persona["id"]]]
+        check(int(rows["visits"].sum()) == visits[k], "persona_touchpoints visits of %s do not add up" % tid)
+    stages = f["persona_stages"][()]
+    check(set(text(p) for p in stages["persona"]) == set(text(p) for p in f["persona_ids"][()]),
+          "persona_stages does not name every persona")
 
 
 def check_agents(f, summary):

@@ -59,7 +59,7 @@ with tempfile.TemporaryDirectory() as directory:
         f.truncate(1 << 30)  # sparse: 1 GiB on one line
     start = time.monotonic()
     r = run("validate", huge)
-    check(r.returncode == 1 and "larger than 64 MiB" in r.stderr,
+    check(r.returncode == 1 and "larger than 32 MiB" in r.stderr,
           f"1 GiB file: exit {r.returncode}: {r.stderr[:300]}")
     check(time.monotonic() - start < 10, "refusing a 1 GiB file took too long")
 

@@ -1,5 +1,5 @@
 // Text and JSON forms of EmotionFit and Calibration.
-#include "reports/fit_report.h"
+#include "reports/emotion_fit_report.h"
 
 #include <fmt/format.h>
 

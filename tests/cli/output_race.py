@@ -1,0 +1,75 @@
+"""Outputs are published safely even when something happens while a run is under way:
+a file that appears at the --out path during the run is left alone (exit 1, naming --force),
+and a second Ctrl-C while the results are being written ends the process at once without
+leaving the temporary file behind.
+
+Usage: output_race.py CJSIM SOURCE_DIR
+"""
+import glob
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+cjsim, source = sys.argv[1], sys.argv[2]
+retail = os.path.join(source, "scenarios", "examples", "retail.yaml")
+failures = []
+
+
+def wait_for(predicate, process, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        if predicate():
+            return True
+        time.sleep(0.005)
+    return predicate()
+
+
+with tempfile.TemporaryDirectory() as directory:
+    out = os.path.join(directory, "results.h5")
+    process = subprocess.Popen([cjsim, "run", retail, "--agents", "20000000", "--out", out],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(0.3)
+    with open(out, "w") as f:
+        f.write("written by someone else\n")
+    _, stderr = process.communicate(timeout=300)
+    with open(out) as f:
+        kept = f.read() == "written by someone else\n"
+    if process.returncode != 1 or "--force" not in stderr or not kept:
+        failures.append(f"a file created during the run: exit {process.returncode}, kept {kept}, "
+                        f"stderr: {stderr}")
+    leftovers = sorted(set(os.listdir(directory)) - {"results.h5"})
+    if leftovers:
+        failures.append(f"a file created during the run: left behind {leftovers}")
+
+with tempfile.TemporaryDirectory() as directory:
+    # Per-agent paths make the write long enough to be caught in the act.
+    out = os.path.join(directory, "results.h5")
+    process = subprocess.Popen(
+        [cjsim, "run", retail, "--agents", "2000000", "--paths", "--out", out],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    temporaries = lambda: glob.glob(out + ".tmp-*")
+    if not wait_for(temporaries, process, 240):
+        failures.append("the results' temporary file never appeared")
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.01)
+    process.send_signal(signal.SIGINT)
+    try:
+        process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        failures.append("still running after two Ctrl-C")
+    finished = process.returncode == 0 and os.path.exists(out)
+    if not finished and process.returncode != -signal.SIGINT:
+        failures.append(f"two Ctrl-C while writing: exit {process.returncode}")
+    if temporaries():
+        failures.append(f"two Ctrl-C while writing left {temporaries()}")
+    if not finished and os.path.exists(out):
+        failures.append("two Ctrl-C while writing left a results file")
+
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
+print("output_race: all checks passed")
