@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 #include <nlopt.hpp>
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
 
 #include <Eigen/Dense>
 #include <algorithm>
@@ -218,6 +220,42 @@ struct PersonaTable {
   std::vector<double> log_odds;    // per touchpoint
 };
 
+// The gradient of a weighted sum of path log-likelihoods with respect to the model's own
+// quantities: emotion means, dropout log-odds, log transition weights, biases, log entry
+// weights, kappa, and per persona the initial emotion, log dropout odds and log share.
+struct ModelGradient {
+  std::vector<double> emotion_mean, log_odds, log_weight, bias, log_entry;
+  double kappa = 0.0;
+  std::vector<double> initial_emotion, persona_log_odds, log_share;
+
+  void reset(std::size_t touchpoints, std::size_t transitions, std::size_t personas) {
+    emotion_mean.assign(touchpoints, 0.0);
+    log_odds.assign(touchpoints, 0.0);
+    log_entry.assign(touchpoints, 0.0);
+    log_weight.assign(transitions, 0.0);
+    bias.assign(transitions, 0.0);
+    kappa = 0.0;
+    initial_emotion.assign(personas, 0.0);
+    persona_log_odds.assign(personas, 0.0);
+    log_share.assign(personas, 0.0);
+  }
+
+  void add(const ModelGradient& other) {
+    auto add_to = [](std::vector<double>& into, const std::vector<double>& from) {
+      for (std::size_t i = 0; i < into.size(); ++i) into[i] += from[i];
+    };
+    add_to(emotion_mean, other.emotion_mean);
+    add_to(log_odds, other.log_odds);
+    add_to(log_weight, other.log_weight);
+    add_to(bias, other.bias);
+    add_to(log_entry, other.log_entry);
+    kappa += other.kappa;
+    add_to(initial_emotion, other.initial_emotion);
+    add_to(persona_log_odds, other.persona_log_odds);
+    add_to(log_share, other.log_share);
+  }
+};
+
 class Likelihood {
  public:
   Likelihood(const Graph& graph, const std::vector<DistinctPath>& paths)
@@ -232,9 +270,17 @@ class Likelihood {
     tables_.resize(K);
     for (std::size_t k = 0; k < K; ++k) build_table(v, v.personas[k], tables_[k]);
     ll.resize(paths_.size() * K);
-    for (std::size_t i = 0; i < paths_.size(); ++i) {
-      for (std::size_t k = 0; k < K; ++k) ll[i * K + k] = path_log_likelihood(v, k, paths_[i]);
-    }
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunk_count()),
+                      [&](const tbb::blocked_range<std::size_t>& chunks) {
+                        for (std::size_t c = chunks.begin(); c != chunks.end(); ++c) {
+                          const std::size_t end = std::min(paths_.size(), (c + 1) * kChunk);
+                          for (std::size_t i = c * kChunk; i < end; ++i) {
+                            for (std::size_t k = 0; k < K; ++k) {
+                              ll[i * K + k] = path_log_likelihood(v, k, paths_[i]);
+                            }
+                          }
+                        }
+                      });
   }
 
   // Log of each persona's normalised share.
@@ -260,7 +306,108 @@ class Likelihood {
     return -total;
   }
 
+  // Adds the gradient of sum over (i, k) of weight[i * K + k] x log P(path i | persona k) to g.
+  // The tables must be those of `v` (per_persona called last with it). Emotion's derivatives
+  // follow the recursion e = clamp(lambda e + s mu): zero where the clamp holds it.
+  void add_gradient(const Values& v, const std::vector<double>& weight, ModelGradient& g) const {
+    const std::size_t K = v.personas.size();
+    const std::size_t n = graph_.size();
+    // Each chunk of paths sums into its own part and the parts are added in chunk order, so
+    // that the result does not depend on how many threads there are.
+    std::vector<ModelGradient> parts(chunk_count());
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, parts.size()),
+                      [&](const tbb::blocked_range<std::size_t>& chunks) {
+                        std::vector<double> d_mean(n), share;
+                        for (std::size_t c = chunks.begin(); c != chunks.end(); ++c) {
+                          parts[c].reset(n, graph_.to.size(), K);
+                          const std::size_t end = std::min(paths_.size(), (c + 1) * kChunk);
+                          for (std::size_t i = c * kChunk; i < end; ++i) {
+                            add_path_gradient(v, weight, i, parts[c], d_mean, share);
+                          }
+                        }
+                      });
+    for (const ModelGradient& part : parts) g.add(part);
+  }
+
  private:
+  static constexpr std::size_t kChunk = 64;
+  std::size_t chunk_count() const { return (paths_.size() + kChunk - 1) / kChunk; }
+
+  // Path i's terms of add_gradient; d_mean and share are scratch.
+  void add_path_gradient(const Values& v, const std::vector<double>& weight, std::size_t i,
+                         ModelGradient& g, std::vector<double>& d_mean,
+                         std::vector<double>& share) const {
+    const std::size_t K = v.personas.size();
+    const std::size_t n = graph_.size();
+    {
+      const DistinctPath& path = paths_[i];
+      const std::size_t length = path.touchpoints.size();
+      for (std::size_t k = 0; k < K; ++k) {
+        const double w = weight[i * K + k];
+        if (w == 0.0) continue;
+        const PersonaValues& p = v.personas[k];
+        const PersonaTable& t = tables_[k];
+        const std::uint32_t first = path.touchpoints[0];
+        for (std::uint32_t e : graph_.entries) {
+          if (t.log_entry[e] > -kInf) g.log_entry[e] -= w * std::exp(t.log_entry[e]);
+        }
+        g.log_entry[first] += w;
+        std::fill(d_mean.begin(), d_mean.end(), 0.0);
+        double d_initial = 1.0;
+        double emotion = p.initial_emotion;
+        for (std::size_t step = 0; step < length; ++step) {
+          const std::uint32_t u = path.touchpoints[step];
+          const double unclamped = graph_.memory * emotion + p.sensitivity * v.emotion_mean[u];
+          emotion = model::experience(emotion, graph_.memory, p.sensitivity, v.emotion_mean[u], 0.0, 0.0);
+          if (unclamped != emotion) {
+            std::fill(d_mean.begin(), d_mean.end(), 0.0);
+            d_initial = 0.0;
+          } else {
+            for (double& d : d_mean) d *= graph_.memory;
+            d_mean[u] += p.sensitivity;
+            d_initial *= graph_.memory;
+          }
+          const bool last = step + 1 == length;
+          if (last && (graph_.terminal(u) || static_cast<std::int64_t>(length) >= graph_.max_steps)) {
+            break;
+          }
+          // d log q / dx = 1 - q, d log(1 - q) / dx = -q, with x = log_odds - kappa e.
+          const double q = model::dropout_probability(t.log_odds[u], v.kappa, emotion);
+          const double d_x = last ? 1.0 - q : -q;
+          g.log_odds[u] += w * d_x;
+          g.persona_log_odds[k] += w * d_x;
+          g.kappa -= w * d_x * emotion;
+          double d_emotion = -v.kappa * d_x;
+          if (!last) {
+            const std::vector<std::uint32_t>& out = graph_.out[u];
+            share.resize(out.size());
+            double top = -kInf;
+            for (std::size_t o = 0; o < out.size(); ++o) {
+              share[o] = t.log_weight[out[o]] + v.bias[out[o]] * emotion;
+              top = std::max(top, share[o]);
+            }
+            double total = 0.0;
+            for (double& x : share) total += (x = std::exp(x - top));
+            const std::uint32_t taken = path.transitions[step];
+            d_emotion += v.bias[taken];
+            for (std::size_t o = 0; o < out.size(); ++o) {
+              const double pi = share[o] / total;
+              const double indicator = out[o] == taken ? 1.0 : 0.0;
+              g.log_weight[out[o]] += w * (indicator - pi);
+              g.bias[out[o]] += w * emotion * (indicator - pi);
+              d_emotion -= pi * v.bias[out[o]];
+            }
+          }
+          if (d_emotion != 0.0) {
+            for (std::size_t x = 0; x < n; ++x) g.emotion_mean[x] += w * d_emotion * d_mean[x];
+            g.initial_emotion[k] += w * d_emotion * d_initial;
+          }
+          if (last) break;
+        }
+      }
+    }
+  }
+
   void build_table(const Values& v, const PersonaValues& p, PersonaTable& t) const {
     const std::size_t n = graph_.size();
     t.log_entry.assign(n, -kInf);
@@ -394,45 +541,28 @@ std::vector<double> theta_of(const std::vector<Free>& free, const Graph& graph, 
   return theta;
 }
 
-using Objective = std::function<double(const std::vector<double>&)>;
+// An objective in theta that fills the whole gradient when given somewhere to put it.
+using Objective = std::function<double(const std::vector<double>&, std::vector<double>*)>;
 
-// Minimises f over theta[indices] (the rest held) with NLopt's L-BFGS on central-difference
-// gradients, within the bounds. The clamp of emotion makes f kinked in places, so the best
-// point seen is kept whatever way the optimiser stops.
+// Minimises f over theta[indices] (the rest held) with NLopt's L-BFGS, within the bounds. The
+// clamp of emotion makes f kinked in places, so the best point seen is kept whatever way the
+// optimiser stops.
 double minimise(const Objective& f, std::vector<double>& theta, const std::vector<Free>& free,
                 const std::vector<std::size_t>& indices, int max_evaluations) {
   const std::size_t m = indices.size();
-  std::vector<double> full = theta;
-  double best = f(full);
+  std::vector<double> full = theta, full_gradient;
+  double best = f(full, nullptr);
   std::vector<double> best_theta = theta;
   if (m == 0) return best;
-  auto value_at = [&](const std::vector<double>& x) {
-    for (std::size_t j = 0; j < m; ++j) full[indices[j]] = x[j];
-    const double y = f(full);
-    if (y < best) {
-      best = y;
-      best_theta = full;
-    }
-    return y;
-  };
   std::function<double(const std::vector<double>&, std::vector<double>&)> objective =
       [&](const std::vector<double>& x, std::vector<double>& gradient) {
-        const double y = value_at(x);
-        if (!gradient.empty()) {
-          std::vector<double> probe = x;
-          for (std::size_t j = 0; j < m; ++j) {
-            const Free& bound = free[indices[j]];
-            const double h = 1e-5 * std::max(1.0, std::abs(x[j]));
-            const double up = std::min(x[j] + h, bound.upper);
-            const double down = std::max(x[j] - h, bound.lower);
-            probe[j] = up;
-            const double f_up = up == x[j] ? y : value_at(probe);
-            probe[j] = down;
-            const double f_down = down == x[j] ? y : value_at(probe);
-            probe[j] = x[j];
-            gradient[j] = up > down ? (f_up - f_down) / (up - down) : 0.0;
-          }
+        for (std::size_t j = 0; j < m; ++j) full[indices[j]] = x[j];
+        const double y = f(full, gradient.empty() ? nullptr : &full_gradient);
+        if (y < best) {
+          best = y;
+          best_theta = full;
         }
+        for (std::size_t j = 0; j < gradient.size(); ++j) gradient[j] = full_gradient[indices[j]];
         return std::isfinite(y) ? y : std::numeric_limits<double>::max();
       };
   nlopt::opt opt(nlopt::LD_LBFGS, static_cast<unsigned>(m));
@@ -456,8 +586,7 @@ double minimise(const Objective& f, std::vector<double>& theta, const std::vecto
         return y;
       },
       &objective);
-  // A line search stopped by a kink or by the differences' noise is restarted from the best
-  // point, as long as that still gains.
+  // A line search stopped by a kink is restarted from the best point, as long as that gains.
   for (int round = 0; round < 5; ++round) {
     const double before = best;
     for (std::size_t j = 0; j < m; ++j) x[j] = best_theta[indices[j]];
@@ -476,38 +605,21 @@ double minimise(const Objective& f, std::vector<double>& theta, const std::vecto
   return best;
 }
 
-// Central second differences of f at theta.
+// Central differences of the (analytic) gradient, symmetrised.
 Eigen::MatrixXd hessian(const Objective& f, const std::vector<double>& theta) {
   const std::size_t n = theta.size();
   Eigen::MatrixXd h(n, n);
-  std::vector<double> step(n);
-  for (std::size_t i = 0; i < n; ++i) step[i] = 1e-4 * std::max(1.0, std::abs(theta[i]));
-  std::vector<double> x = theta;
-  const double f0 = f(x);
+  std::vector<double> x = theta, up, down;
   for (std::size_t i = 0; i < n; ++i) {
-    x[i] = theta[i] + step[i];
-    const double up = f(x);
-    x[i] = theta[i] - step[i];
-    const double down = f(x);
+    const double step = 1e-5 * std::max(1.0, std::abs(theta[i]));
+    x[i] = theta[i] + step;
+    f(x, &up);
+    x[i] = theta[i] - step;
+    f(x, &down);
     x[i] = theta[i];
-    h(i, i) = (up - 2.0 * f0 + down) / (step[i] * step[i]);
-    for (std::size_t j = 0; j < i; ++j) {
-      double corners[4];
-      int c = 0;
-      for (double si : {1.0, -1.0}) {
-        for (double sj : {1.0, -1.0}) {
-          x[i] = theta[i] + si * step[i];
-          x[j] = theta[j] + sj * step[j];
-          corners[c++] = f(x);
-        }
-      }
-      x[i] = theta[i];
-      x[j] = theta[j];
-      h(i, j) = h(j, i) = (corners[0] - corners[1] - corners[2] + corners[3]) /
-                          (4.0 * step[i] * step[j]);
-    }
+    for (std::size_t j = 0; j < n; ++j) h(j, i) = (up[j] - down[j]) / (2.0 * step);
   }
-  return h;
+  return 0.5 * (h + h.transpose());
 }
 
 struct Identification {
@@ -564,15 +676,22 @@ Identification identify(const Eigen::MatrixXd& information, const std::vector<do
   }
   for (std::size_t a = 0; a < m; ++a) {
     if (unresolved(a) <= 1e-3) continue;
-    std::string others;
-    for (std::size_t d = 0; d < m; ++d) {
-      if (values(d) >= threshold || vectors(a, d) * vectors(a, d) <= 1e-3) continue;
-      for (std::size_t b = 0; b < m; ++b) {
-        if (b == a || vectors(b, d) * vectors(b, d) <= 1e-3) continue;
-        if (others.find(names[kept[b]]) != std::string::npos) continue;
-        others += (others.empty() ? "" : ", ") + names[kept[b]];
+    // The partners that weigh most with it in the weak directions, the strongest first.
+    std::vector<std::pair<double, std::size_t>> partners;
+    for (std::size_t b = 0; b < m; ++b) {
+      if (b == a) continue;
+      double weight = 0.0;
+      for (std::size_t d = 0; d < m; ++d) {
+        if (values(d) < threshold) weight += std::abs(vectors(a, d) * vectors(b, d));
       }
+      if (weight > 1e-3) partners.emplace_back(weight, b);
     }
+    std::sort(partners.begin(), partners.end(), std::greater<>());
+    std::string others;
+    for (std::size_t j = 0; j < partners.size() && j < 4; ++j) {
+      others += (others.empty() ? "" : ", ") + names[kept[partners[j].second]];
+    }
+    if (partners.size() > 4) others += fmt::format(" and {} more", partners.size() - 4);
     out.why_not[kept[a]] = others.empty() ? "a near-null direction of the information"
                                           : "it trades off with " + others;
   }
@@ -675,11 +794,67 @@ struct Problem {
   std::vector<std::string> notes;
   double customers = 0.0;
 
-  double marginal(const std::vector<double>& theta) const {
+  // The negative log-likelihood at theta with the personas latent or, given responsibilities
+  // (EM's M-step), the expected complete-data one; its gradient in theta when asked for.
+  double objective(const std::vector<double>& theta, const std::vector<double>* responsibility,
+                   std::vector<double>* gradient) const {
     Values v;
     apply(free, theta, graph, base, v);
-    return likelihood.marginal(v);
+    std::vector<double> ll;
+    likelihood.per_persona(v, ll);
+    const std::vector<double> shares = Likelihood::log_shares(v);
+    const std::size_t K = shares.size();
+    const std::size_t paths = likelihood.path_count();
+    std::vector<double> weight(paths * K, 0.0), terms(K), persona_weight(K, 0.0);
+    double value = 0.0;
+    for (std::size_t i = 0; i < paths; ++i) {
+      const double count = likelihood.path(i).count;
+      if (responsibility) {
+        for (std::size_t k = 0; k < K; ++k) {
+          const double r = (*responsibility)[i * K + k];
+          if (r <= 0.0) continue;
+          value -= count * r * ll[i * K + k];
+          weight[i * K + k] = -count * r;
+        }
+        continue;
+      }
+      for (std::size_t k = 0; k < K; ++k) terms[k] = shares[k] + ll[i * K + k];
+      const double total = log_sum_exp(terms.data(), K);
+      value -= count * total;
+      for (std::size_t k = 0; k < K; ++k) {
+        const double r = std::exp(terms[k] - total);
+        weight[i * K + k] = -count * r;
+        persona_weight[k] += count * r;
+      }
+    }
+    if (!gradient) return value;
+    ModelGradient g;
+    g.reset(graph.size(), graph.to.size(), K);
+    likelihood.add_gradient(v, weight, g);
+    if (!responsibility) {
+      for (std::size_t k = 0; k < K; ++k) {
+        g.log_share[k] = -(persona_weight[k] - customers * std::exp(shares[k]));
+      }
+    }
+    gradient->assign(free.size(), 0.0);
+    for (std::size_t i = 0; i < free.size(); ++i) {
+      const std::uint32_t x = free[i].index;
+      switch (free[i].kind) {
+        case FitParameterKind::emotion_mean: (*gradient)[i] = g.emotion_mean[x]; break;
+        case FitParameterKind::kappa: (*gradient)[i] = g.kappa; break;
+        case FitParameterKind::emotion_bias: (*gradient)[i] = g.bias[x]; break;
+        case FitParameterKind::dropout: (*gradient)[i] = g.log_odds[x]; break;
+        case FitParameterKind::transition_weight: (*gradient)[i] = g.log_weight[x]; break;
+        case FitParameterKind::entry_weight: (*gradient)[i] = g.log_entry[x]; break;
+        case FitParameterKind::persona_share: (*gradient)[i] = g.log_share[x]; break;
+        case FitParameterKind::initial_emotion: (*gradient)[i] = g.initial_emotion[x]; break;
+        case FitParameterKind::dropout_odds: (*gradient)[i] = g.persona_log_odds[x]; break;
+      }
+    }
+    return value;
   }
+
+  double marginal(const std::vector<double>& theta) const { return objective(theta, nullptr, nullptr); }
 };
 
 bool emotion_matters_in(const Scenario& s, bool kappa_free) {
@@ -795,6 +970,90 @@ void start_from_frequencies(Problem& problem) {
   }
 }
 
+// K latent personas, each starting as the skeleton's first (affinities, value multiplier;
+// the skeleton's persona ids are kept as far as they go), starting values from the data, the
+// free parameters, and notes on what the fit assumes.
+void set_up(Problem& problem, const std::vector<DistinctPath>& paths,
+            const EmotionFitOptions& options) {
+  for (const DistinctPath& p : paths) problem.customers += p.count;
+  const std::size_t K = static_cast<std::size_t>(options.personas);
+  const Persona first = problem.skeleton.personas.empty() ? neutral_persona() : problem.skeleton.personas[0];
+  problem.base.personas.assign(K, persona_values(problem.skeleton, first, 1.0));
+  for (std::size_t k = 0; k < K; ++k) {
+    problem.persona_ids.push_back(k < problem.skeleton.personas.size()
+                                      ? problem.skeleton.personas[k].id
+                                      : fmt::format("persona_{}", k + 1));
+  }
+  if (problem.skeleton.personas.size() > 1 && K == 1) {
+    problem.notes.push_back(fmt::format("the skeleton's {} personas are replaced by one, '{}'",
+                                        problem.skeleton.personas.size(), problem.persona_ids[0]));
+  }
+  if (K > 1) {
+    problem.notes.push_back(
+        "the personas are latent (the data's segments are not used); they share the first "
+        "persona's channel affinities, value multiplier and sensitivity (which trades with the "
+        "emotion means); the largest is the reference, whose dropout odds and initial emotion "
+        "are held");
+  }
+  for (const Touchpoint& t : problem.skeleton.touchpoints) {
+    if (t.emotion_sd > 0.0) {
+      problem.notes.push_back(
+          "touchpoints' emotion sd is set to 0: the exact likelihood needs emotion to be a "
+          "deterministic function of the path");
+      break;
+    }
+  }
+  if (std::any_of(problem.skeleton.personas.begin(), problem.skeleton.personas.end(),
+                  [](const Persona& p) { return p.initial_emotion_sd > 0.0; })) {
+    problem.notes.push_back("personas' initial emotion sd is set to 0, for the same reason");
+  }
+  if (problem.skeleton.settings.horizon_hours) {
+    problem.notes.push_back("the horizon is assumed not to cut any observed path short");
+  }
+  start_from_frequencies(problem);
+  choose_free_parameters(problem, options);
+}
+
+}  // namespace
+
+namespace detail {
+
+double gradient_check(const Scenario& skeleton, const ObservedJourneys& data,
+                      const EmotionFitOptions& options) {
+  Diagnostics diagnostics;
+  const Graph graph(skeleton);
+  const std::vector<DistinctPath> paths = prepare_paths(graph, data, diagnostics);
+  if (diagnostics.has_errors()) throw std::invalid_argument(diagnostics.to_string());
+  const Likelihood likelihood(graph, paths);
+  Problem problem{skeleton, graph, likelihood, scenario_values(skeleton), {}, {}, {}, 0.0};
+  set_up(problem, paths, options);
+  // Away from the starting values, with the personas apart, so that every term is exercised.
+  std::mt19937_64 random(options.seed);
+  std::uniform_real_distribution<double> jitter(-0.3, 0.3);
+  std::vector<double> theta = theta_of(problem.free, graph, problem.base, problem.base);
+  for (std::size_t i = 0; i < theta.size(); ++i) {
+    theta[i] = std::clamp(theta[i] + jitter(random), problem.free[i].lower, problem.free[i].upper);
+  }
+  std::vector<double> gradient;
+  problem.objective(theta, nullptr, &gradient);
+  double worst = 0.0;
+  for (std::size_t i = 0; i < theta.size(); ++i) {
+    std::vector<double> x = theta;
+    const double h = 1e-6;
+    x[i] = theta[i] + h;
+    const double up = problem.marginal(x);
+    x[i] = theta[i] - h;
+    const double down = problem.marginal(x);
+    const double numeric = (up - down) / (2.0 * h);
+    worst = std::max(worst, std::abs(numeric - gradient[i]) / std::max(1.0, std::abs(numeric)));
+  }
+  return worst;
+}
+
+}  // namespace detail
+
+namespace {
+
 struct Optimum {
   std::vector<double> theta;
   double negative_log_likelihood = kInf;
@@ -857,20 +1116,8 @@ Optimum fit_from(const Problem& problem, std::vector<double> theta) {
         theta[i] = std::clamp(std::log(std::max(weight[f.index], 1e-300) / std::max(weight[0], 1e-300)),
                               f.lower, f.upper);
       }
-      const Objective complete = [&](const std::vector<double>& x) {
-        Values w;
-        apply(problem.free, x, problem.graph, problem.base, w);
-        std::vector<double> lls;
-        problem.likelihood.per_persona(w, lls);
-        double total = 0.0;
-        for (std::size_t i = 0; i < paths; ++i) {
-          const double count = problem.likelihood.path(i).count;
-          for (std::size_t k = 0; k < K; ++k) {
-            const double r = responsibility[i * K + k];
-            if (r > 0.0) total -= count * r * lls[i * K + k];
-          }
-        }
-        return total;
+      const Objective complete = [&](const std::vector<double>& x, std::vector<double>* g) {
+        return problem.objective(x, &responsibility, g);
       };
       minimise(complete, theta, problem.free, not_shares, 15);
     }
@@ -928,52 +1175,18 @@ std::optional<EmotionFit> fit_emotion(const Scenario& skeleton, const ObservedJo
   const Likelihood likelihood(graph, paths);
 
   Problem problem{skeleton, graph, likelihood, scenario_values(skeleton), {}, {}, {}, 0.0};
-  for (const DistinctPath& p : paths) problem.customers += p.count;
-  // K latent personas, each starting as the skeleton's first (affinities, value multiplier);
-  // the skeleton's ids are kept when it has K personas.
-  const std::size_t K = static_cast<std::size_t>(options.personas);
-  const Persona first = skeleton.personas.empty() ? neutral_persona() : skeleton.personas[0];
-  problem.base.personas.assign(K, persona_values(skeleton, first, 1.0));
-  for (std::size_t k = 0; k < K; ++k) {
-    problem.persona_ids.push_back(skeleton.personas.size() == K ? skeleton.personas[k].id
-                                                                : fmt::format("persona_{}", k + 1));
-  }
-  if (skeleton.personas.size() > 1 && K == 1) {
-    problem.notes.push_back(fmt::format("the skeleton's {} personas are replaced by one, '{}'",
-                                        skeleton.personas.size(), problem.persona_ids[0]));
-  }
-  if (K > 1) {
-    problem.notes.push_back(
-        "the personas are latent (the data's segments are not used); they share the first "
-        "persona's channel affinities, value multiplier and sensitivity (which trades with the "
-        "emotion means); the largest is the reference, whose dropout odds and initial emotion "
-        "are held");
-  }
-  for (const Touchpoint& t : skeleton.touchpoints) {
-    if (t.emotion_sd > 0.0) {
-      problem.notes.push_back(
-          "touchpoints' emotion sd is set to 0: the exact likelihood needs emotion to be a "
-          "deterministic function of the path");
-      break;
-    }
-  }
-  if (std::any_of(skeleton.personas.begin(), skeleton.personas.end(),
-                  [](const Persona& p) { return p.initial_emotion_sd > 0.0; })) {
-    problem.notes.push_back("personas' initial emotion sd is set to 0, for the same reason");
-  }
-  if (skeleton.settings.horizon_hours) {
-    problem.notes.push_back("the horizon is assumed not to cut any observed path short");
-  }
-  start_from_frequencies(problem);
-  choose_free_parameters(problem, options);
+  set_up(problem, paths, options);
   const std::size_t n = problem.free.size();
+  const std::size_t K = problem.base.personas.size();
 
   // Starts: the skeleton's values with the personas spread over initial emotion, then random
   // persona parameters (the mixture's likelihood has several local maxima).
   std::mt19937_64 random(options.seed);
   std::vector<std::size_t> all(n);
   for (std::size_t i = 0; i < n; ++i) all[i] = i;
-  const Objective marginal = [&](const std::vector<double>& x) { return problem.marginal(x); };
+  const Objective marginal = [&](const std::vector<double>& x, std::vector<double>* g) {
+    return problem.objective(x, nullptr, g);
+  };
   Optimum best;
   const int starts = K > 1 ? std::max(1, options.starts) : 1;
   for (int start = 0; start < starts; ++start) {

@@ -91,4 +91,12 @@ std::optional<EmotionFit> fit_emotion(const Scenario& skeleton, const ObservedJo
 std::optional<double> path_log_likelihood(const Scenario& scenario, const ObservedJourneys& data,
                                           Diagnostics& diagnostics);
 
+namespace detail {
+// The largest difference between the fit's analytic gradient of the negative log-likelihood
+// and central differences (relative, or absolute below 1), at jittered starting values: the
+// check that the derivatives the optimiser and the information matrix use are right.
+double gradient_check(const Scenario& skeleton, const ObservedJourneys& data,
+                      const EmotionFitOptions& options);
+}  // namespace detail
+
 }  // namespace cjsim

@@ -2,7 +2,9 @@
 // from a known journey are recovered within their intervals at the nominal rate, and what the
 // data cannot identify is reported as such.
 #include <gtest/gtest.h>
+#include <tbb/global_control.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -125,6 +127,44 @@ TEST(EmotionFit, LikelihoodAgreesWithTheEnginesPathFrequencies) {
   EXPECT_LT(chi_square, checked + 5.0 * std::sqrt(2.0 * checked)) << checked << " paths";
 }
 
+// The optimiser and the information matrix use the analytic gradient: it must agree with
+// central differences of the likelihood (to their own precision, about 1e-6 relative), for one
+// persona and for two, with emotion driving both dropout and choice.
+TEST(EmotionFit, AnalyticGradientMatchesCentralDifferences) {
+  const Scenario s = load("two_personas.yaml");
+  const ObservedJourneys data = simulate(s, 2000, 17);
+  for (int personas : {1, 2}) {
+    EmotionFitOptions options;
+    options.personas = personas;
+    options.estimate_kappa = true;
+    EXPECT_LT(detail::gradient_check(s, data, options), 1e-4) << personas << " personas";
+  }
+}
+
+TEST(EmotionFit, TheFitDoesNotDependOnTheThreadCount) {
+  const Scenario s = load("two_personas.yaml");
+  const ObservedJourneys data = simulate(s, 20000, 23);
+  EmotionFitOptions options;
+  options.personas = 2;
+  options.starts = 1;
+  std::vector<std::vector<double>> values;
+  for (int threads : {1, 2, 4}) {
+    const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    Diagnostics diagnostics;
+    const auto fit = fit_emotion(s, data, options, diagnostics);
+    ASSERT_TRUE(fit) << diagnostics.to_string();
+    values.emplace_back();
+    values.back().push_back(fit->log_likelihood);
+    for (const FittedParameter& p : fit->parameters) {
+      values.back().push_back(p.value);
+      // NaN (no interval) compares unequal to itself: a stand-in keeps the check exact.
+      values.back().push_back(std::isnan(p.standard_error) ? -1.0 : p.standard_error);
+    }
+  }
+  EXPECT_EQ(values[0], values[1]);
+  EXPECT_EQ(values[0], values[2]);
+}
+
 TEST(EmotionFit, PathsTheSkeletonCannotProduceAreErrorsNamingThePath) {
   const Scenario s = load("two_personas.yaml");
   ObservedJourneys data;
@@ -193,7 +233,7 @@ TEST(EmotionFit, ATouchpointNoPathReachesIsReportedNotIdentifiable) {
 struct Coverage {
   int intervals = 0;
   int covered = 0;
-  double z_square = 0.0;
+  std::vector<double> z_squares;
   std::map<std::string, int> misses;
 };
 
@@ -208,16 +248,17 @@ void add_coverage(const EmotionFit& fit, const Scenario& truth, Coverage& covera
       ++coverage.misses[p.name];
     }
     const double z = (p.value - true_value) / p.standard_error;
-    coverage.z_square += z * z;
+    coverage.z_squares.push_back(z * z);
   }
 }
 
 // Over independent datasets, the 95% intervals of the identifiable parameters cover the
 // truth at the nominal rate: with n intervals the count of misses is about binomial(n, 0.05)
 // (intervals from one dataset are correlated, which widens it; 4 sd of the binomial allows
-// for that), and the mean squared z-score is near 1 (intervals neither too narrow nor too
-// wide).
-void expect_nominal_coverage(const Coverage& c) {
+// for that). And the intervals are neither too narrow nor too wide in the bulk: the median
+// squared z-score is that of a chi-square(1), 0.455, whose sample median has sd about
+// 1.06 / sqrt(n) (the median, because a mixture's estimates have heavier tails than normal).
+void expect_nominal_coverage(Coverage c) {
   std::string missed;
   for (const auto& [name, count] : c.misses) missed += name + " x" + std::to_string(count) + "; ";
   ASSERT_GT(c.intervals, 0);
@@ -226,15 +267,14 @@ void expect_nominal_coverage(const Coverage& c) {
   const double sd = std::sqrt(n * 0.05 * 0.95);
   const double misses = n - c.covered;
   EXPECT_LE(misses, expected_misses + 4.0 * sd) << c.covered << "/" << n << " covered; " << missed;
-  // The mean of n squared z-scores has sd sqrt(2 / n) when they are independent chi-square(1).
-  const double mean_z_square = c.z_square / n;
-  EXPECT_GT(mean_z_square, 1.0 - 4.0 * std::sqrt(2.0 / n)) << missed;
-  EXPECT_LT(mean_z_square, 1.0 + 4.0 * std::sqrt(2.0 / n)) << missed;
+  std::nth_element(c.z_squares.begin(), c.z_squares.begin() + c.z_squares.size() / 2, c.z_squares.end());
+  const double median = c.z_squares[c.z_squares.size() / 2];
+  EXPECT_NEAR(median, 0.455, 4.0 * 1.06 / std::sqrt(n)) << missed;
 }
 
 TEST(EmotionFit, OnePersonaRecoveryIntervalsCoverTheTruthAtTheNominalRate) {
   const Scenario truth = one_persona(load("two_personas.yaml"));
-  const int datasets = kSanitized ? 3 : 12;
+  const int datasets = kSanitized ? 4 : 20;
   Coverage coverage;
   for (int d = 0; d < datasets; ++d) {
     const ObservedJourneys data = simulate(truth, 3000, 100 + d);
@@ -251,12 +291,11 @@ TEST(EmotionFit, OnePersonaRecoveryIntervalsCoverTheTruthAtTheNominalRate) {
   EXPECT_GE(coverage.intervals, datasets * 12);
 }
 
-// Two latent personas: the mixture is weakly identified on a journey this small, and the
-// identifiability report withholds intervals from much of it; what it does give an interval
-// covers the truth at the nominal rate, and the optimum is at least as likely as the truth.
+// Two latent personas: the parameters given an interval cover the truth at the nominal rate,
+// most of them are given one, and the optimum is at least as likely as the truth.
 TEST(EmotionFit, TwoPersonaRecoveryIntervalsCoverTheTruthAtTheNominalRate) {
   const Scenario truth = load("two_personas.yaml");
-  const int datasets = kSanitized ? 1 : 3;
+  const int datasets = kSanitized ? 2 : 8;
   Coverage coverage;
   EmotionFitOptions options;
   options.personas = 2;
@@ -277,7 +316,7 @@ TEST(EmotionFit, TwoPersonaRecoveryIntervalsCoverTheTruthAtTheNominalRate) {
     EXPECT_FALSE(validation.has_errors()) << validation.to_string();
   }
   expect_nominal_coverage(coverage);
-  EXPECT_GE(coverage.intervals, datasets * 2);
+  EXPECT_GE(coverage.intervals, datasets * 15);
 }
 
 }  // namespace

@@ -91,6 +91,24 @@ TEST(Funnel, RowProblemsAreNamed) {
             std::string::npos);
 }
 
+TEST(Funnel, GarbageAndOverflowAreErrorsNotCrashes) {
+  EXPECT_NE(errors_of("step,reached\nentered,18446744073709551616\n")
+                .find("reached must be a whole number of customers, got '18446744073709551616'"),
+            std::string::npos);
+  std::string garbage;
+  std::uint64_t state = 12345;
+  for (int i = 0; i < 20000; ++i) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    garbage += static_cast<char>(state >> 56);
+  }
+  for (std::size_t cut : {std::size_t{0}, std::size_t{1}, std::size_t{777}, garbage.size()}) {
+    Diagnostics diagnostics;
+    EXPECT_FALSE(parse_funnel_csv(std::string("step,reached\n") + garbage.substr(0, cut), "g.csv",
+                                  diagnostics));
+    EXPECT_TRUE(diagnostics.has_errors());
+  }
+}
+
 TEST(Funnel, AMissingFileIsAnErrorNamingIt) {
   Diagnostics diagnostics;
   EXPECT_FALSE(read_funnel_csv("/nonexistent/funnel.csv", diagnostics));
