@@ -126,6 +126,16 @@ inline double draw_duration(const CompiledJourney& j, std::uint32_t v, const Age
   return 0.0;
 }
 
+// Step 2.5: u < q. With kappa != 0, q needs an exp only when u falls between the persona's
+// bounds for the touchpoint (see PersonaTables::dropout_sure); the decision is the same.
+inline bool drops_out(const CompiledJourney& j, const PersonaTables& p, std::uint32_t v,
+                      double emotion, double u) {
+  if (j.kappa == 0.0) return u < p.dropout_static[v];
+  if (u < p.dropout_sure[v]) return true;
+  if (u >= p.dropout_never[v]) return false;
+  return u < model::dropout_probability(p.dropout_log_odds[v], j.kappa, emotion);
+}
+
 // Step 2.6: the next transition, with probability proportional to
 // weight x affinity x exp(emotion_bias x e). The exponent is shifted by its maximum, which
 // leaves the proportions unchanged and keeps extreme biases from overflowing.
@@ -222,10 +232,7 @@ AgentOutcome simulate_agent(const CompiledJourney& j, std::uint64_t seed,
     }
 
     // 2.5 Dropout.
-    const double q = j.kappa == 0.0
-                         ? p.dropout_static[v]
-                         : model::dropout_probability(p.dropout_log_odds[v], j.kappa, emotion);
-    if (stream.uniform(slot_dropout) < q) {
+    if (detail::drops_out(j, p, v, emotion, stream.uniform(slot_dropout))) {
       out.ending = Ending::dropped;
       break;
     }
