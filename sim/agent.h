@@ -148,10 +148,10 @@ inline std::uint32_t choose_transition(const CompiledJourney& j, const PersonaTa
     std::span<const double> cumulative(&p.transition_cumulative[begin], end - begin);
     return begin + pick_cumulative(cumulative, u * cumulative.back());
   }
-  double shift = -std::numeric_limits<double>::infinity();
-  for (std::uint32_t e = begin; e < end; ++e) {
-    if (p.transition_weight[e] > 0.0) shift = std::max(shift, j.emotion_bias[e] * emotion);
-  }
+  // The largest bias x emotion over the transitions of positive weight: the largest bias's
+  // when emotion is positive, the smallest's when it is negative. With none of positive
+  // weight every term below is 0, whatever the shift.
+  const double shift = emotion >= 0.0 ? p.bias_max[v] * emotion : p.bias_min[v] * emotion;
   // exp is the step's largest cost, and transitions often share a bias (most have none), so
   // it is taken once per distinct bias. The same argument gives the same factor, and the
   // largest term's argument is exactly 0, whose exp is exactly 1.

@@ -129,12 +129,19 @@ PersonaTables compile_persona(const Persona& persona, double share, const Compil
 
   p.transition_weight.resize(j.transition_count());
   p.transition_cumulative.resize(j.transition_count());
+  p.bias_max.assign(j.touchpoint_count(), 0.0);
+  p.bias_min.assign(j.touchpoint_count(), 0.0);
   for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
     double total = 0.0;
+    bool any = false;
     for (std::uint32_t e = j.out_begin[v]; e < j.out_begin[v + 1]; ++e) {
       p.transition_weight[e] = j.transition_weight[e] * channel_affinity(j.transition_to[e]);
       total += p.transition_weight[e];
       p.transition_cumulative[e] = total;
+      if (p.transition_weight[e] <= 0.0) continue;
+      p.bias_max[v] = any ? std::max(p.bias_max[v], j.emotion_bias[e]) : j.emotion_bias[e];
+      p.bias_min[v] = any ? std::min(p.bias_min[v], j.emotion_bias[e]) : j.emotion_bias[e];
+      any = true;
     }
   }
 

@@ -31,6 +31,11 @@ struct PersonaTables {
   // and the running sum of those over the source's transitions.
   std::vector<double> transition_weight;
   std::vector<double> transition_cumulative;
+  // Per touchpoint: the largest and smallest emotion bias among its transitions of positive
+  // weight (0 when there are none), so that a steered choice finds the largest bias x emotion
+  // without a pass over the transitions (rounding is monotone, so the maximum is the same).
+  std::vector<double> bias_max;
+  std::vector<double> bias_min;
 
   // Per touchpoint: logit(dropout) + ln(dropout_odds), and the probability itself for kappa 0.
   std::vector<double> dropout_log_odds;
