@@ -198,7 +198,7 @@ AgentOutcome simulate_agent(const CompiledJourney& j, std::uint64_t seed,
   double peak = 0.0;
   double clock = 0.0;
   for (std::uint64_t step = 1;; ++step) {
-    stream.begin_step(step);
+    stream.next_step();
     out.steps = static_cast<std::uint32_t>(step);
 
     // 2.1 Experience, and the peak (the emotion of largest magnitude so far).
