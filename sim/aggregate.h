@@ -39,10 +39,12 @@ struct OutcomeSums {
   void add(const AgentOutcome& outcome, double promoter_threshold, double detractor_threshold);
   void merge(const OutcomeSums& other);
 
-  // The exact sums in a fixed order, and one agent's term for each in that order (0, which adds
-  // nothing, for the customers-only sums of an agent that did not convert). add() is
-  // add_counts() and these terms; the engine's recorder stages the terms between agents.
+  // The exact sums in a fixed order, and one agent's term for each in that order: first the
+  // kAgentSums that every agent adds to, then those that only customers add to (an agent that
+  // did not convert has terms of 0 there, which add nothing). add() is add_counts() and these
+  // terms; the engine's recorder stages the terms between agents.
   static constexpr int kExactSums = 13;
+  static constexpr int kAgentSums = 7;
   std::array<ExactSum*, kExactSums> exact_sums();
   static std::array<double, kExactSums> terms(const AgentOutcome& outcome);
   void add_counts(const AgentOutcome& outcome, double promoter_threshold,
