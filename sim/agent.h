@@ -126,6 +126,16 @@ inline double draw_duration(const CompiledJourney& j, std::uint32_t v, const Age
   return 0.0;
 }
 
+// Step 2.5: u < q. With kappa != 0, q needs an exp only when u falls between the persona's
+// bounds for the touchpoint (see PersonaTables::dropout_sure); the decision is the same.
+inline bool drops_out(const CompiledJourney& j, const PersonaTables& p, std::uint32_t v,
+                      double emotion, double u) {
+  if (j.kappa == 0.0) return u < p.dropout_static[v];
+  if (u < p.dropout_sure[v]) return true;
+  if (u >= p.dropout_never[v]) return false;
+  return u < model::dropout_probability(p.dropout_log_odds[v], j.kappa, emotion);
+}
+
 // Step 2.6: the next transition, with probability proportional to
 // weight x affinity x exp(emotion_bias x e). The exponent is shifted by its maximum, which
 // leaves the proportions unchanged and keeps extreme biases from overflowing.
@@ -138,10 +148,10 @@ inline std::uint32_t choose_transition(const CompiledJourney& j, const PersonaTa
     std::span<const double> cumulative(&p.transition_cumulative[begin], end - begin);
     return begin + pick_cumulative(cumulative, u * cumulative.back());
   }
-  double shift = -std::numeric_limits<double>::infinity();
-  for (std::uint32_t e = begin; e < end; ++e) {
-    if (p.transition_weight[e] > 0.0) shift = std::max(shift, j.emotion_bias[e] * emotion);
-  }
+  // The largest bias x emotion over the transitions of positive weight: the largest bias's
+  // when emotion is positive, the smallest's when it is negative. With none of positive
+  // weight every term below is 0, whatever the shift.
+  const double shift = emotion >= 0.0 ? p.bias_max[v] * emotion : p.bias_min[v] * emotion;
   // exp is the step's largest cost, and transitions often share a bias (most have none), so
   // it is taken once per distinct bias. The same argument gives the same factor, and the
   // largest term's argument is exactly 0, whose exp is exactly 1.
@@ -188,7 +198,7 @@ AgentOutcome simulate_agent(const CompiledJourney& j, std::uint64_t seed,
   double peak = 0.0;
   double clock = 0.0;
   for (std::uint64_t step = 1;; ++step) {
-    stream.begin_step(step);
+    stream.next_step();
     out.steps = static_cast<std::uint32_t>(step);
 
     // 2.1 Experience, and the peak (the emotion of largest magnitude so far).
@@ -222,10 +232,7 @@ AgentOutcome simulate_agent(const CompiledJourney& j, std::uint64_t seed,
     }
 
     // 2.5 Dropout.
-    const double q = j.kappa == 0.0
-                         ? p.dropout_static[v]
-                         : model::dropout_probability(p.dropout_log_odds[v], j.kappa, emotion);
-    if (stream.uniform(slot_dropout) < q) {
+    if (detail::drops_out(j, p, v, emotion, stream.uniform(slot_dropout))) {
       out.ending = Ending::dropped;
       break;
     }

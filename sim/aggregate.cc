@@ -11,29 +11,39 @@ int score_bin(double likelihood_to_recommend) {
   return std::clamp(bin, 0, kScoreBins - 1);
 }
 
-void OutcomeSums::add(const AgentOutcome& o, double promoter_threshold,
-                      double detractor_threshold) {
+void OutcomeSums::add_counts(const AgentOutcome& o, double promoter_threshold,
+                             double detractor_threshold) {
   ++agents;
   steps += o.steps;
   ++ended[static_cast<int>(o.ending)];
-  revenue.add(o.revenue);
-  revenue_sq.add(o.revenue * o.revenue);
-  cost.add(o.cost);
-  cost_sq.add(o.cost * o.cost);
-  const double margin = o.revenue - o.cost;
-  margin_sq.add(margin * margin);
-  hours.add(o.hours);
-  hours_sq.add(o.hours * o.hours);
-  peak_end.add(o.peak_end);
-  peak_end_sq.add(o.peak_end * o.peak_end);
   if (!o.converted) return;
   ++conversions;
-  hours_to_convert.add(o.hours_to_convert);
-  hours_to_convert_sq.add(o.hours_to_convert * o.hours_to_convert);
-  score.add(o.likelihood_to_recommend);
-  score_sq.add(o.likelihood_to_recommend * o.likelihood_to_recommend);
   if (o.likelihood_to_recommend >= promoter_threshold) ++promoters;
   if (o.likelihood_to_recommend < detractor_threshold) ++detractors;
+}
+
+std::array<ExactSum*, OutcomeSums::kExactSums> OutcomeSums::exact_sums() {
+  return {&cost,    &cost_sq,    &margin_sq,        &hours,
+          &hours_sq, &peak_end,  &peak_end_sq,      &revenue,
+          &revenue_sq, &hours_to_convert, &hours_to_convert_sq, &score, &score_sq};
+}
+
+std::array<double, OutcomeSums::kExactSums> OutcomeSums::terms(const AgentOutcome& o) {
+  const double margin = o.revenue - o.cost;
+  const double to_convert = o.converted ? o.hours_to_convert : 0.0;
+  const double score = o.converted ? o.likelihood_to_recommend : 0.0;
+  const double revenue = o.converted ? o.revenue : 0.0;
+  return {o.cost,   o.cost * o.cost, margin * margin,         o.hours,
+          o.hours * o.hours, o.peak_end, o.peak_end * o.peak_end, revenue,
+          revenue * revenue, to_convert, to_convert * to_convert, score, score * score};
+}
+
+void OutcomeSums::add(const AgentOutcome& o, double promoter_threshold,
+                      double detractor_threshold) {
+  add_counts(o, promoter_threshold, detractor_threshold);
+  const std::array<double, kExactSums> t = terms(o);
+  const std::array<ExactSum*, kExactSums> sums = exact_sums();
+  for (int k = 0; k < kExactSums; ++k) sums[k]->add(t[k]);
 }
 
 void OutcomeSums::merge(const OutcomeSums& o) {
@@ -43,15 +53,9 @@ void OutcomeSums::merge(const OutcomeSums& o) {
   for (int k = 0; k < kEndingCount; ++k) ended[k] += o.ended[k];
   promoters += o.promoters;
   detractors += o.detractors;
-  for (auto [mine, theirs] : {std::pair{&revenue, &o.revenue}, {&revenue_sq, &o.revenue_sq},
-                              {&cost, &o.cost}, {&cost_sq, &o.cost_sq},
-                              {&margin_sq, &o.margin_sq}, {&hours, &o.hours},
-                              {&hours_sq, &o.hours_sq}, {&hours_to_convert, &o.hours_to_convert},
-                              {&hours_to_convert_sq, &o.hours_to_convert_sq},
-                              {&score, &o.score}, {&score_sq, &o.score_sq},
-                              {&peak_end, &o.peak_end}, {&peak_end_sq, &o.peak_end_sq}}) {
-    mine->merge(*theirs);
-  }
+  const std::array<ExactSum*, kExactSums> mine = exact_sums();
+  const std::array<ExactSum*, kExactSums> theirs = const_cast<OutcomeSums&>(o).exact_sums();
+  for (int k = 0; k < kExactSums; ++k) mine[k]->merge(*theirs[k]);
 }
 
 TouchpointTallies TouchpointTallies::sized(std::size_t touchpoints, std::size_t stages) {
@@ -128,9 +132,27 @@ void Aggregate::merge(const Aggregate& o) {
   add_elementwise(path_length, o.path_length);
 }
 
+void AggregateRecorder::flush() {
+  for (std::size_t p = 0; p < staged_.size(); ++p) {
+    const std::array<ExactSum*, OutcomeSums::kExactSums> sums = into_.personas[p].exact_sums();
+    for (int k = 0; k < OutcomeSums::kExactSums; ++k) sums[k]->merge(staged_[p][k].take());
+  }
+}
+
 void AggregateRecorder::finish(const AgentOutcome& outcome) {
-  into_.personas[outcome.persona].add(outcome, journey_.promoter_threshold,
-                                      journey_.detractor_threshold);
+  into_.personas[outcome.persona].add_counts(outcome, journey_.promoter_threshold,
+                                             journey_.detractor_threshold);
+  const std::array<double, OutcomeSums::kExactSums> terms = OutcomeSums::terms(outcome);
+  StagedSums& staged = staged_[outcome.persona];
+  // Most agents do not convert, and their customers-only terms are 0: one test skips them.
+#pragma GCC unroll 7
+  for (int k = 0; k < OutcomeSums::kAgentSums; ++k) staged[k].add(terms[k]);
+  if (outcome.converted) {
+#pragma GCC unroll 6
+    for (int k = OutcomeSums::kAgentSums; k < OutcomeSums::kExactSums; ++k) {
+      staged[k].add(terms[k]);
+    }
+  }
   if (outcome.ending == Ending::dropped) ++tallies_->dropouts[outcome.last];
   if (outcome.ending == Ending::completed) ++tallies_->completions[outcome.last];
   for (std::uint64_t seen = stages_seen_; seen != 0; seen &= seen - 1) {

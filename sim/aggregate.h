@@ -38,6 +38,17 @@ struct OutcomeSums {
 
   void add(const AgentOutcome& outcome, double promoter_threshold, double detractor_threshold);
   void merge(const OutcomeSums& other);
+
+  // The exact sums in a fixed order, and one agent's term for each in that order: first the
+  // kAgentSums that every agent adds to, then those that only customers add to (an agent that
+  // did not convert has terms of 0 there, which add nothing). add() is add_counts() and these
+  // terms; the engine's recorder stages the terms between agents.
+  static constexpr int kExactSums = 13;
+  static constexpr int kAgentSums = 7;
+  std::array<ExactSum*, kExactSums> exact_sums();
+  static std::array<double, kExactSums> terms(const AgentOutcome& outcome);
+  void add_counts(const AgentOutcome& outcome, double promoter_threshold,
+                  double detractor_threshold);
   friend bool operator==(const OutcomeSums&, const OutcomeSums&) = default;
 };
 
@@ -77,11 +88,23 @@ struct Aggregate {
 };
 
 // The observer that the engine feeds while it walks agents (see sim/agent.h), filling an
-// Aggregate. Holds the current agent's persona and set of stages visited.
+// Aggregate. Holds the current agent's persona and set of stages visited, and the per-persona
+// exact sums in deferred form (DeferredExactSum), which go into the Aggregate when the recorder
+// is flushed or destroyed: read the Aggregate only after that.
 class AggregateRecorder {
  public:
   AggregateRecorder(const CompiledJourney& journey, Aggregate& into)
-      : journey_(journey), into_(into) {}
+      : journey_(journey), into_(into), staged_(journey.persona_count()) {}
+  AggregateRecorder(const AggregateRecorder&) = delete;
+  AggregateRecorder& operator=(const AggregateRecorder&) = delete;
+  AggregateRecorder(AggregateRecorder&& other) noexcept
+      : journey_(other.journey_), into_(other.into_), staged_(std::move(other.staged_)) {
+    other.staged_.clear();
+  }
+  ~AggregateRecorder() { flush(); }
+
+  // Moves the staged sums into the Aggregate.
+  void flush();
 
   void start(std::uint32_t persona) {
     tallies_ = &into_.persona_tallies[persona];
@@ -98,9 +121,12 @@ class AggregateRecorder {
   void finish(const AgentOutcome& outcome);
 
  private:
+  using StagedSums = std::array<DeferredExactSum, OutcomeSums::kExactSums>;
+
   const CompiledJourney& journey_;
   Aggregate& into_;
   TouchpointTallies* tallies_ = nullptr;  // the current agent's persona's
+  std::vector<StagedSums> staged_;  // per persona
   std::uint64_t stages_seen_ = 0;
 };
 

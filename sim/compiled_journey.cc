@@ -104,7 +104,8 @@ void compile_transitions(const Scenario& scenario, CompiledJourney& j) {
   }
 }
 
-PersonaTables compile_persona(const Persona& persona, double share, const CompiledJourney& j) {
+PersonaTables compile_persona(const Persona& persona, double share, const CompiledJourney& j,
+                              double kappa) {
   PersonaTables p;
   p.id = persona.id;
   p.share = share;
@@ -128,18 +129,30 @@ PersonaTables compile_persona(const Persona& persona, double share, const Compil
 
   p.transition_weight.resize(j.transition_count());
   p.transition_cumulative.resize(j.transition_count());
+  p.bias_max.assign(j.touchpoint_count(), 0.0);
+  p.bias_min.assign(j.touchpoint_count(), 0.0);
   for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
     double total = 0.0;
+    bool any = false;
     for (std::uint32_t e = j.out_begin[v]; e < j.out_begin[v + 1]; ++e) {
       p.transition_weight[e] = j.transition_weight[e] * channel_affinity(j.transition_to[e]);
       total += p.transition_weight[e];
       p.transition_cumulative[e] = total;
+      if (p.transition_weight[e] <= 0.0) continue;
+      p.bias_max[v] = any ? std::max(p.bias_max[v], j.emotion_bias[e]) : j.emotion_bias[e];
+      p.bias_min[v] = any ? std::min(p.bias_min[v], j.emotion_bias[e]) : j.emotion_bias[e];
+      any = true;
     }
   }
 
   for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
     p.dropout_log_odds.push_back(model::dropout_log_odds(j.dropout[v], persona.dropout_odds));
     p.dropout_static.push_back(model::static_dropout_probability(j.dropout[v], persona.dropout_odds));
+    const double at_plus = model::dropout_probability(p.dropout_log_odds[v], kappa, 1.0);
+    const double at_minus = model::dropout_probability(p.dropout_log_odds[v], kappa, -1.0);
+    constexpr double widen = 0x1.0p-40;
+    p.dropout_sure.push_back(std::min(at_plus, at_minus) * (1.0 - widen));
+    p.dropout_never.push_back(std::max(at_plus, at_minus) * (1.0 + widen));
   }
   return p;
 }
@@ -165,7 +178,7 @@ CompiledJourney compile(const Scenario& scenario) {
   double cumulative = 0.0;
   for (const Persona& p : personas) {
     const double share = p.share / share_total;
-    j.personas.push_back(compile_persona(p, share, j));
+    j.personas.push_back(compile_persona(p, share, j, scenario.settings.kappa));
     cumulative += share;
     j.persona_cumulative.push_back(cumulative);
   }

@@ -31,10 +31,22 @@ struct PersonaTables {
   // and the running sum of those over the source's transitions.
   std::vector<double> transition_weight;
   std::vector<double> transition_cumulative;
+  // Per touchpoint: the largest and smallest emotion bias among its transitions of positive
+  // weight (0 when there are none), so that a steered choice finds the largest bias x emotion
+  // without a pass over the transitions (rounding is monotone, so the maximum is the same).
+  std::vector<double> bias_max;
+  std::vector<double> bias_min;
 
   // Per touchpoint: logit(dropout) + ln(dropout_odds), and the probability itself for kappa 0.
   std::vector<double> dropout_log_odds;
   std::vector<double> dropout_static;
+  // Per touchpoint, for kappa != 0: emotion stays in [-1, 1], so q does too between its values
+  // at the ends; a uniform below `dropout_sure` always leaves, one at or above `dropout_never`
+  // never does, and only those between need q itself (an exp). The bounds are widened by
+  // 2^-40 relative, far beyond the exp's and logistic's rounding, so every decision is the
+  // one the exact q gives.
+  std::vector<double> dropout_sure;
+  std::vector<double> dropout_never;
 };
 
 struct CompiledJourney {

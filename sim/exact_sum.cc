@@ -79,6 +79,34 @@ double ExactSum::value() const {
   return negative ? -result : result;
 }
 
+void DeferredExactSum::fold() {
+  if (pending_ == 0) return;
+  // The columns' sum in 320-bit two's complement (each column sign-extended from its place).
+  std::array<std::uint64_t, 5> sum{};
+  for (int k = 0; k < 4; ++k) {
+    // Both columns are below 2^127, so their difference is exact in a signed 128-bit integer.
+    const auto difference =
+        static_cast<__int128>(columns_[k]) - static_cast<__int128>(columns_[k + 4]);
+    const auto column = static_cast<unsigned __int128>(difference);
+    const std::uint64_t extension = difference < 0 ? ~std::uint64_t{0} : 0;
+    const std::array<std::uint64_t, 3> words = {static_cast<std::uint64_t>(column),
+                                                static_cast<std::uint64_t>(column >> 64),
+                                                extension};
+    unsigned __int128 carry = 0;
+    for (int i = k; i < 5; ++i) {
+      carry += static_cast<unsigned __int128>(sum[i]) + (i - k < 3 ? words[i - k] : extension);
+      sum[i] = static_cast<std::uint64_t>(carry);
+      carry >>= 64;
+    }
+    columns_[k] = 0;
+    columns_[k + 4] = 0;
+  }
+  pending_ = 0;
+  // Outside the signed 256-bit range, the top limb is more than the sign extension.
+  const bool fits = sum[4] == ((sum[3] >> 63) != 0 ? ~std::uint64_t{0} : 0);
+  total_.merge(ExactSum::from_limbs({sum[0], sum[1], sum[2], sum[3]}, !fits));
+}
+
 ExactSum ExactSum::from_limbs(const std::array<std::uint64_t, 4>& limbs, bool invalid) {
   ExactSum s;
   s.limbs_ = limbs;

@@ -111,7 +111,10 @@ Summary summarize_one(const CompiledJourney& j, const Aggregate& a) {
   }
 
   for (std::size_t p = 0; p < j.persona_count(); ++p) {
-    PersonaFigures figures{j.personas[p].id, j.personas[p].share, headline_figures(a.personas[p])};
+    PersonaFigures figures;
+    figures.id = j.personas[p].id;
+    figures.share = j.personas[p].share;
+    figures.figures = headline_figures(a.personas[p]);
     tally_figures(j, a.persona_tallies[p], a.personas[p].agents, figures.stages,
                   figures.touchpoints);
     s.personas.push_back(std::move(figures));

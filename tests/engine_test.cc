@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <random>
+#include <vector>
 
 #include "random_journeys.h"
 #include "scenarios/validate.h"
@@ -254,6 +257,76 @@ TEST(Engine, CancelStopsTheRun) {
   options.agents = 100000;
   options.cancel = &cancel;
   EXPECT_THROW(run(j, options), RunCancelled);
+}
+
+CompiledJourney retail_with_kappa(double kappa) {
+  Diagnostics diagnostics;
+  auto scenario = load_valid_scenario(
+      std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/retail.yaml", diagnostics);
+  EXPECT_TRUE(scenario.has_value()) << diagnostics.to_string();
+  scenario->settings.kappa = kappa;
+  return compile(*scenario);
+}
+
+// The dropout test skips the logistic when the uniform lies outside q's range over emotions
+// in [-1, 1]; its decision must be u < q in every case, including uniforms at q's own value
+// and next to it, and the bounds themselves.
+TEST(Engine, DropoutShortcutDecidesExactlyAsTheLogistic) {
+  std::mt19937_64 rng(17);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (double kappa : {1.5, 0.01, 40.0}) {
+    const CompiledJourney j = retail_with_kappa(kappa);
+    for (const PersonaTables& p : j.personas) {
+      for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
+        for (int k = 0; k < 200; ++k) {
+          const double e = k == 0 ? -1.0 : k == 1 ? 1.0 : k == 2 ? 0.0 : 2.0 * unit(rng) - 1.0;
+          const double q = model::dropout_probability(p.dropout_log_odds[v], kappa, e);
+          for (double u : {unit(rng), q, std::nextafter(q, 0.0), std::nextafter(q, 1.0),
+                           p.dropout_sure[v], p.dropout_never[v],
+                           std::nextafter(p.dropout_sure[v], 0.0)}) {
+            if (!(u >= 0.0 && u < 1.0)) continue;
+            ASSERT_EQ(detail::drops_out(j, p, v, e, u), u < q)
+                << "kappa " << kappa << ", touchpoint " << v << ", e " << e << ", u " << u;
+          }
+        }
+      }
+    }
+  }
+}
+
+// The steered choice finds its shift from the persona's largest and smallest bias; it must
+// choose what the shift from a pass over the transitions chooses.
+TEST(Engine, SteeredChoiceChoosesAsWithTheShiftOverAllTransitions) {
+  const CompiledJourney j = retail_with_kappa(1.5);
+  AgentScratch scratch(j);
+  std::mt19937_64 rng(19);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  for (const PersonaTables& p : j.personas) {
+    for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
+      if (j.is_terminal(v) || !j.emotion_steers_choice[v]) continue;
+      for (int k = 0; k < 500; ++k) {
+        const double e = k == 0 ? -1.0 : k == 1 ? 1.0 : k == 2 ? -0.0 : 2.0 * unit(rng) - 1.0;
+        const double u = unit(rng);
+        double shift = -std::numeric_limits<double>::infinity();
+        for (std::uint32_t t = j.out_begin[v]; t < j.out_begin[v + 1]; ++t) {
+          if (p.transition_weight[t] > 0.0) shift = std::max(shift, j.emotion_bias[t] * e);
+        }
+        std::vector<double> cumulative;
+        double total = 0.0;
+        for (std::uint32_t t = j.out_begin[v]; t < j.out_begin[v + 1]; ++t) {
+          const double x = j.emotion_bias[t] * e - shift;
+          total += p.transition_weight[t] > 0.0
+                       ? p.transition_weight[t] * (x == 0.0 ? 1.0 : std::exp(x))
+                       : 0.0;
+          cumulative.push_back(total);
+        }
+        const std::uint32_t expected =
+            j.out_begin[v] + detail::pick_cumulative(cumulative, u * total);
+        ASSERT_EQ(detail::choose_transition(j, p, v, e, u, scratch), expected)
+            << "touchpoint " << v << ", e " << e << ", u " << u;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -67,6 +67,69 @@ TEST(ExactSum, OverflowIsDetectedNotWrapped) {
   EXPECT_TRUE(big.invalid());
 }
 
+// Terms over the whole double range the fast path covers and beyond it: zeros, subnormals,
+// terms below the resolution, large ones, both signs; 5000 of them, so the columns fold
+// several times.
+std::vector<double> wide_values() {
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> mantissa(-1.0, 1.0);
+  std::uniform_int_distribution<int> exponent(-140, 120);
+  std::vector<double> values;
+  for (int i = 0; i < 5000; ++i) {
+    switch (i % 50) {
+      case 0: values.push_back(0.0); break;
+      case 1: values.push_back(-0.0); break;
+      case 2: values.push_back(4.9e-324); break;
+      case 3: values.push_back(-1e-300); break;
+      default: values.push_back(std::ldexp(mantissa(rng), exponent(rng)));
+    }
+  }
+  return values;
+}
+
+TEST(DeferredExactSum, HasTheSameLimbsAsExactSumTermByTerm) {
+  for (const std::vector<double>& values : {mixed_values(), wide_values()}) {
+    ExactSum direct;
+    DeferredExactSum deferred;
+    for (double v : values) {
+      direct.add(v);
+      deferred.add(v);
+    }
+    const ExactSum taken = deferred.take();
+    EXPECT_EQ(taken.limbs(), direct.limbs());
+    EXPECT_FALSE(taken.invalid());
+    EXPECT_EQ(taken.value(), direct.value());
+    EXPECT_EQ(deferred.take(), ExactSum()) << "take() leaves the buffer empty";
+  }
+}
+
+TEST(DeferredExactSum, TakenInPiecesAndMergedEqualsTheWhole) {
+  const std::vector<double> values = wide_values();
+  ExactSum whole;
+  for (double v : values) whole.add(v);
+  DeferredExactSum deferred;
+  ExactSum merged;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    deferred.add(values[i]);
+    if (i % 777 == 0) merged.merge(deferred.take());
+  }
+  merged.merge(deferred.take());
+  EXPECT_EQ(merged, whole);
+}
+
+TEST(DeferredExactSum, NonFiniteAndOverflowMakeTheSumInvalid) {
+  DeferredExactSum nan_sum;
+  nan_sum.add(1.0);
+  nan_sum.add(std::nan(""));
+  EXPECT_TRUE(nan_sum.take().invalid());
+  DeferredExactSum big;
+  for (int i = 0; i < 4; ++i) big.add(5e37);
+  EXPECT_TRUE(big.take().invalid());
+  DeferredExactSum negative_big;
+  for (int i = 0; i < 4; ++i) negative_big.add(-5e37);
+  EXPECT_TRUE(negative_big.take().invalid());
+}
+
 TEST(BoundedSum, MergeEqualsSequentialSum) {
   std::mt19937_64 rng(5);
   std::uniform_real_distribution<double> u(-1.0, 1.0);
