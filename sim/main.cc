@@ -9,6 +9,7 @@
 #include "cjsim_version.h"
 #include "sim/commands.h"
 #include "sim/engine.h"
+#include "sim/process_group.h"
 
 namespace {
 
@@ -64,9 +65,11 @@ int main(int argc, char** argv) {
     std::cerr << "cjsim: interrupted; no output was written\n";
     return cjsim::kExitInterrupted;
   } catch (const cjsim::ReportedError& e) {
+    cjsim::abort_other_processes(e.exit_code);
     return e.exit_code;
   } catch (const std::exception& e) {
     std::cerr << "cjsim: error: " << e.what() << "\n";
+    cjsim::abort_other_processes(cjsim::kExitBadInput);
     return cjsim::kExitBadInput;
   }
   return 0;

@@ -32,6 +32,20 @@ bool mpi_built() {
 #endif
 }
 
+void abort_other_processes(int code) {
+#ifdef CJSIM_WITH_MPI
+  int initialised = 0, finalised = 0;
+  MPI_Initialized(&initialised);
+  MPI_Finalized(&finalised);
+  if (!initialised || finalised) return;
+  int size = 1;
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  if (size > 1) MPI_Abort(MPI_COMM_WORLD, code);
+#else
+  (void)code;
+#endif
+}
+
 ProcessGroup& ProcessGroup::world() {
   static ProcessGroup group;
   return group;

@@ -41,4 +41,9 @@ class ProcessGroup {
 // Whether this build can spread work over MPI processes.
 bool mpi_built();
 
+// Ends every process of an MPI job with `code` when this one fails on its own (an error the
+// others may never see, while they wait for it in a collective): without it the job would
+// hang. Does nothing in a process that is alone.
+void abort_other_processes(int code);
+
 }  // namespace cjsim
