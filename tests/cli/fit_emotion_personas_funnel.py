@@ -77,6 +77,24 @@ with tempfile.TemporaryDirectory() as tmp:
               - result["checks"]["fitted"]["simulated_conversion"]["value"]) < 0.08,
           f"fitted conversion far from the data: {result['checks']['fitted']}")
 
+    kappa = run("fit", events, "--skeleton", skeleton, "--estimate-kappa", "-o", out, "-f",
+                "-n", "1000", "--json")
+    check(kappa.returncode == 0, f"fit --estimate-kappa failed: {kappa.stderr}")
+    if kappa.returncode == 0:
+        fitted_names = {p["name"] for p in json.loads(kappa.stdout)["emotion_fit"]["parameters"]}
+        check("settings.kappa" in fitted_names, f"--estimate-kappa fits no kappa: {fitted_names}")
+
+    # Same seed, same fit and check, whatever the thread count.
+    outputs = []
+    for threads in ("1", "2"):
+        target = os.path.join(tmp, f"threads{threads}.yaml")
+        done = run("fit", events, "--skeleton", skeleton, "--personas", "2", "-o", target,
+                   "-n", "3000", "--holdout", "0.3", "-s", "5", "-t", threads)
+        check(done.returncode == 0, f"fit -t {threads}: {done.stderr}")
+        with open(target) as f:
+            outputs.append(done.stdout.replace(target, "FITTED") + f.read())
+    check(outputs[0] == outputs[1], f"fit differs between 1 and 2 threads:\n{outputs[0]}\n{outputs[1]}")
+
     # Two latent personas on the skeleton, and on the Markov-fitted journey (no skeleton).
     two = os.path.join(tmp, "two.yaml")
     done = run("fit", events, "--skeleton", skeleton, "--personas", "2", "-o", two, "-n", "2000",
@@ -127,6 +145,12 @@ with tempfile.TemporaryDirectory() as tmp:
     done = run("fit", funnel, "--format", "Funnel", "--skeleton", skeleton, "-o", calibrated,
                "-f", "-n", "3000")
     check(done.returncode == 0 and "distance" in done.stdout, f"--format funnel: {done.stderr}")
+    unknown = os.path.join(tmp, "unknown_step.csv")
+    with open(unknown, "w") as f:
+        f.write("step,reached\nentered,100\nnowhere,5\n")
+    done = run("fit", unknown, "--skeleton", skeleton, "-o", never)
+    check(done.returncode == 1 and f"{unknown}:3:9: error: step 'nowhere'" in done.stderr,
+          f"an unknown funnel step: {done.returncode} {done.stderr}")
     done = run("fit", funnel, "-o", never)
     check(done.returncode == 1 and "a funnel calibrates a journey: give --skeleton" in done.stderr,
           f"a funnel without a skeleton: {done.returncode} {done.stderr}")
