@@ -109,9 +109,8 @@ EmotionFit fit_on_skeleton(const Scenario& base, const std::string& base_name,
   std::cerr << diagnostics.to_string();
   if (!fit) {
     std::cerr << fmt::format(
-        "cjsim: {}: {} cannot produce these data ({} error{}), nothing was "
-        "written\n",
-        o.data, base_name, diagnostics.error_count(), diagnostics.error_count() == 1 ? "" : "s");
+        "cjsim: {}: {} cannot produce these data ({} error{}), nothing was written\n", o.data,
+        base_name, diagnostics.error_count(), diagnostics.error_count() == 1 ? "" : "s");
     throw ReportedError(kExitBadInput);
   }
   return std::move(*fit);
