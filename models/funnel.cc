@@ -193,6 +193,24 @@ std::optional<ObservedFunnel> parse_funnel_csv(std::string_view text, const std:
   return funnel;
 }
 
+bool has_funnel_header(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string line;
+  std::vector<Field> fields;
+  while (std::getline(in, line)) {
+    if (line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos || line.front() == '#') continue;
+    if (!split_line(line, fields)) return false;
+    auto named = [&](std::string_view name) {
+      return std::any_of(fields.begin(), fields.end(),
+                         [&](const Field& f) { return f.text == name; });
+    };
+    return named("step") && named("reached");
+  }
+  return false;
+}
+
 std::optional<ObservedFunnel> read_funnel_csv(const std::string& path, Diagnostics& diagnostics) {
   std::error_code error;
   if (std::filesystem::is_directory(path, error)) {

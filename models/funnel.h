@@ -52,6 +52,10 @@ struct ObservedFunnel {
 // column, and nullopt is returned when there is any.
 std::optional<ObservedFunnel> read_funnel_csv(const std::string& path, Diagnostics& diagnostics);
 
+// True when the file's header (its first line that is neither blank nor a '#' comment) names
+// the columns step and reached: how `cjsim fit --format auto` tells a funnel from journeys.
+bool has_funnel_header(const std::string& path);
+
 // The same from text already read; `source` names it in messages.
 std::optional<ObservedFunnel> parse_funnel_csv(std::string_view text, const std::string& source,
                                                Diagnostics& diagnostics);

@@ -35,15 +35,46 @@ void write_table(H5::Group& parent, const std::string& name, const FitTable& tab
   hdf5::write_array<double>(group, "simulated", dims, table.simulated);
 }
 
+// One entry per parameter, in the fit's order, as the fit gives them (a parameter the data
+// cannot identify has a NaN standard error).
+void write_parameters(H5::Group& root, const std::vector<FittedParameter>& parameters) {
+  H5::Group group = root.createGroup("parameters");
+  std::vector<std::string> names, why_not;
+  std::vector<double> value, standard_error, low, high;
+  std::vector<std::uint8_t> identifiable;
+  for (const FittedParameter& p : parameters) {
+    names.push_back(p.name);
+    why_not.push_back(p.why_not);
+    value.push_back(p.value);
+    standard_error.push_back(p.standard_error);
+    low.push_back(p.low);
+    high.push_back(p.high);
+    identifiable.push_back(p.identifiable ? 1 : 0);
+  }
+  const std::array<hsize_t, 1> dims{parameters.size()};
+  hdf5::write_text_list(group, "names", names);
+  hdf5::write_array<double>(group, "value", dims, value);
+  hdf5::write_array<double>(group, "standard_error", dims, standard_error);
+  hdf5::write_array<double>(group, "low", dims, low);
+  hdf5::write_array<double>(group, "high", dims, high);
+  hdf5::write_array<std::uint8_t>(group, "identifiable", dims, identifiable);
+  hdf5::write_text_list(group, "why_not", why_not);
+}
+
 }  // namespace
 
 std::string text_fit_report(const FitReport& r) {
   std::string out = fmt::format("Fitted to {}\n", r.data);
-  out += fmt::format(
-      "Closed forms of the fitted journey: conversion {} (data {}), touchpoints per "
-      "customer {:.4f} (data {:.4f})\n",
-      percent(r.fitted_conversion_probability), percent(r.data_conversion_rate),
-      r.fitted_steps_per_customer, r.data_steps_per_customer);
+  if (r.has_closed_forms) {
+    out += fmt::format(
+        "Closed forms of the fitted journey: conversion {} (data {}), touchpoints per "
+        "customer {:.4f} (data {:.4f})\n",
+        percent(r.fitted_conversion_probability), percent(r.data_conversion_rate),
+        r.fitted_steps_per_customer, r.data_steps_per_customer);
+  } else {
+    out +=
+        fmt::format("No closed forms ({}): the figures below are simulated\n", r.no_closed_forms);
+  }
   for (const auto& [name, g] : r.checks) {
     out += fmt::format("\nGoodness of fit, {} share: {} customers observed, {} simulated\n", name,
                        g.observed_customers, g.simulated_customers);
@@ -62,10 +93,15 @@ std::string text_fit_report(const FitReport& r) {
 nlohmann::json fit_json(const FitReport& r) {
   nlohmann::json out;
   out["data"] = r.data;
-  out["closed_forms"] = {{"fitted_conversion_probability", r.fitted_conversion_probability},
-                         {"data_conversion_rate", r.data_conversion_rate},
-                         {"fitted_steps_per_customer", r.fitted_steps_per_customer},
-                         {"data_steps_per_customer", r.data_steps_per_customer}};
+  if (r.has_closed_forms) {
+    out["closed_forms"] = {{"fitted_conversion_probability", r.fitted_conversion_probability},
+                           {"data_conversion_rate", r.data_conversion_rate},
+                           {"fitted_steps_per_customer", r.fitted_steps_per_customer},
+                           {"data_steps_per_customer", r.data_steps_per_customer}};
+  } else {
+    out["closed_forms"] = nullptr;
+    out["no_closed_forms"] = r.no_closed_forms;
+  }
   auto table = [](const FitTable& t) {
     return nlohmann::json{
         {"labels", t.labels}, {"observed", t.observed}, {"simulated", t.simulated}};
@@ -92,10 +128,15 @@ void write_fit_report(const std::string& path, const FitReport& r) {
     hdf5::write_attribute(root, "data", r.data);
     hdf5::write_attribute(root, "command_line", r.command_line);
     hdf5::write_attribute(root, "scenario_yaml", r.scenario_yaml);
-    hdf5::write_attribute(root, "fitted_conversion_probability", r.fitted_conversion_probability);
-    hdf5::write_attribute(root, "data_conversion_rate", r.data_conversion_rate);
-    hdf5::write_attribute(root, "fitted_steps_per_customer", r.fitted_steps_per_customer);
-    hdf5::write_attribute(root, "data_steps_per_customer", r.data_steps_per_customer);
+    if (r.has_closed_forms) {
+      hdf5::write_attribute(root, "fitted_conversion_probability", r.fitted_conversion_probability);
+      hdf5::write_attribute(root, "data_conversion_rate", r.data_conversion_rate);
+      hdf5::write_attribute(root, "fitted_steps_per_customer", r.fitted_steps_per_customer);
+      hdf5::write_attribute(root, "data_steps_per_customer", r.data_steps_per_customer);
+    } else {
+      hdf5::write_attribute(root, "no_closed_forms", r.no_closed_forms);
+    }
+    if (!r.parameters.empty()) write_parameters(root, r.parameters);
     for (const auto& [name, g] : r.checks) {
       H5::Group group = root.createGroup(name);
       hdf5::write_attribute(group, "observed_customers", g.observed_customers);

@@ -5,21 +5,35 @@
 
 #include <iostream>
 #include <map>
+#include <vector>
 
 #include "sim/commands.h"
 
 namespace cjsim {
 
-void add_observed_data_flags(CLI::App& command, ObservedReadOptions& o) {
+void add_observed_data_flags(CLI::App& command, ObservedReadOptions& o, bool* funnel) {
   const std::map<std::string, ObservedFormat> formats{{"auto", ObservedFormat::automatic},
                                                       {"events", ObservedFormat::event_log},
                                                       {"paths", ObservedFormat::path_table},
                                                       {"xes", ObservedFormat::xes}};
+  std::vector<std::string> names{"auto", "events", "paths", "xes"};
+  std::string help =
+      "The data's kind: events (one CSV row per visit), paths (one CSV row per path with "
+      "counts), xes";
+  if (funnel) {
+    names.push_back("funnel");
+    help += ", funnel (customers reaching each step, CSV)";
+  }
+  help += "; auto tells them apart by name and header";
   command
-      .add_option("--format", o.format,
-                  "The data's kind: events (one CSV row per visit), paths (one CSV row per "
-                  "path with counts), xes; auto tells them apart by name and header")
-      ->transform(CLI::CheckedTransformer(formats, CLI::ignore_case))
+      .add_option_function<std::string>(
+          "--format",
+          [&o, funnel, formats](const std::string& name) {
+            if (funnel) *funnel = name == "funnel";
+            if (const auto it = formats.find(name); it != formats.end()) o.format = it->second;
+          },
+          help)
+      ->transform(CLI::IsMember(names, CLI::ignore_case))
       ->default_str("auto");
   EventLogColumns& e = o.events;
   command.add_option("--customer-column", e.customer, "Event logs: the customer column")

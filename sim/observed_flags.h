@@ -10,8 +10,10 @@
 namespace cjsim {
 
 // Registers --format, the event-log columns (--customer-column, ...) and the path-table
-// columns (--path-column, ...).
-void add_observed_data_flags(CLI::App& command, ObservedReadOptions& options);
+// columns (--path-column, ...). With `funnel`, --format also takes `funnel` (an aggregate
+// funnel CSV, models/funnel.h), which sets *funnel.
+void add_observed_data_flags(CLI::App& command, ObservedReadOptions& options,
+                             bool* funnel = nullptr);
 
 // Reads the file; prints every diagnostic to stderr and throws ReportedError on an error.
 ObservedJourneys load_observed_for_command(const std::string& path,

@@ -1,0 +1,161 @@
+"""`cjsim fit` with a skeleton, latent personas and a funnel: the fitted journey validates, the
+parameter table is printed and stored, the fitted emotion recovers the skeleton's direction,
+and data the skeleton cannot produce, or a funnel without a skeleton, are clear errors.
+
+Usage: fit_emotion_personas_funnel.py CJSIM SOURCE_DIR
+"""
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+import h5py
+
+cjsim, source = sys.argv[1], sys.argv[2]
+fit_data = os.path.join(source, "tests", "data", "fit")
+observed = os.path.join(source, "tests", "data", "observed")
+skeleton = os.path.join(fit_data, "two_personas.yaml")
+events = os.path.join(fit_data, "two_personas_events.csv")
+funnel = os.path.join(fit_data, "two_personas_funnel.csv")
+failures = []
+
+
+def check(condition, message):
+    if not condition:
+        failures.append(message)
+
+
+def run(*args):
+    return subprocess.run([cjsim, *args], capture_output=True, text=True, timeout=120)
+
+
+def validates(path):
+    done = run("validate", path)
+    check(done.returncode == 0, f"{path} does not validate: {done.stdout}{done.stderr}")
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    # A skeleton with every touchpoint of the data: its emotion parameters are fitted.
+    out, report = os.path.join(tmp, "emotion.yaml"), os.path.join(tmp, "emotion.h5")
+    done = run("fit", events, "--skeleton", skeleton, "-o", out, "--holdout", "0.2",
+               "--report-out", report, "-n", "4000", "-t", "2")
+    check(done.returncode == 0, f"fit --skeleton failed: {done.stderr}")
+    for words in ["touchpoints.product.emotion.mean", "log-likelihood", "No closed forms",
+                  "Goodness of fit, holdout share"]:
+        check(words in done.stdout, f"fit --skeleton prints no '{words}':\n{done.stdout}")
+    validates(out)
+    with h5py.File(report, "r") as f:
+        names = [n.decode() for n in f["parameters/names"][()]]
+        check("touchpoints.product.emotion.mean" in names, f"stored parameters {names}")
+        values = f["parameters/value"][()]
+        identifiable = f["parameters/identifiable"][()]
+        check(len(values) == len(names) == len(identifiable), "parameter table columns differ")
+        check("no_closed_forms" in f.attrs and "fitted_conversion_probability" not in f.attrs,
+              "an emotion journey stored closed forms")
+
+    as_json = run("fit", events, "--skeleton", skeleton, "-o", out, "--force", "-n", "4000",
+                  "--json")
+    check(as_json.returncode == 0, f"fit --skeleton --json (over an existing file with --force) "
+                                   f"failed: {as_json.stderr}")
+    result = json.loads(as_json.stdout)
+    check(result["closed_forms"] is None and result["no_closed_forms"], f"closed forms {result}")
+    emotion = result["emotion_fit"]
+    check(emotion["customers"] == 300, f"customers {emotion['customers']}")
+    parameters = {p["name"]: p for p in emotion["parameters"]}
+    # Every reported interval holds its estimate; the skeleton gave checkout's bias out of
+    # product a positive value and the data were simulated from it.
+    for name, p in parameters.items():
+        if p["identifiable"]:
+            low, high = p["ci"]
+            check(low <= p["value"] <= high, f"{name}: {p['value']} outside [{low}, {high}]")
+        else:
+            check(p["why_not"], f"{name} is unidentifiable without a reason")
+    check(set(result["checks"]) == {"fitted"}, f"checks {result['checks'].keys()}")
+    check(abs(result["checks"]["fitted"]["observed_conversion"]["value"]
+              - result["checks"]["fitted"]["simulated_conversion"]["value"]) < 0.08,
+          f"fitted conversion far from the data: {result['checks']['fitted']}")
+
+    kappa = run("fit", events, "--skeleton", skeleton, "--estimate-kappa", "-o", out, "-f",
+                "-n", "1000", "--json")
+    check(kappa.returncode == 0, f"fit --estimate-kappa failed: {kappa.stderr}")
+    if kappa.returncode == 0:
+        fitted_names = {p["name"] for p in json.loads(kappa.stdout)["emotion_fit"]["parameters"]}
+        check("settings.kappa" in fitted_names, f"--estimate-kappa fits no kappa: {fitted_names}")
+
+    # Same seed, same fit and check, whatever the thread count.
+    outputs = []
+    for threads in ("1", "2"):
+        target = os.path.join(tmp, f"threads{threads}.yaml")
+        done = run("fit", events, "--skeleton", skeleton, "--personas", "2", "-o", target,
+                   "-n", "3000", "--holdout", "0.3", "-s", "5", "-t", threads)
+        check(done.returncode == 0, f"fit -t {threads}: {done.stderr}")
+        with open(target) as f:
+            outputs.append(done.stdout.replace(target, "FITTED") + f.read())
+    check(outputs[0] == outputs[1], f"fit differs between 1 and 2 threads:\n{outputs[0]}\n{outputs[1]}")
+
+    # Two latent personas on the skeleton, and on the Markov-fitted journey (no skeleton).
+    two = os.path.join(tmp, "two.yaml")
+    done = run("fit", events, "--skeleton", skeleton, "--personas", "2", "-o", two, "-n", "2000",
+               "--json")
+    check(done.returncode == 0, f"fit --personas 2 --skeleton failed: {done.stderr}")
+    if done.returncode == 0:
+        shares = [p for p in json.loads(done.stdout)["emotion_fit"]["parameters"]
+                  if ".share" in p["name"]]
+        check(len(shares) == 2 and abs(sum(p["value"] for p in shares) - 1) < 1e-9,
+              f"persona shares {shares}")
+    validates(two)
+    markov_two = os.path.join(tmp, "markov_two.yaml")
+    done = run("fit", os.path.join(observed, "tiny_events.csv"), "--personas", "2", "-o",
+               markov_two, "-n", "2000")
+    check(done.returncode == 0 and "latent personas are fitted on the Markov-fitted journey"
+          in done.stdout, f"fit --personas 2 without a skeleton: {done.stderr}{done.stdout}")
+    validates(markov_two)
+
+    # A skeleton without the data's touchpoints lends its stages, and says so.
+    lent = run("fit", os.path.join(observed, "pathdata_head.csv"), "--skeleton", skeleton, "-o",
+               os.path.join(tmp, "lent.yaml"), "-n", "2000")
+    check(lent.returncode == 0 and "has no touchpoint" in lent.stdout
+          and "the Markov chain is fitted" in lent.stdout,
+          f"a skeleton without the data's touchpoints: {lent.stderr}{lent.stdout}")
+
+    # Paths the skeleton cannot produce: its diagnostics, exit 1, nothing written.
+    never = os.path.join(tmp, "never.yaml")
+    done = run("fit", os.path.join(fit_data, "impossible_events.csv"), "--skeleton", skeleton,
+               "-o", never)
+    check(done.returncode == 1 and "error:" in done.stderr and "cannot produce" in done.stderr,
+          f"impossible paths: {done.returncode} {done.stderr}")
+    check(not os.path.exists(never), "a failed fit wrote its output")
+
+    # Funnels: detected by header or named, calibrated on the skeleton.
+    calibrated = os.path.join(tmp, "calibrated.yaml")
+    done = run("fit", funnel, "--skeleton", skeleton, "-o", calibrated, "-n", "3000", "-t", "2",
+               "--json")
+    check(done.returncode == 0, f"fit of a funnel failed: {done.stderr}")
+    if done.returncode == 0:
+        calibration = json.loads(done.stdout)
+        check(calibration["distance"] <= calibration["start_distance"],
+              f"calibration got worse: {calibration['start_distance']} -> {calibration['distance']}")
+        check({r["step"] for r in calibration["rows"]}
+              == {"product", "reviews", "checkout", "support", "done"},
+              f"funnel rows {calibration['rows']}")
+        check(all(math.isfinite(r["simulated"]) for r in calibration["rows"]), "simulated shares")
+    validates(calibrated)
+    done = run("fit", funnel, "--format", "Funnel", "--skeleton", skeleton, "-o", calibrated,
+               "-f", "-n", "3000")
+    check(done.returncode == 0 and "distance" in done.stdout, f"--format funnel: {done.stderr}")
+    unknown = os.path.join(tmp, "unknown_step.csv")
+    with open(unknown, "w") as f:
+        f.write("step,reached\nentered,100\nnowhere,5\n")
+    done = run("fit", unknown, "--skeleton", skeleton, "-o", never)
+    check(done.returncode == 1 and f"{unknown}:3:9: error: step 'nowhere'" in done.stderr,
+          f"an unknown funnel step: {done.returncode} {done.stderr}")
+    done = run("fit", funnel, "-o", never)
+    check(done.returncode == 1 and "a funnel calibrates a journey: give --skeleton" in done.stderr,
+          f"a funnel without a skeleton: {done.returncode} {done.stderr}")
+    check(not os.path.exists(never), "a failed calibration wrote its output")
+
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
