@@ -39,6 +39,7 @@ struct FitOptions {
   unsigned personas = 1;
   bool estimate_kappa = false;
   bool funnel = false;
+  std::vector<std::string> calibrate;  // parameters a funnel adjusts; empty: every dropout
   std::string name;  // empty: the skeleton's name, or "Fitted journey"
   std::string out;
   std::string report_out;
@@ -166,7 +167,16 @@ int calibrate_command(const FitOptions& o, const std::optional<Scenario>& skelet
     options.agents = o.flags.agents;
     options.seed = o.flags.seed.value_or(kDefaultSeed);
     options.threads = o.flags.threads;
+    options.parameters = o.calibrate;
     calibration = calibrate(*skeleton, *funnel, options, diagnostics);
+    if (calibration && calibration->degrees_of_freedom <= 0) {
+      diagnostics.warning(
+          {o.data, 0, 0},
+          fmt::format("{} parameters calibrated to {} funnel rows: more parameters than the "
+                      "funnel can pin down, so the calibration is one of many that fit; name "
+                      "fewer with --calibrate",
+                      calibration->parameters.size(), calibration->rows.size()));
+    }
   }
   std::cerr << diagnostics.to_string();
   if (!calibration) {
@@ -311,6 +321,9 @@ CommandAction add_fit_command(CLI::App& command) {
                   "persona); K > 1 without a skeleton fits them on the Markov-fitted journey")
       ->check(CLI::Range(1u, 64u))
       ->capture_default_str();
+  command.add_option("--calibrate", o->calibrate,
+                     "With a funnel: the parameters to adjust (touchpoints.ID.dropout, "
+                     "touchpoints.ID.emotion.mean, settings.kappa); default every dropout");
   command.add_flag("--estimate-kappa", o->estimate_kappa,
                    "Estimate kappa too (else it holds the unit of emotion at the skeleton's)");
   command.add_option("--name", o->name,

@@ -142,6 +142,23 @@ with tempfile.TemporaryDirectory() as tmp:
               f"funnel rows {calibration['rows']}")
         check(all(math.isfinite(r["simulated"]) for r in calibration["rows"]), "simulated shares")
     validates(calibrated)
+    if done.returncode == 0:
+        check("more parameters than the funnel can pin down" in done.stderr,
+              f"six dropouts on five rows gave no warning: {done.stderr}")
+    # Named parameters: only those move, and fewer than the rows leave no such warning.
+    chosen = os.path.join(tmp, "chosen.yaml")
+    done = run("fit", funnel, "--skeleton", skeleton, "-o", chosen, "-n", "3000", "--json",
+               "--calibrate", "touchpoints.product.dropout", "touchpoints.reviews.dropout")
+    check(done.returncode == 0, f"fit --calibrate failed: {done.stderr}")
+    if done.returncode == 0:
+        names = [p["name"] for p in json.loads(done.stdout)["parameters"]]
+        check(names == ["touchpoints.product.dropout", "touchpoints.reviews.dropout"],
+              f"--calibrate adjusted {names}")
+        check("pin down" not in done.stderr, f"warning with 2 parameters: {done.stderr}")
+    done = run("fit", funnel, "--skeleton", skeleton, "-o", chosen, "-f", "-n", "3000",
+               "--calibrate", "touchpoints.prodcut.dropout")
+    check(done.returncode == 1 and "prodcut" in done.stderr,
+          f"an unknown --calibrate parameter: {done.returncode} {done.stderr}")
     done = run("fit", funnel, "--format", "Funnel", "--skeleton", skeleton, "-o", calibrated,
                "-f", "-n", "3000")
     check(done.returncode == 0 and "distance" in done.stdout, f"--format funnel: {done.stderr}")
