@@ -2,6 +2,8 @@
 // from a known journey are recovered within their intervals at the nominal rate, and what the
 // data cannot identify is reported as such.
 #include <gtest/gtest.h>
+
+#include "sanitized.h"
 #include <tbb/global_control.h>
 
 #include <algorithm>
@@ -18,17 +20,7 @@ namespace {
 
 // Sanitizer builds run about ten times slower: they check the same properties on fewer
 // datasets.
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
+using testing::kSanitized;
 
 Scenario load(const std::string& name) {
   Diagnostics diagnostics;

@@ -3,6 +3,8 @@
 // bounded time and memory. Every crash the fuzzers found is replayed from
 // tests/data/fuzz_regressions/.
 #include <gtest/gtest.h>
+
+#include "sanitized.h"
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -34,7 +36,7 @@ class TemporaryDirectory {
   TemporaryDirectory() {
     path_ =
         fs::temp_directory_path() / ("cjsim-hostile-" + std::to_string(::getpid()) + "-" +
-                                     testing::UnitTest::GetInstance()->current_test_info()->name());
+                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -62,15 +64,15 @@ std::string errors_of(const Diagnostics& diagnostics) {
 }
 
 // Loads and validates `path`; passes when it is refused with an error holding `fragment`.
-testing::AssertionResult RefusedWith(const std::string& path, std::string_view fragment) {
+::testing::AssertionResult RefusedWith(const std::string& path, std::string_view fragment) {
   Diagnostics diagnostics;
   const std::optional<Scenario> scenario = load_valid_scenario(path, diagnostics);
-  if (scenario) return testing::AssertionFailure() << path << " was accepted";
+  if (scenario) return ::testing::AssertionFailure() << path << " was accepted";
   const std::string errors = errors_of(diagnostics);
   if (errors.find(fragment) == std::string::npos) {
-    return testing::AssertionFailure() << "no error with '" << fragment << "'; got:\n" << errors;
+    return ::testing::AssertionFailure() << "no error with '" << fragment << "'; got:\n" << errors;
   }
-  return testing::AssertionSuccess();
+  return ::testing::AssertionSuccess();
 }
 
 // The most memory the process has held so far, in KiB.
@@ -80,17 +82,7 @@ long peak_resident_kib() {
   return usage.ru_maxrss;
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kSanitized = true;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kSanitized = true;
-#else
-constexpr bool kSanitized = false;
-#endif
-#else
-constexpr bool kSanitized = false;
-#endif
+using testing::kSanitized;
 
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
