@@ -1,6 +1,8 @@
 // The CSV state machine, over a chunked buffer so that large files stream.
 #include "models/csv_reader.h"
 
+#include "scenarios/utf8.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -77,7 +79,7 @@ int CsvReader::peek() {
   return static_cast<unsigned char>(buffer_[position_]);
 }
 
-bool CsvReader::next(std::vector<std::string>& fields, Diagnostics& diagnostics) {
+bool CsvReader::read_record(std::vector<std::string>& fields, Diagnostics& diagnostics) {
   fields.clear();
   if (!started_) {
     started_ = true;
@@ -164,6 +166,22 @@ bool CsvReader::next(std::vector<std::string>& fields, Diagnostics& diagnostics)
       return true;
     }
   }
+}
+
+// Observed names become touchpoint, channel and stage names in scenario files, which are UTF-8:
+// a field that is not UTF-8 text is an error at its line, not a journey that cannot be read.
+bool CsvReader::next(std::vector<std::string>& fields, Diagnostics& diagnostics) {
+  if (!read_record(fields, diagnostics)) return false;
+  for (std::size_t k = 0; k < fields.size(); ++k) {
+    if (const std::optional<std::size_t> at = first_invalid_utf8(fields[k])) {
+      diagnostics.error(where(static_cast<int>(k) + 1),
+                        fmt::format("field {} is not UTF-8 text (the byte 0x{:02X}); save the "
+                                    "file as UTF-8",
+                                    k + 1, static_cast<unsigned char>(fields[k][*at])));
+      break;
+    }
+  }
+  return true;
 }
 
 }  // namespace cjsim

@@ -22,7 +22,8 @@ class CsvReader {
 
   // The next record's fields, false at the end of the input. A malformed record (a quote
   // inside an unquoted field, text after a closing quote, a quote never closed) is reported
-  // to `diagnostics` and its fields are still returned, as far as they could be read.
+  // to `diagnostics` and its fields are still returned, as far as they could be read; so is a
+  // field that is not UTF-8 text.
   bool next(std::vector<std::string>& fields, Diagnostics& diagnostics);
 
   // The line (from 1) the last record returned began on.
@@ -32,6 +33,7 @@ class CsvReader {
   SourceLocation where(int column = 0) const { return {path_, record_line_, column}; }
 
  private:
+  bool read_record(std::vector<std::string>& fields, Diagnostics& diagnostics);
   bool fill();  // reads the next chunk; false at the end
   int get();    // next byte or -1
   int peek();

@@ -3,6 +3,8 @@
 // nothing. Nesting is bounded here, and so is the number of events.
 #include "scenarios/yaml_tree.h"
 
+#include "scenarios/utf8.h"
+
 #include <fmt/format.h>
 #include <libfyaml.h>
 
@@ -291,52 +293,30 @@ namespace {
 // quotes, which would silently drop the rest of the file: such a byte is refused here first.
 // The place of the first one, or nullopt for clean text.
 std::optional<YamlProblem> unreadable_byte(std::string_view text) {
+  const std::optional<std::size_t> invalid = first_invalid_utf8(text);
+  const std::size_t nul = text.find('\0');
+  if (!invalid && nul == std::string_view::npos) return std::nullopt;
+  const std::size_t at = std::min(invalid.value_or(nul), nul);
+  // The line, and the column in characters (lead bytes) of the text before `at`.
   int line = 1;
   int column = 1;
-  for (std::size_t i = 0; i < text.size();) {
+  for (std::size_t i = 0; i < at; ++i) {
     const auto byte = static_cast<unsigned char>(text[i]);
-    std::size_t length = 1;
-    if (byte >= 0x80) {
-      // The length a lead byte announces, and the least value it may encode (no overlong
-      // forms), up to U+10FFFF and outside the UTF-16 surrogates.
-      char32_t code = 0;
-      char32_t least = 0;
-      if (byte >= 0xC2 && byte <= 0xDF) {
-        length = 2, code = byte & 0x1F, least = 0x80;
-      } else if (byte >= 0xE0 && byte <= 0xEF) {
-        length = 3, code = byte & 0x0F, least = 0x800;
-      } else if (byte >= 0xF0 && byte <= 0xF4) {
-        length = 4, code = byte & 0x07, least = 0x10000;
-      } else {
-        length = 0;
-      }
-      for (std::size_t k = 1; k < length; ++k) {
-        const auto next = i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
-        if ((next & 0xC0) != 0x80) {
-          length = 0;
-          break;
-        }
-        code = (code << 6) | (next & 0x3F);
-      }
-      if (length == 0 || code < least || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-        return YamlProblem{YamlProblem::Kind::syntax, line, column,
-                           fmt::format("the byte 0x{:02X} is not UTF-8 text; a scenario file is "
-                                       "UTF-8 (save it as UTF-8 in the editor)",
-                                       byte)};
-      }
-    } else if (byte == 0) {
-      return YamlProblem{YamlProblem::Kind::syntax, line, column,
-                         "a NUL byte; a scenario file is text, not binary data"};
-    }
     if (byte == '\n') {
       ++line;
       column = 1;
-    } else {
+    } else if ((byte & 0xC0) != 0x80) {
       ++column;
     }
-    i += length;
   }
-  return std::nullopt;
+  if (at == nul) {
+    return YamlProblem{YamlProblem::Kind::syntax, line, column,
+                       "a NUL byte; a scenario file is text, not binary data"};
+  }
+  return YamlProblem{YamlProblem::Kind::syntax, line, column,
+                     fmt::format("the byte 0x{:02X} is not UTF-8 text; a scenario file is UTF-8 "
+                                 "(save it as UTF-8 in the editor)",
+                                 static_cast<unsigned char>(text[at]))};
 }
 
 }  // namespace

@@ -62,6 +62,18 @@ TEST(CsvReader, AQuoteNeverClosedIsAnErrorAtItsLine) {
   EXPECT_NE(d.to_string().find("t.csv:"), std::string::npos);
 }
 
+// Found by the event-log fuzzer: a stage name that is not UTF-8 made a fitted journey that
+// its own (UTF-8) scenario reader refused.
+TEST(CsvReader, AFieldThatIsNotUtf8IsAnErrorAtItsLineAndField) {
+  Diagnostics d;
+  const auto rows = records("a,b,c\nx,y,z\nx,consider\xA1tion,z\nx,caf\xC3\xA9,z\n", d);
+  ASSERT_EQ(rows.size(), 4u);
+  ASSERT_EQ(d.error_count(), 1u) << d.to_string();
+  EXPECT_NE(d.to_string().find("t.csv:3:2: error: field 2 is not UTF-8 text (the byte 0xA1)"),
+            std::string::npos)
+      << d.to_string();
+}
+
 TEST(CsvReader, AFieldOverAMebibyteIsRefusedAndReadingGoesOn) {
   Diagnostics d;
   const std::string huge(std::size_t{3} << 20, 'x');
