@@ -160,49 +160,4 @@ void BM_DropoutTest(benchmark::State& state) {
 }
 BENCHMARK(BM_DropoutTest);
 
-// A generated journey of `count` touchpoints in five stages, each with three transitions
-// forward and a dropout, as YAML text.
-std::string generated_journey(int count) {
-  std::string yaml =
-      "name: generated\nstages: [awareness, consideration, purchase, service, loyalty]\n"
-      "settings: {memory: 0.7, kappa: 1.0, max_steps: 500}\ntouchpoints:\n";
-  for (int v = 0; v < count; ++v) {
-    yaml += "  - {id: t" + std::to_string(v) + ", stage: " +
-            std::string(v * 5 / count == 0   ? "awareness"
-                        : v * 5 / count == 1 ? "consideration"
-                        : v * 5 / count == 2 ? "purchase"
-                        : v * 5 / count == 3 ? "service"
-                                             : "loyalty") +
-            ", channel: c" + std::to_string(v % 7) +
-            ", emotion: {mean: 0.1, sd: 0.2}, dropout: 0.1, duration: {exponential: 1}, cost: 1" +
-            (v < 10 ? ", entry_weight: 1" : "") + (v % 50 == 49 ? ", conversion: {value: 10}" : "") +
-            "}\n";
-  }
-  yaml += "transitions:\n";
-  for (int v = 0; v + 1 < count; ++v) {
-    for (int step : {1, 7, 31}) {
-      if (v + step >= count) continue;
-      yaml += "  - {from: t" + std::to_string(v) + ", to: t" + std::to_string(v + step) +
-              ", weight: " + std::to_string(step) + "}\n";
-    }
-  }
-  yaml += "personas:\n  - {id: a, share: 1}\n  - {id: b, share: 2, channel_affinity: {c1: 2}}\n";
-  return yaml;
-}
-
-// Loading, validating and compiling a 10,000-touchpoint journey (issue target: under 1 s).
-void BM_LoadValidateCompile(benchmark::State& state) {
-  const std::string yaml = generated_journey(static_cast<int>(state.range(0)));
-  for (auto _ : state) {
-    cjsim::Diagnostics diagnostics;
-    std::optional<cjsim::Scenario> scenario = cjsim::parse_scenario(yaml, "generated.yaml", diagnostics);
-    if (!scenario) throw std::runtime_error(diagnostics.to_string());
-    cjsim::validate_scenario(*scenario, diagnostics);
-    if (diagnostics.has_errors()) throw std::runtime_error(diagnostics.to_string());
-    benchmark::DoNotOptimize(cjsim::compile(*scenario));
-  }
-  state.counters["touchpoints"] = static_cast<double>(state.range(0));
-}
-BENCHMARK(BM_LoadValidateCompile)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
-
 }  // namespace
