@@ -8,7 +8,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "scenarios/loader.h"
 #include "scenarios/validate.h"
 #include "sim/agent.h"
 #include "sim/compiled_journey.h"
