@@ -24,6 +24,18 @@ std::vector<std::size_t> defined_points(std::span<const double> figure) {
   return out;
 }
 
+// A sensitivity of `method` over the points where the figure is defined (their indices in
+// `used`), with a note when there are none.
+Sensitivity over_defined_points(SensitivityMethod method, std::span<const double> figure,
+                                std::vector<std::size_t>& used) {
+  Sensitivity s;
+  s.method = method;
+  used = defined_points(figure);
+  s.points = used.size();
+  if (used.empty()) s.note = "the figure is undefined at every point";
+  return s;
+}
+
 }  // namespace
 
 const char* method_name(SensitivityMethod method) {
@@ -32,14 +44,9 @@ const char* method_name(SensitivityMethod method) {
 
 Sensitivity main_effects(std::span<const std::vector<double>> design,
                          std::span<const double> figure) {
-  Sensitivity s;
-  s.method = SensitivityMethod::main_effect;
-  const std::vector<std::size_t> used = defined_points(figure);
-  s.points = used.size();
-  if (used.empty()) {
-    s.note = "the figure is undefined at every point";
-    return s;
-  }
+  std::vector<std::size_t> used;
+  Sensitivity s = over_defined_points(SensitivityMethod::main_effect, figure, used);
+  if (used.empty()) return s;
   const std::size_t parameters = design[used.front()].size();
   for (std::size_t j = 0; j < parameters; ++j) {
     std::map<double, std::pair<double, std::size_t>> levels;  // value -> (sum, count)
@@ -69,14 +76,9 @@ Sensitivity main_effects(std::span<const std::vector<double>> design,
 
 Sensitivity standardised_regression(std::span<const std::vector<double>> design,
                                     std::span<const double> figure) {
-  Sensitivity s;
-  s.method = SensitivityMethod::standardised_regression;
-  const std::vector<std::size_t> used = defined_points(figure);
-  s.points = used.size();
-  if (used.empty()) {
-    s.note = "the figure is undefined at every point";
-    return s;
-  }
+  std::vector<std::size_t> used;
+  Sensitivity s = over_defined_points(SensitivityMethod::standardised_regression, figure, used);
+  if (used.empty()) return s;
   const std::size_t parameters = design[used.front()].size();
   if (used.size() < parameters + 2) {
     s.note = "fewer points than parameters + 2: too few to separate the parameters";
