@@ -2,7 +2,9 @@
 // reported at once, each with the place in the file it comes from.
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cjsim {
@@ -40,5 +42,13 @@ class Diagnostics {
  private:
   std::vector<Diagnostic> items_;
 };
+
+// "1 error", "3 errors": a count and its noun, for messages.
+inline std::string counted(std::size_t n, std::string_view noun) {
+  std::string out = std::to_string(n) + " ";
+  out += noun;
+  if (n != 1) out += 's';
+  return out;
+}
 
 }  // namespace cjsim

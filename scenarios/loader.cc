@@ -157,10 +157,9 @@ std::optional<Scenario> load_base(Reading& reading, MapReader& top, const std::s
     for (const Diagnostic& d : found.all()) {
       if (d.severity == Severity::error) outer.error(d.where, d.message);
     }
-    top.error("base", fmt::format("the base journey '{}' (resolved as {}) has {} error{}, "
+    top.error("base", fmt::format("the base journey '{}' (resolved as {}) has {}, "
                                   "reported at their place in it",
-                                  base_name, resolved, found.error_count(),
-                                  found.error_count() == 1 ? "" : "s"));
+                                  base_name, resolved, counted(found.error_count(), "error")));
     return std::nullopt;
   }
   base->base_sources.insert(base->base_sources.begin(), SourceFile{resolved, *text});

@@ -110,8 +110,8 @@ EmotionFit fit_on_skeleton(const Scenario& base, const std::string& base_name,
   std::cerr << diagnostics.to_string();
   if (!fit) {
     std::cerr << fmt::format(
-        "cjsim: {}: {} cannot produce these data ({} error{}), nothing was written\n", o.data,
-        base_name, diagnostics.error_count(), diagnostics.error_count() == 1 ? "" : "s");
+        "cjsim: {}: {} cannot produce these data ({}), nothing was written\n", o.data,
+        base_name, counted(diagnostics.error_count(), "error"));
     throw ReportedError(kExitBadInput);
   }
   return std::move(*fit);
@@ -180,8 +180,8 @@ int calibrate_command(const FitOptions& o, const std::optional<Scenario>& skelet
   }
   std::cerr << diagnostics.to_string();
   if (!calibration) {
-    std::cerr << fmt::format("cjsim: {}: {} error{}, nothing was written\n", o.data,
-                             diagnostics.error_count(), diagnostics.error_count() == 1 ? "" : "s");
+    std::cerr << fmt::format("cjsim: {}: {}, nothing was written\n", o.data,
+                             counted(diagnostics.error_count(), "error"));
     throw ReportedError(kExitBadInput);
   }
   Scenario calibrated = calibration->scenario;
@@ -294,8 +294,9 @@ int fit_command(const FitOptions& o) {
   for (const std::string& note : notes) std::cout << note << "\n";
   std::cout << text_fit_report(report);
   if (emotion) std::cout << "\n" << emotion_fit_text(*emotion);
-  std::cout << fmt::format("\nFitted journey written to {} ({} touchpoints, {} transitions)\n",
-                           o.out, scenario.touchpoints.size(), scenario.transitions.size());
+  std::cout << fmt::format("\nFitted journey written to {} ({}, {})\n", o.out,
+                           counted(scenario.touchpoints.size(), "touchpoint"),
+                           counted(scenario.transitions.size(), "transition"));
   if (!o.report_out.empty()) std::cout << "Goodness of fit written to " << o.report_out << "\n";
   return 0;
 }

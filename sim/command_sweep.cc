@@ -83,9 +83,8 @@ std::optional<SweepPlan> plan_for_command(const std::string& path, bool speak) {
   if (speak) {
     std::cerr << diagnostics.to_string();
     if (!plan) {
-      std::cerr << fmt::format("cjsim: {}: {} error{}, nothing was run\n", path,
-                               diagnostics.error_count(),
-                               diagnostics.error_count() == 1 ? "" : "s");
+      std::cerr << fmt::format("cjsim: {}: {}, nothing was run\n", path,
+                               counted(diagnostics.error_count(), "error"));
     }
   }
   return plan;

@@ -21,17 +21,17 @@ int validate_command(const std::string& path) {
   const std::size_t errors = diagnostics.error_count();
   const std::size_t warnings = diagnostics.all().size() - errors;
   if (!scenario) {
-    std::cerr << fmt::format("{}: {} error{}, {} warning{}\n", path, errors, errors == 1 ? "" : "s",
-                             warnings, warnings == 1 ? "" : "s");
+    std::cerr << fmt::format("{}: {}, {}\n", path, counted(errors, "error"),
+                             counted(warnings, "warning"));
     return kExitBadInput;
   }
   const std::size_t personas = scenario->personas.empty() ? 1 : scenario->personas.size();
-  std::cout << fmt::format("{}: valid: '{}', {} stages, {} touchpoints, {} transitions, {} persona{}{}\n",
-                           path, scenario->name, scenario->stages.size(),
-                           scenario->touchpoints.size(), scenario->transitions.size(), personas,
-                           personas == 1 ? "" : "s",
-                           warnings == 0 ? "" : fmt::format(", {} warning{}", warnings,
-                                                            warnings == 1 ? "" : "s"));
+  std::cout << fmt::format("{}: valid: '{}', {}, {}, {}, {}{}\n", path, scenario->name,
+                           counted(scenario->stages.size(), "stage"),
+                           counted(scenario->touchpoints.size(), "touchpoint"),
+                           counted(scenario->transitions.size(), "transition"),
+                           counted(personas, "persona"),
+                           warnings == 0 ? "" : ", " + counted(warnings, "warning"));
   return 0;
 }
 

@@ -86,8 +86,8 @@ ObservedJourneys load_observed_for_command(const std::string& path,
   std::optional<ObservedJourneys> data = read_observed_file(path, options, diagnostics);
   std::cerr << diagnostics.to_string();
   if (!data) {
-    std::cerr << fmt::format("cjsim: {}: {} error{}, nothing was done\n", path,
-                             diagnostics.error_count(), diagnostics.error_count() == 1 ? "" : "s");
+    std::cerr << fmt::format("cjsim: {}: {}, nothing was done\n", path,
+                             counted(diagnostics.error_count(), "error"));
     throw ReportedError(kExitBadInput);
   }
   return std::move(*data);

@@ -51,9 +51,8 @@ Scenario load_for_command(const std::string& path) {
   std::optional<Scenario> scenario = load_valid_scenario(path, diagnostics);
   std::cerr << diagnostics.to_string();
   if (!scenario) {
-    std::cerr << fmt::format("cjsim: {}: {} error{}, nothing was run\n", path,
-                             diagnostics.error_count(),
-                             diagnostics.error_count() == 1 ? "" : "s");
+    std::cerr << fmt::format("cjsim: {}: {}, nothing was run\n", path,
+                             counted(diagnostics.error_count(), "error"));
     throw ReportedError(kExitBadInput);
   }
   return *scenario;

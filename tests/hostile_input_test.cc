@@ -12,9 +12,12 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 
+#include "models/event_log.h"
+#include "models/path_table.h"
 #include "scenarios/diagnostic.h"
 #include "scenarios/loader.h"
 #include "scenarios/scenario.h"
@@ -23,6 +26,7 @@
 #include "sim/engine.h"
 #include "sim/summary.h"
 #include "tests/fuzz/fuzz_support.h"
+#include "tests/fuzz/observed_fuzz_support.h"
 
 namespace cjsim {
 namespace {
@@ -301,7 +305,19 @@ TEST(FuzzRegressions, EveryFoundInputIsHandled) {
     SCOPED_TRACE(entry.path().filename().string());
     std::ifstream in(entry.path(), std::ios::binary);
     const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string name = entry.path().filename().string();
     Diagnostics diagnostics;
+    if (name.starts_with("events_") || name.starts_with("paths_")) {
+      // The observed-data fuzzers' path: read, then fit, write, load back and attribute.
+      std::istringstream stream(text);
+      const auto journeys = name.starts_with("events_")
+                                ? read_event_log(stream, name, {}, diagnostics)
+                                : read_path_table(stream, name, {}, diagnostics);
+      if (journeys) {
+        EXPECT_NO_THROW(fuzz::fit_and_attribute(*journeys));
+      }
+      continue;
+    }
     std::optional<Scenario> scenario = parse_scenario(text, entry.path().string(), diagnostics);
     if (!scenario) continue;
     validate_scenario(*scenario, diagnostics);

@@ -1,0 +1,96 @@
+// The journey writer: whatever text a journey's names hold (they come from users' data), the
+// file written loads back with the loader to the same strings.
+#include "scenarios/writer.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "scenarios/loader.h"
+#include "scenarios/validate.h"
+
+namespace cjsim {
+namespace {
+
+Scenario two_touchpoints() {
+  Scenario s;
+  s.name = "written";
+  s.stages = {"first", "second"};
+  Touchpoint a;
+  a.id = "a";
+  a.stage = "first";
+  a.channel = "web";
+  a.entry_weight = 1.0;
+  Touchpoint b;
+  b.id = "b";
+  b.stage = "second";
+  b.channel = "web";
+  b.conversion = true;
+  b.value = 1.0;
+  s.touchpoints = {a, b};
+  Transition t;
+  t.from = "a";
+  t.to = "b";
+  s.transitions = {t};
+  Persona p = neutral_persona();
+  p.id = "everyone";
+  s.personas = {p};
+  return s;
+}
+
+// Every text a YAML emitter can get wrong: indicators at the start, ": " and " #" inside,
+// line breaks of every kind, control characters, words YAML reads as other types, leading and
+// trailing blanks, document markers, and non-ASCII text.
+std::vector<std::string> awkward_texts() {
+  std::vector<std::string> texts = {
+      "-",       "- x",    "?",       "? x",    ":",          ": x",    "x:",     "x: y",   "x:y",
+      "x #y",    "#x",     "x#",      "&a",     "*a",         "!a",     "!!str",  "|",      ">",
+      "'",       "\"",     "''",      "%x",     "@x",         "`x",     "[x]",    "{x}",    "x,y",
+      "true",    "False",  "yes",     "no",     "on",         "null",   "~",      "1",      "-1.5",
+      "0x10",    "0o7",    "1e3",     ".inf",   "-.Inf",      ".nan",   " x",     "x ",     "  ",
+      "\t",      "x\ty",   "\tx",     "x\t",    "\n",         "x\ny",   "x\n",    "\nx",    "x\r\ny",
+      "x\ry",    "\r",     "x\n\ny",  "x\n ",   "---",        "...",    "--- x",  "... x",  "x\n---",
+      "x\n...",  "\\",     "x\\n",    "\\u0041", "<<",        "=",      "x\fy",   "x\vy",   "\x7f",
+      "\x01",    "\x1b[0m", "caf\xc3\xa9",        "\xef\xbb\xbfx",      "x\xc2\x85y",      "\xc2\x85",
+      "x\xe2\x80\xa8y",     "x\xe2\x80\xa9y",     "\xe2\x80\xa8",       "\xf0\x9f\x9b\x92 cart",
+      "\xc2\xa0x",          "x\xc2\xa0",          "\xe3\x80\x80x",      "x\xef\xbf\xbey",
+  };
+  for (int c = 1; c < 128; ++c) {
+    const std::string ch(1, static_cast<char>(c));
+    texts.push_back(ch);
+    texts.push_back(ch + "x");
+    texts.push_back("x" + ch);
+    texts.push_back("x" + ch + "y");
+    texts.push_back("x " + ch + " y");
+  }
+  return texts;
+}
+
+TEST(ScenarioWriter, EveryTextLoadsBackAsWritten) {
+  for (const std::string& text : awkward_texts()) {
+    Scenario s = two_touchpoints();
+    s.name = text;
+    s.description = text;
+    s.touchpoints[0].name = text;
+    s.touchpoints[1].channel = text;
+    s.stages[1] = text;
+    s.touchpoints[1].stage = text;
+    s.personas[0].channel_affinity[text] = 2.0;
+    const std::string yaml = scenario_yaml(s);
+    Diagnostics d;
+    const auto back = parse_scenario(yaml, "written.yaml", d);
+    ASSERT_TRUE(back) << testing::PrintToString(text) << "\n" << d.to_string() << yaml;
+    EXPECT_EQ(back->name, text) << yaml;
+    EXPECT_EQ(back->description, text) << yaml;
+    EXPECT_EQ(back->touchpoints[0].name, text) << yaml;
+    EXPECT_EQ(back->touchpoints[1].channel, text) << yaml;
+    EXPECT_EQ(back->stages[1], text) << yaml;
+    EXPECT_EQ(back->touchpoints[1].stage, text) << yaml;
+    ASSERT_EQ(back->personas.size(), 1u);
+    EXPECT_EQ(back->personas[0].channel_affinity, s.personas[0].channel_affinity) << yaml;
+  }
+}
+
+}  // namespace
+}  // namespace cjsim
