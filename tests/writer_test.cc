@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -13,30 +14,12 @@
 namespace cjsim {
 namespace {
 
-Scenario two_touchpoints() {
-  Scenario s;
-  s.name = "written";
-  s.stages = {"first", "second"};
-  Touchpoint a;
-  a.id = "a";
-  a.stage = "first";
-  a.channel = "web";
-  a.entry_weight = 1.0;
-  Touchpoint b;
-  b.id = "b";
-  b.stage = "second";
-  b.channel = "web";
-  b.conversion = true;
-  b.value = 1.0;
-  s.touchpoints = {a, b};
-  Transition t;
-  t.from = "a";
-  t.to = "b";
-  s.transitions = {t};
-  Persona p = neutral_persona();
-  p.id = "everyone";
-  s.personas = {p};
-  return s;
+// tests/data/tiny.yaml: every field the writer writes, every kind of duration.
+Scenario tiny() {
+  Diagnostics d;
+  const auto s = load_valid_scenario(CJSIM_TEST_DATA "/tiny.yaml", d);
+  EXPECT_TRUE(s) << d.to_string();
+  return s ? *s : Scenario{};
 }
 
 // Every text a YAML emitter can get wrong: indicators at the start, ": " and " #" inside,
@@ -68,15 +51,17 @@ std::vector<std::string> awkward_texts() {
 }
 
 TEST(ScenarioWriter, EveryTextLoadsBackAsWritten) {
+  const Scenario base = tiny();
+  ASSERT_EQ(base.stages.size(), 3u);
   for (const std::string& text : awkward_texts()) {
-    Scenario s = two_touchpoints();
+    Scenario s = base;
     s.name = text;
     s.description = text;
     s.touchpoints[0].name = text;
     s.touchpoints[1].channel = text;
-    s.stages[1] = text;
-    s.touchpoints[1].stage = text;
-    s.personas[0].channel_affinity[text] = 2.0;
+    s.stages[2] = text;  // purchase: the checkout's stage
+    s.touchpoints[3].stage = text;
+    s.personas[1].channel_affinity[text] = 2.0;
     const std::string yaml = scenario_yaml(s);
     Diagnostics d;
     const auto back = parse_scenario(yaml, "written.yaml", d);
@@ -85,10 +70,25 @@ TEST(ScenarioWriter, EveryTextLoadsBackAsWritten) {
     EXPECT_EQ(back->description, text) << yaml;
     EXPECT_EQ(back->touchpoints[0].name, text) << yaml;
     EXPECT_EQ(back->touchpoints[1].channel, text) << yaml;
-    EXPECT_EQ(back->stages[1], text) << yaml;
-    EXPECT_EQ(back->touchpoints[1].stage, text) << yaml;
-    ASSERT_EQ(back->personas.size(), 1u);
-    EXPECT_EQ(back->personas[0].channel_affinity, s.personas[0].channel_affinity) << yaml;
+    EXPECT_EQ(back->stages, s.stages) << yaml;
+    EXPECT_EQ(back->touchpoints[3].stage, text) << yaml;
+    ASSERT_EQ(back->personas.size(), 2u);
+    EXPECT_EQ(back->personas[1].channel_affinity, s.personas[1].channel_affinity) << yaml;
+    validate_scenario(*back, d);
+    EXPECT_FALSE(d.has_errors()) << d.to_string() << yaml;
+  }
+}
+
+// Text that is not UTF-8 cannot be in a journey file: writing it is an error, not a file
+// that the loader would refuse.
+TEST(ScenarioWriter, TextThatIsNotUtf8IsAnError) {
+  Scenario s = tiny();
+  s.touchpoints[0].name = "caf\xe9";
+  try {
+    (void)scenario_yaml(s);
+    FAIL() << "expected an error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("is not UTF-8 at byte 4"), std::string::npos) << e.what();
   }
 }
 
