@@ -5,20 +5,9 @@
 
 #include <algorithm>
 
+#include "reports/table_text.h"
+
 namespace cjsim {
-namespace {
-
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-}  // namespace
 
 std::string attribution_csv(const AttributionTable& t) {
   std::string out = "channel";

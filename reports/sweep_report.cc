@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "reports/report_format.h"
+#include "reports/table_text.h"
 #include "sim/sweep.h"
 
 namespace cjsim {
@@ -30,15 +31,6 @@ std::string number(double x) {
 constexpr std::array<std::string_view, 3> kShownFigures = {"conversion_rate", "margin_per_agent",
                                                            "nps"};
 
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
-}
 
 }  // namespace
 
@@ -177,14 +169,7 @@ std::string sweep_table_markdown(const StoredSweep& sweep, std::string_view metr
                                 sweep.experiment_name, metric);
   for (std::size_t r = 0; r < rows.size(); ++r) {
     std::string line = "|";
-    for (const std::string& cell : rows[r]) {
-      std::string escaped;
-      for (char c : cell) {
-        if (c == '|') escaped += '\\';
-        escaped += c;
-      }
-      line += " " + escaped + " |";
-    }
+    for (const std::string& cell : rows[r]) line += fmt::format(" {} |", markdown_cell(cell));
     out += line + "\n";
     if (r == 0) {
       out += "|";

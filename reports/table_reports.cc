@@ -6,25 +6,11 @@
 
 #include "reports/html_report.h"
 #include "reports/report_format.h"
+#include "reports/table_text.h"
 #include "reports/text_report.h"
 
 namespace cjsim {
 namespace {
-
-// Table cells cannot hold '|' or line breaks.
-std::string cell(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '|') {
-      out += "\\|";
-    } else if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::string with_interval(std::string_view metric, const Estimate& e) {
   const std::string interval = interval_text(metric, e);
@@ -34,7 +20,7 @@ std::string with_interval(std::string_view metric, const Estimate& e) {
 
 std::string row(const std::vector<std::string>& cells) {
   std::string out = "|";
-  for (const std::string& c : cells) out += fmt::format(" {} |", cell(c));
+  for (const std::string& c : cells) out += fmt::format(" {} |", markdown_cell(c));
   return out + "\n";
 }
 
@@ -68,16 +54,6 @@ void difference_table(std::string& out, const std::vector<const Difference*>& ds
                 difference_text(d->metric, d->difference.value),
                 difference_interval_text(d->metric, d->difference), d->significant ? "*" : ""});
   }
-}
-
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 // Numbers in full: the shortest text that reads back as the same double; empty when undefined.

@@ -31,12 +31,15 @@ class BlockRunner {
 
   explicit BlockRunner(const RunOptions& options)
       : options_(options),
-        threads_(options.threads == 0
-                     ? static_cast<unsigned>(tbb::info::default_concurrency())
-                     : options.threads),
+        threads_(threads_for(options.threads)),
         blocks_((options.agents + kBlockAgents - 1) / kBlockAgents),
         total_(options.agents * options.replications / std::max(options.processes, 1u)),
         arena_(static_cast<int>(threads_)) {}
+
+  // The threads a run asking for `requested` gets: every core when 0.
+  static unsigned threads_for(unsigned requested) {
+    return requested == 0 ? static_cast<unsigned>(tbb::info::default_concurrency()) : requested;
+  }
 
   unsigned threads() const { return threads_; }
   std::uint64_t blocks() const { return blocks_; }

@@ -17,11 +17,15 @@
 #include <memory>
 #include <set>
 
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
 #include "reports/hdf5_sweep.h"
 #include "reports/run_metadata.h"
 #include "reports/sweep_report.h"
 #include "scenarios/experiment.h"
 #include "scenarios/sweep_plan.h"
+#include "sim/block_runner.h"
 #include "sim/commands.h"
 #include "sim/process_group.h"
 #include "sim/run_support.h"
@@ -234,6 +238,15 @@ std::vector<std::size_t> decode(std::span<const char> bytes, std::uint64_t& stop
   return points;
 }
 
+// How many design points a process runs side by side. A point whose replications have fewer
+// blocks of agents than there are threads cannot keep every core busy on its own: then each
+// thread runs a point of its own (results do not depend on the thread count). Larger points
+// run one at a time on every thread.
+std::size_t points_side_by_side(std::uint64_t agents, unsigned threads) {
+  const std::uint64_t blocks = (agents + BlockRunner::kBlockAgents - 1) / BlockRunner::kBlockAgents;
+  return blocks >= threads ? 1 : threads;
+}
+
 int run_sweep(const SweepCommandOptions& o) {
   ProcessGroup& group = ProcessGroup::world();
   const auto started = std::chrono::steady_clock::now();
@@ -267,51 +280,68 @@ int run_sweep(const SweepCommandOptions& o) {
     return 0;
   }
 
-  // Run the missing points: round i gives point missing[i * size + rank] to each rank; after
-  // each round rank 0 commits the round's finished points, then all stop if any was interrupted.
+  // Run the missing points in rounds. Each round gives every rank `batch` consecutive points
+  // of `missing`, which it runs side by side when they are small; then rank 0 commits the
+  // round's finished points, and all stop if any was interrupted.
   const std::uint64_t per_point = plan->experiment.agents * plan->experiment.replications;
+  const unsigned threads = BlockRunner::threads_for(o.threads);
+  const std::size_t batch = points_side_by_side(plan->experiment.agents, threads);
   const std::size_t ranks = static_cast<std::size_t>(group.size());
-  const std::size_t rounds = (missing.size() + ranks - 1) / ranks;
+  const std::size_t per_round = ranks * batch;
+  const std::size_t rounds = (missing.size() + per_round - 1) / per_round;
   ProgressBar progress("sweeping");
   InterruptGuard interrupt;
-  RunOptions base;
-  base.threads = o.threads;
-  base.cancel = &interrupt.flag();
   std::uint64_t committed = 0;
   std::size_t points_done = 0;
   bool interrupted = false;
   for (std::size_t round = 0; round < rounds && !interrupted; ++round) {
-    const std::size_t slot = round * ranks + static_cast<std::size_t>(group.rank());
-    std::vector<char> image;
-    bool cancelled = false;
-    if (slot < missing.size()) {
-      const std::size_t point = missing[slot];
-      // Rank 0's own progress stands for the round's: the points of a round run side by side.
-      base.progress = [&, round_start = committed](std::uint64_t done, std::uint64_t) {
-        progress.update(round_start + done * std::min(ranks, missing.size() - round * ranks),
+    const std::size_t first = round * per_round;
+    const std::size_t round_points = std::min(per_round, missing.size() - first);
+    const std::size_t mine_first = first + static_cast<std::size_t>(group.rank()) * batch;
+    const std::size_t mine = std::min(batch, missing.size() - std::min(missing.size(), mine_first));
+    progress.set_status(fmt::format("points {}-{} of {} to run", points_done + 1,
+                                    points_done + round_points, missing.size()));
+    // Rank 0's own progress stands for the round's: the round's points run side by side.
+    std::vector<std::atomic<std::uint64_t>> reported(batch);
+    std::atomic<std::uint64_t> round_done{0};
+    std::vector<std::vector<char>> images(batch);
+    std::atomic<bool> cancelled{false};
+    const auto run_one = [&](std::size_t j) {
+      RunOptions options;
+      options.threads = batch > 1 ? 1 : threads;
+      options.cancel = &interrupt.flag();
+      options.progress = [&, j, round_start = committed](std::uint64_t done, std::uint64_t) {
+        const std::uint64_t now = round_done += done - reported[j].exchange(done);
+        progress.update(round_start + now * round_points / std::max<std::size_t>(mine, 1),
                         per_point * missing.size());
       };
-      progress.set_status(fmt::format("point {} of {} to run", points_done + 1, missing.size()));
       try {
-        SweepPart part{plan->fingerprint, point, run_sweep_point(*plan, point, base)};
-        image = sweep_part_image(part);
+        const std::size_t point = missing[mine_first + j];
+        images[j] = sweep_part_image({plan->fingerprint, point, run_sweep_point(*plan, point, options)});
       } catch (const RunCancelled&) {
         cancelled = true;
       }
+    };
+    if (mine == 1) {
+      run_one(0);
+    } else if (mine > 1) {
+      tbb::task_arena arena(static_cast<int>(threads));
+      arena.execute([&] { tbb::parallel_for(std::size_t{0}, mine, run_one); });
     }
-    const std::vector<std::vector<char>> images = group.gather(image);
-    if (group.root()) {
-      for (std::size_t r = 0; r < images.size(); ++r) {
-        if (images[r].empty()) continue;
-        write_sweep_part_image(
-            (fs::path(parts) / sweep_part_name(missing[round * ranks + r])).string(), images[r]);
+    for (std::size_t j = 0; j < batch; ++j) {
+      const std::vector<std::vector<char>> gathered = group.gather(images[j]);
+      if (!group.root()) continue;
+      for (std::size_t r = 0; r < gathered.size(); ++r) {
+        if (gathered[r].empty()) continue;
+        const std::size_t point = missing[first + r * batch + j];
+        write_sweep_part_image((fs::path(parts) / sweep_part_name(point)).string(), gathered[r]);
         ++points_done;
         committed += per_point;
       }
     }
     // A signal during the last round, once every point is done, lets the file be assembled.
     const bool more = round + 1 < rounds;
-    interrupted = group.any(cancelled || (more && interrupt.flag().load()));
+    interrupted = group.any(cancelled.load() || (more && interrupt.flag().load()));
   }
   progress.finish();
   if (interrupted) {
@@ -339,7 +369,7 @@ int run_sweep(const SweepCommandOptions& o) {
   invocation.created = utc_timestamp();
   invocation.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  invocation.threads = o.threads;
+  invocation.threads = threads;
   invocation.processes = static_cast<unsigned>(group.size());
   write_sweep_file(out, *plan, results, invocation);
   fs::remove_all(parts);

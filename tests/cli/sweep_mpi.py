@@ -62,7 +62,9 @@ parameters:
     single = os.path.join(directory, "single.h5")
     double = os.path.join(directory, "two_ranks.h5")
     run([cjsim, "sweep", experiment, "--out", single, "--threads", "1"], "single-process sweep")
-    run(launch + [cjsim, "sweep", experiment, "--out", double, "--threads", "1"], "2-rank sweep")
+    # 3 threads: each rank runs 3 of these small points side by side, so the 10 points take
+    # 2 rounds, the second uneven (rank 0 runs 3 points, rank 1 one).
+    run(launch + [cjsim, "sweep", experiment, "--out", double, "--threads", "3"], "2-rank sweep")
     if os.path.exists(single) and os.path.exists(double):
         check(differences(single, double) == [], f"sweep: {differences(single, double)}")
         import h5py
