@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "awkward_texts.h"
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
 
@@ -20,34 +21,6 @@ Scenario tiny() {
   const auto s = load_valid_scenario(CJSIM_TEST_DATA "/tiny.yaml", d);
   EXPECT_TRUE(s) << d.to_string();
   return s ? *s : Scenario{};
-}
-
-// Every text a YAML emitter can get wrong: indicators at the start, ": " and " #" inside,
-// line breaks of every kind, control characters, words YAML reads as other types, leading and
-// trailing blanks, document markers, and non-ASCII text.
-std::vector<std::string> awkward_texts() {
-  std::vector<std::string> texts = {
-      "-",       "- x",    "?",       "? x",    ":",          ": x",    "x:",     "x: y",   "x:y",
-      "x #y",    "#x",     "x#",      "&a",     "*a",         "!a",     "!!str",  "|",      ">",
-      "'",       "\"",     "''",      "%x",     "@x",         "`x",     "[x]",    "{x}",    "x,y",
-      "true",    "False",  "yes",     "no",     "on",         "null",   "~",      "1",      "-1.5",
-      "0x10",    "0o7",    "1e3",     ".inf",   "-.Inf",      ".nan",   " x",     "x ",     "  ",
-      "\t",      "x\ty",   "\tx",     "x\t",    "\n",         "x\ny",   "x\n",    "\nx",    "x\r\ny",
-      "x\ry",    "\r",     "x\n\ny",  "x\n ",   "---",        "...",    "--- x",  "... x",  "x\n---",
-      "x\n...",  "\\",     "x\\n",    "\\u0041", "<<",        "=",      "x\fy",   "x\vy",   "\x7f",
-      "\x01",    "\x1b[0m", "caf\xc3\xa9",        "\xef\xbb\xbfx",      "x\xc2\x85y",      "\xc2\x85",
-      "x\xe2\x80\xa8y",     "x\xe2\x80\xa9y",     "\xe2\x80\xa8",       "\xf0\x9f\x9b\x92 cart",
-      "\xc2\xa0x",          "x\xc2\xa0",          "\xe3\x80\x80x",      "x\xef\xbf\xbey",
-  };
-  for (int c = 1; c < 128; ++c) {
-    const std::string ch(1, static_cast<char>(c));
-    texts.push_back(ch);
-    texts.push_back(ch + "x");
-    texts.push_back("x" + ch);
-    texts.push_back("x" + ch + "y");
-    texts.push_back("x " + ch + " y");
-  }
-  return texts;
 }
 
 TEST(ScenarioWriter, EveryTextLoadsBackAsWritten) {
