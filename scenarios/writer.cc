@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstring>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
@@ -33,9 +32,11 @@ bool plain_is_safe(std::string_view text) {
   if (text.empty() || text.back() == ' ') return false;
   const auto first = static_cast<unsigned char>(text.front());
   if (!std::isalpha(first) && first != '_') return false;
+  constexpr std::string_view kPunctuation = " _.-/()";
   for (const char ch : text) {
     const auto c = static_cast<unsigned char>(ch);
-    if (c >= 0x80 || !(std::isalnum(c) || std::strchr(" _.-/()", c) != nullptr)) return false;
+    const bool allowed = c < 0x80 && (std::isalnum(c) || kPunctuation.find(ch) != kPunctuation.npos);
+    if (!allowed) return false;
   }
   std::string lower(text);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

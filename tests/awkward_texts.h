@@ -25,7 +25,7 @@ inline std::vector<std::string> awkward_texts() {
       "x\xef\xbf\xbfy",     "\xef\xb7\x90",        "\xf0\x9f\xbf\xbe",   "\xf4\x8f\xbf\xbf",
       "\"x\"",      "a\"\"b",   "a, \"b\"\r\nc", "x|y|",   "| x",
   };
-  for (int c = 1; c < 128; ++c) {
+  for (int c = 0; c < 128; ++c) {  // NUL too: data may hold it
     const std::string ch(1, static_cast<char>(c));
     texts.push_back(ch);
     texts.push_back(ch + "x");
