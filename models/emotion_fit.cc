@@ -1070,7 +1070,9 @@ bool reference_is_largest(const Values& v) {
 
 // Canonical optima (reference persona the largest) first, then the likelihood.
 bool better(const Optimum& a, const Optimum& b) {
+  if (b.theta.empty()) return !a.theta.empty();  // anything found beats nothing found
   if (a.reference_is_largest != b.reference_is_largest) return a.reference_is_largest;
+  if (std::isnan(b.negative_log_likelihood)) return !std::isnan(a.negative_log_likelihood);
   return a.negative_log_likelihood < b.negative_log_likelihood;
 }
 

@@ -311,5 +311,32 @@ TEST(EmotionFit, TwoPersonaRecoveryIntervalsCoverTheTruthAtTheNominalRate) {
   EXPECT_GE(coverage.intervals, datasets * 15);
 }
 
+// Data whose reference persona (the skeleton's first, which holds emotion's zero) is the
+// smaller one: no start finds an optimum with the reference largest, and the fit reports the
+// best one it found, with a note, instead of none.
+TEST(EmotionFit, WhenNoStartHasTheReferenceLargestTheBestFoundIsReported) {
+  Scenario truth = load("two_personas.yaml");
+  truth.personas[0].share = 0.15;
+  truth.personas[1].share = 0.85;
+  const ObservedJourneys data = simulate(truth, 20000, 31);
+  EmotionFitOptions options;
+  options.personas = 2;
+  options.starts = 1;
+  Diagnostics diagnostics;
+  const auto fit = fit_emotion(truth, data, options, diagnostics);
+  ASSERT_TRUE(fit) << diagnostics.to_string();
+  EXPECT_LT(fit->scenario.personas[0].share, fit->scenario.personas[1].share);
+  EXPECT_TRUE(std::ranges::any_of(fit->notes, [](const std::string& note) {
+    return note.find("no start found the optimum whose first persona is the largest") !=
+           std::string::npos;
+  }));
+  const auto truth_log_likelihood = path_log_likelihood(truth, data, diagnostics);
+  ASSERT_TRUE(truth_log_likelihood);
+  EXPECT_GE(fit->log_likelihood, *truth_log_likelihood - 1e-6);
+  Diagnostics validation;
+  validate_scenario(fit->scenario, validation);
+  EXPECT_FALSE(validation.has_errors()) << validation.to_string();
+}
+
 }  // namespace
 }  // namespace cjsim

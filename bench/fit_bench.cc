@@ -1,0 +1,111 @@
+// What fitting costs: the exact Markov MLE of a log of simulated retail customers, and the
+// emotion fit (path likelihood, L-BFGS, standard errors) with one and two latent personas.
+// The data are simulated once per process, outside the timing.
+#include <benchmark/benchmark.h>
+
+#include <map>
+#include <stdexcept>
+#include <string>
+
+#include "models/emotion_fit.h"
+#include "models/markov_fit.h"
+#include "models/simulated_journeys.h"
+#include "scenarios/validate.h"
+#include "sim/compiled_journey.h"
+#include "sim/engine.h"
+
+namespace cjsim {
+namespace {
+
+Scenario load(const std::string& path) {
+  Diagnostics diagnostics;
+  auto scenario = load_valid_scenario(std::string(CJSIM_SOURCE_DIR) + "/" + path, diagnostics);
+  if (!scenario) throw std::runtime_error(diagnostics.to_string());
+  return *scenario;
+}
+
+// The emotion fit's likelihood is exact when emotion has no noise: the skeleton's sds set to 0.
+Scenario without_emotion_noise(Scenario scenario) {
+  for (Touchpoint& t : scenario.touchpoints) t.emotion_sd = 0.0;
+  for (Persona& p : scenario.personas) p.initial_emotion_sd = 0.0;
+  return scenario;
+}
+
+ObservedJourneys simulate(const Scenario& scenario, std::uint64_t agents) {
+  const CompiledJourney journey = compile(scenario);
+  RunOptions options;
+  options.agents = agents;
+  options.seed = 11;
+  options.agent_paths = true;
+  const RunResult result = run(journey, options);
+  return observed_from_simulation(journey, *result.detail);
+}
+
+struct Case {
+  Scenario skeleton;
+  ObservedJourneys data;
+};
+
+const Case& data_of(const std::string& journey, std::uint64_t customers) {
+  static std::map<std::pair<std::string, std::uint64_t>, Case> cache;
+  auto [it, added] = cache.try_emplace({journey, customers});
+  if (added) {
+    it->second.skeleton = without_emotion_noise(load(journey));
+    it->second.data = simulate(it->second.skeleton, customers);
+  }
+  return it->second;
+}
+
+void BM_FitMarkovRetail(benchmark::State& state) {
+  const auto customers = static_cast<std::uint64_t>(state.range(0));
+  const Case& c = data_of("scenarios/examples/retail.yaml", customers);
+  for (auto _ : state) benchmark::DoNotOptimize(fit_markov(c.data));
+  state.counters["distinct_paths"] = static_cast<double>(c.data.paths.size());
+  state.counters["customers_per_s"] = benchmark::Counter(
+      static_cast<double>(customers), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_FitMarkovRetail)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+void fit_emotion_case(benchmark::State& state, const std::string& journey) {
+  const auto customers = static_cast<std::uint64_t>(state.range(0));
+  const Case& c = data_of(journey, customers);
+  EmotionFitOptions options;
+  options.personas = static_cast<int>(state.range(1));
+  options.starts = 2;
+  EmotionFit fit;
+  for (auto _ : state) {
+    Diagnostics diagnostics;
+    auto result = fit_emotion(c.skeleton, c.data, options, diagnostics);
+    if (!result) {
+      state.SkipWithError(diagnostics.to_string().c_str());
+      return;
+    }
+    fit = std::move(*result);
+  }
+  state.counters["distinct_paths"] = static_cast<double>(fit.distinct_paths);
+  state.counters["parameters"] = fit.free_parameters;
+  state.counters["em_iterations"] = fit.em_iterations;
+}
+
+// The fitting tests' journey (7 touchpoints, 10 transitions, two personas).
+void BM_FitEmotionTwoPersonasJourney(benchmark::State& state) {
+  fit_emotion_case(state, "tests/data/fit/two_personas.yaml");
+}
+BENCHMARK(BM_FitEmotionTwoPersonasJourney)
+    ->ArgsProduct({{30000}, {1, 2}})
+    ->ArgNames({"customers", "personas"})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
+
+// The retail example (30 touchpoints): thousands of distinct paths, over 100 parameters.
+void BM_FitEmotionRetail(benchmark::State& state) {
+  fit_emotion_case(state, "scenarios/examples/retail.yaml");
+}
+BENCHMARK(BM_FitEmotionRetail)
+    ->ArgsProduct({{20000}, {1, 2}})
+    ->ArgNames({"customers", "personas"})
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1);
+
+}  // namespace
+}  // namespace cjsim
