@@ -60,7 +60,6 @@ void BM_FitMarkovRetail(benchmark::State& state) {
   const auto customers = static_cast<std::uint64_t>(state.range(0));
   const Case& c = data_of("scenarios/examples/retail.yaml", customers);
   for (auto _ : state) benchmark::DoNotOptimize(fit_markov(c.data));
-  state.counters["distinct_paths"] = static_cast<double>(c.data.paths.size());
   state.counters["customers_per_s"] = benchmark::Counter(
       static_cast<double>(customers), benchmark::Counter::kIsIterationInvariantRate);
 }
