@@ -168,12 +168,18 @@ std::vector<std::size_t> prepare_output(const SweepCommandOptions& o, const std:
                                         const SweepPlan& plan, bool& complete) {
   const std::string parts = parts_directory(out);
   if (o.resume && o.force) throw std::runtime_error("--resume and --force contradict each other");
-  if (o.resume && !fs::exists(parts) && fs::is_regular_file(out)) {
+  if (o.resume && fs::is_regular_file(out)) {
     if (read_sweep_file(out).fingerprint != plan.fingerprint) {
       throw std::runtime_error(fmt::format(
           "{} is a finished sweep of a different experiment (or of scenario files that have "
           "changed since); pass --force to run this one over it",
           out));
+    }
+    // The file is only ever assembled from every point: the sweep is complete. Parts left
+    // beside it mean a kill came between the file's rename and their removal.
+    if (fs::exists(parts)) {
+      lock_parts(parts);
+      fs::remove_all(parts);
     }
     complete = true;
     return {};
