@@ -4,23 +4,17 @@ Usage: compare_command.py CJSIM SOURCE_DIR
 """
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 cjsim, source = sys.argv[1], sys.argv[2]
 data = os.path.join(source, "tests", "data")
 tiny, future = os.path.join(data, "tiny.yaml"), os.path.join(data, "tiny_future.yaml")
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cli_checks import check, failures, finish, runner  # noqa: E402
 
 
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-
-
-def run(*args):
-    return subprocess.run([cjsim, *args], capture_output=True, text=True, timeout=300)
+run = runner(cjsim)
 
 
 r = run("compare", tiny, future, tiny, "--agents", "20000", "--seed", "3", "--json")
@@ -73,7 +67,4 @@ with tempfile.TemporaryDirectory() as tmp:
             check(set(diffs.dtype.names) >= {"metric", "scope", "difference", "ci_low", "ci_high"},
                   "differences columns")
 
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
-print("compare_command: all checks passed")
+finish("compare_command")

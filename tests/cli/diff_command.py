@@ -4,23 +4,17 @@ Usage: diff_command.py CJSIM SOURCE_DIR
 """
 import json
 import os
-import subprocess
 import sys
 
 cjsim, source = sys.argv[1], sys.argv[2]
 examples = os.path.join(source, "scenarios", "examples")
 retail = os.path.join(examples, "retail.yaml")
 one_click = os.path.join(examples, "retail_one_click_checkout.yaml")
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cli_checks import check, failures, finish, runner  # noqa: E402
 
 
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-
-
-def run(*args):
-    return subprocess.run([cjsim, *args], capture_output=True, text=True, timeout=300)
+run = runner(cjsim)
 
 
 text = run("diff", retail, one_click)
@@ -44,6 +38,4 @@ bad = run("diff", retail, os.path.join(source, "tests", "data", "future", "missi
 check(bad.returncode == 1 and "cannot read the base journey" in bad.stderr,
       f"a missing base: {bad.returncode} {bad.stderr}")
 
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
+finish("diff_command")

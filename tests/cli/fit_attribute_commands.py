@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -15,16 +14,11 @@ import h5py
 
 cjsim, source = sys.argv[1], sys.argv[2]
 observed = os.path.join(source, "tests", "data", "observed")
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cli_checks import check, failures, finish, runner  # noqa: E402
 
 
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-
-
-def run(*args):
-    return subprocess.run([cjsim, *args], capture_output=True, text=True, timeout=300)
+run = runner(cjsim)
 
 
 with tempfile.TemporaryDirectory() as tmp:
@@ -153,6 +147,4 @@ with tempfile.TemporaryDirectory() as tmp:
     check(journey.returncode == 0 and "simulated_removal_effect" in journey.stdout,
           f"attribute on a journey: {journey.stderr}\n{journey.stdout}")
 
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
+finish("fit_attribute_commands")

@@ -7,7 +7,6 @@ Usage: fit_emotion_personas_funnel.py CJSIM SOURCE_DIR
 import json
 import math
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -19,16 +18,11 @@ observed = os.path.join(source, "tests", "data", "observed")
 skeleton = os.path.join(fit_data, "two_personas.yaml")
 events = os.path.join(fit_data, "two_personas_events.csv")
 funnel = os.path.join(fit_data, "two_personas_funnel.csv")
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cli_checks import check, failures, finish, runner  # noqa: E402
 
 
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-
-
-def run(*args):
-    return subprocess.run([cjsim, *args], capture_output=True, text=True, timeout=120)
+run = runner(cjsim, timeout=120)
 
 
 def validates(path):
@@ -173,6 +167,4 @@ with tempfile.TemporaryDirectory() as tmp:
           f"a funnel without a skeleton: {done.returncode} {done.stderr}")
     check(not os.path.exists(never), "a failed calibration wrote its output")
 
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
+finish("fit_emotion_personas_funnel")

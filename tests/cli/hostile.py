@@ -15,16 +15,11 @@ import time
 cjsim, source = sys.argv[1], sys.argv[2]
 data = os.path.join(source, "tests", "data")
 tiny = os.path.join(data, "tiny.yaml")
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cli_checks import check, failures, finish, runner  # noqa: E402
 
 
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-
-
-def run(*args, timeout=120):
-    return subprocess.run([cjsim, *args], capture_output=True, text=True, timeout=timeout)
+run = runner(cjsim, timeout=120)
 
 
 # A billion agents with per-agent records would need ~100 GiB: refused before anything runs.
@@ -89,7 +84,4 @@ for name, rate in [("never_converts.yaml", 0.0), ("always_converts.yaml", 1.0)]:
                                                           "likelihood_to_recommend")),
                   f"{name}: {key} is {value}")
 
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
-print("hostile: all checks passed")
+finish("hostile")

@@ -19,12 +19,8 @@ examples = os.path.join(source, "scenarios", "examples")
 data = os.path.join(source, "tests", "data")
 artefacts = os.path.abspath("html_report_artefacts")
 os.makedirs(artefacts, exist_ok=True)
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cli_checks import check, failures  # noqa: E402
 
 
 def run(*args):

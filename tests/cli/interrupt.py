@@ -21,13 +21,9 @@ attempts = int(sys.argv[3]) if len(sys.argv) > 3 else 6
 examples = os.path.join(source, "scenarios", "examples")
 retail = os.path.join(examples, "retail.yaml")
 future = os.path.join(examples, "retail_one_click_checkout.yaml")
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cli_checks import check, failures, finish  # noqa: E402
 outcomes = {}
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
 
 
 def valid_run_group(group, agents):
@@ -90,7 +86,4 @@ with tempfile.TemporaryDirectory() as directory:
     check(os.listdir(directory) == [], f"SIGTERM mid-run left {os.listdir(directory)}")
 
 print("outcomes (exit code: attempts):", outcomes)
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
-print("interrupt: all checks passed")
+finish("interrupt")

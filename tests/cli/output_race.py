@@ -15,7 +15,8 @@ import time
 
 cjsim, source = sys.argv[1], sys.argv[2]
 retail = os.path.join(source, "scenarios", "examples", "retail.yaml")
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cli_checks import failures, finish  # noqa: E402
 
 
 def wait_for(predicate, process, seconds):
@@ -69,7 +70,4 @@ with tempfile.TemporaryDirectory() as directory:
     if not finished and os.path.exists(out):
         failures.append("two Ctrl-C while writing left a results file")
 
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
-print("output_race: all checks passed")
+finish("output_race")

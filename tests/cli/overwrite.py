@@ -12,7 +12,8 @@ import tempfile
 cjsim, source = sys.argv[1], sys.argv[2]
 tiny = os.path.join(source, "tests", "data", "tiny.yaml")
 future = os.path.join(source, "tests", "data", "tiny_future.yaml")
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cli_checks import failures, finish  # noqa: E402
 commands = {
     "run": ["run", tiny, "--agents", "1000"],
     "compare": ["compare", tiny, future, "--agents", "1000"],
@@ -40,7 +41,4 @@ with tempfile.TemporaryDirectory() as directory:
     leftovers = sorted(set(os.listdir(directory)) - {f"{n}.out" for n in commands})
     if leftovers:
         failures.append(f"left behind: {leftovers}")
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
-print("overwrite: all checks passed")
+finish("overwrite")

@@ -4,22 +4,16 @@ Usage: run_command.py CJSIM SOURCE_DIR
 """
 import json
 import os
-import subprocess
 import sys
 import tempfile
 
 cjsim, source = sys.argv[1], sys.argv[2]
 tiny = os.path.join(source, "tests", "data", "tiny.yaml")
-failures = []
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cli_checks import check, failures, finish, runner  # noqa: E402
 
 
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-
-
-def run(*args):
-    return subprocess.run([cjsim, *args], capture_output=True, text=True, timeout=300)
+run = runner(cjsim)
 
 
 def run_json(*args):
@@ -92,7 +86,4 @@ v = run("validate", tiny)
 check(v.returncode == 0 and "valid" in v.stdout, f"tiny.yaml does not validate: {v.stderr}")
 check(run("run", tiny, "--agents", "0").returncode != 0, "--agents 0 accepted")
 
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
-print("run_command: all checks passed")
+finish("run_command")

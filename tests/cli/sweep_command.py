@@ -16,20 +16,14 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cli_checks import check, failures, finish, runner  # noqa: E402
 from h5compare import differences  # noqa: E402
 
 cjsim, source = sys.argv[1], os.path.abspath(sys.argv[2])
 tiny = os.path.join(source, "tests", "data", "tiny.yaml")
-failures = []
 
 
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-
-
-def run(*args):
-    return subprocess.run([cjsim, *args], capture_output=True, text=True, timeout=300)
+run = runner(cjsim)
 
 
 EXPERIMENT = f"""name: Tiny grid
@@ -187,7 +181,4 @@ with tempfile.TemporaryDirectory() as directory:
     nothing = run("sweep")
     check(nothing.returncode == 1 and "name an experiment file" in nothing.stderr, nothing.stderr)
 
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
-print("sweep_command: all checks passed")
+finish("sweep_command")

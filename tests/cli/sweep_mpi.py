@@ -11,6 +11,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cli_checks import check, failures, finish  # noqa: E402
 from h5compare import differences  # noqa: E402
 
 cjsim, source = sys.argv[1], os.path.abspath(sys.argv[2])
@@ -24,7 +25,6 @@ if mpirun is None:
 
 tiny = os.path.join(source, "tests", "data", "tiny.yaml")
 retail = os.path.join(source, "scenarios", "examples", "retail.yaml")
-failures = []
 environment = dict(os.environ)
 # Shared memory between the ranks of one machine; no network probing in a sandbox. OpenMPI's
 # own allocations are not the program's leaks.
@@ -33,11 +33,6 @@ environment.update({"OMPI_MCA_btl": "self,vader", "OMPI_MCA_rmaps_base_oversubsc
 launch = [mpirun, "--oversubscribe", "-np", "2"]
 if hasattr(os, "geteuid") and os.geteuid() == 0:
     launch.insert(1, "--allow-run-as-root")
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
 
 
 def run(command, what):
@@ -90,7 +85,4 @@ parameters:
     if os.path.exists(single) and os.path.exists(double):
         check(differences(single, double) == [], f"compare: {differences(single, double)}")
 
-if failures:
-    print("\n".join(failures))
-    sys.exit(1)
-print("sweep_mpi: all checks passed")
+finish("sweep_mpi")
