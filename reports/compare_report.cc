@@ -14,6 +14,7 @@
 #include "reports/json_report.h"
 #include "reports/report_format.h"
 #include "reports/text_report.h"
+#include "scenarios/diagnostic.h"
 
 namespace cjsim {
 namespace {
@@ -129,11 +130,11 @@ std::vector<std::size_t> rank_future_states(const ComparisonReport& r) {
 std::string text_comparison(const ComparisonReport& r) {
   std::string out;
   const Summary& base = r.summaries.front();
-  out += fmt::format("Comparison of {} future state{} with {}\n", r.labels.size() - 1,
-                     r.labels.size() == 2 ? "" : "s", r.labels[0]);
-  out += fmt::format("{} paired agents x {} replication{}, seed {}, {:.2f} s\n",
-                     with_thousands(base.agents_per_replication), base.replications,
-                     base.replications == 1 ? "" : "s", r.metadata.front().seed, r.seconds);
+  out += fmt::format("Comparison of {} with {}\n", counted(r.labels.size() - 1, "future state"),
+                     r.labels[0]);
+  out += fmt::format("{} paired agents x {}, seed {}, {:.2f} s\n",
+                     with_thousands(base.agents_per_replication),
+                     counted(base.replications, "replication"), r.metadata.front().seed, r.seconds);
   out += "Method: " + r.method + ". * marks a difference whose interval excludes 0; 'pairing' "
          "compares the interval's width with two independent runs of as many agents.\n";
   for (std::size_t k = 1; k < r.labels.size(); ++k) scenario_section(out, r, k);

@@ -16,6 +16,7 @@
 #include "reports/report_format.h"
 #include "reports/sweep_report.h"
 #include "reports/text_report.h"
+#include "scenarios/diagnostic.h"
 
 namespace cjsim {
 namespace {
@@ -96,16 +97,16 @@ const Difference* find_difference(const ComparisonReport& r, std::size_t k, std:
 std::string header(const ComparisonReport& r, bool comparison) {
   const Summary& first = r.summaries.front();
   const RunMetadata& m = r.metadata.front();
-  std::string title = comparison ? fmt::format("{} vs {} future state{}", r.labels[0],
-                                               r.labels.size() - 1, r.labels.size() == 2 ? "" : "s")
+  std::string title = comparison ? fmt::format("{} vs {}", r.labels[0],
+                                               counted(r.labels.size() - 1, "future state"))
                                  : r.labels[0];
   std::string out = "<header>\n";
   out += fmt::format("<h1>{}</h1>\n", html_escape(title));
   out += fmt::format(
-      "<p>{} agents{} &middot; {} replication{} &middot; seed {} &middot; cjsim {} "
+      "<p>{} agents{} &middot; {} &middot; seed {} &middot; cjsim {} "
       "&middot; {}</p>\n",
       with_thousands(first.agents_per_replication), comparison ? ", paired" : "",
-      first.replications, first.replications == 1 ? "" : "s", m.seed,
+      counted(first.replications, "replication"), m.seed,
       html_escape(m.software_version), html_escape(m.created));
   out +=
       "</header>\n<nav><a href=\"#headline\">Headline</a><a href=\"#map\">Journey map</a>"
@@ -697,10 +698,10 @@ std::string html_sweep_report(const StoredSweep& sweep, std::string_view metric)
   std::string body = "<header>\n";
   body += fmt::format("<h1>Sweep: {}</h1>\n", html_escape(sweep.experiment_name));
   body += fmt::format(
-      "<p>{} design &middot; {} points &middot; {} agents &middot; {} replication{} &middot; "
+      "<p>{} design &middot; {} points &middot; {} agents &middot; {} &middot; "
       "seed {} &middot; {}</p>\n",
       html_escape(sweep.design), sweep.values.size(), with_thousands(sweep.agents),
-      sweep.replications, sweep.replications == 1 ? "" : "s", sweep.seed,
+      counted(sweep.replications, "replication"), sweep.seed,
       html_escape(sweep.experiment_path));
   body += "</header>\n<nav><a href=\"#sensitivity\">Sensitivity</a><a href=\"#response\">"
           "Response</a><a href=\"#points\">Design points</a></nav>\n<main>\n";

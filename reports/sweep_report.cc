@@ -10,6 +10,7 @@
 
 #include "reports/report_format.h"
 #include "reports/table_text.h"
+#include "scenarios/diagnostic.h"
 #include "sim/sweep.h"
 
 namespace cjsim {
@@ -61,9 +62,9 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
   const std::size_t shown = top == 0 ? order.size() : std::min(top, order.size());
   const bool several_scenarios = sweep.scenarios.size() > 1;
   std::string out =
-      fmt::format("Sweep: {} ({} design, {} points, {} agents x {} replication{}, seed {})\n\n",
+      fmt::format("Sweep: {} ({} design, {} points, {} agents x {}, seed {})\n\n",
                   sweep.experiment_name, sweep.design, order.size(), sweep.agents,
-                  sweep.replications, sweep.replications == 1 ? "" : "s", sweep.seed);
+                  counted(sweep.replications, "replication"), sweep.seed);
   out += fmt::format(
       "{} points, best first by {} ({} is better){}:\n\n",
       shown == order.size() ? "All" : fmt::format("The {} best of {}", shown, order.size()), metric,

@@ -8,6 +8,7 @@
 #include "reports/report_format.h"
 #include "reports/table_text.h"
 #include "reports/text_report.h"
+#include "scenarios/diagnostic.h"
 
 namespace cjsim {
 namespace {
@@ -64,12 +65,12 @@ std::string csv_number(double x) { return std::isfinite(x) ? fmt::format("{}", x
 std::string markdown_report(const ComparisonReport& r) {
   const std::size_t n = r.summaries.size();
   const Summary& first = r.summaries.front();
-  std::string out = n > 1 ? fmt::format("# Comparison: {} and {} future state{}\n\n", r.labels[0],
-                                        n - 1, n == 2 ? "" : "s")
+  std::string out = n > 1 ? fmt::format("# Comparison: {} and {}\n\n", r.labels[0],
+                                        counted(n - 1, "future state"))
                           : fmt::format("# {}\n\n", r.labels[0]);
-  out += fmt::format("{} agents x {} replication{}, seed {}. {}.\n\n",
-                     with_thousands(first.agents_per_replication), first.replications,
-                     first.replications == 1 ? "" : "s", r.metadata.front().seed, r.method);
+  out +=
+      fmt::format("{} agents x {}, seed {}. {}.\n\n", with_thousands(first.agents_per_replication),
+                  counted(first.replications, "replication"), r.metadata.front().seed, r.method);
 
   out += "## Headline figures\n\n";
   std::vector<std::string> columns = {"figure"};

@@ -1,5 +1,6 @@
 // Summary -> text.
 #include "reports/text_report.h"
+#include "scenarios/diagnostic.h"
 
 #include <fmt/format.h>
 
@@ -128,10 +129,10 @@ std::string text_report(const Summary& s, const RunMetadata& m) {
   std::string out;
   const double steps_per_second = m.seconds > 0 ? static_cast<double>(s.overall.steps) / m.seconds : 0.0;
   out += fmt::format("{}\n", s.scenario);
-  out += fmt::format("{} agents x {} replication{}, seed {}, {} thread{}, {:.2f} s ({:.1f} M agent-steps/s)\n",
-                     with_thousands(s.agents_per_replication), s.replications,
-                     s.replications == 1 ? "" : "s", m.seed, m.threads, m.threads == 1 ? "" : "s",
-                     m.seconds, steps_per_second / 1e6);
+  out +=
+      fmt::format("{} agents x {}, seed {}, {}, {:.2f} s ({:.1f} M agent-steps/s)\n",
+                  with_thousands(s.agents_per_replication), counted(s.replications, "replication"),
+                  m.seed, counted(m.threads, "thread"), m.seconds, steps_per_second / 1e6);
   out += s.interval_method + "\n\n";
   headline_section(out, s.overall);
   ended_section(out, s.overall);
