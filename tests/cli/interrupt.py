@@ -1,7 +1,8 @@
 """Ctrl-C and SIGTERM at random moments of `cjsim run` and `cjsim compare` with --out: each
 attempt ends with exit code 130 (interrupted), 0 (it had finished), or death by the signal
-itself (it came before cjsim took over the signals, while loading); the output file is then
-either absent or complete and valid, and no temporary file is left behind.
+itself (it came before cjsim took over the signals, while loading, or after it let them go,
+once the file was in place); the output file is then either absent or complete and valid, and
+no temporary file is left behind.
 
 Usage: interrupt.py CJSIM SOURCE_DIR [ATTEMPTS]
 """
@@ -55,11 +56,13 @@ def attempt(command, index, rng):
         outcomes[code] = outcomes.get(code, 0) + 1
         leftovers = [p for p in glob.glob(os.path.join(directory, "*")) if p != out]
         check(not leftovers, f"{what}: left {leftovers}")
-        if code != 0:
-            check(not os.path.exists(out), f"{what}: interrupted but wrote {out}")
-            if code == 130:
-                check("interrupted" in stderr, f"{what}: no message: {stderr}")
+        if code == 130:
+            check(not os.path.exists(out), f"{what}: stopped cleanly but wrote {out}")
+            check("interrupted" in stderr, f"{what}: no message: {stderr}")
             return
+        if code != 0 and not os.path.exists(out):
+            return
+        # Finished, or killed by a signal that came once the file was in place: whole.
         check(os.path.exists(out), f"{what}: finished without writing {out}")
         with h5py.File(out, "r") as f:
             if command == "run":
