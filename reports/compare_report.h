@@ -37,7 +37,7 @@ nlohmann::json comparison_json(const ComparisonReport& report);
 void write_comparison_file(const std::string& path, const ComparisonReport& report,
                            const std::vector<const CompiledJourney*>& journeys,
                            const ComparisonRun& comparison,
-                           Overwrite overwrite = Overwrite::refuse);
+                           Overwrite overwrite);
 
 // The interval method of a comparison with this many replications.
 std::string comparison_method(std::uint32_t replications);

@@ -123,7 +123,7 @@ nlohmann::json fit_json(const FitReport& r) {
   return out;
 }
 
-void write_fit_report(const std::string& path, const FitReport& r) {
+void write_fit_report(const std::string& path, const FitReport& r, Overwrite overwrite) {
   write_file_atomically(path, [&](H5::Group& root) {
     hdf5::write_attribute(root, "data", r.data);
     hdf5::write_attribute(root, "command_line", r.command_line);
@@ -152,7 +152,7 @@ void write_fit_report(const std::string& path, const FitReport& r) {
       write_table(group, "stage_reach", g.stage_reach);
       write_table(group, "top_paths", g.top_paths);
     }
-  });
+  }, overwrite);
 }
 
 }  // namespace cjsim

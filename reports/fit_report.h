@@ -9,6 +9,7 @@
 
 #include "models/emotion_fit.h"
 #include "models/goodness_of_fit.h"
+#include "reports/output_file.h"
 
 namespace cjsim {
 
@@ -41,6 +42,6 @@ nlohmann::json fit_json(const FitReport& report);
 // (uint8) and `why_not`, one entry per parameter; per check a group with attributes
 // (customers, conversion rates and their intervals, path_length_distance) and, for each of
 // path_length, stage_reach and top_paths, a group with `labels`, `observed` and `simulated`.
-void write_fit_report(const std::string& path, const FitReport& report);
+void write_fit_report(const std::string& path, const FitReport& report, Overwrite overwrite);
 
 }  // namespace cjsim

@@ -30,12 +30,12 @@ void write_run(H5::Group& group, const CompiledJourney& journey, const RunMetada
 // come out as std::runtime_error naming the path.
 void write_file_atomically(const std::string& path,
                            const std::function<void(H5::Group& root)>& write,
-                           Overwrite overwrite = Overwrite::refuse);
+                           Overwrite overwrite);
 
 // Writes a whole file for one run, through write_file_atomically.
 void write_run_file(const std::string& path, const CompiledJourney& journey,
                     const RunMetadata& metadata, const RunResult& result, const Summary& summary,
-                    Overwrite overwrite = Overwrite::refuse);
+                    Overwrite overwrite);
 
 struct StoredRun {
   RunMetadata metadata;

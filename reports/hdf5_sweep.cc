@@ -279,7 +279,7 @@ SweepPart read_sweep_part(const std::string& path) {
 
 void write_sweep_file(const std::string& path, const SweepPlan& plan,
                       std::span<const std::vector<Aggregate>> results,
-                      const SweepInvocation& invocation) {
+                      const SweepInvocation& invocation, Overwrite overwrite) {
   if (results.size() != plan.points.size()) {
     throw std::logic_error("write_sweep_file: a result per design point is needed");
   }
@@ -292,7 +292,7 @@ void write_sweep_file(const std::string& path, const SweepPlan& plan,
       H5::Group run = runs.createGroup(run_group_name(k));
       hdf5::write_raw_aggregates(run, results[k]);
     }
-  });
+  }, overwrite);
 }
 
 bool is_sweep_file(const std::string& path) {

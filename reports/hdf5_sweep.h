@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "reports/output_file.h"
 #include "scenarios/sweep_plan.h"
 #include "sim/aggregate.h"
 #include "sim/statistics.h"
@@ -46,7 +47,7 @@ struct SweepInvocation {
 // Writes the whole sweep file atomically. `results[k]` holds point k's replications.
 void write_sweep_file(const std::string& path, const SweepPlan& plan,
                       std::span<const std::vector<Aggregate>> results,
-                      const SweepInvocation& invocation);
+                      const SweepInvocation& invocation, Overwrite overwrite);
 
 // What --summary and the reports read back.
 struct StoredSweep {

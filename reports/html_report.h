@@ -32,7 +32,7 @@ std::string html_sweep_report(const StoredSweep& sweep, std::string_view metric)
 // Writes a report first under a temporary name in the same directory, then renames it to
 // `path` (reports/output_file.h): a failed write never leaves a partial report.
 void write_report_file(const std::string& path, std::string_view text,
-                       Overwrite overwrite = Overwrite::refuse);
+                       Overwrite overwrite);
 
 // Text made safe inside HTML elements and attribute values.
 std::string html_escape(std::string_view text);

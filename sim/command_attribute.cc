@@ -168,7 +168,7 @@ int attribute_command(const AttributeOptions& o) {
   if (!o.csv.empty()) check_output_path(o.csv, o.flags.force);
   const AttributionTable table =
       is_journey_file(o.input) ? attribute_journey(o) : attribute_data(o);
-  if (!o.csv.empty()) write_report_file(o.csv, attribution_csv(table));
+  if (!o.csv.empty()) write_report_file(o.csv, attribution_csv(table), overwrite_of(o.flags));
   if (o.json) {
     std::cout << attribution_json(table).dump(2) << "\n";
   } else {

@@ -283,7 +283,7 @@ int fit_command(const FitOptions& o) {
   }
 
   write_report_file(o.out, yaml, overwrite_of(o.flags));
-  if (!o.report_out.empty()) write_fit_report(o.report_out, report);
+  if (!o.report_out.empty()) write_fit_report(o.report_out, report, overwrite_of(o.flags));
   if (o.flags.json) {
     nlohmann::json out = fit_json(report);
     out["notes"] = notes;

@@ -377,7 +377,9 @@ int run_sweep(const SweepCommandOptions& o) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   invocation.threads = threads;
   invocation.processes = static_cast<unsigned>(group.size());
-  write_sweep_file(out, *plan, results, invocation);
+  // A resumed sweep never replaces a file (one in place means the sweep was complete).
+  write_sweep_file(out, *plan, results, invocation,
+                   o.force ? Overwrite::replace : Overwrite::refuse);
   fs::remove_all(parts);
 
   const StoredSweep stored = read_sweep_file(out);

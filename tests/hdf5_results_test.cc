@@ -135,7 +135,7 @@ class Hdf5Results : public ::testing::Test {
   std::string write_shared(const std::string& name = "run.h5") const {
     const Fixture& f = shared_run();
     const std::string file = path(name);
-    write_run_file(file, f.journey, f.metadata, f.result, f.summary);
+    write_run_file(file, f.journey, f.metadata, f.result, f.summary, Overwrite::refuse);
     return file;
   }
 
@@ -202,7 +202,7 @@ TEST_F(Hdf5Results, InvalidExactSumsKeepTheirFlag) {
   result.replications[1].personas[0].revenue.add(std::numeric_limits<double>::infinity());
   ASSERT_TRUE(result.replications[1].personas[0].revenue.invalid());
   const std::string file = path("invalid.h5");
-  write_run_file(file, f.journey, f.metadata, result, f.summary);
+  write_run_file(file, f.journey, f.metadata, result, f.summary, Overwrite::refuse);
   const StoredRun stored = read_run_file(file);
   ASSERT_EQ(stored.replications.size(), 2u);
   EXPECT_TRUE(stored.replications[1].personas[0].revenue.invalid());
@@ -234,7 +234,7 @@ TEST_F(Hdf5Results, RunWithoutDetailReadsBackWithoutDetail) {
   RunResult result = f.result;
   result.detail.reset();
   const std::string file = path("plain.h5");
-  write_run_file(file, f.journey, f.metadata, result, f.summary);
+  write_run_file(file, f.journey, f.metadata, result, f.summary, Overwrite::refuse);
   EXPECT_FALSE(read_run_file(file).detail.has_value());
 }
 
@@ -244,7 +244,7 @@ TEST_F(Hdf5Results, RecordsWithoutPathsReadBackWithoutPaths) {
   result.detail->path_offsets.clear();
   result.detail->path_touchpoints.clear();
   const std::string file = path("records.h5");
-  write_run_file(file, f.journey, f.metadata, result, f.summary);
+  write_run_file(file, f.journey, f.metadata, result, f.summary, Overwrite::refuse);
   const StoredRun stored = read_run_file(file);
   ASSERT_TRUE(stored.detail.has_value());
   EXPECT_EQ(stored.detail->records.size(), result.detail->records.size());
@@ -302,8 +302,8 @@ TEST_F(Hdf5Results, AnExistingFileIsReplacedOnlyWhenAsked) {
 TEST_F(Hdf5Results, FailedWriteNamesThePathAndLeavesNothing) {
   const Fixture& f = shared_run();
   const std::string file = path("no/such/directory/run.h5");
-  const std::string message =
-      error_of([&] { write_run_file(file, f.journey, f.metadata, f.result, f.summary); });
+  const std::string message = error_of(
+      [&] { write_run_file(file, f.journey, f.metadata, f.result, f.summary, Overwrite::refuse); });
   EXPECT_NE(message.find(file), std::string::npos) << message;
   EXPECT_TRUE(fs::is_empty(directory_));
 }
@@ -313,8 +313,8 @@ TEST_F(Hdf5Results, WriteThatFailsMidwayRemovesTheTemporaryFile) {
   RunResult broken = f.result;
   broken.detail->path_offsets.pop_back();  // inconsistent: written after the tables
   const std::string file = path("broken.h5");
-  const std::string message =
-      error_of([&] { write_run_file(file, f.journey, f.metadata, broken, f.summary); });
+  const std::string message = error_of(
+      [&] { write_run_file(file, f.journey, f.metadata, broken, f.summary, Overwrite::refuse); });
   EXPECT_NE(message.find(file), std::string::npos) << message;
   EXPECT_TRUE(fs::is_empty(directory_));
 }

@@ -194,7 +194,7 @@ TEST(ReportFromFile, IsTheReportOfTheRunItself) {
           .string();
   std::vector<const CompiledJourney*> journeys;
   for (const CompiledJourney& j : f.journeys) journeys.push_back(&j);
-  write_comparison_file(path, f.report, journeys, f.run);
+  write_comparison_file(path, f.report, journeys, f.run, Overwrite::refuse);
   const ReportedResults read = read_results_file(path);
   std::filesystem::remove(path);
   EXPECT_TRUE(read.comparison);
