@@ -352,7 +352,7 @@ StoredSweep read_sweep_file(const std::string& path) {
     }
     return s;
   } catch (const H5::Exception& e) {
-    throw std::runtime_error(path + ": " + describe(e));
+    throw std::runtime_error(path + ": not a readable cjsim sweep file (" + describe(e) + ")");
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(path + ": the scenarios attribute is not valid: " + e.what());
   } catch (const std::runtime_error& e) {
