@@ -10,6 +10,7 @@
 
 #include "reports/report_format.h"
 #include "reports/table_text.h"
+#include "reports/text_report.h"
 #include "scenarios/diagnostic.h"
 #include "sim/sweep.h"
 
@@ -63,7 +64,7 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
   const bool several_scenarios = sweep.scenarios.size() > 1;
   std::string out =
       fmt::format("Sweep: {} ({} design, {} points, {} agents x {}, seed {})\n\n",
-                  sweep.experiment_name, sweep.design, order.size(), sweep.agents,
+                  sweep.experiment_name, sweep.design, order.size(), with_thousands(sweep.agents),
                   counted(sweep.replications, "replication"), sweep.seed);
   out += fmt::format(
       "{} points, best first by {} ({} is better){}:\n\n",
