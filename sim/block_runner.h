@@ -11,6 +11,7 @@
 #pragma once
 
 #include <tbb/blocked_range.h>
+#include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
@@ -18,10 +19,25 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
+#include <optional>
 
 #include "sim/engine.h"
 
 namespace cjsim {
+
+// TBB's default pool has a worker fewer than the machine has cores: a run asking for more
+// threads than that gets them while this lives (and no warning from TBB that it cannot).
+class ThreadAllowance {
+ public:
+  explicit ThreadAllowance(unsigned threads) {
+    if (threads > static_cast<unsigned>(tbb::info::default_concurrency())) {
+      control_.emplace(tbb::global_control::max_allowed_parallelism, threads);
+    }
+  }
+
+ private:
+  std::optional<tbb::global_control> control_;
+};
 
 class BlockRunner {
  public:
@@ -32,6 +48,7 @@ class BlockRunner {
   explicit BlockRunner(const RunOptions& options)
       : options_(options),
         threads_(threads_for(options.threads)),
+        allowance_(threads_),
         blocks_((options.agents + kBlockAgents - 1) / kBlockAgents),
         total_(options.agents * options.replications / std::max(options.processes, 1u)),
         arena_(static_cast<int>(threads_)) {}
@@ -84,6 +101,7 @@ class BlockRunner {
 
   const RunOptions& options_;
   unsigned threads_;
+  ThreadAllowance allowance_;
   std::uint64_t blocks_;
   std::uint64_t total_;
   std::atomic<std::uint64_t> done_{0};

@@ -17,9 +17,6 @@
 #include <memory>
 #include <set>
 
-#include <tbb/parallel_for.h>
-#include <tbb/task_arena.h>
-
 #include "reports/hdf5_sweep.h"
 #include "reports/run_metadata.h"
 #include "reports/sweep_report.h"
@@ -244,15 +241,6 @@ std::vector<std::size_t> decode(std::span<const char> bytes, std::uint64_t& stop
   return points;
 }
 
-// How many design points a process runs side by side. A point whose replications have fewer
-// blocks of agents than there are threads cannot keep every core busy on its own: then each
-// thread runs a point of its own (results do not depend on the thread count). Larger points
-// run one at a time on every thread.
-std::size_t points_side_by_side(std::uint64_t agents, unsigned threads) {
-  const std::uint64_t blocks = (agents + BlockRunner::kBlockAgents - 1) / BlockRunner::kBlockAgents;
-  return blocks >= threads ? 1 : threads;
-}
-
 int run_sweep(const SweepCommandOptions& o) {
   ProcessGroup& group = ProcessGroup::world();
   const auto started = std::chrono::steady_clock::now();
@@ -308,31 +296,23 @@ int run_sweep(const SweepCommandOptions& o) {
     progress.set_status(fmt::format("points {}-{} of {} to run", points_done + 1,
                                     points_done + round_points, missing.size()));
     // Rank 0's own progress stands for the round's: the round's points run side by side.
-    std::vector<std::atomic<std::uint64_t>> reported(batch);
-    std::atomic<std::uint64_t> round_done{0};
-    std::vector<std::vector<char>> images(batch);
-    std::atomic<bool> cancelled{false};
-    const auto run_one = [&](std::size_t j) {
-      RunOptions options;
-      options.threads = batch > 1 ? 1 : threads;
-      options.cancel = &interrupt.flag();
-      options.progress = [&, j, round_start = committed](std::uint64_t done, std::uint64_t) {
-        const std::uint64_t now = round_done += done - reported[j].exchange(done);
-        progress.update(round_start + now * round_points / std::max<std::size_t>(mine, 1),
-                        per_point * missing.size());
-      };
-      try {
-        const std::size_t point = missing[mine_first + j];
-        images[j] = sweep_part_image({plan->fingerprint, point, run_sweep_point(*plan, point, options)});
-      } catch (const RunCancelled&) {
-        cancelled = true;
-      }
+    RunOptions options;
+    options.threads = threads;
+    options.cancel = &interrupt.flag();
+    options.progress = [&, round_start = committed](std::uint64_t done, std::uint64_t) {
+      progress.update(round_start + done * round_points / std::max<std::size_t>(mine, 1),
+                      per_point * missing.size());
     };
-    if (mine == 1) {
-      run_one(0);
-    } else if (mine > 1) {
-      tbb::task_arena arena(static_cast<int>(threads));
-      arena.execute([&] { tbb::parallel_for(std::size_t{0}, mine, run_one); });
+    const std::vector<std::vector<Aggregate>> results = run_sweep_points(
+        *plan, std::span(missing).subspan(std::min(mine_first, missing.size()), mine), options);
+    std::vector<std::vector<char>> images(batch);
+    bool cancelled = false;
+    for (std::size_t j = 0; j < mine; ++j) {
+      if (results[j].empty()) {
+        cancelled = true;
+      } else {
+        images[j] = sweep_part_image({plan->fingerprint, missing[mine_first + j], results[j]});
+      }
     }
     for (std::size_t j = 0; j < batch; ++j) {
       const std::vector<std::vector<char>> gathered = group.gather(images[j]);
@@ -347,7 +327,7 @@ int run_sweep(const SweepCommandOptions& o) {
     }
     // A signal during the last round, once every point is done, lets the file be assembled.
     const bool more = round + 1 < rounds;
-    interrupted = group.any(cancelled.load() || (more && interrupt.flag().load()));
+    interrupted = group.any(cancelled || (more && interrupt.flag().load()));
   }
   progress.finish();
   if (interrupted) {

@@ -1,6 +1,12 @@
 // Sweep points through the one engine API.
 #include "sim/sweep.h"
 
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <atomic>
+
+#include "sim/block_runner.h"
 #include "sim/compiled_journey.h"
 
 namespace cjsim {
@@ -20,6 +26,53 @@ std::vector<Aggregate> run_sweep_point(const SweepPlan& plan, std::size_t point,
                                        const RunOptions& base) {
   const CompiledJourney journey = compile(point_scenario(plan, point));
   return run(journey, point_run_options(plan, base)).replications;
+}
+
+std::size_t points_side_by_side(std::uint64_t agents, unsigned threads) {
+  const std::uint64_t blocks = (agents + BlockRunner::kBlockAgents - 1) / BlockRunner::kBlockAgents;
+  return blocks >= threads ? 1 : threads;
+}
+
+std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
+                                                     std::span<const std::size_t> points,
+                                                     const RunOptions& base) {
+  const unsigned threads = BlockRunner::threads_for(base.threads);
+  const std::size_t count = points.size();
+  std::vector<std::vector<Aggregate>> results(count);
+  // Each point reports its own agents done; the sum goes to base.progress.
+  std::vector<std::atomic<std::uint64_t>> reported(count);
+  std::atomic<std::uint64_t> done_over_all{0};
+  const std::uint64_t total = plan.experiment.agents * plan.experiment.replications * count;
+  // Happens-before edges ThreadSanitizer can see (it cannot see TBB's own joins; see
+  // sim/block_runner.h): each point acquires the caller's start and releases its result.
+  std::atomic<std::size_t> started{0};
+  std::atomic<std::size_t> finished{0};
+  started.store(1, std::memory_order_release);
+  const auto run_one = [&](std::size_t j) {
+    (void)started.load(std::memory_order_acquire);
+    RunOptions options = base;
+    options.threads = count > 1 ? 1 : threads;
+    if (base.progress) {
+      options.progress = [&, j](std::uint64_t done, std::uint64_t) {
+        base.progress(done_over_all += done - reported[j].exchange(done), total);
+      };
+    }
+    try {
+      results[j] = run_sweep_point(plan, points[j], options);
+    } catch (const RunCancelled&) {
+      results[j].clear();
+    }
+    finished.fetch_add(1, std::memory_order_acq_rel);
+  };
+  if (count == 1) {
+    run_one(0);
+  } else if (count > 1) {
+    const ThreadAllowance allowance(threads);
+    tbb::task_arena arena(static_cast<int>(threads));
+    arena.execute([&] { tbb::parallel_for(std::size_t{0}, count, run_one); });
+  }
+  (void)finished.load(std::memory_order_acquire);
+  return results;
 }
 
 PointFigures point_figures(const SweepPlan& plan, std::size_t point,

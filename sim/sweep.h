@@ -23,6 +23,19 @@ RunOptions point_run_options(const SweepPlan& plan, const RunOptions& base);
 std::vector<Aggregate> run_sweep_point(const SweepPlan& plan, std::size_t point,
                                        const RunOptions& base);
 
+// How many design points run side by side on `threads` threads: 1 when a point's
+// replications have at least as many blocks of agents as there are threads (it keeps them
+// busy on its own), else one point per thread. A point's results do not depend on its thread
+// count, so this changes the time a sweep takes, never its results.
+std::size_t points_side_by_side(std::uint64_t agents, unsigned threads);
+
+// Runs `points` (at most points_side_by_side of them) side by side on base.threads threads
+// (0: every core): result j holds point points[j]'s replications, or nothing when base.cancel
+// stopped it (the others' are kept). base.progress gets the agents done over all of them.
+std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
+                                                     std::span<const std::size_t> points,
+                                                     const RunOptions& base);
+
 struct PointFigures {
   HeadlineFigures overall;                    // over the replications, with their intervals
   std::vector<HeadlineFigures> replications;  // each replication on its own

@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 
 #include "reports/hdf5_sweep.h"
 #include "scenarios/validate.h"
+#include "sim/block_runner.h"
 #include "sim/compiled_journey.h"
 
 namespace cjsim {
@@ -42,6 +44,48 @@ TEST(Sweep, APointIsAPlainRunOfItsScenarioWithTheExperimentsSeed) {
   options.seed = 77;
   options.threads = 1;
   EXPECT_EQ(point, run(compile(scenario), options).replications);
+}
+
+TEST(Sweep, PointsRunSideBySideOnlyWhenTooSmallToKeepTheThreadsBusy) {
+  EXPECT_EQ(points_side_by_side(1, 1), 1u);
+  EXPECT_EQ(points_side_by_side(1000, 2), 2u);
+  EXPECT_EQ(points_side_by_side(BlockRunner::kBlockAgents, 2), 2u);  // one block
+  EXPECT_EQ(points_side_by_side(BlockRunner::kBlockAgents + 1, 2), 1u);
+  EXPECT_EQ(points_side_by_side(3 * BlockRunner::kBlockAgents, 4), 4u);
+  EXPECT_EQ(points_side_by_side(4 * BlockRunner::kBlockAgents, 4), 1u);
+}
+
+// Points run side by side, one per thread, give each point's results as it alone gives them;
+// their progress adds up to every agent of every point; a cancelled batch keeps nothing.
+TEST(Sweep, PointsRunSideBySideGiveEachPointsOwnResults) {
+  const SweepPlan plan = plan_of(
+      "scenario: tiny.yaml\nagents: 5000\nreplications: 2\nseed: 5\nparameters:\n"
+      "  settings.kappa: [0, 1, 2, 3]\n");
+  const std::vector<std::size_t> points = {3, 0, 2};
+  std::atomic<std::uint64_t> last{0};
+  RunOptions base;
+  base.threads = 3;
+  base.progress = [&](std::uint64_t done, std::uint64_t total) {
+    EXPECT_EQ(total, 3u * 5000 * 2);
+    std::uint64_t seen = last.load();
+    while (done > seen && !last.compare_exchange_weak(seen, done)) {
+    }
+  };
+  const std::vector<std::vector<Aggregate>> together = run_sweep_points(plan, points, base);
+  ASSERT_EQ(together.size(), 3u);
+  RunOptions alone;
+  alone.threads = 1;
+  for (std::size_t j = 0; j < points.size(); ++j) {
+    EXPECT_EQ(together[j], run_sweep_point(plan, points[j], alone)) << "point " << points[j];
+  }
+  EXPECT_EQ(last.load(), 3u * 5000 * 2);
+
+  const std::atomic<bool> cancel{true};
+  base.cancel = &cancel;
+  base.progress = nullptr;
+  for (const std::vector<Aggregate>& point : run_sweep_points(plan, points, base)) {
+    EXPECT_TRUE(point.empty());
+  }
 }
 
 TEST(Sweep, PointsThatDifferOnlyInValueShareEveryAgentsPath) {
