@@ -7,9 +7,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
+#include <sstream>
 
+#include "models/csv_reader.h"
 #include "reports/html_assets.h"
 #include "reports/report_format.h"
 #include "reports/results_reader.h"
@@ -207,6 +210,102 @@ TEST(ReportFromFile, IsTheReportOfTheRunItself) {
 TEST(ReportFromFile, RefusesAFileThatIsNotAResult) {
   EXPECT_THROW(read_results_file(std::string(CJSIM_TEST_DATA) + "/tiny.yaml"), std::runtime_error);
   EXPECT_THROW(read_results_file("/nonexistent/results.h5"), std::runtime_error);
+}
+
+// A comparison whose stage, touchpoint and channel names hold what breaks tables and pages:
+// CSV's comma, quote and line breaks, Markdown's '|', HTML and script tags, a NUL.
+ComparisonReport report_with_awkward_names() {
+  Diagnostics diagnostics;
+  Scenario current = *load_valid_scenario(std::string(CJSIM_TEST_DATA) + "/tiny.yaml", diagnostics);
+  const std::vector<std::string> stages = {"aware|ness\r\nline two", "con,sid\"er\"",
+                                           "</script><b>buy</b>"};
+  for (Touchpoint& t : current.touchpoints) {
+    const auto at = std::ranges::find(current.stages, t.stage) - current.stages.begin();
+    t.stage = stages[static_cast<std::size_t>(at)];
+  }
+  current.stages = stages;
+  current.touchpoints[0].name = "ad | \"quoted\", comma";
+  current.touchpoints[1].name = "prod\nuct";
+  current.touchpoints[2].name = "<img src=x onerror=alert(1)>";
+  current.touchpoints[3].name = std::string("check\0out", 9);
+  current.touchpoints[0].channel = "social, paid";
+  for (std::size_t k = 1; k < current.touchpoints.size(); ++k)
+    current.touchpoints[k].channel = "e|mail";
+  Scenario future = current;
+  future.name = "future | \"state\"";
+  future.touchpoints[1].dropout = 0.1;
+  std::vector<CompiledJourney> journeys = {compile(current), compile(future)};
+  RunOptions options;
+  options.agents = 2000;
+  options.seed = 3;
+  const ComparisonRun run = run_comparison(journeys, options);
+  ComparisonReport report;
+  for (std::size_t k = 0; k < journeys.size(); ++k) {
+    RunMetadata m;
+    m.scenario_path = "awkward.yaml";
+    m.seed = 3;
+    m.agents = 2000;
+    report.metadata.push_back(m);
+    report.labels.push_back(k == 0 ? current.name : future.name);
+    report.summaries.push_back(summarize(journeys[k], run.runs[k].replications));
+  }
+  report.differences = differences(run);
+  report.method = comparison_method(1);
+  return report;
+}
+
+// Pipes that end a Markdown cell (not escaped).
+std::size_t cell_bars(std::string_view line) {
+  std::size_t bars = 0;
+  for (std::size_t i = 0; i < line.size(); ++i)
+    bars += line[i] == '|' && (i == 0 || line[i - 1] != '\\');
+  return bars;
+}
+
+TEST(Reports, AwkwardNamesKeepEveryTableAndPageWhole) {
+  const ComparisonReport report = report_with_awkward_names();
+
+  // CSV: every record has the header's fields, read back by cjsim's own RFC 4180 reader.
+  std::istringstream csv(csv_report(report));
+  CsvReader reader(csv, "report.csv", ',');
+  std::vector<std::string> fields;
+  Diagnostics d;
+  ASSERT_TRUE(reader.next(fields, d));
+  const std::size_t columns = fields.size();
+  std::size_t records = 0;
+  bool saw_stage = false;
+  while (reader.next(fields, d)) {
+    EXPECT_EQ(fields.size(), columns) << "record at line " << reader.line();
+    saw_stage =
+        saw_stage || std::ranges::find(fields, "stage:aware|ness\r\nline two") != fields.end();
+    ++records;
+  }
+  EXPECT_FALSE(d.has_errors()) << d.to_string();
+  EXPECT_GT(records, 50u);
+  EXPECT_TRUE(saw_stage) << "a stage name did not come back whole";
+
+  // Markdown: within each table, every row has the header's number of cells.
+  std::istringstream markdown(markdown_report(report));
+  std::string line;
+  std::size_t table_bars = 0;
+  std::size_t rows = 0;
+  while (std::getline(markdown, line)) {
+    if (!line.starts_with("|")) {
+      table_bars = 0;
+      continue;
+    }
+    if (table_bars == 0) table_bars = cell_bars(line);
+    EXPECT_EQ(cell_bars(line), table_bars) << line;
+    ++rows;
+  }
+  EXPECT_GT(rows, 20u);
+
+  // HTML: names are text, never markup; the page has the same elements as with plain names.
+  const std::string html = html_report(report);
+  EXPECT_EQ(html.find("<b>buy</b>"), std::string::npos);
+  EXPECT_EQ(html.find("<img src=x"), std::string::npos);
+  EXPECT_EQ(count(html, "<script"), count(html_report(comparison().report), "<script"));
+  EXPECT_EQ(count(html, "</script>"), count(html, "<script"));
 }
 
 }  // namespace
