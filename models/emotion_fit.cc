@@ -1079,7 +1079,10 @@ bool better(const Optimum& a, const Optimum& b) {
 // EM over the latent personas from one start: responsibilities per distinct path
 // (log-sum-exp), shares in closed form, the other parameters by a few L-BFGS steps on the
 // expected complete log-likelihood (a generalised EM step), until the likelihood stalls.
-Optimum fit_from(const Problem& problem, std::vector<double> theta) {
+constexpr int kEmIterations = 25;  // at most, per start
+
+Optimum fit_from(const Problem& problem, std::vector<double> theta,
+                 const std::function<void(int iteration)>& on_iteration) {
   const std::size_t n = problem.free.size();
   const std::size_t K = problem.base.personas.size();
   std::vector<std::size_t> not_shares;
@@ -1091,7 +1094,8 @@ Optimum fit_from(const Problem& problem, std::vector<double> theta) {
     std::vector<double> ll, responsibility;
     double previous = kInf;
     Values v;
-    for (int iteration = 0; iteration < 25; ++iteration) {
+    for (int iteration = 0; iteration < kEmIterations; ++iteration) {
+      on_iteration(iteration);
       apply(problem.free, theta, problem.graph, problem.base, v);
       problem.likelihood.per_persona(v, ll);
       const std::vector<double> shares = Likelihood::log_shares(v);
@@ -1191,7 +1195,13 @@ std::optional<EmotionFit> fit_emotion(const Scenario& skeleton, const ObservedJo
   };
   Optimum best;
   const int starts = K > 1 ? std::max(1, options.starts) : 1;
+  const std::size_t per_start = K > 1 ? kEmIterations + 1 : 1;
+  const std::size_t total_steps = static_cast<std::size_t>(starts) * per_start + 1;
+  const auto report = [&](std::size_t done, const std::string& status) {
+    if (options.progress) options.progress(done, total_steps, status);
+  };
   for (int start = 0; start < starts; ++start) {
+    const std::size_t start_steps = static_cast<std::size_t>(start) * per_start;
     Values v = problem.base;
     for (std::size_t k = 0; k < K && K > 1; ++k) {
       PersonaValues& p = v.personas[k];
@@ -1208,7 +1218,14 @@ std::optional<EmotionFit> fit_emotion(const Scenario& skeleton, const ObservedJo
     }
     // Then L-BFGS on the marginal likelihood itself, so that the optimum is the
     // maximum-likelihood estimate to the optimiser's precision.
-    Optimum candidate = fit_from(problem, theta_of(problem.free, graph, problem.base, v));
+    Optimum candidate =
+        fit_from(problem, theta_of(problem.free, graph, problem.base, v), [&](int iteration) {
+          report(start_steps + static_cast<std::size_t>(iteration),
+                 fmt::format("start {} of {}: EM iteration {}", start + 1, starts, iteration + 1));
+        });
+    report(start_steps + per_start - 1,
+           starts > 1 ? fmt::format("start {} of {}: maximising the likelihood", start + 1, starts)
+                      : std::string("maximising the likelihood"));
     candidate.negative_log_likelihood =
         minimise(marginal, candidate.theta, problem.free, all, 3000);
     // The reference persona holds emotion's zero, so relabelling the personas is not a
@@ -1231,6 +1248,7 @@ std::optional<EmotionFit> fit_emotion(const Scenario& skeleton, const ObservedJo
   for (const Free& f : problem.free) {
     names.push_back(parameter_name(skeleton, f.kind, f.index, problem.persona_ids));
   }
+  report(total_steps - 1, fmt::format("standard errors ({} parameters)", n));
   const Eigen::MatrixXd information = hessian(marginal, best.theta);
   const Identification identified = identify(information, best.theta, problem.free, names,
                                              problem.customers, options.identifiability_threshold);

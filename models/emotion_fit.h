@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,9 @@ struct EmotionFitOptions {
   std::uint64_t seed = 1;  // for the starts' random persona parameters
   // Scaled information eigenvalues below this mark near-null directions.
   double identifiability_threshold = 1e-4;
+  // Called as the fit goes: `done` of `total` steps (EM iterations, each start's final
+  // optimisation, the standard errors; EM may end early, so steps are uneven) and what runs.
+  std::function<void(std::size_t done, std::size_t total, const std::string& status)> progress;
 };
 
 struct EmotionFit {

@@ -27,6 +27,7 @@
 #include "sim/commands.h"
 #include "sim/compiled_journey.h"
 #include "sim/observed_flags.h"
+#include "sim/progress.h"
 #include "sim/run_support.h"
 
 namespace cjsim {
@@ -105,8 +106,14 @@ EmotionFit fit_on_skeleton(const Scenario& base, const std::string& base_name,
   options.personas = static_cast<int>(o.personas);
   options.estimate_kappa = o.estimate_kappa;
   options.seed = seed;
+  ProgressBar progress("fitting", "");
+  options.progress = [&](std::size_t done, std::size_t total, const std::string& status) {
+    progress.set_status(status);
+    progress.update(done, total);
+  };
   Diagnostics diagnostics;
   std::optional<EmotionFit> fit = fit_emotion(base, data, options, diagnostics);
+  progress.finish();
   std::cerr << diagnostics.to_string();
   if (!fit) {
     std::cerr << fmt::format(

@@ -14,8 +14,9 @@ constexpr std::int64_t kRedrawNs = 100'000'000;
 
 }  // namespace
 
-ProgressBar::ProgressBar(std::string label)
+ProgressBar::ProgressBar(std::string label, std::string rate_unit)
     : label_(std::move(label)),
+      rate_unit_(std::move(rate_unit)),
       enabled_(isatty(STDERR_FILENO) == 1),
       started_(std::chrono::steady_clock::now()),
       next_draw_ns_(kFirstDrawNs) {}
@@ -38,9 +39,11 @@ void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
   const double left = rate > 0 ? static_cast<double>(total - done) / rate : 0.0;
   constexpr int width = 30;
   const int filled = static_cast<int>(fraction * width);
-  std::fprintf(stderr, "\r%s [%s%s] %5.1f%%  %.2f M agents/s  %.0f s left %s", label_.c_str(),
+  const std::string rate_text =
+      rate_unit_.empty() ? "" : fmt::format("{:.2f} M {}/s  ", rate / 1e6, rate_unit_);
+  std::fprintf(stderr, "\r%s [%s%s] %5.1f%%  %s%.0f s left %s", label_.c_str(),
                std::string(filled, '#').c_str(), std::string(width - filled, '.').c_str(),
-               100.0 * fraction, rate / 1e6, left, status_.c_str());
+               100.0 * fraction, rate_text.c_str(), left, status_.c_str());
   std::fflush(stderr);
   drawn_ = true;
 }

@@ -12,7 +12,9 @@ namespace cjsim {
 
 class ProgressBar {
  public:
-  explicit ProgressBar(std::string label);
+  // `rate_unit` names what `update` counts, for the rate shown ("M agents/s"); empty: no
+  // rate is shown (the units are steps of uneven work).
+  explicit ProgressBar(std::string label, std::string rate_unit = "agents");
   ~ProgressBar();
 
   // From any thread: `done` of `total` units finished.
@@ -24,6 +26,7 @@ class ProgressBar {
 
  private:
   std::string label_;
+  std::string rate_unit_;
   bool enabled_;
   std::chrono::steady_clock::time_point started_;
   std::atomic<std::int64_t> next_draw_ns_{0};

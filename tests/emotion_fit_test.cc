@@ -311,6 +311,43 @@ TEST(EmotionFit, TwoPersonaRecoveryIntervalsCoverTheTruthAtTheNominalRate) {
   EXPECT_GE(coverage.intervals, datasets * 15);
 }
 
+// The fit says how far it has come: steps that never go back, within the total, ending with
+// the standard errors; and following it changes nothing in the result.
+TEST(EmotionFit, ProgressGoesForwardToTheStandardErrorsAndChangesNothing) {
+  const Scenario s = load("two_personas.yaml");
+  const ObservedJourneys data = simulate(s, 5000, 41);
+  EmotionFitOptions options;
+  options.personas = 2;
+  options.starts = 2;
+  std::vector<std::pair<std::size_t, std::string>> steps;
+  std::size_t total = 0;
+  options.progress = [&](std::size_t done, std::size_t all, const std::string& status) {
+    steps.emplace_back(done, status);
+    total = all;
+  };
+  Diagnostics diagnostics;
+  const auto followed = fit_emotion(s, data, options, diagnostics);
+  ASSERT_TRUE(followed) << diagnostics.to_string();
+  ASSERT_FALSE(steps.empty());
+  EXPECT_EQ(total, 2u * 26 + 1);
+  for (std::size_t i = 1; i < steps.size(); ++i) EXPECT_GE(steps[i].first, steps[i - 1].first);
+  EXPECT_EQ(steps.front().second, "start 1 of 2: EM iteration 1");
+  EXPECT_EQ(steps.back().first, total - 1);
+  EXPECT_NE(steps.back().second.find("standard errors"), std::string::npos);
+  EXPECT_TRUE(std::ranges::any_of(steps, [](const auto& step) {
+    return step.second == "start 2 of 2: maximising the likelihood";
+  }));
+
+  options.progress = nullptr;
+  const auto quiet = fit_emotion(s, data, options, diagnostics);
+  ASSERT_TRUE(quiet);
+  EXPECT_EQ(quiet->log_likelihood, followed->log_likelihood);
+  ASSERT_EQ(quiet->parameters.size(), followed->parameters.size());
+  for (std::size_t i = 0; i < quiet->parameters.size(); ++i) {
+    EXPECT_EQ(quiet->parameters[i].value, followed->parameters[i].value);
+  }
+}
+
 // Data whose reference persona (the skeleton's first, which holds emotion's zero) is the
 // smaller one: no start finds an optimum with the reference largest, and the fit reports the
 // best one it found, with a note, instead of none.
