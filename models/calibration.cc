@@ -266,6 +266,11 @@ std::optional<Calibration> calibrate(const Scenario& start, const ObservedFunnel
       best = d;
       best_x = at;
     }
+    if (options.progress) {
+      options.progress(static_cast<std::size_t>(evaluations),
+                       static_cast<std::size_t>(options.max_evaluations),
+                       fmt::format("simulation {}: deviance {:.4g}, best {:.4g}", evaluations, d, best));
+    }
     return d;
   };
   // BOBYQA builds a quadratic model of the distance; the simulated distance is a staircase of

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,9 @@ struct CalibrationOptions {
   unsigned threads = 0;  // 0: every core; results do not depend on it
   int max_evaluations = 400;
   double tolerance = 1e-4;  // on the parameters, absolute
+  // Called after each simulation of the search: `done` of at most `total` (the search may
+  // end sooner), and the deviance reached.
+  std::function<void(std::size_t done, std::size_t total, const std::string& status)> progress;
 };
 
 struct CalibratedParameter {

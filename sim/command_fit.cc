@@ -3,6 +3,7 @@
 // shares of the data.
 #include <fmt/format.h>
 
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -98,6 +99,14 @@ std::string listed(const std::vector<std::string>& names) {
   return out;
 }
 
+// A fit's progress (steps done of a total, and what runs) drawn on `bar`.
+std::function<void(std::size_t, std::size_t, const std::string&)> shown_on(ProgressBar& bar) {
+  return [&bar](std::size_t done, std::size_t total, const std::string& status) {
+    bar.set_status(status);
+    bar.update(done, total);
+  };
+}
+
 // The maximum-likelihood fit of `base`'s emotion parameters, weights, dropouts and (K > 1)
 // latent personas; paths `base` cannot produce are reported and nothing is written.
 EmotionFit fit_on_skeleton(const Scenario& base, const std::string& base_name,
@@ -107,10 +116,7 @@ EmotionFit fit_on_skeleton(const Scenario& base, const std::string& base_name,
   options.estimate_kappa = o.estimate_kappa;
   options.seed = seed;
   ProgressBar progress("fitting", "");
-  options.progress = [&](std::size_t done, std::size_t total, const std::string& status) {
-    progress.set_status(status);
-    progress.update(done, total);
-  };
+  options.progress = shown_on(progress);
   Diagnostics diagnostics;
   std::optional<EmotionFit> fit = fit_emotion(base, data, options, diagnostics);
   progress.finish();
@@ -175,7 +181,10 @@ int calibrate_command(const FitOptions& o, const std::optional<Scenario>& skelet
     options.seed = o.flags.seed.value_or(kDefaultSeed);
     options.threads = o.flags.threads;
     options.parameters = o.calibrate;
+    ProgressBar progress("calibrating", "");
+    options.progress = shown_on(progress);
     calibration = calibrate(*skeleton, *funnel, options, diagnostics);
+    progress.finish();
     if (calibration && calibration->degrees_of_freedom <= 0) {
       diagnostics.warning(
           {o.data, 0, 0},

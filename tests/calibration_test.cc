@@ -114,6 +114,34 @@ TEST(Calibration, TheResultDoesNotDependOnTheThreadCount) {
   EXPECT_EQ(values[1], values[3]);
 }
 
+// The search says how far it has come, simulation by simulation, within its budget; following
+// it changes nothing.
+TEST(Calibration, ProgressCountsTheSimulationsAndChangesNothing) {
+  const Scenario truth = load_two_personas();
+  const ObservedFunnel funnel = funnel_of(truth, 20000, 5);
+  CalibrationOptions options;
+  options.parameters = {"touchpoints.product.dropout"};
+  options.agents = 3000;
+  options.max_evaluations = 20;
+  std::vector<std::size_t> done;
+  options.progress = [&](std::size_t n, std::size_t total, const std::string& status) {
+    EXPECT_EQ(total, 20u);
+    EXPECT_NE(status.find("deviance"), std::string::npos) << status;
+    done.push_back(n);
+  };
+  Diagnostics diagnostics;
+  const auto followed = calibrate(truth, funnel, options, diagnostics);
+  ASSERT_TRUE(followed) << diagnostics.to_string();
+  ASSERT_FALSE(done.empty());
+  for (std::size_t i = 1; i < done.size(); ++i) EXPECT_EQ(done[i], done[i - 1] + 1);
+  EXPECT_LE(done.back(), 20u);
+  options.progress = nullptr;
+  const auto quiet = calibrate(truth, funnel, options, diagnostics);
+  ASSERT_TRUE(quiet);
+  EXPECT_EQ(quiet->distance, followed->distance);
+  EXPECT_EQ(quiet->parameters[0].value, followed->parameters[0].value);
+}
+
 TEST(Calibration, NamesTheJourneyDoesNotHaveAreErrors) {
   const Scenario s = load_two_personas();
   ObservedFunnel funnel;
