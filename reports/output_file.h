@@ -11,6 +11,9 @@ namespace cjsim {
 
 enum class Overwrite { refuse, replace };
 
+// What a command's --force asks for.
+inline Overwrite overwrite_if(bool force) { return force ? Overwrite::replace : Overwrite::refuse; }
+
 // A file being written: `temporary()` is where to write it. commit() puts it in place; if
 // the object dies uncommitted (an exception, a failure), the temporary is removed. While it
 // lives, the temporary is also removed by remove_pending_files_on_signal().

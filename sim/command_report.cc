@@ -23,10 +23,6 @@ struct ReportOptions {
   bool force = false;
 };
 
-Overwrite overwrite_of(const ReportOptions& o) {
-  return o.force ? Overwrite::replace : Overwrite::refuse;
-}
-
 // The format asked for, or the one the output's extension names (HTML otherwise).
 std::string format_of(const ReportOptions& o) {
   if (!o.format.empty()) return o.format;
@@ -45,7 +41,7 @@ int sweep_report(const ReportOptions& o) {
   const std::string text = format == "md"    ? sweep_table_markdown(sweep, metric)
                            : format == "csv" ? sweep_table_csv(sweep, metric)
                                              : html_sweep_report(sweep, metric);
-  write_report_file(o.output, text, overwrite_of(o));
+  write_report_file(o.output, text, overwrite_if(o.force));
   std::cerr << "Report written to " << o.output << "\n";
   return 0;
 }
@@ -58,7 +54,7 @@ int report_command(const ReportOptions& o) {
   const std::string text = format == "md"    ? markdown_report(results.report)
                            : format == "csv" ? csv_report(results.report)
                                              : html_report(results.report);
-  write_report_file(o.output, text, overwrite_of(o));
+  write_report_file(o.output, text, overwrite_if(o.force));
   std::cerr << "Report written to " << o.output << "\n";
   return 0;
 }

@@ -291,8 +291,9 @@ int run_sweep(const SweepCommandOptions& o) {
   for (std::size_t round = 0; round < rounds && !interrupted; ++round) {
     const std::size_t first = round * per_round;
     const std::size_t round_points = std::min(per_round, missing.size() - first);
-    const std::size_t mine_first = first + static_cast<std::size_t>(group.rank()) * batch;
-    const std::size_t mine = std::min(batch, missing.size() - std::min(missing.size(), mine_first));
+    const std::size_t mine_first =
+        std::min(first + static_cast<std::size_t>(group.rank()) * batch, missing.size());
+    const std::size_t mine = std::min(batch, missing.size() - mine_first);
     progress.set_status(fmt::format("points {}-{} of {} to run", points_done + 1,
                                     points_done + round_points, missing.size()));
     // Rank 0's own progress stands for the round's: the round's points run side by side.
@@ -304,7 +305,7 @@ int run_sweep(const SweepCommandOptions& o) {
                       per_point * missing.size());
     };
     const std::vector<std::vector<Aggregate>> results = run_sweep_points(
-        *plan, std::span(missing).subspan(std::min(mine_first, missing.size()), mine), options);
+        *plan, std::span(missing).subspan(mine_first, mine), options);
     std::vector<std::vector<char>> images(batch);
     bool cancelled = false;
     for (std::size_t j = 0; j < mine; ++j) {
@@ -358,8 +359,7 @@ int run_sweep(const SweepCommandOptions& o) {
   invocation.threads = threads;
   invocation.processes = static_cast<unsigned>(group.size());
   // A resumed sweep never replaces a file (one in place means the sweep was complete).
-  write_sweep_file(out, *plan, results, invocation,
-                   o.force ? Overwrite::replace : Overwrite::refuse);
+  write_sweep_file(out, *plan, results, invocation, overwrite_if(o.force));
   fs::remove_all(parts);
 
   const StoredSweep stored = read_sweep_file(out);

@@ -52,9 +52,7 @@ struct SimulationFlags {
 void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::string& out_help,
                           const std::string& json_help);
 
-inline Overwrite overwrite_of(const SimulationFlags& flags) {
-  return flags.force ? Overwrite::replace : Overwrite::refuse;
-}
+inline Overwrite overwrite_of(const SimulationFlags& flags) { return overwrite_if(flags.force); }
 
 // Engine options from the flags; the seed falls back to the scenario's, then to kDefaultSeed.
 RunOptions run_options_from(const SimulationFlags& flags, const Scenario& seed_source);
