@@ -46,18 +46,6 @@ bool plain_is_safe(std::string_view text) {
   return true;
 }
 
-// The code point starting at text[i] (well-formed UTF-8, checked by the caller), and its length.
-std::pair<char32_t, std::size_t> decode(std::string_view text, std::size_t i) {
-  const auto byte = static_cast<unsigned char>(text[i]);
-  if (byte < 0x80) return {byte, 1};
-  const std::size_t length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2;
-  char32_t code = byte & (0x7F >> length);
-  for (std::size_t k = 1; k < length; ++k) {
-    code = (code << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-  }
-  return {code, length};
-}
-
 // What YAML cannot hold literally inside double quotes (outside its printable set, or read as
 // a line break or a byte-order mark): written as an escape.
 bool needs_escape(char32_t c) {
@@ -65,10 +53,17 @@ bool needs_escape(char32_t c) {
          (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
 }
 
+// Text that is not UTF-8 cannot be written into a journey file (the loader rejects it): a
+// program error, since every reader checks its input.
 std::string double_quoted(std::string_view text) {
   std::string out = "\"";
   for (std::size_t i = 0; i < text.size();) {
-    const auto [code, length] = decode(text, i);
+    const auto decoded = decode_utf8(text, i);
+    if (!decoded) {
+      throw std::invalid_argument(
+          fmt::format("writing a journey: the text '{}' is not UTF-8 at byte {}", text, i + 1));
+    }
+    const auto [code, length] = *decoded;
     switch (code) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -91,13 +86,8 @@ std::string double_quoted(std::string_view text) {
   return out + "\"";
 }
 
-// A journey's text as a YAML scalar. Text that is not UTF-8 cannot be written into a journey
-// file (the loader rejects it): a program error, since every reader checks its input.
+// A journey's text as a YAML scalar (plain text is ASCII, so only quoted text needs decoding).
 std::string text(std::string_view value) {
-  if (const std::optional<std::size_t> at = first_invalid_utf8(value)) {
-    throw std::invalid_argument(
-        fmt::format("writing a journey: the text '{}' is not UTF-8 at byte {}", value, *at + 1));
-  }
   return plain_is_safe(value) ? std::string(value) : double_quoted(value);
 }
 
