@@ -1,13 +1,8 @@
 // Spreads the agents of one replication over worker threads in fixed blocks, reporting
 // progress and stopping between blocks on cancellation: the parallel loop that every kind of
 // run (plain, paired) shares. Blocks never straddle the same agents differently, whatever the
-// thread count, so per-block work is deterministic.
-//
-// Happens-before without trusting the thread pool: each block acquires the caller's start
-// signal before working and releases its results through the progress counter after, and the
-// caller acquires that counter before returning. The pool's own join already orders all this,
-// but Debian's oneTBB is not built with ThreadSanitizer, which therefore cannot see it; these
-// atomic edges are ones it does see (and they cost one atomic operation per block).
+// thread count, so per-block work is deterministic. TBB's join orders every block's work
+// before the caller's merge.
 #pragma once
 
 #include <tbb/blocked_range.h>
@@ -66,12 +61,10 @@ class BlockRunner {
   template <class Work>
   void for_each_block(Work&& work) {
     std::atomic<bool> cancelled{false};
-    started_.store(started_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
     arena_.execute([&] {
       tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, blocks_, 1),
                         [&](const tbb::blocked_range<std::uint64_t>& range) {
                           for (std::uint64_t b = range.begin(); b != range.end(); ++b) {
-                            (void)started_.load(std::memory_order_acquire);
                             if (b % options_.processes != options_.process) continue;
                             if (cancel_requested()) {
                               cancelled.store(true);
@@ -84,9 +77,6 @@ class BlockRunner {
                           }
                         });
     });
-    // Every block's report() is a release on done_ (read-modify-writes form one release
-    // sequence), so this acquire orders all their work before the caller's merge.
-    (void)done_.load(std::memory_order_acquire);
     if (cancelled.load()) throw RunCancelled();
   }
 
@@ -95,7 +85,7 @@ class BlockRunner {
     return options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed);
   }
   void report(std::uint64_t count) {
-    const std::uint64_t now = done_.fetch_add(count, std::memory_order_acq_rel) + count;
+    const std::uint64_t now = done_.fetch_add(count, std::memory_order_relaxed) + count;
     if (options_.progress) options_.progress(now, total_);
   }
 
@@ -105,7 +95,6 @@ class BlockRunner {
   std::uint64_t blocks_;
   std::uint64_t total_;
   std::atomic<std::uint64_t> done_{0};
-  std::atomic<std::uint64_t> started_{0};  // one release per for_each_block, see above
   tbb::task_arena arena_;
 };
 

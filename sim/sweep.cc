@@ -43,13 +43,7 @@ std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
   std::vector<std::atomic<std::uint64_t>> reported(count);
   std::atomic<std::uint64_t> done_over_all{0};
   const std::uint64_t total = plan.experiment.agents * plan.experiment.replications * count;
-  // Happens-before edges ThreadSanitizer can see (it cannot see TBB's own joins; see
-  // sim/block_runner.h): each point acquires the caller's start and releases its result.
-  std::atomic<std::size_t> started{0};
-  std::atomic<std::size_t> finished{0};
-  started.store(1, std::memory_order_release);
   const auto run_one = [&](std::size_t j) {
-    (void)started.load(std::memory_order_acquire);
     RunOptions options = base;
     options.threads = count > 1 ? 1 : threads;
     if (base.progress) {
@@ -62,7 +56,6 @@ std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
     } catch (const RunCancelled&) {
       results[j].clear();
     }
-    finished.fetch_add(1, std::memory_order_acq_rel);
   };
   if (count == 1) {
     run_one(0);
@@ -71,7 +64,6 @@ std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
     tbb::task_arena arena(static_cast<int>(threads));
     arena.execute([&] { tbb::parallel_for(std::size_t{0}, count, run_one); });
   }
-  (void)finished.load(std::memory_order_acquire);
   return results;
 }
 
