@@ -2,17 +2,11 @@
 // never crash or hang; what it accepts must fit, and the fit must write a valid journey.
 #include <cstddef>
 #include <cstdint>
-#include <sstream>
-#include <string>
+#include <string_view>
 
-#include "models/event_log.h"
 #include "tests/fuzz/observed_fuzz_support.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
-  cjsim::Diagnostics diagnostics;
-  const auto journeys = cjsim::read_event_log(in, "input.csv", {}, diagnostics);
-  (void)diagnostics.to_string();
-  if (journeys) cjsim::fuzz::fit_and_attribute(*journeys);
+  cjsim::fuzz::event_log_input(std::string_view(reinterpret_cast<const char*>(data), size));
   return 0;
 }

@@ -1,12 +1,18 @@
-// What the observed-data fuzz targets do with data a reader accepted: fit the Markov chain,
-// check the journey written validates, and attribute by orders 1 and 2.
+// What the observed-data fuzz targets do with their bytes (read as an event log or a path
+// table) and with what a reader accepted: fit the Markov chain, check the journey written
+// validates, and attribute by orders 1 and 2.
 #pragma once
 
+#include <sstream>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 
 #include "models/attribution.h"
+#include "models/event_log.h"
 #include "models/markov_fit.h"
 #include "models/observed_journeys.h"
+#include "models/path_table.h"
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
 #include "scenarios/writer.h"
@@ -33,6 +39,22 @@ inline void fit_and_attribute(const ObservedJourneys& data) {
   if (diagnostics.has_errors()) {
     throw std::logic_error("a fitted journey does not validate: " + diagnostics.to_string());
   }
+}
+
+inline void event_log_input(std::string_view text) {
+  std::istringstream in{std::string(text)};
+  Diagnostics diagnostics;
+  const auto journeys = read_event_log(in, "input.csv", {}, diagnostics);
+  (void)diagnostics.to_string();
+  if (journeys) fit_and_attribute(*journeys);
+}
+
+inline void path_table_input(std::string_view text) {
+  std::istringstream in{std::string(text)};
+  Diagnostics diagnostics;
+  const auto journeys = read_path_table(in, "input.csv", {}, diagnostics);
+  (void)diagnostics.to_string();
+  if (journeys) fit_and_attribute(*journeys);
 }
 
 }  // namespace cjsim::fuzz
