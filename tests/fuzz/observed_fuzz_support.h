@@ -41,20 +41,18 @@ inline void fit_and_attribute(const ObservedJourneys& data) {
   }
 }
 
-inline void event_log_input(std::string_view text) {
+// Reads `text` with `read` (read_event_log or read_path_table, with default options) and fits
+// and attributes what it accepts.
+template <class Reader>
+void read_and_fit(std::string_view text, Reader read) {
   std::istringstream in{std::string(text)};
   Diagnostics diagnostics;
-  const auto journeys = read_event_log(in, "input.csv", {}, diagnostics);
+  const auto journeys = read(in, "input.csv", {}, diagnostics);
   (void)diagnostics.to_string();
   if (journeys) fit_and_attribute(*journeys);
 }
 
-inline void path_table_input(std::string_view text) {
-  std::istringstream in{std::string(text)};
-  Diagnostics diagnostics;
-  const auto journeys = read_path_table(in, "input.csv", {}, diagnostics);
-  (void)diagnostics.to_string();
-  if (journeys) fit_and_attribute(*journeys);
-}
+inline void event_log_input(std::string_view text) { read_and_fit(text, read_event_log); }
+inline void path_table_input(std::string_view text) { read_and_fit(text, read_path_table); }
 
 }  // namespace cjsim::fuzz
