@@ -294,8 +294,10 @@ int run_sweep(const SweepCommandOptions& o) {
     const std::size_t mine_first =
         std::min(first + static_cast<std::size_t>(group.rank()) * batch, missing.size());
     const std::size_t mine = std::min(batch, missing.size() - mine_first);
-    progress.set_status(fmt::format("points {}-{} of {} to run", points_done + 1,
-                                    points_done + round_points, missing.size()));
+    progress.set_status(round_points == 1
+                            ? fmt::format("point {} of {} to run", points_done + 1, missing.size())
+                            : fmt::format("points {}-{} of {} to run", points_done + 1,
+                                          points_done + round_points, missing.size()));
     // Rank 0's own progress stands for the round's: the round's points run side by side.
     RunOptions options;
     options.threads = threads;
