@@ -33,7 +33,6 @@ std::string number(double x) {
 constexpr std::array<std::string_view, 3> kShownFigures = {"conversion_rate", "margin_per_agent",
                                                            "nps"};
 
-
 }  // namespace
 
 std::vector<std::size_t> points_best_first(const StoredSweep& sweep, std::string_view metric) {
@@ -169,16 +168,9 @@ std::string sweep_table_markdown(const StoredSweep& sweep, std::string_view metr
   const auto rows = full_table(sweep, metric);
   std::string out = fmt::format("# Sweep: {}\n\nDesign points best first by {}.\n\n",
                                 sweep.experiment_name, metric);
-  for (std::size_t r = 0; r < rows.size(); ++r) {
-    std::string line = "|";
-    for (const std::string& cell : rows[r]) line += fmt::format(" {} |", markdown_cell(cell));
-    out += line + "\n";
-    if (r == 0) {
-      out += "|";
-      for (std::size_t c = 0; c < rows[0].size(); ++c) out += c < 3 ? " --- |" : " ---: |";
-      out += "\n";
-    }
-  }
+  // Rank, point and scenario to the left; the parameters and figures to the right.
+  out += markdown_head(rows.front(), 3);
+  for (std::size_t r = 1; r < rows.size(); ++r) out += markdown_row(rows[r]);
   return out;
 }
 

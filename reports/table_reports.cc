@@ -19,18 +19,6 @@ std::string with_interval(std::string_view metric, const Estimate& e) {
                           : figure_text(metric, e.value) + " " + interval;
 }
 
-std::string row(const std::vector<std::string>& cells) {
-  std::string out = "|";
-  for (const std::string& c : cells) out += fmt::format(" {} |", markdown_cell(c));
-  return out + "\n";
-}
-
-std::string head(const std::vector<std::string>& cells, std::size_t left_aligned = 1) {
-  std::string out = row(cells) + "|";
-  for (std::size_t k = 0; k < cells.size(); ++k) out += k < left_aligned ? " --- |" : " ---: |";
-  return out + "\n";
-}
-
 // A code fence longer than any run of backticks in the text.
 std::string fenced(const std::string& text, std::string_view language) {
   std::size_t longest = 0, run = 0;
@@ -48,9 +36,9 @@ void difference_table(std::string& out, const std::vector<const Difference*>& ds
     out += "(none)\n";
     return;
   }
-  out += head({"scope", "figure", "current", "future", "difference", "95% interval", ""}, 2);
+  out += markdown_head({"scope", "figure", "current", "future", "difference", "95% interval", ""}, 2);
   for (const Difference* d : ds) {
-    out += row({d->scope, metric_label(d->metric), figure_text(d->metric, d->current.value),
+    out += markdown_row({d->scope, metric_label(d->metric), figure_text(d->metric, d->current.value),
                 figure_text(d->metric, d->future.value),
                 difference_text(d->metric, d->difference.value),
                 difference_interval_text(d->metric, d->difference), d->significant ? "*" : ""});
@@ -75,12 +63,12 @@ std::string markdown_report(const ComparisonReport& r) {
   out += "## Headline figures\n\n";
   std::vector<std::string> columns = {"figure"};
   for (const std::string& label : r.labels) columns.push_back(label);
-  out += head(columns);
+  out += markdown_head(columns, 1);
   for (const NamedFigure& f : kHeadlineFigures) {
     std::vector<std::string> cells = {metric_label(f.name)};
     for (const Summary& s : r.summaries)
       cells.push_back(with_interval(f.name, s.overall.*f.member));
-    out += row(cells);
+    out += markdown_row(cells);
   }
   for (std::size_t k = 1; k < n; ++k) {
     out += fmt::format(
@@ -98,26 +86,26 @@ std::string markdown_report(const ComparisonReport& r) {
   for (std::size_t k = 0; k < n; ++k) {
     const Summary& s = r.summaries[k];
     out += fmt::format("\n## {}\n\n### Stages\n\n", r.labels[k]);
-    out += head({"stage", "reach", "dropout", "mean emotion"});
+    out += markdown_head({"stage", "reach", "dropout", "mean emotion"}, 1);
     for (const StageFigures& st : s.stages) {
-      out += row({st.name, with_interval("reach_rate", st.reach_rate),
+      out += markdown_row({st.name, with_interval("reach_rate", st.reach_rate),
                   with_interval("dropout_rate", st.dropout_rate),
                   with_interval("mean_emotion", st.mean_emotion)});
     }
     out += "\n### Touchpoints\n\n";
-    out += head({"touchpoint", "stage", "channel", "visits", "visits per agent", "dropouts",
+    out += markdown_head({"touchpoint", "stage", "channel", "visits", "visits per agent", "dropouts",
                  "dropout per visit", "mean emotion"},
                 3);
     for (const TouchpointFigures& t : s.touchpoints) {
-      out += row({t.name, t.stage, t.channel, with_thousands(t.visits),
+      out += markdown_row({t.name, t.stage, t.channel, with_thousands(t.visits),
                   figure_text("visits_per_agent", t.visits_per_agent.value),
                   with_thousands(t.dropouts), with_interval("dropout_rate", t.dropout_rate),
                   with_interval("mean_emotion", t.mean_emotion)});
     }
     out += "\n### Personas\n\n";
-    out += head({"persona", "share", "agents", "conversion rate", "revenue per agent", "NPS"});
+    out += markdown_head({"persona", "share", "agents", "conversion rate", "revenue per agent", "NPS"}, 1);
     for (const PersonaFigures& p : s.personas) {
-      out += row({p.id, percent(p.share, 1), with_thousands(p.figures.agents),
+      out += markdown_row({p.id, percent(p.share, 1), with_thousands(p.figures.agents),
                   with_interval("conversion_rate", p.figures.conversion_rate),
                   with_interval("revenue_per_agent", p.figures.revenue_per_agent),
                   with_interval("nps", p.figures.nps)});

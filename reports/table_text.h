@@ -1,9 +1,10 @@
 // Text of users' data (names of touchpoints, stages, channels, personas) as cells of the
-// tables cjsim writes: CSV fields (RFC 4180) and Markdown table cells.
+// tables cjsim writes: CSV fields (RFC 4180) and Markdown table cells and rows.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cjsim {
 
@@ -35,6 +36,26 @@ inline std::string markdown_cell(std::string_view text) {
     }
   }
   return out;
+}
+
+// A Markdown table row of `cells`, each made safe by markdown_cell.
+inline std::string markdown_row(const std::vector<std::string>& cells) {
+  std::string out = "|";
+  for (const std::string& cell : cells) {
+    out += ' ';
+    out += markdown_cell(cell);
+    out += " |";
+  }
+  return out + "\n";
+}
+
+// A Markdown table's header row and the rule under it: the first `left_aligned` columns
+// (names) aligned left, the others (figures) right.
+inline std::string markdown_head(const std::vector<std::string>& cells,
+                                 std::size_t left_aligned) {
+  std::string out = markdown_row(cells) + "|";
+  for (std::size_t k = 0; k < cells.size(); ++k) out += k < left_aligned ? " --- |" : " ---: |";
+  return out + "\n";
 }
 
 }  // namespace cjsim

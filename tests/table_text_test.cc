@@ -44,5 +44,11 @@ TEST(TableText, MarkdownCellsHoldNoBreakAndNoBarePipe) {
   EXPECT_EQ(markdown_cell("a\r\nb\nc\rd"), "a b c d");
 }
 
+TEST(TableText, MarkdownRowsEscapeTheirCellsAndTheHeadAlignsNamesLeftFiguresRight) {
+  EXPECT_EQ(markdown_row({"a|b", "1\n2"}), "| a\\|b | 1 2 |\n");
+  EXPECT_EQ(markdown_head({"stage", "channel", "reach"}, 2),
+            "| stage | channel | reach |\n| --- | --- | ---: |\n");
+}
+
 }  // namespace
 }  // namespace cjsim
