@@ -44,13 +44,18 @@ class BlockRunner {
       : options_(options),
         threads_(threads_for(options.threads)),
         allowance_(threads_),
-        blocks_((options.agents + kBlockAgents - 1) / kBlockAgents),
+        blocks_(blocks_for(options.agents)),
         total_(options.agents * options.replications / std::max(options.processes, 1u)),
         arena_(static_cast<int>(threads_)) {}
 
   // The threads a run asking for `requested` gets: every core when 0.
   static unsigned threads_for(unsigned requested) {
     return requested == 0 ? static_cast<unsigned>(tbb::info::default_concurrency()) : requested;
+  }
+
+  // The blocks a replication of `agents` agents is split into.
+  static std::uint64_t blocks_for(std::uint64_t agents) {
+    return (agents + kBlockAgents - 1) / kBlockAgents;
   }
 
   unsigned threads() const { return threads_; }

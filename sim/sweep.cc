@@ -29,8 +29,7 @@ std::vector<Aggregate> run_sweep_point(const SweepPlan& plan, std::size_t point,
 }
 
 std::size_t points_side_by_side(std::uint64_t agents, unsigned threads) {
-  const std::uint64_t blocks = (agents + BlockRunner::kBlockAgents - 1) / BlockRunner::kBlockAgents;
-  return blocks >= threads ? 1 : threads;
+  return BlockRunner::blocks_for(agents) >= threads ? 1 : threads;
 }
 
 std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
@@ -54,7 +53,7 @@ std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
     try {
       results[j] = run_sweep_point(plan, points[j], options);
     } catch (const RunCancelled&) {
-      results[j].clear();
+      // results[j] stays empty: the point was stopped.
     }
   };
   if (count == 1) {
