@@ -123,7 +123,7 @@ class Lines {
 };
 
 // "{a: 1, b: 2}" from key, value pairs already written as scalars.
-using Pairs = std::vector<std::pair<std::string_view, std::string>>;
+using Pairs = std::vector<std::pair<std::string, std::string>>;
 
 std::string flow(const Pairs& pairs) {
   std::string out = "{";
@@ -199,12 +199,11 @@ void write_persona(Lines& out, const Persona& p) {
   number_field(out, 4, "value_multiplier", p.value_multiplier, 1.0);
   emotion_field(out, 4, "initial_emotion", p.initial_emotion_mean, p.initial_emotion_sd);
   if (!p.channel_affinity.empty()) {
-    std::string affinities;
+    Pairs affinities;
     for (const auto& [channel, affinity] : p.channel_affinity) {
-      affinities += fmt::format("{}{}: {}", affinities.empty() ? "" : ", ", text(channel),
-                                number(affinity));
+      affinities.emplace_back(text(channel), number(affinity));
     }
-    out.field(4, "channel_affinity", "{" + affinities + "}");
+    out.field(4, "channel_affinity", flow(affinities));
   }
 }
 
