@@ -14,12 +14,13 @@ import tempfile
 import threading
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
-from cli_checks import check, finish  # noqa: E402
+from cli_checks import check, finish, runner  # noqa: E402
 
 cjsim, source = sys.argv[1], os.path.abspath(sys.argv[2])
 examples = os.path.join(source, "scenarios", "examples")
 retail = os.path.join(examples, "retail.yaml")
 future = os.path.join(examples, "retail_one_click_checkout.yaml")
+plain = runner(cjsim, timeout=600)  # standard error captured: no terminal
 BAR = re.compile(r"\r(\w[\w ]*) \[[#.]{30}\] +\d+\.\d%  .*?\d+ s left")
 
 
@@ -47,11 +48,6 @@ def on_terminal(args):
     reader.join(timeout=60)
     os.close(master)
     return proc.returncode, out.decode(), b"".join(seen).decode(errors="replace")
-
-
-def plain(args):
-    proc = subprocess.run([cjsim, *args], capture_output=True, text=True, timeout=600)
-    return proc.returncode, proc.stdout, proc.stderr
 
 
 def until_drawn(make_args, agents, most):
@@ -82,10 +78,11 @@ agents, (code, out, terminal) = until_drawn(
     lambda n: ["run", retail, "--agents", str(n), "--threads", "2", "--json"], 1 << 20, 1 << 27)
 check(code == 0, f"run on a terminal exited {code}")
 check_bar("run", "simulating", terminal)
-reference = plain(["run", retail, "--agents", str(agents), "--threads", "2", "--json"])
-check(reference[0] == 0 and reference[2] == "", f"run without a terminal: {reference[0]} {reference[2]}")
-if code == 0 and reference[0] == 0:
-    check(without_seconds(out) == without_seconds(reference[1]),
+reference = plain("run", retail, "--agents", str(agents), "--threads", "2", "--json")
+check(reference.returncode == 0 and reference.stderr == "",
+      f"run without a terminal: {reference.returncode} {reference.stderr}")
+if code == 0 and reference.returncode == 0:
+    check(without_seconds(out) == without_seconds(reference.stdout),
           "run: the figures differ with and without a terminal")
 
 # compare: two journeys on the same agents.
@@ -117,12 +114,13 @@ with tempfile.TemporaryDirectory() as tmp:
                            for s in statuses), f"sweep: statuses {sorted(statuses)}")
     check(not any(re.fullmatch(r"points (\d)-\1 of 6 to run", s) for s in statuses),
           f"sweep: a round of one point is shown as a range: {sorted(statuses)}")
-    reference = plain(sweep_args(agents, "plain.h5"))
-    check(reference[0] == 0, f"sweep without a terminal exited {reference[0]}: {reference[2]}")
-    summaries = [plain(["sweep", "--summary", os.path.join(tmp, name), "--top", "0"])
+    reference = plain(*sweep_args(agents, "plain.h5"))
+    check(reference.returncode == 0,
+          f"sweep without a terminal exited {reference.returncode}: {reference.stderr}")
+    summaries = [plain("sweep", "--summary", os.path.join(tmp, name), "--top", "0")
                  for name in ("tty.h5", "plain.h5")]
-    check(all(s[0] == 0 for s in summaries), f"sweep --summary failed: {summaries}")
-    check(summaries[0][1] == summaries[1][1],
+    check(all(s.returncode == 0 for s in summaries), f"sweep --summary failed: {summaries}")
+    check(summaries[0].stdout == summaries[1].stdout,
           "sweep: the summaries differ with and without a terminal")
 
 finish("progress_terminal")
