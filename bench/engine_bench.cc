@@ -9,10 +9,10 @@
 #include <string>
 
 #include "scenarios/validate.h"
-#include "sim/agent.h"
-#include "sim/compiled_journey.h"
-#include "sim/engine.h"
-#include "sim/exact_sum.h"
+#include "sim/engine/engine.h"
+#include "sim/model/agent.h"
+#include "sim/model/compiled_journey.h"
+#include "sim/model/exact_sum.h"
 
 namespace {
 

@@ -7,12 +7,12 @@
 #include <stdexcept>
 #include <string>
 
-#include "models/emotion_fit.h"
-#include "models/markov_fit.h"
-#include "models/simulated_journeys.h"
+#include "models/fit/emotion_fit.h"
+#include "models/fit/markov_fit.h"
+#include "models/fit/simulated_journeys.h"
 #include "scenarios/validate.h"
-#include "sim/compiled_journey.h"
-#include "sim/engine.h"
+#include "sim/engine/engine.h"
+#include "sim/model/compiled_journey.h"
 
 namespace cjsim {
 namespace {

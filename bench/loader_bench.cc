@@ -10,7 +10,7 @@
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
 #include "scenarios/yaml_tree.h"
-#include "sim/compiled_journey.h"
+#include "sim/model/compiled_journey.h"
 
 namespace {
 

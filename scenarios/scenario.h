@@ -1,6 +1,6 @@
 // A journey exactly as the user wrote it: plain data, names not indices, with the place in
 // the file each part came from. Loading fills it, validation checks it, and the engine
-// compiles it into flat arrays (sim/compiled_journey.h).
+// compiles it into flat arrays (sim/model/compiled_journey.h).
 #pragma once
 
 #include <cstdint>

@@ -1,15 +1,15 @@
 // Attribution: removal effects of order 1 and 2, attributed conversions and value, and the
 // heuristics, on a path table worked out by hand; simulated removal effects agree with the
 // exact ones on a Markov journey.
-#include "models/attribution.h"
+#include "models/attribution/attribution.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <numeric>
 
-#include "models/observed_reader.h"
-#include "models/removal_effects.h"
+#include "models/attribution/removal_effects.h"
+#include "models/observed/observed_reader.h"
 #include "scenarios/validate.h"
 
 namespace cjsim {

@@ -5,10 +5,10 @@
 #include <cmath>
 #include <map>
 
-#include "models/calibration.h"
-#include "models/simulated_journeys.h"
+#include "models/fit/calibration.h"
+#include "models/fit/simulated_journeys.h"
 #include "scenarios/validate.h"
-#include "sim/engine.h"
+#include "sim/engine/engine.h"
 
 namespace cjsim {
 namespace {

@@ -1,16 +1,16 @@
 // Paired comparisons: exact zeros for identical journeys, agreement with plain runs, the
 // precision the pairing buys, and the coverage of the paired intervals.
-#include "sim/comparison.h"
+#include "sim/engine/comparison.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "models/markov.h"
 #include "random_journeys.h"
 #include "scenarios/validate.h"
-#include "sim/compiled_journey.h"
-#include "sim/engine.h"
+#include "sim/engine/engine.h"
+#include "sim/model/compiled_journey.h"
+#include "sim/model/markov.h"
 
 namespace cjsim {
 namespace {

@@ -5,7 +5,7 @@
 #include <cmath>
 #include <limits>
 
-#include "reports/emotion_fit_report.h"
+#include "reports/render/emotion_fit_report.h"
 
 namespace cjsim {
 namespace {

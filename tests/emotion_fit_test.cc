@@ -10,10 +10,10 @@
 #include <cmath>
 #include <map>
 
-#include "models/emotion_fit.h"
-#include "models/simulated_journeys.h"
+#include "models/fit/emotion_fit.h"
+#include "models/fit/simulated_journeys.h"
 #include "scenarios/validate.h"
-#include "sim/engine.h"
+#include "sim/engine/engine.h"
 
 namespace cjsim {
 namespace {

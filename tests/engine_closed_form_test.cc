@@ -5,11 +5,11 @@
 
 #include <cmath>
 
-#include "models/markov.h"
 #include "random_journeys.h"
-#include "sim/compiled_journey.h"
-#include "sim/engine.h"
-#include "sim/summary.h"
+#include "sim/engine/engine.h"
+#include "sim/engine/summary.h"
+#include "sim/model/compiled_journey.h"
+#include "sim/model/markov.h"
 
 namespace cjsim {
 namespace {

@@ -1,6 +1,6 @@
 // The engine: determinism across threads and batches, and the model's step order on journeys
 // small enough to reason about exactly.
-#include "sim/engine.h"
+#include "sim/engine/engine.h"
 
 #include <gtest/gtest.h>
 
@@ -11,8 +11,8 @@
 
 #include "random_journeys.h"
 #include "scenarios/validate.h"
-#include "sim/agent.h"
-#include "sim/compiled_journey.h"
+#include "sim/model/agent.h"
+#include "sim/model/compiled_journey.h"
 
 namespace cjsim {
 namespace {

@@ -1,5 +1,5 @@
 // ExactSum and BoundedSum: order-free, exact accumulation.
-#include "sim/exact_sum.h"
+#include "sim/model/exact_sum.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // thing it refuses.
 #include <gtest/gtest.h>
 
-#include "models/funnel.h"
+#include "models/observed/funnel.h"
 
 namespace cjsim {
 namespace {

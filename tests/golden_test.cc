@@ -15,11 +15,11 @@
 #include "scenarios/experiment.h"
 #include "scenarios/sweep_plan.h"
 #include "scenarios/validate.h"
-#include "sim/comparison.h"
-#include "sim/compiled_journey.h"
-#include "sim/engine.h"
-#include "sim/summary.h"
-#include "sim/sweep.h"
+#include "sim/engine/comparison.h"
+#include "sim/engine/engine.h"
+#include "sim/engine/summary.h"
+#include "sim/model/compiled_journey.h"
+#include "sim/sweep/sweep.h"
 
 namespace cjsim {
 namespace {

@@ -1,6 +1,6 @@
 // HDF5 result files: what is written reads back exactly, the write is atomic, and bad files
 // give errors that name them.
-#include "reports/hdf5_results.h"
+#include "reports/store/hdf5_results.h"
 
 #include <H5Cpp.h>
 #include <gtest/gtest.h>
@@ -12,9 +12,9 @@
 #include <limits>
 #include <string>
 
-#include "sim/compiled_journey.h"
-#include "sim/engine.h"
-#include "sim/summary.h"
+#include "sim/engine/engine.h"
+#include "sim/engine/summary.h"
+#include "sim/model/compiled_journey.h"
 
 namespace cjsim {
 namespace {

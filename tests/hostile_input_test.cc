@@ -19,15 +19,15 @@
 #include <string_view>
 #include <utility>
 
-#include "models/event_log.h"
-#include "models/path_table.h"
+#include "models/observed/event_log.h"
+#include "models/observed/path_table.h"
 #include "scenarios/diagnostic.h"
 #include "scenarios/loader.h"
 #include "scenarios/scenario.h"
 #include "scenarios/validate.h"
-#include "sim/compiled_journey.h"
-#include "sim/engine.h"
-#include "sim/summary.h"
+#include "sim/engine/engine.h"
+#include "sim/engine/summary.h"
+#include "sim/model/compiled_journey.h"
 #include "tests/fuzz/fuzz_support.h"
 #include "tests/fuzz/observed_fuzz_support.h"
 

@@ -1,7 +1,7 @@
 // The HTML, Markdown and CSV reports: one container per chart, the library embedded, hostile
 // scenario text kept inert, numbers formatted, the same figures as the summary, and the same
 // report from a result file as from the run itself.
-#include "reports/html_report.h"
+#include "reports/html/html_report.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -12,14 +12,14 @@
 #include <regex>
 #include <sstream>
 
-#include "models/csv_reader.h"
-#include "reports/html_assets.h"
-#include "reports/report_format.h"
-#include "reports/results_reader.h"
-#include "reports/text_report.h"
+#include "models/observed/csv_reader.h"
+#include "reports/html/html_assets.h"
+#include "reports/render/report_format.h"
+#include "reports/render/text_report.h"
+#include "reports/store/results_reader.h"
 #include "scenarios/validate.h"
-#include "sim/comparison.h"
-#include "sim/compiled_journey.h"
+#include "sim/engine/comparison.h"
+#include "sim/model/compiled_journey.h"
 
 namespace cjsim {
 namespace {

@@ -1,6 +1,6 @@
 // The Markov fit: the maximum-likelihood chain of a hand-computable event log, to the last
 // digit; its closed forms give back the data; the scenario written loads back the same.
-#include "models/markov_fit.h"
+#include "models/fit/markov_fit.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -8,16 +8,16 @@
 #include <fstream>
 #include <sstream>
 
-#include "models/event_log.h"
-#include "models/goodness_of_fit.h"
-#include "models/markov.h"
-#include "models/observed_reader.h"
-#include "models/simulated_journeys.h"
+#include "models/fit/goodness_of_fit.h"
+#include "models/fit/simulated_journeys.h"
+#include "models/observed/event_log.h"
+#include "models/observed/observed_reader.h"
 #include "scenarios/diff.h"
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
 #include "scenarios/writer.h"
-#include "sim/compiled_journey.h"
+#include "sim/model/compiled_journey.h"
+#include "sim/model/markov.h"
 
 namespace cjsim {
 namespace {

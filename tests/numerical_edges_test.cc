@@ -8,9 +8,9 @@
 
 #include "scenarios/scenario.h"
 #include "scenarios/validate.h"
-#include "sim/compiled_journey.h"
-#include "sim/engine.h"
-#include "sim/summary.h"
+#include "sim/engine/engine.h"
+#include "sim/engine/summary.h"
+#include "sim/model/compiled_journey.h"
 
 namespace cjsim {
 namespace {

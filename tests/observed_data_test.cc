@@ -6,10 +6,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "models/csv_reader.h"
-#include "models/event_log.h"
-#include "models/observed_reader.h"
-#include "models/path_table.h"
+#include "models/observed/csv_reader.h"
+#include "models/observed/event_log.h"
+#include "models/observed/observed_reader.h"
+#include "models/observed/path_table.h"
 
 namespace cjsim {
 namespace {

@@ -1,6 +1,6 @@
 // Sensitivity: main effects on grids and standardised regression on scattered designs recover
 // known responses exactly.
-#include "sim/sensitivity.h"
+#include "sim/sweep/sensitivity.h"
 
 #include <gtest/gtest.h>
 

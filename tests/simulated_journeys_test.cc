@@ -1,9 +1,9 @@
 // Simulated agents read as observed journeys agree with the run's own records.
 #include <gtest/gtest.h>
 
-#include "models/simulated_journeys.h"
+#include "models/fit/simulated_journeys.h"
 #include "scenarios/validate.h"
-#include "sim/engine.h"
+#include "sim/engine/engine.h"
 
 namespace cjsim {
 namespace {

@@ -1,5 +1,5 @@
 // Confidence intervals: known values and the edge cases where the normal interval fails.
-#include "sim/statistics.h"
+#include "sim/engine/statistics.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Sweep points run through the engine with the experiment's seed (common random numbers), and
 // their part files restore the aggregates to the bit.
-#include "sim/sweep.h"
+#include "sim/sweep/sweep.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -8,10 +8,10 @@
 #include <atomic>
 #include <filesystem>
 
-#include "reports/hdf5_sweep.h"
+#include "reports/store/hdf5_sweep.h"
 #include "scenarios/validate.h"
-#include "sim/block_runner.h"
-#include "sim/compiled_journey.h"
+#include "sim/engine/block_runner.h"
+#include "sim/model/compiled_journey.h"
 
 namespace cjsim {
 namespace {

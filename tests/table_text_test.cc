@@ -1,6 +1,6 @@
 // CSV fields and Markdown cells of users' text: a CSV field reads back through cjsim's own
 // RFC 4180 reader as the same text, and a Markdown cell never ends its cell or row.
-#include "reports/table_text.h"
+#include "reports/render/table_text.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "awkward_texts.h"
-#include "models/csv_reader.h"
+#include "models/observed/csv_reader.h"
 
 namespace cjsim {
 namespace {

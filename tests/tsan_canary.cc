@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <thread>
 
-#include "sim/block_runner.h"
+#include "sim/engine/block_runner.h"
 
 int main() {
   cjsim::RunOptions options;

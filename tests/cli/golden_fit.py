@@ -12,14 +12,15 @@ import os
 import sys
 import tempfile
 
-cjsim, source = sys.argv[1], sys.argv[2]
+cjsim, source = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+os.chdir(source)  # the fitted journey names its data file as given: the same from any checkout
 from cli_checks import check, finish, runner  # noqa: E402
 
 run = runner(cjsim)
 golden = os.path.join(source, "tests", "golden")
-observed = os.path.join(source, "tests", "data", "observed")
-fit_data = os.path.join(source, "tests", "data", "fit")
+observed = os.path.join("tests", "data", "observed")
+fit_data = os.path.join("tests", "data", "fit")
 skeleton = os.path.join(fit_data, "two_personas.yaml")
 update = os.environ.get("CJSIM_UPDATE_GOLDEN") == "1"
 

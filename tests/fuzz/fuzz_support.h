@@ -15,10 +15,10 @@
 #include "scenarios/loader.h"
 #include "scenarios/scenario.h"
 #include "scenarios/validate.h"
-#include "sim/aggregate.h"
-#include "sim/compiled_journey.h"
-#include "sim/engine.h"
-#include "sim/summary.h"
+#include "sim/engine/aggregate.h"
+#include "sim/engine/engine.h"
+#include "sim/engine/summary.h"
+#include "sim/model/compiled_journey.h"
 
 namespace cjsim::fuzz {
 

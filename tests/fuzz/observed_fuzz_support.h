@@ -8,11 +8,11 @@
 #include <string>
 #include <string_view>
 
-#include "models/attribution.h"
-#include "models/event_log.h"
-#include "models/markov_fit.h"
-#include "models/observed_journeys.h"
-#include "models/path_table.h"
+#include "models/attribution/attribution.h"
+#include "models/fit/markov_fit.h"
+#include "models/observed/event_log.h"
+#include "models/observed/observed_journeys.h"
+#include "models/observed/path_table.h"
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
 #include "scenarios/writer.h"

@@ -1,0 +1,328 @@
+// Funnel calibration: funnel rows resolved against the journey, reach counted from one run's
+// recorded paths, and NLopt's BOBYQA over the binomial deviance.
+#include "models/fit/calibration.h"
+
+#include <fmt/format.h>
+#include <nlopt.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <stdexcept>
+
+#include "scenarios/did_you_mean.h"
+#include "sim/engine/engine.h"
+#include "sim/model/compiled_journey.h"
+
+namespace cjsim {
+namespace {
+
+enum class Knob { dropout, emotion_mean, kappa };
+
+struct Adjustable {
+  std::string name;
+  Knob knob;
+  std::size_t touchpoint = 0;
+  double lower, upper, initial_step;
+};
+
+struct Row {
+  bool is_stage = false;
+  std::uint32_t index = 0;   // stage or touchpoint
+  std::int64_t persona = -1;  // -1: every customer
+  std::uint64_t reached = 0, entered = 0;
+  const FunnelCount* count = nullptr;
+};
+
+std::vector<Adjustable> resolve_parameters(const Scenario& s, const CalibrationOptions& options,
+                                           const std::string& source, Diagnostics& diagnostics) {
+  std::vector<Adjustable> out;
+  std::vector<std::string> names = options.parameters;
+  if (names.empty()) {
+    for (const Touchpoint& t : s.touchpoints) {
+      const bool has_way_on = std::any_of(s.transitions.begin(), s.transitions.end(),
+                                          [&](const Transition& e) { return e.from == t.id; });
+      if (has_way_on) names.push_back("touchpoints." + t.id + ".dropout");
+    }
+  }
+  std::vector<std::string> known{"settings.kappa"};
+  for (const Touchpoint& t : s.touchpoints) {
+    known.push_back("touchpoints." + t.id + ".dropout");
+    known.push_back("touchpoints." + t.id + ".emotion.mean");
+  }
+  for (const std::string& name : names) {
+    if (std::any_of(out.begin(), out.end(), [&](const Adjustable& a) { return a.name == name; })) {
+      diagnostics.error({source, 0, 0}, fmt::format("the parameter '{}' is named twice", name));
+      continue;
+    }
+    if (name == "settings.kappa") {
+      out.push_back({name, Knob::kappa, 0, 0.0, 10.0, 0.5});
+      continue;
+    }
+    bool found = false;
+    for (std::size_t v = 0; v < s.touchpoints.size() && !found; ++v) {
+      const std::string prefix = "touchpoints." + s.touchpoints[v].id + ".";
+      if (name == prefix + "dropout") {
+        out.push_back({name, Knob::dropout, v, 0.0, 0.99, 0.05});
+        found = true;
+      } else if (name == prefix + "emotion.mean") {
+        out.push_back({name, Knob::emotion_mean, v, -1.0, 1.0, 0.1});
+        found = true;
+      }
+    }
+    if (!found) {
+      diagnostics.error({source, 0, 0},
+                        fmt::format("cannot calibrate '{}': the journey has no such parameter "
+                                    "(touchpoints.<id>.dropout, touchpoints.<id>.emotion.mean or "
+                                    "settings.kappa){}",
+                                    name, did_you_mean(name, known)));
+    }
+  }
+  return out;
+}
+
+std::vector<Row> resolve_rows(const Scenario& s, const CompiledJourney& journey,
+                              const ObservedFunnel& funnel, Diagnostics& diagnostics) {
+  std::vector<Row> rows;
+  std::vector<std::string> steps = s.stages;
+  for (const Touchpoint& t : s.touchpoints) steps.push_back(t.id);
+  std::vector<std::string> segments;
+  for (const PersonaTables& p : journey.personas) segments.push_back(p.id);
+  for (const FunnelCount& c : funnel.counts) {
+    Row row;
+    row.count = &c;
+    row.reached = c.reached;
+    row.entered = funnel.entered_in(c.segment).value_or(0);
+    if (!c.segment.empty()) {
+      auto it = std::find(segments.begin(), segments.end(), c.segment);
+      if (it == segments.end()) {
+        diagnostics.error(c.where, fmt::format("segment '{}' is not a persona of the journey ({}){}",
+                                               c.segment, join_names(segments),
+                                               did_you_mean(c.segment, segments)));
+        continue;
+      }
+      row.persona = it - segments.begin();
+    }
+    const auto stage = std::find(s.stages.begin(), s.stages.end(), c.step);
+    const std::int64_t touchpoint = journey.find_touchpoint(c.step);
+    if (stage != s.stages.end() && touchpoint >= 0) {
+      diagnostics.error(c.where, fmt::format("step '{}' is both a stage and a touchpoint of the "
+                                             "journey: rename one",
+                                             c.step));
+      continue;
+    }
+    if (stage != s.stages.end()) {
+      row.is_stage = true;
+      row.index = static_cast<std::uint32_t>(stage - s.stages.begin());
+    } else if (touchpoint >= 0) {
+      row.index = static_cast<std::uint32_t>(touchpoint);
+    } else {
+      diagnostics.error(c.where, fmt::format("step '{}' is neither a stage nor a touchpoint of "
+                                             "the journey{}",
+                                             c.step, did_you_mean(c.step, steps)));
+      continue;
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+// Shares of each row's simulated customers reaching its step, from one run's paths.
+struct Reach {
+  std::vector<double> share;         // per row
+  std::vector<std::uint64_t> agents;  // per row: simulated agents of its segment
+};
+
+Reach simulate_reach(const CompiledJourney& journey, const std::vector<Row>& rows,
+                     const CalibrationOptions& options) {
+  RunOptions run_options;
+  run_options.agents = options.agents;
+  run_options.seed = options.seed;
+  run_options.threads = options.threads;
+  run_options.agent_paths = true;
+  const RunResult result = run(journey, run_options);
+  const AgentDetail& detail = *result.detail;
+  const std::size_t K = journey.persona_count();
+  const std::size_t n = journey.touchpoint_count();
+  const std::size_t stages = journey.stage_count();
+  // Per persona, agents reaching each touchpoint and each stage at least once.
+  std::vector<std::uint64_t> touchpoint_reach(K * n, 0), stage_reach(K * stages, 0),
+      persona_agents(K, 0);
+  std::vector<std::uint64_t> last_seen_touchpoint(n, ~std::uint64_t{0}),
+      last_seen_stage(stages, ~std::uint64_t{0});
+  for (std::size_t k = 0; k < detail.records.size(); ++k) {
+    const std::uint32_t persona = detail.records[k].outcome.persona;
+    ++persona_agents[persona];
+    for (std::uint64_t i = detail.path_offsets[k]; i < detail.path_offsets[k + 1]; ++i) {
+      const std::uint32_t v = detail.path_touchpoints[i];
+      if (last_seen_touchpoint[v] != k) {
+        last_seen_touchpoint[v] = k;
+        ++touchpoint_reach[persona * n + v];
+      }
+      const std::uint32_t stage = journey.stage_of[v];
+      if (last_seen_stage[stage] != k) {
+        last_seen_stage[stage] = k;
+        ++stage_reach[persona * stages + stage];
+      }
+    }
+  }
+  Reach reach;
+  for (const Row& row : rows) {
+    std::uint64_t reached = 0, agents = 0;
+    for (std::size_t p = 0; p < K; ++p) {
+      if (row.persona >= 0 && static_cast<std::size_t>(row.persona) != p) continue;
+      agents += persona_agents[p];
+      reached += row.is_stage ? stage_reach[p * stages + row.index] : touchpoint_reach[p * n + row.index];
+    }
+    reach.agents.push_back(agents);
+    reach.share.push_back(agents > 0 ? static_cast<double>(reached) / static_cast<double>(agents) : 0.0);
+  }
+  return reach;
+}
+
+// 2 [y ln(y / (n p)) + (n - y) ln((n - y) / (n (1 - p)))], with 0 ln 0 = 0. A simulated share
+// of exactly 0 or 1 is moved half an agent inwards, so that a step the simulation never (or
+// always) reached costs a finite amount.
+double binomial_deviance(std::uint64_t reached, std::uint64_t entered, double share,
+                         std::uint64_t agents) {
+  if (entered == 0) return 0.0;
+  const double half = 0.5 / static_cast<double>(std::max<std::uint64_t>(agents, 1));
+  const double p = std::clamp(share, half, 1.0 - half);
+  const double y = static_cast<double>(reached), n = static_cast<double>(entered);
+  double d = 0.0;
+  if (y > 0) d += y * std::log(y / (n * p));
+  if (n - y > 0) d += (n - y) * std::log((n - y) / (n * (1.0 - p)));
+  return 2.0 * d;
+}
+
+void set(Scenario& s, const Adjustable& a, double value) {
+  switch (a.knob) {
+    case Knob::dropout: s.touchpoints[a.touchpoint].dropout = value; break;
+    case Knob::emotion_mean: s.touchpoints[a.touchpoint].emotion_mean = value; break;
+    case Knob::kappa: s.settings.kappa = value; break;
+  }
+}
+
+double get(const Scenario& s, const Adjustable& a) {
+  switch (a.knob) {
+    case Knob::dropout: return s.touchpoints[a.touchpoint].dropout;
+    case Knob::emotion_mean: return s.touchpoints[a.touchpoint].emotion_mean;
+    case Knob::kappa: return s.settings.kappa;
+  }
+  return 0.0;
+}
+
+}  // namespace
+
+std::optional<Calibration> calibrate(const Scenario& start, const ObservedFunnel& funnel,
+                                     const CalibrationOptions& options, Diagnostics& diagnostics) {
+  const std::size_t errors_before = diagnostics.error_count();
+  if (options.agents == 0) {
+    diagnostics.error({funnel.source, 0, 0}, "calibration needs at least one simulated agent");
+    return std::nullopt;
+  }
+  const std::vector<Adjustable> adjustable =
+      resolve_parameters(start, options, funnel.source, diagnostics);
+  const std::vector<Row> rows = resolve_rows(start, compile(start), funnel, diagnostics);
+  if (diagnostics.error_count() > errors_before) return std::nullopt;
+  if (adjustable.empty()) {
+    diagnostics.error({funnel.source, 0, 0}, "there is no parameter to calibrate");
+    return std::nullopt;
+  }
+
+  Scenario scenario = start;
+  int evaluations = 0;
+  auto distance_at = [&](const std::vector<double>& x, Reach* keep) {
+    for (std::size_t i = 0; i < adjustable.size(); ++i) set(scenario, adjustable[i], x[i]);
+    const Reach reach = simulate_reach(compile(scenario), rows, options);
+    ++evaluations;
+    double total = 0.0;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      total += binomial_deviance(rows[r].reached, rows[r].entered, reach.share[r], reach.agents[r]);
+    }
+    if (keep) *keep = reach;
+    return total;
+  };
+
+  const std::size_t m = adjustable.size();
+  std::vector<double> x(m), lower(m), upper(m), step(m);
+  for (std::size_t i = 0; i < m; ++i) {
+    lower[i] = adjustable[i].lower;
+    upper[i] = adjustable[i].upper;
+    x[i] = std::clamp(get(start, adjustable[i]), lower[i], upper[i]);
+    step[i] = adjustable[i].initial_step;
+  }
+  const std::vector<double> x0 = x;
+  Calibration out;
+  out.start_distance = distance_at(x, nullptr);
+  double best = out.start_distance;
+  std::vector<double> best_x = x;
+
+  using Callback = std::function<double(const std::vector<double>&)>;
+  Callback objective = [&](const std::vector<double>& at) {
+    const double d = distance_at(at, nullptr);
+    if (d < best) {
+      best = d;
+      best_x = at;
+    }
+    if (options.progress) {
+      options.progress(static_cast<std::size_t>(evaluations),
+                       static_cast<std::size_t>(options.max_evaluations),
+                       fmt::format("simulation {}: deviance {:.4g}, best {:.4g}", evaluations, d, best));
+    }
+    return d;
+  };
+  // BOBYQA builds a quadratic model of the distance; the simulated distance is a staircase of
+  // one-agent steps under it, which can stop the model early, so the search restarts from the
+  // best point with a smaller initial step while that still gains.
+  for (int round = 0; round < 4 && evaluations < options.max_evaluations; ++round) {
+    const double before = best;
+    nlopt::opt opt(nlopt::LN_BOBYQA, static_cast<unsigned>(m));
+    opt.set_lower_bounds(lower);
+    opt.set_upper_bounds(upper);
+    std::vector<double> round_step(m);
+    for (std::size_t i = 0; i < m; ++i) round_step[i] = step[i] / static_cast<double>(1 << round);
+    opt.set_initial_step(round_step);
+    opt.set_xtol_abs(options.tolerance);
+    opt.set_maxeval(options.max_evaluations - evaluations);
+    opt.set_min_objective(
+        [](unsigned n, const double* at, double*, void* data) {
+          return (*static_cast<Callback*>(data))(std::vector<double>(at, at + n));
+        },
+        &objective);
+    x = best_x;
+    double value = 0.0;
+    try {
+      opt.optimize(x, value);
+    } catch (const nlopt::roundoff_limited&) {
+      // The simulated distance is flat below one agent's worth of change: the best point stands.
+    } catch (const std::runtime_error&) {
+    }
+    if (round > 0 && !(before - best > 1e-3)) break;
+  }
+
+  Reach reach;
+  out.distance = distance_at(best_x, &reach);
+  out.scenario = scenario;  // distance_at left it at best_x
+  out.evaluations = evaluations;
+  for (std::size_t i = 0; i < m; ++i) {
+    out.parameters.push_back({adjustable[i].name, x0[i], best_x[i], lower[i], upper[i]});
+  }
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    FunnelRowFit row;
+    row.segment = rows[r].count->segment;
+    row.step = rows[r].count->step;
+    row.reached = rows[r].reached;
+    row.entered = rows[r].entered;
+    row.observed = row.entered > 0 ? static_cast<double>(row.reached) / static_cast<double>(row.entered)
+                                   : std::numeric_limits<double>::quiet_NaN();
+    row.simulated = reach.share[r];
+    row.deviance = binomial_deviance(row.reached, row.entered, reach.share[r], reach.agents[r]);
+    out.rows.push_back(std::move(row));
+  }
+  out.degrees_of_freedom = static_cast<int>(rows.size()) - static_cast<int>(m);
+  return out;
+}
+
+}  // namespace cjsim

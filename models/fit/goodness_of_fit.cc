@@ -1,0 +1,142 @@
+// Path statistics of two sets of journeys, side by side.
+#include "models/fit/goodness_of_fit.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <random>
+#include <unordered_map>
+
+namespace cjsim {
+namespace {
+
+struct PathStatistics {
+  double customers = 0.0;
+  double converted = 0.0;
+  std::vector<double> length;  // [0, longest]: index = min(length, longest)
+  std::map<std::string, double> stage_visits;
+  std::unordered_map<std::string, double> paths;
+};
+
+std::string path_text(const ObservedJourneys& j, const ObservedPath& p) {
+  std::string text;
+  for (std::uint32_t t : p.touchpoints) {
+    if (!text.empty()) text += " > ";
+    text += t < j.touchpoints.size() ? j.touchpoints[t] : "?";
+  }
+  return text;
+}
+
+PathStatistics statistics_of(const ObservedJourneys& j, std::size_t longest) {
+  PathStatistics s;
+  s.length.assign(longest + 1, 0.0);
+  std::vector<std::string> seen;
+  for (const ObservedPath& p : j.paths) {
+    const double c = static_cast<double>(p.count);
+    if (c == 0.0) continue;
+    s.customers += c;
+    if (p.conversion_step >= 0) s.converted += c;
+    s.length[std::min(p.touchpoints.size(), longest)] += c;
+    seen.clear();
+    for (std::uint32_t t : p.touchpoints) {
+      if (t < j.stages.size() && std::find(seen.begin(), seen.end(), j.stages[t]) == seen.end()) {
+        seen.push_back(j.stages[t]);
+      }
+    }
+    for (const std::string& stage : seen) s.stage_visits[stage] += c;
+    s.paths[path_text(j, p)] += c;
+  }
+  return s;
+}
+
+double share(double part, double whole) { return whole > 0.0 ? part / whole : 0.0; }
+
+}  // namespace
+
+GoodnessOfFit goodness_of_fit(const ObservedJourneys& observed, const ObservedJourneys& simulated,
+                              const std::vector<std::string>& stages, std::size_t top_paths,
+                              std::size_t longest_length) {
+  // Rows up to the longest path seen on either side, at most `longest_length`.
+  std::size_t seen = 1;
+  for (const ObservedJourneys* j : {&observed, &simulated}) {
+    for (const ObservedPath& p : j->paths) {
+      if (p.count > 0) seen = std::max(seen, p.touchpoints.size());
+    }
+  }
+  const bool capped = seen >= std::max<std::size_t>(longest_length, 1);
+  longest_length = std::min(seen, std::max<std::size_t>(longest_length, 1));
+  const PathStatistics o = statistics_of(observed, longest_length);
+  const PathStatistics s = statistics_of(simulated, longest_length);
+  GoodnessOfFit out;
+  out.observed_customers = static_cast<std::uint64_t>(o.customers);
+  out.simulated_customers = static_cast<std::uint64_t>(s.customers);
+  out.observed_conversion =
+      wilson_interval(static_cast<std::uint64_t>(o.converted), out.observed_customers);
+  out.simulated_conversion =
+      wilson_interval(static_cast<std::uint64_t>(s.converted), out.simulated_customers);
+
+  for (std::size_t n = 1; n <= longest_length; ++n) {
+    out.path_length.labels.push_back(n == longest_length && capped ? fmt::format("{}+", n)
+                                                                   : fmt::format("{}", n));
+    out.path_length.observed.push_back(share(o.length[n], o.customers));
+    out.path_length.simulated.push_back(share(s.length[n], s.customers));
+    out.path_length_distance +=
+        0.5 * std::abs(out.path_length.observed.back() - out.path_length.simulated.back());
+  }
+  for (const std::string& stage : stages) {
+    out.stage_reach.labels.push_back(stage);
+    const auto oi = o.stage_visits.find(stage);
+    const auto si = s.stage_visits.find(stage);
+    out.stage_reach.observed.push_back(
+        share(oi == o.stage_visits.end() ? 0.0 : oi->second, o.customers));
+    out.stage_reach.simulated.push_back(
+        share(si == s.stage_visits.end() ? 0.0 : si->second, s.customers));
+  }
+  std::vector<std::pair<std::string, double>> ranked(o.paths.begin(), o.paths.end());
+  // Ties by text, so that the table does not depend on hashing.
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  for (std::size_t k = 0; k < std::min(top_paths, ranked.size()); ++k) {
+    out.top_paths.labels.push_back(ranked[k].first);
+    out.top_paths.observed.push_back(share(ranked[k].second, o.customers));
+    const auto si = s.paths.find(ranked[k].first);
+    out.top_paths.simulated.push_back(share(si == s.paths.end() ? 0.0 : si->second, s.customers));
+  }
+  return out;
+}
+
+std::pair<ObservedJourneys, ObservedJourneys> split_holdout(const ObservedJourneys& data,
+                                                            double share, std::uint64_t seed) {
+  ObservedJourneys kept = data, held = data;
+  kept.paths.clear();
+  held.paths.clear();
+  if (share > 0.0) {
+    kept.source += " (fitted share)";
+    held.source += " (held-out share)";
+  }
+  std::mt19937_64 generator(seed);
+  for (const ObservedPath& p : data.paths) {
+    std::binomial_distribution<std::uint64_t> draw(p.count, share);
+    const std::uint64_t out = share <= 0.0 ? 0 : share >= 1.0 ? p.count : draw(generator);
+    // Value is a total over the path's customers: it is shared in proportion.
+    const double value_each = p.count > 0 ? p.value / static_cast<double>(p.count) : 0.0;
+    if (out > 0) {
+      ObservedPath h = p;
+      h.count = out;
+      h.value = value_each * static_cast<double>(out);
+      held.paths.push_back(std::move(h));
+    }
+    if (out < p.count) {
+      ObservedPath k = p;
+      k.count = p.count - out;
+      k.value = out == 0 ? p.value : value_each * static_cast<double>(k.count);
+      kept.paths.push_back(std::move(k));
+    }
+  }
+  return {std::move(kept), std::move(held)};
+}
+
+}  // namespace cjsim

@@ -1,0 +1,81 @@
+// Event logs: one CSV row per touchpoint visit (customer, timestamp, touchpoint, and optional
+// channel, stage, value, converted, segment), in any order, read into one path per customer.
+#pragma once
+
+#include <cstdint>
+#include <istream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "models/observed/observed_journeys.h"
+#include "scenarios/diagnostic.h"
+
+namespace cjsim {
+
+// Column names; the optional ones are used when the header has them.
+struct EventLogColumns {
+  std::string customer = "customer";
+  std::string timestamp = "timestamp";
+  std::string touchpoint = "touchpoint";
+  std::string channel = "channel";
+  std::string stage = "stage";
+  std::string value = "value";
+  std::string converted = "converted";
+  std::string segment = "segment";
+  // Touchpoints every visit to which is a conversion, for logs with no value or converted
+  // column (process-mining logs: 'pay compensation', 'order shipped').
+  std::vector<std::string> conversion_touchpoints;
+};
+
+// Visits, in any order, to one path per customer: what the CSV and XES readers share.
+class EventLogBuilder {
+ public:
+  EventLogBuilder(std::string source, bool segments);
+  void add_visit(std::string_view customer, double seconds, std::string_view touchpoint,
+                 std::string_view channel, std::string_view stage, bool converted, double value,
+                 std::string_view segment);
+  std::size_t customers() const { return customers_.size(); }
+  // Orders each customer's visits by time (ties by the order they were added).
+  ObservedJourneys finish() &&;
+
+ private:
+  struct Visit {
+    double seconds = 0.0;
+    std::uint32_t touchpoint = 0;
+    bool converted = false;
+    double value = 0.0;
+  };
+  struct Customer {
+    std::vector<Visit> visits;
+    std::uint32_t segment = 0;
+  };
+  ObservedJourneys out_;
+  std::unordered_map<std::string, std::uint32_t> touchpoint_index_;
+  std::unordered_map<std::string, std::uint32_t> segment_index_;
+  std::unordered_map<std::string, std::uint32_t> customer_index_;
+  std::vector<Customer> customers_;
+  bool segments_;
+};
+
+// Seconds since 1970-01-01 UTC of an epoch number ("1531000000", "1531000000.5") or an ISO
+// 8601 date-time ("2018-07-22", "2018-07-22T20:40:41Z", "2019-12-30 16:40:36",
+// "2010-12-30 14:32:00.250+01:00"; no zone means UTC). nullopt when it is neither.
+std::optional<double> parse_timestamp(std::string_view text);
+
+// A customer's visits are ordered by timestamp, ties by their order in the file. A visit with
+// a non-zero value, or with `converted` true (1, true, yes), is a conversion there; the
+// path's conversion is its first one, with that visit's value (the reference model earns a
+// customer's value once). The touchpoint's channel and stage are those of its first row.
+// Hours are counted from each customer's first visit. Every malformed row is reported with
+// its line; the journeys are returned only when there was no error.
+std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::string& path,
+                                               const EventLogColumns& columns,
+                                               Diagnostics& diagnostics);
+
+// Whether `touchpoint` is one of the columns' conversion touchpoints.
+bool is_conversion_touchpoint(const EventLogColumns& columns, std::string_view touchpoint);
+
+}  // namespace cjsim

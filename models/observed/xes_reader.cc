@@ -1,0 +1,196 @@
+// Expat callbacks over a zlib stream (gzread reads plain files as they are).
+#include "models/observed/xes_reader.h"
+
+#include <expat.h>
+#include <fmt/format.h>
+#include <zlib.h>
+
+#include <cstring>
+#include <memory>
+
+#include "models/observed/observed_data.h"
+
+namespace cjsim {
+namespace {
+
+struct Attributes {
+  std::string name;
+  std::string timestamp;
+  std::string channel;
+  std::string stage;
+  std::string value;
+  std::string converted;
+  std::string segment;
+};
+
+struct XesState {
+  const EventLogColumns* columns = nullptr;
+  const std::string* path = nullptr;
+  Diagnostics* diagnostics = nullptr;
+  EventLogBuilder* builder = nullptr;
+  XML_Parser parser = nullptr;
+  int depth = 0;         // element nesting
+  int trace_depth = -1;  // depth of the open <trace>, -1 outside
+  int event_depth = -1;  // depth of the open <event>, -1 outside
+  std::string customer;
+  Attributes trace;
+  Attributes event;
+  std::vector<Attributes> events;  // of the open trace, until its name is known
+  std::size_t traces = 0;
+  double order = 0.0;  // for events without a time: their place in the trace
+};
+
+const char* attribute(const XML_Char** attributes, const char* name) {
+  for (int k = 0; attributes[k] != nullptr; k += 2) {
+    if (std::strcmp(attributes[k], name) == 0) return attributes[k + 1];
+  }
+  return nullptr;
+}
+
+// Element names without a namespace prefix ("xes:event" is "event").
+const char* local(const XML_Char* name) {
+  const char* colon = std::strrchr(name, ':');
+  return colon ? colon + 1 : name;
+}
+
+void error_here(XesState& s, const std::string& message) {
+  s.diagnostics->error({*s.path, static_cast<int>(XML_GetCurrentLineNumber(s.parser)),
+                        static_cast<int>(XML_GetCurrentColumnNumber(s.parser)) + 1},
+                       message);
+}
+
+void keep(Attributes& into, const EventLogColumns& c, std::string_view key, const char* value) {
+  if (key == "concept:name") into.name = value;
+  if (key == "time:timestamp") into.timestamp = value;
+  if (key == c.channel) into.channel = value;
+  if (key == c.stage) into.stage = value;
+  if (key == c.value) into.value = value;
+  if (key == c.converted) into.converted = value;
+  if (key == c.segment) into.segment = value;
+}
+
+void add_events(XesState& s) {
+  const std::string customer =
+      s.trace.name.empty() ? fmt::format("trace {}", s.traces) : s.trace.name;
+  double order = 0.0;
+  for (const Attributes& e : s.events) {
+    order += 1.0;
+    double seconds = order;
+    if (!e.timestamp.empty()) {
+      const std::optional<double> parsed = parse_timestamp(e.timestamp);
+      if (!parsed) {
+        error_here(s, fmt::format("trace '{}': time:timestamp '{}' is not ISO 8601", customer,
+                                  e.timestamp.substr(0, 40)));
+        continue;
+      }
+      seconds = *parsed;
+    }
+    if (e.name.empty()) {
+      error_here(
+          s, fmt::format("trace '{}': an event has no concept:name (its touchpoint)", customer));
+      continue;
+    }
+    double value = 0.0;
+    if (!e.value.empty()) {
+      const std::optional<double> amount =
+          read_amount(e.value, {*s.path, static_cast<int>(XML_GetCurrentLineNumber(s.parser)), 0},
+                      s.columns->value, *s.diagnostics);
+      if (!amount) continue;
+      value = *amount;
+    }
+    const bool converted = value != 0.0 || is_conversion_touchpoint(*s.columns, e.name) ||
+                           e.converted == "true" || e.converted == "1";
+    s.builder->add_visit(customer, seconds, e.name, e.channel, e.stage, converted, value,
+                         e.segment.empty() ? s.trace.segment : e.segment);
+  }
+}
+
+void XMLCALL on_start(void* data, const XML_Char* name, const XML_Char** attributes) {
+  auto& s = *static_cast<XesState*>(data);
+  ++s.depth;
+  const std::string_view element = local(name);
+  if (s.diagnostics->error_count() >= kMostReportedErrors) return;
+  if (element == "trace" && s.trace_depth < 0) {
+    s.trace_depth = s.depth;
+    s.trace = {};
+    s.events.clear();
+    ++s.traces;
+    return;
+  }
+  if (element == "event" && s.trace_depth >= 0 && s.event_depth < 0) {
+    s.event_depth = s.depth;
+    s.event = {};
+    return;
+  }
+  const char* key = attribute(attributes, "key");
+  const char* value = attribute(attributes, "value");
+  if (key == nullptr || value == nullptr) return;
+  // Attributes directly inside the event or the trace (not nested ones).
+  if (s.event_depth >= 0 && s.depth == s.event_depth + 1) keep(s.event, *s.columns, key, value);
+  if (s.event_depth < 0 && s.trace_depth >= 0 && s.depth == s.trace_depth + 1) {
+    keep(s.trace, *s.columns, key, value);
+  }
+}
+
+void XMLCALL on_end(void* data, const XML_Char* name) {
+  auto& s = *static_cast<XesState*>(data);
+  const std::string_view element = local(name);
+  if (element == "event" && s.depth == s.event_depth) {
+    s.events.push_back(std::move(s.event));
+    s.event_depth = -1;
+  } else if (element == "trace" && s.depth == s.trace_depth) {
+    add_events(s);
+    s.events.clear();
+    s.trace_depth = -1;
+  }
+  --s.depth;
+}
+
+}  // namespace
+
+std::optional<ObservedJourneys> read_xes_file(const std::string& path,
+                                              const EventLogColumns& columns,
+                                              Diagnostics& diagnostics) {
+  const std::unique_ptr<gzFile_s, int (*)(gzFile)> file(gzopen(path.c_str(), "rb"), gzclose);
+  if (!file) {
+    diagnostics.error({path, 0, 0}, "cannot open the XES file");
+    return std::nullopt;
+  }
+  const std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreate(nullptr),
+                                                                       XML_ParserFree);
+  EventLogBuilder builder(path, false);
+  XesState state;
+  state.columns = &columns;
+  state.path = &path;
+  state.diagnostics = &diagnostics;
+  state.builder = &builder;
+  state.parser = parser.get();
+  XML_SetUserData(parser.get(), &state);
+  XML_SetElementHandler(parser.get(), on_start, on_end);
+  std::vector<char> buffer(1 << 20);
+  for (;;) {
+    const int read = gzread(file.get(), buffer.data(), static_cast<unsigned>(buffer.size()));
+    if (read < 0) {
+      int code = 0;
+      diagnostics.error({path, 0, 0},
+                        fmt::format("cannot read the XES file: {}", gzerror(file.get(), &code)));
+      return std::nullopt;
+    }
+    if (XML_Parse(parser.get(), buffer.data(), read, read == 0) == XML_STATUS_ERROR) {
+      diagnostics.error(
+          {path, static_cast<int>(XML_GetCurrentLineNumber(parser.get())),
+           static_cast<int>(XML_GetCurrentColumnNumber(parser.get())) + 1},
+          fmt::format("not well-formed XML: {}", XML_ErrorString(XML_GetErrorCode(parser.get()))));
+      return std::nullopt;
+    }
+    if (read == 0 || diagnostics.error_count() >= kMostReportedErrors) break;
+  }
+  if (diagnostics.has_errors()) return std::nullopt;
+  if (builder.customers() == 0) {
+    diagnostics.error({path, 0, 0}, "the XES log holds no trace with events");
+    return std::nullopt;
+  }
+  return std::move(builder).finish();
+}
+
+}  // namespace cjsim

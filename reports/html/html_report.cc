@@ -1,0 +1,729 @@
+// The HTML report: sections written as HTML text, charts as ECharts options in one JSON block
+// that a small script in the page template hands to the embedded library.
+#include "reports/html/html_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "cjsim_version.h"
+#include "reports/html/html_assets.h"
+#include "reports/html/html_charts.h"
+#include "reports/render/report_format.h"
+#include "reports/render/sweep_report.h"
+#include "reports/render/text_report.h"
+#include "scenarios/diagnostic.h"
+
+namespace cjsim {
+namespace {
+
+using nlohmann::json;
+
+// The charts of a page, in the order their containers appear.
+class Charts {
+ public:
+  // The container of a new chart.
+  std::string add(json option, int height, const std::string& extra_class = "") {
+    const std::string id = fmt::format("chart-{}", specs_.size() + 1);
+    specs_.push_back({{"id", id}, {"option", std::move(option)}});
+    return fmt::format("<div class=\"chart{}\" id=\"{}\" style=\"height:{}px\"></div>\n",
+                       extra_class.empty() ? "" : " " + extra_class, id, height);
+  }
+  // JSON that can sit inside a <script> element: '<', '>' and '&' only occur inside strings
+  // there, where their \u escapes mean the same, and "</script>" can no longer close the element.
+  std::string script_text() const {
+    const std::string text = specs_.dump();
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+      if (c == '<') {
+        out += "\\u003c";
+      } else if (c == '>') {
+        out += "\\u003e";
+      } else if (c == '&') {
+        out += "\\u0026";
+      } else {
+        out += c;
+      }
+    }
+    return out;
+  }
+
+ private:
+  json specs_ = json::array();
+};
+
+std::string dot(std::size_t k) {
+  return fmt::format("<span class=\"dot\" style=\"background:{}\"></span>", scenario_colour(k));
+}
+
+std::string scenario_heading(const ComparisonReport& r, std::size_t k) {
+  return dot(k) + html_escape(r.labels[k]);
+}
+
+// A figure with its interval under it.
+std::string figure_cell(std::string_view metric, const Estimate& e) {
+  return fmt::format("<td class=\"num\">{}<span class=\"ci\">{}</span></td>",
+                     html_escape(figure_text(metric, e.value)),
+                     html_escape(interval_text(metric, e)));
+}
+
+std::string difference_cell(const Difference* d) {
+  if (d == nullptr) return "<td class=\"num\"></td>";
+  std::string css;
+  if (d->significant) {
+    const bool better =
+        lower_is_better(d->metric) ? d->difference.value < 0 : d->difference.value > 0;
+    css = better ? "sig good" : "sig bad";
+  }
+  return fmt::format("<td class=\"num {}\">{}{}<span class=\"ci\">{}</span></td>", css,
+                     html_escape(difference_text(d->metric, d->difference.value)),
+                     d->significant ? " *" : "",
+                     html_escape(difference_interval_text(d->metric, d->difference)));
+}
+
+const Difference* find_difference(const ComparisonReport& r, std::size_t k, std::string_view metric,
+                                  std::string_view scope) {
+  for (const Difference& d : r.differences) {
+    if (d.scenario == k && d.metric == metric && d.scope == scope) return &d;
+  }
+  return nullptr;
+}
+
+std::string header(const ComparisonReport& r, bool comparison) {
+  const Summary& first = r.summaries.front();
+  const RunMetadata& m = r.metadata.front();
+  std::string title = comparison ? fmt::format("{} vs {}", r.labels[0],
+                                               counted(r.labels.size() - 1, "future state"))
+                                 : r.labels[0];
+  std::string out = "<header>\n";
+  out += fmt::format("<h1>{}</h1>\n", html_escape(title));
+  out += fmt::format(
+      "<p>{} agents{} &middot; {} &middot; seed {} &middot; cjsim {} "
+      "&middot; {}</p>\n",
+      with_thousands(first.agents_per_replication), comparison ? ", paired" : "",
+      counted(first.replications, "replication"), m.seed,
+      html_escape(m.software_version), html_escape(m.created));
+  out +=
+      "</header>\n<nav><a href=\"#headline\">Headline</a><a href=\"#map\">Journey map</a>"
+      "<a href=\"#flows\">Flows</a><a href=\"#funnel\">Funnel</a>";
+  if (comparison) out += "<a href=\"#moments\">Moments of truth</a>";
+  out +=
+      "<a href=\"#personas\">Personas</a><a href=\"#touchpoints\">Touchpoints</a>"
+      "<a href=\"#scenario\">Scenario as run</a></nav>\n";
+  return out;
+}
+
+std::string headline_section(const ComparisonReport& r, bool comparison) {
+  const std::size_t n = r.summaries.size();
+  std::string out = "<section id=\"headline\">\n<h2>Headline figures</h2>\n";
+  out += fmt::format("<p class=\"note\">95% intervals under each figure. {}.{}</p>\n",
+                     html_escape(r.method),
+                     comparison ? " Differences are future minus current; * marks a difference "
+                                  "whose interval excludes 0 (green better, red worse)."
+                                : "");
+  out += "<table><thead><tr><th>figure</th>";
+  for (std::size_t k = 0; k < n; ++k)
+    out += "<th class=\"num\">" + scenario_heading(r, k) + "</th>";
+  for (std::size_t k = 1; k < n; ++k) {
+    out += fmt::format("<th class=\"num\">difference{}</th>", n > 2 ? " " + dot(k) : std::string());
+  }
+  out += "</tr></thead><tbody>\n";
+  for (const NamedFigure& f : kHeadlineFigures) {
+    out += "<tr><td>" + html_escape(metric_label(f.name)) + "</td>";
+    for (const Summary& s : r.summaries) out += figure_cell(f.name, s.overall.*f.member);
+    for (std::size_t k = 1; k < n; ++k)
+      out += difference_cell(find_difference(r, k, f.name, "overall"));
+    out += "</tr>\n";
+  }
+  out +=
+      "</tbody></table>\n<h3>Agents and how their journeys ended</h3>\n"
+      "<table><thead><tr><th></th>";
+  for (std::size_t k = 0; k < n; ++k)
+    out += "<th class=\"num\">" + scenario_heading(r, k) + "</th>";
+  out += "</tr></thead><tbody>\n";
+  auto count_row = [&](std::string_view label, auto get) {
+    out += fmt::format("<tr><td>{}</td>", label);
+    for (const Summary& s : r.summaries) {
+      const std::uint64_t x = get(s.overall);
+      const double share = s.overall.agents == 0 ? 0.0 : static_cast<double>(x) / s.overall.agents;
+      out += fmt::format("<td class=\"num\">{}<span class=\"ci\">{}</span></td>", with_thousands(x),
+                         percent(share, 1));
+    }
+    out += "</tr>\n";
+  };
+  count_row("agents", [](const HeadlineFigures& h) { return h.agents; });
+  count_row("converted (customers)", [](const HeadlineFigures& h) { return h.conversions; });
+  for (int e = 0; e < kEndingCount; ++e) {
+    count_row(kEndingNames[e], [e](const HeadlineFigures& h) { return h.ended[e]; });
+  }
+  out += "</tbody></table>\n</section>\n";
+  return out;
+}
+
+// Red for a bad experience, grey neutral, green for a good one.
+std::string emotion_colour(double e) {
+  if (!std::isfinite(e)) return "#bbb";
+  const double t = std::clamp(e, -1.0, 1.0);
+  const auto mix = [&](int a, int b, double w) { return static_cast<int>(a + (b - a) * w); };
+  if (t < 0) {
+    const double w = std::min(1.0, -t / 0.5);
+    return fmt::format("#{:02x}{:02x}{:02x}", mix(160, 214, w), mix(160, 40, w), mix(160, 40, w));
+  }
+  const double w = std::min(1.0, t / 0.5);
+  return fmt::format("#{:02x}{:02x}{:02x}", mix(160, 27, w), mix(160, 150, w), mix(160, 70, w));
+}
+
+const TouchpointFigures* find_touchpoint(const Summary& s, const std::string& id) {
+  for (const TouchpointFigures& t : s.touchpoints) {
+    if (t.id == id) return &t;
+  }
+  return nullptr;
+}
+
+// One row of a card: the figure in every scenario, coloured by scenario.
+template <class Get>
+std::string card_line(const ComparisonReport& r, const std::string& id, const char* label,
+                      std::string_view metric, Get get) {
+  std::string out = fmt::format("<tr><td>{}</td>", label);
+  for (std::size_t k = 0; k < r.summaries.size(); ++k) {
+    const TouchpointFigures* t = find_touchpoint(r.summaries[k], id);
+    const std::string text = t ? figure_text(metric, get(*t)) : "&ndash;";
+    out += fmt::format("<td class=\"num\" style=\"color:{}\">{}</td>",
+                       r.summaries.size() > 1 ? scenario_colour(k) : "inherit", text);
+  }
+  return out + "</tr>";
+}
+
+std::string map_section(const ComparisonReport& r, Charts& charts) {
+  const std::vector<std::string> stages = stage_union(r);
+  std::string out = "<section id=\"map\">\n<h2>Journey map</h2>\n";
+  out +=
+      "<p class=\"note\">The emotion curve: mean emotion after each visit of a stage, with its "
+      "95% interval as a band; click a persona in the legend to draw its own curve. Under it "
+      "the touchpoints of each stage: visits per agent, "
+      "dropout per visit and mean emotion (border colour: red negative, green positive)";
+  out += r.summaries.size() > 1 ? ", current &rarr; future.</p>\n" : ".</p>\n";
+  out += charts.add(emotion_curve_chart(r), 340);
+  out +=
+      fmt::format("<div class=\"map\" style=\"grid-template-columns:repeat({},minmax(0,1fr))\">\n",
+                  std::max<std::size_t>(1, stages.size()));
+  for (const std::string& stage : stages) {
+    out += fmt::format("<div class=\"stage\"><h3>{}</h3><table class=\"mini facts\">",
+                       html_escape(stage));
+    const auto stage_line = [&](const char* label, std::string_view metric, auto get) {
+      out += fmt::format("<tr><td>{}</td>", label);
+      for (std::size_t k = 0; k < r.summaries.size(); ++k) {
+        std::string text = "&ndash;";
+        for (const StageFigures& st : r.summaries[k].stages) {
+          if (st.name == stage) text = figure_text(metric, get(st));
+        }
+        out += fmt::format("<td class=\"num\" style=\"color:{}\">{}</td>",
+                           r.summaries.size() > 1 ? scenario_colour(k) : "inherit", text);
+      }
+      out += "</tr>";
+    };
+    stage_line("reach", "reach_rate", [](const StageFigures& st) { return st.reach_rate.value; });
+    stage_line("dropout", "dropout_rate",
+               [](const StageFigures& st) { return st.dropout_rate.value; });
+    stage_line("emotion", "mean_emotion",
+               [](const StageFigures& st) { return st.mean_emotion.value; });
+    out += "</table>\n";
+    // Touchpoints of the stage: the current state's, then those only a future state has.
+    std::vector<std::string> ids;
+    for (const Summary& s : r.summaries) {
+      for (const TouchpointFigures& t : s.touchpoints) {
+        if (t.stage == stage && std::find(ids.begin(), ids.end(), t.id) == ids.end())
+          ids.push_back(t.id);
+      }
+    }
+    for (const std::string& id : ids) {
+      const TouchpointFigures* current = find_touchpoint(r.summaries[0], id);
+      const TouchpointFigures* any = current;
+      for (std::size_t k = 1; any == nullptr && k < r.summaries.size(); ++k) {
+        any = find_touchpoint(r.summaries[k], id);
+      }
+      std::string tag;
+      if (current == nullptr) tag = " <span class=\"tag\">new</span>";
+      for (std::size_t k = 1; current && k < r.summaries.size(); ++k) {
+        if (!find_touchpoint(r.summaries[k], id)) tag = " <span class=\"tag\">removed</span>";
+      }
+      out += fmt::format(
+          "<div class=\"card\" style=\"border-left-color:{}\"><b>{}</b>{} "
+          "<span class=\"channel\">{}</span>",
+          emotion_colour(any->mean_emotion.value), html_escape(any->name), tag,
+          html_escape(any->channel));
+      out += "<table class=\"mini\">";
+      out += card_line(r, id, "visits/agent", "visits_per_agent",
+                       [](const TouchpointFigures& t) { return t.visits_per_agent.value; });
+      out += card_line(r, id, "dropout", "dropout_rate",
+                       [](const TouchpointFigures& t) { return t.dropout_rate.value; });
+      out += card_line(r, id, "emotion", "mean_emotion",
+                       [](const TouchpointFigures& t) { return t.mean_emotion.value; });
+      out += "</table></div>\n";
+    }
+    out += "</div>\n";
+  }
+  out += "</div>\n</section>\n";
+  return out;
+}
+
+std::string flows_section(const ComparisonReport& r, Charts& charts) {
+  std::string out = "<section id=\"flows\">\n<h2>Flows between touchpoints</h2>\n";
+  out +=
+      "<p class=\"note\">Journeys from their start through the touchpoints; the red sink "
+      "collects those who dropped out, and the grey \"&#8617; back to\" nodes the moves back to "
+      "an earlier touchpoint (a Sankey cannot draw loops; those journeys go on from that "
+      "touchpoint). Band widths are journeys.</p>\n";
+  std::string notes;
+  for (std::size_t k = 0; k < r.summaries.size(); ++k) {
+    std::uint64_t loops = 0;
+    json option = sankey_chart(r.summaries[k], r.labels[k], loops);
+    const std::size_t nodes = option["series"][0]["data"].size();
+    out += charts.add(std::move(option),
+                      static_cast<int>(std::clamp<std::size_t>(nodes * 24, 360, 1400)));
+    if (loops > 0) {
+      notes += fmt::format("{}: {} moves back to an earlier touchpoint. ",
+                           html_escape(r.labels[k]), with_thousands(loops));
+    }
+  }
+  if (!notes.empty()) out += "<p class=\"note\">" + notes + "</p>\n";
+  out += "</section>\n";
+  return out;
+}
+
+std::string funnel_section(const ComparisonReport& r, Charts& charts) {
+  std::string out = "<section id=\"funnel\">\n<h2>Funnel by stage</h2>\n";
+  out +=
+      "<p class=\"note\">Share of agents that reach each stage, and the share of those who "
+      "drop out in it.</p>\n";
+  out += charts.add(funnel_chart(r), 340);
+  out += charts.add(stage_dropout_chart(r), 320);
+  out += "<table><thead><tr><th>stage</th>";
+  for (std::size_t k = 0; k < r.summaries.size(); ++k) {
+    out += fmt::format(
+        "<th class=\"num\">reach {0}</th><th class=\"num\">dropout {0}</th>"
+        "<th class=\"num\">emotion {0}</th>",
+        dot(k));
+  }
+  out += "</tr></thead><tbody>\n";
+  for (const std::string& stage : stage_union(r)) {
+    out += "<tr><td>" + html_escape(stage) + "</td>";
+    for (const Summary& s : r.summaries) {
+      const StageFigures* st = nullptr;
+      for (const StageFigures& x : s.stages) {
+        if (x.name == stage) st = &x;
+      }
+      if (st == nullptr) {
+        out += "<td></td><td></td><td></td>";
+        continue;
+      }
+      out += figure_cell("reach_rate", st->reach_rate) +
+             figure_cell("dropout_rate", st->dropout_rate) +
+             figure_cell("mean_emotion", st->mean_emotion);
+    }
+    out += "</tr>\n";
+  }
+  out += "</tbody></table>\n</section>\n";
+  return out;
+}
+
+std::string scope_name(const ComparisonReport& r, const Difference& d) {
+  const std::size_t colon = d.scope.find(':');
+  const std::string id = colon == std::string::npos ? d.scope : d.scope.substr(colon + 1);
+  if (d.scope.starts_with("touchpoint:")) {
+    for (const Summary& s : r.summaries) {
+      if (const TouchpointFigures* t = find_touchpoint(s, id)) return t->name;
+    }
+  }
+  return id;
+}
+
+std::string difference_rows(const ComparisonReport& r, const std::vector<const Difference*>& ds) {
+  std::string out;
+  for (const Difference* d : ds) {
+    out += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>{}</tr>\n",
+        html_escape(scope_name(r, *d)), html_escape(metric_label(d->metric)),
+        html_escape(figure_text(d->metric, d->current.value)),
+        html_escape(figure_text(d->metric, d->future.value)), difference_cell(d));
+  }
+  return out;
+}
+
+constexpr const char* kDifferenceHead =
+    "<table><thead><tr><th></th><th>figure</th><th class=\"num\">current</th>"
+    "<th class=\"num\">future</th><th class=\"num\">difference</th></tr></thead><tbody>\n";
+
+std::string moments_section(const ComparisonReport& r, Charts& charts) {
+  std::string out = "<section id=\"moments\">\n<h2>Moments of truth</h2>\n";
+  out +=
+      "<p class=\"note\">The touchpoints whose dropout or emotion changed most "
+      "(significant changes only, largest first), and the change of dropout per visit at the "
+      "touchpoints where it moved most.</p>\n";
+  out += charts.add(dropout_change_chart(r), 360);
+  for (std::size_t k = 1; k < r.summaries.size(); ++k) {
+    out += fmt::format("<h3>{} vs {}</h3>\n", scenario_heading(r, k), html_escape(r.labels[0]));
+    const std::vector<const Difference*> moments = moments_of_truth(r, k);
+    if (moments.empty()) {
+      out += "<p class=\"note\">No touchpoint's dropout or emotion changed significantly.</p>\n";
+    } else {
+      out += kDifferenceHead + difference_rows(r, moments) + "</tbody></table>\n";
+    }
+    out += "<details><summary>Every stage and persona difference</summary>\n";
+    out += kDifferenceHead + difference_rows(r, differences_of(r, k, "stage:")) +
+           difference_rows(r, differences_of(r, k, "persona:")) + "</tbody></table>\n";
+    out += "</details>\n<details><summary>Every touchpoint difference</summary>\n";
+    out += kDifferenceHead + difference_rows(r, differences_of(r, k, "touchpoint:")) +
+           "</tbody></table>\n</details>\n";
+  }
+  out += "</section>\n";
+  return out;
+}
+
+// Each persona's own funnel and emotion curve: reach and mean emotion per stage.
+std::string persona_stage_table(const Summary& s) {
+  if (s.personas.size() < 2) return "";
+  std::string out = "<table class=\"persona-stages\"><thead><tr><th>persona by stage</th>";
+  for (const StageFigures& st : s.stages) out += "<th class=\"num\">" + html_escape(st.name) + "</th>";
+  out += "</tr></thead><tbody>\n";
+  for (const PersonaFigures& p : s.personas) {
+    out += "<tr><td>" + html_escape(p.id) + "</td>";
+    for (const StageFigures& st : p.stages) {
+      out += fmt::format(
+          "<td class=\"num\">reach {}<span class=\"ci\" style=\"color:{}\">emotion {}</span></td>",
+          html_escape(figure_text("reach_rate", st.reach_rate.value)),
+          emotion_colour(st.mean_emotion.value),
+          html_escape(figure_text("mean_emotion", st.mean_emotion.value)));
+    }
+    out += "</tr>\n";
+  }
+  return out + "</tbody></table>\n";
+}
+
+std::string personas_section(const ComparisonReport& r) {
+  constexpr std::string_view kColumns[] = {"conversion_rate",  "revenue_per_agent",
+                                           "cost_per_agent",   "margin_per_agent",
+                                           "hours_to_convert", "nps"};
+  std::string out = "<section id=\"personas\">\n<h2>Personas</h2>\n";
+  for (std::size_t k = 0; k < r.summaries.size(); ++k) {
+    out += "<h3>" + scenario_heading(r, k) +
+           "</h3>\n<table><thead><tr><th>persona</th>"
+           "<th class=\"num\">share</th><th class=\"num\">agents</th>";
+    for (std::string_view c : kColumns)
+      out += "<th class=\"num\">" + html_escape(metric_label(c)) + "</th>";
+    out += "</tr></thead><tbody>\n";
+    for (const PersonaFigures& p : r.summaries[k].personas) {
+      out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+                         html_escape(p.id), percent(p.share, 1), with_thousands(p.figures.agents));
+      for (std::string_view c : kColumns) {
+        for (const NamedFigure& f : kHeadlineFigures) {
+          if (f.name == c) out += figure_cell(c, p.figures.*f.member);
+        }
+      }
+      out += "</tr>\n";
+    }
+    out += "</tbody></table>\n";
+    out += persona_stage_table(r.summaries[k]);
+  }
+  out += "</section>\n";
+  return out;
+}
+
+std::string touchpoints_section(const ComparisonReport& r) {
+  std::string out = "<section id=\"touchpoints\">\n<h2>Touchpoints</h2>\n";
+  for (std::size_t k = 0; k < r.summaries.size(); ++k) {
+    out += fmt::format("<details{}><summary>{}</summary>\n", k == 0 ? " open" : "",
+                       scenario_heading(r, k));
+    out +=
+        "<table><thead><tr><th>touchpoint</th><th>stage</th><th>channel</th>"
+        "<th class=\"num\">visits</th><th class=\"num\">visits per agent</th>"
+        "<th class=\"num\">dropouts</th><th class=\"num\">dropout per visit</th>"
+        "<th class=\"num\">mean emotion</th></tr></thead><tbody>\n";
+    for (const TouchpointFigures& t : r.summaries[k].touchpoints) {
+      out += fmt::format(
+          "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>{}"
+          "<td class=\"num\">{}</td>{}{}</tr>\n",
+          html_escape(t.name), html_escape(t.stage), html_escape(t.channel),
+          with_thousands(t.visits), figure_cell("visits_per_agent", t.visits_per_agent),
+          with_thousands(t.dropouts), figure_cell("dropout_rate", t.dropout_rate),
+          figure_cell("mean_emotion", t.mean_emotion));
+    }
+    out += "</tbody></table>\n</details>\n";
+  }
+  out += "</section>\n";
+  return out;
+}
+
+std::string scenario_section(const ComparisonReport& r) {
+  std::string out = "<section id=\"scenario\">\n<h2>The scenario as run</h2>\n";
+  out +=
+      "<p class=\"note\">With these files, the seed and the agents, cjsim reproduces every "
+      "figure above exactly.</p>\n";
+  for (std::size_t k = 0; k < r.metadata.size(); ++k) {
+    const RunMetadata& m = r.metadata[k];
+    out += "<h3>" + scenario_heading(r, k) + "</h3>\n<dl>";
+    auto row = [&](const char* term, const std::string& value) {
+      out += fmt::format("<dt>{}</dt><dd>{}</dd>", term, html_escape(value));
+    };
+    row("file", m.scenario_path);
+    row("seed", std::to_string(m.seed));
+    row("agents", with_thousands(m.agents) + " per replication");
+    row("replications", std::to_string(m.replications));
+    row("threads", std::to_string(m.threads));
+    row("cjsim version", m.software_version);
+    row("created", m.created);
+    row("command line", m.command_line);
+    out += "</dl>\n";
+    out += fmt::format("<details{}><summary>{}</summary><pre>{}</pre></details>\n",
+                       k == 0 ? " open" : "", html_escape(m.scenario_path),
+                       html_escape(m.scenario_text));
+    for (const auto& [path, text] : m.base_files) {
+      out += fmt::format("<details><summary>base: {}</summary><pre>{}</pre></details>\n",
+                         html_escape(path), html_escape(text));
+    }
+  }
+  out += "</section>\n";
+  return out;
+}
+
+// The template with each {{name}} replaced, in one pass over the template only, so that no
+// inserted text is ever searched for placeholders.
+std::string fill(std::string_view page,
+                 const std::map<std::string, std::string, std::less<>>& values) {
+  std::string out;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t open = page.find("{{", at);
+    if (open == std::string_view::npos) break;
+    const std::size_t close = page.find("}}", open);
+    if (close == std::string_view::npos) break;
+    const auto value = values.find(page.substr(open + 2, close - open - 2));
+    out += page.substr(at, open - at);
+    if (value == values.end()) {
+      out += page.substr(open, close + 2 - open);
+    } else {
+      out += value->second;
+    }
+    at = close + 2;
+  }
+  out += page.substr(at);
+  return out;
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+void write_report_file(const std::string& path, std::string_view text, Overwrite overwrite) {
+  write_text_file(path, text, overwrite);
+}
+
+std::string html_report(const ComparisonReport& r) {
+  const bool comparison = r.summaries.size() > 1;
+  Charts charts;
+  std::string body = header(r, comparison);
+  body += "<main>\n";
+  body += headline_section(r, comparison);
+  body += map_section(r, charts);
+  body += flows_section(r, charts);
+  body += funnel_section(r, charts);
+  if (comparison) body += moments_section(r, charts);
+  body += personas_section(r);
+  body += touchpoints_section(r);
+  body += scenario_section(r);
+  body += fmt::format("<footer>Made by cjsim {} &middot; charts by Apache ECharts</footer>\n",
+                      CJSIM_VERSION);
+  body += "</main>\n";
+  const std::string title =
+      comparison ? "cjsim comparison: " + r.labels[0] : "cjsim run: " + r.labels[0];
+  return fill(html_assets::report_template(),
+              {{"title", html_escape(title)},
+               {"generator", fmt::format("cjsim {}", CJSIM_VERSION)},
+               {"body", body},
+               {"charts", charts.script_text()},
+               {"echarts", html_assets::echarts_js()}});
+}
+
+}  // namespace cjsim
+
+namespace cjsim {
+namespace {
+
+std::size_t headline_index(std::string_view metric) {
+  for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
+    if (metric == kHeadlineFigures[f].name) return f;
+  }
+  throw std::invalid_argument(fmt::format("no headline figure '{}'", metric));
+}
+
+// The metric against one parameter: every point (one series per base scenario) and, for a
+// grid, the mean at each level (the main effect the ranking measures).
+json parameter_chart(const StoredSweep& sweep, std::size_t parameter, std::size_t figure,
+                     std::string_view metric) {
+  json series = json::array();
+  for (std::size_t s = 0; s < sweep.scenarios.size(); ++s) {
+    json points = json::array();
+    std::map<double, std::pair<double, std::size_t>> levels;
+    for (std::size_t k = 0; k < sweep.values.size(); ++k) {
+      if (sweep.scenario_of_point[k] != s) continue;
+      const double x = sweep.values[k][parameter];
+      const double y = sweep.figures[k][figure].value;
+      if (!std::isfinite(y)) continue;
+      points.push_back({x, y, k});
+      auto& [sum, count] = levels[x];
+      sum += y;
+      ++count;
+    }
+    series.push_back({{"type", "scatter"},
+                      {"name", sweep.scenarios[s]},
+                      {"symbolSize", 7},
+                      {"itemStyle", {{"color", scenario_colour(s)}, {"opacity", 0.75}}},
+                      {"data", points}});
+    if (sweep.design != "grid") continue;
+    json means = json::array();
+    for (const auto& [x, level] : levels) means.push_back({x, level.first / static_cast<double>(level.second)});
+    series.push_back({{"type", "line"},
+                      {"name", sweep.scenarios[s] + " (mean at each level)"},
+                      {"itemStyle", {{"color", scenario_colour(s)}}},
+                      {"data", means}});
+  }
+  return {{"title", {{"text", sweep.parameters[parameter]}, {"textStyle", {{"fontSize", 13}}}}},
+          {"tooltip", {{"trigger", "item"}}},
+          {"legend", {{"top", 22}, {"type", "scroll"}}},
+          {"grid", {{"left", 64}, {"right", 24}, {"top", 64}, {"bottom", 48}}},
+          {"xAxis", {{"type", "value"}, {"name", sweep.parameters[parameter]}, {"scale", true},
+                     {"nameLocation", "middle"}, {"nameGap", 28}}},
+          {"yAxis", {{"type", "value"}, {"name", std::string(metric)}, {"scale", true},
+                     {"nameLocation", "middle"}, {"nameGap", 48}}},
+          {"series", series}};
+}
+
+std::string sweep_sensitivity_section(const StoredSweep& sweep, std::string_view metric) {
+  std::string out = "<section id=\"sensitivity\">\n";
+  out += fmt::format("<h2>Which parameter moves {} most</h2>\n", html_escape(metric));
+  for (const ScenarioSensitivity& s : sensitivity_of(sweep, metric)) {
+    const Sensitivity& r = s.sensitivity;
+    if (sweep.scenarios.size() > 1) out += fmt::format("<h3>{}</h3>\n", html_escape(sweep.scenarios[s.scenario]));
+    out += r.method == SensitivityMethod::main_effect
+               ? "<p class=\"note\">Main effects: the spread of the mean over each parameter's "
+                 "levels, every other parameter averaged over.</p>\n"
+               : fmt::format("<p class=\"note\">Standardised regression coefficients over {} "
+                             "points (R<sup>2</sup> = {:.3f}): standard deviations of the figure "
+                             "per standard deviation of the parameter.</p>\n",
+                             r.points, r.r_squared);
+    if (!r.note.empty()) {
+      out += fmt::format("<p>Not ranked: {}.</p>\n", html_escape(r.note));
+      continue;
+    }
+    out += "<table><thead><tr><th>rank</th><th>parameter</th><th class=\"num\">importance</th>"
+           "<th class=\"num\">lowest to highest value</th></tr></thead><tbody>\n";
+    for (std::size_t i = 0; i < r.ranked.size(); ++i) {
+      const ParameterSensitivity& p = r.ranked[i];
+      out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{:.4g}</td>"
+                         "<td class=\"num\">{:+.4g}</td></tr>\n",
+                         i + 1, html_escape(sweep.parameters[p.parameter]), p.importance, p.swing);
+    }
+    out += "</tbody></table>\n";
+  }
+  return out + "</section>\n";
+}
+
+std::string sweep_points_section(const StoredSweep& sweep, std::string_view metric) {
+  const std::vector<std::string_view> shown = {metric, "conversion_rate", "revenue_per_agent",
+                                               "margin_per_agent", "nps"};
+  std::vector<std::size_t> figures;
+  for (std::string_view name : shown) {
+    const std::size_t f = headline_index(name);
+    if (std::find(figures.begin(), figures.end(), f) == figures.end()) figures.push_back(f);
+  }
+  std::string out = "<section id=\"points\">\n<h2>Design points</h2>\n";
+  out += fmt::format("<p class=\"note\">Best first by {} ({} is better); 95% intervals under "
+                     "each figure.</p>\n",
+                     html_escape(metric), lower_is_better(metric) ? "lower" : "higher");
+  out += "<table><thead><tr><th>rank</th><th class=\"num\">point</th>";
+  if (sweep.scenarios.size() > 1) out += "<th>scenario</th>";
+  for (const std::string& p : sweep.parameters) out += fmt::format("<th class=\"num\">{}</th>", html_escape(p));
+  for (std::size_t f : figures) out += fmt::format("<th class=\"num\">{}</th>", html_escape(kHeadlineFigures[f].name));
+  out += "</tr></thead><tbody>\n";
+  const std::vector<std::size_t> order = points_best_first(sweep, metric);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const std::size_t k = order[i];
+    out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td>", i + 1, k);
+    if (sweep.scenarios.size() > 1) {
+      out += fmt::format("<td>{}{}</td>", dot(sweep.scenario_of_point[k]),
+                         html_escape(sweep.scenarios[sweep.scenario_of_point[k]]));
+    }
+    for (double v : sweep.values[k]) out += fmt::format("<td class=\"num\">{:.6g}</td>", v);
+    for (std::size_t f : figures) out += figure_cell(kHeadlineFigures[f].name, sweep.figures[k][f]);
+    out += "</tr>\n";
+  }
+  return out + "</tbody></table>\n</section>\n";
+}
+
+}  // namespace
+
+std::string html_sweep_report(const StoredSweep& sweep, std::string_view metric) {
+  const std::size_t figure = headline_index(metric);
+  Charts charts;
+  std::string body = "<header>\n";
+  body += fmt::format("<h1>Sweep: {}</h1>\n", html_escape(sweep.experiment_name));
+  body += fmt::format(
+      "<p>{} design &middot; {} points &middot; {} agents &middot; {} &middot; "
+      "seed {} &middot; {}</p>\n",
+      html_escape(sweep.design), sweep.values.size(), with_thousands(sweep.agents),
+      counted(sweep.replications, "replication"), sweep.seed,
+      html_escape(sweep.experiment_path));
+  body += "</header>\n<nav><a href=\"#sensitivity\">Sensitivity</a><a href=\"#response\">"
+          "Response</a><a href=\"#points\">Design points</a></nav>\n<main>\n";
+  body += sweep_sensitivity_section(sweep, metric);
+  body += "<section id=\"response\">\n";
+  body += fmt::format("<h2>{} against each parameter</h2>\n", html_escape(metric));
+  body += "<p class=\"note\">Every design point; for grids the line joins the mean at each "
+          "level.</p>\n<div class=\"charts-row\">\n";
+  for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
+    body += charts.add(parameter_chart(sweep, j, figure, metric), 340);
+  }
+  body += "</div>\n</section>\n";
+  body += sweep_points_section(sweep, metric);
+  body += fmt::format("<footer>Made by cjsim {} &middot; charts by Apache ECharts</footer>\n",
+                      CJSIM_VERSION);
+  body += "</main>\n";
+  return fill(html_assets::report_template(),
+              {{"title", html_escape("cjsim sweep: " + sweep.experiment_name)},
+               {"generator", fmt::format("cjsim {}", CJSIM_VERSION)},
+               {"body", body},
+               {"charts", charts.script_text()},
+               {"echarts", html_assets::echarts_js()}});
+}
+
+}  // namespace cjsim

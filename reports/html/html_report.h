@@ -1,0 +1,35 @@
+// A run or a comparison as one self-contained HTML page (charts by Apache ECharts, embedded at
+// build time, so that the page opens offline).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "reports/render/compare_report.h"
+#include "reports/render/table_reports.h"
+#include "reports/store/hdf5_sweep.h"
+#include "reports/store/output_file.h"
+
+namespace cjsim {
+
+// The journey map (stages as columns, touchpoints under them, the emotion curve with its
+// interval band), the flows as a Sankey, the funnel by stage, the headline figures and the
+// differences, the moments of truth, the personas and the scenario as run. A report of one
+// scenario (a run) has no differences. Opening the file with `#selftest` after its name writes
+// a JSON status of the rendered charts and of any JavaScript error into #cjsim-selftest.
+std::string html_report(const ComparisonReport& report);
+
+// A sweep as one page: the sensitivity ranking of `metric`, a chart of `metric` against each
+// varied parameter (every point, with the mean at each level for grids), and the table of
+// design points best first.
+std::string html_sweep_report(const StoredSweep& sweep, std::string_view metric);
+
+// Writes a report first under a temporary name in the same directory, then renames it to
+// `path` (reports/store/output_file.h): a failed write never leaves a partial report.
+void write_report_file(const std::string& path, std::string_view text,
+                       Overwrite overwrite);
+
+// Text made safe inside HTML elements and attribute values.
+std::string html_escape(std::string_view text);
+
+}  // namespace cjsim

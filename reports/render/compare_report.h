@@ -1,0 +1,22 @@
+// A comparison of a current state with future states, for people (text) and for tools (JSON).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "reports/store/comparison_file.h"
+#include "sim/engine/comparison.h"
+#include "sim/engine/summary.h"
+
+namespace cjsim {
+
+// The future states ordered best first by the difference of `rank_by` (overall scope):
+// scenario indices.
+std::vector<std::size_t> rank_future_states(const ComparisonReport& report);
+
+std::string text_comparison(const ComparisonReport& report);
+nlohmann::json comparison_json(const ComparisonReport& report);
+
+}  // namespace cjsim

@@ -1,0 +1,115 @@
+// Text and JSON forms of EmotionFit and Calibration.
+#include "reports/render/emotion_fit_report.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace cjsim {
+namespace {
+
+nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
+
+std::string significant(double x) { return std::isfinite(x) ? fmt::format("{:.4g}", x) : "-"; }
+
+}  // namespace
+
+std::string emotion_fit_text(const EmotionFit& fit) {
+  std::size_t width = 9;
+  for (const FittedParameter& p : fit.parameters) width = std::max(width, p.name.size());
+  std::string out = fmt::format("{} customers, {} distinct paths, {} free parameters\n",
+                                fit.customers, fit.distinct_paths, fit.free_parameters);
+  out += fmt::format("log-likelihood {:.3f}   AIC {:.1f}   BIC {:.1f}", fit.log_likelihood, fit.aic,
+                     fit.bic);
+  if (fit.em_iterations > 0) out += fmt::format("   EM iterations {}", fit.em_iterations);
+  out += "\n\n";
+  out += fmt::format("  {:<{}}  {:>10}  {:>10}  {:>23}\n", "parameter", width, "value", "std error",
+                     "95% interval");
+  for (const FittedParameter& p : fit.parameters) {
+    if (p.identifiable) {
+      out += fmt::format("  {:<{}}  {:>10}  {:>10}  {:>23}\n", p.name, width, significant(p.value),
+                         significant(p.standard_error),
+                         fmt::format("[{}, {}]", significant(p.low), significant(p.high)));
+    } else {
+      out += fmt::format("  {:<{}}  {:>10}  not identifiable: {}\n", p.name, width,
+                         significant(p.value), p.why_not);
+    }
+  }
+  if (!fit.notes.empty()) out += "\n";
+  for (const std::string& note : fit.notes) out += "note: " + note + "\n";
+  return out;
+}
+
+nlohmann::json emotion_fit_json(const EmotionFit& fit) {
+  nlohmann::json parameters = nlohmann::json::array();
+  for (const FittedParameter& p : fit.parameters) {
+    nlohmann::json item{{"name", p.name},
+                        {"value", number(p.value)},
+                        {"identifiable", p.identifiable}};
+    if (p.identifiable) {
+      item["standard_error"] = number(p.standard_error);
+      item["ci"] = {number(p.low), number(p.high)};
+    } else {
+      item["why_not"] = p.why_not;
+    }
+    parameters.push_back(std::move(item));
+  }
+  return {{"customers", fit.customers},
+          {"distinct_paths", fit.distinct_paths},
+          {"free_parameters", fit.free_parameters},
+          {"log_likelihood", number(fit.log_likelihood)},
+          {"aic", number(fit.aic)},
+          {"bic", number(fit.bic)},
+          {"em_iterations", fit.em_iterations},
+          {"parameters", std::move(parameters)},
+          {"notes", fit.notes}};
+}
+
+std::string calibration_text(const Calibration& c) {
+  std::string out = fmt::format(
+      "distance (binomial deviance) {:.2f} on {} degrees of freedom, from {:.2f} at the start, "
+      "{} simulations\n\n",
+      c.distance, c.degrees_of_freedom, c.start_distance, c.evaluations);
+  std::size_t width = 9;
+  for (const CalibratedParameter& p : c.parameters) width = std::max(width, p.name.size());
+  out += fmt::format("  {:<{}}  {:>10}  {:>10}\n", "parameter", width, "start", "calibrated");
+  for (const CalibratedParameter& p : c.parameters) {
+    out += fmt::format("  {:<{}}  {:>10.4f}  {:>10.4f}\n", p.name, width, p.start, p.value);
+  }
+  out += fmt::format("\n  {:<16}{:<24}{:>10}{:>10}{:>11}{:>11}{:>10}\n", "segment", "step", "reached",
+                     "entered", "observed", "simulated", "deviance");
+  for (const FunnelRowFit& r : c.rows) {
+    out += fmt::format("  {:<16}{:<24}{:>10}{:>10}{:>10.2f}%{:>10.2f}%{:>10.2f}\n",
+                       r.segment.empty() ? "(all)" : r.segment, r.step, r.reached, r.entered,
+                       100.0 * r.observed, 100.0 * r.simulated, r.deviance);
+  }
+  return out;
+}
+
+nlohmann::json calibration_json(const Calibration& c) {
+  nlohmann::json parameters = nlohmann::json::array();
+  for (const CalibratedParameter& p : c.parameters) {
+    parameters.push_back({{"name", p.name},
+                          {"start", number(p.start)},
+                          {"value", number(p.value)},
+                          {"bounds", {number(p.lower), number(p.upper)}}});
+  }
+  nlohmann::json rows = nlohmann::json::array();
+  for (const FunnelRowFit& r : c.rows) {
+    rows.push_back({{"segment", r.segment},
+                    {"step", r.step},
+                    {"reached", r.reached},
+                    {"entered", r.entered},
+                    {"observed", number(r.observed)},
+                    {"simulated", number(r.simulated)},
+                    {"deviance", number(r.deviance)}});
+  }
+  return {{"distance", number(c.distance)},
+          {"start_distance", number(c.start_distance)},
+          {"degrees_of_freedom", c.degrees_of_freedom},
+          {"evaluations", c.evaluations},
+          {"parameters", std::move(parameters)},
+          {"rows", std::move(rows)}};
+}
+
+}  // namespace cjsim

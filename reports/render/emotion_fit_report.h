@@ -1,0 +1,23 @@
+// What fitting returns, for people and for tools: the emotion fit and a funnel calibration as
+// text tables and as JSON (key names are a published interface: add keys, never rename them).
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "models/fit/calibration.h"
+#include "models/fit/emotion_fit.h"
+
+namespace cjsim {
+
+// Parameters with value, standard error and interval (or why there is none), the
+// log-likelihood, AIC, BIC, and the fit's notes.
+std::string emotion_fit_text(const EmotionFit& fit);
+nlohmann::json emotion_fit_json(const EmotionFit& fit);
+
+// Parameters from start to value, the distance, and each funnel row observed against simulated.
+std::string calibration_text(const Calibration& calibration);
+nlohmann::json calibration_json(const Calibration& calibration);
+
+}  // namespace cjsim

@@ -1,0 +1,110 @@
+// Summary -> JSON.
+#include "reports/render/json_report.h"
+
+#include <cmath>
+
+namespace cjsim {
+namespace {
+
+nlohmann::json number(double x) {
+  if (!std::isfinite(x)) return nullptr;
+  return x;
+}
+
+nlohmann::json interval(const Estimate& e) { return {number(e.low), number(e.high)}; }
+
+// Figure "name" as a plain number, and "name_ci" as [low, high].
+void put(nlohmann::json& object, const std::string& name, const Estimate& e) {
+  object[name] = number(e.value);
+  object[name + "_ci"] = interval(e);
+}
+
+nlohmann::json headline_json(const HeadlineFigures& h) {
+  nlohmann::json out;
+  out["agents"] = h.agents;
+  out["steps"] = h.steps;
+  out["conversions"] = h.conversions;
+  for (const NamedFigure& figure : kHeadlineFigures) put(out, figure.name, h.*figure.member);
+  out["promoters"] = h.promoters;
+  out["detractors"] = h.detractors;
+  nlohmann::json ended;
+  for (int k = 0; k < kEndingCount; ++k) ended[std::string(kEndingNames[k])] = h.ended[k];
+  out["ended"] = ended;
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json estimate_json(const Estimate& e) {
+  return {{"value", number(e.value)}, {"ci", interval(e)}};
+}
+
+namespace {
+
+nlohmann::json stages_json(std::span<const StageFigures> stages) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const StageFigures& st : stages) {
+    nlohmann::json row{{"name", st.name}, {"reach", st.reach}, {"visits", st.visits},
+                       {"dropouts", st.dropouts}};
+    put(row, "reach_rate", st.reach_rate);
+    put(row, "dropout_rate", st.dropout_rate);
+    put(row, "mean_emotion", st.mean_emotion);
+    out.push_back(row);
+  }
+  return out;
+}
+
+nlohmann::json touchpoints_json(std::span<const TouchpointFigures> touchpoints) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const TouchpointFigures& t : touchpoints) {
+    nlohmann::json row{{"id", t.id},           {"name", t.name},
+                       {"stage", t.stage},     {"channel", t.channel},
+                       {"visits", t.visits},   {"dropouts", t.dropouts},
+                       {"completions", t.completions}, {"conversions", t.conversions}};
+    put(row, "visits_per_agent", t.visits_per_agent);
+    put(row, "dropout_rate", t.dropout_rate);
+    put(row, "mean_emotion", t.mean_emotion);
+    out.push_back(row);
+  }
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json summary_json(const Summary& s, double seconds) {
+  nlohmann::json out = headline_json(s.overall);
+  out["scenario"] = s.scenario;
+  out["agents_per_replication"] = s.agents_per_replication;
+  out["replications"] = s.replications;
+  out["interval_method"] = s.interval_method;
+  out["seconds"] = seconds;
+  out["stages"] = stages_json(s.stages);
+  out["touchpoints"] = touchpoints_json(s.touchpoints);
+
+  nlohmann::json transitions = nlohmann::json::array();
+  for (const TransitionFigures& t : s.transitions) {
+    nlohmann::json row{{"from", t.from}, {"to", t.to}, {"count", t.count}};
+    put(row, "per_agent", t.per_agent);
+    transitions.push_back(row);
+  }
+  out["transitions"] = transitions;
+
+  nlohmann::json personas = nlohmann::json::array();
+  for (const PersonaFigures& p : s.personas) {
+    nlohmann::json row = headline_json(p.figures);
+    row["id"] = p.id;
+    row["share"] = p.share;
+    row["stages"] = stages_json(p.stages);
+    row["touchpoints"] = touchpoints_json(p.touchpoints);
+    personas.push_back(row);
+  }
+  out["personas"] = personas;
+
+  out["likelihood_to_recommend_histogram"] = {{"bin_width", 0.5},
+                                              {"customers", s.score_customers},
+                                              {"all_agents", s.score_all}};
+  out["path_length_histogram"] = s.path_length;
+  return out;
+}
+
+}  // namespace cjsim

@@ -1,0 +1,189 @@
+// Sweep tables and sensitivity as text, Markdown and CSV.
+#include "reports/render/sweep_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "reports/render/report_format.h"
+#include "reports/render/table_text.h"
+#include "reports/render/text_report.h"
+#include "scenarios/diagnostic.h"
+#include "sim/sweep/sweep.h"
+
+namespace cjsim {
+namespace {
+
+std::size_t figure_index(std::string_view metric) {
+  for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
+    if (metric == kHeadlineFigures[f].name) return f;
+  }
+  throw std::invalid_argument(fmt::format("no headline figure '{}'", metric));
+}
+
+std::string number(double x) {
+  if (std::isnan(x)) return "n/a";
+  return fmt::format("{:.4g}", x);
+}
+
+// Figures shown next to the ranking metric in the text table.
+constexpr std::array<std::string_view, 3> kShownFigures = {"conversion_rate", "margin_per_agent",
+                                                           "nps"};
+
+}  // namespace
+
+std::vector<std::size_t> points_best_first(const StoredSweep& sweep, std::string_view metric) {
+  const std::size_t f = figure_index(metric);
+  const bool ascending = lower_is_better(metric);
+  std::vector<std::size_t> order(sweep.figures.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const double x = sweep.figures[a][f].value, y = sweep.figures[b][f].value;
+    if (std::isnan(x) || std::isnan(y)) return !std::isnan(x) && std::isnan(y);
+    return ascending ? x < y : x > y;
+  });
+  return order;
+}
+
+std::vector<ScenarioSensitivity> sensitivity_of(const StoredSweep& sweep, std::string_view metric) {
+  const std::size_t f = figure_index(metric);
+  std::vector<double> y;
+  for (const auto& figures : sweep.figures) y.push_back(figures[f].value);
+  return sweep_sensitivity(sweep.design, sweep.scenario_of_point, sweep.values, y,
+                           sweep.scenarios.size());
+}
+
+std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric, std::size_t top) {
+  const std::size_t f = figure_index(metric);
+  const std::vector<std::size_t> order = points_best_first(sweep, metric);
+  const std::size_t shown = top == 0 ? order.size() : std::min(top, order.size());
+  const bool several_scenarios = sweep.scenarios.size() > 1;
+  std::string out =
+      fmt::format("Sweep: {} ({} design, {} points, {} agents x {}, seed {})\n\n",
+                  sweep.experiment_name, sweep.design, order.size(), with_thousands(sweep.agents),
+                  counted(sweep.replications, "replication"), sweep.seed);
+  out += fmt::format(
+      "{} points, best first by {} ({} is better){}:\n\n",
+      shown == order.size() ? "All" : fmt::format("The {} best of {}", shown, order.size()), metric,
+      lower_is_better(metric) ? "lower" : "higher", "");
+
+  // Columns: rank, point, scenario?, parameters, metric [ci], other shown figures.
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header = {"rank", "point"};
+  if (several_scenarios) header.emplace_back("scenario");
+  for (const std::string& p : sweep.parameters) header.push_back(p);
+  header.emplace_back(std::string(metric) + " [95% CI]");
+  std::vector<std::size_t> others;
+  for (std::string_view name : kShownFigures) {
+    if (name != metric) {
+      others.push_back(figure_index(name));
+      header.emplace_back(name);
+    }
+  }
+  rows.push_back(header);
+  for (std::size_t i = 0; i < shown; ++i) {
+    const std::size_t k = order[i];
+    std::vector<std::string> row = {std::to_string(i + 1), std::to_string(k)};
+    if (several_scenarios) row.push_back(sweep.scenarios[sweep.scenario_of_point[k]]);
+    for (double v : sweep.values[k]) row.push_back(number(v));
+    const Estimate& e = sweep.figures[k][f];
+    row.push_back(fmt::format("{} [{}, {}]", number(e.value), number(e.low), number(e.high)));
+    for (std::size_t o : others) row.push_back(number(sweep.figures[k][o].value));
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> width(header.size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (std::size_t c = 0; c < row.size(); ++c) line += fmt::format(" {:>{}}", row[c], width[c]);
+    out += line + "\n";
+  }
+
+  for (const ScenarioSensitivity& s : sensitivity_of(sweep, metric)) {
+    const Sensitivity& r = s.sensitivity;
+    out += fmt::format("\nWhich parameter moves {} most{}", metric,
+                       several_scenarios ? fmt::format(" in {}", sweep.scenarios[s.scenario]) : "");
+    if (r.method == SensitivityMethod::main_effect) {
+      out +=
+          " (main effects: the spread of the mean over each parameter's levels, the others "
+          "averaged over):\n";
+    } else {
+      out += fmt::format(" (standardised regression coefficients over {} points, R^2 = {:.3f}):\n",
+                         r.points, r.r_squared);
+    }
+    if (!r.note.empty()) {
+      out += "  not ranked: " + r.note + "\n";
+      continue;
+    }
+    std::size_t name_width = 0;
+    for (const std::string& p : sweep.parameters) name_width = std::max(name_width, p.size());
+    for (std::size_t i = 0; i < r.ranked.size(); ++i) {
+      const ParameterSensitivity& p = r.ranked[i];
+      out += fmt::format("  {}. {:<{}}  {} {:<10}  lowest to highest value: {:+.4g}\n", i + 1,
+                         sweep.parameters[p.parameter], name_width,
+                         r.method == SensitivityMethod::main_effect ? "spread" : "|SRC|",
+                         number(p.importance), p.swing);
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Header and rows of the full table, best first.
+std::vector<std::vector<std::string>> full_table(const StoredSweep& sweep,
+                                                 std::string_view metric) {
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> header = {"rank", "point", "scenario"};
+  for (const std::string& p : sweep.parameters) header.push_back(p);
+  for (const NamedFigure& f : kHeadlineFigures) {
+    header.emplace_back(f.name);
+    header.push_back(std::string(f.name) + "_ci_low");
+    header.push_back(std::string(f.name) + "_ci_high");
+  }
+  rows.push_back(header);
+  const std::vector<std::size_t> order = points_best_first(sweep, metric);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const std::size_t k = order[i];
+    std::vector<std::string> row = {std::to_string(i + 1), std::to_string(k),
+                                    sweep.scenarios[sweep.scenario_of_point[k]]};
+    for (double v : sweep.values[k]) row.push_back(fmt::format("{}", v));
+    for (const Estimate& e : sweep.figures[k]) {
+      for (double x : {e.value, e.low, e.high})
+        row.push_back(std::isnan(x) ? "" : fmt::format("{}", x));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+}  // namespace
+
+std::string sweep_table_markdown(const StoredSweep& sweep, std::string_view metric) {
+  const auto rows = full_table(sweep, metric);
+  std::string out = fmt::format("# Sweep: {}\n\nDesign points best first by {}.\n\n",
+                                sweep.experiment_name, metric);
+  // Rank, point and scenario to the left; the parameters and figures to the right.
+  out += markdown_head(rows.front(), 3);
+  for (std::size_t r = 1; r < rows.size(); ++r) out += markdown_row(rows[r]);
+  return out;
+}
+
+std::string sweep_table_csv(const StoredSweep& sweep, std::string_view metric) {
+  std::string out;
+  for (const auto& row : full_table(sweep, metric)) {
+    for (std::size_t c = 0; c < row.size(); ++c) {
+      if (c != 0) out += ',';
+      out += csv_field(row[c]);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace cjsim

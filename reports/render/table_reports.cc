@@ -1,0 +1,195 @@
+// The HTML report's tables as Markdown and as CSV, for text and spreadsheets.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "reports/render/report_format.h"
+#include "reports/render/table_reports.h"
+#include "reports/render/table_text.h"
+#include "reports/render/text_report.h"
+#include "scenarios/diagnostic.h"
+
+namespace cjsim {
+namespace {
+
+std::string with_interval(std::string_view metric, const Estimate& e) {
+  const std::string interval = interval_text(metric, e);
+  return interval.empty() ? figure_text(metric, e.value)
+                          : figure_text(metric, e.value) + " " + interval;
+}
+
+// A code fence longer than any run of backticks in the text.
+std::string fenced(const std::string& text, std::string_view language) {
+  std::size_t longest = 0, run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+  return fence + std::string(language) + "\n" + text + (text.ends_with('\n') ? "" : "\n") + fence +
+         "\n";
+}
+
+void difference_table(std::string& out, const std::vector<const Difference*>& ds) {
+  if (ds.empty()) {
+    out += "(none)\n";
+    return;
+  }
+  out += markdown_head({"scope", "figure", "current", "future", "difference", "95% interval", ""}, 2);
+  for (const Difference* d : ds) {
+    out += markdown_row({d->scope, metric_label(d->metric), figure_text(d->metric, d->current.value),
+                figure_text(d->metric, d->future.value),
+                difference_text(d->metric, d->difference.value),
+                difference_interval_text(d->metric, d->difference), d->significant ? "*" : ""});
+  }
+}
+
+// Numbers in full: the shortest text that reads back as the same double; empty when undefined.
+std::string csv_number(double x) { return std::isfinite(x) ? fmt::format("{}", x) : ""; }
+
+}  // namespace
+
+std::string markdown_report(const ComparisonReport& r) {
+  const std::size_t n = r.summaries.size();
+  const Summary& first = r.summaries.front();
+  std::string out = n > 1 ? fmt::format("# Comparison: {} and {}\n\n", r.labels[0],
+                                        counted(n - 1, "future state"))
+                          : fmt::format("# {}\n\n", r.labels[0]);
+  out +=
+      fmt::format("{} agents x {}, seed {}. {}.\n\n", with_thousands(first.agents_per_replication),
+                  counted(first.replications, "replication"), r.metadata.front().seed, r.method);
+
+  out += "## Headline figures\n\n";
+  std::vector<std::string> columns = {"figure"};
+  for (const std::string& label : r.labels) columns.push_back(label);
+  out += markdown_head(columns, 1);
+  for (const NamedFigure& f : kHeadlineFigures) {
+    std::vector<std::string> cells = {metric_label(f.name)};
+    for (const Summary& s : r.summaries)
+      cells.push_back(with_interval(f.name, s.overall.*f.member));
+    out += markdown_row(cells);
+  }
+  for (std::size_t k = 1; k < n; ++k) {
+    out += fmt::format(
+        "\n## Differences: {} vs {}\n\n* marks a difference whose 95% interval "
+        "excludes 0.\n\n",
+        r.labels[k], r.labels[0]);
+    difference_table(out, differences_of(r, k, "overall"));
+    out += "\n### Moments of truth (touchpoints whose dropout or emotion moved most)\n\n";
+    difference_table(out, moments_of_truth(r, k));
+    out += "\n### Stages and personas\n\n";
+    std::vector<const Difference*> ds = differences_of(r, k, "stage:");
+    for (const Difference* d : differences_of(r, k, "persona:")) ds.push_back(d);
+    difference_table(out, ds);
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    const Summary& s = r.summaries[k];
+    out += fmt::format("\n## {}\n\n### Stages\n\n", r.labels[k]);
+    out += markdown_head({"stage", "reach", "dropout", "mean emotion"}, 1);
+    for (const StageFigures& st : s.stages) {
+      out += markdown_row({st.name, with_interval("reach_rate", st.reach_rate),
+                  with_interval("dropout_rate", st.dropout_rate),
+                  with_interval("mean_emotion", st.mean_emotion)});
+    }
+    out += "\n### Touchpoints\n\n";
+    out += markdown_head({"touchpoint", "stage", "channel", "visits", "visits per agent", "dropouts",
+                 "dropout per visit", "mean emotion"},
+                3);
+    for (const TouchpointFigures& t : s.touchpoints) {
+      out += markdown_row({t.name, t.stage, t.channel, with_thousands(t.visits),
+                  figure_text("visits_per_agent", t.visits_per_agent.value),
+                  with_thousands(t.dropouts), with_interval("dropout_rate", t.dropout_rate),
+                  with_interval("mean_emotion", t.mean_emotion)});
+    }
+    out += "\n### Personas\n\n";
+    out += markdown_head({"persona", "share", "agents", "conversion rate", "revenue per agent", "NPS"}, 1);
+    for (const PersonaFigures& p : s.personas) {
+      out += markdown_row({p.id, percent(p.share, 1), with_thousands(p.figures.agents),
+                  with_interval("conversion_rate", p.figures.conversion_rate),
+                  with_interval("revenue_per_agent", p.figures.revenue_per_agent),
+                  with_interval("nps", p.figures.nps)});
+    }
+  }
+  out += "\n## The scenario as run\n";
+  for (std::size_t k = 0; k < n; ++k) {
+    const RunMetadata& m = r.metadata[k];
+    out += fmt::format(
+        "\n### {}\n\n- file: `{}`\n- seed: {}\n- agents: {} per replication\n"
+        "- replications: {}\n- cjsim version: {}\n- created: {}\n"
+        "- command line: `{}`\n\n",
+        r.labels[k], m.scenario_path, m.seed, with_thousands(m.agents), m.replications,
+        m.software_version, m.created, m.command_line);
+    out += fenced(m.scenario_text, "yaml");
+    for (const auto& [path, text] : m.base_files) {
+      out += fmt::format("\nbase `{}`:\n\n", path) + fenced(text, "yaml");
+    }
+  }
+  return out;
+}
+
+std::string csv_report(const ComparisonReport& r) {
+  std::string out = "table,scenario,scope,metric,value,ci_low,ci_high,current,future,significant\n";
+  auto figure = [&](std::string_view table, std::size_t k, std::string_view scope,
+                    std::string_view metric, const Estimate& e) {
+    out += fmt::format("{},{},{},{},{},{},{},,,\n", table, csv_field(r.labels[k]), csv_field(scope),
+                       metric, csv_number(e.value), csv_number(e.low), csv_number(e.high));
+  };
+  auto count = [&](std::string_view table, std::size_t k, std::string_view scope,
+                   std::string_view metric, std::uint64_t value) {
+    out += fmt::format("{},{},{},{},{},,,,,\n", table, csv_field(r.labels[k]), csv_field(scope),
+                       metric, value);
+  };
+  for (std::size_t k = 0; k < r.summaries.size(); ++k) {
+    const Summary& s = r.summaries[k];
+    for (const NamedFigure& f : kHeadlineFigures)
+      figure("headline", k, "overall", f.name, s.overall.*f.member);
+    count("counts", k, "overall", "agents", s.overall.agents);
+    count("counts", k, "overall", "conversions", s.overall.conversions);
+    count("counts", k, "overall", "promoters", s.overall.promoters);
+    count("counts", k, "overall", "detractors", s.overall.detractors);
+    for (int e = 0; e < kEndingCount; ++e)
+      count("ended", k, "overall", kEndingNames[e], s.overall.ended[e]);
+    for (const StageFigures& st : s.stages) {
+      const std::string scope = "stage:" + st.name;
+      count("stages", k, scope, "reach", st.reach);
+      count("stages", k, scope, "visits", st.visits);
+      count("stages", k, scope, "dropouts", st.dropouts);
+      figure("stages", k, scope, "reach_rate", st.reach_rate);
+      figure("stages", k, scope, "dropout_rate", st.dropout_rate);
+      figure("stages", k, scope, "mean_emotion", st.mean_emotion);
+    }
+    for (const TouchpointFigures& t : s.touchpoints) {
+      const std::string scope = "touchpoint:" + t.id;
+      count("touchpoints", k, scope, "visits", t.visits);
+      count("touchpoints", k, scope, "dropouts", t.dropouts);
+      count("touchpoints", k, scope, "completions", t.completions);
+      count("touchpoints", k, scope, "conversions", t.conversions);
+      figure("touchpoints", k, scope, "visits_per_agent", t.visits_per_agent);
+      figure("touchpoints", k, scope, "dropout_rate", t.dropout_rate);
+      figure("touchpoints", k, scope, "mean_emotion", t.mean_emotion);
+    }
+    for (const TransitionFigures& e : s.transitions) {
+      const std::string scope = "transition:" + e.from + "->" + e.to;
+      count("transitions", k, scope, "count", e.count);
+      figure("transitions", k, scope, "per_agent", e.per_agent);
+    }
+    for (const PersonaFigures& p : s.personas) {
+      const std::string scope = "persona:" + p.id;
+      figure("personas", k, scope, "share", {p.share, NAN, NAN});
+      count("personas", k, scope, "agents", p.figures.agents);
+      for (const NamedFigure& f : kHeadlineFigures)
+        figure("personas", k, scope, f.name, p.figures.*f.member);
+    }
+  }
+  for (const Difference& d : r.differences) {
+    out +=
+        fmt::format("differences,{},{},{},{},{},{},{},{},{}\n", csv_field(r.labels[d.scenario]),
+                    csv_field(d.scope), d.metric, csv_number(d.difference.value),
+                    csv_number(d.difference.low), csv_number(d.difference.high),
+                    csv_number(d.current.value), csv_number(d.future.value), d.significant ? 1 : 0);
+  }
+  return out;
+}
+
+}  // namespace cjsim

@@ -1,0 +1,34 @@
+// A comparison as stored: what a comparison report shows (labels, how each scenario was run,
+// its summary and the paired differences), and its HDF5 file: one group per scenario with the
+// layout of a run, plus the table of differences.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "reports/store/output_file.h"
+#include "reports/store/run_metadata.h"
+#include "sim/engine/comparison.h"
+#include "sim/engine/summary.h"
+
+namespace cjsim {
+
+// Everything a comparison report shows, assembled by the command.
+struct ComparisonReport {
+  std::vector<std::string> labels;  // per scenario: its name, or name and file when names repeat
+  std::vector<RunMetadata> metadata;
+  std::vector<Summary> summaries;
+  std::vector<Difference> differences;
+  std::string rank_by = "conversion_rate";
+  std::string method;  // how the intervals were computed, for people
+  double seconds = 0.0;
+};
+
+// Group "current" and groups "future_1", "future_2", ... with the layout of a run, and the
+// "differences" table at the root.
+void write_comparison_file(const std::string& path, const ComparisonReport& report,
+                           const std::vector<const CompiledJourney*>& journeys,
+                           const ComparisonRun& comparison,
+                           Overwrite overwrite);
+
+}  // namespace cjsim

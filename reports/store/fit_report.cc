@@ -1,0 +1,158 @@
+// Goodness-of-fit tables as text and HDF5.
+#include "reports/store/fit_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+
+#include "reports/store/hdf5_io.h"
+#include "reports/store/hdf5_results.h"
+
+namespace cjsim {
+namespace {
+
+std::string percent(double share) { return fmt::format("{:.2f}%", 100.0 * share); }
+
+void append_table(std::string& out, const std::string& title, const FitTable& table) {
+  std::size_t width = title.size();
+  for (const std::string& label : table.labels)
+    width = std::max(width, std::min<std::size_t>(label.size(), 70));
+  out += fmt::format("  {:<{}}  {:>9}  {:>9}\n", title, width, "observed", "simulated");
+  for (std::size_t k = 0; k < table.labels.size(); ++k) {
+    std::string label = table.labels[k];
+    if (label.size() > 70) label = label.substr(0, 67) + "...";
+    out += fmt::format("  {:<{}}  {:>9}  {:>9}\n", label, width, percent(table.observed[k]),
+                       percent(table.simulated[k]));
+  }
+}
+
+void write_table(H5::Group& parent, const std::string& name, const FitTable& table) {
+  H5::Group group = parent.createGroup(name);
+  hdf5::write_text_list(group, "labels", table.labels);
+  const std::array<hsize_t, 1> dims{table.labels.size()};
+  hdf5::write_array<double>(group, "observed", dims, table.observed);
+  hdf5::write_array<double>(group, "simulated", dims, table.simulated);
+}
+
+// One entry per parameter, in the fit's order, as the fit gives them (a parameter the data
+// cannot identify has a NaN standard error).
+void write_parameters(H5::Group& root, const std::vector<FittedParameter>& parameters) {
+  H5::Group group = root.createGroup("parameters");
+  std::vector<std::string> names, why_not;
+  std::vector<double> value, standard_error, low, high;
+  std::vector<std::uint8_t> identifiable;
+  for (const FittedParameter& p : parameters) {
+    names.push_back(p.name);
+    why_not.push_back(p.why_not);
+    value.push_back(p.value);
+    standard_error.push_back(p.standard_error);
+    low.push_back(p.low);
+    high.push_back(p.high);
+    identifiable.push_back(p.identifiable ? 1 : 0);
+  }
+  const std::array<hsize_t, 1> dims{parameters.size()};
+  hdf5::write_text_list(group, "names", names);
+  hdf5::write_array<double>(group, "value", dims, value);
+  hdf5::write_array<double>(group, "standard_error", dims, standard_error);
+  hdf5::write_array<double>(group, "low", dims, low);
+  hdf5::write_array<double>(group, "high", dims, high);
+  hdf5::write_array<std::uint8_t>(group, "identifiable", dims, identifiable);
+  hdf5::write_text_list(group, "why_not", why_not);
+}
+
+}  // namespace
+
+std::string text_fit_report(const FitReport& r) {
+  std::string out = fmt::format("Fitted to {}\n", r.data);
+  if (r.has_closed_forms) {
+    out += fmt::format(
+        "Closed forms of the fitted journey: conversion {} (data {}), touchpoints per "
+        "customer {:.4f} (data {:.4f})\n",
+        percent(r.fitted_conversion_probability), percent(r.data_conversion_rate),
+        r.fitted_steps_per_customer, r.data_steps_per_customer);
+  } else {
+    out +=
+        fmt::format("No closed forms ({}): the figures below are simulated\n", r.no_closed_forms);
+  }
+  for (const auto& [name, g] : r.checks) {
+    out += fmt::format("\nGoodness of fit, {} share: {} customers observed, {} simulated\n", name,
+                       g.observed_customers, g.simulated_customers);
+    out += fmt::format("  conversion rate  observed {} [{}, {}]  simulated {} [{}, {}]\n",
+                       percent(g.observed_conversion.value), percent(g.observed_conversion.low),
+                       percent(g.observed_conversion.high), percent(g.simulated_conversion.value),
+                       percent(g.simulated_conversion.low), percent(g.simulated_conversion.high));
+    out += fmt::format("  path length: total variation distance {:.4f}\n", g.path_length_distance);
+    append_table(out, "touchpoints per path", g.path_length);
+    append_table(out, "stage reach", g.stage_reach);
+    append_table(out, "top paths", g.top_paths);
+  }
+  return out;
+}
+
+nlohmann::json fit_json(const FitReport& r) {
+  nlohmann::json out;
+  out["data"] = r.data;
+  if (r.has_closed_forms) {
+    out["closed_forms"] = {{"fitted_conversion_probability", r.fitted_conversion_probability},
+                           {"data_conversion_rate", r.data_conversion_rate},
+                           {"fitted_steps_per_customer", r.fitted_steps_per_customer},
+                           {"data_steps_per_customer", r.data_steps_per_customer}};
+  } else {
+    out["closed_forms"] = nullptr;
+    out["no_closed_forms"] = r.no_closed_forms;
+  }
+  auto table = [](const FitTable& t) {
+    return nlohmann::json{
+        {"labels", t.labels}, {"observed", t.observed}, {"simulated", t.simulated}};
+  };
+  auto estimate = [](const Estimate& e) {
+    return nlohmann::json{{"value", e.value}, {"low", e.low}, {"high", e.high}};
+  };
+  out["checks"] = nlohmann::json::object();
+  for (const auto& [name, g] : r.checks) {
+    out["checks"][name] = {{"observed_customers", g.observed_customers},
+                           {"simulated_customers", g.simulated_customers},
+                           {"observed_conversion", estimate(g.observed_conversion)},
+                           {"simulated_conversion", estimate(g.simulated_conversion)},
+                           {"path_length_distance", g.path_length_distance},
+                           {"path_length", table(g.path_length)},
+                           {"stage_reach", table(g.stage_reach)},
+                           {"top_paths", table(g.top_paths)}};
+  }
+  return out;
+}
+
+void write_fit_report(const std::string& path, const FitReport& r, Overwrite overwrite) {
+  write_file_atomically(path, [&](H5::Group& root) {
+    hdf5::write_attribute(root, "data", r.data);
+    hdf5::write_attribute(root, "command_line", r.command_line);
+    hdf5::write_attribute(root, "scenario_yaml", r.scenario_yaml);
+    if (r.has_closed_forms) {
+      hdf5::write_attribute(root, "fitted_conversion_probability", r.fitted_conversion_probability);
+      hdf5::write_attribute(root, "data_conversion_rate", r.data_conversion_rate);
+      hdf5::write_attribute(root, "fitted_steps_per_customer", r.fitted_steps_per_customer);
+      hdf5::write_attribute(root, "data_steps_per_customer", r.data_steps_per_customer);
+    } else {
+      hdf5::write_attribute(root, "no_closed_forms", r.no_closed_forms);
+    }
+    if (!r.parameters.empty()) write_parameters(root, r.parameters);
+    for (const auto& [name, g] : r.checks) {
+      H5::Group group = root.createGroup(name);
+      hdf5::write_attribute(group, "observed_customers", g.observed_customers);
+      hdf5::write_attribute(group, "simulated_customers", g.simulated_customers);
+      for (const auto& [key, e] : {std::pair{"observed_conversion", g.observed_conversion},
+                                   std::pair{"simulated_conversion", g.simulated_conversion}}) {
+        hdf5::write_attribute(group, key, e.value);
+        hdf5::write_attribute(group, std::string(key) + "_low", e.low);
+        hdf5::write_attribute(group, std::string(key) + "_high", e.high);
+      }
+      hdf5::write_attribute(group, "path_length_distance", g.path_length_distance);
+      write_table(group, "path_length", g.path_length);
+      write_table(group, "stage_reach", g.stage_reach);
+      write_table(group, "top_paths", g.top_paths);
+    }
+  }, overwrite);
+}
+
+}  // namespace cjsim

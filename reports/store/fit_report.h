@@ -1,0 +1,47 @@
+// What `cjsim fit` reports: goodness of fit as printed tables, and as an HDF5 file with one
+// group per share of the data (fitted, holdout) and the fitted journey's text.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/fit/emotion_fit.h"
+#include "models/fit/goodness_of_fit.h"
+#include "reports/store/output_file.h"
+
+namespace cjsim {
+
+struct FitReport {
+  std::string data;           // the file(s) fitted
+  std::string scenario_yaml;  // the journey written
+  std::string command_line;
+  // Closed forms of the fitted journey beside the data they were fitted to; they exist only
+  // for a Markov chain (sim/model/markov.h), and `no_closed_forms` says why when there are none.
+  bool has_closed_forms = true;
+  std::string no_closed_forms;
+  double fitted_conversion_probability = 0.0;
+  double data_conversion_rate = 0.0;
+  double fitted_steps_per_customer = 0.0;
+  double data_steps_per_customer = 0.0;
+  std::vector<std::pair<std::string, GoodnessOfFit>> checks;  // ("fitted", ...), ("holdout", ...)
+  // The maximum-likelihood parameters when emotion or latent personas were fitted; else empty.
+  std::vector<FittedParameter> parameters;
+};
+
+std::string text_fit_report(const FitReport& report);
+
+// {"data", "closed_forms": {...} (null without them, "no_closed_forms" then says why),
+// "checks": {"fitted": {...}, "holdout": {...}}}: the same figures as the HDF5 file, for programs.
+nlohmann::json fit_json(const FitReport& report);
+
+// Written atomically (see write_file_atomically). Layout: attributes data, command_line,
+// scenario_yaml and the closed forms (or `no_closed_forms`) on the root; with fitted parameters,
+// a group `parameters` with `names`, `value`, `standard_error`, `low`, `high`, `identifiable`
+// (uint8) and `why_not`, one entry per parameter; per check a group with attributes
+// (customers, conversion rates and their intervals, path_length_distance) and, for each of
+// path_length, stage_reach and top_paths, a group with `labels`, `observed` and `simulated`.
+void write_fit_report(const std::string& path, const FitReport& report, Overwrite overwrite);
+
+}  // namespace cjsim

@@ -1,0 +1,365 @@
+// Sweep files and their parts: tables of parameters and figures, sensitivity, raw aggregates.
+#include "reports/store/hdf5_sweep.h"
+
+#include <H5Cpp.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "cjsim_version.h"
+#include "reports/store/hdf5_io.h"
+#include "reports/store/hdf5_raw.h"
+#include "reports/store/hdf5_results.h"
+#include "reports/store/hdf5_table.h"
+#include "sim/sweep/sensitivity.h"
+#include "sim/sweep/sweep.h"
+
+namespace cjsim {
+namespace {
+
+constexpr const char* kFormat = "cjsim-sweep";
+constexpr const char* kPartFormat = "cjsim-sweep-part";
+constexpr std::uint64_t kFormatVersion = 1;
+
+std::string describe(const H5::Exception& e) {
+  const std::string detail = e.getDetailMsg();
+  return detail.empty() ? "HDF5 error in " + e.getFuncName() : detail;
+}
+
+std::string run_group_name(std::uint64_t point) { return fmt::format("point_{:06}", point); }
+
+void add_parameter_columns(hdf5::CompoundTable& table, const SweepPlan& plan,
+                           std::span<const std::size_t> point_of_row) {
+  for (std::size_t j = 0; j < plan.experiment.parameters.size(); ++j) {
+    std::vector<double> column;
+    for (std::size_t k : point_of_row) column.push_back(plan.points[k].values[j]);
+    table.add_f64(plan.experiment.parameters[j].path.text, column);
+  }
+}
+
+void add_point_columns(hdf5::CompoundTable& table, const SweepPlan& plan,
+                       std::span<const std::size_t> point_of_row) {
+  std::vector<std::uint64_t> point, scenario_index;
+  std::vector<std::string> scenario;
+  for (std::size_t k : point_of_row) {
+    point.push_back(k);
+    scenario_index.push_back(plan.points[k].scenario);
+    scenario.push_back(plan.bases[plan.points[k].scenario].name);
+  }
+  table.add_u64("point", point);
+  table.add_u64("scenario_index", scenario_index);
+  table.add_text("scenario", scenario);
+  add_parameter_columns(table, plan, point_of_row);
+}
+
+void write_attributes(H5::Group& root, const SweepPlan& plan, const SweepInvocation& invocation) {
+  const Experiment& x = plan.experiment;
+  hdf5::write_attribute(root, "format", kFormat);
+  hdf5::write_attribute(root, "format_version", kFormatVersion);
+  hdf5::write_attribute(root, "software_version", CJSIM_VERSION);
+  hdf5::write_attribute(root, "experiment_name", x.name);
+  hdf5::write_attribute(root, "experiment_path", x.path);
+  hdf5::write_attribute(root, "experiment_yaml", x.text);
+  nlohmann::json scenarios = nlohmann::json::array();
+  for (std::size_t s = 0; s < plan.bases.size(); ++s) {
+    nlohmann::json bases = nlohmann::json::array();
+    for (const SourceFile& b : plan.bases[s].base_sources)
+      bases.push_back({{"path", b.path}, {"yaml", b.text}});
+    scenarios.push_back({{"name", plan.bases[s].name},
+                         {"path", x.scenarios[s]},
+                         {"yaml", plan.bases[s].source_text},
+                         {"bases", bases}});
+  }
+  hdf5::write_attribute(root, "scenarios", scenarios.dump());
+  hdf5::write_attribute(root, "design", std::string(design_name(x.design)));
+  hdf5::write_attribute(root, "points", std::uint64_t{plan.points.size()});
+  hdf5::write_attribute(root, "agents", x.agents);
+  hdf5::write_attribute(root, "replications", std::uint64_t{x.replications});
+  hdf5::write_attribute(root, "seed", x.seed);
+  hdf5::write_attribute(root, "design_seed", x.design_seed);
+  hdf5::write_attribute(root, "metric", x.metric);
+  hdf5::write_attribute(root, "fingerprint", plan.fingerprint);
+  hdf5::write_attribute(root, "command_line", invocation.command_line);
+  hdf5::write_attribute(root, "created", invocation.created);
+  hdf5::write_attribute(root, "seconds", invocation.seconds);
+  hdf5::write_attribute(root, "threads", std::uint64_t{invocation.threads});
+  hdf5::write_attribute(root, "processes", std::uint64_t{invocation.processes});
+}
+
+void write_parameters(H5::Group& root, const SweepPlan& plan) {
+  const auto& parameters = plan.experiment.parameters;
+  std::vector<std::string> path;
+  std::vector<double> low, high;
+  for (std::size_t j = 0; j < parameters.size(); ++j) {
+    path.push_back(parameters[j].path.text);
+    double lo = INFINITY, hi = -INFINITY;
+    for (const SweepPoint& p : plan.points) {
+      lo = std::min(lo, p.values[j]);
+      hi = std::max(hi, p.values[j]);
+    }
+    low.push_back(lo);
+    high.push_back(hi);
+  }
+  hdf5::CompoundTable table(parameters.size());
+  table.add_text("parameter", path);
+  table.add_f64("low", low);
+  table.add_f64("high", high);
+  table.write(root, "parameters");
+}
+
+void write_tables(H5::Group& root, const SweepPlan& plan,
+                  std::span<const std::vector<Aggregate>> results) {
+  std::vector<PointFigures> figures;
+  for (std::size_t k = 0; k < plan.points.size(); ++k) {
+    figures.push_back(point_figures(plan, k, results[k]));
+  }
+  std::vector<std::size_t> all_points(plan.points.size());
+  for (std::size_t k = 0; k < all_points.size(); ++k) all_points[k] = k;
+
+  hdf5::CompoundTable points(all_points.size());
+  add_point_columns(points, plan, all_points);
+  std::vector<std::uint64_t> agents, conversions;
+  for (const PointFigures& f : figures) {
+    agents.push_back(f.overall.agents);
+    conversions.push_back(f.overall.conversions);
+  }
+  points.add_u64("agents", agents);
+  points.add_u64("conversions", conversions);
+  for (const NamedFigure& f : kHeadlineFigures) {
+    std::vector<double> value, low, high;
+    for (const PointFigures& p : figures) {
+      const Estimate& e = p.overall.*f.member;
+      value.push_back(e.value);
+      low.push_back(e.low);
+      high.push_back(e.high);
+    }
+    points.add_f64(f.name, value);
+    points.add_f64(std::string(f.name) + "_ci_low", low);
+    points.add_f64(std::string(f.name) + "_ci_high", high);
+  }
+  points.write(root, "points");
+
+  std::vector<std::size_t> point_of_row;
+  std::vector<std::uint64_t> replication;
+  std::vector<const HeadlineFigures*> row_figures;
+  for (std::size_t k = 0; k < figures.size(); ++k) {
+    for (std::size_t r = 0; r < figures[k].replications.size(); ++r) {
+      point_of_row.push_back(k);
+      replication.push_back(r);
+      row_figures.push_back(&figures[k].replications[r]);
+    }
+  }
+  hdf5::CompoundTable rows(point_of_row.size());
+  add_point_columns(rows, plan, point_of_row);
+  rows.add_u64("replication", replication);
+  std::vector<std::uint64_t> row_agents, row_conversions;
+  for (const HeadlineFigures* h : row_figures) {
+    row_agents.push_back(h->agents);
+    row_conversions.push_back(h->conversions);
+  }
+  rows.add_u64("agents", row_agents);
+  rows.add_u64("conversions", row_conversions);
+  for (const NamedFigure& f : kHeadlineFigures) {
+    std::vector<double> value;
+    for (const HeadlineFigures* h : row_figures) value.push_back((h->*f.member).value);
+    rows.add_f64(f.name, value);
+  }
+  rows.write(root, "replications");
+
+  // Sensitivity of the experiment's metric, per base scenario.
+  const NamedFigure* metric = find_headline_figure(plan.experiment.metric);
+  std::vector<double> y;
+  std::vector<std::uint64_t> scenario_of_point;
+  std::vector<std::vector<double>> values;
+  for (std::size_t k = 0; k < figures.size(); ++k) {
+    y.push_back((figures[k].overall.*metric->member).value);
+    scenario_of_point.push_back(plan.points[k].scenario);
+    values.push_back(plan.points[k].values);
+  }
+  const auto rankings = sweep_sensitivity(design_name(plan.experiment.design), scenario_of_point,
+                                          values, y, plan.bases.size());
+  std::vector<std::string> scenario, parameter, method;
+  std::vector<std::uint64_t> rank;
+  std::vector<double> importance, swing, r_squared;
+  for (const ScenarioSensitivity& s : rankings) {
+    for (std::size_t i = 0; i < s.sensitivity.ranked.size(); ++i) {
+      const ParameterSensitivity& p = s.sensitivity.ranked[i];
+      scenario.push_back(plan.bases[s.scenario].name);
+      parameter.push_back(plan.experiment.parameters[p.parameter].path.text);
+      method.emplace_back(method_name(s.sensitivity.method));
+      rank.push_back(i + 1);
+      importance.push_back(p.importance);
+      swing.push_back(p.swing);
+      r_squared.push_back(
+          s.sensitivity.method == SensitivityMethod::main_effect ? NAN : s.sensitivity.r_squared);
+    }
+  }
+  hdf5::CompoundTable sensitivity(scenario.size());
+  sensitivity.add_text("scenario", scenario);
+  sensitivity.add_text("parameter", parameter);
+  sensitivity.add_text("method", method);
+  sensitivity.add_u64("rank", rank);
+  sensitivity.add_f64("importance", importance);
+  sensitivity.add_f64("swing", swing);
+  sensitivity.add_f64("r_squared", r_squared);
+  sensitivity.write(root, "sensitivity");
+  hdf5::write_attribute(root.openDataSet("sensitivity"), "metric", plan.experiment.metric);
+}
+
+}  // namespace
+
+std::string sweep_part_name(std::uint64_t point) { return fmt::format("point-{:06}.h5", point); }
+
+std::vector<char> sweep_part_image(const SweepPart& part) {
+  H5::Exception::dontPrint();
+  try {
+    return hdf5::file_image([&](H5::Group& root) {
+      hdf5::write_attribute(root, "format", kPartFormat);
+      hdf5::write_attribute(root, "format_version", kFormatVersion);
+      hdf5::write_attribute(root, "fingerprint", part.fingerprint);
+      hdf5::write_attribute(root, "point", part.point);
+      hdf5::write_raw_aggregates(root, part.replications);
+    });
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error("cannot store design point " + std::to_string(part.point) + ": " +
+                             describe(e));
+  }
+}
+
+void write_sweep_part_image(const std::string& path, std::span<const char> image) {
+  const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error(temporary + ": cannot create: " + std::strerror(errno));
+  std::size_t written = 0;
+  bool ok = true;
+  while (ok && written < image.size()) {
+    const ssize_t n = ::write(fd, image.data() + written, image.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    ok = n > 0;
+    if (ok) written += static_cast<std::size_t>(n);
+  }
+  // A part is a promise that the point is done: it must survive a crash of the machine too.
+  ok = ok && ::fsync(fd) == 0;
+  const int saved = errno;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int error = ok ? errno : saved;
+    ::unlink(temporary.c_str());
+    throw std::runtime_error(path + ": cannot write: " + std::strerror(error));
+  }
+}
+
+SweepPart read_sweep_part(const std::string& path) {
+  H5::Exception::dontPrint();
+  try {
+    H5::H5File file(path, H5F_ACC_RDONLY);
+    H5::Group root = file.openGroup("/");
+    if (hdf5::read_text_attribute(root, "format") != kPartFormat) {
+      throw std::runtime_error("not a sweep part file");
+    }
+    SweepPart part;
+    part.fingerprint = hdf5::read_text_attribute(root, "fingerprint");
+    part.point = hdf5::read_u64_attribute(root, "point");
+    part.replications = hdf5::read_raw_aggregates(root);
+    return part;
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error(path + ": " + describe(e));
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(path + ": " + e.what());
+  }
+}
+
+void write_sweep_file(const std::string& path, const SweepPlan& plan,
+                      std::span<const std::vector<Aggregate>> results,
+                      const SweepInvocation& invocation, Overwrite overwrite) {
+  if (results.size() != plan.points.size()) {
+    throw std::logic_error("write_sweep_file: a result per design point is needed");
+  }
+  write_file_atomically(path, [&](H5::Group& root) {
+    write_attributes(root, plan, invocation);
+    write_parameters(root, plan);
+    write_tables(root, plan, results);
+    H5::Group runs = root.createGroup("runs");
+    for (std::size_t k = 0; k < results.size(); ++k) {
+      H5::Group run = runs.createGroup(run_group_name(k));
+      hdf5::write_raw_aggregates(run, results[k]);
+    }
+  }, overwrite);
+}
+
+bool is_sweep_file(const std::string& path) {
+  H5::Exception::dontPrint();
+  try {
+    if (!H5::H5File::isHdf5(path)) return false;
+    H5::H5File file(path, H5F_ACC_RDONLY);
+    const H5::Group root = file.openGroup("/");
+    return root.attrExists("format") && hdf5::read_text_attribute(root, "format") == kFormat;
+  } catch (const std::exception&) {
+    return false;
+  } catch (const H5::Exception&) {
+    return false;
+  }
+}
+
+StoredSweep read_sweep_file(const std::string& path) {
+  H5::Exception::dontPrint();
+  try {
+    H5::H5File file(path, H5F_ACC_RDONLY);
+    H5::Group root = file.openGroup("/");
+    if (!root.attrExists("format") || hdf5::read_text_attribute(root, "format") != kFormat) {
+      throw std::runtime_error("not a sweep file (cjsim sweep --out writes them)");
+    }
+    StoredSweep s;
+    s.experiment_name = hdf5::read_text_attribute(root, "experiment_name");
+    s.experiment_path = hdf5::read_text_attribute(root, "experiment_path");
+    s.design = hdf5::read_text_attribute(root, "design");
+    s.metric = hdf5::read_text_attribute(root, "metric");
+    s.fingerprint = hdf5::read_text_attribute(root, "fingerprint");
+    s.agents = hdf5::read_u64_attribute(root, "agents");
+    s.replications = hdf5::read_u64_attribute(root, "replications");
+    s.seed = hdf5::read_u64_attribute(root, "seed");
+    const auto scenarios = nlohmann::json::parse(hdf5::read_text_attribute(root, "scenarios"));
+    for (const auto& scenario : scenarios)
+      s.scenarios.push_back(scenario.at("name").get<std::string>());
+    s.parameters = hdf5::read_text_column(hdf5::open_dataset(root, "parameters"), "parameter");
+    const H5::DataSet points = hdf5::open_dataset(root, "points");
+    s.scenario_of_point = hdf5::read_u64_column(points, "scenario_index");
+    const std::size_t n = s.scenario_of_point.size();
+    for (std::uint64_t index : s.scenario_of_point) {
+      if (index >= s.scenarios.size())
+        throw std::runtime_error("points: scenario_index out of range");
+    }
+    s.values.assign(n, std::vector<double>(s.parameters.size()));
+    for (std::size_t j = 0; j < s.parameters.size(); ++j) {
+      const std::vector<double> column = hdf5::read_f64_column(points, s.parameters[j]);
+      for (std::size_t k = 0; k < n; ++k) s.values[k][j] = column[k];
+    }
+    s.figures.assign(n, {});
+    for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
+      const std::string name = kHeadlineFigures[f].name;
+      const auto value = hdf5::read_f64_column(points, name);
+      const auto low = hdf5::read_f64_column(points, name + "_ci_low");
+      const auto high = hdf5::read_f64_column(points, name + "_ci_high");
+      for (std::size_t k = 0; k < n; ++k) s.figures[k][f] = {value[k], low[k], high[k]};
+    }
+    return s;
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error(path + ": not a readable cjsim sweep file (" + describe(e) + ")");
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error(path + ": the scenarios attribute is not valid: " + e.what());
+  } catch (const std::runtime_error& e) {
+    const std::string message = e.what();
+    if (message.starts_with(path)) throw;
+    throw std::runtime_error(path + ": " + message);
+  }
+}
+
+}  // namespace cjsim

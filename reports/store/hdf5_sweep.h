@@ -1,0 +1,75 @@
+// Sweep results as HDF5 (layout in README.md, "Sweeps"): a table with one row per (design
+// point, replication), one row per point with intervals, the sensitivity ranking, and every
+// point's raw aggregates; and the per-point part files that make a sweep resumable.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "reports/store/output_file.h"
+#include "scenarios/sweep_plan.h"
+#include "sim/engine/aggregate.h"
+#include "sim/engine/statistics.h"
+#include "sim/engine/summary.h"
+
+namespace cjsim {
+
+// One finished design point, committed on its own: its file appears whole or not at all.
+struct SweepPart {
+  std::string fingerprint;  // the plan's, to refuse mixing experiments
+  std::uint64_t point = 0;
+  std::vector<Aggregate> replications;
+};
+
+// "point-000042.h5"
+std::string sweep_part_name(std::uint64_t point);
+
+// The part as the bytes of its file (what another process sends to the one that writes).
+std::vector<char> sweep_part_image(const SweepPart& part);
+// Writes those bytes as the part's file: under a temporary name, flushed to disk, renamed.
+void write_sweep_part_image(const std::string& path, std::span<const char> image);
+// Throws std::runtime_error naming the file when it is not a readable part.
+SweepPart read_sweep_part(const std::string& path);
+
+// How the file was made; these attributes describe the last invocation only (they are the
+// only content that differs between a resumed sweep and a straight one).
+struct SweepInvocation {
+  std::string command_line;
+  std::string created;
+  double seconds = 0.0;
+  unsigned threads = 0;
+  unsigned processes = 1;
+};
+
+// Writes the whole sweep file atomically. `results[k]` holds point k's replications.
+void write_sweep_file(const std::string& path, const SweepPlan& plan,
+                      std::span<const std::vector<Aggregate>> results,
+                      const SweepInvocation& invocation, Overwrite overwrite);
+
+// What --summary and the reports read back.
+struct StoredSweep {
+  std::string experiment_name;
+  std::string experiment_path;
+  std::string design;
+  std::string metric;  // the experiment's
+  std::string fingerprint;
+  std::uint64_t agents = 0;
+  std::uint64_t replications = 0;
+  std::uint64_t seed = 0;
+  std::vector<std::string> parameters;  // paths, the design's columns
+  std::vector<std::string> scenarios;   // the base scenarios' names
+  std::vector<std::uint64_t> scenario_of_point;
+  std::vector<std::vector<double>> values;                             // [point][parameter]
+  std::vector<std::array<Estimate, kHeadlineFigures.size()>> figures;  // [point][figure]
+};
+
+// Whether `path` is a readable HDF5 file written by `cjsim sweep` (false for anything else).
+bool is_sweep_file(const std::string& path);
+
+// Throws std::runtime_error naming the file and what is missing or wrong.
+StoredSweep read_sweep_file(const std::string& path);
+
+}  // namespace cjsim

@@ -1,0 +1,210 @@
+// Result files back into reports: the runs through read_run_file and summarize, the table of
+// differences of a comparison column by column.
+#include "reports/store/results_reader.h"
+
+#include <H5Cpp.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <type_traits>
+
+#include "reports/store/hdf5_io.h"
+#include "reports/store/hdf5_table.h"
+#include "scenarios/validate.h"
+
+namespace cjsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A temporary directory removed when it goes out of scope.
+class TemporaryDirectory {
+ public:
+  TemporaryDirectory() {
+    std::string pattern = (fs::temp_directory_path() / "cjsim-report-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) {
+      throw std::runtime_error("cannot create a temporary directory to rebuild the journey");
+    }
+    path_ = pattern;
+  }
+  ~TemporaryDirectory() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  TemporaryDirectory(const TemporaryDirectory&) = delete;
+  TemporaryDirectory& operator=(const TemporaryDirectory&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+int leading_parents(const fs::path& p) {
+  int count = 0;
+  for (const fs::path& part : p) {
+    if (part != "..") break;
+    ++count;
+  }
+  return count;
+}
+
+// Where a stored file goes under `root`: the paths keep their relative places, so that a
+// future state's `base:` resolves to the stored text of its base.
+fs::path place_of(const fs::path& root, const std::string& stored) {
+  const fs::path p = fs::path(stored).lexically_normal();
+  return p.is_absolute() ? root / p.relative_path() : root / p;
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+std::vector<std::string> text_column(const H5::DataSet& dataset, const std::string& name) {
+  return hdf5::read_text_column(dataset, name);
+}
+
+template <class T>
+std::vector<T> number_column(const H5::DataSet& dataset, const std::string& name) {
+  if constexpr (std::is_same_v<T, double>) {
+    return hdf5::read_f64_column(dataset, name);
+  } else {
+    return hdf5::read_u64_column(dataset, name);
+  }
+}
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+}  // namespace
+
+CompiledJourney journey_of(const RunMetadata& m) {
+  TemporaryDirectory directory;
+  std::vector<std::string> paths = {m.scenario_path};
+  for (const auto& [path, text] : m.base_files) paths.push_back(path);
+  int depth = 0;
+  for (const std::string& p : paths)
+    depth = std::max(depth, leading_parents(fs::path(p).lexically_normal()));
+  fs::path root = directory.path();
+  for (int k = 0; k < depth; ++k) root /= "d";
+  const fs::path scenario_file =
+      place_of(root, m.scenario_path.empty() ? "scenario.yaml" : m.scenario_path);
+  write_text(scenario_file, m.scenario_text);
+  for (const auto& [path, text] : m.base_files) write_text(place_of(root, path), text);
+
+  Diagnostics diagnostics;
+  const std::optional<Scenario> scenario = load_valid_scenario(scenario_file.string(), diagnostics);
+  if (!scenario) {
+    std::string first;
+    for (const Diagnostic& d : diagnostics.all()) {
+      if (d.severity == Severity::error) {
+        first = d.message;
+        break;
+      }
+    }
+    throw std::runtime_error(
+        fmt::format("the scenario stored for {} no longer reads as a valid journey: {}",
+                    m.scenario_path, first));
+  }
+  return compile(*scenario);
+}
+
+std::vector<Difference> read_differences(const std::string& path) {
+  try {
+    const H5::H5File file(path, H5F_ACC_RDONLY);
+    const H5::DataSet table = hdf5::open_dataset(file.openGroup("/"), "differences");
+    const std::vector<std::string> metric = text_column(table, "metric");
+    const std::vector<std::string> scope = text_column(table, "scope");
+    const auto index = number_column<std::uint64_t>(table, "scenario_index");
+    const auto current = number_column<double>(table, "current");
+    const auto future = number_column<double>(table, "future");
+    const auto difference = number_column<double>(table, "difference");
+    const auto low = number_column<double>(table, "ci_low");
+    const auto high = number_column<double>(table, "ci_high");
+    const auto significant = number_column<std::uint64_t>(table, "significant");
+    const auto paired = number_column<double>(table, "paired_half_width");
+    const auto independent = number_column<double>(table, "independent_half_width");
+    std::vector<Difference> out(metric.size());
+    for (std::size_t r = 0; r < out.size(); ++r) {
+      Difference& d = out[r];
+      d.metric = metric[r];
+      d.scope = scope[r];
+      d.scenario = index[r];
+      d.current = {current[r], kNaN, kNaN};
+      d.future = {future[r], kNaN, kNaN};
+      d.difference = {difference[r], low[r], high[r]};
+      d.significant = significant[r] != 0;
+      d.paired_half_width = paired[r];
+      d.independent_half_width = independent[r];
+    }
+    return out;
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error(
+        fmt::format("{}: cannot read the differences table: {}", path, e.getDetailMsg()));
+  }
+}
+
+ComparisonReport single_run_report(const Summary& summary, const RunMetadata& metadata) {
+  ComparisonReport report;
+  report.labels = {summary.scenario};
+  report.metadata = {metadata};
+  report.summaries = {summary};
+  report.method = summary.interval_method;
+  report.seconds = metadata.seconds;
+  return report;
+}
+
+ReportedResults read_results_file(const std::string& path) {
+  std::string format;
+  std::vector<std::string> groups;
+  std::vector<std::string> labels;
+  ReportedResults out;
+  try {
+    if (!fs::exists(path)) throw std::runtime_error(path + ": no such file");
+    const H5::H5File file(path, H5F_ACC_RDONLY);
+    const H5::Group root = file.openGroup("/");
+    format = hdf5::read_text_attribute(root, "format");
+    if (format == "cjsim-comparison") {
+      out.report.method = hdf5::read_text_attribute(root, "method");
+      out.report.rank_by = hdf5::read_text_attribute(root, "rank_by");
+      for (int k = 0;; ++k) {
+        const std::string name = k == 0 ? "current" : fmt::format("future_{}", k);
+        if (!hdf5::has_link(root, name)) break;
+        groups.push_back("/" + name);
+        labels.push_back(hdf5::read_text_attribute(hdf5::open_group(root, name), "label"));
+      }
+    }
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error(
+        fmt::format("{}: not a readable cjsim result file ({})", path, e.getDetailMsg()));
+  }
+  if (format == "cjsim-run") {
+    const StoredRun run = read_run_file(path);
+    out.report =
+        single_run_report(summarize(journey_of(run.metadata), run.replications), run.metadata);
+    return out;
+  }
+  if (format != "cjsim-comparison") {
+    throw std::runtime_error(
+        fmt::format("{}: format '{}' is not one cjsim reports on (cjsim-run or cjsim-comparison)",
+                    path, format));
+  }
+  if (groups.size() < 2) throw std::runtime_error(path + ": the comparison holds no future state");
+  out.comparison = true;
+  out.report.labels = labels;
+  for (const std::string& group : groups) {
+    const StoredRun run = read_run_file(path, group);
+    out.report.summaries.push_back(summarize(journey_of(run.metadata), run.replications));
+    out.report.metadata.push_back(run.metadata);
+  }
+  out.report.seconds = out.report.metadata.front().seconds;
+  out.report.differences = read_differences(path);
+  return out;
+}
+
+}  // namespace cjsim

@@ -1,0 +1,36 @@
+// Reading a result file back for the reports: a run (`cjsim run --out`) or a comparison
+// (`cjsim compare --out`), as the ComparisonReport every report format prints. The figures are
+// recomputed from the stored raw aggregates by summarize(), with the journey rebuilt from the
+// scenario text stored in the file, so a report never re-simulates and shows exactly the
+// figures `run` and `compare` printed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "reports/store/comparison_file.h"
+#include "reports/store/hdf5_results.h"
+#include "sim/model/compiled_journey.h"
+
+namespace cjsim {
+
+// What a result file held. For a run, one scenario and no differences.
+struct ReportedResults {
+  bool comparison = false;
+  ComparisonReport report;
+};
+
+// Throws std::runtime_error naming the file and what is wrong with it.
+ReportedResults read_results_file(const std::string& path);
+
+// The journey a stored run was made from, rebuilt from the texts in its metadata (the scenario
+// file and, for a future state, every base it builds on); no file outside the result is read.
+CompiledJourney journey_of(const RunMetadata& metadata);
+
+// The root `differences` table of a comparison file; `labels` are the scenarios' labels.
+std::vector<Difference> read_differences(const std::string& path);
+
+// A run's results as a report of one scenario.
+ComparisonReport single_run_report(const Summary& summary, const RunMetadata& metadata);
+
+}  // namespace cjsim

@@ -1,0 +1,107 @@
+// `cjsim compare`: a current state and future states on the same agents, with paired
+// differences of every figure.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "reports/html/html_report.h"
+#include "reports/render/compare_report.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/run_support.h"
+#include "sim/engine/comparison.h"
+#include "sim/engine/summary.h"
+#include "sim/model/compiled_journey.h"
+
+namespace cjsim {
+namespace {
+
+struct CompareOptions {
+  std::vector<std::string> scenarios;
+  SimulationFlags flags;
+  std::string rank_by = "conversion_rate";
+  std::string report;  // HTML report to write
+};
+
+// Scenario names label the results; when two scenarios share a name, their files tell them apart.
+std::vector<std::string> labels_for(const std::vector<Scenario>& scenarios,
+                                    const std::vector<std::string>& paths) {
+  std::map<std::string, int> uses;
+  for (const Scenario& s : scenarios) ++uses[s.name];
+  std::vector<std::string> labels;
+  for (std::size_t k = 0; k < scenarios.size(); ++k) {
+    const std::string& name = scenarios[k].name;
+    labels.push_back(uses[name] > 1 ? fmt::format("{} ({})", name, paths[k]) : name);
+  }
+  return labels;
+}
+
+int compare_command(const CompareOptions& o) {
+  if (o.scenarios.size() < 2) {
+    throw std::runtime_error("compare needs a current state and at least one future state");
+  }
+  std::vector<Scenario> scenarios;
+  for (const std::string& path : o.scenarios) scenarios.push_back(load_for_command(path));
+  std::vector<CompiledJourney> journeys;
+  for (const Scenario& s : scenarios) journeys.push_back(compile(s));
+  const SimulationFlags& flags = o.flags;
+  if (!flags.out.empty()) check_output_path(flags.out, flags.force);
+  if (!o.report.empty()) check_output_path(o.report, flags.force);
+
+  RunOptions options = run_options_from(flags, scenarios.front());
+  share_run_over_processes(options, false);
+  RunMonitor monitor("comparing", options);
+  ComparisonRun comparison = run_comparison(journeys, options);
+  monitor.finish();
+  if (!gather_comparison_over_processes(comparison)) return 0;  // rank 0 alone reports
+
+  ComparisonReport report;
+  report.labels = labels_for(scenarios, o.scenarios);
+  report.rank_by = o.rank_by;
+  report.method = comparison_method(flags.replications);
+  report.seconds = comparison.seconds;
+  report.differences = differences(comparison);
+  for (std::size_t k = 0; k < journeys.size(); ++k) {
+    report.summaries.push_back(summarize(journeys[k], comparison.runs[k].replications));
+    report.metadata.push_back(metadata_for(scenarios[k], o.scenarios[k], options, comparison.runs[k]));
+  }
+
+  if (!flags.out.empty()) {
+    std::vector<const CompiledJourney*> pointers;
+    for (const CompiledJourney& j : journeys) pointers.push_back(&j);
+    write_comparison_file(flags.out, report, pointers, comparison, overwrite_of(flags));
+  }
+  if (!o.report.empty()) write_report_file(o.report, html_report(report), overwrite_of(flags));
+  if (flags.json) {
+    std::cout << comparison_json(report).dump(2) << "\n";
+  } else {
+    std::cout << text_comparison(report);
+    if (!flags.out.empty()) std::cout << "\nResults written to " << flags.out << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+CommandAction add_compare_command(CLI::App& command) {
+  auto o = std::make_shared<CompareOptions>();
+  command.add_option("scenarios", o->scenarios,
+                     "The current state's journey file, then one or more future states")
+      ->required()
+      ->expected(2, -1);
+  add_simulation_flags(command, o->flags,
+                       "Write every scenario's results and the differences to this HDF5 file",
+                       "Print one JSON object (scenarios, differences, ranking)");
+  command.add_option("--rank-by", o->rank_by,
+                     "The overall figure whose difference ranks the future states")
+      ->check(CLI::IsMember({"conversion_rate", "revenue_per_agent", "cost_per_agent",
+                             "margin_per_agent", "steps_per_agent", "hours_to_convert", "nps"}))
+      ->capture_default_str();
+  command.add_option("--report", o->report,
+                     "Write an HTML report of the comparison (charts, tables; opens offline)");
+  return [o] { return compare_command(*o); };
+}
+
+}  // namespace cjsim

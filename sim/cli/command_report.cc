@@ -1,0 +1,83 @@
+// `cjsim report`: a result file of `run`, `compare` or `sweep` as an HTML page, Markdown or CSV.
+#include <iostream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "reports/html/html_report.h"
+#include "reports/render/sweep_report.h"
+#include "reports/store/hdf5_sweep.h"
+#include "reports/store/results_reader.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/run_support.h"
+#include "sim/sweep/sweep.h"
+
+namespace cjsim {
+namespace {
+
+struct ReportOptions {
+  std::string results;
+  std::string output;
+  std::string format;
+  std::string metric;  // sweeps: the figure that ranks points and parameters
+  bool force = false;
+};
+
+// The format asked for, or the one the output's extension names (HTML otherwise).
+std::string format_of(const ReportOptions& o) {
+  if (!o.format.empty()) return o.format;
+  if (o.output.ends_with(".md")) return "md";
+  if (o.output.ends_with(".csv")) return "csv";
+  return "html";
+}
+
+int sweep_report(const ReportOptions& o) {
+  const StoredSweep sweep = read_sweep_file(o.results);
+  const std::string metric = o.metric.empty() ? sweep.metric : o.metric;
+  if (find_headline_figure(metric) == nullptr) {
+    throw std::runtime_error(fmt::format("--metric: no headline figure '{}'", metric));
+  }
+  const std::string format = format_of(o);
+  const std::string text = format == "md"    ? sweep_table_markdown(sweep, metric)
+                           : format == "csv" ? sweep_table_csv(sweep, metric)
+                                             : html_sweep_report(sweep, metric);
+  write_report_file(o.output, text, overwrite_if(o.force));
+  std::cerr << "Report written to " << o.output << "\n";
+  return 0;
+}
+
+int report_command(const ReportOptions& o) {
+  check_output_path(o.output, o.force);
+  if (is_sweep_file(o.results)) return sweep_report(o);
+  const ReportedResults results = read_results_file(o.results);
+  const std::string format = format_of(o);
+  const std::string text = format == "md"    ? markdown_report(results.report)
+                           : format == "csv" ? csv_report(results.report)
+                                             : html_report(results.report);
+  write_report_file(o.output, text, overwrite_if(o.force));
+  std::cerr << "Report written to " << o.output << "\n";
+  return 0;
+}
+
+}  // namespace
+
+CommandAction add_report_command(CLI::App& command) {
+  auto o = std::make_shared<ReportOptions>();
+  command
+      .add_option("results", o->results,
+                  "Result file of `cjsim run --out`, `cjsim compare --out` or `cjsim sweep --out`")
+      ->required();
+  command.add_option("-o,--output", o->output, "The report file to write")->required();
+  command
+      .add_option("--format", o->format,
+                  "html (one self-contained page with charts), md (Markdown tables) or csv (one "
+                  "table, a row per figure); by default from the output's extension, else html")
+      ->check(CLI::IsMember({"html", "md", "csv"}));
+  command.add_option("--metric", o->metric,
+                     "For a sweep file: the headline figure that ranks the points and the "
+                     "parameters (default: the experiment's)");
+  command.add_flag("--force", o->force, "Overwrite the output if it exists");
+  return [o] { return report_command(*o); };
+}
+
+}  // namespace cjsim

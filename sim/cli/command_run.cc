@@ -1,0 +1,75 @@
+// `cjsim run`: load, validate and compile a journey, simulate it, print and store the results.
+#include <iostream>
+#include <memory>
+
+#include "reports/html/html_report.h"
+#include "reports/render/json_report.h"
+#include "reports/render/text_report.h"
+#include "reports/store/hdf5_results.h"
+#include "reports/store/results_reader.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/run_support.h"
+#include "sim/engine/engine.h"
+#include "sim/engine/summary.h"
+#include "sim/model/compiled_journey.h"
+
+namespace cjsim {
+namespace {
+
+struct RunCommandOptions {
+  std::string scenario;
+  SimulationFlags flags;
+  bool agents_detail = false;
+  bool paths = false;
+  std::string report;  // HTML report to write
+};
+
+int run_command(const RunCommandOptions& o) {
+  const SimulationFlags& flags = o.flags;
+  const Scenario scenario = load_for_command(o.scenario);
+  const CompiledJourney journey = compile(scenario);
+  if (!flags.out.empty()) check_output_path(flags.out, flags.force);
+  if (!o.report.empty()) check_output_path(o.report, flags.force);
+  check_detail_size(flags.agents, flags.replications, o.agents_detail || o.paths);
+
+  RunOptions options = run_options_from(flags, scenario);
+  options.agent_records = o.agents_detail || o.paths;
+  options.agent_paths = o.paths;
+  share_run_over_processes(options, options.agent_records);
+  RunMonitor monitor("simulating", options);
+  RunResult result = run(journey, options);
+  monitor.finish();
+  if (!gather_run_over_processes(result)) return 0;  // rank 0 alone reports
+  const Summary summary = summarize(journey, result.replications);
+  const RunMetadata metadata = metadata_for(scenario, o.scenario, options, result);
+
+  if (!flags.out.empty()) write_run_file(flags.out, journey, metadata, result, summary, overwrite_of(flags));
+  if (!o.report.empty()) {
+    write_report_file(o.report, html_report(single_run_report(summary, metadata)), overwrite_of(flags));
+  }
+  if (flags.json) {
+    std::cout << summary_json(summary, result.seconds).dump(2) << "\n";
+  } else {
+    std::cout << text_report(summary, metadata);
+    if (!flags.out.empty()) std::cout << "\nResults written to " << flags.out << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+CommandAction add_run_command(CLI::App& command) {
+  auto o = std::make_shared<RunCommandOptions>();
+  command.add_option("scenario", o->scenario, "Journey file (YAML, or JSON)")->required();
+  add_simulation_flags(command, o->flags, "Write the results to this HDF5 file",
+                       "Print the summary as one JSON object instead of text");
+  command.add_flag("--agents-detail", o->agents_detail,
+                   "Store one row per agent in the HDF5 file (memory grows with the agents)");
+  command.add_flag("--paths", o->paths,
+                   "Store each agent's path of touchpoints too (implies --agents-detail)");
+  command.add_option("--report", o->report,
+                     "Write an HTML report of the results (charts, tables; opens offline)");
+  return [o] { return run_command(*o); };
+}
+
+}  // namespace cjsim

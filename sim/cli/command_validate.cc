@@ -1,0 +1,73 @@
+// `cjsim validate` and `cjsim graph`: the checks alone, and the touchpoint graph as DOT.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "reports/render/graphviz.h"
+#include "scenarios/validate.h"
+#include "sim/cli/commands.h"
+#include "sim/cli/run_support.h"
+#include "sim/model/compiled_journey.h"
+
+namespace cjsim {
+namespace {
+
+int validate_command(const std::string& path) {
+  Diagnostics diagnostics;
+  std::optional<Scenario> scenario = load_valid_scenario(path, diagnostics);
+  std::cerr << diagnostics.to_string();
+  const std::size_t errors = diagnostics.error_count();
+  const std::size_t warnings = diagnostics.all().size() - errors;
+  if (!scenario) {
+    std::cerr << fmt::format("{}: {}, {}\n", path, counted(errors, "error"),
+                             counted(warnings, "warning"));
+    return kExitBadInput;
+  }
+  const std::size_t personas = scenario->personas.empty() ? 1 : scenario->personas.size();
+  std::cout << fmt::format("{}: valid: '{}', {}, {}, {}, {}{}\n", path, scenario->name,
+                           counted(scenario->stages.size(), "stage"),
+                           counted(scenario->touchpoints.size(), "touchpoint"),
+                           counted(scenario->transitions.size(), "transition"),
+                           counted(personas, "persona"),
+                           warnings == 0 ? "" : ", " + counted(warnings, "warning"));
+  return 0;
+}
+
+int graph_command(const std::string& path, const std::string& out_path, bool force) {
+  const Scenario scenario = load_for_command(path);
+  const CompiledJourney journey = compile(scenario);
+  if (out_path.empty() || out_path == "-") {
+    write_dot(std::cout, journey);
+    return 0;
+  }
+  check_output_path(out_path, force);
+  std::ofstream out(out_path);
+  write_dot(out, journey);
+  out.close();
+  if (!out) throw std::runtime_error(fmt::format("{}: could not be written", out_path));
+  return 0;
+}
+
+}  // namespace
+
+CommandAction add_validate_command(CLI::App& command) {
+  auto path = std::make_shared<std::string>();
+  command.add_option("scenario", *path, "Journey file (YAML, or JSON)")->required();
+  return [path] { return validate_command(*path); };
+}
+
+CommandAction add_graph_command(CLI::App& command) {
+  struct Options {
+    std::string path, out;
+    bool force = false;
+  };
+  auto o = std::make_shared<Options>();
+  command.add_option("scenario", o->path, "Journey file (YAML, or JSON)")->required();
+  command.add_option("-o,--out", o->out, "Write the DOT text here instead of standard output");
+  command.add_flag("-f,--force", o->force, "Overwrite the --out file if it exists");
+  return [o] { return graph_command(o->path, o->out, o->force); };
+}
+
+}  // namespace cjsim

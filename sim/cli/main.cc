@@ -1,0 +1,76 @@
+// cjsim: the command. A table of subcommands, each a plain function in its own file; this file
+// parses, dispatches and is the one place where errors become messages and exit codes.
+#include <fmt/format.h>
+
+#include <exception>
+#include <iostream>
+#include <vector>
+
+#include "cjsim_version.h"
+#include "sim/cli/commands.h"
+#include "sim/dist/process_group.h"
+#include "sim/engine/engine.h"
+
+namespace {
+
+struct Subcommand {
+  const char* name;
+  const char* description;
+  cjsim::CommandAction (*add)(CLI::App&);
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"run", "Simulate a journey for many agents and summarise the results", cjsim::add_run_command},
+    {"compare", "Compare a current state with future states on the same agents",
+     cjsim::add_compare_command},
+    {"validate", "Check a journey file and report every problem found",
+     cjsim::add_validate_command},
+    {"graph", "Write a journey's touchpoint graph as Graphviz DOT", cjsim::add_graph_command},
+    {"diff", "Show the changes between two journeys (a current state and a future state)",
+     cjsim::add_diff_command},
+    {"report", "Turn a result file into an HTML report (or Markdown, or CSV)",
+     cjsim::add_report_command},
+    {"fit", "Learn a journey from observed data (event logs, path tables), with goodness of fit",
+     cjsim::add_fit_command},
+    {"attribute", "Share conversions among channels: Markov removal effects and heuristics",
+     cjsim::add_attribute_command},
+    {"sweep", "Run an experiment: a journey over a grid or Latin hypercube of parameter values",
+     cjsim::add_sweep_command},
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cjsim::set_command_line(argc, argv);
+  CLI::App app{"cjsim: customer-journey simulation and scenario testing"};
+  app.set_version_flag("--version", std::string("cjsim ") + CJSIM_VERSION);
+  app.require_subcommand(1);
+  std::vector<std::pair<CLI::App*, cjsim::CommandAction>> actions;
+  for (const Subcommand& s : kSubcommands) {
+    CLI::App* command = app.add_subcommand(s.name, s.description);
+    actions.emplace_back(command, s.add(*command));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 has a code per kind of mistake (105 for a number out of range, ...); the
+    // documented code for every bad command line is 2, and 0 for --help and --version.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  try {
+    for (auto& [command, action] : actions) {
+      if (command->parsed()) return action();
+    }
+  } catch (const cjsim::RunCancelled&) {
+    std::cerr << "cjsim: interrupted; no output was written\n";
+    return cjsim::kExitInterrupted;
+  } catch (const cjsim::ReportedError& e) {
+    cjsim::abort_other_processes(e.exit_code);
+    return e.exit_code;
+  } catch (const std::exception& e) {
+    std::cerr << "cjsim: error: " << e.what() << "\n";
+    cjsim::abort_other_processes(cjsim::kExitBadInput);
+    return cjsim::kExitBadInput;
+  }
+  return 0;
+}

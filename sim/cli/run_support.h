@@ -1,0 +1,93 @@
+// What the commands that run journeys share: loading with diagnostics printed, output checks,
+// interruption by Ctrl-C, and the metadata a result file records.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include <optional>
+
+#include "reports/store/output_file.h"
+#include "reports/store/run_metadata.h"
+#include "scenarios/scenario.h"
+#include "sim/cli/progress.h"
+#include "sim/engine/comparison.h"
+#include "sim/engine/engine.h"
+
+namespace cjsim {
+
+inline constexpr std::uint64_t kDefaultSeed = 1;
+inline constexpr std::uint64_t kMaxAgents = std::uint64_t{1} << 48;
+// Per-agent records beyond this many bytes are refused rather than exhausting memory.
+inline constexpr std::uint64_t kMaxDetailBytes = std::uint64_t{8} << 30;
+
+// Loads and validates; prints every diagnostic (warnings too) to stderr; throws
+// ReportedError when there was an error.
+Scenario load_for_command(const std::string& path);
+
+// Refuses an existing file without --force, and a directory that does not exist.
+void check_output_path(const std::string& path, bool force);
+
+// Refuses per-agent records that would not fit in memory, before anything runs.
+void check_detail_size(std::uint64_t agents, std::uint64_t replications, bool detail);
+
+RunMetadata metadata_for(const Scenario& scenario, const std::string& path,
+                         const RunOptions& options, const RunResult& result);
+
+// The options every simulating command takes, in the same words.
+struct SimulationFlags {
+  std::uint64_t agents = 100000;
+  std::optional<std::uint64_t> seed;
+  unsigned threads = 0;
+  std::uint32_t replications = 1;
+  std::string out;
+  bool json = false;
+  bool force = false;
+};
+
+// Registers --agents, --seed, --threads, --replications, --out, --json and --force.
+void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::string& out_help,
+                          const std::string& json_help);
+
+inline Overwrite overwrite_of(const SimulationFlags& flags) { return overwrite_if(flags.force); }
+
+// Engine options from the flags; the seed falls back to the scenario's, then to kDefaultSeed.
+RunOptions run_options_from(const SimulationFlags& flags, const Scenario& seed_source);
+
+// While alive, SIGINT and SIGTERM set flag() instead of killing the process, so that a run
+// stops between blocks and leaves no partial output; a second signal kills as usual.
+class InterruptGuard {
+ public:
+  InterruptGuard();
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+  const std::atomic<bool>& flag() const;
+};
+
+// Under an MPI launcher, gives this process its share of the agent blocks (the options'
+// process and processes); a plain process keeps them all. Per-agent records are refused then.
+void share_run_over_processes(RunOptions& options, bool detail);
+
+// Merges every process's share of a run into rank 0's result (collective); true on rank 0,
+// which alone prints and writes; false on the other ranks.
+bool gather_run_over_processes(RunResult& result);
+// The same for a comparison (every journey's aggregates and the paired sums).
+bool gather_comparison_over_processes(ComparisonRun& comparison);
+
+// A progress bar and Ctrl-C handling, attached to a run's options for as long as it lives.
+class RunMonitor {
+ public:
+  RunMonitor(std::string label, RunOptions& options);
+  // Clears the progress bar before results are printed.
+  void finish() { progress_.finish(); }
+
+ private:
+  ProgressBar progress_;
+  InterruptGuard interrupt_;
+};
+
+}  // namespace cjsim

@@ -1,0 +1,168 @@
+// Accumulating and merging aggregates.
+#include "sim/engine/aggregate.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace cjsim {
+
+int score_bin(double likelihood_to_recommend) {
+  const int bin = static_cast<int>(std::floor(likelihood_to_recommend * 2.0));
+  return std::clamp(bin, 0, kScoreBins - 1);
+}
+
+void OutcomeSums::add_counts(const AgentOutcome& o, double promoter_threshold,
+                             double detractor_threshold) {
+  ++agents;
+  steps += o.steps;
+  ++ended[static_cast<int>(o.ending)];
+  if (!o.converted) return;
+  ++conversions;
+  if (o.likelihood_to_recommend >= promoter_threshold) ++promoters;
+  if (o.likelihood_to_recommend < detractor_threshold) ++detractors;
+}
+
+std::array<ExactSum*, OutcomeSums::kExactSums> OutcomeSums::exact_sums() {
+  return {&cost,    &cost_sq,    &margin_sq,        &hours,
+          &hours_sq, &peak_end,  &peak_end_sq,      &revenue,
+          &revenue_sq, &hours_to_convert, &hours_to_convert_sq, &score, &score_sq};
+}
+
+std::array<double, OutcomeSums::kExactSums> OutcomeSums::terms(const AgentOutcome& o) {
+  const double margin = o.revenue - o.cost;
+  const double to_convert = o.converted ? o.hours_to_convert : 0.0;
+  const double score = o.converted ? o.likelihood_to_recommend : 0.0;
+  const double revenue = o.converted ? o.revenue : 0.0;
+  return {o.cost,   o.cost * o.cost, margin * margin,         o.hours,
+          o.hours * o.hours, o.peak_end, o.peak_end * o.peak_end, revenue,
+          revenue * revenue, to_convert, to_convert * to_convert, score, score * score};
+}
+
+void OutcomeSums::add(const AgentOutcome& o, double promoter_threshold,
+                      double detractor_threshold) {
+  add_counts(o, promoter_threshold, detractor_threshold);
+  const std::array<double, kExactSums> t = terms(o);
+  const std::array<ExactSum*, kExactSums> sums = exact_sums();
+  for (int k = 0; k < kExactSums; ++k) sums[k]->add(t[k]);
+}
+
+void OutcomeSums::merge(const OutcomeSums& o) {
+  agents += o.agents;
+  steps += o.steps;
+  conversions += o.conversions;
+  for (int k = 0; k < kEndingCount; ++k) ended[k] += o.ended[k];
+  promoters += o.promoters;
+  detractors += o.detractors;
+  const std::array<ExactSum*, kExactSums> mine = exact_sums();
+  const std::array<ExactSum*, kExactSums> theirs = const_cast<OutcomeSums&>(o).exact_sums();
+  for (int k = 0; k < kExactSums; ++k) mine[k]->merge(*theirs[k]);
+}
+
+TouchpointTallies TouchpointTallies::sized(std::size_t touchpoints, std::size_t stages) {
+  TouchpointTallies t;
+  t.visits.assign(touchpoints, 0);
+  t.dropouts.assign(touchpoints, 0);
+  t.completions.assign(touchpoints, 0);
+  t.conversions.assign(touchpoints, 0);
+  t.emotion.assign(touchpoints, {});
+  t.emotion_sq.assign(touchpoints, {});
+  t.stage_reach.assign(stages, 0);
+  return t;
+}
+
+Aggregate Aggregate::for_journey(const CompiledJourney& journey) {
+  Aggregate a;
+  a.personas.resize(journey.persona_count());
+  a.persona_tallies.assign(
+      journey.persona_count(),
+      TouchpointTallies::sized(journey.touchpoint_count(), journey.stage_count()));
+  a.transitions.assign(journey.transition_count(), 0);
+  return a;
+}
+
+OutcomeSums Aggregate::overall() const {
+  OutcomeSums total;
+  for (const OutcomeSums& p : personas) total.merge(p);
+  return total;
+}
+
+TouchpointTallies Aggregate::tallies() const {
+  TouchpointTallies total;
+  for (const TouchpointTallies& p : persona_tallies) total.merge(p);
+  return total;
+}
+
+namespace {
+
+template <class T>
+void add_elementwise(std::vector<T>& into, const std::vector<T>& from) {
+  if (into.size() < from.size()) into.resize(from.size());
+  for (std::size_t i = 0; i < from.size(); ++i) into[i] += from[i];
+}
+
+template <class T>
+void merge_elementwise(std::vector<T>& into, const std::vector<T>& from) {
+  if (into.size() < from.size()) into.resize(from.size());
+  for (std::size_t i = 0; i < from.size(); ++i) into[i].merge(from[i]);
+}
+
+template <class T, std::size_t N>
+void add_elementwise(std::array<T, N>& into, const std::array<T, N>& from) {
+  for (std::size_t i = 0; i < N; ++i) into[i] += from[i];
+}
+
+}  // namespace
+
+void TouchpointTallies::merge(const TouchpointTallies& o) {
+  add_elementwise(visits, o.visits);
+  add_elementwise(dropouts, o.dropouts);
+  add_elementwise(completions, o.completions);
+  add_elementwise(conversions, o.conversions);
+  merge_elementwise(emotion, o.emotion);
+  merge_elementwise(emotion_sq, o.emotion_sq);
+  add_elementwise(stage_reach, o.stage_reach);
+}
+
+void Aggregate::merge(const Aggregate& o) {
+  merge_elementwise(personas, o.personas);
+  merge_elementwise(persona_tallies, o.persona_tallies);
+  add_elementwise(transitions, o.transitions);
+  add_elementwise(score_customers, o.score_customers);
+  add_elementwise(score_all, o.score_all);
+  add_elementwise(path_length, o.path_length);
+}
+
+void AggregateRecorder::flush() {
+  for (std::size_t p = 0; p < staged_.size(); ++p) {
+    const std::array<ExactSum*, OutcomeSums::kExactSums> sums = into_.personas[p].exact_sums();
+    for (int k = 0; k < OutcomeSums::kExactSums; ++k) sums[k]->merge(staged_[p][k].take());
+  }
+}
+
+void AggregateRecorder::finish(const AgentOutcome& outcome) {
+  into_.personas[outcome.persona].add_counts(outcome, journey_.promoter_threshold,
+                                             journey_.detractor_threshold);
+  const std::array<double, OutcomeSums::kExactSums> terms = OutcomeSums::terms(outcome);
+  StagedSums& staged = staged_[outcome.persona];
+  // Most agents do not convert, and their customers-only terms are 0: one test skips them.
+#pragma GCC unroll 7
+  for (int k = 0; k < OutcomeSums::kAgentSums; ++k) staged[k].add(terms[k]);
+  if (outcome.converted) {
+#pragma GCC unroll 6
+    for (int k = OutcomeSums::kAgentSums; k < OutcomeSums::kExactSums; ++k) {
+      staged[k].add(terms[k]);
+    }
+  }
+  if (outcome.ending == Ending::dropped) ++tallies_->dropouts[outcome.last];
+  if (outcome.ending == Ending::completed) ++tallies_->completions[outcome.last];
+  for (std::uint64_t seen = stages_seen_; seen != 0; seen &= seen - 1) {
+    ++tallies_->stage_reach[static_cast<std::size_t>(__builtin_ctzll(seen))];
+  }
+  const int bin = score_bin(outcome.likelihood_to_recommend);
+  ++into_.score_all[bin];
+  if (outcome.converted) ++into_.score_customers[bin];
+  const std::uint32_t length = std::min<std::uint32_t>(outcome.steps, kPathLengthBins);
+  ++into_.path_length[length == 0 ? 0 : length - 1];
+}
+
+}  // namespace cjsim

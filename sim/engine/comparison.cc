@@ -1,0 +1,446 @@
+// Paired simulation of journeys and the differences of their figures.
+#include "sim/engine/comparison.h"
+
+#include <fmt/format.h>
+#include <tbb/enumerable_thread_specific.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "sim/engine/aggregate.h"
+#include "sim/engine/block_runner.h"
+#include "sim/model/agent.h"
+
+namespace cjsim {
+namespace {
+
+// Within a block of agents (sim/engine/block_runner.h), paired moments are summed in doubles in agent
+// order, then added exactly, so results do not depend on how blocks are spread over threads.
+
+constexpr std::array<const char*, ComparisonLayout::kOverallCount> kOverallMetrics = {
+    "conversion_rate", "revenue_per_agent", "cost_per_agent", "margin_per_agent",
+    "steps_per_agent", "hours_to_convert",  "nps"};
+constexpr std::array<bool, ComparisonLayout::kOverallCount> kOverallPerAgent = {
+    true, true, true, true, true, false, false};
+constexpr std::array<const char*, ComparisonLayout::kStageCount> kStageMetrics = {
+    "reach_rate", "dropout_rate", "mean_emotion"};
+constexpr std::array<bool, ComparisonLayout::kStageCount> kStagePerAgent = {true, false, false};
+constexpr std::array<const char*, ComparisonLayout::kTouchpointCount> kTouchpointMetrics = {
+    "visits_per_agent", "dropout_rate", "mean_emotion"};
+constexpr std::array<bool, ComparisonLayout::kTouchpointCount> kTouchpointPerAgent = {true, false,
+                                                                                     false};
+constexpr std::array<const char*, ComparisonLayout::kPersonaCount> kPersonaMetrics = {
+    "conversion_rate", "revenue_per_agent", "cost_per_agent", "margin_per_agent", "nps"};
+
+// Union of two name lists, first-seen order; fills each side's index map.
+std::vector<std::string> unite(const std::vector<std::string>& a, const std::vector<std::string>& b,
+                               std::array<std::vector<std::uint32_t>, 2>& index_of) {
+  std::vector<std::string> names;
+  std::map<std::string, std::uint32_t, std::less<>> position;
+  for (int side = 0; side < 2; ++side) {
+    const auto& list = side == 0 ? a : b;
+    index_of[side].clear();
+    for (const std::string& name : list) {
+      auto [it, inserted] = position.emplace(name, static_cast<std::uint32_t>(names.size()));
+      if (inserted) names.push_back(name);
+      index_of[side].push_back(it->second);
+    }
+  }
+  return names;
+}
+
+std::vector<std::string> persona_ids(const CompiledJourney& j) {
+  std::vector<std::string> ids;
+  for (const PersonaTables& p : j.personas) ids.push_back(p.id);
+  return ids;
+}
+
+// Index of x_j x_k (j <= k) among the ten products; see PairedMoments.
+constexpr int kProduct[4][4] = {{0, 1, 2, 3}, {1, 4, 5, 6}, {2, 5, 7, 8}, {3, 6, 8, 9}};
+
+// What one agent did in one journey, as the comparison needs it.
+struct AgentTrace {
+  std::vector<std::pair<std::uint32_t, double>> visits;  // touchpoint, emotion after it
+  AgentOutcome outcome;
+};
+
+class TraceRecorder {
+ public:
+  TraceRecorder(AggregateRecorder& aggregate, AgentTrace& trace)
+      : aggregate_(aggregate), trace_(trace) {}
+  void start(std::uint32_t persona) {
+    trace_.visits.clear();
+    aggregate_.start(persona);
+  }
+  void visit(std::uint32_t touchpoint, double emotion) {
+    trace_.visits.emplace_back(touchpoint, emotion);
+    aggregate_.visit(touchpoint, emotion);
+  }
+  void convert(std::uint32_t touchpoint) { aggregate_.convert(touchpoint); }
+  void transition(std::uint32_t index) { aggregate_.transition(index); }
+  void finish(const AgentOutcome& outcome) {
+    trace_.outcome = outcome;
+    aggregate_.finish(outcome);
+  }
+
+ private:
+  AggregateRecorder& aggregate_;
+  AgentTrace& trace_;
+};
+
+// The net promoter contribution of a customer: +100, 0 or -100.
+double promoter_score(const CompiledJourney& j, const AgentOutcome& o) {
+  if (o.likelihood_to_recommend >= j.promoter_threshold) return 100.0;
+  if (o.likelihood_to_recommend < j.detractor_threshold) return -100.0;
+  return 0.0;
+}
+
+// Accumulates one future state's paired moments over a block of agents, in doubles, touching
+// only the figures an agent contributes to.
+class PairAccumulator {
+ public:
+  PairAccumulator(const ComparisonLayout& layout, const CompiledJourney& current,
+                  const CompiledJourney& future)
+      : layout_(layout),
+        journeys_{&current, &future},
+        block_(layout.metrics().size()),
+        touched_(layout.metrics().size(), 0) {
+    for (int side = 0; side < 2; ++side) {
+      touchpoint_[side].assign(layout.touchpoint_count, {});
+      stage_[side].assign(layout.stage_count, {});
+    }
+    touchpoint_seen_.assign(layout.touchpoint_count, 0);
+    stage_seen_.assign(layout.stage_count, 0);
+  }
+
+  void add_agent(const AgentTrace& current, const AgentTrace& future) {
+    ++agents_;
+    const AgentTrace* traces[2] = {&current, &future};
+    for (int side = 0; side < 2; ++side) gather(side, *traces[side]);
+    add_overall(current.outcome, future.outcome);
+    add_personas(current.outcome, future.outcome);
+    for (std::uint32_t s : stages_touched_) {
+      const StageTally& c = stage_[0][s];
+      const StageTally& f = stage_[1][s];
+      const std::size_t slot = layout_.stage_slot(s);
+      add(slot + 0, {c.reached, 0, f.reached, 0});
+      add(slot + 1, {c.dropped, c.reached, f.dropped, f.reached});
+      add(slot + 2, {c.emotion, c.visits, f.emotion, f.visits});
+      stage_[0][s] = {};
+      stage_[1][s] = {};
+      stage_seen_[s] = 0;
+    }
+    for (std::uint32_t t : touchpoints_touched_) {
+      const TouchpointTally& c = touchpoint_[0][t];
+      const TouchpointTally& f = touchpoint_[1][t];
+      const std::size_t slot = layout_.touchpoint_slot(t);
+      add(slot + 0, {c.visits, 0, f.visits, 0});
+      add(slot + 1, {c.dropped, c.visits, f.dropped, f.visits});
+      add(slot + 2, {c.emotion, c.visits, f.emotion, f.visits});
+      touchpoint_[0][t] = {};
+      touchpoint_[1][t] = {};
+      touchpoint_seen_[t] = 0;
+    }
+    stages_touched_.clear();
+    touchpoints_touched_.clear();
+  }
+
+  // Adds the block's sums exactly to `into` and starts a new block.
+  void flush(PairedAggregate& into) {
+    into.agents += agents_;
+    agents_ = 0;
+    for (std::uint32_t m : metrics_touched_) {
+      for (int k = 0; k < 14; ++k) into.moments[m][k].add(block_[m][k]);
+      block_[m] = {};
+      touched_[m] = 0;
+    }
+    metrics_touched_.clear();
+  }
+
+ private:
+  struct TouchpointTally {
+    double visits = 0, emotion = 0, dropped = 0;
+  };
+  struct StageTally {
+    double reached = 0, visits = 0, emotion = 0, dropped = 0;
+  };
+
+  void gather(int side, const AgentTrace& trace) {
+    const CompiledJourney& j = *journeys_[side];
+    for (auto [v, emotion] : trace.visits) {
+      const std::uint32_t t = layout_.touchpoint_of[side][v];
+      const std::uint32_t s = layout_.stage_of[side][j.stage_of[v]];
+      TouchpointTally& tp = touchpoint_[side][t];
+      tp.visits += 1;
+      tp.emotion += emotion;
+      StageTally& st = stage_[side][s];
+      st.reached = 1;
+      st.visits += 1;
+      st.emotion += emotion;
+      if (!touchpoint_seen_[t]) {
+        touchpoint_seen_[t] = 1;
+        touchpoints_touched_.push_back(t);
+      }
+      if (!stage_seen_[s]) {
+        stage_seen_[s] = 1;
+        stages_touched_.push_back(s);
+      }
+    }
+    if (trace.outcome.ending == Ending::dropped) {
+      const std::uint32_t v = trace.outcome.last;
+      touchpoint_[side][layout_.touchpoint_of[side][v]].dropped = 1;
+      stage_[side][layout_.stage_of[side][j.stage_of[v]]].dropped = 1;
+    }
+  }
+
+  void add_overall(const AgentOutcome& c, const AgentOutcome& f) {
+    const double cc = c.converted, fc = f.converted;
+    add(0, {cc, 0, fc, 0});
+    add(1, {c.revenue, 0, f.revenue, 0});
+    add(2, {c.cost, 0, f.cost, 0});
+    add(3, {c.revenue - c.cost, 0, f.revenue - f.cost, 0});
+    add(4, {static_cast<double>(c.steps), 0, static_cast<double>(f.steps), 0});
+    add(5, {cc * c.hours_to_convert, cc, fc * f.hours_to_convert, fc});
+    add(6, {cc * promoter_score(*journeys_[0], c), cc, fc * promoter_score(*journeys_[1], f), fc});
+  }
+
+  // Persona figures are ratios over the agents of the persona in each journey; an agent drawn
+  // as another persona in the future state (its shares changed) counts in both.
+  void add_personas(const AgentOutcome& c, const AgentOutcome& f) {
+    const std::uint32_t pc = layout_.persona_of[0][c.persona];
+    const std::uint32_t pf = layout_.persona_of[1][f.persona];
+    const std::array<double, 4> values_c = persona_values(c);
+    const std::array<double, 4> values_f = persona_values(f);
+    for (std::uint32_t p : {pc, pf}) {
+      const double in_c = p == pc, in_f = p == pf;
+      const std::size_t slot = layout_.persona_slot(p);
+      const double cc = c.converted * in_c, fc = f.converted * in_f;
+      for (int k = 0; k < 4; ++k) add(slot + k, {values_c[k] * in_c, in_c, values_f[k] * in_f, in_f});
+      add(slot + 4, {cc * score(0, c), cc, fc * score(1, f), fc});
+      if (pc == pf) break;
+    }
+  }
+
+  // conversion_rate, revenue, cost and margin: the persona figures that are means.
+  static std::array<double, 4> persona_values(const AgentOutcome& o) {
+    return {static_cast<double>(o.converted), o.revenue, o.cost, o.revenue - o.cost};
+  }
+  double score(int side, const AgentOutcome& o) const { return promoter_score(*journeys_[side], o); }
+
+  // Per-agent figures keep only the a-components; their b sums are the agent count, filled in
+  // when the moments are read (PairedAggregate::moments_of).
+  void add(std::size_t metric, std::array<double, 4> x) {
+    if (x[0] == 0 && x[1] == 0 && x[2] == 0 && x[3] == 0) return;
+    std::array<double, 14>& m = block_[metric];
+    for (int j = 0; j < 4; ++j) {
+      if (x[j] == 0) continue;
+      m[j] += x[j];
+      for (int k = j; k < 4; ++k) m[4 + kProduct[j][k]] += x[j] * x[k];
+    }
+    if (!touched_[metric]) {
+      touched_[metric] = 1;
+      metrics_touched_.push_back(static_cast<std::uint32_t>(metric));
+    }
+  }
+
+  const ComparisonLayout& layout_;
+  const CompiledJourney* journeys_[2];
+  std::uint64_t agents_ = 0;
+  std::vector<std::array<double, 14>> block_;
+  std::vector<std::uint8_t> touched_;
+  std::vector<std::uint32_t> metrics_touched_;
+  std::array<std::vector<TouchpointTally>, 2> touchpoint_;
+  std::array<std::vector<StageTally>, 2> stage_;
+  std::vector<std::uint8_t> touchpoint_seen_, stage_seen_;
+  std::vector<std::uint32_t> touchpoints_touched_, stages_touched_;
+};
+
+PairedAggregate empty_paired(const ComparisonLayout& layout) {
+  PairedAggregate p;
+  p.moments.resize(layout.metrics().size());
+  return p;
+}
+
+// Everything one worker thread needs for a comparison.
+struct Worker {
+  std::vector<Aggregate> aggregates;        // per journey
+  std::vector<PairedAggregate> paired;      // per future state
+  std::vector<PairAccumulator> accumulators;
+  std::vector<AgentScratch> scratch;
+  std::vector<AgentTrace> traces;
+};
+
+}  // namespace
+
+ComparisonLayout::ComparisonLayout(const CompiledJourney& current, const CompiledJourney& future) {
+  const std::vector<std::string> stages = unite(current.stages, future.stages, stage_of);
+  const std::vector<std::string> touchpoints =
+      unite(current.touchpoint_ids, future.touchpoint_ids, touchpoint_of);
+  const std::vector<std::string> personas =
+      unite(persona_ids(current), persona_ids(future), persona_of);
+  stage_count = stages.size();
+  touchpoint_count = touchpoints.size();
+  persona_count = personas.size();
+
+  for (int k = 0; k < kOverallCount; ++k) {
+    metrics_.push_back({kOverallMetrics[k], "overall", kOverallPerAgent[k]});
+  }
+  stage_begin_ = metrics_.size();
+  for (const std::string& s : stages) {
+    for (int k = 0; k < kStageCount; ++k) {
+      metrics_.push_back({kStageMetrics[k], "stage:" + s, kStagePerAgent[k]});
+    }
+  }
+  touchpoint_begin_ = metrics_.size();
+  for (const std::string& t : touchpoints) {
+    for (int k = 0; k < kTouchpointCount; ++k) {
+      metrics_.push_back({kTouchpointMetrics[k], "touchpoint:" + t, kTouchpointPerAgent[k]});
+    }
+  }
+  persona_begin_ = metrics_.size();
+  for (const std::string& p : personas) {
+    for (int k = 0; k < kPersonaCount; ++k) {
+      metrics_.push_back({kPersonaMetrics[k], "persona:" + p, false});
+    }
+  }
+}
+
+void PairedAggregate::merge(const PairedAggregate& other) {
+  agents += other.agents;
+  if (moments.size() < other.moments.size()) moments.resize(other.moments.size());
+  for (std::size_t m = 0; m < other.moments.size(); ++m) {
+    for (int k = 0; k < 14; ++k) moments[m][k].merge(other.moments[m][k]);
+  }
+}
+
+PairedMoments PairedAggregate::moments_of(std::size_t metric, bool per_agent) const {
+  PairedMoments out;
+  out.n = static_cast<double>(agents);
+  for (int k = 0; k < 4; ++k) out.sum[k] = moments[metric][k].value();
+  for (int k = 0; k < 10; ++k) out.product[k] = moments[metric][4 + k].value();
+  if (!per_agent) return out;
+  // b = 1 for every agent.
+  out.sum[1] = out.sum[3] = out.n;
+  out.product[kProduct[0][1]] = out.sum[0];
+  out.product[kProduct[0][3]] = out.sum[0];
+  out.product[kProduct[1][2]] = out.sum[2];
+  out.product[kProduct[2][3]] = out.sum[2];
+  out.product[kProduct[1][1]] = out.product[kProduct[1][3]] = out.product[kProduct[3][3]] = out.n;
+  return out;
+}
+
+ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
+                             const RunOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::size_t count = journeys.size();
+  ComparisonRun out;
+  for (std::size_t k = 1; k < count; ++k) out.layouts.emplace_back(journeys[0], journeys[k]);
+  out.runs.resize(count);
+  out.paired.resize(count == 0 ? 0 : count - 1);
+  BlockRunner runner(options);
+  for (RunResult& r : out.runs) {
+    r.agents = options.agents;
+    r.seed = options.seed;
+    r.threads = runner.threads();
+  }
+
+  for (std::uint32_t r = 0; r < options.replications; ++r) {
+    tbb::enumerable_thread_specific<Worker> workers([&] {
+      Worker w;
+      for (const CompiledJourney& j : journeys) {
+        w.aggregates.push_back(Aggregate::for_journey(j));
+        w.scratch.emplace_back(j);
+      }
+      for (std::size_t k = 1; k < count; ++k) {
+        w.paired.push_back(empty_paired(out.layouts[k - 1]));
+        w.accumulators.emplace_back(out.layouts[k - 1], journeys[0], journeys[k]);
+      }
+      w.traces.resize(count);
+      return w;
+    });
+    runner.for_each_block([&](std::uint64_t, std::uint64_t first, std::uint64_t agents) {
+      Worker& w = workers.local();
+      std::vector<AggregateRecorder> recorders;
+      for (std::size_t k = 0; k < count; ++k) recorders.emplace_back(journeys[k], w.aggregates[k]);
+      for (std::uint64_t agent = first; agent < first + agents; ++agent) {
+        for (std::size_t k = 0; k < count; ++k) {
+          TraceRecorder recorder(recorders[k], w.traces[k]);
+          simulate_agent(journeys[k], options.seed, r, agent, w.scratch[k], recorder);
+        }
+        for (std::size_t k = 1; k < count; ++k) {
+          w.accumulators[k - 1].add_agent(w.traces[0], w.traces[k]);
+        }
+      }
+      // Each block's double sums go into the exact sums at the block's end.
+      for (std::size_t k = 1; k < count; ++k) w.accumulators[k - 1].flush(w.paired[k - 1]);
+    });
+    for (std::size_t k = 0; k < count; ++k) {
+      Aggregate merged = Aggregate::for_journey(journeys[k]);
+      for (const Worker& w : workers) merged.merge(w.aggregates[k]);
+      out.runs[k].replications.push_back(std::move(merged));
+    }
+    for (std::size_t k = 1; k < count; ++k) {
+      PairedAggregate merged = empty_paired(out.layouts[k - 1]);
+      for (const Worker& w : workers) merged.merge(w.paired[k - 1]);
+      out.paired[k - 1].push_back(std::move(merged));
+    }
+  }
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  for (RunResult& r : out.runs) r.seconds = out.seconds;
+  return out;
+}
+
+std::vector<Difference> differences(const ComparisonRun& comparison) {
+  std::vector<Difference> out;
+  for (std::size_t f = 0; f < comparison.layouts.size(); ++f) {
+    const ComparisonLayout& layout = comparison.layouts[f];
+    const std::vector<PairedAggregate>& replications = comparison.paired[f];
+    PairedAggregate pooled = empty_paired(layout);
+    for (const PairedAggregate& p : replications) pooled.merge(p);
+    for (std::size_t m = 0; m < layout.metrics().size(); ++m) {
+      const ComparedMetric& metric = layout.metrics()[m];
+      const PairedDifference all = paired_ratio_difference(pooled.moments_of(m, metric.per_agent));
+      Difference d;
+      d.metric = metric.metric;
+      d.scope = metric.scope;
+      d.scenario = f + 1;
+      d.current = all.current;
+      d.future = all.future;
+      d.difference = all.difference;
+      d.paired_half_width = all.paired_half_width;
+      d.independent_half_width = all.independent_half_width;
+      if (replications.size() > 1) {
+        std::vector<double> current, future, difference;
+        for (const PairedAggregate& p : replications) {
+          const PairedDifference one = paired_ratio_difference(p.moments_of(m, metric.per_agent));
+          current.push_back(one.current.value);
+          future.push_back(one.future.value);
+          difference.push_back(one.difference.value);
+        }
+        d.current = replication_interval(current);
+        d.future = replication_interval(future);
+        d.difference = replication_interval(difference);
+      }
+      d.significant = std::isfinite(d.difference.low) &&
+                      (d.difference.low > 0.0 || d.difference.high < 0.0);
+      out.push_back(std::move(d));
+    }
+  }
+  return out;
+}
+
+std::string comparison_method(std::uint32_t replications) {
+  std::string method =
+      "paired differences over the same agents (common random numbers); 95% intervals by the "
+      "delta method on each agent's contributions (a ratio of sums for figures over customers, "
+      "visits or a persona)";
+  if (replications > 1) {
+    method += fmt::format(
+        "; with {} replications, Student t across the replications' differences", replications);
+  }
+  return method;
+}
+
+}  // namespace cjsim

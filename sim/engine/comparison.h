@@ -1,0 +1,99 @@
+// Comparing journeys on the same agents (common random numbers, shared/MODEL.md): a current
+// state and one or more future states are run together, agent by agent, and every figure's
+// difference gets a confidence interval from the paired agents. `cjsim compare` calls this;
+// so will anything else that needs paired differences (attribution by removal, sweeps).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "sim/engine/engine.h"
+#include "sim/engine/statistics.h"
+#include "sim/model/compiled_journey.h"
+#include "sim/model/exact_sum.h"
+
+namespace cjsim {
+
+// One compared figure: a `cjsim run --json` key in a scope ("overall", "stage:NAME",
+// "touchpoint:ID", "persona:ID"). `per_agent` figures are means over all agents (b = 1);
+// the others are ratios over a subset (customers, visits, agents of a persona).
+struct ComparedMetric {
+  std::string metric;
+  std::string scope;
+  bool per_agent = false;
+};
+
+// The figures two journeys are compared on. Stages, touchpoints and personas are matched by
+// name and id; one that exists in only one of the journeys counts as never visited (or never
+// drawn) in the other.
+class ComparisonLayout {
+ public:
+  ComparisonLayout(const CompiledJourney& current, const CompiledJourney& future);
+
+  const std::vector<ComparedMetric>& metrics() const { return metrics_; }
+
+  // Slots of the figures, for the accumulator.
+  static constexpr int kOverallCount = 7;
+  static constexpr int kStageCount = 3;
+  static constexpr int kTouchpointCount = 3;
+  static constexpr int kPersonaCount = 5;
+  std::size_t stage_slot(std::uint32_t stage) const { return stage_begin_ + kStageCount * stage; }
+  std::size_t touchpoint_slot(std::uint32_t touchpoint) const {
+    return touchpoint_begin_ + kTouchpointCount * touchpoint;
+  }
+  std::size_t persona_slot(std::uint32_t persona) const {
+    return persona_begin_ + kPersonaCount * persona;
+  }
+
+  // For side 0 (current) and 1 (future): journey index -> index in the union.
+  std::array<std::vector<std::uint32_t>, 2> stage_of, touchpoint_of, persona_of;
+  std::size_t stage_count = 0, touchpoint_count = 0, persona_count = 0;
+
+ private:
+  std::vector<ComparedMetric> metrics_;
+  std::size_t stage_begin_ = 0, touchpoint_begin_ = 0, persona_begin_ = 0;
+};
+
+// Exact sums of the paired moments of every compared figure, mergeable like an Aggregate.
+struct PairedAggregate {
+  std::uint64_t agents = 0;
+  std::vector<std::array<ExactSum, 14>> moments;  // per metric: sum[4], then product[10]
+
+  void merge(const PairedAggregate& other);
+  PairedMoments moments_of(std::size_t metric, bool per_agent) const;
+  friend bool operator==(const PairedAggregate&, const PairedAggregate&) = default;
+};
+
+struct ComparisonRun {
+  std::vector<RunResult> runs;              // per journey: what `run` gives with the same options
+  std::vector<ComparisonLayout> layouts;    // per future state (journey k compares as k - 1)
+  std::vector<std::vector<PairedAggregate>> paired;  // [future state][replication]
+  double seconds = 0.0;
+};
+
+// Runs journeys[0] (the current state) and every other journey on the same agents. The agent
+// records options are ignored.
+ComparisonRun run_comparison(std::span<const CompiledJourney> journeys, const RunOptions& options);
+
+struct Difference {
+  std::string metric;
+  std::string scope;
+  std::size_t scenario = 0;  // the future state's index in the journeys compared
+  Estimate current, future, difference;
+  double paired_half_width = 0.0;       // from the agents of every replication together
+  double independent_half_width = 0.0;  // the same without the pairing
+  bool significant = false;             // the difference's interval excludes 0
+};
+
+// Every figure's difference for every future state. With one replication the intervals come
+// from the paired agents (delta method for ratios); with several, each replication gives a
+// difference and the interval is Student t across them.
+std::vector<Difference> differences(const ComparisonRun& comparison);
+
+// How differences() computed the intervals of a comparison with `replications`, for people.
+std::string comparison_method(std::uint32_t replications);
+
+}  // namespace cjsim

@@ -1,0 +1,180 @@
+// Aggregates -> figures with confidence intervals.
+#include "sim/engine/summary.h"
+
+#include <cmath>
+#include <functional>
+
+namespace cjsim {
+namespace {
+
+// Visits every Estimate of a summary in a fixed order, so that the summaries of several
+// replications can be combined figure by figure.
+template <class F>
+void for_each_estimate(HeadlineFigures& h, F&& f) {
+  for (const NamedFigure& figure : kHeadlineFigures) f(h.*figure.member);
+}
+
+template <class F>
+void for_each_estimate(std::vector<StageFigures>& stages, std::vector<TouchpointFigures>& touchpoints,
+                       F&& f) {
+  for (StageFigures& st : stages) {
+    for (Estimate* e : {&st.reach_rate, &st.dropout_rate, &st.mean_emotion}) f(*e);
+  }
+  for (TouchpointFigures& t : touchpoints) {
+    for (Estimate* e : {&t.visits_per_agent, &t.dropout_rate, &t.mean_emotion}) f(*e);
+  }
+}
+
+template <class F>
+void for_each_estimate(Summary& s, F&& f) {
+  for_each_estimate(s.overall, f);
+  for_each_estimate(s.stages, s.touchpoints, f);
+  for (TransitionFigures& t : s.transitions) f(t.per_agent);
+  for (PersonaFigures& p : s.personas) {
+    for_each_estimate(p.figures, f);
+    for_each_estimate(p.stages, p.touchpoints, f);
+  }
+}
+
+std::vector<Estimate*> estimates_of(Summary& s) {
+  std::vector<Estimate*> out;
+  for_each_estimate(s, [&](Estimate& e) { out.push_back(&e); });
+  return out;
+}
+
+// The mean of a count per agent, with its interval, from the count and the agents. Counts per
+// agent are not 0/1, so the interval uses a Poisson-like variance estimate (count itself);
+// across replications it is replaced by the t interval anyway.
+Estimate rate_per_agent(std::uint64_t count, std::uint64_t agents) {
+  if (agents == 0) return wilson_interval(0, 0);
+  const double n = static_cast<double>(agents);
+  const double mean = static_cast<double>(count) / n;
+  const double half = kZ95 * std::sqrt(static_cast<double>(count)) / n;
+  return {mean, std::max(0.0, mean - half), mean + half};
+}
+
+// Stage and touchpoint figures of a group of `agents` agents from their tallies.
+void tally_figures(const CompiledJourney& j, const TouchpointTallies& a, std::uint64_t agents,
+                   std::vector<StageFigures>& stages, std::vector<TouchpointFigures>& touchpoints) {
+  stages.assign(j.stage_count(), {});
+  std::vector<BoundedSum> stage_emotion(j.stage_count()), stage_emotion_sq(j.stage_count());
+  for (std::size_t v = 0; v < j.touchpoint_count(); ++v) {
+    StageFigures& st = stages[j.stage_of[v]];
+    st.visits += a.visits[v];
+    st.dropouts += a.dropouts[v];
+    stage_emotion[j.stage_of[v]].merge(a.emotion[v]);
+    stage_emotion_sq[j.stage_of[v]].merge(a.emotion_sq[v]);
+  }
+  for (std::size_t k = 0; k < j.stage_count(); ++k) {
+    StageFigures& st = stages[k];
+    st.name = j.stages[k];
+    st.reach = a.stage_reach[k];
+    st.reach_rate = wilson_interval(st.reach, agents);
+    st.dropout_rate = wilson_interval(st.dropouts, st.reach);
+    st.mean_emotion =
+        mean_interval(stage_emotion[k].value(), stage_emotion_sq[k].value(), st.visits);
+  }
+
+  touchpoints.clear();
+  for (std::size_t v = 0; v < j.touchpoint_count(); ++v) {
+    TouchpointFigures t;
+    t.id = j.touchpoint_ids[v];
+    t.name = j.touchpoint_names[v];
+    t.stage = j.stages[j.stage_of[v]];
+    t.channel = j.channels[j.channel_of[v]];
+    t.visits = a.visits[v];
+    t.dropouts = a.dropouts[v];
+    t.completions = a.completions[v];
+    t.conversions = a.conversions[v];
+    t.visits_per_agent = rate_per_agent(t.visits, agents);
+    t.dropout_rate = wilson_interval(t.dropouts, t.visits);
+    t.mean_emotion = mean_interval(a.emotion[v].value(), a.emotion_sq[v].value(), t.visits);
+    touchpoints.push_back(std::move(t));
+  }
+}
+
+Summary summarize_one(const CompiledJourney& j, const Aggregate& a) {
+  Summary s;
+  s.scenario = j.name;
+  const OutcomeSums total = a.overall();
+  s.overall = headline_figures(total);
+  const std::uint64_t agents = total.agents;
+  tally_figures(j, a.tallies(), agents, s.stages, s.touchpoints);
+
+  for (std::size_t e = 0; e < j.transition_count(); ++e) {
+    TransitionFigures t;
+    t.from = j.touchpoint_ids[j.transition_from[e]];
+    t.to = j.touchpoint_ids[j.transition_to[e]];
+    t.count = a.transitions[e];
+    t.per_agent = rate_per_agent(t.count, agents);
+    s.transitions.push_back(std::move(t));
+  }
+
+  for (std::size_t p = 0; p < j.persona_count(); ++p) {
+    PersonaFigures figures;
+    figures.id = j.personas[p].id;
+    figures.share = j.personas[p].share;
+    figures.figures = headline_figures(a.personas[p]);
+    tally_figures(j, a.persona_tallies[p], a.personas[p].agents, figures.stages,
+                  figures.touchpoints);
+    s.personas.push_back(std::move(figures));
+  }
+  s.score_customers = a.score_customers;
+  s.score_all = a.score_all;
+  s.path_length = a.path_length;
+  return s;
+}
+
+}  // namespace
+
+HeadlineFigures headline_figures(const OutcomeSums& t) {
+  HeadlineFigures h;
+  h.agents = t.agents;
+  h.steps = t.steps;
+  h.conversions = t.conversions;
+  h.ended = t.ended;
+  h.promoters = t.promoters;
+  h.detractors = t.detractors;
+  h.conversion_rate = wilson_interval(t.conversions, t.agents);
+  h.revenue_per_agent = mean_interval(t.revenue.value(), t.revenue_sq.value(), t.agents);
+  h.cost_per_agent = mean_interval(t.cost.value(), t.cost_sq.value(), t.agents);
+  h.margin_per_agent =
+      mean_interval(t.revenue.value() - t.cost.value(), t.margin_sq.value(), t.agents);
+  h.hours_to_convert =
+      mean_interval(t.hours_to_convert.value(), t.hours_to_convert_sq.value(), t.conversions);
+  h.journey_hours = mean_interval(t.hours.value(), t.hours_sq.value(), t.agents);
+  h.steps_per_agent = rate_per_agent(t.steps, t.agents);
+  h.nps = nps_interval(t.promoters, t.detractors, t.conversions);
+  h.likelihood_to_recommend = mean_interval(t.score.value(), t.score_sq.value(), t.conversions);
+  h.peak_end = mean_interval(t.peak_end.value(), t.peak_end_sq.value(), t.agents);
+  return h;
+}
+
+Summary summarize(const CompiledJourney& journey, std::span<const Aggregate> replications) {
+  Aggregate pooled = Aggregate::for_journey(journey);
+  for (const Aggregate& a : replications) pooled.merge(a);
+  Summary s = summarize_one(journey, pooled);
+  s.replications = static_cast<std::uint32_t>(replications.size());
+  s.agents_per_replication =
+      replications.empty() ? 0 : replications.front().overall().agents;
+  if (replications.size() <= 1) {
+    s.interval_method =
+        "95% intervals from the agents: Wilson for rates, normal approximation for means";
+    return s;
+  }
+  s.interval_method = "95% intervals across " + std::to_string(replications.size()) +
+                      " replications: mean of the replications, Student t";
+  std::vector<Summary> each;
+  for (const Aggregate& a : replications) each.push_back(summarize_one(journey, a));
+  std::vector<Estimate*> target = estimates_of(s);
+  std::vector<std::vector<Estimate*>> sources;
+  for (Summary& r : each) sources.push_back(estimates_of(r));
+  std::vector<double> values(replications.size());
+  for (std::size_t k = 0; k < target.size(); ++k) {
+    for (std::size_t r = 0; r < sources.size(); ++r) values[r] = sources[r][k]->value;
+    *target[k] = replication_interval(values);
+  }
+  return s;
+}
+
+}  // namespace cjsim

@@ -1,0 +1,261 @@
+// One agent's journey under the reference model (shared/MODEL.md), step order included.
+// Templated on an observer (an aggregate, a per-agent recorder, a paired comparison) so
+// that the hot loop has no virtual call and no allocation: the observer's calls inline.
+//
+// Observer interface:
+//   void start(uint32_t persona);
+//   void visit(uint32_t touchpoint, double emotion);   // after the experience
+//   void convert(uint32_t touchpoint);
+//   void transition(uint32_t transition_index);        // taken, the agent arrives
+//   void finish(const AgentOutcome&);
+#pragma once
+
+#include <boost/random/detail/int_float_pair.hpp>
+#include <boost/random/exponential_distribution.hpp>
+#include <boost/random/normal_distribution.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "sim/model/behaviour.h"
+#include "sim/model/compiled_journey.h"
+#include "sim/model/outcome.h"
+#include "sim/model/random_stream.h"
+
+namespace cjsim {
+
+// Scratch memory for emotion-steered choices, sized once per worker.
+struct AgentScratch {
+  std::vector<double> weights;
+  std::vector<double> bias_factors;  // exp(bias x e - shift), per distinct bias
+  explicit AgentScratch(const CompiledJourney& journey)
+      : weights(journey.max_out_degree), bias_factors(journey.max_out_degree) {}
+};
+
+namespace detail {
+
+// Boost's ziggurat samplers accept their first try about 99% of the time, and that try is
+// a pure function of the slot's word. So the first try is made here, inline, with Boost's
+// own helper on a one-word engine; only when it is rejected does Boost run, from the start
+// on the slot's full engine. The numbers are Boost's to the bit either way, but the common
+// case no longer pays for an out-of-line call and the engine's per-word bookkeeping.
+struct ZigguratTry {
+  double fraction;  // in [0, 1)
+  int bucket;       // the low 8 bits of the word
+};
+
+inline ZigguratTry ziggurat_first_try(std::uint64_t word) {
+  struct OneWord {
+    using result_type = std::uint64_t;
+    static constexpr result_type min() { return 0; }
+    static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
+    result_type word;
+    result_type operator()() const { return word; }
+  } engine{word};
+  const auto [fraction, bucket] = boost::random::detail::generate_int_float_pair<double, 8>(engine);
+  return {fraction, bucket};
+}
+
+// The rare rejections, kept out of line so that the common case stays small enough to
+// inline into the step.
+[[gnu::noinline]] inline double boost_normal(const AgentStream& stream, int slot) {
+  auto engine = stream.engine(slot);
+  return boost::random::normal_distribution<double>()(engine);
+}
+
+[[gnu::noinline]] inline double boost_exponential(const AgentStream& stream, int slot) {
+  auto engine = stream.engine(slot);
+  return boost::random::exponential_distribution<double>()(engine);
+}
+
+// boost::random::normal_distribution<double>()(slot engine), without its cost.
+inline double standard_normal(const AgentStream& stream, int slot) {
+  const double* const table_x = boost::random::detail::normal_table<double>::table_x;
+  const ZigguratTry first = ziggurat_first_try(stream.word(slot));
+  const int i = first.bucket >> 1;
+  const double x = first.fraction * table_x[i];
+  if (x < table_x[i + 1]) {
+    const int sign = (first.bucket & 1) * 2 - 1;
+    // Boost returns unit * sigma + mean with sigma 1 and mean 0: adding +0.0 turns a -0.0
+    // into +0.0 exactly as it does.
+    return x * sign + 0.0;
+  }
+  return boost_normal(stream, slot);
+}
+
+// boost::random::exponential_distribution<double>()(slot engine), likewise. An accepted
+// first try is Boost's 0 + x divided by a rate of 1, which is x.
+inline double standard_exponential(const AgentStream& stream, int slot) {
+  const double* const table_x = boost::random::detail::exponential_table<double>::table_x;
+  const ZigguratTry first = ziggurat_first_try(stream.word(slot));
+  const double x = first.fraction * table_x[first.bucket];
+  if (x < table_x[first.bucket + 1]) return x;
+  return boost_exponential(stream, slot);
+}
+
+// The first index whose running sum exceeds `target`; ties and rounding at the top fall on
+// the last item with a positive weight.
+inline std::uint32_t pick_cumulative(std::span<const double> cumulative, double target) {
+  const std::size_t n = cumulative.size();
+  if (n <= 16) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (target < cumulative[i]) return static_cast<std::uint32_t>(i);
+    }
+  } else {
+    auto it = std::upper_bound(cumulative.begin(), cumulative.end(), target);
+    if (it != cumulative.end()) return static_cast<std::uint32_t>(it - cumulative.begin());
+  }
+  std::size_t last = n - 1;
+  while (last > 0 && cumulative[last] == cumulative[last - 1]) --last;
+  return static_cast<std::uint32_t>(last);
+}
+
+inline double draw_duration(const CompiledJourney& j, std::uint32_t v, const AgentStream& stream) {
+  switch (j.duration_kind[v]) {
+    case DurationKind::fixed:
+      return j.duration_a[v];
+    case DurationKind::exponential:
+      return j.duration_a[v] * standard_exponential(stream, slot_duration);
+    case DurationKind::lognormal:
+      return std::exp(j.duration_a[v] + j.duration_b[v] * standard_normal(stream, slot_duration));
+  }
+  return 0.0;
+}
+
+// Step 2.5: u < q. With kappa != 0, q needs an exp only when u falls between the persona's
+// bounds for the touchpoint (see PersonaTables::dropout_sure); the decision is the same.
+inline bool drops_out(const CompiledJourney& j, const PersonaTables& p, std::uint32_t v,
+                      double emotion, double u) {
+  if (j.kappa == 0.0) return u < p.dropout_static[v];
+  if (u < p.dropout_sure[v]) return true;
+  if (u >= p.dropout_never[v]) return false;
+  return u < model::dropout_probability(p.dropout_log_odds[v], j.kappa, emotion);
+}
+
+// Step 2.6: the next transition, with probability proportional to
+// weight x affinity x exp(emotion_bias x e). The exponent is shifted by its maximum, which
+// leaves the proportions unchanged and keeps extreme biases from overflowing.
+inline std::uint32_t choose_transition(const CompiledJourney& j, const PersonaTables& p,
+                                       std::uint32_t v, double emotion, double u,
+                                       AgentScratch& scratch) {
+  const std::uint32_t begin = j.out_begin[v];
+  const std::uint32_t end = j.out_begin[v + 1];
+  if (!j.emotion_steers_choice[v]) {
+    std::span<const double> cumulative(&p.transition_cumulative[begin], end - begin);
+    return begin + pick_cumulative(cumulative, u * cumulative.back());
+  }
+  // The largest bias x emotion over the transitions of positive weight: the largest bias's
+  // when emotion is positive, the smallest's when it is negative. With none of positive
+  // weight every term below is 0, whatever the shift.
+  const double shift = emotion >= 0.0 ? p.bias_max[v] * emotion : p.bias_min[v] * emotion;
+  // exp is the step's largest cost, and transitions often share a bias (most have none), so
+  // it is taken once per distinct bias. The same argument gives the same factor, and the
+  // largest term's argument is exactly 0, whose exp is exactly 1.
+  const std::uint32_t bias_begin = j.bias_begin[v];
+  for (std::uint32_t k = bias_begin; k < j.bias_begin[v + 1]; ++k) {
+    const double x = j.bias_values[k] * emotion - shift;
+    scratch.bias_factors[k - bias_begin] = x == 0.0 ? 1.0 : std::exp(x);
+  }
+  double total = 0.0;
+  for (std::uint32_t e = begin; e < end; ++e) {
+    const double w = p.transition_weight[e] > 0.0
+                         ? p.transition_weight[e] * scratch.bias_factors[j.bias_group[e]]
+                         : 0.0;
+    total += w;
+    scratch.weights[e - begin] = total;
+  }
+  std::span<const double> cumulative(scratch.weights.data(), end - begin);
+  return begin + pick_cumulative(cumulative, u * total);
+}
+
+}  // namespace detail
+
+template <class Observer>
+AgentOutcome simulate_agent(const CompiledJourney& j, std::uint64_t seed,
+                            std::uint64_t replication, std::uint64_t agent,
+                            AgentScratch& scratch, Observer& observer) {
+  AgentStream stream(seed, replication, agent);
+  AgentOutcome out;
+
+  // 1. Persona, initial emotion, entry touchpoint.
+  stream.begin_step(0);
+  out.persona = detail::pick_cumulative(j.persona_cumulative,
+                                        stream.uniform(slot_persona) * j.persona_cumulative.back());
+  const PersonaTables& p = j.personas[out.persona];
+  double emotion = p.initial_emotion_mean;
+  if (p.initial_emotion_sd > 0.0) {
+    emotion += p.initial_emotion_sd * detail::standard_normal(stream, slot_initial_emotion);
+  }
+  std::uint32_t v = p.entry_touchpoints[detail::pick_cumulative(
+      p.entry_cumulative, stream.uniform(slot_entry) * p.entry_cumulative.back())];
+  out.entry = v;
+  observer.start(out.persona);
+
+  double peak = 0.0;
+  double clock = 0.0;
+  for (std::uint64_t step = 1;; ++step) {
+    stream.next_step();
+    out.steps = static_cast<std::uint32_t>(step);
+
+    // 2.1 Experience, and the peak (the emotion of largest magnitude so far).
+    const double z =
+        j.emotion_sd[v] > 0.0 ? detail::standard_normal(stream, slot_experience) : 0.0;
+    emotion = model::experience(emotion, j.memory, p.sensitivity, j.emotion_mean[v],
+                                j.emotion_sd[v], z);
+    if (step == 1 || std::abs(emotion) > std::abs(peak)) peak = emotion;
+    observer.visit(v, emotion);
+
+    // 2.2 Time and cost; past the horizon the journey is censored.
+    clock += detail::draw_duration(j, v, stream);
+    out.cost += j.cost[v];
+    if (clock > j.horizon_hours) {
+      out.ending = Ending::censored;
+      break;
+    }
+
+    // 2.3 Conversion, once.
+    if (j.is_conversion[v] && !out.converted) {
+      out.converted = true;
+      out.revenue = j.conversion_value[v] * p.value_multiplier;
+      out.hours_to_convert = clock;
+      observer.convert(v);
+    }
+
+    // 2.4 No way on: completed.
+    if (j.is_terminal(v)) {
+      out.ending = Ending::completed;
+      break;
+    }
+
+    // 2.5 Dropout.
+    if (detail::drops_out(j, p, v, emotion, stream.uniform(slot_dropout))) {
+      out.ending = Ending::dropped;
+      break;
+    }
+
+    // 2.6 Next touchpoint; 2.7 the step cap.
+    const std::uint32_t t =
+        detail::choose_transition(j, p, v, emotion, stream.uniform(slot_choice), scratch);
+    if (static_cast<std::int64_t>(step) >= j.max_steps) {
+      out.ending = Ending::capped;
+      break;
+    }
+    observer.transition(t);
+    v = j.transition_to[t];
+  }
+
+  out.last = v;
+  out.final_emotion = emotion;
+  out.peak_emotion = peak;
+  out.hours = clock;
+  out.peak_end = model::peak_end(peak, emotion);
+  out.likelihood_to_recommend = model::likelihood_to_recommend(out.peak_end);
+  observer.finish(out);
+  return out;
+}
+
+}  // namespace cjsim

@@ -1,0 +1,197 @@
+// Scenario -> CompiledJourney: names become indices, transitions become compressed rows, and
+// the per-persona tables are built once.
+#include "sim/model/compiled_journey.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <unordered_map>
+
+#include "sim/model/behaviour.h"
+
+namespace cjsim {
+namespace {
+
+template <class T>
+std::uint32_t index_of(std::vector<T>& names, const T& name) {
+  auto it = std::find(names.begin(), names.end(), name);
+  if (it != names.end()) return static_cast<std::uint32_t>(it - names.begin());
+  names.push_back(name);
+  return static_cast<std::uint32_t>(names.size() - 1);
+}
+
+double affinity(const Persona& persona, const std::string& channel) {
+  auto it = persona.channel_affinity.find(channel);
+  return it == persona.channel_affinity.end() ? 1.0 : it->second;
+}
+
+void compile_touchpoints(const Scenario& scenario, CompiledJourney& j) {
+  const std::size_t n = scenario.touchpoints.size();
+  j.touchpoint_ids.reserve(n);
+  for (const Touchpoint& t : scenario.touchpoints) {
+    j.touchpoint_ids.push_back(t.id);
+    j.touchpoint_names.push_back(t.name.empty() ? t.id : t.name);
+    auto stage = std::find(j.stages.begin(), j.stages.end(), t.stage);
+    j.stage_of.push_back(static_cast<std::uint32_t>(stage - j.stages.begin()));
+    j.channel_of.push_back(index_of(j.channels, t.channel));
+    j.emotion_mean.push_back(t.emotion_mean);
+    j.emotion_sd.push_back(t.emotion_sd);
+    j.dropout.push_back(t.dropout);
+    switch (t.duration.kind) {
+      case Duration::Kind::fixed:
+        j.duration_kind.push_back(DurationKind::fixed);
+        j.duration_a.push_back(t.duration.hours);
+        j.duration_b.push_back(0.0);
+        break;
+      case Duration::Kind::exponential:
+        j.duration_kind.push_back(DurationKind::exponential);
+        j.duration_a.push_back(t.duration.hours);
+        j.duration_b.push_back(0.0);
+        break;
+      case Duration::Kind::lognormal:
+        j.duration_kind.push_back(DurationKind::lognormal);
+        j.duration_a.push_back(std::log(t.duration.median));
+        j.duration_b.push_back(t.duration.sigma);
+        break;
+    }
+    j.cost.push_back(t.cost);
+    j.is_conversion.push_back(t.conversion ? 1 : 0);
+    j.conversion_value.push_back(t.conversion ? t.value : 0.0);
+    j.entry_weight.push_back(t.entry_weight);
+  }
+}
+
+void compile_transitions(const Scenario& scenario, CompiledJourney& j) {
+  const std::size_t n = j.touchpoint_count();
+  std::unordered_map<std::string_view, std::uint32_t> index;
+  for (std::uint32_t v = 0; v < n; ++v) index.emplace(j.touchpoint_ids[v], v);
+
+  // Stable grouping by source keeps each touchpoint's transitions in file order.
+  std::vector<std::size_t> order(scenario.transitions.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return index.at(scenario.transitions[a].from) < index.at(scenario.transitions[b].from);
+  });
+
+  j.out_begin.assign(n + 1, 0);
+  j.emotion_steers_choice.assign(n, 0);
+  for (std::size_t k : order) {
+    const Transition& t = scenario.transitions[k];
+    const std::uint32_t from = index.at(t.from);
+    j.transition_from.push_back(from);
+    j.transition_to.push_back(index.at(t.to));
+    j.transition_weight.push_back(t.weight);
+    j.emotion_bias.push_back(t.emotion_bias);
+    if (t.emotion_bias != 0.0) j.emotion_steers_choice[from] = 1;
+    ++j.out_begin[from + 1];
+  }
+  for (std::size_t v = 0; v < n; ++v) {
+    j.max_out_degree = std::max(j.max_out_degree, j.out_begin[v + 1]);
+    j.out_begin[v + 1] += j.out_begin[v];
+  }
+
+  j.bias_begin.assign(n + 1, 0);
+  j.bias_group.assign(j.transition_count(), 0);
+  for (std::size_t v = 0; v < n; ++v) {
+    for (std::uint32_t e = j.out_begin[v]; e < j.out_begin[v + 1]; ++e) {
+      const auto first = j.bias_values.begin() + j.bias_begin[v];
+      const auto it = std::find(first, j.bias_values.end(), j.emotion_bias[e]);
+      j.bias_group[e] = static_cast<std::uint32_t>(it - first);
+      if (it == j.bias_values.end()) j.bias_values.push_back(j.emotion_bias[e]);
+    }
+    j.bias_begin[v + 1] = static_cast<std::uint32_t>(j.bias_values.size());
+  }
+}
+
+PersonaTables compile_persona(const Persona& persona, double share, const CompiledJourney& j,
+                              double kappa) {
+  PersonaTables p;
+  p.id = persona.id;
+  p.share = share;
+  p.sensitivity = persona.sensitivity;
+  p.value_multiplier = persona.value_multiplier;
+  p.initial_emotion_mean = persona.initial_emotion_mean;
+  p.initial_emotion_sd = persona.initial_emotion_sd;
+  p.dropout_odds = persona.dropout_odds;
+
+  auto channel_affinity = [&](std::uint32_t v) {
+    return affinity(persona, j.channels[j.channel_of[v]]);
+  };
+  double entry_total = 0.0;
+  for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
+    const double w = j.entry_weight[v] * channel_affinity(v);
+    if (w <= 0.0) continue;
+    entry_total += w;
+    p.entry_touchpoints.push_back(v);
+    p.entry_cumulative.push_back(entry_total);
+  }
+
+  p.transition_weight.resize(j.transition_count());
+  p.transition_cumulative.resize(j.transition_count());
+  p.bias_max.assign(j.touchpoint_count(), 0.0);
+  p.bias_min.assign(j.touchpoint_count(), 0.0);
+  for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
+    double total = 0.0;
+    bool any = false;
+    for (std::uint32_t e = j.out_begin[v]; e < j.out_begin[v + 1]; ++e) {
+      p.transition_weight[e] = j.transition_weight[e] * channel_affinity(j.transition_to[e]);
+      total += p.transition_weight[e];
+      p.transition_cumulative[e] = total;
+      if (p.transition_weight[e] <= 0.0) continue;
+      p.bias_max[v] = any ? std::max(p.bias_max[v], j.emotion_bias[e]) : j.emotion_bias[e];
+      p.bias_min[v] = any ? std::min(p.bias_min[v], j.emotion_bias[e]) : j.emotion_bias[e];
+      any = true;
+    }
+  }
+
+  for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
+    p.dropout_log_odds.push_back(model::dropout_log_odds(j.dropout[v], persona.dropout_odds));
+    p.dropout_static.push_back(model::static_dropout_probability(j.dropout[v], persona.dropout_odds));
+    const double at_plus = model::dropout_probability(p.dropout_log_odds[v], kappa, 1.0);
+    const double at_minus = model::dropout_probability(p.dropout_log_odds[v], kappa, -1.0);
+    constexpr double widen = 0x1.0p-40;
+    p.dropout_sure.push_back(std::min(at_plus, at_minus) * (1.0 - widen));
+    p.dropout_never.push_back(std::max(at_plus, at_minus) * (1.0 + widen));
+  }
+  return p;
+}
+
+}  // namespace
+
+std::int64_t CompiledJourney::find_touchpoint(std::string_view id) const {
+  auto it = std::find(touchpoint_ids.begin(), touchpoint_ids.end(), id);
+  return it == touchpoint_ids.end() ? -1 : it - touchpoint_ids.begin();
+}
+
+CompiledJourney compile(const Scenario& scenario) {
+  CompiledJourney j;
+  j.name = scenario.name;
+  j.stages = scenario.stages;
+  compile_touchpoints(scenario, j);
+  compile_transitions(scenario, j);
+
+  std::vector<Persona> personas = scenario.personas;
+  if (personas.empty()) personas.push_back(neutral_persona());
+  double share_total = 0.0;
+  for (const Persona& p : personas) share_total += p.share;
+  double cumulative = 0.0;
+  for (const Persona& p : personas) {
+    const double share = p.share / share_total;
+    j.personas.push_back(compile_persona(p, share, j, scenario.settings.kappa));
+    cumulative += share;
+    j.persona_cumulative.push_back(cumulative);
+  }
+
+  const Settings& s = scenario.settings;
+  j.memory = s.memory;
+  j.kappa = s.kappa;
+  j.max_steps = s.max_steps;
+  j.has_horizon = s.horizon_hours.has_value();
+  j.horizon_hours = s.horizon_hours.value_or(std::numeric_limits<double>::infinity());
+  j.promoter_threshold = s.promoter_threshold;
+  j.detractor_threshold = s.detractor_threshold;
+  return j;
+}
+
+}  // namespace cjsim

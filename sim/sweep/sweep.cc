@@ -1,0 +1,87 @@
+// Sweep points through the one engine API.
+#include "sim/sweep/sweep.h"
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <atomic>
+
+#include "sim/engine/block_runner.h"
+#include "sim/model/compiled_journey.h"
+
+namespace cjsim {
+
+RunOptions point_run_options(const SweepPlan& plan, const RunOptions& base) {
+  RunOptions options;
+  options.agents = plan.experiment.agents;
+  options.replications = plan.experiment.replications;
+  options.seed = plan.experiment.seed;
+  options.threads = base.threads;
+  options.progress = base.progress;
+  options.cancel = base.cancel;
+  return options;
+}
+
+std::vector<Aggregate> run_sweep_point(const SweepPlan& plan, std::size_t point,
+                                       const RunOptions& base) {
+  const CompiledJourney journey = compile(point_scenario(plan, point));
+  return run(journey, point_run_options(plan, base)).replications;
+}
+
+std::size_t points_side_by_side(std::uint64_t agents, unsigned threads) {
+  return BlockRunner::blocks_for(agents) >= threads ? 1 : threads;
+}
+
+std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
+                                                     std::span<const std::size_t> points,
+                                                     const RunOptions& base) {
+  const unsigned threads = BlockRunner::threads_for(base.threads);
+  const std::size_t count = points.size();
+  std::vector<std::vector<Aggregate>> results(count);
+  // Each point reports its own agents done; the sum goes to base.progress.
+  std::vector<std::atomic<std::uint64_t>> reported(count);
+  std::atomic<std::uint64_t> done_over_all{0};
+  const std::uint64_t total = plan.experiment.agents * plan.experiment.replications * count;
+  const auto run_one = [&](std::size_t j) {
+    RunOptions options = base;
+    options.threads = count > 1 ? 1 : threads;
+    if (base.progress) {
+      options.progress = [&, j](std::uint64_t done, std::uint64_t) {
+        base.progress(done_over_all += done - reported[j].exchange(done), total);
+      };
+    }
+    try {
+      results[j] = run_sweep_point(plan, points[j], options);
+    } catch (const RunCancelled&) {
+      // results[j] stays empty: the point was stopped.
+    }
+  };
+  if (count == 1) {
+    run_one(0);
+  } else if (count > 1) {
+    const ThreadAllowance allowance(threads);
+    tbb::task_arena arena(static_cast<int>(threads));
+    arena.execute([&] { tbb::parallel_for(std::size_t{0}, count, run_one); });
+  }
+  return results;
+}
+
+PointFigures point_figures(const SweepPlan& plan, std::size_t point,
+                           std::span<const Aggregate> replications) {
+  const CompiledJourney journey = compile(point_scenario(plan, point));
+  PointFigures out;
+  out.overall = summarize(journey, replications).overall;
+  for (const Aggregate& a : replications) {
+    out.replications.push_back(summarize(journey, std::span(&a, 1)).overall);
+  }
+  return out;
+}
+
+const NamedFigure* find_headline_figure(std::string_view metric) {
+  for (const NamedFigure& f : kHeadlineFigures) {
+    if (metric == f.name) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace cjsim

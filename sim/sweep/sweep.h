@@ -1,0 +1,51 @@
+// Running a sweep's design points through the engine, and the figures of every point. Every
+// point runs with the experiment's seed (common random numbers: agent i of every point shares
+// its persona, initial emotion and early draws, so differences between points are the
+// parameters' doing, not noise) and replication r of a point is the engine's replication r.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "scenarios/sweep_plan.h"
+#include "sim/engine/aggregate.h"
+#include "sim/engine/engine.h"
+#include "sim/engine/summary.h"
+
+namespace cjsim {
+
+// The engine's options for a point: the experiment's agents, replications and seed, with the
+// threads, progress and cancellation of `base`.
+RunOptions point_run_options(const SweepPlan& plan, const RunOptions& base);
+
+// Runs one design point; throws RunCancelled when `base.cancel` is raised.
+std::vector<Aggregate> run_sweep_point(const SweepPlan& plan, std::size_t point,
+                                       const RunOptions& base);
+
+// How many design points run side by side on `threads` threads: 1 when a point's
+// replications have at least as many blocks of agents as there are threads (it keeps them
+// busy on its own), else one point per thread. A point's results do not depend on its thread
+// count, so this changes the time a sweep takes, never its results.
+std::size_t points_side_by_side(std::uint64_t agents, unsigned threads);
+
+// Runs `points` (at most points_side_by_side of them) side by side on base.threads threads
+// (0: every core): result j holds point points[j]'s replications, or nothing when base.cancel
+// stopped it (the others' are kept). base.progress gets the agents done over all of them.
+std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
+                                                     std::span<const std::size_t> points,
+                                                     const RunOptions& base);
+
+struct PointFigures {
+  HeadlineFigures overall;                    // over the replications, with their intervals
+  std::vector<HeadlineFigures> replications;  // each replication on its own
+};
+
+// The figures of a point from its replications' aggregates (as run_sweep_point returned them).
+PointFigures point_figures(const SweepPlan& plan, std::size_t point,
+                           std::span<const Aggregate> replications);
+
+// The headline figure named `metric` (a kHeadlineFigures name); nullptr when there is none.
+const NamedFigure* find_headline_figure(std::string_view metric);
+
+}  // namespace cjsim
