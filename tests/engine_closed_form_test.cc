@@ -1,4 +1,4 @@
-// The engine against the exact results of absorbing Markov chains (shared/MODEL.md: with
+// The engine against the exact results of absorbing Markov chains (sim/model/MODEL.md: with
 // kappa 0, no emotion bias and neutral personas the journey is such a chain).
 #include <Eigen/Dense>
 #include <gtest/gtest.h>

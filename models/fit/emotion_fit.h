@@ -15,7 +15,7 @@
 
 namespace cjsim {
 
-// What a fitted parameter is, on the model's own scale (shared/MODEL.md). Ratios are used
+// What a fitted parameter is, on the model's own scale (sim/model/MODEL.md). Ratios are used
 // where the model fixes one normalisation: a transition's weight relative to the first
 // transition out of the same touchpoint (file order), an entry weight relative to the first
 // entry touchpoint, a persona's dropout odds relative to the first persona's.

@@ -1,4 +1,4 @@
-// Comparing journeys on the same agents (common random numbers, shared/MODEL.md): a current
+// Comparing journeys on the same agents (common random numbers, sim/model/MODEL.md): a current
 // state and one or more future states are run together, agent by agent, and every figure's
 // difference gets a confidence interval from the paired agents. `cjsim compare` calls this;
 // so will anything else that needs paired differences (attribution by removal, sweeps).

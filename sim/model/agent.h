@@ -1,4 +1,4 @@
-// One agent's journey under the reference model (shared/MODEL.md), step order included.
+// One agent's journey under the reference model (sim/model/MODEL.md), step order included.
 // Templated on an observer (an aggregate, a per-agent recorder, a paired comparison) so
 // that the hot loop has no virtual call and no allocation: the observer's calls inline.
 //

@@ -1,4 +1,4 @@
-// The behaviour of the reference model (shared/MODEL.md), as small inline functions that the
+// The behaviour of the reference model (sim/model/MODEL.md), as small inline functions that the
 // engine's hot loop calls and that fitting and the closed forms reuse: emotion, dropout,
 // advocacy. Kept free of engine types so that every user of the model shares one definition.
 #pragma once
