@@ -13,6 +13,7 @@
 
 #include "scenarios/did_you_mean.h"
 #include "sim/engine/engine.h"
+#include "sim/engine/run_observed.h"
 #include "sim/model/compiled_journey.h"
 
 namespace cjsim {
@@ -134,39 +135,70 @@ struct Reach {
   std::vector<std::uint64_t> agents;  // per row: simulated agents of its segment
 };
 
+// Per persona, the agents and those reaching each touchpoint and each stage at least once:
+// what a funnel compares, counted as the agents walk (no paths kept).
+class ReachCounter {
+ public:
+  explicit ReachCounter(const CompiledJourney& journey)
+      : touchpoint_reach(journey.persona_count() * journey.touchpoint_count(), 0),
+        stage_reach(journey.persona_count() * journey.stage_count(), 0),
+        persona_agents(journey.persona_count(), 0),
+        journey_(&journey),
+        seen_touchpoint_(journey.touchpoint_count(), 0),
+        seen_stage_(journey.stage_count(), 0) {}
+
+  void start(std::uint32_t persona) {
+    persona_ = persona;
+    ++agent_;  // the marks of earlier agents no longer match
+    ++persona_agents[persona];
+  }
+  void visit(std::uint32_t touchpoint, double) {
+    const std::size_t n = seen_touchpoint_.size(), stages = seen_stage_.size();
+    if (seen_touchpoint_[touchpoint] != agent_) {
+      seen_touchpoint_[touchpoint] = agent_;
+      ++touchpoint_reach[persona_ * n + touchpoint];
+    }
+    const std::uint32_t stage = journey_->stage_of[touchpoint];
+    if (seen_stage_[stage] != agent_) {
+      seen_stage_[stage] = agent_;
+      ++stage_reach[persona_ * stages + stage];
+    }
+  }
+  void convert(std::uint32_t) {}
+  void transition(std::uint32_t) {}
+  void finish(const AgentOutcome&) {}
+  void merge(const ReachCounter& other) {
+    add(touchpoint_reach, other.touchpoint_reach);
+    add(stage_reach, other.stage_reach);
+    add(persona_agents, other.persona_agents);
+  }
+
+  std::vector<std::uint64_t> touchpoint_reach, stage_reach, persona_agents;
+
+ private:
+  static void add(std::vector<std::uint64_t>& into, const std::vector<std::uint64_t>& more) {
+    for (std::size_t i = 0; i < into.size(); ++i) into[i] += more[i];
+  }
+  const CompiledJourney* journey_;
+  std::vector<std::uint64_t> seen_touchpoint_, seen_stage_;  // the agent that last reached it
+  std::uint64_t agent_ = 0;  // agents started by this counter; 0 marks "never"
+  std::uint32_t persona_ = 0;
+};
+
 Reach simulate_reach(const CompiledJourney& journey, const std::vector<Row>& rows,
                      const CalibrationOptions& options) {
   RunOptions run_options;
   run_options.agents = options.agents;
   run_options.seed = options.seed;
   run_options.threads = options.threads;
-  run_options.agent_paths = true;
-  const RunResult result = run(journey, run_options);
-  const AgentDetail& detail = *result.detail;
+  const ReachCounter counts = std::move(
+      run_observed<ReachCounter>(journey, run_options, [&] { return ReachCounter(journey); })[0]);
+  const std::vector<std::uint64_t>& touchpoint_reach = counts.touchpoint_reach;
+  const std::vector<std::uint64_t>& stage_reach = counts.stage_reach;
+  const std::vector<std::uint64_t>& persona_agents = counts.persona_agents;
   const std::size_t K = journey.persona_count();
   const std::size_t n = journey.touchpoint_count();
   const std::size_t stages = journey.stage_count();
-  // Per persona, agents reaching each touchpoint and each stage at least once.
-  std::vector<std::uint64_t> touchpoint_reach(K * n, 0), stage_reach(K * stages, 0),
-      persona_agents(K, 0);
-  std::vector<std::uint64_t> last_seen_touchpoint(n, ~std::uint64_t{0}),
-      last_seen_stage(stages, ~std::uint64_t{0});
-  for (std::size_t k = 0; k < detail.records.size(); ++k) {
-    const std::uint32_t persona = detail.records[k].outcome.persona;
-    ++persona_agents[persona];
-    for (std::uint64_t i = detail.path_offsets[k]; i < detail.path_offsets[k + 1]; ++i) {
-      const std::uint32_t v = detail.path_touchpoints[i];
-      if (last_seen_touchpoint[v] != k) {
-        last_seen_touchpoint[v] = k;
-        ++touchpoint_reach[persona * n + v];
-      }
-      const std::uint32_t stage = journey.stage_of[v];
-      if (last_seen_stage[stage] != k) {
-        last_seen_stage[stage] = k;
-        ++stage_reach[persona * stages + stage];
-      }
-    }
-  }
   Reach reach;
   for (const Row& row : rows) {
     std::uint64_t reached = 0, agents = 0;

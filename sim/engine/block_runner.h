@@ -87,7 +87,7 @@ class BlockRunner {
 
  private:
   bool cancel_requested() const {
-    return options_.cancel != nullptr && options_.cancel->load(std::memory_order_relaxed);
+    return is_cancelled(options_.cancel);
   }
   void report(std::uint64_t count) {
     const std::uint64_t now = done_.fetch_add(count, std::memory_order_relaxed) + count;

@@ -367,7 +367,8 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
       for (std::uint64_t agent = first; agent < first + agents; ++agent) {
         for (std::size_t k = 0; k < count; ++k) {
           TraceRecorder recorder(recorders[k], w.traces[k]);
-          simulate_agent(journeys[k], options.seed, r, agent, w.scratch[k], recorder);
+          simulate_agent(journeys[k], options.seed, r, agent, w.scratch[k], recorder,
+                         options.cancel);
         }
         for (std::size_t k = 1; k < count; ++k) {
           w.accumulators[k - 1].add_agent(w.traces[0], w.traces[k]);

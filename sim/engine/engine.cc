@@ -45,22 +45,25 @@ void append_detail(AgentDetail& into, AgentDetail&& block) {
 }  // namespace
 
 void simulate_block(const CompiledJourney& journey, std::uint64_t seed, std::uint32_t replication,
-                    std::uint64_t first, std::uint64_t count, Aggregate& into) {
+                    std::uint64_t first, std::uint64_t count, Aggregate& into,
+                    const std::atomic<bool>* cancel) {
   AgentScratch scratch(journey);
   AggregateRecorder recorder(journey, into);
   for (std::uint64_t agent = first; agent < first + count; ++agent) {
-    simulate_agent(journey, seed, replication, agent, scratch, recorder);
+    simulate_agent(journey, seed, replication, agent, scratch, recorder, cancel);
   }
 }
 
 void simulate_block_detailed(const CompiledJourney& journey, std::uint64_t seed,
                              std::uint32_t replication, std::uint64_t first, std::uint64_t count,
-                             Aggregate& into, AgentDetail& detail, bool paths) {
+                             Aggregate& into, AgentDetail& detail, bool paths,
+                             const std::atomic<bool>* cancel) {
   AgentScratch scratch(journey);
   AggregateRecorder aggregate(journey, into);
   DetailRecorder recorder(aggregate, detail, paths);
   for (std::uint64_t agent = first; agent < first + count; ++agent) {
-    AgentOutcome outcome = simulate_agent(journey, seed, replication, agent, scratch, recorder);
+    AgentOutcome outcome =
+        simulate_agent(journey, seed, replication, agent, scratch, recorder, cancel);
     detail.records.push_back({agent, replication, outcome});
   }
 }
@@ -88,9 +91,9 @@ RunResult run(const CompiledJourney& journey, const RunOptions& options) {
     runner.for_each_block([&](std::uint64_t block, std::uint64_t first, std::uint64_t count) {
       if (detailed) {
         simulate_block_detailed(journey, options.seed, r, first, count, partial.local(),
-                                block_detail[block], options.agent_paths);
+                                block_detail[block], options.agent_paths, options.cancel);
       } else {
-        simulate_block(journey, options.seed, r, first, count, partial.local());
+        simulate_block(journey, options.seed, r, first, count, partial.local(), options.cancel);
       }
     });
     Aggregate replication = Aggregate::for_journey(journey);

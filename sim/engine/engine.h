@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/engine/aggregate.h"
+#include "sim/model/cancellation.h"
 #include "sim/model/compiled_journey.h"
 #include "sim/model/outcome.h"
 
@@ -40,7 +41,8 @@ struct RunOptions {
   // Called from worker threads after each block with the agents done so far (of all
   // replications) and the total; must be thread-safe and cheap.
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
-  // When set and turned true, the run stops after the blocks under way (RunCancelled).
+  // When set and turned true, the run stops (RunCancelled): blocks not yet started are not
+  // started, and a journey under way stops within kStepsBetweenCancelChecks steps.
   const std::atomic<bool>* cancel = nullptr;
   // One process's share of a run spread over several (sim/dist/process_group.h): only agent blocks
   // b with b % processes == process are simulated. Merging every share's aggregates gives the
@@ -60,20 +62,18 @@ struct RunResult {
   Aggregate pooled() const;  // every replication merged
 };
 
-struct RunCancelled : std::exception {
-  const char* what() const noexcept override { return "run cancelled"; }
-};
-
 // The unit of work for threads, processes and batches: agents [first, first + count) of one
 // replication, added to `into`. Any split of the agents into blocks gives the same merged
 // aggregate, to the bit.
 void simulate_block(const CompiledJourney& journey, std::uint64_t seed, std::uint32_t replication,
-                    std::uint64_t first, std::uint64_t count, Aggregate& into);
+                    std::uint64_t first, std::uint64_t count, Aggregate& into,
+                    const std::atomic<bool>* cancel = nullptr);
 
 // The same with per-agent records (and paths when `paths`), appended in agent order.
 void simulate_block_detailed(const CompiledJourney& journey, std::uint64_t seed,
                              std::uint32_t replication, std::uint64_t first, std::uint64_t count,
-                             Aggregate& into, AgentDetail& detail, bool paths);
+                             Aggregate& into, AgentDetail& detail, bool paths,
+                             const std::atomic<bool>* cancel = nullptr);
 
 RunResult run(const CompiledJourney& journey, const RunOptions& options);
 

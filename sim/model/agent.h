@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "sim/model/behaviour.h"
+#include "sim/model/cancellation.h"
 #include "sim/model/compiled_journey.h"
 #include "sim/model/outcome.h"
 #include "sim/model/random_stream.h"
@@ -174,88 +175,133 @@ inline std::uint32_t choose_transition(const CompiledJourney& j, const PersonaTa
 
 }  // namespace detail
 
+// One agent between its steps: what a driver holds for it. The block driver keeps it on the
+// stack for one agent at a time; a driver of agents in time (queues, a calendar) keeps many,
+// and calls take_step when each agent's visit comes.
+struct AgentState {
+  AgentStream stream;
+  AgentOutcome out;
+  const PersonaTables* persona = nullptr;
+  double emotion = 0.0;
+  double peak = 0.0;
+  double clock = 0.0;      // hours since the journey started
+  std::uint32_t touchpoint = 0;  // where the agent is
+  std::uint64_t step = 0;  // touchpoints visited
+
+  AgentState(std::uint64_t seed, std::uint64_t replication, std::uint64_t agent)
+      : stream(seed, replication, agent) {}
+};
+
+// Step 1: persona, initial emotion, entry touchpoint.
+template <class Observer>
+inline void start_agent(const CompiledJourney& j, AgentState& s, Observer& observer) {
+  s.stream.begin_step(0);
+  s.out.persona = detail::pick_cumulative(
+      j.persona_cumulative, s.stream.uniform(slot_persona) * j.persona_cumulative.back());
+  const PersonaTables& p = j.personas[s.out.persona];
+  s.persona = &p;
+  s.emotion = p.initial_emotion_mean;
+  if (p.initial_emotion_sd > 0.0) {
+    s.emotion += p.initial_emotion_sd * detail::standard_normal(s.stream, slot_initial_emotion);
+  }
+  s.touchpoint = p.entry_touchpoints[detail::pick_cumulative(
+      p.entry_cumulative, s.stream.uniform(slot_entry) * p.entry_cumulative.back())];
+  s.out.entry = s.touchpoint;
+  observer.start(s.out.persona);
+}
+
+// Step 2: one visit of the touchpoint the agent is at, 2.1 to 2.7 in order. Returns false
+// when the journey ended there (s.out.ending says how), true when the agent moved on.
+template <class Observer>
+inline bool take_step(const CompiledJourney& j, AgentState& s, AgentScratch& scratch,
+                      Observer& observer) {
+  const PersonaTables& p = *s.persona;
+  const std::uint32_t v = s.touchpoint;
+  s.stream.next_step();
+  const std::uint64_t step = ++s.step;
+  s.out.steps = static_cast<std::uint32_t>(step);
+
+  // 2.1 Experience, and the peak (the emotion of largest magnitude so far).
+  const double z =
+      j.emotion_sd[v] > 0.0 ? detail::standard_normal(s.stream, slot_experience) : 0.0;
+  s.emotion = model::experience(s.emotion, j.memory, p.sensitivity, j.emotion_mean[v],
+                                j.emotion_sd[v], z);
+  if (step == 1 || std::abs(s.emotion) > std::abs(s.peak)) s.peak = s.emotion;
+  observer.visit(v, s.emotion);
+
+  // 2.2 Time and cost; past the horizon the journey is censored.
+  s.clock += detail::draw_duration(j, v, s.stream);
+  s.out.cost += j.cost[v];
+  if (s.clock > j.horizon_hours) {
+    s.out.ending = Ending::censored;
+    return false;
+  }
+
+  // 2.3 Conversion, once.
+  if (j.is_conversion[v] && !s.out.converted) {
+    s.out.converted = true;
+    s.out.revenue = j.conversion_value[v] * p.value_multiplier;
+    s.out.hours_to_convert = s.clock;
+    observer.convert(v);
+  }
+
+  // 2.4 No way on: completed.
+  if (j.is_terminal(v)) {
+    s.out.ending = Ending::completed;
+    return false;
+  }
+
+  // 2.5 Dropout.
+  if (detail::drops_out(j, p, v, s.emotion, s.stream.uniform(slot_dropout))) {
+    s.out.ending = Ending::dropped;
+    return false;
+  }
+
+  // 2.6 Next touchpoint; 2.7 the step cap.
+  const std::uint32_t t =
+      detail::choose_transition(j, p, v, s.emotion, s.stream.uniform(slot_choice), scratch);
+  if (static_cast<std::int64_t>(step) >= j.max_steps) {
+    s.out.ending = Ending::capped;
+    return false;
+  }
+  observer.transition(t);
+  s.touchpoint = j.transition_to[t];
+  return true;
+}
+
+// Step 3: the journey's advocacy figures, once it has ended.
+template <class Observer>
+inline const AgentOutcome& finish_agent(AgentState& s, Observer& observer) {
+  s.out.last = s.touchpoint;
+  s.out.final_emotion = s.emotion;
+  s.out.peak_emotion = s.peak;
+  s.out.hours = s.clock;
+  s.out.peak_end = model::peak_end(s.peak, s.emotion);
+  s.out.likelihood_to_recommend = model::likelihood_to_recommend(s.out.peak_end);
+  observer.finish(s.out);
+  return s.out;
+}
+
+// Steps between two looks at the cancellation flag inside one journey: a journey of a
+// billion steps still stops within a fraction of a second of Ctrl-C, and the check costs a
+// mask and a compare per step.
+inline constexpr std::uint64_t kStepsBetweenCancelChecks = std::uint64_t{1} << 20;
+
+// A whole journey, step after step. Throws RunCancelled when `cancel` is raised while the
+// journey is under way (a long one; a short one ends first).
 template <class Observer>
 AgentOutcome simulate_agent(const CompiledJourney& j, std::uint64_t seed,
                             std::uint64_t replication, std::uint64_t agent,
-                            AgentScratch& scratch, Observer& observer) {
-  AgentStream stream(seed, replication, agent);
-  AgentOutcome out;
-
-  // 1. Persona, initial emotion, entry touchpoint.
-  stream.begin_step(0);
-  out.persona = detail::pick_cumulative(j.persona_cumulative,
-                                        stream.uniform(slot_persona) * j.persona_cumulative.back());
-  const PersonaTables& p = j.personas[out.persona];
-  double emotion = p.initial_emotion_mean;
-  if (p.initial_emotion_sd > 0.0) {
-    emotion += p.initial_emotion_sd * detail::standard_normal(stream, slot_initial_emotion);
+                            AgentScratch& scratch, Observer& observer,
+                            const std::atomic<bool>* cancel = nullptr) {
+  AgentState s(seed, replication, agent);
+  start_agent(j, s, observer);
+  while (take_step(j, s, scratch, observer)) {
+    if ((s.step & (kStepsBetweenCancelChecks - 1)) == 0 && is_cancelled(cancel)) {
+      throw RunCancelled();
+    }
   }
-  std::uint32_t v = p.entry_touchpoints[detail::pick_cumulative(
-      p.entry_cumulative, stream.uniform(slot_entry) * p.entry_cumulative.back())];
-  out.entry = v;
-  observer.start(out.persona);
-
-  double peak = 0.0;
-  double clock = 0.0;
-  for (std::uint64_t step = 1;; ++step) {
-    stream.next_step();
-    out.steps = static_cast<std::uint32_t>(step);
-
-    // 2.1 Experience, and the peak (the emotion of largest magnitude so far).
-    const double z =
-        j.emotion_sd[v] > 0.0 ? detail::standard_normal(stream, slot_experience) : 0.0;
-    emotion = model::experience(emotion, j.memory, p.sensitivity, j.emotion_mean[v],
-                                j.emotion_sd[v], z);
-    if (step == 1 || std::abs(emotion) > std::abs(peak)) peak = emotion;
-    observer.visit(v, emotion);
-
-    // 2.2 Time and cost; past the horizon the journey is censored.
-    clock += detail::draw_duration(j, v, stream);
-    out.cost += j.cost[v];
-    if (clock > j.horizon_hours) {
-      out.ending = Ending::censored;
-      break;
-    }
-
-    // 2.3 Conversion, once.
-    if (j.is_conversion[v] && !out.converted) {
-      out.converted = true;
-      out.revenue = j.conversion_value[v] * p.value_multiplier;
-      out.hours_to_convert = clock;
-      observer.convert(v);
-    }
-
-    // 2.4 No way on: completed.
-    if (j.is_terminal(v)) {
-      out.ending = Ending::completed;
-      break;
-    }
-
-    // 2.5 Dropout.
-    if (detail::drops_out(j, p, v, emotion, stream.uniform(slot_dropout))) {
-      out.ending = Ending::dropped;
-      break;
-    }
-
-    // 2.6 Next touchpoint; 2.7 the step cap.
-    const std::uint32_t t =
-        detail::choose_transition(j, p, v, emotion, stream.uniform(slot_choice), scratch);
-    if (static_cast<std::int64_t>(step) >= j.max_steps) {
-      out.ending = Ending::capped;
-      break;
-    }
-    observer.transition(t);
-    v = j.transition_to[t];
-  }
-
-  out.last = v;
-  out.final_emotion = emotion;
-  out.peak_emotion = peak;
-  out.hours = clock;
-  out.peak_end = model::peak_end(peak, emotion);
-  out.likelihood_to_recommend = model::likelihood_to_recommend(out.peak_end);
-  observer.finish(out);
-  return out;
+  return finish_agent(s, observer);
 }
 
 }  // namespace cjsim
