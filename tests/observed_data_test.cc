@@ -101,6 +101,28 @@ TEST(Timestamps, EpochSecondsAndIso8601AgreeOnTheSameInstant) {
   }
 }
 
+// Found by a tester: 2024-02-30 was read as March 1st, T24:00:00 as the next day and :60 as
+// the next minute. The calendar is the date library's now, and the values of valid timestamps
+// are what they always were, to the bit.
+TEST(Timestamps, ImpossibleDatesAndClockTimesAreRefused) {
+  for (const char* bad :
+       {"2024-02-30", "2023-02-29", "2024-04-31", "2024-00-10", "2024-03-00",
+        "2024-03-01T24:00:00Z", "2024-03-01T24:00", "2024-03-01T12:60:00",
+        "2024-03-01T23:59:60Z", "24-03-01", "2024-3-1", "2024-03-01T9:05:01",
+        "2024-03-01T12:00:00+24:00", "2024-03-01T12:00:00+01:60", "2024-03-01T12:00:00+01:",
+        "2024-03-01T12:00:00.Z", "2024-03-01T12:00.5"}) {
+    EXPECT_FALSE(parse_timestamp(bad)) << bad;
+  }
+  EXPECT_EQ(parse_timestamp("2024-02-29"), 1709164800.0);
+  EXPECT_EQ(parse_timestamp("2024-03-01T23:59:59Z"), 1709337599.0);
+  // Fractions and zones in the order cjsim has always added them up.
+  const double days = 14973.0;  // 2010-12-30
+  EXPECT_EQ(parse_timestamp("2010-12-30 14:32:00.250+01:00"),
+            days * 86400.0 + 14 * 3600.0 + 32 * 60.0 + 0 + (0.1 * 2 + 0.01 * 5) - 60 * 60.0);
+  EXPECT_EQ(parse_timestamp("2010-12-30T14:32:07,3-0430"),
+            days * 86400.0 + 14 * 3600.0 + 32 * 60.0 + 7 + 0.1 * 3 + 270 * 60.0);
+}
+
 TEST(EventLog, UnsortedRowsBecomeOnePathPerCustomerInTimeOrder) {
   std::ifstream in(CJSIM_TEST_DATA "/observed/tiny_events.csv");
   Diagnostics d;
