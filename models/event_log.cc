@@ -13,6 +13,7 @@
 
 #include "models/csv_reader.h"
 #include "models/observed_data.h"
+#include "scenarios/did_you_mean.h"
 
 namespace cjsim {
 namespace {
@@ -200,6 +201,7 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
     diagnostics.error({path, 1, 0}, "the file is empty: an event log needs a header line");
     return std::nullopt;
   }
+  check_header(reader, header, diagnostics);
   const int customer_column = find_column(header, columns.customer);
   const int time_column = find_column(header, columns.timestamp);
   const int touchpoint_column = find_column(header, columns.touchpoint);
@@ -208,30 +210,29 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
         std::tuple{time_column, &columns.timestamp, "--timestamp-column"},
         std::tuple{touchpoint_column, &columns.touchpoint, "--touchpoint-column"}}) {
     if (column < 0) {
-      diagnostics.error(
-          reader.where(),
-          fmt::format("the header has no '{}' column; name the column with {}", *name, option));
+      diagnostics.error(reader.where(),
+                        fmt::format("the header has no '{}' column; name the column with {}{}",
+                                    *name, option, did_you_mean_column(*name, header)));
     }
   }
+  const int channel_column = optional_column(reader, header, columns.channel, "--channel-column",
+                                             columns.given, diagnostics);
+  const int stage_column = optional_column(reader, header, columns.stage, "--stage-column",
+                                           columns.given, diagnostics);
+  const int value_column = optional_column(reader, header, columns.value, "--value-column",
+                                           columns.given, diagnostics);
+  const int converted_column = optional_column(reader, header, columns.converted,
+                                               "--converted-column", columns.given, diagnostics);
+  const int segment_column = optional_column(reader, header, columns.segment, "--segment-column",
+                                             columns.given, diagnostics);
   if (diagnostics.has_errors()) return std::nullopt;
-  const int channel_column = find_column(header, columns.channel);
-  const int stage_column = find_column(header, columns.stage);
-  const int value_column = find_column(header, columns.value);
-  const int converted_column = find_column(header, columns.converted);
-  const int segment_column = find_column(header, columns.segment);
-  const int most_column = std::max({customer_column, time_column, touchpoint_column, channel_column,
-                                    stage_column, value_column, converted_column, segment_column});
 
   EventLogBuilder builder(path, segment_column >= 0);
   std::vector<std::string> fields;
   while (reader.next(fields, diagnostics)) {
     if (fields.size() == 1 && trim(fields[0]).empty()) continue;
     if (diagnostics.error_count() >= kMostReportedErrors) break;
-    if (static_cast<int>(fields.size()) <= most_column) {
-      diagnostics.error(reader.where(), fmt::format("{} fields where the header has {}",
-                                                    fields.size(), header.size()));
-      continue;
-    }
+    if (!has_header_width(reader, fields, header.size(), diagnostics)) continue;
     auto field = [&](int column) -> std::string_view {
       return column < 0 ? std::string_view() : trim(fields[static_cast<std::size_t>(column)]);
     };
@@ -284,7 +285,20 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
     diagnostics.error({path, 0, 0}, "the event log has a header but no visit");
     return std::nullopt;
   }
+  check_conversion_touchpoints(columns, builder.touchpoints(), path, diagnostics);
+  if (diagnostics.has_errors()) return std::nullopt;
   return std::move(builder).finish();
+}
+
+void check_conversion_touchpoints(const EventLogColumns& columns,
+                                  const std::vector<std::string>& touchpoints,
+                                  const std::string& path, Diagnostics& diagnostics) {
+  for (const std::string& name : columns.conversion_touchpoints) {
+    if (std::find(touchpoints.begin(), touchpoints.end(), name) != touchpoints.end()) continue;
+    diagnostics.error({path, 0, 0},
+                      fmt::format("--conversion-touchpoint '{}' is no touchpoint of the data{}",
+                                  name, did_you_mean(name, touchpoints)));
+  }
 }
 
 bool is_conversion_touchpoint(const EventLogColumns& columns, std::string_view touchpoint) {
