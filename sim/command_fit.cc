@@ -368,8 +368,8 @@ CommandAction add_fit_command(CLI::App& command) {
                   "Agents simulated from the fitted journey to check it")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10000000}))
       ->capture_default_str();
-  command.add_option("-s,--seed", o->flags.seed,
-                     "Random seed of the holdout split and the check (default 1)");
+  add_seed_option(command, o->flags.seed,
+                  "Random seed of the holdout split and the check (default 1)");
   command.add_option("-t,--threads", o->flags.threads, "Worker threads (default: every core)")
       ->check(CLI::Range(0u, 4096u));
   command.add_flag("--json", o->flags.json,
