@@ -1,16 +1,16 @@
 // The CSV state machine, over a chunked buffer so that large files stream.
 #include "models/csv_reader.h"
 
-#include "models/observed_data.h"
-#include "scenarios/did_you_mean.h"
-#include "scenarios/utf8.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <unordered_map>
+
+#include "models/observed_data.h"
+#include "scenarios/did_you_mean.h"
+#include "scenarios/utf8.h"
 
 namespace cjsim {
 namespace {
@@ -78,11 +78,12 @@ bool has_header_width(const CsvReader& reader, const std::vector<std::string>& f
                       fmt::format("{} fields where the header has {}", fields.size(), header_size));
     return false;
   }
-  diagnostics.error(reader.where(static_cast<int>(header_size) + 1),
-                    fmt::format("{} fields where the header has {} (a value holding the "
-                                "delimiter '{}' needs quotes)",
-                                fields.size(), header_size,
-                                reader.delimiter() == '\t' ? "\\t" : std::string(1, reader.delimiter())));
+  diagnostics.error(
+      reader.where(static_cast<int>(header_size) + 1),
+      fmt::format("{} fields where the header has {} (a value holding the "
+                  "delimiter '{}' needs quotes)",
+                  fields.size(), header_size,
+                  reader.delimiter() == '\t' ? "\\t" : std::string(1, reader.delimiter())));
   return false;
 }
 

@@ -76,9 +76,9 @@ std::optional<double> decimal_fraction(std::string_view& rest) {
 // time off the clock (T24:00, 12:60, 23:59:60), rather than rolled over into the next.
 std::optional<double> parse_iso8601(std::string_view text) {
   if (!has_shape(text, "9999-99-99")) return std::nullopt;
-  const date::year_month_day calendar_date{date::year{number(text, 4)},
-                                           date::month{static_cast<unsigned>(number(text.substr(5), 2))},
-                                           date::day{static_cast<unsigned>(number(text.substr(8), 2))}};
+  const date::year_month_day calendar_date{
+      date::year{number(text, 4)}, date::month{static_cast<unsigned>(number(text.substr(5), 2))},
+      date::day{static_cast<unsigned>(number(text.substr(8), 2))}};
   if (!calendar_date.ok()) return std::nullopt;
   std::string_view rest = text.substr(10);
   int hour = 0, minute = 0, second = 0;
@@ -217,10 +217,10 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
   }
   const int channel_column = optional_column(reader, header, columns.channel, "--channel-column",
                                              columns.given, diagnostics);
-  const int stage_column = optional_column(reader, header, columns.stage, "--stage-column",
-                                           columns.given, diagnostics);
-  const int value_column = optional_column(reader, header, columns.value, "--value-column",
-                                           columns.given, diagnostics);
+  const int stage_column =
+      optional_column(reader, header, columns.stage, "--stage-column", columns.given, diagnostics);
+  const int value_column =
+      optional_column(reader, header, columns.value, "--value-column", columns.given, diagnostics);
   const int converted_column = optional_column(reader, header, columns.converted,
                                                "--converted-column", columns.given, diagnostics);
   const int segment_column = optional_column(reader, header, columns.segment, "--segment-column",

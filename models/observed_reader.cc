@@ -22,7 +22,8 @@ bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
   if (text.size() < suffix.size()) return false;
   text.remove_prefix(text.size() - suffix.size());
   return std::equal(text.begin(), text.end(), suffix.begin(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
   });
 }
 
@@ -45,8 +46,8 @@ void refuse(std::string_view path, const Given& given,
 
 // The path table's options on an event log, an event log's on a path table, and in XES the
 // columns whose place its standard attributes take.
-bool options_apply(std::string_view path, ObservedFormat format,
-                   const ObservedReadOptions& options, Diagnostics& diagnostics) {
+bool options_apply(std::string_view path, ObservedFormat format, const ObservedReadOptions& options,
+                   Diagnostics& diagnostics) {
   const std::size_t before = diagnostics.error_count();
   const Given& events = options.events.given;
   if (format == ObservedFormat::path_table) {

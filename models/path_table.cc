@@ -39,17 +39,16 @@ std::optional<ObservedJourneys> read_path_table(std::istream& in, const std::str
                                   columns.path, did_you_mean_column(columns.path, header)));
   }
   if (conversions_column < 0) {
-    diagnostics.error(reader.where(),
-                      fmt::format("the header has no '{}' column (conversions per path); name it "
-                                  "with --conversions-column{}",
-                                  columns.conversions,
-                                  did_you_mean_column(columns.conversions, header)));
+    diagnostics.error(
+        reader.where(),
+        fmt::format("the header has no '{}' column (conversions per path); name it "
+                    "with --conversions-column{}",
+                    columns.conversions, did_you_mean_column(columns.conversions, header)));
   }
-  const int value_column =
-      optional_column(reader, header, columns.value, "--conversion-value-column", columns.given,
-                      diagnostics);
-  const int nulls_column = optional_column(reader, header, columns.nulls, "--null-column",
-                                           columns.given, diagnostics);
+  const int value_column = optional_column(reader, header, columns.value,
+                                           "--conversion-value-column", columns.given, diagnostics);
+  const int nulls_column =
+      optional_column(reader, header, columns.nulls, "--null-column", columns.given, diagnostics);
   if (diagnostics.has_errors()) return std::nullopt;
   if (columns.separator.empty()) {
     diagnostics.error({path, 0, 0}, "the path separator is empty");

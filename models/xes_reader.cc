@@ -74,7 +74,8 @@ void error_here(XesState& s, const std::string& message) {
                        message);
 }
 
-void keep(Attributes& into, const EventLogColumns& c, std::string_view key, std::string_view value) {
+void keep(Attributes& into, const EventLogColumns& c, std::string_view key,
+          std::string_view value) {
   if (key == "concept:name") into.name = value;
   if (key == "time:timestamp") into.timestamp = value;
   if (key == c.channel) into.channel = value;

@@ -73,8 +73,8 @@ void add_observed_data_flags(CLI::App& command, ObservedReadOptions& o, bool* fu
       ->each([&e](const std::string&) { e.given.insert("--conversion-touchpoint"); });
   PathTableColumns& p = o.paths;
   column_option(command, "--path-column", p.path, "Path tables: the path column", p.given);
-  column_option(command, "--conversions-column", p.conversions,
-                "Path tables: conversions per path", p.given);
+  column_option(command, "--conversions-column", p.conversions, "Path tables: conversions per path",
+                p.given);
   column_option(command, "--conversion-value-column", p.value,
                 "Path tables: conversion value per path, if any", p.given);
   column_option(command, "--null-column", p.nulls,

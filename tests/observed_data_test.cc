@@ -112,10 +112,10 @@ TEST(Timestamps, EpochSecondsAndIso8601AgreeOnTheSameInstant) {
 TEST(Timestamps, ImpossibleDatesAndClockTimesAreRefused) {
   for (const char* bad :
        {"2024-02-30", "2023-02-29", "2024-04-31", "2024-00-10", "2024-03-00",
-        "2024-03-01T24:00:00Z", "2024-03-01T24:00", "2024-03-01T12:60:00",
-        "2024-03-01T23:59:60Z", "24-03-01", "2024-3-1", "2024-03-01T9:05:01",
-        "2024-03-01T12:00:00+24:00", "2024-03-01T12:00:00+01:60", "2024-03-01T12:00:00+01:",
-        "2024-03-01T12:00:00.Z", "2024-03-01T12:00.5"}) {
+        "2024-03-01T24:00:00Z", "2024-03-01T24:00", "2024-03-01T12:60:00", "2024-03-01T23:59:60Z",
+        "24-03-01", "2024-3-1", "2024-03-01T9:05:01", "2024-03-01T12:00:00+24:00",
+        "2024-03-01T12:00:00+01:60", "2024-03-01T12:00:00+01:", "2024-03-01T12:00:00.Z",
+        "2024-03-01T12:00.5"}) {
     EXPECT_FALSE(parse_timestamp(bad)) << bad;
   }
   EXPECT_EQ(parse_timestamp("2024-02-29"), 1709164800.0);
@@ -225,7 +225,8 @@ TEST(EventLog, AColumnNamedByAnOptionMustBeInTheHeader) {
   EventLogColumns columns;
   columns.channel = "chanel";
   columns.given = {"--channel-column"};
-  std::string text = event_log_errors("customer,timestamp,touchpoint,channel\nc1,2,ad,web\n", columns);
+  std::string text =
+      event_log_errors("customer,timestamp,touchpoint,channel\nc1,2,ad,web\n", columns);
   EXPECT_NE(text.find("log.csv:1: error: the header has no 'chanel' column (named with "
                       "--channel-column); did you mean 'channel'?"),
             std::string::npos)
@@ -426,9 +427,9 @@ TEST(XesReader, FileNamesEndingInXesOrXesGzInAnyCaseAreXes) {
   std::ifstream plain_in(CJSIM_TEST_DATA "/observed/running-example.xes", std::ios::binary);
   const std::string plain((std::istreambuf_iterator<char>(plain_in)),
                           std::istreambuf_iterator<char>());
-  for (const auto& [name, text] : {std::pair{"RUNNING.XES.GZ", &gzipped},
-                                   std::pair{"Running.Xes.Gz", &gzipped},
-                                   std::pair{"RUNNING.XES", &plain}}) {
+  for (const auto& [name, text] :
+       {std::pair{"RUNNING.XES.GZ", &gzipped}, std::pair{"Running.Xes.Gz", &gzipped},
+        std::pair{"RUNNING.XES", &plain}}) {
     Diagnostics d;
     const auto data = read_observed_file(write_temporary(name, *text), {}, d);
     ASSERT_TRUE(data) << name << ": " << d.to_string();
@@ -444,9 +445,10 @@ std::string two_traces(std::string_view first, std::string_view second) {
                      : "<string key=\"concept:name\" value=\"" + std::string(n) + "\"/>";
   };
   auto event = [](const char* touchpoint, const char* hour) {
-    return fmt::format("<event><string key=\"concept:name\" value=\"{}\"/><date "
-                       "key=\"time:timestamp\" value=\"2024-03-01T{}:00:00Z\"/></event>\n",
-                       touchpoint, hour);
+    return fmt::format(
+        "<event><string key=\"concept:name\" value=\"{}\"/><date "
+        "key=\"time:timestamp\" value=\"2024-03-01T{}:00:00Z\"/></event>\n",
+        touchpoint, hour);
   };
   return "<log>\n<trace>" + name(first) + "\n" + event("ad", "10") + event("checkout", "12") +
          "</trace>\n<trace>" + name(second) + "\n" + event("search", "11") + "</trace>\n</log>\n";
@@ -482,7 +484,8 @@ TEST(XesReader, NamedAttributesAndConversionTouchpointsMustBeInTheLog) {
   options.events.channel = "chanel";
   options.events.given = {"--channel-column", "--conversion-touchpoint"};
   Diagnostics d;
-  EXPECT_FALSE(read_observed_file(write_temporary("named.xes", two_traces("c1", "c2")), options, d));
+  EXPECT_FALSE(
+      read_observed_file(write_temporary("named.xes", two_traces("c1", "c2")), options, d));
   EXPECT_NE(d.to_string().find("no trace or event has the attribute 'chanel' (named with "
                                "--channel-column)"),
             std::string::npos)
