@@ -311,6 +311,32 @@ TEST(EmotionFit, TwoPersonaRecoveryIntervalsCoverTheTruthAtTheNominalRate) {
   EXPECT_GE(coverage.intervals, datasets * 15);
 }
 
+// Found by a tester: --personas 64 on 2 customers fitted 127 parameters. Latent personas
+// are told apart by how often each distinct path occurs, so their parameters may not outnumber
+// what those frequencies can pin down.
+TEST(EmotionFit, MorePersonaParametersThanDistinctPathsCanPinDownAreRefused) {
+  const Scenario s = load("two_personas.yaml");
+  const ObservedJourneys two = simulate(s, 2, 3);
+  for (int personas : {2, 64}) {
+    EmotionFitOptions options;
+    options.personas = personas;
+    Diagnostics diagnostics;
+    EXPECT_FALSE(fit_emotion(s, two, options, diagnostics)) << personas;
+    EXPECT_NE(diagnostics.to_string().find("latent personas have"), std::string::npos)
+        << diagnostics.to_string();
+    EXPECT_NE(diagnostics.to_string().find("fit one persona"), std::string::npos)
+        << diagnostics.to_string();
+  }
+  // Enough distinct paths for two personas, not for 64.
+  const ObservedJourneys many = simulate(s, 400, 5);
+  EmotionFitOptions options;
+  options.personas = 64;
+  Diagnostics diagnostics;
+  EXPECT_FALSE(fit_emotion(s, many, options, diagnostics));
+  EXPECT_NE(diagnostics.to_string().find("fit at most"), std::string::npos)
+      << diagnostics.to_string();
+}
+
 // The fit says how far it has come: steps that never go back, within the total, ending with
 // the standard errors; and following it changes nothing in the result.
 TEST(EmotionFit, ProgressGoesForwardToTheStandardErrorsAndChangesNothing) {

@@ -91,6 +91,18 @@ TEST(Funnel, RowProblemsAreNamed) {
             std::string::npos);
 }
 
+// Found by a tester: a funnel no one entered "calibrated" to nan%.
+TEST(Funnel, NoCustomerEnteringIsAnError) {
+  const std::string text = errors_of("segment,step,reached\n,entered,0\n,checkout,0\n");
+  EXPECT_NE(text.find("funnel.csv:2:10: error: 'entered' is 0: a funnel's counts are shares of "
+                      "the customers who entered"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(errors_of("segment,step,reached\nweb,entered,0\nweb,checkout,0\n")
+                .find("'entered' is 0 for segment 'web'"),
+            std::string::npos);
+}
+
 TEST(Funnel, GarbageAndOverflowAreErrorsNotCrashes) {
   EXPECT_NE(errors_of("step,reached\nentered,18446744073709551616\n")
                 .find("reached must be a whole number of customers, got '18446744073709551616'"),

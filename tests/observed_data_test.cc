@@ -1,10 +1,15 @@
 // Readers of observed data: CSV records with their lines, event logs, path tables, timestamps,
 // and errors that name the line and what is wrong.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
+#include <iterator>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 #include "models/observed/csv_reader.h"
 #include "models/observed/event_log.h"
@@ -101,6 +106,28 @@ TEST(Timestamps, EpochSecondsAndIso8601AgreeOnTheSameInstant) {
   }
 }
 
+// Found by a tester: 2024-02-30 was read as March 1st, T24:00:00 as the next day and :60 as
+// the next minute. The calendar is the date library's now, and the values of valid timestamps
+// are what they always were, to the bit.
+TEST(Timestamps, ImpossibleDatesAndClockTimesAreRefused) {
+  for (const char* bad :
+       {"2024-02-30", "2023-02-29", "2024-04-31", "2024-00-10", "2024-03-00",
+        "2024-03-01T24:00:00Z", "2024-03-01T24:00", "2024-03-01T12:60:00", "2024-03-01T23:59:60Z",
+        "24-03-01", "2024-3-1", "2024-03-01T9:05:01", "2024-03-01T12:00:00+24:00",
+        "2024-03-01T12:00:00+01:60", "2024-03-01T12:00:00+01:", "2024-03-01T12:00:00.Z",
+        "2024-03-01T12:00.5"}) {
+    EXPECT_FALSE(parse_timestamp(bad)) << bad;
+  }
+  EXPECT_EQ(parse_timestamp("2024-02-29"), 1709164800.0);
+  EXPECT_EQ(parse_timestamp("2024-03-01T23:59:59Z"), 1709337599.0);
+  // Fractions and zones in the order cjsim has always added them up.
+  const double days = 14973.0;  // 2010-12-30
+  EXPECT_EQ(parse_timestamp("2010-12-30 14:32:00.250+01:00"),
+            days * 86400.0 + 14 * 3600.0 + 32 * 60.0 + 0 + (0.1 * 2 + 0.01 * 5) - 60 * 60.0);
+  EXPECT_EQ(parse_timestamp("2010-12-30T14:32:07,3-0430"),
+            days * 86400.0 + 14 * 3600.0 + 32 * 60.0 + 7 + 0.1 * 3 + 270 * 60.0);
+}
+
 TEST(EventLog, UnsortedRowsBecomeOnePathPerCustomerInTimeOrder) {
   std::ifstream in(CJSIM_TEST_DATA "/observed/tiny_events.csv");
   Diagnostics d;
@@ -165,6 +192,67 @@ TEST(EventLog, AMissingColumnNamesTheOptionThatMapsIt) {
   EXPECT_TRUE(read_event_log(again, "log.csv", columns, ok)) << ok.to_string();
 }
 
+std::string event_log_errors(const std::string& text, const EventLogColumns& columns = {}) {
+  std::istringstream in(text);
+  Diagnostics d;
+  EXPECT_FALSE(read_event_log(in, "log.csv", columns, d)) << text;
+  return d.to_string();
+}
+
+// Found by a tester: "c1,2,Paid, Search,web" was read as touchpoint "Paid" and channel
+// "Search", the last field dropped.
+TEST(EventLog, ARowWithMoreFieldsThanTheHeaderIsAnErrorAtTheFirstExtraField) {
+  const std::string text = event_log_errors(
+      "customer,timestamp,touchpoint,channel\n"
+      "c1,2,Paid, Search,web\n");
+  EXPECT_NE(text.find("log.csv:2:5: error: 5 fields where the header has 4 (a value holding the "
+                      "delimiter ',' needs quotes)"),
+            std::string::npos)
+      << text;
+}
+
+TEST(EventLog, AColumnNamedTwiceIsAnErrorAtItsField) {
+  const std::string text = event_log_errors(
+      "customer,timestamp,touchpoint, Touchpoint\n"
+      "c1,2,ad,search\n");
+  EXPECT_NE(text.find("log.csv:1:4: error: the column 'Touchpoint' appears twice (fields 3 and 4)"),
+            std::string::npos)
+      << text;
+}
+
+// An option naming a column that is not there was ignored, and the column's default used.
+TEST(EventLog, AColumnNamedByAnOptionMustBeInTheHeader) {
+  EventLogColumns columns;
+  columns.channel = "chanel";
+  columns.given = {"--channel-column"};
+  std::string text =
+      event_log_errors("customer,timestamp,touchpoint,channel\nc1,2,ad,web\n", columns);
+  EXPECT_NE(text.find("log.csv:1: error: the header has no 'chanel' column (named with "
+                      "--channel-column); did you mean 'channel'?"),
+            std::string::npos)
+      << text;
+  // Not named: a default name that is absent only means there is no such column.
+  std::istringstream in("customer,timestamp,touchpoint\nc1,2,ad\n");
+  Diagnostics d;
+  EXPECT_TRUE(read_event_log(in, "log.csv", {}, d)) << d.to_string();
+  text = event_log_errors("custmer,timestamp,touchpoint\nc1,2,ad\n");
+  EXPECT_NE(text.find("no 'customer' column; name the column with --customer-column; did you "
+                      "mean 'custmer'?"),
+            std::string::npos)
+      << text;
+}
+
+TEST(EventLog, AConversionTouchpointTheDataNeverVisitIsAnErrorWithASuggestion) {
+  EventLogColumns columns;
+  columns.conversion_touchpoints = {"chekout"};
+  const std::string text =
+      event_log_errors("customer,timestamp,touchpoint\nc1,1,ad\nc1,2,checkout\n", columns);
+  EXPECT_NE(text.find("log.csv: error: --conversion-touchpoint 'chekout' is no touchpoint of the "
+                      "data; did you mean 'checkout'?"),
+            std::string::npos)
+      << text;
+}
+
 TEST(PathTable, RowsGiveConvertingPathsWithTheConversionTouchpointAndNullPaths) {
   std::ifstream in(CJSIM_TEST_DATA "/observed/tiny_paths.csv");
   Diagnostics d;
@@ -198,6 +286,73 @@ TEST(PathTable, BadCountsAndEmptyChannelsAreErrorsAtTheirCells) {
             std::string::npos)
       << text;
   EXPECT_NE(text.find("p.csv:4:2: error: total_conversions '-1'"), std::string::npos) << text;
+}
+
+std::string path_table_errors(const std::string& text, const PathTableColumns& columns = {}) {
+  std::istringstream in(text);
+  Diagnostics d;
+  EXPECT_FALSE(read_path_table(in, "p.csv", columns, d)) << text;
+  return d.to_string();
+}
+
+// The same rules as event logs: every reader of CSV holds its rows to the header.
+TEST(PathTable, ExtraFieldsColumnsNamedTwiceAndMissingNamedColumnsAreErrors) {
+  std::string text = path_table_errors("path,total_conversions\nA > B,2,1\n");
+  EXPECT_NE(text.find("p.csv:2:3: error: 3 fields where the header has 2"), std::string::npos)
+      << text;
+  text = path_table_errors("path,total_conversions,Path\nA > B,2,B\n");
+  EXPECT_NE(text.find("p.csv:1:3: error: the column 'Path' appears twice"), std::string::npos)
+      << text;
+  PathTableColumns columns;
+  columns.nulls = "total_nul";
+  columns.given = {"--null-column"};
+  text = path_table_errors("path,total_conversions,total_null\nA > B,2,1\n", columns);
+  EXPECT_NE(text.find("p.csv:1: error: the header has no 'total_nul' column (named with "
+                      "--null-column); did you mean 'total_null'?"),
+            std::string::npos)
+      << text;
+}
+
+// Hostile inputs kept in the fuzz corpus (so that the fuzzers start from them) are refused,
+// each at its line and field.
+TEST(ObservedReader, HostileInputsOfTheFuzzCorpusAreRefusedAtTheirLineAndField) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"events_unquoted_delimiter.csv", ":2:5: error: 5 fields where the header has 4"},
+      {"events_column_named_twice.csv", ":1:4: error: the column 'Touchpoint' appears twice"},
+      {"events_impossible_dates.csv", ":3:2: error: timestamp '2024-02-30T10:00:00Z'"},
+      {"events_impossible_dates.csv", ":4:2: error: timestamp '2024-03-01T24:00:00Z'"},
+      {"events_impossible_dates.csv", ":5:2: error: timestamp '2024-03-01T12:00:60Z'"},
+      {"paths_extra_field.csv", ":2:4: error: 4 fields where the header has 3"},
+      {"paths_column_named_twice.csv", ":1:3: error: the column 'PATH' appears twice"},
+  };
+  for (const auto& [name, message] : cases) {
+    Diagnostics d;
+    const std::string path = std::string(CJSIM_TEST_DATA "/fuzz_regressions/") + name;
+    EXPECT_FALSE(read_observed_file(path, {}, d)) << name;
+    EXPECT_NE(d.to_string().find(path + message), std::string::npos) << d.to_string();
+  }
+}
+
+// An option that does not apply to the data's format was ignored.
+TEST(ObservedReader, AnOptionForAnotherFormatIsAnError) {
+  ObservedReadOptions options;
+  options.events.given = {"--channel-column"};
+  Diagnostics d;
+  EXPECT_FALSE(read_observed_file(CJSIM_TEST_DATA "/observed/tiny_paths.csv", options, d));
+  EXPECT_NE(d.to_string().find("--channel-column applies to event logs, and the data are read as "
+                               "a path table"),
+            std::string::npos)
+      << d.to_string();
+  options = {};
+  options.paths.given = {"--null-column"};
+  EXPECT_FALSE(read_observed_file(CJSIM_TEST_DATA "/observed/tiny_events.csv", options, d));
+  EXPECT_NE(d.to_string().find("--null-column applies to path tables"), std::string::npos)
+      << d.to_string();
+  options = {};
+  options.events.given = {"--customer-column"};
+  EXPECT_FALSE(read_observed_file(CJSIM_TEST_DATA "/observed/running-example.xes", options, d));
+  EXPECT_NE(d.to_string().find("--customer-column does not apply to XES"), std::string::npos)
+      << d.to_string();
 }
 
 TEST(ObservedReader, TellsPathTablesFromEventLogsByTheirHeader) {
@@ -256,6 +411,110 @@ TEST(XesReader, TracesAreCustomersAndEventsVisitsInTimeOrder) {
       }
     }
     EXPECT_EQ(converted, 3u) << name;
+  }
+}
+
+std::string write_temporary(const std::string& name, const std::string& text) {
+  const std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+// Found by a tester: upper-case names were read as CSV.
+TEST(XesReader, FileNamesEndingInXesOrXesGzInAnyCaseAreXes) {
+  std::ifstream in(CJSIM_TEST_DATA "/observed/running-example.xes.gz", std::ios::binary);
+  const std::string gzipped((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::ifstream plain_in(CJSIM_TEST_DATA "/observed/running-example.xes", std::ios::binary);
+  const std::string plain((std::istreambuf_iterator<char>(plain_in)),
+                          std::istreambuf_iterator<char>());
+  for (const auto& [name, text] :
+       {std::pair{"RUNNING.XES.GZ", &gzipped}, std::pair{"Running.Xes.Gz", &gzipped},
+        std::pair{"RUNNING.XES", &plain}}) {
+    Diagnostics d;
+    const auto data = read_observed_file(write_temporary(name, *text), {}, d);
+    ASSERT_TRUE(data) << name << ": " << d.to_string();
+    EXPECT_EQ(data->paths.size(), 6u) << name;
+  }
+}
+
+// Two traces named `first` and `second` (no name when empty): ad then checkout, and search
+// in between, by time.
+std::string two_traces(std::string_view first, std::string_view second) {
+  auto name = [](std::string_view n) {
+    return n.empty() ? std::string()
+                     : "<string key=\"concept:name\" value=\"" + std::string(n) + "\"/>";
+  };
+  auto event = [](const char* touchpoint, const char* hour) {
+    return fmt::format(
+        "<event><string key=\"concept:name\" value=\"{}\"/><date "
+        "key=\"time:timestamp\" value=\"2024-03-01T{}:00:00Z\"/></event>\n",
+        touchpoint, hour);
+  };
+  return "<log>\n<trace>" + name(first) + "\n" + event("ad", "10") + event("checkout", "12") +
+         "</trace>\n<trace>" + name(second) + "\n" + event("search", "11") + "</trace>\n</log>\n";
+}
+
+// Found by a tester: two traces of the same name were merged by time into one customer who
+// went ad > search > checkout, a transition nobody made.
+TEST(XesReader, TracesSharingANameAreAnErrorNotOneMergedJourney) {
+  ObservedReadOptions options;
+  options.events.conversion_touchpoints = {"checkout"};
+  Diagnostics d;
+  EXPECT_FALSE(read_observed_file(write_temporary("same.xes", two_traces("c1", "c1")), options, d));
+  EXPECT_NE(d.to_string().find("same.xes:6: error: trace 'c1' has the concept:name of the trace "
+                               "on line 2"),
+            std::string::npos)
+      << d.to_string();
+  Diagnostics fine;
+  const auto data =
+      read_observed_file(write_temporary("apart.xes", two_traces("c1", "c2")), options, fine);
+  ASSERT_TRUE(data) << fine.to_string();
+  EXPECT_EQ(data->paths.size(), 2u);
+  // A trace without a name never shares one, even with a trace called like its stand-in.
+  Diagnostics unnamed;
+  const std::string nameless = two_traces("trace 2", "");
+  const auto both = read_observed_file(write_temporary("unnamed.xes", nameless), options, unnamed);
+  ASSERT_TRUE(both) << unnamed.to_string();
+  EXPECT_EQ(both->paths.size(), 2u);
+}
+
+TEST(XesReader, NamedAttributesAndConversionTouchpointsMustBeInTheLog) {
+  ObservedReadOptions options;
+  options.events.conversion_touchpoints = {"chekout"};
+  options.events.channel = "chanel";
+  options.events.given = {"--channel-column", "--conversion-touchpoint"};
+  Diagnostics d;
+  EXPECT_FALSE(
+      read_observed_file(write_temporary("named.xes", two_traces("c1", "c2")), options, d));
+  EXPECT_NE(d.to_string().find("no trace or event has the attribute 'chanel' (named with "
+                               "--channel-column)"),
+            std::string::npos)
+      << d.to_string();
+  EXPECT_NE(d.to_string().find("--conversion-touchpoint 'chekout' is no touchpoint of the data; "
+                               "did you mean 'checkout'?"),
+            std::string::npos)
+      << d.to_string();
+}
+
+// Found by a tester: a 50 MB attribute took 41 s and 2.1 GB, as expat parsed the growing
+// value again for every buffer. Values are bounded like CSV fields, and refused at once.
+TEST(XesReader, AnAttributeValueOverAMebibyteIsRefusedWithoutReadingItAll) {
+  for (const std::size_t bytes : {(std::size_t{1} << 20) + 1, std::size_t{16} << 20}) {
+    std::string text = two_traces("c1", "c2");
+    const std::size_t at = text.find("value=\"ad\"") + 7;
+    text.insert(at, std::string(bytes, 'a'));
+    const auto start = std::chrono::steady_clock::now();
+    Diagnostics d;
+    EXPECT_FALSE(read_observed_file(write_temporary("long.xes", text), {}, d));
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_NE(d.to_string().find(bytes < (std::size_t{2} << 20)
+                                     ? "the value of attribute 'concept:name' is longer than "
+                                       "1048576 bytes"
+                                     : "runs on for more than 2097152 bytes"),
+              std::string::npos)
+        << d.to_string();
+    EXPECT_LT(seconds, 5.0) << bytes;
   }
 }
 

@@ -1165,6 +1165,36 @@ Scenario fitted_scenario(const Problem& problem, const Values& v) {
   return s;
 }
 
+// Latent personas are told apart only by how often each distinct path occurs: D distinct paths
+// give D - 1 free shares, and persona parameters beyond those cannot be estimated (so large a
+// mixture fits any data, and what it reports means nothing). Refused with the most personas
+// the data can carry.
+bool enough_paths_for_personas(const Problem& problem, const SourceLocation& where,
+                               Diagnostics& diagnostics) {
+  const std::size_t K = problem.base.personas.size();
+  if (K < 2) return true;
+  const std::size_t persona_parameters = static_cast<std::size_t>(
+      std::count_if(problem.free.begin(), problem.free.end(), [](const Free& f) {
+        return f.kind == FitParameterKind::persona_share ||
+               f.kind == FitParameterKind::initial_emotion ||
+               f.kind == FitParameterKind::dropout_odds;
+      }));
+  const std::size_t distinct = problem.likelihood.path_count();
+  const std::size_t shares = distinct > 0 ? distinct - 1 : 0;
+  if (persona_parameters <= shares) return true;
+  const std::size_t per_persona = persona_parameters / (K - 1);
+  const std::size_t most = 1 + shares / per_persona;
+  diagnostics.error(
+      where, fmt::format("{} latent personas have {} parameters of their own ({} for each persona "
+                         "past the first), but {} on {} can pin down at most {}: fit {}",
+                         K, persona_parameters, per_persona,
+                         counted(static_cast<std::size_t>(problem.customers), "customer"),
+                         counted(distinct, "distinct path"), shares,
+                         most == 1 ? std::string("one persona")
+                                   : fmt::format("at most {} personas", most)));
+  return false;
+}
+
 }  // namespace
 
 std::optional<EmotionFit> fit_emotion(const Scenario& skeleton, const ObservedJourneys& data,
@@ -1182,6 +1212,7 @@ std::optional<EmotionFit> fit_emotion(const Scenario& skeleton, const ObservedJo
 
   Problem problem{skeleton, graph, likelihood, scenario_values(skeleton), {}, {}, {}, 0.0};
   set_up(problem, paths, options);
+  if (!enough_paths_for_personas(problem, where, diagnostics)) return std::nullopt;
   const std::size_t n = problem.free.size();
   const std::size_t K = problem.base.personas.size();
 

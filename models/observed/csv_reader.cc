@@ -1,21 +1,21 @@
 // The CSV state machine, over a chunked buffer so that large files stream.
 #include "models/observed/csv_reader.h"
 
-#include "scenarios/utf8.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <unordered_map>
+
+#include "models/observed/observed_data.h"
+#include "scenarios/did_you_mean.h"
+#include "scenarios/utf8.h"
 
 namespace cjsim {
 namespace {
 
 constexpr std::size_t kChunk = std::size_t{64} << 10;
-// A field longer than this is refused: a quote never closed would otherwise read the whole
-// file into one field.
-constexpr std::size_t kMostFieldBytes = std::size_t{1} << 20;
 
 char detect_delimiter(std::string_view first_line) {
   std::array<std::size_t, 3> counts{};
@@ -54,6 +54,55 @@ int find_column(const std::vector<std::string>& header, std::string_view name) {
     }
   }
   return -1;
+}
+
+void check_header(const CsvReader& reader, const std::vector<std::string>& header,
+                  Diagnostics& diagnostics) {
+  std::unordered_map<std::string, std::size_t> first;  // lower-case name -> its field
+  for (std::size_t k = 0; k < header.size(); ++k) {
+    std::string name(trim(header[k]));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto [seen, fresh] = first.try_emplace(std::move(name), k);
+    if (fresh) continue;
+    diagnostics.error(reader.where(static_cast<int>(k) + 1),
+                      fmt::format("the column '{}' appears twice (fields {} and {})",
+                                  trim(header[k]).substr(0, 80), seen->second + 1, k + 1));
+  }
+}
+
+bool has_header_width(const CsvReader& reader, const std::vector<std::string>& fields,
+                      std::size_t header_size, Diagnostics& diagnostics) {
+  if (fields.size() == header_size) return true;
+  if (fields.size() < header_size) {
+    diagnostics.error(reader.where(),
+                      fmt::format("{} fields where the header has {}", fields.size(), header_size));
+    return false;
+  }
+  diagnostics.error(
+      reader.where(static_cast<int>(header_size) + 1),
+      fmt::format("{} fields where the header has {} (a value holding the "
+                  "delimiter '{}' needs quotes)",
+                  fields.size(), header_size,
+                  reader.delimiter() == '\t' ? "\\t" : std::string(1, reader.delimiter())));
+  return false;
+}
+
+int optional_column(const CsvReader& reader, const std::vector<std::string>& header,
+                    const std::string& name, std::string_view option,
+                    const std::set<std::string, std::less<>>& given, Diagnostics& diagnostics) {
+  const int column = find_column(header, name);
+  if (column < 0 && given.contains(option)) {
+    diagnostics.error(reader.where(), fmt::format("the header has no '{}' column (named with {}){}",
+                                                  name, option, did_you_mean_column(name, header)));
+  }
+  return column;
+}
+
+std::string did_you_mean_column(std::string_view name, const std::vector<std::string>& header) {
+  std::vector<std::string_view> names;
+  names.reserve(header.size());
+  for (const std::string& h : header) names.push_back(trim(h));
+  return did_you_mean(name, names);
 }
 
 CsvReader::CsvReader(std::istream& in, std::string path, char delimiter)

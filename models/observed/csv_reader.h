@@ -5,7 +5,9 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <istream>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,5 +55,22 @@ std::string_view trim(std::string_view text);
 
 // The index of `name` among `header` (exact, then ignoring case), or -1.
 int find_column(const std::vector<std::string>& header, std::string_view name);
+
+// The rules every CSV reader of observed data holds its header and records to, so that a file
+// is read the same way whatever it holds. A column named twice (ignoring case and the spaces
+// around) is an error at its field: which of the two is meant cannot be known.
+void check_header(const CsvReader& reader, const std::vector<std::string>& header,
+                  Diagnostics& diagnostics);
+// A record with more or fewer fields than the header is an error at its line (at the first
+// extra field): a value holding an unquoted delimiter would otherwise be cut short.
+bool has_header_width(const CsvReader& reader, const std::vector<std::string>& fields,
+                      std::size_t header_size, Diagnostics& diagnostics);
+// The column of an optional field, or -1 when the header has none. When the user named it (its
+// `option` is among `given`), a header without it is an error: the option would be ignored.
+int optional_column(const CsvReader& reader, const std::vector<std::string>& header,
+                    const std::string& name, std::string_view option,
+                    const std::set<std::string, std::less<>>& given, Diagnostics& diagnostics);
+// "; did you mean 'customer'?" when a column of the header is near `name`, else "".
+std::string did_you_mean_column(std::string_view name, const std::vector<std::string>& header);
 
 }  // namespace cjsim

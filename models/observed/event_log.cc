@@ -1,6 +1,7 @@
 // Event log rows grouped by customer, ordered by time, into ObservedJourneys.
 #include "models/observed/event_log.h"
 
+#include <date/date.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -12,30 +13,97 @@
 
 #include "models/observed/csv_reader.h"
 #include "models/observed/observed_data.h"
+#include "scenarios/did_you_mean.h"
 
 namespace cjsim {
 namespace {
 
-// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-// Reads exactly `digits` digits at `at`.
-bool read_digits(std::string_view text, std::size_t& at, int digits, int& value) {
-  if (at + static_cast<std::size_t>(digits) > text.size()) return false;
-  value = 0;
-  for (int k = 0; k < digits; ++k) {
-    const char c = text[at++];
-    if (c < '0' || c > '9') return false;
-    value = value * 10 + (c - '0');
+// Whether `text` begins with the shape of `pattern`, in which '9' stands for any digit: ISO
+// 8601 writes every field with a fixed number of digits.
+bool has_shape(std::string_view text, std::string_view pattern) {
+  if (text.size() < pattern.size()) return false;
+  for (std::size_t k = 0; k < pattern.size(); ++k) {
+    const bool digit = text[k] >= '0' && text[k] <= '9';
+    if (pattern[k] == '9' ? !digit : text[k] != pattern[k]) return false;
   }
   return true;
+}
+
+// The number the first `digits` characters of `text` (digits, by has_shape) write.
+int number(std::string_view text, std::size_t digits) {
+  int value = 0;
+  for (std::size_t k = 0; k < digits; ++k) value = value * 10 + (text[k] - '0');
+  return value;
+}
+
+// The zone at the end of an ISO 8601 time ("", "Z", "+01:00", "-0430", "+01") in minutes east
+// of UTC; nullopt when it is none of those.
+std::optional<int> zone_offset_minutes(std::string_view zone) {
+  if (zone.empty() || zone == "Z" || zone == "z") return 0;
+  if (zone[0] != '+' && zone[0] != '-') return std::nullopt;
+  const int sign = zone[0] == '+' ? 1 : -1;
+  zone.remove_prefix(1);
+  int minutes = 0;
+  if (zone.size() == 5 && has_shape(zone, "99:99")) {
+    minutes = number(zone.substr(3), 2);
+  } else if (zone.size() == 4 && has_shape(zone, "9999")) {
+    minutes = number(zone.substr(2), 2);
+  } else if (zone.size() != 2 || !has_shape(zone, "99")) {
+    return std::nullopt;
+  }
+  const int hours = number(zone, 2);
+  if (hours > 23 || minutes > 59) return std::nullopt;
+  return sign * (hours * 60 + minutes);
+}
+
+// The digits after a decimal point (or comma) as a fraction of a second, added up digit by
+// digit as cjsim always has, so that timestamps keep their exact values; consumed from `rest`.
+std::optional<double> decimal_fraction(std::string_view& rest) {
+  if (rest.empty() || (rest[0] != '.' && rest[0] != ',')) return 0.0;
+  double fraction = 0.0, scale = 0.1;
+  std::size_t at = 1;
+  for (; at < rest.size() && rest[at] >= '0' && rest[at] <= '9'; ++at) {
+    fraction += scale * (rest[at] - '0');
+    scale /= 10;
+  }
+  if (at == 1) return std::nullopt;
+  rest.remove_prefix(at);
+  return fraction;
+}
+
+// Seconds since the epoch of an ISO 8601 date or date-time. The calendar is Howard Hinnant's
+// date library's: a day the month does not have (2024-02-30, 2023-02-29) is refused, as is a
+// time off the clock (T24:00, 12:60, 23:59:60), rather than rolled over into the next.
+std::optional<double> parse_iso8601(std::string_view text) {
+  if (!has_shape(text, "9999-99-99")) return std::nullopt;
+  const date::year_month_day calendar_date{
+      date::year{number(text, 4)}, date::month{static_cast<unsigned>(number(text.substr(5), 2))},
+      date::day{static_cast<unsigned>(number(text.substr(8), 2))}};
+  if (!calendar_date.ok()) return std::nullopt;
+  std::string_view rest = text.substr(10);
+  int hour = 0, minute = 0, second = 0;
+  double fraction = 0.0;
+  if (!rest.empty()) {
+    if (rest[0] != 'T' && rest[0] != ' ') return std::nullopt;
+    rest.remove_prefix(1);
+    if (!has_shape(rest, "99:99")) return std::nullopt;
+    hour = number(rest, 2);
+    minute = number(rest.substr(3), 2);
+    rest.remove_prefix(5);
+    if (has_shape(rest, ":99")) {
+      second = number(rest.substr(1), 2);
+      rest.remove_prefix(3);
+      const std::optional<double> part = decimal_fraction(rest);
+      if (!part) return std::nullopt;
+      fraction = *part;
+    }
+    if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
+  }
+  const std::optional<int> offset_minutes = zone_offset_minutes(rest);
+  if (!offset_minutes) return std::nullopt;
+  const auto days = date::sys_days(calendar_date).time_since_epoch().count();
+  return static_cast<double>(days) * 86400.0 + hour * 3600.0 + minute * 60.0 + second + fraction -
+         *offset_minutes * 60.0;
 }
 
 bool is_true(std::string_view text) {
@@ -67,58 +135,7 @@ std::optional<double> parse_timestamp(std::string_view text) {
     }
     return value;
   }
-  std::size_t at = 0;
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  if (!read_digits(text, at, 4, year) || at >= text.size() || text[at++] != '-' ||
-      !read_digits(text, at, 2, month) || at >= text.size() || text[at++] != '-' ||
-      !read_digits(text, at, 2, day)) {
-    return std::nullopt;
-  }
-  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
-  double fraction = 0.0;
-  int offset_minutes = 0;
-  if (at < text.size()) {
-    if (text[at] != 'T' && text[at] != ' ') return std::nullopt;
-    ++at;
-    if (!read_digits(text, at, 2, hour) || at >= text.size() || text[at++] != ':' ||
-        !read_digits(text, at, 2, minute)) {
-      return std::nullopt;
-    }
-    if (at < text.size() && text[at] == ':') {
-      ++at;
-      if (!read_digits(text, at, 2, second)) return std::nullopt;
-      if (at < text.size() && (text[at] == '.' || text[at] == ',')) {
-        ++at;
-        double scale = 0.1;
-        const std::size_t first = at;
-        while (at < text.size() && text[at] >= '0' && text[at] <= '9') {
-          fraction += scale * (text[at++] - '0');
-          scale /= 10;
-        }
-        if (at == first) return std::nullopt;
-      }
-    }
-    if (hour > 24 || minute > 59 || second > 60) return std::nullopt;
-    if (at < text.size()) {
-      const char zone = text[at++];
-      if (zone == 'Z' || zone == 'z') {
-        if (at != text.size()) return std::nullopt;
-      } else if (zone == '+' || zone == '-') {
-        int zone_hours = 0, zone_minutes = 0;
-        if (!read_digits(text, at, 2, zone_hours)) return std::nullopt;
-        if (at < text.size() && text[at] == ':') ++at;
-        if (at < text.size() && !read_digits(text, at, 2, zone_minutes)) return std::nullopt;
-        if (at != text.size() || zone_hours > 23 || zone_minutes > 59) return std::nullopt;
-        offset_minutes = (zone == '+' ? 1 : -1) * (zone_hours * 60 + zone_minutes);
-      } else {
-        return std::nullopt;
-      }
-    }
-  }
-  const std::int64_t days =
-      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  return static_cast<double>(days) * 86400.0 + hour * 3600.0 + minute * 60.0 + second + fraction -
-         offset_minutes * 60.0;
+  return parse_iso8601(text);
 }
 
 EventLogBuilder::EventLogBuilder(std::string source, bool segments) : segments_(segments) {
@@ -184,6 +201,7 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
     diagnostics.error({path, 1, 0}, "the file is empty: an event log needs a header line");
     return std::nullopt;
   }
+  check_header(reader, header, diagnostics);
   const int customer_column = find_column(header, columns.customer);
   const int time_column = find_column(header, columns.timestamp);
   const int touchpoint_column = find_column(header, columns.touchpoint);
@@ -192,30 +210,29 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
         std::tuple{time_column, &columns.timestamp, "--timestamp-column"},
         std::tuple{touchpoint_column, &columns.touchpoint, "--touchpoint-column"}}) {
     if (column < 0) {
-      diagnostics.error(
-          reader.where(),
-          fmt::format("the header has no '{}' column; name the column with {}", *name, option));
+      diagnostics.error(reader.where(),
+                        fmt::format("the header has no '{}' column; name the column with {}{}",
+                                    *name, option, did_you_mean_column(*name, header)));
     }
   }
+  const int channel_column = optional_column(reader, header, columns.channel, "--channel-column",
+                                             columns.given, diagnostics);
+  const int stage_column =
+      optional_column(reader, header, columns.stage, "--stage-column", columns.given, diagnostics);
+  const int value_column =
+      optional_column(reader, header, columns.value, "--value-column", columns.given, diagnostics);
+  const int converted_column = optional_column(reader, header, columns.converted,
+                                               "--converted-column", columns.given, diagnostics);
+  const int segment_column = optional_column(reader, header, columns.segment, "--segment-column",
+                                             columns.given, diagnostics);
   if (diagnostics.has_errors()) return std::nullopt;
-  const int channel_column = find_column(header, columns.channel);
-  const int stage_column = find_column(header, columns.stage);
-  const int value_column = find_column(header, columns.value);
-  const int converted_column = find_column(header, columns.converted);
-  const int segment_column = find_column(header, columns.segment);
-  const int most_column = std::max({customer_column, time_column, touchpoint_column, channel_column,
-                                    stage_column, value_column, converted_column, segment_column});
 
   EventLogBuilder builder(path, segment_column >= 0);
   std::vector<std::string> fields;
   while (reader.next(fields, diagnostics)) {
     if (fields.size() == 1 && trim(fields[0]).empty()) continue;
     if (diagnostics.error_count() >= kMostReportedErrors) break;
-    if (static_cast<int>(fields.size()) <= most_column) {
-      diagnostics.error(reader.where(), fmt::format("{} fields where the header has {}",
-                                                    fields.size(), header.size()));
-      continue;
-    }
+    if (!has_header_width(reader, fields, header.size(), diagnostics)) continue;
     auto field = [&](int column) -> std::string_view {
       return column < 0 ? std::string_view() : trim(fields[static_cast<std::size_t>(column)]);
     };
@@ -268,7 +285,20 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
     diagnostics.error({path, 0, 0}, "the event log has a header but no visit");
     return std::nullopt;
   }
+  check_conversion_touchpoints(columns, builder.touchpoints(), path, diagnostics);
+  if (diagnostics.has_errors()) return std::nullopt;
   return std::move(builder).finish();
+}
+
+void check_conversion_touchpoints(const EventLogColumns& columns,
+                                  const std::vector<std::string>& touchpoints,
+                                  const std::string& path, Diagnostics& diagnostics) {
+  for (const std::string& name : columns.conversion_touchpoints) {
+    if (std::find(touchpoints.begin(), touchpoints.end(), name) != touchpoints.end()) continue;
+    diagnostics.error({path, 0, 0},
+                      fmt::format("--conversion-touchpoint '{}' is no touchpoint of the data{}",
+                                  name, did_you_mean(name, touchpoints)));
+  }
 }
 
 bool is_conversion_touchpoint(const EventLogColumns& columns, std::string_view touchpoint) {

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -28,6 +30,11 @@ struct EventLogColumns {
   // Touchpoints every visit to which is a conversion, for logs with no value or converted
   // column (process-mining logs: 'pay compensation', 'order shipped').
   std::vector<std::string> conversion_touchpoints;
+  // The options given on the command line ("--channel-column"). A column an option named must
+  // be in the header (in XES, an attribute of some trace or event), while a default name that
+  // is absent only means that the data have no such column; and an option that does not apply
+  // to the data's format is an error (models/observed/observed_reader.h).
+  std::set<std::string, std::less<>> given;
 };
 
 // Visits, in any order, to one path per customer: what the CSV and XES readers share.
@@ -38,6 +45,7 @@ class EventLogBuilder {
                  std::string_view channel, std::string_view stage, bool converted, double value,
                  std::string_view segment);
   std::size_t customers() const { return customers_.size(); }
+  const std::vector<std::string>& touchpoints() const { return out_.touchpoints; }
   // Orders each customer's visits by time (ties by the order they were added).
   ObservedJourneys finish() &&;
 
@@ -74,6 +82,12 @@ std::optional<double> parse_timestamp(std::string_view text);
 std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::string& path,
                                                const EventLogColumns& columns,
                                                Diagnostics& diagnostics);
+
+// Every conversion touchpoint the columns name must be among `touchpoints` (the data's): a
+// misspelt one would convert no one. An error naming the option, with a suggestion, if not.
+void check_conversion_touchpoints(const EventLogColumns& columns,
+                                  const std::vector<std::string>& touchpoints,
+                                  const std::string& path, Diagnostics& diagnostics);
 
 // Whether `touchpoint` is one of the columns' conversion touchpoints.
 bool is_conversion_touchpoint(const EventLogColumns& columns, std::string_view touchpoint);

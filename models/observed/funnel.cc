@@ -157,6 +157,14 @@ std::optional<ObservedFunnel> parse_funnel_csv(std::string_view text, const std:
                                     it->second));
       continue;
     }
+    if (step.text == kFunnelEntered && *count == 0) {
+      // Every other count is a share of this one.
+      diagnostics.error(at(line_number, reached.column),
+                        fmt::format("'{}' is 0{}: a funnel's counts are shares of the customers "
+                                    "who entered, so it needs 1 or more",
+                                    kFunnelEntered,
+                                    segment.empty() ? "" : " for segment '" + segment + "'"));
+    }
     if (step.text == kFunnelEntered) {
       funnel.entered.push_back({segment, *count, at(line_number, reached.column)});
     } else {

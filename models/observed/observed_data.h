@@ -17,6 +17,11 @@ namespace cjsim {
 // one per line.
 inline constexpr std::size_t kMostReportedErrors = 20;
 
+// A field (CSV) or attribute value (XES) longer than this is refused, in every reader: a quote
+// never closed would otherwise read the whole file into one field, and the name of a
+// touchpoint this long makes a journey file too large to load.
+inline constexpr std::size_t kMostFieldBytes = std::size_t{1} << 20;
+
 // Touchpoints of an ObservedJourneys by name, added on first sight.
 class TouchpointIndex {
  public:

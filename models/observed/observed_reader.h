@@ -20,8 +20,10 @@ struct ObservedReadOptions {
   PathTableColumns paths;
 };
 
-// automatic: .xes and .xes.gz are XES; a CSV whose header has the path table's path and
-// conversions columns is a path table; any other CSV an event log.
+// automatic: .xes and .xes.gz (in any case) are XES; a CSV whose header has the path table's
+// path and conversions columns is a path table; any other CSV an event log. An option given
+// (EventLogColumns::given, PathTableColumns::given) that does not apply to the format is an
+// error: it would be ignored.
 std::optional<ObservedJourneys> read_observed_file(const std::string& path,
                                                    const ObservedReadOptions& options,
                                                    Diagnostics& diagnostics);

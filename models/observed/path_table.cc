@@ -12,7 +12,6 @@
 #include "models/observed/observed_data.h"
 
 namespace cjsim {
-
 bool looks_like_path_table(std::istream& in, const PathTableColumns& columns) {
   CsvReader reader(in, "");
   std::vector<std::string> header;
@@ -30,21 +29,27 @@ std::optional<ObservedJourneys> read_path_table(std::istream& in, const std::str
     diagnostics.error({path, 1, 0}, "the file is empty: a path table needs a header line");
     return std::nullopt;
   }
+  check_header(reader, header, diagnostics);
   const int path_column = find_column(header, columns.path);
   const int conversions_column = find_column(header, columns.conversions);
-  const int value_column = find_column(header, columns.value);
-  const int nulls_column = find_column(header, columns.nulls);
-  if (path_column < 0 || conversions_column < 0) {
+  if (path_column < 0) {
     diagnostics.error(reader.where(),
-                      path_column < 0
-                          ? fmt::format("the header has no '{}' column (the paths); name it with "
-                                        "--path-column",
-                                        columns.path)
-                          : fmt::format("the header has no '{}' column (conversions per path); "
-                                        "name it with --conversions-column",
-                                        columns.conversions));
-    return std::nullopt;
+                      fmt::format("the header has no '{}' column (the paths); name it with "
+                                  "--path-column{}",
+                                  columns.path, did_you_mean_column(columns.path, header)));
   }
+  if (conversions_column < 0) {
+    diagnostics.error(
+        reader.where(),
+        fmt::format("the header has no '{}' column (conversions per path); name it "
+                    "with --conversions-column{}",
+                    columns.conversions, did_you_mean_column(columns.conversions, header)));
+  }
+  const int value_column = optional_column(reader, header, columns.value,
+                                           "--conversion-value-column", columns.given, diagnostics);
+  const int nulls_column =
+      optional_column(reader, header, columns.nulls, "--null-column", columns.given, diagnostics);
+  if (diagnostics.has_errors()) return std::nullopt;
   if (columns.separator.empty()) {
     diagnostics.error({path, 0, 0}, "the path separator is empty");
     return std::nullopt;
@@ -55,15 +60,10 @@ std::optional<ObservedJourneys> read_path_table(std::istream& in, const std::str
   TouchpointIndex touchpoints(out);
   std::vector<std::string> fields;
   std::vector<std::uint32_t> steps;
-  const int most_column = std::max({path_column, conversions_column, value_column, nulls_column});
   while (reader.next(fields, diagnostics)) {
     if (fields.size() == 1 && trim(fields[0]).empty()) continue;  // a blank line
     if (diagnostics.error_count() >= kMostReportedErrors) break;
-    if (static_cast<int>(fields.size()) <= most_column) {
-      diagnostics.error(reader.where(), fmt::format("{} fields where the header has {}",
-                                                    fields.size(), header.size()));
-      continue;
-    }
+    if (!has_header_width(reader, fields, header.size(), diagnostics)) continue;
     auto cell = [&](int column) { return reader.where(column + 1); };
     steps.clear();
     const std::string_view text = fields[static_cast<std::size_t>(path_column)];

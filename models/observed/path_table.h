@@ -3,8 +3,10 @@
 // `total_null`), read into ObservedJourneys.
 #pragma once
 
+#include <functional>
 #include <istream>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "models/observed/observed_journeys.h"
@@ -18,6 +20,8 @@ struct PathTableColumns {
   std::string value = "total_conversion_value";  // optional column
   std::string nulls = "total_null";  // optional column: without it, no path ends unconverted
   std::string separator = ">";       // between channels; spaces around names are trimmed
+  // The options given on the command line ("--null-column"), as in EventLogColumns::given.
+  std::set<std::string, std::less<>> given;
 };
 
 // The id of the conversion touchpoint a path table's reader appends to converting paths.

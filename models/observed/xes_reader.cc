@@ -7,8 +7,12 @@
 
 #include <cstring>
 #include <memory>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "models/observed/observed_data.h"
+#include "scenarios/did_you_mean.h"
 
 namespace cjsim {
 namespace {
@@ -37,8 +41,19 @@ struct XesState {
   Attributes event;
   std::vector<Attributes> events;  // of the open trace, until its name is known
   std::size_t traces = 0;
-  double order = 0.0;  // for events without a time: their place in the trace
+  int trace_line = 0;  // where the open trace began
+  // Where each named trace began: a name given twice is an error, not one journey merged
+  // from two cases.
+  std::unordered_map<std::string, int> trace_lines;
+  // The attribute keys seen (up to kMostKeys), to tell whether a named column exists.
+  std::unordered_set<std::string> keys;
+  // The byte after the last construct expat reported: a gap far beyond it is one token (an
+  // attribute value, a name, a comment) still growing, which expat rescans from its start on
+  // every buffer.
+  XML_Index reported = 0;
 };
+
+constexpr std::size_t kMostKeys = 10000;
 
 const char* attribute(const XML_Char** attributes, const char* name) {
   for (int k = 0; attributes[k] != nullptr; k += 2) {
@@ -59,7 +74,8 @@ void error_here(XesState& s, const std::string& message) {
                        message);
 }
 
-void keep(Attributes& into, const EventLogColumns& c, std::string_view key, const char* value) {
+void keep(Attributes& into, const EventLogColumns& c, std::string_view key,
+          std::string_view value) {
   if (key == "concept:name") into.name = value;
   if (key == "time:timestamp") into.timestamp = value;
   if (key == c.channel) into.channel = value;
@@ -69,9 +85,28 @@ void keep(Attributes& into, const EventLogColumns& c, std::string_view key, cons
   if (key == c.segment) into.segment = value;
 }
 
+// Each trace is one customer: a trace named like an earlier one is an error, and a trace with
+// no name gets a key no name can have (XML text holds no NUL).
+std::optional<std::string> customer_key(XesState& s) {
+  if (s.trace.name.empty()) {
+    std::string key(1, '\0');
+    key += std::to_string(s.traces);
+    return key;
+  }
+  const auto [first, fresh] = s.trace_lines.try_emplace(s.trace.name, s.trace_line);
+  if (fresh) return s.trace.name;
+  s.diagnostics->error({*s.path, s.trace_line, 0},
+                       fmt::format("trace '{}' has the concept:name of the trace on line {}: each "
+                                   "trace is one customer's journey and needs a name of its own",
+                                   s.trace.name.substr(0, 80), first->second));
+  return std::nullopt;
+}
+
 void add_events(XesState& s) {
   const std::string customer =
       s.trace.name.empty() ? fmt::format("trace {}", s.traces) : s.trace.name;
+  const std::optional<std::string> key = customer_key(s);
+  if (!key) return;
   double order = 0.0;
   for (const Attributes& e : s.events) {
     order += 1.0;
@@ -100,14 +135,21 @@ void add_events(XesState& s) {
     }
     const bool converted = value != 0.0 || is_conversion_touchpoint(*s.columns, e.name) ||
                            e.converted == "true" || e.converted == "1";
-    s.builder->add_visit(customer, seconds, e.name, e.channel, e.stage, converted, value,
+    s.builder->add_visit(*key, seconds, e.name, e.channel, e.stage, converted, value,
                          e.segment.empty() ? s.trace.segment : e.segment);
   }
+}
+
+// The byte after the construct being reported, so that the reading loop can tell a token
+// growing without end from a long file.
+void mark_reported(XesState& s) {
+  s.reported = XML_GetCurrentByteIndex(s.parser) + XML_GetCurrentByteCount(s.parser);
 }
 
 void XMLCALL on_start(void* data, const XML_Char* name, const XML_Char** attributes) {
   auto& s = *static_cast<XesState*>(data);
   ++s.depth;
+  mark_reported(s);
   const std::string_view element = local(name);
   if (s.diagnostics->error_count() >= kMostReportedErrors) return;
   if (element == "trace" && s.trace_depth < 0) {
@@ -115,6 +157,7 @@ void XMLCALL on_start(void* data, const XML_Char* name, const XML_Char** attribu
     s.trace = {};
     s.events.clear();
     ++s.traces;
+    s.trace_line = static_cast<int>(XML_GetCurrentLineNumber(s.parser));
     return;
   }
   if (element == "event" && s.trace_depth >= 0 && s.event_depth < 0) {
@@ -123,8 +166,15 @@ void XMLCALL on_start(void* data, const XML_Char* name, const XML_Char** attribu
     return;
   }
   const char* key = attribute(attributes, "key");
-  const char* value = attribute(attributes, "value");
-  if (key == nullptr || value == nullptr) return;
+  const char* value_text = attribute(attributes, "value");
+  if (key == nullptr || value_text == nullptr) return;
+  const std::string_view value(value_text);
+  if (value.size() > kMostFieldBytes) {
+    error_here(s, fmt::format("the value of attribute '{}' is longer than {} bytes",
+                              std::string_view(key).substr(0, 80), kMostFieldBytes));
+    return;
+  }
+  if (s.keys.size() < kMostKeys) s.keys.emplace(key);
   // Attributes directly inside the event or the trace (not nested ones).
   if (s.event_depth >= 0 && s.depth == s.event_depth + 1) keep(s.event, *s.columns, key, value);
   if (s.event_depth < 0 && s.trace_depth >= 0 && s.depth == s.trace_depth + 1) {
@@ -134,6 +184,7 @@ void XMLCALL on_start(void* data, const XML_Char* name, const XML_Char** attribu
 
 void XMLCALL on_end(void* data, const XML_Char* name) {
   auto& s = *static_cast<XesState*>(data);
+  mark_reported(s);
   const std::string_view element = local(name);
   if (element == "event" && s.depth == s.event_depth) {
     s.events.push_back(std::move(s.event));
@@ -144,6 +195,25 @@ void XMLCALL on_end(void* data, const XML_Char* name) {
     s.trace_depth = -1;
   }
   --s.depth;
+}
+
+void XMLCALL on_text(void* data, const XML_Char*, int) {
+  mark_reported(*static_cast<XesState*>(data));
+}
+
+// A column option names an attribute key in XES: one that no trace or event has would be
+// ignored, so it is an error.
+void check_named_keys(const XesState& s) {
+  const EventLogColumns& c = *s.columns;
+  for (const auto& [name, option] :
+       {std::pair{&c.channel, "--channel-column"}, std::pair{&c.stage, "--stage-column"},
+        std::pair{&c.value, "--value-column"}, std::pair{&c.converted, "--converted-column"},
+        std::pair{&c.segment, "--segment-column"}}) {
+    if (!c.given.contains(option) || s.keys.contains(*name)) continue;
+    s.diagnostics->error({*s.path, 0, 0},
+                         fmt::format("no trace or event has the attribute '{}' (named with {}){}",
+                                     *name, option, did_you_mean(*name, s.keys)));
+  }
 }
 
 }  // namespace
@@ -167,7 +237,9 @@ std::optional<ObservedJourneys> read_xes_file(const std::string& path,
   state.parser = parser.get();
   XML_SetUserData(parser.get(), &state);
   XML_SetElementHandler(parser.get(), on_start, on_end);
+  XML_SetCharacterDataHandler(parser.get(), on_text);
   std::vector<char> buffer(1 << 20);
+  XML_Index fed = 0;
   for (;;) {
     const int read = gzread(file.get(), buffer.data(), static_cast<unsigned>(buffer.size()));
     if (read < 0) {
@@ -183,6 +255,16 @@ std::optional<ObservedJourneys> read_xes_file(const std::string& path,
           fmt::format("not well-formed XML: {}", XML_ErrorString(XML_GetErrorCode(parser.get()))));
       return std::nullopt;
     }
+    fed += read;
+    if (fed - state.reported > static_cast<XML_Index>(2 * kMostFieldBytes)) {
+      diagnostics.error(
+          {path, static_cast<int>(XML_GetCurrentLineNumber(parser.get())),
+           static_cast<int>(XML_GetCurrentColumnNumber(parser.get())) + 1},
+          fmt::format("an XML tag, name, attribute value or comment runs on for more than {} "
+                      "bytes; names and values may have up to {}",
+                      2 * kMostFieldBytes, kMostFieldBytes));
+      return std::nullopt;
+    }
     if (read == 0 || diagnostics.error_count() >= kMostReportedErrors) break;
   }
   if (diagnostics.has_errors()) return std::nullopt;
@@ -190,6 +272,9 @@ std::optional<ObservedJourneys> read_xes_file(const std::string& path,
     diagnostics.error({path, 0, 0}, "the XES log holds no trace with events");
     return std::nullopt;
   }
+  check_named_keys(state);
+  check_conversion_touchpoints(columns, builder.touchpoints(), path, diagnostics);
+  if (diagnostics.has_errors()) return std::nullopt;
   return std::move(builder).finish();
 }
 

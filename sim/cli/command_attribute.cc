@@ -200,7 +200,7 @@ CommandAction add_attribute_command(CLI::App& command) {
   command.add_option("-n,--agents", o->flags.agents, "On a journey file: agents simulated")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10000000}))
       ->capture_default_str();
-  command.add_option("-s,--seed", o->flags.seed, "On a journey file: random seed");
+  add_seed_option(command, o->flags.seed, "On a journey file: random seed");
   command.add_option("-t,--threads", o->flags.threads, "Worker threads (default: every core)")
       ->check(CLI::Range(0u, 4096u));
   command.add_flag("-f,--force", o->flags.force, "Overwrite the --csv file if it exists");

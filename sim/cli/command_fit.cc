@@ -133,6 +133,14 @@ EmotionFit fit_on_skeleton(const Scenario& base, const std::string& base_name,
 // The fitted scenario as the file says it: written, then read back and validated, so that
 // what is checked is what `run` will load.
 Scenario written_and_read_back(const std::string& yaml, const std::string& name) {
+  // A file over the loader's limit would be written and then refused by every command.
+  if (yaml.size() > kMostScenarioBytes) {
+    throw std::runtime_error(fmt::format(
+        "{}: the fitted journey would take {:.1f} MiB, over the {} MiB a scenario file may hold, "
+        "so nothing was written: shorten the data's touchpoint, channel and stage names, or "
+        "group rare touchpoints",
+        name, static_cast<double>(yaml.size()) / (1 << 20), kMostScenarioBytes >> 20));
+  }
   Diagnostics diagnostics;
   std::optional<Scenario> loaded = parse_scenario(yaml, name, diagnostics);
   if (loaded) validate_scenario(*loaded, diagnostics);
@@ -360,8 +368,8 @@ CommandAction add_fit_command(CLI::App& command) {
                   "Agents simulated from the fitted journey to check it")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10000000}))
       ->capture_default_str();
-  command.add_option("-s,--seed", o->flags.seed,
-                     "Random seed of the holdout split and the check (default 1)");
+  add_seed_option(command, o->flags.seed,
+                  "Random seed of the holdout split and the check (default 1)");
   command.add_option("-t,--threads", o->flags.threads, "Worker threads (default: every core)")
       ->check(CLI::Range(0u, 4096u));
   command.add_flag("--json", o->flags.json,

@@ -5,11 +5,25 @@
 
 #include <iostream>
 #include <map>
+#include <set>
 #include <vector>
 
 #include "sim/cli/commands.h"
 
 namespace cjsim {
+
+namespace {
+
+// An option naming a column; that it was given is recorded in `given`, for the reader to
+// require the column and to refuse the option where the format has no use for it.
+void column_option(CLI::App& command, const std::string& name, std::string& column,
+                   const std::string& help, std::set<std::string, std::less<>>& given) {
+  command.add_option(name, column, help)
+      ->capture_default_str()
+      ->each([&given, name](const std::string&) { given.insert(name); });
+}
+
+}  // namespace
 
 void add_observed_data_flags(CLI::App& command, ObservedReadOptions& o, bool* funnel) {
   const std::map<std::string, ObservedFormat> formats{{"auto", ObservedFormat::automatic},
@@ -36,48 +50,37 @@ void add_observed_data_flags(CLI::App& command, ObservedReadOptions& o, bool* fu
       ->transform(CLI::IsMember(names, CLI::ignore_case))
       ->default_str("auto");
   EventLogColumns& e = o.events;
-  command.add_option("--customer-column", e.customer, "Event logs: the customer column")
-      ->capture_default_str();
+  column_option(command, "--customer-column", e.customer, "Event logs: the customer column",
+                e.given);
+  column_option(command, "--timestamp-column", e.timestamp,
+                "Event logs: the timestamp column (epoch seconds or ISO 8601)", e.given);
+  column_option(command, "--touchpoint-column", e.touchpoint, "Event logs: the touchpoint column",
+                e.given);
+  column_option(command, "--channel-column", e.channel, "Event logs: the channel column, if any",
+                e.given);
+  column_option(command, "--stage-column", e.stage, "Event logs: the stage column, if any",
+                e.given);
+  column_option(command, "--value-column", e.value,
+                "Event logs: the conversion value column, if any", e.given);
+  column_option(command, "--converted-column", e.converted,
+                "Event logs: the converted (true/false) column, if any", e.given);
+  column_option(command, "--segment-column", e.segment,
+                "Event logs: the segment or persona column, if any", e.given);
   command
-      .add_option("--timestamp-column", e.timestamp,
-                  "Event logs: the timestamp column (epoch seconds or ISO 8601)")
-      ->capture_default_str();
-  command.add_option("--touchpoint-column", e.touchpoint, "Event logs: the touchpoint column")
-      ->capture_default_str();
-  command.add_option("--channel-column", e.channel, "Event logs: the channel column, if any")
-      ->capture_default_str();
-  command.add_option("--stage-column", e.stage, "Event logs: the stage column, if any")
-      ->capture_default_str();
-  command.add_option("--value-column", e.value, "Event logs: the conversion value column, if any")
-      ->capture_default_str();
-  command
-      .add_option("--converted-column", e.converted,
-                  "Event logs: the converted (true/false) column, if any")
-      ->capture_default_str();
-  command
-      .add_option("--segment-column", e.segment,
-                  "Event logs: the segment or persona column, if any")
-      ->capture_default_str();
-  command.add_option("--conversion-touchpoint", e.conversion_touchpoints,
-                     "Event logs and XES: a touchpoint every visit to which is a conversion "
-                     "(repeat for several)");
+      .add_option("--conversion-touchpoint", e.conversion_touchpoints,
+                  "Event logs and XES: a touchpoint every visit to which is a conversion "
+                  "(repeat for several)")
+      ->each([&e](const std::string&) { e.given.insert("--conversion-touchpoint"); });
   PathTableColumns& p = o.paths;
-  command.add_option("--path-column", p.path, "Path tables: the path column")
-      ->capture_default_str();
-  command.add_option("--conversions-column", p.conversions, "Path tables: conversions per path")
-      ->capture_default_str();
-  command
-      .add_option("--conversion-value-column", p.value,
-                  "Path tables: conversion value per path, if any")
-      ->capture_default_str();
-  command
-      .add_option("--null-column", p.nulls,
-                  "Path tables: customers per path who did not convert, if any")
-      ->capture_default_str();
-  command
-      .add_option("--path-separator", p.separator,
-                  "Path tables: what separates the channels of a path")
-      ->capture_default_str();
+  column_option(command, "--path-column", p.path, "Path tables: the path column", p.given);
+  column_option(command, "--conversions-column", p.conversions, "Path tables: conversions per path",
+                p.given);
+  column_option(command, "--conversion-value-column", p.value,
+                "Path tables: conversion value per path, if any", p.given);
+  column_option(command, "--null-column", p.nulls,
+                "Path tables: customers per path who did not convert, if any", p.given);
+  column_option(command, "--path-separator", p.separator,
+                "Path tables: what separates the channels of a path", p.given);
 }
 
 ObservedJourneys load_observed_for_command(const std::string& path,

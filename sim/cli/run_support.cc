@@ -3,9 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <csignal>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <stdexcept>
 
 #include "cjsim_version.h"
@@ -117,14 +119,30 @@ InterruptGuard::~InterruptGuard() {
 
 const std::atomic<bool>& InterruptGuard::flag() const { return g_interrupted; }
 
+CLI::Option* add_seed_option(CLI::App& command, std::optional<std::uint64_t>& seed,
+                             const std::string& help) {
+  const CLI::Validator whole_number_below_2_64(
+      [](const std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, value);
+        const bool digits = !text.empty() && text.find_first_not_of("0123456789") == text.npos;
+        if (digits && error == std::errc() && stop == end) return "";
+        return fmt::format("'{}' is not a seed: a seed is a whole number from 0 to {}", text,
+                           std::numeric_limits<std::uint64_t>::max());
+      },
+      "SEED");
+  return command.add_option("-s,--seed", seed, help)->check(whole_number_below_2_64);
+}
+
 void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::string& out_help,
                           const std::string& json_help) {
   command.add_option("-n,--agents", flags.agents, "Agents per replication")
       ->check(CLI::Range(std::uint64_t{1}, kMaxAgents))
       ->capture_default_str();
-  command.add_option("-s,--seed", flags.seed,
-                     "Random seed (default: settings.seed in the (first) file, else 1); the same "
-                     "seed gives the same results whatever the thread count");
+  add_seed_option(command, flags.seed,
+                  "Random seed (default: settings.seed in the (first) file, else 1); the same "
+                  "seed gives the same results whatever the thread count");
   command.add_option("-t,--threads", flags.threads, "Worker threads (default: every core)")
       ->check(CLI::Range(0u, 4096u));
   command.add_option("-r,--replications", flags.replications,

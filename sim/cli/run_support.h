@@ -48,6 +48,11 @@ struct SimulationFlags {
   bool force = false;
 };
 
+// Registers -s,--seed: decimal digits of an integer in [0, 2^64 - 1]. Anything else (-1, 1e23,
+// 2^64) is an error naming the option, never a seed wrapped or clamped into range.
+CLI::Option* add_seed_option(CLI::App& command, std::optional<std::uint64_t>& seed,
+                             const std::string& help);
+
 // Registers --agents, --seed, --threads, --replications, --out, --json and --force.
 void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::string& out_help,
                           const std::string& json_help);
