@@ -27,7 +27,7 @@ std::optional<double> yaml_special_number(std::string_view text) {
   return std::nullopt;
 }
 
-// The spellings of true and false yaml-cpp reads (y/n, yes/no, true/false, on/off), each in
+// The spellings of true and false of YAML 1.1 (y/n, yes/no, true/false, on/off), each in
 // lower case, upper case or capitalised.
 bool spelled_bool(std::string_view text, bool& out) {
   if (text.empty()) return false;

@@ -1,7 +1,7 @@
 // The journey file format, written line by line. The format's shape is fixed (block mappings
 // and lists, small flow mappings for pairs such as {mean, sd}), so the only part that needs
 // care is a scalar holding a user's text: names come from users' data and may hold anything.
-// Neither YAML emitter at hand writes every such text back faithfully (yaml-cpp 0.7 leaves a
+// No YAML emitter we tried writes every such text back faithfully (yaml-cpp 0.7 leaves a
 // carriage return bare in a plain scalar and replaces Unicode noncharacters with U+FFFD;
 // libfyaml 0.7's streaming emitter drops a leading blank), so each text is written here as a
 // plain scalar when that is unambiguous and as an escaped double-quoted one otherwise, and a
