@@ -1,6 +1,6 @@
 // Comparing two journeys part by part: each entity is turned into its list of fields (name,
-// value), and two lists are compared field by field, so that one table per kind of entity
-// says what is compared and nothing is compared twice.
+// value) by the field table (fields.h), and two lists are compared field by field, so that
+// what is compared, and under which name, is what files, sweeps and changes call it.
 #include "scenarios/diff.h"
 
 #include <fmt/format.h>
@@ -14,20 +14,17 @@
 #include <utility>
 
 #include "scenarios/did_you_mean.h"
+#include "scenarios/fields.h"
 
 namespace cjsim {
 namespace {
 
-struct Field {
+// One field of an entity and its value, as compared.
+struct FieldValue {
   std::string name;
   DiffValue value;
 };
-using Fields = std::vector<Field>;
-
-DiffValue optional_number(const std::optional<double>& value) {
-  if (!value) return std::monostate{};
-  return *value;
-}
+using Fields = std::vector<FieldValue>;
 
 std::string duration_text(const Duration& duration) {
   switch (duration.kind) {
@@ -41,43 +38,63 @@ std::string duration_text(const Duration& duration) {
   return "";
 }
 
-// --- each kind of entity as fields, in the order a file writes them -------------------------
+// --- each kind of entity as fields, in the table's order (the order a file writes them) -----
 
-Fields touchpoint_fields(const Touchpoint& t) {
-  return {
-      {"name", t.name == t.id ? DiffValue{} : DiffValue{t.name}},
-      {"stage", t.stage},
-      {"channel", t.channel},
-      {"emotion.mean", t.emotion_mean},
-      {"emotion.sd", t.emotion_sd},
-      {"dropout", t.dropout},
-      {"duration", duration_text(t.duration)},
-      {"cost", t.cost},
-      {"entry_weight", t.entry_weight},
-      {"conversion.value", t.conversion ? DiffValue{t.value} : DiffValue{}},
-  };
+// A field's value for comparing: none for an absent optional.
+DiffValue diff_value(const FieldRef& ref) {
+  if (const auto* text = std::get_if<std::string*>(&ref)) return **text;
+  const double number = number_in(ref);
+  if (std::isnan(number)) return std::monostate{};
+  return number;
 }
 
-Fields transition_fields(const Transition& t) {
-  return {{"weight", t.weight}, {"emotion_bias", t.emotion_bias}};
+// The plain fields of the table, by name, then what the fields with forms of their own add at
+// their place (`special`).
+template <class Entity, class Special>
+Fields fields_of(const Entity& entity, std::span<const Field<Entity>> table, Special special) {
+  Fields fields;
+  const Field<Entity>* previous = nullptr;
+  for (const Field<Entity>& field : table) {
+    if (field.identity) continue;
+    if (field.form == FieldForm::plain) {
+      fields.push_back({std::string(field.name), diff_value(field_ref(field, entity))});
+    } else if (!previous || previous->form != field.form) {
+      special(field.form, fields);
+    }
+    previous = &field;
+  }
+  return fields;
+}
+
+// A duration is compared whole, as one text: a change of its kind is one change.
+Fields fields_of_touchpoint(const Touchpoint& t) {
+  Fields fields = fields_of(t, touchpoint_fields(), [&](FieldForm form, Fields& out) {
+    if (form == FieldForm::duration) {
+      out.push_back({"duration", duration_text(t.duration)});
+      return;
+    }
+    out.push_back({"conversion.value", t.conversion ? DiffValue{t.value} : DiffValue{}});
+  });
+  // The name is the id unless the file gives another.
+  for (FieldValue& field : fields) {
+    if (field.name == "name" && t.name == t.id) field.value = std::monostate{};
+  }
+  return fields;
+}
+
+Fields fields_of_transition(const Transition& t) {
+  return fields_of(t, transition_fields(), [](FieldForm, Fields&) {});
 }
 
 // `channels`: the channels whose affinity is compared; one not in the persona's map is 1.
-Fields persona_fields(const Persona& p, const std::set<std::string, std::less<>>& channels) {
-  Fields fields = {
-      {"share", p.share},
-      {"sensitivity", p.sensitivity},
-      {"dropout_odds", p.dropout_odds},
-      {"initial_emotion.mean", p.initial_emotion_mean},
-      {"initial_emotion.sd", p.initial_emotion_sd},
-      {"value_multiplier", p.value_multiplier},
-  };
-  for (const std::string& channel : channels) {
-    auto it = p.channel_affinity.find(channel);
-    fields.push_back(
-        {"channel_affinity." + channel, it == p.channel_affinity.end() ? 1.0 : it->second});
-  }
-  return fields;
+Fields fields_of_persona(const Persona& p, const std::set<std::string, std::less<>>& channels) {
+  return fields_of(p, persona_fields(), [&](FieldForm, Fields& out) {
+    for (const std::string& channel : channels) {
+      auto it = p.channel_affinity.find(channel);
+      out.push_back({std::string(kAffinityPrefix) + channel,
+                     it == p.channel_affinity.end() ? 1.0 : it->second});
+    }
+  });
 }
 
 std::set<std::string, std::less<>> affinity_channels(const Persona& p) {
@@ -86,16 +103,8 @@ std::set<std::string, std::less<>> affinity_channels(const Persona& p) {
   return channels;
 }
 
-Fields settings_fields(const Settings& s) {
-  return {
-      {"memory", s.memory},
-      {"kappa", s.kappa},
-      {"max_steps", static_cast<double>(s.max_steps)},
-      {"horizon_hours", optional_number(s.horizon_hours)},
-      {"seed", s.seed ? DiffValue{static_cast<double>(*s.seed)} : DiffValue{}},
-      {"promoter_threshold", s.promoter_threshold},
-      {"detractor_threshold", s.detractor_threshold},
-  };
+Fields fields_of_settings(const Settings& s) {
+  return fields_of(s, settings_fields(), [](FieldForm, Fields&) {});
 }
 
 Fields journey_fields(const Scenario& s) {
@@ -175,9 +184,8 @@ JourneyDifference named(std::string id) {
 
 // How a field is named in a sentence: "emotion mean", "affinity for app", "conversion".
 std::string label(std::string_view field) {
-  constexpr std::string_view kAffinity = "channel_affinity.";
-  if (field.starts_with(kAffinity)) {
-    return fmt::format("affinity for {}", field.substr(kAffinity.size()));
+  if (field.starts_with(kAffinityPrefix)) {
+    return fmt::format("affinity for {}", field.substr(kAffinityPrefix.size()));
   }
   if (field == "conversion.value") return "conversion";
   if (field == "horizon_hours") return "horizon";
@@ -317,7 +325,7 @@ std::vector<JourneyDifference> diff_scenarios(const Scenario& current, const Sce
     out.push_back({JourneyDifference::Part::journey, JourneyDifference::Change::changed, "", "", "",
                    std::move(journey), ""});
   std::vector<FieldChange> settings =
-      changed_fields(settings_fields(current.settings), settings_fields(future.settings));
+      changed_fields(fields_of_settings(current.settings), fields_of_settings(future.settings));
   if (!settings.empty())
     out.push_back({JourneyDifference::Part::settings, JourneyDifference::Change::changed, "", "",
                    "", std::move(settings), ""});
@@ -326,8 +334,9 @@ std::vector<JourneyDifference> diff_scenarios(const Scenario& current, const Sce
   diff_entities(
       current.touchpoints, future.touchpoints, JourneyDifference::Part::touchpoint,
       [](const Touchpoint& t) -> const std::string& { return t.id; },
-      [](const Touchpoint& t, const Touchpoint&) { return touchpoint_fields(t); },
-      touchpoint_fields(default_touchpoint), [](const Touchpoint& t) { return named(t.id); }, out);
+      [](const Touchpoint& t, const Touchpoint&) { return fields_of_touchpoint(t); },
+      fields_of_touchpoint(default_touchpoint), [](const Touchpoint& t) { return named(t.id); },
+      out);
 
   auto has_touchpoint = [](const Scenario& s, const std::string& id) {
     return std::any_of(s.touchpoints.begin(), s.touchpoints.end(),
@@ -336,8 +345,8 @@ std::vector<JourneyDifference> diff_scenarios(const Scenario& current, const Sce
   diff_entities(
       current.transitions, future.transitions, JourneyDifference::Part::transition,
       [](const Transition& t) { return std::pair(t.from, t.to); },
-      [](const Transition& t, const Transition&) { return transition_fields(t); },
-      transition_fields(Transition{}),
+      [](const Transition& t, const Transition&) { return fields_of_transition(t); },
+      fields_of_transition(Transition{}),
       [&](const Transition& t) {
         JourneyDifference d = named(fmt::format("{} -> {}", t.from, t.to));
         d.from = t.from;
@@ -358,9 +367,9 @@ std::vector<JourneyDifference> diff_scenarios(const Scenario& current, const Sce
       [](const Persona& p, const Persona& other) {
         std::set<std::string, std::less<>> channels = affinity_channels(p);
         channels.merge(affinity_channels(other));
-        return persona_fields(p, channels);
+        return fields_of_persona(p, channels);
       },
-      persona_fields(Persona{}, {}), [](const Persona& p) { return named(p.id); }, out);
+      fields_of_persona(Persona{}, {}), [](const Persona& p) { return named(p.id); }, out);
   return out;
 }
 

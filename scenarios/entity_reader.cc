@@ -6,7 +6,9 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <set>
+#include <variant>
 
 namespace cjsim::detail {
 namespace {
@@ -27,7 +29,7 @@ std::optional<double> yaml_special_number(std::string_view text) {
   return std::nullopt;
 }
 
-// The spellings of true and false yaml-cpp reads (y/n, yes/no, true/false, on/off), each in
+// The spellings of true and false of YAML 1.1 (y/n, yes/no, true/false, on/off), each in
 // lower case, upper case or capitalised.
 bool spelled_bool(std::string_view text, bool& out) {
   if (text.empty()) return false;
@@ -162,14 +164,6 @@ std::string transition_name(const YamlNode& node, std::size_t index) {
 
 namespace {
 
-// An emotion as {mean, sd}; both default to 0.
-void read_emotion(MapReader& owner, std::string_view key, double& mean, double& sd) {
-  std::optional<MapReader> emotion = owner.nested(key, kEmotionKeys);
-  if (!emotion) return;
-  emotion->number("mean", mean);
-  emotion->number("sd", sd);
-}
-
 // Hours as a plain number (fixed), {exponential: MEAN} or {lognormal: {median, sigma}}. A
 // duration is always written whole, so an update replaces every part of the one before.
 void read_duration(MapReader& touchpoint, Duration& duration) {
@@ -189,7 +183,7 @@ void read_duration(MapReader& touchpoint, Duration& duration) {
                                  touchpoint.field("duration"), describe(value)));
     return;
   }
-  std::optional<MapReader> form = touchpoint.nested("duration", kDurationKinds);
+  std::optional<MapReader> form = touchpoint.nested("duration", keys_at<Touchpoint>("duration."));
   if (form->known_key_count() > 1) {
     touchpoint.error("duration", fmt::format("{} must have one form, exponential or lognormal, "
                                              "not both",
@@ -207,7 +201,8 @@ void read_duration(MapReader& touchpoint, Duration& duration) {
     form->number("exponential", duration.hours);
     return;
   }
-  std::optional<MapReader> lognormal = form->nested("lognormal", kLognormalKeys);
+  std::optional<MapReader> lognormal =
+      form->nested("lognormal", keys_at<Touchpoint>("duration.lognormal."));
   if (!lognormal) return;
   duration.kind = Duration::Kind::lognormal;
   if (lognormal->require("median")) lognormal->number("median", duration.median);
@@ -233,7 +228,8 @@ void read_conversion(MapReader& map, Touchpoint& touchpoint) {
     return;
   }
   touchpoint.conversion = true;
-  std::optional<MapReader> conversion = map.nested("conversion", kConversionKeys);
+  std::optional<MapReader> conversion =
+      map.nested("conversion", keys_at<Touchpoint>("conversion."));
   conversion->number("value", touchpoint.value);
 }
 
@@ -294,6 +290,53 @@ class KeptPlaces {
   std::vector<std::pair<std::string, SourceLocation>> kept_;
 };
 
+// One plain field into the member the table maps it to, read as the member's type asks.
+template <class Entity>
+void read_field(MapReader& map, std::string_view key, const Field<Entity>& field, Fill fill,
+                Entity& entity) {
+  struct Read {
+    MapReader& map;
+    std::string_view key;
+    bool required;
+    void operator()(double* x) const { map.number(key, *x); }
+    void operator()(std::int64_t* x) const { map.whole_number(key, *x); }
+    void operator()(std::optional<double>* x) const { map.optional_number(key, *x); }
+    void operator()(std::optional<std::uint64_t>* x) const { map.seed(key, *x); }
+    void operator()(std::string* x) const {
+      if (required) {
+        map.required_text(key, *x);
+      } else {
+        map.text(key, *x);
+      }
+    }
+  };
+  std::visit(Read{map, key, field.required && fill == Fill::whole}, field.ref(entity));
+}
+
+// Every plain field of the table, each from its key, or from its key in a nested map
+// ("emotion.mean": the key mean of the map emotion). An update leaves the identifying fields
+// to the caller, which used them to find the entity.
+template <class Entity>
+void read_plain_fields(MapReader& map, std::span<const Field<Entity>> table, Fill fill,
+                       Entity& entity) {
+  std::map<std::string_view, std::optional<MapReader>> nested;  // by the nested map's key
+  for (const Field<Entity>& field : table) {
+    if (field.form != FieldForm::plain || (field.identity && fill == Fill::onto)) continue;
+    const std::size_t dot = field.name.find('.');
+    if (dot == std::string_view::npos) {
+      read_field(map, field.name, field, fill, entity);
+      continue;
+    }
+    const std::string_view group = field.name.substr(0, dot);
+    auto it = nested.find(group);
+    if (it == nested.end()) {
+      it = nested.emplace(group, map.nested(group, keys_at<Entity>(field.name.substr(0, dot + 1))))
+               .first;
+    }
+    if (it->second) read_field(*it->second, field.name.substr(dot + 1), field, fill, entity);
+  }
+}
+
 constexpr std::string_view kIdKeys[] = {"id"};
 constexpr std::string_view kEndKeys[] = {"from", "to"};
 
@@ -303,22 +346,11 @@ void read_touchpoint(Reading& reading, const YamlNode& node, const std::string& 
                      Touchpoint& touchpoint) {
   if (fill == Fill::whole) touchpoint.where = reading.at(node);
   const KeptPlaces kept(fill, touchpoint.fields, kIdKeys);
-  MapReader map(reading, node, owner, kTouchpointKeys, touchpoint.fields, "",
+  MapReader map(reading, node, owner, keys_at<Touchpoint>(""), touchpoint.fields, "",
                 MapReader::Empty::refused);
-  if (fill == Fill::whole) map.required_text("id", touchpoint.id);
-  if (!map.text("name", touchpoint.name) && fill == Fill::whole) touchpoint.name = touchpoint.id;
-  if (fill == Fill::whole) {
-    map.required_text("stage", touchpoint.stage);
-    map.required_text("channel", touchpoint.channel);
-  } else {
-    map.text("stage", touchpoint.stage);
-    map.text("channel", touchpoint.channel);
-  }
-  read_emotion(map, "emotion", touchpoint.emotion_mean, touchpoint.emotion_sd);
-  map.number("dropout", touchpoint.dropout);
+  read_plain_fields(map, touchpoint_fields(), fill, touchpoint);
+  if (fill == Fill::whole && !map.has("name")) touchpoint.name = touchpoint.id;
   read_duration(map, touchpoint.duration);
-  map.number("cost", touchpoint.cost);
-  map.number("entry_weight", touchpoint.entry_weight);
   read_conversion(map, touchpoint);
 }
 
@@ -326,39 +358,24 @@ void read_transition(Reading& reading, const YamlNode& node, const std::string& 
                      Transition& transition) {
   if (fill == Fill::whole) transition.where = reading.at(node);
   const KeptPlaces kept(fill, transition.fields, kEndKeys);
-  MapReader map(reading, node, owner, kTransitionKeys, transition.fields, "",
+  MapReader map(reading, node, owner, keys_at<Transition>(""), transition.fields, "",
                 MapReader::Empty::refused);
-  if (fill == Fill::whole) {
-    map.required_text("from", transition.from);
-    map.required_text("to", transition.to);
-  }
-  map.number("weight", transition.weight);
-  map.number("emotion_bias", transition.emotion_bias);
+  read_plain_fields(map, transition_fields(), fill, transition);
 }
 
 void read_persona(Reading& reading, const YamlNode& node, const std::string& owner, Fill fill,
                   Persona& persona) {
   if (fill == Fill::whole) persona.where = reading.at(node);
   const KeptPlaces kept(fill, persona.fields, kIdKeys);
-  MapReader map(reading, node, owner, kPersonaKeys, persona.fields, "", MapReader::Empty::refused);
-  if (fill == Fill::whole) map.required_text("id", persona.id);
-  map.number("share", persona.share);
-  map.number("sensitivity", persona.sensitivity);
-  map.number("dropout_odds", persona.dropout_odds);
-  read_emotion(map, "initial_emotion", persona.initial_emotion_mean, persona.initial_emotion_sd);
-  map.number("value_multiplier", persona.value_multiplier);
+  MapReader map(reading, node, owner, keys_at<Persona>(""), persona.fields, "",
+                MapReader::Empty::refused);
+  read_plain_fields(map, persona_fields(), fill, persona);
   read_affinities(reading, map, persona);
 }
 
 void read_settings(Reading& reading, const YamlNode& node, Settings& settings) {
-  MapReader map(reading, node, "settings", kSettingsKeys, settings.fields);
-  map.number("memory", settings.memory);
-  map.number("kappa", settings.kappa);
-  map.whole_number("max_steps", settings.max_steps);
-  map.optional_number("horizon_hours", settings.horizon_hours);
-  map.seed("seed", settings.seed);
-  map.number("promoter_threshold", settings.promoter_threshold);
-  map.number("detractor_threshold", settings.detractor_threshold);
+  MapReader map(reading, node, "settings", keys_at<Settings>(""), settings.fields);
+  read_plain_fields(map, settings_fields(), Fill::whole, settings);
 }
 
 }  // namespace cjsim::detail

@@ -1,6 +1,7 @@
 // Reading YAML maps into the parts of a Scenario: the number readers, the map reader that
 // checks keys and records where each field was written, and the readers of touchpoints,
-// transitions, personas and settings. The loader reads whole files with them and the change
+// transitions, personas and settings, which take their keys and fields from the field table
+// (fields.h). The loader reads whole files with them and the change
 // list of a future state reads updates on top of existing parts with the same readers.
 // Internal to scenarios/: nothing outside it includes this.
 #pragma once
@@ -18,36 +19,13 @@
 
 #include "scenarios/diagnostic.h"
 #include "scenarios/did_you_mean.h"
+#include "scenarios/fields.h"
 #include "scenarios/scenario.h"
 #include "scenarios/yaml_tree.h"
 
 namespace cjsim::detail {
 
 using KeyList = std::span<const std::string_view>;
-
-// The keys each kind of map may hold, in the order the schema documents them.
-constexpr std::string_view kSettingsKeys[] = {"memory",
-                                              "kappa",
-                                              "max_steps",
-                                              "horizon_hours",
-                                              "seed",
-                                              "promoter_threshold",
-                                              "detractor_threshold"};
-constexpr std::string_view kTouchpointKeys[] = {"id",           "name",      "stage",    "channel",
-                                                "emotion",      "dropout",   "duration", "cost",
-                                                "entry_weight", "conversion"};
-constexpr std::string_view kEmotionKeys[] = {"mean", "sd"};
-constexpr std::string_view kDurationKinds[] = {"exponential", "lognormal"};
-constexpr std::string_view kLognormalKeys[] = {"median", "sigma"};
-constexpr std::string_view kConversionKeys[] = {"value"};
-constexpr std::string_view kTransitionKeys[] = {"from", "to", "weight", "emotion_bias"};
-constexpr std::string_view kPersonaKeys[] = {"id",
-                                             "share",
-                                             "sensitivity",
-                                             "dropout_odds",
-                                             "initial_emotion",
-                                             "value_multiplier",
-                                             "channel_affinity"};
 
 // What every reading function shares: the file name for locations, where problems go, and
 // the context every message starts with ("change 3 (update_touchpoint): ") when the map read

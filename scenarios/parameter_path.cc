@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "scenarios/did_you_mean.h"
+#include "scenarios/fields.h"
 
 namespace cjsim {
 namespace {
@@ -19,16 +20,18 @@ constexpr std::string_view kForms =
     "a path is touchpoints.<id>.<field>, transitions.<from>-><to>.<field>, "
     "personas.<id>.<field> or settings.<field>";
 
-constexpr std::array<std::string_view, 9> kTouchpointFields = {
-    "dropout", "emotion.mean", "emotion.sd",      "cost",          "entry_weight",
-    "value",   "duration",     "duration.median", "duration.sigma"};
-constexpr std::array<std::string_view, 2> kTransitionFields = {"weight", "emotion_bias"};
-constexpr std::array<std::string_view, 6> kPersonaFields = {
-    "share",           "sensitivity", "dropout_odds", "initial_emotion.mean", "initial_emotion.sd",
-    "value_multiplier"};
-constexpr std::string_view kAffinityPrefix = "channel_affinity.";
-constexpr std::array<std::string_view, 6> kSettingsFields = {
-    "memory", "kappa", "max_steps", "horizon_hours", "promoter_threshold", "detractor_threshold"};
+// The names a path may end with for one part: its sweepable fields' names, and their older
+// spellings when `aliases` (so that experiment files written with them still run).
+template <class Entity>
+std::vector<std::string> sweepable(std::span<const Field<Entity>> table, bool aliases) {
+  std::vector<std::string> names;
+  for (const Field<Entity>& field : table) {
+    if (!field.sweepable || field.form == FieldForm::channel_affinity) continue;
+    names.emplace_back(field.name);
+    if (aliases && !field.alias.empty()) names.emplace_back(field.alias);
+  }
+  return names;
+}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
@@ -62,11 +65,6 @@ std::string field_error(std::string_view entity, std::string_view rest,
                      did_you_mean(last, fields), join_names(fields));
 }
 
-template <class Fields>
-std::vector<std::string> names_of(const Fields& fields) {
-  return std::vector<std::string>(fields.begin(), fields.end());
-}
-
 Touchpoint* find_touchpoint(Scenario& s, std::string_view id) {
   for (Touchpoint& t : s.touchpoints) {
     if (t.id == id) return &t;
@@ -81,135 +79,131 @@ Persona* find_persona(Scenario& s, std::string_view id) {
   return nullptr;
 }
 
-// Every value a path can name, as a reference of one of three kinds.
+// The value a path names, or why the scenario has none.
 struct Target {
-  double* number = nullptr;
-  std::int64_t* integer = nullptr;
-  std::optional<double>* optional = nullptr;
+  std::optional<FieldRef> ref;
   std::string error;
 };
 
-// For channel_affinity.<channel>, a persona without an entry gets one (the default, 1).
-Target target_of(Scenario& s, const ParameterPath& p) {
-  Target t;
-  using Entity = ParameterPath::Entity;
-  switch (p.entity) {
-    case Entity::touchpoint: {
-      Touchpoint* v = find_touchpoint(s, p.id);
-      if (v == nullptr) {
-        std::vector<std::string> ids;
-        for (const Touchpoint& x : s.touchpoints) ids.push_back(x.id);
-        t.error =
-            fmt::format("no touchpoint '{}' in the scenario{}", p.id, did_you_mean(p.id, ids));
-        return t;
-      }
-      const std::string& f = p.field;
-      using Kind = Duration::Kind;
-      if (f == "dropout")
-        t.number = &v->dropout;
-      else if (f == "emotion.mean")
-        t.number = &v->emotion_mean;
-      else if (f == "emotion.sd")
-        t.number = &v->emotion_sd;
-      else if (f == "cost")
-        t.number = &v->cost;
-      else if (f == "entry_weight")
-        t.number = &v->entry_weight;
-      else if (f == "value")
-        t.number = &v->value;
-      else if (f == "duration") {
-        if (v->duration.kind == Kind::lognormal) {
-          t.error = fmt::format(
-              "touchpoint '{}' has a lognormal duration; vary duration.median or "
-              "duration.sigma",
-              p.id);
-        } else {
-          t.number = &v->duration.hours;
-        }
-      } else if (f == "duration.median" || f == "duration.sigma") {
-        if (v->duration.kind != Kind::lognormal) {
-          t.error = fmt::format(
-              "touchpoint '{}' has no lognormal duration, so no {}; vary "
-              "duration (its hours, or the exponential mean)",
-              p.id, f);
-        } else {
-          t.number = f == "duration.median" ? &v->duration.median : &v->duration.sigma;
-        }
-      }
-      return t;
-    }
-    case Entity::transition: {
-      Transition* found = nullptr;
-      for (Transition& e : s.transitions) {
-        if (e.from == p.from && e.to == p.to) found = &e;
-      }
-      if (found == nullptr) {
-        std::vector<std::string> pairs;
-        for (const Transition& e : s.transitions) pairs.push_back(e.from + "->" + e.to);
-        t.error = fmt::format("no transition '{}' -> '{}' in the scenario{}", p.from, p.to,
-                              did_you_mean(p.from + "->" + p.to, pairs));
-        return t;
-      }
-      t.number = p.field == "weight" ? &found->weight : &found->emotion_bias;
-      return t;
-    }
-    case Entity::persona: {
-      Persona* q = find_persona(s, p.id);
-      if (q == nullptr) {
-        std::vector<std::string> ids;
-        for (const Persona& x : s.personas) ids.push_back(x.id);
-        t.error = fmt::format("no persona '{}' in the scenario{} (its personas: {})", p.id,
-                              did_you_mean(p.id, ids), join_names(ids));
-        return t;
-      }
-      const std::string& f = p.field;
-      if (f == "share")
-        t.number = &q->share;
-      else if (f == "sensitivity")
-        t.number = &q->sensitivity;
-      else if (f == "dropout_odds")
-        t.number = &q->dropout_odds;
-      else if (f == "initial_emotion.mean")
-        t.number = &q->initial_emotion_mean;
-      else if (f == "initial_emotion.sd")
-        t.number = &q->initial_emotion_sd;
-      else if (f == "value_multiplier")
-        t.number = &q->value_multiplier;
-      else if (f.starts_with(kAffinityPrefix)) {
-        const std::string channel = f.substr(kAffinityPrefix.size());
-        std::set<std::string> channels;
-        for (const Touchpoint& v : s.touchpoints) channels.insert(v.channel);
-        if (!channels.contains(channel)) {
-          t.error = fmt::format("no touchpoint has the channel '{}'{} (the channels: {})", channel,
-                                did_you_mean(channel, channels), join_names(channels));
-          return t;
-        }
-        t.number = &q->channel_affinity.try_emplace(channel, 1.0).first->second;
-      }
-      return t;
-    }
-    case Entity::settings: {
-      const std::string& f = p.field;
-      Settings& g = s.settings;
-      if (f == "memory")
-        t.number = &g.memory;
-      else if (f == "kappa")
-        t.number = &g.kappa;
-      else if (f == "max_steps")
-        t.integer = &g.max_steps;
-      else if (f == "horizon_hours")
-        t.optional = &g.horizon_hours;
-      else if (f == "promoter_threshold")
-        t.number = &g.promoter_threshold;
-      else if (f == "detractor_threshold")
-        t.number = &g.detractor_threshold;
-      return t;
+// The field `name` of `entity`; a path built in code may name a field the table lacks.
+template <class Entity>
+Target field_target(std::span<const Field<Entity>> table, std::string_view name, Entity& entity) {
+  const Field<Entity>* field = find_field(table, name);
+  if (field == nullptr || field->ref == nullptr) {
+    return {std::nullopt, fmt::format("'{}' is no field that a path can vary", name)};
+  }
+  return {field->ref(entity), ""};
+}
+
+// Why a touchpoint's duration (or conversion) field means nothing for it, or "" when it does.
+// A path "duration" names the hours of a fixed duration or, as it always has, the mean of an
+// exponential one.
+std::string why_not(const Touchpoint& t, const Field<Touchpoint>& field) {
+  using Kind = Duration::Kind;
+  if (field_applies(field, t)) return "";
+  if (field.form == FieldForm::conversion) {
+    return fmt::format("touchpoint '{}' is not a conversion touchpoint, so it has no {}", t.id,
+                       field.name);
+  }
+  if (t.duration.kind == Kind::lognormal) {
+    return fmt::format(
+        "touchpoint '{}' has a lognormal duration; vary duration.lognormal.median or "
+        "duration.lognormal.sigma",
+        t.id);
+  }
+  if (field.name.starts_with("duration.lognormal.")) {
+    return fmt::format(
+        "touchpoint '{}' has no lognormal duration, so no {}; vary duration (its hours, or the "
+        "exponential mean)",
+        t.id, field.name);
+  }
+  return fmt::format("touchpoint '{}' has a fixed duration, so no {}; vary duration (its hours)",
+                     t.id, field.name);
+}
+
+Target touchpoint_target(Scenario& s, const ParameterPath& p) {
+  Touchpoint* v = find_touchpoint(s, p.id);
+  if (v == nullptr) {
+    std::vector<std::string> ids;
+    for (const Touchpoint& x : s.touchpoints) ids.push_back(x.id);
+    return {std::nullopt,
+            fmt::format("no touchpoint '{}' in the scenario{}", p.id, did_you_mean(p.id, ids))};
+  }
+  std::string_view name = p.field;
+  if (name == "duration" && v->duration.kind == Duration::Kind::exponential) {
+    name = "duration.exponential";
+  }
+  const Field<Touchpoint>* field = find_field(touchpoint_fields(), name);
+  if (field != nullptr) {
+    if (std::string why = why_not(*v, *field); !why.empty()) return {std::nullopt, why};
+  }
+  return field_target(touchpoint_fields(), name, *v);
+}
+
+Target transition_target(Scenario& s, const ParameterPath& p) {
+  for (Transition& e : s.transitions) {
+    if (e.from == p.from && e.to == p.to) {
+      return field_target(transition_fields(), p.field, e);
     }
   }
-  return t;
+  std::vector<std::string> pairs;
+  for (const Transition& e : s.transitions) pairs.push_back(e.from + "->" + e.to);
+  return {std::nullopt, fmt::format("no transition '{}' -> '{}' in the scenario{}", p.from, p.to,
+                                    did_you_mean(p.from + "->" + p.to, pairs))};
+}
+
+// For channel_affinity.<channel>, a persona without an entry gets one (the default, 1).
+Target persona_target(Scenario& s, const ParameterPath& p) {
+  Persona* q = find_persona(s, p.id);
+  if (q == nullptr) {
+    std::vector<std::string> ids;
+    for (const Persona& x : s.personas) ids.push_back(x.id);
+    return {std::nullopt, fmt::format("no persona '{}' in the scenario{} (its personas: {})", p.id,
+                                      did_you_mean(p.id, ids), join_names(ids))};
+  }
+  if (!p.field.starts_with(kAffinityPrefix)) {
+    return field_target(persona_fields(), p.field, *q);
+  }
+  const std::string channel = p.field.substr(kAffinityPrefix.size());
+  std::set<std::string> channels;
+  for (const Touchpoint& v : s.touchpoints) channels.insert(v.channel);
+  if (!channels.contains(channel)) {
+    return {std::nullopt,
+            fmt::format("no touchpoint has the channel '{}'{} (the channels: {})", channel,
+                        did_you_mean(channel, channels), join_names(channels))};
+  }
+  return {&q->channel_affinity.try_emplace(channel, 1.0).first->second, ""};
+}
+
+Target target_of(Scenario& s, const ParameterPath& p) {
+  switch (p.entity) {
+    case ParameterPath::Entity::touchpoint:
+      return touchpoint_target(s, p);
+    case ParameterPath::Entity::transition:
+      return transition_target(s, p);
+    case ParameterPath::Entity::persona:
+      return persona_target(s, p);
+    case ParameterPath::Entity::settings:
+      return field_target(settings_fields(), p.field, s.settings);
+  }
+  return {};
 }
 
 }  // namespace
+
+std::string touchpoint_path(std::string_view id, std::string_view field) {
+  return fmt::format("touchpoints.{}.{}", id, field);
+}
+
+std::string transition_path(std::string_view from, std::string_view to, std::string_view field) {
+  return fmt::format("transitions.{}->{}.{}", from, to, field);
+}
+
+std::string persona_path(std::string_view id, std::string_view field) {
+  return fmt::format("personas.{}.{}", id, field);
+}
+
+std::string settings_path(std::string_view field) { return fmt::format("settings.{}", field); }
 
 std::optional<ParameterPath> parse_parameter_path(std::string_view text, std::string& error) {
   ParameterPath p;
@@ -224,15 +218,16 @@ std::optional<ParameterPath> parse_parameter_path(std::string_view text, std::st
   using Entity = ParameterPath::Entity;
   if (head == "touchpoints") {
     p.entity = Entity::touchpoint;
-    if (!split_field(rest, kTouchpointFields, p.id, p.field)) {
-      error = field_error("touchpoint", rest, names_of(kTouchpointFields));
+    if (!split_field(rest, sweepable(touchpoint_fields(), true), p.id, p.field)) {
+      error = field_error("touchpoint", rest, sweepable(touchpoint_fields(), false));
       return std::nullopt;
     }
+    p.field = find_field(touchpoint_fields(), p.field)->name;
   } else if (head == "transitions") {
     p.entity = Entity::transition;
     std::string pair;
-    if (!split_field(rest, kTransitionFields, pair, p.field)) {
-      error = field_error("transition", rest, names_of(kTransitionFields));
+    if (!split_field(rest, sweepable(transition_fields(), true), pair, p.field)) {
+      error = field_error("transition", rest, sweepable(transition_fields(), false));
       return std::nullopt;
     }
     const std::size_t arrow = pair.find("->");
@@ -255,8 +250,8 @@ std::optional<ParameterPath> parse_parameter_path(std::string_view text, std::st
     if (affinity != std::string_view::npos && affinity + 1 + kAffinityPrefix.size() < rest.size()) {
       p.id = std::string(rest.substr(0, affinity));
       p.field = std::string(rest.substr(affinity + 1));
-    } else if (!split_field(rest, kPersonaFields, p.id, p.field)) {
-      std::vector<std::string> fields = names_of(kPersonaFields);
+    } else if (!split_field(rest, sweepable(persona_fields(), true), p.id, p.field)) {
+      std::vector<std::string> fields = sweepable(persona_fields(), false);
       fields.emplace_back("channel_affinity.<channel>");
       error = field_error("persona", rest, fields);
       return std::nullopt;
@@ -264,7 +259,7 @@ std::optional<ParameterPath> parse_parameter_path(std::string_view text, std::st
   } else if (head == "settings") {
     p.entity = Entity::settings;
     p.field = std::string(rest);
-    std::vector<std::string> fields = names_of(kSettingsFields);
+    const std::vector<std::string> fields = sweepable(settings_fields(), false);
     if (std::find(fields.begin(), fields.end(), p.field) == fields.end()) {
       error = fmt::format("no numeric setting '{}'{} (the settings that can vary: {})", rest,
                           did_you_mean(rest, fields), join_names(fields));
@@ -284,7 +279,7 @@ std::optional<ParameterPath> parse_parameter_path(std::string_view text, std::st
 std::optional<std::string> check_parameter_path(const Scenario& scenario,
                                                 const ParameterPath& path) {
   Scenario copy = scenario;  // target_of may add a channel affinity entry
-  Target t = target_of(copy, path);
+  const Target t = target_of(copy, path);
   if (!t.error.empty()) return t.error;
   return std::nullopt;
 }
@@ -292,26 +287,23 @@ std::optional<std::string> check_parameter_path(const Scenario& scenario,
 double parameter_value(const Scenario& scenario, const ParameterPath& path) {
   Scenario copy = scenario;
   const Target t = target_of(copy, path);
-  if (t.number != nullptr) return *t.number;
-  if (t.integer != nullptr) return static_cast<double>(*t.integer);
-  if (t.optional != nullptr && t.optional->has_value()) return **t.optional;
-  return std::numeric_limits<double>::quiet_NaN();
+  return t.ref ? number_in(*t.ref) : std::numeric_limits<double>::quiet_NaN();
 }
 
 std::optional<std::string> set_parameter(Scenario& scenario, const ParameterPath& path,
                                          double value) {
   const Target t = target_of(scenario, path);
   if (!t.error.empty()) return t.error;
-  if (t.number != nullptr) {
-    *t.number = value;
-  } else if (t.optional != nullptr) {
-    *t.optional = value;
-  } else if (t.integer != nullptr) {
+  if (auto* number = std::get_if<double*>(&*t.ref)) {
+    **number = value;
+  } else if (auto* optional = std::get_if<std::optional<double>*>(&*t.ref)) {
+    **optional = value;
+  } else if (auto* whole = std::get_if<std::int64_t*>(&*t.ref)) {
     // 2^53: every integer below it is exact as a double.
     if (!std::isfinite(value) || value != std::floor(value) || std::fabs(value) > 0x1.0p53) {
       return fmt::format("{} must be a whole number, not {}", path.text, value);
     }
-    *t.integer = static_cast<std::int64_t>(value);
+    **whole = static_cast<std::int64_t>(value);
   }
   return std::nullopt;
 }

@@ -1,6 +1,8 @@
 // A path naming one numeric field of a scenario ("touchpoints.checkout.dropout",
 // "transitions.cart->checkout.weight", "personas.senior.share", "settings.kappa"), and setting
-// that field to a value: how experiments vary a journey.
+// that field to a value: how experiments vary a journey. The fields are the sweepable ones of
+// the field table (fields.h), by the names files write them with; older spellings
+// ("touchpoints.<id>.value" for conversion.value) are still accepted.
 #pragma once
 
 #include <optional>
@@ -17,9 +19,17 @@ struct ParameterPath {
   std::string id;     // touchpoint or persona id; "" for settings and transitions
   std::string from;   // transition only
   std::string to;     // transition only
-  std::string field;  // "dropout", "emotion.mean", "channel_affinity.web", "kappa"
+  std::string field;  // the field's name in the table: "dropout", "conversion.value",
+                      // "channel_affinity.web", "kappa" (an older spelling made canonical)
   std::string text;   // the path as written
 };
+
+// The path of a field ("dropout", as the field table names it) of a touchpoint, a transition,
+// a persona or the settings: "touchpoints.checkout.dropout", "transitions.a->b.weight".
+std::string touchpoint_path(std::string_view id, std::string_view field);
+std::string transition_path(std::string_view from, std::string_view to, std::string_view field);
+std::string persona_path(std::string_view id, std::string_view field);
+std::string settings_path(std::string_view field);
 
 // Parses the shape of a path; on failure returns nothing and sets `error` to a message that
 // says what is wrong and which forms are accepted. Whether the named touchpoint, transition

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "scenarios/did_you_mean.h"
+#include "scenarios/fields.h"
 #include "scenarios/loader.h"
 
 namespace cjsim {
@@ -34,28 +35,6 @@ using Edge = JourneyGraph::edge_descriptor;
 
 // Messages list the possible names only when there are this few.
 constexpr std::size_t kMostListed = 12;
-constexpr double kInfinity = std::numeric_limits<double>::infinity();
-
-// A rule a number must obey, with the words that state it in messages.
-struct Range {
-  double low;
-  double high;
-  bool low_included;
-  std::string_view words;
-
-  bool holds(double value) const {
-    if (!std::isfinite(value)) return false;
-    if (value > high) return false;
-    return low_included ? value >= low : value > low;
-  }
-};
-
-constexpr Range kProbability{0.0, 1.0, true, "between 0 and 1"};
-constexpr Range kValence{-1.0, 1.0, true, "between -1 and 1"};
-constexpr Range kNonNegative{0.0, kInfinity, true, "0 or more"};
-constexpr Range kPositive{0.0, kInfinity, false, "greater than 0"};
-constexpr Range kFinite{-kInfinity, kInfinity, true, "a finite number"};
-constexpr Range kScore{0.0, 10.0, true, "between 0 and 10"};
 
 // Only these, so that ids are safe in file names, column headers and command lines.
 bool is_valid_id(std::string_view id) {
@@ -178,15 +157,35 @@ class Validation {
   }
 
   // "dropout in touchpoint 'checkout' must be between 0 and 1, got 1.5"
-  void check_range(double value, const Range& range, std::string_view field, std::string_view owner,
-                   const FieldLocations& fields, const SourceLocation& owner_where) {
+  void check_range(double value, const FieldRange& range, std::string_view field,
+                   std::string_view owner, const FieldLocations& fields,
+                   const SourceLocation& owner_where) {
     if (range.holds(value)) return;
     const SourceLocation where = at(fields, field, owner_where);
     if (!std::isfinite(value)) {
       error(where, fmt::format("{} in {} must be a finite number, got {}", field, owner, value));
       return;
     }
-    error(where, fmt::format("{} in {} must be {}, got {}", field, owner, range.words, value));
+    error(where, fmt::format("{} in {} must be {}, got {}", field, owner, range.words(), value));
+  }
+
+  // Every numeric field of the table that applies to `entity`: text is checked on its own, a
+  // seed cannot be out of range, and an absent horizon holds no value.
+  template <class Entity>
+  void check_numbers(const Entity& entity, std::span<const Field<Entity>> table,
+                     std::string_view owner, const FieldLocations& fields,
+                     const SourceLocation& where) {
+    for (const Field<Entity>& field : table) {
+      if (field.ref == nullptr || !field_applies(field, entity)) continue;
+      const FieldRef ref = field_ref(field, entity);
+      if (std::holds_alternative<std::string*>(ref) ||
+          std::holds_alternative<std::optional<std::uint64_t>*>(ref)) {
+        continue;
+      }
+      const auto* optional = std::get_if<std::optional<double>*>(&ref);
+      if (optional && !(*optional)->has_value()) continue;
+      check_range(number_in(ref), field.range, field.name, owner, fields, where);
+    }
   }
 
   void index_touchpoints() {
@@ -248,19 +247,7 @@ class Validation {
     const Settings& settings = scenario_.settings;
     const SourceLocation where = top("settings");
     const FieldLocations& fields = settings.fields;
-    check_range(settings.memory, kProbability, "memory", "settings", fields, where);
-    check_range(settings.kappa, kNonNegative, "kappa", "settings", fields, where);
-    if (settings.max_steps < 1) {
-      error(at(fields, "max_steps", where),
-            fmt::format("max_steps in settings must be 1 or more, got {}", settings.max_steps));
-    }
-    if (settings.horizon_hours) {
-      check_range(*settings.horizon_hours, kPositive, "horizon_hours", "settings", fields, where);
-    }
-    check_range(settings.promoter_threshold, kScore, "promoter_threshold", "settings", fields,
-                where);
-    check_range(settings.detractor_threshold, kScore, "detractor_threshold", "settings", fields,
-                where);
+    check_numbers(settings, settings_fields(), "settings", fields, where);
     if (settings.detractor_threshold > settings.promoter_threshold) {
       error(at(fields, "detractor_threshold", where),
             fmt::format("detractor_threshold in settings ({}) must not be above "
@@ -325,33 +312,7 @@ class Validation {
   }
 
   void check_touchpoint_numbers(const Touchpoint& touchpoint, const std::string& name) {
-    const FieldLocations& fields = touchpoint.fields;
-    const SourceLocation& where = touchpoint.where;
-    check_range(touchpoint.emotion_mean, kValence, "emotion.mean", name, fields, where);
-    check_range(touchpoint.emotion_sd, kNonNegative, "emotion.sd", name, fields, where);
-    check_range(touchpoint.dropout, kProbability, "dropout", name, fields, where);
-    check_duration(touchpoint.duration, name, fields, where);
-    check_range(touchpoint.cost, kNonNegative, "cost", name, fields, where);
-    check_range(touchpoint.entry_weight, kNonNegative, "entry_weight", name, fields, where);
-    if (touchpoint.conversion) {
-      check_range(touchpoint.value, kNonNegative, "conversion.value", name, fields, where);
-    }
-  }
-
-  void check_duration(const Duration& duration, const std::string& name,
-                      const FieldLocations& fields, const SourceLocation& where) {
-    switch (duration.kind) {
-      case Duration::Kind::fixed:
-        check_range(duration.hours, kNonNegative, "duration", name, fields, where);
-        return;
-      case Duration::Kind::exponential:
-        check_range(duration.hours, kPositive, "duration.exponential", name, fields, where);
-        return;
-      case Duration::Kind::lognormal:
-        check_range(duration.median, kPositive, "duration.lognormal.median", name, fields, where);
-        check_range(duration.sigma, kNonNegative, "duration.lognormal.sigma", name, fields, where);
-        return;
-    }
+    check_numbers(touchpoint, touchpoint_fields(), name, touchpoint.fields, touchpoint.where);
   }
 
   void check_transitions() {
@@ -367,10 +328,7 @@ class Validation {
       if (!inserted) {
         error(in_file(transition.where), fmt::format("duplicate {}{}", name, first_at(it->second)));
       }
-      check_range(transition.weight, kPositive, "weight", name, transition.fields,
-                  transition.where);
-      check_range(transition.emotion_bias, kFinite, "emotion_bias", name, transition.fields,
-                  transition.where);
+      check_numbers(transition, transition_fields(), name, transition.fields, transition.where);
     }
   }
 
@@ -428,17 +386,11 @@ class Validation {
 
   void check_persona_numbers(const Persona& persona, const std::string& name) {
     const FieldLocations& fields = persona.fields;
-    const SourceLocation& where = persona.where;
-    check_range(persona.share, kNonNegative, "share", name, fields, where);
-    check_range(persona.sensitivity, kNonNegative, "sensitivity", name, fields, where);
-    check_range(persona.dropout_odds, kNonNegative, "dropout_odds", name, fields, where);
-    check_range(persona.initial_emotion_mean, kValence, "initial_emotion.mean", name, fields,
-                where);
-    check_range(persona.initial_emotion_sd, kNonNegative, "initial_emotion.sd", name, fields,
-                where);
-    check_range(persona.value_multiplier, kNonNegative, "value_multiplier", name, fields, where);
+    check_numbers(persona, persona_fields(), name, fields, persona.where);
+    const FieldRange& affinity = find_field(persona_fields(), "channel_affinity")->range;
     for (const auto& [channel, multiplier] : persona.channel_affinity) {
-      check_range(multiplier, kNonNegative, "channel_affinity." + channel, name, fields, where);
+      check_range(multiplier, affinity, std::string(kAffinityPrefix) + channel, name, fields,
+                  persona.where);
     }
   }
 

@@ -1,22 +1,26 @@
 // The journey file format, written line by line. The format's shape is fixed (block mappings
 // and lists, small flow mappings for pairs such as {mean, sd}), so the only part that needs
 // care is a scalar holding a user's text: names come from users' data and may hold anything.
-// Neither YAML emitter at hand writes every such text back faithfully (yaml-cpp 0.7 leaves a
+// No YAML emitter we tried writes every such text back faithfully (yaml-cpp 0.7 leaves a
 // carriage return bare in a plain scalar and replaces Unicode noncharacters with U+FFFD;
 // libfyaml 0.7's streaming emitter drops a leading blank), so each text is written here as a
 // plain scalar when that is unambiguous and as an escaped double-quoted one otherwise, and a
-// test reads every awkward text back through the loader.
+// test reads every awkward text back through the loader. Which fields are written, in which
+// order and under which keys comes from the field table (fields.h).
 #include "scenarios/writer.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <span>
 #include <stdexcept>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "scenarios/fields.h"
 #include "scenarios/utf8.h"
 
 namespace cjsim {
@@ -125,6 +129,9 @@ class Lines {
 // "{a: 1, b: 2}" from key, value pairs already written as scalars.
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
+// Settings and transitions have no field with a form of its own.
+std::optional<std::string> no_special(FieldForm) { return std::nullopt; }
+
 std::string flow(const Pairs& pairs) {
   std::string out = "{";
   for (const auto& [key, value] : pairs) {
@@ -132,15 +139,6 @@ std::string flow(const Pairs& pairs) {
     out += fmt::format("{}: {}", key, value);
   }
   return out + "}";
-}
-
-void number_field(Lines& out, int indent, const char* key, double value, double default_value) {
-  if (value != default_value) out.field(indent, key, number(value));
-}
-
-void emotion_field(Lines& out, int indent, const char* key, double mean, double sd) {
-  if (mean == 0.0 && sd == 0.0) return;
-  out.field(indent, key, flow({{"mean", number(mean)}, {"sd", number(sd)}}));
 }
 
 std::string duration(const Duration& d) {
@@ -156,54 +154,108 @@ std::string duration(const Duration& d) {
   return number(d.hours);
 }
 
+// A field's value as YAML.
+std::string value_text(const FieldRef& ref) {
+  struct Text {
+    std::string operator()(double* x) const { return number(*x); }
+    std::string operator()(std::int64_t* x) const { return std::to_string(*x); }
+    std::string operator()(std::optional<double>* x) const { return number(x->value_or(0.0)); }
+    std::string operator()(std::optional<std::uint64_t>* x) const {
+      return std::to_string(x->value_or(0));
+    }
+    std::string operator()(std::string* x) const { return text(*x); }
+  };
+  return std::visit(Text{}, ref);
+}
+
+// Whether a field holds what leaving it out would give: the same value as in `defaults`, no
+// text, or no value at all.
+struct IsDefault {
+  const FieldRef& defaults;
+  template <class T>
+  bool operator()(T* x) const {
+    return *x == *std::get<T*>(defaults);
+  }
+  bool operator()(std::optional<double>* x) const { return !x->has_value(); }
+  bool operator()(std::optional<std::uint64_t>* x) const { return !x->has_value(); }
+  bool operator()(std::string* x) const {
+    return x->empty() || *x == *std::get<std::string*>(defaults);
+  }
+};
+
+// The keys of one part as YAML: each plain field in the table's order, a nested map (emotion)
+// as one flow map written whole when any of its fields is not at its default, and the fields
+// with forms of their own (duration, conversion, channel_affinity) as `special` writes them.
+template <class Entity, class Special>
+Pairs fields_of(const Entity& entity, const Entity& defaults, std::span<const Field<Entity>> table,
+                Special special) {
+  Pairs out;
+  for (std::string_view key : keys_at<Entity>("")) {
+    const Field<Entity>* first = nullptr;
+    Pairs nested;
+    bool written = false;
+    for (const Field<Entity>& field : table) {
+      const std::string_view name = field.name;
+      if (name != key && !(name.starts_with(key) && name[key.size()] == '.')) continue;
+      if (!first) first = &field;
+      if (field.form != FieldForm::plain) break;
+      const FieldRef ref = field_ref(field, entity);
+      written = written || field.written == Written::always ||
+                !std::visit(IsDefault{field_ref(field, defaults)}, ref);
+      nested.emplace_back(name.substr(std::min(name.size(), key.size() + 1)), value_text(ref));
+    }
+    if (first->form != FieldForm::plain) {
+      if (std::optional<std::string> value = special(first->form)) {
+        out.emplace_back(std::string(key), std::move(*value));
+      }
+      continue;
+    }
+    if (!written) continue;
+    out.emplace_back(std::string(key), first->name == key ? nested.front().second : flow(nested));
+  }
+  return out;
+}
+
 void write_settings(Lines& out, const Settings& s) {
-  const Settings defaults;
   out.key(0, "settings");
-  out.field(2, "memory", number(s.memory));
-  out.field(2, "kappa", number(s.kappa));
-  out.field(2, "max_steps", std::to_string(s.max_steps));
-  if (s.horizon_hours) out.field(2, "horizon_hours", number(*s.horizon_hours));
-  if (s.seed) out.field(2, "seed", std::to_string(*s.seed));
-  number_field(out, 2, "promoter_threshold", s.promoter_threshold, defaults.promoter_threshold);
-  number_field(out, 2, "detractor_threshold", s.detractor_threshold, defaults.detractor_threshold);
+  for (const auto& [key, value] : fields_of(s, Settings{}, settings_fields(), no_special)) {
+    out.field(2, key, value);
+  }
 }
 
 void write_touchpoint(Lines& out, const Touchpoint& t) {
+  Touchpoint defaults;
+  defaults.name = t.id;
+  const auto special = [&](FieldForm form) -> std::optional<std::string> {
+    if (form == FieldForm::duration) {
+      if (t.duration.kind == Duration::Kind::fixed && t.duration.hours == 0.0) return {};
+      return duration(t.duration);
+    }
+    if (!t.conversion) return {};
+    return flow({{"value", number(t.value)}});
+  };
   out.item();
-  out.field(4, "id", text(t.id));
-  if (!t.name.empty() && t.name != t.id) out.field(4, "name", text(t.name));
-  out.field(4, "stage", text(t.stage));
-  out.field(4, "channel", text(t.channel));
-  emotion_field(out, 4, "emotion", t.emotion_mean, t.emotion_sd);
-  number_field(out, 4, "dropout", t.dropout, 0.0);
-  if (t.duration.kind != Duration::Kind::fixed || t.duration.hours != 0.0) {
-    out.field(4, "duration", duration(t.duration));
+  for (const auto& [key, value] : fields_of(t, defaults, touchpoint_fields(), special)) {
+    out.field(4, key, value);
   }
-  number_field(out, 4, "cost", t.cost, 0.0);
-  number_field(out, 4, "entry_weight", t.entry_weight, 0.0);
-  if (t.conversion) out.field(4, "conversion", flow({{"value", number(t.value)}}));
 }
 
 std::string transition(const Transition& t) {
-  Pairs pairs{{"from", text(t.from)}, {"to", text(t.to)}, {"weight", number(t.weight)}};
-  if (t.emotion_bias != 0.0) pairs.emplace_back("emotion_bias", number(t.emotion_bias));
-  return flow(pairs);
+  return flow(fields_of(t, Transition{}, transition_fields(), no_special));
 }
 
 void write_persona(Lines& out, const Persona& p) {
-  out.item();
-  out.field(4, "id", text(p.id));
-  out.field(4, "share", number(p.share));
-  number_field(out, 4, "sensitivity", p.sensitivity, 1.0);
-  number_field(out, 4, "dropout_odds", p.dropout_odds, 1.0);
-  number_field(out, 4, "value_multiplier", p.value_multiplier, 1.0);
-  emotion_field(out, 4, "initial_emotion", p.initial_emotion_mean, p.initial_emotion_sd);
-  if (!p.channel_affinity.empty()) {
-    Pairs affinities;
+  const auto affinities = [&](FieldForm) -> std::optional<std::string> {
+    if (p.channel_affinity.empty()) return {};
+    Pairs pairs;
     for (const auto& [channel, affinity] : p.channel_affinity) {
-      affinities.emplace_back(text(channel), number(affinity));
+      pairs.emplace_back(text(channel), number(affinity));
     }
-    out.field(4, "channel_affinity", flow(affinities));
+    return flow(pairs);
+  };
+  out.item();
+  for (const auto& [key, value] : fields_of(p, Persona{}, persona_fields(), affinities)) {
+    out.field(4, key, value);
   }
 }
 

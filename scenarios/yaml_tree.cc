@@ -1,5 +1,5 @@
 // Building a YamlTree from libfyaml's parser events. Aliases are not expanded: an alias is
-// the very node its anchor names (as in yaml-cpp), so nested aliases ("billion laughs") cost
+// the very node its anchor names (as yaml-cpp did), so nested aliases ("billion laughs") cost
 // nothing. Nesting is bounded here, and so is the number of events.
 #include "scenarios/yaml_tree.h"
 
@@ -63,7 +63,7 @@ struct DiagDeleter {
   void operator()(fy_diag* diag) const { fy_diag_destroy(diag); }
 };
 
-// A plain scalar yaml-cpp (and YAML's core schema) reads as null.
+// A plain scalar YAML's core schema reads as null.
 bool spells_null(std::string_view text) {
   return text.empty() || text == "~" || text == "null" || text == "Null" || text == "NULL";
 }
@@ -263,6 +263,15 @@ class TreeBuilder {
     const Open done = open_.back();
     open_.pop_back();
     YamlTree::Node& node = tree_.nodes_[done.node];
+    // A pair inside brackets ([a, b: c]) is a map that libfyaml starts at its ':'; for the
+    // reader it starts where its key does.
+    const bool pair_in_brackets = node.kind == YamlKind::map && !done.flow && !open_.empty() &&
+                                  open_.back().flow && pending_.size() > done.first_child;
+    if (pair_in_brackets) {
+      const YamlTree::Node& key = tree_.nodes_[pending_[done.first_child]];
+      node.line = key.line;
+      node.column = key.column;
+    }
     node.begin = static_cast<std::uint32_t>(tree_.children_.size());
     node.size = static_cast<std::uint32_t>(pending_.size() - done.first_child);
     tree_.children_.insert(tree_.children_.end(),

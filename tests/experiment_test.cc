@@ -151,6 +151,15 @@ TEST(Experiment, EveryMistakeIsReportedWhereItWasWritten) {
       {"scenario: tiny.yaml\nparameters:\n  settings.kappa: [0]\n  foo: [1]\n",
        "foo",
        {"not a parameter path"}},
+      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: [0, \"1\"]\n",
+       "\"1\"",
+       {"a value of settings.kappa must be a number, not '1'; remove the quotes"}},
+      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: {from: 0, to: 1, to: 2, steps: 2}\n",
+       "to: 2",
+       {"'to' is given twice"}},
+      {"scenario: tiny.yaml\nparameters:\n  settings.kappa: [0]\n---\nscenario: b.yaml\n",
+       "scenario: b",
+       {"more than one YAML document"}},
   };
   for (const BadCase& c : cases) {
     Diagnostics d;
@@ -185,12 +194,15 @@ TEST(Experiment, MissingPartsAreNamed) {
   EXPECT_FALSE(parse("scenario: [tiny.yaml\n", syntax));
   EXPECT_TRUE(syntax.has_errors());
   EXPECT_NE(syntax.to_string().find("not valid YAML"), std::string::npos);
+  EXPECT_NE(syntax.to_string().find("the list opened with '[' at line 1, column 11"),
+            std::string::npos)
+      << syntax.to_string();
 }
 
 TEST(Experiment, HostileTextGetsAnErrorNotAHangOrACrash) {
   const std::string hostile[] = {
       std::string("\x00\xff\xfe garbage \x01", 13),
-      "{[\"\"],{}},",  // yaml-cpp 0.7 emits events without end on this
+      "{[\"\"],{}},",  // yaml-cpp 0.7, once the reader here, looped for ever on this
       std::string(20000, '[') + std::string(20000, ']'),
       "a: &a [1, 1, 1, 1, 1, 1, 1, 1]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
       "c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\n"

@@ -257,8 +257,8 @@ TEST(HostileInput, AHundredThousandTouchpointsLoadFromYamlInBoundedTime) {
   ASSERT_TRUE(scenario) << errors_of(diagnostics);
   EXPECT_EQ(scenario->touchpoints.size(), 100000u);
   EXPECT_LT(seconds_since(start), 120.0);
-  // About 1.7 KB a touchpoint with its transition (yaml-cpp's tree alone took 7 KB): a 10^6
-  // journey within the file limit stays within a few GB. Sanitizers pad every allocation.
+  // About 1.7 KB a touchpoint with its transition (the earlier reader's tree alone took 7 KB): a
+  // 10^6 journey within the file limit stays within a few GB. Sanitizers pad every allocation.
   if (!kSanitized) {
     EXPECT_LT(peak_resident_kib() - peak_before, 400 * 1024)
         << "KiB of peak memory grew while loading 10^5 touchpoints";

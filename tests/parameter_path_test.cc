@@ -136,6 +136,29 @@ TEST(ParameterPath, SettingAPathChangesThatFieldAndNothingElse) {
   }
 }
 
+TEST(ParameterPath, AFieldTheTouchpointLacksIsRefusedWithWhatToVaryInstead) {
+  const Scenario s = tiny_scenario();
+  auto problem = check_parameter_path(s, parse("touchpoints.ad.conversion.value"));
+  ASSERT_TRUE(problem);
+  EXPECT_NE(problem->find("'ad' is not a conversion touchpoint"), std::string::npos) << *problem;
+  problem = check_parameter_path(s, parse("touchpoints.ad.duration.exponential"));
+  ASSERT_TRUE(problem);
+  EXPECT_NE(problem->find("has a fixed duration"), std::string::npos) << *problem;
+  problem = check_parameter_path(s, parse("touchpoints.reviews.duration.exponential"));
+  ASSERT_TRUE(problem);
+  EXPECT_NE(problem->find("vary duration.lognormal.median"), std::string::npos) << *problem;
+}
+
+// "duration" has always named the mean of an exponential duration too; it still does.
+TEST(ParameterPath, DurationNamesTheMeanOfAnExponentialDuration) {
+  Scenario s = tiny_scenario();
+  const ParameterPath duration = parse("touchpoints.product.duration");
+  const ParameterPath mean = parse("touchpoints.product.duration.exponential");
+  EXPECT_EQ(parameter_value(s, duration), 0.5);
+  ASSERT_EQ(set_parameter(s, duration, 0.75), std::nullopt);
+  EXPECT_EQ(parameter_value(s, mean), 0.75);
+}
+
 TEST(ParameterPath, AWholeNumberFieldRefusesFractions) {
   Scenario s = tiny_scenario();
   const auto problem = set_parameter(s, parse("settings.max_steps"), 10.5);

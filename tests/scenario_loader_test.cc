@@ -1,9 +1,10 @@
 // Reading scenario files: every field lands where it should, defaults fill the rest, and
 // every shape problem is reported with the file, line and column it comes from.
 #include <gtest/gtest.h>
-#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <string_view>
@@ -550,34 +551,31 @@ TEST(ScenarioLoader, UnicodeTextIsReadWhole) {
   EXPECT_EQ(scenario->description, "Caf\xc3\xa9 \xe2\x82\xac");
 }
 
-// Journeys written by yaml-cpp's emitter (as fitting writes them) read back as they were.
+// Journeys as yaml-cpp's emitter wrote them (as fitting once did, and as files users keep
+// still are): 17 significant digits, quoted strings, flow maps in block lists.
 TEST(ScenarioLoader, YamlCppEmitterOutputReadsBack) {
-  YAML::Emitter out;
-  out << YAML::BeginMap << YAML::Key << "name" << YAML::Value << "Fitted: retail #2";
-  out << YAML::Key << "stages" << YAML::Value << YAML::Flow << YAML::BeginSeq << "awareness"
-      << "purchase" << YAML::EndSeq;
-  out << YAML::Key << "touchpoints" << YAML::Value << YAML::BeginSeq;
-  for (const char* id : {"ad", "buy"}) {
-    out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << id;
-    out << YAML::Key << "stage" << YAML::Value
-        << (std::string_view(id) == "ad" ? "awareness" : "purchase");
-    out << YAML::Key << "channel" << YAML::Value << YAML::DoubleQuoted << "web shop";
-    out << YAML::Key << "dropout" << YAML::Value << 1.25e-05;
-    out << YAML::Key << "emotion" << YAML::Value << YAML::Flow << YAML::BeginMap << YAML::Key
-        << "mean" << YAML::Value << -0.333333333333 << YAML::Key << "sd" << YAML::Value << 0.1
-        << YAML::EndMap;
-    if (std::string_view(id) == "ad") out << YAML::Key << "entry_weight" << YAML::Value << 1;
-    out << YAML::EndMap;
-  }
-  out << YAML::EndSeq;
-  out << YAML::Key << "transitions" << YAML::Value << YAML::BeginSeq << YAML::BeginMap << YAML::Key
-      << "from" << YAML::Value << "ad" << YAML::Key << "to" << YAML::Value << "buy" << YAML::Key
-      << "weight" << YAML::Value << 2.5 << YAML::EndMap << YAML::EndSeq;
-  out << YAML::EndMap;
-  ASSERT_TRUE(out.good()) << out.GetLastError();
+  const std::string text = R"(name: "Fitted: retail #2"
+stages: [awareness, purchase]
+touchpoints:
+  - id: ad
+    stage: awareness
+    channel: "web shop"
+    dropout: 1.2500000000000001e-05
+    emotion: {mean: -0.33333333333300003, sd: 0.10000000000000001}
+    entry_weight: 1
+  - id: buy
+    stage: purchase
+    channel: "web shop"
+    dropout: 1.2500000000000001e-05
+    emotion: {mean: -0.33333333333300003, sd: 0.10000000000000001}
+transitions:
+  - from: ad
+    to: buy
+    weight: 2.5
+)";
   Diagnostics diagnostics;
-  const std::optional<Scenario> scenario = parse_scenario(out.c_str(), "fitted.yaml", diagnostics);
-  ASSERT_TRUE(scenario) << diagnostics.to_string() << out.c_str();
+  const std::optional<Scenario> scenario = parse_scenario(text, "fitted.yaml", diagnostics);
+  ASSERT_TRUE(scenario) << diagnostics.to_string();
   EXPECT_EQ(scenario->name, "Fitted: retail #2");
   ASSERT_EQ(scenario->touchpoints.size(), 2u);
   EXPECT_EQ(scenario->touchpoints[1].channel, "web shop");
@@ -673,11 +671,9 @@ std::set<std::string> allowed_keys_named_in(const Diagnostics& diagnostics) {
   return keys;
 }
 
-std::set<std::string> schema_keys(const YAML::Node& object) {
+std::set<std::string> schema_keys(const nlohmann::json& object) {
   std::set<std::string> keys;
-  for (auto it = object["properties"].begin(); it != object["properties"].end(); ++it) {
-    keys.insert(it->first.Scalar());
-  }
+  for (const auto& [key, value] : object.at("properties").items()) keys.insert(key);
   return keys;
 }
 
@@ -688,24 +684,24 @@ std::string future(std::string_view changes) {
 
 // The schema is documentation users and editors rely on: it must not drift from the loader.
 TEST(ScenarioSchema, DocumentsExactlyTheKeysTheLoaderAccepts) {
-  const YAML::Node schema =
-      YAML::LoadFile(std::string(CJSIM_SOURCE_DIR) + "/scenarios/scenario.schema.json");
-  const YAML::Node defs = schema["$defs"];
+  std::ifstream file(std::string(CJSIM_SOURCE_DIR) + "/scenarios/scenario.schema.json");
+  const nlohmann::json schema = nlohmann::json::parse(file);
+  const nlohmann::json& defs = schema.at("$defs");
   const struct {
     const char* what;
     std::string text;
-    YAML::Node object;
+    const nlohmann::json& object;
   } places[] = {
       {"scenario", with("zzz_unknown: 1\n"), schema},
-      {"settings", with("settings: {zzz_unknown: 1}\n"), defs["settings"]},
-      {"touchpoint", with("    zzz_unknown: 1\n"), defs["touchpoint"]},
-      {"emotion", with("    emotion: {zzz_unknown: 1}\n"), defs["emotion"]},
+      {"settings", with("settings: {zzz_unknown: 1}\n"), defs.at("settings")},
+      {"touchpoint", with("    zzz_unknown: 1\n"), defs.at("touchpoint")},
+      {"emotion", with("    emotion: {zzz_unknown: 1}\n"), defs.at("emotion")},
       {"transition", with("transitions:\n  - {from: buy, to: buy, zzz_unknown: 1}\n"),
-       defs["transition"]},
-      {"persona", with("personas:\n  - {id: p, zzz_unknown: 1}\n"), defs["persona"]},
-      {"change", future("  - zzz_unknown: 1\n"), defs["change"]},
+       defs.at("transition")},
+      {"persona", with("personas:\n  - {id: p, zzz_unknown: 1}\n"), defs.at("persona")},
+      {"change", future("  - zzz_unknown: 1\n"), defs.at("change")},
       {"reweight", future("  - reweight_transition: {from: ad, to: buy, zzz_unknown: 1}\n"),
-       defs["reweight"]},
+       defs.at("reweight")},
   };
   for (const auto& place : places) {
     Diagnostics diagnostics;

@@ -44,6 +44,14 @@ TEST(YamlTree, NodesKnowTheLineAndColumnTheyStartAt) {
   EXPECT_EQ(std::pair(touchpoint.key(1).line(), touchpoint.key(1).column()), std::pair(4, 5));
 }
 
+TEST(YamlTree, APairInBracketsStartsAtItsKey) {
+  const auto tree = tree_of("scenarios: [a.yaml, 3: 4]\n");
+  ASSERT_TRUE(tree);
+  const YamlNode pair = tree->root().find("scenarios").item(1);
+  ASSERT_TRUE(pair.is_map());
+  EXPECT_EQ(std::pair(pair.line(), pair.column()), std::pair(1, 21));
+}
+
 TEST(YamlTree, QuotedScalarsAreTextAndStartAtTheirQuote) {
   const auto tree = tree_of("a: \"0.5\"\nb: 'x'\nc: 0.5\nd: |\n  block\n");
   ASSERT_TRUE(tree);

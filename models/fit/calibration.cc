@@ -3,15 +3,17 @@
 #include "models/fit/calibration.h"
 
 #include <fmt/format.h>
-#include <nlopt.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <nlopt.hpp>
 #include <stdexcept>
 
 #include "scenarios/did_you_mean.h"
+#include "scenarios/fields.h"
+#include "scenarios/parameter_path.h"
 #include "sim/engine/engine.h"
 #include "sim/engine/run_observed.h"
 #include "sim/model/compiled_journey.h"
@@ -19,12 +21,18 @@
 namespace cjsim {
 namespace {
 
-enum class Knob { dropout, emotion_mean, kappa };
+// How the search moves each field the table marks calibratable: its bounds (inside the
+// field's range; a dropout stays below 1, where no journey would pass) and its first step.
+struct Search {
+  std::string_view field;
+  double lower, upper, initial_step;
+};
+constexpr Search kSearches[] = {
+    {"emotion.mean", -1.0, 1.0, 0.1}, {"dropout", 0.0, 0.99, 0.05}, {"kappa", 0.0, 10.0, 0.5}};
 
 struct Adjustable {
   std::string name;
-  Knob knob;
-  std::size_t touchpoint = 0;
+  ParameterPath path;
   double lower, upper, initial_step;
 };
 
@@ -36,6 +44,53 @@ struct Row {
   const FunnelCount* count = nullptr;
 };
 
+// The forms of path calibration takes: "touchpoints.<id>.emotion.mean, ... or settings.kappa".
+std::string calibratable_forms() {
+  std::vector<std::string> forms;
+  for (const Field<Touchpoint>& field : touchpoint_fields()) {
+    if (field.calibratable) forms.push_back(touchpoint_path("<id>", field.name));
+  }
+  for (const Field<Settings>& field : settings_fields()) {
+    if (field.calibratable) forms.push_back(settings_path(field.name));
+  }
+  const std::string last = forms.back();
+  forms.pop_back();
+  return join_names(forms) + " or " + last;
+}
+
+// Every path `cjsim fit --funnel` can adjust in this journey, for suggestions.
+std::vector<std::string> calibratable_paths(const Scenario& s) {
+  std::vector<std::string> known;
+  for (const Field<Settings>& field : settings_fields()) {
+    if (field.calibratable) known.push_back(settings_path(field.name));
+  }
+  for (const Touchpoint& t : s.touchpoints) {
+    for (const Field<Touchpoint>& field : touchpoint_fields()) {
+      if (field.calibratable) known.push_back(touchpoint_path(t.id, field.name));
+    }
+  }
+  return known;
+}
+
+// The search for a path the journey has and the table lets calibration adjust, or nullptr.
+const Search* search_for(const Scenario& s, const std::string& name, ParameterPath& path) {
+  std::string error;
+  std::optional<ParameterPath> parsed = parse_parameter_path(name, error);
+  if (!parsed || check_parameter_path(s, *parsed)) return nullptr;
+  bool calibratable = false;
+  if (parsed->entity == ParameterPath::Entity::touchpoint) {
+    calibratable = find_field(touchpoint_fields(), parsed->field)->calibratable;
+  } else if (parsed->entity == ParameterPath::Entity::settings) {
+    calibratable = find_field(settings_fields(), parsed->field)->calibratable;
+  }
+  if (!calibratable) return nullptr;
+  path = std::move(*parsed);
+  for (const Search& search : kSearches) {
+    if (search.field == path.field) return &search;
+  }
+  return nullptr;
+}
+
 std::vector<Adjustable> resolve_parameters(const Scenario& s, const CalibrationOptions& options,
                                            const std::string& source, Diagnostics& diagnostics) {
   std::vector<Adjustable> out;
@@ -44,41 +99,24 @@ std::vector<Adjustable> resolve_parameters(const Scenario& s, const CalibrationO
     for (const Touchpoint& t : s.touchpoints) {
       const bool has_way_on = std::any_of(s.transitions.begin(), s.transitions.end(),
                                           [&](const Transition& e) { return e.from == t.id; });
-      if (has_way_on) names.push_back("touchpoints." + t.id + ".dropout");
+      if (has_way_on) names.push_back(touchpoint_path(t.id, "dropout"));
     }
-  }
-  std::vector<std::string> known{"settings.kappa"};
-  for (const Touchpoint& t : s.touchpoints) {
-    known.push_back("touchpoints." + t.id + ".dropout");
-    known.push_back("touchpoints." + t.id + ".emotion.mean");
   }
   for (const std::string& name : names) {
     if (std::any_of(out.begin(), out.end(), [&](const Adjustable& a) { return a.name == name; })) {
       diagnostics.error({source, 0, 0}, fmt::format("the parameter '{}' is named twice", name));
       continue;
     }
-    if (name == "settings.kappa") {
-      out.push_back({name, Knob::kappa, 0, 0.0, 10.0, 0.5});
+    ParameterPath path;
+    if (const Search* search = search_for(s, name, path)) {
+      out.push_back({name, std::move(path), search->lower, search->upper, search->initial_step});
       continue;
     }
-    bool found = false;
-    for (std::size_t v = 0; v < s.touchpoints.size() && !found; ++v) {
-      const std::string prefix = "touchpoints." + s.touchpoints[v].id + ".";
-      if (name == prefix + "dropout") {
-        out.push_back({name, Knob::dropout, v, 0.0, 0.99, 0.05});
-        found = true;
-      } else if (name == prefix + "emotion.mean") {
-        out.push_back({name, Knob::emotion_mean, v, -1.0, 1.0, 0.1});
-        found = true;
-      }
-    }
-    if (!found) {
-      diagnostics.error({source, 0, 0},
-                        fmt::format("cannot calibrate '{}': the journey has no such parameter "
-                                    "(touchpoints.<id>.dropout, touchpoints.<id>.emotion.mean or "
-                                    "settings.kappa){}",
-                                    name, did_you_mean(name, known)));
-    }
+    const std::vector<std::string> known = calibratable_paths(s);
+    diagnostics.error({source, 0, 0},
+                      fmt::format("cannot calibrate '{}': the journey has no such parameter "
+                                  "({}){}",
+                                  name, calibratable_forms(), did_you_mean(name, known)));
   }
   return out;
 }
@@ -228,22 +266,9 @@ double binomial_deviance(std::uint64_t reached, std::uint64_t entered, double sh
   return 2.0 * d;
 }
 
-void set(Scenario& s, const Adjustable& a, double value) {
-  switch (a.knob) {
-    case Knob::dropout: s.touchpoints[a.touchpoint].dropout = value; break;
-    case Knob::emotion_mean: s.touchpoints[a.touchpoint].emotion_mean = value; break;
-    case Knob::kappa: s.settings.kappa = value; break;
-  }
-}
+void set(Scenario& s, const Adjustable& a, double value) { set_parameter(s, a.path, value); }
 
-double get(const Scenario& s, const Adjustable& a) {
-  switch (a.knob) {
-    case Knob::dropout: return s.touchpoints[a.touchpoint].dropout;
-    case Knob::emotion_mean: return s.touchpoints[a.touchpoint].emotion_mean;
-    case Knob::kappa: return s.settings.kappa;
-  }
-  return 0.0;
-}
+double get(const Scenario& s, const Adjustable& a) { return parameter_value(s, a.path); }
 
 }  // namespace
 

@@ -19,6 +19,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "scenarios/parameter_path.h"
 #include "sim/engine/statistics.h"
 #include "sim/model/behaviour.h"
 
@@ -714,25 +715,28 @@ double model_scale(const Free& f, double x) {
   }
 }
 
+// Named as sweeps and calibration name them (parameter paths); the weights and the dropout
+// odds are estimated relative to the first of theirs, which the name says.
 std::string parameter_name(const Scenario& s, FitParameterKind kind, std::uint32_t index,
                            const std::vector<std::string>& persona_ids) {
+  constexpr std::string_view kRelative = " (relative)";
   switch (kind) {
-    case FitParameterKind::emotion_mean: return "touchpoints." + s.touchpoints[index].id + ".emotion.mean";
-    case FitParameterKind::kappa: return "settings.kappa";
+    case FitParameterKind::emotion_mean:
+      return touchpoint_path(s.touchpoints[index].id, "emotion.mean");
+    case FitParameterKind::kappa: return settings_path("kappa");
     case FitParameterKind::emotion_bias:
-      return "transitions." + s.transitions[index].from + "->" + s.transitions[index].to +
-             ".emotion_bias";
-    case FitParameterKind::dropout: return "touchpoints." + s.touchpoints[index].id + ".dropout";
+      return transition_path(s.transitions[index].from, s.transitions[index].to, "emotion_bias");
+    case FitParameterKind::dropout: return touchpoint_path(s.touchpoints[index].id, "dropout");
     case FitParameterKind::transition_weight:
-      return "transitions." + s.transitions[index].from + "->" + s.transitions[index].to +
-             ".weight (relative)";
+      return transition_path(s.transitions[index].from, s.transitions[index].to, "weight") +
+             std::string(kRelative);
     case FitParameterKind::entry_weight:
-      return "touchpoints." + s.touchpoints[index].id + ".entry_weight (relative)";
-    case FitParameterKind::persona_share: return "personas." + persona_ids[index] + ".share";
+      return touchpoint_path(s.touchpoints[index].id, "entry_weight") + std::string(kRelative);
+    case FitParameterKind::persona_share: return persona_path(persona_ids[index], "share");
     case FitParameterKind::initial_emotion:
-      return "personas." + persona_ids[index] + ".initial_emotion.mean";
+      return persona_path(persona_ids[index], "initial_emotion.mean");
     case FitParameterKind::dropout_odds:
-      return "personas." + persona_ids[index] + ".dropout_odds (relative)";
+      return persona_path(persona_ids[index], "dropout_odds") + std::string(kRelative);
   }
   return "";
 }

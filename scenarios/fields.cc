@@ -1,0 +1,350 @@
+// The field table. Adding a field to a part of a journey is one entry here (and its member in
+// scenario.h, its entry in the JSON Schema and its tests); the reader, writer, validation,
+// diff and parameter paths follow from the entry.
+#include "scenarios/fields.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+namespace cjsim {
+
+std::string FieldRange::words() const {
+  const bool bounded_below = std::isfinite(low);
+  const bool bounded_above = std::isfinite(high);
+  if (bounded_below && bounded_above) return fmt::format("between {} and {}", low, high);
+  if (bounded_below) {
+    return low_open ? fmt::format("greater than {}", low) : fmt::format("{} or more", low);
+  }
+  if (bounded_above) {
+    return high_open ? fmt::format("less than {}", high) : fmt::format("{} or less", high);
+  }
+  return "a finite number";
+}
+
+namespace {
+constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+}  // namespace
+
+double number_in(const FieldRef& ref) {
+  struct Number {
+    double operator()(double* x) const { return *x; }
+    double operator()(std::int64_t* x) const { return static_cast<double>(*x); }
+    double operator()(std::optional<double>* x) const { return x->value_or(kNone); }
+    double operator()(std::optional<std::uint64_t>* x) const {
+      return *x ? static_cast<double>(**x) : kNone;
+    }
+    double operator()(std::string*) const { return kNone; }
+  };
+  return std::visit(Number{}, ref);
+}
+
+namespace {
+
+using Kind = Duration::Kind;
+
+// --- settings -------------------------------------------------------------------------------
+
+constexpr Field<Settings> kSettings[] = {
+    {.name = "memory",
+     .ref = [](Settings& s) -> FieldRef { return &s.memory; },
+     .range = kProbability,
+     .unit = "fraction",
+     .sweepable = true,
+     .description = "lambda: how much of the previous emotion carries over to the next "
+                    "touchpoint.",
+     .written = Written::always},
+    {.name = "kappa",
+     .ref = [](Settings& s) -> FieldRef { return &s.kappa; },
+     .range = kNonNegative,
+     .unit = "per unit of valence",
+     .sweepable = true,
+     .calibratable = true,
+     .description = "How strongly emotion moves dropout: the logit of dropout falls by kappa "
+                    "times the emotion.",
+     .written = Written::always},
+    {.name = "max_steps",
+     .ref = [](Settings& s) -> FieldRef { return &s.max_steps; },
+     .range = kAtLeastOne,
+     .unit = "touchpoints",
+     .sweepable = true,
+     .description = "A safety cap: a journey that has visited this many touchpoints ends as "
+                    "capped.",
+     .written = Written::always},
+    {.name = "horizon_hours",
+     .ref = [](Settings& s) -> FieldRef { return &s.horizon_hours; },
+     .range = kPositive,
+     .unit = "hours",
+     .sweepable = true,
+     .description = "When set, a journey whose clock passes this many hours ends as censored. "
+                    "Absent means no horizon."},
+    {.name = "seed",
+     .ref = [](Settings& s) -> FieldRef { return &s.seed; },
+     .range = kSeedRange,
+     .description = "The seed of the random streams. Absent means the command line's seed (or "
+                    "its default) is used."},
+    {.name = "promoter_threshold",
+     .ref = [](Settings& s) -> FieldRef { return &s.promoter_threshold; },
+     .range = kScore,
+     .unit = "likelihood to recommend (0-10)",
+     .sweepable = true,
+     .description = "A likelihood to recommend at or above this makes a promoter."},
+    {.name = "detractor_threshold",
+     .ref = [](Settings& s) -> FieldRef { return &s.detractor_threshold; },
+     .range = kScore,
+     .unit = "likelihood to recommend (0-10)",
+     .sweepable = true,
+     .description = "A likelihood to recommend below this makes a detractor. Must not be above "
+                    "promoter_threshold."},
+};
+
+// --- touchpoints ----------------------------------------------------------------------------
+
+constexpr Field<Touchpoint> kTouchpoints[] = {
+    {.name = "id",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.id; },
+     .description = "The touchpoint's unique id, used by transitions and in reports.",
+     .written = Written::always,
+     .required = true,
+     .identity = true},
+    {.name = "name",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.name; },
+     .description = "A label for reports. Defaults to the id."},
+    {.name = "stage",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.stage; },
+     .description = "The stage this touchpoint belongs to; one of `stages`.",
+     .written = Written::always,
+     .required = true},
+    {.name = "channel",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.channel; },
+     .description = "A free label for the channel (web, app, store, ...).",
+     .written = Written::always,
+     .required = true},
+    {.name = "emotion.mean",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.emotion_mean; },
+     .range = kValence,
+     .unit = "valence",
+     .sweepable = true,
+     .calibratable = true,
+     .description = "The mean emotional impact of a visit, scaled by the persona's sensitivity."},
+    {.name = "emotion.sd",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.emotion_sd; },
+     .range = kNonNegative,
+     .unit = "valence",
+     .sweepable = true,
+     .description = "The standard deviation of a visit's emotional impact."},
+    {.name = "dropout",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.dropout; },
+     .range = kProbability,
+     .unit = "probability",
+     .sweepable = true,
+     .calibratable = true,
+     .description = "The probability of abandoning right after this touchpoint, for a neutral "
+                    "persona at neutral emotion."},
+    {.name = "duration",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.duration.hours; },
+     .range = kNonNegative,
+     .unit = "hours",
+     .sweepable = true,
+     .description = "A fixed time spent at the touchpoint.",
+     .form = FieldForm::duration,
+     .applies = [](const Touchpoint& t) { return t.duration.kind == Kind::fixed; }},
+    {.name = "duration.exponential",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.duration.hours; },
+     .range = kPositive,
+     .unit = "hours",
+     .sweepable = true,
+     .description = "The mean of an exponentially distributed time spent at the touchpoint.",
+     .form = FieldForm::duration,
+     .applies = [](const Touchpoint& t) { return t.duration.kind == Kind::exponential; }},
+    {.name = "duration.lognormal.median",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.duration.median; },
+     .range = kPositive,
+     .unit = "hours",
+     .sweepable = true,
+     .description = "The median of a lognormally distributed time spent at the touchpoint.",
+     .form = FieldForm::duration,
+     .applies = [](const Touchpoint& t) { return t.duration.kind == Kind::lognormal; },
+     .alias = "duration.median"},
+    {.name = "duration.lognormal.sigma",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.duration.sigma; },
+     .range = kNonNegative,
+     .sweepable = true,
+     .description = "The standard deviation of the log of a lognormally distributed time.",
+     .form = FieldForm::duration,
+     .applies = [](const Touchpoint& t) { return t.duration.kind == Kind::lognormal; },
+     .alias = "duration.sigma"},
+    {.name = "cost",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.cost; },
+     .range = kNonNegative,
+     .unit = "money",
+     .sweepable = true,
+     .description = "What one visit costs the company."},
+    {.name = "entry_weight",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.entry_weight; },
+     .range = kNonNegative,
+     .unit = "relative weight",
+     .sweepable = true,
+     .description = "How likely a journey starts here, relative to the other touchpoints' entry "
+                    "weights. 0 means journeys never start here."},
+    {.name = "conversion.value",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.value; },
+     .range = kNonNegative,
+     .unit = "money",
+     .sweepable = true,
+     .description = "The revenue of a conversion here, multiplied by the persona's "
+                    "value_multiplier; written, it makes the touchpoint a conversion.",
+     .form = FieldForm::conversion,
+     .applies = [](const Touchpoint& t) { return t.conversion; },
+     .alias = "value"},
+};
+
+// --- transitions ----------------------------------------------------------------------------
+
+constexpr Field<Transition> kTransitions[] = {
+    {.name = "from",
+     .ref = [](Transition& t) -> FieldRef { return &t.from; },
+     .description = "The id of the touchpoint the transition leaves.",
+     .written = Written::always,
+     .required = true,
+     .identity = true},
+    {.name = "to",
+     .ref = [](Transition& t) -> FieldRef { return &t.to; },
+     .description = "The id of the touchpoint the transition leads to.",
+     .written = Written::always,
+     .required = true,
+     .identity = true},
+    {.name = "weight",
+     .ref = [](Transition& t) -> FieldRef { return &t.weight; },
+     .range = kPositive,
+     .unit = "relative weight",
+     .sweepable = true,
+     .description = "The relative attractiveness of this transition among those out of `from`.",
+     .written = Written::always},
+    {.name = "emotion_bias",
+     .ref = [](Transition& t) -> FieldRef { return &t.emotion_bias; },
+     .unit = "per unit of valence",
+     .sweepable = true,
+     .description = "Positive: the happier the customer, the likelier this transition; "
+                    "negative: the less likely."},
+};
+
+// --- personas -------------------------------------------------------------------------------
+
+constexpr Field<Persona> kPersonas[] = {
+    {.name = "id",
+     .ref = [](Persona& p) -> FieldRef { return &p.id; },
+     .description = "The persona's unique id.",
+     .written = Written::always,
+     .required = true,
+     .identity = true},
+    {.name = "share",
+     .ref = [](Persona& p) -> FieldRef { return &p.share; },
+     .range = kNonNegative,
+     .unit = "relative share",
+     .sweepable = true,
+     .description = "The persona's share of the agents; shares are normalised.",
+     .written = Written::always},
+    {.name = "sensitivity",
+     .ref = [](Persona& p) -> FieldRef { return &p.sensitivity; },
+     .range = kNonNegative,
+     .unit = "multiplier",
+     .sweepable = true,
+     .description = "Scales every emotional impact."},
+    {.name = "dropout_odds",
+     .ref = [](Persona& p) -> FieldRef { return &p.dropout_odds; },
+     .range = kNonNegative,
+     .unit = "multiplier of the odds",
+     .sweepable = true,
+     .description = "Multiplies the odds of abandoning at every touchpoint."},
+    {.name = "value_multiplier",
+     .ref = [](Persona& p) -> FieldRef { return &p.value_multiplier; },
+     .range = kNonNegative,
+     .unit = "multiplier",
+     .sweepable = true,
+     .description = "Multiplies the value of every conversion."},
+    {.name = "initial_emotion.mean",
+     .ref = [](Persona& p) -> FieldRef { return &p.initial_emotion_mean; },
+     .range = kValence,
+     .unit = "valence",
+     .sweepable = true,
+     .description = "The mean of the emotion a journey starts with."},
+    {.name = "initial_emotion.sd",
+     .ref = [](Persona& p) -> FieldRef { return &p.initial_emotion_sd; },
+     .range = kNonNegative,
+     .unit = "valence",
+     .sweepable = true,
+     .description = "The standard deviation of the emotion a journey starts with."},
+    // One entry per channel, "channel_affinity.<channel>"; a channel not listed has 1.
+    {.name = "channel_affinity",
+     .ref = nullptr,
+     .range = kNonNegative,
+     .unit = "multiplier",
+     .sweepable = true,
+     .description = "channel -> multiplier of the attractiveness of that channel's touchpoints "
+                    "(as entries and as transition targets); 0: never.",
+     .form = FieldForm::channel_affinity},
+};
+
+// The keys of every map of a part, by prefix, in the table's order.
+template <class Entity>
+std::map<std::string_view, std::vector<std::string_view>> keys_by_prefix(
+    std::span<const Field<Entity>> fields) {
+  std::map<std::string_view, std::vector<std::string_view>> keys;
+  for (const Field<Entity>& field : fields) {
+    std::size_t start = 0;
+    while (true) {
+      const std::size_t dot = field.name.find('.', start);
+      const std::string_view prefix = field.name.substr(0, start);
+      const std::string_view key = field.name.substr(start, dot - start);
+      std::vector<std::string_view>& list = keys[prefix];
+      if (std::find(list.begin(), list.end(), key) == list.end()) list.push_back(key);
+      if (dot == std::string_view::npos) break;
+      start = dot + 1;
+    }
+  }
+  return keys;
+}
+
+template <class Entity>
+std::span<const Field<Entity>> table();
+template <>
+std::span<const Field<Settings>> table() {
+  return kSettings;
+}
+template <>
+std::span<const Field<Touchpoint>> table() {
+  return kTouchpoints;
+}
+template <>
+std::span<const Field<Transition>> table() {
+  return kTransitions;
+}
+template <>
+std::span<const Field<Persona>> table() {
+  return kPersonas;
+}
+
+}  // namespace
+
+std::span<const Field<Settings>> settings_fields() { return kSettings; }
+std::span<const Field<Touchpoint>> touchpoint_fields() { return kTouchpoints; }
+std::span<const Field<Transition>> transition_fields() { return kTransitions; }
+std::span<const Field<Persona>> persona_fields() { return kPersonas; }
+
+template <class Entity>
+std::span<const std::string_view> keys_at(std::string_view prefix) {
+  static const auto keys = keys_by_prefix(table<Entity>());
+  auto it = keys.find(prefix);
+  if (it == keys.end()) return {};
+  return it->second;
+}
+
+template std::span<const std::string_view> keys_at<Settings>(std::string_view);
+template std::span<const std::string_view> keys_at<Touchpoint>(std::string_view);
+template std::span<const std::string_view> keys_at<Transition>(std::string_view);
+template std::span<const std::string_view> keys_at<Persona>(std::string_view);
+
+}  // namespace cjsim

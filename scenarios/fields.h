@@ -1,0 +1,119 @@
+// The table of scenario fields: for settings, touchpoints, transitions and personas, every
+// field a file can hold, by the one dotted name files, diffs, sweep paths and changes use
+// ("dropout", "emotion.mean", "conversion.value"), with the Scenario member it maps to, its
+// range, unit, whether sweeps and calibration may vary it, and what it means. The reader,
+// writer, validation, diff, parameter paths and the schema test all read it.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "scenarios/scenario.h"
+
+namespace cjsim {
+
+// The values a field may take. An open end excludes its bound; an infinite bound is no
+// bound, and every value must be finite anyway.
+struct FieldRange {
+  double low = -std::numeric_limits<double>::infinity();
+  double high = std::numeric_limits<double>::infinity();
+  bool low_open = false;
+  bool high_open = false;
+
+  bool holds(double value) const {
+    if (!std::isfinite(value)) return false;
+    if (high_open ? value >= high : value > high) return false;
+    return low_open ? value > low : value >= low;
+  }
+  // How messages state it: "between 0 and 1", "0 or more", "greater than 0".
+  std::string words() const;
+};
+
+inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
+inline constexpr FieldRange kAnyNumber{};
+inline constexpr FieldRange kProbability{0.0, 1.0};
+inline constexpr FieldRange kValence{-1.0, 1.0};
+inline constexpr FieldRange kNonNegative{0.0, kUnbounded};
+inline constexpr FieldRange kPositive{0.0, kUnbounded, true};
+inline constexpr FieldRange kScore{0.0, 10.0};
+inline constexpr FieldRange kAtLeastOne{1.0, kUnbounded};
+inline constexpr FieldRange kSeedRange{0.0, 18446744073709551615.0};
+
+// Where a field's value lives in a Scenario part: one member of one of these types.
+using FieldRef = std::variant<double*, std::int64_t*, std::optional<double>*,
+                              std::optional<std::uint64_t>*, std::string*>;
+
+// How a field is written in a file. Plain fields are a key (or a key of a nested map, such as
+// emotion's mean); the others share a key that has forms of its own, read and written by
+// code of their own: `duration` (hours, {exponential: MEAN} or {lognormal: {median, sigma}}),
+// `conversion` (true or {value: V}) and `channel_affinity` (a map of the user's channels).
+enum class FieldForm : std::uint8_t { plain, duration, conversion, channel_affinity };
+
+// When the writer writes a field: always, or only when it differs from the part's default.
+enum class Written : std::uint8_t { always, unless_default };
+
+template <class Entity>
+struct Field {
+  using Part = Entity;
+
+  std::string_view name;  // as written in files, nested maps joined by '.'
+  FieldRef (*ref)(Entity&);
+  FieldRange range = kAnyNumber;
+  std::string_view unit = {};  // "probability", "valence", "hours", "money", "" (a pure number)
+  bool sweepable = false;      // a sweep may vary it (parameter paths)
+  bool calibratable = false;   // `cjsim fit --funnel` may adjust it
+  std::string_view description = {};
+  FieldForm form = FieldForm::plain;
+  Written written = Written::unless_default;
+  bool required = false;  // a whole part must write it
+  bool identity = false;  // names the part (id, from, to): an update leaves it as it is
+  // Whether the field means anything for this part (a lognormal median only in a lognormal
+  // duration); nullptr: always.
+  bool (*applies)(const Entity&) = nullptr;
+  std::string_view alias = {};  // an older spelling parameter paths still accept, or ""
+};
+
+std::span<const Field<Settings>> settings_fields();
+std::span<const Field<Touchpoint>> touchpoint_fields();
+std::span<const Field<Transition>> transition_fields();
+std::span<const Field<Persona>> persona_fields();
+
+// A field's value read through its reference; the part is only read.
+template <class Entity>
+FieldRef field_ref(const Field<Entity>& field, const Entity& entity) {
+  // ref() takes a mutable part so that one accessor serves reading and writing.
+  return field.ref(const_cast<Entity&>(entity));
+}
+
+template <class Entity>
+bool field_applies(const Field<Entity>& field, const Entity& entity) {
+  return field.applies == nullptr || field.applies(entity);
+}
+
+// A numeric field's value as a double: NaN when an optional one is absent or the field is text.
+double number_in(const FieldRef& ref);
+
+// The field named `name` (or its alias) in `fields`, or nullptr.
+template <class Entity>
+const Field<Entity>* find_field(std::span<const Field<Entity>> fields, std::string_view name) {
+  for (const Field<Entity>& field : fields) {
+    if (field.name == name || (!field.alias.empty() && field.alias == name)) return &field;
+  }
+  return nullptr;
+}
+
+// The keys a map of this part may hold at `prefix` ("" for the part itself, "emotion." for a
+// nested map), in the table's order, each once.
+template <class Entity>
+std::span<const std::string_view> keys_at(std::string_view prefix);
+
+// The prefix of the channel_affinity entries: "channel_affinity.<channel>".
+inline constexpr std::string_view kAffinityPrefix = "channel_affinity.";
+
+}  // namespace cjsim
