@@ -6,7 +6,6 @@
 #include <string_view>
 
 #include "reports/compare_report.h"
-#include "reports/output_file.h"
 #include "reports/hdf5_sweep.h"
 
 namespace cjsim {
@@ -28,11 +27,6 @@ std::string csv_report(const ComparisonReport& report);
 // varied parameter (every point, with the mean at each level for grids), and the table of
 // design points best first.
 std::string html_sweep_report(const StoredSweep& sweep, std::string_view metric);
-
-// Writes a report first under a temporary name in the same directory, then renames it to
-// `path` (reports/output_file.h): a failed write never leaves a partial report.
-void write_report_file(const std::string& path, std::string_view text,
-                       Overwrite overwrite);
 
 // Text made safe inside HTML elements and attribute values.
 std::string html_escape(std::string_view text);
