@@ -21,6 +21,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A run file written and put in place, as a command does with one output.
+void write_run_file_at(const std::string& path, Overwrite overwrite, const CompiledJourney& journey,
+                       const RunMetadata& metadata, const RunResult& result,
+                       const Summary& summary) {
+  PendingFile file(path, overwrite);
+  write_run_file(file, journey, metadata, result, summary);
+  file.commit();
+}
+
 Touchpoint touchpoint(std::string id, std::string name, std::string stage, std::string channel,
                       double emotion_mean, double dropout) {
   Touchpoint t;
@@ -135,7 +144,7 @@ class Hdf5Results : public ::testing::Test {
   std::string write_shared(const std::string& name = "run.h5") const {
     const Fixture& f = shared_run();
     const std::string file = path(name);
-    write_run_file(file, f.journey, f.metadata, f.result, f.summary, Overwrite::refuse);
+    write_run_file_at(file, Overwrite::refuse, f.journey, f.metadata, f.result, f.summary);
     return file;
   }
 
@@ -202,7 +211,7 @@ TEST_F(Hdf5Results, InvalidExactSumsKeepTheirFlag) {
   result.replications[1].personas[0].revenue.add(std::numeric_limits<double>::infinity());
   ASSERT_TRUE(result.replications[1].personas[0].revenue.invalid());
   const std::string file = path("invalid.h5");
-  write_run_file(file, f.journey, f.metadata, result, f.summary, Overwrite::refuse);
+  write_run_file_at(file, Overwrite::refuse, f.journey, f.metadata, result, f.summary);
   const StoredRun stored = read_run_file(file);
   ASSERT_EQ(stored.replications.size(), 2u);
   EXPECT_TRUE(stored.replications[1].personas[0].revenue.invalid());
@@ -234,7 +243,7 @@ TEST_F(Hdf5Results, RunWithoutDetailReadsBackWithoutDetail) {
   RunResult result = f.result;
   result.detail.reset();
   const std::string file = path("plain.h5");
-  write_run_file(file, f.journey, f.metadata, result, f.summary, Overwrite::refuse);
+  write_run_file_at(file, Overwrite::refuse, f.journey, f.metadata, result, f.summary);
   EXPECT_FALSE(read_run_file(file).detail.has_value());
 }
 
@@ -244,7 +253,7 @@ TEST_F(Hdf5Results, RecordsWithoutPathsReadBackWithoutPaths) {
   result.detail->path_offsets.clear();
   result.detail->path_touchpoints.clear();
   const std::string file = path("records.h5");
-  write_run_file(file, f.journey, f.metadata, result, f.summary, Overwrite::refuse);
+  write_run_file_at(file, Overwrite::refuse, f.journey, f.metadata, result, f.summary);
   const StoredRun stored = read_run_file(file);
   ASSERT_TRUE(stored.detail.has_value());
   EXPECT_EQ(stored.detail->records.size(), result.detail->records.size());
@@ -295,7 +304,7 @@ TEST_F(Hdf5Results, AnExistingFileIsReplacedOnlyWhenAsked) {
   EXPECT_EQ(std::distance(fs::directory_iterator(directory_), fs::directory_iterator()), 1)
       << "the temporary file was left behind";
 
-  write_run_file(file, f.journey, f.metadata, f.result, f.summary, Overwrite::replace);
+  write_run_file_at(file, Overwrite::replace, f.journey, f.metadata, f.result, f.summary);
   EXPECT_EQ(read_run_file(file).replications.size(), 2u);
 }
 
@@ -303,7 +312,7 @@ TEST_F(Hdf5Results, FailedWriteNamesThePathAndLeavesNothing) {
   const Fixture& f = shared_run();
   const std::string file = path("no/such/directory/run.h5");
   const std::string message = error_of(
-      [&] { write_run_file(file, f.journey, f.metadata, f.result, f.summary, Overwrite::refuse); });
+      [&] { write_run_file_at(file, Overwrite::refuse, f.journey, f.metadata, f.result, f.summary); });
   EXPECT_NE(message.find(file), std::string::npos) << message;
   EXPECT_TRUE(fs::is_empty(directory_));
 }
@@ -314,7 +323,7 @@ TEST_F(Hdf5Results, WriteThatFailsMidwayRemovesTheTemporaryFile) {
   broken.detail->path_offsets.pop_back();  // inconsistent: written after the tables
   const std::string file = path("broken.h5");
   const std::string message = error_of(
-      [&] { write_run_file(file, f.journey, f.metadata, broken, f.summary, Overwrite::refuse); });
+      [&] { write_run_file_at(file, Overwrite::refuse, f.journey, f.metadata, broken, f.summary); });
   EXPECT_NE(message.find(file), std::string::npos) << message;
   EXPECT_TRUE(fs::is_empty(directory_));
 }

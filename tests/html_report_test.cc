@@ -197,7 +197,9 @@ TEST(ReportFromFile, IsTheReportOfTheRunItself) {
           .string();
   std::vector<const CompiledJourney*> journeys;
   for (const CompiledJourney& j : f.journeys) journeys.push_back(&j);
-  write_comparison_file(path, f.report, journeys, f.run, Overwrite::refuse);
+  PendingFile file(path, Overwrite::refuse);
+  write_comparison_file(file, f.report, journeys, f.run);
+  file.commit();
   const ReportedResults read = read_results_file(path);
   std::filesystem::remove(path);
   EXPECT_TRUE(read.comparison);

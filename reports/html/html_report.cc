@@ -544,10 +544,6 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-void write_report_file(const std::string& path, std::string_view text, Overwrite overwrite) {
-  write_text_file(path, text, overwrite);
-}
-
 std::string html_report(const ComparisonReport& r) {
   const bool comparison = r.summaries.size() > 1;
   Charts charts;

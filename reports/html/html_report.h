@@ -8,7 +8,6 @@
 #include "reports/render/compare_report.h"
 #include "reports/render/table_reports.h"
 #include "reports/store/hdf5_sweep.h"
-#include "reports/store/output_file.h"
 
 namespace cjsim {
 
@@ -23,11 +22,6 @@ std::string html_report(const ComparisonReport& report);
 // varied parameter (every point, with the mean at each level for grids), and the table of
 // design points best first.
 std::string html_sweep_report(const StoredSweep& sweep, std::string_view metric);
-
-// Writes a report first under a temporary name in the same directory, then renames it to
-// `path` (reports/store/output_file.h): a failed write never leaves a partial report.
-void write_report_file(const std::string& path, std::string_view text,
-                       Overwrite overwrite);
 
 // Text made safe inside HTML elements and attribute values.
 std::string html_escape(std::string_view text);

@@ -10,10 +10,10 @@
 
 namespace cjsim {
 
-void write_comparison_file(const std::string& path, const ComparisonReport& r,
+void write_comparison_file(PendingFile& file, const ComparisonReport& r,
                            const std::vector<const CompiledJourney*>& journeys,
-                           const ComparisonRun& comparison, Overwrite overwrite) {
-  write_file_atomically(path, [&](H5::Group& root) {
+                           const ComparisonRun& comparison) {
+  write_hdf5_file(file, [&](H5::Group& root) {
     hdf5::write_attribute(root, "format", "cjsim-comparison");
     hdf5::write_attribute(root, "format_version", std::uint64_t{1});
     hdf5::write_attribute(root, "method", r.method);
@@ -55,7 +55,7 @@ void write_comparison_file(const std::string& path, const ComparisonReport& r,
     table.add_f64("independent_half_width",
                   number([](const Difference& d) { return d.independent_half_width; }));
     table.write(root, "differences");
-  }, overwrite);
+  });
 }
 
 }  // namespace cjsim

@@ -26,9 +26,8 @@ struct ComparisonReport {
 
 // Group "current" and groups "future_1", "future_2", ... with the layout of a run, and the
 // "differences" table at the root.
-void write_comparison_file(const std::string& path, const ComparisonReport& report,
+void write_comparison_file(PendingFile& file, const ComparisonReport& report,
                            const std::vector<const CompiledJourney*>& journeys,
-                           const ComparisonRun& comparison,
-                           Overwrite overwrite);
+                           const ComparisonRun& comparison);
 
 }  // namespace cjsim

@@ -123,8 +123,8 @@ nlohmann::json fit_json(const FitReport& r) {
   return out;
 }
 
-void write_fit_report(const std::string& path, const FitReport& r, Overwrite overwrite) {
-  write_file_atomically(path, [&](H5::Group& root) {
+void write_fit_report(PendingFile& file, const FitReport& r) {
+  write_hdf5_file(file, [&](H5::Group& root) {
     hdf5::write_attribute(root, "data", r.data);
     hdf5::write_attribute(root, "command_line", r.command_line);
     hdf5::write_attribute(root, "scenario_yaml", r.scenario_yaml);
@@ -152,7 +152,7 @@ void write_fit_report(const std::string& path, const FitReport& r, Overwrite ove
       write_table(group, "stage_reach", g.stage_reach);
       write_table(group, "top_paths", g.top_paths);
     }
-  }, overwrite);
+  });
 }
 
 }  // namespace cjsim

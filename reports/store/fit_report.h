@@ -36,12 +36,12 @@ std::string text_fit_report(const FitReport& report);
 // "checks": {"fitted": {...}, "holdout": {...}}}: the same figures as the HDF5 file, for programs.
 nlohmann::json fit_json(const FitReport& report);
 
-// Written atomically (see write_file_atomically). Layout: attributes data, command_line,
+// Written through write_hdf5_file. Layout: attributes data, command_line,
 // scenario_yaml and the closed forms (or `no_closed_forms`) on the root; with fitted parameters,
 // a group `parameters` with `names`, `value`, `standard_error`, `low`, `high`, `identifiable`
 // (uint8) and `why_not`, one entry per parameter; per check a group with attributes
 // (customers, conversion rates and their intervals, path_length_distance) and, for each of
 // path_length, stage_reach and top_paths, a group with `labels`, `observed` and `simulated`.
-void write_fit_report(const std::string& path, const FitReport& report, Overwrite overwrite);
+void write_fit_report(PendingFile& file, const FitReport& report);
 
 }  // namespace cjsim

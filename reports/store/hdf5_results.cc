@@ -338,37 +338,24 @@ void write_run(H5::Group& group, const CompiledJourney& journey, const RunMetada
   }
 }
 
-void write_file_atomically(const std::string& path,
-                           const std::function<void(H5::Group& root)>& write,
-                           Overwrite overwrite) {
+void write_hdf5_file(PendingFile& file, const std::function<void(H5::Group& root)>& write) {
   H5::Exception::dontPrint();
-  PendingFile pending(path, overwrite);
-  std::string problem;
+  file.create();  // there while the content is made, so that a second Ctrl-C removes it
+  std::vector<char> image;
   try {
-    {
-      H5::H5File file(pending.temporary(), H5F_ACC_TRUNC);
-      H5::Group root = file.openGroup("/");
-      write(root);
-      root.close();
-      file.close();  // explicitly, so that a failure to flush is reported, not swallowed
-    }
-    pending.commit();
-    return;
+    image = hdf5::file_image(write);
   } catch (const H5::Exception& e) {
-    problem = describe(e);
+    throw std::runtime_error(file.path() + ": cannot write results: " + describe(e));
   } catch (const std::exception& e) {
-    problem = e.what();
-    if (problem.rfind(path + ": ", 0) == 0) throw;  // commit()'s own message names the path
+    throw std::runtime_error(file.path() + ": cannot write results: " + e.what());
   }
-  throw std::runtime_error(path + ": cannot write results: " + problem);
+  file.write(std::string_view(image.data(), image.size()));
 }
 
-void write_run_file(const std::string& path, const CompiledJourney& journey,
-                    const RunMetadata& metadata, const RunResult& result, const Summary& summary,
-                    Overwrite overwrite) {
-  write_file_atomically(
-      path, [&](H5::Group& root) { write_group(root, journey, metadata, result, summary); },
-      overwrite);
+void write_run_file(PendingFile& file, const CompiledJourney& journey,
+                    const RunMetadata& metadata, const RunResult& result, const Summary& summary) {
+  write_hdf5_file(file,
+                  [&](H5::Group& root) { write_group(root, journey, metadata, result, summary); });
 }
 
 StoredRun read_run_file(const std::string& path, const std::string& group_path) {

@@ -24,18 +24,16 @@ namespace cjsim {
 void write_run(H5::Group& group, const CompiledJourney& journey, const RunMetadata& metadata,
                const RunResult& result, const Summary& summary);
 
-// Writes a whole file through `write`, first under a temporary name in the same directory,
-// then renamed to `path`: an interrupted or failed write never leaves a partial file there,
-// and an existing file is replaced only with Overwrite::replace. Errors (HDF5's included)
-// come out as std::runtime_error naming the path.
-void write_file_atomically(const std::string& path,
-                           const std::function<void(H5::Group& root)>& write,
-                           Overwrite overwrite);
+// Writes the whole content of `file` through `write` (its temporary, which the caller
+// commits). The HDF5 file is built in memory and written out by the PendingFile: the HDF5
+// library never meets a full or failing disk, whose errors it does not survive cleanly, and the
+// system's reason (ENOSPC, EROFS) is what the error says. Errors (HDF5's included) come out as
+// std::runtime_error naming the path; the temporary is removed when `file` dies uncommitted.
+void write_hdf5_file(PendingFile& file, const std::function<void(H5::Group& root)>& write);
 
-// Writes a whole file for one run, through write_file_atomically.
-void write_run_file(const std::string& path, const CompiledJourney& journey,
-                    const RunMetadata& metadata, const RunResult& result, const Summary& summary,
-                    Overwrite overwrite);
+// Writes a whole file for one run, through write_hdf5_file.
+void write_run_file(PendingFile& file, const CompiledJourney& journey,
+                    const RunMetadata& metadata, const RunResult& result, const Summary& summary);
 
 struct StoredRun {
   RunMetadata metadata;

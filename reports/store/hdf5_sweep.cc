@@ -2,15 +2,11 @@
 #include "reports/store/hdf5_sweep.h"
 
 #include <H5Cpp.h>
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -235,26 +231,11 @@ std::vector<char> sweep_part_image(const SweepPart& part) {
 }
 
 void write_sweep_part_image(const std::string& path, std::span<const char> image) {
-  const std::string temporary = path + ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error(temporary + ": cannot create: " + std::strerror(errno));
-  std::size_t written = 0;
-  bool ok = true;
-  while (ok && written < image.size()) {
-    const ssize_t n = ::write(fd, image.data() + written, image.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    ok = n > 0;
-    if (ok) written += static_cast<std::size_t>(n);
-  }
-  // A part is a promise that the point is done: it must survive a crash of the machine too.
-  ok = ok && ::fsync(fd) == 0;
-  const int saved = errno;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const int error = ok ? errno : saved;
-    ::unlink(temporary.c_str());
-    throw std::runtime_error(path + ": cannot write: " + std::strerror(error));
-  }
+  // Synced by write(): a part is a promise that the point is done, which must survive a crash
+  // of the machine too. A part left by a killed sweep of the same point is replaced.
+  PendingFile part(path, Overwrite::replace);
+  part.write(std::string_view(image.data(), image.size()));
+  part.commit();
 }
 
 SweepPart read_sweep_part(const std::string& path) {
@@ -277,13 +258,13 @@ SweepPart read_sweep_part(const std::string& path) {
   }
 }
 
-void write_sweep_file(const std::string& path, const SweepPlan& plan,
+void write_sweep_file(PendingFile& file, const SweepPlan& plan,
                       std::span<const std::vector<Aggregate>> results,
-                      const SweepInvocation& invocation, Overwrite overwrite) {
+                      const SweepInvocation& invocation) {
   if (results.size() != plan.points.size()) {
     throw std::logic_error("write_sweep_file: a result per design point is needed");
   }
-  write_file_atomically(path, [&](H5::Group& root) {
+  write_hdf5_file(file, [&](H5::Group& root) {
     write_attributes(root, plan, invocation);
     write_parameters(root, plan);
     write_tables(root, plan, results);
@@ -292,7 +273,7 @@ void write_sweep_file(const std::string& path, const SweepPlan& plan,
       H5::Group run = runs.createGroup(run_group_name(k));
       hdf5::write_raw_aggregates(run, results[k]);
     }
-  }, overwrite);
+  });
 }
 
 bool is_sweep_file(const std::string& path) {

@@ -44,10 +44,11 @@ struct SweepInvocation {
   unsigned processes = 1;
 };
 
-// Writes the whole sweep file atomically. `results[k]` holds point k's replications.
-void write_sweep_file(const std::string& path, const SweepPlan& plan,
+// Writes the whole sweep file (through write_hdf5_file). `results[k]` holds point k's
+// replications.
+void write_sweep_file(PendingFile& file, const SweepPlan& plan,
                       std::span<const std::vector<Aggregate>> results,
-                      const SweepInvocation& invocation, Overwrite overwrite);
+                      const SweepInvocation& invocation);
 
 // What --summary and the reports read back.
 struct StoredSweep {

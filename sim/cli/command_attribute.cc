@@ -165,16 +165,20 @@ AttributionTable attribute_journey(const AttributeOptions& o) {
 }
 
 int attribute_command(const AttributeOptions& o) {
-  if (!o.csv.empty()) check_output_path(o.csv, o.flags.force);
+  CommandOutputs outputs(overwrite_of(o.flags));
+  outputs.add_input(o.input, is_journey_file(o.input) ? "the journey file" : "the data file");
+  outputs.add_standard_output();
+  PendingFile* csv = o.csv.empty() ? nullptr : &outputs.add("--csv", o.csv);
   const AttributionTable table =
       is_journey_file(o.input) ? attribute_journey(o) : attribute_data(o);
-  if (!o.csv.empty()) write_report_file(o.csv, attribution_csv(table), overwrite_of(o.flags));
+  if (csv != nullptr) csv->write(attribution_csv(table));
   if (o.json) {
     std::cout << attribution_json(table).dump(2) << "\n";
   } else {
     std::cout << attribution_text(table);
-    if (!o.csv.empty()) std::cout << "\nTable written to " << o.csv << "\n";
   }
+  outputs.commit();
+  if (csv != nullptr && !o.json) std::cout << "\nTable written to " << o.csv << "\n";
   return 0;
 }
 
@@ -193,7 +197,8 @@ CommandAction add_attribute_command(CLI::App& command) {
   command.add_option("-k,--order", o->order, "Highest Markov order (1: first order)")
       ->check(CLI::Range(1, 6))
       ->capture_default_str();
-  command.add_option("--csv", o->csv, "Write the table as CSV to this file");
+  command.add_option("--csv", o->csv, "Write the table as CSV to this file")
+      ->check(file_name_check());
   command.add_flag("--json", o->json, "Print the table as one JSON object");
   command.add_flag("--no-simulation", o->no_simulation,
                    "On a journey file, skip the removal effects measured by simulation");

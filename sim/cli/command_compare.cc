@@ -47,8 +47,14 @@ int compare_command(const CompareOptions& o) {
   std::vector<CompiledJourney> journeys;
   for (const Scenario& s : scenarios) journeys.push_back(compile(s));
   const SimulationFlags& flags = o.flags;
-  if (!flags.out.empty()) check_output_path(flags.out, flags.force);
-  if (!o.report.empty()) check_output_path(o.report, flags.force);
+  CommandOutputs outputs(overwrite_of(flags));
+  for (std::size_t k = 0; k < scenarios.size(); ++k) {
+    add_scenario_inputs(outputs, scenarios[k], o.scenarios[k]);
+  }
+  outputs.add_standard_output();
+  PendingFile* out = flags.out.empty() ? nullptr
+                                       : &outputs.add("--out", flags.out, kLeastResultFileBytes);
+  PendingFile* report_file = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
 
   RunOptions options = run_options_from(flags, scenarios.front());
   share_run_over_processes(options, false);
@@ -68,18 +74,19 @@ int compare_command(const CompareOptions& o) {
     report.metadata.push_back(metadata_for(scenarios[k], o.scenarios[k], options, comparison.runs[k]));
   }
 
-  if (!flags.out.empty()) {
+  if (out != nullptr) {
     std::vector<const CompiledJourney*> pointers;
     for (const CompiledJourney& j : journeys) pointers.push_back(&j);
-    write_comparison_file(flags.out, report, pointers, comparison, overwrite_of(flags));
+    write_comparison_file(*out, report, pointers, comparison);
   }
-  if (!o.report.empty()) write_report_file(o.report, html_report(report), overwrite_of(flags));
+  if (report_file != nullptr) report_file->write(html_report(report));
   if (flags.json) {
     std::cout << comparison_json(report).dump(2) << "\n";
   } else {
     std::cout << text_comparison(report);
-    if (!flags.out.empty()) std::cout << "\nResults written to " << flags.out << "\n";
   }
+  outputs.commit();
+  if (out != nullptr && !flags.json) std::cout << "\nResults written to " << flags.out << "\n";
   return 0;
 }
 
@@ -99,8 +106,10 @@ CommandAction add_compare_command(CLI::App& command) {
       ->check(CLI::IsMember({"conversion_rate", "revenue_per_agent", "cost_per_agent",
                              "margin_per_agent", "steps_per_agent", "hours_to_convert", "nps"}))
       ->capture_default_str();
-  command.add_option("--report", o->report,
-                     "Write an HTML report of the comparison (charts, tables; opens offline)");
+  command
+      .add_option("--report", o->report,
+                  "Write an HTML report of the comparison (charts, tables; opens offline)")
+      ->check(file_name_check());
   return [o] { return compare_command(*o); };
 }
 

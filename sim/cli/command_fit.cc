@@ -170,7 +170,8 @@ double conversion_rate(const ObservedJourneys& data) {
 }
 
 // A funnel calibrates the skeleton's dropouts by simulation (models/fit/calibration.h).
-int calibrate_command(const FitOptions& o, const std::optional<Scenario>& skeleton) {
+int calibrate_command(const FitOptions& o, const std::optional<Scenario>& skeleton,
+                      CommandOutputs& outputs, PendingFile& out) {
   if (!skeleton) {
     throw std::runtime_error(fmt::format(
         "{} is a funnel, and a funnel calibrates a journey: give --skeleton JOURNEY.yaml", o.data));
@@ -212,25 +213,33 @@ int calibrate_command(const FitOptions& o, const std::optional<Scenario>& skelet
   if (!o.name.empty()) calibrated.name = o.name;
   const std::string yaml = scenario_yaml(calibrated);
   written_and_read_back(yaml, o.out);
-  write_report_file(o.out, yaml, overwrite_of(o.flags));
+  out.write(yaml);
   if (o.flags.json) {
     std::cout << calibration_json(*calibration).dump(2) << "\n";
+    outputs.commit();
     return 0;
   }
   std::cout << fmt::format("Calibrated {} to the funnel {}\n", o.skeleton, o.data);
   std::cout << calibration_text(*calibration);
+  outputs.commit();
   std::cout << fmt::format("\nCalibrated journey written to {}\n", o.out);
   return 0;
 }
 
 int fit_command(const FitOptions& o) {
   if (o.out.empty()) throw std::runtime_error("name the fitted journey's file with -o FITTED.yaml");
-  check_output_path(o.out, o.flags.force);
-  if (!o.report_out.empty()) check_output_path(o.report_out, o.flags.force);
   std::optional<Scenario> skeleton;
   if (!o.skeleton.empty()) skeleton = load_for_command(o.skeleton);
+  CommandOutputs outputs(overwrite_of(o.flags));
+  outputs.add_input(o.data, "the data file");
+  if (skeleton) add_scenario_inputs(outputs, *skeleton, o.skeleton);
+  outputs.add_standard_output();
+  PendingFile& out = outputs.add("-o", o.out);
+  PendingFile* report_out = o.report_out.empty()
+                                ? nullptr
+                                : &outputs.add("--report-out", o.report_out, kLeastResultFileBytes);
   if (o.funnel || (o.read.format == ObservedFormat::automatic && has_funnel_header(o.data))) {
-    return calibrate_command(o, skeleton);
+    return calibrate_command(o, skeleton, outputs, out);
   }
   const ObservedJourneys data = load_observed_for_command(o.data, o.read);
 
@@ -306,18 +315,20 @@ int fit_command(const FitOptions& o) {
                                goodness_of_fit(held_data, simulated, scenario.stages, o.top_paths));
   }
 
-  write_report_file(o.out, yaml, overwrite_of(o.flags));
-  if (!o.report_out.empty()) write_fit_report(o.report_out, report, overwrite_of(o.flags));
+  out.write(yaml);
+  if (report_out != nullptr) write_fit_report(*report_out, report);
   if (o.flags.json) {
-    nlohmann::json out = fit_json(report);
-    out["notes"] = notes;
-    if (emotion) out["emotion_fit"] = emotion_fit_json(*emotion);
-    std::cout << out.dump(2) << "\n";
+    nlohmann::json json = fit_json(report);
+    json["notes"] = notes;
+    if (emotion) json["emotion_fit"] = emotion_fit_json(*emotion);
+    std::cout << json.dump(2) << "\n";
+    outputs.commit();
     return 0;
   }
   for (const std::string& note : notes) std::cout << note << "\n";
   std::cout << text_fit_report(report);
   if (emotion) std::cout << "\n" << emotion_fit_text(*emotion);
+  outputs.commit();
   std::cout << fmt::format("\nFitted journey written to {} ({}, {})\n", o.out,
                            counted(scenario.touchpoints.size(), "touchpoint"),
                            counted(scenario.transitions.size(), "transition"));
@@ -333,8 +344,9 @@ CommandAction add_fit_command(CLI::App& command) {
       .add_option("data", o->data,
                   "Observed journeys (an event log, a path table, XES) or a funnel (CSV)")
       ->required();
-  command.add_option("-o,--out", o->out,
-                     "The fitted journey's file (YAML), for run, compare and sweep");
+  command
+      .add_option("-o,--out", o->out, "The fitted journey's file (YAML), for run, compare and sweep")
+      ->check(file_name_check());
   command.add_option(
       "--skeleton", o->skeleton,
       "A journey to fit: when it has every touchpoint of the data (by id), its emotion means, "
@@ -358,8 +370,10 @@ CommandAction add_fit_command(CLI::App& command) {
                   "Share of the customers held out of the fit and used only to check it")
       ->check(CLI::Range(0.0, 0.9))
       ->capture_default_str();
-  command.add_option("--report-out", o->report_out,
-                     "Write the goodness-of-fit tables to this HDF5 file");
+  command
+      .add_option("--report-out", o->report_out,
+                  "Write the goodness-of-fit tables to this HDF5 file")
+      ->check(file_name_check());
   command.add_option("--top-paths", o->top_paths, "Most common paths compared")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))
       ->capture_default_str();

@@ -31,7 +31,7 @@ std::string format_of(const ReportOptions& o) {
   return "html";
 }
 
-int sweep_report(const ReportOptions& o) {
+void sweep_report(const ReportOptions& o, PendingFile& output) {
   const StoredSweep sweep = read_sweep_file(o.results);
   const std::string metric = o.metric.empty() ? sweep.metric : o.metric;
   if (find_headline_figure(metric) == nullptr) {
@@ -41,20 +41,28 @@ int sweep_report(const ReportOptions& o) {
   const std::string text = format == "md"    ? sweep_table_markdown(sweep, metric)
                            : format == "csv" ? sweep_table_csv(sweep, metric)
                                              : html_sweep_report(sweep, metric);
-  write_report_file(o.output, text, overwrite_if(o.force));
-  std::cerr << "Report written to " << o.output << "\n";
-  return 0;
+  output.write(text);
 }
 
-int report_command(const ReportOptions& o) {
-  check_output_path(o.output, o.force);
-  if (is_sweep_file(o.results)) return sweep_report(o);
+void run_report(const ReportOptions& o, PendingFile& output) {
   const ReportedResults results = read_results_file(o.results);
   const std::string format = format_of(o);
   const std::string text = format == "md"    ? markdown_report(results.report)
                            : format == "csv" ? csv_report(results.report)
                                              : html_report(results.report);
-  write_report_file(o.output, text, overwrite_if(o.force));
+  output.write(text);
+}
+
+int report_command(const ReportOptions& o) {
+  CommandOutputs outputs(overwrite_if(o.force));
+  outputs.add_input(o.results, "the result file");
+  PendingFile& output = outputs.add("-o", o.output);
+  if (is_sweep_file(o.results)) {
+    sweep_report(o, output);
+  } else {
+    run_report(o, output);
+  }
+  outputs.commit();
   std::cerr << "Report written to " << o.output << "\n";
   return 0;
 }
@@ -67,7 +75,9 @@ CommandAction add_report_command(CLI::App& command) {
       .add_option("results", o->results,
                   "Result file of `cjsim run --out`, `cjsim compare --out` or `cjsim sweep --out`")
       ->required();
-  command.add_option("-o,--output", o->output, "The report file to write")->required();
+  command.add_option("-o,--output", o->output, "The report file to write")
+      ->required()
+      ->check(file_name_check());
   command
       .add_option("--format", o->format,
                   "html (one self-contained page with charts), md (Markdown tables) or csv (one "

@@ -28,8 +28,12 @@ int run_command(const RunCommandOptions& o) {
   const SimulationFlags& flags = o.flags;
   const Scenario scenario = load_for_command(o.scenario);
   const CompiledJourney journey = compile(scenario);
-  if (!flags.out.empty()) check_output_path(flags.out, flags.force);
-  if (!o.report.empty()) check_output_path(o.report, flags.force);
+  CommandOutputs outputs(overwrite_of(flags));
+  add_scenario_inputs(outputs, scenario, o.scenario);
+  outputs.add_standard_output();
+  PendingFile* out = flags.out.empty() ? nullptr
+                                       : &outputs.add("--out", flags.out, kLeastResultFileBytes);
+  PendingFile* report = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
   check_detail_size(flags.agents, flags.replications, o.agents_detail || o.paths);
 
   RunOptions options = run_options_from(flags, scenario);
@@ -43,16 +47,15 @@ int run_command(const RunCommandOptions& o) {
   const Summary summary = summarize(journey, result.replications);
   const RunMetadata metadata = metadata_for(scenario, o.scenario, options, result);
 
-  if (!flags.out.empty()) write_run_file(flags.out, journey, metadata, result, summary, overwrite_of(flags));
-  if (!o.report.empty()) {
-    write_report_file(o.report, html_report(single_run_report(summary, metadata)), overwrite_of(flags));
-  }
+  if (out != nullptr) write_run_file(*out, journey, metadata, result, summary);
+  if (report != nullptr) report->write(html_report(single_run_report(summary, metadata)));
   if (flags.json) {
     std::cout << summary_json(summary, result.seconds).dump(2) << "\n";
   } else {
     std::cout << text_report(summary, metadata);
-    if (!flags.out.empty()) std::cout << "\nResults written to " << flags.out << "\n";
   }
+  outputs.commit();
+  if (out != nullptr && !flags.json) std::cout << "\nResults written to " << flags.out << "\n";
   return 0;
 }
 
@@ -67,8 +70,10 @@ CommandAction add_run_command(CLI::App& command) {
                    "Store one row per agent in the HDF5 file (memory grows with the agents)");
   command.add_flag("--paths", o->paths,
                    "Store each agent's path of touchpoints too (implies --agents-detail)");
-  command.add_option("--report", o->report,
-                     "Write an HTML report of the results (charts, tables; opens offline)");
+  command
+      .add_option("--report", o->report,
+                  "Write an HTML report of the results (charts, tables; opens offline)")
+      ->check(file_name_check());
   return [o] { return run_command(*o); };
 }
 

@@ -141,28 +141,28 @@ void lock_parts(const std::string& parts) {
   // Deliberately left open: the lock lasts as long as the process.
 }
 
-// An assembly that a kill interrupted leaves OUT.tmp-<pid>; remove those of dead processes.
-void remove_stale_temporaries(const std::string& out) {
-  const fs::path target(out);
-  const fs::path directory = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  const std::string prefix = target.filename().string() + ".tmp-";
-  for (const fs::directory_entry& entry : fs::directory_iterator(directory)) {
-    const std::string name = entry.path().filename().string();
-    if (!name.starts_with(prefix)) continue;
-    const std::string pid_text = name.substr(prefix.size());
-    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
-    const long pid = std::stol(pid_text);
-    if (pid > 0 && pid <= INT32_MAX && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
-      fs::remove(entry.path());
+// The sweep file's checks (reports/store/command_outputs.h): the experiment and its scenario files
+// are inputs.
+PendingFile& add_sweep_file(CommandOutputs& outputs, const std::string& out, const SweepPlan& plan) {
+  outputs.add_input(plan.experiment.path, "the experiment file");
+  for (const std::string& scenario : plan.experiment.scenarios) {
+    outputs.add_input(scenario, "a scenario file of the experiment");
+  }
+  for (const Scenario& base : plan.bases) {
+    for (const SourceFile& source : base.base_sources) {
+      outputs.add_input(source.path, "a base journey file");
     }
   }
+  outputs.add_standard_output();
+  return outputs.add("--out", out, kLeastResultFileBytes);
 }
 
 // Rank 0's decisions before anything runs: output checks, the parts directory, the points
 // still to run. Throws with the reason when the sweep must not start; `complete` when a
-// resumed sweep had already finished.
+// resumed sweep had already finished. `file` is set to the sweep file to write.
 std::vector<std::size_t> prepare_output(const SweepCommandOptions& o, const std::string& out,
-                                        const SweepPlan& plan, bool& complete) {
+                                        const SweepPlan& plan, CommandOutputs& outputs,
+                                        PendingFile*& file, bool& complete) {
   const std::string parts = parts_directory(out);
   if (o.resume && o.force) throw std::runtime_error("--resume and --force contradict each other");
   if (o.resume && fs::is_regular_file(out)) {
@@ -181,8 +181,8 @@ std::vector<std::size_t> prepare_output(const SweepCommandOptions& o, const std:
     complete = true;
     return {};
   }
+  file = &add_sweep_file(outputs, out, plan);
   if (!o.resume) {
-    check_output_path(out, o.force);
     if (fs::exists(parts)) {
       if (!o.force) {
         throw std::runtime_error(fmt::format(
@@ -193,8 +193,6 @@ std::vector<std::size_t> prepare_output(const SweepCommandOptions& o, const std:
       lock_parts(parts);  // never discard the parts of a sweep that is running
       fs::remove_all(parts);
     }
-  } else {
-    check_output_path(out, true);
   }
   fs::create_directories(parts);
   lock_parts(parts);
@@ -254,10 +252,13 @@ int run_sweep(const SweepCommandOptions& o) {
   std::vector<std::size_t> missing;
   std::string problem;
   std::uint64_t stop = 0;
+  // A resumed sweep never replaces a file (one in place means the sweep was complete).
+  CommandOutputs outputs(overwrite_if(o.force));
+  PendingFile* file = nullptr;
   if (group.root()) {
     try {
       bool complete = false;
-      missing = prepare_output(o, out, *plan, complete);
+      missing = prepare_output(o, out, *plan, outputs, file, complete);
       if (complete) stop = kStopComplete;
     } catch (const std::exception& e) {
       problem = e.what();
@@ -360,12 +361,13 @@ int run_sweep(const SweepCommandOptions& o) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   invocation.threads = threads;
   invocation.processes = static_cast<unsigned>(group.size());
-  // A resumed sweep never replaces a file (one in place means the sweep was complete).
-  write_sweep_file(out, *plan, results, invocation, overwrite_if(o.force));
-  fs::remove_all(parts);
-
-  const StoredSweep stored = read_sweep_file(out);
+  write_sweep_file(*file, *plan, results, invocation);
+  // The summary is read from the file as written, before it is put in place: if printing
+  // fails, the parts stay for --resume.
+  const StoredSweep stored = read_sweep_file(file->temporary());
   std::cout << sweep_summary_text(stored, o.metric.empty() ? stored.metric : o.metric, o.top);
+  outputs.commit();
+  fs::remove_all(parts);
   std::cout << "\nResults written to " << out << "\n";
   return 0;
 }
@@ -390,8 +392,10 @@ CommandAction add_sweep_command(CLI::App& command) {
   auto o = std::make_shared<SweepCommandOptions>();
   command.add_option("experiment", o->experiment,
                      "Experiment file (YAML): base scenario, parameters to vary, design");
-  command.add_option("-o,--out", o->out,
-                     "The HDF5 file of results (default: the experiment's name with .h5)");
+  command
+      .add_option("-o,--out", o->out,
+                  "The HDF5 file of results (default: the experiment's name with .h5)")
+      ->check(file_name_check());
   command.add_flag("--resume", o->resume,
                    "Finish an interrupted sweep: run only the points missing from FILE.h5.parts");
   command.add_flag("-f,--force", o->force,

@@ -1,9 +1,9 @@
 // `cjsim validate` and `cjsim graph`: the checks alone, and the touchpoint graph as DOT.
 #include <fmt/format.h>
 
-#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "reports/render/graphviz.h"
 #include "scenarios/validate.h"
@@ -42,11 +42,13 @@ int graph_command(const std::string& path, const std::string& out_path, bool for
     write_dot(std::cout, journey);
     return 0;
   }
-  check_output_path(out_path, force);
-  std::ofstream out(out_path);
-  write_dot(out, journey);
-  out.close();
-  if (!out) throw std::runtime_error(fmt::format("{}: could not be written", out_path));
+  CommandOutputs outputs(overwrite_if(force));
+  add_scenario_inputs(outputs, scenario, path);
+  PendingFile& out = outputs.add("--out", out_path);
+  std::ostringstream dot;
+  write_dot(dot, journey);
+  out.write(dot.str());
+  outputs.commit();
   return 0;
 }
 
@@ -65,7 +67,8 @@ CommandAction add_graph_command(CLI::App& command) {
   };
   auto o = std::make_shared<Options>();
   command.add_option("scenario", o->path, "Journey file (YAML, or JSON)")->required();
-  command.add_option("-o,--out", o->out, "Write the DOT text here instead of standard output");
+  command.add_option("-o,--out", o->out, "Write the DOT text here instead of standard output")
+      ->check(file_name_check());
   command.add_flag("-f,--force", o->force, "Overwrite the --out file if it exists");
   return [o] { return graph_command(o->path, o->out, o->force); };
 }

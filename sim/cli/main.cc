@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "cjsim_version.h"
+#include "reports/store/command_outputs.h"
 #include "sim/cli/commands.h"
 #include "sim/dist/process_group.h"
 #include "sim/engine/engine.h"
@@ -38,25 +39,8 @@ constexpr Subcommand kSubcommands[] = {
      cjsim::add_sweep_command},
 };
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  cjsim::set_command_line(argc, argv);
-  CLI::App app{"cjsim: customer-journey simulation and scenario testing"};
-  app.set_version_flag("--version", std::string("cjsim ") + CJSIM_VERSION);
-  app.require_subcommand(1);
-  std::vector<std::pair<CLI::App*, cjsim::CommandAction>> actions;
-  for (const Subcommand& s : kSubcommands) {
-    CLI::App* command = app.add_subcommand(s.name, s.description);
-    actions.emplace_back(command, s.add(*command));
-  }
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    // CLI11 has a code per kind of mistake (105 for a number out of range, ...); the
-    // documented code for every bad command line is 2, and 0 for --help and --version.
-    return app.exit(e) == 0 ? 0 : 2;
-  }
+// Runs the parsed command; every error becomes a message and an exit code here.
+int run_command(const std::vector<std::pair<CLI::App*, cjsim::CommandAction>>& actions) {
   try {
     for (auto& [command, action] : actions) {
       if (command->parsed()) return action();
@@ -73,4 +57,38 @@ int main(int argc, char** argv) {
     return cjsim::kExitBadInput;
   }
   return 0;
+}
+
+// A command whose printed output did not all reach standard output has failed.
+int with_standard_output_checked(int code) {
+  try {
+    cjsim::flush_standard_output();
+  } catch (const std::exception& e) {
+    std::cerr << "cjsim: error: " << e.what() << "\n";
+    return code == 0 ? cjsim::kExitBadInput : code;
+  }
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cjsim::take_over_standard_output();
+  cjsim::set_command_line(argc, argv);
+  CLI::App app{"cjsim: customer-journey simulation and scenario testing"};
+  app.set_version_flag("--version", std::string("cjsim ") + CJSIM_VERSION);
+  app.require_subcommand(1);
+  std::vector<std::pair<CLI::App*, cjsim::CommandAction>> actions;
+  for (const Subcommand& s : kSubcommands) {
+    CLI::App* command = app.add_subcommand(s.name, s.description);
+    actions.emplace_back(command, s.add(*command));
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // CLI11 has a code per kind of mistake (105 for a number out of range, ...); the
+    // documented code for every bad command line is 2, and 0 for --help and --version.
+    return with_standard_output_checked(app.exit(e) == 0 ? 0 : 2);
+  }
+  return with_standard_output_checked(run_command(actions));
 }

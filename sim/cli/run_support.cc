@@ -5,7 +5,6 @@
 
 #include <charconv>
 #include <csignal>
-#include <filesystem>
 #include <iostream>
 #include <limits>
 #include <stdexcept>
@@ -60,20 +59,18 @@ Scenario load_for_command(const std::string& path) {
   return *scenario;
 }
 
-void check_output_path(const std::string& path, bool force) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  if (fs::is_directory(target)) {
-    throw std::runtime_error(fmt::format("{}: is a directory, not a file to write", path));
-  }
-  if (fs::exists(target) && !force) {
-    throw std::runtime_error(
-        fmt::format("{}: already exists; pass --force to overwrite it", path));
-  }
-  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  if (!fs::is_directory(parent)) {
-    throw std::runtime_error(
-        fmt::format("{}: the directory {} does not exist", path, parent.string()));
+const CLI::Validator& file_name_check() {
+  static const CLI::Validator check(
+      [](std::string& name) { return name.empty() ? std::string("the file name is empty") : ""; },
+      "FILE", "file name");
+  return check;
+}
+
+void add_scenario_inputs(CommandOutputs& outputs, const Scenario& scenario,
+                         const std::string& path) {
+  outputs.add_input(path, "the journey file");
+  for (const SourceFile& base : scenario.base_sources) {
+    outputs.add_input(base.path, "a base journey file");
   }
 }
 
@@ -150,7 +147,7 @@ void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::
                      "across them")
       ->check(CLI::Range(1u, 100000u))
       ->capture_default_str();
-  command.add_option("-o,--out", flags.out, out_help);
+  command.add_option("-o,--out", flags.out, out_help)->check(file_name_check());
   command.add_flag("--json", flags.json, json_help);
   command.add_flag("-f,--force", flags.force, "Overwrite the --out file if it exists");
 }

@@ -10,6 +10,7 @@
 
 #include <optional>
 
+#include "reports/store/command_outputs.h"
 #include "reports/store/output_file.h"
 #include "reports/store/run_metadata.h"
 #include "scenarios/scenario.h"
@@ -28,8 +29,18 @@ inline constexpr std::uint64_t kMaxDetailBytes = std::uint64_t{8} << 30;
 // ReportedError when there was an error.
 Scenario load_for_command(const std::string& path);
 
-// Refuses an existing file without --force, and a directory that does not exist.
-void check_output_path(const std::string& path, bool force);
+// Less than the smallest HDF5 result file cjsim writes (a run of a three-touchpoint journey
+// takes 36 KB, a fit report of a few paths 15 KB): an output for one is refused up front on a
+// file system with less room.
+inline constexpr std::uint64_t kLeastResultFileBytes = 8 * 1024;
+
+// A CLI11 check that an option naming a file to write does not name "" (which would otherwise
+// pass for the option not given).
+const CLI::Validator& file_name_check();
+
+// Registers a scenario's file and the files it is based on as inputs of `outputs`.
+void add_scenario_inputs(CommandOutputs& outputs, const Scenario& scenario,
+                         const std::string& path);
 
 // Refuses per-agent records that would not fit in memory, before anything runs.
 void check_detail_size(std::uint64_t agents, std::uint64_t replications, bool detail);

@@ -6,7 +6,6 @@ no temporary file is left behind.
 
 Usage: interrupt.py CJSIM SOURCE_DIR [ATTEMPTS]
 """
-import glob
 import os
 import random
 import signal
@@ -54,7 +53,8 @@ def attempt(command, index, rng):
         what = f"{command} #{index} ({agents} agents, {sig.name} after {delay:.2f} s, exit {code})"
         check(code in (0, 130, -sig), f"{what}: unexpected exit code; stderr: {stderr}")
         outcomes[code] = outcomes.get(code, 0) + 1
-        leftovers = [p for p in glob.glob(os.path.join(directory, "*")) if p != out]
+        # listdir, not glob: temporaries are hidden (dot) files.
+        leftovers = [name for name in os.listdir(directory) if name != "results.h5"]
         check(not leftovers, f"{what}: left {leftovers}")
         if code == 130:
             check(not os.path.exists(out), f"{what}: stopped cleanly but wrote {out}")

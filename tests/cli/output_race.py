@@ -5,7 +5,6 @@ leaving the temporary file behind.
 
 Usage: output_race.py CJSIM SOURCE_DIR
 """
-import glob
 import os
 import signal
 import subprocess
@@ -51,7 +50,8 @@ with tempfile.TemporaryDirectory() as directory:
     process = subprocess.Popen(
         [cjsim, "run", retail, "--agents", "2000000", "--paths", "--out", out],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    temporaries = lambda: glob.glob(out + ".tmp-*")
+    # Temporaries are hidden files beside the output: .results.h5.tmp-PID.
+    temporaries = lambda: [name for name in os.listdir(directory) if ".tmp-" in name]
     if not wait_for(temporaries, process, 240):
         failures.append("the results' temporary file never appeared")
     process.send_signal(signal.SIGINT)

@@ -134,6 +134,7 @@ with tempfile.TemporaryDirectory() as directory:
                 continue
         check(not os.path.exists(out + ".parts"), f"{what}: parts left after the resume")
         leftovers = [p for p in glob.glob(out + "*") if p != out]
+        leftovers += [n for n in os.listdir(os.path.dirname(out)) if ".tmp-" in n]
         check(not leftovers, f"{what}: left {leftovers}")
         diff = differences(case_straight, out)
         check(diff == [], f"{what}: resumed file differs from the straight run: {diff}")
