@@ -56,6 +56,12 @@ constexpr Range kNonNegative{0.0, kInfinity, true, "0 or more"};
 constexpr Range kPositive{0.0, kInfinity, false, "greater than 0"};
 constexpr Range kFinite{-kInfinity, kInfinity, true, "a finite number"};
 constexpr Range kScore{0.0, 10.0, true, "between 0 and 10"};
+// Bounds that keep every sum of a run in range (see validate.h).
+constexpr Range kAmount{0.0, kMostAmount, true, "between 0 and 1e9"};
+constexpr Range kValueMultiplier{0.0, kMostValueMultiplier, true, "between 0 and 1000"};
+constexpr Range kHours{0.0, kMostHours, true, "between 0 and 1e5 hours"};
+constexpr Range kPositiveHours{0.0, kMostHours, false, "greater than 0 and at most 1e5 hours"};
+constexpr Range kLognormalSigma{0.0, kMostLognormalSigma, true, "between 0 and 4"};
 
 // Only these, so that ids are safe in file names, column headers and command lines.
 bool is_valid_id(std::string_view id) {
@@ -331,10 +337,10 @@ class Validation {
     check_range(touchpoint.emotion_sd, kNonNegative, "emotion.sd", name, fields, where);
     check_range(touchpoint.dropout, kProbability, "dropout", name, fields, where);
     check_duration(touchpoint.duration, name, fields, where);
-    check_range(touchpoint.cost, kNonNegative, "cost", name, fields, where);
+    check_range(touchpoint.cost, kAmount, "cost", name, fields, where);
     check_range(touchpoint.entry_weight, kNonNegative, "entry_weight", name, fields, where);
     if (touchpoint.conversion) {
-      check_range(touchpoint.value, kNonNegative, "conversion.value", name, fields, where);
+      check_range(touchpoint.value, kAmount, "conversion.value", name, fields, where);
     }
   }
 
@@ -342,14 +348,14 @@ class Validation {
                       const FieldLocations& fields, const SourceLocation& where) {
     switch (duration.kind) {
       case Duration::Kind::fixed:
-        check_range(duration.hours, kNonNegative, "duration", name, fields, where);
+        check_range(duration.hours, kHours, "duration", name, fields, where);
         return;
       case Duration::Kind::exponential:
-        check_range(duration.hours, kPositive, "duration.exponential", name, fields, where);
+        check_range(duration.hours, kPositiveHours, "duration.exponential", name, fields, where);
         return;
       case Duration::Kind::lognormal:
-        check_range(duration.median, kPositive, "duration.lognormal.median", name, fields, where);
-        check_range(duration.sigma, kNonNegative, "duration.lognormal.sigma", name, fields, where);
+        check_range(duration.median, kPositiveHours, "duration.lognormal.median", name, fields, where);
+        check_range(duration.sigma, kLognormalSigma, "duration.lognormal.sigma", name, fields, where);
         return;
     }
   }
@@ -436,7 +442,7 @@ class Validation {
                 where);
     check_range(persona.initial_emotion_sd, kNonNegative, "initial_emotion.sd", name, fields,
                 where);
-    check_range(persona.value_multiplier, kNonNegative, "value_multiplier", name, fields, where);
+    check_range(persona.value_multiplier, kValueMultiplier, "value_multiplier", name, fields, where);
     for (const auto& [channel, multiplier] : persona.channel_affinity) {
       check_range(multiplier, kNonNegative, "channel_affinity." + channel, name, fields, where);
     }
