@@ -21,8 +21,6 @@ namespace cjsim {
 
 inline constexpr std::uint64_t kDefaultSeed = 1;
 inline constexpr std::uint64_t kMaxAgents = std::uint64_t{1} << 48;
-// Per-agent records beyond this many bytes are refused rather than exhausting memory.
-inline constexpr std::uint64_t kMaxDetailBytes = std::uint64_t{8} << 30;
 
 // Loads and validates; prints every diagnostic (warnings too) to stderr; throws
 // ReportedError when there was an error.
@@ -46,9 +44,11 @@ struct SimulationFlags {
   std::string out;
   bool json = false;
   bool force = false;
+  bool allow_long = false;  // run past the expected-length bound (sim/model/journey_length.h)
 };
 
-// Registers --agents, --seed, --threads, --replications, --out, --json and --force.
+// Registers --agents, --seed, --threads, --replications, --out, --json, --force and
+// --allow-long.
 void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::string& out_help,
                           const std::string& json_help);
 
