@@ -11,10 +11,29 @@
 
 namespace cjsim {
 
+namespace {
+
+// A bound as people write it: 1e5 rather than 100000 for the large powers of ten.
+std::string bound_text(double x) {
+  const double exponent = std::log10(std::abs(x));
+  if (std::abs(x) >= 1e5 && exponent == std::floor(exponent) && x > 0) {
+    return fmt::format("1e{}", static_cast<int>(exponent));
+  }
+  return fmt::format("{}", x);
+}
+
+}  // namespace
+
 std::string FieldRange::words() const {
   const bool bounded_below = std::isfinite(low);
   const bool bounded_above = std::isfinite(high);
-  if (bounded_below && bounded_above) return fmt::format("between {} and {}", low, high);
+  if (bounded_below && bounded_above) {
+    if (low_open) {
+      return fmt::format("greater than {} and at most {}{}", bound_text(low), bound_text(high),
+                         unit_words);
+    }
+    return fmt::format("between {} and {}{}", bound_text(low), bound_text(high), unit_words);
+  }
   if (bounded_below) {
     return low_open ? fmt::format("greater than {}", low) : fmt::format("{} or more", low);
   }
@@ -145,7 +164,7 @@ constexpr Field<Touchpoint> kTouchpoints[] = {
                     "persona at neutral emotion."},
     {.name = "duration",
      .ref = [](Touchpoint& t) -> FieldRef { return &t.duration.hours; },
-     .range = kNonNegative,
+     .range = kHours,
      .unit = "hours",
      .sweepable = true,
      .description = "A fixed time spent at the touchpoint.",
@@ -153,7 +172,7 @@ constexpr Field<Touchpoint> kTouchpoints[] = {
      .applies = [](const Touchpoint& t) { return t.duration.kind == Kind::fixed; }},
     {.name = "duration.exponential",
      .ref = [](Touchpoint& t) -> FieldRef { return &t.duration.hours; },
-     .range = kPositive,
+     .range = kPositiveHours,
      .unit = "hours",
      .sweepable = true,
      .description = "The mean of an exponentially distributed time spent at the touchpoint.",
@@ -161,7 +180,7 @@ constexpr Field<Touchpoint> kTouchpoints[] = {
      .applies = [](const Touchpoint& t) { return t.duration.kind == Kind::exponential; }},
     {.name = "duration.lognormal.median",
      .ref = [](Touchpoint& t) -> FieldRef { return &t.duration.median; },
-     .range = kPositive,
+     .range = kPositiveHours,
      .unit = "hours",
      .sweepable = true,
      .description = "The median of a lognormally distributed time spent at the touchpoint.",
@@ -170,7 +189,7 @@ constexpr Field<Touchpoint> kTouchpoints[] = {
      .alias = "duration.median"},
     {.name = "duration.lognormal.sigma",
      .ref = [](Touchpoint& t) -> FieldRef { return &t.duration.sigma; },
-     .range = kNonNegative,
+     .range = kLognormalSigma,
      .sweepable = true,
      .description = "The standard deviation of the log of a lognormally distributed time.",
      .form = FieldForm::duration,
@@ -178,7 +197,7 @@ constexpr Field<Touchpoint> kTouchpoints[] = {
      .alias = "duration.sigma"},
     {.name = "cost",
      .ref = [](Touchpoint& t) -> FieldRef { return &t.cost; },
-     .range = kNonNegative,
+     .range = kAmount,
      .unit = "money",
      .sweepable = true,
      .description = "What one visit costs the company."},
@@ -191,7 +210,7 @@ constexpr Field<Touchpoint> kTouchpoints[] = {
                     "weights. 0 means journeys never start here."},
     {.name = "conversion.value",
      .ref = [](Touchpoint& t) -> FieldRef { return &t.value; },
-     .range = kNonNegative,
+     .range = kAmount,
      .unit = "money",
      .sweepable = true,
      .description = "The revenue of a conversion here, multiplied by the persona's "
@@ -261,7 +280,7 @@ constexpr Field<Persona> kPersonas[] = {
      .description = "Multiplies the odds of abandoning at every touchpoint."},
     {.name = "value_multiplier",
      .ref = [](Persona& p) -> FieldRef { return &p.value_multiplier; },
-     .range = kNonNegative,
+     .range = kValueMultiplier,
      .unit = "multiplier",
      .sweepable = true,
      .description = "Multiplies the value of every conversion."},

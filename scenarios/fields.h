@@ -25,6 +25,7 @@ struct FieldRange {
   double high = std::numeric_limits<double>::infinity();
   bool low_open = false;
   bool high_open = false;
+  const char* unit_words = "";  // after the upper bound in messages: " hours"
 
   bool holds(double value) const {
     if (!std::isfinite(value)) return false;
@@ -35,6 +36,18 @@ struct FieldRange {
   std::string words() const;
 };
 
+// The largest amounts, durations and spreads a journey may hold, so that every exact sum a run
+// keeps (sim/model/exact_sum.h: up to 1.7e38, squares included) stays in range: a cost per
+// visit and a conversion value of 1e9 (times a value_multiplier of 1000 at most) give a
+// journey of 100 touchpoints a squared cost of 1e26 per agent, so 10^12 agent journeys fit.
+// A lognormal sigma of 4 keeps the mean square of a duration (median^2 e^(2 sigma^2)) at
+// 8e13 median^2. A run past these (a longer journey, more agents) reports an interval it could
+// not compute as n/a with the reason.
+inline constexpr double kMostAmount = 1e9;           // cost per visit, conversion value
+inline constexpr double kMostValueMultiplier = 1e3;  // persona value_multiplier
+inline constexpr double kMostHours = 1e5;            // a duration, its mean or its median
+inline constexpr double kMostLognormalSigma = 4.0;
+
 inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
 inline constexpr FieldRange kAnyNumber{};
 inline constexpr FieldRange kProbability{0.0, 1.0};
@@ -43,6 +56,11 @@ inline constexpr FieldRange kNonNegative{0.0, kUnbounded};
 inline constexpr FieldRange kPositive{0.0, kUnbounded, true};
 inline constexpr FieldRange kScore{0.0, 10.0};
 inline constexpr FieldRange kAtLeastOne{1.0, kUnbounded};
+inline constexpr FieldRange kAmount{0.0, kMostAmount};
+inline constexpr FieldRange kValueMultiplier{0.0, kMostValueMultiplier};
+inline constexpr FieldRange kHours{0.0, kMostHours, false, false, " hours"};
+inline constexpr FieldRange kPositiveHours{0.0, kMostHours, true, false, " hours"};
+inline constexpr FieldRange kLognormalSigma{0.0, kMostLognormalSigma};
 inline constexpr FieldRange kSeedRange{0.0, 18446744073709551615.0};
 
 // Where a field's value lives in a Scenario part: one member of one of these types.

@@ -7,12 +7,14 @@
 #include <string>
 
 #include "scenarios/diagnostic.h"
+#include "scenarios/fields.h"
 #include "scenarios/scenario.h"
 
 namespace cjsim {
 
 // A journey has at most this many stages (each agent's stages seen fit in 64 bits).
 inline constexpr std::size_t kMostStages = 64;
+
 
 // Adds every problem found to `diagnostics` (errors block a run; warnings do not).
 void validate_scenario(const Scenario& scenario, Diagnostics& diagnostics);

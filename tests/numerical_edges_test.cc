@@ -8,6 +8,7 @@
 
 #include "scenarios/scenario.h"
 #include "scenarios/validate.h"
+#include "sim/engine/comparison.h"
 #include "sim/engine/engine.h"
 #include "sim/engine/summary.h"
 #include "sim/model/compiled_journey.h"
@@ -150,6 +151,61 @@ TEST(NumericalEdges, ZeroPersonaDropoutOddsMeanNobodyLeaves) {
   s.personas.front().dropout_odds = 0.0;
   s.settings.kappa = 5.0;
   EXPECT_EQ(simulate(s).overall.conversion_rate.value, 1.0);
+}
+
+// Costs past validation's bound (1e9), as code may still build them: the squares of 1e18 per
+// visit over a few thousand agents leave the exact sums' range of 1.7e38.
+CompiledJourney overflowing_costs(double cost) {
+  Scenario s = three_steps();
+  for (Touchpoint& t : s.touchpoints) t.cost = cost;
+  return compile(s);
+}
+
+bool mentions(const std::vector<std::string>& notes, const std::string& fragment) {
+  for (const std::string& note : notes) {
+    if (note.find(fragment) != std::string::npos) return true;
+  }
+  return false;
+}
+
+TEST(NumericalEdges, AnOverflowingSumOfSquaresLeavesTheIntervalNaAndSaysWhy) {
+  const CompiledJourney journey = overflowing_costs(1e18);
+  RunOptions options;
+  options.agents = 4000;
+  const RunResult result = run(journey, options);
+  const Summary summary = summarize(journey, result.replications);
+  EXPECT_DOUBLE_EQ(summary.overall.cost_per_agent.value, 3e18);
+  EXPECT_TRUE(std::isnan(summary.overall.cost_per_agent.low));
+  EXPECT_TRUE(std::isnan(summary.overall.cost_per_agent.high));
+  EXPECT_TRUE(mentions(summary.notes, "cost_per_agent's interval is n/a: a sum over the agents "
+                                      "of each agent's cost (or of its square) left the range"))
+      << ::testing::PrintToString(summary.notes);
+}
+
+TEST(NumericalEdges, AnOverflowingPairedSumIsNeitherZeroWidthNorSignificant) {
+  const CompiledJourney current = overflowing_costs(1e18);
+  const CompiledJourney future = overflowing_costs(0.9e18);
+  const std::vector<CompiledJourney> journeys = {current, future};
+  RunOptions options;
+  options.agents = 4000;
+  const std::vector<Difference> all = differences(run_comparison(journeys, options));
+  bool seen = false;
+  for (const Difference& d : all) {
+    if (d.metric != "cost_per_agent" || d.scope != "overall") continue;
+    seen = true;
+    EXPECT_FALSE(d.significant);
+    EXPECT_TRUE(std::isnan(d.difference.low));
+    EXPECT_NE(d.note.find("left the range of exact sums"), std::string::npos) << d.note;
+  }
+  EXPECT_TRUE(seen);
+}
+
+TEST(NumericalEdges, FiguresWithoutCustomersSayWhyTheyAreNa) {
+  Scenario s = three_steps();
+  s.touchpoints[0].dropout = 1.0;
+  const Summary summary = simulate(s);
+  EXPECT_TRUE(mentions(summary.notes, "hours_to_convert is n/a: no agent converted"))
+      << ::testing::PrintToString(summary.notes);
 }
 
 }  // namespace

@@ -39,6 +39,25 @@ TEST(Statistics, MeanIntervalUsesTheSampleVariance) {
   EXPECT_NEAR(e.high - e.value, kZ95 * std::sqrt(5.0 / 3.0 / 4.0), 1e-12);
 }
 
+TEST(Statistics, AnOverflowedSumOfSquaresGivesNoIntervalRatherThanAZeroWidthOne) {
+  // An exact sum that left its range reads as NaN; max(0, NaN) made the variance 0.
+  const Estimate e = mean_interval(10, NAN, 4);
+  EXPECT_DOUBLE_EQ(e.value, 2.5);
+  EXPECT_TRUE(std::isnan(e.low));
+  EXPECT_TRUE(std::isnan(e.high));
+}
+
+TEST(Statistics, AnOverflowedProductGivesNoPairedIntervalAndNoSignificance) {
+  PairedMoments m;
+  m.n = 1000;
+  m.sum = {1000, 1000, 900, 1000};
+  m.product = {NAN, 1000, 900, 1000, 1000, 900, 1000, 810, 900, 1000};
+  const PairedDifference d = paired_ratio_difference(m);
+  EXPECT_DOUBLE_EQ(d.difference.value, -0.1);
+  EXPECT_TRUE(std::isnan(d.difference.low));
+  EXPECT_TRUE(std::isnan(d.paired_half_width));
+}
+
 TEST(Statistics, ReplicationIntervalUsesStudentT) {
   const std::vector<double> values = {1.0, 2.0, 3.0};
   const Estimate e = replication_interval(values);

@@ -152,19 +152,20 @@ const RangeCase kRangeCases[] = {
     {"NegativeDropout", "dropout: 0.5", "dropout: -0.1",
      "dropout in touchpoint 'ad' must be between 0 and 1, got -0.1", "dropout: -0.1"},
     {"NegativeFixedDuration", "duration: 1", "duration: -1",
-     "duration in touchpoint 'ad' must be 0 or more, got -1", "duration: -1"},
+     "duration in touchpoint 'ad' must be between 0 and 1e5 hours, got -1", "duration: -1"},
     {"ExponentialMeanNotPositive", "duration: 1", "duration: {exponential: 0}",
-     "duration.exponential in touchpoint 'ad' must be greater than 0, got 0", "exponential: 0"},
+     "duration.exponential in touchpoint 'ad' must be greater than 0 and at most 1e5 hours, got 0", "exponential: 0"},
     {"LognormalMedianNotPositive", "median: 0.2", "median: 0",
-     "duration.lognormal.median in touchpoint 'buy' must be greater than 0, got 0", "median: 0"},
+     "duration.lognormal.median in touchpoint 'buy' must be greater than 0 and at most 1e5 hours, "
+     "got 0", "median: 0"},
     {"NegativeLognormalSigma", "sigma: 0.5", "sigma: -0.5",
-     "duration.lognormal.sigma in touchpoint 'buy' must be 0 or more, got -0.5", "sigma: -0.5"},
-    {"NegativeCost", "cost: 0.5", "cost: -2", "cost in touchpoint 'ad' must be 0 or more, got -2",
+     "duration.lognormal.sigma in touchpoint 'buy' must be between 0 and 4, got -0.5", "sigma: -0.5"},
+    {"NegativeCost", "cost: 0.5", "cost: -2", "cost in touchpoint 'ad' must be between 0 and 1e9, got -2",
      "cost: -2"},
     {"NegativeEntryWeight", "entry_weight: 1", "entry_weight: -1",
      "entry_weight in touchpoint 'ad' must be 0 or more, got -1", "entry_weight: -1"},
     {"NegativeConversionValue", "{value: 10}", "{value: -10}",
-     "conversion.value in touchpoint 'buy' must be 0 or more, got -10", "value: -10"},
+     "conversion.value in touchpoint 'buy' must be between 0 and 1e9, got -10", "value: -10"},
     {"ZeroTransitionWeight", "weight: 1,", "weight: 0,",
      "weight in transition 'ad' -> 'buy' must be greater than 0, got 0", "weight: 0"},
     {"NegativePersonaShare", "share: 1", "share: -1",
@@ -178,9 +179,27 @@ const RangeCase kRangeCases[] = {
     {"NegativeInitialEmotionSd", "{mean: 0, sd: 0.1}", "{mean: 0, sd: -1}",
      "initial_emotion.sd in persona 'everyone' must be 0 or more, got -1", "sd: -1"},
     {"NegativeValueMultiplier", "value_multiplier: 1", "value_multiplier: -0.5",
-     "value_multiplier in persona 'everyone' must be 0 or more, got -0.5", "value_multiplier"},
+     "value_multiplier in persona 'everyone' must be between 0 and 1000, got -0.5", "value_multiplier"},
     {"NegativeChannelAffinity", "{web: 1}", "{web: -1}",
      "channel_affinity.web in persona 'everyone' must be 0 or more, got -1", "web: -1"},
+    // Past these bounds a run's exact sums of squares could overflow (issue: cost 1e37 gave
+    // n/a without a reason, 1e17 a zero-width interval).
+    {"CostAboveTheMostASumHolds", "cost: 0.5", "cost: 1e37",
+     "cost in touchpoint 'ad' must be between 0 and 1e9, got 1e+37", "cost: 1e37"},
+    {"ConversionValueAboveTheMost", "{value: 10}", "{value: 2e9}",
+     "conversion.value in touchpoint 'buy' must be between 0 and 1e9, got 2000000000",
+     "value: 2e9"},
+    {"LognormalSigmaAboveFour", "sigma: 0.5", "sigma: 11",
+     "duration.lognormal.sigma in touchpoint 'buy' must be between 0 and 4, got 11", "sigma: 11"},
+    {"LognormalMedianAboveTheMost", "median: 0.2", "median: 1e6",
+     "duration.lognormal.median in touchpoint 'buy' must be greater than 0 and at most 1e5 "
+     "hours, got 1000000",
+     "median: 1e6"},
+    {"FixedDurationAboveTheMost", "duration: 1", "duration: 2e5",
+     "duration in touchpoint 'ad' must be between 0 and 1e5 hours, got 200000", "duration: 2e5"},
+    {"ValueMultiplierAboveTheMost", "value_multiplier: 1", "value_multiplier: 5000",
+     "value_multiplier in persona 'everyone' must be between 0 and 1000, got 5000",
+     "value_multiplier"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Validate, NumberOutOfRange, ::testing::ValuesIn(kRangeCases),
@@ -548,7 +567,7 @@ TEST(Validate, CodeBuiltScenarioProblemsNameItsSourcePath) {
   scenario.touchpoints[0].cost = -1.0;
   Diagnostics diagnostics;
   validate_scenario(scenario, diagnostics);
-  EXPECT_TRUE(ReportsError(diagnostics, "cost in touchpoint 'ad' must be 0 or more",
+  EXPECT_TRUE(ReportsError(diagnostics, "cost in touchpoint 'ad' must be between 0 and 1e9",
                            {"changed.yaml", 0, 0}));
 }
 

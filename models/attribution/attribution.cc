@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <numeric>
 #include <set>
@@ -183,6 +184,16 @@ ChainOfOrder markov_chain_of_order(const ChannelPaths& paths, int order) {
         transition(fmt::format("s{}", move.first), fmt::format("s{}", move.second), count));
   }
   return chain;
+}
+
+double most_states_of_order(const ChannelPaths& paths, int order) {
+  const double sequences = std::pow(static_cast<double>(paths.channels.size()), order);
+  double windows = 0.0;
+  for (const ChannelPaths::Path& p : paths.paths) {
+    const double length = static_cast<double>(p.channels.size());
+    windows += std::max(1.0, length - order + 1);
+  }
+  return std::min(sequences, windows);
 }
 
 MarkovAttribution markov_attribution(const ChannelPaths& paths, int order) {

@@ -71,4 +71,8 @@ struct MarkovAttribution {
 
 MarkovAttribution markov_attribution(const ChannelPaths& paths, int order);
 
+// The most states the order-k chain can have, before it is built: channels^k (as a double: it
+// overflows integers), or fewer when the paths hold fewer k-step windows than that.
+double most_states_of_order(const ChannelPaths& paths, int order);
+
 }  // namespace cjsim

@@ -11,12 +11,12 @@
 #include <set>
 #include <stdexcept>
 
+#include "scenarios/validate.h"
+
 namespace cjsim {
 namespace {
 
 constexpr const char* kOneStage = "journey";
-// What validation allows (scenarios/validate.cc).
-constexpr std::size_t kMostStages = 64;
 
 struct StateCounts {
   double visits = 0.0;
@@ -254,6 +254,19 @@ MarkovFit fit_markov(const ObservedJourneys& data, const MarkovFitOptions& optio
     if (!std::isfinite(tp.value) || !std::isfinite(tp.duration.hours)) {
       throw std::invalid_argument(fmt::format(
           "the values or timestamps at '{}' are too large to add up (they overflow)", tp.name));
+    }
+    // A journey holds amounts and durations only up to the bounds that keep a run's sums in
+    // range (scenarios/validate.h); a fit past them would not load back.
+    if (tp.value > kMostAmount) {
+      throw std::invalid_argument(fmt::format(
+          "the conversion values at '{}' average {:g}, above the most a journey holds ({:g})",
+          tp.name, tp.value, kMostAmount));
+    }
+    if (tp.duration.hours > kMostHours) {
+      throw std::invalid_argument(fmt::format(
+          "the time between visits after '{}' averages {:g} hours, above the most a journey "
+          "holds ({:g} hours); are the timestamps in the right unit?",
+          tp.name, tp.duration.hours, kMostHours));
     }
   }
   for (const auto& [move, count] : moves) {

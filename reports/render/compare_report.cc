@@ -70,6 +70,9 @@ void scenario_section(std::string& out, const ComparisonReport& r, std::size_t k
   for (const Difference* d : differences_of(r, k, "overall")) {
     difference_row(out, metric_label(d->metric), *d);
   }
+  for (const Difference* d : differences_of(r, k, "overall")) {
+    if (!d->note.empty()) out += fmt::format("  Note: {}'s difference is n/a: {}\n", d->metric, d->note);
+  }
   out += "\n  Stages\n";
   for (const Difference* d : differences_of(r, k, "stage:")) {
     difference_row(out, fmt::format("{} {}", d->scope.substr(6), d->metric), *d);
@@ -167,6 +170,7 @@ nlohmann::json comparison_json(const ComparisonReport& r) {
                            {"paired_half_width", estimate_json({d.paired_half_width, 0, 0})["value"]},
                            {"independent_half_width",
                             estimate_json({d.independent_half_width, 0, 0})["value"]}});
+    if (!d.note.empty()) differences.back()["note"] = d.note;
   }
   out["differences"] = std::move(differences);
   nlohmann::json ranking = nlohmann::json::array();

@@ -104,6 +104,7 @@ nlohmann::json summary_json(const Summary& s, double seconds) {
                                               {"customers", s.score_customers},
                                               {"all_agents", s.score_all}};
   out["path_length_histogram"] = s.path_length;
+  if (!s.notes.empty()) out["notes"] = s.notes;  // why a figure or its interval is null
   return out;
 }
 

@@ -135,6 +135,7 @@ std::string text_report(const Summary& s, const RunMetadata& m) {
                   m.seed, counted(m.threads, "thread"), m.seconds, steps_per_second / 1e6);
   out += s.interval_method + "\n\n";
   headline_section(out, s.overall);
+  for (const std::string& note : s.notes) out += "  Note: " + note + "\n";
   ended_section(out, s.overall);
   stage_section(out, s);
   touchpoint_section(out, s);

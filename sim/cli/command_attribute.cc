@@ -15,6 +15,7 @@
 #include "reports/render/attribution_report.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/observed_flags.h"
+#include "sim/cli/resource_limits.h"
 #include "sim/cli/run_support.h"
 #include "sim/model/compiled_journey.h"
 #include "sim/model/markov.h"
@@ -85,6 +86,7 @@ AttributionTable attribute_data(const AttributeOptions& o) {
   AttributionTable table;
   table.source = o.input;
   table.level = o.level;
+  check_attribution_size(paths, o.order, o.flags.allow_long);
   add_path_columns(table, paths, o.order);
   return table;
 }
@@ -96,6 +98,7 @@ AttributionTable attribute_journey(const AttributeOptions& o) {
   options.agent_paths = true;
   options.agent_records = true;
   check_detail_size(options.agents, options.replications, true);
+  check_journey_lengths({&journey, 1}, options.agents, options.replications, o.flags.allow_long);
   RunMonitor monitor("simulating paths", options);
   const RunResult result = run(journey, options);
   const ObservedJourneys simulated = observed_from_simulation(journey, *result.detail);
@@ -109,6 +112,7 @@ AttributionTable attribute_journey(const AttributeOptions& o) {
     throw std::runtime_error(
         fmt::format("{}: no simulated agent converted: there is nothing to attribute", o.input));
   }
+  check_attribution_size(paths, o.order, o.flags.allow_long);
   add_path_columns(table, paths, o.order);
   table.notes.push_back(fmt::format(
       "Heuristics and Markov columns are computed on {} simulated agents' paths.", options.agents));
@@ -209,6 +213,7 @@ CommandAction add_attribute_command(CLI::App& command) {
   command.add_option("-t,--threads", o->flags.threads, "Worker threads (default: every core)")
       ->check(CLI::Range(0u, 4096u));
   command.add_flag("-f,--force", o->flags.force, "Overwrite the --csv file if it exists");
+  add_allow_long_flag(command, o->flags.allow_long);
   add_observed_data_flags(command, o->read);
   return [o] { return attribute_command(*o); };
 }

@@ -26,6 +26,7 @@
 #include "scenarios/writer.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/observed_flags.h"
+#include "sim/cli/resource_limits.h"
 #include "sim/cli/progress.h"
 #include "sim/cli/run_support.h"
 #include "sim/model/compiled_journey.h"
@@ -304,6 +305,7 @@ int fit_command(const FitOptions& o) {
   options.agent_paths = true;
   options.agent_records = true;
   check_detail_size(options.agents, options.replications, true);
+  check_journey_lengths({&journey, 1}, options.agents, options.replications, o.flags.allow_long);
   RunMonitor monitor("checking the fit", options);
   const RunResult result = run(journey, options);
   monitor.finish();
@@ -390,6 +392,7 @@ CommandAction add_fit_command(CLI::App& command) {
                    "Print the goodness of fit and fitted parameters (or the calibration) as one "
                    "JSON object");
   command.add_flag("-f,--force", o->flags.force, "Overwrite the output files if they exist");
+  add_allow_long_flag(command, o->flags.allow_long);
   add_observed_data_flags(command, o->read, &o->funnel);
   return [o] { return fit_command(*o); };
 }

@@ -8,6 +8,7 @@
 #include "reports/store/hdf5_results.h"
 #include "reports/store/results_reader.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/resource_limits.h"
 #include "sim/cli/run_support.h"
 #include "sim/engine/engine.h"
 #include "sim/engine/summary.h"
@@ -35,11 +36,13 @@ int run_command(const RunCommandOptions& o) {
                                        : &outputs.add("--out", flags.out, kLeastResultFileBytes);
   PendingFile* report = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
   check_detail_size(flags.agents, flags.replications, o.agents_detail || o.paths);
+  check_journey_lengths({&journey, 1}, flags.agents, flags.replications, flags.allow_long);
 
   RunOptions options = run_options_from(flags, scenario);
   options.agent_records = o.agents_detail || o.paths;
   options.agent_paths = o.paths;
   share_run_over_processes(options, options.agent_records);
+  check_run_memory({&journey, 1}, options);
   RunMonitor monitor("simulating", options);
   RunResult result = run(journey, options);
   monitor.finish();

@@ -8,6 +8,7 @@
 #include "reports/render/graphviz.h"
 #include "scenarios/validate.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/resource_limits.h"
 #include "sim/cli/run_support.h"
 #include "sim/model/compiled_journey.h"
 
@@ -15,6 +16,7 @@ namespace cjsim {
 namespace {
 
 int validate_command(const std::string& path) {
+  const Doing doing("reading and validating " + path);
   Diagnostics diagnostics;
   std::optional<Scenario> scenario = load_valid_scenario(path, diagnostics);
   std::cerr << diagnostics.to_string();
@@ -25,6 +27,8 @@ int validate_command(const std::string& path) {
                              counted(warnings, "warning"));
     return kExitBadInput;
   }
+  const std::string length = journey_length_warning(compile(*scenario));
+  if (!length.empty()) std::cerr << fmt::format("{}: warning: {}\n", path, length);
   const std::size_t personas = scenario->personas.empty() ? 1 : scenario->personas.size();
   std::cout << fmt::format("{}: valid: '{}', {}, {}, {}, {}{}\n", path, scenario->name,
                            counted(scenario->stages.size(), "stage"),

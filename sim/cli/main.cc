@@ -3,12 +3,14 @@
 #include <fmt/format.h>
 
 #include <exception>
+#include <new>
 #include <iostream>
 #include <vector>
 
 #include "cjsim_version.h"
 #include "reports/store/command_outputs.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/resource_limits.h"
 #include "sim/dist/process_group.h"
 #include "sim/engine/engine.h"
 
@@ -43,8 +45,18 @@ constexpr Subcommand kSubcommands[] = {
 int run_command(const std::vector<std::pair<CLI::App*, cjsim::CommandAction>>& actions) {
   try {
     for (auto& [command, action] : actions) {
-      if (command->parsed()) return action();
+      if (!command->parsed()) continue;
+      const cjsim::Doing doing(fmt::format("running cjsim {}", command->get_name()));
+      return action();
     }
+  } catch (const std::bad_alloc&) {
+    // Anywhere: a file, a run or a report larger than the memory left.
+    std::cerr << fmt::format(
+        "cjsim: error: out of memory while {}; free memory, or ask for less (fewer agents, "
+        "threads or replications, a smaller file)\n",
+        cjsim::Doing::now());
+    cjsim::abort_other_processes(cjsim::kExitBadInput);
+    return cjsim::kExitBadInput;
   } catch (const cjsim::RunCancelled&) {
     std::cerr << "cjsim: interrupted; no output was written\n";
     return cjsim::kExitInterrupted;

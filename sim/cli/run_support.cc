@@ -13,6 +13,7 @@
 #include "reports/store/aggregate_transfer.h"
 #include "scenarios/validate.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/resource_limits.h"
 #include "sim/dist/process_group.h"
 
 namespace cjsim {
@@ -48,6 +49,7 @@ void set_command_line(int argc, char** argv) {
 }
 
 Scenario load_for_command(const std::string& path) {
+  const Doing doing("reading " + path);
   Diagnostics diagnostics;
   std::optional<Scenario> scenario = load_valid_scenario(path, diagnostics);
   std::cerr << diagnostics.to_string();
@@ -75,15 +77,7 @@ void add_scenario_inputs(CommandOutputs& outputs, const Scenario& scenario,
 }
 
 void check_detail_size(std::uint64_t agents, std::uint64_t replications, bool detail) {
-  if (!detail) return;
-  const long double bytes =
-      static_cast<long double>(agents) * replications * sizeof(AgentRecord);
-  if (bytes <= static_cast<long double>(kMaxDetailBytes)) return;
-  throw std::runtime_error(fmt::format(
-      "--agents-detail for {} agents x {} replications needs about {:.1f} GiB of memory (the "
-      "limit is {} GiB); ask for fewer agents, or drop --agents-detail",
-      agents, replications, static_cast<double>(bytes / (1024.0L * 1024 * 1024)),
-      kMaxDetailBytes >> 30));
+  check_detail_memory(agents, replications, detail);
 }
 
 RunMetadata metadata_for(const Scenario& scenario, const std::string& path,
@@ -150,6 +144,7 @@ void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::
   command.add_option("-o,--out", flags.out, out_help)->check(file_name_check());
   command.add_flag("--json", flags.json, json_help);
   command.add_flag("-f,--force", flags.force, "Overwrite the --out file if it exists");
+  add_allow_long_flag(command, flags.allow_long);
 }
 
 RunOptions run_options_from(const SimulationFlags& flags, const Scenario& seed_source) {

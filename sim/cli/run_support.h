@@ -22,8 +22,6 @@ namespace cjsim {
 
 inline constexpr std::uint64_t kDefaultSeed = 1;
 inline constexpr std::uint64_t kMaxAgents = std::uint64_t{1} << 48;
-// Per-agent records beyond this many bytes are refused rather than exhausting memory.
-inline constexpr std::uint64_t kMaxDetailBytes = std::uint64_t{8} << 30;
 
 // Loads and validates; prints every diagnostic (warnings too) to stderr; throws
 // ReportedError when there was an error.
@@ -57,6 +55,7 @@ struct SimulationFlags {
   std::string out;
   bool json = false;
   bool force = false;
+  bool allow_long = false;  // run past the expected-length bound (sim/model/journey_length.h)
 };
 
 // Registers -s,--seed: decimal digits of an integer in [0, 2^64 - 1]. Anything else (-1, 1e23,
@@ -64,7 +63,8 @@ struct SimulationFlags {
 CLI::Option* add_seed_option(CLI::App& command, std::optional<std::uint64_t>& seed,
                              const std::string& help);
 
-// Registers --agents, --seed, --threads, --replications, --out, --json and --force.
+// Registers --agents, --seed, --threads, --replications, --out, --json, --force and
+// --allow-long.
 void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::string& out_help,
                           const std::string& json_help);
 

@@ -393,6 +393,21 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
   return out;
 }
 
+namespace {
+
+// Why a compared figure's difference is n/a when one of its exact sums overflowed, else "".
+std::string overflow_note(const PairedAggregate& pooled, std::size_t metric) {
+  for (const ExactSum& sum : pooled.moments[metric]) {
+    if (!sum.invalid()) continue;
+    return "a sum over the agents of this figure's values, squares or products left the range "
+           "of exact sums (+-1.7e38); smaller amounts or durations, shorter journeys or fewer "
+           "agents keep it in range";
+  }
+  return "";
+}
+
+}  // namespace
+
 std::vector<Difference> differences(const ComparisonRun& comparison) {
   std::vector<Difference> out;
   for (std::size_t f = 0; f < comparison.layouts.size(); ++f) {
@@ -426,6 +441,9 @@ std::vector<Difference> differences(const ComparisonRun& comparison) {
       }
       d.significant = std::isfinite(d.difference.low) &&
                       (d.difference.low > 0.0 || d.difference.high < 0.0);
+      if (!std::isfinite(d.difference.low) || !std::isfinite(d.difference.high)) {
+        d.note = overflow_note(pooled, m);
+      }
       out.push_back(std::move(d));
     }
   }

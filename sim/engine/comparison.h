@@ -86,6 +86,7 @@ struct Difference {
   double paired_half_width = 0.0;       // from the agents of every replication together
   double independent_half_width = 0.0;  // the same without the pairing
   bool significant = false;             // the difference's interval excludes 0
+  std::string note;  // why the difference or its interval is n/a, when it is and a reason is known
 };
 
 // Every figure's difference for every future state. With one replication the intervals come

@@ -13,6 +13,11 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr Estimate kUndefined{kNaN, kNaN, kNaN};
 
+// A variance from sums can come out a little below 0 by rounding: that is 0. A sum that left
+// its exact range is NaN and stays NaN, so that its interval is undefined (n/a) rather than
+// of zero width (std::max(0.0, NaN) is 0).
+double rounded_up_to_zero(double variance) { return variance < 0.0 ? 0.0 : variance; }
+
 }  // namespace
 
 Estimate wilson_interval(std::uint64_t successes, std::uint64_t trials) {
@@ -34,7 +39,7 @@ Estimate mean_interval(double sum, double sum_of_squares, std::uint64_t n) {
   const double mean = sum / count;
   if (n == 1) return {mean, mean, mean};
   const double variance =
-      std::max(0.0, (sum_of_squares - count * mean * mean) / (count - 1));
+      rounded_up_to_zero((sum_of_squares - count * mean * mean) / (count - 1));
   const double half = kZ95 * std::sqrt(variance / count);
   return {mean, mean - half, mean + half};
 }
@@ -91,7 +96,7 @@ double delta_variance(const PairedMoments& m, const std::array<double, 4>& g,
       variance += g[j] * g[k] * covariance;
     }
   }
-  return std::max(0.0, variance / n);
+  return rounded_up_to_zero(variance / n);
 }
 
 Estimate ratio_estimate(const PairedMoments& m, int a, int b) {

@@ -1,6 +1,8 @@
 // Aggregates -> figures with confidence intervals.
 #include "sim/engine/summary.h"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <functional>
 
@@ -93,6 +95,31 @@ void tally_figures(const CompiledJourney& j, const TouchpointTallies& a, std::ui
   }
 }
 
+// The exact sums a headline figure is computed from.
+struct SumsOfFigure {
+  std::string_view figure;
+  std::string_view words;  // "each agent's cost", for the note
+  bool customers_only;
+  std::array<ExactSum OutcomeSums::*, 3> sums;
+};
+constexpr SumsOfFigure kSumsOfFigures[] = {
+    {"revenue_per_agent", "each agent's revenue", false,
+     {&OutcomeSums::revenue, &OutcomeSums::revenue_sq, nullptr}},
+    {"cost_per_agent", "each agent's cost", false,
+     {&OutcomeSums::cost, &OutcomeSums::cost_sq, nullptr}},
+    {"margin_per_agent", "each agent's margin", false,
+     {&OutcomeSums::revenue, &OutcomeSums::cost, &OutcomeSums::margin_sq}},
+    {"hours_to_convert", "each customer's hours to convert", true,
+     {&OutcomeSums::hours_to_convert, &OutcomeSums::hours_to_convert_sq, nullptr}},
+    {"journey_hours", "each agent's journey hours", false,
+     {&OutcomeSums::hours, &OutcomeSums::hours_sq, nullptr}},
+    {"nps", "", true, {nullptr, nullptr, nullptr}},
+    {"likelihood_to_recommend", "each customer's likelihood to recommend", true,
+     {&OutcomeSums::score, &OutcomeSums::score_sq, nullptr}},
+    {"peak_end", "each agent's peak-end emotion", false,
+     {&OutcomeSums::peak_end, &OutcomeSums::peak_end_sq, nullptr}},
+};
+
 Summary summarize_one(const CompiledJourney& j, const Aggregate& a) {
   Summary s;
   s.scenario = j.name;
@@ -150,6 +177,37 @@ HeadlineFigures headline_figures(const OutcomeSums& t) {
   return h;
 }
 
+std::string why_undefined(std::string_view name, const OutcomeSums& t) {
+  if (t.agents == 0) return "no agents were simulated";
+  for (const SumsOfFigure& f : kSumsOfFigures) {
+    if (f.figure != name) continue;
+    if (f.customers_only && t.conversions == 0) return "no agent converted";
+    for (ExactSum OutcomeSums::*sum : f.sums) {
+      if (sum == nullptr || !(t.*sum).invalid()) continue;
+      return fmt::format(
+          "a sum over the agents of {} (or of its square) left the range of exact sums "
+          "(+-1.7e38); smaller amounts or durations, shorter journeys or fewer agents keep it "
+          "in range",
+          f.words);
+    }
+  }
+  return "";
+}
+
+std::vector<std::string> undefined_figure_notes(const HeadlineFigures& h, const OutcomeSums& t) {
+  std::vector<std::string> notes;
+  for (const NamedFigure& figure : kHeadlineFigures) {
+    const Estimate& e = h.*figure.member;
+    const bool value_defined = std::isfinite(e.value);
+    if (value_defined && std::isfinite(e.low) && std::isfinite(e.high)) continue;
+    const std::string reason = why_undefined(figure.name, t);
+    if (reason.empty()) continue;
+    notes.push_back(fmt::format("{}{} is n/a: {}", figure.name,
+                                value_defined ? "'s interval" : "", reason));
+  }
+  return notes;
+}
+
 Summary summarize(const CompiledJourney& journey, std::span<const Aggregate> replications) {
   Aggregate pooled = Aggregate::for_journey(journey);
   for (const Aggregate& a : replications) pooled.merge(a);
@@ -157,9 +215,11 @@ Summary summarize(const CompiledJourney& journey, std::span<const Aggregate> rep
   s.replications = static_cast<std::uint32_t>(replications.size());
   s.agents_per_replication =
       replications.empty() ? 0 : replications.front().overall().agents;
+  const OutcomeSums pooled_sums = pooled.overall();
   if (replications.size() <= 1) {
     s.interval_method =
         "95% intervals from the agents: Wilson for rates, normal approximation for means";
+    s.notes = undefined_figure_notes(s.overall, pooled_sums);
     return s;
   }
   s.interval_method = "95% intervals across " + std::to_string(replications.size()) +
@@ -174,6 +234,7 @@ Summary summarize(const CompiledJourney& journey, std::span<const Aggregate> rep
     for (std::size_t r = 0; r < sources.size(); ++r) values[r] = sources[r][k]->value;
     *target[k] = replication_interval(values);
   }
+  s.notes = undefined_figure_notes(s.overall, pooled_sums);
   return s;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sim/engine/aggregate.h"
@@ -99,11 +100,21 @@ struct Summary {
   std::array<std::uint64_t, kScoreBins> score_customers{};
   std::array<std::uint64_t, kScoreBins> score_all{};
   std::array<std::uint64_t, kPathLengthBins> path_length{};
+  // Why a headline figure, or its interval, is n/a: one sentence each, naming the figure.
+  std::vector<std::string> notes;
 };
 
 // Requires at least one replication, all of the same journey.
 Summary summarize(const CompiledJourney& journey, std::span<const Aggregate> replications);
 
 HeadlineFigures headline_figures(const OutcomeSums& sums);
+
+// Why the headline figure `name` (a kHeadlineFigures name) of these sums is undefined, or ""
+// when nothing is in the way: no agents, no customers, or a sum that left its exact range.
+std::string why_undefined(std::string_view name, const OutcomeSums& sums);
+
+// A sentence for each figure of `figures` that is n/a, or whose interval is, with the reason.
+std::vector<std::string> undefined_figure_notes(const HeadlineFigures& figures,
+                                                const OutcomeSums& sums);
 
 }  // namespace cjsim

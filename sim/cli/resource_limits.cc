@@ -1,0 +1,181 @@
+// Up-front estimates of time and memory, and the messages that state them.
+#include "sim/cli/resource_limits.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <exception>
+#include <iostream>
+#include <stdexcept>
+#include <thread>
+
+#include "sim/engine/aggregate.h"
+#include "sim/engine/machine_memory.h"
+#include "sim/model/journey_length.h"
+
+namespace cjsim {
+namespace {
+
+constexpr std::uint64_t kValidateAgents = 100000;  // `run`'s default
+// Without any readable bound, per-agent records are limited to this much.
+constexpr double kFallbackMemory = 8.0 * 1024 * 1024 * 1024;
+
+std::string& doing_now() {
+  static std::string now;
+  return now;
+}
+
+// The memory of one Aggregate of the journey (sim/engine/aggregate.h).
+double aggregate_bytes(const CompiledJourney& j) {
+  const double personas = static_cast<double>(j.persona_count());
+  const double per_touchpoint = 4 * sizeof(std::uint64_t) + 2 * sizeof(BoundedSum);
+  return personas * (sizeof(OutcomeSums) + static_cast<double>(j.touchpoint_count()) * per_touchpoint +
+                     static_cast<double>(j.stage_count()) * sizeof(std::uint64_t)) +
+         static_cast<double>(j.transition_count()) * sizeof(std::uint64_t);
+}
+
+// The paired sums of comparing `current` with `future` (sim/engine/comparison.h): 14 exact
+// sums per compared figure, and a block's 14 doubles per figure in each thread's accumulator.
+double paired_bytes(const CompiledJourney& current, const CompiledJourney& future,
+                    bool accumulator) {
+  const double figures =
+      7.0 + 3.0 * static_cast<double>(current.stage_count() + future.stage_count()) +
+      3.0 * static_cast<double>(current.touchpoint_count() + future.touchpoint_count()) +
+      5.0 * static_cast<double>(current.persona_count() + future.persona_count());
+  return figures * 14 * (sizeof(ExactSum) + (accumulator ? sizeof(double) : 0));
+}
+
+double available_bytes(std::string& source) {
+  const std::optional<AvailableMemory> memory = available_memory();
+  if (!memory) {
+    source = "no memory bound could be read; assumed";
+    return kFallbackMemory;
+  }
+  source = memory->source;
+  return static_cast<double>(memory->bytes);
+}
+
+}  // namespace
+
+void check_journey_lengths(std::span<const CompiledJourney> journeys, std::uint64_t agents,
+                           std::uint32_t replications, bool allow_long) {
+  JourneyLength total;
+  total.known = true;
+  for (const CompiledJourney& j : journeys) {
+    const JourneyLength one = expected_journey_length(j);
+    if (!one.known) {
+      std::cerr << fmt::format("cjsim: note: {}: {}\n", j.name, one.note);
+      return;
+    }
+    total.steps_per_agent += one.steps_per_agent;
+    total.capped = total.capped || one.capped;
+    if (!one.note.empty() && total.note.empty()) total.note = one.note;
+  }
+  const RunLengthCheck check = check_run_length(
+      total, static_cast<double>(agents) * replications, allow_long);
+  if (check.verdict == RunLengthCheck::Verdict::fine) return;
+  std::vector<std::string> names;
+  for (const CompiledJourney& j : journeys) names.push_back(fmt::format("'{}'", j.name));
+  const std::string message = fmt::format("{}: {}", fmt::join(names, ", "), check.message);
+  if (check.verdict == RunLengthCheck::Verdict::refuse) throw std::runtime_error(message);
+  std::cerr << "cjsim: warning: " << message << "\n";
+}
+
+std::string journey_length_warning(const CompiledJourney& journey) {
+  const JourneyLength length = expected_journey_length(journey);
+  if (!length.known) return length.note;
+  const RunLengthCheck check =
+      check_run_length(length, static_cast<double>(kValidateAgents), /*allow_long=*/true);
+  if (check.verdict == RunLengthCheck::Verdict::fine) return "";
+  return fmt::format("with {} agents, {}", kValidateAgents, check.message);
+}
+
+void check_run_memory(std::span<const CompiledJourney> journeys, const RunOptions& options) {
+  if (journeys.empty()) return;
+  const double threads =
+      options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
+  double per_set = 0.0, per_thread = 0.0;  // a set: every journey's sums, once
+  for (std::size_t k = 0; k < journeys.size(); ++k) {
+    per_set += aggregate_bytes(journeys[k]);
+    per_thread += aggregate_bytes(journeys[k]);
+    if (k == 0) continue;
+    per_set += paired_bytes(journeys[0], journeys[k], false);
+    per_thread += paired_bytes(journeys[0], journeys[k], true);
+  }
+  // Each thread's sums, each replication's merged sums, and a pooled set for the summaries.
+  const double needed = threads * per_thread + (options.replications + 1.0) * per_set;
+  std::string source;
+  const double available = available_bytes(source);
+  if (needed <= available) return;
+  throw std::runtime_error(fmt::format(
+      "{} needs about {} of memory for its sums ({} per thread x {:g} threads, {} per "
+      "replication x {}), but {} are available ({}); use fewer threads (--threads), fewer "
+      "replications{}",
+      journeys.size() > 1 ? fmt::format("comparing {} journeys", journeys.size()) : "the run",
+      bytes_words(needed), bytes_words(per_thread), threads, bytes_words(per_set),
+      options.replications, bytes_words(available), source,
+      journeys.size() > 2 ? ", or compare fewer future states at once" : ""));
+}
+
+void check_detail_memory(std::uint64_t agents, std::uint64_t replications, bool detail) {
+  if (!detail) return;
+  const double needed = static_cast<double>(agents) * static_cast<double>(replications) *
+                        static_cast<double>(sizeof(AgentRecord));
+  std::string source;
+  const double available = available_bytes(source);
+  if (needed <= available) return;
+  throw std::runtime_error(fmt::format(
+      "per-agent records for {} agents x {} replications need about {} of memory, but {} are "
+      "available ({}); ask for fewer agents or replications, or drop --agents-detail",
+      agents, replications, bytes_words(needed), bytes_words(available), source));
+}
+
+void check_attribution_size(const ChannelPaths& paths, int max_order, bool allow_long) {
+  const double channels = static_cast<double>(paths.channels.size());
+  for (int k = 1; k <= max_order; ++k) {
+    const double states = most_states_of_order(paths, k);
+    const double work = states * channels;
+    if (states <= kManyAttributionStates) continue;
+    std::string message = fmt::format(
+        "the order-{} chain has up to {:.3g} states ({:g} channels^{}, or the data's {}-step "
+        "windows if fewer), and each of the {:g} channel removals solves it once",
+        k, states, channels, k, k, channels);
+    if (work > kMostAttributionWork && !allow_long) {
+      throw std::runtime_error(
+          message + fmt::format(": {:.3g} state-solves is more than the {:g} run without "
+                                "--allow-long; lower --order, attribute fewer channels, or pass "
+                                "--allow-long",
+                                work, kMostAttributionWork));
+    }
+    std::cerr << "cjsim: warning: " << message << "; this can take long and much memory\n";
+  }
+}
+
+void add_allow_long_flag(CLI::App& command, bool& allow_long) {
+  command.add_flag("--allow-long", allow_long,
+                   "Run even when the run is expected to take more than 1e13 agent-steps "
+                   "(days); it is still announced with its estimate");
+}
+
+void release_compiled_parts(Scenario& scenario) {
+  // Swapping with empty containers returns their memory, unlike clear().
+  std::vector<Touchpoint>().swap(scenario.touchpoints);
+  std::vector<Transition>().swap(scenario.transitions);
+  std::vector<Persona>().swap(scenario.personas);
+  std::vector<Removal>().swap(scenario.removals);
+  FieldLocations().swap(scenario.fields);
+  FieldLocations().swap(scenario.settings.fields);
+}
+
+Doing::Doing(std::string what)
+    : before_(std::move(doing_now())), unwinding_(std::uncaught_exceptions()) {
+  doing_now() = std::move(what);
+}
+
+Doing::~Doing() {
+  if (std::uncaught_exceptions() > unwinding_) return;  // keep the innermost for the handler
+  doing_now() = std::move(before_);
+}
+const std::string& Doing::now() { return doing_now(); }
+
+}  // namespace cjsim
