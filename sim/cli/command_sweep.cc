@@ -23,6 +23,7 @@
 #include "scenarios/experiment.h"
 #include "scenarios/sweep_plan.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/resource_limits.h"
 #include "sim/cli/run_support.h"
 #include "sim/dist/process_group.h"
 #include "sim/engine/block_runner.h"
@@ -38,6 +39,7 @@ struct SweepCommandOptions {
   std::string out;
   bool resume = false;
   bool force = false;
+  bool allow_long = false;
   unsigned threads = 0;
   std::string summary;  // a sweep file to print instead of running
   std::string metric;   // ranking figure for the printed table
@@ -257,6 +259,7 @@ int run_sweep(const SweepCommandOptions& o) {
   PendingFile* file = nullptr;
   if (group.root()) {
     try {
+      check_sweep_lengths(*plan, o.allow_long);
       bool complete = false;
       missing = prepare_output(o, out, *plan, outputs, file, complete);
       if (complete) stop = kStopComplete;
@@ -400,6 +403,7 @@ CommandAction add_sweep_command(CLI::App& command) {
                    "Finish an interrupted sweep: run only the points missing from FILE.h5.parts");
   command.add_flag("-f,--force", o->force,
                    "Overwrite the --out file and discard the parts of an interrupted sweep");
+  add_allow_long_flag(command, o->allow_long);
   command.add_option("-t,--threads", o->threads, "Worker threads (default: every core)")
       ->check(CLI::Range(0u, 4096u));
   command.add_option("--summary", o->summary,

@@ -81,6 +81,29 @@ void check_journey_lengths(std::span<const CompiledJourney> journeys, std::uint6
   std::cerr << "cjsim: warning: " << message << "\n";
 }
 
+void check_sweep_lengths(const SweepPlan& plan, bool allow_long) {
+  JourneyLength total;
+  total.known = true;
+  for (std::size_t point = 0; point < plan.points.size(); ++point) {
+    const JourneyLength one = expected_journey_length(compile(point_scenario(plan, point)));
+    if (!one.known) {
+      std::cerr << fmt::format("cjsim: note: {}: {}\n", describe_point(plan, point), one.note);
+      return;
+    }
+    total.steps_per_agent += one.steps_per_agent;
+    total.capped = total.capped || one.capped;
+    if (!one.note.empty() && total.note.empty()) total.note = one.note;
+  }
+  const Experiment& e = plan.experiment;
+  const RunLengthCheck check = check_run_length(
+      total, static_cast<double>(e.agents) * e.replications, allow_long);
+  if (check.verdict == RunLengthCheck::Verdict::fine) return;
+  const std::string message = fmt::format("{} ({} design points): {}", e.path,
+                                          plan.points.size(), check.message);
+  if (check.verdict == RunLengthCheck::Verdict::refuse) throw std::runtime_error(message);
+  std::cerr << "cjsim: warning: " << message << "\n";
+}
+
 std::string journey_length_warning(const CompiledJourney& journey) {
   const JourneyLength length = expected_journey_length(journey);
   if (!length.known) return length.note;

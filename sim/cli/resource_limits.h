@@ -12,6 +12,7 @@
 
 #include "models/attribution/attribution.h"
 #include "scenarios/scenario.h"
+#include "scenarios/sweep_plan.h"
 #include "sim/engine/engine.h"
 #include "sim/model/compiled_journey.h"
 
@@ -26,6 +27,10 @@ inline constexpr double kMostAttributionWork = 1e7;
 // in a comparison) are expected to be long; refuses past kMostAgentSteps unless allow_long.
 void check_journey_lengths(std::span<const CompiledJourney> journeys, std::uint64_t agents,
                            std::uint32_t replications, bool allow_long);
+
+// The same for a sweep: every design point's journeys, agents x replications each, summed
+// (the experiment's points differ in exactly what makes journeys long: dropouts, weights).
+void check_sweep_lengths(const SweepPlan& plan, bool allow_long);
 
 // The journey-length warning `validate` adds, for the default 100,000 agents: "" when none.
 std::string journey_length_warning(const CompiledJourney& journey);

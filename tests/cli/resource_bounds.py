@@ -63,6 +63,17 @@ with tempfile.TemporaryDirectory() as tmp:
     done = run("compare", capped, capped, "-n", "100000000", timeout=60)
     check(done.returncode == 1 and "'Trap', 'Trap':" in done.stderr and "--allow-long" in done.stderr,
           f"compare of long journeys: {done.returncode} {done.stderr}")
+    # A sweep over the trap's way out: refused before any point runs, and no file made.
+    experiment = os.path.join(tmp, "trap_sweep.yaml")
+    with open(experiment, "w", encoding="utf-8") as f:
+        f.write("name: Trap sweep\nscenario: trap_huge.yaml\nagents: 100000\n"
+                "parameters:\n  touchpoints.a.dropout: [1.0e-9, 2.0e-9]\n")
+    sweep_out = os.path.join(tmp, "trap_sweep.h5")
+    done = run("sweep", experiment, "--out", sweep_out, timeout=60)
+    check(done.returncode == 1 and "trap_sweep.yaml (2 design points)" in done.stderr
+          and "--allow-long" in done.stderr and not os.path.exists(sweep_out)
+          and not os.path.exists(sweep_out + ".parts"),
+          f"sweep of long journeys: {done.returncode} {done.stderr}")
     # A few agents of it run, with the warning.
     done = run("run", capped, "-n", "5", "--allow-long")
     check(done.returncode == 0 and "warning: 'Trap': journeys are expected" in done.stderr,
