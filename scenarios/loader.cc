@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -146,6 +147,17 @@ std::optional<Scenario> load_base(Reading& reading, MapReader& top, const std::s
   if (!text) {
     top.error("base", fmt::format("cannot read the base journey '{}' (resolved as {}): {}",
                                   base_name, resolved, reason));
+    return std::nullopt;
+  }
+  // Only a journey file is parsed as a base: any other readable file (a password file, a
+  // private key) would otherwise have its lines quoted back in the errors.
+  std::string extension = resolved_path.extension().string();
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (extension != ".yaml" && extension != ".yml" && extension != ".json") {
+    top.error("base", fmt::format("the base journey '{}' (resolved as {}) is not a journey file: "
+                                  "its name must end in .yaml, .yml or .json",
+                                  base_name, resolved));
     return std::nullopt;
   }
   Diagnostics found;

@@ -161,6 +161,21 @@ TEST(HostileInput, ABaseThatIsNoRegularFileIsRefused) {
   EXPECT_TRUE(RefusedWith(path, "not a regular file"));
 }
 
+TEST(HostileInput, ABaseThatIsNoJourneyFileIsNeitherParsedNorQuoted) {
+  const TemporaryDirectory dir;
+  const std::string secret = dir.file("secrets");
+  write(secret, "root:*:19000:0:99999:7:::\n");
+  const std::string path = dir.file("future.yaml");
+  write(path, "name: Future\nbase: secrets\nchanges: []\n");
+  Diagnostics diagnostics;
+  EXPECT_FALSE(load_scenario_file(path, diagnostics).has_value());
+  const std::string messages = diagnostics.to_string();
+  EXPECT_NE(messages.find("is not a journey file: its name must end in .yaml, .yml or .json"),
+            std::string::npos)
+      << messages;
+  EXPECT_EQ(messages.find("root:*"), std::string::npos) << messages;
+}
+
 TEST(HostileInput, DeepFlowNestingIsRefusedWithoutOverflowingTheStack) {
   const TemporaryDirectory dir;
   const std::string path = dir.file("deep.yaml");
