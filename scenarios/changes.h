@@ -12,7 +12,7 @@
 
 namespace cjsim {
 
-// Every kind of change, in the order the schema and the README document them.
+// Every kind of change, in the order the schema and scenarios/README.md document them.
 inline constexpr std::string_view kChangeKinds[] = {
     "add_touchpoint",    "update_touchpoint",   "remove_touchpoint", "add_transition",
     "update_transition", "reweight_transition", "remove_transition", "add_persona",

@@ -1,7 +1,7 @@
 // Multi-touch attribution: conversions and their value shared among channels (or
 // touchpoints) by Markov-chain removal effects of order 1..k, computed exactly from the
 // absorbing chain, and by the first-touch, last-touch and linear heuristics. The conventions
-// are those of the ChannelAttribution package (see README "cjsim attribute").
+// are those of the ChannelAttribution package (see models/README.md, "Attribution").
 #pragma once
 
 #include <cstdint>

@@ -52,8 +52,9 @@ struct EmotionFitOptions {
   // Latent personas, fitted by EM; 1 fits the skeleton's first persona alone.
   int personas = 1;
   // Emotion's scale is only identified through the clamp at -1 and 1: by default kappa is held
-  // at the skeleton's value and sets the unit of emotion (see README "Fitting"). With this,
-  // kappa is estimated too, and the identifiability report says whether the data pin it down.
+  // at the skeleton's value and sets the unit of emotion (see models/README.md, "Emotion
+  // parameters from paths"). With this, kappa is estimated too, and the identifiability report
+  // says whether the data pin it down.
   bool estimate_kappa = false;
   // EM starts (K > 1); the best final log-likelihood wins.
   int starts = 4;

@@ -33,12 +33,12 @@ struct MarkovFit {
   std::vector<std::int64_t> after_state;
 };
 
-// Estimates from the data's counts (see README "cjsim fit"): entry weight = first visits;
-// transition weight = moves v -> w; dropout = customers whose path stops at v / visits of v,
-// for a v that some customer leaves (one that no customer leaves ends journeys as completed);
-// conversion value = mean value of the conversions there; duration exponential with the mean
-// hours to the next visit, when the data have timestamps. Stages: the data's (ordered by
-// their mean position in the paths), else the skeleton's, else one stage 'journey'.
+// Estimates from the data's counts (see models/README.md, "The Markov chain"): entry weight = first
+// visits; transition weight = moves v -> w; dropout = customers whose path stops at v / visits of
+// v, for a v that some customer leaves (one that no customer leaves ends journeys as completed);
+// conversion value = mean value of the conversions there; duration exponential with the mean hours
+// to the next visit, when the data have timestamps. Stages: the data's (ordered by their mean
+// position in the paths), else the skeleton's, else one stage 'journey'.
 // Throws std::invalid_argument when the data hold no customer or no conversion.
 MarkovFit fit_markov(const ObservedJourneys& data, const MarkovFitOptions& options = {});
 

@@ -10,7 +10,8 @@ namespace cjsim {
 // The same tables as Markdown.
 std::string markdown_report(const ComparisonReport& report);
 
-// The same figures as one CSV table in long form, one row per figure (see README.md, "Reports").
+// The same figures as one CSV table in long form, one row per figure (see reports/README.md,
+// "Reports").
 std::string csv_report(const ComparisonReport& report);
 
 }  // namespace cjsim

@@ -1,5 +1,6 @@
-// Run results as HDF5, an ordinary file that h5py and pandas read (layout in README.md,
-// "HDF5 layout"). A file holds one run at its root, or, for comparisons, one run per group.
+// Run results as HDF5, an ordinary file that h5py and pandas read (layout in
+// reports/README.md, "HDF5 layout"). A file holds one run at its root, or, for comparisons, one
+// run per group.
 #pragma once
 
 #include <functional>

@@ -1,6 +1,6 @@
-// Sweep results as HDF5 (layout in README.md, "Sweeps"): a table with one row per (design
-// point, replication), one row per point with intervals, the sensitivity ranking, and every
-// point's raw aggregates; and the per-point part files that make a sweep resumable.
+// Sweep results as HDF5 (layout in reports/README.md, "The sweep file"): a table with one row
+// per (design point, replication), one row per point with intervals, the sensitivity ranking,
+// and every point's raw aggregates; and the per-point part files that make a sweep resumable.
 #pragma once
 
 #include <array>
