@@ -8,6 +8,7 @@
 #include <cmath>
 #include <map>
 
+#include "reports/hdf5_checksum.h"
 #include "reports/hdf5_io.h"
 #include "reports/hdf5_results.h"
 #include "reports/hdf5_table.h"
@@ -197,9 +198,10 @@ void write_comparison_file(const std::string& path, const ComparisonReport& r,
                            const ComparisonRun& comparison, Overwrite overwrite) {
   write_file_atomically(path, [&](H5::Group& root) {
     hdf5::write_attribute(root, "format", "cjsim-comparison");
-    hdf5::write_attribute(root, "format_version", std::uint64_t{1});
+    hdf5::write_attribute(root, "format_version", std::uint64_t{2});  // 2: checksums
     hdf5::write_attribute(root, "method", r.method);
     hdf5::write_attribute(root, "rank_by", r.rank_by);
+    hdf5::write_checksum(root);
     for (std::size_t k = 0; k < journeys.size(); ++k) {
       const std::string name = k == 0 ? "current" : fmt::format("future_{}", k);
       H5::Group group = root.createGroup(name);
