@@ -53,10 +53,9 @@ void require_one_value(const H5::Attribute& attribute, const std::string& name) 
 std::string read_variable_text(const H5::Attribute& attribute, const H5::StrType& type,
                                const std::string& name) {
   char* text = nullptr;
-  if (H5Aread(attribute.getId(), type.getId(), &text) < 0) {
-    throw std::runtime_error("attribute " + name + " cannot be read");
-  }
+  const herr_t status = H5Aread(attribute.getId(), type.getId(), &text);
   const std::unique_ptr<char, herr_t (*)(void*)> owned(text, H5free_memory);
+  if (status < 0) throw std::runtime_error("attribute " + name + " cannot be read");
   if (text == nullptr) throw std::runtime_error("attribute " + name + " holds no text");
   return std::string(text);
 }
