@@ -12,6 +12,8 @@
 #include <limits>
 #include <string>
 
+#include "reports/store/hdf5_checksum.h"
+#include "reports/store/hdf5_io.h"
 #include "sim/engine/engine.h"
 #include "sim/engine/summary.h"
 #include "sim/model/compiled_journey.h"
@@ -359,6 +361,58 @@ TEST_F(Hdf5Results, MissingRawDatasetIsNamed) {
   }
   const std::string message = error_of([&] { read_run_file(file); });
   EXPECT_EQ(message, file + ": dataset raw/visits missing");
+}
+
+TEST_F(Hdf5Results, TextAttributeOfManyValuesIsRefusedNotReadPastItsVariable) {
+  const std::string file = write_shared();
+  {
+    H5::H5File h5(file, H5F_ACC_RDWR);
+    H5::Group root = h5.openGroup("/");
+    root.removeAttr("format");
+    const hsize_t three[] = {3};
+    const H5::StrType type = hdf5::variable_text_type();
+    H5::Attribute format = root.createAttribute("format", type, H5::DataSpace(1, three));
+    const char* values[] = {"cjsim-run", "cjsim-run", "cjsim-run"};
+    format.write(type, values);
+  }
+  const std::string message = error_of([&] { read_run_file(file); });
+  EXPECT_EQ(message, file + ": attribute format does not hold exactly one value");
+}
+
+TEST_F(Hdf5Results, ChangedAttributeIsDetectedByTheChecksum) {
+  const std::string file = write_shared();
+  {
+    H5::H5File h5(file, H5F_ACC_RDWR);
+    H5::Group root = h5.openGroup("/");
+    root.removeAttr("seed");
+    hdf5::write_attribute(root, "seed", std::uint64_t{424242});
+  }
+  const std::string message = error_of([&] { read_run_file(file); });
+  EXPECT_EQ(message,
+            file + ": the file is damaged: the attributes of / do not match their checksum");
+}
+
+TEST_F(Hdf5Results, FileOfTheFormerVersionIsReadUnchecked) {
+  const std::string file = write_shared();
+  {
+    H5::H5File h5(file, H5F_ACC_RDWR);
+    H5::Group root = h5.openGroup("/");
+    root.removeAttr(hdf5::kChecksumAttribute);
+    root.removeAttr("format_version");
+    hdf5::write_attribute(root, "format_version", std::uint64_t{2});
+  }
+  EXPECT_FALSE(read_run_file(file).checksummed);
+  EXPECT_TRUE(read_run_file(write_shared("fresh.h5")).checksummed);
+}
+
+TEST_F(Hdf5Results, MissingChecksumOfTheCurrentVersionIsDamage) {
+  const std::string file = write_shared();
+  {
+    H5::H5File h5(file, H5F_ACC_RDWR);
+    h5.openGroup("/").removeAttr(hdf5::kChecksumAttribute);
+  }
+  const std::string message = error_of([&] { read_run_file(file); });
+  EXPECT_EQ(message, file + ": the file is damaged: the checksum of / is missing");
 }
 
 TEST_F(Hdf5Results, RunsInGroupsReadBackFromTheirGroups) {
