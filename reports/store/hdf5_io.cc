@@ -15,7 +15,9 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
+#include "reports/store/file_checksum.h"
 #include "scenarios/utf8.h"
 
 namespace cjsim::hdf5 {
@@ -308,6 +310,16 @@ void check_global_heaps(const std::string& path) {
   }
 }
 
+bool check_file_bytes(const std::string& path) {
+  const bool checksummed = check_file_checksum(path);
+  check_global_heaps(path);
+  return checksummed;
+}
+
+std::runtime_error missing_file_checksum() {
+  return std::runtime_error("damaged: checksum does not match (the file's checksum is missing)");
+}
+
 hsize_t file_size_of(const H5::IdComponent& object) {
   const hid_t file = H5Iget_file_id(object.getId());
   hsize_t size = 0;
@@ -456,13 +468,16 @@ constexpr std::size_t kImageIncrement = std::size_t{1} << 20;
 
 }  // namespace
 
-std::vector<char> file_image(const std::function<void(H5::Group& root)>& write) {
+namespace {
+
+std::vector<char> image_of(const std::function<void(H5::Group& root)>& write,
+                           const H5::FileCreatPropList& creation) {
   // Not file_access(): HDF5 1.10.8 takes images of files of the newer formats whose metadata
-  // checksums no longer match, or whose chunks it cannot find. The parts' data and attributes
-  // are checksummed all the same.
+  // checksums no longer match, or whose chunks it cannot find (h5py and h5dump refuse them).
+  // The files' data and attributes are checksummed all the same, and the whole file too.
   H5::FileAccPropList access;
   access.setCore(kImageIncrement, false);
-  H5::H5File file(image_name(), H5F_ACC_TRUNC, H5::FileCreatPropList::DEFAULT, access);
+  H5::H5File file(image_name(), H5F_ACC_TRUNC, creation, access);
   {
     H5::Group root = file.openGroup("/");
     write(root);
@@ -474,6 +489,26 @@ std::vector<char> file_image(const std::function<void(H5::Group& root)>& write) 
   if (H5Fget_file_image(file.getId(), bytes.data(), bytes.size()) != size) {
     throw std::runtime_error("cannot take the image of an in-memory HDF5 file");
   }
+  return bytes;
+}
+
+}  // namespace
+
+std::vector<char> file_image(const std::function<void(H5::Group& root)>& write) {
+  return image_of(write, H5::FileCreatPropList::DEFAULT);
+}
+
+std::vector<char> checksummed_file_image(const std::function<void(H5::Group& root)>& write) {
+  H5::FileCreatPropList creation;
+  creation.setUserblock(kUserBlockSize);
+  std::vector<char> bytes = image_of(write, creation);
+  // HDF5 1.10.8 leaves the user block out of the image (it starts at the superblock, whose
+  // addresses count from the user block's end): the block is put in front here.
+  constexpr std::string_view kSignature = "\x89HDF\r\n\x1a\n";
+  if (std::string_view(bytes.data(), std::min(bytes.size(), kSignature.size())) == kSignature) {
+    bytes.insert(bytes.begin(), kUserBlockSize, '\0');
+  }
+  seal_file_image(bytes);
   return bytes;
 }
 

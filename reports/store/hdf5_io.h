@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -135,12 +136,25 @@ H5::FileAccPropList file_access();
 // std::runtime_error saying the file is damaged.
 void check_global_heaps(const std::string& path);
 
+// Every check of a result file's bytes made before HDF5 parses any of them: the whole-file
+// checksum (reports/store/file_checksum.h), then the heaps of text. Whether the file carries
+// that checksum: false for a file of an older cjsim. Throws std::runtime_error saying what is
+// wrong ("damaged: checksum does not match").
+bool check_file_bytes(const std::string& path);
+
+// The error for a file of the current format that lacks the whole-file checksum, which every
+// file of that format has: its user block was damaged.
+std::runtime_error missing_file_checksum();
+
 // The size in bytes of the file that holds `object`.
 hsize_t file_size_of(const H5::IdComponent& object);
 
 // A whole HDF5 file built in memory by `write` and returned as bytes (to send to another
 // process, or to write out as one file), and such bytes opened again for `read`.
 std::vector<char> file_image(const std::function<void(H5::Group& root)>& write);
+// The same as a result file to write to disk: with a user block of kUserBlockSize bytes that
+// holds the checksum of the rest (reports/store/file_checksum.h).
+std::vector<char> checksummed_file_image(const std::function<void(H5::Group& root)>& write);
 void read_file_image(std::span<const char> image,
                      const std::function<void(const H5::Group& root)>& read);
 

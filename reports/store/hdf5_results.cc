@@ -323,12 +323,13 @@ H5::Group open_run(const H5::H5File& file, const std::string& group_path) {
 
 StoredRun read_file(const std::string& path, const std::string& group_path) {
   if (!std::filesystem::exists(path)) throw std::runtime_error("no such file");
+  const bool whole_file_checked = hdf5::check_file_bytes(path);
   if (!H5::H5File::isHdf5(path)) throw std::runtime_error("not an HDF5 file");
-  hdf5::check_global_heaps(path);
   const H5::H5File file(path, H5F_ACC_RDONLY);
   const H5::Group run = open_run(file, group_path);
   StoredRun stored;
   stored.checksummed = check_format(run);
+  if (stored.checksummed && !whole_file_checked) throw hdf5::missing_file_checksum();
   stored.metadata = read_metadata(run);
   stored.replications = hdf5::read_raw_aggregates(run);
   stored.detail = hdf5::read_agent_detail(run);
@@ -357,7 +358,7 @@ void write_hdf5_file(PendingFile& file, const std::function<void(H5::Group& root
   file.create();  // there while the content is made, so that a second Ctrl-C removes it
   std::vector<char> image;
   try {
-    image = hdf5::file_image(write);
+    image = hdf5::checksummed_file_image(write);
   } catch (const H5::Exception& e) {
     throw std::runtime_error(file.path() + ": cannot write results: " + describe(e));
   } catch (const std::exception& e) {

@@ -237,7 +237,7 @@ std::string sweep_part_name(std::uint64_t point) { return fmt::format("point-{:0
 std::vector<char> sweep_part_image(const SweepPart& part) {
   H5::Exception::dontPrint();
   try {
-    return hdf5::file_image([&](H5::Group& root) {
+    return hdf5::checksummed_file_image([&](H5::Group& root) {
       hdf5::write_attribute(root, "format", kPartFormat);
       hdf5::write_attribute(root, "format_version", kFormatVersion);
       hdf5::write_attribute(root, "fingerprint", part.fingerprint);
@@ -262,13 +262,13 @@ void write_sweep_part_image(const std::string& path, std::span<const char> image
 SweepPart read_sweep_part(const std::string& path) {
   H5::Exception::dontPrint();
   try {
-    hdf5::check_global_heaps(path);
+    // A part without checksums (of an older cjsim) is run again rather than trusted.
+    if (!hdf5::check_file_bytes(path)) throw std::runtime_error("a part without checksums");
     H5::H5File file(path, H5F_ACC_RDONLY);
     H5::Group root = file.openGroup("/");
     if (hdf5::read_text_attribute(root, "format") != kPartFormat) {
       throw std::runtime_error("not a sweep part file");
     }
-    // A part without checksums (of an older cjsim) is run again rather than trusted.
     if (!check_version(root)) throw std::runtime_error("a part without checksums");
     SweepPart part;
     part.fingerprint = hdf5::read_text_attribute(root, "fingerprint");
@@ -303,8 +303,8 @@ void write_sweep_file(PendingFile& file, const SweepPlan& plan,
 bool is_sweep_file(const std::string& path) {
   H5::Exception::dontPrint();
   try {
+    hdf5::check_file_bytes(path);
     if (!H5::H5File::isHdf5(path)) return false;
-    hdf5::check_global_heaps(path);
     H5::H5File file(path, H5F_ACC_RDONLY);
     const H5::Group root = file.openGroup("/");
     return root.attrExists("format") && hdf5::read_text_attribute(root, "format") == kFormat;
@@ -318,7 +318,7 @@ bool is_sweep_file(const std::string& path) {
 StoredSweep read_sweep_file(const std::string& path) {
   H5::Exception::dontPrint();
   try {
-    hdf5::check_global_heaps(path);
+    const bool whole_file_checked = hdf5::check_file_bytes(path);
     H5::H5File file(path, H5F_ACC_RDONLY);
     H5::Group root = file.openGroup("/");
     if (!root.attrExists("format") || hdf5::read_text_attribute(root, "format") != kFormat) {
@@ -326,6 +326,7 @@ StoredSweep read_sweep_file(const std::string& path) {
     }
     StoredSweep s;
     s.checksummed = check_version(root);
+    if (s.checksummed && !whole_file_checked) throw hdf5::missing_file_checksum();
     s.experiment_name = hdf5::read_text_attribute(root, "experiment_name");
     s.experiment_path = hdf5::read_text_attribute(root, "experiment_path");
     s.design = hdf5::read_text_attribute(root, "design");

@@ -187,8 +187,8 @@ struct ResultRoot {
 ResultRoot read_root(const std::string& path, ComparisonReport& report) {
   ResultRoot out;
   if (!fs::exists(path)) throw std::runtime_error("no such file");
+  const bool whole_file_checked = hdf5::check_file_bytes(path);
   if (!H5::H5File::isHdf5(path)) throw std::runtime_error("not an HDF5 file");
-  hdf5::check_global_heaps(path);
   const H5::H5File file(path, H5F_ACC_RDONLY);
   const H5::Group root = file.openGroup("/");
   if (!root.attrExists("format")) {
@@ -207,6 +207,7 @@ ResultRoot read_root(const std::string& path, ComparisonReport& report) {
   if (!out.checksummed && version >= kComparisonVersion) {
     throw std::runtime_error("the file is damaged: the checksum of / is missing");
   }
+  if (out.checksummed && !whole_file_checked) throw hdf5::missing_file_checksum();
   report.method = hdf5::read_text_attribute(root, "method");
   report.rank_by = hdf5::read_text_attribute(root, "rank_by");
   for (int k = 0;; ++k) {

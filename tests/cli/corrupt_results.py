@@ -7,6 +7,7 @@ Then a resumed sweep whose finished file is damaged rebuilds it from its parts.
 
 Usage: corrupt_results.py CJSIM SOURCE_DIR [CASES]
 """
+import hashlib
 import os
 import random
 import shutil
@@ -163,6 +164,15 @@ def checksum(attributes):
     return f"fnv1a64:{fnv1a64(chunks):016x}"
 
 
+def seal(path):
+    """The whole-file checksum of README.md's "HDF5 layout", in the file's user block."""
+    with open(path, "r+b") as f:
+        data = f.read()
+        header = f"cjsim-checksum 1 sha256 {len(data) - 512} {hashlib.sha256(data[512:]).hexdigest()}\n"
+        f.seek(0)
+        f.write(header.encode().ljust(512, b"\0"))
+
+
 def make_parts(sweep, parts):
     """The part files of a finished sweep, as the sweep wrote them before assembling it."""
     os.makedirs(parts)
@@ -172,7 +182,8 @@ def make_parts(sweep, parts):
         for k in range(int(f.attrs["points"])):
             attributes = {"format": "cjsim-sweep-part", "format_version": 2,
                           "fingerprint": fingerprint, "point": k}
-            with h5py.File(os.path.join(parts, f"point-{k:06}.h5"), "w") as part:
+            part_path = os.path.join(parts, f"point-{k:06}.h5")
+            with h5py.File(part_path, "w", userblock_size=512) as part:
                 f.copy(f[f"runs/point_{k:06}/raw"], part, "raw")
                 for name, value in attributes.items():
                     if isinstance(value, str):
@@ -180,6 +191,7 @@ def make_parts(sweep, parts):
                     else:
                         part.attrs.create(name, value, dtype="uint64")
                 part.attrs.create("checksum", checksum(attributes), dtype=h5py.string_dtype())
+            seal(part_path)
 
 
 def damaged_resume(directory, files):
@@ -189,14 +201,15 @@ def damaged_resume(directory, files):
     with open(files["sweep"], "rb") as f:
         clean = f.read()
     with h5py.File(files["sweep"], "r") as f:
-        # A byte of a point's data, which only a full check reads.
+        # A byte of a point's data, which only a full check read before the whole-file checksum.
         offset = f["runs/point_000001/raw/visits"].id.get_chunk_info(0).byte_offset
     damaged = bytearray(clean)
     damaged[offset + 3] ^= 0x10
     with open(sweep, "wb") as f:
         f.write(damaged)
     summary = run("sweep", "--summary", sweep)
-    check(summary.returncode == 0, "the damage was meant for data --summary does not read")
+    check(summary.returncode == 1 and "damaged: checksum does not match" in summary.stderr,
+          f"--summary of a damaged file: exit {summary.returncode}: {summary.stderr}")
 
     lone = run("sweep", experiment, "--out", sweep, "--resume")
     check(lone.returncode == 1 and sweep in lone.stderr and "no parts" in lone.stderr,
@@ -206,6 +219,10 @@ def damaged_resume(directory, files):
     resumed = run("sweep", experiment, "--out", sweep, "--resume")
     check(resumed.returncode == 0 and "assembled again" in resumed.stderr,
           f"damaged file with parts: exit {resumed.returncode}: {resumed.stderr}")
+    with h5py.File(files["sweep"], "r") as f:
+        points = int(f.attrs["points"])
+    check(f"{points} of {points} design points are stored" in resumed.stderr,
+          f"the parts made in Python were not used: {resumed.stderr}")
     check(not os.path.exists(sweep + ".parts"), "the parts were kept")
     found = differences(files["sweep"], sweep)
     check(not found, f"the rebuilt file differs from the straight one: {found[:5]}")
