@@ -14,6 +14,7 @@
 
 #include "scenarios/did_you_mean.h"
 #include "scenarios/entity_reader.h"
+#include "scenarios/utf8.h"
 #include "scenarios/yaml_tree.h"
 
 namespace cjsim {
@@ -448,9 +449,38 @@ std::string_view design_name(DesignKind kind) {
   return "grid";
 }
 
+namespace {
+
+// The place of byte `at` of `text`: line, and column in characters.
+SourceLocation place_of_byte(const std::string& path, std::string_view text, std::size_t at) {
+  int line = 1;
+  int column = 1;
+  for (std::size_t i = 0; i < at; ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == '\n') {
+      ++line;
+      column = 1;
+    } else if ((byte & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return {path, line, column};
+}
+
+}  // namespace
+
 std::optional<Experiment> parse_experiment(std::string_view text, const std::string& path,
                                            Diagnostics& diagnostics) {
   const std::size_t errors_before = diagnostics.error_count();
+  // The name and the file's text go into the sweep file and its report as UTF-8: text in
+  // another encoding (Latin-1) is refused here, in an experiment file's words.
+  if (const std::optional<std::size_t> at = first_invalid_utf8(text)) {
+    diagnostics.error(place_of_byte(path, text, *at),
+                      fmt::format("the byte 0x{:02X} is not UTF-8 text; an experiment file is "
+                                  "UTF-8 (save it as UTF-8 in the editor)",
+                                  static_cast<unsigned char>(text[*at])));
+    return std::nullopt;
+  }
   const std::optional<YamlTree> tree = parse_document(text, path, diagnostics);
   if (!tree) return std::nullopt;
   const YamlNode root = tree->root();

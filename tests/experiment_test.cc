@@ -179,6 +179,18 @@ TEST(Experiment, EveryMistakeIsReportedWhereItWasWritten) {
   }
 }
 
+TEST(Experiment, Latin1NameIsRefusedWithItsPlace) {
+  const std::string text = "scenario: tiny.yaml\nname: Caf\xE9 checkout\nagents: 10\n"
+                           "replications: 1\nseed: 1\nparameters:\n  settings.kappa: [1, 2]\n";
+  Diagnostics d;
+  EXPECT_FALSE(parse(text, d));
+  ASSERT_EQ(d.error_count(), 1u) << d.to_string();
+  const Diagnostic& error = d.all().front();
+  EXPECT_EQ(error.where.line, 2);
+  EXPECT_EQ(error.where.column, 10);
+  EXPECT_NE(error.message.find("0xE9 is not UTF-8"), std::string::npos) << error.message;
+}
+
 TEST(Experiment, MissingPartsAreNamed) {
   Diagnostics d;
   EXPECT_FALSE(parse("agents: 10\n", d));

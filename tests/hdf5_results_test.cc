@@ -10,8 +10,13 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <iterator>
 #include <string>
+#include <string_view>
 
+#include "reports/store/file_checksum.h"
+#include "reports/store/hdf5_checksum.h"
+#include "reports/store/hdf5_io.h"
 #include "sim/engine/engine.h"
 #include "sim/engine/summary.h"
 #include "sim/model/compiled_journey.h"
@@ -160,6 +165,23 @@ std::string error_of(Action action) {
     return e.what();
   }
   return "";
+}
+
+std::string bytes_of(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_bytes(const std::string& file, std::string_view bytes) {
+  std::ofstream(file, std::ios::binary | std::ios::trunc).write(bytes.data(), bytes.size());
+}
+
+// Writes the whole-file checksum of `file` again after a test changed it through HDF5, so that
+// the checks behind it, which it would otherwise stop first, are the ones tested.
+void seal_again(const std::string& file) {
+  std::string bytes = bytes_of(file);
+  seal_file_image(bytes);
+  write_bytes(file, bytes);
 }
 
 void expect_same_outcome(const AgentOutcome& a, const AgentOutcome& b) {
@@ -357,8 +379,88 @@ TEST_F(Hdf5Results, MissingRawDatasetIsNamed) {
     H5::H5File h5(file, H5F_ACC_RDWR);
     h5.unlink("raw/visits");
   }
+  seal_again(file);
   const std::string message = error_of([&] { read_run_file(file); });
   EXPECT_EQ(message, file + ": dataset raw/visits missing");
+}
+
+TEST_F(Hdf5Results, TextAttributeOfManyValuesIsRefusedNotReadPastItsVariable) {
+  const std::string file = write_shared();
+  {
+    H5::H5File h5(file, H5F_ACC_RDWR);
+    H5::Group root = h5.openGroup("/");
+    root.removeAttr("format");
+    const hsize_t three[] = {3};
+    const H5::StrType type = hdf5::variable_text_type();
+    H5::Attribute format = root.createAttribute("format", type, H5::DataSpace(1, three));
+    const char* values[] = {"cjsim-run", "cjsim-run", "cjsim-run"};
+    format.write(type, values);
+  }
+  seal_again(file);
+  const std::string message = error_of([&] { read_run_file(file); });
+  EXPECT_EQ(message, file + ": attribute format does not hold exactly one value");
+}
+
+TEST_F(Hdf5Results, ChangedAttributeIsDetectedByTheChecksum) {
+  const std::string file = write_shared();
+  {
+    H5::H5File h5(file, H5F_ACC_RDWR);
+    H5::Group root = h5.openGroup("/");
+    root.removeAttr("seed");
+    hdf5::write_attribute(root, "seed", std::uint64_t{424242});
+  }
+  seal_again(file);
+  const std::string message = error_of([&] { read_run_file(file); });
+  EXPECT_EQ(message,
+            file + ": the file is damaged: the attributes of / do not match their checksum");
+}
+
+TEST_F(Hdf5Results, FileOfTheFormerVersionIsReadUnchecked) {
+  const std::string file = write_shared();
+  {
+    H5::H5File h5(file, H5F_ACC_RDWR);
+    H5::Group root = h5.openGroup("/");
+    root.removeAttr(hdf5::kChecksumAttribute);
+    root.removeAttr("format_version");
+    hdf5::write_attribute(root, "format_version", std::uint64_t{2});
+  }
+  seal_again(file);
+  EXPECT_FALSE(read_run_file(file).checksummed);
+  EXPECT_TRUE(read_run_file(write_shared("fresh.h5")).checksummed);
+}
+
+TEST_F(Hdf5Results, MissingChecksumOfTheCurrentVersionIsDamage) {
+  const std::string file = write_shared();
+  {
+    H5::H5File h5(file, H5F_ACC_RDWR);
+    h5.openGroup("/").removeAttr(hdf5::kChecksumAttribute);
+  }
+  seal_again(file);
+  const std::string message = error_of([&] { read_run_file(file); });
+  EXPECT_EQ(message, file + ": the file is damaged: the checksum of / is missing");
+}
+
+TEST_F(Hdf5Results, AnyChangedByteIsRefusedByTheWholeFileChecksum) {
+  const std::string file = write_shared();
+  const std::string clean = bytes_of(file);
+  ASSERT_TRUE(clean.starts_with("cjsim-checksum 1 sha256 "));
+  for (std::size_t at : {std::size_t{20}, kUserBlockSize, clean.size() / 2, clean.size() - 1}) {
+    std::string damaged = clean;
+    damaged[at] = static_cast<char>(damaged[at] ^ 0x01);
+    write_bytes(file, damaged);
+    EXPECT_EQ(error_of([&] { read_run_file(file); }),
+              file + ": damaged: checksum does not match")
+        << "byte " << at;
+  }
+}
+
+TEST_F(Hdf5Results, FileOfTheCurrentFormatWithoutItsUserBlockIsRefused) {
+  // The image as HDF5 writes it, before cjsim puts the user block in front: HDF5 reads it,
+  // but no cjsim of this format wrote it so.
+  const std::string file = write_shared();
+  write_bytes(file, bytes_of(file).substr(kUserBlockSize));
+  EXPECT_EQ(error_of([&] { read_run_file(file); }),
+            file + ": damaged: checksum does not match (the file's checksum is missing)");
 }
 
 TEST_F(Hdf5Results, RunsInGroupsReadBackFromTheirGroups) {
@@ -368,12 +470,15 @@ TEST_F(Hdf5Results, RunsInGroupsReadBackFromTheirGroups) {
   other.replications.pop_back();
   const std::string file = path("compare.h5");
   {
-    H5::H5File h5(file, H5F_ACC_TRUNC);
+    H5::FileCreatPropList creation;
+    creation.setUserblock(kUserBlockSize);
+    H5::H5File h5(file, H5F_ACC_TRUNC, creation);
     H5::Group current = h5.createGroup("current");
     H5::Group proposed = h5.createGroup("proposed");
     write_run(current, f.journey, f.metadata, f.result, f.summary);
     write_run(proposed, f.journey, f.metadata, other, f.summary);
   }
+  seal_again(file);
   EXPECT_EQ(read_run_file(file, "/current").replications.size(), 2u);
   EXPECT_EQ(read_run_file(file, "proposed").replications.size(), 1u);
   const std::string message = error_of([&] { read_run_file(file, "/absent"); });

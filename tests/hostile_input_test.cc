@@ -30,6 +30,7 @@
 #include "sim/model/compiled_journey.h"
 #include "tests/fuzz/fuzz_support.h"
 #include "tests/fuzz/observed_fuzz_support.h"
+#include "tests/fuzz/result_fuzz_support.h"
 
 namespace cjsim {
 namespace {
@@ -324,7 +325,7 @@ TEST(FuzzRegressions, EveryFoundInputIsHandled) {
   const std::pair<std::string_view, void (*)(std::string_view)> fuzzers[] = {
       {"scenario_", fuzz::scenario_input},     {"changes_", fuzz::changes_input},
       {"experiment_", fuzz::experiment_input}, {"events_", fuzz::event_log_input},
-      {"paths_", fuzz::path_table_input}};
+      {"paths_", fuzz::path_table_input},      {"results_", fuzz::result_file_input}};
   const fs::path directory = fs::path(CJSIM_TEST_DATA) / "fuzz_regressions";
   int inputs = 0;
   for (const fs::directory_entry& entry : fs::directory_iterator(directory)) {

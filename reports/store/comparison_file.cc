@@ -4,6 +4,7 @@
 #include <H5Cpp.h>
 #include <fmt/format.h>
 
+#include "reports/store/hdf5_checksum.h"
 #include "reports/store/hdf5_io.h"
 #include "reports/store/hdf5_results.h"
 #include "reports/store/hdf5_table.h"
@@ -15,9 +16,10 @@ void write_comparison_file(PendingFile& file, const ComparisonReport& r,
                            const ComparisonRun& comparison) {
   write_hdf5_file(file, [&](H5::Group& root) {
     hdf5::write_attribute(root, "format", "cjsim-comparison");
-    hdf5::write_attribute(root, "format_version", std::uint64_t{1});
+    hdf5::write_attribute(root, "format_version", std::uint64_t{2});  // 2: checksums
     hdf5::write_attribute(root, "method", r.method);
     hdf5::write_attribute(root, "rank_by", r.rank_by);
+    hdf5::write_checksum(root);
     for (std::size_t k = 0; k < journeys.size(); ++k) {
       const std::string name = k == 0 ? "current" : fmt::format("future_{}", k);
       H5::Group group = root.createGroup(name);

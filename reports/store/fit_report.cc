@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 
+#include "reports/store/hdf5_checksum.h"
 #include "reports/store/hdf5_io.h"
 #include "reports/store/hdf5_results.h"
 
@@ -125,6 +126,8 @@ nlohmann::json fit_json(const FitReport& r) {
 
 void write_fit_report(PendingFile& file, const FitReport& r) {
   write_hdf5_file(file, [&](H5::Group& root) {
+    hdf5::write_attribute(root, "format", "cjsim-fit");
+    hdf5::write_attribute(root, "format_version", std::uint64_t{1});
     hdf5::write_attribute(root, "data", r.data);
     hdf5::write_attribute(root, "command_line", r.command_line);
     hdf5::write_attribute(root, "scenario_yaml", r.scenario_yaml);
@@ -136,6 +139,7 @@ void write_fit_report(PendingFile& file, const FitReport& r) {
     } else {
       hdf5::write_attribute(root, "no_closed_forms", r.no_closed_forms);
     }
+    hdf5::write_checksum(root);
     if (!r.parameters.empty()) write_parameters(root, r.parameters);
     for (const auto& [name, g] : r.checks) {
       H5::Group group = root.createGroup(name);
@@ -148,6 +152,7 @@ void write_fit_report(PendingFile& file, const FitReport& r) {
         hdf5::write_attribute(group, std::string(key) + "_high", e.high);
       }
       hdf5::write_attribute(group, "path_length_distance", g.path_length_distance);
+      hdf5::write_checksum(group);
       write_table(group, "path_length", g.path_length);
       write_table(group, "stage_reach", g.stage_reach);
       write_table(group, "top_paths", g.top_paths);

@@ -118,6 +118,7 @@ hsize_t block_rows(const H5::DataSet& dataset) {
   const H5::DSetCreatPropList properties = dataset.getCreatePlist();
   hsize_t chunk = 1 << 16;
   if (properties.getLayout() == H5D_CHUNKED) properties.getChunk(1, &chunk);
+  chunk = std::clamp<hsize_t>(chunk, 1, hsize_t{1} << 20);  // whatever a damaged file claims
   return chunk * std::max<hsize_t>(1, (hsize_t{8} << 20) / (chunk * sizeof(AgentRow)));
 }
 
@@ -144,8 +145,8 @@ void write_agent_table(H5::Group& run, const std::vector<AgentRecord>& records) 
 
 std::vector<AgentRecord> read_agent_table(const H5::Group& run) {
   const H5::DataSet dataset = open_dataset(run, "agents");
-  if (dataset.getTypeClass() != H5T_COMPOUND) throw std::runtime_error("agents is not a table");
-  const std::vector<hsize_t> dims = dimensions_of(dataset);
+  const std::vector<hsize_t> dims =
+      checked_dimensions(dataset, "agents", H5T_COMPOUND, sizeof(AgentRow));
   if (dims.size() != 1) throw std::runtime_error("agents is not a 1-D table");
   const H5::CompType memory = row_type();
   const hsize_t block = block_rows(dataset);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "reports/store/hdf5_agents.h"
+#include "reports/store/hdf5_checksum.h"
 #include "reports/store/hdf5_io.h"
 #include "reports/store/hdf5_raw.h"
 #include "reports/store/hdf5_table.h"
@@ -24,7 +25,10 @@ namespace {
 
 constexpr const char* kFormat = "cjsim-run";
 // 2: touchpoint and stage tallies per persona ([R, P, n] instead of [R, n]).
-constexpr std::uint64_t kFormatVersion = 2;
+// 3: checksums (the attributes' checksum, Fletcher32 on every dataset); version 2 files are
+// still read, with a warning that damage to them would go unnoticed.
+constexpr std::uint64_t kFormatVersion = 3;
+constexpr std::uint64_t kOldestReadVersion = 2;
 
 template <class T, class Row, class Get>
 std::vector<T> column(std::span<const Row> rows, Get get) {
@@ -72,6 +76,7 @@ void write_metadata(H5::Group& run, const RunMetadata& m, const std::string& sce
   hdf5::write_attribute(run, "threads", std::uint64_t{m.threads});
   hdf5::write_attribute(run, "seconds", m.seconds);
   hdf5::write_attribute(run, "interval_method", interval_method);
+  hdf5::write_checksum(run);
 }
 
 void write_headline(H5::Group& run, const HeadlineFigures& h) {
@@ -281,7 +286,9 @@ RunMetadata read_metadata(const H5::Group& run) {
   return m;
 }
 
-void check_format(const H5::Group& run) {
+// Checks the format and version of a run's group and its attributes' checksum; returns
+// whether the group is checksummed (files of version 2 are not).
+bool check_format(const H5::Group& run) {
   if (!run.attrExists("format")) {
     throw std::runtime_error("not a cjsim result file (no 'format' attribute)");
   }
@@ -290,7 +297,7 @@ void check_format(const H5::Group& run) {
     throw std::runtime_error("not a cjsim result file (format '" + format + "')");
   }
   const std::uint64_t version = hdf5::read_u64_attribute(run, "format_version");
-  if (version < kFormatVersion) {
+  if (version < kOldestReadVersion) {
     throw std::runtime_error("format version " + std::to_string(version) +
                              " was written by an older cjsim, without the per-persona tallies "
                              "this one reads; run the scenario again to make a new file");
@@ -300,6 +307,12 @@ void check_format(const H5::Group& run) {
                              " is newer than this cjsim reads (" + std::to_string(kFormatVersion) +
                              "); update cjsim");
   }
+  const bool checksummed = hdf5::verify_checksum(run);
+  if (!checksummed && version >= kFormatVersion) {
+    throw std::runtime_error("the file is damaged: the checksum of " + run.getObjName() +
+                             " is missing");
+  }
+  return checksummed;
 }
 
 H5::Group open_run(const H5::H5File& file, const std::string& group_path) {
@@ -310,11 +323,13 @@ H5::Group open_run(const H5::H5File& file, const std::string& group_path) {
 
 StoredRun read_file(const std::string& path, const std::string& group_path) {
   if (!std::filesystem::exists(path)) throw std::runtime_error("no such file");
+  const bool whole_file_checked = hdf5::check_file_bytes(path);
   if (!H5::H5File::isHdf5(path)) throw std::runtime_error("not an HDF5 file");
   const H5::H5File file(path, H5F_ACC_RDONLY);
   const H5::Group run = open_run(file, group_path);
-  check_format(run);
   StoredRun stored;
+  stored.checksummed = check_format(run);
+  if (stored.checksummed && !whole_file_checked) throw hdf5::missing_file_checksum();
   stored.metadata = read_metadata(run);
   stored.replications = hdf5::read_raw_aggregates(run);
   stored.detail = hdf5::read_agent_detail(run);
@@ -343,7 +358,7 @@ void write_hdf5_file(PendingFile& file, const std::function<void(H5::Group& root
   file.create();  // there while the content is made, so that a second Ctrl-C removes it
   std::vector<char> image;
   try {
-    image = hdf5::file_image(write);
+    image = hdf5::checksummed_file_image(write);
   } catch (const H5::Exception& e) {
     throw std::runtime_error(file.path() + ": cannot write results: " + describe(e));
   } catch (const std::exception& e) {

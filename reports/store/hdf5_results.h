@@ -40,6 +40,7 @@ struct StoredRun {
   RunMetadata metadata;
   std::vector<Aggregate> replications;  // bit-identical to those written
   std::optional<AgentDetail> detail;
+  bool checksummed = true;  // false for a file of an older cjsim, which has no checksums
 };
 
 // Reads a run written by write_run from `group_path` ("/" for a plain run file). Throws

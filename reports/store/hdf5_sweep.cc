@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "cjsim_version.h"
+#include "reports/store/hdf5_checksum.h"
 #include "reports/store/hdf5_io.h"
 #include "reports/store/hdf5_raw.h"
 #include "reports/store/hdf5_results.h"
@@ -23,7 +24,9 @@ namespace {
 
 constexpr const char* kFormat = "cjsim-sweep";
 constexpr const char* kPartFormat = "cjsim-sweep-part";
-constexpr std::uint64_t kFormatVersion = 1;
+// 2: checksums (the attributes' checksum, Fletcher32 on every dataset); version 1 files are
+// still read, with a warning (sweep files) or run again (parts).
+constexpr std::uint64_t kFormatVersion = 2;
 
 std::string describe(const H5::Exception& e) {
   const std::string detail = e.getDetailMsg();
@@ -31,6 +34,22 @@ std::string describe(const H5::Exception& e) {
 }
 
 std::string run_group_name(std::uint64_t point) { return fmt::format("point_{:06}", point); }
+
+// Checks the format version of a sweep file or part and its attributes' checksum; returns
+// whether it is checksummed (version 1 is not).
+bool check_version(const H5::Group& root) {
+  const std::uint64_t version = hdf5::read_u64_attribute(root, "format_version");
+  if (version > kFormatVersion) {
+    throw std::runtime_error(fmt::format(
+        "format version {} is newer than this cjsim reads ({}); update cjsim", version,
+        kFormatVersion));
+  }
+  const bool checksummed = hdf5::verify_checksum(root);
+  if (!checksummed && version >= kFormatVersion) {
+    throw std::runtime_error("the file is damaged: the checksum of / is missing");
+  }
+  return checksummed;
+}
 
 void add_parameter_columns(hdf5::CompoundTable& table, const SweepPlan& plan,
                            std::span<const std::size_t> point_of_row) {
@@ -88,6 +107,7 @@ void write_attributes(H5::Group& root, const SweepPlan& plan, const SweepInvocat
   hdf5::write_attribute(root, "seconds", invocation.seconds);
   hdf5::write_attribute(root, "threads", std::uint64_t{invocation.threads});
   hdf5::write_attribute(root, "processes", std::uint64_t{invocation.processes});
+  hdf5::write_checksum(root);
 }
 
 void write_parameters(H5::Group& root, const SweepPlan& plan) {
@@ -217,11 +237,12 @@ std::string sweep_part_name(std::uint64_t point) { return fmt::format("point-{:0
 std::vector<char> sweep_part_image(const SweepPart& part) {
   H5::Exception::dontPrint();
   try {
-    return hdf5::file_image([&](H5::Group& root) {
+    return hdf5::checksummed_file_image([&](H5::Group& root) {
       hdf5::write_attribute(root, "format", kPartFormat);
       hdf5::write_attribute(root, "format_version", kFormatVersion);
       hdf5::write_attribute(root, "fingerprint", part.fingerprint);
       hdf5::write_attribute(root, "point", part.point);
+      hdf5::write_checksum(root);
       hdf5::write_raw_aggregates(root, part.replications);
     });
   } catch (const H5::Exception& e) {
@@ -241,11 +262,14 @@ void write_sweep_part_image(const std::string& path, std::span<const char> image
 SweepPart read_sweep_part(const std::string& path) {
   H5::Exception::dontPrint();
   try {
+    // A part without checksums (of an older cjsim) is run again rather than trusted.
+    if (!hdf5::check_file_bytes(path)) throw std::runtime_error("a part without checksums");
     H5::H5File file(path, H5F_ACC_RDONLY);
     H5::Group root = file.openGroup("/");
     if (hdf5::read_text_attribute(root, "format") != kPartFormat) {
       throw std::runtime_error("not a sweep part file");
     }
+    if (!check_version(root)) throw std::runtime_error("a part without checksums");
     SweepPart part;
     part.fingerprint = hdf5::read_text_attribute(root, "fingerprint");
     part.point = hdf5::read_u64_attribute(root, "point");
@@ -253,7 +277,7 @@ SweepPart read_sweep_part(const std::string& path) {
     return part;
   } catch (const H5::Exception& e) {
     throw std::runtime_error(path + ": " + describe(e));
-  } catch (const std::runtime_error& e) {
+  } catch (const std::exception& e) {
     throw std::runtime_error(path + ": " + e.what());
   }
 }
@@ -279,6 +303,7 @@ void write_sweep_file(PendingFile& file, const SweepPlan& plan,
 bool is_sweep_file(const std::string& path) {
   H5::Exception::dontPrint();
   try {
+    hdf5::check_file_bytes(path);
     if (!H5::H5File::isHdf5(path)) return false;
     H5::H5File file(path, H5F_ACC_RDONLY);
     const H5::Group root = file.openGroup("/");
@@ -293,12 +318,15 @@ bool is_sweep_file(const std::string& path) {
 StoredSweep read_sweep_file(const std::string& path) {
   H5::Exception::dontPrint();
   try {
+    const bool whole_file_checked = hdf5::check_file_bytes(path);
     H5::H5File file(path, H5F_ACC_RDONLY);
     H5::Group root = file.openGroup("/");
     if (!root.attrExists("format") || hdf5::read_text_attribute(root, "format") != kFormat) {
       throw std::runtime_error("not a sweep file (cjsim sweep --out writes them)");
     }
     StoredSweep s;
+    s.checksummed = check_version(root);
+    if (s.checksummed && !whole_file_checked) throw hdf5::missing_file_checksum();
     s.experiment_name = hdf5::read_text_attribute(root, "experiment_name");
     s.experiment_path = hdf5::read_text_attribute(root, "experiment_path");
     s.design = hdf5::read_text_attribute(root, "design");
@@ -336,10 +364,33 @@ StoredSweep read_sweep_file(const std::string& path) {
     throw std::runtime_error(path + ": not a readable cjsim sweep file (" + describe(e) + ")");
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(path + ": the scenarios attribute is not valid: " + e.what());
-  } catch (const std::runtime_error& e) {
+  } catch (const std::exception& e) {
     const std::string message = e.what();
     if (message.starts_with(path)) throw;
     throw std::runtime_error(path + ": " + message);
+  }
+}
+
+bool verify_sweep_file(const std::string& path) {
+  const StoredSweep sweep = read_sweep_file(path);
+  H5::Exception::dontPrint();
+  try {
+    H5::H5File file(path, H5F_ACC_RDONLY);
+    const H5::Group root = file.openGroup("/");
+    hdf5::verify_everything(root);
+    const std::uint64_t points = hdf5::read_u64_attribute(root, "points");
+    if (points != sweep.scenario_of_point.size()) {
+      throw std::runtime_error("the points table does not hold every design point");
+    }
+    const H5::Group runs = hdf5::open_group(root, "runs");
+    for (std::uint64_t k = 0; k < points; ++k) {
+      (void)hdf5::read_raw_aggregates(hdf5::open_group(runs, run_group_name(k)));
+    }
+    return sweep.checksummed;
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error(path + ": " + describe(e));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(path + ": " + e.what());
   }
 }
 

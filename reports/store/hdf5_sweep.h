@@ -65,6 +65,7 @@ struct StoredSweep {
   std::vector<std::uint64_t> scenario_of_point;
   std::vector<std::vector<double>> values;                             // [point][parameter]
   std::vector<std::array<Estimate, kHeadlineFigures.size()>> figures;  // [point][figure]
+  bool checksummed = true;  // false for a file of an older cjsim, which has no checksums
 };
 
 // Whether `path` is a readable HDF5 file written by `cjsim sweep` (false for anything else).
@@ -72,5 +73,11 @@ bool is_sweep_file(const std::string& path);
 
 // Throws std::runtime_error naming the file and what is missing or wrong.
 StoredSweep read_sweep_file(const std::string& path);
+
+// Reads the whole file, every checksum verified, and every design point's raw aggregates:
+// what a resumed sweep checks before it trusts a finished file. Throws std::runtime_error
+// naming the file and the damage; returns false for a file of an older cjsim, which has no
+// checksums (and so could be damaged unnoticed).
+bool verify_sweep_file(const std::string& path);
 
 }  // namespace cjsim

@@ -3,9 +3,11 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 #include <stdexcept>
 
 #include "reports/store/hdf5_io.h"
+#include "scenarios/utf8.h"
 
 namespace cjsim::hdf5 {
 
@@ -54,18 +56,61 @@ void CompoundTable::write(H5::Group& group, const std::string& name) const {
     offset += size;
   }
   const hsize_t dims[] = {rows_};
-  H5::DataSet dataset = group.createDataSet(name, type, H5::DataSpace(1, dims));
+  H5::DataSet dataset =
+      group.createDataSet(name, type, H5::DataSpace(1, dims), checked_layout(dims, row_size));
   if (rows_ == 0) return;
   dataset.write(rows.data(), type);
 }
 
 namespace {
 
+// The table's name in the file, for messages.
+std::string table_name(const H5::DataSet& dataset) {
+  std::string name = dataset.getObjName();
+  if (name.starts_with('/')) name.erase(0, 1);
+  return name.empty() ? "a table" : name;
+}
+
+// Column `name` of a 1-D table, checked to hold text (fixed-length) or numbers, with the
+// table's row count, once reading the column whole into elements of `element_size` bytes
+// (0: the text's length) is known to be safe.
+struct CheckedColumn {
+  std::size_t rows = 0;
+  H5::StrType text_type;  // of a text column
+};
+
+CheckedColumn checked_column(const H5::DataSet& dataset, const std::string& name, bool text,
+                             std::size_t element_size) {
+  const std::string table = table_name(dataset);
+  if (dataset.getTypeClass() != H5T_COMPOUND) throw std::runtime_error(table + " is not a table");
+  const H5::CompType file_type = dataset.getCompType();
+  const int index = H5Tget_member_index(file_type.getId(), name.c_str());
+  if (index < 0) throw std::runtime_error(table + " has no column " + name);
+  const auto member = static_cast<unsigned>(index);
+  const H5T_class_t type_class = file_type.getMemberClass(member);
+  CheckedColumn column;
+  if (text) {
+    if (type_class != H5T_STRING) throw std::runtime_error(table + ": column " + name + " is not text");
+    column.text_type = file_type.getMemberStrType(member);
+    element_size = column.text_type.getSize();
+    if (column.text_type.isVariableStr() || element_size == 0) {
+      throw std::runtime_error(table + ": column " + name + " is not fixed-length text");
+    }
+  } else if (type_class != H5T_INTEGER && type_class != H5T_FLOAT) {
+    throw std::runtime_error(table + ": column " + name + " is not numbers");
+  }
+  const std::vector<hsize_t> dims = checked_dimensions(dataset, table, H5T_COMPOUND, element_size);
+  if (dims.size() != 1) throw std::runtime_error(table + " is not a 1-D table");
+  column.rows = static_cast<std::size_t>(dims[0]);
+  return column;
+}
+
 template <class T>
 std::vector<T> number_column(const H5::DataSet& dataset, const std::string& name) {
+  const CheckedColumn column = checked_column(dataset, name, false, sizeof(T));
   H5::CompType memory(sizeof(T));
   memory.insertMember(name, 0, native_type<T>());
-  std::vector<T> out(dimensions_of(dataset).at(0));
+  std::vector<T> out(column.rows);
   if (!out.empty()) dataset.read(out.data(), memory);
   return out;
 }
@@ -73,20 +118,20 @@ std::vector<T> number_column(const H5::DataSet& dataset, const std::string& name
 }  // namespace
 
 std::vector<std::string> read_text_column(const H5::DataSet& dataset, const std::string& name) {
-  const H5::CompType file_type = dataset.getCompType();
-  const int index = file_type.getMemberIndex(name);
-  const H5::StrType text = file_type.getMemberStrType(index);
-  const std::size_t length = text.getSize();
+  const CheckedColumn column = checked_column(dataset, name, true, 0);
+  const std::size_t length = column.text_type.getSize();
   H5::CompType memory(length);
-  memory.insertMember(name, 0, text);
-  const std::size_t rows = dimensions_of(dataset).at(0);
-  std::vector<char> bytes(rows * length);
-  if (rows > 0) dataset.read(bytes.data(), memory);
+  memory.insertMember(name, 0, column.text_type);
+  std::vector<char> bytes(column.rows * length);
+  if (column.rows > 0) dataset.read(bytes.data(), memory);
   std::vector<std::string> out;
-  for (std::size_t r = 0; r < rows; ++r) {
-    std::string value(bytes.data() + r * length, length);
-    value.resize(value.find('\0') == std::string::npos ? length : value.find('\0'));
-    out.push_back(std::move(value));
+  for (std::size_t r = 0; r < column.rows; ++r) {
+    const char* start = bytes.data() + r * length;
+    out.emplace_back(start, strnlen(start, length));
+    if (first_invalid_utf8(out.back())) {
+      throw std::runtime_error(table_name(dataset) + ": column " + name + " row " +
+                               std::to_string(r) + " is not UTF-8 text");
+    }
   }
   return out;
 }

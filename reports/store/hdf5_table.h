@@ -37,7 +37,8 @@ class CompoundTable {
   std::vector<Column> columns_;
 };
 
-// One column of a 1-D compound dataset, read by name (throws H5::Exception when missing).
+// One column of a 1-D compound dataset, read by name; throws std::runtime_error naming the
+// table when the column is missing or of another type (and H5::Exception when HDF5 fails).
 std::vector<std::string> read_text_column(const H5::DataSet& dataset, const std::string& name);
 std::vector<double> read_f64_column(const H5::DataSet& dataset, const std::string& name);
 std::vector<std::uint64_t> read_u64_column(const H5::DataSet& dataset, const std::string& name);

@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "reports/store/hdf5_checksum.h"
 #include "reports/store/hdf5_io.h"
 #include "reports/store/hdf5_table.h"
 #include "scenarios/validate.h"
@@ -115,6 +116,7 @@ CompiledJourney journey_of(const RunMetadata& m) {
 }
 
 std::vector<Difference> read_differences(const std::string& path) {
+  H5::Exception::dontPrint();
   try {
     const H5::H5File file(path, H5F_ACC_RDONLY);
     const H5::DataSet table = hdf5::open_dataset(file.openGroup("/"), "differences");
@@ -146,6 +148,8 @@ std::vector<Difference> read_differences(const std::string& path) {
   } catch (const H5::Exception& e) {
     throw std::runtime_error(
         fmt::format("{}: cannot read the differences table: {}", path, e.getDetailMsg()));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("{}: {}", path, e.what()));
   }
 }
 
@@ -159,51 +163,148 @@ ComparisonReport single_run_report(const Summary& summary, const RunMetadata& me
   return report;
 }
 
-ReportedResults read_results_file(const std::string& path) {
+namespace {
+
+// Version 1 comparison files have no checksums; they are read with a warning.
+constexpr std::uint64_t kComparisonVersion = 2;
+
+std::string unchecked_warning(const std::string& path) {
+  return fmt::format(
+      "{} was written by an older cjsim, without checksums: damage to it would go unnoticed "
+      "(run the scenarios again to make a checked file)",
+      path);
+}
+
+// What the root of a result file says: its format and, for a comparison, the groups of its
+// runs and their labels. Throws std::runtime_error (or H5::Exception) saying what is wrong.
+struct ResultRoot {
   std::string format;
+  bool checksummed = true;
   std::vector<std::string> groups;
   std::vector<std::string> labels;
-  ReportedResults out;
-  try {
-    if (!fs::exists(path)) throw std::runtime_error(path + ": no such file");
-    const H5::H5File file(path, H5F_ACC_RDONLY);
-    const H5::Group root = file.openGroup("/");
-    format = hdf5::read_text_attribute(root, "format");
-    if (format == "cjsim-comparison") {
-      out.report.method = hdf5::read_text_attribute(root, "method");
-      out.report.rank_by = hdf5::read_text_attribute(root, "rank_by");
-      for (int k = 0;; ++k) {
-        const std::string name = k == 0 ? "current" : fmt::format("future_{}", k);
-        if (!hdf5::has_link(root, name)) break;
-        groups.push_back("/" + name);
-        labels.push_back(hdf5::read_text_attribute(hdf5::open_group(root, name), "label"));
-      }
+};
+
+ResultRoot read_root(const std::string& path, ComparisonReport& report) {
+  ResultRoot out;
+  if (!fs::exists(path)) throw std::runtime_error("no such file");
+  const bool whole_file_checked = hdf5::check_file_bytes(path);
+  if (!H5::H5File::isHdf5(path)) throw std::runtime_error("not an HDF5 file");
+  const H5::H5File file(path, H5F_ACC_RDONLY);
+  const H5::Group root = file.openGroup("/");
+  if (!root.attrExists("format")) {
+    throw std::runtime_error(
+        "not a result file of cjsim run, compare or sweep (it has no format attribute)");
+  }
+  out.format = hdf5::read_text_attribute(root, "format");
+  if (out.format != "cjsim-comparison") return out;
+  const std::uint64_t version = hdf5::read_u64_attribute(root, "format_version");
+  if (version > kComparisonVersion) {
+    throw std::runtime_error(fmt::format(
+        "format version {} is newer than this cjsim reads ({}); update cjsim", version,
+        kComparisonVersion));
+  }
+  out.checksummed = hdf5::verify_checksum(root);
+  if (!out.checksummed && version >= kComparisonVersion) {
+    throw std::runtime_error("the file is damaged: the checksum of / is missing");
+  }
+  if (out.checksummed && !whole_file_checked) throw hdf5::missing_file_checksum();
+  report.method = hdf5::read_text_attribute(root, "method");
+  report.rank_by = hdf5::read_text_attribute(root, "rank_by");
+  for (int k = 0;; ++k) {
+    const std::string name = k == 0 ? "current" : fmt::format("future_{}", k);
+    if (!hdf5::has_link(root, name)) break;
+    out.groups.push_back("/" + name);
+    out.labels.push_back(hdf5::read_text_attribute(hdf5::open_group(root, name), "label"));
+  }
+  return out;
+}
+
+// The stored aggregates must be of the journey stored with them: summarize() indexes them by
+// the journey's personas, touchpoints, stages and transitions.
+void check_aggregates_fit(const std::string& path, const CompiledJourney& journey,
+                          const std::vector<Aggregate>& replications) {
+  const Aggregate expected = Aggregate::for_journey(journey);
+  const TouchpointTallies& tally = expected.persona_tallies.front();
+  for (const Aggregate& a : replications) {
+    bool fits = a.personas.size() == expected.personas.size() &&
+                a.persona_tallies.size() == expected.persona_tallies.size() &&
+                a.transitions.size() == expected.transitions.size();
+    for (const TouchpointTallies& t : a.persona_tallies) {
+      fits = fits && t.visits.size() == tally.visits.size() &&
+             t.dropouts.size() == tally.visits.size() &&
+             t.completions.size() == tally.visits.size() &&
+             t.conversions.size() == tally.visits.size() &&
+             t.emotion.size() == tally.visits.size() &&
+             t.emotion_sq.size() == tally.visits.size() &&
+             t.stage_reach.size() == tally.stage_reach.size();
     }
+    if (!fits) {
+      throw std::runtime_error(fmt::format(
+          "{}: the raw aggregates do not fit the journey stored with them ({} personas, {} "
+          "touchpoints, {} stages, {} transitions)",
+          path, journey.persona_count(), journey.touchpoint_count(), journey.stage_count(),
+          journey.transition_count()));
+    }
+  }
+}
+
+// A stored run as the summary a report prints; `warnings` gets a line when it is unchecked.
+Summary summary_of(const std::string& path, const StoredRun& run,
+                   std::vector<std::string>& warnings) {
+  if (!run.checksummed && warnings.empty()) warnings.push_back(unchecked_warning(path));
+  const CompiledJourney journey = journey_of(run.metadata);
+  check_aggregates_fit(path, journey, run.replications);
+  return summarize(journey, run.replications);
+}
+
+}  // namespace
+
+ReportedResults read_results_file(const std::string& path) {
+  H5::Exception::dontPrint();
+  ReportedResults out;
+  ResultRoot root;
+  try {
+    root = read_root(path, out.report);
   } catch (const H5::Exception& e) {
     throw std::runtime_error(
         fmt::format("{}: not a readable cjsim result file ({})", path, e.getDetailMsg()));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(fmt::format("{}: {}", path, e.what()));
   }
-  if (format == "cjsim-run") {
+  if (root.format == "cjsim-run") {
     const StoredRun run = read_run_file(path);
-    out.report =
-        single_run_report(summarize(journey_of(run.metadata), run.replications), run.metadata);
+    out.report = single_run_report(summary_of(path, run, out.warnings), run.metadata);
     return out;
   }
-  if (format != "cjsim-comparison") {
-    throw std::runtime_error(
-        fmt::format("{}: format '{}' is not one cjsim reports on (cjsim-run or cjsim-comparison)",
-                    path, format));
+  if (root.format == "cjsim-fit") {
+    throw std::runtime_error(fmt::format(
+        "{}: the goodness of fit that `cjsim fit --report-out` writes; cjsim report reads the "
+        "results of cjsim run, compare and sweep",
+        path));
   }
-  if (groups.size() < 2) throw std::runtime_error(path + ": the comparison holds no future state");
+  if (root.format != "cjsim-comparison") {
+    throw std::runtime_error(fmt::format(
+        "{}: format '{}' is not one cjsim reports on (cjsim-run, cjsim-comparison or "
+        "cjsim-sweep)",
+        path, root.format));
+  }
+  if (root.groups.size() < 2) throw std::runtime_error(path + ": the comparison holds no future state");
+  if (!root.checksummed) out.warnings.push_back(unchecked_warning(path));
   out.comparison = true;
-  out.report.labels = labels;
-  for (const std::string& group : groups) {
+  out.report.labels = root.labels;
+  for (const std::string& group : root.groups) {
     const StoredRun run = read_run_file(path, group);
-    out.report.summaries.push_back(summarize(journey_of(run.metadata), run.replications));
+    out.report.summaries.push_back(summary_of(path, run, out.warnings));
     out.report.metadata.push_back(run.metadata);
   }
   out.report.seconds = out.report.metadata.front().seconds;
   out.report.differences = read_differences(path);
+  for (const Difference& d : out.report.differences) {
+    if (d.scenario == 0 || d.scenario >= root.groups.size()) {
+      throw std::runtime_error(fmt::format(
+          "{}: differences: scenario_index {} names no future state", path, d.scenario));
+    }
+  }
   return out;
 }
 

@@ -18,6 +18,7 @@ namespace cjsim {
 struct ReportedResults {
   bool comparison = false;
   ComparisonReport report;
+  std::vector<std::string> warnings;  // e.g. a file of an older cjsim, without checksums
 };
 
 // Throws std::runtime_error naming the file and what is wrong with it.

@@ -1,6 +1,8 @@
 // `cjsim report`: a result file of `run`, `compare` or `sweep` as an HTML page, Markdown or CSV.
 #include <iostream>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -31,8 +33,17 @@ std::string format_of(const ReportOptions& o) {
   return "html";
 }
 
+void warn(const std::vector<std::string>& warnings) {
+  for (const std::string& w : warnings) std::cerr << "cjsim: warning: " << w << "\n";
+}
+
 void sweep_report(const ReportOptions& o, PendingFile& output) {
   const StoredSweep sweep = read_sweep_file(o.results);
+  if (!sweep.checksummed) {
+    warn({fmt::format("{} was written by an older cjsim, without checksums: damage to it would "
+                      "go unnoticed",
+                      o.results)});
+  }
   const std::string metric = o.metric.empty() ? sweep.metric : o.metric;
   if (find_headline_figure(metric) == nullptr) {
     throw std::runtime_error(fmt::format("--metric: no headline figure '{}'", metric));
@@ -46,6 +57,7 @@ void sweep_report(const ReportOptions& o, PendingFile& output) {
 
 void run_report(const ReportOptions& o, PendingFile& output) {
   const ReportedResults results = read_results_file(o.results);
+  warn(results.warnings);
   const std::string format = format_of(o);
   const std::string text = format == "md"    ? markdown_report(results.report)
                            : format == "csv" ? csv_report(results.report)

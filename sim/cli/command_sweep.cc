@@ -52,6 +52,14 @@ std::string default_output(const std::string& experiment) {
   return fs::path(experiment).stem().string() + ".h5";
 }
 
+void warn_if_unchecked(const std::string& path, const StoredSweep& sweep) {
+  if (sweep.checksummed) return;
+  std::cerr << fmt::format(
+      "cjsim: warning: {} was written by an older cjsim, without checksums: damage to it would "
+      "go unnoticed\n",
+      path);
+}
+
 void check_metric(const std::string& metric) {
   if (find_headline_figure(metric) != nullptr) return;
   std::string names;
@@ -62,6 +70,7 @@ void check_metric(const std::string& metric) {
 
 int print_summary(const SweepCommandOptions& o) {
   const StoredSweep sweep = read_sweep_file(o.summary);
+  warn_if_unchecked(o.summary, sweep);
   const std::string metric = o.metric.empty() ? sweep.metric : o.metric;
   check_metric(metric);
   std::cout << sweep_summary_text(sweep, metric, o.top);
@@ -159,6 +168,34 @@ PendingFile& add_sweep_file(CommandOutputs& outputs, const std::string& out, con
   return outputs.add("--out", out, kLeastResultFileBytes);
 }
 
+// Whether the finished sweep file `out` can be trusted: every checksum verified. A damaged
+// file beside the parts of its sweep is assembled again from them, and so is a file of an
+// older cjsim (without checksums); without parts a damaged file cannot be rebuilt, and the
+// sweep must be run again.
+bool finished_file_is_whole(const std::string& out, const std::string& parts) {
+  try {
+    if (verify_sweep_file(out)) return true;
+    if (!fs::exists(parts)) {
+      std::cerr << fmt::format("cjsim: warning: {} was written by an older cjsim, without "
+                               "checksums: damage to it would go unnoticed\n",
+                               out);
+      return true;
+    }
+    std::cerr << fmt::format("cjsim: {} has no checksums; it is assembled again from {}\n", out,
+                             parts);
+    return false;
+  } catch (const std::exception& e) {
+    if (!fs::exists(parts)) {
+      throw std::runtime_error(fmt::format(
+          "{}; there are no parts to rebuild it from: run the sweep again with --force",
+          e.what()));
+    }
+    std::cerr << fmt::format("cjsim: warning: {}; it is assembled again from {}\n", e.what(),
+                             parts);
+    return false;
+  }
+}
+
 // Rank 0's decisions before anything runs: output checks, the parts directory, the points
 // still to run. Throws with the reason when the sweep must not start; `complete` when a
 // resumed sweep had already finished. `file` is set to the sweep file to write.
@@ -167,7 +204,8 @@ std::vector<std::size_t> prepare_output(const SweepCommandOptions& o, const std:
                                         PendingFile*& file, bool& complete) {
   const std::string parts = parts_directory(out);
   if (o.resume && o.force) throw std::runtime_error("--resume and --force contradict each other");
-  if (o.resume && fs::is_regular_file(out)) {
+  const bool damaged = o.resume && fs::is_regular_file(out) && !finished_file_is_whole(out, parts);
+  if (o.resume && fs::is_regular_file(out) && !damaged) {
     if (read_sweep_file(out).fingerprint != plan.fingerprint) {
       throw std::runtime_error(fmt::format(
           "{} is a finished sweep of a different experiment (or of scenario files that have "
@@ -183,6 +221,12 @@ std::vector<std::size_t> prepare_output(const SweepCommandOptions& o, const std:
     complete = true;
     return {};
   }
+  if (damaged) {
+    // Under the lock: the parts are ours to assemble it from. Removed before the output's
+    // checks, which refuse a file that exists.
+    lock_parts(parts);
+    fs::remove(out);
+  }
   file = &add_sweep_file(outputs, out, plan);
   if (!o.resume) {
     if (fs::exists(parts)) {
@@ -197,7 +241,7 @@ std::vector<std::size_t> prepare_output(const SweepCommandOptions& o, const std:
     }
   }
   fs::create_directories(parts);
-  lock_parts(parts);
+  if (!damaged) lock_parts(parts);
   remove_stale_temporaries(out);
   const std::set<std::size_t> done = stored_points(parts, plan, out);
   if (o.resume) {

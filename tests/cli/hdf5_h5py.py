@@ -57,7 +57,7 @@ def check_attributes(f, scenario_path):
         scenario_text = source.read()
     a = f.attrs
     check(text(a["format"]) == "cjsim-run", "format is %r" % a.get("format"))
-    check(int(a["format_version"]) == 2, "format_version is %r" % a.get("format_version"))
+    check(int(a["format_version"]) == 3, "format_version is %r" % a.get("format_version"))
     check(int(a["seed"]) == SEED, "seed is %r" % a.get("seed"))
     check(int(a["agents"]) == AGENTS, "agents is %r" % a.get("agents"))
     check(int(a["replications"]) == 1, "replications is %r" % a.get("replications"))
