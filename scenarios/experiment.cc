@@ -453,17 +453,7 @@ namespace {
 
 // The place of byte `at` of `text`: line, and column in characters.
 SourceLocation place_of_byte(const std::string& path, std::string_view text, std::size_t at) {
-  int line = 1;
-  int column = 1;
-  for (std::size_t i = 0; i < at; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte == '\n') {
-      ++line;
-      column = 1;
-    } else if ((byte & 0xC0) != 0x80) {
-      ++column;
-    }
-  }
+  const auto [line, column] = line_and_column(text, at);
   return {path, line, column};
 }
 

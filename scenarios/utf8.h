@@ -47,4 +47,21 @@ inline std::optional<std::size_t> first_invalid_utf8(std::string_view text) {
   return std::nullopt;
 }
 
+// The line and the column in characters (lead bytes, 1-based) of byte `at` of `text`, as
+// messages name a place.
+inline std::pair<int, int> line_and_column(std::string_view text, std::size_t at) {
+  int line = 1;
+  int column = 1;
+  for (std::size_t i = 0; i < at && i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte == '\n') {
+      ++line;
+      column = 1;
+    } else if ((byte & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
 }  // namespace cjsim

@@ -306,18 +306,7 @@ std::optional<YamlProblem> unreadable_byte(std::string_view text) {
   const std::size_t nul = text.find('\0');
   if (!invalid && nul == std::string_view::npos) return std::nullopt;
   const std::size_t at = std::min(invalid.value_or(nul), nul);
-  // The line, and the column in characters (lead bytes) of the text before `at`.
-  int line = 1;
-  int column = 1;
-  for (std::size_t i = 0; i < at; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte == '\n') {
-      ++line;
-      column = 1;
-    } else if ((byte & 0xC0) != 0x80) {
-      ++column;
-    }
-  }
+  const auto [line, column] = line_and_column(text, at);
   if (at == nul) {
     return YamlProblem{YamlProblem::Kind::syntax, line, column,
                        "a NUL byte; a scenario file is text, not binary data"};

@@ -2,6 +2,8 @@
 // checked against the bytes on disk before they reach HDF5, whose parser trusts them.
 #include "reports/store/file_checksum.h"
 
+#include "reports/store/mapped_file.h"
+
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <sys/mman.h>
@@ -81,27 +83,8 @@ void seal_file_image(std::span<char> image) {
 }
 
 bool check_file_checksum(const std::string& path) {
-  // Mapped rather than read: result files with agent detail can be large.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot be read");
-  struct stat status {};
-  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
-    ::close(fd);
-    throw std::runtime_error("is not a regular file");
-  }
-  const auto length = static_cast<std::size_t>(status.st_size);
-  void* mapped = length == 0 ? nullptr : ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (mapped == MAP_FAILED) throw std::runtime_error("cannot be read");
-  const std::span<const unsigned char> bytes(static_cast<const unsigned char*>(mapped), length);
-  try {
-    const bool sealed = check_header(bytes);
-    if (mapped != nullptr) ::munmap(mapped, length);
-    return sealed;
-  } catch (...) {
-    if (mapped != nullptr) ::munmap(mapped, length);
-    throw;
-  }
+  const MappedFile file(path);
+  return check_header(file.bytes());
 }
 
 }  // namespace cjsim

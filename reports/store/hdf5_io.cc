@@ -18,6 +18,7 @@
 #include <string_view>
 
 #include "reports/store/file_checksum.h"
+#include "reports/store/mapped_file.h"
 #include "scenarios/utf8.h"
 
 namespace cjsim::hdf5 {
@@ -279,21 +280,8 @@ void check_heap(std::span<const unsigned char> heap, std::uint64_t at) {
 }  // namespace
 
 void check_global_heaps(const std::string& path) {
-  // Mapped rather than read: result files with agent detail can be large.
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw std::runtime_error("cannot be read");
-  struct stat status {};
-  if (::fstat(fd, &status) != 0 || !S_ISREG(status.st_mode)) {
-    ::close(fd);
-    throw std::runtime_error("is not a regular file");
-  }
-  const auto length = static_cast<std::size_t>(status.st_size);
-  void* mapped = length == 0 ? nullptr : ::mmap(nullptr, length, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  if (mapped == MAP_FAILED) throw std::runtime_error("cannot be read");
-  const std::unique_ptr<void, std::function<void(void*)>> unmap(
-      mapped, [length](void* m) { if (m != nullptr) ::munmap(m, length); });
-  const std::span<const unsigned char> bytes(static_cast<const unsigned char*>(mapped), length);
+  const MappedFile file(path);
+  const std::span<const unsigned char> bytes = file.bytes();
   const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   for (std::size_t at = text.find(kHeapSignature); at != std::string_view::npos;
        at = text.find(kHeapSignature, at + 1)) {

@@ -19,21 +19,6 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
-// The probability of taking transition e from its source, for a persona at neutral emotion.
-std::vector<double> step_probabilities(const CompiledJourney& j, const PersonaTables& p) {
-  std::vector<double> prob(j.transition_count(), 0.0);
-  for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
-    const std::uint32_t begin = j.out_begin[v], end = j.out_begin[v + 1];
-    if (begin == end) continue;
-    const double total = p.transition_cumulative[end - 1];
-    if (!(total > 0.0)) continue;
-    for (std::uint32_t e = begin; e < end; ++e) {
-      prob[e] = (1.0 - p.dropout_static[v]) * p.transition_weight[e] / total;
-    }
-  }
-  return prob;
-}
-
 // The touchpoints in an order where every transition goes forward, or nothing when the graph
 // has a cycle (Kahn's algorithm).
 std::optional<std::vector<std::uint32_t>> forward_order(const CompiledJourney& j) {

@@ -12,20 +12,6 @@ namespace {
 
 using SparseMatrix = Eigen::SparseMatrix<double>;
 
-// The probability of moving v -> target of transition e, for one persona.
-std::vector<double> step_probabilities(const CompiledJourney& j, const PersonaTables& p) {
-  std::vector<double> prob(j.transition_count(), 0.0);
-  for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
-    const std::uint32_t begin = j.out_begin[v], end = j.out_begin[v + 1];
-    if (begin == end) continue;
-    const double total = p.transition_cumulative[end - 1];
-    for (std::uint32_t e = begin; e < end; ++e) {
-      prob[e] = (1.0 - p.dropout_static[v]) * p.transition_weight[e] / total;
-    }
-  }
-  return prob;
-}
-
 // Expected visits to each touchpoint before absorption, starting from `start`, in the chain
 // where the touchpoints marked `absorbing` stop the walk once visited. Solves
 // (I - Q)^T x = start.
@@ -53,6 +39,20 @@ Eigen::VectorXd expected_visits(const CompiledJourney& j, const std::vector<doub
 }
 
 }  // namespace
+
+std::vector<double> step_probabilities(const CompiledJourney& j, const PersonaTables& p) {
+  std::vector<double> prob(j.transition_count(), 0.0);
+  for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
+    const std::uint32_t begin = j.out_begin[v], end = j.out_begin[v + 1];
+    if (begin == end) continue;
+    const double total = p.transition_cumulative[end - 1];
+    if (!(total > 0.0)) continue;  // no way on of positive weight: nothing moves
+    for (std::uint32_t e = begin; e < end; ++e) {
+      prob[e] = (1.0 - p.dropout_static[v]) * p.transition_weight[e] / total;
+    }
+  }
+  return prob;
+}
 
 std::string why_not_markov(const CompiledJourney& j) {
   if (j.kappa != 0.0) return "kappa is not 0: emotion moves dropout";

@@ -25,6 +25,10 @@ struct MarkovAnalysis {
 };
 
 // Empty string when the journey is such a chain, else why it is not.
+// The probability that a persona at neutral emotion takes each transition from its source
+// (staying on rather than dropping out, times the transition's share of the weights out).
+std::vector<double> step_probabilities(const CompiledJourney& journey, const PersonaTables& persona);
+
 std::string why_not_markov(const CompiledJourney& journey);
 
 // Requires why_not_markov(journey) to be empty.

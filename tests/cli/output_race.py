@@ -52,7 +52,17 @@ with tempfile.TemporaryDirectory() as directory:
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     # Temporaries are hidden files beside the output: .results.h5.tmp-PID.
     temporaries = lambda: [name for name in os.listdir(directory) if ".tmp-" in name]
-    if not wait_for(temporaries, process, 240):
+    # The up-front check of the directory creates and removes an empty temporary too: wait
+    # for one that holds results.
+    def being_written():
+        for name in temporaries():
+            try:
+                if os.path.getsize(os.path.join(directory, name)) > 0:
+                    return True
+            except OSError:
+                pass  # removed between the listing and the look
+        return False
+    if not wait_for(being_written, process, 240):
         failures.append("the results' temporary file never appeared")
     process.send_signal(signal.SIGINT)
     time.sleep(0.01)
