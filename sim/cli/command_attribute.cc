@@ -97,7 +97,7 @@ AttributionTable attribute_journey(const AttributeOptions& o) {
   RunOptions options = run_options_from(o.flags, scenario);
   options.agent_paths = true;
   options.agent_records = true;
-  check_detail_size(options.agents, options.replications, true);
+  check_detail_memory(options.agents, options.replications, true);
   check_journey_lengths({&journey, 1}, options.agents, options.replications, o.flags.allow_long);
   RunMonitor monitor("simulating paths", options);
   const RunResult result = run(journey, options);

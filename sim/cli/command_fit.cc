@@ -304,7 +304,7 @@ int fit_command(const FitOptions& o) {
   options.seed = seed;
   options.agent_paths = true;
   options.agent_records = true;
-  check_detail_size(options.agents, options.replications, true);
+  check_detail_memory(options.agents, options.replications, true);
   check_journey_lengths({&journey, 1}, options.agents, options.replications, o.flags.allow_long);
   RunMonitor monitor("checking the fit", options);
   const RunResult result = run(journey, options);

@@ -35,7 +35,7 @@ int run_command(const RunCommandOptions& o) {
   PendingFile* out = flags.out.empty() ? nullptr
                                        : &outputs.add("--out", flags.out, kLeastResultFileBytes);
   PendingFile* report = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
-  check_detail_size(flags.agents, flags.replications, o.agents_detail || o.paths);
+  check_detail_memory(flags.agents, flags.replications, o.agents_detail || o.paths);
   check_journey_lengths({&journey, 1}, flags.agents, flags.replications, flags.allow_long);
 
   RunOptions options = run_options_from(flags, scenario);

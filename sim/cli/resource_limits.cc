@@ -57,19 +57,29 @@ double available_bytes(std::string& source) {
 
 }  // namespace
 
+namespace {
+
+// Adds one journey's expected length to `total`; when it is not known, says so (naming
+// `what`) and returns false: the total is then not known either, and nothing is checked.
+bool add_length(JourneyLength& total, const JourneyLength& one, const std::string& what) {
+  if (!one.known) {
+    std::cerr << fmt::format("cjsim: note: {}: {}\n", what, one.note);
+    return false;
+  }
+  total.steps_per_agent += one.steps_per_agent;
+  total.capped = total.capped || one.capped;
+  if (!one.note.empty() && total.note.empty()) total.note = one.note;
+  return true;
+}
+
+}  // namespace
+
 void check_journey_lengths(std::span<const CompiledJourney> journeys, std::uint64_t agents,
                            std::uint32_t replications, bool allow_long) {
   JourneyLength total;
   total.known = true;
   for (const CompiledJourney& j : journeys) {
-    const JourneyLength one = expected_journey_length(j);
-    if (!one.known) {
-      std::cerr << fmt::format("cjsim: note: {}: {}\n", j.name, one.note);
-      return;
-    }
-    total.steps_per_agent += one.steps_per_agent;
-    total.capped = total.capped || one.capped;
-    if (!one.note.empty() && total.note.empty()) total.note = one.note;
+    if (!add_length(total, expected_journey_length(j), j.name)) return;
   }
   const RunLengthCheck check = check_run_length(
       total, static_cast<double>(agents) * replications, allow_long);
@@ -86,13 +96,7 @@ void check_sweep_lengths(const SweepPlan& plan, bool allow_long) {
   total.known = true;
   for (std::size_t point = 0; point < plan.points.size(); ++point) {
     const JourneyLength one = expected_journey_length(compile(point_scenario(plan, point)));
-    if (!one.known) {
-      std::cerr << fmt::format("cjsim: note: {}: {}\n", describe_point(plan, point), one.note);
-      return;
-    }
-    total.steps_per_agent += one.steps_per_agent;
-    total.capped = total.capped || one.capped;
-    if (!one.note.empty() && total.note.empty()) total.note = one.note;
+    if (!add_length(total, one, describe_point(plan, point))) return;
   }
   const Experiment& e = plan.experiment;
   const RunLengthCheck check = check_run_length(

@@ -76,10 +76,6 @@ void add_scenario_inputs(CommandOutputs& outputs, const Scenario& scenario,
   }
 }
 
-void check_detail_size(std::uint64_t agents, std::uint64_t replications, bool detail) {
-  check_detail_memory(agents, replications, detail);
-}
-
 RunMetadata metadata_for(const Scenario& scenario, const std::string& path,
                          const RunOptions& options, const RunResult& result) {
   RunMetadata m;

@@ -40,9 +40,6 @@ const CLI::Validator& file_name_check();
 void add_scenario_inputs(CommandOutputs& outputs, const Scenario& scenario,
                          const std::string& path);
 
-// Refuses per-agent records that would not fit in memory, before anything runs.
-void check_detail_size(std::uint64_t agents, std::uint64_t replications, bool detail);
-
 RunMetadata metadata_for(const Scenario& scenario, const std::string& path,
                          const RunOptions& options, const RunResult& result);
 
