@@ -22,7 +22,8 @@ LAYERS = {
     "reports/store": 5,
     "reports/render": 6,
     "reports/html": 7,
-    "sim/cli": 8,
+    "sim/api": 8,
+    "sim/cli": 9,
 }
 SOURCES = (".h", ".cc")
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.MULTILINE)

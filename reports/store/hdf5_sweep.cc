@@ -131,12 +131,8 @@ void write_parameters(H5::Group& root, const SweepPlan& plan) {
   table.write(root, "parameters");
 }
 
-void write_tables(H5::Group& root, const SweepPlan& plan,
-                  std::span<const std::vector<Aggregate>> results) {
-  std::vector<PointFigures> figures;
-  for (std::size_t k = 0; k < plan.points.size(); ++k) {
-    figures.push_back(point_figures(plan, k, results[k]));
-  }
+void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sweep) {
+  const std::vector<PointFigures>& figures = sweep.points;
   std::vector<std::size_t> all_points(plan.points.size());
   for (std::size_t k = 0; k < all_points.size(); ++k) all_points[k] = k;
 
@@ -191,17 +187,7 @@ void write_tables(H5::Group& root, const SweepPlan& plan,
   rows.write(root, "replications");
 
   // Sensitivity of the experiment's metric, per base scenario.
-  const NamedFigure* metric = find_headline_figure(plan.experiment.metric);
-  std::vector<double> y;
-  std::vector<std::uint64_t> scenario_of_point;
-  std::vector<std::vector<double>> values;
-  for (std::size_t k = 0; k < figures.size(); ++k) {
-    y.push_back((figures[k].overall.*metric->member).value);
-    scenario_of_point.push_back(plan.points[k].scenario);
-    values.push_back(plan.points[k].values);
-  }
-  const auto rankings = sweep_sensitivity(design_name(plan.experiment.design), scenario_of_point,
-                                          values, y, plan.bases.size());
+  const std::vector<ScenarioSensitivity>& rankings = sweep.sensitivity;
   std::vector<std::string> scenario, parameter, method;
   std::vector<std::uint64_t> rank;
   std::vector<double> importance, swing, r_squared;
@@ -282,16 +268,16 @@ SweepPart read_sweep_part(const std::string& path) {
   }
 }
 
-void write_sweep_file(PendingFile& file, const SweepPlan& plan,
+void write_sweep_file(PendingFile& file, const SweepPlan& plan, const SweepFigures& figures,
                       std::span<const std::vector<Aggregate>> results,
                       const SweepInvocation& invocation) {
-  if (results.size() != plan.points.size()) {
+  if (results.size() != plan.points.size() || figures.points.size() != plan.points.size()) {
     throw std::logic_error("write_sweep_file: a result per design point is needed");
   }
   write_hdf5_file(file, [&](H5::Group& root) {
     write_attributes(root, plan, invocation);
     write_parameters(root, plan);
-    write_tables(root, plan, results);
+    write_tables(root, plan, figures);
     H5::Group runs = root.createGroup("runs");
     for (std::size_t k = 0; k < results.size(); ++k) {
       H5::Group run = runs.createGroup(run_group_name(k));

@@ -14,6 +14,7 @@
 #include "sim/engine/aggregate.h"
 #include "sim/engine/statistics.h"
 #include "sim/engine/summary.h"
+#include "sim/sweep/sweep.h"
 
 namespace cjsim {
 
@@ -44,9 +45,9 @@ struct SweepInvocation {
   unsigned processes = 1;
 };
 
-// Writes the whole sweep file (through write_hdf5_file). `results[k]` holds point k's
-// replications.
-void write_sweep_file(PendingFile& file, const SweepPlan& plan,
+// Writes the whole sweep file (through write_hdf5_file): the figures as sim/sweep made them
+// (sweep_figures) and the raw aggregates they came from, `results[k]` point k's replications.
+void write_sweep_file(PendingFile& file, const SweepPlan& plan, const SweepFigures& figures,
                       std::span<const std::vector<Aggregate>> results,
                       const SweepInvocation& invocation);
 

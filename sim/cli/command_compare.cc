@@ -1,20 +1,13 @@
 // `cjsim compare`: a current state and future states on the same agents, with paired
 // differences of every figure.
-#include <fmt/format.h>
-
 #include <iostream>
-#include <map>
 #include <memory>
-#include <optional>
 
 #include "reports/html/html_report.h"
 #include "reports/render/compare_report.h"
+#include "sim/api/compare.h"
 #include "sim/cli/commands.h"
-#include "sim/cli/resource_limits.h"
 #include "sim/cli/run_support.h"
-#include "sim/engine/comparison.h"
-#include "sim/engine/summary.h"
-#include "sim/model/compiled_journey.h"
 
 namespace cjsim {
 namespace {
@@ -26,64 +19,31 @@ struct CompareOptions {
   std::string report;  // HTML report to write
 };
 
-// Scenario names label the results; when two scenarios share a name, their files tell them apart.
-std::vector<std::string> labels_for(const std::vector<Scenario>& scenarios,
-                                    const std::vector<std::string>& paths) {
-  std::map<std::string, int> uses;
-  for (const Scenario& s : scenarios) ++uses[s.name];
-  std::vector<std::string> labels;
-  for (std::size_t k = 0; k < scenarios.size(); ++k) {
-    const std::string& name = scenarios[k].name;
-    labels.push_back(uses[name] > 1 ? fmt::format("{} ({})", name, paths[k]) : name);
-  }
-  return labels;
-}
-
-int compare_command(const CompareOptions& o) {
+int compare_command(const CompareOptions& o, const Context& context) {
   if (o.scenarios.size() < 2) {
     throw std::runtime_error("compare needs a current state and at least one future state");
   }
-  std::vector<Scenario> scenarios;
-  std::vector<CompiledJourney> journeys;
-  for (const std::string& path : o.scenarios) {
-    scenarios.push_back(load_for_command(path));
-    journeys.push_back(compile(scenarios.back()));
-    release_compiled_parts(scenarios.back());  // seven 31 MiB files held 13.7 GB
-  }
+  const CompiledJourneys journeys = load_journeys(o.scenarios, context);
   const SimulationFlags& flags = o.flags;
-  check_journey_lengths(journeys, flags.agents, flags.replications, flags.allow_long);
   CommandOutputs outputs(overwrite_of(flags));
-  for (std::size_t k = 0; k < scenarios.size(); ++k) {
-    add_scenario_inputs(outputs, scenarios[k], o.scenarios[k]);
+  for (std::size_t k = 0; k < journeys.scenarios.size(); ++k) {
+    add_scenario_inputs(outputs, journeys.scenarios[k], o.scenarios[k]);
   }
   outputs.add_standard_output();
   PendingFile* out = flags.out.empty() ? nullptr
                                        : &outputs.add("--out", flags.out, kLeastResultFileBytes);
   PendingFile* report_file = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
 
-  RunOptions options = run_options_from(flags, scenarios.front());
-  share_run_over_processes(options, false);
-  check_run_memory(journeys, options);
-  RunMonitor monitor("comparing", options);
-  ComparisonRun comparison = run_comparison(journeys, options);
-  monitor.finish();
-  if (!gather_comparison_over_processes(comparison)) return 0;  // rank 0 alone reports
-
-  ComparisonReport report;
-  report.labels = labels_for(scenarios, o.scenarios);
-  report.rank_by = o.rank_by;
-  report.method = comparison_method(flags.replications);
-  report.seconds = comparison.seconds;
-  report.differences = differences(comparison);
-  for (std::size_t k = 0; k < journeys.size(); ++k) {
-    report.summaries.push_back(summarize(journeys[k], comparison.runs[k].replications));
-    report.metadata.push_back(metadata_for(scenarios[k], o.scenarios[k], options, comparison.runs[k]));
-  }
+  const InterruptGuard interrupt;
+  const CompareOutcome compared =
+      compare_journeys(journeys, run_settings(flags), o.rank_by, context);
+  if (!compared.report) return 0;  // rank 0 alone reports
+  const ComparisonReport& report = *compared.report;
 
   if (out != nullptr) {
     std::vector<const CompiledJourney*> pointers;
-    for (const CompiledJourney& j : journeys) pointers.push_back(&j);
-    write_comparison_file(*out, report, pointers, comparison);
+    for (const CompiledJourney& j : journeys.journeys) pointers.push_back(&j);
+    write_comparison_file(*out, report, pointers, compared.comparison);
   }
   if (report_file != nullptr) report_file->write(html_report(report));
   if (flags.json) {
@@ -116,7 +76,7 @@ CommandAction add_compare_command(CLI::App& command) {
       .add_option("--report", o->report,
                   "Write an HTML report of the comparison (charts, tables; opens offline)")
       ->check(file_name_check());
-  return [o] { return compare_command(*o); };
+  return [o](const Context& context) { return compare_command(*o, context); };
 }
 
 }  // namespace cjsim

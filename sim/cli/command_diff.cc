@@ -8,6 +8,7 @@
 
 #include "scenarios/diff.h"
 #include "sim/cli/commands.h"
+#include "sim/api/run.h"
 #include "sim/cli/run_support.h"
 
 namespace cjsim {
@@ -25,9 +26,9 @@ nlohmann::json journey_json(const Scenario& scenario, const std::string& path) {
   return {{"path", path}, {"name", scenario.name}, {"bases", std::move(bases)}};
 }
 
-int diff_command(const DiffOptions& options) {
-  const Scenario current = load_for_command(options.current);
-  const Scenario future = load_for_command(options.future);
+int diff_command(const DiffOptions& options, const Context& context) {
+  const Scenario current = load_journey(options.current, context);
+  const Scenario future = load_journey(options.future, context);
   const std::vector<JourneyDifference> differences = diff_scenarios(current, future);
   if (options.json) {
     const nlohmann::json out = {{"current", journey_json(current, options.current)},
@@ -53,7 +54,7 @@ CommandAction add_diff_command(CLI::App& command) {
                   "state (base: + changes:)")
       ->required();
   command.add_flag("--json", o->json, "Print the differences as JSON");
-  return [o] { return diff_command(*o); };
+  return [o](const Context& context) { return diff_command(*o, context); };
 }
 
 }  // namespace cjsim

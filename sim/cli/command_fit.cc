@@ -24,9 +24,12 @@
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
 #include "scenarios/writer.h"
+#include "sim/api/limits.h"
+#include "sim/api/observed.h"
+#include "sim/api/run.h"
+#include "sim/api/stage.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/observed_flags.h"
-#include "sim/cli/resource_limits.h"
 #include "sim/cli/progress.h"
 #include "sim/cli/run_support.h"
 #include "sim/model/compiled_journey.h"
@@ -227,10 +230,10 @@ int calibrate_command(const FitOptions& o, const std::optional<Scenario>& skelet
   return 0;
 }
 
-int fit_command(const FitOptions& o) {
+int fit_command(const FitOptions& o, const Context& context) {
   if (o.out.empty()) throw std::runtime_error("name the fitted journey's file with -o FITTED.yaml");
   std::optional<Scenario> skeleton;
-  if (!o.skeleton.empty()) skeleton = load_for_command(o.skeleton);
+  if (!o.skeleton.empty()) skeleton = load_journey(o.skeleton, context);
   CommandOutputs outputs(overwrite_of(o.flags));
   outputs.add_input(o.data, "the data file");
   if (skeleton) add_scenario_inputs(outputs, *skeleton, o.skeleton);
@@ -242,7 +245,7 @@ int fit_command(const FitOptions& o) {
   if (o.funnel || (o.read.format == ObservedFormat::automatic && has_funnel_header(o.data))) {
     return calibrate_command(o, skeleton, outputs, out);
   }
-  const ObservedJourneys data = load_observed_for_command(o.data, o.read);
+  const ObservedJourneys data = load_observed(o.data, o.read, context);
 
   const std::uint64_t seed = o.flags.seed.value_or(kDefaultSeed);
   const auto [kept, held] = split_holdout(data, o.holdout, seed);
@@ -288,7 +291,7 @@ int fit_command(const FitOptions& o) {
   FitReport report;
   report.data = o.data;
   report.scenario_yaml = yaml;
-  report.command_line = command_line();
+  report.command_line = context.command_line;
   report.data_conversion_rate = conversion_rate(fitted_data);
   report.data_steps_per_customer = steps_per_customer(fitted_data);
   report.no_closed_forms = why_not_markov(journey);
@@ -300,15 +303,18 @@ int fit_command(const FitOptions& o) {
   }
   if (emotion) report.parameters = emotion->parameters;
 
-  RunOptions options = run_options_from(o.flags, scenario);
+  RunOptions options = run_options(run_settings(o.flags), scenario);
   options.seed = seed;
   options.agent_paths = true;
   options.agent_records = true;
   check_detail_memory(options.agents, options.replications, true);
-  check_journey_lengths({&journey, 1}, options.agents, options.replications, o.flags.allow_long);
-  RunMonitor monitor("checking the fit", options);
-  const RunResult result = run(journey, options);
-  monitor.finish();
+  check_journey_lengths({&journey, 1}, options.agents, options.replications, o.flags.allow_long,
+                        context);
+  const InterruptGuard interrupt;
+  const RunResult result = [&] {
+    const Stage stage(context, "checking the fit", "agents", options);
+    return run(journey, options);
+  }();
   const ObservedJourneys simulated = observed_from_simulation(journey, *result.detail);
   report.checks.emplace_back("fitted",
                              goodness_of_fit(fitted_data, simulated, scenario.stages, o.top_paths));
@@ -394,7 +400,7 @@ CommandAction add_fit_command(CLI::App& command) {
   command.add_flag("-f,--force", o->flags.force, "Overwrite the output files if they exist");
   add_allow_long_flag(command, o->flags.allow_long);
   add_observed_data_flags(command, o->read, &o->funnel);
-  return [o] { return fit_command(*o); };
+  return [o](const Context& context) { return fit_command(*o, context); };
 }
 
 }  // namespace cjsim

@@ -99,7 +99,7 @@ CommandAction add_report_command(CLI::App& command) {
                      "For a sweep file: the headline figure that ranks the points and the "
                      "parameters (default: the experiment's)");
   command.add_flag("--force", o->force, "Overwrite the output if it exists");
-  return [o] { return report_command(*o); };
+  return [o](const Context&) { return report_command(*o); };
 }
 
 }  // namespace cjsim

@@ -7,12 +7,9 @@
 #include "reports/render/text_report.h"
 #include "reports/store/hdf5_results.h"
 #include "reports/store/results_reader.h"
+#include "sim/api/run.h"
 #include "sim/cli/commands.h"
-#include "sim/cli/resource_limits.h"
 #include "sim/cli/run_support.h"
-#include "sim/engine/engine.h"
-#include "sim/engine/summary.h"
-#include "sim/model/compiled_journey.h"
 
 namespace cjsim {
 namespace {
@@ -25,37 +22,29 @@ struct RunCommandOptions {
   std::string report;  // HTML report to write
 };
 
-int run_command(const RunCommandOptions& o) {
+int run_command(const RunCommandOptions& o, const Context& context) {
   const SimulationFlags& flags = o.flags;
-  const Scenario scenario = load_for_command(o.scenario);
-  const CompiledJourney journey = compile(scenario);
+  const Scenario scenario = load_journey(o.scenario, context);
   CommandOutputs outputs(overwrite_of(flags));
   add_scenario_inputs(outputs, scenario, o.scenario);
   outputs.add_standard_output();
   PendingFile* out = flags.out.empty() ? nullptr
                                        : &outputs.add("--out", flags.out, kLeastResultFileBytes);
   PendingFile* report = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
-  check_detail_memory(flags.agents, flags.replications, o.agents_detail || o.paths);
-  check_journey_lengths({&journey, 1}, flags.agents, flags.replications, flags.allow_long);
 
-  RunOptions options = run_options_from(flags, scenario);
-  options.agent_records = o.agents_detail || o.paths;
-  options.agent_paths = o.paths;
-  share_run_over_processes(options, options.agent_records);
-  check_run_memory({&journey, 1}, options);
-  RunMonitor monitor("simulating", options);
-  RunResult result = run(journey, options);
-  monitor.finish();
-  if (!gather_run_over_processes(result)) return 0;  // rank 0 alone reports
-  const Summary summary = summarize(journey, result.replications);
-  const RunMetadata metadata = metadata_for(scenario, o.scenario, options, result);
+  RunSettings settings = run_settings(flags);
+  settings.agent_records = o.agents_detail || o.paths;
+  settings.agent_paths = o.paths;
+  const InterruptGuard interrupt;
+  const RunOutcome run = run_journey(scenario, o.scenario, settings, context);
+  if (!run.summary) return 0;  // rank 0 alone reports
 
-  if (out != nullptr) write_run_file(*out, journey, metadata, result, summary);
-  if (report != nullptr) report->write(html_report(single_run_report(summary, metadata)));
+  if (out != nullptr) write_run_file(*out, run.journey, run.metadata, run.result, *run.summary);
+  if (report != nullptr) report->write(html_report(single_run_report(*run.summary, run.metadata)));
   if (flags.json) {
-    std::cout << summary_json(summary, result.seconds).dump(2) << "\n";
+    std::cout << summary_json(*run.summary, run.result.seconds).dump(2) << "\n";
   } else {
-    std::cout << text_report(summary, metadata);
+    std::cout << text_report(*run.summary, run.metadata);
   }
   outputs.commit();
   if (out != nullptr && !flags.json) std::cout << "\nResults written to " << flags.out << "\n";
@@ -77,7 +66,7 @@ CommandAction add_run_command(CLI::App& command) {
       .add_option("--report", o->report,
                   "Write an HTML report of the results (charts, tables; opens offline)")
       ->check(file_name_check());
-  return [o] { return run_command(*o); };
+  return [o](const Context& context) { return run_command(*o, context); };
 }
 
 }  // namespace cjsim

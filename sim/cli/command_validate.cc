@@ -8,7 +8,8 @@
 #include "reports/render/graphviz.h"
 #include "scenarios/validate.h"
 #include "sim/cli/commands.h"
-#include "sim/cli/resource_limits.h"
+#include "sim/api/limits.h"
+#include "sim/api/run.h"
 #include "sim/cli/run_support.h"
 #include "sim/model/compiled_journey.h"
 
@@ -39,8 +40,9 @@ int validate_command(const std::string& path) {
   return 0;
 }
 
-int graph_command(const std::string& path, const std::string& out_path, bool force) {
-  const Scenario scenario = load_for_command(path);
+int graph_command(const std::string& path, const std::string& out_path, bool force,
+                  const Context& context) {
+  const Scenario scenario = load_journey(path, context);
   const CompiledJourney journey = compile(scenario);
   if (out_path.empty() || out_path == "-") {
     write_dot(std::cout, journey);
@@ -61,7 +63,7 @@ int graph_command(const std::string& path, const std::string& out_path, bool for
 CommandAction add_validate_command(CLI::App& command) {
   auto path = std::make_shared<std::string>();
   command.add_option("scenario", *path, "Journey file (YAML, or JSON)")->required();
-  return [path] { return validate_command(*path); };
+  return [path](const Context&) { return validate_command(*path); };
 }
 
 CommandAction add_graph_command(CLI::App& command) {
@@ -74,7 +76,9 @@ CommandAction add_graph_command(CLI::App& command) {
   command.add_option("-o,--out", o->out, "Write the DOT text here instead of standard output")
       ->check(file_name_check());
   command.add_flag("-f,--force", o->force, "Overwrite the --out file if it exists");
-  return [o] { return graph_command(o->path, o->out, o->force); };
+  return [o](const Context& context) {
+    return graph_command(o->path, o->out, o->force, context);
+  };
 }
 
 }  // namespace cjsim

@@ -1,5 +1,6 @@
 // The `cjsim` subcommands. Each registers its options on a CLI11 subcommand and returns the
-// function that runs it; main.cc holds the table and turns exceptions into messages.
+// function that runs it: options -> one library call (sim/api/api.h) -> a report. main.cc
+// holds the table, makes the Context and turns exceptions into messages.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -8,10 +9,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "sim/api/context.h"
+
 namespace cjsim {
 
 // Runs the subcommand; returns the process exit code.
-using CommandAction = std::function<int()>;
+using CommandAction = std::function<int(const Context&)>;
 
 // Exit codes: 0 success, 1 bad input or a failed run, 2 usage, 130 interrupted.
 inline constexpr int kExitBadInput = 1;
@@ -32,9 +35,5 @@ CommandAction add_report_command(CLI::App& command);
 CommandAction add_fit_command(CLI::App& command);
 CommandAction add_attribute_command(CLI::App& command);
 CommandAction add_sweep_command(CLI::App& command);
-
-// The full command line, for result files' metadata.
-const std::string& command_line();
-void set_command_line(int argc, char** argv);
 
 }  // namespace cjsim

@@ -10,7 +10,9 @@
 #include "cjsim_version.h"
 #include "reports/store/command_outputs.h"
 #include "sim/cli/commands.h"
-#include "sim/cli/resource_limits.h"
+#include "sim/api/errors.h"
+#include "sim/api/limits.h"
+#include "sim/cli/run_support.h"
 #include "sim/dist/process_group.h"
 #include "sim/engine/engine.h"
 
@@ -42,12 +44,13 @@ constexpr Subcommand kSubcommands[] = {
 };
 
 // Runs the parsed command; every error becomes a message and an exit code here.
-int run_command(const std::vector<std::pair<CLI::App*, cjsim::CommandAction>>& actions) {
+int run_command(const std::vector<std::pair<CLI::App*, cjsim::CommandAction>>& actions,
+                const cjsim::Context& context) {
   try {
     for (auto& [command, action] : actions) {
       if (!command->parsed()) continue;
       const cjsim::Doing doing(fmt::format("running cjsim {}", command->get_name()));
-      return action();
+      return action(context);
     }
   } catch (const std::bad_alloc&) {
     // Anywhere: a file, a run or a report larger than the memory left.
@@ -57,6 +60,16 @@ int run_command(const std::vector<std::pair<CLI::App*, cjsim::CommandAction>>& a
         cjsim::Doing::now());
     cjsim::abort_other_processes(cjsim::kExitBadInput);
     return cjsim::kExitBadInput;
+  } catch (const cjsim::InvalidInput& e) {
+    // Its diagnostics were printed as the file was read.
+    std::cerr << "cjsim: " << e.what() << "\n";
+    cjsim::abort_other_processes(cjsim::kExitBadInput);
+    return cjsim::kExitBadInput;
+  } catch (const cjsim::FailedElsewhere& e) {
+    return e.interrupted ? cjsim::kExitInterrupted : cjsim::kExitBadInput;
+  } catch (const cjsim::Interrupted& e) {
+    std::cerr << "cjsim: " << e.what() << "\n";
+    return cjsim::kExitInterrupted;
   } catch (const cjsim::RunCancelled&) {
     std::cerr << "cjsim: interrupted; no output was written\n";
     return cjsim::kExitInterrupted;
@@ -86,7 +99,7 @@ int with_standard_output_checked(int code) {
 
 int main(int argc, char** argv) {
   cjsim::take_over_standard_output();
-  cjsim::set_command_line(argc, argv);
+  const cjsim::Context context = cjsim::terminal_context(argc, argv);
   CLI::App app{"cjsim: customer-journey simulation and scenario testing"};
   app.set_version_flag("--version", std::string("cjsim ") + CJSIM_VERSION);
   app.require_subcommand(1);
@@ -102,5 +115,5 @@ int main(int argc, char** argv) {
     // documented code for every bad command line is 2, and 0 for --help and --version.
     return with_standard_output_checked(app.exit(e) == 0 ? 0 : 2);
   }
-  return with_standard_output_checked(run_command(actions));
+  return with_standard_output_checked(run_command(actions, context));
 }

@@ -83,17 +83,4 @@ void add_observed_data_flags(CLI::App& command, ObservedReadOptions& o, bool* fu
                 "Path tables: what separates the channels of a path", p.given);
 }
 
-ObservedJourneys load_observed_for_command(const std::string& path,
-                                           const ObservedReadOptions& options) {
-  Diagnostics diagnostics;
-  std::optional<ObservedJourneys> data = read_observed_file(path, options, diagnostics);
-  std::cerr << diagnostics.to_string();
-  if (!data) {
-    std::cerr << fmt::format("cjsim: {}: {}, nothing was done\n", path,
-                             counted(diagnostics.error_count(), "error"));
-    throw ReportedError(kExitBadInput);
-  }
-  return std::move(*data);
-}
-
 }  // namespace cjsim

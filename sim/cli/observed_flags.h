@@ -1,5 +1,5 @@
 // The options of the commands that read observed data (fit, attribute): the format and the
-// column names, in the same words everywhere, and loading with diagnostics printed.
+// column names, in the same words everywhere.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -14,9 +14,5 @@ namespace cjsim {
 // funnel CSV, models/observed/funnel.h), which sets *funnel.
 void add_observed_data_flags(CLI::App& command, ObservedReadOptions& options,
                              bool* funnel = nullptr);
-
-// Reads the file; prints every diagnostic to stderr and throws ReportedError on an error.
-ObservedJourneys load_observed_for_command(const std::string& path,
-                                           const ObservedReadOptions& options);
 
 }  // namespace cjsim

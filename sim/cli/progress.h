@@ -6,7 +6,11 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
+
+#include "sim/api/context.h"
 
 namespace cjsim {
 
@@ -33,6 +37,26 @@ class ProgressBar {
   std::mutex draw_mutex_;
   bool drawn_ = false;
   std::string status_;
+};
+
+// The library's Progress (sim/api/context.h) as a ProgressBar per stage.
+class TerminalProgress final : public Progress {
+ public:
+  void start(std::string_view stage, std::string_view rate_unit) override {
+    bar_.emplace(std::string(stage), std::string(rate_unit));
+  }
+  void update(std::uint64_t done, std::uint64_t total) override {
+    if (bar_) bar_->update(done, total);
+  }
+  void status(std::string_view words) override {
+    if (bar_) bar_->set_status(std::string(words));
+  }
+  void finish() override {
+    if (bar_) bar_->finish();
+  }
+
+ private:
+  std::optional<ProgressBar> bar_;
 };
 
 }  // namespace cjsim

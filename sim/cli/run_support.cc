@@ -9,11 +9,8 @@
 #include <limits>
 #include <stdexcept>
 
-#include "cjsim_version.h"
-#include "reports/store/aggregate_transfer.h"
-#include "scenarios/validate.h"
 #include "sim/cli/commands.h"
-#include "sim/cli/resource_limits.h"
+#include "sim/cli/progress.h"
 #include "sim/dist/process_group.h"
 
 namespace cjsim {
@@ -30,35 +27,23 @@ extern "C" void on_interrupt(int signal) {
   std::raise(signal);
 }
 
-std::string& stored_command_line() {
-  static std::string line;
-  return line;
-}
-
 }  // namespace
 
-const std::string& command_line() { return stored_command_line(); }
-
-void set_command_line(int argc, char** argv) {
-  std::string& line = stored_command_line();
-  line.clear();
+Context terminal_context(int argc, char** argv) {
+  static TerminalProgress progress;
+  Context context;
   for (int i = 0; i < argc; ++i) {
-    if (i != 0) line += ' ';
-    line += argv[i];
+    if (i != 0) context.command_line += ' ';
+    context.command_line += argv[i];
   }
-}
-
-Scenario load_for_command(const std::string& path) {
-  const Doing doing("reading " + path);
-  Diagnostics diagnostics;
-  std::optional<Scenario> scenario = load_valid_scenario(path, diagnostics);
-  std::cerr << diagnostics.to_string();
-  if (!scenario) {
-    std::cerr << fmt::format("cjsim: {}: {}, nothing was run\n", path,
-                             counted(diagnostics.error_count(), "error"));
-    throw ReportedError(kExitBadInput);
-  }
-  return *scenario;
+  context.cancel = &g_interrupted;
+  context.progress = &progress;
+  context.notice = [](std::string_view words) { std::cerr << "cjsim: " << words << "\n"; };
+  context.diagnostics = [](const std::string&, const Diagnostics& diagnostics) {
+    std::cerr << diagnostics.to_string();
+  };
+  context.processes = &ProcessGroup::world();
+  return context;
 }
 
 const CLI::Validator& file_name_check() {
@@ -76,23 +61,6 @@ void add_scenario_inputs(CommandOutputs& outputs, const Scenario& scenario,
   }
 }
 
-RunMetadata metadata_for(const Scenario& scenario, const std::string& path,
-                         const RunOptions& options, const RunResult& result) {
-  RunMetadata m;
-  m.scenario_path = path;
-  m.scenario_text = scenario.source_text;
-  for (const SourceFile& base : scenario.base_sources) m.base_files.emplace_back(base.path, base.text);
-  m.software_version = CJSIM_VERSION;
-  m.command_line = command_line();
-  m.created = utc_timestamp();
-  m.seed = options.seed;
-  m.agents = options.agents;
-  m.replications = options.replications;
-  m.threads = result.threads;
-  m.seconds = result.seconds;
-  return m;
-}
-
 InterruptGuard::InterruptGuard() {
   g_interrupted.store(false);
   std::signal(SIGINT, on_interrupt);
@@ -104,7 +72,7 @@ InterruptGuard::~InterruptGuard() {
   std::signal(SIGTERM, SIG_DFL);
 }
 
-const std::atomic<bool>& InterruptGuard::flag() const { return g_interrupted; }
+const std::atomic<bool>& interrupt_flag() { return g_interrupted; }
 
 CLI::Option* add_seed_option(CLI::App& command, std::optional<std::uint64_t>& seed,
                              const std::string& help) {
@@ -143,57 +111,20 @@ void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::
   add_allow_long_flag(command, flags.allow_long);
 }
 
-RunOptions run_options_from(const SimulationFlags& flags, const Scenario& seed_source) {
-  RunOptions options;
-  options.agents = flags.agents;
-  options.seed = flags.seed.value_or(seed_source.settings.seed.value_or(kDefaultSeed));
-  options.replications = flags.replications;
-  options.threads = flags.threads;
-  return options;
+RunSettings run_settings(const SimulationFlags& flags) {
+  RunSettings settings;
+  settings.agents = flags.agents;
+  settings.seed = flags.seed;
+  settings.replications = flags.replications;
+  settings.threads = flags.threads;
+  settings.allow_long = flags.allow_long;
+  return settings;
 }
 
-void share_run_over_processes(RunOptions& options, bool detail) {
-  const ProcessGroup& group = ProcessGroup::world();
-  if (group.size() == 1) return;
-  if (detail) {
-    throw std::runtime_error("per-agent records (--agents-detail, --paths) are not gathered from "
-                             "several MPI processes; run with one process");
-  }
-  options.process = static_cast<std::uint32_t>(group.rank());
-  options.processes = static_cast<std::uint32_t>(group.size());
-}
-
-bool gather_run_over_processes(RunResult& result) {
-  ProcessGroup& group = ProcessGroup::world();
-  if (group.size() == 1) return true;
-  const std::vector<std::vector<char>> shares = group.gather(aggregates_to_bytes(result.replications));
-  if (!group.root()) return false;
-  for (std::size_t rank = 1; rank < shares.size(); ++rank) {
-    const std::vector<Aggregate> share = aggregates_from_bytes(shares[rank]);
-    if (share.size() != result.replications.size()) {
-      throw std::runtime_error("an MPI process returned a different number of replications");
-    }
-    for (std::size_t r = 0; r < share.size(); ++r) result.replications[r].merge(share[r]);
-  }
-  return true;
-}
-
-bool gather_comparison_over_processes(ComparisonRun& comparison) {
-  ProcessGroup& group = ProcessGroup::world();
-  if (group.size() == 1) return true;
-  const std::vector<std::vector<char>> shares = group.gather(comparison_to_bytes(comparison));
-  if (!group.root()) return false;
-  for (std::size_t rank = 1; rank < shares.size(); ++rank) {
-    merge_comparison_bytes(comparison, shares[rank]);
-  }
-  return true;
-}
-
-RunMonitor::RunMonitor(std::string label, RunOptions& options) : progress_(std::move(label)) {
-  options.progress = [this](std::uint64_t done, std::uint64_t total) {
-    progress_.update(done, total);
-  };
-  options.cancel = &interrupt_.flag();
+void add_allow_long_flag(CLI::App& command, bool& allow_long) {
+  command.add_flag("--allow-long", allow_long,
+                   "Run even when the run is expected to take more than 1e13 agent-steps "
+                   "(days); it is still announced with its estimate");
 }
 
 }  // namespace cjsim

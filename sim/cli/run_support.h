@@ -1,5 +1,5 @@
-// What the commands that run journeys share: loading with diagnostics printed, output checks,
-// interruption by Ctrl-C, and the metadata a result file records.
+// What the commands that run journeys share: the options in the same words, output checks,
+// interruption by Ctrl-C, and the Context that shows progress and notes on the terminal.
 #pragma once
 
 #include <atomic>
@@ -12,20 +12,11 @@
 
 #include "reports/store/command_outputs.h"
 #include "reports/store/output_file.h"
-#include "reports/store/run_metadata.h"
 #include "scenarios/scenario.h"
-#include "sim/cli/progress.h"
-#include "sim/engine/comparison.h"
-#include "sim/engine/engine.h"
+#include "sim/api/context.h"
+#include "sim/api/run.h"
 
 namespace cjsim {
-
-inline constexpr std::uint64_t kDefaultSeed = 1;
-inline constexpr std::uint64_t kMaxAgents = std::uint64_t{1} << 48;
-
-// Loads and validates; prints every diagnostic (warnings too) to stderr; throws
-// ReportedError when there was an error.
-Scenario load_for_command(const std::string& path);
 
 // Less than the smallest HDF5 result file cjsim writes (a run of a three-touchpoint journey
 // takes 36 KB, a fit report of a few paths 15 KB): an output for one is refused up front on a
@@ -39,9 +30,6 @@ const CLI::Validator& file_name_check();
 // Registers a scenario's file and the files it is based on as inputs of `outputs`.
 void add_scenario_inputs(CommandOutputs& outputs, const Scenario& scenario,
                          const std::string& path);
-
-RunMetadata metadata_for(const Scenario& scenario, const std::string& path,
-                         const RunOptions& options, const RunResult& result);
 
 // The options every simulating command takes, in the same words.
 struct SimulationFlags {
@@ -67,40 +55,27 @@ void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::
 
 inline Overwrite overwrite_of(const SimulationFlags& flags) { return overwrite_if(flags.force); }
 
-// Engine options from the flags; the seed falls back to the scenario's, then to kDefaultSeed.
-RunOptions run_options_from(const SimulationFlags& flags, const Scenario& seed_source);
+// The library's run settings from the flags.
+RunSettings run_settings(const SimulationFlags& flags);
 
-// While alive, SIGINT and SIGTERM set flag() instead of killing the process, so that a run
-// stops between blocks and leaves no partial output; a second signal kills as usual.
+// Registers --allow-long on a command.
+void add_allow_long_flag(CLI::App& command, bool& allow_long);
+
+// While alive, SIGINT and SIGTERM raise interrupt_flag() instead of killing the process, so
+// that work stops between blocks and leaves no partial output; a second signal kills as usual.
+// Commands that do long work hold one for as long as it lasts.
 class InterruptGuard {
  public:
   InterruptGuard();
   ~InterruptGuard();
   InterruptGuard(const InterruptGuard&) = delete;
   InterruptGuard& operator=(const InterruptGuard&) = delete;
-  const std::atomic<bool>& flag() const;
 };
+const std::atomic<bool>& interrupt_flag();
 
-// Under an MPI launcher, gives this process its share of the agent blocks (the options'
-// process and processes); a plain process keeps them all. Per-agent records are refused then.
-void share_run_over_processes(RunOptions& options, bool detail);
-
-// Merges every process's share of a run into rank 0's result (collective); true on rank 0,
-// which alone prints and writes; false on the other ranks.
-bool gather_run_over_processes(RunResult& result);
-// The same for a comparison (every journey's aggregates and the paired sums).
-bool gather_comparison_over_processes(ComparisonRun& comparison);
-
-// A progress bar and Ctrl-C handling, attached to a run's options for as long as it lives.
-class RunMonitor {
- public:
-  RunMonitor(std::string label, RunOptions& options);
-  // Clears the progress bar before results are printed.
-  void finish() { progress_.finish(); }
-
- private:
-  ProgressBar progress_;
-  InterruptGuard interrupt_;
-};
+// The command's Context: progress drawn on a terminal, notes and diagnostics on stderr
+// ("cjsim: ..."), cancellation by interrupt_flag(), the MPI processes it was started in, and
+// the command line for result files.
+Context terminal_context(int argc, char** argv);
 
 }  // namespace cjsim

@@ -5,6 +5,7 @@
 #include <tbb/task_arena.h>
 
 #include <atomic>
+#include <stdexcept>
 
 #include "sim/engine/block_runner.h"
 #include "sim/model/compiled_journey.h"
@@ -82,6 +83,31 @@ const NamedFigure* find_headline_figure(std::string_view metric) {
     if (metric == f.name) return &f;
   }
   return nullptr;
+}
+
+SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Aggregate>> results) {
+  if (results.size() != plan.points.size()) {
+    throw std::logic_error("sweep_figures: a result per design point is needed");
+  }
+  SweepFigures figures;
+  for (std::size_t k = 0; k < plan.points.size(); ++k) {
+    figures.points.push_back(point_figures(plan, k, results[k]));
+  }
+  const NamedFigure* metric = find_headline_figure(plan.experiment.metric);
+  if (metric == nullptr) {
+    throw std::logic_error("sweep_figures: the experiment's metric is not a headline figure");
+  }
+  std::vector<double> y;
+  std::vector<std::uint64_t> scenario_of_point;
+  std::vector<std::vector<double>> values;
+  for (std::size_t k = 0; k < figures.points.size(); ++k) {
+    y.push_back((figures.points[k].overall.*metric->member).value);
+    scenario_of_point.push_back(plan.points[k].scenario);
+    values.push_back(plan.points[k].values);
+  }
+  figures.sensitivity = sweep_sensitivity(design_name(plan.experiment.design), scenario_of_point,
+                                          values, y, plan.bases.size());
+  return figures;
 }
 
 }  // namespace cjsim

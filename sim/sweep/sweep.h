@@ -12,6 +12,7 @@
 #include "sim/engine/aggregate.h"
 #include "sim/engine/engine.h"
 #include "sim/engine/summary.h"
+#include "sim/sweep/sensitivity.h"
 
 namespace cjsim {
 
@@ -44,6 +45,15 @@ struct PointFigures {
 // The figures of a point from its replications' aggregates (as run_sweep_point returned them).
 PointFigures point_figures(const SweepPlan& plan, std::size_t point,
                            std::span<const Aggregate> replications);
+
+// What a sweep file stores beside the raw aggregates: every point's figures and, per base
+// scenario, the sensitivity of the experiment's metric to each parameter.
+struct SweepFigures {
+  std::vector<PointFigures> points;
+  std::vector<ScenarioSensitivity> sensitivity;
+};
+// `results[k]` holds point k's replications.
+SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Aggregate>> results);
 
 // The headline figure named `metric` (a kHeadlineFigures name); nullptr when there is none.
 const NamedFigure* find_headline_figure(std::string_view metric);

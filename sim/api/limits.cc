@@ -1,11 +1,10 @@
 // Up-front estimates of time and memory, and the messages that state them.
-#include "sim/cli/resource_limits.h"
+#include "sim/api/limits.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <exception>
-#include <iostream>
 #include <stdexcept>
 #include <thread>
 
@@ -61,9 +60,10 @@ namespace {
 
 // Adds one journey's expected length to `total`; when it is not known, says so (naming
 // `what`) and returns false: the total is then not known either, and nothing is checked.
-bool add_length(JourneyLength& total, const JourneyLength& one, const std::string& what) {
+bool add_length(JourneyLength& total, const JourneyLength& one, const std::string& what,
+                const Context& context) {
   if (!one.known) {
-    std::cerr << fmt::format("cjsim: note: {}: {}\n", what, one.note);
+    context.note(fmt::format("note: {}: {}", what, one.note));
     return false;
   }
   total.steps_per_agent += one.steps_per_agent;
@@ -75,11 +75,12 @@ bool add_length(JourneyLength& total, const JourneyLength& one, const std::strin
 }  // namespace
 
 void check_journey_lengths(std::span<const CompiledJourney> journeys, std::uint64_t agents,
-                           std::uint32_t replications, bool allow_long) {
+                           std::uint32_t replications, bool allow_long,
+                           const Context& context) {
   JourneyLength total;
   total.known = true;
   for (const CompiledJourney& j : journeys) {
-    if (!add_length(total, expected_journey_length(j), j.name)) return;
+    if (!add_length(total, expected_journey_length(j), j.name, context)) return;
   }
   const RunLengthCheck check = check_run_length(
       total, static_cast<double>(agents) * replications, allow_long);
@@ -88,15 +89,15 @@ void check_journey_lengths(std::span<const CompiledJourney> journeys, std::uint6
   for (const CompiledJourney& j : journeys) names.push_back(fmt::format("'{}'", j.name));
   const std::string message = fmt::format("{}: {}", fmt::join(names, ", "), check.message);
   if (check.verdict == RunLengthCheck::Verdict::refuse) throw std::runtime_error(message);
-  std::cerr << "cjsim: warning: " << message << "\n";
+  context.note("warning: " + message);
 }
 
-void check_sweep_lengths(const SweepPlan& plan, bool allow_long) {
+void check_sweep_lengths(const SweepPlan& plan, bool allow_long, const Context& context) {
   JourneyLength total;
   total.known = true;
   for (std::size_t point = 0; point < plan.points.size(); ++point) {
     const JourneyLength one = expected_journey_length(compile(point_scenario(plan, point)));
-    if (!add_length(total, one, describe_point(plan, point))) return;
+    if (!add_length(total, one, describe_point(plan, point), context)) return;
   }
   const Experiment& e = plan.experiment;
   const RunLengthCheck check = check_run_length(
@@ -105,7 +106,7 @@ void check_sweep_lengths(const SweepPlan& plan, bool allow_long) {
   const std::string message = fmt::format("{} ({} design points): {}", e.path,
                                           plan.points.size(), check.message);
   if (check.verdict == RunLengthCheck::Verdict::refuse) throw std::runtime_error(message);
-  std::cerr << "cjsim: warning: " << message << "\n";
+  context.note("warning: " + message);
 }
 
 std::string journey_length_warning(const CompiledJourney& journey) {
@@ -157,7 +158,8 @@ void check_detail_memory(std::uint64_t agents, std::uint64_t replications, bool 
       agents, replications, bytes_words(needed), bytes_words(available), source));
 }
 
-void check_attribution_size(const ChannelPaths& paths, int max_order, bool allow_long) {
+void check_attribution_size(const ChannelPaths& paths, int max_order, bool allow_long,
+                            const Context& context) {
   const double channels = static_cast<double>(paths.channels.size());
   for (int k = 1; k <= max_order; ++k) {
     const double states = most_states_of_order(paths, k);
@@ -174,14 +176,8 @@ void check_attribution_size(const ChannelPaths& paths, int max_order, bool allow
                                 "--allow-long",
                                 work, kMostAttributionWork));
     }
-    std::cerr << "cjsim: warning: " << message << "; this can take long and much memory\n";
+    context.note("warning: " + message + "; this can take long and much memory");
   }
-}
-
-void add_allow_long_flag(CLI::App& command, bool& allow_long) {
-  command.add_flag("--allow-long", allow_long,
-                   "Run even when the run is expected to take more than 1e13 agent-steps "
-                   "(days); it is still announced with its estimate");
 }
 
 void release_compiled_parts(Scenario& scenario) {

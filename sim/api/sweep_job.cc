@@ -1,0 +1,416 @@
+// The resumable sweep job: output checks, the parts directory and its lock, rounds of points
+// over the processes, and the file assembled from the parts.
+#include "sim/api/sweep_job.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <set>
+
+#include "reports/store/command_outputs.h"
+#include "reports/store/run_metadata.h"
+#include "scenarios/experiment.h"
+#include "sim/api/errors.h"
+#include "sim/api/limits.h"
+#include "sim/api/run.h"
+#include "sim/api/stage.h"
+#include "sim/dist/process_group.h"
+#include "sim/engine/block_runner.h"
+#include "sim/sweep/sweep.h"
+
+namespace cjsim {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Less than the smallest sweep file (reports/store/hdf5_sweep.h): refused up front on a file
+// system with less room.
+constexpr std::uint64_t kLeastSweepFileBytes = 8 * 1024;
+
+bool any_process(const Context& context, bool flag) {
+  return context.processes == nullptr ? flag : context.processes->any(flag);
+}
+
+// Holds a lock on the parts directory for the rest of the process, so that two sweeps never
+// write the same parts (the kernel drops the lock when the process ends, however it ends).
+void lock_parts(const std::string& parts) {
+  const std::string path = (fs::path(parts) / "lock").string();
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw std::runtime_error(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    throw std::runtime_error(fmt::format("another cjsim sweep is writing {} now", parts));
+  }
+  // Deliberately left open: the lock lasts as long as the process.
+}
+
+// Whether the finished sweep file `out` can be trusted: every checksum verified. A damaged
+// file beside the parts of its sweep is assembled again from them, and so is a file of an
+// older cjsim (without checksums); without parts a damaged file cannot be rebuilt, and the
+// sweep must be run again.
+bool finished_file_is_whole(const std::string& out, const std::string& parts,
+                            const Context& context) {
+  try {
+    if (verify_sweep_file(out)) return true;
+    if (!fs::exists(parts)) {
+      context.note(fmt::format("warning: {} was written by an older cjsim, without checksums: "
+                               "damage to it would go unnoticed",
+                               out));
+      return true;
+    }
+    context.note(fmt::format("{} has no checksums; it is assembled again from {}", out, parts));
+    return false;
+  } catch (const std::exception& e) {
+    if (!fs::exists(parts)) {
+      throw std::runtime_error(fmt::format(
+          "{}; there are no parts to rebuild it from: run the sweep again with --force",
+          e.what()));
+    }
+    context.note(fmt::format("warning: {}; it is assembled again from {}", e.what(), parts));
+    return false;
+  }
+}
+
+// Rank 0's decision as bytes for the others: the points to run, or stop (with an error, or
+// because there is nothing to do).
+constexpr std::uint64_t kStopFailed = UINT64_MAX;
+constexpr std::uint64_t kStopComplete = UINT64_MAX - 1;
+
+std::vector<char> encode(std::span<const std::size_t> points, std::uint64_t stop) {
+  std::vector<char> bytes(sizeof(std::uint64_t) * (points.size() + 1));
+  const std::uint64_t head = stop != 0 ? stop : points.size();
+  std::memcpy(bytes.data(), &head, sizeof head);
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    const std::uint64_t p = points[i];
+    std::memcpy(bytes.data() + sizeof(std::uint64_t) * (i + 1), &p, sizeof p);
+  }
+  return bytes;
+}
+
+std::vector<std::size_t> decode(std::span<const char> bytes, std::uint64_t& stop) {
+  std::uint64_t head = 0;
+  std::memcpy(&head, bytes.data(), sizeof head);
+  stop = head >= kStopComplete ? head : 0;
+  if (stop != 0) return {};
+  std::vector<std::size_t> points(head);
+  for (std::size_t i = 0; i < head; ++i) {
+    std::uint64_t p = 0;
+    std::memcpy(&p, bytes.data() + sizeof(std::uint64_t) * (i + 1), sizeof p);
+    points[i] = p;
+  }
+  return points;
+}
+
+std::vector<char> shared_decision(const Context& context, std::span<const std::size_t> points,
+                                  std::uint64_t stop) {
+  std::vector<char> bytes = encode(points, stop);
+  return context.processes == nullptr ? bytes : context.processes->broadcast(bytes);
+}
+
+}  // namespace
+
+struct SweepJob::Output {
+  explicit Output(bool force) : outputs(overwrite_if(force)) {}
+  CommandOutputs outputs;
+  PendingFile* file = nullptr;
+};
+
+std::string default_sweep_output(const std::string& experiment) {
+  return fs::path(experiment).stem().string() + ".h5";
+}
+
+void check_sweep_metric(const std::string& metric) {
+  if (find_headline_figure(metric) != nullptr) return;
+  std::vector<std::string_view> names;
+  for (const NamedFigure& f : kHeadlineFigures) names.push_back(f.name);
+  throw std::runtime_error(
+      fmt::format("no headline figure '{}' (they are {})", metric, fmt::join(names, ", ")));
+}
+
+StoredSweep read_sweep_for_summary(const std::string& path, const Context& context) {
+  StoredSweep sweep = read_sweep_file(path);
+  if (!sweep.checksummed) {
+    context.note(fmt::format("warning: {} was written by an older cjsim, without checksums: "
+                             "damage to it would go unnoticed",
+                             path));
+  }
+  return sweep;
+}
+
+SweepJob::SweepJob(SweepRequest request, const Context& context)
+    : request_(std::move(request)),
+      context_(context),
+      out_(request_.out.empty() ? default_sweep_output(request_.experiment) : request_.out) {
+  // Every process plans (the files are small); all agree whether to go on.
+  Diagnostics diagnostics;
+  if (std::optional<Experiment> experiment =
+          load_experiment_file(request_.experiment, diagnostics)) {
+    if (find_headline_figure(experiment->metric) == nullptr) {
+      std::vector<std::string_view> names;
+      for (const NamedFigure& f : kHeadlineFigures) names.push_back(f.name);
+      diagnostics.error(experiment->metric_where,
+                        fmt::format("no headline figure '{}' (they are {})", experiment->metric,
+                                    fmt::join(names, ", ")));
+    } else {
+      plan_ = plan_sweep(std::move(*experiment), diagnostics);
+    }
+  }
+  if (context.reports() && context.diagnostics) context.diagnostics(request_.experiment, diagnostics);
+  if (any_process(context, !plan_)) {
+    if (!context.reports()) throw FailedElsewhere(false);
+    throw InvalidInput(request_.experiment, diagnostics.error_count(), "nothing was run");
+  }
+}
+
+SweepJob::~SweepJob() = default;
+
+// The points already stored in the parts directory (made by this plan); removes leftovers of
+// interrupted writes. Throws when a part was made by another experiment.
+std::set<std::size_t> SweepJob::stored_points() const {
+  const std::string parts = parts_directory();
+  std::set<std::size_t> done;
+  for (const fs::directory_entry& entry : fs::directory_iterator(parts)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find(".tmp-") != std::string::npos) {
+      fs::remove(entry.path());  // a write that a kill interrupted: never a finished point
+      continue;
+    }
+    if (!name.starts_with("point-") || !name.ends_with(".h5")) continue;
+    SweepPart part;
+    try {
+      part = read_sweep_part(entry.path().string());
+    } catch (const std::exception& e) {
+      context_.note(fmt::format("warning: {}; that point runs again", e.what()));
+      fs::remove(entry.path());
+      continue;
+    }
+    if (part.fingerprint != plan_->fingerprint) {
+      throw std::runtime_error(fmt::format(
+          "{} holds points of a different experiment (the experiment file or a scenario it "
+          "uses has changed since); resuming would mix results. Rerun with --force to start "
+          "over (cjsim sweep {} --out {} --force)",
+          parts, plan_->experiment.path, out_));
+    }
+    if (part.point >= plan_->points.size() ||
+        entry.path().filename() != sweep_part_name(part.point)) {
+      throw std::runtime_error(fmt::format("{}: not the part of a point of this experiment", name));
+    }
+    done.insert(part.point);
+  }
+  return done;
+}
+
+// Rank 0's decisions before anything runs: output checks, the parts directory, the points
+// still to run. Throws with the reason when the sweep must not start; `complete` when a
+// resumed sweep had already finished.
+std::vector<std::size_t> SweepJob::prepare_output(bool& complete) {
+  const SweepRequest& o = request_;
+  const std::string parts = parts_directory();
+  if (o.resume && o.force) throw std::runtime_error("--resume and --force contradict each other");
+  const bool damaged =
+      o.resume && fs::is_regular_file(out_) && !finished_file_is_whole(out_, parts, context_);
+  if (o.resume && fs::is_regular_file(out_) && !damaged) {
+    if (read_sweep_file(out_).fingerprint != plan_->fingerprint) {
+      throw std::runtime_error(fmt::format(
+          "{} is a finished sweep of a different experiment (or of scenario files that have "
+          "changed since); pass --force to run this one over it",
+          out_));
+    }
+    // The file is only ever assembled from every point: the sweep is complete. Parts left
+    // beside it mean a kill came between the file's rename and their removal.
+    if (fs::exists(parts)) {
+      lock_parts(parts);
+      fs::remove_all(parts);
+    }
+    complete = true;
+    return {};
+  }
+  if (damaged) {
+    // Under the lock: the parts are ours to assemble it from. Removed before the output's
+    // checks, which refuse a file that exists.
+    lock_parts(parts);
+    fs::remove(out_);
+  }
+  // The output's checks: the experiment and its scenario files are inputs.
+  output_ = std::make_unique<Output>(o.force);
+  CommandOutputs& outputs = output_->outputs;
+  outputs.add_input(plan_->experiment.path, "the experiment file");
+  for (const std::string& scenario : plan_->experiment.scenarios) {
+    outputs.add_input(scenario, "a scenario file of the experiment");
+  }
+  for (const Scenario& base : plan_->bases) {
+    for (const SourceFile& source : base.base_sources) {
+      outputs.add_input(source.path, "a base journey file");
+    }
+  }
+  if (o.results_printed) outputs.add_standard_output();
+  output_->file = &outputs.add("--out", out_, kLeastSweepFileBytes);
+  if (!o.resume) {
+    if (fs::exists(parts)) {
+      if (!o.force) {
+        throw std::runtime_error(fmt::format(
+            "{} holds the finished points of an interrupted sweep; pass --resume to finish it, "
+            "or --force to start over",
+            parts));
+      }
+      lock_parts(parts);  // never discard the parts of a sweep that is running
+      fs::remove_all(parts);
+    }
+  }
+  fs::create_directories(parts);
+  if (!damaged) lock_parts(parts);
+  remove_stale_temporaries(out_);
+  const std::set<std::size_t> done = stored_points();
+  if (o.resume) {
+    context_.note(fmt::format("resuming: {} of {} design points are stored in {}", done.size(),
+                              plan_->points.size(), parts));
+  }
+  std::vector<std::size_t> missing;
+  for (std::size_t k = 0; k < plan_->points.size(); ++k) {
+    if (!done.contains(k)) missing.push_back(k);
+  }
+  return missing;
+}
+
+std::optional<StoredSweep> SweepJob::run() {
+  const auto started = std::chrono::steady_clock::now();
+  const SweepPlan& plan = *plan_;
+  const std::string parts = parts_directory();
+  const bool root = context_.reports();
+
+  std::vector<std::size_t> missing;
+  std::string problem;
+  std::uint64_t stop = 0;
+  if (root) {
+    try {
+      check_sweep_lengths(plan, request_.allow_long, context_);
+      bool complete = false;
+      missing = prepare_output(complete);
+      if (complete) stop = kStopComplete;
+    } catch (const std::exception& e) {
+      problem = e.what();
+      stop = kStopFailed;
+    }
+  }
+  missing = decode(shared_decision(context_, missing, stop), stop);
+  if (stop == kStopFailed) {
+    if (root) throw std::runtime_error(problem);
+    throw FailedElsewhere(false);
+  }
+  if (stop == kStopComplete) {
+    if (root) context_.note(fmt::format("{} is already complete; nothing to resume", out_));
+    return std::nullopt;
+  }
+
+  // Run the missing points in rounds. Each round gives every process `batch` consecutive
+  // points of `missing`, which it runs side by side when they are small; then rank 0 commits
+  // the round's finished points, and all stop if any was interrupted.
+  const std::uint64_t per_point = plan.experiment.agents * plan.experiment.replications;
+  const unsigned threads = BlockRunner::threads_for(request_.threads);
+  const std::size_t batch = points_side_by_side(plan.experiment.agents, threads);
+  const std::size_t processes = static_cast<std::size_t>(context_.process_count());
+  const std::size_t rank =
+      context_.processes == nullptr ? 0 : static_cast<std::size_t>(context_.processes->rank());
+  const std::size_t per_round = processes * batch;
+  const std::size_t rounds = (missing.size() + per_round - 1) / per_round;
+  std::uint64_t committed = 0;
+  std::size_t points_done = 0;
+  bool interrupted = false;
+  {
+    const Stage stage(context_, "sweeping", "agents");
+    for (std::size_t round = 0; round < rounds && !interrupted; ++round) {
+      const std::size_t first = round * per_round;
+      const std::size_t round_points = std::min(per_round, missing.size() - first);
+      const std::size_t mine_first = std::min(first + rank * batch, missing.size());
+      const std::size_t mine = std::min(batch, missing.size() - mine_first);
+      stage.status(round_points == 1
+                       ? fmt::format("point {} of {} to run", points_done + 1, missing.size())
+                       : fmt::format("points {}-{} of {} to run", points_done + 1,
+                                     points_done + round_points, missing.size()));
+      // Rank 0's own progress stands for the round's: the round's points run side by side.
+      RunOptions options;
+      options.threads = threads;
+      options.cancel = context_.cancel;
+      options.progress = [&, round_start = committed](std::uint64_t done, std::uint64_t) {
+        stage.update(round_start + done * round_points / std::max<std::size_t>(mine, 1),
+                     per_point * missing.size());
+      };
+      const std::vector<std::vector<Aggregate>> results =
+          run_sweep_points(plan, std::span(missing).subspan(mine_first, mine), options);
+      std::vector<std::vector<char>> images(batch);
+      bool cancelled = false;
+      for (std::size_t j = 0; j < mine; ++j) {
+        if (results[j].empty()) {
+          cancelled = true;
+        } else {
+          images[j] = sweep_part_image({plan.fingerprint, missing[mine_first + j], results[j]});
+        }
+      }
+      for (std::size_t j = 0; j < batch; ++j) {
+        std::vector<std::vector<char>> gathered;
+        if (context_.processes == nullptr) {
+          gathered.push_back(std::move(images[j]));
+        } else {
+          gathered = context_.processes->gather(images[j]);
+        }
+        if (!root) continue;
+        for (std::size_t r = 0; r < gathered.size(); ++r) {
+          if (gathered[r].empty()) continue;
+          const std::size_t point = missing[first + r * batch + j];
+          write_sweep_part_image((fs::path(parts) / sweep_part_name(point)).string(),
+                                 gathered[r]);
+          ++points_done;
+          committed += per_point;
+        }
+      }
+      // A cancel during the last round, once every point is done, lets the file be assembled.
+      const bool more = round + 1 < rounds;
+      interrupted = any_process(context_, cancelled || (more && is_cancelled(context_.cancel)));
+    }
+  }
+  if (interrupted) {
+    if (!root) throw FailedElsewhere(true);
+    throw Interrupted(fmt::format(
+        "interrupted; finished design points are kept in {}; finish with: cjsim sweep {} --out "
+        "{} --resume",
+        parts, request_.experiment, out_));
+  }
+  if (!root) return std::nullopt;
+
+  // Assemble from the parts alone, so a resumed sweep and a straight one build the same file.
+  std::vector<std::vector<Aggregate>> results(plan.points.size());
+  for (std::size_t k = 0; k < plan.points.size(); ++k) {
+    SweepPart part = read_sweep_part((fs::path(parts) / sweep_part_name(k)).string());
+    if (part.fingerprint != plan.fingerprint || part.point != k) {
+      throw std::runtime_error(fmt::format("{}: changed while the sweep ran", parts));
+    }
+    results[k] = std::move(part.replications);
+  }
+  SweepInvocation invocation;
+  invocation.command_line = context_.command_line;
+  invocation.created = utc_timestamp();
+  invocation.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  invocation.threads = threads;
+  invocation.processes = static_cast<unsigned>(processes);
+  write_sweep_file(*output_->file, plan, sweep_figures(plan, results), results, invocation);
+  // Read back from the file as written, before it is put in place: if showing it fails, the
+  // parts stay for a resume.
+  return read_sweep_file(output_->file->temporary());
+}
+
+void SweepJob::commit() {
+  if (output_ == nullptr) return;
+  output_->outputs.commit();
+  fs::remove_all(parts_directory());
+}
+
+}  // namespace cjsim
