@@ -38,20 +38,6 @@ bool any_process(const Context& context, bool flag) {
   return context.processes == nullptr ? flag : context.processes->any(flag);
 }
 
-// Holds a lock on the parts directory for the rest of the process, so that two sweeps never
-// write the same parts (the kernel drops the lock when the process ends, however it ends).
-void lock_parts(const std::string& parts) {
-  const std::string path = (fs::path(parts) / "lock").string();
-  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0)
-    throw std::runtime_error(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
-  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    ::close(fd);
-    throw std::runtime_error(fmt::format("another cjsim sweep is writing {} now", parts));
-  }
-  // Deliberately left open: the lock lasts as long as the process.
-}
-
 // Whether the finished sweep file `out` can be trusted: every checksum verified. A damaged
 // file beside the parts of its sweep is assembled again from them, and so is a file of an
 // older cjsim (without checksums); without parts a damaged file cannot be rebuilt, and the
@@ -170,7 +156,25 @@ SweepJob::SweepJob(SweepRequest request, const Context& context)
   }
 }
 
-SweepJob::~SweepJob() = default;
+SweepJob::~SweepJob() {
+  if (lock_ >= 0) ::close(lock_);
+}
+
+// Holds a lock on the parts directory for as long as the job lives, so that two sweeps never
+// write the same parts (the kernel drops it when the process ends, however it ends).
+void SweepJob::lock_parts() {
+  if (lock_ >= 0) return;
+  const std::string parts = parts_directory();
+  const std::string path = (fs::path(parts) / "lock").string();
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    throw std::runtime_error(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    throw std::runtime_error(fmt::format("another cjsim sweep is writing {} now", parts));
+  }
+  lock_ = fd;
+}
 
 // The points already stored in the parts directory (made by this plan); removes leftovers of
 // interrupted writes. Throws when a part was made by another experiment.
@@ -227,7 +231,7 @@ std::vector<std::size_t> SweepJob::prepare_output(bool& complete) {
     // The file is only ever assembled from every point: the sweep is complete. Parts left
     // beside it mean a kill came between the file's rename and their removal.
     if (fs::exists(parts)) {
-      lock_parts(parts);
+      lock_parts();
       fs::remove_all(parts);
     }
     complete = true;
@@ -236,7 +240,7 @@ std::vector<std::size_t> SweepJob::prepare_output(bool& complete) {
   if (damaged) {
     // Under the lock: the parts are ours to assemble it from. Removed before the output's
     // checks, which refuse a file that exists.
-    lock_parts(parts);
+    lock_parts();
     fs::remove(out_);
   }
   // The output's checks: the experiment and its scenario files are inputs.
@@ -261,12 +265,12 @@ std::vector<std::size_t> SweepJob::prepare_output(bool& complete) {
             "or --force to start over",
             parts));
       }
-      lock_parts(parts);  // never discard the parts of a sweep that is running
+      lock_parts();  // never discard the parts of a sweep that is running
       fs::remove_all(parts);
     }
   }
   fs::create_directories(parts);
-  if (!damaged) lock_parts(parts);
+  if (!damaged) lock_parts();
   remove_stale_temporaries(out_);
   const std::set<std::size_t> done = stored_points();
   if (o.resume) {

@@ -55,12 +55,14 @@ class SweepJob {
   struct Output;
   std::vector<std::size_t> prepare_output(bool& complete);
   std::set<std::size_t> stored_points() const;
+  void lock_parts();
 
   SweepRequest request_;
   const Context& context_;
   std::string out_;
   std::optional<SweepPlan> plan_;
   std::unique_ptr<Output> output_;
+  int lock_ = -1;  // the parts directory's lock, held until the job ends
 };
 
 // The sweep file of an experiment when no --out names one: its name with .h5.
