@@ -10,6 +10,7 @@
 #include "reports/render/sweep_report.h"
 #include "reports/store/hdf5_sweep.h"
 #include "reports/store/results_reader.h"
+#include "sim/api/sweep_job.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/run_support.h"
 #include "sim/sweep/sweep.h"
@@ -33,17 +34,8 @@ std::string format_of(const ReportOptions& o) {
   return "html";
 }
 
-void warn(const std::vector<std::string>& warnings) {
-  for (const std::string& w : warnings) std::cerr << "cjsim: warning: " << w << "\n";
-}
-
-void sweep_report(const ReportOptions& o, PendingFile& output) {
-  const StoredSweep sweep = read_sweep_file(o.results);
-  if (!sweep.checksummed) {
-    warn({fmt::format("{} was written by an older cjsim, without checksums: damage to it would "
-                      "go unnoticed",
-                      o.results)});
-  }
+void sweep_report(const ReportOptions& o, PendingFile& output, const Context& context) {
+  const StoredSweep sweep = read_sweep_for_summary(o.results, context);
   const std::string metric = o.metric.empty() ? sweep.metric : o.metric;
   if (find_headline_figure(metric) == nullptr) {
     throw std::runtime_error(fmt::format("--metric: no headline figure '{}'", metric));
@@ -55,9 +47,9 @@ void sweep_report(const ReportOptions& o, PendingFile& output) {
   output.write(text);
 }
 
-void run_report(const ReportOptions& o, PendingFile& output) {
+void run_report(const ReportOptions& o, PendingFile& output, const Context& context) {
   const ReportedResults results = read_results_file(o.results);
-  warn(results.warnings);
+  for (const std::string& warning : results.warnings) context.note("warning: " + warning);
   const std::string format = format_of(o);
   const std::string text = format == "md"    ? markdown_report(results.report)
                            : format == "csv" ? csv_report(results.report)
@@ -65,14 +57,14 @@ void run_report(const ReportOptions& o, PendingFile& output) {
   output.write(text);
 }
 
-int report_command(const ReportOptions& o) {
+int report_command(const ReportOptions& o, const Context& context) {
   CommandOutputs outputs(overwrite_if(o.force));
   outputs.add_input(o.results, "the result file");
   PendingFile& output = outputs.add("-o", o.output);
   if (is_sweep_file(o.results)) {
-    sweep_report(o, output);
+    sweep_report(o, output, context);
   } else {
-    run_report(o, output);
+    run_report(o, output, context);
   }
   outputs.commit();
   std::cerr << "Report written to " << o.output << "\n";
@@ -99,7 +91,7 @@ CommandAction add_report_command(CLI::App& command) {
                      "For a sweep file: the headline figure that ranks the points and the "
                      "parameters (default: the experiment's)");
   command.add_flag("--force", o->force, "Overwrite the output if it exists");
-  return [o](const Context&) { return report_command(*o); };
+  return [o](const Context& context) { return report_command(*o, context); };
 }
 
 }  // namespace cjsim
