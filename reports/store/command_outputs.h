@@ -38,6 +38,13 @@ class CommandOutputs {
   // into place; throws std::runtime_error when any fails, leaving none of them.
   void commit();
 
+  // The output files added, in order (what commit() puts in place).
+  std::vector<std::string> output_paths() const {
+    std::vector<std::string> paths;
+    for (const std::unique_ptr<PendingFile>& file : files_) paths.push_back(file->path());
+    return paths;
+  }
+
  private:
   struct Named {
     std::string path;

@@ -28,7 +28,7 @@ int attribute_command(const AttributeOptions& o, const Context& context) {
   CommandOutputs outputs(overwrite_of(o.flags));
   outputs.add_input(o.input, is_journey_file(o.input) ? "the journey file" : "the data file");
   outputs.add_standard_output();
-  PendingFile* csv = o.csv.empty() ? nullptr : &outputs.add("--csv", o.csv);
+  PendingFile* csv = o.csv.empty() ? nullptr : &outputs.add("--output", o.csv);
   AttributeRequest request;
   request.input = o.input;
   request.read = o.read;
@@ -44,8 +44,7 @@ int attribute_command(const AttributeOptions& o, const Context& context) {
   } else {
     std::cout << attribution_text(table);
   }
-  outputs.commit();
-  if (csv != nullptr && !o.json) std::cout << "\nTable written to " << o.csv << "\n";
+  commit_and_announce(outputs);
   return 0;
 }
 
@@ -62,20 +61,19 @@ CommandAction add_attribute_command(CLI::App& command) {
       ->check(CLI::IsMember({"channel", "touchpoint"}))
       ->capture_default_str();
   command.add_option("-k,--order", o->order, "Highest Markov order (1: first order)")
-      ->check(CLI::Range(1, 6))
+      ->check(whole_number(1, 6))
       ->capture_default_str();
-  command.add_option("--csv", o->csv, "Write the table as CSV to this file")
+  command.add_option("-o,--output,--csv", o->csv, "Write the table as CSV to this file")
       ->check(file_name_check());
   command.add_flag("--json", o->json, "Print the table as one JSON object");
   command.add_flag("--no-simulation", o->no_simulation,
                    "On a journey file, skip the removal effects measured by simulation");
   command.add_option("-n,--agents", o->flags.agents, "On a journey file: agents simulated")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10000000}))
+      ->check(whole_number(1, 10000000))
       ->capture_default_str();
   add_seed_option(command, o->flags.seed, "On a journey file: random seed");
-  command.add_option("-t,--threads", o->flags.threads, "Worker threads (default: every core)")
-      ->check(CLI::Range(0u, 4096u));
-  command.add_flag("-f,--force", o->flags.force, "Overwrite the --csv file if it exists");
+  add_threads_option(command, o->flags.threads);
+  command.add_flag("-f,--force", o->flags.force, "Overwrite the output file if it exists");
   add_allow_long_flag(command, o->flags.allow_long);
   add_observed_data_flags(command, o->read);
   return [o](const Context& context) { return attribute_command(*o, context); };

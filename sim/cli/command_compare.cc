@@ -31,7 +31,7 @@ int compare_command(const CompareOptions& o, const Context& context) {
   }
   outputs.add_standard_output();
   PendingFile* out = flags.out.empty() ? nullptr
-                                       : &outputs.add("--out", flags.out, kLeastResultFileBytes);
+                                       : &outputs.add("--output", flags.out, kLeastResultFileBytes);
   PendingFile* report_file = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
 
   const InterruptGuard interrupt;
@@ -51,8 +51,7 @@ int compare_command(const CompareOptions& o, const Context& context) {
   } else {
     std::cout << text_comparison(report);
   }
-  outputs.commit();
-  if (out != nullptr && !flags.json) std::cout << "\nResults written to " << flags.out << "\n";
+  commit_and_announce(outputs);
   return 0;
 }
 

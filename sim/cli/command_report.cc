@@ -66,8 +66,7 @@ int report_command(const ReportOptions& o, const Context& context) {
   } else {
     run_report(o, output, context);
   }
-  outputs.commit();
-  std::cerr << "Report written to " << o.output << "\n";
+  commit_and_announce(outputs);
   return 0;
 }
 
@@ -79,7 +78,7 @@ CommandAction add_report_command(CLI::App& command) {
       .add_option("results", o->results,
                   "Result file of `cjsim run --out`, `cjsim compare --out` or `cjsim sweep --out`")
       ->required();
-  command.add_option("-o,--output", o->output, "The report file to write")
+  command.add_option("-o,--output,--out", o->output, "The report file to write")
       ->required()
       ->check(file_name_check());
   command

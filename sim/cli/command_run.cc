@@ -29,7 +29,7 @@ int run_command(const RunCommandOptions& o, const Context& context) {
   add_scenario_inputs(outputs, scenario, o.scenario);
   outputs.add_standard_output();
   PendingFile* out = flags.out.empty() ? nullptr
-                                       : &outputs.add("--out", flags.out, kLeastResultFileBytes);
+                                       : &outputs.add("--output", flags.out, kLeastResultFileBytes);
   PendingFile* report = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
 
   RunSettings settings = run_settings(flags);
@@ -46,8 +46,7 @@ int run_command(const RunCommandOptions& o, const Context& context) {
   } else {
     std::cout << text_report(*run.summary, run.metadata);
   }
-  outputs.commit();
-  if (out != nullptr && !flags.json) std::cout << "\nResults written to " << flags.out << "\n";
+  commit_and_announce(outputs);
   return 0;
 }
 

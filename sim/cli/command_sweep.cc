@@ -42,7 +42,7 @@ int sweep_command(const SweepCommandOptions& o, const Context& context) {
   if (!stored) return 0;  // already complete, or not the reporting process
   std::cout << sweep_summary_text(*stored, o.metric.empty() ? stored->metric : o.metric, o.top);
   job.commit();
-  std::cout << "\nResults written to " << job.out() << "\n";
+  std::cerr << "cjsim: wrote " << job.out() << "\n";
   return 0;
 }
 
@@ -53,16 +53,15 @@ CommandAction add_sweep_command(CLI::App& command) {
   command.add_option("experiment", o->request.experiment,
                      "Experiment file (YAML): base scenario, parameters to vary, design");
   command
-      .add_option("-o,--out", o->request.out,
+      .add_option("-o,--output,--out", o->request.out,
                   "The HDF5 file of results (default: the experiment's name with .h5)")
       ->check(file_name_check());
   command.add_flag("--resume", o->request.resume,
                    "Finish an interrupted sweep: run only the points missing from FILE.h5.parts");
   command.add_flag("-f,--force", o->request.force,
-                   "Overwrite the --out file and discard the parts of an interrupted sweep");
+                   "Overwrite the output file and discard the parts of an interrupted sweep");
   add_allow_long_flag(command, o->request.allow_long);
-  command.add_option("-t,--threads", o->request.threads, "Worker threads (default: every core)")
-      ->check(CLI::Range(0u, 4096u));
+  add_threads_option(command, o->request.threads);
   command.add_option("--summary", o->summary,
                      "Print the table and the sensitivity ranking of a sweep file; run nothing");
   command.add_option("--metric", o->metric,

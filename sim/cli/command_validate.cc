@@ -50,11 +50,11 @@ int graph_command(const std::string& path, const std::string& out_path, bool for
   }
   CommandOutputs outputs(overwrite_if(force));
   add_scenario_inputs(outputs, scenario, path);
-  PendingFile& out = outputs.add("--out", out_path);
+  PendingFile& out = outputs.add("--output", out_path);
   std::ostringstream dot;
   write_dot(dot, journey);
   out.write(dot.str());
-  outputs.commit();
+  commit_and_announce(outputs);
   return 0;
 }
 
@@ -73,9 +73,9 @@ CommandAction add_graph_command(CLI::App& command) {
   };
   auto o = std::make_shared<Options>();
   command.add_option("scenario", o->path, "Journey file (YAML, or JSON)")->required();
-  command.add_option("-o,--out", o->out, "Write the DOT text here instead of standard output")
+  command.add_option("-o,--output,--out", o->out, "Write the DOT text here instead of standard output")
       ->check(file_name_check());
-  command.add_flag("-f,--force", o->force, "Overwrite the --out file if it exists");
+  command.add_flag("-f,--force", o->force, "Overwrite the output file if it exists");
   return [o](const Context& context) {
     return graph_command(o->path, o->out, o->force, context);
   };

@@ -84,6 +84,51 @@ int run_command(const std::vector<std::pair<CLI::App*, cjsim::CommandAction>>& a
   return 0;
 }
 
+// `cjsim` alone: what it can do.
+int print_commands() {
+  std::cout << "cjsim: customer-journey simulation and scenario testing\n\n"
+               "Usage: cjsim COMMAND [OPTIONS]   (cjsim COMMAND --help for a command's options)\n\n"
+               "Commands:\n";
+  for (const Subcommand& s : kSubcommands) std::cout << fmt::format("  {:<10} {}\n", s.name, s.description);
+  return 0;
+}
+
+// Arguments CLI11 did not expect: a misspelt command or option gets a suggestion.
+int unexpected_arguments(const CLI::App& app) {
+  const CLI::App* where = &app;
+  for (const CLI::App* sub : app.get_subcommands()) where = sub;
+  const std::string command =
+      where == &app ? std::string("cjsim") : "cjsim " + where->get_name();
+  std::vector<std::string> options, commands;
+  for (const CLI::Option* option : where->get_options()) {
+    for (const std::string& name : option->get_lnames()) options.push_back("--" + name);
+    for (const std::string& name : option->get_snames()) options.push_back("-" + name);
+  }
+  for (const Subcommand& s : kSubcommands) commands.emplace_back(s.name);
+  bool said = false;
+  for (const std::string& token : where->remaining()) {
+    if (token.starts_with("-")) {
+      const std::string name = token.substr(0, token.find('='));
+      const std::string maybe = cjsim::closest(name, options);
+      std::cerr << fmt::format("{}: unknown option {}{}\n", command, name,
+                               maybe.empty() ? "" : fmt::format("; did you mean {}?", maybe));
+      said = true;
+    } else if (where == &app && !said) {
+      const std::string maybe = cjsim::closest(token, commands);
+      std::cerr << fmt::format("cjsim: no command '{}'{}\n", token,
+                               maybe.empty() ? "" : fmt::format("; did you mean '{}'?", maybe));
+      said = true;
+    }
+  }
+  if (!said) {
+    std::cerr << fmt::format("{}: unexpected argument {}\n", command,
+                             where->remaining().empty() ? "" : where->remaining().front());
+  }
+  std::cerr << fmt::format("Run '{} --help' for {}.\n", command,
+                           where == &app ? "the commands" : "its options");
+  return 2;
+}
+
 // A command whose printed output did not all reach standard output has failed.
 int with_standard_output_checked(int code) {
   try {
@@ -102,18 +147,22 @@ int main(int argc, char** argv) {
   const cjsim::Context context = cjsim::terminal_context(argc, argv);
   CLI::App app{"cjsim: customer-journey simulation and scenario testing"};
   app.set_version_flag("--version", std::string("cjsim ") + CJSIM_VERSION);
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
   std::vector<std::pair<CLI::App*, cjsim::CommandAction>> actions;
   for (const Subcommand& s : kSubcommands) {
     CLI::App* command = app.add_subcommand(s.name, s.description);
     actions.emplace_back(command, s.add(*command));
   }
+  cjsim::tidy_help(app);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ExtrasError&) {
+    return with_standard_output_checked(unexpected_arguments(app));
   } catch (const CLI::ParseError& e) {
     // CLI11 has a code per kind of mistake (105 for a number out of range, ...); the
     // documented code for every bad command line is 2, and 0 for --help and --version.
     return with_standard_output_checked(app.exit(e) == 0 ? 0 : 2);
   }
+  if (app.get_subcommands().empty()) return with_standard_output_checked(print_commands());
   return with_standard_output_checked(run_command(actions, context));
 }

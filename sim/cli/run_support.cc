@@ -3,7 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <csignal>
 #include <iostream>
 #include <limits>
@@ -53,6 +55,115 @@ const CLI::Validator& file_name_check() {
   return check;
 }
 
+CLI::Validator whole_number(std::uint64_t least, std::uint64_t most) {
+  return CLI::Validator(
+      [least, most](const std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, value);
+        const bool digits = !text.empty() && text.find_first_not_of("0123456789") == text.npos;
+        if (!digits) return fmt::format("'{}' is not a whole number", text);
+        if (error == std::errc::result_out_of_range || (error == std::errc() && value > most)) {
+          return fmt::format("{} is more than {}, the most it takes", text, most);
+        }
+        if (error != std::errc() || stop != end) {
+          return fmt::format("'{}' is not a whole number", text);
+        }
+        if (value < least) return fmt::format("{} is less than {}, the least it takes", text, least);
+        return "";
+      },
+      "", "whole number");
+}
+
+CLI::Validator number_between(double least, double most) {
+  return CLI::Validator(
+      [least, most](const std::string& text) -> std::string {
+        double value = 0.0;
+        const char* end = text.data() + text.size();
+        const auto [stop, error] = std::from_chars(text.data(), end, value);
+        if (text.empty() || error != std::errc() || stop != end || !std::isfinite(value)) {
+          return fmt::format("'{}' is not a number", text);
+        }
+        if (value < least || value > most) {
+          return fmt::format("{} is not between {:g} and {:g}", text, least, most);
+        }
+        return "";
+      },
+      "", "number");
+}
+
+void add_threads_option(CLI::App& command, unsigned& threads) {
+  command.add_option("-t,--threads", threads, "Worker threads (default: every core)")
+      ->check(whole_number(0, 4096));
+}
+
+void commit_and_announce(CommandOutputs& outputs) {
+  outputs.commit();
+  for (const std::string& path : outputs.output_paths()) std::cerr << "cjsim: wrote " << path << "\n";
+}
+
+namespace {
+
+// One word for what an option takes, from CLI11's type name ("UINT:UINT in [1 - 10]").
+std::string value_word(const CLI::Option& option) {
+  const std::string type = option.get_type_name();
+  const std::string head = type.substr(0, type.find(':'));
+  if (type.find("FILE") != std::string::npos) return "FILE";
+  if (type.find("SEED") != std::string::npos) return "SEED";
+  if (head == "UINT" || head == "INT") return "N";
+  if (head == "FLOAT") return "X";
+  if (head.empty()) return "TEXT";
+  return head;
+}
+
+}  // namespace
+
+void tidy_help(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_type_name().empty() || option->get_type_size() == 0 ||
+        option->get_name() == "--help" || option->get_name() == "--version") {
+      continue;
+    }
+    std::string text = value_word(*option);
+    if (!option->get_default_str().empty()) text += "=" + option->get_default_str();
+    if (option->get_expected_max() > 1) text += " ...";
+    if (option->get_required()) text += " (required)";
+    option->option_text(text);
+  }
+  for (CLI::App* sub : app.get_subcommands({})) tidy_help(*sub);
+}
+
+std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
+  // Optimal string alignment distance: insertions, deletions, substitutions, transpositions.
+  const auto distance = [](std::string_view a, std::string_view b) {
+    std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+    for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+    for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+        d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
+          d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.size()][b.size()];
+  };
+  std::string best;
+  std::size_t best_distance = SIZE_MAX;
+  for (const std::string& candidate : candidates) {
+    const std::size_t d = distance(word, candidate);
+    if (d < best_distance) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  // Close enough: a third of the word's letters at most (two for short words).
+  const std::size_t allowed = std::max<std::size_t>(2, word.size() / 3);
+  return best_distance <= allowed ? best : "";
+}
+
 void add_scenario_inputs(CommandOutputs& outputs, const Scenario& scenario,
                          const std::string& path) {
   outputs.add_input(path, "the journey file");
@@ -93,21 +204,20 @@ CLI::Option* add_seed_option(CLI::App& command, std::optional<std::uint64_t>& se
 void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::string& out_help,
                           const std::string& json_help) {
   command.add_option("-n,--agents", flags.agents, "Agents per replication")
-      ->check(CLI::Range(std::uint64_t{1}, kMaxAgents))
+      ->check(whole_number(1, kMaxAgents))
       ->capture_default_str();
   add_seed_option(command, flags.seed,
                   "Random seed (default: settings.seed in the (first) file, else 1); the same "
                   "seed gives the same results whatever the thread count");
-  command.add_option("-t,--threads", flags.threads, "Worker threads (default: every core)")
-      ->check(CLI::Range(0u, 4096u));
+  add_threads_option(command, flags.threads);
   command.add_option("-r,--replications", flags.replications,
                      "Independent replications; with more than one, intervals are computed "
                      "across them")
-      ->check(CLI::Range(1u, 100000u))
+      ->check(whole_number(1, 100000))
       ->capture_default_str();
-  command.add_option("-o,--out", flags.out, out_help)->check(file_name_check());
+  command.add_option("-o,--output,--out", flags.out, out_help)->check(file_name_check());
   command.add_flag("--json", flags.json, json_help);
-  command.add_flag("-f,--force", flags.force, "Overwrite the --out file if it exists");
+  command.add_flag("-f,--force", flags.force, "Overwrite the output files if they exist");
   add_allow_long_flag(command, flags.allow_long);
 }
 

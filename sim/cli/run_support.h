@@ -27,6 +27,27 @@ inline constexpr std::uint64_t kLeastResultFileBytes = 8 * 1024;
 // pass for the option not given).
 const CLI::Validator& file_name_check();
 
+// A CLI11 check of a whole number in [least, most] whose message says what is wrong: "'1e4' is
+// not a whole number", "0 is less than 1, the least it takes".
+CLI::Validator whole_number(std::uint64_t least, std::uint64_t most);
+// The same for any number (a share, a fraction).
+CLI::Validator number_between(double least, double most);
+
+// Registers -t,--threads.
+void add_threads_option(CLI::App& command, unsigned& threads);
+
+// Puts every output in place (CommandOutputs::commit) and says on stderr which files were
+// written: every command that writes a file says so.
+void commit_and_announce(CommandOutputs& outputs);
+
+// Help without type noise: each option's value shown as one word (FILE, N, X, SEED, TEXT)
+// with its default, for every option of `app` and its subcommands.
+void tidy_help(CLI::App& app);
+
+// The candidate closest to `word` (by edit distance) when it is close enough to be a likely
+// misspelling; "" otherwise.
+std::string closest(std::string_view word, const std::vector<std::string>& candidates);
+
 // Registers a scenario's file and the files it is based on as inputs of `outputs`.
 void add_scenario_inputs(CommandOutputs& outputs, const Scenario& scenario,
                          const std::string& path);

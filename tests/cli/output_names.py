@@ -94,7 +94,9 @@ with tempfile.TemporaryDirectory() as directory:
     for name, command in writers.items():
         result = run(*command(""))
         option = name.split()[-1]
-        refused(f"{name} ''", result, [option, "empty"], code=2)
+        # Messages name an option by its first long name: --csv is an old name of --output.
+        refused(f"{name} ''", result, ["--output" if option == "--csv" else option, "empty"],
+                code=2)
 
     # Long names: the temporary's name stays within the 255 bytes a name may have.
     long_names = os.path.join(directory, "long")

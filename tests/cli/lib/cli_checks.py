@@ -53,7 +53,8 @@ def every_writer(cjsim, source, directory):
         "fit -o": lambda out: ["fit", events, "-n", "2000", "-o", out],
         "fit --report-out":
             lambda out: ["fit", events, "-n", "2000", "-o", fitted, "--report-out", out],
-        "attribute --csv": lambda out: ["attribute", events, "--csv", out],
+        "attribute -o": lambda out: ["attribute", events, "-o", out],
+        "attribute --csv": lambda out: ["attribute", events, "--csv", out],  # the old name
         "graph -o": lambda out: ["graph", tiny, "-o", out],
         "report -o": lambda out: ["report", results, "-o", out],
     }
