@@ -16,6 +16,7 @@
 #include "scenarios/parameter_path.h"
 #include "sim/engine/engine.h"
 #include "sim/engine/run_observed.h"
+#include "sim/model/cancellation.h"
 #include "sim/model/compiled_journey.h"
 
 namespace cjsim {
@@ -229,6 +230,7 @@ Reach simulate_reach(const CompiledJourney& journey, const std::vector<Row>& row
   run_options.agents = options.agents;
   run_options.seed = options.seed;
   run_options.threads = options.threads;
+  run_options.cancel = options.cancel;
   const ReachCounter counts = std::move(
       run_observed<ReachCounter>(journey, run_options, [&] { return ReachCounter(journey); })[0]);
   const std::vector<std::uint64_t>& touchpoint_reach = counts.touchpoint_reach;
@@ -317,8 +319,17 @@ std::optional<Calibration> calibrate(const Scenario& start, const ObservedFunnel
   std::vector<double> best_x = x;
 
   using Callback = std::function<double(const std::vector<double>&)>;
+  // NLopt turns an exception in the objective into its own failure: a cancelled simulation
+  // stops the search, and is thrown again once NLopt has returned.
+  bool cancelled = false;
   Callback objective = [&](const std::vector<double>& at) {
-    const double d = distance_at(at, nullptr);
+    double d = 0.0;
+    try {
+      d = distance_at(at, nullptr);
+    } catch (const RunCancelled&) {
+      cancelled = true;
+      throw nlopt::forced_stop();
+    }
     if (d < best) {
       best = d;
       best_x = at;
@@ -356,6 +367,7 @@ std::optional<Calibration> calibrate(const Scenario& start, const ObservedFunnel
       // The simulated distance is flat below one agent's worth of change: the best point stands.
     } catch (const std::runtime_error&) {
     }
+    if (cancelled) throw RunCancelled();
     if (round > 0 && !(before - best > 1e-3)) break;
   }
 

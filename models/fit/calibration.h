@@ -4,6 +4,7 @@
 // numbers, so that the distance is a deterministic, nearly smooth function of the parameters).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -28,6 +29,9 @@ struct CalibrationOptions {
   // Called after each simulation of the search: `done` of at most `total` (the search may
   // end sooner), and the deviance reached.
   std::function<void(std::size_t done, std::size_t total, const std::string& status)> progress;
+  // When raised, the calibration stops at its next simulation block and throws RunCancelled
+  // (sim/model/cancellation.h).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct CalibratedParameter {

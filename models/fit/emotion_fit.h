@@ -3,6 +3,7 @@
 // fitted by EM, standard errors from the observed information and an identifiability report.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -64,6 +65,9 @@ struct EmotionFitOptions {
   // Called as the fit goes: `done` of `total` steps (EM iterations, each start's final
   // optimisation, the standard errors; EM may end early, so steps are uneven) and what runs.
   std::function<void(std::size_t done, std::size_t total, const std::string& status)> progress;
+  // Looked at at each step of progress; when raised, the fit throws RunCancelled
+  // (sim/model/cancellation.h).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct EmotionFit {

@@ -17,6 +17,7 @@
 #include "sim/api/compare.h"
 #include "sim/api/context.h"
 #include "sim/api/errors.h"
+#include "sim/api/fit.h"
 #include "sim/api/limits.h"
 #include "sim/api/observed.h"
 #include "sim/api/run.h"

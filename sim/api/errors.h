@@ -13,6 +13,10 @@ namespace cjsim {
 // the closing line: "PATH: 2 errors, nothing was run".
 struct InvalidInput : std::runtime_error {
   InvalidInput(std::string path, std::size_t errors, std::string_view consequence);
+  // With the closing line as a whole ("DATA: the skeleton S cannot produce these data (2
+  // errors), nothing was written").
+  InvalidInput(std::string path, const std::string& message)
+      : std::runtime_error(message), path(std::move(path)), errors(1) {}
   std::string path;
   std::size_t errors;
 };

@@ -1,0 +1,278 @@
+// The fit workflow: which fit the data and the skeleton call for, the holdout split, the
+// fitted journey written and read back, its closed forms, and the simulation that checks it.
+#include "models/fit/fit_journey.h"
+
+#include <fmt/format.h>
+#include <tbb/task_arena.h>
+
+#include <set>
+#include <stdexcept>
+
+#include "models/fit/simulated_journeys.h"
+#include "scenarios/loader.h"
+#include "scenarios/validate.h"
+#include "scenarios/writer.h"
+#include "sim/model/cancellation.h"
+#include "sim/model/markov.h"
+
+namespace cjsim {
+namespace {
+
+void check_cancelled(const FitRequest& request) {
+  if (is_cancelled(request.cancel)) throw RunCancelled();
+}
+
+// The Markov chain MLE; a skeleton lends its stages.
+MarkovFit fit_markov_chain(const ObservedJourneys& data, const FitRequest& request) {
+  MarkovFitOptions options;
+  if (!request.name.empty()) options.name = request.name;
+  options.skeleton = request.skeleton ? &*request.skeleton : nullptr;
+  try {
+    return fit_markov(data, options);
+  } catch (const std::invalid_argument& e) {
+    throw std::runtime_error(fmt::format("{}: {}", request.data_name, e.what()));
+  }
+}
+
+// The data's touchpoints that `skeleton` has no touchpoint for (by id), in order of appearance.
+std::vector<std::string> touchpoints_not_in(const ObservedJourneys& data,
+                                            const Scenario& skeleton) {
+  std::set<std::string> known;
+  for (const Touchpoint& t : skeleton.touchpoints) known.insert(t.id);
+  std::vector<std::string> missing;
+  std::set<std::string> seen;
+  for (const std::string& id : data.touchpoints) {
+    if (!known.contains(id) && seen.insert(id).second) missing.push_back(id);
+  }
+  return missing;
+}
+
+// The data with the skeleton's stage for each touchpoint whose stage the data do not name, so
+// that stage reach compares like with like.
+ObservedJourneys with_skeleton_stages(ObservedJourneys data, const Scenario& skeleton) {
+  data.stages.resize(data.touchpoints.size());
+  for (std::size_t t = 0; t < data.touchpoints.size(); ++t) {
+    if (!data.stages[t].empty()) continue;
+    for (const Touchpoint& s : skeleton.touchpoints) {
+      if (s.id == data.touchpoints[t]) data.stages[t] = s.stage;
+    }
+  }
+  return data;
+}
+
+std::string listed(const std::vector<std::string>& names) {
+  constexpr std::size_t shown = 5;
+  std::string out;
+  for (std::size_t k = 0; k < names.size() && k < shown; ++k) {
+    out += (k ? ", '" : "'") + names[k] + "'";
+  }
+  if (names.size() > shown) out += fmt::format(" and {} more", names.size() - shown);
+  return out;
+}
+
+// The maximum-likelihood fit of `base`'s emotion parameters, weights, dropouts and (K > 1)
+// latent personas; paths `base` cannot produce are errors in `result`, and nullopt.
+std::optional<EmotionFit> fit_on_skeleton(const Scenario& base, const std::string& base_name,
+                                          const ObservedJourneys& data, const FitRequest& request,
+                                          FitResult& result) {
+  EmotionFitOptions options;
+  options.personas = static_cast<int>(request.personas);
+  options.estimate_kappa = request.estimate_kappa;
+  options.seed = request.seed;
+  options.progress = request.progress;
+  options.cancel = request.cancel;
+  std::optional<EmotionFit> fit;
+  const auto fit_it = [&] { fit = fit_emotion(base, data, options, result.diagnostics); };
+  if (request.threads > 0) {
+    tbb::task_arena(static_cast<int>(request.threads)).execute(fit_it);
+  } else {
+    fit_it();
+  }
+  if (!fit) {
+    result.refusal =
+        fmt::format("{}: {} cannot produce these data ({}), nothing was written", request.data_name,
+                    base_name, counted(result.diagnostics.error_count(), "error"));
+  }
+  return fit;
+}
+
+// The fitted scenario as the file says it: written, then read back and validated, so that
+// what is checked is what `run` will load.
+Scenario written_and_read_back(const std::string& yaml, const std::string& name) {
+  // A file over the loader's limit would be written and then refused by every command.
+  if (yaml.size() > kMostScenarioBytes) {
+    throw std::runtime_error(fmt::format(
+        "{}: the fitted journey would take {:.1f} MiB, over the {} MiB a scenario file may hold, "
+        "so nothing was written: shorten the data's touchpoint, channel and stage names, or "
+        "group rare touchpoints",
+        name, static_cast<double>(yaml.size()) / (1 << 20), kMostScenarioBytes >> 20));
+  }
+  Diagnostics diagnostics;
+  std::optional<Scenario> loaded = parse_scenario(yaml, name, diagnostics);
+  if (loaded) validate_scenario(*loaded, diagnostics);
+  if (!loaded || diagnostics.has_errors()) {
+    throw std::logic_error(diagnostics.to_string() +
+                           "the fitted journey does not load back as a valid scenario (a bug)");
+  }
+  return *loaded;
+}
+
+double steps_per_customer(const ObservedJourneys& data) {
+  double steps = 0.0, customers = 0.0;
+  for (const ObservedPath& p : data.paths) {
+    steps += static_cast<double>(p.count) * static_cast<double>(p.touchpoints.size());
+    customers += static_cast<double>(p.count);
+  }
+  return customers > 0 ? steps / customers : 0.0;
+}
+
+double conversion_rate(const ObservedJourneys& data) {
+  double converted = 0.0, customers = 0.0;
+  for (const ObservedPath& p : data.paths) {
+    if (p.conversion_step >= 0) converted += static_cast<double>(p.count);
+    customers += static_cast<double>(p.count);
+  }
+  return customers > 0 ? converted / customers : 0.0;
+}
+
+// A funnel calibrates the skeleton's dropouts by simulation (models/fit/calibration.h).
+FitResult calibrate_to_funnel(const ObservedFunnel& funnel, const FitRequest& request) {
+  if (!request.skeleton) {
+    throw std::invalid_argument(fmt::format(
+        "{} is a funnel, and a funnel calibrates a journey: give a skeleton", request.data_name));
+  }
+  if (request.personas > 1 || request.estimate_kappa || request.holdout > 0.0) {
+    throw std::invalid_argument(
+        "a funnel is calibrated by simulation: latent personas, kappa estimated and a holdout "
+        "apply to observed paths only");
+  }
+  FitResult result;
+  CalibrationOptions options;
+  options.agents = request.agents;
+  options.seed = request.seed;
+  options.threads = request.threads;
+  options.parameters = request.calibrate;
+  options.progress = request.progress;
+  options.cancel = request.cancel;
+  result.calibration = calibrate(*request.skeleton, funnel, options, result.diagnostics);
+  if (!result.calibration) {
+    result.refusal = fmt::format("{}: {}, nothing was written", request.data_name,
+                                 counted(result.diagnostics.error_count(), "error"));
+    return result;
+  }
+  const Calibration& calibration = *result.calibration;
+  if (calibration.degrees_of_freedom <= 0) {
+    result.diagnostics.warning(
+        {request.data_name, 0, 0},
+        fmt::format("{} parameters calibrated to {} funnel rows: more parameters than the "
+                    "funnel can pin down, so the calibration is one of many that fit; name "
+                    "fewer with --calibrate",
+                    calibration.parameters.size(), calibration.rows.size()));
+  }
+  Scenario calibrated = calibration.scenario;
+  if (!request.name.empty()) calibrated.name = request.name;
+  result.scenario_yaml = scenario_yaml(calibrated);
+  result.scenario = written_and_read_back(result.scenario_yaml, request.out_name);
+  return result;
+}
+
+// The fitted journey simulated, its paths against the data's (and the held-out share's).
+void check_by_simulation(const ObservedJourneys& fitted_data, const ObservedJourneys& held_data,
+                         const FitRequest& request, FitResult& result) {
+  const CompiledJourney journey = compile(result.scenario);
+  result.no_closed_forms = why_not_markov(journey);
+  result.has_closed_forms = result.no_closed_forms.empty();
+  if (result.has_closed_forms) {
+    const MarkovAnalysis closed = analyse_markov(journey);
+    result.fitted_conversion_probability = closed.conversion_probability;
+    result.fitted_steps_per_customer = closed.expected_steps;
+  }
+
+  RunOptions options;
+  options.agents = request.agents;
+  options.seed = request.seed;
+  options.threads = request.threads;
+  options.agent_paths = true;
+  options.agent_records = true;
+  if (request.before_check) request.before_check(journey, options);
+  check_cancelled(request);
+  if (request.progress) {
+    const std::string stage(kCheckingTheFit);
+    request.progress(0, options.agents * options.replications, stage);
+    options.progress = [&request, stage](std::uint64_t done, std::uint64_t total) {
+      request.progress(done, total, stage);
+    };
+  }
+  options.cancel = request.cancel;
+  const RunResult run_result = run(journey, options);
+  const ObservedJourneys simulated = observed_from_simulation(journey, *run_result.detail);
+  const std::vector<std::string>& stages = result.scenario.stages;
+  result.checks.emplace_back("fitted",
+                             goodness_of_fit(fitted_data, simulated, stages, request.top_paths));
+  if (request.holdout > 0.0) {
+    result.checks.emplace_back("holdout",
+                               goodness_of_fit(held_data, simulated, stages, request.top_paths));
+  }
+}
+
+FitResult fit_paths(const ObservedJourneys& data, const FitRequest& request) {
+  FitResult result;
+  const std::optional<Scenario>& skeleton = request.skeleton;
+  const auto [kept, held] = split_holdout(data, request.holdout, request.seed);
+  check_cancelled(request);
+  // The skeleton itself is fitted when it has every touchpoint of the data; else the Markov
+  // chain is, with the skeleton's stages, and latent personas (K > 1) on that chain.
+  ObservedJourneys fitted_data, held_data;
+  const std::vector<std::string> missing =
+      skeleton ? touchpoints_not_in(data, *skeleton) : std::vector<std::string>{};
+  if (skeleton && missing.empty()) {
+    fitted_data = with_skeleton_stages(kept, *skeleton);
+    held_data = with_skeleton_stages(held, *skeleton);
+    result.emotion =
+        fit_on_skeleton(*skeleton, "the skeleton " + request.skeleton_name, kept, request, result);
+    if (!result.emotion) return result;
+  } else {
+    if (skeleton) {
+      result.notes.push_back(fmt::format(
+          "The skeleton {} has no touchpoint {} of the data: the Markov chain is fitted, "
+          "taking the skeleton's stages",
+          request.skeleton_name, listed(missing)));
+    }
+    result.markov = fit_markov_chain(kept, request);
+    fitted_data = in_fitted_terms(kept, *result.markov);
+    held_data = in_fitted_terms(held, *result.markov);
+    if (request.personas > 1) {
+      result.notes.push_back(fmt::format(
+          "{} latent personas are fitted on the Markov-fitted journey", request.personas));
+      check_cancelled(request);
+      result.emotion = fit_on_skeleton(result.markov->scenario, "the Markov-fitted journey",
+                                       fitted_data, request, result);
+      if (!result.emotion) return result;
+    } else if (request.estimate_kappa) {
+      result.notes.push_back(
+          "--estimate-kappa applies to a fit on a skeleton or with --personas K > 1; "
+          "the Markov chain has no emotion");
+    }
+  }
+  check_cancelled(request);
+  Scenario fitted = result.emotion ? result.emotion->scenario : result.markov->scenario;
+  if (!request.name.empty()) fitted.name = request.name;
+  result.scenario_yaml = scenario_yaml(fitted);
+  result.scenario = written_and_read_back(result.scenario_yaml, request.out_name);
+  result.data_conversion_rate = conversion_rate(fitted_data);
+  result.data_steps_per_customer = steps_per_customer(fitted_data);
+  check_by_simulation(fitted_data, held_data, request, result);
+  return result;
+}
+
+}  // namespace
+
+FitResult fit_journey(const FitRequest& request) {
+  check_cancelled(request);
+  if (const auto* funnel = std::get_if<ObservedFunnel>(&request.data)) {
+    return calibrate_to_funnel(*funnel, request);
+  }
+  return fit_paths(std::get<ObservedJourneys>(request.data), request);
+}
+
+}  // namespace cjsim
