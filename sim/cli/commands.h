@@ -35,5 +35,6 @@ CommandAction add_report_command(CLI::App& command);
 CommandAction add_fit_command(CLI::App& command);
 CommandAction add_attribute_command(CLI::App& command);
 CommandAction add_sweep_command(CLI::App& command);
+CommandAction add_new_command(CLI::App& command);
 
 }  // namespace cjsim

@@ -25,6 +25,7 @@ struct Subcommand {
 };
 
 constexpr Subcommand kSubcommands[] = {
+    {"new", "Write a commented starting journey to edit into your own", cjsim::add_new_command},
     {"run", "Simulate a journey for many agents and summarise the results", cjsim::add_run_command},
     {"compare", "Compare a current state with future states on the same agents",
      cjsim::add_compare_command},

@@ -15,7 +15,7 @@ from cli_checks import check, every_writer, finish, runner  # noqa: E402
 
 run = runner(cjsim)
 tiny = os.path.join(source, "tests", "data", "tiny.yaml")
-commands = ["run", "compare", "validate", "graph", "diff", "report", "fit", "attribute", "sweep"]
+commands = ["new", "run", "compare", "validate", "graph", "diff", "report", "fit", "attribute", "sweep"]
 
 alone = run()
 check(alone.returncode == 0, f"cjsim alone exited {alone.returncode}: {alone.stderr}")
