@@ -13,17 +13,21 @@ namespace {
 // replications can be combined figure by figure.
 template <class F>
 void for_each_estimate(HeadlineFigures& h, F&& f) {
-  for (const NamedFigure& figure : kHeadlineFigures) f(h.*figure.member);
+  for (const Figure& figure : kHeadlineFigures) f(h.*figure.member);
 }
 
 template <class F>
 void for_each_estimate(std::vector<StageFigures>& stages, std::vector<TouchpointFigures>& touchpoints,
                        F&& f) {
   for (StageFigures& st : stages) {
-    for (Estimate* e : {&st.reach_rate, &st.dropout_rate, &st.mean_emotion}) f(*e);
+    for (const Figure& figure : kFigures) {
+      if (figure.stage_member) f(st.*figure.stage_member);
+    }
   }
   for (TouchpointFigures& t : touchpoints) {
-    for (Estimate* e : {&t.visits_per_agent, &t.dropout_rate, &t.mean_emotion}) f(*e);
+    for (const Figure& figure : kFigures) {
+      if (figure.touchpoint_member) f(t.*figure.touchpoint_member);
+    }
   }
 }
 
@@ -31,7 +35,11 @@ template <class F>
 void for_each_estimate(Summary& s, F&& f) {
   for_each_estimate(s.overall, f);
   for_each_estimate(s.stages, s.touchpoints, f);
-  for (TransitionFigures& t : s.transitions) f(t.per_agent);
+  for (TransitionFigures& t : s.transitions) {
+    for (const Figure& figure : kFigures) {
+      if (figure.transition_member) f(t.*figure.transition_member);
+    }
+  }
   for (PersonaFigures& p : s.personas) {
     for_each_estimate(p.figures, f);
     for_each_estimate(p.stages, p.touchpoints, f);
@@ -196,7 +204,7 @@ std::string why_undefined(std::string_view name, const OutcomeSums& t) {
 
 std::vector<std::string> undefined_figure_notes(const HeadlineFigures& h, const OutcomeSums& t) {
   std::vector<std::string> notes;
-  for (const NamedFigure& figure : kHeadlineFigures) {
+  for (const Figure& figure : kHeadlineFigures) {
     const Estimate& e = h.*figure.member;
     const bool value_defined = std::isfinite(e.value);
     if (value_defined && std::isfinite(e.low) && std::isfinite(e.high)) continue;
