@@ -107,24 +107,23 @@ void tally_figures(const CompiledJourney& j, const TouchpointTallies& a, std::ui
 struct SumsOfFigure {
   std::string_view figure;
   std::string_view words;  // "each agent's cost", for the note
-  bool customers_only;
   std::array<ExactSum OutcomeSums::*, 3> sums;
 };
 constexpr SumsOfFigure kSumsOfFigures[] = {
-    {"revenue_per_agent", "each agent's revenue", false,
+    {"revenue_per_agent", "each agent's revenue",
      {&OutcomeSums::revenue, &OutcomeSums::revenue_sq, nullptr}},
-    {"cost_per_agent", "each agent's cost", false,
+    {"cost_per_agent", "each agent's cost",
      {&OutcomeSums::cost, &OutcomeSums::cost_sq, nullptr}},
-    {"margin_per_agent", "each agent's margin", false,
+    {"margin_per_agent", "each agent's margin",
      {&OutcomeSums::revenue, &OutcomeSums::cost, &OutcomeSums::margin_sq}},
-    {"hours_to_convert", "each customer's hours to convert", true,
+    {"hours_to_convert", "each customer's hours to convert",
      {&OutcomeSums::hours_to_convert, &OutcomeSums::hours_to_convert_sq, nullptr}},
-    {"journey_hours", "each agent's journey hours", false,
+    {"journey_hours", "each agent's journey hours",
      {&OutcomeSums::hours, &OutcomeSums::hours_sq, nullptr}},
-    {"nps", "", true, {nullptr, nullptr, nullptr}},
-    {"likelihood_to_recommend", "each customer's likelihood to recommend", true,
+    {"nps", "", {nullptr, nullptr, nullptr}},
+    {"likelihood_to_recommend", "each customer's likelihood to recommend",
      {&OutcomeSums::score, &OutcomeSums::score_sq, nullptr}},
-    {"peak_end", "each agent's peak-end emotion", false,
+    {"peak_end", "each agent's peak-end emotion",
      {&OutcomeSums::peak_end, &OutcomeSums::peak_end_sq, nullptr}},
 };
 
@@ -187,9 +186,10 @@ HeadlineFigures headline_figures(const OutcomeSums& t) {
 
 std::string why_undefined(std::string_view name, const OutcomeSums& t) {
   if (t.agents == 0) return "no agents were simulated";
+  const Figure* over = find_figure(name);
+  if (over && over->over == Over::customers && t.conversions == 0) return "no agent converted";
   for (const SumsOfFigure& f : kSumsOfFigures) {
     if (f.figure != name) continue;
-    if (f.customers_only && t.conversions == 0) return "no agent converted";
     for (ExactSum OutcomeSums::*sum : f.sums) {
       if (sum == nullptr || !(t.*sum).invalid()) continue;
       return fmt::format(
