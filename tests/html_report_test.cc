@@ -134,11 +134,39 @@ TEST(HtmlReport, FormatsNumbersForPeople) {
   EXPECT_EQ(figure_text("nps", NAN), "n/a");
 }
 
+// Every difference made significant and positive: each is coloured by its figure's better
+// direction in the table, and a figure with none (visits per agent) is only marked.
+TEST(HtmlReport, ColoursAChangeByItsFiguresBetterDirection) {
+  ComparisonReport report = comparison().report;
+  for (Difference& d : report.differences) {
+    d.significant = true;
+    d.difference = {1.0, 0.5, 1.5};
+  }
+  const std::string html = html_report(report);
+  // The class of the difference cell in the first row labelled `label`.
+  auto css_of = [&](const std::string& label) {
+    const std::size_t row = html.find("<td>" + label + "</td>");
+    if (row == std::string::npos) return std::string("(no row)");
+    const std::string start = "<td class=\"num sig";
+    const std::size_t cell = html.find(start, row);
+    if (cell == std::string::npos || cell > html.find('\n', row)) return std::string("(no cell)");
+    const std::size_t from = cell + start.size() - 3;
+    return html.substr(from, html.find('"', from) - from);
+  };
+  EXPECT_EQ(css_of("Conversion rate"), "sig good");
+  EXPECT_EQ(css_of("Cost per agent"), "sig bad");
+  EXPECT_EQ(css_of("Touchpoints per agent"), "sig bad");
+  EXPECT_EQ(css_of("Hours to convert"), "sig bad");
+  EXPECT_EQ(css_of("Dropout"), "sig bad");
+  EXPECT_EQ(css_of("Mean emotion"), "sig good");
+  EXPECT_EQ(css_of("Visits per agent"), "sig");
+}
+
 TEST(MarkdownReport, HoldsTheSummaryFiguresAndTheScenario) {
   const Fixture& f = comparison();
   const std::string md = markdown_report(f.report);
   for (const Summary& s : f.report.summaries) {
-    for (const NamedFigure& figure : kHeadlineFigures) {
+    for (const Figure& figure : kHeadlineFigures) {
       const Estimate& e = s.overall.*figure.member;
       EXPECT_NE(md.find(figure_text(figure.name, e.value) + " " + interval_text(figure.name, e)),
                 std::string::npos)

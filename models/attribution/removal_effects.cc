@@ -2,8 +2,10 @@
 #include "models/attribution/removal_effects.h"
 
 #include <stdexcept>
+#include <string_view>
 
 #include "sim/engine/comparison.h"
+#include "sim/engine/figures.h"
 #include "sim/model/compiled_journey.h"
 #include "sim/model/markov.h"
 
@@ -11,6 +13,14 @@ namespace cjsim {
 namespace {
 
 double loss_share(double with, double without) { return with > 0.0 ? 1.0 - without / with : 0.0; }
+
+// The two figures attribution reads from a comparison; a name the figure table lost does not
+// compile.
+constexpr std::string_view kConversionRate = figure("conversion_rate").name;
+constexpr std::string_view kRevenuePerAgent = figure("revenue_per_agent").name;
+static_assert((figure("conversion_rate").compared_in & figure("revenue_per_agent").compared_in &
+               kOverall) != 0,
+              "attribution by removal needs both figures compared overall");
 
 }  // namespace
 
@@ -73,11 +83,11 @@ SimulatedRemovals simulated_removal_effects(const Scenario& scenario,
     SimulatedRemoval& r = out.groups[d.scenario - 1];
     // A loss is the difference the other way round: current - future.
     const Estimate loss{-d.difference.value, -d.difference.high, -d.difference.low};
-    if (d.metric == "conversion_rate") {
+    if (d.metric == kConversionRate) {
       out.conversion_rate = d.current;
       r.conversion_loss = loss;
       r.conversion_effect = d.current.value > 0.0 ? loss.value / d.current.value : 0.0;
-    } else if (d.metric == "revenue_per_agent") {
+    } else if (d.metric == kRevenuePerAgent) {
       out.revenue_per_agent = d.current;
       r.revenue_loss = loss;
       r.value_effect = d.current.value > 0.0 ? loss.value / d.current.value : 0.0;

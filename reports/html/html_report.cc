@@ -74,11 +74,15 @@ std::string figure_cell(std::string_view metric, const Estimate& e) {
 
 std::string difference_cell(const Difference* d) {
   if (d == nullptr) return "<td class=\"num\"></td>";
+  // A significant change is green when it is an improvement, red when not, and only bold for a
+  // figure with no better direction (visits per agent).
   std::string css;
   if (d->significant) {
-    const bool better =
-        lower_is_better(d->metric) ? d->difference.value < 0 : d->difference.value > 0;
-    css = better ? "sig good" : "sig bad";
+    const Figure* f = find_figure(d->metric);
+    const Better better = f ? f->better : Better::neither;
+    css = better == Better::neither                                ? "sig"
+          : (better == Better::lower) == (d->difference.value < 0) ? "sig good"
+                                                                   : "sig bad";
   }
   return fmt::format("<td class=\"num {}\">{}{}<span class=\"ci\">{}</span></td>", css,
                      html_escape(difference_text(d->metric, d->difference.value)),
@@ -133,8 +137,8 @@ std::string headline_section(const ComparisonReport& r, bool comparison) {
     out += fmt::format("<th class=\"num\">difference{}</th>", n > 2 ? " " + dot(k) : std::string());
   }
   out += "</tr></thead><tbody>\n";
-  for (const NamedFigure& f : kHeadlineFigures) {
-    out += "<tr><td>" + html_escape(metric_label(f.name)) + "</td>";
+  for (const Figure& f : kHeadlineFigures) {
+    out += "<tr><td>" + html_escape(f.label) + "</td>";
     for (const Summary& s : r.summaries) out += figure_cell(f.name, s.overall.*f.member);
     for (std::size_t k = 1; k < n; ++k)
       out += difference_cell(find_difference(r, k, f.name, "overall"));
@@ -406,24 +410,20 @@ std::string persona_stage_table(const Summary& s) {
 }
 
 std::string personas_section(const ComparisonReport& r) {
-  constexpr std::string_view kColumns[] = {"conversion_rate",  "revenue_per_agent",
-                                           "cost_per_agent",   "margin_per_agent",
-                                           "hours_to_convert", "nps"};
   std::string out = "<section id=\"personas\">\n<h2>Personas</h2>\n";
   for (std::size_t k = 0; k < r.summaries.size(); ++k) {
     out += "<h3>" + scenario_heading(r, k) +
            "</h3>\n<table><thead><tr><th>persona</th>"
            "<th class=\"num\">share</th><th class=\"num\">agents</th>";
-    for (std::string_view c : kColumns)
-      out += "<th class=\"num\">" + html_escape(metric_label(c)) + "</th>";
+    for (const Figure& f : kHeadlineFigures) {
+      if (f.key) out += "<th class=\"num\">" + html_escape(f.label) + "</th>";
+    }
     out += "</tr></thead><tbody>\n";
     for (const PersonaFigures& p : r.summaries[k].personas) {
       out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
                          html_escape(p.id), percent(p.share, 1), with_thousands(p.figures.agents));
-      for (std::string_view c : kColumns) {
-        for (const NamedFigure& f : kHeadlineFigures) {
-          if (f.name == c) out += figure_cell(c, p.figures.*f.member);
-        }
+      for (const Figure& f : kHeadlineFigures) {
+        if (f.key) out += figure_cell(f.name, p.figures.*f.member);
       }
       out += "</tr>\n";
     }
@@ -655,12 +655,10 @@ std::string sweep_sensitivity_section(const StoredSweep& sweep, std::string_view
 }
 
 std::string sweep_points_section(const StoredSweep& sweep, std::string_view metric) {
-  const std::vector<std::string_view> shown = {metric, "conversion_rate", "revenue_per_agent",
-                                               "margin_per_agent", "nps"};
-  std::vector<std::size_t> figures;
-  for (std::string_view name : shown) {
-    const std::size_t f = headline_index(name);
-    if (std::find(figures.begin(), figures.end(), f) == figures.end()) figures.push_back(f);
+  // The metric, then the key figures.
+  std::vector<std::size_t> figures = {headline_index(metric)};
+  for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
+    if (kHeadlineFigures[f].key && f != figures.front()) figures.push_back(f);
   }
   std::string out = "<section id=\"points\">\n<h2>Design points</h2>\n";
   out += fmt::format("<p class=\"note\">Best first by {} ({} is better); 95% intervals under "

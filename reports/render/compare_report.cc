@@ -1,4 +1,4 @@
-// Comparison -> text and JSON.
+// Comparison -> text and JSON; figures written as every report writes them (report_format.h).
 #include "reports/render/compare_report.h"
 
 #include <fmt/format.h>
@@ -15,78 +15,66 @@
 namespace cjsim {
 namespace {
 
-bool is_rate(std::string_view metric) {
-  return metric == "conversion_rate" || metric == "reach_rate" || metric == "dropout_rate";
-}
-
-// How a figure is shown: rates in percent (differences in points), others as numbers.
-struct Style {
-  double scale;
-  int decimals;
-  const char* unit;
-  const char* difference_unit;
-};
-
-Style style_of(std::string_view metric) {
-  if (is_rate(metric)) return {100.0, 2, " %", " pp"};
-  if (metric == "nps") return {1.0, 1, "", ""};
-  if (metric == "mean_emotion") return {1.0, 3, "", ""};
-  return {1.0, 2, "", ""};
-}
-
-std::string value_text(double x, const Style& s) {
-  if (!std::isfinite(x)) return "n/a";
-  return fmt::format("{:.{}f}{}", x * s.scale, s.decimals, s.unit);
-}
-
-std::string difference_text(double x, const Style& s) {
-  if (!std::isfinite(x)) return "n/a";
-  return fmt::format("{:+.{}f}{}", x * s.scale, s.decimals, s.difference_unit);
-}
-
-std::string interval_text(const Estimate& e, const Style& s) {
-  if (!std::isfinite(e.low) || !std::isfinite(e.high)) return "";
-  return fmt::format("[{:+.{}f}, {:+.{}f}]", e.low * s.scale, s.decimals, e.high * s.scale,
-                     s.decimals);
-}
-
 std::string pairing_text(const Difference& d) {
   if (!(d.paired_half_width > 0) || !std::isfinite(d.independent_half_width)) return "";
   return fmt::format("{:.1f}x narrower", d.independent_half_width / d.paired_half_width);
 }
 
-void difference_row(std::string& out, std::string_view label, const Difference& d) {
-  const Style s = style_of(d.metric);
-  out += fmt::format("  {:<26}{:>12}{:>12}{:>12}  {:<22}{:1} {}\n", label,
-                     value_text(d.current.value, s), value_text(d.future.value, s),
-                     difference_text(d.difference.value, s), interval_text(d.difference, s),
-                     d.significant ? "*" : "", pairing_text(d));
+// "checkout: Dropout": the stage, touchpoint or persona of a difference and its figure.
+std::string scoped_label(const Difference& d) {
+  if (d.scope == "overall") return metric_label(d.metric);
+  return fmt::format("{}: {}", d.scope.substr(d.scope.find(':') + 1), metric_label(d.metric));
+}
+
+// The rows of one future state: overall, stages, the key figures of each persona, and the
+// touchpoints that moved most, each under its heading.
+struct Block {
+  std::string heading;
+  std::vector<const Difference*> rows;
+};
+
+std::vector<Block> blocks_of(const ComparisonReport& r, std::size_t k) {
+  std::vector<Block> blocks = {{"", differences_of(r, k, "overall")},
+                               {"Stages", differences_of(r, k, "stage:")},
+                               {"Personas", {}},
+                               {"Touchpoints that moved most (significant changes of dropout or "
+                                "emotion)",
+                                moments_of_truth(r, k)}};
+  for (const Difference* d : differences_of(r, k, "persona:")) {
+    const Figure* f = find_figure(d->metric);
+    if (f && f->key) blocks[2].rows.push_back(d);
+  }
+  return blocks;
 }
 
 void scenario_section(std::string& out, const ComparisonReport& r, std::size_t k) {
+  const std::vector<Block> blocks = blocks_of(r, k);
+  std::size_t width = 30;
+  for (const Block& b : blocks) {
+    for (const Difference* d : b.rows) width = std::max(width, scoped_label(*d).size() + 1);
+  }
+  auto row = [&](std::string_view label, std::string_view current, std::string_view future,
+                 std::string_view difference, std::string_view interval, std::string_view mark,
+                 std::string_view pairing) {
+    out += fmt::format("  {:<{}}{:>13}{:>13}{:>13}  {:<24}{:1} {}\n", label, width, current, future,
+                       difference, interval, mark, pairing);
+  };
   out += fmt::format("\nFuture state {}: {} (vs {})\n", k, r.labels[k], r.labels[0]);
-  out += fmt::format("  {:<26}{:>12}{:>12}{:>12}  {:<22}  {}\n", "", "current", "future",
-                     "difference", "95% interval", "pairing");
-  for (const Difference* d : differences_of(r, k, "overall")) {
-    difference_row(out, metric_label(d->metric), *d);
-  }
-  for (const Difference* d : differences_of(r, k, "overall")) {
-    if (!d->note.empty()) out += fmt::format("  Note: {}'s difference is n/a: {}\n", d->metric, d->note);
-  }
-  out += "\n  Stages\n";
-  for (const Difference* d : differences_of(r, k, "stage:")) {
-    difference_row(out, fmt::format("{} {}", d->scope.substr(6), d->metric), *d);
-  }
-  out += "\n  Personas\n";
-  for (const Difference* d : differences_of(r, k, "persona:")) {
-    if (d->metric != "conversion_rate" && d->metric != "nps") continue;
-    difference_row(out, fmt::format("{} {}", d->scope.substr(8), d->metric), *d);
-  }
-  const std::vector<const Difference*> touchpoints = moments_of_truth(r, k);
-  out += "\n  Touchpoints that moved most (significant changes of dropout or emotion)\n";
-  if (touchpoints.empty()) out += "  (none)\n";
-  for (const Difference* d : touchpoints) {
-    difference_row(out, fmt::format("{} {}", d->scope.substr(11), d->metric), *d);
+  row("", "current", "future", "difference", "95% interval", "", "pairing");
+  for (const Block& b : blocks) {
+    if (!b.heading.empty()) out += "\n  " + b.heading + "\n";
+    if (b.rows.empty()) out += "  (none)\n";
+    for (const Difference* d : b.rows) {
+      row(scoped_label(*d), figure_text(d->metric, d->current.value),
+          figure_text(d->metric, d->future.value), difference_text(d->metric, d->difference.value),
+          difference_interval_text(d->metric, d->difference), d->significant ? "*" : "",
+          pairing_text(*d));
+    }
+    if (!b.heading.empty()) continue;
+    for (const Difference* d : b.rows) {
+      if (!d->note.empty())
+        out += fmt::format("  Note: {}'s difference is n/a: {}\n", d->metric, d->note);
+    }
   }
 }
 
@@ -126,14 +114,15 @@ std::string text_comparison(const ComparisonReport& r) {
          "compares the interval's width with two independent runs of as many agents.\n";
   for (std::size_t k = 1; k < r.labels.size(); ++k) scenario_section(out, r, k);
   if (r.labels.size() > 2) {
-    out += fmt::format("\nRanking by the difference in {}\n", r.rank_by);
+    out += fmt::format("\nRanking by the difference in {} ({} is better)\n", r.rank_by,
+                       lower_is_better(r.rank_by) ? "lower" : "higher");
     int rank = 1;
     for (std::size_t k : rank_future_states(r)) {
       const Difference* d = overall(r, k, r.rank_by);
-      const Style s = style_of(r.rank_by);
-      out += fmt::format("  {}. {:<40} {:>12}  {}{}\n", rank++, r.labels[k],
-                         d ? difference_text(d->difference.value, s) : "n/a",
-                         d ? interval_text(d->difference, s) : "", d && d->significant ? " *" : "");
+      out += fmt::format("  {}. {:<40} {:>13}  {}{}\n", rank++, r.labels[k],
+                         d ? difference_text(d->metric, d->difference.value) : "n/a",
+                         d ? difference_interval_text(d->metric, d->difference) : "",
+                         d && d->significant ? " *" : "");
     }
   }
   return out;

@@ -1,4 +1,5 @@
-// Summary -> JSON.
+// Summary -> JSON: every figure of the figure table (sim/engine/figures.h) as a number and its
+// interval.
 #include "reports/render/json_report.h"
 
 #include <cmath>
@@ -24,7 +25,7 @@ nlohmann::json headline_json(const HeadlineFigures& h) {
   out["agents"] = h.agents;
   out["steps"] = h.steps;
   out["conversions"] = h.conversions;
-  for (const NamedFigure& figure : kHeadlineFigures) put(out, figure.name, h.*figure.member);
+  for (const Figure& figure : kHeadlineFigures) put(out, figure.name, h.*figure.member);
   out["promoters"] = h.promoters;
   out["detractors"] = h.detractors;
   nlohmann::json ended;
@@ -46,9 +47,9 @@ nlohmann::json stages_json(std::span<const StageFigures> stages) {
   for (const StageFigures& st : stages) {
     nlohmann::json row{{"name", st.name}, {"reach", st.reach}, {"visits", st.visits},
                        {"dropouts", st.dropouts}};
-    put(row, "reach_rate", st.reach_rate);
-    put(row, "dropout_rate", st.dropout_rate);
-    put(row, "mean_emotion", st.mean_emotion);
+    for (const Figure& f : kFigures) {
+      if (f.stage_member) put(row, f.name, st.*f.stage_member);
+    }
     out.push_back(row);
   }
   return out;
@@ -61,9 +62,9 @@ nlohmann::json touchpoints_json(std::span<const TouchpointFigures> touchpoints) 
                        {"stage", t.stage},     {"channel", t.channel},
                        {"visits", t.visits},   {"dropouts", t.dropouts},
                        {"completions", t.completions}, {"conversions", t.conversions}};
-    put(row, "visits_per_agent", t.visits_per_agent);
-    put(row, "dropout_rate", t.dropout_rate);
-    put(row, "mean_emotion", t.mean_emotion);
+    for (const Figure& f : kFigures) {
+      if (f.touchpoint_member) put(row, f.name, t.*f.touchpoint_member);
+    }
     out.push_back(row);
   }
   return out;
@@ -84,7 +85,9 @@ nlohmann::json summary_json(const Summary& s, double seconds) {
   nlohmann::json transitions = nlohmann::json::array();
   for (const TransitionFigures& t : s.transitions) {
     nlohmann::json row{{"from", t.from}, {"to", t.to}, {"count", t.count}};
-    put(row, "per_agent", t.per_agent);
+    for (const Figure& f : kFigures) {
+      if (f.transition_member) put(row, f.name, t.*f.transition_member);
+    }
     transitions.push_back(row);
   }
   out["transitions"] = transitions;

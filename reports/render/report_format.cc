@@ -1,55 +1,60 @@
-// Units and labels of the reported figures.
+// The one way every report writes a figure for people, by its unit in the figure table.
 #include "reports/render/report_format.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 namespace cjsim {
 namespace {
 
-enum class Unit { rate, money, hours, points, emotion, number };
+// How each unit is written: scale, decimals, whether even a value carries its sign, thousands
+// separators, and the unit after a value and after a difference.
+struct UnitStyle {
+  double scale;
+  int decimals;
+  bool always_signed;
+  bool thousands;
+  const char* suffix;
+  const char* difference_suffix;
+};
 
-Unit unit_of(std::string_view metric) {
-  if (metric == "conversion_rate" || metric == "reach_rate" || metric == "dropout_rate" ||
-      metric == "share") {
-    return Unit::rate;
-  }
-  if (metric.ends_with("revenue_per_agent") || metric == "cost_per_agent" ||
-      metric == "margin_per_agent") {
-    return Unit::money;
-  }
-  if (metric == "hours_to_convert" || metric == "journey_hours") return Unit::hours;
-  if (metric == "nps") return Unit::points;
-  if (metric == "mean_emotion" || metric == "peak_end") return Unit::emotion;
-  return Unit::number;
-}
-
-// The number in the unit, without sign handling.
-std::string plain(Unit unit, double x, bool sign) {
+UnitStyle style_of(Unit unit) {
   switch (unit) {
-    case Unit::rate:
-      return sign ? fmt::format("{:+.2f}", 100.0 * x) : fmt::format("{:.2f}", 100.0 * x);
+    case Unit::share:
+      return {100.0, 2, false, false, " %", " pp"};
     case Unit::money:
-      return sign && x >= 0 ? fmt::format("+{}", money(x)) : money(x);
+      return {1.0, 2, false, true, "", ""};
     case Unit::hours:
-      return sign ? fmt::format("{:+.2f}", x) : fmt::format("{:.2f}", x);
-    case Unit::points:
-      return fmt::format("{:+.1f}", x);
+      return {1.0, 2, false, false, " h", " h"};
+    case Unit::nps_points:
+      return {1.0, 1, true, false, "", ""};
     case Unit::emotion:
-      return fmt::format("{:+.3f}", x);
-    case Unit::number:
-      return sign ? fmt::format("{:+.3f}", x) : fmt::format("{:.3f}", x);
+      return {1.0, 3, true, false, "", ""};
+    case Unit::score:
+    case Unit::count:
+      return {1.0, 3, false, false, "", ""};
   }
-  return "";
+  return {1.0, 3, false, false, "", ""};
 }
 
-std::string with_unit(Unit unit, std::string number, bool difference) {
-  if (unit == Unit::rate) return number + (difference ? " pp" : " %");
-  if (unit == Unit::hours) return number + " h";
-  return number;
+// A name not in the table is written as a count.
+UnitStyle style_of(std::string_view metric) {
+  const Figure* f = find_figure(metric);
+  return style_of(f ? f->unit : Unit::count);
+}
+
+// The number in its unit's scale and decimals, signed for a difference.
+std::string plain(const UnitStyle& u, double x, bool difference) {
+  x *= u.scale;
+  if (u.thousands) return difference && x >= 0 ? fmt::format("+{}", money(x)) : money(x);
+  if (difference || u.always_signed) return fmt::format("{:+.{}f}", x, u.decimals);
+  return fmt::format("{:.{}f}", x, u.decimals);
+}
+
+std::string with_unit(const UnitStyle& u, std::string number, bool difference) {
+  return number + (difference ? u.difference_suffix : u.suffix);
 }
 
 }  // namespace
@@ -69,54 +74,36 @@ std::string money(double value) {
 
 std::string figure_text(std::string_view metric, double value) {
   if (!std::isfinite(value)) return "n/a";
-  const Unit unit = unit_of(metric);
-  return with_unit(unit, plain(unit, value, false), false);
+  const UnitStyle u = style_of(metric);
+  return with_unit(u, plain(u, value, false), false);
 }
 
 std::string interval_text(std::string_view metric, const Estimate& e) {
   if (!std::isfinite(e.low) || !std::isfinite(e.high)) return "";
-  const Unit unit = unit_of(metric);
-  return with_unit(
-      unit, fmt::format("[{}, {}]", plain(unit, e.low, false), plain(unit, e.high, false)), false);
+  const UnitStyle u = style_of(metric);
+  return with_unit(u, fmt::format("[{}, {}]", plain(u, e.low, false), plain(u, e.high, false)),
+                   false);
 }
 
 std::string difference_text(std::string_view metric, double difference) {
   if (!std::isfinite(difference)) return "n/a";
-  const Unit unit = unit_of(metric);
-  return with_unit(unit, plain(unit, difference, true), true);
+  const UnitStyle u = style_of(metric);
+  return with_unit(u, plain(u, difference, true), true);
 }
 
 std::string difference_interval_text(std::string_view metric, const Estimate& d) {
   if (!std::isfinite(d.low) || !std::isfinite(d.high)) return "";
-  const Unit unit = unit_of(metric);
-  return with_unit(
-      unit, fmt::format("[{}, {}]", plain(unit, d.low, true), plain(unit, d.high, true)), true);
+  const UnitStyle u = style_of(metric);
+  return with_unit(u, fmt::format("[{}, {}]", plain(u, d.low, true), plain(u, d.high, true)), true);
+}
+
+double difference_in_display_units(std::string_view metric, double difference) {
+  return difference * style_of(metric).scale;
 }
 
 std::string metric_label(std::string_view metric) {
-  static const std::map<std::string, std::string, std::less<>> labels = {
-      {"conversion_rate", "Conversion rate"},
-      {"revenue_per_agent", "Revenue per agent"},
-      {"cost_per_agent", "Cost per agent"},
-      {"margin_per_agent", "Margin per agent"},
-      {"hours_to_convert", "Hours to convert"},
-      {"journey_hours", "Journey length (hours)"},
-      {"steps_per_agent", "Touchpoints per agent"},
-      {"nps", "NPS (customers)"},
-      {"likelihood_to_recommend", "Likelihood to recommend (0-10)"},
-      {"peak_end", "Peak-end emotion"},
-      {"reach_rate", "Reach"},
-      {"dropout_rate", "Dropout"},
-      {"mean_emotion", "Mean emotion"},
-      {"visits_per_agent", "Visits per agent"},
-  };
-  const auto found = labels.find(metric);
-  return found == labels.end() ? std::string(metric) : found->second;
-}
-
-bool lower_is_better(std::string_view metric) {
-  return metric == "cost_per_agent" || metric == "hours_to_convert" || metric == "dropout_rate" ||
-         metric == "journey_hours";
+  const Figure* f = find_figure(metric);
+  return f ? f->label : std::string(metric);
 }
 
 std::vector<const Difference*> differences_of(const ComparisonReport& r, std::size_t scenario,
@@ -132,10 +119,11 @@ std::vector<const Difference*> moments_of_truth(const ComparisonReport& r, std::
                                                 std::size_t count) {
   std::vector<const Difference*> out;
   for (const Difference* d : differences_of(r, scenario, "touchpoint:")) {
-    if (d->significant && d->metric != "visits_per_agent") out.push_back(d);
+    const Figure* f = find_figure(d->metric);
+    if (d->significant && f && f->better != Better::neither) out.push_back(d);
   }
   auto size = [](const Difference* d) {
-    return std::abs(d->difference.value) * (d->metric == "mean_emotion" ? 1.0 : 100.0);
+    return std::abs(difference_in_display_units(d->metric, d->difference.value));
   };
   std::stable_sort(out.begin(), out.end(),
                    [&](const Difference* a, const Difference* b) { return size(a) > size(b); });

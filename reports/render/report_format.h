@@ -1,6 +1,7 @@
-// Figures written for people, shared by the Markdown and HTML reports: each metric in its own
-// unit (percent, money with two decimals and thousands separators, hours, signed emotion), its
-// interval, its difference (rates in percentage points), and its label.
+// Figures written for people, one scheme for every report (text, comparisons, Markdown, HTML):
+// each figure in its unit from the figure table (sim/engine/figures.h): percent, money with two
+// decimals and thousands separators, hours, signed NPS points and emotion; its interval, its
+// difference (shares in percentage points), and its label.
 #pragma once
 
 #include <string>
@@ -8,11 +9,12 @@
 #include <vector>
 
 #include "reports/render/compare_report.h"
+#include "sim/engine/figures.h"
 #include "sim/engine/statistics.h"
 
 namespace cjsim {
 
-// "12.34 %", "1,234.56", "3.2 h", "+0.123"; "n/a" when not finite.
+// "12.34 %", "1,234.56", "3.20 h", "+0.123"; "n/a" when not finite.
 std::string figure_text(std::string_view metric, double value);
 // "[12.01 %, 12.67 %]"; "" when undefined.
 std::string interval_text(std::string_view metric, const Estimate& estimate);
@@ -21,19 +23,20 @@ std::string difference_text(std::string_view metric, double difference);
 // "[+0.80, +1.60]" in the difference's unit; "" when undefined.
 std::string difference_interval_text(std::string_view metric, const Estimate& difference);
 
-// "Conversion rate", "Revenue per agent", ...; the metric itself when it has no label.
+// A difference in the unit it is written in: shares in percentage points, others as they are.
+double difference_in_display_units(std::string_view metric, double difference);
+
+// "Conversion rate", "Revenue per agent", ...: the table's label; the name itself when the
+// table has no such figure.
 std::string metric_label(std::string_view metric);
 
 // 1234567.891 -> "1,234,567.89".
 std::string money(double value);
 
-// Whether a smaller value of the metric is the better one (cost, time, dropout).
-bool lower_is_better(std::string_view metric);
-
-// The moments of truth of future state `scenario`: its touchpoints whose dropout or emotion
-// changed significantly, the largest change first (dropout in percentage points, emotion
-// in its own units, as the text comparison ranks them),
-// at most `count`. The same choice as the text comparison.
+// The moments of truth of future state `scenario`: its touchpoints whose figures with a better
+// direction (dropout, emotion) changed significantly, the largest change first in the units
+// they are written in (dropout in percentage points, emotion in its own units), at most
+// `count`. The text, Markdown and HTML comparisons all show these.
 std::vector<const Difference*> moments_of_truth(const ComparisonReport& report,
                                                 std::size_t scenario, std::size_t count = 10);
 

@@ -29,10 +29,6 @@ std::string number(double x) {
   return fmt::format("{:.4g}", x);
 }
 
-// Figures shown next to the ranking metric in the text table.
-constexpr std::array<std::string_view, 3> kShownFigures = {"conversion_rate", "margin_per_agent",
-                                                           "nps"};
-
 }  // namespace
 
 std::vector<std::size_t> points_best_first(const StoredSweep& sweep, std::string_view metric) {
@@ -76,11 +72,12 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
   if (several_scenarios) header.emplace_back("scenario");
   for (const std::string& p : sweep.parameters) header.push_back(p);
   header.emplace_back(std::string(metric) + " [95% CI]");
+  // Next to the metric, the key figures of the figure table.
   std::vector<std::size_t> others;
-  for (std::string_view name : kShownFigures) {
-    if (name != metric) {
-      others.push_back(figure_index(name));
-      header.emplace_back(name);
+  for (std::size_t o = 0; o < kHeadlineFigures.size(); ++o) {
+    if (kHeadlineFigures[o].key && o != f) {
+      others.push_back(o);
+      header.emplace_back(kHeadlineFigures[o].name);
     }
   }
   rows.push_back(header);
@@ -90,8 +87,11 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
     if (several_scenarios) row.push_back(sweep.scenarios[sweep.scenario_of_point[k]]);
     for (double v : sweep.values[k]) row.push_back(number(v));
     const Estimate& e = sweep.figures[k][f];
-    row.push_back(fmt::format("{} [{}, {}]", number(e.value), number(e.low), number(e.high)));
-    for (std::size_t o : others) row.push_back(number(sweep.figures[k][o].value));
+    const std::string interval = interval_text(metric, e);
+    row.push_back(figure_text(metric, e.value) + (interval.empty() ? "" : " " + interval));
+    for (std::size_t o : others) {
+      row.push_back(figure_text(kHeadlineFigures[o].name, sweep.figures[k][o].value));
+    }
     rows.push_back(std::move(row));
   }
   std::vector<std::size_t> width(header.size(), 0);
@@ -141,7 +141,7 @@ std::vector<std::vector<std::string>> full_table(const StoredSweep& sweep,
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header = {"rank", "point", "scenario"};
   for (const std::string& p : sweep.parameters) header.push_back(p);
-  for (const NamedFigure& f : kHeadlineFigures) {
+  for (const Figure& f : kHeadlineFigures) {
     header.emplace_back(f.name);
     header.push_back(std::string(f.name) + "_ci_low");
     header.push_back(std::string(f.name) + "_ci_high");

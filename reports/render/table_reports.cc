@@ -64,8 +64,8 @@ std::string markdown_report(const ComparisonReport& r) {
   std::vector<std::string> columns = {"figure"};
   for (const std::string& label : r.labels) columns.push_back(label);
   out += markdown_head(columns, 1);
-  for (const NamedFigure& f : kHeadlineFigures) {
-    std::vector<std::string> cells = {metric_label(f.name)};
+  for (const Figure& f : kHeadlineFigures) {
+    std::vector<std::string> cells = {f.label};
     for (const Summary& s : r.summaries)
       cells.push_back(with_interval(f.name, s.overall.*f.member));
     out += markdown_row(cells);
@@ -103,12 +103,18 @@ std::string markdown_report(const ComparisonReport& r) {
                   with_interval("mean_emotion", t.mean_emotion)});
     }
     out += "\n### Personas\n\n";
-    out += markdown_head({"persona", "share", "agents", "conversion rate", "revenue per agent", "NPS"}, 1);
+    std::vector<std::string> head = {"persona", "share", "agents"};
+    for (const Figure& f : kHeadlineFigures) {
+      if (f.key) head.push_back(f.label);
+    }
+    out += markdown_head(head, 1);
     for (const PersonaFigures& p : s.personas) {
-      out += markdown_row({p.id, percent(p.share, 1), with_thousands(p.figures.agents),
-                  with_interval("conversion_rate", p.figures.conversion_rate),
-                  with_interval("revenue_per_agent", p.figures.revenue_per_agent),
-                  with_interval("nps", p.figures.nps)});
+      std::vector<std::string> cells = {p.id, percent(p.share, 1),
+                                        with_thousands(p.figures.agents)};
+      for (const Figure& f : kHeadlineFigures) {
+        if (f.key) cells.push_back(with_interval(f.name, p.figures.*f.member));
+      }
+      out += markdown_row(cells);
     }
   }
   out += "\n## The scenario as run\n";
@@ -142,7 +148,7 @@ std::string csv_report(const ComparisonReport& r) {
   };
   for (std::size_t k = 0; k < r.summaries.size(); ++k) {
     const Summary& s = r.summaries[k];
-    for (const NamedFigure& f : kHeadlineFigures)
+    for (const Figure& f : kHeadlineFigures)
       figure("headline", k, "overall", f.name, s.overall.*f.member);
     count("counts", k, "overall", "agents", s.overall.agents);
     count("counts", k, "overall", "conversions", s.overall.conversions);
@@ -155,9 +161,9 @@ std::string csv_report(const ComparisonReport& r) {
       count("stages", k, scope, "reach", st.reach);
       count("stages", k, scope, "visits", st.visits);
       count("stages", k, scope, "dropouts", st.dropouts);
-      figure("stages", k, scope, "reach_rate", st.reach_rate);
-      figure("stages", k, scope, "dropout_rate", st.dropout_rate);
-      figure("stages", k, scope, "mean_emotion", st.mean_emotion);
+      for (const Figure& f : kFigures) {
+        if (f.stage_member) figure("stages", k, scope, f.name, st.*f.stage_member);
+      }
     }
     for (const TouchpointFigures& t : s.touchpoints) {
       const std::string scope = "touchpoint:" + t.id;
@@ -165,20 +171,22 @@ std::string csv_report(const ComparisonReport& r) {
       count("touchpoints", k, scope, "dropouts", t.dropouts);
       count("touchpoints", k, scope, "completions", t.completions);
       count("touchpoints", k, scope, "conversions", t.conversions);
-      figure("touchpoints", k, scope, "visits_per_agent", t.visits_per_agent);
-      figure("touchpoints", k, scope, "dropout_rate", t.dropout_rate);
-      figure("touchpoints", k, scope, "mean_emotion", t.mean_emotion);
+      for (const Figure& f : kFigures) {
+        if (f.touchpoint_member) figure("touchpoints", k, scope, f.name, t.*f.touchpoint_member);
+      }
     }
     for (const TransitionFigures& e : s.transitions) {
       const std::string scope = "transition:" + e.from + "->" + e.to;
       count("transitions", k, scope, "count", e.count);
-      figure("transitions", k, scope, "per_agent", e.per_agent);
+      for (const Figure& f : kFigures) {
+        if (f.transition_member) figure("transitions", k, scope, f.name, e.*f.transition_member);
+      }
     }
     for (const PersonaFigures& p : s.personas) {
       const std::string scope = "persona:" + p.id;
       figure("personas", k, scope, "share", {p.share, NAN, NAN});
       count("personas", k, scope, "agents", p.figures.agents);
-      for (const NamedFigure& f : kHeadlineFigures)
+      for (const Figure& f : kHeadlineFigures)
         figure("personas", k, scope, f.name, p.figures.*f.member);
     }
   }

@@ -1,49 +1,27 @@
-// Summary -> text.
+// Summary -> text, each figure written as every report writes it (report_format.h).
 #include "reports/render/text_report.h"
-#include "scenarios/diagnostic.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
+
+#include "reports/render/report_format.h"
+#include "scenarios/diagnostic.h"
 
 namespace cjsim {
 namespace {
 
-std::string fixed(double x, int decimals) {
-  if (!std::isfinite(x)) return "n/a";
-  return fmt::format("{:.{}f}", x, decimals);
-}
-
-std::string signed_fixed(double x, int decimals) {
-  if (!std::isfinite(x)) return "n/a";
-  return fmt::format("{:+.{}f}", x, decimals);
-}
-
-std::string interval(const Estimate& e, int decimals, double scale = 1.0) {
-  if (!std::isfinite(e.low) || !std::isfinite(e.high)) return "";
-  return fmt::format("[{:.{}f}, {:.{}f}]", e.low * scale, decimals, e.high * scale, decimals);
-}
-
-void headline_line(std::string& out, std::string_view label, const Estimate& e, int decimals,
-                   std::string_view unit = "", double scale = 1.0) {
-  const std::string value = std::isfinite(e.value) ? fmt::format("{:.{}f}{}", e.value * scale,
-                                                                 decimals, unit)
-                                                   : std::string("n/a");
-  out += fmt::format("  {:<28}{:>14}  {}\n", label, value, interval(e, decimals, scale));
-}
-
+// Every headline figure of the table, with its interval.
 void headline_section(std::string& out, const HeadlineFigures& h) {
   out += "Headline\n";
-  headline_line(out, "Conversion rate", h.conversion_rate, 2, " %", 100.0);
-  headline_line(out, "Revenue per agent", h.revenue_per_agent, 2);
-  headline_line(out, "Cost per agent", h.cost_per_agent, 2);
-  headline_line(out, "Margin per agent", h.margin_per_agent, 2);
-  headline_line(out, "Hours to convert", h.hours_to_convert, 2, " h");
-  headline_line(out, "Journey length", h.journey_hours, 2, " h");
-  headline_line(out, "Touchpoints per agent", h.steps_per_agent, 3);
-  headline_line(out, "NPS (customers)", h.nps, 1);
-  headline_line(out, "Likelihood to recommend", h.likelihood_to_recommend, 2, " /10");
-  out += fmt::format("  {:<28}{:>14}  ({} promoters, {} detractors among {} customers)\n",
+  for (const Figure& f : kHeadlineFigures) {
+    const Estimate& e = h.*f.member;
+    out += fmt::format("  {:<32}{:>14}  {}\n", f.label, figure_text(f.name, e.value),
+                       interval_text(f.name, e));
+  }
+  out += fmt::format("  {:<32}{:>14}  ({} promoters, {} detractors among {} customers)\n",
                      "Promoters / detractors", "", with_thousands(h.promoters),
                      with_thousands(h.detractors), with_thousands(h.conversions));
 }
@@ -76,35 +54,49 @@ void stage_section(std::string& out, const Summary& s) {
   out += fmt::format("  {:<16}{:>10}{:>12}{:>12}  {:>7}  {}\n", "stage", "reach", "dropout",
                      "visits", "emotion", "-1 ........ 0 ........ +1");
   for (const StageFigures& st : s.stages) {
-    out += fmt::format("  {:<16}{:>10}{:>12}{:>12}  {:>7}  {}\n", st.name,
-                       percent(st.reach_rate.value, 1), percent(st.dropout_rate.value, 1),
-                       with_thousands(st.visits), signed_fixed(st.mean_emotion.value, 2),
-                       emotion_bar(st.mean_emotion.value));
+    out += fmt::format(
+        "  {:<16}{:>10}{:>12}{:>12}  {:>7}  {}\n", st.name,
+        figure_text("reach_rate", st.reach_rate.value),
+        figure_text("dropout_rate", st.dropout_rate.value), with_thousands(st.visits),
+        figure_text("mean_emotion", st.mean_emotion.value), emotion_bar(st.mean_emotion.value));
   }
 }
 
 void touchpoint_section(std::string& out, const Summary& s) {
   out += "\nTouchpoints\n";
   out += fmt::format("  {:<24}{:<15}{:<10}{:>12}{:>11}{:>12}{:>10}{:>9}\n", "touchpoint", "stage",
-                     "channel", "visits", "per agent", "dropouts", "drop %", "emotion");
+                     "channel", "visits", "per agent", "dropouts", "dropout", "emotion");
   for (const TouchpointFigures& t : s.touchpoints) {
-    out += fmt::format("  {:<24}{:<15}{:<10}{:>12}{:>11}{:>12}{:>10}{:>9}\n", t.id, t.stage,
-                       t.channel, with_thousands(t.visits), fixed(t.visits_per_agent.value, 3),
-                       with_thousands(t.dropouts), percent(t.dropout_rate.value, 1),
-                       signed_fixed(t.mean_emotion.value, 2));
+    out += fmt::format(
+        "  {:<24}{:<15}{:<10}{:>12}{:>11}{:>12}{:>10}{:>9}\n", t.id, t.stage, t.channel,
+        with_thousands(t.visits), figure_text("visits_per_agent", t.visits_per_agent.value),
+        with_thousands(t.dropouts), figure_text("dropout_rate", t.dropout_rate.value),
+        figure_text("mean_emotion", t.mean_emotion.value));
   }
 }
 
+// Each persona's key figures (the compact columns of the figure table).
 void persona_section(std::string& out, const Summary& s) {
-  out += "\nPersonas\n";
-  out += fmt::format("  {:<20}{:>8}{:>12}{:>12}{:>22}{:>12}{:>8}\n", "persona", "share", "agents",
-                     "conversion", "[95% interval]", "revenue", "NPS");
+  std::vector<std::vector<std::string>> rows = {{"persona", "share", "agents"}};
+  for (const Figure& f : kHeadlineFigures) {
+    if (f.key) rows.front().emplace_back(f.label);
+  }
   for (const PersonaFigures& p : s.personas) {
-    const HeadlineFigures& h = p.figures;
-    out += fmt::format("  {:<20}{:>8}{:>12}{:>12}{:>22}{:>12}{:>8}\n", p.id, percent(p.share, 1),
-                       with_thousands(h.agents), percent(h.conversion_rate.value, 2),
-                       interval(h.conversion_rate, 2, 100.0), fixed(h.revenue_per_agent.value, 2),
-                       fixed(h.nps.value, 1));
+    std::vector<std::string> row = {p.id, percent(p.share, 1), with_thousands(p.figures.agents)};
+    for (const Figure& f : kHeadlineFigures) {
+      if (f.key) row.push_back(figure_text(f.name, (p.figures.*f.member).value));
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> width(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  out += "\nPersonas\n";
+  for (const auto& row : rows) {
+    std::string line = fmt::format("  {:<{}}", row[0], width[0]);
+    for (std::size_t c = 1; c < row.size(); ++c) line += fmt::format("  {:>{}}", row[c], width[c]);
+    out += line + "\n";
   }
 }
 

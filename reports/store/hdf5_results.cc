@@ -47,9 +47,21 @@ void add_estimate(hdf5::CompoundTable& table, const std::string& name, std::span
   table.add_f64(name + "_ci_high", column<double>(rows, [&](const Row& r) { return get(r).high; }));
 }
 
+// Every figure of the table (sim/engine/figures.h) that a Row holds: `held` is the Figure's
+// member pointer into Row (Figure::stage_member, touchpoint_member or transition_member).
+template <class Row>
+void add_table_estimates(hdf5::CompoundTable& table, std::span<const Row> rows,
+                         Estimate Row::*Figure::*held) {
+  for (const Figure& f : kFigures) {
+    Estimate Row::*const member = f.*held;
+    if (member == nullptr) continue;
+    add_estimate(table, f.name, rows, [&](const Row& r) -> const Estimate& { return r.*member; });
+  }
+}
+
 template <class Row, class Get>
 void add_headline_estimates(hdf5::CompoundTable& table, std::span<const Row> rows, Get figures) {
-  for (const NamedFigure& f : kHeadlineFigures) {
+  for (const Figure& f : kHeadlineFigures) {
     add_estimate(table, f.name, rows,
                  [&](const Row& r) -> const Estimate& { return figures(r).*f.member; });
   }
@@ -82,7 +94,7 @@ void write_metadata(H5::Group& run, const RunMetadata& m, const std::string& sce
 void write_headline(H5::Group& run, const HeadlineFigures& h) {
   std::vector<std::string> metric;
   std::vector<double> value, low, high;
-  for (const NamedFigure& f : kHeadlineFigures) {
+  for (const Figure& f : kHeadlineFigures) {
     metric.emplace_back(f.name);
     value.push_back((h.*f.member).value);
     low.push_back((h.*f.member).low);
@@ -132,12 +144,7 @@ void write_touchpoints(H5::Group& run, const std::string& name,
                 column<std::uint64_t>(rows, [](const Row& r) { return r.completions; }));
   table.add_u64("conversions",
                 column<std::uint64_t>(rows, [](const Row& r) { return r.conversions; }));
-  add_estimate(table, "visits_per_agent", rows,
-               [](const Row& r) -> const Estimate& { return r.visits_per_agent; });
-  add_estimate(table, "dropout_rate", rows,
-               [](const Row& r) -> const Estimate& { return r.dropout_rate; });
-  add_estimate(table, "mean_emotion", rows,
-               [](const Row& r) -> const Estimate& { return r.mean_emotion; });
+  add_table_estimates(table, rows, &Figure::touchpoint_member);
   table.write(run, name);
 }
 
@@ -147,8 +154,7 @@ void write_transitions(H5::Group& run, std::span<const TransitionFigures> rows) 
   table.add_text("from", column<std::string>(rows, [](const Row& r) { return r.from; }));
   table.add_text("to", column<std::string>(rows, [](const Row& r) { return r.to; }));
   table.add_u64("count", column<std::uint64_t>(rows, [](const Row& r) { return r.count; }));
-  add_estimate(table, "per_agent", rows,
-               [](const Row& r) -> const Estimate& { return r.per_agent; });
+  add_table_estimates(table, rows, &Figure::transition_member);
   table.write(run, "transitions");
 }
 
@@ -161,12 +167,7 @@ void write_stages(H5::Group& run, const std::string& name, std::span<const Stage
   table.add_u64("reach", column<std::uint64_t>(rows, [](const Row& r) { return r.reach; }));
   table.add_u64("visits", column<std::uint64_t>(rows, [](const Row& r) { return r.visits; }));
   table.add_u64("dropouts", column<std::uint64_t>(rows, [](const Row& r) { return r.dropouts; }));
-  add_estimate(table, "reach_rate", rows,
-               [](const Row& r) -> const Estimate& { return r.reach_rate; });
-  add_estimate(table, "dropout_rate", rows,
-               [](const Row& r) -> const Estimate& { return r.dropout_rate; });
-  add_estimate(table, "mean_emotion", rows,
-               [](const Row& r) -> const Estimate& { return r.mean_emotion; });
+  add_table_estimates(table, rows, &Figure::stage_member);
   table.write(run, name);
 }
 

@@ -68,8 +68,7 @@ CommandAction add_compare_command(CLI::App& command) {
                        "Print one JSON object (scenarios, differences, ranking)");
   command.add_option("--rank-by", o->rank_by,
                      "The overall figure whose difference ranks the future states")
-      ->check(CLI::IsMember({"conversion_rate", "revenue_per_agent", "cost_per_agent",
-                             "margin_per_agent", "steps_per_agent", "hours_to_convert", "nps"}))
+      ->check(CLI::IsMember(rankable_figure_names()))
       ->capture_default_str();
   command
       .add_option("--report", o->report,

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <stdexcept>
+#include <string_view>
 
 #include "sim/engine/aggregate.h"
 #include "sim/engine/block_runner.h"
@@ -19,20 +21,26 @@ namespace {
 // Within a block of agents (sim/engine/block_runner.h), paired moments are summed in doubles in agent
 // order, then added exactly, so results do not depend on how blocks are spread over threads.
 
-constexpr std::array<const char*, ComparisonLayout::kOverallCount> kOverallMetrics = {
-    "conversion_rate", "revenue_per_agent", "cost_per_agent", "margin_per_agent",
-    "steps_per_agent", "hours_to_convert",  "nps"};
-constexpr std::array<bool, ComparisonLayout::kOverallCount> kOverallPerAgent = {
-    true, true, true, true, true, false, false};
-constexpr std::array<const char*, ComparisonLayout::kStageCount> kStageMetrics = {
-    "reach_rate", "dropout_rate", "mean_emotion"};
-constexpr std::array<bool, ComparisonLayout::kStageCount> kStagePerAgent = {true, false, false};
-constexpr std::array<const char*, ComparisonLayout::kTouchpointCount> kTouchpointMetrics = {
-    "visits_per_agent", "dropout_rate", "mean_emotion"};
-constexpr std::array<bool, ComparisonLayout::kTouchpointCount> kTouchpointPerAgent = {true, false,
-                                                                                     false};
-constexpr std::array<const char*, ComparisonLayout::kPersonaCount> kPersonaMetrics = {
-    "conversion_rate", "revenue_per_agent", "cost_per_agent", "margin_per_agent", "nps"};
+// The place of the figure `name` among the figures compared in `kScope`.
+template <unsigned kScope>
+constexpr std::size_t paired_index(std::string_view name) {
+  const auto& figures = kComparedFigures<kScope>;
+  for (std::size_t k = 0; k < figures.size(); ++k) {
+    if (name == figures[k]->name) return k;
+  }
+  throw std::invalid_argument("not a compared figure");
+}
+
+// Stage and touchpoint figures are computed from each agent's visits below, one by one: a
+// figure the table compares there that is not computed here does not compile.
+constexpr std::size_t kStageReach = paired_index<kStage>("reach_rate");
+constexpr std::size_t kStageDropout = paired_index<kStage>("dropout_rate");
+constexpr std::size_t kStageEmotion = paired_index<kStage>("mean_emotion");
+static_assert(ComparisonLayout::kStageCount == 3);
+constexpr std::size_t kTouchpointVisits = paired_index<kTouchpoint>("visits_per_agent");
+constexpr std::size_t kTouchpointDropout = paired_index<kTouchpoint>("dropout_rate");
+constexpr std::size_t kTouchpointEmotion = paired_index<kTouchpoint>("mean_emotion");
+static_assert(ComparisonLayout::kTouchpointCount == 3);
 
 // Union of two name lists, first-seen order; fills each side's index map.
 std::vector<std::string> unite(const std::vector<std::string>& a, const std::vector<std::string>& b,
@@ -90,13 +98,6 @@ class TraceRecorder {
   AgentTrace& trace_;
 };
 
-// The net promoter contribution of a customer: +100, 0 or -100.
-double promoter_score(const CompiledJourney& j, const AgentOutcome& o) {
-  if (o.likelihood_to_recommend >= j.promoter_threshold) return 100.0;
-  if (o.likelihood_to_recommend < j.detractor_threshold) return -100.0;
-  return 0.0;
-}
-
 // Accumulates one future state's paired moments over a block of agents, in doubles, touching
 // only the figures an agent contributes to.
 class PairAccumulator {
@@ -125,9 +126,9 @@ class PairAccumulator {
       const StageTally& c = stage_[0][s];
       const StageTally& f = stage_[1][s];
       const std::size_t slot = layout_.stage_slot(s);
-      add(slot + 0, {c.reached, 0, f.reached, 0});
-      add(slot + 1, {c.dropped, c.reached, f.dropped, f.reached});
-      add(slot + 2, {c.emotion, c.visits, f.emotion, f.visits});
+      add(slot + kStageReach, {c.reached, 0, f.reached, 0});
+      add(slot + kStageDropout, {c.dropped, c.reached, f.dropped, f.reached});
+      add(slot + kStageEmotion, {c.emotion, c.visits, f.emotion, f.visits});
       stage_[0][s] = {};
       stage_[1][s] = {};
       stage_seen_[s] = 0;
@@ -136,9 +137,9 @@ class PairAccumulator {
       const TouchpointTally& c = touchpoint_[0][t];
       const TouchpointTally& f = touchpoint_[1][t];
       const std::size_t slot = layout_.touchpoint_slot(t);
-      add(slot + 0, {c.visits, 0, f.visits, 0});
-      add(slot + 1, {c.dropped, c.visits, f.dropped, f.visits});
-      add(slot + 2, {c.emotion, c.visits, f.emotion, f.visits});
+      add(slot + kTouchpointVisits, {c.visits, 0, f.visits, 0});
+      add(slot + kTouchpointDropout, {c.dropped, c.visits, f.dropped, f.visits});
+      add(slot + kTouchpointEmotion, {c.emotion, c.visits, f.emotion, f.visits});
       touchpoint_[0][t] = {};
       touchpoint_[1][t] = {};
       touchpoint_seen_[t] = 0;
@@ -195,39 +196,47 @@ class PairAccumulator {
     }
   }
 
+  // The overall figures: a mean of each agent's value over the agents, or over the customers
+  // (a = converted x value, b = converted).
   void add_overall(const AgentOutcome& c, const AgentOutcome& f) {
     const double cc = c.converted, fc = f.converted;
-    add(0, {cc, 0, fc, 0});
-    add(1, {c.revenue, 0, f.revenue, 0});
-    add(2, {c.cost, 0, f.cost, 0});
-    add(3, {c.revenue - c.cost, 0, f.revenue - f.cost, 0});
-    add(4, {static_cast<double>(c.steps), 0, static_cast<double>(f.steps), 0});
-    add(5, {cc * c.hours_to_convert, cc, fc * f.hours_to_convert, fc});
-    add(6, {cc * promoter_score(*journeys_[0], c), cc, fc * promoter_score(*journeys_[1], f), fc});
+    for (std::size_t k = 0; k < ComparisonLayout::kOverallCount; ++k) {
+      const Figure& figure = *kComparedFigures<kOverall>[k];
+      const double vc = figure.agent_value(c, *journeys_[0]);
+      const double vf = figure.agent_value(f, *journeys_[1]);
+      if (figure.over == Over::customers) {
+        add(k, {cc * vc, cc, fc * vf, fc});
+      } else {
+        add(k, {vc, 0, vf, 0});
+      }
+    }
   }
 
   // Persona figures are ratios over the agents of the persona in each journey; an agent drawn
   // as another persona in the future state (its shares changed) counts in both.
   void add_personas(const AgentOutcome& c, const AgentOutcome& f) {
+    constexpr std::size_t kCount = ComparisonLayout::kPersonaCount;
     const std::uint32_t pc = layout_.persona_of[0][c.persona];
     const std::uint32_t pf = layout_.persona_of[1][f.persona];
-    const std::array<double, 4> values_c = persona_values(c);
-    const std::array<double, 4> values_f = persona_values(f);
+    std::array<double, kCount> values_c, values_f;
+    for (std::size_t k = 0; k < kCount; ++k) {
+      values_c[k] = kComparedFigures<kPersona>[k] -> agent_value(c, *journeys_[0]);
+      values_f[k] = kComparedFigures<kPersona>[k] -> agent_value(f, *journeys_[1]);
+    }
     for (std::uint32_t p : {pc, pf}) {
       const double in_c = p == pc, in_f = p == pf;
       const std::size_t slot = layout_.persona_slot(p);
       const double cc = c.converted * in_c, fc = f.converted * in_f;
-      for (int k = 0; k < 4; ++k) add(slot + k, {values_c[k] * in_c, in_c, values_f[k] * in_f, in_f});
-      add(slot + 4, {cc * score(0, c), cc, fc * score(1, f), fc});
+      for (std::size_t k = 0; k < kCount; ++k) {
+        if (kComparedFigures<kPersona>[k] -> over == Over::customers) {
+          add(slot + k, {cc * values_c[k], cc, fc * values_f[k], fc});
+        } else {
+          add(slot + k, {values_c[k] * in_c, in_c, values_f[k] * in_f, in_f});
+        }
+      }
       if (pc == pf) break;
     }
   }
-
-  // conversion_rate, revenue, cost and margin: the persona figures that are means.
-  static std::array<double, 4> persona_values(const AgentOutcome& o) {
-    return {static_cast<double>(o.converted), o.revenue, o.cost, o.revenue - o.cost};
-  }
-  double score(int side, const AgentOutcome& o) const { return promoter_score(*journeys_[side], o); }
 
   // Per-agent figures keep only the a-components; their b sums are the agent count, filled in
   // when the moments are read (PairedAggregate::moments_of).
@@ -284,25 +293,26 @@ ComparisonLayout::ComparisonLayout(const CompiledJourney& current, const Compile
   touchpoint_count = touchpoints.size();
   persona_count = personas.size();
 
-  for (int k = 0; k < kOverallCount; ++k) {
-    metrics_.push_back({kOverallMetrics[k], "overall", kOverallPerAgent[k]});
+  for (const Figure* f : kComparedFigures<kOverall>) {
+    metrics_.push_back({f->name, "overall", f->over == Over::agents});
   }
   stage_begin_ = metrics_.size();
   for (const std::string& s : stages) {
-    for (int k = 0; k < kStageCount; ++k) {
-      metrics_.push_back({kStageMetrics[k], "stage:" + s, kStagePerAgent[k]});
+    for (const Figure* f : kComparedFigures<kStage>) {
+      metrics_.push_back({f->name, "stage:" + s, f->over == Over::agents});
     }
   }
   touchpoint_begin_ = metrics_.size();
   for (const std::string& t : touchpoints) {
-    for (int k = 0; k < kTouchpointCount; ++k) {
-      metrics_.push_back({kTouchpointMetrics[k], "touchpoint:" + t, kTouchpointPerAgent[k]});
+    for (const Figure* f : kComparedFigures<kTouchpoint>) {
+      metrics_.push_back({f->name, "touchpoint:" + t, f->over == Over::agents});
     }
   }
   persona_begin_ = metrics_.size();
+  // A persona's figures are ratios over its agents, never plain means over all agents.
   for (const std::string& p : personas) {
-    for (int k = 0; k < kPersonaCount; ++k) {
-      metrics_.push_back({kPersonaMetrics[k], "persona:" + p, false});
+    for (const Figure* f : kComparedFigures<kPersona>) {
+      metrics_.push_back({f->name, "persona:" + p, false});
     }
   }
 }

@@ -11,15 +11,16 @@
 #include <vector>
 
 #include "sim/engine/engine.h"
+#include "sim/engine/figures.h"
 #include "sim/engine/statistics.h"
 #include "sim/model/compiled_journey.h"
 #include "sim/model/exact_sum.h"
 
 namespace cjsim {
 
-// One compared figure: a `cjsim run --json` key in a scope ("overall", "stage:NAME",
-// "touchpoint:ID", "persona:ID"). `per_agent` figures are means over all agents (b = 1);
-// the others are ratios over a subset (customers, visits, agents of a persona).
+// One compared figure: a figure of the table (sim/engine/figures.h) in a scope ("overall",
+// "stage:NAME", "touchpoint:ID", "persona:ID"). `per_agent` figures are means over all agents
+// (b = 1); the others are ratios over a subset (customers, visits, agents of a persona).
 struct ComparedMetric {
   std::string metric;
   std::string scope;
@@ -35,11 +36,12 @@ class ComparisonLayout {
 
   const std::vector<ComparedMetric>& metrics() const { return metrics_; }
 
-  // Slots of the figures, for the accumulator.
-  static constexpr int kOverallCount = 7;
-  static constexpr int kStageCount = 3;
-  static constexpr int kTouchpointCount = 3;
-  static constexpr int kPersonaCount = 5;
+  // Slots of the figures, for the accumulator: the compared figures of each scope
+  // (kComparedFigures, sim/engine/figures.h), overall first, then per stage, touchpoint, persona.
+  static constexpr std::size_t kOverallCount = kComparedFigures<kOverall>.size();
+  static constexpr std::size_t kStageCount = kComparedFigures<kStage>.size();
+  static constexpr std::size_t kTouchpointCount = kComparedFigures<kTouchpoint>.size();
+  static constexpr std::size_t kPersonaCount = kComparedFigures<kPersona>.size();
   std::size_t stage_slot(std::uint32_t stage) const { return stage_begin_ + kStageCount * stage; }
   std::size_t touchpoint_slot(std::uint32_t touchpoint) const {
     return touchpoint_begin_ + kTouchpointCount * touchpoint;

@@ -13,17 +13,21 @@ namespace {
 // replications can be combined figure by figure.
 template <class F>
 void for_each_estimate(HeadlineFigures& h, F&& f) {
-  for (const NamedFigure& figure : kHeadlineFigures) f(h.*figure.member);
+  for (const Figure& figure : kHeadlineFigures) f(h.*figure.member);
 }
 
 template <class F>
 void for_each_estimate(std::vector<StageFigures>& stages, std::vector<TouchpointFigures>& touchpoints,
                        F&& f) {
   for (StageFigures& st : stages) {
-    for (Estimate* e : {&st.reach_rate, &st.dropout_rate, &st.mean_emotion}) f(*e);
+    for (const Figure& figure : kFigures) {
+      if (figure.stage_member) f(st.*figure.stage_member);
+    }
   }
   for (TouchpointFigures& t : touchpoints) {
-    for (Estimate* e : {&t.visits_per_agent, &t.dropout_rate, &t.mean_emotion}) f(*e);
+    for (const Figure& figure : kFigures) {
+      if (figure.touchpoint_member) f(t.*figure.touchpoint_member);
+    }
   }
 }
 
@@ -31,7 +35,11 @@ template <class F>
 void for_each_estimate(Summary& s, F&& f) {
   for_each_estimate(s.overall, f);
   for_each_estimate(s.stages, s.touchpoints, f);
-  for (TransitionFigures& t : s.transitions) f(t.per_agent);
+  for (TransitionFigures& t : s.transitions) {
+    for (const Figure& figure : kFigures) {
+      if (figure.transition_member) f(t.*figure.transition_member);
+    }
+  }
   for (PersonaFigures& p : s.personas) {
     for_each_estimate(p.figures, f);
     for_each_estimate(p.stages, p.touchpoints, f);
@@ -99,24 +107,23 @@ void tally_figures(const CompiledJourney& j, const TouchpointTallies& a, std::ui
 struct SumsOfFigure {
   std::string_view figure;
   std::string_view words;  // "each agent's cost", for the note
-  bool customers_only;
   std::array<ExactSum OutcomeSums::*, 3> sums;
 };
 constexpr SumsOfFigure kSumsOfFigures[] = {
-    {"revenue_per_agent", "each agent's revenue", false,
+    {"revenue_per_agent", "each agent's revenue",
      {&OutcomeSums::revenue, &OutcomeSums::revenue_sq, nullptr}},
-    {"cost_per_agent", "each agent's cost", false,
+    {"cost_per_agent", "each agent's cost",
      {&OutcomeSums::cost, &OutcomeSums::cost_sq, nullptr}},
-    {"margin_per_agent", "each agent's margin", false,
+    {"margin_per_agent", "each agent's margin",
      {&OutcomeSums::revenue, &OutcomeSums::cost, &OutcomeSums::margin_sq}},
-    {"hours_to_convert", "each customer's hours to convert", true,
+    {"hours_to_convert", "each customer's hours to convert",
      {&OutcomeSums::hours_to_convert, &OutcomeSums::hours_to_convert_sq, nullptr}},
-    {"journey_hours", "each agent's journey hours", false,
+    {"journey_hours", "each agent's journey hours",
      {&OutcomeSums::hours, &OutcomeSums::hours_sq, nullptr}},
-    {"nps", "", true, {nullptr, nullptr, nullptr}},
-    {"likelihood_to_recommend", "each customer's likelihood to recommend", true,
+    {"nps", "", {nullptr, nullptr, nullptr}},
+    {"likelihood_to_recommend", "each customer's likelihood to recommend",
      {&OutcomeSums::score, &OutcomeSums::score_sq, nullptr}},
-    {"peak_end", "each agent's peak-end emotion", false,
+    {"peak_end", "each agent's peak-end emotion",
      {&OutcomeSums::peak_end, &OutcomeSums::peak_end_sq, nullptr}},
 };
 
@@ -179,9 +186,10 @@ HeadlineFigures headline_figures(const OutcomeSums& t) {
 
 std::string why_undefined(std::string_view name, const OutcomeSums& t) {
   if (t.agents == 0) return "no agents were simulated";
+  const Figure* over = find_figure(name);
+  if (over && over->over == Over::customers && t.conversions == 0) return "no agent converted";
   for (const SumsOfFigure& f : kSumsOfFigures) {
     if (f.figure != name) continue;
-    if (f.customers_only && t.conversions == 0) return "no agent converted";
     for (ExactSum OutcomeSums::*sum : f.sums) {
       if (sum == nullptr || !(t.*sum).invalid()) continue;
       return fmt::format(
@@ -196,7 +204,7 @@ std::string why_undefined(std::string_view name, const OutcomeSums& t) {
 
 std::vector<std::string> undefined_figure_notes(const HeadlineFigures& h, const OutcomeSums& t) {
   std::vector<std::string> notes;
-  for (const NamedFigure& figure : kHeadlineFigures) {
+  for (const Figure& figure : kHeadlineFigures) {
     const Estimate& e = h.*figure.member;
     const bool value_defined = std::isfinite(e.value);
     if (value_defined && std::isfinite(e.low) && std::isfinite(e.high)) continue;
