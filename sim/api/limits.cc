@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "sim/engine/aggregate.h"
+#include "sim/engine/comparison.h"
 #include "sim/engine/machine_memory.h"
 #include "sim/model/journey_length.h"
 
@@ -35,12 +36,18 @@ double aggregate_bytes(const CompiledJourney& j) {
 
 // The paired sums of comparing `current` with `future` (sim/engine/comparison.h): 14 exact
 // sums per compared figure, and a block's 14 doubles per figure in each thread's accumulator.
+// Stages, touchpoints and personas of both journeys are counted (at most their union is).
 double paired_bytes(const CompiledJourney& current, const CompiledJourney& future,
                     bool accumulator) {
+  using Layout = ComparisonLayout;
+  const auto both = [](std::size_t a, std::size_t b) { return static_cast<double>(a + b); };
   const double figures =
-      7.0 + 3.0 * static_cast<double>(current.stage_count() + future.stage_count()) +
-      3.0 * static_cast<double>(current.touchpoint_count() + future.touchpoint_count()) +
-      5.0 * static_cast<double>(current.persona_count() + future.persona_count());
+      static_cast<double>(Layout::kOverallCount) +
+      static_cast<double>(Layout::kStageCount) * both(current.stage_count(), future.stage_count()) +
+      static_cast<double>(Layout::kTouchpointCount) *
+          both(current.touchpoint_count(), future.touchpoint_count()) +
+      static_cast<double>(Layout::kPersonaCount) *
+          both(current.persona_count(), future.persona_count());
   return figures * 14 * (sizeof(ExactSum) + (accumulator ? sizeof(double) : 0));
 }
 
