@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 
@@ -86,7 +87,105 @@ const Difference* overall(const ComparisonReport& r, std::size_t scenario,
   return nullptr;
 }
 
+// The difference in `metric` between future states a and b (b minus a), whichever order the
+// pair was stored in; `flipped` says it was stored as a minus b.
+const Difference* rival(const ComparisonReport& r, std::size_t a, std::size_t b,
+                        std::string_view metric, bool& flipped) {
+  for (const Difference& d : r.rivals) {
+    if (d.metric != metric) continue;
+    if (d.versus == a && d.scenario == b) {
+      flipped = false;
+      return &d;
+    }
+    if (d.versus == b && d.scenario == a) {
+      flipped = true;
+      return &d;
+    }
+  }
+  return nullptr;
+}
+
+bool better(const Difference& d) {
+  return d.significant &&
+         (lower_is_better(d.metric) ? d.difference.high < 0.0 : d.difference.low > 0.0);
+}
+
+bool worse(const Difference& d) {
+  return d.significant &&
+         (lower_is_better(d.metric) ? d.difference.low > 0.0 : d.difference.high < 0.0);
+}
+
+// "+3.52 pp (95% interval +3.41 pp to +3.63 pp)"
+std::string change_text(const Difference& d) {
+  std::string words = difference_text(d.metric, d.difference.value);
+  if (std::isfinite(d.difference.low) && std::isfinite(d.difference.high)) {
+    words += fmt::format(" (95% interval {} to {})", difference_text(d.metric, d.difference.low),
+                         difference_text(d.metric, d.difference.high));
+  }
+  return words;
+}
+
 }  // namespace
+
+std::vector<std::string> comparison_answer(const ComparisonReport& r) {
+  std::vector<std::string> out;
+  if (r.labels.size() < 2) return out;
+  const std::string& metric = r.rank_by;
+  const std::string label = metric_label(metric);
+  std::string lower_label = label;
+  if (!lower_label.empty() && lower_label != "NPS" && !lower_label.starts_with("NPS")) {
+    lower_label[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(lower_label[0])));
+  }
+  const std::vector<std::size_t> order = rank_future_states(r);
+  const std::size_t best = order.front();
+  const Difference* top = overall(r, best, metric);
+  if (top == nullptr || !std::isfinite(top->difference.value)) {
+    out.push_back(fmt::format("{} could not be compared (n/a).", label));
+    return out;
+  }
+  // The leaders: the best and every future state not told apart from it on the same agents.
+  std::vector<std::size_t> tied;
+  for (std::size_t k : order) {
+    if (k == best) continue;
+    bool flipped = false;
+    const Difference* d = rival(r, best, k, metric, flipped);
+    if (d != nullptr && !d->significant) tied.push_back(k);
+  }
+  if (better(*top)) {
+    std::string sentence = fmt::format("{} does best: {} {} against {}", r.labels[best],
+                                       lower_label, change_text(*top), r.labels[0]);
+    const Difference* nps = overall(r, best, "nps");
+    if (metric != "nps" && nps != nullptr && std::isfinite(nps->difference.value)) {
+      sentence += fmt::format(", NPS {}", difference_text("nps", nps->difference.value));
+      if (!nps->significant) sentence += " (within the noise)";
+    }
+    out.push_back(sentence + ".");
+    for (std::size_t k : tied) {
+      bool flipped = false;
+      const Difference* d = rival(r, best, k, metric, flipped);
+      out.push_back(fmt::format(
+          "{} cannot be told apart from it on the same agents: {} differs by {}.", r.labels[k],
+          lower_label,
+          difference_text(metric, flipped ? -d->difference.value : d->difference.value)));
+    }
+  } else {
+    out.push_back(fmt::format("No future state improves {} beyond the noise.", lower_label));
+  }
+  for (std::size_t k : order) {
+    const Difference* d = overall(r, k, metric);
+    if ((k == best && better(*top)) || d == nullptr) continue;
+    if (std::find(tied.begin(), tied.end(), k) != tied.end() && better(*top)) continue;
+    if (better(*d)) {
+      out.push_back(fmt::format("{} also improves {}: {}.", r.labels[k], lower_label, change_text(*d)));
+    } else if (worse(*d)) {
+      out.push_back(fmt::format("{} makes {} worse: {}.", r.labels[k], lower_label, change_text(*d)));
+    } else {
+      out.push_back(fmt::format("{} changes {} by less than the noise: {}.", r.labels[k],
+                                lower_label, change_text(*d)));
+    }
+  }
+  return out;
+}
 
 std::vector<std::size_t> rank_future_states(const ComparisonReport& r) {
   std::vector<std::size_t> order;
@@ -110,7 +209,10 @@ std::string text_comparison(const ComparisonReport& r) {
   out += fmt::format("{} paired agents x {}, seed {}, {:.2f} s\n",
                      with_thousands(base.agents_per_replication),
                      counted(base.replications, "replication"), r.metadata.front().seed, r.seconds);
-  out += "Method: " + r.method + ". * marks a difference whose interval excludes 0; 'pairing' "
+  out += "\nThe answer, by " + metric_label(r.rank_by) + " (" +
+         (lower_is_better(r.rank_by) ? "lower" : "higher") + " is better)\n";
+  for (const std::string& sentence : comparison_answer(r)) out += "  " + sentence + "\n";
+  out += "\nMethod: " + r.method + ". * marks a difference whose interval excludes 0; 'pairing' "
          "compares the interval's width with two independent runs of as many agents.\n";
   for (std::size_t k = 1; k < r.labels.size(); ++k) scenario_section(out, r, k);
   if (r.labels.size() > 2) {
@@ -123,6 +225,17 @@ std::string text_comparison(const ComparisonReport& r) {
                          d ? difference_text(d->metric, d->difference.value) : "n/a",
                          d ? difference_interval_text(d->metric, d->difference) : "",
                          d && d->significant ? " *" : "");
+    }
+    out += fmt::format("\nBetween the future states, on the same agents ({}: the second minus the "
+                       "first)\n",
+                       metric_label(r.rank_by));
+    for (const Difference& d : r.rivals) {
+      if (d.metric != r.rank_by) continue;
+      out += fmt::format("  {:<40} {:>13}  {}{}\n",
+                         fmt::format("{} -> {}", r.labels[d.versus], r.labels[d.scenario]),
+                         difference_text(d.metric, d.difference.value),
+                         difference_interval_text(d.metric, d.difference),
+                         d.significant ? " *" : "");
     }
   }
   return out;
@@ -144,24 +257,36 @@ nlohmann::json comparison_json(const ComparisonReport& r) {
     scenarios.push_back(std::move(s));
   }
   out["scenarios"] = std::move(scenarios);
-  nlohmann::json differences = nlohmann::json::array();
-  for (const Difference& d : r.differences) {
+  const auto difference_json = [&r](const Difference& d) {
     const nlohmann::json difference = estimate_json(d.difference);
-    differences.push_back({{"metric", d.metric},
-                           {"scope", d.scope},
-                           {"scenario", r.labels[d.scenario]},
-                           {"scenario_index", d.scenario},
-                           {"current", estimate_json(d.current)["value"]},
-                           {"future", estimate_json(d.future)["value"]},
-                           {"difference", difference["value"]},
-                           {"ci", difference["ci"]},
-                           {"significant", d.significant},
-                           {"paired_half_width", estimate_json({d.paired_half_width, 0, 0})["value"]},
-                           {"independent_half_width",
-                            estimate_json({d.independent_half_width, 0, 0})["value"]}});
-    if (!d.note.empty()) differences.back()["note"] = d.note;
-  }
+    nlohmann::json j = {{"metric", d.metric},
+                        {"scope", d.scope},
+                        {"scenario", r.labels[d.scenario]},
+                        {"scenario_index", d.scenario},
+                        {"current", estimate_json(d.current)["value"]},
+                        {"future", estimate_json(d.future)["value"]},
+                        {"difference", difference["value"]},
+                        {"ci", difference["ci"]},
+                        {"significant", d.significant},
+                        {"paired_half_width", estimate_json({d.paired_half_width, 0, 0})["value"]},
+                        {"independent_half_width",
+                         estimate_json({d.independent_half_width, 0, 0})["value"]}};
+    if (!d.note.empty()) j["note"] = d.note;
+    return j;
+  };
+  nlohmann::json differences = nlohmann::json::array();
+  for (const Difference& d : r.differences) differences.push_back(difference_json(d));
   out["differences"] = std::move(differences);
+  // Future states against each other: "scenario" minus "versus", on the same agents.
+  nlohmann::json rivals = nlohmann::json::array();
+  for (const Difference& d : r.rivals) {
+    nlohmann::json j = difference_json(d);
+    j["versus"] = r.labels[d.versus];
+    j["versus_index"] = d.versus;
+    rivals.push_back(std::move(j));
+  }
+  out["between_future_states"] = std::move(rivals);
+  out["answer"] = comparison_answer(r);
   nlohmann::json ranking = nlohmann::json::array();
   for (std::size_t k : rank_future_states(r)) ranking.push_back(r.labels[k]);
   out["rank_by"] = r.rank_by;

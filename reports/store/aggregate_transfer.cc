@@ -42,6 +42,10 @@ std::string paired_name(std::size_t future, std::size_t replication) {
   return "paired_" + std::to_string(future) + "_" + std::to_string(replication);
 }
 
+std::string rival_name(std::size_t pair, std::size_t replication) {
+  return "rival_" + std::to_string(pair) + "_" + std::to_string(replication);
+}
+
 void write_paired(H5::Group& root, const std::string& name, const PairedAggregate& p) {
   H5::Group group = root.createGroup(name);
   std::vector<std::uint64_t> limbs;
@@ -99,6 +103,12 @@ std::vector<char> comparison_to_bytes(const ComparisonRun& comparison) {
           write_paired(root, paired_name(f, r), comparison.paired[f][r]);
         }
       }
+      for (std::size_t p = 0; p < comparison.rivals.size(); ++p) {
+        const std::vector<PairedAggregate>& replications = comparison.rivals[p].replications;
+        for (std::size_t r = 0; r < replications.size(); ++r) {
+          write_paired(root, rival_name(p, r), replications[r]);
+        }
+      }
     });
   } catch (const H5::Exception& e) {
     throw std::runtime_error("cannot pack a comparison: " + e.getDetailMsg());
@@ -119,6 +129,12 @@ void merge_comparison_bytes(ComparisonRun& into, std::span<const char> bytes) {
       for (std::size_t f = 0; f < into.paired.size(); ++f) {
         for (std::size_t r = 0; r < into.paired[f].size(); ++r) {
           into.paired[f][r].merge(read_paired(root, paired_name(f, r)));
+        }
+      }
+      for (std::size_t p = 0; p < into.rivals.size(); ++p) {
+        std::vector<PairedAggregate>& replications = into.rivals[p].replications;
+        for (std::size_t r = 0; r < replications.size(); ++r) {
+          replications[r].merge(read_paired(root, rival_name(p, r)));
         }
       }
     });

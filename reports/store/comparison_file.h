@@ -19,13 +19,15 @@ struct ComparisonReport {
   std::vector<RunMetadata> metadata;
   std::vector<Summary> summaries;
   std::vector<Difference> differences;
+  std::vector<Difference> rivals;  // between future states, overall figures (rival_differences)
   std::string rank_by = "conversion_rate";
   std::string method;  // how the intervals were computed, for people
   double seconds = 0.0;
 };
 
 // Group "current" and groups "future_1", "future_2", ... with the layout of a run, and the
-// "differences" table at the root.
+// "differences" table at the root; with two future states or more, the "rivals" table of their
+// differences from each other (columns of "differences" and versus, versus_index).
 void write_comparison_file(PendingFile& file, const ComparisonReport& report,
                            const std::vector<const CompiledJourney*>& journeys,
                            const ComparisonRun& comparison);

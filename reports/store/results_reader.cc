@@ -115,11 +115,13 @@ CompiledJourney journey_of(const RunMetadata& m) {
   return compile(*scenario);
 }
 
-std::vector<Difference> read_differences(const std::string& path) {
+std::vector<Difference> read_differences(const std::string& path, const std::string& name) {
   H5::Exception::dontPrint();
   try {
     const H5::H5File file(path, H5F_ACC_RDONLY);
-    const H5::DataSet table = hdf5::open_dataset(file.openGroup("/"), "differences");
+    const H5::Group root = file.openGroup("/");
+    if (name == "rivals" && !root.nameExists(name)) return {};
+    const H5::DataSet table = hdf5::open_dataset(root, name);
     const std::vector<std::string> metric = text_column(table, "metric");
     const std::vector<std::string> scope = text_column(table, "scope");
     const auto index = number_column<std::uint64_t>(table, "scenario_index");
@@ -131,6 +133,8 @@ std::vector<Difference> read_differences(const std::string& path) {
     const auto significant = number_column<std::uint64_t>(table, "significant");
     const auto paired = number_column<double>(table, "paired_half_width");
     const auto independent = number_column<double>(table, "independent_half_width");
+    const auto versus = name == "rivals" ? number_column<std::uint64_t>(table, "versus_index")
+                                         : std::vector<std::uint64_t>(metric.size(), 0);
     std::vector<Difference> out(metric.size());
     for (std::size_t r = 0; r < out.size(); ++r) {
       Difference& d = out[r];
@@ -143,11 +147,12 @@ std::vector<Difference> read_differences(const std::string& path) {
       d.significant = significant[r] != 0;
       d.paired_half_width = paired[r];
       d.independent_half_width = independent[r];
+      d.versus = versus[r];
     }
     return out;
   } catch (const H5::Exception& e) {
     throw std::runtime_error(
-        fmt::format("{}: cannot read the differences table: {}", path, e.getDetailMsg()));
+        fmt::format("{}: cannot read the {} table: {}", path, name, e.getDetailMsg()));
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("{}: {}", path, e.what()));
   }
@@ -298,11 +303,19 @@ ReportedResults read_results_file(const std::string& path) {
     out.report.metadata.push_back(run.metadata);
   }
   out.report.seconds = out.report.metadata.front().seconds;
-  out.report.differences = read_differences(path);
+  out.report.differences = read_differences(path, "differences");
+  out.report.rivals = read_differences(path, "rivals");
   for (const Difference& d : out.report.differences) {
     if (d.scenario == 0 || d.scenario >= root.groups.size()) {
       throw std::runtime_error(fmt::format(
           "{}: differences: scenario_index {} names no future state", path, d.scenario));
+    }
+  }
+  for (const Difference& d : out.report.rivals) {
+    if (d.versus == 0 || d.versus >= d.scenario || d.scenario >= root.groups.size()) {
+      throw std::runtime_error(fmt::format(
+          "{}: rivals: future states {} and {} are not two of this comparison", path, d.versus,
+          d.scenario));
     }
   }
   return out;

@@ -28,8 +28,9 @@ ReportedResults read_results_file(const std::string& path);
 // file and, for a future state, every base it builds on); no file outside the result is read.
 CompiledJourney journey_of(const RunMetadata& metadata);
 
-// The root `differences` table of a comparison file; `labels` are the scenarios' labels.
-std::vector<Difference> read_differences(const std::string& path);
+// The root table `name` of a comparison file: "differences" (each future state against the
+// current state) or "rivals" (future states against each other; empty when there is none).
+std::vector<Difference> read_differences(const std::string& path, const std::string& name);
 
 // A run's results as a report of one scenario.
 ComparisonReport single_run_report(const Summary& summary, const RunMetadata& metadata);

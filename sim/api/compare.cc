@@ -62,6 +62,7 @@ CompareOutcome compare_journeys(const CompiledJourneys& loaded, const RunSetting
   report.method = comparison_method(options.replications);
   report.seconds = outcome.comparison.seconds;
   report.differences = differences(outcome.comparison);
+  report.rivals = rival_differences(outcome.comparison);
   for (std::size_t k = 0; k < journeys.size(); ++k) {
     report.summaries.push_back(summarize(journeys[k], outcome.comparison.runs[k].replications));
     report.metadata.push_back(metadata_for(loaded.scenarios[k], loaded.paths[k], options,

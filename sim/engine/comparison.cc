@@ -98,6 +98,33 @@ class TraceRecorder {
   AgentTrace& trace_;
 };
 
+// Adds one agent's (a, b) pair of each side to the 4 sums and 10 products of `m`.
+void add_moments(std::array<double, 14>& m, const std::array<double, 4>& x) {
+  for (int j = 0; j < 4; ++j) {
+    if (x[j] == 0) continue;
+    m[j] += x[j];
+    for (int k = j; k < 4; ++k) m[4 + kProduct[j][k]] += x[j] * x[k];
+  }
+}
+
+// The overall figures of one agent in two journeys: a mean of each agent's value over the
+// agents, or over the customers (a = converted x value, b = converted); add(k, x) for each.
+template <class Add>
+void add_overall_figures(const AgentOutcome& c, const AgentOutcome& f, const CompiledJourney& jc,
+                         const CompiledJourney& jf, Add&& add) {
+  const double cc = c.converted, fc = f.converted;
+  for (std::size_t k = 0; k < ComparisonLayout::kOverallCount; ++k) {
+    const Figure& figure = *kComparedFigures<kOverall>[k];
+    const double vc = figure.agent_value(c, jc);
+    const double vf = figure.agent_value(f, jf);
+    if (figure.over == Over::customers) {
+      add(k, {cc * vc, cc, fc * vf, fc});
+    } else {
+      add(k, {vc, 0, vf, 0});
+    }
+  }
+}
+
 // Accumulates one future state's paired moments over a block of agents, in doubles, touching
 // only the figures an agent contributes to.
 class PairAccumulator {
@@ -196,20 +223,9 @@ class PairAccumulator {
     }
   }
 
-  // The overall figures: a mean of each agent's value over the agents, or over the customers
-  // (a = converted x value, b = converted).
   void add_overall(const AgentOutcome& c, const AgentOutcome& f) {
-    const double cc = c.converted, fc = f.converted;
-    for (std::size_t k = 0; k < ComparisonLayout::kOverallCount; ++k) {
-      const Figure& figure = *kComparedFigures<kOverall>[k];
-      const double vc = figure.agent_value(c, *journeys_[0]);
-      const double vf = figure.agent_value(f, *journeys_[1]);
-      if (figure.over == Over::customers) {
-        add(k, {cc * vc, cc, fc * vf, fc});
-      } else {
-        add(k, {vc, 0, vf, 0});
-      }
-    }
+    add_overall_figures(c, f, *journeys_[0], *journeys_[1],
+                        [this](std::size_t k, const std::array<double, 4>& x) { add(k, x); });
   }
 
   // Persona figures are ratios over the agents of the persona in each journey; an agent drawn
@@ -242,12 +258,7 @@ class PairAccumulator {
   // when the moments are read (PairedAggregate::moments_of).
   void add(std::size_t metric, std::array<double, 4> x) {
     if (x[0] == 0 && x[1] == 0 && x[2] == 0 && x[3] == 0) return;
-    std::array<double, 14>& m = block_[metric];
-    for (int j = 0; j < 4; ++j) {
-      if (x[j] == 0) continue;
-      m[j] += x[j];
-      for (int k = j; k < 4; ++k) m[4 + kProduct[j][k]] += x[j] * x[k];
-    }
+    add_moments(block_[metric], x);
     if (!touched_[metric]) {
       touched_[metric] = 1;
       metrics_touched_.push_back(static_cast<std::uint32_t>(metric));
@@ -266,6 +277,37 @@ class PairAccumulator {
   std::vector<std::uint32_t> touchpoints_touched_, stages_touched_;
 };
 
+// Two future states' overall figures, paired on the same agents, over a block in doubles.
+class RivalAccumulator {
+ public:
+  void add_agent(const AgentTrace& first, const AgentTrace& second, const CompiledJourney& j1,
+                 const CompiledJourney& j2) {
+    ++agents_;
+    add_overall_figures(first.outcome, second.outcome, j1, j2,
+                        [this](std::size_t k, const std::array<double, 4>& x) {
+                          add_moments(block_[k], x);
+                        });
+  }
+  void flush(PairedAggregate& into) {
+    into.agents += agents_;
+    agents_ = 0;
+    for (std::size_t m = 0; m < block_.size(); ++m) {
+      for (int k = 0; k < 14; ++k) into.moments[m][k].add(block_[m][k]);
+      block_[m] = {};
+    }
+  }
+
+ private:
+  std::uint64_t agents_ = 0;
+  std::array<std::array<double, 14>, ComparisonLayout::kOverallCount> block_{};
+};
+
+PairedAggregate empty_rival() {
+  PairedAggregate p;
+  p.moments.resize(ComparisonLayout::kOverallCount);
+  return p;
+}
+
 PairedAggregate empty_paired(const ComparisonLayout& layout) {
   PairedAggregate p;
   p.moments.resize(layout.metrics().size());
@@ -277,6 +319,8 @@ struct Worker {
   std::vector<Aggregate> aggregates;        // per journey
   std::vector<PairedAggregate> paired;      // per future state
   std::vector<PairAccumulator> accumulators;
+  std::vector<PairedAggregate> rivals;        // per pair of future states
+  std::vector<RivalAccumulator> rival_accumulators;
   std::vector<AgentScratch> scratch;
   std::vector<AgentTrace> traces;
 };
@@ -349,6 +393,9 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
   for (std::size_t k = 1; k < count; ++k) out.layouts.emplace_back(journeys[0], journeys[k]);
   out.runs.resize(count);
   out.paired.resize(count == 0 ? 0 : count - 1);
+  for (std::size_t a = 1; a < count; ++a) {
+    for (std::size_t b = a + 1; b < count; ++b) out.rivals.push_back({a, b, {}});
+  }
   BlockRunner runner(options);
   for (RunResult& r : out.runs) {
     r.agents = options.agents;
@@ -367,6 +414,8 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
         w.paired.push_back(empty_paired(out.layouts[k - 1]));
         w.accumulators.emplace_back(out.layouts[k - 1], journeys[0], journeys[k]);
       }
+      w.rivals.assign(out.rivals.size(), empty_rival());
+      w.rival_accumulators.resize(out.rivals.size());
       w.traces.resize(count);
       return w;
     });
@@ -383,9 +432,16 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
         for (std::size_t k = 1; k < count; ++k) {
           w.accumulators[k - 1].add_agent(w.traces[0], w.traces[k]);
         }
+        for (std::size_t p = 0; p < out.rivals.size(); ++p) {
+          const auto [a, b] = std::pair(out.rivals[p].first, out.rivals[p].second);
+          w.rival_accumulators[p].add_agent(w.traces[a], w.traces[b], journeys[a], journeys[b]);
+        }
       }
       // Each block's double sums go into the exact sums at the block's end.
       for (std::size_t k = 1; k < count; ++k) w.accumulators[k - 1].flush(w.paired[k - 1]);
+      for (std::size_t p = 0; p < out.rivals.size(); ++p) {
+        w.rival_accumulators[p].flush(w.rivals[p]);
+      }
     });
     for (std::size_t k = 0; k < count; ++k) {
       Aggregate merged = Aggregate::for_journey(journeys[k]);
@@ -396,6 +452,11 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
       PairedAggregate merged = empty_paired(out.layouts[k - 1]);
       for (const Worker& w : workers) merged.merge(w.paired[k - 1]);
       out.paired[k - 1].push_back(std::move(merged));
+    }
+    for (std::size_t p = 0; p < out.rivals.size(); ++p) {
+      PairedAggregate merged = empty_rival();
+      for (const Worker& w : workers) merged.merge(w.rivals[p]);
+      out.rivals[p].replications.push_back(std::move(merged));
     }
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -418,6 +479,43 @@ std::string overflow_note(const PairedAggregate& pooled, std::size_t metric) {
 
 }  // namespace
 
+namespace {
+
+// One compared figure's difference, pooled over the replications' paired moments (or, with
+// several replications, with a Student t interval across them).
+Difference difference_of(const std::vector<PairedAggregate>& replications,
+                         const PairedAggregate& pooled, std::size_t m, const ComparedMetric& metric) {
+  const PairedDifference all = paired_ratio_difference(pooled.moments_of(m, metric.per_agent));
+  Difference d;
+  d.metric = metric.metric;
+  d.scope = metric.scope;
+  d.current = all.current;
+  d.future = all.future;
+  d.difference = all.difference;
+  d.paired_half_width = all.paired_half_width;
+  d.independent_half_width = all.independent_half_width;
+  if (replications.size() > 1) {
+    std::vector<double> current, future, difference;
+    for (const PairedAggregate& p : replications) {
+      const PairedDifference one = paired_ratio_difference(p.moments_of(m, metric.per_agent));
+      current.push_back(one.current.value);
+      future.push_back(one.future.value);
+      difference.push_back(one.difference.value);
+    }
+    d.current = replication_interval(current);
+    d.future = replication_interval(future);
+    d.difference = replication_interval(difference);
+  }
+  d.significant =
+      std::isfinite(d.difference.low) && (d.difference.low > 0.0 || d.difference.high < 0.0);
+  if (!std::isfinite(d.difference.low) || !std::isfinite(d.difference.high)) {
+    d.note = overflow_note(pooled, m);
+  }
+  return d;
+}
+
+}  // namespace
+
 std::vector<Difference> differences(const ComparisonRun& comparison) {
   std::vector<Difference> out;
   for (std::size_t f = 0; f < comparison.layouts.size(); ++f) {
@@ -426,34 +524,25 @@ std::vector<Difference> differences(const ComparisonRun& comparison) {
     PairedAggregate pooled = empty_paired(layout);
     for (const PairedAggregate& p : replications) pooled.merge(p);
     for (std::size_t m = 0; m < layout.metrics().size(); ++m) {
-      const ComparedMetric& metric = layout.metrics()[m];
-      const PairedDifference all = paired_ratio_difference(pooled.moments_of(m, metric.per_agent));
-      Difference d;
-      d.metric = metric.metric;
-      d.scope = metric.scope;
+      Difference d = difference_of(replications, pooled, m, layout.metrics()[m]);
       d.scenario = f + 1;
-      d.current = all.current;
-      d.future = all.future;
-      d.difference = all.difference;
-      d.paired_half_width = all.paired_half_width;
-      d.independent_half_width = all.independent_half_width;
-      if (replications.size() > 1) {
-        std::vector<double> current, future, difference;
-        for (const PairedAggregate& p : replications) {
-          const PairedDifference one = paired_ratio_difference(p.moments_of(m, metric.per_agent));
-          current.push_back(one.current.value);
-          future.push_back(one.future.value);
-          difference.push_back(one.difference.value);
-        }
-        d.current = replication_interval(current);
-        d.future = replication_interval(future);
-        d.difference = replication_interval(difference);
-      }
-      d.significant = std::isfinite(d.difference.low) &&
-                      (d.difference.low > 0.0 || d.difference.high < 0.0);
-      if (!std::isfinite(d.difference.low) || !std::isfinite(d.difference.high)) {
-        d.note = overflow_note(pooled, m);
-      }
+      out.push_back(std::move(d));
+    }
+  }
+  return out;
+}
+
+std::vector<Difference> rival_differences(const ComparisonRun& comparison) {
+  std::vector<Difference> out;
+  for (const RivalPair& pair : comparison.rivals) {
+    PairedAggregate pooled = empty_rival();
+    for (const PairedAggregate& p : pair.replications) pooled.merge(p);
+    // The overall metrics come first in every layout, in the same order.
+    const ComparisonLayout& layout = comparison.layouts.front();
+    for (std::size_t m = 0; m < ComparisonLayout::kOverallCount; ++m) {
+      Difference d = difference_of(pair.replications, pooled, m, layout.metrics()[m]);
+      d.versus = pair.first;
+      d.scenario = pair.second;
       out.push_back(std::move(d));
     }
   }

@@ -69,10 +69,19 @@ struct PairedAggregate {
   friend bool operator==(const PairedAggregate&, const PairedAggregate&) = default;
 };
 
+// Two future states (journeys `first` < `second`, both after the current state) on the same
+// agents, their overall figures paired: whether one is ahead of the other beyond the noise.
+struct RivalPair {
+  std::size_t first = 0, second = 0;
+  std::vector<PairedAggregate> replications;  // the overall figures' moments only
+  friend bool operator==(const RivalPair&, const RivalPair&) = default;
+};
+
 struct ComparisonRun {
   std::vector<RunResult> runs;              // per journey: what `run` gives with the same options
   std::vector<ComparisonLayout> layouts;    // per future state (journey k compares as k - 1)
   std::vector<std::vector<PairedAggregate>> paired;  // [future state][replication]
+  std::vector<RivalPair> rivals;            // every pair of future states, in order
   double seconds = 0.0;
 };
 
@@ -84,6 +93,7 @@ struct Difference {
   std::string metric;
   std::string scope;
   std::size_t scenario = 0;  // the future state's index in the journeys compared
+  std::size_t versus = 0;    // what it is compared with: 0 the current state, else a future state
   Estimate current, future, difference;
   double paired_half_width = 0.0;       // from the agents of every replication together
   double independent_half_width = 0.0;  // the same without the pairing
@@ -95,6 +105,11 @@ struct Difference {
 // from the paired agents (delta method for ratios); with several, each replication gives a
 // difference and the interval is Student t across them.
 std::vector<Difference> differences(const ComparisonRun& comparison);
+
+// The overall figures' differences between every two future states (`versus` the first of the
+// pair, `scenario` the second; `current` is then the first's estimate), computed as
+// differences() computes them against the current state.
+std::vector<Difference> rival_differences(const ComparisonRun& comparison);
 
 // How differences() computed the intervals of a comparison with `replications`, for people.
 std::string comparison_method(std::uint32_t replications);
