@@ -10,6 +10,7 @@
 #include "reports/html/html_report.h"
 #include "reports/render/compare_report.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/html_reports.h"
 #include "sim/cli/resource_limits.h"
 #include "sim/cli/run_support.h"
 #include "sim/engine/comparison.h"
@@ -115,7 +116,8 @@ CommandAction add_compare_command(CLI::App& command) {
   command
       .add_option("--report", o->report,
                   "Write an HTML report of the comparison (charts, tables; opens offline)")
-      ->check(file_name_check());
+      ->check(file_name_check())
+      ->check(html_reports_check());
   return [o] { return compare_command(*o); };
 }
 

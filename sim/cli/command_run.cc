@@ -8,6 +8,7 @@
 #include "reports/store/hdf5_results.h"
 #include "reports/store/results_reader.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/html_reports.h"
 #include "sim/cli/resource_limits.h"
 #include "sim/cli/run_support.h"
 #include "sim/engine/engine.h"
@@ -76,7 +77,8 @@ CommandAction add_run_command(CLI::App& command) {
   command
       .add_option("--report", o->report,
                   "Write an HTML report of the results (charts, tables; opens offline)")
-      ->check(file_name_check());
+      ->check(file_name_check())
+      ->check(html_reports_check());
   return [o] { return run_command(*o); };
 }
 
