@@ -12,7 +12,7 @@ double unit(std::mt19937_64& words) { return static_cast<double>(words() >> 11) 
 
 // A uniform integer in [0, n), without modulo bias (Lemire's method, with rejection).
 std::uint64_t below(std::mt19937_64& words, std::uint64_t n) {
-  using u128 = unsigned __int128;
+  __extension__ using u128 = unsigned __int128;
   u128 product = static_cast<u128>(words()) * n;
   auto low = static_cast<std::uint64_t>(product);
   if (low < n) {

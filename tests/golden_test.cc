@@ -38,7 +38,7 @@ class GoldenText {
                          s.invalid() ? " invalid" : "", s.value());
   }
   void put(const std::string& key, const BoundedSum& s) {
-    const auto raw = static_cast<unsigned __int128>(s.raw());
+    const auto raw = static_cast<uint128>(s.raw());
     text_ += fmt::format("{} {:016x}{:016x}\n", key, static_cast<std::uint64_t>(raw >> 64),
                          static_cast<std::uint64_t>(raw));
   }

@@ -135,7 +135,7 @@ void write_bounded(H5::Group& raw, const std::string& name, std::span<const Aggr
                    const std::vector<BoundedSum> TouchpointTallies::*member) {
   std::vector<std::uint64_t> halves;
   for (const BoundedSum& s : tally_rows(replications, member)) {
-    const auto bits = static_cast<unsigned __int128>(s.raw());
+    const auto bits = static_cast<uint128>(s.raw());
     halves.push_back(static_cast<std::uint64_t>(bits));
     halves.push_back(static_cast<std::uint64_t>(bits >> 64));
   }
@@ -235,9 +235,9 @@ void read_bounded(const H5::Group& run, const std::string& name, std::size_t tou
     for (TouchpointTallies& t : a.persona_tallies) {
       (t.*member).resize(touchpoints);
       for (BoundedSum& s : t.*member) {
-        const unsigned __int128 bits =
-            (static_cast<unsigned __int128>(halves.values[k + 1]) << 64) | halves.values[k];
-        s = BoundedSum::from_raw(static_cast<__int128>(bits));
+        const uint128 bits =
+            (static_cast<uint128>(halves.values[k + 1]) << 64) | halves.values[k];
+        s = BoundedSum::from_raw(static_cast<int128>(bits));
         k += 2;
       }
     }

@@ -7,6 +7,7 @@
 #include "reports/render/compare_report.h"
 #include "sim/api/compare.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/html_reports.h"
 #include "sim/cli/run_support.h"
 
 namespace cjsim {
@@ -73,7 +74,8 @@ CommandAction add_compare_command(CLI::App& command) {
   command
       .add_option("--report", o->report,
                   "Write an HTML report of the comparison (charts, tables; opens offline)")
-      ->check(file_name_check());
+      ->check(file_name_check())
+      ->check(html_reports_check());
   return [o](const Context& context) { return compare_command(*o, context); };
 }
 

@@ -9,6 +9,7 @@
 #include "reports/store/results_reader.h"
 #include "sim/api/run.h"
 #include "sim/cli/commands.h"
+#include "sim/cli/html_reports.h"
 #include "sim/cli/run_support.h"
 
 namespace cjsim {
@@ -64,7 +65,8 @@ CommandAction add_run_command(CLI::App& command) {
   command
       .add_option("--report", o->report,
                   "Write an HTML report of the results (charts, tables; opens offline)")
-      ->check(file_name_check());
+      ->check(file_name_check())
+      ->check(html_reports_check());
   return [o](const Context& context) { return run_command(*o, context); };
 }
 

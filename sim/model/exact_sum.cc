@@ -48,9 +48,9 @@ void ExactSum::add_general(double x) {
 void ExactSum::merge(const ExactSum& other) {
   const bool a_negative = (limbs_[3] >> 63) != 0;
   const bool b_negative = (other.limbs_[3] >> 63) != 0;
-  unsigned __int128 carry = 0;
+  uint128 carry = 0;
   for (int i = 0; i < 4; ++i) {
-    carry += static_cast<unsigned __int128>(limbs_[i]) + other.limbs_[i];
+    carry += static_cast<uint128>(limbs_[i]) + other.limbs_[i];
     limbs_[i] = static_cast<std::uint64_t>(carry);
     carry >>= 64;
   }
@@ -65,7 +65,7 @@ double ExactSum::value() const {
   std::array<std::uint64_t, 4> magnitude = limbs_;
   const bool negative = (magnitude[3] >> 63) != 0;
   if (negative) {
-    unsigned __int128 carry = 1;
+    uint128 carry = 1;
     for (auto& word : magnitude) {
       carry += static_cast<std::uint64_t>(~word);
       word = static_cast<std::uint64_t>(carry);
@@ -86,15 +86,15 @@ void DeferredExactSum::fold() {
   for (int k = 0; k < 4; ++k) {
     // Both columns are below 2^127, so their difference is exact in a signed 128-bit integer.
     const auto difference =
-        static_cast<__int128>(columns_[k]) - static_cast<__int128>(columns_[k + 4]);
-    const auto column = static_cast<unsigned __int128>(difference);
+        static_cast<int128>(columns_[k]) - static_cast<int128>(columns_[k + 4]);
+    const auto column = static_cast<uint128>(difference);
     const std::uint64_t extension = difference < 0 ? ~std::uint64_t{0} : 0;
     const std::array<std::uint64_t, 3> words = {static_cast<std::uint64_t>(column),
                                                 static_cast<std::uint64_t>(column >> 64),
                                                 extension};
-    unsigned __int128 carry = 0;
+    uint128 carry = 0;
     for (int i = k; i < 5; ++i) {
-      carry += static_cast<unsigned __int128>(sum[i]) + (i - k < 3 ? words[i - k] : extension);
+      carry += static_cast<uint128>(sum[i]) + (i - k < 3 ? words[i - k] : extension);
       sum[i] = static_cast<std::uint64_t>(carry);
       carry >>= 64;
     }

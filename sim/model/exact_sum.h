@@ -12,6 +12,10 @@
 
 namespace cjsim {
 
+// GCC's and clang's 128-bit integers, an extension that -Wpedantic names: spelled here only.
+__extension__ using int128 = __int128;
+__extension__ using uint128 = unsigned __int128;
+
 // A sum of arbitrary finite doubles, kept exactly in 256-bit two's complement fixed point
 // with 128 fractional bits (range about +-1.7e38, resolution 2^-128). Each term is added
 // exactly except for bits below 2^-128, which are dropped (deterministically).
@@ -57,7 +61,7 @@ class ExactSum {
   // the term's two's complement when negative, then one add with carry. Branch-free, since
   // signs and magnitudes vary from agent to agent.
   void add_shifted(std::uint64_t mantissa, int bit, bool negative) {
-    using u128 = unsigned __int128;
+    using u128 = uint128;
     std::array<std::uint64_t, 5> term{};  // one spare limb: the high part may land past limb 3
     const u128 shifted = static_cast<u128>(mantissa) << (bit % 64);
     term[bit / 64] = static_cast<std::uint64_t>(shifted);
@@ -105,7 +109,7 @@ class DeferredExactSum {
       total_.add(x);  // zero, subnormal, tiny, huge or not finite: the general path
       return;
     }
-    using u128 = unsigned __int128;
+    using u128 = uint128;
     const u128 mantissa = (bits & ((std::uint64_t{1} << 52) - 1)) | (std::uint64_t{1} << 52);
     columns_[(bits >> 63) * 4 + static_cast<unsigned>(bit >> 6)] += mantissa << (bit & 63);
     if (++pending_ == kFoldEvery) fold();
@@ -123,7 +127,7 @@ class DeferredExactSum {
   static constexpr unsigned kFoldEvery = 1024;
   void fold();
 
-  unsigned __int128 columns_[8] = {};  // positive terms' columns, then negative terms'
+  uint128 columns_[8] = {};  // positive terms' columns, then negative terms'
   unsigned pending_ = 0;
   ExactSum total_;
 };
@@ -136,8 +140,8 @@ class BoundedSum {
   void merge(const BoundedSum& other) { total_ += other.total_; }
   double value() const { return static_cast<double>(total_) * 0x1.0p-62; }
 
-  __int128 raw() const { return total_; }
-  static BoundedSum from_raw(__int128 raw) {
+  int128 raw() const { return total_; }
+  static BoundedSum from_raw(int128 raw) {
     BoundedSum s;
     s.total_ = raw;
     return s;
@@ -146,7 +150,7 @@ class BoundedSum {
   friend bool operator==(const BoundedSum&, const BoundedSum&) = default;
 
  private:
-  __int128 total_ = 0;
+  int128 total_ = 0;
 };
 
 }  // namespace cjsim
