@@ -23,7 +23,7 @@
 namespace cjsim::python {
 namespace {
 
-// A journey as loaded and validated, with the file it came from ("" for one from a dict).
+// A journey as loaded and validated, with the file it came from ("<dict>" for a dict).
 struct Journey {
   Scenario scenario;
   std::string path;
@@ -151,7 +151,7 @@ Journey load_file(const std::string& path) {
 Journey load_text(const std::string& text, const std::string& name) {
   PythonCall call{py::none()};
   Journey journey;
-  call.run([&] { journey = {load_journey_text(text, name, call.context()), ""}; });
+  call.run([&] { journey = {load_journey_text(text, name, call.context()), name}; });
   return journey;
 }
 
@@ -363,7 +363,7 @@ PYBIND11_MODULE(_cjsim, m) {
           "Its description, or ''.")
       .def_property_readonly(
           "path", [](const Journey& j) { return j.path; },
-          "The file it was loaded from, or '' for one built from a dict.")
+          "The file it was loaded from, or the name a dict was given ('<dict>').")
       .def_property_readonly(
           "stages", [](const Journey& j) { return j.scenario.stages; }, "Stage names, in order.")
       .def_property_readonly(

@@ -57,7 +57,7 @@ def test_a_file_loads_with_its_parts():
 
 def test_a_dict_runs_like_the_file_it_was_written_from():
     from_dict = cjsim.load(TINY_DICT)
-    assert from_dict.path == "" and json.loads(from_dict.text) == TINY_DICT
+    assert from_dict.path == "<dict>" and json.loads(from_dict.text) == TINY_DICT
     a = cjsim.run(TINY_DICT, agents=20000, seed=4, progress=False)
     b = cjsim.run(TINY, agents=20000, seed=4, progress=False)
     for name in cjsim.HEADLINE_FIGURES:
@@ -101,3 +101,15 @@ def test_a_missing_file_is_invalid_input_naming_it(tmp_path):
     missing = tmp_path / "none.yaml"
     with pytest.raises(cjsim.InvalidInput, match=f"{missing}: error: cannot read file"):
         cjsim.load(missing)
+
+
+def test_a_dict_future_state_compares_with_a_file():
+    future = json.loads(json.dumps(TINY_DICT))
+    future["name"] = "Tiny shop, calmer reviews"
+    future["touchpoints"][2]["dropout"] = 0.05
+    c = cjsim.compare(TINY, future, agents=20000, seed=1, progress=False)
+    assert c.labels == ["Tiny shop", "Tiny shop, calmer reviews"]
+    d = c.differences
+    reviews = d[(d.scope == "touchpoint:reviews") & (d.metric == "dropout_rate")].iloc[0]
+    assert reviews.difference < 0 and reviews.significant
+    assert c.results[1].metadata["path"] == "<dict>"
