@@ -12,10 +12,13 @@
 #include "cjsim_version.h"
 #include "reports/render/attribution_report.h"
 #include "reports/render/compare_report.h"
+#include "reports/render/emotion_fit_report.h"
 #include "reports/render/json_report.h"
 #include "reports/render/sweep_report.h"
+#include "reports/store/fit_report.h"
 #include "reports/store/results_reader.h"
 #include "sim/api/api.h"
+#include "sim/api/fit.h"
 #include "sim/api/journey_text.h"
 #include "sim/python/json_object.h"
 #include "sim/python/python_context.h"
@@ -305,6 +308,19 @@ py::dict read(const std::string& path) {
   return d;
 }
 
+ObservedFormat observed_format(const std::string& format) {
+  const std::map<std::string, ObservedFormat> formats{{"auto", ObservedFormat::automatic},
+                                                      {"events", ObservedFormat::event_log},
+                                                      {"paths", ObservedFormat::path_table},
+                                                      {"xes", ObservedFormat::xes}};
+  const auto found = formats.find(format);
+  if (found == formats.end()) {
+    throw py::value_error("format must be 'auto', 'events', 'paths' or 'xes', not '" + format +
+                          "'");
+  }
+  return found->second;
+}
+
 py::object attribute(const std::string& input, const std::string& by, int order,
                      std::uint64_t agents, std::optional<std::uint64_t> seed, unsigned threads,
                      bool simulate_removals, const std::string& format, bool allow_long,
@@ -319,20 +335,77 @@ py::object attribute(const std::string& input, const std::string& by, int order,
   request.order = order;
   request.simulate_removals = simulate_removals;
   request.run = run_settings(agents, seed, 1, threads, allow_long);
-  const std::map<std::string, ObservedFormat> formats{{"auto", ObservedFormat::automatic},
-                                                      {"events", ObservedFormat::event_log},
-                                                      {"paths", ObservedFormat::path_table},
-                                                      {"xes", ObservedFormat::xes}};
-  const auto found = formats.find(format);
-  if (found == formats.end()) {
-    throw py::value_error("format must be 'auto', 'events', 'paths' or 'xes', not '" + format +
-                          "'");
-  }
-  request.read.format = found->second;
+  request.read.format = observed_format(format);
   PythonCall call(std::move(progress));
   std::optional<AttributionTable> table;
   call.run([&] { table.emplace(cjsim::attribute(request, call.context())); });
   return to_python(attribution_json(*table));
+}
+
+// {"journey", "yaml", "notes", and "report" (what `cjsim fit --json` prints for observed
+// paths) or "calibration" (what it prints for a funnel)}.
+py::dict fit(const std::string& data, const Journey* skeleton, const std::string& name,
+             const std::string& out_name, unsigned personas, bool estimate_kappa,
+             const std::vector<std::string>& calibrate, double holdout, std::size_t top_paths,
+             std::uint64_t agents, std::uint64_t seed, unsigned threads,
+             const std::string& format, bool funnel, bool allow_long, py::object progress) {
+  if (personas < 1 || personas > 64) throw py::value_error("personas must be from 1 to 64");
+  if (!(holdout >= 0.0 && holdout <= 0.9)) throw py::value_error("holdout must be from 0 to 0.9");
+  if (top_paths < 1 || top_paths > 1000) throw py::value_error("top_paths must be from 1 to 1000");
+  if (agents < 1 || agents > 10000000) throw py::value_error("agents must be from 1 to 10**7");
+  if (threads > 4096) throw py::value_error("threads must be from 0 (every core) to 4096");
+  FitCall call;
+  call.data_file = data;
+  call.read.format = observed_format(format);
+  call.funnel = funnel;
+  call.allow_long = allow_long;
+  FitRequest& request = call.request;
+  if (skeleton != nullptr) {
+    request.skeleton = skeleton->scenario;
+    request.skeleton_name = skeleton->path;
+  }
+  request.name = name;
+  request.out_name = out_name;
+  request.personas = personas;
+  request.estimate_kappa = estimate_kappa;
+  request.calibrate = calibrate;
+  request.holdout = holdout;
+  request.top_paths = top_paths;
+  request.agents = agents;
+  request.seed = seed;
+  request.threads = threads;
+  PythonCall python_call(std::move(progress));
+  std::optional<FitResult> fitted;
+  python_call.run([&] { fitted.emplace(cjsim::fit(std::move(call), python_call.context())); });
+  const FitResult& f = *fitted;
+  py::dict d;
+  d["journey"] = Journey{f.scenario, out_name};
+  d["yaml"] = f.scenario_yaml;
+  d["notes"] = f.notes;
+  d["report"] = py::none();
+  d["calibration"] = py::none();
+  if (f.calibration) {
+    d["calibration"] = to_python(calibration_json(*f.calibration));
+    return d;
+  }
+  // The report `cjsim fit` prints and stores, assembled as the command does.
+  FitReport report;
+  report.data = data;
+  report.scenario_yaml = f.scenario_yaml;
+  report.command_line = python_call.context().command_line;
+  report.has_closed_forms = f.has_closed_forms;
+  report.no_closed_forms = f.no_closed_forms;
+  report.fitted_conversion_probability = f.fitted_conversion_probability;
+  report.data_conversion_rate = f.data_conversion_rate;
+  report.fitted_steps_per_customer = f.fitted_steps_per_customer;
+  report.data_steps_per_customer = f.data_steps_per_customer;
+  report.checks = f.checks;
+  if (f.emotion) report.parameters = f.emotion->parameters;
+  nlohmann::json json = fit_json(report);
+  json["notes"] = f.notes;
+  if (f.emotion) json["emotion_fit"] = emotion_fit_json(*f.emotion);
+  d["report"] = to_python(json);
+  return d;
 }
 
 }  // namespace
@@ -407,6 +480,13 @@ PYBIND11_MODULE(_cjsim, m) {
         "back, with the sensitivity of every headline figure.");
   m.def("read", &read, py::arg("path"),
         "Reads a run, comparison or sweep file: {'kind': ..., 'data': ...}.");
+  m.def("fit", &fit, py::arg("data"), py::arg("skeleton"), py::arg("name"),
+        py::arg("out_name"), py::arg("personas"), py::arg("estimate_kappa"),
+        py::arg("calibrate"), py::arg("holdout"), py::arg("top_paths"), py::arg("agents"),
+        py::arg("seed"), py::arg("threads"), py::arg("format"), py::arg("funnel"),
+        py::arg("allow_long"), py::arg("progress"),
+        "Fits a journey to observed data, or calibrates a skeleton to a funnel; returns the "
+        "fitted Journey, its YAML, the notes and what `cjsim fit --json` prints.");
   m.def("attribute", &attribute, py::arg("input"), py::arg("by"), py::arg("order"),
         py::arg("agents"), py::arg("seed"), py::arg("threads"), py::arg("simulate_removals"),
         py::arg("format"), py::arg("allow_long"), py::arg("progress"),

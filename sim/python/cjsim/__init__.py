@@ -18,18 +18,18 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, Optional, Sequence, Union
 
 import pandas as pd
 
 from . import _cjsim
 from ._cjsim import InvalidInput, Journey, __version__
-from ._results import (HEADLINE_FIGURES, UNITS, Comparison, Estimate, Result, SweepResult,
-                       attribution_frame)
+from ._results import (HEADLINE_FIGURES, UNITS, Comparison, Estimate, FitResult, Result,
+                       SweepResult, attribution_frame)
 
 __all__ = [
-    "load", "run", "compare", "sweep", "read", "attribute",
-    "Journey", "Result", "Comparison", "SweepResult", "Estimate", "InvalidInput",
+    "load", "run", "compare", "sweep", "read", "fit", "attribute",
+    "Journey", "Result", "Comparison", "SweepResult", "FitResult", "Estimate", "InvalidInput",
     "HEADLINE_FIGURES", "UNITS", "__version__",
 ]
 
@@ -150,6 +150,26 @@ def read(path: PathLike) -> Union[Result, Comparison, SweepResult]:
     read_back = _cjsim.read(os.fspath(path))
     kind = {"run": Result, "comparison": Comparison, "sweep": SweepResult}[read_back["kind"]]
     return kind(read_back["data"])
+
+
+def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = None, name: str = "",
+        personas: int = 1, estimate_kappa: bool = False, calibrate: Sequence[str] = (),
+        holdout: float = 0.0, top_paths: int = 10, agents: int = 100_000, seed: int = 1,
+        threads: int = 0, format: str = "auto", funnel: bool = False, allow_long: bool = False,
+        progress: Any = None) -> FitResult:
+    """Learns a journey from observed data, as ``cjsim fit`` does: the Markov chain of an event
+    log, path table or XES file (``format`` "auto", "events", "paths" or "xes"), or with a
+    ``skeleton`` that has every touchpoint of the data its emotion means, biases, dropouts and
+    weights by maximum likelihood (``personas`` latent personas by EM, ``estimate_kappa``);
+    checked by simulating ``agents`` agents against the fitted share of the data and a
+    ``holdout`` share kept out of it. A funnel file (``funnel=True``, or a funnel's header)
+    calibrates the skeleton instead (``calibrate``: the parameters adjusted, default every
+    dropout). The same numbers as ``cjsim fit --json`` for the same seed.
+    """
+    skeleton_journey = load(skeleton) if skeleton is not None else None
+    return FitResult(_cjsim.fit(os.fspath(data), skeleton_journey, name, "<fitted>", personas,
+                                estimate_kappa, list(calibrate), holdout, top_paths, agents,
+                                seed, threads, format, funnel, allow_long, _progress(progress)))
 
 
 def attribute(path: PathLike, *, by: str = "channel", order: int = 1, agents: int = 100_000,

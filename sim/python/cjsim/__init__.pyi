@@ -1,6 +1,6 @@
 """Type stubs of the cjsim package (sim/python/cjsim/__init__.py)."""
 import os
-from typing import Any, Dict, List, NamedTuple, Optional, Protocol, Tuple, Union
+from typing import Any, Dict, List, NamedTuple, Optional, Protocol, Sequence, Tuple, Union
 
 import pandas as pd
 
@@ -92,6 +92,16 @@ class SweepResult:
     sensitivity: pd.DataFrame
     def __init__(self, data: Dict[str, Any]) -> None: ...
 
+class FitResult:
+    journey: Journey
+    yaml: str
+    notes: List[str]
+    report: Optional[Dict[str, Any]]
+    calibration: Optional[Dict[str, Any]]
+    parameters: pd.DataFrame
+    def __init__(self, data: Dict[str, Any]) -> None: ...
+    def save(self, path: PathLike) -> None: ...
+
 def load(journey: JourneyLike) -> Journey: ...
 def run(journey: JourneyLike, *, agents: int = ..., seed: Optional[int] = ...,
         replications: int = ..., threads: int = ..., allow_long: bool = ...,
@@ -103,6 +113,11 @@ def sweep(experiment: PathLike, *, out: Optional[PathLike] = ..., resume: bool =
           force: bool = ..., threads: int = ..., allow_long: bool = ...,
           progress: Progress = ...) -> SweepResult: ...
 def read(path: PathLike) -> Union[Result, Comparison, SweepResult]: ...
+def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = ..., name: str = ...,
+        personas: int = ..., estimate_kappa: bool = ..., calibrate: Sequence[str] = ...,
+        holdout: float = ..., top_paths: int = ..., agents: int = ..., seed: int = ...,
+        threads: int = ..., format: str = ..., funnel: bool = ..., allow_long: bool = ...,
+        progress: Progress = ...) -> FitResult: ...
 def attribute(path: PathLike, *, by: str = ..., order: int = ..., agents: int = ...,
               seed: Optional[int] = ..., threads: int = ..., simulate_removals: bool = ...,
               format: str = ..., allow_long: bool = ..., progress: Progress = ...) -> pd.DataFrame: ...

@@ -310,6 +310,38 @@ class SweepResult:
                 f"({self.design}) over {self.parameters}>")
 
 
+class FitResult:
+    """A journey learnt from observed data, or a skeleton calibrated to a funnel (``cjsim fit``).
+
+    ``journey`` is the fitted journey (run, compare or sweep it), ``yaml`` its text as
+    ``cjsim fit -o`` writes it (``save(path)`` writes it), ``notes`` what the fit chose.
+    For observed paths, ``report`` is what ``cjsim fit --json`` prints (closed forms, goodness
+    of fit on the fitted and held-out shares, fitted parameters) and ``parameters`` the fitted
+    parameters as a DataFrame (empty without an emotion fit); for a funnel, ``calibration``.
+    """
+
+    def __init__(self, data: Dict[str, Any]):
+        self.journey = data["journey"]
+        self.yaml: str = data["yaml"]
+        self.notes: List[str] = data["notes"]
+        self.report: Optional[Dict[str, Any]] = data["report"]
+        self.calibration: Optional[Dict[str, Any]] = data["calibration"]
+        emotion = (self.report or {}).get("emotion_fit") or {}
+        self.parameters = pd.DataFrame(emotion.get("parameters", []))
+        if not self.parameters.empty:
+            self.parameters = self.parameters.set_index("name", drop=False)
+            self.parameters.index.name = None
+
+    def save(self, path: Any) -> None:
+        """Writes the fitted journey's YAML to `path` (an ordinary journey file)."""
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.yaml)
+
+    def __repr__(self) -> str:
+        kind = "calibration" if self.calibration is not None else "fit"
+        return f"<cjsim.FitResult ({kind}): {self.journey!r}>"
+
+
 def attribution_frame(data: Dict[str, Any]) -> pd.DataFrame:
     """``cjsim attribute --json`` as a DataFrame: one row per channel (or touchpoint), one
     column per figure; ``attrs`` holds the source, level, totals and notes."""
