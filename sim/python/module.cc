@@ -20,6 +20,7 @@
 #include "sim/api/api.h"
 #include "sim/api/fit.h"
 #include "sim/api/journey_text.h"
+#include "sim/engine/figures.h"
 #include "sim/python/json_object.h"
 #include "sim/python/python_context.h"
 
@@ -308,6 +309,61 @@ py::dict read(const std::string& path) {
   return d;
 }
 
+const char* unit_name(Unit unit) {
+  switch (unit) {
+    case Unit::share: return "share";
+    case Unit::money: return "money";
+    case Unit::hours: return "hours";
+    case Unit::nps_points: return "nps_points";
+    case Unit::score: return "score";
+    case Unit::emotion: return "emotion";
+    case Unit::count: return "count";
+  }
+  return "";
+}
+
+const char* better_name(Better better) {
+  switch (better) {
+    case Better::higher: return "higher";
+    case Better::lower: return "lower";
+    case Better::neither: return "neither";
+  }
+  return "";
+}
+
+const char* over_name(Over over) {
+  switch (over) {
+    case Over::agents: return "agents";
+    case Over::customers: return "customers";
+    case Over::visits: return "visits";
+  }
+  return "";
+}
+
+// The figure table (sim/engine/figures.h), one dict per figure, in its order.
+py::list figures() {
+  py::list list;
+  for (const Figure& f : kFigures) {
+    py::dict d;
+    d["name"] = f.name;
+    d["label"] = f.label;
+    d["unit"] = unit_name(f.unit);
+    d["better"] = better_name(f.better);
+    d["over"] = over_name(f.over);
+    d["key"] = f.key;
+    py::list scopes;
+    const unsigned reported = f.reported_in();
+    for (const auto& [bit, scope] : {std::pair{kOverall, "overall"}, std::pair{kPersona, "persona"},
+                                     std::pair{kStage, "stage"}, std::pair{kTouchpoint, "touchpoint"},
+                                     std::pair{kTransition, "transition"}}) {
+      if ((reported & bit) != 0) scopes.append(scope);
+    }
+    d["reported_in"] = scopes;
+    list.append(d);
+  }
+  return list;
+}
+
 ObservedFormat observed_format(const std::string& format) {
   const std::map<std::string, ObservedFormat> formats{{"auto", ObservedFormat::automatic},
                                                       {"events", ObservedFormat::event_log},
@@ -462,6 +518,9 @@ PYBIND11_MODULE(_cjsim, m) {
                std::to_string(j.scenario.personas.size()) + " personas>";
       });
 
+  m.def("figures", &figures,
+        "The table of reported figures (sim/engine/figures.h): name, label, unit, which way is "
+        "better, what it is over, whether it is a key figure, and where it is reported.");
   m.def("load_file", &load_file, py::arg("path"),
         "Reads and validates a journey file (YAML or JSON). Raises InvalidInput.");
   m.def("load_text", &load_text, py::arg("text"), py::arg("name"),

@@ -90,15 +90,16 @@ def test_columns_are_named_and_carry_units(pair):
     for c in ("visits", "dropouts", "visits_per_agent", "visits_per_agent_low",
               "visits_per_agent_high", "dropout_rate", "mean_emotion_high"):
         assert c in t.columns
-    assert t.attrs["units"]["dropout_rate_low"] == "fraction"
+    assert t.attrs["units"]["dropout_rate_low"] == "share of visits (0 to 1)"
     assert t.attrs["units"]["mean_emotion"] == "emotion (-1 to 1)"
     assert "checkout" in t.index or len(t.index) == 30
     s = result.stages
     assert s.columns[0] == "stage" and list(s.index) == list(s["stage"])
-    assert s.attrs["units"]["reach_rate"] == "fraction of agents"
+    assert s.attrs["units"]["reach_rate"] == "share of agents (0 to 1)"
     p = result.personas
     assert p.columns[0] == "persona" and "conversion_rate_low" in p.columns
-    assert p.attrs["units"]["revenue_per_agent"] == "money per agent"
+    assert p.attrs["units"]["revenue_per_agent"] == "money (the journey's currency)"
+    assert p.attrs["units"]["nps_high"] == "NPS points (-100 to 100), among customers"
     assert list(result.transitions.columns[:3]) == ["from", "to", "count"]
 
 
@@ -140,3 +141,15 @@ def test_progress_object_sees_the_stage_and_the_agents():
     updates = [s for s in seen if s[0] == "update"]
     assert updates and updates[-1][1] == updates[-1][2] == 100000
     assert not math.isnan(updates[-1][1])
+
+
+def test_figures_come_from_the_figure_table(pair):
+    result, _ = pair
+    table = cjsim.FIGURES
+    assert cjsim.HEADLINE_FIGURES == tuple(result.figures.index)
+    assert table.at["cost_per_agent", "better"] == "lower"
+    assert table.at["conversion_rate", "unit"] == "share"
+    assert result.figures.at["conversion_rate", "label"] == table.at["conversion_rate", "label"]
+    assert set(table["name"]) <= set(cjsim.UNITS)
+    assert list(table[table.reported_in.map(lambda r: "touchpoint" in r)].name) == [
+        "visits_per_agent", "dropout_rate", "mean_emotion"]

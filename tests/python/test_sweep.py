@@ -40,7 +40,7 @@ def test_points_and_sensitivity_as_dataframes(tmp_path):
     assert sorted(set(points["settings.kappa"])) == [1.0, 2.0]
     for name in cjsim.HEADLINE_FIGURES:
         assert (points[name + "_low"] <= points[name]).all() or points[name].isna().any()
-    assert points.attrs["units"]["conversion_rate_high"] == "fraction of agents"
+    assert points.attrs["units"]["conversion_rate_high"] == "share of agents (0 to 1)"
     s = result.sensitivity
     conversion = s[s.metric == "conversion_rate"]
     assert list(conversion["rank"]) == [1, 2, 3]

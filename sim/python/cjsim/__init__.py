@@ -24,13 +24,13 @@ import pandas as pd
 
 from . import _cjsim
 from ._cjsim import InvalidInput, Journey, __version__
-from ._results import (HEADLINE_FIGURES, UNITS, Comparison, Estimate, FitResult, Result,
-                       SweepResult, attribution_frame)
+from ._results import (FIGURES, HEADLINE_FIGURES, UNITS, Comparison, Estimate, FitResult,
+                       Result, SweepResult, attribution_frame)
 
 __all__ = [
     "load", "run", "compare", "sweep", "read", "fit", "attribute",
     "Journey", "Result", "Comparison", "SweepResult", "FitResult", "Estimate", "InvalidInput",
-    "HEADLINE_FIGURES", "UNITS", "__version__",
+    "FIGURES", "HEADLINE_FIGURES", "UNITS", "__version__",
 ]
 
 PathLike = Union[str, "os.PathLike[str]"]

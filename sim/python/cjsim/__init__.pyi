@@ -7,6 +7,7 @@ import pandas as pd
 from ._cjsim import InvalidInput as InvalidInput, Journey as Journey
 
 __version__: str
+FIGURES: pd.DataFrame
 HEADLINE_FIGURES: Tuple[str, ...]
 UNITS: Dict[str, str]
 

@@ -11,48 +11,43 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 import pandas as pd
 
-# The headline figures, in the order every report lists them (sim/engine/summary.h).
-HEADLINE_FIGURES = (
-    "conversion_rate", "revenue_per_agent", "cost_per_agent", "margin_per_agent",
-    "hours_to_convert", "journey_hours", "steps_per_agent", "nps",
-    "likelihood_to_recommend", "peak_end",
-)
+from . import _cjsim
 
-# The unit of each figure and count, as the reports show them. Rates are fractions (0.12 is
-# 12 %); money is in the journey's own currency; emotion runs from -1 (furious) to +1.
+# The table of reported figures (sim/engine/figures.h): name, label, unit, which way is better,
+# what each is a share or mean over, and where it is reported; one row per figure.
+FIGURES = pd.DataFrame(_cjsim.figures()).set_index("name", drop=False)
+FIGURES.index.name = None
+
+# The headline figures (overall and per persona), in the order every report lists them.
+HEADLINE_FIGURES = tuple(f for f, where in zip(FIGURES["name"], FIGURES["reported_in"])
+                         if "overall" in where)
+
+
+def _unit_words(unit: str, over: str) -> str:
+    """A figure's unit for people, from its kind in the table."""
+    words = {
+        "share": f"share of {over} (0 to 1)",
+        "money": "money (the journey's currency)",
+        "hours": "hours",
+        "nps_points": "NPS points (-100 to 100)",
+        "score": "score (0 to 10)",
+        "emotion": "emotion (-1 to 1)",
+        "count": "count per agent",
+    }[unit]
+    return words + (", among customers" if over == "customers" and unit != "share" else "")
+
+
+# The unit of every figure (from the table) and of the counts beside them.
 UNITS: Dict[str, str] = {
-    "conversion_rate": "fraction of agents",
-    "revenue_per_agent": "money per agent",
-    "cost_per_agent": "money per agent",
-    "margin_per_agent": "money per agent",
-    "hours_to_convert": "hours (among customers)",
-    "journey_hours": "hours",
-    "steps_per_agent": "touchpoint visits per agent",
-    "nps": "NPS points (-100 to 100, among customers)",
-    "likelihood_to_recommend": "score (0 to 10, among customers)",
-    "peak_end": "emotion (-1 to 1)",
-    "mean_emotion": "emotion (-1 to 1)",
-    "reach_rate": "fraction of agents",
-    "dropout_rate": "fraction",
-    "visits_per_agent": "visits per agent",
-    "per_agent": "transitions per agent",
-    "share": "fraction of agents",
-    "agents": "agents",
-    "steps": "touchpoint visits",
-    "conversions": "conversions",
-    "promoters": "customers",
-    "detractors": "customers",
-    "reach": "agents",
-    "visits": "visits",
-    "dropouts": "dropouts",
-    "completions": "visits",
-    "count": "transitions",
+    **{f: _unit_words(u, o) for f, u, o in zip(FIGURES["name"], FIGURES["unit"], FIGURES["over"])},
+    "share": "share of agents (0 to 1)",
+    "agents": "agents", "steps": "touchpoint visits", "conversions": "conversions",
+    "promoters": "customers", "detractors": "customers", "reach": "agents", "visits": "visits",
+    "dropouts": "dropouts", "completions": "visits", "count": "moves",
 }
 
-
-# Figures reported with an interval, beyond the headline ones.
-_ESTIMATES = set(HEADLINE_FIGURES) | {"visits_per_agent", "dropout_rate", "mean_emotion",
-                                      "reach_rate", "per_agent"}
+# Figures reported with an interval, and the order of the tables' columns.
+_ESTIMATES = set(FIGURES["name"])
 _COUNTS = ("agents", "steps", "conversions", "promoters", "detractors")
 _TOUCHPOINT_ORDER = ("visits", "dropouts", "completions", "conversions", "visits_per_agent",
                      "dropout_rate", "mean_emotion")
@@ -137,7 +132,8 @@ class Result:
     The headline figures are attributes (``result.conversion_rate.value``, ``.low``,
     ``.high``), and the tables DataFrames: ``touchpoints``, ``stages``, ``transitions``,
     ``personas`` (one row per persona), ``persona_stages`` and ``persona_touchpoints`` (one row
-    per persona and stage or touchpoint) and ``figures`` (the headline figures, one row each).
+    per persona and stage or touchpoint) and ``figures`` (the headline figures, one row each,
+    with their labels and units).
     ``data`` holds everything as ``cjsim run --json`` prints it.
     """
 
@@ -170,8 +166,10 @@ class Result:
             setattr(self, name, _estimate(data, name))
 
         self.figures = pd.DataFrame(
-            [(name, *getattr(self, name), UNITS[name]) for name in HEADLINE_FIGURES],
-            columns=["figure", "value", "low", "high", "unit"]).set_index("figure", drop=False)
+            [(name, FIGURES.at[name, "label"], *getattr(self, name), UNITS[name])
+             for name in HEADLINE_FIGURES],
+            columns=["figure", "label", "value", "low", "high", "unit"]).set_index(
+                "figure", drop=False)
         self.figures.index.name = None
         self.touchpoints = _frame(data["touchpoints"], ["id", "name", "stage", "channel"],
                                   index="id", order=_TOUCHPOINT_ORDER)
@@ -233,10 +231,8 @@ class Comparison:
         columns = ["scenario", "scenario_index", "metric", "scope", "current", "future",
                    "difference", "difference_low", "difference_high", "significant",
                    "paired_half_width", "independent_half_width", "unit", "note"]
+        # Rows differ in unit: the `unit` column gives each row's (current, future, difference).
         self.differences = pd.DataFrame(rows, columns=columns)
-        self.differences.attrs["units"] = {"current": "the metric's (column unit)",
-                                           "future": "the metric's (column unit)",
-                                           "difference": "the metric's (column unit)"}
 
     @property
     def current(self) -> Result:
