@@ -24,6 +24,7 @@ LAYERS = {
     "reports/html": 7,
     "sim/api": 8,
     "sim/cli": 9,
+    "sim/python": 9,
 }
 SOURCES = (".h", ".cc")
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.MULTILINE)

@@ -1,0 +1,187 @@
+"""cjsim: customer journeys simulated agent by agent, from Python.
+
+The same library the ``cjsim`` command calls, with the same numbers for the same seed::
+
+    import cjsim
+    result = cjsim.run("scenarios/examples/retail.yaml", agents=200_000, seed=7)
+    result.conversion_rate          # Estimate(value=..., low=..., high=...)
+    result.stages                   # a DataFrame: reach, dropout and emotion by stage
+    change = cjsim.compare("retail.yaml", "retail_one_click_checkout.yaml")
+    change.differences              # every figure's paired difference with its interval
+
+Simulation runs with the GIL released; Ctrl-C raises KeyboardInterrupt and stops the work
+(a sweep keeps its finished points: ``resume=True`` runs the rest). Progress shows through
+tqdm when it is installed; notes and warnings go to ``warnings.warn``. Files with errors raise
+``InvalidInput`` (a ValueError) listing every problem with its file, line and column.
+"""
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Dict, Optional, Sequence, Union
+
+import pandas as pd
+
+from . import _cjsim
+from ._cjsim import InvalidInput, Journey, __version__
+from ._results import (FIGURES, HEADLINE_FIGURES, UNITS, Comparison, Estimate, FitResult,
+                       Result, SweepResult, attribution_frame)
+
+__all__ = [
+    "load", "run", "compare", "sweep", "read", "fit", "attribute",
+    "Journey", "Result", "Comparison", "SweepResult", "FitResult", "Estimate", "InvalidInput",
+    "FIGURES", "HEADLINE_FIGURES", "UNITS", "__version__",
+]
+
+PathLike = Union[str, "os.PathLike[str]"]
+JourneyLike = Union[Journey, PathLike, Dict[str, Any]]
+
+# The name a journey given as a dict has in messages; a `base:` in it is resolved against the
+# working directory.
+DICT_NAME = "<dict>"
+
+
+class _TqdmProgress:
+    """The library's progress as a tqdm bar (leaving nothing behind when the stage ends)."""
+
+    def __init__(self, tqdm_class):
+        self._tqdm = tqdm_class
+        self._bar = None
+
+    def start(self, stage: str, unit: str) -> None:
+        self._bar = self._tqdm(desc=stage, unit=unit or "it", unit_scale=bool(unit), leave=False)
+
+    def update(self, done: int, total: int) -> None:
+        if self._bar is None:
+            return
+        if total and self._bar.total != total:
+            self._bar.total = total
+            self._bar.refresh()
+        if done >= self._bar.n:
+            self._bar.update(done - self._bar.n)  # update(), not n =, so that tqdm sees a rate
+
+    def status(self, words: str) -> None:
+        if self._bar is not None:
+            self._bar.set_postfix_str(words)
+
+    def finish(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def _progress(progress: Any) -> Any:
+    """None: a tqdm bar when tqdm is installed, else nothing; False: nothing; True: tqdm; any
+    other object is called as start(stage, unit), update(done, total), status(words), finish().
+    """
+    if progress is False:
+        return None
+    if progress is None or progress is True:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            return None
+        return _TqdmProgress(tqdm)
+    return progress
+
+
+def load(journey: JourneyLike) -> Journey:
+    """Reads and validates a journey: a file (YAML or JSON) or a dict with a journey file's
+    fields. A dict goes through the same loader and validation, as JSON text named "<dict>".
+
+    Raises InvalidInput (a ValueError) listing every problem as FILE:LINE:COLUMN: error: ...
+    """
+    if isinstance(journey, Journey):
+        return journey
+    if isinstance(journey, dict):
+        return _cjsim.load_text(json.dumps(journey, indent=2), DICT_NAME)
+    return _cjsim.load_file(os.fspath(journey))
+
+
+def run(journey: JourneyLike, *, agents: int = 100_000, seed: Optional[int] = None,
+        replications: int = 1, threads: int = 0, allow_long: bool = False,
+        progress: Any = None) -> Result:
+    """Simulates a journey and returns its Result: the numbers of ``cjsim run --json`` with the
+    same arguments, to the bit.
+
+    agents: agents per replication (1 to 2**48); seed: 0 to 2**64 - 1, default the journey's
+    settings.seed, else 1; replications: with more than one, intervals are Student t across
+    them; threads: 0 for every core (the results do not depend on it); allow_long: run past the
+    expected-length bound; progress: see the package's documentation (default tqdm if present).
+    """
+    j = load(journey)
+    return Result(_cjsim.run(j, agents, seed, replications, threads, allow_long,
+                             _progress(progress)))
+
+
+def compare(current: JourneyLike, *futures: JourneyLike, agents: int = 100_000,
+            seed: Optional[int] = None, replications: int = 1, threads: int = 0,
+            rank_by: str = "conversion_rate", allow_long: bool = False,
+            progress: Any = None) -> Comparison:
+    """Runs a current state and one or more future states on the same agents (common random
+    numbers) and returns a Comparison: every figure's paired difference with its interval, and
+    each state's Result; the numbers of ``cjsim compare --json``.
+    """
+    if not futures:
+        raise ValueError("compare needs a current state and at least one future state")
+    states = [load(j) for j in (current, *futures)]
+    return Comparison(_cjsim.compare(states, agents, seed, replications, threads, rank_by,
+                                     allow_long, _progress(progress)))
+
+
+def sweep(experiment: PathLike, *, out: Optional[PathLike] = None, resume: bool = False,
+          force: bool = False, threads: int = 0, allow_long: bool = False,
+          progress: Any = None) -> SweepResult:
+    """Runs an experiment file as ``cjsim sweep`` does, writing the sweep file ``out`` (default:
+    the experiment's name with .h5, here), and returns it as a SweepResult.
+
+    Each finished design point is kept in OUT.parts/ as it finishes: after Ctrl-C
+    (KeyboardInterrupt) or a crash, ``resume=True`` runs only the missing points, and on a
+    finished sweep just reads the file. ``force=True`` overwrites OUT and discards old parts.
+    """
+    return SweepResult(_cjsim.sweep(os.fspath(experiment), os.fspath(out) if out else "",
+                                    resume, force, threads, allow_long, _progress(progress)))
+
+
+def read(path: PathLike) -> Union[Result, Comparison, SweepResult]:
+    """Reads a result file: a run (``cjsim run --out``) as a Result, a comparison
+    (``cjsim compare --out``) as a Comparison, a sweep file as a SweepResult. The figures are
+    the ones the command printed when it wrote the file."""
+    read_back = _cjsim.read(os.fspath(path))
+    kind = {"run": Result, "comparison": Comparison, "sweep": SweepResult}[read_back["kind"]]
+    return kind(read_back["data"])
+
+
+def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = None, name: str = "",
+        personas: int = 1, estimate_kappa: bool = False, calibrate: Sequence[str] = (),
+        holdout: float = 0.0, top_paths: int = 10, agents: int = 100_000, seed: int = 1,
+        threads: int = 0, format: str = "auto", funnel: bool = False, allow_long: bool = False,
+        progress: Any = None) -> FitResult:
+    """Learns a journey from observed data, as ``cjsim fit`` does: the Markov chain of an event
+    log, path table or XES file (``format`` "auto", "events", "paths" or "xes"), or with a
+    ``skeleton`` that has every touchpoint of the data its emotion means, biases, dropouts and
+    weights by maximum likelihood (``personas`` latent personas by EM, ``estimate_kappa``);
+    checked by simulating ``agents`` agents against the fitted share of the data and a
+    ``holdout`` share kept out of it. A funnel file (``funnel=True``, or a funnel's header)
+    calibrates the skeleton instead (``calibrate``: the parameters adjusted, default every
+    dropout). The same numbers as ``cjsim fit --json`` for the same seed.
+    """
+    skeleton_journey = load(skeleton) if skeleton is not None else None
+    return FitResult(_cjsim.fit(os.fspath(data), skeleton_journey, name, "<fitted>", personas,
+                                estimate_kappa, list(calibrate), holdout, top_paths, agents,
+                                seed, threads, format, funnel, allow_long, _progress(progress)))
+
+
+def attribute(path: PathLike, *, by: str = "channel", order: int = 1, agents: int = 100_000,
+              seed: Optional[int] = None, threads: int = 0, simulate_removals: bool = True,
+              format: str = "auto", allow_long: bool = False,
+              progress: Any = None) -> pd.DataFrame:
+    """Shares conversions among channels (``by="touchpoint"``: touchpoints), as
+    ``cjsim attribute --json``: first-touch, last-touch and linear heuristics and Markov
+    removal effects of orders 1..order, on observed paths (CSV event logs, path tables, XES;
+    ``format`` "auto", "events", "paths" or "xes") or on a journey file's simulated paths
+    (``agents``, ``seed``; ``simulate_removals`` also removes each channel in simulation).
+    One row per channel; ``attrs`` holds the totals and notes."""
+    return attribution_frame(_cjsim.attribute(os.fspath(path), by, order, agents, seed, threads,
+                                              simulate_removals, format, allow_long,
+                                              _progress(progress)))

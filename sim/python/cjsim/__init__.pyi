@@ -1,0 +1,124 @@
+"""Type stubs of the cjsim package (sim/python/cjsim/__init__.py)."""
+import os
+from typing import Any, Dict, List, NamedTuple, Optional, Protocol, Sequence, Tuple, Union
+
+import pandas as pd
+
+from ._cjsim import InvalidInput as InvalidInput, Journey as Journey
+
+__version__: str
+FIGURES: pd.DataFrame
+HEADLINE_FIGURES: Tuple[str, ...]
+UNITS: Dict[str, str]
+
+PathLike = Union[str, os.PathLike[str]]
+JourneyLike = Union[Journey, PathLike, Dict[str, Any]]
+
+class ProgressLike(Protocol):
+    def start(self, stage: str, unit: str) -> None: ...
+    def update(self, done: int, total: int) -> None: ...
+    def status(self, words: str) -> None: ...
+    def finish(self) -> None: ...
+
+Progress = Union[None, bool, ProgressLike]
+
+class Estimate(NamedTuple):
+    value: float
+    low: float
+    high: float
+
+class Result:
+    data: Dict[str, Any]
+    scenario: str
+    label: str
+    path: Optional[str]
+    agents_per_replication: int
+    replications: int
+    seed: Optional[int]
+    interval_method: str
+    seconds: float
+    metadata: Dict[str, Any]
+    notes: List[str]
+    counts: Dict[str, Any]
+    conversion_rate: Estimate
+    revenue_per_agent: Estimate
+    cost_per_agent: Estimate
+    margin_per_agent: Estimate
+    hours_to_convert: Estimate
+    journey_hours: Estimate
+    steps_per_agent: Estimate
+    nps: Estimate
+    likelihood_to_recommend: Estimate
+    peak_end: Estimate
+    figures: pd.DataFrame
+    touchpoints: pd.DataFrame
+    stages: pd.DataFrame
+    transitions: pd.DataFrame
+    personas: pd.DataFrame
+    persona_stages: pd.DataFrame
+    persona_touchpoints: pd.DataFrame
+    def __init__(self, data: Dict[str, Any]) -> None: ...
+
+class Comparison:
+    data: Dict[str, Any]
+    method: str
+    seed: int
+    agents: int
+    replications: int
+    seconds: float
+    rank_by: str
+    ranking: List[str]
+    results: List[Result]
+    labels: List[str]
+    differences: pd.DataFrame
+    def __init__(self, data: Dict[str, Any]) -> None: ...
+    @property
+    def current(self) -> Result: ...
+    @property
+    def futures(self) -> List[Result]: ...
+
+class SweepResult:
+    data: Dict[str, Any]
+    path: str
+    experiment_name: str
+    experiment_path: str
+    design: str
+    metric: str
+    agents: int
+    replications: int
+    seed: int
+    parameters: List[str]
+    scenarios: List[str]
+    points: pd.DataFrame
+    sensitivity: pd.DataFrame
+    def __init__(self, data: Dict[str, Any]) -> None: ...
+
+class FitResult:
+    journey: Journey
+    yaml: str
+    notes: List[str]
+    report: Optional[Dict[str, Any]]
+    calibration: Optional[Dict[str, Any]]
+    parameters: pd.DataFrame
+    def __init__(self, data: Dict[str, Any]) -> None: ...
+    def save(self, path: PathLike) -> None: ...
+
+def load(journey: JourneyLike) -> Journey: ...
+def run(journey: JourneyLike, *, agents: int = ..., seed: Optional[int] = ...,
+        replications: int = ..., threads: int = ..., allow_long: bool = ...,
+        progress: Progress = ...) -> Result: ...
+def compare(current: JourneyLike, *futures: JourneyLike, agents: int = ...,
+            seed: Optional[int] = ..., replications: int = ..., threads: int = ...,
+            rank_by: str = ..., allow_long: bool = ..., progress: Progress = ...) -> Comparison: ...
+def sweep(experiment: PathLike, *, out: Optional[PathLike] = ..., resume: bool = ...,
+          force: bool = ..., threads: int = ..., allow_long: bool = ...,
+          progress: Progress = ...) -> SweepResult: ...
+def read(path: PathLike) -> Union[Result, Comparison, SweepResult]: ...
+def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = ..., name: str = ...,
+        personas: int = ..., estimate_kappa: bool = ..., calibrate: Sequence[str] = ...,
+        holdout: float = ..., top_paths: int = ..., agents: int = ..., seed: int = ...,
+        threads: int = ..., format: str = ..., funnel: bool = ..., allow_long: bool = ...,
+        progress: Progress = ...) -> FitResult: ...
+def attribute(path: PathLike, *, by: str = ..., order: int = ..., agents: int = ...,
+              seed: Optional[int] = ..., threads: int = ..., simulate_removals: bool = ...,
+              format: str = ..., allow_long: bool = ..., progress: Progress = ...) -> pd.DataFrame: ...

@@ -1,0 +1,352 @@
+"""Results as Python objects: the headline figures as attributes and every table as a tidy
+pandas DataFrame, labelled by names, with units in ``df.attrs["units"]``.
+
+The numbers are the ones the compiled module hands over, which are the values of the JSON the
+command line prints (``cjsim run --json``, ``cjsim compare --json``), double for double.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+
+import pandas as pd
+
+from . import _cjsim
+
+# The table of reported figures (sim/engine/figures.h): name, label, unit, which way is better,
+# what each is a share or mean over, and where it is reported; one row per figure.
+FIGURES = pd.DataFrame(_cjsim.figures()).set_index("name", drop=False)
+FIGURES.index.name = None
+
+# The headline figures (overall and per persona), in the order every report lists them.
+HEADLINE_FIGURES = tuple(f for f, where in zip(FIGURES["name"], FIGURES["reported_in"])
+                         if "overall" in where)
+
+
+def _unit_words(unit: str, over: str) -> str:
+    """A figure's unit for people, from its kind in the table."""
+    words = {
+        "share": f"share of {over} (0 to 1)",
+        "money": "money (the journey's currency)",
+        "hours": "hours",
+        "nps_points": "NPS points (-100 to 100)",
+        "score": "score (0 to 10)",
+        "emotion": "emotion (-1 to 1)",
+        "count": "count per agent",
+    }[unit]
+    return words + (", among customers" if over == "customers" and unit != "share" else "")
+
+
+# The unit of every figure (from the table) and of the counts beside them.
+UNITS: Dict[str, str] = {
+    **{f: _unit_words(u, o) for f, u, o in zip(FIGURES["name"], FIGURES["unit"], FIGURES["over"])},
+    "share": "share of agents (0 to 1)",
+    "agents": "agents", "steps": "touchpoint visits", "conversions": "conversions",
+    "promoters": "customers", "detractors": "customers", "reach": "agents", "visits": "visits",
+    "dropouts": "dropouts", "completions": "visits", "count": "moves",
+}
+
+# Figures reported with an interval, and the order of the tables' columns.
+_ESTIMATES = set(FIGURES["name"])
+_COUNTS = ("agents", "steps", "conversions", "promoters", "detractors")
+_TOUCHPOINT_ORDER = ("visits", "dropouts", "completions", "conversions", "visits_per_agent",
+                     "dropout_rate", "mean_emotion")
+_STAGE_ORDER = ("reach", "visits", "dropouts", "reach_rate", "dropout_rate", "mean_emotion")
+
+
+class Estimate(NamedTuple):
+    """A figure with its 95% confidence interval; NaN throughout when undefined."""
+
+    value: float
+    low: float
+    high: float
+
+    def __repr__(self) -> str:
+        return f"Estimate(value={self.value!r}, low={self.low!r}, high={self.high!r})"
+
+
+def _number(x: Any) -> float:
+    """JSON null (an undefined figure) as NaN, anything else unchanged."""
+    return math.nan if x is None else x
+
+
+def _estimate(row: Dict[str, Any], key: str) -> Estimate:
+    low, high = row[key + "_ci"]
+    return Estimate(_number(row[key]), _number(low), _number(high))
+
+
+def _frame(rows: List[Dict[str, Any]], labels: List[str], rename: Optional[Dict[str, str]] = None,
+           index: Optional[str] = None, order: Tuple[str, ...] = ()) -> pd.DataFrame:
+    """A tidy table from JSON rows: each figure K with its interval K_ci becomes the columns K,
+    K_low and K_high; other numbers and labels stay as they are; nested lists are left out.
+    Columns come in the order `labels`, `order` (each figure with its interval), then the rest.
+    """
+    rename = rename or {}
+    records = []
+    for row in rows:
+        record: Dict[str, Any] = {}
+        for key, value in row.items():
+            if key.endswith("_ci") or isinstance(value, (list, dict)):
+                continue
+            name = rename.get(key, key)
+            if key + "_ci" in row:
+                estimate = _estimate(row, key)
+                record[name], record[name + "_low"], record[name + "_high"] = estimate
+            else:
+                record[name] = value
+        records.append(record)
+    columns = [rename.get(k, k) for k in labels]
+    for name in order:
+        columns += [name, name + "_low", name + "_high"] if name in _ESTIMATES else [name]
+    frame = pd.DataFrame.from_records(records)
+    if frame.empty:
+        frame = pd.DataFrame(columns=columns)
+    columns = [c for c in columns if c in frame.columns]
+    frame = frame[columns + [c for c in frame.columns if c not in columns]]
+    _set_units(frame)
+    if index is not None:
+        frame = frame.set_index(index, drop=False)
+        frame.index.name = None
+    return frame
+
+
+def _unit_of(column: str) -> Optional[str]:
+    for suffix in ("_low", "_high"):
+        if column.endswith(suffix) and column[: -len(suffix)] in UNITS:
+            return UNITS[column[: -len(suffix)]]
+    return UNITS.get(column)
+
+
+def _set_units(frame: pd.DataFrame) -> None:
+    frame.attrs["units"] = {c: _unit_of(c) for c in frame.columns if _unit_of(c) is not None}
+
+
+def _headline_row(d: Dict[str, Any]) -> Dict[str, Any]:
+    """The headline figures and counts of a run or a persona, without its tables."""
+    return {k: v for k, v in d.items() if not isinstance(v, list) or k.endswith("_ci")}
+
+
+class Result:
+    """One journey's simulated figures: what ``cjsim run`` prints and stores.
+
+    The headline figures are attributes (``result.conversion_rate.value``, ``.low``,
+    ``.high``), and the tables DataFrames: ``touchpoints``, ``stages``, ``transitions``,
+    ``personas`` (one row per persona), ``persona_stages`` and ``persona_touchpoints`` (one row
+    per persona and stage or touchpoint) and ``figures`` (the headline figures, one row each,
+    with their labels and units).
+    ``data`` holds everything as ``cjsim run --json`` prints it.
+    """
+
+    conversion_rate: Estimate
+    revenue_per_agent: Estimate
+    cost_per_agent: Estimate
+    margin_per_agent: Estimate
+    hours_to_convert: Estimate
+    journey_hours: Estimate
+    steps_per_agent: Estimate
+    nps: Estimate
+    likelihood_to_recommend: Estimate
+    peak_end: Estimate
+
+    def __init__(self, data: Dict[str, Any]):
+        self.data = data
+        self.scenario: str = data["scenario"]
+        self.agents_per_replication: int = data["agents_per_replication"]
+        self.replications: int = data["replications"]
+        self.interval_method: str = data["interval_method"]
+        self.seconds: float = data["seconds"]
+        self.metadata: Dict[str, Any] = data.get("metadata", {})
+        self.seed: Optional[int] = self.metadata.get("seed")
+        self.path: Optional[str] = data.get("path", self.metadata.get("path"))
+        self.label: str = data.get("label", self.scenario)
+        self.notes: List[str] = data.get("notes", [])
+        self.counts: Dict[str, Any] = {k: data[k] for k in (
+            "agents", "steps", "conversions", "promoters", "detractors", "ended")}
+        for name in HEADLINE_FIGURES:
+            setattr(self, name, _estimate(data, name))
+
+        self.figures = pd.DataFrame(
+            [(name, FIGURES.at[name, "label"], *getattr(self, name), UNITS[name])
+             for name in HEADLINE_FIGURES],
+            columns=["figure", "label", "value", "low", "high", "unit"]).set_index(
+                "figure", drop=False)
+        self.figures.index.name = None
+        self.touchpoints = _frame(data["touchpoints"], ["id", "name", "stage", "channel"],
+                                  index="id", order=_TOUCHPOINT_ORDER)
+        self.stages = _frame(data["stages"], ["name"], rename={"name": "stage"}, index="stage",
+                             order=_STAGE_ORDER)
+        self.transitions = _frame(data["transitions"], ["from", "to"],
+                                  order=("count", "per_agent"))
+        self.personas = _frame([_headline_row(p) for p in data["personas"]], ["id", "share"],
+                               rename={"id": "persona"}, index="persona",
+                               order=_COUNTS + HEADLINE_FIGURES)
+        self.persona_stages = _frame(
+            [dict(persona=p["id"], **s) for p in data["personas"] for s in p["stages"]],
+            ["persona", "name"], rename={"name": "stage"}, order=_STAGE_ORDER)
+        self.persona_touchpoints = _frame(
+            [dict(persona=p["id"], **t) for p in data["personas"] for t in p["touchpoints"]],
+            ["persona", "id", "name", "stage", "channel"], order=_TOUCHPOINT_ORDER)
+
+    def __repr__(self) -> str:
+        c = self.conversion_rate
+        return (f"<cjsim.Result '{self.scenario}': {self.agents_per_replication} agents x "
+                f"{self.replications}, conversion {c.value:.4f} [{c.low:.4f}, {c.high:.4f}]>")
+
+
+class Comparison:
+    """A current state and future states run on the same agents (``cjsim compare``).
+
+    ``differences`` holds every figure's paired difference (future minus current) with its 95%
+    interval (``difference_low``, ``difference_high``), one row per future state, figure and
+    scope ("overall", "stage:NAME", "touchpoint:ID", "persona:ID"); ``results`` each state's
+    Result, the current state first; ``ranking`` the future states best first by ``rank_by``.
+    ``data`` holds everything as ``cjsim compare --json`` prints it.
+    """
+
+    def __init__(self, data: Dict[str, Any]):
+        self.data = data
+        self.method: str = data["method"]
+        self.seed: int = data["seed"]
+        self.agents: int = data["agents"]
+        self.replications: int = data["replications"]
+        self.seconds: float = data["seconds"]
+        self.rank_by: str = data["rank_by"]
+        self.ranking: List[str] = data["ranking"]
+        self.results: List[Result] = [Result(s) for s in data["scenarios"]]
+        self.labels: List[str] = [r.label for r in self.results]
+        rows = []
+        for d in data["differences"]:
+            low, high = d["ci"]
+            rows.append({
+                "scenario": d["scenario"], "scenario_index": d["scenario_index"],
+                "metric": d["metric"], "scope": d["scope"],
+                "current": _number(d["current"]), "future": _number(d["future"]),
+                "difference": _number(d["difference"]),
+                "difference_low": _number(low), "difference_high": _number(high),
+                "significant": d["significant"],
+                "paired_half_width": _number(d["paired_half_width"]),
+                "independent_half_width": _number(d["independent_half_width"]),
+                "unit": UNITS.get(d["metric"], ""), "note": d.get("note", ""),
+            })
+        columns = ["scenario", "scenario_index", "metric", "scope", "current", "future",
+                   "difference", "difference_low", "difference_high", "significant",
+                   "paired_half_width", "independent_half_width", "unit", "note"]
+        # Rows differ in unit: the `unit` column gives each row's (current, future, difference).
+        self.differences = pd.DataFrame(rows, columns=columns)
+
+    @property
+    def current(self) -> Result:
+        """The current state's Result."""
+        return self.results[0]
+
+    @property
+    def futures(self) -> List[Result]:
+        """The future states' Results, in the order given."""
+        return self.results[1:]
+
+    def __repr__(self) -> str:
+        return f"<cjsim.Comparison of {self.labels}, ranked by {self.rank_by}: {self.ranking}>"
+
+
+class SweepResult:
+    """A sweep file (``cjsim sweep``): its design points and which parameter matters.
+
+    ``points`` has one row per design point: its base scenario, one column per parameter (the
+    parameter's path), and every headline figure with its 95% interval (K, K_low, K_high).
+    ``sensitivity`` ranks the parameters for every headline figure (column ``metric``) and base
+    scenario: main effects for grids, standardised regression coefficients otherwise
+    (``method``; ``r_squared`` for regressions).
+    """
+
+    def __init__(self, data: Dict[str, Any]):
+        self.data = data
+        self.path: str = data["path"]
+        self.experiment_name: str = data["experiment_name"]
+        self.experiment_path: str = data["experiment_path"]
+        self.design: str = data["design"]
+        self.metric: str = data["metric"]
+        self.agents: int = data["agents"]
+        self.replications: int = data["replications"]
+        self.seed: int = data["seed"]
+        self.parameters: List[str] = data["parameters"]
+        self.scenarios: List[str] = data["scenarios"]
+
+        records = []
+        for k, (scenario, values, figures) in enumerate(
+                zip(data["scenario_of_point"], data["values"], data["figures"])):
+            record: Dict[str, Any] = {"point": k, "scenario": self.scenarios[scenario]}
+            record.update(zip(self.parameters, values))
+            for name in HEADLINE_FIGURES:
+                e = figures[name]
+                record[name], record[name + "_low"], record[name + "_high"] = (
+                    e["value"], e["low"], e["high"])
+            records.append(record)
+        columns = ["point", "scenario", *self.parameters] + [
+            c for name in HEADLINE_FIGURES for c in (name, name + "_low", name + "_high")]
+        self.points = pd.DataFrame(records, columns=columns).set_index("point", drop=False)
+        self.points.index.name = None
+        _set_units(self.points)
+
+        rows = []
+        for s in data["sensitivity"]:
+            base = {"metric": s["metric"], "scenario": s["scenario"], "method": s["method"],
+                    "r_squared": s["r_squared"] if s["method"] != "main_effect" else math.nan,
+                    "points": s["points"], "note": s["note"]}
+            if not s["ranked"]:
+                rows.append({**base, "rank": 0, "parameter": None, "importance": math.nan,
+                             "swing": math.nan})
+            for rank, p in enumerate(s["ranked"], start=1):
+                rows.append({**base, "rank": rank, **p})
+        self.sensitivity = pd.DataFrame(rows, columns=[
+            "metric", "scenario", "rank", "parameter", "importance", "swing", "method",
+            "r_squared", "points", "note"])
+
+    def __repr__(self) -> str:
+        return (f"<cjsim.SweepResult '{self.experiment_name}': {len(self.points)} points "
+                f"({self.design}) over {self.parameters}>")
+
+
+class FitResult:
+    """A journey learnt from observed data, or a skeleton calibrated to a funnel (``cjsim fit``).
+
+    ``journey`` is the fitted journey (run, compare or sweep it), ``yaml`` its text as
+    ``cjsim fit -o`` writes it (``save(path)`` writes it), ``notes`` what the fit chose.
+    For observed paths, ``report`` is what ``cjsim fit --json`` prints (closed forms, goodness
+    of fit on the fitted and held-out shares, fitted parameters) and ``parameters`` the fitted
+    parameters as a DataFrame (empty without an emotion fit); for a funnel, ``calibration``.
+    """
+
+    def __init__(self, data: Dict[str, Any]):
+        self.journey = data["journey"]
+        self.yaml: str = data["yaml"]
+        self.notes: List[str] = data["notes"]
+        self.report: Optional[Dict[str, Any]] = data["report"]
+        self.calibration: Optional[Dict[str, Any]] = data["calibration"]
+        emotion = (self.report or {}).get("emotion_fit") or {}
+        self.parameters = pd.DataFrame(emotion.get("parameters", []))
+        if not self.parameters.empty:
+            self.parameters = self.parameters.set_index("name", drop=False)
+            self.parameters.index.name = None
+
+    def save(self, path: Any) -> None:
+        """Writes the fitted journey's YAML to `path` (an ordinary journey file)."""
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(self.yaml)
+
+    def __repr__(self) -> str:
+        kind = "calibration" if self.calibration is not None else "fit"
+        return f"<cjsim.FitResult ({kind}): {self.journey!r}>"
+
+
+def attribution_frame(data: Dict[str, Any]) -> pd.DataFrame:
+    """``cjsim attribute --json`` as a DataFrame: one row per channel (or touchpoint), one
+    column per figure; ``attrs`` holds the source, level, totals and notes."""
+    level = data["level"]
+    rows = [{(level if k == "channel" else k): v for k, v in row.items()}
+            for row in data["channels"]]
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        frame = frame.set_index(level)
+    frame.attrs.update(source=data["source"], level=level, totals=data["totals"],
+                       notes=data.get("notes", []))
+    return frame

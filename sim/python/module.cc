@@ -1,0 +1,556 @@
+// The compiled part of `import cjsim` (cjsim._cjsim): each function is one library API call
+// (sim/api/api.h) run through a PythonCall, its result handed over as the plain Python values
+// of the JSON the command line prints; the package's Python code turns them into objects and
+// pandas DataFrames.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cjsim_version.h"
+#include "reports/render/attribution_report.h"
+#include "reports/render/compare_report.h"
+#include "reports/render/emotion_fit_report.h"
+#include "reports/render/json_report.h"
+#include "reports/render/sweep_report.h"
+#include "reports/store/fit_report.h"
+#include "reports/store/results_reader.h"
+#include "sim/api/api.h"
+#include "sim/api/fit.h"
+#include "sim/api/journey_text.h"
+#include "sim/engine/figures.h"
+#include "sim/python/json_object.h"
+#include "sim/python/python_context.h"
+
+namespace cjsim::python {
+namespace {
+
+// A journey as loaded and validated, with the file it came from ("<dict>" for a dict).
+struct Journey {
+  Scenario scenario;
+  std::string path;
+};
+
+py::dict metadata_dict(const RunMetadata& m) {
+  py::dict d;
+  d["path"] = m.scenario_path;
+  d["seed"] = m.seed;
+  d["agents"] = m.agents;
+  d["replications"] = m.replications;
+  d["threads"] = m.threads;
+  d["seconds"] = m.seconds;
+  d["software_version"] = m.software_version;
+  d["command_line"] = m.command_line;
+  d["created"] = m.created;
+  return d;
+}
+
+// A run as `cjsim run --json` prints it, and how it was made.
+py::object run_object(const Summary& summary, const RunMetadata& metadata, double seconds) {
+  py::object run = to_python(summary_json(summary, seconds));
+  run["metadata"] = metadata_dict(metadata);
+  return run;
+}
+
+// A comparison as `cjsim compare --json` prints it, each scenario with its metadata.
+py::object comparison_object(const ComparisonReport& report) {
+  py::object comparison = to_python(comparison_json(report));
+  py::list scenarios = comparison["scenarios"];
+  for (std::size_t k = 0; k < report.metadata.size(); ++k) {
+    scenarios[k]["metadata"] = metadata_dict(report.metadata[k]);
+  }
+  return comparison;
+}
+
+py::dict estimate_dict(const Estimate& e) {
+  py::dict d;
+  d["value"] = e.value;
+  d["low"] = e.low;
+  d["high"] = e.high;
+  return d;
+}
+
+// A sweep file as read back, with the sensitivity of every headline figure.
+py::dict sweep_object(const StoredSweep& s, const std::string& path) {
+  py::dict d;
+  d["path"] = path;
+  d["experiment_name"] = s.experiment_name;
+  d["experiment_path"] = s.experiment_path;
+  d["design"] = s.design;
+  d["metric"] = s.metric;
+  d["agents"] = s.agents;
+  d["replications"] = s.replications;
+  d["seed"] = s.seed;
+  d["parameters"] = s.parameters;
+  d["scenarios"] = s.scenarios;
+  d["scenario_of_point"] = s.scenario_of_point;
+  d["values"] = s.values;
+  py::list figures;
+  for (const auto& point : s.figures) {
+    py::dict row;
+    for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
+      row[kHeadlineFigures[f].name] = estimate_dict(point[f]);
+    }
+    figures.append(row);
+  }
+  d["figures"] = figures;
+  py::list sensitivity;
+  for (const NamedFigure& figure : kHeadlineFigures) {
+    for (const ScenarioSensitivity& ss : sensitivity_of(s, figure.name)) {
+      const Sensitivity& r = ss.sensitivity;
+      py::dict row;
+      row["metric"] = figure.name;
+      row["scenario"] = s.scenarios.at(ss.scenario);
+      row["method"] = method_name(r.method);
+      row["r_squared"] = r.r_squared;
+      row["points"] = r.points;
+      row["note"] = r.note;
+      py::list ranked;
+      for (const ParameterSensitivity& p : r.ranked) {
+        py::dict parameter;
+        parameter["parameter"] = s.parameters.at(p.parameter);
+        parameter["importance"] = p.importance;
+        parameter["swing"] = p.swing;
+        ranked.append(parameter);
+      }
+      row["ranked"] = ranked;
+      sensitivity.append(row);
+    }
+  }
+  d["sensitivity"] = sensitivity;
+  return d;
+}
+
+RunSettings run_settings(std::uint64_t agents, std::optional<std::uint64_t> seed,
+                         std::uint32_t replications, unsigned threads, bool allow_long) {
+  if (agents < 1 || agents > kMaxAgents) {
+    throw py::value_error("agents must be from 1 to 2**48, not " + std::to_string(agents));
+  }
+  if (replications < 1 || replications > 100000) {
+    throw py::value_error("replications must be from 1 to 100000, not " +
+                          std::to_string(replications));
+  }
+  if (threads > 4096) {
+    throw py::value_error("threads must be from 0 (every core) to 4096, not " +
+                          std::to_string(threads));
+  }
+  RunSettings settings;
+  settings.agents = agents;
+  settings.seed = seed;
+  settings.replications = replications;
+  settings.threads = threads;
+  settings.allow_long = allow_long;
+  return settings;
+}
+
+Journey load_file(const std::string& path) {
+  PythonCall call{py::none()};
+  Journey journey;
+  call.run([&] { journey = {load_journey(path, call.context()), path}; });
+  return journey;
+}
+
+Journey load_text(const std::string& text, const std::string& name) {
+  PythonCall call{py::none()};
+  Journey journey;
+  call.run([&] { journey = {load_journey_text(text, name, call.context()), name}; });
+  return journey;
+}
+
+py::list touchpoint_list(const Scenario& s) {
+  py::list list;
+  for (const Touchpoint& t : s.touchpoints) {
+    py::dict d;
+    d["id"] = t.id;
+    d["name"] = t.name;
+    d["stage"] = t.stage;
+    d["channel"] = t.channel;
+    d["emotion_mean"] = t.emotion_mean;
+    d["emotion_sd"] = t.emotion_sd;
+    d["dropout"] = t.dropout;
+    d["duration_hours"] = t.duration.mean();
+    d["cost"] = t.cost;
+    d["entry_weight"] = t.entry_weight;
+    d["conversion"] = t.conversion;
+    d["value"] = t.value;
+    list.append(d);
+  }
+  return list;
+}
+
+py::list transition_list(const Scenario& s) {
+  py::list list;
+  for (const Transition& t : s.transitions) {
+    py::dict d;
+    d["from"] = t.from;
+    d["to"] = t.to;
+    d["weight"] = t.weight;
+    d["emotion_bias"] = t.emotion_bias;
+    list.append(d);
+  }
+  return list;
+}
+
+py::list persona_list(const Scenario& s) {
+  py::list list;
+  for (const Persona& p : s.personas) {
+    py::dict d;
+    d["id"] = p.id;
+    d["share"] = p.share;
+    d["sensitivity"] = p.sensitivity;
+    d["dropout_odds"] = p.dropout_odds;
+    d["initial_emotion_mean"] = p.initial_emotion_mean;
+    d["initial_emotion_sd"] = p.initial_emotion_sd;
+    d["value_multiplier"] = p.value_multiplier;
+    py::dict affinity;
+    for (const auto& [channel, multiplier] : p.channel_affinity) affinity[py::str(channel)] = multiplier;
+    d["channel_affinity"] = affinity;
+    list.append(d);
+  }
+  return list;
+}
+
+py::dict settings_dict(const Settings& s) {
+  py::dict d;
+  d["memory"] = s.memory;
+  d["kappa"] = s.kappa;
+  d["max_steps"] = s.max_steps;
+  d["horizon_hours"] = s.horizon_hours;
+  d["seed"] = s.seed;
+  d["promoter_threshold"] = s.promoter_threshold;
+  d["detractor_threshold"] = s.detractor_threshold;
+  return d;
+}
+
+py::object run(const Journey& journey, std::uint64_t agents, std::optional<std::uint64_t> seed,
+               std::uint32_t replications, unsigned threads, bool allow_long,
+               py::object progress) {
+  const RunSettings settings = run_settings(agents, seed, replications, threads, allow_long);
+  PythonCall call(std::move(progress));
+  std::optional<RunOutcome> outcome;
+  call.run([&] {
+    outcome.emplace(run_journey(journey.scenario, journey.path, settings, call.context()));
+  });
+  return run_object(*outcome->summary, outcome->metadata, outcome->result.seconds);
+}
+
+py::object compare(const std::vector<const Journey*>& states, std::uint64_t agents,
+                   std::optional<std::uint64_t> seed, std::uint32_t replications,
+                   unsigned threads, const std::string& rank_by, bool allow_long,
+                   py::object progress) {
+  const RunSettings settings = run_settings(agents, seed, replications, threads, allow_long);
+  PythonCall call(std::move(progress));
+  std::optional<CompareOutcome> outcome;
+  call.run([&] {
+    CompiledJourneys journeys;
+    for (const Journey* state : states) {
+      journeys.paths.push_back(state->path);
+      journeys.scenarios.push_back(state->scenario);
+      journeys.journeys.push_back(compile(journeys.scenarios.back()));
+      release_compiled_parts(journeys.scenarios.back());
+    }
+    outcome.emplace(compare_journeys(journeys, settings, rank_by, call.context()));
+  });
+  return comparison_object(*outcome->report);
+}
+
+py::dict sweep(const std::string& experiment, const std::string& out, bool resume, bool force,
+               unsigned threads, bool allow_long, py::object progress) {
+  PythonCall call(std::move(progress));
+  std::optional<StoredSweep> stored;
+  std::string path;
+  call.run([&] {
+    SweepRequest request;
+    request.experiment = experiment;
+    request.out = out;
+    request.resume = resume;
+    request.force = force;
+    request.threads = threads;
+    request.allow_long = allow_long;
+    SweepJob job(request, call.context());
+    path = job.out();
+    stored = job.run();
+    if (stored) {
+      job.commit();
+    } else {
+      stored = read_sweep_for_summary(path, call.context());  // finished before
+    }
+  });
+  return sweep_object(*stored, path);
+}
+
+// A run, comparison or sweep file: {"kind": "run" | "comparison" | "sweep", "data": ...}.
+py::dict read(const std::string& path) {
+  PythonCall call{py::none()};
+  py::dict d;
+  std::optional<StoredSweep> sweep;
+  std::optional<ReportedResults> results;
+  call.run([&] {
+    if (is_sweep_file(path)) {
+      sweep = read_sweep_for_summary(path, call.context());
+      return;
+    }
+    results = read_results_file(path);
+    for (const std::string& warning : results->warnings) call.context().note(warning);
+  });
+  if (sweep) {
+    d["kind"] = "sweep";
+    d["data"] = sweep_object(*sweep, path);
+  } else if (results->comparison) {
+    d["kind"] = "comparison";
+    d["data"] = comparison_object(results->report);
+  } else {
+    const ComparisonReport& r = results->report;
+    d["kind"] = "run";
+    d["data"] = run_object(r.summaries.front(), r.metadata.front(), r.metadata.front().seconds);
+  }
+  return d;
+}
+
+const char* unit_name(Unit unit) {
+  switch (unit) {
+    case Unit::share: return "share";
+    case Unit::money: return "money";
+    case Unit::hours: return "hours";
+    case Unit::nps_points: return "nps_points";
+    case Unit::score: return "score";
+    case Unit::emotion: return "emotion";
+    case Unit::count: return "count";
+  }
+  return "";
+}
+
+const char* better_name(Better better) {
+  switch (better) {
+    case Better::higher: return "higher";
+    case Better::lower: return "lower";
+    case Better::neither: return "neither";
+  }
+  return "";
+}
+
+const char* over_name(Over over) {
+  switch (over) {
+    case Over::agents: return "agents";
+    case Over::customers: return "customers";
+    case Over::visits: return "visits";
+  }
+  return "";
+}
+
+// The figure table (sim/engine/figures.h), one dict per figure, in its order.
+py::list figures() {
+  py::list list;
+  for (const Figure& f : kFigures) {
+    py::dict d;
+    d["name"] = f.name;
+    d["label"] = f.label;
+    d["unit"] = unit_name(f.unit);
+    d["better"] = better_name(f.better);
+    d["over"] = over_name(f.over);
+    d["key"] = f.key;
+    py::list scopes;
+    const unsigned reported = f.reported_in();
+    for (const auto& [bit, scope] : {std::pair{kOverall, "overall"}, std::pair{kPersona, "persona"},
+                                     std::pair{kStage, "stage"}, std::pair{kTouchpoint, "touchpoint"},
+                                     std::pair{kTransition, "transition"}}) {
+      if ((reported & bit) != 0) scopes.append(scope);
+    }
+    d["reported_in"] = scopes;
+    list.append(d);
+  }
+  return list;
+}
+
+ObservedFormat observed_format(const std::string& format) {
+  const std::map<std::string, ObservedFormat> formats{{"auto", ObservedFormat::automatic},
+                                                      {"events", ObservedFormat::event_log},
+                                                      {"paths", ObservedFormat::path_table},
+                                                      {"xes", ObservedFormat::xes}};
+  const auto found = formats.find(format);
+  if (found == formats.end()) {
+    throw py::value_error("format must be 'auto', 'events', 'paths' or 'xes', not '" + format +
+                          "'");
+  }
+  return found->second;
+}
+
+py::object attribute(const std::string& input, const std::string& by, int order,
+                     std::uint64_t agents, std::optional<std::uint64_t> seed, unsigned threads,
+                     bool simulate_removals, const std::string& format, bool allow_long,
+                     py::object progress) {
+  AttributeRequest request;
+  request.input = input;
+  if (by != "channel" && by != "touchpoint") {
+    throw py::value_error("by must be 'channel' or 'touchpoint', not '" + by + "'");
+  }
+  request.by_touchpoint = by == "touchpoint";
+  if (order < 1) throw py::value_error("order must be 1 or more");
+  request.order = order;
+  request.simulate_removals = simulate_removals;
+  request.run = run_settings(agents, seed, 1, threads, allow_long);
+  request.read.format = observed_format(format);
+  PythonCall call(std::move(progress));
+  std::optional<AttributionTable> table;
+  call.run([&] { table.emplace(cjsim::attribute(request, call.context())); });
+  return to_python(attribution_json(*table));
+}
+
+// {"journey", "yaml", "notes", and "report" (what `cjsim fit --json` prints for observed
+// paths) or "calibration" (what it prints for a funnel)}.
+py::dict fit(const std::string& data, const Journey* skeleton, const std::string& name,
+             const std::string& out_name, unsigned personas, bool estimate_kappa,
+             const std::vector<std::string>& calibrate, double holdout, std::size_t top_paths,
+             std::uint64_t agents, std::uint64_t seed, unsigned threads,
+             const std::string& format, bool funnel, bool allow_long, py::object progress) {
+  if (personas < 1 || personas > 64) throw py::value_error("personas must be from 1 to 64");
+  if (!(holdout >= 0.0 && holdout <= 0.9)) throw py::value_error("holdout must be from 0 to 0.9");
+  if (top_paths < 1 || top_paths > 1000) throw py::value_error("top_paths must be from 1 to 1000");
+  if (agents < 1 || agents > 10000000) throw py::value_error("agents must be from 1 to 10**7");
+  if (threads > 4096) throw py::value_error("threads must be from 0 (every core) to 4096");
+  FitCall call;
+  call.data_file = data;
+  call.read.format = observed_format(format);
+  call.funnel = funnel;
+  call.allow_long = allow_long;
+  FitRequest& request = call.request;
+  if (skeleton != nullptr) {
+    request.skeleton = skeleton->scenario;
+    request.skeleton_name = skeleton->path;
+  }
+  request.name = name;
+  request.out_name = out_name;
+  request.personas = personas;
+  request.estimate_kappa = estimate_kappa;
+  request.calibrate = calibrate;
+  request.holdout = holdout;
+  request.top_paths = top_paths;
+  request.agents = agents;
+  request.seed = seed;
+  request.threads = threads;
+  PythonCall python_call(std::move(progress));
+  std::optional<FitResult> fitted;
+  python_call.run([&] { fitted.emplace(cjsim::fit(std::move(call), python_call.context())); });
+  const FitResult& f = *fitted;
+  py::dict d;
+  d["journey"] = Journey{f.scenario, out_name};
+  d["yaml"] = f.scenario_yaml;
+  d["notes"] = f.notes;
+  d["report"] = py::none();
+  d["calibration"] = py::none();
+  if (f.calibration) {
+    d["calibration"] = to_python(calibration_json(*f.calibration));
+    return d;
+  }
+  // The report `cjsim fit` prints and stores, assembled as the command does.
+  FitReport report;
+  report.data = data;
+  report.scenario_yaml = f.scenario_yaml;
+  report.command_line = python_call.context().command_line;
+  report.has_closed_forms = f.has_closed_forms;
+  report.no_closed_forms = f.no_closed_forms;
+  report.fitted_conversion_probability = f.fitted_conversion_probability;
+  report.data_conversion_rate = f.data_conversion_rate;
+  report.fitted_steps_per_customer = f.fitted_steps_per_customer;
+  report.data_steps_per_customer = f.data_steps_per_customer;
+  report.checks = f.checks;
+  if (f.emotion) report.parameters = f.emotion->parameters;
+  nlohmann::json json = fit_json(report);
+  json["notes"] = f.notes;
+  if (f.emotion) json["emotion_fit"] = emotion_fit_json(*f.emotion);
+  d["report"] = to_python(json);
+  return d;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_cjsim, m) {
+  m.doc() =
+      "The compiled core of the cjsim package: one call of the library API each. Use the "
+      "functions of `cjsim` itself, which wrap these results in objects and DataFrames.";
+  m.attr("__version__") = CJSIM_VERSION;
+
+  py::object invalid_input = py::reinterpret_borrow<py::object>(PyExc_ValueError);
+  py::object type = py::reinterpret_steal<py::object>(PyErr_NewExceptionWithDoc(
+      "cjsim.InvalidInput",
+      "A journey, experiment or data file with errors. The message lists every problem found, "
+      "one per line as FILE:LINE:COLUMN: error: MESSAGE, then a closing line; nothing was run.",
+      invalid_input.ptr(), nullptr));
+  if (!type) throw py::error_already_set();
+  m.attr("InvalidInput") = type;
+  set_invalid_input_type(type);
+
+  py::class_<Journey>(m, "Journey",
+                      "A journey as loaded and validated: its touchpoints, transitions, stages, "
+                      "personas and settings, and the file it came from.")
+      .def_property_readonly(
+          "name", [](const Journey& j) { return j.scenario.name; }, "The journey's name.")
+      .def_property_readonly(
+          "description", [](const Journey& j) { return j.scenario.description; },
+          "Its description, or ''.")
+      .def_property_readonly(
+          "path", [](const Journey& j) { return j.path; },
+          "The file it was loaded from, or the name a dict was given ('<dict>').")
+      .def_property_readonly(
+          "stages", [](const Journey& j) { return j.scenario.stages; }, "Stage names, in order.")
+      .def_property_readonly(
+          "touchpoints", [](const Journey& j) { return touchpoint_list(j.scenario); },
+          "One dict per touchpoint (id, name, stage, channel, emotion_mean, emotion_sd, dropout, "
+          "duration_hours, cost, entry_weight, conversion, value).")
+      .def_property_readonly(
+          "transitions", [](const Journey& j) { return transition_list(j.scenario); },
+          "One dict per transition (from, to, weight, emotion_bias).")
+      .def_property_readonly(
+          "personas", [](const Journey& j) { return persona_list(j.scenario); },
+          "One dict per persona (id, share, sensitivity, dropout_odds, initial_emotion_mean, "
+          "initial_emotion_sd, value_multiplier, channel_affinity).")
+      .def_property_readonly(
+          "settings", [](const Journey& j) { return settings_dict(j.scenario.settings); },
+          "The model settings (memory, kappa, max_steps, horizon_hours, seed, thresholds).")
+      .def_property_readonly(
+          "text", [](const Journey& j) { return j.scenario.source_text; },
+          "The text it was read from (YAML, or JSON for a dict).")
+      .def("__repr__", [](const Journey& j) {
+        return "<cjsim.Journey '" + j.scenario.name + "': " +
+               std::to_string(j.scenario.touchpoints.size()) + " touchpoints, " +
+               std::to_string(j.scenario.personas.size()) + " personas>";
+      });
+
+  m.def("figures", &figures,
+        "The table of reported figures (sim/engine/figures.h): name, label, unit, which way is "
+        "better, what it is over, whether it is a key figure, and where it is reported.");
+  m.def("load_file", &load_file, py::arg("path"),
+        "Reads and validates a journey file (YAML or JSON). Raises InvalidInput.");
+  m.def("load_text", &load_text, py::arg("text"), py::arg("name"),
+        "Parses and validates a journey's text, named `name` in messages. Raises InvalidInput.");
+  m.def("run", &run, py::arg("journey"), py::arg("agents"), py::arg("seed"),
+        py::arg("replications"), py::arg("threads"), py::arg("allow_long"), py::arg("progress"),
+        "Simulates a journey; returns what `cjsim run --json` prints, plus 'metadata'.");
+  m.def("compare", &compare, py::arg("journeys"), py::arg("agents"), py::arg("seed"),
+        py::arg("replications"), py::arg("threads"), py::arg("rank_by"), py::arg("allow_long"),
+        py::arg("progress"),
+        "Simulates a current state and future states on the same agents; returns what "
+        "`cjsim compare --json` prints, each scenario with its 'metadata'.");
+  m.def("sweep", &sweep, py::arg("experiment"), py::arg("out"), py::arg("resume"),
+        py::arg("force"), py::arg("threads"), py::arg("allow_long"), py::arg("progress"),
+        "Runs (or resumes) an experiment as a sweep job writing `out`; returns the file as read "
+        "back, with the sensitivity of every headline figure.");
+  m.def("read", &read, py::arg("path"),
+        "Reads a run, comparison or sweep file: {'kind': ..., 'data': ...}.");
+  m.def("fit", &fit, py::arg("data"), py::arg("skeleton"), py::arg("name"),
+        py::arg("out_name"), py::arg("personas"), py::arg("estimate_kappa"),
+        py::arg("calibrate"), py::arg("holdout"), py::arg("top_paths"), py::arg("agents"),
+        py::arg("seed"), py::arg("threads"), py::arg("format"), py::arg("funnel"),
+        py::arg("allow_long"), py::arg("progress"),
+        "Fits a journey to observed data, or calibrates a skeleton to a funnel; returns the "
+        "fitted Journey, its YAML, the notes and what `cjsim fit --json` prints.");
+  m.def("attribute", &attribute, py::arg("input"), py::arg("by"), py::arg("order"),
+        py::arg("agents"), py::arg("seed"), py::arg("threads"), py::arg("simulate_removals"),
+        py::arg("format"), py::arg("allow_long"), py::arg("progress"),
+        "Attributes conversions to channels or touchpoints; returns what `cjsim attribute "
+        "--json` prints.");
+}
+
+}  // namespace cjsim::python

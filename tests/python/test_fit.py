@@ -1,0 +1,65 @@
+"""cjsim.fit gives the journey and the numbers of `cjsim fit --json` for the same seed: a Markov
+chain with a holdout, a skeleton's emotion parameters, and a funnel's calibration."""
+import os
+
+import cjsim
+import pytest
+from conftest import SOURCE
+
+OBSERVED = os.path.join(SOURCE, "tests", "data", "observed", "pathdata_head.csv")
+FIT_DATA = os.path.join(SOURCE, "tests", "data", "fit")
+SKELETON = os.path.join(FIT_DATA, "two_personas.yaml")
+# What depends on the machine or the moment rather than on the fit (as tests/cli/golden_fit.py).
+VOLATILE = {"seconds", "version", "threads", "elapsed_seconds", "command_line"}
+
+
+def stable(value):
+    if isinstance(value, dict):
+        return {k: stable(v) for k, v in value.items() if k not in VOLATILE}
+    if isinstance(value, list):
+        return [stable(v) for v in value]
+    return value
+
+
+def fit_both(cli, tmp_path, data, cli_args, **kwargs):
+    out = tmp_path / "fitted.yaml"
+    printed = cli("fit", data, *cli_args, "-o", out, "--seed", 20261206, "-t", 2, "--json")
+    fitted = cjsim.fit(data, seed=20261206, threads=2, progress=False, **kwargs)
+    return fitted, printed, out.read_text()
+
+
+def test_markov_fit_with_holdout_equals_the_cli(cli, tmp_path):
+    fitted, printed, written = fit_both(cli, tmp_path, OBSERVED, ["--holdout", 0.2, "-n", 20000],
+                                        holdout=0.2, agents=20000)
+    assert stable(fitted.report) == stable(printed)
+    assert fitted.yaml == written
+    assert fitted.parameters.empty and fitted.calibration is None
+    assert [t["id"] for t in fitted.journey.touchpoints]
+    fitted.save(tmp_path / "saved.yaml")
+    assert cjsim.load(tmp_path / "saved.yaml").name == fitted.journey.name
+
+
+def test_emotion_fit_on_a_skeleton_equals_the_cli(cli, tmp_path):
+    data = os.path.join(FIT_DATA, "two_personas_events.csv")
+    fitted, printed, written = fit_both(cli, tmp_path, data,
+                                        ["--skeleton", SKELETON, "--holdout", 0.2, "-n", 4000],
+                                        skeleton=SKELETON, holdout=0.2, agents=4000)
+    assert stable(fitted.report) == stable(printed)
+    assert fitted.yaml == written
+    names = [p["name"] for p in printed["emotion_fit"]["parameters"]]
+    assert list(fitted.parameters["name"]) == names and len(names) > 0
+
+
+def test_funnel_calibration_equals_the_cli(cli, tmp_path):
+    data = os.path.join(FIT_DATA, "two_personas_funnel.csv")
+    fitted, printed, written = fit_both(cli, tmp_path, data, ["--skeleton", SKELETON, "-n", 3000],
+                                        skeleton=SKELETON, agents=3000)
+    assert stable(fitted.calibration) == stable(printed)
+    assert fitted.yaml == written and fitted.report is None
+
+
+def test_bad_fit_arguments_name_the_argument():
+    with pytest.raises(ValueError, match="holdout"):
+        cjsim.fit(OBSERVED, holdout=0.95)
+    with pytest.raises(ValueError, match="format"):
+        cjsim.fit(OBSERVED, format="parquet")

@@ -1,0 +1,33 @@
+"""cjsim.read gives back a run or comparison file written by the command as the same objects
+cjsim.run and cjsim.compare make, with the figures the command printed."""
+import cjsim
+from conftest import ONE_CLICK, RETAIL
+
+
+def without_timing(data):
+    data = {k: v for k, v in data.items() if k not in ("seconds", "metadata")}
+    if "scenarios" in data:
+        data["scenarios"] = [without_timing(s) for s in data["scenarios"]]
+    return data
+
+
+def test_a_run_file_reads_back_as_the_printed_result(cli, tmp_path):
+    out = tmp_path / "run.h5"
+    printed = cli("run", RETAIL, "-n", 20000, "-s", 3, "-r", 2, "--out", out, "--json")
+    result = cjsim.read(out)
+    assert isinstance(result, cjsim.Result)
+    assert without_timing(result.data) == without_timing(printed)
+    assert result.seed == 3 and result.metadata["path"] == RETAIL
+    direct = cjsim.run(RETAIL, agents=20000, seed=3, replications=2, progress=False)
+    assert result.touchpoints.equals(direct.touchpoints)
+    assert result.personas.equals(direct.personas)
+
+
+def test_a_comparison_file_reads_back_as_the_printed_comparison(cli, tmp_path):
+    out = tmp_path / "compare.h5"
+    printed = cli("compare", RETAIL, ONE_CLICK, "-n", 20000, "-s", 3, "--out", out, "--json")
+    comparison = cjsim.read(out)
+    assert isinstance(comparison, cjsim.Comparison)
+    assert without_timing(comparison.data) == without_timing(printed)
+    direct = cjsim.compare(RETAIL, ONE_CLICK, agents=20000, seed=3, progress=False)
+    assert comparison.differences.equals(direct.differences)

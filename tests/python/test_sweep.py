@@ -1,0 +1,90 @@
+"""cjsim.sweep runs an experiment as a resumable job: its points and sensitivity as
+DataFrames; interrupted by Ctrl-C it keeps its finished points, and resumed it gives the
+figures of a straight sweep."""
+import os
+import signal
+import threading
+
+import cjsim
+import pytest
+from conftest import RETAIL
+
+EXPERIMENT = f"""name: Checkout in Python
+scenario: {RETAIL}
+agents: {{agents}}
+replications: 2
+seed: 11
+parameters:
+  touchpoints.account_signup.dropout: [0.2, 0.45]
+  touchpoints.basket.dropout: [0.3, 0.42]
+  settings.kappa: [1, 2]
+"""
+
+
+def experiment(tmp_path, agents):
+    path = tmp_path / f"experiment_{agents}.yaml"
+    path.write_text(EXPERIMENT.format(agents=agents))
+    return path
+
+
+def test_points_and_sensitivity_as_dataframes(tmp_path):
+    out = tmp_path / "small.h5"
+    result = cjsim.sweep(experiment(tmp_path, 5000), out=out, progress=False)
+    assert out.exists() and result.path == str(out)
+    points = result.points
+    assert len(points) == 8 and result.design == "grid"
+    parameters = ["touchpoints.account_signup.dropout", "touchpoints.basket.dropout",
+                  "settings.kappa"]
+    assert result.parameters == parameters
+    assert list(points.columns[:5]) == ["point", "scenario", *parameters]
+    assert sorted(set(points["settings.kappa"])) == [1.0, 2.0]
+    for name in cjsim.HEADLINE_FIGURES:
+        assert (points[name + "_low"] <= points[name]).all() or points[name].isna().any()
+    assert points.attrs["units"]["conversion_rate_high"] == "share of agents (0 to 1)"
+    s = result.sensitivity
+    conversion = s[s.metric == "conversion_rate"]
+    assert list(conversion["rank"]) == [1, 2, 3]
+    assert set(conversion["parameter"]) == set(parameters)
+    assert set(conversion["method"]) == {"main_effect"}
+    # Dropout before the basket lowers conversion: its swing from lowest to highest is < 0.
+    assert conversion.set_index("parameter").loc["touchpoints.basket.dropout", "swing"] < 0
+    read_back = cjsim.read(out)
+    assert isinstance(read_back, cjsim.SweepResult)
+    assert read_back.points.equals(points)
+    assert read_back.sensitivity.equals(s)
+
+
+def test_interrupted_sweep_resumes_to_the_straight_figures(tmp_path):
+    path = experiment(tmp_path, 1_000_000)  # 16 million agents: seconds of work
+    out = tmp_path / "resumed.h5"
+    timer = threading.Timer(0.7, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.warns(UserWarning, match="resume"):
+            with pytest.raises(KeyboardInterrupt):
+                cjsim.sweep(path, out=out, threads=2, progress=False)
+    finally:
+        timer.cancel()
+    assert not out.exists()
+    parts = tmp_path / "resumed.h5.parts"
+    assert parts.is_dir()
+    kept = len([p for p in os.listdir(parts) if p.startswith("point-")])
+    assert kept < 8
+    resumed = cjsim.sweep(path, out=out, resume=True, threads=2, progress=False)
+    assert not parts.exists()
+    straight = cjsim.sweep(path, out=tmp_path / "straight.h5", threads=1, progress=False)
+    assert resumed.points.equals(straight.points)
+    assert resumed.sensitivity.equals(straight.sensitivity)
+    # Resuming a finished sweep runs nothing and reads the file.
+    with pytest.warns(UserWarning):
+        again = cjsim.sweep(path, out=out, resume=True, progress=False)
+    assert again.points.equals(straight.points)
+
+
+def test_an_existing_file_is_not_overwritten_without_force(tmp_path):
+    path = experiment(tmp_path, 1000)
+    out = tmp_path / "once.h5"
+    cjsim.sweep(path, out=out, progress=False)
+    with pytest.raises(RuntimeError, match="force"):
+        cjsim.sweep(path, out=out, progress=False)
+    assert len(cjsim.sweep(path, out=out, force=True, progress=False).points) == 8
