@@ -47,6 +47,10 @@ int compare_command(const CompareOptions& o) {
   std::vector<CompiledJourney> journeys;
   for (const std::string& path : o.scenarios) {
     scenarios.push_back(load_for_command(path));
+    if (scenarios.back().calendar) {
+      throw std::runtime_error(path + " is a calendar journey, which compare does not take yet; "
+                               "run each with cjsim run");
+    }
     journeys.push_back(compile(scenarios.back()));
     release_compiled_parts(scenarios.back());  // seven 31 MiB files held 13.7 GB
   }

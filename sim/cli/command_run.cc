@@ -1,8 +1,11 @@
 // `cjsim run`: load, validate and compile a journey, simulate it, print and store the results.
+#include <fmt/format.h>
+
 #include <iostream>
 #include <memory>
 
 #include "reports/html/html_report.h"
+#include "reports/render/calendar_report.h"
 #include "reports/render/json_report.h"
 #include "reports/render/text_report.h"
 #include "reports/store/hdf5_results.h"
@@ -10,8 +13,11 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/resource_limits.h"
 #include "sim/cli/run_support.h"
+#include "sim/engine/calendar.h"
+#include "sim/engine/calendar_summary.h"
 #include "sim/engine/engine.h"
 #include "sim/engine/summary.h"
+#include "sim/model/compiled_calendar.h"
 #include "sim/model/compiled_journey.h"
 
 namespace cjsim {
@@ -23,12 +29,66 @@ struct RunCommandOptions {
   bool agents_detail = false;
   bool paths = false;
   std::string report;  // HTML report to write
+  std::int64_t days = 0;         // calendar journeys: overrides calendar.days
+  std::int64_t warmup_days = 0;  // calendar journeys: days left out of the figures
+  const CLI::Option* agents_option = nullptr;
 };
+
+[[noreturn]] void refuse(const std::string& message) {
+  std::cerr << fmt::format("cjsim: run: {}\n", message);
+  throw ReportedError(kExitBadInput);
+}
+
+// A calendar journey (sim/model/MODEL.md Part 2): arrivals decide how many agents there are.
+int run_calendar_command(const RunCommandOptions& o, const Scenario& scenario,
+                         const CompiledJourney& journey) {
+  if (o.agents_option->count() > 0) {
+    refuse(fmt::format("--agents does not apply to '{}', a calendar journey: its arrivals decide "
+                       "how many agents there are; change calendar.arrivals_per_day or give "
+                       "--days",
+                       o.scenario));
+  }
+  if (!o.flags.out.empty() || !o.report.empty() || o.agents_detail || o.paths) {
+    refuse("--out, --report, --agents-detail and --paths do not take a calendar journey yet; "
+           "use --json");
+  }
+  const CompiledCalendar calendar = compile_calendar(scenario, journey, o.days);
+  if (o.warmup_days >= calendar.days) {
+    refuse(fmt::format("--warmup-days {} leaves nothing of a run of {} days to measure",
+                       o.warmup_days, calendar.days));
+  }
+  const RunOptions plain = run_options_from(o.flags, scenario);
+  CalendarOptions options;
+  options.seed = plain.seed;
+  options.replications = plain.replications;
+  options.threads = plain.threads;
+  options.warmup_days = o.warmup_days;
+  InterruptGuard interrupt;
+  options.cancel = &interrupt.flag();
+  const CalendarRunResult result = run_calendar(journey, calendar, options);
+  const CalendarSummary summary = summarize_calendar(journey, calendar, result);
+  if (o.flags.json) {
+    std::cout << calendar_summary_json(summary, result.seconds).dump(2) << "\n";
+    return 0;
+  }
+  RunMetadata metadata;
+  metadata.seed = result.seed;
+  metadata.replications = options.replications;
+  metadata.threads = result.threads;
+  metadata.seconds = result.seconds;
+  std::cout << calendar_text_report(summary, metadata);
+  return 0;
+}
 
 int run_command(const RunCommandOptions& o) {
   const SimulationFlags& flags = o.flags;
   const Scenario scenario = load_for_command(o.scenario);
   const CompiledJourney journey = compile(scenario);
+  if (scenario.calendar) return run_calendar_command(o, scenario, journey);
+  if (o.days > 0 || o.warmup_days > 0) {
+    refuse(fmt::format("--days and --warmup-days take a calendar journey; '{}' has no calendar",
+                       o.scenario));
+  }
   CommandOutputs outputs(overwrite_of(flags));
   add_scenario_inputs(outputs, scenario, o.scenario);
   outputs.add_standard_output();
@@ -77,6 +137,15 @@ CommandAction add_run_command(CLI::App& command) {
       .add_option("--report", o->report,
                   "Write an HTML report of the results (charts, tables; opens offline)")
       ->check(file_name_check());
+  command
+      .add_option("--days", o->days,
+                  "Calendar journeys: the days the run covers (overrides calendar.days)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{36500}));
+  command
+      .add_option("--warmup-days", o->warmup_days,
+                  "Calendar journeys: the first days, left out of every figure")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{36500}));
+  o->agents_option = command.get_option("--agents");
   return [o] { return run_command(*o); };
 }
 

@@ -1,0 +1,92 @@
+"""`cjsim run` on a calendar journey (the bank call centre example), driven from outside.
+
+Usage: calendar_run.py CJSIM SOURCE_DIR
+"""
+import json
+import os
+import sys
+
+cjsim, source = sys.argv[1], sys.argv[2]
+bank = os.path.join(source, "scenarios", "examples", "bank_call_centre.yaml")
+tiny = os.path.join(source, "tests", "data", "tiny.yaml")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cli_checks import check, finish, runner  # noqa: E402
+
+run = runner(cjsim)
+
+
+def run_json(*args):
+    result = run("run", bank, "--json", *args)
+    check(result.returncode == 0, f"run --json {args} failed: {result.stderr}")
+    return json.loads(result.stdout) if result.returncode == 0 else {}
+
+
+out = run_json("--days", "14", "--replications", "2", "--seed", "3")
+# The plain run's keys, then the calendar's.
+for key in ["agents", "conversion_rate", "conversion_rate_ci", "nps", "ended", "touchpoints",
+            "organic_agents", "referred_agents", "journeys", "resources", "days",
+            "lifetime_value", "lifetime_value_ci", "staff_cost"]:
+    check(key in out, f"--json lacks key {key}")
+if out:
+    check("abandoned" in out["ended"], "ended lacks abandoned")
+    check(out["ended"]["abandoned"] > 0, "nobody abandoned the call centre queue")
+    check(sum(out["ended"].values()) == out["journeys"] == out["agents"],
+          "ended counts, journeys and agents disagree")
+    check(len(out["days"]) == 14, f"{len(out['days'])} days for --days 14")
+    day_keys = {"day", "arrivals_organic", "arrivals_referred", "arrivals_returning", "deterred",
+                "conversions", "repeat_purchases", "revenue", "abandoned", "mean_wait_hours"}
+    for day in out["days"]:
+        check(day_keys <= set(day), f"day keys {sorted(day)}")
+        check(day["conversions_ci"][0] is not None, "no interval from two replications")
+    check([d["day"] for d in out["days"]] == list(range(14)), "days are not 0..13 in order")
+    organic = sum(d["arrivals_organic"] for d in out["days"])
+    check(abs(organic - out["organic_agents"] / 2) < 1e-6,
+          "the days' organic arrivals do not add up to organic_agents per replication")
+    ids = [r["id"] for r in out["resources"]]
+    check(ids == ["agents", "desks"], f"resources {ids}")
+    for r in out["resources"]:
+        for key in ["utilisation", "served", "abandoned", "mean_wait_hours", "p90_wait_hours",
+                    "mean_queue", "utilisation_ci", "mean_wait_hours_ci"]:
+            check(key in r, f"resource {r['id']} lacks {key}")
+        check(0 < r["utilisation"] <= 1.5, f"utilisation of {r['id']}: {r['utilisation']}")
+        check(r["p90_wait_hours"] >= 0, "negative p90 wait")
+
+# A warm-up leaves days out.
+warm = run_json("--days", "10", "--warmup-days", "3")
+if warm:
+    check([d["day"] for d in warm["days"]] == list(range(3, 10)), "warm-up days reported")
+    check(warm["warmup_days"] == 3, "warmup_days not reported")
+
+# Same seed, same results, whatever the threads.
+a = run_json("--days", "7", "--replications", "3", "--threads", "1")
+b = run_json("--days", "7", "--replications", "3", "--threads", "3")
+a.pop("seconds", None), b.pop("seconds", None)
+check(a == b, "calendar results differ between 1 and 3 threads")
+
+# --agents is refused for a calendar journey, with the reason.
+refused = run("run", bank, "--agents", "1000")
+check(refused.returncode == 1 and "--agents does not apply" in refused.stderr
+      and "calendar journey" in refused.stderr, f"--agents not refused: {refused.stderr}")
+# --days needs a calendar.
+plain = run("run", tiny, "--days", "3")
+check(plain.returncode == 1 and "has no calendar" in plain.stderr, "--days on a plain journey")
+# A warm-up as long as the run is refused.
+whole = run("run", bank, "--days", "5", "--warmup-days", "5")
+check(whole.returncode == 1 and "nothing" in whole.stderr, "a warm-up of the whole run")
+
+# The text report names the calendar's sections.
+text = run("run", bank, "--days", "7")
+check(text.returncode == 0, f"text run failed: {text.stderr}")
+for section in ["Conversion rate", "Calendar: 7 days", "Resources", "agents", "desks",
+                "Referred agents", "Day "]:
+    check(section in text.stdout, f"text output lacks {section}")
+
+# compare does not take calendar journeys yet, and says so rather than ignore the calendar.
+cmp = run("compare", bank, bank)
+check(cmp.returncode == 1 and "calendar journey" in cmp.stderr, f"compare: {cmp.stderr}")
+
+# validate accepts the example.
+v = run("validate", bank)
+check(v.returncode == 0, f"the bank example does not validate: {v.stderr}")
+
+finish("calendar_run")
