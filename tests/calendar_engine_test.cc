@@ -174,6 +174,22 @@ TEST(CalendarEngine, LittlesLawHoldsAtEveryResource) {
     // Every agent that reached a resource was served or gave up, but for the few still waiting
     // when the run ends (on a Sunday night, when the call centre is closed).
     EXPECT_LE(tally.arrivals - tally.served - tally.abandoned, 5u);
+    // The days split the same integrals and waits.
+    ResourceDay total;
+    for (const ResourceDay& day : tally.days) {
+      total.offered_hours += day.offered_hours;
+      total.busy_hours += day.busy_hours;
+      total.queue_hours += day.queue_hours;
+      total.waits += day.waits;
+      total.abandoned += day.abandoned;
+      total.wait_hours += day.wait_hours;
+    }
+    EXPECT_NEAR(total.offered_hours, tally.offered_hours, 1e-9 * tally.offered_hours);
+    EXPECT_NEAR(total.busy_hours, tally.busy_hours, 1e-9 * tally.busy_hours);
+    EXPECT_NEAR(total.queue_hours, tally.queue_hours, 1e-9 * tally.queue_hours);
+    EXPECT_NEAR(total.wait_hours, tally.wait_hours, 1e-9 * tally.wait_hours);
+    EXPECT_EQ(total.waits, tally.served + tally.abandoned);
+    EXPECT_EQ(total.abandoned, tally.abandoned);
   }
 }
 

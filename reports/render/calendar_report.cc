@@ -35,6 +35,16 @@ nlohmann::json resource_json(const ResourceFigures& f) {
   put(row, "abandonment_rate", f.abandonment_rate);
   put(row, "staff_cost", f.staff_cost);
   put(row, "server_hours", f.offered_hours);
+  row["days"] = nlohmann::json::array();
+  for (const ResourceDayFigures& d : f.days) {
+    nlohmann::json day{{"day", d.day}};
+    put(day, "utilisation", d.utilisation);
+    put(day, "mean_queue", d.mean_queue);
+    put(day, "mean_wait_hours", d.mean_wait_hours);
+    put(day, "abandoned", d.abandoned);
+    put(day, "staff_cost", d.staff_cost);
+    row["days"].push_back(day);
+  }
   return row;
 }
 

@@ -16,6 +16,7 @@
 #include "sim/engine/calendar.h"
 #include "sim/engine/calendar_summary.h"
 #include "sim/engine/engine.h"
+#include "sim/dist/process_group.h"
 #include "sim/engine/summary.h"
 #include "sim/model/compiled_calendar.h"
 #include "sim/model/compiled_journey.h"
@@ -52,6 +53,9 @@ int run_calendar_command(const RunCommandOptions& o, const Scenario& scenario,
     refuse("--out, --report, --agents-detail and --paths do not take a calendar journey yet; "
            "use --json");
   }
+  // Replications are not yet spread over MPI processes: the first runs them all, with the
+  // results of a single process, and alone prints them.
+  if (!ProcessGroup::world().root()) return 0;
   const CompiledCalendar calendar = compile_calendar(scenario, journey, o.days);
   if (o.warmup_days >= calendar.days) {
     refuse(fmt::format("--warmup-days {} leaves nothing of a run of {} days to measure",

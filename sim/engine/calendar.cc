@@ -147,6 +147,7 @@ class ReplicationRun {
     }
     const std::size_t resources = calendar.resources.size();
     out_.resources.resize(resources);
+    for (ResourceTally& tally : out_.resources) tally.days.resize(out_.days.size());
     queues_.resize(resources);
     busy_.assign(resources, 0);
     waiting_.assign(resources, 0);
@@ -478,6 +479,17 @@ class ReplicationRun {
     const double minutes = wait * 60.0;
     const auto bin = minutes >= kWaitBins - 1 ? kWaitBins - 1 : static_cast<int>(minutes);
     ++tally.wait_minutes[static_cast<std::size_t>(bin)];
+    if (ResourceDay* day = resource_day(tally, t)) {
+      ++day->waits;
+      day->wait_hours += wait;
+      if (abandoned) ++day->abandoned;
+    }
+  }
+
+  ResourceDay* resource_day(ResourceTally& tally, double t) {
+    const auto d = static_cast<std::size_t>(std::floor(t / 24.0)) -
+                   static_cast<std::size_t>(options_.warmup_days);
+    return t >= warmup_ && d < tally.days.size() ? &tally.days[d] : nullptr;
   }
 
   void start_visit(std::uint32_t slot, double t) {
@@ -667,6 +679,16 @@ class ReplicationRun {
       tally.offered_hours += static_cast<double>(servers_[r]) * hours;
       tally.busy_hours += static_cast<double>(busy_[r]) * hours;
       tally.queue_hours += static_cast<double>(waiting_[r]) * hours;
+      // The same, day by day.
+      for (double a = from; a < to;) {
+        const double b = std::min(to, (std::floor(a / 24.0) + 1.0) * 24.0);
+        if (ResourceDay* day = resource_day(tally, a)) {
+          day->offered_hours += static_cast<double>(servers_[r]) * (b - a);
+          day->busy_hours += static_cast<double>(busy_[r]) * (b - a);
+          day->queue_hours += static_cast<double>(waiting_[r]) * (b - a);
+        }
+        a = b;
+      }
     }
     last_change_[r] = std::max(last_change_[r], t);
   }

@@ -49,6 +49,16 @@ struct CalendarDay {
 // minutes, the last bin everything from 48 hours on.
 inline constexpr int kWaitBins = 48 * 60 + 1;
 
+// One resource on one measured day (the queue length over time, in days).
+struct ResourceDay {
+  double offered_hours = 0.0;
+  double busy_hours = 0.0;
+  double queue_hours = 0.0;
+  std::uint64_t waits = 0;  // served and abandoned, on the day the wait ended
+  std::uint64_t abandoned = 0;
+  double wait_hours = 0.0;
+};
+
 // One resource over the measured time.
 struct ResourceTally {
   double offered_hours = 0.0;  // server-hours the capacity offered
@@ -59,6 +69,7 @@ struct ResourceTally {
   std::uint64_t abandoned = 0;
   double wait_hours = 0.0;  // over served and abandoned
   std::vector<std::uint64_t> wait_minutes = std::vector<std::uint64_t>(kWaitBins);
+  std::vector<ResourceDay> days;  // the measured days, in order
 };
 
 // One journey, when asked for: the agent's key, the journey's own key and number, when it

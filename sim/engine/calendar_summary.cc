@@ -128,6 +128,29 @@ CalendarSummary summarize_calendar(const CompiledJourney& journey, const Compile
         result, [&](const CalendarReplication& r) { return tally(r).offered_hours * cost; });
     f.offered_hours = over_replications(
         result, [&](const CalendarReplication& r) { return tally(r).offered_hours; });
+    const std::size_t day_count =
+        result.replications.empty() ? 0 : result.replications[0].days.size();
+    for (std::size_t d = 0; d < day_count; ++d) {
+      ResourceDayFigures day;
+      day.day = result.replications[0].days[d].day;
+      const auto on = [&](const CalendarReplication& r) -> const ResourceDay& {
+        return tally(r).days[d];
+      };
+      day.utilisation = over_defined(result, [&](const CalendarReplication& r) {
+        return ratio(on(r).busy_hours, on(r).offered_hours);
+      });
+      day.mean_queue = over_replications(
+          result, [&](const CalendarReplication& r) { return on(r).queue_hours / 24.0; });
+      day.mean_wait_hours = over_defined(result, [&](const CalendarReplication& r) {
+        return ratio(on(r).wait_hours, static_cast<double>(on(r).waits));
+      });
+      day.abandoned = over_replications(result, [&](const CalendarReplication& r) {
+        return static_cast<double>(on(r).abandoned);
+      });
+      day.staff_cost = over_replications(
+          result, [&](const CalendarReplication& r) { return on(r).offered_hours * cost; });
+      f.days.push_back(day);
+    }
     s.resources.push_back(std::move(f));
   }
 

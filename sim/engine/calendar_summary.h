@@ -13,6 +13,16 @@
 
 namespace cjsim {
 
+// One resource on one measured day.
+struct ResourceDayFigures {
+  std::int64_t day = 0;
+  Estimate utilisation;      // n/a on a day it offered no server-hours
+  Estimate mean_queue;       // time-average number waiting that day
+  Estimate mean_wait_hours;  // of the waits that ended that day; n/a without
+  Estimate abandoned;
+  Estimate staff_cost;
+};
+
 struct ResourceFigures {
   std::string id;
   std::string lane;
@@ -26,6 +36,7 @@ struct ResourceFigures {
   Estimate abandonment_rate;  // abandoned / (served + abandoned)
   Estimate staff_cost;        // cost_per_hour x server-hours offered
   Estimate offered_hours;
+  std::vector<ResourceDayFigures> days;
 };
 
 struct DayFigures {

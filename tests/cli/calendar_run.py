@@ -50,6 +50,9 @@ if out:
             check(key in r, f"resource {r['id']} lacks {key}")
         check(0 < r["utilisation"] <= 1.5, f"utilisation of {r['id']}: {r['utilisation']}")
         check(r["p90_wait_hours"] >= 0, "negative p90 wait")
+        check([d["day"] for d in r["days"]] == list(range(14)), f"days of resource {r['id']}")
+        check(all({"utilisation", "mean_queue", "mean_wait_hours", "staff_cost"} <= set(d)
+                  for d in r["days"]), "resource day keys")
 
 # A warm-up leaves days out.
 warm = run_json("--days", "10", "--warmup-days", "3")
