@@ -290,7 +290,12 @@ class ReplicationRun {
     }
     CalendarAgent& a = agents_[slot];
     const std::uint32_t generation = a.generation + 1;
+    // The slot's log keeps its memory for the next agent: no allocation per agent once the
+    // slots in use have seen a journey as long.
+    JourneyLog log = std::move(a.log);
+    log.clear();
     a = CalendarAgent{};
+    a.log = std::move(log);
     a.generation = generation;
     a.in_use = true;
     return slot;
@@ -300,7 +305,7 @@ class ReplicationRun {
     CalendarAgent& a = agents_[slot];
     a.in_use = false;
     ++a.generation;
-    a.log = JourneyLog{};
+    a.log.clear();
     free_.push_back(slot);
   }
 
@@ -423,9 +428,12 @@ class ReplicationRun {
     a.phase = Phase::queued;
     queues_[resource].push_back({slot, a.generation});
     ++waiting_[resource];
-    const double gives_up = t + patience(a, v);
-    if (gives_up < kInfinity) push_agent_event(EventKind::abandon, gives_up, slot);
     serve(resource, t);
+    // Only an agent left waiting needs its patience (the draw is the same either way).
+    CalendarAgent& waiting = agents_[slot];
+    if (waiting.phase != Phase::queued) return;
+    const double gives_up = t + patience(waiting, v);
+    if (gives_up < kInfinity) push_agent_event(EventKind::abandon, gives_up, slot);
   }
 
   // T ~ Exponential(mean = patience_v x patience_p), from the journey's patience lane at its
