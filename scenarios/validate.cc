@@ -488,6 +488,7 @@ class Validation {
         error(where, fmt::format("duplicate resource id '{}'{}", r.id, first_at(it->second)));
       }
       check_numbers(r, resource_fields(), name, r.fields, r.where);
+      check_resource_has_servers(r, name);
       if (!r.schedule) continue;
       for (int d = 0; d < kWeekdays; ++d) {
         if (!(*r.schedule)[d]) continue;
@@ -502,6 +503,25 @@ class Validation {
         }
       }
     }
+  }
+
+  // A resource with no server at any hour starts no visit: its touchpoints' agents wait for
+  // ever, or all give up.
+  void check_resource_has_servers(const Resource& r, const std::string& name) {
+    bool any = false;
+    for (int d = 0; d < kWeekdays && !any; ++d) {
+      const auto& day = r.schedule ? (*r.schedule)[d] : std::nullopt;
+      if (!day) {
+        any = r.capacity > 0;
+        continue;
+      }
+      any = std::any_of(day->begin(), day->end(), [](std::int64_t x) { return x > 0; });
+    }
+    if (any) return;
+    warning(at(r.fields, r.schedule ? "schedule" : "capacity", r.where),
+            fmt::format("{} has no server at any hour: no visit of a touchpoint using it ever "
+                        "starts, and its agents wait until they give up (or for ever)",
+                        name));
   }
 
   void check_touchpoint_calendar(const Touchpoint& t, std::size_t index, bool calendar) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/math/distributions/chi_squared.hpp>
 #include <cmath>
 #include <fstream>
@@ -398,6 +399,60 @@ calendar: {days: 10, arrivals_per_day: 100}
     EXPECT_GE(visit, 9.0 - 1e-9);
     EXPECT_LT(visit, 10.0 + 1e-9);
   }
+}
+
+// Servers 2 from 00:00 to 12:00, none after: every visit starts in the morning, and never more
+// than two are under way (a visit that runs past noon finishes; none starts after it).
+TEST(CalendarEngine, NoVisitStartsBeyondTheScheduledServers) {
+  std::string hours = "[";
+  for (int h = 0; h < 24; ++h) hours += fmt::format("{}{}", h ? ", " : "", h < 12 ? 2 : 0);
+  hours += "]";
+  const Compiled c = compile_text(fmt::format(R"(name: Shifts
+stages: [s]
+touchpoints:
+  - {{id: desk, stage: s, channel: c, entry_weight: 1, conversion: true, duration: 0.75,
+     resource: staff}}
+calendar: {{days: 30, arrivals_per_day: 25}}
+resources:
+  - {{id: staff, capacity: 5, schedule: {{every_day: {}}}}}
+)",
+                                              hours));
+  CalendarOptions options;
+  options.journey_records = true;
+  const CalendarReplication r = simulate_calendar_replication(c.journey, c.calendar, options, 0);
+  std::vector<std::pair<double, int>> changes;  // visit starts (+1) and ends (-1)
+  for (const JourneyRecord& record : r.records) {
+    if (record.outcome.ending == Ending::censored) continue;
+    const double start = record.start_hours + record.outcome.hours - 0.75;
+    EXPECT_LT(std::fmod(start, 24.0), 12.0) << "a visit started at hour " << start;
+    changes.emplace_back(start, +1);
+    changes.emplace_back(start + 0.75, -1);
+  }
+  ASSERT_GT(changes.size(), 500u);
+  std::sort(changes.begin(), changes.end());  // an end before a start at the same time
+  int busy = 0, most = 0;
+  for (const auto& [time, change] : changes) most = std::max(most, busy += change);
+  EXPECT_EQ(most, 2);
+  EXPECT_GT(r.resources[0].queue_hours, 0.0);  // afternoon arrivals waited for the morning
+}
+
+// Journeys that start in the warm-up count in no figure; those after it all do.
+TEST(CalendarEngine, TheWarmUpLeavesItsDaysOut) {
+  const Compiled c = compile_text(tiny_text() + kTinyCalendar);
+  CalendarOptions options;
+  options.journey_records = true;
+  options.warmup_days = 5;
+  const CalendarReplication r = simulate_calendar_replication(c.journey, c.calendar, options, 0);
+  ASSERT_FALSE(r.records.empty());
+  for (const JourneyRecord& record : r.records) EXPECT_GE(record.start_hours, 5 * 24.0);
+  EXPECT_EQ(r.records.size(), r.journeys);
+  EXPECT_EQ(r.aggregate.overall().agents, r.journeys);
+  ASSERT_EQ(r.days.size(), 15u);
+  EXPECT_EQ(r.days.front().day, 5);
+  std::uint64_t arrivals = 0;
+  for (const CalendarDay& day : r.days) arrivals += day.arrivals_organic;
+  EXPECT_EQ(arrivals, r.organic_agents);
+  EXPECT_EQ(arrivals, r.journeys);
 }
 
 TEST(CalendarEngine, WaitPercentileInterpolatesWithinItsMinute) {

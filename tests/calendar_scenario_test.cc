@@ -161,6 +161,24 @@ TEST(CalendarScenario, NegativeCapacityIsAnErrorAtItsPlace) {
                            place_of(text, "capacity")));
 }
 
+TEST(CalendarScenario, AResourceWithoutAnyServerIsAWarningAtItsCapacity) {
+  const std::string text = with("capacity: 3", "capacity: 0");
+  {
+    Diagnostics diagnostics;
+    load(text, diagnostics);
+    EXPECT_FALSE(diagnostics.has_errors()) << diagnostics.to_string();  // the schedule has some
+  }
+  std::string unscheduled = text;
+  const std::size_t start = unscheduled.find("    schedule:");
+  const std::size_t end = unscheduled.find("word_of_mouth:");
+  unscheduled.erase(start, end - start);
+  Diagnostics diagnostics;
+  load(unscheduled, diagnostics);
+  EXPECT_TRUE(testing::Reports(diagnostics, Severity::warning,
+                               {"resource 'agents' has no server at any hour"},
+                               place_of(unscheduled, "capacity: 0")));
+}
+
 TEST(CalendarScenario, ANegativeScheduledCapacityIsAnErrorAtItsWeekday) {
   const std::string text = with("friday: 4", "friday: -1");
   Diagnostics diagnostics;
