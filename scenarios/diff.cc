@@ -73,19 +73,32 @@ Fields fields_of(const Entity& entity, std::span<const Field<Entity>> table, Spe
   return fields;
 }
 
-// The weekly shapes as one text each: "mon 09:00-17:00; tue ...", "every day 4".
-std::string opening_text(const std::optional<WeekOpening>& opening) {
-  if (!opening) return "always open";
+// "mon-fri 09:00-17:00; sat 10:00-13:00; sun closed": weekdays alike are written once.
+template <class Day, class DayText>
+std::string week_text(const std::array<Day, kWeekdays>& week, DayText day_text) {
   std::string out;
-  for (int d = 0; d < kWeekdays; ++d) {
-    std::string spans;
-    for (const OpenSpan& span : (*opening)[d]) {
-      spans += fmt::format("{}{}", spans.empty() ? "" : " ", open_span_text(span));
-    }
-    out += fmt::format("{}{} {}", out.empty() ? "" : "; ", kWeekdayNames[d].substr(0, 3),
-                       spans.empty() ? "closed" : spans);
+  int first = 0;
+  for (int d = 1; d <= kWeekdays; ++d) {
+    if (d < kWeekdays && week[d] == week[first]) continue;
+    const std::string days =
+        d - 1 == first ? std::string(kWeekdayNames[first].substr(0, 3))
+                       : fmt::format("{}-{}", kWeekdayNames[first].substr(0, 3),
+                                     kWeekdayNames[d - 1].substr(0, 3));
+    out += fmt::format("{}{} {}", out.empty() ? "" : "; ", days, day_text(week[first]));
+    first = d;
   }
   return out;
+}
+
+std::string opening_text(const std::optional<WeekOpening>& opening) {
+  if (!opening) return "always open";
+  return week_text(*opening, [](const std::vector<OpenSpan>& spans) {
+    std::string out;
+    for (const OpenSpan& span : spans) {
+      out += fmt::format("{}{}", out.empty() ? "" : " ", open_span_text(span));
+    }
+    return out.empty() ? std::string("closed") : out;
+  });
 }
 
 // One day's servers: a number when constant, else its runs ("08-10 2, 10-16 3, ...").
@@ -102,22 +115,9 @@ std::string day_servers_text(const std::optional<DayServers>& day) {
   return out;
 }
 
-// Weekdays alike are written once: "mon-fri 08-18 3, ...; sat 2; sun capacity".
 std::string schedule_text(const std::optional<WeekSchedule>& schedule) {
   if (!schedule) return "capacity throughout";
-  std::string out;
-  int first = 0;
-  for (int d = 1; d <= kWeekdays; ++d) {
-    if (d < kWeekdays && (*schedule)[d] == (*schedule)[first]) continue;
-    const std::string days =
-        d - 1 == first ? std::string(kWeekdayNames[first].substr(0, 3))
-                       : fmt::format("{}-{}", kWeekdayNames[first].substr(0, 3),
-                                     kWeekdayNames[d - 1].substr(0, 3));
-    out += fmt::format("{}{} {}", out.empty() ? "" : "; ", days,
-                       day_servers_text((*schedule)[first]));
-    first = d;
-  }
-  return out;
+  return week_text(*schedule, day_servers_text);
 }
 
 std::string weights_text(const EntryWeights& entry) {

@@ -428,13 +428,16 @@ TEST(CalendarScenario, TheSchemaDocumentsExactlyTheKeysTheLoaderAccepts) {
   }
 }
 
-TEST(CalendarScenario, TheBankExampleIsValid) {
-  Diagnostics diagnostics;
-  const auto s = load_valid_scenario(
-      std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/bank_call_centre.yaml", diagnostics);
-  ASSERT_TRUE(s) << diagnostics.to_string();
-  EXPECT_TRUE(diagnostics.all().empty()) << diagnostics.to_string();
-  EXPECT_TRUE(s->calendar && s->word_of_mouth && s->returns);
+TEST(CalendarScenario, TheBankExamplesAreValid) {
+  for (const char* name : {"bank_call_centre", "bank_call_centre_peak_staff"}) {
+    SCOPED_TRACE(name);
+    Diagnostics diagnostics;
+    const auto s = load_valid_scenario(
+        std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/" + name + ".yaml", diagnostics);
+    ASSERT_TRUE(s) << diagnostics.to_string();
+    EXPECT_TRUE(diagnostics.all().empty()) << diagnostics.to_string();
+    EXPECT_TRUE(s->calendar && s->word_of_mouth && s->returns);
+  }
 }
 
 }  // namespace
