@@ -455,6 +455,43 @@ TEST(CalendarEngine, TheWarmUpLeavesItsDaysOut) {
   EXPECT_EQ(arrivals, r.journeys);
 }
 
+// A run of a few days is also counted hour by hour, and the hours add up to the days.
+TEST(CalendarEngine, AShortRunIsCountedHourByHourToo) {
+  Diagnostics diagnostics;
+  const auto s = load_valid_scenario(
+      std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/bank_call_centre.yaml", diagnostics);
+  ASSERT_TRUE(s) << diagnostics.to_string();
+  const CompiledJourney journey = compile(*s);
+  for (const std::int64_t days : {std::int64_t{3}, std::int64_t{8}}) {
+    const CompiledCalendar calendar = compile_calendar(*s, journey, days);
+    CalendarOptions options;
+    options.warmup_days = 1;
+    const CalendarReplication r = simulate_calendar_replication(journey, calendar, options, 0);
+    if (days - 1 > kMostDaysByHour) {
+      EXPECT_TRUE(r.hours.empty());
+      continue;
+    }
+    ASSERT_EQ(r.hours.size(), static_cast<std::size_t>((days - 1) * 24));
+    EXPECT_EQ(r.hours.front().hour, 24);
+    for (std::size_t d = 0; d < r.days.size(); ++d) {
+      CalendarDay sum;
+      for (std::size_t h = d * 24; h < (d + 1) * 24; ++h) {
+        EXPECT_EQ(r.hours[h].day, r.days[d].day);
+        sum.arrivals_organic += r.hours[h].arrivals_organic;
+        sum.conversions += r.hours[h].conversions;
+        sum.abandoned += r.hours[h].abandoned;
+        sum.journeys_ended += r.hours[h].journeys_ended;
+        sum.waits += r.hours[h].waits;
+      }
+      EXPECT_EQ(sum.arrivals_organic, r.days[d].arrivals_organic);
+      EXPECT_EQ(sum.conversions, r.days[d].conversions);
+      EXPECT_EQ(sum.abandoned, r.days[d].abandoned);
+      EXPECT_EQ(sum.journeys_ended, r.days[d].journeys_ended);
+      EXPECT_EQ(sum.waits, r.days[d].waits);
+    }
+  }
+}
+
 TEST(CalendarEngine, WaitPercentileInterpolatesWithinItsMinute) {
   std::vector<std::uint64_t> minutes(kWaitBins);
   minutes[0] = 80;

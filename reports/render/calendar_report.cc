@@ -50,6 +50,7 @@ nlohmann::json resource_json(const ResourceFigures& f) {
 
 nlohmann::json day_json(const DayFigures& f) {
   nlohmann::json row{{"day", f.day}};
+  if (f.hour >= 0) row["hour"] = f.hour;
   put(row, "arrivals_organic", f.arrivals_organic);
   put(row, "arrivals_referred", f.arrivals_referred);
   put(row, "arrivals_returning", f.arrivals_returning);
@@ -87,6 +88,11 @@ nlohmann::json calendar_summary_json(const CalendarSummary& s, double seconds) {
   // The plain keys count journeys; a calendar run says so, and what the agents were.
   out["days"] = nlohmann::json::array();
   for (const DayFigures& day : s.day_figures) out["days"].push_back(day_json(day));
+  // A run of a few days is also given hour by hour.
+  if (!s.hour_figures.empty()) {
+    out["hours"] = nlohmann::json::array();
+    for (const DayFigures& hour : s.hour_figures) out["hours"].push_back(day_json(hour));
+  }
   out["run_days"] = s.days;
   out["warmup_days"] = s.warmup_days;
   out["organic_agents"] = s.organic_agents;

@@ -145,6 +145,13 @@ class ReplicationRun {
     for (std::size_t d = 0; d < out_.days.size(); ++d) {
       out_.days[d].day = static_cast<std::int64_t>(d) + options.warmup_days;
     }
+    if (measured <= kMostDaysByHour) {
+      out_.hours.resize(out_.days.size() * kHoursPerDay);
+      for (std::size_t h = 0; h < out_.hours.size(); ++h) {
+        out_.hours[h].day = out_.days[h / kHoursPerDay].day;
+        out_.hours[h].hour = out_.days[0].day * kHoursPerDay + static_cast<std::int64_t>(h);
+      }
+    }
     const std::size_t resources = calendar.resources.size();
     out_.resources.resize(resources);
     for (ResourceTally& tally : out_.resources) tally.days.resize(out_.days.size());
@@ -309,26 +316,29 @@ class ReplicationRun {
     free_.push_back(slot);
   }
 
-  CalendarDay* day_of(double t) {
-    if (t < warmup_) return nullptr;
-    const auto d = static_cast<std::size_t>(std::floor(t / 24.0)) -
-                   static_cast<std::size_t>(options_.warmup_days);
-    return d < out_.days.size() ? &out_.days[d] : nullptr;
+  // Calls f on the day (and, in a short run, the hour) at time t, when measured.
+  template <class F>
+  void count_at(double t, F f) {
+    if (t < warmup_) return;
+    const auto hour = static_cast<std::size_t>(std::floor(t)) -
+                      static_cast<std::size_t>(options_.warmup_days) * kHoursPerDay;
+    const std::size_t day = hour / kHoursPerDay;
+    if (day < out_.days.size()) f(out_.days[day]);
+    if (hour < out_.hours.size()) f(out_.hours[hour]);
   }
 
   void arrive(const Event& e) {
-    CalendarDay* day = day_of(e.time);
     if (e.source == ArrivalSource::organic) {
       schedule_next_organic(e.time);
       if (pending_deterrals_ > 0) {
         --pending_deterrals_;
-        if (day) ++day->deterred;
+        count_at(e.time, [](CalendarDay& day) { ++day.deterred; });
         if (e.time >= warmup_) ++out_.deterred;
         return;
       }
     }
     if (e.source == ArrivalSource::returning) {
-      if (current(e)) start_return(e.slot, e.time, day);
+      if (current(e)) start_return(e.slot, e.time);
       return;
     }
     const std::uint32_t slot = new_agent();
@@ -340,13 +350,13 @@ class ReplicationRun {
     if (e.source == ArrivalSource::organic) {
       a.state = AgentState(options_.seed, replication_, e.organic);
       start_agent(j_, a.state, a.log);
-      if (day) ++day->arrivals_organic;
+      count_at(e.time, [](CalendarDay& day) { ++day.arrivals_organic; });
       if (a.counted_agent) ++out_.organic_agents;
     } else {
       a.state = AgentState(journey_stream(options_.seed, replication_, e.key));
       start_derived(a, e.inherit_persona ? static_cast<std::int64_t>(e.index) : -1,
                     c_.referral_entry, std::nullopt);
-      if (day) ++day->arrivals_referred;
+      count_at(e.time, [](CalendarDay& day) { ++day.arrivals_referred; });
       if (a.counted_agent) ++out_.referred_agents;
     }
     reach(slot, e.time);
@@ -386,7 +396,7 @@ class ReplicationRun {
     s.out.entry = s.touchpoint;
   }
 
-  void start_return(std::uint32_t slot, double t, CalendarDay* day) {
+  void start_return(std::uint32_t slot, double t) {
     CalendarAgent& a = agents_[slot];
     const std::uint32_t persona = a.state.out.persona;
     ++a.journey;
@@ -398,7 +408,7 @@ class ReplicationRun {
     a.phase = Phase::walking;
     ++a.generation;
     start_derived(a, persona, c_.return_entry, j_.memory * a.last_emotion);
-    if (day) ++day->arrivals_returning;
+    count_at(t, [](CalendarDay& day) { ++day.arrivals_returning; });
     if (t >= warmup_) ++out_.returning_journeys;
     reach(slot, t);
   }
@@ -474,10 +484,10 @@ class ReplicationRun {
     if (t < warmup_) return;
     const bool can_wait = c_.resource_of[v] >= 0 || !c_.opening[v].always;
     if (can_wait) {
-      if (CalendarDay* day = day_of(t)) {
-        ++day->waits;
-        day->wait_hours += wait;
-      }
+      count_at(t, [&](CalendarDay& day) {
+        ++day.waits;
+        day.wait_hours += wait;
+      });
     }
     const std::int32_t r = c_.resource_of[v];
     if (r < 0) return;
@@ -530,11 +540,11 @@ class ReplicationRun {
     const double penalty = a.wait > 0.0 ? c_.wait_penalty[v] * a.wait : 0.0;
     const bool walks_on = take_step(j_, s, scratch_, a.log, penalty);
     if (!converted_before && s.out.converted && a.journey_start >= warmup_) {
-      if (CalendarDay* day = day_of(t)) {
-        ++day->conversions;
-        if (a.journey > 1) ++day->repeat_purchases;
-        day->revenue += s.out.revenue;
-      }
+      count_at(t, [&](CalendarDay& day) {
+        ++day.conversions;
+        if (a.journey > 1) ++day.repeat_purchases;
+        day.revenue += s.out.revenue;
+      });
     }
     a.phase = Phase::walking;
     if (walks_on) {
@@ -556,7 +566,7 @@ class ReplicationRun {
       --waiting_[static_cast<std::size_t>(r)];
     }
     record_wait(v, t, wait, true);
-    if (CalendarDay* day = day_of(t); day && a.journey_start >= warmup_) ++day->abandoned;
+    if (a.journey_start >= warmup_) count_at(t, [](CalendarDay& day) { ++day.abandoned; });
     ++a.generation;
     s.clock += wait;
     s.out.ending = Ending::abandoned;
@@ -612,14 +622,14 @@ class ReplicationRun {
     if (a.log.converted_at >= 0) recorder_->convert(static_cast<std::uint32_t>(a.log.converted_at));
     for (const std::uint32_t transition : a.log.transitions) recorder_->transition(transition);
     recorder_->finish(outcome);
-    if (CalendarDay* day = day_of(t)) {
-      ++day->journeys_ended;
+    count_at(t, [&](CalendarDay& day) {
+      ++day.journeys_ended;
       if (outcome.converted) {
-        ++day->customers_ended;
-        if (outcome.likelihood_to_recommend >= j_.promoter_threshold) ++day->promoters;
-        if (outcome.likelihood_to_recommend < j_.detractor_threshold) ++day->detractors;
+        ++day.customers_ended;
+        if (outcome.likelihood_to_recommend >= j_.promoter_threshold) ++day.promoters;
+        if (outcome.likelihood_to_recommend < j_.detractor_threshold) ++day.detractors;
       }
-    }
+    });
     if (options_.journey_records) {
       out_.records.push_back({a.identity, a.journey_key, a.journey, a.journey_start, outcome});
     }

@@ -26,9 +26,13 @@ struct CalendarOptions {
   const std::atomic<bool>* cancel = nullptr;  // raised: the run stops (RunCancelled)
 };
 
-// One measured day's counts, by the time each thing happened.
+// Runs of at most this many measured days are also reported hour by hour.
+inline constexpr std::int64_t kMostDaysByHour = 7;
+
+// One measured day's counts (or one hour's), by the time each thing happened.
 struct CalendarDay {
-  std::int64_t day = 0;  // from 0, the run's first day
+  std::int64_t day = 0;    // from 0, the run's first day
+  std::int64_t hour = -1;  // hourly series: hours from day 0 00:00; -1 for a whole day
   std::uint64_t arrivals_organic = 0;
   std::uint64_t arrivals_referred = 0;
   std::uint64_t arrivals_returning = 0;
@@ -85,6 +89,7 @@ struct JourneyRecord {
 struct CalendarReplication {
   Aggregate aggregate;            // the plain figures, over the journeys counted
   std::vector<CalendarDay> days;  // the measured days, in order
+  std::vector<CalendarDay> hours;  // their hours, for runs of at most kMostDaysByHour days
   std::vector<ResourceTally> resources;
   std::uint64_t organic_agents = 0;  // organic arrivals simulated (not deterred)
   std::uint64_t referred_agents = 0;

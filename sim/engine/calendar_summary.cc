@@ -38,6 +38,46 @@ Estimate over_defined(const CalendarRunResult& result, Value value) {
   return across(values);
 }
 
+// The figures of one series of bins (days or hours), bin by bin across replications.
+std::vector<DayFigures> series(const CalendarRunResult& result,
+                               std::vector<CalendarDay> CalendarReplication::*bins) {
+  std::vector<DayFigures> out;
+  const std::size_t count = result.replications.empty() ? 0 : (result.replications[0].*bins).size();
+  for (std::size_t d = 0; d < count; ++d) {
+    DayFigures f;
+    f.day = (result.replications[0].*bins)[d].day;
+    f.hour = (result.replications[0].*bins)[d].hour;
+    const auto bin = [&](const CalendarReplication& r) -> const CalendarDay& {
+      return (r.*bins)[d];
+    };
+    const auto count_of = [&](std::uint64_t CalendarDay::*member) {
+      return over_replications(result, [&](const CalendarReplication& r) {
+        return static_cast<double>(bin(r).*member);
+      });
+    };
+    f.arrivals_organic = count_of(&CalendarDay::arrivals_organic);
+    f.arrivals_referred = count_of(&CalendarDay::arrivals_referred);
+    f.arrivals_returning = count_of(&CalendarDay::arrivals_returning);
+    f.deterred = count_of(&CalendarDay::deterred);
+    f.conversions = count_of(&CalendarDay::conversions);
+    f.repeat_purchases = count_of(&CalendarDay::repeat_purchases);
+    f.abandoned = count_of(&CalendarDay::abandoned);
+    f.revenue =
+        over_replications(result, [&](const CalendarReplication& r) { return bin(r).revenue; });
+    f.mean_wait_hours = over_defined(result, [&](const CalendarReplication& r) {
+      return ratio(bin(r).wait_hours, static_cast<double>(bin(r).waits));
+    });
+    f.nps = over_defined(result, [&](const CalendarReplication& r) {
+      const CalendarDay& day = bin(r);
+      return ratio(
+          100.0 * (static_cast<double>(day.promoters) - static_cast<double>(day.detractors)),
+          static_cast<double>(day.customers_ended));
+    });
+    out.push_back(f);
+  }
+  return out;
+}
+
 }  // namespace
 
 double wait_percentile_hours(const std::vector<std::uint64_t>& minutes, double fraction) {
@@ -154,35 +194,8 @@ CalendarSummary summarize_calendar(const CompiledJourney& journey, const Compile
     s.resources.push_back(std::move(f));
   }
 
-  const std::size_t days = result.replications.empty() ? 0 : result.replications[0].days.size();
-  for (std::size_t d = 0; d < days; ++d) {
-    DayFigures f;
-    f.day = result.replications[0].days[d].day;
-    const auto count = [&](std::uint64_t CalendarDay::*member) {
-      return over_replications(result, [&](const CalendarReplication& r) {
-        return static_cast<double>(r.days[d].*member);
-      });
-    };
-    f.arrivals_organic = count(&CalendarDay::arrivals_organic);
-    f.arrivals_referred = count(&CalendarDay::arrivals_referred);
-    f.arrivals_returning = count(&CalendarDay::arrivals_returning);
-    f.deterred = count(&CalendarDay::deterred);
-    f.conversions = count(&CalendarDay::conversions);
-    f.repeat_purchases = count(&CalendarDay::repeat_purchases);
-    f.abandoned = count(&CalendarDay::abandoned);
-    f.revenue =
-        over_replications(result, [&](const CalendarReplication& r) { return r.days[d].revenue; });
-    f.mean_wait_hours = over_defined(result, [&](const CalendarReplication& r) {
-      return ratio(r.days[d].wait_hours, static_cast<double>(r.days[d].waits));
-    });
-    f.nps = over_defined(result, [&](const CalendarReplication& r) {
-      const CalendarDay& day = r.days[d];
-      return ratio(
-          100.0 * (static_cast<double>(day.promoters) - static_cast<double>(day.detractors)),
-          static_cast<double>(day.customers_ended));
-    });
-    s.day_figures.push_back(f);
-  }
+  s.day_figures = series(result, &CalendarReplication::days);
+  s.hour_figures = series(result, &CalendarReplication::hours);
   return s;
 }
 

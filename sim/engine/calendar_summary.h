@@ -41,6 +41,7 @@ struct ResourceFigures {
 
 struct DayFigures {
   std::int64_t day = 0;
+  std::int64_t hour = -1;  // an hour's figures: hours from day 0 00:00
   Estimate arrivals_organic, arrivals_referred, arrivals_returning, deterred;
   Estimate conversions, repeat_purchases, revenue, abandoned;
   Estimate mean_wait_hours;  // n/a on a day without waits
@@ -68,6 +69,7 @@ struct CalendarSummary {
   Estimate staff_cost;             // every resource's, per replication
   std::vector<ResourceFigures> resources;
   std::vector<DayFigures> day_figures;
+  std::vector<DayFigures> hour_figures;  // runs of at most kMostDaysByHour measured days
 };
 
 // The 90th percentile of a histogram of waits in minutes (ResourceTally::wait_minutes), in

@@ -55,6 +55,14 @@ if out:
         check(all({"utilisation", "mean_queue", "mean_wait_hours", "staff_cost"} <= set(d)
                   for d in r["days"]), "resource day keys")
 
+# A run of a few days is also given hour by hour; a longer one is not.
+short = run_json("--days", "2")
+if short:
+    check([h["hour"] for h in short.get("hours", [])] == list(range(48)), "no hourly series")
+    check(sum(h["arrivals_organic"] for h in short["hours"]) == short["organic_agents"],
+          "the hours' arrivals do not add up")
+check("hours" not in out, "an hourly series for a run of 14 days")
+
 # A warm-up leaves days out.
 warm = run_json("--days", "10", "--warmup-days", "3")
 if warm:
