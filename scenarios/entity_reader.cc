@@ -314,7 +314,8 @@ void read_week(Reading& reading, MapReader& owner_map, FieldLocations& locations
     }
     const std::string day_field =
         fmt::format("{}.{} in {}", owner_map.path(key), name.text(), owner_map.owner());
-    std::optional<Day> value = parse(map.value(i), reading.at(map.value(i)), day_field);
+    // A wrong value is reported at its weekday's key, as every field's is at its key.
+    std::optional<Day> value = parse(map.value(i), where, day_field);
     if (value) entries.push_back({*covers, std::move(*value), where});
   }
   std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {

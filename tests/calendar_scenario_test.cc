@@ -187,12 +187,12 @@ TEST(CalendarScenario, ANegativeScheduledCapacityIsAnErrorAtItsWeekday) {
                            place_of(text, "friday")));
 }
 
-TEST(CalendarScenario, AScheduleOf25HoursIsAnErrorAtItsList) {
+TEST(CalendarScenario, AScheduleOf25HoursIsAnErrorAtItsWeekday) {
   const std::string text = with("2, 2, 0, 0, 0, 0, 0, 0]", "2, 2, 0, 0, 0, 0, 0, 0, 0]");
   Diagnostics diagnostics;
   EXPECT_FALSE(parse_scenario(text, kFile, diagnostics));
   EXPECT_TRUE(ReportsError(diagnostics, {"schedule.weekdays", "has 25 hourly capacities", "24"},
-                           place_of(text, "[0, 0, 0, 0, 0, 0, 0, 0, 2")));
+                           place_of(text, "weekdays: [0")));
 }
 
 TEST(CalendarScenario, PatienceZeroIsAnErrorAtItsPlace) {
@@ -242,6 +242,43 @@ TEST(CalendarScenario, ShapeMistakesAreErrorsAtTheirPlace) {
        "ends before it starts"},
       {"saturday: \"09:00-12:30\"", "satruday: \"09:00-12:30\"", "satruday",
        "did you mean 'saturday'"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.to));
+    const std::string text = with(c.from, c.to);
+    Diagnostics diagnostics;
+    EXPECT_FALSE(parse_scenario(text, kFile, diagnostics));
+    EXPECT_TRUE(ReportsError(diagnostics, c.fragment, place_of(text, c.needle)));
+  }
+}
+
+// Values of the wrong shape anywhere in the calendar parts: each refused at its place, with
+// what was expected, never read as a default.
+TEST(CalendarScenario, WrongShapesAreRefusedAtTheirPlace) {
+  struct Case {
+    std::string_view from, to, needle, fragment;
+  } cases[] = {
+      {"days: 14", "days: 1.5", "days: 1.5", "expected a whole number for days"},
+      {"weekday_profile: [2, 1, 1, 1, 1, 0.5, 0.5]", "weekday_profile: 3", "weekday_profile",
+       "expected a list of 7 factors"},
+      {"weekday_profile: [2, 1, 1, 1, 1, 0.5, 0.5]", "weekday_profile: [2, 1, 1, x, 1, 0.5, 0.5]",
+       "x, 1", "expected a number for weekday_profile[3]"},
+      {"    schedule:\n", "    schedule: [1, 2]\n    old_schedule:\n", "schedule: [1, 2]",
+       "expected a map of weekday"},
+      {"friday: 4", "friday: {servers: 4}", "friday", "expected servers for the whole day"},
+      {"friday: 4",
+       "friday: [1, 2, three, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, "
+       "19, 20, 21, 22, 23, 24]",
+       "three", "hour 2 of schedule.friday"},
+      {"friday: 4", "friday: 4\n      friday: 5", "friday: 5", "appears twice"},
+      {"opening_hours: {weekdays", "opening_hours: 9\n    closing_hours: {weekdays",
+       "opening_hours", "expected a map of weekday"},
+      {"saturday: \"09:00-12:30\"", "saturday: [{from: 9}]", "{from", "expected a span"},
+      {"saturday: \"09:00-12:30\"", "saturday: [\"09:00-11:00\", \"10:00-12:00\"]",
+       "\"10:00-12:00\"", "starts before the one before it ends"},
+      {"entry: {phone: 1}", "entry: [phone]", "entry: [phone]", "expected a map of touchpoint"},
+      {"entry: {phone: 1}", "entry: {phone: lots}", "phone: lots", "expected a number"},
+      {"returns:\n", "returns: [0.4]\nold_returns:\n", "[0.4]", "expected a map"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.to));
