@@ -492,6 +492,43 @@ TEST(CalendarEngine, AShortRunIsCountedHourByHourToo) {
   }
 }
 
+// A touchpoint with a resource opening at 08:10 (8.1666... hours, which times 60 can fall a
+// rounding short of its minute): the agents who queued while it was closed are served at its
+// opening, every day.
+TEST(CalendarEngine, AgentsWaitingForAnOpeningAreServedWhenItOpens) {
+  const Compiled c = compile_text(R"(name: Opening
+stages: [s]
+touchpoints:
+  - {id: desk, stage: s, channel: c, entry_weight: 1, conversion: true, duration: 0.01,
+     resource: staff, opening_hours: {every_day: ["08:10-08:40", "13:25-17:55"]}}
+calendar: {days: 20, arrivals_per_day: 40}
+resources:
+  - {id: staff, capacity: 50}
+)");
+  CalendarOptions options;
+  options.journey_records = true;
+  const CalendarReplication r = simulate_calendar_replication(c.journey, c.calendar, options, 0);
+  const double morning = 8 + 10 / 60.0, noon = 8 + 40 / 60.0;
+  const double afternoon = 13 + 25 / 60.0, evening = 17 + 55 / 60.0;
+  std::size_t waited = 0;
+  for (const JourneyRecord& record : r.records) {
+    if (record.outcome.ending == Ending::censored) continue;
+    const double arrived = std::fmod(record.start_hours, 24.0);
+    const double start = std::fmod(record.start_hours + record.outcome.hours - 0.01, 24.0);
+    const bool open =
+        (arrived >= morning && arrived < noon) || (arrived >= afternoon && arrived < evening);
+    if (open) {
+      EXPECT_NEAR(start, arrived, 1e-9);  // fifty servers: nobody waits while it is open
+      continue;
+    }
+    // Arrived while it was closed: taken at the very next opening.
+    const double opening = arrived >= noon && arrived < afternoon ? afternoon : morning;
+    EXPECT_NEAR(start, opening, 1e-9) << "arrived at " << arrived;
+    ++waited;
+  }
+  EXPECT_GT(waited, r.records.size() / 2);
+}
+
 TEST(CalendarEngine, WaitPercentileInterpolatesWithinItsMinute) {
   std::vector<std::uint64_t> minutes(kWaitBins);
   minutes[0] = 80;

@@ -96,7 +96,10 @@ std::int64_t CompiledCalendar::servers_at(std::size_t resource, double t) const 
 bool CompiledCalendar::is_open(std::uint32_t touchpoint, double t) const {
   const CompiledOpening& o = opening[touchpoint];
   if (o.always) return true;
-  const double minute = floor_mod((t + week_offset()) * 60.0, kMinutesPerWeek);
+  // A span's start in hours (09:05 is 9.0833...) times 60 may fall a rounding short of its
+  // minute: the touchpoint must be open at the very time its opening event is dated.
+  constexpr double kRounding = 1e-7;  // minutes
+  const double minute = floor_mod((t + week_offset()) * 60.0 + kRounding, kMinutesPerWeek);
   for (const auto& [start, end] : o.minutes) {
     // An interval may start before the week (one across Sunday midnight).
     if ((minute >= start && minute < end) ||
