@@ -161,4 +161,62 @@ std::string calendar_text_report(const CalendarSummary& s, const RunMetadata& me
   return out;
 }
 
+nlohmann::json calendar_comparison_json(const CalendarComparisonReport& report) {
+  nlohmann::json out;
+  out["replications"] = report.replications;
+  out["seconds"] = report.seconds;
+  out["interval_method"] =
+      "differences paired by replication (same seed: the same organic arrivals and early draws), "
+      "Student t across replications; none from one replication";
+  out["scenarios"] = nlohmann::json::array();
+  for (std::size_t k = 0; k < report.summaries.size(); ++k) {
+    nlohmann::json scenario = calendar_summary_json(report.summaries[k], report.seconds);
+    scenario.erase("seconds");
+    scenario["name"] = report.names[k];
+    out["scenarios"].push_back(std::move(scenario));
+  }
+  out["differences"] = nlohmann::json::array();
+  for (std::size_t k = 0; k < report.differences.size(); ++k) {
+    nlohmann::json figures = nlohmann::json::array();
+    for (const CalendarDifference& d : report.differences[k]) {
+      nlohmann::json row{
+          {"figure", d.figure},
+          {"resource", d.resource.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.resource)}};
+      put(row, "current", d.current);
+      put(row, "future", d.future);
+      put(row, "difference", d.difference);
+      row["paired_half_width"] = number(d.paired_half_width);
+      row["independent_half_width"] = number(d.independent_half_width);
+      row["significant"] =
+          std::isfinite(d.difference.low) && (d.difference.low > 0.0 || d.difference.high < 0.0);
+      figures.push_back(std::move(row));
+    }
+    out["differences"].push_back(
+        {{"current", report.names.front()}, {"future", report.names[k + 1]}, {"figures", figures}});
+  }
+  return out;
+}
+
+std::string calendar_comparison_text(const CalendarComparisonReport& report) {
+  std::string out;
+  out += fmt::format("Calendar journeys compared over {} ({} s)\n",
+                     report.replications == 1 ? std::string("1 replication")
+                                              : fmt::format("{} replications", report.replications),
+                     fixed(report.seconds, 2));
+  out += "Differences paired by replication (same seed: the same arrivals and early draws)\n";
+  for (std::size_t k = 0; k < report.differences.size(); ++k) {
+    out += fmt::format("\n{} -> {}\n", report.names.front(), report.names[k + 1]);
+    out += fmt::format("  {:<34}{:>14}{:>14}{:>14}  {}\n", "figure", "current", "future",
+                       "difference", "[95% interval]");
+    for (const CalendarDifference& d : report.differences[k]) {
+      const std::string name =
+          d.resource.empty() ? d.figure : fmt::format("{} ({})", d.figure, d.resource);
+      out += fmt::format("  {:<34}{:>14}{:>14}{:>14}  {}\n", name, fixed(d.current.value, 4),
+                         fixed(d.future.value, 4), fixed(d.difference.value, 4),
+                         interval(d.difference, 4));
+    }
+  }
+  return out;
+}
+
 }  // namespace cjsim

@@ -93,9 +93,31 @@ for section in ["Conversion rate", "Calendar: 7 days", "Resources", "agents", "d
                 "Referred agents", "Day "]:
     check(section in text.stdout, f"text output lacks {section}")
 
-# compare does not take calendar journeys yet, and says so rather than ignore the calendar.
-cmp = run("compare", bank, bank)
-check(cmp.returncode == 1 and "calendar journey" in cmp.stderr, f"compare: {cmp.stderr}")
+# compare pairs calendar journeys replication by replication.
+cmp = run("compare", bank, peak, "--json", "--days", "14", "--replications", "3")
+check(cmp.returncode == 0, f"compare of calendar journeys: {cmp.stderr}")
+if cmp.returncode == 0:
+    c = json.loads(cmp.stdout)
+    check([s["name"] for s in c["scenarios"]] ==
+          ["Retail bank contact centre", "Retail bank contact centre, agents at the morning peak"],
+          "compared scenarios")
+    figures = {(f["figure"], f["resource"]): f for f in c["differences"][0]["figures"]}
+    cost = figures[("staff_cost", "agents")]
+    check(cost["difference"] > 0 and cost["significant"], f"staff cost difference {cost}")
+    desks = figures[("staff_cost", "desks")]
+    check(desks["difference"] == 0, "the desks' staff cost changed")
+    for key in ["current", "future", "difference", "difference_ci", "paired_half_width",
+                "independent_half_width"]:
+        check(key in cost, f"a compared figure lacks {key}")
+text_cmp = run("compare", bank, peak, "--days", "7")
+check(text_cmp.returncode == 0 and "staff_cost (agents)" in text_cmp.stdout,
+      f"compare text: {text_cmp.stderr}")
+mixed = run("compare", bank, tiny)
+check(mixed.returncode == 1 and "every state a calendar, or none" in mixed.stderr,
+      f"compare of a calendar journey with a plain one: {mixed.stderr}")
+agents_cmp = run("compare", bank, peak, "--agents", "100")
+check(agents_cmp.returncode == 1 and "--agents does not apply" in agents_cmp.stderr,
+      "compare --agents on calendar journeys")
 
 # The future state with agents at the peak: diff names the schedule and the opening hours, and
 # it runs, costing more staff and keeping callers waiting less.
