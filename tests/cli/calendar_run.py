@@ -4,7 +4,10 @@ Usage: calendar_run.py CJSIM SOURCE_DIR
 """
 import json
 import os
+import signal
+import subprocess
 import sys
+import time
 
 cjsim, source = sys.argv[1], sys.argv[2]
 bank = os.path.join(source, "scenarios", "examples", "bank_call_centre.yaml")
@@ -137,6 +140,15 @@ if now and result.returncode == 0:
     # Deterred prospects differ with the states' detractors; the arrivals they cancel do not.
     check(later["organic_agents"] + later["deterred"] == now["organic_agents"] + now["deterred"],
           "the same seed did not bring the same organic arrivals to both states")
+
+# Ctrl-C in the middle of a long calendar run: exit 130 with the message, nothing printed.
+long_run = subprocess.Popen([cjsim, "run", bank, "--days", "36500", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+time.sleep(1.5)
+long_run.send_signal(signal.SIGINT)
+stdout, stderr = long_run.communicate(timeout=120)
+check(long_run.returncode == 130 and "interrupted" in stderr and stdout == "",
+      f"Ctrl-C mid-run: exit {long_run.returncode}, {stderr!r}, {len(stdout)} bytes out")
 
 # validate accepts the example.
 v = run("validate", bank)
