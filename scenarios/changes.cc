@@ -64,11 +64,23 @@ class ChangeList {
         return remove_persona(value);
       case 10:
         return update_settings(value);
+      case 11:
+        return update_calendar(value);
+      case 12:
+        return add_resource(value);
+      case 13:
+        return update_resource(value);
+      case 14:
+        return remove_resource(value);
+      case 15:
+        return update_word_of_mouth(value);
+      case 16:
+        return update_returns(value);
     }
   }
 
  private:
-  static_assert(std::size(kChangeKinds) == 11, "apply() handles each kind of change by index");
+  static_assert(std::size(kChangeKinds) == 17, "apply() handles each kind of change by index");
 
   // The index in kChangeKinds of the one kind `item` names, after saying what is wrong if it
   // names none, an unknown one or several.
@@ -417,6 +429,93 @@ class ChangeList {
     detail::read_settings(reading_, value, scenario_.settings);
   }
 
+  // --- calendar journeys ---------------------------------------------------------------------
+
+  // Changes the days or the arrivals (rate, profiles, start weekday); on a journey without a
+  // calendar it adds one, which then needs days and arrivals_per_day.
+  void update_calendar(const YamlNode& value) {
+    const Fill fill = scenario_.calendar ? Fill::onto : Fill::whole;
+    if (!scenario_.calendar) scenario_.calendar.emplace();
+    detail::read_calendar(reading_, value, fill, *scenario_.calendar);
+  }
+
+  Resource* find_resource(std::string_view id) {
+    auto& all = scenario_.resources;
+    auto it = std::find_if(all.begin(), all.end(), [&](const Resource& r) { return r.id == id; });
+    return it == all.end() ? nullptr : &*it;
+  }
+
+  std::string no_resource(const std::string& id) const {
+    if (auto removed = removed_resources_.find(id); removed != removed_resources_.end()) {
+      return fmt::format("no resource '{}': change {} removed it", id, removed->second);
+    }
+    std::vector<std::string> ids;
+    for (const Resource& r : scenario_.resources) ids.push_back(r.id);
+    std::string suggestion = did_you_mean(id, ids);
+    if (suggestion.empty() && !ids.empty()) {
+      suggestion = fmt::format("; the resources are: {}", join_names(ids));
+    }
+    return fmt::format("no resource '{}' in the base journey{}", id, suggestion);
+  }
+
+  void add_resource(const YamlNode& value) {
+    const std::size_t errors = reading_.diagnostics.error_count();
+    Resource resource;
+    read_resource(reading_, value, detail::owner_name("resource", value, 0), Fill::whole,
+                  resource);
+    if (reading_.diagnostics.error_count() > errors) return;
+    if (const Resource* existing = find_resource(resource.id)) {
+      reading_.error(resource.fields["id"],
+                     fmt::format("resource '{}' already exists{}; use update_resource to "
+                                 "change it",
+                                 resource.id, written_at(existing->where)));
+      return;
+    }
+    removed_resources_.erase(resource.id);
+    scenario_.resources.push_back(std::move(resource));
+  }
+
+  // Capacity, cost, lane, or the schedule (replaced whole: the shifts of the future state).
+  void update_resource(const YamlNode& value) {
+    SourceLocation where;
+    const std::optional<std::string> id = identity(value, "id", "resource", where);
+    if (!id) return;
+    Resource* resource = find_resource(*id);
+    if (!resource) {
+      reading_.error(where, no_resource(*id));
+      return;
+    }
+    read_resource(reading_, value, fmt::format("resource '{}'", *id), Fill::onto, *resource);
+  }
+
+  // Takes the resource away; touchpoints that still use it are validation's to report.
+  void remove_resource(const YamlNode& value) {
+    const SourceLocation where = reading_.at(value);
+    if (!value.is_scalar() || value.text().empty()) {
+      reading_.error(where, fmt::format("expected the id of the resource to remove "
+                                        "(remove_resource: ID), got {}",
+                                        describe(value)));
+      return;
+    }
+    const std::string id(value.text());
+    if (!find_resource(id)) {
+      reading_.error(where, no_resource(id));
+      return;
+    }
+    std::erase_if(scenario_.resources, [&](const Resource& r) { return r.id == id; });
+    removed_resources_[id] = number_;
+  }
+
+  void update_word_of_mouth(const YamlNode& value) {
+    if (!scenario_.word_of_mouth) scenario_.word_of_mouth.emplace();
+    detail::read_word_of_mouth(reading_, value, *scenario_.word_of_mouth);
+  }
+
+  void update_returns(const YamlNode& value) {
+    if (!scenario_.returns) scenario_.returns.emplace();
+    detail::read_returns(reading_, value, *scenario_.returns);
+  }
+
   // " (at retail.yaml:120)", where an entity that is already there was written.
   static std::string written_at(const SourceLocation& where) {
     if (where.line <= 0) return "";
@@ -429,6 +528,7 @@ class ChangeList {
   SourceLocation change_place_;  // where its kind is written
   std::map<std::string, std::size_t, std::less<>> removed_touchpoints_;  // id -> change number
   std::map<std::string, std::size_t, std::less<>> removed_personas_;
+  std::map<std::string, std::size_t, std::less<>> removed_resources_;
 };
 
 }  // namespace

@@ -16,7 +16,9 @@ namespace cjsim {
 inline constexpr std::string_view kChangeKinds[] = {
     "add_touchpoint",    "update_touchpoint",   "remove_touchpoint", "add_transition",
     "update_transition", "reweight_transition", "remove_transition", "add_persona",
-    "update_persona",    "remove_persona",      "update_settings"};
+    "update_persona",    "remove_persona",      "update_settings",   "update_calendar",
+    "add_resource",      "update_resource",     "remove_resource",   "update_word_of_mouth",
+    "update_returns"};
 
 // The keys of a reweight_transition change.
 inline constexpr std::string_view kReweightKeys[] = {"from", "to", "factor", "weight"};

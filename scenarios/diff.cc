@@ -18,6 +18,7 @@
 
 #include "scenarios/did_you_mean.h"
 #include "scenarios/fields.h"
+#include "scenarios/week_hours.h"
 
 namespace cjsim {
 namespace {
@@ -45,7 +46,10 @@ std::string duration_text(const Duration& duration) {
 
 // A field's value for comparing: none for an absent optional.
 DiffValue diff_value(const FieldRef& ref) {
-  if (const auto* text = std::get_if<std::string*>(&ref)) return **text;
+  if (const auto* text = std::get_if<std::string*>(&ref)) {
+    if ((*text)->empty()) return std::monostate{};  // no resource, no lane
+    return **text;
+  }
   const double number = number_in(ref);
   if (std::isnan(number)) return std::monostate{};
   return number;
@@ -69,11 +73,80 @@ Fields fields_of(const Entity& entity, std::span<const Field<Entity>> table, Spe
   return fields;
 }
 
-// A duration is compared whole, as one text: a change of its kind is one change.
+// "mon-fri 09:00-17:00; sat 10:00-13:00; sun closed": weekdays alike are written once.
+template <class Day, class DayText>
+std::string week_text(const std::array<Day, kWeekdays>& week, DayText day_text) {
+  std::string out;
+  int first = 0;
+  for (int d = 1; d <= kWeekdays; ++d) {
+    if (d < kWeekdays && week[d] == week[first]) continue;
+    const std::string days =
+        d - 1 == first ? std::string(kWeekdayNames[first].substr(0, 3))
+                       : fmt::format("{}-{}", kWeekdayNames[first].substr(0, 3),
+                                     kWeekdayNames[d - 1].substr(0, 3));
+    out += fmt::format("{}{} {}", out.empty() ? "" : "; ", days, day_text(week[first]));
+    first = d;
+  }
+  return out;
+}
+
+std::string opening_text(const std::optional<WeekOpening>& opening) {
+  if (!opening) return "always open";
+  return week_text(*opening, [](const std::vector<OpenSpan>& spans) {
+    std::string out;
+    for (const OpenSpan& span : spans) {
+      out += fmt::format("{}{}", out.empty() ? "" : " ", open_span_text(span));
+    }
+    return out.empty() ? std::string("closed") : out;
+  });
+}
+
+// One day's servers: a number when constant, else its runs ("08-10 2, 10-16 3, ...").
+std::string day_servers_text(const std::optional<DayServers>& day) {
+  if (!day) return "capacity";
+  std::string out;
+  int start = 0;
+  for (int h = 1; h <= kHoursPerDay; ++h) {
+    if (h < kHoursPerDay && (*day)[h] == (*day)[start]) continue;
+    if (start == 0 && h == kHoursPerDay) return fmt::format("{}", (*day)[0]);
+    out += fmt::format("{}{:02}-{:02} {}", out.empty() ? "" : ", ", start, h, (*day)[start]);
+    start = h;
+  }
+  return out;
+}
+
+std::string schedule_text(const std::optional<WeekSchedule>& schedule) {
+  if (!schedule) return "capacity throughout";
+  return week_text(*schedule, day_servers_text);
+}
+
+std::string weights_text(const EntryWeights& entry) {
+  if (entry.empty()) return "the journey's entries";
+  std::string out;
+  for (const auto& [id, weight] : entry) {
+    out += fmt::format("{}{} {:g}", out.empty() ? "" : ", ", id, weight);
+  }
+  return out;
+}
+
+std::string profile_text(const std::vector<double>& profile) {
+  if (profile.empty()) return "flat";
+  std::string out;
+  for (const double x : profile) out += fmt::format("{}{:g}", out.empty() ? "" : " ", x);
+  return out;
+}
+
+// A duration is compared whole, as one text: a change of its kind is one change. So are the
+// opening hours.
 Fields fields_of_touchpoint(const Touchpoint& t) {
   Fields fields = fields_of(t, touchpoint_fields(), [&](FieldForm form, Fields& out) {
     if (form == FieldForm::duration) {
       out.push_back({"duration", duration_text(t.duration)});
+      return;
+    }
+    if (form == FieldForm::opening_hours) {
+      out.push_back({"opening_hours", t.opening_hours ? DiffValue{opening_text(t.opening_hours)}
+                                                      : DiffValue{}});
       return;
     }
     out.push_back({"conversion.value", t.conversion ? DiffValue{t.value} : DiffValue{}});
@@ -108,6 +181,60 @@ std::set<std::string, std::less<>> affinity_channels(const Persona& p) {
 
 Fields fields_of_settings(const Settings& s) {
   return fields_of(s, settings_fields(), [](FieldForm, Fields&) {});
+}
+
+// Calendar journeys: each part's profiles, schedule and entry weights compared whole.
+Fields fields_of_calendar(const std::optional<Calendar>& c) {
+  if (!c) return {};
+  return fields_of(*c, calendar_fields(), [&](FieldForm, Fields& out) {
+    // Called once for the two profiles, which sit side by side in the table.
+    out.push_back({"weekday_profile", profile_text(c->weekday_profile)});
+    out.push_back({"hour_profile", profile_text(c->hour_profile)});
+  });
+}
+
+Fields fields_of_resource(const Resource& r) {
+  return fields_of(r, resource_fields(), [&](FieldForm, Fields& out) {
+    out.push_back({"schedule", r.schedule ? DiffValue{schedule_text(r.schedule)} : DiffValue{}});
+  });
+}
+
+template <class Entity>
+Fields fields_with_entry(const std::optional<Entity>& part,
+                         std::span<const Field<Entity>> table) {
+  if (!part) return {};
+  return fields_of(*part, table, [&](FieldForm, Fields& out) {
+    out.push_back({"entry", weights_text(part->entry)});
+  });
+}
+
+Fields word_of_mouth_fields_of(const std::optional<WordOfMouth>& w) {
+  return fields_with_entry(w, word_of_mouth_fields());
+}
+Fields returns_fields_of(const std::optional<Returns>& r) {
+  return fields_with_entry(r, returns_fields());
+}
+
+// One of the optional parts (calendar, word of mouth, returns): added, removed or changed.
+template <class Entity>
+void diff_optional_part(const std::optional<Entity>& current, const std::optional<Entity>& future,
+                        JourneyDifference::Part part,
+                        Fields (*to_fields)(const std::optional<Entity>&),
+                        std::vector<JourneyDifference>& out) {
+  if (!current && !future) return;
+  JourneyDifference d;
+  d.part = part;
+  if (!current) {
+    d.change = JourneyDifference::Change::added;
+    d.fields = written_fields(to_fields(future), {}, /*added=*/true);
+  } else if (!future) {
+    d.change = JourneyDifference::Change::removed;
+    d.fields = written_fields(to_fields(current), {}, /*added=*/false);
+  } else {
+    d.fields = changed_fields(to_fields(current), to_fields(future));
+    if (d.fields.empty()) return;
+  }
+  out.push_back(std::move(d));
 }
 
 Fields journey_fields(const Scenario& s) {
@@ -330,6 +457,14 @@ const char* heading(JourneyDifference::Part part) {
       return "Transitions";
     case JourneyDifference::Part::persona:
       return "Personas";
+    case JourneyDifference::Part::calendar:
+      return "Calendar";
+    case JourneyDifference::Part::resource:
+      return "Resources";
+    case JourneyDifference::Part::word_of_mouth:
+      return "Word of mouth";
+    case JourneyDifference::Part::returns:
+      return "Returns";
   }
   return "";
 }
@@ -399,6 +534,18 @@ std::vector<JourneyDifference> diff_scenarios(const Scenario& current, const Sce
         return fields_of_persona(p, channels);
       },
       fields_of_persona(Persona{}, {}), [](const Persona& p) { return named(p.id); }, out);
+
+  diff_optional_part(current.calendar, future.calendar, JourneyDifference::Part::calendar,
+                     &fields_of_calendar, out);
+  diff_entities(
+      current.resources, future.resources, JourneyDifference::Part::resource,
+      [](const Resource& r) -> const std::string& { return r.id; },
+      [](const Resource& r, const Resource&) { return fields_of_resource(r); },
+      fields_of_resource(Resource{}), [](const Resource& r) { return named(r.id); }, out);
+  diff_optional_part(current.word_of_mouth, future.word_of_mouth,
+                     JourneyDifference::Part::word_of_mouth, &word_of_mouth_fields_of, out);
+  diff_optional_part(current.returns, future.returns, JourneyDifference::Part::returns,
+                     &returns_fields_of, out);
   return out;
 }
 
@@ -408,7 +555,9 @@ std::string format_differences(const std::vector<JourneyDifference>& differences
   const JourneyDifference::Part parts[] = {
       JourneyDifference::Part::journey, JourneyDifference::Part::settings,
       JourneyDifference::Part::touchpoint, JourneyDifference::Part::transition,
-      JourneyDifference::Part::persona};
+      JourneyDifference::Part::persona, JourneyDifference::Part::calendar,
+      JourneyDifference::Part::resource, JourneyDifference::Part::word_of_mouth,
+      JourneyDifference::Part::returns};
   for (JourneyDifference::Part part : parts) {
     std::string lines;
     for (const JourneyDifference& d : differences) {
@@ -455,6 +604,14 @@ const char* part_name(JourneyDifference::Part part) {
       return "transition";
     case JourneyDifference::Part::persona:
       return "persona";
+    case JourneyDifference::Part::calendar:
+      return "calendar";
+    case JourneyDifference::Part::resource:
+      return "resource";
+    case JourneyDifference::Part::word_of_mouth:
+      return "word_of_mouth";
+    case JourneyDifference::Part::returns:
+      return "returns";
   }
   return "";
 }

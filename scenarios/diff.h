@@ -27,7 +27,17 @@ struct FieldChange {
 };
 
 struct JourneyDifference {
-  enum class Part { journey, settings, touchpoint, transition, persona };
+  enum class Part {
+    journey,
+    settings,
+    touchpoint,
+    transition,
+    persona,
+    calendar,
+    resource,
+    word_of_mouth,
+    returns
+  };
   enum class Change { removed, added, changed };
 
   Part part = Part::journey;

@@ -10,6 +10,8 @@
 #include <set>
 #include <variant>
 
+#include "scenarios/week_hours.h"
+
 namespace cjsim::detail {
 namespace {
 
@@ -268,6 +270,243 @@ void read_affinities(Reading& reading, MapReader& persona_map, Persona& persona)
   }
 }
 
+// A map by weekday (week_hours.h): each key's value is read once by `parse` (a value, or
+// nullopt after saying what is wrong) and given to every weekday the key covers, the most
+// specific key last. Where each weekday's value was written is kept as "<key>.<weekday>".
+template <class Day, class Parse, class Assign>
+void read_week(Reading& reading, MapReader& owner_map, FieldLocations& locations,
+               std::string_view key, std::string_view what, Parse parse, Assign assign) {
+  const YamlNode map = owner_map.value(key);
+  if (!map.is_map()) {
+    owner_map.error(key, fmt::format("expected a map of weekday: {} for {} (keys monday ... "
+                                     "sunday, weekdays, weekend, every_day), got {}",
+                                     what, owner_map.field(key), describe(map)));
+    return;
+  }
+  struct Entry {
+    WeekKey covers;
+    Day value;
+    SourceLocation where;
+  };
+  std::vector<Entry> entries;
+  std::set<std::string, std::less<>> seen;
+  for (std::size_t i = 0; i < map.size(); ++i) {
+    const YamlNode name = map.key(i);
+    const SourceLocation where = reading.at(name);
+    const std::string field = fmt::format("{} in {}", owner_map.path(key), owner_map.owner());
+    if (!name.is_scalar()) {
+      reading.error(where, fmt::format("expected a weekday in {}, got {}", field, describe(name)));
+      continue;
+    }
+    const std::optional<WeekKey> covers = week_key(name.text());
+    if (!covers) {
+      std::string message = fmt::format("unknown key '{}' in {}", name.text(), field);
+      const std::string suggestion = did_you_mean(name.text(), kWeekKeys);
+      message += suggestion.empty()
+                     ? fmt::format("; allowed keys are: {}", join_names(kWeekKeys))
+                     : suggestion;
+      reading.error(where, std::move(message));
+      continue;
+    }
+    if (!seen.insert(std::string(name.text())).second) {
+      reading.error(where, fmt::format("key '{}' appears twice in {}", name.text(), field));
+      continue;
+    }
+    const std::string day_field =
+        fmt::format("{}.{} in {}", owner_map.path(key), name.text(), owner_map.owner());
+    // A wrong value is reported at its weekday's key, as every field's is at its key.
+    std::optional<Day> value = parse(map.value(i), where, day_field);
+    if (value) entries.push_back({*covers, std::move(*value), where});
+  }
+  std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
+    return a.covers.precedence < b.covers.precedence;
+  });
+  for (const Entry& entry : entries) {
+    for (int d = 0; d < kWeekdays; ++d) {
+      if (!entry.covers.days[d]) continue;
+      assign(d, entry.value);
+      locations[fmt::format("{}.{}", owner_map.path(key), kWeekdayNames[d])] = entry.where;
+    }
+  }
+}
+
+// A number of servers all day, or 24 numbers, hour 0 first.
+std::optional<DayServers> parse_day_servers(Reading& reading, const YamlNode& value,
+                                            const SourceLocation& where,
+                                            const std::string& field) {
+  DayServers day{};
+  if (value.is_scalar()) {
+    const std::optional<std::int64_t> servers = read_whole_number(reading, value, where, field);
+    if (!servers) return std::nullopt;
+    day.fill(*servers);
+    return day;
+  }
+  if (!value.is_list()) {
+    reading.error(where, fmt::format("expected servers for the whole day (a number) or 24 "
+                                     "numbers, hour 0 first, for {}, got {}",
+                                     field, describe(value)));
+    return std::nullopt;
+  }
+  if (value.size() != kHoursPerDay) {
+    reading.error(where, fmt::format("{} has {} hourly capacities; a day has 24 (hour 0 is "
+                                     "00:00-01:00)",
+                                     field, value.size()));
+    return std::nullopt;
+  }
+  for (std::size_t h = 0; h < kHoursPerDay; ++h) {
+    const YamlNode item = value.item(h);
+    const std::optional<std::int64_t> servers = read_whole_number(
+        reading, item, reading.at(item), fmt::format("hour {} of {}", h, field));
+    if (!servers) return std::nullopt;
+    day[h] = *servers;
+  }
+  return day;
+}
+
+// Spans "HH:MM-HH:MM" in order and apart; one span may stand alone; an empty list or
+// `closed` closes the day.
+std::optional<std::vector<OpenSpan>> parse_day_opening(Reading& reading, const YamlNode& value,
+                                                       const SourceLocation& where,
+                                                       const std::string& field) {
+  std::vector<OpenSpan> spans;
+  std::vector<YamlNode> items;
+  if (value.is_scalar() && value.text() == "closed") return spans;
+  if (value.is_scalar()) {
+    items.push_back(value);
+  } else if (value.is_list()) {
+    for (std::size_t i = 0; i < value.size(); ++i) items.push_back(value.item(i));
+  } else if (!value.is_null()) {
+    reading.error(where, fmt::format("expected spans \"HH:MM-HH:MM\" (a list), or closed, for "
+                                     "{}, got {}",
+                                     field, describe(value)));
+    return std::nullopt;
+  }
+  for (const YamlNode& item : items) {
+    const SourceLocation at = reading.at(item);
+    if (!item.is_scalar()) {
+      reading.error(at, fmt::format("expected a span \"HH:MM-HH:MM\" in {}, got {}", field,
+                                    describe(item)));
+      return std::nullopt;
+    }
+    std::string why;
+    const std::optional<OpenSpan> span = parse_open_span(item.text(), why);
+    if (!span) {
+      reading.error(at, fmt::format("{}: {}", field, why));
+      return std::nullopt;
+    }
+    if (!spans.empty() && span->start_minute < spans.back().end_minute) {
+      reading.error(at, fmt::format("{}: the span '{}' starts before the one before it ends; "
+                                    "list the spans in order, apart",
+                                    field, item.text()));
+      return std::nullopt;
+    }
+    spans.push_back(*span);
+  }
+  return spans;
+}
+
+void read_schedule(Reading& reading, MapReader& map, Resource& resource) {
+  if (!map.has("schedule")) return;
+  map.forget_nested("schedule");
+  if (map.value("schedule").is_null()) {
+    resource.schedule.reset();
+    return;
+  }
+  // A weekday the schedule does not name keeps no hours: it has the resource's capacity, as
+  // it stands when the journey runs (a later change of capacity reaches it).
+  WeekSchedule schedule;
+  read_week<DayServers>(
+      reading, map, resource.fields, "schedule", "servers",
+      [&](const YamlNode& value, const SourceLocation& where, const std::string& field) {
+        return parse_day_servers(reading, value, where, field);
+      },
+      [&](int d, const DayServers& servers) { schedule[d] = servers; });
+  resource.schedule = schedule;
+}
+
+void read_opening_hours(Reading& reading, MapReader& map, Touchpoint& touchpoint) {
+  if (!map.has("opening_hours")) return;
+  map.forget_nested("opening_hours");
+  if (map.value("opening_hours").is_null()) {
+    touchpoint.opening_hours.reset();
+    return;
+  }
+  WeekOpening opening;
+  read_week<std::vector<OpenSpan>>(
+      reading, map, touchpoint.fields, "opening_hours", "spans \"HH:MM-HH:MM\"",
+      [&](const YamlNode& value, const SourceLocation& where, const std::string& field) {
+        return parse_day_opening(reading, value, where, field);
+      },
+      [&](int d, const std::vector<OpenSpan>& spans) { opening[d] = spans; });
+  touchpoint.opening_hours = opening;
+}
+
+// A list of factors of a fixed length (7 weekdays, 24 hours).
+void read_profile(Reading& reading, MapReader& map, std::string_view key, std::size_t length,
+                  std::string_view first, std::vector<double>& profile) {
+  if (!map.has(key)) return;
+  const YamlNode value = map.value(key);
+  if (value.is_null()) {
+    profile.clear();
+    return;
+  }
+  if (!value.is_list()) {
+    map.error(key, fmt::format("expected a list of {} factors, {} first, for {}, got {}", length,
+                               first, map.field(key), describe(value)));
+    return;
+  }
+  if (value.size() != length) {
+    map.error(key, fmt::format("{} has {} factors; it needs {}, {} first", map.field(key),
+                               value.size(), length, first));
+    return;
+  }
+  std::vector<double> factors;
+  for (std::size_t i = 0; i < length; ++i) {
+    const YamlNode item = value.item(i);
+    const std::optional<double> factor = read_number(
+        reading, item, reading.at(item), fmt::format("{}[{}] in {}", key, i, map.owner()));
+    if (!factor) return;
+    factors.push_back(*factor);
+  }
+  profile = std::move(factors);
+}
+
+// touchpoint -> weight, each entry's place kept as "entry.<touchpoint>"; written, it replaces
+// the map before it whole.
+void read_entry_weights(Reading& reading, MapReader& map, FieldLocations& locations,
+                        EntryWeights& entry) {
+  if (!map.has("entry")) return;
+  map.forget_nested("entry");
+  entry.clear();
+  const YamlNode weights = map.value("entry");
+  if (weights.is_null()) return;
+  if (!weights.is_map()) {
+    map.error("entry", fmt::format("expected a map of touchpoint: weight for {}, got {}",
+                                   map.field("entry"), describe(weights)));
+    return;
+  }
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    const YamlNode key = weights.key(i);
+    const SourceLocation where = reading.at(key);
+    if (!key.is_scalar()) {
+      reading.error(where, fmt::format("expected a touchpoint id in {}, got {}",
+                                       map.field("entry"), describe(key)));
+      continue;
+    }
+    const std::string id(key.text());
+    if (entry.count(id) > 0) {
+      reading.error(where,
+                    fmt::format("touchpoint '{}' appears twice in {}", id, map.field("entry")));
+      continue;
+    }
+    const std::optional<double> weight = read_number(
+        reading, weights.value(i), where, fmt::format("entry.{} in {}", id, map.owner()));
+    if (!weight) continue;
+    entry[id] = *weight;
+    locations["entry." + id] = where;
+  }
+}
+
 // An update finds its entity by the identifying keys (id, from, to) and leaves them as they
 // are, and the places they were first written too: this keeps those places over a read.
 class KeptPlaces {
@@ -352,6 +591,7 @@ void read_touchpoint(Reading& reading, const YamlNode& node, const std::string& 
   if (fill == Fill::whole && !map.has("name")) touchpoint.name = touchpoint.id;
   read_duration(map, touchpoint.duration);
   read_conversion(map, touchpoint);
+  read_opening_hours(reading, map, touchpoint);
 }
 
 void read_transition(Reading& reading, const YamlNode& node, const std::string& owner, Fill fill,
@@ -376,6 +616,36 @@ void read_persona(Reading& reading, const YamlNode& node, const std::string& own
 void read_settings(Reading& reading, const YamlNode& node, Settings& settings) {
   MapReader map(reading, node, "settings", keys_at<Settings>(""), settings.fields);
   read_plain_fields(map, settings_fields(), Fill::whole, settings);
+}
+
+void read_calendar(Reading& reading, const YamlNode& node, Fill fill, Calendar& calendar) {
+  MapReader map(reading, node, "the calendar", keys_at<Calendar>(""), calendar.fields);
+  read_plain_fields(map, calendar_fields(), fill, calendar);
+  read_profile(reading, map, "weekday_profile", kWeekdays, "Monday", calendar.weekday_profile);
+  read_profile(reading, map, "hour_profile", kHoursPerDay, "hour 0 (00:00-01:00)",
+               calendar.hour_profile);
+}
+
+void read_resource(Reading& reading, const YamlNode& node, const std::string& owner, Fill fill,
+                   Resource& resource) {
+  if (fill == Fill::whole) resource.where = reading.at(node);
+  const KeptPlaces kept(fill, resource.fields, kIdKeys);
+  MapReader map(reading, node, owner, keys_at<Resource>(""), resource.fields, "",
+                MapReader::Empty::refused);
+  read_plain_fields(map, resource_fields(), fill, resource);
+  read_schedule(reading, map, resource);
+}
+
+void read_word_of_mouth(Reading& reading, const YamlNode& node, WordOfMouth& word_of_mouth) {
+  MapReader map(reading, node, "word_of_mouth", keys_at<WordOfMouth>(""), word_of_mouth.fields);
+  read_plain_fields(map, word_of_mouth_fields(), Fill::whole, word_of_mouth);
+  read_entry_weights(reading, map, word_of_mouth.fields, word_of_mouth.entry);
+}
+
+void read_returns(Reading& reading, const YamlNode& node, Returns& returns) {
+  MapReader map(reading, node, "returns", keys_at<Returns>(""), returns.fields);
+  read_plain_fields(map, returns_fields(), Fill::whole, returns);
+  read_entry_weights(reading, map, returns.fields, returns.entry);
 }
 
 }  // namespace cjsim::detail

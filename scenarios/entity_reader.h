@@ -287,5 +287,11 @@ void read_transition(Reading& reading, const YamlNode& node, const std::string& 
 void read_persona(Reading& reading, const YamlNode& node, const std::string& owner, Fill fill,
                   Persona& persona);
 void read_settings(Reading& reading, const YamlNode& node, Settings& settings);
+// Calendar journeys: the calendar, a resource, word of mouth and returns.
+void read_calendar(Reading& reading, const YamlNode& node, Fill fill, Calendar& calendar);
+void read_resource(Reading& reading, const YamlNode& node, const std::string& owner, Fill fill,
+                   Resource& resource);
+void read_word_of_mouth(Reading& reading, const YamlNode& node, WordOfMouth& word_of_mouth);
+void read_returns(Reading& reading, const YamlNode& node, Returns& returns);
 
 }  // namespace cjsim::detail

@@ -218,6 +218,31 @@ constexpr Field<Touchpoint> kTouchpoints[] = {
      .form = FieldForm::conversion,
      .applies = [](const Touchpoint& t) { return t.conversion; },
      .alias = "value"},
+    {.name = "resource",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.resource; },
+     .description = "Calendar journeys: the id of the resource each visit holds one server of; "
+                    "with none free the agent queues. Absent: no shared capacity."},
+    {.name = "patience_hours",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.patience_hours; },
+     .range = kPositiveHours,
+     .unit = "hours",
+     .sweepable = true,
+     .description = "Calendar journeys: the mean patience (exponential) of an agent waiting for "
+                    "this touchpoint, times its persona's patience; one still waiting then "
+                    "abandons. Absent: agents wait for ever."},
+    {.name = "wait_penalty",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.wait_penalty; },
+     .range = kNonNegative,
+     .unit = "valence per hour",
+     .sweepable = true,
+     .description = "Calendar journeys: the emotion lost per hour waited for this touchpoint "
+                    "(lowers the mean of the visit's experience)."},
+    {.name = "opening_hours",
+     .ref = nullptr,
+     .description = "Calendar journeys: when the touchpoint is open, a map of monday ... "
+                    "sunday, weekdays, weekend or every_day to spans \"HH:MM-HH:MM\"; a weekday "
+                    "not written is closed. Absent: always open.",
+     .form = FieldForm::opening_hours},
 };
 
 // --- transitions ----------------------------------------------------------------------------
@@ -296,6 +321,12 @@ constexpr Field<Persona> kPersonas[] = {
      .unit = "valence",
      .sweepable = true,
      .description = "The standard deviation of the emotion a journey starts with."},
+    {.name = "patience",
+     .ref = [](Persona& p) -> FieldRef { return &p.patience; },
+     .range = kPatienceMultiplier,
+     .unit = "multiplier",
+     .sweepable = true,
+     .description = "Calendar journeys: multiplies the touchpoints' patience_hours."},
     // One entry per channel, "channel_affinity.<channel>"; a channel not listed has 1.
     {.name = "channel_affinity",
      .ref = nullptr,
@@ -305,6 +336,150 @@ constexpr Field<Persona> kPersonas[] = {
      .description = "channel -> multiplier of the attractiveness of that channel's touchpoints "
                     "(as entries and as transition targets); 0: never.",
      .form = FieldForm::channel_affinity},
+};
+
+// --- calendar journeys (sim/model/MODEL.md Part 2) ---------------------------------------------
+
+constexpr Field<Calendar> kCalendar[] = {
+    {.name = "days",
+     .ref = [](Calendar& c) -> FieldRef { return &c.days; },
+     .range = kDays,
+     .unit = "days",
+     .sweepable = true,
+     .description = "How many days the run covers (cjsim run --days overrides it).",
+     .written = Written::always,
+     .required = true},
+    {.name = "arrivals_per_day",
+     .ref = [](Calendar& c) -> FieldRef { return &c.arrivals_per_day; },
+     .range = kArrivalsPerDay,
+     .unit = "agents per day",
+     .sweepable = true,
+     .description = "The mean number of organic arrivals per day, before the profiles.",
+     .written = Written::always,
+     .required = true},
+    {.name = "weekday_profile",
+     .ref = nullptr,
+     .range = kNonNegative,
+     .unit = "relative rate",
+     .description = "7 factors, Monday first, normalised to mean 1: a day of weekday d expects "
+                    "arrivals_per_day times its factor. Absent: all 1.",
+     .form = FieldForm::profile},
+    {.name = "hour_profile",
+     .ref = nullptr,
+     .range = kNonNegative,
+     .unit = "relative rate",
+     .description = "24 factors, hour 0 (00:00-01:00) first, normalised to mean 1: how arrivals "
+                    "spread over the hours of a day. Absent: all 1.",
+     .form = FieldForm::profile},
+    {.name = "start_weekday",
+     .ref = [](Calendar& c) -> FieldRef { return &c.start_weekday; },
+     .description = "The weekday of day 0: monday (the default), tuesday, ..., sunday."},
+};
+
+constexpr Field<Resource> kResources[] = {
+    {.name = "id",
+     .ref = [](Resource& r) -> FieldRef { return &r.id; },
+     .description = "The resource's unique id, named by touchpoints' `resource`.",
+     .written = Written::always,
+     .required = true,
+     .identity = true},
+    {.name = "capacity",
+     .ref = [](Resource& r) -> FieldRef { return &r.capacity; },
+     .range = kServers,
+     .unit = "servers",
+     .sweepable = true,
+     .description = "Servers (staff, desks, licences) at hours the schedule does not set; each "
+                    "visit of a touchpoint using the resource holds one.",
+     .written = Written::always,
+     .required = true},
+    {.name = "schedule",
+     .ref = nullptr,
+     .description = "Servers by weekday and hour (shifts): a map of monday ... sunday, "
+                    "weekdays, weekend or every_day to a number (all day) or 24 numbers (hour 0 "
+                    "first). A weekday not written has `capacity`.",
+     .form = FieldForm::schedule},
+    {.name = "cost_per_hour",
+     .ref = [](Resource& r) -> FieldRef { return &r.cost_per_hour; },
+     .range = kAmount,
+     .unit = "money",
+     .sweepable = true,
+     .description = "Staff cost per server-hour offered."},
+    {.name = "lane",
+     .ref = [](Resource& r) -> FieldRef { return &r.lane; },
+     .description = "The service-blueprint lane the resource sits in (backstage, support "
+                    "systems, ...): a label for reports."},
+};
+
+constexpr Field<WordOfMouth> kWordOfMouth[] = {
+    {.name = "referrals_per_promoter",
+     .ref = [](WordOfMouth& w) -> FieldRef { return &w.referrals_per_promoter; },
+     .range = kMeanCount,
+     .unit = "agents",
+     .sweepable = true,
+     .description = "The mean number of new agents a customer refers when a journey of theirs "
+                    "ends as a promoter (Poisson).",
+     .written = Written::always},
+    {.name = "delay_days",
+     .ref = [](WordOfMouth& w) -> FieldRef { return &w.delay_days; },
+     .range = kPositiveDays,
+     .unit = "days",
+     .sweepable = true,
+     .description = "The mean delay (exponential) of a referral's arrival or of a deterrence.",
+     .written = Written::always},
+    {.name = "entry",
+     .ref = nullptr,
+     .range = kNonNegative,
+     .unit = "relative weight",
+     .description = "touchpoint -> weight: where referred agents start. Absent: the "
+                    "touchpoints' entry_weight.",
+     .form = FieldForm::entry_weights},
+    {.name = "homophily",
+     .ref = [](WordOfMouth& w) -> FieldRef { return &w.homophily; },
+     .range = kProbability,
+     .unit = "probability",
+     .sweepable = true,
+     .description = "The chance that a referred agent has its referrer's persona; otherwise "
+                    "its persona is drawn from the shares.",
+     .written = Written::always},
+    {.name = "deterred_per_detractor",
+     .ref = [](WordOfMouth& w) -> FieldRef { return &w.deterred_per_detractor; },
+     .range = kMeanCount,
+     .unit = "agents",
+     .sweepable = true,
+     .description = "The mean number of prospects a customer deters when a journey of theirs "
+                    "ends as a detractor (Poisson): each cancels an organic arrival.",
+     .written = Written::always},
+};
+
+constexpr Field<Returns> kReturns[] = {
+    {.name = "retention",
+     .ref = [](Returns& r) -> FieldRef { return &r.retention; },
+     .range = kProbability,
+     .unit = "probability",
+     .sweepable = true,
+     .description = "The probability that a customer comes back after a journey ends, at a "
+                    "neutral peak-end.",
+     .written = Written::always},
+    {.name = "retention_emotion",
+     .ref = [](Returns& r) -> FieldRef { return &r.retention_emotion; },
+     .unit = "per unit of valence",
+     .sweepable = true,
+     .description = "How the journey's peak-end moves the log-odds of returning.",
+     .written = Written::always},
+    {.name = "after_days",
+     .ref = [](Returns& r) -> FieldRef { return &r.after_days; },
+     .range = kPositiveDays,
+     .unit = "days",
+     .sweepable = true,
+     .description = "The mean time (exponential) before a customer returns.",
+     .written = Written::always},
+    {.name = "entry",
+     .ref = nullptr,
+     .range = kNonNegative,
+     .unit = "relative weight",
+     .description = "touchpoint -> weight: where returning customers start. Absent: the "
+                    "touchpoints' entry_weight.",
+     .form = FieldForm::entry_weights},
 };
 
 // The keys of every map of a part, by prefix, in the table's order.
@@ -345,6 +520,22 @@ template <>
 std::span<const Field<Persona>> table() {
   return kPersonas;
 }
+template <>
+std::span<const Field<Calendar>> table() {
+  return kCalendar;
+}
+template <>
+std::span<const Field<Resource>> table() {
+  return kResources;
+}
+template <>
+std::span<const Field<WordOfMouth>> table() {
+  return kWordOfMouth;
+}
+template <>
+std::span<const Field<Returns>> table() {
+  return kReturns;
+}
 
 }  // namespace
 
@@ -352,6 +543,10 @@ std::span<const Field<Settings>> settings_fields() { return kSettings; }
 std::span<const Field<Touchpoint>> touchpoint_fields() { return kTouchpoints; }
 std::span<const Field<Transition>> transition_fields() { return kTransitions; }
 std::span<const Field<Persona>> persona_fields() { return kPersonas; }
+std::span<const Field<Calendar>> calendar_fields() { return kCalendar; }
+std::span<const Field<Resource>> resource_fields() { return kResources; }
+std::span<const Field<WordOfMouth>> word_of_mouth_fields() { return kWordOfMouth; }
+std::span<const Field<Returns>> returns_fields() { return kReturns; }
 
 template <class Entity>
 std::span<const std::string_view> keys_at(std::string_view prefix) {
@@ -365,5 +560,9 @@ template std::span<const std::string_view> keys_at<Settings>(std::string_view);
 template std::span<const std::string_view> keys_at<Touchpoint>(std::string_view);
 template std::span<const std::string_view> keys_at<Transition>(std::string_view);
 template std::span<const std::string_view> keys_at<Persona>(std::string_view);
+template std::span<const std::string_view> keys_at<Calendar>(std::string_view);
+template std::span<const std::string_view> keys_at<Resource>(std::string_view);
+template std::span<const std::string_view> keys_at<WordOfMouth>(std::string_view);
+template std::span<const std::string_view> keys_at<Returns>(std::string_view);
 
 }  // namespace cjsim

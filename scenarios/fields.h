@@ -62,6 +62,15 @@ inline constexpr FieldRange kHours{0.0, kMostHours, false, false, " hours"};
 inline constexpr FieldRange kPositiveHours{0.0, kMostHours, true, false, " hours"};
 inline constexpr FieldRange kLognormalSigma{0.0, kMostLognormalSigma};
 inline constexpr FieldRange kSeedRange{0.0, 18446744073709551615.0};
+// Calendar journeys: a run of up to a hundred years, servers per resource, days of delay.
+inline constexpr double kMostDays = 36500;
+inline constexpr double kMostServers = 1e6;
+inline constexpr FieldRange kDays{1.0, kMostDays, false, false, " days"};
+inline constexpr FieldRange kPositiveDays{0.0, kMostDays, true, false, " days"};
+inline constexpr FieldRange kArrivalsPerDay{0.0, 1e9, true};
+inline constexpr FieldRange kServers{0.0, kMostServers, false, false, " servers"};
+inline constexpr FieldRange kPatienceMultiplier{0.0, 1e3, true};
+inline constexpr FieldRange kMeanCount{0.0, 1e3};
 
 // Where a field's value lives in a Scenario part: one member of one of these types.
 using FieldRef = std::variant<double*, std::int64_t*, std::optional<double>*,
@@ -70,8 +79,20 @@ using FieldRef = std::variant<double*, std::int64_t*, std::optional<double>*,
 // How a field is written in a file. Plain fields are a key (or a key of a nested map, such as
 // emotion's mean); the others share a key that has forms of its own, read and written by
 // code of their own: `duration` (hours, {exponential: MEAN} or {lognormal: {median, sigma}}),
-// `conversion` (true or {value: V}) and `channel_affinity` (a map of the user's channels).
-enum class FieldForm : std::uint8_t { plain, duration, conversion, channel_affinity };
+// `conversion` (true or {value: V}) and `channel_affinity` (a map of the user's channels);
+// for calendar journeys `profile` (a list of factors), `schedule` (servers by weekday and
+// hour), `opening_hours` (spans "HH:MM-HH:MM" by weekday) and `entry_weights` (touchpoint ->
+// weight). The range of a profile or an entry weight is that of each number in it.
+enum class FieldForm : std::uint8_t {
+  plain,
+  duration,
+  conversion,
+  channel_affinity,
+  profile,
+  schedule,
+  opening_hours,
+  entry_weights
+};
 
 // When the writer writes a field: always, or only when it differs from the part's default.
 enum class Written : std::uint8_t { always, unless_default };
@@ -101,6 +122,10 @@ std::span<const Field<Settings>> settings_fields();
 std::span<const Field<Touchpoint>> touchpoint_fields();
 std::span<const Field<Transition>> transition_fields();
 std::span<const Field<Persona>> persona_fields();
+std::span<const Field<Calendar>> calendar_fields();
+std::span<const Field<Resource>> resource_fields();
+std::span<const Field<WordOfMouth>> word_of_mouth_fields();
+std::span<const Field<Returns>> returns_fields();
 
 // A field's value read through its reference; the part is only read.
 template <class Entity>

@@ -34,9 +34,11 @@ using detail::YamlTree;
 // The keys of a scenario file, in the order the schema documents them: a whole journey uses
 // name, description, stages, settings, touchpoints, transitions and personas; a future state
 // uses name, description, base, stages and changes.
-constexpr std::string_view kScenarioKeys[] = {"name",        "description", "base",
-                                              "stages",      "settings",    "touchpoints",
-                                              "transitions", "personas",    "changes"};
+// A calendar journey adds calendar, resources, word_of_mouth and returns.
+constexpr std::string_view kScenarioKeys[] = {
+    "name",     "description", "base",      "stages",        "settings", "touchpoints",
+    "transitions", "personas", "calendar",  "resources",     "word_of_mouth", "returns",
+    "changes"};
 
 // What a future state changes through its change list instead of writing it out.
 constexpr std::pair<std::string_view, std::string_view> kNotInFutureState[] = {
@@ -44,6 +46,10 @@ constexpr std::pair<std::string_view, std::string_view> kNotInFutureState[] = {
     {"touchpoints", "add_touchpoint, update_touchpoint and remove_touchpoint"},
     {"transitions", "add_transition, update_transition, reweight_transition and remove_transition"},
     {"personas", "add_persona, update_persona and remove_persona"},
+    {"calendar", "update_calendar"},
+    {"resources", "add_resource, update_resource and remove_resource"},
+    {"word_of_mouth", "update_word_of_mouth"},
+    {"returns", "update_returns"},
 };
 
 // The files being loaded, the outermost first: a base already among them closes a cycle.
@@ -84,6 +90,28 @@ void read_stages(Reading& reading, MapReader& top, Scenario& scenario) {
   }
 }
 
+// The parts of a calendar journey (sim/model/MODEL.md Part 2), each optional.
+void read_calendar_parts(Reading& reading, MapReader& top, Scenario& scenario) {
+  if (top.has("calendar")) {
+    scenario.calendar.emplace();
+    detail::read_calendar(reading, top.value("calendar"), Fill::whole, *scenario.calendar);
+  }
+  const std::vector<YamlNode> resources = top.list("resources", /*required=*/false);
+  scenario.resources.resize(resources.size());
+  for (std::size_t i = 0; i < resources.size(); ++i) {
+    read_resource(reading, resources[i], detail::owner_name("resource", resources[i], i),
+                  Fill::whole, scenario.resources[i]);
+  }
+  if (top.has("word_of_mouth")) {
+    scenario.word_of_mouth.emplace();
+    detail::read_word_of_mouth(reading, top.value("word_of_mouth"), *scenario.word_of_mouth);
+  }
+  if (top.has("returns")) {
+    scenario.returns.emplace();
+    detail::read_returns(reading, top.value("returns"), *scenario.returns);
+  }
+}
+
 // A whole journey: every part written out.
 void read_journey(Reading& reading, MapReader& top, Scenario& scenario) {
   if (top.has("changes")) {
@@ -113,6 +141,7 @@ void read_journey(Reading& reading, MapReader& top, Scenario& scenario) {
                  scenario.personas[i]);
   }
   if (scenario.personas.empty()) scenario.personas.push_back(neutral_persona());
+  read_calendar_parts(reading, top, scenario);
 }
 
 enum class FileKind { any, regular };

@@ -18,7 +18,8 @@ namespace {
 
 constexpr std::string_view kForms =
     "a path is touchpoints.<id>.<field>, transitions.<from>-><to>.<field>, "
-    "personas.<id>.<field> or settings.<field>";
+    "personas.<id>.<field>, settings.<field>, or for a calendar journey calendar.<field>, "
+    "resources.<id>.<field>, word_of_mouth.<field> or returns.<field>";
 
 // The names a path may end with for one part: its sweepable fields' names, and their older
 // spellings when `aliases` (so that experiment files written with them still run).
@@ -175,6 +176,24 @@ Target persona_target(Scenario& s, const ParameterPath& p) {
   return {&q->channel_affinity.try_emplace(channel, 1.0).first->second, ""};
 }
 
+Target resource_target(Scenario& s, const ParameterPath& p) {
+  std::vector<std::string> ids;
+  for (Resource& r : s.resources) {
+    if (r.id == p.id) return field_target(resource_fields(), p.field, r);
+    ids.push_back(r.id);
+  }
+  return {std::nullopt,
+          fmt::format("no resource '{}' in the scenario{}", p.id, did_you_mean(p.id, ids))};
+}
+
+// A part a journey may lack: the path names nothing there until the journey has it.
+template <class Entity>
+Target optional_target(std::optional<Entity>& part, std::span<const Field<Entity>> table,
+                       const ParameterPath& p, std::string_view key) {
+  if (!part) return {std::nullopt, fmt::format("the scenario has no {}", key)};
+  return field_target(table, p.field, *part);
+}
+
 Target target_of(Scenario& s, const ParameterPath& p) {
   switch (p.entity) {
     case ParameterPath::Entity::touchpoint:
@@ -185,6 +204,14 @@ Target target_of(Scenario& s, const ParameterPath& p) {
       return persona_target(s, p);
     case ParameterPath::Entity::settings:
       return field_target(settings_fields(), p.field, s.settings);
+    case ParameterPath::Entity::calendar:
+      return optional_target(s.calendar, calendar_fields(), p, "calendar");
+    case ParameterPath::Entity::resource:
+      return resource_target(s, p);
+    case ParameterPath::Entity::word_of_mouth:
+      return optional_target(s.word_of_mouth, word_of_mouth_fields(), p, "word_of_mouth");
+    case ParameterPath::Entity::returns:
+      return optional_target(s.returns, returns_fields(), p, "returns");
   }
   return {};
 }
@@ -265,11 +292,37 @@ std::optional<ParameterPath> parse_parameter_path(std::string_view text, std::st
                           did_you_mean(rest, fields), join_names(fields));
       return std::nullopt;
     }
+  } else if (head == "resources") {
+    p.entity = Entity::resource;
+    if (!split_field(rest, sweepable(resource_fields(), false), p.id, p.field)) {
+      error = field_error("resource", rest, sweepable(resource_fields(), false));
+      return std::nullopt;
+    }
+  } else if (head == "calendar" || head == "word_of_mouth" || head == "returns") {
+    p.field = std::string(rest);
+    std::vector<std::string> fields;
+    if (head == "calendar") {
+      p.entity = Entity::calendar;
+      fields = sweepable(calendar_fields(), false);
+    } else if (head == "word_of_mouth") {
+      p.entity = Entity::word_of_mouth;
+      fields = sweepable(word_of_mouth_fields(), false);
+    } else {
+      p.entity = Entity::returns;
+      fields = sweepable(returns_fields(), false);
+    }
+    if (std::find(fields.begin(), fields.end(), p.field) == fields.end()) {
+      error = fmt::format("no numeric field '{}' in {}{} (the fields that can vary: {})", rest,
+                          head, did_you_mean(rest, fields), join_names(fields));
+      return std::nullopt;
+    }
   } else {
-    const std::array<std::string, 4> heads = {"touchpoints", "transitions", "personas", "settings"};
+    const std::array<std::string, 8> heads = {"touchpoints", "transitions",   "personas",
+                                              "settings",    "calendar",      "resources",
+                                              "word_of_mouth", "returns"};
     error = fmt::format(
-        "'{}' does not start with touchpoints, transitions, personas or "
-        "settings{}; {}",
+        "'{}' does not start with touchpoints, transitions, personas, settings, calendar, "
+        "resources, word_of_mouth or returns{}; {}",
         text, did_you_mean(head, heads), kForms);
     return std::nullopt;
   }

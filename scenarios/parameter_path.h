@@ -14,9 +14,18 @@
 namespace cjsim {
 
 struct ParameterPath {
-  enum class Entity { touchpoint, transition, persona, settings };
+  enum class Entity {
+    touchpoint,
+    transition,
+    persona,
+    settings,
+    calendar,       // calendar.<field>
+    resource,       // resources.<id>.<field>
+    word_of_mouth,  // word_of_mouth.<field>
+    returns         // returns.<field>
+  };
   Entity entity = Entity::settings;
-  std::string id;     // touchpoint or persona id; "" for settings and transitions
+  std::string id;     // touchpoint, persona or resource id; "" for the others
   std::string from;   // transition only
   std::string to;     // transition only
   std::string field;  // the field's name in the table: "dropout", "conversion.value",

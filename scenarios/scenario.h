@@ -3,6 +3,7 @@
 // compiles it into flat arrays (sim/model/compiled_journey.h).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -27,6 +28,28 @@ struct Duration {
   double mean() const;  // expected hours, whatever the kind
 };
 
+// Calendar journeys (sim/model/MODEL.md Part 2). Weekdays are numbered from Monday (0) to
+// Sunday (6); hours from 0 (00:00-01:00) to 23.
+inline constexpr int kWeekdays = 7;
+inline constexpr int kHoursPerDay = 24;
+
+// A resource's servers by weekday and hour (shifts); a weekday without hours has the
+// resource's capacity all day.
+using DayServers = std::array<std::int64_t, kHoursPerDay>;
+using WeekSchedule = std::array<std::optional<DayServers>, kWeekdays>;
+
+// When a touchpoint is open on one weekday: spans [start, end) in minutes from 00:00, in
+// order and apart (end 1440 is midnight at the end of the day).
+struct OpenSpan {
+  int start_minute = 0;
+  int end_minute = 0;
+  friend bool operator==(const OpenSpan&, const OpenSpan&) = default;
+};
+using WeekOpening = std::array<std::vector<OpenSpan>, kWeekdays>;
+
+// Touchpoint -> weight: where referred or returning customers start.
+using EntryWeights = std::map<std::string, double, std::less<>>;
+
 struct Touchpoint {
   std::string id;
   std::string name;  // label for reports; the id when not given
@@ -40,6 +63,11 @@ struct Touchpoint {
   double entry_weight = 0.0;
   bool conversion = false;
   double value = 0.0;  // revenue of a conversion here
+  // Calendar journeys only.
+  std::string resource;                  // "" : no shared capacity
+  std::optional<double> patience_hours;  // mean patience while waiting; none: for ever
+  double wait_penalty = 0.0;             // emotion lost per hour waited
+  std::optional<WeekOpening> opening_hours;  // none: always open
 
   SourceLocation where;
   FieldLocations fields;
@@ -64,6 +92,7 @@ struct Persona {
   double initial_emotion_sd = 0.0;
   double value_multiplier = 1.0;
   std::map<std::string, double, std::less<>> channel_affinity;  // channel -> multiplier, default 1
+  double patience = 1.0;  // multiplies the touchpoints' patience_hours (calendar journeys)
 
   SourceLocation where;
   FieldLocations fields;
@@ -77,6 +106,48 @@ struct Settings {
   std::optional<std::uint64_t> seed;
   double promoter_threshold = 9.0;   // likelihood to recommend >= this: promoter
   double detractor_threshold = 7.0;  // likelihood to recommend < this: detractor
+
+  FieldLocations fields;
+};
+
+// The run length and organic arrivals of a calendar journey.
+struct Calendar {
+  std::int64_t days = 0;
+  double arrivals_per_day = 0.0;
+  std::vector<double> weekday_profile;  // 7 factors, Monday first; empty: all 1
+  std::vector<double> hour_profile;     // 24 factors, hour 0 first; empty: all 1
+  std::string start_weekday = "monday";
+
+  FieldLocations fields;
+};
+
+// Shared capacity behind touchpoints: staff, desks, licences.
+struct Resource {
+  std::string id;
+  std::int64_t capacity = 0;               // servers when no schedule says otherwise
+  std::optional<WeekSchedule> schedule;    // servers by weekday and hour
+  double cost_per_hour = 0.0;              // per server-hour offered
+  std::string lane;                        // the blueprint lane, a label for reports
+
+  SourceLocation where;
+  FieldLocations fields;
+};
+
+struct WordOfMouth {
+  double referrals_per_promoter = 0.0;
+  double delay_days = 7.0;
+  EntryWeights entry;  // empty: the journey's entry weights
+  double homophily = 1.0;
+  double deterred_per_detractor = 0.0;
+
+  FieldLocations fields;
+};
+
+struct Returns {
+  double retention = 0.0;
+  double retention_emotion = 0.0;
+  double after_days = 30.0;
+  EntryWeights entry;  // empty: the journey's entry weights
 
   FieldLocations fields;
 };
@@ -104,6 +175,11 @@ struct Scenario {
   std::vector<Touchpoint> touchpoints;
   std::vector<Transition> transitions;
   std::vector<Persona> personas;  // when the file names none, one neutral persona
+  // A calendar journey (sim/model/MODEL.md Part 2) has a calendar; the rest is optional.
+  std::optional<Calendar> calendar;
+  std::vector<Resource> resources;
+  std::optional<WordOfMouth> word_of_mouth;
+  std::optional<Returns> returns;
 
   std::string source_path;  // the file it was loaded from, "" when built in code
   std::string source_text;  // its text, kept so that results can say what was run

@@ -68,6 +68,13 @@ std::optional<SweepPlan> plan_sweep(Experiment experiment, Diagnostics& diagnost
                         fmt::format("the scenario {} cannot be run (see above)", x.scenarios[s]));
       continue;
     }
+    if (scenario->calendar) {
+      diagnostics.error(x.scenario_where[s],
+                        fmt::format("the scenario {} is a calendar journey, which sweeps do not "
+                                    "run yet; run it with cjsim run",
+                                    x.scenarios[s]));
+      continue;
+    }
     fingerprint.add(scenario->source_text);
     for (const SourceFile& base : scenario->base_sources) fingerprint.add(base.text);
     plan.bases.push_back(std::move(*scenario));

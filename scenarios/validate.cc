@@ -24,6 +24,7 @@
 #include "scenarios/did_you_mean.h"
 #include "scenarios/fields.h"
 #include "scenarios/loader.h"
+#include "scenarios/week_hours.h"
 
 namespace cjsim {
 namespace {
@@ -113,6 +114,7 @@ class Validation {
     check_touchpoints();
     check_transitions();
     check_personas();
+    check_calendar_parts();
     if (scenario_.touchpoints.empty()) return;
     const bool has_entry = check_entries_and_conversions();
     if (has_entry) check_reach();
@@ -406,6 +408,184 @@ class Validation {
       }
       message += suggestion;
       warning(at(persona.fields, "channel_affinity." + channel, persona.where), std::move(message));
+    }
+  }
+
+  // --- calendar journeys (sim/model/MODEL.md Part 2) -------------------------------------------
+
+  void check_calendar_parts() {
+    const bool calendar = scenario_.calendar.has_value();
+    if (calendar) check_calendar(*scenario_.calendar);
+    for (const auto& [key, present] :
+         {std::pair{"resources", !scenario_.resources.empty()},
+          {"word_of_mouth", scenario_.word_of_mouth.has_value()},
+          {"returns", scenario_.returns.has_value()}}) {
+      if (present && !calendar) {
+        error(top(key), fmt::format("'{}' needs a calendar: add 'calendar' with days and "
+                                    "arrivals_per_day, or take '{}' out",
+                                    key, key));
+      }
+    }
+    check_resources();
+    for (std::size_t i = 0; i < scenario_.touchpoints.size(); ++i) {
+      check_touchpoint_calendar(scenario_.touchpoints[i], i, calendar);
+    }
+    if (scenario_.word_of_mouth) {
+      const WordOfMouth& w = *scenario_.word_of_mouth;
+      const SourceLocation where = top("word_of_mouth");
+      check_numbers(w, word_of_mouth_fields(), "word_of_mouth", w.fields, where);
+      check_entry_weights(w.entry, word_of_mouth_fields(), "word_of_mouth", w.fields, where);
+    }
+    if (scenario_.returns) {
+      const Returns& r = *scenario_.returns;
+      const SourceLocation where = top("returns");
+      check_numbers(r, returns_fields(), "returns", r.fields, where);
+      check_entry_weights(r.entry, returns_fields(), "returns", r.fields, where);
+    }
+  }
+
+  void check_calendar(const Calendar& c) {
+    const SourceLocation where = top("calendar");
+    check_numbers(c, calendar_fields(), "the calendar", c.fields, where);
+    for (const auto& [key, profile] :
+         {std::pair{"weekday_profile", &c.weekday_profile}, {"hour_profile", &c.hour_profile}}) {
+      const FieldRange& range = find_field(calendar_fields(), key)->range;
+      bool any = profile->empty();
+      for (std::size_t i = 0; i < profile->size(); ++i) {
+        check_range((*profile)[i], range, fmt::format("{}[{}]", key, i), "the calendar",
+                    c.fields, where);
+        any = any || (*profile)[i] > 0.0;
+      }
+      if (!any) {
+        error(at(c.fields, key, where),
+              fmt::format("every factor of {} in the calendar is 0: no agent would ever arrive; "
+                          "give at least one a factor above 0",
+                          key));
+      }
+    }
+    if (!weekday_index(c.start_weekday)) {
+      error(at(c.fields, "start_weekday", where),
+            fmt::format("start_weekday in the calendar must be a weekday (monday ... sunday), "
+                        "got '{}'{}",
+                        c.start_weekday, did_you_mean(c.start_weekday, kWeekdayNames)));
+    }
+  }
+
+  void check_resources() {
+    std::map<std::string_view, SourceLocation> first;
+    const FieldRange& servers = find_field(resource_fields(), "capacity")->range;
+    for (std::size_t i = 0; i < scenario_.resources.size(); ++i) {
+      const Resource& r = scenario_.resources[i];
+      const std::string name =
+          r.id.empty() ? fmt::format("resource #{}", i + 1) : fmt::format("resource '{}'", r.id);
+      const SourceLocation where = at(r.fields, "id", r.where);
+      if (r.id.empty()) {
+        error(where, fmt::format("{} has an empty id", name));
+      } else if (!is_valid_id(r.id)) {
+        error(where,
+              fmt::format("resource id '{}' may use only letters, digits, '_', '-' and '.'", r.id));
+      } else if (auto [it, inserted] = first.try_emplace(r.id, where); !inserted) {
+        error(where, fmt::format("duplicate resource id '{}'{}", r.id, first_at(it->second)));
+      }
+      check_numbers(r, resource_fields(), name, r.fields, r.where);
+      check_resource_has_servers(r, name);
+      if (!r.schedule) continue;
+      for (int d = 0; d < kWeekdays; ++d) {
+        if (!(*r.schedule)[d]) continue;
+        for (int h = 0; h < kHoursPerDay; ++h) {
+          const auto value = static_cast<double>((*(*r.schedule)[d])[h]);
+          if (servers.holds(value)) continue;
+          const std::string field = fmt::format("schedule.{}", kWeekdayNames[d]);
+          error(at(r.fields, field, r.where),
+                fmt::format("{} in {} must be {} at every hour, got {} at hour {}", field, name,
+                            servers.words(), value, h));
+          break;
+        }
+      }
+    }
+  }
+
+  // A resource with no server at any hour starts no visit: its touchpoints' agents wait for
+  // ever, or all give up.
+  void check_resource_has_servers(const Resource& r, const std::string& name) {
+    bool any = false;
+    for (int d = 0; d < kWeekdays && !any; ++d) {
+      const auto& day = r.schedule ? (*r.schedule)[d] : std::nullopt;
+      if (!day) {
+        any = r.capacity > 0;
+        continue;
+      }
+      any = std::any_of(day->begin(), day->end(), [](std::int64_t x) { return x > 0; });
+    }
+    if (any) return;
+    warning(at(r.fields, r.schedule ? "schedule" : "capacity", r.where),
+            fmt::format("{} has no server at any hour: no visit of a touchpoint using it ever "
+                        "starts, and its agents wait until they give up (or for ever)",
+                        name));
+  }
+
+  void check_touchpoint_calendar(const Touchpoint& t, std::size_t index, bool calendar) {
+    const std::string name = touchpoint_name(t, index);
+    if (!t.resource.empty()) {
+      const auto& resources = scenario_.resources;
+      const bool known = std::any_of(resources.begin(), resources.end(),
+                                     [&](const Resource& r) { return r.id == t.resource; });
+      if (!known) {
+        std::vector<std::string> ids;
+        for (const Resource& r : resources) ids.push_back(r.id);
+        std::string message =
+            fmt::format("resource '{}' of {} is not one of the resources", t.resource, name);
+        std::string suggestion = did_you_mean(t.resource, ids);
+        if (suggestion.empty()) {
+          suggestion = ids.empty() ? "; the journey lists no resources"
+                                   : fmt::format(" ({})", join_names(ids));
+        }
+        error(at(t.fields, "resource", t.where), message + suggestion);
+      }
+    }
+    if (t.opening_hours) {
+      const bool ever_open = std::any_of(t.opening_hours->begin(), t.opening_hours->end(),
+                                         [](const auto& spans) { return !spans.empty(); });
+      if (!ever_open) {
+        error(at(t.fields, "opening_hours", t.where),
+              fmt::format("{} is never open: its opening_hours give no span on any weekday",
+                          name));
+      }
+    }
+    if (calendar) return;
+    for (const char* field : {"resource", "patience_hours", "wait_penalty", "opening_hours"}) {
+      if (t.fields.count(field) == 0) continue;
+      warning(at(t.fields, field, t.where),
+              fmt::format("{} of {} does nothing in a journey without a calendar", field, name));
+    }
+  }
+
+  // touchpoint -> weight: each names a touchpoint, each weight in range, one above 0.
+  template <class Entity>
+  void check_entry_weights(const EntryWeights& entry, std::span<const Field<Entity>> table,
+                           std::string_view owner, const FieldLocations& fields,
+                           const SourceLocation& where) {
+    if (entry.empty()) return;
+    const FieldRange& range = find_field(table, "entry")->range;
+    bool any = false;
+    for (const auto& [id, weight] : entry) {
+      const std::string field = "entry." + id;
+      check_range(weight, range, field, owner, fields, where);
+      any = any || weight > 0.0;
+      if (index_of_.count(id) > 0) continue;
+      std::string message = fmt::format("{} in {} names no touchpoint: there is no '{}'", field,
+                                        owner, id);
+      std::string suggestion = did_you_mean(id, ids_);
+      if (suggestion.empty() && ids_.size() <= kMostListed) {
+        suggestion = fmt::format("; the touchpoints are: {}", join_names(ids_));
+      }
+      error(at(fields, field, where), message + suggestion);
+    }
+    if (!any) {
+      error(at(fields, "entry", where),
+            fmt::format("every weight of entry in {} is 0; give at least one touchpoint a "
+                        "weight above 0, or leave entry out to use the journey's entries",
+                        owner));
     }
   }
 

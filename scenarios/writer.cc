@@ -22,6 +22,7 @@
 
 #include "scenarios/fields.h"
 #include "scenarios/utf8.h"
+#include "scenarios/week_hours.h"
 
 namespace cjsim {
 namespace {
@@ -223,6 +224,60 @@ void write_settings(Lines& out, const Settings& s) {
   }
 }
 
+// A map by weekday, from each weekday's value as YAML: {every_day: X} when all seven are
+// alike, else one key per weekday written (`skip` leaves a weekday out).
+template <class DayText>
+std::string week_map(DayText day_text) {
+  std::array<std::optional<std::string>, kWeekdays> days;
+  for (int d = 0; d < kWeekdays; ++d) days[d] = day_text(d);
+  if (std::all_of(days.begin(), days.end(), [&](const auto& day) { return day == days[0]; }) &&
+      days[0]) {
+    return flow({{"every_day", *days[0]}});
+  }
+  Pairs pairs;
+  for (int d = 0; d < kWeekdays; ++d) {
+    if (days[d]) pairs.emplace_back(std::string(kWeekdayNames[d]), *days[d]);
+  }
+  return flow(pairs);
+}
+
+std::string opening_hours(const WeekOpening& opening) {
+  return week_map([&](int d) -> std::optional<std::string> {
+    std::string spans;
+    for (const OpenSpan& span : opening[d]) {
+      spans += fmt::format("{}\"{}\"", spans.empty() ? "" : ", ", open_span_text(span));
+    }
+    return "[" + spans + "]";
+  });
+}
+
+std::string schedule(const WeekSchedule& week) {
+  return week_map([&](int d) -> std::optional<std::string> {
+    if (!week[d]) return std::nullopt;
+    const DayServers& day = *week[d];
+    if (std::all_of(day.begin(), day.end(), [&](std::int64_t x) { return x == day[0]; })) {
+      return std::to_string(day[0]);
+    }
+    std::string hours;
+    for (const std::int64_t servers : day) {
+      hours += fmt::format("{}{}", hours.empty() ? "" : ", ", servers);
+    }
+    return "[" + hours + "]";
+  });
+}
+
+std::string entry_weights(const EntryWeights& entry) {
+  Pairs pairs;
+  for (const auto& [id, weight] : entry) pairs.emplace_back(text(id), number(weight));
+  return flow(pairs);
+}
+
+std::string profile(const std::vector<double>& factors) {
+  std::string out;
+  for (const double x : factors) out += fmt::format("{}{}", out.empty() ? "" : ", ", number(x));
+  return "[" + out + "]";
+}
+
 void write_touchpoint(Lines& out, const Touchpoint& t) {
   Touchpoint defaults;
   defaults.name = t.id;
@@ -230,6 +285,10 @@ void write_touchpoint(Lines& out, const Touchpoint& t) {
     if (form == FieldForm::duration) {
       if (t.duration.kind == Duration::Kind::fixed && t.duration.hours == 0.0) return {};
       return duration(t.duration);
+    }
+    if (form == FieldForm::opening_hours) {
+      if (!t.opening_hours) return {};
+      return opening_hours(*t.opening_hours);
     }
     if (!t.conversion) return {};
     return flow({{"value", number(t.value)}});
@@ -259,6 +318,54 @@ void write_persona(Lines& out, const Persona& p) {
   }
 }
 
+void write_calendar_parts(Lines& out, const Scenario& s) {
+  if (s.calendar) {
+    const Calendar& c = *s.calendar;
+    const auto profiles = [&](FieldForm) -> std::optional<std::string> { return {}; };
+    out.key(0, "calendar");
+    for (const auto& [key, value] : fields_of(c, Calendar{}, calendar_fields(), profiles)) {
+      out.field(2, key, value);
+    }
+    if (!c.weekday_profile.empty()) out.field(2, "weekday_profile", profile(c.weekday_profile));
+    if (!c.hour_profile.empty()) out.field(2, "hour_profile", profile(c.hour_profile));
+  }
+  if (!s.resources.empty()) {
+    out.key(0, "resources");
+    for (const Resource& r : s.resources) {
+      const auto special = [&](FieldForm) -> std::optional<std::string> {
+        if (!r.schedule) return {};
+        return schedule(*r.schedule);
+      };
+      out.item();
+      for (const auto& [key, value] : fields_of(r, Resource{}, resource_fields(), special)) {
+        out.field(4, key, value);
+      }
+    }
+  }
+  if (s.word_of_mouth) {
+    const WordOfMouth& w = *s.word_of_mouth;
+    const auto entry = [&](FieldForm) -> std::optional<std::string> {
+      if (w.entry.empty()) return {};
+      return entry_weights(w.entry);
+    };
+    out.key(0, "word_of_mouth");
+    for (const auto& [key, value] : fields_of(w, WordOfMouth{}, word_of_mouth_fields(), entry)) {
+      out.field(2, key, value);
+    }
+  }
+  if (s.returns) {
+    const Returns& r = *s.returns;
+    const auto entry = [&](FieldForm) -> std::optional<std::string> {
+      if (r.entry.empty()) return {};
+      return entry_weights(r.entry);
+    };
+    out.key(0, "returns");
+    for (const auto& [key, value] : fields_of(r, Returns{}, returns_fields(), entry)) {
+      out.field(2, key, value);
+    }
+  }
+}
+
 }  // namespace
 
 std::string scenario_yaml(const Scenario& s) {
@@ -281,6 +388,7 @@ std::string scenario_yaml(const Scenario& s) {
     out.key(0, "personas");
     for (const Persona& p : s.personas) write_persona(out, p);
   }
+  write_calendar_parts(out, s);
   return std::move(out).str();
 }
 

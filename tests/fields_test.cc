@@ -103,7 +103,10 @@ void expect_schema_matches(const std::string& part, std::span<const Field<Entity
     SCOPED_TRACE(part + " " + std::string(field.name));
     const json* node = field_schema(part, field.name);
     ASSERT_NE(node, nullptr) << "the schema does not document it";
-    if (field.form == FieldForm::channel_affinity) node = &node->at("additionalProperties");
+    if (field.form == FieldForm::channel_affinity || field.form == FieldForm::entry_weights) {
+      node = &resolved(*node).at("additionalProperties");
+    }
+    if (field.form == FieldForm::profile) node = &node->at("items");
     const FieldRange range = schema_range(*node);
     EXPECT_EQ(range.low, field.range.low);
     EXPECT_EQ(range.high, field.range.high);
@@ -121,6 +124,10 @@ TEST(FieldTable, TheSchemaDocumentsEveryFieldWithItsRange) {
   expect_schema_matches("touchpoint", touchpoint_fields());
   expect_schema_matches("transition", transition_fields());
   expect_schema_matches("persona", persona_fields());
+  expect_schema_matches("calendar", calendar_fields());
+  expect_schema_matches("resource", resource_fields());
+  expect_schema_matches("word_of_mouth", word_of_mouth_fields());
+  expect_schema_matches("returns", returns_fields());
 }
 
 std::set<std::string> schema_keys_at(const std::string& part, const std::string& prefix) {
@@ -146,6 +153,10 @@ TEST(FieldTable, TheSchemaListsNoKeyTheTableLacks) {
   EXPECT_EQ(schema_keys_at("persona", ""), table_keys_at<Persona>(""));
   EXPECT_EQ(schema_keys_at("persona", "initial_emotion."),
             table_keys_at<Persona>("initial_emotion."));
+  EXPECT_EQ(schema_keys_at("calendar", ""), table_keys_at<Calendar>(""));
+  EXPECT_EQ(schema_keys_at("resource", ""), table_keys_at<Resource>(""));
+  EXPECT_EQ(schema_keys_at("word_of_mouth", ""), table_keys_at<WordOfMouth>(""));
+  EXPECT_EQ(schema_keys_at("returns", ""), table_keys_at<Returns>(""));
 }
 
 TEST(FieldTable, EveryFieldHasADescriptionAndOnlyNumbersAreSweepable) {
@@ -161,6 +172,10 @@ TEST(FieldTable, EveryFieldHasADescriptionAndOnlyNumbersAreSweepable) {
   check(touchpoint_fields());
   check(transition_fields());
   check(persona_fields());
+  check(calendar_fields());
+  check(resource_fields());
+  check(word_of_mouth_fields());
+  check(returns_fields());
 }
 
 TEST(FieldTable, RangesReadAsMessagesSayThem) {

@@ -6,6 +6,7 @@
 //   load_journey / load_journeys   read and validate journey files      sim/api/run.h
 //   run_journey                    simulate one journey                  sim/api/run.h
 //   compare_journeys               current and future states, paired     sim/api/compare.h
+//   run_calendar_journey, ...      journeys in time (a calendar)         sim/api/calendar.h
 //   SweepJob                       an experiment, resumable              sim/api/sweep_job.h
 //   fit                            a journey learnt from observed data   sim/api/fit.h
 //   attribute                      conversions shared among channels     sim/api/attribute.h
@@ -14,6 +15,7 @@
 #pragma once
 
 #include "sim/api/attribute.h"
+#include "sim/api/calendar.h"
 #include "sim/api/compare.h"
 #include "sim/api/context.h"
 #include "sim/api/errors.h"

@@ -15,7 +15,11 @@ void OutcomeSums::add_counts(const AgentOutcome& o, double promoter_threshold,
                              double detractor_threshold) {
   ++agents;
   steps += o.steps;
-  ++ended[static_cast<int>(o.ending)];
+  if (o.ending == Ending::abandoned) {
+    ++abandoned;
+  } else {
+    ++ended[static_cast<int>(o.ending)];
+  }
   if (!o.converted) return;
   ++conversions;
   if (o.likelihood_to_recommend >= promoter_threshold) ++promoters;
@@ -51,6 +55,7 @@ void OutcomeSums::merge(const OutcomeSums& o) {
   steps += o.steps;
   conversions += o.conversions;
   for (int k = 0; k < kEndingCount; ++k) ended[k] += o.ended[k];
+  abandoned += o.abandoned;
   promoters += o.promoters;
   detractors += o.detractors;
   const std::array<ExactSum*, kExactSums> mine = exact_sums();

@@ -26,6 +26,7 @@ struct OutcomeSums {
   std::uint64_t steps = 0;
   std::uint64_t conversions = 0;
   std::array<std::uint64_t, kEndingCount> ended{};
+  std::uint64_t abandoned = 0;   // calendar journeys that ended abandoned (Ending::abandoned)
   std::uint64_t promoters = 0;   // among customers (converted agents)
   std::uint64_t detractors = 0;  // among customers
   ExactSum revenue, revenue_sq;

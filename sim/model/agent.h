@@ -190,6 +190,7 @@ struct AgentState {
 
   AgentState(std::uint64_t seed, std::uint64_t replication, std::uint64_t agent)
       : stream(seed, replication, agent) {}
+  explicit AgentState(const AgentStream& journey_stream) : stream(journey_stream) {}
 };
 
 // Step 1: persona, initial emotion, entry touchpoint.
@@ -212,9 +213,11 @@ inline void start_agent(const CompiledJourney& j, AgentState& s, Observer& obser
 
 // Step 2: one visit of the touchpoint the agent is at, 2.1 to 2.7 in order. Returns false
 // when the journey ended there (s.out.ending says how), true when the agent moved on.
+// `wait_penalty` lowers the experience's mean (a calendar journey's hours waited times the
+// touchpoint's penalty); at 0 the mean is the touchpoint's own, to the bit.
 template <class Observer>
 inline bool take_step(const CompiledJourney& j, AgentState& s, AgentScratch& scratch,
-                      Observer& observer) {
+                      Observer& observer, double wait_penalty = 0.0) {
   const PersonaTables& p = *s.persona;
   const std::uint32_t v = s.touchpoint;
   s.stream.next_step();
@@ -224,8 +227,8 @@ inline bool take_step(const CompiledJourney& j, AgentState& s, AgentScratch& scr
   // 2.1 Experience, and the peak (the emotion of largest magnitude so far).
   const double z =
       j.emotion_sd[v] > 0.0 ? detail::standard_normal(s.stream, slot_experience) : 0.0;
-  s.emotion = model::experience(s.emotion, j.memory, p.sensitivity, j.emotion_mean[v],
-                                j.emotion_sd[v], z);
+  s.emotion = model::experience(s.emotion, j.memory, p.sensitivity,
+                                j.emotion_mean[v] - wait_penalty, j.emotion_sd[v], z);
   if (step == 1 || std::abs(s.emotion) > std::abs(s.peak)) s.peak = s.emotion;
   observer.visit(v, s.emotion);
 

@@ -7,10 +7,22 @@
 
 namespace cjsim {
 
-enum class Ending : std::uint8_t { completed = 0, dropped = 1, capped = 2, censored = 3 };
+// `abandoned` (a calendar journey's agent that gave up waiting, sim/model/MODEL.md 2.3) is
+// counted apart: kEndingCount and kEndingNames are the plain model's endings, which every
+// plain result holds; kCalendarEndingNames adds it.
+enum class Ending : std::uint8_t {
+  completed = 0,
+  dropped = 1,
+  capped = 2,
+  censored = 3,
+  abandoned = 4
+};
 inline constexpr int kEndingCount = 4;
 inline constexpr std::array<std::string_view, kEndingCount> kEndingNames = {
     "completed", "dropped", "capped", "censored"};
+inline constexpr int kCalendarEndingCount = 5;
+inline constexpr std::array<std::string_view, kCalendarEndingCount> kCalendarEndingNames = {
+    "completed", "dropped", "capped", "censored", "abandoned"};
 
 struct AgentOutcome {
   std::uint32_t persona = 0;

@@ -42,6 +42,11 @@ class AgentStream {
 
   AgentStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t agent)
       : key_{{seed, replication}}, agent_(agent) {}
+  // A calendar journey's stream (sim/model/calendar_keys.h): the lane word's upper bits hold
+  // part of the journey's key. With lane_base 0 it is the plain stream of agent `agent`.
+  AgentStream(std::uint64_t seed, std::uint64_t replication, std::uint64_t agent,
+              std::uint64_t lane_base)
+      : key_{{seed, replication}}, agent_(agent), lane_base_(lane_base) {}
 
   // Makes the four words of step `step` current, and computes those of the step after.
   void begin_step(std::uint64_t step) {
@@ -87,8 +92,9 @@ class AgentStream {
       std::uint64_t index = used_ - 1;
       ++used_;
       if (index % 4 == 0) {
-        Philox::ctr_type counter = {
-            {stream_.agent_, stream_.step_, static_cast<std::uint64_t>(1 + slot_), index / 4}};
+        Philox::ctr_type counter = {{stream_.agent_, stream_.step_,
+                                     stream_.lane_base_ + static_cast<std::uint64_t>(1 + slot_),
+                                     index / 4}};
         overflow_ = Philox{}(counter, stream_.key_);
       }
       return overflow_.v[index % 4];
@@ -104,14 +110,23 @@ class AgentStream {
 
   SlotEngine engine(int slot) const { return SlotEngine(*this, slot); }
 
+  // The four words of lane `lane` (5, 6, 7: beyond the step's own and its slots' lanes), block
+  // `block`, at the current step: the calendar engine's draws at a journey's end and queue.
+  Philox::ctr_type lane_block(std::uint64_t lane, std::uint64_t block) const {
+    Philox::ctr_type counter = {{agent_, step_, lane_base_ + lane, block}};
+    return Philox{}(counter, key_);
+  }
+  std::uint64_t step() const { return step_; }
+
  private:
   Philox::ctr_type block(std::uint64_t step) const {
-    Philox::ctr_type counter = {{agent_, step, 0, 0}};
+    Philox::ctr_type counter = {{agent_, step, lane_base_, 0}};
     return Philox{}(counter, key_);
   }
 
   Philox::key_type key_;
   std::uint64_t agent_;
+  std::uint64_t lane_base_ = 0;
   std::uint64_t step_ = 0;
   Philox::ctr_type words_{};
   Philox::ctr_type ahead_{};

@@ -1,0 +1,222 @@
+// Calendar summary -> JSON and text.
+#include "reports/render/calendar_report.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "reports/render/json_report.h"
+#include "reports/render/text_report.h"
+
+namespace cjsim {
+namespace {
+
+nlohmann::json number(double x) {
+  if (!std::isfinite(x)) return nullptr;
+  return x;
+}
+
+// "name" and "name_ci" ([low, high], null where there is no interval).
+void put(nlohmann::json& object, const std::string& name, const Estimate& e) {
+  object[name] = number(e.value);
+  object[name + "_ci"] = {number(e.low), number(e.high)};
+}
+
+nlohmann::json resource_json(const ResourceFigures& f) {
+  nlohmann::json row{{"id", f.id},
+                     {"lane", f.lane},
+                     {"arrivals", f.arrivals},
+                     {"served", f.served},
+                     {"abandoned", f.abandoned}};
+  put(row, "utilisation", f.utilisation);
+  put(row, "mean_wait_hours", f.mean_wait_hours);
+  put(row, "p90_wait_hours", f.p90_wait_hours);
+  put(row, "mean_queue", f.mean_queue);
+  put(row, "abandonment_rate", f.abandonment_rate);
+  put(row, "staff_cost", f.staff_cost);
+  put(row, "server_hours", f.offered_hours);
+  row["days"] = nlohmann::json::array();
+  for (const ResourceDayFigures& d : f.days) {
+    nlohmann::json day{{"day", d.day}};
+    put(day, "utilisation", d.utilisation);
+    put(day, "mean_queue", d.mean_queue);
+    put(day, "mean_wait_hours", d.mean_wait_hours);
+    put(day, "abandoned", d.abandoned);
+    put(day, "staff_cost", d.staff_cost);
+    row["days"].push_back(day);
+  }
+  return row;
+}
+
+nlohmann::json day_json(const DayFigures& f) {
+  nlohmann::json row{{"day", f.day}};
+  if (f.hour >= 0) row["hour"] = f.hour;
+  put(row, "arrivals_organic", f.arrivals_organic);
+  put(row, "arrivals_referred", f.arrivals_referred);
+  put(row, "arrivals_returning", f.arrivals_returning);
+  put(row, "deterred", f.deterred);
+  put(row, "conversions", f.conversions);
+  put(row, "repeat_purchases", f.repeat_purchases);
+  put(row, "revenue", f.revenue);
+  put(row, "abandoned", f.abandoned);
+  put(row, "mean_wait_hours", f.mean_wait_hours);
+  put(row, "nps", f.nps);
+  return row;
+}
+
+std::string fixed(double x, int decimals, std::string_view unit = "") {
+  if (!std::isfinite(x)) return "n/a";
+  return fmt::format("{:.{}f}{}", x, decimals, unit);
+}
+
+std::string interval(const Estimate& e, int decimals, double scale = 1.0) {
+  if (!std::isfinite(e.low) || !std::isfinite(e.high)) return "";
+  return fmt::format("[{:.{}f}, {:.{}f}]", e.low * scale, decimals, e.high * scale, decimals);
+}
+
+void line(std::string& out, std::string_view label, const Estimate& e, int decimals,
+          std::string_view unit = "", double scale = 1.0) {
+  out += fmt::format("  {:<28}{:>14}  {}\n", label, fixed(e.value * scale, decimals, unit),
+                     interval(e, decimals, scale));
+}
+
+}  // namespace
+
+nlohmann::json calendar_summary_json(const CalendarSummary& s, double seconds) {
+  nlohmann::json out = summary_json(s.plain, seconds);
+  out["ended"]["abandoned"] = s.abandoned;
+  // The plain keys count journeys; a calendar run says so, and what the agents were.
+  out["days"] = nlohmann::json::array();
+  for (const DayFigures& day : s.day_figures) out["days"].push_back(day_json(day));
+  // A run of a few days is also given hour by hour.
+  if (!s.hour_figures.empty()) {
+    out["hours"] = nlohmann::json::array();
+    for (const DayFigures& hour : s.hour_figures) out["hours"].push_back(day_json(hour));
+  }
+  out["run_days"] = s.days;
+  out["warmup_days"] = s.warmup_days;
+  out["organic_agents"] = s.organic_agents;
+  out["referred_agents"] = s.referred_agents;
+  out["journeys"] = s.journeys;
+  out["returning_journeys"] = s.returning_journeys;
+  out["deterred"] = s.deterred;
+  out["referrals_made"] = s.referrals_made;
+  out["customers"] = s.customers;
+  put(out, "organic_agents_per_day", s.organic_agents_per_day);
+  put(out, "referred_per_organic", s.referred_per_organic);
+  put(out, "journeys_per_customer", s.journeys_per_customer);
+  put(out, "lifetime_value", s.lifetime_value);
+  put(out, "staff_cost", s.staff_cost);
+  out["resources"] = nlohmann::json::array();
+  for (const ResourceFigures& r : s.resources) out["resources"].push_back(resource_json(r));
+  return out;
+}
+
+std::string calendar_text_report(const CalendarSummary& s, const RunMetadata& metadata) {
+  std::string out = text_report(s.plain, metadata);
+  out += fmt::format("\nCalendar: {} days", s.days);
+  if (s.warmup_days > 0) out += fmt::format(", the first {} left out as warm-up", s.warmup_days);
+  out += fmt::format("; figures above are per journey ({} journeys)\n", with_thousands(s.journeys));
+  out += fmt::format("  {:<28}{:>14}\n", "Organic agents", with_thousands(s.organic_agents));
+  out += fmt::format("  {:<28}{:>14}\n", "Referred agents", with_thousands(s.referred_agents));
+  out +=
+      fmt::format("  {:<28}{:>14}\n", "Returning journeys", with_thousands(s.returning_journeys));
+  out += fmt::format("  {:<28}{:>14}\n", "Deterred arrivals", with_thousands(s.deterred));
+  out +=
+      fmt::format("  {:<28}{:>14}\n", "Abandoned (gave up waiting)", with_thousands(s.abandoned));
+  out += fmt::format("  {:<28}{:>14}\n", "Customers", with_thousands(s.customers));
+  line(out, "Organic agents per day", s.organic_agents_per_day, 1);
+  line(out, "Referred per organic agent", s.referred_per_organic, 3);
+  line(out, "Journeys per customer", s.journeys_per_customer, 3);
+  line(out, "Lifetime value (in the run)", s.lifetime_value, 2);
+  line(out, "Staff cost", s.staff_cost, 2);
+  if (!s.resources.empty()) {
+    out +=
+        "\nResources          utilisation   mean wait    p90 wait  mean queue   abandoned"
+        "    staff cost\n";
+    for (const ResourceFigures& r : s.resources) {
+      out +=
+          fmt::format("  {:<16}{:>12}  {:>10}  {:>10}  {:>10}  {:>10}  {:>12}\n", r.id,
+                      fixed(r.utilisation.value * 100.0, 1, " %"),
+                      fixed(r.mean_wait_hours.value * 60.0, 1, " min"),
+                      fixed(r.p90_wait_hours.value * 60.0, 1, " min"), fixed(r.mean_queue.value, 2),
+                      with_thousands(r.abandoned), fixed(r.staff_cost.value, 0));
+    }
+  }
+  if (!s.day_figures.empty()) {
+    out +=
+        "\nDay   organic  referred  returning  deterred  conversions  repeat     revenue"
+        "  abandoned  mean wait    NPS\n";
+    for (const DayFigures& d : s.day_figures) {
+      out += fmt::format(
+          "{:>3}  {:>8}  {:>8}  {:>9}  {:>8}  {:>11}  {:>6}  {:>10}  {:>9}  {:>9}"
+          "  {:>5}\n",
+          d.day, fixed(d.arrivals_organic.value, 0), fixed(d.arrivals_referred.value, 0),
+          fixed(d.arrivals_returning.value, 0), fixed(d.deterred.value, 0),
+          fixed(d.conversions.value, 0), fixed(d.repeat_purchases.value, 0),
+          fixed(d.revenue.value, 0), fixed(d.abandoned.value, 0),
+          fixed(d.mean_wait_hours.value * 60.0, 1, "m"), fixed(d.nps.value, 0));
+    }
+  }
+  return out;
+}
+
+nlohmann::json calendar_comparison_json(const CalendarComparisonReport& report) {
+  nlohmann::json out;
+  out["replications"] = report.replications;
+  out["seconds"] = report.seconds;
+  out["interval_method"] =
+      "differences paired by replication (same seed: the same organic arrivals and early draws), "
+      "Student t across replications; none from one replication";
+  out["scenarios"] = nlohmann::json::array();
+  for (std::size_t k = 0; k < report.summaries.size(); ++k) {
+    nlohmann::json scenario = calendar_summary_json(report.summaries[k], report.seconds);
+    scenario.erase("seconds");
+    scenario["name"] = report.names[k];
+    out["scenarios"].push_back(std::move(scenario));
+  }
+  out["differences"] = nlohmann::json::array();
+  for (std::size_t k = 0; k < report.differences.size(); ++k) {
+    nlohmann::json figures = nlohmann::json::array();
+    for (const CalendarDifference& d : report.differences[k]) {
+      nlohmann::json row{
+          {"figure", d.figure},
+          {"resource", d.resource.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.resource)}};
+      put(row, "current", d.current);
+      put(row, "future", d.future);
+      put(row, "difference", d.difference);
+      row["paired_half_width"] = number(d.paired_half_width);
+      row["independent_half_width"] = number(d.independent_half_width);
+      row["significant"] =
+          std::isfinite(d.difference.low) && (d.difference.low > 0.0 || d.difference.high < 0.0);
+      figures.push_back(std::move(row));
+    }
+    out["differences"].push_back(
+        {{"current", report.names.front()}, {"future", report.names[k + 1]}, {"figures", figures}});
+  }
+  return out;
+}
+
+std::string calendar_comparison_text(const CalendarComparisonReport& report) {
+  std::string out;
+  out += fmt::format("Calendar journeys compared over {} ({} s)\n",
+                     report.replications == 1 ? std::string("1 replication")
+                                              : fmt::format("{} replications", report.replications),
+                     fixed(report.seconds, 2));
+  out += "Differences paired by replication (same seed: the same arrivals and early draws)\n";
+  for (std::size_t k = 0; k < report.differences.size(); ++k) {
+    out += fmt::format("\n{} -> {}\n", report.names.front(), report.names[k + 1]);
+    out += fmt::format("  {:<34}{:>14}{:>14}{:>14}  {}\n", "figure", "current", "future",
+                       "difference", "[95% interval]");
+    for (const CalendarDifference& d : report.differences[k]) {
+      const std::string name =
+          d.resource.empty() ? d.figure : fmt::format("{} ({})", d.figure, d.resource);
+      out += fmt::format("  {:<34}{:>14}{:>14}{:>14}  {}\n", name, fixed(d.current.value, 4),
+                         fixed(d.future.value, 4), fixed(d.difference.value, 4),
+                         interval(d.difference, 4));
+    }
+  }
+  return out;
+}
+
+}  // namespace cjsim

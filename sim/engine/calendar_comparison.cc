@@ -1,0 +1,181 @@
+// Paired differences of calendar figures, replication by replication.
+#include "sim/engine/calendar_comparison.h"
+
+#include <cmath>
+#include <functional>
+#include <limits>
+
+#include "sim/engine/calendar_summary.h"
+
+namespace cjsim {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double ratio(double a, double b) { return b > 0.0 ? a / b : kNaN; }
+
+using Figure = std::function<double(const CalendarReplication&)>;
+
+struct Moments {
+  double mean = kNaN;
+  double variance = kNaN;  // sample variance
+  std::size_t n = 0;
+};
+
+Moments moments(const std::vector<double>& xs) {
+  Moments m;
+  m.n = xs.size();
+  if (xs.empty()) return m;
+  double sum = 0.0;
+  for (const double x : xs) sum += x;
+  m.mean = sum / static_cast<double>(xs.size());
+  if (xs.size() < 2) return m;
+  double squares = 0.0;
+  for (const double x : xs) squares += (x - m.mean) * (x - m.mean);
+  m.variance = squares / static_cast<double>(xs.size() - 1);
+  return m;
+}
+
+Estimate with_half_width(double mean, double half) { return {mean, mean - half, mean + half}; }
+
+// The replications where both figures are defined.
+CalendarDifference compare(const std::string& name, const std::string& resource,
+                           const std::vector<CalendarReplication>& current,
+                           const Figure& current_figure,
+                           const std::vector<CalendarReplication>& future,
+                           const Figure& future_figure) {
+  std::vector<double> c, f, d;
+  for (std::size_t r = 0; r < current.size() && r < future.size(); ++r) {
+    const double x = current_figure(current[r]);
+    const double y = future_figure(future[r]);
+    if (!std::isfinite(x) || !std::isfinite(y)) continue;
+    c.push_back(x);
+    f.push_back(y);
+    d.push_back(y - x);
+  }
+  CalendarDifference out;
+  out.figure = name;
+  out.resource = resource;
+  const Moments mc = moments(c), mf = moments(f), md = moments(d);
+  const double n = static_cast<double>(md.n);
+  const double t = md.n >= 2 ? student_t95(n - 1) : kNaN;
+  out.paired_half_width = t * std::sqrt(md.variance / n);
+  out.independent_half_width =
+      md.n >= 2 ? student_t95(2 * n - 2) * std::sqrt((mc.variance + mf.variance) / n) : kNaN;
+  out.current = with_half_width(mc.mean, t * std::sqrt(mc.variance / n));
+  out.future = with_half_width(mf.mean, t * std::sqrt(mf.variance / n));
+  out.difference = with_half_width(md.mean, out.paired_half_width);
+  return out;
+}
+
+// The run's figures, per replication: rates per journey, counts, money.
+std::vector<std::pair<std::string, Figure>> run_figures(const CompiledCalendar& calendar) {
+  const auto overall = [](const CalendarReplication& r) { return r.aggregate.overall(); };
+  return {
+      {"conversion_rate",
+       [=](const CalendarReplication& r) {
+         const OutcomeSums o = overall(r);
+         return ratio(static_cast<double>(o.conversions), static_cast<double>(o.agents));
+       }},
+      {"revenue_per_journey",
+       [=](const CalendarReplication& r) {
+         const OutcomeSums o = overall(r);
+         return ratio(o.revenue.value(), static_cast<double>(o.agents));
+       }},
+      {"abandonment_rate",
+       [=](const CalendarReplication& r) {
+         const OutcomeSums o = overall(r);
+         return ratio(static_cast<double>(o.abandoned), static_cast<double>(o.agents));
+       }},
+      {"nps",
+       [=](const CalendarReplication& r) {
+         const OutcomeSums o = overall(r);
+         return ratio(
+             100.0 * (static_cast<double>(o.promoters) - static_cast<double>(o.detractors)),
+             static_cast<double>(o.conversions));
+       }},
+      {"journeys", [](const CalendarReplication& r) { return static_cast<double>(r.journeys); }},
+      {"organic_agents",
+       [](const CalendarReplication& r) { return static_cast<double>(r.organic_agents); }},
+      {"referred_agents",
+       [](const CalendarReplication& r) { return static_cast<double>(r.referred_agents); }},
+      {"deterred", [](const CalendarReplication& r) { return static_cast<double>(r.deterred); }},
+      {"journeys_per_customer",
+       [](const CalendarReplication& r) {
+         return ratio(static_cast<double>(r.customer_journeys), static_cast<double>(r.customers));
+       }},
+      {"lifetime_value",
+       [](const CalendarReplication& r) {
+         return ratio(r.customer_revenue, static_cast<double>(r.customers));
+       }},
+      {"staff_cost",
+       [&calendar](const CalendarReplication& r) {
+         double cost = 0.0;
+         for (std::size_t k = 0; k < r.resources.size(); ++k) {
+           cost += r.resources[k].offered_hours * calendar.resources[k].cost_per_hour;
+         }
+         return cost;
+       }},
+  };
+}
+
+// One resource's figures, per replication, for the resource at `index` of its journey.
+std::vector<std::pair<std::string, Figure>> resource_figures(const CompiledCalendar& calendar,
+                                                             std::size_t index,
+                                                             double measured_hours) {
+  const auto tally = [index](const CalendarReplication& r) -> const ResourceTally& {
+    return r.resources[index];
+  };
+  const double cost = calendar.resources[index].cost_per_hour;
+  return {
+      {"utilisation",
+       [=](const CalendarReplication& r) {
+         return ratio(tally(r).busy_hours, tally(r).offered_hours);
+       }},
+      {"mean_wait_hours",
+       [=](const CalendarReplication& r) {
+         return ratio(tally(r).wait_hours,
+                      static_cast<double>(tally(r).served + tally(r).abandoned));
+       }},
+      {"p90_wait_hours",
+       [=](const CalendarReplication& r) {
+         return wait_percentile_hours(tally(r).wait_minutes, 0.9);
+       }},
+      {"mean_queue",
+       [=](const CalendarReplication& r) { return tally(r).queue_hours / measured_hours; }},
+      {"abandoned",
+       [=](const CalendarReplication& r) { return static_cast<double>(tally(r).abandoned); }},
+      {"staff_cost", [=](const CalendarReplication& r) { return tally(r).offered_hours * cost; }},
+  };
+}
+
+}  // namespace
+
+std::vector<CalendarDifference> calendar_differences(const CalendarRunResult& current,
+                                                     const CompiledCalendar& current_calendar,
+                                                     const CalendarRunResult& future,
+                                                     const CompiledCalendar& future_calendar) {
+  std::vector<CalendarDifference> out;
+  const auto current_figures = run_figures(current_calendar);
+  const auto future_figures = run_figures(future_calendar);
+  for (std::size_t k = 0; k < current_figures.size(); ++k) {
+    out.push_back(compare(current_figures[k].first, "", current.replications,
+                          current_figures[k].second, future.replications,
+                          future_figures[k].second));
+  }
+  for (std::size_t a = 0; a < current_calendar.resources.size(); ++a) {
+    for (std::size_t b = 0; b < future_calendar.resources.size(); ++b) {
+      if (current_calendar.resources[a].id != future_calendar.resources[b].id) continue;
+      const auto before = resource_figures(current_calendar, a, current.measured_hours());
+      const auto after = resource_figures(future_calendar, b, future.measured_hours());
+      for (std::size_t k = 0; k < before.size(); ++k) {
+        out.push_back(compare(before[k].first, current_calendar.resources[a].id,
+                              current.replications, before[k].second, future.replications,
+                              after[k].second));
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace cjsim

@@ -1,0 +1,82 @@
+// The figures of a calendar run (sim/model/MODEL.md 2.7): the plain summary over the journeys
+// counted, and per resource, per day and per customer, each the mean of the replications'
+// values with a Student-t interval across them (no interval from one replication).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/engine/calendar.h"
+#include "sim/engine/statistics.h"
+#include "sim/engine/summary.h"
+
+namespace cjsim {
+
+// One resource on one measured day.
+struct ResourceDayFigures {
+  std::int64_t day = 0;
+  Estimate utilisation;      // n/a on a day it offered no server-hours
+  Estimate mean_queue;       // time-average number waiting that day
+  Estimate mean_wait_hours;  // of the waits that ended that day; n/a without
+  Estimate abandoned;
+  Estimate staff_cost;
+};
+
+struct ResourceFigures {
+  std::string id;
+  std::string lane;
+  std::uint64_t arrivals = 0;  // summed over replications
+  std::uint64_t served = 0;
+  std::uint64_t abandoned = 0;
+  Estimate utilisation;      // busy server-hours / server-hours offered
+  Estimate mean_wait_hours;  // over waits that ended (served or abandoned)
+  Estimate p90_wait_hours;
+  Estimate mean_queue;        // time-average number waiting
+  Estimate abandonment_rate;  // abandoned / (served + abandoned)
+  Estimate staff_cost;        // cost_per_hour x server-hours offered
+  Estimate offered_hours;
+  std::vector<ResourceDayFigures> days;
+};
+
+struct DayFigures {
+  std::int64_t day = 0;
+  std::int64_t hour = -1;  // an hour's figures: hours from day 0 00:00
+  Estimate arrivals_organic, arrivals_referred, arrivals_returning, deterred;
+  Estimate conversions, repeat_purchases, revenue, abandoned;
+  Estimate mean_wait_hours;  // n/a on a day without waits
+  Estimate nps;              // of the customers' journeys that ended that day; n/a without
+};
+
+struct CalendarSummary {
+  Summary plain;  // every figure of a plain run, over the journeys counted
+  std::int64_t days = 0;
+  std::int64_t warmup_days = 0;
+  // Summed over replications.
+  std::uint64_t organic_agents = 0;
+  std::uint64_t referred_agents = 0;
+  std::uint64_t journeys = 0;
+  std::uint64_t returning_journeys = 0;
+  std::uint64_t deterred = 0;
+  std::uint64_t referrals_made = 0;
+  std::uint64_t customers = 0;
+  std::uint64_t abandoned = 0;
+  // Means per replication.
+  Estimate organic_agents_per_day;
+  Estimate referred_per_organic;   // referred agents per organic agent
+  Estimate journeys_per_customer;  // from the journey of the first conversion
+  Estimate lifetime_value;         // revenue per customer over the run
+  Estimate staff_cost;             // every resource's, per replication
+  std::vector<ResourceFigures> resources;
+  std::vector<DayFigures> day_figures;
+  std::vector<DayFigures> hour_figures;  // runs of at most kMostDaysByHour measured days
+};
+
+// The 90th percentile of a histogram of waits in minutes (ResourceTally::wait_minutes), in
+// hours, interpolated within its bin; NaN when it holds none.
+double wait_percentile_hours(const std::vector<std::uint64_t>& minutes, double fraction);
+
+CalendarSummary summarize_calendar(const CompiledJourney& journey, const CompiledCalendar& calendar,
+                                   const CalendarRunResult& result);
+
+}  // namespace cjsim
