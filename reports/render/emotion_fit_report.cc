@@ -112,4 +112,11 @@ nlohmann::json calibration_json(const Calibration& c) {
           {"rows", std::move(rows)}};
 }
 
+nlohmann::json fit_result_json(const FitReport& report, const FitResult& fit) {
+  nlohmann::json json = fit_json(report);
+  json["notes"] = fit.notes;
+  if (fit.emotion) json["emotion_fit"] = emotion_fit_json(*fit.emotion);
+  return json;
+}
+
 }  // namespace cjsim

@@ -8,6 +8,8 @@
 
 #include "models/fit/calibration.h"
 #include "models/fit/emotion_fit.h"
+#include "models/fit/fit_journey.h"
+#include "reports/store/fit_report.h"
 
 namespace cjsim {
 
@@ -19,5 +21,9 @@ nlohmann::json emotion_fit_json(const EmotionFit& fit);
 // Parameters from start to value, the distance, and each funnel row observed against simulated.
 std::string calibration_text(const Calibration& calibration);
 nlohmann::json calibration_json(const Calibration& calibration);
+
+// What `cjsim fit --json` prints: the goodness of fit (fit_json), the workflow's notes and, for
+// an emotion fit, its parameters.
+nlohmann::json fit_result_json(const FitReport& report, const FitResult& fit);
 
 }  // namespace cjsim

@@ -160,4 +160,21 @@ void write_fit_report(PendingFile& file, const FitReport& r) {
   });
 }
 
+FitReport fit_report_of(const FitResult& fit, const std::string& data,
+                        const std::string& command_line) {
+  FitReport report;
+  report.data = data;
+  report.scenario_yaml = fit.scenario_yaml;
+  report.command_line = command_line;
+  report.has_closed_forms = fit.has_closed_forms;
+  report.no_closed_forms = fit.no_closed_forms;
+  report.fitted_conversion_probability = fit.fitted_conversion_probability;
+  report.data_conversion_rate = fit.data_conversion_rate;
+  report.fitted_steps_per_customer = fit.fitted_steps_per_customer;
+  report.data_steps_per_customer = fit.data_steps_per_customer;
+  report.checks = fit.checks;
+  if (fit.emotion) report.parameters = fit.emotion->parameters;
+  return report;
+}
+
 }  // namespace cjsim

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "models/fit/emotion_fit.h"
+#include "models/fit/fit_journey.h"
 #include "models/fit/goodness_of_fit.h"
 #include "reports/store/output_file.h"
 
@@ -35,6 +36,10 @@ std::string text_fit_report(const FitReport& report);
 // {"data", "closed_forms": {...} (null without them, "no_closed_forms" then says why),
 // "checks": {"fitted": {...}, "holdout": {...}}}: the same figures as the HDF5 file, for programs.
 nlohmann::json fit_json(const FitReport& report);
+
+// The report of a fit of the data in `data` (its file or files), made by `command_line`.
+FitReport fit_report_of(const FitResult& fit, const std::string& data,
+                        const std::string& command_line);
 
 // Written through write_hdf5_file. Layout: attributes data, command_line,
 // scenario_yaml and the closed forms (or `no_closed_forms`) on the root; with fitted parameters,

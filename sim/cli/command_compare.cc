@@ -20,9 +20,7 @@ struct CompareOptions {
   SimulationFlags flags;
   std::string rank_by = "conversion_rate";
   std::string report;  // HTML report to write
-  std::int64_t days = 0;         // calendar journeys: overrides calendar.days
-  std::int64_t warmup_days = 0;  // calendar journeys: days left out of the figures
-  const CLI::Option* agents_option = nullptr;
+  CalendarFlags calendar;
 };
 
 // Calendar journeys (sim/model/MODEL.md Part 2), each run with the same seed and replications,
@@ -35,15 +33,10 @@ int compare_calendar_command(const CompareOptions& o, const CompiledJourneys& jo
                                "give every state a calendar, or none");
     }
   }
-  if (o.agents_option->count() > 0) {
-    throw std::runtime_error("--agents does not apply to calendar journeys: their arrivals decide "
-                             "how many agents there are");
-  }
+  const CalendarSettings settings = calendar_settings(o.flags, o.calendar);
   if (!o.flags.out.empty() || !o.report.empty()) {
     throw std::runtime_error("--output and --report do not take calendar journeys yet; use --json");
   }
-  const CalendarSettings settings{o.flags.seed, o.flags.replications, o.flags.threads, o.days,
-                                  o.warmup_days};
   const InterruptGuard interrupt;
   const std::optional<CalendarComparisonReport> report =
       compare_calendar_journeys(journeys, settings, context);
@@ -64,10 +57,7 @@ int compare_command(const CompareOptions& o, const Context& context) {
   for (const Scenario& s : journeys.scenarios) {
     if (s.calendar) return compare_calendar_command(o, journeys, context);
   }
-  if (o.days > 0 || o.warmup_days > 0) {
-    throw std::runtime_error("--days and --warmup-days take calendar journeys; these have no "
-                             "calendar");
-  }
+  refuse_calendar_flags(o.calendar);
   const SimulationFlags& flags = o.flags;
   CommandOutputs outputs(overwrite_of(flags));
   for (std::size_t k = 0; k < journeys.scenarios.size(); ++k) {
@@ -119,15 +109,7 @@ CommandAction add_compare_command(CLI::App& command) {
                   "Write an HTML report of the comparison (charts, tables; opens offline)")
       ->check(file_name_check())
       ->check(html_reports_check());
-  command
-      .add_option("--days", o->days,
-                  "Calendar journeys: the days each run covers (overrides calendar.days)")
-      ->check(whole_number(1, 36500));
-  command
-      .add_option("--warmup-days", o->warmup_days,
-                  "Calendar journeys: the first days, left out of every figure")
-      ->check(whole_number(0, 36500));
-  o->agents_option = command.get_option("--agents");
+  add_calendar_flags(command, o->calendar);
   return [o](const Context& context) { return compare_command(*o, context); };
 }
 

@@ -48,24 +48,10 @@ void print_calibration(const FitOptions& o, const Calibration& calibration,
 // The goodness of fit written to --report-out and printed, with the notes and parameters.
 void report_fit(const FitOptions& o, const FitResult& fit, CommandOutputs& outputs,
                 PendingFile* report_out, const Context& context) {
-  FitReport report;
-  report.data = o.call.data_file;
-  report.scenario_yaml = fit.scenario_yaml;
-  report.command_line = context.command_line;
-  report.has_closed_forms = fit.has_closed_forms;
-  report.no_closed_forms = fit.no_closed_forms;
-  report.fitted_conversion_probability = fit.fitted_conversion_probability;
-  report.data_conversion_rate = fit.data_conversion_rate;
-  report.fitted_steps_per_customer = fit.fitted_steps_per_customer;
-  report.data_steps_per_customer = fit.data_steps_per_customer;
-  report.checks = fit.checks;
-  if (fit.emotion) report.parameters = fit.emotion->parameters;
+  const FitReport report = fit_report_of(fit, o.call.data_file, context.command_line);
   if (report_out != nullptr) write_fit_report(*report_out, report);
   if (o.json) {
-    nlohmann::json json = fit_json(report);
-    json["notes"] = fit.notes;
-    if (fit.emotion) json["emotion_fit"] = emotion_fit_json(*fit.emotion);
-    std::cout << json.dump(2) << "\n";
+    std::cout << fit_result_json(report, fit).dump(2) << "\n";
   } else {
     for (const std::string& note : fit.notes) std::cout << note << "\n";
     std::cout << text_fit_report(report);

@@ -25,27 +25,18 @@ struct RunCommandOptions {
   bool agents_detail = false;
   bool paths = false;
   std::string report;  // HTML report to write
-  std::int64_t days = 0;         // calendar journeys: overrides calendar.days
-  std::int64_t warmup_days = 0;  // calendar journeys: days left out of the figures
-  const CLI::Option* agents_option = nullptr;
+  CalendarFlags calendar;
 };
 
 // A calendar journey (sim/model/MODEL.md Part 2): arrivals decide how many agents there are.
 int run_calendar_command(const RunCommandOptions& o, const Scenario& scenario,
                          const Context& context) {
-  if (o.agents_option->count() > 0) {
-    throw std::runtime_error(fmt::format(
-        "--agents does not apply to '{}', a calendar journey: its arrivals decide how many "
-        "agents there are; change calendar.arrivals_per_day or give --days",
-        o.scenario));
-  }
+  const CalendarSettings settings = calendar_settings(o.flags, o.calendar);
   if (!o.flags.out.empty() || !o.report.empty() || o.agents_detail || o.paths) {
     throw std::runtime_error(
         "--output, --report, --agents-detail and --paths do not take a calendar journey yet; "
         "use --json");
   }
-  const CalendarSettings settings{o.flags.seed, o.flags.replications, o.flags.threads, o.days,
-                                  o.warmup_days};
   const InterruptGuard interrupt;
   const std::optional<CalendarOutcome> run = run_calendar_journey(scenario, settings, context);
   if (!run) return 0;  // the first process alone runs and reports
@@ -66,10 +57,7 @@ int run_command(const RunCommandOptions& o, const Context& context) {
   const SimulationFlags& flags = o.flags;
   const Scenario scenario = load_journey(o.scenario, context);
   if (scenario.calendar) return run_calendar_command(o, scenario, context);
-  if (o.days > 0 || o.warmup_days > 0) {
-    throw std::runtime_error(fmt::format(
-        "--days and --warmup-days take a calendar journey; '{}' has no calendar", o.scenario));
-  }
+  refuse_calendar_flags(o.calendar);
   CommandOutputs outputs(overwrite_of(flags));
   add_scenario_inputs(outputs, scenario, o.scenario);
   outputs.add_standard_output();
@@ -111,15 +99,7 @@ CommandAction add_run_command(CLI::App& command) {
                   "Write an HTML report of the results (charts, tables; opens offline)")
       ->check(file_name_check())
       ->check(html_reports_check());
-  command
-      .add_option("--days", o->days,
-                  "Calendar journeys: the days the run covers (overrides calendar.days)")
-      ->check(whole_number(1, 36500));
-  command
-      .add_option("--warmup-days", o->warmup_days,
-                  "Calendar journeys: the first days, left out of every figure")
-      ->check(whole_number(0, 36500));
-  o->agents_option = command.get_option("--agents");
+  add_calendar_flags(command, o->calendar);
   return [o](const Context& context) { return run_command(*o, context); };
 }
 

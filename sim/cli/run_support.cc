@@ -231,6 +231,34 @@ RunSettings run_settings(const SimulationFlags& flags) {
   return settings;
 }
 
+void add_calendar_flags(CLI::App& command, CalendarFlags& flags) {
+  command
+      .add_option("--days", flags.days,
+                  "Calendar journeys: the days a run covers (overrides calendar.days)")
+      ->check(whole_number(1, 36500));
+  command
+      .add_option("--warmup-days", flags.warmup_days,
+                  "Calendar journeys: the first days, left out of every figure")
+      ->check(whole_number(0, 36500));
+  flags.agents = command.get_option("--agents");
+}
+
+CalendarSettings calendar_settings(const SimulationFlags& flags, const CalendarFlags& calendar) {
+  if (calendar.agents != nullptr && calendar.agents->count() > 0) {
+    throw std::runtime_error(
+        "--agents does not apply to calendar journeys: their arrivals decide how many agents "
+        "there are; change calendar.arrivals_per_day or give --days");
+  }
+  return {flags.seed, flags.replications, flags.threads, calendar.days, calendar.warmup_days};
+}
+
+void refuse_calendar_flags(const CalendarFlags& calendar) {
+  if (calendar.days > 0 || calendar.warmup_days > 0) {
+    throw std::runtime_error("--days and --warmup-days take calendar journeys; this has no "
+                             "calendar");
+  }
+}
+
 void add_allow_long_flag(CLI::App& command, bool& allow_long) {
   command.add_flag("--allow-long", allow_long,
                    "Run even when the run is expected to take more than 1e13 agent-steps "

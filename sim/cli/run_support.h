@@ -13,6 +13,7 @@
 #include "reports/store/command_outputs.h"
 #include "reports/store/output_file.h"
 #include "scenarios/scenario.h"
+#include "sim/api/calendar.h"
 #include "sim/api/context.h"
 #include "sim/api/run.h"
 
@@ -78,6 +79,23 @@ inline Overwrite overwrite_of(const SimulationFlags& flags) { return overwrite_i
 
 // The library's run settings from the flags.
 RunSettings run_settings(const SimulationFlags& flags);
+
+// The options of calendar journeys (sim/api/calendar.h), and whether --agents was given, which
+// they refuse.
+struct CalendarFlags {
+  std::int64_t days = 0;         // overrides calendar.days
+  std::int64_t warmup_days = 0;  // the first days, left out of the figures
+  const CLI::Option* agents = nullptr;
+};
+
+// Registers --days and --warmup-days; call after add_simulation_flags.
+void add_calendar_flags(CLI::App& command, CalendarFlags& flags);
+
+// The library's calendar settings; throws when --agents was given.
+CalendarSettings calendar_settings(const SimulationFlags& flags, const CalendarFlags& calendar);
+
+// Throws when --days or --warmup-days was given for journeys without a calendar.
+void refuse_calendar_flags(const CalendarFlags& calendar);
 
 // Registers --allow-long on a command.
 void add_allow_long_flag(CLI::App& command, bool& allow_long);

@@ -445,22 +445,8 @@ py::dict fit(const std::string& data, const Journey* skeleton, const std::string
     return d;
   }
   // The report `cjsim fit` prints and stores, assembled as the command does.
-  FitReport report;
-  report.data = data;
-  report.scenario_yaml = f.scenario_yaml;
-  report.command_line = python_call.context().command_line;
-  report.has_closed_forms = f.has_closed_forms;
-  report.no_closed_forms = f.no_closed_forms;
-  report.fitted_conversion_probability = f.fitted_conversion_probability;
-  report.data_conversion_rate = f.data_conversion_rate;
-  report.fitted_steps_per_customer = f.fitted_steps_per_customer;
-  report.data_steps_per_customer = f.data_steps_per_customer;
-  report.checks = f.checks;
-  if (f.emotion) report.parameters = f.emotion->parameters;
-  nlohmann::json json = fit_json(report);
-  json["notes"] = f.notes;
-  if (f.emotion) json["emotion_fit"] = emotion_fit_json(*f.emotion);
-  d["report"] = to_python(json);
+  d["report"] = to_python(
+      fit_result_json(fit_report_of(f, data, python_call.context().command_line), f));
   return d;
 }
 
