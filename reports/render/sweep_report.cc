@@ -17,7 +17,7 @@
 namespace cjsim {
 namespace {
 
-std::size_t figure_index(std::string_view metric) {
+std::size_t headline_index(std::string_view metric) {
   for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
     if (metric == kHeadlineFigures[f].name) return f;
   }
@@ -32,7 +32,7 @@ std::string number(double x) {
 }  // namespace
 
 std::vector<std::size_t> points_best_first(const StoredSweep& sweep, std::string_view metric) {
-  const std::size_t f = figure_index(metric);
+  const std::size_t f = headline_index(metric);
   const bool ascending = lower_is_better(metric);
   std::vector<std::size_t> order(sweep.figures.size());
   std::iota(order.begin(), order.end(), 0);
@@ -45,7 +45,7 @@ std::vector<std::size_t> points_best_first(const StoredSweep& sweep, std::string
 }
 
 std::vector<ScenarioSensitivity> sensitivity_of(const StoredSweep& sweep, std::string_view metric) {
-  const std::size_t f = figure_index(metric);
+  const std::size_t f = headline_index(metric);
   std::vector<double> y;
   for (const auto& figures : sweep.figures) y.push_back(figures[f].value);
   return sweep_sensitivity(sweep.design, sweep.scenario_of_point, sweep.values, y,
@@ -53,7 +53,7 @@ std::vector<ScenarioSensitivity> sensitivity_of(const StoredSweep& sweep, std::s
 }
 
 std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric, std::size_t top) {
-  const std::size_t f = figure_index(metric);
+  const std::size_t f = headline_index(metric);
   const std::vector<std::size_t> order = points_best_first(sweep, metric);
   const std::size_t shown = top == 0 ? order.size() : std::min(top, order.size());
   const bool several_scenarios = sweep.scenarios.size() > 1;

@@ -262,27 +262,35 @@ inline constexpr std::array<Figure, 15> kFigures = {{
      .transition_member = &TransitionFigures::per_agent},
 }};
 
+// The index in kFigures of the figure named `name`, or kFigures.size(). By index, not by
+// pointer: GCC's UndefinedBehaviorSanitizer makes comparing a global's address with null at
+// compile time a non-constant expression.
+constexpr std::size_t figure_index(std::string_view name) {
+  for (std::size_t k = 0; k < kFigures.size(); ++k) {
+    if (name == kFigures[k].name) return k;
+  }
+  return kFigures.size();
+}
+
 // The figure named `name`, or nullptr.
 constexpr const Figure* find_figure(std::string_view name) {
-  for (const Figure& f : kFigures) {
-    if (name == f.name) return &f;
-  }
-  return nullptr;
+  const std::size_t k = figure_index(name);
+  return k < kFigures.size() ? &kFigures[k] : nullptr;
 }
 
 // The figure named `name`; a name that is not in the table does not compile where the name is
 // a constant, and throws std::invalid_argument otherwise.
 constexpr const Figure& figure(std::string_view name) {
-  const Figure* f = find_figure(name);
-  if (f == nullptr) throw std::invalid_argument("no figure '" + std::string(name) + "'");
-  return *f;
+  const std::size_t k = figure_index(name);
+  if (k == kFigures.size()) throw std::invalid_argument("no figure '" + std::string(name) + "'");
+  return kFigures[k];
 }
 
 // Whether a smaller value of the figure `name` is the better one; false for a name not in the
 // table.
 constexpr bool lower_is_better(std::string_view name) {
-  const Figure* f = find_figure(name);
-  return f != nullptr && f->better == Better::lower;
+  const std::size_t k = figure_index(name);
+  return k < kFigures.size() && kFigures[k].better == Better::lower;
 }
 
 constexpr std::size_t count_figures(unsigned reported_in) {
