@@ -38,6 +38,21 @@ bool any_process(const Context& context, bool flag) {
   return context.processes == nullptr ? flag : context.processes->any(flag);
 }
 
+// The warning for a sweep file of an older cjsim, which has no checksums.
+std::string unchecked_file_warning(const std::string& path) {
+  return fmt::format("warning: {} was written by an older cjsim, without checksums: damage to "
+                     "it would go unnoticed",
+                     path);
+}
+
+// "no headline figure 'x' (they are conversion_rate, ...)", or "" for a headline figure.
+std::string unknown_metric(const std::string& metric) {
+  if (find_headline_figure(metric) != nullptr) return "";
+  std::vector<std::string_view> names;
+  for (const NamedFigure& f : kHeadlineFigures) names.push_back(f.name);
+  return fmt::format("no headline figure '{}' (they are {})", metric, fmt::join(names, ", "));
+}
+
 // Whether the finished sweep file `out` can be trusted: every checksum verified. A damaged
 // file beside the parts of its sweep is assembled again from them, and so is a file of an
 // older cjsim (without checksums); without parts a damaged file cannot be rebuilt, and the
@@ -47,9 +62,7 @@ bool finished_file_is_whole(const std::string& out, const std::string& parts,
   try {
     if (verify_sweep_file(out)) return true;
     if (!fs::exists(parts)) {
-      context.note(fmt::format("warning: {} was written by an older cjsim, without checksums: "
-                               "damage to it would go unnoticed",
-                               out));
+      context.note(unchecked_file_warning(out));
       return true;
     }
     context.note(fmt::format("{} has no checksums; it is assembled again from {}", out, parts));
@@ -114,19 +127,14 @@ std::string default_sweep_output(const std::string& experiment) {
 }
 
 void check_sweep_metric(const std::string& metric) {
-  if (find_headline_figure(metric) != nullptr) return;
-  std::vector<std::string_view> names;
-  for (const NamedFigure& f : kHeadlineFigures) names.push_back(f.name);
-  throw std::runtime_error(
-      fmt::format("no headline figure '{}' (they are {})", metric, fmt::join(names, ", ")));
+  const std::string problem = unknown_metric(metric);
+  if (!problem.empty()) throw std::runtime_error(problem);
 }
 
 StoredSweep read_sweep_for_summary(const std::string& path, const Context& context) {
   StoredSweep sweep = read_sweep_file(path);
   if (!sweep.checksummed) {
-    context.note(fmt::format("warning: {} was written by an older cjsim, without checksums: "
-                             "damage to it would go unnoticed",
-                             path));
+    context.note(unchecked_file_warning(path));
   }
   return sweep;
 }
@@ -139,12 +147,8 @@ SweepJob::SweepJob(SweepRequest request, const Context& context)
   Diagnostics diagnostics;
   if (std::optional<Experiment> experiment =
           load_experiment_file(request_.experiment, diagnostics)) {
-    if (find_headline_figure(experiment->metric) == nullptr) {
-      std::vector<std::string_view> names;
-      for (const NamedFigure& f : kHeadlineFigures) names.push_back(f.name);
-      diagnostics.error(experiment->metric_where,
-                        fmt::format("no headline figure '{}' (they are {})", experiment->metric,
-                                    fmt::join(names, ", ")));
+    if (const std::string problem = unknown_metric(experiment->metric); !problem.empty()) {
+      diagnostics.error(experiment->metric_where, problem);
     } else {
       plan_ = plan_sweep(std::move(*experiment), diagnostics);
     }
