@@ -17,6 +17,11 @@ double Duration::mean() const {
   return hours;
 }
 
+double channel_affinity(const Persona& persona, std::string_view channel) {
+  auto it = persona.channel_affinity.find(channel);
+  return it == persona.channel_affinity.end() ? 1.0 : it->second;
+}
+
 Persona neutral_persona() {
   Persona p;
   p.id = "everyone";

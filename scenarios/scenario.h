@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scenarios/diagnostic.h"
@@ -194,5 +195,8 @@ struct Scenario {
 
 // The persona used when a journey declares none: share 1, every other field neutral.
 Persona neutral_persona();
+
+// A persona's multiplier for a channel's entry weights: its channel_affinity, 1 when not given.
+double channel_affinity(const Persona& persona, std::string_view channel);
 
 }  // namespace cjsim

@@ -69,11 +69,6 @@ std::string first_at(const SourceLocation& first) {
   return fmt::format("; the first is at line {}", first.line);
 }
 
-double affinity_for(const Persona& persona, std::string_view channel) {
-  auto it = persona.channel_affinity.find(channel);
-  return it == persona.channel_affinity.end() ? 1.0 : it->second;
-}
-
 // The vertices a breadth-first walk from `sources` reaches, in `graph` (the whole journey, or
 // the part of it one persona can take).
 template <typename Graph>
@@ -748,7 +743,7 @@ class Validation {
     const auto& touchpoints = scenario_.touchpoints;
     std::vector<double> affinity(touchpoints.size());
     for (std::size_t v = 0; v < touchpoints.size(); ++v) {
-      affinity[v] = affinity_for(persona, touchpoints[v].channel);
+      affinity[v] = channel_affinity(persona, touchpoints[v].channel);
     }
     std::vector<Vertex> starts;
     for (Vertex v : entries()) {

@@ -141,7 +141,6 @@ std::string parameter_name(const Scenario& s, FitParameterKind kind, std::uint32
 namespace cjsim {
 
 double parameter_value(const Scenario& s, const FittedParameter& p) {
-  using fit_detail::kNaN;
   auto first_out = [&](std::uint32_t transition) {
     for (const Transition& t : s.transitions) {
       if (t.from == s.transitions[transition].from) return t.weight;

@@ -22,22 +22,13 @@ double log_sum_exp(const double* x, std::size_t n) {
   return top + std::log(sum);
 }
 
-namespace {
-
-double affinity_of(const Persona& persona, const std::string& channel) {
-  auto it = persona.channel_affinity.find(channel);
-  return it == persona.channel_affinity.end() ? 1.0 : it->second;
-}
-
-}  // namespace
-
 PersonaValues persona_values(const Scenario& s, const Persona& p, double share) {
   PersonaValues out;
   out.log_share = share > 0.0 ? std::log(share) : -kInf;
   out.initial_emotion = p.initial_emotion_mean;
   out.odds = p.dropout_odds;
   out.sensitivity = p.sensitivity;
-  for (const Touchpoint& t : s.touchpoints) out.affinity.push_back(affinity_of(p, t.channel));
+  for (const Touchpoint& t : s.touchpoints) out.affinity.push_back(channel_affinity(p, t.channel));
   return out;
 }
 

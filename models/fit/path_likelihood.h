@@ -9,10 +9,10 @@
 
 #include "models/fit/fit_graph.h"
 #include "scenarios/scenario.h"
+#include "sim/engine/statistics.h"
 
 namespace cjsim::fit_detail {
 
-inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 inline constexpr double kInf = std::numeric_limits<double>::infinity();
 
 double log_sum_exp(const double* x, std::size_t n);

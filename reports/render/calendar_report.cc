@@ -11,38 +11,27 @@
 namespace cjsim {
 namespace {
 
-nlohmann::json number(double x) {
-  if (!std::isfinite(x)) return nullptr;
-  return x;
-}
-
-// "name" and "name_ci" ([low, high], null where there is no interval).
-void put(nlohmann::json& object, const std::string& name, const Estimate& e) {
-  object[name] = number(e.value);
-  object[name + "_ci"] = {number(e.low), number(e.high)};
-}
-
 nlohmann::json resource_json(const ResourceFigures& f) {
   nlohmann::json row{{"id", f.id},
                      {"lane", f.lane},
                      {"arrivals", f.arrivals},
                      {"served", f.served},
                      {"abandoned", f.abandoned}};
-  put(row, "utilisation", f.utilisation);
-  put(row, "mean_wait_hours", f.mean_wait_hours);
-  put(row, "p90_wait_hours", f.p90_wait_hours);
-  put(row, "mean_queue", f.mean_queue);
-  put(row, "abandonment_rate", f.abandonment_rate);
-  put(row, "staff_cost", f.staff_cost);
-  put(row, "server_hours", f.offered_hours);
+  put_estimate(row, "utilisation", f.utilisation);
+  put_estimate(row, "mean_wait_hours", f.mean_wait_hours);
+  put_estimate(row, "p90_wait_hours", f.p90_wait_hours);
+  put_estimate(row, "mean_queue", f.mean_queue);
+  put_estimate(row, "abandonment_rate", f.abandonment_rate);
+  put_estimate(row, "staff_cost", f.staff_cost);
+  put_estimate(row, "server_hours", f.offered_hours);
   row["days"] = nlohmann::json::array();
   for (const ResourceDayFigures& d : f.days) {
     nlohmann::json day{{"day", d.day}};
-    put(day, "utilisation", d.utilisation);
-    put(day, "mean_queue", d.mean_queue);
-    put(day, "mean_wait_hours", d.mean_wait_hours);
-    put(day, "abandoned", d.abandoned);
-    put(day, "staff_cost", d.staff_cost);
+    put_estimate(day, "utilisation", d.utilisation);
+    put_estimate(day, "mean_queue", d.mean_queue);
+    put_estimate(day, "mean_wait_hours", d.mean_wait_hours);
+    put_estimate(day, "abandoned", d.abandoned);
+    put_estimate(day, "staff_cost", d.staff_cost);
     row["days"].push_back(day);
   }
   return row;
@@ -51,16 +40,16 @@ nlohmann::json resource_json(const ResourceFigures& f) {
 nlohmann::json day_json(const DayFigures& f) {
   nlohmann::json row{{"day", f.day}};
   if (f.hour >= 0) row["hour"] = f.hour;
-  put(row, "arrivals_organic", f.arrivals_organic);
-  put(row, "arrivals_referred", f.arrivals_referred);
-  put(row, "arrivals_returning", f.arrivals_returning);
-  put(row, "deterred", f.deterred);
-  put(row, "conversions", f.conversions);
-  put(row, "repeat_purchases", f.repeat_purchases);
-  put(row, "revenue", f.revenue);
-  put(row, "abandoned", f.abandoned);
-  put(row, "mean_wait_hours", f.mean_wait_hours);
-  put(row, "nps", f.nps);
+  put_estimate(row, "arrivals_organic", f.arrivals_organic);
+  put_estimate(row, "arrivals_referred", f.arrivals_referred);
+  put_estimate(row, "arrivals_returning", f.arrivals_returning);
+  put_estimate(row, "deterred", f.deterred);
+  put_estimate(row, "conversions", f.conversions);
+  put_estimate(row, "repeat_purchases", f.repeat_purchases);
+  put_estimate(row, "revenue", f.revenue);
+  put_estimate(row, "abandoned", f.abandoned);
+  put_estimate(row, "mean_wait_hours", f.mean_wait_hours);
+  put_estimate(row, "nps", f.nps);
   return row;
 }
 
@@ -102,11 +91,11 @@ nlohmann::json calendar_summary_json(const CalendarSummary& s, double seconds) {
   out["deterred"] = s.deterred;
   out["referrals_made"] = s.referrals_made;
   out["customers"] = s.customers;
-  put(out, "organic_agents_per_day", s.organic_agents_per_day);
-  put(out, "referred_per_organic", s.referred_per_organic);
-  put(out, "journeys_per_customer", s.journeys_per_customer);
-  put(out, "lifetime_value", s.lifetime_value);
-  put(out, "staff_cost", s.staff_cost);
+  put_estimate(out, "organic_agents_per_day", s.organic_agents_per_day);
+  put_estimate(out, "referred_per_organic", s.referred_per_organic);
+  put_estimate(out, "journeys_per_customer", s.journeys_per_customer);
+  put_estimate(out, "lifetime_value", s.lifetime_value);
+  put_estimate(out, "staff_cost", s.staff_cost);
   out["resources"] = nlohmann::json::array();
   for (const ResourceFigures& r : s.resources) out["resources"].push_back(resource_json(r));
   return out;
@@ -182,11 +171,11 @@ nlohmann::json calendar_comparison_json(const CalendarComparisonReport& report) 
       nlohmann::json row{
           {"figure", d.figure},
           {"resource", d.resource.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.resource)}};
-      put(row, "current", d.current);
-      put(row, "future", d.future);
-      put(row, "difference", d.difference);
-      row["paired_half_width"] = number(d.paired_half_width);
-      row["independent_half_width"] = number(d.independent_half_width);
+      put_estimate(row, "current", d.current);
+      put_estimate(row, "future", d.future);
+      put_estimate(row, "difference", d.difference);
+      row["paired_half_width"] = json_number(d.paired_half_width);
+      row["independent_half_width"] = json_number(d.independent_half_width);
       row["significant"] =
           std::isfinite(d.difference.low) && (d.difference.low > 0.0 || d.difference.high < 0.0);
       figures.push_back(std::move(row));

@@ -5,10 +5,10 @@
 
 #include <cmath>
 
+#include "reports/render/json_report.h"
+
 namespace cjsim {
 namespace {
-
-nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(); }
 
 std::string significant(double x) { return std::isfinite(x) ? fmt::format("{:.4g}", x) : "-"; }
 
@@ -44,11 +44,11 @@ nlohmann::json emotion_fit_json(const EmotionFit& fit) {
   nlohmann::json parameters = nlohmann::json::array();
   for (const FittedParameter& p : fit.parameters) {
     nlohmann::json item{{"name", p.name},
-                        {"value", number(p.value)},
+                        {"value", json_number(p.value)},
                         {"identifiable", p.identifiable}};
     if (p.identifiable) {
-      item["standard_error"] = number(p.standard_error);
-      item["ci"] = {number(p.low), number(p.high)};
+      item["standard_error"] = json_number(p.standard_error);
+      item["ci"] = {json_number(p.low), json_number(p.high)};
     } else {
       item["why_not"] = p.why_not;
     }
@@ -57,9 +57,9 @@ nlohmann::json emotion_fit_json(const EmotionFit& fit) {
   return {{"customers", fit.customers},
           {"distinct_paths", fit.distinct_paths},
           {"free_parameters", fit.free_parameters},
-          {"log_likelihood", number(fit.log_likelihood)},
-          {"aic", number(fit.aic)},
-          {"bic", number(fit.bic)},
+          {"log_likelihood", json_number(fit.log_likelihood)},
+          {"aic", json_number(fit.aic)},
+          {"bic", json_number(fit.bic)},
           {"em_iterations", fit.em_iterations},
           {"parameters", std::move(parameters)},
           {"notes", fit.notes}};
@@ -90,9 +90,9 @@ nlohmann::json calibration_json(const Calibration& c) {
   nlohmann::json parameters = nlohmann::json::array();
   for (const CalibratedParameter& p : c.parameters) {
     parameters.push_back({{"name", p.name},
-                          {"start", number(p.start)},
-                          {"value", number(p.value)},
-                          {"bounds", {number(p.lower), number(p.upper)}}});
+                          {"start", json_number(p.start)},
+                          {"value", json_number(p.value)},
+                          {"bounds", {json_number(p.lower), json_number(p.upper)}}});
   }
   nlohmann::json rows = nlohmann::json::array();
   for (const FunnelRowFit& r : c.rows) {
@@ -100,12 +100,12 @@ nlohmann::json calibration_json(const Calibration& c) {
                     {"step", r.step},
                     {"reached", r.reached},
                     {"entered", r.entered},
-                    {"observed", number(r.observed)},
-                    {"simulated", number(r.simulated)},
-                    {"deviance", number(r.deviance)}});
+                    {"observed", json_number(r.observed)},
+                    {"simulated", json_number(r.simulated)},
+                    {"deviance", json_number(r.deviance)}});
   }
-  return {{"distance", number(c.distance)},
-          {"start_distance", number(c.start_distance)},
+  return {{"distance", json_number(c.distance)},
+          {"start_distance", json_number(c.start_distance)},
           {"degrees_of_freedom", c.degrees_of_freedom},
           {"evaluations", c.evaluations},
           {"parameters", std::move(parameters)},

@@ -5,27 +5,27 @@
 #include <cmath>
 
 namespace cjsim {
-namespace {
 
-nlohmann::json number(double x) {
+nlohmann::json json_number(double x) {
   if (!std::isfinite(x)) return nullptr;
   return x;
 }
 
-nlohmann::json interval(const Estimate& e) { return {number(e.low), number(e.high)}; }
-
-// Figure "name" as a plain number, and "name_ci" as [low, high].
-void put(nlohmann::json& object, const std::string& name, const Estimate& e) {
-  object[name] = number(e.value);
-  object[name + "_ci"] = interval(e);
+void put_estimate(nlohmann::json& object, const std::string& name, const Estimate& e) {
+  object[name] = json_number(e.value);
+  object[name + "_ci"] = {json_number(e.low), json_number(e.high)};
 }
+
+namespace {
+
+nlohmann::json interval(const Estimate& e) { return {json_number(e.low), json_number(e.high)}; }
 
 nlohmann::json headline_json(const HeadlineFigures& h) {
   nlohmann::json out;
   out["agents"] = h.agents;
   out["steps"] = h.steps;
   out["conversions"] = h.conversions;
-  for (const Figure& figure : kHeadlineFigures) put(out, figure.name, h.*figure.member);
+  for (const Figure& figure : kHeadlineFigures) put_estimate(out, figure.name, h.*figure.member);
   out["promoters"] = h.promoters;
   out["detractors"] = h.detractors;
   nlohmann::json ended;
@@ -37,7 +37,7 @@ nlohmann::json headline_json(const HeadlineFigures& h) {
 }  // namespace
 
 nlohmann::json estimate_json(const Estimate& e) {
-  return {{"value", number(e.value)}, {"ci", interval(e)}};
+  return {{"value", json_number(e.value)}, {"ci", interval(e)}};
 }
 
 namespace {
@@ -48,7 +48,7 @@ nlohmann::json stages_json(std::span<const StageFigures> stages) {
     nlohmann::json row{{"name", st.name}, {"reach", st.reach}, {"visits", st.visits},
                        {"dropouts", st.dropouts}};
     for (const Figure& f : kFigures) {
-      if (f.stage_member) put(row, f.name, st.*f.stage_member);
+      if (f.stage_member) put_estimate(row, f.name, st.*f.stage_member);
     }
     out.push_back(row);
   }
@@ -63,7 +63,7 @@ nlohmann::json touchpoints_json(std::span<const TouchpointFigures> touchpoints) 
                        {"visits", t.visits},   {"dropouts", t.dropouts},
                        {"completions", t.completions}, {"conversions", t.conversions}};
     for (const Figure& f : kFigures) {
-      if (f.touchpoint_member) put(row, f.name, t.*f.touchpoint_member);
+      if (f.touchpoint_member) put_estimate(row, f.name, t.*f.touchpoint_member);
     }
     out.push_back(row);
   }
@@ -86,7 +86,7 @@ nlohmann::json summary_json(const Summary& s, double seconds) {
   for (const TransitionFigures& t : s.transitions) {
     nlohmann::json row{{"from", t.from}, {"to", t.to}, {"count", t.count}};
     for (const Figure& f : kFigures) {
-      if (f.transition_member) put(row, f.name, t.*f.transition_member);
+      if (f.transition_member) put_estimate(row, f.name, t.*f.transition_member);
     }
     transitions.push_back(row);
   }

@@ -4,9 +4,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+
 #include "sim/engine/summary.h"
 
 namespace cjsim {
+
+// A number as JSON; NaN and infinities become null.
+nlohmann::json json_number(double x);
+
+// Figure `name` as a plain number and `name_ci` as [low, high] (null where undefined): the
+// naming every JSON output of cjsim uses.
+void put_estimate(nlohmann::json& object, const std::string& name, const Estimate& e);
 
 // [value, low, high] as {"value", "ci"}; NaN becomes null.
 nlohmann::json estimate_json(const Estimate& estimate);

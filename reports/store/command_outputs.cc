@@ -19,12 +19,12 @@
 
 #include <fmt/format.h>
 
+#include "reports/store/output_file.h"
+
 namespace cjsim {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string error_text(int error) { return std::generic_category().message(error); }
 
 // Whether the process started with standard output closed (take_over_standard_output()).
 bool g_standard_output_closed = false;
@@ -78,7 +78,7 @@ void check_writable(const std::string& path, const fs::path& directory) {
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
   if (fd < 0) {
     throw std::runtime_error(fmt::format("{}: cannot write in {}: {}", path, directory.string(),
-                                         error_text(errno)));
+                                         system_error_text(errno)));
   }
   ::close(fd);
   ::unlink(probe.c_str());
@@ -98,7 +98,7 @@ void check_room(const std::string& path, const fs::path& directory, std::uint64_
   if (room >= least_bytes) return;
   throw std::runtime_error(fmt::format(
       "{}: cannot write: {} ({} has {} bytes free; this output needs at least {})", path,
-      error_text(ENOSPC), directory.string(), room, least_bytes));
+      system_error_text(ENOSPC), directory.string(), room, least_bytes));
 }
 
 }  // namespace
@@ -166,14 +166,14 @@ PendingFile& CommandOutputs::add(std::string_view option, const std::string& pat
 
 void CommandOutputs::add_standard_output() {
   if (g_standard_output_closed) {
-    throw std::runtime_error("standard output: cannot write: " + error_text(EBADF) +
+    throw std::runtime_error("standard output: cannot write: " + system_error_text(EBADF) +
                              " (it is closed), and this command prints its results there");
   }
   struct stat status {};
   if (::fstat(STDOUT_FILENO, &status) != 0 || !S_ISREG(status.st_mode)) return;
   struct statvfs space {};
   if (::fstatvfs(STDOUT_FILENO, &space) == 0 && room_on(space) == 0) {
-    throw std::runtime_error("standard output: cannot write: " + error_text(ENOSPC) +
+    throw std::runtime_error("standard output: cannot write: " + system_error_text(ENOSPC) +
                              " (the file it goes to is on a full file system)");
   }
   Named named;
@@ -267,7 +267,7 @@ void flush_standard_output() {
     error = errno != 0 ? errno : EIO;
   }
   if (error == 0 && std::cout.good()) return;
-  throw std::runtime_error("standard output: cannot write: " + error_text(error != 0 ? error : EIO));
+  throw std::runtime_error("standard output: cannot write: " + system_error_text(error != 0 ? error : EIO));
 }
 
 }  // namespace cjsim

@@ -512,4 +512,9 @@ void read_file_image(std::span<const char> image,
   read(root);
 }
 
+std::string describe(const H5::Exception& e) {
+  const std::string detail = e.getDetailMsg();
+  return detail.empty() ? "HDF5 error in " + e.getFuncName() : detail;
+}
+
 }  // namespace cjsim::hdf5

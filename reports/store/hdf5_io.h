@@ -158,4 +158,7 @@ std::vector<char> checksummed_file_image(const std::function<void(H5::Group& roo
 void read_file_image(std::span<const char> image,
                      const std::function<void(const H5::Group& root)>& read);
 
+// An HDF5 exception in words: its detail message, or the function that failed.
+std::string describe(const H5::Exception& e);
+
 }  // namespace cjsim::hdf5

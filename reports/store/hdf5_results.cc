@@ -23,11 +23,11 @@
 namespace cjsim {
 namespace {
 
-constexpr const char* kFormat = "cjsim-run";
+constexpr const char* kRunFormat = "cjsim-run";
 // 2: touchpoint and stage tallies per persona ([R, P, n] instead of [R, n]).
 // 3: checksums (the attributes' checksum, Fletcher32 on every dataset); version 2 files are
 // still read, with a warning that damage to them would go unnoticed.
-constexpr std::uint64_t kFormatVersion = 3;
+constexpr std::uint64_t kRunFormatVersion = 3;
 constexpr std::uint64_t kOldestReadVersion = 2;
 
 template <class T, class Row, class Get>
@@ -69,8 +69,8 @@ void add_headline_estimates(hdf5::CompoundTable& table, std::span<const Row> row
 
 void write_metadata(H5::Group& run, const RunMetadata& m, const std::string& scenario_name,
                     const std::string& interval_method) {
-  hdf5::write_attribute(run, "format", kFormat);
-  hdf5::write_attribute(run, "format_version", kFormatVersion);
+  hdf5::write_attribute(run, "format", kRunFormat);
+  hdf5::write_attribute(run, "format_version", kRunFormatVersion);
   hdf5::write_attribute(run, "software_version", m.software_version);
   hdf5::write_attribute(run, "scenario_name", scenario_name);
   hdf5::write_attribute(run, "scenario_path", m.scenario_path);
@@ -294,7 +294,7 @@ bool check_format(const H5::Group& run) {
     throw std::runtime_error("not a cjsim result file (no 'format' attribute)");
   }
   const std::string format = hdf5::read_text_attribute(run, "format");
-  if (format != kFormat) {
+  if (format != kRunFormat) {
     throw std::runtime_error("not a cjsim result file (format '" + format + "')");
   }
   const std::uint64_t version = hdf5::read_u64_attribute(run, "format_version");
@@ -303,13 +303,13 @@ bool check_format(const H5::Group& run) {
                              " was written by an older cjsim, without the per-persona tallies "
                              "this one reads; run the scenario again to make a new file");
   }
-  if (version > kFormatVersion) {
+  if (version > kRunFormatVersion) {
     throw std::runtime_error("format version " + std::to_string(version) +
-                             " is newer than this cjsim reads (" + std::to_string(kFormatVersion) +
+                             " is newer than this cjsim reads (" + std::to_string(kRunFormatVersion) +
                              "); update cjsim");
   }
   const bool checksummed = hdf5::verify_checksum(run);
-  if (!checksummed && version >= kFormatVersion) {
+  if (!checksummed && version >= kRunFormatVersion) {
     throw std::runtime_error("the file is damaged: the checksum of " + run.getObjName() +
                              " is missing");
   }
@@ -337,11 +337,6 @@ StoredRun read_file(const std::string& path, const std::string& group_path) {
   return stored;
 }
 
-std::string describe(const H5::Exception& e) {
-  const std::string detail = e.getDetailMsg();
-  return detail.empty() ? "HDF5 error in " + e.getFuncName() : detail;
-}
-
 }  // namespace
 
 void write_run(H5::Group& group, const CompiledJourney& journey, const RunMetadata& metadata,
@@ -350,7 +345,7 @@ void write_run(H5::Group& group, const CompiledJourney& journey, const RunMetada
   try {
     write_group(group, journey, metadata, result, summary);
   } catch (const H5::Exception& e) {
-    throw std::runtime_error(group.getFileName() + ": cannot write results: " + describe(e));
+    throw std::runtime_error(group.getFileName() + ": cannot write results: " + hdf5::describe(e));
   }
 }
 
@@ -361,7 +356,7 @@ void write_hdf5_file(PendingFile& file, const std::function<void(H5::Group& root
   try {
     image = hdf5::checksummed_file_image(write);
   } catch (const H5::Exception& e) {
-    throw std::runtime_error(file.path() + ": cannot write results: " + describe(e));
+    throw std::runtime_error(file.path() + ": cannot write results: " + hdf5::describe(e));
   } catch (const std::exception& e) {
     throw std::runtime_error(file.path() + ": cannot write results: " + e.what());
   }
@@ -379,7 +374,7 @@ StoredRun read_run_file(const std::string& path, const std::string& group_path) 
   try {
     return read_file(path, group_path);
   } catch (const H5::Exception& e) {
-    throw std::runtime_error(path + ": " + describe(e));
+    throw std::runtime_error(path + ": " + hdf5::describe(e));
   } catch (const std::exception& e) {
     throw std::runtime_error(path + ": " + e.what());
   }

@@ -22,16 +22,11 @@
 namespace cjsim {
 namespace {
 
-constexpr const char* kFormat = "cjsim-sweep";
+constexpr const char* kSweepFormat = "cjsim-sweep";
 constexpr const char* kPartFormat = "cjsim-sweep-part";
 // 2: checksums (the attributes' checksum, Fletcher32 on every dataset); version 1 files are
 // still read, with a warning (sweep files) or run again (parts).
-constexpr std::uint64_t kFormatVersion = 2;
-
-std::string describe(const H5::Exception& e) {
-  const std::string detail = e.getDetailMsg();
-  return detail.empty() ? "HDF5 error in " + e.getFuncName() : detail;
-}
+constexpr std::uint64_t kSweepFormatVersion = 2;
 
 std::string run_group_name(std::uint64_t point) { return fmt::format("point_{:06}", point); }
 
@@ -39,13 +34,13 @@ std::string run_group_name(std::uint64_t point) { return fmt::format("point_{:06
 // whether it is checksummed (version 1 is not).
 bool check_version(const H5::Group& root) {
   const std::uint64_t version = hdf5::read_u64_attribute(root, "format_version");
-  if (version > kFormatVersion) {
+  if (version > kSweepFormatVersion) {
     throw std::runtime_error(fmt::format(
         "format version {} is newer than this cjsim reads ({}); update cjsim", version,
-        kFormatVersion));
+        kSweepFormatVersion));
   }
   const bool checksummed = hdf5::verify_checksum(root);
-  if (!checksummed && version >= kFormatVersion) {
+  if (!checksummed && version >= kSweepFormatVersion) {
     throw std::runtime_error("the file is damaged: the checksum of / is missing");
   }
   return checksummed;
@@ -77,8 +72,8 @@ void add_point_columns(hdf5::CompoundTable& table, const SweepPlan& plan,
 
 void write_attributes(H5::Group& root, const SweepPlan& plan, const SweepInvocation& invocation) {
   const Experiment& x = plan.experiment;
-  hdf5::write_attribute(root, "format", kFormat);
-  hdf5::write_attribute(root, "format_version", kFormatVersion);
+  hdf5::write_attribute(root, "format", kSweepFormat);
+  hdf5::write_attribute(root, "format_version", kSweepFormatVersion);
   hdf5::write_attribute(root, "software_version", CJSIM_VERSION);
   hdf5::write_attribute(root, "experiment_name", x.name);
   hdf5::write_attribute(root, "experiment_path", x.path);
@@ -225,7 +220,7 @@ std::vector<char> sweep_part_image(const SweepPart& part) {
   try {
     return hdf5::checksummed_file_image([&](H5::Group& root) {
       hdf5::write_attribute(root, "format", kPartFormat);
-      hdf5::write_attribute(root, "format_version", kFormatVersion);
+      hdf5::write_attribute(root, "format_version", kSweepFormatVersion);
       hdf5::write_attribute(root, "fingerprint", part.fingerprint);
       hdf5::write_attribute(root, "point", part.point);
       hdf5::write_checksum(root);
@@ -233,7 +228,7 @@ std::vector<char> sweep_part_image(const SweepPart& part) {
     });
   } catch (const H5::Exception& e) {
     throw std::runtime_error("cannot store design point " + std::to_string(part.point) + ": " +
-                             describe(e));
+                             hdf5::describe(e));
   }
 }
 
@@ -262,7 +257,7 @@ SweepPart read_sweep_part(const std::string& path) {
     part.replications = hdf5::read_raw_aggregates(root);
     return part;
   } catch (const H5::Exception& e) {
-    throw std::runtime_error(path + ": " + describe(e));
+    throw std::runtime_error(path + ": " + hdf5::describe(e));
   } catch (const std::exception& e) {
     throw std::runtime_error(path + ": " + e.what());
   }
@@ -293,7 +288,7 @@ bool is_sweep_file(const std::string& path) {
     if (!H5::H5File::isHdf5(path)) return false;
     H5::H5File file(path, H5F_ACC_RDONLY);
     const H5::Group root = file.openGroup("/");
-    return root.attrExists("format") && hdf5::read_text_attribute(root, "format") == kFormat;
+    return root.attrExists("format") && hdf5::read_text_attribute(root, "format") == kSweepFormat;
   } catch (const std::exception&) {
     return false;
   } catch (const H5::Exception&) {
@@ -307,7 +302,7 @@ StoredSweep read_sweep_file(const std::string& path) {
     const bool whole_file_checked = hdf5::check_file_bytes(path);
     H5::H5File file(path, H5F_ACC_RDONLY);
     H5::Group root = file.openGroup("/");
-    if (!root.attrExists("format") || hdf5::read_text_attribute(root, "format") != kFormat) {
+    if (!root.attrExists("format") || hdf5::read_text_attribute(root, "format") != kSweepFormat) {
       throw std::runtime_error("not a sweep file (cjsim sweep --out writes them)");
     }
     StoredSweep s;
@@ -347,7 +342,7 @@ StoredSweep read_sweep_file(const std::string& path) {
     }
     return s;
   } catch (const H5::Exception& e) {
-    throw std::runtime_error(path + ": not a readable cjsim sweep file (" + describe(e) + ")");
+    throw std::runtime_error(path + ": not a readable cjsim sweep file (" + hdf5::describe(e) + ")");
   } catch (const nlohmann::json::exception& e) {
     throw std::runtime_error(path + ": the scenarios attribute is not valid: " + e.what());
   } catch (const std::exception& e) {
@@ -374,7 +369,7 @@ bool verify_sweep_file(const std::string& path) {
     }
     return sweep.checksummed;
   } catch (const H5::Exception& e) {
-    throw std::runtime_error(path + ": " + describe(e));
+    throw std::runtime_error(path + ": " + hdf5::describe(e));
   } catch (const std::exception& e) {
     throw std::runtime_error(path + ": " + e.what());
   }

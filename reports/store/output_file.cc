@@ -52,10 +52,8 @@ void release_slot(int slot) {
   if (slot >= 0) g_slots[slot].state.store(0);
 }
 
-std::string error_text(int error) { return std::generic_category().message(error); }
-
 std::runtime_error cannot_write(const std::string& path, int error) {
-  return std::runtime_error(path + ": cannot write: " + error_text(error));
+  return std::runtime_error(path + ": cannot write: " + system_error_text(error));
 }
 
 // rename() that fails with EEXIST instead of replacing. renameat2 where the file system has
@@ -196,5 +194,7 @@ void remove_pending_files_on_signal() noexcept {
     if (slot.state.load() == 2) ::unlink(slot.path);
   }
 }
+
+std::string system_error_text(int error) { return std::generic_category().message(error); }
 
 }  // namespace cjsim

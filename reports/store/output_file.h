@@ -60,4 +60,7 @@ void remove_stale_temporaries(const std::string& path);
 // signal that is about to end the process.
 void remove_pending_files_on_signal() noexcept;
 
+// The words for an errno value ("No space left on device").
+std::string system_error_text(int error);
+
 }  // namespace cjsim

@@ -16,6 +16,7 @@
 #include "reports/store/hdf5_io.h"
 #include "reports/store/hdf5_table.h"
 #include "scenarios/validate.h"
+#include "sim/engine/statistics.h"
 
 namespace cjsim {
 namespace {
@@ -79,8 +80,6 @@ std::vector<T> number_column(const H5::DataSet& dataset, const std::string& name
     return hdf5::read_u64_column(dataset, name);
   }
 }
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 }  // namespace
 

@@ -10,11 +10,7 @@
 namespace cjsim {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-double ratio(double a, double b) { return b > 0.0 ? a / b : kNaN; }
-
-using Figure = std::function<double(const CalendarReplication&)>;
+using CalendarFigure = std::function<double(const CalendarReplication&)>;
 
 struct Moments {
   double mean = kNaN;
@@ -41,9 +37,9 @@ Estimate with_half_width(double mean, double half) { return {mean, mean - half, 
 // The replications where both figures are defined.
 CalendarDifference compare(const std::string& name, const std::string& resource,
                            const std::vector<CalendarReplication>& current,
-                           const Figure& current_figure,
+                           const CalendarFigure& current_figure,
                            const std::vector<CalendarReplication>& future,
-                           const Figure& future_figure) {
+                           const CalendarFigure& future_figure) {
   std::vector<double> c, f, d;
   for (std::size_t r = 0; r < current.size() && r < future.size(); ++r) {
     const double x = current_figure(current[r]);
@@ -69,28 +65,28 @@ CalendarDifference compare(const std::string& name, const std::string& resource,
 }
 
 // The run's figures, per replication: rates per journey, counts, money.
-std::vector<std::pair<std::string, Figure>> run_figures(const CompiledCalendar& calendar) {
+std::vector<std::pair<std::string, CalendarFigure>> run_figures(const CompiledCalendar& calendar) {
   const auto overall = [](const CalendarReplication& r) { return r.aggregate.overall(); };
   return {
       {"conversion_rate",
        [=](const CalendarReplication& r) {
          const OutcomeSums o = overall(r);
-         return ratio(static_cast<double>(o.conversions), static_cast<double>(o.agents));
+         return ratio_or_nan(static_cast<double>(o.conversions), static_cast<double>(o.agents));
        }},
       {"revenue_per_journey",
        [=](const CalendarReplication& r) {
          const OutcomeSums o = overall(r);
-         return ratio(o.revenue.value(), static_cast<double>(o.agents));
+         return ratio_or_nan(o.revenue.value(), static_cast<double>(o.agents));
        }},
       {"abandonment_rate",
        [=](const CalendarReplication& r) {
          const OutcomeSums o = overall(r);
-         return ratio(static_cast<double>(o.abandoned), static_cast<double>(o.agents));
+         return ratio_or_nan(static_cast<double>(o.abandoned), static_cast<double>(o.agents));
        }},
       {"nps",
        [=](const CalendarReplication& r) {
          const OutcomeSums o = overall(r);
-         return ratio(
+         return ratio_or_nan(
              100.0 * (static_cast<double>(o.promoters) - static_cast<double>(o.detractors)),
              static_cast<double>(o.conversions));
        }},
@@ -102,11 +98,11 @@ std::vector<std::pair<std::string, Figure>> run_figures(const CompiledCalendar& 
       {"deterred", [](const CalendarReplication& r) { return static_cast<double>(r.deterred); }},
       {"journeys_per_customer",
        [](const CalendarReplication& r) {
-         return ratio(static_cast<double>(r.customer_journeys), static_cast<double>(r.customers));
+         return ratio_or_nan(static_cast<double>(r.customer_journeys), static_cast<double>(r.customers));
        }},
       {"lifetime_value",
        [](const CalendarReplication& r) {
-         return ratio(r.customer_revenue, static_cast<double>(r.customers));
+         return ratio_or_nan(r.customer_revenue, static_cast<double>(r.customers));
        }},
       {"staff_cost",
        [&calendar](const CalendarReplication& r) {
@@ -120,7 +116,7 @@ std::vector<std::pair<std::string, Figure>> run_figures(const CompiledCalendar& 
 }
 
 // One resource's figures, per replication, for the resource at `index` of its journey.
-std::vector<std::pair<std::string, Figure>> resource_figures(const CompiledCalendar& calendar,
+std::vector<std::pair<std::string, CalendarFigure>> resource_figures(const CompiledCalendar& calendar,
                                                              std::size_t index,
                                                              double measured_hours) {
   const auto tally = [index](const CalendarReplication& r) -> const ResourceTally& {
@@ -130,11 +126,11 @@ std::vector<std::pair<std::string, Figure>> resource_figures(const CompiledCalen
   return {
       {"utilisation",
        [=](const CalendarReplication& r) {
-         return ratio(tally(r).busy_hours, tally(r).offered_hours);
+         return ratio_or_nan(tally(r).busy_hours, tally(r).offered_hours);
        }},
       {"mean_wait_hours",
        [=](const CalendarReplication& r) {
-         return ratio(tally(r).wait_hours,
+         return ratio_or_nan(tally(r).wait_hours,
                       static_cast<double>(tally(r).served + tally(r).abandoned));
        }},
       {"p90_wait_hours",

@@ -8,16 +8,12 @@
 namespace cjsim {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 // The mean of per-replication values, with a t interval from two replications on.
 Estimate across(const std::vector<double>& values) {
   Estimate e = replication_interval(values);
   if (values.size() < 2) e.low = e.high = kNaN;
   return e;
 }
-
-double ratio(double a, double b) { return b > 0.0 ? a / b : kNaN; }
 
 template <class Value>
 Estimate over_replications(const CalendarRunResult& result, Value value) {
@@ -65,11 +61,11 @@ std::vector<DayFigures> series(const CalendarRunResult& result,
     f.revenue =
         over_replications(result, [&](const CalendarReplication& r) { return bin(r).revenue; });
     f.mean_wait_hours = over_defined(result, [&](const CalendarReplication& r) {
-      return ratio(bin(r).wait_hours, static_cast<double>(bin(r).waits));
+      return ratio_or_nan(bin(r).wait_hours, static_cast<double>(bin(r).waits));
     });
     f.nps = over_defined(result, [&](const CalendarReplication& r) {
       const CalendarDay& day = bin(r);
-      return ratio(
+      return ratio_or_nan(
           100.0 * (static_cast<double>(day.promoters) - static_cast<double>(day.detractors)),
           static_cast<double>(day.customers_ended));
     });
@@ -116,16 +112,16 @@ CalendarSummary summarize_calendar(const CompiledJourney& journey, const Compile
   }
   const double measured_days = static_cast<double>(result.days - result.warmup_days);
   s.organic_agents_per_day = over_replications(result, [&](const CalendarReplication& r) {
-    return ratio(static_cast<double>(r.organic_agents), measured_days);
+    return ratio_or_nan(static_cast<double>(r.organic_agents), measured_days);
   });
   s.referred_per_organic = over_defined(result, [](const CalendarReplication& r) {
-    return ratio(static_cast<double>(r.referred_agents), static_cast<double>(r.organic_agents));
+    return ratio_or_nan(static_cast<double>(r.referred_agents), static_cast<double>(r.organic_agents));
   });
   s.journeys_per_customer = over_defined(result, [](const CalendarReplication& r) {
-    return ratio(static_cast<double>(r.customer_journeys), static_cast<double>(r.customers));
+    return ratio_or_nan(static_cast<double>(r.customer_journeys), static_cast<double>(r.customers));
   });
   s.lifetime_value = over_defined(result, [](const CalendarReplication& r) {
-    return ratio(r.customer_revenue, static_cast<double>(r.customers));
+    return ratio_or_nan(r.customer_revenue, static_cast<double>(r.customers));
   });
   s.staff_cost = over_replications(result, [&](const CalendarReplication& r) {
     double cost = 0.0;
@@ -148,10 +144,10 @@ CalendarSummary summarize_calendar(const CompiledJourney& journey, const Compile
       return r.resources[k];
     };
     f.utilisation = over_defined(result, [&](const CalendarReplication& r) {
-      return ratio(tally(r).busy_hours, tally(r).offered_hours);
+      return ratio_or_nan(tally(r).busy_hours, tally(r).offered_hours);
     });
     f.mean_wait_hours = over_defined(result, [&](const CalendarReplication& r) {
-      return ratio(tally(r).wait_hours, static_cast<double>(tally(r).served + tally(r).abandoned));
+      return ratio_or_nan(tally(r).wait_hours, static_cast<double>(tally(r).served + tally(r).abandoned));
     });
     f.p90_wait_hours = over_defined(result, [&](const CalendarReplication& r) {
       return wait_percentile_hours(tally(r).wait_minutes, 0.9);
@@ -160,7 +156,7 @@ CalendarSummary summarize_calendar(const CompiledJourney& journey, const Compile
       return tally(r).queue_hours / result.measured_hours();
     });
     f.abandonment_rate = over_defined(result, [&](const CalendarReplication& r) {
-      return ratio(static_cast<double>(tally(r).abandoned),
+      return ratio_or_nan(static_cast<double>(tally(r).abandoned),
                    static_cast<double>(tally(r).served + tally(r).abandoned));
     });
     const double cost = calendar.resources[k].cost_per_hour;
@@ -177,12 +173,12 @@ CalendarSummary summarize_calendar(const CompiledJourney& journey, const Compile
         return tally(r).days[d];
       };
       day.utilisation = over_defined(result, [&](const CalendarReplication& r) {
-        return ratio(on(r).busy_hours, on(r).offered_hours);
+        return ratio_or_nan(on(r).busy_hours, on(r).offered_hours);
       });
       day.mean_queue = over_replications(
           result, [&](const CalendarReplication& r) { return on(r).queue_hours / 24.0; });
       day.mean_wait_hours = over_defined(result, [&](const CalendarReplication& r) {
-        return ratio(on(r).wait_hours, static_cast<double>(on(r).waits));
+        return ratio_or_nan(on(r).wait_hours, static_cast<double>(on(r).waits));
       });
       day.abandoned = over_replications(result, [&](const CalendarReplication& r) {
         return static_cast<double>(on(r).abandoned);

@@ -72,8 +72,12 @@ struct CalendarSummary {
   std::vector<DayFigures> hour_figures;  // runs of at most kMostDaysByHour measured days
 };
 
+// a / b, or NaN (no value) when b is not positive.
+inline double ratio_or_nan(double a, double b) { return b > 0.0 ? a / b : kNaN; }
+
 // The 90th percentile of a histogram of waits in minutes (ResourceTally::wait_minutes), in
 // hours, interpolated within its bin; NaN when it holds none.
+
 double wait_percentile_hours(const std::vector<std::uint64_t>& minutes, double fraction);
 
 CalendarSummary summarize_calendar(const CompiledJourney& journey, const CompiledCalendar& calendar,

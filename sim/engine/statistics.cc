@@ -10,7 +10,6 @@
 namespace cjsim {
 namespace {
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr Estimate kUndefined{kNaN, kNaN, kNaN};
 
 // A variance from sums can come out a little below 0 by rounding: that is 0. A sum that left

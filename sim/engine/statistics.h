@@ -5,11 +5,13 @@
 
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <span>
 
 namespace cjsim {
 
 inline constexpr double kZ95 = 1.959963984540054;  // two-sided 95% normal quantile
+inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();  // "no value"
 
 // A figure with its 95% confidence interval. NaN throughout when undefined (no data).
 struct Estimate {

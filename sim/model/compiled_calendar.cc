@@ -21,11 +21,6 @@ std::vector<double> normalised(const std::vector<double>& profile, std::size_t l
   return out;
 }
 
-double affinity(const Persona& persona, const std::string& channel) {
-  auto it = persona.channel_affinity.find(channel);
-  return it == persona.channel_affinity.end() ? 1.0 : it->second;
-}
-
 // Weights (the journey's entry weights when `weights` is empty) times each persona's affinity.
 std::vector<EntryTable> entry_tables(const Scenario& scenario, const EntryWeights& weights) {
   std::vector<EntryTable> tables;
@@ -39,7 +34,7 @@ std::vector<EntryTable> entry_tables(const Scenario& scenario, const EntryWeight
         auto it = weights.find(t.id);
         weight = it == weights.end() ? 0.0 : it->second;
       }
-      weight *= affinity(persona, t.channel);
+      weight *= channel_affinity(persona, t.channel);
       if (weight <= 0.0) continue;
       total += weight;
       table.touchpoints.push_back(static_cast<std::uint32_t>(v));

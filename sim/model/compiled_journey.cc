@@ -21,11 +21,6 @@ std::uint32_t index_of(std::vector<T>& names, const T& name) {
   return static_cast<std::uint32_t>(names.size() - 1);
 }
 
-double affinity(const Persona& persona, const std::string& channel) {
-  auto it = persona.channel_affinity.find(channel);
-  return it == persona.channel_affinity.end() ? 1.0 : it->second;
-}
-
 void compile_touchpoints(const Scenario& scenario, CompiledJourney& j) {
   const std::size_t n = scenario.touchpoints.size();
   j.touchpoint_ids.reserve(n);
@@ -115,12 +110,12 @@ PersonaTables compile_persona(const Persona& persona, double share, const Compil
   p.initial_emotion_sd = persona.initial_emotion_sd;
   p.dropout_odds = persona.dropout_odds;
 
-  auto channel_affinity = [&](std::uint32_t v) {
-    return affinity(persona, j.channels[j.channel_of[v]]);
+  auto affinity = [&](std::uint32_t v) {
+    return channel_affinity(persona, j.channels[j.channel_of[v]]);
   };
   double entry_total = 0.0;
   for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
-    const double w = j.entry_weight[v] * channel_affinity(v);
+    const double w = j.entry_weight[v] * affinity(v);
     if (w <= 0.0) continue;
     entry_total += w;
     p.entry_touchpoints.push_back(v);
@@ -135,7 +130,7 @@ PersonaTables compile_persona(const Persona& persona, double share, const Compil
     double total = 0.0;
     bool any = false;
     for (std::uint32_t e = j.out_begin[v]; e < j.out_begin[v + 1]; ++e) {
-      p.transition_weight[e] = j.transition_weight[e] * channel_affinity(j.transition_to[e]);
+      p.transition_weight[e] = j.transition_weight[e] * affinity(j.transition_to[e]);
       total += p.transition_weight[e];
       p.transition_cumulative[e] = total;
       if (p.transition_weight[e] <= 0.0) continue;
