@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import sys
 import tempfile
 
@@ -155,5 +156,5 @@ if text_cmp.returncode == 0:
 # Options that still do not take calendar journeys say so.
 refused = run("run", bank, "--days", "3", "--report", os.path.join(directory, "r.html"))
 check(refused.returncode == 1 and "--report" in refused.stderr, "run --report refused")
-# A plain file asked for text says which format to use.
+shutil.rmtree(directory, ignore_errors=True)
 finish("calendar_outputs")
