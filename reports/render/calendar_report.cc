@@ -6,7 +6,9 @@
 #include <cmath>
 
 #include "reports/render/json_report.h"
+#include "reports/render/report_format.h"
 #include "reports/render/text_report.h"
+#include "sim/engine/calendar_figures.h"
 
 namespace cjsim {
 namespace {
@@ -192,17 +194,27 @@ std::string calendar_comparison_text(const CalendarComparisonReport& report) {
                      report.replications == 1 ? std::string("1 replication")
                                               : fmt::format("{} replications", report.replications),
                      fixed(report.seconds, 2));
-  out += "Differences paired by replication (same seed: the same arrivals and early draws)\n";
+  out += "Differences paired by replication (same seed: the same organic arrivals and agents' "
+         "draws); * the interval excludes 0\n";
   for (std::size_t k = 0; k < report.differences.size(); ++k) {
     out += fmt::format("\n{} -> {}\n", report.names.front(), report.names[k + 1]);
-    out += fmt::format("  {:<34}{:>14}{:>14}{:>14}  {}\n", "figure", "current", "future",
-                       "difference", "[95% interval]");
+    out += fmt::format("  {:<40}{:>14}{:>14}{:>14}  {:<28}{}\n", "figure", "current", "future",
+                       "difference", "[95% interval]", "better");
     for (const CalendarDifference& d : report.differences[k]) {
+      const std::string label = metric_label(d.figure);
       const std::string name =
-          d.resource.empty() ? d.figure : fmt::format("{} ({})", d.figure, d.resource);
-      out += fmt::format("  {:<34}{:>14}{:>14}{:>14}  {}\n", name, fixed(d.current.value, 4),
-                         fixed(d.future.value, 4), fixed(d.difference.value, 4),
-                         interval(d.difference, 4));
+          d.resource.empty() ? label : fmt::format("{} ({})", label, d.resource);
+      const Figure* f = find_calendar_figure(d.figure);
+      const std::string better = f == nullptr || f->better == Better::neither ? ""
+                                 : f->better == Better::higher               ? "higher"
+                                                                             : "lower";
+      const bool significant = std::isfinite(d.difference.low) &&
+                               (d.difference.low > 0.0 || d.difference.high < 0.0);
+      out += fmt::format("  {:<40}{:>14}{:>14}{:>14}  {:<28}{}\n", name,
+                         figure_text(d.figure, d.current.value),
+                         figure_text(d.figure, d.future.value),
+                         difference_text(d.figure, d.difference.value) + (significant ? " *" : "  "),
+                         difference_interval_text(d.figure, d.difference), better);
     }
   }
   return out;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "reports/store/calendar_file.h"
 #include "reports/store/run_metadata.h"
 #include "sim/engine/calendar_comparison.h"
 #include "sim/engine/calendar_summary.h"
@@ -15,16 +16,6 @@ namespace cjsim {
 nlohmann::json calendar_summary_json(const CalendarSummary& summary, double seconds);
 
 std::string calendar_text_report(const CalendarSummary& summary, const RunMetadata& metadata);
-
-// Calendar journeys compared: the first is the current state, each other a future state with
-// its differences from it.
-struct CalendarComparisonReport {
-  std::vector<std::string> names;                            // as labelled for people
-  std::vector<CalendarSummary> summaries;                    // one per journey
-  std::vector<std::vector<CalendarDifference>> differences;  // one list per future state
-  std::uint32_t replications = 1;
-  double seconds = 0.0;
-};
 
 // {"scenarios": [each journey's calendar_summary_json, with "name"], "differences": [{"future",
 // "figures": [{figure, resource, current, future, difference, difference_ci,

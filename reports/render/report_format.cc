@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/engine/calendar_figures.h"
+
 namespace cjsim {
 namespace {
 
@@ -39,9 +41,9 @@ UnitStyle style_of(Unit unit) {
   return {1.0, 3, false, false, "", ""};
 }
 
-// A name not in the table is written as a count.
+// A name in neither table (figures.h, calendar_figures.h) is written as a count.
 UnitStyle style_of(std::string_view metric) {
-  const Figure* f = find_figure(metric);
+  const Figure* f = find_calendar_figure(metric);
   return style_of(f ? f->unit : Unit::count);
 }
 
@@ -102,7 +104,7 @@ double difference_in_display_units(std::string_view metric, double difference) {
 }
 
 std::string metric_label(std::string_view metric) {
-  const Figure* f = find_figure(metric);
+  const Figure* f = find_calendar_figure(metric);
   return f ? f->label : std::string(metric);
 }
 

@@ -83,7 +83,7 @@ std::vector<T> number_column(const H5::DataSet& dataset, const std::string& name
 
 }  // namespace
 
-CompiledJourney journey_of(const RunMetadata& m) {
+Scenario scenario_of(const RunMetadata& m) {
   TemporaryDirectory directory;
   std::vector<std::string> paths = {m.scenario_path};
   for (const auto& [path, text] : m.base_files) paths.push_back(path);
@@ -111,8 +111,10 @@ CompiledJourney journey_of(const RunMetadata& m) {
         fmt::format("the scenario stored for {} no longer reads as a valid journey: {}",
                     m.scenario_path, first));
   }
-  return compile(*scenario);
+  return *scenario;
 }
+
+CompiledJourney journey_of(const RunMetadata& m) { return compile(scenario_of(m)); }
 
 std::vector<Difference> read_differences(const std::string& path, const std::string& name) {
   H5::Exception::dontPrint();
@@ -275,6 +277,12 @@ ReportedResults read_results_file(const std::string& path) {
   } catch (const std::exception& e) {
     throw std::runtime_error(fmt::format("{}: {}", path, e.what()));
   }
+  if (root.format == "cjsim-calendar-comparison" ||
+      (root.format == "cjsim-run" && has_calendar(path))) {
+    out.calendar = read_calendar_file(path, out.warnings);
+    out.comparison = root.format != "cjsim-run";
+    return out;
+  }
   if (root.format == "cjsim-run") {
     const StoredRun run = read_run_file(path);
     out.report = single_run_report(summary_of(path, run, out.warnings), run.metadata);
@@ -288,8 +296,8 @@ ReportedResults read_results_file(const std::string& path) {
   }
   if (root.format != "cjsim-comparison") {
     throw std::runtime_error(fmt::format(
-        "{}: format '{}' is not one cjsim reports on (cjsim-run, cjsim-comparison or "
-        "cjsim-sweep)",
+        "{}: format '{}' is not one cjsim reports on (cjsim-run, cjsim-comparison, "
+        "cjsim-calendar-comparison or cjsim-sweep)",
         path, root.format));
   }
   if (root.groups.size() < 2) throw std::runtime_error(path + ": the comparison holds no future state");

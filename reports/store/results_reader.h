@@ -5,11 +5,14 @@
 // figures `run` and `compare` printed.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "reports/store/calendar_file.h"
 #include "reports/store/comparison_file.h"
 #include "reports/store/hdf5_results.h"
+#include "scenarios/scenario.h"
 #include "sim/model/compiled_journey.h"
 
 namespace cjsim {
@@ -18,6 +21,8 @@ namespace cjsim {
 struct ReportedResults {
   bool comparison = false;
   ComparisonReport report;
+  // A calendar run or comparison: its report (report above is then empty).
+  std::optional<CalendarComparisonReport> calendar;
   std::vector<std::string> warnings;  // e.g. a file of an older cjsim, without checksums
 };
 
@@ -27,6 +32,8 @@ ReportedResults read_results_file(const std::string& path);
 // The journey a stored run was made from, rebuilt from the texts in its metadata (the scenario
 // file and, for a future state, every base it builds on); no file outside the result is read.
 CompiledJourney journey_of(const RunMetadata& metadata);
+// The same journey as its validated scenario (a calendar's keys included).
+Scenario scenario_of(const RunMetadata& metadata);
 
 // The root table `name` of a comparison file: "differences" (each future state against the
 // current state) or "rivals" (future states against each other; empty when there is none).

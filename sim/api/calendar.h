@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "reports/render/calendar_report.h"
+#include "reports/store/calendar_file.h"
+#include "reports/store/run_metadata.h"
 #include "scenarios/scenario.h"
 #include "sim/api/compare.h"
 #include "sim/api/context.h"
@@ -30,17 +31,31 @@ struct CalendarOutcome {
   CompiledCalendar calendar;
   CalendarRunResult result;
   CalendarSummary summary;
+  RunMetadata metadata;  // what a result file records of the run
+
+  CalendarRunData data() const { return {&journey, &calendar, &result, &summary}; }
 };
 
-// Runs a calendar journey. Throws std::runtime_error when the warm-up leaves no day to
-// measure. Nothing on processes that do not report: the first process runs every replication.
+// Runs a calendar journey (read from `path`, for the record). Throws std::runtime_error when
+// the warm-up leaves no day to measure. Nothing on processes that do not report: the first
+// process runs every replication.
 std::optional<CalendarOutcome> run_calendar_journey(const Scenario& scenario,
+                                                    const std::string& path,
                                                     const CalendarSettings& settings,
                                                     const Context& context);
 
+struct CalendarCompareOutcome {
+  CalendarComparisonReport report;
+  std::vector<CompiledCalendar> calendars;  // one per journey
+  std::vector<CalendarRunResult> runs;      // one per journey
+
+  // What a comparison file stores of each journey's run.
+  std::vector<CalendarRunData> data(const CompiledJourneys& journeys) const;
+};
+
 // Runs calendar journeys (the current state first) with the same seed and compares them
 // replication by replication. Every journey must have a calendar.
-std::optional<CalendarComparisonReport> compare_calendar_journeys(
+std::optional<CalendarCompareOutcome> compare_calendar_journeys(
     const CompiledJourneys& journeys, const CalendarSettings& settings, const Context& context);
 
 }  // namespace cjsim

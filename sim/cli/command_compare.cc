@@ -34,18 +34,31 @@ int compare_calendar_command(const CompareOptions& o, const CompiledJourneys& jo
     }
   }
   const CalendarSettings settings = calendar_settings(o.flags, o.calendar);
-  if (!o.flags.out.empty() || !o.report.empty()) {
-    throw std::runtime_error("--output and --report do not take calendar journeys yet; use --json");
+  if (!o.report.empty()) {
+    throw std::runtime_error("--report does not take calendar journeys yet; use --output and "
+                             "`cjsim report FILE.h5 -o FILE.md` (or .csv), or --json");
   }
+  CommandOutputs outputs(overwrite_of(o.flags));
+  for (std::size_t k = 0; k < journeys.scenarios.size(); ++k) {
+    add_scenario_inputs(outputs, journeys.scenarios[k], o.scenarios[k]);
+  }
+  outputs.add_standard_output();
+  PendingFile* out = o.flags.out.empty()
+                         ? nullptr
+                         : &outputs.add("--output", o.flags.out, kLeastResultFileBytes);
   const InterruptGuard interrupt;
-  const std::optional<CalendarComparisonReport> report =
+  const std::optional<CalendarCompareOutcome> compared =
       compare_calendar_journeys(journeys, settings, context);
-  if (!report) return 0;  // the first process alone runs and reports
-  if (o.flags.json) {
-    std::cout << calendar_comparison_json(*report).dump(2) << "\n";
-  } else {
-    std::cout << calendar_comparison_text(*report);
+  if (!compared) return 0;  // the first process alone runs and reports
+  if (out != nullptr) {
+    write_calendar_comparison_file(*out, compared->report, compared->data(journeys));
   }
+  if (o.flags.json) {
+    std::cout << calendar_comparison_json(compared->report).dump(2) << "\n";
+  } else {
+    std::cout << calendar_comparison_text(compared->report);
+  }
+  commit_and_announce(outputs);
   return 0;
 }
 

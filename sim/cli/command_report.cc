@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include "reports/html/html_report.h"
+#include "reports/render/calendar_report.h"
+#include "reports/render/calendar_tables.h"
 #include "reports/render/sweep_report.h"
 #include "reports/store/hdf5_sweep.h"
 #include "reports/store/results_reader.h"
@@ -31,6 +33,7 @@ std::string format_of(const ReportOptions& o) {
   if (!o.format.empty()) return o.format;
   if (o.output.ends_with(".md")) return "md";
   if (o.output.ends_with(".csv")) return "csv";
+  if (o.output.ends_with(".txt")) return "text";
   return "html";
 }
 
@@ -47,10 +50,30 @@ void sweep_report(const ReportOptions& o, PendingFile& output, const Context& co
   output.write(text);
 }
 
+// A calendar run or comparison: Markdown, CSV or text of every calendar table; its HTML page
+// is the per-journey page of a plain run or comparison until the calendar's own views exist.
+std::string calendar_report(const CalendarComparisonReport& r, const std::string& format) {
+  if (format == "md") return calendar_markdown(r);
+  if (format == "csv") return calendar_csv(r);
+  if (format == "text") {
+    if (r.summaries.size() > 1) return calendar_comparison_text(r);
+    return calendar_text_report(r.summaries.front(), r.metadata.front());
+  }
+  throw std::runtime_error(
+      "the HTML page does not show calendar journeys yet; give --format md, csv or text");
+}
+
 void run_report(const ReportOptions& o, PendingFile& output, const Context& context) {
   const ReportedResults results = read_results_file(o.results);
   for (const std::string& warning : results.warnings) context.note("warning: " + warning);
   const std::string format = format_of(o);
+  if (results.calendar) {
+    output.write(calendar_report(*results.calendar, format));
+    return;
+  }
+  if (format == "text") {
+    throw std::runtime_error("--format text takes calendar results; give html, md or csv");
+  }
   const std::string text = format == "md"    ? markdown_report(results.report)
                            : format == "csv" ? csv_report(results.report)
                                              : html_report(results.report);
@@ -83,9 +106,10 @@ CommandAction add_report_command(CLI::App& command) {
       ->check(file_name_check());
   command
       .add_option("--format", o->format,
-                  "html (one self-contained page with charts), md (Markdown tables) or csv (one "
-                  "table, a row per figure); by default from the output's extension, else html")
-      ->check(CLI::IsMember({"html", "md", "csv"}));
+                  "html (one self-contained page with charts), md (Markdown tables), csv (one "
+                  "table, a row per figure) or text (calendar results: what run and compare "
+                  "print); by default from the output's extension (.md, .csv, .txt), else html")
+      ->check(CLI::IsMember({"html", "md", "csv", "text"}));
   command.add_option("--metric", o->metric,
                      "For a sweep file: the headline figure that ranks the points and the "
                      "parameters (default: the experiment's)");

@@ -32,24 +32,28 @@ struct RunCommandOptions {
 int run_calendar_command(const RunCommandOptions& o, const Scenario& scenario,
                          const Context& context) {
   const CalendarSettings settings = calendar_settings(o.flags, o.calendar);
-  if (!o.flags.out.empty() || !o.report.empty() || o.agents_detail || o.paths) {
+  if (!o.report.empty() || o.agents_detail || o.paths) {
     throw std::runtime_error(
-        "--output, --report, --agents-detail and --paths do not take a calendar journey yet; "
-        "use --json");
+        "--report, --agents-detail and --paths do not take a calendar journey yet; use "
+        "--output and `cjsim report FILE.h5 -o FILE.md` (or .csv), or --json");
   }
+  CommandOutputs outputs(overwrite_of(o.flags));
+  add_scenario_inputs(outputs, scenario, o.scenario);
+  outputs.add_standard_output();
+  PendingFile* out = o.flags.out.empty()
+                         ? nullptr
+                         : &outputs.add("--output", o.flags.out, kLeastResultFileBytes);
   const InterruptGuard interrupt;
-  const std::optional<CalendarOutcome> run = run_calendar_journey(scenario, settings, context);
+  const std::optional<CalendarOutcome> run =
+      run_calendar_journey(scenario, o.scenario, settings, context);
   if (!run) return 0;  // the first process alone runs and reports
+  if (out != nullptr) write_calendar_run_file(*out, run->metadata, run->data());
   if (o.flags.json) {
     std::cout << calendar_summary_json(run->summary, run->result.seconds).dump(2) << "\n";
-    return 0;
+  } else {
+    std::cout << calendar_text_report(run->summary, run->metadata);
   }
-  RunMetadata metadata;
-  metadata.seed = run->result.seed;
-  metadata.replications = settings.replications;
-  metadata.threads = run->result.threads;
-  metadata.seconds = run->result.seconds;
-  std::cout << calendar_text_report(run->summary, metadata);
+  commit_and_announce(outputs);
   return 0;
 }
 

@@ -11,6 +11,7 @@
 
 #include "cjsim_version.h"
 #include "reports/render/attribution_report.h"
+#include "reports/render/calendar_report.h"
 #include "reports/render/compare_report.h"
 #include "reports/render/emotion_fit_report.h"
 #include "reports/render/json_report.h"
@@ -298,6 +299,23 @@ py::dict read(const std::string& path) {
   if (sweep) {
     d["kind"] = "sweep";
     d["data"] = sweep_object(*sweep, path);
+  } else if (results->calendar) {
+    const CalendarComparisonReport& r = *results->calendar;
+    if (r.summaries.size() > 1) {
+      d["kind"] = "calendar_comparison";
+      py::object comparison = to_python(calendar_comparison_json(r));
+      py::list scenarios = comparison["scenarios"];
+      for (std::size_t k = 0; k < r.metadata.size(); ++k) {
+        scenarios[k]["metadata"] = metadata_dict(r.metadata[k]);
+      }
+      d["data"] = comparison;
+    } else {
+      d["kind"] = "calendar_run";
+      py::object run = to_python(calendar_summary_json(r.summaries.front(), r.seconds));
+      run["name"] = r.names.front();
+      run["metadata"] = metadata_dict(r.metadata.front());
+      d["data"] = run;
+    }
   } else if (results->comparison) {
     d["kind"] = "comparison";
     d["data"] = comparison_object(results->report);

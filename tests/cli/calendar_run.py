@@ -113,7 +113,7 @@ if cmp.returncode == 0:
                 "independent_half_width"]:
         check(key in cost, f"a compared figure lacks {key}")
 text_cmp = run("compare", bank, peak, "--days", "7")
-check(text_cmp.returncode == 0 and "staff_cost (agents)" in text_cmp.stdout,
+check(text_cmp.returncode == 0 and "Staff cost (agents)" in text_cmp.stdout,
       f"compare text: {text_cmp.stderr}")
 mixed = run("compare", bank, tiny)
 check(mixed.returncode == 1 and "every state a calendar, or none" in mixed.stderr,

@@ -31,3 +31,38 @@ def test_a_comparison_file_reads_back_as_the_printed_comparison(cli, tmp_path):
     assert without_timing(comparison.data) == without_timing(printed)
     direct = cjsim.compare(RETAIL, ONE_CLICK, agents=20000, seed=3, progress=False)
     assert comparison.differences.equals(direct.differences)
+
+
+BANK = RETAIL.replace("retail.yaml", "bank_call_centre.yaml")
+PEAK = RETAIL.replace("retail.yaml", "bank_call_centre_peak_staff.yaml")
+
+
+def test_a_calendar_run_file_reads_back_as_the_printed_result(cli, tmp_path):
+    out = tmp_path / "bank.h5"
+    printed = cli("run", BANK, "--days", 14, "-s", 3, "-r", 2, "--out", out, "--json")
+    result = cjsim.read(out)
+    assert isinstance(result, cjsim.CalendarResult)
+    data = without_timing(result.data)
+    data.pop("name")
+    assert data == without_timing(printed)
+    assert list(result.days["day"]) == list(range(14))
+    assert result.days.attrs["units"]["mean_wait_hours"] == "hours"
+    assert list(result.resources["id"]) == ["agents", "desks"]
+    assert result.resources["utilisation"].tolist() == [r["utilisation"]
+                                                      for r in printed["resources"]]
+    assert len(result.resource_days) == 2 * 14
+    assert result.lifetime_value.value == printed["lifetime_value"]
+    assert isinstance(result.result, cjsim.Result)
+    assert result.result.conversion_rate.value == printed["conversion_rate"]
+
+
+def test_a_calendar_comparison_file_reads_back_as_the_printed_comparison(cli, tmp_path):
+    out = tmp_path / "bank_compare.h5"
+    printed = cli("compare", BANK, PEAK, "--days", 14, "-s", 3, "-r", 3, "--out", out, "--json")
+    comparison = cjsim.read(out)
+    assert isinstance(comparison, cjsim.CalendarComparison)
+    assert without_timing(comparison.data) == without_timing(printed)
+    cost = comparison.differences[(comparison.differences["figure"] == "staff_cost")
+                                  & (comparison.differences["resource"] == "agents")]
+    assert len(cost) == 1 and cost["difference"].iloc[0] > 0
+    assert [r.name for r in comparison.results] == [s["name"] for s in printed["scenarios"]]

@@ -24,12 +24,12 @@ import pandas as pd
 
 from . import _cjsim
 from ._cjsim import InvalidInput, Journey, __version__
-from ._results import (FIGURES, HEADLINE_FIGURES, UNITS, Comparison, Estimate, FitResult,
-                       Result, SweepResult, attribution_frame)
+from ._results import (FIGURES, HEADLINE_FIGURES, UNITS, CalendarComparison, CalendarResult,
+                       Comparison, Estimate, FitResult, Result, SweepResult, attribution_frame)
 
 __all__ = [
     "load", "run", "compare", "sweep", "read", "fit", "attribute",
-    "Journey", "Result", "Comparison", "SweepResult", "FitResult", "Estimate", "InvalidInput",
+    "Journey", "Result", "Comparison", "SweepResult", "CalendarResult", "CalendarComparison", "FitResult", "Estimate", "InvalidInput",
     "FIGURES", "HEADLINE_FIGURES", "UNITS", "__version__",
 ]
 
@@ -143,12 +143,16 @@ def sweep(experiment: PathLike, *, out: Optional[PathLike] = None, resume: bool 
                                     resume, force, threads, allow_long, _progress(progress)))
 
 
-def read(path: PathLike) -> Union[Result, Comparison, SweepResult]:
+def read(path: PathLike) -> Union[Result, Comparison, SweepResult, CalendarResult,
+                                  CalendarComparison]:
     """Reads a result file: a run (``cjsim run --out``) as a Result, a comparison
-    (``cjsim compare --out``) as a Comparison, a sweep file as a SweepResult. The figures are
+    (``cjsim compare --out``) as a Comparison, a sweep file as a SweepResult; a calendar
+    journey's run as a CalendarResult, their comparison as a CalendarComparison. The figures are
     the ones the command printed when it wrote the file."""
     read_back = _cjsim.read(os.fspath(path))
-    kind = {"run": Result, "comparison": Comparison, "sweep": SweepResult}[read_back["kind"]]
+    kind = {"run": Result, "comparison": Comparison, "sweep": SweepResult,
+            "calendar_run": CalendarResult,
+            "calendar_comparison": CalendarComparison}[read_back["kind"]]
     return kind(read_back["data"])
 
 

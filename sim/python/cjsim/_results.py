@@ -248,6 +248,101 @@ class Comparison:
         return f"<cjsim.Comparison of {self.labels}, ranked by {self.rank_by}: {self.ranking}>"
 
 
+# The units of a calendar run's tables (sim/engine/calendar_figures.h): the figures they add to
+# the plain ones, each mean per replication.
+CALENDAR_UNITS: Dict[str, str] = {
+    "arrivals_organic": "agents per day", "arrivals_referred": "agents per day",
+    "arrivals_returning": "journeys per day", "deterred": "prospects",
+    "conversions": "conversions", "repeat_purchases": "conversions",
+    "revenue": "money (the journey's currency)", "abandoned": "journeys",
+    "mean_wait_hours": "hours", "p90_wait_hours": "hours", "nps": "NPS points (-100 to 100)",
+    "utilisation": "share of server-hours (0 to 1)", "mean_queue": "agents waiting",
+    "abandonment_rate": "share of waits (0 to 1)", "staff_cost": "money (the journey's currency)",
+    "server_hours": "hours", "served": "waits", "arrivals": "agents", "day": "days",
+    "hour": "hours from day 0",
+}
+
+
+def _calendar_frame(rows: List[Dict[str, Any]], labels: List[str]) -> pd.DataFrame:
+    frame = _frame(rows, labels)
+    units = {}
+    for column in frame.columns:
+        base = column
+        for suffix in ("_low", "_high"):
+            if column.endswith(suffix):
+                base = column[: -len(suffix)]
+        if base in CALENDAR_UNITS:
+            units[column] = CALENDAR_UNITS[base]
+    frame.attrs["units"] = units
+    return frame
+
+
+class CalendarResult:
+    """A calendar journey's run (``cjsim run`` on a journey with a calendar).
+
+    ``days`` (and ``hours`` for runs of a few days) holds the time series: arrivals by source,
+    deterred prospects, conversions, repeat purchases, revenue, abandonments, mean wait and NPS
+    per day; ``resources`` each resource's utilisation, mean and 90th-percentile wait, queue
+    length, abandonment and staff cost; ``resource_days`` the same per resource and day (queue
+    length over time). Each figure comes with K_low and K_high, units in ``df.attrs["units"]``.
+    ``lifetime_value``, ``journeys_per_customer``, ``staff_cost`` are Estimates; ``data`` holds
+    everything as ``cjsim run --json`` prints it.
+    """
+
+    def __init__(self, data: Dict[str, Any]):
+        self.data = data
+        self.name: str = data.get("name", data.get("scenario", ""))
+        self.metadata: Dict[str, Any] = data.get("metadata", {})
+        self.days_run: int = data["run_days"]
+        self.warmup_days: int = data["warmup_days"]
+        for key in ("organic_agents", "referred_agents", "journeys", "returning_journeys",
+                    "deterred", "referrals_made", "customers"):
+            setattr(self, key, data[key])
+        for key in ("organic_agents_per_day", "referred_per_organic", "journeys_per_customer",
+                    "lifetime_value", "staff_cost"):
+            setattr(self, key, _estimate(data, key))
+        self.days = _calendar_frame(data["days"], ["day"])
+        self.hours = _calendar_frame(data.get("hours", []), ["day", "hour"])
+        self.resources = _calendar_frame(data["resources"], ["id", "lane"])
+        self.resource_days = _calendar_frame(
+            [dict(day, resource=r["id"]) for r in data["resources"] for day in r["days"]],
+            ["resource", "day"])
+        self.result = Result({"seconds": math.nan, **data})  # a comparison's states have none
+
+    def __repr__(self) -> str:
+        return (f"<cjsim.CalendarResult {self.name!r}: {self.days_run} days, "
+                f"{self.journeys} journeys>")
+
+
+class CalendarComparison:
+    """Calendar journeys compared (``cjsim compare``): ``differences`` has one row per future
+    state, figure and resource (empty for the run's figures) with current, future, difference
+    and its interval paired by replication; ``results`` each state's CalendarResult."""
+
+    def __init__(self, data: Dict[str, Any]):
+        self.data = data
+        self.results: List[CalendarResult] = [CalendarResult(s) for s in data["scenarios"]]
+        rows = []
+        for block in data["differences"]:
+            for d in block["figures"]:
+                low, high = d["difference_ci"]
+                rows.append({
+                    "future": block["future"], "figure": d["figure"],
+                    "resource": d["resource"] or "",
+                    "current": _number(d["current"]), "future_value": _number(d["future"]),
+                    "difference": _number(d["difference"]),
+                    "difference_low": _number(low), "difference_high": _number(high),
+                    "significant": d["significant"],
+                    "paired_half_width": _number(d["paired_half_width"]),
+                    "independent_half_width": _number(d["independent_half_width"]),
+                    "unit": CALENDAR_UNITS.get(d["figure"], UNITS.get(d["figure"], "")),
+                })
+        self.differences = pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        return f"<cjsim.CalendarComparison of {[r.name for r in self.results]}>"
+
+
 class SweepResult:
     """A sweep file (``cjsim sweep``): its design points and which parameter matters.
 

@@ -1,0 +1,240 @@
+// Calendar results -> Markdown and CSV.
+#include "reports/render/calendar_tables.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cmath>
+#include <utility>
+
+#include "reports/render/report_format.h"
+#include "reports/render/table_text.h"
+#include "reports/render/text_report.h"
+#include "sim/engine/calendar_figures.h"
+
+namespace cjsim {
+namespace {
+
+using DayColumn = std::pair<const char*, Estimate DayFigures::*>;
+constexpr std::array<DayColumn, 10> kDayColumns = {{
+    {"arrivals_organic", &DayFigures::arrivals_organic},
+    {"arrivals_referred", &DayFigures::arrivals_referred},
+    {"arrivals_returning", &DayFigures::arrivals_returning},
+    {"deterred", &DayFigures::deterred},
+    {"conversions", &DayFigures::conversions},
+    {"repeat_purchases", &DayFigures::repeat_purchases},
+    {"revenue", &DayFigures::revenue},
+    {"abandoned", &DayFigures::abandoned},
+    {"mean_wait_hours", &DayFigures::mean_wait_hours},
+    {"nps", &DayFigures::nps},
+}};
+
+using ResourceColumn = std::pair<const char*, Estimate ResourceFigures::*>;
+constexpr std::array<ResourceColumn, 7> kResourceColumns = {{
+    {"utilisation", &ResourceFigures::utilisation},
+    {"mean_wait_hours", &ResourceFigures::mean_wait_hours},
+    {"p90_wait_hours", &ResourceFigures::p90_wait_hours},
+    {"mean_queue", &ResourceFigures::mean_queue},
+    {"abandonment_rate", &ResourceFigures::abandonment_rate},
+    {"staff_cost", &ResourceFigures::staff_cost},
+    {"server_hours", &ResourceFigures::offered_hours},
+}};
+
+using ResourceDayColumn = std::pair<const char*, Estimate ResourceDayFigures::*>;
+constexpr std::array<ResourceDayColumn, 5> kResourceDayColumns = {{
+    {"utilisation", &ResourceDayFigures::utilisation},
+    {"mean_queue", &ResourceDayFigures::mean_queue},
+    {"mean_wait_hours", &ResourceDayFigures::mean_wait_hours},
+    {"abandoned", &ResourceDayFigures::abandoned},
+    {"staff_cost", &ResourceDayFigures::staff_cost},
+}};
+
+std::vector<std::pair<const char*, const Estimate*>> run_figures(const CalendarSummary& s) {
+  return {{"organic_agents_per_day", &s.organic_agents_per_day},
+          {"referred_per_organic", &s.referred_per_organic},
+          {"journeys_per_customer", &s.journeys_per_customer},
+          {"lifetime_value", &s.lifetime_value},
+          {"staff_cost", &s.staff_cost}};
+}
+
+std::vector<std::pair<const char*, std::uint64_t>> run_counts(const CalendarSummary& s) {
+  return {{"journeys", s.journeys},           {"organic_agents", s.organic_agents},
+          {"referred_agents", s.referred_agents}, {"returning_journeys", s.returning_journeys},
+          {"deterred", s.deterred},           {"referrals_made", s.referrals_made},
+          {"customers", s.customers},         {"abandoned", s.abandoned}};
+}
+
+std::string unit_of(std::string_view metric) {
+  const Figure* f = find_calendar_figure(metric);
+  return std::string(unit_key(f ? f->unit : Unit::count));
+}
+
+std::string better_of(std::string_view metric) {
+  const Figure* f = find_calendar_figure(metric);
+  if (f == nullptr || f->better == Better::neither) return "";
+  return f->better == Better::higher ? "higher" : "lower";
+}
+
+std::string series_label(const DayFigures& d) {
+  return d.hour >= 0 ? fmt::format("{} {:02}:00", d.day, d.hour % 24) : std::to_string(d.day);
+}
+
+std::string series_markdown(const std::vector<DayFigures>& rows, bool hourly) {
+  std::vector<std::string> head = {hourly ? "Day, hour" : "Day"};
+  for (const auto& [name, member] : kDayColumns) head.push_back(metric_label(name));
+  std::string out = markdown_head(head, 1);
+  for (const DayFigures& d : rows) {
+    std::vector<std::string> cells = {series_label(d)};
+    for (const auto& [name, member] : kDayColumns) cells.push_back(figure_text(name, (d.*member).value));
+    out += markdown_row(cells);
+  }
+  return out;
+}
+
+void summary_markdown(std::string& out, const CalendarSummary& s) {
+  out += fmt::format("{} days", s.days);
+  if (s.warmup_days > 0) out += fmt::format(", the first {} left out as warm-up", s.warmup_days);
+  out += "; the per-journey figures count every journey that started after the warm-up.\n\n";
+  out += markdown_head({"Figure", "Value", "95% interval"}, 1);
+  for (const Figure& f : kHeadlineFigures) {
+    const Estimate& e = s.plain.overall.*f.member;
+    out += markdown_row({f.label, figure_text(f.name, e.value), interval_text(f.name, e)});
+  }
+  for (const auto& [name, estimate] : run_figures(s)) {
+    out += markdown_row({metric_label(name), figure_text(name, estimate->value),
+                         interval_text(name, *estimate)});
+  }
+  for (const auto& [name, count] : run_counts(s)) {
+    out += markdown_row({metric_label(name), with_thousands(count), ""});
+  }
+  if (!s.resources.empty()) {
+    out += "\n### Resources\n\n";
+    std::vector<std::string> head = {"Resource", "Lane", "Served", "Abandoned"};
+    for (const auto& [name, member] : kResourceColumns) head.push_back(metric_label(name));
+    out += markdown_head(head, 2);
+    for (const ResourceFigures& r : s.resources) {
+      std::vector<std::string> cells = {r.id, r.lane, with_thousands(r.served),
+                                        with_thousands(r.abandoned)};
+      for (const auto& [name, member] : kResourceColumns) {
+        cells.push_back(figure_text(name, (r.*member).value));
+      }
+      out += markdown_row(cells);
+    }
+    out += "\n### Resources by day (queue length over time)\n\n";
+    head = {"Resource", "Day"};
+    for (const auto& [name, member] : kResourceDayColumns) head.push_back(metric_label(name));
+    out += markdown_head(head, 2);
+    for (const ResourceFigures& r : s.resources) {
+      for (const ResourceDayFigures& d : r.days) {
+        std::vector<std::string> cells = {r.id, std::to_string(d.day)};
+        for (const auto& [name, member] : kResourceDayColumns) {
+          cells.push_back(figure_text(name, (d.*member).value));
+        }
+        out += markdown_row(cells);
+      }
+    }
+  }
+  out += "\n### Days\n\n" + series_markdown(s.day_figures, false);
+  if (!s.hour_figures.empty()) out += "\n### Hours\n\n" + series_markdown(s.hour_figures, true);
+}
+
+bool significant(const CalendarDifference& d) {
+  return std::isfinite(d.difference.low) && (d.difference.low > 0.0 || d.difference.high < 0.0);
+}
+
+// The CSV's numbers: as many digits as a double needs to read back the same, empty when
+// undefined.
+std::string number(double x) { return std::isfinite(x) ? fmt::format("{}", x) : ""; }
+
+}  // namespace
+
+std::string calendar_markdown(const CalendarComparisonReport& r) {
+  std::string out;
+  const bool comparison = r.summaries.size() > 1;
+  out += comparison ? "# Calendar journeys compared\n\n" : fmt::format("# {}\n\n", r.names.front());
+  out += fmt::format("{} with seed {}.\n",
+                     r.replications == 1 ? std::string("1 replication")
+                                         : fmt::format("{} replications", r.replications),
+                     r.metadata.empty() ? 0 : r.metadata.front().seed);
+  for (std::size_t k = 0; k < r.summaries.size(); ++k) {
+    if (comparison) {
+      out += fmt::format("\n## {} ({})\n\n", r.names[k], k == 0 ? "current state" : "future state");
+    } else {
+      out += "\n";
+    }
+    summary_markdown(out, r.summaries[k]);
+  }
+  for (std::size_t k = 0; k < r.differences.size(); ++k) {
+    out += fmt::format("\n## {} against {}\n\n", r.names[k + 1], r.names.front());
+    out += "Differences paired by replication (the same seed: the same organic arrivals and "
+           "agents' draws).\n\n";
+    out += markdown_head({"Figure", "Resource", "Current", "Future", "Difference",
+                          "95% interval", "Better"},
+                         2);
+    for (const CalendarDifference& d : r.differences[k]) {
+      out += markdown_row({metric_label(d.figure), d.resource, figure_text(d.figure, d.current.value),
+                           figure_text(d.figure, d.future.value),
+                           difference_text(d.figure, d.difference.value) + (significant(d) ? " *" : ""),
+                           difference_interval_text(d.figure, d.difference),
+                           better_of(d.figure)});
+    }
+    out += "\n\\* the interval excludes 0.\n";
+  }
+  return out;
+}
+
+std::string calendar_csv(const CalendarComparisonReport& r) {
+  std::string out =
+      "table,scenario,scope,metric,unit,value,ci_low,ci_high,current,future,significant\n";
+  auto row = [&](std::string_view table, std::string_view scenario, std::string_view scope,
+                 std::string_view metric, const Estimate& e) {
+    out += fmt::format("{},{},{},{},{},{},{},{},,,\n", table, csv_field(scenario), csv_field(scope),
+                       metric, unit_of(metric), number(e.value), number(e.low), number(e.high));
+  };
+  for (std::size_t k = 0; k < r.summaries.size(); ++k) {
+    const CalendarSummary& s = r.summaries[k];
+    const std::string& name = r.names[k];
+    for (const Figure& f : kHeadlineFigures) row("headline", name, "overall", f.name, s.plain.overall.*f.member);
+    for (const auto& [metric, estimate] : run_figures(s)) row("calendar", name, "overall", metric, *estimate);
+    for (const auto& [metric, count] : run_counts(s)) {
+      out += fmt::format("counts,{},overall,{},count,{},,,,,\n", csv_field(name), metric, count);
+    }
+    for (const ResourceFigures& res : s.resources) {
+      const std::string scope = "resource:" + res.id;
+      for (const auto& [metric, count] :
+           {std::pair{"arrivals", res.arrivals}, std::pair{"served", res.served},
+            std::pair{"abandoned", res.abandoned}}) {
+        out += fmt::format("resources,{},{},{},count,{},,,,,\n", csv_field(name), csv_field(scope),
+                           metric, count);
+      }
+      for (const auto& [metric, member] : kResourceColumns) row("resources", name, scope, metric, res.*member);
+      for (const ResourceDayFigures& d : res.days) {
+        const std::string day_scope = fmt::format("{}/day:{}", scope, d.day);
+        for (const auto& [metric, member] : kResourceDayColumns) {
+          row("resource_days", name, day_scope, metric, d.*member);
+        }
+      }
+    }
+    for (const DayFigures& d : s.day_figures) {
+      const std::string scope = fmt::format("day:{}", d.day);
+      for (const auto& [metric, member] : kDayColumns) row("days", name, scope, metric, d.*member);
+    }
+    for (const DayFigures& d : s.hour_figures) {
+      const std::string scope = fmt::format("hour:{}", d.hour);
+      for (const auto& [metric, member] : kDayColumns) row("hours", name, scope, metric, d.*member);
+    }
+  }
+  for (std::size_t k = 0; k < r.differences.size(); ++k) {
+    for (const CalendarDifference& d : r.differences[k]) {
+      const std::string scope = d.resource.empty() ? "overall" : "resource:" + d.resource;
+      out += fmt::format("differences,{},{},{},{},{},{},{},{},{},{}\n", csv_field(r.names[k + 1]),
+                         csv_field(scope), d.figure, unit_of(d.figure), number(d.difference.value),
+                         number(d.difference.low), number(d.difference.high),
+                         number(d.current.value), number(d.future.value),
+                         significant(d) ? 1 : 0);
+    }
+  }
+  return out;
+}
+
+}  // namespace cjsim
