@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -154,8 +155,11 @@ std::string header(const ComparisonReport& r, bool comparison) {
 std::string headline_section(const ComparisonReport& r, bool comparison) {
   const std::size_t n = r.summaries.size();
   std::string out = "<section id=\"headline\">\n<h2>Headline figures</h2>\n";
+  std::string method = r.method;  // a sentence of its own here
+  if (!method.empty())
+    method[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(method[0])));
   out += fmt::format("<p class=\"note\">95% intervals under each figure. {}.{}</p>\n",
-                     html_escape(r.method),
+                     html_escape(method),
                      comparison ? " Differences are future minus current; a tag says whether a "
                                   "difference beyond the noise (its interval excludes 0) is better "
                                   "or worse; no tag, within the noise."

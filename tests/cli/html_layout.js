@@ -40,7 +40,8 @@ const check = fs.readFileSync(path.join(__dirname, "html_layout_check.js"), "utf
       const result = JSON.parse(await tab.$eval("#cjsim-layout", (e) => e.textContent));
       result.label = width;
       result.errors = result.errors.concat(errors);
-      await tab.screenshot({ path: path.join(artefacts, `${name}_${width}.png`), fullPage: true });
+      await tab.screenshot({ path: path.join(artefacts, `${name}_${width}.png`), fullPage: true,
+                            timeout: 180000 });
       console.log(JSON.stringify(result));
       await context.close();
     }
