@@ -14,9 +14,12 @@
 
 #include "models/observed/csv_reader.h"
 #include "reports/html/html_assets.h"
+#include "reports/html/html_charts.h"
+#include "reports/render/compare_report.h"
 #include "reports/render/report_format.h"
 #include "reports/render/text_report.h"
 #include "reports/store/results_reader.h"
+#include "scenarios/diff.h"
 #include "scenarios/validate.h"
 #include "sim/engine/comparison.h"
 #include "sim/model/compiled_journey.h"
@@ -83,8 +86,7 @@ TEST(HtmlReport, HasOneContainerPerChartOption) {
   for (std::size_t k = 1; k <= containers; ++k) {
     EXPECT_EQ(count(html, fmt::format("id=\"chart-{}\"", k)), 1u) << k;
   }
-  for (const char* type :
-       {"\"type\":\"sankey\"", "\"type\":\"funnel\"", "\"type\":\"line\"", "\"type\":\"bar\""}) {
+  for (const char* type : {"\"type\":\"sankey\"", "\"type\":\"line\"", "\"type\":\"bar\""}) {
     EXPECT_NE(html.find(type), std::string::npos) << type;
   }
 }
@@ -136,30 +138,90 @@ TEST(HtmlReport, FormatsNumbersForPeople) {
 
 // Every difference made significant and positive: each is coloured by its figure's better
 // direction in the table, and a figure with none (visits per agent) is only marked.
-TEST(HtmlReport, ColoursAChangeByItsFiguresBetterDirection) {
+TEST(HtmlReport, SaysWhetherAChangeIsBetterByItsFiguresDirection) {
   ComparisonReport report = comparison().report;
   for (Difference& d : report.differences) {
     d.significant = true;
     d.difference = {1.0, 0.5, 1.5};
   }
   const std::string html = html_report(report);
-  // The class of the difference cell in the first row labelled `label`.
+  // The class of the difference cell in the first table row labelled `label`.
   auto css_of = [&](const std::string& label) {
     const std::size_t row = html.find("<td>" + label + "</td>");
     if (row == std::string::npos) return std::string("(no row)");
-    const std::string start = "<td class=\"num sig";
+    const std::string start = "<td class=\"num ";
     const std::size_t cell = html.find(start, row);
     if (cell == std::string::npos || cell > html.find('\n', row)) return std::string("(no cell)");
-    const std::size_t from = cell + start.size() - 3;
+    const std::size_t from = cell + start.size();
     return html.substr(from, html.find('"', from) - from);
   };
-  EXPECT_EQ(css_of("Conversion rate"), "sig good");
-  EXPECT_EQ(css_of("Cost per agent"), "sig bad");
-  EXPECT_EQ(css_of("Touchpoints per agent"), "sig bad");
-  EXPECT_EQ(css_of("Hours to convert"), "sig bad");
-  EXPECT_EQ(css_of("Dropout"), "sig bad");
-  EXPECT_EQ(css_of("Mean emotion"), "sig good");
-  EXPECT_EQ(css_of("Visits per agent"), "sig");
+  EXPECT_EQ(css_of("Conversion rate"), "better");
+  EXPECT_EQ(css_of("Cost per agent"), "worse");
+  EXPECT_EQ(css_of("Touchpoints per agent"), "worse");
+  EXPECT_EQ(css_of("Hours to convert"), "worse");
+  EXPECT_EQ(css_of("Dropout"), "worse");
+  EXPECT_EQ(css_of("Mean emotion"), "better");
+  EXPECT_EQ(css_of("Visits per agent"), "changed");
+  EXPECT_NE(html.find("<span class=\"tag worse\">worse</span>"), std::string::npos);
+}
+
+TEST(HtmlReport, OpensWithTheAnswerAndWhatEachFutureStateChanged) {
+  const ComparisonReport& report = comparison().report;
+  const std::string html = html_report(report);
+  const std::size_t answer = html.find("<section id=\"answer\"");
+  ASSERT_NE(answer, std::string::npos);
+  EXPECT_LT(answer, html.find("<section id=\"headline\""));
+  const std::vector<std::string> sentences = comparison_answer(report);
+  ASSERT_FALSE(sentences.empty());
+  for (const std::string& s : sentences) {
+    EXPECT_NE(html.find("<li>" + html_escape(s) + "</li>", answer), std::string::npos) << s;
+  }
+  // The changes, as `cjsim diff` words them, one list item each.
+  const std::string data = CJSIM_TEST_DATA;
+  Diagnostics diagnostics;
+  const auto current = load_valid_scenario(data + "/tiny.yaml", diagnostics);
+  const auto future = load_valid_scenario(data + "/tiny_future.yaml", diagnostics);
+  ASSERT_TRUE(current && future);
+  const std::vector<JourneyDifference> changes = diff_scenarios(*current, *future);
+  ASSERT_FALSE(changes.empty());
+  std::istringstream lines(format_differences(changes));
+  std::size_t entries = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.starts_with("  ")) continue;
+    ++entries;
+    const std::string item =
+        "<li>" + html_escape(line.substr(line.find_first_not_of(' '))) + "</li>";
+    EXPECT_NE(html.find(item, answer), std::string::npos) << item;
+  }
+  EXPECT_GT(entries, 0u);
+}
+
+TEST(HtmlReport, DrawsTheEmotionCurveTouchpointByTouchpointWithPersonasAndMoments) {
+  const ComparisonReport& report = comparison().report;
+  const std::string html = html_report(report);
+  // The curve's categories: every touchpoint's name, in the map's (stage) order.
+  std::string names;
+  for (const JourneyStep& step : touchpoint_union(report)) {
+    names += (names.empty() ? "" : ",") + nlohmann::json(step.name).dump();
+  }
+  EXPECT_NE(html.find("\"data\":[" + names + "]"), std::string::npos) << names;
+  // One view per persona beside all customers.
+  for (const PersonaFigures& p : report.summaries[0].personas) {
+    EXPECT_NE(html.find("\"label\":\"" + p.id + "\""), std::string::npos) << p.id;
+  }
+  EXPECT_NE(html.find("\"label\":\"All customers\""), std::string::npos);
+  // The moments of truth on their cards.
+  const MomentsOnMap moments = moments_on_map(report.summaries[0]);
+  ASSERT_FALSE(moments.emotion_id.empty());
+  ASSERT_FALSE(moments.dropout_id.empty());
+  for (const std::string& id : {moments.emotion_id, moments.dropout_id}) {
+    const std::size_t at = html.find("data-touchpoint=\"" + id + "\"");
+    ASSERT_NE(at, std::string::npos) << id;
+    const std::string marked = "<div class=\"card moment\"";
+    EXPECT_EQ(html.compare(html.rfind("<div class=\"card", at), marked.size(), marked), 0) << id;
+  }
+  EXPECT_NE(html.find("moment of truth: largest emotional impact"), std::string::npos);
+  EXPECT_NE(html.find("moment of truth: most dropouts"), std::string::npos);
 }
 
 TEST(MarkdownReport, HoldsTheSummaryFiguresAndTheScenario) {

@@ -39,12 +39,6 @@ json base_option() {
           {"tooltip", {{"trigger", "item"}}}};
 }
 
-json legend_of(const ComparisonReport& r) {
-  json names = json::array();
-  for (const std::string& label : r.labels) names.push_back(label);
-  return {{"data", names}, {"top", 0}};
-}
-
 }  // namespace
 
 const char* scenario_colour(std::size_t k) {
@@ -62,22 +56,68 @@ std::vector<std::string> stage_union(const ComparisonReport& r) {
   return stages;
 }
 
-json emotion_curve_chart(const ComparisonReport& r) {
-  const std::vector<std::string> stages = stage_union(r);
-  json option = base_option();
-  option["legend"] = legend_of(r);
-  option["grid"] = {{"left", 70}, {"right", 40}, {"top", 50}, {"bottom", 40}};
-  option["xAxis"] = {{"type", "category"},
-                     {"data", stages},
-                     {"boundaryGap", false},
-                     {"axisLabel", {{"fontSize", 13}}}};
-  double low = 0.0, high = 0.0;
+std::vector<JourneyStep> touchpoint_union(const ComparisonReport& r) {
+  std::vector<JourneyStep> steps;
+  for (const std::string& stage : stage_union(r)) {
+    for (const Summary& s : r.summaries) {
+      for (const TouchpointFigures& t : s.touchpoints) {
+        if (t.stage != stage) continue;
+        const bool known = std::any_of(steps.begin(), steps.end(),
+                                       [&](const JourneyStep& x) { return x.id == t.id; });
+        if (!known) steps.push_back({t.id, t.name, t.stage});
+      }
+    }
+  }
+  return steps;
+}
+
+MomentsOnMap moments_on_map(const Summary& s) {
+  MomentsOnMap m;
+  double impact = 0.0;
+  std::uint64_t dropouts = 0;
+  for (const TouchpointFigures& t : s.touchpoints) {
+    const double e = std::abs(t.mean_emotion.value) * t.visits_per_agent.value;
+    if (std::isfinite(e) && e > impact) {
+      impact = e;
+      m.emotion_id = t.id;
+    }
+    if (t.dropouts > dropouts) {
+      dropouts = t.dropouts;
+      m.dropout_id = t.id;
+    }
+  }
+  return m;
+}
+
+namespace {
+
+const TouchpointFigures* find_step(const std::vector<TouchpointFigures>& touchpoints,
+                                   const std::string& id) {
+  for (const TouchpointFigures& t : touchpoints) {
+    if (t.id == id) return &t;
+  }
+  return nullptr;
+}
+
+// The curves of one view (all customers, or one persona's): per scenario its interval band
+// (a transparent base and a stacked width) and its mean, overlaid in the scenario's colour.
+json emotion_series(const ComparisonReport& r, const std::vector<JourneyStep>& steps,
+                    const std::string& persona, const MomentsOnMap& moments, double& low,
+                    double& high) {
   json series = json::array();
   for (std::size_t k = 0; k < r.summaries.size(); ++k) {
+    const std::vector<TouchpointFigures>* touchpoints = &r.summaries[k].touchpoints;
+    if (!persona.empty()) {
+      touchpoints = nullptr;
+      for (const PersonaFigures& p : r.summaries[k].personas) {
+        if (p.id == persona) touchpoints = &p.touchpoints;
+      }
+      if (touchpoints == nullptr) continue;  // the persona is not in this scenario
+    }
     json lower = json::array(), width = json::array(), mean = json::array();
-    for (const std::string& name : stages) {
-      const StageFigures* st = find_stage(r.summaries[k], name);
-      const Estimate e = st ? st->mean_emotion : Estimate{NAN, NAN, NAN};
+    for (const JourneyStep& step : steps) {
+      const TouchpointFigures* t = find_step(*touchpoints, step.id);
+      const Estimate e = t && t->visits > 0 ? t->mean_emotion : Estimate{NAN, NAN, NAN};
       mean.push_back(rounded(e.value));
       const bool band = std::isfinite(e.low) && std::isfinite(e.high);
       lower.push_back(band ? rounded(e.low) : json(nullptr));
@@ -85,6 +125,9 @@ json emotion_curve_chart(const ComparisonReport& r) {
       if (band) {
         low = std::min(low, e.low);
         high = std::max(high, e.high);
+      } else if (std::isfinite(e.value)) {
+        low = std::min(low, e.value);
+        high = std::max(high, e.value);
       }
     }
     const std::string stack = fmt::format("band{}", k);
@@ -106,20 +149,42 @@ json emotion_curve_chart(const ComparisonReport& r) {
                       {"symbol", "none"},
                       {"silent", true},
                       {"lineStyle", {{"opacity", 0}}},
-                      {"areaStyle", {{"color", colour}, {"opacity", 0.18}}},
+                      {"areaStyle", {{"color", colour}, {"opacity", 0.16}}},
                       {"tooltip", {{"show", false}}}});
-    json line = {
-        {"name", r.labels[k]},
-        {"type", "line"},
-        {"data", mean},
-        {"symbolSize", 9},
-        {"connectNulls", true},
-        {"itemStyle", {{"color", colour}}},
-        {"lineStyle", {{"width", 3}, {"color", colour}}},
-        {"label",
-         {{"show", k == 0}, {"position", "top"}, {"color", colour}, {"fontWeight", "bold"}}},
-        {"tooltip", {{"formatter", "{a}<br/>{b}: mean emotion {c}"}}}};
+    json line = {{"name", r.labels[k]},
+                 {"type", "line"},
+                 {"data", mean},
+                 {"symbolSize", 7},
+                 {"connectNulls", true},
+                 {"z", 3},
+                 {"itemStyle", {{"color", colour}}},
+                 {"lineStyle", {{"width", k == 0 ? 3 : 2}, {"color", colour}}}};
     if (k == 0) {
+      // The moments of truth of the current state, on its curve; the cards carry the same marks.
+      json marks = json::array();
+      const auto mark = [&](const std::string& id, const char* text) {
+        for (std::size_t i = 0; i < steps.size(); ++i) {
+          if (steps[i].id != id || mean[i].is_null()) continue;
+          marks.push_back(
+              {{"coord", {static_cast<int>(i), mean[i]}}, {"name", text}, {"value", text}});
+        }
+      };
+      if (persona.empty() && moments.emotion_id == moments.dropout_id) {
+        mark(moments.emotion_id, "emotional impact and dropout");
+      } else if (persona.empty()) {
+        mark(moments.emotion_id, "emotional impact");
+        mark(moments.dropout_id, "dropout");
+      }
+      if (!marks.empty()) {
+        line["markPoint"] = {
+            {"symbol", "pin"},
+            {"symbolSize", 34},
+            {"itemStyle", {{"color", "#7a1f5c"}}},
+            {"label",
+             {{"show", true}, {"formatter", "!"}, {"color", "#fff"}, {"fontWeight", "bold"}}},
+            {"tooltip", {{"formatter", "moment of truth: largest {b}"}}},
+            {"data", marks}};
+      }
       line["markLine"] = {{"silent", true},
                           {"symbol", "none"},
                           {"label", {{"show", false}}},
@@ -128,66 +193,84 @@ json emotion_curve_chart(const ComparisonReport& r) {
     }
     series.push_back(std::move(line));
   }
+  return series;
+}
 
-  // Each persona's own curve, on demand: listed in the legend, hidden until clicked. Dashed,
-  // in its scenario's colour, one marker shape per persona.
-  constexpr const char* kPersonaSymbols[] = {"rect", "triangle", "diamond", "pin", "arrow",
-                                             "roundRect", "circle"};
-  json legend = legend_of(r);
-  json selected = json::object();
-  for (std::size_t k = 0; k < r.summaries.size(); ++k) {
-    const std::vector<PersonaFigures>& personas = r.summaries[k].personas;
-    if (personas.size() < 2) continue;
-    for (std::size_t p = 0; p < personas.size(); ++p) {
-      const std::string name = r.summaries.size() == 1
-                                   ? "persona " + personas[p].id
-                                   : r.labels[k] + " \u00b7 " + personas[p].id;
-      json mean = json::array();
-      for (const std::string& stage : stages) {
-        const StageFigures* st = nullptr;
-        for (const StageFigures& candidate : personas[p].stages) {
-          if (candidate.name == stage) st = &candidate;
-        }
-        const double value = st ? st->mean_emotion.value : NAN;
-        mean.push_back(rounded(value));
-        if (std::isfinite(value)) {
-          low = std::min(low, value);
-          high = std::max(high, value);
-        }
-      }
-      const char* colour = scenario_colour(k);
-      series.push_back({{"name", name},
-                        {"type", "line"},
-                        {"data", mean},
-                        {"symbol", kPersonaSymbols[p % std::size(kPersonaSymbols)]},
-                        {"symbolSize", 8},
-                        {"connectNulls", true},
-                        {"itemStyle", {{"color", colour}}},
-                        {"lineStyle", {{"width", 2}, {"type", "dashed"}, {"color", colour}}},
-                        {"tooltip", {{"formatter", "{a}<br/>{b}: mean emotion {c}"}}}});
-      legend["data"].push_back(name);
-      selected[name] = false;
+}  // namespace
+
+json emotion_map_chart(const ComparisonReport& r, const MomentsOnMap& moments, json& views) {
+  const std::vector<JourneyStep> steps = touchpoint_union(r);
+  json option = base_option();
+  option["tooltip"] = {{"trigger", "axis"}, {"confine", true}};
+  option["grid"] = {
+      {"left", 44}, {"right", 16}, {"top", 34}, {"bottom", 8}, {"containLabel", true}};
+  json names = json::array();
+  for (const JourneyStep& step : steps) names.push_back(step.name);
+  option["xAxis"] = {{"type", "category"},
+                     {"data", names},
+                     {"boundaryGap", true},
+                     // Every touchpoint's name where there is room; where there is not, ECharts
+                     // leaves some out (the tooltip names each point).
+                     {"axisLabel",
+                      {{"rotate", 40},
+                       {"fontSize", 11},
+                       {"width", 120},
+                       {"overflow", "truncate"},
+                       {"hideOverlap", true}}}};
+  // The stages as shaded bands behind the curve.
+  json areas = json::array();
+  for (std::size_t i = 0; i < steps.size();) {
+    std::size_t j = i;
+    while (j + 1 < steps.size() && steps[j + 1].stage == steps[i].stage) ++j;
+    if (areas.size() % 2 == 0) {
+      areas.push_back(
+          json::array({{{"xAxis", static_cast<int>(i)}}, {{"xAxis", static_cast<int>(j)}}}));
+    } else {
+      areas.push_back(json::array());
+    }
+    i = j + 1;
+  }
+  json shaded = json::array();
+  for (json& a : areas) {
+    if (!a.empty()) shaded.push_back(std::move(a));
+  }
+  double low = 0.0, high = 0.0;
+  views = json::array();
+  json everyone = emotion_series(r, steps, "", moments, low, high);
+  if (!everyone.empty() && !shaded.empty()) {
+    everyone[0]["markArea"] = {
+        {"silent", true}, {"itemStyle", {{"color", "rgba(120,130,150,0.08)"}}}, {"data", shaded}};
+  }
+  views.push_back({{"label", "All customers"}, {"series", everyone}});
+  std::vector<std::string> personas;
+  for (const Summary& s : r.summaries) {
+    for (const PersonaFigures& p : s.personas) {
+      if (std::find(personas.begin(), personas.end(), p.id) == personas.end())
+        personas.push_back(p.id);
     }
   }
-  if (!selected.empty()) {
-    legend["selected"] = std::move(selected);
-    legend["type"] = "scroll";
-    option["legend"] = std::move(legend);
+  if (personas.size() > 1) {
+    for (const std::string& p : personas) {
+      json series = emotion_series(r, steps, p, moments, low, high);
+      if (!series.empty() && !shaded.empty()) series[0]["markArea"] = everyone[0]["markArea"];
+      views.push_back({{"label", p}, {"series", std::move(series)}});
+    }
+  } else {
+    views = json::array();
   }
-
   const double bottom = std::max(-1.0, std::floor((low - 0.05) * 10.0) / 10.0);
   const double top = std::min(1.0, std::ceil((high + 0.05) * 10.0) / 10.0);
   option["yAxis"] = {{"type", "value"},
                      {"min", bottom},
                      {"max", top},
-                     {"name", "emotion (-1 furious .. +1 delighted)"},
-                     {"nameLocation", "middle"},
-                     {"nameGap", 45}};
-  option["series"] = std::move(series);
+                     {"name", "emotion"},
+                     {"nameTextStyle", {{"align", "left"}}}};
+  option["series"] = std::move(everyone);
   return option;
 }
 
-json sankey_chart(const Summary& s, const std::string& title, std::uint64_t& loops) {
+json sankey_chart(const Summary& s, const std::string& title, std::uint64_t& loops,
+                  std::size_t& fullest_column, json& layout) {
   const std::size_t n = s.touchpoints.size();
   std::map<std::string, std::size_t> index;
   for (std::size_t v = 0; v < n; ++v) index[s.touchpoints[v].id] = v;
@@ -278,69 +361,108 @@ json sankey_chart(const Summary& s, const std::string& title, std::uint64_t& loo
   }
   if (any_dropout) nodes.push_back({{"name", dropped}, {"itemStyle", {{"color", "#d62828"}}}});
   for (std::size_t w = 0; w < n; ++w) {
-    if (returned_to[w]) nodes.push_back({{"name", back_name(w)}, {"itemStyle", {{"color", "#adb5bd"}}}});
+    if (returned_to[w])
+      nodes.push_back({{"name", back_name(w)}, {"itemStyle", {{"color", "#adb5bd"}}}});
   }
+
+  // The column ECharts puts each node in (its "justify" alignment): the longest path from a
+  // node without inflow, and every node without outflow in the last column. The page gives
+  // each label the room to the next column, and the chart the height its fullest column needs.
+  std::map<std::string, std::size_t> node_index;
+  for (std::size_t i = 0; i < nodes.size(); ++i) node_index[nodes[i]["name"]] = i;
+  std::vector<std::vector<std::size_t>> next(nodes.size());
+  std::vector<std::size_t> indegree(nodes.size(), 0), depth(nodes.size(), 0);
+  for (const json& link : links) {
+    const std::size_t a = node_index[link["source"]], b = node_index[link["target"]];
+    next[a].push_back(b);
+    ++indegree[b];
+  }
+  std::vector<std::size_t> ready;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (indegree[i] == 0) ready.push_back(i);
+  }
+  std::size_t columns = 1;
+  while (!ready.empty()) {
+    const std::size_t a = ready.back();
+    ready.pop_back();
+    for (std::size_t b : next[a]) {
+      depth[b] = std::max(depth[b], depth[a] + 1);
+      columns = std::max(columns, depth[b] + 1);
+      if (--indegree[b] == 0) ready.push_back(b);
+    }
+  }
+  std::vector<std::size_t> per_column(columns, 0);
+  json depths = json::array();
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (next[i].empty()) depth[i] = columns - 1;
+    ++per_column[depth[i]];
+    depths.push_back(depth[i]);
+  }
+  fullest_column = *std::max_element(per_column.begin(), per_column.end());
 
   json option = base_option();
   option["title"] = {{"text", title}, {"left", "center"}, {"textStyle", {{"fontSize", 14}}}};
   option["series"] =
       json::array({{{"type", "sankey"},
                     {"top", 40},
-                    {"bottom", 20},
-                    {"left", 20},
-                    {"right", 200},
-                    {"nodeGap", 10},
-                    {"nodeWidth", 16},
+                    {"bottom", 16},
+                    {"left", 12},
+                    {"right", 12},
+                    {"nodeGap", 28},
+                    {"nodeWidth", 14},
+                    {"nodeAlign", "justify"},
                     {"draggable", false},
                     {"emphasis", {{"focus", "adjacency"}}},
-                    {"label", {{"fontSize", 11}, {"color", "#222"}}},
-                    // Where small touchpoints crowd a column, their labels would print over
-                    // each other: the smaller ones are hidden (hovering shows every name).
+                    // Labels wrap within the room to the next column (the page sets `width`),
+                    // in at most two lines; hovering a node shows its whole name.
+                    {"label",
+                     {{"fontSize", 10.5},
+                      {"lineHeight", 13},
+                      {"height", 26},
+                      {"color", "#222"},
+                      {"overflow", "break"},
+                      {"lineOverflow", "truncate"},
+                      {"textBorderColor", "#fff"},
+                      {"textBorderWidth", 2}}},
                     {"labelLayout", {{"hideOverlap", true}}},
                     {"lineStyle", {{"color", "gradient"}, {"curveness", 0.5}, {"opacity", 0.3}}},
                     {"data", nodes},
                     {"links", links}}});
+  layout = {{"columns", columns}, {"depth", depths}};
   return option;
 }
 
 json funnel_chart(const ComparisonReport& r) {
+  // Bars rather than funnel shapes: side by side, funnels leave their labels no room.
   const std::vector<std::string> stages = stage_union(r);
-  const double n = static_cast<double>(r.summaries.size());
   json option = base_option();
-  json series = json::array(), titles = json::array();
+  option["grid"] = {{"left", 8}, {"right", 56}, {"top", 8}, {"bottom", 8}, {"containLabel", true}};
+  option["yAxis"] = {{"type", "category"},
+                     {"data", stages},
+                     {"inverse", true},
+                     {"axisLabel", {{"width", 110}, {"overflow", "truncate"}}}};
+  option["xAxis"] = {{"type", "value"},
+                     {"min", 0},
+                     {"max", 100},
+                     {"axisLabel", {{"formatter", "{value} %"}, {"hideOverlap", true}}}};
+  json series = json::array();
   for (std::size_t k = 0; k < r.summaries.size(); ++k) {
     json data = json::array();
-    for (std::size_t i = 0; i < stages.size(); ++i) {
-      const StageFigures* st = find_stage(r.summaries[k], stages[i]);
-      const double opacity =
-          1.0 - 0.5 * static_cast<double>(i) / std::max<std::size_t>(1, stages.size());
-      data.push_back({{"name", stages[i]},
-                      {"value", st ? rounded(st->reach_rate.value, 100.0, 1) : json(0)},
-                      {"itemStyle", {{"color", scenario_colour(k)}, {"opacity", opacity}}}});
+    for (const std::string& name : stages) {
+      const StageFigures* st = find_stage(r.summaries[k], name);
+      data.push_back(st ? rounded(st->reach_rate.value, 100.0, 1) : json(nullptr));
     }
-    const double left = 100.0 * k / n;
     series.push_back(
         {{"name", r.labels[k]},
-         {"type", "funnel"},
-         {"sort", "none"},
-         {"min", 0},
-         {"max", 100},
-         {"gap", 3},
-         {"left", fmt::format("{:.1f}%", left + 2.0)},
-         {"width", fmt::format("{:.1f}%", 100.0 / n * 0.55)},
-         {"top", 40},
-         {"bottom", 10},
+         {"type", "bar"},
+         {"data", data},
+         {"barMaxWidth", 22},
+         {"itemStyle", {{"color", scenario_colour(k)}}},
          {"label",
-          {{"show", true}, {"position", "right"}, {"formatter", "{b}: {c} %"}, {"color", "#333"}}},
-         {"labelLine", {{"show", true}, {"length", 8}}},
-         {"tooltip", {{"formatter", "{a}<br/>{b}: {c} % of agents reach it"}}},
-         {"data", data}});
-    titles.push_back({{"text", r.labels[k]},
-                      {"left", fmt::format("{:.1f}%", left + 2.0 + 27.5 / n)},
-                      {"textAlign", "center"},
-                      {"textStyle", {{"fontSize", 14}, {"color", scenario_colour(k)}}}});
+          {{"show", true}, {"position", "right"}, {"formatter", "{c} %"}, {"fontSize", 11}}},
+         {"labelLayout", {{"hideOverlap", true}}},
+         {"tooltip", {{"formatter", "{a}<br/>{b}: {c} % of agents reach it"}}}});
   }
-  option["title"] = std::move(titles);
   option["series"] = std::move(series);
   return option;
 }
@@ -348,13 +470,12 @@ json funnel_chart(const ComparisonReport& r) {
 json stage_dropout_chart(const ComparisonReport& r) {
   const std::vector<std::string> stages = stage_union(r);
   json option = base_option();
-  option["legend"] = legend_of(r);
-  option["grid"] = {{"left", 70}, {"right", 30}, {"top", 50}, {"bottom", 40}};
-  option["xAxis"] = {{"type", "category"}, {"data", stages}};
-  option["yAxis"] = {{"type", "value"},
-                     {"name", "% of those reaching the stage who drop there"},
-                     {"nameLocation", "middle"},
-                     {"nameGap", 45}};
+  option["grid"] = {{"left", 8}, {"right", 16}, {"top", 24}, {"bottom", 8}, {"containLabel", true}};
+  option["xAxis"] = {
+      {"type", "category"},
+      {"data", stages},
+      {"axisLabel", {{"hideOverlap", true}, {"width", 100}, {"overflow", "truncate"}}}};
+  option["yAxis"] = {{"type", "value"}, {"axisLabel", {{"formatter", "{value} %"}}}};
   json series = json::array();
   for (std::size_t k = 0; k < r.summaries.size(); ++k) {
     json data = json::array();
@@ -362,12 +483,14 @@ json stage_dropout_chart(const ComparisonReport& r) {
       const StageFigures* st = find_stage(r.summaries[k], name);
       data.push_back(st ? rounded(st->dropout_rate.value, 100.0, 1) : json(nullptr));
     }
-    series.push_back({{"name", r.labels[k]},
-                      {"type", "bar"},
-                      {"data", data},
-                      {"itemStyle", {{"color", scenario_colour(k)}}},
-                      {"label", {{"show", true}, {"position", "top"}, {"formatter", "{c} %"}}},
-                      {"tooltip", {{"formatter", "{a}<br/>{b}: {c} % drop out"}}}});
+    series.push_back(
+        {{"name", r.labels[k]},
+         {"type", "bar"},
+         {"data", data},
+         {"itemStyle", {{"color", scenario_colour(k)}}},
+         {"label", {{"show", true}, {"position", "top"}, {"formatter", "{c}"}, {"fontSize", 10}}},
+         {"labelLayout", {{"hideOverlap", true}}},
+         {"tooltip", {{"formatter", "{a}<br/>{b}: {c} % drop out"}}}});
   }
   option["series"] = std::move(series);
   return option;
@@ -395,15 +518,11 @@ json dropout_change_chart(const ComparisonReport& r) {
   for (const auto& [x, id] : ranked) categories.push_back(names.count(id) ? names[id] : id);
 
   json option = base_option();
-  json legend = legend_of(r);
-  legend["data"].erase(0);
-  option["legend"] = legend;
-  option["grid"] = {{"left", 180}, {"right", 60}, {"top", 40}, {"bottom", 40}};
-  option["yAxis"] = {{"type", "category"}, {"data", categories}};
-  option["xAxis"] = {{"type", "value"},
-                     {"name", "change of dropout per visit (percentage points)"},
-                     {"nameLocation", "middle"},
-                     {"nameGap", 28}};
+  option["grid"] = {{"left", 8}, {"right", 64}, {"top", 8}, {"bottom", 8}, {"containLabel", true}};
+  option["yAxis"] = {{"type", "category"},
+                     {"data", categories},
+                     {"axisLabel", {{"width", 130}, {"overflow", "truncate"}}}};
+  option["xAxis"] = {{"type", "value"}, {"axisLabel", {{"hideOverlap", true}}}};
   json series = json::array();
   for (std::size_t k = 1; k < r.summaries.size(); ++k) {
     json data = json::array();
@@ -416,12 +535,14 @@ json dropout_change_chart(const ComparisonReport& r) {
       }
       data.push_back(value);
     }
-    series.push_back({{"name", r.labels[k]},
-                      {"type", "bar"},
-                      {"data", data},
-                      {"itemStyle", {{"color", scenario_colour(k)}}},
-                      {"label", {{"show", true}, {"position", "right"}, {"formatter", "{c} pp"}}},
-                      {"tooltip", {{"formatter", "{a}<br/>{b}: {c} pp"}}}});
+    series.push_back(
+        {{"name", r.labels[k]},
+         {"type", "bar"},
+         {"data", data},
+         {"itemStyle", {{"color", scenario_colour(k)}}},
+         {"label", {{"show", true}, {"position", "right"}, {"formatter", "{c}"}, {"fontSize", 10}}},
+         {"labelLayout", {{"hideOverlap", true}}},
+         {"tooltip", {{"formatter", "{a}<br/>{b}: {c} percentage points"}}}});
   }
   option["series"] = std::move(series);
   return option;

@@ -5,18 +5,23 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 
 #include "cjsim_version.h"
 #include "reports/html/html_assets.h"
 #include "reports/html/html_charts.h"
+#include "reports/render/compare_report.h"
 #include "reports/render/report_format.h"
 #include "reports/render/sweep_report.h"
 #include "reports/render/text_report.h"
 #include "scenarios/diagnostic.h"
+#include "scenarios/diff.h"
+#include "scenarios/loader.h"
 
 namespace cjsim {
 namespace {
@@ -27,9 +32,14 @@ using nlohmann::json;
 class Charts {
  public:
   // The container of a new chart.
-  std::string add(json option, int height, const std::string& extra_class = "") {
+  // `extra` goes into the chart's entry beside its option: "views" (sets of series the reader
+  // switches between) or "sankey" (the columns of a Sankey's nodes, to fit its labels).
+  std::string add(json option, int height, const std::string& extra_class = "",
+                  json extra = json::object()) {
     const std::string id = fmt::format("chart-{}", specs_.size() + 1);
-    specs_.push_back({{"id", id}, {"option", std::move(option)}});
+    json spec = {{"id", id}, {"option", std::move(option)}};
+    spec.update(extra);
+    specs_.push_back(std::move(spec));
     return fmt::format("<div class=\"chart{}\" id=\"{}\" style=\"height:{}px\"></div>\n",
                        extra_class.empty() ? "" : " " + extra_class, id, height);
   }
@@ -72,22 +82,40 @@ std::string figure_cell(std::string_view metric, const Estimate& e) {
                      html_escape(interval_text(metric, e)));
 }
 
+// Whether a significant change of the figure is an improvement, from the figure table: "better",
+// "worse", or "changed" for a figure with no better direction (visits per touchpoint); "" when
+// the change is within the noise.
+std::string verdict(const Difference& d) {
+  if (!d.significant) return "";
+  const Figure* f = find_figure(d.metric);
+  const Better better = f ? f->better : Better::neither;
+  if (better == Better::neither) return "changed";
+  return (better == Better::lower) == (d.difference.value < 0) ? "better" : "worse";
+}
+
+std::string verdict_tag(const Difference& d) {
+  const std::string v = verdict(d);
+  if (v.empty()) return "";
+  return fmt::format(" <span class=\"tag {}\">{}</span>", v, v);
+}
+
 std::string difference_cell(const Difference* d) {
   if (d == nullptr) return "<td class=\"num\"></td>";
-  // A significant change is green when it is an improvement, red when not, and only bold for a
-  // figure with no better direction (visits per agent).
-  std::string css;
-  if (d->significant) {
-    const Figure* f = find_figure(d->metric);
-    const Better better = f ? f->better : Better::neither;
-    css = better == Better::neither                                ? "sig"
-          : (better == Better::lower) == (d->difference.value < 0) ? "sig good"
-                                                                   : "sig bad";
-  }
-  return fmt::format("<td class=\"num {}\">{}{}<span class=\"ci\">{}</span></td>", css,
-                     html_escape(difference_text(d->metric, d->difference.value)),
-                     d->significant ? " *" : "",
+  return fmt::format("<td class=\"num {}\">{}{}<span class=\"ci\">{}</span></td>", verdict(*d),
+                     html_escape(difference_text(d->metric, d->difference.value)), verdict_tag(*d),
                      html_escape(difference_interval_text(d->metric, d->difference)));
+}
+
+// The scenarios' colours as a key above a chart (a page's own text wraps where a chart's legend
+// cannot).
+std::string scenario_key(const ComparisonReport& r) {
+  if (r.labels.size() < 2) return "";
+  std::string out = "<div class=\"key\">";
+  for (std::size_t k = 0; k < r.labels.size(); ++k) {
+    out += fmt::format("<span>{}{}{}</span>", dot(k), html_escape(r.labels[k]),
+                       k == 0 ? " (current)" : "");
+  }
+  return out + "</div>\n";
 }
 
 const Difference* find_difference(const ComparisonReport& r, std::size_t k, std::string_view metric,
@@ -110,10 +138,12 @@ std::string header(const ComparisonReport& r, bool comparison) {
       "<p>{} agents{} &middot; {} &middot; seed {} &middot; cjsim {} "
       "&middot; {}</p>\n",
       with_thousands(first.agents_per_replication), comparison ? ", paired" : "",
-      counted(first.replications, "replication"), m.seed,
-      html_escape(m.software_version), html_escape(m.created));
+      counted(first.replications, "replication"), m.seed, html_escape(m.software_version),
+      html_escape(m.created));
+  out += "</header>\n<nav>";
+  if (comparison) out += "<a href=\"#answer\">The answer</a>";
   out +=
-      "</header>\n<nav><a href=\"#headline\">Headline</a><a href=\"#map\">Journey map</a>"
+      "<a href=\"#headline\">Headline</a><a href=\"#map\">Journey map</a>"
       "<a href=\"#flows\">Flows</a><a href=\"#funnel\">Funnel</a>";
   if (comparison) out += "<a href=\"#moments\">Moments of truth</a>";
   out +=
@@ -125,16 +155,21 @@ std::string header(const ComparisonReport& r, bool comparison) {
 std::string headline_section(const ComparisonReport& r, bool comparison) {
   const std::size_t n = r.summaries.size();
   std::string out = "<section id=\"headline\">\n<h2>Headline figures</h2>\n";
+  std::string method = r.method;  // a sentence of its own here
+  if (!method.empty())
+    method[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(method[0])));
   out += fmt::format("<p class=\"note\">95% intervals under each figure. {}.{}</p>\n",
-                     html_escape(r.method),
-                     comparison ? " Differences are future minus current; * marks a difference "
-                                  "whose interval excludes 0 (green better, red worse)."
+                     html_escape(method),
+                     comparison ? " Differences are future minus current; a tag says whether a "
+                                  "difference beyond the noise (its interval excludes 0) is better "
+                                  "or worse; no tag, within the noise."
                                 : "");
   out += "<table><thead><tr><th>figure</th>";
   for (std::size_t k = 0; k < n; ++k)
     out += "<th class=\"num\">" + scenario_heading(r, k) + "</th>";
   for (std::size_t k = 1; k < n; ++k) {
-    out += fmt::format("<th class=\"num\">difference{}</th>", n > 2 ? " " + dot(k) : std::string());
+    out += fmt::format("<th class=\"num\" data-label=\"difference, {}\">difference{}</th>",
+                       html_escape(r.labels[k]), n > 2 ? " " + dot(k) : std::string());
   }
   out += "</tr></thead><tbody>\n";
   for (const Figure& f : kHeadlineFigures) {
@@ -189,86 +224,100 @@ const TouchpointFigures* find_touchpoint(const Summary& s, const std::string& id
   return nullptr;
 }
 
-// One row of a card: the figure in every scenario, coloured by scenario.
+// One line of a card or a stage's facts: the figure in every scenario, in its colour. The
+// values wrap onto the next line when the column is narrow.
 template <class Get>
-std::string card_line(const ComparisonReport& r, const std::string& id, const char* label,
-                      std::string_view metric, Get get) {
-  std::string out = fmt::format("<tr><td>{}</td>", label);
+std::string value_line(const ComparisonReport& r, const char* label, Get get) {
+  std::string out = fmt::format("<div class=\"vals\"><span class=\"k\">{}</span>", label);
   for (std::size_t k = 0; k < r.summaries.size(); ++k) {
-    const TouchpointFigures* t = find_touchpoint(r.summaries[k], id);
-    const std::string text = t ? figure_text(metric, get(*t)) : "&ndash;";
-    out += fmt::format("<td class=\"num\" style=\"color:{}\">{}</td>",
-                       r.summaries.size() > 1 ? scenario_colour(k) : "inherit", text);
+    const std::optional<std::string> text = get(r.summaries[k]);
+    out += fmt::format("<span class=\"v\" style=\"color:{}\">{}</span>",
+                       r.summaries.size() > 1 ? scenario_colour(k) : "inherit",
+                       text ? html_escape(*text) : "&ndash;");
   }
-  return out + "</tr>";
+  return out + "</div>";
+}
+
+std::string touchpoint_card(const ComparisonReport& r, const JourneyStep& step,
+                            const MomentsOnMap& moments) {
+  const TouchpointFigures* current = find_touchpoint(r.summaries[0], step.id);
+  const TouchpointFigures* any = current;
+  for (std::size_t k = 1; any == nullptr && k < r.summaries.size(); ++k) {
+    any = find_touchpoint(r.summaries[k], step.id);
+  }
+  std::string tag;
+  if (current == nullptr) tag = " <span class=\"tag\">new</span>";
+  for (std::size_t k = 1; current && k < r.summaries.size(); ++k) {
+    if (!find_touchpoint(r.summaries[k], step.id)) tag = " <span class=\"tag\">removed</span>";
+  }
+  std::vector<std::string> marks;
+  if (step.id == moments.emotion_id) marks.push_back("largest emotional impact");
+  if (step.id == moments.dropout_id) marks.push_back("most dropouts");
+  std::string out = fmt::format(
+      "<div class=\"card{}\" style=\"border-left-color:{}\" data-touchpoint=\"{}\"><b>{}</b>{} "
+      "<span class=\"channel\">{}</span>",
+      marks.empty() ? "" : " moment", emotion_colour(any->mean_emotion.value), html_escape(step.id),
+      html_escape(step.name), tag, html_escape(any->channel));
+  for (const std::string& m : marks) {
+    out += fmt::format("<div class=\"moment-tag\">&#9873; moment of truth: {}</div>", m);
+  }
+  const auto of = [&](std::string_view metric, Estimate TouchpointFigures::*member) {
+    return [&r, &step, metric, member](const Summary& s) -> std::optional<std::string> {
+      const TouchpointFigures* t = find_touchpoint(s, step.id);
+      if (t == nullptr) return std::nullopt;
+      return figure_text(metric, (t->*member).value);
+    };
+  };
+  out +=
+      value_line(r, "visits/agent", of("visits_per_agent", &TouchpointFigures::visits_per_agent));
+  out += value_line(r, "dropout", of("dropout_rate", &TouchpointFigures::dropout_rate));
+  out += value_line(r, "emotion", of("mean_emotion", &TouchpointFigures::mean_emotion));
+  return out + "</div>\n";
 }
 
 std::string map_section(const ComparisonReport& r, Charts& charts) {
   const std::vector<std::string> stages = stage_union(r);
+  const std::vector<JourneyStep> steps = touchpoint_union(r);
+  const MomentsOnMap moments = moments_on_map(r.summaries[0]);
+  const bool comparison = r.summaries.size() > 1;
   std::string out = "<section id=\"map\">\n<h2>Journey map</h2>\n";
+  out += fmt::format(
+      "<p class=\"note\">The emotion curve touchpoint by touchpoint, in stage order (shaded "
+      "bands): mean emotion after a visit, with its 95% interval as a band{}. &#9873; marks the "
+      "moments of truth{}: the touchpoint with the largest emotional impact (its mean emotion's "
+      "size times its visits per agent) and the one where the most journeys end.</p>\n",
+      comparison ? ", current and future states overlaid" : "",
+      comparison ? " of the current state" : "");
+  out += scenario_key(r);
+  json views;
+  json option = emotion_map_chart(r, moments, views);
+  json extra = json::object();
+  if (!views.empty()) extra["views"] = std::move(views);
+  out += charts.add(std::move(option), 360, "", std::move(extra));
   out +=
-      "<p class=\"note\">The emotion curve: mean emotion after each visit of a stage, with its "
-      "95% interval as a band; click a persona in the legend to draw its own curve. Under it "
-      "the touchpoints of each stage: visits per agent, "
-      "dropout per visit and mean emotion (border colour: red negative, green positive)";
-  out += r.summaries.size() > 1 ? ", current &rarr; future.</p>\n" : ".</p>\n";
-  out += charts.add(emotion_curve_chart(r), 340);
-  out +=
-      fmt::format("<div class=\"map\" style=\"grid-template-columns:repeat({},minmax(0,1fr))\">\n",
-                  std::max<std::size_t>(1, stages.size()));
+      "<p class=\"note\">Under the curve, each stage's touchpoints: visits per agent, dropout "
+      "per visit and mean emotion (border colour: red negative, green positive)";
+  out += comparison ? ", each scenario in its colour.</p>\n" : ".</p>\n";
+  out += "<div class=\"map\">\n";
   for (const std::string& stage : stages) {
-    out += fmt::format("<div class=\"stage\"><h3>{}</h3><table class=\"mini facts\">",
-                       html_escape(stage));
-    const auto stage_line = [&](const char* label, std::string_view metric, auto get) {
-      out += fmt::format("<tr><td>{}</td>", label);
-      for (std::size_t k = 0; k < r.summaries.size(); ++k) {
-        std::string text = "&ndash;";
-        for (const StageFigures& st : r.summaries[k].stages) {
-          if (st.name == stage) text = figure_text(metric, get(st));
+    out += fmt::format("<div class=\"stage\"><h3>{}</h3><div class=\"facts\">", html_escape(stage));
+    const auto of = [&stage](std::string_view metric, Estimate StageFigures::*member) {
+      return [&stage, metric, member](const Summary& s) -> std::optional<std::string> {
+        for (const StageFigures& st : s.stages) {
+          if (st.name == stage) return figure_text(metric, (st.*member).value);
         }
-        out += fmt::format("<td class=\"num\" style=\"color:{}\">{}</td>",
-                           r.summaries.size() > 1 ? scenario_colour(k) : "inherit", text);
-      }
-      out += "</tr>";
+        return std::nullopt;
+      };
     };
-    stage_line("reach", "reach_rate", [](const StageFigures& st) { return st.reach_rate.value; });
-    stage_line("dropout", "dropout_rate",
-               [](const StageFigures& st) { return st.dropout_rate.value; });
-    stage_line("emotion", "mean_emotion",
-               [](const StageFigures& st) { return st.mean_emotion.value; });
-    out += "</table>\n";
-    // Touchpoints of the stage: the current state's, then those only a future state has.
-    std::vector<std::string> ids;
-    for (const Summary& s : r.summaries) {
-      for (const TouchpointFigures& t : s.touchpoints) {
-        if (t.stage == stage && std::find(ids.begin(), ids.end(), t.id) == ids.end())
-          ids.push_back(t.id);
-      }
-    }
-    for (const std::string& id : ids) {
-      const TouchpointFigures* current = find_touchpoint(r.summaries[0], id);
-      const TouchpointFigures* any = current;
-      for (std::size_t k = 1; any == nullptr && k < r.summaries.size(); ++k) {
-        any = find_touchpoint(r.summaries[k], id);
-      }
-      std::string tag;
-      if (current == nullptr) tag = " <span class=\"tag\">new</span>";
-      for (std::size_t k = 1; current && k < r.summaries.size(); ++k) {
-        if (!find_touchpoint(r.summaries[k], id)) tag = " <span class=\"tag\">removed</span>";
-      }
-      out += fmt::format(
-          "<div class=\"card\" style=\"border-left-color:{}\"><b>{}</b>{} "
-          "<span class=\"channel\">{}</span>",
-          emotion_colour(any->mean_emotion.value), html_escape(any->name), tag,
-          html_escape(any->channel));
-      out += "<table class=\"mini\">";
-      out += card_line(r, id, "visits/agent", "visits_per_agent",
-                       [](const TouchpointFigures& t) { return t.visits_per_agent.value; });
-      out += card_line(r, id, "dropout", "dropout_rate",
-                       [](const TouchpointFigures& t) { return t.dropout_rate.value; });
-      out += card_line(r, id, "emotion", "mean_emotion",
-                       [](const TouchpointFigures& t) { return t.mean_emotion.value; });
-      out += "</table></div>\n";
+    out += value_line(r, "reach", of("reach_rate", &StageFigures::reach_rate));
+    out += value_line(r, "dropout", of("dropout_rate", &StageFigures::dropout_rate));
+    out += value_line(r, "emotion", of("mean_emotion", &StageFigures::mean_emotion));
+    out += "</div>\n";
+    // The stage's touchpoints as cards, in the map's order. When touchpoints carry a lane
+    // (frontstage, backstage, support process), the cards of each lane go in rows here, the
+    // frontstage first, as in a service blueprint.
+    for (const JourneyStep& step : steps) {
+      if (step.stage == stage) out += touchpoint_card(r, step, moments);
     }
     out += "</div>\n";
   }
@@ -282,17 +331,23 @@ std::string flows_section(const ComparisonReport& r, Charts& charts) {
       "<p class=\"note\">Journeys from their start through the touchpoints; the red sink "
       "collects those who dropped out, and the grey \"&#8617; back to\" nodes the moves back to "
       "an earlier touchpoint (a Sankey cannot draw loops; those journeys go on from that "
-      "touchpoint). Band widths are journeys.</p>\n";
+      "touchpoint). Band widths are journeys; a name cut short is whole when you point at it. "
+      "On a narrow screen, swipe sideways to follow the flows.</p>\n";
   std::string notes;
   for (std::size_t k = 0; k < r.summaries.size(); ++k) {
     std::uint64_t loops = 0;
-    json option = sankey_chart(r.summaries[k], r.labels[k], loops);
-    const std::size_t nodes = option["series"][0]["data"].size();
-    out += charts.add(std::move(option),
-                      static_cast<int>(std::clamp<std::size_t>(nodes * 24, 360, 1400)));
+    std::size_t fullest = 0;
+    json layout;
+    json option = sankey_chart(r.summaries[k], r.labels[k], loops, fullest, layout);
+    // Room for every node of the fullest column and its label of up to two lines: the node
+    // gap (28 px) and a few pixels of node.
+    const int height = static_cast<int>(std::clamp<std::size_t>(fullest * 34 + 80, 320, 2400));
+    out += "<div class=\"wide\">" +
+           charts.add(std::move(option), height, "sankey", {{"sankey", std::move(layout)}}) +
+           "</div>\n";
     if (loops > 0) {
-      notes += fmt::format("{}: {} moves back to an earlier touchpoint. ",
-                           html_escape(r.labels[k]), with_thousands(loops));
+      notes += fmt::format("{}: {} moves back to an earlier touchpoint. ", html_escape(r.labels[k]),
+                           with_thousands(loops));
     }
   }
   if (!notes.empty()) out += "<p class=\"note\">" + notes + "</p>\n";
@@ -301,36 +356,39 @@ std::string flows_section(const ComparisonReport& r, Charts& charts) {
 }
 
 std::string funnel_section(const ComparisonReport& r, Charts& charts) {
+  const std::size_t stages = stage_union(r).size();
   std::string out = "<section id=\"funnel\">\n<h2>Funnel by stage</h2>\n";
+  out += "<p class=\"note\">Share of agents that reach each stage.</p>\n";
+  out += scenario_key(r);
+  out += charts.add(funnel_chart(r), static_cast<int>(std::max<std::size_t>(
+                                         220, stages * (r.summaries.size() * 18 + 16) + 50)));
   out +=
-      "<p class=\"note\">Share of agents that reach each stage, and the share of those who "
-      "drop out in it.</p>\n";
-  out += charts.add(funnel_chart(r), 340);
-  out += charts.add(stage_dropout_chart(r), 320);
-  out += "<table><thead><tr><th>stage</th>";
-  for (std::size_t k = 0; k < r.summaries.size(); ++k) {
-    out += fmt::format(
-        "<th class=\"num\">reach {0}</th><th class=\"num\">dropout {0}</th>"
-        "<th class=\"num\">emotion {0}</th>",
-        dot(k));
-  }
-  out += "</tr></thead><tbody>\n";
+      "<p class=\"note\">Dropout by stage: the share of those reaching the stage who drop "
+      "out in it, in percent.</p>\n";
+  out += charts.add(stage_dropout_chart(r), 300);
+  // One row per stage and scenario: five columns however many scenarios there are.
+  const bool comparison = r.summaries.size() > 1;
+  out += fmt::format(
+      "<table><thead><tr><th>stage</th>{}<th class=\"num\">reach</th>"
+      "<th class=\"num\">dropout</th><th class=\"num\">emotion</th></tr>"
+      "</thead><tbody>\n",
+      comparison ? "<th>scenario</th>" : "");
   for (const std::string& stage : stage_union(r)) {
-    out += "<tr><td>" + html_escape(stage) + "</td>";
-    for (const Summary& s : r.summaries) {
+    for (std::size_t k = 0; k < r.summaries.size(); ++k) {
       const StageFigures* st = nullptr;
-      for (const StageFigures& x : s.stages) {
+      for (const StageFigures& x : r.summaries[k].stages) {
         if (x.name == stage) st = &x;
       }
+      out += "<tr><td>" + html_escape(stage) + "</td>";
+      if (comparison) out += "<td>" + scenario_heading(r, k) + "</td>";
       if (st == nullptr) {
-        out += "<td></td><td></td><td></td>";
+        out += "<td></td><td></td><td></td></tr>\n";
         continue;
       }
       out += figure_cell("reach_rate", st->reach_rate) +
              figure_cell("dropout_rate", st->dropout_rate) +
-             figure_cell("mean_emotion", st->mean_emotion);
+             figure_cell("mean_emotion", st->mean_emotion) + "</tr>\n";
     }
-    out += "</tr>\n";
   }
   out += "</tbody></table>\n</section>\n";
   return out;
@@ -369,6 +427,7 @@ std::string moments_section(const ComparisonReport& r, Charts& charts) {
       "<p class=\"note\">The touchpoints whose dropout or emotion changed most "
       "(significant changes only, largest first), and the change of dropout per visit at the "
       "touchpoints where it moved most.</p>\n";
+  out += scenario_key(r);
   out += charts.add(dropout_change_chart(r), 360);
   for (std::size_t k = 1; k < r.summaries.size(); ++k) {
     out += fmt::format("<h3>{} vs {}</h3>\n", scenario_heading(r, k), html_escape(r.labels[0]));
@@ -389,11 +448,159 @@ std::string moments_section(const ComparisonReport& r, Charts& charts) {
   return out;
 }
 
+// The journey a scenario ran, read back from the text stored with the results; a future
+// state's bases are read from their files again, and used only when they are still the files it
+// ran with (the stored copies say). nullopt when the journey cannot be read back.
+std::optional<Scenario> scenario_as_run(const RunMetadata& m) {
+  Diagnostics diagnostics;
+  std::optional<Scenario> s = parse_scenario(m.scenario_text, m.scenario_path, diagnostics);
+  if (!s || s->base_sources.size() != m.base_files.size()) return std::nullopt;
+  for (const SourceFile& base : s->base_sources) {
+    const bool same = std::any_of(m.base_files.begin(), m.base_files.end(),
+                                  [&](const auto& stored) { return stored.second == base.text; });
+    if (!same) return std::nullopt;
+  }
+  return s;
+}
+
+// What future state k changed, one line each as `cjsim diff` words it.
+std::string changes_list(const ComparisonReport& r, std::size_t k,
+                         const std::optional<Scenario>& current) {
+  const std::optional<Scenario> future = scenario_as_run(r.metadata[k]);
+  if (!current || !future) {
+    return "<p class=\"note\">Its changes cannot be listed here: the journey it builds on is not "
+           "where it was when compared, or has changed since; the files as run are under "
+           "<a href=\"#scenario\">The scenario as run</a>.</p>\n";
+  }
+  const std::vector<JourneyDifference> differences = diff_scenarios(*current, *future);
+  if (differences.empty())
+    return "<p class=\"note\">It changes nothing that matters to the run.</p>\n";
+  std::string out = "<ul class=\"changes\">";
+  std::string text = format_differences(differences);
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string_view line(text.data() + at, end - at);
+    at = end + 1;
+    const std::size_t first = line.find_first_not_of(' ');
+    if (first == std::string_view::npos) continue;
+    // Headings ("Touchpoints") stand alone; the entries under them are indented.
+    out += first == 0 ? fmt::format("<li class=\"part\">{}</li>", html_escape(line))
+                      : fmt::format("<li>{}</li>", html_escape(line.substr(first)));
+  }
+  return out + "</ul>\n";
+}
+
+// The sentence for two future states on one figure: which is ahead, or that they cannot be
+// told apart on the same agents.
+std::string rival_sentence(const ComparisonReport& r, const Difference& d) {
+  const std::string label = metric_label(d.metric);
+  const Figure* f = find_figure(d.metric);
+  const Better better = f ? f->better : Better::neither;
+  const auto interval = [&](double sign) {
+    const double low = sign > 0 ? d.difference.low : -d.difference.high;
+    const double high = sign > 0 ? d.difference.high : -d.difference.low;
+    return fmt::format("95% interval {} to {}", difference_text(d.metric, low),
+                       difference_text(d.metric, high));
+  };
+  if (!d.significant || better == Better::neither) {
+    return fmt::format("{}: {} and {} {} ({} minus {}: {}, {})", label, r.labels[d.scenario],
+                       r.labels[d.versus], d.significant ? "differ" : "cannot be told apart",
+                       r.labels[d.scenario], r.labels[d.versus],
+                       difference_text(d.metric, d.difference.value), interval(1.0));
+  }
+  // Said from the leader's side: "A is ahead of B by +3.20 pp".
+  const bool second_ahead = (better == Better::lower) == (d.difference.value < 0);
+  const double sign = second_ahead ? 1.0 : -1.0;
+  return fmt::format("{}: {} is ahead of {} by {} ({})", label,
+                     r.labels[second_ahead ? d.scenario : d.versus],
+                     r.labels[second_ahead ? d.versus : d.scenario],
+                     difference_text(d.metric, sign * d.difference.value), interval(sign));
+}
+
+std::string answer_section(const ComparisonReport& r) {
+  const Summary& base = r.summaries.front();
+  std::string out =
+      "<section id=\"answer\" class=\"answer\">\n<h2>The answer</h2>\n<ul class=\"sentences\">";
+  for (const std::string& sentence : comparison_answer(r)) {
+    out += "<li>" + html_escape(sentence) + "</li>";
+  }
+  out += "</ul>\n";
+  out += fmt::format(
+      "<p class=\"note\">By {} ({} is better); every future state against {} on the same {} "
+      "agents, with 95% intervals.</p>\n",
+      html_escape(metric_label(r.rank_by)), lower_is_better(r.rank_by) ? "lower" : "higher",
+      html_escape(r.labels[0]), with_thousands(base.agents_per_replication));
+
+  // Ranking, with the future states that cannot be told apart from the leader said so.
+  const std::vector<std::size_t> order = rank_future_states(r);
+  if (order.size() > 1) {
+    out += fmt::format("<h3>Ranking by {}</h3>\n<ol class=\"ranking\">",
+                       html_escape(metric_label(r.rank_by)));
+    for (std::size_t k : order) {
+      const Difference* d = find_difference(r, k, r.rank_by, "overall");
+      std::string against_leader;
+      if (k != order.front()) {
+        for (const Difference& x : r.rivals) {
+          const bool pair = (x.versus == order.front() && x.scenario == k) ||
+                            (x.versus == k && x.scenario == order.front());
+          if (!pair || x.metric != r.rank_by) continue;
+          against_leader = x.significant ? " &middot; behind the leader beyond the noise"
+                                         : " &middot; <b>cannot be told apart from the leader</b>";
+        }
+      }
+      out += fmt::format("<li>{}{}: {}{}{}</li>", dot(k), html_escape(r.labels[k]),
+                         d ? html_escape(difference_text(d->metric, d->difference.value)) : "n/a",
+                         d ? verdict_tag(*d) : "", against_leader);
+    }
+    out += "</ol>\n";
+  }
+
+  // Each future state: its headline differences in words, and what it changed.
+  const std::optional<Scenario> current = scenario_as_run(r.metadata[0]);
+  out += "<div class=\"verdicts\">\n";
+  for (std::size_t k = 1; k < r.summaries.size(); ++k) {
+    out += fmt::format("<div class=\"verdict\" style=\"border-top-color:{}\"><h3>{}</h3><ul>",
+                       scenario_colour(k), scenario_heading(r, k));
+    for (const Figure& f : kHeadlineFigures) {
+      const Difference* d = find_difference(r, k, f.name, "overall");
+      if (d == nullptr) continue;
+      const Better better = f.better;
+      out += fmt::format(
+          "<li><span class=\"figure\">{}</span> <span class=\"v\">{}</span>{}{}"
+          "<span class=\"ci\">95% interval {}; {} is better</span></li>",
+          html_escape(f.label), html_escape(difference_text(d->metric, d->difference.value)),
+          verdict_tag(*d), d->significant ? "" : " <span class=\"tag\">within the noise</span>",
+          html_escape(difference_interval_text(d->metric, d->difference)),
+          better == Better::lower    ? "lower"
+          : better == Better::higher ? "higher"
+                                     : "neither");
+    }
+    out += "</ul><h4>What it changes</h4>\n" + changes_list(r, k, current) + "</div>\n";
+  }
+  out += "</div>\n";
+
+  if (!r.rivals.empty()) {
+    out +=
+        "<h3>The future states against each other</h3>\n<p class=\"note\">Paired on the same "
+        "agents, overall figures.</p>\n<ul class=\"rivals\">";
+    for (const Difference& d : r.rivals) {
+      const Figure* f = find_figure(d.metric);
+      if (d.metric != r.rank_by && !(f && f->key)) continue;
+      out += "<li>" + html_escape(rival_sentence(r, d)) + "</li>";
+    }
+    out += "</ul>\n";
+  }
+  return out + "</section>\n";
+}
+
 // Each persona's own funnel and emotion curve: reach and mean emotion per stage.
 std::string persona_stage_table(const Summary& s) {
   if (s.personas.size() < 2) return "";
   std::string out = "<table class=\"persona-stages\"><thead><tr><th>persona by stage</th>";
-  for (const StageFigures& st : s.stages) out += "<th class=\"num\">" + html_escape(st.name) + "</th>";
+  for (const StageFigures& st : s.stages)
+    out += "<th class=\"num\">" + html_escape(st.name) + "</th>";
   out += "</tr></thead><tbody>\n";
   for (const PersonaFigures& p : s.personas) {
     out += "<tr><td>" + html_escape(p.id) + "</td>";
@@ -549,6 +756,7 @@ std::string html_report(const ComparisonReport& r) {
   Charts charts;
   std::string body = header(r, comparison);
   body += "<main>\n";
+  if (comparison) body += answer_section(r);
   body += headline_section(r, comparison);
   body += map_section(r, charts);
   body += flows_section(r, charts);
@@ -607,7 +815,8 @@ json parameter_chart(const StoredSweep& sweep, std::size_t parameter, std::size_
                       {"data", points}});
     if (sweep.design != "grid") continue;
     json means = json::array();
-    for (const auto& [x, level] : levels) means.push_back({x, level.first / static_cast<double>(level.second)});
+    for (const auto& [x, level] : levels)
+      means.push_back({x, level.first / static_cast<double>(level.second)});
     series.push_back({{"type", "line"},
                       {"name", sweep.scenarios[s] + " (mean at each level)"},
                       {"itemStyle", {{"color", scenario_colour(s)}}},
@@ -617,10 +826,18 @@ json parameter_chart(const StoredSweep& sweep, std::size_t parameter, std::size_
           {"tooltip", {{"trigger", "item"}}},
           {"legend", {{"top", 22}, {"type", "scroll"}}},
           {"grid", {{"left", 64}, {"right", 24}, {"top", 64}, {"bottom", 48}}},
-          {"xAxis", {{"type", "value"}, {"name", sweep.parameters[parameter]}, {"scale", true},
-                     {"nameLocation", "middle"}, {"nameGap", 28}}},
-          {"yAxis", {{"type", "value"}, {"name", std::string(metric)}, {"scale", true},
-                     {"nameLocation", "middle"}, {"nameGap", 48}}},
+          {"xAxis",
+           {{"type", "value"},
+            {"name", sweep.parameters[parameter]},
+            {"scale", true},
+            {"nameLocation", "middle"},
+            {"nameGap", 28}}},
+          {"yAxis",
+           {{"type", "value"},
+            {"name", std::string(metric)},
+            {"scale", true},
+            {"nameLocation", "middle"},
+            {"nameGap", 48}}},
           {"series", series}};
 }
 
@@ -629,25 +846,29 @@ std::string sweep_sensitivity_section(const StoredSweep& sweep, std::string_view
   out += fmt::format("<h2>Which parameter moves {} most</h2>\n", html_escape(metric));
   for (const ScenarioSensitivity& s : sensitivity_of(sweep, metric)) {
     const Sensitivity& r = s.sensitivity;
-    if (sweep.scenarios.size() > 1) out += fmt::format("<h3>{}</h3>\n", html_escape(sweep.scenarios[s.scenario]));
+    if (sweep.scenarios.size() > 1)
+      out += fmt::format("<h3>{}</h3>\n", html_escape(sweep.scenarios[s.scenario]));
     out += r.method == SensitivityMethod::main_effect
                ? "<p class=\"note\">Main effects: the spread of the mean over each parameter's "
                  "levels, every other parameter averaged over.</p>\n"
-               : fmt::format("<p class=\"note\">Standardised regression coefficients over {} "
-                             "points (R<sup>2</sup> = {:.3f}): standard deviations of the figure "
-                             "per standard deviation of the parameter.</p>\n",
-                             r.points, r.r_squared);
+               : fmt::format(
+                     "<p class=\"note\">Standardised regression coefficients over {} "
+                     "points (R<sup>2</sup> = {:.3f}): standard deviations of the figure "
+                     "per standard deviation of the parameter.</p>\n",
+                     r.points, r.r_squared);
     if (!r.note.empty()) {
       out += fmt::format("<p>Not ranked: {}.</p>\n", html_escape(r.note));
       continue;
     }
-    out += "<table><thead><tr><th>rank</th><th>parameter</th><th class=\"num\">importance</th>"
-           "<th class=\"num\">lowest to highest value</th></tr></thead><tbody>\n";
+    out +=
+        "<table><thead><tr><th>rank</th><th>parameter</th><th class=\"num\">importance</th>"
+        "<th class=\"num\">lowest to highest value</th></tr></thead><tbody>\n";
     for (std::size_t i = 0; i < r.ranked.size(); ++i) {
       const ParameterSensitivity& p = r.ranked[i];
-      out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{:.4g}</td>"
-                         "<td class=\"num\">{:+.4g}</td></tr>\n",
-                         i + 1, html_escape(sweep.parameters[p.parameter]), p.importance, p.swing);
+      out += fmt::format(
+          "<tr><td>{}</td><td>{}</td><td class=\"num\">{:.4g}</td>"
+          "<td class=\"num\">{:+.4g}</td></tr>\n",
+          i + 1, html_escape(sweep.parameters[p.parameter]), p.importance, p.swing);
     }
     out += "</tbody></table>\n";
   }
@@ -661,13 +882,16 @@ std::string sweep_points_section(const StoredSweep& sweep, std::string_view metr
     if (kHeadlineFigures[f].key && f != figures.front()) figures.push_back(f);
   }
   std::string out = "<section id=\"points\">\n<h2>Design points</h2>\n";
-  out += fmt::format("<p class=\"note\">Best first by {} ({} is better); 95% intervals under "
-                     "each figure.</p>\n",
-                     html_escape(metric), lower_is_better(metric) ? "lower" : "higher");
+  out += fmt::format(
+      "<p class=\"note\">Best first by {} ({} is better); 95% intervals under "
+      "each figure.</p>\n",
+      html_escape(metric), lower_is_better(metric) ? "lower" : "higher");
   out += "<table><thead><tr><th>rank</th><th class=\"num\">point</th>";
   if (sweep.scenarios.size() > 1) out += "<th>scenario</th>";
-  for (const std::string& p : sweep.parameters) out += fmt::format("<th class=\"num\">{}</th>", html_escape(p));
-  for (std::size_t f : figures) out += fmt::format("<th class=\"num\">{}</th>", html_escape(kHeadlineFigures[f].name));
+  for (const std::string& p : sweep.parameters)
+    out += fmt::format("<th class=\"num\">{}</th>", html_escape(p));
+  for (std::size_t f : figures)
+    out += fmt::format("<th class=\"num\">{}</th>", html_escape(kHeadlineFigures[f].name));
   out += "</tr></thead><tbody>\n";
   const std::vector<std::size_t> order = points_best_first(sweep, metric);
   for (std::size_t i = 0; i < order.size(); ++i) {
@@ -695,15 +919,16 @@ std::string html_sweep_report(const StoredSweep& sweep, std::string_view metric)
       "<p>{} design &middot; {} points &middot; {} agents &middot; {} &middot; "
       "seed {} &middot; {}</p>\n",
       html_escape(sweep.design), sweep.values.size(), with_thousands(sweep.agents),
-      counted(sweep.replications, "replication"), sweep.seed,
-      html_escape(sweep.experiment_path));
-  body += "</header>\n<nav><a href=\"#sensitivity\">Sensitivity</a><a href=\"#response\">"
-          "Response</a><a href=\"#points\">Design points</a></nav>\n<main>\n";
+      counted(sweep.replications, "replication"), sweep.seed, html_escape(sweep.experiment_path));
+  body +=
+      "</header>\n<nav><a href=\"#sensitivity\">Sensitivity</a><a href=\"#response\">"
+      "Response</a><a href=\"#points\">Design points</a></nav>\n<main>\n";
   body += sweep_sensitivity_section(sweep, metric);
   body += "<section id=\"response\">\n";
   body += fmt::format("<h2>{} against each parameter</h2>\n", html_escape(metric));
-  body += "<p class=\"note\">Every design point; for grids the line joins the mean at each "
-          "level.</p>\n<div class=\"charts-row\">\n";
+  body +=
+      "<p class=\"note\">Every design point; for grids the line joins the mean at each "
+      "level.</p>\n<div class=\"charts-row\">\n";
   for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
     body += charts.add(parameter_chart(sweep, j, figure, metric), 340);
   }

@@ -1,6 +1,10 @@
 """The HTML report in a real browser: the shipped retail comparison and a run of tiny.yaml are
 turned into reports, opened in headless Chromium with #selftest (the page then writes what it
 rendered into #cjsim-selftest), and every chart must have drawn with no JavaScript error.
+The comparison and the run are then laid out at a phone's, a laptop's and a desktop's width and
+for paper (html_layout.js, Chromium driven by playwright-core), where html_layout_check.js
+measures in the page that nothing is wider than the window or its card or table and that no
+chart label prints over another; and the comparison is printed to PDF by Chromium itself.
 Screenshots are kept as test artefacts in html_report_artefacts/ under the working directory.
 
 Usage: html_report_browser.py CJSIM SOURCE_DIR
@@ -44,6 +48,49 @@ def chromium_run(work, *args):
     return subprocess.run(command, capture_output=True, text=True, timeout=180)
 
 
+LAYOUT_WIDTHS = ["390", "1024", "1400", "print"]
+node = shutil.which("node") or shutil.which("nodejs")
+if node is None or not os.path.isdir(os.path.join(source, ".deps", "node_modules", "playwright-core")):
+    sys.exit("FAIL: node or playwright-core is missing; the layout checks need them "
+             "(bash .ci/setup installs both)")
+
+
+def check_layout(page, name):
+    r = subprocess.run([node, os.path.join(os.path.dirname(os.path.abspath(__file__)), "html_layout.js"),
+                        source, page, name, artefacts, *LAYOUT_WIDTHS],
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        failures.append(f"{name}: the layout check did not run: {r.stderr[-3000:]}")
+        return
+    results = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+    check(len(results) == len(LAYOUT_WIDTHS), f"{name}: layout measured at {len(results)} widths")
+    for m in results:
+        where = f"{name} at {m['label']}" + (" px" if m["label"] != "print" else "")
+        print(f"{where}: {len(m['overflow'])} overflowing boxes, {len(m['overlaps'])} label overlaps")
+        check(not m["errors"], f"{where}: errors while measuring: {m['errors']}")
+        check(not m["overflow"], f"{where}: wider than its space:\n    " + "\n    ".join(m["overflow"][:20]))
+        check(not m["overlaps"], f"{where}: chart labels over each other or cut off:\n    " +
+              "\n    ".join(m["overlaps"][:20]))
+
+
+def check_pdf(work, page, name):
+    pdf = os.path.join(artefacts, name + ".pdf")
+    if os.path.exists(pdf):
+        os.remove(pdf)
+    r = chromium_run(work, "--virtual-time-budget=5000", "--no-pdf-header-footer",
+                     f"--print-to-pdf={pdf}", "file://" + page)
+    check(r.returncode == 0 and os.path.exists(pdf), f"{name}: chromium --print-to-pdf failed: {r.stderr[-2000:]}")
+    if not os.path.exists(pdf):
+        return
+    with open(pdf, "rb") as f:
+        data = f.read()
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
+    print(f"{name}: PDF of {pages} pages, {len(data)} bytes")
+    check(data.startswith(b"%PDF") and pages >= 2, f"{name}: the PDF has {pages} pages")
+    # The charts are drawn on paper too: a page of text alone is a few kilobytes.
+    check(len(data) > 150_000, f"{name}: the PDF ({len(data)} bytes) looks like it lacks the charts")
+
+
 def check_report(work, page, name):
     with open(page, encoding="utf-8") as f:
         text = f.read()
@@ -83,12 +130,23 @@ with tempfile.TemporaryDirectory() as work:
     page = os.path.join(work, "retail.html")
     run("report", comparison, "-o", page)
     check_report(work, page, "retail_comparison")
+    check_layout(page, "retail_comparison")
+    check_pdf(work, page, "retail_comparison")
+
+    # A second journey with more stages and personas, laid out at each width as well.
+    airline = os.path.join(work, "airline.h5")
+    run("compare", os.path.join(examples, "airline.yaml"),
+        os.path.join(examples, "airline_delay_care.yaml"), "--agents", "3000", "--out", airline)
+    page = os.path.join(work, "airline.html")
+    run("report", airline, "-o", page)
+    check_layout(page, "airline_comparison")
 
     tiny = os.path.join(work, "tiny.h5")
     run("run", os.path.join(data, "tiny.yaml"), "--agents", "2000", "--out", tiny)
     page = os.path.join(work, "tiny.html")
     run("report", tiny, "-o", page)
     check_report(work, page, "tiny_run")
+    check_layout(page, "tiny_run")
 
     tiny_cmp = os.path.join(work, "tiny_cmp.h5")
     run("compare", os.path.join(data, "tiny.yaml"), os.path.join(data, "tiny_future.yaml"),

@@ -1,0 +1,54 @@
+// Opens an HTML report in Debian's Chromium (driven by playwright-core) at each given window
+// width, runs html_layout_check.js in the page, and prints what it measured as one JSON line
+// per width; keeps a full-page screenshot of each.
+// Usage: node html_layout.js SOURCE_DIR PAGE NAME ARTEFACTS WIDTH...  (WIDTH may be "print")
+"use strict";
+const fs = require("fs");
+const path = require("path");
+
+const [source, page, name, artefacts, ...widths] = process.argv.slice(2);
+const { chromium } = require(path.join(source, ".deps", "node_modules", "playwright-core"));
+const check = fs.readFileSync(path.join(__dirname, "html_layout_check.js"), "utf8");
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: process.env.CJSIM_CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--hide-scrollbars"],
+  });
+  try {
+    for (const width of widths) {
+      const print = width === "print";
+      // Paper: A4 at 96 px an inch, less 12 mm margins each side.
+      const viewport = print ? { width: 703, height: 1000 } : { width: Number(width), height: 900 };
+      const context = await browser.newContext({ viewport });
+      const tab = await context.newPage();
+      const errors = [];
+      tab.on("pageerror", (e) => errors.push(String(e)));
+      if (print) await tab.emulateMedia({ media: "print" });
+      await tab.goto("file://" + page + "#selftest");
+      await tab.waitForFunction(
+          () => document.getElementById("cjsim-selftest").textContent !== "", null,
+          { timeout: 30000 });
+      if (print) {
+        // Charts size themselves when the page is laid out for paper (beforeprint does this
+        // in a real print); here the media is switched before load, so resize once.
+        await tab.evaluate(() => window.dispatchEvent(new Event("resize")));
+        await tab.waitForTimeout(300);
+      }
+      await tab.addScriptTag({ content: check });
+      await tab.waitForSelector("#cjsim-layout", { state: "attached", timeout: 30000 });
+      const result = JSON.parse(await tab.$eval("#cjsim-layout", (e) => e.textContent));
+      result.label = width;
+      result.errors = result.errors.concat(errors);
+      await tab.screenshot({ path: path.join(artefacts, `${name}_${width}.png`), fullPage: true,
+                            timeout: 180000 });
+      console.log(JSON.stringify(result));
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+})().catch((e) => {
+  console.error(String(e && e.stack || e));
+  process.exit(1);
+});
