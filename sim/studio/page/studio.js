@@ -231,7 +231,7 @@ function render() {
       el('span', { id: 'save-state', class: 'hint' })),
     el('p', { class: 'summary', id: 'summary' }),
     el('ul', { class: 'messages', id: 'messages' }),
-    isFuture ? el('section', { id: 'future' }) : null,
+    el('section', { id: 'future', hidden: !isFuture }),
     el('section', { id: 'map-section' },
       el('h3', {}, 'Journey map'),
       el('div', { class: 'map', id: 'map' }),
@@ -243,7 +243,7 @@ function render() {
   $('#source').value = state.text;
   renderSaveState();
   renderMessages();
-  if (isFuture) renderFuture();
+  renderFuture();
   renderMap();
   renderRun();
   renderPanel();
@@ -307,8 +307,13 @@ function drawEmotionCurve(journey) {
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: order.map((t) => t.name), axisLabel: { rotate: 40, fontSize: 10 } },
     yAxis: { type: 'value', min: -1, max: 1, name: 'emotion' },
-    visualMap: { show: false, pieces: [{ lt: 0, color: '#d9534f' }, { gte: 0, color: '#2d6cdf' }] },
-    series: [{ type: 'line', data: order.map((t) => t.emotion.mean), markLine: { silent: true, symbol: 'none', data: [{ yAxis: 0 }] } }],
+    // Pain points (below 0) in red, the rest in blue.
+    series: [{
+      type: 'line',
+      data: order.map((t) => ({ value: t.emotion.mean, itemStyle: { color: t.emotion.mean < 0 ? '#d9534f' : '#2d6cdf' } })),
+      symbolSize: 7,
+      lineStyle: { color: '#7a8aa0' },
+    }],
   }, true);
 }
 
@@ -392,7 +397,7 @@ function editTouchpointField(touchpoint, field, key, raw) {
 
 function renderFuture() {
   const section = $('#future');
-  if (!section) return;
+  if (!section || section.hidden) return;
   const journey = state.lastJourney;
   const { items } = changeItems(state.text);
   const touchpoints = journey ? journey.touchpoints : [];
@@ -481,8 +486,9 @@ async function pollJob() {
   if (data.state === 'done') showResult(job.id, data.kind);
 }
 
-function figure(metric, x) {
-  return /rate|share/.test(metric) ? percent(x) : Number(x).toPrecision(4);
+function figure(metric, x, signed = false) {
+  const text = /rate|share/.test(metric) ? percent(x) : Number(x).toPrecision(4);
+  return signed && x > 0 ? `+${text}` : text;
 }
 
 async function showResult(id, kind) {
@@ -499,7 +505,7 @@ async function showResult(id, kind) {
         'data-current': d.current, 'data-future': d.future, 'data-difference': d.difference,
       },
       el('td', {}, d.metric.replaceAll('_', ' ')), el('td', {}, figure(d.metric, d.current)),
-      el('td', {}, figure(d.metric, d.future)), el('td', {}, figure(d.metric, d.difference)),
+      el('td', {}, figure(d.metric, d.future)), el('td', {}, figure(d.metric, d.difference, true)),
       el('td', {}, `${figure(d.metric, d.ci[0])} to ${figure(d.metric, d.ci[1])}`)))));
   } else {
     const keys = ['conversion_rate', 'nps', 'revenue_per_agent', 'cost_per_agent', 'touchpoints_per_agent'];
