@@ -45,6 +45,19 @@ async function compare(page, agents, seed) {
     await desktop.waitForFunction(() => document.querySelector('#summary').textContent.includes('valid:'),
       null, { timeout: 10000 });
     out.card = await desktop.textContent('.card[data-touchpoint="basket"] [data-field="dropout"]');
+    // The settings and a persona are edited in the text too; set back before saving.
+    const kappa = desktop.locator('#panel input[data-setting="kappa"]');
+    await kappa.fill('2');
+    await desktop.waitForFunction(() => /\n  kappa: 2 /.test(document.querySelector('#source').value));
+    out.kappa_edited = true;
+    await kappa.fill('1.5');
+    const share = desktop.locator('#panel input[data-persona="digital_native"][data-field="share"]');
+    await share.fill('-0.1');
+    await desktop.waitForSelector('#messages li.error', { timeout: 10000 });
+    out.share_error = await desktop.textContent('#messages li.error');
+    await share.fill('0.3');
+    await desktop.waitForFunction(() => document.querySelector('#summary').textContent.includes('valid:'),
+      null, { timeout: 10000 });
     await desktop.click('#save');
     await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
     await desktop.screenshot({ path: path.join(artefacts, 'studio_map_1400.png'), fullPage: true });

@@ -46,6 +46,8 @@ with tempfile.TemporaryDirectory() as folder:
     check(not shown["errors"], f"errors in the page: {shown['errors']}")
     check("dropout" in shown.get("typed_error", ""), f"no message while typing: {shown.get('typed_error')}")
     check(shown.get("card") == "dropout 30.0%", f"the card after the edit: {shown.get('card')}")
+    check(shown.get("kappa_edited"), "the settings' kappa was not edited in the text")
+    check("share" in shown.get("share_error", ""), f"persona shares off 1: {shown.get('share_error')}")
     check(shown.get("changes", [0, 0])[1] == shown.get("changes", [0, 0])[0] + 1, f"changes: {shown.get('changes')}")
 
     # The files as the page saved them: one number edited, one change added, nothing else.

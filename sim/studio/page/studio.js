@@ -342,54 +342,75 @@ function renderPanel() {
   const active = document.activeElement;
   if (active && panel.contains(active) && active.tagName === 'INPUT') return;  // typing there
   const isFuture = state.file.kind === 'future_state';
+  // A journey's number is edited in its text; a future state's becomes a change on its base.
+  const numberField = (label, value, attributes, edit, change) => {
+    const input = el('input', { type: 'number', step: 'any', value, 'aria-label': label, ...attributes });
+    if (isFuture) input.addEventListener('change', () => addChange(change(Number(input.value))));
+    else input.addEventListener('input', () => edit(input.value));
+    return el('label', { class: 'field' }, label, input);
+  };
   const selected = state.selected && journey.touchpoints.find((t) => t.id === state.selected.id);
   const parts = [];
   if (selected) {
+    const id = yamlScalar(selected.id);
     parts.push(el('h3', {}, selected.name), el('p', { class: 'hint' },
       isFuture ? 'A new value here is added as a change of this future state.'
         : 'Edits change the file\'s text; messages show as you type.'));
     for (const [field, label, key] of TOUCHPOINT_FIELDS) {
-      const input = el('input', {
-        type: 'number', step: 'any', value: fieldValue(selected, field), name: field,
-        'data-field': field, 'aria-label': label,
-      });
-      if (isFuture) {
-        input.addEventListener('change', () => {
-          const value = Number(input.value);
-          const change = field.startsWith('emotion.')
-            ? `update_touchpoint: {id: ${yamlScalar(selected.id)}, emotion: {${key}: ${value}}}`
-            : `update_touchpoint: {id: ${yamlScalar(selected.id)}, ${key}: ${value}}`;
-          addChange(change);
-        });
-      } else {
-        input.addEventListener('input', () => editTouchpointField(selected, field, key, input.value));
-      }
-      parts.push(el('label', { class: 'field' }, label, input));
+      parts.push(numberField(label, fieldValue(selected, field), { name: field, 'data-field': field },
+        (raw) => editFieldAt(selected, `${selected.id}'s`, field, key, raw),
+        (v) => (field.startsWith('emotion.') ? `update_touchpoint: {id: ${id}, emotion: {${key}: ${v}}}`
+          : `update_touchpoint: {id: ${id}, ${key}: ${v}}`)));
     }
-    parts.push(el('p', { class: 'hint' },
-      `Transitions out: ${journey.transitions.filter((t) => t.from === selected.id).map((t) => `${t.to} (${t.weight})`).join(', ') || 'none'}`));
+    const out = journey.transitions.filter((t) => t.from === selected.id);
+    parts.push(el('h3', {}, 'Transitions out'));
+    if (!out.length) parts.push(el('p', { class: 'hint' }, 'none'));
+    for (const t of out) {
+      const ends = `from: ${yamlScalar(t.from)}, to: ${yamlScalar(t.to)}`;
+      parts.push(el('p', { class: 'summary' }, `to ${t.to}`),
+        numberField('Weight', t.weight, { 'data-transition': t.to, 'data-field': 'weight' },
+          (raw) => editFieldAt(t, `the transition to ${t.to}`, 'weight', 'weight', raw),
+          (v) => `reweight_transition: {${ends}, weight: ${v}}`),
+        numberField('Emotion bias', t.emotion_bias, { 'data-transition': t.to, 'data-field': 'emotion_bias' },
+          (raw) => editFieldAt(t, `the transition to ${t.to}`, 'emotion_bias', 'emotion_bias', raw),
+          (v) => `update_transition: {${ends}, emotion_bias: ${v}}`));
+    }
   } else {
     parts.push(el('h3', {}, journey.name), el('p', {}, journey.description || ''),
       el('p', { class: 'hint' }, 'Click a touchpoint card to edit it.'));
   }
-  parts.push(el('h3', {}, 'Settings'), el('p', { class: 'summary' },
-    `memory ${journey.settings.memory}, kappa ${journey.settings.kappa}, seed ${journey.settings.seed ?? '(none)'}`));
-  parts.push(el('h3', {}, 'Personas'), el('ul', {}, journey.personas.map((p) =>
-    el('li', {}, `${p.id}: share ${p.share}, sensitivity ${p.sensitivity}, dropout odds ${p.dropout_odds}`))));
+  parts.push(el('h3', {}, 'Settings'));
+  for (const key of ['memory', 'kappa']) {
+    parts.push(numberField(key, journey.settings[key], { 'data-setting': key },
+      (raw) => editFieldAt(journey.settings, 'the settings\'', key, key, raw),
+      (v) => `update_settings: {${key}: ${v}}`));
+  }
+  parts.push(el('h3', {}, 'Personas'));
+  for (const p of journey.personas) {
+    const id = yamlScalar(p.id);
+    parts.push(el('p', { class: 'summary' }, p.id));
+    for (const [key, label] of [['share', 'Share'], ['sensitivity', 'Sensitivity'], ['dropout_odds', 'Dropout odds']]) {
+      parts.push(numberField(label, p[key], { 'data-persona': p.id, 'data-field': key },
+        (raw) => editFieldAt(p, `${p.id}'s`, key, key, raw),
+        (v) => `update_persona: {id: ${id}, ${key}: ${v}}`));
+    }
+  }
   panel.replaceChildren(...parts);
 }
 
-function editTouchpointField(touchpoint, field, key, raw) {
-  const where = touchpoint.fields[field];
-  const value = raw.trim() === '' ? '' : raw.trim();
+// Writes `raw` as the value of `field` of a touchpoint, transition, persona or the settings,
+// where the file has it, or as a new key of the entity's map when it has none.
+function editFieldAt(entity, whose, field, key, raw) {
+  const where = entity.fields[field];
+  const value = raw.trim();
   let text = null;
   if (where && where.file === state.file.path) {
     text = replaceValueAt(state.text, where, key, value);
-  } else if (!field.includes('.') && touchpoint.where.file === state.file.path) {
-    text = addKeyAfter(state.text, touchpoint.where, key, value);
+  } else if (!field.includes('.') && entity.where && entity.where.file === state.file.path) {
+    text = addKeyAfter(state.text, entity.where, key, value);
   }
   if (text === null) {
-    toast(`edit ${touchpoint.id}'s ${field} in the text below`, true);
+    toast(`edit ${whose} ${field} in the text below`, true);
     return;
   }
   edited(text);
