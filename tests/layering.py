@@ -23,8 +23,9 @@ LAYERS = {
     "reports/render": 6,
     "reports/html": 7,
     "sim/api": 8,
-    "sim/cli": 9,
+    "sim/studio": 9,
     "sim/python": 9,
+    "sim/cli": 10,  # the command, which links the studio
 }
 SOURCES = (".h", ".cc")
 INCLUDE = re.compile(r'^\s*#\s*include\s*"([^"]+)"', re.MULTILINE)

@@ -36,5 +36,6 @@ CommandAction add_fit_command(CLI::App& command);
 CommandAction add_attribute_command(CLI::App& command);
 CommandAction add_sweep_command(CLI::App& command);
 CommandAction add_new_command(CLI::App& command);
+CommandAction add_studio_command(CLI::App& command);
 
 }  // namespace cjsim

@@ -42,6 +42,8 @@ constexpr Subcommand kSubcommands[] = {
      cjsim::add_attribute_command},
     {"sweep", "Run an experiment: a journey over a grid or Latin hypercube of parameter values",
      cjsim::add_sweep_command},
+    {"studio", "Open the journeys of a folder in the browser: maps, edits, future states, runs",
+     cjsim::add_studio_command},
 };
 
 // Runs the parsed command; every error becomes a message and an exit code here.

@@ -1,0 +1,231 @@
+// The studio's jobs: one thread each, the library API called with a Context whose progress,
+// notes and cancel flag belong to the job.
+#include "sim/studio/jobs.h"
+
+#include <fmt/format.h>
+
+#include <span>
+
+#include "reports/html/html_report.h"
+#include "reports/render/compare_report.h"
+#include "reports/render/json_report.h"
+#include "reports/store/comparison_file.h"
+#include "reports/store/hdf5_results.h"
+#include "reports/store/output_file.h"
+#include "reports/store/results_reader.h"
+#include "sim/api/compare.h"
+#include "sim/api/errors.h"
+#include "sim/api/journey_text.h"
+#include "sim/studio/files.h"
+
+namespace cjsim::studio {
+
+// Progress as numbers the page polls: written by the engine's threads, read by the server's.
+class Job::Progress : public cjsim::Progress {
+ public:
+  void start(std::string_view stage, std::string_view) override {
+    const std::lock_guard lock(mutex_);
+    stage_ = stage;
+    done_ = total_ = 0;
+  }
+  void update(std::uint64_t done, std::uint64_t total) override {
+    done_.store(done, std::memory_order_relaxed);
+    total_.store(total, std::memory_order_relaxed);
+  }
+  void status(std::string_view words) override {
+    const std::lock_guard lock(mutex_);
+    stage_ = words;
+  }
+  void finish() override {}
+  nlohmann::json json() const {
+    const std::lock_guard lock(mutex_);
+    return {{"stage", stage_}, {"done", done_.load()}, {"total", total_.load()}};
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::string stage_ = "reading";
+  std::atomic<std::uint64_t> done_{0}, total_{0};
+};
+
+namespace {
+
+void refuse_calendar(std::span<const Scenario> scenarios) {
+  for (const Scenario& s : scenarios) {
+    if (s.calendar) {
+      throw std::runtime_error("the studio does not run calendar journeys yet; use `cjsim run` "
+                               "or `cjsim compare` on them");
+    }
+  }
+}
+
+}  // namespace
+
+struct Job::Compared {
+  CompareOutcome outcome;
+};
+
+Job::Job(std::string id, JobRequest request, std::string command_line)
+    : id_(std::move(id)),
+      request_(std::move(request)),
+      command_line_(std::move(command_line)),
+      progress_(std::make_unique<Progress>()) {
+  thread_ = std::thread([this] { run(); });
+}
+
+Job::~Job() {
+  cancel();
+  if (thread_.joinable()) thread_.join();
+}
+
+Job::State Job::state() const {
+  const std::lock_guard lock(mutex_);
+  return state_;
+}
+
+void Job::run() {
+  Context context;
+  context.command_line = command_line_;
+  context.cancel = &cancel_;
+  context.progress = progress_.get();
+  context.notice = [this](std::string_view words) {
+    const std::lock_guard lock(mutex_);
+    messages_.emplace_back(words);
+  };
+  context.diagnostics = [this](const std::string&, const Diagnostics& diagnostics) {
+    const std::lock_guard lock(mutex_);
+    for (const Diagnostic& d : diagnostics.all()) messages_.push_back(format_diagnostic(d));
+  };
+  State end = State::done;
+  std::string error;
+  try {
+    if (request_.compare) {
+      CompiledJourneys journeys = load_journey_sources(request_.journeys, context);
+      refuse_calendar(journeys.scenarios);
+      auto compared = std::make_unique<Compared>();
+      compared->outcome =
+          compare_journeys(journeys, request_.settings, request_.rank_by, context);
+      const std::lock_guard lock(mutex_);
+      compared_ = std::move(compared);
+      journeys_ = std::move(journeys);
+    } else {
+      // A run compiles the scenario itself, so it is read whole (load_journey_sources keeps
+      // only what results record).
+      const JourneySource& source = request_.journeys.front();
+      const Scenario scenario = source.text
+                                    ? load_journey_text(*source.text, source.path, context)
+                                    : load_journey(source.path, context);
+      refuse_calendar({&scenario, 1});
+      RunOutcome run = run_journey(scenario, source.path, request_.settings, context);
+      const std::lock_guard lock(mutex_);
+      run_ = std::move(run);
+    }
+  } catch (const RunCancelled&) {
+    end = State::cancelled;
+    error = "cancelled; nothing was kept";
+  } catch (const std::bad_alloc&) {
+    end = State::failed;
+    error = "out of memory; ask for fewer agents or replications";
+  } catch (const std::exception& e) {
+    end = State::failed;
+    error = e.what();
+  }
+  const std::lock_guard lock(mutex_);
+  state_ = end;
+  error_ = std::move(error);
+}
+
+nlohmann::json Job::status() const {
+  nlohmann::json out = progress_->json();
+  const std::lock_guard lock(mutex_);
+  static constexpr const char* kStates[] = {"running", "done", "failed", "cancelled"};
+  out["id"] = id_;
+  out["kind"] = request_.compare ? "compare" : "run";
+  out["state"] = kStates[static_cast<int>(state_)];
+  out["messages"] = messages_;
+  out["error"] = error_;
+  out["agents"] = request_.settings.agents;
+  return out;
+}
+
+void Job::require_done() const {
+  const State now = state();
+  if (now == State::running) throw RequestError(409, "the job is still running");
+  if (now != State::done) {
+    const std::lock_guard lock(mutex_);
+    throw RequestError(409, fmt::format("the job has no result: {}", error_));
+  }
+}
+
+nlohmann::json Job::result_json() const {
+  require_done();
+  if (compared_) return comparison_json(*compared_->outcome.report);
+  return summary_json(*run_->summary, run_->result.seconds);
+}
+
+std::string Job::report_html() const {
+  require_done();
+  if (compared_) return html_report(*compared_->outcome.report);
+  return html_report(single_run_report(*run_->summary, run_->metadata));
+}
+
+void Job::save(const std::string& path, bool force) const {
+  require_done();
+  PendingFile file(path, overwrite_if(force));
+  if (compared_) {
+    std::vector<const CompiledJourney*> pointers;
+    for (const CompiledJourney& j : journeys_->journeys) pointers.push_back(&j);
+    write_comparison_file(file, *compared_->outcome.report, pointers,
+                          compared_->outcome.comparison);
+  } else {
+    write_run_file(file, run_->journey, run_->metadata, run_->result, *run_->summary);
+  }
+  try {
+    file.commit();
+  } catch (const std::runtime_error& e) {
+    throw RequestError(409, e.what());  // a file there already, and no force
+  }
+}
+
+Jobs::Jobs(int most_running) : most_running_(most_running) {}
+
+Jobs::~Jobs() { cancel_all(); }
+
+void Jobs::cancel_all() {
+  const std::lock_guard lock(mutex_);
+  for (auto& [id, job] : jobs_) job->cancel();
+}
+
+std::string Jobs::start(JobRequest request, std::string command_line) {
+  constexpr std::size_t kMostKept = 8;
+  const std::lock_guard lock(mutex_);
+  int running = 0;
+  for (const auto& [id, job] : jobs_) running += job->running() ? 1 : 0;
+  if (running >= most_running_) {
+    throw RequestError(429, fmt::format("{} runs are under way, the most the studio takes at "
+                                        "once; wait for one or cancel it",
+                                        running));
+  }
+  // Forget the oldest finished jobs beyond the few kept.
+  for (auto it = order_.begin(); order_.size() >= kMostKept && it != order_.end();) {
+    if (!jobs_.at(*it)->running()) {
+      jobs_.erase(*it);
+      it = order_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  const std::string id = std::to_string(next_++);
+  jobs_[id] = std::make_shared<Job>(id, std::move(request), std::move(command_line));
+  order_.push_back(id);
+  return id;
+}
+
+std::shared_ptr<Job> Jobs::find(const std::string& id) const {
+  const std::lock_guard lock(mutex_);
+  const auto it = jobs_.find(id);
+  if (it == jobs_.end()) throw RequestError(404, fmt::format("no job '{}'", id));
+  return it->second;
+}
+
+}  // namespace cjsim::studio

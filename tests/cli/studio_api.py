@@ -1,0 +1,292 @@
+"""`cjsim studio`'s API, every endpoint, driven over HTTP as the page drives it: the token,
+Host and Origin checks, paths that leave the folder, oversized and malformed bodies, saves that
+would overwrite a file changed on disk, validation worded as `cjsim validate` words it, runs and
+comparisons equal to `cjsim run --json` and `cjsim compare --json`, cancel, save and export,
+the bound on runs at once, and Ctrl-C.
+
+Usage: studio_api.py CJSIM SOURCE_DIR
+"""
+import json
+import os
+import sys
+import tempfile
+import time
+
+cjsim, source = sys.argv[1], sys.argv[2]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from cli_checks import check, failures, finish  # noqa: E402
+from studio_server import Studio, make_folder  # noqa: E402
+import subprocess  # noqa: E402
+
+
+def cjsim_in(folder, *args):
+    return subprocess.run([cjsim, *args], capture_output=True, text=True, timeout=300, cwd=folder)
+
+
+def without_seconds(value):
+    """The JSON without its timings, which differ from run to run."""
+    if isinstance(value, dict):
+        return {k: without_seconds(v) for k, v in value.items() if k != "seconds"}
+    if isinstance(value, list):
+        return [without_seconds(v) for v in value]
+    return value
+
+
+def wait_for(studio, job_id, timeout=240):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        status, _, job = studio.request("GET", f"/api/jobs/{job_id}")
+        if status != 200 or job["state"] != "running":
+            return job
+        time.sleep(0.05)
+    failures.append(f"job {job_id} still running after {timeout} s")
+    return job
+
+
+with tempfile.TemporaryDirectory() as work:
+    folder = os.path.join(work, "journeys")
+    os.mkdir(folder)
+    make_folder(source, folder)
+    outside = os.path.join(work, "outside.yaml")
+    with open(os.path.join(folder, "retail.yaml")) as f:
+        retail_text = f.read()
+    with open(outside, "w") as f:
+        f.write(retail_text.replace("Omnichannel retail", "Outside the folder"))
+    os.symlink(outside, os.path.join(folder, "link_out.yaml"))
+    os.symlink("retail.yaml", os.path.join(folder, "link_in.yaml"))
+    with open(os.path.join(folder, "notes.txt"), "w") as f:
+        f.write("touchpoints: not a journey\n")
+
+    studio = Studio(cjsim, folder)
+    port, token = studio.port, studio.token
+
+    # --- the gate: token, Host, Origin --------------------------------------------------
+    status, _, body = studio.request("GET", "/api/files", token=False)
+    check(status == 401 and "token" in body["error"], f"no token: {status} {body}")
+    status, _, _ = studio.request("GET", "/", token=False)
+    check(status == 401, f"the page without a token: {status}")
+    status, _, _ = studio.request("GET", "/?token=" + "0" * 64, token=False)
+    check(status == 401, f"a wrong token in the address: {status}")
+    status, _, _ = studio.request("GET", "/api/files", token=False,
+                                  headers={"Authorization": "token " + token[:-1] + "x"})
+    check(status == 401, f"a wrong token in the header: {status}")
+    status, headers, _ = studio.request("GET", f"/?token={token}", token=False)
+    cookie = headers.get("Set-Cookie", "")
+    check(status == 303 and headers.get("Location") == "/", f"the address with its token: {status} {headers}")
+    check(f"cjsim_studio_token={token}" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie,
+          f"the token's cookie: {cookie!r}")
+    status, headers, page = studio.request("GET", "/", token=False,
+                                           headers={"Cookie": f"other=1; cjsim_studio_token={token}"})
+    check(status == 200 and "studio.js" in page, f"the page with the cookie: {status}")
+    check("script-src 'self'" in headers.get("Content-Security-Policy", ""), f"the page's CSP: {headers}")
+    for asset in ("/studio.js", "/studio.css", "/echarts.js"):
+        status, _, text = studio.request("GET", asset)
+        check(status == 200 and len(text) > 1000, f"{asset}: {status}")
+    status, _, body = studio.request("GET", "/api/files", headers={"Host": f"evil.example:{port}"})
+    check(status == 403 and "Host" in body["error"], f"a DNS-rebound Host: {status} {body}")
+    status, _, _ = studio.request("GET", "/api/files", headers={"Host": None})
+    check(status == 403, f"no Host: {status}")
+    status, _, body = studio.request("GET", "/api/files", headers={"Origin": "http://evil.example"})
+    check(status == 403 and "Origin" in body["error"], f"another site's Origin: {status} {body}")
+    status, _, _ = studio.request("GET", "/api/files", headers={"Origin": f"http://127.0.0.1:{port + 1}"})
+    check(status == 403, f"an Origin on another port: {status}")
+    status, _, _ = studio.request("POST", "/api/validate", {"path": "x.yaml", "text": "x"},
+                                  headers={"Sec-Fetch-Site": "cross-site"})
+    check(status == 403, f"a cross-site fetch: {status}")
+    status, _, body = studio.request("GET", "/api/files", headers={"Origin": f"http://127.0.0.1:{port}",
+                                                                   "Host": f"localhost:{port}"})
+    check(status == 200, f"its own Origin, Host localhost: {status} {body}")
+
+    # --- the file list -------------------------------------------------------------------
+    listed = {f["path"]: f["kind"] for f in body["files"]}
+    check(listed.get("retail.yaml") == "journey", f"files: {listed}")
+    check(listed.get("retail_one_click_checkout.yaml") == "future_state", f"files: {listed}")
+    check("link_out.yaml" not in listed and "notes.txt" not in listed, f"files: {listed}")
+    check(listed.get("link_in.yaml") == "journey", f"a link inside the folder: {listed}")
+
+    # --- reading: the text, its structure, its check -------------------------------------
+    status, _, body = studio.request("GET", "/api/file?path=retail.yaml")
+    check(status == 200 and body["text"] == retail_text and len(body["etag"]) == 64, f"read: {status}")
+    validate = cjsim_in(folder, "validate", "retail.yaml")
+    check(body["valid"] and body["summary"] == validate.stdout.strip(),
+          f"summary {body.get('summary')!r} is not validate's {validate.stdout.strip()!r}")
+    journey = body["journey"]
+    check(journey["stages"] == ["awareness", "consideration", "purchase", "service", "loyalty"],
+          f"stages: {journey['stages']}")
+    social = next(t for t in journey["touchpoints"] if t["id"] == "social_ad")
+    check(social["dropout"] == 0.4 and social["name"] == "Social media ad" and social["stage"] == "awareness",
+          f"social_ad: {social}")
+    dropout_line = retail_text.splitlines()[social["fields"]["dropout"]["line"] - 1]
+    check(dropout_line.strip().startswith("dropout: 0.4"), f"dropout's place: {dropout_line!r}")
+    check(len(journey["transitions"]) > 10 and len(journey["personas"]) >= 1, "transitions, personas")
+    status, _, body = studio.request("GET", "/api/file?path=retail_one_click_checkout.yaml")
+    check(status == 200 and body["kind"] == "future_state" and body["journey"]["bases"] == ["retail.yaml"],
+          f"a future state: {status} {body.get('journey', {}).get('bases')}")
+    for path, expected in (("../outside.yaml", 400), (outside, 400), ("link_out.yaml", 403),
+                           ("missing.yaml", 404), ("notes.txt", 403), ("", 400),
+                           ("sub/../../outside.yaml", 400), ("%2e%2e/outside.yaml", 400)):
+        status, _, body = studio.request("GET", "/api/file?path=" + path)
+        check(status == expected and "error" in body, f"read {path!r}: {status} (expected {expected}) {body}")
+    status, _, body = studio.request("GET", "/api/file")
+    check(status == 400, f"read without a path: {status}")
+    status, _, body = studio.request("GET", "/api/nothing")
+    check(status == 404 and "error" in body, f"an unknown endpoint: {status} {body}")
+
+    # --- validate: the same diagnostics as `cjsim validate`, with lines and columns -------
+    bad_text = retail_text.replace("dropout: 0.4 ", "dropout: 1.4 ", 1).replace("stage: awareness", "stage: awarenes", 1)
+    with open(os.path.join(folder, "bad.yaml"), "w") as f:
+        f.write(bad_text)
+    validate = cjsim_in(folder, "validate", "bad.yaml")
+    status, _, body = studio.request("POST", "/api/validate", {"path": "bad.yaml", "text": bad_text})
+    texts = [d["text"] for d in body["diagnostics"]]
+    check(status == 200 and not body["valid"] and body["journey"] is None, f"validate bad: {status}")
+    check(texts == validate.stderr.strip().splitlines()[:-1], f"diagnostics {texts} are not validate's {validate.stderr}")
+    check(body["summary"] == validate.stderr.strip().splitlines()[-1], f"summary: {body['summary']}")
+    check(all(d["line"] > 0 and d["column"] > 0 for d in body["diagnostics"]), f"places: {body['diagnostics']}")
+    status, _, body = studio.request("POST", "/api/validate", {"path": "new.yaml", "text": "name: [unclosed"})
+    check(status == 200 and not body["valid"] and "syntax" in body["diagnostics"][0]["text"]
+          and body["diagnostics"][0]["line"] >= 1, f"syntax: {body}")
+    status, _, body = studio.request("POST", "/api/validate",
+                                     {"path": "escape.yaml", "text": "base: ../outside.yaml\nchanges: []\n"})
+    check(status == 403 and "outside" in body["error"], f"a base outside the folder: {status} {body}")
+    status, _, body = studio.request("POST", "/api/validate",
+                                     {"path": "escape.yaml", "text": f"base: {outside}\nchanges: []\n"})
+    check(status == 403, f"an absolute base: {status} {body}")
+    status, _, body = studio.request("POST", "/api/validate", {"path": "../x.yaml", "text": "x"})
+    check(status == 400, f"validate a path outside: {status}")
+
+    # --- malformed and oversized requests --------------------------------------------------
+    status, _, body = studio.request("POST", "/api/validate", raw=b"{not json",
+                                     headers={"Content-Type": "application/json"})
+    check(status == 400 and "JSON" in body["error"], f"malformed JSON: {status} {body}")
+    status, _, body = studio.request("POST", "/api/validate", raw=b"[1, 2]")
+    check(status == 400, f"a JSON array: {status} {body}")
+    status, _, body = studio.request("POST", "/api/validate", {"path": 3, "text": "x"})
+    check(status == 400 and "path" in body["error"], f"a number for a path: {status} {body}")
+    status, _, body = studio.request("POST", "/api/validate", raw=b"x" * (9 << 20))
+    check(status == 413 and "error" in body, f"a 9 MiB body: {status} {body}")
+    status, _, body = studio.request("POST", "/api/jobs", {"kind": "dance", "journeys": []})
+    check(status == 400, f"an unknown kind of job: {status} {body}")
+
+    # --- saving: atomic, and never over a file changed on disk without asking -------------
+    status, _, body = studio.request("GET", "/api/file?path=retail.yaml")
+    etag = body["etag"]
+    edited = retail_text.replace("dropout: 0.4 ", "dropout: 0.35", 1)
+    status, _, body = studio.request("PUT", "/api/file", {"path": "retail.yaml", "text": edited, "etag": etag})
+    with open(os.path.join(folder, "retail.yaml")) as f:
+        check(status == 200 and f.read() == edited and body["etag"] != etag, f"save: {status} {body}")
+    new_etag = body["etag"]
+    status, _, body = studio.request("PUT", "/api/file", {"path": "retail.yaml", "text": retail_text, "etag": etag})
+    check(status == 409 and body["etag"] == new_etag, f"a save from a stale copy: {status} {body}")
+    with open(os.path.join(folder, "retail.yaml"), "a") as f:
+        f.write("# changed by another editor\n")
+    status, _, body = studio.request("PUT", "/api/file", {"path": "retail.yaml", "text": retail_text, "etag": new_etag})
+    check(status == 409 and "changed on disk" in body["error"], f"a file changed on disk: {status} {body}")
+    status, _, body = studio.request("PUT", "/api/file",
+                                     {"path": "retail.yaml", "text": retail_text, "etag": new_etag, "force": True})
+    with open(os.path.join(folder, "retail.yaml")) as f:
+        check(status == 200 and f.read() == retail_text, f"a forced save: {status} {body}")
+    future = "name: Cheaper ads\nbase: retail.yaml\nchanges:\n  - update_touchpoint: {id: social_ad, cost: 0.01}\n"
+    status, _, body = studio.request("PUT", "/api/file", {"path": "cheaper_ads.yaml", "text": future})
+    check(status == 200, f"a new future state: {status} {body}")
+    status, _, body = studio.request("PUT", "/api/file", {"path": "cheaper_ads.yaml", "text": future})
+    check(status == 409 and "already exists" in body["error"], f"a new file over an existing one: {status} {body}")
+    status, _, body = studio.request("PUT", "/api/file", {"path": "notes.yaml", "text": "hello: world\n"})
+    check(status == 400, f"a file that is no journey: {status} {body}")
+    for path, expected in (("../escape.yaml", 400), ("link_out.yaml", 403), ("/tmp/escape.yaml", 400),
+                           ("nowhere/x.yaml", 404)):
+        status, _, body = studio.request("PUT", "/api/file", {"path": path, "text": future, "force": True})
+        check(status == expected, f"save {path!r}: {status} (expected {expected}) {body}")
+    with open(outside) as f:
+        check("Outside the folder" in f.read(), "the file outside was written through a link")
+    check(not [n for n in os.listdir(folder) if n.startswith(".")], f"temporaries left: {os.listdir(folder)}")
+
+    # --- a comparison: equal to `cjsim compare --json` ------------------------------------
+    request = {"kind": "compare", "journeys": [{"path": "retail.yaml"}, {"path": "retail_one_click_checkout.yaml"}],
+               "agents": 20000, "seed": 7}
+    status, _, job = studio.request("POST", "/api/jobs", request)
+    check(status == 202 and job["state"] == "running", f"start a comparison: {status} {job}")
+    job = wait_for(studio, job["id"])
+    check(job["state"] == "done", f"the comparison: {job}")
+    status, _, result = studio.request("GET", f"/api/jobs/{job['id']}/result")
+    expected = json.loads(cjsim_in(folder, "compare", "retail.yaml", "retail_one_click_checkout.yaml",
+                                   "--json", "--agents", "20000", "--seed", "7").stdout)
+    check(status == 200 and without_seconds(result) == without_seconds(expected),
+          "the comparison's JSON differs from cjsim compare --json")
+    status, headers, report = studio.request("GET", f"/api/jobs/{job['id']}/report")
+    check(status == 200 and "echarts" in report and "Retail with one-click checkout" in report,
+          f"the exported report: {status}")
+    check("default-src 'none'" in headers.get("Content-Security-Policy", ""), f"the report's CSP: {headers}")
+    status, headers, _ = studio.request("GET", f"/api/jobs/{job['id']}/report?download=1")
+    check("attachment" in headers.get("Content-Disposition", ""), f"download: {headers}")
+    status, _, body = studio.request("POST", f"/api/jobs/{job['id']}/save", {"path": "comparison.h5"})
+    check(status == 200 and os.path.getsize(os.path.join(folder, "comparison.h5")) > 8000, f"save results: {status} {body}")
+    status, _, body = studio.request("POST", f"/api/jobs/{job['id']}/save", {"path": "comparison.h5"})
+    check(status == 409, f"save results over a file: {status} {body}")
+    status, _, body = studio.request("POST", f"/api/jobs/{job['id']}/save", {"path": "comparison.h5", "force": True})
+    check(status == 200, f"save results with force: {status} {body}")
+    status, _, body = studio.request("POST", f"/api/jobs/{job['id']}/save", {"path": "comparison.yaml"})
+    check(status == 400, f"results as .yaml: {status} {body}")
+    report_cli = cjsim_in(folder, "report", "comparison.h5", "--format", "md", "-o", "comparison.md")
+    check(report_cli.returncode == 0, f"cjsim report on the saved comparison: {report_cli.stderr}")
+    status, _, body = studio.request("GET", "/api/files")
+    check({"path": "comparison.h5", "kind": "result"} in [{k: f[k] for k in ("path", "kind")} for f in body["files"]],
+          f"the saved result is listed: {body['files']}")
+
+    # --- a run, with an unsaved text in place of its file -----------------------------------
+    request = {"kind": "run", "journeys": [{"path": "retail.yaml", "text": edited}], "agents": 5000, "seed": 3}
+    status, _, job = studio.request("POST", "/api/jobs", request)
+    job = wait_for(studio, job["id"])
+    status, _, result = studio.request("GET", f"/api/jobs/{job['id']}/result")
+    with open(os.path.join(folder, "edited.yaml"), "w") as f:
+        f.write(edited)
+    expected = json.loads(cjsim_in(folder, "run", "edited.yaml", "--json", "--agents", "5000", "--seed", "3").stdout)
+    check(job["state"] == "done" and without_seconds(result) == without_seconds(expected),
+          f"a run of unsaved text differs from cjsim run --json: {job}")
+    status, _, job = studio.request("POST", "/api/jobs", {"kind": "run", "journeys": [{"path": "bad.yaml"}], "agents": 10})
+    job = wait_for(studio, job["id"])
+    check(job["state"] == "failed" and "nothing was run" in job["error"] and job["messages"],
+          f"a run of an invalid journey: {job}")
+    status, _, body = studio.request("GET", f"/api/jobs/{job['id']}/result")
+    check(status == 409, f"the result of a failed job: {status}")
+    status, _, body = studio.request("GET", "/api/jobs/999")
+    check(status == 404, f"an unknown job: {status}")
+
+    # --- bounds, cancel ---------------------------------------------------------------------
+    status, _, body = studio.request("POST", "/api/jobs", {"kind": "run", "journeys": [{"path": "retail.yaml"}],
+                                                           "agents": 1_000_001})
+    check(status == 400 and "1000000" in body["error"], f"too many agents: {status} {body}")
+    status, _, body = studio.request("POST", "/api/jobs", {"kind": "run", "journeys": [{"path": "retail.yaml"}],
+                                                           "agents": -5})
+    check(status == 400, f"negative agents: {status} {body}")
+    status, _, body = studio.request("POST", "/api/jobs", {"kind": "run", "journeys": [{"path": "link_out.yaml"}]})
+    check(status == 403, f"a run of a file outside: {status} {body}")
+    big = {"kind": "compare", "journeys": [{"path": "retail.yaml"}, {"path": "retail_store_push.yaml"}],
+           "agents": 1_000_000, "replications": 20}
+    started = [studio.request("POST", "/api/jobs", big)[2] for _ in range(2)]
+    status, _, body = studio.request("POST", "/api/jobs", big)
+    check(status == 429, f"a third run at once: {status} {body}")
+    for job in started:
+        status, _, body = studio.request("DELETE", f"/api/jobs/{job['id']}")
+        check(status == 200, f"cancel: {status} {body}")
+    for job in started:
+        job = wait_for(studio, job["id"], timeout=30)
+        check(job["state"] == "cancelled", f"a cancelled comparison: {job}")
+
+    # --- Ctrl-C ------------------------------------------------------------------------------
+    code, stderr = studio.stop()
+    check(code == 0 and "stopped" in stderr, f"Ctrl-C: exit {code}, {stderr!r}")
+
+    # --host: said, with a warning.
+    loud = subprocess.Popen([cjsim, "studio", folder, "--host", "127.0.0.1"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    first = loud.stdout.readline()
+    loud.send_signal(2)
+    _, stderr = loud.communicate(timeout=30)
+    check(first.startswith("http://127.0.0.1:") and "warning" in stderr and "beyond" in stderr,
+          f"--host: {first!r} {stderr!r}")
+    status = subprocess.run([cjsim, "studio", os.path.join(folder, "missing")], capture_output=True,
+                            text=True, timeout=30)
+    check(status.returncode == 1 and "not a folder" in status.stderr, f"a missing folder: {status.stderr}")
+
+finish("studio_api")
