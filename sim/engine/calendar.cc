@@ -1,4 +1,4 @@
-// The calendar driver: a binary heap of events per replication, ordered by (time, kind, key).
+// The calendar driver: a queue of events per replication (event_queue.h), ordered by (time, kind, key).
 // At one instant: shift changes, then openings, then visit ends, abandonments, agents whose
 // closed touchpoint opens, deterrences, and arrivals last; within a kind, by agent key (organic
 // agents by their number, before every referred or returning journey), then by the order the
@@ -19,6 +19,7 @@
 #include <limits>
 #include <utility>
 
+#include "sim/engine/event_queue.h"
 #include "sim/model/agent.h"
 #include "sim/model/behaviour.h"
 #include "sim/model/cancellation.h"
@@ -53,13 +54,15 @@ struct Event {
   std::uint64_t organic = 0;     // an organic arrival's number
 };
 
-// True when a comes after b: the heap's top is the earliest.
-bool later(const Event& a, const Event& b) {
-  if (a.time != b.time) return a.time > b.time;
-  if (a.kind != b.kind) return a.kind > b.kind;
-  if (a.key != b.key) return a.key > b.key;
-  return a.order > b.order;
-}
+// True when a comes after b: the queue's next event is the earliest.
+struct Later {
+  bool operator()(const Event& a, const Event& b) const {
+    if (a.time != b.time) return a.time > b.time;
+    if (a.kind != b.kind) return a.kind > b.kind;
+    if (a.key != b.key) return a.key > b.key;
+    return a.order > b.order;
+  }
+};
 
 // What take_step tells the engine, kept per journey until it ends and is recorded; the
 // aggregate's recorder follows one agent at a time, so a journey's calls are replayed to it
@@ -168,10 +171,9 @@ class ReplicationRun {
       recorder_ = &recorder;
       schedule_calendar_events();
       schedule_next_organic(0.0);
-      while (!heap_.empty() && heap_.front().time < end_) {
-        std::pop_heap(heap_.begin(), heap_.end(), later);
-        const Event event = heap_.back();
-        heap_.pop_back();
+      // Only events before the end are queued.
+      while (!queue_.empty()) {
+        const Event event = queue_.pop();
         ++out_.events;
         if ((out_.events & 0xFFFF) == 0 && is_cancelled(options_.cancel)) throw RunCancelled();
         handle(event);
@@ -188,8 +190,7 @@ class ReplicationRun {
   void push(Event event) {
     if (!(event.time < end_)) return;
     event.order = next_order_++;
-    heap_.push_back(event);
-    std::push_heap(heap_.begin(), heap_.end(), later);
+    queue_.push(event);
   }
 
   void push_agent_event(EventKind kind, double time, std::uint32_t slot) {
@@ -750,7 +751,7 @@ class ReplicationRun {
   CalendarReplication out_;
   AggregateRecorder* recorder_ = nullptr;
 
-  std::vector<Event> heap_;
+  EventQueue<Event, Later> queue_;
   std::uint64_t next_order_ = 0;
   std::uint64_t organic_drawn_ = 0;
   std::uint64_t pending_deterrals_ = 0;

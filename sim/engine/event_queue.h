@@ -1,0 +1,134 @@
+// The calendar driver's queue of pending events: a calendar queue of short time buckets, in
+// exactly the order of one binary heap ordered by `Later` (time first), but with a small heap
+// only for the bucket under way. Events are dense in time and mostly near the clock, so most
+// land in a bucket a few seconds ahead and are merely linked there; a heap sifts only the few
+// events of the current bucket, and events beyond the ring (returns, referrals days ahead) wait
+// in a heap of their own until the ring reaches them. Memory: one node per pending event.
+#pragma once
+
+#include <algorithm>
+#include <cassert>
+#include <cstdint>
+#include <vector>
+
+namespace cjsim {
+
+// Event: has a `double time` >= 0; Later(a, b): a comes after b, and a.time > b.time implies
+// it. Pushed events must not be earlier than the last event popped (the clock never goes back).
+template <class Event, class Later>
+class EventQueue {
+ public:
+  // Buckets of 1/4096 hour (0.88 s): bucket_of is monotone in time, since multiplying by a
+  // power of two is exact, so ordering buckets first and within a bucket by Later is Later's
+  // order. The ring spans 16 hours.
+  static constexpr double kBucketsPerHour = 4096.0;
+  static constexpr std::uint64_t kRing = std::uint64_t{1} << 16;
+
+  EventQueue() : heads_(kRing, kNone) {}
+
+  bool empty() const { return current_heap_.empty() && in_ring_ == 0 && far_.empty(); }
+  std::size_t size() const { return current_heap_.size() + in_ring_ + far_.size(); }
+  // Nodes ever made for the ring: at most the most events it held at once.
+  std::size_t nodes() const { return nodes_.size(); }
+
+  void push(const Event& event) {
+    const std::uint64_t b = bucket_of(event.time);
+    assert(b >= current_);
+    if (b == current_) {
+      current_heap_.push_back(event);
+      std::push_heap(current_heap_.begin(), current_heap_.end(), Later{});
+    } else if (b < current_ + kRing) {
+      link(b, event);
+    } else {
+      far_.push_back(event);
+      std::push_heap(far_.begin(), far_.end(), Later{});
+    }
+  }
+
+  // The earliest event, removed. The queue must not be empty.
+  Event pop() {
+    if (current_heap_.empty()) load_next_bucket();
+    std::pop_heap(current_heap_.begin(), current_heap_.end(), Later{});
+    Event event = current_heap_.back();
+    current_heap_.pop_back();
+    return event;
+  }
+
+ private:
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+  struct Node {
+    Event event;
+    std::uint32_t next = kNone;
+  };
+
+  static std::uint64_t bucket_of(double time) {
+    return static_cast<std::uint64_t>(time * kBucketsPerHour);
+  }
+
+  void link(std::uint64_t b, const Event& event) {
+    std::uint32_t node;
+    if (free_ != kNone) {
+      node = free_;
+      free_ = nodes_[node].next;
+      nodes_[node].event = event;
+    } else {
+      node = static_cast<std::uint32_t>(nodes_.size());
+      nodes_.push_back({event, kNone});
+    }
+    std::uint32_t& head = heads_[b & (kRing - 1)];
+    nodes_[node].next = head;
+    head = node;
+    ++in_ring_;
+  }
+
+  // Moves the clock's bucket on to the next one holding events and heaps them.
+  void load_next_bucket() {
+    assert(!empty());
+    for (;;) {
+      if (in_ring_ == 0) {
+        // Nothing in the ring: jump to the first far event's bucket.
+        current_ = bucket_of(far_.front().time);
+      } else {
+        ++current_;
+      }
+      // Far events whose bucket the ring now covers come in.
+      while (!far_.empty() && bucket_of(far_.front().time) < current_ + kRing) {
+        std::pop_heap(far_.begin(), far_.end(), Later{});
+        const Event event = far_.back();
+        far_.pop_back();
+        const std::uint64_t b = bucket_of(event.time);
+        if (b == current_) {
+          current_heap_.push_back(event);
+        } else {
+          link(b, event);
+        }
+      }
+      std::uint32_t& head = heads_[current_ & (kRing - 1)];
+      for (std::uint32_t node = head; node != kNone;) {
+        const std::uint32_t next = nodes_[node].next;
+        current_heap_.push_back(nodes_[node].event);
+        nodes_[node].next = free_;
+        free_ = node;
+        --in_ring_;
+        node = next;
+      }
+      head = kNone;
+      if (!current_heap_.empty()) break;
+    }
+    // The next bucket's first node is likely a miss in the cache: fetched while this one runs.
+    const std::uint32_t next = heads_[(current_ + 1) & (kRing - 1)];
+    if (next != kNone) __builtin_prefetch(&nodes_[next]);
+    std::make_heap(current_heap_.begin(), current_heap_.end(), Later{});
+  }
+
+  std::vector<std::uint32_t> heads_;  // per bucket of the ring: its first node
+  std::vector<Node> nodes_;
+  std::uint32_t free_ = kNone;  // nodes free for reuse, linked
+  std::uint64_t in_ring_ = 0;   // events linked in the ring (not the current bucket's)
+  std::uint64_t current_ = 0;   // the bucket of the clock
+  std::vector<Event> current_heap_;
+  std::vector<Event> far_;
+};
+
+}  // namespace cjsim

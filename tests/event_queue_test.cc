@@ -1,0 +1,99 @@
+// The calendar driver's event queue (sim/engine/event_queue.h) pops in exactly the order of one
+// binary heap, whatever the times: ties, events in the same bucket, far beyond the ring.
+#include "sim/engine/event_queue.h"
+
+#include <gtest/gtest.h>
+
+#include <queue>
+#include <random>
+#include <vector>
+
+namespace cjsim {
+namespace {
+
+struct TestEvent {
+  double time = 0.0;
+  int kind = 0;
+  std::uint64_t order = 0;
+};
+
+struct Later {
+  bool operator()(const TestEvent& a, const TestEvent& b) const {
+    if (a.time != b.time) return a.time > b.time;
+    if (a.kind != b.kind) return a.kind > b.kind;
+    return a.order > b.order;
+  }
+};
+
+// Pushes and pops the same random events into both queues, each push no earlier than the
+// clock, and checks every pop agrees.
+void expect_same_order_as_heap(std::uint32_t seed, double spread_hours, int events) {
+  std::mt19937_64 random(seed);
+  std::uniform_real_distribution<double> ahead(0.0, spread_hours);
+  std::uniform_int_distribution<int> kind(0, 3);
+  std::uniform_int_distribution<int> pushes(0, 3);
+  std::bernoulli_distribution same_time(0.2);
+  std::bernoulli_distribution far(0.05);
+  EventQueue<TestEvent, Later> queue;
+  std::priority_queue<TestEvent, std::vector<TestEvent>, Later> heap;
+  double clock = 0.0;
+  std::uint64_t order = 0;
+  int pushed = 0;
+  auto push = [&] {
+    TestEvent e;
+    e.time = same_time(random) ? clock : clock + ahead(random);
+    if (far(random)) e.time = clock + 20.0 + 100.0 * ahead(random);  // beyond the ring
+    e.kind = kind(random);
+    e.order = order++;
+    queue.push(e);
+    heap.push(e);
+    ++pushed;
+  };
+  for (int k = 0; k < 10; ++k) push();
+  while (!heap.empty()) {
+    ASSERT_FALSE(queue.empty());
+    ASSERT_EQ(queue.size(), heap.size());
+    const TestEvent expected = heap.top();
+    heap.pop();
+    const TestEvent got = queue.pop();
+    ASSERT_EQ(got.time, expected.time);
+    ASSERT_EQ(got.kind, expected.kind);
+    ASSERT_EQ(got.order, expected.order);
+    clock = got.time;
+    if (pushed < events) {
+      for (int n = pushes(random); n > 0; --n) push();
+    }
+  }
+  EXPECT_TRUE(queue.empty());
+}
+
+TEST(EventQueue, PopsInTheOrderOfABinaryHeapForDenseEvents) {
+  expect_same_order_as_heap(1, 0.01, 200000);  // many events per bucket
+}
+
+TEST(EventQueue, PopsInTheOrderOfABinaryHeapForSparseEvents) {
+  expect_same_order_as_heap(2, 3.0, 100000);  // a few events per hour, empty buckets between
+}
+
+TEST(EventQueue, PopsInTheOrderOfABinaryHeapWhenOnlyFarEventsRemain) {
+  expect_same_order_as_heap(3, 40.0, 20000);  // the ring often empty: jumps to far events
+}
+
+TEST(EventQueue, ReusesNodesSoMemoryFollowsPendingEvents) {
+  EventQueue<TestEvent, Later> queue;
+  // A steady state of 100 pending events over a long time: the queue never holds more.
+  std::uint64_t order = 0;
+  double clock = 0.0;
+  for (int k = 0; k < 100; ++k) queue.push({clock + 0.001 * k, 0, order++});
+  for (int k = 0; k < 1000000; ++k) {
+    const TestEvent e = queue.pop();
+    ASSERT_GE(e.time, clock);
+    clock = e.time;
+    queue.push({clock + 0.1, 0, order++});
+    ASSERT_EQ(queue.size(), 100u);
+  }
+  EXPECT_LE(queue.nodes(), 100u);
+}
+
+}  // namespace
+}  // namespace cjsim
