@@ -137,7 +137,7 @@ class Studio {
       : options_(options),
         folder_("."),
         token_(std::move(token)),
-        gate_(options.host, port),
+        gate_(options.host, port, options.allowed_hosts),
         jobs_(options.most_runs) {}
 
   void route(httplib::Server& server);

@@ -285,6 +285,23 @@ with tempfile.TemporaryDirectory() as work:
     _, stderr = loud.communicate(timeout=30)
     check(first.startswith("http://127.0.0.1:") and "warning" in stderr and "beyond" in stderr,
           f"--host: {first!r} {stderr!r}")
+    # --allowed-host: one more name, checked as the loopback names are; others still refused.
+    named = Studio(cjsim, folder, "--allowed-host", "studio.example", "--allowed-host", "fd00::5")
+    for host in ("studio.example", "[fd00::5]"):
+        status, _, body = named.request("GET", "/api/files", headers={
+            "Host": f"{host}:{named.port}", "Origin": f"http://{host}:{named.port}"})
+        check(status == 200, f"--allowed-host {host}: {status} {body}")
+    for headers in ({"Host": f"other.example:{named.port}"},
+                    {"Host": f"studio.example:{named.port + 1}"},
+                    {"Origin": f"http://other.example:{named.port}"}):
+        status, _, body = named.request("GET", "/api/files", headers=headers)
+        check(status == 403, f"--allowed-host, {headers}: {status} {body}")
+    code, _ = named.stop()
+    check(code == 0, f"--allowed-host: Ctrl-C exit {code}")
+    bad = subprocess.run([cjsim, "studio", folder, "--allowed-host", "evil.example:80/x"],
+                         capture_output=True, text=True, timeout=30)
+    check(bad.returncode != 0 and "not a host name" in bad.stderr,
+          f"--allowed-host with a port and a path: {bad.returncode} {bad.stderr!r}")
     status = subprocess.run([cjsim, "studio", os.path.join(folder, "missing")], capture_output=True,
                             text=True, timeout=30)
     check(status.returncode == 1 and "not a folder" in status.stderr, f"a missing folder: {status.stderr}")
