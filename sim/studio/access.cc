@@ -44,9 +44,10 @@ std::string token_of_headers(std::string_view authorization, std::string_view co
   return "";
 }
 
-Gate::Gate(std::string host, int port) {
-  for (const std::string& name : {std::string("127.0.0.1"), std::string("localhost"),
-                                  std::string("[::1]"), host}) {
+Gate::Gate(std::string host, int port, const std::vector<std::string>& allowed) {
+  std::vector<std::string> names = {"127.0.0.1", "localhost", "[::1]", std::move(host)};
+  names.insert(names.end(), allowed.begin(), allowed.end());
+  for (const std::string& name : names) {
     if (name.empty() || name == "0.0.0.0" || name == "::") continue;
     const std::string bracketed =
         name.find(':') != std::string::npos && name.front() != '[' ? "[" + name + "]" : name;

@@ -23,7 +23,9 @@ inline constexpr std::string_view kCookieName = "cjsim_studio_token";
 // The hosts a request may name in Host (with the port) and Origin (http://host:port).
 class Gate {
  public:
-  Gate(std::string host, int port);
+  // `host` is the address listened on; `allowed` the names given with --allowed-host (a
+  // name this machine is reached by when it listens on 0.0.0.0), each checked as loopback is.
+  Gate(std::string host, int port, const std::vector<std::string>& allowed = {});
   bool host_allowed(std::string_view host_header) const;
   bool origin_allowed(std::string_view origin) const;
 

@@ -12,6 +12,7 @@
 
 #include "reports/html/html_assets.h"
 #include "sim/api/errors.h"
+#include "sim/api/future_state_changes.h"
 #include "sim/api/journey_sources.h"
 #include "sim/api/run.h"
 #include "sim/studio/access.h"
@@ -122,13 +123,25 @@ void check_bases(const studio::Folder& folder, const std::string& path, std::str
   }
 }
 
-// The result of checking a text as `cjsim validate` does.
+// A future state's changes as the loader reads them, or null when the text is not YAML (the
+// diagnostics say why).
+json changes_json(const std::string& path, std::string_view text) {
+  if (base_named(text).empty()) return nullptr;
+  try {
+    return json::parse(future_state_changes(text, path).dump());
+  } catch (const InvalidInput&) {
+    return nullptr;
+  }
+}
+
+// The result of checking a text as `cjsim validate` does, with a future state's changes.
 json check_json(const std::string& path, std::string_view text) {
   const JourneyCheck check = check_journey_text(text, path);
   return {{"valid", check.scenario.has_value()},
           {"summary", check.summary},
           {"diagnostics", studio::diagnostics_json(check.diagnostics)},
-          {"journey", check.scenario ? studio::journey_json(*check.scenario) : json(nullptr)}};
+          {"journey", check.scenario ? studio::journey_json(*check.scenario) : json(nullptr)},
+          {"changes", changes_json(path, text)}};
 }
 
 class Studio {
@@ -137,7 +150,7 @@ class Studio {
       : options_(options),
         folder_("."),
         token_(std::move(token)),
-        gate_(options.host, port),
+        gate_(options.host, port, options.allowed_hosts),
         jobs_(options.most_runs) {}
 
   void route(httplib::Server& server);
@@ -303,6 +316,26 @@ void Studio::route(httplib::Server& server) {
     const std::string text = string_field(body, "text");
     check_bases(folder_, path, text);
     send_json(res, check_json(path, text));
+  }));
+
+  // A future state's text with its `changes:` list replaced (each {KIND: VALUE}), the rest of
+  // the text kept; nothing is saved.
+  server.Post("/api/changes", guarded([this](const httplib::Request& req, httplib::Response& res) {
+    const nlohmann::ordered_json body = nlohmann::ordered_json::parse(req.body, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      throw RequestError(400, "the request body is not a JSON object (malformed JSON)");
+    }
+    const json plain = json::parse(req.body);
+    const std::string path = folder_.resolve(string_field(plain, "path"), false);
+    const std::string text = string_field(plain, "text");
+    if (!body.contains("changes") || !body["changes"].is_array()) {
+      throw RequestError(400, "'changes' must list the changes, each as {\"KIND\": VALUE}");
+    }
+    check_bases(folder_, path, text);
+    const std::string written = with_changes(text, path, body["changes"]);
+    json out = check_json(path, written);
+    out["text"] = written;
+    send_json(res, out);
   }));
 
   server.Put("/api/file", guarded([this](const httplib::Request& req, httplib::Response& res) {

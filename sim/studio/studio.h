@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cjsim {
 
@@ -17,6 +18,7 @@ struct StudioOptions {
   std::string dir = ".";         // the folder whose journeys are served
   std::string host = "127.0.0.1";
   bool host_given = false;       // --host: listen beyond loopback, with a warning
+  std::vector<std::string> allowed_hosts;  // --allowed-host: more names Host and Origin may give
   int port = 0;                  // 0: a free port
   std::uint64_t most_agents = 1'000'000;       // per run or comparison
   std::uint32_t most_replications = 20;

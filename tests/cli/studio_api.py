@@ -273,6 +273,38 @@ with tempfile.TemporaryDirectory() as work:
         job = wait_for(studio, job["id"], timeout=30)
         check(job["state"] == "cancelled", f"a cancelled comparison: {job}")
 
+    # --- a future state's changes, read and written by the server --------------------------
+    flow = ("name: A sketch  # kept\nbase: retail.yaml\n"
+            "changes: [{update_touchpoint: {id: basket, dropout: 0.2}},  # cheaper\n"
+            "          {remove_persona: \"bargain_hunter\"}]\n")
+    status, _, body = studio.request("POST", "/api/validate", {"path": "sketch.yaml", "text": flow})
+    check(status == 200 and [(c["kind"], c["target"], c["line"]) for c in body["changes"] or []] ==
+          [("update_touchpoint", "basket", 3), ("remove_persona", "bargain_hunter", 4)] and
+          body["changes"][0]["fields"] == {"dropout": 0.2},
+          f"a flow-style changes list as the loader reads it: {status} {body.get('changes')}")
+    status, _, body = studio.request("GET", "/api/file?path=retail.yaml")
+    check(status == 200 and body["changes"] is None, f"a journey has no changes: {body.get('changes')}")
+    kept = [{"update_touchpoint": {"id": "basket", "dropout": 0.2}},
+            {"update_settings": {"kappa": 2}}]
+    status, _, body = studio.request("POST", "/api/changes", {"path": "sketch.yaml", "text": flow,
+                                                              "changes": kept})
+    check(status == 200 and body["text"] ==
+          "name: A sketch  # kept\nbase: retail.yaml\nchanges:\n"
+          "  - update_touchpoint: {\"id\":\"basket\",\"dropout\":0.2}\n"
+          "  - update_settings: {\"kappa\":2}\n" and body["valid"] and
+          [c["change"] for c in body["changes"]] == kept,
+          f"changes written back: {status} {body}")
+    for bad, code in (({"path": "sketch.yaml", "text": flow}, 400),
+                      ({"path": "sketch.yaml", "text": flow, "changes": {"a": 1}}, 400),
+                      ({"path": "sketch.yaml", "text": flow, "changes": [{"a": 1, "b": 2}]}, 422),
+                      ({"path": "sketch.yaml", "text": "changes: [\n", "changes": []}, 422),
+                      ({"path": "../x.yaml", "text": flow, "changes": []}, 400),
+                      ({"path": "s.yaml", "text": "base: ../outside.yaml\n", "changes": []}, 403)):
+        status, _, body = studio.request("POST", "/api/changes", bad)
+        check(status == code and body.get("error"), f"/api/changes {bad}: {status} {body}")
+    status, _, body = studio.request("POST", "/api/changes", raw=b"{not json")
+    check(status == 400, f"/api/changes, malformed JSON: {status} {body}")
+
     # --- Ctrl-C ------------------------------------------------------------------------------
     code, stderr = studio.stop()
     check(code == 0 and "stopped" in stderr, f"Ctrl-C: exit {code}, {stderr!r}")
@@ -285,6 +317,23 @@ with tempfile.TemporaryDirectory() as work:
     _, stderr = loud.communicate(timeout=30)
     check(first.startswith("http://127.0.0.1:") and "warning" in stderr and "beyond" in stderr,
           f"--host: {first!r} {stderr!r}")
+    # --allowed-host: one more name, checked as the loopback names are; others still refused.
+    named = Studio(cjsim, folder, "--allowed-host", "studio.example", "--allowed-host", "fd00::5")
+    for host in ("studio.example", "[fd00::5]"):
+        status, _, body = named.request("GET", "/api/files", headers={
+            "Host": f"{host}:{named.port}", "Origin": f"http://{host}:{named.port}"})
+        check(status == 200, f"--allowed-host {host}: {status} {body}")
+    for headers in ({"Host": f"other.example:{named.port}"},
+                    {"Host": f"studio.example:{named.port + 1}"},
+                    {"Origin": f"http://other.example:{named.port}"}):
+        status, _, body = named.request("GET", "/api/files", headers=headers)
+        check(status == 403, f"--allowed-host, {headers}: {status} {body}")
+    code, _ = named.stop()
+    check(code == 0, f"--allowed-host: Ctrl-C exit {code}")
+    bad = subprocess.run([cjsim, "studio", folder, "--allowed-host", "evil.example:80/x"],
+                         capture_output=True, text=True, timeout=30)
+    check(bad.returncode != 0 and "not a host name" in bad.stderr,
+          f"--allowed-host with a port and a path: {bad.returncode} {bad.stderr!r}")
     status = subprocess.run([cjsim, "studio", os.path.join(folder, "missing")], capture_output=True,
                             text=True, timeout=30)
     check(status.returncode == 1 and "not a folder" in status.stderr, f"a missing folder: {status.stderr}")

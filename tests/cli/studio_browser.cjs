@@ -70,7 +70,16 @@ async function compare(page, agents, seed) {
     await desktop.selectOption('#change-field', 'dropout');
     await desktop.fill('#change-value', '0.25');
     await desktop.click('#add-change');
+    await desktop.waitForFunction((n) => document.querySelectorAll('#changes li').length > n, before);
     out.changes = [before, await desktop.locator('#changes li').count()];
+    out.added_change = await desktop.textContent('#changes li:last-child code');
+    // Removed by its button, then added again: the text loses and regains the line.
+    await desktop.click(`#changes li[data-change="${before}"] button`);
+    await desktop.waitForFunction((n) => document.querySelectorAll('#changes li').length === n, before);
+    out.removed = await desktop.$eval('#source', (s) => !s.value.includes('social_ad'));
+    await desktop.click('#add-change');
+    await desktop.waitForFunction((n) => document.querySelectorAll('#changes li').length > n, before);
+    out.source_tail = await desktop.$eval('#source', (s) => s.value.trim().split('\n').pop());
     await desktop.waitForFunction(() => document.querySelector('#summary').textContent.includes('valid:'));
     await desktop.click('#save');
     await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');

@@ -49,6 +49,11 @@ with tempfile.TemporaryDirectory() as folder:
     check(shown.get("kappa_edited"), "the settings' kappa was not edited in the text")
     check("share" in shown.get("share_error", ""), f"persona shares off 1: {shown.get('share_error')}")
     check(shown.get("changes", [0, 0])[1] == shown.get("changes", [0, 0])[0] + 1, f"changes: {shown.get('changes')}")
+    check(shown.get("added_change") == 'update_touchpoint social_ad (dropout: 0.25)',
+          f"the added change as the page lists it: {shown.get('added_change')!r}")
+    check(shown.get("removed") is True, "a change removed by its button leaves the text")
+    check(shown.get("source_tail") == '  - update_touchpoint: {"id":"social_ad","dropout":0.25}',
+          f"the change written into the text: {shown.get('source_tail')!r}")
 
     # The files as the page saved them: one number edited, one change added, nothing else.
     with open(os.path.join(folder, "retail.yaml")) as f:
@@ -61,8 +66,8 @@ with tempfile.TemporaryDirectory() as folder:
           "retail.yaml as saved is not the original with basket's dropout 0.3")
     with open(os.path.join(folder, "retail_one_click_checkout.yaml")) as f:
         saved_future = f.read()
-    check(saved_future.startswith(future.rstrip("\n")) and
-          "- update_touchpoint: {id: social_ad, dropout: 0.25}" in saved_future,
+    check(saved_future == future + '  - update_touchpoint: {"id":"social_ad","dropout":0.25}\n' and
+          saved_future.endswith('\n  - update_touchpoint: {"id":"social_ad","dropout":0.25}\n'),
           f"the future state as saved: {saved_future[-300:]}")
 
     expected = json.loads(subprocess.run(

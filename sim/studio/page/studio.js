@@ -113,6 +113,7 @@ async function checkNow() {
   renderMap();
   renderMessages();
   renderPanel();
+  renderFuture();
 }
 
 async function save(force = false) {
@@ -158,62 +159,41 @@ function addKeyAfter(text, where, key, value) {
   return lines.join('\n');
 }
 
-function yamlScalar(value) {
-  if (typeof value === 'number') return String(value);
-  return /^[A-Za-z_][\w.-]*$/.test(value) ? value : JSON.stringify(value);
-}
+// ---- a future state's changes, as the server's loader reads them -------------------------
+// state.check.changes: [{kind, target, fields, line, change}] for the text last checked. A new
+// list goes to the server, which writes it into the text (the rest kept as it is) and checks it.
+function currentChanges() { return (state.check && state.check.changes) || []; }
 
-// ---- a future state's changes, read from its `changes:` block line by line ---------------
-function changeItems(text) {
-  const lines = text.split('\n');
-  const head = lines.findIndex((l) => /^changes:\s*(\[\s*\])?\s*(#.*)?$/.test(l));
-  if (head < 0) return { head: -1, items: [], lines };
-  let end = head + 1;
-  while (end < lines.length && (lines[end] === '' || /^\s/.test(lines[end]) || lines[end].startsWith('#'))) end++;
-  const starts = [];
-  let indent = null;
-  for (let i = head + 1; i < end; i++) {
-    const m = /^(\s*)- /.exec(lines[i]);
-    if (m && (indent === null || m[1].length === indent)) {
-      indent = m[1].length;
-      starts.push(i);
-    }
+async function writeChanges(changes) {
+  try {
+    const { data } = await api('POST', '/api/changes', { path: state.file.path, text: state.text, changes });
+    clearTimeout(checkTimer);
+    ++checkSerial;  // this answer is the check of the new text
+    state.text = data.text;
+    state.check = data;
+    if (data.journey) state.lastJourney = data.journey;
+    renderSaveState();
+    renderMap();
+    renderMessages();
+    renderPanel();
+    renderFuture();
+  } catch (e) {
+    toast(String(e.message || e), true);
   }
-  const items = starts.map((start, k) => {
-    let last = (k + 1 < starts.length ? starts[k + 1] : end) - 1;
-    while (last > start && (/^\s*(#.*)?$/.test(lines[last]))) last--;
-    let first = start;
-    while (first - 1 > head && /^\s*#/.test(lines[first - 1])) first--;
-    const body = lines.slice(start, last + 1).join('\n');
-    return { first, start, last, text: body.replace(/^\s*- /, '') };
-  });
-  return { head, items, lines, indent: indent === null ? 2 : indent };
 }
 
 function removeChange(index) {
-  const { items, lines } = changeItems(state.text);
-  const item = items[index];
-  lines.splice(item.first, item.last - item.first + 1);
-  const text = lines.join('\n');
-  edited(text);
-  renderFuture();
+  return writeChanges(currentChanges().filter((_, i) => i !== index).map((c) => c.change));
 }
 
-function addChange(line) {
-  const parsed = changeItems(state.text);
-  let { lines } = parsed;
-  let at;
-  if (parsed.head < 0) {
-    if (lines.length && lines[lines.length - 1] !== '') lines.push('');
-    lines.push('changes:');
-    at = lines.length;
-  } else {
-    lines[parsed.head] = 'changes:';
-    at = parsed.items.length ? parsed.items[parsed.items.length - 1].last + 1 : parsed.head + 1;
-  }
-  lines.splice(at, 0, `${' '.repeat(parsed.indent || 2)}- ${line}`);
-  edited(lines.join('\n'));
-  renderFuture();
+// `change` is one {KIND: VALUE} object, as the changes: list holds it.
+function addChange(change) {
+  return writeChanges([...currentChanges().map((c) => c.change), change]);
+}
+
+function changeText(c) {
+  const fields = Object.entries(c.fields || {}).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ');
+  return `${c.kind}${c.target ? ` ${c.target}` : ''}${fields ? ` (${fields})` : ''}`;
 }
 
 // ---- drawing -----------------------------------------------------------------------------
@@ -352,28 +332,26 @@ function renderPanel() {
   const selected = state.selected && journey.touchpoints.find((t) => t.id === state.selected.id);
   const parts = [];
   if (selected) {
-    const id = yamlScalar(selected.id);
     parts.push(el('h3', {}, selected.name), el('p', { class: 'hint' },
       isFuture ? 'A new value here is added as a change of this future state.'
         : 'Edits change the file\'s text; messages show as you type.'));
     for (const [field, label, key] of TOUCHPOINT_FIELDS) {
       parts.push(numberField(label, fieldValue(selected, field), { name: field, 'data-field': field },
         (raw) => editFieldAt(selected, `${selected.id}'s`, field, key, raw),
-        (v) => (field.startsWith('emotion.') ? `update_touchpoint: {id: ${id}, emotion: {${key}: ${v}}}`
-          : `update_touchpoint: {id: ${id}, ${key}: ${v}}`)));
+        (v) => ({ update_touchpoint: field.startsWith('emotion.') ? { id: selected.id, emotion: { [key]: v } }
+          : { id: selected.id, [key]: v } })));
     }
     const out = journey.transitions.filter((t) => t.from === selected.id);
     parts.push(el('h3', {}, 'Transitions out'));
     if (!out.length) parts.push(el('p', { class: 'hint' }, 'none'));
     for (const t of out) {
-      const ends = `from: ${yamlScalar(t.from)}, to: ${yamlScalar(t.to)}`;
       parts.push(el('p', { class: 'summary' }, `to ${t.to}`),
         numberField('Weight', t.weight, { 'data-transition': t.to, 'data-field': 'weight' },
           (raw) => editFieldAt(t, `the transition to ${t.to}`, 'weight', 'weight', raw),
-          (v) => `reweight_transition: {${ends}, weight: ${v}}`),
+          (v) => ({ reweight_transition: { from: t.from, to: t.to, weight: v } })),
         numberField('Emotion bias', t.emotion_bias, { 'data-transition': t.to, 'data-field': 'emotion_bias' },
           (raw) => editFieldAt(t, `the transition to ${t.to}`, 'emotion_bias', 'emotion_bias', raw),
-          (v) => `update_transition: {${ends}, emotion_bias: ${v}}`));
+          (v) => ({ update_transition: { from: t.from, to: t.to, emotion_bias: v } })));
     }
   } else {
     parts.push(el('h3', {}, journey.name), el('p', {}, journey.description || ''),
@@ -383,16 +361,15 @@ function renderPanel() {
   for (const key of ['memory', 'kappa']) {
     parts.push(numberField(key, journey.settings[key], { 'data-setting': key },
       (raw) => editFieldAt(journey.settings, 'the settings\'', key, key, raw),
-      (v) => `update_settings: {${key}: ${v}}`));
+      (v) => ({ update_settings: { [key]: v } })));
   }
   parts.push(el('h3', {}, 'Personas'));
   for (const p of journey.personas) {
-    const id = yamlScalar(p.id);
     parts.push(el('p', { class: 'summary' }, p.id));
     for (const [key, label] of [['share', 'Share'], ['sensitivity', 'Sensitivity'], ['dropout_odds', 'Dropout odds']]) {
       parts.push(numberField(label, p[key], { 'data-persona': p.id, 'data-field': key },
         (raw) => editFieldAt(p, `${p.id}'s`, key, key, raw),
-        (v) => `update_persona: {id: ${id}, ${key}: ${v}}`));
+        (v) => ({ update_persona: { id: p.id, [key]: v } })));
     }
   }
   panel.replaceChildren(...parts);
@@ -420,27 +397,34 @@ function renderFuture() {
   const section = $('#future');
   if (!section || section.hidden) return;
   const journey = state.lastJourney;
-  const { items } = changeItems(state.text);
+  const items = currentChanges();
   const touchpoints = journey ? journey.touchpoints : [];
   const kind = el('select', { id: 'change-kind' },
     ['update_touchpoint', 'remove_touchpoint', 'reweight_transition'].map((k) => el('option', { value: k }, k)));
   const touchpoint = el('select', { id: 'change-touchpoint' }, touchpoints.map((t) => el('option', { value: t.id }, t.name)));
   const field = el('select', { id: 'change-field' }, ['dropout', 'cost', 'entry_weight', 'emotion.mean'].map((f) => el('option', { value: f }, f)));
   const value = el('input', { id: 'change-value', type: 'number', step: 'any', value: '0.1' });
+  // The form keeps what was chosen across redraws (a change added or removed redraws it).
+  for (const input of [kind, touchpoint, field, value]) {
+    const before = section.querySelector(`#${input.id}`);
+    if (before && [...(input.options || [{ value: before.value }])].some((o) => o.value === before.value)) {
+      input.value = before.value;
+    }
+  }
   const add = () => {
-    const id = yamlScalar(touchpoint.value);
-    if (kind.value === 'remove_touchpoint') return addChange(`remove_touchpoint: ${id}`);
+    const id = touchpoint.value;
+    if (kind.value === 'remove_touchpoint') return addChange({ remove_touchpoint: id });
     if (kind.value === 'reweight_transition') {
       return toast('write a reweight_transition in the text: {from: A, to: B, factor: X}', true);
     }
     const v = Number(value.value);
-    addChange(field.value === 'emotion.mean' ? `update_touchpoint: {id: ${id}, emotion: {mean: ${v}}}`
-      : `update_touchpoint: {id: ${id}, ${field.value}: ${v}}`);
+    addChange({ update_touchpoint: field.value === 'emotion.mean' ? { id, emotion: { mean: v } }
+      : { id, [field.value]: v } });
   };
   section.replaceChildren(
     el('h3', {}, `Changes on ${journey && journey.bases.length ? journey.bases[0] : 'its base'}`),
-    el('ol', { class: 'changes', id: 'changes' }, items.map((item, index) => el('li', { 'data-change': index },
-      el('code', {}, item.text),
+    el('ol', { class: 'changes', id: 'changes' }, items.map((item, index) => el('li', { 'data-change': index, 'data-kind': item.kind, 'data-line': item.line },
+      el('code', {}, changeText(item)),
       el('button', { class: 'secondary', 'aria-label': `Remove change ${index + 1}`, onclick: () => removeChange(index) }, 'Remove')))),
     el('div', { class: 'toolbar' }, kind, touchpoint, field, value,
       el('button', { class: 'secondary', id: 'add-change', onclick: add }, 'Add change')));
