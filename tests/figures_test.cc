@@ -207,11 +207,15 @@ TEST(FigureTable, ComparisonPairsTheTableFiguresInTheirOrder) {
     const std::string kind = scope.substr(0, scope.find(':'));
     if (kind == "overall") continue;
     ++items[kind];
-    if (kind == "stage") EXPECT_EQ(got, expected(kComparedFigures<kStage>, false)) << scope;
+    if (kind == "stage") {
+      EXPECT_EQ(got, expected(kComparedFigures<kStage>, false)) << scope;
+    }
     if (kind == "touchpoint") {
       EXPECT_EQ(got, expected(kComparedFigures<kTouchpoint>, false)) << scope;
     }
-    if (kind == "persona") EXPECT_EQ(got, expected(kComparedFigures<kPersona>, true)) << scope;
+    if (kind == "persona") {
+      EXPECT_EQ(got, expected(kComparedFigures<kPersona>, true)) << scope;
+    }
   }
   EXPECT_GT(items["stage"], 0);
   EXPECT_GT(items["touchpoint"], 0);
