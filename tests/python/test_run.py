@@ -152,7 +152,8 @@ def test_figures_come_from_the_figure_table(pair):
     assert result.figures.at["conversion_rate", "label"] == table.at["conversion_rate", "label"]
     assert set(table["name"]) <= set(cjsim.UNITS)
     assert list(table[table.reported_in.map(lambda r: "touchpoint" in r)].name) == [
-        "visits_per_agent", "dropout_rate", "mean_emotion"]
+        "visits_per_agent", "dropout_rate", "dropout_before_converting_rate",
+        "dropout_after_converting_rate", "mean_emotion"]
 
 
 def test_outcomes_split_the_dropped_journeys(pair):
