@@ -271,9 +271,13 @@ TEST_F(Hdf5Results, RunWithoutDetailReadsBackWithoutDetail) {
 
 TEST_F(Hdf5Results, RecordsWithoutPathsReadBackWithoutPaths) {
   const Fixture& f = shared_run();
+  // The detail is changed apart and put in whole (GCC 12 otherwise warns that the copied
+  // optional's payload may be uninitialized).
+  AgentDetail records = f.result.detail.value();
+  records.path_offsets.clear();
+  records.path_touchpoints.clear();
   RunResult result = f.result;
-  result.detail->path_offsets.clear();
-  result.detail->path_touchpoints.clear();
+  result.detail.emplace(std::move(records));
   const std::string file = path("records.h5");
   write_run_file_at(file, Overwrite::refuse, f.journey, f.metadata, result, f.summary);
   const StoredRun stored = read_run_file(file);
@@ -341,8 +345,10 @@ TEST_F(Hdf5Results, FailedWriteNamesThePathAndLeavesNothing) {
 
 TEST_F(Hdf5Results, WriteThatFailsMidwayRemovesTheTemporaryFile) {
   const Fixture& f = shared_run();
+  AgentDetail inconsistent = f.result.detail.value();
+  inconsistent.path_offsets.pop_back();  // inconsistent: written after the tables
   RunResult broken = f.result;
-  broken.detail->path_offsets.pop_back();  // inconsistent: written after the tables
+  broken.detail.emplace(std::move(inconsistent));
   const std::string file = path("broken.h5");
   const std::string message = error_of(
       [&] { write_run_file_at(file, Overwrite::refuse, f.journey, f.metadata, broken, f.summary); });
