@@ -87,6 +87,65 @@ TEST_P(ClosedForm, SimulationMatchesFundamentalMatrixWithinFourStandardErrors) {
 
 INSTANTIATE_TEST_SUITE_P(RandomJourneys, ClosedForm, ::testing::Range(1, 9));
 
+// Giving up before converting and leaving after converting, against the absorbing chain: a
+// dropout at a touchpoint other than a conversion, visited before the first conversion (the
+// chain with conversions absorbing), gave up; every other dropout left after converting.
+// Within four binomial standard errors, overall and touchpoint by touchpoint.
+class ClosedFormOutcomes : public ::testing::TestWithParam<int> {};
+
+TEST_P(ClosedFormOutcomes, GaveUpAndLeftAfterConvertingMatchTheChainWithinFourStandardErrors) {
+  const int seed = GetParam();
+  const CompiledJourney journey = compile(testing::random_markov_journey(seed, 6 + seed % 7));
+  const MarkovAnalysis exact = analyse_markov(journey);
+  RunOptions options;
+  options.agents = kAgents;
+  options.seed = 2000 + seed;
+  const Aggregate pooled = run(journey, options).pooled();
+  const OutcomeSums total = pooled.overall();
+  const TouchpointTallies a = pooled.tallies();
+  const double n = static_cast<double>(total.agents);
+  ASSERT_EQ(total.ended[static_cast<int>(Ending::capped)], 0u);
+  // Both outcomes occur in these chains, so the comparison below can fail either way.
+  ASSERT_GT(exact.gave_up_probability, 0.01);
+  ASSERT_GT(exact.left_after_converting_probability, 0.01);
+
+  const HeadlineFigures h = headline_figures(total);
+  EXPECT_NEAR(h.gave_up_rate.value, exact.gave_up_probability,
+              4 * binomial_se(exact.gave_up_probability, n));
+  EXPECT_NEAR(h.left_after_converting_rate.value, exact.left_after_converting_probability,
+              4 * binomial_se(exact.left_after_converting_probability, n));
+  for (std::size_t v = 0; v < journey.touchpoint_count(); ++v) {
+    SCOPED_TRACE("touchpoint " + journey.touchpoint_ids[v]);
+    const double before_exact = exact.dropout_before_converting_probability[v];
+    const double after_exact = exact.dropout_probability[v] - before_exact;
+    const double after = static_cast<double>(a.dropouts_after_converting[v]) / n;
+    const double before = static_cast<double>(a.dropouts[v]) / n - after;
+    EXPECT_NEAR(before, before_exact, 4 * binomial_se(before_exact, n));
+    EXPECT_NEAR(after, after_exact, 4 * binomial_se(after_exact, n));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(RandomJourneys, ClosedFormOutcomes, ::testing::Range(1, 7));
+
+TEST(ClosedForm, GivingUpAndLeavingAfterConvertingAddUpToDropout) {
+  for (int seed : {3, 11, 77}) {
+    const CompiledJourney journey = compile(testing::random_markov_journey(seed, 10));
+    const MarkovAnalysis exact = analyse_markov(journey);
+    double dropped = 0.0;
+    for (std::size_t v = 0; v < journey.touchpoint_count(); ++v) {
+      dropped += exact.dropout_probability[v];
+      EXPECT_GE(exact.dropout_before_converting_probability[v], 0.0);
+      EXPECT_LE(exact.dropout_before_converting_probability[v],
+                exact.dropout_probability[v] + 1e-15);
+      if (journey.is_conversion[v]) {
+        EXPECT_EQ(exact.dropout_before_converting_probability[v], 0.0);
+      }
+    }
+    EXPECT_NEAR(exact.gave_up_probability + exact.left_after_converting_probability, dropped,
+                1e-12);
+  }
+}
+
 TEST(ClosedForm, DropoutSharesAndCompletionsAccountForEveryAgent) {
   const CompiledJourney journey = compile(testing::random_markov_journey(77, 10));
   const MarkovAnalysis exact = analyse_markov(journey);
@@ -126,6 +185,42 @@ TEST(ClosedForm, HandComputableChainIsExact) {
   EXPECT_DOUBLE_EQ(exact.revenue_per_agent, 5.0);
   EXPECT_DOUBLE_EQ(exact.dropout_probability[0], 0.5);
   EXPECT_DOUBLE_EQ(exact.completion_probability[1], 0.5);
+  EXPECT_DOUBLE_EQ(exact.gave_up_probability, 0.5);
+  EXPECT_DOUBLE_EQ(exact.left_after_converting_probability, 0.0);
+}
+
+TEST(ClosedForm, HandComputableChainAfterConvertingIsExact) {
+  // a (converts) -> b (dropout 0.4) -> c terminal; a's dropout 0.5 happens after converting
+  // too: nobody gives up, 0.5 + 0.5 * 0.4 = 0.7 leave after converting.
+  Scenario s;
+  s.name = "after converting";
+  s.stages = {"only"};
+  Touchpoint a;
+  a.id = "a";
+  a.stage = "only";
+  a.channel = "web";
+  a.dropout = 0.5;
+  a.entry_weight = 1;
+  a.conversion = true;
+  Touchpoint b = a;
+  b.id = "b";
+  b.dropout = 0.4;
+  b.entry_weight = 0;
+  b.conversion = false;
+  Touchpoint c = b;
+  c.id = "c";
+  c.dropout = 0;
+  s.touchpoints = {a, b, c};
+  Transition t;
+  t.from = "a";
+  t.to = "b";
+  Transition u = t;
+  u.from = "b";
+  u.to = "c";
+  s.transitions = {t, u};
+  const MarkovAnalysis exact = analyse_markov(compile(s));
+  EXPECT_DOUBLE_EQ(exact.gave_up_probability, 0.0);
+  EXPECT_DOUBLE_EQ(exact.left_after_converting_probability, 0.7);
 }
 
 // Each persona's own figures (its agents' tallies) are those of the chain in which everyone is

@@ -101,6 +101,14 @@ TEST(FigureTable, CostTimeDropoutAndTouchpointsAreLowerIsBetter) {
   EXPECT_EQ(figure("visits_per_agent").better, Better::neither);
   EXPECT_EQ(figure("per_agent").better, Better::neither);
   EXPECT_FALSE(lower_is_better("not_a_figure"));
+  // Giving up before converting is a lost customer; a customer leaving after converting is
+  // neither good nor bad in itself (more customers leave more).
+  for (const char* name : {"gave_up_rate", "dropout_before_converting_rate"}) {
+    EXPECT_EQ(figure(name).better, Better::lower) << name;
+  }
+  for (const char* name : {"left_after_converting_rate", "dropout_after_converting_rate"}) {
+    EXPECT_EQ(figure(name).better, Better::neither) << name;
+  }
 }
 
 TEST(FigureTable, UnitsAndBasesAreThoseOfTheFigures) {
@@ -123,10 +131,11 @@ TEST(FigureTable, UnitsAndBasesAreThoseOfTheFigures) {
 TEST(FigureTable, HeadlineFiguresAreTheTableRowsWithAHeadlineMember) {
   std::vector<std::string> headline;
   for (const Figure& f : kHeadlineFigures) headline.emplace_back(f.name);
-  EXPECT_EQ(headline, (std::vector<std::string>{
-                          "conversion_rate", "revenue_per_agent", "cost_per_agent",
-                          "margin_per_agent", "hours_to_convert", "journey_hours",
-                          "steps_per_agent", "nps", "likelihood_to_recommend", "peak_end"}));
+  EXPECT_EQ(headline,
+            (std::vector<std::string>{"conversion_rate", "revenue_per_agent", "cost_per_agent",
+                                      "margin_per_agent", "hours_to_convert", "journey_hours",
+                                      "steps_per_agent", "nps", "likelihood_to_recommend",
+                                      "peak_end", "gave_up_rate", "left_after_converting_rate"}));
 }
 
 TEST(FigureTable, SummaryJsonHoldsExactlyTheTableFigures) {
@@ -184,33 +193,80 @@ TEST(FigureTable, ComparisonPairsTheTableFiguresInTheirOrder) {
   EXPECT_EQ(by_scope["overall"], expected(kComparedFigures<kOverall>, false));
   std::vector<std::string> overall;
   for (const Figure* f : kComparedFigures<kOverall>) overall.emplace_back(f->name);
-  EXPECT_EQ(overall, (std::vector<std::string>{"conversion_rate", "revenue_per_agent",
-                                               "cost_per_agent", "margin_per_agent",
-                                               "steps_per_agent", "hours_to_convert", "nps"}));
-  // Every stage, touchpoint and persona repeats its scope's figures.
-  for (const auto& [scope, bit] : std::map<std::string, unsigned>{
-           {"stage", kStage}, {"touchpoint", kTouchpoint}, {"persona", kPersona}}) {
-    std::vector<std::pair<std::string, bool>> one;
-    if (bit == kStage) one = expected(kComparedFigures<kStage>, false);
-    if (bit == kTouchpoint) one = expected(kComparedFigures<kTouchpoint>, false);
-    if (bit == kPersona) one = expected(kComparedFigures<kPersona>, true);
-    const auto& got = by_scope[scope];
-    ASSERT_FALSE(got.empty()) << scope;
-    ASSERT_EQ(got.size() % one.size(), 0u) << scope;
-    for (std::size_t k = 0; k < got.size(); ++k) EXPECT_EQ(got[k], one[k % one.size()]) << scope;
+  EXPECT_EQ(overall,
+            (std::vector<std::string>{"conversion_rate", "revenue_per_agent", "cost_per_agent",
+                                      "margin_per_agent", "steps_per_agent", "hours_to_convert",
+                                      "nps", "gave_up_rate", "left_after_converting_rate"}));
+  // Every stage, touchpoint and persona has its scope's figures, in the table's order.
+  std::map<std::string, std::vector<std::pair<std::string, bool>>> by_item;
+  for (const ComparedMetric& m : layout.metrics()) {
+    by_item[m.scope].emplace_back(m.metric, m.per_agent);
+  }
+  std::map<std::string, int> items;
+  for (const auto& [scope, got] : by_item) {
+    const std::string kind = scope.substr(0, scope.find(':'));
+    if (kind == "overall") continue;
+    ++items[kind];
+    if (kind == "stage") {
+      EXPECT_EQ(got, expected(kComparedFigures<kStage>, false)) << scope;
+    }
+    if (kind == "touchpoint") {
+      EXPECT_EQ(got, expected(kComparedFigures<kTouchpoint>, false)) << scope;
+    }
+    if (kind == "persona") {
+      EXPECT_EQ(got, expected(kComparedFigures<kPersona>, true)) << scope;
+    }
+  }
+  EXPECT_GT(items["stage"], 0);
+  EXPECT_GT(items["touchpoint"], 0);
+  EXPECT_GT(items["persona"], 0);
+}
+
+// Figures added to the table later (a later compared_edition) have their paired sums after all
+// those of earlier editions: the stored and pinned sums of the earlier figures keep their
+// places, and the slots of a layout are each used once.
+TEST(FigureTable, LaterEditionsPairedSumsComeAfterTheEarlierOnes) {
+  const CompiledJourney current = tiny_journey();
+  const CompiledJourney future = tiny_journey("/tiny_future.yaml");
+  const ComparisonLayout layout(current, future);
+  std::size_t last_first_edition = 0, first_later = layout.metrics().size();
+  for (std::size_t m = 0; m < layout.metrics().size(); ++m) {
+    const Figure& f = figure(layout.metrics()[m].metric);
+    if (f.compared_edition == 0) last_first_edition = m;
+    if (f.compared_edition > 0) first_later = std::min(first_later, m);
+  }
+  EXPECT_LT(last_first_edition, first_later);
+  std::vector<std::size_t> order = layout.reading_order();
+  ASSERT_EQ(order.size(), layout.metrics().size());
+  std::sort(order.begin(), order.end());
+  for (std::size_t m = 0; m < order.size(); ++m) EXPECT_EQ(order[m], m);
+  // The reading order keeps each stage's figures together.
+  const std::vector<std::size_t>& reading = layout.reading_order();
+  const std::size_t stage_figures = kComparedFigures<kStage>.size();
+  for (std::size_t k = 0; k < reading.size(); ++k) {
+    if (!layout.metrics()[reading[k]].scope.starts_with("stage:")) continue;
+    for (std::size_t j = 1; j < stage_figures; ++j) {
+      ASSERT_LT(k + j, reading.size());
+      EXPECT_EQ(layout.metrics()[reading[k + j]].scope, layout.metrics()[reading[k]].scope);
+    }
+    break;
   }
 }
 
-TEST(FigureTable, RankByChoicesAreTheFiguresComparedOverall) {
+// A ranking needs a direction: figures compared overall of which neither way is better
+// (leaving after converting) are not among the choices.
+TEST(FigureTable, RankByChoicesAreTheFiguresComparedOverallWithABetterDirection) {
   std::vector<std::string> compared;
   for (const Figure& f : kFigures) {
-    if (f.compared_in & kOverall) compared.emplace_back(f.name);
+    if ((f.compared_in & kOverall) && f.better != Better::neither) compared.emplace_back(f.name);
   }
   std::vector<std::string> choices = rankable_figure_names();
   std::sort(compared.begin(), compared.end());
   std::sort(choices.begin(), choices.end());
   EXPECT_EQ(choices, compared);
   EXPECT_NE(std::find(choices.begin(), choices.end(), ComparisonReport{}.rank_by), choices.end());
+  EXPECT_NE(std::find(choices.begin(), choices.end(), "gave_up_rate"), choices.end());
+  EXPECT_EQ(std::find(choices.begin(), choices.end(), "left_after_converting_rate"), choices.end());
 }
 
 // scenarios/ sits below the table and names the default metric of an experiment itself.

@@ -65,6 +65,7 @@ void put_sums(GoldenText& g, const std::string& key, OutcomeSums s) {
   const auto sums = s.exact_sums();
   for (std::size_t i = 0; i < sums.size(); ++i) g.put(fmt::format("{}.sum[{}]", key, i), *sums[i]);
   g.put(key + ".margin_sq", s.margin_sq);
+  g.put(key + ".left_after_converting", s.left_after_converting);
 }
 
 void put_aggregate(GoldenText& g, const std::string& key, const Aggregate& a) {
@@ -74,6 +75,7 @@ void put_aggregate(GoldenText& g, const std::string& key, const Aggregate& a) {
     const TouchpointTallies& t = a.persona_tallies[p];
     g.put_all(persona + ".visits", t.visits);
     g.put_all(persona + ".dropouts", t.dropouts);
+    g.put_all(persona + ".dropouts_after_converting", t.dropouts_after_converting);
     g.put_all(persona + ".completions", t.completions);
     g.put_all(persona + ".conversions", t.conversions);
     g.put_all(persona + ".emotion", t.emotion);
@@ -101,12 +103,16 @@ void put_summary(GoldenText& g, const std::string& key, const Summary& s) {
     g.put(k + ".reach", stage.reach);
     g.put(k + ".reach_rate", stage.reach_rate);
     g.put(k + ".dropout_rate", stage.dropout_rate);
+    g.put(k + ".dropout_before_converting_rate", stage.dropout_before_converting_rate);
+    g.put(k + ".dropout_after_converting_rate", stage.dropout_after_converting_rate);
     g.put(k + ".mean_emotion", stage.mean_emotion);
   }
   for (const TouchpointFigures& t : s.touchpoints) {
     const std::string k = key + ".touchpoint." + t.id;
     g.put(k + ".visits_per_agent", t.visits_per_agent);
     g.put(k + ".dropout_rate", t.dropout_rate);
+    g.put(k + ".dropout_before_converting_rate", t.dropout_before_converting_rate);
+    g.put(k + ".dropout_after_converting_rate", t.dropout_after_converting_rate);
     g.put(k + ".mean_emotion", t.mean_emotion);
   }
   for (const TransitionFigures& t : s.transitions) {

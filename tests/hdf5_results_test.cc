@@ -271,9 +271,13 @@ TEST_F(Hdf5Results, RunWithoutDetailReadsBackWithoutDetail) {
 
 TEST_F(Hdf5Results, RecordsWithoutPathsReadBackWithoutPaths) {
   const Fixture& f = shared_run();
+  // The detail is changed apart and put in whole (GCC 12 otherwise warns that the copied
+  // optional's payload may be uninitialized).
+  AgentDetail records = f.result.detail.value();
+  records.path_offsets.clear();
+  records.path_touchpoints.clear();
   RunResult result = f.result;
-  result.detail->path_offsets.clear();
-  result.detail->path_touchpoints.clear();
+  result.detail.emplace(std::move(records));
   const std::string file = path("records.h5");
   write_run_file_at(file, Overwrite::refuse, f.journey, f.metadata, result, f.summary);
   const StoredRun stored = read_run_file(file);
@@ -341,8 +345,10 @@ TEST_F(Hdf5Results, FailedWriteNamesThePathAndLeavesNothing) {
 
 TEST_F(Hdf5Results, WriteThatFailsMidwayRemovesTheTemporaryFile) {
   const Fixture& f = shared_run();
+  AgentDetail inconsistent = f.result.detail.value();
+  inconsistent.path_offsets.pop_back();  // inconsistent: written after the tables
   RunResult broken = f.result;
-  broken.detail->path_offsets.pop_back();  // inconsistent: written after the tables
+  broken.detail.emplace(std::move(inconsistent));
   const std::string file = path("broken.h5");
   const std::string message = error_of(
       [&] { write_run_file_at(file, Overwrite::refuse, f.journey, f.metadata, broken, f.summary); });
@@ -497,6 +503,114 @@ TEST_F(Hdf5Results, TouchpointTableHoldsTheSummaryVisits) {
   for (std::size_t v = 0; v < visits.size(); ++v) {
     EXPECT_EQ(visits[v], f.summary.touchpoints[v].visits) << f.journey.touchpoint_ids[v];
   }
+}
+
+// A shop whose customers go on after buying (checkout -> cafe), so that some leave after
+// converting, written as a run file.
+struct AfterBuying {
+  CompiledJourney journey;
+  RunResult result;
+};
+
+AfterBuying after_buying() {
+  Scenario s = shop();
+  s.transitions.push_back(transition("checkout", "cafe", 1));
+  AfterBuying out;
+  out.journey = compile(s);
+  RunOptions options;
+  options.agents = 3000;
+  options.seed = 7;
+  options.replications = 2;
+  out.result = run(out.journey, options);
+  return out;
+}
+
+std::string write_after_buying(const std::string& file, const AfterBuying& a) {
+  const RunMetadata m = metadata_for(a.result);
+  write_run_file_at(file, Overwrite::refuse, a.journey, m, a.result,
+                    summarize(a.journey, a.result.replications));
+  return file;
+}
+
+// Removes the split of dropouts from a file, as a cjsim before it wrote them.
+void remove_split(const std::string& file) {
+  {
+    H5::H5File h5(file, H5F_ACC_RDWR);
+    h5.unlink("raw/persona_left_after_converting");
+    h5.unlink("raw/dropouts_after_converting");
+  }
+  seal_again(file);
+}
+
+TEST_F(Hdf5Results, SplitOfDropoutsReadsBackExactly) {
+  const AfterBuying a = after_buying();
+  ASSERT_GT(a.result.replications[0].overall().left_after_converting, 0u);
+  ASSERT_GT(a.result.replications[0].overall().ended[static_cast<int>(Ending::dropped)],
+            a.result.replications[0].overall().left_after_converting);
+  const StoredRun stored = read_run_file(write_after_buying(path("split.h5"), a));
+  ASSERT_EQ(stored.replications.size(), 2u);
+  for (std::size_t r = 0; r < 2; ++r) {
+    EXPECT_TRUE(stored.replications[r].split_known());
+    EXPECT_TRUE(stored.replications[r] == a.result.replications[r]) << "replication " << r;
+  }
+}
+
+// A file of a cjsim before the split reads as it did: every other count and sum is the same,
+// and the split is unknown, not zero.
+TEST_F(Hdf5Results, FileWithoutTheSplitReadsWithTheSplitUnknown) {
+  const AfterBuying a = after_buying();
+  const std::string file = write_after_buying(path("old.h5"), a);
+  remove_split(file);
+  const StoredRun stored = read_run_file(file);
+  ASSERT_EQ(stored.replications.size(), 2u);
+  for (std::size_t r = 0; r < 2; ++r) {
+    Aggregate old = stored.replications[r];
+    EXPECT_FALSE(old.split_known());
+    // The journey does not decide it: the cafe is reached before and after buying.
+    fill_split_from_journey(a.journey, old);
+    EXPECT_FALSE(old.split_known());
+    Aggregate expected = a.result.replications[r];
+    for (OutcomeSums& p : expected.personas) {
+      p.left_after_converting = 0;
+      p.split_known = false;
+    }
+    for (TouchpointTallies& t : expected.persona_tallies) {
+      std::fill(t.dropouts_after_converting.begin(), t.dropouts_after_converting.end(), 0);
+      t.split_known = false;
+    }
+    EXPECT_TRUE(old == expected) << "replication " << r;
+  }
+  const Summary summary = summarize(a.journey, stored.replications);
+  EXPECT_FALSE(summary.overall.gave_up.has_value());
+  EXPECT_TRUE(std::isnan(summary.overall.gave_up_rate.value));
+  EXPECT_EQ(summary.overall.conversion_rate,
+            summarize(a.journey, a.result.replications).overall.conversion_rate);
+}
+
+// Where the journey decides the split (the shop ends at its checkout: nobody can drop out after
+// buying), an older file's split is filled in, equal to what the engine counted.
+TEST_F(Hdf5Results, FileWithoutTheSplitGetsItFromAJourneyThatDecidesIt) {
+  const Fixture& f = shared_run();
+  const std::string file = write_shared();
+  remove_split(file);
+  const StoredRun stored = read_run_file(file);
+  for (std::size_t r = 0; r < stored.replications.size(); ++r) {
+    Aggregate old = stored.replications[r];
+    ASSERT_FALSE(old.split_known());
+    fill_split_from_journey(f.journey, old);
+    EXPECT_TRUE(old == f.result.replications[r]) << "replication " << r;
+  }
+}
+
+TEST_F(Hdf5Results, HalfOfTheSplitIsRefusedByName) {
+  const std::string file = write_shared();
+  {
+    H5::H5File h5(file, H5F_ACC_RDWR);
+    h5.unlink("raw/dropouts_after_converting");
+  }
+  seal_again(file);
+  EXPECT_EQ(error_of([&] { read_run_file(file); }),
+            file + ": raw/dropouts_after_converting is missing, though its companion is there");
 }
 
 }  // namespace

@@ -282,9 +282,16 @@ json sankey_chart(const Summary& s, const std::string& title, std::uint64_t& loo
   for (const TouchpointFigures& t : s.touchpoints) {
     names.push_back(uses[t.name] > 1 ? fmt::format("{} ({})", t.name, t.id) : t.name);
   }
-  std::string start = "Start", dropped = "Dropped out";
-  while (uses.count(start)) start += " ";
-  while (uses.count(dropped)) dropped += " ";
+  // Journeys that ended dropped go to two sinks, those that gave up before converting and
+  // customers that left after converting; to one, when the results do not split them.
+  std::string start = "Start", dropped = "Dropped out", gave_up = "Gave up",
+              left = "Left after converting";
+  for (std::string* sink : {&start, &dropped, &gave_up, &left}) {
+    while (uses.count(*sink)) *sink += " ";
+  }
+  const bool split = std::all_of(
+      s.touchpoints.begin(), s.touchpoints.end(),
+      [](const TouchpointFigures& t) { return t.dropouts_after_converting.has_value(); });
 
   // Edges with flow, by source; entries are the visits that no transition explains.
   std::vector<std::vector<std::pair<std::size_t, std::uint64_t>>> out(n);
@@ -336,7 +343,7 @@ json sankey_chart(const Summary& s, const std::string& title, std::uint64_t& loo
   for (std::size_t k = 0; k < s.stages.size(); ++k) stage_index[s.stages[k].name] = k;
   json nodes = json::array(), links = json::array();
   nodes.push_back({{"name", start}, {"itemStyle", {{"color", "#8d99ae"}}}});
-  bool any_dropout = false;
+  bool any_dropout = false, any_gave_up = false, any_left = false;
   std::vector<bool> returned_to(n, false);
   const auto back_name = [&](std::size_t w) { return "\u21a9 back to " + names[w]; };
   for (std::size_t v = 0; v < n; ++v) {
@@ -354,12 +361,25 @@ json sankey_chart(const Summary& s, const std::string& title, std::uint64_t& loo
       returned_to[w] = true;
       links.push_back({{"source", names[v]}, {"target", back_name(w)}, {"value", count}});
     }
-    if (t.dropouts > 0) {
+    if (split) {
+      if (*t.dropouts_before_converting > 0) {
+        any_gave_up = true;
+        links.push_back(
+            {{"source", names[v]}, {"target", gave_up}, {"value", *t.dropouts_before_converting}});
+      }
+      if (*t.dropouts_after_converting > 0) {
+        any_left = true;
+        links.push_back(
+            {{"source", names[v]}, {"target", left}, {"value", *t.dropouts_after_converting}});
+      }
+    } else if (t.dropouts > 0) {
       any_dropout = true;
       links.push_back({{"source", names[v]}, {"target", dropped}, {"value", t.dropouts}});
     }
   }
   if (any_dropout) nodes.push_back({{"name", dropped}, {"itemStyle", {{"color", "#d62828"}}}});
+  if (any_gave_up) nodes.push_back({{"name", gave_up}, {"itemStyle", {{"color", "#d62828"}}}});
+  if (any_left) nodes.push_back({{"name", left}, {"itemStyle", {{"color", "#457b9d"}}}});
   for (std::size_t w = 0; w < n; ++w) {
     if (returned_to[w])
       nodes.push_back({{"name", back_name(w)}, {"itemStyle", {{"color", "#adb5bd"}}}});

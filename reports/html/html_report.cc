@@ -199,6 +199,16 @@ std::string headline_section(const ComparisonReport& r, bool comparison) {
   count_row("converted (customers)", [](const HeadlineFigures& h) { return h.conversions; });
   for (int e = 0; e < kEndingCount; ++e) {
     count_row(kEndingNames[e], [e](const HeadlineFigures& h) { return h.ended[e]; });
+    if (e != static_cast<int>(Ending::dropped)) continue;
+    // The dropped journeys split, when every scenario's results count it.
+    if (!std::all_of(r.summaries.begin(), r.summaries.end(),
+                     [](const Summary& s) { return s.overall.gave_up.has_value(); })) {
+      continue;
+    }
+    count_row("&nbsp;&nbsp;gave up before converting",
+              [](const HeadlineFigures& h) { return *h.gave_up; });
+    count_row("&nbsp;&nbsp;left after converting",
+              [](const HeadlineFigures& h) { return *h.left_after_converting; });
   }
   out += "</tbody></table>\n</section>\n";
   return out;
@@ -329,7 +339,9 @@ std::string flows_section(const ComparisonReport& r, Charts& charts) {
   std::string out = "<section id=\"flows\">\n<h2>Flows between touchpoints</h2>\n";
   out +=
       "<p class=\"note\">Journeys from their start through the touchpoints; the red sink "
-      "collects those who dropped out, and the grey \"&#8617; back to\" nodes the moves back to "
+      "\"Gave up\" collects the journeys that dropped out before converting, the blue sink "
+      "\"Left after converting\" the customers who dropped out after converting, and the grey "
+      "\"&#8617; back to\" nodes the moves back to "
       "an earlier touchpoint (a Sankey cannot draw loops; those journeys go on from that "
       "touchpoint). Band widths are journeys; a name cut short is whole when you point at it. "
       "On a narrow screen, swipe sideways to follow the flows.</p>\n";

@@ -3,6 +3,7 @@
 #include "reports/render/json_report.h"
 
 #include <cmath>
+#include <optional>
 
 namespace cjsim {
 
@@ -20,6 +21,11 @@ namespace {
 
 nlohmann::json interval(const Estimate& e) { return {json_number(e.low), json_number(e.high)}; }
 
+nlohmann::json count_or_null(const std::optional<std::uint64_t>& count) {
+  if (!count) return nullptr;
+  return *count;
+}
+
 nlohmann::json headline_json(const HeadlineFigures& h) {
   nlohmann::json out;
   out["agents"] = h.agents;
@@ -31,6 +37,10 @@ nlohmann::json headline_json(const HeadlineFigures& h) {
   nlohmann::json ended;
   for (int k = 0; k < kEndingCount; ++k) ended[std::string(kEndingNames[k])] = h.ended[k];
   out["ended"] = ended;
+  // The journeys that ended dropped, by whether the agent had converted: null when the results
+  // were stored by an older cjsim that did not count it.
+  out["gave_up"] = count_or_null(h.gave_up);
+  out["left_after_converting"] = count_or_null(h.left_after_converting);
   return out;
 }
 
@@ -45,8 +55,12 @@ namespace {
 nlohmann::json stages_json(std::span<const StageFigures> stages) {
   nlohmann::json out = nlohmann::json::array();
   for (const StageFigures& st : stages) {
-    nlohmann::json row{{"name", st.name}, {"reach", st.reach}, {"visits", st.visits},
-                       {"dropouts", st.dropouts}};
+    nlohmann::json row{{"name", st.name},
+                       {"reach", st.reach},
+                       {"visits", st.visits},
+                       {"dropouts", st.dropouts},
+                       {"dropouts_before_converting", count_or_null(st.dropouts_before_converting)},
+                       {"dropouts_after_converting", count_or_null(st.dropouts_after_converting)}};
     for (const Figure& f : kFigures) {
       if (f.stage_member) put_estimate(row, f.name, st.*f.stage_member);
     }
@@ -58,10 +72,16 @@ nlohmann::json stages_json(std::span<const StageFigures> stages) {
 nlohmann::json touchpoints_json(std::span<const TouchpointFigures> touchpoints) {
   nlohmann::json out = nlohmann::json::array();
   for (const TouchpointFigures& t : touchpoints) {
-    nlohmann::json row{{"id", t.id},           {"name", t.name},
-                       {"stage", t.stage},     {"channel", t.channel},
-                       {"visits", t.visits},   {"dropouts", t.dropouts},
-                       {"completions", t.completions}, {"conversions", t.conversions}};
+    nlohmann::json row{{"id", t.id},
+                       {"name", t.name},
+                       {"stage", t.stage},
+                       {"channel", t.channel},
+                       {"visits", t.visits},
+                       {"dropouts", t.dropouts},
+                       {"completions", t.completions},
+                       {"conversions", t.conversions},
+                       {"dropouts_before_converting", count_or_null(t.dropouts_before_converting)},
+                       {"dropouts_after_converting", count_or_null(t.dropouts_after_converting)}};
     for (const Figure& f : kFigures) {
       if (f.touchpoint_member) put_estimate(row, f.name, t.*f.touchpoint_member);
     }

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string>
 
 #include "reports/render/report_format.h"
 #include "reports/render/table_reports.h"
@@ -43,6 +45,11 @@ void difference_table(std::string& out, const std::vector<const Difference*>& ds
                 difference_text(d->metric, d->difference.value),
                 difference_interval_text(d->metric, d->difference), d->significant ? "*" : ""});
   }
+}
+
+// A count, or n/a when the results did not hold it.
+std::string count_text(const std::optional<std::uint64_t>& count) {
+  return count ? with_thousands(*count) : "n/a";
 }
 
 // Numbers in full: the shortest text that reads back as the same double; empty when undefined.
@@ -86,21 +93,31 @@ std::string markdown_report(const ComparisonReport& r) {
   for (std::size_t k = 0; k < n; ++k) {
     const Summary& s = r.summaries[k];
     out += fmt::format("\n## {}\n\n### Stages\n\n", r.labels[k]);
-    out += markdown_head({"stage", "reach", "dropout", "mean emotion"}, 1);
+    out +=
+        "Of those reaching a stage, the share whose journey ended in it: by giving up before "
+        "converting, or by leaving after converting (a customer's journey).\n\n";
+    out += markdown_head({"stage", "reach", "gave up", "left after converting", "mean emotion"}, 1);
     for (const StageFigures& st : s.stages) {
-      out += markdown_row({st.name, with_interval("reach_rate", st.reach_rate),
-                  with_interval("dropout_rate", st.dropout_rate),
-                  with_interval("mean_emotion", st.mean_emotion)});
+      out += markdown_row(
+          {st.name, with_interval("reach_rate", st.reach_rate),
+           with_interval("dropout_before_converting_rate", st.dropout_before_converting_rate),
+           with_interval("dropout_after_converting_rate", st.dropout_after_converting_rate),
+           with_interval("mean_emotion", st.mean_emotion)});
     }
     out += "\n### Touchpoints\n\n";
-    out += markdown_head({"touchpoint", "stage", "channel", "visits", "visits per agent", "dropouts",
-                 "dropout per visit", "mean emotion"},
-                3);
+    out += markdown_head(
+        {"touchpoint", "stage", "channel", "visits", "visits per agent", "gave up",
+         "gave up per visit", "left after converting", "left per visit", "mean emotion"},
+        3);
     for (const TouchpointFigures& t : s.touchpoints) {
-      out += markdown_row({t.name, t.stage, t.channel, with_thousands(t.visits),
-                  figure_text("visits_per_agent", t.visits_per_agent.value),
-                  with_thousands(t.dropouts), with_interval("dropout_rate", t.dropout_rate),
-                  with_interval("mean_emotion", t.mean_emotion)});
+      out += markdown_row(
+          {t.name, t.stage, t.channel, with_thousands(t.visits),
+           figure_text("visits_per_agent", t.visits_per_agent.value),
+           count_text(t.dropouts_before_converting),
+           with_interval("dropout_before_converting_rate", t.dropout_before_converting_rate),
+           count_text(t.dropouts_after_converting),
+           with_interval("dropout_after_converting_rate", t.dropout_after_converting_rate),
+           with_interval("mean_emotion", t.mean_emotion)});
     }
     out += "\n### Personas\n\n";
     std::vector<std::string> head = {"persona", "share", "agents"};
@@ -142,9 +159,9 @@ std::string csv_report(const ComparisonReport& r) {
                        metric, csv_number(e.value), csv_number(e.low), csv_number(e.high));
   };
   auto count = [&](std::string_view table, std::size_t k, std::string_view scope,
-                   std::string_view metric, std::uint64_t value) {
+                   std::string_view metric, std::optional<std::uint64_t> value) {
     out += fmt::format("{},{},{},{},{},,,,,\n", table, csv_field(r.labels[k]), csv_field(scope),
-                       metric, value);
+                       metric, value ? std::to_string(*value) : std::string());
   };
   for (std::size_t k = 0; k < r.summaries.size(); ++k) {
     const Summary& s = r.summaries[k];
@@ -156,11 +173,16 @@ std::string csv_report(const ComparisonReport& r) {
     count("counts", k, "overall", "detractors", s.overall.detractors);
     for (int e = 0; e < kEndingCount; ++e)
       count("ended", k, "overall", kEndingNames[e], s.overall.ended[e]);
+    // The journeys that ended dropped, split (empty when the results did not count it).
+    count("outcomes", k, "overall", "gave_up", s.overall.gave_up);
+    count("outcomes", k, "overall", "left_after_converting", s.overall.left_after_converting);
     for (const StageFigures& st : s.stages) {
       const std::string scope = "stage:" + st.name;
       count("stages", k, scope, "reach", st.reach);
       count("stages", k, scope, "visits", st.visits);
       count("stages", k, scope, "dropouts", st.dropouts);
+      count("stages", k, scope, "dropouts_before_converting", st.dropouts_before_converting);
+      count("stages", k, scope, "dropouts_after_converting", st.dropouts_after_converting);
       for (const Figure& f : kFigures) {
         if (f.stage_member) figure("stages", k, scope, f.name, st.*f.stage_member);
       }
@@ -169,6 +191,8 @@ std::string csv_report(const ComparisonReport& r) {
       const std::string scope = "touchpoint:" + t.id;
       count("touchpoints", k, scope, "visits", t.visits);
       count("touchpoints", k, scope, "dropouts", t.dropouts);
+      count("touchpoints", k, scope, "dropouts_before_converting", t.dropouts_before_converting);
+      count("touchpoints", k, scope, "dropouts_after_converting", t.dropouts_after_converting);
       count("touchpoints", k, scope, "completions", t.completions);
       count("touchpoints", k, scope, "conversions", t.conversions);
       for (const Figure& f : kFigures) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string_view>
 #include <vector>
 
 #include "reports/render/report_format.h"
@@ -26,12 +27,26 @@ void headline_section(std::string& out, const HeadlineFigures& h) {
                      with_thousands(h.detractors), with_thousands(h.conversions));
 }
 
+// How journeys ended, as outcomes that say what happened: a journey that ended dropped is
+// split into one that gave up before converting and a customer's that left after converting.
 void ended_section(std::string& out, const HeadlineFigures& h) {
   out += "\nHow journeys ended\n";
+  auto line = [&](std::string_view name, std::uint64_t count, std::string_view words) {
+    const double share = h.agents == 0 ? 0.0 : static_cast<double>(count) / h.agents;
+    out += fmt::format("  {:<22}{:>14}  {:>9}{}{}\n", name, with_thousands(count),
+                       percent(share, 2), words.empty() ? "" : "  ", words);
+  };
   for (int k = 0; k < kEndingCount; ++k) {
-    const double share = h.agents == 0 ? 0.0 : static_cast<double>(h.ended[k]) / h.agents;
-    out += fmt::format("  {:<12}{:>14}  {:>9}\n", kEndingNames[k], with_thousands(h.ended[k]),
-                       percent(share, 2));
+    if (k != static_cast<int>(Ending::dropped)) {
+      line(kEndingNames[k], h.ended[k], "");
+    } else if (h.gave_up && h.left_after_converting) {
+      line("gave up", *h.gave_up, "dropped out before converting");
+      line("left after converting", *h.left_after_converting,
+           "customers who dropped out after converting");
+    } else {
+      line(kEndingNames[k], h.ended[k],
+           "before or after converting: not counted by the cjsim that stored these results");
+    }
   }
 }
 
@@ -49,29 +64,61 @@ std::string emotion_bar(double emotion) {
   return left + "|" + right;
 }
 
+// Whether the dropouts of these rows are split into giving up and leaving after converting.
+template <class Row>
+bool split_known(const std::vector<Row>& rows) {
+  return std::all_of(rows.begin(), rows.end(),
+                     [](const Row& r) { return r.dropouts_after_converting.has_value(); });
+}
+
 void stage_section(std::string& out, const Summary& s) {
-  out += "\nStages (reach, dropout among those reaching the stage, the emotion curve)\n";
-  out += fmt::format("  {:<16}{:>10}{:>12}{:>12}  {:>7}  {}\n", "stage", "reach", "dropout",
+  const bool split = split_known(s.stages);
+  out += split
+             ? "\nStages (reach; of those reaching the stage, the share whose journey ended in it "
+               "by giving up before converting, and by leaving after converting; the emotion "
+               "curve)\n"
+             : "\nStages (reach, dropout among those reaching the stage, the emotion curve)\n";
+  const std::string dropout_head =
+      split ? fmt::format("{:>10}{:>12}", "gave up", "left") : fmt::format("{:>12}", "dropout");
+  out += fmt::format("  {:<16}{:>10}{}{:>12}  {:>7}  {}\n", "stage", "reach", dropout_head,
                      "visits", "emotion", "-1 ........ 0 ........ +1");
   for (const StageFigures& st : s.stages) {
+    const std::string dropout =
+        split ? fmt::format("{:>10}{:>12}",
+                            figure_text("dropout_before_converting_rate",
+                                        st.dropout_before_converting_rate.value),
+                            figure_text("dropout_after_converting_rate",
+                                        st.dropout_after_converting_rate.value))
+              : fmt::format("{:>12}", figure_text("dropout_rate", st.dropout_rate.value));
     out += fmt::format(
-        "  {:<16}{:>10}{:>12}{:>12}  {:>7}  {}\n", st.name,
-        figure_text("reach_rate", st.reach_rate.value),
-        figure_text("dropout_rate", st.dropout_rate.value), with_thousands(st.visits),
+        "  {:<16}{:>10}{}{:>12}  {:>7}  {}\n", st.name,
+        figure_text("reach_rate", st.reach_rate.value), dropout, with_thousands(st.visits),
         figure_text("mean_emotion", st.mean_emotion.value), emotion_bar(st.mean_emotion.value));
   }
 }
 
 void touchpoint_section(std::string& out, const Summary& s) {
-  out += "\nTouchpoints\n";
-  out += fmt::format("  {:<24}{:<15}{:<10}{:>12}{:>11}{:>12}{:>10}{:>9}\n", "touchpoint", "stage",
-                     "channel", "visits", "per agent", "dropouts", "dropout", "emotion");
+  const bool split = split_known(s.touchpoints);
+  out += split ? "\nTouchpoints (gave up and left after converting: journeys that ended there, "
+                 "per visit)\n"
+               : "\nTouchpoints\n";
+  const std::string dropout_head = split ? fmt::format("{:>10}{:>9}", "gave up", "left")
+                                         : fmt::format("{:>12}{:>10}", "dropouts", "dropout");
+  out += fmt::format("  {:<24}{:<15}{:<10}{:>12}{:>11}{}{:>9}\n", "touchpoint", "stage", "channel",
+                     "visits", "per agent", dropout_head, "emotion");
   for (const TouchpointFigures& t : s.touchpoints) {
-    out += fmt::format(
-        "  {:<24}{:<15}{:<10}{:>12}{:>11}{:>12}{:>10}{:>9}\n", t.id, t.stage, t.channel,
-        with_thousands(t.visits), figure_text("visits_per_agent", t.visits_per_agent.value),
-        with_thousands(t.dropouts), figure_text("dropout_rate", t.dropout_rate.value),
-        figure_text("mean_emotion", t.mean_emotion.value));
+    const std::string dropout =
+        split ? fmt::format("{:>10}{:>9}",
+                            figure_text("dropout_before_converting_rate",
+                                        t.dropout_before_converting_rate.value),
+                            figure_text("dropout_after_converting_rate",
+                                        t.dropout_after_converting_rate.value))
+              : fmt::format("{:>12}{:>10}", with_thousands(t.dropouts),
+                            figure_text("dropout_rate", t.dropout_rate.value));
+    out += fmt::format("  {:<24}{:<15}{:<10}{:>12}{:>11}{}{:>9}\n", t.id, t.stage, t.channel,
+                       with_thousands(t.visits),
+                       figure_text("visits_per_agent", t.visits_per_agent.value), dropout,
+                       figure_text("mean_emotion", t.mean_emotion.value));
   }
 }
 

@@ -148,6 +148,26 @@ void write_bounded(H5::Group& raw, const std::string& name, std::span<const Aggr
                   "2 uint64 halves least significant first");
 }
 
+// The split of dropouts by whether the agent had converted: raw/persona_left_after_converting
+// [R, P] and raw/dropouts_after_converting [R, P, T]. Written only when known; results of a
+// cjsim before them lack both, and read back with the split unknown.
+void write_split(H5::Group& raw, std::span<const Aggregate> replications) {
+  for (const Aggregate& a : replications) {
+    if (!a.split_known()) return;
+  }
+  std::vector<std::uint64_t> left;
+  for (const Aggregate& a : replications) {
+    for (const OutcomeSums& p : a.personas) left.push_back(p.left_after_converting);
+  }
+  const hsize_t dims[] = {replications.size(), replications.front().personas.size()};
+  write_array<std::uint64_t>(raw, "persona_left_after_converting", dims, left);
+  write_attribute(raw.openDataSet("persona_left_after_converting"), "note",
+                  "journeys that ended dropped after the agent converted; the others of "
+                  "persona_counts' ended_dropped gave up before converting");
+  write_tally(raw, "dropouts_after_converting", replications,
+              &TouchpointTallies::dropouts_after_converting);
+}
+
 void read_persona_sums(const H5::Group& run, std::vector<Aggregate>& out) {
   const auto counts = read_array<std::uint64_t>(run, "raw/persona_counts");
   if (counts.dims.size() != 3 || counts.dims[2] != kCountFields) {
@@ -225,6 +245,51 @@ std::size_t read_tally(const H5::Group& run, const std::string& name, std::size_
   return width;
 }
 
+void read_split(const H5::Group& run, std::size_t touchpoints, std::vector<Aggregate>& out) {
+  const bool has_left = has_link(run, "raw/persona_left_after_converting");
+  const bool has_tally = has_link(run, "raw/dropouts_after_converting");
+  if (has_left != has_tally) {
+    throw std::runtime_error(
+        std::string("raw/") +
+        (has_left ? "dropouts_after_converting" : "persona_left_after_converting") +
+        " is missing, though its companion is there");
+  }
+  if (!has_left) {
+    for (Aggregate& a : out) {
+      for (OutcomeSums& p : a.personas) p.split_known = false;
+      for (TouchpointTallies& t : a.persona_tallies) {
+        t.dropouts_after_converting.assign(touchpoints, 0);
+        t.split_known = false;
+      }
+    }
+    return;
+  }
+  const auto left = read_shaped<std::uint64_t>(run, "raw/persona_left_after_converting",
+                                               {out.size(), out.front().personas.size()});
+  std::size_t k = 0;
+  for (Aggregate& a : out) {
+    for (OutcomeSums& p : a.personas) {
+      p.left_after_converting = left.values[k++];
+      if (p.left_after_converting > p.ended[static_cast<int>(Ending::dropped)]) {
+        throw std::runtime_error(
+            "raw/persona_left_after_converting counts more journeys than ended dropped");
+      }
+    }
+  }
+  read_tally(run, "dropouts_after_converting", touchpoints, out,
+             &TouchpointTallies::dropouts_after_converting);
+  for (const Aggregate& a : out) {
+    for (const TouchpointTallies& t : a.persona_tallies) {
+      for (std::size_t v = 0; v < touchpoints; ++v) {
+        if (t.dropouts_after_converting[v] > t.dropouts[v]) {
+          throw std::runtime_error(
+              "raw/dropouts_after_converting counts more journeys than raw/dropouts");
+        }
+      }
+    }
+  }
+}
+
 void read_bounded(const H5::Group& run, const std::string& name, std::size_t touchpoints,
                   std::vector<Aggregate>& out,
                   std::vector<BoundedSum> TouchpointTallies::*member) {
@@ -261,6 +326,7 @@ void write_raw_aggregates(H5::Group& run, std::span<const Aggregate> replication
                               {"stage_reach", &T::stage_reach}}) {
     write_tally(raw, name, replications, member);
   }
+  write_split(raw, replications);
   write_bounded(raw, "emotion", replications, &T::emotion);
   write_bounded(raw, "emotion_sq", replications, &T::emotion_sq);
   write_rows(raw, "transitions", replications, first.transitions.size(),
@@ -289,6 +355,7 @@ std::vector<Aggregate> read_raw_aggregates(const H5::Group& run) {
     read_tally(run, name, touchpoints, out, member);
   }
   read_tally(run, "stage_reach", 0, out, &T::stage_reach);
+  read_split(run, touchpoints, out);
   read_bounded(run, "emotion", touchpoints, out, &T::emotion);
   read_bounded(run, "emotion_sq", touchpoints, out, &T::emotion_sq);
   scatter_rows(

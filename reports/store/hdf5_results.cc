@@ -109,10 +109,13 @@ void write_headline(H5::Group& run, const HeadlineFigures& h) {
 }
 
 void write_counts(H5::Group& run, const HeadlineFigures& h) {
-  const std::vector<std::string> names = {"agents", "steps", "conversions", "promoters",
-                                          "detractors"};
-  const std::vector<std::uint64_t> counts = {h.agents, h.steps, h.conversions, h.promoters,
-                                             h.detractors};
+  std::vector<std::string> names = {"agents", "steps", "conversions", "promoters", "detractors"};
+  std::vector<std::uint64_t> counts = {h.agents, h.steps, h.conversions, h.promoters, h.detractors};
+  // The journeys that ended dropped, by whether the agent had converted.
+  if (h.gave_up && h.left_after_converting) {
+    names.insert(names.end(), {"gave_up", "left_after_converting"});
+    counts.insert(counts.end(), {*h.gave_up, *h.left_after_converting});
+  }
   hdf5::CompoundTable table(names.size());
   table.add_text("name", names);
   table.add_u64("count", counts);
@@ -125,6 +128,20 @@ void write_ended(H5::Group& run, const HeadlineFigures& h) {
   table.add_text("ending", endings);
   table.add_u64("count", h.ended);
   table.write(run, "ended");
+}
+
+// Columns dropouts_before_converting and dropouts_after_converting, when every row knows them.
+template <class Row>
+void add_dropout_split(hdf5::CompoundTable& table, std::span<const Row> rows) {
+  for (const Row& r : rows) {
+    if (!r.dropouts_after_converting) return;
+  }
+  table.add_u64("dropouts_before_converting", column<std::uint64_t>(rows, [](const Row& r) {
+                  return *r.dropouts_before_converting;
+                }));
+  table.add_u64("dropouts_after_converting", column<std::uint64_t>(rows, [](const Row& r) {
+                  return *r.dropouts_after_converting;
+                }));
 }
 
 // `personas`, when given, is a first column naming each row's persona.
@@ -140,6 +157,7 @@ void write_touchpoints(H5::Group& run, const std::string& name,
   table.add_text("channel", column<std::string>(rows, [](const Row& r) { return r.channel; }));
   table.add_u64("visits", column<std::uint64_t>(rows, [](const Row& r) { return r.visits; }));
   table.add_u64("dropouts", column<std::uint64_t>(rows, [](const Row& r) { return r.dropouts; }));
+  add_dropout_split(table, rows);
   table.add_u64("completions",
                 column<std::uint64_t>(rows, [](const Row& r) { return r.completions; }));
   table.add_u64("conversions",
@@ -167,6 +185,7 @@ void write_stages(H5::Group& run, const std::string& name, std::span<const Stage
   table.add_u64("reach", column<std::uint64_t>(rows, [](const Row& r) { return r.reach; }));
   table.add_u64("visits", column<std::uint64_t>(rows, [](const Row& r) { return r.visits; }));
   table.add_u64("dropouts", column<std::uint64_t>(rows, [](const Row& r) { return r.dropouts; }));
+  add_dropout_split(table, rows);
   add_table_estimates(table, rows, &Figure::stage_member);
   table.write(run, name);
 }

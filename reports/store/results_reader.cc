@@ -236,13 +236,13 @@ void check_aggregates_fit(const std::string& path, const CompiledJourney& journe
                 a.persona_tallies.size() == expected.persona_tallies.size() &&
                 a.transitions.size() == expected.transitions.size();
     for (const TouchpointTallies& t : a.persona_tallies) {
-      fits = fits && t.visits.size() == tally.visits.size() &&
-             t.dropouts.size() == tally.visits.size() &&
-             t.completions.size() == tally.visits.size() &&
-             t.conversions.size() == tally.visits.size() &&
-             t.emotion.size() == tally.visits.size() &&
-             t.emotion_sq.size() == tally.visits.size() &&
-             t.stage_reach.size() == tally.stage_reach.size();
+      fits =
+          fits && t.visits.size() == tally.visits.size() &&
+          t.dropouts.size() == tally.visits.size() && t.completions.size() == tally.visits.size() &&
+          t.conversions.size() == tally.visits.size() &&
+          t.dropouts_after_converting.size() == tally.visits.size() &&
+          t.emotion.size() == tally.visits.size() && t.emotion_sq.size() == tally.visits.size() &&
+          t.stage_reach.size() == tally.stage_reach.size();
     }
     if (!fits) {
       throw std::runtime_error(fmt::format(
@@ -260,7 +260,11 @@ Summary summary_of(const std::string& path, const StoredRun& run,
   if (!run.checksummed && warnings.empty()) warnings.push_back(unchecked_warning(path));
   const CompiledJourney journey = journey_of(run.metadata);
   check_aggregates_fit(path, journey, run.replications);
-  return summarize(journey, run.replications);
+  // Results of a cjsim that did not split dropouts by whether the agent had converted: the
+  // journey decides the split where only one of the two could happen.
+  std::vector<Aggregate> replications = run.replications;
+  for (Aggregate& a : replications) fill_split_from_journey(journey, a);
+  return summarize(journey, replications);
 }
 
 }  // namespace

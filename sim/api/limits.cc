@@ -28,7 +28,7 @@ std::string& doing_now() {
 // The memory of one Aggregate of the journey (sim/engine/aggregate.h).
 double aggregate_bytes(const CompiledJourney& j) {
   const double personas = static_cast<double>(j.persona_count());
-  const double per_touchpoint = 4 * sizeof(std::uint64_t) + 2 * sizeof(BoundedSum);
+  const double per_touchpoint = 5 * sizeof(std::uint64_t) + 2 * sizeof(BoundedSum);
   return personas * (sizeof(OutcomeSums) + static_cast<double>(j.touchpoint_count()) * per_touchpoint +
                      static_cast<double>(j.stage_count()) * sizeof(std::uint64_t)) +
          static_cast<double>(j.transition_count()) * sizeof(std::uint64_t);

@@ -21,6 +21,7 @@ void OutcomeSums::add_counts(const AgentOutcome& o, double promoter_threshold,
     ++ended[static_cast<int>(o.ending)];
   }
   if (!o.converted) return;
+  if (o.ending == Ending::dropped) ++left_after_converting;
   ++conversions;
   if (o.likelihood_to_recommend >= promoter_threshold) ++promoters;
   if (o.likelihood_to_recommend < detractor_threshold) ++detractors;
@@ -56,6 +57,8 @@ void OutcomeSums::merge(const OutcomeSums& o) {
   conversions += o.conversions;
   for (int k = 0; k < kEndingCount; ++k) ended[k] += o.ended[k];
   abandoned += o.abandoned;
+  left_after_converting += o.left_after_converting;
+  split_known = split_known && o.split_known;
   promoters += o.promoters;
   detractors += o.detractors;
   const std::array<ExactSum*, kExactSums> mine = exact_sums();
@@ -69,6 +72,7 @@ TouchpointTallies TouchpointTallies::sized(std::size_t touchpoints, std::size_t 
   t.dropouts.assign(touchpoints, 0);
   t.completions.assign(touchpoints, 0);
   t.conversions.assign(touchpoints, 0);
+  t.dropouts_after_converting.assign(touchpoints, 0);
   t.emotion.assign(touchpoints, {});
   t.emotion_sq.assign(touchpoints, {});
   t.stage_reach.assign(stages, 0);
@@ -83,6 +87,75 @@ Aggregate Aggregate::for_journey(const CompiledJourney& journey) {
       TouchpointTallies::sized(journey.touchpoint_count(), journey.stage_count()));
   a.transitions.assign(journey.transition_count(), 0);
   return a;
+}
+
+bool Aggregate::split_known() const {
+  for (const OutcomeSums& p : personas) {
+    if (!p.split_known) return false;
+  }
+  for (const TouchpointTallies& t : persona_tallies) {
+    if (!t.split_known) return false;
+  }
+  return true;
+}
+
+namespace {
+
+// Which touchpoints the walk can reach from `from` (marked 1), along transitions, not going on
+// from a touchpoint where `stop` is 1.
+std::vector<std::uint8_t> reachable(const CompiledJourney& j, std::vector<std::uint32_t> from,
+                                    const std::vector<std::uint8_t>& stop) {
+  std::vector<std::uint8_t> seen(j.touchpoint_count(), 0);
+  for (std::uint32_t v : from) seen[v] = 1;
+  while (!from.empty()) {
+    const std::uint32_t v = from.back();
+    from.pop_back();
+    if (stop[v]) continue;
+    for (std::uint32_t e = j.out_begin[v]; e < j.out_begin[v + 1]; ++e) {
+      const std::uint32_t w = j.transition_to[e];
+      if (seen[w]) continue;
+      seen[w] = 1;
+      from.push_back(w);
+    }
+  }
+  return seen;
+}
+
+}  // namespace
+
+void fill_split_from_journey(const CompiledJourney& j, Aggregate& a) {
+  if (a.split_known()) return;
+  const std::size_t n = j.touchpoint_count();
+  std::vector<std::uint32_t> entries, conversions;
+  for (std::uint32_t v = 0; v < n; ++v) {
+    if (j.entry_weight[v] > 0) entries.push_back(v);
+    if (j.is_conversion[v]) conversions.push_back(v);
+  }
+  // Reached by an agent that has not converted: from the entries, not on past a conversion
+  // (which converts the agent at step 3, before its dropout at step 5).
+  const std::vector<std::uint8_t> before = reachable(j, entries, j.is_conversion);
+  const std::vector<std::uint8_t> after =
+      reachable(j, conversions, std::vector<std::uint8_t>(n, 0));
+  // Where the journey does not decide the split, no dropout may have happened.
+  for (const TouchpointTallies& t : a.persona_tallies) {
+    for (std::size_t v = 0; v < n; ++v) {
+      const bool can_give_up = before[v] && !j.is_conversion[v];
+      if (t.dropouts[v] != 0 && after[v] && can_give_up) return;
+    }
+  }
+  for (std::size_t p = 0; p < a.persona_tallies.size(); ++p) {
+    TouchpointTallies& t = a.persona_tallies[p];
+    t.dropouts_after_converting.assign(n, 0);
+    std::uint64_t left = 0;
+    for (std::size_t v = 0; v < n; ++v) {
+      if (!after[v]) continue;
+      t.dropouts_after_converting[v] = t.dropouts[v];
+      left += t.dropouts[v];
+    }
+    a.personas[p].left_after_converting = left;
+  }
+  for (OutcomeSums& p : a.personas) p.split_known = true;
+  for (TouchpointTallies& t : a.persona_tallies) t.split_known = true;
 }
 
 OutcomeSums Aggregate::overall() const {
@@ -123,6 +196,8 @@ void TouchpointTallies::merge(const TouchpointTallies& o) {
   add_elementwise(dropouts, o.dropouts);
   add_elementwise(completions, o.completions);
   add_elementwise(conversions, o.conversions);
+  add_elementwise(dropouts_after_converting, o.dropouts_after_converting);
+  split_known = split_known && o.split_known;
   merge_elementwise(emotion, o.emotion);
   merge_elementwise(emotion_sq, o.emotion_sq);
   add_elementwise(stage_reach, o.stage_reach);
@@ -158,7 +233,10 @@ void AggregateRecorder::finish(const AgentOutcome& outcome) {
       staged[k].add(terms[k]);
     }
   }
-  if (outcome.ending == Ending::dropped) ++tallies_->dropouts[outcome.last];
+  if (outcome.ending == Ending::dropped) {
+    ++tallies_->dropouts[outcome.last];
+    if (outcome.converted) ++tallies_->dropouts_after_converting[outcome.last];
+  }
   if (outcome.ending == Ending::completed) ++tallies_->completions[outcome.last];
   for (std::uint64_t seen = stages_seen_; seen != 0; seen &= seen - 1) {
     ++tallies_->stage_reach[static_cast<std::size_t>(__builtin_ctzll(seen))];

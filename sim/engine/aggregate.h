@@ -27,6 +27,11 @@ struct OutcomeSums {
   std::uint64_t conversions = 0;
   std::array<std::uint64_t, kEndingCount> ended{};
   std::uint64_t abandoned = 0;   // calendar journeys that ended abandoned (Ending::abandoned)
+  // Journeys that ended dropped after the agent converted (the others of ended[dropped] gave
+  // up before converting). `split_known` is false for aggregates read from results of an older
+  // cjsim that did not count them, whose journey does not decide them either.
+  std::uint64_t left_after_converting = 0;
+  bool split_known = true;
   std::uint64_t promoters = 0;   // among customers (converted agents)
   std::uint64_t detractors = 0;  // among customers
   ExactSum revenue, revenue_sq;
@@ -60,6 +65,9 @@ struct TouchpointTallies {
   std::vector<std::uint64_t> dropouts;     // journeys that ended dropped here
   std::vector<std::uint64_t> completions;  // journeys that ended completed here
   std::vector<std::uint64_t> conversions;  // agents that converted here
+  // Journeys that ended dropped here after the agent converted; see OutcomeSums::split_known.
+  std::vector<std::uint64_t> dropouts_after_converting;
+  bool split_known = true;
   std::vector<BoundedSum> emotion;         // emotion after the experience, summed over visits
   std::vector<BoundedSum> emotion_sq;
   std::vector<std::uint64_t> stage_reach;  // per stage, agents that visited it at least once
@@ -82,6 +90,9 @@ struct Aggregate {
   // An empty aggregate sized for the journey.
   static Aggregate for_journey(const CompiledJourney& journey);
 
+  // Whether every dropout's split (before or after converting) is known.
+  bool split_known() const;
+
   OutcomeSums overall() const;
   TouchpointTallies tallies() const;  // every persona's merged
   void merge(const Aggregate& other);
@@ -92,6 +103,14 @@ struct Aggregate {
 // Aggregate. Holds the current agent's persona and set of stages visited, and the per-persona
 // exact sums in deferred form (DeferredExactSum), which go into the Aggregate when the recorder
 // is flushed or destroyed: read the Aggregate only after that.
+// For aggregates read from results of an older cjsim, which counted dropouts but not whether
+// the agent had converted: where the journey decides it, fills the split in and marks it known.
+// It decides it at a touchpoint no converted agent can reach (every dropout there gave up) and
+// at one only converted agents reach (a conversion touchpoint, or one every way to which passes
+// one); a touchpoint with no dropouts needs neither. One undecided touchpoint with dropouts
+// leaves the aggregate's split unknown.
+void fill_split_from_journey(const CompiledJourney& journey, Aggregate& aggregate);
+
 class AggregateRecorder {
  public:
   AggregateRecorder(const CompiledJourney& journey, Aggregate& into)

@@ -36,11 +36,16 @@ constexpr std::size_t paired_index(std::string_view name) {
 constexpr std::size_t kStageReach = paired_index<kStage>("reach_rate");
 constexpr std::size_t kStageDropout = paired_index<kStage>("dropout_rate");
 constexpr std::size_t kStageEmotion = paired_index<kStage>("mean_emotion");
-static_assert(ComparisonLayout::kStageCount == 3);
+constexpr std::size_t kStageGaveUp = paired_index<kStage>("dropout_before_converting_rate");
+constexpr std::size_t kStageLeft = paired_index<kStage>("dropout_after_converting_rate");
+static_assert(ComparisonLayout::kStageCount == 5);
 constexpr std::size_t kTouchpointVisits = paired_index<kTouchpoint>("visits_per_agent");
 constexpr std::size_t kTouchpointDropout = paired_index<kTouchpoint>("dropout_rate");
 constexpr std::size_t kTouchpointEmotion = paired_index<kTouchpoint>("mean_emotion");
-static_assert(ComparisonLayout::kTouchpointCount == 3);
+constexpr std::size_t kTouchpointGaveUp =
+    paired_index<kTouchpoint>("dropout_before_converting_rate");
+constexpr std::size_t kTouchpointLeft = paired_index<kTouchpoint>("dropout_after_converting_rate");
+static_assert(ComparisonLayout::kTouchpointCount == 5);
 
 // Union of two name lists, first-seen order; fills each side's index map.
 std::vector<std::string> unite(const std::vector<std::string>& a, const std::vector<std::string>& b,
@@ -152,10 +157,12 @@ class PairAccumulator {
     for (std::uint32_t s : stages_touched_) {
       const StageTally& c = stage_[0][s];
       const StageTally& f = stage_[1][s];
-      const std::size_t slot = layout_.stage_slot(s);
-      add(slot + kStageReach, {c.reached, 0, f.reached, 0});
-      add(slot + kStageDropout, {c.dropped, c.reached, f.dropped, f.reached});
-      add(slot + kStageEmotion, {c.emotion, c.visits, f.emotion, f.visits});
+      add(layout_.stage_slot(s, kStageReach), {c.reached, 0, f.reached, 0});
+      add(layout_.stage_slot(s, kStageDropout), {c.dropped, c.reached, f.dropped, f.reached});
+      add(layout_.stage_slot(s, kStageEmotion), {c.emotion, c.visits, f.emotion, f.visits});
+      add(layout_.stage_slot(s, kStageGaveUp),
+          {c.dropped - c.left, c.reached, f.dropped - f.left, f.reached});
+      add(layout_.stage_slot(s, kStageLeft), {c.left, c.reached, f.left, f.reached});
       stage_[0][s] = {};
       stage_[1][s] = {};
       stage_seen_[s] = 0;
@@ -163,10 +170,14 @@ class PairAccumulator {
     for (std::uint32_t t : touchpoints_touched_) {
       const TouchpointTally& c = touchpoint_[0][t];
       const TouchpointTally& f = touchpoint_[1][t];
-      const std::size_t slot = layout_.touchpoint_slot(t);
-      add(slot + kTouchpointVisits, {c.visits, 0, f.visits, 0});
-      add(slot + kTouchpointDropout, {c.dropped, c.visits, f.dropped, f.visits});
-      add(slot + kTouchpointEmotion, {c.emotion, c.visits, f.emotion, f.visits});
+      add(layout_.touchpoint_slot(t, kTouchpointVisits), {c.visits, 0, f.visits, 0});
+      add(layout_.touchpoint_slot(t, kTouchpointDropout),
+          {c.dropped, c.visits, f.dropped, f.visits});
+      add(layout_.touchpoint_slot(t, kTouchpointEmotion),
+          {c.emotion, c.visits, f.emotion, f.visits});
+      add(layout_.touchpoint_slot(t, kTouchpointGaveUp),
+          {c.dropped - c.left, c.visits, f.dropped - f.left, f.visits});
+      add(layout_.touchpoint_slot(t, kTouchpointLeft), {c.left, c.visits, f.left, f.visits});
       touchpoint_[0][t] = {};
       touchpoint_[1][t] = {};
       touchpoint_seen_[t] = 0;
@@ -188,11 +199,12 @@ class PairAccumulator {
   }
 
  private:
+  // `left`: the agent dropped out here after converting (then `dropped` is 1 too).
   struct TouchpointTally {
-    double visits = 0, emotion = 0, dropped = 0;
+    double visits = 0, emotion = 0, dropped = 0, left = 0;
   };
   struct StageTally {
-    double reached = 0, visits = 0, emotion = 0, dropped = 0;
+    double reached = 0, visits = 0, emotion = 0, dropped = 0, left = 0;
   };
 
   void gather(int side, const AgentTrace& trace) {
@@ -218,14 +230,18 @@ class PairAccumulator {
     }
     if (trace.outcome.ending == Ending::dropped) {
       const std::uint32_t v = trace.outcome.last;
-      touchpoint_[side][layout_.touchpoint_of[side][v]].dropped = 1;
-      stage_[side][layout_.stage_of[side][j.stage_of[v]]].dropped = 1;
+      const double left = trace.outcome.converted ? 1 : 0;
+      TouchpointTally& tp = touchpoint_[side][layout_.touchpoint_of[side][v]];
+      StageTally& st = stage_[side][layout_.stage_of[side][j.stage_of[v]]];
+      tp.dropped = st.dropped = 1;
+      tp.left = st.left = left;
     }
   }
 
   void add_overall(const AgentOutcome& c, const AgentOutcome& f) {
-    add_overall_figures(c, f, *journeys_[0], *journeys_[1],
-                        [this](std::size_t k, const std::array<double, 4>& x) { add(k, x); });
+    add_overall_figures(
+        c, f, *journeys_[0], *journeys_[1],
+        [this](std::size_t k, const std::array<double, 4>& x) { add(layout_.overall_slot(k), x); });
   }
 
   // Persona figures are ratios over the agents of the persona in each journey; an agent drawn
@@ -241,13 +257,13 @@ class PairAccumulator {
     }
     for (std::uint32_t p : {pc, pf}) {
       const double in_c = p == pc, in_f = p == pf;
-      const std::size_t slot = layout_.persona_slot(p);
       const double cc = c.converted * in_c, fc = f.converted * in_f;
       for (std::size_t k = 0; k < kCount; ++k) {
+        const std::size_t slot = layout_.persona_slot(p, k);
         if (kComparedFigures<kPersona>[k] -> over == Over::customers) {
-          add(slot + k, {cc * values_c[k], cc, fc * values_f[k], fc});
+          add(slot, {cc * values_c[k], cc, fc * values_f[k], fc});
         } else {
-          add(slot + k, {values_c[k] * in_c, in_c, values_f[k] * in_f, in_f});
+          add(slot, {values_c[k] * in_c, in_c, values_f[k] * in_f, in_f});
         }
       }
       if (pc == pf) break;
@@ -337,27 +353,40 @@ ComparisonLayout::ComparisonLayout(const CompiledJourney& current, const Compile
   touchpoint_count = touchpoints.size();
   persona_count = personas.size();
 
-  for (const Figure* f : kComparedFigures<kOverall>) {
-    metrics_.push_back({f->name, "overall", f->over == Over::agents});
-  }
-  stage_begin_ = metrics_.size();
-  for (const std::string& s : stages) {
-    for (const Figure* f : kComparedFigures<kStage>) {
-      metrics_.push_back({f->name, "stage:" + s, f->over == Over::agents});
+  // The figures of one edition of one scope, as ComparedMetrics.
+  const auto add = [&](const auto& figures, int edition, const std::string& scope, bool persona) {
+    for (const Figure* f : figures) {
+      if (f->compared_edition != edition) continue;
+      // A persona's figures are ratios over its agents, never plain means over all agents.
+      metrics_.push_back({f->name, scope, !persona && f->over == Over::agents});
+    }
+  };
+  for (int edition = 0; edition < kComparedEditions; ++edition) {
+    const auto e = static_cast<std::size_t>(edition);
+    overall_begin_[e] = metrics_.size();
+    add(kComparedFigures<kOverall>, edition, "overall", false);
+    stage_begin_[e] = metrics_.size();
+    for (const std::string& s : stages) add(kComparedFigures<kStage>, edition, "stage:" + s, false);
+    touchpoint_begin_[e] = metrics_.size();
+    for (const std::string& t : touchpoints) {
+      add(kComparedFigures<kTouchpoint>, edition, "touchpoint:" + t, false);
+    }
+    persona_begin_[e] = metrics_.size();
+    for (const std::string& p : personas) {
+      add(kComparedFigures<kPersona>, edition, "persona:" + p, true);
     }
   }
-  touchpoint_begin_ = metrics_.size();
-  for (const std::string& t : touchpoints) {
-    for (const Figure* f : kComparedFigures<kTouchpoint>) {
-      metrics_.push_back({f->name, "touchpoint:" + t, f->over == Over::agents});
+  for (std::size_t k = 0; k < kOverallCount; ++k) reading_order_.push_back(overall_slot(k));
+  for (std::uint32_t s = 0; s < stage_count; ++s) {
+    for (std::size_t k = 0; k < kStageCount; ++k) reading_order_.push_back(stage_slot(s, k));
+  }
+  for (std::uint32_t t = 0; t < touchpoint_count; ++t) {
+    for (std::size_t k = 0; k < kTouchpointCount; ++k) {
+      reading_order_.push_back(touchpoint_slot(t, k));
     }
   }
-  persona_begin_ = metrics_.size();
-  // A persona's figures are ratios over its agents, never plain means over all agents.
-  for (const std::string& p : personas) {
-    for (const Figure* f : kComparedFigures<kPersona>) {
-      metrics_.push_back({f->name, "persona:" + p, false});
-    }
+  for (std::uint32_t p = 0; p < persona_count; ++p) {
+    for (std::size_t k = 0; k < kPersonaCount; ++k) reading_order_.push_back(persona_slot(p, k));
   }
 }
 
@@ -523,7 +552,7 @@ std::vector<Difference> differences(const ComparisonRun& comparison) {
     const std::vector<PairedAggregate>& replications = comparison.paired[f];
     PairedAggregate pooled = empty_paired(layout);
     for (const PairedAggregate& p : replications) pooled.merge(p);
-    for (std::size_t m = 0; m < layout.metrics().size(); ++m) {
+    for (std::size_t m : layout.reading_order()) {
       Difference d = difference_of(replications, pooled, m, layout.metrics()[m]);
       d.scenario = f + 1;
       out.push_back(std::move(d));
@@ -537,10 +566,12 @@ std::vector<Difference> rival_differences(const ComparisonRun& comparison) {
   for (const RivalPair& pair : comparison.rivals) {
     PairedAggregate pooled = empty_rival();
     for (const PairedAggregate& p : pair.replications) pooled.merge(p);
-    // The overall metrics come first in every layout, in the same order.
+    // The rivals' moments are the overall figures' alone, in kComparedFigures<kOverall>
+    // order; every layout names them alike.
     const ComparisonLayout& layout = comparison.layouts.front();
     for (std::size_t m = 0; m < ComparisonLayout::kOverallCount; ++m) {
-      Difference d = difference_of(pair.replications, pooled, m, layout.metrics()[m]);
+      Difference d =
+          difference_of(pair.replications, pooled, m, layout.metrics()[layout.overall_slot(m)]);
       d.versus = pair.first;
       d.scenario = pair.second;
       out.push_back(std::move(d));

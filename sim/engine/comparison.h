@@ -34,20 +34,30 @@ class ComparisonLayout {
  public:
   ComparisonLayout(const CompiledJourney& current, const CompiledJourney& future);
 
+  // Indexed by slot (the order of the stored paired sums).
   const std::vector<ComparedMetric>& metrics() const { return metrics_; }
+  // The slots in the order people read them: the overall figures, then each stage's,
+  // touchpoint's and persona's figures together, each scope's in kComparedFigures order.
+  const std::vector<std::size_t>& reading_order() const { return reading_order_; }
 
   // Slots of the figures, for the accumulator: the compared figures of each scope
-  // (kComparedFigures, sim/engine/figures.h), overall first, then per stage, touchpoint, persona.
+  // (kComparedFigures, sim/engine/figures.h), overall first, then per stage, touchpoint,
+  // persona; this for the figures of the table's first edition, then the same again for each
+  // later edition's, so the slots of earlier figures do not move when figures are added.
+  // `k` is the figure's index in kComparedFigures of the scope.
   static constexpr std::size_t kOverallCount = kComparedFigures<kOverall>.size();
   static constexpr std::size_t kStageCount = kComparedFigures<kStage>.size();
   static constexpr std::size_t kTouchpointCount = kComparedFigures<kTouchpoint>.size();
   static constexpr std::size_t kPersonaCount = kComparedFigures<kPersona>.size();
-  std::size_t stage_slot(std::uint32_t stage) const { return stage_begin_ + kStageCount * stage; }
-  std::size_t touchpoint_slot(std::uint32_t touchpoint) const {
-    return touchpoint_begin_ + kTouchpointCount * touchpoint;
+  std::size_t overall_slot(std::size_t k) const { return slot<kOverall>(overall_begin_, 0, k); }
+  std::size_t stage_slot(std::uint32_t stage, std::size_t k) const {
+    return slot<kStage>(stage_begin_, stage, k);
   }
-  std::size_t persona_slot(std::uint32_t persona) const {
-    return persona_begin_ + kPersonaCount * persona;
+  std::size_t touchpoint_slot(std::uint32_t touchpoint, std::size_t k) const {
+    return slot<kTouchpoint>(touchpoint_begin_, touchpoint, k);
+  }
+  std::size_t persona_slot(std::uint32_t persona, std::size_t k) const {
+    return slot<kPersona>(persona_begin_, persona, k);
   }
 
   // For side 0 (current) and 1 (future): journey index -> index in the union.
@@ -55,8 +65,19 @@ class ComparisonLayout {
   std::size_t stage_count = 0, touchpoint_count = 0, persona_count = 0;
 
  private:
+  using Begins = std::array<std::size_t, kComparedEditions>;
+
+  template <unsigned kScope>
+  static std::size_t slot(const Begins& begin, std::size_t item, std::size_t k) {
+    const int edition = kComparedFigures<kScope>[k] -> compared_edition;
+    const std::size_t first = detail::compared_before_edition<kScope>(edition);
+    const std::size_t count = detail::compared_before_edition<kScope>(edition + 1) - first;
+    return begin[static_cast<std::size_t>(edition)] + count * item + (k - first);
+  }
+
   std::vector<ComparedMetric> metrics_;
-  std::size_t stage_begin_ = 0, touchpoint_begin_ = 0, persona_begin_ = 0;
+  std::vector<std::size_t> reading_order_;
+  Begins overall_begin_{}, stage_begin_{}, touchpoint_begin_{}, persona_begin_{};
 };
 
 // Exact sums of the paired moments of every compared figure, mergeable like an Aggregate.

@@ -17,12 +17,24 @@ double promoter_score(const AgentOutcome& o, const CompiledJourney& j) {
   if (o.likelihood_to_recommend < j.detractor_threshold) return -100.0;
   return 0.0;
 }
+double gave_up(const AgentOutcome& o, const CompiledJourney&) {
+  return o.ending == Ending::dropped && !o.converted ? 1.0 : 0.0;
+}
+double left_after_converting(const AgentOutcome& o, const CompiledJourney&) {
+  return o.ending == Ending::dropped && o.converted ? 1.0 : 0.0;
+}
 
 }  // namespace figure_values
 
+bool is_rankable(const Figure& f) {
+  return (f.compared_in & kOverall) != 0 && f.better != Better::neither;
+}
+
 std::vector<std::string> rankable_figure_names() {
   std::vector<std::string> names;
-  for (const Figure* f : kRankableFigures) names.emplace_back(f->name);
+  for (const Figure* f : kComparedFigures<kOverall>) {
+    if (is_rankable(*f)) names.emplace_back(f->name);
+  }
   return names;
 }
 
@@ -38,6 +50,7 @@ constexpr bool table_is_whole() {
     if ((f.compared_in != 0) != (f.compared_order >= 0)) return false;
     if ((f.compared_in & (kOverall | kPersona)) != 0 && f.agent_value == nullptr) return false;
     if (f.key && f.member == nullptr) return false;
+    if (f.compared_edition < 0 || f.compared_edition >= kComparedEditions) return false;
   }
   for (unsigned scope : {kOverall, kPersona, kStage, kTouchpoint, kTransition}) {
     int next = 0;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -25,6 +26,10 @@ struct HeadlineFigures {
   std::uint64_t steps = 0;  // touchpoint visits summed over agents
   std::uint64_t conversions = 0;
   std::array<std::uint64_t, kEndingCount> ended{};
+  // The journeys that ended dropped (ended[dropped]), split by whether the agent had converted:
+  // `gave_up` before converting, `left_after_converting` after; empty for results of an older
+  // cjsim that did not count the split (and whose journey does not decide it).
+  std::optional<std::uint64_t> gave_up, left_after_converting;
   std::uint64_t promoters = 0;
   std::uint64_t detractors = 0;
   Estimate conversion_rate;
@@ -37,13 +42,19 @@ struct HeadlineFigures {
   Estimate nps;                      // points, among customers
   Estimate likelihood_to_recommend;  // 0-10, among customers
   Estimate peak_end;                 // all agents
+  Estimate gave_up_rate;             // share of agents that dropped out before converting
+  Estimate left_after_converting_rate;  // share of agents that dropped out after converting
 };
 
 struct TouchpointFigures {
   std::string id, name, stage, channel;
   std::uint64_t visits = 0, dropouts = 0, completions = 0, conversions = 0;
+  // The dropouts split by whether the agent had converted (see HeadlineFigures).
+  std::optional<std::uint64_t> dropouts_before_converting, dropouts_after_converting;
   Estimate visits_per_agent;
   Estimate dropout_rate;  // dropouts per visit
+  Estimate dropout_before_converting_rate;  // the dropout rate's two parts, per visit
+  Estimate dropout_after_converting_rate;
   Estimate mean_emotion;  // after the experience, over visits
 };
 
@@ -57,8 +68,12 @@ struct StageFigures {
   std::string name;
   std::uint64_t reach = 0;  // agents that visited the stage
   std::uint64_t visits = 0, dropouts = 0;
+  // The dropouts split by whether the agent had converted (see HeadlineFigures).
+  std::optional<std::uint64_t> dropouts_before_converting, dropouts_after_converting;
   Estimate reach_rate;    // share of all agents
-  Estimate dropout_rate;  // share of those reaching the stage who gave up in it
+  Estimate dropout_rate;  // share of those reaching the stage whose journey ended in it, dropped
+  Estimate dropout_before_converting_rate;  // the dropout rate's two parts, over the reach
+  Estimate dropout_after_converting_rate;
   Estimate mean_emotion;  // over visits: the journey map's emotion curve
 };
 
@@ -103,6 +118,9 @@ struct Figure {
   unsigned compared_in = 0;  // the scopes in which `compare` pairs it (Scope bits)
   int compared_order = -1;   // its place among a scope's paired figures (the paired sums are
                              // stored and pinned by golden results in this order)
+  // The paired sums of a figure compared since a later edition of the table come after every
+  // sum of the earlier editions' figures, so those keep their places (comparison.h).
+  int compared_edition = 0;
   // Where a summary holds it: a headline figure (overall and per persona), or a stage's, a
   // touchpoint's or a transition's.
   Estimate HeadlineFigures::*member = nullptr;
@@ -129,10 +147,14 @@ double steps(const AgentOutcome& o, const CompiledJourney&);
 double hours_to_convert(const AgentOutcome& o, const CompiledJourney&);
 // +100 for a promoter, -100 for a detractor, 0 otherwise (the journey's thresholds).
 double promoter_score(const AgentOutcome& o, const CompiledJourney& j);
+// 1 for a journey that ended dropped before the agent converted (it gave up), else 0.
+double gave_up(const AgentOutcome& o, const CompiledJourney&);
+// 1 for a journey that ended dropped after the agent converted, else 0.
+double left_after_converting(const AgentOutcome& o, const CompiledJourney&);
 }  // namespace figure_values
 
 // The table. The headline figures come first, in the order every report lists them.
-inline constexpr std::array<Figure, 15> kFigures = {{
+inline constexpr std::array<Figure, 19> kFigures = {{
     {.name = "conversion_rate",
      .label = "Conversion rate",
      .unit = Unit::share,
@@ -220,6 +242,29 @@ inline constexpr std::array<Figure, 15> kFigures = {{
      .better = Better::higher,
      .over = Over::agents,
      .member = &HeadlineFigures::peak_end},
+    // How journeys ended, as a strategist reads it (sim/model/MODEL.md 1.5): a journey that
+    // ended `dropped` gave up before converting, or was a customer's that left after
+    // converting. The two add up to the share that ended dropped.
+    {.name = "gave_up_rate",
+     .label = "Gave up before converting",
+     .unit = Unit::share,
+     .better = Better::lower,
+     .over = Over::agents,
+     .compared_in = kOverall | kPersona,
+     .compared_order = 7,
+     .compared_edition = 1,
+     .member = &HeadlineFigures::gave_up_rate,
+     .agent_value = &figure_values::gave_up},
+    {.name = "left_after_converting_rate",
+     .label = "Left after converting",
+     .unit = Unit::share,
+     .better = Better::neither,
+     .over = Over::agents,
+     .compared_in = kOverall | kPersona,
+     .compared_order = 8,
+     .compared_edition = 1,
+     .member = &HeadlineFigures::left_after_converting_rate,
+     .agent_value = &figure_values::left_after_converting},
     {.name = "reach_rate",
      .label = "Reach",
      .unit = Unit::share,
@@ -245,6 +290,26 @@ inline constexpr std::array<Figure, 15> kFigures = {{
      .compared_order = 1,
      .stage_member = &StageFigures::dropout_rate,
      .touchpoint_member = &TouchpointFigures::dropout_rate},
+    {.name = "dropout_before_converting_rate",
+     .label = "Gave up here",
+     .unit = Unit::share,
+     .better = Better::lower,
+     .over = Over::visits,
+     .compared_in = kStage | kTouchpoint,
+     .compared_order = 3,
+     .compared_edition = 1,
+     .stage_member = &StageFigures::dropout_before_converting_rate,
+     .touchpoint_member = &TouchpointFigures::dropout_before_converting_rate},
+    {.name = "dropout_after_converting_rate",
+     .label = "Left here after converting",
+     .unit = Unit::share,
+     .better = Better::neither,
+     .over = Over::visits,
+     .compared_in = kStage | kTouchpoint,
+     .compared_order = 4,
+     .compared_edition = 1,
+     .stage_member = &StageFigures::dropout_after_converting_rate,
+     .touchpoint_member = &TouchpointFigures::dropout_after_converting_rate},
     {.name = "mean_emotion",
      .label = "Mean emotion",
      .unit = Unit::emotion,
@@ -323,9 +388,20 @@ constexpr auto compared_figures() {
   for (const Figure& f : kFigures) {
     if (f.compared_in & kScope) out[k++] = &f;
   }
-  std::sort(out.begin(), out.end(),
-            [](const Figure* a, const Figure* b) { return a->compared_order < b->compared_order; });
+  std::sort(out.begin(), out.end(), [](const Figure* a, const Figure* b) {
+    return a->compared_edition != b->compared_edition ? a->compared_edition < b->compared_edition
+                                                      : a->compared_order < b->compared_order;
+  });
   return out;
+}
+
+// How many of a scope's compared figures are of editions before `edition`.
+template <unsigned kScope>
+constexpr std::size_t compared_before_edition(int edition) {
+  return static_cast<std::size_t>(
+      std::count_if(kFigures.begin(), kFigures.end(), [&](const Figure& f) {
+        return (f.compared_in & kScope) != 0 && f.compared_edition < edition;
+      }));
 }
 
 }  // namespace detail
@@ -335,13 +411,17 @@ inline constexpr auto kHeadlineFigures = detail::headline_figures();
 // The name the sweep code knows a headline figure by.
 using NamedFigure = Figure;
 
-// The figures `compare` pairs in a scope (kOverall, kPersona, kStage or kTouchpoint), in the
-// order of their paired sums.
+// The figures `compare` pairs in a scope (kOverall, kPersona, kStage or kTouchpoint), by
+// edition, then in their compared_order.
 template <unsigned kScope>
 inline constexpr auto kComparedFigures = detail::compared_figures<kScope>();
 
-// The overall figures `compare --rank-by` can rank future states by: those it pairs overall.
-inline constexpr auto kRankableFigures = kComparedFigures<kOverall>;
+// The editions of the table (Figure::compared_edition): 0 and 1.
+inline constexpr int kComparedEditions = 2;
+
+// The figures `compare --rank-by` can rank future states by: those it pairs overall and of
+// which one direction is better.
 std::vector<std::string> rankable_figure_names();
+bool is_rankable(const Figure& f);
 
 }  // namespace cjsim

@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
+#include <optional>
 
 namespace cjsim {
 namespace {
@@ -63,15 +65,40 @@ Estimate rate_per_agent(std::uint64_t count, std::uint64_t agents) {
   return {mean, std::max(0.0, mean - half), mean + half};
 }
 
+// An undefined estimate: the figure cannot be computed from what is known.
+constexpr Estimate kUnknown = {std::numeric_limits<double>::quiet_NaN(),
+                               std::numeric_limits<double>::quiet_NaN(),
+                               std::numeric_limits<double>::quiet_NaN()};
+
+// The dropouts `dropped` split into those before and after converting (`after` of them), as
+// counts and as rates over `base`; unknown when the split is.
+void split_dropouts(bool known, std::uint64_t dropped, std::uint64_t after, std::uint64_t base,
+                    std::optional<std::uint64_t>& before_count,
+                    std::optional<std::uint64_t>& after_count, Estimate& before_rate,
+                    Estimate& after_rate) {
+  if (!known) {
+    before_count.reset();
+    after_count.reset();
+    before_rate = after_rate = kUnknown;
+    return;
+  }
+  before_count = dropped - after;
+  after_count = after;
+  before_rate = wilson_interval(dropped - after, base);
+  after_rate = wilson_interval(after, base);
+}
+
 // Stage and touchpoint figures of a group of `agents` agents from their tallies.
 void tally_figures(const CompiledJourney& j, const TouchpointTallies& a, std::uint64_t agents,
                    std::vector<StageFigures>& stages, std::vector<TouchpointFigures>& touchpoints) {
   stages.assign(j.stage_count(), {});
   std::vector<BoundedSum> stage_emotion(j.stage_count()), stage_emotion_sq(j.stage_count());
+  std::vector<std::uint64_t> stage_after(j.stage_count(), 0);
   for (std::size_t v = 0; v < j.touchpoint_count(); ++v) {
     StageFigures& st = stages[j.stage_of[v]];
     st.visits += a.visits[v];
     st.dropouts += a.dropouts[v];
+    if (a.split_known) stage_after[j.stage_of[v]] += a.dropouts_after_converting[v];
     stage_emotion[j.stage_of[v]].merge(a.emotion[v]);
     stage_emotion_sq[j.stage_of[v]].merge(a.emotion_sq[v]);
   }
@@ -81,6 +108,9 @@ void tally_figures(const CompiledJourney& j, const TouchpointTallies& a, std::ui
     st.reach = a.stage_reach[k];
     st.reach_rate = wilson_interval(st.reach, agents);
     st.dropout_rate = wilson_interval(st.dropouts, st.reach);
+    split_dropouts(a.split_known, st.dropouts, stage_after[k], st.reach,
+                   st.dropouts_before_converting, st.dropouts_after_converting,
+                   st.dropout_before_converting_rate, st.dropout_after_converting_rate);
     st.mean_emotion =
         mean_interval(stage_emotion[k].value(), stage_emotion_sq[k].value(), st.visits);
   }
@@ -98,6 +128,9 @@ void tally_figures(const CompiledJourney& j, const TouchpointTallies& a, std::ui
     t.conversions = a.conversions[v];
     t.visits_per_agent = rate_per_agent(t.visits, agents);
     t.dropout_rate = wilson_interval(t.dropouts, t.visits);
+    split_dropouts(a.split_known, t.dropouts, a.split_known ? a.dropouts_after_converting[v] : 0,
+                   t.visits, t.dropouts_before_converting, t.dropouts_after_converting,
+                   t.dropout_before_converting_rate, t.dropout_after_converting_rate);
     t.mean_emotion = mean_interval(a.emotion[v].value(), a.emotion_sq[v].value(), t.visits);
     touchpoints.push_back(std::move(t));
   }
@@ -181,11 +214,18 @@ HeadlineFigures headline_figures(const OutcomeSums& t) {
   h.nps = nps_interval(t.promoters, t.detractors, t.conversions);
   h.likelihood_to_recommend = mean_interval(t.score.value(), t.score_sq.value(), t.conversions);
   h.peak_end = mean_interval(t.peak_end.value(), t.peak_end_sq.value(), t.agents);
+  split_dropouts(t.split_known, t.ended[static_cast<int>(Ending::dropped)], t.left_after_converting,
+                 t.agents, h.gave_up, h.left_after_converting, h.gave_up_rate,
+                 h.left_after_converting_rate);
   return h;
 }
 
 std::string why_undefined(std::string_view name, const OutcomeSums& t) {
   if (t.agents == 0) return "no agents were simulated";
+  if ((name == "gave_up_rate" || name == "left_after_converting_rate") && !t.split_known) {
+    return "the results were stored by an older cjsim, which did not count whether a journey "
+           "that dropped out had converted, and the journey does not decide it";
+  }
   const Figure* over = find_figure(name);
   if (over && over->over == Over::customers && t.conversions == 0) return "no agent converted";
   for (const SumsOfFigure& f : kSumsOfFigures) {

@@ -67,6 +67,7 @@ MarkovAnalysis analyse_markov(const CompiledJourney& j) {
   MarkovAnalysis out;
   out.expected_visits.assign(n, 0.0);
   out.dropout_probability.assign(n, 0.0);
+  out.dropout_before_converting_probability.assign(n, 0.0);
   out.completion_probability.assign(n, 0.0);
   out.transition_flow.assign(j.transition_count(), 0.0);
   out.stage_reach.assign(j.stage_count(), 0.0);
@@ -101,6 +102,11 @@ MarkovAnalysis analyse_markov(const CompiledJourney& j) {
     for (std::size_t v = 0; v < n; ++v) conversion[v] = j.is_conversion[v] != 0;
     const Eigen::VectorXd first = expected_visits(j, prob, start, conversion);
     for (std::size_t v = 0; v < n; ++v) {
+      // In that chain a visit to a touchpoint other than a conversion is one before converting:
+      // a dropout there gave up.
+      if (!conversion[v] && !j.is_terminal(static_cast<std::uint32_t>(v))) {
+        out.dropout_before_converting_probability[v] += p.share * first[v] * p.dropout_static[v];
+      }
       if (!conversion[v]) continue;
       out.conversion_probability += p.share * first[v];
       out.revenue_per_agent += p.share * first[v] * j.conversion_value[v] * p.value_multiplier;
@@ -114,6 +120,11 @@ MarkovAnalysis analyse_markov(const CompiledJourney& j) {
         if (in_stage[v]) out.stage_reach[s] += p.share * hit[v];
       }
     }
+  }
+  for (std::size_t v = 0; v < n; ++v) {
+    out.gave_up_probability += out.dropout_before_converting_probability[v];
+    out.left_after_converting_probability +=
+        out.dropout_probability[v] - out.dropout_before_converting_probability[v];
   }
   return out;
 }

@@ -19,6 +19,11 @@ struct MarkovAnalysis {
   double expected_steps = 0.0;
   std::vector<double> expected_visits;         // per touchpoint, per agent
   std::vector<double> dropout_probability;     // per touchpoint: P(the journey drops there)
+  // The part of dropout_probability before the agent converted (it gave up there); the rest is
+  // after converting (a customer left there).
+  std::vector<double> dropout_before_converting_probability;
+  double gave_up_probability = 0.0;                // P(the journey drops before converting)
+  double left_after_converting_probability = 0.0;  // P(it drops after converting)
   std::vector<double> completion_probability;  // per touchpoint: P(the journey completes there)
   std::vector<double> transition_flow;         // per transition: expected traversals per agent
   std::vector<double> stage_reach;             // per stage: P(the journey visits it)

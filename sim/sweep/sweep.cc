@@ -70,9 +70,13 @@ std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
 PointFigures point_figures(const SweepPlan& plan, std::size_t point,
                            std::span<const Aggregate> replications) {
   const CompiledJourney journey = compile(point_scenario(plan, point));
+  // A point stored by a cjsim that did not split dropouts: the journey decides the split
+  // where only one of giving up and leaving after converting could happen.
+  std::vector<Aggregate> filled(replications.begin(), replications.end());
+  for (Aggregate& a : filled) fill_split_from_journey(journey, a);
   PointFigures out;
-  out.overall = summarize(journey, replications).overall;
-  for (const Aggregate& a : replications) {
+  out.overall = summarize(journey, filled).overall;
+  for (const Aggregate& a : filled) {
     out.replications.push_back(summarize(journey, std::span(&a, 1)).overall);
   }
   return out;

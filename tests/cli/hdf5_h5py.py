@@ -125,6 +125,36 @@ def check_tables(f, summary):
         check(f[name].shape[0] > 0, "table %s is empty" % name)
 
 
+def check_outcomes(f, summary):
+    """The journeys that ended dropped, split by whether the agent had converted: the counts
+    table, the stage and touchpoint columns and the raw arrays agree with each other, with the
+    JSON summary and with the agents table, agent by agent."""
+    counts = {text(r["name"]): int(r["count"]) for r in f["counts"][()]}
+    check(counts["gave_up"] == summary["gave_up"], "counts gave_up differs from the JSON summary")
+    check(counts["left_after_converting"] == summary["left_after_converting"],
+          "counts left_after_converting differs from the JSON summary")
+    check(counts["gave_up"] + counts["left_after_converting"] == summary["ended"]["dropped"],
+          "gave_up and left_after_converting do not add up to dropped")
+    agents = f["agents"][()]
+    dropped = agents["ending"] == 1
+    check(int((dropped & (agents["converted"] == 1)).sum()) == counts["left_after_converting"],
+          "agents that dropped after converting differ from left_after_converting")
+    check(int(f["raw/persona_left_after_converting"][()].sum()) == counts["left_after_converting"],
+          "raw/persona_left_after_converting does not add up")
+    for name in ("touchpoints", "stages"):
+        table = f[name][()]
+        check(all(int(a) + int(b) == int(c) for a, b, c in zip(
+            table["dropouts_before_converting"], table["dropouts_after_converting"],
+            table["dropouts"])), "%s: the dropouts' split does not add up" % name)
+        for column in ("dropout_before_converting_rate", "dropout_after_converting_rate_ci_high"):
+            check(column in table.dtype.names, "%s has no column %s" % (name, column))
+    after = [int(v) for v in f["touchpoints"][()]["dropouts_after_converting"]]
+    check([int(v) for v in f["raw/dropouts_after_converting"][0].sum(axis=0)] == after,
+          "raw/dropouts_after_converting summed over personas differ from the touchpoints table")
+    headline = {text(r["metric"]) for r in f["headline"][()]}
+    check({"gave_up_rate", "left_after_converting_rate"} <= headline, "headline lacks the outcomes")
+
+
 def check_pandas(f):
     try:
         import pandas
@@ -156,6 +186,7 @@ def main():
             check_touchpoints(f, summary)
             check_agents(f, summary)
             check_tables(f, summary)
+            check_outcomes(f, summary)
             check_pandas(f)
     print("hdf5_h5py: ok")
 

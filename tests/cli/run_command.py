@@ -40,6 +40,24 @@ low, high = out["conversion_rate_ci"]
 check(low <= out["conversion_rate"] <= high, "conversion rate outside its interval")
 check(-100 <= out["nps"] <= 100, "nps outside -100..100")
 
+# Outcomes that say what happened: the dropped journeys split into those that gave up before
+# converting and the customers who left after converting, overall, per stage and touchpoint.
+retail = os.path.join(source, "scenarios", "examples", "retail.yaml")
+split = json.loads(run("run", retail, "--json", "--agents", "20000", "--seed", "3").stdout)
+check(split["gave_up"] + split["left_after_converting"] == split["ended"]["dropped"],
+      "gave_up and left_after_converting do not add up to ended.dropped")
+check(split["gave_up"] > 0 and split["left_after_converting"] > 0,
+      "retail has both outcomes")
+for row in split["stages"] + split["touchpoints"]:
+    check(row["dropouts_before_converting"] + row["dropouts_after_converting"] == row["dropouts"],
+          f"the dropouts of {row.get('id', row.get('name'))} do not split")
+text = run("run", retail, "--agents", "20000", "--seed", "3").stdout
+ended = text[text.index("How journeys ended"):text.index("Stages")]
+check("gave up" in ended and "left after converting" in ended and
+      not any(line.split()[:1] == ["dropped"] for line in ended.splitlines()),
+      f"the text does not name the outcomes: {ended}")
+check(f"{split['left_after_converting']:,}" in ended, "the text's left after converting differs")
+
 # Same seed, same results, whatever the thread count.
 a = run_json("--agents", "30000", "--seed", "9", "--threads", "1")
 b = run_json("--agents", "30000", "--seed", "9", "--threads", "2")

@@ -152,4 +152,23 @@ def test_figures_come_from_the_figure_table(pair):
     assert result.figures.at["conversion_rate", "label"] == table.at["conversion_rate", "label"]
     assert set(table["name"]) <= set(cjsim.UNITS)
     assert list(table[table.reported_in.map(lambda r: "touchpoint" in r)].name) == [
-        "visits_per_agent", "dropout_rate", "mean_emotion"]
+        "visits_per_agent", "dropout_rate", "dropout_before_converting_rate",
+        "dropout_after_converting_rate", "mean_emotion"]
+
+
+def test_outcomes_split_the_dropped_journeys(pair):
+    """Giving up before converting and leaving after converting are separate outcomes that
+    add up to the journeys that ended dropped, overall, per stage and per touchpoint."""
+    result, expected = pair
+    counts = result.counts
+    assert counts["gave_up"] == expected["gave_up"] > 0
+    assert counts["left_after_converting"] == expected["left_after_converting"] > 0
+    assert counts["gave_up"] + counts["left_after_converting"] == counts["ended"]["dropped"]
+    assert counts["left_after_converting"] <= counts["conversions"]
+    assert math.isclose(result.gave_up_rate.value + result.left_after_converting_rate.value,
+                        counts["ended"]["dropped"] / counts["agents"], rel_tol=1e-12)
+    for frame in (result.stages, result.touchpoints):
+        assert (frame["dropouts_before_converting"] + frame["dropouts_after_converting"]
+                == frame["dropouts"]).all()
+        assert frame.attrs["units"]["dropout_before_converting_rate"].startswith("share of visits")
+    assert result.figures.loc["gave_up_rate", "label"] == "Gave up before converting"

@@ -50,6 +50,8 @@ class Result:
     nps: Estimate
     likelihood_to_recommend: Estimate
     peak_end: Estimate
+    gave_up_rate: Estimate
+    left_after_converting_rate: Estimate
     figures: pd.DataFrame
     touchpoints: pd.DataFrame
     stages: pd.DataFrame

@@ -44,14 +44,22 @@ UNITS: Dict[str, str] = {
     "agents": "agents", "steps": "touchpoint visits", "conversions": "conversions",
     "promoters": "customers", "detractors": "customers", "reach": "agents", "visits": "visits",
     "dropouts": "dropouts", "completions": "visits", "count": "moves",
+    "gave_up": "agents", "left_after_converting": "customers",
+    "dropouts_before_converting": "dropouts", "dropouts_after_converting": "dropouts",
 }
 
 # Figures reported with an interval, and the order of the tables' columns.
 _ESTIMATES = set(FIGURES["name"])
-_COUNTS = ("agents", "steps", "conversions", "promoters", "detractors")
-_TOUCHPOINT_ORDER = ("visits", "dropouts", "completions", "conversions", "visits_per_agent",
-                     "dropout_rate", "mean_emotion")
-_STAGE_ORDER = ("reach", "visits", "dropouts", "reach_rate", "dropout_rate", "mean_emotion")
+_COUNTS = ("agents", "steps", "conversions", "promoters", "detractors", "gave_up",
+           "left_after_converting")
+# A dropout is split into giving up before converting and leaving after converting.
+_TOUCHPOINT_ORDER = ("visits", "dropouts", "dropouts_before_converting",
+                     "dropouts_after_converting", "completions", "conversions", "visits_per_agent",
+                     "dropout_rate", "dropout_before_converting_rate",
+                     "dropout_after_converting_rate", "mean_emotion")
+_STAGE_ORDER = ("reach", "visits", "dropouts", "dropouts_before_converting",
+                "dropouts_after_converting", "reach_rate", "dropout_rate",
+                "dropout_before_converting_rate", "dropout_after_converting_rate", "mean_emotion")
 
 
 class Estimate(NamedTuple):
@@ -147,6 +155,8 @@ class Result:
     nps: Estimate
     likelihood_to_recommend: Estimate
     peak_end: Estimate
+    gave_up_rate: Estimate
+    left_after_converting_rate: Estimate
 
     def __init__(self, data: Dict[str, Any]):
         self.data = data
@@ -160,8 +170,11 @@ class Result:
         self.path: Optional[str] = data.get("path", self.metadata.get("path"))
         self.label: str = data.get("label", self.scenario)
         self.notes: List[str] = data.get("notes", [])
-        self.counts: Dict[str, Any] = {k: data[k] for k in (
-            "agents", "steps", "conversions", "promoters", "detractors", "ended")}
+        # `gave_up` and `left_after_converting` split the journeys that ended dropped; None
+        # for results stored by a cjsim that did not count them.
+        self.counts: Dict[str, Any] = {k: data.get(k) for k in (
+            "agents", "steps", "conversions", "promoters", "detractors", "ended", "gave_up",
+            "left_after_converting")}
         for name in HEADLINE_FIGURES:
             setattr(self, name, _estimate(data, name))
 
