@@ -20,6 +20,7 @@ double Duration::mean() const {
 Persona neutral_persona() {
   Persona p;
   p.id = "everyone";
+  p.words.name = p.id;
   return p;
 }
 
