@@ -76,11 +76,13 @@ class ChangeList {
         return update_word_of_mouth(value);
       case 16:
         return update_returns(value);
+      case 17:
+        return update_stage(value);
     }
   }
 
  private:
-  static_assert(std::size(kChangeKinds) == 17, "apply() handles each kind of change by index");
+  static_assert(std::size(kChangeKinds) == 18, "apply() handles each kind of change by index");
 
   // The index in kChangeKinds of the one kind `item` names, after saying what is wrong if it
   // names none, an unknown one or several.
@@ -427,6 +429,22 @@ class ChangeList {
 
   void update_settings(const YamlNode& value) {
     detail::read_settings(reading_, value, scenario_.settings);
+  }
+
+  // A stage's words (description, goals); the stages themselves change with `stages:`.
+  void update_stage(const YamlNode& value) {
+    SourceLocation where;
+    const std::optional<std::string> name = identity(value, "name", "stage", where);
+    if (!name) return;
+    const auto& stages = scenario_.stages;
+    if (std::find(stages.begin(), stages.end(), *name) == stages.end()) {
+      reading_.error(where, fmt::format("no stage '{}' in the base journey{}", *name,
+                                        did_you_mean(*name, stages)));
+      return;
+    }
+    auto [it, added] = scenario_.stage_words.try_emplace(*name);
+    if (added) it->second.name = *name;
+    detail::read_stage(reading_, value, fmt::format("stage '{}'", *name), Fill::onto, it->second);
   }
 
   // --- calendar journeys ---------------------------------------------------------------------

@@ -18,7 +18,7 @@ inline constexpr std::string_view kChangeKinds[] = {
     "update_transition", "reweight_transition", "remove_transition", "add_persona",
     "update_persona",    "remove_persona",      "update_settings",   "update_calendar",
     "add_resource",      "update_resource",     "remove_resource",   "update_word_of_mouth",
-    "update_returns"};
+    "update_returns",    "update_stage"};
 
 // The keys of a reweight_transition change.
 inline constexpr std::string_view kReweightKeys[] = {"from", "to", "factor", "weight"};

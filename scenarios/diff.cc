@@ -50,6 +50,16 @@ DiffValue diff_value(const FieldRef& ref) {
     if ((*text)->empty()) return std::monostate{};  // no resource, no lane
     return **text;
   }
+  if (const auto* list = std::get_if<TextList*>(&ref)) {
+    if ((*list)->empty()) return std::monostate{};
+    return **list;
+  }
+  if (const auto* map = std::get_if<TextMap*>(&ref)) {
+    if ((*map)->empty()) return std::monostate{};
+    std::vector<std::string> pairs;
+    for (const auto& [key, value] : **map) pairs.push_back(fmt::format("{}: {}", key, value));
+    return pairs;
+  }
   const double number = number_in(ref);
   if (std::isnan(number)) return std::monostate{};
   return number;
@@ -158,19 +168,28 @@ Fields fields_of_touchpoint(const Touchpoint& t) {
   return fields;
 }
 
+Fields fields_of_stage(const JourneyStage& s) {
+  return fields_of(s, stage_fields(), [](FieldForm, Fields&) {});
+}
+
 Fields fields_of_transition(const Transition& t) {
   return fields_of(t, transition_fields(), [](FieldForm, Fields&) {});
 }
 
 // `channels`: the channels whose affinity is compared; one not in the persona's map is 1.
 Fields fields_of_persona(const Persona& p, const std::set<std::string, std::less<>>& channels) {
-  return fields_of(p, persona_fields(), [&](FieldForm, Fields& out) {
+  Fields fields = fields_of(p, persona_fields(), [&](FieldForm, Fields& out) {
     for (const std::string& channel : channels) {
       auto it = p.channel_affinity.find(channel);
       out.push_back({std::string(kAffinityPrefix) + channel,
                      it == p.channel_affinity.end() ? 1.0 : it->second});
     }
   });
+  // The name is the id unless the file gives another.
+  for (FieldValue& field : fields) {
+    if (field.name == "name" && p.words.name == p.id) field.value = std::monostate{};
+  }
+  return fields;
 }
 
 std::set<std::string, std::less<>> affinity_channels(const Persona& p) {
@@ -238,7 +257,38 @@ void diff_optional_part(const std::optional<Entity>& current, const std::optiona
 }
 
 Fields journey_fields(const Scenario& s) {
-  return {{"name", s.name}, {"description", s.description}, {"stages", join_names(s.stages)}};
+  const auto words = [](const std::string& text) -> DiffValue {
+    if (text.empty()) return std::monostate{};
+    return text;
+  };
+  return {{"name", s.name},
+          {"description", words(s.description)},
+          {"notes", words(s.notes)},
+          {"stages", join_names(s.stages)}};
+}
+
+std::vector<FieldChange> changed_fields(const Fields& before, const Fields& after);
+
+// The words of each stage both journeys have that differ.
+void diff_stage_words(const Scenario& current, const Scenario& future,
+                      std::vector<JourneyDifference>& out) {
+  const auto stage_of = [](const Scenario& s, const std::string& name) {
+    auto it = s.stage_words.find(name);
+    return it == s.stage_words.end() ? JourneyStage{} : it->second;
+  };
+  const std::set<std::string_view> current_stages(current.stages.begin(), current.stages.end());
+  std::set<std::string_view> seen;
+  for (const std::string& name : future.stages) {
+    if (!current_stages.contains(name) || !seen.insert(name).second) continue;
+    std::vector<FieldChange> fields = changed_fields(fields_of_stage(stage_of(current, name)),
+                                                     fields_of_stage(stage_of(future, name)));
+    if (fields.empty()) continue;
+    JourneyDifference d;
+    d.part = JourneyDifference::Part::stage;
+    d.id = name;
+    d.fields = std::move(fields);
+    out.push_back(std::move(d));
+  }
 }
 
 // The fields whose values differ; both lists name the same fields in the same order.
@@ -357,12 +407,48 @@ std::string number_text(std::string_view field, double value) {
   return fmt::format("{:+g}", value);
 }
 
+// Words whose change is told as "rewritten" rather than quoted whole: they run to sentences.
+bool is_prose(std::string_view field) {
+  return field == "description" || field == "customer_action" || field == "quote" ||
+         field == "notes";
+}
+
 std::string value_text(std::string_view field, const DiffValue& value) {
   if (std::holds_alternative<std::monostate>(value)) return "none";
   if (const double* number = std::get_if<double>(&value)) return number_text(field, *number);
+  if (const auto* list = std::get_if<std::vector<std::string>>(&value)) {
+    std::vector<std::string> quoted;
+    for (const std::string& item : *list) quoted.push_back(fmt::format("\"{}\"", item));
+    return join_names(quoted);
+  }
   const std::string& text = std::get<std::string>(value);
-  if (field == "name" || field == "description") return fmt::format("\"{}\"", text);
+  if (field == "name" || is_prose(field)) return fmt::format("\"{}\"", text);
   return text;
+}
+
+const std::vector<std::string>& items_of(const DiffValue& value) {
+  static const std::vector<std::string> kNone;
+  const auto* list = std::get_if<std::vector<std::string>>(&value);
+  return list ? *list : kNone;
+}
+
+// A list of words changed: "pain points + \"Long wait\", - \"Forms twice\"".
+std::string list_change_text(const FieldChange& f) {
+  const std::vector<std::string>& before = items_of(f.before);
+  const std::vector<std::string>& after = items_of(f.after);
+  std::vector<std::string> shown;
+  for (const std::string& item : after) {
+    if (std::find(before.begin(), before.end(), item) == before.end()) {
+      shown.push_back(fmt::format("+ \"{}\"", item));
+    }
+  }
+  for (const std::string& item : before) {
+    if (std::find(after.begin(), after.end(), item) == after.end()) {
+      shown.push_back(fmt::format("- \"{}\"", item));
+    }
+  }
+  if (shown.empty()) return fmt::format("{} reordered", label(f.field));
+  return fmt::format("{} {}", label(f.field), join_names(shown));
 }
 
 const DiffValue* find_value(const JourneyDifference& d, std::string_view field, bool after) {
@@ -412,6 +498,14 @@ std::string added_details(const JourneyDifference& d) {
         (d.part == JourneyDifference::Part::transition && f.field == "weight") ||
         (d.part == JourneyDifference::Part::persona && f.field == "share");
     if (in_essentials || f.field == "name") continue;
+    if (is_prose(f.field)) {
+      shown.push_back(label(f.field));
+      continue;
+    }
+    if (const auto* list = std::get_if<std::vector<std::string>>(&f.after)) {
+      shown.push_back(fmt::format("{} {}", label(f.field), list->size()));
+      continue;
+    }
     shown.push_back(fmt::format("{} {}", label(f.field), value_text(f.field, f.after)));
   }
   if (shown.empty()) return "";
@@ -421,8 +515,18 @@ std::string added_details(const JourneyDifference& d) {
 std::string changed_details(const JourneyDifference& d) {
   std::vector<std::string> shown;
   for (const FieldChange& f : d.fields) {
-    if (f.field == "description") {
-      shown.push_back("description rewritten");
+    if (is_prose(f.field)) {
+      const bool written_before = !std::holds_alternative<std::monostate>(f.before);
+      const bool written_after = !std::holds_alternative<std::monostate>(f.after);
+      shown.push_back(fmt::format("{} {}", label(f.field),
+                                  !written_before ? "written"
+                                  : written_after ? "rewritten"
+                                                  : "removed"));
+      continue;
+    }
+    if (std::holds_alternative<std::vector<std::string>>(f.before) ||
+        std::holds_alternative<std::vector<std::string>>(f.after)) {
+      shown.push_back(list_change_text(f));
       continue;
     }
     shown.push_back(fmt::format("{} {} -> {}", label(f.field), value_text(f.field, f.before),
@@ -465,12 +569,15 @@ const char* heading(JourneyDifference::Part part) {
       return "Word of mouth";
     case JourneyDifference::Part::returns:
       return "Returns";
+    case JourneyDifference::Part::stage:
+      return "Stages";
   }
   return "";
 }
 
 nlohmann::json value_json(const DiffValue& value) {
   if (const double* number = std::get_if<double>(&value)) return *number;
+  if (const auto* list = std::get_if<std::vector<std::string>>(&value)) return *list;
   if (const std::string* text = std::get_if<std::string>(&value)) return *text;
   return nullptr;
 }
@@ -484,6 +591,7 @@ std::vector<JourneyDifference> diff_scenarios(const Scenario& current, const Sce
   if (!journey.empty())
     out.push_back({JourneyDifference::Part::journey, JourneyDifference::Change::changed, "", "", "",
                    std::move(journey), ""});
+  diff_stage_words(current, future, out);
   std::vector<FieldChange> settings =
       changed_fields(fields_of_settings(current.settings), fields_of_settings(future.settings));
   if (!settings.empty())
@@ -553,7 +661,8 @@ std::string format_differences(const std::vector<JourneyDifference>& differences
   if (differences.empty()) return "No differences.\n";
   std::string out;
   const JourneyDifference::Part parts[] = {
-      JourneyDifference::Part::journey, JourneyDifference::Part::settings,
+      JourneyDifference::Part::journey, JourneyDifference::Part::stage,
+      JourneyDifference::Part::settings,
       JourneyDifference::Part::touchpoint, JourneyDifference::Part::transition,
       JourneyDifference::Part::persona, JourneyDifference::Part::calendar,
       JourneyDifference::Part::resource, JourneyDifference::Part::word_of_mouth,
@@ -612,6 +721,8 @@ const char* part_name(JourneyDifference::Part part) {
       return "word_of_mouth";
     case JourneyDifference::Part::returns:
       return "returns";
+    case JourneyDifference::Part::stage:
+      return "stage";
   }
   return "";
 }

@@ -12,9 +12,10 @@
 
 namespace cjsim {
 
-// A field's value: none (no horizon, not a conversion, an entity that is not there), a number,
-// or text (names, stages, durations).
-using DiffValue = std::variant<std::monostate, double, std::string>;
+// A field's value: none (no horizon, not a conversion, an entity that is not there, no words),
+// a number, text (names, stages, durations, a description) or a list of texts (pain points,
+// goals; a persona's attributes as "key: value").
+using DiffValue = std::variant<std::monostate, double, std::string, std::vector<std::string>>;
 
 // One field, by the name a file writes it with ("dropout", "emotion.mean",
 // "channel_affinity.app", "conversion.value"), and its value before and after.
@@ -36,13 +37,14 @@ struct JourneyDifference {
     calendar,
     resource,
     word_of_mouth,
-    returns
+    returns,
+    stage  // a stage's words (stages added or removed are the journey's `stages`)
   };
   enum class Change { removed, added, changed };
 
   Part part = Part::journey;
   Change change = Change::changed;
-  std::string id;    // touchpoint or persona id; "from -> to" for a transition; "" otherwise
+  std::string id;    // touchpoint or persona id, stage name; "from -> to" for a transition
   std::string from;  // a transition's ends
   std::string to;
   // changed: the fields that differ. added: the new entity's fields that are not at their
@@ -65,11 +67,12 @@ std::vector<JourneyDifference> diff_scenarios(const Scenario& current, const Sce
 //     - removed  account_signup (purchase, web)
 //     + added    one_click (purchase, web): conversion 85, dropout 1%
 //     ~ changed  web_checkout: dropout 3% -> 2%, emotion mean +0.25 -> +0.30
+//     ~ changed  basket: description rewritten, pain points + "No guest checkout"
 // "No differences.\n" when there are none.
 std::string format_differences(const std::vector<JourneyDifference>& differences);
 
 // The same, machine-readable: a list of {part, change, id, [from, to], fields: [{field,
-// before, after}], [note]}, numbers as numbers and none as null.
+// before, after}], [note]}, numbers as numbers, lists of texts as arrays and none as null.
 nlohmann::json differences_to_json(const std::vector<JourneyDifference>& differences);
 
 // "touchpoint", "transition", ... and "removed", "added", "changed".

@@ -142,6 +142,36 @@ std::optional<std::uint64_t> read_seed(Reading& reading, const YamlNode& value,
   return std::nullopt;
 }
 
+std::string key_elsewhere(std::string_view key, KeyList here) {
+  const auto in = [&](KeyList keys) { return std::find(keys.begin(), keys.end(), key) != keys.end(); };
+  // Slips with a form of their own.
+  const bool touchpoint = here.data() == keys_at<Touchpoint>("").data();
+  if (touchpoint && (key == "value" || key == "revenue")) {
+    return fmt::format("; a conversion's {} is written conversion: {{value: V}}", key);
+  }
+  if (here.data() == keys_at<Persona>("").data() && key == "patience_hours") {
+    return "; 'patience_hours' belongs in a touchpoint: a persona's 'patience' multiplies it";
+  }
+  if (touchpoint && (key == "dropout_rate" || key == "abandonment")) {
+    return "; the probability of abandoning here is written dropout: P (between 0 and 1)";
+  }
+  const std::pair<const char*, KeyList> parts[] = {
+      {"a touchpoint", keys_at<Touchpoint>("")}, {"a transition", keys_at<Transition>("")},
+      {"a persona", keys_at<Persona>("")},       {"settings", keys_at<Settings>("")},
+      {"the calendar", keys_at<Calendar>("")},   {"a resource", keys_at<Resource>("")},
+      {"word_of_mouth", keys_at<WordOfMouth>("")}, {"returns", keys_at<Returns>("")},
+      {"a stage", keys_at<JourneyStage>("")}};
+  std::vector<std::string> owners;
+  for (const auto& [owner, keys] : parts) {
+    if (keys.data() == here.data() || !in(keys)) continue;
+    owners.emplace_back(owner);
+  }
+  if (owners.empty()) return "";
+  // A key every part has (an id, a description) says nothing about where it belongs.
+  if (owners.size() > 2) return "";
+  return fmt::format("; '{}' belongs in {}", key, join_names(owners, " or "));
+}
+
 // "touchpoint 'checkout'" when the id can be seen, "touchpoint #3" when it cannot.
 std::string owner_name(std::string_view kind, const YamlNode& node, std::size_t index) {
   if (node.is_map()) {
@@ -211,20 +241,32 @@ void read_duration(MapReader& touchpoint, Duration& duration) {
   if (lognormal->require("sigma")) lognormal->number("sigma", duration.sigma);
 }
 
-// `conversion: {value: V}` (or `conversion: true`, worth 0) marks a conversion touchpoint.
+// `conversion: {value: V}` marks a conversion touchpoint; `conversion: false` unmarks one (in
+// an update). `conversion: true` once stood for a conversion worth 0, which a strategist
+// writing it never means: it is refused with the form that says what a conversion earns.
 void read_conversion(MapReader& map, Touchpoint& touchpoint) {
   if (!map.has("conversion")) return;
   const YamlNode value = map.value("conversion");
   bool flag = false;
   if (value.is_scalar() && !is_text(value) && spelled_bool(value.text(), flag)) {
-    touchpoint.conversion = flag;
+    if (!flag) {
+      touchpoint.conversion = false;
+      return;
+    }
+    map.error("conversion",
+              fmt::format("{}: {} does not say what a conversion here earns; write conversion: "
+                          "{{value: V}} with the revenue of one conversion (conversion: {{value: "
+                          "0}} if it truly earns nothing)",
+                          map.field("conversion"), value.text()));
     return;
   }
   if (value.is_scalar() || value.is_list()) {
-    std::string message = fmt::format("expected {{value: V}} or true for {}, got {}",
+    std::string message = fmt::format("expected {{value: V}} for {}, got {}",
                                       map.field("conversion"), describe(value));
-    if (!is_text(value) && spelled_number(value.text())) {
+    if (value.is_scalar() && spelled_number(value.text())) {
       message += fmt::format("; write conversion: {{value: {}}}", value.text());
+    } else {
+      message += "; write conversion: {value: V} with the revenue of one conversion";
     }
     map.error("conversion", std::move(message));
     return;
@@ -541,6 +583,8 @@ void read_field(MapReader& map, std::string_view key, const Field<Entity>& field
     void operator()(std::int64_t* x) const { map.whole_number(key, *x); }
     void operator()(std::optional<double>* x) const { map.optional_number(key, *x); }
     void operator()(std::optional<std::uint64_t>* x) const { map.seed(key, *x); }
+    void operator()(TextList* x) const { map.text_list(key, *x); }
+    void operator()(TextMap* x) const { map.text_map(key, *x); }
     void operator()(std::string* x) const {
       if (required) {
         map.required_text(key, *x);
@@ -610,7 +654,18 @@ void read_persona(Reading& reading, const YamlNode& node, const std::string& own
   MapReader map(reading, node, owner, keys_at<Persona>(""), persona.fields, "",
                 MapReader::Empty::refused);
   read_plain_fields(map, persona_fields(), fill, persona);
+  if (fill == Fill::whole && !map.has("name")) persona.words.name = persona.id;
   read_affinities(reading, map, persona);
+}
+
+void read_stage(Reading& reading, const YamlNode& node, const std::string& owner, Fill fill,
+                JourneyStage& stage) {
+  if (fill == Fill::whole) stage.where = reading.at(node);
+  constexpr std::string_view kNameKeys[] = {"name"};
+  const KeptPlaces kept(fill, stage.fields, kNameKeys);
+  MapReader map(reading, node, owner, keys_at<JourneyStage>(""), stage.fields, "",
+                MapReader::Empty::refused);
+  read_plain_fields(map, stage_fields(), fill, stage);
 }
 
 void read_settings(Reading& reading, const YamlNode& node, Settings& settings) {

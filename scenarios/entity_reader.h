@@ -44,6 +44,11 @@ struct Reading {
 // How a value looks to the user, for "expected a number, got ...".
 std::string describe(const YamlNode& node);
 
+// For a key unknown in a map whose keys are `here`: "; 'patience_hours' belongs on a
+// touchpoint" when another part of a journey has it, a hint at the right form for a few
+// well-known slips (a touchpoint's `value` is `conversion: {value: V}`), "" otherwise.
+std::string key_elsewhere(std::string_view key, KeyList here);
+
 // Quoted scalars: text even when they look like numbers.
 bool is_text(const YamlNode& node);
 
@@ -134,6 +139,80 @@ class MapReader {
     return true;
   }
 
+  // A list of texts (thoughts, pain points, goals): each item a scalar.
+  bool text_list(std::string_view key, TextList& out) {
+    const Entry* entry = find(key);
+    if (!entry) return false;
+    const YamlNode value = entry->value;
+    if (value.is_null()) {
+      out.clear();
+      return true;
+    }
+    if (!value.is_list()) {
+      std::string message =
+          fmt::format("expected a list of texts for {}, got {}", field(key), describe(value));
+      if (value.is_scalar()) {
+        message += fmt::format("; write it as a list: {}: [\"{}\"], or one item a line "
+                               "under '{}:', each starting with '- '",
+                               key, value.text(), key);
+      }
+      error(key, std::move(message));
+      return false;
+    }
+    TextList items;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const YamlNode item = value.item(i);
+      if (!item.is_scalar()) {
+        reading_.error(reading_.at(item),
+                       fmt::format("expected a text as item {} of {}, got {}", i + 1, field(key),
+                                   describe(item)));
+        return false;
+      }
+      items.emplace_back(item.text());
+    }
+    out = std::move(items);
+    return true;
+  }
+
+  // A map of texts (a persona's attributes): the keys are the user's own.
+  bool text_map(std::string_view key, TextMap& out) {
+    const Entry* entry = find(key);
+    if (!entry) return false;
+    const YamlNode value = entry->value;
+    if (value.is_null()) {
+      out.clear();
+      return true;
+    }
+    if (!value.is_map()) {
+      error(key, fmt::format("expected a map of name: text for {} (such as {{age_band: 35-44, "
+                             "occupation: nurse}}), got {}",
+                             field(key), describe(value)));
+      return false;
+    }
+    TextMap pairs;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const YamlNode name = value.key(i);
+      const YamlNode text = value.value(i);
+      const SourceLocation at = reading_.at(name);
+      if (!name.is_scalar()) {
+        reading_.error(at, fmt::format("expected a name in {}, got {}", field(key),
+                                       describe(name)));
+        return false;
+      }
+      if (!text.is_scalar()) {
+        reading_.error(at, fmt::format("expected a text for {}.{} in {}, got {}", path(key),
+                                       name.text(), owner_, describe(text)));
+        return false;
+      }
+      if (!pairs.emplace(std::string(name.text()), std::string(text.text())).second) {
+        reading_.error(at, fmt::format("'{}' appears twice in {}", name.text(), field(key)));
+        return false;
+      }
+    }
+    out = std::move(pairs);
+    return true;
+  }
+
   bool required_text(std::string_view key, std::string& out) {
     return require(key) && text(key, out);
   }
@@ -199,10 +278,18 @@ class MapReader {
     }
   }
 
-  // A map inside this one, read with its own keys; nullopt when the key is absent.
+  // A map inside this one, read with its own keys; nullopt when the key is absent. A number
+  // where a map of {mean, sd} is meant gets the map it stands for as the right form.
   std::optional<MapReader> nested(std::string_view key, KeyList keys) {
     const Entry* entry = find(key);
     if (!entry) return std::nullopt;
+    const bool has_mean = std::find(keys.begin(), keys.end(), "mean") != keys.end();
+    if (has_mean && entry->value.is_scalar() && !is_text(entry->value) &&
+        spelled_number(entry->value.text())) {
+      error(key, fmt::format("expected a map {{mean, sd}} for {}, got {}; write {}: {{mean: {}}}",
+                             field(key), describe(entry->value), key, entry->value.text()));
+      return std::nullopt;
+    }
     return MapReader(reading_, entry->value, owner_, keys, locations_, path(key) + ".");
   }
 
@@ -249,9 +336,13 @@ class MapReader {
 
   void report_unknown_key(std::string_view key, const SourceLocation& where) {
     std::string message = fmt::format("unknown key '{}' in {}", key, subject());
+    const std::string elsewhere = key_elsewhere(key, keys_);
     const std::string suggestion = did_you_mean(key, keys_);
-    message +=
-        suggestion.empty() ? fmt::format("; allowed keys are: {}", join_names(keys_)) : suggestion;
+    message += elsewhere;
+    if (elsewhere.empty() || !suggestion.empty()) {
+      message += suggestion.empty() ? fmt::format("; allowed keys are: {}", join_names(keys_))
+                                    : suggestion;
+    }
     reading_.error(where, std::move(message));
   }
 
@@ -293,5 +384,8 @@ void read_resource(Reading& reading, const YamlNode& node, const std::string& ow
                    Resource& resource);
 void read_word_of_mouth(Reading& reading, const YamlNode& node, WordOfMouth& word_of_mouth);
 void read_returns(Reading& reading, const YamlNode& node, Returns& returns);
+// A stage written as a map ({name, description, goals}).
+void read_stage(Reading& reading, const YamlNode& node, const std::string& owner, Fill fill,
+                JourneyStage& stage);
 
 }  // namespace cjsim::detail

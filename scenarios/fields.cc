@@ -56,8 +56,15 @@ double number_in(const FieldRef& ref) {
       return *x ? static_cast<double>(**x) : kNone;
     }
     double operator()(std::string*) const { return kNone; }
+    double operator()(TextList*) const { return kNone; }
+    double operator()(TextMap*) const { return kNone; }
   };
   return std::visit(Number{}, ref);
+}
+
+bool is_number(const FieldRef& ref) {
+  return !std::holds_alternative<std::string*>(ref) && !std::holds_alternative<TextList*>(ref) &&
+         !std::holds_alternative<TextMap*>(ref);
 }
 
 namespace {
@@ -243,6 +250,29 @@ constexpr Field<Touchpoint> kTouchpoints[] = {
                     "sunday, weekdays, weekend or every_day to spans \"HH:MM-HH:MM\"; a weekday "
                     "not written is closed. Absent: always open.",
      .form = FieldForm::opening_hours},
+    // The journey map's words: optional, never in a number.
+    {.name = "description",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.words.description; },
+     .description = "Words: what the touchpoint is, as the journey map describes it."},
+    {.name = "customer_action",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.words.customer_action; },
+     .description = "Words: what the customer does at the touchpoint."},
+    {.name = "thoughts",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.words.thoughts; },
+     .description = "Words: what the customer thinks and asks here, a list of short texts."},
+    {.name = "pain_points",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.words.pain_points; },
+     .description = "Words: what goes wrong or annoys here, a list of short texts."},
+    {.name = "opportunities",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.words.opportunities; },
+     .description = "Words: ideas for improving the touchpoint, a list of short texts."},
+    {.name = "lane",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.words.lane; },
+     .description = "Words: the service-blueprint lane, frontstage (seen by the customer), "
+                    "backstage (staff out of sight) or support (systems and processes)."},
+    {.name = "owner",
+     .ref = [](Touchpoint& t) -> FieldRef { return &t.words.owner; },
+     .description = "Words: the team or role responsible for the touchpoint."},
 };
 
 // --- transitions ----------------------------------------------------------------------------
@@ -336,6 +366,43 @@ constexpr Field<Persona> kPersonas[] = {
      .description = "channel -> multiplier of the attractiveness of that channel's touchpoints "
                     "(as entries and as transition targets); 0: never.",
      .form = FieldForm::channel_affinity},
+    {.name = "name",
+     .ref = [](Persona& p) -> FieldRef { return &p.words.name; },
+     .description = "Words: the persona's name for reports (\"Maya, the busy parent\"). "
+                    "Defaults to the id."},
+    {.name = "description",
+     .ref = [](Persona& p) -> FieldRef { return &p.words.description; },
+     .description = "Words: who the persona is."},
+    {.name = "goals",
+     .ref = [](Persona& p) -> FieldRef { return &p.words.goals; },
+     .description = "Words: what the persona wants, a list of short texts."},
+    {.name = "quote",
+     .ref = [](Persona& p) -> FieldRef { return &p.words.quote; },
+     .description = "Words: a sentence in the persona's own voice."},
+    {.name = "attributes",
+     .ref = [](Persona& p) -> FieldRef { return &p.words.attributes; },
+     .description = "Words: free facts about the persona, a map of text to text (age band, "
+                    "occupation, channels used, ...)."},
+};
+
+// --- stages ---------------------------------------------------------------------------------
+
+// A stage written as a map (`- {name: onboarding, description: ..., goals: [...]}`) rather than
+// a bare name: only words.
+constexpr Field<JourneyStage> kStages[] = {
+    {.name = "name",
+     .ref = [](JourneyStage& s) -> FieldRef { return &s.name; },
+     .description = "The stage's name, used by touchpoints' `stage`.",
+     .written = Written::always,
+     .required = true,
+     .identity = true},
+    {.name = "description",
+     .ref = [](JourneyStage& s) -> FieldRef { return &s.words.description; },
+     .description = "Words: what happens in the stage."},
+    {.name = "goals",
+     .ref = [](JourneyStage& s) -> FieldRef { return &s.words.goals; },
+     .description = "Words: what the customer wants to achieve in the stage, a list of short "
+                    "texts."},
 };
 
 // --- calendar journeys (sim/model/MODEL.md Part 2) ---------------------------------------------
@@ -406,8 +473,9 @@ constexpr Field<Resource> kResources[] = {
      .description = "Staff cost per server-hour offered."},
     {.name = "lane",
      .ref = [](Resource& r) -> FieldRef { return &r.lane; },
-     .description = "The service-blueprint lane the resource sits in (backstage, support "
-                    "systems, ...): a label for reports."},
+     .description = "The service-blueprint lane the resource sits in, a label for reports: "
+                    "frontstage, backstage or support, the touchpoints' lane words (another "
+                    "label draws a warning)."},
 };
 
 constexpr Field<WordOfMouth> kWordOfMouth[] = {
@@ -521,6 +589,10 @@ std::span<const Field<Persona>> table() {
   return kPersonas;
 }
 template <>
+std::span<const Field<JourneyStage>> table() {
+  return kStages;
+}
+template <>
 std::span<const Field<Calendar>> table() {
   return kCalendar;
 }
@@ -547,6 +619,7 @@ std::span<const Field<Calendar>> calendar_fields() { return kCalendar; }
 std::span<const Field<Resource>> resource_fields() { return kResources; }
 std::span<const Field<WordOfMouth>> word_of_mouth_fields() { return kWordOfMouth; }
 std::span<const Field<Returns>> returns_fields() { return kReturns; }
+std::span<const Field<JourneyStage>> stage_fields() { return kStages; }
 
 template <class Entity>
 std::span<const std::string_view> keys_at(std::string_view prefix) {
@@ -564,5 +637,6 @@ template std::span<const std::string_view> keys_at<Calendar>(std::string_view);
 template std::span<const std::string_view> keys_at<Resource>(std::string_view);
 template std::span<const std::string_view> keys_at<WordOfMouth>(std::string_view);
 template std::span<const std::string_view> keys_at<Returns>(std::string_view);
+template std::span<const std::string_view> keys_at<JourneyStage>(std::string_view);
 
 }  // namespace cjsim

@@ -73,13 +73,14 @@ inline constexpr FieldRange kPatienceMultiplier{0.0, 1e3, true};
 inline constexpr FieldRange kMeanCount{0.0, 1e3};
 
 // Where a field's value lives in a Scenario part: one member of one of these types.
+// Text, lists of text (TextList) and maps of text (TextMap) are the journey map's words.
 using FieldRef = std::variant<double*, std::int64_t*, std::optional<double>*,
-                              std::optional<std::uint64_t>*, std::string*>;
+                              std::optional<std::uint64_t>*, std::string*, TextList*, TextMap*>;
 
 // How a field is written in a file. Plain fields are a key (or a key of a nested map, such as
 // emotion's mean); the others share a key that has forms of its own, read and written by
 // code of their own: `duration` (hours, {exponential: MEAN} or {lognormal: {median, sigma}}),
-// `conversion` (true or {value: V}) and `channel_affinity` (a map of the user's channels);
+// `conversion` ({value: V}, or false) and `channel_affinity` (a map of the user's channels);
 // for calendar journeys `profile` (a list of factors), `schedule` (servers by weekday and
 // hour), `opening_hours` (spans "HH:MM-HH:MM" by weekday) and `entry_weights` (touchpoint ->
 // weight). The range of a profile or an entry weight is that of each number in it.
@@ -126,6 +127,7 @@ std::span<const Field<Calendar>> calendar_fields();
 std::span<const Field<Resource>> resource_fields();
 std::span<const Field<WordOfMouth>> word_of_mouth_fields();
 std::span<const Field<Returns>> returns_fields();
+std::span<const Field<JourneyStage>> stage_fields();
 
 // A field's value read through its reference; the part is only read.
 template <class Entity>
@@ -141,6 +143,9 @@ bool field_applies(const Field<Entity>& field, const Entity& entity) {
 
 // A numeric field's value as a double: NaN when an optional one is absent or the field is text.
 double number_in(const FieldRef& ref);
+
+// Whether the field holds a number (or an optional one), rather than words.
+bool is_number(const FieldRef& ref);
 
 // The field named `name` (or its alias) in `fields`, or nullptr.
 template <class Entity>

@@ -35,10 +35,11 @@ using detail::YamlTree;
 // name, description, stages, settings, touchpoints, transitions and personas; a future state
 // uses name, description, base, stages and changes.
 // A calendar journey adds calendar, resources, word_of_mouth and returns.
+// Any file may add notes, the journey map's words on the whole journey.
 constexpr std::string_view kScenarioKeys[] = {
-    "name",     "description", "base",      "stages",        "settings", "touchpoints",
-    "transitions", "personas", "calendar",  "resources",     "word_of_mouth", "returns",
-    "changes"};
+    "name",     "description", "notes",    "base",      "stages",        "settings",
+    "touchpoints", "transitions", "personas", "calendar",  "resources",     "word_of_mouth",
+    "returns",  "changes"};
 
 // What a future state changes through its change list instead of writing it out.
 constexpr std::pair<std::string_view, std::string_view> kNotInFutureState[] = {
@@ -57,7 +58,12 @@ struct FileInChain {
   std::string identity;  // the canonical path, to compare
   std::string shown;     // the path as resolved, for messages
 };
-using BaseChain = std::vector<FileInChain>;
+struct BaseChain {
+  std::vector<FileInChain> files;
+  // The bases' texts as a result recorded them, read instead of the files; nullptr: read the
+  // files.
+  const std::vector<SourceFile>* recorded = nullptr;
+};
 
 // Takes the text to keep it in the Scenario without a copy (it may be hundreds of MB).
 std::optional<Scenario> parse_in_chain(std::string text, const std::string& path,
@@ -65,9 +71,14 @@ std::optional<Scenario> parse_in_chain(std::string text, const std::string& path
 
 constexpr std::size_t kMostStagesRead = 64 * kMostStages;
 
-// Stages are a list of names; each one's place is kept as "stages[i]" in Scenario::fields.
+// Stages are a list of names, or of maps with a name and the stage's words ({name: onboarding,
+// description: ..., goals: [...]}); each one's place is kept as "stages[i]" in
+// Scenario::fields.
+// A future state that lists its stages again keeps the base's words of a stage it names bare.
 void read_stages(Reading& reading, MapReader& top, Scenario& scenario) {
   scenario.stages.clear();
+  std::map<std::string, JourneyStage, std::less<>> before = std::move(scenario.stage_words);
+  scenario.stage_words.clear();
   std::erase_if(scenario.fields,
                 [](const auto& field) { return field.first.starts_with("stages["); });
   // Validation refuses more than kMostStages; a list far longer is refused unread, since a
@@ -80,13 +91,30 @@ void read_stages(Reading& reading, MapReader& top, Scenario& scenario) {
   const std::vector<YamlNode> items = top.list("stages", /*required=*/true);
   for (std::size_t i = 0; i < items.size(); ++i) {
     const SourceLocation where = reading.at(items[i]);
+    if (items[i].is_map()) {
+      JourneyStage stage;
+      const YamlNode name = items[i].find("name");
+      const std::string owner = name.is_scalar() && !name.text().empty()
+                                    ? fmt::format("stage '{}'", name.text())
+                                    : fmt::format("stage #{}", i + 1);
+      read_stage(reading, items[i], owner, Fill::whole, stage);
+      scenario.fields[fmt::format("stages[{}]", scenario.stages.size())] = where;
+      scenario.stages.push_back(stage.name);
+      // The first of two stages of one name keeps its words; validation reports the second.
+      scenario.stage_words.try_emplace(stage.name, std::move(stage));
+      continue;
+    }
     if (!items[i].is_scalar()) {
-      reading.error(where,
-                    fmt::format("expected a stage name in stages, got {}", describe(items[i])));
+      reading.error(where, fmt::format("expected a stage name, or a map {{name: STAGE, "
+                                       "description: ..., goals: [...]}}, in stages, got {}",
+                                       describe(items[i])));
       continue;
     }
     scenario.fields[fmt::format("stages[{}]", scenario.stages.size())] = where;
     scenario.stages.emplace_back(items[i].text());
+    if (auto kept = before.find(scenario.stages.back()); kept != before.end()) {
+      scenario.stage_words.try_emplace(kept->first, kept->second);
+    }
   }
 }
 
@@ -119,6 +147,7 @@ void read_journey(Reading& reading, MapReader& top, Scenario& scenario) {
   }
   top.required_text("name", scenario.name);
   top.text("description", scenario.description);
+  top.text("notes", scenario.notes);
   read_stages(reading, top, scenario);
   if (top.has("settings")) detail::read_settings(reading, top.value("settings"), scenario.settings);
 
@@ -161,10 +190,11 @@ std::optional<Scenario> load_base(Reading& reading, MapReader& top, const std::s
   fs::path canonical = fs::weakly_canonical(resolved_path, ignored);
   const std::string identity = canonical.empty() ? resolved : canonical.string();
   const auto cycle_start = std::find_if(
-      chain.begin(), chain.end(), [&](const FileInChain& f) { return f.identity == identity; });
-  if (cycle_start != chain.end()) {
+      chain.files.begin(), chain.files.end(),
+      [&](const FileInChain& f) { return f.identity == identity; });
+  if (cycle_start != chain.files.end()) {
     std::vector<std::string> cycle;
-    for (auto it = cycle_start; it != chain.end(); ++it) cycle.push_back(it->shown);
+    for (auto it = cycle_start; it != chain.files.end(); ++it) cycle.push_back(it->shown);
     cycle.push_back(resolved);
     top.error("base", fmt::format("the bases form a cycle: {}; a journey cannot be built on "
                                   "itself",
@@ -172,7 +202,18 @@ std::optional<Scenario> load_base(Reading& reading, MapReader& top, const std::s
     return std::nullopt;
   }
   std::string reason;
-  const std::optional<std::string> text = read_text(resolved, FileKind::regular, reason);
+  std::optional<std::string> text;
+  if (chain.recorded) {
+    const auto found = std::find_if(chain.recorded->begin(), chain.recorded->end(),
+                                    [&](const SourceFile& f) { return f.path == resolved; });
+    if (found != chain.recorded->end()) {
+      text = found->text;
+    } else {
+      reason = "the result does not record it";
+    }
+  } else {
+    text = read_text(resolved, FileKind::regular, reason);
+  }
   if (!text) {
     top.error("base", fmt::format("cannot read the base journey '{}' (resolved as {}): {}",
                                   base_name, resolved, reason));
@@ -190,9 +231,9 @@ std::optional<Scenario> load_base(Reading& reading, MapReader& top, const std::s
     return std::nullopt;
   }
   Diagnostics found;
-  chain.push_back({identity, resolved});
+  chain.files.push_back({identity, resolved});
   std::optional<Scenario> base = parse_in_chain(*text, resolved, found, chain);
-  chain.pop_back();
+  chain.files.pop_back();
   if (base) validate_scenario(*base, found);
   if (found.has_errors()) {
     for (const Diagnostic& d : found.all()) {
@@ -207,7 +248,7 @@ std::optional<Scenario> load_base(Reading& reading, MapReader& top, const std::s
   return base;
 }
 
-// A future state: its base with name, description and stages replaced when the file gives
+// A future state: its base with name, description, notes and stages replaced when the file gives
 // them, then the changes applied in order.
 void read_future_state(Reading& reading, MapReader& top, Scenario& scenario, Diagnostics& outer,
                        BaseChain& chain) {
@@ -228,21 +269,27 @@ void read_future_state(Reading& reading, MapReader& top, Scenario& scenario, Dia
   scenario = std::move(*base);
   top.text("name", scenario.name);
   top.text("description", scenario.description);
+  top.text("notes", scenario.notes);
   if (top.has("stages")) read_stages(reading, top, scenario);
   const std::vector<YamlNode> changes = top.list("changes", /*required=*/false);
   apply_changes(changes, reading.path, scenario, reading.diagnostics);
 }
 
-void read_scenario(Reading& reading, const YamlNode& root, Scenario& scenario, Diagnostics& outer,
+// Returns whether there is a journey to check, read whole or in part: not when a future
+// state's base could not be loaded.
+bool read_scenario(Reading& reading, const YamlNode& root, Scenario& scenario, Diagnostics& outer,
                    BaseChain& chain) {
   FieldLocations top_fields;
   MapReader top(reading, root, "the scenario", kScenarioKeys, top_fields);
+  bool readable = true;
   if (top.has("base")) {
     read_future_state(reading, top, scenario, outer, chain);
+    readable = !scenario.touchpoints.empty();
   } else {
     read_journey(reading, top, scenario);
   }
   for (auto& [key, where] : top_fields) scenario.fields[key] = where;
+  return readable;
 }
 
 // The one document of the file, or nullopt after saying why there is none.
@@ -353,11 +400,19 @@ std::optional<Scenario> parse_in_chain(std::string text, const std::string& path
   Diagnostics found;
   Reading reading{path, found, ""};
   Scenario scenario;
+  bool readable = false;
   if (const std::optional<YamlTree> tree = parse_document(reading, text)) {
-    read_scenario(reading, tree->root(), scenario, diagnostics, chain);
+    readable = read_scenario(reading, tree->root(), scenario, diagnostics, chain);
   }
   scenario.source_path = path;
   scenario.source_text = std::move(text);
+  if (found.has_errors() && readable) {
+    // One pass: what the file means is checked too, so that a misspelt key does not hide a
+    // misspelt reference until the key is fixed.
+    Diagnostics meaning;
+    validate_partly_read(scenario, found, meaning);
+    for (const Diagnostic& d : meaning.all()) found.error(d.where, d.message);
+  }
   hand_over(found, diagnostics);
   if (found.has_errors()) return std::nullopt;
   return scenario;
@@ -368,7 +423,7 @@ std::optional<Scenario> parse_first(std::string text, const std::string& path,
                                     Diagnostics& diagnostics) {
   std::error_code ignored;
   const std::filesystem::path canonical = std::filesystem::weakly_canonical(path, ignored);
-  BaseChain chain{{canonical.empty() ? path : canonical.string(), path}};
+  BaseChain chain{{{canonical.empty() ? path : canonical.string(), path}}};
   return parse_in_chain(std::move(text), path, diagnostics, chain);
 }
 
@@ -377,6 +432,13 @@ std::optional<Scenario> parse_first(std::string text, const std::string& path,
 std::optional<Scenario> parse_scenario(std::string_view text, const std::string& path,
                                        Diagnostics& diagnostics) {
   return parse_first(std::string(text), path, diagnostics);
+}
+
+std::optional<Scenario> parse_recorded_scenario(std::string_view text, const std::string& path,
+                                                const std::vector<SourceFile>& bases,
+                                                Diagnostics& diagnostics) {
+  BaseChain chain{{{path, path}}, &bases};
+  return parse_in_chain(std::string(text), path, diagnostics, chain);
 }
 
 std::optional<Scenario> load_scenario_file(const std::string& path, Diagnostics& diagnostics) {

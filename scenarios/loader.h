@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "scenarios/diagnostic.h"
 #include "scenarios/scenario.h"
@@ -16,6 +17,16 @@ namespace cjsim {
 // them, and the Scenario is returned only when there were none.
 std::optional<Scenario> parse_scenario(std::string_view text, const std::string& path,
                                        Diagnostics& diagnostics);
+
+// Rebuilds a journey as a result recorded it, reading no file: `text` and `path` as run
+// (RunMetadata::scenario_text and scenario_path, or Scenario::source_text and source_path),
+// and, for a future state, the texts of its bases under the paths they were resolved as
+// (Scenario::base_sources; RunMetadata::base_files). A report that holds only a result uses
+// it to reach what the numbers do not carry, such as the journey map's words (compile() the
+// journey and read CompiledJourney::touchpoint_words beside touchpoint_names).
+std::optional<Scenario> parse_recorded_scenario(std::string_view text, const std::string& path,
+                                                const std::vector<SourceFile>& bases,
+                                                Diagnostics& diagnostics);
 
 // The largest scenario file read: beyond any hand-written or exported journey (100,000
 // touchpoints written in full, with three transitions each, take 28 MB), small enough that a

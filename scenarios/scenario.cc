@@ -25,6 +25,7 @@ double channel_affinity(const Persona& persona, std::string_view channel) {
 Persona neutral_persona() {
   Persona p;
   p.id = "everyone";
+  p.words.name = p.id;
   return p;
 }
 

@@ -51,6 +51,55 @@ using WeekOpening = std::array<std::vector<OpenSpan>, kWeekdays>;
 // Touchpoint -> weight: where referred or returning customers start.
 using EntryWeights = std::map<std::string, double, std::less<>>;
 
+// The words of a journey map: what a strategist writes beside the numbers. Every one is
+// optional, and none reaches the engine's numbers; the compiled journey carries them
+// (sim/model/compiled_journey.h) so that reports can show them beside the touchpoints' names.
+using TextList = std::vector<std::string>;
+using TextMap = std::map<std::string, std::string, std::less<>>;  // key -> value, in key order
+
+// The service-blueprint lanes a touchpoint may sit in, from the customer's side inward: what
+// the customer sees, what staff do out of sight, and the systems and processes behind them.
+// Resources (calendar journeys) name their lane with the same words.
+inline constexpr const char* kLanes[] = {"frontstage", "backstage", "support"};
+
+struct TouchpointWords {
+  std::string description;      // what the touchpoint is
+  std::string customer_action;  // what the customer does there
+  TextList thoughts;            // what the customer thinks and asks there
+  TextList pain_points;
+  TextList opportunities;
+  std::string lane;   // one of kLanes, or "" (not said)
+  std::string owner;  // the team or role responsible
+
+  friend bool operator==(const TouchpointWords&, const TouchpointWords&) = default;
+};
+
+struct PersonaWords {
+  std::string name;  // a label for reports; the id when not given
+  std::string description;
+  TextList goals;
+  std::string quote;  // in the persona's own voice
+  TextMap attributes;  // age band, occupation, channels used, ...: free key -> text
+
+  friend bool operator==(const PersonaWords&, const PersonaWords&) = default;
+};
+
+struct StageWords {
+  std::string description;
+  TextList goals;  // what the customer wants to achieve in the stage
+
+  friend bool operator==(const StageWords&, const StageWords&) = default;
+};
+
+// A stage written as a map in the journey's list: its name, and what the map says of it.
+struct JourneyStage {
+  std::string name;
+  StageWords words;
+
+  SourceLocation where;
+  FieldLocations fields;
+};
+
 struct Touchpoint {
   std::string id;
   std::string name;  // label for reports; the id when not given
@@ -69,6 +118,7 @@ struct Touchpoint {
   std::optional<double> patience_hours;  // mean patience while waiting; none: for ever
   double wait_penalty = 0.0;             // emotion lost per hour waited
   std::optional<WeekOpening> opening_hours;  // none: always open
+  TouchpointWords words;
 
   SourceLocation where;
   FieldLocations fields;
@@ -94,6 +144,7 @@ struct Persona {
   double value_multiplier = 1.0;
   std::map<std::string, double, std::less<>> channel_affinity;  // channel -> multiplier, default 1
   double patience = 1.0;  // multiplies the touchpoints' patience_hours (calendar journeys)
+  PersonaWords words;
 
   SourceLocation where;
   FieldLocations fields;
@@ -171,7 +222,10 @@ struct Removal {
 struct Scenario {
   std::string name;
   std::string description;
+  std::string notes;  // the journey map's notes: sources, assumptions, open questions
   std::vector<std::string> stages;
+  // The stages' words, by stage name: only the stages written as maps with words have one.
+  std::map<std::string, JourneyStage, std::less<>> stage_words;
   Settings settings;
   std::vector<Touchpoint> touchpoints;
   std::vector<Transition> transitions;

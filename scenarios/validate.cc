@@ -10,6 +10,9 @@
 #include <boost/graph/filtered_graph.hpp>
 #include <boost/graph/strong_components.hpp>
 #include <boost/pending/queue.hpp>
+#include <Eigen/Sparse>
+#include <Eigen/SparseLU>
+#include <deque>
 #include <cctype>
 #include <cmath>
 #include <cstddef>
@@ -97,8 +100,10 @@ struct PersonaCanTake {
 // One validation pass: the scenario, where problems go, and how to place them in the file.
 class Validation {
  public:
-  Validation(const Scenario& scenario, Diagnostics& diagnostics)
-      : scenario_(scenario), diagnostics_(diagnostics) {
+  // `read_problems`: the shape problems of a scenario read only in part, or nullptr.
+  Validation(const Scenario& scenario, Diagnostics& diagnostics,
+             const Diagnostics* read_problems = nullptr)
+      : scenario_(scenario), diagnostics_(diagnostics), read_problems_(read_problems) {
     index_touchpoints();
     build_graph();
   }
@@ -110,12 +115,14 @@ class Validation {
     check_transitions();
     check_personas();
     check_calendar_parts();
-    if (scenario_.touchpoints.empty()) return;
+    // What the whole journey does (where it starts, converts, loops) needs all of it read.
+    if (scenario_.touchpoints.empty() || read_problems_) return;
     const bool has_entry = check_entries_and_conversions();
     if (has_entry) check_reach();
     check_dead_ends_after_removals();
     check_endless_cycles();
     check_certain_dropouts();
+    check_walks_back_into_conversions();
     if (has_entry) {
       for (const Persona& persona : scenario_.personas) check_persona_paths(persona);
     }
@@ -147,23 +154,50 @@ class Validation {
   }
 
   void error(SourceLocation where, std::string message) {
+    if (read_problems_ && !independent_of_reading(where)) return;
     diagnostics_.error(std::move(where), std::move(message));
   }
   void warning(SourceLocation where, std::string message) {
+    if (read_problems_) return;
     diagnostics_.warning(std::move(where), std::move(message));
   }
 
+  // In a scenario read in part, an error at no place (a required part that is missing) or at
+  // the place of a shape problem is that problem's consequence, already reported.
+  bool independent_of_reading(const SourceLocation& where) const {
+    if (where.line <= 0) return false;
+    const auto& problems = read_problems_->all();
+    return std::none_of(problems.begin(), problems.end(), [&](const Diagnostic& d) {
+      return d.where.line == where.line && d.where.column == where.column &&
+             d.where.file == where.file;
+    });
+  }
+
+  // A touchpoint whose id could not be read leaves references to it unresolved.
+  bool some_id_unread() const {
+    if (!read_problems_) return false;
+    return std::any_of(scenario_.touchpoints.begin(), scenario_.touchpoints.end(),
+                       [](const Touchpoint& t) { return t.id.empty(); });
+  }
+
   // "dropout in touchpoint 'checkout' must be between 0 and 1, got 1.5"
+  // A probability written as a percentage (dropout: 30) gets the fraction it meant.
   void check_range(double value, const FieldRange& range, std::string_view field,
                    std::string_view owner, const FieldLocations& fields,
-                   const SourceLocation& owner_where) {
+                   const SourceLocation& owner_where, std::string_view unit = {}) {
     if (range.holds(value)) return;
     const SourceLocation where = at(fields, field, owner_where);
     if (!std::isfinite(value)) {
       error(where, fmt::format("{} in {} must be a finite number, got {}", field, owner, value));
       return;
     }
-    error(where, fmt::format("{} in {} must be {}, got {}", field, owner, range.words(), value));
+    std::string message =
+        fmt::format("{} in {} must be {}, got {}", field, owner, range.words(), value);
+    if (unit == "probability" && value > 1.0 && value <= 100.0) {
+      message += fmt::format("; a probability is a fraction: for {:g}% write {:g}", value,
+                             value / 100.0);
+    }
+    error(where, std::move(message));
   }
 
   // Every numeric field of the table that applies to `entity`: text is checked on its own, a
@@ -175,13 +209,12 @@ class Validation {
     for (const Field<Entity>& field : table) {
       if (field.ref == nullptr || !field_applies(field, entity)) continue;
       const FieldRef ref = field_ref(field, entity);
-      if (std::holds_alternative<std::string*>(ref) ||
-          std::holds_alternative<std::optional<std::uint64_t>*>(ref)) {
+      if (!is_number(ref) || std::holds_alternative<std::optional<std::uint64_t>*>(ref)) {
         continue;
       }
       const auto* optional = std::get_if<std::optional<double>*>(&ref);
       if (optional && !(*optional)->has_value()) continue;
-      check_range(number_in(ref), field.range, field.name, owner, fields, where);
+      check_range(number_in(ref), field.range, field.name, owner, fields, where, field.unit);
     }
   }
 
@@ -263,6 +296,7 @@ class Validation {
       const Touchpoint& touchpoint = scenario_.touchpoints[i];
       check_touchpoint_id(touchpoint, i, first);
       check_touchpoint_labels(touchpoint, i);
+      check_touchpoint_lane(touchpoint, i);
       check_touchpoint_numbers(touchpoint, touchpoint_name(touchpoint, i));
     }
   }
@@ -308,6 +342,20 @@ class Validation {
     error(where, std::move(message));
   }
 
+  // The lane is a word of the journey map, but one of a fixed few: a blueprint draws a row
+  // for each, and a misspelt lane would draw a row of its own.
+  void check_touchpoint_lane(const Touchpoint& touchpoint, std::size_t index) {
+    const std::string& lane = touchpoint.words.lane;
+    if (lane.empty() || std::find(std::begin(kLanes), std::end(kLanes), lane) != std::end(kLanes)) {
+      return;
+    }
+    const std::vector<std::string> lanes(std::begin(kLanes), std::end(kLanes));
+    std::string message = fmt::format("lane '{}' of {} is not one of the lanes ({})", lane,
+                                      touchpoint_name(touchpoint, index), join_names(lanes));
+    message += did_you_mean(lane, lanes);
+    error(at(touchpoint.fields, "lane", touchpoint.where), std::move(message));
+  }
+
   void check_touchpoint_numbers(const Touchpoint& touchpoint, const std::string& name) {
     check_numbers(touchpoint, touchpoint_fields(), name, touchpoint.fields, touchpoint.where);
   }
@@ -337,7 +385,7 @@ class Validation {
       error(where, fmt::format("transition #{} has no '{}' touchpoint", index + 1, end));
       return;
     }
-    if (index_of_.count(id) > 0) return;
+    if (index_of_.count(id) > 0 || some_id_unread()) return;
     std::string message = fmt::format("transition {} unknown touchpoint '{}'", end, id);
     std::string suggestion = did_you_mean(id, ids_);
     if (suggestion.empty() && ids_.size() <= kMostListed) {
@@ -484,6 +532,7 @@ class Validation {
       }
       check_numbers(r, resource_fields(), name, r.fields, r.where);
       check_resource_has_servers(r, name);
+      check_resource_lane(r, name);
       if (!r.schedule) continue;
       for (int d = 0; d < kWeekdays; ++d) {
         if (!(*r.schedule)[d]) continue;
@@ -498,6 +547,19 @@ class Validation {
         }
       }
     }
+  }
+
+  // A resource's lane is a free label, but a blueprint puts it in the touchpoints' rows only
+  // when it uses their words.
+  void check_resource_lane(const Resource& r, const std::string& name) {
+    if (r.lane.empty() || std::find(std::begin(kLanes), std::end(kLanes), r.lane) != std::end(kLanes)) {
+      return;
+    }
+    const std::vector<std::string> lanes(std::begin(kLanes), std::end(kLanes));
+    warning(at(r.fields, "lane", r.where),
+            fmt::format("lane '{}' of {} is not one of the touchpoints' lanes ({}), so a service "
+                        "blueprint shows it in a row of its own{}",
+                        r.lane, name, join_names(lanes), did_you_mean(r.lane, lanes)));
   }
 
   // A resource with no server at any hour starts no visit: its touchpoints' agents wait for
@@ -711,15 +773,260 @@ class Validation {
     });
     if (horizon && takes_time) {
       warning(where, fmt::format("journeys that enter {} never end on their own: no touchpoint "
-                                 "in this cycle has a dropout and no transition leaves it; only "
-                                 "the horizon ({} hours) stops them",
-                                 name_set(ids), *horizon));
+                                 "in this cycle has a dropout and no transition leaves it. {} "
+                                 "Give a touchpoint in the cycle a dropout or a way out",
+                                 name_set(ids), what_ends_cycle(members, *horizon)));
       return;
     }
     error(where, fmt::format("journeys that enter {} can never end: no touchpoint in this cycle "
                              "has a dropout and no transition leaves it; only max_steps would "
                              "stop them",
                              name_set(ids)));
+  }
+
+  // How many journeys a closed cycle traps, and what ends them: the horizon (censored) or,
+  // when visits there are short, max_steps first (capped).
+  std::string what_ends_cycle(const std::vector<std::size_t>& members, double horizon) const {
+    const auto& touchpoints = scenario_.touchpoints;
+    double shortest = std::numeric_limits<double>::infinity();
+    double longest = 0.0;
+    for (std::size_t v : members) {
+      shortest = std::min(shortest, touchpoints[v].duration.mean());
+      longest = std::max(longest, touchpoints[v].duration.mean());
+    }
+    const double steps = static_cast<double>(scenario_.settings.max_steps);
+    std::string ends;
+    if (steps * longest < horizon) {
+      ends = fmt::format("max_steps ({}) stops them, as capped, before the horizon ({:g} hours): "
+                         "a visit there takes at most {:.3g} hours",
+                         scenario_.settings.max_steps, horizon, longest);
+    } else if (steps * shortest >= horizon) {
+      ends = fmt::format("the horizon ({:g} hours) stops them, as censored", horizon);
+    } else {
+      ends = fmt::format("the horizon ({:g} hours) or max_steps ({}) stops them, as censored or "
+                         "capped",
+                         horizon, scenario_.settings.max_steps);
+    }
+    const std::optional<double> share = share_entering(members);
+    if (!share) return fmt::format("Each journey that enters it walks it until {}.", ends);
+    const std::string how_many =
+        *share < 1e-4 ? std::string("Fewer than 0.01% of journeys")
+                      : fmt::format("About {:.3g}% of journeys", *share * 100.0);
+    const bool exact = scenario_.settings.kappa == 0.0 &&
+                       std::none_of(scenario_.transitions.begin(), scenario_.transitions.end(),
+                                    [](const Transition& t) { return t.emotion_bias != 0.0; });
+    return fmt::format("{} enter it ({}) and walk it until {}.", how_many,
+                       exact ? "from the journey's Markov chain"
+                             : "from the journey's Markov chain at neutral emotion",
+                       ends);
+  }
+
+  // The probability that a journey reaches one of `members`, mixed over the personas by share:
+  // the absorbing chain of each persona at neutral emotion (sim/model/MODEL.md: dropout odds
+  // times the persona's dropout_odds, transitions by weight times the channel affinity of
+  // their target), solved with a sparse LU. nullopt when some other part of the journey has
+  // no way out either (the chain is then singular) or no persona can start.
+  std::optional<double> share_entering(const std::vector<std::size_t>& members) const {
+    const auto& touchpoints = scenario_.touchpoints;
+    const auto n = static_cast<Eigen::Index>(touchpoints.size());
+    std::vector<char> trap(touchpoints.size(), 0);
+    for (std::size_t v : members) trap[v] = 1;
+    double total_share = 0.0;
+    double entering = 0.0;
+    for (const Persona& persona : scenario_.personas) {
+      if (!(persona.share > 0.0)) continue;
+      std::vector<double> affinity(touchpoints.size());
+      std::vector<double> out_weight(touchpoints.size(), 0.0);
+      for (std::size_t v = 0; v < touchpoints.size(); ++v) {
+        affinity[v] = affinity_for(persona, touchpoints[v].channel);
+      }
+      for (const Transition& t : scenario_.transitions) {
+        const auto [from, to] = ends_of(t);
+        if (from == kNoTouchpoint || to == kNoTouchpoint) continue;
+        out_weight[from] += t.weight * affinity[to];
+      }
+      // (I - Q) h = b over every touchpoint, a trap's row pinned to h = 1.
+      std::vector<Eigen::Triplet<double>> entries;
+      Eigen::VectorXd b = Eigen::VectorXd::Zero(n);
+      for (Eigen::Index v = 0; v < n; ++v) {
+        entries.emplace_back(v, v, 1.0);
+        if (trap[static_cast<std::size_t>(v)]) b[v] = 1.0;
+      }
+      for (const Transition& t : scenario_.transitions) {
+        const auto [from, to] = ends_of(t);
+        if (from == kNoTouchpoint || to == kNoTouchpoint) continue;
+        if (trap[from] || !(out_weight[from] > 0.0)) continue;
+        const double d = touchpoints[from].dropout;
+        const double odds = persona.dropout_odds;
+        const double stay = d >= 1.0 ? 0.0 : (1.0 - d) / (1.0 - d + odds * d);
+        const double p = stay * t.weight * affinity[to] / out_weight[from];
+        entries.emplace_back(static_cast<Eigen::Index>(from), static_cast<Eigen::Index>(to), -p);
+      }
+      Eigen::SparseMatrix<double> system(n, n);
+      system.setFromTriplets(entries.begin(), entries.end());
+      Eigen::SparseLU<Eigen::SparseMatrix<double>> solver;
+      solver.compute(system);
+      if (solver.info() != Eigen::Success) return std::nullopt;
+      const Eigen::VectorXd hit = solver.solve(b);
+      if (solver.info() != Eigen::Success) return std::nullopt;
+      double start_total = 0.0;
+      double start_hit = 0.0;
+      for (std::size_t v = 0; v < touchpoints.size(); ++v) {
+        const double start = touchpoints[v].entry_weight * affinity[v];
+        start_total += start;
+        start_hit += start * hit[static_cast<Eigen::Index>(v)];
+      }
+      if (!(start_total > 0.0)) return std::nullopt;
+      total_share += persona.share;
+      entering += persona.share * start_hit / start_total;
+    }
+    if (!(total_share > 0.0)) return std::nullopt;
+    return std::clamp(entering / total_share, 0.0, 1.0);
+  }
+
+  // A journey converts at most once (sim/model/MODEL.md 1.3). A touchpoint that sits after the
+  // sale in the map (a later stage than the first conversion's) and yet is reached before
+  // converting is shared by both sides, such as a call-centre queue that stuck applicants and
+  // customers both call; when a way from a conversion touchpoint leads through it back into a
+  // conversion touchpoint, customers who have converted walk through a sale that earns nothing
+  // and count as visits to it. Warned once per touchpoint walked back into, with the shortest
+  // such way, found by one breadth-first walk over (touchpoint, shared one passed) from every
+  // conversion touchpoint. A way back through no shared touchpoint (a repeat visit that starts
+  // a new round of browsing) is the modeller's choice and is not warned about.
+  void check_walks_back_into_conversions() {
+    const auto& touchpoints = scenario_.touchpoints;
+    const std::size_t n = touchpoints.size();
+    std::vector<std::vector<std::pair<std::size_t, std::size_t>>> out(n);  // (target, transition)
+    for (std::size_t k = 0; k < scenario_.transitions.size(); ++k) {
+      const auto [from, to] = ends_of(scenario_.transitions[k]);
+      if (from != kNoTouchpoint && to != kNoTouchpoint) out[from].emplace_back(to, k);
+    }
+    const std::vector<std::size_t> stage = stage_indices();
+    std::size_t sale_stage = std::numeric_limits<std::size_t>::max();
+    for (std::size_t v = 0; v < n; ++v) {
+      if (touchpoints[v].conversion) sale_stage = std::min(sale_stage, stage[v]);
+    }
+    // Reached before converting: from the entries, never through a conversion touchpoint.
+    std::vector<char> before_sale(n, 0);
+    std::deque<std::size_t> queue;
+    for (Vertex v : entries()) {
+      before_sale[v] = 1;
+      queue.push_back(v);
+    }
+    while (!queue.empty()) {
+      const std::size_t v = queue.front();
+      queue.pop_front();
+      if (touchpoints[v].conversion || touchpoints[v].dropout >= 1.0) continue;
+      for (const auto& [w, k] : out[v]) {
+        if (!before_sale[w]) {
+          before_sale[w] = 1;
+          queue.push_back(w);
+        }
+      }
+    }
+    const auto shared = [&](std::size_t v) {
+      return before_sale[v] && !touchpoints[v].conversion && stage[v] > sale_stage;
+    };
+    // State 2v + s: at touchpoint v, having passed a shared touchpoint (s = 1) or not.
+    constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+    Walk walk{std::vector<std::size_t>(2 * n, kNone), std::vector<std::size_t>(2 * n, kNone)};
+    const auto visit = [&](std::size_t w, std::size_t k, std::size_t from_state) {
+      const std::size_t flag = from_state == kNone ? 0 : (from_state & 1);
+      const std::size_t state = 2 * w + (flag | (shared(w) ? 1 : 0));
+      if (walk.via[state] != kNone) return;
+      walk.via[state] = k;
+      walk.previous[state] = from_state;
+      queue.push_back(state);
+    };
+    const std::vector<bool> reached = reached_from(graph_, entries());
+    for (std::size_t v = 0; v < n; ++v) {
+      if (!touchpoints[v].conversion || !reached[v] || touchpoints[v].dropout >= 1.0) continue;
+      for (const auto& [w, k] : out[v]) visit(w, k, kNone);
+    }
+    std::vector<char> warned(n, 0);
+    while (!queue.empty()) {
+      const std::size_t state = queue.front();
+      queue.pop_front();
+      const std::size_t v = state / 2;
+      if (touchpoints[v].conversion) {
+        if ((state & 1) && !warned[v]) {
+          warned[v] = 1;
+          warn_walk_back(state, walk, shared);
+        }
+        continue;  // the walk on from it starts there anyway
+      }
+      if (touchpoints[v].dropout >= 1.0) continue;
+      for (const auto& [w, k] : out[v]) visit(w, k, state);
+    }
+  }
+
+  // A transition's two touchpoints by index; kNoTouchpoint for an end that names none (an error
+  // reported on its own).
+  static constexpr std::size_t kNoTouchpoint = std::numeric_limits<std::size_t>::max();
+  std::pair<std::size_t, std::size_t> ends_of(const Transition& t) const {
+    const auto from = index_of_.find(t.from);
+    const auto to = index_of_.find(t.to);
+    return {from == index_of_.end() ? kNoTouchpoint : from->second,
+            to == index_of_.end() ? kNoTouchpoint : to->second};
+  }
+
+  // Each touchpoint's stage as its place in the list (past the end: not one of them).
+  std::vector<std::size_t> stage_indices() const {
+    std::map<std::string_view, std::size_t> place;
+    for (std::size_t i = 0; i < scenario_.stages.size(); ++i) place.try_emplace(scenario_.stages[i], i);
+    std::vector<std::size_t> stage;
+    for (const Touchpoint& t : scenario_.touchpoints) {
+      auto it = place.find(t.stage);
+      stage.push_back(it == place.end() ? scenario_.stages.size() : it->second);
+    }
+    return stage;
+  }
+
+  // The breadth-first walk over states 2v + s: the transition that first reached each state and
+  // the state it came from (none for the first step out of a conversion touchpoint).
+  struct Walk {
+    std::vector<std::size_t> via;
+    std::vector<std::size_t> previous;
+  };
+
+  // `state` (2v + 1) reached conversion touchpoint v through a shared touchpoint: the way back
+  // to the conversion touchpoint it started at, one transition at a time.
+  template <class Shared>
+  void warn_walk_back(std::size_t state, const Walk& walk, const Shared& shared) {
+    constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
+    const auto& transitions = scenario_.transitions;
+    const auto& touchpoints = scenario_.touchpoints;
+    const std::size_t again = state / 2;
+    std::deque<std::string> path{touchpoints[again].id};
+    std::vector<std::string> shared_ids;
+    for (std::size_t current = state; current != kNone; current = walk.previous[current]) {
+      const Transition& t = transitions[walk.via[current]];
+      path.push_front(t.from);
+      const std::size_t from = index_of_.find(t.from)->second;  // walked, so it is there
+      if (shared(from) && std::find(shared_ids.begin(), shared_ids.end(), t.from) == shared_ids.end()) {
+        shared_ids.insert(shared_ids.begin(), t.from);
+      }
+    }
+    constexpr std::size_t kMostShown = 12;
+    std::string way;
+    for (std::size_t i = 0; i < path.size(); ++i) {
+      if (path.size() > kMostShown && i == kMostShown - 2) {
+        way += " -> ...";
+        i = path.size() - 2;
+        continue;
+      }
+      way += fmt::format("{}{}", i == 0 ? "" : " -> ", path[i]);
+    }
+    std::vector<std::string> quoted;
+    for (const std::string& id : shared_ids) quoted.push_back("'" + id + "'");
+    const Transition& into = transitions[walk.via[state]];
+    warning(at(into.fields, "to", into.where),
+            fmt::format("customers who converted at '{}' can walk back into conversion touchpoint "
+                        "'{}' ({}) through {}, which journeys also reach before converting; a "
+                        "journey converts only once, so they pass the sale again earning nothing, "
+                        "counted as visits to it. Give the after-sale contact touchpoints of its "
+                        "own",
+                        path.front(), touchpoints[again].id, way, join_names(quoted, " and ")));
   }
 
   void check_certain_dropouts() {
@@ -779,6 +1086,7 @@ class Validation {
 
   const Scenario& scenario_;
   Diagnostics& diagnostics_;
+  const Diagnostics* read_problems_ = nullptr;
   std::map<std::string, std::size_t, std::less<>> index_of_;  // id -> first touchpoint
   std::vector<std::string> ids_;
   std::set<std::string, std::less<>> channels_;
@@ -792,6 +1100,11 @@ class Validation {
 
 void validate_scenario(const Scenario& scenario, Diagnostics& diagnostics) {
   Validation(scenario, diagnostics).run();
+}
+
+void validate_partly_read(const Scenario& scenario, const Diagnostics& read_problems,
+                          Diagnostics& diagnostics) {
+  Validation(scenario, diagnostics, &read_problems).run();
 }
 
 std::optional<Scenario> load_valid_scenario(const std::string& path, Diagnostics& diagnostics) {

@@ -165,6 +165,16 @@ std::string value_text(const FieldRef& ref) {
       return std::to_string(x->value_or(0));
     }
     std::string operator()(std::string* x) const { return text(*x); }
+    std::string operator()(TextList* x) const {
+      std::string out;
+      for (const std::string& item : *x) out += (out.empty() ? "" : ", ") + text(item);
+      return "[" + out + "]";
+    }
+    std::string operator()(TextMap* x) const {
+      Pairs pairs;
+      for (const auto& [key, value] : *x) pairs.emplace_back(text(key), text(value));
+      return flow(pairs);
+    }
   };
   return std::visit(Text{}, ref);
 }
@@ -182,6 +192,8 @@ struct IsDefault {
   bool operator()(std::string* x) const {
     return x->empty() || *x == *std::get<std::string*>(defaults);
   }
+  bool operator()(TextList* x) const { return x->empty(); }
+  bool operator()(TextMap* x) const { return x->empty(); }
 };
 
 // The keys of one part as YAML: each plain field in the table's order, a nested map (emotion)
@@ -312,8 +324,10 @@ void write_persona(Lines& out, const Persona& p) {
     }
     return flow(pairs);
   };
+  Persona defaults;
+  defaults.words.name = p.id;
   out.item();
-  for (const auto& [key, value] : fields_of(p, Persona{}, persona_fields(), affinities)) {
+  for (const auto& [key, value] : fields_of(p, defaults, persona_fields(), affinities)) {
     out.field(4, key, value);
   }
 }
@@ -366,17 +380,49 @@ void write_calendar_parts(Lines& out, const Scenario& s) {
   }
 }
 
+// A flow list of names, or, when some stage has words, one item a stage: its name, or a map
+// with its name and words.
+void write_stages(Lines& out, const Scenario& s) {
+  const auto words_of = [&](const std::string& stage) -> const JourneyStage* {
+    auto it = s.stage_words.find(stage);
+    if (it == s.stage_words.end()) return nullptr;
+    const JourneyStage& stage_entry = it->second;
+    return stage_entry.words == StageWords{} ? nullptr : &stage_entry;
+  };
+  const bool any_words = std::any_of(s.stages.begin(), s.stages.end(),
+                                     [&](const std::string& stage) { return words_of(stage); });
+  if (!any_words) {
+    std::string stages;
+    for (const std::string& stage : s.stages) {
+      stages += fmt::format("{}{}", stages.empty() ? "" : ", ", text(stage));
+    }
+    out.field(0, "stages", "[" + stages + "]");
+    return;
+  }
+  out.key(0, "stages");
+  for (const std::string& stage : s.stages) {
+    const JourneyStage* words = words_of(stage);
+    if (!words) {
+      out.item_value(4, text(stage));
+      continue;
+    }
+    JourneyStage named = *words;
+    named.name = stage;
+    out.item();
+    for (const auto& [key, value] : fields_of(named, JourneyStage{}, stage_fields(), no_special)) {
+      out.field(4, key, value);
+    }
+  }
+}
+
 }  // namespace
 
 std::string scenario_yaml(const Scenario& s) {
   Lines out;
   out.field(0, "name", text(s.name));
   if (!s.description.empty()) out.field(0, "description", text(s.description));
-  std::string stages;
-  for (const std::string& stage : s.stages) {
-    stages += fmt::format("{}{}", stages.empty() ? "" : ", ", text(stage));
-  }
-  out.field(0, "stages", "[" + stages + "]");
+  if (!s.notes.empty()) out.field(0, "notes", text(s.notes));
+  write_stages(out, s);
   write_settings(out, s.settings);
   out.key(0, "touchpoints");
   for (const Touchpoint& t : s.touchpoints) write_touchpoint(out, t);

@@ -387,7 +387,7 @@ TEST(CalendarEngine, OpeningHoursHoldVisitsUntilTheTouchpointOpens) {
   const Compiled c = compile_text(R"(name: Hours
 stages: [s]
 touchpoints:
-  - {id: desk, stage: s, channel: c, entry_weight: 1, conversion: true, duration: 0,
+  - {id: desk, stage: s, channel: c, entry_weight: 1, conversion: {value: 0}, duration: 0,
      opening_hours: {every_day: ["09:00-10:00"]}}
 calendar: {days: 10, arrivals_per_day: 100}
 )");
@@ -412,7 +412,7 @@ TEST(CalendarEngine, NoVisitStartsBeyondTheScheduledServers) {
   const Compiled c = compile_text(fmt::format(R"(name: Shifts
 stages: [s]
 touchpoints:
-  - {{id: desk, stage: s, channel: c, entry_weight: 1, conversion: true, duration: 0.75,
+  - {{id: desk, stage: s, channel: c, entry_weight: 1, conversion: {{value: 0}}, duration: 0.75,
      resource: staff}}
 calendar: {{days: 30, arrivals_per_day: 25}}
 resources:
@@ -501,7 +501,7 @@ TEST(CalendarEngine, AgentsWaitingForAnOpeningAreServedWhenItOpens) {
   const Compiled c = compile_text(R"(name: Opening
 stages: [s]
 touchpoints:
-  - {id: desk, stage: s, channel: c, entry_weight: 1, conversion: true, duration: 0.01,
+  - {id: desk, stage: s, channel: c, entry_weight: 1, conversion: {value: 0}, duration: 0.01,
      resource: staff, opening_hours: {every_day: ["08:10-08:40", "13:25-17:55"]}}
 calendar: {days: 20, arrivals_per_day: 40}
 resources:

@@ -602,7 +602,9 @@ TEST(RemovalWarnings, AWayOnAddedLaterSilencesTheWarning) {
 
 TEST(FutureStateExamples, ValidateWithoutErrorsOrWarnings) {
   for (const char* name : {"retail_one_click_checkout.yaml", "retail_proactive_delivery.yaml",
-                           "retail_store_push.yaml", "airline_delay_care.yaml"}) {
+                           "retail_store_push.yaml", "airline_delay_care.yaml",
+                           "bank_current_account_guided_id.yaml",
+                           "bank_current_account_overdraft_alert.yaml"}) {
     Diagnostics d;
     const std::optional<Scenario> s = load_valid_scenario(kExamples + name, d);
     EXPECT_TRUE(s) << name << ":\n" << d.to_string();

@@ -89,6 +89,8 @@ FieldRange schema_range(const json& node) {
 // The JSON type a member of this kind is written as.
 std::string schema_type(const FieldRef& ref) {
   if (std::holds_alternative<std::string*>(ref)) return "string";
+  if (std::holds_alternative<TextList*>(ref)) return "array";
+  if (std::holds_alternative<TextMap*>(ref)) return "object";
   if (std::holds_alternative<std::int64_t*>(ref) ||
       std::holds_alternative<std::optional<std::uint64_t>*>(ref)) {
     return "integer";
@@ -128,6 +130,7 @@ TEST(FieldTable, TheSchemaDocumentsEveryFieldWithItsRange) {
   expect_schema_matches("resource", resource_fields());
   expect_schema_matches("word_of_mouth", word_of_mouth_fields());
   expect_schema_matches("returns", returns_fields());
+  expect_schema_matches("stage", stage_fields());
 }
 
 std::set<std::string> schema_keys_at(const std::string& part, const std::string& prefix) {
@@ -157,6 +160,7 @@ TEST(FieldTable, TheSchemaListsNoKeyTheTableLacks) {
   EXPECT_EQ(schema_keys_at("resource", ""), table_keys_at<Resource>(""));
   EXPECT_EQ(schema_keys_at("word_of_mouth", ""), table_keys_at<WordOfMouth>(""));
   EXPECT_EQ(schema_keys_at("returns", ""), table_keys_at<Returns>(""));
+  EXPECT_EQ(schema_keys_at("stage", ""), table_keys_at<JourneyStage>(""));
 }
 
 TEST(FieldTable, EveryFieldHasADescriptionAndOnlyNumbersAreSweepable) {
@@ -176,6 +180,7 @@ TEST(FieldTable, EveryFieldHasADescriptionAndOnlyNumbersAreSweepable) {
   check(resource_fields());
   check(word_of_mouth_fields());
   check(returns_fields());
+  check(stage_fields());
 }
 
 TEST(FieldTable, RangesReadAsMessagesSayThem) {

@@ -49,8 +49,9 @@ TEST(JourneyText, ErrorsGoToTheDiagnosticsNamedAndThenInvalidInput) {
     ADD_FAILURE() << "no InvalidInput";
   } catch (const InvalidInput& e) {
     EXPECT_EQ(e.path, "<dict>");
-    EXPECT_EQ(e.errors, 1u);
-    EXPECT_EQ(std::string(e.what()), "<dict>: 1 error, nothing was run");
+    // One pass: the missing channel (shape) and the unknown stage (meaning) together.
+    EXPECT_EQ(e.errors, 2u);
+    EXPECT_EQ(std::string(e.what()), "<dict>: 2 errors, nothing was run");
   }
   ASSERT_FALSE(seen.empty());
   EXPECT_EQ(seen[0].rfind("<dict>|<dict>:4:", 0), 0u) << seen[0];

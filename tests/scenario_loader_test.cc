@@ -472,13 +472,23 @@ TEST(ScenarioLoader, LognormalNeedsMedianAndSigma) {
                            place_of(text, "{median", "d.yaml")));
 }
 
-TEST(ScenarioLoader, ConversionTrueIsWorthNothing) {
+// `conversion: true` once made a conversion worth 0, silently: nobody writing it means that.
+TEST(ScenarioLoader, ConversionTrueIsRefusedWithTheRightForm) {
+  Diagnostics diagnostics;
+  const std::string text = with("    conversion: true\n");
+  EXPECT_FALSE(parse_scenario(text, "c.yaml", diagnostics));
+  EXPECT_TRUE(ReportsError(diagnostics,
+                           "conversion in touchpoint 'buy': true does not say what a conversion "
+                           "here earns; write conversion: {value: V}",
+                           place_of(text, "conversion:", "c.yaml")));
+}
+
+TEST(ScenarioLoader, ConversionFalseIsNoConversion) {
   Diagnostics diagnostics;
   const std::optional<Scenario> scenario =
-      parse_scenario(with("    conversion: true\n"), "c.yaml", diagnostics);
+      parse_scenario(with("    conversion: false\n"), "c.yaml", diagnostics);
   ASSERT_TRUE(scenario) << diagnostics.to_string();
-  EXPECT_TRUE(scenario->touchpoints[0].conversion);
-  EXPECT_DOUBLE_EQ(scenario->touchpoints[0].value, 0.0);
+  EXPECT_FALSE(scenario->touchpoints[0].conversion);
 }
 
 TEST(ScenarioLoader, ConversionAsAPlainNumberShowsTheRightForm) {
@@ -699,6 +709,10 @@ TEST(ScenarioSchema, DocumentsExactlyTheKeysTheLoaderAccepts) {
       {"transition", with("transitions:\n  - {from: buy, to: buy, zzz_unknown: 1}\n"),
        defs.at("transition")},
       {"persona", with("personas:\n  - {id: p, zzz_unknown: 1}\n"), defs.at("persona")},
+      {"stage",
+       "name: M\nstages:\n  - {name: purchase, zzz_unknown: 1}\ntouchpoints:\n  - {id: buy, "
+       "stage: purchase, channel: web}\n",
+       defs.at("stage")},
       {"change", future("  - zzz_unknown: 1\n"), defs.at("change")},
       {"reweight", future("  - reweight_transition: {from: ad, to: buy, zzz_unknown: 1}\n"),
        defs.at("reweight")},

@@ -31,6 +31,12 @@ Scenario fitted_scenario(const Problem& problem, const ModelValues& v) {
   for (std::size_t k = 0; k < v.personas.size(); ++k) {
     Persona p = template_persona;
     p.id = problem.persona_ids[k];
+    // The words (name, goals, ...) are the skeleton's persona of that id, if it has one.
+    p.words = PersonaWords{};
+    p.words.name = p.id;
+    for (const Persona& named : problem.skeleton.personas) {
+      if (named.id == p.id) p.words = named.words;
+    }
     p.share = std::exp(shares[k]);
     p.initial_emotion_mean = std::clamp(v.personas[k].initial_emotion, -1.0, 1.0);
     p.initial_emotion_sd = 0.0;

@@ -27,6 +27,7 @@ void compile_touchpoints(const Scenario& scenario, CompiledJourney& j) {
   for (const Touchpoint& t : scenario.touchpoints) {
     j.touchpoint_ids.push_back(t.id);
     j.touchpoint_names.push_back(t.name.empty() ? t.id : t.name);
+    j.touchpoint_words.push_back(t.words);
     auto stage = std::find(j.stages.begin(), j.stages.end(), t.stage);
     j.stage_of.push_back(static_cast<std::uint32_t>(stage - j.stages.begin()));
     j.channel_of.push_back(index_of(j.channels, t.channel));
@@ -163,6 +164,12 @@ CompiledJourney compile(const Scenario& scenario) {
   CompiledJourney j;
   j.name = scenario.name;
   j.stages = scenario.stages;
+  j.notes = scenario.notes;
+  for (const std::string& stage : scenario.stages) {
+    auto words = scenario.stage_words.find(stage);
+    j.stage_words.push_back(words == scenario.stage_words.end() ? StageWords{}
+                                                                 : words->second.words);
+  }
   compile_touchpoints(scenario, j);
   compile_transitions(scenario, j);
 
@@ -174,6 +181,9 @@ CompiledJourney compile(const Scenario& scenario) {
   for (const Persona& p : personas) {
     const double share = p.share / share_total;
     j.personas.push_back(compile_persona(p, share, j, scenario.settings.kappa));
+    PersonaWords words = p.words;
+    if (words.name.empty()) words.name = p.id;
+    j.persona_words.push_back(std::move(words));
     cumulative += share;
     j.persona_cumulative.push_back(cumulative);
   }

@@ -88,6 +88,16 @@ struct CompiledJourney {
   std::vector<PersonaTables> personas;
   std::vector<double> persona_cumulative;  // running sum of the normalised shares
 
+  // The journey map's words (scenarios/scenario.h), for reports: index-aligned with the
+  // touchpoints, the stages and the personas, beside touchpoint_names and the personas' ids.
+  // The engine never reads them; a journey without words has them all empty (a persona's
+  // name is then its id). A report holding only a result file rebuilds the journey from the
+  // run's metadata with parse_recorded_scenario (scenarios/loader.h) and compiles it.
+  std::string notes;
+  std::vector<TouchpointWords> touchpoint_words;
+  std::vector<StageWords> stage_words;
+  std::vector<PersonaWords> persona_words;
+
   double memory = 0.8;
   double kappa = 0.0;
   std::int64_t max_steps = 1000;

@@ -75,9 +75,14 @@ def test_invalid_input_lists_every_problem_with_file_line_and_column(tmp_path):
         cjsim.load(bad)
     assert isinstance(raised.value, ValueError)
     lines = str(raised.value).splitlines()
-    assert lines[0].startswith(f"{bad}:22:5: error: unknown key 'dropuot'"), lines
-    assert lines[-1].endswith("nothing was run"), lines
-    # Shape problems come first; problems of meaning are found once the file reads cleanly.
+    # One pass, in file order: the dropout of 1.3, the misspelt key, the misspelt touchpoint.
+    errors = [line for line in lines if ": error: " in line]
+    assert len(errors) == 3, lines
+    assert errors[0].startswith(f"{bad}:14:5: error: dropout in touchpoint 'ad' must be"), lines
+    assert errors[1].startswith(f"{bad}:22:5: error: unknown key 'dropuot'"), lines
+    assert "prodcut" in errors[2], lines
+    assert lines[-1] == f"{bad}: 3 errors, nothing was run", lines
+    # Fixing the key leaves the two problems of meaning, reported as before.
     fixed = text.replace("dropuot", "dropout")
     bad.write_text(fixed.replace("dropout: 0.3", "dropout: 1.3"))
     with pytest.raises(cjsim.InvalidInput) as raised:
