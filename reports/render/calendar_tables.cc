@@ -144,7 +144,7 @@ bool significant(const CalendarDifference& d) {
 
 // The CSV's numbers: as many digits as a double needs to read back the same, empty when
 // undefined.
-std::string number(double x) { return std::isfinite(x) ? fmt::format("{}", x) : ""; }
+std::string plain_number(double x) { return std::isfinite(x) ? fmt::format("{}", x) : ""; }
 
 }  // namespace
 
@@ -189,7 +189,7 @@ std::string calendar_csv(const CalendarComparisonReport& r) {
   auto row = [&](std::string_view table, std::string_view scenario, std::string_view scope,
                  std::string_view metric, const Estimate& e) {
     out += fmt::format("{},{},{},{},{},{},{},{},,,\n", table, csv_field(scenario), csv_field(scope),
-                       metric, unit_of(metric), number(e.value), number(e.low), number(e.high));
+                       metric, unit_of(metric), plain_number(e.value), plain_number(e.low), plain_number(e.high));
   };
   for (std::size_t k = 0; k < r.summaries.size(); ++k) {
     const CalendarSummary& s = r.summaries[k];
@@ -228,9 +228,9 @@ std::string calendar_csv(const CalendarComparisonReport& r) {
     for (const CalendarDifference& d : r.differences[k]) {
       const std::string scope = d.resource.empty() ? "overall" : "resource:" + d.resource;
       out += fmt::format("differences,{},{},{},{},{},{},{},{},{},{}\n", csv_field(r.names[k + 1]),
-                         csv_field(scope), d.figure, unit_of(d.figure), number(d.difference.value),
-                         number(d.difference.low), number(d.difference.high),
-                         number(d.current.value), number(d.future.value),
+                         csv_field(scope), d.figure, unit_of(d.figure), plain_number(d.difference.value),
+                         plain_number(d.difference.low), plain_number(d.difference.high),
+                         plain_number(d.current.value), plain_number(d.future.value),
                          significant(d) ? 1 : 0);
     }
   }
