@@ -621,7 +621,7 @@ void read_plain_fields(MapReader& map, std::span<const Field<Entity>> table, Fil
 }
 
 constexpr std::string_view kIdKeys[] = {"id"};
-constexpr std::string_view kEndKeys[] = {"from", "to"};
+constexpr std::string_view kTransitionEnds[] = {"from", "to"};
 
 }  // namespace
 
@@ -641,7 +641,7 @@ void read_touchpoint(Reading& reading, const YamlNode& node, const std::string& 
 void read_transition(Reading& reading, const YamlNode& node, const std::string& owner, Fill fill,
                      Transition& transition) {
   if (fill == Fill::whole) transition.where = reading.at(node);
-  const KeptPlaces kept(fill, transition.fields, kEndKeys);
+  const KeptPlaces kept(fill, transition.fields, kTransitionEnds);
   MapReader map(reading, node, owner, keys_at<Transition>(""), transition.fields, "",
                 MapReader::Empty::refused);
   read_plain_fields(map, transition_fields(), fill, transition);

@@ -27,7 +27,7 @@ namespace {
 constexpr const char* kGroup = "calendar";
 constexpr std::uint64_t kCalendarVersion = 1;
 constexpr const char* kComparisonFormat = "cjsim-calendar-comparison";
-constexpr std::uint64_t kComparisonVersion = 1;
+constexpr std::uint64_t kCalendarComparisonVersion = 1;
 
 // The counts of a day (or hour) in raw/day_counts, in this order.
 constexpr std::array<std::uint64_t CalendarDay::*, 12> kDayCounts = {
@@ -620,7 +620,7 @@ void write_calendar_comparison_file(PendingFile& file, const CalendarComparisonR
                                     const std::vector<CalendarRunData>& runs) {
   write_hdf5_file(file, [&](H5::Group& root) {
     hdf5::write_attribute(root, "format", kComparisonFormat);
-    hdf5::write_attribute(root, "format_version", kComparisonVersion);
+    hdf5::write_attribute(root, "format_version", kCalendarComparisonVersion);
     hdf5::write_attribute(root, "method",
                           "differences paired by replication (same seed: the same organic "
                           "arrivals and agents' draws), Student t across replications");
@@ -664,7 +664,7 @@ CalendarComparisonReport read_calendar_file(const std::string& path,
       const H5::Group root = file.openGroup("/");
       const std::string format = hdf5::read_text_attribute(root, "format");
       if (format == kComparisonFormat) {
-        if (hdf5::read_u64_attribute(root, "format_version") > kComparisonVersion) {
+        if (hdf5::read_u64_attribute(root, "format_version") > kCalendarComparisonVersion) {
           throw std::runtime_error("the comparison's format version is newer than this cjsim "
                                    "reads; update cjsim");
         }

@@ -106,7 +106,7 @@ CheckedColumn checked_column(const H5::DataSet& dataset, const std::string& name
 }
 
 template <class T>
-std::vector<T> number_column(const H5::DataSet& dataset, const std::string& name) {
+std::vector<T> read_number_column(const H5::DataSet& dataset, const std::string& name) {
   const CheckedColumn column = checked_column(dataset, name, false, sizeof(T));
   H5::CompType memory(sizeof(T));
   memory.insertMember(name, 0, native_type<T>());
@@ -137,11 +137,11 @@ std::vector<std::string> read_text_column(const H5::DataSet& dataset, const std:
 }
 
 std::vector<double> read_f64_column(const H5::DataSet& dataset, const std::string& name) {
-  return number_column<double>(dataset, name);
+  return read_number_column<double>(dataset, name);
 }
 
 std::vector<std::uint64_t> read_u64_column(const H5::DataSet& dataset, const std::string& name) {
-  return number_column<std::uint64_t>(dataset, name);
+  return read_number_column<std::uint64_t>(dataset, name);
 }
 
 }  // namespace cjsim::hdf5
