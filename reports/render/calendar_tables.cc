@@ -15,40 +15,6 @@
 namespace cjsim {
 namespace {
 
-using DayColumn = std::pair<const char*, Estimate DayFigures::*>;
-constexpr std::array<DayColumn, 10> kDayColumns = {{
-    {"arrivals_organic", &DayFigures::arrivals_organic},
-    {"arrivals_referred", &DayFigures::arrivals_referred},
-    {"arrivals_returning", &DayFigures::arrivals_returning},
-    {"deterred", &DayFigures::deterred},
-    {"conversions", &DayFigures::conversions},
-    {"repeat_purchases", &DayFigures::repeat_purchases},
-    {"revenue", &DayFigures::revenue},
-    {"abandoned", &DayFigures::abandoned},
-    {"mean_wait_hours", &DayFigures::mean_wait_hours},
-    {"nps", &DayFigures::nps},
-}};
-
-using ResourceColumn = std::pair<const char*, Estimate ResourceFigures::*>;
-constexpr std::array<ResourceColumn, 7> kResourceColumns = {{
-    {"utilisation", &ResourceFigures::utilisation},
-    {"mean_wait_hours", &ResourceFigures::mean_wait_hours},
-    {"p90_wait_hours", &ResourceFigures::p90_wait_hours},
-    {"mean_queue", &ResourceFigures::mean_queue},
-    {"abandonment_rate", &ResourceFigures::abandonment_rate},
-    {"staff_cost", &ResourceFigures::staff_cost},
-    {"server_hours", &ResourceFigures::offered_hours},
-}};
-
-using ResourceDayColumn = std::pair<const char*, Estimate ResourceDayFigures::*>;
-constexpr std::array<ResourceDayColumn, 5> kResourceDayColumns = {{
-    {"utilisation", &ResourceDayFigures::utilisation},
-    {"mean_queue", &ResourceDayFigures::mean_queue},
-    {"mean_wait_hours", &ResourceDayFigures::mean_wait_hours},
-    {"abandoned", &ResourceDayFigures::abandoned},
-    {"staff_cost", &ResourceDayFigures::staff_cost},
-}};
-
 std::vector<std::pair<const char*, const Estimate*>> run_figures(const CalendarSummary& s) {
   return {{"organic_agents_per_day", &s.organic_agents_per_day},
           {"referred_per_organic", &s.referred_per_organic},

@@ -129,19 +129,7 @@ void write_series(H5::Group& group, const std::string& name, const std::vector<D
     table.count("hour", hour);
     table.unit("hour", "hours");
   }
-  const std::array<std::pair<const char*, Estimate DayFigures::*>, 10> columns = {{
-      {"arrivals_organic", &DayFigures::arrivals_organic},
-      {"arrivals_referred", &DayFigures::arrivals_referred},
-      {"arrivals_returning", &DayFigures::arrivals_returning},
-      {"deterred", &DayFigures::deterred},
-      {"conversions", &DayFigures::conversions},
-      {"repeat_purchases", &DayFigures::repeat_purchases},
-      {"revenue", &DayFigures::revenue},
-      {"abandoned", &DayFigures::abandoned},
-      {"mean_wait_hours", &DayFigures::mean_wait_hours},
-      {"nps", &DayFigures::nps},
-  }};
-  for (const auto& [column, member] : columns) {
+  for (const auto& [column, member] : kDayColumns) {
     table.estimate(column, estimates(rows, [&](const DayFigures& f) { return f.*member; }));
   }
   table.write(group, name);
@@ -164,16 +152,7 @@ void write_resources(H5::Group& group, const std::vector<ResourceFigures>& rows)
   table.count("served", served);
   table.count("abandoned", abandoned);
   for (const char* column : {"arrivals", "served", "abandoned"}) table.unit(column, "count");
-  const std::array<std::pair<const char*, Estimate ResourceFigures::*>, 7> columns = {{
-      {"utilisation", &ResourceFigures::utilisation},
-      {"mean_wait_hours", &ResourceFigures::mean_wait_hours},
-      {"p90_wait_hours", &ResourceFigures::p90_wait_hours},
-      {"mean_queue", &ResourceFigures::mean_queue},
-      {"abandonment_rate", &ResourceFigures::abandonment_rate},
-      {"staff_cost", &ResourceFigures::staff_cost},
-      {"server_hours", &ResourceFigures::offered_hours},
-  }};
-  for (const auto& [column, member] : columns) {
+  for (const auto& [column, member] : kResourceColumns) {
     table.estimate(column, estimates(rows, [&](const ResourceFigures& f) { return f.*member; }));
   }
   table.write(group, "resources");
@@ -193,14 +172,7 @@ void write_resources(H5::Group& group, const std::vector<ResourceFigures>& rows)
   by_day.text("resource", resource);
   by_day.count("day", day);
   by_day.unit("day", "days");
-  const std::array<std::pair<const char*, Estimate ResourceDayFigures::*>, 5> day_columns = {{
-      {"utilisation", &ResourceDayFigures::utilisation},
-      {"mean_queue", &ResourceDayFigures::mean_queue},
-      {"mean_wait_hours", &ResourceDayFigures::mean_wait_hours},
-      {"abandoned", &ResourceDayFigures::abandoned},
-      {"staff_cost", &ResourceDayFigures::staff_cost},
-  }};
-  for (const auto& [column, member] : day_columns) {
+  for (const auto& [column, member] : kResourceDayColumns) {
     by_day.estimate(column,
                     estimates(days, [&](const ResourceDayFigures& f) { return f.*member; }));
   }

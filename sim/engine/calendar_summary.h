@@ -3,8 +3,10 @@
 // values with a Student-t interval across them (no interval from one replication).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/engine/calendar.h"
@@ -82,5 +84,42 @@ double wait_percentile_hours(const std::vector<std::uint64_t>& minutes, double f
 
 CalendarSummary summarize_calendar(const CompiledJourney& journey, const CompiledCalendar& calendar,
                                    const CalendarRunResult& result);
+
+// The per-day, per-resource and per-resource-and-day figures as named columns, in the order
+// of every table that shows or stores them (Markdown, CSV, HDF5).
+using DayColumn = std::pair<const char*, Estimate DayFigures::*>;
+inline constexpr std::array<DayColumn, 10> kDayColumns = {{
+    {"arrivals_organic", &DayFigures::arrivals_organic},
+    {"arrivals_referred", &DayFigures::arrivals_referred},
+    {"arrivals_returning", &DayFigures::arrivals_returning},
+    {"deterred", &DayFigures::deterred},
+    {"conversions", &DayFigures::conversions},
+    {"repeat_purchases", &DayFigures::repeat_purchases},
+    {"revenue", &DayFigures::revenue},
+    {"abandoned", &DayFigures::abandoned},
+    {"mean_wait_hours", &DayFigures::mean_wait_hours},
+    {"nps", &DayFigures::nps},
+}};
+
+using ResourceColumn = std::pair<const char*, Estimate ResourceFigures::*>;
+inline constexpr std::array<ResourceColumn, 7> kResourceColumns = {{
+    {"utilisation", &ResourceFigures::utilisation},
+    {"mean_wait_hours", &ResourceFigures::mean_wait_hours},
+    {"p90_wait_hours", &ResourceFigures::p90_wait_hours},
+    {"mean_queue", &ResourceFigures::mean_queue},
+    {"abandonment_rate", &ResourceFigures::abandonment_rate},
+    {"staff_cost", &ResourceFigures::staff_cost},
+    {"server_hours", &ResourceFigures::offered_hours},
+}};
+
+using ResourceDayColumn = std::pair<const char*, Estimate ResourceDayFigures::*>;
+inline constexpr std::array<ResourceDayColumn, 5> kResourceDayColumns = {{
+    {"utilisation", &ResourceDayFigures::utilisation},
+    {"mean_queue", &ResourceDayFigures::mean_queue},
+    {"mean_wait_hours", &ResourceDayFigures::mean_wait_hours},
+    {"abandoned", &ResourceDayFigures::abandoned},
+    {"staff_cost", &ResourceDayFigures::staff_cost},
+}};
+
 
 }  // namespace cjsim

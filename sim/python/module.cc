@@ -21,6 +21,7 @@
 #include "sim/api/api.h"
 #include "sim/api/fit.h"
 #include "sim/api/journey_text.h"
+#include "sim/engine/calendar_figures.h"
 #include "sim/engine/figures.h"
 #include "sim/python/json_object.h"
 #include "sim/python/python_context.h"
@@ -327,19 +328,6 @@ py::dict read(const std::string& path) {
   return d;
 }
 
-const char* unit_name(Unit unit) {
-  switch (unit) {
-    case Unit::share: return "share";
-    case Unit::money: return "money";
-    case Unit::hours: return "hours";
-    case Unit::nps_points: return "nps_points";
-    case Unit::score: return "score";
-    case Unit::emotion: return "emotion";
-    case Unit::count: return "count";
-  }
-  return "";
-}
-
 const char* better_name(Better better) {
   switch (better) {
     case Better::higher: return "higher";
@@ -365,7 +353,7 @@ py::list figures() {
     py::dict d;
     d["name"] = f.name;
     d["label"] = f.label;
-    d["unit"] = unit_name(f.unit);
+    d["unit"] = std::string(unit_key(f.unit));
     d["better"] = better_name(f.better);
     d["over"] = over_name(f.over);
     d["key"] = f.key;
