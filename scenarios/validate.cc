@@ -838,7 +838,7 @@ class Validation {
       std::vector<double> affinity(touchpoints.size());
       std::vector<double> out_weight(touchpoints.size(), 0.0);
       for (std::size_t v = 0; v < touchpoints.size(); ++v) {
-        affinity[v] = affinity_for(persona, touchpoints[v].channel);
+        affinity[v] = channel_affinity(persona, touchpoints[v].channel);
       }
       for (const Transition& t : scenario_.transitions) {
         const auto [from, to] = ends_of(t);
