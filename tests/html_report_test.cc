@@ -238,7 +238,8 @@ TEST(HtmlReport, DrawsTheEmotionCurveTouchpointByTouchpointWithPersonasAndMoment
   // The curve's categories: every touchpoint's name, in the map's (stage) order.
   std::string names;
   for (const JourneyStep& step : touchpoint_union(report)) {
-    names += (names.empty() ? "" : ",") + nlohmann::json(step.name).dump();
+    if (!names.empty()) names += ',';
+    names += nlohmann::json(step.name).dump();
   }
   EXPECT_NE(html.find("\"data\":[" + names + "]"), std::string::npos) << names;
   // One view per persona beside all customers.
