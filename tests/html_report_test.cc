@@ -82,7 +82,7 @@ TEST(HtmlReport, HasOneContainerPerChartOption) {
   const std::size_t containers = count(html, "<div class=\"chart");
   // Emotion curve, a Sankey per scenario, funnel, dropout by stage, dropout changes.
   EXPECT_EQ(containers, 6u);
-  EXPECT_EQ(count(html, "{\"id\":\"chart-"), containers);
+  EXPECT_EQ(count(html, "\"id\":\"chart-"), containers);
   for (std::size_t k = 1; k <= containers; ++k) {
     EXPECT_EQ(count(html, fmt::format("id=\"chart-{}\"", k)), 1u) << k;
   }
@@ -100,22 +100,58 @@ TEST(HtmlReport, EmbedsTheChartingLibraryAndLoadsNothingFromOutside) {
   EXPECT_EQ(html.find("<link"), std::string::npos);
 }
 
+// One copy of the chart code: the report inlines report_charts.js, which the studio serves.
+TEST(HtmlReport, InlinesTheSharedChartCodeOnce) {
+  const std::string html = html_report(comparison().report);
+  const std::string code = html_assets::report_charts_js();
+  ASSERT_NE(code.find("function cjsimDrawCharts("), std::string::npos);
+  EXPECT_EQ(count(html, code), 1u);
+  EXPECT_EQ(count(html, "function fitSankey("), 1u);
+  EXPECT_EQ(count(html, "window.cjsimDrawCharts(specs, {errors"), 1u);
+}
+
+// The chart data a page draws without the report is the report's own, container by container.
+TEST(HtmlReport, ChartDataIsTheReportsChartsWithTheirContainers) {
+  const std::string html = html_report(comparison().report);
+  const nlohmann::json specs = chart_data_json(comparison().report);
+  ASSERT_TRUE(specs.is_array());
+  EXPECT_EQ(specs.size(), count(html, "<div class=\"chart"));
+  for (std::size_t k = 0; k < specs.size(); ++k) {
+    const nlohmann::json& spec = specs[k];
+    EXPECT_EQ(spec.at("id"), fmt::format("chart-{}", k + 1));
+    EXPECT_TRUE(spec.at("option").is_object());
+    const int height = spec.at("height").get<int>();
+    EXPECT_NE(html.find(fmt::format("id=\"chart-{}\" style=\"height:{}px\"", k + 1, height)),
+              std::string::npos)
+        << k;
+  }
+  std::size_t sankeys = 0;
+  for (const nlohmann::json& spec : specs) sankeys += spec.contains("sankey") ? 1 : 0;
+  EXPECT_EQ(sankeys, 2u);  // one per scenario
+  // The same JSON as the page holds (there made safe inside its script element).
+  const std::string start = "<script type=\"application/json\" id=\"cjsim-charts\">";
+  const std::size_t at = html.find(start);
+  ASSERT_NE(at, std::string::npos);
+  const std::size_t end = html.find("</script>", at);
+  EXPECT_EQ(nlohmann::json::parse(html.substr(at + start.size(), end - at - start.size())), specs);
+}
+
 TEST(HtmlReport, ScriptEndInTheScenarioTextCannotCloseAScript) {
   const std::string html = html_report(comparison().report);
   EXPECT_EQ(html.find("<script>alert("), std::string::npos);
   EXPECT_NE(html.find("# &lt;/script&gt;&lt;script&gt;alert(&#39;owned&#39;)&lt;/script&gt;"),
             std::string::npos);
   // Every script element that opens is closed once, by its own end tag: the error catcher,
-  // the library, the chart data and the code that draws the charts.
+  // the library, the chart code, the chart data and the code that starts the drawing.
   EXPECT_EQ(count(html, "<script"), count(html, "</script>"));
-  EXPECT_EQ(count(html, "</script>"), 4u);
+  EXPECT_EQ(count(html, "</script>"), 5u);
 }
 
 TEST(HtmlReport, ChartDataCannotCloseItsScriptElement) {
   ComparisonReport report = comparison().report;
   report.labels[0] = "A </script><b>bold</b> & co";
   const std::string html = html_report(report);
-  EXPECT_EQ(count(html, "</script>"), 4u);
+  EXPECT_EQ(count(html, "</script>"), 5u);
   EXPECT_NE(html.find("A \\u003c/script\\u003e\\u003cb\\u003ebold"), std::string::npos);
   EXPECT_NE(html.find("A &lt;/script&gt;&lt;b&gt;bold&lt;/b&gt; &amp; co"), std::string::npos);
 }
@@ -202,7 +238,8 @@ TEST(HtmlReport, DrawsTheEmotionCurveTouchpointByTouchpointWithPersonasAndMoment
   // The curve's categories: every touchpoint's name, in the map's (stage) order.
   std::string names;
   for (const JourneyStep& step : touchpoint_union(report)) {
-    names += (names.empty() ? "" : ",") + nlohmann::json(step.name).dump();
+    if (!names.empty()) names += ',';
+    names += nlohmann::json(step.name).dump();
   }
   EXPECT_NE(html.find("\"data\":[" + names + "]"), std::string::npos) << names;
   // One view per persona beside all customers.

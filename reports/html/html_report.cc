@@ -37,12 +37,13 @@ class Charts {
   std::string add(json option, int height, const std::string& extra_class = "",
                   json extra = json::object()) {
     const std::string id = fmt::format("chart-{}", specs_.size() + 1);
-    json spec = {{"id", id}, {"option", std::move(option)}};
+    json spec = {{"id", id}, {"height", height}, {"option", std::move(option)}};
     spec.update(extra);
     specs_.push_back(std::move(spec));
     return fmt::format("<div class=\"chart{}\" id=\"{}\" style=\"height:{}px\"></div>\n",
                        extra_class.empty() ? "" : " " + extra_class, id, height);
   }
+  const json& specs() const { return specs_; }
   // JSON that can sit inside a <script> element: '<', '>' and '&' only occur inside strings
   // there, where their \u escapes mean the same, and "</script>" can no longer close the element.
   std::string script_text() const {
@@ -763,9 +764,11 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-std::string html_report(const ComparisonReport& r) {
+namespace {
+
+// The body of a run's or comparison's page, its charts collected into `charts`.
+std::string report_body(const ComparisonReport& r, Charts& charts) {
   const bool comparison = r.summaries.size() > 1;
-  Charts charts;
   std::string body = header(r, comparison);
   body += "<main>\n";
   if (comparison) body += answer_section(r);
@@ -780,6 +783,15 @@ std::string html_report(const ComparisonReport& r) {
   body += fmt::format("<footer>Made by cjsim {} &middot; charts by Apache ECharts</footer>\n",
                       CJSIM_VERSION);
   body += "</main>\n";
+  return body;
+}
+
+}  // namespace
+
+std::string html_report(const ComparisonReport& r) {
+  const bool comparison = r.summaries.size() > 1;
+  Charts charts;
+  const std::string body = report_body(r, charts);
   const std::string title =
       comparison ? "cjsim comparison: " + r.labels[0] : "cjsim run: " + r.labels[0];
   return fill(html_assets::report_template(),
@@ -787,7 +799,14 @@ std::string html_report(const ComparisonReport& r) {
                {"generator", fmt::format("cjsim {}", CJSIM_VERSION)},
                {"body", body},
                {"charts", charts.script_text()},
-               {"echarts", html_assets::echarts_js()}});
+               {"echarts", html_assets::echarts_js()},
+               {"report_charts", html_assets::report_charts_js()}});
+}
+
+nlohmann::json chart_data_json(const ComparisonReport& r) {
+  Charts charts;
+  report_body(r, charts);
+  return charts.specs();
 }
 
 }  // namespace cjsim
@@ -954,7 +973,8 @@ std::string html_sweep_report(const StoredSweep& sweep, std::string_view metric)
                {"generator", fmt::format("cjsim {}", CJSIM_VERSION)},
                {"body", body},
                {"charts", charts.script_text()},
-               {"echarts", html_assets::echarts_js()}});
+               {"echarts", html_assets::echarts_js()},
+               {"report_charts", html_assets::report_charts_js()}});
 }
 
 }  // namespace cjsim

@@ -2,6 +2,7 @@
 // build time, so that the page opens offline).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,12 @@ namespace cjsim {
 // scenario (a run) has no differences. Opening the file with `#selftest` after its name writes
 // a JSON status of the rendered charts and of any JavaScript error into #cjsim-selftest.
 std::string html_report(const ComparisonReport& report);
+
+// The charts html_report draws for `report`, as the JSON array its page hands to
+// cjsimDrawCharts (reports/html/report_charts.js): per chart its container's id ("chart-1",
+// ...), its height in pixels, the ECharts option and, for some, "views" or "sankey". A page
+// that makes a <div> of that id and height for each can draw the report's charts itself.
+nlohmann::json chart_data_json(const ComparisonReport& report);
 
 // A sweep as one page: the sensitivity ranking of `metric`, a chart of `metric` against each
 // varied parameter (every point, with the mean at each level for grids), and the table of

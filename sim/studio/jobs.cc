@@ -169,6 +169,12 @@ std::string Job::report_html() const {
   return html_report(single_run_report(*run_->summary, run_->metadata));
 }
 
+nlohmann::json Job::chart_data() const {
+  require_done();
+  if (compared_) return chart_data_json(*compared_->outcome.report);
+  return chart_data_json(single_run_report(*run_->summary, run_->metadata));
+}
+
 void Job::save(const std::string& path, bool force) const {
   require_done();
   PendingFile file(path, overwrite_if(force));

@@ -65,6 +65,8 @@ class Job {
   nlohmann::json result_json() const;
   // The self-contained HTML report (reports/html).
   std::string report_html() const;
+  // The charts of that report as data for cjsimDrawCharts (reports/html/report_charts.js).
+  nlohmann::json chart_data() const;
   // Writes the results as `cjsim run/compare --output` does (HDF5) to `path`.
   void save(const std::string& path, bool force) const;
 

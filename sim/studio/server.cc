@@ -288,6 +288,9 @@ void Studio::route(httplib::Server& server) {
   server.Get("/studio.js", page(html_assets::studio_js(), "text/javascript; charset=utf-8"));
   server.Get("/studio.css", page(html_assets::studio_css(), "text/css; charset=utf-8"));
   server.Get("/echarts.js", page(html_assets::echarts_js(), "text/javascript; charset=utf-8"));
+  // The report's own chart code, so that the page draws results as the report does.
+  server.Get("/report_charts.js",
+             page(html_assets::report_charts_js(), "text/javascript; charset=utf-8"));
 
   server.Get("/api/files", guarded([this](const httplib::Request&, httplib::Response& res) {
     json files = json::array();
@@ -378,6 +381,10 @@ void Studio::route(httplib::Server& server) {
 
   server.Get(R"(/api/jobs/(\d+)/result)", guarded([this](const httplib::Request& req, httplib::Response& res) {
     send_json(res, jobs_.find(req.matches[1])->result_json());
+  }));
+
+  server.Get(R"(/api/jobs/(\d+)/charts)", guarded([this](const httplib::Request& req, httplib::Response& res) {
+    send_json(res, jobs_.find(req.matches[1])->chart_data());
   }));
 
   server.Get(R"(/api/jobs/(\d+)/report)", guarded([this](const httplib::Request& req, httplib::Response& res) {

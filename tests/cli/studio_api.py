@@ -79,7 +79,7 @@ with tempfile.TemporaryDirectory() as work:
                                            headers={"Cookie": f"other=1; cjsim_studio_token={token}"})
     check(status == 200 and "studio.js" in page, f"the page with the cookie: {status}")
     check("script-src 'self'" in headers.get("Content-Security-Policy", ""), f"the page's CSP: {headers}")
-    for asset in ("/studio.js", "/studio.css", "/echarts.js"):
+    for asset in ("/studio.js", "/studio.css", "/echarts.js", "/report_charts.js"):
         status, _, text = studio.request("GET", asset)
         check(status == 200 and len(text) > 1000, f"{asset}: {status}")
     status, _, body = studio.request("GET", "/api/files", headers={"Host": f"evil.example:{port}"})
@@ -217,6 +217,12 @@ with tempfile.TemporaryDirectory() as work:
     check(status == 200 and "echarts" in report and "Retail with one-click checkout" in report,
           f"the exported report: {status}")
     check("default-src 'none'" in headers.get("Content-Security-Policy", ""), f"the report's CSP: {headers}")
+    # The report's charts as data, drawn in the page by the report's own code (/report_charts.js).
+    status, _, specs = studio.request("GET", f"/api/jobs/{job['id']}/charts")
+    check(status == 200 and isinstance(specs, list) and len(specs) == report.count('<div class="chart'),
+          f"the report's chart data: {status}")
+    check(all(f'id="{s["id"]}" style="height:{s["height"]}px"' in report for s in specs),
+          "the chart data's containers are the report's")
     status, headers, _ = studio.request("GET", f"/api/jobs/{job['id']}/report?download=1")
     check("attachment" in headers.get("Content-Disposition", ""), f"download: {headers}")
     status, _, body = studio.request("POST", f"/api/jobs/{job['id']}/save", {"path": "comparison.h5"})
