@@ -261,6 +261,152 @@ TEST(HtmlReport, DrawsTheEmotionCurveTouchpointByTouchpointWithPersonasAndMoment
   EXPECT_NE(html.find("moment of truth: most dropouts"), std::string::npos);
 }
 
+// The bank's current-account journey (every journey-map word filled in) and two of its future
+// states, compared on few agents, their metadata as `cjsim compare` records it.
+const Fixture& bank_comparison() {
+  static const Fixture fixture = [] {
+    Fixture f;
+    const std::string examples = std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/";
+    for (const char* file : {"bank_current_account.yaml", "bank_current_account_guided_id.yaml",
+                             "bank_current_account_overdraft_alert.yaml"}) {
+      Diagnostics diagnostics;
+      const auto scenario = load_valid_scenario(examples + file, diagnostics);
+      if (!scenario) throw std::runtime_error("cannot load the bank journey");
+      f.journeys.push_back(compile(*scenario));
+      RunMetadata m;
+      m.scenario_path = examples + file;
+      m.scenario_text = scenario->source_text;
+      for (const SourceFile& base : scenario->base_sources)
+        m.base_files.emplace_back(base.path, base.text);
+      m.software_version = "test";
+      m.created = "2026-01-01T00:00:00Z";
+      m.seed = 3;
+      m.agents = 400;
+      f.report.metadata.push_back(m);
+      f.report.labels.push_back(scenario->name);
+    }
+    RunOptions options;
+    options.agents = 400;
+    options.seed = 3;
+    f.run = run_comparison(f.journeys, options);
+    for (std::size_t k = 0; k < f.journeys.size(); ++k) {
+      f.report.summaries.push_back(summarize(f.journeys[k], f.run.runs[k].replications));
+    }
+    f.report.differences = differences(f.run);
+    f.report.method = comparison_method(1);
+    return f;
+  }();
+  return fixture;
+}
+
+// The HTML of the card of touchpoint `id`, up to the next card or stage.
+std::string card_of(const std::string& html, const std::string& id) {
+  const std::size_t at = html.find("data-touchpoint=\"" + id + "\"");
+  if (at == std::string::npos) return "";
+  const std::size_t end = html.find("<div class=\"card", at);
+  return html.substr(at, end == std::string::npos ? std::string::npos : end - at);
+}
+
+TEST(HtmlReport, ShowsTheJourneyMapsWordsOnItsCardsStagesAndPersonas) {
+  const Fixture& f = bank_comparison();
+  const std::string html = html_report(f.report);
+  const std::size_t map = html.find("<section id=\"map\"");
+  ASSERT_NE(map, std::string::npos);
+  // The journey's notes near the top of the map, before the chart.
+  const std::size_t notes = html.find("Built from the 2026 onboarding funnel", map);
+  EXPECT_LT(notes, html.find("id=\"chart-", map));
+  // A card: its description, what the customer does and thinks, pain points and opportunities
+  // in their flagged lists, its owner.
+  const std::string review = card_of(html, "manual_id_review");
+  ASSERT_FALSE(review.empty());
+  for (const char* words :
+       {"An analyst reviews the documents the automatic check could not decide.",
+        "Waits, and checks the app for news.", "Has something gone wrong?",
+        "Send the expected time and a status in the app", "owner: Financial crime operations"}) {
+    EXPECT_NE(review.find(words), std::string::npos) << words;
+  }
+  const std::size_t pains = review.find("class=\"pains\"");
+  ASSERT_NE(pains, std::string::npos);
+  EXPECT_LT(pains, review.find("No estimate of how long the review takes"));
+  EXPECT_LT(review.find("class=\"opps\""), review.find("Send the expected time"));
+  // The future state's changed words on the card, in its colour; unchanged words not repeated.
+  const std::size_t future = review.find("class=\"future-words\"");
+  ASSERT_NE(future, std::string::npos);
+  EXPECT_NE(review.find("Sees the expected time and the review&#39;s status in the app.", future),
+            std::string::npos);
+  EXPECT_NE(review.find("Weekend review shifts", future), std::string::npos);
+  EXPECT_EQ(review.find("An analyst reviews", future), std::string::npos);
+  // A touchpoint only a future state has carries that state's words.
+  EXPECT_NE(card_of(html, "id_help_chat").find("Good, someone can see what went wrong"),
+            std::string::npos);
+  // Stage columns headed by their description and goals, a future state's changed goals too.
+  EXPECT_NE(html.find("The customer notices the bank and its account.", map), std::string::npos);
+  EXPECT_NE(html.find("Know what switching involves", map), std::string::npos);
+  EXPECT_NE(html.find("Know at once why a check failed", map), std::string::npos);
+  // Personas by name: on the chart's buttons, in the tables, with who they are.
+  EXPECT_NE(html.find("\"label\":\"Maya, the app-first switcher\""), std::string::npos);
+  const std::size_t personas = html.find("<section id=\"personas\"");
+  ASSERT_NE(personas, std::string::npos);
+  for (const char* words :
+       {"<tr><td>Maya, the app-first switcher</td>", "Graham, the branch regular",
+        "If I have to phone someone, I have already lost interest.",
+        "Move the salary without missing a bill",
+        "<dt>occupation</dt><dd>marketing manager</dd>"}) {
+    EXPECT_NE(html.find(words, personas), std::string::npos) << words;
+  }
+  // Every word is escaped: the page holds no unescaped quote from the scenario's texts.
+  EXPECT_EQ(html.find("review's status"), std::string::npos);
+}
+
+TEST(HtmlReport, LanesMakeAServiceBlueprintWithItsLineOfVisibility) {
+  const std::string html = html_report(bank_comparison().report);
+  const std::size_t blueprint = html.find("<div class=\"blueprint\"");
+  ASSERT_NE(blueprint, std::string::npos);
+  const std::size_t front = html.find("<div class=\"bp-lane\">frontstage</div>", blueprint);
+  const std::size_t line = html.find("class=\"bp-visibility\"", blueprint);
+  const std::size_t back = html.find("<div class=\"bp-lane\">backstage</div>", blueprint);
+  const std::size_t support = html.find("<div class=\"bp-lane\">support</div>", blueprint);
+  ASSERT_NE(front, std::string::npos);
+  ASSERT_NE(support, std::string::npos);
+  EXPECT_LT(front, line);
+  EXPECT_LT(line, back);
+  EXPECT_LT(back, support);
+  // The manual review sits below the line, the advert above it.
+  const std::size_t review = html.find("data-touchpoint=\"manual_id_review\">", blueprint);
+  EXPECT_GT(review, back);
+  EXPECT_LT(review, support);
+  EXPECT_LT(html.find("data-touchpoint=\"social_ad\">", blueprint), line);
+  // One lane row per lane, every stage a column.
+  EXPECT_EQ(count(html, "class=\"bp-lane\""), 3u);
+  EXPECT_EQ(count(html, "class=\"bp-stage\""), stage_union(bank_comparison().report).size());
+}
+
+TEST(HtmlReport, AJourneyWithoutWordsGivesThePageAsBefore) {
+  const std::string html = html_report(comparison().report);
+  for (const char* part : {"class=\"words\"", "class=\"future-words\"", "class=\"journey-notes\"",
+                           "class=\"persona-cards\"", "class=\"blueprint\"", "Service blueprint"}) {
+    EXPECT_EQ(html.find(part), std::string::npos) << part;
+  }
+}
+
+TEST(ReportFromFile, ShowsTheSameWordsAsTheLiveComparison) {
+  const Fixture& f = bank_comparison();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / fmt::format("html_words_test_{}.h5", getpid()))
+          .string();
+  std::vector<const CompiledJourney*> journeys;
+  for (const CompiledJourney& j : f.journeys) journeys.push_back(&j);
+  PendingFile file(path, Overwrite::refuse);
+  write_comparison_file(file, f.report, journeys, f.run);
+  file.commit();
+  const ReportedResults read = read_results_file(path);
+  std::filesystem::remove(path);
+  const std::string html = html_report(read.report);
+  EXPECT_NE(card_of(html, "manual_id_review").find("Weekend review shifts"), std::string::npos);
+  EXPECT_NE(html.find("<div class=\"blueprint\""), std::string::npos);
+  EXPECT_EQ(html, html_report(f.report));
+}
+
 TEST(MarkdownReport, HoldsTheSummaryFiguresAndTheScenario) {
   const Fixture& f = comparison();
   const std::string md = markdown_report(f.report);

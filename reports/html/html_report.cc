@@ -249,8 +249,95 @@ std::string value_line(const ComparisonReport& r, const char* label, Get get) {
   return out + "</div>";
 }
 
+// The journey map's words of one scenario, read back from the text its results recorded (so
+// that a live run and a stored file show the same). Empty when the text cannot be read back.
+struct MapWords {
+  std::string notes;
+  std::map<std::string, TouchpointWords, std::less<>> touchpoints;  // by touchpoint id
+  std::map<std::string, StageWords, std::less<>> stages;            // by stage name
+  std::map<std::string, PersonaWords, std::less<>> personas;        // by persona id
+};
+
+MapWords map_words(const RunMetadata& m) {
+  MapWords words;
+  if (m.scenario_text.empty()) return words;
+  std::vector<SourceFile> bases;
+  for (const auto& [path, text] : m.base_files) bases.push_back({path, text});
+  Diagnostics diagnostics;
+  const std::optional<Scenario> s =
+      parse_recorded_scenario(m.scenario_text, m.scenario_path, bases, diagnostics);
+  if (!s) return words;
+  words.notes = s->notes;
+  for (const Touchpoint& t : s->touchpoints) words.touchpoints[t.id] = t.words;
+  for (const auto& [name, stage] : s->stage_words) words.stages[name] = stage.words;
+  for (const Persona& p : s->personas) words.personas[p.id] = p.words;
+  return words;
+}
+
+// Every scenario's words, index-aligned with the report's scenarios.
+std::vector<MapWords> report_words(const ComparisonReport& r) {
+  std::vector<MapWords> out;
+  for (std::size_t k = 0; k < r.summaries.size(); ++k) {
+    out.push_back(k < r.metadata.size() ? map_words(r.metadata[k]) : MapWords{});
+  }
+  return out;
+}
+
+template <class Map>
+const typename Map::mapped_type* find_words(const Map& map, std::string_view key) {
+  const auto it = map.find(key);
+  return it == map.end() ? nullptr : &it->second;
+}
+
+// A persona's name for people: its name when the scenarios give one, else its id.
+std::string persona_label(const std::vector<MapWords>& words, const std::string& id) {
+  for (const MapWords& w : words) {
+    const PersonaWords* p = find_words(w.personas, id);
+    if (p && !p->name.empty()) return p->name;
+  }
+  return id;
+}
+
+// A list of texts, each item escaped; longer lists fold into a details element.
+std::string text_list(const TextList& items, const char* css, const char* title) {
+  if (items.empty()) return "";
+  std::string list = fmt::format("<ul class=\"{}\">", css);
+  for (const std::string& item : items) list += "<li>" + html_escape(item) + "</li>";
+  list += "</ul>";
+  if (items.size() > 3) {
+    return fmt::format("<details class=\"{}\"><summary>{} ({})</summary>{}</details>", css, title,
+                       items.size(), list);
+  }
+  return fmt::format("<div class=\"{}\"><span class=\"wk\">{}</span>{}</div>", css, title, list);
+}
+
+// A touchpoint's words on its card; with `only_changed_from`, just the words that differ.
+std::string touchpoint_words_html(const TouchpointWords& w,
+                                  const TouchpointWords* only_changed_from = nullptr) {
+  const auto show = [&](auto member) {
+    return only_changed_from == nullptr || w.*member != only_changed_from->*member;
+  };
+  std::string out;
+  if (show(&TouchpointWords::description) && !w.description.empty())
+    out += "<p class=\"desc\">" + html_escape(w.description) + "</p>";
+  if (show(&TouchpointWords::customer_action) && !w.customer_action.empty())
+    out += "<p class=\"action\"><span class=\"wk\">customer does</span> " +
+           html_escape(w.customer_action) + "</p>";
+  if (show(&TouchpointWords::thoughts)) out += text_list(w.thoughts, "thoughts", "thinks");
+  if (show(&TouchpointWords::pain_points))
+    out += text_list(w.pain_points, "pains", "&#9679; pain points");
+  if (show(&TouchpointWords::opportunities))
+    out += text_list(w.opportunities, "opps", "&#9650; opportunities");
+  std::string who;
+  if (show(&TouchpointWords::owner) && !w.owner.empty()) who += "owner: " + html_escape(w.owner);
+  if (show(&TouchpointWords::lane) && !w.lane.empty())
+    who += (who.empty() ? "" : " &middot; ") + std::string("lane: ") + html_escape(w.lane);
+  if (!who.empty()) out += "<p class=\"owner\">" + who + "</p>";
+  return out.empty() ? "" : "<div class=\"words\">" + out + "</div>";
+}
+
 std::string touchpoint_card(const ComparisonReport& r, const JourneyStep& step,
-                            const MomentsOnMap& moments) {
+                            const MomentsOnMap& moments, const std::vector<MapWords>& words) {
   const TouchpointFigures* current = find_touchpoint(r.summaries[0], step.id);
   const TouchpointFigures* any = current;
   for (std::size_t k = 1; any == nullptr && k < r.summaries.size(); ++k) {
@@ -272,6 +359,21 @@ std::string touchpoint_card(const ComparisonReport& r, const JourneyStep& step,
   for (const std::string& m : marks) {
     out += fmt::format("<div class=\"moment-tag\">&#9873; moment of truth: {}</div>", m);
   }
+  // The words of the first scenario that has the touchpoint; a future state's changed words
+  // under them, in its colour.
+  const TouchpointWords* shown = nullptr;
+  for (std::size_t k = 0; shown == nullptr && k < words.size(); ++k) {
+    shown = find_words(words[k].touchpoints, step.id);
+  }
+  if (shown) out += touchpoint_words_html(*shown);
+  for (std::size_t k = 1; shown && k < words.size(); ++k) {
+    const TouchpointWords* w = find_words(words[k].touchpoints, step.id);
+    if (w == nullptr || w == shown || *w == *shown) continue;
+    const std::string changed = touchpoint_words_html(*w, shown);
+    if (changed.empty()) continue;
+    out += fmt::format("<div class=\"future-words\" style=\"border-left-color:{}\">{} {}{}</div>",
+                       scenario_colour(k), dot(k), html_escape(r.labels[k]), changed);
+  }
   const auto of = [&](std::string_view metric, Estimate TouchpointFigures::*member) {
     return [&r, &step, metric, member](const Summary& s) -> std::optional<std::string> {
       const TouchpointFigures* t = find_touchpoint(s, step.id);
@@ -286,7 +388,88 @@ std::string touchpoint_card(const ComparisonReport& r, const JourneyStep& step,
   return out + "</div>\n";
 }
 
-std::string map_section(const ComparisonReport& r, Charts& charts) {
+// A stage's words under its heading; with `only_changed_from`, just the words that differ.
+std::string stage_words_html(const StageWords& w, const StageWords* only_changed_from = nullptr) {
+  std::string out;
+  if (!w.description.empty() &&
+      (only_changed_from == nullptr || w.description != only_changed_from->description))
+    out += "<p class=\"desc\">" + html_escape(w.description) + "</p>";
+  if (only_changed_from == nullptr || w.goals != only_changed_from->goals)
+    out += text_list(w.goals, "goals", "customer goals");
+  return out.empty() ? "" : "<div class=\"words\">" + out + "</div>";
+}
+
+// The journey's notes, each scenario's own, near the top of the map.
+std::string notes_html(const ComparisonReport& r, const std::vector<MapWords>& words) {
+  std::string out;
+  for (std::size_t k = 0; k < words.size(); ++k) {
+    if (words[k].notes.empty()) continue;
+    out += "<div class=\"journey-notes\"><b>Notes";
+    if (r.summaries.size() > 1) out += " &middot; " + scenario_heading(r, k);
+    out += "</b><p>" + html_escape(words[k].notes) + "</p></div>\n";
+  }
+  return out;
+}
+
+// The service blueprint: a row per lane (frontstage above the line of visibility, backstage and
+// support below it), a column per stage, each touchpoint named in its cell. Only when some
+// touchpoint names its lane; touchpoints without one go in a last row.
+std::string blueprint_html(const std::vector<std::string>& stages,
+                           const std::vector<JourneyStep>& steps,
+                           const std::vector<MapWords>& words) {
+  const auto lane_of = [&](const std::string& id) -> std::string {
+    for (const MapWords& w : words) {
+      if (const TouchpointWords* t = find_words(w.touchpoints, id)) return t->lane;
+    }
+    return "";
+  };
+  std::vector<std::string> lanes;
+  const bool unlaned = std::any_of(steps.begin(), steps.end(), [&](const JourneyStep& step) {
+    return lane_of(step.id).empty();
+  });
+  for (const char* lane : kLanes) {
+    if (std::any_of(steps.begin(), steps.end(),
+                    [&](const JourneyStep& step) { return lane_of(step.id) == lane; }))
+      lanes.push_back(lane);
+  }
+  if (lanes.empty()) return "";
+  if (unlaned) lanes.push_back("");
+  std::string out =
+      "<h3>Service blueprint</h3>\n<p class=\"note\">The touchpoints by lane and stage: what the "
+      "customer sees above the line of visibility, what staff and systems do out of sight "
+      "below it.</p>\n<div class=\"blueprint-wrap\">";
+  out += fmt::format("<div class=\"blueprint\" style=\"--stages:{}\">", stages.size());
+  out += "<div class=\"bp-corner\"></div>";
+  for (const std::string& stage : stages) {
+    out += "<div class=\"bp-stage\">" + html_escape(stage) + "</div>";
+  }
+  bool above = true;
+  for (const std::string& lane : lanes) {
+    if (above && (lane == "backstage" || lane == "support")) {
+      out += fmt::format(
+          "<div class=\"bp-visibility\" style=\"grid-column:1 / span {}\">line of "
+          "visibility</div>",
+          stages.size() + 1);
+      above = false;
+    }
+    out += fmt::format("<div class=\"bp-lane\">{}</div>",
+                       lane.empty() ? "no lane given" : html_escape(lane));
+    for (const std::string& stage : stages) {
+      out += "<div class=\"bp-cell\">";
+      for (const JourneyStep& step : steps) {
+        if (step.stage == stage && lane_of(step.id) == lane) {
+          out += fmt::format("<span class=\"bp-tp\" data-touchpoint=\"{}\">{}</span>",
+                             html_escape(step.id), html_escape(step.name));
+        }
+      }
+      out += "</div>";
+    }
+  }
+  return out + "</div></div>\n";
+}
+
+std::string map_section(const ComparisonReport& r, Charts& charts,
+                        const std::vector<MapWords>& words) {
   const std::vector<std::string> stages = stage_union(r);
   const std::vector<JourneyStep> steps = touchpoint_union(r);
   const MomentsOnMap moments = moments_on_map(r.summaries[0]);
@@ -299,9 +482,14 @@ std::string map_section(const ComparisonReport& r, Charts& charts) {
       "size times its visits per agent) and the one where the most journeys end.</p>\n",
       comparison ? ", current and future states overlaid" : "",
       comparison ? " of the current state" : "");
+  out += notes_html(r, words);
   out += scenario_key(r);
   json views;
   json option = emotion_map_chart(r, moments, views);
+  // The persona views' buttons name the personas (the first view is all customers).
+  for (std::size_t i = 1; i < views.size(); ++i) {
+    views[i]["label"] = persona_label(words, views[i]["label"].get<std::string>());
+  }
   json extra = json::object();
   if (!views.empty()) extra["views"] = std::move(views);
   out += charts.add(std::move(option), 360, "", std::move(extra));
@@ -311,7 +499,20 @@ std::string map_section(const ComparisonReport& r, Charts& charts) {
   out += comparison ? ", each scenario in its colour.</p>\n" : ".</p>\n";
   out += "<div class=\"map\">\n";
   for (const std::string& stage : stages) {
-    out += fmt::format("<div class=\"stage\"><h3>{}</h3><div class=\"facts\">", html_escape(stage));
+    out += fmt::format("<div class=\"stage\"><h3>{}</h3>", html_escape(stage));
+    const StageWords* stage_words = nullptr;
+    for (std::size_t k = 0; stage_words == nullptr && k < words.size(); ++k) {
+      stage_words = find_words(words[k].stages, stage);
+    }
+    if (stage_words) out += stage_words_html(*stage_words);
+    for (std::size_t k = 1; stage_words && k < words.size(); ++k) {
+      const StageWords* w = find_words(words[k].stages, stage);
+      if (w == nullptr || w == stage_words || *w == *stage_words) continue;
+      out += fmt::format("<div class=\"future-words\" style=\"border-left-color:{}\">{} {}{}</div>",
+                         scenario_colour(k), dot(k), html_escape(r.labels[k]),
+                         stage_words_html(*w, stage_words));
+    }
+    out += "<div class=\"facts\">";
     const auto of = [&stage](std::string_view metric, Estimate StageFigures::*member) {
       return [&stage, metric, member](const Summary& s) -> std::optional<std::string> {
         for (const StageFigures& st : s.stages) {
@@ -324,15 +525,16 @@ std::string map_section(const ComparisonReport& r, Charts& charts) {
     out += value_line(r, "dropout", of("dropout_rate", &StageFigures::dropout_rate));
     out += value_line(r, "emotion", of("mean_emotion", &StageFigures::mean_emotion));
     out += "</div>\n";
-    // The stage's touchpoints as cards, in the map's order. When touchpoints carry a lane
-    // (frontstage, backstage, support process), the cards of each lane go in rows here, the
-    // frontstage first, as in a service blueprint.
+    // The stage's touchpoints as cards, in the map's order; the service blueprint under the
+    // map sets them out by lane.
     for (const JourneyStep& step : steps) {
-      if (step.stage == stage) out += touchpoint_card(r, step, moments);
+      if (step.stage == stage) out += touchpoint_card(r, step, moments, words);
     }
     out += "</div>\n";
   }
-  out += "</div>\n</section>\n";
+  out += "</div>\n";
+  out += blueprint_html(stages, steps, words);
+  out += "</section>\n";
   return out;
 }
 
@@ -609,14 +811,14 @@ std::string answer_section(const ComparisonReport& r) {
 }
 
 // Each persona's own funnel and emotion curve: reach and mean emotion per stage.
-std::string persona_stage_table(const Summary& s) {
+std::string persona_stage_table(const Summary& s, const std::vector<MapWords>& words) {
   if (s.personas.size() < 2) return "";
   std::string out = "<table class=\"persona-stages\"><thead><tr><th>persona by stage</th>";
   for (const StageFigures& st : s.stages)
     out += "<th class=\"num\">" + html_escape(st.name) + "</th>";
   out += "</tr></thead><tbody>\n";
   for (const PersonaFigures& p : s.personas) {
-    out += "<tr><td>" + html_escape(p.id) + "</td>";
+    out += "<tr><td>" + html_escape(persona_label(words, p.id)) + "</td>";
     for (const StageFigures& st : p.stages) {
       out += fmt::format(
           "<td class=\"num\">reach {}<span class=\"ci\" style=\"color:{}\">emotion {}</span></td>",
@@ -629,8 +831,40 @@ std::string persona_stage_table(const Summary& s) {
   return out + "</tbody></table>\n";
 }
 
-std::string personas_section(const ComparisonReport& r) {
+// Who each persona is, as the scenarios describe them: name, description, goals, quote and
+// attributes; a future state's persona only when its words differ.
+std::string persona_cards(const ComparisonReport& r, const std::vector<MapWords>& words) {
+  std::string out;
+  std::map<std::string, const PersonaWords*, std::less<>> seen;
+  for (std::size_t k = 0; k < words.size(); ++k) {
+    for (const auto& [id, w] : words[k].personas) {
+      const auto before = seen.find(id);
+      if (before != seen.end() && *before->second == w) continue;
+      seen[id] = &w;
+      if (w.description.empty() && w.goals.empty() && w.quote.empty() && w.attributes.empty() &&
+          (w.name.empty() || w.name == id))
+        continue;
+      out += "<div class=\"persona-card\"><b>" + html_escape(w.name.empty() ? id : w.name) + "</b>";
+      if (k > 0) out += " " + dot(k) + html_escape(r.labels[k]);
+      if (!w.description.empty()) out += "<p class=\"desc\">" + html_escape(w.description) + "</p>";
+      if (!w.quote.empty()) out += "<blockquote>" + html_escape(w.quote) + "</blockquote>";
+      out += text_list(w.goals, "goals", "goals");
+      if (!w.attributes.empty()) {
+        out += "<dl>";
+        for (const auto& [key, value] : w.attributes) {
+          out += "<dt>" + html_escape(key) + "</dt><dd>" + html_escape(value) + "</dd>";
+        }
+        out += "</dl>";
+      }
+      out += "</div>\n";
+    }
+  }
+  return out.empty() ? "" : "<div class=\"persona-cards\">" + out + "</div>\n";
+}
+
+std::string personas_section(const ComparisonReport& r, const std::vector<MapWords>& words) {
   std::string out = "<section id=\"personas\">\n<h2>Personas</h2>\n";
+  out += persona_cards(r, words);
   for (std::size_t k = 0; k < r.summaries.size(); ++k) {
     out += "<h3>" + scenario_heading(r, k) +
            "</h3>\n<table><thead><tr><th>persona</th>"
@@ -641,14 +875,15 @@ std::string personas_section(const ComparisonReport& r) {
     out += "</tr></thead><tbody>\n";
     for (const PersonaFigures& p : r.summaries[k].personas) {
       out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
-                         html_escape(p.id), percent(p.share, 1), with_thousands(p.figures.agents));
+                         html_escape(persona_label(words, p.id)), percent(p.share, 1),
+                         with_thousands(p.figures.agents));
       for (const Figure& f : kHeadlineFigures) {
         if (f.key) out += figure_cell(f.name, p.figures.*f.member);
       }
       out += "</tr>\n";
     }
     out += "</tbody></table>\n";
-    out += persona_stage_table(r.summaries[k]);
+    out += persona_stage_table(r.summaries[k], words);
   }
   out += "</section>\n";
   return out;
@@ -773,11 +1008,12 @@ std::string report_body(const ComparisonReport& r, Charts& charts) {
   body += "<main>\n";
   if (comparison) body += answer_section(r);
   body += headline_section(r, comparison);
-  body += map_section(r, charts);
+  const std::vector<MapWords> words = report_words(r);
+  body += map_section(r, charts, words);
   body += flows_section(r, charts);
   body += funnel_section(r, charts);
   if (comparison) body += moments_section(r, charts);
-  body += personas_section(r);
+  body += personas_section(r, words);
   body += touchpoints_section(r);
   body += scenario_section(r);
   body += fmt::format("<footer>Made by cjsim {} &middot; charts by Apache ECharts</footer>\n",

@@ -1,6 +1,7 @@
-"""The HTML report in a real browser: the shipped retail comparison and a run of tiny.yaml are
-turned into reports, opened in headless Chromium with #selftest (the page then writes what it
-rendered into #cjsim-selftest), and every chart must have drawn with no JavaScript error.
+"""The HTML report in a real browser: the shipped retail and bank comparisons and a run of
+tiny.yaml are turned into reports, opened in headless Chromium with #selftest (the page then
+writes what it rendered into #cjsim-selftest), and every chart must have drawn with no
+JavaScript error.
 The comparison and the run are then laid out at a phone's, a laptop's and a desktop's width and
 for paper (html_layout.js, Chromium driven by playwright-core), where html_layout_check.js
 measures in the page that nothing is wider than the window or its card or table and that no
@@ -140,6 +141,22 @@ with tempfile.TemporaryDirectory() as work:
     page = os.path.join(work, "airline.html")
     run("report", airline, "-o", page)
     check_layout(page, "airline_comparison")
+
+    # The bank's journey map with its words, lanes and personas, from the stored file: cards with
+    # long words and the service blueprint must fit at every width too.
+    bank = os.path.join(work, "bank.h5")
+    run("compare", os.path.join(examples, "bank_current_account.yaml"),
+        os.path.join(examples, "bank_current_account_guided_id.yaml"),
+        os.path.join(examples, "bank_current_account_overdraft_alert.yaml"),
+        "--agents", "3000", "--out", bank)
+    page = os.path.join(work, "bank.html")
+    run("report", bank, "-o", page)
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    check('class="pains"' in text and 'class="blueprint"' in text and "Maya, the app-first" in text,
+          "bank report: the journey map's words or the service blueprint are missing")
+    check_report(work, page, "bank_comparison")
+    check_layout(page, "bank_comparison")
 
     tiny = os.path.join(work, "tiny.h5")
     run("run", os.path.join(data, "tiny.yaml"), "--agents", "2000", "--out", tiny)
