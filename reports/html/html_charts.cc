@@ -203,7 +203,7 @@ json emotion_map_chart(const ComparisonReport& r, const MomentsOnMap& moments, j
   json option = base_option();
   option["tooltip"] = {{"trigger", "axis"}, {"confine", true}};
   option["grid"] = {
-      {"left", 44}, {"right", 16}, {"top", 34}, {"bottom", 8}, {"containLabel", true}};
+      {"left", 64}, {"right", 16}, {"top", 34}, {"bottom", 8}, {"containLabel", true}};
   json names = json::array();
   for (const JourneyStep& step : steps) names.push_back(step.name);
   option["xAxis"] = {{"type", "category"},
