@@ -236,7 +236,11 @@ std::string with_changes(std::string_view text, const std::string& path,
       }
     }
     if (found) continue;
-    const auto& [kind, value] = *change.items().begin();
+    // The change's one key and its value (read through an iterator of `change` itself: a
+    // binding to *items().begin() would refer into a temporary that is gone by the next line).
+    const auto only = change.begin();
+    const std::string kind = only.key();
+    const ordered_json& value = only.value();
     // The kinds are words of [a-z_], written plain as in the examples; the rest as JSON.
     const bool plain = !kind.empty() && kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") ==
                                             std::string::npos;
