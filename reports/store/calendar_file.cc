@@ -129,7 +129,9 @@ void write_series(H5::Group& group, const std::string& name, const std::vector<D
     table.count("hour", hour);
     table.unit("hour", "hours");
   }
-  for (const auto& [column, member] : kDayColumns) {
+  for (const auto& named : kDayColumns) {
+    const char* column = named.first;
+    const auto member = named.second;  // a plain name: clang 14 lambdas cannot capture bindings
     table.estimate(column, estimates(rows, [&](const DayFigures& f) { return f.*member; }));
   }
   table.write(group, name);
@@ -152,7 +154,9 @@ void write_resources(H5::Group& group, const std::vector<ResourceFigures>& rows)
   table.count("served", served);
   table.count("abandoned", abandoned);
   for (const char* column : {"arrivals", "served", "abandoned"}) table.unit(column, "count");
-  for (const auto& [column, member] : kResourceColumns) {
+  for (const auto& named : kResourceColumns) {
+    const char* column = named.first;
+    const auto member = named.second;  // a plain name: clang 14 lambdas cannot capture bindings
     table.estimate(column, estimates(rows, [&](const ResourceFigures& f) { return f.*member; }));
   }
   table.write(group, "resources");
@@ -172,7 +176,9 @@ void write_resources(H5::Group& group, const std::vector<ResourceFigures>& rows)
   by_day.text("resource", resource);
   by_day.count("day", day);
   by_day.unit("day", "days");
-  for (const auto& [column, member] : kResourceDayColumns) {
+  for (const auto& named : kResourceDayColumns) {
+    const char* column = named.first;
+    const auto member = named.second;  // a plain name: clang 14 lambdas cannot capture bindings
     by_day.estimate(column,
                     estimates(days, [&](const ResourceDayFigures& f) { return f.*member; }));
   }
