@@ -21,7 +21,7 @@ constexpr std::uint64_t kValidateAgents = 100000;  // `run`'s default
 constexpr double kFallbackMemory = 8.0 * 1024 * 1024 * 1024;
 
 std::string& doing_now() {
-  static std::string now;
+  thread_local std::string now;  // per thread: the studio checks and runs on several at once
   return now;
 }
 
