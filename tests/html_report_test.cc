@@ -37,37 +37,45 @@ struct Fixture {
   ComparisonReport report;
 };
 
+// Compares the journeys in `files` on `agents` agents from `seed`, with their metadata as
+// `cjsim compare` records it; `appended` ends each recorded scenario text.
+Fixture compared(const std::vector<std::string>& files, std::uint64_t seed, std::uint64_t agents,
+                 const std::string& appended = "") {
+  Fixture f;
+  for (const std::string& file : files) {
+    Diagnostics diagnostics;
+    const auto scenario = load_valid_scenario(file, diagnostics);
+    if (!scenario) throw std::runtime_error("cannot load test journey " + file);
+    f.journeys.push_back(compile(*scenario));
+    RunMetadata m;
+    m.scenario_path = file;
+    m.scenario_text = scenario->source_text + appended;
+    for (const SourceFile& base : scenario->base_sources)
+      m.base_files.emplace_back(base.path, base.text);
+    m.software_version = "test";
+    m.command_line = "cjsim compare";
+    m.created = "2026-01-01T00:00:00Z";
+    m.seed = seed;
+    m.agents = agents;
+    f.report.metadata.push_back(m);
+    f.report.labels.push_back(scenario->name);
+  }
+  RunOptions options;
+  options.agents = agents;
+  options.seed = seed;
+  f.run = run_comparison(f.journeys, options);
+  for (std::size_t k = 0; k < f.journeys.size(); ++k) {
+    f.report.summaries.push_back(summarize(f.journeys[k], f.run.runs[k].replications));
+  }
+  f.report.differences = differences(f.run);
+  f.report.method = comparison_method(1);
+  return f;
+}
+
 const Fixture& comparison() {
-  static const Fixture fixture = [] {
-    Fixture f;
-    const std::string data = CJSIM_TEST_DATA;
-    for (const char* file : {"/tiny.yaml", "/tiny_future.yaml"}) {
-      Diagnostics diagnostics;
-      const auto scenario = load_valid_scenario(data + file, diagnostics);
-      if (!scenario) throw std::runtime_error("cannot load test journey");
-      f.journeys.push_back(compile(*scenario));
-      RunMetadata m;
-      m.scenario_path = data + file;
-      m.scenario_text = scenario->source_text + kHostileComment;
-      m.software_version = "test";
-      m.command_line = "cjsim compare <tiny> <tiny_future>";
-      m.created = "2026-01-01T00:00:00Z";
-      m.seed = 5;
-      m.agents = 3000;
-      f.report.metadata.push_back(m);
-      f.report.labels.push_back(scenario->name);
-    }
-    RunOptions options;
-    options.agents = 3000;
-    options.seed = 5;
-    f.run = run_comparison(f.journeys, options);
-    for (std::size_t k = 0; k < f.journeys.size(); ++k) {
-      f.report.summaries.push_back(summarize(f.journeys[k], f.run.runs[k].replications));
-    }
-    f.report.differences = differences(f.run);
-    f.report.method = comparison_method(1);
-    return f;
-  }();
+  const std::string data = CJSIM_TEST_DATA;
+  static const Fixture fixture =
+      compared({data + "/tiny.yaml", data + "/tiny_future.yaml"}, 5, 3000, kHostileComment);
   return fixture;
 }
 
@@ -264,38 +272,11 @@ TEST(HtmlReport, DrawsTheEmotionCurveTouchpointByTouchpointWithPersonasAndMoment
 // The bank's current-account journey (every journey-map word filled in) and two of its future
 // states, compared on few agents, their metadata as `cjsim compare` records it.
 const Fixture& bank_comparison() {
-  static const Fixture fixture = [] {
-    Fixture f;
-    const std::string examples = std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/";
-    for (const char* file : {"bank_current_account.yaml", "bank_current_account_guided_id.yaml",
-                             "bank_current_account_overdraft_alert.yaml"}) {
-      Diagnostics diagnostics;
-      const auto scenario = load_valid_scenario(examples + file, diagnostics);
-      if (!scenario) throw std::runtime_error("cannot load the bank journey");
-      f.journeys.push_back(compile(*scenario));
-      RunMetadata m;
-      m.scenario_path = examples + file;
-      m.scenario_text = scenario->source_text;
-      for (const SourceFile& base : scenario->base_sources)
-        m.base_files.emplace_back(base.path, base.text);
-      m.software_version = "test";
-      m.created = "2026-01-01T00:00:00Z";
-      m.seed = 3;
-      m.agents = 400;
-      f.report.metadata.push_back(m);
-      f.report.labels.push_back(scenario->name);
-    }
-    RunOptions options;
-    options.agents = 400;
-    options.seed = 3;
-    f.run = run_comparison(f.journeys, options);
-    for (std::size_t k = 0; k < f.journeys.size(); ++k) {
-      f.report.summaries.push_back(summarize(f.journeys[k], f.run.runs[k].replications));
-    }
-    f.report.differences = differences(f.run);
-    f.report.method = comparison_method(1);
-    return f;
-  }();
+  const std::string examples = std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/";
+  static const Fixture fixture = compared({examples + "bank_current_account.yaml",
+                                           examples + "bank_current_account_guided_id.yaml",
+                                           examples + "bank_current_account_overdraft_alert.yaml"},
+                                          3, 400);
   return fixture;
 }
 
