@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -265,6 +266,49 @@ TEST(Api, AttributeSharesConversionsOfAJourneyByRemoval) {
   }
   EXPECT_GT(total, 0.0);
   EXPECT_NEAR(shared, total, 1e-6 * total);  // the removal effects share every conversion
+}
+
+// A journey fitted from path data ends in a `conversion` touchpoint of its own: the conversion
+// itself, which attribution must not credit as a channel (it took every last-touch conversion
+// and a removal effect of 1).
+TEST(Api, AttributionOfAJourneyLeavesOutTheConversionWithNoWayOn) {
+  const std::string file = testing::TempDir() + "fitted_like.yaml";
+  std::ofstream(file) << R"(name: fitted
+stages: [journey]
+touchpoints:
+  - {id: search, stage: journey, channel: Search, dropout: 0.2, entry_weight: 2}
+  - {id: social, stage: journey, channel: Social, dropout: 0.4, entry_weight: 1}
+  - {id: conversion, stage: journey, channel: conversion, conversion: {value: 10}}
+transitions:
+  - {from: search, to: social, weight: 1}
+  - {from: search, to: conversion, weight: 1}
+  - {from: social, to: search, weight: 1}
+  - {from: social, to: conversion, weight: 2}
+personas:
+  - {id: everyone, share: 1}
+)";
+  Front front;
+  AttributeRequest request;
+  request.input = file;
+  request.simulate_removals = false;
+  request.run.agents = 4000;
+  const AttributionTable table = attribute(request, front.context);
+  std::vector<std::string> channels = table.channels;
+  std::sort(channels.begin(), channels.end());
+  EXPECT_EQ(channels, (std::vector<std::string>{"Search", "Social"}));
+  double conversions = 0.0;
+  for (const auto& [name, value] : table.totals) {
+    if (name == "conversions") conversions = value;
+  }
+  ASSERT_GT(conversions, 0.0);
+  for (const auto& [name, values] : table.columns) {
+    if (name != "last_touch_conversions" && name != "markov_1_conversions") continue;
+    EXPECT_NEAR(values[0] + values[1], conversions, 1e-9 * conversions) << name;
+  }
+  bool said = false;
+  for (const std::string& note : table.notes)
+    said = said || note.find("Touchpoint 'conversion' converts with no way on") != std::string::npos;
+  EXPECT_TRUE(said);
 }
 
 }  // namespace

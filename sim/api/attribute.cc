@@ -4,8 +4,11 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <map>
 #include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "models/attribution/attribution.h"
 #include "models/attribution/removal_effects.h"
@@ -81,6 +84,40 @@ AttributionTable attribute_data(const AttributeRequest& o, const Context& contex
   return table;
 }
 
+// A conversion with no way on (converting, no transition out: the `conversion` touchpoint a
+// fitted journey ends with, or a journey's final purchase) is the conversion itself, as the
+// conversion a path-table reader appends is: every converting path would end there, so it
+// would take all of last touch and a removal effect of 1 without telling anything. Its visits
+// leave the paths (the conversion moves to the visit before); returns the ids left out.
+std::vector<std::string> leave_out_conversion_events(const CompiledJourney& journey,
+                                                     ObservedJourneys& paths) {
+  std::vector<std::uint8_t> event(journey.touchpoint_count(), 0);
+  std::vector<std::string> ids;
+  for (std::size_t v = 0; v < journey.touchpoint_count(); ++v) {
+    if (journey.is_conversion[v] && journey.out_begin[v + 1] == journey.out_begin[v]) {
+      event[v] = 1;
+      ids.push_back(journey.touchpoint_ids[v]);
+    }
+  }
+  if (ids.empty()) return ids;
+  for (ObservedPath& path : paths.paths) {
+    std::size_t kept = 0;
+    std::int64_t conversion_step = -1;
+    for (std::size_t i = 0; i < path.touchpoints.size(); ++i) {
+      const bool is_event = event[path.touchpoints[i]] != 0;
+      if (static_cast<std::int64_t>(i) == path.conversion_step) {
+        conversion_step = static_cast<std::int64_t>(is_event ? kept : kept + 1) - 1;
+      }
+      if (!is_event) path.touchpoints[kept++] = path.touchpoints[i];
+    }
+    path.touchpoints.resize(kept);
+    // Converted on entering at the event itself: no touchpoint before it to credit.
+    if (path.conversion_step >= 0 && conversion_step < 0) path.count = 0;
+    path.conversion_step = conversion_step;
+  }
+  return ids;
+}
+
 AttributionTable attribute_journey(const AttributeRequest& o, const Context& context) {
   const Scenario scenario = load_journey(o.input, context);
   const CompiledJourney journey = compile(scenario);
@@ -92,7 +129,8 @@ AttributionTable attribute_journey(const AttributeRequest& o, const Context& con
                         context);
   const Stage stage(context, "simulating paths", "agents", options);
   const RunResult result = run(journey, options);
-  const ObservedJourneys simulated = observed_from_simulation(journey, *result.detail);
+  ObservedJourneys simulated = observed_from_simulation(journey, *result.detail);
+  const std::vector<std::string> events = leave_out_conversion_events(journey, simulated);
 
   AttributionTable table;
   table.source = o.input;
@@ -107,6 +145,15 @@ AttributionTable attribute_journey(const AttributeRequest& o, const Context& con
   add_path_columns(table, paths, o.order);
   table.notes.push_back(fmt::format(
       "Heuristics and Markov columns are computed on {} simulated agents' paths.", options.agents));
+  if (!events.empty()) {
+    std::string quoted;
+    for (const std::string& id : events) quoted += (quoted.empty() ? "'" : ", '") + id + "'";
+    table.notes.push_back(fmt::format(
+        "{} {} with no way on: the conversion itself, not a touchpoint that earns credit, so "
+        "left out of the paths.",
+        events.size() == 1 ? "Touchpoint " + quoted : "Touchpoints " + quoted,
+        events.size() == 1 ? "converts" : "convert"));
+  }
 
   // Removal of each channel (touchpoint) from the journey itself.
   std::vector<TouchpointGroup> groups(paths.channels.size());
