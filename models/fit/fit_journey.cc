@@ -5,9 +5,11 @@
 #include <fmt/format.h>
 #include <tbb/task_arena.h>
 
+#include <map>
 #include <set>
 #include <stdexcept>
 
+#include "models/fit/markov_fit.h"
 #include "models/fit/simulated_journeys.h"
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
@@ -32,6 +34,23 @@ MarkovFit fit_markov_chain(const ObservedJourneys& data, const FitRequest& reque
   } catch (const std::invalid_argument& e) {
     throw std::runtime_error(fmt::format("{}: {}", request.data_name, e.what()));
   }
+}
+
+// The data with each touchpoint named by the skeleton's id for it, found as the data's name
+// itself, the name made an id as a fit writes it (`Paid Search` -> `Paid_Search`), or a
+// touchpoint's `name`: so a journey cjsim fitted is a skeleton for its own data.
+ObservedJourneys in_skeleton_terms(ObservedJourneys data, const Scenario& skeleton) {
+  std::map<std::string, std::string, std::less<>> id_of;
+  for (const Touchpoint& t : skeleton.touchpoints) id_of.emplace(t.id, t.id);
+  for (const Touchpoint& t : skeleton.touchpoints) {
+    if (!t.name.empty()) id_of.emplace(t.name, t.id);
+  }
+  for (std::string& name : data.touchpoints) {
+    auto it = id_of.find(name);
+    if (it == id_of.end()) it = id_of.find(id_from_name(name));
+    if (it != id_of.end()) name = it->second;
+  }
+  return data;
 }
 
 // The data's touchpoints that `skeleton` has no touchpoint for (by id), in order of appearance.
@@ -215,9 +234,10 @@ void check_by_simulation(const ObservedJourneys& fitted_data, const ObservedJour
   }
 }
 
-FitResult fit_paths(const ObservedJourneys& data, const FitRequest& request) {
+FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request) {
   FitResult result;
   const std::optional<Scenario>& skeleton = request.skeleton;
+  const ObservedJourneys data = skeleton ? in_skeleton_terms(observed, *skeleton) : observed;
   const auto [kept, held] = split_holdout(data, request.holdout, request.seed);
   check_cancelled(request);
   // The skeleton itself is fitted when it has every touchpoint of the data; else the Markov
@@ -225,6 +245,18 @@ FitResult fit_paths(const ObservedJourneys& data, const FitRequest& request) {
   ObservedJourneys fitted_data, held_data;
   const std::vector<std::string> missing =
       skeleton ? touchpoints_not_in(data, *skeleton) : std::vector<std::string>{};
+  // A skeleton that names too few of the data's touchpoints is the wrong file, or ids that
+  // cannot be matched: fitting the Markov chain in its place would hide that.
+  const std::size_t distinct =
+      std::set<std::string>(data.touchpoints.begin(), data.touchpoints.end()).size();
+  if (skeleton && 2 * missing.size() > distinct) {
+    throw std::runtime_error(fmt::format(
+        "{}: the skeleton {} has no touchpoint for {} of the data's {} touchpoints ({}): a "
+        "touchpoint is matched by its id, by its `name`, or by the data's name made an id "
+        "('Paid Search' -> 'Paid_Search'); give a skeleton of these touchpoints, or fit "
+        "without --skeleton",
+        request.data_name, request.skeleton_name, missing.size(), distinct, listed(missing)));
+  }
   if (skeleton && missing.empty()) {
     fitted_data = with_skeleton_stages(kept, *skeleton);
     held_data = with_skeleton_stages(held, *skeleton);

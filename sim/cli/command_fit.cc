@@ -108,9 +108,11 @@ CommandAction add_fit_command(CLI::App& command) {
       ->check(file_name_check());
   command.add_option(
       "--skeleton", o->skeleton,
-      "A journey to fit: when it has every touchpoint of the data (by id), its emotion means, "
-      "biases, dropouts and weights are fitted by maximum likelihood; else the Markov chain is "
-      "fitted and takes only the skeleton's stages (the output says so). A funnel needs one");
+      "A journey to fit (touchpoints matched by id, by name, or by the data's name made an "
+      "id): when it has every touchpoint of the data, its emotion means, biases, dropouts and "
+      "weights are fitted by maximum likelihood; with half or more, the Markov chain is fitted "
+      "and takes only the skeleton's stages (the output says so); with fewer, an error. A "
+      "funnel needs one");
   command
       .add_option("--personas", o->call.request.personas,
                   "Latent personas to fit by EM (1: the skeleton's first persona, or one neutral "

@@ -107,12 +107,30 @@ with tempfile.TemporaryDirectory() as tmp:
           in done.stdout, f"fit --personas 2 without a skeleton: {done.stderr}{done.stdout}")
     validates(markov_two)
 
-    # A skeleton without the data's touchpoints lends its stages, and says so.
+    # A skeleton with none of the data's touchpoints is an error (it once fell back to the
+    # Markov chain with a note), naming what it lacks and how touchpoints are matched.
+    lent_file = os.path.join(tmp, "lent.yaml")
     lent = run("fit", os.path.join(observed, "pathdata_head.csv"), "--skeleton", skeleton, "-o",
-               os.path.join(tmp, "lent.yaml"), "-n", "2000")
-    check(lent.returncode == 0 and "has no touchpoint" in lent.stdout
-          and "the Markov chain is fitted" in lent.stdout,
-          f"a skeleton without the data's touchpoints: {lent.stderr}{lent.stdout}")
+               lent_file, "-n", "2000")
+    check(lent.returncode == 1 and "has no touchpoint for 11 of the data's 11 touchpoints"
+          in lent.stderr and "made an id" in lent.stderr and not os.path.exists(lent_file),
+          f"a skeleton without the data's touchpoints: {lent.returncode} {lent.stderr}{lent.stdout}")
+
+    # A journey cjsim fitted is a skeleton for its own data, though the data's names hold
+    # spaces its ids cannot ('Paid Search' is the touchpoint Paid_Search named 'Paid Search').
+    spaced = os.path.join(tmp, "spaced_paths.csv")
+    with open(spaced, "w") as f:
+        f.write("path,total_conversions,total_conversion_value,total_null\n"
+                "Paid Search > Online Video,30,300,20\nOnline Video,5,40,45\n"
+                "Paid Search,10,90,40\nOnline Video > Paid Search,8,80,12\n")
+    fitted = os.path.join(tmp, "spaced_fitted.yaml")
+    done = run("fit", spaced, "-o", fitted, "-n", "2000")
+    check(done.returncode == 0, f"fit of spaced names: {done.stderr}")
+    again = run("fit", spaced, "--skeleton", fitted, "-o", os.path.join(tmp, "again.yaml"),
+                "-n", "2000")
+    check(again.returncode == 0 and "the Markov chain is fitted" not in again.stdout
+          and "has no touchpoint" not in again.stdout + again.stderr,
+          f"a fitted journey as its own data's skeleton: {again.stderr}{again.stdout}")
 
     # Paths the skeleton cannot produce: its diagnostics, exit 1, nothing written.
     never = os.path.join(tmp, "never.yaml")
