@@ -10,6 +10,7 @@
 
 #include "models/attribution/removal_effects.h"
 #include "models/observed/observed_reader.h"
+#include "reports/render/attribution_report.h"
 #include "scenarios/validate.h"
 
 namespace cjsim {
@@ -134,6 +135,24 @@ TEST(RemovalEffects, SimulationOnCommonRandomNumbersAgreesWithTheExactChain) {
     const double half = (s.conversion_loss.high - s.conversion_loss.low) / 2.0;
     EXPECT_NEAR(s.conversion_loss.value, exact_loss, 2.0 * half + 1e-12) << groups[k].name;
   }
+}
+
+// Totals of millions read as numbers, not as 4.47514e+06 (which also lost the last digits).
+TEST(AttributionText, LargeAndWholeFiguresPrintWithoutAnExponent) {
+  AttributionTable table;
+  table.source = "bpic.xes";
+  table.level = "channel";
+  table.channels = {"web"};
+  table.totals = {{"conversions", 4475143.0}, {"conversion_value", 12345678.9},
+                  {"markov_1_conversion_probability", 0.2075213}};
+  table.columns = {{"linear_conversions", {1234567.25}}, {"markov_1_removal_effect", {0.6032841}}};
+  const std::string text = attribution_text(table);
+  EXPECT_NE(text.find("conversions: 4475143\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("conversion_value: 12345679\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("markov_1_conversion_probability: 0.207521\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("1234567"), std::string::npos) << text;
+  EXPECT_NE(text.find("0.603284"), std::string::npos) << text;
+  EXPECT_EQ(text.find("e+0"), std::string::npos) << text;
 }
 
 }  // namespace

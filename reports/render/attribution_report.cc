@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "reports/render/table_text.h"
 
@@ -38,9 +39,21 @@ nlohmann::json attribution_json(const AttributionTable& t) {
   return out;
 }
 
+namespace {
+
+// A figure as a person reads it: whole numbers and large ones without an exponent (a total of
+// 4,475,140 conversions once printed as 4.47514e+06), the rest to six significant digits.
+std::string figure(double v) {
+  if (std::isfinite(v) && (std::fabs(v) >= 1e6 || v == std::round(v)) && std::fabs(v) < 1e15)
+    return fmt::format("{:.0f}", v);
+  return fmt::format("{:.6g}", v);
+}
+
+}  // namespace
+
 std::string attribution_text(const AttributionTable& t) {
   std::string out = fmt::format("Attribution by {} of {}\n", t.level, t.source);
-  for (const auto& [name, value] : t.totals) out += fmt::format("  {}: {:.6g}\n", name, value);
+  for (const auto& [name, value] : t.totals) out += fmt::format("  {}: {}\n", name, figure(value));
   std::size_t width = t.level.size();
   for (const std::string& c : t.channels)
     width = std::max(width, std::min<std::size_t>(c.size(), 40));
@@ -60,7 +73,7 @@ std::string attribution_text(const AttributionTable& t) {
       if (label.size() > 40) label = label.substr(0, 37) + "...";
       out += fmt::format("{:<{}}", label, width);
       for (std::size_t c = first; c < last; ++c) {
-        out += fmt::format("  {:>{}.6g}", t.columns[c].second[k], column_width);
+        out += fmt::format("  {:>{}}", figure(t.columns[c].second[k]), column_width);
       }
       out += "\n";
     }
