@@ -180,7 +180,12 @@ FitResult calibrate_to_funnel(const ObservedFunnel& funnel, const FitRequest& re
     return result;
   }
   const Calibration& calibration = *result.calibration;
-  if (calibration.degrees_of_freedom <= 0) {
+  if (calibration.degrees_of_freedom == 0) {
+    result.notes.push_back(fmt::format(
+        "{} parameters calibrated to {} funnel rows: the funnel can pin each down, but leaves "
+        "no degree of freedom to test the fit with (its distance is 0 at the best fit)",
+        calibration.parameters.size(), calibration.rows.size()));
+  } else if (calibration.degrees_of_freedom < 0) {
     result.diagnostics.warning(
         {request.data_name, 0, 0},
         fmt::format("{} parameters calibrated to {} funnel rows: more parameters than the "

@@ -3,6 +3,7 @@
 // shares of the data. The workflow is the library's fit (sim/api/fit.h); this calls it and
 // writes and prints what it returns.
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <iostream>
 #include <memory>
@@ -34,13 +35,15 @@ struct FitOptions {
 };
 
 // What the calibration found, printed (the journey is written by then).
-void print_calibration(const FitOptions& o, const Calibration& calibration,
-                       CommandOutputs& outputs) {
+void print_calibration(const FitOptions& o, const FitResult& fit, CommandOutputs& outputs) {
   if (o.json) {
-    std::cout << calibration_json(calibration).dump(2) << "\n";
+    nlohmann::json out = calibration_json(*fit.calibration);
+    out["notes"] = fit.notes;
+    std::cout << out.dump(2) << "\n";
   } else {
     std::cout << fmt::format("Calibrated {} to the funnel {}\n", o.skeleton, o.call.data_file);
-    std::cout << calibration_text(calibration);
+    std::cout << calibration_text(*fit.calibration);
+    for (const std::string& note : fit.notes) std::cout << "note: " << note << "\n";
   }
   commit_and_announce(outputs);
 }
@@ -87,7 +90,7 @@ int fit_command(const FitOptions& o, const Context& context) {
   const FitResult fit = cjsim::fit(std::move(call), context);
   out.write(fit.scenario_yaml);
   if (fit.calibration) {
-    print_calibration(o, *fit.calibration, outputs);
+    print_calibration(o, fit, outputs);
   } else {
     report_fit(o, fit, outputs, report_out, context);
   }

@@ -167,6 +167,15 @@ with tempfile.TemporaryDirectory() as tmp:
         check(names == ["touchpoints.product.dropout", "touchpoints.reviews.dropout"],
               f"--calibrate adjusted {names}")
         check("pin down" not in done.stderr, f"warning with 2 parameters: {done.stderr}")
+    # As many parameters as rows: each pinned down, none left to test the fit with; that is a
+    # note, not the warning of too many.
+    done = run("fit", funnel, "--skeleton", skeleton, "-o", chosen, "-f", "-n", "3000",
+               "--calibrate", "touchpoints.ad.dropout", "touchpoints.product.dropout",
+               "touchpoints.reviews.dropout", "touchpoints.checkout.dropout",
+               "touchpoints.support.dropout")
+    check(done.returncode == 0 and "pin down" not in done.stderr
+          and "leaves no degree of freedom" in done.stdout,
+          f"five parameters on five rows: {done.returncode} {done.stderr}{done.stdout}")
     done = run("fit", funnel, "--skeleton", skeleton, "-o", chosen, "-f", "-n", "3000",
                "--calibrate", "touchpoints.prodcut.dropout")
     check(done.returncode == 1 and "prodcut" in done.stderr,
