@@ -243,6 +243,15 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
   FitResult result;
   const std::optional<Scenario>& skeleton = request.skeleton;
   const ObservedJourneys data = skeleton ? in_skeleton_terms(observed, *skeleton) : observed;
+  // Conversions only (a path table without a column of customers who did not convert, as GA4
+  // exports them): the chain learns that everyone converts.
+  if (conversion_rate(data) == 1.0) {
+    result.diagnostics.warning(
+        {request.data_name, 0, 0},
+        "every customer in the data converted (a path table of conversions only has no column "
+        "of customers who did not: --null-column names it): the fitted journey converts "
+        "everyone, and its conversion rate and dropouts say nothing of customers who left");
+  }
   const auto [kept, held] = split_holdout(data, request.holdout, request.seed);
   check_cancelled(request);
   // The skeleton itself is fitted when it has every touchpoint of the data; else the Markov

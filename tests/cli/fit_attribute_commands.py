@@ -147,4 +147,17 @@ with tempfile.TemporaryDirectory() as tmp:
     check(journey.returncode == 0 and "simulated_removal_effect" in journey.stdout,
           f"attribute on a journey: {journey.stderr}\n{journey.stdout}")
 
+    # A path table of conversions only (as GA4 exports them) fits a journey that converts
+    # everyone: said, not left for the reader to find in the 100% conversion rate.
+    only = os.path.join(tmp, "conversions_only.csv")
+    with open(only, "w") as f:
+        f.write("path,total_conversions\nA > B,3\nB,2\n")
+    done = run("fit", only, "-o", os.path.join(tmp, "only.yaml"), "-n", "1000")
+    check(done.returncode == 0 and "warning: every customer in the data converted" in done.stderr
+          and "--null-column" in done.stderr, f"conversions only: {done.stderr}")
+    done = run("fit", os.path.join(observed, "tiny_paths.csv"), "-o",
+               os.path.join(tmp, "with_nulls.yaml"), "-n", "1000")
+    check(done.returncode == 0 and "every customer" not in done.stderr,
+          f"a table with nulls warned: {done.stderr}")
+
 finish("fit_attribute_commands")
