@@ -112,6 +112,12 @@ nlohmann::json calibration_json(const Calibration& c) {
           {"rows", std::move(rows)}};
 }
 
+nlohmann::json calibration_result_json(const FitResult& fit) {
+  nlohmann::json json = calibration_json(*fit.calibration);
+  json["notes"] = fit.notes;
+  return json;
+}
+
 nlohmann::json fit_result_json(const FitReport& report, const FitResult& fit) {
   nlohmann::json json = fit_json(report);
   json["notes"] = fit.notes;

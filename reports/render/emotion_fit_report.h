@@ -21,6 +21,8 @@ nlohmann::json emotion_fit_json(const EmotionFit& fit);
 // Parameters from start to value, the distance, and each funnel row observed against simulated.
 std::string calibration_text(const Calibration& calibration);
 nlohmann::json calibration_json(const Calibration& calibration);
+// What `cjsim fit --json` prints for a funnel: calibration_json and the workflow's notes.
+nlohmann::json calibration_result_json(const FitResult& fit);
 
 // What `cjsim fit --json` prints: the goodness of fit (fit_json), the workflow's notes and, for
 // an emotion fit, its parameters.

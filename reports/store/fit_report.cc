@@ -15,16 +15,13 @@ namespace {
 
 std::string percent(double share) { return fmt::format("{:.2f}%", 100.0 * share); }
 
+// The figures first and the label last, whole: a path of forty touchpoints cut to fit a
+// column read the same as another that began alike.
 void append_table(std::string& out, const std::string& title, const FitTable& table) {
-  std::size_t width = title.size();
-  for (const std::string& label : table.labels)
-    width = std::max(width, std::min<std::size_t>(label.size(), 70));
-  out += fmt::format("  {:<{}}  {:>9}  {:>9}\n", title, width, "observed", "simulated");
+  out += fmt::format("  {:>9}  {:>9}  {}\n", "observed", "simulated", title);
   for (std::size_t k = 0; k < table.labels.size(); ++k) {
-    std::string label = table.labels[k];
-    if (label.size() > 70) label = label.substr(0, 67) + "...";
-    out += fmt::format("  {:<{}}  {:>9}  {:>9}\n", label, width, percent(table.observed[k]),
-                       percent(table.simulated[k]));
+    out += fmt::format("  {:>9}  {:>9}  {}\n", percent(table.observed[k]),
+                       percent(table.simulated[k]), table.labels[k]);
   }
 }
 

@@ -3,7 +3,6 @@
 // shares of the data. The workflow is the library's fit (sim/api/fit.h); this calls it and
 // writes and prints what it returns.
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include <iostream>
 #include <memory>
@@ -37,9 +36,7 @@ struct FitOptions {
 // What the calibration found, printed (the journey is written by then).
 void print_calibration(const FitOptions& o, const FitResult& fit, CommandOutputs& outputs) {
   if (o.json) {
-    nlohmann::json out = calibration_json(*fit.calibration);
-    out["notes"] = fit.notes;
-    std::cout << out.dump(2) << "\n";
+    std::cout << calibration_result_json(fit).dump(2) << "\n";
   } else {
     std::cout << fmt::format("Calibrated {} to the funnel {}\n", o.skeleton, o.call.data_file);
     std::cout << calibration_text(*fit.calibration);

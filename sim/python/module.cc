@@ -447,7 +447,7 @@ py::dict fit(const std::string& data, const Journey* skeleton, const std::string
   d["report"] = py::none();
   d["calibration"] = py::none();
   if (f.calibration) {
-    d["calibration"] = to_python(calibration_json(*f.calibration));
+    d["calibration"] = to_python(calibration_result_json(f));
     return d;
   }
   // The report `cjsim fit` prints and stores, assembled as the command does.
