@@ -16,6 +16,7 @@
 #include "sim/api/compare.h"
 #include "sim/api/errors.h"
 #include "sim/api/journey_text.h"
+#include "sim/studio/answer_json.h"
 #include "sim/studio/files.h"
 
 namespace cjsim::studio {
@@ -173,6 +174,12 @@ nlohmann::json Job::chart_data() const {
   require_done();
   if (compared_) return chart_data_json(*compared_->outcome.report);
   return chart_data_json(single_run_report(*run_->summary, run_->metadata));
+}
+
+nlohmann::json Job::answer() const {
+  require_done();
+  if (!compared_) throw RequestError(409, "a run has no answer; the answer is a comparison's");
+  return answer_json(*compared_->outcome.report);
 }
 
 void Job::save(const std::string& path, bool force) const {

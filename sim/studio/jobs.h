@@ -67,6 +67,8 @@ class Job {
   std::string report_html() const;
   // The charts of that report as data for cjsimDrawCharts (reports/html/report_charts.js).
   nlohmann::json chart_data() const;
+  // A comparison's answer cards (answer_json.h); RequestError 409 for a run.
+  nlohmann::json answer() const;
   // Writes the results as `cjsim run/compare --output` does (HDF5) to `path`.
   void save(const std::string& path, bool force) const;
 

@@ -387,6 +387,10 @@ void Studio::route(httplib::Server& server) {
     send_json(res, jobs_.find(req.matches[1])->chart_data());
   }));
 
+  server.Get(R"(/api/jobs/(\d+)/answer)", guarded([this](const httplib::Request& req, httplib::Response& res) {
+    send_json(res, jobs_.find(req.matches[1])->answer());
+  }));
+
   server.Get(R"(/api/jobs/(\d+)/report)", guarded([this](const httplib::Request& req, httplib::Response& res) {
     const std::string page = jobs_.find(req.matches[1])->report_html();
     // The report is self-contained: its inline scripts and styles, nothing from elsewhere.
