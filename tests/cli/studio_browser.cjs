@@ -17,6 +17,26 @@ async function shownFigures(page) {
   })));
 }
 
+// The answer cards as the page shows them: per future state, each figure's verdict.
+async function answerCards(page, selector) {
+  await page.waitForSelector(`${selector} .verdict li`, { timeout: 120000 });
+  return page.$$eval(`${selector} .verdict li`, (items) => items.map((li) => ({
+    metric: li.dataset.metric, verdict: li.dataset.verdict, difference: Number(li.dataset.difference),
+    text: li.textContent,
+  })));
+}
+
+// The report's charts the page drew itself: how many containers, and how many hold a canvas.
+async function drawnCharts(page) {
+  await page.waitForSelector('#result-charts .result-chart canvas', { timeout: 30000 });
+  await page.waitForTimeout(300);
+  return page.$$eval('#result-charts .result-chart', (charts) => ({
+    containers: charts.length,
+    drawn: charts.filter((c) => c.querySelector('canvas')).length,
+    ids: charts.map((c) => c.id),
+  }));
+}
+
 async function compare(page, agents, seed) {
   await page.fill('#agents', String(agents));
   await page.fill('#seed', String(seed));
@@ -35,6 +55,51 @@ async function compare(page, agents, seed) {
     desktop.on('pageerror', (e) => out.errors.push(String(e)));
     desktop.on('dialog', (d) => { out.errors.push(`unexpected dialog: ${d.message()}`); d.dismiss(); });
     await desktop.goto(url);
+    // The journey map's words on the bank journey: shown on cards and stages, edited in the
+    // panel (written into the text), saved; on its future state, an edit becomes a change.
+    await desktop.click('nav#files button[data-path="bank_current_account.yaml"]');
+    const ad = '.card[data-touchpoint="social_ad"]';
+    await desktop.waitForSelector(`${ad} [data-field="pain_points"] li`);
+    out.card_words = await desktop.$eval(ad, (c) => ({
+      description: c.querySelector('[data-field="description"]').textContent,
+      action: c.querySelector('[data-field="customer_action"]').textContent,
+      thoughts: [...c.querySelectorAll('[data-field="thoughts"] li')].map((li) => li.textContent),
+      pains: [...c.querySelectorAll('[data-field="pain_points"] li')].map((li) => li.textContent),
+      pain_colour: getComputedStyle(c.querySelector('[data-field="pain_points"]')).color,
+      opportunities: [...c.querySelectorAll('[data-field="opportunities"] li')].map((li) => li.textContent),
+      owner: c.querySelector('[data-field="owner"]').textContent,
+    }));
+    out.stage_words = await desktop.textContent('.stage[data-stage="awareness"] .stage-head [data-field="description"]');
+    await desktop.click(ad);
+    await desktop.fill('#panel [data-words="owner"]', 'Growth marketing');
+    await desktop.fill('#panel [data-words="thoughts"]', 'Is it really free?\nWho is behind it?');
+    await desktop.waitForFunction(() => document.querySelector('#summary').textContent.includes('valid:') &&
+      document.querySelector('.card[data-touchpoint="social_ad"] [data-field="owner"]').textContent.includes('Growth marketing'),
+      null, { timeout: 10000 });
+    out.card_owner = await desktop.textContent(`${ad} [data-field="owner"]`);
+    await desktop.click('.stage[data-stage="awareness"] .stage-head');
+    await desktop.fill('#panel [data-stage-words="description"]', 'Where people first meet the bank.');
+    await desktop.click('details.persona[data-persona="app_switcher"] summary');
+    await desktop.fill('#panel [data-persona="app_switcher"][data-words="quote"]', 'Ten minutes, on my phone.');
+    await desktop.waitForFunction(() => document.querySelector('.stage[data-stage="awareness"] .stage-head [data-field="description"]')
+      .textContent === 'Where people first meet the bank.', null, { timeout: 10000 });
+    out.persona_names = await desktop.$$eval('details.persona summary', (s) => s.map((x) => x.textContent));
+    await desktop.click('#save');
+    await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
+    await desktop.screenshot({ path: path.join(artefacts, 'studio_words_1400.png'), fullPage: true });
+    await desktop.click('nav#files button[data-path="bank_current_account_guided_id.yaml"]');
+    await desktop.waitForSelector('#changes');
+    const bankChanges = await desktop.locator('#changes li').count();
+    await desktop.click(ad);
+    await desktop.fill('#panel [data-words="owner"]', 'Brand team');
+    await desktop.press('#panel [data-words="owner"]', 'Tab');
+    await desktop.waitForFunction((n) => document.querySelectorAll('#changes li').length > n, bankChanges);
+    await desktop.waitForFunction(() => document.querySelector('.card[data-touchpoint="social_ad"] [data-field="owner"]')
+      .textContent.includes('Brand team'), null, { timeout: 10000 });
+    out.words_change = await desktop.textContent('#changes li:last-child code');
+    await desktop.click('#save');
+    await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
+
     await desktop.click('nav#files button[data-path="retail.yaml"]');
     await desktop.click('.card[data-touchpoint="basket"]');
     const dropout = desktop.locator('#panel input[data-field="dropout"]');
@@ -51,6 +116,7 @@ async function compare(page, agents, seed) {
     await desktop.waitForFunction(() => /\n  kappa: 2 /.test(document.querySelector('#source').value));
     out.kappa_edited = true;
     await kappa.fill('1.5');
+    await desktop.click('details.persona[data-persona="digital_native"] summary');
     const share = desktop.locator('#panel input[data-persona="digital_native"][data-field="share"]');
     await share.fill('-0.1');
     await desktop.waitForSelector('#messages li.error', { timeout: 10000 });
@@ -85,10 +151,45 @@ async function compare(page, agents, seed) {
     await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
     out.desktop = await compare(desktop, 20000, 7);
     out.answer = await desktop.textContent('#answer');
-    const frame = desktop.frameLocator('#report');
-    await frame.locator('.chart').first().waitFor({ timeout: 30000 });
-    await desktop.waitForTimeout(500);
+    out.cards = await answerCards(desktop, '#answer-cards');
+    out.charts = await drawnCharts(desktop);
+    out.frames = await desktop.locator('iframe').count();
+    out.report_link = await desktop.getAttribute('#open-report', 'href');
     await desktop.screenshot({ path: path.join(artefacts, 'studio_compare_1400.png'), fullPage: true });
+
+    // The what-if slider: basket's dropout dragged twice at the studio's default agents; each
+    // stop reruns the comparison and the answer changes; the last value kept as a change, saved.
+    await desktop.fill('#agents', '100000');
+    await desktop.selectOption('#whatif-touchpoint', 'basket');
+    await desktop.selectOption('#whatif-field', 'dropout');
+    out.whatif = [];
+    for (const value of ['0.6', '0.1']) {
+      const before = await desktop.getAttribute('#whatif-answer', 'data-job');
+      await desktop.fill('#whatif-slider', value);
+      await desktop.waitForFunction((job) => document.querySelector('#whatif-state').dataset.state === 'done' &&
+        document.querySelector('#whatif-answer').dataset.job !== job, before, { timeout: 60000 });
+      out.whatif.push({
+        value, seconds: Number(await desktop.getAttribute('#whatif-state', 'data-seconds')),
+        cards: await answerCards(desktop, '#whatif-cards'),
+      });
+    }
+    // Dragged quickly: only the last value's comparison answers.
+    for (const value of ['0.3', '0.4', '0.2']) {
+      await desktop.fill('#whatif-slider', value);
+      await desktop.waitForTimeout(60);
+    }
+    const last = await desktop.getAttribute('#whatif-answer', 'data-job');
+    await desktop.waitForFunction((job) => document.querySelector('#whatif-state').dataset.state === 'done' &&
+      document.querySelector('#whatif-answer').dataset.job !== job, last, { timeout: 60000 });
+    out.whatif.push({ value: '0.2', cards: await answerCards(desktop, '#whatif-cards') });
+    await desktop.screenshot({ path: path.join(artefacts, 'studio_whatif_1400.png'), fullPage: true });
+    const kept = await desktop.locator('#changes li').count();
+    await desktop.click('#whatif-keep');
+    await desktop.waitForFunction((n) => document.querySelectorAll('#changes li').length > n, kept);
+    out.whatif_change = await desktop.textContent('#changes li:last-child code');
+    await desktop.waitForFunction(() => document.querySelector('#summary').textContent.includes('valid:'));
+    await desktop.click('#save');
+    await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
 
     // Phone: the same comparison, from the list behind its button.
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
@@ -99,8 +200,16 @@ async function compare(page, agents, seed) {
     await phone.waitForSelector('#changes li');
     await phone.screenshot({ path: path.join(artefacts, 'studio_future_390.png'), fullPage: true });
     out.phone = await compare(phone, 20000, 7);
+    out.phone_cards = await answerCards(phone, '#answer-cards');
+    out.phone_charts = await drawnCharts(phone);
     out.phone_width = await phone.evaluate(() => document.documentElement.scrollWidth);
-    await phone.screenshot({ path: path.join(artefacts, 'studio_compare_390.png') });
+    await phone.screenshot({ path: path.join(artefacts, 'studio_compare_390.png'), fullPage: true });
+    // The bank's map with its words, at phone width.
+    await phone.click('#show-files');
+    await phone.click('nav#files button[data-path="bank_current_account.yaml"]');
+    await phone.waitForSelector('.card[data-touchpoint="social_ad"] [data-field="pain_points"]');
+    out.phone_words_width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    await phone.screenshot({ path: path.join(artefacts, 'studio_words_390.png') });
   } catch (e) {
     out.errors.push(String(e && e.stack || e));
   } finally {

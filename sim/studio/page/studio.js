@@ -177,6 +177,7 @@ async function writeChanges(changes) {
     renderMessages();
     renderPanel();
     renderFuture();
+    renderWhatIf();
   } catch (e) {
     toast(String(e.message || e), true);
   }
@@ -255,14 +256,22 @@ function renderMap() {
     return;
   }
   map.classList.toggle('stale', !(state.check && state.check.journey));
-  map.replaceChildren(...journey.stages.map((stage) => el('div', { class: 'stage', 'data-stage': stage },
-    el('h3', {}, stage),
-    journey.touchpoints.map((t, index) => t.stage !== stage ? null : el('button', {
+  const isSelected = (type, id) => state.selected && state.selected.type === type && state.selected.id === id;
+  const select = (type, id) => { state.selected = { type, id }; renderMap(); renderPanel(); };
+  const list = (field, items) => (items && items.length
+    ? el('ul', { class: `words ${field}`, 'data-field': field }, items.map((x) => el('li', {}, x))) : null);
+  map.replaceChildren(...(journey.stage_words || journey.stages.map((name) => ({ name, goals: [] }))).map((stage) => el('div', { class: 'stage', 'data-stage': stage.name },
+    el('button', {
+      class: `stage-head${isSelected('stage', stage.name) ? ' selected' : ''}`,
+      onclick: () => select('stage', stage.name),
+    }, el('h3', {}, stage.name),
+    stage.description ? el('p', { class: 'words', 'data-field': 'description' }, stage.description) : null,
+    list('goals', stage.goals)),
+    journey.touchpoints.map((t) => t.stage !== stage.name ? null : el('button', {
       class: `card${t.emotion.mean < -0.05 ? ' pain' : t.emotion.mean > 0.3 ? ' delight' : ''}` +
-        `${t.conversion ? ' conversion' : ''}` +
-        `${state.selected && state.selected.type === 'touchpoint' && state.selected.id === t.id ? ' selected' : ''}`,
+        `${t.conversion ? ' conversion' : ''}${isSelected('touchpoint', t.id) ? ' selected' : ''}`,
       'data-touchpoint': t.id,
-      onclick: () => { state.selected = { type: 'touchpoint', id: t.id }; renderMap(); renderPanel(); },
+      onclick: () => select('touchpoint', t.id),
     },
     el('div', { class: 'name' }, t.name),
     el('div', { class: 'numbers' },
@@ -270,9 +279,27 @@ function renderMap() {
       el('span', { 'data-field': 'dropout' }, `dropout ${percent(t.dropout)}`),
       el('span', {}, `emotion ${t.emotion.mean >= 0 ? '+' : ''}${t.emotion.mean.toFixed(2)}`),
       t.cost ? el('span', {}, `cost ${t.cost}`) : null,
-      t.conversion ? el('span', {}, `value ${t.value}`) : null)))),
+      t.conversion ? el('span', {}, `value ${t.value}`) : null),
+    touchpointWords(t)))),
   ));
   drawEmotionCurve(journey);
+}
+
+// The journey map's words on a card: what the touchpoint is, what the customer does and
+// thinks there, its pain points (red) and opportunities (green), its owner and lane.
+function touchpointWords(t) {
+  const w = t.words || {};
+  const list = (field, items, title) => (items && items.length
+    ? el('ul', { class: `words ${field}`, 'data-field': field, title }, items.map((x) => el('li', {}, x))) : null);
+  const who = [w.owner, w.lane].filter(Boolean).join(' · ');
+  return [
+    w.description ? el('p', { class: 'words', 'data-field': 'description' }, w.description) : null,
+    w.customer_action ? el('p', { class: 'words action', 'data-field': 'customer_action' }, w.customer_action) : null,
+    list('thoughts', w.thoughts, 'Thoughts'),
+    list('pain_points', w.pain_points, 'Pain points'),
+    list('opportunities', w.opportunities, 'Opportunities'),
+    who ? el('p', { class: 'words owner', 'data-field': 'owner' }, who) : null,
+  ];
 }
 
 // The emotion each touchpoint leaves, stage by stage: the map's curve (pain points below 0).
@@ -308,6 +335,19 @@ function fieldValue(t, field) {
   return field === 'emotion.mean' ? t.emotion.mean : field === 'emotion.sd' ? t.emotion.sd : t[field];
 }
 
+// The words of the map a panel edits: [field, label, kind] with kind 'line', 'list' (one item
+// a line) or 'lane'.
+const TOUCHPOINT_WORDS = [
+  ['description', 'Description', 'line'], ['customer_action', 'Customer action', 'line'],
+  ['thoughts', 'Thoughts', 'list'], ['pain_points', 'Pain points', 'list'],
+  ['opportunities', 'Opportunities', 'list'], ['owner', 'Owner', 'line'], ['lane', 'Lane', 'lane'],
+];
+const STAGE_WORDS = [['description', 'Description', 'line'], ['goals', 'Goals', 'list']];
+const PERSONA_WORDS = [
+  ['name', 'Name', 'line'], ['description', 'Description', 'line'], ['quote', 'Quote', 'line'],
+  ['goals', 'Goals', 'list'],
+];
+
 function renderPanel() {
   const panel = $('#panel');
   const journey = state.lastJourney;
@@ -320,7 +360,7 @@ function renderPanel() {
   panel.hidden = false;
   layout.classList.remove('no-panel');
   const active = document.activeElement;
-  if (active && panel.contains(active) && active.tagName === 'INPUT') return;  // typing there
+  if (active && panel.contains(active) && ['INPUT', 'TEXTAREA', 'SELECT'].includes(active.tagName)) return;  // typing there
   const isFuture = state.file.kind === 'future_state';
   // A journey's number is edited in its text; a future state's becomes a change on its base.
   const numberField = (label, value, attributes, edit, change) => {
@@ -329,19 +369,44 @@ function renderPanel() {
     else input.addEventListener('input', () => edit(input.value));
     return el('label', { class: 'field' }, label, input);
   };
-  const selected = state.selected && journey.touchpoints.find((t) => t.id === state.selected.id);
-  const parts = [];
-  if (selected) {
-    parts.push(el('h3', {}, selected.name), el('p', { class: 'hint' },
-      isFuture ? 'A new value here is added as a change of this future state.'
-        : 'Edits change the file\'s text; messages show as you type.'));
-    for (const [field, label, key] of TOUCHPOINT_FIELDS) {
-      parts.push(numberField(label, fieldValue(selected, field), { name: field, 'data-field': field },
-        (raw) => editFieldAt(selected, `${selected.id}'s`, field, key, raw),
-        (v) => ({ update_touchpoint: field.startsWith('emotion.') ? { id: selected.id, emotion: { [key]: v } }
-          : { id: selected.id, [key]: v } })));
+  // The same for words: a line of text, a list (one item a line) or a lane.
+  const wordField = ([field, label, kind], value, attributes, entity, whose, change) => {
+    let input;
+    if (kind === 'list') {
+      input = el('textarea', { rows: '2', 'aria-label': label, ...attributes });
+      input.value = (value || []).join('\n');
+    } else if (kind === 'lane') {
+      input = el('select', { 'aria-label': label, ...attributes },
+        ['', 'frontstage', 'backstage', 'support'].map((l) => el('option', { value: l }, l || '(none)')));
+      input.value = value || '';
+    } else {
+      input = el('input', { type: 'text', value: value || '', 'aria-label': label, ...attributes });
     }
-    const out = journey.transitions.filter((t) => t.from === selected.id);
+    const read = () => (kind === 'list' ? input.value.split('\n').map((x) => x.trim()).filter(Boolean) : input.value.trim());
+    if (isFuture) input.addEventListener('change', () => addChange(change(read())));
+    else input.addEventListener(kind === 'lane' ? 'change' : 'input', () => editWordsAt(entity, whose, field, read()));
+    return el('label', { class: 'field words-field' }, label, input);
+  };
+  const selected = state.selected;
+  const touchpoint = selected && selected.type === 'touchpoint' && journey.touchpoints.find((t) => t.id === selected.id);
+  const stage = selected && selected.type === 'stage' && (journey.stage_words || []).find((st) => st.name === selected.id);
+  const parts = [];
+  const editHint = el('p', { class: 'hint' },
+    isFuture ? 'A new value here is added as a change of this future state.'
+      : 'Edits change the file\'s text; messages show as you type.');
+  if (touchpoint) {
+    parts.push(el('h3', {}, touchpoint.name), editHint);
+    for (const [field, label, key] of TOUCHPOINT_FIELDS) {
+      parts.push(numberField(label, fieldValue(touchpoint, field), { name: field, 'data-field': field },
+        (raw) => editFieldAt(touchpoint, `${touchpoint.id}'s`, field, key, raw),
+        (v) => ({ update_touchpoint: field.startsWith('emotion.') ? { id: touchpoint.id, emotion: { [key]: v } }
+          : { id: touchpoint.id, [key]: v } })));
+    }
+    for (const spec of TOUCHPOINT_WORDS) {
+      parts.push(wordField(spec, touchpoint.words[spec[0]], { 'data-words': spec[0] }, touchpoint,
+        `${touchpoint.id}'s`, (v) => ({ update_touchpoint: { id: touchpoint.id, [spec[0]]: v } })));
+    }
+    const out = journey.transitions.filter((t) => t.from === touchpoint.id);
     parts.push(el('h3', {}, 'Transitions out'));
     if (!out.length) parts.push(el('p', { class: 'hint' }, 'none'));
     for (const t of out) {
@@ -353,9 +418,15 @@ function renderPanel() {
           (raw) => editFieldAt(t, `the transition to ${t.to}`, 'emotion_bias', 'emotion_bias', raw),
           (v) => ({ update_transition: { from: t.from, to: t.to, emotion_bias: v } })));
     }
+  } else if (stage) {
+    parts.push(el('h3', {}, `Stage: ${stage.name}`), editHint);
+    for (const spec of STAGE_WORDS) {
+      parts.push(wordField(spec, stage[spec[0]], { 'data-stage-words': spec[0] }, stage,
+        `stage ${stage.name}'s`, (v) => ({ update_stage: { name: stage.name, [spec[0]]: v } })));
+    }
   } else {
     parts.push(el('h3', {}, journey.name), el('p', {}, journey.description || ''),
-      el('p', { class: 'hint' }, 'Click a touchpoint card to edit it.'));
+      el('p', { class: 'hint' }, 'Click a touchpoint card or a stage to edit it.'));
   }
   parts.push(el('h3', {}, 'Settings'));
   for (const key of ['memory', 'kappa']) {
@@ -365,14 +436,89 @@ function renderPanel() {
   }
   parts.push(el('h3', {}, 'Personas'));
   for (const p of journey.personas) {
-    parts.push(el('p', { class: 'summary' }, p.id));
-    for (const [key, label] of [['share', 'Share'], ['sensitivity', 'Sensitivity'], ['dropout_odds', 'Dropout odds']]) {
-      parts.push(numberField(label, p[key], { 'data-persona': p.id, 'data-field': key },
-        (raw) => editFieldAt(p, `${p.id}'s`, key, key, raw),
-        (v) => ({ update_persona: { id: p.id, [key]: v } })));
-    }
+    parts.push(el('details', { class: 'persona', 'data-persona': p.id },
+      el('summary', {}, p.name && p.name !== p.id ? `${p.name} (${p.id})` : p.id),
+      [['share', 'Share'], ['sensitivity', 'Sensitivity'], ['dropout_odds', 'Dropout odds']].map(([key, label]) =>
+        numberField(label, p[key], { 'data-persona': p.id, 'data-field': key },
+          (raw) => editFieldAt(p, `${p.id}'s`, key, key, raw),
+          (v) => ({ update_persona: { id: p.id, [key]: v } }))),
+      PERSONA_WORDS.map((spec) => wordField(spec, p[spec[0]], { 'data-persona': p.id, 'data-words': spec[0] }, p,
+        `${p.id}'s`, (v) => ({ update_persona: { id: p.id, [spec[0]]: v } })))));
   }
+  // Persona panels opened before stay open across redraws.
+  const open = new Set([...panel.querySelectorAll('details.persona[open]')].map((d) => d.dataset.persona));
+  for (const part of parts) if (part.matches && part.matches('details.persona') && open.has(part.dataset.persona)) part.open = true;
   panel.replaceChildren(...parts);
+}
+
+// The end of the single-line value that starts at `start` of `line`: a quoted string or a
+// flow list closed on the line, or a plain scalar up to a comment; -1 when the value is
+// written over several lines (a block scalar, a block list, a list not closed on the line).
+function valueEnd(line, start) {
+  const c = line[start];
+  if (c === undefined || c === '>' || c === '|') return -1;
+  if (c === '"' || c === '\'') {
+    for (let i = start + 1; i < line.length; ++i) {
+      if (c === '"' && line[i] === '\\') { ++i; continue; }
+      if (line[i] === c) {
+        if (c === '\'' && line[i + 1] === '\'') { ++i; continue; }
+        return i + 1;
+      }
+    }
+    return -1;
+  }
+  if (c === '[') {
+    let depth = 0;
+    let quote = null;
+    for (let i = start; i < line.length; ++i) {
+      const x = line[i];
+      if (quote) {
+        if (x === '\\' && quote === '"') ++i;
+        else if (x === quote) quote = null;
+      } else if (x === '"' || x === '\'') quote = x;
+      else if (x === '[') ++depth;
+      else if (x === ']' && --depth === 0) return i + 1;
+    }
+    return -1;
+  }
+  const comment = line.indexOf(' #', start);
+  return (comment < 0 ? line.length : comment);
+}
+
+// Writes a word field (a string, or a list of strings) of a touchpoint, stage or persona as
+// JSON (which YAML reads as it is) where the file has it on one line, or as a new key of the
+// entity's map; otherwise says to edit it in the text.
+function editWordsAt(entity, whose, field, value) {
+  const written = JSON.stringify(value);
+  const where = entity.fields && entity.fields[field];
+  let text = null;
+  if (where && where.file === state.file.path) {
+    const lines = state.text.split('\n');
+    const line = lines[where.line - 1];
+    const start = where.column - 1;
+    const match = line === undefined ? null : /^([A-Za-z_]\w*)\s*:[ \t]*/.exec(line.slice(start));
+    const next = lines[where.line] || '';
+    const continued = next.trim() !== '' && next.search(/\S/) > start && !next.trim().startsWith('#');
+    if (match && match[1] === field && !line.slice(0, start).includes('{') && !continued) {
+      const valueStart = start + match[0].length;
+      const end = valueEnd(line, valueStart);
+      if (end >= 0) {
+        let rest = line.slice(end);
+        if (end === line.length || /^\s*(#.*)?$/.test(rest)) {
+          rest = rest.trimStart() ? ` ${rest.trimStart()}` : '';
+          lines[where.line - 1] = line.slice(0, valueStart) + written + rest;
+          text = lines.join('\n');
+        }
+      }
+    }
+  } else if (entity.where && entity.where.file === state.file.path) {
+    text = addKeyAfter(state.text, entity.where, field, written);
+  }
+  if (text === null) {
+    toast(`edit ${whose} ${field} in the text below`, true);
+    return;
+  }
+  edited(text);
 }
 
 // Writes `raw` as the value of `field` of a touchpoint, transition, persona or the settings,
@@ -443,7 +589,181 @@ function renderRun() {
       el('button', { class: 'secondary', id: 'cancel', hidden: true, onclick: cancelJob }, 'Cancel'),
       el('progress', { id: 'progress', max: '1', value: '0', hidden: true }),
       el('span', { id: 'job-state', class: 'hint' })),
+    el('section', { id: 'whatif' }),
     el('div', { id: 'results' }));
+  renderWhatIf();
+}
+
+// ---- the what-if slider --------------------------------------------------------------------
+// A numeric field of a touchpoint or of a transition out of it, dragged: the studio compares
+// the journey (or a future state's base) with the same change added as a future-state change,
+// on the same agents, again after each pause in the dragging, cancelling the comparison before.
+const whatif = { serial: 0, job: null, timer: null, change: null, started: 0 };
+
+function whatIfFields(journey, id) {
+  const t = journey.touchpoints.find((x) => x.id === id);
+  if (!t) return [];
+  const upTo = (x, floor) => Math.max(floor, Math.ceil(3 * Math.abs(x)));
+  const fields = [
+    { key: 'dropout', label: 'dropout', value: t.dropout, min: 0, max: 1,
+      change: (v) => ({ update_touchpoint: { id, dropout: v } }) },
+    { key: 'emotion.mean', label: 'emotion (mean)', value: t.emotion.mean, min: -1, max: 1,
+      change: (v) => ({ update_touchpoint: { id, emotion: { mean: v } } }) },
+    { key: 'cost', label: 'cost', value: t.cost, min: 0, max: upTo(t.cost, 10),
+      change: (v) => ({ update_touchpoint: { id, cost: v } }) },
+    { key: 'entry_weight', label: 'entry weight', value: t.entry_weight, min: 0, max: upTo(t.entry_weight, 5),
+      change: (v) => ({ update_touchpoint: { id, entry_weight: v } }) },
+  ];
+  if (t.duration && t.duration.kind === 'fixed') {
+    fields.push({ key: 'duration', label: 'duration (hours)', value: t.duration.hours, min: 0,
+      max: upTo(t.duration.hours, 1), change: (v) => ({ update_touchpoint: { id, duration: v } }) });
+  }
+  for (const tr of journey.transitions.filter((x) => x.from === id)) {
+    fields.push({ key: `weight:${tr.to}`, label: `weight to ${tr.to}`, value: tr.weight, min: 0,
+      max: upTo(tr.weight, 5), change: (v) => ({ reweight_transition: { from: id, to: tr.to, weight: v } }) });
+    fields.push({ key: `emotion_bias:${tr.to}`, label: `emotion bias to ${tr.to}`, value: tr.emotion_bias,
+      min: -1, max: 1, change: (v) => ({ update_transition: { from: id, to: tr.to, emotion_bias: v } }) });
+  }
+  return fields;
+}
+
+function renderWhatIf() {
+  const section = $('#whatif');
+  const journey = state.lastJourney;
+  if (!section || !journey) return;
+  const isFuture = state.file.kind === 'future_state';
+  const before = { touchpoint: $('#whatif-touchpoint', section)?.value, field: $('#whatif-field', section)?.value };
+  const touchpoint = el('select', { id: 'whatif-touchpoint', 'aria-label': 'Touchpoint' },
+    journey.touchpoints.map((t) => el('option', { value: t.id }, t.name)));
+  if (journey.touchpoints.some((t) => t.id === before.touchpoint)) touchpoint.value = before.touchpoint;
+  const field = el('select', { id: 'whatif-field', 'aria-label': 'Field' });
+  const slider = el('input', { type: 'range', id: 'whatif-slider', 'aria-label': 'What-if value' });
+  const shown = el('output', { id: 'whatif-value', for: 'whatif-slider' });
+  const fill = () => {
+    const fields = whatIfFields(journey, touchpoint.value);
+    const keep = field.value || before.field;
+    field.replaceChildren(...fields.map((f) => el('option', { value: f.key }, f.label)));
+    if (fields.some((f) => f.key === keep)) field.value = keep;
+    const f = fields.find((x) => x.key === field.value) || fields[0];
+    slider.min = f.min; slider.max = f.max; slider.step = (f.max - f.min) / 100;
+    slider.value = f.value;
+    shown.textContent = Number(f.value).toPrecision(3);
+  };
+  touchpoint.addEventListener('change', () => { field.value = ''; fill(); });
+  field.addEventListener('change', fill);
+  slider.addEventListener('input', () => {
+    shown.textContent = Number(slider.value).toPrecision(3);
+    const f = whatIfFields(journey, touchpoint.value).find((x) => x.key === field.value);
+    whatif.change = f.change(Number(slider.value));
+    clearTimeout(whatif.timer);
+    whatif.timer = setTimeout(runWhatIf, 200);
+  });
+  fill();
+  section.replaceChildren(
+    el('h3', {}, 'What if'),
+    el('div', { class: 'toolbar' }, touchpoint, field),
+    el('div', { class: 'toolbar' }, slider, shown,
+      el('button', { class: 'secondary', id: 'whatif-keep', onclick: keepWhatIf },
+        isFuture ? 'Add as a change' : 'Save as a future state…'),
+      el('span', { id: 'whatif-state', class: 'hint' })),
+    el('div', { id: 'whatif-answer' }));
+}
+
+// The future state the slider compares: this future state's text with the slider's change
+// added, or, on a journey, a new future state of the journey with that one change.
+async function whatIfFuture(change) {
+  if (state.file.kind === 'future_state') {
+    const { data } = await api('POST', '/api/changes', {
+      path: state.file.path, text: state.text, changes: [...currentChanges().map((c) => c.change), change],
+    });
+    return { path: state.file.path, base: state.lastJourney.bases[0], check: data };
+  }
+  const slash = state.file.path.lastIndexOf('/');
+  const name = state.file.path.slice(slash + 1);
+  const path = `${state.file.path.slice(0, slash + 1)}${name.replace(/\.(ya?ml|json)$/, '')}_what_if.yaml`;
+  const text = `# What if, on ${name}: made by the studio's slider\nbase: ${JSON.stringify(name)}\nchanges:\n`;
+  const { data } = await api('POST', '/api/changes', { path, text, changes: [change] });
+  return { path, base: state.file.path, check: data };
+}
+
+async function runWhatIf() {
+  const serial = ++whatif.serial;
+  const status = $('#whatif-state');
+  if (whatif.job) {
+    api('DELETE', `/api/jobs/${whatif.job}`).catch(() => {});
+    whatif.job = null;
+  }
+  if (state.file.kind !== 'future_state' && state.text !== state.saved) {
+    status.textContent = 'save the journey first: the what-if future state is made on the file';
+    return;
+  }
+  whatif.started = performance.now();
+  status.textContent = 'comparing…';
+  status.dataset.state = 'running';
+  const future = await whatIfFuture(whatif.change);
+  if (serial !== whatif.serial) return;
+  if (!future.check.valid) {
+    status.textContent = future.check.diagnostics.map((d) => d.text).join('\n');
+    status.dataset.state = 'invalid';
+    return;
+  }
+  whatif.future = future;
+  const body = {
+    kind: 'compare', agents: Number($('#agents').value),
+    journeys: [{ path: future.base }, { path: future.path, text: future.check.text }],
+  };
+  if ($('#seed').value !== '') body.seed = Number($('#seed').value);
+  let job = null;
+  for (let tries = 0; !job; ++tries) {
+    try {
+      job = (await api('POST', '/api/jobs', body)).data;
+    } catch (e) {
+      // The comparison cancelled a moment ago may still be stopping: the studio runs two at once.
+      if (tries > 40 || !/under way/.test(e.message)) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    if (serial !== whatif.serial) {
+      if (job) api('DELETE', `/api/jobs/${job.id}`).catch(() => {});
+      return;
+    }
+  }
+  whatif.job = job.id;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    if (serial !== whatif.serial) return;
+    const { data } = await api('GET', `/api/jobs/${job.id}`);
+    if (serial !== whatif.serial) return;
+    if (data.state === 'running') continue;
+    whatif.job = null;
+    if (data.state !== 'done') {
+      status.textContent = `${data.state}: ${data.error}`;
+      status.dataset.state = data.state;
+      return;
+    }
+    break;
+  }
+  const { data: answer } = await api('GET', `/api/jobs/${job.id}/answer`);
+  if (serial !== whatif.serial) return;
+  const seconds = (performance.now() - whatif.started) / 1000;
+  $('#whatif-answer').replaceChildren(answerCards(answer, 'whatif-cards'));
+  $('#whatif-answer').dataset.job = job.id;
+  status.textContent = `answered in ${seconds.toFixed(2)} s`;
+  status.dataset.state = 'done';
+  status.dataset.seconds = seconds;
+}
+
+// Keeps the slider's change: a change of this future state (saved with Save), or, on a
+// journey, a new future-state file with that one change.
+async function keepWhatIf() {
+  if (!whatif.change) return toast('drag the slider first', true);
+  if (state.file.kind === 'future_state') return addChange(whatif.change);
+  const future = await whatIfFuture(whatif.change);
+  const path = prompt('Save the what-if future state as:', future.path);
+  if (!path) return;
+  const { status, data } = await api('PUT', '/api/file', { path, text: future.check.text, etag: null });
+  if (status === 409) return toast(data.error, true);
+  toast(`saved ${data.path}`);
+  await loadFiles();
 }
 
 async function startJob() {
@@ -496,12 +816,37 @@ function figure(metric, x, signed = false) {
   return signed && x > 0 ? `+${text}` : text;
 }
 
+// A comparison's answer as the HTML report's answer cards say it (GET /api/jobs/ID/answer):
+// the sentences, then per future state each headline figure's difference, better, worse or
+// within the noise, with its paired 95% interval.
+function answerCards(answer, id) {
+  return el('section', { class: 'answer-cards', id },
+    el('ul', { class: 'answer sentences' }, answer.answer.map((x) => el('li', {}, x))),
+    answer.states.map((st) => el('div', { class: 'verdict', 'data-state': st.index, style: `border-top-color:${st.colour}` },
+      el('h4', {}, st.label),
+      el('ul', {}, st.figures.map((f) => el('li', {
+        'data-metric': f.metric, 'data-verdict': f.verdict, 'data-difference': f.difference,
+      },
+      el('span', { class: 'figure' }, f.label), ' ', el('b', {}, f.text), ' ',
+      el('span', { class: `tag ${f.verdict.replaceAll(' ', '-')}` }, f.verdict),
+      el('span', { class: 'ci' }, `95% interval ${f.interval}; ${f.better} is better`)))))),
+    el('p', { class: 'hint' }, `On the same ${answer.agents.toLocaleString('en')} agents. ${answer.method || ''}`));
+}
+
+let drawing = null;  // the charts drawn by the report's code, disposed before the next results
+
+// The results as the HTML report shows them: the answer first, the figures, then the report's
+// charts (emotion curve, flows, funnel, ...) drawn by its own code (report_charts.js) from
+// GET /api/jobs/ID/charts; the full report a link away.
 async function showResult(id, kind) {
-  const { data } = await api('GET', `/api/jobs/${id}/result`);
+  const [{ data }, { data: specs }] = await Promise.all([
+    api('GET', `/api/jobs/${id}/result`), api('GET', `/api/jobs/${id}/charts`)]);
+  const answer = kind === 'compare' ? (await api('GET', `/api/jobs/${id}/answer`)).data : null;
   const results = $('#results');
+  if (drawing) { drawing.dispose(); drawing = null; }
   const parts = [];
   if (kind === 'compare') {
-    parts.push(el('p', { class: 'answer', id: 'answer' }, data.answer.join(' ')));
+    parts.push(el('p', { class: 'answer', id: 'answer' }, data.answer.join(' ')), answerCards(answer, 'answer-cards'));
     const rows = data.differences.filter((d) => d.scope === 'overall');
     parts.push(el('table', { class: 'results', id: 'differences' },
       el('tr', {}, ['Figure', 'Current', 'Future', 'Difference', '95% interval'].map((h) => el('th', {}, h))),
@@ -520,10 +865,20 @@ async function showResult(id, kind) {
   }
   parts.push(el('div', { class: 'toolbar' },
     el('button', { class: 'secondary', id: 'save-result', onclick: () => saveResult(id) }, 'Save results (.h5)'),
-    el('a', { href: `/api/jobs/${id}/report?download=1`, id: 'export' }, 'Export the HTML report')));
-  // The results as the HTML report draws them (reports/html), the report itself in a frame.
-  parts.push(el('iframe', { class: 'report', id: 'report', title: 'The HTML report', src: `/api/jobs/${id}/report` }));
+    el('a', { href: `/api/jobs/${id}/report`, id: 'open-report', target: '_blank', rel: 'noopener' }, 'Open the full HTML report'),
+    el('a', { href: `/api/jobs/${id}/report?download=1`, id: 'export' }, 'Download it')));
+  // One container per chart, ids of the page's own (the report's are chart-1, ...).
+  const charts = el('div', { id: 'result-charts' });
+  for (const spec of specs) {
+    spec.id = `result-${spec.id}`;
+    const div = el('div', { id: spec.id, class: 'chart result-chart', style: `height:${spec.height}px` });
+    charts.append(el('div', { class: spec.sankey ? 'chart-box sankey' : 'chart-box' }, div));
+  }
+  parts.push(charts);
   results.replaceChildren(...parts);
+  const errors = [];
+  drawing = window.cjsimDrawCharts(specs, { errors, animation: false });
+  if (errors.length) toast(errors.join('; '), true);
 }
 
 async function saveResult(id) {
@@ -545,6 +900,7 @@ window.addEventListener('beforeunload', (e) => {
 });
 $('#show-files').addEventListener('click', () => $('#files').classList.toggle('shown'));
 window.addEventListener('resize', () => {
+  if (drawing) drawing.resize();
   const box = $('#emotion-chart');
   if (box && typeof echarts !== 'undefined' && echarts.getInstanceByDom(box)) echarts.getInstanceByDom(box).resize();
 });
