@@ -288,6 +288,7 @@ void Studio::route(httplib::Server& server) {
   server.Get("/studio.js", page(html_assets::studio_js(), "text/javascript; charset=utf-8"));
   server.Get("/studio.css", page(html_assets::studio_css(), "text/css; charset=utf-8"));
   server.Get("/echarts.js", page(html_assets::echarts_js(), "text/javascript; charset=utf-8"));
+  server.Get("/dagre.js", page(html_assets::dagre_js(), "text/javascript; charset=utf-8"));
   // The report's own chart code, so that the page draws results as the report does.
   server.Get("/report_charts.js",
              page(html_assets::report_charts_js(), "text/javascript; charset=utf-8"));

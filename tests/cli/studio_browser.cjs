@@ -128,6 +128,67 @@ async function compare(page, agents, seed) {
     await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
     await desktop.screenshot({ path: path.join(artefacts, 'studio_map_1400.png'), fullPage: true });
 
+    // The forms: a touchpoint with a wrong dropout is refused with the message next to its
+    // field; then added, with a transition into it, and removed (its transition with it); a
+    // persona added and removed; the text back as saved. A transition added and saved.
+    await desktop.click('#structure summary');
+    const savedText = await desktop.$eval('#source', (x) => x.value);
+    const add = (kind, key) => `[data-form="${kind}"] [data-add="${kind}.${key}"]`;
+    await desktop.fill(add('touchpoint', 'id'), 'gift_wrap');
+    await desktop.selectOption(add('touchpoint', 'stage'), 'purchase');
+    await desktop.fill(add('touchpoint', 'channel'), 'web');
+    await desktop.fill(add('touchpoint', 'dropout'), '1.5');
+    await desktop.click('[data-add-button="touchpoint"]');
+    await desktop.waitForFunction(() => document.querySelector('[data-form="touchpoint"] [data-key="dropout"] .field-error').textContent !== '');
+    out.form_error = await desktop.textContent('[data-form="touchpoint"] [data-key="dropout"] .field-error');
+    out.form_refused = (await desktop.$eval('#source', (x) => x.value)) === savedText;
+    await desktop.fill(add('touchpoint', 'dropout'), '0.1');
+    await desktop.click('[data-add-button="touchpoint"]');
+    await desktop.waitForSelector('.card[data-touchpoint="gift_wrap"]', { timeout: 10000 });
+    await desktop.selectOption(add('transition', 'from'), 'basket');
+    await desktop.selectOption(add('transition', 'to'), 'gift_wrap');
+    await desktop.fill(add('transition', 'weight'), '0.4');
+    await desktop.click('[data-add-button="transition"]');
+    await desktop.waitForFunction(() => document.querySelector('#source').value.includes('"to":"gift_wrap"'));
+    out.form_added = await desktop.$eval('#source', (x) => x.value.split('\n').filter((l) => l.includes('gift_wrap')));
+    // Checked: the journey the page holds has the new transition.
+    await desktop.waitForSelector('[data-remove="transition"] option[value="basket -> gift_wrap"]', { state: 'attached', timeout: 10000 });
+    await desktop.selectOption('[data-remove="touchpoint"]', 'gift_wrap');
+    await desktop.click('[data-remove-button="touchpoint"]');
+    await desktop.waitForFunction(() => !document.querySelector('.card[data-touchpoint="gift_wrap"]'), null, { timeout: 10000 });
+    await desktop.fill(add('persona', 'id'), 'night_owl');
+    await desktop.fill(add('persona', 'share'), '-1');
+    await desktop.click('[data-add-button="persona"]');
+    await desktop.waitForFunction(() => document.querySelector('[data-form="persona"] [data-key="share"] .field-error').textContent !== '');
+    out.persona_error = await desktop.textContent('[data-form="persona"] [data-key="share"] .field-error');
+    await desktop.fill(add('persona', 'share'), '0.1');
+    await desktop.click('[data-add-button="persona"]');
+    await desktop.waitForSelector('details.persona[data-persona="night_owl"]', { timeout: 10000 });
+    await desktop.selectOption('[data-remove="persona"]', 'night_owl');
+    await desktop.click('[data-remove-button="persona"]');
+    await desktop.waitForFunction(() => !document.querySelector('details.persona[data-persona="night_owl"]'), null, { timeout: 10000 });
+    out.form_restored = (await desktop.$eval('#source', (x) => x.value)) === savedText;
+    await desktop.selectOption(add('transition', 'from'), 'product_page');
+    await desktop.selectOption(add('transition', 'to'), 'price_drop_alert');
+    await desktop.fill(add('transition', 'weight'), '0.2');
+    await desktop.click('[data-add-button="transition"]');
+    await desktop.waitForFunction(() => document.querySelector('#source').value.includes('"to":"price_drop_alert"'));
+    await desktop.waitForFunction(() => document.querySelector('#summary').textContent.includes('valid:'));
+    await desktop.screenshot({ path: path.join(artefacts, 'studio_forms_1400.png'), fullPage: true });
+    await desktop.click('#save');
+    await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
+    // The touchpoint graph, laid out by dagre and drawn by ECharts.
+    await desktop.click('#show-graph');
+    await desktop.waitForSelector('#graph canvas', { timeout: 10000 });
+    out.graph = await desktop.$eval('#graph', (g) => ({
+      nodes: Number(g.dataset.nodes), edges: Number(g.dataset.edges), layout: JSON.parse(g.dataset.layout),
+      height: g.clientHeight, cards: document.querySelectorAll('.card').length,
+      mapHidden: document.querySelector('#map-view').hidden,
+    }));
+    await desktop.waitForTimeout(300);
+    await desktop.screenshot({ path: path.join(artefacts, 'studio_graph_1400.png') });
+    await desktop.click('#show-map');
+
     await desktop.click('nav#files button[data-path="retail_one_click_checkout.yaml"]');
     await desktop.waitForSelector('#changes');
     const before = await desktop.locator('#changes li').count();
@@ -209,9 +270,19 @@ async function compare(page, agents, seed) {
     await phone.click('nav#files button[data-path="bank_current_account.yaml"]');
     await phone.waitForSelector('.card[data-touchpoint="social_ad"] [data-field="pain_points"]');
     out.phone_words_width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    await phone.click('#show-graph');
+    await phone.waitForSelector('#graph canvas', { timeout: 10000 });
+    out.phone_graph_width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    await phone.waitForTimeout(300);
+    await phone.screenshot({ path: path.join(artefacts, 'studio_graph_390.png') });
     await phone.screenshot({ path: path.join(artefacts, 'studio_words_390.png') });
   } catch (e) {
     out.errors.push(String(e && e.stack || e));
+    // What the pages showed when it failed, kept with the other screenshots.
+    for (const [i, page] of browser.contexts().flatMap((c) => c.pages()).entries()) {
+      await page.screenshot({ path: path.join(artefacts, `failed_${i}.png`), fullPage: true }).catch(() => {});
+      out.errors.push(`page ${i}: ${await page.$eval('#main', (m) => m.innerText.slice(0, 600)).catch(() => '')}`);
+    }
   } finally {
     await browser.close();
   }

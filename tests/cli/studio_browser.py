@@ -96,8 +96,20 @@ with tempfile.TemporaryDirectory() as folder:
     start = retail.index("dropout:", basket)
     end = retail.index("\n", start)
     old_value = retail[start:end].split()[1]
-    check(saved == retail[:start] + retail[start:end].replace(old_value, "0.3", 1) + retail[end:],
-          "retail.yaml as saved is not the original with basket's dropout 0.3")
+    edited_retail = (retail[:start] + retail[start:end].replace(old_value, "0.3", 1) + retail[end:]).split("\n")
+    last = edited_retail.index("personas:") - 1
+    while not edited_retail[last].strip() or edited_retail[last].strip().startswith("#"):
+        last -= 1
+    edited_retail.insert(last + 1, '  - {"from":"product_page","to":"price_drop_alert","weight":0.2}')
+    check(saved == "\n".join(edited_retail),
+          "retail.yaml as saved is not the original with basket's dropout 0.3 and the transition added")
+    check("dropout" in shown.get("form_error", "") and shown.get("form_refused"),
+          f"a touchpoint with dropout 1.5: {shown.get('form_error')!r}, refused {shown.get('form_refused')}")
+    check("share" in shown.get("persona_error", ""), f"a persona with share -1: {shown.get('persona_error')!r}")
+    check(shown.get("form_added") == ['  - {"id":"gift_wrap","stage":"purchase","channel":"web","dropout":0.1}',
+                                      '  - {"from":"basket","to":"gift_wrap","weight":0.4}'],
+          f"the touchpoint and transition added: {shown.get('form_added')}")
+    check(shown.get("form_restored"), "adding and removing left the text changed")
     social = '  - update_touchpoint: {"id":"social_ad","dropout":0.25}\n'
     kept = '  - update_touchpoint: {"id":"basket","dropout":0.2}\n'
     with open(os.path.join(folder, "retail_one_click_checkout.yaml")) as f:
@@ -159,9 +171,21 @@ with tempfile.TemporaryDirectory() as folder:
         print(f"the slider's answers at 100,000 agents came in {seconds} s")
         check(all(0 < x < 10 for x in seconds), f"the slider's answers took {seconds} s")
     check(shown.get("phone_width", 9999) <= 390, f"the phone page is {shown.get('phone_width')} px wide")
+    graph = shown.get("graph") or {}
+    retail_journey = [line for line in saved.split("\n")]
+    transitions_saved = sum(1 for line in retail_journey if line.strip().startswith("- {from:") or
+                            line.strip().startswith('- {"from":'))
+    check(graph.get("nodes") == 30 == graph.get("cards") and graph.get("mapHidden"), f"the graph: {graph}")
+    check(graph.get("edges", 0) >= transitions_saved - 3 and graph.get("edges", 0) <= transitions_saved,
+          f"the graph's arrows: {graph.get('edges')}, transitions written {transitions_saved}")
+    places = {tuple(p[1:]) for p in graph.get("layout", [])}
+    at = {p[0]: p[1] for p in graph.get("layout", [])}
+    check(len(places) == 30 and at.get("social_ad", 1) < at.get("basket", 0) < at.get("order_confirmation", 0),
+          f"dagre's layout (left to right, no two nodes in one place): {graph.get('layout')}")
+    check(shown.get("phone_graph_width", 9999) <= 390, f"the phone graph is {shown.get('phone_graph_width')} px wide")
     check(shown.get("phone_words_width", 9999) <= 390, f"the phone map is {shown.get('phone_words_width')} px wide")
     for name in ("studio_map_1400", "studio_compare_1400", "studio_future_390", "studio_compare_390",
-                 "studio_words_1400", "studio_whatif_1400", "studio_words_390"):
+                 "studio_words_1400", "studio_whatif_1400", "studio_words_390", "studio_forms_1400", "studio_graph_1400", "studio_graph_390"):
         shot = os.path.join(artefacts, name + ".png")
         check(os.path.exists(shot) and os.path.getsize(shot) > 10_000, f"no screenshot {shot}")
 

@@ -81,6 +81,14 @@ async function loadFiles() {
 async function openFile(path) {
   if (state.text !== state.saved && !confirm(`${state.file.path} has unsaved edits. Leave them?`)) return;
   const { data } = await api('GET', `/api/file?path=${encodeURIComponent(path)}`);
+  // Checks and what-if comparisons of the file before are not this file's: drop their answers.
+  clearTimeout(checkTimer);
+  ++checkSerial;
+  ++whatif.serial;
+  clearTimeout(whatif.timer);
+  if (whatif.job) api('DELETE', `/api/jobs/${whatif.job}`).catch(() => {});
+  whatif.job = null;
+  whatif.change = null;
   state.file = { path: data.path, kind: data.kind, etag: data.etag };
   state.text = state.saved = data.text;
   state.check = data;
@@ -92,6 +100,7 @@ async function openFile(path) {
     b.classList.toggle('open', b.dataset.path === path);
   }
   render();
+  if (state.view === 'graph') showView('graph');
 }
 
 let checkTimer = null;
@@ -114,6 +123,7 @@ async function checkNow() {
   renderMessages();
   renderPanel();
   renderFuture();
+  renderStructure();
 }
 
 async function save(force = false) {
@@ -166,7 +176,9 @@ function currentChanges() { return (state.check && state.check.changes) || []; }
 
 async function writeChanges(changes) {
   try {
+    const file = state.file;
     const { data } = await api('POST', '/api/changes', { path: state.file.path, text: state.text, changes });
+    if (state.file !== file) return;  // another file was opened meanwhile
     clearTimeout(checkTimer);
     ++checkSerial;  // this answer is the check of the new text
     state.text = data.text;
@@ -177,6 +189,7 @@ async function writeChanges(changes) {
     renderMessages();
     renderPanel();
     renderFuture();
+    renderStructure();
     renderWhatIf();
   } catch (e) {
     toast(String(e.message || e), true);
@@ -214,9 +227,18 @@ function render() {
     el('ul', { class: 'messages', id: 'messages' }),
     el('section', { id: 'future', hidden: !isFuture }),
     el('section', { id: 'map-section' },
-      el('h3', {}, 'Journey map'),
-      el('div', { class: 'map', id: 'map' }),
-      el('div', { class: 'chart', id: 'emotion-chart', role: 'img', 'aria-label': 'Emotion curve' })),
+      el('div', { class: 'toolbar views-switch' },
+        el('h3', { style: 'margin:0' }, 'Journey'),
+        el('button', { class: 'secondary', id: 'show-map', 'aria-pressed': 'true', onclick: () => showView('map') }, 'Map'),
+        el('button', { class: 'secondary', id: 'show-graph', 'aria-pressed': 'false', onclick: () => showView('graph') }, 'Touchpoint graph')),
+      el('div', { id: 'map-view' },
+        el('div', { class: 'map', id: 'map' }),
+        el('div', { class: 'chart', id: 'emotion-chart', role: 'img', 'aria-label': 'Emotion curve' })),
+      el('div', { id: 'graph-view', hidden: true },
+        el('div', { class: 'graph-scroll' },
+          el('div', { id: 'graph', role: 'img', 'aria-label': 'Touchpoint graph' })))),
+    el('details', { id: 'structure' }, el('summary', {}, 'Add or remove touchpoints, transitions and personas'),
+      el('div', { id: 'structure-forms' })),
     el('section', { id: 'run-section' }),
     el('details', {}, el('summary', {}, 'Text'),
       el('textarea', { id: 'source', spellcheck: 'false', oninput: (e) => edited(e.target.value) })),
@@ -226,6 +248,7 @@ function render() {
   renderMessages();
   renderFuture();
   renderMap();
+  renderStructure();
   renderRun();
   renderPanel();
 }
@@ -283,6 +306,21 @@ function renderMap() {
     touchpointWords(t)))),
   ));
   drawEmotionCurve(journey);
+  if (state.view === 'graph') drawGraph(journey);
+}
+
+// The map (stages and cards) or the touchpoint graph.
+function showView(view) {
+  state.view = view;
+  $('#map-view').hidden = view !== 'map';
+  $('#graph-view').hidden = view !== 'graph';
+  $('#show-map').setAttribute('aria-pressed', String(view === 'map'));
+  $('#show-graph').setAttribute('aria-pressed', String(view === 'graph'));
+  if (view === 'graph' && state.lastJourney) drawGraph(state.lastJourney);
+  if (view === 'map') {
+    const box = $('#emotion-chart');
+    if (box && echarts.getInstanceByDom(box)) echarts.getInstanceByDom(box).resize();
+  }
 }
 
 // The journey map's words on a card: what the touchpoint is, what the customer does and
@@ -320,6 +358,71 @@ function drawEmotionCurve(journey) {
       data: order.map((t) => ({ value: t.emotion.mean, itemStyle: { color: t.emotion.mean < 0 ? '#d9534f' : '#2d6cdf' } })),
       symbolSize: 7,
       lineStyle: { color: '#7a8aa0' },
+    }],
+  }, true);
+}
+
+// The touchpoint graph: touchpoints as nodes, transitions as arrows as thick as their weight,
+// laid out left to right by dagre (npm @dagrejs/dagre, served at /dagre.js) and drawn by
+// ECharts; a click on a node opens it in the panel as a click on its card does.
+const STAGE_COLOURS = ['#5470c6', '#91cc75', '#fac858', '#ee6666', '#73c0de', '#3ba272', '#fc8452', '#9a60b4'];
+
+function drawGraph(journey) {
+  const box = $('#graph');
+  if (!box || typeof echarts === 'undefined' || typeof dagre === 'undefined') return;
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: 'LR', nodesep: 10, ranksep: 50, marginx: 10, marginy: 10 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const t of journey.touchpoints) {
+    g.setNode(t.id, { width: Math.min(160, 24 + 6.5 * t.name.length), height: 30 });
+  }
+  for (const tr of journey.transitions) {
+    if (tr.from !== tr.to) g.setEdge(tr.from, tr.to);
+  }
+  dagre.layout(g);
+  const size = g.graph();
+  const colour = (stage) => STAGE_COLOURS[Math.max(0, journey.stages.indexOf(stage)) % STAGE_COLOURS.length];
+  const most = Math.max(...journey.transitions.map((tr) => tr.weight), 1);
+  // Drawn at the layout's own scale (the nodes keep their size and never overlap), in a box
+  // that scrolls when the graph is wider or taller than the page.
+  // Scaled down as a whole (nodes too) to fit the page's width, at most to half size.
+  const room = (box.parentNode.clientWidth || 800) - 24;
+  const scale = Math.max(0.5, Math.min(1, room / size.width));
+  box.style.width = `${Math.ceil(size.width * scale) + 20}px`;
+  box.style.height = `${Math.ceil(size.height * scale) + 50}px`;
+  box.dataset.nodes = g.nodeCount();
+  box.dataset.edges = g.edgeCount();
+  box.dataset.layout = JSON.stringify(g.nodes().map((id) => [id, Math.round(g.node(id).x), Math.round(g.node(id).y)]));
+  const chart = echarts.getInstanceByDom(box) || echarts.init(box);
+  chart.resize();
+  chart.off('click');
+  chart.on('click', (e) => {
+    if (e.dataType !== 'node') return;
+    state.selected = { type: 'touchpoint', id: e.data.id };
+    renderMap();
+    renderPanel();
+  });
+  chart.setOption({
+    animation: false,
+    tooltip: { formatter: (p) => (p.dataType === 'edge' ? `${p.data.source} → ${p.data.target}: weight ${p.data.value}`
+      : `${p.data.name}<br>${p.data.stage} · dropout ${percent(p.data.dropout)}`) },
+    legend: { data: journey.stages, top: 0, left: 0 },
+    series: [{
+      type: 'graph', layout: 'none', roam: true, top: 40 + 15 * scale, bottom: 10 + 15 * scale,
+      left: 10 + 80 * scale, right: 10 + 80 * scale,
+      categories: journey.stages.map((name) => ({ name, itemStyle: { color: colour(name) } })),
+      edgeSymbol: ['none', 'arrow'], edgeSymbolSize: 7,
+      label: { show: true, fontSize: Math.max(8, Math.round(11 * scale)), width: 150 * scale - 8, overflow: 'truncate', position: 'inside' },
+      data: journey.touchpoints.map((t) => ({
+        id: t.id, name: t.name, x: g.node(t.id).x, y: g.node(t.id).y, stage: t.stage, dropout: t.dropout,
+        category: journey.stages.indexOf(t.stage), symbol: 'roundRect',
+        symbolSize: [g.node(t.id).width * scale, 26 * scale],
+        itemStyle: state.selected && state.selected.id === t.id ? { borderColor: '#1d2430', borderWidth: 2 } : undefined,
+      })),
+      links: journey.transitions.filter((tr) => tr.from !== tr.to).map((tr) => ({
+        source: tr.from, target: tr.to, value: tr.weight,
+        lineStyle: { width: 0.6 + 3.4 * tr.weight / most, opacity: 0.55, curveness: 0.08 },
+      })),
     }],
   }, true);
 }
@@ -574,6 +677,186 @@ function renderFuture() {
       el('button', { class: 'secondary', 'aria-label': `Remove change ${index + 1}`, onclick: () => removeChange(index) }, 'Remove')))),
     el('div', { class: 'toolbar' }, kind, touchpoint, field, value,
       el('button', { class: 'secondary', id: 'add-change', onclick: add }, 'Add change')));
+}
+
+// ---- adding and removing touchpoints, transitions and personas ----------------------------
+// On a journey, a new item is written into its list in the text (one line of JSON, which YAML
+// reads as it is) and a removed one's lines are taken out; on a future state each becomes an
+// add_* or remove_* change. A new item is checked by the server's loader first (as `cjsim
+// validate` checks it): with an error on its line it is not added, and the messages show next
+// to the form's fields they name.
+const FORMS = {
+  touchpoint: {
+    title: 'Touchpoint', list: 'touchpoints', change: 'add_touchpoint',
+    fields: [['id', 'text'], ['name', 'text'], ['stage', 'stage'], ['channel', 'text'],
+      ['dropout', 'number'], ['emotion', 'number']],
+    item: (v) => ({ id: v.id, name: v.name || undefined, stage: v.stage, channel: v.channel,
+      dropout: v.dropout, emotion: v.emotion === undefined ? undefined : { mean: v.emotion } }),
+  },
+  transition: {
+    title: 'Transition', list: 'transitions', change: 'add_transition',
+    fields: [['from', 'touchpoint'], ['to', 'touchpoint'], ['weight', 'number']],
+    item: (v) => ({ from: v.from, to: v.to, weight: v.weight }),
+  },
+  persona: {
+    title: 'Persona', list: 'personas', change: 'add_persona',
+    fields: [['id', 'text'], ['name', 'text'], ['share', 'number']],
+    item: (v) => ({ id: v.id, name: v.name || undefined, share: v.share }),
+  },
+};
+
+function renderStructure() {
+  const box = $('#structure-forms');
+  const journey = state.lastJourney;
+  if (!box || !journey) return;
+  const forms = Object.entries(FORMS).map(([kind, form]) => {
+    const inputs = form.fields.map(([key, type]) => {
+      let input;
+      if (type === 'stage' || type === 'touchpoint') {
+        const options = type === 'stage' ? journey.stages : journey.touchpoints.map((t) => t.id);
+        input = el('select', {}, options.map((o) => el('option', { value: o }, o)));
+      } else {
+        input = el('input', { type: type === 'number' ? 'number' : 'text', step: 'any' });
+      }
+      input.name = key;
+      input.dataset.add = `${kind}.${key}`;
+      return el('label', { class: 'field form-field', 'data-key': key }, key, input, el('span', { class: 'field-error' }));
+    });
+    const removable = kind === 'touchpoint' ? journey.touchpoints.map((t) => [t.id, t.name])
+      : kind === 'transition' ? journey.transitions.map((t) => [`${t.from} -> ${t.to}`, `${t.from} → ${t.to}`])
+        : journey.personas.map((p) => [p.id, p.name]);
+    const which = el('select', { 'data-remove': kind, 'aria-label': `${form.title} to remove` },
+      removable.map(([value, label]) => el('option', { value }, label)));
+    const formBox = el('form', { class: 'add-form', 'data-form': kind },
+      el('h4', {}, `Add a ${form.title.toLowerCase()}`), inputs,
+      el('p', { class: 'form-error' }),
+      el('button', { class: 'secondary', type: 'submit', 'data-add-button': kind }, `Add ${form.title.toLowerCase()}`),
+      el('div', { class: 'toolbar' }, which,
+        el('button', { class: 'secondary', type: 'button', 'data-remove-button': kind,
+          onclick: () => removeItem(kind, which.value) }, `Remove ${form.title.toLowerCase()}`)));
+    formBox.addEventListener('submit', (e) => { e.preventDefault(); addItem(kind, formBox); });
+    return formBox;
+  });
+  // What was typed or chosen stays across redraws (a check of the text redraws the forms).
+  for (const old of box.querySelectorAll('[data-add], [data-remove]')) {
+    const key = old.dataset.add ? `[data-add="${old.dataset.add}"]` : `[data-remove="${old.dataset.remove}"]`;
+    const now = forms.map((f) => f.querySelector(key)).find(Boolean);
+    if (now && (now.tagName !== 'SELECT' || [...now.options].some((o) => o.value === old.value))) now.value = old.value;
+  }
+  box.replaceChildren(...forms);
+}
+
+function formValues(kind, formBox) {
+  const values = {};
+  for (const [key, type] of FORMS[kind].fields) {
+    const raw = formBox.querySelector(`[name="${key}"]`).value.trim();
+    if (raw === '') continue;
+    values[key] = type === 'number' ? Number(raw) : raw;
+  }
+  return JSON.parse(JSON.stringify(FORMS[kind].item(values)));  // drops the fields left empty
+}
+
+// Shows `diagnostics` (those on the new item's lines) next to the fields they name.
+function showFormErrors(formBox, diagnostics) {
+  for (const span of formBox.querySelectorAll('.field-error, .form-error')) span.textContent = '';
+  const rest = [];
+  for (const d of diagnostics) {
+    const field = [...formBox.querySelectorAll('.form-field')].find((f) =>
+      new RegExp(`(^|[^\\w'])'?${f.dataset.key}'?([^\\w']|$)`).test(d.message));
+    if (field) field.querySelector('.field-error').textContent += `${d.message} `;
+    else rest.push(d.message);
+  }
+  formBox.querySelector('.form-error').textContent = rest.join(' ');
+}
+
+// The line of the list `list` where a new item goes, and its indentation: after the last item
+// (before the comments and blank lines that end the list), or a new list at the end.
+function listEnd(journey, lines, list) {
+  const items = journey[list].filter((x) => x.where && x.where.file === state.file.path);
+  const keys = Object.entries(journey.fields).filter(([k]) => !k.includes('['));
+  if (!items.length) return null;
+  const last = items.reduce((a, b) => (b.where.line > a.where.line ? b : a));
+  const after = keys.map(([, w]) => w.line).filter((l) => l > last.where.line);
+  let end = after.length ? Math.min(...after) - 1 : lines.length;  // the list's last line (1-based)
+  while (end > last.where.line && /^\s*(#.*)?$/.test(lines[end - 1])) --end;
+  return { line: end, indent: ' '.repeat(Math.max(0, last.where.column - 3)) };
+}
+
+async function addItem(kind, formBox) {
+  const form = FORMS[kind];
+  const item = formValues(kind, formBox);
+  const journey = state.lastJourney;
+  if (state.file.kind === 'future_state') {
+    const { data } = await api('POST', '/api/changes', {
+      path: state.file.path, text: state.text, changes: [...currentChanges().map((c) => c.change), { [form.change]: item }],
+    });
+    const added = data.changes && data.changes[data.changes.length - 1];
+    const own = data.diagnostics.filter((d) => d.severity === 'error' && added && d.file === state.file.path && d.line >= added.line);
+    showFormErrors(formBox, own);
+    if (own.length) return;
+    return writeChanges([...currentChanges().map((c) => c.change), { [form.change]: item }]);
+  }
+  const lines = state.text.split('\n');
+  const end = listEnd(journey, lines, form.list);
+  let text;
+  let line;
+  if (end) {
+    lines.splice(end.line, 0, `${end.indent}- ${JSON.stringify(item)}`);
+    line = end.line + 1;
+    text = lines.join('\n');
+  } else {
+    const body = state.text.endsWith('\n') ? state.text : `${state.text}\n`;
+    text = `${body}${form.list}:\n  - ${JSON.stringify(item)}\n`;
+    line = body.split('\n').length + 1;
+  }
+  const { data } = await api('POST', '/api/validate', { path: state.file.path, text });
+  const own = data.diagnostics.filter((d) => d.severity === 'error' && d.file === state.file.path && d.line === line);
+  showFormErrors(formBox, own);
+  if (own.length) return;
+  edited(text);
+  toast(`added ${kind} ${item.id || `${item.from} -> ${item.to}`}; the messages above say what it still needs`);
+}
+
+// The lines [first, last] (1-based) an item of a list is written on, or null when it shares
+// its line with another item.
+function itemLines(journey, lines, list, entity) {
+  const starts = journey[list].filter((x) => x.where && x.where.file === state.file.path).map((x) => x.where.line);
+  if (starts.filter((l) => l === entity.where.line).length > 1) return null;
+  const keys = Object.entries(journey.fields).filter(([k]) => !k.includes('[')).map(([, w]) => w.line);
+  const next = [...starts, ...keys].filter((l) => l > entity.where.line);
+  let last = next.length ? Math.min(...next) - 1 : lines.length;
+  while (last > entity.where.line && /^\s*(#.*)?$/.test(lines[last - 1])) --last;
+  return [entity.where.line, last];
+}
+
+function removeItem(kind, value) {
+  if (!value) return;
+  const journey = state.lastJourney;
+  if (state.file.kind === 'future_state') {
+    const [from, to] = value.split(' -> ');
+    const change = kind === 'touchpoint' ? { remove_touchpoint: value }
+      : kind === 'transition' ? { remove_transition: { from, to } } : { remove_persona: value };
+    return addChange(change);
+  }
+  // A touchpoint goes with the transitions into and out of it.
+  const doomed = kind === 'touchpoint'
+    ? [['touchpoints', journey.touchpoints.find((t) => t.id === value)],
+      ...journey.transitions.filter((t) => t.from === value || t.to === value).map((t) => ['transitions', t])]
+    : kind === 'transition' ? [['transitions', journey.transitions.find((t) => `${t.from} -> ${t.to}` === value)]]
+      : [['personas', journey.personas.find((p) => p.id === value)]];
+  const lines = state.text.split('\n');
+  const ranges = [];
+  for (const [list, entity] of doomed) {
+    if (!entity || !entity.where || entity.where.file !== state.file.path) {
+      return toast(`remove ${value} in the text below: it is not written in this file`, true);
+    }
+    const range = itemLines(journey, lines, list, entity);
+    if (!range) return toast(`remove ${value} in the text below: it shares a line with another item`, true);
+    ranges.push(range);
+  }
+  ranges.sort((a, b) => b[0] - a[0]);
+  for (const [first, last] of ranges) lines.splice(first - 1, last - first + 1);
+  edited(lines.join('\n'));
 }
 
 // ---- runs and comparisons ----------------------------------------------------------------
