@@ -76,6 +76,8 @@ class Job {
   class Progress;
   void run();
   void require_done() const;
+  // RequestError 409 for a calendar journey's results, which have no `what` here yet.
+  void refuse_calendar(const char* what) const;
 
   std::string id_;
   JobRequest request_;
@@ -90,6 +92,8 @@ class Job {
   std::optional<RunOutcome> run_;
   struct Compared;
   std::unique_ptr<Compared> compared_;
+  struct Calendar;
+  std::unique_ptr<Calendar> calendar_;  // a calendar journey's run or comparison
   std::thread thread_;
 };
 

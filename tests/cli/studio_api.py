@@ -79,7 +79,7 @@ with tempfile.TemporaryDirectory() as work:
                                            headers={"Cookie": f"other=1; cjsim_studio_token={token}"})
     check(status == 200 and "studio.js" in page, f"the page with the cookie: {status}")
     check("script-src 'self'" in headers.get("Content-Security-Policy", ""), f"the page's CSP: {headers}")
-    for asset in ("/studio.js", "/studio.css", "/echarts.js", "/report_charts.js"):
+    for asset in ("/studio.js", "/studio.css", "/echarts.js", "/report_charts.js", "/dagre.js"):
         status, _, text = studio.request("GET", asset)
         check(status == 200 and len(text) > 1000, f"{asset}: {status}")
     status, _, body = studio.request("GET", "/api/files", headers={"Host": f"evil.example:{port}"})
@@ -299,6 +299,35 @@ with tempfile.TemporaryDirectory() as work:
     check(status == 409, f"the answer of a failed job: {status} {body}")
     status, _, body = studio.request("GET", "/api/jobs/999")
     check(status == 404, f"an unknown job: {status}")
+
+    # --- calendar journeys: run and compared as `cjsim run/compare --json` does them -----------
+    request = {"kind": "compare", "seed": 3,
+               "journeys": [{"path": "bank_call_centre.yaml"}, {"path": "bank_call_centre_call_back.yaml"}]}
+    status, _, job = studio.request("POST", "/api/jobs", request)
+    job = wait_for(studio, job["id"])
+    status, _, result = studio.request("GET", f"/api/jobs/{job['id']}/result")
+    expected = json.loads(cjsim_in(folder, "compare", "bank_call_centre.yaml", "bank_call_centre_call_back.yaml",
+                                   "--json", "--seed", "3").stdout)
+    check(job["state"] == "done" and without_seconds(result) == without_seconds(expected),
+          f"a calendar comparison differs from cjsim compare --json: {job}")
+    for what in ("answer", "charts", "report"):
+        status, _, body = studio.request("GET", f"/api/jobs/{job['id']}/{what}")
+        check(status == 409 and "calendar" in body["error"], f"a calendar comparison's {what}: {status} {body}")
+    status, _, body = studio.request("POST", f"/api/jobs/{job['id']}/save", {"path": "calendar_comparison.h5"})
+    check(status == 200, f"a calendar comparison saved: {status} {body}")
+    shown = cjsim_in(folder, "report", "calendar_comparison.h5", "--format", "md", "-o", "calendar_comparison.md")
+    check(shown.returncode == 0, f"cjsim report on the saved calendar comparison: {shown.stderr}")
+    status, _, job = studio.request("POST", "/api/jobs", {"kind": "run", "seed": 5,
+                                                          "journeys": [{"path": "bank_call_centre.yaml"}]})
+    job = wait_for(studio, job["id"])
+    status, _, result = studio.request("GET", f"/api/jobs/{job['id']}/result")
+    expected = json.loads(cjsim_in(folder, "run", "bank_call_centre.yaml", "--json", "--seed", "5").stdout)
+    check(job["state"] == "done" and without_seconds(result) == without_seconds(expected),
+          f"a calendar run differs from cjsim run --json: {job}")
+    status, _, job = studio.request("POST", "/api/jobs", {"kind": "compare", "journeys": [
+        {"path": "retail.yaml"}, {"path": "bank_call_centre.yaml"}]})
+    job = wait_for(studio, job["id"])
+    check(job["state"] == "failed" and "calendar" in job["error"], f"a calendar journey against one without: {job}")
 
     # --- bounds, cancel ---------------------------------------------------------------------
     status, _, body = studio.request("POST", "/api/jobs", {"kind": "run", "journeys": [{"path": "retail.yaml"}],

@@ -252,6 +252,21 @@ async function compare(page, agents, seed) {
     await desktop.click('#save');
     await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
 
+    // A calendar journey's comparison: the figures as tables.
+    await desktop.click('nav#files button[data-path="bank_call_centre_call_back.yaml"]');
+    await desktop.waitForFunction(() => document.querySelector('#title').textContent === 'bank_call_centre_call_back.yaml');
+    await desktop.fill('#seed', '3');
+    await desktop.click('#start');
+    await desktop.waitForSelector('#calendar-differences-0 tr[data-figure]', { timeout: 120000 });
+    out.calendar = await desktop.$$eval('#calendar-differences-0 tr[data-figure]', (rows) => rows.map((r) => ({
+      figure: r.dataset.figure, resource: r.dataset.resource || null,
+      ...Object.fromEntries(['current', 'future', 'difference'].map((k) =>
+        [k, r.dataset[k] === undefined ? null : Number(r.dataset[k])])),
+    })));
+    out.calendar_days = await desktop.locator('#calendar-0-days tr').count();
+    out.calendar_whatif = await desktop.textContent('#whatif');
+    await desktop.screenshot({ path: path.join(artefacts, 'studio_calendar_1400.png'), fullPage: true });
+
     // Phone: the same comparison, from the list behind its button.
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
     phone.on('pageerror', (e) => out.errors.push(String(e)));

@@ -170,6 +170,20 @@ with tempfile.TemporaryDirectory() as folder:
         seconds = [w["seconds"] for w in whatif[:2]]
         print(f"the slider's answers at 100,000 agents came in {seconds} s")
         check(all(0 < x < 10 for x in seconds), f"the slider's answers took {seconds} s")
+    # The calendar comparison's tables against `cjsim compare --json` of the same seed.
+    calendar = json.loads(subprocess.run(
+        [cjsim, "compare", "bank_call_centre.yaml", "bank_call_centre_call_back.yaml", "--json", "--seed", "3"],
+        capture_output=True, text=True, timeout=300, cwd=folder).stdout)
+    wanted = [{k: f[k] for k in ("figure", "resource", "current", "future", "difference")}
+              for f in calendar["differences"][0]["figures"]]
+    rows = shown.get("calendar") or []
+    check(len(rows) == len(wanted) >= 10, f"the calendar comparison: {len(rows)} rows, {len(wanted)} in --json")
+    for row, want in zip(rows, wanted):
+        check(row == {k: (v if v is not None else None) for k, v in want.items()},
+              f"a calendar figure: page {row}, cjsim compare --json {want}")
+    check(shown.get("calendar_days") == len(calendar["scenarios"][0]["days"]) + 1,
+          f"the current state's days: {shown.get('calendar_days')} rows")
+    check("without a calendar" in shown.get("calendar_whatif", ""), f"the slider on a calendar journey: {shown.get('calendar_whatif')}")
     check(shown.get("phone_width", 9999) <= 390, f"the phone page is {shown.get('phone_width')} px wide")
     graph = shown.get("graph") or {}
     retail_journey = [line for line in saved.split("\n")]
@@ -185,7 +199,7 @@ with tempfile.TemporaryDirectory() as folder:
     check(shown.get("phone_graph_width", 9999) <= 390, f"the phone graph is {shown.get('phone_graph_width')} px wide")
     check(shown.get("phone_words_width", 9999) <= 390, f"the phone map is {shown.get('phone_words_width')} px wide")
     for name in ("studio_map_1400", "studio_compare_1400", "studio_future_390", "studio_compare_390",
-                 "studio_words_1400", "studio_whatif_1400", "studio_words_390", "studio_forms_1400", "studio_graph_1400", "studio_graph_390"):
+                 "studio_words_1400", "studio_whatif_1400", "studio_words_390", "studio_forms_1400", "studio_graph_1400", "studio_graph_390", "studio_calendar_1400"):
         shot = os.path.join(artefacts, name + ".png")
         check(os.path.exists(shot) and os.path.getsize(shot) > 10_000, f"no screenshot {shot}")
 

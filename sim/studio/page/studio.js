@@ -915,6 +915,10 @@ function renderWhatIf() {
   const journey = state.lastJourney;
   if (!section || !journey) return;
   const isFuture = state.file.kind === 'future_state';
+  if (journey.calendar) {
+    section.replaceChildren(el('p', { class: 'hint' }, 'The what-if slider takes journeys without a calendar; run or compare this one above.'));
+    return;
+  }
   const before = { touchpoint: $('#whatif-touchpoint', section)?.value, field: $('#whatif-field', section)?.value };
   const touchpoint = el('select', { id: 'whatif-touchpoint', 'aria-label': 'Touchpoint' },
     journey.touchpoints.map((t) => el('option', { value: t.id }, t.name)));
@@ -1121,7 +1125,70 @@ let drawing = null;  // the charts drawn by the report's code, disposed before t
 // The results as the HTML report shows them: the answer first, the figures, then the report's
 // charts (emotion curve, flows, funnel, ...) drawn by its own code (report_charts.js) from
 // GET /api/jobs/ID/charts; the full report a link away.
+// A calendar journey's results (`cjsim run/compare --json` of a journey with a calendar) as
+// tables: the comparison's differences figure by figure, then each state's figures, its
+// resources and its days.
+const CALENDAR_LISTS = [['resources', 'Resources'], ['personas', 'Personas'], ['days', 'Days']];
+
+function calendarValue(x) {
+  if (typeof x === 'number') return Number.isInteger(x) ? x.toLocaleString('en') : x.toPrecision(4);
+  if (x === null || x === undefined) return '';
+  return typeof x === 'object' ? '' : String(x);
+}
+
+function calendarTables(summary, prefix) {
+  const rows = Object.keys(summary).filter((k) => typeof summary[k] === 'number' && !k.endsWith('_ci'));
+  const parts = [el('table', { class: 'results calendar-figures', id: `${prefix}-figures` },
+    el('tr', {}, ['Figure', 'Value', '95% interval'].map((h) => el('th', {}, h))),
+    rows.map((k) => el('tr', { 'data-figure': k, 'data-value': summary[k] },
+      el('td', {}, k.replaceAll('_', ' ')), el('td', {}, calendarValue(summary[k])),
+      el('td', {}, Array.isArray(summary[`${k}_ci`]) ? summary[`${k}_ci`].map(calendarValue).join(' to ') : ''))))];
+  for (const [key, title] of CALENDAR_LISTS) {
+    const list = summary[key];
+    if (!Array.isArray(list) || !list.length) continue;
+    const columns = Object.keys(list[0]).filter((c) => !c.endsWith('_ci') && typeof list[0][c] !== 'object');
+    parts.push(el('h4', {}, title), el('table', { class: 'results', id: `${prefix}-${key}`, 'data-list': key },
+      el('tr', {}, columns.map((c) => el('th', {}, c.replaceAll('_', ' ')))),
+      list.map((item) => el('tr', {}, columns.map((c) => el('td', { 'data-column': c, 'data-value': item[c] }, calendarValue(item[c])))))));
+  }
+  return parts;
+}
+
+function showCalendarResult(id, data) {
+  const parts = [];
+  if (Array.isArray(data.differences)) {
+    for (const [k, d] of data.differences.entries()) {
+      parts.push(el('h4', {}, `${d.future} against ${d.current}`),
+        el('table', { class: 'results', id: `calendar-differences-${k}` },
+          el('tr', {}, ['Figure', 'Resource', 'Current', 'Future', 'Difference', '95% interval', ''].map((h) => el('th', {}, h))),
+          d.figures.map((f) => el('tr', {
+            'data-figure': f.figure, 'data-resource': f.resource || '', 'data-current': f.current,
+            'data-future': f.future, 'data-difference': f.difference,
+          },
+          el('td', {}, f.figure.replaceAll('_', ' ')), el('td', {}, f.resource || ''),
+          el('td', {}, calendarValue(f.current)), el('td', {}, calendarValue(f.future)),
+          el('td', {}, calendarValue(f.difference)),
+          el('td', {}, Array.isArray(f.difference_ci) ? f.difference_ci.map(calendarValue).join(' to ') : ''),
+          el('td', {}, f.significant ? 'beyond the noise' : 'within the noise')))));
+    }
+    for (const [k, summary] of data.scenarios.entries()) {
+      parts.push(el('details', { class: 'calendar-state' }, el('summary', {}, summary.name || `state ${k}`),
+        calendarTables(summary, `calendar-${k}`)));
+    }
+  } else {
+    parts.push(...calendarTables(data, 'calendar'));
+  }
+  parts.push(el('div', { class: 'toolbar' },
+    el('button', { class: 'secondary', id: 'save-result', onclick: () => saveResult(id) }, 'Save results (.h5)'),
+    el('span', { class: 'hint' }, 'A calendar journey: its arrivals decide how many agents there are.')));
+  $('#results').replaceChildren(el('div', { id: 'calendar-results' }, parts));
+}
+
 async function showResult(id, kind) {
+  if (state.lastJourney && state.lastJourney.calendar) {
+    if (drawing) { drawing.dispose(); drawing = null; }
+    return showCalendarResult(id, (await api('GET', `/api/jobs/${id}/result`)).data);
+  }
   const [{ data }, { data: specs }] = await Promise.all([
     api('GET', `/api/jobs/${id}/result`), api('GET', `/api/jobs/${id}/charts`)]);
   const answer = kind === 'compare' ? (await api('GET', `/api/jobs/${id}/answer`)).data : null;
