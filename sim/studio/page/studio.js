@@ -1106,9 +1106,9 @@ function figure(metric, x, signed = false) {
 // A comparison's answer as the HTML report's answer cards say it (GET /api/jobs/ID/answer):
 // the sentences, then per future state each headline figure's difference, better, worse or
 // within the noise, with its paired 95% interval.
-function answerCards(answer, id) {
+function answerCards(answer, id, sentences = true) {
   return el('section', { class: 'answer-cards', id },
-    el('ul', { class: 'answer sentences' }, answer.answer.map((x) => el('li', {}, x))),
+    sentences ? el('ul', { class: 'answer sentences' }, answer.answer.map((x) => el('li', {}, x))) : null,
     answer.states.map((st) => el('div', { class: 'verdict', 'data-state': st.index, style: `border-top-color:${st.colour}` },
       el('h4', {}, st.label),
       el('ul', {}, st.figures.map((f) => el('li', {
@@ -1196,7 +1196,7 @@ async function showResult(id, kind) {
   if (drawing) { drawing.dispose(); drawing = null; }
   const parts = [];
   if (kind === 'compare') {
-    parts.push(el('p', { class: 'answer', id: 'answer' }, data.answer.join(' ')), answerCards(answer, 'answer-cards'));
+    parts.push(el('p', { class: 'answer', id: 'answer' }, data.answer.join(' ')), answerCards(answer, 'answer-cards', false));
     const rows = data.differences.filter((d) => d.scope === 'overall');
     parts.push(el('table', { class: 'results', id: 'differences' },
       el('tr', {}, ['Figure', 'Current', 'Future', 'Difference', '95% interval'].map((h) => el('th', {}, h))),
