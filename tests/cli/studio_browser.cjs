@@ -53,7 +53,17 @@ async function compare(page, agents, seed) {
     // Desktop: the whole walk.
     const desktop = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     desktop.on('pageerror', (e) => out.errors.push(String(e)));
-    desktop.on('dialog', (d) => { out.errors.push(`unexpected dialog: ${d.message()}`); d.dismiss(); });
+    let expectPrompt = false;  // the one prompt the walk answers: where to save a what-if
+    desktop.on('dialog', (d) => {
+      if (expectPrompt && d.type() === 'prompt') {
+        expectPrompt = false;
+        out.prompted = d.defaultValue();
+        d.accept(d.defaultValue());
+        return;
+      }
+      out.errors.push(`unexpected dialog: ${d.message()}`);
+      d.dismiss();
+    });
     await desktop.goto(url);
     // The journey map's words on the bank journey: shown on cards and stages, edited in the
     // panel (written into the text), saved; on its future state, an edit becomes a change.
@@ -188,6 +198,17 @@ async function compare(page, agents, seed) {
     await desktop.waitForTimeout(300);
     await desktop.screenshot({ path: path.join(artefacts, 'studio_graph_1400.png') });
     await desktop.click('#show-map');
+    // The slider on a journey: a what-if future state of it, compared, then saved as a file.
+    await desktop.fill('#agents', '20000');
+    await desktop.fill('#seed', '7');
+    await desktop.selectOption('#whatif-touchpoint', 'social_ad');
+    await desktop.selectOption('#whatif-field', 'dropout');
+    await desktop.fill('#whatif-slider', '0.7');
+    await desktop.waitForFunction(() => document.querySelector('#whatif-state').dataset.state === 'done', null, { timeout: 60000 });
+    out.journey_whatif = await answerCards(desktop, '#whatif-cards');
+    expectPrompt = true;
+    await desktop.click('#whatif-keep');
+    await desktop.waitForSelector('nav#files button[data-path="retail_what_if.yaml"]', { timeout: 10000 });
 
     await desktop.click('nav#files button[data-path="retail_one_click_checkout.yaml"]');
     await desktop.waitForSelector('#changes');

@@ -170,6 +170,14 @@ with tempfile.TemporaryDirectory() as folder:
         seconds = [w["seconds"] for w in whatif[:2]]
         print(f"the slider's answers at 100,000 agents came in {seconds} s")
         check(all(0 < x < 10 for x in seconds), f"the slider's answers took {seconds} s")
+    # The slider on a journey: the what-if future state saved beside it, and its answer.
+    check(shown.get("prompted") == "retail_what_if.yaml", f"the what-if's suggested name: {shown.get('prompted')}")
+    with open(os.path.join(folder, "retail_what_if.yaml")) as f:
+        what_if = f.read()
+    check(what_if.startswith("# What if, on retail.yaml") and '\nbase: "retail.yaml"\n' in what_if and
+          what_if.endswith('\n  - update_touchpoint: {"id":"social_ad","dropout":0.7}\n'), f"the what-if file: {what_if!r}")
+    check_cards("the slider on retail.yaml", shown.get("journey_whatif") or [], compare_json("retail_what_if.yaml", 20000))
+
     # The calendar comparison's tables against `cjsim compare --json` of the same seed.
     calendar = json.loads(subprocess.run(
         [cjsim, "compare", "bank_call_centre.yaml", "bank_call_centre_call_back.yaml", "--json", "--seed", "3"],
