@@ -280,7 +280,7 @@ void Studio::route(httplib::Server& server) {
     return [content = std::move(content), type](const httplib::Request&, httplib::Response& res) {
       res.set_header("Content-Security-Policy",
                      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                     "img-src 'self' data:; frame-src 'self'; frame-ancestors 'self'");
+                     "img-src 'self' data:; frame-src 'none'; frame-ancestors 'self'");
       res.set_content(content, type);
     };
   };

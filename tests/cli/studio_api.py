@@ -78,7 +78,8 @@ with tempfile.TemporaryDirectory() as work:
     status, headers, page = studio.request("GET", "/", token=False,
                                            headers={"Cookie": f"other=1; cjsim_studio_token={token}"})
     check(status == 200 and "studio.js" in page, f"the page with the cookie: {status}")
-    check("script-src 'self'" in headers.get("Content-Security-Policy", ""), f"the page's CSP: {headers}")
+    check("script-src 'self'" in headers.get("Content-Security-Policy", "") and
+          "frame-src 'none'" in headers.get("Content-Security-Policy", ""), f"the page's CSP: {headers}")
     for asset in ("/studio.js", "/studio.css", "/echarts.js", "/report_charts.js", "/dagre.js"):
         status, _, text = studio.request("GET", asset)
         check(status == 200 and len(text) > 1000, f"{asset}: {status}")
