@@ -299,6 +299,12 @@ async function compare(page, agents, seed) {
     out.phone = await compare(phone, 20000, 7);
     out.phone_cards = await answerCards(phone, '#answer-cards');
     out.phone_charts = await drawnCharts(phone);
+    // The slider at phone width: its answer, and the page no wider than the phone.
+    await phone.selectOption('#whatif-touchpoint', 'basket');
+    await phone.selectOption('#whatif-field', 'dropout');
+    await phone.fill('#whatif-slider', '0.5');
+    await phone.waitForFunction(() => document.querySelector('#whatif-state').dataset.state === 'done', null, { timeout: 60000 });
+    out.phone_whatif = await answerCards(phone, '#whatif-cards');
     out.phone_width = await phone.evaluate(() => document.documentElement.scrollWidth);
     await phone.screenshot({ path: path.join(artefacts, 'studio_compare_390.png'), fullPage: true });
     // The bank's map with its words, at phone width.

@@ -192,6 +192,10 @@ with tempfile.TemporaryDirectory() as folder:
     check(shown.get("calendar_days") == len(calendar["scenarios"][0]["days"]) + 1,
           f"the current state's days: {shown.get('calendar_days')} rows")
     check("without a calendar" in shown.get("calendar_whatif", ""), f"the slider on a calendar journey: {shown.get('calendar_whatif')}")
+    phone_conversion = [c["difference"] for c in shown.get("phone_whatif") or [] if c["metric"] == "conversion_rate"]
+    check(len(phone_conversion) == 1 and len(whatif) == 3 and
+          phone_conversion[0] != next(c["difference"] for c in shown["phone_cards"] if c["metric"] == "conversion_rate"),
+          f"the slider at phone width: {phone_conversion}")
     check(shown.get("phone_width", 9999) <= 390, f"the phone page is {shown.get('phone_width')} px wide")
     graph = shown.get("graph") or {}
     retail_journey = [line for line in saved.split("\n")]
