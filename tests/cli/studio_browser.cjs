@@ -1,7 +1,8 @@
 // Drives the studio in Debian's Chromium through playwright-core (studio_browser.py starts the
-// server and checks what this prints): open retail, edit a dropout (an out-of-range value first,
-// whose message must show as it is typed), save; add a change to a future state, save; run the
-// comparison and print the figures the page shows, at a desktop and a phone width, with
+// server and checks what this prints): the map's words, edits (an out-of-range value first,
+// whose message must show as it is typed), the add/remove forms, saves, the touchpoint graph,
+// a change added to a future state, the comparison drawn by the page (answer cards, charts),
+// the what-if slider, a calendar comparison as tables; at a desktop and a phone width, with
 // screenshots. Usage: node studio_browser.cjs PLAYWRIGHT_CORE URL ARTEFACTS
 const [playwrightPath, url, artefacts] = process.argv.slice(2);
 const { chromium } = require(playwrightPath);

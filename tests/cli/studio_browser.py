@@ -1,8 +1,14 @@
 """The studio end to end in a real browser: Debian's Chromium driven by npm's playwright-core
-(studio_browser.cjs) opens the studio, opens retail, edits a dropout (its message shown as it is
-typed), saves, adds a change to a future state, saves, runs a comparison, and the figures the
-page shows must equal `cjsim compare --json` for the same seed, at 1400 px and at 390 px.
-Screenshots are kept in studio_artefacts/ under the working directory.
+(studio_browser.cjs) opens the studio; on the bank journey the map's words show on cards and
+stages and are edited (journey text and a future state's change); on retail it edits a dropout
+(its message shown as it is typed), adds and removes items with the forms (a wrong value
+refused next to its field), saves, draws the touchpoint graph (dagre), drags the what-if slider
+on the journey and saves its future state; adds a change to a future state, saves, runs a
+comparison drawn by the report's chart code with the answer cards first, drags the what-if
+slider (the answer changes; the kept change is saved); compares a calendar journey (tables).
+Every figure on the page must equal `cjsim compare --json` for the same seed, at 1400 px and at
+390 px (no horizontal overflow). Screenshots are kept in studio_artefacts/ under the working
+directory.
 
 Usage: studio_browser.py CJSIM SOURCE_DIR
 """
