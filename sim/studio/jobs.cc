@@ -4,18 +4,23 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <span>
 
 #include "reports/html/html_report.h"
+#include "reports/render/calendar_report.h"
 #include "reports/render/compare_report.h"
 #include "reports/render/json_report.h"
+#include "reports/store/calendar_file.h"
 #include "reports/store/comparison_file.h"
 #include "reports/store/hdf5_results.h"
 #include "reports/store/output_file.h"
 #include "reports/store/results_reader.h"
+#include "sim/api/calendar.h"
 #include "sim/api/compare.h"
 #include "sim/api/errors.h"
 #include "sim/api/journey_text.h"
+#include "sim/studio/answer_json.h"
 #include "sim/studio/files.h"
 
 namespace cjsim::studio {
@@ -50,19 +55,30 @@ class Job::Progress : public cjsim::Progress {
 
 namespace {
 
-void refuse_calendar(std::span<const Scenario> scenarios) {
-  for (const Scenario& s : scenarios) {
-    if (s.calendar) {
-      throw std::runtime_error("the studio does not run calendar journeys yet; use `cjsim run` "
-                               "or `cjsim compare` on them");
-    }
-  }
+bool any_calendar(std::span<const Scenario> scenarios) {
+  return std::any_of(scenarios.begin(), scenarios.end(),
+                     [](const Scenario& s) { return s.calendar.has_value(); });
+}
+
+// As `cjsim run/compare` runs a calendar journey: its arrivals decide how many agents there are.
+CalendarSettings calendar_settings(const RunSettings& settings) {
+  CalendarSettings out;
+  out.seed = settings.seed;
+  out.replications = settings.replications;
+  out.threads = settings.threads;
+  return out;
 }
 
 }  // namespace
 
 struct Job::Compared {
   CompareOutcome outcome;
+};
+
+// A calendar journey's run or comparison (sim/api/calendar.h).
+struct Job::Calendar {
+  std::optional<CalendarOutcome> run;
+  std::optional<CalendarCompareOutcome> compared;
 };
 
 Job::Job(std::string id, JobRequest request, std::string command_line)
@@ -101,13 +117,27 @@ void Job::run() {
   try {
     if (request_.compare) {
       CompiledJourneys journeys = load_journey_sources(request_.journeys, context);
-      refuse_calendar(journeys.scenarios);
-      auto compared = std::make_unique<Compared>();
-      compared->outcome =
-          compare_journeys(journeys, request_.settings, request_.rank_by, context);
-      const std::lock_guard lock(mutex_);
-      compared_ = std::move(compared);
-      journeys_ = std::move(journeys);
+      if (any_calendar(journeys.scenarios)) {
+        if (!std::all_of(journeys.scenarios.begin(), journeys.scenarios.end(),
+                         [](const Scenario& s) { return s.calendar.has_value(); })) {
+          throw std::runtime_error("compare takes calendar journeys only with calendar "
+                                   "journeys: give every state a calendar, or none");
+        }
+        auto calendar = std::make_unique<Calendar>();
+        calendar->compared =
+            compare_calendar_journeys(journeys, calendar_settings(request_.settings), context);
+        if (!calendar->compared) throw std::runtime_error("the comparison gave no result");
+        const std::lock_guard lock(mutex_);
+        calendar_ = std::move(calendar);
+        journeys_ = std::move(journeys);
+      } else {
+        auto compared = std::make_unique<Compared>();
+        compared->outcome =
+            compare_journeys(journeys, request_.settings, request_.rank_by, context);
+        const std::lock_guard lock(mutex_);
+        compared_ = std::move(compared);
+        journeys_ = std::move(journeys);
+      }
     } else {
       // A run compiles the scenario itself, so it is read whole (load_journey_sources keeps
       // only what results record).
@@ -115,10 +145,18 @@ void Job::run() {
       const Scenario scenario = source.text
                                     ? load_journey_text(*source.text, source.path, context)
                                     : load_journey(source.path, context);
-      refuse_calendar({&scenario, 1});
-      RunOutcome run = run_journey(scenario, source.path, request_.settings, context);
-      const std::lock_guard lock(mutex_);
-      run_ = std::move(run);
+      if (scenario.calendar) {
+        auto calendar = std::make_unique<Calendar>();
+        calendar->run = run_calendar_journey(scenario, source.path,
+                                             calendar_settings(request_.settings), context);
+        if (!calendar->run) throw std::runtime_error("the run gave no result");
+        const std::lock_guard lock(mutex_);
+        calendar_ = std::move(calendar);
+      } else {
+        RunOutcome run = run_journey(scenario, source.path, request_.settings, context);
+        const std::lock_guard lock(mutex_);
+        run_ = std::move(run);
+      }
     }
   } catch (const RunCancelled&) {
     end = State::cancelled;
@@ -159,26 +197,53 @@ void Job::require_done() const {
 
 nlohmann::json Job::result_json() const {
   require_done();
+  if (calendar_) {
+    return calendar_->compared ? calendar_comparison_json(calendar_->compared->report)
+                               : calendar_summary_json(calendar_->run->summary,
+                                                       calendar_->run->result.seconds);
+  }
   if (compared_) return comparison_json(*compared_->outcome.report);
   return summary_json(*run_->summary, run_->result.seconds);
 }
 
+void Job::refuse_calendar(const char* what) const {
+  if (calendar_) {
+    throw RequestError(409, fmt::format("a calendar journey's results have no {} in the studio "
+                                        "yet; its figures are in the result (the page's tables)",
+                                        what));
+  }
+}
+
 std::string Job::report_html() const {
   require_done();
+  refuse_calendar("HTML report");
   if (compared_) return html_report(*compared_->outcome.report);
   return html_report(single_run_report(*run_->summary, run_->metadata));
 }
 
 nlohmann::json Job::chart_data() const {
   require_done();
+  refuse_calendar("charts");
   if (compared_) return chart_data_json(*compared_->outcome.report);
   return chart_data_json(single_run_report(*run_->summary, run_->metadata));
+}
+
+nlohmann::json Job::answer() const {
+  require_done();
+  refuse_calendar("answer cards");
+  if (!compared_) throw RequestError(409, "a run has no answer; the answer is a comparison's");
+  return answer_json(*compared_->outcome.report);
 }
 
 void Job::save(const std::string& path, bool force) const {
   require_done();
   PendingFile file(path, overwrite_if(force));
-  if (compared_) {
+  if (calendar_ && calendar_->compared) {
+    write_calendar_comparison_file(file, calendar_->compared->report,
+                                   calendar_->compared->data(*journeys_));
+  } else if (calendar_) {
+    write_calendar_run_file(file, calendar_->run->metadata, calendar_->run->data());
+  } else if (compared_) {
     std::vector<const CompiledJourney*> pointers;
     for (const CompiledJourney& j : journeys_->journeys) pointers.push_back(&j);
     write_comparison_file(file, *compared_->outcome.report, pointers,

@@ -67,6 +67,8 @@ class Job {
   std::string report_html() const;
   // The charts of that report as data for cjsimDrawCharts (reports/html/report_charts.js).
   nlohmann::json chart_data() const;
+  // A comparison's answer cards (answer_json.h); RequestError 409 for a run.
+  nlohmann::json answer() const;
   // Writes the results as `cjsim run/compare --output` does (HDF5) to `path`.
   void save(const std::string& path, bool force) const;
 
@@ -74,6 +76,8 @@ class Job {
   class Progress;
   void run();
   void require_done() const;
+  // RequestError 409 for a calendar journey's results, which have no `what` here yet.
+  void refuse_calendar(const char* what) const;
 
   std::string id_;
   JobRequest request_;
@@ -88,6 +92,8 @@ class Job {
   std::optional<RunOutcome> run_;
   struct Compared;
   std::unique_ptr<Compared> compared_;
+  struct Calendar;
+  std::unique_ptr<Calendar> calendar_;  // a calendar journey's run or comparison
   std::thread thread_;
 };
 

@@ -26,6 +26,30 @@ json duration_json(const Duration& d) {
   return nullptr;
 }
 
+json touchpoint_words_json(const TouchpointWords& w) {
+  return {{"description", w.description}, {"customer_action", w.customer_action},
+          {"thoughts", w.thoughts},         {"pain_points", w.pain_points},
+          {"opportunities", w.opportunities}, {"lane", w.lane},
+          {"owner", w.owner}};
+}
+
+// Every stage in order, with its words when the journey gives them.
+json stages_json(const Scenario& s) {
+  json out = json::array();
+  for (const std::string& name : s.stages) {
+    json stage = {{"name", name}, {"description", ""}, {"goals", json::array()},
+                  {"where", nullptr}, {"fields", json::object()}};
+    if (const auto it = s.stage_words.find(name); it != s.stage_words.end()) {
+      stage["description"] = it->second.words.description;
+      stage["goals"] = it->second.words.goals;
+      stage["where"] = place_json(it->second.where);
+      stage["fields"] = fields_json(it->second.fields);
+    }
+    out.push_back(std::move(stage));
+  }
+  return out;
+}
+
 }  // namespace
 
 nlohmann::json journey_json(const Scenario& s) {
@@ -43,6 +67,7 @@ nlohmann::json journey_json(const Scenario& s) {
                            {"entry_weight", t.entry_weight},
                            {"conversion", t.conversion},
                            {"value", t.value},
+                           {"words", touchpoint_words_json(t.words)},
                            {"where", place_json(t.where)},
                            {"fields", fields_json(t.fields)}});
   }
@@ -58,6 +83,11 @@ nlohmann::json journey_json(const Scenario& s) {
   json personas = json::array();
   for (const Persona& p : s.personas) {
     personas.push_back({{"id", p.id},
+                        {"name", p.words.name.empty() ? p.id : p.words.name},
+                        {"description", p.words.description},
+                        {"goals", p.words.goals},
+                        {"quote", p.words.quote},
+                        {"attributes", p.words.attributes},
                         {"share", p.share},
                         {"sensitivity", p.sensitivity},
                         {"dropout_odds", p.dropout_odds},
@@ -86,6 +116,8 @@ nlohmann::json journey_json(const Scenario& s) {
           {"description", s.description},
           {"path", s.source_path},
           {"stages", s.stages},
+          {"stage_words", stages_json(s)},
+          {"notes", s.notes},
           {"touchpoints", touchpoints},
           {"transitions", transitions},
           {"personas", personas},

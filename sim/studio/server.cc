@@ -280,7 +280,7 @@ void Studio::route(httplib::Server& server) {
     return [content = std::move(content), type](const httplib::Request&, httplib::Response& res) {
       res.set_header("Content-Security-Policy",
                      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                     "img-src 'self' data:; frame-src 'self'; frame-ancestors 'self'");
+                     "img-src 'self' data:; frame-src 'none'; frame-ancestors 'self'");
       res.set_content(content, type);
     };
   };
@@ -288,6 +288,7 @@ void Studio::route(httplib::Server& server) {
   server.Get("/studio.js", page(html_assets::studio_js(), "text/javascript; charset=utf-8"));
   server.Get("/studio.css", page(html_assets::studio_css(), "text/css; charset=utf-8"));
   server.Get("/echarts.js", page(html_assets::echarts_js(), "text/javascript; charset=utf-8"));
+  server.Get("/dagre.js", page(html_assets::dagre_js(), "text/javascript; charset=utf-8"));
   // The report's own chart code, so that the page draws results as the report does.
   server.Get("/report_charts.js",
              page(html_assets::report_charts_js(), "text/javascript; charset=utf-8"));
@@ -385,6 +386,10 @@ void Studio::route(httplib::Server& server) {
 
   server.Get(R"(/api/jobs/(\d+)/charts)", guarded([this](const httplib::Request& req, httplib::Response& res) {
     send_json(res, jobs_.find(req.matches[1])->chart_data());
+  }));
+
+  server.Get(R"(/api/jobs/(\d+)/answer)", guarded([this](const httplib::Request& req, httplib::Response& res) {
+    send_json(res, jobs_.find(req.matches[1])->answer());
   }));
 
   server.Get(R"(/api/jobs/(\d+)/report)", guarded([this](const httplib::Request& req, httplib::Response& res) {

@@ -78,8 +78,9 @@ with tempfile.TemporaryDirectory() as work:
     status, headers, page = studio.request("GET", "/", token=False,
                                            headers={"Cookie": f"other=1; cjsim_studio_token={token}"})
     check(status == 200 and "studio.js" in page, f"the page with the cookie: {status}")
-    check("script-src 'self'" in headers.get("Content-Security-Policy", ""), f"the page's CSP: {headers}")
-    for asset in ("/studio.js", "/studio.css", "/echarts.js", "/report_charts.js"):
+    check("script-src 'self'" in headers.get("Content-Security-Policy", "") and
+          "frame-src 'none'" in headers.get("Content-Security-Policy", ""), f"the page's CSP: {headers}")
+    for asset in ("/studio.js", "/studio.css", "/echarts.js", "/report_charts.js", "/dagre.js"):
         status, _, text = studio.request("GET", asset)
         check(status == 200 and len(text) > 1000, f"{asset}: {status}")
     status, _, body = studio.request("GET", "/api/files", headers={"Host": f"evil.example:{port}"})
@@ -122,6 +123,23 @@ with tempfile.TemporaryDirectory() as work:
     status, _, body = studio.request("GET", "/api/file?path=retail_one_click_checkout.yaml")
     check(status == 200 and body["kind"] == "future_state" and body["journey"]["bases"] == ["retail.yaml"],
           f"a future state: {status} {body.get('journey', {}).get('bases')}")
+    # The journey map's words (issue 13), with where each is written.
+    status, _, body = studio.request("GET", "/api/file?path=bank_current_account.yaml")
+    bank = body["journey"]
+    ad = next(t for t in bank["touchpoints"] if t["id"] == "social_ad")
+    check(ad["words"]["owner"] == "Marketing" and ad["words"]["lane"] == "frontstage" and
+          ad["words"]["thoughts"] == ["Is it really free?", "Is this a proper bank?"] and
+          ad["words"]["customer_action"].startswith("Watches part") and
+          ad["words"]["pain_points"] and ad["words"]["opportunities"], f"social_ad's words: {ad['words']}")
+    with open(os.path.join(folder, "bank_current_account.yaml")) as f:
+        bank_lines = f.read().splitlines()
+    check(bank_lines[ad["fields"]["owner"]["line"] - 1].strip() == "owner: Marketing", "owner's place")
+    stage = bank["stage_words"][0]
+    check(stage["name"] == "awareness" and stage["description"].startswith("The customer notices") and
+          stage["goals"] and bank_lines[stage["fields"]["goals"]["line"] - 1].strip().startswith("goals:"),
+          f"a stage's words: {stage}")
+    check([s["name"] for s in bank["stage_words"]] == bank["stages"], "every stage in stage_words")
+    check(all(p["name"] and p["name"] != p["id"] for p in bank["personas"]), f"persona names: {bank['personas']}")
     for path, expected in (("../outside.yaml", 400), (outside, 400), ("link_out.yaml", 403),
                            ("missing.yaml", 404), ("notes.txt", 403), ("", 400),
                            ("sub/../../outside.yaml", 400), ("%2e%2e/outside.yaml", 400)):
@@ -225,6 +243,27 @@ with tempfile.TemporaryDirectory() as work:
           "the chart data's containers are the report's")
     status, headers, _ = studio.request("GET", f"/api/jobs/{job['id']}/report?download=1")
     check("attachment" in headers.get("Content-Disposition", ""), f"download: {headers}")
+    # The answer cards (GET /api/jobs/ID/answer): the sentences of `cjsim compare --json`, and
+    # each headline figure's difference with the report's verdict.
+    compare_id = job["id"]
+    status, _, answer = studio.request("GET", f"/api/jobs/{compare_id}/answer")
+    check(status == 200 and answer["answer"] == expected["answer"] and len(answer["states"]) == 1,
+          f"the answer: {status} {answer}")
+    overall = {d["metric"]: d for d in expected["differences"] if d["scope"] == "overall"}
+    cards = answer["states"][0]["figures"] if status == 200 else []
+    check(len(cards) >= 5 and answer["states"][0]["label"] == "Retail with one-click checkout",
+          f"the answer's cards: {answer.get('states')}")
+    for card in cards:
+        d = overall[card["metric"]]
+        want = ("within the noise" if not d["significant"] else "changed" if card["better"] == "neither"
+                else "better" if (card["better"] == "lower") == (d["difference"] < 0) else "worse")
+        check(card["difference"] == d["difference"] and card["ci"] == d["ci"] and card["verdict"] == want,
+              f"the answer's card for {card['metric']}: {card}, cjsim compare --json {d}")
+    check(any(c["verdict"] == "better" for c in cards), f"no figure better beyond the noise: {cards}")
+    status, _, body = studio.request("GET", f"/api/jobs/{compare_id}/answer", token=False)
+    check(status == 401, f"the answer without the token: {status}")
+    status, _, body = studio.request("GET", f"/api/jobs/{compare_id}/answer", headers={"Origin": "http://evil.example"})
+    check(status == 403, f"the answer for another site: {status}")
     status, _, body = studio.request("POST", f"/api/jobs/{job['id']}/save", {"path": "comparison.h5"})
     check(status == 200 and os.path.getsize(os.path.join(folder, "comparison.h5")) > 8000, f"save results: {status} {body}")
     status, _, body = studio.request("POST", f"/api/jobs/{job['id']}/save", {"path": "comparison.h5"})
@@ -249,14 +288,47 @@ with tempfile.TemporaryDirectory() as work:
     expected = json.loads(cjsim_in(folder, "run", "edited.yaml", "--json", "--agents", "5000", "--seed", "3").stdout)
     check(job["state"] == "done" and without_seconds(result) == without_seconds(expected),
           f"a run of unsaved text differs from cjsim run --json: {job}")
+    status, _, body = studio.request("GET", f"/api/jobs/{job['id']}/answer")
+    check(status == 409 and "comparison" in body["error"], f"the answer of a run: {status} {body}")
     status, _, job = studio.request("POST", "/api/jobs", {"kind": "run", "journeys": [{"path": "bad.yaml"}], "agents": 10})
     job = wait_for(studio, job["id"])
     check(job["state"] == "failed" and "nothing was run" in job["error"] and job["messages"],
           f"a run of an invalid journey: {job}")
     status, _, body = studio.request("GET", f"/api/jobs/{job['id']}/result")
     check(status == 409, f"the result of a failed job: {status}")
+    status, _, body = studio.request("GET", f"/api/jobs/{job['id']}/answer")
+    check(status == 409, f"the answer of a failed job: {status} {body}")
     status, _, body = studio.request("GET", "/api/jobs/999")
     check(status == 404, f"an unknown job: {status}")
+
+    # --- calendar journeys: run and compared as `cjsim run/compare --json` does them -----------
+    request = {"kind": "compare", "seed": 3,
+               "journeys": [{"path": "bank_call_centre.yaml"}, {"path": "bank_call_centre_call_back.yaml"}]}
+    status, _, job = studio.request("POST", "/api/jobs", request)
+    job = wait_for(studio, job["id"])
+    status, _, result = studio.request("GET", f"/api/jobs/{job['id']}/result")
+    expected = json.loads(cjsim_in(folder, "compare", "bank_call_centre.yaml", "bank_call_centre_call_back.yaml",
+                                   "--json", "--seed", "3").stdout)
+    check(job["state"] == "done" and without_seconds(result) == without_seconds(expected),
+          f"a calendar comparison differs from cjsim compare --json: {job}")
+    for what in ("answer", "charts", "report"):
+        status, _, body = studio.request("GET", f"/api/jobs/{job['id']}/{what}")
+        check(status == 409 and "calendar" in body["error"], f"a calendar comparison's {what}: {status} {body}")
+    status, _, body = studio.request("POST", f"/api/jobs/{job['id']}/save", {"path": "calendar_comparison.h5"})
+    check(status == 200, f"a calendar comparison saved: {status} {body}")
+    shown = cjsim_in(folder, "report", "calendar_comparison.h5", "--format", "md", "-o", "calendar_comparison.md")
+    check(shown.returncode == 0, f"cjsim report on the saved calendar comparison: {shown.stderr}")
+    status, _, job = studio.request("POST", "/api/jobs", {"kind": "run", "seed": 5,
+                                                          "journeys": [{"path": "bank_call_centre.yaml"}]})
+    job = wait_for(studio, job["id"])
+    status, _, result = studio.request("GET", f"/api/jobs/{job['id']}/result")
+    expected = json.loads(cjsim_in(folder, "run", "bank_call_centre.yaml", "--json", "--seed", "5").stdout)
+    check(job["state"] == "done" and without_seconds(result) == without_seconds(expected),
+          f"a calendar run differs from cjsim run --json: {job}")
+    status, _, job = studio.request("POST", "/api/jobs", {"kind": "compare", "journeys": [
+        {"path": "retail.yaml"}, {"path": "bank_call_centre.yaml"}]})
+    job = wait_for(studio, job["id"])
+    check(job["state"] == "failed" and "calendar" in job["error"], f"a calendar journey against one without: {job}")
 
     # --- bounds, cancel ---------------------------------------------------------------------
     status, _, body = studio.request("POST", "/api/jobs", {"kind": "run", "journeys": [{"path": "retail.yaml"}],

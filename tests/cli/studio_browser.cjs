@@ -1,7 +1,8 @@
 // Drives the studio in Debian's Chromium through playwright-core (studio_browser.py starts the
-// server and checks what this prints): open retail, edit a dropout (an out-of-range value first,
-// whose message must show as it is typed), save; add a change to a future state, save; run the
-// comparison and print the figures the page shows, at a desktop and a phone width, with
+// server and checks what this prints): the map's words, edits (an out-of-range value first,
+// whose message must show as it is typed), the add/remove forms, saves, the touchpoint graph,
+// a change added to a future state, the comparison drawn by the page (answer cards, charts),
+// the what-if slider, a calendar comparison as tables; at a desktop and a phone width, with
 // screenshots. Usage: node studio_browser.cjs PLAYWRIGHT_CORE URL ARTEFACTS
 const [playwrightPath, url, artefacts] = process.argv.slice(2);
 const { chromium } = require(playwrightPath);
@@ -15,6 +16,26 @@ async function shownFigures(page) {
     difference: Number(r.dataset.difference),
     shown: [...r.querySelectorAll('td')].map((td) => td.textContent),
   })));
+}
+
+// The answer cards as the page shows them: per future state, each figure's verdict.
+async function answerCards(page, selector) {
+  await page.waitForSelector(`${selector} .verdict li`, { timeout: 120000 });
+  return page.$$eval(`${selector} .verdict li`, (items) => items.map((li) => ({
+    metric: li.dataset.metric, verdict: li.dataset.verdict, difference: Number(li.dataset.difference),
+    text: li.textContent,
+  })));
+}
+
+// The report's charts the page drew itself: how many containers, and how many hold a canvas.
+async function drawnCharts(page) {
+  await page.waitForSelector('#result-charts .result-chart canvas', { timeout: 30000 });
+  await page.waitForTimeout(300);
+  return page.$$eval('#result-charts .result-chart', (charts) => ({
+    containers: charts.length,
+    drawn: charts.filter((c) => c.querySelector('canvas')).length,
+    ids: charts.map((c) => c.id),
+  }));
 }
 
 async function compare(page, agents, seed) {
@@ -33,8 +54,63 @@ async function compare(page, agents, seed) {
     // Desktop: the whole walk.
     const desktop = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     desktop.on('pageerror', (e) => out.errors.push(String(e)));
-    desktop.on('dialog', (d) => { out.errors.push(`unexpected dialog: ${d.message()}`); d.dismiss(); });
+    let expectPrompt = false;  // the one prompt the walk answers: where to save a what-if
+    desktop.on('dialog', (d) => {
+      if (expectPrompt && d.type() === 'prompt') {
+        expectPrompt = false;
+        out.prompted = d.defaultValue();
+        d.accept(d.defaultValue());
+        return;
+      }
+      out.errors.push(`unexpected dialog: ${d.message()}`);
+      d.dismiss();
+    });
     await desktop.goto(url);
+    // The journey map's words on the bank journey: shown on cards and stages, edited in the
+    // panel (written into the text), saved; on its future state, an edit becomes a change.
+    await desktop.click('nav#files button[data-path="bank_current_account.yaml"]');
+    const ad = '.card[data-touchpoint="social_ad"]';
+    await desktop.waitForSelector(`${ad} [data-field="pain_points"] li`);
+    out.card_words = await desktop.$eval(ad, (c) => ({
+      description: c.querySelector('[data-field="description"]').textContent,
+      action: c.querySelector('[data-field="customer_action"]').textContent,
+      thoughts: [...c.querySelectorAll('[data-field="thoughts"] li')].map((li) => li.textContent),
+      pains: [...c.querySelectorAll('[data-field="pain_points"] li')].map((li) => li.textContent),
+      pain_colour: getComputedStyle(c.querySelector('[data-field="pain_points"]')).color,
+      opportunities: [...c.querySelectorAll('[data-field="opportunities"] li')].map((li) => li.textContent),
+      owner: c.querySelector('[data-field="owner"]').textContent,
+    }));
+    out.stage_words = await desktop.textContent('.stage[data-stage="awareness"] .stage-head [data-field="description"]');
+    await desktop.click(ad);
+    await desktop.fill('#panel [data-words="owner"]', 'Growth marketing');
+    await desktop.fill('#panel [data-words="thoughts"]', 'Is it really free?\nWho is behind it?');
+    await desktop.waitForFunction(() => document.querySelector('#summary').textContent.includes('valid:') &&
+      document.querySelector('.card[data-touchpoint="social_ad"] [data-field="owner"]').textContent.includes('Growth marketing'),
+      null, { timeout: 10000 });
+    out.card_owner = await desktop.textContent(`${ad} [data-field="owner"]`);
+    await desktop.click('.stage[data-stage="awareness"] .stage-head');
+    await desktop.fill('#panel [data-stage-words="description"]', 'Where people first meet the bank.');
+    await desktop.click('details.persona[data-persona="app_switcher"] summary');
+    await desktop.fill('#panel [data-persona="app_switcher"][data-words="quote"]', 'Ten minutes, on my phone.');
+    await desktop.waitForFunction(() => document.querySelector('.stage[data-stage="awareness"] .stage-head [data-field="description"]')
+      .textContent === 'Where people first meet the bank.', null, { timeout: 10000 });
+    out.persona_names = await desktop.$$eval('details.persona summary', (s) => s.map((x) => x.textContent));
+    await desktop.click('#save');
+    await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
+    await desktop.screenshot({ path: path.join(artefacts, 'studio_words_1400.png'), fullPage: true });
+    await desktop.click('nav#files button[data-path="bank_current_account_guided_id.yaml"]');
+    await desktop.waitForSelector('#changes');
+    const bankChanges = await desktop.locator('#changes li').count();
+    await desktop.click(ad);
+    await desktop.fill('#panel [data-words="owner"]', 'Brand team');
+    await desktop.press('#panel [data-words="owner"]', 'Tab');
+    await desktop.waitForFunction((n) => document.querySelectorAll('#changes li').length > n, bankChanges);
+    await desktop.waitForFunction(() => document.querySelector('.card[data-touchpoint="social_ad"] [data-field="owner"]')
+      .textContent.includes('Brand team'), null, { timeout: 10000 });
+    out.words_change = await desktop.textContent('#changes li:last-child code');
+    await desktop.click('#save');
+    await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
+
     await desktop.click('nav#files button[data-path="retail.yaml"]');
     await desktop.click('.card[data-touchpoint="basket"]');
     const dropout = desktop.locator('#panel input[data-field="dropout"]');
@@ -51,6 +127,7 @@ async function compare(page, agents, seed) {
     await desktop.waitForFunction(() => /\n  kappa: 2 /.test(document.querySelector('#source').value));
     out.kappa_edited = true;
     await kappa.fill('1.5');
+    await desktop.click('details.persona[data-persona="digital_native"] summary');
     const share = desktop.locator('#panel input[data-persona="digital_native"][data-field="share"]');
     await share.fill('-0.1');
     await desktop.waitForSelector('#messages li.error', { timeout: 10000 });
@@ -61,6 +138,78 @@ async function compare(page, agents, seed) {
     await desktop.click('#save');
     await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
     await desktop.screenshot({ path: path.join(artefacts, 'studio_map_1400.png'), fullPage: true });
+
+    // The forms: a touchpoint with a wrong dropout is refused with the message next to its
+    // field; then added, with a transition into it, and removed (its transition with it); a
+    // persona added and removed; the text back as saved. A transition added and saved.
+    await desktop.click('#structure summary');
+    const savedText = await desktop.$eval('#source', (x) => x.value);
+    const add = (kind, key) => `[data-form="${kind}"] [data-add="${kind}.${key}"]`;
+    await desktop.fill(add('touchpoint', 'id'), 'gift_wrap');
+    await desktop.selectOption(add('touchpoint', 'stage'), 'purchase');
+    await desktop.fill(add('touchpoint', 'channel'), 'web');
+    await desktop.fill(add('touchpoint', 'dropout'), '1.5');
+    await desktop.click('[data-add-button="touchpoint"]');
+    await desktop.waitForFunction(() => document.querySelector('[data-form="touchpoint"] [data-key="dropout"] .field-error').textContent !== '');
+    out.form_error = await desktop.textContent('[data-form="touchpoint"] [data-key="dropout"] .field-error');
+    out.form_refused = (await desktop.$eval('#source', (x) => x.value)) === savedText;
+    await desktop.fill(add('touchpoint', 'dropout'), '0.1');
+    await desktop.click('[data-add-button="touchpoint"]');
+    await desktop.waitForSelector('.card[data-touchpoint="gift_wrap"]', { timeout: 10000 });
+    await desktop.selectOption(add('transition', 'from'), 'basket');
+    await desktop.selectOption(add('transition', 'to'), 'gift_wrap');
+    await desktop.fill(add('transition', 'weight'), '0.4');
+    await desktop.click('[data-add-button="transition"]');
+    await desktop.waitForFunction(() => document.querySelector('#source').value.includes('"to":"gift_wrap"'));
+    out.form_added = await desktop.$eval('#source', (x) => x.value.split('\n').filter((l) => l.includes('gift_wrap')));
+    // Checked: the journey the page holds has the new transition.
+    await desktop.waitForSelector('[data-remove="transition"] option[value="basket -> gift_wrap"]', { state: 'attached', timeout: 10000 });
+    await desktop.selectOption('[data-remove="touchpoint"]', 'gift_wrap');
+    await desktop.click('[data-remove-button="touchpoint"]');
+    await desktop.waitForFunction(() => !document.querySelector('.card[data-touchpoint="gift_wrap"]'), null, { timeout: 10000 });
+    await desktop.fill(add('persona', 'id'), 'night_owl');
+    await desktop.fill(add('persona', 'share'), '-1');
+    await desktop.click('[data-add-button="persona"]');
+    await desktop.waitForFunction(() => document.querySelector('[data-form="persona"] [data-key="share"] .field-error').textContent !== '');
+    out.persona_error = await desktop.textContent('[data-form="persona"] [data-key="share"] .field-error');
+    await desktop.fill(add('persona', 'share'), '0.1');
+    await desktop.click('[data-add-button="persona"]');
+    await desktop.waitForSelector('details.persona[data-persona="night_owl"]', { timeout: 10000 });
+    await desktop.selectOption('[data-remove="persona"]', 'night_owl');
+    await desktop.click('[data-remove-button="persona"]');
+    await desktop.waitForFunction(() => !document.querySelector('details.persona[data-persona="night_owl"]'), null, { timeout: 10000 });
+    out.form_restored = (await desktop.$eval('#source', (x) => x.value)) === savedText;
+    await desktop.selectOption(add('transition', 'from'), 'product_page');
+    await desktop.selectOption(add('transition', 'to'), 'price_drop_alert');
+    await desktop.fill(add('transition', 'weight'), '0.2');
+    await desktop.click('[data-add-button="transition"]');
+    await desktop.waitForFunction(() => document.querySelector('#source').value.includes('"to":"price_drop_alert"'));
+    await desktop.waitForFunction(() => document.querySelector('#summary').textContent.includes('valid:'));
+    await desktop.screenshot({ path: path.join(artefacts, 'studio_forms_1400.png'), fullPage: true });
+    await desktop.click('#save');
+    await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
+    // The touchpoint graph, laid out by dagre and drawn by ECharts.
+    await desktop.click('#show-graph');
+    await desktop.waitForSelector('#graph canvas', { timeout: 10000 });
+    out.graph = await desktop.$eval('#graph', (g) => ({
+      nodes: Number(g.dataset.nodes), edges: Number(g.dataset.edges), layout: JSON.parse(g.dataset.layout),
+      height: g.clientHeight, cards: document.querySelectorAll('.card').length,
+      mapHidden: document.querySelector('#map-view').hidden,
+    }));
+    await desktop.waitForTimeout(300);
+    await desktop.screenshot({ path: path.join(artefacts, 'studio_graph_1400.png') });
+    await desktop.click('#show-map');
+    // The slider on a journey: a what-if future state of it, compared, then saved as a file.
+    await desktop.fill('#agents', '20000');
+    await desktop.fill('#seed', '7');
+    await desktop.selectOption('#whatif-touchpoint', 'social_ad');
+    await desktop.selectOption('#whatif-field', 'dropout');
+    await desktop.fill('#whatif-slider', '0.7');
+    await desktop.waitForFunction(() => document.querySelector('#whatif-state').dataset.state === 'done', null, { timeout: 60000 });
+    out.journey_whatif = await answerCards(desktop, '#whatif-cards');
+    expectPrompt = true;
+    await desktop.click('#whatif-keep');
+    await desktop.waitForSelector('nav#files button[data-path="retail_what_if.yaml"]', { timeout: 10000 });
 
     await desktop.click('nav#files button[data-path="retail_one_click_checkout.yaml"]');
     await desktop.waitForSelector('#changes');
@@ -85,10 +234,60 @@ async function compare(page, agents, seed) {
     await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
     out.desktop = await compare(desktop, 20000, 7);
     out.answer = await desktop.textContent('#answer');
-    const frame = desktop.frameLocator('#report');
-    await frame.locator('.chart').first().waitFor({ timeout: 30000 });
-    await desktop.waitForTimeout(500);
+    out.cards = await answerCards(desktop, '#answer-cards');
+    out.charts = await drawnCharts(desktop);
+    out.frames = await desktop.locator('iframe').count();
+    out.report_link = await desktop.getAttribute('#open-report', 'href');
     await desktop.screenshot({ path: path.join(artefacts, 'studio_compare_1400.png'), fullPage: true });
+
+    // The what-if slider: basket's dropout dragged twice at the studio's default agents; each
+    // stop reruns the comparison and the answer changes; the last value kept as a change, saved.
+    await desktop.fill('#agents', '100000');
+    await desktop.selectOption('#whatif-touchpoint', 'basket');
+    await desktop.selectOption('#whatif-field', 'dropout');
+    out.whatif = [];
+    for (const value of ['0.6', '0.1']) {
+      const before = await desktop.getAttribute('#whatif-answer', 'data-job');
+      await desktop.fill('#whatif-slider', value);
+      await desktop.waitForFunction((job) => document.querySelector('#whatif-state').dataset.state === 'done' &&
+        document.querySelector('#whatif-answer').dataset.job !== job, before, { timeout: 60000 });
+      out.whatif.push({
+        value, seconds: Number(await desktop.getAttribute('#whatif-state', 'data-seconds')),
+        cards: await answerCards(desktop, '#whatif-cards'),
+      });
+    }
+    // Dragged quickly: only the last value's comparison answers.
+    for (const value of ['0.3', '0.4', '0.2']) {
+      await desktop.fill('#whatif-slider', value);
+      await desktop.waitForTimeout(60);
+    }
+    const last = await desktop.getAttribute('#whatif-answer', 'data-job');
+    await desktop.waitForFunction((job) => document.querySelector('#whatif-state').dataset.state === 'done' &&
+      document.querySelector('#whatif-answer').dataset.job !== job, last, { timeout: 60000 });
+    out.whatif.push({ value: '0.2', cards: await answerCards(desktop, '#whatif-cards') });
+    await desktop.screenshot({ path: path.join(artefacts, 'studio_whatif_1400.png'), fullPage: true });
+    const kept = await desktop.locator('#changes li').count();
+    await desktop.click('#whatif-keep');
+    await desktop.waitForFunction((n) => document.querySelectorAll('#changes li').length > n, kept);
+    out.whatif_change = await desktop.textContent('#changes li:last-child code');
+    await desktop.waitForFunction(() => document.querySelector('#summary').textContent.includes('valid:'));
+    await desktop.click('#save');
+    await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
+
+    // A calendar journey's comparison: the figures as tables.
+    await desktop.click('nav#files button[data-path="bank_call_centre_call_back.yaml"]');
+    await desktop.waitForFunction(() => document.querySelector('#title').textContent === 'bank_call_centre_call_back.yaml');
+    await desktop.fill('#seed', '3');
+    await desktop.click('#start');
+    await desktop.waitForSelector('#calendar-differences-0 tr[data-figure]', { timeout: 120000 });
+    out.calendar = await desktop.$$eval('#calendar-differences-0 tr[data-figure]', (rows) => rows.map((r) => ({
+      figure: r.dataset.figure, resource: r.dataset.resource || null,
+      ...Object.fromEntries(['current', 'future', 'difference'].map((k) =>
+        [k, r.dataset[k] === undefined ? null : Number(r.dataset[k])])),
+    })));
+    out.calendar_days = await desktop.locator('#calendar-0-days tr').count();
+    out.calendar_whatif = await desktop.textContent('#whatif');
+    await desktop.screenshot({ path: path.join(artefacts, 'studio_calendar_1400.png'), fullPage: true });
 
     // Phone: the same comparison, from the list behind its button.
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true });
@@ -99,10 +298,34 @@ async function compare(page, agents, seed) {
     await phone.waitForSelector('#changes li');
     await phone.screenshot({ path: path.join(artefacts, 'studio_future_390.png'), fullPage: true });
     out.phone = await compare(phone, 20000, 7);
+    out.phone_cards = await answerCards(phone, '#answer-cards');
+    out.phone_charts = await drawnCharts(phone);
+    // The slider at phone width: its answer, and the page no wider than the phone.
+    await phone.selectOption('#whatif-touchpoint', 'basket');
+    await phone.selectOption('#whatif-field', 'dropout');
+    await phone.fill('#whatif-slider', '0.5');
+    await phone.waitForFunction(() => document.querySelector('#whatif-state').dataset.state === 'done', null, { timeout: 60000 });
+    out.phone_whatif = await answerCards(phone, '#whatif-cards');
     out.phone_width = await phone.evaluate(() => document.documentElement.scrollWidth);
-    await phone.screenshot({ path: path.join(artefacts, 'studio_compare_390.png') });
+    await phone.screenshot({ path: path.join(artefacts, 'studio_compare_390.png'), fullPage: true });
+    // The bank's map with its words, at phone width.
+    await phone.click('#show-files');
+    await phone.click('nav#files button[data-path="bank_current_account.yaml"]');
+    await phone.waitForSelector('.card[data-touchpoint="social_ad"] [data-field="pain_points"]');
+    out.phone_words_width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    await phone.click('#show-graph');
+    await phone.waitForSelector('#graph canvas', { timeout: 10000 });
+    out.phone_graph_width = await phone.evaluate(() => document.documentElement.scrollWidth);
+    await phone.waitForTimeout(300);
+    await phone.screenshot({ path: path.join(artefacts, 'studio_graph_390.png') });
+    await phone.screenshot({ path: path.join(artefacts, 'studio_words_390.png') });
   } catch (e) {
     out.errors.push(String(e && e.stack || e));
+    // What the pages showed when it failed, kept with the other screenshots.
+    for (const [i, page] of browser.contexts().flatMap((c) => c.pages()).entries()) {
+      await page.screenshot({ path: path.join(artefacts, `failed_${i}.png`), fullPage: true }).catch(() => {});
+      out.errors.push(`page ${i}: ${await page.$eval('#main', (m) => m.innerText.slice(0, 600)).catch(() => '')}`);
+    }
   } finally {
     await browser.close();
   }
