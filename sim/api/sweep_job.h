@@ -1,7 +1,8 @@
-// A sweep as a resumable job: every design point of an experiment runs and is committed as a
-// part file in OUT.parts/ as soon as it finishes, so that a crash, a kill or a cancel loses no
-// finished point and a resumed job runs only the missing ones; then OUT is assembled from the
-// parts alone (a resumed sweep and a straight one build the same file) and put in place.
+// A sweep as a resumable job: finished design points are committed together as part files in
+// OUT.parts/ every few seconds (SweepRequest::checkpoint_seconds) and when the job stops, so
+// that a cancel loses no finished point, a crash or a kill at most the last few seconds' work,
+// and a resumed job runs only the missing points; then OUT is assembled from the parts alone
+// (a resumed sweep and a straight one build the same file) and put in place.
 // Spread over a Context's processes, the missing points are dealt round-robin and rank 0,
 // alone, writes.
 #pragma once
@@ -25,7 +26,15 @@ struct SweepRequest {
   bool force = false;        // overwrite OUT, and discard the parts of an interrupted sweep
   bool allow_long = false;   // run past the expected-length bound
   unsigned threads = 0;      // 0: every core
+  // Finished points are stored at least this often (and when the job ends or stops): the
+  // most work a kill or a crash of the machine can lose. 0 stores after every round of points.
+  double checkpoint_seconds = 3.0;
   bool results_printed = false;  // the front end prints results: standard output is an output
+  // In place of the experiment's agents, replications and seed (the results are then those of
+  // the experiment file with these values written in: a resume must give the same ones).
+  std::optional<std::uint64_t> agents;
+  std::optional<std::uint32_t> replications;
+  std::optional<std::uint64_t> seed;
 };
 
 class SweepJob {
@@ -54,7 +63,8 @@ class SweepJob {
  private:
   struct Output;
   std::vector<std::size_t> prepare_output(bool& complete);
-  std::set<std::size_t> stored_points() const;
+  std::set<std::size_t> stored_points();
+  void store_part(SweepPart& pending);
   void lock_parts();
 
   SweepRequest request_;
@@ -63,7 +73,12 @@ class SweepJob {
   std::optional<SweepPlan> plan_;
   std::unique_ptr<Output> output_;
   int lock_ = -1;  // the parts directory's lock, held until the job ends
+  std::uint64_t next_part_ = 0;  // the number of the next part file
 };
+
+// The design as a table for the terminal: one row per point, its number, its base scenario
+// (when there are several) and its parameter values; nothing runs.
+std::string design_points_text(const SweepPlan& plan);
 
 // The sweep file of an experiment when no --out names one: its name with .h5.
 std::string default_sweep_output(const std::string& experiment);

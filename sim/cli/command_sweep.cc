@@ -4,6 +4,8 @@
 #include <iostream>
 #include <memory>
 
+#include "scenarios/experiment.h"
+
 #include "reports/render/sweep_report.h"
 #include "sim/api/sweep_job.h"
 #include "sim/cli/commands.h"
@@ -17,7 +19,19 @@ struct SweepCommandOptions {
   std::string summary;  // a sweep file to print instead of running
   std::string metric;   // ranking figure for the printed table
   std::size_t top = 20;
+  bool json = false;         // print the summary as JSON
+  bool list_points = false;  // print the design and run nothing
 };
+
+void print_summary(const StoredSweep& sweep, const SweepCommandOptions& o) {
+  const std::string metric = o.metric.empty() ? sweep.metric : o.metric;
+  check_sweep_metric(metric);
+  if (o.json) {
+    std::cout << sweep_summary_json(sweep, metric, o.top).dump(2) << "\n";
+  } else {
+    std::cout << sweep_summary_text(sweep, metric, o.top);
+  }
+}
 
 int sweep_command(const SweepCommandOptions& o, const Context& context) {
   if (!o.metric.empty()) check_sweep_metric(o.metric);
@@ -25,10 +39,8 @@ int sweep_command(const SweepCommandOptions& o, const Context& context) {
     if (!o.request.experiment.empty()) {
       throw std::runtime_error("give either an experiment file to run or --summary FILE.h5");
     }
-    const StoredSweep sweep = read_sweep_for_summary(o.summary, context);
-    const std::string metric = o.metric.empty() ? sweep.metric : o.metric;
-    check_sweep_metric(metric);
-    std::cout << sweep_summary_text(sweep, metric, o.top);
+    if (o.list_points) throw std::runtime_error("--list-points needs an experiment file, not --summary");
+    print_summary(read_sweep_for_summary(o.summary, context), o);
     return 0;
   }
   if (o.request.experiment.empty()) {
@@ -38,9 +50,13 @@ int sweep_command(const SweepCommandOptions& o, const Context& context) {
   request.results_printed = true;
   const InterruptGuard interrupt;
   SweepJob job(request, context);
+  if (o.list_points) {
+    if (context.reports()) std::cout << design_points_text(job.plan());
+    return 0;
+  }
   const std::optional<StoredSweep> stored = job.run();
   if (!stored) return 0;  // already complete, or not the reporting process
-  std::cout << sweep_summary_text(*stored, o.metric.empty() ? stored->metric : o.metric, o.top);
+  print_summary(*stored, o);
   job.commit();
   std::cerr << "cjsim: wrote " << job.out() << "\n";
   return 0;
@@ -60,6 +76,12 @@ CommandAction add_sweep_command(CLI::App& command) {
                    "Finish an interrupted sweep: run only the points missing from FILE.h5.parts");
   command.add_flag("-f,--force", o->request.force,
                    "Overwrite the output file and discard the parts of an interrupted sweep");
+  command
+      .add_option("--checkpoint", o->request.checkpoint_seconds,
+                  "Seconds between stores of finished points in FILE.h5.parts: the most work a "
+                  "kill can lose (0: after every round of points)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   add_allow_long_flag(command, o->request.allow_long);
   add_threads_option(command, o->request.threads);
   command.add_option("--summary", o->summary,
@@ -68,6 +90,20 @@ CommandAction add_sweep_command(CLI::App& command) {
                      "The headline figure that ranks points and parameters (default: the "
                      "experiment's metric, conversion_rate unless it names another)");
   command.add_option("--top", o->top, "Points listed, best first (0: all)")->capture_default_str();
+  command.add_flag("--json", o->json,
+                   "Print the summary (best points, sensitivity) as JSON, with --summary or after "
+                   "a sweep");
+  command.add_flag("--list-points", o->list_points,
+                   "Print the design points (number, scenario, parameter values); run nothing");
+  command
+      .add_option("-n,--agents", o->request.agents,
+                  "Agents per replication and design point, in place of the experiment's")
+      ->check(whole_number(1, kMostExperimentAgents));
+  command
+      .add_option("-r,--replications", o->request.replications,
+                  "Replications of every design point, in place of the experiment's")
+      ->check(whole_number(1, kMostExperimentReplications));
+  add_seed_option(command, o->request.seed, "The seed of every design point, in place of the experiment's");
   return [o](const Context& context) { return sweep_command(*o, context); };
 }
 

@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 
@@ -33,6 +34,16 @@ std::size_t points_side_by_side(std::uint64_t agents, unsigned threads) {
   return BlockRunner::blocks_for(agents) >= threads ? 1 : threads;
 }
 
+std::size_t points_per_round(std::uint64_t agents, std::uint32_t replications, unsigned threads) {
+  if (points_side_by_side(agents, threads) == 1) return 1;
+  constexpr std::uint64_t kRoundAgents = std::uint64_t{1} << 20;
+  constexpr std::uint64_t kMostPointsPerRound = 4096;  // bounds the round's results in memory
+  const std::uint64_t per_point = std::max<std::uint64_t>(agents * replications, 1);
+  const std::uint64_t points = std::clamp<std::uint64_t>((kRoundAgents + per_point - 1) / per_point,
+                                                         threads, kMostPointsPerRound);
+  return static_cast<std::size_t>(points);
+}
+
 std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
                                                      std::span<const std::size_t> points,
                                                      const RunOptions& base) {
@@ -51,6 +62,8 @@ std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
         base.progress(done_over_all += done - reported[j].exchange(done), total);
       };
     }
+    // Once cancelled, the round's points not yet started are not started.
+    if (is_cancelled(base.cancel)) return;
     try {
       results[j] = run_sweep_point(plan, points[j], options);
     } catch (const RunCancelled&) {

@@ -30,7 +30,13 @@ std::vector<Aggregate> run_sweep_point(const SweepPlan& plan, std::size_t point,
 // count, so this changes the time a sweep takes, never its results.
 std::size_t points_side_by_side(std::uint64_t agents, unsigned threads);
 
-// Runs `points` (at most points_side_by_side of them) side by side on base.threads threads
+// How many design points of `agents` agents and `replications` replications a sweep runs
+// in one round on `threads` threads: one when a point keeps the threads busy on its own; else
+// enough small points, spread over the threads, for a round to be worth its fixed costs (about
+// 2^20 agents' work), at least one per thread. A point's results do not depend on its round.
+std::size_t points_per_round(std::uint64_t agents, std::uint32_t replications, unsigned threads);
+
+// Runs `points` (any number of them) side by side on base.threads threads
 // (0: every core): result j holds point points[j]'s replications, or nothing when base.cancel
 // stopped it (the others' are kept). base.progress gets the agents done over all of them.
 std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,

@@ -59,7 +59,10 @@ with tempfile.TemporaryDirectory() as directory:
         check(list(points["touchpoints.checkout.value"]) == [60, 80, 100] * 2, "grid order of value")
         check(set(sensitivity["parameter"].str.decode("utf-8")) ==
               {"settings.kappa", "touchpoints.checkout.value"}, "sensitivity parameters")
-        check(sorted(f["runs"].keys()) == [f"point_{k:06}" for k in range(6)], "raw groups")
+        # One set of points (one journey shape), every point's replications in its raw/.
+        check(sorted(f["runs"].keys()) == ["set_0"], f"raw sets: {sorted(f['runs'].keys())}")
+        check(list(f["runs/set_0/points"][()]) == list(range(6)), "the points of the raw set")
+        check(f["runs/set_0/raw/visits"].shape[0] == 12, "a raw row per point and replication")
         # The point mean is the mean of its replications' rows.
         for k in range(6):
             mine = rows[rows["point"] == k]["conversion_rate"].mean()
