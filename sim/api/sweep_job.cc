@@ -393,6 +393,9 @@ std::optional<StoredSweep> SweepJob::run() {
   std::size_t points_done = 0;
   bool interrupted = false;
   SweepPart pending{plan.fingerprint, {}, {}};
+  // The figures of the points this process ran, computed with the journey they ran on (the
+  // file is still assembled from the parts' aggregates, which give the same figures).
+  std::vector<std::optional<PointFigures>> known_figures(root ? plan.points.size() : 0);
   auto last_stored = std::chrono::steady_clock::now();
   {
     const Stage stage(context_, "sweeping", "agents");
@@ -413,8 +416,12 @@ std::optional<StoredSweep> SweepJob::run() {
         stage.update(round_start + done * round_points / std::max<std::size_t>(mine, 1),
                      per_point * missing.size());
       };
-      std::vector<std::vector<Aggregate>> results =
-          run_sweep_points(plan, std::span(missing).subspan(mine_first, mine), options);
+      std::vector<std::optional<PointFigures>> figures;
+      std::vector<std::vector<Aggregate>> results = run_sweep_points(
+          plan, std::span(missing).subspan(mine_first, mine), options, root ? &figures : nullptr);
+      for (std::size_t j = 0; j < mine && root; ++j) {
+        known_figures[missing[mine_first + j]] = std::move(figures[j]);
+      }
       SweepPart finished{plan.fingerprint, {}, {}};
       bool cancelled = false;
       for (std::size_t j = 0; j < mine; ++j) {
@@ -497,7 +504,8 @@ std::optional<StoredSweep> SweepJob::run() {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   invocation.threads = threads;
   invocation.processes = static_cast<unsigned>(processes);
-  write_sweep_file(*output_->file, plan, sweep_figures(plan, results), results, invocation);
+  write_sweep_file(*output_->file, plan, sweep_figures(plan, results, known_figures), results,
+                   invocation);
   // Read back from the file as written, before it is put in place: if showing it fails, the
   // parts stay for a resume.
   return read_sweep_file(output_->file->temporary());

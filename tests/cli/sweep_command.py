@@ -109,6 +109,60 @@ with tempfile.TemporaryDirectory() as directory:
     check(bad_metric.returncode == 1 and "no headline figure 'conversion'" in bad_metric.stderr,
           bad_metric.stderr)
 
+    # --summary --json: the same best point, every figure as name and name_ci, the ranking.
+    as_json = run("sweep", "--summary", out, "--metric", "revenue_per_agent", "--json", "--top", "3")
+    check(as_json.returncode == 0, as_json.stderr)
+    summary_json = json.loads(as_json.stdout)
+    check(summary_json["metric"] == "revenue_per_agent" and summary_json["points"] == 6,
+          f"json head: {as_json.stdout[:300]}")
+    check(len(summary_json["best"]) == 3 and summary_json["best"][0]["point"] == best,
+          f"json best: {summary_json['best'][:1]}")
+    first = summary_json["best"][0]
+    check(first["revenue_per_agent"] == points["revenue_per_agent"][best] and
+          first["revenue_per_agent_ci"] == [points["revenue_per_agent_ci_low"][best],
+                                            points["revenue_per_agent_ci_high"][best]],
+          f"json figures of the best point: {first}")
+    check(first["values"]["settings.kappa"] == points["settings.kappa"][best], f"json values: {first}")
+    check(summary_json["sensitivity"][0]["method"] == "main_effect" and
+          {r["parameter"] for r in summary_json["sensitivity"][0]["ranked"]} ==
+          {"settings.kappa", "touchpoints.checkout.value"}, f"json ranking: {summary_json['sensitivity']}")
+
+    # --list-points: the design as a table, nothing run or written.
+    listed_out = os.path.join(directory, "listed.h5")
+    listed = run("sweep", experiment, "--out", listed_out, "--list-points", "--agents", "77")
+    check(listed.returncode == 0 and not os.path.exists(listed_out) and
+          not os.path.exists(listed_out + ".parts"), f"--list-points: {listed.stderr}")
+    table_lines = listed.stdout.splitlines()
+    check("6 points, 77 agents x 2 replications, seed 5" in table_lines[0], listed.stdout)
+    header = table_lines[2].split()
+    check(header == ["point", "settings.kappa", "touchpoints.checkout.value"], f"header {header}")
+    check([l.split() for l in table_lines[3:]] ==
+          [[str(k), kappa, value] for k, (kappa, value) in
+           enumerate((a, b) for a in ("0", "1") for b in ("60", "80", "100"))],
+          f"listed points: {listed.stdout}")
+
+    # --agents, --replications and --seed in place of the experiment's: the file says so, and
+    # a point equals a plain run with them.
+    override_out = os.path.join(directory, "override.h5")
+    overridden = run("sweep", experiment, "--out", override_out, "--agents", "2000",
+                     "--replications", "3", "--seed", "9")
+    check(overridden.returncode == 0, overridden.stderr)
+    with h5py.File(override_out, "r") as f:
+        check((int(f.attrs["agents"]), int(f.attrs["replications"]), int(f.attrs["seed"])) ==
+              (2000, 3, 9), "the overrides are not in the file's attributes")
+        override_points = pd.DataFrame(f["points"][()])
+    plain = run("run", tiny, "--agents", "2000", "--replications", "3", "--seed", "9", "--json")
+    at_base = override_points[(override_points["settings.kappa"] == 1.0) &
+                              (override_points["touchpoints.checkout.value"] == 60)]
+    check(json.loads(plain.stdout)["conversion_rate"] == at_base["conversion_rate"].iloc[0],
+          "a point of the overridden sweep is not the plain run with the same settings")
+    # A file made with other overrides is another experiment's: not resumed into.
+    mixed = run("sweep", experiment, "--out", override_out, "--agents", "2001", "--resume")
+    check(mixed.returncode == 1 and "different experiment" in mixed.stderr,
+          f"resume with other overrides: exit {mixed.returncode}: {mixed.stderr}")
+    bad_seed = run("sweep", experiment, "--seed", "-1", "--list-points")
+    check(bad_seed.returncode == 2 and "--seed" in bad_seed.stderr, bad_seed.stderr)
+
     # cjsim report: the same table as Markdown and CSV, best first.
     csv_path = os.path.join(directory, "grid.csv")
     report = run("report", out, "-o", csv_path, "--metric", "revenue_per_agent")
