@@ -157,7 +157,8 @@ TEST(Sweep, APartHoldsPointsOfDifferentlyShapedJourneys) {
   for (std::size_t j = 0; j < 2; ++j) {
     const auto at = std::find(part.points.begin(), part.points.end(), back.points[j]);
     ASSERT_NE(at, part.points.end());
-    EXPECT_EQ(back.replications[j], part.replications[static_cast<std::size_t>(at - part.points.begin())]);
+    const auto index = static_cast<std::size_t>(at - part.points.begin());
+    EXPECT_EQ(back.replications[j], part.replications[index]);
   }
 }
 

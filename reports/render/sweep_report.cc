@@ -233,8 +233,8 @@ nlohmann::json sweep_summary_json(const StoredSweep& sweep, std::string_view met
         {{"scenario", sweep.scenarios[s.scenario]},
          {"method", method_name(r.method)},
          {"points", r.points},
-         {"r_squared",
-          r.method == SensitivityMethod::main_effect ? nlohmann::json(nullptr) : json_number(r.r_squared)},
+         {"r_squared", r.method == SensitivityMethod::main_effect ? nlohmann::json(nullptr)
+                                                                 : json_number(r.r_squared)},
          {"note", r.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.note)},
          {"ranked", ranked}});
   }

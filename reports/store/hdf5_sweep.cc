@@ -482,10 +482,14 @@ bool verify_sweep_file(const std::string& path) {
       read_point_sets(runs, stored, replications);
       std::vector<bool> seen(points, false);
       for (std::uint64_t k : stored) {
-        if (k >= points || seen[k]) throw std::runtime_error("runs: a design point twice or out of range");
+        if (k >= points || seen[k]) {
+          throw std::runtime_error("runs: a design point twice or out of range");
+        }
         seen[k] = true;
       }
-      if (stored.size() != points) throw std::runtime_error("runs: not every design point is stored");
+      if (stored.size() != points) {
+        throw std::runtime_error("runs: not every design point is stored");
+      }
     }
     return sweep.checksummed;
   } catch (const H5::Exception& e) {

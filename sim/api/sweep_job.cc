@@ -8,6 +8,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -140,9 +141,10 @@ std::string design_points_text(const SweepPlan& plan) {
     for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
     rows.push_back(std::move(row));
   }
-  std::string out = fmt::format("{} ({} design): {} points, {} agents x {} replication{}, seed {}\n\n",
-                                x.name, design_name(x.design), plan.points.size(), x.agents,
-                                x.replications, x.replications == 1 ? "" : "s", x.seed);
+  std::string out =
+      fmt::format("{} ({} design): {} points, {} agents x {} replication{}, seed {}\n\n", x.name,
+                  design_name(x.design), plan.points.size(), x.agents, x.replications,
+                  x.replications == 1 ? "" : "s", x.seed);
   const auto line = [&](const std::vector<std::string>& cells) {
     for (std::size_t c = 0; c < cells.size(); ++c) {
       if (c > 0) out += "  ";
@@ -206,6 +208,50 @@ SweepJob::~SweepJob() {
   if (lock_ >= 0) ::close(lock_);
 }
 
+std::string SweepJob::parts_directory() const {
+  if (!sharded()) return out_ + ".parts";
+  return fmt::format("{}.shard-{}-of-{}.parts", out_, request_.shard_index, request_.shard_count);
+}
+
+// A merge's first step, under the lock of OUT.parts/: moves the parts of every shard's
+// directory (OUT.shard-I-of-N.parts/) into it, each shard's locked meanwhile so that a shard
+// still running is refused rather than robbed.
+void SweepJob::gather_shards() {
+  const fs::path out(out_);
+  const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  const std::string prefix = out.filename().string() + ".shard-";
+  for (const fs::directory_entry& entry : fs::directory_iterator(parts_directory())) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("batch-")) {
+      const std::uint64_t number = std::strtoull(name.c_str() + 6, nullptr, 10);
+      next_part_ = std::max(next_part_, number + 1);
+    }
+  }
+  std::vector<fs::path> shards;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_directory() && name.starts_with(prefix) && name.ends_with(".parts")) {
+      shards.push_back(entry.path());
+    }
+  }
+  std::sort(shards.begin(), shards.end());
+  for (const fs::path& shard : shards) {
+    const std::string lock = (shard / "lock").string();
+    const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      if (fd >= 0) ::close(fd);
+      throw std::runtime_error(fmt::format("{}: a shard is still running (or cannot be locked)",
+                                           shard.string()));
+    }
+    for (const fs::directory_entry& entry : fs::directory_iterator(shard)) {
+      if (!is_sweep_part_name(entry.path().filename().string())) continue;
+      fs::rename(entry.path(), fs::path(parts_directory()) / sweep_part_name(next_part_++));
+    }
+    ::close(fd);
+    shard_directories_.push_back(shard.string());
+  }
+}
+
 // Holds a lock on the parts directory for as long as the job lives, so that two sweeps never
 // write the same parts (the kernel drops it when the process ends, however it ends).
 void SweepJob::lock_parts() {
@@ -252,7 +298,8 @@ std::set<std::size_t> SweepJob::stored_points() {
     }
     for (std::uint64_t point : part.points) {
       if (point >= plan_->points.size()) {
-        throw std::runtime_error(fmt::format("{}: not the part of a point of this experiment", name));
+        throw std::runtime_error(
+            fmt::format("{}: not the part of a point of this experiment", name));
       }
       done.insert(point);
     }
@@ -278,9 +325,14 @@ void SweepJob::store_part(SweepPart& pending) {
 // still to run. Throws with the reason when the sweep must not start; `complete` when a
 // resumed sweep had already finished.
 std::vector<std::size_t> SweepJob::prepare_output(bool& complete) {
-  const SweepRequest& o = request_;
+  SweepRequest o = request_;
   const std::string parts = parts_directory();
   if (o.resume && o.force) throw std::runtime_error("--resume and --force contradict each other");
+  if (o.merge && (o.force || sharded())) {
+    throw std::runtime_error(
+        "--merge gathers the shards' parts: give it without --force or --shard");
+  }
+  o.resume = o.resume || o.merge;  // a merge finishes the sweep from the parts it gathers
   const bool damaged =
       o.resume && fs::is_regular_file(out_) && !finished_file_is_whole(out_, parts, context_);
   if (o.resume && fs::is_regular_file(out_) && !damaged) {
@@ -318,7 +370,8 @@ std::vector<std::size_t> SweepJob::prepare_output(bool& complete) {
     }
   }
   if (o.results_printed) outputs.add_standard_output();
-  output_->file = &outputs.add("--out", out_, kLeastSweepFileBytes);
+  // A shard writes only its parts; the merge writes OUT.
+  if (!sharded()) output_->file = &outputs.add("--out", out_, kLeastSweepFileBytes);
   if (!o.resume) {
     if (fs::exists(parts)) {
       if (!o.force) {
@@ -334,14 +387,23 @@ std::vector<std::size_t> SweepJob::prepare_output(bool& complete) {
   fs::create_directories(parts);
   if (!damaged) lock_parts();
   remove_stale_temporaries(out_);
+  if (o.merge) gather_shards();
   const std::set<std::size_t> done = stored_points();
   if (o.resume) {
-    context_.note(fmt::format("resuming: {} of {} design points are stored in {}", done.size(),
+    context_.note(fmt::format("{}: {} of {} design points are stored in {}",
+                              o.merge ? "merging" : "resuming", done.size(),
                               plan_->points.size(), parts));
   }
   std::vector<std::size_t> missing;
   for (std::size_t k = 0; k < plan_->points.size(); ++k) {
-    if (!done.contains(k)) missing.push_back(k);
+    const bool mine = !sharded() || k % request_.shard_count == request_.shard_index;
+    if (mine && !done.contains(k)) missing.push_back(k);
+  }
+  if (o.merge && !missing.empty()) {
+    throw std::runtime_error(fmt::format(
+        "{} of {} design points are in no shard's parts (the first: point {}); run the shards "
+        "that have not finished (--shard I/N) and merge again, or finish here with --resume",
+        missing.size(), plan_->points.size(), missing.front()));
   }
   return missing;
 }
@@ -471,10 +533,19 @@ std::optional<StoredSweep> SweepJob::run() {
     if (!root) throw FailedElsewhere(true);
     throw Interrupted(fmt::format(
         "interrupted; finished design points are kept in {}; finish with: cjsim sweep {} --out "
-        "{} --resume",
-        parts, request_.experiment, out_));
+        "{} --resume{}",
+        parts, request_.experiment, out_,
+        sharded() ? fmt::format(" --shard {}/{}", request_.shard_index, request_.shard_count)
+                  : ""));
   }
   if (!root) return std::nullopt;
+  if (sharded()) {
+    context_.note(fmt::format(
+        "shard {} of {}: its design points are stored in {}; once every shard is done: cjsim "
+        "sweep {} --out {} --merge",
+        request_.shard_index, request_.shard_count, parts, request_.experiment, out_));
+    return std::nullopt;
+  }
 
   // Assemble from the parts alone, so a resumed sweep and a straight one build the same file.
   std::vector<std::vector<Aggregate>> results(plan.points.size());
@@ -514,7 +585,9 @@ std::optional<StoredSweep> SweepJob::run() {
 void SweepJob::commit() {
   if (output_ == nullptr) return;
   output_->outputs.commit();
+  if (sharded()) return;  // the parts are the shard's result, until the merge
   fs::remove_all(parts_directory());
+  for (const std::string& shard : shard_directories_) fs::remove_all(shard);
 }
 
 }  // namespace cjsim

@@ -35,6 +35,13 @@ struct SweepRequest {
   std::optional<std::uint64_t> agents;
   std::optional<std::uint32_t> replications;
   std::optional<std::uint64_t> seed;
+  // One job of a Slurm array (or any set of independent jobs): with shard_count n > 0, runs
+  // only the points k with k % n == shard_index, keeping them in OUT.shard-I-of-N.parts/ and
+  // writing no OUT; `merge` then gathers every shard's parts and assembles OUT, the same file
+  // as one process makes.
+  std::uint32_t shard_index = 0;
+  std::uint32_t shard_count = 0;
+  bool merge = false;
 };
 
 class SweepJob {
@@ -48,7 +55,7 @@ class SweepJob {
 
   const SweepPlan& plan() const { return *plan_; }
   const std::string& out() const { return out_; }
-  std::string parts_directory() const { return out_ + ".parts"; }
+  std::string parts_directory() const;
 
   // Checks the output and the parts, runs the missing points, and assembles the sweep file
   // under a temporary name; returns it as read back (to print before commit()). Nothing when
@@ -65,6 +72,8 @@ class SweepJob {
   std::vector<std::size_t> prepare_output(bool& complete);
   std::set<std::size_t> stored_points();
   void store_part(SweepPart& pending);
+  void gather_shards();
+  bool sharded() const { return request_.shard_count > 0; }
   void lock_parts();
 
   SweepRequest request_;
@@ -74,6 +83,7 @@ class SweepJob {
   std::unique_ptr<Output> output_;
   int lock_ = -1;  // the parts directory's lock, held until the job ends
   std::uint64_t next_part_ = 0;  // the number of the next part file
+  std::vector<std::string> shard_directories_;  // gathered by a merge, removed by commit()
 };
 
 // The design as a table for the terminal: one row per point, its number, its base scenario

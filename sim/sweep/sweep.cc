@@ -88,7 +88,8 @@ PointFigures point_figures(const SweepPlan& plan, std::size_t point,
   return point_figures(compile(point_scenario(plan, point)), replications);
 }
 
-PointFigures point_figures(const CompiledJourney& journey, std::span<const Aggregate> replications) {
+PointFigures point_figures(const CompiledJourney& journey,
+                           std::span<const Aggregate> replications) {
   // A point stored by a cjsim that did not split dropouts: the journey decides the split
   // where only one of giving up and leaving after converting could happen.
   std::vector<Aggregate> filled(replications.begin(), replications.end());

@@ -55,7 +55,8 @@ std::vector<std::vector<Aggregate>> run_sweep_points(
 PointFigures point_figures(const SweepPlan& plan, std::size_t point,
                            std::span<const Aggregate> replications);
 // The same with the point's journey compiled already.
-PointFigures point_figures(const CompiledJourney& journey, std::span<const Aggregate> replications);
+PointFigures point_figures(const CompiledJourney& journey,
+                           std::span<const Aggregate> replications);
 
 // What a sweep file stores beside the raw aggregates: every point's figures and, per base
 // scenario, the sensitivity of the experiment's metric to each parameter.

@@ -163,6 +163,40 @@ with tempfile.TemporaryDirectory() as directory:
     bad_seed = run("sweep", experiment, "--seed", "-1", "--list-points")
     check(bad_seed.returncode == 2 and "--seed" in bad_seed.stderr, bad_seed.stderr)
 
+    # --shard I/N: three jobs (as of a Slurm array) each run a third of the points into their
+    # own parts and write no file; --merge then writes the file one process writes.
+    sharded = os.path.join(directory, "sharded.h5")
+    merge_early = None
+    for i in range(3):
+        shard = run("sweep", experiment, "--out", sharded, "--shard", f"{i}/3")
+        check(shard.returncode == 0 and "--merge" in shard.stderr, f"shard {i}: {shard.stderr}")
+        check(not os.path.exists(sharded), f"shard {i} wrote the file")
+        parts = f"{sharded}.shard-{i}-of-3.parts"
+        stored = 0
+        for name in os.listdir(parts):
+            if name.startswith("batch-"):
+                with h5py.File(os.path.join(parts, name), "r") as f:
+                    points_here = [int(k) for k in f["set_0/points"][()]]
+                check(all(k % 3 == i for k in points_here), f"shard {i} ran {points_here}")
+                stored += len(points_here)
+        check(stored == 2, f"shard {i} stored {stored} points")
+        if i == 1:
+            merge_early = run("sweep", experiment, "--out", sharded, "--merge")
+    check(merge_early.returncode == 1 and "in no shard's parts" in merge_early.stderr and
+          not os.path.exists(sharded), f"merge with a shard missing: {merge_early.stderr}")
+    merged = run("sweep", experiment, "--out", sharded, "--merge")
+    check(merged.returncode == 0 and os.path.exists(sharded), f"merge: {merged.stderr}")
+    check(differences(out, sharded) == [], f"merged shards vs one process: {differences(out, sharded)}")
+    with h5py.File(out, "r") as one_file, h5py.File(sharded, "r") as merged_file:
+        for name in ("points", "replications", "sensitivity", "runs/set_0/points",
+                     "runs/set_0/raw/visits", "runs/set_0/raw/transitions"):
+            check(one_file[name][()].tobytes() == merged_file[name][()].tobytes(),
+                  f"{name}: not byte-identical after the merge")
+    leftovers = [n for n in os.listdir(directory) if n.startswith("sharded.h5.")]
+    check(not leftovers, f"the merge left {leftovers}")
+    bad_shard = run("sweep", experiment, "--out", sharded, "--shard", "3/3")
+    check(bad_shard.returncode == 1 and "--shard 3/3" in bad_shard.stderr, bad_shard.stderr)
+
     # cjsim report: the same table as Markdown and CSV, best first.
     csv_path = os.path.join(directory, "grid.csv")
     report = run("report", out, "-o", csv_path, "--metric", "revenue_per_agent")
