@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 
@@ -117,19 +118,54 @@ TEST(Sweep, PointFiguresHaveOneRowPerReplicationAndIntervalsAcrossThem) {
   EXPECT_GT(f.overall.conversion_rate.high, mean);
 }
 
-TEST(Sweep, APartFileRestoresThePointsAggregatesToTheBit) {
+TEST(Sweep, APartFileRestoresEveryPointsAggregatesToTheBit) {
   const SweepPlan plan = plan_of(
-      "scenario: tiny.yaml\nagents: 1500\nreplications: 2\nparameters:\n  settings.kappa: [0.5]\n");
-  SweepPart part{plan.fingerprint, 0, run_sweep_point(plan, 0, RunOptions{})};
+      "scenario: tiny.yaml\nagents: 1500\nreplications: 2\nparameters:\n"
+      "  settings.kappa: [0.5, 1, 2]\n");
+  SweepPart part{plan.fingerprint, {2, 0, 1}, {}};
+  for (std::uint64_t point : part.points) {
+    part.replications.push_back(run_sweep_point(plan, point, RunOptions{}));
+  }
   const std::string path = (std::filesystem::temp_directory_path() /
                             ("cjsim_part_test_" + std::to_string(::getpid()) + ".h5"))
                                .string();
-  write_sweep_part_image(path, sweep_part_image(part));
+  const std::vector<char> image = sweep_part_image(part);
+  write_sweep_part_image(path, image);
   const SweepPart back = read_sweep_part(path);
   std::filesystem::remove(path);
   EXPECT_EQ(back.fingerprint, plan.fingerprint);
-  EXPECT_EQ(back.point, 0u);
+  EXPECT_EQ(back.points, part.points);
   EXPECT_EQ(back.replications, part.replications);
+  // The same bytes sent to another process read back the same.
+  const SweepPart sent = read_sweep_part_image(image, "sent");
+  EXPECT_EQ(sent.points, part.points);
+  EXPECT_EQ(sent.replications, part.replications);
+}
+
+TEST(Sweep, APartHoldsPointsOfDifferentlyShapedJourneys) {
+  const SweepPlan tiny = plan_of(
+      "scenario: tiny.yaml\nagents: 500\nparameters:\n  settings.kappa: [1]\n");
+  const std::string retail = std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/retail.yaml";
+  const SweepPlan other = plan_of("scenario: " + retail +
+                                  "\nagents: 500\nparameters:\n  settings.kappa: [1]\n");
+  SweepPart part{"x", {7, 3}, {run_sweep_point(other, 0, RunOptions{}),
+                               run_sweep_point(tiny, 0, RunOptions{})}};
+  ASSERT_NE(part.replications[0][0].transitions.size(), part.replications[1][0].transitions.size());
+  const SweepPart back = read_sweep_part_image(sweep_part_image(part), "part");
+  // Stored in sets by shape: the points come back with their own aggregates.
+  ASSERT_EQ(back.points.size(), 2u);
+  for (std::size_t j = 0; j < 2; ++j) {
+    const auto at = std::find(part.points.begin(), part.points.end(), back.points[j]);
+    ASSERT_NE(at, part.points.end());
+    const auto index = static_cast<std::size_t>(at - part.points.begin());
+    EXPECT_EQ(back.replications[j], part.replications[index]);
+  }
+}
+
+TEST(Sweep, SmallPointsRunManyToARoundAndLargeOnesAlone) {
+  EXPECT_EQ(points_per_round(10'000'000, 1, 2), 1u);
+  EXPECT_GE(points_per_round(1000, 1, 2), 1000u);
+  EXPECT_GE(points_per_round(600'000, 1, 64), 64u);  // at least one point per thread
 }
 
 TEST(Sweep, AFileThatIsNotAPartIsRefusedWithItsName) {

@@ -46,6 +46,12 @@ nlohmann::json headline_json(const HeadlineFigures& h) {
 
 }  // namespace
 
+void put_run_identity(nlohmann::json& object, const RunMetadata& metadata) {
+  object["seed"] = metadata.seed;
+  object["version"] = metadata.software_version;
+  object["scenario_path"] = metadata.scenario_path;
+}
+
 nlohmann::json estimate_json(const Estimate& e) {
   return {{"value", json_number(e.value)}, {"ci", interval(e)}};
 }

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "reports/store/run_metadata.h"
 #include "sim/engine/summary.h"
 
 namespace cjsim {
@@ -21,5 +22,9 @@ void put_estimate(nlohmann::json& object, const std::string& name, const Estimat
 nlohmann::json estimate_json(const Estimate& estimate);
 
 nlohmann::json summary_json(const Summary& summary, double seconds);
+
+// Adds what a run's JSON needs to be reproduced beside its `agents` and `replications`:
+// `seed`, `version` (cjsim's) and `scenario_path` (as given).
+void put_run_identity(nlohmann::json& object, const RunMetadata& metadata);
 
 }  // namespace cjsim

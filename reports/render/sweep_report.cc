@@ -8,6 +8,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "reports/render/json_report.h"
 #include "reports/render/report_format.h"
 #include "reports/render/table_text.h"
 #include "reports/render/text_report.h"
@@ -183,6 +184,61 @@ std::string sweep_table_csv(const StoredSweep& sweep, std::string_view metric) {
     }
     out += "\n";
   }
+  return out;
+}
+
+nlohmann::json sweep_summary_json(const StoredSweep& sweep, std::string_view metric,
+                                  std::size_t top) {
+  const std::vector<std::size_t> order = points_best_first(sweep, metric);
+  const std::size_t shown = top == 0 ? order.size() : std::min(top, order.size());
+  nlohmann::json out = {{"experiment", sweep.experiment_name},
+                        {"experiment_path", sweep.experiment_path},
+                        {"design", sweep.design},
+                        {"points", sweep.figures.size()},
+                        {"agents", sweep.agents},
+                        {"replications", sweep.replications},
+                        {"seed", sweep.seed},
+                        {"metric", std::string(metric)},
+                        {"lower_is_better", lower_is_better(metric)},
+                        {"parameters", sweep.parameters},
+                        {"scenarios", sweep.scenarios}};
+  nlohmann::json best = nlohmann::json::array();
+  for (std::size_t rank = 0; rank < shown; ++rank) {
+    const std::size_t k = order[rank];
+    nlohmann::json point = {{"rank", rank + 1},
+                            {"point", k},
+                            {"scenario", sweep.scenarios[sweep.scenario_of_point[k]]}};
+    nlohmann::json values = nlohmann::json::object();
+    for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
+      values[sweep.parameters[j]] = json_number(sweep.values[k][j]);
+    }
+    point["values"] = values;
+    for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
+      put_estimate(point, kHeadlineFigures[f].name, sweep.figures[k][f]);
+    }
+    best.push_back(point);
+  }
+  out["best"] = best;
+  nlohmann::json rankings = nlohmann::json::array();
+  for (const ScenarioSensitivity& s : sensitivity_of(sweep, metric)) {
+    const Sensitivity& r = s.sensitivity;
+    nlohmann::json ranked = nlohmann::json::array();
+    for (std::size_t i = 0; i < r.ranked.size(); ++i) {
+      ranked.push_back({{"rank", i + 1},
+                        {"parameter", sweep.parameters[r.ranked[i].parameter]},
+                        {"importance", json_number(r.ranked[i].importance)},
+                        {"swing", json_number(r.ranked[i].swing)}});
+    }
+    rankings.push_back(
+        {{"scenario", sweep.scenarios[s.scenario]},
+         {"method", method_name(r.method)},
+         {"points", r.points},
+         {"r_squared", r.method == SensitivityMethod::main_effect ? nlohmann::json(nullptr)
+                                                                 : json_number(r.r_squared)},
+         {"note", r.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.note)},
+         {"ranked", ranked}});
+  }
+  out["sensitivity"] = rankings;
   return out;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,12 @@ std::vector<ScenarioSensitivity> sensitivity_of(const StoredSweep& sweep, std::s
 // The table of the `top` best points (0: all) and the sensitivity ranking. `metric` must be a
 // headline figure's name.
 std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric, std::size_t top);
+
+// What `cjsim sweep --summary --json` prints: the experiment, the `top` best points (0: all)
+// with their parameters and every headline figure as `name` and `name_ci` ([low, high], the
+// naming of every JSON output of cjsim), and the sensitivity ranking of `metric`.
+nlohmann::json sweep_summary_json(const StoredSweep& sweep, std::string_view metric,
+                                  std::size_t top);
 
 // Every point, best first: its parameters and every headline figure with its interval.
 std::string sweep_table_markdown(const StoredSweep& sweep, std::string_view metric);

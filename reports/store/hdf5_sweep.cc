@@ -26,7 +26,9 @@ constexpr const char* kSweepFormat = "cjsim-sweep";
 constexpr const char* kPartFormat = "cjsim-sweep-part";
 // 2: checksums (the attributes' checksum, Fletcher32 on every dataset); version 1 files are
 // still read, with a warning (sweep files) or run again (parts).
-constexpr std::uint64_t kSweepFormatVersion = 2;
+// 3: raw aggregates in sets of points (runs/set_N, and parts of many points) instead of a
+// group per point (runs/point_NNNNNN); version 2 files and parts are still read.
+constexpr std::uint64_t kSweepFormatVersion = 3;
 
 std::string run_group_name(std::uint64_t point) { return fmt::format("point_{:06}", point); }
 
@@ -211,34 +213,137 @@ void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sw
   hdf5::write_attribute(root.openDataSet("sensitivity"), "metric", plan.experiment.metric);
 }
 
+
+// The raw aggregates of many design points in few datasets: the points grouped into sets of
+// the same journey shape (every point of one base scenario has its base's shape), each set a
+// group `set_0`, `set_1`, ... with `points` (the design points, in order) and `raw/`, whose
+// first dimension runs over the points' replications, point after point (every point has the
+// same number). Some thousands of points then cost a few datasets, not a group of datasets
+// each.
+using Shape = std::array<std::size_t, 4>;
+
+Shape shape_of(const Aggregate& a) {
+  const TouchpointTallies* t = a.persona_tallies.empty() ? nullptr : &a.persona_tallies.front();
+  return {a.personas.size(), a.transitions.size(), t ? t->visits.size() : 0,
+          t ? t->stage_reach.size() : 0};
+}
+
+void write_point_sets(H5::Group& at, std::span<const std::uint64_t> points,
+                      std::span<const std::vector<Aggregate>> replications) {
+  std::vector<Shape> shapes;
+  std::vector<std::vector<std::size_t>> members;
+  for (std::size_t j = 0; j < points.size(); ++j) {
+    if (replications[j].empty()) throw std::logic_error("a design point without replications");
+    const Shape shape = shape_of(replications[j].front());
+    const auto found = std::find(shapes.begin(), shapes.end(), shape);
+    if (found == shapes.end()) {
+      shapes.push_back(shape);
+      members.push_back({j});
+    } else {
+      members[static_cast<std::size_t>(found - shapes.begin())].push_back(j);
+    }
+  }
+  for (std::size_t s = 0; s < shapes.size(); ++s) {
+    H5::Group set = at.createGroup(fmt::format("set_{}", s));
+    std::vector<std::uint64_t> set_points;
+    std::vector<Aggregate> rows;
+    const std::size_t per_point = replications[members[s].front()].size();
+    for (std::size_t j : members[s]) {
+      if (replications[j].size() != per_point) {
+        throw std::logic_error("design points with different replication counts");
+      }
+      set_points.push_back(points[j]);
+      rows.insert(rows.end(), replications[j].begin(), replications[j].end());
+    }
+    const hsize_t dims[] = {set_points.size()};
+    hdf5::write_array<std::uint64_t>(set, "points", dims, set_points);
+    hdf5::write_raw_aggregates(set, rows);
+  }
+}
+
+void read_point_sets(const H5::Group& at, std::vector<std::uint64_t>& points,
+                     std::vector<std::vector<Aggregate>>& replications) {
+  if (!hdf5::has_link(at, "set_0")) throw std::runtime_error("group set_0 missing");
+  for (std::size_t s = 0; hdf5::has_link(at, fmt::format("set_{}", s)); ++s) {
+    const std::string name = fmt::format("set_{}", s);
+    const H5::Group set = hdf5::open_group(at, name);
+    const auto set_points = hdf5::read_array<std::uint64_t>(set, "points");
+    std::vector<Aggregate> rows = hdf5::read_raw_aggregates(set);
+    const std::size_t count = set_points.values.size();
+    const std::size_t per_point = count == 0 ? 0 : rows.size() / count;
+    if (set_points.dims.size() != 1 || per_point == 0 || rows.size() != count * per_point) {
+      throw std::runtime_error(name + ": the raw aggregates do not match its points");
+    }
+    for (std::size_t j = 0; j < set_points.values.size(); ++j) {
+      points.push_back(set_points.values[j]);
+      replications.emplace_back(std::make_move_iterator(rows.begin() + j * per_point),
+                                std::make_move_iterator(rows.begin() + (j + 1) * per_point));
+    }
+  }
+}
+
 }  // namespace
 
-std::string sweep_part_name(std::uint64_t point) { return fmt::format("point-{:06}.h5", point); }
+std::string sweep_part_name(std::uint64_t sequence) {
+  return fmt::format("batch-{:06}.h5", sequence);
+}
+
+bool is_sweep_part_name(std::string_view name) {
+  return (name.starts_with("batch-") || name.starts_with("point-")) && name.ends_with(".h5") &&
+         name.find(".tmp-") == std::string_view::npos;
+}
 
 std::vector<char> sweep_part_image(const SweepPart& part) {
+  if (part.points.size() != part.replications.size()) {
+    throw std::logic_error("sweep_part_image: replications for every point are needed");
+  }
   H5::Exception::dontPrint();
   try {
     return hdf5::checksummed_file_image([&](H5::Group& root) {
       hdf5::write_attribute(root, "format", kPartFormat);
       hdf5::write_attribute(root, "format_version", kSweepFormatVersion);
       hdf5::write_attribute(root, "fingerprint", part.fingerprint);
-      hdf5::write_attribute(root, "point", part.point);
+      hdf5::write_attribute(root, "points", std::uint64_t{part.points.size()});
       hdf5::write_checksum(root);
-      hdf5::write_raw_aggregates(root, part.replications);
+      write_point_sets(root, part.points, part.replications);
     });
   } catch (const H5::Exception& e) {
-    throw std::runtime_error("cannot store design point " + std::to_string(part.point) + ": " +
-                             hdf5::describe(e));
+    throw std::runtime_error(fmt::format("cannot store {} design points: {}", part.points.size(),
+                                         hdf5::describe(e)));
   }
 }
 
 void write_sweep_part_image(const std::string& path, std::span<const char> image) {
-  // Synced by write(): a part is a promise that the point is done, which must survive a crash
-  // of the machine too. A part left by a killed sweep of the same point is replaced.
+  // Synced by write(): a part is a promise that its points are done, which must survive a
+  // crash of the machine too.
   PendingFile part(path, Overwrite::replace);
   part.write(std::string_view(image.data(), image.size()));
   part.commit();
 }
+
+namespace {
+
+SweepPart read_part(const H5::Group& root) {
+  if (hdf5::read_text_attribute(root, "format") != kPartFormat) {
+    throw std::runtime_error("not a sweep part file");
+  }
+  if (!check_version(root)) throw std::runtime_error("a part without checksums");
+  SweepPart part;
+  part.fingerprint = hdf5::read_text_attribute(root, "fingerprint");
+  if (hdf5::read_u64_attribute(root, "format_version") < 3) {
+    // Format 2: one point, its raw aggregates at the root.
+    part.points.push_back(hdf5::read_u64_attribute(root, "point"));
+    part.replications.push_back(hdf5::read_raw_aggregates(root));
+    return part;
+  }
+  read_point_sets(root, part.points, part.replications);
+  if (part.points.size() != hdf5::read_u64_attribute(root, "points")) {
+    throw std::runtime_error("the part holds fewer points than it says");
+  }
+  return part;
+}
+
+}  // namespace
 
 SweepPart read_sweep_part(const std::string& path) {
   H5::Exception::dontPrint();
@@ -246,21 +351,25 @@ SweepPart read_sweep_part(const std::string& path) {
     // A part without checksums (of an older cjsim) is run again rather than trusted.
     if (!hdf5::check_file_bytes(path)) throw std::runtime_error("a part without checksums");
     H5::H5File file(path, H5F_ACC_RDONLY);
-    H5::Group root = file.openGroup("/");
-    if (hdf5::read_text_attribute(root, "format") != kPartFormat) {
-      throw std::runtime_error("not a sweep part file");
-    }
-    if (!check_version(root)) throw std::runtime_error("a part without checksums");
-    SweepPart part;
-    part.fingerprint = hdf5::read_text_attribute(root, "fingerprint");
-    part.point = hdf5::read_u64_attribute(root, "point");
-    part.replications = hdf5::read_raw_aggregates(root);
-    return part;
+    return read_part(file.openGroup("/"));
   } catch (const H5::Exception& e) {
     throw std::runtime_error(path + ": " + hdf5::describe(e));
   } catch (const std::exception& e) {
     throw std::runtime_error(path + ": " + e.what());
   }
+}
+
+SweepPart read_sweep_part_image(std::span<const char> image, const std::string& what) {
+  H5::Exception::dontPrint();
+  SweepPart part;
+  try {
+    hdf5::read_file_image(image, [&](const H5::Group& root) { part = read_part(root); });
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error(what + ": " + hdf5::describe(e));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(what + ": " + e.what());
+  }
+  return part;
 }
 
 void write_sweep_file(PendingFile& file, const SweepPlan& plan, const SweepFigures& figures,
@@ -274,10 +383,9 @@ void write_sweep_file(PendingFile& file, const SweepPlan& plan, const SweepFigur
     write_parameters(root, plan);
     write_tables(root, plan, figures);
     H5::Group runs = root.createGroup("runs");
-    for (std::size_t k = 0; k < results.size(); ++k) {
-      H5::Group run = runs.createGroup(run_group_name(k));
-      hdf5::write_raw_aggregates(run, results[k]);
-    }
+    std::vector<std::uint64_t> all(results.size());
+    for (std::size_t k = 0; k < all.size(); ++k) all[k] = k;
+    write_point_sets(runs, all, results);
   });
 }
 
@@ -364,8 +472,24 @@ bool verify_sweep_file(const std::string& path) {
       throw std::runtime_error("the points table does not hold every design point");
     }
     const H5::Group runs = hdf5::open_group(root, "runs");
-    for (std::uint64_t k = 0; k < points; ++k) {
-      (void)hdf5::read_raw_aggregates(hdf5::open_group(runs, run_group_name(k)));
+    if (hdf5::read_u64_attribute(root, "format_version") < 3) {
+      for (std::uint64_t k = 0; k < points; ++k) {
+        (void)hdf5::read_raw_aggregates(hdf5::open_group(runs, run_group_name(k)));
+      }
+    } else {
+      std::vector<std::uint64_t> stored;
+      std::vector<std::vector<Aggregate>> replications;
+      read_point_sets(runs, stored, replications);
+      std::vector<bool> seen(points, false);
+      for (std::uint64_t k : stored) {
+        if (k >= points || seen[k]) {
+          throw std::runtime_error("runs: a design point twice or out of range");
+        }
+        seen[k] = true;
+      }
+      if (stored.size() != points) {
+        throw std::runtime_error("runs: not every design point is stored");
+      }
     }
     return sweep.checksummed;
   } catch (const H5::Exception& e) {

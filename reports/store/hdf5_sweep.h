@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reports/store/output_file.h"
@@ -18,22 +19,30 @@
 
 namespace cjsim {
 
-// One finished design point, committed on its own: its file appears whole or not at all.
+// Finished design points committed together (a batch): its file appears whole or not at all.
+// A sweep stores its finished points in batches every few seconds rather than one file per
+// point, so that a point costs no file, rename and flush of its own.
 struct SweepPart {
-  std::string fingerprint;  // the plan's, to refuse mixing experiments
-  std::uint64_t point = 0;
-  std::vector<Aggregate> replications;
+  std::string fingerprint;                          // the plan's, to refuse mixing experiments
+  std::vector<std::uint64_t> points;                // the design points, in the order stored
+  std::vector<std::vector<Aggregate>> replications;  // [j]: point points[j]'s replications
 };
 
-// "point-000042.h5"
-std::string sweep_part_name(std::uint64_t point);
+// "batch-000042.h5", the part numbered `sequence`.
+std::string sweep_part_name(std::uint64_t sequence);
+// Whether `name` (a file name in a parts directory) is a part: a batch, or a single point
+// ("point-000042.h5") as a cjsim of sweep format 2 stored them.
+bool is_sweep_part_name(std::string_view name);
 
 // The part as the bytes of its file (what another process sends to the one that writes).
+// Points of differently shaped journeys (several base scenarios) may share a part.
 std::vector<char> sweep_part_image(const SweepPart& part);
 // Writes those bytes as the part's file: under a temporary name, flushed to disk, renamed.
 void write_sweep_part_image(const std::string& path, std::span<const char> image);
 // Throws std::runtime_error naming the file when it is not a readable part.
 SweepPart read_sweep_part(const std::string& path);
+// The same from the bytes sweep_part_image made (sent by another process); `what` names them.
+SweepPart read_sweep_part_image(std::span<const char> image, const std::string& what);
 
 // How the file was made; these attributes describe the last invocation only (they are the
 // only content that differs between a resumed sweep and a straight one).

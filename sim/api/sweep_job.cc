@@ -8,11 +8,14 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <set>
+#include <string>
 
 #include "reports/store/command_outputs.h"
 #include "reports/store/run_metadata.h"
@@ -122,6 +125,38 @@ struct SweepJob::Output {
   PendingFile* file = nullptr;
 };
 
+std::string design_points_text(const SweepPlan& plan) {
+  const Experiment& x = plan.experiment;
+  std::vector<std::string> header = {"point"};
+  const bool several = plan.bases.size() > 1;
+  if (several) header.emplace_back("scenario");
+  for (const ExperimentParameter& p : x.parameters) header.push_back(p.path.text);
+  std::vector<std::size_t> widths;
+  for (const std::string& h : header) widths.push_back(h.size());
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t k = 0; k < plan.points.size(); ++k) {
+    std::vector<std::string> row = {std::to_string(k)};
+    if (several) row.push_back(plan.bases[plan.points[k].scenario].name);
+    for (double v : plan.points[k].values) row.push_back(fmt::format("{:.6g}", v));
+    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+    rows.push_back(std::move(row));
+  }
+  std::string out =
+      fmt::format("{} ({} design): {} points, {} agents x {} replication{}, seed {}\n\n", x.name,
+                  design_name(x.design), plan.points.size(), x.agents, x.replications,
+                  x.replications == 1 ? "" : "s", x.seed);
+  const auto line = [&](const std::vector<std::string>& cells) {
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      if (c > 0) out += "  ";
+      out += fmt::format("{:>{}}", cells[c], widths[c]);
+    }
+    out += "\n";
+  };
+  line(header);
+  for (const auto& row : rows) line(row);
+  return out;
+}
+
 std::string default_sweep_output(const std::string& experiment) {
   return fs::path(experiment).stem().string() + ".h5";
 }
@@ -147,11 +182,20 @@ SweepJob::SweepJob(SweepRequest request, const Context& context)
   Diagnostics diagnostics;
   if (std::optional<Experiment> experiment =
           load_experiment_file(request_.experiment, diagnostics)) {
+    if (request_.agents) experiment->agents = *request_.agents;
+    if (request_.replications) experiment->replications = *request_.replications;
+    if (request_.seed) experiment->seed = *request_.seed;
     if (const std::string problem = unknown_metric(experiment->metric); !problem.empty()) {
       diagnostics.error(experiment->metric_where, problem);
     } else {
       plan_ = plan_sweep(std::move(*experiment), diagnostics);
     }
+  }
+  if (plan_ && (request_.agents || request_.replications || request_.seed)) {
+    // Results made with overrides are never mixed with the file's own (or other overrides').
+    plan_->fingerprint += fmt::format("+agents={}+replications={}+seed={}",
+                                      plan_->experiment.agents, plan_->experiment.replications,
+                                      plan_->experiment.seed);
   }
   if (context.reports() && context.diagnostics) context.diagnostics(request_.experiment, diagnostics);
   if (any_process(context, !plan_)) {
@@ -162,6 +206,50 @@ SweepJob::SweepJob(SweepRequest request, const Context& context)
 
 SweepJob::~SweepJob() {
   if (lock_ >= 0) ::close(lock_);
+}
+
+std::string SweepJob::parts_directory() const {
+  if (!sharded()) return out_ + ".parts";
+  return fmt::format("{}.shard-{}-of-{}.parts", out_, request_.shard_index, request_.shard_count);
+}
+
+// A merge's first step, under the lock of OUT.parts/: moves the parts of every shard's
+// directory (OUT.shard-I-of-N.parts/) into it, each shard's locked meanwhile so that a shard
+// still running is refused rather than robbed.
+void SweepJob::gather_shards() {
+  const fs::path out(out_);
+  const fs::path folder = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  const std::string prefix = out.filename().string() + ".shard-";
+  for (const fs::directory_entry& entry : fs::directory_iterator(parts_directory())) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("batch-")) {
+      const std::uint64_t number = std::strtoull(name.c_str() + 6, nullptr, 10);
+      next_part_ = std::max(next_part_, number + 1);
+    }
+  }
+  std::vector<fs::path> shards;
+  for (const fs::directory_entry& entry : fs::directory_iterator(folder)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_directory() && name.starts_with(prefix) && name.ends_with(".parts")) {
+      shards.push_back(entry.path());
+    }
+  }
+  std::sort(shards.begin(), shards.end());
+  for (const fs::path& shard : shards) {
+    const std::string lock = (shard / "lock").string();
+    const int fd = ::open(lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      if (fd >= 0) ::close(fd);
+      throw std::runtime_error(fmt::format("{}: a shard is still running (or cannot be locked)",
+                                           shard.string()));
+    }
+    for (const fs::directory_entry& entry : fs::directory_iterator(shard)) {
+      if (!is_sweep_part_name(entry.path().filename().string())) continue;
+      fs::rename(entry.path(), fs::path(parts_directory()) / sweep_part_name(next_part_++));
+    }
+    ::close(fd);
+    shard_directories_.push_back(shard.string());
+  }
 }
 
 // Holds a lock on the parts directory for as long as the job lives, so that two sweeps never
@@ -181,22 +269,23 @@ void SweepJob::lock_parts() {
 }
 
 // The points already stored in the parts directory (made by this plan); removes leftovers of
-// interrupted writes. Throws when a part was made by another experiment.
-std::set<std::size_t> SweepJob::stored_points() const {
+// interrupted writes and sets the number of the next part. Throws when a part was made by
+// another experiment.
+std::set<std::size_t> SweepJob::stored_points() {
   const std::string parts = parts_directory();
   std::set<std::size_t> done;
   for (const fs::directory_entry& entry : fs::directory_iterator(parts)) {
     const std::string name = entry.path().filename().string();
     if (name.find(".tmp-") != std::string::npos) {
-      fs::remove(entry.path());  // a write that a kill interrupted: never a finished point
+      fs::remove(entry.path());  // a write that a kill interrupted: never finished points
       continue;
     }
-    if (!name.starts_with("point-") || !name.ends_with(".h5")) continue;
+    if (!is_sweep_part_name(name)) continue;
     SweepPart part;
     try {
       part = read_sweep_part(entry.path().string());
     } catch (const std::exception& e) {
-      context_.note(fmt::format("warning: {}; that point runs again", e.what()));
+      context_.note(fmt::format("warning: {}; its points run again", e.what()));
       fs::remove(entry.path());
       continue;
     }
@@ -207,22 +296,43 @@ std::set<std::size_t> SweepJob::stored_points() const {
           "over (cjsim sweep {} --out {} --force)",
           parts, plan_->experiment.path, out_));
     }
-    if (part.point >= plan_->points.size() ||
-        entry.path().filename() != sweep_part_name(part.point)) {
-      throw std::runtime_error(fmt::format("{}: not the part of a point of this experiment", name));
+    for (std::uint64_t point : part.points) {
+      if (point >= plan_->points.size()) {
+        throw std::runtime_error(
+            fmt::format("{}: not the part of a point of this experiment", name));
+      }
+      done.insert(point);
     }
-    done.insert(part.point);
+    if (name.starts_with("batch-")) {
+      const std::uint64_t number = std::strtoull(name.c_str() + 6, nullptr, 10);
+      next_part_ = std::max(next_part_, number + 1);
+    }
   }
   return done;
+}
+
+// Commits the finished points in `pending` as the next part file, and empties it.
+void SweepJob::store_part(SweepPart& pending) {
+  if (pending.points.empty()) return;
+  const std::string path = (fs::path(parts_directory()) / sweep_part_name(next_part_)).string();
+  write_sweep_part_image(path, sweep_part_image(pending));
+  ++next_part_;
+  pending.points.clear();
+  pending.replications.clear();
 }
 
 // Rank 0's decisions before anything runs: output checks, the parts directory, the points
 // still to run. Throws with the reason when the sweep must not start; `complete` when a
 // resumed sweep had already finished.
 std::vector<std::size_t> SweepJob::prepare_output(bool& complete) {
-  const SweepRequest& o = request_;
+  SweepRequest o = request_;
   const std::string parts = parts_directory();
   if (o.resume && o.force) throw std::runtime_error("--resume and --force contradict each other");
+  if (o.merge && (o.force || sharded())) {
+    throw std::runtime_error(
+        "--merge gathers the shards' parts: give it without --force or --shard");
+  }
+  o.resume = o.resume || o.merge;  // a merge finishes the sweep from the parts it gathers
   const bool damaged =
       o.resume && fs::is_regular_file(out_) && !finished_file_is_whole(out_, parts, context_);
   if (o.resume && fs::is_regular_file(out_) && !damaged) {
@@ -260,7 +370,8 @@ std::vector<std::size_t> SweepJob::prepare_output(bool& complete) {
     }
   }
   if (o.results_printed) outputs.add_standard_output();
-  output_->file = &outputs.add("--out", out_, kLeastSweepFileBytes);
+  // A shard writes only its parts; the merge writes OUT.
+  if (!sharded()) output_->file = &outputs.add("--out", out_, kLeastSweepFileBytes);
   if (!o.resume) {
     if (fs::exists(parts)) {
       if (!o.force) {
@@ -276,14 +387,23 @@ std::vector<std::size_t> SweepJob::prepare_output(bool& complete) {
   fs::create_directories(parts);
   if (!damaged) lock_parts();
   remove_stale_temporaries(out_);
+  if (o.merge) gather_shards();
   const std::set<std::size_t> done = stored_points();
   if (o.resume) {
-    context_.note(fmt::format("resuming: {} of {} design points are stored in {}", done.size(),
+    context_.note(fmt::format("{}: {} of {} design points are stored in {}",
+                              o.merge ? "merging" : "resuming", done.size(),
                               plan_->points.size(), parts));
   }
   std::vector<std::size_t> missing;
   for (std::size_t k = 0; k < plan_->points.size(); ++k) {
-    if (!done.contains(k)) missing.push_back(k);
+    const bool mine = !sharded() || k % request_.shard_count == request_.shard_index;
+    if (mine && !done.contains(k)) missing.push_back(k);
+  }
+  if (o.merge && !missing.empty()) {
+    throw std::runtime_error(fmt::format(
+        "{} of {} design points are in no shard's parts (the first: point {}); run the shards "
+        "that have not finished (--shard I/N) and merge again, or finish here with --resume",
+        missing.size(), plan_->points.size(), missing.front()));
   }
   return missing;
 }
@@ -319,11 +439,13 @@ std::optional<StoredSweep> SweepJob::run() {
   }
 
   // Run the missing points in rounds. Each round gives every process `batch` consecutive
-  // points of `missing`, which it runs side by side when they are small; then rank 0 commits
-  // the round's finished points, and all stop if any was interrupted.
+  // points of `missing`, which it runs side by side when they are small; rank 0 gathers the
+  // round's finished points and commits them as a part once checkpoint_seconds have passed
+  // since the last (and when the job ends or stops); all stop if any point was interrupted.
   const std::uint64_t per_point = plan.experiment.agents * plan.experiment.replications;
   const unsigned threads = BlockRunner::threads_for(request_.threads);
-  const std::size_t batch = points_side_by_side(plan.experiment.agents, threads);
+  const std::size_t batch =
+      points_per_round(plan.experiment.agents, plan.experiment.replications, threads);
   const std::size_t processes = static_cast<std::size_t>(context_.process_count());
   const std::size_t rank =
       context_.processes == nullptr ? 0 : static_cast<std::size_t>(context_.processes->rank());
@@ -332,6 +454,11 @@ std::optional<StoredSweep> SweepJob::run() {
   std::uint64_t committed = 0;
   std::size_t points_done = 0;
   bool interrupted = false;
+  SweepPart pending{plan.fingerprint, {}, {}};
+  // The figures of the points this process ran, computed with the journey they ran on (the
+  // file is still assembled from the parts' aggregates, which give the same figures).
+  std::vector<std::optional<PointFigures>> known_figures(root ? plan.points.size() : 0);
+  auto last_stored = std::chrono::steady_clock::now();
   {
     const Stage stage(context_, "sweeping", "agents");
     for (std::size_t round = 0; round < rounds && !interrupted; ++round) {
@@ -351,56 +478,95 @@ std::optional<StoredSweep> SweepJob::run() {
         stage.update(round_start + done * round_points / std::max<std::size_t>(mine, 1),
                      per_point * missing.size());
       };
-      const std::vector<std::vector<Aggregate>> results =
-          run_sweep_points(plan, std::span(missing).subspan(mine_first, mine), options);
-      std::vector<std::vector<char>> images(batch);
+      std::vector<std::optional<PointFigures>> figures;
+      std::vector<std::vector<Aggregate>> results = run_sweep_points(
+          plan, std::span(missing).subspan(mine_first, mine), options, root ? &figures : nullptr);
+      for (std::size_t j = 0; j < mine && root; ++j) {
+        known_figures[missing[mine_first + j]] = std::move(figures[j]);
+      }
+      SweepPart finished{plan.fingerprint, {}, {}};
       bool cancelled = false;
       for (std::size_t j = 0; j < mine; ++j) {
         if (results[j].empty()) {
           cancelled = true;
-        } else {
-          images[j] = sweep_part_image({plan.fingerprint, missing[mine_first + j], results[j]});
+          continue;
         }
+        finished.points.push_back(missing[mine_first + j]);
+        finished.replications.push_back(std::move(results[j]));
       }
-      for (std::size_t j = 0; j < batch; ++j) {
-        std::vector<std::vector<char>> gathered;
-        if (context_.processes == nullptr) {
-          gathered.push_back(std::move(images[j]));
-        } else {
-          gathered = context_.processes->gather(images[j]);
-        }
-        if (!root) continue;
-        for (std::size_t r = 0; r < gathered.size(); ++r) {
-          if (gathered[r].empty()) continue;
-          const std::size_t point = missing[first + r * batch + j];
-          write_sweep_part_image((fs::path(parts) / sweep_part_name(point)).string(),
-                                 gathered[r]);
-          ++points_done;
-          committed += per_point;
+      if (context_.processes != nullptr) {
+        // One message per process and round: its finished points as a part's bytes.
+        const std::vector<char> image =
+            finished.points.empty() || root ? std::vector<char>{} : sweep_part_image(finished);
+        const std::vector<std::vector<char>> gathered = context_.processes->gather(image);
+        if (root) {
+          for (std::size_t r = 1; r < gathered.size(); ++r) {
+            if (gathered[r].empty()) continue;
+            SweepPart theirs =
+                read_sweep_part_image(gathered[r], fmt::format("the points of process {}", r));
+            for (std::size_t j = 0; j < theirs.points.size(); ++j) {
+              finished.points.push_back(theirs.points[j]);
+              finished.replications.push_back(std::move(theirs.replications[j]));
+            }
+          }
         }
       }
       // A cancel during the last round, once every point is done, lets the file be assembled.
       const bool more = round + 1 < rounds;
       interrupted = any_process(context_, cancelled || (more && is_cancelled(context_.cancel)));
+      if (!root) continue;
+      points_done += finished.points.size();
+      committed += per_point * finished.points.size();
+      for (std::size_t j = 0; j < finished.points.size(); ++j) {
+        pending.points.push_back(finished.points[j]);
+        pending.replications.push_back(std::move(finished.replications[j]));
+      }
+      const auto now = std::chrono::steady_clock::now();
+      if (!more || interrupted ||
+          std::chrono::duration<double>(now - last_stored).count() >= request_.checkpoint_seconds) {
+        store_part(pending);
+        last_stored = now;
+      }
     }
   }
   if (interrupted) {
     if (!root) throw FailedElsewhere(true);
     throw Interrupted(fmt::format(
         "interrupted; finished design points are kept in {}; finish with: cjsim sweep {} --out "
-        "{} --resume",
-        parts, request_.experiment, out_));
+        "{} --resume{}",
+        parts, request_.experiment, out_,
+        sharded() ? fmt::format(" --shard {}/{}", request_.shard_index, request_.shard_count)
+                  : ""));
   }
   if (!root) return std::nullopt;
+  if (sharded()) {
+    context_.note(fmt::format(
+        "shard {} of {}: its design points are stored in {}; once every shard is done: cjsim "
+        "sweep {} --out {} --merge",
+        request_.shard_index, request_.shard_count, parts, request_.experiment, out_));
+    return std::nullopt;
+  }
 
   // Assemble from the parts alone, so a resumed sweep and a straight one build the same file.
   std::vector<std::vector<Aggregate>> results(plan.points.size());
-  for (std::size_t k = 0; k < plan.points.size(); ++k) {
-    SweepPart part = read_sweep_part((fs::path(parts) / sweep_part_name(k)).string());
-    if (part.fingerprint != plan.fingerprint || part.point != k) {
+  for (const fs::directory_entry& entry : fs::directory_iterator(parts)) {
+    if (!is_sweep_part_name(entry.path().filename().string())) continue;
+    SweepPart part = read_sweep_part(entry.path().string());
+    if (part.fingerprint != plan.fingerprint) {
       throw std::runtime_error(fmt::format("{}: changed while the sweep ran", parts));
     }
-    results[k] = std::move(part.replications);
+    for (std::size_t j = 0; j < part.points.size(); ++j) {
+      if (part.points[j] >= results.size()) {
+        throw std::runtime_error(fmt::format("{}: changed while the sweep ran", parts));
+      }
+      results[part.points[j]] = std::move(part.replications[j]);
+    }
+  }
+  for (std::size_t k = 0; k < results.size(); ++k) {
+    if (results[k].empty()) {
+      throw std::runtime_error(
+          fmt::format("{}: design point {} is missing (changed while the sweep ran)", parts, k));
+    }
   }
   SweepInvocation invocation;
   invocation.command_line = context_.command_line;
@@ -409,7 +575,8 @@ std::optional<StoredSweep> SweepJob::run() {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   invocation.threads = threads;
   invocation.processes = static_cast<unsigned>(processes);
-  write_sweep_file(*output_->file, plan, sweep_figures(plan, results), results, invocation);
+  write_sweep_file(*output_->file, plan, sweep_figures(plan, results, known_figures), results,
+                   invocation);
   // Read back from the file as written, before it is put in place: if showing it fails, the
   // parts stay for a resume.
   return read_sweep_file(output_->file->temporary());
@@ -418,7 +585,9 @@ std::optional<StoredSweep> SweepJob::run() {
 void SweepJob::commit() {
   if (output_ == nullptr) return;
   output_->outputs.commit();
+  if (sharded()) return;  // the parts are the shard's result, until the merge
   fs::remove_all(parts_directory());
+  for (const std::string& shard : shard_directories_) fs::remove_all(shard);
 }
 
 }  // namespace cjsim

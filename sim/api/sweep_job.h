@@ -1,7 +1,8 @@
-// A sweep as a resumable job: every design point of an experiment runs and is committed as a
-// part file in OUT.parts/ as soon as it finishes, so that a crash, a kill or a cancel loses no
-// finished point and a resumed job runs only the missing ones; then OUT is assembled from the
-// parts alone (a resumed sweep and a straight one build the same file) and put in place.
+// A sweep as a resumable job: finished design points are committed together as part files in
+// OUT.parts/ every few seconds (SweepRequest::checkpoint_seconds) and when the job stops, so
+// that a cancel loses no finished point, a crash or a kill at most the last few seconds' work,
+// and a resumed job runs only the missing points; then OUT is assembled from the parts alone
+// (a resumed sweep and a straight one build the same file) and put in place.
 // Spread over a Context's processes, the missing points are dealt round-robin and rank 0,
 // alone, writes.
 #pragma once
@@ -25,7 +26,22 @@ struct SweepRequest {
   bool force = false;        // overwrite OUT, and discard the parts of an interrupted sweep
   bool allow_long = false;   // run past the expected-length bound
   unsigned threads = 0;      // 0: every core
+  // Finished points are stored at least this often (and when the job ends or stops): the
+  // most work a kill or a crash of the machine can lose. 0 stores after every round of points.
+  double checkpoint_seconds = 3.0;
   bool results_printed = false;  // the front end prints results: standard output is an output
+  // In place of the experiment's agents, replications and seed (the results are then those of
+  // the experiment file with these values written in: a resume must give the same ones).
+  std::optional<std::uint64_t> agents;
+  std::optional<std::uint32_t> replications;
+  std::optional<std::uint64_t> seed;
+  // One job of a Slurm array (or any set of independent jobs): with shard_count n > 0, runs
+  // only the points k with k % n == shard_index, keeping them in OUT.shard-I-of-N.parts/ and
+  // writing no OUT; `merge` then gathers every shard's parts and assembles OUT, the same file
+  // as one process makes.
+  std::uint32_t shard_index = 0;
+  std::uint32_t shard_count = 0;
+  bool merge = false;
 };
 
 class SweepJob {
@@ -39,7 +55,7 @@ class SweepJob {
 
   const SweepPlan& plan() const { return *plan_; }
   const std::string& out() const { return out_; }
-  std::string parts_directory() const { return out_ + ".parts"; }
+  std::string parts_directory() const;
 
   // Checks the output and the parts, runs the missing points, and assembles the sweep file
   // under a temporary name; returns it as read back (to print before commit()). Nothing when
@@ -54,7 +70,10 @@ class SweepJob {
  private:
   struct Output;
   std::vector<std::size_t> prepare_output(bool& complete);
-  std::set<std::size_t> stored_points() const;
+  std::set<std::size_t> stored_points();
+  void store_part(SweepPart& pending);
+  void gather_shards();
+  bool sharded() const { return request_.shard_count > 0; }
   void lock_parts();
 
   SweepRequest request_;
@@ -63,7 +82,13 @@ class SweepJob {
   std::optional<SweepPlan> plan_;
   std::unique_ptr<Output> output_;
   int lock_ = -1;  // the parts directory's lock, held until the job ends
+  std::uint64_t next_part_ = 0;  // the number of the next part file
+  std::vector<std::string> shard_directories_;  // gathered by a merge, removed by commit()
 };
+
+// The design as a table for the terminal: one row per point, its number, its base scenario
+// (when there are several) and its parameter values; nothing runs.
+std::string design_points_text(const SweepPlan& plan);
 
 // The sweep file of an experiment when no --out names one: its name with .h5.
 std::string default_sweep_output(const std::string& experiment);

@@ -49,7 +49,9 @@ int run_calendar_command(const RunCommandOptions& o, const Scenario& scenario,
   if (!run) return 0;  // the first process alone runs and reports
   if (out != nullptr) write_calendar_run_file(*out, run->metadata, run->data());
   if (o.flags.json) {
-    std::cout << calendar_summary_json(run->summary, run->result.seconds).dump(2) << "\n";
+    nlohmann::json json = calendar_summary_json(run->summary, run->result.seconds);
+    put_run_identity(json, run->metadata);
+    std::cout << json.dump(2) << "\n";
   } else {
     std::cout << calendar_text_report(run->summary, run->metadata);
   }
@@ -79,7 +81,9 @@ int run_command(const RunCommandOptions& o, const Context& context) {
   if (out != nullptr) write_run_file(*out, run.journey, run.metadata, run.result, *run.summary);
   if (report != nullptr) report->write(html_report(single_run_report(*run.summary, run.metadata)));
   if (flags.json) {
-    std::cout << summary_json(*run.summary, run.result.seconds).dump(2) << "\n";
+    nlohmann::json json = summary_json(*run.summary, run.result.seconds);
+    put_run_identity(json, run.metadata);
+    std::cout << json.dump(2) << "\n";
   } else {
     std::cout << text_report(*run.summary, run.metadata);
   }

@@ -4,6 +4,7 @@
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <atomic>
 #include <stdexcept>
 
@@ -33,12 +34,23 @@ std::size_t points_side_by_side(std::uint64_t agents, unsigned threads) {
   return BlockRunner::blocks_for(agents) >= threads ? 1 : threads;
 }
 
-std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
-                                                     std::span<const std::size_t> points,
-                                                     const RunOptions& base) {
+std::size_t points_per_round(std::uint64_t agents, std::uint32_t replications, unsigned threads) {
+  if (points_side_by_side(agents, threads) == 1) return 1;
+  constexpr std::uint64_t kRoundAgents = std::uint64_t{1} << 20;
+  constexpr std::uint64_t kMostPointsPerRound = 4096;  // bounds the round's results in memory
+  const std::uint64_t per_point = std::max<std::uint64_t>(agents * replications, 1);
+  const std::uint64_t points = std::clamp<std::uint64_t>((kRoundAgents + per_point - 1) / per_point,
+                                                         threads, kMostPointsPerRound);
+  return static_cast<std::size_t>(points);
+}
+
+std::vector<std::vector<Aggregate>> run_sweep_points(
+    const SweepPlan& plan, std::span<const std::size_t> points, const RunOptions& base,
+    std::vector<std::optional<PointFigures>>* figures) {
   const unsigned threads = BlockRunner::threads_for(base.threads);
   const std::size_t count = points.size();
   std::vector<std::vector<Aggregate>> results(count);
+  if (figures != nullptr) figures->assign(count, std::nullopt);
   // Each point reports its own agents done; the sum goes to base.progress.
   std::vector<std::atomic<std::uint64_t>> reported(count);
   std::atomic<std::uint64_t> done_over_all{0};
@@ -51,8 +63,12 @@ std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
         base.progress(done_over_all += done - reported[j].exchange(done), total);
       };
     }
+    // Once cancelled, the round's points not yet started are not started.
+    if (is_cancelled(base.cancel)) return;
     try {
-      results[j] = run_sweep_point(plan, points[j], options);
+      const CompiledJourney journey = compile(point_scenario(plan, points[j]));
+      results[j] = run(journey, point_run_options(plan, options)).replications;
+      if (figures != nullptr) (*figures)[j] = point_figures(journey, results[j]);
     } catch (const RunCancelled&) {
       // results[j] stays empty: the point was stopped.
     }
@@ -69,13 +85,21 @@ std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
 
 PointFigures point_figures(const SweepPlan& plan, std::size_t point,
                            std::span<const Aggregate> replications) {
-  const CompiledJourney journey = compile(point_scenario(plan, point));
+  return point_figures(compile(point_scenario(plan, point)), replications);
+}
+
+PointFigures point_figures(const CompiledJourney& journey,
+                           std::span<const Aggregate> replications) {
   // A point stored by a cjsim that did not split dropouts: the journey decides the split
   // where only one of giving up and leaving after converting could happen.
   std::vector<Aggregate> filled(replications.begin(), replications.end());
   for (Aggregate& a : filled) fill_split_from_journey(journey, a);
   PointFigures out;
   out.overall = summarize(journey, filled).overall;
+  if (filled.size() == 1) {
+    out.replications.push_back(out.overall);  // the same call: summarised once
+    return out;
+  }
   for (const Aggregate& a : filled) {
     out.replications.push_back(summarize(journey, std::span(&a, 1)).overall);
   }
@@ -89,13 +113,16 @@ const NamedFigure* find_headline_figure(std::string_view metric) {
   return nullptr;
 }
 
-SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Aggregate>> results) {
-  if (results.size() != plan.points.size()) {
+SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Aggregate>> results,
+                           std::span<const std::optional<PointFigures>> known) {
+  if (results.size() != plan.points.size() || (!known.empty() && known.size() != results.size())) {
     throw std::logic_error("sweep_figures: a result per design point is needed");
   }
   SweepFigures figures;
+  figures.points.resize(plan.points.size());
+  // Computed here: the points of a resumed sweep's parts, and of other processes.
   for (std::size_t k = 0; k < plan.points.size(); ++k) {
-    figures.points.push_back(point_figures(plan, k, results[k]));
+    figures.points[k] = !known.empty() && known[k] ? *known[k] : point_figures(plan, k, results[k]);
   }
   const NamedFigure* metric = find_headline_figure(plan.experiment.metric);
   if (metric == nullptr) {

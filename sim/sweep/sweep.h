@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -30,20 +31,31 @@ std::vector<Aggregate> run_sweep_point(const SweepPlan& plan, std::size_t point,
 // count, so this changes the time a sweep takes, never its results.
 std::size_t points_side_by_side(std::uint64_t agents, unsigned threads);
 
-// Runs `points` (at most points_side_by_side of them) side by side on base.threads threads
+// How many design points of `agents` agents and `replications` replications a sweep runs
+// in one round on `threads` threads: one when a point keeps the threads busy on its own; else
+// enough small points, spread over the threads, for a round to be worth its fixed costs (about
+// 2^20 agents' work), at least one per thread. A point's results do not depend on its round.
+std::size_t points_per_round(std::uint64_t agents, std::uint32_t replications, unsigned threads);
+
+// Runs `points` (any number of them) side by side on base.threads threads
 // (0: every core): result j holds point points[j]'s replications, or nothing when base.cancel
 // stopped it (the others' are kept). base.progress gets the agents done over all of them.
-std::vector<std::vector<Aggregate>> run_sweep_points(const SweepPlan& plan,
-                                                     std::span<const std::size_t> points,
-                                                     const RunOptions& base);
-
 struct PointFigures {
   HeadlineFigures overall;                    // over the replications, with their intervals
   std::vector<HeadlineFigures> replications;  // each replication on its own
 };
 
+// `figures`, when given, gets point points[j]'s figures as point_figures computes them (from
+// the journey the point ran, which spares compiling it again), or nothing when it was stopped.
+std::vector<std::vector<Aggregate>> run_sweep_points(
+    const SweepPlan& plan, std::span<const std::size_t> points, const RunOptions& base,
+    std::vector<std::optional<PointFigures>>* figures = nullptr);
+
 // The figures of a point from its replications' aggregates (as run_sweep_point returned them).
 PointFigures point_figures(const SweepPlan& plan, std::size_t point,
+                           std::span<const Aggregate> replications);
+// The same with the point's journey compiled already.
+PointFigures point_figures(const CompiledJourney& journey,
                            std::span<const Aggregate> replications);
 
 // What a sweep file stores beside the raw aggregates: every point's figures and, per base
@@ -52,8 +64,10 @@ struct SweepFigures {
   std::vector<PointFigures> points;
   std::vector<ScenarioSensitivity> sensitivity;
 };
-// `results[k]` holds point k's replications.
-SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Aggregate>> results);
+// `results[k]` holds point k's replications; `known[k]`, when there, point k's figures as
+// computed already (run_sweep_points), which are then not computed again.
+SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Aggregate>> results,
+                           std::span<const std::optional<PointFigures>> known = {});
 
 // The headline figure named `metric` (a kHeadlineFigures name); nullptr when there is none.
 const NamedFigure* find_headline_figure(std::string_view metric);

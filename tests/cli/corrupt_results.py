@@ -11,6 +11,7 @@ import hashlib
 import os
 import random
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -159,6 +160,8 @@ def checksum(attributes):
         if isinstance(value, str):
             text = value.encode()
             chunks += [b"t", len(text).to_bytes(8, "little"), text]
+        elif isinstance(value, float):
+            chunks += [b"f", struct.pack("<d", value)]
         else:
             chunks += [b"i", int(value).to_bytes(8, "little")]
     return f"fnv1a64:{fnv1a64(chunks):016x}"
@@ -174,24 +177,25 @@ def seal(path):
 
 
 def make_parts(sweep, parts):
-    """The part files of a finished sweep, as the sweep wrote them before assembling it."""
+    """The part file of a finished sweep, as a sweep that stored every point at once wrote it
+    before assembling the file: the sets of points of runs/, with the part's attributes."""
     os.makedirs(parts)
     with h5py.File(sweep, "r") as f:
         fingerprint = f.attrs["fingerprint"]
         fingerprint = fingerprint.decode() if isinstance(fingerprint, bytes) else fingerprint
-        for k in range(int(f.attrs["points"])):
-            attributes = {"format": "cjsim-sweep-part", "format_version": 2,
-                          "fingerprint": fingerprint, "point": k}
-            part_path = os.path.join(parts, f"point-{k:06}.h5")
-            with h5py.File(part_path, "w", userblock_size=512) as part:
-                f.copy(f[f"runs/point_{k:06}/raw"], part, "raw")
-                for name, value in attributes.items():
-                    if isinstance(value, str):
-                        part.attrs.create(name, value, dtype=h5py.string_dtype())
-                    else:
-                        part.attrs.create(name, value, dtype="uint64")
-                part.attrs.create("checksum", checksum(attributes), dtype=h5py.string_dtype())
-            seal(part_path)
+        attributes = {"format": "cjsim-sweep-part", "format_version": 3,
+                      "fingerprint": fingerprint, "points": int(f.attrs["points"])}
+        part_path = os.path.join(parts, "batch-000000.h5")
+        with h5py.File(part_path, "w", userblock_size=512) as part:
+            for name in f["runs"]:
+                f.copy(f[f"runs/{name}"], part, name)
+            for name, value in attributes.items():
+                if isinstance(value, str):
+                    part.attrs.create(name, value, dtype=h5py.string_dtype())
+                else:
+                    part.attrs.create(name, value, dtype="uint64")
+            part.attrs.create("checksum", checksum(attributes), dtype=h5py.string_dtype())
+        seal(part_path)
 
 
 def damaged_resume(directory, files):
@@ -202,7 +206,7 @@ def damaged_resume(directory, files):
         clean = f.read()
     with h5py.File(files["sweep"], "r") as f:
         # A byte of a point's data, which only a full check read before the whole-file checksum.
-        offset = f["runs/point_000001/raw/visits"].id.get_chunk_info(0).byte_offset
+        offset = f["runs/set_0/raw/visits"].id.get_chunk_info(0).byte_offset
     damaged = bytearray(clean)
     damaged[offset + 3] ^= 0x10
     with open(sweep, "wb") as f:
@@ -231,11 +235,44 @@ def damaged_resume(directory, files):
           f"resuming the rebuilt file: exit {again.returncode}: {again.stderr}")
 
 
+def format_2_still_read(directory, files):
+    """A sweep file of format 2, which kept a group of raw aggregates per design point
+    (runs/point_NNNNNN/raw) where format 3 keeps sets of points (runs/set_N), is still read:
+    its summary is the same, and --resume checks it whole and finds it complete."""
+    old = os.path.join(directory, "format2.h5")
+    shutil.copy(files["sweep"], old)
+    with h5py.File(old, "r+") as f:
+        points = list(f["runs/set_0/points"][()])
+        raw = f["runs/set_0/raw"]
+        per_point = raw["visits"].shape[0] // len(points)
+        for j, k in enumerate(points):
+            group = f.create_group(f"runs/point_{k:06}/raw")
+            for name, value in raw.attrs.items():
+                group.attrs[name] = value
+            for name in raw:
+                data = raw[name][j * per_point:(j + 1) * per_point]
+                group.create_dataset(name, data=data, chunks=True, fletcher32=True)
+        del f["runs/set_0"]
+        f.attrs.modify("format_version", 2)
+        attributes = {n: v for n, v in f.attrs.items() if n != "checksum"}
+        f.attrs.create("checksum", checksum(attributes), dtype=h5py.string_dtype())
+    seal(old)
+    summary = run("sweep", "--summary", old)
+    expected = run("sweep", "--summary", files["sweep"])
+    check(summary.returncode == 0 and summary.stdout == expected.stdout,
+          f"--summary of a format 2 file: exit {summary.returncode}: {summary.stderr}")
+    experiment = os.path.join(directory, "experiment.yaml")
+    resumed = run("sweep", experiment, "--out", old, "--resume")
+    check(resumed.returncode == 0 and "already complete" in resumed.stderr,
+          f"--resume of a whole format 2 file: exit {resumed.returncode}: {resumed.stderr}")
+
+
 with tempfile.TemporaryDirectory() as tmp:
     started = time.monotonic()
     files = make_files(tmp)
     damaged_reads(tmp, files)
     damaged_resume(tmp, files)
+    format_2_still_read(tmp, files)
     print(f"{time.monotonic() - started:.1f} s")
 
 finish("corrupt_results")

@@ -29,6 +29,11 @@ for key in ["agents", "steps", "conversion_rate", "conversion_rate_ci", "revenue
             "seconds"]:
     check(key in out, f"--json lacks key {key}")
 check(out["agents"] == 20000, "agents is not the number asked for")
+# What reproduces the run: its seed, cjsim's version and the scenario file as given.
+version = run("--version").stdout.split()[-1]
+check(out["seed"] == 5 and out["version"] == version and out["scenario_path"] == tiny,
+      f"seed, version, scenario_path: {out.get('seed')}, {out.get('version')}, "
+      f"{out.get('scenario_path')} (cjsim --version: {version})")
 check(set(out["ended"]) == {"completed", "dropped", "capped", "censored"}, "ended keys")
 check(sum(out["ended"].values()) == 20000, "ended counts do not add up to the agents")
 check(sum(t["visits"] for t in out["touchpoints"]) == out["steps"], "visits do not sum to steps")

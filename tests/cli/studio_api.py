@@ -23,10 +23,15 @@ def cjsim_in(folder, *args):
     return subprocess.run([cjsim, *args], capture_output=True, text=True, timeout=300, cwd=folder)
 
 
+# What `cjsim run --json` adds about how the run was made (the studio's job says it its way).
+MADE = ("seconds", "seed", "version", "scenario_path")
+
+
 def without_seconds(value):
-    """The JSON without its timings, which differ from run to run."""
+    """The JSON without its timings, which differ from run to run, and the command's record of
+    how the run was made."""
     if isinstance(value, dict):
-        return {k: without_seconds(v) for k, v in value.items() if k != "seconds"}
+        return {k: without_seconds(v) for k, v in value.items() if k not in MADE}
     if isinstance(value, list):
         return [without_seconds(v) for v in value]
     return value

@@ -59,7 +59,10 @@ with tempfile.TemporaryDirectory() as directory:
         check(list(points["touchpoints.checkout.value"]) == [60, 80, 100] * 2, "grid order of value")
         check(set(sensitivity["parameter"].str.decode("utf-8")) ==
               {"settings.kappa", "touchpoints.checkout.value"}, "sensitivity parameters")
-        check(sorted(f["runs"].keys()) == [f"point_{k:06}" for k in range(6)], "raw groups")
+        # One set of points (one journey shape), every point's replications in its raw/.
+        check(sorted(f["runs"].keys()) == ["set_0"], f"raw sets: {sorted(f['runs'].keys())}")
+        check(list(f["runs/set_0/points"][()]) == list(range(6)), "the points of the raw set")
+        check(f["runs/set_0/raw/visits"].shape[0] == 12, "a raw row per point and replication")
         # The point mean is the mean of its replications' rows.
         for k in range(6):
             mine = rows[rows["point"] == k]["conversion_rate"].mean()
@@ -105,6 +108,94 @@ with tempfile.TemporaryDirectory() as directory:
     bad_metric = run("sweep", "--summary", out, "--metric", "conversion")
     check(bad_metric.returncode == 1 and "no headline figure 'conversion'" in bad_metric.stderr,
           bad_metric.stderr)
+
+    # --summary --json: the same best point, every figure as name and name_ci, the ranking.
+    as_json = run("sweep", "--summary", out, "--metric", "revenue_per_agent", "--json", "--top", "3")
+    check(as_json.returncode == 0, as_json.stderr)
+    summary_json = json.loads(as_json.stdout)
+    check(summary_json["metric"] == "revenue_per_agent" and summary_json["points"] == 6,
+          f"json head: {as_json.stdout[:300]}")
+    check(len(summary_json["best"]) == 3 and summary_json["best"][0]["point"] == best,
+          f"json best: {summary_json['best'][:1]}")
+    first = summary_json["best"][0]
+    check(first["revenue_per_agent"] == points["revenue_per_agent"][best] and
+          first["revenue_per_agent_ci"] == [points["revenue_per_agent_ci_low"][best],
+                                            points["revenue_per_agent_ci_high"][best]],
+          f"json figures of the best point: {first}")
+    check(first["values"]["settings.kappa"] == points["settings.kappa"][best], f"json values: {first}")
+    check(summary_json["sensitivity"][0]["method"] == "main_effect" and
+          {r["parameter"] for r in summary_json["sensitivity"][0]["ranked"]} ==
+          {"settings.kappa", "touchpoints.checkout.value"}, f"json ranking: {summary_json['sensitivity']}")
+
+    # --list-points: the design as a table, nothing run or written.
+    listed_out = os.path.join(directory, "listed.h5")
+    listed = run("sweep", experiment, "--out", listed_out, "--list-points", "--agents", "77")
+    check(listed.returncode == 0 and not os.path.exists(listed_out) and
+          not os.path.exists(listed_out + ".parts"), f"--list-points: {listed.stderr}")
+    table_lines = listed.stdout.splitlines()
+    check("6 points, 77 agents x 2 replications, seed 5" in table_lines[0], listed.stdout)
+    header = table_lines[2].split()
+    check(header == ["point", "settings.kappa", "touchpoints.checkout.value"], f"header {header}")
+    check([l.split() for l in table_lines[3:]] ==
+          [[str(k), kappa, value] for k, (kappa, value) in
+           enumerate((a, b) for a in ("0", "1") for b in ("60", "80", "100"))],
+          f"listed points: {listed.stdout}")
+
+    # --agents, --replications and --seed in place of the experiment's: the file says so, and
+    # a point equals a plain run with them.
+    override_out = os.path.join(directory, "override.h5")
+    overridden = run("sweep", experiment, "--out", override_out, "--agents", "2000",
+                     "--replications", "3", "--seed", "9")
+    check(overridden.returncode == 0, overridden.stderr)
+    with h5py.File(override_out, "r") as f:
+        check((int(f.attrs["agents"]), int(f.attrs["replications"]), int(f.attrs["seed"])) ==
+              (2000, 3, 9), "the overrides are not in the file's attributes")
+        override_points = pd.DataFrame(f["points"][()])
+    plain = run("run", tiny, "--agents", "2000", "--replications", "3", "--seed", "9", "--json")
+    at_base = override_points[(override_points["settings.kappa"] == 1.0) &
+                              (override_points["touchpoints.checkout.value"] == 60)]
+    check(json.loads(plain.stdout)["conversion_rate"] == at_base["conversion_rate"].iloc[0],
+          "a point of the overridden sweep is not the plain run with the same settings")
+    # A file made with other overrides is another experiment's: not resumed into.
+    mixed = run("sweep", experiment, "--out", override_out, "--agents", "2001", "--resume")
+    check(mixed.returncode == 1 and "different experiment" in mixed.stderr,
+          f"resume with other overrides: exit {mixed.returncode}: {mixed.stderr}")
+    bad_seed = run("sweep", experiment, "--seed", "-1", "--list-points")
+    check(bad_seed.returncode == 2 and "--seed" in bad_seed.stderr, bad_seed.stderr)
+
+    # --shard I/N: three jobs (as of a Slurm array) each run a third of the points into their
+    # own parts and write no file; --merge then writes the file one process writes.
+    sharded = os.path.join(directory, "sharded.h5")
+    merge_early = None
+    for i in range(3):
+        shard = run("sweep", experiment, "--out", sharded, "--shard", f"{i}/3")
+        check(shard.returncode == 0 and "--merge" in shard.stderr, f"shard {i}: {shard.stderr}")
+        check(not os.path.exists(sharded), f"shard {i} wrote the file")
+        parts = f"{sharded}.shard-{i}-of-3.parts"
+        stored = 0
+        for name in os.listdir(parts):
+            if name.startswith("batch-"):
+                with h5py.File(os.path.join(parts, name), "r") as f:
+                    points_here = [int(k) for k in f["set_0/points"][()]]
+                check(all(k % 3 == i for k in points_here), f"shard {i} ran {points_here}")
+                stored += len(points_here)
+        check(stored == 2, f"shard {i} stored {stored} points")
+        if i == 1:
+            merge_early = run("sweep", experiment, "--out", sharded, "--merge")
+    check(merge_early.returncode == 1 and "in no shard's parts" in merge_early.stderr and
+          not os.path.exists(sharded), f"merge with a shard missing: {merge_early.stderr}")
+    merged = run("sweep", experiment, "--out", sharded, "--merge")
+    check(merged.returncode == 0 and os.path.exists(sharded), f"merge: {merged.stderr}")
+    check(differences(out, sharded) == [], f"merged shards vs one process: {differences(out, sharded)}")
+    with h5py.File(out, "r") as one_file, h5py.File(sharded, "r") as merged_file:
+        for name in ("points", "replications", "sensitivity", "runs/set_0/points",
+                     "runs/set_0/raw/visits", "runs/set_0/raw/transitions"):
+            check(one_file[name][()].tobytes() == merged_file[name][()].tobytes(),
+                  f"{name}: not byte-identical after the merge")
+    leftovers = [n for n in os.listdir(directory) if n.startswith("sharded.h5.")]
+    check(not leftovers, f"the merge left {leftovers}")
+    bad_shard = run("sweep", experiment, "--out", sharded, "--shard", "3/3")
+    check(bad_shard.returncode == 1 and "--shard 3/3" in bad_shard.stderr, bad_shard.stderr)
 
     # cjsim report: the same table as Markdown and CSV, best first.
     csv_path = os.path.join(directory, "grid.csv")

@@ -62,7 +62,7 @@ def parts_are_whole(parts, what):
             continue  # an interrupted write (resume removes it, never reads it), or the lock
         try:
             with h5py.File(path, "r") as f:
-                check(f.attrs["format"] == "cjsim-sweep-part" and "raw" in f,
+                check(f.attrs["format"] == "cjsim-sweep-part" and "set_0" in f,
                       f"{what}: {name} is not a whole part")
         except OSError as e:
             failures.append(f"{what}: {name} unreadable: {e}")
@@ -141,9 +141,9 @@ with tempfile.TemporaryDirectory() as directory:
 
     # A resume with a changed experiment is refused, and the parts are kept.
     out = os.path.join(directory, "changed.h5")
-    process = sweep(experiment, out)
+    process = sweep(experiment, out, "--checkpoint", "0")
     deadline = time.time() + 120
-    while time.time() < deadline and not glob.glob(os.path.join(out + ".parts", "point-*.h5")):
+    while time.time() < deadline and not glob.glob(os.path.join(out + ".parts", "batch-*.h5")):
         time.sleep(0.02)
     process.kill()
     process.communicate(timeout=300)
@@ -157,7 +157,7 @@ with tempfile.TemporaryDirectory() as directory:
                                  capture_output=True, text=True, timeout=300)
         check(refused.returncode == 1 and "different experiment" in refused.stderr,
               f"changed experiment: exit {refused.returncode}: {refused.stderr}")
-        check(glob.glob(os.path.join(out + ".parts", "point-*.h5")), "refusal removed the parts")
+        check(glob.glob(os.path.join(out + ".parts", "batch-*.h5")), "refusal removed the parts")
 
     # Resuming a finished sweep does nothing and changes nothing.
     straight = cases[0][2]
@@ -177,6 +177,63 @@ with tempfile.TemporaryDirectory() as directory:
           f"finished file with leftover parts: exit {again.returncode}: {again.stderr}")
     check(not os.path.exists(straight + ".parts"), "the leftover parts were kept")
     check(os.path.getmtime(straight) == before, "resuming a finished sweep rewrote it")
+
+    # Killed mid-sweep, many small points lose at most the last batch: finished points are
+    # stored together every --checkpoint seconds, so no stretch between two stores (nor between
+    # the last store and the kill) is much longer than that, and every stored point is whole.
+    many = os.path.join(directory, "many_points.yaml")
+    with open(many, "w") as f:
+        f.write(f"scenario: {retail}\ndesign: latin_hypercube\npoints: 4000\nagents: 2000\n"
+                "seed: 3\nparameters:\n  touchpoints.basket.dropout: {from: 0.2, to: 0.5}\n"
+                "  settings.kappa: {from: 0.5, to: 2}\n")
+    out = os.path.join(directory, "many.h5")
+    checkpoint = 0.5
+    process = sweep(many, out, "--checkpoint", str(checkpoint))
+    started = time.monotonic()
+    seen, stores = set(), []
+    parts = out + ".parts"
+    while process.poll() is None and time.monotonic() - started < 120:
+        if os.path.isdir(parts):
+            for name in os.listdir(parts) if os.path.isdir(parts) else []:
+                if name.startswith("batch-") and ".tmp-" not in name and name not in seen:
+                    seen.add(name)
+                    stores.append(time.monotonic())
+        if len(stores) >= 4:
+            break
+        time.sleep(0.01)
+    time.sleep(rng.uniform(0, checkpoint))
+    killed_at = time.monotonic()
+    process.kill()
+    process.communicate(timeout=300)
+    if os.path.exists(out):
+        failures.append("the many-point sweep finished before it could be killed; use more points")
+    else:
+        check(len(stores) >= 4, f"only {len(stores)} stores seen")
+        # A round of small points takes well under a second on an idle machine: the allowance
+        # over the checkpoint is for it, the store and the polling on a machine loaded by a
+        # whole test suite (a batch per point would give gaps of milliseconds, none at all
+        # would give one gap as long as the sweep).
+        slack = 6.0
+        gaps = [b - a for a, b in zip(stores, stores[1:])] + [killed_at - stores[-1]]
+        check(max(gaps) < checkpoint + slack,
+              f"stores {checkpoint} s apart were {[round(g, 2) for g in gaps]} s apart")
+        parts_are_whole(parts, "many points")
+        stored = 0
+        for name in os.listdir(parts):
+            if name.startswith("batch-") and ".tmp-" not in name:
+                with h5py.File(os.path.join(parts, name), "r") as f:
+                    stored += int(f.attrs["points"])
+        check(0 < stored < 4000, f"{stored} points stored at the kill")
+        resumed = subprocess.run([cjsim, "sweep", many, "--out", out, "--resume", "--threads", "1"],
+                                 capture_output=True, text=True, timeout=600)
+        check(resumed.returncode == 0 and f"{stored} of 4000 design points are stored" in resumed.stderr,
+              f"resume after the kill: exit {resumed.returncode}: {resumed.stderr}")
+        straight = os.path.join(directory, "many_straight.h5")
+        done = sweep(many, straight, "--checkpoint", "100")
+        _, stderr = done.communicate(timeout=600)
+        check(done.returncode == 0, stderr)
+        diff = differences(straight, out)
+        check(diff == [], f"killed and resumed many points differ from a straight run: {diff[:5]}")
 
 print("outcomes (exit code: attempts):", outcomes)
 finish("sweep_resume")

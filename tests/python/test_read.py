@@ -4,8 +4,13 @@ import cjsim
 from conftest import ONE_CLICK, RETAIL
 
 
+# How the run was made: the package keeps it in result.metadata, `run --json` at the top level
+# (seed, version, scenario_path).
+MADE = ("seconds", "metadata", "seed", "version", "scenario_path")
+
+
 def without_timing(data):
-    data = {k: v for k, v in data.items() if k not in ("seconds", "metadata")}
+    data = {k: v for k, v in data.items() if k not in MADE}
     if "scenarios" in data:
         data["scenarios"] = [without_timing(s) for s in data["scenarios"]]
     return data
