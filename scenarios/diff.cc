@@ -18,6 +18,7 @@
 
 #include "scenarios/did_you_mean.h"
 #include "scenarios/fields.h"
+#include "scenarios/uncertain.h"
 #include "scenarios/week_hours.h"
 
 namespace cjsim {
@@ -79,6 +80,26 @@ Fields fields_of(const Entity& entity, std::span<const Field<Entity>> table, Spe
       special(field.form, fields);
     }
     previous = &field;
+  }
+  // An uncertain number is compared as its distribution ("triangular [0.2, 0.33, 0.45]"); a
+  // duration's, inside the duration's one text.
+  if constexpr (requires { entity.uncertain; }) {
+    for (FieldValue& f : fields) {
+      if (f.name == "duration") {
+        for (const auto& [name, value] : entity.uncertain) {
+          if (!name.starts_with("duration")) continue;
+          const Field<Entity>* field = find_field(table, name);
+          if (field == nullptr || !field_applies(*field, entity)) continue;
+          f.value = fmt::format("{} ({}: {})", std::get<std::string>(f.value), name,
+                                uncertain_text(value));
+        }
+        continue;
+      }
+      auto it = entity.uncertain.find(f.name);
+      if (it != entity.uncertain.end() && !std::holds_alternative<std::monostate>(f.value)) {
+        f.value = uncertain_text(it->second);
+      }
+    }
   }
   return fields;
 }

@@ -114,6 +114,44 @@ std::optional<double> read_number(Reading& reading, const YamlNode& value,
   return number;
 }
 
+bool is_uncertain_form(const YamlNode& value) {
+  return value.is_map() && value.size() == 1 && value.key(0).is_scalar() &&
+         uncertain_form(value.key(0).text()).has_value();
+}
+
+std::optional<UncertainValue> read_uncertain(Reading& reading, const YamlNode& value,
+                                             const SourceLocation& where,
+                                             const std::string& field) {
+  UncertainValue out;
+  out.form = *uncertain_form(value.key(0).text());
+  out.where = where;
+  const char* name = uncertain_form_name(out.form);
+  const std::size_t count = uncertain_parameter_count(out.form);
+  const YamlNode numbers = value.value(0);
+  if (!numbers.is_list() || numbers.size() != count) {
+    reading.error(where, fmt::format("expected {} numbers [{}] for the {} of {}, got {}; write "
+                                     "{{{}: [{}]}}",
+                                     count, uncertain_parameter_words(out.form), name, field,
+                                     numbers.is_list()
+                                         ? fmt::format("a list of {}", numbers.size())
+                                         : describe(numbers),
+                                     name, uncertain_parameter_words(out.form)));
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    const YamlNode item = numbers.item(i);
+    const std::optional<double> number = read_number(
+        reading, item, reading.at(item), fmt::format("item {} of the {} of {}", i + 1, name, field));
+    if (!number) return std::nullopt;
+    out.parameters.push_back(*number);
+  }
+  if (std::optional<std::string> problem = uncertain_parameter_problem(out)) {
+    reading.error(where, fmt::format("the {} of {}: {}", name, field, *problem));
+    return std::nullopt;
+  }
+  return out;
+}
+
 std::optional<std::int64_t> read_whole_number(Reading& reading, const YamlNode& value,
                                               const SourceLocation& where,
                                               const std::string& field) {
@@ -203,7 +241,7 @@ void read_duration(MapReader& touchpoint, Duration& duration) {
   duration = Duration{};
   touchpoint.forget_nested("duration");
   const YamlNode value = touchpoint.value("duration");
-  if (value.is_scalar()) {
+  if (value.is_scalar() || is_uncertain_form(value)) {
     duration.kind = Duration::Kind::fixed;
     touchpoint.number("duration", duration.hours);
     return;
@@ -630,7 +668,7 @@ void read_touchpoint(Reading& reading, const YamlNode& node, const std::string& 
   if (fill == Fill::whole) touchpoint.where = reading.at(node);
   const KeptPlaces kept(fill, touchpoint.fields, kIdKeys);
   MapReader map(reading, node, owner, keys_at<Touchpoint>(""), touchpoint.fields, "",
-                MapReader::Empty::refused);
+                MapReader::Empty::refused, &touchpoint.uncertain);
   read_plain_fields(map, touchpoint_fields(), fill, touchpoint);
   if (fill == Fill::whole && !map.has("name")) touchpoint.name = touchpoint.id;
   read_duration(map, touchpoint.duration);
@@ -643,7 +681,7 @@ void read_transition(Reading& reading, const YamlNode& node, const std::string& 
   if (fill == Fill::whole) transition.where = reading.at(node);
   const KeptPlaces kept(fill, transition.fields, kTransitionEnds);
   MapReader map(reading, node, owner, keys_at<Transition>(""), transition.fields, "",
-                MapReader::Empty::refused);
+                MapReader::Empty::refused, &transition.uncertain);
   read_plain_fields(map, transition_fields(), fill, transition);
 }
 
@@ -652,7 +690,7 @@ void read_persona(Reading& reading, const YamlNode& node, const std::string& own
   if (fill == Fill::whole) persona.where = reading.at(node);
   const KeptPlaces kept(fill, persona.fields, kIdKeys);
   MapReader map(reading, node, owner, keys_at<Persona>(""), persona.fields, "",
-                MapReader::Empty::refused);
+                MapReader::Empty::refused, &persona.uncertain);
   read_plain_fields(map, persona_fields(), fill, persona);
   if (fill == Fill::whole && !map.has("name")) persona.words.name = persona.id;
   read_affinities(reading, map, persona);
@@ -669,7 +707,8 @@ void read_stage(Reading& reading, const YamlNode& node, const std::string& owner
 }
 
 void read_settings(Reading& reading, const YamlNode& node, Settings& settings) {
-  MapReader map(reading, node, "settings", keys_at<Settings>(""), settings.fields);
+  MapReader map(reading, node, "settings", keys_at<Settings>(""), settings.fields, "",
+                MapReader::Empty::allowed, &settings.uncertain);
   read_plain_fields(map, settings_fields(), Fill::whole, settings);
 }
 

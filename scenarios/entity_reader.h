@@ -21,6 +21,7 @@
 #include "scenarios/did_you_mean.h"
 #include "scenarios/fields.h"
 #include "scenarios/scenario.h"
+#include "scenarios/uncertain.h"
 #include "scenarios/yaml_tree.h"
 
 namespace cjsim::detail {
@@ -65,6 +66,17 @@ std::optional<std::int64_t> read_whole_number(Reading& reading, const YamlNode& 
 std::optional<std::uint64_t> read_seed(Reading& reading, const YamlNode& value,
                                        const SourceLocation& where, const std::string& field);
 
+// Whether `value` is written as a distribution: a map of one key naming a form
+// ({triangular: [...]}).
+bool is_uncertain_form(const YamlNode& value);
+
+// The distribution `value` spells, checked on its own terms (low <= likely <= high, sd > 0,
+// alpha and beta > 0), or nullopt after saying what is wrong. Whether its values fit the
+// field is validation's question (scenarios/validate.h).
+std::optional<UncertainValue> read_uncertain(Reading& reading, const YamlNode& value,
+                                             const SourceLocation& where,
+                                             const std::string& field);
+
 // One YAML map of a known kind (the scenario, a touchpoint, its emotion, ...). Its keys are
 // checked when it is opened; its fields are then read one by one, each recording where it
 // was written so that later checks can point at it.
@@ -76,14 +88,18 @@ class MapReader {
   // for an entity: a touchpoint written as a bare "-" is a mistake, not a default touchpoint.
   enum class Empty { allowed, refused };
 
+  // `uncertain`: where numbers written as distributions go (scenarios/uncertain.h); nullptr
+  // for a part whose numbers must be known values.
   MapReader(Reading& reading, const YamlNode& map, std::string owner, KeyList keys,
-            FieldLocations& locations, std::string prefix = "", Empty empty = Empty::allowed)
+            FieldLocations& locations, std::string prefix = "", Empty empty = Empty::allowed,
+            UncertainFields* uncertain = nullptr)
       : reading_(reading),
         owner_(std::move(owner)),
         keys_(keys),
         locations_(locations),
         prefix_(std::move(prefix)),
-        where_(reading.at(map)) {
+        where_(reading.at(map)),
+        uncertain_(uncertain) {
     if (map.is_null() && empty == Empty::allowed) return;
     if (!map.is_map()) {
       reading_.error(where_,
@@ -217,13 +233,31 @@ class MapReader {
     return require(key) && text(key, out);
   }
 
+  // A known value, or a distribution ({uniform: [low, high]}, ...) where the part takes
+  // uncertain values: the field then holds the distribution's mean. A known value written
+  // over an uncertain one (an update) makes it known.
   bool number(std::string_view key, double& out) {
     const Entry* entry = find(key);
     if (!entry) return false;
+    if (is_uncertain_form(entry->value)) {
+      if (uncertain_ == nullptr) {
+        error(key, fmt::format("{} must be a known number here: uncertain values ({}) are "
+                               "accepted in touchpoints, transitions, personas and settings",
+                               field(key), uncertain_form_list()));
+        return false;
+      }
+      std::optional<UncertainValue> value =
+          read_uncertain(reading_, entry->value, entry->where, field(key));
+      if (!value) return false;
+      out = uncertain_mean(*value);
+      (*uncertain_)[path(key)] = std::move(*value);
+      return true;
+    }
     const std::optional<double> value =
         read_number(reading_, entry->value, entry->where, field(key));
     if (!value) return false;
     out = *value;
+    if (uncertain_ != nullptr) uncertain_->erase(path(key));
     return true;
   }
 
@@ -237,6 +271,12 @@ class MapReader {
   bool whole_number(std::string_view key, std::int64_t& out) {
     const Entry* entry = find(key);
     if (!entry) return false;
+    if (is_uncertain_form(entry->value)) {
+      error(key, fmt::format("{} is a whole number and must be known: it cannot be written as "
+                             "a distribution",
+                             field(key)));
+      return false;
+    }
     const std::optional<std::int64_t> value =
         read_whole_number(reading_, entry->value, entry->where, field(key));
     if (!value) return false;
@@ -272,6 +312,13 @@ class MapReader {
   // map that is read again as a whole, so that no stale place outlives the value it held.
   void forget_nested(std::string_view key) {
     const std::string nested = path(key) + ".";
+    if (uncertain_ != nullptr) {
+      uncertain_->erase(path(key));
+      for (auto it = uncertain_->lower_bound(nested);
+           it != uncertain_->end() && it->first.starts_with(nested);) {
+        it = uncertain_->erase(it);
+      }
+    }
     for (auto it = locations_.lower_bound(nested);
          it != locations_.end() && it->first.starts_with(nested);) {
       it = locations_.erase(it);
@@ -290,7 +337,8 @@ class MapReader {
                              field(key), describe(entry->value), key, entry->value.text()));
       return std::nullopt;
     }
-    return MapReader(reading_, entry->value, owner_, keys, locations_, path(key) + ".");
+    return MapReader(reading_, entry->value, owner_, keys, locations_, path(key) + ".",
+                     Empty::allowed, uncertain_);
   }
 
  private:
@@ -353,6 +401,7 @@ class MapReader {
   std::string prefix_;
   SourceLocation where_;
   std::vector<Entry> entries_;
+  UncertainFields* uncertain_ = nullptr;
   std::size_t unknown_keys_ = 0;
   bool wrong_type_ = false;
 };

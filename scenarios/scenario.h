@@ -19,6 +19,25 @@ namespace cjsim {
 // so that checks made after loading can still point at the line.
 using FieldLocations = std::map<std::string, SourceLocation, std::less<>>;
 
+// A number the user is unsure of, written as a distribution instead of a value
+// ({triangular: [low, likely, high]}, ...): the forms of sim/model/MODEL.md, "Uncertain
+// inputs". The field itself holds the distribution's mean, the value a plain run uses; a run
+// with draws (sim/api/uncertainty.h) replaces it draw by draw. scenarios/uncertain.h reads,
+// checks and draws them.
+struct UncertainValue {
+  enum class Form { uniform, triangular, normal, beta };
+  Form form = Form::uniform;
+  std::vector<double> parameters;  // as written: [low, high], [low, likely, high], [mean, sd],
+                                   // [alpha, beta]
+  SourceLocation where;
+
+  friend bool operator==(const UncertainValue& a, const UncertainValue& b) {
+    return a.form == b.form && a.parameters == b.parameters;
+  }
+};
+// By field name, as FieldLocations: "dropout", "emotion.mean", "duration.exponential".
+using UncertainFields = std::map<std::string, UncertainValue, std::less<>>;
+
 struct Duration {
   enum class Kind { fixed, exponential, lognormal };
   Kind kind = Kind::fixed;
@@ -122,6 +141,7 @@ struct Touchpoint {
 
   SourceLocation where;
   FieldLocations fields;
+  UncertainFields uncertain;
 };
 
 struct Transition {
@@ -132,6 +152,7 @@ struct Transition {
 
   SourceLocation where;
   FieldLocations fields;
+  UncertainFields uncertain;
 };
 
 struct Persona {
@@ -148,6 +169,7 @@ struct Persona {
 
   SourceLocation where;
   FieldLocations fields;
+  UncertainFields uncertain;
 };
 
 struct Settings {
@@ -160,6 +182,7 @@ struct Settings {
   double detractor_threshold = 7.0;  // likelihood to recommend < this: detractor
 
   FieldLocations fields;
+  UncertainFields uncertain;
 };
 
 // The run length and organic arrivals of a calendar journey.

@@ -26,6 +26,7 @@
 
 #include "scenarios/did_you_mean.h"
 #include "scenarios/fields.h"
+#include "scenarios/uncertain.h"
 #include "scenarios/loader.h"
 #include "scenarios/week_hours.h"
 
@@ -214,6 +215,18 @@ class Validation {
       }
       const auto* optional = std::get_if<std::optional<double>*>(&ref);
       if (optional && !(*optional)->has_value()) continue;
+      if constexpr (requires { entity.uncertain; }) {
+        auto it = entity.uncertain.find(field.name);
+        if (it != entity.uncertain.end()) {
+          // The field holds the distribution's mean, which lies in range when its support does.
+          if (std::optional<std::string> problem =
+                  uncertain_support_problem(it->second, field.range, field.unit)) {
+            error(at(fields, field.name, where),
+                  fmt::format("{} in {}: {}", field.name, owner, *problem));
+          }
+          continue;
+        }
+      }
       check_range(number_in(ref), field.range, field.name, owner, fields, where, field.unit);
     }
   }

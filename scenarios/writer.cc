@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "scenarios/fields.h"
+#include "scenarios/uncertain.h"
 #include "scenarios/utf8.h"
 #include "scenarios/week_hours.h"
 
@@ -142,17 +143,26 @@ std::string flow(const Pairs& pairs) {
   return out + "}";
 }
 
-std::string duration(const Duration& d) {
+// A number of a touchpoint's duration, or its distribution when uncertain.
+std::string number_or_uncertain(double x, const UncertainFields& uncertain,
+                                std::string_view name) {
+  auto it = uncertain.find(name);
+  return it == uncertain.end() ? number(x) : uncertain_yaml(it->second);
+}
+
+std::string duration(const Duration& d, const UncertainFields& u) {
   switch (d.kind) {
     case Duration::Kind::exponential:
-      return flow({{"exponential", number(d.hours)}});
+      return flow({{"exponential", number_or_uncertain(d.hours, u, "duration.exponential")}});
     case Duration::Kind::lognormal:
-      return flow(
-          {{"lognormal", flow({{"median", number(d.median)}, {"sigma", number(d.sigma)}})}});
+      return flow({{"lognormal",
+                    flow({{"median", number_or_uncertain(d.median, u, "duration.lognormal.median")},
+                          {"sigma",
+                           number_or_uncertain(d.sigma, u, "duration.lognormal.sigma")}})}});
     case Duration::Kind::fixed:
       break;
   }
-  return number(d.hours);
+  return number_or_uncertain(d.hours, u, "duration");
 }
 
 // A field's value as YAML.
@@ -213,9 +223,18 @@ Pairs fields_of(const Entity& entity, const Entity& defaults, std::span<const Fi
       if (!first) first = &field;
       if (field.form != FieldForm::plain) break;
       const FieldRef ref = field_ref(field, entity);
-      written = written || field.written == Written::always ||
+      std::string text = value_text(ref);
+      bool uncertain = false;
+      if constexpr (requires { entity.uncertain; }) {
+        auto it = entity.uncertain.find(name);
+        if (it != entity.uncertain.end()) {
+          text = uncertain_yaml(it->second);
+          uncertain = true;
+        }
+      }
+      written = written || uncertain || field.written == Written::always ||
                 !std::visit(IsDefault{field_ref(field, defaults)}, ref);
-      nested.emplace_back(name.substr(std::min(name.size(), key.size() + 1)), value_text(ref));
+      nested.emplace_back(name.substr(std::min(name.size(), key.size() + 1)), std::move(text));
     }
     if (first->form != FieldForm::plain) {
       if (std::optional<std::string> value = special(first->form)) {
@@ -295,15 +314,18 @@ void write_touchpoint(Lines& out, const Touchpoint& t) {
   defaults.name = t.id;
   const auto special = [&](FieldForm form) -> std::optional<std::string> {
     if (form == FieldForm::duration) {
-      if (t.duration.kind == Duration::Kind::fixed && t.duration.hours == 0.0) return {};
-      return duration(t.duration);
+      if (t.duration.kind == Duration::Kind::fixed && t.duration.hours == 0.0 &&
+          !t.uncertain.contains("duration")) {
+        return {};
+      }
+      return duration(t.duration, t.uncertain);
     }
     if (form == FieldForm::opening_hours) {
       if (!t.opening_hours) return {};
       return opening_hours(*t.opening_hours);
     }
     if (!t.conversion) return {};
-    return flow({{"value", number(t.value)}});
+    return flow({{"value", number_or_uncertain(t.value, t.uncertain, "conversion.value")}});
   };
   out.item();
   for (const auto& [key, value] : fields_of(t, defaults, touchpoint_fields(), special)) {

@@ -24,3 +24,4 @@
 #include "sim/api/observed.h"
 #include "sim/api/run.h"
 #include "sim/api/sweep_job.h"
+#include "sim/api/uncertainty.h"

@@ -12,7 +12,8 @@
 
 namespace cjsim {
 
-CompiledJourneys load_journeys(const std::vector<std::string>& paths, const Context& context) {
+CompiledJourneys load_journeys(const std::vector<std::string>& paths, const Context& context,
+                               bool keep_parts) {
   CompiledJourneys loaded;
   loaded.paths = paths;
   for (const std::string& path : paths) {
@@ -20,7 +21,9 @@ CompiledJourneys load_journeys(const std::vector<std::string>& paths, const Cont
     loaded.journeys.push_back(compile(loaded.scenarios.back()));
     // Seven 31 MiB files held 13.7 GB; a calendar journey keeps its parts, which its calendar
     // is compiled from (sim/api/calendar.h).
-    if (!loaded.scenarios.back().calendar) release_compiled_parts(loaded.scenarios.back());
+    if (!loaded.scenarios.back().calendar && !keep_parts) {
+      release_compiled_parts(loaded.scenarios.back());
+    }
   }
   return loaded;
 }

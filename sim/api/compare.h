@@ -12,13 +12,15 @@
 namespace cjsim {
 
 // Journeys read and compiled one at a time, each scenario keeping only what results record
-// (release_compiled_parts), so that many large files fit in memory together.
+// (release_compiled_parts), so that many large files fit in memory together; with
+// `keep_parts`, whole (a comparison with draws sets their uncertain inputs draw by draw).
 struct CompiledJourneys {
   std::vector<std::string> paths;
   std::vector<Scenario> scenarios;
   std::vector<CompiledJourney> journeys;
 };
-CompiledJourneys load_journeys(const std::vector<std::string>& paths, const Context& context);
+CompiledJourneys load_journeys(const std::vector<std::string>& paths, const Context& context,
+                               bool keep_parts = false);
 
 struct CompareOutcome {
   RunOptions options;

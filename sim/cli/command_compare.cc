@@ -6,8 +6,10 @@
 #include "reports/html/html_report.h"
 #include "reports/render/calendar_report.h"
 #include "reports/render/compare_report.h"
+#include "reports/render/uncertainty_report.h"
 #include "sim/api/calendar.h"
 #include "sim/api/compare.h"
+#include "sim/api/uncertainty.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/html_reports.h"
 #include "sim/cli/run_support.h"
@@ -21,7 +23,31 @@ struct CompareOptions {
   std::string rank_by = "conversion_rate";
   std::string report;  // HTML report to write
   CalendarFlags calendar;
+  std::uint32_t draws = 0;  // parameter sets of the uncertain inputs; 0: none
 };
+
+// Uncertain inputs drawn `draws` times, every draw comparing the states on the same agents.
+int compare_draws_command(const CompareOptions& o, const CompiledJourneys& journeys,
+                          const Context& context) {
+  if (!o.flags.out.empty() || !o.report.empty()) {
+    throw std::runtime_error("--draws does not write HDF5 or HTML files yet: use --json, or "
+                             "the text on screen");
+  }
+  const InterruptGuard interrupt;
+  const UncertainCompareOutcome compared = compare_journeys_with_draws(
+      journeys, run_settings(o.flags), o.rank_by, o.draws, context);
+  if (!compared.central.report || !compared.uncertainty) return 0;  // rank 0 alone reports
+  const ComparisonReport& report = *compared.central.report;
+  if (o.flags.json) {
+    nlohmann::json out = comparison_json(report);
+    add_comparison_uncertainty_json(out, report, *compared.uncertainty);
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::cout << text_comparison(report)
+              << comparison_uncertainty_text(report, *compared.uncertainty);
+  }
+  return 0;
+}
 
 // Calendar journeys (sim/model/MODEL.md Part 2), each run with the same seed and replications,
 // and compared replication by replication.
@@ -66,11 +92,12 @@ int compare_command(const CompareOptions& o, const Context& context) {
   if (o.scenarios.size() < 2) {
     throw std::runtime_error("compare needs a current state and at least one future state");
   }
-  const CompiledJourneys journeys = load_journeys(o.scenarios, context);
+  const CompiledJourneys journeys = load_journeys(o.scenarios, context, o.draws > 0);
   for (const Scenario& s : journeys.scenarios) {
-    if (s.calendar) return compare_calendar_command(o, journeys, context);
+    if (s.calendar && o.draws == 0) return compare_calendar_command(o, journeys, context);
   }
   refuse_calendar_flags(o.calendar);
+  if (o.draws > 0) return compare_draws_command(o, journeys, context);
   const SimulationFlags& flags = o.flags;
   CommandOutputs outputs(overwrite_of(flags));
   for (std::size_t k = 0; k < journeys.scenarios.size(); ++k) {
@@ -123,6 +150,7 @@ CommandAction add_compare_command(CLI::App& command) {
       ->check(file_name_check())
       ->check(html_reports_check());
   add_calendar_flags(command, o->calendar);
+  add_draws_option(command, o->draws);
   return [o](const Context& context) { return compare_command(*o, context); };
 }
 

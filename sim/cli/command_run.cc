@@ -8,10 +8,12 @@
 #include "reports/render/calendar_report.h"
 #include "reports/render/json_report.h"
 #include "reports/render/text_report.h"
+#include "reports/render/uncertainty_report.h"
 #include "reports/store/hdf5_results.h"
 #include "reports/store/results_reader.h"
 #include "sim/api/calendar.h"
 #include "sim/api/run.h"
+#include "sim/api/uncertainty.h"
 #include "sim/cli/commands.h"
 #include "sim/cli/html_reports.h"
 #include "sim/cli/run_support.h"
@@ -26,7 +28,31 @@ struct RunCommandOptions {
   bool paths = false;
   std::string report;  // HTML report to write
   CalendarFlags calendar;
+  std::uint32_t draws = 0;  // parameter sets of the uncertain inputs; 0: none
 };
+
+// Uncertain inputs drawn `draws` times (sim/model/MODEL.md, "Uncertain inputs"): the central
+// run's figures, each with its interval over the draws, and which input matters most.
+int run_draws_command(const RunCommandOptions& o, const Scenario& scenario,
+                      const Context& context) {
+  if (!o.flags.out.empty() || !o.report.empty() || o.agents_detail || o.paths) {
+    throw std::runtime_error("--draws does not write HDF5 or HTML files yet, nor agents' "
+                             "details: use --json, or the text on screen");
+  }
+  const InterruptGuard interrupt;
+  const UncertainRunOutcome run =
+      run_journey_with_draws(scenario, o.scenario, run_settings(o.flags), o.draws, context);
+  if (!run.central.summary || !run.uncertainty) return 0;  // rank 0 alone reports
+  if (o.flags.json) {
+    nlohmann::json out = summary_json(*run.central.summary, run.central.result.seconds);
+    add_run_uncertainty_json(out, *run.uncertainty);
+    std::cout << out.dump(2) << "\n";
+  } else {
+    std::cout << text_report(*run.central.summary, run.central.metadata)
+              << run_uncertainty_text(*run.central.summary, *run.uncertainty);
+  }
+  return 0;
+}
 
 // A calendar journey (sim/model/MODEL.md Part 2): arrivals decide how many agents there are.
 int run_calendar_command(const RunCommandOptions& o, const Scenario& scenario,
@@ -64,6 +90,7 @@ int run_command(const RunCommandOptions& o, const Context& context) {
   const Scenario scenario = load_journey(o.scenario, context);
   if (scenario.calendar) return run_calendar_command(o, scenario, context);
   refuse_calendar_flags(o.calendar);
+  if (o.draws > 0) return run_draws_command(o, scenario, context);
   CommandOutputs outputs(overwrite_of(flags));
   add_scenario_inputs(outputs, scenario, o.scenario);
   outputs.add_standard_output();
@@ -77,6 +104,9 @@ int run_command(const RunCommandOptions& o, const Context& context) {
   const InterruptGuard interrupt;
   const RunOutcome run = run_journey(scenario, o.scenario, settings, context);
   if (!run.summary) return 0;  // rank 0 alone reports
+  if (const std::string note = uncertain_means_note({&scenario}); !note.empty()) {
+    context.note(note);
+  }
 
   if (out != nullptr) write_run_file(*out, run.journey, run.metadata, run.result, *run.summary);
   if (report != nullptr) report->write(html_report(single_run_report(*run.summary, run.metadata)));
@@ -108,6 +138,7 @@ CommandAction add_run_command(CLI::App& command) {
       ->check(file_name_check())
       ->check(html_reports_check());
   add_calendar_flags(command, o->calendar);
+  add_draws_option(command, o->draws);
   return [o](const Context& context) { return run_command(*o, context); };
 }
 

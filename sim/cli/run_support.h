@@ -77,6 +77,9 @@ void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::
 
 inline Overwrite overwrite_of(const SimulationFlags& flags) { return overwrite_if(flags.force); }
 
+// Registers --draws K: run the journeys K more times with their uncertain inputs drawn.
+void add_draws_option(CLI::App& command, std::uint32_t& draws);
+
 // The library's run settings from the flags.
 RunSettings run_settings(const SimulationFlags& flags);
 

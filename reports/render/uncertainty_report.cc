@@ -1,0 +1,313 @@
+// The draws of a run or comparison with uncertain inputs, as JSON and as plain words.
+#include "reports/render/uncertainty_report.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "reports/render/compare_report.h"
+#include "reports/render/json_report.h"
+#include "reports/render/report_format.h"
+#include "scenarios/parameter_path.h"
+
+namespace cjsim {
+
+namespace {
+
+double number_or_nan(const nlohmann::json& node) {
+  return node.is_number() ? node.get<double>() : kNaN;
+}
+
+nlohmann::json pair_json(double low, double high) { return {json_number(low), json_number(high)}; }
+
+// Beside every "x" with "x_ci" in `central`, "x_uncertainty": the interval of x over the same
+// place in every draw's JSON. Objects and arrays are walked in step.
+void add_intervals(nlohmann::json& central, const std::vector<const nlohmann::json*>& draws) {
+  if (central.is_array()) {
+    for (std::size_t i = 0; i < central.size(); ++i) {
+      std::vector<const nlohmann::json*> inner;
+      for (const nlohmann::json* d : draws) {
+        if (!d->is_array() || d->size() != central.size()) return;  // not the same list
+        inner.push_back(&(*d)[i]);
+      }
+      add_intervals(central[i], inner);
+    }
+    return;
+  }
+  if (!central.is_object()) return;
+  std::vector<std::string> figures, nested;
+  for (const auto& [key, value] : central.items()) {
+    if (key.size() > 3 && key.ends_with("_ci") && central.contains(key.substr(0, key.size() - 3))) {
+      figures.push_back(key.substr(0, key.size() - 3));
+    } else if (value.is_object() || value.is_array()) {
+      nested.push_back(key);
+    }
+  }
+  for (const std::string& name : figures) {
+    std::vector<double> values;
+    for (const nlohmann::json* d : draws) {
+      values.push_back(d->contains(name) ? number_or_nan(d->at(name)) : kNaN);
+    }
+    const DrawInterval interval = interval_over_draws(values);
+    central[name + "_uncertainty"] = pair_json(interval.low, interval.high);
+  }
+  for (const std::string& key : nested) {
+    std::vector<const nlohmann::json*> inner;
+    for (const nlohmann::json* d : draws) {
+      if (d->contains(key)) inner.push_back(&d->at(key));
+    }
+    if (inner.size() == draws.size()) add_intervals(central[key], inner);
+  }
+}
+
+nlohmann::json sensitivity_json(const UncertaintyReport& u,
+                                const std::vector<std::string>& labels) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const SensitivityOf& s : u.sensitivity) {
+    nlohmann::json ranked = nlohmann::json::array();
+    for (const SensitivityIndex& i : s.result.ranked) {
+      ranked.push_back({{"input", u.inputs[i.input].path},
+                        {"distribution", u.inputs[i.input].distribution},
+                        {"first_order", json_number(i.first_order)},
+                        {"first_order_error", json_number(i.standard_error)}});
+    }
+    nlohmann::json j = {
+        {"figure", s.figure},
+        {"of", s.scenario == 0 ? "the figure" : "the difference from the current state"},
+        {"classes", s.result.classes},
+        {"draws_used", s.result.draws},
+        {"variance", json_number(s.result.variance)},
+        {"ranked", std::move(ranked)}};
+    if (s.scenario > 0 && s.scenario < labels.size()) j["scenario"] = labels[s.scenario];
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+nlohmann::json uncertainty_object(const UncertaintyReport& u,
+                                  const std::vector<std::string>& labels) {
+  nlohmann::json inputs = nlohmann::json::array();
+  for (const UncertainInputReport& i : u.inputs) {
+    inputs.push_back({{"input", i.path}, {"distribution", i.distribution}});
+  }
+  return {{"draws", u.draws},
+          {"design", "latin hypercube"},
+          {"design_seed", u.design_seed},
+          {"interval", "the central 95% of the draws (2.5% and 97.5% quantiles)"},
+          {"inputs", std::move(inputs)},
+          {"sensitivity", sensitivity_json(u, labels)},
+          {"sensitivity_estimator", u.estimator}};
+}
+
+void add_difference_uncertainty(nlohmann::json& list,
+                                const std::vector<DifferenceUncertainty>& per_difference) {
+  for (std::size_t i = 0; i < list.size() && i < per_difference.size(); ++i) {
+    const DifferenceUncertainty& d = per_difference[i];
+    list[i]["expected"] = json_number(d.expected);
+    list[i]["uncertainty"] = pair_json(d.interval.low, d.interval.high);
+    list[i]["probability_better"] = json_number(d.probability_better);
+  }
+}
+
+// The input that explains most of `s`, in words; "" when nothing could be ranked.
+std::string leading_input_words(const UncertaintyReport& u, const SensitivityOf& s,
+                                std::string_view of) {
+  if (s.result.ranked.empty()) return "";
+  const SensitivityIndex& top = s.result.ranked.front();
+  std::string out =
+      fmt::format("{} explains {:.0f}% (± {:.0f}%) of the uncertainty in {}",
+                  uncertain_input_words(u.inputs[top.input].path),
+                  100.0 * std::max(0.0, top.first_order), 100.0 * top.standard_error, of);
+  out += top.first_order > 2.0 * top.standard_error
+             ? "; research it first."
+             : "; it does not yet stand out from the estimator's error (more draws would tell).";
+  std::vector<std::string> others;
+  for (std::size_t r = 1; r < s.result.ranked.size() && r < 4; ++r) {
+    const SensitivityIndex& i = s.result.ranked[r];
+    others.push_back(fmt::format("{} {:.0f}%", uncertain_input_words(u.inputs[i.input].path),
+                                 100.0 * std::max(0.0, i.first_order)));
+  }
+  if (!others.empty()) {
+    out += " Then: ";
+    for (std::size_t i = 0; i < others.size(); ++i) out += (i ? ", " : "") + others[i];
+    out += ".";
+  }
+  return out;
+}
+
+// The inputs, one a line: path and distribution in two columns.
+std::string inputs_text(const UncertaintyReport& u) {
+  std::size_t width = 0;
+  for (const UncertainInputReport& i : u.inputs) width = std::max(width, i.path.size());
+  std::string out;
+  for (const UncertainInputReport& i : u.inputs) {
+    out += fmt::format("  {:<{}}  {}\n", i.path, width, i.distribution);
+  }
+  return out;
+}
+
+// "conversion rate": the label as it reads inside a sentence.
+std::string lower_label(std::string_view metric) {
+  std::string label = metric_label(metric);
+  if (!label.empty())
+    label[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(label[0])));
+  return label;
+}
+
+std::string percent(double p) {
+  if (!std::isfinite(p)) return "n/a";
+  return fmt::format("{:.0f}%", 100.0 * p);
+}
+
+}  // namespace
+
+std::string uncertain_input_words(std::string_view path) {
+  std::string error;
+  const std::optional<ParameterPath> p = parse_parameter_path(path, error);
+  if (!p) return std::string(path);
+  switch (p->entity) {
+    case ParameterPath::Entity::touchpoint:
+      return fmt::format("the {} at {}", p->field, p->id);
+    case ParameterPath::Entity::transition:
+      return fmt::format("the {} of {} -> {}", p->field, p->from, p->to);
+    case ParameterPath::Entity::persona:
+      return fmt::format("the {} of persona {}", p->field, p->id);
+    case ParameterPath::Entity::settings:
+      return fmt::format("the setting {}", p->field);
+    default:
+      return std::string(path);
+  }
+}
+
+void add_run_uncertainty_json(nlohmann::json& run, const UncertaintyReport& u) {
+  std::vector<nlohmann::json> draws;
+  for (const std::vector<Summary>& d : u.summaries) draws.push_back(summary_json(d.front(), 0.0));
+  std::vector<const nlohmann::json*> pointers;
+  for (const nlohmann::json& d : draws) pointers.push_back(&d);
+  add_intervals(run, pointers);
+  run["uncertainty"] = uncertainty_object(u, {});
+}
+
+void add_comparison_uncertainty_json(nlohmann::json& comparison, const ComparisonReport& report,
+                                     const UncertaintyReport& u) {
+  nlohmann::json& scenarios = comparison["scenarios"];
+  for (std::size_t s = 0; s < scenarios.size(); ++s) {
+    std::vector<nlohmann::json> draws;
+    for (const std::vector<Summary>& d : u.summaries) draws.push_back(summary_json(d[s], 0.0));
+    std::vector<const nlohmann::json*> pointers;
+    for (const nlohmann::json& d : draws) pointers.push_back(&d);
+    add_intervals(scenarios[s], pointers);
+  }
+  add_difference_uncertainty(comparison["differences"], differences_uncertainty(u.differences));
+  add_difference_uncertainty(comparison["between_future_states"],
+                             differences_uncertainty(u.rivals));
+  nlohmann::json object = uncertainty_object(u, report.labels);
+  nlohmann::json states = nlohmann::json::array();
+  const bool lower = lower_is_better(report.rank_by);
+  for (std::size_t s = 1; s < report.labels.size(); ++s) {
+    const DifferenceUncertainty gain =
+        difference_uncertainty(difference_over_draws(u, s, 0, report.rank_by), lower);
+    nlohmann::json beats = nlohmann::json::object();
+    beats[report.labels[0]] = json_number(gain.probability_better);
+    for (std::size_t t = 1; t < report.labels.size(); ++t) {
+      if (t == s) continue;
+      // Rivals hold the later state minus the earlier.
+      const bool later = s > t;
+      const DifferenceUncertainty versus = difference_uncertainty(
+          difference_over_draws(u, later ? s : t, later ? t : s, report.rank_by), lower);
+      beats[report.labels[t]] =
+          json_number(later ? versus.probability_better : 1.0 - versus.probability_better);
+    }
+    states.push_back({{"scenario", report.labels[s]},
+                      {"metric", report.rank_by},
+                      {"expected_gain", json_number(gain.expected)},
+                      {"gain_uncertainty", pair_json(gain.interval.low, gain.interval.high)},
+                      {"probability_beats_current", json_number(gain.probability_better)},
+                      {"probability_beats", std::move(beats)}});
+  }
+  object["future_states"] = std::move(states);
+  comparison["uncertainty"] = std::move(object);
+}
+
+std::string run_uncertainty_text(const Summary& central, const UncertaintyReport& u) {
+  std::string out =
+      fmt::format("\nUncertain inputs: {} draws from a Latin hypercube over {} input{}\n", u.draws,
+                  u.inputs.size(), u.inputs.size() == 1 ? "" : "s");
+  out += inputs_text(u);
+  out +=
+      "Each figure at the inputs' means, with its interval of simulation noise, then the\n"
+      "range 95% of the draws fall in (what the world may be, given the guesses):\n";
+  for (const char* name : {"conversion_rate", "revenue_per_agent", "margin_per_agent", "nps"}) {
+    const Figure& f = figure(name);
+    const Estimate& e = central.overall.*f.member;
+    std::vector<double> values;
+    for (const std::vector<Summary>& d : u.summaries)
+      values.push_back((d.front().overall.*f.member).value);
+    const DrawInterval range = interval_over_draws(values);
+    out += fmt::format("  {:<22} {} {}; over the inputs {}\n", metric_label(name),
+                       figure_text(name, e.value), interval_text(name, e),
+                       interval_text(name, {0.0, range.low, range.high}));
+  }
+  for (const SensitivityOf& s : u.sensitivity) {
+    const std::string words = leading_input_words(u, s, "the " + lower_label(s.figure));
+    if (!words.empty()) out += "Which guess matters most: " + words + "\n";
+  }
+  out += "(sensitivity: " + u.estimator + ")\n";
+  return out;
+}
+
+std::string comparison_uncertainty_text(const ComparisonReport& report,
+                                        const UncertaintyReport& u) {
+  const std::string& metric = report.rank_by;
+  const bool lower = lower_is_better(metric);
+  const std::string label = lower_label(metric);
+  std::string out = fmt::format(
+      "\nWith uncertain inputs: {} draws from a Latin hypercube over {} input{}, every draw on "
+      "the same agents\n",
+      u.draws, u.inputs.size(), u.inputs.size() == 1 ? "" : "s");
+  out += inputs_text(u);
+  for (std::size_t s : rank_future_states(report)) {
+    const DifferenceUncertainty gain =
+        difference_uncertainty(difference_over_draws(u, s, 0, metric), lower);
+    const Difference* central = nullptr;
+    for (const Difference& d : report.differences) {
+      if (d.scope == "overall" && d.metric == metric && d.scenario == s) central = &d;
+    }
+    out += fmt::format("{} against {}, {}:\n", report.labels[s], report.labels[0], label);
+    out += fmt::format("  expected gain {}; 95% of the draws give between {} and {}",
+                       difference_text(metric, gain.expected),
+                       difference_text(metric, gain.interval.low),
+                       difference_text(metric, gain.interval.high));
+    if (central != nullptr) {
+      out += fmt::format(" (simulation noise alone, at the inputs' means: {} {})",
+                         difference_text(metric, central->difference.value),
+                         difference_interval_text(metric, central->difference));
+    }
+    out += "\n";
+    out += fmt::format("  probability it beats {}: {}", report.labels[0],
+                       percent(gain.probability_better));
+    for (std::size_t t = 1; t < report.labels.size(); ++t) {
+      if (t == s) continue;
+      const bool later = s > t;
+      const DifferenceUncertainty versus = difference_uncertainty(
+          difference_over_draws(u, later ? s : t, later ? t : s, metric), lower);
+      out +=
+          fmt::format("; beats {}: {}", report.labels[t],
+                      percent(later ? versus.probability_better : 1.0 - versus.probability_better));
+    }
+    out += "\n";
+    for (const SensitivityOf& sens : u.sensitivity) {
+      if (sens.scenario != s) continue;
+      const std::string words = leading_input_words(u, sens, "the gain");
+      if (!words.empty()) out += "  " + words + "\n";
+    }
+  }
+  out += "(sensitivity: " + u.estimator + ")\n";
+  return out;
+}
+
+}  // namespace cjsim

@@ -1,0 +1,37 @@
+// What the draws of a run or comparison with uncertain inputs say, for people and tools: the
+// interval over the draws beside every figure's interval of simulation noise in JSON, the
+// probability that each future state is better, and the sensitivity ranking, in plain words.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "reports/store/comparison_file.h"
+#include "sim/engine/summary.h"
+#include "sim/engine/uncertainty.h"
+
+namespace cjsim {
+
+// "the dropout at id_check" for "touchpoints.id_check.dropout".
+std::string uncertain_input_words(std::string_view path);
+
+// Adds to `run` (summary_json of the central run) "x_uncertainty" beside every "x" and
+// "x_ci", and an "uncertainty" object (draws, design, inputs, sensitivity).
+void add_run_uncertainty_json(nlohmann::json& run, const UncertaintyReport& uncertainty);
+
+// Adds to `comparison` (comparison_json of the central comparison) the same for every
+// scenario's figures; to each difference "uncertainty", "expected" and "probability_better";
+// and an "uncertainty" object with, per future state, the expected gain in rank_by, its
+// interval, and the probability that it beats the current state and each other future state.
+void add_comparison_uncertainty_json(nlohmann::json& comparison, const ComparisonReport& report,
+                                     const UncertaintyReport& uncertainty);
+
+// Plain words: the headline figures' two intervals and which input matters most.
+std::string run_uncertainty_text(const Summary& central, const UncertaintyReport& uncertainty);
+// Per future state: the expected gain and its interval, the probability of beating the current
+// state and the others, and which input explains most of the uncertainty in the gain.
+std::string comparison_uncertainty_text(const ComparisonReport& report,
+                                        const UncertaintyReport& uncertainty);
+
+}  // namespace cjsim

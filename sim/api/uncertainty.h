@@ -1,0 +1,72 @@
+// Runs and comparisons with uncertain inputs (sim/model/MODEL.md, "Uncertain inputs"): K
+// parameter sets from a Latin hypercube on a stream of their own, each simulated on the same
+// agents as the central run, and what the draws say: every figure's interval over the draws,
+// the probability that each future state is better, and which input matters most.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenarios/design.h"
+#include "scenarios/uncertain.h"
+#include "sim/api/compare.h"
+#include "sim/api/run.h"
+#include "sim/engine/uncertainty.h"
+
+namespace cjsim {
+
+// The inputs varied and the quantile each draw takes of each. An input is a parameter path;
+// when several scenarios of a comparison have it, every one takes the same quantile in a draw
+// (their distributions may differ: a future state may narrow a guess).
+struct UncertaintyDesign {
+  std::uint64_t seed = 0;  // of the design's own stream
+  std::vector<std::string> paths;
+  std::vector<std::string> distributions;  // as the first scenario with the input writes it
+  DesignRows quantiles;                    // [draw][input], in (0, 1)
+};
+
+// The design's seed, from the run's: apart from every agent stream (those are Philox keyed by
+// the seed; this one seeds a std::mt19937_64 through SplitMix64 of the seed and a constant).
+std::uint64_t design_seed(std::uint64_t run_seed);
+
+// The union of the scenarios' uncertain inputs, in order of first appearance, and `draws`
+// rows of a Latin hypercube on (0, 1) for them. Throws when no scenario has one.
+UncertaintyDesign uncertainty_design(const std::vector<const Scenario*>& scenarios,
+                                     std::uint32_t draws, std::uint64_t run_seed);
+
+// `scenario` with every uncertain input it has set to its value at draw `draw`, validated;
+// throws a message naming the draw and the inputs when the values make it invalid.
+Scenario drawn_scenario(const Scenario& scenario, const UncertaintyDesign& design,
+                        std::size_t draw);
+
+// For a run without draws of journeys with uncertain inputs, the note that says they ran at
+// their means and how to draw them; "" when none has one.
+std::string uncertain_means_note(const std::vector<const Scenario*>& scenarios);
+
+struct UncertainRunOutcome {
+  RunOutcome central;  // the run at the inputs' means: what `run` without draws gives
+  std::optional<UncertaintyReport> uncertainty;  // where Context::reports()
+};
+
+// The central run, then `draws` runs of the drawn journeys with the same settings (and so the
+// same agents); sensitivity of the conversion rate.
+UncertainRunOutcome run_journey_with_draws(const Scenario& scenario, const std::string& path,
+                                           const RunSettings& settings, std::uint32_t draws,
+                                           const Context& context);
+
+struct UncertainCompareOutcome {
+  CompareOutcome central;
+  std::optional<UncertaintyReport> uncertainty;
+};
+
+// The central comparison, then one per draw on the same agents; sensitivity of each future
+// state's difference of `rank_by`. `journeys` must keep their parts (load_journeys with
+// keep_parts).
+UncertainCompareOutcome compare_journeys_with_draws(const CompiledJourneys& journeys,
+                                                    const RunSettings& settings,
+                                                    const std::string& rank_by, std::uint32_t draws,
+                                                    const Context& context);
+
+}  // namespace cjsim
