@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <regex>
 #include <string>
@@ -185,8 +187,11 @@ TEST(CalendarHtml, TheAnswerSaysWhatEachIntervalSays) {
         page.substr(at + marker.size(), page.find('"', at + marker.size()) - at - marker.size());
     const Figure* f = find_calendar_figure(d.figure);
     ASSERT_NE(f, nullptr) << d.figure;
-    const bool zero =
-        d.difference.value == 0.0 && d.difference.low == 0.0 && d.difference.high == 0.0;
+    // The same in every replication, to rounding (the page's rule).
+    const double size = std::max({std::abs(d.current.value), std::abs(d.future.value), 1.0});
+    const bool zero = std::abs(d.difference.value) <= 1e-9 * size &&
+                      std::abs(d.difference.low) <= 1e-9 * size &&
+                      std::abs(d.difference.high) <= 1e-9 * size;
     const bool excludes_zero = d.difference.low > 0.0 || d.difference.high < 0.0;
     std::string expected = "noise";
     if (zero) {
@@ -204,6 +209,17 @@ TEST(CalendarHtml, TheAnswerSaysWhatEachIntervalSays) {
   // The figures are in plain words with their interval.
   EXPECT_NE(page.find("Conversion rate rises by"), std::string::npos);
   EXPECT_NE(page.find("95% interval"), std::string::npos);
+}
+
+// A change that leaves a figure alone in every replication says so, rather than "within the
+// noise": a call back adds no shift, so the staff cost does not change.
+TEST(CalendarHtml, AFigureTheChangeDoesNotTouchIsUnchanged) {
+  const Simulated now = simulate("bank_call_centre.yaml", 8, 3);
+  const Simulated back = simulate("bank_call_centre_call_back.yaml", 8, 3);
+  const std::string page = calendar_html_report(comparison_report(now, back));
+  EXPECT_NE(page.find("data-figure=\"staff_cost\" data-resource=\"\" data-verdict=\"unchanged\""),
+            std::string::npos);
+  EXPECT_NE(page.find("Staff cost does not change"), std::string::npos);
 }
 
 TEST(CalendarHtml, AStoredRunGivesTheLivePageByteForByte) {

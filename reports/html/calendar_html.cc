@@ -107,10 +107,13 @@ std::string count_cell(std::uint64_t n, std::string_view key) {
                      with_thousands(n));
 }
 
-// The same in every replication: a figure the change does not touch (staff cost without a new
-// shift).
+// The same in every replication, to rounding: a figure the change does not touch (staff cost
+// without a new shift, summed over shifts in another order of events).
 bool unchanged(const CalendarDifference& d) {
-  return d.difference.value == 0.0 && d.difference.low == 0.0 && d.difference.high == 0.0;
+  const double size = std::max({std::abs(d.current.value), std::abs(d.future.value), 1.0});
+  const double tolerance = 1e-9 * size;
+  return std::abs(d.difference.value) <= tolerance && std::abs(d.difference.low) <= tolerance &&
+         std::abs(d.difference.high) <= tolerance;
 }
 
 bool significant(const CalendarDifference& d) {
@@ -163,8 +166,8 @@ std::string difference_sentence(const CalendarDifference& d) {
 
 // The figures the answer speaks of, in this order: the run's, then each resource's.
 constexpr std::array<const char*, 6> kAnswerRunFigures = {
-    "conversion_rate", "gave_up_rate", "abandonment_rate", "revenue_per_journey", "nps",
-    "staff_cost"};
+    "conversion_rate",     "gave_up_rate", "abandonment_rate",
+    "revenue_per_journey", "nps",          "staff_cost"};
 constexpr std::array<const char*, 3> kAnswerResourceFigures = {"mean_wait_hours", "utilisation",
                                                                "abandoned"};
 
