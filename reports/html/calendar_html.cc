@@ -81,11 +81,13 @@ struct Page {
   }
 };
 
-std::string dot(std::size_t k) {
+std::string colour_dot(std::size_t k) {
   return fmt::format("<span class=\"dot\" style=\"background:{}\"></span>", scenario_colour(k));
 }
 
-std::string heading(const Page& p, std::size_t k) { return dot(k) + html_escape(p.r.names[k]); }
+std::string heading(const Page& p, std::size_t k) {
+  return colour_dot(k) + html_escape(p.r.names[k]);
+}
 
 // A number as JSON writes it, for the data-value attributes tests and tools read back.
 std::string number_attribute(double x) { return std::isfinite(x) ? fmt::format("{}", x) : ""; }
@@ -393,7 +395,7 @@ std::string chart_key(const Page& p, const std::string& more = "") {
   std::string out = "<div class=\"key\">";
   if (p.comparison()) {
     for (std::size_t k = 0; k < p.size(); ++k) {
-      out += fmt::format("<span>{}{}{}</span>", dot(k), html_escape(p.r.names[k]),
+      out += fmt::format("<span>{}{}{}</span>", colour_dot(k), html_escape(p.r.names[k]),
                          k == 0 ? " (current)" : "");
     }
   }
@@ -720,7 +722,7 @@ std::string blueprint_section(const Page& p) {
   if (p.comparison()) {
     out += "<div class=\"key\">";
     for (std::size_t k = 0; k < p.size(); ++k) {
-      out += fmt::format("<span>{}{}</span>", dot(k), html_escape(p.r.names[k]));
+      out += fmt::format("<span>{}{}</span>", colour_dot(k), html_escape(p.r.names[k]));
     }
     out += "</div>\n";
   }
