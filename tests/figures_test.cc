@@ -19,6 +19,7 @@
 #include "reports/render/text_report.h"
 #include "scenarios/experiment.h"
 #include "scenarios/validate.h"
+#include "sim/engine/calendar_figures.h"
 #include "sim/engine/comparison.h"
 #include "sim/engine/engine.h"
 #include "sim/engine/summary.h"
@@ -318,6 +319,23 @@ TEST(FigureFormat, EveryUnitIsWrittenOneWay) {
   EXPECT_EQ(metric_label("no_such_figure"), "no_such_figure");
   EXPECT_EQ(difference_in_display_units("dropout_rate", 0.015), 1.5);
   EXPECT_EQ(difference_in_display_units("mean_emotion", 0.015), 0.015);
+}
+
+// Waits are held in hours (their keys say so) and written in minutes when under an hour.
+TEST(FigureFormat, ShortWaitsAreWrittenInMinutesAndStoredInHours) {
+  EXPECT_EQ(find_calendar_figure("mean_wait_hours")->unit, Unit::minutes);
+  EXPECT_EQ(find_calendar_figure("p90_wait_hours")->unit, Unit::minutes);
+  EXPECT_EQ(unit_key(Unit::minutes), "hours");
+  EXPECT_EQ(figure_text("mean_wait_hours", 0.2), "12.0 min");
+  EXPECT_EQ(figure_text("p90_wait_hours", 0.0), "0.0 min");
+  EXPECT_EQ(figure_text("mean_wait_hours", 1.5), "1.50 h");
+  EXPECT_EQ(interval_text("mean_wait_hours", {0.2, 0.1, 0.3}), "[6.0, 18.0] min");
+  EXPECT_EQ(interval_text("mean_wait_hours", {0.9, 0.5, 1.3}), "[0.50, 1.30] h");
+  EXPECT_EQ(difference_text("mean_wait_hours", -0.05), "-3.0 min");
+  EXPECT_EQ(difference_interval_text("mean_wait_hours", {-0.05, -0.1, 0.0}), "[-6.0, +0.0] min");
+  EXPECT_EQ(difference_in_display_units("mean_wait_hours", 0.5), 30.0);
+  // Other durations stay in hours however short.
+  EXPECT_EQ(figure_text("journey_hours", 0.2), "0.20 h");
 }
 
 TEST(FigureFormat, TheTextComparisonWritesFiguresAsEveryReportDoes) {

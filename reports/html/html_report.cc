@@ -15,6 +15,7 @@
 #include "cjsim_version.h"
 #include "reports/html/html_assets.h"
 #include "reports/html/html_charts.h"
+#include "reports/html/html_page.h"
 #include "reports/render/compare_report.h"
 #include "reports/render/report_format.h"
 #include "reports/render/sweep_report.h"
@@ -28,45 +29,8 @@ namespace {
 
 using nlohmann::json;
 
-// The charts of a page, in the order their containers appear.
-class Charts {
- public:
-  // The container of a new chart.
-  // `extra` goes into the chart's entry beside its option: "views" (sets of series the reader
-  // switches between) or "sankey" (the columns of a Sankey's nodes, to fit its labels).
-  std::string add(json option, int height, const std::string& extra_class = "",
-                  json extra = json::object()) {
-    const std::string id = fmt::format("chart-{}", specs_.size() + 1);
-    json spec = {{"id", id}, {"height", height}, {"option", std::move(option)}};
-    spec.update(extra);
-    specs_.push_back(std::move(spec));
-    return fmt::format("<div class=\"chart{}\" id=\"{}\" style=\"height:{}px\"></div>\n",
-                       extra_class.empty() ? "" : " " + extra_class, id, height);
-  }
-  const json& specs() const { return specs_; }
-  // JSON that can sit inside a <script> element: '<', '>' and '&' only occur inside strings
-  // there, where their \u escapes mean the same, and "</script>" can no longer close the element.
-  std::string script_text() const {
-    const std::string text = specs_.dump();
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-      if (c == '<') {
-        out += "\\u003c";
-      } else if (c == '>') {
-        out += "\\u003e";
-      } else if (c == '&') {
-        out += "\\u0026";
-      } else {
-        out += c;
-      }
-    }
-    return out;
-  }
-
- private:
-  json specs_ = json::array();
-};
+using html_page::Charts;
+using html_page::fill;
 
 std::string dot(std::size_t k) {
   return fmt::format("<span class=\"dot\" style=\"background:{}\"></span>", scenario_colour(k));
@@ -943,30 +907,6 @@ std::string scenario_section(const ComparisonReport& r) {
     }
   }
   out += "</section>\n";
-  return out;
-}
-
-// The template with each {{name}} replaced, in one pass over the template only, so that no
-// inserted text is ever searched for placeholders.
-std::string fill(std::string_view page,
-                 const std::map<std::string, std::string, std::less<>>& values) {
-  std::string out;
-  std::size_t at = 0;
-  while (true) {
-    const std::size_t open = page.find("{{", at);
-    if (open == std::string_view::npos) break;
-    const std::size_t close = page.find("}}", open);
-    if (close == std::string_view::npos) break;
-    const auto value = values.find(page.substr(open + 2, close - open - 2));
-    out += page.substr(at, open - at);
-    if (value == values.end()) {
-      out += page.substr(open, close + 2 - open);
-    } else {
-      out += value->second;
-    }
-    at = close + 2;
-  }
-  out += page.substr(at);
   return out;
 }
 

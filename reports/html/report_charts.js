@@ -1,7 +1,8 @@
 // The charts of cjsim's HTML report, drawn by Apache ECharts from the chart data the report
 // builds (reports/html/html_charts.cc; chart_data_json): one copy, inlined by the report's page
 // and served by the studio at /report_charts.js. Each spec is {id, option, height, and either
-// views (sets of series the reader switches between) or sankey (its nodes' columns)}.
+// views (sets of series the reader switches between), sankey (its nodes' columns) or calendar
+// (a calendar chart's kind, completed by calendar_charts.js)}.
 // cjsimDrawCharts(specs, {errors, animation, document}) draws each spec into the element of its
 // id, keeps them fitted to their width, and returns {charts, resize, dispose}.
 (function (global) {
@@ -59,6 +60,8 @@
         if (!element) throw new Error("no element for the chart");
         if (typeof global.echarts === "undefined") throw new Error("the ECharts library did not load");
         if (options.animation === false) spec.option.animation = false;
+        // A chart of the calendar's page (reports/html/calendar_charts.js) gets its functions.
+        if (spec.calendar && global.cjsimCalendarChart) global.cjsimCalendarChart(spec);
         var chart = global.echarts.init(element, null, {renderer: "canvas"});
         chart.setOption(spec.option);
         if (spec.sankey) fitSankey(chart, spec, element);

@@ -22,13 +22,18 @@ struct UnitStyle {
   const char* difference_suffix;
 };
 
-UnitStyle style_of(Unit unit) {
+// `magnitude`: the size of what is written, for a unit whose style depends on it (a wait under
+// an hour is written in minutes).
+UnitStyle style_of(Unit unit, double magnitude) {
   switch (unit) {
     case Unit::share:
       return {100.0, 2, false, false, " %", " pp"};
     case Unit::money:
       return {1.0, 2, false, true, "", ""};
     case Unit::hours:
+      return {1.0, 2, false, false, " h", " h"};
+    case Unit::minutes:
+      if (std::abs(magnitude) < 1.0) return {60.0, 1, false, false, " min", " min"};
       return {1.0, 2, false, false, " h", " h"};
     case Unit::nps_points:
       return {1.0, 1, true, false, "", ""};
@@ -42,10 +47,13 @@ UnitStyle style_of(Unit unit) {
 }
 
 // A name in neither table (figures.h, calendar_figures.h) is written as a count.
-UnitStyle style_of(std::string_view metric) {
+UnitStyle style_of(std::string_view metric, double magnitude) {
   const Figure* f = find_calendar_figure(metric);
-  return style_of(f ? f->unit : Unit::count);
+  return style_of(f ? f->unit : Unit::count, magnitude);
 }
+
+// An interval's bounds share one style: the larger bound's.
+double larger(const Estimate& e) { return std::max(std::abs(e.low), std::abs(e.high)); }
 
 // The number in its unit's scale and decimals, signed for a difference.
 std::string plain(const UnitStyle& u, double x, bool difference) {
@@ -76,31 +84,31 @@ std::string money(double value) {
 
 std::string figure_text(std::string_view metric, double value) {
   if (!std::isfinite(value)) return "n/a";
-  const UnitStyle u = style_of(metric);
+  const UnitStyle u = style_of(metric, value);
   return with_unit(u, plain(u, value, false), false);
 }
 
 std::string interval_text(std::string_view metric, const Estimate& e) {
   if (!std::isfinite(e.low) || !std::isfinite(e.high)) return "";
-  const UnitStyle u = style_of(metric);
+  const UnitStyle u = style_of(metric, larger(e));
   return with_unit(u, fmt::format("[{}, {}]", plain(u, e.low, false), plain(u, e.high, false)),
                    false);
 }
 
 std::string difference_text(std::string_view metric, double difference) {
   if (!std::isfinite(difference)) return "n/a";
-  const UnitStyle u = style_of(metric);
+  const UnitStyle u = style_of(metric, difference);
   return with_unit(u, plain(u, difference, true), true);
 }
 
 std::string difference_interval_text(std::string_view metric, const Estimate& d) {
   if (!std::isfinite(d.low) || !std::isfinite(d.high)) return "";
-  const UnitStyle u = style_of(metric);
+  const UnitStyle u = style_of(metric, larger(d));
   return with_unit(u, fmt::format("[{}, {}]", plain(u, d.low, true), plain(u, d.high, true)), true);
 }
 
 double difference_in_display_units(std::string_view metric, double difference) {
-  return difference * style_of(metric).scale;
+  return difference * style_of(metric, difference).scale;
 }
 
 std::string metric_label(std::string_view metric) {

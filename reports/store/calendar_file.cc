@@ -347,6 +347,94 @@ void write_raw_tallies(H5::Group& group, const CalendarRunResult& result) {
             kResourceDayCountNames);
 }
 
+// The lives traced in replication 0 (a day in the life): `traced` (organic, persona,
+// arrived_hours) and `trace` (agent, journey, kind, touchpoint, hours, emotion), touchpoints
+// and personas by id, a journey's end by its ending's name in `touchpoint`.
+void write_trace(H5::Group& group, const CompiledJourney& journey, const CalendarReplication& rep) {
+  {
+    std::vector<std::uint64_t> organic;
+    std::vector<std::string> persona;
+    std::vector<double> arrived;
+    for (const TracedAgent& a : rep.traced) {
+      organic.push_back(a.organic);
+      persona.push_back(journey.personas.at(a.persona).id);
+      arrived.push_back(a.arrived_hours);
+    }
+    hdf5::CompoundTable table(rep.traced.size());
+    table.add_u64("organic", organic);
+    table.add_text("persona", persona);
+    table.add_f64("arrived_hours", arrived);
+    table.write(group, "traced");
+  }
+  std::vector<std::uint64_t> agent, number;
+  std::vector<std::string> kind, touchpoint;
+  std::vector<double> hours, emotion;
+  for (const TraceStep& step : rep.trace) {
+    agent.push_back(step.agent);
+    number.push_back(step.journey);
+    kind.emplace_back(kTraceKindNames.at(static_cast<std::size_t>(step.kind)));
+    touchpoint.emplace_back(step.kind == TraceKind::journey_end
+                                ? kCalendarEndingNames.at(step.touchpoint)
+                                : journey.touchpoint_ids.at(step.touchpoint));
+    hours.push_back(step.hours);
+    emotion.push_back(step.emotion);
+  }
+  hdf5::CompoundTable table(rep.trace.size());
+  table.add_u64("agent", agent);
+  table.add_u64("journey", number);
+  table.add_text("kind", kind);
+  table.add_text("touchpoint", touchpoint);
+  table.add_f64("hours", hours);
+  table.add_f64("emotion", emotion);
+  table.write(group, "trace");
+}
+
+// The index of `name` in `names`; throws naming the table and the value otherwise.
+template <class Names>
+std::uint32_t index_in(const Names& names, std::string_view name, const char* what) {
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == name) return static_cast<std::uint32_t>(i);
+  }
+  throw std::runtime_error(fmt::format("calendar/trace: no {} '{}'", what, name));
+}
+
+// The traced lives back, when the file has them (files of an earlier cjsim do not).
+void read_trace(const H5::Group& group, const CompiledJourney& journey, CalendarReplication& rep) {
+  if (!hdf5::has_link(group, "traced") || !hdf5::has_link(group, "trace")) return;
+  const H5::DataSet traced = group.openDataSet("traced");
+  const auto organic = hdf5::read_u64_column(traced, "organic");
+  const auto persona = hdf5::read_text_column(traced, "persona");
+  const auto arrived = hdf5::read_f64_column(traced, "arrived_hours");
+  std::vector<std::string> persona_ids;
+  for (const PersonaTables& p : journey.personas) persona_ids.push_back(p.id);
+  for (std::size_t i = 0; i < organic.size(); ++i) {
+    rep.traced.push_back(
+        {organic[i], index_in(persona_ids, persona.at(i), "persona"), arrived.at(i)});
+  }
+  const H5::DataSet trace = group.openDataSet("trace");
+  const auto agent = hdf5::read_u64_column(trace, "agent");
+  const auto number = hdf5::read_u64_column(trace, "journey");
+  const auto kind = hdf5::read_text_column(trace, "kind");
+  const auto touchpoint = hdf5::read_text_column(trace, "touchpoint");
+  const auto hours = hdf5::read_f64_column(trace, "hours");
+  const auto emotion = hdf5::read_f64_column(trace, "emotion");
+  for (std::size_t i = 0; i < agent.size(); ++i) {
+    TraceStep step;
+    if (agent[i] >= rep.traced.size()) {
+      throw std::runtime_error(fmt::format("calendar/trace: agent {} was not traced", agent[i]));
+    }
+    step.agent = static_cast<std::uint32_t>(agent[i]);
+    step.journey = static_cast<std::uint32_t>(number.at(i));
+    step.kind = static_cast<TraceKind>(index_in(kTraceKindNames, kind.at(i), "kind"));
+    step.touchpoint = step.kind == TraceKind::journey_end
+                          ? index_in(kCalendarEndingNames, touchpoint.at(i), "ending")
+                          : index_in(journey.touchpoint_ids, touchpoint.at(i), "touchpoint");
+    step.hours = hours.at(i);
+    step.emotion = emotion.at(i);
+    rep.trace.push_back(step);
+  }
+}
+
 void write_calendar_group(H5::Group& run, const CalendarRunData& data) {
   H5::Group group = run.createGroup(kGroup);
   hdf5::write_attribute(group, "format_version", kCalendarVersion);
@@ -362,6 +450,9 @@ void write_calendar_group(H5::Group& run, const CalendarRunData& data) {
   write_resources(group, data.summary->resources);
   write_replications(group, *data.result);
   write_raw_tallies(group, *data.result);
+  if (!data.result->replications.empty()) {
+    write_trace(group, *data.journey, data.result->replications.front());
+  }
 }
 
 // The plain run's layout (per-journey figures and raw aggregates), then the calendar group.
@@ -583,6 +674,9 @@ ReadRun read_calendar_run(const std::string& path, const std::string& group_path
   }
   out.result = read_calendar_result(group, std::move(stored.replications), stored.metadata,
                                     out.calendar.resources.size());
+  if (!out.result.replications.empty()) {
+    read_trace(group, out.journey, out.result.replications.front());
+  }
   out.summary = summarize_calendar(out.journey, out.calendar, out.result);
   return out;
 }

@@ -12,6 +12,10 @@
 namespace cjsim {
 namespace {
 
+// The lives a run traces per persona, for the HTML report's day in the life (which shows the
+// fullest of each persona's): enough that one meets a queue or comes back, few enough to store.
+constexpr std::uint32_t kTracedPerPersona = 40;
+
 CalendarOptions calendar_options(const CalendarSettings& settings, const Scenario& seed_source,
                                  const Context& context) {
   CalendarOptions options;
@@ -19,6 +23,7 @@ CalendarOptions calendar_options(const CalendarSettings& settings, const Scenari
   options.replications = settings.replications;
   options.threads = settings.threads;
   options.warmup_days = settings.warmup_days;
+  options.traced_per_persona = kTracedPerPersona;
   options.cancel = context.cancel;
   return options;
 }
@@ -54,6 +59,16 @@ RunMetadata calendar_metadata(const Scenario& scenario, const std::string& path,
 }
 
 }  // namespace
+
+CalendarComparisonReport CalendarOutcome::report() const {
+  CalendarComparisonReport out;
+  out.names = {journey.name};
+  out.metadata = {metadata};
+  out.summaries = {summary};
+  out.replications = metadata.replications;
+  out.seconds = metadata.seconds;
+  return out;
+}
 
 std::vector<CalendarRunData> CalendarCompareOutcome::data(const CompiledJourneys& journeys) const {
   std::vector<CalendarRunData> out;

@@ -34,6 +34,9 @@ struct CalendarOutcome {
   RunMetadata metadata;  // what a result file records of the run
 
   CalendarRunData data() const { return {&journey, &calendar, &result, &summary}; }
+  // The run as a report of one journey and no differences: what read_calendar_file gives back
+  // of the file the run wrote.
+  CalendarComparisonReport report() const;
 };
 
 // Runs a calendar journey (read from `path`, for the record). Throws std::runtime_error when

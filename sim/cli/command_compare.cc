@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "reports/html/calendar_html.h"
 #include "reports/html/html_report.h"
 #include "reports/render/calendar_report.h"
 #include "reports/render/compare_report.h"
@@ -60,10 +61,6 @@ int compare_calendar_command(const CompareOptions& o, const CompiledJourneys& jo
     }
   }
   const CalendarSettings settings = calendar_settings(o.flags, o.calendar);
-  if (!o.report.empty()) {
-    throw std::runtime_error("--report does not take calendar journeys yet; use --output and "
-                             "`cjsim report FILE.h5 -o FILE.md` (or .csv), or --json");
-  }
   CommandOutputs outputs(overwrite_of(o.flags));
   for (std::size_t k = 0; k < journeys.scenarios.size(); ++k) {
     add_scenario_inputs(outputs, journeys.scenarios[k], o.scenarios[k]);
@@ -72,6 +69,7 @@ int compare_calendar_command(const CompareOptions& o, const CompiledJourneys& jo
   PendingFile* out = o.flags.out.empty()
                          ? nullptr
                          : &outputs.add("--output", o.flags.out, kLeastResultFileBytes);
+  PendingFile* report = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
   const InterruptGuard interrupt;
   const std::optional<CalendarCompareOutcome> compared =
       compare_calendar_journeys(journeys, settings, context);
@@ -79,6 +77,7 @@ int compare_calendar_command(const CompareOptions& o, const CompiledJourneys& jo
   if (out != nullptr) {
     write_calendar_comparison_file(*out, compared->report, compared->data(journeys));
   }
+  if (report != nullptr) report->write(calendar_html_report(compared->report));
   if (o.flags.json) {
     std::cout << calendar_comparison_json(compared->report).dump(2) << "\n";
   } else {

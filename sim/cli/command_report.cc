@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "reports/html/calendar_html.h"
 #include "reports/html/html_report.h"
 #include "reports/render/calendar_report.h"
 #include "reports/render/calendar_tables.h"
@@ -50,8 +51,8 @@ void sweep_report(const ReportOptions& o, PendingFile& output, const Context& co
   output.write(text);
 }
 
-// A calendar run or comparison: Markdown, CSV or text of every calendar table; its HTML page
-// is the per-journey page of a plain run or comparison until the calendar's own views exist.
+// A calendar run or comparison: its HTML page (the same as `run`/`compare --report` wrote),
+// Markdown, CSV or text of every calendar table.
 std::string calendar_report(const CalendarComparisonReport& r, const std::string& format) {
   if (format == "md") return calendar_markdown(r);
   if (format == "csv") return calendar_csv(r);
@@ -59,8 +60,7 @@ std::string calendar_report(const CalendarComparisonReport& r, const std::string
     if (r.summaries.size() > 1) return calendar_comparison_text(r);
     return calendar_text_report(r.summaries.front(), r.metadata.front());
   }
-  throw std::runtime_error(
-      "the HTML page does not show calendar journeys yet; give --format md, csv or text");
+  return calendar_html_report(r);
 }
 
 void run_report(const ReportOptions& o, PendingFile& output, const Context& context) {

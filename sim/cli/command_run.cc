@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "reports/html/calendar_html.h"
 #include "reports/html/html_report.h"
 #include "reports/render/calendar_report.h"
 #include "reports/render/json_report.h"
@@ -58,10 +59,10 @@ int run_draws_command(const RunCommandOptions& o, const Scenario& scenario,
 int run_calendar_command(const RunCommandOptions& o, const Scenario& scenario,
                          const Context& context) {
   const CalendarSettings settings = calendar_settings(o.flags, o.calendar);
-  if (!o.report.empty() || o.agents_detail || o.paths) {
+  if (o.agents_detail || o.paths) {
     throw std::runtime_error(
-        "--report, --agents-detail and --paths do not take a calendar journey yet; use "
-        "--output and `cjsim report FILE.h5 -o FILE.md` (or .csv), or --json");
+        "--agents-detail and --paths do not take a calendar journey yet; use --output and "
+        "`cjsim report FILE.h5 -o FILE.md` (or .csv), or --json");
   }
   CommandOutputs outputs(overwrite_of(o.flags));
   add_scenario_inputs(outputs, scenario, o.scenario);
@@ -69,11 +70,13 @@ int run_calendar_command(const RunCommandOptions& o, const Scenario& scenario,
   PendingFile* out = o.flags.out.empty()
                          ? nullptr
                          : &outputs.add("--output", o.flags.out, kLeastResultFileBytes);
+  PendingFile* report = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
   const InterruptGuard interrupt;
   const std::optional<CalendarOutcome> run =
       run_calendar_journey(scenario, o.scenario, settings, context);
   if (!run) return 0;  // the first process alone runs and reports
   if (out != nullptr) write_calendar_run_file(*out, run->metadata, run->data());
+  if (report != nullptr) report->write(calendar_html_report(run->report()));
   if (o.flags.json) {
     nlohmann::json json = calendar_summary_json(run->summary, run->result.seconds);
     put_run_identity(json, run->metadata);

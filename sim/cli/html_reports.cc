@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "reports/html/calendar_html.h"
 #include "reports/html/html_report.h"
 
 namespace cjsim {
@@ -29,6 +30,10 @@ std::string html_report(const ComparisonReport&) {
 
 std::string html_sweep_report(const StoredSweep&, std::string_view) {
   throw std::runtime_error(std::string(kNoHtmlReports) + "; ask for --format md or csv");
+}
+
+std::string calendar_html_report(const CalendarComparisonReport&) {
+  throw std::runtime_error(std::string(kNoHtmlReports) + "; ask for --format md, csv or text");
 }
 #endif
 

@@ -103,6 +103,7 @@ struct CalendarAgent {
   double reached_at = 0.0;    // when it reached the touchpoint it is at
   double wait = 0.0;          // hours waited for the visit under way
   double last_emotion = 0.0;  // a returning customer's final emotion
+  std::int32_t traced = -1;   // its number among the traced agents; -1: not traced
   JourneyLog log;
 };
 
@@ -353,6 +354,7 @@ class ReplicationRun {
       start_agent(j_, a.state, a.log);
       count_at(e.time, [](CalendarDay& day) { ++day.arrivals_organic; });
       if (a.counted_agent) ++out_.organic_agents;
+      choose_traced(a, e.organic, e.time);
     } else {
       a.state = AgentState(journey_stream(options_.seed, replication_, e.key));
       start_derived(a, e.inherit_persona ? static_cast<std::int64_t>(e.index) : -1,
@@ -361,6 +363,24 @@ class ReplicationRun {
       if (a.counted_agent) ++out_.referred_agents;
     }
     reach(slot, e.time);
+  }
+
+  // Whether the organic agent that just arrived is one traced (CalendarOptions).
+  void choose_traced(CalendarAgent& a, std::uint64_t organic, double t) {
+    if (replication_ != 0 || options_.traced_per_persona == 0 || !a.counted_agent) return;
+    const std::uint32_t persona = a.state.out.persona;
+    if (traced_of_persona_.size() < j_.personas.size())
+      traced_of_persona_.resize(j_.personas.size());
+    if (traced_of_persona_[persona] >= options_.traced_per_persona) return;
+    ++traced_of_persona_[persona];
+    a.traced = static_cast<std::int32_t>(out_.traced.size());
+    out_.traced.push_back({organic, persona, t});
+  }
+
+  void trace(const CalendarAgent& a, TraceKind kind, std::uint32_t touchpoint, double t) {
+    if (a.traced < 0) return;
+    out_.trace.push_back(
+        {static_cast<std::uint32_t>(a.traced), a.journey, kind, touchpoint, t, a.state.emotion});
   }
 
   // Step 1 for a referred agent (its persona given, or drawn as in step 1) or a returning one
@@ -420,6 +440,7 @@ class ReplicationRun {
     CalendarAgent& a = agents_[slot];
     const std::uint32_t v = a.state.touchpoint;
     a.reached_at = t;
+    trace(a, TraceKind::reach, v, t);
     const std::int32_t r = c_.resource_of[v];
     if (r < 0) {
       if (c_.is_open(v, t)) return start_visit(slot, t);
@@ -521,6 +542,7 @@ class ReplicationRun {
     ++a.generation;  // its abandonment, if any, is void
     a.phase = Phase::in_visit;
     record_wait(v, t, wait, false);
+    trace(a, TraceKind::visit_start, v, t);
     // The duration step 2.2 will draw, read ahead: the same word of the same step.
     AgentStream ahead = s.stream;
     ahead.next_step();
@@ -540,6 +562,7 @@ class ReplicationRun {
     const bool converted_before = s.out.converted;
     const double penalty = a.wait > 0.0 ? c_.wait_penalty[v] * a.wait : 0.0;
     const bool walks_on = take_step(j_, s, scratch_, a.log, penalty);
+    trace(a, TraceKind::visit_end, v, t);
     if (!converted_before && s.out.converted && a.journey_start >= warmup_) {
       count_at(t, [&](CalendarDay& day) {
         ++day.conversions;
@@ -567,6 +590,7 @@ class ReplicationRun {
       --waiting_[static_cast<std::size_t>(r)];
     }
     record_wait(v, t, wait, true);
+    trace(a, TraceKind::abandon, v, t);
     if (a.journey_start >= warmup_) count_at(t, [](CalendarDay& day) { ++day.abandoned; });
     ++a.generation;
     s.clock += wait;
@@ -582,6 +606,10 @@ class ReplicationRun {
     // A journey that ended before its first experience keeps the emotion it started with.
     if (s.step == 0) s.peak = s.emotion;
     const AgentOutcome& outcome = finish_agent(s, a.log);
+    if (a.traced >= 0) {
+      out_.trace.push_back({static_cast<std::uint32_t>(a.traced), a.journey, TraceKind::journey_end,
+                            static_cast<std::uint32_t>(outcome.ending), t, outcome.final_emotion});
+    }
     const bool counted = a.journey_start >= warmup_;
     if (counted) record_journey(a, outcome, t);
     if (outcome.converted) a.customer = true;
@@ -764,6 +792,7 @@ class ReplicationRun {
   std::vector<std::int64_t> waiting_;
   std::vector<std::int64_t> servers_;
   std::vector<double> last_change_;
+  std::vector<std::uint32_t> traced_of_persona_;  // agents traced so far, by persona
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 // parallel, each on one thread in a fixed order, so results do not depend on the threads.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <vector>
@@ -23,6 +24,10 @@ struct CalendarOptions {
   unsigned threads = 0;          // 0: every core
   std::int64_t warmup_days = 0;  // the first days left out of every figure
   bool journey_records = false;  // one record per journey counted (memory grows with them)
+  // Replication 0's first organic agents of each persona to arrive after the warm-up have their
+  // lives traced, this many per persona (CalendarReplication::trace): a day in the life. Only
+  // read from the run; no figure depends on it.
+  std::uint32_t traced_per_persona = 0;
   const std::atomic<bool>* cancel = nullptr;  // raised: the run stops (RunCancelled)
 };
 
@@ -86,6 +91,29 @@ struct JourneyRecord {
   AgentOutcome outcome;
 };
 
+// What happened to a traced agent: it reached a touchpoint (and waits when no visit starts at
+// once), a visit started, a visit ended (the emotion it left), it gave up waiting, a journey
+// ended (its ending), or the run ended with it away between journeys.
+enum class TraceKind : std::uint8_t { reach, visit_start, visit_end, abandon, journey_end };
+inline constexpr std::array<const char*, 5> kTraceKindNames = {"reach", "visit_start", "visit_end",
+                                                               "abandon", "journey_end"};
+
+struct TraceStep {
+  std::uint32_t agent = 0;    // the traced agent's number (CalendarReplication::traced)
+  std::uint32_t journey = 1;  // its journey: 1, then each return
+  TraceKind kind = TraceKind::reach;
+  std::uint32_t touchpoint = 0;  // journey_end: the Ending instead
+  double hours = 0.0;            // when, in hours from day 0 00:00
+  double emotion = 0.0;          // the agent's emotion after the step
+};
+
+// A traced agent: organic agent `organic` of replication 0, its persona and first arrival.
+struct TracedAgent {
+  std::uint64_t organic = 0;
+  std::uint32_t persona = 0;
+  double arrived_hours = 0.0;
+};
+
 struct CalendarReplication {
   Aggregate aggregate;            // the plain figures, over the journeys counted
   std::vector<CalendarDay> days;  // the measured days, in order
@@ -102,6 +130,8 @@ struct CalendarReplication {
   double customer_revenue = 0.0;        // their revenue over the run (lifetime value)
   std::uint64_t events = 0;
   std::vector<JourneyRecord> records;
+  std::vector<TracedAgent> traced;  // in the order they arrived
+  std::vector<TraceStep> trace;     // in the order things happened
 };
 
 struct CalendarRunResult {

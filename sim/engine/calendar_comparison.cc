@@ -83,6 +83,15 @@ std::vector<std::pair<std::string, CalendarFigure>> run_figures(const CompiledCa
          const OutcomeSums o = overall(r);
          return ratio_or_nan(static_cast<double>(o.abandoned), static_cast<double>(o.agents));
        }},
+      // Journeys that dropped out before converting (not those that gave up waiting).
+      {"gave_up_rate",
+       [=](const CalendarReplication& r) {
+         const OutcomeSums o = overall(r);
+         if (!o.split_known) return kNaN;
+         const std::uint64_t dropped = o.ended[static_cast<int>(Ending::dropped)];
+         return ratio_or_nan(static_cast<double>(dropped - o.left_after_converting),
+                             static_cast<double>(o.agents));
+       }},
       {"nps",
        [=](const CalendarReplication& r) {
          const OutcomeSums o = overall(r);

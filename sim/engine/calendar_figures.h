@@ -35,9 +35,9 @@ inline constexpr std::array<Figure, 28> kCalendarFigures = {{
     // A resource's.
     {.name = "utilisation", .label = "Utilisation", .unit = Unit::share,
      .better = Better::neither},
-    {.name = "mean_wait_hours", .label = "Mean wait", .unit = Unit::hours,
+    {.name = "mean_wait_hours", .label = "Mean wait", .unit = Unit::minutes,
      .better = Better::lower},
-    {.name = "p90_wait_hours", .label = "90th percentile wait", .unit = Unit::hours,
+    {.name = "p90_wait_hours", .label = "90th percentile wait", .unit = Unit::minutes,
      .better = Better::lower},
     {.name = "mean_queue", .label = "Mean queue length", .unit = Unit::count,
      .better = Better::lower},
@@ -75,12 +75,14 @@ constexpr const Figure* find_calendar_figure(std::string_view name) {
   return nullptr;
 }
 
-// The unit names of HDF5 attributes and the Python package: "share", "money", "hours", ...
+// The unit names of HDF5 attributes, CSV and the Python package: "share", "money", "hours", ...
+// the unit of the value as stored, so a wait written in minutes (Unit::minutes) is "hours".
 constexpr std::string_view unit_key(Unit unit) {
   switch (unit) {
     case Unit::share: return "share";
     case Unit::money: return "money";
     case Unit::hours: return "hours";
+    case Unit::minutes: return "hours";
     case Unit::nps_points: return "nps_points";
     case Unit::score: return "score";
     case Unit::emotion: return "emotion";

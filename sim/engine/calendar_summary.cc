@@ -110,6 +110,10 @@ CalendarSummary summarize_calendar(const CompiledJourney& journey, const Compile
     s.customers += r.customers;
     s.abandoned += r.aggregate.overall().abandoned;
   }
+  if (!result.replications.empty()) {
+    s.traced = result.replications.front().traced;
+    s.trace = result.replications.front().trace;
+  }
   const double measured_days = static_cast<double>(result.days - result.warmup_days);
   s.organic_agents_per_day = over_replications(result, [&](const CalendarReplication& r) {
     return ratio_or_nan(static_cast<double>(r.organic_agents), measured_days);

@@ -72,6 +72,9 @@ struct CalendarSummary {
   std::vector<ResourceFigures> resources;
   std::vector<DayFigures> day_figures;
   std::vector<DayFigures> hour_figures;  // runs of at most kMostDaysByHour measured days
+  // The lives traced in replication 0 (CalendarOptions::traced_per_persona): a day in the life.
+  std::vector<TracedAgent> traced;
+  std::vector<TraceStep> trace;
 };
 
 // a / b, or NaN (no value) when b is not positive.

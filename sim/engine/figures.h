@@ -82,6 +82,11 @@ enum class Unit {
   share,  // 0 to 1, written in percent; differences in percentage points
   money,  // in the journey's currency
   hours,
+  // A duration held in hours (its key says so: `mean_wait_hours`) and written in minutes when
+  // under an hour, in hours from an hour on: the short waits of calendar journeys. Stored
+  // values, JSON keys and the HDF5 `units` attribute stay in hours (unit_key); only what people
+  // read changes (reports/render/report_format.h).
+  minutes,
   nps_points,  // -100 to 100
   score,       // the likelihood to recommend, 0 to 10
   emotion,     // -1 (furious) to +1 (delighted)

@@ -1,6 +1,7 @@
 """Calendar runs and comparisons stored: `cjsim run --out` and `compare --out` on the bank
 example write HDF5 tables that h5py and pandas read, with units as attributes; `cjsim report`
-makes Markdown, CSV and text of the stored file, the same figures the run printed.
+makes Markdown, CSV and text of the stored file, the same figures the run printed, and the HTML
+page, byte for byte the page `run`/`compare --report` wrote.
 
 Usage: calendar_outputs.py CJSIM SOURCE_DIR
 """
@@ -112,9 +113,27 @@ for fmt, name in [("md", "bank.md"), ("csv", "bank.csv"), ("text", "bank.txt")]:
         # The timing line is the one that differs between two runs.
         strip = lambda t: [l for l in t.splitlines() if "agent-steps/s" not in l]
         check(strip(content) == strip(text.stdout), "report text differs from what run printed")
-html = run("report", stored, "-o", os.path.join(directory, "bank.html"))
-check(html.returncode == 1 and "--format md, csv or text" in html.stderr,
-      f"report to HTML of a calendar file: {html.stderr}")
+
+# The HTML page: `run --report` and `cjsim report` of the file that run wrote, byte for byte.
+def same_page_stored_and_live(command, *inputs):
+    stored_run = os.path.join(directory, command + "-page.h5")
+    live_page = os.path.join(directory, command + "-live.html")
+    made = run(command, *inputs, *args, "--out", stored_run, "--report", live_page)
+    check(made.returncode == 0 and f"cjsim: wrote {live_page}" in made.stderr,
+          f"{command} --report on a calendar journey: {made.stderr}")
+    page = os.path.join(directory, command + "-stored.html")
+    html = run("report", stored_run, "-o", page)
+    check(html.returncode == 0, f"report to HTML of a calendar file: {html.stderr}")
+    if made.returncode == 0 and html.returncode == 0:
+        with open(live_page, "rb") as a, open(page, "rb") as b:
+            live_bytes, stored_bytes = a.read(), b.read()
+        check(live_bytes == stored_bytes, f"{command}: the stored file's page differs from the live one")
+        check(b'id="day-in-the-life"' in live_bytes and b'id="blueprint"' in live_bytes,
+              f"{command}: the calendar page lacks its views")
+
+
+same_page_stored_and_live("run", bank)
+same_page_stored_and_live("compare", bank, peak)
 
 # compare --out: both states and the paired differences, read back the same.
 compared = os.path.join(directory, "compare.h5")
@@ -154,7 +173,7 @@ if text_cmp.returncode == 0:
     check(strip(stored_text) == strip(live.stdout), "stored comparison text differs")
 
 # Options that still do not take calendar journeys say so.
-refused = run("run", bank, "--days", "3", "--report", os.path.join(directory, "r.html"))
-check(refused.returncode == 1 and "--report" in refused.stderr, "run --report refused")
+refused = run("run", bank, "--days", "3", "--paths")
+check(refused.returncode == 1 and "--paths" in refused.stderr, "run --paths refused")
 shutil.rmtree(directory, ignore_errors=True)
 finish("calendar_outputs")

@@ -1,7 +1,7 @@
-"""The HTML report in a real browser: the shipped retail and bank comparisons and a run of
-tiny.yaml are turned into reports, opened in headless Chromium with #selftest (the page then
-writes what it rendered into #cjsim-selftest), and every chart must have drawn with no
-JavaScript error.
+"""The HTML report in a real browser: the shipped retail and bank comparisons, a run of
+tiny.yaml and the calendar bank's run and comparison are turned into reports, opened in
+headless Chromium with #selftest (the page then writes what it rendered into #cjsim-selftest),
+and every chart must have drawn with no JavaScript error.
 The comparison and the run are then laid out at a phone's, a laptop's and a desktop's width and
 for paper (html_layout.js, Chromium driven by playwright-core), where html_layout_check.js
 measures in the page that nothing is wider than the window or its card or table and that no
@@ -157,6 +157,29 @@ with tempfile.TemporaryDirectory() as work:
           "bank report: the journey map's words or the service blueprint are missing")
     check_report(work, page, "bank_comparison")
     check_layout(page, "bank_comparison")
+
+    # The calendar journey's own page (a time view, the blueprint with its resources, a day in
+    # the life), a run straight from `run --report` and a comparison from its stored file.
+    page = os.path.join(work, "bank_call_centre.html")
+    run("run", os.path.join(examples, "bank_call_centre.yaml"), "--replications", "3",
+        "--report", page)
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    check('id="day-in-the-life"' in text and 'class="cal-blueprint"' in text
+          and "cjsimCalendarChart" in text,
+          "calendar run report: the time view, blueprint or day in the life is missing")
+    check_report(work, page, "calendar_run")
+    check_layout(page, "calendar_run")
+    calendar = os.path.join(work, "bank_call_centre.h5")
+    run("compare", os.path.join(examples, "bank_call_centre.yaml"),
+        os.path.join(examples, "bank_call_centre_call_back.yaml"),
+        os.path.join(examples, "bank_call_centre_peak_staff.yaml"),
+        "--replications", "4", "--out", calendar)
+    page = os.path.join(work, "bank_call_centre_comparison.html")
+    run("report", calendar, "-o", page)
+    check_report(work, page, "calendar_comparison")
+    check_layout(page, "calendar_comparison")
+    check_pdf(work, page, "calendar_comparison")
 
     tiny = os.path.join(work, "tiny.h5")
     run("run", os.path.join(data, "tiny.yaml"), "--agents", "2000", "--out", tiny)
