@@ -197,13 +197,18 @@ void Job::require_done() const {
 
 nlohmann::json Job::result_json() const {
   require_done();
+  // Exactly what `cjsim run/compare --json` print, a run's seed, version and path included.
   if (calendar_) {
-    return calendar_->compared ? calendar_comparison_json(calendar_->compared->report)
-                               : calendar_summary_json(calendar_->run->summary,
-                                                       calendar_->run->result.seconds);
+    if (calendar_->compared) return calendar_comparison_json(calendar_->compared->report);
+    nlohmann::json json =
+        calendar_summary_json(calendar_->run->summary, calendar_->run->result.seconds);
+    put_run_identity(json, calendar_->run->metadata);
+    return json;
   }
   if (compared_) return comparison_json(*compared_->outcome.report);
-  return summary_json(*run_->summary, run_->result.seconds);
+  nlohmann::json json = summary_json(*run_->summary, run_->result.seconds);
+  put_run_identity(json, run_->metadata);
+  return json;
 }
 
 void Job::refuse_calendar(const char* what) const {
