@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "tests/calendar_example_run.h"
 #include "reports/render/calendar_report.h"
 #include "reports/store/calendar_file.h"
 #include "scenarios/validate.h"
@@ -16,44 +17,9 @@
 namespace cjsim {
 namespace {
 
-struct Simulated {
-  CompiledJourney journey;
-  CompiledCalendar calendar;
-  CalendarRunResult result;
-  CalendarSummary summary;
-  RunMetadata metadata;
-
-  CalendarRunData data() const { return {&journey, &calendar, &result, &summary}; }
-};
-
-CalendarOptions options_of(std::uint32_t replications, std::uint32_t traced) {
-  CalendarOptions options;
-  options.seed = 5;
-  options.replications = replications;
-  options.warmup_days = 1;
-  options.traced_per_persona = traced;
-  return options;
-}
-
-Simulated simulate(const std::string& file, std::int64_t days, std::uint32_t replications,
-                   std::uint32_t traced) {
-  Diagnostics diagnostics;
-  const std::string path = std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/" + file;
-  std::optional<Scenario> scenario = load_valid_scenario(path, diagnostics);
-  if (!scenario) throw std::runtime_error(diagnostics.to_string());
-  Simulated s{compile(*scenario), {}, {}, {}, {}};
-  s.calendar = compile_calendar(*scenario, s.journey, days);
-  s.result = run_calendar(s.journey, s.calendar, options_of(replications, traced));
-  s.summary = summarize_calendar(s.journey, s.calendar, s.result);
-  s.metadata.scenario_path = path;
-  s.metadata.scenario_text = scenario->source_text;
-  for (const SourceFile& base : scenario->base_sources) {
-    s.metadata.base_files.emplace_back(base.path, base.text);
-  }
-  s.metadata.seed = 5;
-  s.metadata.replications = replications;
-  return s;
-}
+using test::options_of;
+using test::Simulated;
+using test::simulate;
 
 // The trace only reads the run: the same figures, to the bit, with and without it, and the same
 // lives whatever the threads.
