@@ -218,7 +218,10 @@ TEST(MarkovFit, MoreStagesThanAJourneyHoldsIsAClearError) {
 }
 
 TEST(MarkovFit, NoConversionInTheDataIsAClearError) {
-  std::istringstream in("customer,timestamp,touchpoint\na,1,web\n");
+  // It names the option that marks conversions, and the touchpoints that end the most
+  // journeys (an XES log has no conversion column to blame).
+  std::istringstream in(
+      "customer,timestamp,touchpoint\na,1,web\na,2,pay\nb,1,web\nb,2,pay\nc,1,web\n");
   Diagnostics d;
   const auto data = read_event_log(in, "none.csv", {}, d);
   ASSERT_TRUE(data);
@@ -226,7 +229,10 @@ TEST(MarkovFit, NoConversionInTheDataIsAClearError) {
     fit_markov(*data);
     FAIL() << "expected an error";
   } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("no customer in the data converted"), std::string::npos);
+    const std::string what = e.what();
+    EXPECT_NE(what.find("no customer in the data converted"), std::string::npos);
+    EXPECT_NE(what.find("--conversion-touchpoint NAME"), std::string::npos) << what;
+    EXPECT_NE(what.find("'pay' (2 journeys), 'web' (1 journey)"), std::string::npos) << what;
   }
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <numeric>
 #include <set>
@@ -158,9 +159,26 @@ MarkovFit fit_markov(const ObservedJourneys& data, const MarkovFitOptions& optio
   }
   if (std::none_of(fit.converted_state.begin(), fit.converted_state.end(),
                    [](std::int64_t v) { return v >= 0; })) {
-    throw std::invalid_argument(
-        "no customer in the data converted: a journey needs a conversion touchpoint (does the "
-        "value or converted column name the right column?)");
+    // The touchpoints that end the most journeys, the likeliest conversions to name.
+    std::map<std::uint32_t, std::uint64_t> ends;
+    for (const ObservedPath& p : data.paths) {
+      if (!p.touchpoints.empty()) ends[p.touchpoints.back()] += p.count;
+    }
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> ranked;
+    for (const auto& [t, count] : ends) ranked.emplace_back(count, t);
+    std::sort(ranked.begin(), ranked.end(), std::greater<>());
+    std::string likeliest;
+    for (std::size_t k = 0; k < ranked.size() && k < 3; ++k) {
+      likeliest += fmt::format("{}'{}' ({} journey{})", k ? ", " : "",
+                               data.touchpoints[ranked[k].second], ranked[k].first,
+                               ranked[k].first == 1 ? "" : "s");
+    }
+    throw std::invalid_argument(fmt::format(
+        "no customer in the data converted: a journey needs a conversion touchpoint. Name the "
+        "visits that convert with --conversion-touchpoint NAME (an event log or XES; the "
+        "touchpoints that end the most journeys here: {}), or, in a CSV event log, the value or "
+        "converted column that marks them",
+        likeliest));
   }
 
   const std::size_t n = s.touchpoints.size();
