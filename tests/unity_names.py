@@ -21,6 +21,42 @@ DEFINITION = re.compile(
     r"|[\w:<>,\s\*&]+?[\s\*&](?P<name>\w+)\s*(?:\(|=|\{|\[))")
 
 
+# A string or character literal on one line, escapes included.
+LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'')
+
+
+def keys_of(stripped, m):
+    """The keys a definition or declaration matched by DEFINITION is known by."""
+    name = m.group("type") or m.group("alias") or m.group("name")
+    if not (m.group("name") and stripped[m.end() - 1] == "("):
+        return [name]
+    # A function collides only with a call both could take (overloads may differ): its keys
+    # are its parameter types on the first line, once for each count of them it may be called
+    # with (defaulted ones may be left out: percent(double, int = 2) collides with another's
+    # percent(double)).
+    head = stripped.split("{")[0].split(")")[0]
+    parameters = re.sub(r"\s+", " ", head[head.index("(") + 1:]).strip()
+    listed = [q.strip() for q in parameters.split(",")] if parameters else []
+    required = sum(1 for q in listed if "=" not in q)
+    types = [re.sub(r"\s*\b\w+(\s*=.*)?$", "", q) for q in listed]
+    return [f"{name}({', '.join(types[:k])})" for k in range(required, len(types) + 1)]
+
+
+def public_functions(text):
+    """The functions a header declares at namespace level (column 0), which every file of the
+    library that includes it sees, in a unity batch beside the others' file-local names."""
+    names = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.split("//")[0]
+        if line.startswith((" ", "\t", "}", "#", "namespace", "using", "struct", "class", "enum")):
+            continue
+        m = DEFINITION.match(stripped)
+        if m and m.group("name") and stripped[m.end() - 1] == "(":
+            for key in keys_of(stripped, m):
+                names.setdefault(key, number)
+    return names
+
+
 def local_names(text):
     """The names defined at the top level of a file's unnamed namespaces."""
     names = {}
@@ -33,16 +69,11 @@ def local_names(text):
         elif depth_in is not None and depth == depth_in and not line.startswith((" ", "\t", "}", "#")):
             m = DEFINITION.match(stripped)
             if m and not stripped.startswith("namespace"):  # an alias of a namespace may repeat
-                name = m.group("type") or m.group("alias") or m.group("name")
-                if m.group("name") and stripped[m.end() - 1] == "(":
-                    # A function collides only with the same parameters (overloads may differ):
-                    # its key is the declaration up to the end of its first line's parameters.
-                    head = stripped.split("{")[0].split(")")[0]
-                    parameters = re.sub(r"\s+", " ", head[head.index("(") + 1:]).strip()
-                    parameters = re.sub(r"\s*\b\w+(\s*=[^,]*)?(?=,|$)", "", parameters)
-                    name = f"{name}({parameters})"
-                names.setdefault(name, number)
-        depth += stripped.count("{") - stripped.count("}")
+                keys = keys_of(stripped, m)
+                for key in keys:
+                    names.setdefault(key, number)
+        code = LITERAL.sub('""', stripped)  # a '{' in a string or character is no brace
+        depth += code.count("{") - code.count("}")
         if depth_in is not None and depth < depth_in:
             depth_in = None
     return names
@@ -55,14 +86,23 @@ def main(source):
         if not os.path.isdir(path):
             continue
         where = defaultdict(list)
+        public = {}
         for name in sorted(os.listdir(path)):
-            if name.endswith(".cc"):
-                with open(os.path.join(path, name), encoding="utf-8") as f:
+            if not name.endswith((".cc", ".h")):
+                continue
+            with open(os.path.join(path, name), encoding="utf-8") as f:
+                if name.endswith(".cc"):
                     for local, line in local_names(f.read()).items():
                         where[local].append(f"{folder}/{name}:{line}")
+                elif name.endswith(".h"):
+                    for declared, line in public_functions(f.read()).items():
+                        public.setdefault(declared, f"{folder}/{name}:{line}")
         for local, places in sorted(where.items()):
             if len(places) > 1:
                 problems.append(f"{local}: defined file-locally in {', '.join(places)}")
+            if local in public:
+                problems.append(f"{local}: defined file-locally in {', '.join(places)} and "
+                                f"declared for the library in {public[local]}")
     for p in problems:
         print(p)
     if problems:

@@ -94,7 +94,7 @@ std::string number_attribute(double x) { return std::isfinite(x) ? fmt::format("
 
 // A figure's cell: the value in its unit, its interval under it; `key` names the value in
 // `run --json` (data-key, data-value).
-std::string figure_cell(std::string_view figure, const Estimate& e, std::string_view key = "") {
+std::string keyed_figure_cell(std::string_view figure, const Estimate& e, std::string_view key = "") {
   std::string data;
   if (!key.empty()) {
     data = fmt::format(" data-key=\"{}\" data-value=\"{}\"", key, number_attribute(e.value));
@@ -280,7 +280,7 @@ std::string headline_section(const Page& p) {
   for (const Row& row : estimates) {
     out += fmt::format("<tr><td>{}</td>", html_escape(metric_label(row.figure)));
     for (const CalendarSummary& s : p.r.summaries)
-      out += figure_cell(row.figure, row.get(s), row.key);
+      out += keyed_figure_cell(row.figure, row.get(s), row.key);
     out += "</tr>\n";
   }
   struct CountRow {
@@ -1095,7 +1095,7 @@ std::string resources_section(const Page& p) {
                          html_escape(r.id), html_escape(r.id), html_escape(r.lane),
                          p.comparison() ? " &middot; " + heading(p, k) : "");
       for (const auto& [name, member] : kResourceColumns) {
-        if (shown(name)) out += figure_cell(name, r.*member, std::string("resources.") + name);
+        if (shown(name)) out += keyed_figure_cell(name, r.*member, std::string("resources.") + name);
       }
       out +=
           count_cell(r.served, "resources.served") + count_cell(r.abandoned, "resources.abandoned");
@@ -1119,7 +1119,7 @@ std::string days_section(const Page& p) {
     for (const DayFigures& d : p.r.summaries[k].day_figures) {
       out += fmt::format("<tr><td>{}</td>", time_label(p, d));
       for (const auto& [name, member] : kDayColumns) {
-        out += figure_cell(name, d.*member, std::string("days.") + name);
+        out += keyed_figure_cell(name, d.*member, std::string("days.") + name);
       }
       out += "</tr>\n";
     }
@@ -1142,7 +1142,7 @@ std::string differences_section(const Page& p) {
     for (const CalendarDifference& d : p.r.differences[k - 1]) {
       const std::string v = verdict(d);
       out += fmt::format("<tr><td>{}</td>", html_escape(figure_label(d)));
-      out += figure_cell(d.figure, d.current) + figure_cell(d.figure, d.future);
+      out += keyed_figure_cell(d.figure, d.current) + keyed_figure_cell(d.figure, d.future);
       out += fmt::format(
           "<td class=\"num {}\" data-figure=\"{}\" data-resource=\"{}\" data-value=\"{}\">{}{}"
           "<span class=\"ci\">{}</span></td>",

@@ -158,7 +158,7 @@ std::string lower_label(std::string_view metric) {
   return label;
 }
 
-std::string percent(double p) {
+std::string whole_percent(double p) {
   if (!std::isfinite(p)) return "n/a";
   return fmt::format("{:.0f}%", 100.0 * p);
 }
@@ -289,7 +289,7 @@ std::string comparison_uncertainty_text(const ComparisonReport& report,
     }
     out += "\n";
     out += fmt::format("  probability it beats {}: {}", report.labels[0],
-                       percent(gain.probability_better));
+                       whole_percent(gain.probability_better));
     for (std::size_t t = 1; t < report.labels.size(); ++t) {
       if (t == s) continue;
       const bool later = s > t;
@@ -297,7 +297,7 @@ std::string comparison_uncertainty_text(const ComparisonReport& report,
           difference_over_draws(u, later ? s : t, later ? t : s, metric), lower);
       out +=
           fmt::format("; beats {}: {}", report.labels[t],
-                      percent(later ? versus.probability_better : 1.0 - versus.probability_better));
+                      whole_percent(later ? versus.probability_better : 1.0 - versus.probability_better));
     }
     out += "\n";
     for (const SensitivityOf& sens : u.sensitivity) {
