@@ -741,7 +741,10 @@ std::string blueprint_section(const Page& p) {
           "<div class=\"bp-cell\" style=\"grid-row:{};grid-column:{}\">"
           "<span class=\"bp-cell-stage\">{}</span>",
           row, column(stage), html_escape(stage));
-      for (const auto& [id, step_stage] : steps) {
+      for (const auto& step : steps) {
+        // Named plainly: clang 14 cannot capture a structured binding in the lambdas below.
+        const std::string& id = step.first;
+        const auto& step_stage = step.second;
         const Touchpoint* t = touchpoint_of(id);
         const std::string step_lane = t && !t->words.lane.empty() ? t->words.lane : "frontstage";
         if (step_stage != stage || step_lane != lane) continue;
