@@ -24,10 +24,11 @@ struct Simulated {
   CalendarRunData data() const { return {&journey, &calendar, &result, &summary}; }
 };
 
-// Seed 5, a day of warm-up, `traced` agents followed per persona.
-inline CalendarOptions options_of(std::uint32_t replications, std::uint32_t traced) {
+// A day of warm-up, `traced` agents followed per persona.
+inline CalendarOptions options_of(std::uint32_t replications, std::uint32_t traced,
+                                  std::uint64_t seed = 5) {
   CalendarOptions options;
-  options.seed = 5;
+  options.seed = seed;
   options.replications = replications;
   options.warmup_days = 1;
   options.traced_per_persona = traced;
@@ -36,14 +37,14 @@ inline CalendarOptions options_of(std::uint32_t replications, std::uint32_t trac
 
 // scenarios/examples/`file` over `days` days.
 inline Simulated simulate(const std::string& file, std::int64_t days, std::uint32_t replications,
-                          std::uint32_t traced = 10) {
+                          std::uint32_t traced = 10, std::uint64_t seed = 5) {
   Diagnostics diagnostics;
   const std::string path = std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/" + file;
   std::optional<Scenario> scenario = load_valid_scenario(path, diagnostics);
   if (!scenario) throw std::runtime_error(diagnostics.to_string());
   Simulated s{compile(*scenario), {}, {}, {}, {}};
   s.calendar = compile_calendar(*scenario, s.journey, days);
-  const CalendarOptions options = options_of(replications, traced);
+  const CalendarOptions options = options_of(replications, traced, seed);
   s.result = run_calendar(s.journey, s.calendar, options);
   s.summary = summarize_calendar(s.journey, s.calendar, s.result);
   s.metadata.scenario_path = path;

@@ -16,44 +16,18 @@
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
 #include "sim/engine/calendar_summary.h"
+#include "tests/calendar_example_run.h"
 
 namespace cjsim {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Simulated {
-  Scenario scenario;
-  CompiledJourney journey;
-  CompiledCalendar calendar;
-  CalendarRunResult result;
-  CalendarSummary summary;
-  RunMetadata metadata;
+using test::Simulated;
 
-  CalendarRunData data() const { return {&journey, &calendar, &result, &summary}; }
-};
-
+// Seed 11, no lives traced.
 Simulated simulate(const std::string& file, std::int64_t days, std::uint32_t replications) {
-  Diagnostics diagnostics;
-  const std::string path = std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/" + file;
-  std::optional<Scenario> scenario = load_valid_scenario(path, diagnostics);
-  if (!scenario) throw std::runtime_error(diagnostics.to_string());
-  Simulated s{*scenario, compile(*scenario), {}, {}, {}, {}};
-  s.calendar = compile_calendar(s.scenario, s.journey, days);
-  CalendarOptions options;
-  options.seed = 11;
-  options.replications = replications;
-  options.warmup_days = 1;
-  s.result = run_calendar(s.journey, s.calendar, options);
-  s.summary = summarize_calendar(s.journey, s.calendar, s.result);
-  s.metadata.scenario_path = path;
-  s.metadata.scenario_text = scenario->source_text;
-  for (const SourceFile& base : scenario->base_sources) {
-    s.metadata.base_files.emplace_back(base.path, base.text);
-  }
-  s.metadata.seed = options.seed;
-  s.metadata.replications = replications;
-  return s;
+  return test::simulate(file, days, replications, 0, 11);
 }
 
 std::string temporary(const std::string& name) {
