@@ -2,12 +2,16 @@
 // the calendar HTML and trace tests share.
 #pragma once
 
+#include <unistd.h>
+
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <stdexcept>
 #include <string>
 
 #include "reports/store/calendar_file.h"
+#include "reports/store/output_file.h"
 #include "scenarios/validate.h"
 #include "sim/engine/calendar.h"
 #include "sim/engine/calendar_summary.h"
@@ -56,6 +60,22 @@ inline Simulated simulate(const std::string& file, std::int64_t days, std::uint3
   s.metadata.replications = replications;
   s.metadata.created = "2026-12-06T12:00:00Z";
   return s;
+}
+
+// A path for a test's file `name` in the temporary directory, apart for each process.
+inline std::string temporary(const std::string& name) {
+  return (std::filesystem::temp_directory_path() /
+          (name + "-" + std::to_string(::getpid()) + ".h5"))
+      .string();
+}
+
+// `s` written as `cjsim run --output` writes it, to temporary(name); returns the path.
+inline std::string stored(const Simulated& s, const std::string& name) {
+  const std::string path = temporary(name);
+  PendingFile file(path, Overwrite::replace);
+  write_calendar_run_file(file, s.metadata, s.data());
+  file.commit();
+  return path;
 }
 
 }  // namespace cjsim::test

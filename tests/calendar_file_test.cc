@@ -30,18 +30,11 @@ Simulated simulate(const std::string& file, std::int64_t days, std::uint32_t rep
   return test::simulate(file, days, replications, 0, 11);
 }
 
-std::string temporary(const std::string& name) {
-  return (fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()) + ".h5")).string();
-}
+using test::temporary;
 
 TEST(CalendarFile, ARunReadsBackToTheSameFiguresToTheBit) {
   const Simulated s = simulate("bank_call_centre.yaml", 6, 3);  // hourly series too
-  const std::string path = temporary("calendar-run");
-  {
-    PendingFile file(path, Overwrite::replace);
-    write_calendar_run_file(file, s.metadata, s.data());
-    file.commit();
-  }
+  const std::string path = test::stored(s, "calendar-run");
   std::vector<std::string> warnings;
   const CalendarComparisonReport read = read_calendar_file(path, warnings);
   ASSERT_EQ(read.summaries.size(), 1u);
@@ -89,12 +82,7 @@ TEST(CalendarFile, AComparisonReadsBackWithTheSameDifferences) {
 
 TEST(CalendarFile, TalliesThatDoNotFitTheRunAreRefused) {
   const Simulated s = simulate("bank_call_centre.yaml", 4, 2);
-  const std::string path = temporary("calendar-damaged");
-  {
-    PendingFile file(path, Overwrite::replace);
-    write_calendar_run_file(file, s.metadata, s.data());
-    file.commit();
-  }
+  const std::string path = test::stored(s, "calendar-damaged");
   // Replace the per-day counts with a table of one day fewer, as a damaged or edited file might
   // hold; the whole-file checksum is left out of the question by rewriting it after.
   std::vector<std::string> warnings;

@@ -49,9 +49,7 @@ CalendarComparisonReport comparison_report(const Simulated& now, const Simulated
   return r;
 }
 
-std::string temporary(const std::string& name) {
-  return (fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()) + ".h5")).string();
-}
+using test::temporary;
 
 // The value at a dotted key ("ended.abandoned") of a JSON object.
 const nlohmann::json& at_key(const nlohmann::json& object, const std::string& key) {
@@ -188,12 +186,7 @@ TEST(CalendarHtml, AFigureTheChangeDoesNotTouchIsUnchanged) {
 
 TEST(CalendarHtml, AStoredRunGivesTheLivePageByteForByte) {
   const Simulated s = simulate("bank_call_centre.yaml", 6, 2);  // hourly series too
-  const std::string path = temporary("calendar-html-run");
-  {
-    PendingFile file(path, Overwrite::replace);
-    write_calendar_run_file(file, s.metadata, s.data());
-    file.commit();
-  }
+  const std::string path = test::stored(s, "calendar-html-run");
   std::vector<std::string> warnings;
   const CalendarComparisonReport read = read_calendar_file(path, warnings);
   EXPECT_EQ(read.summaries.at(0).trace.size(), s.summary.trace.size());

@@ -81,14 +81,7 @@ TEST(CalendarTrace, ALifeRunsForwardFromItsArrival) {
 
 TEST(CalendarTrace, AStoredRunGivesItsLivesBack) {
   const Simulated s = simulate("bank_call_centre.yaml", 5, 2, 4);
-  const std::string path = (std::filesystem::temp_directory_path() /
-                            ("calendar-trace-" + std::to_string(::getpid()) + ".h5"))
-                               .string();
-  {
-    PendingFile file(path, Overwrite::replace);
-    write_calendar_run_file(file, s.metadata, s.data());
-    file.commit();
-  }
+  const std::string path = test::stored(s, "calendar-trace");
   std::vector<std::string> warnings;
   const CalendarSummary read = read_calendar_file(path, warnings).summaries.at(0);
   ASSERT_EQ(read.traced.size(), s.summary.traced.size());
