@@ -41,18 +41,20 @@ enum class EventKind : std::uint8_t {
 
 enum class ArrivalSource : std::uint8_t { organic, referred, returning };
 
+// 48 bytes: the queue moves events and links them in its buckets, so their size is its
+// traffic. An organic arrival's number is its key's first word (organic_key).
 struct Event {
   double time = 0.0;
-  EventKind kind = EventKind::arrival;
-  ArrivalSource source = ArrivalSource::organic;
   AgentKey key;                  // the journey's key; (0, index) for resources and touchpoints
   std::uint64_t order = 0;       // the order events were made: the last tie-break
   std::uint32_t slot = 0;        // the agent, for agent events
   std::uint32_t generation = 0;  // the agent's generation when made: stale when it moved on
   std::uint32_t index = 0;       // resource, touchpoint, or a referral's referrer persona
+  EventKind kind = EventKind::arrival;
+  ArrivalSource source = ArrivalSource::organic;
   bool inherit_persona = false;  // a referral with its referrer's persona
-  std::uint64_t organic = 0;     // an organic arrival's number
 };
+static_assert(sizeof(Event) == 48);
 
 // True when a comes after b: the queue's next event is the earliest.
 struct Later {
@@ -86,15 +88,17 @@ struct JourneyLog {
 
 enum class Phase : std::uint8_t { walking, queued, closed_wait, in_visit, away };
 
+// What an event checks first (whether it is current) opens the record, next to the stream's key
+// and step that its handler reads next.
 struct CalendarAgent {
+  std::uint32_t generation = 0;
+  Phase phase = Phase::walking;
+  bool in_use = false;
   AgentState state{0, 0, 0};
   AgentKey identity;     // the agent's key: referrals and later journeys derive from it
   AgentKey journey_key;  // this journey's key: its stream and its place in ties
   std::uint32_t journey = 1;
   std::uint32_t referrals = 0;  // made so far, numbering the next
-  std::uint32_t generation = 0;
-  Phase phase = Phase::walking;
-  bool in_use = false;
   bool customer = false;
   bool counted_agent = false;  // first arrived after the warm-up
   std::uint64_t journeys_as_customer = 0;
@@ -281,7 +285,6 @@ class ReplicationRun {
     e.kind = EventKind::arrival;
     e.source = ArrivalSource::organic;
     e.key = organic_key(organic_drawn_);
-    e.organic = organic_drawn_;
     ++organic_drawn_;
     push(e);
   }
@@ -350,11 +353,11 @@ class ReplicationRun {
     a.journey_start = e.time;
     a.counted_agent = e.time >= warmup_;
     if (e.source == ArrivalSource::organic) {
-      a.state = AgentState(options_.seed, replication_, e.organic);
+      a.state = AgentState(options_.seed, replication_, e.key.c0);
       start_agent(j_, a.state, a.log);
       count_at(e.time, [](CalendarDay& day) { ++day.arrivals_organic; });
       if (a.counted_agent) ++out_.organic_agents;
-      choose_traced(a, e.organic, e.time);
+      choose_traced(a, e.key.c0, e.time);
     } else {
       a.state = AgentState(journey_stream(options_.seed, replication_, e.key));
       start_derived(a, e.inherit_persona ? static_cast<std::int64_t>(e.index) : -1,
@@ -443,7 +446,7 @@ class ReplicationRun {
     trace(a, TraceKind::reach, v, t);
     const std::int32_t r = c_.resource_of[v];
     if (r < 0) {
-      if (c_.is_open(v, t)) return start_visit(slot, t);
+      if (open_at(v, t)) return start_visit(slot, t);
       a.phase = Phase::closed_wait;
       const double opens = c_.next_opening(v, t);
       const double gives_up = t + patience(a, v);
@@ -484,7 +487,7 @@ class ReplicationRun {
       while (!queue.empty() && !waiting_in(queue.front())) queue.pop_front();
       auto it = queue.begin();
       while (it != queue.end() &&
-             (!waiting_in(*it) || !c_.is_open(agents_[it->first].state.touchpoint, t))) {
+             (!waiting_in(*it) || !open_at(agents_[it->first].state.touchpoint, t))) {
         ++it;
       }
       if (it == queue.end()) return;
@@ -495,6 +498,11 @@ class ReplicationRun {
       ++busy_[r];
       start_visit(slot, t);
     }
+  }
+
+  // CompiledCalendar::is_open, with the common case (always open) inline.
+  bool open_at(std::uint32_t v, double t) const {
+    return c_.opening[v].always || c_.is_open(v, t);
   }
 
   bool waiting_in(const std::pair<std::uint32_t, std::uint32_t>& entry) const {
