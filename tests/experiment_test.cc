@@ -6,6 +6,7 @@
 
 #include "diagnostic_matchers.h"
 #include "scenarios/sweep_plan.h"
+#include "scenarios/writer.h"
 
 namespace cjsim {
 namespace {
@@ -248,6 +249,30 @@ parameters:
   EXPECT_EQ(s.settings.memory, 0.4);
   EXPECT_EQ(describe_point(*plan, 7), "settings.kappa = 0, settings.memory = 0.4");
   EXPECT_EQ(plan->fingerprint.size(), 16u);
+}
+
+TEST(SweepPlan, PointScenariosGiveEveryPointsOwnScenarioInAnyOrder) {
+  // A working copy per base takes the points' values in turn; whatever the order (here every
+  // point of both bases backwards, then forwards) each is the point's scenario written out.
+  // A persona without an affinity for web gets one when it is set (the working copy has it
+  // from then on, at each point's value).
+  const std::string text = R"(scenarios: [tiny.yaml, tiny.yaml]
+parameters:
+  settings.kappa: [0, 2]
+  touchpoints.checkout.dropout: [0.1, 0.3, 0.5]
+  personas.regular.channel_affinity.web: [0.5, 2]
+)";
+  Diagnostics d;
+  auto x = parse(text, d);
+  ASSERT_TRUE(x) << d.to_string();
+  auto plan = plan_sweep(*x, d);
+  ASSERT_TRUE(plan) << d.to_string();
+  PointScenarios scenarios(*plan);
+  const std::size_t n = plan->points.size();
+  for (std::size_t i = 0; i < 2 * n; ++i) {
+    const std::size_t k = i < n ? n - 1 - i : i - n;
+    EXPECT_EQ(scenario_yaml(scenarios.at(k)), scenario_yaml(point_scenario(*plan, k))) << k;
+  }
 }
 
 TEST(SweepPlan, TheFingerprintFollowsTheExperimentText) {
