@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "diagnostic_matchers.h"
 #include "scenarios/sweep_plan.h"
 #include "scenarios/writer.h"
@@ -64,6 +66,35 @@ parameters:
   EXPECT_EQ(x->scenarios.size(), 2u);
   EXPECT_EQ(design_rows(*x).size(), 12u);
   EXPECT_EQ(x->name, "experiment");
+}
+
+TEST(Experiment, ALatinHypercubeGivesAWholeNumberFieldWholeLevelsThatEveryPointAccepts) {
+  const std::string text = R"(scenario: tiny.yaml
+design: latin_hypercube
+points: 20
+parameters:
+  settings.max_steps: {from: 10, to: 40}
+  settings.kappa: {from: 0, to: 2}
+)";
+  Diagnostics d;
+  auto x = parse(text, d);
+  ASSERT_TRUE(x) << d.to_string();
+  EXPECT_TRUE(x->parameters[0].range->whole);
+  EXPECT_FALSE(x->parameters[1].range->whole);
+  const DesignRows rows = design_rows(*x);
+  ASSERT_EQ(rows.size(), 20u);
+  for (const auto& row : rows) EXPECT_EQ(row[0], std::floor(row[0]));
+  EXPECT_TRUE(plan_sweep(*x, d)) << d.to_string();
+}
+
+TEST(Experiment, AWholeNumberFieldsIntervalMustHaveWholeEnds) {
+  const std::string text =
+      "scenario: tiny.yaml\ndesign: latin_hypercube\npoints: 5\nparameters:\n"
+      "  settings.max_steps: {from: 10.5, to: 40}\n";
+  Diagnostics d;
+  EXPECT_FALSE(parse(text, d));
+  EXPECT_TRUE(ReportsError(d, {"settings.max_steps holds whole numbers", "10.5"},
+                           find_place(text, "{from", kPath)));
 }
 
 struct BadCase {
