@@ -1,6 +1,8 @@
 // Grid, list and Latin hypercube designs.
 #include "scenarios/design.h"
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 #include <stdexcept>
 
@@ -84,7 +86,11 @@ DesignRows latin_hypercube(std::span<const Interval> ranges, std::uint64_t point
     const double width = ranges[j].high - ranges[j].low;
     for (std::uint64_t k = 0; k < points; ++k) {
       const double u = (static_cast<double>(strata[k]) + unit(words)) / static_cast<double>(points);
-      rows[k][j] = ranges[j].low + u * width;
+      if (!ranges[j].whole) {
+        rows[k][j] = ranges[j].low + u * width;
+        continue;
+      }
+      rows[k][j] = std::min(ranges[j].low + std::floor(u * (width + 1.0)), ranges[j].high);
     }
   }
   return rows;

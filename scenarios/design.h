@@ -22,11 +22,16 @@ DesignRows list_design(std::span<const std::vector<double>> values);
 struct Interval {
   double low = 0.0;
   double high = 0.0;
+  // Whole numbers only (low and high are whole): the point's place u in [0, 1) becomes
+  // low + floor(u x (high - low + 1)), so each whole number from low to high takes an equal
+  // share of the strata and the levels keep the strata's order.
+  bool whole = false;
 };
 
 // A Latin hypercube of `points` points: each parameter's interval is cut into `points` equal
-// strata and every stratum holds exactly one point, at a uniform place within it; strata are
-// paired across parameters by independent random permutations. The same seed gives the same
+// strata and every stratum holds exactly one point, at a uniform place within it (a whole
+// interval's then rounded down as Interval says); strata are paired across parameters by
+// independent random permutations. The same seed gives the same
 // design on every platform (the generator is std::mt19937_64, whose output the standard fixes,
 // and the draws are made from its raw words).
 DesignRows latin_hypercube(std::span<const Interval> ranges, std::uint64_t points,

@@ -183,7 +183,14 @@ void read_values(Reader& r, const YamlNode& spec, DesignKind design, ExperimentP
                                 name));
       return;
     }
-    p.range = Interval{*from, *to};
+    const bool whole = is_whole_number_parameter(p.path);
+    if (whole && (*from != std::floor(*from) || *to != std::floor(*to))) {
+      r.error(spec, fmt::format("{} holds whole numbers: from and to must be whole (not {} "
+                                "and {}); the Latin hypercube gives it whole levels",
+                                name, *from, *to));
+      return;
+    }
+    p.range = Interval{*from, *to, whole};
     return;
   }
   if (design == DesignKind::list) {

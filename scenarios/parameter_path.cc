@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <variant>
 #include <vector>
 
 #include "scenarios/did_you_mean.h"
@@ -216,7 +217,57 @@ Target target_of(Scenario& s, const ParameterPath& p) {
   return {};
 }
 
+// Whether `name` in `table` is a field of whole numbers, as a default part's member shows.
+template <class Entity>
+bool whole_number_field(std::span<const Field<Entity>> table, std::string_view name) {
+  const Field<Entity>* field = find_field(table, name);
+  if (field == nullptr) return false;
+  Entity part{};
+  const FieldRef ref = field->ref(part);
+  return std::holds_alternative<std::int64_t*>(ref) ||
+         std::holds_alternative<std::optional<std::uint64_t>*>(ref);
+}
+
+// `visit(table)` with the field table of the part `path` names.
+template <class Visit>
+auto visit_field_table(const ParameterPath& path, Visit visit) {
+  switch (path.entity) {
+    case ParameterPath::Entity::touchpoint:
+      return visit(touchpoint_fields());
+    case ParameterPath::Entity::transition:
+      return visit(transition_fields());
+    case ParameterPath::Entity::persona:
+      return visit(persona_fields());
+    case ParameterPath::Entity::calendar:
+      return visit(calendar_fields());
+    case ParameterPath::Entity::resource:
+      return visit(resource_fields());
+    case ParameterPath::Entity::word_of_mouth:
+      return visit(word_of_mouth_fields());
+    case ParameterPath::Entity::returns:
+      return visit(returns_fields());
+    case ParameterPath::Entity::settings:
+      break;
+  }
+  return visit(settings_fields());
+}
+
 }  // namespace
+
+bool is_whole_number_parameter(const ParameterPath& path) {
+  return visit_field_table(path, [&](auto table) { return whole_number_field(table, path.field); });
+}
+
+std::string_view parameter_unit(const ParameterPath& path) {
+  // channel_affinity.<channel> is one field of the table, whatever the channel.
+  const std::string_view name =
+      path.field.starts_with(kAffinityPrefix) ? kAffinityPrefix.substr(0, kAffinityPrefix.size() - 1)
+                                              : std::string_view(path.field);
+  return visit_field_table(path, [&](auto table) {
+    const auto* field = find_field(table, name);
+    return field == nullptr ? std::string_view() : field->unit;
+  });
+}
 
 std::string touchpoint_path(std::string_view id, std::string_view field) {
   return fmt::format("touchpoints.{}.{}", id, field);

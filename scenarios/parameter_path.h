@@ -54,6 +54,13 @@ std::optional<std::string> check_parameter_path(const Scenario& scenario,
 // check_parameter_path.
 double parameter_value(const Scenario& scenario, const ParameterPath& path);
 
+// Whether the field holds whole numbers (settings.max_steps, calendar.days): a Latin
+// hypercube gives such a parameter whole levels.
+bool is_whole_number_parameter(const ParameterPath& path);
+
+// The field's unit as the field table gives it ("probability", "hours"; "" for a pure number).
+std::string_view parameter_unit(const ParameterPath& path);
+
 // Sets the field; returns a message when the value cannot be stored there (a fractional
 // max_steps). Ranges are validation's business: set, then validate the scenario.
 std::optional<std::string> set_parameter(Scenario& scenario, const ParameterPath& path,

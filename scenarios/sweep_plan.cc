@@ -44,6 +44,16 @@ Scenario point_scenario(const SweepPlan& plan, std::size_t point) {
   return scenario;
 }
 
+const Scenario& PointScenarios::at(std::size_t point) {
+  const SweepPoint& p = plan_.points.at(point);
+  std::optional<Scenario>& scenario = working_.at(p.scenario);
+  if (!scenario) scenario = plan_.bases[p.scenario];
+  for (std::size_t j = 0; j < p.values.size(); ++j) {
+    (void)set_parameter(*scenario, plan_.experiment.parameters[j].path, p.values[j]);
+  }
+  return *scenario;
+}
+
 std::string describe_point(const SweepPlan& plan, std::size_t point) {
   const SweepPoint& p = plan.points.at(point);
   std::string out;
@@ -98,9 +108,13 @@ std::optional<SweepPlan> plan_sweep(Experiment experiment, Diagnostics& diagnost
   }
 
   std::size_t failing = 0;
+  // A working copy per base takes each point's values in turn (as in PointScenarios): a value
+  // that cannot be set leaves the field as it was, but the point is then refused anyway.
+  std::vector<std::optional<Scenario>> working(plan.bases.size());
   for (std::size_t k = 0; k < plan.points.size(); ++k) {
     const SweepPoint& point = plan.points[k];
-    Scenario scenario = plan.bases[point.scenario];
+    if (!working[point.scenario]) working[point.scenario] = plan.bases[point.scenario];
+    Scenario& scenario = *working[point.scenario];
     Diagnostics found;
     for (std::size_t j = 0; j < point.values.size(); ++j) {
       if (auto problem = set_parameter(scenario, x.parameters[j].path, point.values[j])) {

@@ -36,6 +36,20 @@ std::optional<SweepPlan> plan_sweep(Experiment experiment, Diagnostics& diagnost
 // The scenario of one design point: its base with the point's values set.
 Scenario point_scenario(const SweepPlan& plan, std::size_t point);
 
+// The scenarios of design points one after another without copying a base for each: a working
+// copy of each base (made when first needed) takes each point's values in turn. Every point
+// sets the same fields, so the scenario it gives is point_scenario's. One per thread.
+class PointScenarios {
+ public:
+  explicit PointScenarios(const SweepPlan& plan) : plan_(plan), working_(plan.bases.size()) {}
+  // Valid until the next call.
+  const Scenario& at(std::size_t point);
+
+ private:
+  const SweepPlan& plan_;
+  std::vector<std::optional<Scenario>> working_;
+};
+
 // "touchpoints.checkout.dropout = 0.1, settings.kappa = 2"
 std::string describe_point(const SweepPlan& plan, std::size_t point);
 

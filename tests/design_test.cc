@@ -64,6 +64,31 @@ TEST(Design, LatinHypercubePutsOnePointInEveryStratumOfEveryParameter) {
   }
 }
 
+TEST(Design, AWholeIntervalTakesEveryWholeNumberEquallyOftenInStratumOrder) {
+  // 30 points over 5..10 (six whole numbers): each number five times, and the continuous
+  // column beside it is what it would be without the whole one (the same draws).
+  const std::vector<Interval> ranges = {{5, 10, true}, {0, 1}};
+  const DesignRows rows = latin_hypercube(ranges, 30, 4);
+  const std::vector<Interval> continuous = {{5, 10}, {0, 1}};
+  const DesignRows plain = latin_hypercube(continuous, 30, 4);
+  std::vector<int> count(6, 0);
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    const double level = rows[k][0];
+    ASSERT_EQ(level, std::floor(level)) << k;
+    ASSERT_GE(level, 5.0);
+    ASSERT_LE(level, 10.0);
+    ++count[static_cast<std::size_t>(level - 5.0)];
+    EXPECT_EQ(rows[k][1], plain[k][1]);
+    // The same stratum's order: a higher continuous place never gets a lower whole level.
+    for (std::size_t m = 0; m < rows.size(); ++m) {
+      if (plain[m][0] > plain[k][0]) {
+        EXPECT_GE(rows[m][0], level);
+      }
+    }
+  }
+  for (int c : count) EXPECT_EQ(c, 5);
+}
+
 TEST(Design, LatinHypercubeIsAFunctionOfItsSeed) {
   const std::vector<Interval> ranges = {{0, 1}, {0, 1}};
   EXPECT_EQ(latin_hypercube(ranges, 50, 11), latin_hypercube(ranges, 50, 11));

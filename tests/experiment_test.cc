@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "diagnostic_matchers.h"
 #include "scenarios/sweep_plan.h"
+#include "scenarios/writer.h"
 
 namespace cjsim {
 namespace {
@@ -63,6 +66,35 @@ parameters:
   EXPECT_EQ(x->scenarios.size(), 2u);
   EXPECT_EQ(design_rows(*x).size(), 12u);
   EXPECT_EQ(x->name, "experiment");
+}
+
+TEST(Experiment, ALatinHypercubeGivesAWholeNumberFieldWholeLevelsThatEveryPointAccepts) {
+  const std::string text = R"(scenario: tiny.yaml
+design: latin_hypercube
+points: 20
+parameters:
+  settings.max_steps: {from: 10, to: 40}
+  settings.kappa: {from: 0, to: 2}
+)";
+  Diagnostics d;
+  auto x = parse(text, d);
+  ASSERT_TRUE(x) << d.to_string();
+  EXPECT_TRUE(x->parameters[0].range->whole);
+  EXPECT_FALSE(x->parameters[1].range->whole);
+  const DesignRows rows = design_rows(*x);
+  ASSERT_EQ(rows.size(), 20u);
+  for (const auto& row : rows) EXPECT_EQ(row[0], std::floor(row[0]));
+  EXPECT_TRUE(plan_sweep(*x, d)) << d.to_string();
+}
+
+TEST(Experiment, AWholeNumberFieldsIntervalMustHaveWholeEnds) {
+  const std::string text =
+      "scenario: tiny.yaml\ndesign: latin_hypercube\npoints: 5\nparameters:\n"
+      "  settings.max_steps: {from: 10.5, to: 40}\n";
+  Diagnostics d;
+  EXPECT_FALSE(parse(text, d));
+  EXPECT_TRUE(ReportsError(d, {"settings.max_steps holds whole numbers", "10.5"},
+                           find_place(text, "{from", kPath)));
 }
 
 struct BadCase {
@@ -248,6 +280,30 @@ parameters:
   EXPECT_EQ(s.settings.memory, 0.4);
   EXPECT_EQ(describe_point(*plan, 7), "settings.kappa = 0, settings.memory = 0.4");
   EXPECT_EQ(plan->fingerprint.size(), 16u);
+}
+
+TEST(SweepPlan, PointScenariosGiveEveryPointsOwnScenarioInAnyOrder) {
+  // A working copy per base takes the points' values in turn; whatever the order (here every
+  // point of both bases backwards, then forwards) each is the point's scenario written out.
+  // A persona without an affinity for web gets one when it is set (the working copy has it
+  // from then on, at each point's value).
+  const std::string text = R"(scenarios: [tiny.yaml, tiny.yaml]
+parameters:
+  settings.kappa: [0, 2]
+  touchpoints.checkout.dropout: [0.1, 0.3, 0.5]
+  personas.regular.channel_affinity.web: [0.5, 2]
+)";
+  Diagnostics d;
+  auto x = parse(text, d);
+  ASSERT_TRUE(x) << d.to_string();
+  auto plan = plan_sweep(*x, d);
+  ASSERT_TRUE(plan) << d.to_string();
+  PointScenarios scenarios(*plan);
+  const std::size_t n = plan->points.size();
+  for (std::size_t i = 0; i < 2 * n; ++i) {
+    const std::size_t k = i < n ? n - 1 - i : i - n;
+    EXPECT_EQ(scenario_yaml(scenarios.at(k)), scenario_yaml(point_scenario(*plan, k))) << k;
+  }
 }
 
 TEST(SweepPlan, TheFingerprintFollowsTheExperimentText) {

@@ -16,6 +16,8 @@
 #include "reports/store/hdf5_raw.h"
 #include "reports/store/hdf5_results.h"
 #include "reports/store/hdf5_table.h"
+#include "scenarios/parameter_path.h"
+#include "sim/engine/calendar_figures.h"
 #include "sim/sweep/sensitivity.h"
 #include "sim/sweep/sweep.h"
 
@@ -55,6 +57,27 @@ void add_parameter_columns(hdf5::CompoundTable& table, const SweepPlan& plan,
     for (std::size_t k : point_of_row) column.push_back(plan.points[k].values[j]);
     table.add_f64(plan.experiment.parameters[j].path.text, column);
   }
+}
+
+// The units of a table of points (or of their replications) with `figures` columns (each with
+// _ci_low and _ci_high when `intervals`), as the table's `units` attribute (JSON: column ->
+// unit), the form calendar files use: the figures' units as unit_key names them, the
+// parameters' as the field table does ("number" for a pure number), counts and indices.
+nlohmann::json point_table_units(const SweepPlan& plan, bool intervals) {
+  nlohmann::json units = {{"point", "index"}, {"scenario_index", "index"},
+                          {"agents", "count"}, {"conversions", "count"}};
+  for (const ExperimentParameter& p : plan.experiment.parameters) {
+    const std::string_view unit = parameter_unit(p.path);
+    units[p.path.text] = unit.empty() ? "number" : unit;
+  }
+  for (const NamedFigure& f : kHeadlineFigures) {
+    const std::string unit(unit_key(f.unit));
+    units[std::string(f.name)] = unit;
+    if (!intervals) continue;
+    units[std::string(f.name) + "_ci_low"] = unit;
+    units[std::string(f.name) + "_ci_high"] = unit;
+  }
+  return units;
 }
 
 void add_point_columns(hdf5::CompoundTable& table, const SweepPlan& plan,
@@ -155,6 +178,8 @@ void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sw
     points.add_f64(std::string(f.name) + "_ci_high", high);
   }
   points.write(root, "points");
+  hdf5::write_attribute(root.openDataSet("points"), "units",
+                        point_table_units(plan, true).dump());
 
   std::vector<std::size_t> point_of_row;
   std::vector<std::uint64_t> replication;
@@ -182,6 +207,9 @@ void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sw
     rows.add_f64(f.name, value);
   }
   rows.write(root, "replications");
+  nlohmann::json row_units = point_table_units(plan, false);
+  row_units["replication"] = "index";
+  hdf5::write_attribute(root.openDataSet("replications"), "units", row_units.dump());
 
   // Sensitivity of the experiment's metric, per base scenario.
   const std::vector<ScenarioSensitivity>& rankings = sweep.sensitivity;

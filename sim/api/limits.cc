@@ -102,8 +102,9 @@ void check_journey_lengths(std::span<const CompiledJourney> journeys, std::uint6
 void check_sweep_lengths(const SweepPlan& plan, bool allow_long, const Context& context) {
   JourneyLength total;
   total.known = true;
+  PointScenarios scenarios(plan);
   for (std::size_t point = 0; point < plan.points.size(); ++point) {
-    const JourneyLength one = expected_journey_length(compile(point_scenario(plan, point)));
+    const JourneyLength one = expected_journey_length(compile(scenarios.at(point)));
     if (!add_length(total, one, describe_point(plan, point), context)) return;
   }
   const Experiment& e = plan.experiment;

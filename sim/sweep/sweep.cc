@@ -1,6 +1,7 @@
 // Sweep points through the one engine API.
 #include "sim/sweep/sweep.h"
 
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -46,7 +47,7 @@ std::size_t points_per_round(std::uint64_t agents, std::uint32_t replications, u
 
 std::vector<std::vector<Aggregate>> run_sweep_points(
     const SweepPlan& plan, std::span<const std::size_t> points, const RunOptions& base,
-    std::vector<std::optional<PointFigures>>* figures) {
+    std::vector<std::optional<PointFigures>>* figures, PointScenarios* scenarios) {
   const unsigned threads = BlockRunner::threads_for(base.threads);
   const std::size_t count = points.size();
   std::vector<std::vector<Aggregate>> results(count);
@@ -55,7 +56,7 @@ std::vector<std::vector<Aggregate>> run_sweep_points(
   std::vector<std::atomic<std::uint64_t>> reported(count);
   std::atomic<std::uint64_t> done_over_all{0};
   const std::uint64_t total = plan.experiment.agents * plan.experiment.replications * count;
-  const auto run_one = [&](std::size_t j) {
+  const auto run_one = [&](std::size_t j, PointScenarios& scenarios) {
     RunOptions options = base;
     options.threads = count > 1 ? 1 : threads;
     if (base.progress) {
@@ -66,7 +67,7 @@ std::vector<std::vector<Aggregate>> run_sweep_points(
     // Once cancelled, the round's points not yet started are not started.
     if (is_cancelled(base.cancel)) return;
     try {
-      const CompiledJourney journey = compile(point_scenario(plan, points[j]));
+      const CompiledJourney journey = compile(scenarios.at(points[j]));
       results[j] = run(journey, point_run_options(plan, options)).replications;
       if (figures != nullptr) (*figures)[j] = point_figures(journey, results[j]);
     } catch (const RunCancelled&) {
@@ -74,11 +75,22 @@ std::vector<std::vector<Aggregate>> run_sweep_points(
     }
   };
   if (count == 1) {
-    run_one(0);
+    if (scenarios != nullptr) {
+      run_one(0, *scenarios);
+    } else {
+      PointScenarios own(plan);
+      run_one(0, own);
+    }
   } else if (count > 1) {
     const ThreadAllowance allowance(threads);
     tbb::task_arena arena(static_cast<int>(threads));
-    arena.execute([&] { tbb::parallel_for(std::size_t{0}, count, run_one); });
+    // A working copy of the bases per thread, not a copy per point.
+    tbb::enumerable_thread_specific<PointScenarios> per_thread(
+        [&] { return PointScenarios(plan); });
+    arena.execute([&] {
+      tbb::parallel_for(std::size_t{0}, count,
+                        [&](std::size_t j) { run_one(j, per_thread.local()); });
+    });
   }
   return results;
 }
@@ -91,9 +103,16 @@ PointFigures point_figures(const SweepPlan& plan, std::size_t point,
 PointFigures point_figures(const CompiledJourney& journey,
                            std::span<const Aggregate> replications) {
   // A point stored by a cjsim that did not split dropouts: the journey decides the split
-  // where only one of giving up and leaving after converting could happen.
-  std::vector<Aggregate> filled(replications.begin(), replications.end());
-  for (Aggregate& a : filled) fill_split_from_journey(journey, a);
+  // where only one of giving up and leaving after converting could happen (in a copy; the
+  // points this cjsim ran have it, and are summarised as they are).
+  std::vector<Aggregate> copy;
+  std::span<const Aggregate> filled = replications;
+  if (!std::all_of(replications.begin(), replications.end(),
+                   [](const Aggregate& a) { return a.split_known(); })) {
+    copy.assign(replications.begin(), replications.end());
+    for (Aggregate& a : copy) fill_split_from_journey(journey, a);
+    filled = copy;
+  }
   PointFigures out;
   out.overall = summarize(journey, filled).overall;
   if (filled.size() == 1) {
@@ -121,8 +140,11 @@ SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Ag
   SweepFigures figures;
   figures.points.resize(plan.points.size());
   // Computed here: the points of a resumed sweep's parts, and of other processes.
+  PointScenarios scenarios(plan);
   for (std::size_t k = 0; k < plan.points.size(); ++k) {
-    figures.points[k] = !known.empty() && known[k] ? *known[k] : point_figures(plan, k, results[k]);
+    figures.points[k] = !known.empty() && known[k]
+                            ? *known[k]
+                            : point_figures(compile(scenarios.at(k)), results[k]);
   }
   const NamedFigure* metric = find_headline_figure(plan.experiment.metric);
   if (metric == nullptr) {

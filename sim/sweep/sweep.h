@@ -47,9 +47,13 @@ struct PointFigures {
 
 // `figures`, when given, gets point points[j]'s figures as point_figures computes them (from
 // the journey the point ran, which spares compiling it again), or nothing when it was stopped.
+// `scenarios`, when given, makes the scenario of a round of one point (on the calling thread):
+// kept by the caller from round to round, its working copies of the bases spare copying a base
+// for every point. A round of several points makes a working copy per thread.
 std::vector<std::vector<Aggregate>> run_sweep_points(
     const SweepPlan& plan, std::span<const std::size_t> points, const RunOptions& base,
-    std::vector<std::optional<PointFigures>>* figures = nullptr);
+    std::vector<std::optional<PointFigures>>* figures = nullptr,
+    PointScenarios* scenarios = nullptr);
 
 // The figures of a point from its replications' aggregates (as run_sweep_point returned them).
 PointFigures point_figures(const SweepPlan& plan, std::size_t point,

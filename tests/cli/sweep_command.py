@@ -79,6 +79,16 @@ with tempfile.TemporaryDirectory() as directory:
         check(ranked["parameter"].iloc[0] == b"settings.kappa", f"ranking: {ranked}")
         check(ranked["importance"].iloc[1] == 0.0, f"value's spread: {ranked}")
         base_point = points[(points["settings.kappa"] == 1.0) & (points["touchpoints.checkout.value"] == 60)]
+        # Every column of the point tables has its unit in the table's `units` attribute.
+        for name, table in (("points", points), ("replications", rows)):
+            units = json.loads(f[name].attrs["units"])
+            check(set(units) == set(table.columns) - {"scenario"},
+                  f"{name}: columns without a unit: {set(table.columns) - set(units)}")
+            check(units["conversion_rate"] == "share" and units["revenue_per_agent"] == "money"
+                  and units["agents"] == "count" and units["touchpoints.checkout.value"] == "money"
+                  and units["settings.kappa"] != "", f"{name} units: {units}")
+        check(json.loads(f["points"].attrs["units"])["conversion_rate_ci_low"] == "share",
+              "an interval's unit is its figure's")
 
     # The point at tiny.yaml's own values is a plain run with the experiment's seed.
     plain = run("run", tiny, "--agents", "3000", "--replications", "2", "--seed", "5", "--json")
