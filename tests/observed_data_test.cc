@@ -526,12 +526,17 @@ TEST(XesReader, LifecycleFilterKeepsOneVisitPerActivity) {
   const auto every = read_observed_file(path, {}, all);
   ASSERT_TRUE(every) << all.to_string();
   EXPECT_EQ(path_names(*every, 0), "review review review pay ");
+  EXPECT_NE(all.to_string().find("warning: the events have 3 lifecycle transitions (complete, "
+                                 "schedule, start): each event is a visit"),
+            std::string::npos)
+      << all.to_string();
   ObservedReadOptions options;
   options.events.lifecycles = {"COMPLETE"};
   options.events.given = {"--lifecycle"};
   Diagnostics d;
   const auto completed = read_observed_file(path, options, d);
   ASSERT_TRUE(completed) << d.to_string();
+  EXPECT_EQ(d.to_string().find("warning"), std::string::npos) << d.to_string();
   // 'pay' has no transition: atomic, so complete.
   EXPECT_EQ(path_names(*completed, 0), "review pay ");
   EXPECT_EQ(completed->paths[0].hours, (std::vector<double>{0.0, 10.0 / 60.0}));

@@ -103,8 +103,8 @@ void check_conversion_touchpoints(const EventLogColumns& columns,
 // Whether an event of lifecycle transition `transition` ("" when it has none) is kept.
 bool keeps_lifecycle(const EventLogColumns& columns, std::string_view transition);
 
-// Every lifecycle transition `--lifecycle` names must be among those the data have (`seen`):
-// a misspelt one would keep no event. An error with a suggestion, if not.
+// `--lifecycle`'s transitions must be among the data's (`seen`), else an error with a
+// suggestion; with none named, a warning when the data have several (start and complete).
 void check_lifecycles(const EventLogColumns& columns, const std::set<std::string>& seen,
                       const std::string& path, Diagnostics& diagnostics);
 

@@ -318,9 +318,7 @@ std::optional<ObservedJourneys> read_xes_file(const std::string& path,
   // Options that name what the log lacks are said first: a misspelt --lifecycle keeps no
   // event, and "no trace with events" would hide why.
   check_named_keys(state);
-  if (!columns.lifecycles.empty()) {
-    check_lifecycles(columns, state.lifecycles_seen, path, diagnostics);
-  }
+  check_lifecycles(columns, state.lifecycles_seen, path, diagnostics);
   if (builder.customers() == 0) {
     if (!diagnostics.has_errors()) {
       diagnostics.error({path, 0, 0}, "the XES log holds no trace with events");
