@@ -11,6 +11,7 @@
 #include "models/attribution/removal_effects.h"
 #include "models/observed/observed_reader.h"
 #include "reports/render/attribution_report.h"
+#include "scenarios/loader.h"
 #include "scenarios/validate.h"
 
 namespace cjsim {
@@ -135,6 +136,46 @@ TEST(RemovalEffects, SimulationOnCommonRandomNumbersAgreesWithTheExactChain) {
     const double half = (s.conversion_loss.high - s.conversion_loss.low) / 2.0;
     EXPECT_NEAR(s.conversion_loss.value, exact_loss, 2.0 * half + 1e-12) << groups[k].name;
   }
+}
+
+// Entries a (weight 3, converts half the time) and b (weight 1, always converts): conversion
+// 0.75 x 0.5 + 0.25 = 0.625. Removing b with its customers lost leaves 0.375 (effect 0.4);
+// with them starting at a instead, 0.5 (effect 0.2). With no entry left, all is lost either way.
+TEST(RemovalEffects, RemovedEntryTrafficIsLostByDefaultOrRedistributedWhenAsked) {
+  Diagnostics d;
+  auto scenario = parse_scenario(
+      "name: Doors\nstages: [s]\n"
+      "touchpoints:\n"
+      "  - {id: a, stage: s, channel: web, entry_weight: 3, dropout: 0.5}\n"
+      "  - {id: b, stage: s, channel: store, entry_weight: 1}\n"
+      "  - {id: c, stage: s, channel: web, conversion: {value: 10}}\n"
+      "transitions:\n"
+      "  - {from: a, to: c}\n"
+      "  - {from: b, to: c}\n",
+      "doors.yaml", d);
+  ASSERT_TRUE(scenario) << d.to_string();
+  const std::vector<TouchpointGroup> groups = {{"b", {"b"}}, {"a and b", {"a", "b"}}};
+  EXPECT_EQ(removed_entries(*scenario, {"b", "c"}), (std::vector<std::string>{"b"}));
+  const ExactRemovals lost = exact_removal_effects(*scenario, groups);
+  const ExactRemovals moved = exact_removal_effects(*scenario, groups, EntryTraffic::redistributed);
+  EXPECT_NEAR(lost.conversion_probability, 0.625, 1e-15);
+  EXPECT_NEAR(lost.groups[0].conversion_effect, 0.4, 1e-12);
+  EXPECT_NEAR(moved.groups[0].conversion_effect, 0.2, 1e-12);
+  EXPECT_NEAR(lost.groups[1].conversion_effect, 1.0, 1e-12);
+  EXPECT_NEAR(moved.groups[1].conversion_effect, 1.0, 1e-12);
+  // Simulation on common random numbers agrees with the exact redistributed removal.
+  RunOptions options;
+  options.agents = 20000;
+  options.threads = 2;
+  const SimulatedRemovals simulated =
+      simulated_removal_effects(*scenario, groups, options, EntryTraffic::redistributed);
+  const SimulatedRemoval& s = simulated.groups[0];
+  // The 95% interval, widened to about 4 standard errors, holds the exact loss 0.125.
+  const double half = (s.conversion_loss.high - s.conversion_loss.low) / 2.0;
+  EXPECT_GT(half, 0.0);
+  EXPECT_NEAR(s.conversion_loss.value, 0.125, 2.0 * half);
+  EXPECT_EQ(entry_traffic_from_name("redistributed"), EntryTraffic::redistributed);
+  EXPECT_EQ(entry_traffic_from_name("moved"), std::nullopt);
 }
 
 // Totals of millions read as numbers, not as 4.47514e+06 (which also lost the last digits).

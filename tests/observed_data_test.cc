@@ -496,6 +496,117 @@ TEST(XesReader, NamedAttributesAndConversionTouchpointsMustBeInTheLog) {
       << d.to_string();
 }
 
+// One trace: 'review' scheduled, started and completed, then 'pay' with no lifecycle (atomic).
+std::string lifecycle_trace() {
+  auto event = [](const char* activity, const char* transition, int minute) {
+    const std::string lifecycle =
+        *transition ? fmt::format("<string key=\"lifecycle:transition\" value=\"{}\"/>", transition)
+                    : std::string();
+    return fmt::format(
+        "<event><string key=\"concept:name\" value=\"{}\"/>{}<date key=\"time:timestamp\" "
+        "value=\"2024-03-01T10:{:02}:00Z\"/></event>\n",
+        activity, lifecycle, minute);
+  };
+  return "<log>\n<trace><string key=\"concept:name\" value=\"c1\"/>\n" +
+         event("review", "schedule", 0) + event("review", "start", 5) +
+         event("review", "complete", 30) + event("pay", "", 40) + "</trace>\n</log>\n";
+}
+
+std::string path_names(const ObservedJourneys& data, std::size_t k) {
+  std::string s;
+  for (std::uint32_t t : data.paths[k].touchpoints) s += data.touchpoints[t] + " ";
+  return s;
+}
+
+// Found by a modeller: BPIC 2012's schedule, start and complete events became self-loops
+// (an activity visited three times in a row).
+TEST(XesReader, LifecycleFilterKeepsOneVisitPerActivity) {
+  const std::string path = write_temporary("lifecycle.xes", lifecycle_trace());
+  Diagnostics all;
+  const auto every = read_observed_file(path, {}, all);
+  ASSERT_TRUE(every) << all.to_string();
+  EXPECT_EQ(path_names(*every, 0), "review review review pay ");
+  EXPECT_NE(all.to_string().find("warning: the events have 3 lifecycle transitions (complete, "
+                                 "schedule, start): each event is a visit"),
+            std::string::npos)
+      << all.to_string();
+  ObservedReadOptions options;
+  options.events.lifecycles = {"COMPLETE"};
+  options.events.given = {"--lifecycle"};
+  Diagnostics d;
+  const auto completed = read_observed_file(path, options, d);
+  ASSERT_TRUE(completed) << d.to_string();
+  EXPECT_EQ(d.to_string().find("warning"), std::string::npos) << d.to_string();
+  // 'pay' has no transition: atomic, so complete.
+  EXPECT_EQ(path_names(*completed, 0), "review pay ");
+  EXPECT_EQ(completed->paths[0].hours, (std::vector<double>{0.0, 10.0 / 60.0}));
+  options.events.lifecycles = {"compelte"};
+  Diagnostics wrong;
+  EXPECT_FALSE(read_observed_file(path, options, wrong));
+  EXPECT_NE(wrong.to_string().find("--lifecycle 'compelte' is no lifecycle transition of the "
+                                   "data; did you mean 'complete'?"),
+            std::string::npos)
+      << wrong.to_string();
+}
+
+TEST(XesReader, ClassifierNamesTouchpointsBySeveralAttributes) {
+  ObservedReadOptions options;
+  options.events.classifier = classifier_keys("concept:name+lifecycle:transition");
+  options.events.given = {"--classifier"};
+  Diagnostics d;
+  const auto data =
+      read_observed_file(write_temporary("classified.xes", lifecycle_trace()), options, d);
+  ASSERT_TRUE(data) << d.to_string();
+  EXPECT_EQ(path_names(*data, 0), "review+schedule review+start review+complete pay+ ");
+  options.events.classifier = {"concept:name", "org:resource"};
+  Diagnostics missing;
+  EXPECT_FALSE(
+      read_observed_file(write_temporary("classified.xes", lifecycle_trace()), options, missing));
+  EXPECT_NE(missing.to_string().find("no trace or event has the attribute 'org:resource' (named "
+                                     "with --classifier)"),
+            std::string::npos)
+      << missing.to_string();
+  EXPECT_THROW(classifier_keys("concept:name+"), std::invalid_argument);
+}
+
+// pm4py writes event logs with the XES keys as CSV headers; a lifecycle column filters them
+// like XES, and a classifier names touchpoints by several columns.
+TEST(EventLog, Pm4pyHeadersLifecycleAndClassifierAreRead) {
+  const std::string text =
+      "case:concept:name,concept:name,time:timestamp,lifecycle:transition\n"
+      "c1,review,2024-03-01T10:00:00Z,start\n"
+      "c1,review,2024-03-01T10:30:00Z,complete\n"
+      "c1,pay,2024-03-01T11:00:00Z,complete\n"
+      "c2,review,2024-03-01T09:00:00Z,complete\n";
+  const std::string path = write_temporary("pm4py.csv", text);
+  Diagnostics d;
+  const auto every = read_observed_file(path, {}, d);
+  ASSERT_TRUE(every) << d.to_string();
+  EXPECT_EQ(path_names(*every, 0), "review review pay ");
+  ObservedReadOptions options;
+  options.events.lifecycles = {"complete"};
+  options.events.given = {"--lifecycle"};
+  Diagnostics filtered;
+  const auto completed = read_observed_file(path, options, filtered);
+  ASSERT_TRUE(completed) << filtered.to_string();
+  EXPECT_EQ(path_names(*completed, 0), "review pay ");
+  EXPECT_EQ(completed->paths[0].hours, (std::vector<double>{0.0, 0.5}));
+  ObservedReadOptions classified;
+  classified.events.classifier = {"concept:name", "lifecycle:transition"};
+  classified.events.given = {"--classifier"};
+  Diagnostics named;
+  const auto pairs = read_observed_file(path, classified, named);
+  ASSERT_TRUE(pairs) << named.to_string();
+  EXPECT_EQ(path_names(*pairs, 0), "review+start review+complete pay+complete ");
+  // A lifecycle filter on a log without the column says so.
+  Diagnostics none;
+  EXPECT_FALSE(read_observed_file(
+      write_temporary("plain.csv", "customer,timestamp,touchpoint\nc1,1,ad\n"), options, none));
+  EXPECT_NE(none.to_string().find("the header has no 'lifecycle:transition' column"),
+            std::string::npos)
+      << none.to_string();
+}
+
 // Found by a tester: a 50 MB attribute took 41 s and 2.1 GB, as expat parsed the growing
 // value again for every buffer. Values are bounded like CSV fields, and refused at once.
 TEST(XesReader, AnAttributeValueOverAMebibyteIsRefusedWithoutReadingItAll) {

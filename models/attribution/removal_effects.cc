@@ -1,6 +1,7 @@
 // Removal effects on the chain's closed forms and on paired simulation.
 #include "models/attribution/removal_effects.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string_view>
 
@@ -24,8 +25,32 @@ static_assert((figure("conversion_rate").compared_in & figure("revenue_per_agent
 
 }  // namespace
 
-Scenario without_touchpoints(const Scenario& scenario, const std::set<std::string>& removed) {
+const char* entry_traffic_name(EntryTraffic traffic) {
+  return traffic == EntryTraffic::lost ? "lost" : "redistributed";
+}
+
+std::optional<EntryTraffic> entry_traffic_from_name(std::string_view name) {
+  if (name == "lost") return EntryTraffic::lost;
+  if (name == "redistributed") return EntryTraffic::redistributed;
+  return std::nullopt;
+}
+
+std::vector<std::string> removed_entries(const Scenario& scenario,
+                                         const std::set<std::string>& removed) {
+  std::vector<std::string> out;
+  for (const Touchpoint& t : scenario.touchpoints) {
+    if (t.entry_weight > 0.0 && removed.contains(t.id)) out.push_back(t.id);
+  }
+  return out;
+}
+
+Scenario without_touchpoints(const Scenario& scenario, const std::set<std::string>& removed,
+                             EntryTraffic entries) {
   Scenario out = scenario;
+  // Entry traffic moves to the other entries only where there are some: else all is lost.
+  const bool other_entry = std::any_of(
+      out.touchpoints.begin(), out.touchpoints.end(),
+      [&](const Touchpoint& t) { return t.entry_weight > 0.0 && !removed.contains(t.id); });
   for (Touchpoint& t : out.touchpoints) {
     if (removed.count(t.id) == 0) continue;
     // Dropout comes after the experience, the clock and the conversion in the model; a
@@ -37,12 +62,17 @@ Scenario without_touchpoints(const Scenario& scenario, const std::set<std::strin
     t.emotion_sd = 0.0;
     t.duration = Duration{};
     t.dropout = 1.0;
+    if (entries == EntryTraffic::redistributed && other_entry) {
+      t.entry_weight = 0.0;
+      t.uncertain.erase("entry_weight");
+    }
   }
   return out;
 }
 
 ExactRemovals exact_removal_effects(const Scenario& scenario,
-                                    const std::vector<TouchpointGroup>& groups) {
+                                    const std::vector<TouchpointGroup>& groups,
+                                    EntryTraffic entries) {
   const CompiledJourney journey = compile(scenario);
   if (const std::string why = why_not_markov(journey); !why.empty()) {
     throw std::invalid_argument("exact removal effects need an absorbing Markov chain: " + why);
@@ -53,7 +83,7 @@ ExactRemovals exact_removal_effects(const Scenario& scenario,
   out.revenue_per_agent = whole.revenue_per_agent;
   for (const TouchpointGroup& group : groups) {
     const MarkovAnalysis without =
-        analyse_markov(compile(without_touchpoints(scenario, group.touchpoints)));
+        analyse_markov(compile(without_touchpoints(scenario, group.touchpoints, entries)));
     ExactRemoval r;
     r.conversion_probability = without.conversion_probability;
     r.revenue_per_agent = without.revenue_per_agent;
@@ -66,11 +96,11 @@ ExactRemovals exact_removal_effects(const Scenario& scenario,
 
 SimulatedRemovals simulated_removal_effects(const Scenario& scenario,
                                             const std::vector<TouchpointGroup>& groups,
-                                            const RunOptions& options) {
+                                            const RunOptions& options, EntryTraffic entries) {
   std::vector<CompiledJourney> journeys;
   journeys.push_back(compile(scenario));
   for (const TouchpointGroup& group : groups) {
-    journeys.push_back(compile(without_touchpoints(scenario, group.touchpoints)));
+    journeys.push_back(compile(without_touchpoints(scenario, group.touchpoints, entries)));
   }
   RunOptions paired = options;
   paired.agent_records = false;

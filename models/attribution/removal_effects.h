@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scenarios/scenario.h"
@@ -21,11 +23,28 @@ struct TouchpointGroup {
   std::set<std::string> touchpoints;  // ids
 };
 
+// What becomes of the customers whose journeys start at a removed touchpoint: `lost` (the
+// convention of Markov attribution: they leave at once, and a removal effect counts them) or
+// `redistributed` (they start at the other entries instead, in proportion to their entry
+// weights: a future state that closes a door people would find another way in by). With no
+// entry left, every customer is lost either way.
+enum class EntryTraffic { lost, redistributed };
+
+// "lost" or "redistributed"; and the value of such a word, or nullopt.
+const char* entry_traffic_name(EntryTraffic traffic);
+std::optional<EntryTraffic> entry_traffic_from_name(std::string_view name);
+
 // The journey with the group taken away as removal effects mean it (the convention of Markov
 // attribution): a customer who comes to a removed touchpoint leaves the journey there, before
 // anything happens there (no conversion, no cost, no experience). Everything else, including
-// the choices that lead there, is unchanged.
-Scenario without_touchpoints(const Scenario& scenario, const std::set<std::string>& removed);
+// the choices that lead there, is unchanged; with `redistributed`, removed touchpoints lose
+// their entry weight, so nobody starts there.
+Scenario without_touchpoints(const Scenario& scenario, const std::set<std::string>& removed,
+                             EntryTraffic entries = EntryTraffic::lost);
+
+// The ids of `removed` that the journey's customers may start at (entry weight > 0).
+std::vector<std::string> removed_entries(const Scenario& scenario,
+                                         const std::set<std::string>& removed);
 
 struct ExactRemoval {
   double conversion_probability = 0.0;  // with the group removed
@@ -43,7 +62,8 @@ struct ExactRemovals {
 // Requires a journey that is an absorbing chain (why_not_markov empty): throws
 // std::invalid_argument saying why not otherwise. The scenario must be valid.
 ExactRemovals exact_removal_effects(const Scenario& scenario,
-                                    const std::vector<TouchpointGroup>& groups);
+                                    const std::vector<TouchpointGroup>& groups,
+                                    EntryTraffic entries = EntryTraffic::lost);
 
 struct SimulatedRemoval {
   // The loss of conversion rate and revenue per agent when the group is removed, with 95%
@@ -63,6 +83,7 @@ struct SimulatedRemovals {
 // The journey and every group's removal run on the same agents.
 SimulatedRemovals simulated_removal_effects(const Scenario& scenario,
                                             const std::vector<TouchpointGroup>& groups,
-                                            const RunOptions& options);
+                                            const RunOptions& options,
+                                            EntryTraffic entries = EntryTraffic::lost);
 
 }  // namespace cjsim

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -29,6 +30,7 @@ MarkovFit fit_markov_chain(const ObservedJourneys& data, const FitRequest& reque
   MarkovFitOptions options;
   if (!request.name.empty()) options.name = request.name;
   options.skeleton = request.skeleton ? &*request.skeleton : nullptr;
+  options.durations = request.durations;
   try {
     return fit_markov(data, options);
   } catch (const std::invalid_argument& e) {
@@ -160,10 +162,13 @@ FitResult calibrate_to_funnel(const ObservedFunnel& funnel, const FitRequest& re
     throw std::invalid_argument(fmt::format(
         "{} is a funnel, and a funnel calibrates a journey: give a skeleton", request.data_name));
   }
-  if (request.personas > 1 || request.estimate_kappa || request.holdout > 0.0) {
+  if (request.personas > 1 || request.estimate_kappa || request.holdout > 0.0 ||
+      request.uncertainty.method != FitUncertaintyMethod::none || request.order != 1 ||
+      request.compare_orders || request.durations != DurationFamily::exponential) {
     throw std::invalid_argument(
-        "a funnel is calibrated by simulation: latent personas, kappa estimated and a holdout "
-        "apply to observed paths only");
+        "a funnel is calibrated by simulation: latent personas, kappa estimated, a holdout, "
+        "the fitted parameters' uncertainty, the chain's order and durations apply to observed "
+        "paths only");
   }
   FitResult result;
   CalibrationOptions options;
@@ -239,6 +244,56 @@ void check_by_simulation(const ObservedJourneys& fitted_data, const ObservedJour
   }
 }
 
+// The Markov chain's order: the request's, or BIC's choice (on the fitted share); each
+// compared order's criteria noted.
+void choose_order(const ObservedJourneys& kept, const FitRequest& request, FitResult& result) {
+  if (request.order < 0 || request.order > kMostFitOrder) {
+    throw std::runtime_error(
+        fmt::format("--order {}: a Markov chain's order is 1 to {}", request.order, kMostFitOrder));
+  }
+  result.order = request.order == 0 ? 1 : request.order;
+  if (!request.compare_orders && request.order != 0) return;
+  const int highest = std::max(request.order, 3);
+  for (int k = 1; k <= highest; ++k) {
+    check_cancelled(request);
+    result.orders.push_back(order_criterion(kept, k));
+  }
+  const int preferred = order_by_bic(result.orders);
+  if (request.order == 0) result.order = preferred;
+  for (const OrderCriterion& c : result.orders) {
+    result.notes.push_back(fmt::format(
+        "Order {}: {} states, log-likelihood {:.2f}, {} parameters, AIC {:.2f}, BIC {:.2f}",
+        c.order, c.states, c.log_likelihood, c.parameters, c.aic, c.bic));
+  }
+  result.notes.push_back(fmt::format("BIC prefers order {}; the chain fitted is of order {}{}",
+                                     preferred, result.order,
+                                     result.order > 1 ? " (its touchpoints are windows of the "
+                                                        "last touchpoints, 'a > b')"
+                                                      : ""));
+}
+
+// The fitted parameters with their uncertainty, as the request asks, and a note saying so.
+void add_uncertainty(const ObservedJourneys& kept, const FitRequest& request, FitResult& result) {
+  const FitUncertainty& u = request.uncertainty;
+  if (u.method == FitUncertaintyMethod::none) return;
+  const std::size_t written = result.emotion
+                                  ? add_emotion_uncertainty(*result.emotion)
+                                  : add_markov_uncertainty(*result.markov, kept, u, request.seed);
+  const std::string how =
+      u.method == FitUncertaintyMethod::bootstrap
+          ? fmt::format("from {} bootstrap resamples of the customers", u.resamples)
+          : std::string("from the fit's standard errors");
+  if (written == 0) {
+    result.notes.push_back(fmt::format(
+        "No fitted parameter has an uncertainty to write ({}): the data fix every one", how));
+    return;
+  }
+  result.notes.push_back(fmt::format(
+      "{} written with {} uncertainty ({}; a beta for a probability, a normal otherwise): run "
+      "or compare the fitted journey with --draws K to carry it",
+      counted(written, "fitted parameter"), written == 1 ? "its" : "their", how));
+}
+
 FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request) {
   FitResult result;
   const std::optional<Scenario>& skeleton = request.skeleton;
@@ -254,6 +309,9 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
   }
   const auto [kept, held] = split_holdout(data, request.holdout, request.seed);
   check_cancelled(request);
+  // What the fit was fitted to, in the fit's own touchpoint table (the chain's windows when
+  // its order is above 1), and the same in the fitted journey's terms.
+  ObservedJourneys fit_input = kept;
   // The skeleton itself is fitted when it has every touchpoint of the data; else the Markov
   // chain is, with the skeleton's stages, and latent personas (K > 1) on that chain.
   ObservedJourneys fitted_data, held_data;
@@ -271,6 +329,17 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
         "without --skeleton",
         request.data_name, request.skeleton_name, missing.size(), distinct, listed(missing)));
   }
+  const bool on_emotion = (skeleton && missing.empty()) || request.personas > 1;
+  if (on_emotion && request.order != 1) {
+    throw std::runtime_error(
+        "--order fits a higher-order Markov chain; a fit on a skeleton or of latent personas "
+        "is of order 1");
+  }
+  if (on_emotion && request.uncertainty.method == FitUncertaintyMethod::bootstrap) {
+    throw std::runtime_error(
+        "--uncertainty bootstrap refits the Markov chain for each resample; a fit on a skeleton "
+        "or of latent personas takes --uncertainty standard-errors");
+  }
   if (skeleton && missing.empty()) {
     fitted_data = with_skeleton_stages(kept, *skeleton);
     held_data = with_skeleton_stages(held, *skeleton);
@@ -284,9 +353,27 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
           "taking the skeleton's stages",
           request.skeleton_name, listed(missing)));
     }
-    result.markov = fit_markov_chain(kept, request);
-    fitted_data = in_fitted_terms(kept, *result.markov);
-    held_data = in_fitted_terms(held, *result.markov);
+    choose_order(kept, request, result);
+    // The states of the chosen order, split again: the split depends only on the paths'
+    // counts and the seed, so the shares are the same customers, and the windows of both
+    // share one touchpoint table, as in_fitted_terms needs.
+    auto [kept_states, held_states] =
+        result.order == 1
+            ? std::pair(kept, held)
+            : split_holdout(windows_of_order(data, result.order), request.holdout, request.seed);
+    result.markov = fit_markov_chain(kept_states, request);
+    fit_input = kept_states;
+    const MarkovFit& m = *result.markov;
+    if (request.durations == DurationFamily::best) {
+      result.notes.push_back(
+          m.fixed_durations + m.exponential_durations + m.lognormal_durations == 0
+              ? std::string("No duration is fitted: the data have no time between visits")
+              : fmt::format("Durations from the hours between visits, each touchpoint's family "
+                            "by AIC: {} lognormal, {} exponential, {} fixed",
+                            m.lognormal_durations, m.exponential_durations, m.fixed_durations));
+    }
+    fitted_data = in_fitted_terms(kept_states, *result.markov);
+    held_data = in_fitted_terms(held_states, *result.markov);
     if (request.personas > 1) {
       result.notes.push_back(fmt::format(
           "{} latent personas are fitted on the Markov-fitted journey", request.personas));
@@ -301,6 +388,7 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
     }
   }
   check_cancelled(request);
+  add_uncertainty(fit_input, request, result);
   Scenario fitted = result.emotion ? result.emotion->scenario : result.markov->scenario;
   if (!request.name.empty()) fitted.name = request.name;
   result.scenario_yaml = scenario_yaml(fitted);

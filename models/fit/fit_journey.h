@@ -19,6 +19,8 @@
 #include "models/fit/emotion_fit.h"
 #include "models/fit/goodness_of_fit.h"
 #include "models/fit/markov_fit.h"
+#include "models/fit/markov_order.h"
+#include "models/fit/parameter_uncertainty.h"
 #include "models/observed/funnel.h"
 #include "models/observed/observed_journeys.h"
 #include "scenarios/diagnostic.h"
@@ -49,6 +51,16 @@ struct FitRequest {
   bool estimate_kappa = false;
   std::vector<std::string> calibrate;  // with a funnel: the parameters adjusted; empty: dropouts
   double holdout = 0.0;                // share of the customers kept out of the fit, to check it on
+  // The fitted parameters written with their uncertainty (models/fit/parameter_uncertainty.h):
+  // standard errors for every fit of paths, a bootstrap of the customers for the Markov chain.
+  FitUncertainty uncertainty;
+  // The Markov chain's order (markov_order.h): its states carry the last `order` touchpoints;
+  // 0 chooses it by BIC among 1 to 3. With `compare_orders`, or order 0, the criteria of
+  // orders 1 to max(order, 3) are computed and noted.
+  int order = 1;
+  bool compare_orders = false;
+  // The Markov chain's touchpoint durations from the hours between visits (markov_fit.h).
+  DurationFamily durations = DurationFamily::exponential;
   std::size_t top_paths = 10;
   std::uint64_t agents = 100000;  // simulated to check the fit, or per calibration evaluation
   std::uint64_t seed = 1;         // of the holdout split, the fit's starts and the simulations
@@ -73,6 +85,8 @@ struct FitResult {
 
   std::vector<std::string> notes;  // what the workflow chose, for the user
   std::optional<MarkovFit> markov;
+  int order = 1;                       // of the Markov chain fitted
+  std::vector<OrderCriterion> orders;  // with FitRequest::compare_orders: each order's criteria
   std::optional<EmotionFit> emotion;
   std::optional<Calibration> calibration;  // a funnel's; then there is no check below
   // The fitted journey as written (YAML), and as read back from it and validated: what `run`

@@ -7,11 +7,14 @@
 #include <cctype>
 #include <cmath>
 #include <functional>
+#include <limits>
 #include <map>
+#include <numbers>
 #include <numeric>
 #include <set>
 #include <stdexcept>
 
+#include "scenarios/fields.h"
 #include "scenarios/validate.h"
 
 namespace cjsim {
@@ -28,6 +31,13 @@ struct StateCounts {
   double value = 0.0;
   double gap_hours = 0.0;  // to the next visit, summed
   double gaps = 0.0;       // visits with a next visit and known hours
+  // For the lognormal (DurationFamily::best): the gaps' logs and their squares summed, the
+  // gaps of no time, and the shortest and longest gap.
+  double log_hours = 0.0;
+  double log_hours_squared = 0.0;
+  double zero_gaps = 0.0;
+  double shortest = std::numeric_limits<double>::infinity();
+  double longest = 0.0;
   double position = 0.0;   // step index, summed, for ordering stages
 };
 
@@ -103,6 +113,35 @@ void order_touchpoints(MarkovFit& fit, const std::vector<StateCounts>& counts) {
       s.transitions.begin(), s.transitions.end(), [&](const Transition& a, const Transition& b) {
         return std::pair(index[a.from], index[a.to]) < std::pair(index[b.from], index[b.to]);
       });
+}
+
+// Among the format's duration families, the one the gaps favour (`duration` holds the
+// exponential of their mean): a fixed duration when every gap is the same; else the lognormal
+// (maximum likelihood: the logs' mean and sd) when its AIC (two parameters) is below the
+// exponential's (one), which needs every gap positive and two distinct ones.
+void choose_duration(const StateCounts& k, Duration& duration) {
+  if (k.shortest == k.longest) {
+    duration.kind = Duration::Kind::fixed;
+    duration.hours = k.longest;
+    return;
+  }
+  if (k.zero_gaps > 0 || k.gaps < 2) return;
+  const double g = k.gaps;
+  const double mu = k.log_hours / g;
+  const double sigma = std::sqrt(std::max(k.log_hours_squared / g - mu * mu, 0.0));
+  if (!(sigma > 0.0) || !std::isfinite(mu)) return;
+  const double exponential_log_likelihood = -g * std::log(duration.hours) - g;
+  const double lognormal_log_likelihood =
+      -k.log_hours - g * std::log(sigma) - 0.5 * g * std::log(2.0 * std::numbers::pi) - 0.5 * g;
+  const double exponential_aic = 2.0 - 2.0 * exponential_log_likelihood;
+  const double lognormal_aic = 4.0 - 2.0 * lognormal_log_likelihood;
+  if (lognormal_aic >= exponential_aic) return;
+  // A lognormal past what a journey holds stays the exponential (whose bound is checked below).
+  if (std::exp(mu) > kMostHours || sigma > kMostLognormalSigma) return;
+  duration.kind = Duration::Kind::lognormal;
+  duration.median = std::exp(mu);
+  duration.sigma = sigma;
+  duration.hours = 0.0;
 }
 
 }  // namespace
@@ -206,8 +245,19 @@ MarkovFit fit_markov(const ObservedJourneys& data, const MarkovFitOptions& optio
         moves[{previous, v}] += c;
       }
       if (timed && i + 1 < p.touchpoints.size()) {
-        k.gap_hours += c * (p.hours[i + 1] - p.hours[i]);
+        const double gap = p.hours[i + 1] - p.hours[i];
+        k.gap_hours += c * gap;
         k.gaps += c;
+        if (options.durations == DurationFamily::best) {
+          if (gap > 0.0) {
+            k.log_hours += c * std::log(gap);
+            k.log_hours_squared += c * std::log(gap) * std::log(gap);
+          } else {
+            k.zero_gaps += c;
+          }
+          k.shortest = std::min(k.shortest, gap);
+          k.longest = std::max(k.longest, gap);
+        }
       }
       previous = v;
     }
@@ -268,6 +318,18 @@ MarkovFit fit_markov(const ObservedJourneys& data, const MarkovFitOptions& optio
     if (k.gaps > 0 && k.gap_hours > 0) {
       tp.duration.kind = Duration::Kind::exponential;
       tp.duration.hours = k.gap_hours / k.gaps;
+      if (options.durations == DurationFamily::best) choose_duration(k, tp.duration);
+      switch (tp.duration.kind) {
+        case Duration::Kind::fixed:
+          ++fit.fixed_durations;
+          break;
+        case Duration::Kind::exponential:
+          ++fit.exponential_durations;
+          break;
+        case Duration::Kind::lognormal:
+          ++fit.lognormal_durations;
+          break;
+      }
     }
     if (!std::isfinite(tp.value) || !std::isfinite(tp.duration.hours)) {
       throw std::invalid_argument(fmt::format(

@@ -13,8 +13,14 @@
 
 namespace cjsim {
 
+// How a touchpoint's duration is learnt from the hours between a visit and the next one:
+// `exponential` (their mean), or `best`: the family of the format (fixed, exponential,
+// lognormal) with the lowest AIC, a fixed duration when every gap is the same.
+enum class DurationFamily { exponential, best };
+
 struct MarkovFitOptions {
   std::string name = "Fitted journey";
+  DurationFamily durations = DurationFamily::exponential;
   // A journey whose stages (and, for touchpoints of the same id, stage and channel) the fit
   // takes when the data name no stage; nullptr for none.
   const Scenario* skeleton = nullptr;
@@ -31,6 +37,10 @@ struct MarkovFit {
   std::vector<std::int64_t> plain_state;
   std::vector<std::int64_t> converted_state;
   std::vector<std::int64_t> after_state;
+  // Touchpoints whose duration was fitted, by the family chosen.
+  std::size_t fixed_durations = 0;
+  std::size_t exponential_durations = 0;
+  std::size_t lognormal_durations = 0;
 };
 
 // Estimates from the data's counts (see models/README.md, "The Markov chain"): entry weight = first

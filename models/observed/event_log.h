@@ -27,6 +27,17 @@ struct EventLogColumns {
   std::string value = "value";
   std::string converted = "converted";
   std::string segment = "segment";
+  // The event's lifecycle transition (XES's lifecycle extension: schedule, start, complete,
+  // ...), used only to filter by `lifecycles`.
+  std::string lifecycle = "lifecycle:transition";
+  // The lifecycle transitions kept (any case); empty: every event is a visit. An event with
+  // no transition is atomic, taken as `complete`. Process-mining logs record an activity's
+  // start and its completion as two events: keep `complete` for one visit per activity.
+  std::vector<std::string> lifecycles;
+  // Columns (XES: attribute keys) whose values, joined by '+', name the touchpoint, as an XES
+  // event classifier does ("concept:name+lifecycle:transition"); empty: the touchpoint column
+  // (XES: concept:name).
+  std::vector<std::string> classifier;
   // Touchpoints every visit to which is a conversion, for logs with no value or converted
   // column (process-mining logs: 'pay compensation', 'order shipped').
   std::vector<std::string> conversion_touchpoints;
@@ -88,6 +99,18 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
 void check_conversion_touchpoints(const EventLogColumns& columns,
                                   const std::vector<std::string>& touchpoints,
                                   const std::string& path, Diagnostics& diagnostics);
+
+// Whether an event of lifecycle transition `transition` ("" when it has none) is kept.
+bool keeps_lifecycle(const EventLogColumns& columns, std::string_view transition);
+
+// `--lifecycle`'s transitions must be among the data's (`seen`), else an error with a
+// suggestion; with none named, a warning when the data have several (start and complete).
+void check_lifecycles(const EventLogColumns& columns, const std::set<std::string>& seen,
+                      const std::string& path, Diagnostics& diagnostics);
+
+// "--classifier concept:name+lifecycle:transition" as keys; throws std::invalid_argument for
+// an empty key.
+std::vector<std::string> classifier_keys(std::string_view text);
 
 // Whether `touchpoint` is one of the columns' conversion touchpoints.
 bool is_conversion_touchpoint(const EventLogColumns& columns, std::string_view touchpoint);

@@ -7,9 +7,12 @@
 
 #include <cstring>
 #include <memory>
+#include <set>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "models/observed/observed_data.h"
 #include "scenarios/did_you_mean.h"
@@ -25,6 +28,8 @@ struct Attributes {
   std::string value;
   std::string converted;
   std::string segment;
+  std::string lifecycle;
+  std::vector<std::string> classified;  // per classifier key, its value
 };
 
 struct XesState {
@@ -51,6 +56,8 @@ struct XesState {
   // attribute value, a name, a comment) still growing, which expat rescans from its start on
   // every buffer.
   XML_Index reported = 0;
+  // The lifecycle transitions of the events (up to 1000), to check --lifecycle's.
+  std::set<std::string> lifecycles_seen;
 };
 
 constexpr std::size_t kMostKeys = 10000;
@@ -83,6 +90,29 @@ void keep(Attributes& into, const EventLogColumns& c, std::string_view key,
   if (key == c.value) into.value = value;
   if (key == c.converted) into.converted = value;
   if (key == c.segment) into.segment = value;
+  if (key == c.lifecycle) into.lifecycle = value;
+  for (std::size_t k = 0; k < c.classifier.size(); ++k) {
+    if (key != c.classifier[k]) continue;
+    into.classified.resize(c.classifier.size());
+    into.classified[k] = value;
+  }
+}
+
+// The event's touchpoint: its concept:name, or its classifier keys' values joined by '+' (a
+// key the event lacks, the trace's value, else empty).
+std::string touchpoint_of(const Attributes& event, const Attributes& trace,
+                          const EventLogColumns& c) {
+  if (c.classifier.empty()) return event.name;
+  std::string name;
+  for (std::size_t k = 0; k < c.classifier.size(); ++k) {
+    if (k > 0) name += '+';
+    if (k < event.classified.size() && !event.classified[k].empty()) {
+      name += event.classified[k];
+    } else if (k < trace.classified.size()) {
+      name += trace.classified[k];
+    }
+  }
+  return name;
 }
 
 // Each trace is one customer: a trace named like an earlier one is an error, and a trace with
@@ -109,6 +139,8 @@ void add_events(XesState& s) {
   if (!key) return;
   double order = 0.0;
   for (const Attributes& e : s.events) {
+    if (s.lifecycles_seen.size() < 1000) s.lifecycles_seen.insert(e.lifecycle);
+    if (!keeps_lifecycle(*s.columns, e.lifecycle)) continue;
     order += 1.0;
     double seconds = order;
     if (!e.timestamp.empty()) {
@@ -120,9 +152,11 @@ void add_events(XesState& s) {
       }
       seconds = *parsed;
     }
-    if (e.name.empty()) {
-      error_here(
-          s, fmt::format("trace '{}': an event has no concept:name (its touchpoint)", customer));
+    const std::string touchpoint = touchpoint_of(e, s.trace, *s.columns);
+    if (touchpoint.empty()) {
+      error_here(s, fmt::format("trace '{}': an event has no {} (its touchpoint)", customer,
+                                s.columns->classifier.empty() ? "concept:name"
+                                                              : "value for the --classifier keys"));
       continue;
     }
     double value = 0.0;
@@ -133,9 +167,9 @@ void add_events(XesState& s) {
       if (!amount) continue;
       value = *amount;
     }
-    const bool converted = value != 0.0 || is_conversion_touchpoint(*s.columns, e.name) ||
+    const bool converted = value != 0.0 || is_conversion_touchpoint(*s.columns, touchpoint) ||
                            e.converted == "true" || e.converted == "1";
-    s.builder->add_visit(*key, seconds, e.name, e.channel, e.stage, converted, value,
+    s.builder->add_visit(*key, seconds, touchpoint, e.channel, e.stage, converted, value,
                          e.segment.empty() ? s.trace.segment : e.segment);
   }
 }
@@ -208,11 +242,24 @@ void check_named_keys(const XesState& s) {
   for (const auto& [name, option] :
        {std::pair{&c.channel, "--channel-column"}, std::pair{&c.stage, "--stage-column"},
         std::pair{&c.value, "--value-column"}, std::pair{&c.converted, "--converted-column"},
-        std::pair{&c.segment, "--segment-column"}}) {
+        std::pair{&c.segment, "--segment-column"}, std::pair{&c.lifecycle, "--lifecycle-column"}}) {
     if (!c.given.contains(option) || s.keys.contains(*name)) continue;
     s.diagnostics->error({*s.path, 0, 0},
                          fmt::format("no trace or event has the attribute '{}' (named with {}){}",
                                      *name, option, did_you_mean(*name, s.keys)));
+  }
+  for (const std::string& key : c.classifier) {
+    if (s.keys.contains(key)) continue;
+    s.diagnostics->error({*s.path, 0, 0},
+                         fmt::format("no trace or event has the attribute '{}' (named with "
+                                     "--classifier){}",
+                                     key, did_you_mean(key, s.keys)));
+  }
+  if (!c.lifecycles.empty() && !s.keys.contains(c.lifecycle)) {
+    s.diagnostics->error({*s.path, 0, 0},
+                         fmt::format("--lifecycle keeps events by their lifecycle transition, and "
+                                     "no event has the attribute '{}'{}",
+                                     c.lifecycle, did_you_mean(c.lifecycle, s.keys)));
   }
 }
 
@@ -268,11 +315,16 @@ std::optional<ObservedJourneys> read_xes_file(const std::string& path,
     if (read == 0 || diagnostics.error_count() >= kMostReportedErrors) break;
   }
   if (diagnostics.has_errors()) return std::nullopt;
+  // Options that name what the log lacks are said first: a misspelt --lifecycle keeps no
+  // event, and "no trace with events" would hide why.
+  check_named_keys(state);
+  check_lifecycles(columns, state.lifecycles_seen, path, diagnostics);
   if (builder.customers() == 0) {
-    diagnostics.error({path, 0, 0}, "the XES log holds no trace with events");
+    if (!diagnostics.has_errors()) {
+      diagnostics.error({path, 0, 0}, "the XES log holds no trace with events");
+    }
     return std::nullopt;
   }
-  check_named_keys(state);
   check_conversion_touchpoints(columns, builder.touchpoints(), path, diagnostics);
   if (diagnostics.has_errors()) return std::nullopt;
   return std::move(builder).finish();

@@ -69,6 +69,12 @@ void add_path_columns(AttributionTable& table, const ChannelPaths& paths, int ma
 }
 
 AttributionTable attribute_data(const AttributeRequest& o, const Context& context) {
+  if (o.entry_traffic) {
+    throw std::runtime_error(fmt::format(
+        "{}: --entry-traffic applies to a journey file; removal effects on observed paths "
+        "follow Markov attribution, where the customers of a removed entry are lost",
+        o.input));
+  }
   const ObservedJourneys data = load_observed(o.input, o.read, context);
   const ChannelPaths paths = channel_paths(
       data, level_of(o));
@@ -118,6 +124,33 @@ std::vector<std::string> leave_out_conversion_events(const CompiledJourney& jour
   return ids;
 }
 
+// Which removals take away a touchpoint where journeys start, and what then becomes of its
+// customers: said whenever it applies, since the two readings differ (a lost entry costs its
+// whole traffic; a redistributed one only what its own path added).
+void add_entry_traffic_note(AttributionTable& table, const Scenario& scenario,
+                            const std::vector<TouchpointGroup>& groups, EntryTraffic entries) {
+  std::string removals;
+  std::size_t count = 0;
+  for (const TouchpointGroup& group : groups) {
+    const std::vector<std::string> ids = removed_entries(scenario, group.touchpoints);
+    if (ids.empty()) continue;
+    ++count;
+    if (count <= 5) removals += (removals.empty() ? "'" : ", '") + group.name + "'";
+  }
+  if (count == 0) return;
+  if (count > 5) removals += fmt::format(" and {} more", count - 5);
+  table.notes.push_back(
+      entries == EntryTraffic::lost
+          ? fmt::format("Removing {} removes where journeys start: the customers who would start "
+                        "there are lost (--entry-traffic lost, the removal-effect convention); "
+                        "--entry-traffic redistributed starts them at the other entries instead.",
+                        removals)
+          : fmt::format("Removing {} removes where journeys start: the customers who would start "
+                        "there start at the other entries instead, in proportion to their entry "
+                        "weights (--entry-traffic redistributed).",
+                        removals));
+}
+
 AttributionTable attribute_journey(const AttributeRequest& o, const Context& context) {
   const Scenario scenario = load_journey(o.input, context);
   const CompiledJourney journey = compile(scenario);
@@ -164,8 +197,10 @@ AttributionTable attribute_journey(const AttributeRequest& o, const Context& con
     const auto it = group_of.find(o.by_touchpoint ? t.id : t.channel);
     if (it != group_of.end()) groups[it->second].touchpoints.insert(t.id);
   }
+  const EntryTraffic entries = o.entry_traffic.value_or(EntryTraffic::lost);
+  add_entry_traffic_note(table, scenario, groups, entries);
   if (why_not_markov(journey).empty()) {
-    const ExactRemovals exact = exact_removal_effects(scenario, groups);
+    const ExactRemovals exact = exact_removal_effects(scenario, groups, entries);
     std::vector<double> conversion, value;
     for (const ExactRemoval& r : exact.groups) {
       conversion.push_back(r.conversion_effect);
@@ -182,7 +217,7 @@ AttributionTable attribute_journey(const AttributeRequest& o, const Context& con
     options.agent_paths = false;
     options.agent_records = false;
     const SimulatedRemovals simulated_removals =
-        simulated_removal_effects(scenario, groups, options);
+        simulated_removal_effects(scenario, groups, options, entries);
     std::vector<double> effect, value_effect, loss, low, high;
     for (const SimulatedRemoval& r : simulated_removals.groups) {
       effect.push_back(r.conversion_effect);

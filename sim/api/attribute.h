@@ -3,7 +3,10 @@
 // journey's simulated paths; on a journey also its exact and simulated removal effects.
 #pragma once
 
+#include <optional>
 #include <string>
+
+#include "models/attribution/removal_effects.h"
 
 #include "models/observed/observed_reader.h"
 #include "reports/render/attribution_report.h"
@@ -19,6 +22,10 @@ struct AttributeRequest {
   int order = 1;                // Markov orders 1..order
   bool simulate_removals = true;  // on a journey: also remove each channel in simulation
   RunSettings run;              // on a journey: the agents simulated
+  // On a journey: what removing a touchpoint where journeys start does with their customers
+  // (models/attribution/removal_effects.h); unset: lost. Observed data refuse it: their
+  // removal effects follow Markov attribution's convention (lost).
+  std::optional<EntryTraffic> entry_traffic;
 };
 
 // Whether `path` names a journey file rather than observed data.

@@ -51,10 +51,12 @@ ObservedFunnel read_funnel(const FitCall& call, const Context& context) {
         "{} is a funnel, and a funnel calibrates a journey: give --skeleton JOURNEY.yaml",
         call.data_file));
   }
-  if (r.personas > 1 || r.estimate_kappa || r.holdout > 0.0) {
+  if (r.personas > 1 || r.estimate_kappa || r.holdout > 0.0 ||
+      r.uncertainty.method != FitUncertaintyMethod::none || r.order != 1 || r.compare_orders ||
+      r.durations != DurationFamily::exponential) {
     throw std::runtime_error(
-        "a funnel is calibrated by simulation: --personas, --estimate-kappa, --holdout and "
-        "--report-out apply to observed paths only");
+        "a funnel is calibrated by simulation: --personas, --estimate-kappa, --holdout, "
+        "--uncertainty, --order, --durations and --report-out apply to observed paths only");
   }
   Diagnostics read;
   std::optional<ObservedFunnel> funnel = read_funnel_csv(call.data_file, read);

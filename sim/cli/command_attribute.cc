@@ -21,6 +21,7 @@ struct AttributeOptions {
   std::string csv;
   bool json = false;
   bool no_simulation = false;
+  std::string entry_traffic;
   SimulationFlags flags;
 };
 
@@ -36,6 +37,7 @@ int attribute_command(const AttributeOptions& o, const Context& context) {
   request.order = o.order;
   request.simulate_removals = !o.no_simulation;
   request.run = run_settings(o.flags);
+  if (!o.entry_traffic.empty()) request.entry_traffic = entry_traffic_from_name(o.entry_traffic);
   const InterruptGuard interrupt;
   const AttributionTable table = attribute(request, context);
   if (csv != nullptr) csv->write(attribution_csv(table));
@@ -66,6 +68,12 @@ CommandAction add_attribute_command(CLI::App& command) {
   command.add_option("-o,--output,--csv", o->csv, "Write the table as CSV to this file")
       ->check(file_name_check());
   command.add_flag("--json", o->json, "Print the table as one JSON object");
+  command
+      .add_option("--entry-traffic", o->entry_traffic,
+                  "On a journey file: removing a touchpoint where journeys start loses its "
+                  "customers (lost, the default: the removal-effect convention) or starts them "
+                  "at the other entries (redistributed)")
+      ->check(CLI::IsMember({"lost", "redistributed"}));
   command.add_flag("--no-simulation", o->no_simulation,
                    "On a journey file, skip the removal effects measured by simulation");
   command.add_option("-n,--agents", o->flags.agents, "On a journey file: agents simulated")

@@ -28,6 +28,9 @@ struct FitOptions {
   std::string skeleton;
   std::string out;
   std::string report_out;
+  std::string uncertainty = "none";
+  std::string durations = "exponential";
+  std::string order;
   std::optional<std::uint64_t> seed;
   bool json = false;
   bool force = false;
@@ -66,6 +69,13 @@ void report_fit(const FitOptions& o, const FitResult& fit, CommandOutputs& outpu
 int fit_command(const FitOptions& o, const Context& context) {
   if (o.out.empty()) throw std::runtime_error("name the fitted journey's file with -o FITTED.yaml");
   FitCall call = o.call;
+  call.request.uncertainty = fit_uncertainty_from_text(o.uncertainty);
+  if (!o.order.empty()) {
+    call.request.compare_orders = true;
+    call.request.order = o.order == "bic" ? 0 : std::stoi(o.order);
+  }
+  call.request.durations =
+      o.durations == "best" ? DurationFamily::best : DurationFamily::exponential;
   if (!o.skeleton.empty()) call.request.skeleton = load_journey(o.skeleton, context);
   CommandOutputs outputs(overwrite_if(o.force));
   outputs.add_input(call.data_file, "the data file");
@@ -130,6 +140,26 @@ CommandAction add_fit_command(CLI::App& command) {
       .add_option("--holdout", o->call.request.holdout,
                   "Share of the customers held out of the fit and used only to check it")
       ->check(number_between(0.0, 0.9))
+      ->capture_default_str();
+  command
+      .add_option("--uncertainty", o->uncertainty,
+                  "Write the fitted parameters with their uncertainty, as distributions (a beta "
+                  "for a probability, a normal otherwise) that run and compare --draws K carry: "
+                  "standard-errors (the fit's), bootstrap[:N] (N resamples of the customers, "
+                  "default 200; the Markov chain only), or none")
+      ->capture_default_str();
+  command
+      .add_option("--order", o->order,
+                  "The Markov chain's order, 1 to 5: its touchpoints carry the last K "
+                  "touchpoints ('a > b'); bic chooses it among 1 to 3. Either way the "
+                  "log-likelihood, AIC and BIC of orders 1 to max(K, 3) are printed")
+      ->check(CLI::IsMember({"1", "2", "3", "4", "5", "bic"}));
+  command
+      .add_option("--durations", o->durations,
+                  "The Markov chain's touchpoint durations from the hours between visits: "
+                  "exponential (of their mean), or best (fixed, exponential or lognormal, each "
+                  "touchpoint's by AIC)")
+      ->check(CLI::IsMember({"exponential", "best"}))
       ->capture_default_str();
   command
       .add_option("--report-out", o->report_out,

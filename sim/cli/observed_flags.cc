@@ -71,6 +71,24 @@ void add_observed_data_flags(CLI::App& command, ObservedReadOptions& o, bool* fu
                   "Event logs and XES: a touchpoint every visit to which is a conversion "
                   "(repeat for several)")
       ->each([&e](const std::string&) { e.given.insert("--conversion-touchpoint"); });
+  column_option(command, "--lifecycle-column", e.lifecycle,
+                "Event logs and XES: the lifecycle transition column (attribute), for --lifecycle",
+                e.given);
+  command
+      .add_option("--lifecycle", e.lifecycles,
+                  "Event logs and XES: keep only events of this lifecycle transition (repeat for "
+                  "several; any case), e.g. complete for one visit per activity where a log "
+                  "records schedule, start and complete; an event with none counts as complete")
+      ->each([&e](const std::string&) { e.given.insert("--lifecycle"); });
+  command.add_option_function<std::string>(
+      "--classifier",
+      [&e](const std::string& text) {
+        e.classifier = classifier_keys(text);
+        e.given.insert("--classifier");
+      },
+      "Event logs and XES: the columns (attributes) whose values, joined by '+', name the "
+      "touchpoint, as an XES classifier (concept:name+lifecycle:transition); default the "
+      "touchpoint column (XES: concept:name)");
   PathTableColumns& p = o.paths;
   column_option(command, "--path-column", p.path, "Path tables: the path column", p.given);
   column_option(command, "--conversions-column", p.conversions, "Path tables: conversions per path",

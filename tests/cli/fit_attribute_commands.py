@@ -160,4 +160,64 @@ with tempfile.TemporaryDirectory() as tmp:
     check(done.returncode == 0 and "every customer" not in done.stderr,
           f"a table with nulls warned: {done.stderr}")
 
+    # The fitted parameters with their uncertainty: forms in the file, the same seed the same
+    # file, and a run with draws that carries them.
+    uncertain = os.path.join(tmp, "uncertain.yaml")
+    texts = []
+    for name in ("u1.yaml", "u2.yaml"):
+        target = os.path.join(tmp, name)
+        done = run("fit", os.path.join(observed, "pathdata_head.csv"), "-o", target, "-n", "2000",
+                   "-s", "3", "--uncertainty", "bootstrap:40")
+        check(done.returncode == 0 and "written with their uncertainty" in done.stdout,
+              f"fit --uncertainty bootstrap: {done.stderr}\n{done.stdout}")
+        with open(target) as f:
+            texts.append(f.read())
+    check(texts[0] == texts[1], "the same seed wrote two different bootstrap files")
+    check("{beta: [" in texts[0] and "{normal: [" in texts[0], "no uncertain forms written")
+    done = run("fit", os.path.join(observed, "pathdata_head.csv"), "-o", uncertain, "-n", "2000",
+               "--uncertainty", "standard-errors")
+    check(done.returncode == 0, f"fit --uncertainty standard-errors: {done.stderr}")
+    drawn = run("run", uncertain, "-n", "2000", "--draws", "8", "--json", "-t", "2")
+    check(drawn.returncode == 0 and "conversion_rate_uncertainty" in drawn.stdout,
+          f"run --draws of a fitted journey: {drawn.stderr}")
+    wrong = run("fit", os.path.join(observed, "tiny_events.csv"), "-o", os.path.join(tmp, "w.yaml"),
+                "--uncertainty", "bootstrap:1")
+    check(wrong.returncode == 1 and "--uncertainty 'bootstrap:1'" in wrong.stderr
+          and not os.path.exists(os.path.join(tmp, "w.yaml")), f"bad --uncertainty: {wrong.stderr}")
+
+    # A log as pm4py writes it, with start and complete events: read by its XES headers,
+    # filtered to one visit per activity, fitted at order 2 with durations chosen by AIC.
+    pm4py = os.path.join(tmp, "pm4py.csv")
+    with open(pm4py, "w") as f:
+        f.write("case:concept:name,concept:name,time:timestamp,lifecycle:transition\n")
+        for case in range(40):
+            f.write(f"c{case},review,2024-03-01T10:00:00Z,start\n")
+            f.write(f"c{case},review,2024-03-01T10:{10 + case % 7:02}:00Z,complete\n")
+            f.write(f"c{case},pay,2024-03-01T11:{case % 50:02}:00Z,complete\n")
+    ordered = os.path.join(tmp, "ordered.yaml")
+    done = run("fit", pm4py, "-o", ordered, "-n", "1000", "--lifecycle", "complete",
+               "--order", "2", "--durations", "best", "--conversion-touchpoint", "pay")
+    check(done.returncode == 0 and "Order 2:" in done.stdout and "BIC prefers order" in done.stdout
+          and "each touchpoint's family by AIC" in done.stdout,
+          f"fit --order 2 of a pm4py log: {done.stderr}\n{done.stdout}")
+    with open(ordered) as f:
+        text = f.read()
+    check("review > pay" in text and "review > review" not in text,
+          f"the order-2 journey of completed events:\n{text}")
+    done = run("fit", pm4py, "-o", os.path.join(tmp, "typo.yaml"), "--lifecycle", "compelte",
+               "--conversion-touchpoint", "pay")
+    check(done.returncode == 1 and "did you mean 'complete'?" in done.stderr,
+          f"--lifecycle typo: {done.stderr}")
+
+    # Removing an entry: its customers lost (said), or moved to the other entries when asked.
+    retail = os.path.join(source, "scenarios", "examples", "retail.yaml")
+    for traffic, words in (("lost", "are lost"), ("redistributed", "start at the other entries")):
+        done = run("attribute", retail, "-n", "2000", "-t", "2", "--no-simulation",
+                   "--entry-traffic", traffic)
+        check(done.returncode == 0 and words in done.stdout,
+              f"attribute --entry-traffic {traffic}: {done.stderr}\n{done.stdout}")
+    done = run("attribute", os.path.join(observed, "tiny_paths.csv"), "--entry-traffic", "lost")
+    check(done.returncode == 1 and "--entry-traffic applies to a journey file" in done.stderr,
+          f"--entry-traffic on data: {done.stderr}")
+
 finish("fit_attribute_commands")
