@@ -91,8 +91,8 @@ TEST(UncertainRuns, SameSeedSameResultsForAnyThreadCount) {
   journeys.scenarios = {current, future};
   journeys.journeys = {compile(current), compile(future)};
   const auto json_of = [&](unsigned threads) {
-    const UncertainCompareOutcome c = compare_journeys_with_draws(journeys, small(40000, threads),
-                                                                  "conversion_rate", {.draws = 8}, Context{});
+    const UncertainCompareOutcome c = compare_journeys_with_draws(
+        journeys, small(40000, threads), "conversion_rate", {.draws = 8}, Context{});
     nlohmann::json out = comparison_json(*c.central.report);
     add_comparison_uncertainty_json(out, *c.central.report, *c.uncertainty);
     out.erase("seconds");
@@ -112,8 +112,8 @@ TEST(UncertainRuns, ACompareShowsTheGainItsOddsAndTheInputBehindIt) {
   journeys.paths = {"current.yaml", "future.yaml"};
   journeys.scenarios = {current, future};
   journeys.journeys = {compile(current), compile(future)};
-  const UncertainCompareOutcome c =
-      compare_journeys_with_draws(journeys, small(20000), "conversion_rate", {.draws = 16}, Context{});
+  const UncertainCompareOutcome c = compare_journeys_with_draws(
+      journeys, small(20000), "conversion_rate", {.draws = 16}, Context{});
   ASSERT_TRUE(c.uncertainty && c.central.report);
   nlohmann::json out = comparison_json(*c.central.report);
   add_comparison_uncertainty_json(out, *c.central.report, *c.uncertainty);
@@ -159,8 +159,7 @@ TEST(UncertainRuns, TotalEffectsOfAProductFollowTheirClosedForm) {
   EXPECT_EQ(top["total_ci"].size(), 2u);
   EXPECT_EQ(out["uncertainty"]["runs"], 64u * 3);
   const std::string words = run_uncertainty_text(*drawn.central.summary, u);
-  EXPECT_NE(words.find("with what it does together with the others"), std::string::npos)
-      << words;
+  EXPECT_NE(words.find("with what it does together with the others"), std::string::npos) << words;
   EXPECT_NE(words.find("Jansen's pick-freeze"), std::string::npos) << words;
   // Without --total-effects: no pick-freeze draws, no totals in JSON.
   const UncertainRunOutcome plain =

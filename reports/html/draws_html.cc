@@ -30,7 +30,9 @@ std::string draws_label_words(std::string_view metric) {
   }
   return label;
 }
-std::string draws_figure_words(std::string_view metric) { return "the " + draws_label_words(metric); }
+std::string draws_figure_words(std::string_view metric) {
+  return "the " + draws_label_words(metric);
+}
 
 // The inputs ranked for one target (scenario 0: the run's figure; k: future state k's gain).
 std::vector<const DrawsDigest::Ranked*> ranked_for(const DrawsDigest& d, std::size_t scenario) {
@@ -47,10 +49,10 @@ std::string leading_guess_sentence(const std::vector<const DrawsDigest::Ranked*>
                                    const std::string& of) {
   if (ranked.empty()) return "";
   const DrawsDigest::Ranked& top = *ranked.front();
-  std::string out = fmt::format(
-      "{} explains {} (± {}) of the uncertainty in {}", uncertain_input_words(top.input),
-      draws_percent(std::max(0.0, top.index.first_order)),
-      draws_percent(top.index.standard_error), of);
+  std::string out = fmt::format("{} explains {} (± {}) of the uncertainty in {}",
+                                uncertain_input_words(top.input),
+                                draws_percent(std::max(0.0, top.index.first_order)),
+                                draws_percent(top.index.standard_error), of);
   if (std::isfinite(top.index.total)) {
     out += fmt::format(" alone, {} (± {}) with what it does together with the others",
                        draws_percent(top.index.total), draws_percent(top.index.total_error));
@@ -124,28 +126,32 @@ json sensitivity_chart(const std::vector<const DrawsDigest::Ranked*>& ranked, bo
   }
   json series = json::array();
   const auto bar = [](const char* name, const char* colour, json data) {
-    return json{{"name", name},
-                {"type", "bar"},
-                {"data", std::move(data)},
-                {"itemStyle", {{"color", colour}}},
-                {"label", {{"show", true}, {"position", "right"}, {"formatter", "{c}%"},
-                           {"fontSize", 10}}},
-                {"labelLayout", {{"hideOverlap", true}}},
-                {"tooltip", {{"formatter", "{a}<br/>{b}: {c}% of the variance"}}}};
+    return json{
+        {"name", name},
+        {"type", "bar"},
+        {"data", std::move(data)},
+        {"itemStyle", {{"color", colour}}},
+        {"label", {{"show", true}, {"position", "right"}, {"formatter", "{c}%"}, {"fontSize", 10}}},
+        {"labelLayout", {{"hideOverlap", true}}},
+        {"tooltip", {{"formatter", "{a}<br/>{b}: {c}% of the variance"}}}};
   };
   series.push_back(bar("alone (first-order)", "#2f6db5", first));
   if (totals) series.push_back(bar("with the others (total)", "#91cc75", total));
-  return {{"animationDuration", 600},
-          {"textStyle", {{"fontFamily", "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"}}},
-          {"tooltip", {{"trigger", "item"}}},
-          {"legend", {{"top", 0}, {"type", "scroll"}}},
-          {"grid", {{"left", 8}, {"right", 48}, {"top", 28}, {"bottom", 8}, {"containLabel", true}}},
-          {"yAxis", {{"type", "category"},
-                     {"data", categories},
-                     {"axisLabel", {{"width", 170}, {"overflow", "truncate"}}}}},
-          {"xAxis", {{"type", "value"}, {"max", 100}, {"axisLabel", {{"formatter", "{value}%"},
-                                                                    {"hideOverlap", true}}}}},
-          {"series", std::move(series)}};
+  return {
+      {"animationDuration", 600},
+      {"textStyle", {{"fontFamily", "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"}}},
+      {"tooltip", {{"trigger", "item"}}},
+      {"legend", {{"top", 0}, {"type", "scroll"}}},
+      {"grid", {{"left", 8}, {"right", 48}, {"top", 28}, {"bottom", 8}, {"containLabel", true}}},
+      {"yAxis",
+       {{"type", "category"},
+        {"data", categories},
+        {"axisLabel", {{"width", 170}, {"overflow", "truncate"}}}}},
+      {"xAxis",
+       {{"type", "value"},
+        {"max", 100},
+        {"axisLabel", {{"formatter", "{value}%"}, {"hideOverlap", true}}}}},
+      {"series", std::move(series)}};
 }
 
 std::string index_cell(double index, double error) {
@@ -172,8 +178,9 @@ std::string draws_section(const ComparisonReport& r, const DrawsDigest& d,
       "draws fall in: what the world may be, given the guesses.</p>\n",
       d.draws, html_escape(d.design), d.runs);
 
-  out += "<h3>The uncertain inputs</h3>\n<div class=\"wide\"><table><thead><tr><th>input</th>"
-         "<th>distribution</th></tr></thead><tbody>\n";
+  out +=
+      "<h3>The uncertain inputs</h3>\n<div class=\"wide\"><table><thead><tr><th>input</th>"
+      "<th>distribution</th></tr></thead><tbody>\n";
   for (const UncertainInputReport& i : d.inputs) {
     out += fmt::format("<tr><td>{}<br><small>{}</small></td><td>{}</td></tr>\n",
                        html_escape(uncertain_input_words(i.path)), html_escape(i.path),
@@ -184,8 +191,9 @@ std::string draws_section(const ComparisonReport& r, const DrawsDigest& d,
   out += "<h3>Both intervals</h3>\n<div class=\"wide\"><table><thead><tr><th>figure</th>";
   const bool comparison = r.labels.size() > 1;
   if (comparison) out += "<th>scenario</th>";
-  out += "<th class=\"num\">at the means</th><th class=\"num\">simulation noise</th>"
-         "<th class=\"num\">over the draws</th></tr></thead><tbody>\n";
+  out +=
+      "<th class=\"num\">at the means</th><th class=\"num\">simulation noise</th>"
+      "<th class=\"num\">over the draws</th></tr></thead><tbody>\n";
   for (const char* name : {"conversion_rate", "revenue_per_agent", "margin_per_agent", "nps"}) {
     for (const DrawsDigest::FigureRange& f : d.figures) {
       if (f.figure != name || f.scenario >= r.labels.size()) continue;
@@ -201,9 +209,10 @@ std::string draws_section(const ComparisonReport& r, const DrawsDigest& d,
   out += "</tbody></table></div>\n";
 
   if (comparison && !d.future_states.empty()) {
-    out += "<h3>The odds of beating</h3>\n<div class=\"wide\"><table><thead><tr>"
-           "<th>future state</th><th class=\"num\">expected gain</th>"
-           "<th class=\"num\">95% of the draws</th>";
+    out +=
+        "<h3>The odds of beating</h3>\n<div class=\"wide\"><table><thead><tr>"
+        "<th>future state</th><th class=\"num\">expected gain</th>"
+        "<th class=\"num\">95% of the draws</th>";
     for (std::size_t t = 0; t < r.labels.size(); ++t) {
       out += "<th class=\"num\">beats " + html_escape(r.labels[t]) + "</th>";
     }
@@ -216,9 +225,9 @@ std::string draws_section(const ComparisonReport& r, const DrawsDigest& d,
           html_escape(fmt::format("{} to {}", difference_text(d.ranked_on, f.gain.interval.low),
                                   difference_text(d.ranked_on, f.gain.interval.high))));
       for (std::size_t t = 0; t < f.probability_beats.size(); ++t) {
-        out += t == f.scenario ? "<td class=\"num\">&ndash;</td>"
-                               : "<td class=\"num\">" + draws_percent(f.probability_beats[t]) +
-                                     "</td>";
+        out += t == f.scenario
+                   ? "<td class=\"num\">&ndash;</td>"
+                   : "<td class=\"num\">" + draws_percent(f.probability_beats[t]) + "</td>";
       }
       out += "</tr>\n";
     }
@@ -242,8 +251,9 @@ std::string draws_section(const ComparisonReport& r, const DrawsDigest& d,
                                      html_escape(draws_label_words(d.ranked_on)));
     out += charts.add(sensitivity_chart(ranked, totals),
                       static_cast<int>(60 + 36 * ranked.size() * (totals ? 2 : 1)));
-    out += "<div class=\"wide\"><table><thead><tr><th>rank</th><th>input</th>"
-           "<th class=\"num\">explains alone</th>";
+    out +=
+        "<div class=\"wide\"><table><thead><tr><th>rank</th><th>input</th>"
+        "<th class=\"num\">explains alone</th>";
     if (totals) out += "<th class=\"num\">with the others</th>";
     out += "</tr></thead><tbody>\n";
     for (std::size_t i = 0; i < ranked.size(); ++i) {

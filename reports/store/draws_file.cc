@@ -327,7 +327,8 @@ std::optional<DrawsDigest> read_draws(const std::string& path) {
       const H5::DataSet t = hdf5::open_dataset(group, "inputs");
       const auto input = hdf5::read_text_column(t, "input");
       const auto distribution = hdf5::read_text_column(t, "distribution");
-      for (std::size_t i = 0; i < input.size(); ++i) d.inputs.push_back({input[i], distribution[i]});
+      for (std::size_t i = 0; i < input.size(); ++i)
+        d.inputs.push_back({input[i], distribution[i]});
     }
     std::size_t scenarios = 0;
     {
@@ -341,10 +342,11 @@ std::optional<DrawsDigest> read_draws(const std::string& path) {
       const auto u_high = hdf5::read_f64_column(t, "uncertainty_high");
       for (std::size_t i = 0; i < index.size(); ++i) {
         if (find_figure(figure[i]) == nullptr) {
-          throw std::runtime_error(fmt::format(
-              "uncertainty/intervals: row {} names no figure ('{}')", i, figure[i]));
+          throw std::runtime_error(
+              fmt::format("uncertainty/intervals: row {} names no figure ('{}')", i, figure[i]));
         }
-        d.figures.push_back({index[i], figure[i], {value[i], low[i], high[i]}, {u_low[i], u_high[i]}});
+        d.figures.push_back(
+            {index[i], figure[i], {value[i], low[i], high[i]}, {u_low[i], u_high[i]}});
         scenarios = std::max<std::size_t>(scenarios, index[i] + 1);
       }
     }
@@ -380,8 +382,8 @@ std::optional<DrawsDigest> read_draws(const std::string& path) {
         }
         if (!placed) {
           throw std::runtime_error(fmt::format(
-              "uncertainty/beats: row {}: scenarios {} and {} are not of this comparison", i,
-              of[i], versus[i]));
+              "uncertainty/beats: row {}: scenarios {} and {} are not of this comparison", i, of[i],
+              versus[i]));
         }
       }
       for (DrawsDigest::FutureState& f : d.future_states) {
@@ -409,7 +411,10 @@ std::optional<DrawsDigest> read_draws(const std::string& path) {
               "file",
               i, input[i], index[i]));
         }
-        d.sensitivity.push_back({index[i], figure[i], input[i], distribution[i],
+        d.sensitivity.push_back({index[i],
+                                 figure[i],
+                                 input[i],
+                                 distribution[i],
                                  {column, first[i], first_error[i], total[i], total_error[i]}});
       }
     }

@@ -23,10 +23,10 @@ namespace cjsim {
 // What a report shows of the draws, computed from them once and stored as such.
 struct DrawsDigest {
   std::size_t draws = 0;
-  std::size_t runs = 0;     // simulated, besides the central run (more with total effects)
-  std::string design;       // "latin hypercube", ...
-  std::string estimator;    // the sensitivity estimator and its error, for people
-  std::string ranked_on;    // the figure the sensitivity ranks (compare: rank_by)
+  std::size_t runs = 0;   // simulated, besides the central run (more with total effects)
+  std::string design;     // "latin hypercube", ...
+  std::string estimator;  // the sensitivity estimator and its error, for people
+  std::string ranked_on;  // the figure the sensitivity ranks (compare: rank_by)
   std::vector<UncertainInputReport> inputs;
   // A headline figure of one scenario: at the inputs' means with its interval of simulation
   // noise, and the central 95% of its values over the draws.

@@ -125,10 +125,10 @@ Scenario scenario_at(const Scenario& scenario, const UncertaintyDesign& design,
         break;
       }
     }
-    throw std::runtime_error(fmt::format(
-        "{} makes {} invalid ({}): {}; narrow the distributions so that every "
-        "value they reach gives a valid journey",
-        which, scenario.name, join_names(set), first));
+    throw std::runtime_error(
+        fmt::format("{} makes {} invalid ({}): {}; narrow the distributions so that every "
+                    "value they reach gives a valid journey",
+                    which, scenario.name, join_names(set), first));
   }
   return out;
 }
@@ -158,8 +158,7 @@ std::vector<std::vector<double>> drawn_values(const std::vector<const Scenario*>
   for (const Scenario* s : scenarios) {
     for (const UncertainInput& input : uncertain_inputs(*s)) {
       const std::size_t j = static_cast<std::size_t>(
-          std::find(design.paths.begin(), design.paths.end(), input.path) -
-          design.paths.begin());
+          std::find(design.paths.begin(), design.paths.end(), input.path) - design.paths.begin());
       if (j == design.paths.size() || done[j]) continue;
       done[j] = true;
       for (std::size_t k = 0; k < out.size(); ++k) {

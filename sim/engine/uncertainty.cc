@@ -220,8 +220,9 @@ void add_total_sobol(SobolResult& result, std::span<const double> output,
     }
     if (counted < 2) continue;
     const double m = sum / static_cast<double>(counted);
-    index.total_error = std::sqrt(std::max(
-        0.0, (sum_squares - static_cast<double>(counted) * m * m) / static_cast<double>(counted - 1)));
+    index.total_error =
+        std::sqrt(std::max(0.0, (sum_squares - static_cast<double>(counted) * m * m) /
+                                    static_cast<double>(counted - 1)));
   }
 }
 
@@ -269,18 +270,17 @@ std::vector<double> difference_over_draws(const UncertaintyReport& report, std::
   return out;
 }
 
-double probability_beats(const UncertaintyReport& report, std::size_t scenario,
-                         std::size_t versus, std::string_view figure) {
+double probability_beats(const UncertaintyReport& report, std::size_t scenario, std::size_t versus,
+                         std::string_view figure) {
   const bool lower = lower_is_better(figure);
   if (versus == 0) {
     return difference_uncertainty(difference_over_draws(report, scenario, 0, figure), lower)
         .probability_better;
   }
   const bool later = scenario > versus;
-  const double p = difference_uncertainty(
-                       difference_over_draws(report, later ? scenario : versus,
-                                             later ? versus : scenario, figure),
-                       lower)
+  const double p = difference_uncertainty(difference_over_draws(report, later ? scenario : versus,
+                                                                later ? versus : scenario, figure),
+                                          lower)
                        .probability_better;
   return later ? p : 1.0 - p;
 }
@@ -307,9 +307,8 @@ void rank_uncertain_inputs(UncertaintyReport& report, std::string_view figure) {
   std::vector<std::vector<double>> output(targets);
   for (std::size_t k = 0; k < report.summaries.size(); ++k) {
     const std::vector<double> values = ranked_outputs(
-        report.summaries[k], k < report.differences.size() ? report.differences[k]
-                                                           : std::vector<Difference>{},
-        figure);
+        report.summaries[k],
+        k < report.differences.size() ? report.differences[k] : std::vector<Difference>{}, figure);
     for (std::size_t t = 0; t < targets; ++t) output[t].push_back(values[t]);
   }
   for (std::size_t t = 0; t < targets; ++t) {

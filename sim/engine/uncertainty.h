@@ -100,8 +100,8 @@ struct UncertaintyReport {
   std::uint64_t design_seed = 0;
   std::vector<UncertainInputReport> inputs;
   std::vector<std::vector<double>> quantiles;        // [draw][input], in (0, 1)
-  std::vector<std::vector<double>> values;  // [draw][input]: the value drawn (of the first
-                                            // scenario with the input)
+  std::vector<std::vector<double>> values;           // [draw][input]: the value drawn (of the first
+                                                     // scenario with the input)
   std::vector<std::vector<Summary>> summaries;       // [draw][scenario]
   std::vector<std::vector<Difference>> differences;  // [draw], as the central differences
   std::vector<std::vector<Difference>> rivals;       // [draw]
@@ -132,8 +132,8 @@ std::vector<double> difference_over_draws(const UncertaintyReport& report, std::
 // The probability over the draws that future state `scenario` does better on `figure` than
 // scenario `versus` (0: the current state; else another future state), from the draws'
 // differences: rivals hold the later state minus the earlier. NaN when no draw has it.
-double probability_beats(const UncertaintyReport& report, std::size_t scenario,
-                         std::size_t versus, std::string_view figure);
+double probability_beats(const UncertaintyReport& report, std::size_t scenario, std::size_t versus,
+                         std::string_view figure);
 
 // Fills report.sensitivity: of `figure` for a run (one scenario), else of each future state's
 // difference of `figure` from the current state; with report.frozen, total indices too.
