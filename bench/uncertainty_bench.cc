@@ -63,7 +63,7 @@ void BM_RetailCompareDraws(benchmark::State& state) {
   const auto draws = static_cast<std::uint32_t>(state.range(1));
   for (auto _ : state) {
     const cjsim::UncertainCompareOutcome c = cjsim::compare_journeys_with_draws(
-        retail_states(), settings(state), "conversion_rate", draws, cjsim::Context{});
+        retail_states(), settings(state), "conversion_rate", {.draws = draws}, cjsim::Context{});
     benchmark::DoNotOptimize(c.uncertainty->sensitivity.size());
   }
   state.counters["agents"] =

@@ -37,7 +37,7 @@ TEST(UncertainRuns, DegenerateDistributionsEqualThePlainRunToTheBit) {
   const Context context;
   const RunOutcome reference = run_journey(plain, "test.yaml", small(20000), context);
   const UncertainRunOutcome drawn =
-      run_journey_with_draws(point, "test.yaml", small(20000), 5, context);
+      run_journey_with_draws(point, "test.yaml", small(20000), {.draws = 5}, context);
   ASSERT_TRUE(reference.summary && drawn.central.summary && drawn.uncertainty);
   const nlohmann::json expected = summary_json(*reference.summary, 0.0);
   EXPECT_EQ(summary_json(*drawn.central.summary, 0.0), expected);
@@ -63,9 +63,9 @@ TEST(UncertainRuns, SpreadOfAMarkovJourneyFollowsTheClosedFormThroughTheDistribu
   const Scenario s = parse(chain("{uniform: [0.1, 0.5]}"));
   const std::uint64_t agents = 20000;
   const UncertainRunOutcome drawn =
-      run_journey_with_draws(s, "test.yaml", small(agents), 200, Context{});
+      run_journey_with_draws(s, "test.yaml", small(agents), {.draws = 200}, Context{});
   ASSERT_TRUE(drawn.uncertainty);
-  const UncertaintyDesign design = uncertainty_design({&s}, 200, 42);
+  const UncertaintyDesign design = uncertainty_design({&s}, {.draws = 200}, 42);
   const std::vector<double> rates = figure_over_draws(*drawn.uncertainty, 0, "conversion_rate");
   ASSERT_EQ(rates.size(), 200u);
   for (std::size_t k = 0; k < 200; ++k) {
@@ -91,8 +91,8 @@ TEST(UncertainRuns, SameSeedSameResultsForAnyThreadCount) {
   journeys.scenarios = {current, future};
   journeys.journeys = {compile(current), compile(future)};
   const auto json_of = [&](unsigned threads) {
-    const UncertainCompareOutcome c = compare_journeys_with_draws(journeys, small(40000, threads),
-                                                                  "conversion_rate", 8, Context{});
+    const UncertainCompareOutcome c = compare_journeys_with_draws(
+        journeys, small(40000, threads), "conversion_rate", {.draws = 8}, Context{});
     nlohmann::json out = comparison_json(*c.central.report);
     add_comparison_uncertainty_json(out, *c.central.report, *c.uncertainty);
     out.erase("seconds");
@@ -112,8 +112,8 @@ TEST(UncertainRuns, ACompareShowsTheGainItsOddsAndTheInputBehindIt) {
   journeys.paths = {"current.yaml", "future.yaml"};
   journeys.scenarios = {current, future};
   journeys.journeys = {compile(current), compile(future)};
-  const UncertainCompareOutcome c =
-      compare_journeys_with_draws(journeys, small(20000), "conversion_rate", 16, Context{});
+  const UncertainCompareOutcome c = compare_journeys_with_draws(
+      journeys, small(20000), "conversion_rate", {.draws = 16}, Context{});
   ASSERT_TRUE(c.uncertainty && c.central.report);
   nlohmann::json out = comparison_json(*c.central.report);
   add_comparison_uncertainty_json(out, *c.central.report, *c.uncertainty);
@@ -128,10 +128,55 @@ TEST(UncertainRuns, ACompareShowsTheGainItsOddsAndTheInputBehindIt) {
   EXPECT_NE(text.find("the dropout at form explains"), std::string::npos) << text;
 }
 
+// Total effects: the conversion rate of the Markov chain is (1 - a)(1 - d) with the ad's
+// dropout a and the form's d each uniform on [0.1, 0.5], so U = 1 - a and V = 1 - d are
+// uniform on [0.5, 0.9] (mean 0.7, variance 0.04 / 3): the product's variance is
+// E[U^2] E[V^2] - 0.7^4 = 0.013244, each input's first-order share 0.49 (0.04 / 3) / that =
+// 0.4933, and its total share adds the interaction Var U Var V: 0.5067. The pick-freeze draws
+// (64 more per input) estimate it within four of their errors (simulation noise adds a share
+// of about 0.001).
+TEST(UncertainRuns, TotalEffectsOfAProductFollowTheirClosedForm) {
+  std::string text = chain("{uniform: [0.1, 0.5]}");
+  const std::string fixed = "entry_weight: 1, dropout: 0.1}";
+  text.replace(text.find(fixed), fixed.size(), "entry_weight: 1, dropout: {uniform: [0.1, 0.5]}}");
+  const Scenario s = parse(text);
+  const UncertainRunOutcome drawn = run_journey_with_draws(
+      s, "test.yaml", small(20000), {.draws = 64, .total_effects = true}, Context{});
+  ASSERT_TRUE(drawn.uncertainty);
+  const UncertaintyReport& u = *drawn.uncertainty;
+  ASSERT_EQ(u.frozen.size(), 2u);
+  EXPECT_EQ(u.frozen[0].size(), 64u);
+  EXPECT_EQ(u.second_quantiles.size(), 64u);
+  ASSERT_EQ(u.sensitivity.size(), 1u);
+  for (const SensitivityIndex& i : u.sensitivity[0].result.ranked) {
+    EXPECT_NEAR(i.total, 0.5067, 4 * i.total_error + 0.002) << u.inputs[i.input].path;
+    EXPECT_LT(i.total_error, 0.15);
+  }
+  nlohmann::json out = summary_json(*drawn.central.summary, 0.0);
+  add_run_uncertainty_json(out, u);
+  const nlohmann::json& top = out["uncertainty"]["sensitivity"][0]["ranked"][0];
+  EXPECT_TRUE(top["total"].is_number());
+  EXPECT_EQ(top["total_ci"].size(), 2u);
+  EXPECT_EQ(out["uncertainty"]["runs"], 64u * 3);
+  const std::string words = run_uncertainty_text(*drawn.central.summary, u);
+  EXPECT_NE(words.find("with what it does together with the others"), std::string::npos) << words;
+  EXPECT_NE(words.find("Jansen's pick-freeze"), std::string::npos) << words;
+  // Without --total-effects: no pick-freeze draws, no totals in JSON.
+  const UncertainRunOutcome plain =
+      run_journey_with_draws(s, "test.yaml", small(20000), {.draws = 64}, Context{});
+  EXPECT_TRUE(plain.uncertainty->frozen.empty());
+  nlohmann::json without = summary_json(*plain.central.summary, 0.0);
+  add_run_uncertainty_json(without, *plain.uncertainty);
+  EXPECT_FALSE(without["uncertainty"]["sensitivity"][0]["ranked"][0].contains("total"));
+  // The first-order indices are the same with or without the pick-freeze draws.
+  EXPECT_EQ(without["uncertainty"]["sensitivity"][0]["ranked"][0]["first_order"],
+            top["first_order"]);
+}
+
 TEST(UncertainRuns, DrawsNeedAnUncertainInput) {
   const Scenario plain = parse(chain("0.3"));
   try {
-    run_journey_with_draws(plain, "test.yaml", small(1000), 8, Context{});
+    run_journey_with_draws(plain, "test.yaml", small(1000), {.draws = 8}, Context{});
     FAIL() << "no error";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("--draws needs uncertain inputs"), std::string::npos)

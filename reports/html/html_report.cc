@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "cjsim_version.h"
+#include "reports/html/draws_html.h"
 #include "reports/html/html_assets.h"
 #include "reports/html/html_charts.h"
 #include "reports/html/html_page.h"
@@ -91,7 +92,7 @@ const Difference* find_difference(const ComparisonReport& r, std::size_t k, std:
   return nullptr;
 }
 
-std::string header(const ComparisonReport& r, bool comparison) {
+std::string header(const ComparisonReport& r, bool comparison, bool draws = false) {
   const Summary& first = r.summaries.front();
   const RunMetadata& m = r.metadata.front();
   std::string title = comparison ? fmt::format("{} vs {}", r.labels[0],
@@ -106,6 +107,7 @@ std::string header(const ComparisonReport& r, bool comparison) {
       counted(first.replications, "replication"), m.seed, html_escape(m.software_version),
       html_escape(m.created));
   out += "</header>\n<nav>";
+  if (draws) out += "<a href=\"#how-sure\">How sure it is</a>";
   if (comparison) out += "<a href=\"#answer\">The answer</a>";
   out +=
       "<a href=\"#headline\">Headline</a><a href=\"#map\">Journey map</a>"
@@ -942,10 +944,12 @@ std::string html_escape(std::string_view text) {
 namespace {
 
 // The body of a run's or comparison's page, its charts collected into `charts`.
-std::string report_body(const ComparisonReport& r, Charts& charts) {
+std::string report_body(const ComparisonReport& r, Charts& charts,
+                        const DrawsDigest* draws = nullptr) {
   const bool comparison = r.summaries.size() > 1;
-  std::string body = header(r, comparison);
+  std::string body = header(r, comparison, draws != nullptr);
   body += "<main>\n";
+  if (draws != nullptr) body += draws_section(r, *draws, charts);
   if (comparison) body += answer_section(r);
   body += headline_section(r, comparison);
   const std::vector<MapWords> words = report_words(r);
@@ -964,10 +968,12 @@ std::string report_body(const ComparisonReport& r, Charts& charts) {
 
 }  // namespace
 
-std::string html_report(const ComparisonReport& r) {
+std::string html_report(const ComparisonReport& r) { return html_report(r, nullptr); }
+
+std::string html_report(const ComparisonReport& r, const DrawsDigest* draws) {
   const bool comparison = r.summaries.size() > 1;
   Charts charts;
-  const std::string body = report_body(r, charts);
+  const std::string body = report_body(r, charts, draws);
   const std::string title =
       comparison ? "cjsim comparison: " + r.labels[0] : "cjsim run: " + r.labels[0];
   return fill(html_assets::report_template(),

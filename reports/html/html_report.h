@@ -8,6 +8,7 @@
 
 #include "reports/render/compare_report.h"
 #include "reports/render/table_reports.h"
+#include "reports/store/draws_file.h"
 #include "reports/store/hdf5_sweep.h"
 
 namespace cjsim {
@@ -18,6 +19,9 @@ namespace cjsim {
 // scenario (a run) has no differences. Opening the file with `#selftest` after its name writes
 // a JSON status of the rendered charts and of any JavaScript error into #cjsim-selftest.
 std::string html_report(const ComparisonReport& report);
+// The same with the draws of uncertain inputs (when `draws` is not null): first, the section
+// "How sure it is" (draws_html.h).
+std::string html_report(const ComparisonReport& report, const DrawsDigest* draws);
 
 // The charts html_report draws for `report`, as the JSON array its page hands to
 // cjsimDrawCharts (reports/html/report_charts.js): per chart its container's id ("chart-1",

@@ -64,16 +64,28 @@ void add_intervals(nlohmann::json& central, const std::vector<const nlohmann::js
   }
 }
 
+// The 95% interval of an index from its bootstrap standard error (normal approximation).
+nlohmann::json normal_interval(double index, double error) {
+  return pair_json(index - 1.959963984540054 * error, index + 1.959963984540054 * error);
+}
+
 nlohmann::json sensitivity_json(const UncertaintyReport& u,
                                 const std::vector<std::string>& labels) {
   nlohmann::json out = nlohmann::json::array();
   for (const SensitivityOf& s : u.sensitivity) {
     nlohmann::json ranked = nlohmann::json::array();
     for (const SensitivityIndex& i : s.result.ranked) {
-      ranked.push_back({{"input", u.inputs[i.input].path},
-                        {"distribution", u.inputs[i.input].distribution},
-                        {"first_order", json_number(i.first_order)},
-                        {"first_order_error", json_number(i.standard_error)}});
+      nlohmann::json entry = {{"input", u.inputs[i.input].path},
+                              {"distribution", u.inputs[i.input].distribution},
+                              {"first_order", json_number(i.first_order)},
+                              {"first_order_error", json_number(i.standard_error)},
+                              {"first_order_ci", normal_interval(i.first_order, i.standard_error)}};
+      if (!u.frozen.empty()) {
+        entry["total"] = json_number(i.total);
+        entry["total_error"] = json_number(i.total_error);
+        entry["total_ci"] = normal_interval(i.total, i.total_error);
+      }
+      ranked.push_back(std::move(entry));
     }
     nlohmann::json j = {
         {"figure", s.figure},
@@ -95,7 +107,10 @@ nlohmann::json uncertainty_object(const UncertaintyReport& u,
     inputs.push_back({{"input", i.path}, {"distribution", i.distribution}});
   }
   return {{"draws", u.draws},
-          {"design", "latin hypercube"},
+          {"design", u.frozen.empty() ? "latin hypercube"
+                                      : "latin hypercube, and pick-freeze draws from a second "
+                                        "one for total effects"},
+          {"runs", u.draws * (1 + (u.frozen.empty() ? 0 : u.inputs.size()))},
           {"design_seed", u.design_seed},
           {"interval", "the central 95% of the draws (2.5% and 97.5% quantiles)"},
           {"inputs", std::move(inputs)},
@@ -122,6 +137,10 @@ std::string leading_input_words(const UncertaintyReport& u, const SensitivityOf&
       fmt::format("{} explains {:.0f}% (± {:.0f}%) of the uncertainty in {}",
                   uncertain_input_words(u.inputs[top.input].path),
                   100.0 * std::max(0.0, top.first_order), 100.0 * top.standard_error, of);
+  if (std::isfinite(top.total)) {
+    out += fmt::format(" alone, {:.0f}% (± {:.0f}%) with what it does together with the others",
+                       100.0 * std::clamp(top.total, 0.0, 1.0), 100.0 * top.total_error);
+  }
   out += top.first_order > 2.0 * top.standard_error
              ? "; research it first."
              : "; it does not yet stand out from the estimator's error (more draws would tell).";
@@ -129,7 +148,11 @@ std::string leading_input_words(const UncertaintyReport& u, const SensitivityOf&
   for (std::size_t r = 1; r < s.result.ranked.size() && r < 4; ++r) {
     const SensitivityIndex& i = s.result.ranked[r];
     others.push_back(fmt::format("{} {:.0f}%", uncertain_input_words(u.inputs[i.input].path),
-                                 100.0 * std::max(0.0, i.first_order)));
+                                 100.0 * std::max(0.0, i.first_order)) +
+                     (std::isfinite(i.total)
+                          ? fmt::format(" ({:.0f}% with the others)",
+                                        100.0 * std::clamp(i.total, 0.0, 1.0))
+                          : std::string()));
   }
   if (!others.empty()) {
     out += " Then: ";
@@ -214,13 +237,7 @@ void add_comparison_uncertainty_json(nlohmann::json& comparison, const Compariso
     nlohmann::json beats = nlohmann::json::object();
     beats[report.labels[0]] = json_number(gain.probability_better);
     for (std::size_t t = 1; t < report.labels.size(); ++t) {
-      if (t == s) continue;
-      // Rivals hold the later state minus the earlier.
-      const bool later = s > t;
-      const DifferenceUncertainty versus = difference_uncertainty(
-          difference_over_draws(u, later ? s : t, later ? t : s, report.rank_by), lower);
-      beats[report.labels[t]] =
-          json_number(later ? versus.probability_better : 1.0 - versus.probability_better);
+      if (t != s) beats[report.labels[t]] = json_number(probability_beats(u, s, t, report.rank_by));
     }
     states.push_back({{"scenario", report.labels[s]},
                       {"metric", report.rank_by},
@@ -292,12 +309,8 @@ std::string comparison_uncertainty_text(const ComparisonReport& report,
                        whole_percent(gain.probability_better));
     for (std::size_t t = 1; t < report.labels.size(); ++t) {
       if (t == s) continue;
-      const bool later = s > t;
-      const DifferenceUncertainty versus = difference_uncertainty(
-          difference_over_draws(u, later ? s : t, later ? t : s, metric), lower);
-      out +=
-          fmt::format("; beats {}: {}", report.labels[t],
-                      whole_percent(later ? versus.probability_better : 1.0 - versus.probability_better));
+      out += fmt::format("; beats {}: {}", report.labels[t],
+                         whole_percent(probability_beats(u, s, t, metric)));
     }
     out += "\n";
     for (const SensitivityOf& sens : u.sensitivity) {

@@ -59,7 +59,13 @@ void write_differences(H5::Group& root, const std::string& name, const std::vect
 void write_comparison_file(PendingFile& file, const ComparisonReport& r,
                            const std::vector<const CompiledJourney*>& journeys,
                            const ComparisonRun& comparison) {
-  write_hdf5_file(file, [&](H5::Group& root) {
+  write_hdf5_file(file, [&](H5::Group& root) { write_comparison(root, r, journeys, comparison); });
+}
+
+void write_comparison(H5::Group& root, const ComparisonReport& r,
+                      const std::vector<const CompiledJourney*>& journeys,
+                      const ComparisonRun& comparison) {
+  {
     hdf5::write_attribute(root, "format", "cjsim-comparison");
     hdf5::write_attribute(root, "format_version", std::uint64_t{2});  // 2: checksums
     hdf5::write_attribute(root, "method", r.method);
@@ -73,7 +79,7 @@ void write_comparison_file(PendingFile& file, const ComparisonReport& r,
     }
     write_differences(root, "differences", r.differences, r.labels, false);
     if (!r.rivals.empty()) write_differences(root, "rivals", r.rivals, r.labels, true);
-  });
+  }
 }
 
 }  // namespace cjsim

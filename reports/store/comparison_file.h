@@ -11,6 +11,10 @@
 #include "sim/engine/comparison.h"
 #include "sim/engine/summary.h"
 
+namespace H5 {
+class Group;
+}
+
 namespace cjsim {
 
 // Everything a comparison report shows, assembled by the command.
@@ -31,5 +35,10 @@ struct ComparisonReport {
 void write_comparison_file(PendingFile& file, const ComparisonReport& report,
                            const std::vector<const CompiledJourney*>& journeys,
                            const ComparisonRun& comparison);
+// The same content under `root` of a file being written (write_hdf5_file), for a file that
+// holds more (the draws of uncertain inputs: draws_file.h).
+void write_comparison(H5::Group& root, const ComparisonReport& report,
+                      const std::vector<const CompiledJourney*>& journeys,
+                      const ComparisonRun& comparison);
 
 }  // namespace cjsim

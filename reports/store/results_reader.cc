@@ -290,6 +290,7 @@ ReportedResults read_results_file(const std::string& path) {
   if (root.format == "cjsim-run") {
     const StoredRun run = read_run_file(path);
     out.report = single_run_report(summary_of(path, run, out.warnings), run.metadata);
+    out.draws = read_draws(path);
     return out;
   }
   if (root.format == "cjsim-fit") {
@@ -327,6 +328,16 @@ ReportedResults read_results_file(const std::string& path) {
       throw std::runtime_error(fmt::format(
           "{}: rivals: future states {} and {} are not two of this comparison", path, d.versus,
           d.scenario));
+    }
+  }
+  out.draws = read_draws(path);
+  if (out.draws) {
+    for (const DrawsDigest::FigureRange& f : out.draws->figures) {
+      if (f.scenario >= root.groups.size()) {
+        throw std::runtime_error(fmt::format(
+            "{}: uncertainty/intervals: scenario_index {} names no scenario of this comparison",
+            path, f.scenario));
+      }
     }
   }
   return out;

@@ -11,6 +11,7 @@
 
 #include "reports/store/calendar_file.h"
 #include "reports/store/comparison_file.h"
+#include "reports/store/draws_file.h"
 #include "reports/store/hdf5_results.h"
 #include "scenarios/scenario.h"
 #include "sim/model/compiled_journey.h"
@@ -24,6 +25,8 @@ struct ReportedResults {
   // A calendar run or comparison: its report (report above is then empty).
   std::optional<CalendarComparisonReport> calendar;
   std::vector<std::string> warnings;  // e.g. a file of an older cjsim, without checksums
+  // A run or comparison with uncertain inputs drawn (--draws): what its draws say.
+  std::optional<DrawsDigest> draws;
 };
 
 // Throws std::runtime_error naming the file and what is wrong with it.

@@ -15,6 +15,7 @@ namespace cjsim {
 namespace {
 
 constexpr std::uint32_t kMostDraws = 100000;
+constexpr std::size_t kNoInput = static_cast<std::size_t>(-1);
 
 // SplitMix64's finaliser: a well-mixed 64-bit word from any seed.
 std::uint64_t mix(std::uint64_t x) {
@@ -41,9 +42,11 @@ void check_draws(std::uint32_t draws, const std::vector<const Scenario*>& scenar
   }
   for (const Scenario* s : scenarios) {
     if (s->calendar) {
-      throw std::runtime_error(
-          "--draws does not take calendar journeys yet: it varies the inputs of plain "
-          "journeys");
+      throw std::runtime_error(fmt::format(
+          "--draws does not take calendar journeys yet ({} has a calendar): the draws re-run "
+          "the plain journey's driver, not the calendar's days, queues and returns; run it "
+          "without --draws",
+          s->name));
     }
   }
 }
@@ -55,7 +58,8 @@ std::uint64_t design_seed(std::uint64_t run_seed) {
 }
 
 UncertaintyDesign uncertainty_design(const std::vector<const Scenario*>& scenarios,
-                                     std::uint32_t draws, std::uint64_t run_seed) {
+                                     const DrawSettings& settings, std::uint64_t run_seed) {
+  const std::uint32_t draws = settings.draws;
   check_draws(draws, scenarios);
   UncertaintyDesign design;
   design.seed = design_seed(run_seed);
@@ -77,6 +81,7 @@ UncertaintyDesign uncertainty_design(const std::vector<const Scenario*>& scenari
   }
   const std::vector<Interval> unit(design.paths.size(), Interval{0.0, 1.0});
   design.quantiles = latin_hypercube(unit, draws, design.seed);
+  if (settings.total_effects) design.second = latin_hypercube(unit, draws, mix(design.seed));
   return design;
 }
 
@@ -90,15 +95,18 @@ std::string uncertain_means_note(const std::vector<const Scenario*>& scenarios) 
       inputs, inputs == 1 ? "" : "s", inputs == 1 ? "its" : "their", inputs == 1 ? "" : "s");
 }
 
-Scenario drawn_scenario(const Scenario& scenario, const UncertaintyDesign& design,
-                        std::size_t draw) {
+namespace {
+
+// `scenario` with its uncertain inputs at the quantiles `row` (one per input of the design),
+// validated; `which` names the draw in an error.
+Scenario scenario_at(const Scenario& scenario, const UncertaintyDesign& design,
+                     const std::vector<double>& row, const std::string& which) {
   Scenario out = scenario;
   std::vector<std::string> set;
   for (const UncertainInput& input : uncertain_inputs(scenario)) {
     const std::size_t j = static_cast<std::size_t>(
         std::find(design.paths.begin(), design.paths.end(), input.path) - design.paths.begin());
-    const double u = design.quantiles[draw][j];
-    const double value = uncertain_quantile(input.value, u, input.range);
+    const double value = uncertain_quantile(input.value, row[j], input.range);
     std::string error;
     const std::optional<ParameterPath> path = parse_parameter_path(input.path, error);
     if (!path) throw std::logic_error(error);
@@ -117,16 +125,76 @@ Scenario drawn_scenario(const Scenario& scenario, const UncertaintyDesign& desig
         break;
       }
     }
-    throw std::runtime_error(fmt::format(
-        "draw {} of {} makes {} invalid ({}): {}; narrow the distributions so that every "
-        "value they reach gives a valid journey",
-        draw + 1, design.quantiles.size(), scenario.name, join_names(set), first));
+    throw std::runtime_error(
+        fmt::format("{} makes {} invalid ({}): {}; narrow the distributions so that every "
+                    "value they reach gives a valid journey",
+                    which, scenario.name, join_names(set), first));
   }
   return out;
 }
 
+}  // namespace
+
+Scenario drawn_scenario(const Scenario& scenario, const UncertaintyDesign& design,
+                        std::size_t draw) {
+  return scenario_at(scenario, design, design.quantiles[draw],
+                     fmt::format("draw {} of {}", draw + 1, design.quantiles.size()));
+}
+
+Scenario frozen_scenario(const Scenario& scenario, const UncertaintyDesign& design,
+                         std::size_t draw, std::size_t input) {
+  std::vector<double> row = design.quantiles[draw];
+  row[input] = design.second[draw][input];
+  return scenario_at(scenario, design, row,
+                     fmt::format("draw {} of {} with {} from the second design (total effects)",
+                                 draw + 1, design.quantiles.size(), design.paths[input]));
+}
+
+std::vector<std::vector<double>> drawn_values(const std::vector<const Scenario*>& scenarios,
+                                              const UncertaintyDesign& design) {
+  std::vector<std::vector<double>> out(design.quantiles.size(),
+                                       std::vector<double>(design.paths.size(), kNaN));
+  std::vector<bool> done(design.paths.size(), false);
+  for (const Scenario* s : scenarios) {
+    for (const UncertainInput& input : uncertain_inputs(*s)) {
+      const std::size_t j = static_cast<std::size_t>(
+          std::find(design.paths.begin(), design.paths.end(), input.path) - design.paths.begin());
+      if (j == design.paths.size() || done[j]) continue;
+      done[j] = true;
+      for (std::size_t k = 0; k < out.size(); ++k) {
+        out[k][j] = uncertain_quantile(input.value, design.quantiles[k][j], input.range);
+      }
+    }
+  }
+  return out;
+}
+
+namespace {
+
+void describe_design(UncertaintyReport& report, const UncertaintyDesign& design,
+                     const std::vector<const Scenario*>& scenarios) {
+  report.draws = design.quantiles.size();
+  report.design_seed = design.seed;
+  for (std::size_t j = 0; j < design.paths.size(); ++j) {
+    report.inputs.push_back({design.paths[j], design.distributions[j]});
+  }
+  report.quantiles = design.quantiles;
+  report.values = drawn_values(scenarios, design);
+  report.second_quantiles = design.second;
+}
+
+std::string progress_text(const UncertaintyDesign& design, std::size_t draw, std::size_t input) {
+  const std::size_t draws = design.quantiles.size();
+  if (design.second.empty()) return fmt::format("draw {} of {}", draw + 1, draws);
+  const std::size_t runs = draws * (design.paths.size() + 1);
+  const std::size_t before = input == kNoInput ? 0 : (input + 1) * draws;
+  return fmt::format("draw {} of {} (with total effects)", before + draw + 1, runs);
+}
+
+}  // namespace
+
 UncertainRunOutcome run_journey_with_draws(const Scenario& scenario, const std::string& path,
-                                           const RunSettings& settings, std::uint32_t draws,
+                                           const RunSettings& settings, const DrawSettings& draws,
                                            const Context& context) {
   const RunOptions options = run_options(settings, scenario);
   const UncertaintyDesign design = uncertainty_design({&scenario}, draws, options.seed);
@@ -136,33 +204,41 @@ UncertainRunOutcome run_journey_with_draws(const Scenario& scenario, const std::
   per_draw.seed = options.seed;
   per_draw.agent_records = per_draw.agent_paths = false;
   const Context silent = quiet(context);
-  std::vector<std::vector<Summary>> summaries;
-  for (std::size_t k = 0; k < draws; ++k) {
-    const Scenario drawn = drawn_scenario(scenario, design, k);
-    if (context.progress) {
-      context.progress->status(fmt::format("draw {} of {}", k + 1, draws));
-    }
+  const auto run_one = [&](const Scenario& drawn) {
     RunOutcome run = run_journey(drawn, path, per_draw, silent);
-    if (run.summary) summaries.push_back({std::move(*run.summary)});
+    return run.summary;
+  };
+  std::vector<std::vector<Summary>> summaries;
+  for (std::size_t k = 0; k < draws.draws; ++k) {
+    const Scenario drawn = drawn_scenario(scenario, design, k);
+    if (context.progress) context.progress->status(progress_text(design, k, kNoInput));
+    if (std::optional<Summary> summary = run_one(drawn)) summaries.push_back({std::move(*summary)});
+  }
+  std::vector<std::vector<std::vector<double>>> frozen(design.second.empty() ? 0
+                                                                             : design.paths.size());
+  for (std::size_t j = 0; j < frozen.size(); ++j) {
+    for (std::size_t k = 0; k < draws.draws; ++k) {
+      if (context.progress) context.progress->status(progress_text(design, k, j));
+      if (std::optional<Summary> summary = run_one(frozen_scenario(scenario, design, k, j))) {
+        frozen[j].push_back(ranked_outputs({*summary}, {}, "conversion_rate"));
+      }
+    }
   }
   if (!outcome.central.summary) return outcome;
   UncertaintyReport& report = outcome.uncertainty.emplace();
-  report.draws = draws;
-  report.design_seed = design.seed;
-  for (std::size_t j = 0; j < design.paths.size(); ++j) {
-    report.inputs.push_back({design.paths[j], design.distributions[j]});
-  }
-  report.quantiles = design.quantiles;
+  describe_design(report, design, {&scenario});
   report.summaries = std::move(summaries);
-  report.differences.assign(draws, {});
-  report.rivals.assign(draws, {});
+  report.differences.assign(draws.draws, {});
+  report.rivals.assign(draws.draws, {});
+  report.frozen = std::move(frozen);
   rank_uncertain_inputs(report, "conversion_rate");
   return outcome;
 }
 
 UncertainCompareOutcome compare_journeys_with_draws(const CompiledJourneys& journeys,
                                                     const RunSettings& settings,
-                                                    const std::string& rank_by, std::uint32_t draws,
+                                                    const std::string& rank_by,
+                                                    const DrawSettings& draws,
                                                     const Context& context) {
   if (journeys.scenarios.empty()) {
     throw std::runtime_error("compare needs a current state and at least one future state");
@@ -176,30 +252,39 @@ UncertainCompareOutcome compare_journeys_with_draws(const CompiledJourneys& jour
   RunSettings per_draw = settings;
   per_draw.seed = options.seed;
   const Context silent = quiet(context);
-  UncertaintyReport report;
-  for (std::size_t k = 0; k < draws; ++k) {
+  // The comparison of the journeys as `change` makes each scenario.
+  const auto compare_one = [&](const auto& change) {
     CompiledJourneys drawn;
     drawn.paths = journeys.paths;
     for (const Scenario& s : journeys.scenarios) {
-      drawn.scenarios.push_back(drawn_scenario(s, design, k));
+      drawn.scenarios.push_back(change(s));
       drawn.journeys.push_back(compile(drawn.scenarios.back()));
     }
-    if (context.progress) {
-      context.progress->status(fmt::format("draw {} of {}", k + 1, draws));
-    }
-    CompareOutcome compared = compare_journeys(drawn, per_draw, rank_by, silent);
+    return compare_journeys(drawn, per_draw, rank_by, silent);
+  };
+  UncertaintyReport report;
+  for (std::size_t k = 0; k < draws.draws; ++k) {
+    if (context.progress) context.progress->status(progress_text(design, k, kNoInput));
+    CompareOutcome compared =
+        compare_one([&](const Scenario& s) { return drawn_scenario(s, design, k); });
     if (!compared.report) continue;
     report.summaries.push_back(std::move(compared.report->summaries));
     report.differences.push_back(std::move(compared.report->differences));
     report.rivals.push_back(std::move(compared.report->rivals));
   }
-  if (!outcome.central.report) return outcome;
-  report.draws = draws;
-  report.design_seed = design.seed;
-  for (std::size_t j = 0; j < design.paths.size(); ++j) {
-    report.inputs.push_back({design.paths[j], design.distributions[j]});
+  if (!design.second.empty()) report.frozen.resize(design.paths.size());
+  for (std::size_t j = 0; j < report.frozen.size(); ++j) {
+    for (std::size_t k = 0; k < draws.draws; ++k) {
+      if (context.progress) context.progress->status(progress_text(design, k, j));
+      const CompareOutcome compared =
+          compare_one([&](const Scenario& s) { return frozen_scenario(s, design, k, j); });
+      if (!compared.report) continue;
+      report.frozen[j].push_back(
+          ranked_outputs(compared.report->summaries, compared.report->differences, rank_by));
+    }
   }
-  report.quantiles = design.quantiles;
+  if (!outcome.central.report) return outcome;
+  describe_design(report, design, scenarios);
   rank_uncertain_inputs(report, rank_by);
   outcome.uncertainty = std::move(report);
   return outcome;

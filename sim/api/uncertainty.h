@@ -25,6 +25,17 @@ struct UncertaintyDesign {
   std::vector<std::string> paths;
   std::vector<std::string> distributions;  // as the first scenario with the input writes it
   DesignRows quantiles;                    // [draw][input], in (0, 1)
+  // With total effects: a second Latin hypercube B, independent of the first (its own seed),
+  // from which the pick-freeze draws take one input at a time. Empty otherwise.
+  DesignRows second;
+};
+
+// How many parameter sets to draw, and whether to run the pick-freeze draws that total Sobol
+// indices need: K more runs per uncertain input (K (inputs + 1) runs in all, plus the central
+// one), so off unless asked for.
+struct DrawSettings {
+  std::uint32_t draws = 0;
+  bool total_effects = false;
 };
 
 // The design's seed, from the run's: apart from every agent stream (those are Philox keyed by
@@ -32,14 +43,18 @@ struct UncertaintyDesign {
 std::uint64_t design_seed(std::uint64_t run_seed);
 
 // The union of the scenarios' uncertain inputs, in order of first appearance, and `draws`
-// rows of a Latin hypercube on (0, 1) for them. Throws when no scenario has one.
+// rows of a Latin hypercube on (0, 1) for them (and the second design for total effects).
+// Throws when no scenario has one.
 UncertaintyDesign uncertainty_design(const std::vector<const Scenario*>& scenarios,
-                                     std::uint32_t draws, std::uint64_t run_seed);
+                                     const DrawSettings& draws, std::uint64_t run_seed);
 
 // `scenario` with every uncertain input it has set to its value at draw `draw`, validated;
 // throws a message naming the draw and the inputs when the values make it invalid.
 Scenario drawn_scenario(const Scenario& scenario, const UncertaintyDesign& design,
                         std::size_t draw);
+// The same at pick-freeze draw `draw` with input `input` taken from the second design.
+Scenario frozen_scenario(const Scenario& scenario, const UncertaintyDesign& design,
+                         std::size_t draw, std::size_t input);
 
 // For a run without draws of journeys with uncertain inputs, the note that says they ran at
 // their means and how to draw them; "" when none has one.
@@ -50,10 +65,16 @@ struct UncertainRunOutcome {
   std::optional<UncertaintyReport> uncertainty;  // where Context::reports()
 };
 
+// The value each draw takes of each input, [draw][input], from the first of `scenarios` with
+// the input (the quantiles are shared; a later scenario may draw from another distribution).
+std::vector<std::vector<double>> drawn_values(const std::vector<const Scenario*>& scenarios,
+                                              const UncertaintyDesign& design);
+
 // The central run, then `draws` runs of the drawn journeys with the same settings (and so the
-// same agents); sensitivity of the conversion rate.
+// same agents), and with total effects the pick-freeze draws; sensitivity of the conversion
+// rate.
 UncertainRunOutcome run_journey_with_draws(const Scenario& scenario, const std::string& path,
-                                           const RunSettings& settings, std::uint32_t draws,
+                                           const RunSettings& settings, const DrawSettings& draws,
                                            const Context& context);
 
 struct UncertainCompareOutcome {
@@ -61,12 +82,14 @@ struct UncertainCompareOutcome {
   std::optional<UncertaintyReport> uncertainty;
 };
 
-// The central comparison, then one per draw on the same agents; sensitivity of each future
+// The central comparison, then one per draw on the same agents (and per pick-freeze draw with
+// total effects); sensitivity of each future
 // state's difference of `rank_by`. `journeys` must keep their parts (load_journeys with
 // keep_parts).
 UncertainCompareOutcome compare_journeys_with_draws(const CompiledJourneys& journeys,
                                                     const RunSettings& settings,
-                                                    const std::string& rank_by, std::uint32_t draws,
+                                                    const std::string& rank_by,
+                                                    const DrawSettings& draws,
                                                     const Context& context);
 
 }  // namespace cjsim

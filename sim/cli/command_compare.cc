@@ -8,6 +8,7 @@
 #include "reports/render/calendar_report.h"
 #include "reports/render/compare_report.h"
 #include "reports/render/uncertainty_report.h"
+#include "reports/store/draws_file.h"
 #include "sim/api/calendar.h"
 #include "sim/api/compare.h"
 #include "sim/api/uncertainty.h"
@@ -24,29 +25,46 @@ struct CompareOptions {
   std::string rank_by = "conversion_rate";
   std::string report;  // HTML report to write
   CalendarFlags calendar;
-  std::uint32_t draws = 0;  // parameter sets of the uncertain inputs; 0: none
+  DrawSettings draws;  // parameter sets of the uncertain inputs; 0: none
 };
 
 // Uncertain inputs drawn `draws` times, every draw comparing the states on the same agents.
 int compare_draws_command(const CompareOptions& o, const CompiledJourneys& journeys,
                           const Context& context) {
-  if (!o.flags.out.empty() || !o.report.empty()) {
-    throw std::runtime_error("--draws does not write HDF5 or HTML files yet: use --json, or "
-                             "the text on screen");
+  CommandOutputs outputs(overwrite_of(o.flags));
+  for (std::size_t k = 0; k < journeys.scenarios.size(); ++k) {
+    add_scenario_inputs(outputs, journeys.scenarios[k], o.scenarios[k]);
   }
+  outputs.add_standard_output();
+  PendingFile* out = o.flags.out.empty()
+                         ? nullptr
+                         : &outputs.add("--output", o.flags.out, kLeastResultFileBytes);
+  PendingFile* report_file = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
   const InterruptGuard interrupt;
   const UncertainCompareOutcome compared = compare_journeys_with_draws(
       journeys, run_settings(o.flags), o.rank_by, o.draws, context);
   if (!compared.central.report || !compared.uncertainty) return 0;  // rank 0 alone reports
   const ComparisonReport& report = *compared.central.report;
+  if (out != nullptr) {
+    std::vector<const CompiledJourney*> pointers;
+    for (const CompiledJourney& j : journeys.journeys) pointers.push_back(&j);
+    write_comparison_file_with_draws(*out, report, pointers, compared.central.comparison,
+                                     *compared.uncertainty);
+  }
+  if (report_file != nullptr) {
+    const DrawsDigest digest =
+        digest_draws(report.summaries, *compared.uncertainty, report.rank_by);
+    report_file->write(html_report(report, &digest));
+  }
   if (o.flags.json) {
-    nlohmann::json out = comparison_json(report);
-    add_comparison_uncertainty_json(out, report, *compared.uncertainty);
-    std::cout << out.dump(2) << "\n";
+    nlohmann::json json = comparison_json(report);
+    add_comparison_uncertainty_json(json, report, *compared.uncertainty);
+    std::cout << json.dump(2) << "\n";
   } else {
     std::cout << text_comparison(report)
               << comparison_uncertainty_text(report, *compared.uncertainty);
   }
+  commit_and_announce(outputs);
   return 0;
 }
 
@@ -91,12 +109,15 @@ int compare_command(const CompareOptions& o, const Context& context) {
   if (o.scenarios.size() < 2) {
     throw std::runtime_error("compare needs a current state and at least one future state");
   }
-  const CompiledJourneys journeys = load_journeys(o.scenarios, context, o.draws > 0);
+  const CompiledJourneys journeys = load_journeys(o.scenarios, context, o.draws.draws > 0);
+  bool calendar = false;
   for (const Scenario& s : journeys.scenarios) {
-    if (s.calendar && o.draws == 0) return compare_calendar_command(o, journeys, context);
+    if (s.calendar && o.draws.draws == 0) return compare_calendar_command(o, journeys, context);
+    calendar = calendar || s.calendar.has_value();
   }
-  refuse_calendar_flags(o.calendar);
-  if (o.draws > 0) return compare_draws_command(o, journeys, context);
+  // Calendar journeys with --draws go on to the draws, which refuse them and say why.
+  if (!calendar) refuse_calendar_flags(o.calendar);
+  if (o.draws.draws > 0) return compare_draws_command(o, journeys, context);
   const SimulationFlags& flags = o.flags;
   CommandOutputs outputs(overwrite_of(flags));
   for (std::size_t k = 0; k < journeys.scenarios.size(); ++k) {

@@ -76,7 +76,9 @@ void run_report(const ReportOptions& o, PendingFile& output, const Context& cont
   }
   const std::string text = format == "md"    ? markdown_report(results.report)
                            : format == "csv" ? csv_report(results.report)
-                                             : html_report(results.report);
+                                             : html_report(results.report,
+                                                           results.draws ? &*results.draws
+                                                                         : nullptr);
   output.write(text);
 }
 

@@ -10,6 +10,7 @@
 #include "reports/render/json_report.h"
 #include "reports/render/text_report.h"
 #include "reports/render/uncertainty_report.h"
+#include "reports/store/draws_file.h"
 #include "reports/store/hdf5_results.h"
 #include "reports/store/results_reader.h"
 #include "sim/api/calendar.h"
@@ -29,29 +30,47 @@ struct RunCommandOptions {
   bool paths = false;
   std::string report;  // HTML report to write
   CalendarFlags calendar;
-  std::uint32_t draws = 0;  // parameter sets of the uncertain inputs; 0: none
+  DrawSettings draws;  // parameter sets of the uncertain inputs; 0: none
 };
 
 // Uncertain inputs drawn `draws` times (sim/model/MODEL.md, "Uncertain inputs"): the central
 // run's figures, each with its interval over the draws, and which input matters most.
 int run_draws_command(const RunCommandOptions& o, const Scenario& scenario,
                       const Context& context) {
-  if (!o.flags.out.empty() || !o.report.empty() || o.agents_detail || o.paths) {
-    throw std::runtime_error("--draws does not write HDF5 or HTML files yet, nor agents' "
-                             "details: use --json, or the text on screen");
+  if (o.agents_detail || o.paths) {
+    throw std::runtime_error("--draws does not store agents' details (--agents-detail, "
+                             "--paths): run without --draws for those");
   }
+  CommandOutputs outputs(overwrite_of(o.flags));
+  add_scenario_inputs(outputs, scenario, o.scenario);
+  outputs.add_standard_output();
+  PendingFile* out = o.flags.out.empty()
+                         ? nullptr
+                         : &outputs.add("--output", o.flags.out, kLeastResultFileBytes);
+  PendingFile* report = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
   const InterruptGuard interrupt;
   const UncertainRunOutcome run =
       run_journey_with_draws(scenario, o.scenario, run_settings(o.flags), o.draws, context);
   if (!run.central.summary || !run.uncertainty) return 0;  // rank 0 alone reports
-  if (o.flags.json) {
-    nlohmann::json out = summary_json(*run.central.summary, run.central.result.seconds);
-    add_run_uncertainty_json(out, *run.uncertainty);
-    std::cout << out.dump(2) << "\n";
-  } else {
-    std::cout << text_report(*run.central.summary, run.central.metadata)
-              << run_uncertainty_text(*run.central.summary, *run.uncertainty);
+  const Summary& summary = *run.central.summary;
+  if (out != nullptr) {
+    write_run_file_with_draws(*out, run.central.journey, run.central.metadata, run.central.result,
+                              summary, *run.uncertainty);
   }
+  if (report != nullptr) {
+    const DrawsDigest digest = digest_draws({summary}, *run.uncertainty, "conversion_rate");
+    report->write(html_report(single_run_report(summary, run.central.metadata), &digest));
+  }
+  if (o.flags.json) {
+    nlohmann::json json = summary_json(summary, run.central.result.seconds);
+    put_run_identity(json, run.central.metadata);
+    add_run_uncertainty_json(json, *run.uncertainty);
+    std::cout << json.dump(2) << "\n";
+  } else {
+    std::cout << text_report(summary, run.central.metadata)
+              << run_uncertainty_text(summary, *run.uncertainty);
+  }
+  commit_and_announce(outputs);
   return 0;
 }
 
@@ -91,9 +110,10 @@ int run_calendar_command(const RunCommandOptions& o, const Scenario& scenario,
 int run_command(const RunCommandOptions& o, const Context& context) {
   const SimulationFlags& flags = o.flags;
   const Scenario scenario = load_journey(o.scenario, context);
-  if (scenario.calendar) return run_calendar_command(o, scenario, context);
-  refuse_calendar_flags(o.calendar);
-  if (o.draws > 0) return run_draws_command(o, scenario, context);
+  // A calendar journey with --draws goes on to the draws, which refuse it and say why.
+  if (scenario.calendar && o.draws.draws == 0) return run_calendar_command(o, scenario, context);
+  if (!scenario.calendar) refuse_calendar_flags(o.calendar);
+  if (o.draws.draws > 0) return run_draws_command(o, scenario, context);
   CommandOutputs outputs(overwrite_of(flags));
   add_scenario_inputs(outputs, scenario, o.scenario);
   outputs.add_standard_output();

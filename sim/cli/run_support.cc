@@ -201,14 +201,19 @@ CLI::Option* add_seed_option(CLI::App& command, std::optional<std::uint64_t>& se
   return command.add_option("-s,--seed", seed, help)->check(whole_number_below_2_64);
 }
 
-void add_draws_option(CLI::App& command, std::uint32_t& draws) {
-  command
-      .add_option("--draws", draws,
+void add_draws_option(CLI::App& command, DrawSettings& draws) {
+  CLI::Option* option =
+      command.add_option("--draws", draws.draws,
                   "Draw the uncertain inputs (numbers written as distributions) K times, a "
                   "Latin hypercube, and run each draw on the same agents: every figure gains "
                   "its interval over the draws, and the inputs are ranked by how much of the "
                   "uncertainty they explain")
       ->check(CLI::Range(2u, 100000u));
+  command
+      .add_flag("--total-effects", draws.total_effects,
+                "With --draws K, rank the inputs by total Sobol indices too (what each input "
+                "explains alone and with the others): K more runs per uncertain input")
+      ->needs(option);
 }
 
 void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::string& out_help,

@@ -16,6 +16,7 @@
 #include "sim/api/calendar.h"
 #include "sim/api/context.h"
 #include "sim/api/run.h"
+#include "sim/api/uncertainty.h"
 
 namespace cjsim {
 
@@ -77,8 +78,9 @@ void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::
 
 inline Overwrite overwrite_of(const SimulationFlags& flags) { return overwrite_if(flags.force); }
 
-// Registers --draws K: run the journeys K more times with their uncertain inputs drawn.
-void add_draws_option(CLI::App& command, std::uint32_t& draws);
+// Registers --draws K: run the journeys K more times with their uncertain inputs drawn; and
+// --total-effects: K more runs per input for total Sobol indices.
+void add_draws_option(CLI::App& command, DrawSettings& draws);
 
 // The library's run settings from the flags.
 RunSettings run_settings(const SimulationFlags& flags);

@@ -156,7 +156,7 @@ SobolResult first_order_sobol(std::span<const std::vector<double>> inputs,
     }
   }
   for (std::size_t j = 0; j < d; ++j) {
-    SensitivityIndex s{j, index[j], 0.0};
+    SensitivityIndex s{j, index[j], 0.0, kNaN, kNaN};
     if (resamples > 1) {
       const double m = sum[j] / static_cast<double>(resamples);
       s.standard_error =
@@ -170,6 +170,77 @@ SobolResult first_order_sobol(std::span<const std::vector<double>> inputs,
                      return a.first_order > b.first_order;
                    });
   return result;
+}
+
+namespace {
+
+// Jansen's ratio over the draws `rows`: the mean half squared change when input j is taken
+// from B, over the variance of f(A).
+double jansen_total(std::span<const double> output, const std::vector<double>& frozen,
+                    const std::vector<std::size_t>& rows) {
+  const double n = static_cast<double>(rows.size());
+  double mean = 0.0;
+  for (std::size_t r : rows) mean += output[r];
+  mean /= n;
+  double variance = 0.0, change = 0.0;
+  for (std::size_t r : rows) {
+    variance += (output[r] - mean) * (output[r] - mean);
+    change += (output[r] - frozen[r]) * (output[r] - frozen[r]);
+  }
+  variance /= n - 1.0;
+  if (!(variance > 0.0)) return kNaN;
+  return change / (2.0 * n) / variance;
+}
+
+}  // namespace
+
+void add_total_sobol(SobolResult& result, std::span<const double> output,
+                     std::span<const std::vector<double>> frozen, std::uint64_t seed,
+                     std::size_t resamples) {
+  std::mt19937_64 generator(seed);
+  for (SensitivityIndex& index : result.ranked) {
+    const std::vector<double>& changed = frozen[index.input];
+    std::vector<std::size_t> rows;
+    for (std::size_t k = 0; k < output.size() && k < changed.size(); ++k) {
+      if (std::isfinite(output[k]) && std::isfinite(changed[k])) rows.push_back(k);
+    }
+    if (rows.size() < 4) continue;
+    index.total = jansen_total(output, changed, rows);
+    if (!std::isfinite(index.total) || resamples < 2) continue;
+    double sum = 0.0, sum_squares = 0.0;
+    std::size_t counted = 0;
+    std::vector<std::size_t> resampled(rows.size());
+    for (std::size_t b = 0; b < resamples; ++b) {
+      for (std::size_t& r : resampled) r = rows[generator() % rows.size()];
+      const double again = jansen_total(output, changed, resampled);
+      if (!std::isfinite(again)) continue;
+      sum += again;
+      sum_squares += again * again;
+      ++counted;
+    }
+    if (counted < 2) continue;
+    const double m = sum / static_cast<double>(counted);
+    index.total_error =
+        std::sqrt(std::max(0.0, (sum_squares - static_cast<double>(counted) * m * m) /
+                                    static_cast<double>(counted - 1)));
+  }
+}
+
+std::vector<double> ranked_outputs(const std::vector<Summary>& summaries,
+                                   const std::vector<Difference>& differences,
+                                   std::string_view figure) {
+  if (summaries.size() == 1) {
+    const Figure& f = cjsim::figure(figure);
+    return {(summaries.front().overall.*f.member).value};
+  }
+  std::vector<double> out(summaries.size() > 0 ? summaries.size() - 1 : 0, kNaN);
+  for (const Difference& d : differences) {
+    if (d.scope == "overall" && d.metric == figure && d.versus == 0 && d.scenario >= 1 &&
+        d.scenario <= out.size()) {
+      out[d.scenario - 1] = d.difference.value;
+    }
+  }
+  return out;
 }
 
 std::vector<double> figure_over_draws(const UncertaintyReport& report, std::size_t scenario,
@@ -199,28 +270,59 @@ std::vector<double> difference_over_draws(const UncertaintyReport& report, std::
   return out;
 }
 
+double probability_beats(const UncertaintyReport& report, std::size_t scenario, std::size_t versus,
+                         std::string_view figure) {
+  const bool lower = lower_is_better(figure);
+  if (versus == 0) {
+    return difference_uncertainty(difference_over_draws(report, scenario, 0, figure), lower)
+        .probability_better;
+  }
+  const bool later = scenario > versus;
+  const double p = difference_uncertainty(difference_over_draws(report, later ? scenario : versus,
+                                                                later ? versus : scenario, figure),
+                                          lower)
+                       .probability_better;
+  return later ? p : 1.0 - p;
+}
+
 void rank_uncertain_inputs(UncertaintyReport& report, std::string_view figure) {
   report.sensitivity.clear();
+  const bool totals = !report.frozen.empty();
   report.estimator = fmt::format(
       "first-order Sobol indices from the {} draws (given data: the draws sorted by each input "
       "in about sqrt(draws) classes, the variance of the class means over the total, less the "
-      "share noise would give); error: the standard deviation over 200 bootstrap resamples of "
+      "share noise would give){}; error: the standard deviation over 200 bootstrap resamples of "
       "the draws",
-      report.draws);
+      report.draws,
+      totals ? fmt::format("; total indices by Jansen's pick-freeze estimator, from {} more "
+                           "draws (each draw again with one input taken from a second Latin "
+                           "hypercube)",
+                           report.draws * report.inputs.size())
+             : std::string());
   const std::uint64_t seed = report.design_seed + 1;
   if (report.summaries.empty()) return;
   const std::size_t scenarios = report.summaries.front().size();
-  if (scenarios == 1) {
-    report.sensitivity.push_back(
-        {std::string(figure), 0,
-         first_order_sobol(report.quantiles, figure_over_draws(report, 0, figure), seed)});
-    return;
+  const std::size_t targets = scenarios == 1 ? 1 : scenarios - 1;
+  // output[t][k]: target t at draw k.
+  std::vector<std::vector<double>> output(targets);
+  for (std::size_t k = 0; k < report.summaries.size(); ++k) {
+    const std::vector<double> values = ranked_outputs(
+        report.summaries[k],
+        k < report.differences.size() ? report.differences[k] : std::vector<Difference>{}, figure);
+    for (std::size_t t = 0; t < targets; ++t) output[t].push_back(values[t]);
   }
-  for (std::size_t s = 1; s < scenarios; ++s) {
-    const std::vector<double> gain = difference_over_draws(report, s, 0, figure);
-    if (gain.empty()) continue;
-    report.sensitivity.push_back(
-        {std::string(figure), s, first_order_sobol(report.quantiles, gain, seed)});
+  for (std::size_t t = 0; t < targets; ++t) {
+    const std::size_t scenario = scenarios == 1 ? 0 : t + 1;
+    if (scenario > 0 && difference_over_draws(report, scenario, 0, figure).empty()) continue;
+    SobolResult result = first_order_sobol(report.quantiles, output[t], seed);
+    if (totals) {
+      std::vector<std::vector<double>> frozen(report.frozen.size());
+      for (std::size_t j = 0; j < report.frozen.size(); ++j) {
+        for (const std::vector<double>& values : report.frozen[j]) frozen[j].push_back(values[t]);
+      }
+      add_total_sobol(result, output[t], frozen, seed + 1);
+    }
+    report.sensitivity.push_back({std::string(figure), scenario, std::move(result)});
   }
 }
 

@@ -16,11 +16,13 @@
 #include "reports/render/emotion_fit_report.h"
 #include "reports/render/json_report.h"
 #include "reports/render/sweep_report.h"
+#include "reports/render/uncertainty_report.h"
 #include "reports/store/fit_report.h"
 #include "reports/store/results_reader.h"
 #include "sim/api/api.h"
 #include "sim/api/fit.h"
 #include "sim/api/journey_text.h"
+#include "sim/api/uncertainty.h"
 #include "sim/engine/calendar_figures.h"
 #include "sim/engine/figures.h"
 #include "sim/python/json_object.h"
@@ -228,9 +230,23 @@ py::dict settings_dict(const Settings& s) {
 
 py::object run(const Journey& journey, std::uint64_t agents, std::optional<std::uint64_t> seed,
                std::uint32_t replications, unsigned threads, bool allow_long,
-               py::object progress) {
+               py::object progress, std::uint32_t draws, bool total_effects) {
   const RunSettings settings = run_settings(agents, seed, replications, threads, allow_long);
   PythonCall call(std::move(progress));
+  if (draws > 0) {
+    std::optional<UncertainRunOutcome> outcome;
+    call.run([&] {
+      outcome.emplace(run_journey_with_draws(journey.scenario, journey.path, settings,
+                                             {.draws = draws, .total_effects = total_effects},
+                                             call.context()));
+    });
+    const RunOutcome& central = outcome->central;
+    nlohmann::json json = summary_json(*central.summary, central.result.seconds);
+    add_run_uncertainty_json(json, *outcome->uncertainty);
+    py::object run = to_python(json);
+    run["metadata"] = metadata_dict(central.metadata);
+    return run;
+  }
   std::optional<RunOutcome> outcome;
   call.run([&] {
     outcome.emplace(run_journey(journey.scenario, journey.path, settings, call.context()));
@@ -241,20 +257,40 @@ py::object run(const Journey& journey, std::uint64_t agents, std::optional<std::
 py::object compare(const std::vector<const Journey*>& states, std::uint64_t agents,
                    std::optional<std::uint64_t> seed, std::uint32_t replications,
                    unsigned threads, const std::string& rank_by, bool allow_long,
-                   py::object progress) {
+                   py::object progress, std::uint32_t draws, bool total_effects) {
   const RunSettings settings = run_settings(agents, seed, replications, threads, allow_long);
   PythonCall call(std::move(progress));
   std::optional<CompareOutcome> outcome;
+  std::optional<UncertaintyReport> uncertainty;
   call.run([&] {
     CompiledJourneys journeys;
     for (const Journey* state : states) {
       journeys.paths.push_back(state->path);
       journeys.scenarios.push_back(state->scenario);
       journeys.journeys.push_back(compile(journeys.scenarios.back()));
-      release_compiled_parts(journeys.scenarios.back());
+      // Draws re-make the journeys from their parts.
+      if (draws == 0) release_compiled_parts(journeys.scenarios.back());
     }
-    outcome.emplace(compare_journeys(journeys, settings, rank_by, call.context()));
+    if (draws == 0) {
+      outcome.emplace(compare_journeys(journeys, settings, rank_by, call.context()));
+      return;
+    }
+    UncertainCompareOutcome drawn = compare_journeys_with_draws(
+        journeys, settings, rank_by, {.draws = draws, .total_effects = total_effects},
+        call.context());
+    outcome.emplace(std::move(drawn.central));
+    uncertainty = std::move(drawn.uncertainty);
   });
+  if (uncertainty) {
+    nlohmann::json json = comparison_json(*outcome->report);
+    add_comparison_uncertainty_json(json, *outcome->report, *uncertainty);
+    py::object drawn = to_python(json);
+    py::list scenarios = drawn["scenarios"];
+    for (std::size_t k = 0; k < outcome->report->metadata.size(); ++k) {
+      scenarios[k]["metadata"] = metadata_dict(outcome->report->metadata[k]);
+    }
+    return drawn;
+  }
   return comparison_object(*outcome->report);
 }
 
@@ -519,10 +555,12 @@ PYBIND11_MODULE(_cjsim, m) {
         "Parses and validates a journey's text, named `name` in messages. Raises InvalidInput.");
   m.def("run", &run, py::arg("journey"), py::arg("agents"), py::arg("seed"),
         py::arg("replications"), py::arg("threads"), py::arg("allow_long"), py::arg("progress"),
-        "Simulates a journey; returns what `cjsim run --json` prints, plus 'metadata'.");
+        py::arg("draws") = 0, py::arg("total_effects") = false,
+        "Simulates a journey; returns what `cjsim run --json` prints (with `--draws` when "
+        "draws > 0), plus 'metadata'.");
   m.def("compare", &compare, py::arg("journeys"), py::arg("agents"), py::arg("seed"),
         py::arg("replications"), py::arg("threads"), py::arg("rank_by"), py::arg("allow_long"),
-        py::arg("progress"),
+        py::arg("progress"), py::arg("draws") = 0, py::arg("total_effects") = false,
         "Simulates a current state and future states on the same agents; returns what "
         "`cjsim compare --json` prints, each scenario with its 'metadata'.");
   m.def("sweep", &sweep, py::arg("experiment"), py::arg("out"), py::arg("resume"),

@@ -2,7 +2,8 @@
 tiny.yaml and the calendar bank's run and comparison are turned into reports, opened in
 headless Chromium with #selftest (the page then writes what it rendered into #cjsim-selftest),
 and every chart must have drawn with no JavaScript error.
-The comparison and the run are then laid out at a phone's, a laptop's and a desktop's width and
+A comparison with uncertain inputs drawn shows how sure it is first, with its sensitivity
+chart. The comparison and the run are then laid out at a phone's, a laptop's and a desktop's width and
 for paper (html_layout.js, Chromium driven by playwright-core), where html_layout_check.js
 measures in the page that nothing is wider than the window or its card or table and that no
 chart label prints over another; and the comparison is printed to PDF by Chromium itself.
@@ -157,6 +158,21 @@ with tempfile.TemporaryDirectory() as work:
           "bank report: the journey map's words or the service blueprint are missing")
     check_report(work, page, "bank_comparison")
     check_layout(page, "bank_comparison")
+
+    # A comparison with uncertain inputs drawn (--draws, total effects too): "How sure it is"
+    # first, with its sensitivity chart, laid out at every width.
+    drawn = os.path.join(work, "bank_drawn.h5")
+    run("compare", os.path.join(examples, "bank_current_account.yaml"),
+        os.path.join(examples, "bank_current_account_guided_id_estimate.yaml"),
+        "--agents", "3000", "--draws", "8", "--total-effects", "--out", drawn)
+    page = os.path.join(work, "bank_drawn.html")
+    run("report", drawn, "-o", page)
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    check('id="how-sure"' in text and "Which guess matters most" in text,
+          "report with draws: the section on how sure it is is missing")
+    check_report(work, page, "drawn_comparison")
+    check_layout(page, "drawn_comparison")
 
     # The calendar journey's own page (a time view, the blueprint with its resources, a day in
     # the life), a run straight from `run --report` and a comparison from its stored file.

@@ -100,33 +100,40 @@ def load(journey: JourneyLike) -> Journey:
 
 def run(journey: JourneyLike, *, agents: int = 100_000, seed: Optional[int] = None,
         replications: int = 1, threads: int = 0, allow_long: bool = False,
-        progress: Any = None) -> Result:
+        progress: Any = None, draws: int = 0, total_effects: bool = False) -> Result:
     """Simulates a journey and returns its Result: the numbers of ``cjsim run --json`` with the
     same arguments, to the bit.
 
     agents: agents per replication (1 to 2**48); seed: 0 to 2**64 - 1, default the journey's
     settings.seed, else 1; replications: with more than one, intervals are Student t across
     them; threads: 0 for every core (the results do not depend on it); allow_long: run past the
-    expected-length bound; progress: see the package's documentation (default tqdm if present).
+    expected-length bound; progress: see the package's documentation (default tqdm if present);
+    draws: with K >= 2, the uncertain inputs (numbers written as distributions) are drawn K
+    times as ``cjsim run --draws K`` does, and the Result's ``uncertainty`` and
+    ``sensitivity`` say how sure the figures are; total_effects: total Sobol indices too (K
+    more runs per uncertain input).
     """
     j = load(journey)
     return Result(_cjsim.run(j, agents, seed, replications, threads, allow_long,
-                             _progress(progress)))
+                             _progress(progress), draws, total_effects))
 
 
 def compare(current: JourneyLike, *futures: JourneyLike, agents: int = 100_000,
             seed: Optional[int] = None, replications: int = 1, threads: int = 0,
             rank_by: str = "conversion_rate", allow_long: bool = False,
-            progress: Any = None) -> Comparison:
+            progress: Any = None, draws: int = 0, total_effects: bool = False) -> Comparison:
     """Runs a current state and one or more future states on the same agents (common random
     numbers) and returns a Comparison: every figure's paired difference with its interval, and
-    each state's Result; the numbers of ``cjsim compare --json``.
+    each state's Result; the numbers of ``cjsim compare --json``. With ``draws=K`` the
+    uncertain inputs are drawn K times as ``cjsim compare --draws K`` does: the Comparison's
+    ``uncertainty``, ``future_states`` (expected gain, its interval over the draws, probability
+    of beating the current state) and ``sensitivity`` say how sure the answer is.
     """
     if not futures:
         raise ValueError("compare needs a current state and at least one future state")
     states = [load(j) for j in (current, *futures)]
     return Comparison(_cjsim.compare(states, agents, seed, replications, threads, rank_by,
-                                     allow_long, _progress(progress)))
+                                     allow_long, _progress(progress), draws, total_effects))
 
 
 def sweep(experiment: PathLike, *, out: Optional[PathLike] = None, resume: bool = False,

@@ -53,6 +53,8 @@ class Result:
     gave_up_rate: Estimate
     left_after_converting_rate: Estimate
     figures: pd.DataFrame
+    uncertainty: Optional[Dict[str, Any]]
+    sensitivity: Optional[pd.DataFrame]
     touchpoints: pd.DataFrame
     stages: pd.DataFrame
     transitions: pd.DataFrame
@@ -73,6 +75,9 @@ class Comparison:
     results: List[Result]
     labels: List[str]
     differences: pd.DataFrame
+    uncertainty: Optional[Dict[str, Any]]
+    future_states: Optional[pd.DataFrame]
+    sensitivity: Optional[pd.DataFrame]
     def __init__(self, data: Dict[str, Any]) -> None: ...
     @property
     def current(self) -> Result: ...
@@ -108,10 +113,11 @@ class FitResult:
 def load(journey: JourneyLike) -> Journey: ...
 def run(journey: JourneyLike, *, agents: int = ..., seed: Optional[int] = ...,
         replications: int = ..., threads: int = ..., allow_long: bool = ...,
-        progress: Progress = ...) -> Result: ...
+        progress: Progress = ..., draws: int = ..., total_effects: bool = ...) -> Result: ...
 def compare(current: JourneyLike, *futures: JourneyLike, agents: int = ...,
             seed: Optional[int] = ..., replications: int = ..., threads: int = ...,
-            rank_by: str = ..., allow_long: bool = ..., progress: Progress = ...) -> Comparison: ...
+            rank_by: str = ..., allow_long: bool = ..., progress: Progress = ...,
+            draws: int = ..., total_effects: bool = ...) -> Comparison: ...
 def sweep(experiment: PathLike, *, out: Optional[PathLike] = ..., resume: bool = ...,
           force: bool = ..., threads: int = ..., allow_long: bool = ...,
           progress: Progress = ...) -> SweepResult: ...

@@ -199,11 +199,39 @@ class Result:
         self.persona_touchpoints = _frame(
             [dict(persona=p["id"], **t) for p in data["personas"] for t in p["touchpoints"]],
             ["persona", "id", "name", "stage", "channel"], order=_TOUCHPOINT_ORDER)
+        # With draws of uncertain inputs (run or compare with draws=K): each headline figure's
+        # range over the draws beside its interval of simulation noise; a run's inputs ranked
+        # (a comparison ranks them on its own).
+        if "conversion_rate_uncertainty" in data:
+            ranges = [data.get(name + "_uncertainty") or [None, None] for name in HEADLINE_FIGURES]
+            self.figures["uncertainty_low"] = [_number(r[0]) for r in ranges]
+            self.figures["uncertainty_high"] = [_number(r[1]) for r in ranges]
+        self.uncertainty: Optional[Dict[str, Any]] = data.get("uncertainty")
+        self.sensitivity: Optional[pd.DataFrame] = (
+            None if self.uncertainty is None else _sensitivity_frame(self.uncertainty))
 
     def __repr__(self) -> str:
         c = self.conversion_rate
         return (f"<cjsim.Result '{self.scenario}': {self.agents_per_replication} agents x "
                 f"{self.replications}, conversion {c.value:.4f} [{c.low:.4f}, {c.high:.4f}]>")
+
+
+def _sensitivity_frame(uncertainty: Dict[str, Any]) -> pd.DataFrame:
+    """The sensitivity ranking of a run or comparison with draws, one row per ranked figure
+    (a future state's gain, or the run's figure) and input, largest first-order index first;
+    total indices are NaN unless total effects were estimated."""
+    rows = []
+    for s in uncertainty["sensitivity"]:
+        for rank, r in enumerate(s["ranked"], start=1):
+            rows.append({"figure": s["figure"], "scenario": s.get("scenario"), "rank": rank,
+                         "input": r["input"], "distribution": r["distribution"],
+                         "first_order": _number(r["first_order"]),
+                         "first_order_error": _number(r["first_order_error"]),
+                         "total": _number(r.get("total")),
+                         "total_error": _number(r.get("total_error"))})
+    return pd.DataFrame(rows, columns=["figure", "scenario", "rank", "input", "distribution",
+                                       "first_order", "first_order_error", "total",
+                                       "total_error"])
 
 
 class Comparison:
@@ -246,6 +274,33 @@ class Comparison:
                    "paired_half_width", "independent_half_width", "unit", "note"]
         # Rows differ in unit: the `unit` column gives each row's (current, future, difference).
         self.differences = pd.DataFrame(rows, columns=columns)
+        # With draws of uncertain inputs (compare(..., draws=K)): per difference its expected
+        # value and interval over the draws and the probability it is an improvement; per future
+        # state its gain and odds of beating each state; the inputs ranked.
+        self.uncertainty: Optional[Dict[str, Any]] = data.get("uncertainty")
+        self.future_states: Optional[pd.DataFrame] = None
+        self.sensitivity: Optional[pd.DataFrame] = None
+        if self.uncertainty is not None:
+            listed = data["differences"]
+            self.differences["expected"] = [_number(d.get("expected")) for d in listed]
+            self.differences["uncertainty_low"] = [
+                _number((d.get("uncertainty") or [None, None])[0]) for d in listed]
+            self.differences["uncertainty_high"] = [
+                _number((d.get("uncertainty") or [None, None])[1]) for d in listed]
+            self.differences["probability_better"] = [
+                _number(d.get("probability_better")) for d in listed]
+            states = []
+            for f in self.uncertainty["future_states"]:
+                row = {"scenario": f["scenario"], "metric": f["metric"],
+                       "expected_gain": _number(f["expected_gain"]),
+                       "uncertainty_low": _number(f["gain_uncertainty"][0]),
+                       "uncertainty_high": _number(f["gain_uncertainty"][1]),
+                       "probability_beats_current": _number(f["probability_beats_current"])}
+                for label, p in f["probability_beats"].items():
+                    row["beats " + label] = _number(p)
+                states.append(row)
+            self.future_states = pd.DataFrame(states)
+            self.sensitivity = _sensitivity_frame(self.uncertainty)
 
     @property
     def current(self) -> Result:

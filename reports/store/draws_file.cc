@@ -1,0 +1,430 @@
+// The draws of a run or comparison with uncertain inputs <-> the group "uncertainty" of its
+// result file.
+#include "reports/store/draws_file.h"
+
+#include <H5Cpp.h>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "reports/store/hdf5_checksum.h"
+#include "reports/store/hdf5_io.h"
+#include "reports/store/hdf5_results.h"
+#include "reports/store/hdf5_table.h"
+#include "sim/engine/calendar_figures.h"
+#include "sim/engine/figures.h"
+
+namespace cjsim {
+
+namespace {
+
+constexpr const char* kDrawsGroup = "uncertainty";
+
+std::string unit_of(std::string_view figure) {
+  const Figure* f = find_figure(figure);
+  return std::string(unit_key(f ? f->unit : Unit::count));
+}
+
+// A table with a `units` attribute (column -> unit), as calendar files write theirs.
+struct UnitsTable {
+  hdf5::CompoundTable table;
+  nlohmann::json units = nlohmann::json::object();
+  explicit UnitsTable(std::size_t rows) : table(rows) {}
+  void write(H5::Group& group, const std::string& name) const {
+    table.write(group, name);
+    hdf5::write_attribute(group.openDataSet(name), "units", units.dump());
+  }
+};
+
+std::vector<std::uint64_t> draw_numbers(std::size_t n) {
+  std::vector<std::uint64_t> out(n);
+  for (std::size_t i = 0; i < n; ++i) out[i] = i;
+  return out;
+}
+
+}  // namespace
+
+bool DrawsDigest::has_totals() const {
+  for (const Ranked& r : sensitivity) {
+    if (std::isfinite(r.index.total)) return true;
+  }
+  return false;
+}
+
+DrawsDigest digest_draws(const std::vector<Summary>& central, const UncertaintyReport& u,
+                         const std::string& ranked_on) {
+  DrawsDigest d;
+  d.draws = u.draws;
+  d.runs = u.draws * (1 + u.frozen.size());
+  d.design = u.frozen.empty() ? "latin hypercube"
+                              : "latin hypercube, and pick-freeze draws from a second one for "
+                                "total effects";
+  d.estimator = u.estimator;
+  d.ranked_on = ranked_on;
+  d.inputs = u.inputs;
+  for (std::size_t s = 0; s < central.size(); ++s) {
+    for (const Figure& f : kHeadlineFigures) {
+      d.figures.push_back({s, f.name, central[s].overall.*f.member,
+                           interval_over_draws(figure_over_draws(u, s, f.name))});
+    }
+  }
+  const bool lower = lower_is_better(ranked_on);
+  for (std::size_t s = 1; s < central.size(); ++s) {
+    DrawsDigest::FutureState state;
+    state.scenario = s;
+    state.gain = difference_uncertainty(difference_over_draws(u, s, 0, ranked_on), lower);
+    for (std::size_t t = 0; t < central.size(); ++t) {
+      state.probability_beats.push_back(t == s ? kNaN : probability_beats(u, s, t, ranked_on));
+    }
+    d.future_states.push_back(std::move(state));
+  }
+  for (const SensitivityOf& s : u.sensitivity) {
+    for (const SensitivityIndex& i : s.result.ranked) {
+      d.sensitivity.push_back(
+          {s.scenario, s.figure, u.inputs[i.input].path, u.inputs[i.input].distribution, i});
+    }
+  }
+  return d;
+}
+
+void write_draws(H5::Group& root, const std::vector<std::string>& labels,
+                 const std::vector<Summary>& central, const UncertaintyReport& u,
+                 const std::string& ranked_on) {
+  const DrawsDigest d = digest_draws(central, u, ranked_on);
+  H5::Group group = root.createGroup(kDrawsGroup);
+  hdf5::write_attribute(group, "draws", std::uint64_t{d.draws});
+  hdf5::write_attribute(group, "runs", std::uint64_t{d.runs});
+  hdf5::write_attribute(group, "design", d.design);
+  hdf5::write_attribute(group, "design_seed", u.design_seed);
+  hdf5::write_attribute(group, "interval",
+                        "the central 95% of the draws (2.5% and 97.5% quantiles)");
+  hdf5::write_attribute(group, "estimator", d.estimator);
+  hdf5::write_attribute(group, "ranked_on", ranked_on);
+  hdf5::write_checksum(group);
+
+  {
+    hdf5::CompoundTable inputs(d.inputs.size());
+    std::vector<std::string> path, distribution;
+    for (const UncertainInputReport& i : d.inputs) {
+      path.push_back(i.path);
+      distribution.push_back(i.distribution);
+    }
+    inputs.add_text("input", path);
+    inputs.add_text("distribution", distribution);
+    inputs.write(group, "inputs");
+  }
+  {
+    hdf5::CompoundTable parameters(u.draws);
+    parameters.add_u64("draw", draw_numbers(u.draws));
+    for (std::size_t j = 0; j < d.inputs.size(); ++j) {
+      std::vector<double> value, quantile;
+      for (std::size_t k = 0; k < u.draws; ++k) {
+        value.push_back(k < u.values.size() ? u.values[k][j] : kNaN);
+        quantile.push_back(u.quantiles[k][j]);
+      }
+      parameters.add_f64(d.inputs[j].path, value);
+      parameters.add_f64(d.inputs[j].path + "_quantile", quantile);
+    }
+    parameters.write(group, "parameters");
+  }
+  {
+    const std::size_t scenarios = central.size();
+    const std::size_t rows = u.summaries.size() * scenarios;
+    UnitsTable figures(rows);
+    std::vector<std::uint64_t> draw, index;
+    std::vector<std::string> scenario;
+    for (std::size_t k = 0; k < u.summaries.size(); ++k) {
+      for (std::size_t s = 0; s < scenarios; ++s) {
+        draw.push_back(k);
+        index.push_back(s);
+        scenario.push_back(labels[s]);
+      }
+    }
+    figures.table.add_u64("draw", draw);
+    figures.table.add_text("scenario", scenario);
+    figures.table.add_u64("scenario_index", index);
+    for (const Figure& f : kHeadlineFigures) {
+      std::vector<double> values;
+      for (const std::vector<Summary>& k : u.summaries) {
+        for (const Summary& s : k) values.push_back((s.overall.*f.member).value);
+      }
+      figures.table.add_f64(f.name, values);
+      figures.units[f.name] = unit_of(f.name);
+    }
+    figures.write(group, "figures");
+  }
+  {
+    std::vector<std::uint64_t> draw, index, versus_index;
+    std::vector<std::string> metric, unit, scenario, versus;
+    std::vector<double> value;
+    for (std::size_t k = 0; k < u.draws && k < u.differences.size(); ++k) {
+      for (const std::vector<Difference>* list : {&u.differences[k], &u.rivals[k]}) {
+        for (const Difference& x : *list) {
+          if (x.scope != "overall") continue;
+          draw.push_back(k);
+          metric.push_back(x.metric);
+          unit.push_back(unit_of(x.metric));
+          scenario.push_back(labels[x.scenario]);
+          index.push_back(x.scenario);
+          versus.push_back(labels[x.versus]);
+          versus_index.push_back(x.versus);
+          value.push_back(x.difference.value);
+        }
+      }
+    }
+    hdf5::CompoundTable differences(draw.size());
+    differences.add_u64("draw", draw);
+    differences.add_text("metric", metric);
+    differences.add_text("unit", unit);
+    differences.add_text("scenario", scenario);
+    differences.add_u64("scenario_index", index);
+    differences.add_text("versus", versus);
+    differences.add_u64("versus_index", versus_index);
+    differences.add_f64("difference", value);
+    differences.write(group, "differences");
+  }
+  {
+    std::vector<std::string> scenario, figure, unit;
+    std::vector<std::uint64_t> index;
+    std::vector<double> value, low, high, u_low, u_high;
+    for (const DrawsDigest::FigureRange& f : d.figures) {
+      scenario.push_back(labels[f.scenario]);
+      index.push_back(f.scenario);
+      figure.push_back(f.figure);
+      unit.push_back(unit_of(f.figure));
+      value.push_back(f.central.value);
+      low.push_back(f.central.low);
+      high.push_back(f.central.high);
+      u_low.push_back(f.over_draws.low);
+      u_high.push_back(f.over_draws.high);
+    }
+    hdf5::CompoundTable intervals(scenario.size());
+    intervals.add_text("scenario", scenario);
+    intervals.add_u64("scenario_index", index);
+    intervals.add_text("figure", figure);
+    intervals.add_text("unit", unit);
+    intervals.add_f64("value", value);
+    intervals.add_f64("ci_low", low);
+    intervals.add_f64("ci_high", high);
+    intervals.add_f64("uncertainty_low", u_low);
+    intervals.add_f64("uncertainty_high", u_high);
+    intervals.write(group, "intervals");
+  }
+  {
+    std::vector<std::string> scenario, b_scenario, b_versus;
+    std::vector<std::uint64_t> index, draws, b_index, b_versus_index;
+    std::vector<double> expected, low, high, beats_current, b_probability;
+    for (const DrawsDigest::FutureState& f : d.future_states) {
+      scenario.push_back(labels[f.scenario]);
+      index.push_back(f.scenario);
+      draws.push_back(f.gain.draws);
+      expected.push_back(f.gain.expected);
+      low.push_back(f.gain.interval.low);
+      high.push_back(f.gain.interval.high);
+      beats_current.push_back(f.probability_beats[0]);
+      for (std::size_t t = 0; t < f.probability_beats.size(); ++t) {
+        if (t == f.scenario) continue;
+        b_scenario.push_back(labels[f.scenario]);
+        b_index.push_back(f.scenario);
+        b_versus.push_back(labels[t]);
+        b_versus_index.push_back(t);
+        b_probability.push_back(f.probability_beats[t]);
+      }
+    }
+    UnitsTable states(scenario.size());
+    states.table.add_text("scenario", scenario);
+    states.table.add_u64("scenario_index", index);
+    states.table.add_text("metric", std::vector<std::string>(scenario.size(), ranked_on));
+    states.table.add_f64("expected_gain", expected);
+    states.table.add_f64("uncertainty_low", low);
+    states.table.add_f64("uncertainty_high", high);
+    states.table.add_f64("probability_beats_current", beats_current);
+    states.table.add_u64("draws_used", draws);
+    for (const char* c : {"expected_gain", "uncertainty_low", "uncertainty_high"})
+      states.units[c] = unit_of(ranked_on);
+    states.units["probability_beats_current"] = "share";
+    states.write(group, "future_states");
+    hdf5::CompoundTable beats(b_scenario.size());
+    beats.add_text("scenario", b_scenario);
+    beats.add_u64("scenario_index", b_index);
+    beats.add_text("versus", b_versus);
+    beats.add_u64("versus_index", b_versus_index);
+    beats.add_f64("probability", b_probability);
+    beats.write(group, "beats");
+  }
+  {
+    std::vector<std::string> scenario, figure, input, distribution;
+    std::vector<std::uint64_t> index, rank;
+    std::vector<double> first, first_error, total, total_error;
+    std::size_t previous = static_cast<std::size_t>(-1), r = 0;
+    for (const DrawsDigest::Ranked& x : d.sensitivity) {
+      r = x.scenario == previous ? r + 1 : 1;
+      previous = x.scenario;
+      scenario.push_back(labels[x.scenario]);
+      index.push_back(x.scenario);
+      figure.push_back(x.figure);
+      rank.push_back(r);
+      input.push_back(x.input);
+      distribution.push_back(x.distribution);
+      first.push_back(x.index.first_order);
+      first_error.push_back(x.index.standard_error);
+      total.push_back(x.index.total);
+      total_error.push_back(x.index.total_error);
+    }
+    hdf5::CompoundTable sensitivity(scenario.size());
+    sensitivity.add_text("figure", figure);
+    sensitivity.add_text("scenario", scenario);
+    sensitivity.add_u64("scenario_index", index);
+    sensitivity.add_u64("rank", rank);
+    sensitivity.add_text("input", input);
+    sensitivity.add_text("distribution", distribution);
+    sensitivity.add_f64("first_order", first);
+    sensitivity.add_f64("first_order_error", first_error);
+    sensitivity.add_f64("total", total);
+    sensitivity.add_f64("total_error", total_error);
+    sensitivity.write(group, "sensitivity");
+  }
+}
+
+void write_run_file_with_draws(PendingFile& file, const CompiledJourney& journey,
+                               const RunMetadata& metadata, const RunResult& result,
+                               const Summary& summary, const UncertaintyReport& draws) {
+  write_hdf5_file(file, [&](H5::Group& root) {
+    write_run(root, journey, metadata, result, summary);
+    write_draws(root, {summary.scenario}, {summary}, draws, "conversion_rate");
+  });
+}
+
+void write_comparison_file_with_draws(PendingFile& file, const ComparisonReport& report,
+                                      const std::vector<const CompiledJourney*>& journeys,
+                                      const ComparisonRun& comparison,
+                                      const UncertaintyReport& draws) {
+  write_hdf5_file(file, [&](H5::Group& root) {
+    write_comparison(root, report, journeys, comparison);
+    write_draws(root, report.labels, report.summaries, draws, report.rank_by);
+  });
+}
+
+std::optional<DrawsDigest> read_draws(const std::string& path) {
+  H5::Exception::dontPrint();
+  try {
+    const H5::H5File file(path, H5F_ACC_RDONLY);
+    const H5::Group root = file.openGroup("/");
+    if (!root.nameExists(kDrawsGroup)) return std::nullopt;
+    const H5::Group group = hdf5::open_group(root, kDrawsGroup);
+    if (!hdf5::verify_checksum(group)) {
+      throw std::runtime_error("the checksum of /uncertainty is missing");
+    }
+    DrawsDigest d;
+    d.draws = hdf5::read_u64_attribute(group, "draws");
+    d.runs = hdf5::read_u64_attribute(group, "runs");
+    d.design = hdf5::read_text_attribute(group, "design");
+    d.estimator = hdf5::read_text_attribute(group, "estimator");
+    d.ranked_on = hdf5::read_text_attribute(group, "ranked_on");
+    {
+      const H5::DataSet t = hdf5::open_dataset(group, "inputs");
+      const auto input = hdf5::read_text_column(t, "input");
+      const auto distribution = hdf5::read_text_column(t, "distribution");
+      for (std::size_t i = 0; i < input.size(); ++i)
+        d.inputs.push_back({input[i], distribution[i]});
+    }
+    std::size_t scenarios = 0;
+    {
+      const H5::DataSet t = hdf5::open_dataset(group, "intervals");
+      const auto index = hdf5::read_u64_column(t, "scenario_index");
+      const auto figure = hdf5::read_text_column(t, "figure");
+      const auto value = hdf5::read_f64_column(t, "value");
+      const auto low = hdf5::read_f64_column(t, "ci_low");
+      const auto high = hdf5::read_f64_column(t, "ci_high");
+      const auto u_low = hdf5::read_f64_column(t, "uncertainty_low");
+      const auto u_high = hdf5::read_f64_column(t, "uncertainty_high");
+      for (std::size_t i = 0; i < index.size(); ++i) {
+        if (find_figure(figure[i]) == nullptr) {
+          throw std::runtime_error(
+              fmt::format("uncertainty/intervals: row {} names no figure ('{}')", i, figure[i]));
+        }
+        d.figures.push_back(
+            {index[i], figure[i], {value[i], low[i], high[i]}, {u_low[i], u_high[i]}});
+        scenarios = std::max<std::size_t>(scenarios, index[i] + 1);
+      }
+    }
+    {
+      const H5::DataSet t = hdf5::open_dataset(group, "future_states");
+      const auto index = hdf5::read_u64_column(t, "scenario_index");
+      const auto expected = hdf5::read_f64_column(t, "expected_gain");
+      const auto low = hdf5::read_f64_column(t, "uncertainty_low");
+      const auto high = hdf5::read_f64_column(t, "uncertainty_high");
+      const auto draws = hdf5::read_u64_column(t, "draws_used");
+      for (std::size_t i = 0; i < index.size(); ++i) {
+        if (index[i] == 0 || index[i] >= scenarios) {
+          throw std::runtime_error(fmt::format(
+              "uncertainty/future_states: row {}: scenario_index {} names no future state", i,
+              index[i]));
+        }
+        DrawsDigest::FutureState f;
+        f.scenario = index[i];
+        f.gain = {expected[i], {low[i], high[i]}, kNaN, draws[i]};
+        f.probability_beats.assign(scenarios, kNaN);
+        d.future_states.push_back(std::move(f));
+      }
+      const H5::DataSet b = hdf5::open_dataset(group, "beats");
+      const auto of = hdf5::read_u64_column(b, "scenario_index");
+      const auto versus = hdf5::read_u64_column(b, "versus_index");
+      const auto probability = hdf5::read_f64_column(b, "probability");
+      for (std::size_t i = 0; i < of.size(); ++i) {
+        bool placed = false;
+        for (DrawsDigest::FutureState& f : d.future_states) {
+          if (f.scenario != of[i] || versus[i] >= scenarios) continue;
+          f.probability_beats[versus[i]] = probability[i];
+          placed = true;
+        }
+        if (!placed) {
+          throw std::runtime_error(fmt::format(
+              "uncertainty/beats: row {}: scenarios {} and {} are not of this comparison", i, of[i],
+              versus[i]));
+        }
+      }
+      for (DrawsDigest::FutureState& f : d.future_states) {
+        f.gain.probability_better = f.probability_beats[0];
+      }
+    }
+    {
+      const H5::DataSet t = hdf5::open_dataset(group, "sensitivity");
+      const auto figure = hdf5::read_text_column(t, "figure");
+      const auto index = hdf5::read_u64_column(t, "scenario_index");
+      const auto input = hdf5::read_text_column(t, "input");
+      const auto distribution = hdf5::read_text_column(t, "distribution");
+      const auto first = hdf5::read_f64_column(t, "first_order");
+      const auto first_error = hdf5::read_f64_column(t, "first_order_error");
+      const auto total = hdf5::read_f64_column(t, "total");
+      const auto total_error = hdf5::read_f64_column(t, "total_error");
+      for (std::size_t i = 0; i < figure.size(); ++i) {
+        std::size_t column = d.inputs.size();
+        for (std::size_t j = 0; j < d.inputs.size(); ++j) {
+          if (d.inputs[j].path == input[i]) column = j;
+        }
+        if (column == d.inputs.size() || index[i] >= std::max<std::size_t>(scenarios, 1)) {
+          throw std::runtime_error(fmt::format(
+              "uncertainty/sensitivity: row {}: input '{}' or scenario_index {} is not of this "
+              "file",
+              i, input[i], index[i]));
+        }
+        d.sensitivity.push_back({index[i],
+                                 figure[i],
+                                 input[i],
+                                 distribution[i],
+                                 {column, first[i], first_error[i], total[i], total_error[i]}});
+      }
+    }
+    return d;
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error(fmt::format("{}: the draws (group uncertainty) cannot be read: {}",
+                                         path, hdf5::describe(e)));
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(fmt::format("{}: {}", path, e.what()));
+  }
+}
+
+}  // namespace cjsim

@@ -1,0 +1,88 @@
+// The draws of a run or comparison with uncertain inputs in its result file (the group
+// `uncertainty`: the parameters and figures of every draw, the intervals over the draws, the
+// probability of beating, the sensitivity ranking), and what the reports show of them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reports/store/comparison_file.h"
+#include "reports/store/output_file.h"
+#include "sim/engine/engine.h"
+#include "sim/engine/summary.h"
+#include "sim/engine/uncertainty.h"
+
+namespace H5 {
+class Group;
+}
+
+namespace cjsim {
+
+// What a report shows of the draws, computed from them once and stored as such.
+struct DrawsDigest {
+  std::size_t draws = 0;
+  std::size_t runs = 0;   // simulated, besides the central run (more with total effects)
+  std::string design;     // "latin hypercube", ...
+  std::string estimator;  // the sensitivity estimator and its error, for people
+  std::string ranked_on;  // the figure the sensitivity ranks (compare: rank_by)
+  std::vector<UncertainInputReport> inputs;
+  // A headline figure of one scenario: at the inputs' means with its interval of simulation
+  // noise, and the central 95% of its values over the draws.
+  struct FigureRange {
+    std::size_t scenario = 0;
+    std::string figure;
+    Estimate central;
+    DrawInterval over_draws;
+  };
+  std::vector<FigureRange> figures;
+  // A future state's gain over the current state in `ranked_on`, and the probability that it
+  // beats each scenario (indexed by scenario; NaN at its own place).
+  struct FutureState {
+    std::size_t scenario = 0;
+    DifferenceUncertainty gain;
+    std::vector<double> probability_beats;
+  };
+  std::vector<FutureState> future_states;
+  // The ranking of the inputs, per figure ranked (a run: the figure; a comparison: each future
+  // state's gain), largest first-order index first.
+  struct Ranked {
+    std::size_t scenario = 0;  // 0: the run's figure; k: future state k's gain
+    std::string figure;
+    std::string input, distribution;
+    SensitivityIndex index;
+  };
+  std::vector<Ranked> sensitivity;
+  bool has_totals() const;
+};
+
+// `central` are the scenarios' summaries at the inputs' means (one for a run); `ranked_on` the
+// figure the sensitivity ranks.
+DrawsDigest digest_draws(const std::vector<Summary>& central, const UncertaintyReport& draws,
+                         const std::string& ranked_on);
+
+// Writes group "uncertainty" under `root`: attributes draws, runs, design, design_seed,
+// interval, estimator, ranked_on (and a checksum); tables inputs, parameters (per draw each
+// input's value and quantile), figures (per draw and scenario the headline figures),
+// differences (per draw the overall differences), intervals, future_states, beats and
+// sensitivity. `labels` name the scenarios. Tables of figures carry a `units` attribute.
+void write_draws(H5::Group& root, const std::vector<std::string>& labels,
+                 const std::vector<Summary>& central, const UncertaintyReport& draws,
+                 const std::string& ranked_on);
+
+// A run's file (hdf5_results.h, write_run_file) with its draws, ranked on the conversion rate.
+void write_run_file_with_draws(PendingFile& file, const CompiledJourney& journey,
+                               const RunMetadata& metadata, const RunResult& result,
+                               const Summary& summary, const UncertaintyReport& draws);
+// A comparison's file (comparison_file.h) with its draws, ranked on report.rank_by.
+void write_comparison_file_with_draws(PendingFile& file, const ComparisonReport& report,
+                                      const std::vector<const CompiledJourney*>& journeys,
+                                      const ComparisonRun& comparison,
+                                      const UncertaintyReport& draws);
+
+// The digest stored in `path`; nullopt when the file has no draws. Throws std::runtime_error
+// naming the file and the table when one is damaged.
+std::optional<DrawsDigest> read_draws(const std::string& path);
+
+}  // namespace cjsim
