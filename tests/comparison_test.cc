@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "random_journeys.h"
@@ -11,6 +12,7 @@
 #include "sim/engine/engine.h"
 #include "sim/model/compiled_journey.h"
 #include "sim/model/markov.h"
+#include "sim/model/random_stream.h"
 
 namespace cjsim {
 namespace {
@@ -57,6 +59,36 @@ TEST(Comparison, EachScenarioGetsExactlyWhatAPlainRunGives) {
   const ComparisonRun comparison = run_comparison(journeys, options);
   for (std::size_t k = 0; k < journeys.size(); ++k) {
     EXPECT_EQ(comparison.runs[k].replications, run(journeys[k], options).replications);
+  }
+}
+
+// The states share each agent's step blocks (the first walk to reach a step computes it):
+// a state whose walks are longer than the current's appends blocks, past the 1024 kept, and
+// one whose walks are shorter reads them. Every state still gets a plain run's numbers.
+TEST(Comparison, StatesSharingStepBlocksGetExactlyWhatPlainRunsGive) {
+  Scenario longer = tiny_scenario();
+  longer.settings.max_steps = 3000;
+  longer.touchpoints[1].dropout = 0.0005;  // product <-> reviews for hundreds of steps
+  longer.touchpoints[2].dropout = 0.0005;
+  longer.transitions[1].weight = 0.002;
+  longer.transitions[4].weight = 0.002;
+  Scenario shorter = tiny_scenario();
+  shorter.touchpoints[0].dropout = 0.7;
+  const std::vector<CompiledJourney> journeys = {compile(tiny_scenario()), compile(longer),
+                                                 compile(shorter)};
+  RunOptions options;
+  options.agents = 3000;
+  const ComparisonRun comparison = run_comparison(journeys, options);
+  RunOptions with_records = options;
+  with_records.agent_records = true;
+  const RunResult longer_run = run(journeys[1], with_records);
+  std::uint32_t longest = 0;
+  for (const auto& record : longer_run.detail->records) {
+    longest = std::max(longest, record.outcome.steps);
+  }
+  ASSERT_GT(longest, SharedStepBlocks::kMaxSteps) << "no walk past the blocks kept";
+  for (std::size_t k = 0; k < journeys.size(); ++k) {
+    EXPECT_EQ(comparison.runs[k].replications, run(journeys[k], options).replications) << k;
   }
 }
 

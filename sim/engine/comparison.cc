@@ -339,6 +339,7 @@ struct Worker {
   std::vector<RivalAccumulator> rival_accumulators;
   std::vector<AgentScratch> scratch;
   std::vector<AgentTrace> traces;
+  SharedStepBlocks shared;  // the current agent's step blocks, the same in every state
 };
 
 }  // namespace
@@ -453,10 +454,13 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
       std::vector<AggregateRecorder> recorders;
       for (std::size_t k = 0; k < count; ++k) recorders.emplace_back(journeys[k], w.aggregates[k]);
       for (std::uint64_t agent = first; agent < first + agents; ++agent) {
+        // Agent `agent` draws the same words in every state (common random numbers): its
+        // walk in the first state computes each step's Philox block, the others read it.
+        w.shared.reset();
         for (std::size_t k = 0; k < count; ++k) {
           TraceRecorder recorder(recorders[k], w.traces[k]);
           simulate_agent(journeys[k], options.seed, r, agent, w.scratch[k], recorder,
-                         options.cancel);
+                         options.cancel, count > 1 ? &w.shared : nullptr);
         }
         for (std::size_t k = 1; k < count; ++k) {
           w.accumulators[k - 1].add_agent(w.traces[0], w.traces[k]);

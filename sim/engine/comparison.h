@@ -67,12 +67,28 @@ class ComparisonLayout {
  private:
   using Begins = std::array<std::size_t, kComparedEditions>;
 
+  // Where a scope's k-th compared figure lies: its edition, and the index and number of that
+  // edition's first figure among the scope's. A table made at compile time, since slot() runs
+  // for every compared figure of every agent.
+  struct EditionSpan {
+    std::size_t edition = 0, first = 0, count = 0;
+  };
+  template <unsigned kScope>
+  static constexpr auto kEditionSpans = [] {
+    std::array<EditionSpan, kComparedFigures<kScope>.size()> spans{};
+    for (std::size_t k = 0; k < spans.size(); ++k) {
+      const int edition = kComparedFigures<kScope>[k] -> compared_edition;
+      const std::size_t first = detail::compared_before_edition<kScope>(edition);
+      spans[k] = {static_cast<std::size_t>(edition), first,
+                  detail::compared_before_edition<kScope>(edition + 1) - first};
+    }
+    return spans;
+  }();
+
   template <unsigned kScope>
   static std::size_t slot(const Begins& begin, std::size_t item, std::size_t k) {
-    const int edition = kComparedFigures<kScope>[k] -> compared_edition;
-    const std::size_t first = detail::compared_before_edition<kScope>(edition);
-    const std::size_t count = detail::compared_before_edition<kScope>(edition + 1) - first;
-    return begin[static_cast<std::size_t>(edition)] + count * item + (k - first);
+    const EditionSpan& span = kEditionSpans<kScope>[k];
+    return begin[span.edition] + span.count * item + (k - span.first);
   }
 
   std::vector<ComparedMetric> metrics_;

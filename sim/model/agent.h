@@ -291,13 +291,16 @@ inline const AgentOutcome& finish_agent(AgentState& s, Observer& observer) {
 inline constexpr std::uint64_t kStepsBetweenCancelChecks = std::uint64_t{1} << 20;
 
 // A whole journey, step after step. Throws RunCancelled when `cancel` is raised while the
-// journey is under way (a long one; a short one ends first).
+// journey is under way (a long one; a short one ends first). `shared`: the agent's step blocks
+// shared with its walks in other journeys (a comparison), reset by the caller between agents.
 template <class Observer>
 AgentOutcome simulate_agent(const CompiledJourney& j, std::uint64_t seed,
                             std::uint64_t replication, std::uint64_t agent,
                             AgentScratch& scratch, Observer& observer,
-                            const std::atomic<bool>* cancel = nullptr) {
+                            const std::atomic<bool>* cancel = nullptr,
+                            SharedStepBlocks* shared = nullptr) {
   AgentState s(seed, replication, agent);
+  if (shared != nullptr) s.stream.share_blocks(shared);
   start_agent(j, s, observer);
   while (take_step(j, s, scratch, observer)) {
     if ((s.step & (kStepsBetweenCancelChecks - 1)) == 0 && is_cancelled(cancel)) {

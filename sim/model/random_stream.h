@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace cjsim {
 
@@ -34,6 +35,22 @@ enum StepSlot : int {
   slot_duration = 1,
   slot_dropout = 2,
   slot_choice = 3,
+};
+
+class AgentStream;
+
+// One agent's step blocks, shared by its walks through several journeys (a comparison's
+// states): a block is a pure function of (key, agent, step), the same in every state, so the
+// first walk to reach a step computes it and the others read it. Every number is the one the
+// walk would compute itself. Reset between agents; blocks past kMaxSteps are not kept.
+class SharedStepBlocks {
+ public:
+  static constexpr std::size_t kMaxSteps = 1024;
+  void reset() { blocks_.clear(); }
+
+ private:
+  friend class AgentStream;
+  std::vector<r123::Philox4x64::ctr_type> blocks_;
 };
 
 class AgentStream {
@@ -110,6 +127,9 @@ class AgentStream {
 
   SlotEngine engine(int slot) const { return SlotEngine(*this, slot); }
 
+  // Reads and keeps the step blocks in `shared` (set before begin_step; plain streams only).
+  void share_blocks(SharedStepBlocks* shared) { shared_ = shared; }
+
   // The four words of lane `lane` (5, 6, 7: beyond the step's own and its slots' lanes), block
   // `block`, at the current step: the calendar engine's draws at a journey's end and queue.
   Philox::ctr_type lane_block(std::uint64_t lane, std::uint64_t block) const {
@@ -119,9 +139,22 @@ class AgentStream {
   std::uint64_t step() const { return step_; }
 
  private:
-  Philox::ctr_type block(std::uint64_t step) const {
+  // Inlined into the step (the plain path's code stays as it was without sharing); the
+  // shared path is a call.
+  [[gnu::always_inline]] Philox::ctr_type block(std::uint64_t step) const {
+    if (shared_ != nullptr) [[unlikely]] return shared_block(step);
     Philox::ctr_type counter = {{agent_, step, lane_base_, 0}};
     return Philox{}(counter, key_);
+  }
+  // Steps are asked for in order (0 and 1, then each next), so the first walk to ask for a
+  // step appends its block.
+  [[gnu::noinline]] Philox::ctr_type shared_block(std::uint64_t step) const {
+    std::vector<Philox::ctr_type>& blocks = shared_->blocks_;
+    if (step < blocks.size()) return blocks[step];
+    Philox::ctr_type counter = {{agent_, step, lane_base_, 0}};
+    const Philox::ctr_type computed = Philox{}(counter, key_);
+    if (step == blocks.size() && step < SharedStepBlocks::kMaxSteps) blocks.push_back(computed);
+    return computed;
   }
 
   Philox::key_type key_;
@@ -130,6 +163,7 @@ class AgentStream {
   std::uint64_t step_ = 0;
   Philox::ctr_type words_{};
   Philox::ctr_type ahead_{};
+  SharedStepBlocks* shared_ = nullptr;
 };
 
 }  // namespace cjsim
