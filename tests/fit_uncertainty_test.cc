@@ -132,7 +132,7 @@ DrawInterval conversion_interval(const ObservedJourneys& data, const FitUncertai
   MarkovFit fit = fit_markov(data);
   add_markov_uncertainty(fit, data, u, seed);
   const Scenario fitted = parse(scenario_yaml(fit.scenario));
-  const UncertaintyDesign design = uncertainty_design({&fitted}, draws, seed);
+  const UncertaintyDesign design = uncertainty_design({&fitted}, {.draws = draws}, seed);
   std::vector<double> rates;
   for (std::size_t k = 0; k < draws; ++k) {
     rates.push_back(
