@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/api/api.h"
+#include "tests/scratch.h"
 
 namespace cjsim {
 namespace {
@@ -276,7 +277,7 @@ TEST(Api, AttributeSharesConversionsOfAJourneyByRemoval) {
 // itself, which attribution must not credit as a channel (it took every last-touch conversion
 // and a removal effect of 1).
 TEST(Api, AttributionOfAJourneyLeavesOutTheConversionWithNoWayOn) {
-  const std::string file = testing::TempDir() + "fitted_like.yaml";
+  const std::string file = cjsim::testing::scratch_directory() + "fitted_like.yaml";
   std::ofstream(file) << R"(name: fitted
 stages: [journey]
 touchpoints:

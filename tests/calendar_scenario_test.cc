@@ -16,6 +16,7 @@
 #include "scenarios/parameter_path.h"
 #include "scenarios/validate.h"
 #include "scenarios/writer.h"
+#include "tests/scratch.h"
 
 namespace cjsim {
 namespace {
@@ -322,7 +323,7 @@ TEST(CalendarScenario, CalendarPartsNeedACalendar) {
 // Writes the journey as calendar.yaml in a temporary directory, for future states to name as
 // their base; returns the path a future state there has.
 std::string write_base() {
-  const std::string dir = ::testing::TempDir();
+  const std::string dir = cjsim::testing::scratch_directory();
   std::ofstream(dir + "/calendar.yaml") << kJourney;
   return dir + "/future.yaml";
 }

@@ -15,6 +15,7 @@
 #include "sim/engine/engine.h"
 #include "sim/model/compiled_journey.h"
 #include "tests/diagnostic_matchers.h"
+#include "tests/scratch.h"
 
 namespace cjsim {
 namespace {
@@ -221,7 +222,7 @@ TEST(JourneyWords, DiffShowsChangedWords) {
 }
 
 TEST(JourneyWords, FutureStatesChangeWords) {
-  const std::string dir = ::testing::TempDir();
+  const std::string dir = cjsim::testing::scratch_directory();
   {
     std::ofstream base(dir + "/worded.yaml");
     base << kWorded;
@@ -270,7 +271,7 @@ changes:
 }
 
 TEST(JourneyWords, AFutureStateListingStagesBareKeepsTheirWords) {
-  const std::string dir = ::testing::TempDir();
+  const std::string dir = cjsim::testing::scratch_directory();
   {
     std::ofstream base(dir + "/worded2.yaml");
     base << kWorded;
@@ -288,7 +289,7 @@ TEST(JourneyWords, AFutureStateListingStagesBareKeepsTheirWords) {
 // A report that holds only a result (its metadata: the text as run and its bases' texts) reaches
 // the words the same way: the journey rebuilt from what was recorded, with no file read.
 TEST(JourneyWords, AJourneyRebuiltFromWhatAResultRecordsHasItsWords) {
-  const std::string dir = ::testing::TempDir() + "/recorded";
+  const std::string dir = cjsim::testing::scratch_directory() + "/recorded";
   std::filesystem::create_directories(dir);
   const std::string examples = std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/";
   for (const char* name : {"bank_current_account.yaml", "bank_current_account_guided_id.yaml"}) {

@@ -15,6 +15,7 @@
 #include "models/observed/event_log.h"
 #include "models/observed/observed_reader.h"
 #include "models/observed/path_table.h"
+#include "tests/scratch.h"
 
 namespace cjsim {
 namespace {
@@ -415,7 +416,7 @@ TEST(XesReader, TracesAreCustomersAndEventsVisitsInTimeOrder) {
 }
 
 std::string write_temporary(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + "/" + name;
+  const std::string path = cjsim::testing::scratch_directory() + "/" + name;
   std::ofstream(path, std::ios::binary) << text;
   return path;
 }
@@ -630,7 +631,7 @@ TEST(XesReader, AnAttributeValueOverAMebibyteIsRefusedWithoutReadingItAll) {
 }
 
 TEST(XesReader, MalformedXmlIsReportedAtItsLine) {
-  const std::string path = ::testing::TempDir() + "/broken.xes";
+  const std::string path = cjsim::testing::scratch_directory() + "/broken.xes";
   {
     std::ofstream out(path);
     out << "<log>\n<trace>\n<event>\n<string key=\"concept:name\" value=\"a\">\n</event>\n</log>\n";

@@ -20,9 +20,9 @@ TEST(TableText, EveryCsvFieldReadsBackAsWritten) {
     CsvReader reader(in, "table.csv", ',');
     std::vector<std::string> fields;
     Diagnostics d;
-    ASSERT_TRUE(reader.next(fields, d)) << testing::PrintToString(text);
-    EXPECT_FALSE(d.has_errors()) << testing::PrintToString(text) << d.to_string();
-    ASSERT_EQ(fields.size(), 3u) << testing::PrintToString(text);
+    ASSERT_TRUE(reader.next(fields, d)) << ::testing::PrintToString(text);
+    EXPECT_FALSE(d.has_errors()) << ::testing::PrintToString(text) << d.to_string();
+    ASSERT_EQ(fields.size(), 3u) << ::testing::PrintToString(text);
     EXPECT_EQ(fields[0], "before");
     EXPECT_EQ(fields[1], text);
     EXPECT_EQ(fields[2], "after");
@@ -33,10 +33,10 @@ TEST(TableText, EveryCsvFieldReadsBackAsWritten) {
 TEST(TableText, MarkdownCellsHoldNoBreakAndNoBarePipe) {
   for (const std::string& text : awkward_texts()) {
     const std::string cell = markdown_cell(text);
-    EXPECT_EQ(cell.find_first_of("\r\n"), std::string::npos) << testing::PrintToString(text);
+    EXPECT_EQ(cell.find_first_of("\r\n"), std::string::npos) << ::testing::PrintToString(text);
     for (std::size_t i = 0; i < cell.size(); ++i) {
       if (cell[i] == '|') {
-        EXPECT_TRUE(i > 0 && cell[i - 1] == '\\') << testing::PrintToString(cell);
+        EXPECT_TRUE(i > 0 && cell[i - 1] == '\\') << ::testing::PrintToString(cell);
       }
     }
   }

@@ -9,6 +9,7 @@
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
 #include "tests/diagnostic_matchers.h"
+#include "tests/scratch.h"
 
 namespace cjsim {
 namespace {
@@ -72,7 +73,7 @@ TEST(ValidationInOnePass, ShapeAndMeaningProblemsComeTogether) {
 }
 
 TEST(ValidationInOnePass, EveryLoaderReportsThemTogether) {
-  const std::string path = ::testing::TempDir() + "/three_mistakes.yaml";
+  const std::string path = cjsim::testing::scratch_directory() + "/three_mistakes.yaml";
   {
     std::ofstream out(path);
     out << kThreeMistakes;

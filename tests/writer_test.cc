@@ -38,7 +38,7 @@ TEST(ScenarioWriter, EveryTextLoadsBackAsWritten) {
     const std::string yaml = scenario_yaml(s);
     Diagnostics d;
     const auto back = parse_scenario(yaml, "written.yaml", d);
-    ASSERT_TRUE(back) << testing::PrintToString(text) << "\n" << d.to_string() << yaml;
+    ASSERT_TRUE(back) << ::testing::PrintToString(text) << "\n" << d.to_string() << yaml;
     EXPECT_EQ(back->name, text) << yaml;
     EXPECT_EQ(back->description, text) << yaml;
     EXPECT_EQ(back->touchpoints[0].name, text) << yaml;
