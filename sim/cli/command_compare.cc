@@ -31,15 +31,8 @@ struct CompareOptions {
 // Uncertain inputs drawn `draws` times, every draw comparing the states on the same agents.
 int compare_draws_command(const CompareOptions& o, const CompiledJourneys& journeys,
                           const Context& context) {
-  CommandOutputs outputs(overwrite_of(o.flags));
-  for (std::size_t k = 0; k < journeys.scenarios.size(); ++k) {
-    add_scenario_inputs(outputs, journeys.scenarios[k], o.scenarios[k]);
-  }
-  outputs.add_standard_output();
-  PendingFile* out = o.flags.out.empty()
-                         ? nullptr
-                         : &outputs.add("--output", o.flags.out, kLeastResultFileBytes);
-  PendingFile* report_file = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
+  ResultOutputs files(o.flags, o.report, journeys.scenarios, o.scenarios);
+  auto& [outputs, out, report_file] = files;
   const InterruptGuard interrupt;
   const UncertainCompareOutcome compared = compare_journeys_with_draws(
       journeys, run_settings(o.flags), o.rank_by, o.draws, context);
@@ -79,15 +72,8 @@ int compare_calendar_command(const CompareOptions& o, const CompiledJourneys& jo
     }
   }
   const CalendarSettings settings = calendar_settings(o.flags, o.calendar);
-  CommandOutputs outputs(overwrite_of(o.flags));
-  for (std::size_t k = 0; k < journeys.scenarios.size(); ++k) {
-    add_scenario_inputs(outputs, journeys.scenarios[k], o.scenarios[k]);
-  }
-  outputs.add_standard_output();
-  PendingFile* out = o.flags.out.empty()
-                         ? nullptr
-                         : &outputs.add("--output", o.flags.out, kLeastResultFileBytes);
-  PendingFile* report = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
+  ResultOutputs files(o.flags, o.report, journeys.scenarios, o.scenarios);
+  auto& [outputs, out, report] = files;
   const InterruptGuard interrupt;
   const std::optional<CalendarCompareOutcome> compared =
       compare_calendar_journeys(journeys, settings, context);
@@ -119,14 +105,8 @@ int compare_command(const CompareOptions& o, const Context& context) {
   if (!calendar) refuse_calendar_flags(o.calendar);
   if (o.draws.draws > 0) return compare_draws_command(o, journeys, context);
   const SimulationFlags& flags = o.flags;
-  CommandOutputs outputs(overwrite_of(flags));
-  for (std::size_t k = 0; k < journeys.scenarios.size(); ++k) {
-    add_scenario_inputs(outputs, journeys.scenarios[k], o.scenarios[k]);
-  }
-  outputs.add_standard_output();
-  PendingFile* out = flags.out.empty() ? nullptr
-                                       : &outputs.add("--output", flags.out, kLeastResultFileBytes);
-  PendingFile* report_file = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
+  ResultOutputs files(flags, o.report, journeys.scenarios, o.scenarios);
+  auto& [outputs, out, report_file] = files;
 
   const InterruptGuard interrupt;
   const CompareOutcome compared =

@@ -41,13 +41,8 @@ int run_draws_command(const RunCommandOptions& o, const Scenario& scenario,
     throw std::runtime_error("--draws does not store agents' details (--agents-detail, "
                              "--paths): run without --draws for those");
   }
-  CommandOutputs outputs(overwrite_of(o.flags));
-  add_scenario_inputs(outputs, scenario, o.scenario);
-  outputs.add_standard_output();
-  PendingFile* out = o.flags.out.empty()
-                         ? nullptr
-                         : &outputs.add("--output", o.flags.out, kLeastResultFileBytes);
-  PendingFile* report = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
+  ResultOutputs files(o.flags, o.report, {&scenario, 1}, {&o.scenario, 1});
+  auto& [outputs, out, report] = files;
   const InterruptGuard interrupt;
   const UncertainRunOutcome run =
       run_journey_with_draws(scenario, o.scenario, run_settings(o.flags), o.draws, context);
@@ -83,13 +78,8 @@ int run_calendar_command(const RunCommandOptions& o, const Scenario& scenario,
         "--agents-detail and --paths do not take a calendar journey yet; use --output and "
         "`cjsim report FILE.h5 -o FILE.md` (or .csv), or --json");
   }
-  CommandOutputs outputs(overwrite_of(o.flags));
-  add_scenario_inputs(outputs, scenario, o.scenario);
-  outputs.add_standard_output();
-  PendingFile* out = o.flags.out.empty()
-                         ? nullptr
-                         : &outputs.add("--output", o.flags.out, kLeastResultFileBytes);
-  PendingFile* report = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
+  ResultOutputs files(o.flags, o.report, {&scenario, 1}, {&o.scenario, 1});
+  auto& [outputs, out, report] = files;
   const InterruptGuard interrupt;
   const std::optional<CalendarOutcome> run =
       run_calendar_journey(scenario, o.scenario, settings, context);
@@ -114,12 +104,8 @@ int run_command(const RunCommandOptions& o, const Context& context) {
   if (scenario.calendar && o.draws.draws == 0) return run_calendar_command(o, scenario, context);
   if (!scenario.calendar) refuse_calendar_flags(o.calendar);
   if (o.draws.draws > 0) return run_draws_command(o, scenario, context);
-  CommandOutputs outputs(overwrite_of(flags));
-  add_scenario_inputs(outputs, scenario, o.scenario);
-  outputs.add_standard_output();
-  PendingFile* out = flags.out.empty() ? nullptr
-                                       : &outputs.add("--output", flags.out, kLeastResultFileBytes);
-  PendingFile* report = o.report.empty() ? nullptr : &outputs.add("--report", o.report);
+  ResultOutputs files(flags, o.report, {&scenario, 1}, {&o.scenario, 1});
+  auto& [outputs, out, report] = files;
 
   RunSettings settings = run_settings(flags);
   settings.agent_records = o.agents_detail || o.paths;

@@ -172,6 +172,18 @@ void add_scenario_inputs(CommandOutputs& outputs, const Scenario& scenario,
   }
 }
 
+ResultOutputs::ResultOutputs(const SimulationFlags& flags, const std::string& report_path,
+                             std::span<const Scenario> scenarios,
+                             std::span<const std::string> paths)
+    : outputs(overwrite_of(flags)) {
+  for (std::size_t k = 0; k < scenarios.size(); ++k) {
+    add_scenario_inputs(outputs, scenarios[k], paths[k]);
+  }
+  outputs.add_standard_output();
+  if (!flags.out.empty()) out = &outputs.add("--output", flags.out, kLeastResultFileBytes);
+  if (!report_path.empty()) report = &outputs.add("--report", report_path);
+}
+
 InterruptGuard::InterruptGuard() {
   g_interrupted.store(false);
   std::signal(SIGINT, on_interrupt);

@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 
 #include <optional>
+#include <span>
 
 #include "reports/store/command_outputs.h"
 #include "reports/store/output_file.h"
@@ -77,6 +78,20 @@ void add_simulation_flags(CLI::App& command, SimulationFlags& flags, const std::
                           const std::string& json_help);
 
 inline Overwrite overwrite_of(const SimulationFlags& flags) { return overwrite_if(flags.force); }
+
+// What a run or a comparison writes, set up as each of them does: the journeys' files (and
+// their bases) registered as inputs, which no output may overwrite, standard output, and the
+// --output (FILE.h5) and --report (FILE.html) files when given. Its parts are bound by name:
+// `auto& [outputs, out, report] = files;`.
+struct ResultOutputs {
+  CommandOutputs outputs;
+  PendingFile* out = nullptr;     // --output, or null
+  PendingFile* report = nullptr;  // --report, or null
+  ResultOutputs(const SimulationFlags& flags, const std::string& report_path,
+                std::span<const Scenario> scenarios, std::span<const std::string> paths);
+  ResultOutputs(const ResultOutputs&) = delete;  // out and report point into outputs
+  ResultOutputs& operator=(const ResultOutputs&) = delete;
+};
 
 // Registers --draws K: run the journeys K more times with their uncertain inputs drawn; and
 // --total-effects: K more runs per input for total Sobol indices.
