@@ -10,6 +10,7 @@
 #include "reports/render/table_reports.h"
 #include "reports/render/table_text.h"
 #include "reports/render/text_report.h"
+#include "reports/render/uncertainty_report.h"
 #include "scenarios/diagnostic.h"
 
 namespace cjsim {
@@ -55,9 +56,80 @@ std::string count_text(const std::optional<std::uint64_t>& count) {
 // Numbers in full: the shortest text that reads back as the same double; empty when undefined.
 std::string csv_number(double x) { return std::isfinite(x) ? fmt::format("{}", x) : ""; }
 
+// The inputs' words and the digest's sensitivity rows for future state (or run) `scenario`.
+std::vector<const DrawsDigest::Ranked*> ranked_for(const DrawsDigest& d, std::size_t scenario) {
+  std::vector<const DrawsDigest::Ranked*> out;
+  for (const DrawsDigest::Ranked& r : d.sensitivity) {
+    if (r.scenario == scenario) out.push_back(&r);
+  }
+  return out;
+}
+
+std::string index_text(double index, double error) {
+  if (!std::isfinite(index)) return "";
+  return fmt::format("{:.0f}% (± {:.0f}%)", 100.0 * index, 100.0 * 1.959963984540054 * error);
+}
+
+std::string how_sure_markdown(const ComparisonReport& r, const DrawsDigest& d) {
+  std::string out = "## How sure it is\n\n";
+  out += fmt::format(
+      "The inputs below are guesses, drawn {} times ({}; {} runs in all, every draw on the same "
+      "agents). Each figure has two intervals: its simulation noise at the inputs' means, and "
+      "the range 95% of the draws give (what the world may be, given the guesses).\n\n",
+      d.draws, d.design, d.runs);
+  out += markdown_head({"uncertain input", "distribution"}, 2);
+  for (const UncertainInputReport& i : d.inputs) {
+    out += markdown_row({uncertain_input_words(i.path) + " (`" + i.path + "`)", i.distribution});
+  }
+  out += "\n";
+  out += markdown_head({"scenario", "figure", "at the inputs' means", "95% of the draws"}, 2);
+  for (const DrawsDigest::FigureRange& f : d.figures) {
+    out += markdown_row({r.labels[f.scenario], metric_label(f.figure),
+                         with_interval(f.figure, f.central),
+                         fmt::format("{} to {}", figure_text(f.figure, f.over_draws.low),
+                                     figure_text(f.figure, f.over_draws.high))});
+  }
+  if (!d.future_states.empty()) {
+    out += fmt::format("\n### Future states: their gain and their odds ({})\n\n",
+                       metric_label(d.ranked_on));
+    std::vector<std::string> head = {"future state", "expected gain", "95% of the draws"};
+    for (const std::string& label : r.labels) head.push_back("beats " + label);
+    out += markdown_head(head, 1);
+    for (const DrawsDigest::FutureState& f : d.future_states) {
+      std::vector<std::string> cells = {
+          r.labels[f.scenario], difference_text(d.ranked_on, f.gain.expected),
+          fmt::format("{} to {}", difference_text(d.ranked_on, f.gain.interval.low),
+                      difference_text(d.ranked_on, f.gain.interval.high))};
+      for (double p : f.probability_beats) {
+        cells.push_back(std::isfinite(p) ? fmt::format("{:.0f}%", 100.0 * p) : "");
+      }
+      out += markdown_row(cells);
+    }
+  }
+  const bool totals = d.has_totals();
+  out += fmt::format(
+      "\n### Which guess matters most\n\nThe share of the uncertainty each input explains, "
+      "alone (first-order){}, ± half its 95% interval. Estimator: {}.\n\n",
+      totals ? " and with what it does together with the others (total)" : "", d.estimator);
+  std::vector<std::string> head = {"uncertainty in", "input", "first-order"};
+  if (totals) head.push_back("total");
+  out += markdown_head(head, 2);
+  for (std::size_t s = 0; s < r.labels.size(); ++s) {
+    for (const DrawsDigest::Ranked* x : ranked_for(d, s)) {
+      std::vector<std::string> cells = {
+          s == 0 ? metric_label(x->figure) : "the gain of " + r.labels[s],
+          uncertain_input_words(x->input),
+          index_text(x->index.first_order, x->index.standard_error)};
+      if (totals) cells.push_back(index_text(x->index.total, x->index.total_error));
+      out += markdown_row(cells);
+    }
+  }
+  return out + "\n";
+}
+
 }  // namespace
 
-std::string markdown_report(const ComparisonReport& r) {
+std::string markdown_report(const ComparisonReport& r, const DrawsDigest* draws) {
   const std::size_t n = r.summaries.size();
   const Summary& first = r.summaries.front();
   std::string out = n > 1 ? fmt::format("# Comparison: {} and {}\n\n", r.labels[0],
@@ -66,6 +138,7 @@ std::string markdown_report(const ComparisonReport& r) {
   out +=
       fmt::format("{} agents x {}, seed {}. {}.\n\n", with_thousands(first.agents_per_replication),
                   counted(first.replications, "replication"), r.metadata.front().seed, r.method);
+  if (draws != nullptr) out += how_sure_markdown(r, *draws);
 
   out += "## Headline figures\n\n";
   std::vector<std::string> columns = {"figure"};
@@ -151,7 +224,7 @@ std::string markdown_report(const ComparisonReport& r) {
   return out;
 }
 
-std::string csv_report(const ComparisonReport& r) {
+std::string csv_report(const ComparisonReport& r, const DrawsDigest* draws) {
   std::string out = "table,scenario,scope,metric,value,ci_low,ci_high,current,future,significant\n";
   auto figure = [&](std::string_view table, std::size_t k, std::string_view scope,
                     std::string_view metric, const Estimate& e) {
@@ -220,6 +293,36 @@ std::string csv_report(const ComparisonReport& r) {
                     csv_field(d.scope), d.metric, csv_number(d.difference.value),
                     csv_number(d.difference.low), csv_number(d.difference.high),
                     csv_number(d.current.value), csv_number(d.future.value), d.significant ? 1 : 0);
+  }
+  if (draws == nullptr) return out;
+  for (const DrawsDigest::FigureRange& f : draws->figures) {
+    out += fmt::format("draws,{},overall,{},{},{},{},,,\n", csv_field(r.labels[f.scenario]),
+                       f.figure, csv_number(f.central.value), csv_number(f.over_draws.low),
+                       csv_number(f.over_draws.high));
+  }
+  for (const DrawsDigest::FutureState& f : draws->future_states) {
+    out += fmt::format("odds,{},overall,{},{},{},{},,,\n", csv_field(r.labels[f.scenario]),
+                       draws->ranked_on, csv_number(f.gain.expected),
+                       csv_number(f.gain.interval.low), csv_number(f.gain.interval.high));
+    for (std::size_t t = 0; t < f.probability_beats.size() && t < r.labels.size(); ++t) {
+      if (t == f.scenario) continue;
+      out += fmt::format("odds,{},{},probability_better,{},,,,,\n", csv_field(r.labels[f.scenario]),
+                         csv_field("vs:" + r.labels[t]), csv_number(f.probability_beats[t]));
+    }
+  }
+  constexpr double z = 1.959963984540054;
+  for (const DrawsDigest::Ranked& x : draws->sensitivity) {
+    const std::string scope = csv_field("input:" + x.input);
+    const std::string label = csv_field(r.labels[x.scenario]);
+    out += fmt::format("sensitivity,{},{},first_order,{},{},{},,,\n", label, scope,
+                       csv_number(x.index.first_order),
+                       csv_number(x.index.first_order - z * x.index.standard_error),
+                       csv_number(x.index.first_order + z * x.index.standard_error));
+    if (std::isfinite(x.index.total)) {
+      out += fmt::format("sensitivity,{},{},total,{},{},{},,,\n", label, scope,
+                         csv_number(x.index.total), csv_number(x.index.total - z * x.index.total_error),
+                         csv_number(x.index.total + z * x.index.total_error));
+    }
   }
   return out;
 }

@@ -74,11 +74,10 @@ void run_report(const ReportOptions& o, PendingFile& output, const Context& cont
   if (format == "text") {
     throw std::runtime_error("--format text takes calendar results; give html, md or csv");
   }
-  const std::string text = format == "md"    ? markdown_report(results.report)
-                           : format == "csv" ? csv_report(results.report)
-                                             : html_report(results.report,
-                                                           results.draws ? &*results.draws
-                                                                         : nullptr);
+  const DrawsDigest* draws = results.draws ? &*results.draws : nullptr;
+  const std::string text = format == "md"    ? markdown_report(results.report, draws)
+                           : format == "csv" ? csv_report(results.report, draws)
+                                             : html_report(results.report, draws);
   output.write(text);
 }
 

@@ -129,6 +129,37 @@ with tempfile.TemporaryDirectory() as work:
             return page_text[start:page_text.find("</section>", start)]
         check(how_sure(direct) and how_sure(direct) == how_sure(text),
               "--report and `cjsim report FILE.h5` say differently how sure it is")
+        # Markdown puts "How sure it is" first too; CSV adds rows of the draws, the odds and
+        # the sensitivity, whose figures are the HDF5 tables'.
+        markdown = os.path.join(work, "reported.md")
+        r = run("report", stored, "-o", markdown)
+        check(r.returncode == 0, f"Markdown report of a file with draws: {r.stderr}")
+        with open(markdown, encoding="utf-8") as f:
+            md = f.read()
+        check("## How sure it is" in md and md.index("## How sure it is") < md.index("## Headline"),
+              f"the Markdown does not say how sure it is first:\n{md[:600]}")
+        for words in ["95% of the draws", "beats", "Which guess matters most", "first-order",
+                      "total", "(`touchpoints."]:
+            check(words in md, f"the Markdown lacks '{words}'")
+        table = os.path.join(work, "reported.csv")
+        r = run("report", stored, "-o", table)
+        check(r.returncode == 0, f"CSV report of a file with draws: {r.stderr}")
+        rows = pd.read_csv(table)
+        drawn = rows[(rows.table == "draws") & (rows.metric == "conversion_rate")]
+        # The current state has no uncertain input: every draw gives it the same figure.
+        check(len(drawn) == 2 and drawn.ci_low.iloc[0] == drawn.ci_high.iloc[0] and
+              drawn.ci_low.iloc[1] < drawn.ci_high.iloc[1], f"draws rows: {drawn.to_string()}")
+        future = drawn.iloc[1]
+        check(abs(future.ci_low - float(rate.uncertainty_low.iloc[0])) < 1e-12 and
+              abs(future.ci_high - float(rate.uncertainty_high.iloc[0])) < 1e-12,
+              f"the CSV's range over the draws differs from the HDF5 table's: {future}")
+        odds = rows[(rows.table == "odds") & (rows.metric == "probability_better")]
+        check(len(odds) == 1 and abs(odds.value.iloc[0] -
+                                     float(state.probability_beats_current.iloc[0])) < 1e-12,
+              f"odds rows: {odds}")
+        indices = rows[rows.table == "sensitivity"]
+        check(len(indices) == 6 and set(indices.metric) == {"first_order", "total"},
+              f"sensitivity rows: {indices}")
     single = os.path.join(work, "single.h5")
     r = run("run", estimate, "-n", "2000", "--draws", "4", "-o", single)
     check(r.returncode == 0, f"run --draws -o: {r.stderr}")
