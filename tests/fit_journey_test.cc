@@ -19,6 +19,7 @@
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
 #include "sim/model/cancellation.h"
+#include "tests/observed_fixtures.h"
 
 namespace cjsim {
 namespace {
@@ -57,13 +58,6 @@ FitRequest markov_request(ObservedJourneys data) {
   request.seed = 7;
   request.threads = 2;
   return request;
-}
-
-const Touchpoint& touchpoint(const Scenario& s, const std::string& id) {
-  for (const Touchpoint& t : s.touchpoints) {
-    if (t.id == id) return t;
-  }
-  throw std::runtime_error("no touchpoint " + id);
 }
 
 // Transition weight from -> to over every weight out of `from`: the probability of the move
@@ -113,13 +107,14 @@ TEST(FitJourney, MarkovFitWithHoldoutGivesTheKeptCountsAsProbabilities) {
   }
 
   const Scenario& s = fit.scenario;
-  EXPECT_NEAR(touchpoint(s, "home").dropout, stops["home"] / visits["home"], 1e-12);
-  EXPECT_NEAR(touchpoint(s, "product").dropout, stops["product"] / visits["product"], 1e-12);
-  EXPECT_TRUE(touchpoint(s, "checkout").conversion);
-  EXPECT_EQ(touchpoint(s, "checkout").value, 40.0);
+  EXPECT_NEAR(testing::touchpoint_of(s, "home").dropout, stops["home"] / visits["home"], 1e-12);
+  EXPECT_NEAR(testing::touchpoint_of(s, "product").dropout, stops["product"] / visits["product"],
+              1e-12);
+  EXPECT_TRUE(testing::touchpoint_of(s, "checkout").conversion);
+  EXPECT_EQ(testing::touchpoint_of(s, "checkout").value, 40.0);
   const double entered = entries["home"] + entries["product"];
-  const double home_entry = touchpoint(s, "home").entry_weight;
-  const double product_entry = touchpoint(s, "product").entry_weight;
+  const double home_entry = testing::touchpoint_of(s, "home").entry_weight;
+  const double product_entry = testing::touchpoint_of(s, "product").entry_weight;
   EXPECT_NEAR(home_entry / (home_entry + product_entry), entries["home"] / entered, 1e-12);
   const double product_moves = moves[{"product", "checkout"}] + moves[{"product", "home"}];
   const double to_checkout = moves[{"product", "checkout"}];

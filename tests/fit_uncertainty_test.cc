@@ -22,25 +22,12 @@
 #include "sim/model/compiled_journey.h"
 #include "sim/model/markov.h"
 #include "uncertain_journeys.h"
+#include "tests/observed_fixtures.h"
 
 namespace cjsim {
 namespace {
 
 using testing_uncertain::parse;
-
-ObservedJourneys read(const std::string& name) {
-  Diagnostics d;
-  auto data = read_observed_file(std::string(CJSIM_TEST_DATA "/observed/") + name, {}, d);
-  EXPECT_TRUE(data) << d.to_string();
-  return data ? *data : ObservedJourneys{};
-}
-
-const Touchpoint& touchpoint(const Scenario& s, const std::string& id) {
-  for (const Touchpoint& t : s.touchpoints) {
-    if (t.id == id) return t;
-  }
-  throw std::runtime_error("no touchpoint " + id);
-}
 
 UncertainValue form(UncertainValue::Form f, std::vector<double> parameters) {
   UncertainValue u;
@@ -71,19 +58,20 @@ TEST(FitUncertainty, TextNamesTheMethodAndRefusesTheRest) {
 // checkout, c4 ad. Standard errors: a dropout of s stops in v visits is Beta(s, v - s), its
 // mean the estimate to the bit; weights and entry weights of n are normal [n, sqrt(n)].
 TEST(FitUncertainty, StandardErrorsOfTheChainAreItsCountsForms) {
-  MarkovFit fit = fit_markov(read("tiny_events.csv"));
-  const double ad_dropout = touchpoint(fit.scenario, "ad").dropout;
+  MarkovFit fit = fit_markov(testing::observed_data("tiny_events.csv"));
+  const double ad_dropout = testing::touchpoint_of(fit.scenario, "ad").dropout;
   const std::size_t written = add_markov_uncertainty(
-      fit, read("tiny_events.csv"), method(FitUncertaintyMethod::standard_errors), 1);
+      fit, testing::observed_data("tiny_events.csv"),
+      method(FitUncertaintyMethod::standard_errors), 1);
   const Scenario& s = fit.scenario;
-  const Touchpoint& ad = touchpoint(s, "ad");
+  const Touchpoint& ad = testing::touchpoint_of(s, "ad");
   ASSERT_TRUE(ad.uncertain.contains("dropout"));
   EXPECT_EQ(ad.uncertain.at("dropout"), form(UncertainValue::Form::beta, {1.0, 2.0}));
   EXPECT_EQ(uncertain_mean(ad.uncertain.at("dropout")), ad_dropout);
   EXPECT_EQ(ad.uncertain.at("entry_weight"),
             form(UncertainValue::Form::normal, {3.0, std::sqrt(3.0)}));
   // search: nobody dropped there (dropout 0, known); product's only way out is checkout.
-  EXPECT_FALSE(touchpoint(s, "search").uncertain.contains("dropout"));
+  EXPECT_FALSE(testing::touchpoint_of(s, "search").uncertain.contains("dropout"));
   for (const Transition& t : s.transitions) {
     EXPECT_TRUE(t.uncertain.empty()) << t.from << " -> " << t.to;
   }
@@ -91,13 +79,13 @@ TEST(FitUncertainty, StandardErrorsOfTheChainAreItsCountsForms) {
   // error 2 / sqrt(2); search has one gap only, so stays known.
   EXPECT_EQ(ad.uncertain.at("duration.exponential"),
             form(UncertainValue::Form::normal, {2.0, 2.0 / std::sqrt(2.0)}));
-  EXPECT_FALSE(touchpoint(s, "search").uncertain.contains("duration.exponential"));
+  EXPECT_FALSE(testing::touchpoint_of(s, "search").uncertain.contains("duration.exponential"));
   // ad and product dropouts and durations, ad and search entry weights.
   EXPECT_EQ(written, 6u);
   // Written and read back, the forms are the file's, and its means the plain fit's.
   const Scenario back = parse(scenario_yaml(s));
-  EXPECT_EQ(touchpoint(back, "ad").uncertain.at("dropout"), ad.uncertain.at("dropout"));
-  EXPECT_EQ(touchpoint(back, "ad").dropout, ad_dropout);
+  EXPECT_EQ(testing::touchpoint_of(back, "ad").uncertain.at("dropout"), ad.uncertain.at("dropout"));
+  EXPECT_EQ(testing::touchpoint_of(back, "ad").dropout, ad_dropout);
   EXPECT_EQ(uncertain_inputs(back).size(), 6u);
 }
 
@@ -197,18 +185,18 @@ TEST(FitUncertainty, EmotionFitStandardErrorsBecomeMomentMatchedForms) {
                     parameter(FitParameterKind::dropout, 1, kNaN, false)};
   EXPECT_EQ(add_emotion_uncertainty(fit), 3u);
   const Scenario& s = fit.scenario;
-  const UncertainValue& dropout = touchpoint(s, "a").uncertain.at("dropout");
+  const UncertainValue& dropout = testing::touchpoint_of(s, "a").uncertain.at("dropout");
   ASSERT_EQ(dropout.form, UncertainValue::Form::beta);
   const double a = dropout.parameters[0], b = dropout.parameters[1];
   EXPECT_NEAR(a / (a + b), 0.3, 1e-12);
   EXPECT_NEAR(std::sqrt(a * b / ((a + b) * (a + b) * (a + b + 1))), 0.05, 1e-12);
-  EXPECT_EQ(touchpoint(s, "a").dropout, uncertain_mean(dropout));
-  EXPECT_EQ(touchpoint(s, "b").uncertain.at("emotion.mean"),
+  EXPECT_EQ(testing::touchpoint_of(s, "a").dropout, uncertain_mean(dropout));
+  EXPECT_EQ(testing::touchpoint_of(s, "b").uncertain.at("emotion.mean"),
             form(UncertainValue::Form::normal, {0.0, 0.1}));
   // a -> c (weight 1) relative to a -> b (weight 2): sd 0.2 x 2.
   EXPECT_EQ(s.transitions[1].uncertain.at("weight"),
             form(UncertainValue::Form::normal, {1.0, 0.4}));
-  EXPECT_FALSE(touchpoint(s, "b").uncertain.contains("dropout"));
+  EXPECT_FALSE(testing::touchpoint_of(s, "b").uncertain.contains("dropout"));
   // The scenario with its forms is valid, and draws run.
   const Scenario back = parse(scenario_yaml(s));
   EXPECT_EQ(uncertain_inputs(back).size(), 3u);

@@ -20,23 +20,10 @@
 #include "scenarios/writer.h"
 #include "sim/model/compiled_journey.h"
 #include "sim/model/markov.h"
+#include "tests/observed_fixtures.h"
 
 namespace cjsim {
 namespace {
-
-ObservedJourneys read(const std::string& name, const ObservedReadOptions& options = {}) {
-  Diagnostics d;
-  auto data = read_observed_file(std::string(CJSIM_TEST_DATA "/observed/") + name, options, d);
-  EXPECT_TRUE(data) << d.to_string();
-  return data ? *data : ObservedJourneys{};
-}
-
-const Touchpoint& touchpoint(const Scenario& s, const std::string& id) {
-  for (const Touchpoint& t : s.touchpoints) {
-    if (t.id == id) return t;
-  }
-  throw std::runtime_error("no touchpoint " + id);
-}
 
 double weight(const Scenario& s, const std::string& from, const std::string& to) {
   for (const Transition& t : s.transitions) {
@@ -48,32 +35,32 @@ double weight(const Scenario& s, const std::string& from, const std::string& to)
 // tiny_events.csv: c1 ad > product > checkout (50), c2 ad > product, c3 search > product >
 // checkout (70), c4 ad.
 TEST(MarkovFit, TinyEventLogGivesTheHandCountedChain) {
-  const MarkovFit fit = fit_markov(read("tiny_events.csv"));
+  const MarkovFit fit = fit_markov(testing::observed_data("tiny_events.csv"));
   const Scenario& s = fit.scenario;
   EXPECT_EQ(s.stages, (std::vector<std::string>{"awareness", "consideration", "purchase"}));
   ASSERT_EQ(s.touchpoints.size(), 4u);
-  EXPECT_EQ(touchpoint(s, "ad").entry_weight, 3.0);
-  EXPECT_EQ(touchpoint(s, "search").entry_weight, 1.0);
-  EXPECT_EQ(touchpoint(s, "product").entry_weight, 0.0);
-  EXPECT_EQ(touchpoint(s, "ad").dropout, 1.0 / 3.0);
-  EXPECT_EQ(touchpoint(s, "product").dropout, 1.0 / 3.0);
-  EXPECT_EQ(touchpoint(s, "search").dropout, 0.0);
-  EXPECT_EQ(touchpoint(s, "checkout").dropout, 0.0);  // no one leaves it: terminal
-  EXPECT_TRUE(touchpoint(s, "checkout").conversion);
-  EXPECT_EQ(touchpoint(s, "checkout").value, 60.0);
-  EXPECT_FALSE(touchpoint(s, "product").conversion);
+  EXPECT_EQ(testing::touchpoint_of(s, "ad").entry_weight, 3.0);
+  EXPECT_EQ(testing::touchpoint_of(s, "search").entry_weight, 1.0);
+  EXPECT_EQ(testing::touchpoint_of(s, "product").entry_weight, 0.0);
+  EXPECT_EQ(testing::touchpoint_of(s, "ad").dropout, 1.0 / 3.0);
+  EXPECT_EQ(testing::touchpoint_of(s, "product").dropout, 1.0 / 3.0);
+  EXPECT_EQ(testing::touchpoint_of(s, "search").dropout, 0.0);
+  EXPECT_EQ(testing::touchpoint_of(s, "checkout").dropout, 0.0);  // no one leaves it: terminal
+  EXPECT_TRUE(testing::touchpoint_of(s, "checkout").conversion);
+  EXPECT_EQ(testing::touchpoint_of(s, "checkout").value, 60.0);
+  EXPECT_FALSE(testing::touchpoint_of(s, "product").conversion);
   EXPECT_EQ(weight(s, "ad", "product"), 2.0);
   EXPECT_EQ(weight(s, "search", "product"), 1.0);
   EXPECT_EQ(weight(s, "product", "checkout"), 2.0);
   EXPECT_EQ(s.transitions.size(), 3u);
   // Mean hours to the next visit, as exponential durations.
-  EXPECT_EQ(touchpoint(s, "ad").duration.kind, Duration::Kind::exponential);
-  EXPECT_EQ(touchpoint(s, "ad").duration.hours, 2.0);
-  EXPECT_EQ(touchpoint(s, "product").duration.hours, 1.5);
-  EXPECT_EQ(touchpoint(s, "search").duration.hours, 0.5);
-  EXPECT_EQ(touchpoint(s, "checkout").duration.kind, Duration::Kind::fixed);
-  EXPECT_EQ(touchpoint(s, "ad").channel, "social");
-  EXPECT_EQ(touchpoint(s, "product").stage, "consideration");
+  EXPECT_EQ(testing::touchpoint_of(s, "ad").duration.kind, Duration::Kind::exponential);
+  EXPECT_EQ(testing::touchpoint_of(s, "ad").duration.hours, 2.0);
+  EXPECT_EQ(testing::touchpoint_of(s, "product").duration.hours, 1.5);
+  EXPECT_EQ(testing::touchpoint_of(s, "search").duration.hours, 0.5);
+  EXPECT_EQ(testing::touchpoint_of(s, "checkout").duration.kind, Duration::Kind::fixed);
+  EXPECT_EQ(testing::touchpoint_of(s, "ad").channel, "social");
+  EXPECT_EQ(testing::touchpoint_of(s, "product").stage, "consideration");
   EXPECT_EQ(s.settings.kappa, 0.0);
   ASSERT_EQ(s.personas.size(), 1u);
 }
@@ -94,7 +81,8 @@ TEST(MarkovFit, ClosedFormsOfTheFitGiveBackTheDataConversionRateAndVisits) {
   for (const char* name :
        {"tiny_events.csv", "tiny_paths.csv", "pathdata_head.csv", "si05_head.csv"}) {
     const ObservedJourneys data =
-        read(name, std::string(name) == "si05_head.csv" ? si05_columns() : ObservedReadOptions{});
+        testing::observed_data(name, std::string(name) == "si05_head.csv" ? si05_columns()
+                                                                          : ObservedReadOptions{});
     const MarkovFit fit = fit_markov(data);
     const ObservedJourneys in_terms = in_fitted_terms(data, fit);
     std::vector<double> visits(in_terms.touchpoints.size(), 0.0);
@@ -124,13 +112,13 @@ TEST(MarkovFit, ATouchpointWhereSomeConvertAndOthersPassBecomesTwo) {
   ASSERT_TRUE(data) << d.to_string();
   const MarkovFit fit = fit_markov(*data);
   const Scenario& s = fit.scenario;
-  EXPECT_FALSE(touchpoint(s, "store").conversion);
-  EXPECT_TRUE(touchpoint(s, "store-converted").conversion);
-  EXPECT_EQ(touchpoint(s, "store-converted").value, 20.0);
-  EXPECT_EQ(touchpoint(s, "store-converted").name, "store (converted)");
+  EXPECT_FALSE(testing::touchpoint_of(s, "store").conversion);
+  EXPECT_TRUE(testing::touchpoint_of(s, "store-converted").conversion);
+  EXPECT_EQ(testing::touchpoint_of(s, "store-converted").value, 20.0);
+  EXPECT_EQ(testing::touchpoint_of(s, "store-converted").name, "store (converted)");
   EXPECT_EQ(weight(s, "web", "store-converted"), 2.0);
   EXPECT_EQ(weight(s, "store", "web"), 1.0);
-  EXPECT_EQ(touchpoint(s, "store").dropout, 0.5);
+  EXPECT_EQ(testing::touchpoint_of(s, "store").dropout, 0.5);
   const MarkovAnalysis closed = analyse_markov(compile(s));
   EXPECT_NEAR(closed.conversion_probability, 2.0 / 3.0, 1e-15);
 }
@@ -145,11 +133,11 @@ TEST(MarkovFit, VisitsAfterTheConversionGoToTheirOwnTouchpoints) {
   const auto data = read_event_log(in, "after.csv", {}, d);
   ASSERT_TRUE(data) << d.to_string();
   const Scenario s = fit_markov(*data).scenario;
-  EXPECT_TRUE(touchpoint(s, "shop").conversion);
-  EXPECT_EQ(touchpoint(s, "shop").value, 20.0);  // the first conversions' values
-  EXPECT_FALSE(touchpoint(s, "shop-after").conversion);
-  EXPECT_EQ(touchpoint(s, "web-after").name, "web (after converting)");
-  EXPECT_EQ(touchpoint(s, "support").name, "support");
+  EXPECT_TRUE(testing::touchpoint_of(s, "shop").conversion);
+  EXPECT_EQ(testing::touchpoint_of(s, "shop").value, 20.0);  // the first conversions' values
+  EXPECT_FALSE(testing::touchpoint_of(s, "shop-after").conversion);
+  EXPECT_EQ(testing::touchpoint_of(s, "web-after").name, "web (after converting)");
+  EXPECT_EQ(testing::touchpoint_of(s, "support").name, "support");
   EXPECT_EQ(weight(s, "shop", "web-after"), 1.0);
   EXPECT_EQ(weight(s, "shop", "shop-after"), 1.0);
   EXPECT_EQ(weight(s, "web-after", "support"), 1.0);
@@ -178,8 +166,8 @@ TEST(MarkovFit, StagesComeFromTheSkeletonWhenTheDataNameNone) {
   options.skeleton = &skeleton;
   const Scenario s = fit_markov(*data, options).scenario;
   EXPECT_EQ(s.stages, skeleton.stages);
-  EXPECT_EQ(touchpoint(s, "product").stage, "consideration");
-  EXPECT_EQ(touchpoint(s, "checkout").stage, "purchase");
+  EXPECT_EQ(testing::touchpoint_of(s, "product").stage, "consideration");
+  EXPECT_EQ(testing::touchpoint_of(s, "checkout").stage, "purchase");
   EXPECT_NE(s.description.find("skeleton"), std::string::npos);
   // Without it, one stage, and the description says so.
   const Scenario alone = fit_markov(*data).scenario;
@@ -197,7 +185,7 @@ TEST(MarkovFit, EveryFittedJourneyValidatesEvenAtTheEdges) {
   const auto data = read_event_log(in, "edges.csv", {}, d);
   ASSERT_TRUE(data) << d.to_string();
   const Scenario s = fit_markov(*data).scenario;
-  EXPECT_EQ(touchpoint(s, "ad").duration.kind, Duration::Kind::fixed);
+  EXPECT_EQ(testing::touchpoint_of(s, "ad").duration.kind, Duration::Kind::fixed);
   EXPECT_EQ(s.stages, (std::vector<std::string>{"journey"}));
   validate_scenario(s, d);
   EXPECT_FALSE(d.has_errors()) << d.to_string();
@@ -240,8 +228,8 @@ TEST(MarkovFit, NoConversionInTheDataIsAClearError) {
 
 TEST(ScenarioWriter, FittedAndExampleJourneysLoadBackEqualAndValid) {
   std::vector<Scenario> scenarios;
-  scenarios.push_back(fit_markov(read("tiny_events.csv")).scenario);
-  scenarios.push_back(fit_markov(read("pathdata_head.csv")).scenario);
+  scenarios.push_back(fit_markov(testing::observed_data("tiny_events.csv")).scenario);
+  scenarios.push_back(fit_markov(testing::observed_data("pathdata_head.csv")).scenario);
   for (const char* example : {"/scenarios/examples/retail.yaml", "/scenarios/examples/airline.yaml",
                               "/tests/data/tiny.yaml"}) {
     Diagnostics d;
@@ -269,7 +257,7 @@ TEST(ScenarioWriter, FittedAndExampleJourneysLoadBackEqualAndValid) {
 }
 
 TEST(GoodnessOfFit, AJourneyFittedToItsOwnSimulationReproducesItsPaths) {
-  const MarkovFit fit = fit_markov(read("tiny_events.csv"));
+  const MarkovFit fit = fit_markov(testing::observed_data("tiny_events.csv"));
   const CompiledJourney journey = compile(fit.scenario);
   RunOptions options;
   options.agents = 20000;
@@ -277,7 +265,7 @@ TEST(GoodnessOfFit, AJourneyFittedToItsOwnSimulationReproducesItsPaths) {
   options.agent_paths = true;
   const RunResult result = run(journey, options);
   const ObservedJourneys simulated = observed_from_simulation(journey, *result.detail);
-  const ObservedJourneys observed = in_fitted_terms(read("tiny_events.csv"), fit);
+  const ObservedJourneys observed = in_fitted_terms(testing::observed_data("tiny_events.csv"), fit);
   const GoodnessOfFit g = goodness_of_fit(observed, simulated, fit.scenario.stages, 5, 5);
   EXPECT_EQ(g.observed_customers, 4u);
   EXPECT_EQ(g.simulated_customers, 20000u);
@@ -293,7 +281,7 @@ TEST(GoodnessOfFit, AJourneyFittedToItsOwnSimulationReproducesItsPaths) {
 }
 
 TEST(GoodnessOfFit, HoldoutSplitKeepsEveryCustomerOnceAndIsReproducible) {
-  const ObservedJourneys data = read("pathdata_head.csv");
+  const ObservedJourneys data = testing::observed_data("pathdata_head.csv");
   const auto [kept, held] = split_holdout(data, 0.2, 7);
   EXPECT_EQ(kept.customers() + held.customers(), data.customers());
   const double share =
@@ -344,15 +332,15 @@ TEST(MarkovFit, BestDurationFamilyIsChosenByLikelihoodFromTheGaps) {
   MarkovFitOptions options;
   options.durations = DurationFamily::best;
   const MarkovFit fit = fit_markov(data, options);
-  const Duration& a = touchpoint(fit.scenario, "a").duration;
+  const Duration& a = testing::touchpoint_of(fit.scenario, "a").duration;
   ASSERT_EQ(a.kind, Duration::Kind::lognormal);
   // Standard errors of the log's mean and sd from 2,000 gaps: 0.018 and 0.013; 4 of each.
   EXPECT_NEAR(std::log(a.median), std::log(2.0), 4 * 0.8 / std::sqrt(2000.0));
   EXPECT_NEAR(a.sigma, 0.8, 4 * 0.8 / std::sqrt(4000.0));
-  const Duration& c = touchpoint(fit.scenario, "c").duration;
+  const Duration& c = testing::touchpoint_of(fit.scenario, "c").duration;
   ASSERT_EQ(c.kind, Duration::Kind::exponential);
   EXPECT_NEAR(c.hours, 3.0, 4 * 3.0 / std::sqrt(2000.0));
-  const Duration& d = touchpoint(fit.scenario, "d").duration;
+  const Duration& d = testing::touchpoint_of(fit.scenario, "d").duration;
   EXPECT_EQ(d.kind, Duration::Kind::fixed);
   EXPECT_EQ(d.hours, 1.5);
   EXPECT_EQ(fit.lognormal_durations, 1u);
@@ -360,8 +348,8 @@ TEST(MarkovFit, BestDurationFamilyIsChosenByLikelihoodFromTheGaps) {
   EXPECT_EQ(fit.fixed_durations, 1u);
   // The default stays the exponential of the mean gap everywhere, as before.
   const MarkovFit plain = fit_markov(data);
-  EXPECT_EQ(touchpoint(plain.scenario, "a").duration.kind, Duration::Kind::exponential);
-  EXPECT_EQ(touchpoint(plain.scenario, "d").duration.kind, Duration::Kind::exponential);
+  EXPECT_EQ(testing::touchpoint_of(plain.scenario, "a").duration.kind, Duration::Kind::exponential);
+  EXPECT_EQ(testing::touchpoint_of(plain.scenario, "d").duration.kind, Duration::Kind::exponential);
   EXPECT_EQ(plain.exponential_durations, 3u);
   // The chosen journey is written and read back as it is.
   Diagnostics d_back;
@@ -369,7 +357,7 @@ TEST(MarkovFit, BestDurationFamilyIsChosenByLikelihoodFromTheGaps) {
   ASSERT_TRUE(back) << d_back.to_string();
   validate_scenario(*back, d_back);
   EXPECT_FALSE(d_back.has_errors()) << d_back.to_string();
-  EXPECT_EQ(touchpoint(*back, "a").duration.kind, Duration::Kind::lognormal);
+  EXPECT_EQ(testing::touchpoint_of(*back, "a").duration.kind, Duration::Kind::lognormal);
 }
 
 }  // namespace
