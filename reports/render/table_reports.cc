@@ -12,6 +12,7 @@
 #include "reports/render/text_report.h"
 #include "reports/render/uncertainty_report.h"
 #include "scenarios/diagnostic.h"
+#include "sim/engine/statistics.h"
 
 namespace cjsim {
 namespace {
@@ -67,7 +68,7 @@ std::vector<const DrawsDigest::Ranked*> ranked_for(const DrawsDigest& d, std::si
 
 std::string index_text(double index, double error) {
   if (!std::isfinite(index)) return "";
-  return fmt::format("{:.0f}% (± {:.0f}%)", 100.0 * index, 100.0 * 1.959963984540054 * error);
+  return fmt::format("{:.0f}% (± {:.0f}%)", 100.0 * index, 100.0 * kZ95 * error);
 }
 
 std::string how_sure_markdown(const ComparisonReport& r, const DrawsDigest& d) {
@@ -310,18 +311,18 @@ std::string csv_report(const ComparisonReport& r, const DrawsDigest* draws) {
                          csv_field("vs:" + r.labels[t]), csv_number(f.probability_beats[t]));
     }
   }
-  constexpr double z = 1.959963984540054;
   for (const DrawsDigest::Ranked& x : draws->sensitivity) {
     const std::string scope = csv_field("input:" + x.input);
     const std::string label = csv_field(r.labels[x.scenario]);
     out += fmt::format("sensitivity,{},{},first_order,{},{},{},,,\n", label, scope,
                        csv_number(x.index.first_order),
-                       csv_number(x.index.first_order - z * x.index.standard_error),
-                       csv_number(x.index.first_order + z * x.index.standard_error));
+                       csv_number(x.index.first_order - kZ95 * x.index.standard_error),
+                       csv_number(x.index.first_order + kZ95 * x.index.standard_error));
     if (std::isfinite(x.index.total)) {
       out += fmt::format("sensitivity,{},{},total,{},{},{},,,\n", label, scope,
-                         csv_number(x.index.total), csv_number(x.index.total - z * x.index.total_error),
-                         csv_number(x.index.total + z * x.index.total_error));
+                         csv_number(x.index.total),
+                         csv_number(x.index.total - kZ95 * x.index.total_error),
+                         csv_number(x.index.total + kZ95 * x.index.total_error));
     }
   }
   return out;

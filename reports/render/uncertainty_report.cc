@@ -13,6 +13,7 @@
 #include "reports/render/json_report.h"
 #include "reports/render/report_format.h"
 #include "scenarios/parameter_path.h"
+#include "sim/engine/statistics.h"
 
 namespace cjsim {
 
@@ -66,7 +67,7 @@ void add_intervals(nlohmann::json& central, const std::vector<const nlohmann::js
 
 // The 95% interval of an index from its bootstrap standard error (normal approximation).
 nlohmann::json normal_interval(double index, double error) {
-  return pair_json(index - 1.959963984540054 * error, index + 1.959963984540054 * error);
+  return pair_json(index - kZ95 * error, index + kZ95 * error);
 }
 
 nlohmann::json sensitivity_json(const UncertaintyReport& u,
