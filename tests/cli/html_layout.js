@@ -1,6 +1,7 @@
 // Opens an HTML report in Debian's Chromium (driven by playwright-core) at each given window
-// width, runs html_layout_check.js in the page, and prints what it measured as one JSON line
-// per width; keeps a full-page screenshot of each.
+// width, runs html_layout_check.js in the page, and prints what it measured (and the page's
+// own #selftest status) as one JSON line per width; keeps a screenshot of each (full-page at
+// the screen widths) unless CJSIM_SCREENSHOTS is 0.
 // Usage: node html_layout.js SOURCE_DIR PAGE NAME ARTEFACTS WIDTH...  (WIDTH may be "print")
 "use strict";
 const fs = require("fs");
@@ -8,6 +9,7 @@ const path = require("path");
 
 const [source, page, name, artefacts, ...widths] = process.argv.slice(2);
 const { chromium } = require(path.join(source, ".deps", "node_modules", "playwright-core"));
+const screenshots = process.env.CJSIM_SCREENSHOTS !== "0";
 const check = fs.readFileSync(path.join(__dirname, "html_layout_check.js"), "utf8");
 
 (async () => {
@@ -39,8 +41,20 @@ const check = fs.readFileSync(path.join(__dirname, "html_layout_check.js"), "utf
       await tab.waitForSelector("#cjsim-layout", { state: "attached", timeout: 30000 });
       const result = JSON.parse(await tab.$eval("#cjsim-layout", (e) => e.textContent));
       result.label = width;
+      // What the page's own self-test saw: its charts drawn, none empty, no script error.
+      result.selftest = JSON.parse(await tab.$eval("#cjsim-selftest", (e) => e.textContent));
       result.errors = result.errors.concat(errors);
-      await tab.screenshot({ path: path.join(artefacts, `${name}_${width}.png`), fullPage: true,
+      // CI, which keeps no artefacts, sets CJSIM_SCREENSHOTS=0: the measurements above are the
+      // test, and the shots (seconds each) are for a person to look at.
+      if (!screenshots) {
+        console.log(JSON.stringify(result));
+        await context.close();
+        continue;
+      }
+      // The whole page at each screen width; for paper, the first sheet's worth only: the PDF
+      // artefact shows the rest, and a full-page shot of the print layout costs the browser
+      // half a minute of rendering for nothing the measurement above has not checked.
+      await tab.screenshot({ path: path.join(artefacts, `${name}_${width}.png`), fullPage: !print,
                             timeout: 180000 });
       console.log(JSON.stringify(result));
       await context.close();

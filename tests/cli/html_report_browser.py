@@ -1,13 +1,14 @@
-"""The HTML report in a real browser: the shipped retail and bank comparisons, a run of
-tiny.yaml and the calendar bank's run and comparison are turned into reports, opened in
-headless Chromium with #selftest (the page then writes what it rendered into #cjsim-selftest),
-and every chart must have drawn with no JavaScript error.
-A comparison with uncertain inputs drawn shows how sure it is first, with its sensitivity
-chart. The comparison and the run are then laid out at a phone's, a laptop's and a desktop's width and
-for paper (html_layout.js, Chromium driven by playwright-core), where html_layout_check.js
-measures in the page that nothing is wider than the window or its card or table and that no
-chart label prints over another; and the comparison is printed to PDF by Chromium itself.
-Screenshots are kept as test artefacts in html_report_artefacts/ under the working directory.
+"""The HTML report in a real browser: the shipped retail, airline and bank comparisons, a
+comparison with uncertain inputs drawn, runs of tiny.yaml and the calendar bank's run and
+comparison are turned into reports and opened in Chromium with #selftest (the page then writes
+what it rendered into #cjsim-selftest): every chart must have drawn with no JavaScript error.
+Most are laid out at a phone's, a laptop's and a desktop's width and for paper (html_layout.js,
+Debian's Chromium driven by playwright-core), where the self-test is read at each width and
+html_layout_check.js measures in the page that nothing is wider than the window or its card
+or table and that no chart label prints over another; the others are opened once by
+`chromium --headless --dump-dom`. The retail and calendar comparisons are printed to PDF by
+Chromium itself. Screenshots (at each width, or one at 1400 px) are kept as test artefacts in
+html_report_artefacts/ under the working directory.
 
 Usage: html_report_browser.py CJSIM SOURCE_DIR
 """
@@ -57,6 +58,21 @@ if node is None or not os.path.isdir(os.path.join(source, ".deps", "node_modules
              "(bash .ci/setup installs both)")
 
 
+def check_selftest(status, name, containers):
+    """The page's own report (#cjsim-selftest): every chart container has its options and drew
+    something, and no script failed."""
+    check(status["containers"] == containers, f"{name}: {status['containers']} containers in the DOM")
+    check(status["specs"] == containers, f"{name}: {status['specs']} chart options for {containers}")
+    check(status["drawn"] == containers and not status["empty"],
+          f"{name}: charts not drawn: {status['empty']}")
+    check(not status["errors"], f"{name}: JavaScript errors: {status['errors']}")
+
+
+def chart_containers(page):
+    with open(page, encoding="utf-8") as f:
+        return len(re.findall(r'<div class="chart[^"]*" id="chart-\d+"', f.read()))
+
+
 def check_layout(page, name):
     r = subprocess.run([node, os.path.join(os.path.dirname(os.path.abspath(__file__)), "html_layout.js"),
                         source, page, name, artefacts, *LAYOUT_WIDTHS],
@@ -68,7 +84,9 @@ def check_layout(page, name):
     check(len(results) == len(LAYOUT_WIDTHS), f"{name}: layout measured at {len(results)} widths")
     for m in results:
         where = f"{name} at {m['label']}" + (" px" if m["label"] != "print" else "")
-        print(f"{where}: {len(m['overflow'])} overflowing boxes, {len(m['overlaps'])} label overlaps")
+        print(f"{where}: {len(m['overflow'])} overflowing boxes, {len(m['overlaps'])} label overlaps, "
+              f"self-test {m['selftest']}")
+        check_selftest(m["selftest"], where, chart_containers(page))
         check(not m["errors"], f"{where}: errors while measuring: {m['errors']}")
         check(not m["overflow"], f"{where}: wider than its space:\n    " + "\n    ".join(m["overflow"][:20]))
         check(not m["overlaps"], f"{where}: chart labels over each other or cut off:\n    " +
@@ -93,7 +111,10 @@ def check_pdf(work, page, name):
     check(len(data) > 150_000, f"{name}: the PDF ({len(data)} bytes) looks like it lacks the charts")
 
 
-def check_report(work, page, name):
+def check_report(work, page, name, laid_out=False):
+    """The page as a file (its charts' containers, ECharts inside it, nothing loaded from
+    outside); then, unless check_layout opens it at each width (and checks the self-test
+    there), opened once by Chromium itself for its self-test and a screenshot."""
     with open(page, encoding="utf-8") as f:
         text = f.read()
     containers = len(re.findall(r'<div class="chart[^"]*" id="chart-\d+"', text))
@@ -101,6 +122,9 @@ def check_report(work, page, name):
     check("echarts" in text and len(text) > 500_000, f"{name}: the ECharts library is not embedded")
     check("http://" not in text.split("<script>", 1)[0] and "<link" not in text,
           f"{name}: the page loads something from outside")
+    shutil.copy(page, os.path.join(artefacts, name + ".html"))
+    if laid_out:
+        return
     url = "file://" + page + "#selftest"
     r = chromium_run(work, "--virtual-time-budget=5000", "--dump-dom", url)
     check(r.returncode == 0, f"{name}: chromium --dump-dom failed: {r.stderr[-2000:]}")
@@ -110,17 +134,12 @@ def check_report(work, page, name):
         return
     status = json.loads(html.unescape(match.group(1)))
     print(f"{name}: {status}")
-    check(status["containers"] == containers, f"{name}: {status['containers']} containers in the DOM")
-    check(status["specs"] == containers, f"{name}: {status['specs']} chart options for {containers}")
-    check(status["drawn"] == containers and not status["empty"],
-          f"{name}: charts not drawn: {status['empty']}")
-    check(not status["errors"], f"{name}: JavaScript errors: {status['errors']}")
+    check_selftest(status, name, containers)
     shot = os.path.join(artefacts, name + ".png")
     r = chromium_run(work, "--virtual-time-budget=5000", f"--screenshot={shot}",
                      "--window-size=1400,3000", url)
     check(r.returncode == 0 and os.path.getsize(shot) > 10_000 if os.path.exists(shot) else False,
           f"{name}: no screenshot: {r.stderr[-2000:]}")
-    shutil.copy(page, os.path.join(artefacts, name + ".html"))
 
 
 with tempfile.TemporaryDirectory() as work:
@@ -131,7 +150,7 @@ with tempfile.TemporaryDirectory() as work:
         "--agents", "5000", "--seed", "7", "--out", comparison)
     page = os.path.join(work, "retail.html")
     run("report", comparison, "-o", page)
-    check_report(work, page, "retail_comparison")
+    check_report(work, page, "retail_comparison", laid_out=True)
     check_layout(page, "retail_comparison")
     check_pdf(work, page, "retail_comparison")
 
@@ -156,7 +175,7 @@ with tempfile.TemporaryDirectory() as work:
         text = f.read()
     check('class="pains"' in text and 'class="blueprint"' in text and "Maya, the app-first" in text,
           "bank report: the journey map's words or the service blueprint are missing")
-    check_report(work, page, "bank_comparison")
+    check_report(work, page, "bank_comparison", laid_out=True)
     check_layout(page, "bank_comparison")
 
     # A comparison with uncertain inputs drawn (--draws, total effects too): "How sure it is"
@@ -171,7 +190,7 @@ with tempfile.TemporaryDirectory() as work:
         text = f.read()
     check('id="how-sure"' in text and "Which guess matters most" in text,
           "report with draws: the section on how sure it is is missing")
-    check_report(work, page, "drawn_comparison")
+    check_report(work, page, "drawn_comparison", laid_out=True)
     check_layout(page, "drawn_comparison")
 
     # The calendar journey's own page (a time view, the blueprint with its resources, a day in
@@ -184,7 +203,7 @@ with tempfile.TemporaryDirectory() as work:
     check('id="day-in-the-life"' in text and 'class="cal-blueprint"' in text
           and "cjsimCalendarChart" in text,
           "calendar run report: the time view, blueprint or day in the life is missing")
-    check_report(work, page, "calendar_run")
+    check_report(work, page, "calendar_run", laid_out=True)
     check_layout(page, "calendar_run")
     calendar = os.path.join(work, "bank_call_centre.h5")
     run("compare", os.path.join(examples, "bank_call_centre.yaml"),
@@ -193,7 +212,7 @@ with tempfile.TemporaryDirectory() as work:
         "--replications", "4", "--out", calendar)
     page = os.path.join(work, "bank_call_centre_comparison.html")
     run("report", calendar, "-o", page)
-    check_report(work, page, "calendar_comparison")
+    check_report(work, page, "calendar_comparison", laid_out=True)
     check_layout(page, "calendar_comparison")
     check_pdf(work, page, "calendar_comparison")
 
@@ -201,7 +220,7 @@ with tempfile.TemporaryDirectory() as work:
     run("run", os.path.join(data, "tiny.yaml"), "--agents", "2000", "--out", tiny)
     page = os.path.join(work, "tiny.html")
     run("report", tiny, "-o", page)
-    check_report(work, page, "tiny_run")
+    check_report(work, page, "tiny_run", laid_out=True)
     check_layout(page, "tiny_run")
 
     tiny_cmp = os.path.join(work, "tiny_cmp.h5")
