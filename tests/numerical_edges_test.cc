@@ -208,5 +208,31 @@ TEST(NumericalEdges, FiguresWithoutCustomersSayWhyTheyAreNa) {
       << ::testing::PrintToString(summary.notes);
 }
 
+// A journey in which no one feels anything (a fit from paths alone) scores every customer 5:
+// its NPS is -100 by the thresholds alone, and the notes say so; any source of emotion, on a
+// touchpoint or in a persona's start, takes the note away.
+TEST(NumericalEdges, AJourneyWithoutEmotionSaysItsNpsMeansNothing) {
+  const std::string said = "NPS, likelihood to recommend and peak-end emotion say nothing";
+  const Summary flat = simulate(three_steps());
+  EXPECT_EQ(flat.overall.nps.value, -100.0);
+  EXPECT_TRUE(mentions(flat.notes, said + " of this journey: no touchpoint leaves any emotion "
+                                          "and every persona starts at 0, so every customer "
+                                          "scores 5, a detractor."))
+      << ::testing::PrintToString(flat.notes);
+
+  Scenario lenient = three_steps();
+  lenient.settings.detractor_threshold = 5.0;
+  lenient.settings.promoter_threshold = 5.0;
+  EXPECT_EQ(simulate(lenient).overall.nps.value, 100.0);
+  EXPECT_TRUE(mentions(simulate(lenient).notes, "scores 5, a promoter."));
+
+  Scenario felt = three_steps();
+  felt.touchpoints[1].emotion_sd = 0.1;
+  EXPECT_FALSE(mentions(simulate(felt).notes, said));
+  Scenario moody = three_steps();
+  moody.personas.front().initial_emotion_mean = -0.2;
+  EXPECT_FALSE(mentions(simulate(moody).notes, said));
+}
+
 }  // namespace
 }  // namespace cjsim

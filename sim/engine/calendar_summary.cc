@@ -1,6 +1,7 @@
 // Calendar figures from the replications' tallies.
 #include "sim/engine/calendar_summary.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -98,6 +99,11 @@ CalendarSummary summarize_calendar(const CompiledJourney& journey, const Compile
   std::vector<Aggregate> aggregates;
   for (const CalendarReplication& r : result.replications) aggregates.push_back(r.aggregate);
   s.plain = summarize(journey, aggregates);
+  // Waiting costs emotion (MODEL.md, the calendar model): a journey whose touchpoints leave none
+  // still has some when a queue has a wait penalty.
+  if (std::ranges::any_of(calendar.wait_penalty, [](double p) { return p != 0.0; })) {
+    std::erase(s.plain.notes, emotionless_note(journey));
+  }
   s.days = result.days;
   s.warmup_days = result.warmup_days;
   for (const CalendarReplication& r : result.replications) {

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -256,6 +257,26 @@ std::vector<std::string> undefined_figure_notes(const HeadlineFigures& h, const 
   return notes;
 }
 
+std::string emotionless_note(const CompiledJourney& journey) {
+  const auto zero = [](double x) { return x == 0.0; };
+  const bool touchpoints = std::ranges::all_of(journey.emotion_mean, zero) &&
+                           std::ranges::all_of(journey.emotion_sd, zero);
+  const bool personas = std::ranges::all_of(journey.personas, [](const PersonaTables& p) {
+    return p.initial_emotion_mean == 0.0 && p.initial_emotion_sd == 0.0;
+  });
+  if (!touchpoints || !personas) return "";
+  const double likelihood = 5.0;  // likelihood_to_recommend of a peak-end of 0 (MODEL.md 1.5)
+  const char* as = likelihood >= journey.promoter_threshold    ? "a promoter"
+                   : likelihood < journey.detractor_threshold ? "a detractor"
+                                                               : "a passive";
+  return fmt::format(
+      "NPS, likelihood to recommend and peak-end emotion say nothing of this journey: no "
+      "touchpoint leaves any emotion and every persona starts at 0, so every customer scores 5, "
+      "{}. A journey fitted from paths alone is like this: fit it on a skeleton with emotion "
+      "(cjsim fit --skeleton), or give its touchpoints their emotion, to measure them.",
+      as);
+}
+
 Summary summarize(const CompiledJourney& journey, std::span<const Aggregate> replications) {
   Aggregate pooled = Aggregate::for_journey(journey);
   for (const Aggregate& a : replications) pooled.merge(a);
@@ -268,6 +289,7 @@ Summary summarize(const CompiledJourney& journey, std::span<const Aggregate> rep
     s.interval_method =
         "95% intervals from the agents: Wilson for rates, normal approximation for means";
     s.notes = undefined_figure_notes(s.overall, pooled_sums);
+    if (std::string note = emotionless_note(journey); !note.empty()) s.notes.push_back(note);
     return s;
   }
   s.interval_method = "95% intervals across " + std::to_string(replications.size()) +
@@ -283,6 +305,7 @@ Summary summarize(const CompiledJourney& journey, std::span<const Aggregate> rep
     *target[k] = replication_interval(values);
   }
   s.notes = undefined_figure_notes(s.overall, pooled_sums);
+  if (std::string note = emotionless_note(journey); !note.empty()) s.notes.push_back(note);
   return s;
 }
 

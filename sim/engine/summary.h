@@ -40,7 +40,8 @@ struct Summary {
   std::array<std::uint64_t, kScoreBins> score_customers{};
   std::array<std::uint64_t, kScoreBins> score_all{};
   std::array<std::uint64_t, kPathLengthBins> path_length{};
-  // Why a headline figure, or its interval, is n/a: one sentence each, naming the figure.
+  // Why a headline figure, or its interval, is n/a, or why it says nothing of this journey
+  // (emotionless_note): one sentence each, naming the figure.
   std::vector<std::string> notes;
 };
 
@@ -53,6 +54,12 @@ HeadlineFigures headline_figures(const OutcomeSums& sums);
 // undefined, or "" when nothing is in the way: no agents, no customers, or a sum that left its
 // exact range.
 std::string why_undefined(std::string_view name, const OutcomeSums& sums);
+
+// The note a journey in which no one ever feels anything gets ("" when some touchpoint or
+// persona carries emotion): its NPS, likelihood to recommend and peak-end are then fixed by the
+// thresholds (every customer scores 5, a detractor at the default 7), and say nothing of it. A
+// journey fitted from paths alone is one. summarize() adds it to the notes.
+std::string emotionless_note(const CompiledJourney& journey);
 
 // A sentence for each figure of `figures` that is n/a, or whose interval is, with the reason.
 std::vector<std::string> undefined_figure_notes(const HeadlineFigures& figures,
