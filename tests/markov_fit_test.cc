@@ -266,7 +266,7 @@ TEST(GoodnessOfFit, AJourneyFittedToItsOwnSimulationReproducesItsPaths) {
   const RunResult result = run(journey, options);
   const ObservedJourneys simulated = observed_from_simulation(journey, *result.detail);
   const ObservedJourneys observed = in_fitted_terms(testing::observed_data("tiny_events.csv"), fit);
-  const GoodnessOfFit g = goodness_of_fit(observed, simulated, fit.scenario.stages, 5, 5);
+  const GoodnessOfFit g = goodness_of_fit(observed, simulated, fit.scenario.stages, 5);
   EXPECT_EQ(g.observed_customers, 4u);
   EXPECT_EQ(g.simulated_customers, 20000u);
   EXPECT_EQ(g.observed_conversion.value, 0.5);
@@ -278,6 +278,43 @@ TEST(GoodnessOfFit, AJourneyFittedToItsOwnSimulationReproducesItsPaths) {
   EXPECT_EQ(g.stage_reach.observed[0], 1.0);
   EXPECT_EQ(g.stage_reach.observed[2], 0.5);
   EXPECT_EQ(g.top_paths.labels.size(), 4u);
+}
+
+// Paths of `lengths` touchpoints (one customer each), all of touchpoint "a".
+ObservedJourneys paths_of_lengths(const std::vector<std::size_t>& lengths) {
+  ObservedJourneys j;
+  j.touchpoints = {"a"};
+  j.channels = {""};
+  j.stages = {""};
+  for (const std::size_t n : lengths) {
+    ObservedPath p;
+    p.touchpoints.assign(n, 0);
+    j.paths.push_back(p);
+  }
+  return j;
+}
+
+// Long paths (a process log's run to hundreds of events) get rows of their own, not one "10+",
+// and the distance is over the lengths themselves: 11 against 12 is as far apart as 1 against 2.
+TEST(GoodnessOfFit, LongPathsHaveRowsUpToTheLongestAndTheDistanceSeesEveryLength) {
+  const ObservedJourneys observed = paths_of_lengths({3, 11, 11, 120});
+  const ObservedJourneys simulated = paths_of_lengths({3, 12, 12, 120});
+  const GoodnessOfFit g = goodness_of_fit(observed, simulated, {}, 5);
+  const std::vector<std::string> rows = {"1",     "2",     "3",     "4",     "5",
+                                         "6",     "7",     "8",     "9",     "10-14",
+                                         "15-19", "20-29", "30-49", "50-99", "100+"};
+  EXPECT_EQ(g.path_length.labels, rows);
+  EXPECT_EQ(g.path_length.observed[2], 0.25);
+  EXPECT_EQ(g.path_length.observed[9], 0.5);
+  EXPECT_EQ(g.path_length.simulated[9], 0.5);
+  EXPECT_EQ(g.path_length.observed[14], 0.25);
+  EXPECT_EQ(g.path_length_distance, 0.5);
+
+  // Rows stop at the one holding the longest path of either side.
+  const GoodnessOfFit short_paths =
+      goodness_of_fit(paths_of_lengths({2, 4}), paths_of_lengths({2, 16}), {}, 5);
+  EXPECT_EQ(short_paths.path_length.labels.back(), "15-19");
+  EXPECT_EQ(short_paths.path_length_distance, 0.5);
 }
 
 TEST(GoodnessOfFit, HoldoutSplitKeepsEveryCustomerOnceAndIsReproducible) {

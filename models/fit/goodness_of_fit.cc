@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <random>
 #include <unordered_map>
@@ -15,7 +16,7 @@ namespace {
 struct PathStatistics {
   double customers = 0.0;
   double converted = 0.0;
-  std::vector<double> length;  // [0, longest]: index = min(length, longest)
+  std::map<std::size_t, double> length;  // customers by touchpoints per path
   std::map<std::string, double> stage_visits;
   std::unordered_map<std::string, double> paths;
 };
@@ -29,16 +30,15 @@ std::string path_text(const ObservedJourneys& j, const ObservedPath& p) {
   return text;
 }
 
-PathStatistics statistics_of(const ObservedJourneys& j, std::size_t longest) {
+PathStatistics statistics_of(const ObservedJourneys& j) {
   PathStatistics s;
-  s.length.assign(longest + 1, 0.0);
   std::vector<std::string> seen;
   for (const ObservedPath& p : j.paths) {
     const double c = static_cast<double>(p.count);
     if (c == 0.0) continue;
     s.customers += c;
     if (p.conversion_step >= 0) s.converted += c;
-    s.length[std::min(p.touchpoints.size(), longest)] += c;
+    s.length[p.touchpoints.size()] += c;
     seen.clear();
     for (std::uint32_t t : p.touchpoints) {
       if (t < j.stages.size() && std::find(seen.begin(), seen.end(), j.stages[t]) == seen.end()) {
@@ -53,22 +53,25 @@ PathStatistics statistics_of(const ObservedJourneys& j, std::size_t longest) {
 
 double share(double part, double whole) { return whole > 0.0 ? part / whole : 0.0; }
 
+// The path-length table's rows: one per length up to 9, then wider as paths get longer (a
+// process log's paths run to hundreds of events), the last open-ended.
+constexpr std::size_t kLengthRowStarts[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 15, 20, 30, 50, 100};
+
+// Customers with a length in [from, to), of one side.
+double customers_between(const PathStatistics& s, std::size_t from, std::size_t to) {
+  double sum = 0.0;
+  for (auto it = s.length.lower_bound(from); it != s.length.end() && it->first < to; ++it) {
+    sum += it->second;
+  }
+  return sum;
+}
+
 }  // namespace
 
 GoodnessOfFit goodness_of_fit(const ObservedJourneys& observed, const ObservedJourneys& simulated,
-                              const std::vector<std::string>& stages, std::size_t top_paths,
-                              std::size_t longest_length) {
-  // Rows up to the longest path seen on either side, at most `longest_length`.
-  std::size_t seen = 1;
-  for (const ObservedJourneys* j : {&observed, &simulated}) {
-    for (const ObservedPath& p : j->paths) {
-      if (p.count > 0) seen = std::max(seen, p.touchpoints.size());
-    }
-  }
-  const bool capped = seen >= std::max<std::size_t>(longest_length, 1);
-  longest_length = std::min(seen, std::max<std::size_t>(longest_length, 1));
-  const PathStatistics o = statistics_of(observed, longest_length);
-  const PathStatistics s = statistics_of(simulated, longest_length);
+                              const std::vector<std::string>& stages, std::size_t top_paths) {
+  const PathStatistics o = statistics_of(observed);
+  const PathStatistics s = statistics_of(simulated);
   GoodnessOfFit out;
   out.observed_customers = static_cast<std::uint64_t>(o.customers);
   out.simulated_customers = static_cast<std::uint64_t>(s.customers);
@@ -77,14 +80,27 @@ GoodnessOfFit goodness_of_fit(const ObservedJourneys& observed, const ObservedJo
   out.simulated_conversion =
       wilson_interval(static_cast<std::uint64_t>(s.converted), out.simulated_customers);
 
-  for (std::size_t n = 1; n <= longest_length; ++n) {
-    out.path_length.labels.push_back(n == longest_length && capped ? fmt::format("{}+", n)
-                                                                   : fmt::format("{}", n));
-    out.path_length.observed.push_back(share(o.length[n], o.customers));
-    out.path_length.simulated.push_back(share(s.length[n], s.customers));
-    out.path_length_distance +=
-        0.5 * std::abs(out.path_length.observed.back() - out.path_length.simulated.back());
+  // Rows up to the one holding the longest path seen on either side.
+  std::size_t longest = 1;
+  for (const PathStatistics* side : {&o, &s}) {
+    if (!side->length.empty()) longest = std::max(longest, side->length.rbegin()->first);
   }
+  constexpr std::size_t rows = std::size(kLengthRowStarts);
+  for (std::size_t r = 0; r < rows && kLengthRowStarts[r] <= longest; ++r) {
+    const std::size_t from = kLengthRowStarts[r];
+    const bool last = r + 1 == rows;
+    const std::size_t to = last ? std::numeric_limits<std::size_t>::max() : kLengthRowStarts[r + 1];
+    out.path_length.labels.push_back(last       ? fmt::format("{}+", from)
+                                     : to == from + 1 ? fmt::format("{}", from)
+                                                      : fmt::format("{}-{}", from, to - 1));
+    out.path_length.observed.push_back(share(customers_between(o, from, to), o.customers));
+    out.path_length.simulated.push_back(share(customers_between(s, from, to), s.customers));
+  }
+  // The distance is over the lengths themselves, not the table's rows.
+  std::map<std::size_t, double> difference;
+  for (const auto& [length, c] : o.length) difference[length] += share(c, o.customers);
+  for (const auto& [length, c] : s.length) difference[length] -= share(c, s.customers);
+  for (const auto& [length, d] : difference) out.path_length_distance += 0.5 * std::abs(d);
   for (const std::string& stage : stages) {
     out.stage_reach.labels.push_back(stage);
     const auto oi = o.stage_visits.find(stage);

@@ -25,10 +25,13 @@ struct GoodnessOfFit {
   std::uint64_t simulated_customers = 0;
   Estimate observed_conversion;  // Wilson intervals
   Estimate simulated_conversion;
-  FitTable path_length;  // touchpoints per path: 1, 2, ... up to the longest seen, at most "N+"
+  // Touchpoints per path: rows 1 to 9, then 10-14, 15-19, 20-29, 30-49, 50-99 and 100+, up to
+  // the row of the longest path seen on either side.
+  FitTable path_length;
   FitTable stage_reach;  // share of customers who visit the stage
   FitTable top_paths;    // the most common observed paths ("a > b > c")
-  // Total variation distance between the path-length distributions (0: the same, 1: disjoint).
+  // Total variation distance between the path-length distributions, over the lengths
+  // themselves rather than the table's rows (0: the same, 1: disjoint).
   double path_length_distance = 0.0;
 };
 
@@ -36,8 +39,7 @@ struct GoodnessOfFit {
 // in_fitted_terms and observed_from_simulation); stages are compared by name, in the order
 // `stages` gives.
 GoodnessOfFit goodness_of_fit(const ObservedJourneys& observed, const ObservedJourneys& simulated,
-                              const std::vector<std::string>& stages, std::size_t top_paths = 10,
-                              std::size_t longest_length = 10);
+                              const std::vector<std::string>& stages, std::size_t top_paths = 10);
 
 // Each customer goes to the held-out share with probability `share`, independently, drawn from
 // `seed` (the same seed, the same split). Returns (kept, held out); both keep the touchpoint
