@@ -79,6 +79,56 @@ TEST(EventQueue, PopsInTheOrderOfABinaryHeapWhenOnlyFarEventsRemain) {
   expect_same_order_as_heap(3, 40.0, 20000);  // the ring often empty: jumps to far events
 }
 
+// The calendar driver keeps the next organic arrival out of the queue and handles whichever of
+// it and top() comes first; top() may then have moved the queue's bucket past the arrival, and
+// the arrival's handler pushes events before that bucket. The merged order must still be one
+// heap's, with the kept events in it too.
+TEST(EventQueue, EventsKeptOutsideMergeInTheOrderOfABinaryHeap) {
+  std::mt19937_64 random(4);
+  std::exponential_distribution<double> arrival_gap(40.0);  // often several buckets apart
+  std::uniform_real_distribution<double> ahead(0.0, 0.05);
+  std::uniform_int_distribution<int> kind(0, 3);
+  std::uniform_int_distribution<int> pushes(0, 2);
+  std::bernoulli_distribution far(0.02);
+  EventQueue<TestEvent, Later> queue;
+  std::priority_queue<TestEvent, std::vector<TestEvent>, Later> heap;
+  std::uint64_t order = 0;
+  // Kept events: kind 9, so that they never tie with the queue's; no order needed.
+  TestEvent kept{arrival_gap(random), 9, 0};
+  heap.push(kept);
+  int handled = 0;
+  while (!heap.empty()) {
+    const TestEvent expected = heap.top();
+    heap.pop();
+    TestEvent got;
+    const bool take_kept = queue.empty() || !Later{}(kept, queue.top());
+    if (take_kept) {
+      got = kept;
+    } else {
+      got = queue.pop();
+    }
+    ASSERT_EQ(got.time, expected.time) << "event " << handled;
+    ASSERT_EQ(got.kind, expected.kind);
+    ASSERT_EQ(got.order, expected.order);
+    ++handled;
+    if (take_kept && handled < 200000) {
+      kept = {got.time + arrival_gap(random), 9, 0};
+      heap.push(kept);
+    } else if (take_kept) {
+      kept.time = 1e300;  // no more kept events: the queue drains
+    }
+    if (handled < 200000) {
+      for (int n = pushes(random); n > 0; --n) {
+        TestEvent e{got.time + (far(random) ? 30.0 : ahead(random)), kind(random), order++};
+        queue.push(e);
+        heap.push(e);
+      }
+    }
+  }
+  EXPECT_TRUE(queue.empty());
+  EXPECT_GT(handled, 200000);
+}
+
 TEST(EventQueue, ReusesNodesSoMemoryFollowsPendingEvents) {
   EventQueue<TestEvent, Later> queue;
   // A steady state of 100 pending events over a long time: the queue never holds more.

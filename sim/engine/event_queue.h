@@ -14,7 +14,9 @@
 namespace cjsim {
 
 // Event: has a `double time` >= 0; Later(a, b): a comes after b, and a.time > b.time implies
-// it. Pushed events must not be earlier than the last event popped (the clock never goes back).
+// it. Pushed events must not be earlier than the last event popped (the clock never goes back),
+// but may be earlier than top(): a driver that keeps some events of its own (the next organic
+// arrival) compares them with top() and handles the earlier first.
 template <class Event, class Later>
 class EventQueue {
  public:
@@ -33,8 +35,9 @@ class EventQueue {
 
   void push(const Event& event) {
     const std::uint64_t b = bucket_of(event.time);
-    assert(b >= current_);
-    if (b == current_) {
+    // The heap holds every event up to the clock's bucket; top() may have moved that bucket on
+    // past an event the driver kept, which then pushes events before it.
+    if (b <= current_) {
       current_heap_.push_back(event);
       std::push_heap(current_heap_.begin(), current_heap_.end(), Later{});
     } else if (b < current_ + kRing) {
@@ -43,6 +46,18 @@ class EventQueue {
       far_.push_back(event);
       std::push_heap(far_.begin(), far_.end(), Later{});
     }
+  }
+
+  // The earliest event, left in the queue. The queue must not be empty.
+  const Event& top() {
+    if (current_heap_.empty()) load_next_bucket();
+    return current_heap_.front();
+  }
+
+  // The earliest event when it is at hand (its bucket loaded), else null: a hint for prefetching
+  // what the next event will read, since pushes may still come before it.
+  const Event* next_at_hand() const {
+    return current_heap_.empty() ? nullptr : &current_heap_.front();
   }
 
   // The earliest event, removed. The queue must not be empty.
