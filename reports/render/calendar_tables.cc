@@ -73,7 +73,7 @@ void hour_of_week_markdown(std::string& out, const CalendarSummary& s) {
   if (s.hour_of_week.empty()) return;
   constexpr std::size_t kBusiest = 5;
   out += "\n### Busiest hours of the week, by persona (visits started, every replication)\n\n";
-  out += markdown_head({"Persona", "Hour", "Visits", "Mean emotion left", "Most visited"}, 1);
+  out += markdown_head({"Persona", "Hour", "Most visited", "Visits", "Mean emotion left"}, 3);
   for (std::size_t first = 0; first < s.hour_of_week.size();) {
     std::size_t last = first;
     while (last < s.hour_of_week.size() &&
@@ -100,9 +100,8 @@ void hour_of_week_markdown(std::string& out, const CalendarSummary& s) {
     for (std::size_t i = 0; i < kBusiest && visits[order[i]] > 0; ++i) {
       const std::size_t h = order[i];
       out += markdown_row({s.hour_of_week[first].persona_id, hour_of_week_label(h),
-                           with_thousands(visits[h]),
-                           fmt::format("{:+.3f}", emotion[h] / static_cast<double>(visits[h])),
-                           s.hour_of_week[top[h]].touchpoint_id});
+                           s.hour_of_week[top[h]].touchpoint_id, with_thousands(visits[h]),
+                           fmt::format("{:+.3f}", emotion[h] / static_cast<double>(visits[h]))});
     }
     first = last;
   }
