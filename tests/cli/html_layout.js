@@ -10,6 +10,45 @@ const [source, page, name, artefacts, ...widths] = process.argv.slice(2);
 const { chromium } = require(path.join(source, ".deps", "node_modules", "playwright-core"));
 const check = fs.readFileSync(path.join(__dirname, "html_layout_check.js"), "utf8");
 
+// The calendar page's heatmap of visits by hour of the week, when the page has one: for each
+// choice of each of its controls (the others as they were), how many of its 168 cells it drew
+// (open and closed), how many closed, whether its canvas has ink, and its width beside its box.
+async function measureHeatmap() {
+  const box = document.querySelector(".heat");
+  if (!box) return null;
+  const element = box.querySelector(".chart");
+  const chart = window.echarts.getInstanceByDom(element);
+  const inked = () => {
+    let n = 0;
+    for (const canvas of element.querySelectorAll("canvas")) {
+      const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i]) n++;
+    }
+    return n;
+  };
+  const frame = () => new Promise((resolve) => setTimeout(resolve, 60));
+  const state = () => {
+    const series = chart.getOption().series;
+    return {cells: series[0].data.length + series[1].data.length, closed: series[1].data.length,
+            ink: inked()};
+  };
+  const out = {width: element.getBoundingClientRect().width, box: box.getBoundingClientRect().width,
+               controls: box.querySelectorAll("select[data-heat]").length, views: []};
+  for (const select of box.querySelectorAll("select[data-heat]")) {
+    const before = select.value;
+    for (const option of select.options) {
+      select.value = option.value;
+      select.dispatchEvent(new Event("change"));
+      await frame();
+      out.views.push(Object.assign({control: select.dataset.heat, value: option.value}, state()));
+    }
+    select.value = before;
+    select.dispatchEvent(new Event("change"));
+    await frame();
+  }
+  return out;
+}
+
 (async () => {
   const browser = await chromium.launch({
     executablePath: process.env.CJSIM_CHROMIUM || "/usr/bin/chromium",
@@ -39,6 +78,7 @@ const check = fs.readFileSync(path.join(__dirname, "html_layout_check.js"), "utf
       await tab.waitForSelector("#cjsim-layout", { state: "attached", timeout: 30000 });
       const result = JSON.parse(await tab.$eval("#cjsim-layout", (e) => e.textContent));
       result.label = width;
+      if (!print) result.heat = await tab.evaluate(measureHeatmap);
       result.errors = result.errors.concat(errors);
       await tab.screenshot({ path: path.join(artefacts, `${name}_${width}.png`), fullPage: true,
                             timeout: 180000 });

@@ -75,6 +75,38 @@ def check_layout(page, name):
               "\n    ".join(m["overlaps"][:20]))
 
 
+def check_heatmap(page, name):
+    """The day in the life's heatmap of visits by hour of the week, at every screen width: each
+    choice of persona, touchpoint, state and colour draws all 168 hours (hatched where the
+    touchpoint is closed all hour) with ink on its canvas, and the chart fits its box."""
+    r = subprocess.run([node, os.path.join(os.path.dirname(os.path.abspath(__file__)), "html_layout.js"),
+                        source, page, name + "_heat", artefacts, "390", "1024", "1400"],
+                       capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        failures.append(f"{name}: the heatmap check did not run: {r.stderr[-3000:]}")
+        return
+    results = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+    check(len(results) == 3, f"{name}: heatmap measured at {len(results)} widths")
+    for m in results:
+        heat = m.get("heat")
+        where = f"{name} heatmap at {m['label']} px"
+        if not heat:
+            failures.append(f"{where}: the page has no heatmap")
+            continue
+        print(f"{where}: {len(heat['views'])} views, {heat['controls']} controls, "
+              f"width {heat['width']:.0f} of {heat['box']:.0f}")
+        check(not m["errors"], f"{where}: errors: {m['errors']}")
+        check(heat["width"] <= heat["box"] + 0.5 and heat["width"] > 200, f"{where}: does not fit its box")
+        check(heat["views"], f"{where}: no controls to choose with")
+        for view in heat["views"]:
+            check(view["cells"] == 168 and view["ink"] > 1000,
+                  f"{where}: {view['control']}={view['value']!r} drew {view['cells']} cells, {view['ink']} inked pixels")
+        # The bank's branch desk opens on weekdays 09:00-17:00 only: its closed hours are hatched.
+        desk = [v for v in heat["views"] if v["control"] == "touchpoint" and v["value"] == "branch_desk"]
+        check(desk and desk[0]["closed"] >= 7 * 24 - 5 * 8 - 5,
+              f"{where}: the branch desk's closed hours are not drawn closed: {desk}")
+
+
 def check_pdf(work, page, name):
     pdf = os.path.join(artefacts, name + ".pdf")
     if os.path.exists(pdf):
@@ -186,6 +218,7 @@ with tempfile.TemporaryDirectory() as work:
           "calendar run report: the time view, blueprint or day in the life is missing")
     check_report(work, page, "calendar_run")
     check_layout(page, "calendar_run")
+    check_heatmap(page, "calendar_run")
     calendar = os.path.join(work, "bank_call_centre.h5")
     run("compare", os.path.join(examples, "bank_call_centre.yaml"),
         os.path.join(examples, "bank_call_centre_call_back.yaml"),
@@ -195,6 +228,7 @@ with tempfile.TemporaryDirectory() as work:
     run("report", calendar, "-o", page)
     check_report(work, page, "calendar_comparison")
     check_layout(page, "calendar_comparison")
+    check_heatmap(page, "calendar_comparison")
     check_pdf(work, page, "calendar_comparison")
 
     tiny = os.path.join(work, "tiny.h5")
