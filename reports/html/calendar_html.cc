@@ -1014,9 +1014,113 @@ json life_chart(const Page& p, std::uint32_t agent) {
       {"series", series}};
 }
 
+// The heatmap of visits by hour of the week, over every agent: per state, persona and
+// touchpoint with a visit, the 168 visits and mean emotions left (Monday 00:00 first), and for
+// each touchpoint with opening hours the minutes it is open in each hour of the week.
+// calendar_charts.js ("heatmap") draws the selected state, persona and touchpoint (or all).
+json hour_of_week_data(const Page& p) {
+  const CalendarSummary& first = p.r.summaries.front();
+  json personas = json::array(), touchpoints = json::array();
+  for (const PersonaFigures& persona : first.plain.personas) {
+    personas.push_back({{"id", persona.id}, {"name", p.persona_name(0, persona.id)}});
+  }
+  for (const TouchpointFigures& t : first.plain.touchpoints) {
+    touchpoints.push_back({{"id", t.id}, {"name", t.name}});
+  }
+  json states = json::array();
+  for (std::size_t k = 0; k < p.size(); ++k) {
+    const CalendarSummary& s = p.r.summaries[k];
+    json rows = json::array();
+    for (const HourOfWeekRow& row : s.hour_of_week) {
+      json emotion = json::array();
+      for (const double e : row.mean_emotion) emotion.push_back(number_or_null(e));
+      rows.push_back({{"persona", row.persona_id},
+                      {"touchpoint", row.touchpoint_id},
+                      {"visits", row.visits},
+                      {"emotion", std::move(emotion)}});
+    }
+    json open = json::object();
+    if (p.scenarios[k]) {
+      for (const Touchpoint& t : p.scenarios[k]->touchpoints) {
+        if (!t.opening_hours) continue;
+        json minutes = json::array();
+        for (int d = 0; d < kWeekdays; ++d) {
+          for (int h = 0; h < kHoursPerDay; ++h) {
+            int open_minutes = 0;
+            for (const OpenSpan& span : (*t.opening_hours)[static_cast<std::size_t>(d)]) {
+              open_minutes += std::max(0, std::min(span.end_minute, (h + 1) * 60) -
+                                              std::max(span.start_minute, h * 60));
+            }
+            minutes.push_back(open_minutes);
+          }
+        }
+        open[t.id] = std::move(minutes);
+      }
+    }
+    states.push_back({{"name", p.r.names[k]}, {"rows", std::move(rows)}, {"open", std::move(open)}});
+  }
+  return {{"personas", personas},
+          {"touchpoints", touchpoints},
+          {"states", states},
+          {"weekdays", kWeekdayNames},
+          {"replications", p.r.replications}};
+}
+
+// A <select> of the heatmap's controls: `options` are (value, label) pairs.
+std::string heat_select(const char* control, const char* label,
+                        const std::vector<std::pair<std::string, std::string>>& options) {
+  std::string out = fmt::format("<label>{} <select data-heat=\"{}\">", label, control);
+  for (const auto& [value, text] : options) {
+    out += fmt::format("<option value=\"{}\">{}</option>", html_escape(value), html_escape(text));
+  }
+  return out + "</select></label>";
+}
+
+std::string hour_of_week_section(const Page& p, Charts& charts) {
+  const CalendarSummary& first = p.r.summaries.front();
+  bool any = false;
+  for (const CalendarSummary& s : p.r.summaries) any = any || !s.hour_of_week.empty();
+  if (!any) {
+    return "<p class=\"note\">These results hold no visits by hour of the week (a file written "
+           "by an earlier cjsim, or no visit in the measured days).</p>\n";
+  }
+  std::vector<std::pair<std::string, std::string>> personas, touchpoints = {{"", "all touchpoints"}},
+                                                             states, measures;
+  for (const PersonaFigures& persona : first.plain.personas) {
+    personas.emplace_back(persona.id, p.persona_name(0, persona.id));
+  }
+  for (const TouchpointFigures& t : first.plain.touchpoints) touchpoints.emplace_back(t.id, t.name);
+  for (std::size_t k = 0; k < p.size(); ++k) states.emplace_back(std::to_string(k), p.r.names[k]);
+  measures = {{"visits", "visits"}, {"emotion", "mean emotion left"}};
+  std::string out = "<div class=\"heat\" id=\"hour-of-week\"><h3>Every customer's week</h3>\n";
+  out += fmt::format(
+      "<p class=\"note\">Which touchpoints customers meet at each hour of the week, over every "
+      "agent: the visits that started in each hour of the measured days ({}), or the mean "
+      "emotion those visits left (red bad, green good). Hatched grey: the touchpoint is closed "
+      "all that hour.</p>\n",
+      p.r.replications == 1 ? std::string("one replication")
+                            : fmt::format("all {} replications together", p.r.replications));
+  out += "<div class=\"heat-controls\">";
+  out += heat_select("persona", "Persona", personas);
+  out += heat_select("touchpoint", "Touchpoint", touchpoints);
+  if (p.comparison()) out += heat_select("state", "State", states);
+  out += heat_select("measure", "Colour", measures);
+  out += "</div>\n";
+  json option = {
+      {"grid", {{"left", 4}, {"right", 8}, {"top", 8}, {"bottom", 64}, {"containLabel", true}}},
+      {"xAxis", {{"type", "category"}, {"splitArea", {{"show", true}}}}},
+      {"yAxis", {{"type", "category"}, {"inverse", true}, {"splitArea", {{"show", true}}}}},
+      {"series", json::array()}};
+  out += charts.add(std::move(option), 300, "heatmap",
+                    {{"calendar", "heatmap"}, {"heat", hour_of_week_data(p)}});
+  return out + "</div>\n";
+}
+
 std::string day_in_life_section(const Page& p, Charts& charts) {
   const CalendarSummary& first = p.r.summaries.front();
   std::string out = "<section id=\"day-in-the-life\">\n<h2>A day in the life</h2>\n";
+  out += hour_of_week_section(p, charts);
+  out += "<h3>Traced lives</h3>\n";
   if (first.traced.empty()) {
     return out +
            "<p class=\"note\">These results hold no traced agent (a file written by an "

@@ -100,6 +100,18 @@ nlohmann::json calendar_summary_json(const CalendarSummary& s, double seconds) {
   put_estimate(out, "staff_cost", s.staff_cost);
   out["resources"] = nlohmann::json::array();
   for (const ResourceFigures& r : s.resources) out["resources"].push_back(resource_json(r));
+  // A day in the life: per persona and touchpoint with a visit, 168 hours from Monday 00:00.
+  out["hour_of_week"] = nlohmann::json::array();
+  for (const HourOfWeekRow& row : s.hour_of_week) {
+    nlohmann::json emotion = nlohmann::json::array();
+    for (const double e : row.mean_emotion) {
+      emotion.push_back(std::isfinite(e) ? nlohmann::json(e) : nlohmann::json(nullptr));
+    }
+    out["hour_of_week"].push_back({{"persona", row.persona_id},
+                                   {"touchpoint", row.touchpoint_id},
+                                   {"visits", row.visits},
+                                   {"mean_emotion", std::move(emotion)}});
+  }
   return out;
 }
 

@@ -3,13 +3,16 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <cmath>
 #include <utility>
 
 #include "reports/render/report_format.h"
 #include "reports/render/table_text.h"
 #include "reports/render/text_report.h"
+#include "scenarios/week_hours.h"
 #include "sim/engine/calendar_figures.h"
 
 namespace cjsim {
@@ -57,6 +60,53 @@ std::string series_markdown(const std::vector<DayFigures>& rows, bool hourly) {
   return out;
 }
 
+// "Weekday HH:00" for an hour of the week, Monday 00:00 first.
+std::string hour_of_week_label(std::size_t h) {
+  std::string day(kWeekdayNames.at(h / kHoursPerDay));
+  day[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(day[0])));
+  return fmt::format("{} {:02}:00", day, h % kHoursPerDay);
+}
+
+// A day in the life in words: per persona, its busiest hours of the week over every
+// touchpoint, the touchpoint most visited then, and the mean emotion the visits left.
+void hour_of_week_markdown(std::string& out, const CalendarSummary& s) {
+  if (s.hour_of_week.empty()) return;
+  constexpr std::size_t kBusiest = 5;
+  out += "\n### Busiest hours of the week, by persona (visits started, every replication)\n\n";
+  out += markdown_head({"Persona", "Hour", "Most visited", "Visits", "Mean emotion left"}, 3);
+  for (std::size_t first = 0; first < s.hour_of_week.size();) {
+    std::size_t last = first;
+    while (last < s.hour_of_week.size() &&
+           s.hour_of_week[last].persona == s.hour_of_week[first].persona) {
+      ++last;
+    }
+    std::array<std::uint64_t, kHoursOfWeek> visits{};
+    std::array<double, kHoursOfWeek> emotion{};
+    std::array<std::size_t, kHoursOfWeek> top{};
+    for (std::size_t h = 0; h < kHoursOfWeek; ++h) {
+      top[h] = first;
+      for (std::size_t k = first; k < last; ++k) {
+        const HourOfWeekRow& row = s.hour_of_week[k];
+        if (row.visits[h] == 0) continue;
+        visits[h] += row.visits[h];
+        emotion[h] += row.mean_emotion[h] * static_cast<double>(row.visits[h]);
+        if (row.visits[h] > s.hour_of_week[top[h]].visits[h]) top[h] = k;
+      }
+    }
+    std::array<std::size_t, kHoursOfWeek> order{};
+    for (std::size_t h = 0; h < kHoursOfWeek; ++h) order[h] = h;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return visits[a] > visits[b]; });
+    for (std::size_t i = 0; i < kBusiest && visits[order[i]] > 0; ++i) {
+      const std::size_t h = order[i];
+      out += markdown_row({s.hour_of_week[first].persona_id, hour_of_week_label(h),
+                           s.hour_of_week[top[h]].touchpoint_id, with_thousands(visits[h]),
+                           fmt::format("{:+.3f}", emotion[h] / static_cast<double>(visits[h]))});
+    }
+    first = last;
+  }
+}
+
 void summary_markdown(std::string& out, const CalendarSummary& s) {
   out += fmt::format("{} days", s.days);
   if (s.warmup_days > 0) out += fmt::format(", the first {} left out as warm-up", s.warmup_days);
@@ -100,6 +150,7 @@ void summary_markdown(std::string& out, const CalendarSummary& s) {
       }
     }
   }
+  hour_of_week_markdown(out, s);
   out += "\n### Days\n\n" + series_markdown(s.day_figures, false);
   if (!s.hour_figures.empty()) out += "\n### Hours\n\n" + series_markdown(s.hour_figures, true);
 }
@@ -188,6 +239,19 @@ std::string calendar_csv(const CalendarComparisonReport& r) {
     for (const DayFigures& d : s.hour_figures) {
       const std::string scope = fmt::format("hour:{}", d.hour);
       for (const auto& [metric, member] : kDayColumns) row("hours", name, scope, metric, d.*member);
+    }
+    // scope: persona:P/touchpoint:T/weekday:W/hour:H (hour of the day)
+    for (const HourOfWeekRow& h : s.hour_of_week) {
+      for (std::size_t k = 0; k < kHoursOfWeek; ++k) {
+        if (h.visits[k] == 0) continue;
+        const std::string scope =
+            fmt::format("persona:{}/touchpoint:{}/weekday:{}/hour:{}", h.persona_id,
+                        h.touchpoint_id, kWeekdayNames.at(k / kHoursPerDay), k % kHoursPerDay);
+        out += fmt::format("hour_of_week,{},{},visits,count,{},,,,,\n", csv_field(name),
+                           csv_field(scope), h.visits[k]);
+        out += fmt::format("hour_of_week,{},{},mean_emotion,emotion,{},,,,,\n", csv_field(name),
+                           csv_field(scope), plain_number(h.mean_emotion[k]));
+      }
     }
   }
   for (std::size_t k = 0; k < r.differences.size(); ++k) {

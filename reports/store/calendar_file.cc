@@ -19,6 +19,7 @@
 #include "reports/store/hdf5_results.h"
 #include "reports/store/hdf5_table.h"
 #include "reports/store/results_reader.h"
+#include "scenarios/week_hours.h"
 #include "sim/engine/calendar_figures.h"
 
 namespace cjsim {
@@ -97,6 +98,7 @@ class UnitTable {
     for (const char* suffix : {"", "_ci_low", "_ci_high"}) units_[name + suffix] = unit;
   }
   void unit(const std::string& column, std::string_view unit) { units_[column] = unit; }
+  hdf5::CompoundTable& raw() { return table_; }
 
   void write(H5::Group& group, const std::string& name) const {
     table_.write(group, name);
@@ -183,6 +185,38 @@ void write_resources(H5::Group& group, const std::vector<ResourceFigures>& rows)
                     estimates(days, [&](const ResourceDayFigures& f) { return f.*member; }));
   }
   by_day.write(group, "resource_days");
+}
+
+// A day in the life, tidy for pandas: one row per persona, touchpoint and hour of the week with
+// a visit (weekday by name, Monday first; hour of the day 0..23), visits summed over
+// replications and the mean emotion the visits left.
+void write_hour_of_week(H5::Group& group, const std::vector<HourOfWeekRow>& rows) {
+  std::vector<std::string> persona, touchpoint, weekday;
+  std::vector<std::uint64_t> hour, visits;
+  std::vector<double> emotion;
+  for (const HourOfWeekRow& row : rows) {
+    for (std::size_t h = 0; h < kHoursOfWeek; ++h) {
+      if (row.visits[h] == 0) continue;
+      persona.push_back(row.persona_id);
+      touchpoint.push_back(row.touchpoint_id);
+      weekday.emplace_back(kWeekdayNames.at(h / kHoursPerDay));
+      hour.push_back(h % kHoursPerDay);
+      visits.push_back(row.visits[h]);
+      emotion.push_back(row.mean_emotion[h]);
+    }
+  }
+  UnitTable table(visits.size());
+  table.text("persona", persona);
+  table.text("touchpoint", touchpoint);
+  table.text("weekday", weekday);
+  table.count("hour", hour);
+  table.unit("hour", "hours");
+  table.count("visits", visits);
+  table.unit("visits", "count");
+  hdf5::CompoundTable& raw_table = table.raw();
+  raw_table.add_f64("mean_emotion", emotion);
+  table.unit("mean_emotion", unit_key(Unit::emotion));
+  table.write(group, "hour_of_week");
 }
 
 // The run's own figures: one row each, with its unit.
@@ -345,6 +379,30 @@ void write_raw_tallies(H5::Group& group, const CalendarRunResult& result) {
             kResourceValueNames);
   write_raw(raw, "resource_day_counts", {r, k, d, kResourceDayCounts.size()}, day_counts,
             kResourceDayCountNames);
+
+  // Visits by persona, touchpoint and hour of the week, and their emotion's fixed-point sums.
+  const hsize_t touchpoints = reps.empty() ? 0 : reps[0].hour_of_week.touchpoints;
+  std::vector<std::uint64_t> visits, sums;
+  for (const CalendarReplication& rep : reps) {
+    const HourOfWeekTally& t = rep.hour_of_week;
+    visits.insert(visits.end(), t.visits.begin(), t.visits.end());
+    for (std::size_t c = 0; c < t.visits.size(); ++c) {
+      for (const BoundedSum& sum : {t.emotion[c], t.emotion_sq[c]}) {
+        const auto bits = static_cast<uint128>(sum.raw());
+        sums.push_back(static_cast<std::uint64_t>(bits));
+        sums.push_back(static_cast<std::uint64_t>(bits >> 64));
+      }
+    }
+  }
+  const hsize_t hours = kHoursOfWeek;
+  const auto storage = visits.empty() ? hdf5::Storage::contiguous : hdf5::Storage::compressed;
+  write_raw(raw, "hour_of_week_visits", {r, personas, touchpoints, hours}, visits,
+            "visits by replication, persona, touchpoint and hour of the week (Monday 00:00 first)",
+            storage);
+  write_raw(raw, "hour_of_week_emotion", {r, personas, touchpoints, hours, 4}, sums,
+            "emotion_low,emotion_high,emotion_sq_low,emotion_sq_high: 128-bit two's complement "
+            "fixed point, 62 fractional bits, least significant half first",
+            storage);
 }
 
 // The lives traced in replication 0 (a day in the life): `traced` (organic, persona,
@@ -448,6 +506,7 @@ void write_calendar_group(H5::Group& run, const CalendarRunData& data) {
     write_series(group, "hours", data.summary->hour_figures, true);
   }
   write_resources(group, data.summary->resources);
+  write_hour_of_week(group, data.summary->hour_of_week);
   write_replications(group, *data.result);
   write_raw_tallies(group, *data.result);
   if (!data.result->replications.empty()) {
@@ -553,9 +612,39 @@ void read_raw_series(const H5::Group& raw, const std::string& prefix,
   }
 }
 
+// The hour-of-week tallies back, when the file has them (files of an earlier cjsim do not).
+void read_raw_hour_of_week(const H5::Group& raw, std::vector<CalendarReplication>& reps,
+                           std::size_t personas, std::size_t touchpoints) {
+  for (CalendarReplication& rep : reps) {
+    rep.hour_of_week = HourOfWeekTally::sized(personas, touchpoints);
+  }
+  if (!hdf5::has_link(raw, "hour_of_week_visits")) return;
+  const hsize_t r = reps.size();
+  const hsize_t hours = kHoursOfWeek;
+  const auto visits =
+      read_raw<std::uint64_t>(raw, "hour_of_week_visits", {r, personas, touchpoints, hours});
+  const auto sums =
+      read_raw<std::uint64_t>(raw, "hour_of_week_emotion", {r, personas, touchpoints, hours, 4});
+  std::size_t at = 0, at_sum = 0;
+  const auto next_sum = [&] {
+    const uint128 bits = (static_cast<uint128>(sums[at_sum + 1]) << 64) | sums[at_sum];
+    at_sum += 2;
+    return BoundedSum::from_raw(static_cast<int128>(bits));
+  };
+  for (CalendarReplication& rep : reps) {
+    HourOfWeekTally& t = rep.hour_of_week;
+    for (std::size_t c = 0; c < t.visits.size(); ++c) {
+      t.visits[c] = visits[at++];
+      t.emotion[c] = next_sum();
+      t.emotion_sq[c] = next_sum();
+    }
+  }
+}
+
 // The replications' tallies as simulated, the aggregates taken from the plain run's raw group.
 CalendarRunResult read_calendar_result(const H5::Group& group, std::vector<Aggregate> aggregates,
-                                       const RunMetadata& metadata, std::size_t resources) {
+                                       const RunMetadata& metadata, std::size_t resources,
+                                       std::size_t touchpoints) {
   CalendarRunResult result;
   result.seed = metadata.seed;
   result.threads = metadata.threads;
@@ -623,6 +712,7 @@ CalendarRunResult read_calendar_result(const H5::Group& group, std::vector<Aggre
       }
     }
   }
+  read_raw_hour_of_week(raw, reps, personas, touchpoints);
   return result;
 }
 
@@ -673,7 +763,8 @@ ReadRun read_calendar_run(const std::string& path, const std::string& group_path
     }
   }
   out.result = read_calendar_result(group, std::move(stored.replications), stored.metadata,
-                                    out.calendar.resources.size());
+                                    out.calendar.resources.size(),
+                                    out.journey.touchpoint_count());
   if (!out.result.replications.empty()) {
     read_trace(group, out.journey, out.result.replications.front());
   }

@@ -106,6 +106,7 @@ struct CalendarAgent {
   double journey_start = 0.0;
   double reached_at = 0.0;    // when it reached the touchpoint it is at
   double wait = 0.0;          // hours waited for the visit under way
+  std::uint32_t visit_hour = 0;  // the hour of the week the visit under way started
   double last_emotion = 0.0;  // a returning customer's final emotion
   std::int32_t traced = -1;   // its number among the traced agents; -1: not traced
   JourneyLog log;
@@ -162,6 +163,7 @@ class ReplicationRun {
     }
     const std::size_t resources = calendar.resources.size();
     out_.resources.resize(resources);
+    out_.hour_of_week = HourOfWeekTally::sized(journey.persona_count(), journey.touchpoint_count());
     for (ResourceTally& tally : out_.resources) tally.days.resize(out_.days.size());
     queues_.resize(resources);
     busy_.assign(resources, 0);
@@ -571,6 +573,7 @@ class ReplicationRun {
     ++a.generation;  // its abandonment, if any, is void
     a.phase = Phase::in_visit;
     record_wait(v, t, wait, false);
+    a.visit_hour = static_cast<std::uint32_t>(c_.hour_of_week(t));
     trace(a, TraceKind::visit_start, v, t);
     // The duration step 2.2 will draw, read ahead: the same word of the same step.
     AgentStream ahead = s.stream;
@@ -591,6 +594,10 @@ class ReplicationRun {
     const bool converted_before = s.out.converted;
     const double penalty = a.wait > 0.0 ? c_.wait_penalty[v] * a.wait : 0.0;
     const bool walks_on = take_step(j_, s, scratch_, a.log, penalty);
+    // The visits the plain figures count (record_journey replays the same log), by start hour.
+    if (a.journey_start >= warmup_) {
+      out_.hour_of_week.add(out_.hour_of_week.cell(s.out.persona, v, a.visit_hour), s.emotion);
+    }
     trace(a, TraceKind::visit_end, v, t);
     if (!converted_before && s.out.converted && a.journey_start >= warmup_) {
       count_at(t, [&](CalendarDay& day) {
@@ -830,6 +837,28 @@ class ReplicationRun {
 };
 
 }  // namespace
+
+HourOfWeekTally HourOfWeekTally::sized(std::size_t personas, std::size_t touchpoints) {
+  HourOfWeekTally t;
+  t.touchpoints = touchpoints;
+  const std::size_t cells = personas * touchpoints * kHoursOfWeek;
+  t.visits.assign(cells, 0);
+  t.emotion.assign(cells, BoundedSum{});
+  t.emotion_sq.assign(cells, BoundedSum{});
+  return t;
+}
+
+void HourOfWeekTally::merge(const HourOfWeekTally& other) {
+  if (visits.empty()) {
+    *this = other;
+    return;
+  }
+  for (std::size_t c = 0; c < visits.size() && c < other.visits.size(); ++c) {
+    visits[c] += other.visits[c];
+    emotion[c].merge(other.emotion[c]);
+    emotion_sq[c].merge(other.emotion_sq[c]);
+  }
+}
 
 CalendarReplication simulate_calendar_replication(const CompiledJourney& journey,
                                                   const CompiledCalendar& calendar,

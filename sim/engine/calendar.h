@@ -14,6 +14,7 @@
 #include "sim/model/calendar_keys.h"
 #include "sim/model/compiled_calendar.h"
 #include "sim/model/compiled_journey.h"
+#include "sim/model/exact_sum.h"
 #include "sim/model/outcome.h"
 
 namespace cjsim {
@@ -114,11 +115,38 @@ struct TracedAgent {
   double arrived_hours = 0.0;
 };
 
+// A day in the life over every agent: the visits of the journeys counted, by persona,
+// touchpoint and the hour of the week the visit started (0 = Monday 00:00-01:00, whatever
+// weekday day 0 is), with the emotion each left (after its experience, step 2.1 of MODEL.md
+// 1.4: the value the touchpoint's emotion of 1.9 averages). Cell (p, v, h) is at
+// (p x touchpoints + v) x kHoursOfWeek + h. Integer and fixed-point sums, so merging is exact.
+inline constexpr auto kHoursOfWeek = static_cast<std::size_t>(kHoursPerWeek);
+
+struct HourOfWeekTally {
+  std::size_t touchpoints = 0;
+  std::vector<std::uint64_t> visits;
+  std::vector<BoundedSum> emotion;
+  std::vector<BoundedSum> emotion_sq;
+
+  static HourOfWeekTally sized(std::size_t personas, std::size_t touchpoints);
+  std::size_t cell(std::size_t persona, std::size_t touchpoint, std::size_t hour) const {
+    return (persona * touchpoints + touchpoint) * kHoursOfWeek + hour;
+  }
+  void add(std::size_t cell, double emotion_left) {
+    ++visits[cell];
+    emotion[cell].add(emotion_left);
+    emotion_sq[cell].add(emotion_left * emotion_left);
+  }
+  void merge(const HourOfWeekTally& other);
+  friend bool operator==(const HourOfWeekTally&, const HourOfWeekTally&) = default;
+};
+
 struct CalendarReplication {
   Aggregate aggregate;            // the plain figures, over the journeys counted
   std::vector<CalendarDay> days;  // the measured days, in order
   std::vector<CalendarDay> hours;  // their hours, for runs of at most kMostDaysByHour days
   std::vector<ResourceTally> resources;
+  HourOfWeekTally hour_of_week;  // visits by persona, touchpoint and hour of the week
   std::uint64_t organic_agents = 0;  // organic arrivals simulated (not deterred)
   std::uint64_t referred_agents = 0;
   std::uint64_t journeys = 0;  // journeys counted (started after the warm-up)

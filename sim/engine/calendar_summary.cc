@@ -77,6 +77,33 @@ std::vector<DayFigures> series(const CalendarRunResult& result,
 
 }  // namespace
 
+std::uint64_t HourOfWeekRow::total() const {
+  std::uint64_t n = 0;
+  for (const std::uint64_t v : visits) n += v;
+  return n;
+}
+
+std::vector<HourOfWeekRow> hour_of_week_rows(const CompiledJourney& journey,
+                                             const HourOfWeekTally& tally) {
+  std::vector<HourOfWeekRow> rows;
+  if (tally.touchpoints == 0) return rows;
+  const std::size_t pairs = tally.visits.size() / kHoursOfWeek;
+  for (std::size_t pair = 0; pair < pairs; ++pair) {
+    HourOfWeekRow row;
+    row.persona = static_cast<std::uint32_t>(pair / tally.touchpoints);
+    row.touchpoint = static_cast<std::uint32_t>(pair % tally.touchpoints);
+    row.persona_id = journey.personas.at(row.persona).id;
+    row.touchpoint_id = journey.touchpoint_ids.at(row.touchpoint);
+    for (std::size_t h = 0; h < kHoursOfWeek; ++h) {
+      const std::size_t c = pair * kHoursOfWeek + h;
+      row.visits[h] = tally.visits[c];
+      row.mean_emotion[h] = ratio_or_nan(tally.emotion[c].value(), static_cast<double>(tally.visits[c]));
+    }
+    if (row.total() > 0) rows.push_back(row);
+  }
+  return rows;
+}
+
 double wait_percentile_hours(const std::vector<std::uint64_t>& minutes, double fraction) {
   std::uint64_t total = 0;
   for (const std::uint64_t n : minutes) total += n;
@@ -199,6 +226,10 @@ CalendarSummary summarize_calendar(const CompiledJourney& journey, const Compile
     }
     s.resources.push_back(std::move(f));
   }
+
+  HourOfWeekTally visits;
+  for (const CalendarReplication& r : result.replications) visits.merge(r.hour_of_week);
+  s.hour_of_week = hour_of_week_rows(journey, visits);
 
   s.day_figures = series(result, &CalendarReplication::days);
   s.hour_figures = series(result, &CalendarReplication::hours);

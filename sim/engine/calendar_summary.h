@@ -50,6 +50,22 @@ struct DayFigures {
   Estimate nps;              // of the customers' journeys that ended that day; n/a without
 };
 
+// One persona's visits of one touchpoint by the hour of the week they started (Monday 00:00
+// first), summed over replications, and the mean emotion they left (NaN in an hour without).
+struct HourOfWeekRow {
+  std::uint32_t persona = 0;
+  std::uint32_t touchpoint = 0;
+  std::string persona_id;
+  std::string touchpoint_id;
+  std::array<std::uint64_t, kHoursOfWeek> visits{};
+  std::array<double, kHoursOfWeek> mean_emotion{};
+  std::uint64_t total() const;
+};
+
+// The rows of a merged tally with any visit, persona by persona, touchpoints in journey order.
+std::vector<HourOfWeekRow> hour_of_week_rows(const CompiledJourney& journey,
+                                             const HourOfWeekTally& tally);
+
 struct CalendarSummary {
   Summary plain;  // every figure of a plain run, over the journeys counted
   std::int64_t days = 0;
@@ -72,6 +88,8 @@ struct CalendarSummary {
   std::vector<ResourceFigures> resources;
   std::vector<DayFigures> day_figures;
   std::vector<DayFigures> hour_figures;  // runs of at most kMostDaysByHour measured days
+  // Visits by persona, touchpoint and hour of the week, every replication's (rows with a visit).
+  std::vector<HourOfWeekRow> hour_of_week;
   // The lives traced in replication 0 (CalendarOptions::traced_per_persona): a day in the life.
   std::vector<TracedAgent> traced;
   std::vector<TraceStep> trace;

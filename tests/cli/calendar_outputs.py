@@ -81,6 +81,22 @@ if h5py is not None and made.returncode == 0:
         replications = pd.DataFrame(group["replications"][()])
         check(len(replications) == 3 and "lifetime_value" in replications.columns,
               "per-replication table")
+        # Every customer's week, tidy: one row per persona, touchpoint, weekday and hour with a
+        # visit, adding up to the printed 168-hour rows; the branch desk only on weekdays 9-17.
+        heat = pd.DataFrame(group["hour_of_week"][()])
+        for column in ["persona", "touchpoint", "weekday", "hour", "visits", "mean_emotion"]:
+            check(column in heat.columns, f"hour_of_week lacks {column}")
+        hunits = json.loads(group["hour_of_week"].attrs["units"])
+        check(hunits.get("visits") == "count" and hunits.get("mean_emotion") == "emotion",
+              f"hour_of_week units {hunits}")
+        printed_visits = sum(sum(r["visits"]) for r in as_json.get("hour_of_week", []))
+        check(len(heat) > 0 and int(heat["visits"].sum()) == printed_visits,
+              f"hour_of_week: {heat['visits'].sum()} stored visits, {printed_visits} printed")
+        desk = heat[[t.decode() == "branch_desk" for t in heat["touchpoint"]]]
+        check(len(desk) > 0 and all(w.decode() not in ("saturday", "sunday") for w in desk["weekday"])
+              and desk["hour"].between(9, 16).all(),
+              f"branch desk visits outside its opening hours: {desk.head()}")
+        check(heat["mean_emotion"].between(-1, 1).all(), "mean emotion outside -1..1")
         # The plain run's tables are there too, for any reader of run files.
         check("headline" in f and "raw" in f, "the plain run's layout")
 
@@ -97,12 +113,18 @@ for fmt, name in [("md", "bank.md"), ("csv", "bank.csv"), ("text", "bank.txt")]:
     if fmt == "md":
         for section in ["# Retail bank contact centre", "### Resources", "Utilisation",
                         "### Resources by day (queue length over time)", "### Days",
-                        "Lifetime value (in the run)", "| agents |"]:
+                        "Lifetime value (in the run)", "| agents |",
+                        "### Busiest hours of the week, by persona"]:
             check(section in content, f"Markdown lacks {section!r}")
     elif fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(content)))
         tables = {r["table"] for r in rows}
-        check({"headline", "calendar", "counts", "resources", "resource_days", "days"} <= tables,
+        heat_rows = [r for r in rows if r["table"] == "hour_of_week" and r["metric"] == "visits"]
+        check(as_json and sum(int(r["value"]) for r in heat_rows)
+              == sum(sum(r["visits"]) for r in as_json.get("hour_of_week", [])),
+              "CSV hour_of_week visits differ from run --json")
+        check({"headline", "calendar", "counts", "resources", "resource_days", "days",
+               "hour_of_week"} <= tables,
               f"CSV tables {tables}")
         util = [r for r in rows if r["table"] == "resources" and r["scope"] == "resource:agents"
                 and r["metric"] == "utilisation"]

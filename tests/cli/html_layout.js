@@ -12,6 +12,45 @@ const { chromium } = require(path.join(source, ".deps", "node_modules", "playwri
 const screenshots = process.env.CJSIM_SCREENSHOTS !== "0";
 const check = fs.readFileSync(path.join(__dirname, "html_layout_check.js"), "utf8");
 
+// The calendar page's heatmap of visits by hour of the week, when the page has one: for each
+// choice of each of its controls (the others as they were), how many of its 168 cells it drew
+// (open and closed), how many closed, whether its canvas has ink, and its width beside its box.
+async function measureHeatmap() {
+  const box = document.querySelector(".heat");
+  if (!box) return null;
+  const element = box.querySelector(".chart");
+  const chart = window.echarts.getInstanceByDom(element);
+  const inked = () => {
+    let n = 0;
+    for (const canvas of element.querySelectorAll("canvas")) {
+      const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i]) n++;
+    }
+    return n;
+  };
+  const frame = () => new Promise((resolve) => setTimeout(resolve, 60));
+  const state = () => {
+    const series = chart.getOption().series;
+    return {cells: series[0].data.length + series[1].data.length, closed: series[1].data.length,
+            ink: inked()};
+  };
+  const out = {width: element.getBoundingClientRect().width, box: box.getBoundingClientRect().width,
+               controls: box.querySelectorAll("select[data-heat]").length, views: []};
+  for (const select of box.querySelectorAll("select[data-heat]")) {
+    const before = select.value;
+    for (const option of select.options) {
+      select.value = option.value;
+      select.dispatchEvent(new Event("change"));
+      await frame();
+      out.views.push(Object.assign({control: select.dataset.heat, value: option.value}, state()));
+    }
+    select.value = before;
+    select.dispatchEvent(new Event("change"));
+    await frame();
+  }
+  return out;
+}
+
 (async () => {
   const browser = await chromium.launch({
     executablePath: process.env.CJSIM_CHROMIUM || "/usr/bin/chromium",
@@ -43,6 +82,7 @@ const check = fs.readFileSync(path.join(__dirname, "html_layout_check.js"), "utf
       result.label = width;
       // What the page's own self-test saw: its charts drawn, none empty, no script error.
       result.selftest = JSON.parse(await tab.$eval("#cjsim-selftest", (e) => e.textContent));
+      if (!print) result.heat = await tab.evaluate(measureHeatmap);
       result.errors = result.errors.concat(errors);
       // CI, which keeps no artefacts, sets CJSIM_SCREENSHOTS=0: the measurements above are the
       // test, and the shots (seconds each) are for a person to look at.

@@ -6,7 +6,8 @@ Most are laid out at a phone's, a laptop's and a desktop's width and for paper (
 Debian's Chromium driven by playwright-core), where the self-test is read at each width and
 html_layout_check.js measures in the page that nothing is wider than the window or its card
 or table and that no chart label prints over another; the others are opened once by
-`chromium --headless --dump-dom`. The retail and calendar comparisons are printed to PDF by
+`chromium --headless --dump-dom`. On the calendar pages the same run measures the day in the
+life's heatmap at each screen width: every choice of its controls draws all 168 hours. The retail and calendar comparisons are printed to PDF by
 Chromium itself. Screenshots (at each width, or one at 1400 px) are kept as test artefacts in
 html_report_artefacts/ under the working directory.
 
@@ -79,7 +80,7 @@ def check_layout(page, name):
                        capture_output=True, text=True, timeout=600)
     if r.returncode != 0:
         failures.append(f"{name}: the layout check did not run: {r.stderr[-3000:]}")
-        return
+        return []
     results = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
     check(len(results) == len(LAYOUT_WIDTHS), f"{name}: layout measured at {len(results)} widths")
     for m in results:
@@ -91,6 +92,34 @@ def check_layout(page, name):
         check(not m["overflow"], f"{where}: wider than its space:\n    " + "\n    ".join(m["overflow"][:20]))
         check(not m["overlaps"], f"{where}: chart labels over each other or cut off:\n    " +
               "\n    ".join(m["overlaps"][:20]))
+    return results
+
+
+def check_heatmap(results, name):
+    """The day in the life's heatmap of visits by hour of the week, from check_layout's
+    measurements at every screen width: each choice of persona, touchpoint, state and colour
+    draws all 168 hours (hatched where the touchpoint is closed all hour) with ink on its canvas,
+    and the chart fits its box."""
+    results = [m for m in results if m["label"] != "print"]
+    check(len(results) == 3, f"{name}: heatmap measured at {len(results)} widths")
+    for m in results:
+        heat = m.get("heat")
+        where = f"{name} heatmap at {m['label']} px"
+        if not heat:
+            failures.append(f"{where}: the page has no heatmap")
+            continue
+        print(f"{where}: {len(heat['views'])} views, {heat['controls']} controls, "
+              f"width {heat['width']:.0f} of {heat['box']:.0f}")
+        check(not m["errors"], f"{where}: errors: {m['errors']}")
+        check(heat["width"] <= heat["box"] + 0.5 and heat["width"] > 200, f"{where}: does not fit its box")
+        check(heat["views"], f"{where}: no controls to choose with")
+        for view in heat["views"]:
+            check(view["cells"] == 168 and view["ink"] > 1000,
+                  f"{where}: {view['control']}={view['value']!r} drew {view['cells']} cells, {view['ink']} inked pixels")
+        # The bank's branch desk opens on weekdays 09:00-17:00 only: its closed hours are hatched.
+        desk = [v for v in heat["views"] if v["control"] == "touchpoint" and v["value"] == "branch_desk"]
+        check(desk and desk[0]["closed"] >= 7 * 24 - 5 * 8 - 5,
+              f"{where}: the branch desk's closed hours are not drawn closed: {desk}")
 
 
 def check_pdf(work, page, name):
@@ -204,7 +233,7 @@ with tempfile.TemporaryDirectory() as work:
           and "cjsimCalendarChart" in text,
           "calendar run report: the time view, blueprint or day in the life is missing")
     check_report(work, page, "calendar_run", laid_out=True)
-    check_layout(page, "calendar_run")
+    check_heatmap(check_layout(page, "calendar_run"), "calendar_run")
     calendar = os.path.join(work, "bank_call_centre.h5")
     run("compare", os.path.join(examples, "bank_call_centre.yaml"),
         os.path.join(examples, "bank_call_centre_call_back.yaml"),
@@ -213,7 +242,7 @@ with tempfile.TemporaryDirectory() as work:
     page = os.path.join(work, "bank_call_centre_comparison.html")
     run("report", calendar, "-o", page)
     check_report(work, page, "calendar_comparison", laid_out=True)
-    check_layout(page, "calendar_comparison")
+    check_heatmap(check_layout(page, "calendar_comparison"), "calendar_comparison")
     check_pdf(work, page, "calendar_comparison")
 
     tiny = os.path.join(work, "tiny.h5")

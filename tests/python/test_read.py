@@ -56,6 +56,12 @@ def test_a_calendar_run_file_reads_back_as_the_printed_result(cli, tmp_path):
     assert result.resources["utilisation"].tolist() == [r["utilisation"]
                                                       for r in printed["resources"]]
     assert len(result.resource_days) == 2 * 14
+    # Every customer's week: the tidy rows add up to the printed 168-hour rows.
+    heat = result.hour_of_week
+    assert list(heat.columns) == ["persona", "touchpoint", "weekday", "hour", "visits",
+                                  "mean_emotion"]
+    assert len(heat) > 0 and heat["hour"].between(0, 23).all()
+    assert int(heat["visits"].sum()) == sum(sum(r["visits"]) for r in printed["hour_of_week"])
     assert result.lifetime_value.value == printed["lifetime_value"]
     assert isinstance(result.result, cjsim.Result)
     assert result.result.conversion_rate.value == printed["conversion_rate"]

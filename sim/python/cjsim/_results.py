@@ -345,6 +345,25 @@ def _calendar_frame(rows: List[Dict[str, Any]], labels: List[str]) -> pd.DataFra
     return frame
 
 
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+def _hour_of_week_frame(rows: List[Dict[str, Any]]) -> pd.DataFrame:
+    """`hour_of_week` of `run --json` (168 values per persona and touchpoint, Monday 00:00
+    first) as the tidy table the HDF5 file stores: the hours with a visit."""
+    tidy = []
+    for row in rows:
+        for h, visits in enumerate(row["visits"]):
+            if visits:
+                tidy.append({"persona": row["persona"], "touchpoint": row["touchpoint"],
+                             "weekday": WEEKDAYS[h // 24], "hour": h % 24, "visits": visits,
+                             "mean_emotion": _number(row["mean_emotion"][h])})
+    frame = pd.DataFrame(tidy, columns=["persona", "touchpoint", "weekday", "hour", "visits",
+                                        "mean_emotion"])
+    frame.attrs["units"] = {"hour": "hours", "visits": "count", "mean_emotion": "emotion"}
+    return frame
+
+
 class CalendarResult:
     """A calendar journey's run (``cjsim run`` on a journey with a calendar).
 
@@ -352,7 +371,10 @@ class CalendarResult:
     deterred prospects, conversions, repeat purchases, revenue, abandonments, mean wait and NPS
     per day; ``resources`` each resource's utilisation, mean and 90th-percentile wait, queue
     length, abandonment and staff cost; ``resource_days`` the same per resource and day (queue
-    length over time). Each figure comes with K_low and K_high, units in ``df.attrs["units"]``.
+    length over time); ``hour_of_week`` a day in the life over every agent, one row per
+    persona, touchpoint, weekday and hour of the day with a visit (``visits`` that started then,
+    summed over replications, and the ``mean_emotion`` they left). Each figure comes with K_low
+    and K_high, units in ``df.attrs["units"]``.
     ``lifetime_value``, ``journeys_per_customer``, ``staff_cost`` are Estimates; ``data`` holds
     everything as ``cjsim run --json`` prints it.
     """
@@ -375,6 +397,7 @@ class CalendarResult:
         self.resource_days = _calendar_frame(
             [dict(day, resource=r["id"]) for r in data["resources"] for day in r["days"]],
             ["resource", "day"])
+        self.hour_of_week = _hour_of_week_frame(data.get("hour_of_week", []))
         self.result = Result({"seconds": math.nan, **data})  # a comparison's states have none
 
     def __repr__(self) -> str:
