@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <optional>
+#include <stdexcept>
 
 #include "scenarios/design.h"
 #include "scenarios/experiment.h"
@@ -53,10 +55,8 @@ TEST(SweepDifferences, TheReferenceDiffersFromItselfByZeroWithAZeroWidthInterval
     EXPECT_EQ(figures.differences.reference.why, "named");
     for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
       const Estimate& d = figures.differences.difference[reference][f];
-      if (std::isnan(figures.points[reference].replications[0].*kHeadlineFigures[f].member)
-              .value) {
-        continue;
-      }
+      const HeadlineFigures& first = figures.points[reference].replications[0];
+      if (std::isnan((first.*kHeadlineFigures[f].member).value)) continue;
       EXPECT_EQ(d, (Estimate{0, 0, 0})) << kHeadlineFigures[f].name;
     }
     // Another point's difference is its replications' differences, averaged.
@@ -174,7 +174,8 @@ TEST(SensitivityIntervals, NoiseCommonToEveryPointCancelsFromTheSwings) {
 }
 
 TEST(SensitivityIntervals, NoiseOfItsOwnPerPointWidensTheInterval) {
-  const DesignRows rows = grid_design({{0, 1}, {0, 1, 2}});
+  const std::vector<std::vector<double>> levels = {{0, 1}, {0, 1, 2}};
+  const DesignRows rows = grid_design(levels);
   std::vector<std::vector<double>> by_replication;
   std::vector<double> mean(rows.size(), 0.0);
   const double noise[3][6] = {{0.1, -0.2, 0.05, 0.3, -0.1, 0.0},
