@@ -50,10 +50,62 @@ std::vector<ScenarioSensitivity> sensitivity_of(const StoredSweep& sweep, std::s
   std::vector<double> y;
   for (const auto& figures : sweep.figures) y.push_back(figures[f].value);
   return sweep_sensitivity(sweep.design, sweep.scenario_of_point, sweep.values, y,
-                           sweep.scenarios.size());
+                           sweep.scenarios.size(),
+                           figure_by_replication(sweep.replication_figures, f));
 }
 
-std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric, std::size_t top) {
+SweepDifferences summary_differences(const StoredSweep& sweep,
+                                     std::optional<std::uint64_t> reference) {
+  const bool stored = !sweep.differences.difference.empty();
+  if (stored && (!reference || *reference == sweep.differences.reference.point)) {
+    return sweep.differences;
+  }
+  // A file of a cjsim before differences does not say which point has the base's values.
+  SweepReference chosen{0, "first point of an older file"};
+  if (reference) {
+    if (*reference >= sweep.figures.size()) {
+      throw std::runtime_error(fmt::format(
+          "--reference {}: there is no such design point (points 0 to {})", *reference,
+          sweep.figures.size() - 1));
+    }
+    chosen = {static_cast<std::size_t>(*reference), "named"};
+  }
+  std::vector<FigureEstimates> overall(sweep.figures.begin(), sweep.figures.end());
+  return paired_differences(sweep.replication_figures, overall, chosen);
+}
+
+namespace {
+
+// "point 4 (the base scenario's own values: a = 1, b = 2)"
+std::string reference_text(const StoredSweep& sweep, const SweepReference& reference) {
+  std::string values;
+  for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
+    values += fmt::format("{}{} = {}", j == 0 ? "" : ", ", sweep.parameters[j],
+                          number(sweep.values[reference.point][j]));
+  }
+  const char* why = reference.why == "base"          ? "the base scenario's own values"
+                    : reference.why == "named"       ? "named by --reference"
+                    : reference.why == "first point" ? "the first point; no point has the base "
+                                                       "scenario's own values"
+                                                     : "the first point; the file stores no "
+                                                       "differences";
+  return fmt::format("point {} ({}: {})", reference.point, why, values);
+}
+
+std::string parameter_list(const StoredSweep& sweep, const Sensitivity& r, bool beyond) {
+  std::string out;
+  for (const ParameterSensitivity& p : r.ranked) {
+    if (p.beyond_noise() != beyond || !std::isfinite(p.swing_low)) continue;
+    if (!out.empty()) out += ", ";
+    out += sweep.parameters[p.parameter];
+  }
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric, std::size_t top,
+                               std::optional<std::uint64_t> reference) {
   const std::size_t f = headline_index(metric);
   const std::vector<std::size_t> order = points_best_first(sweep, metric);
   const std::size_t shown = top == 0 ? order.size() : std::min(top, order.size());
@@ -105,6 +157,42 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
     out += line + "\n";
   }
 
+  const SweepDifferences differences = summary_differences(sweep, reference);
+  out += fmt::format(
+      "\nDifferences from {}, paired: every point runs the same agents, so each replication "
+      "gives a difference on the same agents ({}):\n\n",
+      reference_text(sweep, differences.reference),
+      sweep.replications < 2 ? "with one replication there is no interval; run -r 2 or more"
+                             : fmt::format("95% CI Student t across {} replications",
+                                           sweep.replications));
+  std::vector<std::vector<std::string>> difference_rows = {
+      {"point", std::string(metric) + " difference [95% CI]", "unpaired +/-", "verdict"}};
+  for (std::size_t i = 0; i < shown; ++i) {
+    const std::size_t k = order[i];
+    const Estimate& d = differences.difference[k][f];
+    const std::string interval = difference_interval_text(metric, d);
+    const bool known = std::isfinite(d.low) && std::isfinite(d.high);
+    const char* verdict = k == differences.reference.point ? "reference"
+                          : !known                         ? "no interval"
+                          : d.low > 0 || d.high < 0        ? "beyond the noise"
+                                                           : "within the noise";
+    const double unpaired = differences.unpaired_half_width[k][f];
+    difference_rows.push_back(
+        {std::to_string(k), difference_text(metric, d.value) + (interval.empty() ? "" : " " + interval),
+         std::isfinite(unpaired) ? difference_text(metric, unpaired).substr(1) : "n/a", verdict});
+  }
+  std::vector<std::size_t> difference_width(difference_rows.front().size(), 0);
+  for (const auto& row : difference_rows) {
+    for (std::size_t c = 0; c < row.size(); ++c)
+      difference_width[c] = std::max(difference_width[c], row[c].size());
+  }
+  for (const auto& row : difference_rows) {
+    std::string line = " ";
+    for (std::size_t c = 0; c < row.size(); ++c)
+      line += fmt::format(" {:>{}}", row[c], difference_width[c]);
+    out += line + "\n";
+  }
+
   for (const ScenarioSensitivity& s : sensitivity_of(sweep, metric)) {
     const Sensitivity& r = s.sensitivity;
     out += fmt::format("\nWhich parameter moves {} most{}", metric,
@@ -125,10 +213,22 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
     for (const std::string& p : sweep.parameters) name_width = std::max(name_width, p.size());
     for (std::size_t i = 0; i < r.ranked.size(); ++i) {
       const ParameterSensitivity& p = r.ranked[i];
-      out += fmt::format("  {}. {:<{}}  {} {:<10}  lowest to highest value: {:+.4g}\n", i + 1,
+      const bool interval = std::isfinite(p.swing_low) && std::isfinite(p.swing_high);
+      out += fmt::format("  {}. {:<{}}  {} {:<10}  lowest to highest value: {:+.4g}{}\n", i + 1,
                          sweep.parameters[p.parameter], name_width,
                          r.method == SensitivityMethod::main_effect ? "spread" : "|SRC|",
-                         number(p.importance), p.swing);
+                         number(p.importance), p.swing,
+                         interval ? fmt::format(" [{:+.4g}, {:+.4g}]", p.swing_low, p.swing_high)
+                                  : "");
+    }
+    if (sweep.replications < 2) {
+      out += "  One replication: no intervals, so nothing tells a parameter from the noise; "
+             "run -r 2 or more.\n";
+    } else {
+      out += fmt::format(
+          "  Beyond the noise (the change's 95% interval, from the {} replications on the same "
+          "agents, excludes 0): {}.\n  Within the noise: {}.\n",
+          sweep.replications, parameter_list(sweep, r, true), parameter_list(sweep, r, false));
     }
   }
   return out;
@@ -188,7 +288,7 @@ std::string sweep_table_csv(const StoredSweep& sweep, std::string_view metric) {
 }
 
 nlohmann::json sweep_summary_json(const StoredSweep& sweep, std::string_view metric,
-                                  std::size_t top) {
+                                  std::size_t top, std::optional<std::uint64_t> reference) {
   const std::vector<std::size_t> order = points_best_first(sweep, metric);
   const std::size_t shown = top == 0 ? order.size() : std::min(top, order.size());
   nlohmann::json out = {{"experiment", sweep.experiment_name},
@@ -219,15 +319,57 @@ nlohmann::json sweep_summary_json(const StoredSweep& sweep, std::string_view met
     best.push_back(point);
   }
   out["best"] = best;
+
+  const SweepDifferences differences = summary_differences(sweep, reference);
+  const std::size_t reference_point = differences.reference.point;
+  nlohmann::json reference_values = nlohmann::json::object();
+  for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
+    reference_values[sweep.parameters[j]] = json_number(sweep.values[reference_point][j]);
+  }
+  out["reference"] = {{"point", reference_point},
+                      {"scenario", sweep.scenarios[sweep.scenario_of_point[reference_point]]},
+                      {"why", differences.reference.why},
+                      {"values", reference_values}};
+  out["difference_method"] =
+      "paired by replication: each replication's figure minus the reference point's on the same "
+      "agents, Student t across the replications";
+  nlohmann::json all_differences = nlohmann::json::array();
+  for (std::size_t k = 0; k < differences.difference.size(); ++k) {
+    nlohmann::json point = {{"point", k},
+                            {"scenario", sweep.scenarios[sweep.scenario_of_point[k]]}};
+    nlohmann::json values = nlohmann::json::object();
+    for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
+      values[sweep.parameters[j]] = json_number(sweep.values[k][j]);
+    }
+    point["values"] = values;
+    for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
+      const std::string name = kHeadlineFigures[f].name;
+      put_estimate(point, name, differences.difference[k][f]);
+      point[name + "_unpaired_half_width"] = json_number(differences.unpaired_half_width[k][f]);
+    }
+    all_differences.push_back(point);
+  }
+  out["differences"] = all_differences;
+
   nlohmann::json rankings = nlohmann::json::array();
   for (const ScenarioSensitivity& s : sensitivity_of(sweep, metric)) {
     const Sensitivity& r = s.sensitivity;
+    std::vector<std::string> beyond, within;
+    for (const ParameterSensitivity& p : r.ranked) {
+      if (!std::isfinite(p.swing_low)) continue;
+      (p.beyond_noise() ? beyond : within).push_back(sweep.parameters[p.parameter]);
+    }
     nlohmann::json ranked = nlohmann::json::array();
     for (std::size_t i = 0; i < r.ranked.size(); ++i) {
-      ranked.push_back({{"rank", i + 1},
-                        {"parameter", sweep.parameters[r.ranked[i].parameter]},
-                        {"importance", json_number(r.ranked[i].importance)},
-                        {"swing", json_number(r.ranked[i].swing)}});
+      const ParameterSensitivity& p = r.ranked[i];
+      nlohmann::json entry = {{"rank", i + 1},
+                              {"parameter", sweep.parameters[p.parameter]},
+                              {"importance", json_number(p.importance)}};
+      put_estimate(entry, "swing", {p.swing, p.swing_low, p.swing_high});
+      put_estimate(entry, "coefficient", {p.coefficient, p.coefficient_low, p.coefficient_high});
+      entry["beyond_noise"] = std::isfinite(p.swing_low) ? nlohmann::json(p.beyond_noise())
+                                                         : nlohmann::json(nullptr);
+      ranked.push_back(entry);
     }
     rankings.push_back(
         {{"scenario", sweep.scenarios[s.scenario]},
@@ -236,6 +378,11 @@ nlohmann::json sweep_summary_json(const StoredSweep& sweep, std::string_view met
          {"r_squared", r.method == SensitivityMethod::main_effect ? nlohmann::json(nullptr)
                                                                  : json_number(r.r_squared)},
          {"note", r.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.note)},
+         {"interval_method",
+          "from the replications: the swing computed on each replication's figures alone, "
+          "Student t across the replications; the coefficient's interval is the swing's scaled"},
+         {"beyond_noise", beyond},
+         {"within_noise", within},
          {"ranked", ranked}});
   }
   out["sensitivity"] = rankings;

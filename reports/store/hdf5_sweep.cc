@@ -151,6 +151,46 @@ void write_parameters(H5::Group& root, const SweepPlan& plan) {
   table.write(root, "parameters");
 }
 
+constexpr const char* kDifferenceMethod =
+    "paired by replication: each replication's figure minus the reference point's on the same "
+    "agents, Student t across the replications";
+constexpr const char* kSensitivityIntervalMethod =
+    "from the replications: the swing computed on each replication's figures alone, Student t "
+    "across the replications; the coefficient's interval is the swing's scaled";
+
+// Every point's paired difference from the reference point: one row per point, each headline
+// figure's difference with its paired interval and the half-width without the pairing.
+void write_differences(H5::Group& root, const SweepPlan& plan, const SweepDifferences& d) {
+  std::vector<std::size_t> all_points(plan.points.size());
+  for (std::size_t k = 0; k < all_points.size(); ++k) all_points[k] = k;
+  hdf5::CompoundTable table(all_points.size());
+  add_point_columns(table, plan, all_points);
+  nlohmann::json units = point_table_units(plan, true);
+  units.erase("agents");
+  units.erase("conversions");
+  for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
+    const std::string name = kHeadlineFigures[f].name;
+    std::vector<double> value, low, high, unpaired;
+    for (std::size_t k = 0; k < d.difference.size(); ++k) {
+      value.push_back(d.difference[k][f].value);
+      low.push_back(d.difference[k][f].low);
+      high.push_back(d.difference[k][f].high);
+      unpaired.push_back(d.unpaired_half_width[k][f]);
+    }
+    table.add_f64(name, value);
+    table.add_f64(name + "_ci_low", low);
+    table.add_f64(name + "_ci_high", high);
+    table.add_f64(name + "_unpaired_half_width", unpaired);
+    units[name + "_unpaired_half_width"] = units[name];
+  }
+  table.write(root, "differences");
+  const H5::DataSet written = root.openDataSet("differences");
+  hdf5::write_attribute(written, "units", units.dump());
+  hdf5::write_attribute(written, "reference_point", std::uint64_t{d.reference.point});
+  hdf5::write_attribute(written, "reference", d.reference.why);
+  hdf5::write_attribute(written, "method", std::string(kDifferenceMethod));
+}
+
 void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sweep) {
   const std::vector<PointFigures>& figures = sweep.points;
   std::vector<std::size_t> all_points(plan.points.size());
@@ -211,11 +251,14 @@ void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sw
   row_units["replication"] = "index";
   hdf5::write_attribute(root.openDataSet("replications"), "units", row_units.dump());
 
+  write_differences(root, plan, sweep.differences);
+
   // Sensitivity of the experiment's metric, per base scenario.
   const std::vector<ScenarioSensitivity>& rankings = sweep.sensitivity;
   std::vector<std::string> scenario, parameter, method;
-  std::vector<std::uint64_t> rank;
-  std::vector<double> importance, swing, r_squared;
+  std::vector<std::uint64_t> rank, beyond_noise;
+  std::vector<double> importance, swing, r_squared, swing_low, swing_high, coefficient,
+      coefficient_low, coefficient_high;
   for (const ScenarioSensitivity& s : rankings) {
     for (std::size_t i = 0; i < s.sensitivity.ranked.size(); ++i) {
       const ParameterSensitivity& p = s.sensitivity.ranked[i];
@@ -225,6 +268,12 @@ void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sw
       rank.push_back(i + 1);
       importance.push_back(p.importance);
       swing.push_back(p.swing);
+      swing_low.push_back(p.swing_low);
+      swing_high.push_back(p.swing_high);
+      coefficient.push_back(p.coefficient);
+      coefficient_low.push_back(p.coefficient_low);
+      coefficient_high.push_back(p.coefficient_high);
+      beyond_noise.push_back(p.beyond_noise() ? 1 : 0);
       r_squared.push_back(
           s.sensitivity.method == SensitivityMethod::main_effect ? NAN : s.sensitivity.r_squared);
     }
@@ -237,8 +286,25 @@ void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sw
   sensitivity.add_f64("importance", importance);
   sensitivity.add_f64("swing", swing);
   sensitivity.add_f64("r_squared", r_squared);
+  sensitivity.add_f64("swing_ci_low", swing_low);
+  sensitivity.add_f64("swing_ci_high", swing_high);
+  sensitivity.add_f64("coefficient", coefficient);
+  sensitivity.add_f64("coefficient_ci_low", coefficient_low);
+  sensitivity.add_f64("coefficient_ci_high", coefficient_high);
+  sensitivity.add_u64("beyond_noise", beyond_noise);
   sensitivity.write(root, "sensitivity");
-  hdf5::write_attribute(root.openDataSet("sensitivity"), "metric", plan.experiment.metric);
+  const H5::DataSet written = root.openDataSet("sensitivity");
+  hdf5::write_attribute(written, "metric", plan.experiment.metric);
+  const NamedFigure* metric = find_headline_figure(plan.experiment.metric);
+  const std::string metric_unit = metric ? std::string(unit_key(metric->unit)) : "number";
+  const nlohmann::json sensitivity_units = {
+      {"rank", "index"},          {"importance", "number"},
+      {"swing", metric_unit},     {"swing_ci_low", metric_unit},
+      {"swing_ci_high", metric_unit}, {"r_squared", "ratio"},
+      {"coefficient", "number"},  {"coefficient_ci_low", "number"},
+      {"coefficient_ci_high", "number"}, {"beyond_noise", "flag"}};
+  hdf5::write_attribute(written, "units", sensitivity_units.dump());
+  hdf5::write_attribute(written, "interval_method", std::string(kSensitivityIntervalMethod));
 }
 
 
@@ -432,6 +498,56 @@ bool is_sweep_file(const std::string& path) {
   }
 }
 
+namespace {
+
+// The replications table into s.replication_figures: its rows run point after point, each
+// point's replications in order, every point with s.replications of them.
+void read_replication_figures(const H5::Group& root, StoredSweep& s) {
+  const H5::DataSet rows = hdf5::open_dataset(root, "replications");
+  const auto point = hdf5::read_u64_column(rows, "point");
+  const std::size_t n = s.figures.size();
+  if (s.replications == 0 || point.size() != n * s.replications) {
+    throw std::runtime_error("replications: not one row per design point and replication");
+  }
+  s.replication_figures.assign(n, std::vector<FigureValues>(s.replications));
+  for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
+    const auto value = hdf5::read_f64_column(rows, kHeadlineFigures[f].name);
+    for (std::size_t i = 0; i < point.size(); ++i) {
+      if (point[i] != i / s.replications) {
+        throw std::runtime_error("replications: the rows are not in the order of the points");
+      }
+      s.replication_figures[i / s.replications][i % s.replications][f] = value[i];
+    }
+  }
+}
+
+void read_differences(const H5::Group& root, StoredSweep& s) {
+  if (!hdf5::has_link(root, "differences")) return;  // a file of a cjsim before differences
+  const H5::DataSet table = hdf5::open_dataset(root, "differences");
+  const std::size_t n = s.figures.size();
+  s.differences.reference.point = hdf5::read_u64_attribute(table, "reference_point");
+  s.differences.reference.why = hdf5::read_text_attribute(table, "reference");
+  if (s.differences.reference.point >= n) {
+    throw std::runtime_error("differences: reference_point is not a design point");
+  }
+  s.differences.difference.assign(n, {});
+  s.differences.unpaired_half_width.assign(n, {});
+  for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
+    const std::string name = kHeadlineFigures[f].name;
+    const auto value = hdf5::read_f64_column(table, name);
+    const auto low = hdf5::read_f64_column(table, name + "_ci_low");
+    const auto high = hdf5::read_f64_column(table, name + "_ci_high");
+    const auto unpaired = hdf5::read_f64_column(table, name + "_unpaired_half_width");
+    if (value.size() != n) throw std::runtime_error("differences: not one row per design point");
+    for (std::size_t k = 0; k < n; ++k) {
+      s.differences.difference[k][f] = {value[k], low[k], high[k]};
+      s.differences.unpaired_half_width[k][f] = unpaired[k];
+    }
+  }
+}
+
+}  // namespace
+
 StoredSweep read_sweep_file(const std::string& path) {
   H5::Exception::dontPrint();
   try {
@@ -476,6 +592,8 @@ StoredSweep read_sweep_file(const std::string& path) {
       const auto high = hdf5::read_f64_column(points, name + "_ci_high");
       for (std::size_t k = 0; k < n; ++k) s.figures[k][f] = {value[k], low[k], high[k]};
     }
+    read_replication_figures(root, s);
+    read_differences(root, s);
     return s;
   } catch (const H5::Exception& e) {
     throw std::runtime_error(path + ": not a readable cjsim sweep file (" + hdf5::describe(e) + ")");

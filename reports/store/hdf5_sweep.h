@@ -75,6 +75,10 @@ struct StoredSweep {
   std::vector<std::uint64_t> scenario_of_point;
   std::vector<std::vector<double>> values;                             // [point][parameter]
   std::vector<std::array<Estimate, kHeadlineFigures.size()>> figures;  // [point][figure]
+  std::vector<std::vector<FigureValues>> replication_figures;          // [point][replication]
+  // Every point's paired difference from the reference point, as the file stores it (nothing
+  // in a file of a cjsim before differences: then differences.difference is empty).
+  SweepDifferences differences;
   bool checksummed = true;  // false for a file of an older cjsim, which has no checksums
 };
 

@@ -202,6 +202,7 @@ SweepJob::SweepJob(SweepRequest request, const Context& context)
     if (!context.reports()) throw FailedElsewhere(false);
     throw InvalidInput(request_.experiment, diagnostics.error_count(), "nothing was run");
   }
+  (void)sweep_reference(*plan_, request_.reference);  // a --reference past the points: now
 }
 
 SweepJob::~SweepJob() {
@@ -577,7 +578,8 @@ std::optional<StoredSweep> SweepJob::run() {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   invocation.threads = threads;
   invocation.processes = static_cast<unsigned>(processes);
-  write_sweep_file(*output_->file, plan, sweep_figures(plan, results, known_figures), results,
+  write_sweep_file(*output_->file, plan, sweep_figures(plan, results, known_figures, request_.reference),
+                   results,
                    invocation);
   // Read back from the file as written, before it is put in place: if showing it fails, the
   // parts stay for a resume.

@@ -35,6 +35,9 @@ struct SweepRequest {
   std::optional<std::uint64_t> agents;
   std::optional<std::uint32_t> replications;
   std::optional<std::uint64_t> seed;
+  // The design point every point's paired difference is taken from (default: the point with
+  // the base scenario's own values, else point 0). Only the file's differences depend on it.
+  std::optional<std::uint64_t> reference;
   // One job of a Slurm array (or any set of independent jobs): with shard_count n > 0, runs
   // only the points k with k % n == shard_index, keeping them in OUT.shard-I-of-N.parts/ and
   // writing no OUT; `merge` then gathers every shard's parts and assembles OUT, the same file

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include "reports/render/sweep_report.h"
@@ -52,9 +53,9 @@ void print_summary(const StoredSweep& sweep, const SweepCommandOptions& o) {
   const std::string metric = o.metric.empty() ? sweep.metric : o.metric;
   check_sweep_metric(metric);
   if (o.json) {
-    std::cout << sweep_summary_json(sweep, metric, o.top).dump(2) << "\n";
+    std::cout << sweep_summary_json(sweep, metric, o.top, o.request.reference).dump(2) << "\n";
   } else {
-    std::cout << sweep_summary_text(sweep, metric, o.top);
+    std::cout << sweep_summary_text(sweep, metric, o.top, o.request.reference);
   }
 }
 
@@ -137,6 +138,11 @@ CommandAction add_sweep_command(CLI::App& command) {
       .add_option("-r,--replications", o->request.replications,
                   "Replications of every design point, in place of the experiment's")
       ->check(whole_number(1, kMostExperimentReplications));
+  command.add_option("--reference", o->request.reference,
+                     "The design point (its number, as --list-points shows) every point's paired "
+                     "difference is taken from (default: the point with the base scenario's own "
+                     "values, else point 0); with --summary, or stored in the file by a sweep")
+      ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
   add_seed_option(command, o->request.seed,
                   "The seed of every design point, in place of the experiment's");
   return [o](const Context& context) { return sweep_command(*o, context); };

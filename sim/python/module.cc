@@ -5,6 +5,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <optional>
 #include <string>
 #include <vector>
@@ -100,6 +101,22 @@ py::dict sweep_object(const StoredSweep& s, const std::string& path) {
     figures.append(row);
   }
   d["figures"] = figures;
+  const SweepDifferences differences = summary_differences(s);
+  py::dict reference;
+  reference["point"] = differences.reference.point;
+  reference["why"] = differences.reference.why;
+  d["reference"] = reference;
+  py::list difference_rows;
+  for (std::size_t k = 0; k < differences.difference.size(); ++k) {
+    py::dict row;
+    for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
+      py::dict e = estimate_dict(differences.difference[k][f]);
+      e["unpaired_half_width"] = differences.unpaired_half_width[k][f];
+      row[kHeadlineFigures[f].name] = e;
+    }
+    difference_rows.append(row);
+  }
+  d["differences"] = difference_rows;
   py::list sensitivity;
   for (const NamedFigure& figure : kHeadlineFigures) {
     for (const ScenarioSensitivity& ss : sensitivity_of(s, figure.name)) {
@@ -117,6 +134,13 @@ py::dict sweep_object(const StoredSweep& s, const std::string& path) {
         parameter["parameter"] = s.parameters.at(p.parameter);
         parameter["importance"] = p.importance;
         parameter["swing"] = p.swing;
+        parameter["swing_low"] = p.swing_low;
+        parameter["swing_high"] = p.swing_high;
+        parameter["coefficient"] = p.coefficient;
+        parameter["coefficient_low"] = p.coefficient_low;
+        parameter["coefficient_high"] = p.coefficient_high;
+        parameter["beyond_noise"] = std::isfinite(p.swing_low) ? py::object(py::bool_(p.beyond_noise()))
+                                                               : py::object(py::none());
         ranked.append(parameter);
       }
       row["ranked"] = ranked;
@@ -294,29 +318,85 @@ py::object compare(const std::vector<const Journey*>& states, std::uint64_t agen
   return comparison_object(*outcome->report);
 }
 
-py::dict sweep(const std::string& experiment, const std::string& out, bool resume, bool force,
-               unsigned threads, bool allow_long, py::object progress) {
+// The design of a plan, nothing run: {"kind": "design", ...}.
+py::dict design_object(const SweepPlan& plan) {
+  py::dict d;
+  d["kind"] = "design";
+  d["experiment_name"] = plan.experiment.name;
+  d["design"] = std::string(design_name(plan.experiment.design));
+  d["agents"] = plan.experiment.agents;
+  d["replications"] = plan.experiment.replications;
+  d["seed"] = plan.experiment.seed;
+  std::vector<std::string> parameters, scenarios;
+  for (const ExperimentParameter& p : plan.experiment.parameters) parameters.push_back(p.path.text);
+  for (const Scenario& base : plan.bases) scenarios.push_back(base.name);
+  std::vector<std::uint64_t> scenario_of_point;
+  std::vector<std::vector<double>> values;
+  for (const SweepPoint& point : plan.points) {
+    scenario_of_point.push_back(point.scenario);
+    values.push_back(point.values);
+  }
+  d["parameters"] = parameters;
+  d["scenarios"] = scenarios;
+  d["scenario_of_point"] = scenario_of_point;
+  d["values"] = values;
+  return d;
+}
+
+// Runs (or lists, or shards) a sweep as `cjsim sweep` does with the same options: the sweep
+// file as read back ({"kind": "sweep", ...}), the design ({"kind": "design"}, list_points), or
+// nothing (None) for one shard of several, which writes parts and no file.
+py::object sweep(const std::string& experiment, const std::string& out, bool resume, bool force,
+                 unsigned threads, bool allow_long, py::object progress,
+                 std::optional<std::uint64_t> agents, std::optional<std::uint32_t> replications,
+                 std::optional<std::uint64_t> seed, std::optional<std::uint64_t> reference,
+                 std::uint32_t shard_index, std::uint32_t shard_count, bool merge,
+                 double checkpoint_seconds, bool list_points) {
   PythonCall call(std::move(progress));
   std::optional<StoredSweep> stored;
+  std::optional<SweepPlan> plan;
   std::string path;
+  bool shard_only = false;
+  SweepRequest request;
+  request.experiment = experiment;
+  request.out = out;
+  request.resume = resume;
+  request.force = force;
+  request.threads = threads;
+  request.allow_long = allow_long;
+  request.agents = agents;
+  request.replications = replications;
+  request.seed = seed;
+  request.reference = reference;
+  request.shard_index = shard_index;
+  request.shard_count = shard_count;
+  request.merge = merge;
+  request.checkpoint_seconds = checkpoint_seconds;
+  if (shard_count > 0 && shard_index >= shard_count) {
+    throw py::value_error("shard: give (I, N) with I from 0 to N - 1");
+  }
   call.run([&] {
-    SweepRequest request;
-    request.experiment = experiment;
-    request.out = out;
-    request.resume = resume;
-    request.force = force;
-    request.threads = threads;
-    request.allow_long = allow_long;
     SweepJob job(request, call.context());
     path = job.out();
+    if (list_points) {
+      plan = job.plan();
+      return;
+    }
     stored = job.run();
     if (stored) {
       job.commit();
+    } else if (shard_count > 0) {
+      job.commit();
+      shard_only = true;
     } else {
       stored = read_sweep_for_summary(path, call.context());  // finished before
     }
   });
-  return sweep_object(*stored, path);
+  if (plan) return design_object(*plan);
+  if (shard_only) return py::none();
+  py::dict d = sweep_object(*stored, path);
+  d["kind"] = "sweep";
+  return d;
 }
 
 // A run, comparison or sweep file: {"kind": "run" | "comparison" | "sweep", "data": ...}.
@@ -565,8 +645,13 @@ PYBIND11_MODULE(_cjsim, m) {
         "`cjsim compare --json` prints, each scenario with its 'metadata'.");
   m.def("sweep", &sweep, py::arg("experiment"), py::arg("out"), py::arg("resume"),
         py::arg("force"), py::arg("threads"), py::arg("allow_long"), py::arg("progress"),
-        "Runs (or resumes) an experiment as a sweep job writing `out`; returns the file as read "
-        "back, with the sensitivity of every headline figure.");
+        py::arg("agents") = py::none(), py::arg("replications") = py::none(),
+        py::arg("seed") = py::none(), py::arg("reference") = py::none(),
+        py::arg("shard_index") = 0, py::arg("shard_count") = 0, py::arg("merge") = false,
+        py::arg("checkpoint_seconds") = 3.0, py::arg("list_points") = false,
+        "Runs (or resumes, shards, merges) an experiment as a sweep job writing `out`; returns "
+        "the file as read back, with the sensitivity of every headline figure and the paired "
+        "differences; the design alone with list_points; None for one shard of several.");
   m.def("read", &read, py::arg("path"),
         "Reads a run, comparison or sweep file: {'kind': ..., 'data': ...}.");
   m.def("fit", &fit, py::arg("data"), py::arg("skeleton"), py::arg("name"),

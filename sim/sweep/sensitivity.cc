@@ -6,6 +6,8 @@
 #include <cmath>
 #include <map>
 
+#include "sim/engine/statistics.h"
+
 namespace cjsim {
 namespace {
 
@@ -123,10 +125,58 @@ Sensitivity standardised_regression(std::span<const std::vector<double>> design,
     p.importance = std::fabs(coefficient);
     // Back in the figure's units: slope = coefficient * sd(y) / sd(x_j).
     p.swing = x_sd[j] > 0 ? coefficient * y_sd / x_sd[j] * x_range[j] : 0.0;
+    p.coefficient = coefficient;
     s.ranked.push_back(p);
   }
   rank(s);
   return s;
+}
+
+namespace {
+
+// Parameter j's swing in a ranking of one replication: 0 when the figure is the same at every
+// point of the replication (nothing moves it), NaN when it could not be ranked otherwise.
+double swing_of(const Sensitivity& s, std::size_t j, std::span<const double> figure) {
+  for (const ParameterSensitivity& p : s.ranked) {
+    if (p.parameter == j) return p.swing;
+  }
+  double first = NAN;
+  for (double y : figure) {
+    if (!std::isfinite(y)) continue;
+    if (std::isnan(first)) first = y;
+    if (y != first) return NAN;
+  }
+  return std::isnan(first) ? NAN : 0.0;
+}
+
+}  // namespace
+
+void add_replication_intervals(Sensitivity& s, std::span<const std::vector<double>> design,
+                               std::span<const std::vector<double>> replication_figure) {
+  if (replication_figure.size() < 2) return;
+  std::vector<Sensitivity> by_replication;
+  for (const std::vector<double>& figure : replication_figure) {
+    by_replication.push_back(s.method == SensitivityMethod::main_effect
+                                 ? main_effects(design, figure)
+                                 : standardised_regression(design, figure));
+  }
+  for (ParameterSensitivity& p : s.ranked) {
+    std::vector<double> swings;
+    for (std::size_t r = 0; r < by_replication.size(); ++r) {
+      swings.push_back(swing_of(by_replication[r], p.parameter, replication_figure[r]));
+    }
+    const Estimate e = replication_interval(swings);
+    p.swing_low = e.low;
+    p.swing_high = e.high;
+    if (s.method != SensitivityMethod::standardised_regression) continue;
+    if (p.swing != 0.0) {
+      const double scale = p.coefficient / p.swing;
+      p.coefficient_low = std::min(scale * e.low, scale * e.high);
+      p.coefficient_high = std::max(scale * e.low, scale * e.high);
+    } else if (e.low == 0.0 && e.high == 0.0) {
+      p.coefficient_low = p.coefficient_high = 0.0;
+    }
+  }
 }
 
 }  // namespace cjsim
@@ -137,18 +187,27 @@ std::vector<ScenarioSensitivity> sweep_sensitivity(std::string_view design,
                                                    std::span<const std::uint64_t> scenario_of_point,
                                                    std::span<const std::vector<double>> values,
                                                    std::span<const double> figure,
-                                                   std::size_t scenarios) {
+                                                   std::size_t scenarios,
+                                                   std::span<const std::vector<double>>
+                                                       replication_figure) {
   std::vector<ScenarioSensitivity> out;
   for (std::size_t s = 0; s < scenarios; ++s) {
     std::vector<std::vector<double>> rows;
     std::vector<double> y;
+    std::vector<std::vector<double>> y_by_replication(replication_figure.size());
     for (std::size_t k = 0; k < values.size(); ++k) {
       if (scenario_of_point[k] != s) continue;
       rows.push_back(values[k]);
       y.push_back(figure[k]);
+      for (std::size_t r = 0; r < replication_figure.size(); ++r) {
+        y_by_replication[r].push_back(replication_figure[r][k]);
+      }
     }
     if (rows.empty()) continue;
-    out.push_back({s, design == "grid" ? main_effects(rows, y) : standardised_regression(rows, y)});
+    Sensitivity ranking =
+        design == "grid" ? main_effects(rows, y) : standardised_regression(rows, y);
+    if (ranking.note.empty()) add_replication_intervals(ranking, rows, y_by_replication);
+    out.push_back({s, std::move(ranking)});
   }
   return out;
 }

@@ -4,7 +4,9 @@
 // hypercubes and lists (the points are scattered, so a linear fit separates the parameters).
 #pragma once
 
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,6 +25,16 @@ struct ParameterSensitivity {
   // The change of the figure from the parameter's lowest to its highest value: the mean at
   // the highest level minus the mean at the lowest, or the fitted slope times the range.
   double swing = 0.0;
+  // The swing's 95% interval from the replications: the swing computed on each replication's
+  // figures alone (every point runs the same agents, so the noise common to all points cancels),
+  // Student t across the replications. NaN with one replication.
+  double swing_low = NAN, swing_high = NAN;
+  // Regression only (NaN for main effects): the standardised coefficient with its sign, and
+  // its interval, the swing's scaled by the same factor (sd of the parameter / (sd of the
+  // figure x the parameter's range)).
+  double coefficient = NAN, coefficient_low = NAN, coefficient_high = NAN;
+  // Whether the swing's interval excludes 0: the parameter moves the figure beyond the noise.
+  bool beyond_noise() const { return swing_low > 0 || swing_high < 0; }
 };
 
 struct Sensitivity {
@@ -42,13 +54,20 @@ Sensitivity main_effects(std::span<const std::vector<double>> design,
 Sensitivity standardised_regression(std::span<const std::vector<double>> design,
                                     std::span<const double> figure);
 
+// Sets the intervals of `s` (made by main_effects or standardised_regression on `design`) from
+// `replication_figure[r][k]`, the figure at point k in replication r alone; nothing with fewer
+// than two replications.
+void add_replication_intervals(Sensitivity& s, std::span<const std::vector<double>> design,
+                               std::span<const std::vector<double>> replication_figure);
+
 }  // namespace cjsim
 
 namespace cjsim {
 
 // The sensitivity of a sweep's figure, one ranking per base scenario (points of different
 // scenarios are not pooled: the scenarios differ in more than the parameters). Grids get main
-// effects, other designs standardised regression.
+// effects, other designs standardised regression. `replication_figure[r][k]`, when given, is
+// the figure at point k in replication r alone, for the intervals.
 struct ScenarioSensitivity {
   std::size_t scenario = 0;
   Sensitivity sensitivity;
@@ -57,6 +76,8 @@ std::vector<ScenarioSensitivity> sweep_sensitivity(std::string_view design,
                                                    std::span<const std::uint64_t> scenario_of_point,
                                                    std::span<const std::vector<double>> values,
                                                    std::span<const double> figure,
-                                                   std::size_t scenarios);
+                                                   std::size_t scenarios,
+                                                   std::span<const std::vector<double>>
+                                                       replication_figure = {});
 
 }  // namespace cjsim

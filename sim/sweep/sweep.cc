@@ -132,8 +132,27 @@ const NamedFigure* find_headline_figure(std::string_view metric) {
   return nullptr;
 }
 
+std::vector<FigureValues> replication_values(const PointFigures& point) {
+  std::vector<FigureValues> out;
+  for (const HeadlineFigures& h : point.replications) {
+    FigureValues v;
+    for (std::size_t f = 0; f < kSweepFigureCount; ++f) v[f] = (h.*kHeadlineFigures[f].member).value;
+    out.push_back(v);
+  }
+  return out;
+}
+
+FigureEstimates overall_estimates(const PointFigures& point) {
+  FigureEstimates out;
+  for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
+    out[f] = point.overall.*kHeadlineFigures[f].member;
+  }
+  return out;
+}
+
 SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Aggregate>> results,
-                           std::span<const std::optional<PointFigures>> known) {
+                           std::span<const std::optional<PointFigures>> known,
+                           std::optional<std::uint64_t> reference) {
   if (results.size() != plan.points.size() || (!known.empty() && known.size() != results.size())) {
     throw std::logic_error("sweep_figures: a result per design point is needed");
   }
@@ -158,8 +177,18 @@ SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Ag
     scenario_of_point.push_back(plan.points[k].scenario);
     values.push_back(plan.points[k].values);
   }
-  figures.sensitivity = sweep_sensitivity(design_name(plan.experiment.design), scenario_of_point,
-                                          values, y, plan.bases.size());
+  std::vector<std::vector<FigureValues>> replications;
+  std::vector<FigureEstimates> overall;
+  for (const PointFigures& p : figures.points) {
+    replications.push_back(replication_values(p));
+    overall.push_back(overall_estimates(p));
+  }
+  const std::size_t metric_index = static_cast<std::size_t>(metric - kHeadlineFigures.data());
+  figures.sensitivity =
+      sweep_sensitivity(design_name(plan.experiment.design), scenario_of_point, values, y,
+                        plan.bases.size(), figure_by_replication(replications, metric_index));
+  figures.differences =
+      paired_differences(replications, overall, sweep_reference(plan, reference));
   return figures;
 }
 

@@ -13,6 +13,7 @@
 #include "sim/engine/aggregate.h"
 #include "sim/engine/engine.h"
 #include "sim/engine/summary.h"
+#include "sim/sweep/differences.h"
 #include "sim/sweep/sensitivity.h"
 
 namespace cjsim {
@@ -62,16 +63,25 @@ PointFigures point_figures(const SweepPlan& plan, std::size_t point,
 PointFigures point_figures(const CompiledJourney& journey,
                            std::span<const Aggregate> replications);
 
-// What a sweep file stores beside the raw aggregates: every point's figures and, per base
-// scenario, the sensitivity of the experiment's metric to each parameter.
+// What a sweep file stores beside the raw aggregates: every point's figures, every point's
+// paired difference from the reference point and, per base scenario, the sensitivity of the
+// experiment's metric to each parameter.
 struct SweepFigures {
   std::vector<PointFigures> points;
   std::vector<ScenarioSensitivity> sensitivity;
+  SweepDifferences differences;
 };
 // `results[k]` holds point k's replications; `known[k]`, when there, point k's figures as
-// computed already (run_sweep_points), which are then not computed again.
+// computed already (run_sweep_points), which are then not computed again. `reference` names
+// the point the differences are taken from (default: sweep_reference's).
 SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Aggregate>> results,
-                           std::span<const std::optional<PointFigures>> known = {});
+                           std::span<const std::optional<PointFigures>> known = {},
+                           std::optional<std::uint64_t> reference = {});
+
+// A point's headline figures in kHeadlineFigures order: each replication's values, and the
+// figures over the replications.
+std::vector<FigureValues> replication_values(const PointFigures& point);
+FigureEstimates overall_estimates(const PointFigures& point);
 
 // The headline figure named `metric` (a kHeadlineFigures name); nullptr when there is none.
 const NamedFigure* find_headline_figure(std::string_view metric);

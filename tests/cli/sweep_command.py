@@ -6,6 +6,7 @@ Usage: sweep_command.py CJSIM SOURCE_DIR
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -136,6 +137,89 @@ with tempfile.TemporaryDirectory() as directory:
     check(summary_json["sensitivity"][0]["method"] == "main_effect" and
           {r["parameter"] for r in summary_json["sensitivity"][0]["ranked"]} ==
           {"settings.kappa", "touchpoints.checkout.value"}, f"json ranking: {summary_json['sensitivity']}")
+
+    # Paired differences from the reference point (by default the point at tiny.yaml's own
+    # values, kappa 1 and value 60: point 3): in the file with their units, and in --summary
+    # --json to the bit; the sensitivity's intervals too.
+    def same(from_json, stored):
+        return (from_json is None and np.isnan(stored)) or from_json == stored
+
+    with h5py.File(out, "r") as f:
+        stored_differences = pd.DataFrame(f["differences"][()])
+        difference_attributes = dict(f["differences"].attrs)
+        difference_units = json.loads(f["differences"].attrs["units"])
+        stored_sensitivity = pd.DataFrame(f["sensitivity"][()])
+        sensitivity_units = json.loads(f["sensitivity"].attrs["units"])
+    check(int(difference_attributes["reference_point"]) == 3 and
+          difference_attributes["reference"] == "base", f"reference: {difference_attributes}")
+    check(set(difference_units) == set(stored_differences.columns) - {"scenario"} and
+          difference_units["conversion_rate_ci_low"] == "share" and
+          difference_units["revenue_per_agent_unpaired_half_width"] == "money",
+          f"difference units: {difference_units}")
+    check(sensitivity_units["swing_ci_low"] == "share", f"sensitivity units: {sensitivity_units}")
+    everything = run("sweep", "--summary", out, "--json", "--top", "0")
+    check(everything.returncode == 0, everything.stderr)
+    everything = json.loads(everything.stdout)
+    check(everything["reference"]["point"] == 3 and everything["reference"]["why"] == "base" and
+          everything["reference"]["values"] == {"settings.kappa": 1.0,
+                                                "touchpoints.checkout.value": 60.0},
+          f"json reference: {everything['reference']}")
+    check(len(everything["differences"]) == 6, "a difference per point")
+    for k, row in enumerate(everything["differences"]):
+        for name in ("conversion_rate", "revenue_per_agent", "margin_per_agent", "nps",
+                     "hours_to_convert"):
+            low, high = row[name + "_ci"]
+            check(same(row[name], stored_differences[name][k]) and
+                  same(low, stored_differences[name + "_ci_low"][k]) and
+                  same(high, stored_differences[name + "_ci_high"][k]) and
+                  same(row[name + "_unpaired_half_width"],
+                       stored_differences[name + "_unpaired_half_width"][k]),
+                  f"point {k} {name}: json {row} vs file {stored_differences.iloc[k].to_dict()}")
+        # The value moves no agent: at kappa 1, conversion is the reference's exactly.
+        if row["values"]["settings.kappa"] == 1.0:
+            check(row["conversion_rate"] == 0 and row["conversion_rate_ci"] == [0, 0],
+                  f"point {k}: conversion moved with the value alone: {row}")
+    check(everything["differences"][3]["revenue_per_agent_ci"] == [0, 0], "reference vs itself")
+    # The journey's hours move little with kappa: paired, the noise the points share cancels.
+    kappa_off = everything["differences"][0]
+    paired_half = (kappa_off["hours_to_convert_ci"][1] - kappa_off["hours_to_convert_ci"][0]) / 2
+    check(0 < paired_half < kappa_off["hours_to_convert_unpaired_half_width"],
+          f"paired not narrower than unpaired: {kappa_off}")
+    json_ranking = {r["parameter"]: r for r in everything["sensitivity"][0]["ranked"]}
+    for _, r in stored_sensitivity.iterrows():
+        mine = json_ranking[r["parameter"].decode("utf-8")]
+        check(same(mine["swing"], r["swing"]) and
+              same(mine["swing_ci"][0], r["swing_ci_low"]) and
+              same(mine["swing_ci"][1], r["swing_ci_high"]) and
+              mine["beyond_noise"] == bool(r["beyond_noise"]),
+              f"sensitivity json {mine} vs file {r.to_dict()}")
+    check("touchpoints.checkout.value" in everything["sensitivity"][0]["within_noise"] and
+          json_ranking["touchpoints.checkout.value"]["swing_ci"] == [0, 0],
+          f"the value is not within the noise: {everything['sensitivity'][0]}")
+    words = run("sweep", "--summary", out)
+    check("Differences from point 3 (the base scenario's own values" in words.stdout and
+          re.search(r"Within the noise: [^\n]*touchpoints\.checkout\.value", words.stdout),
+          f"summary words: {words.stdout}")
+    # --reference N: the differences from another point, computed from the file's replications.
+    other = json.loads(run("sweep", "--summary", out, "--json", "--reference", "0").stdout)
+    check(other["reference"] == {"point": 0, "scenario": "Tiny shop", "why": "named",
+                                 "values": {"settings.kappa": 0.0,
+                                            "touchpoints.checkout.value": 60.0}} and
+          other["differences"][0]["conversion_rate_ci"] == [0, 0] and
+          other["differences"][3]["conversion_rate"] == -everything["differences"][0]["conversion_rate"],
+          f"--reference 0: {other['reference']}, {other['differences'][3]}")
+    past = run("sweep", "--summary", out, "--reference", "6")
+    check(past.returncode == 1 and "--reference 6: there is no such design point" in past.stderr,
+          past.stderr)
+    named_out = os.path.join(directory, "named.h5")
+    named = run("sweep", experiment, "--out", named_out, "--reference", "0", "--json")
+    check(named.returncode == 0 and json.loads(named.stdout)["differences"] == other["differences"],
+          f"sweep --reference 0: {named.stderr}")
+    with h5py.File(named_out, "r") as f:
+        check(int(f["differences"].attrs["reference_point"]) == 0, "--reference not stored")
+    past = run("sweep", experiment, "--out", named_out, "--reference", "6", "--force")
+    check(past.returncode == 1 and "--reference 6" in past.stderr,
+          past.stderr)
 
     # --list-points: the design as a table, nothing run or written.
     listed_out = os.path.join(directory, "listed.h5")

@@ -6,8 +6,9 @@ import signal
 import threading
 
 import cjsim
+import pandas as pd
 import pytest
-from conftest import RETAIL
+from conftest import RETAIL, same
 
 EXPERIMENT = f"""name: Checkout in Python
 scenario: {RETAIL}
@@ -88,3 +89,69 @@ def test_an_existing_file_is_not_overwritten_without_force(tmp_path):
     with pytest.raises(RuntimeError, match="force"):
         cjsim.sweep(path, out=out, progress=False)
     assert len(cjsim.sweep(path, out=out, force=True, progress=False).points) == 8
+
+
+def test_the_command_lines_options_give_its_numbers_to_the_bit(tmp_path, cli):
+    path = experiment(tmp_path, 5000)
+    options = ["--agents", 3000, "--replications", 3, "--seed", 7, "--reference", 2]
+    printed = cli("sweep", path, "--out", tmp_path / "cli.h5", *options, "--json", "--top", 0)
+    result = cjsim.sweep(path, out=tmp_path / "python.h5", agents=3000, replications=3, seed=7,
+                         reference=2, progress=False)
+    assert (result.agents, result.replications, result.seed) == (3000, 3, 7)
+    assert result.reference == 2 and result.reference_why == "named"
+    assert printed["reference"]["point"] == 2
+    d = result.differences
+    assert len(d) == 8 and d.attrs["reference"] == 2
+    assert d.attrs["units"]["conversion_rate_unpaired_half_width"] == "share of agents (0 to 1)"
+    for row in printed["differences"]:
+        k = row["point"]
+        for name in cjsim.HEADLINE_FIGURES:
+            low, high = row[name + "_ci"]
+            assert same(d.at[k, name], row[name]), (k, name)
+            assert same(d.at[k, name + "_low"], low) and same(d.at[k, name + "_high"], high)
+            assert same(d.at[k, name + "_unpaired_half_width"],
+                        row[name + "_unpaired_half_width"])
+    for best in printed["best"]:
+        assert same(result.points.at[best["point"], "conversion_rate"], best["conversion_rate"])
+    # The reference against itself: 0 with a zero-width interval; others paired and narrower.
+    assert (d.loc[2, ["conversion_rate", "conversion_rate_low", "conversion_rate_high"]] == 0).all()
+    s = result.sensitivity
+    ranking = s[s.metric == "conversion_rate"].set_index("parameter")
+    printed_ranking = {r["parameter"]: r for r in printed["sensitivity"][0]["ranked"]}
+    for parameter, r in printed_ranking.items():
+        assert same(ranking.at[parameter, "swing"], r["swing"])
+        assert same(ranking.at[parameter, "swing_low"], r["swing_ci"][0])
+        assert same(ranking.at[parameter, "swing_high"], r["swing_ci"][1])
+        assert ranking.at[parameter, "beyond_noise"] == r["beyond_noise"]
+    assert ranking.at["touchpoints.basket.dropout", "beyond_noise"]
+
+
+def test_list_points_is_the_design_as_a_dataframe_and_runs_nothing(tmp_path, cli):
+    path = experiment(tmp_path, 5000)
+    out = tmp_path / "listed.h5"
+    design = cjsim.sweep(path, out=out, list_points=True, agents=77)
+    assert isinstance(design, pd.DataFrame) and not out.exists()
+    assert design.attrs["agents"] == 77 and design.attrs["design"] == "grid"
+    printed = cli("sweep", path, "--list-points", "--agents", 77).splitlines()
+    assert list(design.columns) == ["point", "scenario", *printed[2].split()[1:]]
+    for line in printed[3:]:
+        k, *values = line.split()
+        assert [float(v) for v in values] == list(design.loc[int(k)].iloc[2:])
+
+
+def test_shards_merged_are_the_one_process_sweep(tmp_path):
+    path = experiment(tmp_path, 2000)
+    out = tmp_path / "sharded.h5"
+    for i in range(2):
+        with pytest.warns(UserWarning, match=f"shard {i} of 2: .* --merge"):
+            assert cjsim.sweep(path, out=out, shard=f"{i}/2", progress=False) is None
+    assert not out.exists()
+    with pytest.warns(UserWarning, match="merging"):
+        merged = cjsim.sweep(path, out=out, merge=True, progress=False)
+    straight = cjsim.sweep(path, out=tmp_path / "straight.h5", checkpoint=0, progress=False)
+    assert merged.points.equals(straight.points)
+    assert merged.differences.equals(straight.differences)
+    with pytest.raises(ValueError, match="shard"):
+        cjsim.sweep(path, out=out, shard="2/2")
+    with pytest.raises(ValueError, match="shard"):
+        cjsim.sweep(path, out=out, shard=(1, 0))

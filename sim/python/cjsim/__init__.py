@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, Optional, Sequence, Union
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import pandas as pd
 
 from . import _cjsim
 from ._cjsim import InvalidInput, Journey, __version__
 from ._results import (FIGURES, HEADLINE_FIGURES, UNITS, CalendarComparison, CalendarResult,
-                       Comparison, Estimate, FitResult, Result, SweepResult, attribution_frame)
+                       Comparison, Estimate, FitResult, Result, SweepResult, attribution_frame,
+                       design_frame)
 
 __all__ = [
     "load", "run", "compare", "sweep", "read", "fit", "attribute",
@@ -138,16 +139,55 @@ def compare(current: JourneyLike, *futures: JourneyLike, agents: int = 100_000,
 
 def sweep(experiment: PathLike, *, out: Optional[PathLike] = None, resume: bool = False,
           force: bool = False, threads: int = 0, allow_long: bool = False,
-          progress: Any = None) -> SweepResult:
+          progress: Any = None, agents: Optional[int] = None,
+          replications: Optional[int] = None, seed: Optional[int] = None,
+          reference: Optional[int] = None, shard: Union[str, Tuple[int, int], None] = None,
+          merge: bool = False, checkpoint: float = 3.0,
+          list_points: bool = False) -> Union[SweepResult, pd.DataFrame, None]:
     """Runs an experiment file as ``cjsim sweep`` does, writing the sweep file ``out`` (default:
     the experiment's name with .h5, here), and returns it as a SweepResult.
 
-    Each finished design point is kept in OUT.parts/ as it finishes: after Ctrl-C
-    (KeyboardInterrupt) or a crash, ``resume=True`` runs only the missing points, and on a
-    finished sweep just reads the file. ``force=True`` overwrites OUT and discards old parts.
+    Finished design points are kept in OUT.parts/ every ``checkpoint`` seconds (``--checkpoint``):
+    after Ctrl-C (KeyboardInterrupt) or a crash, ``resume=True`` runs only the missing points,
+    and on a finished sweep just reads the file. ``force=True`` overwrites OUT and discards old
+    parts. ``agents``, ``replications`` and ``seed`` replace the experiment's (``-n``, ``-r``,
+    ``--seed``). ``reference`` names the design point every point's paired difference is taken
+    from (``--reference``; default: the point with the base scenario's own values, else 0): the
+    result's ``differences``. ``list_points=True`` runs nothing and returns the design as a
+    DataFrame (``--list-points``). ``shard="I/N"`` (or ``(I, N)``) runs one job's share of the
+    points into OUT.shard-I-of-N.parts/ and returns None; ``merge=True`` then writes OUT from
+    every shard's parts (``--shard``, ``--merge``).
     """
-    return SweepResult(_cjsim.sweep(os.fspath(experiment), os.fspath(out) if out else "",
-                                    resume, force, threads, allow_long, _progress(progress)))
+    shard_index, shard_count = _shard(shard)
+    data = _cjsim.sweep(os.fspath(experiment), os.fspath(out) if out else "", resume, force,
+                        threads, allow_long, _progress(progress), agents, replications, seed,
+                        reference, shard_index, shard_count, merge, checkpoint, list_points)
+    if data is None:
+        return None
+    if data["kind"] == "design":
+        return design_frame(data)
+    return SweepResult(data)
+
+
+def _shard(shard: Union[str, Tuple[int, int], None]) -> Tuple[int, int]:
+    """(I, N) from "I/N" or a pair; (0, 0) for no shard. ValueError names a bad one."""
+    if shard is None:
+        return 0, 0
+    try:
+        if isinstance(shard, str):
+            index_text, count_text = shard.split("/")
+            if not (index_text.isdigit() and count_text.isdigit()):
+                raise ValueError
+            index, count = int(index_text), int(count_text)
+        else:
+            index, count = (int(x) for x in shard)
+    except (ValueError, TypeError):
+        raise ValueError(f"shard {shard!r}: give 'I/N' or (I, N), this job's number I from 0 "
+                         "to N - 1 of N jobs") from None
+    if count < 1 or not 0 <= index < count:
+        raise ValueError(f"shard {shard!r}: give 'I/N' or (I, N), this job's number I from 0 "
+                         "to N - 1 of N jobs")
+    return index, count
 
 
 def read(path: PathLike) -> Union[Result, Comparison, SweepResult, CalendarResult,

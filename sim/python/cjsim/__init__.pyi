@@ -97,6 +97,9 @@ class SweepResult:
     parameters: List[str]
     scenarios: List[str]
     points: pd.DataFrame
+    differences: pd.DataFrame
+    reference: int
+    reference_why: str
     sensitivity: pd.DataFrame
     def __init__(self, data: Dict[str, Any]) -> None: ...
 
@@ -120,7 +123,11 @@ def compare(current: JourneyLike, *futures: JourneyLike, agents: int = ...,
             draws: int = ..., total_effects: bool = ...) -> Comparison: ...
 def sweep(experiment: PathLike, *, out: Optional[PathLike] = ..., resume: bool = ...,
           force: bool = ..., threads: int = ..., allow_long: bool = ...,
-          progress: Progress = ...) -> SweepResult: ...
+          progress: Progress = ..., agents: Optional[int] = ...,
+          replications: Optional[int] = ..., seed: Optional[int] = ...,
+          reference: Optional[int] = ..., shard: Union[str, Tuple[int, int], None] = ...,
+          merge: bool = ..., checkpoint: float = ...,
+          list_points: bool = ...) -> Union[SweepResult, pd.DataFrame, None]: ...
 def read(path: PathLike) -> Union[Result, Comparison, SweepResult]: ...
 def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = ..., name: str = ...,
         personas: int = ..., estimate_kappa: bool = ..., calibrate: Sequence[str] = ...,

@@ -119,7 +119,7 @@ def _frame(rows: List[Dict[str, Any]], labels: List[str], rename: Optional[Dict[
 
 
 def _unit_of(column: str) -> Optional[str]:
-    for suffix in ("_low", "_high"):
+    for suffix in ("_low", "_high", "_unpaired_half_width"):
         if column.endswith(suffix) and column[: -len(suffix)] in UNITS:
             return UNITS[column[: -len(suffix)]]
     return UNITS.get(column)
@@ -336,7 +336,7 @@ def _calendar_frame(rows: List[Dict[str, Any]], labels: List[str]) -> pd.DataFra
     units = {}
     for column in frame.columns:
         base = column
-        for suffix in ("_low", "_high"):
+        for suffix in ("_low", "_high", "_unpaired_half_width"):
             if column.endswith(suffix):
                 base = column[: -len(suffix)]
         if base in CALENDAR_UNITS:
@@ -441,7 +441,12 @@ class SweepResult:
     parameter's path), and every headline figure with its 95% interval (K, K_low, K_high).
     ``sensitivity`` ranks the parameters for every headline figure (column ``metric``) and base
     scenario: main effects for grids, standardised regression coefficients otherwise
-    (``method``; ``r_squared`` for regressions).
+    (``method``; ``r_squared`` for regressions); ``swing`` is the change from the parameter's
+    lowest to its highest value, with its 95% interval from the replications (``swing_low``,
+    ``swing_high``; NaN with one replication) and ``beyond_noise`` whether it excludes 0.
+    ``differences`` has one row per design point: every headline figure minus the reference
+    point's (``reference``), paired on the same agents, with its 95% interval (Student t across
+    the replications) and ``K_unpaired_half_width``, what the interval would be unpaired.
     """
 
     def __init__(self, data: Dict[str, Any]):
@@ -473,6 +478,27 @@ class SweepResult:
         self.points.index.name = None
         _set_units(self.points)
 
+        self.reference: int = data["reference"]["point"]
+        self.reference_why: str = data["reference"]["why"]
+        records = []
+        for k, (scenario, values, figures) in enumerate(
+                zip(data["scenario_of_point"], data["values"], data["differences"])):
+            record = {"point": k, "scenario": self.scenarios[scenario]}
+            record.update(zip(self.parameters, values))
+            for name in HEADLINE_FIGURES:
+                e = figures[name]
+                record[name], record[name + "_low"], record[name + "_high"] = (
+                    e["value"], e["low"], e["high"])
+                record[name + "_unpaired_half_width"] = e["unpaired_half_width"]
+            records.append(record)
+        columns = ["point", "scenario", *self.parameters] + [
+            c for name in HEADLINE_FIGURES
+            for c in (name, name + "_low", name + "_high", name + "_unpaired_half_width")]
+        self.differences = pd.DataFrame(records, columns=columns).set_index("point", drop=False)
+        self.differences.index.name = None
+        _set_units(self.differences)
+        self.differences.attrs.update(reference=self.reference, reference_why=self.reference_why)
+
         rows = []
         for s in data["sensitivity"]:
             base = {"metric": s["metric"], "scenario": s["scenario"], "method": s["method"],
@@ -484,8 +510,9 @@ class SweepResult:
             for rank, p in enumerate(s["ranked"], start=1):
                 rows.append({**base, "rank": rank, **p})
         self.sensitivity = pd.DataFrame(rows, columns=[
-            "metric", "scenario", "rank", "parameter", "importance", "swing", "method",
-            "r_squared", "points", "note"])
+            "metric", "scenario", "rank", "parameter", "importance", "swing", "swing_low",
+            "swing_high", "coefficient", "coefficient_low", "coefficient_high", "beyond_noise",
+            "method", "r_squared", "points", "note"])
 
     def __repr__(self) -> str:
         return (f"<cjsim.SweepResult '{self.experiment_name}': {len(self.points)} points "
@@ -535,4 +562,21 @@ def attribution_frame(data: Dict[str, Any]) -> pd.DataFrame:
         frame = frame.set_index(level)
     frame.attrs.update(source=data["source"], level=level, totals=data["totals"],
                        notes=data.get("notes", []))
+    return frame
+
+
+def design_frame(data: Dict[str, Any]) -> pd.DataFrame:
+    """A sweep's design (``cjsim sweep --list-points``) as a DataFrame: one row per design point,
+    its base scenario and one column per parameter; ``attrs`` holds the experiment's name,
+    design, agents, replications and seed."""
+    records = []
+    for k, (scenario, values) in enumerate(zip(data["scenario_of_point"], data["values"])):
+        record: Dict[str, Any] = {"point": k, "scenario": data["scenarios"][scenario]}
+        record.update(zip(data["parameters"], values))
+        records.append(record)
+    frame = pd.DataFrame(records, columns=["point", "scenario", *data["parameters"]])
+    frame = frame.set_index("point", drop=False)
+    frame.index.name = None
+    frame.attrs.update({k: data[k] for k in
+                        ("experiment_name", "design", "agents", "replications", "seed")})
     return frame
