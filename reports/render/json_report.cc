@@ -61,7 +61,10 @@ namespace {
 nlohmann::json stages_json(std::span<const StageFigures> stages) {
   nlohmann::json out = nlohmann::json::array();
   for (const StageFigures& st : stages) {
-    nlohmann::json row{{"name", st.name},
+    // `stage` as in the HDF5 file's stages table (and a touchpoint's `stage` here); `name`, the
+    // first key this row had, stays for the readers written against it.
+    nlohmann::json row{{"stage", st.name},
+                       {"name", st.name},
                        {"reach", st.reach},
                        {"visits", st.visits},
                        {"dropouts", st.dropouts},
