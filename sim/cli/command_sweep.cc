@@ -139,6 +139,15 @@ CommandAction add_sweep_command(CLI::App& command) {
       ->check(whole_number(1, kMostExperimentReplications));
   add_seed_option(command, o->request.seed,
                   "The seed of every design point, in place of the experiment's");
+  command
+      .add_option("--days", o->request.days,
+                  "Calendar journeys: the days every design point runs (in place of "
+                  "calendar.days)")
+      ->check(whole_number(1, 36500));
+  command
+      .add_option("--warmup-days", o->request.warmup_days,
+                  "Calendar journeys: the first days, left out of every figure")
+      ->check(whole_number(0, 36500));
   return [o](const Context& context) { return sweep_command(*o, context); };
 }
 

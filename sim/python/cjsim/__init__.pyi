@@ -98,6 +98,8 @@ class SweepResult:
     scenarios: List[str]
     points: pd.DataFrame
     sensitivity: pd.DataFrame
+    calendar_points: Optional[pd.DataFrame]
+    calendar_resources: Optional[pd.DataFrame]
     def __init__(self, data: Dict[str, Any]) -> None: ...
 
 class FitResult:
