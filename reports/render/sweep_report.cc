@@ -154,6 +154,16 @@ std::string unknown_sweep_metric(std::string_view metric) {
                      fmt::join(resource, "|"));
 }
 
+bool is_calendar_sweep_metric(std::string_view metric) {
+  return headline_index(metric) == kNoHeadline && unknown_sweep_metric(metric).empty();
+}
+
+std::string_view sweep_metric_resource(std::string_view metric) {
+  if (headline_index(metric) != kNoHeadline) return "";
+  const auto r = resource_metric(metric);
+  return r ? r->first : std::string_view();
+}
+
 bool sweep_metric_lower_is_better(std::string_view metric) {
   const Figure* f = find_calendar_figure(metric_figure(metric));
   return f != nullptr && f->better == Better::lower;
@@ -368,6 +378,11 @@ nlohmann::json sweep_summary_json(const StoredSweep& sweep, std::string_view met
                         {"lower_is_better", sweep_metric_lower_is_better(metric)},
                         {"parameters", sweep.parameters},
                         {"scenarios", sweep.scenarios}};
+  if (!sweep.calendar.empty()) {
+    // A calendar sweep: its points' days (null: each its calendar.days); `agents` does not apply.
+    out["days"] = sweep.days > 0 ? nlohmann::json(sweep.days) : nlohmann::json(nullptr);
+    out["warmup_days"] = sweep.warmup_days;
+  }
   nlohmann::json best = nlohmann::json::array();
   for (std::size_t rank = 0; rank < shown; ++rank) {
     const std::size_t k = order[rank];

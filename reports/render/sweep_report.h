@@ -19,6 +19,10 @@ namespace cjsim {
 // message listing them (whether the sweep has that resource is known only with the sweep).
 std::string unknown_sweep_metric(std::string_view metric);
 bool sweep_metric_lower_is_better(std::string_view metric);
+// Whether a known `metric` is a calendar sweep's figure (not a headline figure), and the
+// resource of a RESOURCE.FIGURE metric ("" for the others).
+bool is_calendar_sweep_metric(std::string_view metric);
+std::string_view sweep_metric_resource(std::string_view metric);
 // Every point's value of `metric` with its interval; throws std::runtime_error when the sweep
 // has no such figure (a calendar figure of a plain sweep, an unknown resource).
 std::vector<Estimate> sweep_metric_estimates(const StoredSweep& sweep, std::string_view metric);

@@ -180,6 +180,27 @@ void check_sweep_metric(const std::string& metric) {
   if (!problem.empty()) throw std::runtime_error(problem);
 }
 
+void check_sweep_metric(const std::string& metric, const SweepPlan& plan) {
+  check_sweep_metric(metric);
+  if (!is_calendar_sweep_metric(metric)) return;
+  if (!is_calendar_plan(plan)) {
+    throw std::runtime_error(fmt::format("--metric {}: a figure of calendar journeys; {} sweeps "
+                                         "journeys without a calendar",
+                                         metric, plan.experiment.path));
+  }
+  const std::string_view resource = sweep_metric_resource(metric);
+  if (resource.empty()) return;
+  for (const Scenario& base : plan.bases) {
+    const bool has = std::any_of(base.resources.begin(), base.resources.end(),
+                                 [&](const Resource& r) { return r.id == resource; });
+    if (has) continue;
+    std::vector<std::string_view> ids;
+    for (const Resource& r : base.resources) ids.push_back(r.id);
+    throw std::runtime_error(fmt::format("--metric {}: '{}' has no resource '{}' (it has {})",
+                                         metric, base.name, resource, fmt::join(ids, ", ")));
+  }
+}
+
 StoredSweep read_sweep_for_summary(const std::string& path, const Context& context) {
   StoredSweep sweep = read_sweep_file(path);
   if (!sweep.checksummed) {

@@ -103,5 +103,8 @@ StoredSweep read_sweep_for_summary(const std::string& path, const Context& conte
 // Throws std::runtime_error listing the figures when `metric` is not one a sweep can be ranked
 // by (reports/render/sweep_report.h: a headline figure, or a calendar sweep's figure).
 void check_sweep_metric(const std::string& metric);
+// The same, and throws when `metric` is no figure of the plan's points (a calendar figure of a
+// sweep of plain journeys, a resource some base scenario lacks): checked before a sweep runs.
+void check_sweep_metric(const std::string& metric, const SweepPlan& plan);
 
 }  // namespace cjsim

@@ -78,6 +78,8 @@ int sweep_command(const SweepCommandOptions& o, const Context& context) {
   if (!o.shard.empty()) parse_shard(o.shard, request);
   const InterruptGuard interrupt;
   SweepJob job(request, context);
+  // A metric the points will not have is refused before they run, not after.
+  if (!o.metric.empty()) check_sweep_metric(o.metric, job.plan());
   if (o.list_points) {
     if (context.reports()) std::cout << design_points_text(job.plan());
     return 0;

@@ -1,7 +1,8 @@
 """`cjsim sweep` over a calendar journey (the bank call centre example), driven from outside:
 every design point's figures are those `cjsim run` gives of the point's scenario, to the bit;
-the file does not depend on the threads, on a kill and --resume, or on --shard + --merge; the
-summary ranks by a resource's figure; bad input is refused naming what is wrong.
+the file does not depend on the threads, on MPI processes, on a kill and --resume, or on
+--shard + --merge; the summary ranks by a resource's figure; bad input is refused naming what
+is wrong.
 
 Usage: calendar_sweep.py CJSIM SOURCE_DIR
 """
@@ -9,6 +10,7 @@ import json
 import math
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -158,6 +160,21 @@ with tempfile.TemporaryDirectory() as directory:
     check(merged.returncode == 0, f"merge: {merged.stderr}")
     check(differences(out, sharded) == [], f"shards vs one: {differences(out, sharded)}")
 
+    # Two MPI processes (when the build has MPI and mpirun is there): the same file.
+    mpirun = shutil.which("mpirun")
+    if os.environ.get("CJSIM_WITH_MPI", "").upper() in ("1", "ON", "TRUE", "YES") and mpirun:
+        launch = [mpirun, "--oversubscribe", "-np", "2"]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            launch.insert(1, "--allow-run-as-root")
+        environment = dict(os.environ)
+        environment.update({"OMPI_MCA_btl": "self,vader", "OMPI_MCA_rmaps_base_oversubscribe": "1",
+                            "ASAN_OPTIONS": environment.get("ASAN_OPTIONS", "") + ":detect_leaks=0"})
+        ranks = os.path.join(directory, "two_ranks.h5")
+        mpi = subprocess.run([*launch, cjsim, "sweep", experiment, "--out", ranks, "--threads", "1"],
+                             capture_output=True, text=True, timeout=300, env=environment)
+        check(mpi.returncode == 0, f"mpirun -np 2: {mpi.stderr}")
+        check(differences(out, ranks) == [], f"2 processes vs one: {differences(out, ranks)}")
+
     # Killed mid-sweep and resumed: the file a straight sweep writes. Points are stored after
     # every round (--checkpoint 0), on one thread so that there are several rounds.
     rng = random.Random(int(os.environ.get("CJSIM_INTERRUPT_SEED", "20261206")))
@@ -188,6 +205,11 @@ with tempfile.TemporaryDirectory() as directory:
                  "--agents", "100")
     check(agents.returncode != 0 and "--agents does not apply to calendar journeys"
           in agents.stderr, f"--agents: {agents.stderr}")
+    early = run("sweep", experiment, "--out", os.path.join(directory, "early.h5"), "--metric",
+                "tellers.mean_wait_hours")
+    check(early.returncode != 0 and "no resource 'tellers'" in early.stderr
+          and not os.path.exists(os.path.join(directory, "early.h5.parts")),
+          f"--metric of an unknown resource, before running: {early.stderr}")
     warmup = run("sweep", experiment, "--out", os.path.join(directory, "warmup.h5"),
                  "--warmup-days", "14")
     check(warmup.returncode != 0 and "warm-up of 14 days" in warmup.stderr,
