@@ -24,9 +24,10 @@ using detail::YamlNode;
 using detail::YamlProblem;
 using detail::YamlTree;
 
-constexpr std::array<std::string_view, 11> kKeys = {
+constexpr std::array<std::string_view, 13> kKeys = {
     "name",        "description", "scenario", "scenarios",    "design", "points",
-    "design_seed", "parameters",  "agents",   "replications", "seed"};
+    "design_seed", "parameters",  "agents",   "replications", "seed",   "days",
+    "warmup_days"};
 constexpr std::string_view kMetricKey = "metric";
 // Experiment files are small; anything larger is a mistaken argument.
 constexpr std::size_t kMostExperimentBytes = std::size_t{4} << 20;
@@ -325,6 +326,14 @@ void read_top_key(Reader& r, const std::string& path, const YamlNode& key_node,
     }
   } else if (key == "seed") {
     if (auto n = r.whole(value, "seed", 0, UINT64_MAX)) x.seed = *n;
+  } else if (key == "days") {
+    if (auto n = r.whole(value, "days", 1, kMostExperimentDays)) {
+      x.days = static_cast<std::int64_t>(*n);
+    }
+  } else if (key == "warmup_days") {
+    if (auto n = r.whole(value, "warmup_days", 0, kMostExperimentDays)) {
+      x.warmup_days = static_cast<std::int64_t>(*n);
+    }
   } else if (key == kMetricKey) {
     if (auto s = r.text(value, "metric")) x.metric = *s;
     x.metric_where = r.at(value);

@@ -37,6 +37,11 @@ struct Experiment {
   std::uint64_t agents = 10000;
   std::uint32_t replications = 1;
   std::uint64_t seed = 1;
+  // Calendar journeys (keys days and warmup_days, or sweep --days and --warmup-days): above 0,
+  // the days every point runs (in place of calendar.days); the first days left out of every
+  // figure.
+  std::int64_t days = 0;
+  std::int64_t warmup_days = 0;
   std::string metric = "conversion_rate";  // what --summary ranks by, unless told otherwise
   SourceLocation metric_where;
 };
@@ -48,6 +53,7 @@ inline constexpr std::uint64_t kMostDesignPoints = 100000;
 inline constexpr std::uint64_t kMostDesignValues = 1000000;
 inline constexpr std::uint64_t kMostExperimentAgents = std::uint64_t{1} << 48;
 inline constexpr std::uint32_t kMostExperimentReplications = 100000;
+inline constexpr std::uint64_t kMostExperimentDays = 36500;  // as cjsim run --days
 
 std::string_view design_name(DesignKind kind);
 

@@ -78,10 +78,20 @@ std::optional<SweepPlan> plan_sweep(Experiment experiment, Diagnostics& diagnost
                         fmt::format("the scenario {} cannot be run (see above)", x.scenarios[s]));
       continue;
     }
-    if (scenario->calendar) {
+    // A sweep's points are all calendar journeys or all plain ones: their figures differ.
+    if (!plan.bases.empty() && plan.bases.front().calendar.has_value() != scenario->calendar.has_value()) {
       diagnostics.error(x.scenario_where[s],
-                        fmt::format("the scenario {} is a calendar journey, which sweeps do not "
-                                    "run yet; run it with cjsim run",
+                        fmt::format("the scenario {} {} a calendar and the experiment's first "
+                                    "scenario {}; a sweep runs calendar journeys or plain ones, "
+                                    "not both",
+                                    x.scenarios[s], scenario->calendar ? "has" : "has no",
+                                    scenario->calendar ? "has none" : "has one"));
+      continue;
+    }
+    if (!scenario->calendar && (x.days > 0 || x.warmup_days > 0)) {
+      diagnostics.error(x.scenario_where[s],
+                        fmt::format("the scenario {} has no calendar: days and warm-up days "
+                                    "take calendar journeys",
                                     x.scenarios[s]));
       continue;
     }
@@ -122,6 +132,15 @@ std::optional<SweepPlan> plan_sweep(Experiment experiment, Diagnostics& diagnost
       }
     }
     if (!found.has_errors()) validate_scenario(scenario, found);
+    if (!found.has_errors() && scenario.calendar) {
+      const std::int64_t days = x.days > 0 ? x.days : scenario.calendar->days;
+      if (x.warmup_days >= days) {
+        found.error(x.scenario_where[point.scenario],
+                    fmt::format("a warm-up of {} days leaves nothing of a run of {} days to "
+                                "measure",
+                                x.warmup_days, days));
+      }
+    }
     if (!found.has_errors()) continue;
     if (++failing > kMostPointsListed) continue;
     for (const Diagnostic& d : found.all()) {

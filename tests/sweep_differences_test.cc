@@ -31,7 +31,7 @@ SweepFigures swept(const SweepPlan& plan, std::optional<std::uint64_t> reference
   for (std::size_t k = 0; k < plan.points.size(); ++k) {
     results.push_back(run_sweep_point(plan, k, base));
   }
-  return sweep_figures(plan, results, {}, reference);
+  return sweep_figures(plan, results, {}, {}, reference);
 }
 
 std::size_t figure_index(std::string_view name) {

@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <filesystem>
 
 #include "reports/store/hdf5_sweep.h"
 #include "scenarios/validate.h"
 #include "sim/engine/block_runner.h"
+#include "sim/model/compiled_calendar.h"
 #include "sim/model/compiled_journey.h"
 
 namespace cjsim {
@@ -122,7 +124,7 @@ TEST(Sweep, APartFileRestoresEveryPointsAggregatesToTheBit) {
   const SweepPlan plan = plan_of(
       "scenario: tiny.yaml\nagents: 1500\nreplications: 2\nparameters:\n"
       "  settings.kappa: [0.5, 1, 2]\n");
-  SweepPart part{plan.fingerprint, {2, 0, 1}, {}};
+  SweepPart part{plan.fingerprint, {2, 0, 1}, {}, {}};
   for (std::uint64_t point : part.points) {
     part.replications.push_back(run_sweep_point(plan, point, RunOptions{}));
   }
@@ -149,7 +151,7 @@ TEST(Sweep, APartHoldsPointsOfDifferentlyShapedJourneys) {
   const SweepPlan other = plan_of("scenario: " + retail +
                                   "\nagents: 500\nparameters:\n  settings.kappa: [1]\n");
   SweepPart part{"x", {7, 3}, {run_sweep_point(other, 0, RunOptions{}),
-                               run_sweep_point(tiny, 0, RunOptions{})}};
+                               run_sweep_point(tiny, 0, RunOptions{})}, {}};
   ASSERT_NE(part.replications[0][0].transitions.size(), part.replications[1][0].transitions.size());
   const SweepPart back = read_sweep_part_image(sweep_part_image(part), "part");
   // Stored in sets by shape: the points come back with their own aggregates.
@@ -176,6 +178,154 @@ TEST(Sweep, AFileThatIsNotAPartIsRefusedWithItsName) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
   }
+}
+
+// --- calendar journeys ---------------------------------------------------------------------
+
+const std::string kBank = std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/bank_call_centre.yaml";
+
+SweepPlan calendar_plan(std::int64_t days, std::int64_t warmup_days) {
+  Diagnostics d;
+  auto x = parse_experiment("scenario: " + kBank +
+                                "\nreplications: 2\nseed: 9\nparameters:\n"
+                                "  resources.desks.capacity: [1, 3]\n"
+                                "  word_of_mouth.referrals_per_promoter: [0.1, 0.6]\n",
+                            kPath, d);
+  EXPECT_TRUE(x) << d.to_string();
+  x->days = days;
+  x->warmup_days = warmup_days;
+  auto plan = plan_sweep(*x, d);
+  EXPECT_TRUE(plan) << d.to_string();
+  return *plan;
+}
+
+void expect_same(const Estimate& a, const Estimate& b, const std::string& what) {
+  const auto same = [](double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); };
+  EXPECT_TRUE(same(a.value, b.value) && same(a.low, b.low) && same(a.high, b.high))
+      << what << ": " << a.value << " [" << a.low << ", " << a.high << "] vs " << b.value << " ["
+      << b.low << ", " << b.high << "]";
+}
+
+// A calendar point runs the calendar engine on its scenario with the experiment's seed,
+// replications, days and warm-up: its figures are summarize_calendar's of that run, to the bit.
+TEST(CalendarSweep, APointIsACalendarRunOfItsScenario) {
+  const SweepPlan plan = calendar_plan(10, 2);
+  ASSERT_TRUE(is_calendar_plan(plan));
+  RunOptions base;
+  base.threads = 2;
+  std::vector<CalendarTotals> totals;
+  const std::vector<Aggregate> point = run_sweep_point(plan, 3, base, &totals);
+  ASSERT_EQ(point.size(), 2u);
+  ASSERT_EQ(totals.size(), 2u);
+
+  Diagnostics d;
+  Scenario scenario = *load_valid_scenario(kBank, d);
+  scenario.resources[1].capacity = 3;
+  scenario.word_of_mouth->referrals_per_promoter = 0.6;
+  const CompiledJourney journey = compile(scenario);
+  const CompiledCalendar calendar = compile_calendar(scenario, journey, 10);
+  CalendarOptions options;
+  options.seed = 9;
+  options.replications = 2;
+  options.warmup_days = 2;
+  options.threads = 1;
+  const CalendarRunResult result = run_calendar(journey, calendar, options);
+  const CalendarSummary expected = summarize_calendar(journey, calendar, result);
+  EXPECT_EQ(point[0], result.replications[0].aggregate);
+  EXPECT_EQ(point[1], result.replications[1].aggregate);
+
+  const PointFigures f = calendar_point_figures(plan, journey, calendar, point, totals);
+  ASSERT_TRUE(f.calendar);
+  const CalendarSummary& got = *f.calendar;
+  EXPECT_EQ(got.journeys, expected.journeys);
+  EXPECT_EQ(got.abandoned, expected.abandoned);
+  EXPECT_EQ(got.referred_agents, expected.referred_agents);
+  EXPECT_GT(got.referred_agents, 0u);
+  expect_same(got.staff_cost, expected.staff_cost, "staff_cost");
+  expect_same(got.lifetime_value, expected.lifetime_value, "lifetime_value");
+  expect_same(got.referred_per_organic, expected.referred_per_organic, "referred_per_organic");
+  expect_same(f.overall.conversion_rate, expected.plain.overall.conversion_rate, "conversion");
+  ASSERT_EQ(got.resources.size(), expected.resources.size());
+  for (std::size_t k = 0; k < got.resources.size(); ++k) {
+    EXPECT_EQ(got.resources[k].abandoned, expected.resources[k].abandoned);
+    for (const auto& [name, member] : kResourceColumns) {
+      expect_same(got.resources[k].*member, expected.resources[k].*member,
+                  got.resources[k].id + "." + name);
+    }
+  }
+}
+
+// Points run side by side (one per thread) give what each gives alone, totals included.
+TEST(CalendarSweep, PointsSideBySideGiveWhatEachGivesAlone) {
+  const SweepPlan plan = calendar_plan(7, 0);
+  EXPECT_EQ(points_per_round(plan, 4), 4u);
+  EXPECT_EQ(points_per_round(plan, 2), 1u);  // 2 replications keep 2 threads busy
+  const std::vector<std::size_t> points = {0, 1, 2, 3};
+  RunOptions base;
+  base.threads = 2;
+  std::vector<std::vector<CalendarTotals>> totals;
+  const auto together = run_sweep_points(plan, points, base, nullptr, nullptr, &totals);
+  for (std::size_t j = 0; j < points.size(); ++j) {
+    RunOptions alone;
+    alone.threads = 1;
+    std::vector<CalendarTotals> own;
+    EXPECT_EQ(together[j], run_sweep_point(plan, points[j], alone, &own)) << "point " << j;
+    ASSERT_EQ(own.size(), totals[j].size());
+    for (std::size_t r = 0; r < own.size(); ++r) {
+      EXPECT_EQ(own[r].journeys, totals[j][r].journeys);
+      EXPECT_EQ(own[r].resources.size(), totals[j][r].resources.size());
+    }
+  }
+}
+
+// A part keeps a calendar point's totals to the bit (p90 waits that are NaN included).
+TEST(CalendarSweep, APartRestoresTheCalendarTotalsToTheBit) {
+  const SweepPlan plan = calendar_plan(7, 0);
+  SweepPart part{plan.fingerprint, {1, 0}, {}, {}};
+  for (std::uint64_t point : part.points) {
+    std::vector<CalendarTotals> totals;
+    part.replications.push_back(run_sweep_point(plan, point, RunOptions{}, &totals));
+    part.calendar.push_back(std::move(totals));
+  }
+  part.calendar[0][1].resources[0].p90_wait_hours = kNaN;
+  // Journeys that ended abandoned, which raw aggregates have no column for, come back too.
+  EXPECT_GT(part.replications[0][0].overall().abandoned, 0u);
+  const SweepPart back = read_sweep_part_image(sweep_part_image(part), "part");
+  ASSERT_EQ(back.calendar.size(), 2u);
+  EXPECT_EQ(back.replications, part.replications);
+  for (std::size_t j = 0; j < 2; ++j) {
+    ASSERT_EQ(back.calendar[j].size(), part.calendar[j].size());
+    for (std::size_t r = 0; r < part.calendar[j].size(); ++r) {
+      const CalendarTotals& a = back.calendar[j][r];
+      const CalendarTotals& b = part.calendar[j][r];
+      for (const auto& [name, member] : kCalendarTotalColumns) EXPECT_EQ(a.*member, b.*member) << name;
+      ASSERT_EQ(a.resources.size(), b.resources.size());
+      for (std::size_t k = 0; k < a.resources.size(); ++k) {
+        for (const auto& [name, member] : kResourceTotalColumns) {
+          const double x = a.resources[k].*member, y = b.resources[k].*member;
+          EXPECT_TRUE(x == y || (std::isnan(x) && std::isnan(y))) << name;
+        }
+      }
+    }
+  }
+}
+
+// A sweep runs calendar journeys or plain ones, and days take calendar journeys only.
+TEST(CalendarSweep, PlansRefuseMixingCalendarAndPlainJourneys) {
+  Diagnostics d;
+  auto x = parse_experiment("scenarios: [" + kBank + ", tiny.yaml]\nparameters:\n"
+                                "  settings.kappa: [1]\n",
+                            kPath, d);
+  ASSERT_TRUE(x) << d.to_string();
+  EXPECT_FALSE(plan_sweep(*x, d));
+  EXPECT_NE(d.to_string().find("not both"), std::string::npos) << d.to_string();
+
+  Diagnostics plain;
+  auto y = parse_experiment("scenario: tiny.yaml\ndays: 5\nparameters:\n  settings.kappa: [1]\n",
+                            kPath, plain);
+  ASSERT_TRUE(y) << plain.to_string();
+  EXPECT_FALSE(plan_sweep(*y, plain));
+  EXPECT_NE(plain.to_string().find("has no calendar"), std::string::npos) << plain.to_string();
 }
 
 }  // namespace

@@ -2,10 +2,13 @@
 #include "reports/render/sweep_report.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <optional>
+#include <span>
 #include <stdexcept>
 
 #include "reports/render/json_report.h"
@@ -13,16 +16,43 @@
 #include "reports/render/table_text.h"
 #include "reports/render/text_report.h"
 #include "scenarios/diagnostic.h"
+#include "sim/engine/calendar_figures.h"
 #include "sim/sweep/sweep.h"
 
 namespace cjsim {
 namespace {
 
+constexpr std::size_t kNoHeadline = SIZE_MAX;
+
 std::size_t headline_index(std::string_view metric) {
   for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
     if (metric == kHeadlineFigures[f].name) return f;
   }
-  throw std::invalid_argument(fmt::format("no headline figure '{}'", metric));
+  return kNoHeadline;
+}
+
+// `<resource>.<figure>`: the resource and the index of the figure in kResourceColumns.
+std::optional<std::pair<std::string_view, std::size_t>> resource_metric(std::string_view metric) {
+  const std::size_t dot = metric.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+  const std::string_view figure = metric.substr(dot + 1);
+  for (std::size_t c = 0; c < kResourceColumns.size(); ++c) {
+    if (figure == kResourceColumns[c].first) return std::pair{metric.substr(0, dot), c};
+  }
+  return std::nullopt;
+}
+
+std::size_t calendar_point_index(std::string_view metric) {
+  for (std::size_t c = 0; c < kCalendarPointColumns.size(); ++c) {
+    if (metric == kCalendarPointColumns[c].first) return c;
+  }
+  return kNoHeadline;
+}
+
+// The figure a metric is written as ("p90_wait_hours" of "call_centre.p90_wait_hours").
+std::string_view metric_figure(std::string_view metric) {
+  if (const auto r = resource_metric(metric)) return kResourceColumns[r->second].first;
+  return metric;
 }
 
 std::string number(double x) {
@@ -30,15 +60,155 @@ std::string number(double x) {
   return fmt::format("{:.4g}", x);
 }
 
+
+// A calendar sweep's figures of the points shown, in their order: the run's staff cost and,
+// per resource, utilisation, waits and abandonment.
+std::string calendar_points_text(const StoredSweep& sweep, std::span<const std::size_t> order,
+                                 std::size_t shown) {
+  std::string out = "\nCalendar figures of the same points (per resource: utilisation, mean and "
+                    "90th percentile wait, abandoned, staff cost):\n\n";
+  std::vector<std::vector<std::string>> rows;
+  rows.push_back({"point", "journeys", "abandoned", "staff_cost", "resource", "utilisation",
+                  "mean_wait", "p90_wait", "abandoned", "staff_cost"});
+  const auto column = [](std::string_view name) {
+    for (std::size_t c = 0; c < kResourceColumns.size(); ++c) {
+      if (name == kResourceColumns[c].first) return c;
+    }
+    throw std::logic_error("no resource column");
+  };
+  const std::size_t utilisation = column("utilisation"), mean_wait = column("mean_wait_hours"),
+                    p90_wait = column("p90_wait_hours"), cost = column("staff_cost");
+  const std::size_t staff_cost = calendar_point_index("staff_cost");
+  for (std::size_t i = 0; i < shown; ++i) {
+    const std::size_t k = order[i];
+    const StoredCalendarPoint& p = sweep.calendar[k];
+    std::vector<std::string> head = {std::to_string(k), with_thousands(p.journeys),
+                                     with_thousands(p.abandoned),
+                                     figure_text("staff_cost", p.figures[staff_cost].value)};
+    if (p.resources.empty()) {
+      rows.push_back(head);
+      rows.back().resize(rows.front().size());
+    }
+    for (const StoredCalendarResource& r : p.resources) {
+      std::vector<std::string> row = head;
+      row.push_back(r.id);
+      row.push_back(figure_text("utilisation", r.figures[utilisation].value));
+      row.push_back(figure_text("mean_wait_hours", r.figures[mean_wait].value));
+      row.push_back(figure_text("p90_wait_hours", r.figures[p90_wait].value));
+      row.push_back(with_thousands(r.abandoned));
+      row.push_back(figure_text("staff_cost", r.figures[cost].value));
+      rows.push_back(std::move(row));
+      head.assign(head.size(), "");  // the point's own figures once
+    }
+  }
+  std::vector<std::size_t> width(rows.front().size(), 0);
+  for (const auto& row : rows) {
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (std::size_t c = 0; c < row.size(); ++c) line += fmt::format(" {:>{}}", row[c], width[c]);
+    out += line + "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
+nlohmann::json sweep_calendar_point_json(const StoredCalendarPoint& p) {
+  nlohmann::json out = {{"journeys", p.journeys},       {"organic_agents", p.organic_agents},
+                        {"referred_agents", p.referred_agents}, {"deterred", p.deterred},
+                        {"customers", p.customers},     {"abandoned", p.abandoned}};
+  for (std::size_t c = 0; c < kCalendarPointColumns.size(); ++c) {
+    put_estimate(out, kCalendarPointColumns[c].first, p.figures[c]);
+  }
+  nlohmann::json resources = nlohmann::json::array();
+  for (const StoredCalendarResource& r : p.resources) {
+    nlohmann::json row = {{"id", r.id},
+                          {"lane", r.lane},
+                          {"arrivals", r.arrivals},
+                          {"served", r.served},
+                          {"abandoned", r.abandoned}};
+    for (std::size_t c = 0; c < kResourceColumns.size(); ++c) {
+      put_estimate(row, kResourceColumns[c].first, r.figures[c]);
+    }
+    resources.push_back(row);
+  }
+  out["resources"] = resources;
+  return out;
+}
+
+std::string unknown_sweep_metric(std::string_view metric) {
+  if (headline_index(metric) != kNoHeadline || calendar_point_index(metric) != kNoHeadline ||
+      resource_metric(metric)) {
+    return "";
+  }
+  std::vector<std::string_view> names;
+  for (const NamedFigure& f : kHeadlineFigures) names.push_back(f.name);
+  std::vector<std::string_view> calendar, resource;
+  for (const auto& [name, member] : kCalendarPointColumns) calendar.push_back(name);
+  for (const auto& [name, member] : kResourceColumns) resource.push_back(name);
+  return fmt::format("no headline figure '{}' (they are {}; a calendar sweep also has {} and, "
+                     "per resource, RESOURCE.{})",
+                     metric, fmt::join(names, ", "), fmt::join(calendar, ", "),
+                     fmt::join(resource, "|"));
+}
+
+bool is_calendar_sweep_metric(std::string_view metric) {
+  return headline_index(metric) == kNoHeadline && unknown_sweep_metric(metric).empty();
+}
+
+std::string_view sweep_metric_resource(std::string_view metric) {
+  if (headline_index(metric) != kNoHeadline) return "";
+  const auto r = resource_metric(metric);
+  return r ? r->first : std::string_view();
+}
+
+bool sweep_metric_lower_is_better(std::string_view metric) {
+  const Figure* f = find_calendar_figure(metric_figure(metric));
+  return f != nullptr && f->better == Better::lower;
+}
+
+std::vector<Estimate> sweep_metric_estimates(const StoredSweep& sweep, std::string_view metric) {
+  std::vector<Estimate> out;
+  if (const std::size_t f = headline_index(metric); f != kNoHeadline) {
+    for (const auto& figures : sweep.figures) out.push_back(figures[f]);
+    return out;
+  }
+  if (const std::string problem = unknown_sweep_metric(metric); !problem.empty()) {
+    throw std::runtime_error(problem);
+  }
+  if (sweep.calendar.size() != sweep.figures.size()) {
+    throw std::runtime_error(fmt::format(
+        "'{}' is a figure of calendar journeys; {} is a sweep of journeys without a calendar",
+        metric, sweep.experiment_name));
+  }
+  if (const std::size_t c = calendar_point_index(metric); c != kNoHeadline) {
+    for (const StoredCalendarPoint& p : sweep.calendar) out.push_back(p.figures.at(c));
+    return out;
+  }
+  const auto [resource, column] = *resource_metric(metric);
+  for (const StoredCalendarPoint& p : sweep.calendar) {
+    const auto found = std::find_if(p.resources.begin(), p.resources.end(),
+                                     [&](const StoredCalendarResource& r) { return r.id == resource; });
+    if (found == p.resources.end()) {
+      std::vector<std::string_view> ids;
+      for (const StoredCalendarResource& r : p.resources) ids.push_back(r.id);
+      throw std::runtime_error(fmt::format("{}: no resource '{}' in the sweep (it has {})",
+                                           metric, resource, fmt::join(ids, ", ")));
+    }
+    out.push_back(found->figures.at(column));
+  }
+  return out;
+}
+
 std::vector<std::size_t> points_best_first(const StoredSweep& sweep, std::string_view metric) {
-  const std::size_t f = headline_index(metric);
-  const bool ascending = lower_is_better(metric);
+  const std::vector<Estimate> estimates = sweep_metric_estimates(sweep, metric);
+  const bool ascending = sweep_metric_lower_is_better(metric);
   std::vector<std::size_t> order(sweep.figures.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    const double x = sweep.figures[a][f].value, y = sweep.figures[b][f].value;
+    const double x = estimates[a].value, y = estimates[b].value;
     if (std::isnan(x) || std::isnan(y)) return !std::isnan(x) && std::isnan(y);
     return ascending ? x < y : x > y;
   });
@@ -46,12 +216,15 @@ std::vector<std::size_t> points_best_first(const StoredSweep& sweep, std::string
 }
 
 std::vector<ScenarioSensitivity> sensitivity_of(const StoredSweep& sweep, std::string_view metric) {
-  const std::size_t f = headline_index(metric);
   std::vector<double> y;
-  for (const auto& figures : sweep.figures) y.push_back(figures[f].value);
+  for (const Estimate& e : sweep_metric_estimates(sweep, metric)) y.push_back(e.value);
+  // Each replication's values give the swings their intervals: a headline figure's (a calendar
+  // figure is kept per point, not per replication, in the file's tables).
+  const std::size_t f = headline_index(metric);
   return sweep_sensitivity(sweep.design, sweep.scenario_of_point, sweep.values, y,
                            sweep.scenarios.size(),
-                           figure_by_replication(sweep.replication_figures, f));
+                           f == kNoHeadline ? std::vector<std::vector<double>>{}
+                                            : figure_by_replication(sweep.replication_figures, f));
 }
 
 SweepDifferences summary_differences(const StoredSweep& sweep,
@@ -107,17 +280,22 @@ std::string parameter_list(const StoredSweep& sweep, const Sensitivity& r, bool 
 std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric, std::size_t top,
                                std::optional<std::uint64_t> reference) {
   const std::size_t f = headline_index(metric);
+  const std::vector<Estimate> estimates = sweep_metric_estimates(sweep, metric);
+  const std::string_view figure = metric_figure(metric);
   const std::vector<std::size_t> order = points_best_first(sweep, metric);
   const std::size_t shown = top == 0 ? order.size() : std::min(top, order.size());
   const bool several_scenarios = sweep.scenarios.size() > 1;
-  std::string out =
-      fmt::format("Sweep: {} ({} design, {} points, {} agents x {}, seed {})\n\n",
-                  sweep.experiment_name, sweep.design, order.size(), with_thousands(sweep.agents),
-                  counted(sweep.replications, "replication"), sweep.seed);
+  // A calendar sweep's points have the agents their arrivals bring, over its days.
+  const std::string size = sweep.calendar.empty() ? with_thousands(sweep.agents) + " agents"
+                           : sweep.days > 0       ? counted(static_cast<std::size_t>(sweep.days), "day")
+                                                  : std::string("calendar.days");
+  std::string out = fmt::format("Sweep: {} ({} design, {} points, {} x {}, seed {})\n\n",
+                                sweep.experiment_name, sweep.design, order.size(), size,
+                                counted(sweep.replications, "replication"), sweep.seed);
   out += fmt::format(
       "{} points, best first by {} ({} is better){}:\n\n",
       shown == order.size() ? "All" : fmt::format("The {} best of {}", shown, order.size()), metric,
-      lower_is_better(metric) ? "lower" : "higher", "");
+      sweep_metric_lower_is_better(metric) ? "lower" : "higher", "");
 
   // Columns: rank, point, scenario?, parameters, metric [ci], other shown figures.
   std::vector<std::vector<std::string>> rows;
@@ -139,9 +317,9 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
     std::vector<std::string> row = {std::to_string(i + 1), std::to_string(k)};
     if (several_scenarios) row.push_back(sweep.scenarios[sweep.scenario_of_point[k]]);
     for (double v : sweep.values[k]) row.push_back(number(v));
-    const Estimate& e = sweep.figures[k][f];
-    const std::string interval = interval_text(metric, e);
-    row.push_back(figure_text(metric, e.value) + (interval.empty() ? "" : " " + interval));
+    const Estimate& e = estimates[k];
+    const std::string interval = interval_text(figure, e);
+    row.push_back(figure_text(figure, e.value) + (interval.empty() ? "" : " " + interval));
     for (std::size_t o : others) {
       row.push_back(figure_text(kHeadlineFigures[o].name, sweep.figures[k][o].value));
     }
@@ -157,40 +335,50 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
     out += line + "\n";
   }
 
+  if (!sweep.calendar.empty()) out += calendar_points_text(sweep, order, shown);
+
   const SweepDifferences differences = summary_differences(sweep, reference);
-  out += fmt::format(
-      "\nDifferences from {}, paired: every point runs the same agents, so each replication "
-      "gives a difference on the same agents ({}):\n\n",
-      reference_text(sweep, differences.reference),
-      sweep.replications < 2 ? "with one replication there is no interval; run -r 2 or more"
-                             : fmt::format("95% CI Student t across {} replications",
-                                           sweep.replications));
-  std::vector<std::vector<std::string>> difference_rows = {
-      {"point", std::string(metric) + " difference [95% CI]", "unpaired +/-", "verdict"}};
-  for (std::size_t i = 0; i < shown; ++i) {
-    const std::size_t k = order[i];
-    const Estimate& d = differences.difference[k][f];
-    const std::string interval = difference_interval_text(metric, d);
-    const bool known = std::isfinite(d.low) && std::isfinite(d.high);
-    const char* verdict = k == differences.reference.point ? "reference"
-                          : !known                         ? "no interval"
-                          : d.low > 0 || d.high < 0        ? "beyond the noise"
-                                                           : "within the noise";
-    const double unpaired = differences.unpaired_half_width[k][f];
-    difference_rows.push_back(
-        {std::to_string(k), difference_text(metric, d.value) + (interval.empty() ? "" : " " + interval),
-         std::isfinite(unpaired) ? difference_text(metric, unpaired).substr(1) : "n/a", verdict});
-  }
-  std::vector<std::size_t> difference_width(difference_rows.front().size(), 0);
-  for (const auto& row : difference_rows) {
-    for (std::size_t c = 0; c < row.size(); ++c)
-      difference_width[c] = std::max(difference_width[c], row[c].size());
-  }
-  for (const auto& row : difference_rows) {
-    std::string line = " ";
-    for (std::size_t c = 0; c < row.size(); ++c)
-      line += fmt::format(" {:>{}}", row[c], difference_width[c]);
-    out += line + "\n";
+  if (f == kNoHeadline) {
+    out += fmt::format(
+        "\nPaired differences from {} are in the file and in --json for the headline figures; "
+        "{} is a calendar figure, kept per point only.\n",
+        reference_text(sweep, differences.reference), metric);
+  } else {
+    out += fmt::format(
+        "\nDifferences from {}, paired: every point runs the same agents, so each replication "
+        "gives a difference on the same agents ({}):\n\n",
+        reference_text(sweep, differences.reference),
+        sweep.replications < 2
+            ? "with one replication there is no interval; run -r 2 or more"
+            : fmt::format("95% CI Student t across {} replications", sweep.replications));
+    std::vector<std::vector<std::string>> difference_rows = {
+        {"point", std::string(metric) + " difference [95% CI]", "unpaired +/-", "verdict"}};
+    for (std::size_t i = 0; i < shown; ++i) {
+      const std::size_t k = order[i];
+      const Estimate& d = differences.difference[k][f];
+      const std::string interval = difference_interval_text(metric, d);
+      const bool known = std::isfinite(d.low) && std::isfinite(d.high);
+      const char* verdict = k == differences.reference.point ? "reference"
+                            : !known                         ? "no interval"
+                            : d.low > 0 || d.high < 0        ? "beyond the noise"
+                                                             : "within the noise";
+      const double unpaired = differences.unpaired_half_width[k][f];
+      difference_rows.push_back(
+          {std::to_string(k),
+           difference_text(metric, d.value) + (interval.empty() ? "" : " " + interval),
+           std::isfinite(unpaired) ? difference_text(metric, unpaired).substr(1) : "n/a", verdict});
+    }
+    std::vector<std::size_t> difference_width(difference_rows.front().size(), 0);
+    for (const auto& row : difference_rows) {
+      for (std::size_t c = 0; c < row.size(); ++c)
+        difference_width[c] = std::max(difference_width[c], row[c].size());
+    }
+    for (const auto& row : difference_rows) {
+      std::string line = " ";
+      for (std::size_t c = 0; c < row.size(); ++c)
+        line += fmt::format(" {:>{}}", row[c], difference_width[c]);
+      out += line + "\n";
+    }
   }
 
   for (const ScenarioSensitivity& s : sensitivity_of(sweep, metric)) {
@@ -299,9 +487,14 @@ nlohmann::json sweep_summary_json(const StoredSweep& sweep, std::string_view met
                         {"replications", sweep.replications},
                         {"seed", sweep.seed},
                         {"metric", std::string(metric)},
-                        {"lower_is_better", lower_is_better(metric)},
+                        {"lower_is_better", sweep_metric_lower_is_better(metric)},
                         {"parameters", sweep.parameters},
                         {"scenarios", sweep.scenarios}};
+  if (!sweep.calendar.empty()) {
+    // A calendar sweep: its points' days (null: each its calendar.days); `agents` does not apply.
+    out["days"] = sweep.days > 0 ? nlohmann::json(sweep.days) : nlohmann::json(nullptr);
+    out["warmup_days"] = sweep.warmup_days;
+  }
   nlohmann::json best = nlohmann::json::array();
   for (std::size_t rank = 0; rank < shown; ++rank) {
     const std::size_t k = order[rank];
@@ -316,6 +509,7 @@ nlohmann::json sweep_summary_json(const StoredSweep& sweep, std::string_view met
     for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
       put_estimate(point, kHeadlineFigures[f].name, sweep.figures[k][f]);
     }
+    if (!sweep.calendar.empty()) point["calendar"] = sweep_calendar_point_json(sweep.calendar[k]);
     best.push_back(point);
   }
   out["best"] = best;

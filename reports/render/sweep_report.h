@@ -15,6 +15,20 @@
 
 namespace cjsim {
 
+// What a sweep can be ranked by: a headline figure, and in a calendar sweep also one of
+// kCalendarPointColumns ("staff_cost") or a resource's figure as RESOURCE.FIGURE
+// ("call_centre.p90_wait_hours", FIGURE of kResourceColumns). "" for such a name, else the
+// message listing them (whether the sweep has that resource is known only with the sweep).
+std::string unknown_sweep_metric(std::string_view metric);
+bool sweep_metric_lower_is_better(std::string_view metric);
+// Whether a known `metric` is a calendar sweep's figure (not a headline figure), and the
+// resource of a RESOURCE.FIGURE metric ("" for the others).
+bool is_calendar_sweep_metric(std::string_view metric);
+std::string_view sweep_metric_resource(std::string_view metric);
+// Every point's value of `metric` with its interval; throws std::runtime_error when the sweep
+// has no such figure (a calendar figure of a plain sweep, an unknown resource).
+std::vector<Estimate> sweep_metric_estimates(const StoredSweep& sweep, std::string_view metric);
+
 // Point indices ordered best first by `metric` (undefined values last; ties by index).
 std::vector<std::size_t> points_best_first(const StoredSweep& sweep, std::string_view metric);
 
@@ -41,6 +55,10 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
 // difference from it, and the sensitivity ranking of `metric` with its intervals.
 nlohmann::json sweep_summary_json(const StoredSweep& sweep, std::string_view metric,
                                   std::size_t top, std::optional<std::uint64_t> reference = {});
+
+// A calendar sweep's point as JSON: its counts, its run figures and `resources`, a list of
+// each resource's figures, every figure `name` with `name_ci`.
+nlohmann::json sweep_calendar_point_json(const StoredCalendarPoint& point);
 
 // Every point, best first: its parameters and every headline figure with its interval.
 std::string sweep_table_markdown(const StoredSweep& sweep, std::string_view metric);

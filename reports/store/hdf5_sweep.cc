@@ -121,6 +121,10 @@ void write_attributes(H5::Group& root, const SweepPlan& plan, const SweepInvocat
   hdf5::write_attribute(root, "seed", x.seed);
   hdf5::write_attribute(root, "design_seed", x.design_seed);
   hdf5::write_attribute(root, "metric", x.metric);
+  if (is_calendar_plan(plan)) {
+    hdf5::write_attribute(root, "days", static_cast<std::uint64_t>(x.days));
+    hdf5::write_attribute(root, "warmup_days", static_cast<std::uint64_t>(x.warmup_days));
+  }
   hdf5::write_attribute(root, "fingerprint", plan.fingerprint);
   hdf5::write_attribute(root, "command_line", invocation.command_line);
   hdf5::write_attribute(root, "created", invocation.created);
@@ -307,6 +311,178 @@ void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sw
   hdf5::write_attribute(written, "interval_method", std::string(kSensitivityIntervalMethod));
 }
 
+// The unit of a calendar figure as the calendar tables name it.
+std::string calendar_unit(std::string_view name) {
+  const Figure* f = find_calendar_figure(name);
+  if (f == nullptr) throw std::logic_error(fmt::format("no calendar figure '{}'", name));
+  return std::string(unit_key(f->unit));
+}
+
+// Adds `name`, `name_ci_low` and `name_ci_high` columns and their units.
+void add_estimate_columns(hdf5::CompoundTable& table, nlohmann::json& units,
+                          const std::string& name, std::span<const Estimate> estimates) {
+  std::vector<double> value, low, high;
+  for (const Estimate& e : estimates) {
+    value.push_back(e.value);
+    low.push_back(e.low);
+    high.push_back(e.high);
+  }
+  table.add_f64(name, value);
+  table.add_f64(name + "_ci_low", low);
+  table.add_f64(name + "_ci_high", high);
+  const std::string unit = calendar_unit(name);
+  units[name] = unit;
+  units[name + "_ci_low"] = unit;
+  units[name + "_ci_high"] = unit;
+}
+
+nlohmann::json parameter_units(const SweepPlan& plan) {
+  nlohmann::json units = {{"point", "index"}, {"scenario_index", "index"}};
+  for (const ExperimentParameter& p : plan.experiment.parameters) {
+    const std::string_view unit = parameter_unit(p.path);
+    units[p.path.text] = unit.empty() ? "number" : unit;
+  }
+  return units;
+}
+
+// A calendar sweep's figures: `calendar_points`, a row per design point with the run's
+// calendar figures (the plain ones are in `points`), and `calendar_resources`, a row per
+// design point and resource.
+void write_calendar_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sweep) {
+  std::vector<std::size_t> all_points(plan.points.size());
+  for (std::size_t k = 0; k < all_points.size(); ++k) all_points[k] = k;
+  std::vector<const CalendarSummary*> summaries;
+  for (const PointFigures& f : sweep.points) {
+    if (!f.calendar) throw std::logic_error("a calendar design point without its figures");
+    summaries.push_back(&*f.calendar);
+  }
+
+  hdf5::CompoundTable points(all_points.size());
+  nlohmann::json units = parameter_units(plan);
+  add_point_columns(points, plan, all_points);
+  using Count = std::uint64_t CalendarSummary::*;
+  const std::array<std::pair<const char*, Count>, 6> counts = {{
+      {"journeys", &CalendarSummary::journeys},
+      {"organic_agents", &CalendarSummary::organic_agents},
+      {"referred_agents", &CalendarSummary::referred_agents},
+      {"deterred", &CalendarSummary::deterred},
+      {"customers", &CalendarSummary::customers},
+      {"abandoned", &CalendarSummary::abandoned},
+  }};
+  for (const auto& [name, member] : counts) {
+    std::vector<std::uint64_t> column;
+    for (const CalendarSummary* c : summaries) column.push_back(c->*member);
+    points.add_u64(name, column);
+    units[name] = "count";
+  }
+  for (const auto& [name, member] : kCalendarPointColumns) {
+    std::vector<Estimate> column;
+    for (const CalendarSummary* c : summaries) column.push_back(c->*member);
+    add_estimate_columns(points, units, name, column);
+  }
+  points.write(root, "calendar_points");
+  hdf5::write_attribute(root.openDataSet("calendar_points"), "units", units.dump());
+
+  std::vector<std::size_t> point_of_row;
+  std::vector<const ResourceFigures*> rows;
+  for (std::size_t k = 0; k < summaries.size(); ++k) {
+    for (const ResourceFigures& r : summaries[k]->resources) {
+      point_of_row.push_back(k);
+      rows.push_back(&r);
+    }
+  }
+  hdf5::CompoundTable resources(rows.size());
+  nlohmann::json resource_units = parameter_units(plan);
+  add_point_columns(resources, plan, point_of_row);
+  std::vector<std::string> id, lane;
+  std::vector<std::uint64_t> arrivals, served, abandoned;
+  for (const ResourceFigures* r : rows) {
+    id.push_back(r->id);
+    lane.push_back(r->lane);
+    arrivals.push_back(r->arrivals);
+    served.push_back(r->served);
+    abandoned.push_back(r->abandoned);
+  }
+  resources.add_text("resource", id);
+  resources.add_text("lane", lane);
+  resources.add_u64("arrivals", arrivals);
+  resources.add_u64("served", served);
+  resources.add_u64("abandoned", abandoned);
+  for (const char* name : {"arrivals", "served", "abandoned"}) resource_units[name] = "count";
+  for (const auto& [name, member] : kResourceColumns) {
+    std::vector<Estimate> column;
+    for (const ResourceFigures* r : rows) column.push_back(r->*member);
+    add_estimate_columns(resources, resource_units, name, column);
+  }
+  resources.write(root, "calendar_resources");
+  hdf5::write_attribute(root.openDataSet("calendar_resources"), "units", resource_units.dump());
+}
+
+Estimate read_estimate(const std::vector<double>& value, const std::vector<double>& low,
+                       const std::vector<double>& high, std::size_t row) {
+  return {value.at(row), low.at(row), high.at(row)};
+}
+
+std::vector<StoredCalendarPoint> read_calendar_tables(const H5::Group& root, std::size_t n) {
+  std::vector<StoredCalendarPoint> out(n);
+  const H5::DataSet points = hdf5::open_dataset(root, "calendar_points");
+  const auto u64 = [](const H5::DataSet& table, const char* name, std::size_t rows) {
+    std::vector<std::uint64_t> column = hdf5::read_u64_column(table, name);
+    if (column.size() != rows) {
+      throw std::runtime_error(fmt::format("{}: a value per row is needed", name));
+    }
+    return column;
+  };
+  const auto estimates = [](const H5::DataSet& table, const std::string& name, std::size_t rows) {
+    const auto value = hdf5::read_f64_column(table, name);
+    const auto low = hdf5::read_f64_column(table, name + "_ci_low");
+    const auto high = hdf5::read_f64_column(table, name + "_ci_high");
+    std::vector<Estimate> column;
+    for (std::size_t r = 0; r < rows; ++r) column.push_back(read_estimate(value, low, high, r));
+    return column;
+  };
+  using Count = std::uint64_t StoredCalendarPoint::*;
+  const std::array<std::pair<const char*, Count>, 6> counts = {{
+      {"journeys", &StoredCalendarPoint::journeys},
+      {"organic_agents", &StoredCalendarPoint::organic_agents},
+      {"referred_agents", &StoredCalendarPoint::referred_agents},
+      {"deterred", &StoredCalendarPoint::deterred},
+      {"customers", &StoredCalendarPoint::customers},
+      {"abandoned", &StoredCalendarPoint::abandoned},
+  }};
+  for (const auto& [name, member] : counts) {
+    const std::vector<std::uint64_t> column = u64(points, name, n);
+    for (std::size_t k = 0; k < n; ++k) out[k].*member = column[k];
+  }
+  for (const auto& [name, member] : kCalendarPointColumns) {
+    const std::vector<Estimate> column = estimates(points, name, n);
+    for (std::size_t k = 0; k < n; ++k) out[k].figures.push_back(column[k]);
+  }
+
+  const H5::DataSet resources = hdf5::open_dataset(root, "calendar_resources");
+  const std::vector<std::uint64_t> point = hdf5::read_u64_column(resources, "point");
+  const std::size_t rows = point.size();
+  const std::vector<std::string> id = hdf5::read_text_column(resources, "resource");
+  const std::vector<std::string> lane = hdf5::read_text_column(resources, "lane");
+  const std::vector<std::uint64_t> arrivals = u64(resources, "arrivals", rows);
+  const std::vector<std::uint64_t> served = u64(resources, "served", rows);
+  const std::vector<std::uint64_t> abandoned = u64(resources, "abandoned", rows);
+  std::vector<std::vector<Estimate>> columns;
+  for (const auto& [name, member] : kResourceColumns) {
+    columns.push_back(estimates(resources, name, rows));
+  }
+  if (id.size() != rows || lane.size() != rows) {
+    throw std::runtime_error("calendar_resources: a value per row is needed");
+  }
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (point[r] >= n) throw std::runtime_error("calendar_resources: point out of range");
+    StoredCalendarResource resource{id[r], lane[r], arrivals[r], served[r], abandoned[r], {}};
+    for (const std::vector<Estimate>& column : columns) resource.figures.push_back(column[r]);
+    out[point[r]].resources.push_back(std::move(resource));
+  }
+  return out;
+}
+
 
 // The raw aggregates of many design points in few datasets: the points grouped into sets of
 // the same journey shape (every point of one base scenario has its base's shape), each set a
@@ -314,21 +490,56 @@ void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sw
 // first dimension runs over the points' replications, point after point (every point has the
 // same number). Some thousands of points then cost a few datasets, not a group of datasets
 // each.
-using Shape = std::array<std::size_t, 4>;
+// A calendar point's set also holds `calendar_totals`: a row per replication (in the rows'
+// order) of the kCalendarTotalColumns, then kResourceTotalColumns of each resource in turn.
+using Shape = std::array<std::size_t, 5>;
 
-Shape shape_of(const Aggregate& a) {
+Shape shape_of(const Aggregate& a, std::size_t resources) {
   const TouchpointTallies* t = a.persona_tallies.empty() ? nullptr : &a.persona_tallies.front();
   return {a.personas.size(), a.transitions.size(), t ? t->visits.size() : 0,
-          t ? t->stage_reach.size() : 0};
+          t ? t->stage_reach.size() : 0, resources};
+}
+
+std::size_t calendar_total_columns(std::size_t resources) {
+  return kCalendarTotalColumns.size() + resources * kResourceTotalColumns.size();
+}
+
+void append_totals(std::vector<double>& row, const CalendarTotals& t) {
+  for (const auto& [name, member] : kCalendarTotalColumns) row.push_back(t.*member);
+  for (const CalendarResourceTotals& r : t.resources) {
+    for (const auto& [name, member] : kResourceTotalColumns) row.push_back(r.*member);
+  }
+}
+
+CalendarTotals totals_from(std::span<const double> row, std::size_t resources) {
+  CalendarTotals t;
+  std::size_t c = 0;
+  for (const auto& [name, member] : kCalendarTotalColumns) t.*member = row[c++];
+  t.resources.resize(resources);
+  for (CalendarResourceTotals& r : t.resources) {
+    for (const auto& [name, member] : kResourceTotalColumns) r.*member = row[c++];
+  }
+  return t;
 }
 
 void write_point_sets(H5::Group& at, std::span<const std::uint64_t> points,
-                      std::span<const std::vector<Aggregate>> replications) {
+                      std::span<const std::vector<Aggregate>> replications,
+                      std::span<const std::vector<CalendarTotals>> calendar) {
+  if (!calendar.empty() && calendar.size() != points.size()) {
+    throw std::logic_error("calendar totals for every design point are needed");
+  }
   std::vector<Shape> shapes;
   std::vector<std::vector<std::size_t>> members;
   for (std::size_t j = 0; j < points.size(); ++j) {
     if (replications[j].empty()) throw std::logic_error("a design point without replications");
-    const Shape shape = shape_of(replications[j].front());
+    std::size_t resources = 0;
+    if (!calendar.empty()) {
+      if (calendar[j].size() != replications[j].size()) {
+        throw std::logic_error("a calendar design point without totals of every replication");
+      }
+      resources = calendar[j].front().resources.size();
+    }
+    const Shape shape = shape_of(replications[j].front(), resources);
     const auto found = std::find(shapes.begin(), shapes.end(), shape);
     if (found == shapes.end()) {
       shapes.push_back(shape);
@@ -352,11 +563,31 @@ void write_point_sets(H5::Group& at, std::span<const std::uint64_t> points,
     const hsize_t dims[] = {set_points.size()};
     hdf5::write_array<std::uint64_t>(set, "points", dims, set_points);
     hdf5::write_raw_aggregates(set, rows);
+    if (calendar.empty()) continue;
+    std::vector<double> totals;
+    for (std::size_t j : members[s]) {
+      for (const CalendarTotals& t : calendar[j]) append_totals(totals, t);
+    }
+    const std::size_t columns = calendar_total_columns(shapes[s][4]);
+    const hsize_t total_dims[] = {rows.size(), columns};
+    if (totals.size() != rows.size() * columns) {
+      throw std::logic_error("calendar totals of differently shaped resources in one set");
+    }
+    hdf5::write_array<double>(set, "calendar_totals", total_dims, totals);
+    // The raw aggregates have no place for journeys that ended abandoned (only calendar
+    // journeys end so): kept beside them, a row per replication, a column per persona.
+    std::vector<std::uint64_t> abandoned;
+    for (const Aggregate& a : rows) {
+      for (const OutcomeSums& p : a.personas) abandoned.push_back(p.abandoned);
+    }
+    const hsize_t abandoned_dims[] = {rows.size(), shapes[s][0]};
+    hdf5::write_array<std::uint64_t>(set, "persona_abandoned", abandoned_dims, abandoned);
   }
 }
 
 void read_point_sets(const H5::Group& at, std::vector<std::uint64_t>& points,
-                     std::vector<std::vector<Aggregate>>& replications) {
+                     std::vector<std::vector<Aggregate>>& replications,
+                     std::vector<std::vector<CalendarTotals>>& calendar) {
   if (!hdf5::has_link(at, "set_0")) throw std::runtime_error("group set_0 missing");
   for (std::size_t s = 0; hdf5::has_link(at, fmt::format("set_{}", s)); ++s) {
     const std::string name = fmt::format("set_{}", s);
@@ -368,10 +599,44 @@ void read_point_sets(const H5::Group& at, std::vector<std::uint64_t>& points,
     if (set_points.dims.size() != 1 || per_point == 0 || rows.size() != count * per_point) {
       throw std::runtime_error(name + ": the raw aggregates do not match its points");
     }
+    const bool has_totals = hdf5::has_link(set, "calendar_totals");
+    if (s > 0 && has_totals != !calendar.empty()) {
+      throw std::runtime_error(name + ": calendar totals in some sets of points only");
+    }
+    hdf5::Array<double> totals;
+    std::size_t resources = 0;
+    if (has_totals) {
+      totals = hdf5::read_array<double>(set, "calendar_totals");
+      const std::size_t columns = totals.dims.size() == 2 ? totals.dims[1] : 0;
+      if (totals.dims.size() != 2 || totals.dims[0] != rows.size() ||
+          columns < kCalendarTotalColumns.size() ||
+          (columns - kCalendarTotalColumns.size()) % kResourceTotalColumns.size() != 0) {
+        throw std::runtime_error(name + ": the calendar totals do not match its points");
+      }
+      resources = (columns - kCalendarTotalColumns.size()) / kResourceTotalColumns.size();
+      const auto abandoned = hdf5::read_array<std::uint64_t>(set, "persona_abandoned");
+      const std::size_t personas = rows.front().personas.size();
+      if (abandoned.dims.size() != 2 || abandoned.dims[0] != rows.size() ||
+          abandoned.dims[1] != personas) {
+        throw std::runtime_error(name + ": persona_abandoned does not match its points");
+      }
+      for (std::size_t r = 0; r < rows.size(); ++r) {
+        for (std::size_t p = 0; p < personas; ++p) {
+          rows[r].personas[p].abandoned = abandoned.values[r * personas + p];
+        }
+      }
+    }
+    const std::size_t columns = calendar_total_columns(resources);
     for (std::size_t j = 0; j < set_points.values.size(); ++j) {
       points.push_back(set_points.values[j]);
       replications.emplace_back(std::make_move_iterator(rows.begin() + j * per_point),
                                 std::make_move_iterator(rows.begin() + (j + 1) * per_point));
+      if (!has_totals) continue;
+      std::vector<CalendarTotals>& point = calendar.emplace_back();
+      for (std::size_t r = j * per_point; r < (j + 1) * per_point; ++r) {
+        point.push_back(totals_from(std::span(totals.values).subspan(r * columns, columns),
+                                    resources));
+      }
     }
   }
 }
@@ -399,7 +664,7 @@ std::vector<char> sweep_part_image(const SweepPart& part) {
       hdf5::write_attribute(root, "fingerprint", part.fingerprint);
       hdf5::write_attribute(root, "points", std::uint64_t{part.points.size()});
       hdf5::write_checksum(root);
-      write_point_sets(root, part.points, part.replications);
+      write_point_sets(root, part.points, part.replications, part.calendar);
     });
   } catch (const H5::Exception& e) {
     throw std::runtime_error(fmt::format("cannot store {} design points: {}", part.points.size(),
@@ -430,7 +695,7 @@ SweepPart read_part(const H5::Group& root) {
     part.replications.push_back(hdf5::read_raw_aggregates(root));
     return part;
   }
-  read_point_sets(root, part.points, part.replications);
+  read_point_sets(root, part.points, part.replications, part.calendar);
   if (part.points.size() != hdf5::read_u64_attribute(root, "points")) {
     throw std::runtime_error("the part holds fewer points than it says");
   }
@@ -468,7 +733,8 @@ SweepPart read_sweep_part_image(std::span<const char> image, const std::string& 
 
 void write_sweep_file(PendingFile& file, const SweepPlan& plan, const SweepFigures& figures,
                       std::span<const std::vector<Aggregate>> results,
-                      const SweepInvocation& invocation) {
+                      const SweepInvocation& invocation,
+                      std::span<const std::vector<CalendarTotals>> calendar) {
   if (results.size() != plan.points.size() || figures.points.size() != plan.points.size()) {
     throw std::logic_error("write_sweep_file: a result per design point is needed");
   }
@@ -476,10 +742,11 @@ void write_sweep_file(PendingFile& file, const SweepPlan& plan, const SweepFigur
     write_attributes(root, plan, invocation);
     write_parameters(root, plan);
     write_tables(root, plan, figures);
+    if (is_calendar_plan(plan)) write_calendar_tables(root, plan, figures);
     H5::Group runs = root.createGroup("runs");
     std::vector<std::uint64_t> all(results.size());
     for (std::size_t k = 0; k < all.size(); ++k) all[k] = k;
-    write_point_sets(runs, all, results);
+    write_point_sets(runs, all, results, calendar);
   });
 }
 
@@ -594,6 +861,11 @@ StoredSweep read_sweep_file(const std::string& path) {
     }
     read_replication_figures(root, s);
     read_differences(root, s);
+    if (hdf5::has_link(root, "calendar_points")) {
+      s.days = static_cast<std::int64_t>(hdf5::read_u64_attribute(root, "days"));
+      s.warmup_days = static_cast<std::int64_t>(hdf5::read_u64_attribute(root, "warmup_days"));
+      s.calendar = read_calendar_tables(root, n);
+    }
     return s;
   } catch (const H5::Exception& e) {
     throw std::runtime_error(path + ": not a readable cjsim sweep file (" + hdf5::describe(e) + ")");
@@ -625,7 +897,11 @@ bool verify_sweep_file(const std::string& path) {
     } else {
       std::vector<std::uint64_t> stored;
       std::vector<std::vector<Aggregate>> replications;
-      read_point_sets(runs, stored, replications);
+      std::vector<std::vector<CalendarTotals>> calendar;
+      read_point_sets(runs, stored, replications, calendar);
+      if (!sweep.calendar.empty() && calendar.size() != stored.size()) {
+        throw std::runtime_error("runs: the calendar totals of some design points are missing");
+      }
       std::vector<bool> seen(points, false);
       for (std::uint64_t k : stored) {
         if (k >= points || seen[k]) {

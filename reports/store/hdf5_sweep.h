@@ -13,6 +13,7 @@
 #include "reports/store/output_file.h"
 #include "scenarios/sweep_plan.h"
 #include "sim/engine/aggregate.h"
+#include "sim/engine/calendar_summary.h"
 #include "sim/engine/statistics.h"
 #include "sim/engine/summary.h"
 #include "sim/sweep/sweep.h"
@@ -26,6 +27,8 @@ struct SweepPart {
   std::string fingerprint;                          // the plan's, to refuse mixing experiments
   std::vector<std::uint64_t> points;                // the design points, in the order stored
   std::vector<std::vector<Aggregate>> replications;  // [j]: point points[j]'s replications
+  // Calendar journeys: [j], point points[j]'s replications' calendar totals; empty otherwise.
+  std::vector<std::vector<CalendarTotals>> calendar;
 };
 
 // "batch-000042.h5", the part numbered `sequence`.
@@ -56,9 +59,27 @@ struct SweepInvocation {
 
 // Writes the whole sweep file (through write_hdf5_file): the figures as sim/sweep made them
 // (sweep_figures) and the raw aggregates they came from, `results[k]` point k's replications.
+// `calendar[k]`, for a calendar sweep, point k's replications' calendar totals.
 void write_sweep_file(PendingFile& file, const SweepPlan& plan, const SweepFigures& figures,
                       std::span<const std::vector<Aggregate>> results,
-                      const SweepInvocation& invocation);
+                      const SweepInvocation& invocation,
+                      std::span<const std::vector<CalendarTotals>> calendar = {});
+
+// A calendar sweep's figures of one point (the tables calendar_points and calendar_resources):
+// a value per kCalendarPointColumns entry and per resource a value per kResourceColumns
+// entry, each with its interval, and the summed counts.
+struct StoredCalendarResource {
+  std::string id;
+  std::string lane;
+  std::uint64_t arrivals = 0, served = 0, abandoned = 0;
+  std::vector<Estimate> figures;  // in kResourceColumns' order
+};
+struct StoredCalendarPoint {
+  std::uint64_t journeys = 0, organic_agents = 0, referred_agents = 0, deterred = 0;
+  std::uint64_t customers = 0, abandoned = 0;
+  std::vector<Estimate> figures;  // in kCalendarPointColumns' order
+  std::vector<StoredCalendarResource> resources;
+};
 
 // What --summary and the reports read back.
 struct StoredSweep {
@@ -79,8 +100,21 @@ struct StoredSweep {
   // Every point's paired difference from the reference point, as the file stores it (nothing
   // in a file of a cjsim before differences: then differences.difference is empty).
   SweepDifferences differences;
+  std::int64_t days = 0;  // calendar sweeps: the days every point ran, when the experiment set them
+  std::int64_t warmup_days = 0;
+  std::vector<StoredCalendarPoint> calendar;  // [point], calendar sweeps only
   bool checksummed = true;  // false for a file of an older cjsim, which has no checksums
 };
+
+// The figures of a calendar run a sweep stores per point, with their intervals.
+using CalendarPointColumn = std::pair<const char*, Estimate CalendarSummary::*>;
+inline constexpr std::array<CalendarPointColumn, 5> kCalendarPointColumns = {{
+    {"staff_cost", &CalendarSummary::staff_cost},
+    {"organic_agents_per_day", &CalendarSummary::organic_agents_per_day},
+    {"referred_per_organic", &CalendarSummary::referred_per_organic},
+    {"journeys_per_customer", &CalendarSummary::journeys_per_customer},
+    {"lifetime_value", &CalendarSummary::lifetime_value},
+}};
 
 // Whether `path` is a readable HDF5 file written by `cjsim sweep` (false for anything else).
 bool is_sweep_file(const std::string& path);

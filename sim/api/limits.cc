@@ -12,6 +12,7 @@
 #include "sim/engine/comparison.h"
 #include "sim/engine/machine_memory.h"
 #include "sim/model/journey_length.h"
+#include "sim/sweep/sweep.h"
 
 namespace cjsim {
 namespace {
@@ -103,13 +104,21 @@ void check_sweep_lengths(const SweepPlan& plan, bool allow_long, const Context& 
   JourneyLength total;
   total.known = true;
   PointScenarios scenarios(plan);
+  const Experiment& e = plan.experiment;
+  // A calendar point's agents are its organic arrivals (at least: referrals and returns add
+  // to them), so its steps are weighed by them, and the points by replications only.
+  const bool calendar = is_calendar_plan(plan);
   for (std::size_t point = 0; point < plan.points.size(); ++point) {
-    const JourneyLength one = expected_journey_length(compile(scenarios.at(point)));
+    const Scenario& scenario = scenarios.at(point);
+    JourneyLength one = expected_journey_length(compile(scenario));
+    if (calendar && scenario.calendar) {
+      const double days = static_cast<double>(e.days > 0 ? e.days : scenario.calendar->days);
+      one.steps_per_agent *= scenario.calendar->arrivals_per_day * days;
+    }
     if (!add_length(total, one, describe_point(plan, point), context)) return;
   }
-  const Experiment& e = plan.experiment;
-  const RunLengthCheck check = check_run_length(
-      total, static_cast<double>(e.agents) * e.replications, allow_long);
+  const double agents = calendar ? 1.0 : static_cast<double>(e.agents);
+  const RunLengthCheck check = check_run_length(total, agents * e.replications, allow_long);
   if (check.verdict == RunLengthCheck::Verdict::fine) return;
   const std::string message = fmt::format("{} ({} design points): {}", e.path,
                                           plan.points.size(), check.message);

@@ -17,6 +17,7 @@
 #include <set>
 #include <string>
 
+#include "reports/render/sweep_report.h"
 #include "reports/store/command_outputs.h"
 #include "reports/store/run_metadata.h"
 #include "scenarios/experiment.h"
@@ -111,6 +112,16 @@ std::vector<std::size_t> decode(std::span<const char> bytes, std::uint64_t& stop
   return points;
 }
 
+// Throws naming `what` when a part lacks the calendar totals of a calendar sweep's points (or
+// holds them for a plain sweep): the fingerprint keeps experiments apart, this the format.
+void check_calendar_part(const SweepPart& part, bool calendar, const std::string& what) {
+  const std::size_t expected = calendar ? part.points.size() : 0;
+  if (part.calendar.size() != expected) {
+    throw std::runtime_error(fmt::format("{}: {} calendar totals for {} design points", what,
+                                         part.calendar.size(), part.points.size()));
+  }
+}
+
 std::vector<char> shared_decision(const Context& context, std::span<const std::size_t> points,
                                   std::uint64_t stop) {
   std::vector<char> bytes = encode(points, stop);
@@ -141,10 +152,13 @@ std::string design_points_text(const SweepPlan& plan) {
     for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
     rows.push_back(std::move(row));
   }
-  std::string out =
-      fmt::format("{} ({} design): {} points, {} agents x {} replication{}, seed {}\n\n", x.name,
-                  design_name(x.design), plan.points.size(), x.agents, x.replications,
-                  x.replications == 1 ? "" : "s", x.seed);
+  const std::string size =
+      !is_calendar_plan(plan) ? fmt::format("{} agents", x.agents)
+      : x.days > 0            ? fmt::format("{} days", x.days)
+                              : std::string("calendar.days");
+  std::string out = fmt::format("{} ({} design): {} points, {} x {} replication{}, seed {}\n\n",
+                                x.name, design_name(x.design), plan.points.size(), size,
+                                x.replications, x.replications == 1 ? "" : "s", x.seed);
   const auto line = [&](const std::vector<std::string>& cells) {
     for (std::size_t c = 0; c < cells.size(); ++c) {
       if (c > 0) out += "  ";
@@ -162,8 +176,29 @@ std::string default_sweep_output(const std::string& experiment) {
 }
 
 void check_sweep_metric(const std::string& metric) {
-  const std::string problem = unknown_metric(metric);
+  const std::string problem = unknown_sweep_metric(metric);
   if (!problem.empty()) throw std::runtime_error(problem);
+}
+
+void check_sweep_metric(const std::string& metric, const SweepPlan& plan) {
+  check_sweep_metric(metric);
+  if (!is_calendar_sweep_metric(metric)) return;
+  if (!is_calendar_plan(plan)) {
+    throw std::runtime_error(fmt::format("--metric {}: a figure of calendar journeys; {} sweeps "
+                                         "journeys without a calendar",
+                                         metric, plan.experiment.path));
+  }
+  const std::string_view resource = sweep_metric_resource(metric);
+  if (resource.empty()) return;
+  for (const Scenario& base : plan.bases) {
+    const bool has = std::any_of(base.resources.begin(), base.resources.end(),
+                                 [&](const Resource& r) { return r.id == resource; });
+    if (has) continue;
+    std::vector<std::string_view> ids;
+    for (const Resource& r : base.resources) ids.push_back(r.id);
+    throw std::runtime_error(fmt::format("--metric {}: '{}' has no resource '{}' (it has {})",
+                                         metric, base.name, resource, fmt::join(ids, ", ")));
+  }
 }
 
 StoredSweep read_sweep_for_summary(const std::string& path, const Context& context) {
@@ -185,17 +220,29 @@ SweepJob::SweepJob(SweepRequest request, const Context& context)
     if (request_.agents) experiment->agents = *request_.agents;
     if (request_.replications) experiment->replications = *request_.replications;
     if (request_.seed) experiment->seed = *request_.seed;
+    if (request_.days) experiment->days = *request_.days;
+    if (request_.warmup_days) experiment->warmup_days = *request_.warmup_days;
     if (const std::string problem = unknown_metric(experiment->metric); !problem.empty()) {
       diagnostics.error(experiment->metric_where, problem);
     } else {
       plan_ = plan_sweep(std::move(*experiment), diagnostics);
     }
   }
+  if (plan_ && request_.agents && is_calendar_plan(*plan_)) {
+    diagnostics.error(plan_->experiment.scenario_where.front(),
+                      "--agents does not apply to calendar journeys: their arrivals decide how "
+                      "many agents there are; sweep calendar.arrivals_per_day or give --days");
+    plan_.reset();
+  }
   if (plan_ && (request_.agents || request_.replications || request_.seed)) {
     // Results made with overrides are never mixed with the file's own (or other overrides').
     plan_->fingerprint += fmt::format("+agents={}+replications={}+seed={}",
                                       plan_->experiment.agents, plan_->experiment.replications,
                                       plan_->experiment.seed);
+  }
+  if (plan_ && (request_.days || request_.warmup_days)) {
+    plan_->fingerprint += fmt::format("+days={}+warmup_days={}", plan_->experiment.days,
+                                      plan_->experiment.warmup_days);
   }
   if (context.reports() && context.diagnostics) context.diagnostics(request_.experiment, diagnostics);
   if (any_process(context, !plan_)) {
@@ -445,8 +492,7 @@ std::optional<StoredSweep> SweepJob::run() {
   // since the last (and when the job ends or stops); all stop if any point was interrupted.
   const std::uint64_t per_point = plan.experiment.agents * plan.experiment.replications;
   const unsigned threads = BlockRunner::threads_for(request_.threads);
-  const std::size_t batch =
-      points_per_round(plan.experiment.agents, plan.experiment.replications, threads);
+  const std::size_t batch = points_per_round(plan, threads);
   const std::size_t processes = static_cast<std::size_t>(context_.process_count());
   const std::size_t rank =
       context_.processes == nullptr ? 0 : static_cast<std::size_t>(context_.processes->rank());
@@ -455,7 +501,8 @@ std::optional<StoredSweep> SweepJob::run() {
   std::uint64_t committed = 0;
   std::size_t points_done = 0;
   bool interrupted = false;
-  SweepPart pending{plan.fingerprint, {}, {}};
+  const bool calendar = is_calendar_plan(plan);
+  SweepPart pending{plan.fingerprint, {}, {}, {}};
   // The figures of the points this process ran, computed with the journey they ran on (the
   // file is still assembled from the parts' aggregates, which give the same figures).
   std::vector<std::optional<PointFigures>> known_figures(root ? plan.points.size() : 0);
@@ -481,13 +528,14 @@ std::optional<StoredSweep> SweepJob::run() {
                      per_point * missing.size());
       };
       std::vector<std::optional<PointFigures>> figures;
+      std::vector<std::vector<CalendarTotals>> totals;
       std::vector<std::vector<Aggregate>> results = run_sweep_points(
           plan, std::span(missing).subspan(mine_first, mine), options, root ? &figures : nullptr,
-          &scenarios);
+          &scenarios, calendar ? &totals : nullptr);
       for (std::size_t j = 0; j < mine && root; ++j) {
         known_figures[missing[mine_first + j]] = std::move(figures[j]);
       }
-      SweepPart finished{plan.fingerprint, {}, {}};
+      SweepPart finished{plan.fingerprint, {}, {}, {}};
       bool cancelled = false;
       for (std::size_t j = 0; j < mine; ++j) {
         if (results[j].empty()) {
@@ -496,6 +544,7 @@ std::optional<StoredSweep> SweepJob::run() {
         }
         finished.points.push_back(missing[mine_first + j]);
         finished.replications.push_back(std::move(results[j]));
+        if (calendar) finished.calendar.push_back(std::move(totals[j]));
       }
       if (context_.processes != nullptr) {
         // One message per process and round: its finished points as a part's bytes.
@@ -507,9 +556,11 @@ std::optional<StoredSweep> SweepJob::run() {
             if (gathered[r].empty()) continue;
             SweepPart theirs =
                 read_sweep_part_image(gathered[r], fmt::format("the points of process {}", r));
+            check_calendar_part(theirs, calendar, fmt::format("the points of process {}", r));
             for (std::size_t j = 0; j < theirs.points.size(); ++j) {
               finished.points.push_back(theirs.points[j]);
               finished.replications.push_back(std::move(theirs.replications[j]));
+              if (calendar) finished.calendar.push_back(std::move(theirs.calendar[j]));
             }
           }
         }
@@ -523,6 +574,7 @@ std::optional<StoredSweep> SweepJob::run() {
       for (std::size_t j = 0; j < finished.points.size(); ++j) {
         pending.points.push_back(finished.points[j]);
         pending.replications.push_back(std::move(finished.replications[j]));
+        if (calendar) pending.calendar.push_back(std::move(finished.calendar[j]));
       }
       const auto now = std::chrono::steady_clock::now();
       if (!more || interrupted ||
@@ -552,17 +604,20 @@ std::optional<StoredSweep> SweepJob::run() {
 
   // Assemble from the parts alone, so a resumed sweep and a straight one build the same file.
   std::vector<std::vector<Aggregate>> results(plan.points.size());
+  std::vector<std::vector<CalendarTotals>> totals(calendar ? plan.points.size() : 0);
   for (const fs::directory_entry& entry : fs::directory_iterator(parts)) {
     if (!is_sweep_part_name(entry.path().filename().string())) continue;
     SweepPart part = read_sweep_part(entry.path().string());
     if (part.fingerprint != plan.fingerprint) {
       throw std::runtime_error(fmt::format("{}: changed while the sweep ran", parts));
     }
+    check_calendar_part(part, calendar, entry.path().string());
     for (std::size_t j = 0; j < part.points.size(); ++j) {
       if (part.points[j] >= results.size()) {
         throw std::runtime_error(fmt::format("{}: changed while the sweep ran", parts));
       }
       results[part.points[j]] = std::move(part.replications[j]);
+      if (calendar) totals[part.points[j]] = std::move(part.calendar[j]);
     }
   }
   for (std::size_t k = 0; k < results.size(); ++k) {
@@ -578,9 +633,9 @@ std::optional<StoredSweep> SweepJob::run() {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   invocation.threads = threads;
   invocation.processes = static_cast<unsigned>(processes);
-  write_sweep_file(*output_->file, plan, sweep_figures(plan, results, known_figures, request_.reference),
-                   results,
-                   invocation);
+  write_sweep_file(*output_->file, plan,
+                   sweep_figures(plan, results, known_figures, totals, request_.reference),
+                   results, invocation, totals);
   // Read back from the file as written, before it is put in place: if showing it fails, the
   // parts stay for a resume.
   return read_sweep_file(output_->file->temporary());

@@ -38,6 +38,10 @@ struct SweepRequest {
   // The design point every point's paired difference is taken from (default: the point with
   // the base scenario's own values, else point 0). Only the file's differences depend on it.
   std::optional<std::uint64_t> reference;
+  // Calendar journeys: the days every point runs (in place of calendar.days), and the first
+  // days left out of every figure. --agents is refused for them: arrivals decide the agents.
+  std::optional<std::int64_t> days;
+  std::optional<std::int64_t> warmup_days;
   // One job of a Slurm array (or any set of independent jobs): with shard_count n > 0, runs
   // only the points k with k % n == shard_index, keeping them in OUT.shard-I-of-N.parts/ and
   // writing no OUT; `merge` then gathers every shard's parts and assembles OUT, the same file
@@ -99,7 +103,11 @@ std::string default_sweep_output(const std::string& experiment);
 // Reads a sweep file for printing; a file of an older cjsim (no checksums) gets a notice.
 StoredSweep read_sweep_for_summary(const std::string& path, const Context& context);
 
-// Throws std::runtime_error listing the headline figures when `metric` is not one of them.
+// Throws std::runtime_error listing the figures when `metric` is not one a sweep can be ranked
+// by (reports/render/sweep_report.h: a headline figure, or a calendar sweep's figure).
 void check_sweep_metric(const std::string& metric);
+// The same, and throws when `metric` is no figure of the plan's points (a calendar figure of a
+// sweep of plain journeys, a resource some base scenario lacks): checked before a sweep runs.
+void check_sweep_metric(const std::string& metric, const SweepPlan& plan);
 
 }  // namespace cjsim

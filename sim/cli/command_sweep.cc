@@ -79,6 +79,8 @@ int sweep_command(const SweepCommandOptions& o, const Context& context) {
   if (!o.shard.empty()) parse_shard(o.shard, request);
   const InterruptGuard interrupt;
   SweepJob job(request, context);
+  // A metric the points will not have is refused before they run, not after.
+  if (!o.metric.empty()) check_sweep_metric(o.metric, job.plan());
   if (o.list_points) {
     if (context.reports()) std::cout << design_points_text(job.plan());
     return 0;
@@ -145,6 +147,15 @@ CommandAction add_sweep_command(CLI::App& command) {
       ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
   add_seed_option(command, o->request.seed,
                   "The seed of every design point, in place of the experiment's");
+  command
+      .add_option("--days", o->request.days,
+                  "Calendar journeys: the days every design point runs (in place of "
+                  "calendar.days)")
+      ->check(whole_number(1, 36500));
+  command
+      .add_option("--warmup-days", o->request.warmup_days,
+                  "Calendar journeys: the first days, left out of every figure")
+      ->check(whole_number(0, 36500));
   return [o](const Context& context) { return sweep_command(*o, context); };
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <stdexcept>
 
 namespace cjsim {
 namespace {
@@ -120,87 +121,148 @@ double wait_percentile_hours(const std::vector<std::uint64_t>& minutes, double f
   return static_cast<double>(minutes.size()) / 60.0;
 }
 
-CalendarSummary summarize_calendar(const CompiledJourney& journey, const CompiledCalendar& calendar,
-                                   const CalendarRunResult& result) {
+CalendarTotals calendar_totals(const CalendarReplication& r) {
+  CalendarTotals t;
+  t.organic_agents = static_cast<double>(r.organic_agents);
+  t.referred_agents = static_cast<double>(r.referred_agents);
+  t.journeys = static_cast<double>(r.journeys);
+  t.returning_journeys = static_cast<double>(r.returning_journeys);
+  t.deterred = static_cast<double>(r.deterred);
+  t.referrals_made = static_cast<double>(r.referrals_made);
+  t.customers = static_cast<double>(r.customers);
+  t.customer_journeys = static_cast<double>(r.customer_journeys);
+  t.customer_revenue = r.customer_revenue;
+  for (const ResourceTally& tally : r.resources) {
+    CalendarResourceTotals k;
+    k.arrivals = static_cast<double>(tally.arrivals);
+    k.served = static_cast<double>(tally.served);
+    k.abandoned = static_cast<double>(tally.abandoned);
+    k.offered_hours = tally.offered_hours;
+    k.busy_hours = tally.busy_hours;
+    k.queue_hours = tally.queue_hours;
+    k.wait_hours = tally.wait_hours;
+    k.p90_wait_hours = wait_percentile_hours(tally.wait_minutes, 0.9);
+    t.resources.push_back(k);
+  }
+  return t;
+}
+
+CalendarSummary summarize_calendar_totals(const CompiledJourney& journey,
+                                          const CompiledCalendar& calendar, std::int64_t days,
+                                          std::int64_t warmup_days,
+                                          std::span<const Aggregate> aggregates,
+                                          std::span<const CalendarTotals> totals) {
+  if (aggregates.size() != totals.size()) {
+    throw std::logic_error("summarize_calendar_totals: an aggregate and totals per replication");
+  }
+  for (const CalendarTotals& t : totals) {
+    if (t.resources.size() != calendar.resources.size()) {
+      throw std::logic_error("summarize_calendar_totals: totals of another calendar's resources");
+    }
+  }
+  const auto count = [](double x) { return static_cast<std::uint64_t>(x); };
+  // The mean of a value of every replication's totals (undefined ones left out when `defined`).
+  const auto over = [&](auto value, bool defined) {
+    std::vector<double> values;
+    for (const CalendarTotals& t : totals) {
+      const double x = value(t);
+      if (!defined || std::isfinite(x)) values.push_back(x);
+    }
+    if (defined && values.empty()) return Estimate{kNaN, kNaN, kNaN};
+    return across(values);
+  };
   CalendarSummary s;
-  std::vector<Aggregate> aggregates;
-  for (const CalendarReplication& r : result.replications) aggregates.push_back(r.aggregate);
   s.plain = summarize(journey, aggregates);
   // Waiting costs emotion (MODEL.md, the calendar model): a journey whose touchpoints leave none
   // still has some when a queue has a wait penalty.
   if (std::ranges::any_of(calendar.wait_penalty, [](double p) { return p != 0.0; })) {
     std::erase(s.plain.notes, emotionless_note(journey));
   }
-  s.days = result.days;
-  s.warmup_days = result.warmup_days;
-  for (const CalendarReplication& r : result.replications) {
-    s.organic_agents += r.organic_agents;
-    s.referred_agents += r.referred_agents;
-    s.journeys += r.journeys;
-    s.returning_journeys += r.returning_journeys;
-    s.deterred += r.deterred;
-    s.referrals_made += r.referrals_made;
-    s.customers += r.customers;
-    s.abandoned += r.aggregate.overall().abandoned;
+  s.days = days;
+  s.warmup_days = warmup_days;
+  for (std::size_t r = 0; r < totals.size(); ++r) {
+    const CalendarTotals& t = totals[r];
+    s.organic_agents += count(t.organic_agents);
+    s.referred_agents += count(t.referred_agents);
+    s.journeys += count(t.journeys);
+    s.returning_journeys += count(t.returning_journeys);
+    s.deterred += count(t.deterred);
+    s.referrals_made += count(t.referrals_made);
+    s.customers += count(t.customers);
+    s.abandoned += aggregates[r].overall().abandoned;
   }
-  if (!result.replications.empty()) {
-    s.traced = result.replications.front().traced;
-    s.trace = result.replications.front().trace;
-  }
-  const double measured_days = static_cast<double>(result.days - result.warmup_days);
-  s.organic_agents_per_day = over_replications(result, [&](const CalendarReplication& r) {
-    return ratio_or_nan(static_cast<double>(r.organic_agents), measured_days);
-  });
-  s.referred_per_organic = over_defined(result, [](const CalendarReplication& r) {
-    return ratio_or_nan(static_cast<double>(r.referred_agents), static_cast<double>(r.organic_agents));
-  });
-  s.journeys_per_customer = over_defined(result, [](const CalendarReplication& r) {
-    return ratio_or_nan(static_cast<double>(r.customer_journeys), static_cast<double>(r.customers));
-  });
-  s.lifetime_value = over_defined(result, [](const CalendarReplication& r) {
-    return ratio_or_nan(r.customer_revenue, static_cast<double>(r.customers));
-  });
-  s.staff_cost = over_replications(result, [&](const CalendarReplication& r) {
-    double cost = 0.0;
-    for (std::size_t k = 0; k < r.resources.size(); ++k) {
-      cost += r.resources[k].offered_hours * calendar.resources[k].cost_per_hour;
-    }
-    return cost;
-  });
+  const double measured_days = static_cast<double>(days - warmup_days);
+  const double measured_hours = measured_days * 24.0;
+  s.organic_agents_per_day = over(
+      [&](const CalendarTotals& t) { return ratio_or_nan(t.organic_agents, measured_days); },
+      false);
+  s.referred_per_organic = over(
+      [](const CalendarTotals& t) { return ratio_or_nan(t.referred_agents, t.organic_agents); },
+      true);
+  s.journeys_per_customer = over(
+      [](const CalendarTotals& t) { return ratio_or_nan(t.customer_journeys, t.customers); },
+      true);
+  s.lifetime_value = over(
+      [](const CalendarTotals& t) { return ratio_or_nan(t.customer_revenue, t.customers); },
+      true);
+  s.staff_cost = over(
+      [&](const CalendarTotals& t) {
+        double cost = 0.0;
+        for (std::size_t k = 0; k < t.resources.size(); ++k) {
+          cost += t.resources[k].offered_hours * calendar.resources[k].cost_per_hour;
+        }
+        return cost;
+      },
+      false);
 
   for (std::size_t k = 0; k < calendar.resources.size(); ++k) {
     ResourceFigures f;
     f.id = calendar.resources[k].id;
     f.lane = calendar.resources[k].lane;
-    for (const CalendarReplication& r : result.replications) {
-      f.arrivals += r.resources[k].arrivals;
-      f.served += r.resources[k].served;
-      f.abandoned += r.resources[k].abandoned;
+    for (const CalendarTotals& t : totals) {
+      f.arrivals += count(t.resources[k].arrivals);
+      f.served += count(t.resources[k].served);
+      f.abandoned += count(t.resources[k].abandoned);
     }
+    const auto of = [&](auto value, bool defined) {
+      return over([&](const CalendarTotals& t) { return value(t.resources[k]); }, defined);
+    };
+    using R = const CalendarResourceTotals&;
+    f.utilisation = of([](R r) { return ratio_or_nan(r.busy_hours, r.offered_hours); }, true);
+    f.mean_wait_hours =
+        of([](R r) { return ratio_or_nan(r.wait_hours, r.served + r.abandoned); }, true);
+    f.p90_wait_hours = of([](R r) { return r.p90_wait_hours; }, true);
+    f.mean_queue = of([&](R r) { return r.queue_hours / measured_hours; }, false);
+    f.abandonment_rate =
+        of([](R r) { return ratio_or_nan(r.abandoned, r.served + r.abandoned); }, true);
+    const double cost = calendar.resources[k].cost_per_hour;
+    f.staff_cost = of([&](R r) { return r.offered_hours * cost; }, false);
+    f.offered_hours = of([](R r) { return r.offered_hours; }, false);
+    s.resources.push_back(std::move(f));
+  }
+  return s;
+}
+
+CalendarSummary summarize_calendar(const CompiledJourney& journey, const CompiledCalendar& calendar,
+                                   const CalendarRunResult& result) {
+  std::vector<Aggregate> aggregates;
+  std::vector<CalendarTotals> totals;
+  for (const CalendarReplication& r : result.replications) {
+    aggregates.push_back(r.aggregate);
+    totals.push_back(calendar_totals(r));
+  }
+  CalendarSummary s = summarize_calendar_totals(journey, calendar, result.days,
+                                                result.warmup_days, aggregates, totals);
+  if (!result.replications.empty()) {
+    s.traced = result.replications.front().traced;
+    s.trace = result.replications.front().trace;
+  }
+  for (std::size_t k = 0; k < calendar.resources.size(); ++k) {
+    ResourceFigures& f = s.resources[k];
     const auto tally = [k](const CalendarReplication& r) -> const ResourceTally& {
       return r.resources[k];
     };
-    f.utilisation = over_defined(result, [&](const CalendarReplication& r) {
-      return ratio_or_nan(tally(r).busy_hours, tally(r).offered_hours);
-    });
-    f.mean_wait_hours = over_defined(result, [&](const CalendarReplication& r) {
-      return ratio_or_nan(tally(r).wait_hours, static_cast<double>(tally(r).served + tally(r).abandoned));
-    });
-    f.p90_wait_hours = over_defined(result, [&](const CalendarReplication& r) {
-      return wait_percentile_hours(tally(r).wait_minutes, 0.9);
-    });
-    f.mean_queue = over_replications(result, [&](const CalendarReplication& r) {
-      return tally(r).queue_hours / result.measured_hours();
-    });
-    f.abandonment_rate = over_defined(result, [&](const CalendarReplication& r) {
-      return ratio_or_nan(static_cast<double>(tally(r).abandoned),
-                   static_cast<double>(tally(r).served + tally(r).abandoned));
-    });
     const double cost = calendar.resources[k].cost_per_hour;
-    f.staff_cost = over_replications(
-        result, [&](const CalendarReplication& r) { return tally(r).offered_hours * cost; });
-    f.offered_hours = over_replications(
-        result, [&](const CalendarReplication& r) { return tally(r).offered_hours; });
     const std::size_t day_count =
         result.replications.empty() ? 0 : result.replications[0].days.size();
     for (std::size_t d = 0; d < day_count; ++d) {
@@ -224,7 +286,6 @@ CalendarSummary summarize_calendar(const CompiledJourney& journey, const Compile
           result, [&](const CalendarReplication& r) { return on(r).offered_hours * cost; });
       f.days.push_back(day);
     }
-    s.resources.push_back(std::move(f));
   }
 
   HourOfWeekTally visits;

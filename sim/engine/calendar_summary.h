@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -94,6 +95,59 @@ struct CalendarSummary {
   std::vector<TracedAgent> traced;
   std::vector<TraceStep> trace;
 };
+
+// One replication's values behind a calendar run's figures of the whole run and of each
+// resource (every figure but the plain ones, which come from its Aggregate, and the series by
+// day and hour): what a sweep stores of each replication of a design point, so that the
+// figures made from a sweep file are summarize_calendar's to the bit. Counts are held as
+// doubles (exact below 2^53).
+struct CalendarResourceTotals {
+  double arrivals = 0, served = 0, abandoned = 0;
+  double offered_hours = 0, busy_hours = 0, queue_hours = 0, wait_hours = 0;
+  double p90_wait_hours = 0;  // of the replication's waits; NaN without
+};
+struct CalendarTotals {
+  double organic_agents = 0, referred_agents = 0, journeys = 0, returning_journeys = 0;
+  double deterred = 0, referrals_made = 0, customers = 0, customer_journeys = 0;
+  double customer_revenue = 0;
+  std::vector<CalendarResourceTotals> resources;  // in the calendar's order
+};
+
+// The totals as named columns, in the order a sweep file stores them.
+using TotalColumn = std::pair<const char*, double CalendarTotals::*>;
+inline constexpr std::array<TotalColumn, 9> kCalendarTotalColumns = {{
+    {"organic_agents", &CalendarTotals::organic_agents},
+    {"referred_agents", &CalendarTotals::referred_agents},
+    {"journeys", &CalendarTotals::journeys},
+    {"returning_journeys", &CalendarTotals::returning_journeys},
+    {"deterred", &CalendarTotals::deterred},
+    {"referrals_made", &CalendarTotals::referrals_made},
+    {"customers", &CalendarTotals::customers},
+    {"customer_journeys", &CalendarTotals::customer_journeys},
+    {"customer_revenue", &CalendarTotals::customer_revenue},
+}};
+using ResourceTotalColumn = std::pair<const char*, double CalendarResourceTotals::*>;
+inline constexpr std::array<ResourceTotalColumn, 8> kResourceTotalColumns = {{
+    {"arrivals", &CalendarResourceTotals::arrivals},
+    {"served", &CalendarResourceTotals::served},
+    {"abandoned", &CalendarResourceTotals::abandoned},
+    {"offered_hours", &CalendarResourceTotals::offered_hours},
+    {"busy_hours", &CalendarResourceTotals::busy_hours},
+    {"queue_hours", &CalendarResourceTotals::queue_hours},
+    {"wait_hours", &CalendarResourceTotals::wait_hours},
+    {"p90_wait_hours", &CalendarResourceTotals::p90_wait_hours},
+}};
+
+CalendarTotals calendar_totals(const CalendarReplication& replication);
+
+// The figures of a run from its replications' aggregates and totals (one each per
+// replication): everything of CalendarSummary but the series by day and hour, the resources'
+// days and the traced lives. `days` and `warmup_days` are the run's.
+CalendarSummary summarize_calendar_totals(const CompiledJourney& journey,
+                                          const CompiledCalendar& calendar, std::int64_t days,
+                                          std::int64_t warmup_days,
+                                          std::span<const Aggregate> aggregates,
+                                          std::span<const CalendarTotals> totals);
 
 // a / b, or NaN (no value) when b is not positive.
 inline double ratio_or_nan(double a, double b) { return b > 0.0 ? a / b : kNaN; }

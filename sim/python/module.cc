@@ -117,6 +117,15 @@ py::dict sweep_object(const StoredSweep& s, const std::string& path) {
     difference_rows.append(row);
   }
   d["differences"] = difference_rows;
+  if (s.calendar.empty()) {
+    d["calendar"] = py::none();
+  } else {
+    nlohmann::json calendar = nlohmann::json::array();
+    for (const StoredCalendarPoint& point : s.calendar) {
+      calendar.push_back(sweep_calendar_point_json(point));
+    }
+    d["calendar"] = to_python(calendar);
+  }
   py::list sensitivity;
   for (const NamedFigure& figure : kHeadlineFigures) {
     for (const ScenarioSensitivity& ss : sensitivity_of(s, figure.name)) {

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "sim/engine/block_runner.h"
+#include "sim/model/compiled_calendar.h"
 #include "sim/model/compiled_journey.h"
 
 namespace cjsim {
@@ -25,10 +26,61 @@ RunOptions point_run_options(const SweepPlan& plan, const RunOptions& base) {
   return options;
 }
 
+CalendarOptions point_calendar_options(const SweepPlan& plan, const RunOptions& base) {
+  CalendarOptions options;
+  options.seed = plan.experiment.seed;
+  options.replications = plan.experiment.replications;
+  options.threads = base.threads;
+  options.warmup_days = plan.experiment.warmup_days;
+  options.cancel = base.cancel;
+  return options;
+}
+
+CompiledCalendar point_calendar(const SweepPlan& plan, const Scenario& scenario,
+                                const CompiledJourney& journey) {
+  return compile_calendar(scenario, journey, plan.experiment.days);
+}
+
+bool is_calendar_plan(const SweepPlan& plan) {
+  return !plan.bases.empty() && plan.bases.front().calendar.has_value();
+}
+
+namespace {
+
+// Runs a point's scenario (a plain or a calendar journey) with the point's options; a
+// calendar point's totals go to `calendar`.
+std::vector<Aggregate> run_point_scenario(const SweepPlan& plan, const Scenario& scenario,
+                                          const CompiledJourney& journey, const RunOptions& base,
+                                          std::vector<CalendarTotals>* calendar,
+                                          std::optional<PointFigures>* figures) {
+  if (!scenario.calendar) {
+    std::vector<Aggregate> replications = run(journey, point_run_options(plan, base)).replications;
+    if (figures != nullptr) *figures = point_figures(journey, replications);
+    return replications;
+  }
+  const CompiledCalendar compiled = point_calendar(plan, scenario, journey);
+  CalendarRunResult result = run_calendar(journey, compiled, point_calendar_options(plan, base));
+  std::vector<Aggregate> replications;
+  std::vector<CalendarTotals> totals;
+  for (CalendarReplication& r : result.replications) {
+    totals.push_back(calendar_totals(r));
+    replications.push_back(std::move(r.aggregate));
+  }
+  if (figures != nullptr) {
+    *figures = calendar_point_figures(plan, journey, compiled, replications, totals);
+  }
+  if (calendar != nullptr) *calendar = std::move(totals);
+  return replications;
+}
+
+}  // namespace
+
 std::vector<Aggregate> run_sweep_point(const SweepPlan& plan, std::size_t point,
-                                       const RunOptions& base) {
-  const CompiledJourney journey = compile(point_scenario(plan, point));
-  return run(journey, point_run_options(plan, base)).replications;
+                                       const RunOptions& base,
+                                       std::vector<CalendarTotals>* calendar) {
+  const Scenario scenario = point_scenario(plan, point);
+  const CompiledJourney journey = compile(scenario);
+  return run_point_scenario(plan, scenario, journey, base, calendar, nullptr);
 }
 
 std::size_t points_side_by_side(std::uint64_t agents, unsigned threads) {
@@ -45,13 +97,22 @@ std::size_t points_per_round(std::uint64_t agents, std::uint32_t replications, u
   return static_cast<std::size_t>(points);
 }
 
+std::size_t points_per_round(const SweepPlan& plan, unsigned threads) {
+  if (!is_calendar_plan(plan)) {
+    return points_per_round(plan.experiment.agents, plan.experiment.replications, threads);
+  }
+  return plan.experiment.replications >= threads ? 1 : threads;
+}
+
 std::vector<std::vector<Aggregate>> run_sweep_points(
     const SweepPlan& plan, std::span<const std::size_t> points, const RunOptions& base,
-    std::vector<std::optional<PointFigures>>* figures, PointScenarios* scenarios) {
+    std::vector<std::optional<PointFigures>>* figures, PointScenarios* scenarios,
+    std::vector<std::vector<CalendarTotals>>* calendar) {
   const unsigned threads = BlockRunner::threads_for(base.threads);
   const std::size_t count = points.size();
   std::vector<std::vector<Aggregate>> results(count);
   if (figures != nullptr) figures->assign(count, std::nullopt);
+  if (calendar != nullptr) calendar->assign(count, {});
   // Each point reports its own agents done; the sum goes to base.progress.
   std::vector<std::atomic<std::uint64_t>> reported(count);
   std::atomic<std::uint64_t> done_over_all{0};
@@ -67,9 +128,11 @@ std::vector<std::vector<Aggregate>> run_sweep_points(
     // Once cancelled, the round's points not yet started are not started.
     if (is_cancelled(base.cancel)) return;
     try {
-      const CompiledJourney journey = compile(scenarios.at(points[j]));
-      results[j] = run(journey, point_run_options(plan, options)).replications;
-      if (figures != nullptr) (*figures)[j] = point_figures(journey, results[j]);
+      const Scenario& scenario = scenarios.at(points[j]);
+      const CompiledJourney journey = compile(scenario);
+      results[j] = run_point_scenario(plan, scenario, journey, options,
+                                      calendar != nullptr ? &(*calendar)[j] : nullptr,
+                                      figures != nullptr ? &(*figures)[j] : nullptr);
     } catch (const RunCancelled&) {
       // results[j] stays empty: the point was stopped.
     }
@@ -93,6 +156,21 @@ std::vector<std::vector<Aggregate>> run_sweep_points(
     });
   }
   return results;
+}
+
+PointFigures calendar_point_figures(const SweepPlan& plan, const CompiledJourney& journey,
+                                    const CompiledCalendar& calendar,
+                                    std::span<const Aggregate> replications,
+                                    std::span<const CalendarTotals> totals) {
+  const std::int64_t warmup = std::min(plan.experiment.warmup_days, calendar.days);
+  PointFigures out;
+  out.calendar =
+      summarize_calendar_totals(journey, calendar, calendar.days, warmup, replications, totals);
+  out.overall = out.calendar->plain.overall;
+  for (const Aggregate& a : replications) {
+    out.replications.push_back(summarize(journey, std::span(&a, 1)).overall);
+  }
+  return out;
 }
 
 PointFigures point_figures(const SweepPlan& plan, std::size_t point,
@@ -152,18 +230,30 @@ FigureEstimates overall_estimates(const PointFigures& point) {
 
 SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Aggregate>> results,
                            std::span<const std::optional<PointFigures>> known,
+                           std::span<const std::vector<CalendarTotals>> calendar,
                            std::optional<std::uint64_t> reference) {
   if (results.size() != plan.points.size() || (!known.empty() && known.size() != results.size())) {
     throw std::logic_error("sweep_figures: a result per design point is needed");
+  }
+  const bool calendar_plan = is_calendar_plan(plan);
+  if (calendar_plan && calendar.size() != results.size()) {
+    throw std::logic_error("sweep_figures: calendar totals per design point are needed");
   }
   SweepFigures figures;
   figures.points.resize(plan.points.size());
   // Computed here: the points of a resumed sweep's parts, and of other processes.
   PointScenarios scenarios(plan);
   for (std::size_t k = 0; k < plan.points.size(); ++k) {
-    figures.points[k] = !known.empty() && known[k]
-                            ? *known[k]
-                            : point_figures(compile(scenarios.at(k)), results[k]);
+    if (!known.empty() && known[k]) {
+      figures.points[k] = *known[k];
+      continue;
+    }
+    const Scenario& scenario = scenarios.at(k);
+    const CompiledJourney journey = compile(scenario);
+    figures.points[k] =
+        calendar_plan ? calendar_point_figures(plan, journey, point_calendar(plan, scenario, journey),
+                                               results[k], calendar[k])
+                      : point_figures(journey, results[k]);
   }
   const NamedFigure* metric = find_headline_figure(plan.experiment.metric);
   if (metric == nullptr) {

@@ -11,6 +11,8 @@
 
 #include "scenarios/sweep_plan.h"
 #include "sim/engine/aggregate.h"
+#include "sim/engine/calendar.h"
+#include "sim/engine/calendar_summary.h"
 #include "sim/engine/engine.h"
 #include "sim/engine/summary.h"
 #include "sim/sweep/differences.h"
@@ -22,9 +24,24 @@ namespace cjsim {
 // threads, progress and cancellation of `base`.
 RunOptions point_run_options(const SweepPlan& plan, const RunOptions& base);
 
-// Runs one design point; throws RunCancelled when `base.cancel` is raised.
+// The calendar driver's options for a point of a calendar journey: the experiment's
+// replications, seed and warm-up, with the threads and cancellation of `base`.
+CalendarOptions point_calendar_options(const SweepPlan& plan, const RunOptions& base);
+
+// A calendar point's journey compiled with its calendar (the experiment's days, when it sets
+// them, in place of calendar.days).
+CompiledCalendar point_calendar(const SweepPlan& plan, const Scenario& scenario,
+                                const CompiledJourney& journey);
+
+// Whether the plan's journeys have a calendar (every base then has one: plan_sweep refuses a
+// mix).
+bool is_calendar_plan(const SweepPlan& plan);
+
+// Runs one design point; throws RunCancelled when `base.cancel` is raised. A calendar point
+// also gives its replications' totals in `calendar` when asked.
 std::vector<Aggregate> run_sweep_point(const SweepPlan& plan, std::size_t point,
-                                       const RunOptions& base);
+                                       const RunOptions& base,
+                                       std::vector<CalendarTotals>* calendar = nullptr);
 
 // How many design points run side by side on `threads` threads: 1 when a point's
 // replications have at least as many blocks of agents as there are threads (it keeps them
@@ -37,6 +54,9 @@ std::size_t points_side_by_side(std::uint64_t agents, unsigned threads);
 // enough small points, spread over the threads, for a round to be worth its fixed costs (about
 // 2^20 agents' work), at least one per thread. A point's results do not depend on its round.
 std::size_t points_per_round(std::uint64_t agents, std::uint32_t replications, unsigned threads);
+// The same for a plan: calendar points (whose agents only their arrivals decide) run one per
+// thread unless their replications keep the threads busy on their own.
+std::size_t points_per_round(const SweepPlan& plan, unsigned threads);
 
 // Runs `points` (any number of them) side by side on base.threads threads
 // (0: every core): result j holds point points[j]'s replications, or nothing when base.cancel
@@ -44,17 +64,21 @@ std::size_t points_per_round(std::uint64_t agents, std::uint32_t replications, u
 struct PointFigures {
   HeadlineFigures overall;                    // over the replications, with their intervals
   std::vector<HeadlineFigures> replications;  // each replication on its own
+  // A calendar journey's figures of the run and of each resource (no series by day).
+  std::optional<CalendarSummary> calendar;
 };
 
 // `figures`, when given, gets point points[j]'s figures as point_figures computes them (from
 // the journey the point ran, which spares compiling it again), or nothing when it was stopped.
 // `scenarios`, when given, makes the scenario of a round of one point (on the calling thread):
 // kept by the caller from round to round, its working copies of the bases spare copying a base
-// for every point. A round of several points makes a working copy per thread.
+// for every point. A round of several points makes a working copy per thread. `calendar`, when
+// given, gets point points[j]'s replications' calendar totals (empty for a plain journey).
 std::vector<std::vector<Aggregate>> run_sweep_points(
     const SweepPlan& plan, std::span<const std::size_t> points, const RunOptions& base,
     std::vector<std::optional<PointFigures>>* figures = nullptr,
-    PointScenarios* scenarios = nullptr);
+    PointScenarios* scenarios = nullptr,
+    std::vector<std::vector<CalendarTotals>>* calendar = nullptr);
 
 // The figures of a point from its replications' aggregates (as run_sweep_point returned them).
 PointFigures point_figures(const SweepPlan& plan, std::size_t point,
@@ -62,6 +86,12 @@ PointFigures point_figures(const SweepPlan& plan, std::size_t point,
 // The same with the point's journey compiled already.
 PointFigures point_figures(const CompiledJourney& journey,
                            std::span<const Aggregate> replications);
+// A calendar point's, from its replications' aggregates and calendar totals: the figures
+// `cjsim run` gives of the point's scenario with the same seed, replications and days.
+PointFigures calendar_point_figures(const SweepPlan& plan, const CompiledJourney& journey,
+                                    const CompiledCalendar& calendar,
+                                    std::span<const Aggregate> replications,
+                                    std::span<const CalendarTotals> totals);
 
 // What a sweep file stores beside the raw aggregates: every point's figures, every point's
 // paired difference from the reference point and, per base scenario, the sensitivity of the
@@ -72,10 +102,12 @@ struct SweepFigures {
   SweepDifferences differences;
 };
 // `results[k]` holds point k's replications; `known[k]`, when there, point k's figures as
-// computed already (run_sweep_points), which are then not computed again. `reference` names
-// the point the differences are taken from (default: sweep_reference's).
+// computed already (run_sweep_points), which are then not computed again; `calendar[k]` a
+// calendar point's replications' totals (a calendar plan needs them for every point).
+// `reference` names the point the differences are taken from (default: sweep_reference's).
 SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Aggregate>> results,
                            std::span<const std::optional<PointFigures>> known = {},
+                           std::span<const std::vector<CalendarTotals>> calendar = {},
                            std::optional<std::uint64_t> reference = {});
 
 // A point's headline figures in kHeadlineFigures order: each replication's values, and the

@@ -8,7 +8,7 @@ import threading
 import cjsim
 import pandas as pd
 import pytest
-from conftest import RETAIL, same
+from conftest import RETAIL, SOURCE, same
 
 EXPERIMENT = f"""name: Checkout in Python
 scenario: {RETAIL}
@@ -155,3 +155,30 @@ def test_shards_merged_are_the_one_process_sweep(tmp_path):
         cjsim.sweep(path, out=out, shard="2/2")
     with pytest.raises(ValueError, match="shard"):
         cjsim.sweep(path, out=out, shard=(1, 0))
+
+
+def test_a_calendar_sweep_gives_its_point_and_resource_tables(tmp_path):
+    bank = os.path.join(SOURCE, "scenarios", "examples", "bank_call_centre.yaml")
+    path = tmp_path / "staffing.yaml"
+    path.write_text(f"scenario: {bank}\nreplications: 2\nseed: 5\ndays: 7\nparameters:\n"
+                    "  resources.desks.capacity: [1, 3]\n"
+                    "  touchpoints.call_centre.patience_hours: [0.2, 0.5]\n")
+    result = cjsim.sweep(path, out=tmp_path / "staffing.h5", progress=False)
+    points, resources = result.calendar_points, result.calendar_resources
+    parameters = ["resources.desks.capacity", "touchpoints.call_centre.patience_hours"]
+    assert list(points.columns[:4]) == ["point", "scenario", *parameters]
+    assert len(points) == 4 and (points["journeys"] > 0).all()
+    assert points.attrs["units"]["staff_cost_high"] == "money (the journey's currency)"
+    assert len(resources) == 8 and set(resources["id"]) == {"agents", "desks"}
+    desks = resources[resources["id"] == "desks"].set_index(parameters)
+    # More desks, shorter waits at them (the same arrivals at every point).
+    for patience in (0.2, 0.5):
+        assert desks.loc[(3.0, patience), "p90_wait_hours"] < desks.loc[(1.0, patience),
+                                                                         "p90_wait_hours"]
+    assert (desks["utilisation_low"] <= desks["utilisation"]).all()
+    assert resources.attrs["units"]["mean_wait_hours"] == "hours"
+    # The same tables read back from the file; a plain sweep has none.
+    read_back = cjsim.read(tmp_path / "staffing.h5")
+    assert read_back.calendar_resources.equals(resources)
+    plain = cjsim.sweep(experiment(tmp_path, 500), out=tmp_path / "plain.h5", progress=False)
+    assert plain.calendar_points is None and plain.calendar_resources is None

@@ -101,6 +101,8 @@ class SweepResult:
     reference: int
     reference_why: str
     sensitivity: pd.DataFrame
+    calendar_points: Optional[pd.DataFrame]
+    calendar_resources: Optional[pd.DataFrame]
     def __init__(self, data: Dict[str, Any]) -> None: ...
 
 class FitResult:

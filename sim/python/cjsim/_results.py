@@ -331,7 +331,20 @@ CALENDAR_UNITS: Dict[str, str] = {
 }
 
 
-def _calendar_frame(rows: List[Dict[str, Any]], labels: List[str]) -> pd.DataFrame:
+# The units of a calendar sweep's tables: the calendar's, and the run's counts and figures.
+SWEEP_CALENDAR_UNITS: Dict[str, str] = {
+    **CALENDAR_UNITS,
+    "journeys": "journeys", "organic_agents": "agents", "referred_agents": "agents",
+    "customers": "agents", "organic_agents_per_day": "agents per day",
+    "referred_per_organic": "agents per organic agent",
+    "journeys_per_customer": "journeys per customer",
+    "lifetime_value": "money (the journey's currency) per customer",
+}
+
+
+def _calendar_frame(rows: List[Dict[str, Any]], labels: List[str],
+                    table_units: Optional[Dict[str, str]] = None) -> pd.DataFrame:
+    table_units = CALENDAR_UNITS if table_units is None else table_units
     frame = _frame(rows, labels)
     units = {}
     for column in frame.columns:
@@ -339,8 +352,8 @@ def _calendar_frame(rows: List[Dict[str, Any]], labels: List[str]) -> pd.DataFra
         for suffix in ("_low", "_high", "_unpaired_half_width"):
             if column.endswith(suffix):
                 base = column[: -len(suffix)]
-        if base in CALENDAR_UNITS:
-            units[column] = CALENDAR_UNITS[base]
+        if base in table_units:
+            units[column] = table_units[base]
     frame.attrs["units"] = units
     return frame
 
@@ -439,6 +452,10 @@ class SweepResult:
 
     ``points`` has one row per design point: its base scenario, one column per parameter (the
     parameter's path), and every headline figure with its 95% interval (K, K_low, K_high).
+    A sweep of calendar journeys also has ``calendar_points`` (per point: journeys, agents,
+    abandoned, staff cost, lifetime value, ... each with K_low and K_high) and
+    ``calendar_resources`` (per point and resource ``id``: utilisation, mean and p90 wait,
+    abandonment, staff cost), units in ``df.attrs["units"]``; ``None`` otherwise.
     ``sensitivity`` ranks the parameters for every headline figure (column ``metric``) and base
     scenario: main effects for grids, standardised regression coefficients otherwise
     (``method``; ``r_squared`` for regressions); ``swing`` is the change from the parameter's
@@ -513,6 +530,23 @@ class SweepResult:
             "metric", "scenario", "rank", "parameter", "importance", "swing", "swing_low",
             "swing_high", "coefficient", "coefficient_low", "coefficient_high", "beyond_noise",
             "method", "r_squared", "points", "note"])
+
+        # A sweep of calendar journeys: the run's calendar figures per point, and each
+        # resource's per point (None for plain journeys).
+        self.calendar_points: Optional[pd.DataFrame] = None
+        self.calendar_resources: Optional[pd.DataFrame] = None
+        if data.get("calendar") is not None:
+            labels = ["point", "scenario", *self.parameters]
+            bases = [{"point": k, "scenario": self.scenarios[scenario],
+                      **dict(zip(self.parameters, values))}
+                     for k, (scenario, values) in enumerate(
+                         zip(data["scenario_of_point"], data["values"]))]
+            points = [{**bases[k], **c} for k, c in enumerate(data["calendar"])]
+            self.calendar_points = _calendar_frame(points, labels, SWEEP_CALENDAR_UNITS)
+            resources = [{**bases[k], **r} for k, c in enumerate(data["calendar"])
+                         for r in c["resources"]]
+            self.calendar_resources = _calendar_frame(resources, [*labels, "id", "lane"],
+                                                      SWEEP_CALENDAR_UNITS)
 
     def __repr__(self) -> str:
         return (f"<cjsim.SweepResult '{self.experiment_name}': {len(self.points)} points "
