@@ -176,6 +176,19 @@ TEST(CalendarDraws, RankByAFigureCalendarsDoNotGiveIsRefused) {
   }
 }
 
+// The plain draws refuse a calendar journey rather than run it without its days and queues.
+TEST(CalendarDraws, ThePlainDrawsRefuseACalendarJourney) {
+  const Scenario s = example("bank_call_centre_estimate.yaml");
+  RunSettings settings;
+  settings.agents = 100;
+  try {
+    run_journey_with_draws(s, "bank.yaml", settings, {.draws = 2}, Context{});
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("has a calendar"), std::string::npos) << e.what();
+  }
+}
+
 // A resource's capacity is a whole number of servers: a distribution there is refused at its
 // line, saying why; the calendar's other blocks take known numbers, and say where they may not.
 TEST(CalendarDraws, ACapacityOrACalendarNumberAsADistributionIsRefusedAtItsLine) {

@@ -34,6 +34,20 @@ void check_draws(std::uint32_t draws) {
   }
 }
 
+// The plain draws run the plain driver, which knows no days, queues or returns: a calendar
+// journey goes through calendar_draws.h instead, never through these without its calendar.
+void refuse_calendar(const std::vector<const Scenario*>& scenarios) {
+  for (const Scenario* s : scenarios) {
+    if (s->calendar) {
+      throw std::runtime_error(fmt::format(
+          "{} has a calendar: its draws run the calendar's days, queues and returns "
+          "(run_calendar_journey_with_draws, compare_calendar_journeys_with_draws; `cjsim run` "
+          "and `cjsim compare --draws K`), not the plain driver",
+          s->name));
+    }
+  }
+}
+
 }  // namespace
 
 Context quiet_context(const Context& context) {
@@ -225,6 +239,7 @@ std::optional<UncertaintyReport> simulate_draws(const UncertaintyDesign& design,
 UncertainRunOutcome run_journey_with_draws(const Scenario& scenario, const std::string& path,
                                            const RunSettings& settings, const DrawSettings& draws,
                                            const Context& context) {
+  refuse_calendar({&scenario});
   const RunOptions options = run_options(settings, scenario);
   const UncertaintyDesign design = uncertainty_design({&scenario}, draws, options.seed);
   UncertainRunOutcome outcome;
@@ -256,6 +271,7 @@ UncertainCompareOutcome compare_journeys_with_draws(const CompiledJourneys& jour
   const RunOptions options = run_options(settings, journeys.scenarios.front());
   std::vector<const Scenario*> scenarios;
   for (const Scenario& s : journeys.scenarios) scenarios.push_back(&s);
+  refuse_calendar(scenarios);
   const UncertaintyDesign design = uncertainty_design(scenarios, draws, options.seed);
   UncertainCompareOutcome outcome;
   outcome.central = compare_journeys(journeys, settings, rank_by, context);
