@@ -77,6 +77,32 @@ BENCHMARK(BM_RetailCompareDraws)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+// Total effects (--total-effects): K draws and K more per uncertain input (the pick-freeze
+// draws), K (inputs + 1) comparisons besides the central one; against the same count of plain
+// comparisons (BM_RetailCompareRuns with K (inputs + 1) as its K).
+void BM_RetailCompareTotalEffects(benchmark::State& state) {
+  const auto draws = static_cast<std::uint32_t>(state.range(1));
+  const std::size_t inputs = retail_states().scenarios.size() > 0
+                                 ? cjsim::uncertain_inputs(retail_states().scenarios[0]).size()
+                                 : 0;
+  for (auto _ : state) {
+    const cjsim::UncertainCompareOutcome c = cjsim::compare_journeys_with_draws(
+        retail_states(), settings(state), "conversion_rate",
+        {.draws = draws, .total_effects = true}, cjsim::Context{});
+    benchmark::DoNotOptimize(c.uncertainty->sensitivity.size());
+  }
+  const double runs = static_cast<double>(draws) * static_cast<double>(inputs + 1) + 1.0;
+  state.counters["runs"] = runs;
+  state.counters["agents"] = benchmark::Counter(
+      static_cast<double>(state.range(0)) * 2 * runs * static_cast<double>(state.iterations()),
+      benchmark::Counter::kIsRate);
+}
+// 8 draws of 4 inputs: 41 comparisons, as BM_RetailCompareRuns/100000/40.
+BENCHMARK(BM_RetailCompareTotalEffects)
+    ->Args({100000, 8, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 // The same work without draws: K + 1 plain comparisons of the same agents.
 void BM_RetailCompareRuns(benchmark::State& state) {
   const auto runs = static_cast<std::uint32_t>(state.range(1)) + 1;
@@ -94,6 +120,7 @@ void BM_RetailCompareRuns(benchmark::State& state) {
 BENCHMARK(BM_RetailCompareRuns)
     ->Args({100000, 32, 2})
     ->Args({100000, 32, 1})
+    ->Args({100000, 40, 2})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -341,12 +341,24 @@ void read_affinities(Reading& reading, MapReader& persona_map, Persona& persona)
                                        channel, persona_map.owner()));
       continue;
     }
-    const std::optional<double> multiplier =
-        read_number(reading, map.value(i), where,
-                    fmt::format("channel_affinity.{} in {}", channel, persona_map.owner()));
+    const std::string field =
+        fmt::format("channel_affinity.{} in {}", channel, persona_map.owner());
+    const std::string name = std::string(kAffinityPrefix) + channel;
+    // A distribution ({uniform: [low, high]}, ...): the affinity holds its mean, as any
+    // uncertain number; a known value written over it (an update) makes it known.
+    if (is_uncertain_form(map.value(i))) {
+      std::optional<UncertainValue> value = read_uncertain(reading, map.value(i), where, field);
+      if (!value) continue;
+      persona.channel_affinity[channel] = uncertain_mean(*value);
+      persona.uncertain[name] = std::move(*value);
+      persona.fields[name] = where;
+      continue;
+    }
+    const std::optional<double> multiplier = read_number(reading, map.value(i), where, field);
     if (!multiplier) continue;
     persona.channel_affinity[channel] = *multiplier;
-    persona.fields["channel_affinity." + channel] = where;
+    persona.uncertain.erase(name);
+    persona.fields[name] = where;
   }
 }
 

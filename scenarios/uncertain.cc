@@ -214,9 +214,15 @@ std::vector<UncertainInput> uncertain_inputs(const Scenario& scenario) {
         t, transition_fields(),
         [&](std::string_view f) { return transition_path(t.from, t.to, f); }, out);
   }
+  const FieldRange& affinity = find_field(persona_fields(), "channel_affinity")->range;
   for (const Persona& p : scenario.personas) {
     add_inputs(
         p, persona_fields(), [&](std::string_view f) { return persona_path(p.id, f); }, out);
+    // Channel affinities, one entry per channel ("channel_affinity.app"), in channel order.
+    for (const auto& [name, value] : p.uncertain) {
+      if (name.starts_with(kAffinityPrefix))
+        out.push_back({persona_path(p.id, name), value, affinity});
+    }
   }
   return out;
 }

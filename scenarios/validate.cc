@@ -445,10 +445,17 @@ class Validation {
   void check_persona_numbers(const Persona& persona, const std::string& name) {
     const FieldLocations& fields = persona.fields;
     check_numbers(persona, persona_fields(), name, fields, persona.where);
-    const FieldRange& affinity = find_field(persona_fields(), "channel_affinity")->range;
+    const Field<Persona>& affinity_field = *find_field(persona_fields(), "channel_affinity");
+    const FieldRange& affinity = affinity_field.range;
     for (const auto& [channel, multiplier] : persona.channel_affinity) {
-      check_range(multiplier, affinity, std::string(kAffinityPrefix) + channel, name, fields,
-                  persona.where);
+      const std::string key = std::string(kAffinityPrefix) + channel;
+      auto it = persona.uncertain.find(key);
+      if (it == persona.uncertain.end()) {
+        check_range(multiplier, affinity, key, name, fields, persona.where);
+      } else if (std::optional<std::string> problem =
+                     uncertain_support_problem(it->second, affinity, affinity_field.unit)) {
+        error(at(fields, key, persona.where), fmt::format("{} in {}: {}", key, name, *problem));
+      }
     }
   }
 

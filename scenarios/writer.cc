@@ -342,7 +342,9 @@ void write_persona(Lines& out, const Persona& p) {
     if (p.channel_affinity.empty()) return {};
     Pairs pairs;
     for (const auto& [channel, affinity] : p.channel_affinity) {
-      pairs.emplace_back(text(channel), number(affinity));
+      auto it = p.uncertain.find(std::string(kAffinityPrefix) + channel);
+      pairs.emplace_back(text(channel),
+                         it == p.uncertain.end() ? number(affinity) : uncertain_yaml(it->second));
     }
     return flow(pairs);
   };

@@ -107,6 +107,12 @@ void expect_schema_matches(const std::string& part, std::span<const Field<Entity
     ASSERT_NE(node, nullptr) << "the schema does not document it";
     if (field.form == FieldForm::channel_affinity || field.form == FieldForm::entry_weights) {
       node = &resolved(*node).at("additionalProperties");
+      // A channel's affinity may be a number or uncertain: the number's range is the field's.
+      if (node->contains("oneOf")) {
+        for (const json& form : node->at("oneOf")) {
+          if (form.value("type", "") == "number") node = &form;
+        }
+      }
     }
     if (field.form == FieldForm::profile) node = &node->at("items");
     const FieldRange range = schema_range(*node);

@@ -13,6 +13,7 @@
 #include "scenarios/uncertain.h"
 #include "scenarios/validate.h"
 #include "scenarios/writer.h"
+#include "sim/api/uncertainty.h"
 #include "uncertain_journeys.h"
 
 namespace cjsim {
@@ -153,6 +154,74 @@ TEST(UncertainInputs, TheWriterWritesTheFormsBack) {
   const Scenario again = parse(written);
   EXPECT_EQ(again.touchpoints[1].uncertain, s.touchpoints[1].uncertain);
   EXPECT_EQ(again.settings.uncertain, s.settings.uncertain);
+}
+
+// A persona's channel affinities may be uncertain, one channel at a time: read with the mean in
+// the map, checked against the affinity's range, an input of the draws, written back, named by
+// diff, and set and cleared by a future state's changes.
+TEST(UncertainInputs, ChannelAffinitiesMayBeUncertain) {
+  const std::string journey =
+      "name: Channels\nstages: [s]\n"
+      "touchpoints:\n"
+      "  - {id: ad, stage: s, channel: web, entry_weight: 1, dropout: 0.1}\n"
+      "  - {id: shop, stage: s, channel: store, entry_weight: 1, dropout: 0.2}\n"
+      "  - {id: done, stage: s, channel: web, conversion: {value: 50}}\n"
+      "transitions:\n  - {from: ad, to: done}\n  - {from: shop, to: done}\n"
+      "personas:\n"
+      "  - {id: p, share: 1, channel_affinity: {store: {uniform: [0.5, 1.5]}, web: 2}}\n";
+  const Scenario s = parse(journey);
+  EXPECT_EQ(s.personas[0].channel_affinity.at("store"), 1.0);
+  EXPECT_EQ(s.personas[0].channel_affinity.at("web"), 2.0);
+  const std::vector<UncertainInput> inputs = uncertain_inputs(s);
+  ASSERT_EQ(inputs.size(), 1u);
+  EXPECT_EQ(inputs[0].path, "personas.p.channel_affinity.store");
+  // The draws set the affinity the journey compiles.
+  const UncertaintyDesign design = uncertainty_design({&s}, {.draws = 4}, 3);
+  for (std::size_t k = 0; k < 4; ++k) {
+    const Scenario drawn = drawn_scenario(s, design, k);
+    EXPECT_DOUBLE_EQ(drawn.personas[0].channel_affinity.at("store"), 0.5 + design.quantiles[k][0]);
+    EXPECT_EQ(drawn.personas[0].channel_affinity.at("web"), 2.0);
+  }
+  // Written back, and read again the same.
+  const std::string written = scenario_yaml(s);
+  EXPECT_NE(written.find("store: {uniform: [0.5, 1.5]}"), std::string::npos) << written;
+  EXPECT_EQ(parse(written).personas[0].uncertain, s.personas[0].uncertain);
+  // Its support must lie in the affinity's range, at its line.
+  std::string negative = journey;
+  negative.replace(negative.find("[0.5, 1.5]"), 10, "[-1, 1.5]");
+  const std::string found = problems(negative);
+  EXPECT_NE(found.find("test.yaml:11:"), std::string::npos) << found;
+  EXPECT_NE(found.find("channel_affinity.store in persona 'p'"), std::string::npos) << found;
+  EXPECT_NE(found.find("reaches -1"), std::string::npos) << found;
+
+  const fs::path dir = fs::temp_directory_path() / ("cjsim-aff-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "base.yaml") << journey;
+  std::ofstream(dir / "known.yaml")
+      << "base: base.yaml\nname: Known\nchanges:\n"
+         "  - update_persona: {id: p, channel_affinity: {store: 0.8}}\n";
+  std::ofstream(dir / "guess.yaml")
+      << "base: base.yaml\nname: Guess\nchanges:\n"
+         "  - update_persona: {id: p, channel_affinity: {web: {triangular: [1, 2, 4]}}}\n";
+  Diagnostics diagnostics;
+  const std::optional<Scenario> base =
+      load_valid_scenario((dir / "base.yaml").string(), diagnostics);
+  const std::optional<Scenario> known =
+      load_valid_scenario((dir / "known.yaml").string(), diagnostics);
+  const std::optional<Scenario> guess =
+      load_valid_scenario((dir / "guess.yaml").string(), diagnostics);
+  fs::remove_all(dir);
+  ASSERT_TRUE(base && known && guess) << diagnostics.to_string();
+  EXPECT_TRUE(uncertain_inputs(*known).empty());
+  EXPECT_EQ(known->personas[0].channel_affinity.at("store"), 0.8);
+  std::vector<std::string> paths;
+  for (const UncertainInput& input : uncertain_inputs(*guess)) paths.push_back(input.path);
+  EXPECT_EQ(paths, (std::vector<std::string>{"personas.p.channel_affinity.store",
+                                             "personas.p.channel_affinity.web"}));
+  const std::string words = format_differences(diff_scenarios(*base, *guess));
+  EXPECT_NE(words.find("triangular [1, 2, 4]"), std::string::npos) << words;
+  const std::string back = format_differences(diff_scenarios(*base, *known));
+  EXPECT_NE(back.find("uniform [0.5, 1.5] -> "), std::string::npos) << back;
 }
 
 }  // namespace

@@ -3,16 +3,19 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <vector>
 
+#include "reports/render/calendar_report.h"
 #include "reports/render/compare_report.h"
 #include "reports/render/json_report.h"
 #include "reports/render/report_format.h"
 #include "scenarios/parameter_path.h"
+#include "sim/engine/calendar_comparison.h"
+#include "sim/engine/calendar_figures.h"
 #include "sim/engine/statistics.h"
 
 namespace cjsim {
@@ -129,6 +132,33 @@ void add_difference_uncertainty(nlohmann::json& list,
   }
 }
 
+// The "uncertainty" object of a comparison: the design and sensitivity, and per future state
+// the expected gain in `rank_by`, its interval, and the probability it beats each other state.
+nlohmann::json comparison_uncertainty_object(const UncertaintyReport& u,
+                                             const std::vector<std::string>& labels,
+                                             const std::string& rank_by) {
+  nlohmann::json object = uncertainty_object(u, labels);
+  nlohmann::json states = nlohmann::json::array();
+  const bool lower = any_lower_is_better(rank_by);
+  for (std::size_t s = 1; s < labels.size(); ++s) {
+    const DifferenceUncertainty gain =
+        difference_uncertainty(difference_over_draws(u, s, 0, rank_by), lower);
+    nlohmann::json beats = nlohmann::json::object();
+    beats[labels[0]] = json_number(gain.probability_better);
+    for (std::size_t t = 1; t < labels.size(); ++t) {
+      if (t != s) beats[labels[t]] = json_number(probability_beats(u, s, t, rank_by));
+    }
+    states.push_back({{"scenario", labels[s]},
+                      {"metric", rank_by},
+                      {"expected_gain", json_number(gain.expected)},
+                      {"gain_uncertainty", pair_json(gain.interval.low, gain.interval.high)},
+                      {"probability_beats_current", json_number(gain.probability_better)},
+                      {"probability_beats", std::move(beats)}});
+  }
+  object["future_states"] = std::move(states);
+  return object;
+}
+
 // The input that explains most of `s`, in words; "" when nothing could be ranked.
 std::string leading_input_words(const UncertaintyReport& u, const SensitivityOf& s,
                                 std::string_view of) {
@@ -229,26 +259,7 @@ void add_comparison_uncertainty_json(nlohmann::json& comparison, const Compariso
   add_difference_uncertainty(comparison["differences"], differences_uncertainty(u.differences));
   add_difference_uncertainty(comparison["between_future_states"],
                              differences_uncertainty(u.rivals));
-  nlohmann::json object = uncertainty_object(u, report.labels);
-  nlohmann::json states = nlohmann::json::array();
-  const bool lower = lower_is_better(report.rank_by);
-  for (std::size_t s = 1; s < report.labels.size(); ++s) {
-    const DifferenceUncertainty gain =
-        difference_uncertainty(difference_over_draws(u, s, 0, report.rank_by), lower);
-    nlohmann::json beats = nlohmann::json::object();
-    beats[report.labels[0]] = json_number(gain.probability_better);
-    for (std::size_t t = 1; t < report.labels.size(); ++t) {
-      if (t != s) beats[report.labels[t]] = json_number(probability_beats(u, s, t, report.rank_by));
-    }
-    states.push_back({{"scenario", report.labels[s]},
-                      {"metric", report.rank_by},
-                      {"expected_gain", json_number(gain.expected)},
-                      {"gain_uncertainty", pair_json(gain.interval.low, gain.interval.high)},
-                      {"probability_beats_current", json_number(gain.probability_better)},
-                      {"probability_beats", std::move(beats)}});
-  }
-  object["future_states"] = std::move(states);
-  comparison["uncertainty"] = std::move(object);
+  comparison["uncertainty"] = comparison_uncertainty_object(u, report.labels, report.rank_by);
 }
 
 std::string run_uncertainty_text(const Summary& central, const UncertaintyReport& u) {
@@ -281,7 +292,7 @@ std::string run_uncertainty_text(const Summary& central, const UncertaintyReport
 std::string comparison_uncertainty_text(const ComparisonReport& report,
                                         const UncertaintyReport& u) {
   const std::string& metric = report.rank_by;
-  const bool lower = lower_is_better(metric);
+  const bool lower = any_lower_is_better(metric);
   const std::string label = lower_label(metric);
   std::string out = fmt::format(
       "\nWith uncertain inputs: {} draws from a Latin hypercube over {} input{}, every draw on "
@@ -322,6 +333,61 @@ std::string comparison_uncertainty_text(const ComparisonReport& report,
   }
   out += "(sensitivity: " + u.estimator + ")\n";
   return out;
+}
+
+ComparisonReport plain_comparison_view(const CalendarComparisonReport& report,
+                                       const std::string& rank_by) {
+  ComparisonReport out;
+  out.labels = report.names;
+  out.metadata = report.metadata;
+  for (const CalendarSummary& s : report.summaries) out.summaries.push_back(s.plain);
+  for (std::size_t k = 0; k < report.differences.size(); ++k) {
+    for (Difference& d : plain_differences(report.differences[k], k + 1, 0)) {
+      out.differences.push_back(std::move(d));
+    }
+  }
+  out.rank_by = rank_by;
+  out.seconds = report.seconds;
+  return out;
+}
+
+void add_calendar_run_uncertainty_json(nlohmann::json& run,
+                                       const std::vector<CalendarSummary>& draws,
+                                       const UncertaintyReport& u) {
+  std::vector<nlohmann::json> jsons;
+  for (const CalendarSummary& d : draws) jsons.push_back(calendar_summary_json(d, 0.0));
+  std::vector<const nlohmann::json*> pointers;
+  for (const nlohmann::json& d : jsons) pointers.push_back(&d);
+  add_intervals(run, pointers);
+  run["uncertainty"] = uncertainty_object(u, {});
+}
+
+void add_calendar_comparison_uncertainty_json(nlohmann::json& comparison,
+                                              const std::vector<std::string>& labels,
+                                              const std::string& rank_by,
+                                              const std::vector<CalendarComparisonReport>& draws,
+                                              const UncertaintyReport& u) {
+  std::vector<nlohmann::json> jsons;
+  for (const CalendarComparisonReport& d : draws) jsons.push_back(calendar_comparison_json(d));
+  nlohmann::json& scenarios = comparison["scenarios"];
+  for (std::size_t s = 0; s < scenarios.size(); ++s) {
+    std::vector<const nlohmann::json*> pointers;
+    for (const nlohmann::json& d : jsons) pointers.push_back(&d["scenarios"][s]);
+    add_intervals(scenarios[s], pointers);
+  }
+  // The draws' differences are the rows of every future state's "figures", in order.
+  const std::vector<DifferenceUncertainty> per_row = differences_uncertainty(u.differences);
+  std::size_t row = 0;
+  for (nlohmann::json& future : comparison["differences"]) {
+    for (nlohmann::json& figure : future["figures"]) {
+      if (row >= per_row.size()) break;
+      const DifferenceUncertainty& d = per_row[row++];
+      figure["expected"] = json_number(d.expected);
+      figure["uncertainty"] = pair_json(d.interval.low, d.interval.high);
+      figure["probability_better"] = json_number(d.probability_better);
+    }
+  }
+  comparison["uncertainty"] = comparison_uncertainty_object(u, labels, rank_by);
 }
 
 }  // namespace cjsim

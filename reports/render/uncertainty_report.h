@@ -6,7 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "reports/store/calendar_file.h"
 #include "reports/store/comparison_file.h"
 #include "sim/engine/summary.h"
 #include "sim/engine/uncertainty.h"
@@ -26,6 +28,28 @@ void add_run_uncertainty_json(nlohmann::json& run, const UncertaintyReport& unce
 // interval, and the probability that it beats the current state and each other future state.
 void add_comparison_uncertainty_json(nlohmann::json& comparison, const ComparisonReport& report,
                                      const UncertaintyReport& uncertainty);
+
+// The same for a calendar run (calendar_summary_json of the central run): `draws` are the
+// draws' figures, so every calendar figure with "x_ci" (per resource, per day) gains
+// "x_uncertainty" too.
+void add_calendar_run_uncertainty_json(nlohmann::json& run,
+                                       const std::vector<CalendarSummary>& draws,
+                                       const UncertaintyReport& uncertainty);
+// The same for calendar journeys compared (calendar_comparison_json of the central
+// comparison): each scenario's figures, each difference row's "expected", "uncertainty" and
+// "probability_better", and the "uncertainty" object with the future states ranked on
+// `rank_by`. `draws` are the draws' comparisons, `labels` name the journeys.
+void add_calendar_comparison_uncertainty_json(nlohmann::json& comparison,
+                                              const std::vector<std::string>& labels,
+                                              const std::string& rank_by,
+                                              const std::vector<CalendarComparisonReport>& draws,
+                                              const UncertaintyReport& uncertainty);
+
+// Calendar journeys compared, as a plain comparison's report (the run's summaries, the
+// differences as plain_differences gives them, ranked on `rank_by`): what the plain words of
+// the draws read.
+ComparisonReport plain_comparison_view(const CalendarComparisonReport& report,
+                                       const std::string& rank_by);
 
 // Plain words: the headline figures' two intervals and which input matters most.
 std::string run_uncertainty_text(const Summary& central, const UncertaintyReport& uncertainty);

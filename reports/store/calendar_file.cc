@@ -514,20 +514,6 @@ void write_calendar_group(H5::Group& run, const CalendarRunData& data) {
   }
 }
 
-// The plain run's layout (per-journey figures and raw aggregates), then the calendar group.
-void write_calendar_run(H5::Group& group, const RunMetadata& metadata,
-                        const CalendarRunData& data) {
-  RunResult plain;
-  for (const CalendarReplication& r : data.result->replications) {
-    plain.replications.push_back(r.aggregate);
-  }
-  plain.seed = data.result->seed;
-  plain.threads = data.result->threads;
-  plain.seconds = data.result->seconds;
-  write_run(group, *data.journey, metadata, plain, data.summary->plain);
-  write_calendar_group(group, data);
-}
-
 // A table of every future state's differences, one row per figure.
 void write_differences(H5::Group& root, const CalendarComparisonReport& report) {
   std::vector<std::string> figure, resource, label, unit, future;
@@ -774,6 +760,37 @@ ReadRun read_calendar_run(const std::string& path, const std::string& group_path
 
 }  // namespace
 
+// The plain run's layout (per-journey figures and raw aggregates), then the calendar group.
+void write_calendar_run(H5::Group& group, const RunMetadata& metadata,
+                        const CalendarRunData& data) {
+  RunResult plain;
+  for (const CalendarReplication& r : data.result->replications) {
+    plain.replications.push_back(r.aggregate);
+  }
+  plain.seed = data.result->seed;
+  plain.threads = data.result->threads;
+  plain.seconds = data.result->seconds;
+  write_run(group, *data.journey, metadata, plain, data.summary->plain);
+  write_calendar_group(group, data);
+}
+
+void write_calendar_comparison(H5::Group& root, const CalendarComparisonReport& report,
+                               const std::vector<CalendarRunData>& runs) {
+  hdf5::write_attribute(root, "format", kComparisonFormat);
+  hdf5::write_attribute(root, "format_version", kCalendarComparisonVersion);
+  hdf5::write_attribute(root, "method",
+                        "differences paired by replication (same seed: the same organic "
+                        "arrivals and agents' draws), Student t across replications");
+  hdf5::write_checksum(root);
+  for (std::size_t k = 0; k < runs.size(); ++k) {
+    const std::string name = k == 0 ? "current" : fmt::format("future_{}", k);
+    H5::Group group = root.createGroup(name);
+    hdf5::write_attribute(group, "label", report.names[k]);
+    write_calendar_run(group, report.metadata[k], runs[k]);
+  }
+  write_differences(root, report);
+}
+
 void write_calendar_run_file(PendingFile& file, const RunMetadata& metadata,
                              const CalendarRunData& run) {
   write_hdf5_file(file, [&](H5::Group& root) { write_calendar_run(root, metadata, run); });
@@ -781,21 +798,7 @@ void write_calendar_run_file(PendingFile& file, const RunMetadata& metadata,
 
 void write_calendar_comparison_file(PendingFile& file, const CalendarComparisonReport& report,
                                     const std::vector<CalendarRunData>& runs) {
-  write_hdf5_file(file, [&](H5::Group& root) {
-    hdf5::write_attribute(root, "format", kComparisonFormat);
-    hdf5::write_attribute(root, "format_version", kCalendarComparisonVersion);
-    hdf5::write_attribute(root, "method",
-                          "differences paired by replication (same seed: the same organic "
-                          "arrivals and agents' draws), Student t across replications");
-    hdf5::write_checksum(root);
-    for (std::size_t k = 0; k < runs.size(); ++k) {
-      const std::string name = k == 0 ? "current" : fmt::format("future_{}", k);
-      H5::Group group = root.createGroup(name);
-      hdf5::write_attribute(group, "label", report.names[k]);
-      write_calendar_run(group, report.metadata[k], runs[k]);
-    }
-    write_differences(root, report);
-  });
+  write_hdf5_file(file, [&](H5::Group& root) { write_calendar_comparison(root, report, runs); });
 }
 
 bool has_calendar(const std::string& path, const std::string& group_path) {

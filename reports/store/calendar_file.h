@@ -16,6 +16,10 @@
 #include "sim/model/compiled_calendar.h"
 #include "sim/model/compiled_journey.h"
 
+namespace H5 {
+class Group;
+}
+
 namespace cjsim {
 
 // Calendar journeys compared: the first is the current state, each other a future state with
@@ -45,6 +49,12 @@ void write_calendar_run_file(PendingFile& file, const RunMetadata& metadata,
 // layout of a run and a `label` attribute, and the root table "differences".
 void write_calendar_comparison_file(PendingFile& file, const CalendarComparisonReport& report,
                                     const std::vector<CalendarRunData>& runs);
+
+// The same content under `root` of a file being written (write_hdf5_file), for a file that
+// holds more (the draws of uncertain inputs: draws_file.h).
+void write_calendar_run(H5::Group& root, const RunMetadata& metadata, const CalendarRunData& run);
+void write_calendar_comparison(H5::Group& root, const CalendarComparisonReport& report,
+                               const std::vector<CalendarRunData>& runs);
 
 // Whether the run stored at `group_path` of the file has a calendar.
 bool has_calendar(const std::string& path, const std::string& group_path = "/");

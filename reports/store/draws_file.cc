@@ -23,7 +23,7 @@ namespace {
 constexpr const char* kDrawsGroup = "uncertainty";
 
 std::string unit_of(std::string_view figure) {
-  const Figure* f = find_figure(figure);
+  const Figure* f = find_calendar_figure(figure);
   return std::string(unit_key(f ? f->unit : Unit::count));
 }
 
@@ -70,7 +70,7 @@ DrawsDigest digest_draws(const std::vector<Summary>& central, const UncertaintyR
                            interval_over_draws(figure_over_draws(u, s, f.name))});
     }
   }
-  const bool lower = lower_is_better(ranked_on);
+  const bool lower = any_lower_is_better(ranked_on);
   for (std::size_t s = 1; s < central.size(); ++s) {
     DrawsDigest::FutureState state;
     state.scenario = s;
@@ -304,6 +304,29 @@ void write_comparison_file_with_draws(PendingFile& file, const ComparisonReport&
   write_hdf5_file(file, [&](H5::Group& root) {
     write_comparison(root, report, journeys, comparison);
     write_draws(root, report.labels, report.summaries, draws, report.rank_by);
+  });
+}
+
+void write_calendar_run_file_with_draws(PendingFile& file, const RunMetadata& metadata,
+                                        const CalendarRunData& run,
+                                        const UncertaintyReport& draws) {
+  write_hdf5_file(file, [&](H5::Group& root) {
+    write_calendar_run(root, metadata, run);
+    write_draws(root, {run.summary->plain.scenario}, {run.summary->plain}, draws,
+                "conversion_rate");
+  });
+}
+
+void write_calendar_comparison_file_with_draws(PendingFile& file,
+                                               const CalendarComparisonReport& report,
+                                               const std::vector<CalendarRunData>& runs,
+                                               const std::string& rank_by,
+                                               const UncertaintyReport& draws) {
+  write_hdf5_file(file, [&](H5::Group& root) {
+    write_calendar_comparison(root, report, runs);
+    std::vector<Summary> central;
+    for (const CalendarSummary& s : report.summaries) central.push_back(s.plain);
+    write_draws(root, report.names, central, draws, rank_by);
   });
 }
 

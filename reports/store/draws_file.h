@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "reports/store/calendar_file.h"
 #include "reports/store/comparison_file.h"
 #include "reports/store/output_file.h"
 #include "sim/engine/engine.h"
@@ -80,6 +81,16 @@ void write_comparison_file_with_draws(PendingFile& file, const ComparisonReport&
                                       const std::vector<const CompiledJourney*>& journeys,
                                       const ComparisonRun& comparison,
                                       const UncertaintyReport& draws);
+
+// A calendar run's file (calendar_file.h) with its draws, ranked on the conversion rate.
+void write_calendar_run_file_with_draws(PendingFile& file, const RunMetadata& metadata,
+                                        const CalendarRunData& run, const UncertaintyReport& draws);
+// Calendar journeys compared (calendar_file.h) with their draws, ranked on `rank_by`.
+void write_calendar_comparison_file_with_draws(PendingFile& file,
+                                               const CalendarComparisonReport& report,
+                                               const std::vector<CalendarRunData>& runs,
+                                               const std::string& rank_by,
+                                               const UncertaintyReport& draws);
 
 // The digest stored in `path`; nullopt when the file has no draws. Throws std::runtime_error
 // naming the file and the table when one is damaged.

@@ -7,6 +7,8 @@
 //   run_journey                    simulate one journey                  sim/api/run.h
 //   compare_journeys               current and future states, paired     sim/api/compare.h
 //   run_calendar_journey, ...      journeys in time (a calendar)         sim/api/calendar.h
+//   *_with_draws                   uncertain inputs drawn, every figure  sim/api/uncertainty.h,
+//                                  with its interval over the draws      calendar_draws.h
 //   SweepJob                       an experiment, resumable              sim/api/sweep_job.h
 //   fit                            a journey learnt from observed data   sim/api/fit.h
 //   attribute                      conversions shared among channels     sim/api/attribute.h
@@ -16,6 +18,7 @@
 
 #include "sim/api/attribute.h"
 #include "sim/api/calendar.h"
+#include "sim/api/calendar_draws.h"
 #include "sim/api/compare.h"
 #include "sim/api/context.h"
 #include "sim/api/errors.h"

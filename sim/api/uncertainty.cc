@@ -25,33 +25,37 @@ std::uint64_t mix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-// A context whose runs say nothing: the central run already gave every note and warning.
-Context quiet(const Context& context) {
-  Context out = context;
-  out.notice = nullptr;
-  out.diagnostics = nullptr;
-  return out;
-}
-
-void check_draws(std::uint32_t draws, const std::vector<const Scenario*>& scenarios) {
+void check_draws(std::uint32_t draws) {
   if (draws < 2 || draws > kMostDraws) {
     throw std::runtime_error(fmt::format(
         "--draws must be between 2 and {} (the draws give an interval; 32 or more is usual), "
         "got {}",
         kMostDraws, draws));
   }
+}
+
+// The plain draws run the plain driver, which knows no days, queues or returns: a calendar
+// journey goes through calendar_draws.h instead, never through these without its calendar.
+void refuse_calendar(const std::vector<const Scenario*>& scenarios) {
   for (const Scenario* s : scenarios) {
     if (s->calendar) {
       throw std::runtime_error(fmt::format(
-          "--draws does not take calendar journeys yet ({} has a calendar): the draws re-run "
-          "the plain journey's driver, not the calendar's days, queues and returns; run it "
-          "without --draws",
+          "{} has a calendar: its draws run the calendar's days, queues and returns "
+          "(run_calendar_journey_with_draws, compare_calendar_journeys_with_draws; `cjsim run` "
+          "and `cjsim compare --draws K`), not the plain driver",
           s->name));
     }
   }
 }
 
 }  // namespace
+
+Context quiet_context(const Context& context) {
+  Context out = context;
+  out.notice = nullptr;
+  out.diagnostics = nullptr;
+  return out;
+}
 
 std::uint64_t design_seed(std::uint64_t run_seed) {
   return mix(run_seed ^ 0x756e6365727461ULL);  // "uncerta"
@@ -60,7 +64,7 @@ std::uint64_t design_seed(std::uint64_t run_seed) {
 UncertaintyDesign uncertainty_design(const std::vector<const Scenario*>& scenarios,
                                      const DrawSettings& settings, std::uint64_t run_seed) {
   const std::uint32_t draws = settings.draws;
-  check_draws(draws, scenarios);
+  check_draws(draws);
   UncertaintyDesign design;
   design.seed = design_seed(run_seed);
   for (const Scenario* s : scenarios) {
@@ -150,6 +154,12 @@ Scenario frozen_scenario(const Scenario& scenario, const UncertaintyDesign& desi
                                  draw + 1, design.quantiles.size(), design.paths[input]));
 }
 
+Scenario scenario_at_point(const Scenario& scenario, const UncertaintyDesign& design,
+                           const DrawPoint& point) {
+  return point.frozen_input ? frozen_scenario(scenario, design, point.draw, *point.frozen_input)
+                            : drawn_scenario(scenario, design, point.draw);
+}
+
 std::vector<std::vector<double>> drawn_values(const std::vector<const Scenario*>& scenarios,
                                               const UncertaintyDesign& design) {
   std::vector<std::vector<double>> out(design.quantiles.size(),
@@ -193,9 +203,43 @@ std::string progress_text(const UncertaintyDesign& design, std::size_t draw, std
 
 }  // namespace
 
+std::optional<UncertaintyReport> simulate_draws(const UncertaintyDesign& design,
+                                                const std::vector<const Scenario*>& scenarios,
+                                                std::string_view figure, const Context& context,
+                                                const DrawSimulation& simulate) {
+  const std::size_t draws = design.quantiles.size();
+  UncertaintyReport report;
+  bool reported = true;
+  for (std::size_t k = 0; k < draws; ++k) {
+    if (context.progress) context.progress->status(progress_text(design, k, kNoInput));
+    std::optional<DrawFigures> figures = simulate({k, std::nullopt});
+    if (!figures) {
+      reported = false;
+      continue;
+    }
+    report.summaries.push_back(std::move(figures->summaries));
+    report.differences.push_back(std::move(figures->differences));
+    report.rivals.push_back(std::move(figures->rivals));
+  }
+  if (!design.second.empty()) report.frozen.resize(design.paths.size());
+  for (std::size_t j = 0; j < report.frozen.size(); ++j) {
+    for (std::size_t k = 0; k < draws; ++k) {
+      if (context.progress) context.progress->status(progress_text(design, k, j));
+      const std::optional<DrawFigures> figures = simulate({k, j});
+      if (!figures) continue;
+      report.frozen[j].push_back(ranked_outputs(figures->summaries, figures->differences, figure));
+    }
+  }
+  if (!reported) return std::nullopt;
+  describe_design(report, design, scenarios);
+  rank_uncertain_inputs(report, figure);
+  return report;
+}
+
 UncertainRunOutcome run_journey_with_draws(const Scenario& scenario, const std::string& path,
                                            const RunSettings& settings, const DrawSettings& draws,
                                            const Context& context) {
+  refuse_calendar({&scenario});
   const RunOptions options = run_options(settings, scenario);
   const UncertaintyDesign design = uncertainty_design({&scenario}, draws, options.seed);
   UncertainRunOutcome outcome;
@@ -203,35 +247,16 @@ UncertainRunOutcome run_journey_with_draws(const Scenario& scenario, const std::
   RunSettings per_draw = settings;
   per_draw.seed = options.seed;
   per_draw.agent_records = per_draw.agent_paths = false;
-  const Context silent = quiet(context);
-  const auto run_one = [&](const Scenario& drawn) {
-    RunOutcome run = run_journey(drawn, path, per_draw, silent);
-    return run.summary;
-  };
-  std::vector<std::vector<Summary>> summaries;
-  for (std::size_t k = 0; k < draws.draws; ++k) {
-    const Scenario drawn = drawn_scenario(scenario, design, k);
-    if (context.progress) context.progress->status(progress_text(design, k, kNoInput));
-    if (std::optional<Summary> summary = run_one(drawn)) summaries.push_back({std::move(*summary)});
-  }
-  std::vector<std::vector<std::vector<double>>> frozen(design.second.empty() ? 0
-                                                                             : design.paths.size());
-  for (std::size_t j = 0; j < frozen.size(); ++j) {
-    for (std::size_t k = 0; k < draws.draws; ++k) {
-      if (context.progress) context.progress->status(progress_text(design, k, j));
-      if (std::optional<Summary> summary = run_one(frozen_scenario(scenario, design, k, j))) {
-        frozen[j].push_back(ranked_outputs({*summary}, {}, "conversion_rate"));
-      }
-    }
-  }
-  if (!outcome.central.summary) return outcome;
-  UncertaintyReport& report = outcome.uncertainty.emplace();
-  describe_design(report, design, {&scenario});
-  report.summaries = std::move(summaries);
-  report.differences.assign(draws.draws, {});
-  report.rivals.assign(draws.draws, {});
-  report.frozen = std::move(frozen);
-  rank_uncertain_inputs(report, "conversion_rate");
+  const Context silent = quiet_context(context);
+  std::optional<UncertaintyReport> report =
+      simulate_draws(design, {&scenario}, "conversion_rate", context,
+                     [&](const DrawPoint& point) -> std::optional<DrawFigures> {
+                       RunOutcome run = run_journey(scenario_at_point(scenario, design, point),
+                                                    path, per_draw, silent);
+                       if (!run.summary) return std::nullopt;
+                       return DrawFigures{{std::move(*run.summary)}, {}, {}};
+                     });
+  if (outcome.central.summary) outcome.uncertainty = std::move(report);
   return outcome;
 }
 
@@ -246,47 +271,29 @@ UncertainCompareOutcome compare_journeys_with_draws(const CompiledJourneys& jour
   const RunOptions options = run_options(settings, journeys.scenarios.front());
   std::vector<const Scenario*> scenarios;
   for (const Scenario& s : journeys.scenarios) scenarios.push_back(&s);
+  refuse_calendar(scenarios);
   const UncertaintyDesign design = uncertainty_design(scenarios, draws, options.seed);
   UncertainCompareOutcome outcome;
   outcome.central = compare_journeys(journeys, settings, rank_by, context);
   RunSettings per_draw = settings;
   per_draw.seed = options.seed;
-  const Context silent = quiet(context);
-  // The comparison of the journeys as `change` makes each scenario.
-  const auto compare_one = [&](const auto& change) {
-    CompiledJourneys drawn;
-    drawn.paths = journeys.paths;
-    for (const Scenario& s : journeys.scenarios) {
-      drawn.scenarios.push_back(change(s));
-      drawn.journeys.push_back(compile(drawn.scenarios.back()));
-    }
-    return compare_journeys(drawn, per_draw, rank_by, silent);
-  };
-  UncertaintyReport report;
-  for (std::size_t k = 0; k < draws.draws; ++k) {
-    if (context.progress) context.progress->status(progress_text(design, k, kNoInput));
-    CompareOutcome compared =
-        compare_one([&](const Scenario& s) { return drawn_scenario(s, design, k); });
-    if (!compared.report) continue;
-    report.summaries.push_back(std::move(compared.report->summaries));
-    report.differences.push_back(std::move(compared.report->differences));
-    report.rivals.push_back(std::move(compared.report->rivals));
-  }
-  if (!design.second.empty()) report.frozen.resize(design.paths.size());
-  for (std::size_t j = 0; j < report.frozen.size(); ++j) {
-    for (std::size_t k = 0; k < draws.draws; ++k) {
-      if (context.progress) context.progress->status(progress_text(design, k, j));
-      const CompareOutcome compared =
-          compare_one([&](const Scenario& s) { return frozen_scenario(s, design, k, j); });
-      if (!compared.report) continue;
-      report.frozen[j].push_back(
-          ranked_outputs(compared.report->summaries, compared.report->differences, rank_by));
-    }
-  }
-  if (!outcome.central.report) return outcome;
-  describe_design(report, design, scenarios);
-  rank_uncertain_inputs(report, rank_by);
-  outcome.uncertainty = std::move(report);
+  const Context silent = quiet_context(context);
+  std::optional<UncertaintyReport> report =
+      simulate_draws(design, scenarios, rank_by, context,
+                     [&](const DrawPoint& point) -> std::optional<DrawFigures> {
+                       CompiledJourneys drawn;
+                       drawn.paths = journeys.paths;
+                       for (const Scenario& s : journeys.scenarios) {
+                         drawn.scenarios.push_back(scenario_at_point(s, design, point));
+                         drawn.journeys.push_back(compile(drawn.scenarios.back()));
+                       }
+                       CompareOutcome compared = compare_journeys(drawn, per_draw, rank_by, silent);
+                       if (!compared.report) return std::nullopt;
+                       return DrawFigures{std::move(compared.report->summaries),
+                                          std::move(compared.report->differences),
+                                          std::move(compared.report->rivals)};
+                     });
+  if (outcome.central.report) outcome.uncertainty = std::move(report);
   return outcome;
 }
 

@@ -5,8 +5,10 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "scenarios/design.h"
@@ -59,6 +61,40 @@ Scenario frozen_scenario(const Scenario& scenario, const UncertaintyDesign& desi
 // For a run without draws of journeys with uncertain inputs, the note that says they ran at
 // their means and how to draw them; "" when none has one.
 std::string uncertain_means_note(const std::vector<const Scenario*>& scenarios);
+
+// One simulation of the draws: draw `draw` of the design, with input `frozen_input` taken from
+// the second design (a pick-freeze draw for total effects) when it has a value.
+struct DrawPoint {
+  std::size_t draw = 0;
+  std::optional<std::size_t> frozen_input;
+};
+// `scenario` with its uncertain inputs as `point` sets them (drawn_scenario, frozen_scenario).
+Scenario scenario_at_point(const Scenario& scenario, const UncertaintyDesign& design,
+                           const DrawPoint& point);
+
+// What one simulation of the draws gives the statistics over the draws: each scenario's
+// summary, the differences from the current state and between future states (overall figures
+// have scope "overall"; both lists empty for a run).
+struct DrawFigures {
+  std::vector<Summary> summaries;
+  std::vector<Difference> differences;
+  std::vector<Difference> rivals;
+};
+// Simulates the journeys as `point` makes them; nullopt on a process that does not report.
+using DrawSimulation = std::function<std::optional<DrawFigures>(const DrawPoint& point)>;
+
+// The one loop over the draws of every kind of journey: each draw of `design`, then with total
+// effects each pick-freeze draw, simulated by `simulate`, and what they say: the report's
+// design, figures and differences per draw, and the sensitivity of `figure` (of the run, or of
+// each future state's difference from the current state). nullopt when `simulate` gave nothing
+// (a process that does not report).
+std::optional<UncertaintyReport> simulate_draws(const UncertaintyDesign& design,
+                                                const std::vector<const Scenario*>& scenarios,
+                                                std::string_view figure, const Context& context,
+                                                const DrawSimulation& simulate);
+
+// A context whose runs say nothing: the central run already gave every note and warning.
+Context quiet_context(const Context& context);
 
 struct UncertainRunOutcome {
   RunOutcome central;  // the run at the inputs' means: what `run` without draws gives

@@ -10,6 +10,7 @@
 #include "reports/render/uncertainty_report.h"
 #include "reports/store/draws_file.h"
 #include "sim/api/calendar.h"
+#include "sim/api/calendar_draws.h"
 #include "sim/api/compare.h"
 #include "sim/api/uncertainty.h"
 #include "sim/cli/commands.h"
@@ -65,12 +66,6 @@ int compare_draws_command(const CompareOptions& o, const CompiledJourneys& journ
 // and compared replication by replication.
 int compare_calendar_command(const CompareOptions& o, const CompiledJourneys& journeys,
                              const Context& context) {
-  for (const Scenario& s : journeys.scenarios) {
-    if (!s.calendar) {
-      throw std::runtime_error("compare takes calendar journeys only with calendar journeys: "
-                               "give every state a calendar, or none");
-    }
-  }
   const CalendarSettings settings = calendar_settings(o.flags, o.calendar);
   ResultOutputs files(o.flags, o.report, journeys.scenarios, o.scenarios);
   auto& [outputs, out, report] = files;
@@ -91,18 +86,60 @@ int compare_calendar_command(const CompareOptions& o, const CompiledJourneys& jo
   return 0;
 }
 
+// Calendar journeys with uncertain inputs: each draw compares them through the calendar's
+// engine, paired replication by replication.
+int compare_calendar_draws_command(const CompareOptions& o, const CompiledJourneys& journeys,
+                                   const Context& context) {
+  if (!o.report.empty()) {
+    throw std::runtime_error(
+        "--report does not show the draws of calendar journeys yet: use "
+        "--json or --output with --draws, or --report without --draws");
+  }
+  const CalendarSettings settings = calendar_settings(o.flags, o.calendar);
+  ResultOutputs files(o.flags, o.report, journeys.scenarios, o.scenarios);
+  auto& [outputs, out, report_file] = files;
+  const InterruptGuard interrupt;
+  const std::optional<UncertainCalendarCompareOutcome> compared =
+      compare_calendar_journeys_with_draws(journeys, settings, o.rank_by, o.draws, context);
+  if (!compared) return 0;  // the first process alone runs and reports
+  const CalendarComparisonReport& report = compared->central.report;
+  if (out != nullptr) {
+    write_calendar_comparison_file_with_draws(*out, report, compared->central.data(journeys),
+                                              o.rank_by, compared->uncertainty);
+  }
+  if (o.flags.json) {
+    nlohmann::json json = calendar_comparison_json(report);
+    add_calendar_comparison_uncertainty_json(json, report.names, o.rank_by, compared->draws,
+                                             compared->uncertainty);
+    std::cout << json.dump(2) << "\n";
+  } else {
+    std::cout << calendar_comparison_text(report)
+              << comparison_uncertainty_text(plain_comparison_view(report, o.rank_by),
+                                             compared->uncertainty);
+  }
+  commit_and_announce(outputs);
+  return 0;
+}
+
 int compare_command(const CompareOptions& o, const Context& context) {
   if (o.scenarios.size() < 2) {
     throw std::runtime_error("compare needs a current state and at least one future state");
   }
   const CompiledJourneys journeys = load_journeys(o.scenarios, context, o.draws.draws > 0);
   bool calendar = false;
-  for (const Scenario& s : journeys.scenarios) {
-    if (s.calendar && o.draws.draws == 0) return compare_calendar_command(o, journeys, context);
-    calendar = calendar || s.calendar.has_value();
+  for (const Scenario& s : journeys.scenarios) calendar = calendar || s.calendar.has_value();
+  if (calendar) {
+    for (const Scenario& s : journeys.scenarios) {
+      if (!s.calendar) {
+        throw std::runtime_error(
+            "compare takes calendar journeys only with calendar journeys: "
+            "give every state a calendar, or none");
+      }
+    }
+    return o.draws.draws > 0 ? compare_calendar_draws_command(o, journeys, context)
+                             : compare_calendar_command(o, journeys, context);
   }
-  // Calendar journeys with --draws go on to the draws, which refuse them and say why.
-  if (!calendar) refuse_calendar_flags(o.calendar);
+  refuse_calendar_flags(o.calendar);
   if (o.draws.draws > 0) return compare_draws_command(o, journeys, context);
   const SimulationFlags& flags = o.flags;
   ResultOutputs files(flags, o.report, journeys.scenarios, o.scenarios);

@@ -14,6 +14,7 @@
 #include "reports/store/hdf5_results.h"
 #include "reports/store/results_reader.h"
 #include "sim/api/calendar.h"
+#include "sim/api/calendar_draws.h"
 #include "sim/api/run.h"
 #include "sim/api/uncertainty.h"
 #include "sim/cli/commands.h"
@@ -97,12 +98,52 @@ int run_calendar_command(const RunCommandOptions& o, const Scenario& scenario,
   return 0;
 }
 
+// A calendar journey with uncertain inputs drawn `draws` times: each draw runs the calendar's
+// days, queues and returns; every figure gains its interval over the draws.
+int run_calendar_draws_command(const RunCommandOptions& o, const Scenario& scenario,
+                               const Context& context) {
+  const CalendarSettings settings = calendar_settings(o.flags, o.calendar);
+  if (o.agents_detail || o.paths) {
+    throw std::runtime_error(
+        "--draws does not store agents' details (--agents-detail, "
+        "--paths): run without --draws for those");
+  }
+  if (!o.report.empty()) {
+    throw std::runtime_error(
+        "--report does not show the draws of a calendar journey yet: use "
+        "--json or --output with --draws, or --report without --draws");
+  }
+  ResultOutputs files(o.flags, o.report, {&scenario, 1}, {&o.scenario, 1});
+  auto& [outputs, out, report] = files;
+  const InterruptGuard interrupt;
+  const std::optional<UncertainCalendarRunOutcome> run =
+      run_calendar_journey_with_draws(scenario, o.scenario, settings, o.draws, context);
+  if (!run) return 0;  // the first process alone runs and reports
+  const CalendarOutcome& central = run->central;
+  if (out != nullptr) {
+    write_calendar_run_file_with_draws(*out, central.metadata, central.data(), run->uncertainty);
+  }
+  if (o.flags.json) {
+    nlohmann::json json = calendar_summary_json(central.summary, central.result.seconds);
+    put_run_identity(json, central.metadata);
+    add_calendar_run_uncertainty_json(json, run->draws, run->uncertainty);
+    std::cout << json.dump(2) << "\n";
+  } else {
+    std::cout << calendar_text_report(central.summary, central.metadata)
+              << run_uncertainty_text(central.summary.plain, run->uncertainty);
+  }
+  commit_and_announce(outputs);
+  return 0;
+}
+
 int run_command(const RunCommandOptions& o, const Context& context) {
   const SimulationFlags& flags = o.flags;
   const Scenario scenario = load_journey(o.scenario, context);
-  // A calendar journey with --draws goes on to the draws, which refuse it and say why.
-  if (scenario.calendar && o.draws.draws == 0) return run_calendar_command(o, scenario, context);
-  if (!scenario.calendar) refuse_calendar_flags(o.calendar);
+  if (scenario.calendar) {
+    return o.draws.draws > 0 ? run_calendar_draws_command(o, scenario, context)
+                             : run_calendar_command(o, scenario, context);
+  }
+  refuse_calendar_flags(o.calendar);
   if (o.draws.draws > 0) return run_draws_command(o, scenario, context);
   ResultOutputs files(flags, o.report, {&scenario, 1}, {&o.scenario, 1});
   auto& [outputs, out, report] = files;

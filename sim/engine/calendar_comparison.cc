@@ -183,4 +183,25 @@ std::vector<CalendarDifference> calendar_differences(const CalendarRunResult& cu
   return out;
 }
 
+std::vector<Difference> plain_differences(const std::vector<CalendarDifference>& differences,
+                                          std::size_t scenario, std::size_t versus) {
+  std::vector<Difference> out;
+  for (const CalendarDifference& d : differences) {
+    Difference p;
+    p.metric = d.figure;
+    p.scope = d.resource.empty() ? "overall" : "resource " + d.resource;
+    p.scenario = scenario;
+    p.versus = versus;
+    p.current = d.current;
+    p.future = d.future;
+    p.difference = d.difference;
+    p.paired_half_width = d.paired_half_width;
+    p.independent_half_width = d.independent_half_width;
+    p.significant =
+        std::isfinite(d.difference.low) && (d.difference.low > 0.0 || d.difference.high < 0.0);
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
 }  // namespace cjsim

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/engine/calendar.h"
+#include "sim/engine/comparison.h"
 #include "sim/engine/statistics.h"
 #include "sim/model/compiled_calendar.h"
 
@@ -30,5 +31,12 @@ std::vector<CalendarDifference> calendar_differences(const CalendarRunResult& cu
                                                      const CompiledCalendar& current_calendar,
                                                      const CalendarRunResult& future,
                                                      const CompiledCalendar& future_calendar);
+
+// Calendar differences as the plain comparison's (comparison.h), for what reads those (the
+// statistics over the draws of uncertain inputs, their reports and files): the run's figures
+// with scope "overall", a resource's with scope "resource <id>", future state `scenario`
+// against `versus` (0: the current state), in the order given.
+std::vector<Difference> plain_differences(const std::vector<CalendarDifference>& differences,
+                                          std::size_t scenario, std::size_t versus);
 
 }  // namespace cjsim

@@ -75,6 +75,13 @@ constexpr const Figure* find_calendar_figure(std::string_view name) {
   return nullptr;
 }
 
+// Whether lower is better for `name`, a figure of either table (differences of calendar
+// comparisons take both; the draws of uncertain inputs read them).
+constexpr bool any_lower_is_better(std::string_view name) {
+  const Figure* f = find_calendar_figure(name);
+  return f != nullptr && f->better == Better::lower;
+}
+
 // The unit names of HDF5 attributes, CSV and the Python package: "share", "money", "hours", ...
 // the unit of the value as stored, so a wait written in minutes (Unit::minutes) is "hours".
 constexpr std::string_view unit_key(Unit unit) {

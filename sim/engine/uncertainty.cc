@@ -9,6 +9,7 @@
 #include <numeric>
 #include <random>
 
+#include "sim/engine/calendar_figures.h"
 #include "sim/engine/figures.h"
 
 namespace cjsim {
@@ -78,7 +79,7 @@ std::vector<DifferenceUncertainty> differences_uncertainty(
   for (std::size_t i = 0; i < per_draw.front().size(); ++i) {
     std::vector<double> values;
     for (const std::vector<Difference>& draw : per_draw) values.push_back(draw[i].difference.value);
-    out.push_back(difference_uncertainty(values, lower_is_better(per_draw.front()[i].metric)));
+    out.push_back(difference_uncertainty(values, any_lower_is_better(per_draw.front()[i].metric)));
   }
   return out;
 }
@@ -272,7 +273,7 @@ std::vector<double> difference_over_draws(const UncertaintyReport& report, std::
 
 double probability_beats(const UncertaintyReport& report, std::size_t scenario, std::size_t versus,
                          std::string_view figure) {
-  const bool lower = lower_is_better(figure);
+  const bool lower = any_lower_is_better(figure);
   if (versus == 0) {
     return difference_uncertainty(difference_over_draws(report, scenario, 0, figure), lower)
         .probability_better;

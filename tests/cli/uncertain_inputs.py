@@ -169,14 +169,61 @@ with tempfile.TemporaryDirectory() as work:
                   len(f["uncertainty/figures"]) == 4, "a run's draws are not stored")
     r = run("run", estimate, "-n", "2000", "--total-effects")
     check(r.returncode == 2 and "--draws" in r.stderr, f"--total-effects alone: {r.stderr}")
-# Calendar journeys are not drawn yet: refused, naming why, never run without their draws.
-call_centre = os.path.join(examples, "bank_call_centre.yaml")
-for args in (["run", call_centre], ["compare", call_centre,
-                                     os.path.join(examples, "bank_call_centre_call_back.yaml")]):
-    r = run(*args, "--draws", "4", "--days", "7")
-    check(r.returncode == 1 and "--draws does not take calendar journeys yet" in r.stderr
-          and "Retail bank contact centre has a calendar" in r.stderr,
-          f"{args[0]} of a calendar journey with --draws: {r.returncode} {r.stderr}")
+# Calendar journeys take draws: each draw runs the days and queues with the callers' patience
+# drawn, and every calendar figure gets its interval over the draws.
+call_centre = os.path.join(examples, "bank_call_centre_estimate.yaml")
+call_back = os.path.join(examples, "bank_call_centre_call_back_estimate.yaml")
+week = ["--draws", "4", "--days", "7", "-r", "2"]
+
+
+def calendar_run(threads):
+    r = run("run", call_centre, *week, "--threads", threads, "--json")
+    check(r.returncode == 0, f"run --draws of a calendar journey failed: {r.stderr}")
+    if r.returncode != 0:
+        return {}
+    out = json.loads(r.stdout)
+    out.pop("seconds", None)
+    return out
+
+
+calendar = calendar_run("1")
+if calendar:
+    for key in ["conversion_rate_uncertainty", "journeys_per_customer_uncertainty",
+                "lifetime_value_uncertainty"]:
+        check(key in calendar, f"the calendar run lacks {key}")
+    agents = [r for r in calendar["resources"] if r["id"] == "agents"][0]
+    for key in ["utilisation_uncertainty", "mean_wait_hours_uncertainty",
+                "abandonment_rate_uncertainty"]:
+        check(key in agents, f"the resource lacks {key}: {sorted(agents)}")
+    low, high = agents["abandonment_rate_uncertainty"]
+    check(low < high, f"the patience drawn does not move the abandonment: {low}, {high}")
+    check([i["input"] for i in calendar["uncertainty"]["inputs"]] ==
+          ["touchpoints.call_centre.patience_hours"], f"inputs: {calendar['uncertainty']}")
+    check(calendar == calendar_run("2"), "a calendar run with draws differs with two threads")
+with tempfile.TemporaryDirectory() as work:
+    stored = os.path.join(work, "calendar.h5")
+    r = run("compare", call_centre, call_back, *week, "--json", "-o", stored)
+    check(r.returncode == 0, f"compare --draws of calendar journeys failed: {r.stderr}")
+    if r.returncode == 0:
+        out = json.loads(r.stdout)
+        rows = out["differences"][0]["figures"]
+        check(rows and all("uncertainty" in d and "probability_better" in d for d in rows),
+              f"calendar differences lack their odds: {rows[:2]}")
+        state = out["uncertainty"]["future_states"][0]
+        check(0 <= state["probability_beats_current"] <= 1, f"odds: {state}")
+        check(len(out["uncertainty"]["inputs"]) == 2, f"inputs: {out['uncertainty']['inputs']}")
+        with h5py.File(stored, "r") as f:
+            check("calendar" in f["current"] and "calendar" in f["future_1"],
+                  f"the calendar groups are missing: {list(f)}")
+            check(f["uncertainty"].attrs["ranked_on"] == "conversion_rate" and
+                  len(f["uncertainty/figures"]) == 8, "the calendar draws are not stored")
+    r = run("run", call_centre, *week)
+    check(r.returncode == 0 and "Uncertain inputs: 4 draws" in r.stdout
+          and "Which guess matters most" in r.stdout, f"calendar draws in words: {r.stdout}")
+    page = os.path.join(work, "page.html")
+    r = run("run", call_centre, *week, "--report", page)
+    check(r.returncode == 1 and "--report does not show the draws" in r.stderr
+          and not os.path.exists(page), f"--report with calendar draws: {r.stderr}")
 detail = run("run", estimate, "-n", "2000", "--draws", "4", "--agents-detail",
              "-o", os.path.join(data, "x.h5"))
 check(detail.returncode == 1 and "--agents-detail" in detail.stderr,

@@ -1,0 +1,221 @@
+// Calendar journeys with uncertain inputs (sim/api/calendar_draws.h): each draw runs the
+// calendar's engine, every calendar figure gains its interval over the draws, and what the
+// plain journeys' draws guarantee holds here too.
+#include "sim/api/calendar_draws.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "reports/render/calendar_report.h"
+#include "reports/render/uncertainty_report.h"
+#include "scenarios/loader.h"
+#include "scenarios/validate.h"
+
+namespace cjsim {
+namespace {
+
+Scenario example(const std::string& file) {
+  Diagnostics diagnostics;
+  std::optional<Scenario> s = load_valid_scenario(
+      std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/" + file, diagnostics);
+  EXPECT_TRUE(s) << diagnostics.to_string();
+  return s ? *s : Scenario{};
+}
+
+CalendarSettings week(unsigned threads = 2) {
+  CalendarSettings s;
+  s.seed = 11;
+  s.replications = 2;
+  s.threads = threads;
+  s.days = 7;
+  return s;
+}
+
+CompiledJourneys journeys_of(const std::vector<std::string>& files) {
+  CompiledJourneys out;
+  for (const std::string& f : files) {
+    out.paths.push_back(f);
+    out.scenarios.push_back(example(f));
+    out.journeys.push_back(compile(out.scenarios.back()));
+  }
+  return out;
+}
+
+nlohmann::json without_seconds(nlohmann::json j) {
+  j.erase("seconds");
+  if (j.contains("scenarios")) {
+    for (nlohmann::json& s : j["scenarios"]) s.erase("seconds");
+  }
+  return j;
+}
+
+// Degenerate distributions: the central run and every draw are the plain calendar run, bit
+// for bit, and each figure's interval over the draws is that figure at both ends.
+TEST(CalendarDraws, DegenerateDistributionsEqualThePlainCalendarRunToTheBit) {
+  const Scenario plain = example("bank_call_centre.yaml");
+  Scenario point = plain;
+  for (Touchpoint& t : point.touchpoints) {
+    if (t.id == "call_centre") {
+      t.uncertain["patience_hours"] = {UncertainValue::Form::uniform, {0.2, 0.2}, {}};
+    }
+  }
+  for (Persona& p : point.personas) {
+    if (p.id == "traditional") {
+      p.uncertain["patience"] = {UncertainValue::Form::triangular, {1.5, 1.5, 1.5}, {}};
+    }
+  }
+  const Context context;
+  const std::optional<CalendarOutcome> reference =
+      run_calendar_journey(plain, "bank.yaml", week(), context);
+  const std::optional<UncertainCalendarRunOutcome> drawn =
+      run_calendar_journey_with_draws(point, "bank.yaml", week(), {.draws = 4}, context);
+  ASSERT_TRUE(reference && drawn);
+  const nlohmann::json expected = calendar_summary_json(reference->summary, 0.0);
+  EXPECT_EQ(calendar_summary_json(drawn->central.summary, 0.0), expected);
+  ASSERT_EQ(drawn->draws.size(), 4u);
+  ASSERT_EQ(drawn->uncertainty.inputs.size(), 2u);
+  for (const CalendarSummary& draw : drawn->draws) {
+    EXPECT_EQ(calendar_summary_json(draw, 0.0), expected);
+  }
+  nlohmann::json with = calendar_summary_json(drawn->central.summary, 0.0);
+  add_calendar_run_uncertainty_json(with, drawn->draws, drawn->uncertainty);
+  for (int end : {0, 1}) {
+    EXPECT_EQ(with["conversion_rate_uncertainty"][end], expected["conversion_rate"]);
+    EXPECT_EQ(with["lifetime_value_uncertainty"][end], expected["lifetime_value"]);
+    for (const char* key : {"utilisation", "mean_wait_hours", "abandonment_rate"}) {
+      EXPECT_EQ(with["resources"][0][std::string(key) + "_uncertainty"][end],
+                expected["resources"][0][key])
+          << key;
+    }
+  }
+}
+
+// The estimates compared: the patience drawn changes what the calendar's queues do (the
+// abandonment differs from draw to draw), every calendar figure has its interval over the
+// draws, each difference its odds, and both inputs are ranked on the gain.
+TEST(CalendarDraws, ACompareOfEstimatesGivesTheOddsOfEveryCalendarFigure) {
+  const CompiledJourneys journeys =
+      journeys_of({"bank_call_centre_estimate.yaml", "bank_call_centre_call_back_estimate.yaml"});
+  const std::optional<UncertainCalendarCompareOutcome> compared =
+      compare_calendar_journeys_with_draws(journeys, week(), "abandonment_rate",
+                                           {.draws = 6, .total_effects = true}, Context{});
+  ASSERT_TRUE(compared);
+  const UncertaintyReport& u = compared->uncertainty;
+  ASSERT_EQ(u.inputs.size(), 2u);
+  EXPECT_EQ(u.inputs[0].path, "touchpoints.call_centre.patience_hours");
+  ASSERT_EQ(compared->draws.size(), 6u);
+  const std::vector<double> abandonment = difference_over_draws(u, 1, 0, "abandonment_rate");
+  ASSERT_EQ(abandonment.size(), 6u);
+  const DrawInterval spread = interval_over_draws(abandonment);
+  EXPECT_LT(spread.low, spread.high);
+  ASSERT_EQ(u.sensitivity.size(), 1u);
+  EXPECT_EQ(u.sensitivity[0].result.ranked.size(), 2u);
+  EXPECT_TRUE(std::isfinite(u.sensitivity[0].result.ranked[0].total));
+
+  nlohmann::json json = calendar_comparison_json(compared->central.report);
+  add_calendar_comparison_uncertainty_json(json, compared->central.report.names, "abandonment_rate",
+                                           compared->draws, u);
+  const nlohmann::json& current = json["scenarios"][0];
+  for (const char* key : {"conversion_rate", "journeys_per_customer", "lifetime_value"}) {
+    ASSERT_TRUE(current.contains(std::string(key) + "_uncertainty")) << key;
+  }
+  const nlohmann::json& agents = current["resources"][0];
+  ASSERT_TRUE(agents.contains("mean_wait_hours_uncertainty"));
+  EXPECT_LT(agents["mean_wait_hours_uncertainty"][0].get<double>(),
+            agents["mean_wait_hours_uncertainty"][1].get<double>());
+  std::size_t rows = 0;
+  for (const nlohmann::json& row : json["differences"][0]["figures"]) {
+    EXPECT_TRUE(row.contains("uncertainty") && row.contains("probability_better")) << row.dump();
+    if (row["figure"] == "abandonment_rate" && row["resource"].is_null()) {
+      const double p = row["probability_better"].get<double>();
+      EXPECT_DOUBLE_EQ(p, probability_beats(u, 1, 0, "abandonment_rate"));
+    }
+    ++rows;
+  }
+  EXPECT_GT(rows, 10u);
+  const nlohmann::json& state = json["uncertainty"]["future_states"][0];
+  EXPECT_EQ(state["metric"], "abandonment_rate");
+  EXPECT_TRUE(state.contains("probability_beats_current"));
+}
+
+TEST(CalendarDraws, SameSeedSameResultsForAnyThreadCount) {
+  const CompiledJourneys journeys =
+      journeys_of({"bank_call_centre_estimate.yaml", "bank_call_centre_call_back_estimate.yaml"});
+  const auto json_of = [&](unsigned threads) {
+    const std::optional<UncertainCalendarCompareOutcome> c = compare_calendar_journeys_with_draws(
+        journeys, week(threads), "conversion_rate", {.draws = 4}, Context{});
+    EXPECT_TRUE(c);
+    if (!c) return std::string();
+    nlohmann::json out = calendar_comparison_json(c->central.report);
+    add_calendar_comparison_uncertainty_json(out, c->central.report.names, "conversion_rate",
+                                             c->draws, c->uncertainty);
+    return without_seconds(out).dump();
+  };
+  const std::string one = json_of(1);
+  EXPECT_EQ(one, json_of(2));
+  EXPECT_NE(one.find("probability_beats_current"), std::string::npos);
+}
+
+// Only the run's figures rank: a figure calendar comparisons do not give is refused by name.
+TEST(CalendarDraws, RankByAFigureCalendarsDoNotGiveIsRefused) {
+  const CompiledJourneys journeys =
+      journeys_of({"bank_call_centre_estimate.yaml", "bank_call_centre_call_back_estimate.yaml"});
+  try {
+    compare_calendar_journeys_with_draws(journeys, week(), "margin_per_agent", {.draws = 2},
+                                         Context{});
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("--rank-by margin_per_agent"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("abandonment_rate"), std::string::npos) << e.what();
+  }
+}
+
+// The plain draws refuse a calendar journey rather than run it without its days and queues.
+TEST(CalendarDraws, ThePlainDrawsRefuseACalendarJourney) {
+  const Scenario s = example("bank_call_centre_estimate.yaml");
+  RunSettings settings;
+  settings.agents = 100;
+  try {
+    run_journey_with_draws(s, "bank.yaml", settings, {.draws = 2}, Context{});
+    FAIL() << "no error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("has a calendar"), std::string::npos) << e.what();
+  }
+}
+
+// A resource's capacity is a whole number of servers: a distribution there is refused at its
+// line, saying why; the calendar's other blocks take known numbers, and say where they may not.
+TEST(CalendarDraws, ACapacityOrACalendarNumberAsADistributionIsRefusedAtItsLine) {
+  std::ifstream in(std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/bank_call_centre.yaml");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  const std::string text = buffer.str();
+  const auto problems = [](std::string changed) {
+    Diagnostics diagnostics;
+    std::optional<Scenario> s = parse_scenario(changed, "bank.yaml", diagnostics);
+    if (s) validate_scenario(*s, diagnostics);
+    return diagnostics.to_string();
+  };
+  std::string capacity = text;
+  const std::size_t at = capacity.find("capacity: 4");
+  ASSERT_NE(at, std::string::npos);
+  capacity.replace(at, 11, "capacity: {uniform: [3, 5]}");
+  const std::string line = std::to_string(
+      std::count(capacity.begin(), capacity.begin() + static_cast<std::ptrdiff_t>(at), '\n') + 1);
+  const std::string said = problems(capacity);
+  EXPECT_NE(said.find("bank.yaml:" + line + ":"), std::string::npos) << said;
+  EXPECT_NE(said.find("whole number and must be known"), std::string::npos) << said;
+  std::string retention = text;
+  retention.replace(retention.find("retention: 0.3"), 14, "retention: {uniform: [0.2, 0.4]}");
+  const std::string refused = problems(retention);
+  EXPECT_NE(refused.find("must be a known number here"), std::string::npos) << refused;
+}
+
+}  // namespace
+}  // namespace cjsim
