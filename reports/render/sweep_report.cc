@@ -22,6 +22,22 @@
 namespace cjsim {
 namespace {
 
+// The rows as lines of right-aligned columns, each as wide as its widest cell.
+std::string right_aligned(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width;
+  for (const auto& row : rows) {
+    width.resize(std::max(width.size(), row.size()), 0);
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line = " ";
+    for (std::size_t c = 0; c < row.size(); ++c) line += fmt::format(" {:>{}}", row[c], width[c]);
+    out += line + "\n";
+  }
+  return out;
+}
+
 constexpr std::size_t kNoHeadline = SIZE_MAX;
 
 std::size_t headline_index(std::string_view metric) {
@@ -101,15 +117,7 @@ std::string calendar_points_text(const StoredSweep& sweep, std::span<const std::
       head.assign(head.size(), "");  // the point's own figures once
     }
   }
-  std::vector<std::size_t> width(rows.front().size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  }
-  for (const auto& row : rows) {
-    std::string line = " ";
-    for (std::size_t c = 0; c < row.size(); ++c) line += fmt::format(" {:>{}}", row[c], width[c]);
-    out += line + "\n";
-  }
+  out += right_aligned(rows);
   return out;
 }
 
@@ -325,15 +333,7 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
     }
     rows.push_back(std::move(row));
   }
-  std::vector<std::size_t> width(header.size(), 0);
-  for (const auto& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
-  }
-  for (const auto& row : rows) {
-    std::string line = " ";
-    for (std::size_t c = 0; c < row.size(); ++c) line += fmt::format(" {:>{}}", row[c], width[c]);
-    out += line + "\n";
-  }
+  out += right_aligned(rows);
 
   if (!sweep.calendar.empty()) out += calendar_points_text(sweep, order, shown);
 
@@ -368,17 +368,7 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
            difference_text(metric, d.value) + (interval.empty() ? "" : " " + interval),
            std::isfinite(unpaired) ? difference_text(metric, unpaired).substr(1) : "n/a", verdict});
     }
-    std::vector<std::size_t> difference_width(difference_rows.front().size(), 0);
-    for (const auto& row : difference_rows) {
-      for (std::size_t c = 0; c < row.size(); ++c)
-        difference_width[c] = std::max(difference_width[c], row[c].size());
-    }
-    for (const auto& row : difference_rows) {
-      std::string line = " ";
-      for (std::size_t c = 0; c < row.size(); ++c)
-        line += fmt::format(" {:>{}}", row[c], difference_width[c]);
-      out += line + "\n";
-    }
+    out += right_aligned(difference_rows);
   }
 
   for (const ScenarioSensitivity& s : sensitivity_of(sweep, metric)) {
