@@ -195,7 +195,10 @@ std::vector<Estimate> sweep_metric_estimates(const StoredSweep& sweep, std::stri
     for (const StoredCalendarPoint& p : sweep.calendar) out.push_back(p.figures.at(c));
     return out;
   }
-  const auto [resource, column] = *resource_metric(metric);
+  // Named, not a structured binding: clang 14 cannot capture a binding in a lambda.
+  const auto resource_and_column = *resource_metric(metric);
+  const auto& resource = resource_and_column.first;
+  const auto column = resource_and_column.second;
   for (const StoredCalendarPoint& p : sweep.calendar) {
     const auto found = std::find_if(p.resources.begin(), p.resources.end(),
                                      [&](const StoredCalendarResource& r) { return r.id == resource; });
