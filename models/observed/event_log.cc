@@ -3,6 +3,7 @@
 
 #include <date/date.h>
 #include <fmt/format.h>
+#include <fnmatch.h>
 
 #include <algorithm>
 #include <cctype>
@@ -280,6 +281,7 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
   if (diagnostics.has_errors()) return std::nullopt;
   std::set<std::string> lifecycles_seen;
   std::string classified_name;
+  ActivityFilter activities(columns);
 
   EventLogBuilder builder(path, segment_column >= 0);
   std::vector<std::string> fields;
@@ -315,6 +317,7 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
                         "the touchpoint is empty");
       continue;
     }
+    if (!activities.keeps(touchpoint)) continue;
     const std::optional<double> seconds = parse_timestamp(field(time_column));
     if (!seconds) {
       diagnostics.error(cell(time_column),
@@ -350,6 +353,7 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
   }
   // A misspelt lifecycle keeps no visit: said as such, before "no visit" would hide why.
   if (lifecycle_column >= 0) check_lifecycles(columns, lifecycles_seen, path, diagnostics);
+  activities.check(path, diagnostics);
   if (diagnostics.has_errors()) return std::nullopt;
   if (builder.customers() == 0) {
     diagnostics.error({path, 0, 0}, "the event log has a header but no visit");
@@ -397,6 +401,57 @@ void check_lifecycles(const EventLogColumns& columns, const std::set<std::string
     diagnostics.error({path, 0, 0},
                       fmt::format("--lifecycle '{}' is no lifecycle transition of the data{}", kept,
                                   did_you_mean(kept, values)));
+  }
+}
+
+ActivityFilter::ActivityFilter(const EventLogColumns& columns)
+    : columns_(columns),
+      active_(!columns.activities.empty() || !columns.excluded_activities.empty()),
+      kept_matched_(columns.activities.size()),
+      excluded_matched_(columns.excluded_activities.size()) {}
+
+bool ActivityFilter::keeps(std::string_view touchpoint) {
+  if (!active_) return true;
+  auto [at, fresh] = decided_.try_emplace(std::string(touchpoint), true);
+  if (fresh) {
+    const auto matches = [&](const std::vector<std::string>& patterns, std::vector<bool>& matched) {
+      bool any = false;
+      for (std::size_t k = 0; k < patterns.size(); ++k) {
+        if (fnmatch(patterns[k].c_str(), at->first.c_str(), 0) != 0) continue;
+        matched[k] = true;
+        any = true;
+      }
+      return any;
+    };
+    const bool listed = columns_.activities.empty() || matches(columns_.activities, kept_matched_);
+    const bool excluded = matches(columns_.excluded_activities, excluded_matched_);
+    at->second = listed && !excluded;
+  }
+  return at->second;
+}
+
+void ActivityFilter::check(const std::string& path, Diagnostics& diagnostics) const {
+  if (!active_) return;
+  std::vector<std::string> names;
+  for (const auto& [name, kept] : decided_) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  for (const auto& [option, patterns, matched] :
+       {std::tuple{"--activity", &columns_.activities, &kept_matched_},
+        std::tuple{"--exclude-activity", &columns_.excluded_activities, &excluded_matched_}}) {
+    for (std::size_t k = 0; k < patterns->size(); ++k) {
+      if ((*matched)[k]) continue;
+      diagnostics.error({path, 0, 0},
+                        fmt::format("{} '{}' matches no touchpoint (activity) of the data{}",
+                                    option, (*patterns)[k], did_you_mean((*patterns)[k], names)));
+    }
+  }
+  for (const std::string& name : columns_.conversion_touchpoints) {
+    const auto at = decided_.find(name);
+    if (at == decided_.end() || at->second) continue;
+    diagnostics.error({path, 0, 0},
+                      fmt::format("--conversion-touchpoint '{}' is left out by --activity or "
+                                  "--exclude-activity: no visit there would be kept to convert",
+                                  name));
   }
 }
 

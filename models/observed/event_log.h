@@ -41,6 +41,13 @@ struct EventLogColumns {
   // Touchpoints every visit to which is a conversion, for logs with no value or converted
   // column (process-mining logs: 'pay compensation', 'order shipped').
   std::vector<std::string> conversion_touchpoints;
+  // Activity filters, as shell patterns (`A_*`, `W_Completeren*`: fnmatch, case-sensitive) over
+  // the touchpoint's name (after the classifier): with `activities`, only visits to touchpoints
+  // matching one of them are kept; visits to touchpoints matching one of `excluded_activities`
+  // are dropped. BPIC 2012 mixes the application's states (A_), its offers (O_) and the staff's
+  // work items (W_): a journey of the customer's side keeps A_* and O_*.
+  std::vector<std::string> activities;
+  std::vector<std::string> excluded_activities;
   // The options given on the command line ("--channel-column"). A column an option named must
   // be in the header (in XES, an attribute of some trace or event), while a default name that
   // is absent only means that the data have no such column; and an option that does not apply
@@ -107,6 +114,26 @@ bool keeps_lifecycle(const EventLogColumns& columns, std::string_view transition
 // suggestion; with none named, a warning when the data have several (start and complete).
 void check_lifecycles(const EventLogColumns& columns, const std::set<std::string>& seen,
                       const std::string& path, Diagnostics& diagnostics);
+
+// `--activity` and `--exclude-activity` applied to the visits of a log: whether a touchpoint is
+// kept, decided once per name, and what the patterns matched, for the checks once the log is
+// read.
+class ActivityFilter {
+ public:
+  explicit ActivityFilter(const EventLogColumns& columns);
+  bool keeps(std::string_view touchpoint);
+  // Every pattern must match some touchpoint of the data (a misspelt one would keep or drop
+  // nothing), and a `--conversion-touchpoint` must not be filtered out (no one would convert):
+  // errors naming the option, with a suggestion.
+  void check(const std::string& path, Diagnostics& diagnostics) const;
+
+ private:
+  const EventLogColumns& columns_;
+  bool active_ = false;
+  std::unordered_map<std::string, bool> decided_;  // by touchpoint name: kept?
+  std::vector<bool> kept_matched_;                 // per pattern of `activities`
+  std::vector<bool> excluded_matched_;             // per pattern of `excluded_activities`
+};
 
 // "--classifier concept:name+lifecycle:transition" as keys; throws std::invalid_argument for
 // an empty key.

@@ -54,7 +54,8 @@ bool options_apply(std::string_view path, ObservedFormat format, const ObservedR
     refuse(path, events,
            {"--customer-column", "--timestamp-column", "--touchpoint-column", "--channel-column",
             "--stage-column", "--value-column", "--converted-column", "--segment-column",
-            "--conversion-touchpoint", "--lifecycle-column", "--lifecycle", "--classifier"},
+            "--conversion-touchpoint", "--lifecycle-column", "--lifecycle", "--classifier",
+            "--activity", "--exclude-activity"},
            "applies to event logs, and the data are read as a path table", diagnostics);
   } else {
     refuse(path, options.paths.given,

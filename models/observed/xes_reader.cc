@@ -58,6 +58,7 @@ struct XesState {
   XML_Index reported = 0;
   // The lifecycle transitions of the events (up to 1000), to check --lifecycle's.
   std::set<std::string> lifecycles_seen;
+  ActivityFilter* activities = nullptr;  // --activity and --exclude-activity
 };
 
 constexpr std::size_t kMostKeys = 10000;
@@ -159,6 +160,7 @@ void add_events(XesState& s) {
                                                               : "value for the --classifier keys"));
       continue;
     }
+    if (!s.activities->keeps(touchpoint)) continue;
     double value = 0.0;
     if (!e.value.empty()) {
       const std::optional<double> amount =
@@ -276,7 +278,9 @@ std::optional<ObservedJourneys> read_xes_file(const std::string& path,
   const std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreate(nullptr),
                                                                        XML_ParserFree);
   EventLogBuilder builder(path, false);
+  ActivityFilter activities(columns);
   XesState state;
+  state.activities = &activities;
   state.columns = &columns;
   state.path = &path;
   state.diagnostics = &diagnostics;
@@ -319,6 +323,7 @@ std::optional<ObservedJourneys> read_xes_file(const std::string& path,
   // event, and "no trace with events" would hide why.
   check_named_keys(state);
   check_lifecycles(columns, state.lifecycles_seen, path, diagnostics);
+  activities.check(path, diagnostics);
   if (builder.customers() == 0) {
     if (!diagnostics.has_errors()) {
       diagnostics.error({path, 0, 0}, "the XES log holds no trace with events");

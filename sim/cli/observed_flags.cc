@@ -80,6 +80,16 @@ void add_observed_data_flags(CLI::App& command, ObservedReadOptions& o, bool* fu
                   "several; any case), e.g. complete for one visit per activity where a log "
                   "records schedule, start and complete; an event with none counts as complete")
       ->each([&e](const std::string&) { e.given.insert("--lifecycle"); });
+  command
+      .add_option("--activity", e.activities,
+                  "Event logs and XES: keep only visits to touchpoints (activities) matching this "
+                  "shell pattern, e.g. 'A_*' (repeat for several; after --classifier)")
+      ->each([&e](const std::string&) { e.given.insert("--activity"); });
+  command
+      .add_option("--exclude-activity", e.excluded_activities,
+                  "Event logs and XES: leave out visits to touchpoints (activities) matching this "
+                  "shell pattern, e.g. 'W_*' (repeat for several)")
+      ->each([&e](const std::string&) { e.given.insert("--exclude-activity"); });
   command.add_option_function<std::string>(
       "--classifier",
       [&e](const std::string& text) {

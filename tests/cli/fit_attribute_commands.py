@@ -208,6 +208,17 @@ with tempfile.TemporaryDirectory() as tmp:
                "--conversion-touchpoint", "pay")
     check(done.returncode == 1 and "did you mean 'complete'?" in done.stderr,
           f"--lifecycle typo: {done.stderr}")
+    # Activity filters: the review left out, the journey is pay alone.
+    done = run("fit", pm4py, "-o", os.path.join(tmp, "pay.yaml"), "-n", "1000", "--lifecycle",
+               "complete", "--exclude-activity", "rev*", "--conversion-touchpoint", "pay")
+    with open(os.path.join(tmp, "pay.yaml")) as f:
+        text = f.read()
+    check(done.returncode == 0 and "review" not in text and "pay" in text,
+          f"fit --exclude-activity: {done.stderr}\n{text}")
+    done = run("fit", pm4py, "-o", os.path.join(tmp, "typo.yaml"), "--activity", "reveiw",
+               "--conversion-touchpoint", "pay")
+    check(done.returncode == 1 and "--activity 'reveiw' matches no touchpoint" in done.stderr
+          and "did you mean 'review'?" in done.stderr, f"--activity typo: {done.stderr}")
 
     # Removing an entry: its customers lost (said), or moved to the other entries when asked.
     retail = os.path.join(source, "scenarios", "examples", "retail.yaml")
