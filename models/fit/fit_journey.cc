@@ -246,7 +246,8 @@ void check_by_simulation(const ObservedJourneys& fitted_data, const ObservedJour
 
 // The Markov chain's order: the request's, or BIC's choice (on the fitted share); each
 // compared order's criteria noted.
-void choose_order(const ObservedJourneys& kept, const FitRequest& request, FitResult& result) {
+void choose_order(const ObservedJourneys& kept, const ObservedJourneys& held,
+                  const FitRequest& request, FitResult& result) {
   if (request.order < 0 || request.order > kMostFitOrder) {
     throw std::runtime_error(
         fmt::format("--order {}: a Markov chain's order is 1 to {}", request.order, kMostFitOrder));
@@ -260,16 +261,37 @@ void choose_order(const ObservedJourneys& kept, const FitRequest& request, FitRe
   }
   const int preferred = order_by_bic(result.orders);
   if (request.order == 0) result.order = preferred;
+  double held_customers = 0.0;
+  for (const ObservedPath& p : held.paths) held_customers += static_cast<double>(p.count);
+  const double scored = held_customers > 0.0 ? held_out_scores(kept, held, result.orders) : 0.0;
   for (const OrderCriterion& c : result.orders) {
-    result.notes.push_back(fmt::format(
+    std::string line = fmt::format(
         "Order {}: {} states, log-likelihood {:.2f}, {} parameters, AIC {:.2f}, BIC {:.2f}",
-        c.order, c.states, c.log_likelihood, c.parameters, c.aic, c.bic));
+        c.order, c.states, c.log_likelihood, c.parameters, c.aic, c.bic);
+    if (scored > 0.0) {
+      line += fmt::format("; held out: log-likelihood {:.4f} per customer", c.held_out_log_likelihood);
+      if (c.held_out_unexplained > 0.0) {
+        line += fmt::format(", {:.0f} customers unexplained", c.held_out_unexplained);
+      }
+    }
+    result.notes.push_back(std::move(line));
   }
   result.notes.push_back(fmt::format("BIC prefers order {}; the chain fitted is of order {}{}",
                                      preferred, result.order,
                                      result.order > 1 ? " (its touchpoints are windows of the "
                                                         "last touchpoints, 'a > b')"
                                                       : ""));
+  if (scored > 0.0) {
+    result.notes.push_back(fmt::format(
+        "On the held-out customers every order explains ({:.0f} of {:.0f}: a customer whose "
+        "start, move or end the fitted share never saw has probability 0 under an order), the "
+        "log-likelihood prefers order {}",
+        scored, held_customers, order_by_held_out(result.orders)));
+  } else if (held_customers > 0.0) {
+    result.notes.push_back(
+        "No held-out customer is explained by every order compared (each has a start, move or "
+        "end some order's fitted share never saw): the held-out likelihood cannot rank them");
+  }
 }
 
 // The fitted parameters with their uncertainty, as the request asks, and a note saying so.
@@ -353,7 +375,7 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
           "taking the skeleton's stages",
           request.skeleton_name, listed(missing)));
     }
-    choose_order(kept, request, result);
+    choose_order(kept, held, request, result);
     // The states of the chosen order, split again: the split depends only on the paths'
     // counts and the seed, so the shares are the same customers, and the windows of both
     // share one touchpoint table, as in_fitted_terms needs.

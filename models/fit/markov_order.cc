@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <tuple>
 #include <unordered_map>
@@ -22,6 +23,65 @@ int visit_phase(const ObservedPath& p, std::size_t i) {
 double x_log_share(double part, double whole) {
   return part > 0.0 ? part * std::log(part / whole) : 0.0;
 }
+
+// The order-k chain's counts by state, a state named by its window and phase, so that another
+// data set's windows (held-out customers) are looked up by name.
+class ChainCounts {
+ public:
+  ChainCounts(const ObservedJourneys& data, int order) {
+    const ObservedJourneys windows = windows_of_order(data, order);
+    for (const ObservedPath& p : windows.paths) {
+      if (p.count == 0 || p.touchpoints.empty()) continue;
+      const double c = static_cast<double>(p.count);
+      customers_ += c;
+      entries_[state(windows, p, 0)] += c;
+      for (std::size_t i = 0; i < p.touchpoints.size(); ++i) {
+        Counts& s = states_[state(windows, p, i)];
+        s.visits += c;
+        if (i + 1 < p.touchpoints.size()) {
+          s.next[state(windows, p, i + 1)] += c;
+        } else {
+          s.stops += c;
+        }
+      }
+    }
+  }
+
+  // The log-probability of a path of `windows` (of the same order) under the counts' maximum
+  // likelihood chain, or nothing when one of its steps has probability 0.
+  std::optional<double> log_probability(const ObservedJourneys& windows,
+                                        const ObservedPath& p) const {
+    const auto entry = entries_.find(state(windows, p, 0));
+    if (entry == entries_.end()) return std::nullopt;
+    double sum = std::log(entry->second / customers_);
+    for (std::size_t i = 0; i < p.touchpoints.size(); ++i) {
+      const auto at = states_.find(state(windows, p, i));
+      if (at == states_.end()) return std::nullopt;
+      double n = at->second.stops;
+      if (i + 1 < p.touchpoints.size()) {
+        const auto next = at->second.next.find(state(windows, p, i + 1));
+        n = next == at->second.next.end() ? 0.0 : next->second;
+      }
+      if (n <= 0.0) return std::nullopt;
+      sum += std::log(n / at->second.visits);
+    }
+    return sum;
+  }
+
+ private:
+  using State = std::pair<std::string, int>;  // window, phase
+  struct Counts {
+    double visits = 0.0;
+    double stops = 0.0;
+    std::map<State, double> next;
+  };
+  static State state(const ObservedJourneys& windows, const ObservedPath& p, std::size_t i) {
+    return {windows.touchpoints[p.touchpoints[i]], visit_phase(p, i)};
+  }
+  std::map<State, Counts> states_;
+  std::map<State, double> entries_;
+  double customers_ = 0.0;
+};
 
 }  // namespace
 
@@ -113,6 +173,51 @@ int order_by_bic(const std::vector<OrderCriterion>& criteria) {
   for (const OrderCriterion& c : criteria) {
     if (c.bic < lowest) {
       lowest = c.bic;
+      best = c.order;
+    }
+  }
+  return best;
+}
+
+double held_out_scores(const ObservedJourneys& fitted, const ObservedJourneys& held,
+                       std::vector<OrderCriterion>& criteria) {
+  // [order][path]: the path's log-probability under that order's chain, if it has one.
+  std::vector<std::vector<std::optional<double>>> scores;
+  for (OrderCriterion& c : criteria) {
+    const ChainCounts chain(fitted, c.order);
+    const ObservedJourneys windows = windows_of_order(held, c.order);
+    std::vector<std::optional<double>>& mine = scores.emplace_back();
+    c.held_out_unexplained = 0.0;
+    for (const ObservedPath& p : windows.paths) {
+      mine.push_back(p.count == 0 || p.touchpoints.empty() ? std::optional<double>(0.0)
+                                                            : chain.log_probability(windows, p));
+      if (!mine.back()) c.held_out_unexplained += static_cast<double>(p.count);
+    }
+  }
+  double common = 0.0;
+  for (std::size_t k = 0; k < held.paths.size(); ++k) {
+    const bool everyone = std::all_of(scores.begin(), scores.end(),
+                                      [k](const auto& order) { return order[k].has_value(); });
+    if (everyone) common += static_cast<double>(held.paths[k].count);
+  }
+  for (std::size_t o = 0; o < criteria.size(); ++o) {
+    double sum = 0.0;
+    for (std::size_t k = 0; k < held.paths.size(); ++k) {
+      const bool everyone = std::all_of(scores.begin(), scores.end(),
+                                        [k](const auto& order) { return order[k].has_value(); });
+      if (everyone) sum += static_cast<double>(held.paths[k].count) * *scores[o][k];
+    }
+    criteria[o].held_out_log_likelihood = common > 0.0 ? sum / common : 0.0;
+  }
+  return common;
+}
+
+int order_by_held_out(const std::vector<OrderCriterion>& criteria) {
+  int best = criteria.empty() ? 1 : criteria.front().order;
+  double highest = criteria.empty() ? 0.0 : criteria.front().held_out_log_likelihood;
+  for (const OrderCriterion& c : criteria) {
+    if (c.held_out_log_likelihood > highest) {
+      highest = c.held_out_log_likelihood;
       best = c.order;
     }
   }

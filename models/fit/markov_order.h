@@ -30,10 +30,26 @@ struct OrderCriterion {
   std::size_t parameters = 0;
   double aic = 0.0;
   double bic = 0.0;
+  // On held-out customers (held_out_scores): the log-likelihood per customer of the paths every
+  // compared order explains, and how many held-out customers this order cannot explain (a
+  // start, a move or an end its fitted share never saw has probability 0).
+  double held_out_log_likelihood = 0.0;
+  double held_out_unexplained = 0.0;
 };
 OrderCriterion order_criterion(const ObservedJourneys& data, int order);
 
 // "best" order of `criteria` by BIC (the lowest; ties: the lower order).
 int order_by_bic(const std::vector<OrderCriterion>& criteria);
+
+// Scores each order's chain, fitted to `fitted` (maximum likelihood, as order_criterion), on
+// the `held` customers: fills held_out_log_likelihood and held_out_unexplained of every
+// criterion. The log-likelihood is over the customers that every order explains, so that the
+// orders are compared on the same paths (a path a higher order explains, a lower one does
+// too). Returns how many customers that is.
+double held_out_scores(const ObservedJourneys& fitted, const ObservedJourneys& held,
+                       std::vector<OrderCriterion>& criteria);
+
+// The order whose held-out log-likelihood is highest (ties: the lower order).
+int order_by_held_out(const std::vector<OrderCriterion>& criteria);
 
 }  // namespace cjsim

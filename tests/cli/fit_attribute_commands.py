@@ -208,6 +208,12 @@ with tempfile.TemporaryDirectory() as tmp:
                "--conversion-touchpoint", "pay")
     check(done.returncode == 1 and "did you mean 'complete'?" in done.stderr,
           f"--lifecycle typo: {done.stderr}")
+    # With a holdout, every order compared is scored on the held-out customers too.
+    done = run("fit", pm4py, "-o", os.path.join(tmp, "held.yaml"), "-n", "1000", "--lifecycle",
+               "complete", "--order", "bic", "--holdout", "0.25", "--conversion-touchpoint", "pay")
+    check(done.returncode == 0 and done.stdout.count("; held out: log-likelihood") == 3
+          and "On the held-out customers every order explains" in done.stdout,
+          f"fit --order bic --holdout: {done.stderr}\n{done.stdout}")
     # Activity filters: the review left out, the journey is pay alone.
     done = run("fit", pm4py, "-o", os.path.join(tmp, "pay.yaml"), "-n", "1000", "--lifecycle",
                "complete", "--exclude-activity", "rev*", "--conversion-touchpoint", "pay")
