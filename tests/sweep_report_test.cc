@@ -1,6 +1,7 @@
 // A sweep file's Markdown, CSV and HTML reports: the reference point and why, every point's
 // paired difference in its unit, which parameters matter beyond the noise (the summary's own
-// words), a calendar sweep's point and resource figures; every number the file's.
+// words), a calendar sweep's point and resource figures and its staffing trade-off; every
+// number the file's.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -14,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "reports/html/html_report.h"
+#include "reports/html/sweep_html.h"
 #include "reports/render/report_format.h"
 #include "reports/render/sweep_report.h"
 #include "sim/api/api.h"
@@ -286,6 +289,37 @@ TEST(SweepReport, CalendarSweepsGiveTheirPointAndResourceFiguresRankedByACalenda
       EXPECT_NE(md.find(cell), std::string::npos) << cell;
     }
   }
+}
+
+TEST(SweepReport, TheHtmlPageShowsTheDifferencesAndTheStaffingTradeOff) {
+  const StoredSweep& sweep = calendar_sweep();
+  const std::string page = html_sweep_report(sweep, "staff_cost");
+  EXPECT_NE(page.find("id=\"differences\""), std::string::npos);
+  EXPECT_NE(page.find("id=\"staffing\""), std::string::npos);
+  EXPECT_NE(page.find("<table class=\"differences\">"), std::string::npos);
+  // Three charts of the differences, the trade-off and the one parameter.
+  EXPECT_NE(page.find("id=\"chart-3\""), std::string::npos);
+  EXPECT_EQ(page.find("id=\"chart-4\""), std::string::npos);
+
+  // The headline names the cheapest staffing, found here from the file's own figures.
+  std::size_t cheapest = 0;
+  for (std::size_t k = 1; k < sweep.calendar.size(); ++k) {
+    if (sweep.calendar[k].figures[0].value < sweep.calendar[cheapest].figures[0].value) cheapest = k;
+  }
+  const std::string headline = staffing_headline(sweep);
+  EXPECT_NE(headline.find(fmt::format("point {} (resources.desks.capacity = {})", cheapest,
+                                      sweep.values[cheapest][0])),
+            std::string::npos)
+      << headline;
+  EXPECT_NE(headline.find(figure_text("staff_cost", sweep.calendar[cheapest].figures[0].value)),
+            std::string::npos)
+      << headline;
+  EXPECT_NE(page.find(html_escape(headline)), std::string::npos);
+  // A plain sweep has no staffing section and no headline.
+  const std::string plain = html_sweep_report(plain_sweep(), "conversion_rate");
+  EXPECT_EQ(plain.find("id=\"staffing\""), std::string::npos);
+  EXPECT_NE(plain.find("id=\"differences\""), std::string::npos);
+  EXPECT_EQ(staffing_headline(plain_sweep()), "");
 }
 
 }  // namespace
