@@ -10,6 +10,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <stdexcept>
 
 #include "cjsim_version.h"
@@ -17,6 +18,7 @@
 #include "reports/html/html_assets.h"
 #include "reports/html/html_charts.h"
 #include "reports/html/html_page.h"
+#include "reports/html/sweep_html.h"
 #include "reports/render/compare_report.h"
 #include "reports/render/report_format.h"
 #include "reports/render/sweep_report.h"
@@ -996,17 +998,10 @@ nlohmann::json chart_data_json(const ComparisonReport& r) {
 namespace cjsim {
 namespace {
 
-std::size_t headline_index(std::string_view metric) {
-  for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
-    if (metric == kHeadlineFigures[f].name) return f;
-  }
-  throw std::invalid_argument(fmt::format("no headline figure '{}'", metric));
-}
-
 // The metric against one parameter: every point (one series per base scenario) and, for a
 // grid, the mean at each level (the main effect the ranking measures).
-json parameter_chart(const StoredSweep& sweep, std::size_t parameter, std::size_t figure,
-                     std::string_view metric) {
+json parameter_chart(const StoredSweep& sweep, std::size_t parameter,
+                     std::span<const Estimate> figure, std::string_view metric) {
   json series = json::array();
   for (std::size_t s = 0; s < sweep.scenarios.size(); ++s) {
     json points = json::array();
@@ -1014,7 +1009,7 @@ json parameter_chart(const StoredSweep& sweep, std::size_t parameter, std::size_
     for (std::size_t k = 0; k < sweep.values.size(); ++k) {
       if (sweep.scenario_of_point[k] != s) continue;
       const double x = sweep.values[k][parameter];
-      const double y = sweep.figures[k][figure].value;
+      const double y = figure[k].value;
       if (!std::isfinite(y)) continue;
       points.push_back({x, y, k});
       auto& [sum, count] = levels[x];
@@ -1035,10 +1030,10 @@ json parameter_chart(const StoredSweep& sweep, std::size_t parameter, std::size_
                       {"itemStyle", {{"color", scenario_colour(s)}}},
                       {"data", means}});
   }
+  // The key is the page's text above the charts (sweep_scenario_key): it wraps, a legend cannot.
   return {{"title", {{"text", sweep.parameters[parameter]}, {"textStyle", {{"fontSize", 13}}}}},
           {"tooltip", {{"trigger", "item"}}},
-          {"legend", {{"top", 22}, {"type", "scroll"}}},
-          {"grid", {{"left", 64}, {"right", 24}, {"top", 64}, {"bottom", 48}}},
+          {"grid", {{"left", 64}, {"right", 24}, {"top", 40}, {"bottom", 48}}},
           {"xAxis",
            {{"type", "value"},
             {"name", sweep.parameters[parameter]},
@@ -1088,24 +1083,29 @@ std::string sweep_sensitivity_section(const StoredSweep& sweep, std::string_view
   return out + "</section>\n";
 }
 
-std::string sweep_points_section(const StoredSweep& sweep, std::string_view metric) {
-  // The metric, then the key figures.
-  std::vector<std::size_t> figures = {headline_index(metric)};
+std::string sweep_points_section(const StoredSweep& sweep, std::string_view metric,
+                                 std::span<const Estimate> ranked_by) {
+  // The metric (a headline figure or a calendar sweep's figure), then the key figures.
+  std::vector<std::size_t> figures;
   for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
-    if (kHeadlineFigures[f].key && f != figures.front()) figures.push_back(f);
+    if (kHeadlineFigures[f].key && kHeadlineFigures[f].name != metric) figures.push_back(f);
   }
   std::string out = "<section id=\"points\">\n<h2>Design points</h2>\n";
   out += fmt::format(
       "<p class=\"note\">Best first by {} ({} is better); 95% intervals under "
       "each figure.</p>\n",
-      html_escape(metric), lower_is_better(metric) ? "lower" : "higher");
+      html_escape(metric), sweep_metric_lower_is_better(metric) ? "lower" : "higher");
   out += "<table><thead><tr><th>rank</th><th class=\"num\">point</th>";
   if (sweep.scenarios.size() > 1) out += "<th>scenario</th>";
   for (const std::string& p : sweep.parameters)
     out += fmt::format("<th class=\"num\">{}</th>", html_escape(p));
+  out += fmt::format("<th class=\"num\">{}</th>", html_escape(metric));
   for (std::size_t f : figures)
     out += fmt::format("<th class=\"num\">{}</th>", html_escape(kHeadlineFigures[f].name));
   out += "</tr></thead><tbody>\n";
+  const std::string_view shown_as = sweep_metric_resource(metric).empty()
+                                        ? metric
+                                        : metric.substr(metric.rfind('.') + 1);
   const std::vector<std::size_t> order = points_best_first(sweep, metric);
   for (std::size_t i = 0; i < order.size(); ++i) {
     const std::size_t k = order[i];
@@ -1115,6 +1115,7 @@ std::string sweep_points_section(const StoredSweep& sweep, std::string_view metr
                          html_escape(sweep.scenarios[sweep.scenario_of_point[k]]));
     }
     for (double v : sweep.values[k]) out += fmt::format("<td class=\"num\">{:.6g}</td>", v);
+    out += figure_cell(shown_as, ranked_by[k]);
     for (std::size_t f : figures) out += figure_cell(kHeadlineFigures[f].name, sweep.figures[k][f]);
     out += "</tr>\n";
   }
@@ -1124,29 +1125,38 @@ std::string sweep_points_section(const StoredSweep& sweep, std::string_view metr
 }  // namespace
 
 std::string html_sweep_report(const StoredSweep& sweep, std::string_view metric) {
-  const std::size_t figure = headline_index(metric);
+  const std::vector<Estimate> figure = sweep_metric_estimates(sweep, metric);
   Charts charts;
+  // A calendar sweep's points have the agents their arrivals bring, over its days.
+  const std::string size = sweep.calendar.empty() ? with_thousands(sweep.agents) + " agents"
+                           : sweep.days > 0 ? counted(static_cast<std::size_t>(sweep.days), "day")
+                                            : std::string("calendar.days");
   std::string body = "<header>\n";
   body += fmt::format("<h1>Sweep: {}</h1>\n", html_escape(sweep.experiment_name));
   body += fmt::format(
-      "<p>{} design &middot; {} points &middot; {} agents &middot; {} &middot; "
+      "<p>{} design &middot; {} points &middot; {} &middot; {} &middot; "
       "seed {} &middot; {}</p>\n",
-      html_escape(sweep.design), sweep.values.size(), with_thousands(sweep.agents),
+      html_escape(sweep.design), sweep.values.size(), html_escape(size),
       counted(sweep.replications, "replication"), sweep.seed, html_escape(sweep.experiment_path));
-  body +=
-      "</header>\n<nav><a href=\"#sensitivity\">Sensitivity</a><a href=\"#response\">"
-      "Response</a><a href=\"#points\">Design points</a></nav>\n<main>\n";
+  body += "</header>\n<nav><a href=\"#sensitivity\">Sensitivity</a>";
+  body += "<a href=\"#differences\">Against the reference</a>";
+  if (!sweep.calendar.empty()) body += "<a href=\"#staffing\">Staff cost and waiting</a>";
+  body += "<a href=\"#response\">Response</a><a href=\"#points\">Design points</a></nav>\n<main>\n";
   body += sweep_sensitivity_section(sweep, metric);
+  body += sweep_differences_section(sweep, metric, charts);
+  body += sweep_staffing_section(sweep, charts);
   body += "<section id=\"response\">\n";
   body += fmt::format("<h2>{} against each parameter</h2>\n", html_escape(metric));
   body +=
       "<p class=\"note\">Every design point; for grids the line joins the mean at each "
-      "level.</p>\n<div class=\"charts-row\">\n";
+      "level.</p>\n";
+  body += sweep_scenario_key(sweep);
+  body += "<div class=\"charts-row\">\n";
   for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
     body += charts.add(parameter_chart(sweep, j, figure, metric), 340);
   }
   body += "</div>\n</section>\n";
-  body += sweep_points_section(sweep, metric);
+  body += sweep_points_section(sweep, metric, figure);
   body += fmt::format("<footer>Made by cjsim {} &middot; charts by Apache ECharts</footer>\n",
                       CJSIM_VERSION);
   body += "</main>\n";

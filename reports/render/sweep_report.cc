@@ -16,6 +16,7 @@
 #include "reports/render/table_text.h"
 #include "reports/render/text_report.h"
 #include "scenarios/diagnostic.h"
+#include "scenarios/parameter_path.h"
 #include "sim/engine/calendar_figures.h"
 #include "sim/sweep/sweep.h"
 
@@ -76,24 +77,38 @@ std::string number(double x) {
   return fmt::format("{:.4g}", x);
 }
 
+std::size_t resource_column(std::string_view name) {
+  for (std::size_t c = 0; c < kResourceColumns.size(); ++c) {
+    if (name == kResourceColumns[c].first) return c;
+  }
+  throw std::logic_error("no resource column");
+}
 
-// A calendar sweep's figures of the points shown, in their order: the run's staff cost and,
-// per resource, utilisation, waits and abandonment.
-std::string calendar_points_text(const StoredSweep& sweep, std::span<const std::size_t> order,
-                                 std::size_t shown) {
-  std::string out = "\nCalendar figures of the same points (per resource: utilisation, mean and "
-                    "90th percentile wait, abandoned, staff cost):\n\n";
+// "12.34 % [12.01 %, 12.67 %]": a figure for people with its interval, when it has one.
+std::string figure_with_interval(std::string_view name, const Estimate& e) {
+  const std::string interval = interval_text(name, e);
+  return figure_text(name, e.value) + (interval.empty() ? "" : " " + interval);
+}
+
+
+// "+1.20 pp [+0.80 pp, +1.60 pp]": a difference for people with its interval.
+std::string difference_with_interval(std::string_view name, const Estimate& d) {
+  const std::string interval = difference_interval_text(name, d);
+  return difference_text(name, d.value) + (interval.empty() ? "" : " " + interval);
+}
+
+// A calendar sweep's figures of the points shown, in their order, as the text summary's table:
+// the run's staff cost and, per resource, utilisation, waits and abandonment.
+std::vector<std::vector<std::string>> calendar_point_rows(const StoredSweep& sweep,
+                                                          std::span<const std::size_t> order,
+                                                          std::size_t shown) {
   std::vector<std::vector<std::string>> rows;
   rows.push_back({"point", "journeys", "abandoned", "staff_cost", "resource", "utilisation",
                   "mean_wait", "p90_wait", "abandoned", "staff_cost"});
-  const auto column = [](std::string_view name) {
-    for (std::size_t c = 0; c < kResourceColumns.size(); ++c) {
-      if (name == kResourceColumns[c].first) return c;
-    }
-    throw std::logic_error("no resource column");
-  };
-  const std::size_t utilisation = column("utilisation"), mean_wait = column("mean_wait_hours"),
-                    p90_wait = column("p90_wait_hours"), cost = column("staff_cost");
+  const std::size_t utilisation = resource_column("utilisation"),
+                    mean_wait = resource_column("mean_wait_hours"),
+                    p90_wait = resource_column("p90_wait_hours"),
+                    cost = resource_column("staff_cost");
   const std::size_t staff_cost = calendar_point_index("staff_cost");
   for (std::size_t i = 0; i < shown; ++i) {
     const std::size_t k = order[i];
@@ -117,8 +132,7 @@ std::string calendar_points_text(const StoredSweep& sweep, std::span<const std::
       head.assign(head.size(), "");  // the point's own figures once
     }
   }
-  out += right_aligned(rows);
-  return out;
+  return rows;
 }
 
 }  // namespace
@@ -258,10 +272,7 @@ SweepDifferences summary_differences(const StoredSweep& sweep,
   return paired_differences(sweep.replication_figures, overall, chosen);
 }
 
-namespace {
-
-// "point 4 (the base scenario's own values: a = 1, b = 2)"
-std::string reference_text(const StoredSweep& sweep, const SweepReference& reference) {
+std::string sweep_reference_text(const StoredSweep& sweep, const SweepReference& reference) {
   std::string values;
   for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
     values += fmt::format("{}{} = {}", j == 0 ? "" : ", ", sweep.parameters[j],
@@ -276,6 +287,55 @@ std::string reference_text(const StoredSweep& sweep, const SweepReference& refer
   return fmt::format("point {} ({}: {})", reference.point, why, values);
 }
 
+std::string sweep_differences_intro(const StoredSweep& sweep, const SweepDifferences& differences) {
+  return fmt::format(
+      "Differences from {}, paired: every point runs the same agents, so each replication "
+      "gives a difference on the same agents ({}):",
+      sweep_reference_text(sweep, differences.reference),
+      sweep.replications < 2
+          ? "with one replication there is no interval; run -r 2 or more"
+          : fmt::format("95% CI Student t across {} replications", sweep.replications));
+}
+
+const char* sweep_difference_verdict(const SweepDifferences& differences, std::size_t point,
+                                     const Estimate& d) {
+  const bool known = std::isfinite(d.low) && std::isfinite(d.high);
+  return point == differences.reference.point ? "reference"
+         : !known                             ? "no interval"
+         : d.low > 0 || d.high < 0            ? "beyond the noise"
+                                              : "within the noise";
+}
+
+std::vector<std::vector<std::string>> sweep_difference_rows(const SweepDifferences& differences,
+                                                            std::span<const std::size_t> figures,
+                                                            std::span<const std::size_t> order,
+                                                            std::size_t shown) {
+  const std::size_t f = figures.front();
+  const std::string_view metric = kHeadlineFigures[f].name;
+  std::vector<std::string> header = {"point", std::string(metric) + " difference [95% CI]",
+                                     "unpaired +/-", "verdict"};
+  for (std::size_t o : figures.subspan(1)) {
+    header.push_back(std::string(kHeadlineFigures[o].name) + " difference [95% CI]");
+  }
+  std::vector<std::vector<std::string>> rows = {header};
+  for (std::size_t i = 0; i < shown; ++i) {
+    const std::size_t k = order[i];
+    const Estimate& d = differences.difference[k][f];
+    const double unpaired = differences.unpaired_half_width[k][f];
+    std::vector<std::string> row = {
+        std::to_string(k), difference_with_interval(metric, d),
+        std::isfinite(unpaired) ? difference_text(metric, unpaired).substr(1) : "n/a",
+        sweep_difference_verdict(differences, k, d)};
+    for (std::size_t o : figures.subspan(1)) {
+      row.push_back(difference_with_interval(kHeadlineFigures[o].name, differences.difference[k][o]));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+namespace {
+
 std::string parameter_list(const StoredSweep& sweep, const Sensitivity& r, bool beyond) {
   std::string out;
   for (const ParameterSensitivity& p : r.ranked) {
@@ -284,6 +344,46 @@ std::string parameter_list(const StoredSweep& sweep, const Sensitivity& r, bool 
     out += sweep.parameters[p.parameter];
   }
   return out.empty() ? "none" : out;
+}
+
+// What a calendar figure's ranking says of differences (they are kept per headline figure).
+std::string calendar_metric_differences_note(const StoredSweep& sweep,
+                                             const SweepDifferences& differences,
+                                             std::string_view metric) {
+  return fmt::format(
+      "Paired differences from {} are in the file and in --json for the headline figures; {} "
+      "is a calendar figure, kept per point only.",
+      sweep_reference_text(sweep, differences.reference), metric);
+}
+
+// How a ranking measures a parameter's importance, in words.
+std::string sensitivity_method_text(const Sensitivity& r) {
+  if (r.method == SensitivityMethod::main_effect) {
+    return "main effects: the spread of the mean over each parameter's levels, the others "
+           "averaged over";
+  }
+  return fmt::format("standardised regression coefficients over {} points, R^2 = {:.3f}",
+                     r.points, r.r_squared);
+}
+
+// "+0.012 [+0.004, +0.020]": the change from a parameter's lowest to its highest value.
+std::string swing_text(const ParameterSensitivity& p) {
+  const bool interval = std::isfinite(p.swing_low) && std::isfinite(p.swing_high);
+  return fmt::format("{:+.4g}{}", p.swing,
+                     interval ? fmt::format(" [{:+.4g}, {:+.4g}]", p.swing_low, p.swing_high)
+                              : "");
+}
+
+// Which parameters matter beyond the noise, in sentences (the text summary indents them).
+std::vector<std::string> noise_sentences(const StoredSweep& sweep, const Sensitivity& r) {
+  if (sweep.replications < 2) {
+    return {"One replication: no intervals, so nothing tells a parameter from the noise; "
+            "run -r 2 or more."};
+  }
+  return {fmt::format("Beyond the noise (the change's 95% interval, from the {} replications on "
+                      "the same agents, excludes 0): {}.",
+                      sweep.replications, parameter_list(sweep, r, true)),
+          fmt::format("Within the noise: {}.", parameter_list(sweep, r, false))};
 }
 
 }  // namespace
@@ -338,54 +438,26 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
   }
   out += right_aligned(rows);
 
-  if (!sweep.calendar.empty()) out += calendar_points_text(sweep, order, shown);
+  if (!sweep.calendar.empty()) {
+    out += "\nCalendar figures of the same points (per resource: utilisation, mean and 90th "
+           "percentile wait, abandoned, staff cost):\n\n";
+    out += right_aligned(calendar_point_rows(sweep, order, shown));
+  }
 
   const SweepDifferences differences = summary_differences(sweep, reference);
   if (f == kNoHeadline) {
-    out += fmt::format(
-        "\nPaired differences from {} are in the file and in --json for the headline figures; "
-        "{} is a calendar figure, kept per point only.\n",
-        reference_text(sweep, differences.reference), metric);
+    out += "\n" + calendar_metric_differences_note(sweep, differences, metric) + "\n";
   } else {
-    out += fmt::format(
-        "\nDifferences from {}, paired: every point runs the same agents, so each replication "
-        "gives a difference on the same agents ({}):\n\n",
-        reference_text(sweep, differences.reference),
-        sweep.replications < 2
-            ? "with one replication there is no interval; run -r 2 or more"
-            : fmt::format("95% CI Student t across {} replications", sweep.replications));
-    std::vector<std::vector<std::string>> difference_rows = {
-        {"point", std::string(metric) + " difference [95% CI]", "unpaired +/-", "verdict"}};
-    for (std::size_t i = 0; i < shown; ++i) {
-      const std::size_t k = order[i];
-      const Estimate& d = differences.difference[k][f];
-      const std::string interval = difference_interval_text(metric, d);
-      const bool known = std::isfinite(d.low) && std::isfinite(d.high);
-      const char* verdict = k == differences.reference.point ? "reference"
-                            : !known                         ? "no interval"
-                            : d.low > 0 || d.high < 0        ? "beyond the noise"
-                                                             : "within the noise";
-      const double unpaired = differences.unpaired_half_width[k][f];
-      difference_rows.push_back(
-          {std::to_string(k),
-           difference_text(metric, d.value) + (interval.empty() ? "" : " " + interval),
-           std::isfinite(unpaired) ? difference_text(metric, unpaired).substr(1) : "n/a", verdict});
-    }
-    out += right_aligned(difference_rows);
+    out += "\n" + sweep_differences_intro(sweep, differences) + "\n\n";
+    const std::size_t figures[] = {f};
+    out += right_aligned(sweep_difference_rows(differences, figures, order, shown));
   }
 
   for (const ScenarioSensitivity& s : sensitivity_of(sweep, metric)) {
     const Sensitivity& r = s.sensitivity;
     out += fmt::format("\nWhich parameter moves {} most{}", metric,
                        several_scenarios ? fmt::format(" in {}", sweep.scenarios[s.scenario]) : "");
-    if (r.method == SensitivityMethod::main_effect) {
-      out +=
-          " (main effects: the spread of the mean over each parameter's levels, the others "
-          "averaged over):\n";
-    } else {
-      out += fmt::format(" (standardised regression coefficients over {} points, R^2 = {:.3f}):\n",
-                         r.points, r.r_squared);
-    }
+    out += " (" + sensitivity_method_text(r) + "):\n";
     if (!r.note.empty()) {
       out += "  not ranked: " + r.note + "\n";
       continue;
@@ -394,76 +466,268 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
     for (const std::string& p : sweep.parameters) name_width = std::max(name_width, p.size());
     for (std::size_t i = 0; i < r.ranked.size(); ++i) {
       const ParameterSensitivity& p = r.ranked[i];
-      const bool interval = std::isfinite(p.swing_low) && std::isfinite(p.swing_high);
-      out += fmt::format("  {}. {:<{}}  {} {:<10}  lowest to highest value: {:+.4g}{}\n", i + 1,
+      out += fmt::format("  {}. {:<{}}  {} {:<10}  lowest to highest value: {}\n", i + 1,
                          sweep.parameters[p.parameter], name_width,
                          r.method == SensitivityMethod::main_effect ? "spread" : "|SRC|",
-                         number(p.importance), p.swing,
-                         interval ? fmt::format(" [{:+.4g}, {:+.4g}]", p.swing_low, p.swing_high)
-                                  : "");
+                         number(p.importance), swing_text(p));
     }
-    if (sweep.replications < 2) {
-      out += "  One replication: no intervals, so nothing tells a parameter from the noise; "
-             "run -r 2 or more.\n";
-    } else {
-      out += fmt::format(
-          "  Beyond the noise (the change's 95% interval, from the {} replications on the same "
-          "agents, excludes 0): {}.\n  Within the noise: {}.\n",
-          sweep.replications, parameter_list(sweep, r, true), parameter_list(sweep, r, false));
-    }
+    for (const std::string& sentence : noise_sentences(sweep, r)) out += "  " + sentence + "\n";
   }
   return out;
 }
 
 namespace {
 
-// Header and rows of the full table, best first.
+// Header and rows of the full table, best first: the parameters, a calendar figure the points
+// are ranked by, and every headline figure with its interval.
 std::vector<std::vector<std::string>> full_table(const StoredSweep& sweep,
                                                  std::string_view metric) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> header = {"rank", "point", "scenario"};
   for (const std::string& p : sweep.parameters) header.push_back(p);
+  const bool calendar_metric = headline_index(metric) == kNoHeadline;
+  std::vector<Estimate> ranked_by;
+  if (calendar_metric) {
+    ranked_by = sweep_metric_estimates(sweep, metric);
+    for (const char* suffix : {"", "_ci_low", "_ci_high"}) header.push_back(std::string(metric) + suffix);
+  }
   for (const Figure& f : kHeadlineFigures) {
     header.emplace_back(f.name);
     header.push_back(std::string(f.name) + "_ci_low");
     header.push_back(std::string(f.name) + "_ci_high");
   }
   rows.push_back(header);
+  const auto put = [](std::vector<std::string>& row, const Estimate& e) {
+    for (double x : {e.value, e.low, e.high}) row.push_back(std::isnan(x) ? "" : fmt::format("{}", x));
+  };
   const std::vector<std::size_t> order = points_best_first(sweep, metric);
   for (std::size_t i = 0; i < order.size(); ++i) {
     const std::size_t k = order[i];
     std::vector<std::string> row = {std::to_string(i + 1), std::to_string(k),
                                     sweep.scenarios[sweep.scenario_of_point[k]]};
     for (double v : sweep.values[k]) row.push_back(fmt::format("{}", v));
-    for (const Estimate& e : sweep.figures[k]) {
-      for (double x : {e.value, e.low, e.high})
-        row.push_back(std::isnan(x) ? "" : fmt::format("{}", x));
-    }
+    if (calendar_metric) put(row, ranked_by[k]);
+    for (const Estimate& e : sweep.figures[k]) put(row, e);
     rows.push_back(std::move(row));
   }
   return rows;
 }
 
-}  // namespace
-
-std::string sweep_table_markdown(const StoredSweep& sweep, std::string_view metric) {
-  const auto rows = full_table(sweep, metric);
-  std::string out = fmt::format("# Sweep: {}\n\nDesign points best first by {}.\n\n",
-                                sweep.experiment_name, metric);
-  // Rank, point and scenario to the left; the parameters and figures to the right.
-  out += markdown_head(rows.front(), 3);
+std::string markdown_table(const std::vector<std::vector<std::string>>& rows,
+                           std::size_t left_aligned) {
+  std::string out = markdown_head(rows.front(), left_aligned);
   for (std::size_t r = 1; r < rows.size(); ++r) out += markdown_row(rows[r]);
   return out;
 }
 
-std::string sweep_table_csv(const StoredSweep& sweep, std::string_view metric) {
-  std::string out;
-  for (const auto& row : full_table(sweep, metric)) {
-    for (std::size_t c = 0; c < row.size(); ++c) {
-      if (c != 0) out += ',';
-      out += csv_field(row[c]);
+// The headline figures beside the one differences are ranked by (the key figures of the table).
+std::vector<std::size_t> difference_figures(std::size_t first) {
+  std::vector<std::size_t> figures;
+  if (first != kNoHeadline) figures.push_back(first);
+  for (std::size_t o = 0; o < kHeadlineFigures.size(); ++o) {
+    if (kHeadlineFigures[o].key && o != first) figures.push_back(o);
+  }
+  return figures;
+}
+
+// A calendar sweep's points and resources for people, best first: every figure the file keeps
+// per point (kCalendarPointColumns) and per resource (kResourceColumns) with its interval.
+std::string calendar_markdown(const StoredSweep& sweep, std::span<const std::size_t> order) {
+  std::string out =
+      "\n## Calendar figures\n\nEvery point's run, best first, with 95% intervals across the "
+      "replications: its journeys, agents and abandonments (counts over every replication), "
+      "staff cost, and per resource its utilisation, waits, queue, abandonment and staff "
+      "cost.\n\n";
+  std::vector<std::vector<std::string>> points = {{"point", "journeys", "organic_agents",
+                                                   "referred_agents", "deterred", "customers",
+                                                   "abandoned"}};
+  for (const auto& [name, member] : kCalendarPointColumns) points.front().emplace_back(name);
+  std::vector<std::vector<std::string>> resources = {
+      {"point", "resource", "lane", "arrivals", "served", "abandoned"}};
+  for (const auto& [name, member] : kResourceColumns) resources.front().emplace_back(name);
+  for (const std::size_t k : order) {
+    const StoredCalendarPoint& p = sweep.calendar[k];
+    std::vector<std::string> row = {std::to_string(k),         with_thousands(p.journeys),
+                                    with_thousands(p.organic_agents),
+                                    with_thousands(p.referred_agents),
+                                    with_thousands(p.deterred), with_thousands(p.customers),
+                                    with_thousands(p.abandoned)};
+    for (std::size_t c = 0; c < kCalendarPointColumns.size(); ++c) {
+      row.push_back(figure_with_interval(kCalendarPointColumns[c].first, p.figures[c]));
     }
-    out += "\n";
+    points.push_back(std::move(row));
+    for (const StoredCalendarResource& r : p.resources) {
+      std::vector<std::string> resource = {std::to_string(k),         r.id,
+                                           r.lane,                    with_thousands(r.arrivals),
+                                           with_thousands(r.served), with_thousands(r.abandoned)};
+      for (std::size_t c = 0; c < kResourceColumns.size(); ++c) {
+        resource.push_back(figure_with_interval(kResourceColumns[c].first, r.figures[c]));
+      }
+      resources.push_back(std::move(resource));
+    }
+  }
+  out += markdown_table(points, 1);
+  out += "\n### Resources\n\n";
+  out += markdown_table(resources, 3);
+  return out;
+}
+
+// The CSV's columns; every row one figure (or a parameter's value, a verdict) in long form.
+constexpr const char* kSweepCsvHeader =
+    "table,rank,point,scenario,scope,metric,unit,value,ci_low,ci_high,note\n";
+
+std::string sweep_csv_number(double x) { return std::isfinite(x) ? fmt::format("{}", x) : ""; }
+
+std::string unit_name(std::string_view metric) {
+  const Figure* f = find_calendar_figure(metric);
+  return std::string(unit_key(f ? f->unit : Unit::count));
+}
+
+std::string parameter_unit_name(const std::string& path) {
+  std::string error;
+  const std::optional<ParameterPath> parsed = parse_parameter_path(path, error);
+  const std::string_view unit = parsed ? parameter_unit(*parsed) : std::string_view();
+  return unit.empty() ? "number" : std::string(unit);
+}
+
+}  // namespace
+
+std::string sweep_table_markdown(const StoredSweep& sweep, std::string_view metric) {
+  const std::size_t f = headline_index(metric);
+  const std::vector<std::size_t> order = points_best_first(sweep, metric);
+  const std::string size = sweep.calendar.empty() ? with_thousands(sweep.agents) + " agents"
+                           : sweep.days > 0       ? counted(static_cast<std::size_t>(sweep.days), "day")
+                                                  : std::string("calendar.days");
+  std::string out = fmt::format("# Sweep: {}\n\n{} design, {} points, {} x {}, seed {}{}.\n\n",
+                                sweep.experiment_name, sweep.design, order.size(), size,
+                                counted(sweep.replications, "replication"), sweep.seed,
+                                sweep.warmup_days > 0 && !sweep.calendar.empty()
+                                    ? fmt::format(", the first {} left out",
+                                                  counted(static_cast<std::size_t>(sweep.warmup_days), "day"))
+                                    : "");
+  out += fmt::format("## Design points\n\nBest first by {} ({} is better).\n\n", metric,
+                     sweep_metric_lower_is_better(metric) ? "lower" : "higher");
+  // Rank, point and scenario to the left; the parameters and figures to the right.
+  out += markdown_table(full_table(sweep, metric), 3);
+
+  if (!sweep.calendar.empty()) out += calendar_markdown(sweep, order);
+
+  const SweepDifferences differences = summary_differences(sweep);
+  out += "\n## Paired differences from the reference\n\n";
+  if (f == kNoHeadline) {
+    out += fmt::format("{} is a calendar figure, kept per point only; these are the headline "
+                       "figures' differences.\n\n", metric);
+  }
+  out += sweep_differences_intro(sweep, differences) + "\n\n";
+  const std::vector<std::size_t> figures = difference_figures(f);
+  out += markdown_table(sweep_difference_rows(differences, figures, order, order.size()), 1);
+
+  for (const ScenarioSensitivity& s : sensitivity_of(sweep, metric)) {
+    const Sensitivity& r = s.sensitivity;
+    out += fmt::format("\n## Which parameter moves {} most{}\n\n", metric,
+                       sweep.scenarios.size() > 1
+                           ? fmt::format(" in {}", sweep.scenarios[s.scenario])
+                           : "");
+    out += "By " + sensitivity_method_text(r) + ".\n\n";
+    if (!r.note.empty()) {
+      out += "Not ranked: " + r.note + "\n";
+      continue;
+    }
+    std::vector<std::vector<std::string>> rows = {
+        {"rank", "parameter",
+         r.method == SensitivityMethod::main_effect ? "spread" : "|SRC|",
+         "lowest to highest value [95% CI]"}};
+    for (std::size_t i = 0; i < r.ranked.size(); ++i) {
+      const ParameterSensitivity& p = r.ranked[i];
+      rows.push_back({std::to_string(i + 1), sweep.parameters[p.parameter], number(p.importance),
+                      swing_text(p)});
+    }
+    out += markdown_table(rows, 2) + "\n";
+    for (const std::string& sentence : noise_sentences(sweep, r)) out += sentence + "\n";
+  }
+  return out;
+}
+
+std::string sweep_table_csv(const StoredSweep& sweep, std::string_view metric) {
+  const std::vector<std::size_t> order = points_best_first(sweep, metric);
+  std::vector<std::size_t> rank(order.size());
+  for (std::size_t i = 0; i < order.size(); ++i) rank[order[i]] = i + 1;
+  std::string out = kSweepCsvHeader;
+  const auto row = [&](std::string_view table, std::size_t k, std::string_view scope,
+                       std::string_view name, std::string_view unit, const Estimate& e,
+                       std::string_view note = "") {
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", table, rank[k], k,
+                       csv_field(sweep.scenarios[sweep.scenario_of_point[k]]), csv_field(scope),
+                       csv_field(name), unit, sweep_csv_number(e.value), sweep_csv_number(e.low),
+                       sweep_csv_number(e.high), csv_field(note));
+  };
+  std::vector<std::string> parameter_units;
+  for (const std::string& path : sweep.parameters) parameter_units.push_back(parameter_unit_name(path));
+  const std::size_t f = headline_index(metric);
+  for (const std::size_t k : order) {
+    for (std::size_t j = 0; j < sweep.parameters.size(); ++j) {
+      const double v = sweep.values[k][j];
+      row("parameters", k, "overall", sweep.parameters[j], parameter_units[j], {v, NAN, NAN});
+    }
+    for (std::size_t g = 0; g < kHeadlineFigures.size(); ++g) {
+      row("points", k, "overall", kHeadlineFigures[g].name, unit_name(kHeadlineFigures[g].name),
+          sweep.figures[k][g], g == f ? "ranked by" : "");
+    }
+    if (sweep.calendar.empty()) continue;
+    const StoredCalendarPoint& p = sweep.calendar[k];
+    for (const auto& [name, count] :
+         {std::pair{"journeys", p.journeys}, std::pair{"organic_agents", p.organic_agents},
+          std::pair{"referred_agents", p.referred_agents}, std::pair{"deterred", p.deterred},
+          std::pair{"customers", p.customers}, std::pair{"abandoned", p.abandoned}}) {
+      row("calendar_points", k, "overall", name, "count",
+          {static_cast<double>(count), NAN, NAN});
+    }
+    for (std::size_t c = 0; c < kCalendarPointColumns.size(); ++c) {
+      const char* name = kCalendarPointColumns[c].first;
+      row("calendar_points", k, "overall", name, unit_name(name), p.figures[c],
+          metric == name ? "ranked by" : "");
+    }
+    for (const StoredCalendarResource& r : p.resources) {
+      const std::string scope = "resource:" + r.id;
+      for (const auto& [name, count] : {std::pair{"arrivals", r.arrivals},
+                                        std::pair{"served", r.served},
+                                        std::pair{"abandoned", r.abandoned}}) {
+        row("calendar_resources", k, scope, name, "count", {static_cast<double>(count), NAN, NAN});
+      }
+      for (std::size_t c = 0; c < kResourceColumns.size(); ++c) {
+        const char* name = kResourceColumns[c].first;
+        const bool ranked = sweep_metric_resource(metric) == r.id && metric_figure(metric) == name;
+        row("calendar_resources", k, scope, name, unit_name(name), r.figures[c],
+            ranked ? "ranked by" : "");
+      }
+    }
+  }
+
+  const SweepDifferences differences = summary_differences(sweep);
+  const std::size_t reference = differences.reference.point;
+  row("reference", reference, "overall", "reference", "index",
+      {static_cast<double>(reference), NAN, NAN}, sweep_reference_text(sweep, differences.reference));
+  for (const std::size_t k : order) {
+    for (std::size_t g = 0; g < kHeadlineFigures.size(); ++g) {
+      const Estimate& d = differences.difference[k][g];
+      row("differences", k, "overall", kHeadlineFigures[g].name,
+          unit_name(kHeadlineFigures[g].name), d, sweep_difference_verdict(differences, k, d));
+    }
+  }
+
+  for (const ScenarioSensitivity& s : sensitivity_of(sweep, metric)) {
+    const Sensitivity& r = s.sensitivity;
+    for (std::size_t i = 0; i < r.ranked.size(); ++i) {
+      const ParameterSensitivity& p = r.ranked[i];
+      const bool known = std::isfinite(p.swing_low) && std::isfinite(p.swing_high);
+      out += fmt::format(
+          "sensitivity,{},,{},{},{},{},{},{},{},{}\n", i + 1,
+          csv_field(sweep.scenarios[s.scenario]),
+          csv_field("parameter:" + sweep.parameters[p.parameter]), csv_field(metric),
+          unit_name(metric_figure(metric)), sweep_csv_number(p.swing), sweep_csv_number(p.swing_low),
+          sweep_csv_number(p.swing_high),
+          !known ? "no interval" : p.beyond_noise() ? "beyond the noise" : "within the noise");
+    }
   }
   return out;
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,24 @@ std::vector<ScenarioSensitivity> sensitivity_of(const StoredSweep& sweep, std::s
 SweepDifferences summary_differences(const StoredSweep& sweep,
                                      std::optional<std::uint64_t> reference = {});
 
+// "point 4 (the base scenario's own values: a = 1, b = 2)": the reference and why that one.
+std::string sweep_reference_text(const StoredSweep& sweep, const SweepReference& reference);
+// "Differences from point 4 (...), paired: ... (95% CI Student t across 3 replications):",
+// the sentence before every table of a sweep's differences.
+std::string sweep_differences_intro(const StoredSweep& sweep, const SweepDifferences& differences);
+// "reference", "no interval", "beyond the noise" (the interval excludes 0) or "within the
+// noise": the verdict on point `point`'s difference `d`.
+const char* sweep_difference_verdict(const SweepDifferences& differences, std::size_t point,
+                                     const Estimate& d);
+// The paired differences of the first `shown` points of `order` as cells for people, a header
+// row first: the point, headline figure figures[0]'s difference with its interval, the half-width
+// it would have unpaired and the verdict, then the other figures' differences with intervals.
+// The text summary, the Markdown and the HTML page show this one table.
+std::vector<std::vector<std::string>> sweep_difference_rows(const SweepDifferences& differences,
+                                                            std::span<const std::size_t> figures,
+                                                            std::span<const std::size_t> order,
+                                                            std::size_t shown);
+
 // The table of the `top` best points (0: all), their paired differences from the reference
 // point, and the sensitivity ranking with the parameters that matter beyond the noise.
 // `metric` must be a headline figure's name.
@@ -60,8 +79,17 @@ nlohmann::json sweep_summary_json(const StoredSweep& sweep, std::string_view met
 // each resource's figures, every figure `name` with `name_ci`.
 nlohmann::json sweep_calendar_point_json(const StoredCalendarPoint& point);
 
-// Every point, best first: its parameters and every headline figure with its interval.
+// The sweep for people as Markdown, and for spreadsheets as CSV (`metric` a headline figure or a
+// calendar sweep's figure, as for the summary): every point best first with its parameters and
+// every headline figure with its interval (and the calendar figure ranked by); a calendar
+// sweep's point and resource figures; the reference point and why, and every point's paired
+// difference with its interval, in the figures' units; the sensitivity ranking and which
+// parameters move the metric beyond the noise (the summary's words).
 std::string sweep_table_markdown(const StoredSweep& sweep, std::string_view metric);
+// The CSV in long form, one row per figure (reports/README.md, "The sweep CSV"):
+// table,rank,point,scenario,scope,metric,unit,value,ci_low,ci_high,note; tables `parameters`,
+// `points`, `calendar_points`, `calendar_resources` (scope resource:ID), `reference`,
+// `differences` (note: the verdict) and `sensitivity` (scope parameter:PATH, value the swing).
 std::string sweep_table_csv(const StoredSweep& sweep, std::string_view metric);
 
 }  // namespace cjsim

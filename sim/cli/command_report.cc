@@ -41,8 +41,9 @@ std::string format_of(const ReportOptions& o) {
 void sweep_report(const ReportOptions& o, PendingFile& output, const Context& context) {
   const StoredSweep sweep = read_sweep_for_summary(o.results, context);
   const std::string metric = o.metric.empty() ? sweep.metric : o.metric;
-  if (find_headline_figure(metric) == nullptr) {
-    throw std::runtime_error(fmt::format("--metric: no headline figure '{}'", metric));
+  // A headline figure, or a calendar sweep's own (staff_cost, RESOURCE.p90_wait_hours, ...).
+  if (const std::string problem = unknown_sweep_metric(metric); !problem.empty()) {
+    throw std::runtime_error("--metric: " + problem);
   }
   const std::string format = format_of(o);
   const std::string text = format == "md"    ? sweep_table_markdown(sweep, metric)
@@ -113,7 +114,8 @@ CommandAction add_report_command(CLI::App& command) {
       ->check(CLI::IsMember({"html", "md", "csv", "text"}));
   command.add_option("--metric", o->metric,
                      "For a sweep file: the headline figure that ranks the points and the "
-                     "parameters (default: the experiment's)");
+                     "parameters, or a calendar sweep's (staff_cost, RESOURCE.p90_wait_hours, "
+                     "...) (default: the experiment's)");
   command.add_flag("--force", o->force, "Overwrite the output if it exists");
   return [o](const Context& context) { return report_command(*o, context); };
 }

@@ -88,6 +88,9 @@ py::dict sweep_object(const StoredSweep& s, const std::string& path) {
   d["agents"] = s.agents;
   d["replications"] = s.replications;
   d["seed"] = s.seed;
+  // Calendar sweeps: the days every point ran (None: each its calendar.days) and the warm-up.
+  d["days"] = s.calendar.empty() || s.days <= 0 ? py::object(py::none()) : py::int_(s.days);
+  d["warmup_days"] = s.calendar.empty() ? py::object(py::none()) : py::int_(s.warmup_days);
   d["parameters"] = s.parameters;
   d["scenarios"] = s.scenarios;
   d["scenario_of_point"] = s.scenario_of_point;
@@ -360,7 +363,8 @@ py::object sweep(const std::string& experiment, const std::string& out, bool res
                  std::optional<std::uint64_t> agents, std::optional<std::uint32_t> replications,
                  std::optional<std::uint64_t> seed, std::optional<std::uint64_t> reference,
                  std::uint32_t shard_index, std::uint32_t shard_count, bool merge,
-                 double checkpoint_seconds, bool list_points) {
+                 double checkpoint_seconds, bool list_points, std::optional<std::int64_t> days,
+                 std::optional<std::int64_t> warmup_days) {
   PythonCall call(std::move(progress));
   std::optional<StoredSweep> stored;
   std::optional<SweepPlan> plan;
@@ -377,6 +381,8 @@ py::object sweep(const std::string& experiment, const std::string& out, bool res
   request.replications = replications;
   request.seed = seed;
   request.reference = reference;
+  request.days = days;
+  request.warmup_days = warmup_days;
   request.shard_index = shard_index;
   request.shard_count = shard_count;
   request.merge = merge;
@@ -658,7 +664,9 @@ PYBIND11_MODULE(_cjsim, m) {
         py::arg("seed") = py::none(), py::arg("reference") = py::none(),
         py::arg("shard_index") = 0, py::arg("shard_count") = 0, py::arg("merge") = false,
         py::arg("checkpoint_seconds") = 3.0, py::arg("list_points") = false,
-        "Runs (or resumes, shards, merges) an experiment as a sweep job writing `out`; returns "
+        py::arg("days") = py::none(), py::arg("warmup_days") = py::none(),
+        "Runs (or resumes, shards, merges) an experiment as a sweep job writing `out` (calendar "
+        "journeys: `days` in place of calendar.days, `warmup_days` left out); returns "
         "the file as read back, with the sensitivity of every headline figure and the paired "
         "differences; the design alone with list_points; None for one shard of several.");
   m.def("read", &read, py::arg("path"),

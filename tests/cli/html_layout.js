@@ -2,12 +2,17 @@
 // width, runs html_layout_check.js in the page, and prints what it measured (and the page's
 // own #selftest status) as one JSON line per width; keeps a screenshot of each (full-page at
 // the screen widths) unless CJSIM_SCREENSHOTS is 0.
-// Usage: node html_layout.js SOURCE_DIR PAGE NAME ARTEFACTS WIDTH...  (WIDTH may be "print")
+// Usage: node html_layout.js SOURCE_DIR PAGE NAME ARTEFACTS [--reuse] WIDTH...  (WIDTH may be
+// "print"). With --reuse the page is loaded once and the window resized to each screen width
+// (the page redraws its charts on resize, as for a reader who turns a tablet): one load in place
+// of one per width, for pages whose layout does not depend on the width they were opened at.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 
-const [source, page, name, artefacts, ...widths] = process.argv.slice(2);
+const [source, page, name, artefacts, ...rest] = process.argv.slice(2);
+const reuse = rest[0] === "--reuse";
+const widths = reuse ? rest.slice(1) : rest;
 const { chromium } = require(path.join(source, ".deps", "node_modules", "playwright-core"));
 const screenshots = process.env.CJSIM_SCREENSHOTS !== "0";
 const check = fs.readFileSync(path.join(__dirname, "html_layout_check.js"), "utf8");
@@ -51,12 +56,73 @@ async function measureHeatmap() {
   return out;
 }
 
+// The page's self-test as it would be now (after a resize): every chart container drawn (a
+// canvas with ink), none empty, and the errors collected since the page loaded.
+function currentSelftest() {
+  const drawn = (element) => {
+    for (const c of element.getElementsByTagName("canvas")) {
+      if (!c.width || !c.height) continue;
+      const pixels = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+      for (let p = 3; p < pixels.length; p += 4) if (pixels[p] !== 0) return true;
+    }
+    return element.getElementsByTagName("svg").length > 0;
+  };
+  const containers = [...document.querySelectorAll(".chart")];
+  const empty = containers.filter((c) => !drawn(c)).map((c) => c.id);
+  const specs = JSON.parse(document.getElementById("cjsim-charts").textContent).length;
+  return {containers: containers.length, specs, drawn: containers.length - empty.length, empty,
+          errors: window.cjsimErrors.slice()};
+}
+
+// Measures the loaded page at its current width; a second call measures afresh.
+async function measure(tab, width, errors, selftest) {
+  await tab.evaluate(() => {
+    const old = document.getElementById("cjsim-layout");
+    if (old) old.remove();
+  });
+  await tab.addScriptTag({ content: check });
+  await tab.waitForSelector("#cjsim-layout", { state: "attached", timeout: 30000 });
+  const result = JSON.parse(await tab.$eval("#cjsim-layout", (e) => e.textContent));
+  result.label = width;
+  result.selftest = selftest;
+  if (width !== "print") result.heat = await tab.evaluate(measureHeatmap);
+  result.errors = result.errors.concat(errors);
+  if (screenshots) {
+    await tab.screenshot({ path: path.join(artefacts, `${name}_${width}.png`),
+                          fullPage: width !== "print", timeout: 180000 });
+  }
+  console.log(JSON.stringify(result));
+}
+
+// One load, resized to each screen width in turn.
+async function measureReusingOnePage(browser) {
+  const context = await browser.newContext({ viewport: { width: Number(widths[0]), height: 900 } });
+  const tab = await context.newPage();
+  const errors = [];
+  tab.on("pageerror", (e) => errors.push(String(e)));
+  await tab.goto("file://" + page + "#selftest");
+  await tab.waitForFunction(
+      () => document.getElementById("cjsim-selftest").textContent !== "", null, { timeout: 30000 });
+  for (const width of widths) {
+    if (width === "print") throw new Error("--reuse measures screen widths only");
+    await tab.setViewportSize({ width: Number(width), height: 900 });
+    await tab.evaluate(() => window.dispatchEvent(new Event("resize")));
+    await tab.waitForTimeout(150);
+    await measure(tab, width, errors, await tab.evaluate(currentSelftest));
+  }
+  await context.close();
+}
+
 (async () => {
   const browser = await chromium.launch({
     executablePath: process.env.CJSIM_CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--hide-scrollbars"],
   });
   try {
+    if (reuse) {
+      await measureReusingOnePage(browser);
+      return;
+    }
     for (const width of widths) {
       const print = width === "print";
       // Paper: A4 at 96 px an inch, less 12 mm margins each side.

@@ -6,7 +6,8 @@ Most are laid out at a phone's, a laptop's and a desktop's width and for paper (
 Debian's Chromium driven by playwright-core), where the self-test is read at each width and
 html_layout_check.js measures in the page that nothing is wider than the window or its card
 or table and that no chart label prints over another; the others are opened once by
-`chromium --headless --dump-dom`. On the calendar pages the same run measures the day in the
+`chromium --headless --dump-dom`. A plain and a calendar sweep's pages are loaded once and
+resized to each screen width. On the calendar pages the same run measures the day in the
 life's heatmap at each screen width: every choice of its controls draws all 168 hours. The retail and calendar comparisons are printed to PDF by
 Chromium itself. Screenshots (at each width, or one at 1400 px) are kept as test artefacts in
 html_report_artefacts/ under the working directory.
@@ -74,15 +75,17 @@ def chart_containers(page):
         return len(re.findall(r'<div class="chart[^"]*" id="chart-\d+"', f.read()))
 
 
-def check_layout(page, name):
+def check_layout(page, name, widths=LAYOUT_WIDTHS, reuse=False):
+    """Measures the page at each width: by default a fresh load per width; with `reuse` one load
+    resized to each (screen widths only), which costs the browser a third of the time."""
     r = subprocess.run([node, os.path.join(os.path.dirname(os.path.abspath(__file__)), "html_layout.js"),
-                        source, page, name, artefacts, *LAYOUT_WIDTHS],
+                        source, page, name, artefacts, *(["--reuse"] if reuse else []), *widths],
                        capture_output=True, text=True, timeout=600)
     if r.returncode != 0:
         failures.append(f"{name}: the layout check did not run: {r.stderr[-3000:]}")
         return []
     results = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
-    check(len(results) == len(LAYOUT_WIDTHS), f"{name}: layout measured at {len(results)} widths")
+    check(len(results) == len(widths), f"{name}: layout measured at {len(results)} widths")
     for m in results:
         where = f"{name} at {m['label']}" + (" px" if m["label"] != "print" else "")
         print(f"{where}: {len(m['overflow'])} overflowing boxes, {len(m['overlaps'])} label overlaps, "
@@ -140,14 +143,14 @@ def check_pdf(work, page, name):
     check(len(data) > 150_000, f"{name}: the PDF ({len(data)} bytes) looks like it lacks the charts")
 
 
-def check_report(work, page, name, laid_out=False):
+def check_report(work, page, name, laid_out=False, charts=4):
     """The page as a file (its charts' containers, ECharts inside it, nothing loaded from
     outside); then, unless check_layout opens it at each width (and checks the self-test
     there), opened once by Chromium itself for its self-test and a screenshot."""
     with open(page, encoding="utf-8") as f:
         text = f.read()
     containers = len(re.findall(r'<div class="chart[^"]*" id="chart-\d+"', text))
-    check(containers >= 4, f"{name}: only {containers} chart containers")
+    check(containers >= charts, f"{name}: only {containers} chart containers")
     check("echarts" in text and len(text) > 500_000, f"{name}: the ECharts library is not embedded")
     check("http://" not in text.split("<script>", 1)[0] and "<link" not in text,
           f"{name}: the page loads something from outside")
@@ -259,21 +262,41 @@ with tempfile.TemporaryDirectory() as work:
     run("report", tiny_cmp, "-o", page)
     check_report(work, page, "tiny_comparison")
 
-    # A sweep of two scenarios: the response charts (one per parameter) and the tables.
+    # A sweep of two scenarios: the response charts (one per parameter), each point's paired
+    # difference from the reference (a chart and a table) and the tables, laid out at the screen
+    # widths from one load of the page.
     experiment = os.path.join(work, "sweep.yaml")
     with open(experiment, "w") as f:
         f.write(f"scenarios: [{os.path.join(data, 'tiny.yaml')}, {os.path.join(data, 'tiny_future.yaml')}]\n"
-                "agents: 2000\nparameters:\n  settings.kappa: [0, 1, 2]\n  settings.memory: [0.3, 0.6]\n"
+                "agents: 2000\nreplications: 2\nparameters:\n  settings.kappa: [0, 1, 2]\n"
+                "  settings.memory: [0.3, 0.6]\n"
                 "  touchpoints.ad.dropout: [0.2, 0.4]\n  touchpoints.checkout.cost: [1, 2]\n")
     sweep = os.path.join(work, "sweep.h5")
     run("sweep", experiment, "--out", sweep)
     page = os.path.join(work, "sweep.html")
     run("report", sweep, "-o", page)
-    check_report(work, page, "tiny_sweep")
+    check_report(work, page, "tiny_sweep", laid_out=True)
     with open(page, encoding="utf-8") as f:
         text = f.read()
-    check("Which parameter moves conversion_rate most" in text and "Design points" in text,
-          "sweep report: the sensitivity or the points table is missing")
+    check("Which parameter moves conversion_rate most" in text and "Design points" in text
+          and 'id="differences"' in text and "Differences from point" in text,
+          "sweep report: the sensitivity, the differences or the points table is missing")
+    check_layout(page, "tiny_sweep", widths=LAYOUT_WIDTHS[:3], reuse=True)
+
+    # The bank's staffing sweep (calendar journeys, a week each): the staffing trade-off (staff
+    # cost against the longest 90th-percentile wait, with its headline) beside the differences.
+    staffing = os.path.join(work, "staffing.h5")
+    run("sweep", os.path.join(examples, "bank_call_centre_staffing_sweep.yaml"), "--days", "7",
+        "--out", staffing)
+    page = os.path.join(work, "staffing.html")
+    run("report", staffing, "-o", page, "--metric", "desks.p90_wait_hours")
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    check('id="staffing"' in text and "The cheapest staffing, point" in text
+          and "on the frontier" in text and 'id="differences"' in text,
+          "calendar sweep report: the staffing trade-off or the differences are missing")
+    check_report(work, page, "staffing_sweep", laid_out=True, charts=3)
+    check_layout(page, "staffing_sweep", widths=LAYOUT_WIDTHS[:3], reuse=True)
 
 print(f"screenshots in {artefacts}")
 if failures:

@@ -291,21 +291,31 @@ with tempfile.TemporaryDirectory() as directory:
     bad_shard = run("sweep", experiment, "--out", sharded, "--shard", "3/3")
     check(bad_shard.returncode == 1 and "--shard 3/3" in bad_shard.stderr, bad_shard.stderr)
 
-    # cjsim report: the same table as Markdown and CSV, best first.
+    # cjsim report: the same points as Markdown and CSV, best first, with the paired differences
+    # and the ranking (the CSV in long form: one row per figure, pivoted here to one per point).
     csv_path = os.path.join(directory, "grid.csv")
     report = run("report", out, "-o", csv_path, "--metric", "revenue_per_agent")
     check(report.returncode == 0, report.stderr)
-    table = pd.read_csv(csv_path)
+    long_form = pd.read_csv(csv_path)
+    table = (long_form[long_form["table"] == "points"]
+             .pivot(index=["rank", "point"], columns="metric", values="value").reset_index())
     check(len(table) == 6 and list(table["rank"]) == list(range(1, 7)), f"csv rows: {table}")
     check(int(table["point"].iloc[0]) == best, f"csv best point {table['point'].iloc[0]}, not {best}")
     check(table["revenue_per_agent"].is_monotonic_decreasing, "csv not best first")
-    check(abs(table["conversion_rate"].iloc[0] - points["conversion_rate"][best]) < 1e-12,
+    check(table["conversion_rate"].iloc[0] == points["conversion_rate"][best],
           "csv figures differ from the file's")
+    csv_differences = long_form[(long_form["table"] == "differences")
+                                & (long_form["metric"] == "conversion_rate")].set_index("point")
+    check(len(csv_differences) == 6 and set(csv_differences["unit"]) == {"share"},
+          f"csv differences: {csv_differences}")
     md_path = os.path.join(directory, "grid.md")
     report = run("report", out, "-o", md_path)
     with open(md_path) as f:
         markdown = f.read()
-    check(report.returncode == 0 and markdown.count("\n| ") == 8, f"markdown table: {markdown[:500]}")
+    design_table = markdown.split("## Design points", 1)[1].split("\n## ", 1)[0]
+    check(report.returncode == 0 and design_table.count("\n| ") == 8, f"markdown table: {markdown[:500]}")
+    check("## Paired differences from the reference" in markdown and "## Which parameter moves" in markdown,
+          f"markdown differences or ranking missing: {markdown[-1500:]}")
 
     # An existing output is refused, and so are leftover parts without --resume.
     again = run("sweep", experiment, "--out", out)

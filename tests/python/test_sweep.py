@@ -182,3 +182,42 @@ def test_a_calendar_sweep_gives_its_point_and_resource_tables(tmp_path):
     assert read_back.calendar_resources.equals(resources)
     plain = cjsim.sweep(experiment(tmp_path, 500), out=tmp_path / "plain.h5", progress=False)
     assert plain.calendar_points is None and plain.calendar_resources is None
+
+
+def test_days_and_warmup_days_give_the_command_lines_calendar_sweep_to_the_bit(tmp_path, cli):
+    staffing = os.path.join(SOURCE, "scenarios", "examples",
+                            "bank_call_centre_staffing_sweep.yaml")
+    printed = cli("sweep", staffing, "--out", tmp_path / "cli.h5", "--days", 4,
+                  "--warmup-days", 1, "--json", "--top", 0)
+    result = cjsim.sweep(staffing, out=tmp_path / "python.h5", days=4, warmup_days=1,
+                         progress=False)
+    assert (result.days, result.warmup_days) == (4, 1)
+    assert (printed["days"], printed["warmup_days"]) == (4, 1)
+    points = result.calendar_points.set_index("point")
+    resources = result.calendar_resources.set_index(["point", "id"])
+    assert len(printed["best"]) == len(points) == 12
+    for best in printed["best"]:
+        k, calendar = best["point"], best["calendar"]
+        assert same(result.points.at[k, "conversion_rate"], best["conversion_rate"])
+        for name in ("journeys", "abandoned", "staff_cost", "lifetime_value"):
+            assert same(points.at[k, name], calendar[name]), (k, name)
+        low, high = calendar["staff_cost_ci"]
+        assert same(points.at[k, "staff_cost_low"], low)
+        assert same(points.at[k, "staff_cost_high"], high)
+        for r in calendar["resources"]:
+            for name in ("served", "abandoned", "utilisation", "p90_wait_hours"):
+                assert same(resources.at[(k, r["id"]), name], r[name]), (k, r["id"], name)
+    for row in printed["differences"]:
+        assert same(result.differences.at[row["point"], "conversion_rate"],
+                    row["conversion_rate"])
+    # Four days are not the example's 28: the override reached the engine.
+    full = cjsim.read(tmp_path / "python.h5")
+    assert full.days == 4
+    journeys_4 = points["journeys"].sum()
+    one_day = cjsim.sweep(staffing, out=tmp_path / "short.h5", days=2, warmup_days=1,
+                          progress=False)
+    assert one_day.calendar_points["journeys"].sum() < journeys_4
+    with pytest.raises(ValueError, match="days=0"):
+        cjsim.sweep(staffing, out=tmp_path / "bad.h5", days=0)
+    with pytest.raises(ValueError, match="warmup_days=-1"):
+        cjsim.sweep(staffing, out=tmp_path / "bad.h5", warmup_days=-1)

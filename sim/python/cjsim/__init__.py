@@ -142,8 +142,9 @@ def sweep(experiment: PathLike, *, out: Optional[PathLike] = None, resume: bool 
           progress: Any = None, agents: Optional[int] = None,
           replications: Optional[int] = None, seed: Optional[int] = None,
           reference: Optional[int] = None, shard: Union[str, Tuple[int, int], None] = None,
-          merge: bool = False, checkpoint: float = 3.0,
-          list_points: bool = False) -> Union[SweepResult, pd.DataFrame, None]:
+          merge: bool = False, checkpoint: float = 3.0, list_points: bool = False,
+          days: Optional[int] = None,
+          warmup_days: Optional[int] = None) -> Union[SweepResult, pd.DataFrame, None]:
     """Runs an experiment file as ``cjsim sweep`` does, writing the sweep file ``out`` (default:
     the experiment's name with .h5, here), and returns it as a SweepResult.
 
@@ -156,17 +157,32 @@ def sweep(experiment: PathLike, *, out: Optional[PathLike] = None, resume: bool 
     result's ``differences``. ``list_points=True`` runs nothing and returns the design as a
     DataFrame (``--list-points``). ``shard="I/N"`` (or ``(I, N)``) runs one job's share of the
     points into OUT.shard-I-of-N.parts/ and returns None; ``merge=True`` then writes OUT from
-    every shard's parts (``--shard``, ``--merge``).
+    every shard's parts (``--shard``, ``--merge``). For calendar journeys, ``days`` runs every
+    point for that many days in place of ``calendar.days`` (1 to 36500) and ``warmup_days``
+    leaves the first days out of every figure (``--days``, ``--warmup-days``); the result's
+    ``days`` and ``warmup_days`` say what the points ran.
     """
     shard_index, shard_count = _shard(shard)
+    _check_whole("days", days, 1, 36500)
+    _check_whole("warmup_days", warmup_days, 0, 36500)
     data = _cjsim.sweep(os.fspath(experiment), os.fspath(out) if out else "", resume, force,
                         threads, allow_long, _progress(progress), agents, replications, seed,
-                        reference, shard_index, shard_count, merge, checkpoint, list_points)
+                        reference, shard_index, shard_count, merge, checkpoint, list_points,
+                        days, warmup_days)
     if data is None:
         return None
     if data["kind"] == "design":
         return design_frame(data)
     return SweepResult(data)
+
+
+def _check_whole(name: str, value: Optional[int], low: int, high: int) -> None:
+    """ValueError naming the argument when given and not a whole number from low to high (the
+    command line's bounds for the same option)."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValueError(f"{name}={value!r}: give a whole number from {low} to {high}")
 
 
 def _shard(shard: Union[str, Tuple[int, int], None]) -> Tuple[int, int]:

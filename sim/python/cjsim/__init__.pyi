@@ -94,6 +94,8 @@ class SweepResult:
     agents: int
     replications: int
     seed: int
+    days: Optional[int]
+    warmup_days: Optional[int]
     parameters: List[str]
     scenarios: List[str]
     points: pd.DataFrame
@@ -128,8 +130,9 @@ def sweep(experiment: PathLike, *, out: Optional[PathLike] = ..., resume: bool =
           progress: Progress = ..., agents: Optional[int] = ...,
           replications: Optional[int] = ..., seed: Optional[int] = ...,
           reference: Optional[int] = ..., shard: Union[str, Tuple[int, int], None] = ...,
-          merge: bool = ..., checkpoint: float = ...,
-          list_points: bool = ...) -> Union[SweepResult, pd.DataFrame, None]: ...
+          merge: bool = ..., checkpoint: float = ..., list_points: bool = ...,
+          days: Optional[int] = ...,
+          warmup_days: Optional[int] = ...) -> Union[SweepResult, pd.DataFrame, None]: ...
 def read(path: PathLike) -> Union[Result, Comparison, SweepResult]: ...
 def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = ..., name: str = ...,
         personas: int = ..., estimate_kappa: bool = ..., calibrate: Sequence[str] = ...,

@@ -41,7 +41,8 @@ def sweep(experiment: str, out: str, resume: bool, force: bool, threads: int, al
           progress: Any, agents: Optional[int] = ..., replications: Optional[int] = ...,
           seed: Optional[int] = ..., reference: Optional[int] = ..., shard_index: int = ...,
           shard_count: int = ..., merge: bool = ..., checkpoint_seconds: float = ...,
-          list_points: bool = ...) -> Optional[Dict[str, Any]]: ...
+          list_points: bool = ..., days: Optional[int] = ...,
+          warmup_days: Optional[int] = ...) -> Optional[Dict[str, Any]]: ...
 def read(path: str) -> Dict[str, Any]: ...
 def fit(data: str, skeleton: Optional[Journey], name: str, out_name: str, personas: int,
         estimate_kappa: bool, calibrate: List[str], holdout: float, top_paths: int, agents: int,

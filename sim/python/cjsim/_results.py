@@ -476,6 +476,9 @@ class SweepResult:
         self.agents: int = data["agents"]
         self.replications: int = data["replications"]
         self.seed: int = data["seed"]
+        # Calendar sweeps: the days every point ran (None: each its calendar.days), the warm-up.
+        self.days: Optional[int] = data.get("days")
+        self.warmup_days: Optional[int] = data.get("warmup_days")
         self.parameters: List[str] = data["parameters"]
         self.scenarios: List[str] = data["scenarios"]
 
