@@ -124,10 +124,12 @@ TEST(Sweep, APartFileRestoresEveryPointsAggregatesToTheBit) {
   const SweepPlan plan = plan_of(
       "scenario: tiny.yaml\nagents: 1500\nreplications: 2\nparameters:\n"
       "  settings.kappa: [0.5, 1, 2]\n");
-  SweepPart part{plan.fingerprint, {2, 0, 1}, {}, {}};
+  SweepPart part{plan.fingerprint, {2, 0, 1}, {}, {}, {}};
   for (std::uint64_t point : part.points) {
-    part.replications.push_back(run_sweep_point(plan, point, RunOptions{}));
+    part.replications.push_back(
+        run_sweep_point(plan, point, RunOptions{}, nullptr, &part.groups.emplace_back()));
   }
+  ASSERT_EQ(part.groups[0].size(), 2u * kAgentGroups);
   const std::string path = (std::filesystem::temp_directory_path() /
                             ("cjsim_part_test_" + std::to_string(::getpid()) + ".h5"))
                                .string();
@@ -138,10 +140,12 @@ TEST(Sweep, APartFileRestoresEveryPointsAggregatesToTheBit) {
   EXPECT_EQ(back.fingerprint, plan.fingerprint);
   EXPECT_EQ(back.points, part.points);
   EXPECT_EQ(back.replications, part.replications);
+  EXPECT_EQ(back.groups, part.groups);
   // The same bytes sent to another process read back the same.
   const SweepPart sent = read_sweep_part_image(image, "sent");
   EXPECT_EQ(sent.points, part.points);
   EXPECT_EQ(sent.replications, part.replications);
+  EXPECT_EQ(sent.groups, part.groups);
 }
 
 TEST(Sweep, APartHoldsPointsOfDifferentlyShapedJourneys) {
@@ -150,8 +154,10 @@ TEST(Sweep, APartHoldsPointsOfDifferentlyShapedJourneys) {
   const std::string retail = std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/retail.yaml";
   const SweepPlan other = plan_of("scenario: " + retail +
                                   "\nagents: 500\nparameters:\n  settings.kappa: [1]\n");
-  SweepPart part{"x", {7, 3}, {run_sweep_point(other, 0, RunOptions{}),
-                               run_sweep_point(tiny, 0, RunOptions{})}, {}};
+  SweepPart part{"x", {7, 3}, {}, {}, {{}, {}}};
+  part.replications = {run_sweep_point(other, 0, RunOptions{}, nullptr, &part.groups[0]),
+                       run_sweep_point(tiny, 0, RunOptions{}, nullptr, &part.groups[1])};
+  ASSERT_NE(part.groups[0], part.groups[1]);
   ASSERT_NE(part.replications[0][0].transitions.size(), part.replications[1][0].transitions.size());
   const SweepPart back = read_sweep_part_image(sweep_part_image(part), "part");
   // Stored in sets by shape: the points come back with their own aggregates.
@@ -161,6 +167,7 @@ TEST(Sweep, APartHoldsPointsOfDifferentlyShapedJourneys) {
     ASSERT_NE(at, part.points.end());
     const auto index = static_cast<std::size_t>(at - part.points.begin());
     EXPECT_EQ(back.replications[j], part.replications[index]);
+    EXPECT_EQ(back.groups[j], part.groups[index]);  // the groups follow their point
   }
 }
 
@@ -256,6 +263,58 @@ TEST(CalendarSweep, APointIsACalendarRunOfItsScenario) {
 }
 
 // Points run side by side (one per thread) give what each gives alone, totals included.
+// A calendar sweep's calendar figures, paired with the reference point's by replication: the
+// reference against itself is 0 with [0, 0]; each difference is the mean of the replications'
+// differences, its interval Student t across them; the plain figures stay paired by
+// replication too (calendar journeys' agents interact: no agent groups).
+TEST(CalendarSweep, CalendarFiguresArePairedWithTheReferenceByReplication) {
+  const SweepPlan plan = calendar_plan(7, 0);
+  RunOptions base;
+  base.threads = 2;
+  std::vector<std::vector<Aggregate>> results;
+  std::vector<std::vector<CalendarTotals>> totals(plan.points.size());
+  for (std::size_t k = 0; k < plan.points.size(); ++k) {
+    results.push_back(run_sweep_point(plan, k, base, &totals[k]));
+  }
+  const SweepFigures figures = sweep_figures(plan, results, {}, totals, 0);
+  EXPECT_EQ(figures.differences.method, kReplicationsMethod);
+  EXPECT_TRUE(figures.agent_groups.empty());
+  ASSERT_EQ(figures.calendar_differences.size(), plan.points.size());
+  const CalendarPointDifference& itself = figures.calendar_differences[0];
+  ASSERT_EQ(itself.run.size(), kCalendarPointColumns.size());
+  EXPECT_EQ(itself.run[0], (Estimate{0, 0, 0}));  // staff cost
+  ASSERT_FALSE(itself.resource_ids.empty());
+  for (const std::vector<Estimate>& resource : itself.resources) {
+    EXPECT_EQ(resource.at(5), (Estimate{0, 0, 0}));  // staff cost
+  }
+  // Point 1: the desks' capacity 1 -> 3 (resources.desks.capacity is the first parameter).
+  std::size_t more_desks = plan.points.size();
+  for (std::size_t k = 0; k < plan.points.size(); ++k) {
+    if (plan.points[k].values[0] == 3 && plan.points[k].values[1] == plan.points[0].values[1]) {
+      more_desks = k;
+    }
+  }
+  ASSERT_LT(more_desks, plan.points.size());
+  const CalendarPointDifference& d = figures.calendar_differences[more_desks];
+  const auto desks = std::find(d.resource_ids.begin(), d.resource_ids.end(), "desks");
+  ASSERT_NE(desks, d.resource_ids.end());
+  const std::vector<Estimate>& desk = d.resources[static_cast<std::size_t>(desks - d.resource_ids.begin())];
+  const std::size_t utilisation = 0, staff_cost = 5;
+  double sum = 0;
+  for (std::size_t r = 0; r < 2; ++r) {
+    const auto at = [&](std::size_t k) {
+      const CalendarReplicationValues& v = figures.points[k].calendar_replications.at(r);
+      const auto i = std::find(v.resource_ids.begin(), v.resource_ids.end(), "desks");
+      return v.resources.at(static_cast<std::size_t>(i - v.resource_ids.begin())).at(utilisation);
+    };
+    sum += at(more_desks) - at(0);
+  }
+  EXPECT_DOUBLE_EQ(desk[utilisation].value, sum / 2);
+  EXPECT_LT(desk[utilisation].value, 0);  // three desks are each less busy than one
+  EXPECT_TRUE(std::isfinite(desk[utilisation].low) && desk[utilisation].low <= desk[utilisation].high);
+  EXPECT_GT(desk[staff_cost].value, 0);  // and cost more
+}
+
 TEST(CalendarSweep, PointsSideBySideGiveWhatEachGivesAlone) {
   const SweepPlan plan = calendar_plan(7, 0);
   EXPECT_EQ(points_per_round(plan, 4), 4u);
@@ -281,7 +340,7 @@ TEST(CalendarSweep, PointsSideBySideGiveWhatEachGivesAlone) {
 // A part keeps a calendar point's totals to the bit (p90 waits that are NaN included).
 TEST(CalendarSweep, APartRestoresTheCalendarTotalsToTheBit) {
   const SweepPlan plan = calendar_plan(7, 0);
-  SweepPart part{plan.fingerprint, {1, 0}, {}, {}};
+  SweepPart part{plan.fingerprint, {1, 0}, {}, {}, {}};
   for (std::uint64_t point : part.points) {
     std::vector<CalendarTotals> totals;
     part.replications.push_back(run_sweep_point(plan, point, RunOptions{}, &totals));

@@ -240,16 +240,23 @@ std::vector<std::size_t> points_best_first(const StoredSweep& sweep, std::string
   return order;
 }
 
+PairedUnits stored_units(const StoredSweep& sweep) {
+  const std::vector<FigureEstimates> overall(sweep.figures.begin(), sweep.figures.end());
+  return paired_units(sweep.replication_figures, sweep.agent_groups, overall,
+                      sweep.groups_per_replication);
+}
+
 std::vector<ScenarioSensitivity> sensitivity_of(const StoredSweep& sweep, std::string_view metric) {
   std::vector<double> y;
   for (const Estimate& e : sweep_metric_estimates(sweep, metric)) y.push_back(e.value);
-  // Each replication's values give the swings their intervals: a headline figure's (a calendar
-  // figure is kept per point, not per replication, in the file's tables).
+  // Each unit's values (agent group or replication) give the swings their intervals: a
+  // headline figure's (a calendar figure is kept per point, not per replication, in the file's
+  // tables).
   const std::size_t f = headline_index(metric);
   return sweep_sensitivity(sweep.design, sweep.scenario_of_point, sweep.values, y,
                            sweep.scenarios.size(),
                            f == kNoHeadline ? std::vector<std::vector<double>>{}
-                                            : figure_by_replication(sweep.replication_figures, f));
+                                            : figure_by_replication(stored_units(sweep).values, f));
 }
 
 SweepDifferences summary_differences(const StoredSweep& sweep,
@@ -269,7 +276,7 @@ SweepDifferences summary_differences(const StoredSweep& sweep,
     chosen = {static_cast<std::size_t>(*reference), "named"};
   }
   std::vector<FigureEstimates> overall(sweep.figures.begin(), sweep.figures.end());
-  return paired_differences(sweep.replication_figures, overall, chosen);
+  return paired_differences(stored_units(sweep), overall, chosen);
 }
 
 std::string sweep_reference_text(const StoredSweep& sweep, const SweepReference& reference) {
@@ -288,11 +295,15 @@ std::string sweep_reference_text(const StoredSweep& sweep, const SweepReference&
 }
 
 std::string sweep_differences_intro(const StoredSweep& sweep, const SweepDifferences& differences) {
+  const bool grouped = differences.method == kAgentGroupsMethod;
   return fmt::format(
-      "Differences from {}, paired: every point runs the same agents, so each replication "
-      "gives a difference on the same agents ({}):",
+      "Differences from {}, paired: every point runs the same agents, so each {} gives a "
+      "difference on the same agents ({}):",
       sweep_reference_text(sweep, differences.reference),
-      sweep.replications < 2
+      grouped ? "group of agents" : "replication",
+      grouped ? fmt::format("95% CI Student t across {} agent groups, {} per replication",
+                            differences.groups * sweep.replications, differences.groups)
+      : sweep.replications < 2
           ? "with one replication there is no interval; run -r 2 or more"
           : fmt::format("95% CI Student t across {} replications", sweep.replications));
 }
@@ -336,6 +347,60 @@ std::vector<std::vector<std::string>> sweep_difference_rows(const SweepDifferenc
 
 namespace {
 
+// The calendar figures' paired differences of the file, when they are from `reference` (they
+// are kept for the file's reference only: a calendar sweep's replications' calendar figures
+// are not in the file); nullptr otherwise.
+const std::vector<CalendarPointDifference>* calendar_differences_from(
+    const StoredSweep& sweep, const SweepReference& reference) {
+  if (sweep.calendar_differences.empty() || sweep.differences.difference.empty() ||
+      sweep.differences.reference.point != reference.point) {
+    return nullptr;
+  }
+  return &sweep.calendar_differences;
+}
+
+// "staff_cost difference [95% CI]" columns of the shown points: the run's staff cost, and each
+// resource's utilisation, mean wait and abandonment.
+std::string calendar_differences_text(const StoredSweep& sweep, const SweepReference& reference,
+                                      std::span<const std::size_t> order, std::size_t shown) {
+  const std::vector<CalendarPointDifference>* differences =
+      calendar_differences_from(sweep, reference);
+  if (differences == nullptr) {
+    return "\nThe calendar figures' paired differences are kept in the file against its own "
+           "reference point only.\n";
+  }
+  const auto with_interval = [](std::string_view name, const Estimate& d) {
+    const std::string interval = difference_interval_text(name, d);
+    return difference_text(name, d.value) + (interval.empty() ? "" : " " + interval);
+  };
+  std::string out = fmt::format(
+      "\nCalendar figures' differences from point {}, paired by replication (calendar journeys' "
+      "agents share queues and staff, so groups of them are not independent; {}):\n\n",
+      reference.point,
+      sweep.replications < 2 ? "with one replication there is no interval; run -r 2 or more"
+                             : fmt::format("95% CI Student t across {} replications",
+                                           sweep.replications));
+  std::vector<std::vector<std::string>> rows = {{"point", "resource", "staff_cost",
+                                                 "utilisation", "mean_wait_hours",
+                                                 "abandonment_rate"}};
+  const std::array<std::size_t, 3> columns = {0, 1, 4};  // in kResourceColumns
+  for (std::size_t i = 0; i < shown; ++i) {
+    const std::size_t k = order[i];
+    const CalendarPointDifference& d = (*differences)[k];
+    rows.push_back({std::to_string(k), "(all)", with_interval("staff_cost", d.run.at(0)), "", "",
+                    ""});
+    for (std::size_t r = 0; r < d.resource_ids.size(); ++r) {
+      std::vector<std::string> row = {"", d.resource_ids[r],
+                                      with_interval("staff_cost", d.resources[r].at(5))};
+      for (std::size_t c : columns) {
+        row.push_back(with_interval(kResourceColumns[c].first, d.resources[r].at(c)));
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  return out + right_aligned(rows);
+}
+
 std::string parameter_list(const StoredSweep& sweep, const Sensitivity& r, bool beyond) {
   std::string out;
   for (const ParameterSensitivity& p : r.ranked) {
@@ -376,13 +441,18 @@ std::string swing_text(const ParameterSensitivity& p) {
 
 // Which parameters matter beyond the noise, in sentences (the text summary indents them).
 std::vector<std::string> noise_sentences(const StoredSweep& sweep, const Sensitivity& r) {
-  if (sweep.replications < 2) {
+  const PairedUnits units = stored_units(sweep);
+  const std::size_t unit_count = units.values.empty() ? 0 : units.values.front().size();
+  if (unit_count < 2) {
     return {"One replication: no intervals, so nothing tells a parameter from the noise; "
             "run -r 2 or more."};
   }
-  return {fmt::format("Beyond the noise (the change's 95% interval, from the {} replications on "
-                      "the same agents, excludes 0): {}.",
-                      sweep.replications, parameter_list(sweep, r, true)),
+  return {fmt::format("Beyond the noise (the change's 95% interval, from the {} on the same "
+                      "agents, excludes 0): {}.",
+                      units.method == kAgentGroupsMethod
+                          ? fmt::format("{} agent groups", unit_count)
+                          : fmt::format("{} replications", unit_count),
+                      parameter_list(sweep, r, true)),
           fmt::format("Within the noise: {}.", parameter_list(sweep, r, false))};
 }
 
@@ -451,6 +521,9 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
     out += "\n" + sweep_differences_intro(sweep, differences) + "\n\n";
     const std::size_t figures[] = {f};
     out += right_aligned(sweep_difference_rows(differences, figures, order, shown));
+  }
+  if (!sweep.calendar.empty()) {
+    out += calendar_differences_text(sweep, differences.reference, order, shown);
   }
 
   for (const ScenarioSensitivity& s : sensitivity_of(sweep, metric)) {
@@ -781,9 +854,10 @@ nlohmann::json sweep_summary_json(const StoredSweep& sweep, std::string_view met
                       {"scenario", sweep.scenarios[sweep.scenario_of_point[reference_point]]},
                       {"why", differences.reference.why},
                       {"values", reference_values}};
-  out["difference_method"] =
-      "paired by replication: each replication's figure minus the reference point's on the same "
-      "agents, Student t across the replications";
+  out["difference_method"] = differences.method;
+  out["difference_agent_groups"] = differences.groups;
+  out["difference_method_description"] =
+      pairing_description(differences.method, differences.groups, sweep.replications);
   nlohmann::json all_differences = nlohmann::json::array();
   for (std::size_t k = 0; k < differences.difference.size(); ++k) {
     nlohmann::json point = {{"point", k},
@@ -801,8 +875,39 @@ nlohmann::json sweep_summary_json(const StoredSweep& sweep, std::string_view met
     all_differences.push_back(point);
   }
   out["differences"] = all_differences;
+  if (!sweep.calendar.empty()) {
+    // Calendar figures, paired by replication: null when the file keeps them against another
+    // reference point.
+    const std::vector<CalendarPointDifference>* calendar =
+        calendar_differences_from(sweep, differences.reference);
+    out["calendar_difference_method"] = kReplicationsMethod;
+    if (calendar == nullptr) {
+      out["calendar_differences"] = nullptr;
+    } else {
+      nlohmann::json points = nlohmann::json::array();
+      for (std::size_t k = 0; k < calendar->size(); ++k) {
+        const CalendarPointDifference& d = (*calendar)[k];
+        nlohmann::json point = {{"point", k}};
+        for (std::size_t c = 0; c < kCalendarPointColumns.size(); ++c) {
+          put_estimate(point, kCalendarPointColumns[c].first, d.run.at(c));
+        }
+        nlohmann::json resources = nlohmann::json::array();
+        for (std::size_t r = 0; r < d.resource_ids.size(); ++r) {
+          nlohmann::json resource = {{"resource", d.resource_ids[r]}};
+          for (std::size_t c = 0; c < kResourceColumns.size(); ++c) {
+            put_estimate(resource, kResourceColumns[c].first, d.resources[r].at(c));
+          }
+          resources.push_back(resource);
+        }
+        point["resources"] = resources;
+        points.push_back(point);
+      }
+      out["calendar_differences"] = points;
+    }
+  }
 
   nlohmann::json rankings = nlohmann::json::array();
+  const PairedUnits units = stored_units(sweep);
   for (const ScenarioSensitivity& s : sensitivity_of(sweep, metric)) {
     const Sensitivity& r = s.sensitivity;
     std::vector<std::string> beyond, within;
@@ -830,8 +935,7 @@ nlohmann::json sweep_summary_json(const StoredSweep& sweep, std::string_view met
                                                                  : json_number(r.r_squared)},
          {"note", r.note.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.note)},
          {"interval_method",
-          "from the replications: the swing computed on each replication's figures alone, "
-          "Student t across the replications; the coefficient's interval is the swing's scaled"},
+          sensitivity_interval_description(units.method, units.groups, sweep.replications)},
          {"beyond_noise", beyond},
          {"within_noise", within},
          {"ranked", ranked}});

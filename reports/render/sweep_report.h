@@ -33,12 +33,16 @@ std::vector<Estimate> sweep_metric_estimates(const StoredSweep& sweep, std::stri
 // Point indices ordered best first by `metric` (undefined values last; ties by index).
 std::vector<std::size_t> points_best_first(const StoredSweep& sweep, std::string_view metric);
 
+// The units the file's differences and intervals pair over: its agent groups when it has
+// them, else its replications.
+PairedUnits stored_units(const StoredSweep& sweep);
+
 // The sensitivity of `metric`, one ranking per base scenario, with its intervals from the
-// replications.
+// units (stored_units).
 std::vector<ScenarioSensitivity> sensitivity_of(const StoredSweep& sweep, std::string_view metric);
 
 // Every point's paired difference from the reference: the file's when `reference` is not
-// given (or names the file's reference), else computed from the file's replications against
+// given (or names the file's reference), else computed from the file's units against
 // point `reference` (std::runtime_error when it is not a design point). A file written before
 // differences gets them computed against point 0.
 SweepDifferences summary_differences(const StoredSweep& sweep,

@@ -95,6 +95,86 @@ void add_point_columns(hdf5::CompoundTable& table, const SweepPlan& plan,
   add_parameter_columns(table, plan, point_of_row);
 }
 
+// Points' agent groups as a table named "agent_groups", a row per (point, replication, group)
+// in that order: `groups[j]` holds point points[j]'s, replication by replication,
+// `per_replication` of them each.
+void write_agent_groups(H5::Group& at, std::span<const std::uint64_t> points,
+                        std::span<const std::vector<AgentGroupFigures>> groups,
+                        std::uint64_t per_replication) {
+  if (groups.size() != points.size() || per_replication == 0) {
+    throw std::logic_error("write_agent_groups: the agent groups of every point are needed");
+  }
+  std::vector<std::uint64_t> point, replication, group, agents, customers;
+  std::vector<std::vector<double>> values(kSweepFigureCount);
+  for (std::size_t j = 0; j < points.size(); ++j) {
+    if (groups[j].size() % per_replication != 0) {
+      throw std::logic_error("write_agent_groups: a replication with another number of groups");
+    }
+    for (std::size_t u = 0; u < groups[j].size(); ++u) {
+      point.push_back(points[j]);
+      replication.push_back(u / per_replication);
+      group.push_back(u % per_replication);
+      agents.push_back(groups[j][u].agents);
+      customers.push_back(groups[j][u].customers);
+      for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
+        values[f].push_back(groups[j][u].values[f]);
+      }
+    }
+  }
+  hdf5::CompoundTable table(point.size());
+  table.add_u64("point", point);
+  table.add_u64("replication", replication);
+  table.add_u64("group", group);
+  table.add_u64("agents", agents);
+  table.add_u64("customers", customers);
+  nlohmann::json units = {{"point", "index"},  {"replication", "index"}, {"group", "index"},
+                          {"agents", "count"}, {"customers", "count"}};
+  for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
+    table.add_f64(kHeadlineFigures[f].name, values[f]);
+    units[kHeadlineFigures[f].name] = std::string(unit_key(kHeadlineFigures[f].unit));
+  }
+  table.write(at, "agent_groups");
+  const H5::DataSet written = at.openDataSet("agent_groups");
+  hdf5::write_attribute(written, "units", units.dump());
+  hdf5::write_attribute(written, "groups_per_replication", per_replication);
+}
+
+// The "agent_groups" table of `at`, point by point in the order of its rows; `per_replication`
+// gets its groups per replication. Throws when the rows are not whole replications in order.
+std::vector<std::pair<std::uint64_t, std::vector<AgentGroupFigures>>> read_agent_groups(
+    const H5::Group& at, std::uint64_t& per_replication) {
+  const H5::DataSet table = hdf5::open_dataset(at, "agent_groups");
+  per_replication = hdf5::read_u64_attribute(table, "groups_per_replication");
+  const auto point = hdf5::read_u64_column(table, "point");
+  const auto replication = hdf5::read_u64_column(table, "replication");
+  const auto group = hdf5::read_u64_column(table, "group");
+  const auto agents = hdf5::read_u64_column(table, "agents");
+  const auto customers = hdf5::read_u64_column(table, "customers");
+  std::vector<std::vector<double>> values;
+  for (const NamedFigure& f : kHeadlineFigures) {
+    values.push_back(hdf5::read_f64_column(table, f.name));
+  }
+  std::vector<std::pair<std::uint64_t, std::vector<AgentGroupFigures>>> out;
+  for (std::size_t i = 0; i < point.size(); ++i) {
+    if (out.empty() || out.back().first != point[i]) out.push_back({point[i], {}});
+    std::vector<AgentGroupFigures>& of_point = out.back().second;
+    if (per_replication == 0 || replication[i] != of_point.size() / per_replication ||
+        group[i] != of_point.size() % per_replication) {
+      throw std::runtime_error("agent_groups: the rows are not whole replications in order");
+    }
+    AgentGroupFigures& g = of_point.emplace_back();
+    g.agents = agents[i];
+    g.customers = customers[i];
+    for (std::size_t f = 0; f < kSweepFigureCount; ++f) g.values[f] = values[f][i];
+  }
+  for (const auto& [k, of_point] : out) {
+    if (of_point.size() % per_replication != 0) {
+      throw std::runtime_error(fmt::format("agent_groups: point {} has a partial replication", k));
+    }
+  }
+  return out;
+}
+
 void write_attributes(H5::Group& root, const SweepPlan& plan, const SweepInvocation& invocation) {
   const Experiment& x = plan.experiment;
   hdf5::write_attribute(root, "format", kSweepFormat);
@@ -155,12 +235,6 @@ void write_parameters(H5::Group& root, const SweepPlan& plan) {
   table.write(root, "parameters");
 }
 
-constexpr const char* kDifferenceMethod =
-    "paired by replication: each replication's figure minus the reference point's on the same "
-    "agents, Student t across the replications";
-constexpr const char* kSensitivityIntervalMethod =
-    "from the replications: the swing computed on each replication's figures alone, Student t "
-    "across the replications; the coefficient's interval is the swing's scaled";
 
 // Every point's paired difference from the reference point: one row per point, each headline
 // figure's difference with its paired interval and the half-width without the pairing.
@@ -192,7 +266,11 @@ void write_differences(H5::Group& root, const SweepPlan& plan, const SweepDiffer
   hdf5::write_attribute(written, "units", units.dump());
   hdf5::write_attribute(written, "reference_point", std::uint64_t{d.reference.point});
   hdf5::write_attribute(written, "reference", d.reference.why);
-  hdf5::write_attribute(written, "method", std::string(kDifferenceMethod));
+  hdf5::write_attribute(written, "method", d.method);
+  hdf5::write_attribute(written, "agent_groups", std::uint64_t{d.groups});
+  hdf5::write_attribute(
+      written, "method_description",
+      pairing_description(d.method, d.groups, plan.experiment.replications));
 }
 
 void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sweep) {
@@ -308,7 +386,15 @@ void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sw
       {"coefficient", "number"},  {"coefficient_ci_low", "number"},
       {"coefficient_ci_high", "number"}, {"beyond_noise", "flag"}};
   hdf5::write_attribute(written, "units", sensitivity_units.dump());
-  hdf5::write_attribute(written, "interval_method", std::string(kSensitivityIntervalMethod));
+  hdf5::write_attribute(written, "interval_method",
+                        sensitivity_interval_description(sweep.differences.method,
+                                                         sweep.differences.groups,
+                                                         plan.experiment.replications));
+  if (!sweep.agent_groups.empty()) {
+    std::vector<std::uint64_t> every(plan.points.size());
+    for (std::size_t k = 0; k < every.size(); ++k) every[k] = k;
+    write_agent_groups(root, every, sweep.agent_groups, sweep.groups_per_replication);
+  }
 }
 
 // The unit of a calendar figure as the calendar tables name it.
@@ -343,6 +429,62 @@ nlohmann::json parameter_units(const SweepPlan& plan) {
     units[p.path.text] = unit.empty() ? "number" : unit;
   }
   return units;
+}
+
+// A calendar sweep's paired differences of its calendar figures from the reference point:
+// `calendar_differences`, a row per design point (the run's figures), and
+// `calendar_resource_differences`, a row per design point and resource, each figure with its
+// interval; paired by replication (the agents of calendar journeys interact).
+void write_calendar_differences(H5::Group& root, const SweepPlan& plan, const SweepFigures& sweep) {
+  const std::vector<CalendarPointDifference>& d = sweep.calendar_differences;
+  if (d.size() != plan.points.size()) {
+    throw std::logic_error("the calendar differences of every design point are needed");
+  }
+  const auto attributes = [&](const std::string& name, const nlohmann::json& units) {
+    const H5::DataSet written = root.openDataSet(name);
+    hdf5::write_attribute(written, "units", units.dump());
+    hdf5::write_attribute(written, "reference_point", std::uint64_t{sweep.differences.reference.point});
+    hdf5::write_attribute(written, "reference", sweep.differences.reference.why);
+    hdf5::write_attribute(written, "method", std::string(kReplicationsMethod));
+    hdf5::write_attribute(written, "method_description",
+                          pairing_description(kReplicationsMethod, 0, plan.experiment.replications) +
+                              " (calendar journeys' agents share queues and staff: groups of "
+                              "them are not independent)");
+  };
+  std::vector<std::size_t> all_points(plan.points.size());
+  for (std::size_t k = 0; k < all_points.size(); ++k) all_points[k] = k;
+  hdf5::CompoundTable points(all_points.size());
+  nlohmann::json units = parameter_units(plan);
+  add_point_columns(points, plan, all_points);
+  for (std::size_t c = 0; c < kCalendarPointColumns.size(); ++c) {
+    std::vector<Estimate> column;
+    for (const CalendarPointDifference& p : d) column.push_back(p.run.at(c));
+    add_estimate_columns(points, units, kCalendarPointColumns[c].first, column);
+  }
+  points.write(root, "calendar_differences");
+  attributes("calendar_differences", units);
+
+  std::vector<std::size_t> point_of_row;
+  std::vector<std::string> id;
+  std::vector<const std::vector<Estimate>*> rows;
+  for (std::size_t k = 0; k < d.size(); ++k) {
+    for (std::size_t i = 0; i < d[k].resource_ids.size(); ++i) {
+      point_of_row.push_back(k);
+      id.push_back(d[k].resource_ids[i]);
+      rows.push_back(&d[k].resources[i]);
+    }
+  }
+  hdf5::CompoundTable resources(rows.size());
+  nlohmann::json resource_units = parameter_units(plan);
+  add_point_columns(resources, plan, point_of_row);
+  resources.add_text("resource", id);
+  for (std::size_t c = 0; c < kResourceColumns.size(); ++c) {
+    std::vector<Estimate> column;
+    for (const std::vector<Estimate>* r : rows) column.push_back(r->at(c));
+    add_estimate_columns(resources, resource_units, kResourceColumns[c].first, column);
+  }
+  resources.write(root, "calendar_resource_differences");
+  attributes("calendar_resource_differences", resource_units);
 }
 
 // A calendar sweep's figures: `calendar_points`, a row per design point with the run's
@@ -416,6 +558,7 @@ void write_calendar_tables(H5::Group& root, const SweepPlan& plan, const SweepFi
   }
   resources.write(root, "calendar_resources");
   hdf5::write_attribute(root.openDataSet("calendar_resources"), "units", resource_units.dump());
+  write_calendar_differences(root, plan, sweep);
 }
 
 Estimate read_estimate(const std::vector<double>& value, const std::vector<double>& low,
@@ -479,6 +622,46 @@ std::vector<StoredCalendarPoint> read_calendar_tables(const H5::Group& root, std
     StoredCalendarResource resource{id[r], lane[r], arrivals[r], served[r], abandoned[r], {}};
     for (const std::vector<Estimate>& column : columns) resource.figures.push_back(column[r]);
     out[point[r]].resources.push_back(std::move(resource));
+  }
+  return out;
+}
+
+// The tables write_calendar_differences writes; nothing in a file of a cjsim before them.
+std::vector<CalendarPointDifference> read_calendar_differences(const H5::Group& root,
+                                                               std::size_t n) {
+  if (!hdf5::has_link(root, "calendar_differences")) return {};
+  const auto estimates = [](const H5::DataSet& table, const std::string& name, std::size_t rows) {
+    const auto value = hdf5::read_f64_column(table, name);
+    const auto low = hdf5::read_f64_column(table, name + "_ci_low");
+    const auto high = hdf5::read_f64_column(table, name + "_ci_high");
+    if (value.size() != rows || low.size() != rows || high.size() != rows) {
+      throw std::runtime_error(fmt::format("{}: a value per row is needed", name));
+    }
+    std::vector<Estimate> column;
+    for (std::size_t r = 0; r < rows; ++r) column.push_back(read_estimate(value, low, high, r));
+    return column;
+  };
+  std::vector<CalendarPointDifference> out(n);
+  const H5::DataSet points = hdf5::open_dataset(root, "calendar_differences");
+  for (const auto& [name, member] : kCalendarPointColumns) {
+    const std::vector<Estimate> column = estimates(points, name, n);
+    for (std::size_t k = 0; k < n; ++k) out[k].run.push_back(column[k]);
+  }
+  const H5::DataSet resources = hdf5::open_dataset(root, "calendar_resource_differences");
+  const std::vector<std::uint64_t> point = hdf5::read_u64_column(resources, "point");
+  const std::vector<std::string> id = hdf5::read_text_column(resources, "resource");
+  if (id.size() != point.size()) {
+    throw std::runtime_error("calendar_resource_differences: a value per row is needed");
+  }
+  std::vector<std::vector<Estimate>> columns;
+  for (const auto& [name, member] : kResourceColumns) {
+    columns.push_back(estimates(resources, name, point.size()));
+  }
+  for (std::size_t r = 0; r < point.size(); ++r) {
+    if (point[r] >= n) throw std::runtime_error("calendar_resource_differences: point out of range");
+    out[point[r]].resource_ids.push_back(id[r]);
+    std::vector<Estimate>& figures = out[point[r]].resources.emplace_back();
+    for (const std::vector<Estimate>& column : columns) figures.push_back(column[r]);
   }
   return out;
 }
@@ -656,6 +839,9 @@ std::vector<char> sweep_part_image(const SweepPart& part) {
   if (part.points.size() != part.replications.size()) {
     throw std::logic_error("sweep_part_image: replications for every point are needed");
   }
+  if (!part.groups.empty() && part.groups.size() != part.points.size()) {
+    throw std::logic_error("sweep_part_image: agent groups for every point are needed");
+  }
   H5::Exception::dontPrint();
   try {
     return hdf5::checksummed_file_image([&](H5::Group& root) {
@@ -665,6 +851,10 @@ std::vector<char> sweep_part_image(const SweepPart& part) {
       hdf5::write_attribute(root, "points", std::uint64_t{part.points.size()});
       hdf5::write_checksum(root);
       write_point_sets(root, part.points, part.replications, part.calendar);
+      if (!part.groups.empty()) {
+        write_agent_groups(root, part.points, part.groups,
+                           part.groups.front().size() / part.replications.front().size());
+      }
     });
   } catch (const H5::Exception& e) {
     throw std::runtime_error(fmt::format("cannot store {} design points: {}", part.points.size(),
@@ -698,6 +888,25 @@ SweepPart read_part(const H5::Group& root) {
   read_point_sets(root, part.points, part.replications, part.calendar);
   if (part.points.size() != hdf5::read_u64_attribute(root, "points")) {
     throw std::runtime_error("the part holds fewer points than it says");
+  }
+  // Parts of a cjsim before agent groups have none: their sweep pairs by replication.
+  if (hdf5::has_link(root, "agent_groups")) {
+    std::uint64_t per_replication = 0;
+    auto stored = read_agent_groups(root, per_replication);
+    std::sort(stored.begin(), stored.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t j = 0; j < part.points.size(); ++j) {
+      const auto found = std::lower_bound(
+          stored.begin(), stored.end(), part.points[j],
+          [](const auto& entry, std::uint64_t point) { return entry.first < point; });
+      if (found == stored.end() || found->first != part.points[j] ||
+          found->second.size() != part.replications[j].size() * per_replication) {
+        throw std::runtime_error(fmt::format(
+            "agent_groups: the groups of point {} do not match its replications",
+            part.points[j]));
+      }
+      part.groups.push_back(std::move(found->second));
+    }
   }
   return part;
 }
@@ -797,6 +1006,11 @@ void read_differences(const H5::Group& root, StoredSweep& s) {
   if (s.differences.reference.point >= n) {
     throw std::runtime_error("differences: reference_point is not a design point");
   }
+  // Files before agent groups describe their pairing by replication in a sentence.
+  if (hdf5::read_text_attribute(table, "method") == kAgentGroupsMethod) {
+    s.differences.method = kAgentGroupsMethod;
+    s.differences.groups = hdf5::read_u64_attribute(table, "agent_groups");
+  }
   s.differences.difference.assign(n, {});
   s.differences.unpaired_half_width.assign(n, {});
   for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
@@ -861,10 +1075,24 @@ StoredSweep read_sweep_file(const std::string& path) {
     }
     read_replication_figures(root, s);
     read_differences(root, s);
+    if (hdf5::has_link(root, "agent_groups")) {
+      auto stored = read_agent_groups(root, s.groups_per_replication);
+      if (stored.size() != n) {
+        throw std::runtime_error("agent_groups: not the groups of every design point");
+      }
+      for (std::size_t k = 0; k < n; ++k) {
+        if (stored[k].first != k ||
+            stored[k].second.size() != s.groups_per_replication * s.replications) {
+          throw std::runtime_error("agent_groups: the rows are not in the order of the points");
+        }
+        s.agent_groups.push_back(std::move(stored[k].second));
+      }
+    }
     if (hdf5::has_link(root, "calendar_points")) {
       s.days = static_cast<std::int64_t>(hdf5::read_u64_attribute(root, "days"));
       s.warmup_days = static_cast<std::int64_t>(hdf5::read_u64_attribute(root, "warmup_days"));
       s.calendar = read_calendar_tables(root, n);
+      s.calendar_differences = read_calendar_differences(root, n);
     }
     return s;
   } catch (const H5::Exception& e) {

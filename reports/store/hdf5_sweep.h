@@ -29,6 +29,9 @@ struct SweepPart {
   std::vector<std::vector<Aggregate>> replications;  // [j]: point points[j]'s replications
   // Calendar journeys: [j], point points[j]'s replications' calendar totals; empty otherwise.
   std::vector<std::vector<CalendarTotals>> calendar;
+  // Plain journeys: [j], point points[j]'s agent groups, replication by replication (empty in
+  // a part of a cjsim before agent groups).
+  std::vector<std::vector<AgentGroupFigures>> groups;
 };
 
 // "batch-000042.h5", the part numbered `sequence`.
@@ -100,21 +103,22 @@ struct StoredSweep {
   // Every point's paired difference from the reference point, as the file stores it (nothing
   // in a file of a cjsim before differences: then differences.difference is empty).
   SweepDifferences differences;
+  // [point]: the agent groups the differences are paired over, replication by replication
+  // (the table agent_groups; empty when they are paired by replication).
+  std::vector<std::vector<AgentGroupFigures>> agent_groups;
+  std::uint64_t groups_per_replication = 0;
   std::int64_t days = 0;  // calendar sweeps: the days every point ran, when the experiment set them
   std::int64_t warmup_days = 0;
   std::vector<StoredCalendarPoint> calendar;  // [point], calendar sweeps only
+  // [point]: calendar sweeps' paired differences of the calendar figures from the reference
+  // point (the tables calendar_differences and calendar_resource_differences; empty in a file
+  // of a cjsim before them).
+  std::vector<CalendarPointDifference> calendar_differences;
   bool checksummed = true;  // false for a file of an older cjsim, which has no checksums
 };
 
-// The figures of a calendar run a sweep stores per point, with their intervals.
-using CalendarPointColumn = std::pair<const char*, Estimate CalendarSummary::*>;
-inline constexpr std::array<CalendarPointColumn, 5> kCalendarPointColumns = {{
-    {"staff_cost", &CalendarSummary::staff_cost},
-    {"organic_agents_per_day", &CalendarSummary::organic_agents_per_day},
-    {"referred_per_organic", &CalendarSummary::referred_per_organic},
-    {"journeys_per_customer", &CalendarSummary::journeys_per_customer},
-    {"lifetime_value", &CalendarSummary::lifetime_value},
-}};
+// The figures of a calendar run a sweep stores per point: kCalendarPointColumns
+// (sim/sweep/differences.h).
 
 // Whether `path` is a readable HDF5 file written by `cjsim sweep` (false for anything else).
 bool is_sweep_file(const std::string& path);

@@ -367,6 +367,8 @@ void SweepJob::store_part(SweepPart& pending) {
   ++next_part_;
   pending.points.clear();
   pending.replications.clear();
+  pending.calendar.clear();
+  pending.groups.clear();
 }
 
 // Rank 0's decisions before anything runs: output checks, the parts directory, the points
@@ -502,7 +504,7 @@ std::optional<StoredSweep> SweepJob::run() {
   std::size_t points_done = 0;
   bool interrupted = false;
   const bool calendar = is_calendar_plan(plan);
-  SweepPart pending{plan.fingerprint, {}, {}, {}};
+  SweepPart pending{plan.fingerprint, {}, {}, {}, {}};
   // The figures of the points this process ran, computed with the journey they ran on (the
   // file is still assembled from the parts' aggregates, which give the same figures).
   std::vector<std::optional<PointFigures>> known_figures(root ? plan.points.size() : 0);
@@ -529,13 +531,14 @@ std::optional<StoredSweep> SweepJob::run() {
       };
       std::vector<std::optional<PointFigures>> figures;
       std::vector<std::vector<CalendarTotals>> totals;
+      std::vector<std::vector<AgentGroupFigures>> groups;
       std::vector<std::vector<Aggregate>> results = run_sweep_points(
           plan, std::span(missing).subspan(mine_first, mine), options, root ? &figures : nullptr,
-          &scenarios, calendar ? &totals : nullptr);
+          &scenarios, calendar ? &totals : nullptr, calendar ? nullptr : &groups);
       for (std::size_t j = 0; j < mine && root; ++j) {
         known_figures[missing[mine_first + j]] = std::move(figures[j]);
       }
-      SweepPart finished{plan.fingerprint, {}, {}, {}};
+      SweepPart finished{plan.fingerprint, {}, {}, {}, {}};
       bool cancelled = false;
       for (std::size_t j = 0; j < mine; ++j) {
         if (results[j].empty()) {
@@ -545,6 +548,7 @@ std::optional<StoredSweep> SweepJob::run() {
         finished.points.push_back(missing[mine_first + j]);
         finished.replications.push_back(std::move(results[j]));
         if (calendar) finished.calendar.push_back(std::move(totals[j]));
+        if (!calendar) finished.groups.push_back(std::move(groups[j]));
       }
       if (context_.processes != nullptr) {
         // One message per process and round: its finished points as a part's bytes.
@@ -561,6 +565,7 @@ std::optional<StoredSweep> SweepJob::run() {
               finished.points.push_back(theirs.points[j]);
               finished.replications.push_back(std::move(theirs.replications[j]));
               if (calendar) finished.calendar.push_back(std::move(theirs.calendar[j]));
+              if (!theirs.groups.empty()) finished.groups.push_back(std::move(theirs.groups[j]));
             }
           }
         }
@@ -575,6 +580,7 @@ std::optional<StoredSweep> SweepJob::run() {
         pending.points.push_back(finished.points[j]);
         pending.replications.push_back(std::move(finished.replications[j]));
         if (calendar) pending.calendar.push_back(std::move(finished.calendar[j]));
+        if (j < finished.groups.size()) pending.groups.push_back(std::move(finished.groups[j]));
       }
       const auto now = std::chrono::steady_clock::now();
       if (!more || interrupted ||
@@ -605,6 +611,9 @@ std::optional<StoredSweep> SweepJob::run() {
   // Assemble from the parts alone, so a resumed sweep and a straight one build the same file.
   std::vector<std::vector<Aggregate>> results(plan.points.size());
   std::vector<std::vector<CalendarTotals>> totals(calendar ? plan.points.size() : 0);
+  // Each point's agent groups; a point of a part without them (an older cjsim's) leaves its
+  // empty, and the sweep is then paired by replication.
+  std::vector<std::vector<AgentGroupFigures>> groups(plan.points.size());
   for (const fs::directory_entry& entry : fs::directory_iterator(parts)) {
     if (!is_sweep_part_name(entry.path().filename().string())) continue;
     SweepPart part = read_sweep_part(entry.path().string());
@@ -618,6 +627,7 @@ std::optional<StoredSweep> SweepJob::run() {
       }
       results[part.points[j]] = std::move(part.replications[j]);
       if (calendar) totals[part.points[j]] = std::move(part.calendar[j]);
+      if (!part.groups.empty()) groups[part.points[j]] = std::move(part.groups[j]);
     }
   }
   for (std::size_t k = 0; k < results.size(); ++k) {
@@ -634,7 +644,7 @@ std::optional<StoredSweep> SweepJob::run() {
   invocation.threads = threads;
   invocation.processes = static_cast<unsigned>(processes);
   write_sweep_file(*output_->file, plan,
-                   sweep_figures(plan, results, known_figures, totals, request_.reference),
+                   sweep_figures(plan, results, known_figures, totals, request_.reference, groups),
                    results, invocation, totals);
   // Read back from the file as written, before it is put in place: if showing it fails, the
   // parts stay for a resume.

@@ -3,7 +3,9 @@
 
 #include <tbb/enumerable_thread_specific.h>
 
+#include <algorithm>
 #include <chrono>
+#include <stdexcept>
 
 #include "sim/engine/block_runner.h"
 #include "sim/model/agent.h"
@@ -68,6 +70,31 @@ void simulate_block_detailed(const CompiledJourney& journey, std::uint64_t seed,
   }
 }
 
+namespace {
+
+// Agents [first, first + count) of a replication, each added to the aggregate of its group
+// (`into[g]`, groups as agent_group_first draws them).
+void simulate_block_in_groups(const CompiledJourney& journey, const RunOptions& options,
+                              std::uint32_t replication, std::uint64_t first, std::uint64_t count,
+                              std::vector<Aggregate>& into) {
+  const std::uint64_t groups = into.size();
+  const auto first_of = [&](std::uint64_t g) {
+    return agent_group_first(options.agents, groups, g);
+  };
+  // The group holding `first`: its first agent is at most `first`.
+  std::uint64_t g = first * groups / options.agents;
+  while (g > 0 && first_of(g) > first) --g;
+  while (g + 1 < groups && first_of(g + 1) <= first) ++g;
+  for (std::uint64_t agent = first; agent < first + count; ++g) {
+    const std::uint64_t end = std::min(first + count, first_of(g + 1));
+    simulate_block(journey, options.seed, replication, agent, end - agent, into[g],
+                   options.cancel);
+    agent = end;
+  }
+}
+
+}  // namespace
+
 Aggregate RunResult::pooled() const {
   Aggregate total;
   for (const Aggregate& a : replications) total.merge(a);
@@ -83,8 +110,27 @@ RunResult run(const CompiledJourney& journey, const RunOptions& options) {
   result.threads = runner.threads();
   const bool detailed = options.agent_records || options.agent_paths;
   if (detailed) result.detail.emplace();
+  const std::uint64_t groups = std::min<std::uint64_t>(options.agent_groups, options.agents);
+  if (detailed && groups > 0) {
+    throw std::invalid_argument("run: agent groups are not tallied with agent records");
+  }
 
-  for (std::uint32_t r = 0; r < options.replications; ++r) {
+  for (std::uint32_t r = 0; r < options.replications && groups > 0; ++r) {
+    tbb::enumerable_thread_specific<std::vector<Aggregate>> partial(
+        [&] { return std::vector<Aggregate>(groups, Aggregate::for_journey(journey)); });
+    runner.for_each_block([&](std::uint64_t, std::uint64_t first, std::uint64_t count) {
+      simulate_block_in_groups(journey, options, r, first, count, partial.local());
+    });
+    std::vector<Aggregate>& merged =
+        result.groups.emplace_back(groups, Aggregate::for_journey(journey));
+    for (const std::vector<Aggregate>& local : partial) {
+      for (std::uint64_t g = 0; g < groups; ++g) merged[g].merge(local[g]);
+    }
+    Aggregate replication = Aggregate::for_journey(journey);
+    for (const Aggregate& a : merged) replication.merge(a);
+    result.replications.push_back(std::move(replication));
+  }
+  for (std::uint32_t r = 0; r < options.replications && groups == 0; ++r) {
     tbb::enumerable_thread_specific<Aggregate> partial(
         [&] { return Aggregate::for_journey(journey); });
     std::vector<AgentDetail> block_detail(detailed ? runner.blocks() : 0);

@@ -2,6 +2,7 @@
 // command (run, compare, sweep, fit, attribute) calls this API; none loops over agents itself.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -49,11 +50,17 @@ struct RunOptions {
   // whole run's, to the bit.
   std::uint32_t process = 0;
   std::uint32_t processes = 1;
+  // When more than 0: each replication's agents are also tallied in this many fixed groups
+  // (agent_group_first; at most one per agent), RunResult::groups. The replications'
+  // aggregates are their merge, the same to the bit as without groups. Not with agent records.
+  std::uint32_t agent_groups = 0;
 };
 
 struct RunResult {
   std::vector<Aggregate> replications;  // one per replication
   std::optional<AgentDetail> detail;
+  // [replication][group]: each agent group's aggregate, when RunOptions::agent_groups asked.
+  std::vector<std::vector<Aggregate>> groups;
   std::uint64_t agents = 0;  // per replication
   std::uint64_t seed = 0;
   unsigned threads = 0;
@@ -61,6 +68,13 @@ struct RunResult {
 
   Aggregate pooled() const;  // every replication merged
 };
+
+// The first agent of group `group` when `agents` agents are split into `groups` contiguous
+// groups whose sizes differ by at most one (group `groups` gives `agents`).
+constexpr std::uint64_t agent_group_first(std::uint64_t agents, std::uint64_t groups,
+                                          std::uint64_t group) {
+  return agents / groups * group + std::min(group, agents % groups);
+}
 
 // The unit of work for threads, processes and batches: agents [first, first + count) of one
 // replication, added to `into`. Any split of the agents into blocks gives the same merged

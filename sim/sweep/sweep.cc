@@ -20,6 +20,7 @@ RunOptions point_run_options(const SweepPlan& plan, const RunOptions& base) {
   options.agents = plan.experiment.agents;
   options.replications = plan.experiment.replications;
   options.seed = plan.experiment.seed;
+  options.agent_groups = agent_groups_for(plan.experiment.agents);
   options.threads = base.threads;
   options.progress = base.progress;
   options.cancel = base.cancel;
@@ -52,11 +53,13 @@ namespace {
 std::vector<Aggregate> run_point_scenario(const SweepPlan& plan, const Scenario& scenario,
                                           const CompiledJourney& journey, const RunOptions& base,
                                           std::vector<CalendarTotals>* calendar,
-                                          std::optional<PointFigures>* figures) {
+                                          std::optional<PointFigures>* figures,
+                                          std::vector<AgentGroupFigures>* groups) {
   if (!scenario.calendar) {
-    std::vector<Aggregate> replications = run(journey, point_run_options(plan, base)).replications;
-    if (figures != nullptr) *figures = point_figures(journey, replications);
-    return replications;
+    RunResult result = run(journey, point_run_options(plan, base));
+    if (figures != nullptr) *figures = point_figures(journey, result.replications);
+    if (groups != nullptr) *groups = agent_group_figures(result.groups);
+    return std::move(result.replications);
   }
   const CompiledCalendar compiled = point_calendar(plan, scenario, journey);
   CalendarRunResult result = run_calendar(journey, compiled, point_calendar_options(plan, base));
@@ -75,12 +78,30 @@ std::vector<Aggregate> run_point_scenario(const SweepPlan& plan, const Scenario&
 
 }  // namespace
 
+std::vector<AgentGroupFigures> agent_group_figures(
+    std::span<const std::vector<Aggregate>> groups) {
+  std::vector<AgentGroupFigures> out;
+  for (const std::vector<Aggregate>& replication : groups) {
+    for (const Aggregate& group : replication) {
+      const HeadlineFigures h = headline_figures(group.overall());
+      AgentGroupFigures& g = out.emplace_back();
+      g.agents = h.agents;
+      g.customers = h.conversions;
+      for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
+        g.values[f] = (h.*kHeadlineFigures[f].member).value;
+      }
+    }
+  }
+  return out;
+}
+
 std::vector<Aggregate> run_sweep_point(const SweepPlan& plan, std::size_t point,
                                        const RunOptions& base,
-                                       std::vector<CalendarTotals>* calendar) {
+                                       std::vector<CalendarTotals>* calendar,
+                                       std::vector<AgentGroupFigures>* groups) {
   const Scenario scenario = point_scenario(plan, point);
   const CompiledJourney journey = compile(scenario);
-  return run_point_scenario(plan, scenario, journey, base, calendar, nullptr);
+  return run_point_scenario(plan, scenario, journey, base, calendar, nullptr, groups);
 }
 
 std::size_t points_side_by_side(std::uint64_t agents, unsigned threads) {
@@ -107,12 +128,14 @@ std::size_t points_per_round(const SweepPlan& plan, unsigned threads) {
 std::vector<std::vector<Aggregate>> run_sweep_points(
     const SweepPlan& plan, std::span<const std::size_t> points, const RunOptions& base,
     std::vector<std::optional<PointFigures>>* figures, PointScenarios* scenarios,
-    std::vector<std::vector<CalendarTotals>>* calendar) {
+    std::vector<std::vector<CalendarTotals>>* calendar,
+    std::vector<std::vector<AgentGroupFigures>>* groups) {
   const unsigned threads = BlockRunner::threads_for(base.threads);
   const std::size_t count = points.size();
   std::vector<std::vector<Aggregate>> results(count);
   if (figures != nullptr) figures->assign(count, std::nullopt);
   if (calendar != nullptr) calendar->assign(count, {});
+  if (groups != nullptr) groups->assign(count, {});
   // Each point reports its own agents done; the sum goes to base.progress.
   std::vector<std::atomic<std::uint64_t>> reported(count);
   std::atomic<std::uint64_t> done_over_all{0};
@@ -132,7 +155,8 @@ std::vector<std::vector<Aggregate>> run_sweep_points(
       const CompiledJourney journey = compile(scenario);
       results[j] = run_point_scenario(plan, scenario, journey, options,
                                       calendar != nullptr ? &(*calendar)[j] : nullptr,
-                                      figures != nullptr ? &(*figures)[j] : nullptr);
+                                      figures != nullptr ? &(*figures)[j] : nullptr,
+                                      groups != nullptr ? &(*groups)[j] : nullptr);
     } catch (const RunCancelled&) {
       // results[j] stays empty: the point was stopped.
     }
@@ -167,8 +191,11 @@ PointFigures calendar_point_figures(const SweepPlan& plan, const CompiledJourney
   out.calendar =
       summarize_calendar_totals(journey, calendar, calendar.days, warmup, replications, totals);
   out.overall = out.calendar->plain.overall;
-  for (const Aggregate& a : replications) {
-    out.replications.push_back(summarize(journey, std::span(&a, 1)).overall);
+  for (std::size_t r = 0; r < replications.size(); ++r) {
+    const CalendarSummary alone = summarize_calendar_totals(
+        journey, calendar, calendar.days, warmup, replications.subspan(r, 1), totals.subspan(r, 1));
+    out.replications.push_back(summarize(journey, replications.subspan(r, 1)).overall);
+    out.calendar_replications.push_back(calendar_replication_values(alone));
   }
   return out;
 }
@@ -231,7 +258,8 @@ FigureEstimates overall_estimates(const PointFigures& point) {
 SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Aggregate>> results,
                            std::span<const std::optional<PointFigures>> known,
                            std::span<const std::vector<CalendarTotals>> calendar,
-                           std::optional<std::uint64_t> reference) {
+                           std::optional<std::uint64_t> reference,
+                           std::span<const std::vector<AgentGroupFigures>> groups) {
   if (results.size() != plan.points.size() || (!known.empty() && known.size() != results.size())) {
     throw std::logic_error("sweep_figures: a result per design point is needed");
   }
@@ -273,12 +301,26 @@ SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Ag
     replications.push_back(replication_values(p));
     overall.push_back(overall_estimates(p));
   }
+  // Calendar journeys' agents interact (queues, staff): their groups would not be independent.
+  const std::uint64_t per_replication = agent_groups_for(plan.experiment.agents);
+  const PairedUnits units =
+      paired_units(replications, calendar_plan ? decltype(groups){} : groups, overall,
+                   calendar_plan ? 0 : per_replication);
+  if (units.method == kAgentGroupsMethod) {
+    figures.agent_groups.assign(groups.begin(), groups.end());
+    figures.groups_per_replication = per_replication;
+  }
   const std::size_t metric_index = static_cast<std::size_t>(metric - kHeadlineFigures.data());
   figures.sensitivity =
       sweep_sensitivity(design_name(plan.experiment.design), scenario_of_point, values, y,
-                        plan.bases.size(), figure_by_replication(replications, metric_index));
-  figures.differences =
-      paired_differences(replications, overall, sweep_reference(plan, reference));
+                        plan.bases.size(), figure_by_replication(units.values, metric_index));
+  figures.differences = paired_differences(units, overall, sweep_reference(plan, reference));
+  if (calendar_plan) {
+    std::vector<std::vector<CalendarReplicationValues>> calendar_values;
+    for (const PointFigures& p : figures.points) calendar_values.push_back(p.calendar_replications);
+    figures.calendar_differences =
+        paired_calendar_differences(calendar_values, figures.differences.reference.point);
+  }
   return figures;
 }
 

@@ -20,8 +20,9 @@
 
 namespace cjsim {
 
-// The engine's options for a point: the experiment's agents, replications and seed, with the
-// threads, progress and cancellation of `base`.
+// The engine's options for a point: the experiment's agents, replications and seed, its
+// agents tallied in agent_groups_for(agents) groups too, with the threads, progress and
+// cancellation of `base`.
 RunOptions point_run_options(const SweepPlan& plan, const RunOptions& base);
 
 // The calendar driver's options for a point of a calendar journey: the experiment's
@@ -38,10 +39,16 @@ CompiledCalendar point_calendar(const SweepPlan& plan, const Scenario& scenario,
 bool is_calendar_plan(const SweepPlan& plan);
 
 // Runs one design point; throws RunCancelled when `base.cancel` is raised. A calendar point
-// also gives its replications' totals in `calendar` when asked.
+// also gives its replications' totals in `calendar` when asked, a plain point its agent
+// groups' figures in `groups` (replication by replication; nothing for a calendar point).
 std::vector<Aggregate> run_sweep_point(const SweepPlan& plan, std::size_t point,
                                        const RunOptions& base,
-                                       std::vector<CalendarTotals>* calendar = nullptr);
+                                       std::vector<CalendarTotals>* calendar = nullptr,
+                                       std::vector<AgentGroupFigures>* groups = nullptr);
+
+// The figures of each agent group of a run, replication by replication (RunResult::groups).
+std::vector<AgentGroupFigures> agent_group_figures(
+    std::span<const std::vector<Aggregate>> groups);
 
 // How many design points run side by side on `threads` threads: 1 when a point's
 // replications have at least as many blocks of agents as there are threads (it keeps them
@@ -66,6 +73,8 @@ struct PointFigures {
   std::vector<HeadlineFigures> replications;  // each replication on its own
   // A calendar journey's figures of the run and of each resource (no series by day).
   std::optional<CalendarSummary> calendar;
+  // A calendar journey's figures in each replication alone, for the paired differences.
+  std::vector<CalendarReplicationValues> calendar_replications;
 };
 
 // `figures`, when given, gets point points[j]'s figures as point_figures computes them (from
@@ -73,12 +82,14 @@ struct PointFigures {
 // `scenarios`, when given, makes the scenario of a round of one point (on the calling thread):
 // kept by the caller from round to round, its working copies of the bases spare copying a base
 // for every point. A round of several points makes a working copy per thread. `calendar`, when
-// given, gets point points[j]'s replications' calendar totals (empty for a plain journey).
+// given, gets point points[j]'s replications' calendar totals (empty for a plain journey);
+// `groups`, when given, its agent groups' figures (empty for a calendar journey).
 std::vector<std::vector<Aggregate>> run_sweep_points(
     const SweepPlan& plan, std::span<const std::size_t> points, const RunOptions& base,
     std::vector<std::optional<PointFigures>>* figures = nullptr,
     PointScenarios* scenarios = nullptr,
-    std::vector<std::vector<CalendarTotals>>* calendar = nullptr);
+    std::vector<std::vector<CalendarTotals>>* calendar = nullptr,
+    std::vector<std::vector<AgentGroupFigures>>* groups = nullptr);
 
 // The figures of a point from its replications' aggregates (as run_sweep_point returned them).
 PointFigures point_figures(const SweepPlan& plan, std::size_t point,
@@ -100,15 +111,26 @@ struct SweepFigures {
   std::vector<PointFigures> points;
   std::vector<ScenarioSensitivity> sensitivity;
   SweepDifferences differences;
+  // [point]: the agent groups' figures the differences and the sensitivity's intervals are
+  // paired over; empty when they are paired by replication (calendar journeys, or points of
+  // an older cjsim's parts).
+  std::vector<std::vector<AgentGroupFigures>> agent_groups;
+  std::uint64_t groups_per_replication = 0;
+  // Calendar sweeps: [point], the calendar figures' paired differences from the reference.
+  std::vector<CalendarPointDifference> calendar_differences;
 };
 // `results[k]` holds point k's replications; `known[k]`, when there, point k's figures as
 // computed already (run_sweep_points), which are then not computed again; `calendar[k]` a
 // calendar point's replications' totals (a calendar plan needs them for every point).
 // `reference` names the point the differences are taken from (default: sweep_reference's).
+// `groups[k]`, point k's agent groups' figures (run_sweep_points): with them for every point
+// of a plain journey, the differences and intervals are paired by agent group, else by
+// replication.
 SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Aggregate>> results,
                            std::span<const std::optional<PointFigures>> known = {},
                            std::span<const std::vector<CalendarTotals>> calendar = {},
-                           std::optional<std::uint64_t> reference = {});
+                           std::optional<std::uint64_t> reference = {},
+                           std::span<const std::vector<AgentGroupFigures>> groups = {});
 
 // A point's headline figures in kHeadlineFigures order: each replication's values, and the
 // figures over the replications.

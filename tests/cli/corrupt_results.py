@@ -178,7 +178,8 @@ def seal(path):
 
 def make_parts(sweep, parts):
     """The part file of a finished sweep, as a sweep that stored every point at once wrote it
-    before assembling the file: the sets of points of runs/, with the part's attributes."""
+    before assembling the file: the sets of points of runs/ and the agent groups' table (a
+    part's has the file's layout), with the part's attributes."""
     os.makedirs(parts)
     with h5py.File(sweep, "r") as f:
         fingerprint = f.attrs["fingerprint"]
@@ -189,6 +190,8 @@ def make_parts(sweep, parts):
         with h5py.File(part_path, "w", userblock_size=512) as part:
             for name in f["runs"]:
                 f.copy(f[f"runs/{name}"], part, name)
+            if "agent_groups" in f:
+                f.copy(f["agent_groups"], part, "agent_groups")
             for name, value in attributes.items():
                 if isinstance(value, str):
                     part.attrs.create(name, value, dtype=h5py.string_dtype())

@@ -221,6 +221,47 @@ with tempfile.TemporaryDirectory() as directory:
     check(past.returncode == 1 and "--reference 6" in past.stderr,
           past.stderr)
 
+    # Paired by agent group (the plain model's agents are independent): the method and the
+    # groups in the file, and a one-replication sweep with intervals, the file's differences
+    # equal to --summary --json's to the bit for every headline figure.
+    with h5py.File(out, "r") as f:
+        check(difference_attributes["method"] == "agent groups" and
+              int(difference_attributes["agent_groups"]) == 20,
+              f"difference method: {difference_attributes}")
+        groups = pd.DataFrame(f["agent_groups"][()])
+        group_units = json.loads(f["agent_groups"].attrs["units"])
+        check(len(groups) == 6 * 2 * 20 and set(groups["group"]) == set(range(20)) and
+              (groups.groupby(["point", "replication"])["agents"].sum() == 3000).all(),
+              f"agent groups: {groups.head()}")
+        check(set(group_units) == set(groups.columns) and group_units["nps"] == "nps_points",
+              f"agent group units: {group_units}")
+    check(everything["difference_method"] == "agent groups" and
+          everything["difference_agent_groups"] == 20, f"json method: {everything['difference_method']}")
+    single_out = os.path.join(directory, "single.h5")
+    single = run("sweep", experiment, "--out", single_out, "--replications", "1")
+    check(single.returncode == 0, single.stderr)
+    single_json = json.loads(run("sweep", "--summary", single_out, "--json", "--top", "0").stdout)
+    with h5py.File(single_out, "r") as f:
+        single_differences = pd.DataFrame(f["differences"][()])
+    for k, row in enumerate(single_json["differences"]):
+        for figure in ("conversion_rate", "revenue_per_agent", "cost_per_agent", "margin_per_agent",
+                       "hours_to_convert", "journey_hours", "steps_per_agent", "nps",
+                       "likelihood_to_recommend", "peak_end", "gave_up_rate",
+                       "left_after_converting_rate"):
+            low, high = row[figure + "_ci"]
+            check(same(row[figure], single_differences[figure][k]) and
+                  same(low, single_differences[figure + "_ci_low"][k]) and
+                  same(high, single_differences[figure + "_ci_high"][k]),
+                  f"one replication, point {k} {figure}: json {row} vs file")
+    kappa_off = single_json["differences"][0]
+    check(all(v is not None for v in kappa_off["conversion_rate_ci"]) and
+          kappa_off["conversion_rate_ci"][0] < kappa_off["conversion_rate_ci"][1],
+          f"one replication without an interval: {kappa_off}")
+    single_words = run("sweep", "--summary", single_out)
+    check("Student t across 20 agent groups" in single_words.stdout and
+          "One replication: no intervals" not in single_words.stdout,
+          f"one-replication summary: {single_words.stdout}")
+
     # --list-points: the design as a table, nothing run or written.
     listed_out = os.path.join(directory, "listed.h5")
     listed = run("sweep", experiment, "--out", listed_out, "--list-points", "--agents", "77")
