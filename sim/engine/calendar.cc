@@ -19,6 +19,7 @@
 #include <limits>
 #include <utility>
 
+#include "sim/engine/calendar_durations.h"
 #include "sim/engine/event_queue.h"
 #include "sim/model/agent.h"
 #include "sim/model/behaviour.h"
@@ -576,9 +577,7 @@ class ReplicationRun {
     a.visit_hour = static_cast<std::uint32_t>(c_.hour_of_week(t));
     trace(a, TraceKind::visit_start, v, t);
     // The duration step 2.2 will draw, read ahead: the same word of the same step.
-    AgentStream ahead = s.stream;
-    ahead.next_step();
-    const double duration = detail::draw_duration(j_, v, ahead);
+    const double duration = duration_ahead(j_, v, s.stream);
     push_agent_event(EventKind::visit_end, t + duration, slot);
   }
 
