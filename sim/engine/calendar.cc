@@ -17,8 +17,11 @@
 #include <cmath>
 #include <deque>
 #include <limits>
+#include <memory>
+#include <type_traits>
 #include <utility>
 
+#include "sim/engine/calendar_durations.h"
 #include "sim/engine/event_queue.h"
 #include "sim/model/agent.h"
 #include "sim/model/behaviour.h"
@@ -85,6 +88,9 @@ struct JourneyLog {
     converted_at = -1;
   }
 };
+
+// A journey's state is made anew in place (std::construct_at) over the last one's.
+static_assert(std::is_trivially_destructible_v<AgentState>);
 
 enum class Phase : std::uint8_t { walking, queued, closed_wait, in_visit, away };
 
@@ -329,7 +335,9 @@ class ReplicationRun {
     // slots in use have seen a journey as long.
     JourneyLog log = std::move(a.log);
     log.clear();
-    a = CalendarAgent{};
+    // Made in place: an assignment from a temporary would build the record twice.
+    std::destroy_at(&a);
+    std::construct_at(&a);
     a.log = std::move(log);
     a.generation = generation;
     a.in_use = true;
@@ -376,13 +384,13 @@ class ReplicationRun {
     a.journey_start = e.time;
     a.counted_agent = e.time >= warmup_;
     if (e.source == ArrivalSource::organic) {
-      a.state = AgentState(options_.seed, replication_, e.key.c0);
+      std::construct_at(&a.state, options_.seed, replication_, e.key.c0);
       start_agent(j_, a.state, a.log);
       count_at(e.time, [](CalendarDay& day) { ++day.arrivals_organic; });
       if (a.counted_agent) ++out_.organic_agents;
       choose_traced(a, e.key.c0, e.time);
     } else {
-      a.state = AgentState(journey_stream(options_.seed, replication_, e.key));
+      std::construct_at(&a.state, journey_stream(options_.seed, replication_, e.key));
       start_derived(a, e.inherit_persona ? static_cast<std::int64_t>(e.index) : -1,
                     c_.referral_entry, std::nullopt);
       count_at(e.time, [](CalendarDay& day) { ++day.arrivals_referred; });
@@ -515,7 +523,12 @@ class ReplicationRun {
       }
       if (it == queue.end()) return;
       const std::uint32_t slot = it->first;
-      queue.erase(it);
+      // Mostly the first: pop_front is inline, erase a call.
+      if (it == queue.begin()) {
+        queue.pop_front();
+      } else {
+        queue.erase(it);
+      }
       advance(r, t);
       --waiting_[r];
       ++busy_[r];
@@ -576,9 +589,7 @@ class ReplicationRun {
     a.visit_hour = static_cast<std::uint32_t>(c_.hour_of_week(t));
     trace(a, TraceKind::visit_start, v, t);
     // The duration step 2.2 will draw, read ahead: the same word of the same step.
-    AgentStream ahead = s.stream;
-    ahead.next_step();
-    const double duration = detail::draw_duration(j_, v, ahead);
+    const double duration = duration_ahead(j_, v, s.stream);
     push_agent_event(EventKind::visit_end, t + duration, slot);
   }
 

@@ -84,6 +84,21 @@ class AgentStream {
 
   std::uint64_t word(int slot) const { return words_.v[slot]; }
 
+  // The word `slot` of the next step, already computed (see next_step): a draw of the next
+  // step read before the step is taken (the calendar engine's visit durations), without a copy
+  // of the stream.
+  std::uint64_t next_word(int slot) const { return ahead_.v[slot]; }
+
+  // The stream as it will be after next_step, except that the block after it is not computed:
+  // for the rare draw of the next step that needs more than its word (a ziggurat rejection
+  // reads the slot's own lane at that step). Only word() and engine() may be read from it.
+  AgentStream at_next_step() const {
+    AgentStream next = *this;
+    ++next.step_;
+    next.words_ = ahead_;
+    return next;
+  }
+
   // A uniform double in [0, 1) from the top 53 bits of a word.
   static double to_unit(std::uint64_t word) {
     return static_cast<double>(word >> 11) * 0x1.0p-53;
