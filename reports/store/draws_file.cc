@@ -5,6 +5,7 @@
 #include <H5Cpp.h>
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -87,6 +88,91 @@ DrawsDigest digest_draws(const std::vector<Summary>& central, const UncertaintyR
     }
   }
   return d;
+}
+
+const DrawsDigest::FigureRange* CalendarDrawsDigest::range(std::size_t scenario,
+                                                           std::string_view figure) const {
+  for (const DrawsDigest::FigureRange& f : figures) {
+    if (f.scenario == scenario && f.figure == figure) return &f;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// A calendar summary's figures with an interval, by the key each has in `run --json`.
+using CalendarGet = Estimate (*)(const CalendarSummary&);
+struct CalendarKeyed {
+  const char* key;
+  CalendarGet get;
+};
+constexpr std::array<CalendarKeyed, 9> kCalendarRunFigures = {{
+    {"conversion_rate", [](const CalendarSummary& s) { return s.plain.overall.conversion_rate; }},
+    {"gave_up_rate", [](const CalendarSummary& s) { return s.plain.overall.gave_up_rate; }},
+    {"revenue_per_agent",
+     [](const CalendarSummary& s) { return s.plain.overall.revenue_per_agent; }},
+    {"nps", [](const CalendarSummary& s) { return s.plain.overall.nps; }},
+    {"lifetime_value", [](const CalendarSummary& s) { return s.lifetime_value; }},
+    {"journeys_per_customer", [](const CalendarSummary& s) { return s.journeys_per_customer; }},
+    {"staff_cost", [](const CalendarSummary& s) { return s.staff_cost; }},
+    {"organic_agents_per_day", [](const CalendarSummary& s) { return s.organic_agents_per_day; }},
+    {"referred_per_organic", [](const CalendarSummary& s) { return s.referred_per_organic; }},
+}};
+
+const ResourceFigures* resource_named(const CalendarSummary& s, std::string_view id) {
+  for (const ResourceFigures& r : s.resources) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+CalendarDrawsDigest digest_calendar_draws(const CalendarComparisonReport& central,
+                                          const std::vector<std::vector<CalendarSummary>>& draws,
+                                          const UncertaintyReport& u,
+                                          const std::string& ranked_on) {
+  const std::size_t scenarios = central.summaries.size();
+  for (const std::vector<CalendarSummary>& d : draws) {
+    if (d.size() != scenarios) {
+      throw std::invalid_argument("every draw must hold a summary of each calendar journey");
+    }
+  }
+  CalendarDrawsDigest out;
+  std::vector<Summary> plain;
+  for (const CalendarSummary& s : central.summaries) plain.push_back(s.plain);
+  out.digest = digest_draws(plain, u, ranked_on);
+  for (std::size_t s = 0; s < scenarios; ++s) {
+    const CalendarSummary& at_means = central.summaries[s];
+    for (const CalendarKeyed& f : kCalendarRunFigures) {
+      std::vector<double> values;
+      for (const std::vector<CalendarSummary>& d : draws) values.push_back(f.get(d[s]).value);
+      out.figures.push_back({s, f.key, f.get(at_means), interval_over_draws(values)});
+    }
+    for (const ResourceFigures& r : at_means.resources) {
+      for (const auto& [name, member] : kResourceColumns) {
+        std::vector<double> values;
+        for (const std::vector<CalendarSummary>& d : draws) {
+          const ResourceFigures* drawn = resource_named(d[s], r.id);
+          values.push_back(drawn ? (drawn->*member).value : kNaN);
+        }
+        out.figures.push_back(
+            {s, r.id + "." + name, r.*member, interval_over_draws(values)});
+      }
+    }
+  }
+  // The draws' differences list every future state's rows in turn (plain_differences).
+  for (std::size_t s = 1; s < scenarios; ++s) {
+    std::vector<std::vector<Difference>> per_draw;
+    for (const std::vector<Difference>& list : u.differences) {
+      std::vector<Difference>& mine = per_draw.emplace_back();
+      for (const Difference& d : list) {
+        if (d.scenario == s && d.versus == 0) mine.push_back(d);
+      }
+    }
+    out.differences.push_back(differences_uncertainty(per_draw));
+  }
+  return out;
 }
 
 void write_draws(H5::Group& root, const std::vector<std::string>& labels,

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reports/store/calendar_file.h"
@@ -62,6 +63,30 @@ struct DrawsDigest {
 // figure the sensitivity ranks.
 DrawsDigest digest_draws(const std::vector<Summary>& central, const UncertaintyReport& draws,
                          const std::string& ranked_on);
+
+// What a calendar run's or comparison's page shows of the draws: the digest of the plain
+// figures, the odds and the ranking (digest_draws), each calendar figure's range over the
+// draws, and what the draws say of each difference.
+struct CalendarDrawsDigest {
+  DrawsDigest digest;
+  // Per scenario, the run's figures by their key in `run --json` ("staff_cost",
+  // "revenue_per_agent") and each resource's as RESOURCE.FIGURE ("call_centre.p90_wait_hours",
+  // FIGURE of kResourceColumns).
+  std::vector<DrawsDigest::FigureRange> figures;
+  // [future state - 1][row of report.differences]: its expected value, interval and
+  // probability of being better over the draws.
+  std::vector<std::vector<DifferenceUncertainty>> differences;
+  // The range of `figure` of scenario `scenario`; nullptr when the draws do not have it.
+  const DrawsDigest::FigureRange* range(std::size_t scenario, std::string_view figure) const;
+};
+
+// `central` is the run or comparison at the inputs' means, `draws[k]` draw k's summaries (one
+// per journey, untraced), `ranked_on` the figure the sensitivity ranks. Throws
+// std::invalid_argument when the draws do not have central's journeys.
+CalendarDrawsDigest digest_calendar_draws(const CalendarComparisonReport& central,
+                                          const std::vector<std::vector<CalendarSummary>>& draws,
+                                          const UncertaintyReport& uncertainty,
+                                          const std::string& ranked_on);
 
 // Writes group "uncertainty" under `root`: attributes draws, runs, design, design_seed,
 // interval, estimator, ranked_on (and a checksum); tables inputs, parameters (per draw each

@@ -129,4 +129,28 @@ std::optional<UncertainCalendarCompareOutcome> compare_calendar_journeys_with_dr
                                          std::move(reports)};
 }
 
+std::vector<std::vector<CalendarSummary>> draw_summaries(const UncertainCalendarRunOutcome& run) {
+  std::vector<std::vector<CalendarSummary>> out;
+  for (const CalendarSummary& s : run.draws) out.push_back({s});
+  return out;
+}
+
+std::vector<std::vector<CalendarSummary>> draw_summaries(
+    const UncertainCalendarCompareOutcome& compared) {
+  std::vector<std::vector<CalendarSummary>> out;
+  for (const CalendarComparisonReport& r : compared.draws) out.push_back(r.summaries);
+  return out;
+}
+
+CalendarDrawsDigest calendar_draws_digest(const UncertainCalendarRunOutcome& run) {
+  return digest_calendar_draws(run.central.report(), draw_summaries(run), run.uncertainty,
+                               "conversion_rate");
+}
+
+CalendarDrawsDigest calendar_draws_digest(const UncertainCalendarCompareOutcome& compared,
+                                          const std::string& rank_by) {
+  return digest_calendar_draws(compared.central.report, draw_summaries(compared),
+                               compared.uncertainty, rank_by);
+}
+
 }  // namespace cjsim

@@ -90,11 +90,6 @@ int compare_calendar_command(const CompareOptions& o, const CompiledJourneys& jo
 // engine, paired replication by replication.
 int compare_calendar_draws_command(const CompareOptions& o, const CompiledJourneys& journeys,
                                    const Context& context) {
-  if (!o.report.empty()) {
-    throw std::runtime_error(
-        "--report does not show the draws of calendar journeys yet: use "
-        "--json or --output with --draws, or --report without --draws");
-  }
   const CalendarSettings settings = calendar_settings(o.flags, o.calendar);
   ResultOutputs files(o.flags, o.report, journeys.scenarios, o.scenarios);
   auto& [outputs, out, report_file] = files;
@@ -106,6 +101,10 @@ int compare_calendar_draws_command(const CompareOptions& o, const CompiledJourne
   if (out != nullptr) {
     write_calendar_comparison_file_with_draws(*out, report, compared->central.data(journeys),
                                               o.rank_by, compared->uncertainty);
+  }
+  if (report_file != nullptr) {
+    const CalendarDrawsDigest digest = calendar_draws_digest(*compared, o.rank_by);
+    report_file->write(calendar_html_report(report, &digest));
   }
   if (o.flags.json) {
     nlohmann::json json = calendar_comparison_json(report);

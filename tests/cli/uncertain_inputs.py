@@ -6,6 +6,7 @@ Usage: uncertain_inputs.py CJSIM SOURCE_DIR
 """
 import json
 import os
+import re
 import sys
 import tempfile
 
@@ -202,6 +203,7 @@ if calendar:
     check(calendar == calendar_run("2"), "a calendar run with draws differs with two threads")
 with tempfile.TemporaryDirectory() as work:
     stored = os.path.join(work, "calendar.h5")
+    out = {}
     r = run("compare", call_centre, call_back, *week, "--json", "-o", stored)
     check(r.returncode == 0, f"compare --draws of calendar journeys failed: {r.stderr}")
     if r.returncode == 0:
@@ -220,10 +222,40 @@ with tempfile.TemporaryDirectory() as work:
     r = run("run", call_centre, *week)
     check(r.returncode == 0 and "Uncertain inputs: 4 draws" in r.stdout
           and "Which guess matters most" in r.stdout, f"calendar draws in words: {r.stdout}")
+    # The calendar page shows the draws: how sure it is first, each figure's range over the
+    # draws in its cell (the JSON's x_uncertainty), each difference's odds (the JSON's).
     page = os.path.join(work, "page.html")
     r = run("run", call_centre, *week, "--report", page)
-    check(r.returncode == 1 and "--report does not show the draws" in r.stderr
-          and not os.path.exists(page), f"--report with calendar draws: {r.stderr}")
+    check(r.returncode == 0 and os.path.exists(page), f"run --report with calendar draws: {r.stderr}")
+    if r.returncode == 0 and calendar:
+        with open(page, encoding="utf-8") as f:
+            text = f.read()
+        check('id="how-sure"' in text and "Which guess matters most" in text,
+              "the calendar page lacks the section on how sure it is")
+        cells = {}
+        for m in re.finditer(r'<tr data-resource="([^"]+)">(.*?)</tr>', text, re.S):
+            for c in re.finditer(r'data-key="resources\.(\w+)" data-value="[^"]*" '
+                                 r'data-uncertainty="\[([^,\]]*),([^\]]*)\]"', m.group(2)):
+                cells[(m.group(1), c.group(1))] = (float(c.group(2)), float(c.group(3)))
+        check(cells.get(("agents", "abandonment_rate")) ==
+              tuple(agents["abandonment_rate_uncertainty"]),
+              f"the page's range of the agents' abandonment differs from the JSON's: "
+              f"{cells.get(('agents', 'abandonment_rate'))}")
+        staff = re.search(r'data-key="staff_cost" data-value="[^"]*" '
+                          r'data-uncertainty="\[([^,\]]*),([^\]]*)\]"', text)
+        check(staff and [float(staff.group(1)), float(staff.group(2))] ==
+              calendar["staff_cost_uncertainty"], "the page's range of the staff cost")
+    page = os.path.join(work, "compared.html")
+    r = run("compare", call_centre, call_back, *week, "--report", page)
+    check(r.returncode == 0 and os.path.exists(page), f"compare --report with draws: {r.stderr}")
+    if r.returncode == 0 and out:
+        with open(page, encoding="utf-8") as f:
+            text = f.read()
+        odds = [float(x) for x in re.findall(r'data-probability-better="([^"]+)"', text)]
+        check(odds == [d["probability_better"] for d in out["differences"][0]["figures"]],
+              f"the page's odds differ from the JSON's: {odds[:4]}")
+        check("beats" in text and "Over the uncertain inputs it is better in" in text,
+              "the calendar comparison's page does not say the odds in words")
 detail = run("run", estimate, "-n", "2000", "--draws", "4", "--agents-detail",
              "-o", os.path.join(data, "x.h5"))
 check(detail.returncode == 1 and "--agents-detail" in detail.stderr,
