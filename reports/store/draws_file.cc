@@ -393,26 +393,96 @@ void write_comparison_file_with_draws(PendingFile& file, const ComparisonReport&
   });
 }
 
-void write_calendar_run_file_with_draws(PendingFile& file, const RunMetadata& metadata,
-                                        const CalendarRunData& run,
-                                        const UncertaintyReport& draws) {
+namespace {
+
+// The calendar's tables of the draws in group "uncertainty": each resource's figures per draw,
+// and each resource figure's difference per draw (a comparison).
+void write_calendar_draws(H5::Group& root, const std::vector<std::string>& labels,
+                          const std::vector<std::vector<CalendarSummary>>& summaries,
+                          const UncertaintyReport& u) {
+  H5::Group group = root.openGroup(kDrawsGroup);
+  {
+    std::vector<std::uint64_t> draw, index;
+    std::vector<std::string> scenario, resource, lane;
+    std::vector<std::vector<double>> columns(kResourceColumns.size());
+    for (std::size_t k = 0; k < summaries.size(); ++k) {
+      for (std::size_t s = 0; s < summaries[k].size() && s < labels.size(); ++s) {
+        for (const ResourceFigures& r : summaries[k][s].resources) {
+          draw.push_back(k);
+          scenario.push_back(labels[s]);
+          index.push_back(s);
+          resource.push_back(r.id);
+          lane.push_back(r.lane);
+          for (std::size_t c = 0; c < kResourceColumns.size(); ++c) {
+            columns[c].push_back((r.*kResourceColumns[c].second).value);
+          }
+        }
+      }
+    }
+    UnitsTable resources(draw.size());
+    resources.table.add_u64("draw", draw);
+    resources.table.add_text("scenario", scenario);
+    resources.table.add_u64("scenario_index", index);
+    resources.table.add_text("resource", resource);
+    resources.table.add_text("lane", lane);
+    for (std::size_t c = 0; c < kResourceColumns.size(); ++c) {
+      const char* name = kResourceColumns[c].first;
+      resources.table.add_f64(name, columns[c]);
+      resources.units[name] = unit_of(name);
+    }
+    resources.write(group, "resources");
+  }
+  if (labels.size() < 2) return;
+  std::vector<std::uint64_t> draw, index;
+  std::vector<std::string> scenario, resource, metric, unit;
+  std::vector<double> value;
+  constexpr std::string_view kResourceScope = "resource ";
+  for (std::size_t k = 0; k < u.draws && k < u.differences.size(); ++k) {
+    for (const Difference& x : u.differences[k]) {
+      if (!x.scope.starts_with(kResourceScope) || x.scenario >= labels.size()) continue;
+      draw.push_back(k);
+      scenario.push_back(labels[x.scenario]);
+      index.push_back(x.scenario);
+      resource.push_back(x.scope.substr(kResourceScope.size()));
+      metric.push_back(x.metric);
+      unit.push_back(unit_of(x.metric));
+      value.push_back(x.difference.value);
+    }
+  }
+  hdf5::CompoundTable differences(draw.size());
+  differences.add_u64("draw", draw);
+  differences.add_text("scenario", scenario);
+  differences.add_u64("scenario_index", index);
+  differences.add_text("resource", resource);
+  differences.add_text("metric", metric);
+  differences.add_text("unit", unit);
+  differences.add_f64("difference", value);
+  differences.write(group, "resource_differences");
+}
+
+}  // namespace
+
+void write_calendar_run_file_with_draws(
+    PendingFile& file, const RunMetadata& metadata, const CalendarRunData& run,
+    const UncertaintyReport& draws, const std::vector<std::vector<CalendarSummary>>& summaries) {
   write_hdf5_file(file, [&](H5::Group& root) {
     write_calendar_run(root, metadata, run);
     write_draws(root, {run.summary->plain.scenario}, {run.summary->plain}, draws,
                 "conversion_rate");
+    write_calendar_draws(root, {run.summary->plain.scenario}, summaries, draws);
   });
 }
 
-void write_calendar_comparison_file_with_draws(PendingFile& file,
-                                               const CalendarComparisonReport& report,
-                                               const std::vector<CalendarRunData>& runs,
-                                               const std::string& rank_by,
-                                               const UncertaintyReport& draws) {
+void write_calendar_comparison_file_with_draws(
+    PendingFile& file, const CalendarComparisonReport& report,
+    const std::vector<CalendarRunData>& runs, const std::string& rank_by,
+    const UncertaintyReport& draws, const std::vector<std::vector<CalendarSummary>>& summaries) {
   write_hdf5_file(file, [&](H5::Group& root) {
     write_calendar_comparison(root, report, runs);
     std::vector<Summary> central;
     for (const CalendarSummary& s : report.summaries) central.push_back(s.plain);
     write_draws(root, report.names, central, draws, rank_by);
+    write_calendar_draws(root, report.names, summaries, draws);
   });
 }
 

@@ -108,14 +108,18 @@ void write_comparison_file_with_draws(PendingFile& file, const ComparisonReport&
                                       const UncertaintyReport& draws);
 
 // A calendar run's file (calendar_file.h) with its draws, ranked on the conversion rate.
+// `summaries` are each draw's ([draw][journey], as digest_calendar_draws takes them): the group
+// `uncertainty` gains the table `resources` (per draw, journey and resource its figures,
+// kResourceColumns, with their `units`) and, for a comparison, `resource_differences` (per
+// draw, future state and resource figure the difference from the current state).
 void write_calendar_run_file_with_draws(PendingFile& file, const RunMetadata& metadata,
-                                        const CalendarRunData& run, const UncertaintyReport& draws);
+                                        const CalendarRunData& run, const UncertaintyReport& draws,
+                                        const std::vector<std::vector<CalendarSummary>>& summaries);
 // Calendar journeys compared (calendar_file.h) with their draws, ranked on `rank_by`.
-void write_calendar_comparison_file_with_draws(PendingFile& file,
-                                               const CalendarComparisonReport& report,
-                                               const std::vector<CalendarRunData>& runs,
-                                               const std::string& rank_by,
-                                               const UncertaintyReport& draws);
+void write_calendar_comparison_file_with_draws(
+    PendingFile& file, const CalendarComparisonReport& report,
+    const std::vector<CalendarRunData>& runs, const std::string& rank_by,
+    const UncertaintyReport& draws, const std::vector<std::vector<CalendarSummary>>& summaries);
 
 // The digest stored in `path`; nullopt when the file has no draws. Throws std::runtime_error
 // naming the file and the table when one is damaged.

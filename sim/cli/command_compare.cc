@@ -100,7 +100,8 @@ int compare_calendar_draws_command(const CompareOptions& o, const CompiledJourne
   const CalendarComparisonReport& report = compared->central.report;
   if (out != nullptr) {
     write_calendar_comparison_file_with_draws(*out, report, compared->central.data(journeys),
-                                              o.rank_by, compared->uncertainty);
+                                              o.rank_by, compared->uncertainty,
+                                              draw_summaries(*compared));
   }
   if (report_file != nullptr) {
     const CalendarDrawsDigest digest = calendar_draws_digest(*compared, o.rank_by);

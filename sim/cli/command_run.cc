@@ -116,7 +116,8 @@ int run_calendar_draws_command(const RunCommandOptions& o, const Scenario& scena
   if (!run) return 0;  // the first process alone runs and reports
   const CalendarOutcome& central = run->central;
   if (out != nullptr) {
-    write_calendar_run_file_with_draws(*out, central.metadata, central.data(), run->uncertainty);
+    write_calendar_run_file_with_draws(*out, central.metadata, central.data(), run->uncertainty,
+                                       draw_summaries(*run));
   }
   if (report != nullptr) {
     const CalendarDrawsDigest digest = calendar_draws_digest(*run);

@@ -11,6 +11,7 @@ import sys
 import tempfile
 
 import h5py
+import numpy as np
 import pandas as pd
 
 cjsim, source = sys.argv[1], sys.argv[2]
@@ -219,6 +220,37 @@ with tempfile.TemporaryDirectory() as work:
                   f"the calendar groups are missing: {list(f)}")
             check(f["uncertainty"].attrs["ranked_on"] == "conversion_rate" and
                   len(f["uncertainty/figures"]) == 8, "the calendar draws are not stored")
+            # Each resource's figures per draw, a tidy table with units that pandas reads, whose
+            # range over the draws is the JSON's; and each resource figure's difference per draw.
+            resources = pd.DataFrame(f["uncertainty/resources"][()])
+            units = json.loads(f["uncertainty/resources"].attrs["units"])
+            differences = pd.DataFrame(f["uncertainty/resource_differences"][()])
+        for column in ["draw", "scenario", "scenario_index", "resource", "lane", "utilisation",
+                       "mean_wait_hours", "p90_wait_hours", "abandonment_rate", "staff_cost"]:
+            check(column in resources.columns, f"the resources' draws lack {column}")
+        check(units.get("p90_wait_hours") == "hours" and units.get("utilisation") == "share"
+              and units.get("staff_cost") == "money", f"units of the resources' draws: {units}")
+        check(len(resources) == 4 * 2 * 2, f"{len(resources)} rows of resources' draws")
+        for s, scenario in enumerate(out["scenarios"]):
+            for listed in scenario["resources"]:
+                drawn = resources[(resources.scenario_index == s) &
+                                  (resources.resource == listed["id"].encode())]
+                for column in ["utilisation", "mean_wait_hours", "p90_wait_hours",
+                               "abandonment_rate"]:
+                    low, high = listed[column + "_uncertainty"]
+                    values = drawn[column].dropna().to_numpy()
+                    if low is None:  # no draw has the figure
+                        check(len(values) == 0, f"{listed['id']} {column}: {values}")
+                        continue
+                    check(len(drawn) == 4 and len(values) > 0 and
+                          abs(np.quantile(values, 0.025) - low) < 1e-9 * max(1, abs(low)) and
+                          abs(np.quantile(values, 0.975) - high) < 1e-9 * max(1, abs(high)),
+                          f"{scenario['name']} {listed['id']} {column}: the stored draws "
+                          f"{values} do not give the JSON's range {low}, {high}")
+        waits = differences[(differences.resource == b"agents") &
+                            (differences.metric == b"p90_wait_hours")]
+        check(len(waits) == 4 and set(waits.unit) == {b"hours"} and
+              list(waits.draw) == [0, 1, 2, 3], f"resource differences: {differences}")
     r = run("run", call_centre, *week)
     check(r.returncode == 0 and "Uncertain inputs: 4 draws" in r.stdout
           and "Which guess matters most" in r.stdout, f"calendar draws in words: {r.stdout}")
