@@ -221,7 +221,8 @@ TEST(CalendarDraws, ThePageShowsTheRangesAndOddsTheJsonGives) {
   }
 }
 
-// Only the run's figures rank: a figure calendar comparisons do not give is refused by name.
+// A figure calendar comparisons do not give is refused by name, with the ones they give: the
+// run's and each resource's as RESOURCE.FIGURE.
 TEST(CalendarDraws, RankByAFigureCalendarsDoNotGiveIsRefused) {
   const CompiledJourneys journeys =
       journeys_of({"bank_call_centre_estimate.yaml", "bank_call_centre_call_back_estimate.yaml"});
@@ -233,7 +234,35 @@ TEST(CalendarDraws, RankByAFigureCalendarsDoNotGiveIsRefused) {
     EXPECT_NE(std::string(e.what()).find("--rank-by margin_per_agent"), std::string::npos)
         << e.what();
     EXPECT_NE(std::string(e.what()).find("abandonment_rate"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("agents.p90_wait_hours"), std::string::npos) << e.what();
   }
+}
+
+// A resource's figure ranks as RESOURCE.FIGURE (the naming of sweep --summary): the gain over
+// the draws is each draw's difference of that resource's figure, lower being better for a wait,
+// and the inputs are ranked on it.
+TEST(CalendarDraws, AResourceFigureRanksTheFutureStatesAndTheInputs) {
+  const CompiledJourneys journeys =
+      journeys_of({"bank_call_centre_estimate.yaml", "bank_call_centre_call_back_estimate.yaml"});
+  const std::optional<UncertainCalendarCompareOutcome> c = compare_calendar_journeys_with_draws(
+      journeys, week(), "agents.mean_wait_hours", {.draws = 4}, Context{});
+  ASSERT_TRUE(c);
+  const std::vector<double> gains =
+      difference_over_draws(c->uncertainty, 1, 0, "agents.mean_wait_hours");
+  ASSERT_EQ(gains.size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k) {
+    double expected = kNaN;
+    for (const CalendarDifference& d : c->draws[k].differences.front()) {
+      if (d.resource == "agents" && d.figure == "mean_wait_hours") expected = d.difference.value;
+    }
+    EXPECT_EQ(gains[k], expected) << "draw " << k;
+  }
+  ASSERT_EQ(c->uncertainty.sensitivity.size(), 1u);
+  EXPECT_EQ(c->uncertainty.sensitivity.front().figure, "agents.mean_wait_hours");
+  std::size_t shorter = 0;
+  for (double g : gains) shorter += g < 0 ? 1 : 0;
+  EXPECT_EQ(probability_beats(c->uncertainty, 1, 0, "agents.mean_wait_hours"),
+            static_cast<double>(shorter) / 4.0);
 }
 
 // The plain draws refuse a calendar journey rather than run it without its days and queues.

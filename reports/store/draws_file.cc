@@ -14,6 +14,7 @@
 #include "reports/store/hdf5_io.h"
 #include "reports/store/hdf5_results.h"
 #include "reports/store/hdf5_table.h"
+#include "sim/engine/calendar_comparison.h"
 #include "sim/engine/calendar_figures.h"
 #include "sim/engine/figures.h"
 
@@ -71,7 +72,7 @@ DrawsDigest digest_draws(const std::vector<Summary>& central, const UncertaintyR
                            interval_over_draws(figure_over_draws(u, s, f.name))});
     }
   }
-  const bool lower = any_lower_is_better(ranked_on);
+  const bool lower = ranked_lower_is_better(ranked_on);
   for (std::size_t s = 1; s < central.size(); ++s) {
     DrawsDigest::FutureState state;
     state.scenario = s;

@@ -31,8 +31,13 @@ struct UncertainCalendarCompareOutcome {
   std::vector<CalendarComparisonReport> draws;  // each draw's summaries and differences
 };
 
-// The comparison ranks the future states and the inputs on `rank_by`'s difference, which must
-// be one of the run's figures calendar comparisons give (calendar_comparison.h).
+// Throws std::runtime_error naming the valid ones when `rank_by` is no difference `report`
+// gives: a run's figure ("staff_cost") or a resource's as RESOURCE.FIGURE
+// ("desks.p90_wait_hours", calendar_comparison.h's ranked_figure).
+void check_calendar_rank_by(const CalendarComparisonReport& report, const std::string& rank_by);
+
+// The comparison ranks the future states and the inputs on `rank_by`'s difference, which
+// check_calendar_rank_by must accept.
 std::optional<UncertainCalendarCompareOutcome> compare_calendar_journeys_with_draws(
     const CompiledJourneys& journeys, const CalendarSettings& settings, const std::string& rank_by,
     const DrawSettings& draws, const Context& context);

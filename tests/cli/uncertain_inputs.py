@@ -288,6 +288,24 @@ with tempfile.TemporaryDirectory() as work:
               f"the page's odds differ from the JSON's: {odds[:4]}")
         check("beats" in text and "Over the uncertain inputs it is better in" in text,
               "the calendar comparison's page does not say the odds in words")
+# --rank-by takes a calendar comparison's figures as `sweep --summary` names them: the run's
+# (staff_cost) and a resource's as RESOURCE.FIGURE; a bad name is refused with the valid ones.
+for figure in ["staff_cost", "agents.p90_wait_hours"]:
+    r = run("compare", call_centre, call_back, *week, "--rank-by", figure, "--json")
+    check(r.returncode == 0, f"--rank-by {figure}: {r.stderr}")
+    if r.returncode == 0:
+        ranked = json.loads(r.stdout)["uncertainty"]
+        check(ranked["future_states"][0]["metric"] == figure and
+              ranked["sensitivity"][0]["figure"] == figure, f"--rank-by {figure}: {ranked}")
+r = run("compare", call_centre, call_back, *week, "--rank-by", "agents.wait")
+check(r.returncode != 0 and "staff_cost" in r.stderr and "RESOURCE.utilisation" in r.stderr,
+      f"a bad --rank-by: {r.stderr}")
+r = run("compare", call_centre, call_back, *week, "--rank-by", "nowhere.p90_wait_hours")
+check(r.returncode == 1 and "agents.p90_wait_hours" in r.stderr,
+      f"--rank-by of a resource the journeys lack: {r.stderr}")
+r = run("compare", bank, estimate, "-n", "2000", "--rank-by", "staff_cost")
+check(r.returncode == 1 and "calendar journey's figure" in r.stderr and "conversion_rate" in r.stderr,
+      f"--rank-by staff_cost without a calendar: {r.stderr}")
 detail = run("run", estimate, "-n", "2000", "--draws", "4", "--agents-detail",
              "-o", os.path.join(data, "x.h5"))
 check(detail.returncode == 1 and "--agents-detail" in detail.stderr,
