@@ -3,6 +3,7 @@
 // plain journeys' draws guarantee holds here too.
 #include "sim/api/calendar_draws.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include <sstream>
 #include <string>
 
+#include "reports/html/calendar_html.h"
 #include "reports/render/calendar_report.h"
 #include "reports/render/uncertainty_report.h"
 #include "scenarios/loader.h"
@@ -161,7 +163,66 @@ TEST(CalendarDraws, SameSeedSameResultsForAnyThreadCount) {
   EXPECT_NE(one.find("probability_beats_current"), std::string::npos);
 }
 
-// Only the run's figures rank: a figure calendar comparisons do not give is refused by name.
+// The calendar page with draws says how sure it is before the answer, and the ranges and odds
+// it shows are the JSON's, number for number: each figure's range over the draws (in its cell's
+// data-uncertainty) and each difference's probability of being better.
+TEST(CalendarDraws, ThePageShowsTheRangesAndOddsTheJsonGives) {
+  const CompiledJourneys journeys =
+      journeys_of({"bank_call_centre_estimate.yaml", "bank_call_centre_call_back_estimate.yaml"});
+  const std::optional<UncertainCalendarCompareOutcome> c = compare_calendar_journeys_with_draws(
+      journeys, week(), "conversion_rate", {.draws = 4}, Context{});
+  ASSERT_TRUE(c);
+  const CalendarDrawsDigest digest = calendar_draws_digest(*c, "conversion_rate");
+  const std::string page = calendar_html_report(c->central.report, &digest);
+  ASSERT_NE(page.find("id=\"how-sure\""), std::string::npos);
+  EXPECT_LT(page.find("id=\"how-sure\""), page.find("id=\"answer\""));
+  EXPECT_EQ(calendar_html_report(c->central.report).find("how-sure"), std::string::npos);
+
+  nlohmann::json json = calendar_comparison_json(c->central.report);
+  add_calendar_comparison_uncertainty_json(json, c->central.report.names, "conversion_rate",
+                                           c->draws, c->uncertainty);
+  const auto same = [](const nlohmann::json& listed, double value) {
+    return listed.is_null() ? std::isnan(value) : listed.get<double>() == value;
+  };
+  std::size_t ranges = 0;
+  for (std::size_t s = 0; s < 2; ++s) {
+    const nlohmann::json& scenario = json["scenarios"][s];
+    const DrawsDigest::FigureRange* cost = digest.range(s, "staff_cost");
+    ASSERT_NE(cost, nullptr);
+    EXPECT_TRUE(same(scenario["staff_cost_uncertainty"][0], cost->over_draws.low));
+    EXPECT_TRUE(same(scenario["staff_cost_uncertainty"][1], cost->over_draws.high));
+    for (const nlohmann::json& resource : scenario["resources"]) {
+      for (const char* figure : {"utilisation", "mean_wait_hours", "p90_wait_hours",
+                                 "abandonment_rate"}) {
+        const DrawsDigest::FigureRange* r =
+            digest.range(s, resource["id"].get<std::string>() + "." + figure);
+        ASSERT_NE(r, nullptr) << figure;
+        const nlohmann::json& listed = resource[std::string(figure) + "_uncertainty"];
+        EXPECT_TRUE(same(listed[0], r->over_draws.low)) << resource["id"] << " " << figure;
+        EXPECT_TRUE(same(listed[1], r->over_draws.high)) << resource["id"] << " " << figure;
+        ++ranges;
+      }
+    }
+    if (std::isfinite(cost->over_draws.low)) {
+      EXPECT_NE(page.find(fmt::format("data-key=\"staff_cost\" data-value=\"{}\" "
+                                      "data-uncertainty=\"[{},{}]\"",
+                                      cost->central.value, cost->over_draws.low,
+                                      cost->over_draws.high)),
+                std::string::npos);
+    }
+  }
+  EXPECT_EQ(ranges, 2u * 2u * 4u);
+  const nlohmann::json& rows = json["differences"][0]["figures"];
+  ASSERT_EQ(digest.differences.size(), 1u);
+  ASSERT_EQ(digest.differences[0].size(), rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_TRUE(same(rows[i]["probability_better"], digest.differences[0][i].probability_better));
+    EXPECT_TRUE(same(rows[i]["expected"], digest.differences[0][i].expected));
+  }
+}
+
+// A figure calendar comparisons do not give is refused by name, with the ones they give: the
+// run's and each resource's as RESOURCE.FIGURE.
 TEST(CalendarDraws, RankByAFigureCalendarsDoNotGiveIsRefused) {
   const CompiledJourneys journeys =
       journeys_of({"bank_call_centre_estimate.yaml", "bank_call_centre_call_back_estimate.yaml"});
@@ -173,7 +234,35 @@ TEST(CalendarDraws, RankByAFigureCalendarsDoNotGiveIsRefused) {
     EXPECT_NE(std::string(e.what()).find("--rank-by margin_per_agent"), std::string::npos)
         << e.what();
     EXPECT_NE(std::string(e.what()).find("abandonment_rate"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("agents.p90_wait_hours"), std::string::npos) << e.what();
   }
+}
+
+// A resource's figure ranks as RESOURCE.FIGURE (the naming of sweep --summary): the gain over
+// the draws is each draw's difference of that resource's figure, lower being better for a wait,
+// and the inputs are ranked on it.
+TEST(CalendarDraws, AResourceFigureRanksTheFutureStatesAndTheInputs) {
+  const CompiledJourneys journeys =
+      journeys_of({"bank_call_centre_estimate.yaml", "bank_call_centre_call_back_estimate.yaml"});
+  const std::optional<UncertainCalendarCompareOutcome> c = compare_calendar_journeys_with_draws(
+      journeys, week(), "agents.mean_wait_hours", {.draws = 4}, Context{});
+  ASSERT_TRUE(c);
+  const std::vector<double> gains =
+      difference_over_draws(c->uncertainty, 1, 0, "agents.mean_wait_hours");
+  ASSERT_EQ(gains.size(), 4u);
+  for (std::size_t k = 0; k < 4; ++k) {
+    double expected = kNaN;
+    for (const CalendarDifference& d : c->draws[k].differences.front()) {
+      if (d.resource == "agents" && d.figure == "mean_wait_hours") expected = d.difference.value;
+    }
+    EXPECT_EQ(gains[k], expected) << "draw " << k;
+  }
+  ASSERT_EQ(c->uncertainty.sensitivity.size(), 1u);
+  EXPECT_EQ(c->uncertainty.sensitivity.front().figure, "agents.mean_wait_hours");
+  std::size_t shorter = 0;
+  for (double g : gains) shorter += g < 0 ? 1 : 0;
+  EXPECT_EQ(probability_beats(c->uncertainty, 1, 0, "agents.mean_wait_hours"),
+            static_cast<double>(shorter) / 4.0);
 }
 
 // The plain draws refuse a calendar journey rather than run it without its days and queues.

@@ -14,12 +14,14 @@
 #include <set>
 
 #include "cjsim_version.h"
+#include "reports/html/draws_html.h"
 #include "reports/html/html_assets.h"
 #include "reports/html/html_charts.h"
 #include "reports/html/html_page.h"
 #include "reports/html/html_report.h"
 #include "reports/render/report_format.h"
 #include "reports/render/text_report.h"
+#include "reports/render/uncertainty_report.h"
 #include "scenarios/diagnostic.h"
 #include "scenarios/loader.h"
 #include "sim/engine/calendar_figures.h"
@@ -48,6 +50,19 @@ std::optional<Scenario> recorded_scenario(const RunMetadata& m) {
 struct Page {
   const CalendarComparisonReport& r;
   std::vector<std::optional<Scenario>> scenarios;
+  const CalendarDrawsDigest* draws = nullptr;  // uncertain inputs drawn; nullptr: none
+  // Scenario k's range of `key` over the draws; nullptr without draws or without it.
+  const DrawsDigest::FigureRange* range(std::size_t k, std::string_view key) const {
+    return draws ? draws->range(k, key) : nullptr;
+  }
+  // What the draws say of difference `d`, a row of future state k's differences.
+  const DifferenceUncertainty* drawn(std::size_t k, const CalendarDifference& d) const {
+    if (!draws || k == 0 || k > draws->differences.size()) return nullptr;
+    const std::vector<CalendarDifference>& rows = r.differences[k - 1];
+    const auto row = static_cast<std::size_t>(&d - rows.data());
+    const std::vector<DifferenceUncertainty>& drawn_rows = draws->differences[k - 1];
+    return row < rows.size() && row < drawn_rows.size() ? &drawn_rows[row] : nullptr;
+  }
   bool comparison() const { return r.summaries.size() > 1; }
   std::size_t size() const { return r.summaries.size(); }
   int start_weekday() const {
@@ -94,14 +109,25 @@ std::string number_attribute(double x) { return std::isfinite(x) ? fmt::format("
 
 // A figure's cell: the value in its unit, its interval under it; `key` names the value in
 // `run --json` (data-key, data-value).
-std::string keyed_figure_cell(std::string_view figure, const Estimate& e, std::string_view key = "") {
+// With `drawn`, its range over the draws of the uncertain inputs under that (data-uncertainty:
+// [low, high]).
+std::string keyed_figure_cell(std::string_view figure, const Estimate& e, std::string_view key = "",
+                              const DrawsDigest::FigureRange* drawn = nullptr) {
   std::string data;
   if (!key.empty()) {
     data = fmt::format(" data-key=\"{}\" data-value=\"{}\"", key, number_attribute(e.value));
   }
-  return fmt::format("<td class=\"num\"{}>{}<span class=\"ci\">{}</span></td>", data,
+  std::string over_draws;
+  if (drawn != nullptr) {
+    data += fmt::format(" data-uncertainty=\"[{},{}]\"", number_attribute(drawn->over_draws.low),
+                        number_attribute(drawn->over_draws.high));
+    over_draws = fmt::format(
+        "<span class=\"ci drawn\">draws {}</span>",
+        html_escape(interval_text(figure, {0.0, drawn->over_draws.low, drawn->over_draws.high})));
+  }
+  return fmt::format("<td class=\"num\"{}>{}<span class=\"ci\">{}</span>{}</td>", data,
                      html_escape(figure_text(figure, e.value)),
-                     html_escape(interval_text(figure, e)));
+                     html_escape(interval_text(figure, e)), over_draws);
 }
 
 std::string count_cell(std::uint64_t n, std::string_view key) {
@@ -166,6 +192,25 @@ std::string difference_sentence(const CalendarDifference& d) {
   return sentence + ": " + v + ".";
 }
 
+// Whether one way of `figure` is better (else the draws' odds are of it rising).
+bool has_better_direction(std::string_view figure) {
+  const Figure* f = find_calendar_figure(figure);
+  return f != nullptr && f->better != Better::neither;
+}
+
+// What the draws of the uncertain inputs say of a difference: "Over the uncertain inputs it is
+// better in 83% of the draws; expected -3.1 min, 95% of the draws between -5.0 and -1.2 min."
+std::string drawn_sentence(const CalendarDifference& d, const DifferenceUncertainty& u) {
+  if (u.draws == 0) return "The draws of the uncertain inputs give it no value.";
+  const bool directed = has_better_direction(d.figure);
+  const double share = std::isfinite(u.probability_better) ? u.probability_better : 0.0;
+  return fmt::format(
+      "Over the uncertain inputs it is {} in {:.0f}% of the draws; expected {}, 95% of the "
+      "draws between {} and {}.",
+      directed ? "better" : "higher", 100.0 * share, difference_text(d.figure, u.expected),
+      difference_text(d.figure, u.interval.low), difference_text(d.figure, u.interval.high));
+}
+
 // The figures the answer speaks of, in this order: the run's, then each resource's.
 constexpr std::array<const char*, 6> kAnswerRunFigures = {
     "conversion_rate",     "gave_up_rate", "abandonment_rate",
@@ -194,6 +239,7 @@ std::string header(const Page& p) {
       html_escape(m.created));
   out += "</header>\n<nav>";
   if (p.comparison()) out += "<a href=\"#answer\">The answer</a>";
+  if (p.draws) out += "<a href=\"#how-sure\">How sure it is</a>";
   out +=
       "<a href=\"#headline\">Headline</a><a href=\"#time\">Over time</a>"
       "<a href=\"#blueprint\">Service blueprint</a><a href=\"#day-in-the-life\">A day in the "
@@ -212,13 +258,17 @@ std::string answer_section(const Page& p) {
   for (std::size_t k = 1; k < p.size(); ++k) {
     out += fmt::format("<div class=\"verdict\" style=\"border-top-color:{}\"><h3>{}</h3><ul>",
                        scenario_colour(k), heading(p, k));
+    const auto drawn_words = [&](const CalendarDifference& d) -> std::string {
+      const DifferenceUncertainty* u = p.drawn(k, d);
+      return u ? " " + html_escape(drawn_sentence(d, *u)) : "";
+    };
     const auto said = [&](const CalendarDifference& d) {
       const std::string v = verdict(d);
       out += fmt::format(
           "<li class=\"sentence\" data-figure=\"{}\" data-resource=\"{}\" data-verdict=\"{}\">"
           "{}{}</li>",
           d.figure, html_escape(d.resource), v.empty() ? "noise" : v,
-          html_escape(difference_sentence(d)),
+          html_escape(difference_sentence(d)) + drawn_words(d),
           v.empty() ? " <span class=\"tag\">within the noise</span>"
                     : fmt::format(" <span class=\"tag {}\">{}</span>", v, v));
     };
@@ -279,8 +329,10 @@ std::string headline_section(const Page& p) {
   };
   for (const Row& row : estimates) {
     out += fmt::format("<tr><td>{}</td>", html_escape(metric_label(row.figure)));
-    for (const CalendarSummary& s : p.r.summaries)
-      out += keyed_figure_cell(row.figure, row.get(s), row.key);
+    for (std::size_t k = 0; k < p.size(); ++k) {
+      out += keyed_figure_cell(row.figure, row.get(p.r.summaries[k]), row.key,
+                               p.range(k, row.key));
+    }
     out += "</tr>\n";
   }
   struct CountRow {
@@ -1202,7 +1254,10 @@ std::string resources_section(const Page& p) {
                          html_escape(r.id), html_escape(r.id), html_escape(r.lane),
                          p.comparison() ? " &middot; " + heading(p, k) : "");
       for (const auto& [name, member] : kResourceColumns) {
-        if (shown(name)) out += keyed_figure_cell(name, r.*member, std::string("resources.") + name);
+        if (shown(name)) {
+          out += keyed_figure_cell(name, r.*member, std::string("resources.") + name,
+                                   p.range(k, r.id + "." + name));
+        }
       }
       out +=
           count_cell(r.served, "resources.served") + count_cell(r.abandoned, "resources.abandoned");
@@ -1257,6 +1312,19 @@ std::string differences_section(const Page& p) {
           html_escape(difference_text(d.figure, d.difference.value)),
           v.empty() ? "" : fmt::format(" <span class=\"tag {}\">{}</span>", v, v),
           html_escape(difference_interval_text(d.figure, d.difference)));
+      if (const DifferenceUncertainty* u = p.drawn(k, d)) {
+        // The draws' interval and odds as a last line of the difference's cell: a column more
+        // would not fit a phone.
+        out.erase(out.size() - 5);  // "</td>"
+        out += fmt::format(
+            "<span class=\"ci drawn\" data-probability-better=\"{}\">draws {} to {}, {} {:.0f}%"
+            "</span></td>",
+            number_attribute(u->probability_better),
+            html_escape(difference_text(d.figure, u->interval.low)),
+            html_escape(difference_text(d.figure, u->interval.high)),
+            has_better_direction(d.figure) ? "better in" : "higher in",
+            100.0 * (std::isfinite(u->probability_better) ? u->probability_better : 0.0));
+      }
       out += fmt::format("<td class=\"num\">{}</td></tr>\n",
                          std::isfinite(d.independent_half_width)
                              ? html_escape(difference_text(d.figure, d.independent_half_width))
@@ -1288,6 +1356,10 @@ std::string scenario_section(const Page& p) {
 std::string calendar_body(const Page& p, Charts& charts) {
   std::string body = header(p);
   body += "<main class=\"calendar\">\n";
+  if (p.draws != nullptr) {
+    body += draws_section(plain_comparison_view(p.r, p.draws->digest.ranked_on), p.draws->digest,
+                          charts);
+  }
   if (p.comparison()) body += answer_section(p);
   body += headline_section(p);
   body += time_section(p, charts);
@@ -1302,22 +1374,26 @@ std::string calendar_body(const Page& p, Charts& charts) {
   return body + "</main>\n";
 }
 
-Page page_of(const CalendarComparisonReport& r) {
+Page page_of(const CalendarComparisonReport& r, const CalendarDrawsDigest* draws) {
   if (r.summaries.empty() || r.metadata.size() != r.summaries.size() ||
       r.names.size() != r.summaries.size() || r.differences.size() + 1 != r.summaries.size()) {
     throw std::invalid_argument(
         "a calendar report needs a name, a record and a summary per "
         "journey and differences per future state");
   }
-  Page p{r, {}};
+  if (draws != nullptr && draws->differences.size() != r.differences.size()) {
+    throw std::invalid_argument("a calendar report's draws need differences per future state");
+  }
+  Page p{r, {}, draws};
   for (const RunMetadata& m : r.metadata) p.scenarios.push_back(recorded_scenario(m));
   return p;
 }
 
 }  // namespace
 
-std::string calendar_html_report(const CalendarComparisonReport& r) {
-  const Page p = page_of(r);
+std::string calendar_html_report(const CalendarComparisonReport& r,
+                                 const CalendarDrawsDigest* draws) {
+  const Page p = page_of(r, draws);
   Charts charts;
   const std::string body = calendar_body(p, charts);
   const std::string title = (p.comparison() ? "cjsim comparison: " : "cjsim run: ") + r.names[0];
@@ -1331,8 +1407,9 @@ std::string calendar_html_report(const CalendarComparisonReport& r) {
                                                 html_assets::calendar_charts_js()}});
 }
 
-nlohmann::json calendar_chart_data_json(const CalendarComparisonReport& r) {
-  const Page p = page_of(r);
+nlohmann::json calendar_chart_data_json(const CalendarComparisonReport& r,
+                                        const CalendarDrawsDigest* draws) {
+  const Page p = page_of(r, draws);
   Charts charts;
   calendar_body(p, charts);
   return charts.specs();

@@ -10,6 +10,7 @@
 #include "reports/html/html_report.h"
 #include "reports/render/report_format.h"
 #include "reports/render/uncertainty_report.h"
+#include "sim/engine/calendar_comparison.h"
 
 namespace cjsim {
 
@@ -84,7 +85,7 @@ std::vector<std::string> how_sure_sentences(const ComparisonReport& r, const Dra
   }
   std::vector<const DrawsDigest::FutureState*> states;
   for (const DrawsDigest::FutureState& f : d.future_states) states.push_back(&f);
-  const bool lower = lower_is_better(metric);
+  const bool lower = ranked_lower_is_better(metric);
   std::stable_sort(states.begin(), states.end(), [&](const auto* a, const auto* b) {
     return lower ? a->gain.expected < b->gain.expected : a->gain.expected > b->gain.expected;
   });

@@ -12,6 +12,7 @@
 #include "reports/render/report_format.h"
 #include "reports/render/text_report.h"
 #include "scenarios/diagnostic.h"
+#include "sim/engine/calendar_comparison.h"
 
 namespace cjsim {
 namespace {
@@ -82,7 +83,7 @@ void scenario_section(std::string& out, const ComparisonReport& r, std::size_t k
 const Difference* overall(const ComparisonReport& r, std::size_t scenario,
                           std::string_view metric) {
   for (const Difference& d : r.differences) {
-    if (d.scenario == scenario && d.scope == "overall" && d.metric == metric) return &d;
+    if (d.scenario == scenario && is_difference_of(d, metric)) return &d;
   }
   return nullptr;
 }
@@ -194,7 +195,7 @@ std::vector<std::size_t> rank_future_states(const ComparisonReport& r) {
     const Difference* d = overall(r, k, r.rank_by);
     return d && std::isfinite(d->difference.value) ? d->difference.value : -INFINITY;
   };
-  const bool lower = lower_is_better(r.rank_by);
+  const bool lower = ranked_lower_is_better(r.rank_by);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return lower ? value(a) < value(b) : value(a) > value(b);
   });

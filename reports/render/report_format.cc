@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "sim/engine/calendar_comparison.h"
 #include "sim/engine/calendar_figures.h"
 
 namespace cjsim {
@@ -48,7 +49,7 @@ UnitStyle style_of(Unit unit, double magnitude) {
 
 // A name in neither table (figures.h, calendar_figures.h) is written as a count.
 UnitStyle style_of(std::string_view metric, double magnitude) {
-  const Figure* f = find_calendar_figure(metric);
+  const Figure* f = find_calendar_figure(ranked_figure(metric).figure);
   return style_of(f ? f->unit : Unit::count, magnitude);
 }
 
@@ -112,8 +113,10 @@ double difference_in_display_units(std::string_view metric, double difference) {
 }
 
 std::string metric_label(std::string_view metric) {
-  const Figure* f = find_calendar_figure(metric);
-  return f ? f->label : std::string(metric);
+  const RankedFigure ranked = ranked_figure(metric);  // "desks.p90_wait_hours": at desks
+  const Figure* f = find_calendar_figure(ranked.figure);
+  if (f == nullptr) return std::string(metric);
+  return ranked.resource.empty() ? f->label : fmt::format("{} at {}", f->label, ranked.resource);
 }
 
 std::vector<const Difference*> differences_of(const ComparisonReport& r, std::size_t scenario,

@@ -139,7 +139,7 @@ nlohmann::json comparison_uncertainty_object(const UncertaintyReport& u,
                                              const std::string& rank_by) {
   nlohmann::json object = uncertainty_object(u, labels);
   nlohmann::json states = nlohmann::json::array();
-  const bool lower = any_lower_is_better(rank_by);
+  const bool lower = ranked_lower_is_better(rank_by);
   for (std::size_t s = 1; s < labels.size(); ++s) {
     const DifferenceUncertainty gain =
         difference_uncertainty(difference_over_draws(u, s, 0, rank_by), lower);
@@ -292,7 +292,7 @@ std::string run_uncertainty_text(const Summary& central, const UncertaintyReport
 std::string comparison_uncertainty_text(const ComparisonReport& report,
                                         const UncertaintyReport& u) {
   const std::string& metric = report.rank_by;
-  const bool lower = any_lower_is_better(metric);
+  const bool lower = ranked_lower_is_better(metric);
   const std::string label = lower_label(metric);
   std::string out = fmt::format(
       "\nWith uncertain inputs: {} draws from a Latin hypercube over {} input{}, every draw on "
@@ -304,7 +304,7 @@ std::string comparison_uncertainty_text(const ComparisonReport& report,
         difference_uncertainty(difference_over_draws(u, s, 0, metric), lower);
     const Difference* central = nullptr;
     for (const Difference& d : report.differences) {
-      if (d.scope == "overall" && d.metric == metric && d.scenario == s) central = &d;
+      if (is_difference_of(d, metric) && d.scenario == s) central = &d;
     }
     out += fmt::format("{} against {}, {}:\n", report.labels[s], report.labels[0], label);
     out += fmt::format("  expected gain {}; 95% of the draws give between {} and {}",

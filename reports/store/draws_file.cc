@@ -5,6 +5,7 @@
 #include <H5Cpp.h>
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -13,6 +14,7 @@
 #include "reports/store/hdf5_io.h"
 #include "reports/store/hdf5_results.h"
 #include "reports/store/hdf5_table.h"
+#include "sim/engine/calendar_comparison.h"
 #include "sim/engine/calendar_figures.h"
 #include "sim/engine/figures.h"
 
@@ -70,7 +72,7 @@ DrawsDigest digest_draws(const std::vector<Summary>& central, const UncertaintyR
                            interval_over_draws(figure_over_draws(u, s, f.name))});
     }
   }
-  const bool lower = any_lower_is_better(ranked_on);
+  const bool lower = ranked_lower_is_better(ranked_on);
   for (std::size_t s = 1; s < central.size(); ++s) {
     DrawsDigest::FutureState state;
     state.scenario = s;
@@ -87,6 +89,91 @@ DrawsDigest digest_draws(const std::vector<Summary>& central, const UncertaintyR
     }
   }
   return d;
+}
+
+const DrawsDigest::FigureRange* CalendarDrawsDigest::range(std::size_t scenario,
+                                                           std::string_view figure) const {
+  for (const DrawsDigest::FigureRange& f : figures) {
+    if (f.scenario == scenario && f.figure == figure) return &f;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// A calendar summary's figures with an interval, by the key each has in `run --json`.
+using CalendarGet = Estimate (*)(const CalendarSummary&);
+struct CalendarKeyed {
+  const char* key;
+  CalendarGet get;
+};
+constexpr std::array<CalendarKeyed, 9> kCalendarRunFigures = {{
+    {"conversion_rate", [](const CalendarSummary& s) { return s.plain.overall.conversion_rate; }},
+    {"gave_up_rate", [](const CalendarSummary& s) { return s.plain.overall.gave_up_rate; }},
+    {"revenue_per_agent",
+     [](const CalendarSummary& s) { return s.plain.overall.revenue_per_agent; }},
+    {"nps", [](const CalendarSummary& s) { return s.plain.overall.nps; }},
+    {"lifetime_value", [](const CalendarSummary& s) { return s.lifetime_value; }},
+    {"journeys_per_customer", [](const CalendarSummary& s) { return s.journeys_per_customer; }},
+    {"staff_cost", [](const CalendarSummary& s) { return s.staff_cost; }},
+    {"organic_agents_per_day", [](const CalendarSummary& s) { return s.organic_agents_per_day; }},
+    {"referred_per_organic", [](const CalendarSummary& s) { return s.referred_per_organic; }},
+}};
+
+const ResourceFigures* resource_named(const CalendarSummary& s, std::string_view id) {
+  for (const ResourceFigures& r : s.resources) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+CalendarDrawsDigest digest_calendar_draws(const CalendarComparisonReport& central,
+                                          const std::vector<std::vector<CalendarSummary>>& draws,
+                                          const UncertaintyReport& u,
+                                          const std::string& ranked_on) {
+  const std::size_t scenarios = central.summaries.size();
+  for (const std::vector<CalendarSummary>& d : draws) {
+    if (d.size() != scenarios) {
+      throw std::invalid_argument("every draw must hold a summary of each calendar journey");
+    }
+  }
+  CalendarDrawsDigest out;
+  std::vector<Summary> plain;
+  for (const CalendarSummary& s : central.summaries) plain.push_back(s.plain);
+  out.digest = digest_draws(plain, u, ranked_on);
+  for (std::size_t s = 0; s < scenarios; ++s) {
+    const CalendarSummary& at_means = central.summaries[s];
+    for (const CalendarKeyed& f : kCalendarRunFigures) {
+      std::vector<double> values;
+      for (const std::vector<CalendarSummary>& d : draws) values.push_back(f.get(d[s]).value);
+      out.figures.push_back({s, f.key, f.get(at_means), interval_over_draws(values)});
+    }
+    for (const ResourceFigures& r : at_means.resources) {
+      for (const auto& [name, member] : kResourceColumns) {
+        std::vector<double> values;
+        for (const std::vector<CalendarSummary>& d : draws) {
+          const ResourceFigures* drawn = resource_named(d[s], r.id);
+          values.push_back(drawn ? (drawn->*member).value : kNaN);
+        }
+        out.figures.push_back(
+            {s, r.id + "." + name, r.*member, interval_over_draws(values)});
+      }
+    }
+  }
+  // The draws' differences list every future state's rows in turn (plain_differences).
+  for (std::size_t s = 1; s < scenarios; ++s) {
+    std::vector<std::vector<Difference>> per_draw;
+    for (const std::vector<Difference>& list : u.differences) {
+      std::vector<Difference>& mine = per_draw.emplace_back();
+      for (const Difference& d : list) {
+        if (d.scenario == s && d.versus == 0) mine.push_back(d);
+      }
+    }
+    out.differences.push_back(differences_uncertainty(per_draw));
+  }
+  return out;
 }
 
 void write_draws(H5::Group& root, const std::vector<std::string>& labels,
@@ -307,26 +394,96 @@ void write_comparison_file_with_draws(PendingFile& file, const ComparisonReport&
   });
 }
 
-void write_calendar_run_file_with_draws(PendingFile& file, const RunMetadata& metadata,
-                                        const CalendarRunData& run,
-                                        const UncertaintyReport& draws) {
+namespace {
+
+// The calendar's tables of the draws in group "uncertainty": each resource's figures per draw,
+// and each resource figure's difference per draw (a comparison).
+void write_calendar_draws(H5::Group& root, const std::vector<std::string>& labels,
+                          const std::vector<std::vector<CalendarSummary>>& summaries,
+                          const UncertaintyReport& u) {
+  H5::Group group = root.openGroup(kDrawsGroup);
+  {
+    std::vector<std::uint64_t> draw, index;
+    std::vector<std::string> scenario, resource, lane;
+    std::vector<std::vector<double>> columns(kResourceColumns.size());
+    for (std::size_t k = 0; k < summaries.size(); ++k) {
+      for (std::size_t s = 0; s < summaries[k].size() && s < labels.size(); ++s) {
+        for (const ResourceFigures& r : summaries[k][s].resources) {
+          draw.push_back(k);
+          scenario.push_back(labels[s]);
+          index.push_back(s);
+          resource.push_back(r.id);
+          lane.push_back(r.lane);
+          for (std::size_t c = 0; c < kResourceColumns.size(); ++c) {
+            columns[c].push_back((r.*kResourceColumns[c].second).value);
+          }
+        }
+      }
+    }
+    UnitsTable resources(draw.size());
+    resources.table.add_u64("draw", draw);
+    resources.table.add_text("scenario", scenario);
+    resources.table.add_u64("scenario_index", index);
+    resources.table.add_text("resource", resource);
+    resources.table.add_text("lane", lane);
+    for (std::size_t c = 0; c < kResourceColumns.size(); ++c) {
+      const char* name = kResourceColumns[c].first;
+      resources.table.add_f64(name, columns[c]);
+      resources.units[name] = unit_of(name);
+    }
+    resources.write(group, "resources");
+  }
+  if (labels.size() < 2) return;
+  std::vector<std::uint64_t> draw, index;
+  std::vector<std::string> scenario, resource, metric, unit;
+  std::vector<double> value;
+  constexpr std::string_view kResourceScope = "resource ";
+  for (std::size_t k = 0; k < u.draws && k < u.differences.size(); ++k) {
+    for (const Difference& x : u.differences[k]) {
+      if (!x.scope.starts_with(kResourceScope) || x.scenario >= labels.size()) continue;
+      draw.push_back(k);
+      scenario.push_back(labels[x.scenario]);
+      index.push_back(x.scenario);
+      resource.push_back(x.scope.substr(kResourceScope.size()));
+      metric.push_back(x.metric);
+      unit.push_back(unit_of(x.metric));
+      value.push_back(x.difference.value);
+    }
+  }
+  hdf5::CompoundTable differences(draw.size());
+  differences.add_u64("draw", draw);
+  differences.add_text("scenario", scenario);
+  differences.add_u64("scenario_index", index);
+  differences.add_text("resource", resource);
+  differences.add_text("metric", metric);
+  differences.add_text("unit", unit);
+  differences.add_f64("difference", value);
+  differences.write(group, "resource_differences");
+}
+
+}  // namespace
+
+void write_calendar_run_file_with_draws(
+    PendingFile& file, const RunMetadata& metadata, const CalendarRunData& run,
+    const UncertaintyReport& draws, const std::vector<std::vector<CalendarSummary>>& summaries) {
   write_hdf5_file(file, [&](H5::Group& root) {
     write_calendar_run(root, metadata, run);
     write_draws(root, {run.summary->plain.scenario}, {run.summary->plain}, draws,
                 "conversion_rate");
+    write_calendar_draws(root, {run.summary->plain.scenario}, summaries, draws);
   });
 }
 
-void write_calendar_comparison_file_with_draws(PendingFile& file,
-                                               const CalendarComparisonReport& report,
-                                               const std::vector<CalendarRunData>& runs,
-                                               const std::string& rank_by,
-                                               const UncertaintyReport& draws) {
+void write_calendar_comparison_file_with_draws(
+    PendingFile& file, const CalendarComparisonReport& report,
+    const std::vector<CalendarRunData>& runs, const std::string& rank_by,
+    const UncertaintyReport& draws, const std::vector<std::vector<CalendarSummary>>& summaries) {
   write_hdf5_file(file, [&](H5::Group& root) {
     write_calendar_comparison(root, report, runs);
     std::vector<Summary> central;
     for (const CalendarSummary& s : report.summaries) central.push_back(s.plain);
     write_draws(root, report.names, central, draws, rank_by);
+    write_calendar_draws(root, report.names, summaries, draws);
   });
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "reports/store/calendar_file.h"
@@ -63,6 +64,30 @@ struct DrawsDigest {
 DrawsDigest digest_draws(const std::vector<Summary>& central, const UncertaintyReport& draws,
                          const std::string& ranked_on);
 
+// What a calendar run's or comparison's page shows of the draws: the digest of the plain
+// figures, the odds and the ranking (digest_draws), each calendar figure's range over the
+// draws, and what the draws say of each difference.
+struct CalendarDrawsDigest {
+  DrawsDigest digest;
+  // Per scenario, the run's figures by their key in `run --json` ("staff_cost",
+  // "revenue_per_agent") and each resource's as RESOURCE.FIGURE ("call_centre.p90_wait_hours",
+  // FIGURE of kResourceColumns).
+  std::vector<DrawsDigest::FigureRange> figures;
+  // [future state - 1][row of report.differences]: its expected value, interval and
+  // probability of being better over the draws.
+  std::vector<std::vector<DifferenceUncertainty>> differences;
+  // The range of `figure` of scenario `scenario`; nullptr when the draws do not have it.
+  const DrawsDigest::FigureRange* range(std::size_t scenario, std::string_view figure) const;
+};
+
+// `central` is the run or comparison at the inputs' means, `draws[k]` draw k's summaries (one
+// per journey, untraced), `ranked_on` the figure the sensitivity ranks. Throws
+// std::invalid_argument when the draws do not have central's journeys.
+CalendarDrawsDigest digest_calendar_draws(const CalendarComparisonReport& central,
+                                          const std::vector<std::vector<CalendarSummary>>& draws,
+                                          const UncertaintyReport& uncertainty,
+                                          const std::string& ranked_on);
+
 // Writes group "uncertainty" under `root`: attributes draws, runs, design, design_seed,
 // interval, estimator, ranked_on (and a checksum); tables inputs, parameters (per draw each
 // input's value and quantile), figures (per draw and scenario the headline figures),
@@ -83,14 +108,18 @@ void write_comparison_file_with_draws(PendingFile& file, const ComparisonReport&
                                       const UncertaintyReport& draws);
 
 // A calendar run's file (calendar_file.h) with its draws, ranked on the conversion rate.
+// `summaries` are each draw's ([draw][journey], as digest_calendar_draws takes them): the group
+// `uncertainty` gains the table `resources` (per draw, journey and resource its figures,
+// kResourceColumns, with their `units`) and, for a comparison, `resource_differences` (per
+// draw, future state and resource figure the difference from the current state).
 void write_calendar_run_file_with_draws(PendingFile& file, const RunMetadata& metadata,
-                                        const CalendarRunData& run, const UncertaintyReport& draws);
+                                        const CalendarRunData& run, const UncertaintyReport& draws,
+                                        const std::vector<std::vector<CalendarSummary>>& summaries);
 // Calendar journeys compared (calendar_file.h) with their draws, ranked on `rank_by`.
-void write_calendar_comparison_file_with_draws(PendingFile& file,
-                                               const CalendarComparisonReport& report,
-                                               const std::vector<CalendarRunData>& runs,
-                                               const std::string& rank_by,
-                                               const UncertaintyReport& draws);
+void write_calendar_comparison_file_with_draws(
+    PendingFile& file, const CalendarComparisonReport& report,
+    const std::vector<CalendarRunData>& runs, const std::string& rank_by,
+    const UncertaintyReport& draws, const std::vector<std::vector<CalendarSummary>>& summaries);
 
 // The digest stored in `path`; nullopt when the file has no draws. Throws std::runtime_error
 // naming the file and the table when one is damaged.

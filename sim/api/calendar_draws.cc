@@ -23,9 +23,9 @@ CalendarSummary untraced(CalendarSummary summary) {
 }
 
 // Every difference of a calendar comparison as the draws' statistics take them: each future
-// state's from the current state, and (rivals) the run's figures of each later future state
-// from each earlier one.
-DrawFigures draw_figures(const CalendarCompareOutcome& compared) {
+// state's from the current state, and (rivals) the run's figures and the ranked one of each
+// later future state from each earlier one.
+DrawFigures draw_figures(const CalendarCompareOutcome& compared, std::string_view rank_by) {
   DrawFigures out;
   const CalendarComparisonReport& report = compared.report;
   for (const CalendarSummary& s : report.summaries) out.summaries.push_back(s.plain);
@@ -39,27 +39,29 @@ DrawFigures draw_figures(const CalendarCompareOutcome& compared) {
            plain_differences(calendar_differences(compared.runs[a], compared.calendars[a],
                                                   compared.runs[b], compared.calendars[b]),
                              b, a)) {
-        if (d.scope == "overall") out.rivals.push_back(std::move(d));
+        if (d.scope == "overall" || is_difference_of(d, rank_by)) {
+          out.rivals.push_back(std::move(d));
+        }
       }
     }
   }
   return out;
 }
 
-void check_rank_by(const CalendarComparisonReport& report, const std::string& rank_by) {
-  std::vector<std::string> figures;
+}  // namespace
+
+void check_calendar_rank_by(const CalendarComparisonReport& report, const std::string& rank_by) {
+  std::vector<std::string> run, resource;
   for (const CalendarDifference& d : report.differences.front()) {
-    if (!d.resource.empty()) continue;
-    if (d.figure == rank_by) return;
-    figures.push_back(d.figure);
+    const std::string name = d.resource.empty() ? d.figure : d.resource + "." + d.figure;
+    if (name == rank_by) return;
+    (d.resource.empty() ? run : resource).push_back(name);
   }
   throw std::runtime_error(fmt::format(
-      "--rank-by {}: calendar comparisons give the difference of {} (not of {}); rank by one "
-      "of those",
-      rank_by, join_names(figures), rank_by));
+      "--rank-by {}: these calendar journeys' comparison gives the differences of {}, and per "
+      "resource of {} (not of {}); rank by one of those",
+      rank_by, join_names(run), join_names(resource), rank_by));
 }
-
-}  // namespace
 
 std::optional<UncertainCalendarRunOutcome> run_calendar_journey_with_draws(
     const Scenario& scenario, const std::string& path, const CalendarSettings& settings,
@@ -100,7 +102,7 @@ std::optional<UncertainCalendarCompareOutcome> compare_calendar_journeys_with_dr
   std::optional<CalendarCompareOutcome> central =
       compare_calendar_journeys(journeys, settings, context);
   if (!central) return std::nullopt;  // the first process alone runs and reports
-  check_rank_by(central->report, rank_by);
+  check_calendar_rank_by(central->report, rank_by);
   CalendarSettings per_draw = settings;
   per_draw.seed = seed;
   const Context silent = quiet_context(context);
@@ -117,7 +119,7 @@ std::optional<UncertainCalendarCompareOutcome> compare_calendar_journeys_with_dr
         std::optional<CalendarCompareOutcome> compared =
             compare_calendar_journeys(drawn, per_draw, silent);
         if (!compared) return std::nullopt;
-        DrawFigures figures = draw_figures(*compared);
+        DrawFigures figures = draw_figures(*compared, rank_by);
         if (!point.frozen_input) {
           CalendarComparisonReport& kept = reports.emplace_back(std::move(compared->report));
           for (CalendarSummary& s : kept.summaries) s = untraced(std::move(s));
@@ -127,6 +129,30 @@ std::optional<UncertainCalendarCompareOutcome> compare_calendar_journeys_with_dr
   if (!report) return std::nullopt;
   return UncertainCalendarCompareOutcome{std::move(*central), std::move(*report),
                                          std::move(reports)};
+}
+
+std::vector<std::vector<CalendarSummary>> draw_summaries(const UncertainCalendarRunOutcome& run) {
+  std::vector<std::vector<CalendarSummary>> out;
+  for (const CalendarSummary& s : run.draws) out.push_back({s});
+  return out;
+}
+
+std::vector<std::vector<CalendarSummary>> draw_summaries(
+    const UncertainCalendarCompareOutcome& compared) {
+  std::vector<std::vector<CalendarSummary>> out;
+  for (const CalendarComparisonReport& r : compared.draws) out.push_back(r.summaries);
+  return out;
+}
+
+CalendarDrawsDigest calendar_draws_digest(const UncertainCalendarRunOutcome& run) {
+  return digest_calendar_draws(run.central.report(), draw_summaries(run), run.uncertainty,
+                               "conversion_rate");
+}
+
+CalendarDrawsDigest calendar_draws_digest(const UncertainCalendarCompareOutcome& compared,
+                                          const std::string& rank_by) {
+  return digest_calendar_draws(compared.central.report, draw_summaries(compared),
+                               compared.uncertainty, rank_by);
 }
 
 }  // namespace cjsim

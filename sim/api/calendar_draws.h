@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "reports/store/draws_file.h"
 #include "sim/api/calendar.h"
 #include "sim/api/uncertainty.h"
 
@@ -30,10 +31,27 @@ struct UncertainCalendarCompareOutcome {
   std::vector<CalendarComparisonReport> draws;  // each draw's summaries and differences
 };
 
-// The comparison ranks the future states and the inputs on `rank_by`'s difference, which must
-// be one of the run's figures calendar comparisons give (calendar_comparison.h).
+// Throws std::runtime_error naming the valid ones when `rank_by` is no difference `report`
+// gives: a run's figure ("staff_cost") or a resource's as RESOURCE.FIGURE
+// ("desks.p90_wait_hours", calendar_comparison.h's ranked_figure).
+void check_calendar_rank_by(const CalendarComparisonReport& report, const std::string& rank_by);
+
+// The comparison ranks the future states and the inputs on `rank_by`'s difference, which
+// check_calendar_rank_by must accept.
 std::optional<UncertainCalendarCompareOutcome> compare_calendar_journeys_with_draws(
     const CompiledJourneys& journeys, const CalendarSettings& settings, const std::string& rank_by,
     const DrawSettings& draws, const Context& context);
+
+// Each draw's summaries, one per journey ([draw][journey]): what digest_calendar_draws and the
+// calendar files with draws take.
+std::vector<std::vector<CalendarSummary>> draw_summaries(const UncertainCalendarRunOutcome& run);
+std::vector<std::vector<CalendarSummary>> draw_summaries(
+    const UncertainCalendarCompareOutcome& compared);
+
+// What a calendar page and the Python package show of the draws (digest_calendar_draws): a
+// run's ranked on the conversion rate, a comparison's on `rank_by`.
+CalendarDrawsDigest calendar_draws_digest(const UncertainCalendarRunOutcome& run);
+CalendarDrawsDigest calendar_draws_digest(const UncertainCalendarCompareOutcome& compared,
+                                          const std::string& rank_by);
 
 }  // namespace cjsim

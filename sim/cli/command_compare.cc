@@ -1,7 +1,11 @@
 // `cjsim compare`: a current state and future states on the same agents, with paired
 // differences of every figure.
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <iostream>
 #include <memory>
+#include <string_view>
 
 #include "reports/html/calendar_html.h"
 #include "reports/html/html_report.h"
@@ -9,6 +13,7 @@
 #include "reports/render/compare_report.h"
 #include "reports/render/uncertainty_report.h"
 #include "reports/store/draws_file.h"
+#include "scenarios/did_you_mean.h"
 #include "sim/api/calendar.h"
 #include "sim/api/calendar_draws.h"
 #include "sim/api/compare.h"
@@ -16,9 +21,42 @@
 #include "sim/cli/commands.h"
 #include "sim/cli/html_reports.h"
 #include "sim/cli/run_support.h"
+#include "sim/engine/calendar_comparison.h"
+#include "sim/engine/figures.h"
 
 namespace cjsim {
 namespace {
+
+// --rank-by names a plain comparison's figure, or a calendar comparison's: a run's figure
+// ("staff_cost") or a resource's as RESOURCE.FIGURE ("desks.p90_wait_hours"), as `sweep
+// --summary` ranks. Whether the journeys give it is known once they are loaded.
+std::string unknown_rank_by(const std::string& name) {
+  const std::vector<std::string> plain = rankable_figure_names();
+  const std::vector<std::string> run = calendar_run_difference_names();
+  const std::vector<std::string> resource = calendar_resource_difference_names();
+  const auto has = [](const std::vector<std::string>& names, std::string_view n) {
+    return std::find(names.begin(), names.end(), n) != names.end();
+  };
+  const RankedFigure ranked = ranked_figure(name);
+  if (ranked.resource.empty() ? has(plain, name) || has(run, name)
+                              : has(resource, ranked.figure)) {
+    return "";
+  }
+  return fmt::format(
+      "no figure '{}' to rank by: journeys without a calendar rank by {}; calendar journeys "
+      "by {}, or per resource by RESOURCE.{}",
+      name, join_names(plain), join_names(run), join_names(resource, "|"));
+}
+
+// Journeys without a calendar rank by a plain figure only.
+void check_plain_rank_by(const std::string& rank_by) {
+  const std::vector<std::string> plain = rankable_figure_names();
+  if (std::find(plain.begin(), plain.end(), rank_by) != plain.end()) return;
+  throw std::runtime_error(fmt::format(
+      "--rank-by {} is a calendar journey's figure; these journeys have no calendar: rank by "
+      "one of {}",
+      rank_by, join_names(plain)));
+}
 
 struct CompareOptions {
   std::vector<std::string> scenarios;
@@ -73,6 +111,7 @@ int compare_calendar_command(const CompareOptions& o, const CompiledJourneys& jo
   const std::optional<CalendarCompareOutcome> compared =
       compare_calendar_journeys(journeys, settings, context);
   if (!compared) return 0;  // the first process alone runs and reports
+  check_calendar_rank_by(compared->report, o.rank_by);
   if (out != nullptr) {
     write_calendar_comparison_file(*out, compared->report, compared->data(journeys));
   }
@@ -90,11 +129,6 @@ int compare_calendar_command(const CompareOptions& o, const CompiledJourneys& jo
 // engine, paired replication by replication.
 int compare_calendar_draws_command(const CompareOptions& o, const CompiledJourneys& journeys,
                                    const Context& context) {
-  if (!o.report.empty()) {
-    throw std::runtime_error(
-        "--report does not show the draws of calendar journeys yet: use "
-        "--json or --output with --draws, or --report without --draws");
-  }
   const CalendarSettings settings = calendar_settings(o.flags, o.calendar);
   ResultOutputs files(o.flags, o.report, journeys.scenarios, o.scenarios);
   auto& [outputs, out, report_file] = files;
@@ -105,7 +139,12 @@ int compare_calendar_draws_command(const CompareOptions& o, const CompiledJourne
   const CalendarComparisonReport& report = compared->central.report;
   if (out != nullptr) {
     write_calendar_comparison_file_with_draws(*out, report, compared->central.data(journeys),
-                                              o.rank_by, compared->uncertainty);
+                                              o.rank_by, compared->uncertainty,
+                                              draw_summaries(*compared));
+  }
+  if (report_file != nullptr) {
+    const CalendarDrawsDigest digest = calendar_draws_digest(*compared, o.rank_by);
+    report_file->write(calendar_html_report(report, &digest));
   }
   if (o.flags.json) {
     nlohmann::json json = calendar_comparison_json(report);
@@ -140,6 +179,7 @@ int compare_command(const CompareOptions& o, const Context& context) {
                              : compare_calendar_command(o, journeys, context);
   }
   refuse_calendar_flags(o.calendar);
+  check_plain_rank_by(o.rank_by);
   if (o.draws.draws > 0) return compare_draws_command(o, journeys, context);
   const SimulationFlags& flags = o.flags;
   ResultOutputs files(flags, o.report, journeys.scenarios, o.scenarios);
@@ -177,9 +217,13 @@ CommandAction add_compare_command(CLI::App& command) {
   add_simulation_flags(command, o->flags,
                        "Write every scenario's results and the differences to this HDF5 file",
                        "Print one JSON object (scenarios, differences, ranking)");
-  command.add_option("--rank-by", o->rank_by,
-                     "The overall figure whose difference ranks the future states")
-      ->check(CLI::IsMember(rankable_figure_names()))
+  command
+      .add_option("--rank-by", o->rank_by,
+                  "The figure whose difference ranks the future states: an overall figure, or "
+                  "for calendar journeys also one of the run's (staff_cost) or a resource's as "
+                  "RESOURCE.FIGURE (desks.p90_wait_hours)")
+      ->check(CLI::Validator(
+          [](std::string& name) { return unknown_rank_by(name); }, "FIGURE", "figure"))
       ->capture_default_str();
   command
       .add_option("--report", o->report,

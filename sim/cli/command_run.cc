@@ -108,11 +108,6 @@ int run_calendar_draws_command(const RunCommandOptions& o, const Scenario& scena
         "--draws does not store agents' details (--agents-detail, "
         "--paths): run without --draws for those");
   }
-  if (!o.report.empty()) {
-    throw std::runtime_error(
-        "--report does not show the draws of a calendar journey yet: use "
-        "--json or --output with --draws, or --report without --draws");
-  }
   ResultOutputs files(o.flags, o.report, {&scenario, 1}, {&o.scenario, 1});
   auto& [outputs, out, report] = files;
   const InterruptGuard interrupt;
@@ -121,7 +116,12 @@ int run_calendar_draws_command(const RunCommandOptions& o, const Scenario& scena
   if (!run) return 0;  // the first process alone runs and reports
   const CalendarOutcome& central = run->central;
   if (out != nullptr) {
-    write_calendar_run_file_with_draws(*out, central.metadata, central.data(), run->uncertainty);
+    write_calendar_run_file_with_draws(*out, central.metadata, central.data(), run->uncertainty,
+                                       draw_summaries(*run));
+  }
+  if (report != nullptr) {
+    const CalendarDrawsDigest digest = calendar_draws_digest(*run);
+    report->write(calendar_html_report(central.report(), &digest));
   }
   if (o.flags.json) {
     nlohmann::json json = calendar_summary_json(central.summary, central.result.seconds);

@@ -32,7 +32,7 @@ std::string html_sweep_report(const StoredSweep&, std::string_view) {
   throw std::runtime_error(std::string(kNoHtmlReports) + "; ask for --format md or csv");
 }
 
-std::string calendar_html_report(const CalendarComparisonReport&) {
+std::string calendar_html_report(const CalendarComparisonReport&, const CalendarDrawsDigest*) {
   throw std::runtime_error(std::string(kNoHtmlReports) + "; ask for --format md, csv or text");
 }
 #endif

@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 
+#include "sim/engine/calendar_figures.h"
 #include "sim/engine/calendar_summary.h"
 
 namespace cjsim {
@@ -202,6 +203,42 @@ std::vector<Difference> plain_differences(const std::vector<CalendarDifference>&
     out.push_back(std::move(p));
   }
   return out;
+}
+
+std::vector<std::string> calendar_run_difference_names() {
+  std::vector<std::string> out;
+  for (const auto& [name, figure] : run_figures(CompiledCalendar{})) out.push_back(name);
+  return out;
+}
+
+std::vector<std::string> calendar_resource_difference_names() {
+  CompiledCalendar one;  // the figures are the same for every resource
+  one.resources.emplace_back();
+  std::vector<std::string> out;
+  for (const auto& [name, figure] : resource_figures(one, 0, 0.0)) out.push_back(name);
+  return out;
+}
+
+RankedFigure ranked_figure(std::string_view name) {
+  const std::size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0 ||
+      find_calendar_figure(name.substr(dot + 1)) == nullptr) {
+    return {"", name};
+  }
+  return {name.substr(0, dot), name.substr(dot + 1)};
+}
+
+bool ranked_lower_is_better(std::string_view name) {
+  return any_lower_is_better(ranked_figure(name).figure);
+}
+
+bool is_difference_of(const Difference& d, std::string_view name) {
+  const RankedFigure r = ranked_figure(name);
+  if (d.metric != r.figure) return false;
+  if (r.resource.empty()) return d.scope == "overall";
+  constexpr std::string_view kResource = "resource ";
+  return d.scope.size() == kResource.size() + r.resource.size() &&
+         d.scope.starts_with(kResource) && d.scope.ends_with(r.resource);
 }
 
 }  // namespace cjsim

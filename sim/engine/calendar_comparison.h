@@ -39,4 +39,22 @@ std::vector<CalendarDifference> calendar_differences(const CalendarRunResult& cu
 std::vector<Difference> plain_differences(const std::vector<CalendarDifference>& differences,
                                           std::size_t scenario, std::size_t versus);
 
+// The figures calendar_differences gives, by name: the run's, and each resource's.
+std::vector<std::string> calendar_run_difference_names();
+std::vector<std::string> calendar_resource_difference_names();
+
+// A figure a ranking reads (compare --rank-by, the sensitivity of the draws): a run's figure
+// ("staff_cost"), or a resource's written RESOURCE.FIGURE ("desks.p90_wait_hours"), the naming
+// of `sweep --summary`. A name whose part after the last dot is no figure is a run's figure.
+struct RankedFigure {
+  std::string_view resource;  // "" for a run's figure
+  std::string_view figure;
+};
+RankedFigure ranked_figure(std::string_view name);
+// Whether lower is better for the figure `name` ranks.
+bool ranked_lower_is_better(std::string_view name);
+// Whether `d` is the difference of `name`: scope "overall" for a run's figure, "resource ID"
+// for a resource's.
+bool is_difference_of(const Difference& d, std::string_view name);
+
 }  // namespace cjsim

@@ -9,6 +9,7 @@
 #include <numeric>
 #include <random>
 
+#include "sim/engine/calendar_comparison.h"
 #include "sim/engine/calendar_figures.h"
 #include "sim/engine/figures.h"
 
@@ -236,7 +237,7 @@ std::vector<double> ranked_outputs(const std::vector<Summary>& summaries,
   }
   std::vector<double> out(summaries.size() > 0 ? summaries.size() - 1 : 0, kNaN);
   for (const Difference& d : differences) {
-    if (d.scope == "overall" && d.metric == figure && d.versus == 0 && d.scenario >= 1 &&
+    if (is_difference_of(d, figure) && d.versus == 0 && d.scenario >= 1 &&
         d.scenario <= out.size()) {
       out[d.scenario - 1] = d.difference.value;
     }
@@ -260,8 +261,7 @@ std::vector<double> difference_over_draws(const UncertaintyReport& report, std::
   for (std::size_t k = 0; k < report.draws; ++k) {
     const std::vector<Difference>& list = versus == 0 ? report.differences[k] : report.rivals[k];
     for (const Difference& d : list) {
-      if (d.scope == "overall" && d.metric == figure && d.scenario == scenario &&
-          d.versus == versus) {
+      if (is_difference_of(d, figure) && d.scenario == scenario && d.versus == versus) {
         out.push_back(d.difference.value);
         break;
       }
@@ -273,7 +273,7 @@ std::vector<double> difference_over_draws(const UncertaintyReport& report, std::
 
 double probability_beats(const UncertaintyReport& report, std::size_t scenario, std::size_t versus,
                          std::string_view figure) {
-  const bool lower = any_lower_is_better(figure);
+  const bool lower = ranked_lower_is_better(figure);
   if (versus == 0) {
     return difference_uncertainty(difference_over_draws(report, scenario, 0, figure), lower)
         .probability_better;

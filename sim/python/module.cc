@@ -21,6 +21,7 @@
 #include "reports/store/fit_report.h"
 #include "reports/store/results_reader.h"
 #include "sim/api/api.h"
+#include "sim/api/calendar_draws.h"
 #include "sim/api/fit.h"
 #include "sim/api/journey_text.h"
 #include "sim/api/uncertainty.h"
@@ -163,6 +164,9 @@ py::dict sweep_object(const StoredSweep& s, const std::string& path) {
   return d;
 }
 
+// Agents per replication when a plain journey's run does not say (the package's default).
+constexpr std::uint64_t kDefaultPythonAgents = 100000;
+
 RunSettings run_settings(std::uint64_t agents, std::optional<std::uint64_t> seed,
                          std::uint32_t replications, unsigned threads, bool allow_long) {
   if (agents < 1 || agents > kMaxAgents) {
@@ -264,10 +268,64 @@ py::dict settings_dict(const Settings& s) {
   return d;
 }
 
-py::object run(const Journey& journey, std::uint64_t agents, std::optional<std::uint64_t> seed,
-               std::uint32_t replications, unsigned threads, bool allow_long,
-               py::object progress, std::uint32_t draws, bool total_effects) {
-  const RunSettings settings = run_settings(agents, seed, replications, threads, allow_long);
+// The settings of a calendar journey's run with draws: arrivals decide how many agents there
+// are, so `agents` must not be given.
+CalendarSettings calendar_run_settings(std::optional<std::uint64_t> agents,
+                                       std::optional<std::uint64_t> seed,
+                                       std::uint32_t replications, unsigned threads,
+                                       std::int64_t days, std::int64_t warmup_days) {
+  if (agents) {
+    throw py::value_error(
+        "agents does not apply to calendar journeys: their arrivals decide how many agents "
+        "there are; change calendar.arrivals_per_day or give days");
+  }
+  run_settings(1, seed, replications, threads, false);  // the same checks
+  if (days < 0 || warmup_days < 0) {
+    throw py::value_error("days and warmup_days must be 0 (the journey's) or more");
+  }
+  return {seed, replications, threads, days, warmup_days};
+}
+
+void refuse_days(std::int64_t days, std::int64_t warmup_days) {
+  if (days != 0 || warmup_days != 0) {
+    throw py::value_error(
+        "days and warmup_days take calendar journeys with draws; this has no calendar, or "
+        "no draws");
+  }
+}
+
+// A calendar journey with draws: what `cjsim run --draws K --json` prints, plus 'metadata'.
+py::object run_calendar_with_draws(const Journey& journey, const CalendarSettings& settings,
+                                   PythonCall& call, const DrawSettings& draws) {
+  std::optional<UncertainCalendarRunOutcome> outcome;
+  call.run([&] {
+    outcome = run_calendar_journey_with_draws(journey.scenario, journey.path, settings, draws,
+                                              call.context());
+  });
+  if (!outcome) return py::none();
+  const CalendarOutcome& central = outcome->central;
+  nlohmann::json json = calendar_summary_json(central.summary, central.result.seconds);
+  put_run_identity(json, central.metadata);
+  add_calendar_run_uncertainty_json(json, outcome->draws, outcome->uncertainty);
+  py::object run = to_python(json);
+  run["metadata"] = metadata_dict(central.metadata);
+  return run;
+}
+
+py::object run(const Journey& journey, std::optional<std::uint64_t> agents,
+               std::optional<std::uint64_t> seed, std::uint32_t replications, unsigned threads,
+               bool allow_long, py::object progress, std::uint32_t draws, bool total_effects,
+               std::int64_t days, std::int64_t warmup_days) {
+  if (journey.scenario.calendar && draws > 0) {
+    const CalendarSettings settings =
+        calendar_run_settings(agents, seed, replications, threads, days, warmup_days);
+    PythonCall call(std::move(progress));
+    return run_calendar_with_draws(journey, settings, call,
+                                   {.draws = draws, .total_effects = total_effects});
+  }
+  refuse_days(days, warmup_days);
+  const RunSettings settings =
+      run_settings(agents.value_or(kDefaultPythonAgents), seed, replications, threads, allow_long);
   PythonCall call(std::move(progress));
   if (draws > 0) {
     std::optional<UncertainRunOutcome> outcome;
@@ -290,11 +348,60 @@ py::object run(const Journey& journey, std::uint64_t agents, std::optional<std::
   return run_object(*outcome->summary, outcome->metadata, outcome->result.seconds);
 }
 
-py::object compare(const std::vector<const Journey*>& states, std::uint64_t agents,
+// Calendar journeys compared with draws: what `cjsim compare --draws K --json` prints, each
+// scenario with its 'metadata'.
+py::object compare_calendar_with_draws(const std::vector<const Journey*>& states,
+                                       const CalendarSettings& settings,
+                                       const std::string& rank_by, PythonCall& call,
+                                       const DrawSettings& draws) {
+  for (const Journey* state : states) {
+    if (!state->scenario.calendar) {
+      throw py::value_error(
+          "compare takes calendar journeys only with calendar journeys: give every state a "
+          "calendar, or none");
+    }
+  }
+  std::optional<UncertainCalendarCompareOutcome> outcome;
+  call.run([&] {
+    CompiledJourneys journeys;
+    for (const Journey* state : states) {
+      journeys.paths.push_back(state->path);
+      journeys.scenarios.push_back(state->scenario);
+      journeys.journeys.push_back(compile(journeys.scenarios.back()));
+    }
+    outcome = compare_calendar_journeys_with_draws(journeys, settings, rank_by, draws,
+                                                   call.context());
+  });
+  if (!outcome) return py::none();
+  const CalendarComparisonReport& report = outcome->central.report;
+  nlohmann::json json = calendar_comparison_json(report);
+  add_calendar_comparison_uncertainty_json(json, report.names, rank_by, outcome->draws,
+                                           outcome->uncertainty);
+  py::object compared = to_python(json);
+  py::list scenarios = compared["scenarios"];
+  for (std::size_t k = 0; k < report.metadata.size(); ++k) {
+    scenarios[k]["metadata"] = metadata_dict(report.metadata[k]);
+  }
+  return compared;
+}
+
+py::object compare(const std::vector<const Journey*>& states, std::optional<std::uint64_t> agents,
                    std::optional<std::uint64_t> seed, std::uint32_t replications,
                    unsigned threads, const std::string& rank_by, bool allow_long,
-                   py::object progress, std::uint32_t draws, bool total_effects) {
-  const RunSettings settings = run_settings(agents, seed, replications, threads, allow_long);
+                   py::object progress, std::uint32_t draws, bool total_effects,
+                   std::int64_t days, std::int64_t warmup_days) {
+  bool calendar = false;
+  for (const Journey* state : states) calendar = calendar || state->scenario.calendar.has_value();
+  if (calendar && draws > 0) {
+    const CalendarSettings settings =
+        calendar_run_settings(agents, seed, replications, threads, days, warmup_days);
+    PythonCall call(std::move(progress));
+    return compare_calendar_with_draws(states, settings, rank_by, call,
+                                       {.draws = draws, .total_effects = total_effects});
+  }
+  refuse_days(days, warmup_days);
+  const RunSettings settings =
+      run_settings(agents.value_or(kDefaultPythonAgents), seed, replications, threads, allow_long);
   PythonCall call(std::move(progress));
   std::optional<CompareOutcome> outcome;
   std::optional<UncertaintyReport> uncertainty;
@@ -650,14 +757,18 @@ PYBIND11_MODULE(_cjsim, m) {
         "Parses and validates a journey's text, named `name` in messages. Raises InvalidInput.");
   m.def("run", &run, py::arg("journey"), py::arg("agents"), py::arg("seed"),
         py::arg("replications"), py::arg("threads"), py::arg("allow_long"), py::arg("progress"),
-        py::arg("draws") = 0, py::arg("total_effects") = false,
+        py::arg("draws") = 0, py::arg("total_effects") = false, py::arg("days") = 0,
+        py::arg("warmup_days") = 0,
         "Simulates a journey; returns what `cjsim run --json` prints (with `--draws` when "
-        "draws > 0), plus 'metadata'.");
+        "draws > 0; a calendar journey's with draws, with `--days` and `--warmup-days`), plus "
+        "'metadata'. agents None: 100,000 (not given for a calendar journey with draws).");
   m.def("compare", &compare, py::arg("journeys"), py::arg("agents"), py::arg("seed"),
         py::arg("replications"), py::arg("threads"), py::arg("rank_by"), py::arg("allow_long"),
         py::arg("progress"), py::arg("draws") = 0, py::arg("total_effects") = false,
+        py::arg("days") = 0, py::arg("warmup_days") = 0,
         "Simulates a current state and future states on the same agents; returns what "
-        "`cjsim compare --json` prints, each scenario with its 'metadata'.");
+        "`cjsim compare --json` prints (calendar journeys' with draws too), each scenario with "
+        "its 'metadata'.");
   m.def("sweep", &sweep, py::arg("experiment"), py::arg("out"), py::arg("resume"),
         py::arg("force"), py::arg("threads"), py::arg("allow_long"), py::arg("progress"),
         py::arg("agents") = py::none(), py::arg("replications") = py::none(),

@@ -1,6 +1,6 @@
 """The HTML report in a real browser: the shipped retail, airline and bank comparisons, a
 comparison with uncertain inputs drawn, runs of tiny.yaml and the calendar bank's run and
-comparison are turned into reports and opened in Chromium with #selftest (the page then writes
+comparison (both with uncertain inputs drawn) are turned into reports and opened in Chromium with #selftest (the page then writes
 what it rendered into #cjsim-selftest): every chart must have drawn with no JavaScript error.
 Most are laid out at a phone's, a laptop's and a desktop's width and for paper (html_layout.js,
 Debian's Chromium driven by playwright-core), where the self-test is read at each width and
@@ -226,27 +226,38 @@ with tempfile.TemporaryDirectory() as work:
     check_layout(page, "drawn_comparison")
 
     # The calendar journey's own page (a time view, the blueprint with its resources, a day in
-    # the life), a run straight from `run --report` and a comparison from its stored file.
+    # the life), a run and a comparison with uncertain inputs drawn straight from --report (how
+    # sure it is, each figure's range over the draws, each difference's odds), and the
+    # comparison's page from its stored file.
     page = os.path.join(work, "bank_call_centre.html")
-    run("run", os.path.join(examples, "bank_call_centre.yaml"), "--replications", "3",
-        "--report", page)
+    run("run", os.path.join(examples, "bank_call_centre_estimate.yaml"), "--replications", "3",
+        "--draws", "4", "--report", page)
     with open(page, encoding="utf-8") as f:
         text = f.read()
     check('id="day-in-the-life"' in text and 'class="cal-blueprint"' in text
           and "cjsimCalendarChart" in text,
           "calendar run report: the time view, blueprint or day in the life is missing")
+    check('id="how-sure"' in text and "data-uncertainty=" in text,
+          "calendar run report with draws: how sure it is, or the ranges over the draws, missing")
     check_report(work, page, "calendar_run", laid_out=True)
     check_heatmap(check_layout(page, "calendar_run"), "calendar_run")
     calendar = os.path.join(work, "bank_call_centre.h5")
-    run("compare", os.path.join(examples, "bank_call_centre.yaml"),
-        os.path.join(examples, "bank_call_centre_call_back.yaml"),
-        os.path.join(examples, "bank_call_centre_peak_staff.yaml"),
-        "--replications", "4", "--out", calendar)
     page = os.path.join(work, "bank_call_centre_comparison.html")
-    run("report", calendar, "-o", page)
+    run("compare", os.path.join(examples, "bank_call_centre_estimate.yaml"),
+        os.path.join(examples, "bank_call_centre_call_back_estimate.yaml"),
+        os.path.join(examples, "bank_call_centre_peak_staff.yaml"),
+        "--replications", "2", "--draws", "4", "--out", calendar, "--report", page)
+    with open(page, encoding="utf-8") as f:
+        text = f.read()
+    check('id="how-sure"' in text and "data-probability-better=" in text,
+          "calendar comparison report with draws: how sure it is, or the odds, missing")
     check_report(work, page, "calendar_comparison", laid_out=True)
     check_heatmap(check_layout(page, "calendar_comparison"), "calendar_comparison")
     check_pdf(work, page, "calendar_comparison")
+    stored_page = os.path.join(work, "bank_call_centre_stored.html")
+    run("report", calendar, "-o", stored_page)
+    with open(stored_page, encoding="utf-8") as f:
+        check('id="answer"' in f.read(), "calendar comparison report from its file: no answer")
 
     tiny = os.path.join(work, "tiny.h5")
     run("run", os.path.join(data, "tiny.yaml"), "--agents", "2000", "--out", tiny)

@@ -6,10 +6,12 @@ Usage: uncertain_inputs.py CJSIM SOURCE_DIR
 """
 import json
 import os
+import re
 import sys
 import tempfile
 
 import h5py
+import numpy as np
 import pandas as pd
 
 cjsim, source = sys.argv[1], sys.argv[2]
@@ -202,6 +204,7 @@ if calendar:
     check(calendar == calendar_run("2"), "a calendar run with draws differs with two threads")
 with tempfile.TemporaryDirectory() as work:
     stored = os.path.join(work, "calendar.h5")
+    out = {}
     r = run("compare", call_centre, call_back, *week, "--json", "-o", stored)
     check(r.returncode == 0, f"compare --draws of calendar journeys failed: {r.stderr}")
     if r.returncode == 0:
@@ -217,13 +220,92 @@ with tempfile.TemporaryDirectory() as work:
                   f"the calendar groups are missing: {list(f)}")
             check(f["uncertainty"].attrs["ranked_on"] == "conversion_rate" and
                   len(f["uncertainty/figures"]) == 8, "the calendar draws are not stored")
+            # Each resource's figures per draw, a tidy table with units that pandas reads, whose
+            # range over the draws is the JSON's; and each resource figure's difference per draw.
+            resources = pd.DataFrame(f["uncertainty/resources"][()])
+            units = json.loads(f["uncertainty/resources"].attrs["units"])
+            differences = pd.DataFrame(f["uncertainty/resource_differences"][()])
+        for column in ["draw", "scenario", "scenario_index", "resource", "lane", "utilisation",
+                       "mean_wait_hours", "p90_wait_hours", "abandonment_rate", "staff_cost"]:
+            check(column in resources.columns, f"the resources' draws lack {column}")
+        check(units.get("p90_wait_hours") == "hours" and units.get("utilisation") == "share"
+              and units.get("staff_cost") == "money", f"units of the resources' draws: {units}")
+        check(len(resources) == 4 * 2 * 2, f"{len(resources)} rows of resources' draws")
+        for s, scenario in enumerate(out["scenarios"]):
+            for listed in scenario["resources"]:
+                drawn = resources[(resources.scenario_index == s) &
+                                  (resources.resource == listed["id"].encode())]
+                for column in ["utilisation", "mean_wait_hours", "p90_wait_hours",
+                               "abandonment_rate"]:
+                    low, high = listed[column + "_uncertainty"]
+                    values = drawn[column].dropna().to_numpy()
+                    if low is None:  # no draw has the figure
+                        check(len(values) == 0, f"{listed['id']} {column}: {values}")
+                        continue
+                    check(len(drawn) == 4 and len(values) > 0 and
+                          abs(np.quantile(values, 0.025) - low) < 1e-9 * max(1, abs(low)) and
+                          abs(np.quantile(values, 0.975) - high) < 1e-9 * max(1, abs(high)),
+                          f"{scenario['name']} {listed['id']} {column}: the stored draws "
+                          f"{values} do not give the JSON's range {low}, {high}")
+        waits = differences[(differences.resource == b"agents") &
+                            (differences.metric == b"p90_wait_hours")]
+        check(len(waits) == 4 and set(waits.unit) == {b"hours"} and
+              list(waits.draw) == [0, 1, 2, 3], f"resource differences: {differences}")
     r = run("run", call_centre, *week)
     check(r.returncode == 0 and "Uncertain inputs: 4 draws" in r.stdout
           and "Which guess matters most" in r.stdout, f"calendar draws in words: {r.stdout}")
+    # The calendar page shows the draws: how sure it is first, each figure's range over the
+    # draws in its cell (the JSON's x_uncertainty), each difference's odds (the JSON's).
     page = os.path.join(work, "page.html")
     r = run("run", call_centre, *week, "--report", page)
-    check(r.returncode == 1 and "--report does not show the draws" in r.stderr
-          and not os.path.exists(page), f"--report with calendar draws: {r.stderr}")
+    check(r.returncode == 0 and os.path.exists(page), f"run --report with calendar draws: {r.stderr}")
+    if r.returncode == 0 and calendar:
+        with open(page, encoding="utf-8") as f:
+            text = f.read()
+        check('id="how-sure"' in text and "Which guess matters most" in text,
+              "the calendar page lacks the section on how sure it is")
+        cells = {}
+        for m in re.finditer(r'<tr data-resource="([^"]+)">(.*?)</tr>', text, re.S):
+            for c in re.finditer(r'data-key="resources\.(\w+)" data-value="[^"]*" '
+                                 r'data-uncertainty="\[([^,\]]*),([^\]]*)\]"', m.group(2)):
+                cells[(m.group(1), c.group(1))] = (float(c.group(2)), float(c.group(3)))
+        check(cells.get(("agents", "abandonment_rate")) ==
+              tuple(agents["abandonment_rate_uncertainty"]),
+              f"the page's range of the agents' abandonment differs from the JSON's: "
+              f"{cells.get(('agents', 'abandonment_rate'))}")
+        staff = re.search(r'data-key="staff_cost" data-value="[^"]*" '
+                          r'data-uncertainty="\[([^,\]]*),([^\]]*)\]"', text)
+        check(staff and [float(staff.group(1)), float(staff.group(2))] ==
+              calendar["staff_cost_uncertainty"], "the page's range of the staff cost")
+    page = os.path.join(work, "compared.html")
+    r = run("compare", call_centre, call_back, *week, "--report", page)
+    check(r.returncode == 0 and os.path.exists(page), f"compare --report with draws: {r.stderr}")
+    if r.returncode == 0 and out:
+        with open(page, encoding="utf-8") as f:
+            text = f.read()
+        odds = [float(x) for x in re.findall(r'data-probability-better="([^"]+)"', text)]
+        check(odds == [d["probability_better"] for d in out["differences"][0]["figures"]],
+              f"the page's odds differ from the JSON's: {odds[:4]}")
+        check("beats" in text and "Over the uncertain inputs it is better in" in text,
+              "the calendar comparison's page does not say the odds in words")
+# --rank-by takes a calendar comparison's figures as `sweep --summary` names them: the run's
+# (staff_cost) and a resource's as RESOURCE.FIGURE; a bad name is refused with the valid ones.
+for figure in ["staff_cost", "agents.p90_wait_hours"]:
+    r = run("compare", call_centre, call_back, *week, "--rank-by", figure, "--json")
+    check(r.returncode == 0, f"--rank-by {figure}: {r.stderr}")
+    if r.returncode == 0:
+        ranked = json.loads(r.stdout)["uncertainty"]
+        check(ranked["future_states"][0]["metric"] == figure and
+              ranked["sensitivity"][0]["figure"] == figure, f"--rank-by {figure}: {ranked}")
+r = run("compare", call_centre, call_back, *week, "--rank-by", "agents.wait")
+check(r.returncode != 0 and "staff_cost" in r.stderr and "RESOURCE.utilisation" in r.stderr,
+      f"a bad --rank-by: {r.stderr}")
+r = run("compare", call_centre, call_back, *week, "--rank-by", "nowhere.p90_wait_hours")
+check(r.returncode == 1 and "agents.p90_wait_hours" in r.stderr,
+      f"--rank-by of a resource the journeys lack: {r.stderr}")
+r = run("compare", bank, estimate, "-n", "2000", "--rank-by", "staff_cost")
+check(r.returncode == 1 and "calendar journey's figure" in r.stderr and "conversion_rate" in r.stderr,
+      f"--rank-by staff_cost without a calendar: {r.stderr}")
 detail = run("run", estimate, "-n", "2000", "--draws", "4", "--agents-detail",
              "-o", os.path.join(data, "x.h5"))
 check(detail.returncode == 1 and "--agents-detail" in detail.stderr,

@@ -99,9 +99,10 @@ def load(journey: JourneyLike) -> Journey:
     return _cjsim.load_file(os.fspath(journey))
 
 
-def run(journey: JourneyLike, *, agents: int = 100_000, seed: Optional[int] = None,
+def run(journey: JourneyLike, *, agents: Optional[int] = None, seed: Optional[int] = None,
         replications: int = 1, threads: int = 0, allow_long: bool = False,
-        progress: Any = None, draws: int = 0, total_effects: bool = False) -> Result:
+        progress: Any = None, draws: int = 0, total_effects: bool = False, days: int = 0,
+        warmup_days: int = 0) -> Union[Result, CalendarResult]:
     """Simulates a journey and returns its Result: the numbers of ``cjsim run --json`` with the
     same arguments, to the bit.
 
@@ -113,28 +114,39 @@ def run(journey: JourneyLike, *, agents: int = 100_000, seed: Optional[int] = No
     times as ``cjsim run --draws K`` does, and the Result's ``uncertainty`` and
     ``sensitivity`` say how sure the figures are; total_effects: total Sobol indices too (K
     more runs per uncertain input).
+
+    A calendar journey with draws runs its days, queues and returns as ``cjsim run --draws K``
+    does and gives a CalendarResult (its tables with K_uncertainty_low and K_uncertainty_high,
+    the range over the draws); agents: 100,000 by default, not given for such a journey (its
+    arrivals decide); days, warmup_days: override the calendar's (``--days``,
+    ``--warmup-days``).
     """
     j = load(journey)
-    return Result(_cjsim.run(j, agents, seed, replications, threads, allow_long,
-                             _progress(progress), draws, total_effects))
+    data = _cjsim.run(j, agents, seed, replications, threads, allow_long, _progress(progress),
+                      draws, total_effects, days, warmup_days)
+    return CalendarResult(data) if "run_days" in data else Result(data)
 
 
-def compare(current: JourneyLike, *futures: JourneyLike, agents: int = 100_000,
+def compare(current: JourneyLike, *futures: JourneyLike, agents: Optional[int] = None,
             seed: Optional[int] = None, replications: int = 1, threads: int = 0,
             rank_by: str = "conversion_rate", allow_long: bool = False,
-            progress: Any = None, draws: int = 0, total_effects: bool = False) -> Comparison:
+            progress: Any = None, draws: int = 0, total_effects: bool = False, days: int = 0,
+            warmup_days: int = 0) -> Union[Comparison, CalendarComparison]:
     """Runs a current state and one or more future states on the same agents (common random
     numbers) and returns a Comparison: every figure's paired difference with its interval, and
     each state's Result; the numbers of ``cjsim compare --json``. With ``draws=K`` the
     uncertain inputs are drawn K times as ``cjsim compare --draws K`` does: the Comparison's
     ``uncertainty``, ``future_states`` (expected gain, its interval over the draws, probability
-    of beating the current state) and ``sensitivity`` say how sure the answer is.
+    of beating the current state) and ``sensitivity`` say how sure the answer is. Calendar
+    journeys with draws give a CalendarComparison as ``cjsim compare --draws K`` does (agents,
+    days and warmup_days as in ``run``).
     """
     if not futures:
         raise ValueError("compare needs a current state and at least one future state")
     states = [load(j) for j in (current, *futures)]
-    return Comparison(_cjsim.compare(states, agents, seed, replications, threads, rank_by,
-                                     allow_long, _progress(progress), draws, total_effects))
+    data = _cjsim.compare(states, agents, seed, replications, threads, rank_by, allow_long,
+                          _progress(progress), draws, total_effects, days, warmup_days)
+    return CalendarComparison(data) if "run_days" in data["scenarios"][0] else Comparison(data)
 
 
 def sweep(experiment: PathLike, *, out: Optional[PathLike] = None, resume: bool = False,

@@ -84,6 +84,43 @@ class Comparison:
     @property
     def futures(self) -> List[Result]: ...
 
+class CalendarResult:
+    data: Dict[str, Any]
+    name: str
+    metadata: Dict[str, Any]
+    days_run: int
+    warmup_days: int
+    organic_agents: int
+    referred_agents: int
+    journeys: int
+    returning_journeys: int
+    deterred: int
+    referrals_made: int
+    customers: int
+    organic_agents_per_day: Estimate
+    referred_per_organic: Estimate
+    journeys_per_customer: Estimate
+    lifetime_value: Estimate
+    staff_cost: Estimate
+    days: pd.DataFrame
+    hours: pd.DataFrame
+    resources: pd.DataFrame
+    resource_days: pd.DataFrame
+    hour_of_week: pd.DataFrame
+    result: Result
+    uncertainty: Optional[Dict[str, Any]]
+    sensitivity: Optional[pd.DataFrame]
+    def __init__(self, data: Dict[str, Any]) -> None: ...
+
+class CalendarComparison:
+    data: Dict[str, Any]
+    results: List[CalendarResult]
+    differences: pd.DataFrame
+    uncertainty: Optional[Dict[str, Any]]
+    future_states: Optional[pd.DataFrame]
+    sensitivity: Optional[pd.DataFrame]
+    def __init__(self, data: Dict[str, Any]) -> None: ...
+
 class SweepResult:
     data: Dict[str, Any]
     path: str
@@ -118,13 +155,15 @@ class FitResult:
     def save(self, path: PathLike) -> None: ...
 
 def load(journey: JourneyLike) -> Journey: ...
-def run(journey: JourneyLike, *, agents: int = ..., seed: Optional[int] = ...,
+def run(journey: JourneyLike, *, agents: Optional[int] = ..., seed: Optional[int] = ...,
         replications: int = ..., threads: int = ..., allow_long: bool = ...,
-        progress: Progress = ..., draws: int = ..., total_effects: bool = ...) -> Result: ...
-def compare(current: JourneyLike, *futures: JourneyLike, agents: int = ...,
+        progress: Progress = ..., draws: int = ..., total_effects: bool = ...,
+        days: int = ..., warmup_days: int = ...) -> Union[Result, CalendarResult]: ...
+def compare(current: JourneyLike, *futures: JourneyLike, agents: Optional[int] = ...,
             seed: Optional[int] = ..., replications: int = ..., threads: int = ...,
             rank_by: str = ..., allow_long: bool = ..., progress: Progress = ...,
-            draws: int = ..., total_effects: bool = ...) -> Comparison: ...
+            draws: int = ..., total_effects: bool = ..., days: int = ...,
+            warmup_days: int = ...) -> Union[Comparison, CalendarComparison]: ...
 def sweep(experiment: PathLike, *, out: Optional[PathLike] = ..., resume: bool = ...,
           force: bool = ..., threads: int = ..., allow_long: bool = ...,
           progress: Progress = ..., agents: Optional[int] = ...,

@@ -86,14 +86,21 @@ def _estimate(row: Dict[str, Any], key: str) -> Estimate:
 def _frame(rows: List[Dict[str, Any]], labels: List[str], rename: Optional[Dict[str, str]] = None,
            index: Optional[str] = None, order: Tuple[str, ...] = ()) -> pd.DataFrame:
     """A tidy table from JSON rows: each figure K with its interval K_ci becomes the columns K,
-    K_low and K_high; other numbers and labels stay as they are; nested lists are left out.
-    Columns come in the order `labels`, `order` (each figure with its interval), then the rest.
+    K_low and K_high (and with draws of uncertain inputs its range over the draws
+    K_uncertainty, K_uncertainty_low and K_uncertainty_high); other numbers and labels stay as
+    they are; nested lists are left out. Columns come in the order `labels`, `order` (each
+    figure with its interval), then the rest.
     """
     rename = rename or {}
     records = []
     for row in rows:
         record: Dict[str, Any] = {}
         for key, value in row.items():
+            if key.endswith(_DRAWN) and isinstance(value, list) and len(value) == 2:
+                name = rename.get(key[: -len(_DRAWN)], key[: -len(_DRAWN)])
+                record[name + _DRAWN + "_low"] = _number(value[0])
+                record[name + _DRAWN + "_high"] = _number(value[1])
+                continue
             if key.endswith("_ci") or isinstance(value, (list, dict)):
                 continue
             name = rename.get(key, key)
@@ -118,8 +125,14 @@ def _frame(rows: List[Dict[str, Any]], labels: List[str], rename: Optional[Dict[
     return frame
 
 
+# The suffix of a figure's range over the draws of uncertain inputs in the JSON.
+_DRAWN = "_uncertainty"
+# The suffixes of a figure's other columns, longest first.
+_SUFFIXES = (_DRAWN + "_low", _DRAWN + "_high", "_low", "_high", "_unpaired_half_width")
+
+
 def _unit_of(column: str) -> Optional[str]:
-    for suffix in ("_low", "_high", "_unpaired_half_width"):
+    for suffix in _SUFFIXES:
         if column.endswith(suffix) and column[: -len(suffix)] in UNITS:
             return UNITS[column[: -len(suffix)]]
     return UNITS.get(column)
@@ -234,6 +247,22 @@ def _sensitivity_frame(uncertainty: Dict[str, Any]) -> pd.DataFrame:
                                        "total_error"])
 
 
+def _future_states_frame(uncertainty: Dict[str, Any]) -> pd.DataFrame:
+    """Per future state of a comparison with draws: its expected gain in the ranked figure, the
+    gain's range over the draws, and the probability that it beats each state."""
+    states = []
+    for f in uncertainty["future_states"]:
+        row = {"scenario": f["scenario"], "metric": f["metric"],
+               "expected_gain": _number(f["expected_gain"]),
+               "uncertainty_low": _number(f["gain_uncertainty"][0]),
+               "uncertainty_high": _number(f["gain_uncertainty"][1]),
+               "probability_beats_current": _number(f["probability_beats_current"])}
+        for label, p in f["probability_beats"].items():
+            row["beats " + label] = _number(p)
+        states.append(row)
+    return pd.DataFrame(states)
+
+
 class Comparison:
     """A current state and future states run on the same agents (``cjsim compare``).
 
@@ -289,17 +318,7 @@ class Comparison:
                 _number((d.get("uncertainty") or [None, None])[1]) for d in listed]
             self.differences["probability_better"] = [
                 _number(d.get("probability_better")) for d in listed]
-            states = []
-            for f in self.uncertainty["future_states"]:
-                row = {"scenario": f["scenario"], "metric": f["metric"],
-                       "expected_gain": _number(f["expected_gain"]),
-                       "uncertainty_low": _number(f["gain_uncertainty"][0]),
-                       "uncertainty_high": _number(f["gain_uncertainty"][1]),
-                       "probability_beats_current": _number(f["probability_beats_current"])}
-                for label, p in f["probability_beats"].items():
-                    row["beats " + label] = _number(p)
-                states.append(row)
-            self.future_states = pd.DataFrame(states)
+            self.future_states = _future_states_frame(self.uncertainty)
             self.sensitivity = _sensitivity_frame(self.uncertainty)
 
     @property
@@ -349,9 +368,10 @@ def _calendar_frame(rows: List[Dict[str, Any]], labels: List[str],
     units = {}
     for column in frame.columns:
         base = column
-        for suffix in ("_low", "_high", "_unpaired_half_width"):
+        for suffix in _SUFFIXES:
             if column.endswith(suffix):
                 base = column[: -len(suffix)]
+                break
         if base in table_units:
             units[column] = table_units[base]
     frame.attrs["units"] = units
@@ -412,6 +432,12 @@ class CalendarResult:
             ["resource", "day"])
         self.hour_of_week = _hour_of_week_frame(data.get("hour_of_week", []))
         self.result = Result({"seconds": math.nan, **data})  # a comparison's states have none
+        # With draws of uncertain inputs (run or compare with draws=K): every table's figures
+        # have their range over the draws (K_uncertainty_low, K_uncertainty_high), the headline
+        # ones in result.figures; a run's inputs ranked (a comparison ranks them on its own).
+        self.uncertainty: Optional[Dict[str, Any]] = data.get("uncertainty")
+        self.sensitivity: Optional[pd.DataFrame] = (
+            None if self.uncertainty is None else _sensitivity_frame(self.uncertainty))
 
     def __repr__(self) -> str:
         return (f"<cjsim.CalendarResult {self.name!r}: {self.days_run} days, "
@@ -441,7 +467,22 @@ class CalendarComparison:
                     "independent_half_width": _number(d["independent_half_width"]),
                     "unit": CALENDAR_UNITS.get(d["figure"], UNITS.get(d["figure"], "")),
                 })
+                if "probability_better" in d:  # with draws of uncertain inputs
+                    rows[-1].update({
+                        "expected": _number(d["expected"]),
+                        "uncertainty_low": _number(d["uncertainty"][0]),
+                        "uncertainty_high": _number(d["uncertainty"][1]),
+                        "probability_better": _number(d["probability_better"])})
         self.differences = pd.DataFrame(rows)
+        # With draws (compare(..., draws=K)): per difference its expected value, range over the
+        # draws and probability of being better; per future state its gain in the ranked figure
+        # and odds of beating each state; the inputs ranked.
+        self.uncertainty: Optional[Dict[str, Any]] = data.get("uncertainty")
+        self.future_states: Optional[pd.DataFrame] = None
+        self.sensitivity: Optional[pd.DataFrame] = None
+        if self.uncertainty is not None:
+            self.future_states = _future_states_frame(self.uncertainty)
+            self.sensitivity = _sensitivity_frame(self.uncertainty)
 
     def __repr__(self) -> str:
         return f"<cjsim.CalendarComparison of {[r.name for r in self.results]}>"
