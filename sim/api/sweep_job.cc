@@ -507,7 +507,7 @@ std::optional<StoredSweep> SweepJob::run() {
   // file is still assembled from the parts' aggregates, which give the same figures).
   std::vector<std::optional<PointFigures>> known_figures(root ? plan.points.size() : 0);
   auto last_stored = std::chrono::steady_clock::now();
-  PointScenarios scenarios(plan);  // the scenarios of rounds of one point, kept between them
+  PointJourneys journeys(plan);  // the journeys of rounds of one point, kept between them
   {
     const Stage stage(context_, "sweeping", "agents");
     for (std::size_t round = 0; round < rounds && !interrupted; ++round) {
@@ -531,7 +531,7 @@ std::optional<StoredSweep> SweepJob::run() {
       std::vector<std::vector<CalendarTotals>> totals;
       std::vector<std::vector<Aggregate>> results = run_sweep_points(
           plan, std::span(missing).subspan(mine_first, mine), options, root ? &figures : nullptr,
-          &scenarios, calendar ? &totals : nullptr);
+          &journeys, calendar ? &totals : nullptr);
       for (std::size_t j = 0; j < mine && root; ++j) {
         known_figures[missing[mine_first + j]] = std::move(figures[j]);
       }
