@@ -516,6 +516,46 @@ parameters:
   }
 }
 
+// Every number of a point's headline figures, as bits (an undefined figure's NaN included).
+std::vector<std::uint64_t> figure_bits(const HeadlineFigures& h) {
+  std::vector<double> values;
+  for (const auto& figure : kHeadlineFigures) {
+    const Estimate& e = h.*figure.member;
+    values.insert(values.end(), {e.value, e.low, e.high});
+  }
+  std::vector<std::uint64_t> out = bits(values);
+  out.insert(out.end(), {h.agents, h.steps, h.conversions, h.promoters, h.detractors,
+                         h.gave_up.value_or(~0ULL), h.left_after_converting.value_or(~0ULL)});
+  out.insert(out.end(), h.ended.begin(), h.ended.end());
+  return out;
+}
+
+// A point's figures (summarize_overall) are the overall figures of summarize, to the bit,
+// for one replication and for several (intervals across them), pooled and each on its own.
+TEST(Sweep, PointFiguresAreTheSummarysOverallFiguresToTheBit) {
+  Diagnostics d;
+  const std::optional<Scenario> scenario =
+      load_valid_scenario(std::string(CJSIM_TEST_DATA) + "/tiny.yaml", d);
+  ASSERT_TRUE(scenario) << d.to_string();
+  const CompiledJourney journey = compile(*scenario);
+  for (std::uint32_t replications : {1u, 3u}) {
+    SCOPED_TRACE(replications);
+    RunOptions options;
+    options.agents = 2000;
+    options.replications = replications;
+    options.seed = 5;
+    options.threads = 1;
+    const std::vector<Aggregate> runs = run(journey, options).replications;
+    const PointFigures point = point_figures(journey, runs);
+    EXPECT_EQ(figure_bits(point.overall), figure_bits(summarize(journey, runs).overall));
+    ASSERT_EQ(point.replications.size(), replications);
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      EXPECT_EQ(figure_bits(point.replications[r]),
+                figure_bits(summarize(journey, std::span(&runs[r], 1)).overall));
+    }
+    EXPECT_GT(point.overall.conversions, 0u);
+  }
+}
 
 }  // namespace
 }  // namespace cjsim

@@ -178,7 +178,7 @@ PointFigures calendar_point_figures(const SweepPlan& plan, const CompiledJourney
       summarize_calendar_totals(journey, calendar, calendar.days, warmup, replications, totals);
   out.overall = out.calendar->plain.overall;
   for (const Aggregate& a : replications) {
-    out.replications.push_back(summarize(journey, std::span(&a, 1)).overall);
+    out.replications.push_back(summarize_overall(journey, std::span(&a, 1)));
   }
   return out;
 }
@@ -202,13 +202,13 @@ PointFigures point_figures(const CompiledJourney& journey,
     filled = copy;
   }
   PointFigures out;
-  out.overall = summarize(journey, filled).overall;
+  out.overall = summarize_overall(journey, filled);
   if (filled.size() == 1) {
     out.replications.push_back(out.overall);  // the same call: summarised once
     return out;
   }
   for (const Aggregate& a : filled) {
-    out.replications.push_back(summarize(journey, std::span(&a, 1)).overall);
+    out.replications.push_back(summarize_overall(journey, std::span(&a, 1)));
   }
   return out;
 }
