@@ -389,8 +389,13 @@ std::optional<std::string> check_parameter_path(const Scenario& scenario,
 }
 
 double parameter_value(const Scenario& scenario, const ParameterPath& path) {
-  Scenario copy = scenario;
-  const Target t = target_of(copy, path);
+  // Only a channel affinity's target can change the scenario (it adds the entry, at 1); any
+  // other field is read in place, since a sweep reads every point's values (sweep_reference).
+  const bool adds = path.entity == ParameterPath::Entity::persona &&
+                    path.field.starts_with(kAffinityPrefix);
+  std::optional<Scenario> copy;
+  if (adds) copy = scenario;
+  const Target t = target_of(adds ? *copy : const_cast<Scenario&>(scenario), path);
   return t.ref ? number_in(*t.ref) : std::numeric_limits<double>::quiet_NaN();
 }
 

@@ -5,13 +5,19 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <filesystem>
 
 #include "reports/store/hdf5_sweep.h"
+#include "scenarios/fields.h"
+#include "scenarios/parameter_path.h"
 #include "scenarios/validate.h"
+#include "scenarios/writer.h"
 #include "sim/engine/block_runner.h"
 #include "sim/model/compiled_calendar.h"
 #include "sim/model/compiled_journey.h"
@@ -385,6 +391,229 @@ TEST(CalendarSweep, PlansRefuseMixingCalendarAndPlainJourneys) {
   ASSERT_TRUE(y) << plain.to_string();
   EXPECT_FALSE(plan_sweep(*y, plain));
   EXPECT_NE(plain.to_string().find("has no calendar"), std::string::npos) << plain.to_string();
+}
+
+// Every number of two compiled journeys, as bits (a double's sign of zero included).
+std::vector<std::uint64_t> bits(const std::vector<double>& values) {
+  std::vector<std::uint64_t> out;
+  for (double v : values) out.push_back(std::bit_cast<std::uint64_t>(v));
+  return out;
+}
+
+void expect_same_journey(const CompiledJourney& a, const CompiledJourney& b) {
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.stages, b.stages);
+  EXPECT_EQ(a.channels, b.channels);
+  EXPECT_EQ(a.touchpoint_ids, b.touchpoint_ids);
+  EXPECT_EQ(a.touchpoint_names, b.touchpoint_names);
+  EXPECT_EQ(a.stage_of, b.stage_of);
+  EXPECT_EQ(a.channel_of, b.channel_of);
+  EXPECT_EQ(bits(a.emotion_mean), bits(b.emotion_mean));
+  EXPECT_EQ(bits(a.emotion_sd), bits(b.emotion_sd));
+  EXPECT_EQ(bits(a.dropout), bits(b.dropout));
+  EXPECT_EQ(a.duration_kind, b.duration_kind);
+  EXPECT_EQ(bits(a.duration_a), bits(b.duration_a));
+  EXPECT_EQ(bits(a.duration_b), bits(b.duration_b));
+  EXPECT_EQ(bits(a.cost), bits(b.cost));
+  EXPECT_EQ(a.is_conversion, b.is_conversion);
+  EXPECT_EQ(bits(a.conversion_value), bits(b.conversion_value));
+  EXPECT_EQ(bits(a.entry_weight), bits(b.entry_weight));
+  EXPECT_EQ(a.emotion_steers_choice, b.emotion_steers_choice);
+  EXPECT_EQ(a.out_begin, b.out_begin);
+  EXPECT_EQ(a.transition_from, b.transition_from);
+  EXPECT_EQ(a.transition_to, b.transition_to);
+  EXPECT_EQ(a.transition_source, b.transition_source);
+  EXPECT_EQ(bits(a.transition_weight), bits(b.transition_weight));
+  EXPECT_EQ(bits(a.emotion_bias), bits(b.emotion_bias));
+  EXPECT_EQ(a.max_out_degree, b.max_out_degree);
+  EXPECT_EQ(a.bias_begin, b.bias_begin);
+  EXPECT_EQ(bits(a.bias_values), bits(b.bias_values));
+  EXPECT_EQ(a.bias_group, b.bias_group);
+  ASSERT_EQ(a.personas.size(), b.personas.size());
+  for (std::size_t k = 0; k < a.personas.size(); ++k) {
+    const PersonaTables& p = a.personas[k];
+    const PersonaTables& q = b.personas[k];
+    SCOPED_TRACE(p.id);
+    EXPECT_EQ(p.id, q.id);
+    EXPECT_EQ(bits({p.share, p.sensitivity, p.value_multiplier, p.initial_emotion_mean,
+                    p.initial_emotion_sd, p.dropout_odds}),
+              bits({q.share, q.sensitivity, q.value_multiplier, q.initial_emotion_mean,
+                    q.initial_emotion_sd, q.dropout_odds}));
+    EXPECT_EQ(p.entry_touchpoints, q.entry_touchpoints);
+    EXPECT_EQ(bits(p.entry_cumulative), bits(q.entry_cumulative));
+    EXPECT_EQ(bits(p.transition_weight), bits(q.transition_weight));
+    EXPECT_EQ(bits(p.transition_cumulative), bits(q.transition_cumulative));
+    EXPECT_EQ(bits(p.bias_max), bits(q.bias_max));
+    EXPECT_EQ(bits(p.bias_min), bits(q.bias_min));
+    EXPECT_EQ(bits(p.dropout_log_odds), bits(q.dropout_log_odds));
+    EXPECT_EQ(bits(p.dropout_static), bits(q.dropout_static));
+    EXPECT_EQ(bits(p.dropout_sure), bits(q.dropout_sure));
+    EXPECT_EQ(bits(p.dropout_never), bits(q.dropout_never));
+  }
+  EXPECT_EQ(bits(a.persona_cumulative), bits(b.persona_cumulative));
+  EXPECT_EQ(a.notes, b.notes);
+  EXPECT_EQ(a.touchpoint_words.size(), b.touchpoint_words.size());
+  EXPECT_EQ(a.stage_words.size(), b.stage_words.size());
+  ASSERT_EQ(a.persona_words.size(), b.persona_words.size());
+  for (std::size_t k = 0; k < a.persona_words.size(); ++k) {
+    EXPECT_EQ(a.persona_words[k].name, b.persona_words[k].name);
+  }
+  EXPECT_EQ(bits({a.memory, a.kappa, a.horizon_hours, a.promoter_threshold,
+                  a.detractor_threshold}),
+            bits({b.memory, b.kappa, b.horizon_hours, b.promoter_threshold,
+                  b.detractor_threshold}));
+  EXPECT_EQ(a.max_steps, b.max_steps);
+  EXPECT_EQ(a.has_horizon, b.has_horizon);
+}
+
+// The sweepable fields of the journey itself (not of a calendar), as paths into tiny.yaml:
+// every field of the tables for the first touchpoint, transition and persona it applies to.
+std::vector<std::string> journey_parameter_paths(const Scenario& s) {
+  std::vector<std::string> paths;
+  for (const auto& field : settings_fields()) {
+    if (field.sweepable) paths.push_back(settings_path(field.name));
+  }
+  for (const auto& field : touchpoint_fields()) {
+    if (!field.sweepable) continue;
+    for (const Touchpoint& t : s.touchpoints) {
+      if (field_applies(field, t)) paths.push_back(touchpoint_path(t.id, field.name));
+    }
+  }
+  for (const auto& field : transition_fields()) {
+    if (!field.sweepable) continue;
+    for (const Transition& t : s.transitions) {
+      paths.push_back(transition_path(t.from, t.to, field.name));
+    }
+  }
+  for (const auto& field : persona_fields()) {
+    if (!field.sweepable) continue;
+    for (const Persona& p : s.personas) {
+      if (field.form == FieldForm::channel_affinity) {
+        for (const char* channel : {"web", "social"}) {
+          paths.push_back(persona_path(p.id, fmt::format("channel_affinity.{}", channel)));
+        }
+      } else {
+        paths.push_back(persona_path(p.id, field.name));
+      }
+    }
+  }
+  return paths;
+}
+
+// A value the field accepts, unlike `now` (a whole number for whole-number fields).
+double value_for(const ParameterPath& path, double now, int step) {
+  if (is_whole_number_parameter(path)) return now + 7 + step;
+  if (!std::isfinite(now)) return 30.0 + step;  // no horizon
+  const double value = now == 0.0 ? 0.35 + 0.1 * step : now * (0.45 + 0.2 * step);
+  return std::min(value, 0.95 + 0.01 * step);
+}
+
+// recompile_values on a journey compiled from another point gives, field by field and to the
+// bit, what compile gives of the point's scenario: for every sweepable field of the journey,
+// on tiny.yaml with its transitions out of source order (so that grouping them matters), with
+// personas and without (the neutral persona), and for values that silence an emotion bias, an
+// entry and a transition (zeros change which values the tables hold).
+TEST(Sweep, RecompiledValuesAreWhatCompilingGivesToTheBit) {
+  const SweepPlan plan = plan_of("scenario: tiny.yaml\nparameters:\n  settings.kappa: [1]\n");
+  Scenario shuffled = plan.bases[0];
+  std::reverse(shuffled.transitions.begin(), shuffled.transitions.end());
+  Scenario neutral = shuffled;
+  neutral.personas.clear();
+  std::size_t compared = 0;
+  for (const Scenario* base : {&shuffled, &neutral}) {
+    for (const std::string& text : journey_parameter_paths(*base)) {
+      SCOPED_TRACE(text);
+      std::string error;
+      const std::optional<ParameterPath> path = parse_parameter_path(text, error);
+      ASSERT_TRUE(path) << error;
+      ASSERT_EQ(check_parameter_path(*base, *path), std::nullopt);
+      const double now = parameter_value(*base, *path);
+      const bool zero_allowed = !text.ends_with(".max_steps") && !text.ends_with(".share") &&
+                                !text.ends_with("sensitivity") && !text.ends_with("duration") &&
+                                !text.ends_with("dropout_odds") && !text.ends_with("median") &&
+                                !text.ends_with("exponential") && !text.ends_with("_threshold") &&
+                                !text.ends_with("horizon_hours");
+      CompiledJourney journey = compile(*base);
+      for (int step = 0; step < 3; ++step) {
+        Scenario point = *base;
+        const double value = step == 2 && zero_allowed ? 0.0 : value_for(*path, now, step);
+        ASSERT_EQ(set_parameter(point, *path, value), std::nullopt);
+        Diagnostics d;
+        validate_scenario(point, d);
+        if (d.has_errors()) continue;  // not a point a sweep would run
+        recompile_values(point, journey);
+        expect_same_journey(journey, compile(point));
+        ++compared;
+      }
+      // And back to the base's values.
+      recompile_values(*base, journey);
+      expect_same_journey(journey, compile(*base));
+    }
+  }
+  EXPECT_GT(compared, 100u);
+}
+
+// PointJourneys, in any order of the points of two bases, gives each point's own scenario
+// and compile(point_scenario) of it.
+TEST(Sweep, PointJourneysGiveEveryPointsOwnCompiledJourneyInAnyOrder) {
+  const SweepPlan plan = plan_of(R"(scenarios: [tiny.yaml, tiny.yaml]
+parameters:
+  settings.kappa: [0, 2]
+  touchpoints.checkout.dropout: [0.1, 0.5]
+  transitions.product->checkout.emotion_bias: [0, 1.5]
+  personas.regular.channel_affinity.web: [0.5, 2]
+)");
+  PointJourneys journeys(plan);
+  const std::size_t n = plan.points.size();
+  for (std::size_t i = 0; i < 2 * n; ++i) {
+    const std::size_t k = i < n ? n - 1 - i : i - n;
+    SCOPED_TRACE(k);
+    const Scenario expected = point_scenario(plan, k);
+    const auto [scenario, journey] = journeys.at(k);
+    EXPECT_EQ(scenario_yaml(scenario), scenario_yaml(expected));
+    expect_same_journey(journey, compile(expected));
+  }
+}
+
+// Every number of a point's headline figures, as bits (an undefined figure's NaN included).
+std::vector<std::uint64_t> figure_bits(const HeadlineFigures& h) {
+  std::vector<double> values;
+  for (const auto& figure : kHeadlineFigures) {
+    const Estimate& e = h.*figure.member;
+    values.insert(values.end(), {e.value, e.low, e.high});
+  }
+  std::vector<std::uint64_t> out = bits(values);
+  out.insert(out.end(), {h.agents, h.steps, h.conversions, h.promoters, h.detractors,
+                         h.gave_up.value_or(~0ULL), h.left_after_converting.value_or(~0ULL)});
+  out.insert(out.end(), h.ended.begin(), h.ended.end());
+  return out;
+}
+
+// A point's figures (summarize_overall) are the overall figures of summarize, to the bit,
+// for one replication and for several (intervals across them), pooled and each on its own.
+TEST(Sweep, PointFiguresAreTheSummarysOverallFiguresToTheBit) {
+  Diagnostics d;
+  const std::optional<Scenario> scenario =
+      load_valid_scenario(std::string(CJSIM_TEST_DATA) + "/tiny.yaml", d);
+  ASSERT_TRUE(scenario) << d.to_string();
+  const CompiledJourney journey = compile(*scenario);
+  for (std::uint32_t replications : {1u, 3u}) {
+    SCOPED_TRACE(replications);
+    RunOptions options;
+    options.agents = 2000;
+    options.replications = replications;
+    options.seed = 5;
+    options.threads = 1;
+    const std::vector<Aggregate> runs = run(journey, options).replications;
+    const PointFigures point = point_figures(journey, runs);
+    EXPECT_EQ(figure_bits(point.overall), figure_bits(summarize(journey, runs).overall));
+    ASSERT_EQ(point.replications.size(), replications);
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      EXPECT_EQ(figure_bits(point.replications[r]),
+                figure_bits(summarize(journey, std::span(&runs[r], 1)).overall));
+    }
+    EXPECT_GT(point.overall.conversions, 0u);
+  }
 }
 
 }  // namespace

@@ -103,14 +103,14 @@ void check_journey_lengths(std::span<const CompiledJourney> journeys, std::uint6
 void check_sweep_lengths(const SweepPlan& plan, bool allow_long, const Context& context) {
   JourneyLength total;
   total.known = true;
-  PointScenarios scenarios(plan);
+  PointJourneys journeys(plan);
   const Experiment& e = plan.experiment;
   // A calendar point's agents are its organic arrivals (at least: referrals and returns add
   // to them), so its steps are weighed by them, and the points by replications only.
   const bool calendar = is_calendar_plan(plan);
   for (std::size_t point = 0; point < plan.points.size(); ++point) {
-    const Scenario& scenario = scenarios.at(point);
-    JourneyLength one = expected_journey_length(compile(scenario));
+    const auto [scenario, journey] = journeys.at(point);
+    JourneyLength one = expected_journey_length(journey);
     if (calendar && scenario.calendar) {
       const double days = static_cast<double>(e.days > 0 ? e.days : scenario.calendar->days);
       one.steps_per_agent *= scenario.calendar->arrivals_per_day * days;

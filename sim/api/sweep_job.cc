@@ -509,7 +509,7 @@ std::optional<StoredSweep> SweepJob::run() {
   // file is still assembled from the parts' aggregates, which give the same figures).
   std::vector<std::optional<PointFigures>> known_figures(root ? plan.points.size() : 0);
   auto last_stored = std::chrono::steady_clock::now();
-  PointScenarios scenarios(plan);  // the scenarios of rounds of one point, kept between them
+  PointJourneys journeys(plan);  // the journeys of rounds of one point, kept between them
   {
     const Stage stage(context_, "sweeping", "agents");
     for (std::size_t round = 0; round < rounds && !interrupted; ++round) {
@@ -534,7 +534,7 @@ std::optional<StoredSweep> SweepJob::run() {
       std::vector<std::vector<AgentGroupFigures>> groups;
       std::vector<std::vector<Aggregate>> results = run_sweep_points(
           plan, std::span(missing).subspan(mine_first, mine), options, root ? &figures : nullptr,
-          &scenarios, calendar ? &totals : nullptr, calendar ? nullptr : &groups);
+          &journeys, calendar ? &totals : nullptr, calendar ? nullptr : &groups);
       for (std::size_t j = 0; j < mine && root; ++j) {
         known_figures[missing[mine_first + j]] = std::move(figures[j]);
       }

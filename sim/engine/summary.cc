@@ -277,6 +277,37 @@ std::string emotionless_note(const CompiledJourney& journey) {
       as);
 }
 
+HeadlineFigures summarize_overall(const CompiledJourney& journey,
+                                  std::span<const Aggregate> replications) {
+  // Pooled in summarize's order: each persona's sums over the replications (as
+  // Aggregate::merge adds them), then over the personas (as Aggregate::overall does).
+  std::vector<OutcomeSums> personas(journey.persona_count());
+  for (const Aggregate& a : replications) {
+    if (personas.size() < a.personas.size()) personas.resize(a.personas.size());
+    for (std::size_t p = 0; p < a.personas.size(); ++p) personas[p].merge(a.personas[p]);
+  }
+  OutcomeSums pooled;
+  for (const OutcomeSums& p : personas) pooled.merge(p);
+  HeadlineFigures overall = headline_figures(pooled);
+  if (replications.size() <= 1) return overall;
+  // Each replication's figures as summarize_one makes them (from the replication's overall
+  // sums), and every estimate then from their values.
+  std::vector<HeadlineFigures> each;
+  for (const Aggregate& a : replications) each.push_back(headline_figures(a.overall()));
+  std::vector<Estimate*> target;
+  for_each_estimate(overall, [&](Estimate& e) { target.push_back(&e); });
+  std::vector<std::vector<Estimate*>> sources(each.size());
+  for (std::size_t r = 0; r < each.size(); ++r) {
+    for_each_estimate(each[r], [&](Estimate& e) { sources[r].push_back(&e); });
+  }
+  std::vector<double> values(replications.size());
+  for (std::size_t k = 0; k < target.size(); ++k) {
+    for (std::size_t r = 0; r < sources.size(); ++r) values[r] = sources[r][k]->value;
+    *target[k] = replication_interval(values);
+  }
+  return overall;
+}
+
 Summary summarize(const CompiledJourney& journey, std::span<const Aggregate> replications) {
   Aggregate pooled = Aggregate::for_journey(journey);
   for (const Aggregate& a : replications) pooled.merge(a);

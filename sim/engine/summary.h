@@ -48,6 +48,11 @@ struct Summary {
 // Requires at least one replication, all of the same journey.
 Summary summarize(const CompiledJourney& journey, std::span<const Aggregate> replications);
 
+// summarize(journey, replications).overall, to the bit, without the stage, touchpoint,
+// transition and persona tables: what a sweep keeps of each of its points.
+HeadlineFigures summarize_overall(const CompiledJourney& journey,
+                                  std::span<const Aggregate> replications);
+
 HeadlineFigures headline_figures(const OutcomeSums& sums);
 
 // Why the headline figure `name` (a kHeadlineFigures name, sim/engine/figures.h) of these sums is

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <span>
 #include <unordered_map>
 
 #include "sim/model/behaviour.h"
@@ -21,7 +22,8 @@ std::uint32_t index_of(std::vector<T>& names, const T& name) {
   return static_cast<std::uint32_t>(names.size() - 1);
 }
 
-void compile_touchpoints(const Scenario& scenario, CompiledJourney& j) {
+// The touchpoints' names and indices: what a sweep's parameters never change.
+void compile_touchpoint_structure(const Scenario& scenario, CompiledJourney& j) {
   const std::size_t n = scenario.touchpoints.size();
   j.touchpoint_ids.reserve(n);
   for (const Touchpoint& t : scenario.touchpoints) {
@@ -31,34 +33,53 @@ void compile_touchpoints(const Scenario& scenario, CompiledJourney& j) {
     auto stage = std::find(j.stages.begin(), j.stages.end(), t.stage);
     j.stage_of.push_back(static_cast<std::uint32_t>(stage - j.stages.begin()));
     j.channel_of.push_back(index_of(j.channels, t.channel));
-    j.emotion_mean.push_back(t.emotion_mean);
-    j.emotion_sd.push_back(t.emotion_sd);
-    j.dropout.push_back(t.dropout);
-    switch (t.duration.kind) {
-      case Duration::Kind::fixed:
-        j.duration_kind.push_back(DurationKind::fixed);
-        j.duration_a.push_back(t.duration.hours);
-        j.duration_b.push_back(0.0);
-        break;
-      case Duration::Kind::exponential:
-        j.duration_kind.push_back(DurationKind::exponential);
-        j.duration_a.push_back(t.duration.hours);
-        j.duration_b.push_back(0.0);
-        break;
-      case Duration::Kind::lognormal:
-        j.duration_kind.push_back(DurationKind::lognormal);
-        j.duration_a.push_back(std::log(t.duration.median));
-        j.duration_b.push_back(t.duration.sigma);
-        break;
-    }
-    j.cost.push_back(t.cost);
-    j.is_conversion.push_back(t.conversion ? 1 : 0);
-    j.conversion_value.push_back(t.conversion ? t.value : 0.0);
-    j.entry_weight.push_back(t.entry_weight);
   }
 }
 
-void compile_transitions(const Scenario& scenario, CompiledJourney& j) {
+// The touchpoints' numbers, written in place (the vectors keep their capacity).
+void compile_touchpoint_values(const Scenario& scenario, CompiledJourney& j) {
+  const std::size_t n = scenario.touchpoints.size();
+  j.emotion_mean.resize(n);
+  j.emotion_sd.resize(n);
+  j.dropout.resize(n);
+  j.duration_kind.resize(n);
+  j.duration_a.resize(n);
+  j.duration_b.resize(n);
+  j.cost.resize(n);
+  j.is_conversion.resize(n);
+  j.conversion_value.resize(n);
+  j.entry_weight.resize(n);
+  for (std::size_t v = 0; v < n; ++v) {
+    const Touchpoint& t = scenario.touchpoints[v];
+    j.emotion_mean[v] = t.emotion_mean;
+    j.emotion_sd[v] = t.emotion_sd;
+    j.dropout[v] = t.dropout;
+    switch (t.duration.kind) {
+      case Duration::Kind::fixed:
+        j.duration_kind[v] = DurationKind::fixed;
+        j.duration_a[v] = t.duration.hours;
+        j.duration_b[v] = 0.0;
+        break;
+      case Duration::Kind::exponential:
+        j.duration_kind[v] = DurationKind::exponential;
+        j.duration_a[v] = t.duration.hours;
+        j.duration_b[v] = 0.0;
+        break;
+      case Duration::Kind::lognormal:
+        j.duration_kind[v] = DurationKind::lognormal;
+        j.duration_a[v] = std::log(t.duration.median);
+        j.duration_b[v] = t.duration.sigma;
+        break;
+    }
+    j.cost[v] = t.cost;
+    j.is_conversion[v] = t.conversion ? 1 : 0;
+    j.conversion_value[v] = t.conversion ? t.value : 0.0;
+    j.entry_weight[v] = t.entry_weight;
+  }
+}
+
+// The transitions' ends, grouped by source, and which of the scenario's transitions each is.
+void compile_transition_structure(const Scenario& scenario, CompiledJourney& j) {
   const std::size_t n = j.touchpoint_count();
   std::unordered_map<std::string_view, std::uint32_t> index;
   for (std::uint32_t v = 0; v < n; ++v) index.emplace(j.touchpoint_ids[v], v);
@@ -71,24 +92,37 @@ void compile_transitions(const Scenario& scenario, CompiledJourney& j) {
   });
 
   j.out_begin.assign(n + 1, 0);
-  j.emotion_steers_choice.assign(n, 0);
   for (std::size_t k : order) {
     const Transition& t = scenario.transitions[k];
     const std::uint32_t from = index.at(t.from);
     j.transition_from.push_back(from);
     j.transition_to.push_back(index.at(t.to));
-    j.transition_weight.push_back(t.weight);
-    j.emotion_bias.push_back(t.emotion_bias);
-    if (t.emotion_bias != 0.0) j.emotion_steers_choice[from] = 1;
+    j.transition_source.push_back(static_cast<std::uint32_t>(k));
     ++j.out_begin[from + 1];
   }
   for (std::size_t v = 0; v < n; ++v) {
     j.max_out_degree = std::max(j.max_out_degree, j.out_begin[v + 1]);
     j.out_begin[v + 1] += j.out_begin[v];
   }
+}
+
+// The transitions' weights and emotion biases, and what the biases decide, in place.
+void compile_transition_values(const Scenario& scenario, CompiledJourney& j) {
+  const std::size_t n = j.touchpoint_count();
+  const std::size_t m = j.transition_count();
+  j.transition_weight.resize(m);
+  j.emotion_bias.resize(m);
+  j.emotion_steers_choice.assign(n, 0);
+  for (std::size_t e = 0; e < m; ++e) {
+    const Transition& t = scenario.transitions[j.transition_source[e]];
+    j.transition_weight[e] = t.weight;
+    j.emotion_bias[e] = t.emotion_bias;
+    if (t.emotion_bias != 0.0) j.emotion_steers_choice[j.transition_from[e]] = 1;
+  }
 
   j.bias_begin.assign(n + 1, 0);
-  j.bias_group.assign(j.transition_count(), 0);
+  j.bias_group.assign(m, 0);
+  j.bias_values.clear();
   for (std::size_t v = 0; v < n; ++v) {
     for (std::uint32_t e = j.out_begin[v]; e < j.out_begin[v + 1]; ++e) {
       const auto first = j.bias_values.begin() + j.bias_begin[v];
@@ -100,9 +134,9 @@ void compile_transitions(const Scenario& scenario, CompiledJourney& j) {
   }
 }
 
-PersonaTables compile_persona(const Persona& persona, double share, const CompiledJourney& j,
-                              double kappa) {
-  PersonaTables p;
+// Fills `p` (its vectors keep their capacity: a recompiled journey allocates nothing here).
+void compile_persona(const Persona& persona, double share, const CompiledJourney& j, double kappa,
+                     PersonaTables& p) {
   p.id = persona.id;
   p.share = share;
   p.sensitivity = persona.sensitivity;
@@ -115,6 +149,8 @@ PersonaTables compile_persona(const Persona& persona, double share, const Compil
     return channel_affinity(persona, j.channels[j.channel_of[v]]);
   };
   double entry_total = 0.0;
+  p.entry_touchpoints.clear();
+  p.entry_cumulative.clear();
   for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
     const double w = j.entry_weight[v] * affinity(v);
     if (w <= 0.0) continue;
@@ -141,16 +177,55 @@ PersonaTables compile_persona(const Persona& persona, double share, const Compil
     }
   }
 
-  for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
-    p.dropout_log_odds.push_back(model::dropout_log_odds(j.dropout[v], persona.dropout_odds));
-    p.dropout_static.push_back(model::static_dropout_probability(j.dropout[v], persona.dropout_odds));
+  const std::size_t n = j.touchpoint_count();
+  p.dropout_log_odds.resize(n);
+  p.dropout_static.resize(n);
+  p.dropout_sure.resize(n);
+  p.dropout_never.resize(n);
+  for (std::uint32_t v = 0; v < n; ++v) {
+    p.dropout_log_odds[v] = model::dropout_log_odds(j.dropout[v], persona.dropout_odds);
+    p.dropout_static[v] = model::static_dropout_probability(j.dropout[v], persona.dropout_odds);
     const double at_plus = model::dropout_probability(p.dropout_log_odds[v], kappa, 1.0);
     const double at_minus = model::dropout_probability(p.dropout_log_odds[v], kappa, -1.0);
     constexpr double widen = 0x1.0p-40;
-    p.dropout_sure.push_back(std::min(at_plus, at_minus) * (1.0 - widen));
-    p.dropout_never.push_back(std::max(at_plus, at_minus) * (1.0 + widen));
+    p.dropout_sure[v] = std::min(at_plus, at_minus) * (1.0 - widen);
+    p.dropout_never[v] = std::max(at_plus, at_minus) * (1.0 + widen);
   }
-  return p;
+}
+
+// The scenario's personas, or `neutral` (neutral_persona()) for a journey without any.
+std::span<const Persona> personas_of(const Scenario& scenario, const Persona& neutral) {
+  if (scenario.personas.empty()) return std::span<const Persona>(&neutral, 1);
+  return scenario.personas;
+}
+
+// The personas' tables and shares, and the settings, in place: `j.personas` holds a table
+// per persona (or one for the neutral persona of a journey without personas).
+void compile_values(const Scenario& scenario, CompiledJourney& j) {
+  compile_touchpoint_values(scenario, j);
+  compile_transition_values(scenario, j);
+
+  const Persona neutral = scenario.personas.empty() ? neutral_persona() : Persona{};
+  const std::span<const Persona> personas = personas_of(scenario, neutral);
+  double share_total = 0.0;
+  for (const Persona& p : personas) share_total += p.share;
+  double cumulative = 0.0;
+  j.persona_cumulative.resize(personas.size());
+  for (std::size_t k = 0; k < personas.size(); ++k) {
+    const double share = personas[k].share / share_total;
+    compile_persona(personas[k], share, j, scenario.settings.kappa, j.personas[k]);
+    cumulative += share;
+    j.persona_cumulative[k] = cumulative;
+  }
+
+  const Settings& s = scenario.settings;
+  j.memory = s.memory;
+  j.kappa = s.kappa;
+  j.max_steps = s.max_steps;
+  j.has_horizon = s.horizon_hours.has_value();
+  j.horizon_hours = s.horizon_hours.value_or(std::numeric_limits<double>::infinity());
+  j.promoter_threshold = s.promoter_threshold;
+  j.detractor_threshold = s.detractor_threshold;
 }
 
 }  // namespace
@@ -170,33 +245,21 @@ CompiledJourney compile(const Scenario& scenario) {
     j.stage_words.push_back(words == scenario.stage_words.end() ? StageWords{}
                                                                  : words->second.words);
   }
-  compile_touchpoints(scenario, j);
-  compile_transitions(scenario, j);
-
-  std::vector<Persona> personas = scenario.personas;
-  if (personas.empty()) personas.push_back(neutral_persona());
-  double share_total = 0.0;
-  for (const Persona& p : personas) share_total += p.share;
-  double cumulative = 0.0;
-  for (const Persona& p : personas) {
-    const double share = p.share / share_total;
-    j.personas.push_back(compile_persona(p, share, j, scenario.settings.kappa));
+  compile_touchpoint_structure(scenario, j);
+  compile_transition_structure(scenario, j);
+  const Persona neutral = scenario.personas.empty() ? neutral_persona() : Persona{};
+  for (const Persona& p : personas_of(scenario, neutral)) {
     PersonaWords words = p.words;
     if (words.name.empty()) words.name = p.id;
     j.persona_words.push_back(std::move(words));
-    cumulative += share;
-    j.persona_cumulative.push_back(cumulative);
   }
-
-  const Settings& s = scenario.settings;
-  j.memory = s.memory;
-  j.kappa = s.kappa;
-  j.max_steps = s.max_steps;
-  j.has_horizon = s.horizon_hours.has_value();
-  j.horizon_hours = s.horizon_hours.value_or(std::numeric_limits<double>::infinity());
-  j.promoter_threshold = s.promoter_threshold;
-  j.detractor_threshold = s.detractor_threshold;
+  j.personas.resize(j.persona_words.size());
+  compile_values(scenario, j);
   return j;
+}
+
+void recompile_values(const Scenario& scenario, CompiledJourney& journey) {
+  compile_values(scenario, journey);
 }
 
 }  // namespace cjsim

@@ -75,6 +75,7 @@ struct CompiledJourney {
   std::vector<std::uint32_t> out_begin;
   std::vector<std::uint32_t> transition_from;
   std::vector<std::uint32_t> transition_to;
+  std::vector<std::uint32_t> transition_source;  // its index in the scenario's transitions
   std::vector<double> transition_weight;
   std::vector<double> emotion_bias;
   std::uint32_t max_out_degree = 0;
@@ -117,5 +118,12 @@ struct CompiledJourney {
 
 // Compiles a scenario that has passed validate_scenario (it is not checked again here).
 CompiledJourney compile(const Scenario& scenario);
+
+// Rewrites in place the numbers of `journey`, compiled from a scenario that differs from
+// `scenario` at most in the values of sweepable fields (scenarios/fields.h: the same
+// touchpoints, stages, channels, transitions and personas): `journey` is then what
+// compile(scenario) gives, to the bit, without the names, the grouping of transitions and the
+// allocations that compiling anew costs. How a sweep compiles one design point after another.
+void recompile_values(const Scenario& scenario, CompiledJourney& journey);
 
 }  // namespace cjsim

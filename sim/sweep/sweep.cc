@@ -104,6 +104,17 @@ std::vector<Aggregate> run_sweep_point(const SweepPlan& plan, std::size_t point,
   return run_point_scenario(plan, scenario, journey, base, calendar, nullptr, groups);
 }
 
+PointJourneys::Point PointJourneys::at(std::size_t point) {
+  const Scenario& scenario = scenarios_.at(point);
+  std::optional<CompiledJourney>& journey = journeys_.at(plan_.points.at(point).scenario);
+  if (journey) {
+    recompile_values(scenario, *journey);
+  } else {
+    journey = compile(scenario);
+  }
+  return {scenario, *journey};
+}
+
 std::size_t points_side_by_side(std::uint64_t agents, unsigned threads) {
   return BlockRunner::blocks_for(agents) >= threads ? 1 : threads;
 }
@@ -127,7 +138,7 @@ std::size_t points_per_round(const SweepPlan& plan, unsigned threads) {
 
 std::vector<std::vector<Aggregate>> run_sweep_points(
     const SweepPlan& plan, std::span<const std::size_t> points, const RunOptions& base,
-    std::vector<std::optional<PointFigures>>* figures, PointScenarios* scenarios,
+    std::vector<std::optional<PointFigures>>* figures, PointJourneys* journeys,
     std::vector<std::vector<CalendarTotals>>* calendar,
     std::vector<std::vector<AgentGroupFigures>>* groups) {
   const unsigned threads = BlockRunner::threads_for(base.threads);
@@ -140,7 +151,7 @@ std::vector<std::vector<Aggregate>> run_sweep_points(
   std::vector<std::atomic<std::uint64_t>> reported(count);
   std::atomic<std::uint64_t> done_over_all{0};
   const std::uint64_t total = plan.experiment.agents * plan.experiment.replications * count;
-  const auto run_one = [&](std::size_t j, PointScenarios& scenarios) {
+  const auto run_one = [&](std::size_t j, PointJourneys& journeys) {
     RunOptions options = base;
     options.threads = count > 1 ? 1 : threads;
     if (base.progress) {
@@ -151,9 +162,8 @@ std::vector<std::vector<Aggregate>> run_sweep_points(
     // Once cancelled, the round's points not yet started are not started.
     if (is_cancelled(base.cancel)) return;
     try {
-      const Scenario& scenario = scenarios.at(points[j]);
-      const CompiledJourney journey = compile(scenario);
-      results[j] = run_point_scenario(plan, scenario, journey, options,
+      const PointJourneys::Point point = journeys.at(points[j]);
+      results[j] = run_point_scenario(plan, point.scenario, point.journey, options,
                                       calendar != nullptr ? &(*calendar)[j] : nullptr,
                                       figures != nullptr ? &(*figures)[j] : nullptr,
                                       groups != nullptr ? &(*groups)[j] : nullptr);
@@ -162,18 +172,18 @@ std::vector<std::vector<Aggregate>> run_sweep_points(
     }
   };
   if (count == 1) {
-    if (scenarios != nullptr) {
-      run_one(0, *scenarios);
+    if (journeys != nullptr) {
+      run_one(0, *journeys);
     } else {
-      PointScenarios own(plan);
+      PointJourneys own(plan);
       run_one(0, own);
     }
   } else if (count > 1) {
     const ThreadAllowance allowance(threads);
     tbb::task_arena arena(static_cast<int>(threads));
     // A working copy of the bases per thread, not a copy per point.
-    tbb::enumerable_thread_specific<PointScenarios> per_thread(
-        [&] { return PointScenarios(plan); });
+    tbb::enumerable_thread_specific<PointJourneys> per_thread(
+        [&] { return PointJourneys(plan); });
     arena.execute([&] {
       tbb::parallel_for(std::size_t{0}, count,
                         [&](std::size_t j) { run_one(j, per_thread.local()); });
@@ -194,7 +204,7 @@ PointFigures calendar_point_figures(const SweepPlan& plan, const CompiledJourney
   for (std::size_t r = 0; r < replications.size(); ++r) {
     const CalendarSummary alone = summarize_calendar_totals(
         journey, calendar, calendar.days, warmup, replications.subspan(r, 1), totals.subspan(r, 1));
-    out.replications.push_back(summarize(journey, replications.subspan(r, 1)).overall);
+    out.replications.push_back(summarize_overall(journey, replications.subspan(r, 1)));
     out.calendar_replications.push_back(calendar_replication_values(alone));
   }
   return out;
@@ -219,13 +229,13 @@ PointFigures point_figures(const CompiledJourney& journey,
     filled = copy;
   }
   PointFigures out;
-  out.overall = summarize(journey, filled).overall;
+  out.overall = summarize_overall(journey, filled);
   if (filled.size() == 1) {
     out.replications.push_back(out.overall);  // the same call: summarised once
     return out;
   }
   for (const Aggregate& a : filled) {
-    out.replications.push_back(summarize(journey, std::span(&a, 1)).overall);
+    out.replications.push_back(summarize_overall(journey, std::span(&a, 1)));
   }
   return out;
 }
@@ -270,14 +280,13 @@ SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Ag
   SweepFigures figures;
   figures.points.resize(plan.points.size());
   // Computed here: the points of a resumed sweep's parts, and of other processes.
-  PointScenarios scenarios(plan);
+  PointJourneys journeys(plan);
   for (std::size_t k = 0; k < plan.points.size(); ++k) {
     if (!known.empty() && known[k]) {
       figures.points[k] = *known[k];
       continue;
     }
-    const Scenario& scenario = scenarios.at(k);
-    const CompiledJourney journey = compile(scenario);
+    const auto [scenario, journey] = journeys.at(k);
     figures.points[k] =
         calendar_plan ? calendar_point_figures(plan, journey, point_calendar(plan, scenario, journey),
                                                results[k], calendar[k])

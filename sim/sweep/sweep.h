@@ -65,6 +65,28 @@ std::size_t points_per_round(std::uint64_t agents, std::uint32_t replications, u
 // thread unless their replications keep the threads busy on their own.
 std::size_t points_per_round(const SweepPlan& plan, unsigned threads);
 
+// The scenarios and compiled journeys of design points one after another: a working copy of
+// each base scenario takes each point's values (PointScenarios), and a journey compiled once
+// per base takes the numbers they change (recompile_values), so that a point costs neither a
+// copy of its base nor a compile from scratch; the journey is compile(point_scenario(plan, k)),
+// to the bit. One per thread.
+class PointJourneys {
+ public:
+  explicit PointJourneys(const SweepPlan& plan)
+      : plan_(plan), scenarios_(plan), journeys_(plan.bases.size()) {}
+  struct Point {
+    const Scenario& scenario;
+    const CompiledJourney& journey;
+  };
+  // Valid until the next call.
+  Point at(std::size_t point);
+
+ private:
+  const SweepPlan& plan_;
+  PointScenarios scenarios_;
+  std::vector<std::optional<CompiledJourney>> journeys_;
+};
+
 // Runs `points` (any number of them) side by side on base.threads threads
 // (0: every core): result j holds point points[j]'s replications, or nothing when base.cancel
 // stopped it (the others' are kept). base.progress gets the agents done over all of them.
@@ -79,15 +101,15 @@ struct PointFigures {
 
 // `figures`, when given, gets point points[j]'s figures as point_figures computes them (from
 // the journey the point ran, which spares compiling it again), or nothing when it was stopped.
-// `scenarios`, when given, makes the scenario of a round of one point (on the calling thread):
-// kept by the caller from round to round, its working copies of the bases spare copying a base
-// for every point. A round of several points makes a working copy per thread. `calendar`, when
-// given, gets point points[j]'s replications' calendar totals (empty for a plain journey);
-// `groups`, when given, its agent groups' figures (empty for a calendar journey).
+// `journeys`, when given, makes the journey of a round of one point (on the calling thread):
+// kept by the caller from round to round, its working copies of the bases spare copying and
+// compiling a base for every point. A round of several points makes a working copy per thread.
+// `calendar`, when given, gets point points[j]'s replications' calendar totals (empty for a
+// plain journey); `groups`, when given, its agent groups' figures (empty for a calendar journey).
 std::vector<std::vector<Aggregate>> run_sweep_points(
     const SweepPlan& plan, std::span<const std::size_t> points, const RunOptions& base,
     std::vector<std::optional<PointFigures>>* figures = nullptr,
-    PointScenarios* scenarios = nullptr,
+    PointJourneys* journeys = nullptr,
     std::vector<std::vector<CalendarTotals>>* calendar = nullptr,
     std::vector<std::vector<AgentGroupFigures>>* groups = nullptr);
 
