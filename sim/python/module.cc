@@ -288,10 +288,23 @@ CalendarSettings calendar_run_settings(std::optional<std::uint64_t> agents,
 
 void refuse_days(std::int64_t days, std::int64_t warmup_days) {
   if (days != 0 || warmup_days != 0) {
-    throw py::value_error(
-        "days and warmup_days take calendar journeys with draws; this has no calendar, or "
-        "no draws");
+    throw py::value_error("days and warmup_days take calendar journeys; this has no calendar");
   }
+}
+
+// A calendar journey: what `cjsim run --json` prints of it, plus 'metadata'.
+py::object run_calendar(const Journey& journey, const CalendarSettings& settings,
+                        PythonCall& call) {
+  std::optional<CalendarOutcome> outcome;
+  call.run([&] {
+    outcome = run_calendar_journey(journey.scenario, journey.path, settings, call.context());
+  });
+  if (!outcome) return py::none();
+  nlohmann::json json = calendar_summary_json(outcome->summary, outcome->result.seconds);
+  put_run_identity(json, outcome->metadata);
+  py::object run = to_python(json);
+  run["metadata"] = metadata_dict(outcome->metadata);
+  return run;
 }
 
 // A calendar journey with draws: what `cjsim run --draws K --json` prints, plus 'metadata'.
@@ -316,10 +329,11 @@ py::object run(const Journey& journey, std::optional<std::uint64_t> agents,
                std::optional<std::uint64_t> seed, std::uint32_t replications, unsigned threads,
                bool allow_long, py::object progress, std::uint32_t draws, bool total_effects,
                std::int64_t days, std::int64_t warmup_days) {
-  if (journey.scenario.calendar && draws > 0) {
+  if (journey.scenario.calendar) {
     const CalendarSettings settings =
         calendar_run_settings(agents, seed, replications, threads, days, warmup_days);
     PythonCall call(std::move(progress));
+    if (draws == 0) return run_calendar(journey, settings, call);
     return run_calendar_with_draws(journey, settings, call,
                                    {.draws = draws, .total_effects = total_effects});
   }
@@ -348,8 +362,8 @@ py::object run(const Journey& journey, std::optional<std::uint64_t> agents,
   return run_object(*outcome->summary, outcome->metadata, outcome->result.seconds);
 }
 
-// Calendar journeys compared with draws: what `cjsim compare --draws K --json` prints, each
-// scenario with its 'metadata'.
+// Calendar journeys compared, with draws or none: what `cjsim compare [--draws K] --json`
+// prints, each scenario with its 'metadata'.
 py::object compare_calendar_with_draws(const std::vector<const Journey*>& states,
                                        const CalendarSettings& settings,
                                        const std::string& rank_by, PythonCall& call,
@@ -361,6 +375,7 @@ py::object compare_calendar_with_draws(const std::vector<const Journey*>& states
           "calendar, or none");
     }
   }
+  std::optional<CalendarCompareOutcome> plain;
   std::optional<UncertainCalendarCompareOutcome> outcome;
   call.run([&] {
     CompiledJourneys journeys;
@@ -369,14 +384,20 @@ py::object compare_calendar_with_draws(const std::vector<const Journey*>& states
       journeys.scenarios.push_back(state->scenario);
       journeys.journeys.push_back(compile(journeys.scenarios.back()));
     }
-    outcome = compare_calendar_journeys_with_draws(journeys, settings, rank_by, draws,
-                                                   call.context());
+    if (draws.draws == 0) {
+      plain = compare_calendar_journeys(journeys, settings, call.context());
+    } else {
+      outcome = compare_calendar_journeys_with_draws(journeys, settings, rank_by, draws,
+                                                     call.context());
+    }
   });
-  if (!outcome) return py::none();
-  const CalendarComparisonReport& report = outcome->central.report;
+  if (!plain && !outcome) return py::none();
+  const CalendarComparisonReport& report = plain ? plain->report : outcome->central.report;
   nlohmann::json json = calendar_comparison_json(report);
-  add_calendar_comparison_uncertainty_json(json, report.names, rank_by, outcome->draws,
-                                           outcome->uncertainty);
+  if (outcome) {
+    add_calendar_comparison_uncertainty_json(json, report.names, rank_by, outcome->draws,
+                                             outcome->uncertainty);
+  }
   py::object compared = to_python(json);
   py::list scenarios = compared["scenarios"];
   for (std::size_t k = 0; k < report.metadata.size(); ++k) {
@@ -392,7 +413,7 @@ py::object compare(const std::vector<const Journey*>& states, std::optional<std:
                    std::int64_t days, std::int64_t warmup_days) {
   bool calendar = false;
   for (const Journey* state : states) calendar = calendar || state->scenario.calendar.has_value();
-  if (calendar && draws > 0) {
+  if (calendar) {
     const CalendarSettings settings =
         calendar_run_settings(agents, seed, replications, threads, days, warmup_days);
     PythonCall call(std::move(progress));

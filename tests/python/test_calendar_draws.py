@@ -73,3 +73,20 @@ def test_calendar_draws_refuse_agents_and_mixed_states():
         cjsim.compare(ESTIMATE, PLAIN, draws=4, days=7, progress=False)
     with pytest.raises(ValueError, match="days and warmup_days take calendar journeys"):
         cjsim.run(PLAIN, agents=1000, days=7, progress=False)
+
+
+# Found by the lead: without draws, cjsim.run of a calendar journey ran its plain model (no
+# days, no queues) and gave a Result. It runs the calendar engine, as `cjsim run` does.
+def test_a_calendar_run_and_comparison_without_draws_are_the_cli_ones_to_the_bit(cli):
+    args = ["--days", "7", "-r", "2", "-s", "5", "-t", "2"]
+    kwargs = dict(days=7, replications=2, seed=5, threads=2, progress=False)
+    result = cjsim.run(ESTIMATE, **kwargs)
+    assert isinstance(result, cjsim.CalendarResult)
+    assert without_timing(result.data) == without_timing(cli("run", ESTIMATE, "--json", *args))
+    assert len(result.days) == 7
+    comparison = cjsim.compare(ESTIMATE, CALL_BACK, **kwargs)
+    assert isinstance(comparison, cjsim.CalendarComparison)
+    printed = cli("compare", ESTIMATE, CALL_BACK, "--json", *args)
+    assert without_timing(comparison.data) == without_timing(printed)
+    with pytest.raises(ValueError, match="agents does not apply to calendar journeys"):
+        cjsim.run(ESTIMATE, agents=1000, progress=False)

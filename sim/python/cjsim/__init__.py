@@ -115,9 +115,9 @@ def run(journey: JourneyLike, *, agents: Optional[int] = None, seed: Optional[in
     ``sensitivity`` say how sure the figures are; total_effects: total Sobol indices too (K
     more runs per uncertain input).
 
-    A calendar journey with draws runs its days, queues and returns as ``cjsim run --draws K``
-    does and gives a CalendarResult (its tables with K_uncertainty_low and K_uncertainty_high,
-    the range over the draws); agents: 100,000 by default, not given for such a journey (its
+    A calendar journey runs its days, queues and returns as ``cjsim run`` does and gives a
+    CalendarResult (with draws, its tables gain K_uncertainty_low and K_uncertainty_high, the
+    range over the draws); agents: 100,000 by default, not given for such a journey (its
     arrivals decide); days, warmup_days: override the calendar's (``--days``,
     ``--warmup-days``).
     """
@@ -138,7 +138,7 @@ def compare(current: JourneyLike, *futures: JourneyLike, agents: Optional[int] =
     uncertain inputs are drawn K times as ``cjsim compare --draws K`` does: the Comparison's
     ``uncertainty``, ``future_states`` (expected gain, its interval over the draws, probability
     of beating the current state) and ``sensitivity`` say how sure the answer is. Calendar
-    journeys with draws give a CalendarComparison as ``cjsim compare --draws K`` does (agents,
+    journeys give a CalendarComparison as ``cjsim compare`` does, with draws or none (agents,
     days and warmup_days as in ``run``).
     """
     if not futures:
