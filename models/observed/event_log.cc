@@ -412,8 +412,9 @@ ActivityFilter::ActivityFilter(const EventLogColumns& columns)
 
 bool ActivityFilter::keeps(std::string_view touchpoint) {
   if (!active_) return true;
-  auto [at, fresh] = decided_.try_emplace(std::string(touchpoint), true);
-  if (fresh) {
+  const auto emplaced = decided_.try_emplace(std::string(touchpoint), true);
+  const auto at = emplaced.first;
+  if (emplaced.second) {
     const auto matches = [&](const std::vector<std::string>& patterns, std::vector<bool>& matched) {
       bool any = false;
       for (std::size_t k = 0; k < patterns.size(); ++k) {

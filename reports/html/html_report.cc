@@ -343,7 +343,7 @@ std::string touchpoint_card(const ComparisonReport& r, const JourneyStep& step,
                        scenario_colour(k), dot(k), html_escape(r.labels[k]), changed);
   }
   const auto of = [&](std::string_view metric, Estimate TouchpointFigures::*member) {
-    return [&r, &step, metric, member](const Summary& s) -> std::optional<std::string> {
+    return [&step, metric, member](const Summary& s) -> std::optional<std::string> {
       const TouchpointFigures* t = find_touchpoint(s, step.id);
       if (t == nullptr) return std::nullopt;
       return figure_text(metric, (t->*member).value);

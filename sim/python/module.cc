@@ -362,6 +362,19 @@ py::object run(const Journey& journey, std::optional<std::uint64_t> agents,
   return run_object(*outcome->summary, outcome->metadata, outcome->result.seconds);
 }
 
+// The states of a comparison compiled, each with its path; `release_parts` frees what only
+// compiling needed (a comparison with draws re-makes the journeys from those parts).
+CompiledJourneys compiled_states(const std::vector<const Journey*>& states, bool release_parts) {
+  CompiledJourneys journeys;
+  for (const Journey* state : states) {
+    journeys.paths.push_back(state->path);
+    journeys.scenarios.push_back(state->scenario);
+    journeys.journeys.push_back(compile(journeys.scenarios.back()));
+    if (release_parts) release_compiled_parts(journeys.scenarios.back());
+  }
+  return journeys;
+}
+
 // Calendar journeys compared, with draws or none: what `cjsim compare [--draws K] --json`
 // prints, each scenario with its 'metadata'.
 py::object compare_calendar_with_draws(const std::vector<const Journey*>& states,
@@ -378,12 +391,7 @@ py::object compare_calendar_with_draws(const std::vector<const Journey*>& states
   std::optional<CalendarCompareOutcome> plain;
   std::optional<UncertainCalendarCompareOutcome> outcome;
   call.run([&] {
-    CompiledJourneys journeys;
-    for (const Journey* state : states) {
-      journeys.paths.push_back(state->path);
-      journeys.scenarios.push_back(state->scenario);
-      journeys.journeys.push_back(compile(journeys.scenarios.back()));
-    }
+    const CompiledJourneys journeys = compiled_states(states, false);
     if (draws.draws == 0) {
       plain = compare_calendar_journeys(journeys, settings, call.context());
     } else {
@@ -427,14 +435,8 @@ py::object compare(const std::vector<const Journey*>& states, std::optional<std:
   std::optional<CompareOutcome> outcome;
   std::optional<UncertaintyReport> uncertainty;
   call.run([&] {
-    CompiledJourneys journeys;
-    for (const Journey* state : states) {
-      journeys.paths.push_back(state->path);
-      journeys.scenarios.push_back(state->scenario);
-      journeys.journeys.push_back(compile(journeys.scenarios.back()));
-      // Draws re-make the journeys from their parts.
-      if (draws == 0) release_compiled_parts(journeys.scenarios.back());
-    }
+    // Draws re-make the journeys from their parts.
+    CompiledJourneys journeys = compiled_states(states, draws == 0);
     if (draws == 0) {
       outcome.emplace(compare_journeys(journeys, settings, rank_by, call.context()));
       return;
