@@ -73,29 +73,41 @@ inline ZigguratTry ziggurat_first_try(std::uint64_t word) {
   return boost::random::exponential_distribution<double>()(engine);
 }
 
-// boost::random::normal_distribution<double>()(slot engine), without its cost.
-inline double standard_normal(const AgentStream& stream, int slot) {
+// The standard normal Boost draws from a slot whose word is `word`, into `x`, when its first
+// try is accepted (true); false when Boost would reject it and draw again.
+inline bool standard_normal_first_try(std::uint64_t word, double& x) {
   const double* const table_x = boost::random::detail::normal_table<double>::table_x;
-  const ZigguratTry first = ziggurat_first_try(stream.word(slot));
+  const ZigguratTry first = ziggurat_first_try(word);
   const int i = first.bucket >> 1;
-  const double x = first.fraction * table_x[i];
-  if (x < table_x[i + 1]) {
-    const int sign = (first.bucket & 1) * 2 - 1;
-    // Boost returns unit * sigma + mean with sigma 1 and mean 0: adding +0.0 turns a -0.0
-    // into +0.0 exactly as it does.
-    return x * sign + 0.0;
-  }
-  return boost_normal(stream, slot);
+  const double y = first.fraction * table_x[i];
+  if (y >= table_x[i + 1]) return false;
+  const int sign = (first.bucket & 1) * 2 - 1;
+  // Boost returns unit * sigma + mean with sigma 1 and mean 0: adding +0.0 turns a -0.0 into
+  // +0.0 exactly as it does.
+  x = y * sign + 0.0;
+  return true;
 }
 
-// boost::random::exponential_distribution<double>()(slot engine), likewise. An accepted
-// first try is Boost's 0 + x divided by a rate of 1, which is x.
-inline double standard_exponential(const AgentStream& stream, int slot) {
+// The same for the standard exponential: an accepted first try is Boost's 0 + x divided by a
+// rate of 1, which is x.
+inline bool standard_exponential_first_try(std::uint64_t word, double& x) {
   const double* const table_x = boost::random::detail::exponential_table<double>::table_x;
-  const ZigguratTry first = ziggurat_first_try(stream.word(slot));
-  const double x = first.fraction * table_x[first.bucket];
-  if (x < table_x[first.bucket + 1]) return x;
-  return boost_exponential(stream, slot);
+  const ZigguratTry first = ziggurat_first_try(word);
+  x = first.fraction * table_x[first.bucket];
+  return x < table_x[first.bucket + 1];
+}
+
+// boost::random::normal_distribution<double>()(slot engine), without its cost.
+inline double standard_normal(const AgentStream& stream, int slot) {
+  double x;
+  return standard_normal_first_try(stream.word(slot), x) ? x : boost_normal(stream, slot);
+}
+
+// boost::random::exponential_distribution<double>()(slot engine), likewise.
+inline double standard_exponential(const AgentStream& stream, int slot) {
+  double x;
+  return standard_exponential_first_try(stream.word(slot), x) ? x
+                                                               : boost_exponential(stream, slot);
 }
 
 // The first index whose running sum exceeds `target`; ties and rounding at the top fall on
