@@ -138,7 +138,8 @@ TEST(AgentGroups, GroupsSplitTheAgentsIntoContiguousRangesOfNearlyEqualSize) {
   }
 }
 
-// The groups' aggregates merge into the replication's, to the bit, whatever the blocks.
+// Each group's headline sums are those of its agents simulated alone, and they merge into the
+// replication's, to the bit, whatever the blocks; the replications are as without groups.
 TEST(AgentGroups, TheGroupsMergeIntoTheRunWithoutGroupsToTheBit) {
   const SweepPlan plan = plan_of_experiment(
       "scenario: tiny.yaml\nagents: 40000\nreplications: 2\nseed: 5\nparameters:\n"
@@ -154,12 +155,19 @@ TEST(AgentGroups, TheGroupsMergeIntoTheRunWithoutGroupsToTheBit) {
   const RunResult grouped = run(journey, options);
   EXPECT_EQ(grouped.replications, plain.replications);
   ASSERT_EQ(grouped.groups.size(), 2u);
-  for (std::size_t r = 0; r < 2; ++r) {
+  for (std::uint32_t r = 0; r < 2; ++r) {
     ASSERT_EQ(grouped.groups[r].size(), 7u);
+    OutcomeSums merged;
     for (std::uint64_t g = 0; g < 7; ++g) {
-      EXPECT_EQ(grouped.groups[r][g].overall().agents,
-                agent_group_first(40000, 7, g + 1) - agent_group_first(40000, 7, g));
+      const std::uint64_t first = agent_group_first(40000, 7, g);
+      const std::uint64_t count = agent_group_first(40000, 7, g + 1) - first;
+      Aggregate alone = Aggregate::for_journey(journey);
+      simulate_block(journey, 5, r, first, count, alone);
+      EXPECT_EQ(grouped.groups[r][g], alone.overall()) << "replication " << r << ", group " << g;
+      EXPECT_EQ(grouped.groups[r][g].agents, count);
+      merged.merge(grouped.groups[r][g]);
     }
+    EXPECT_EQ(merged, plain.replications[r].overall());
   }
 }
 

@@ -212,27 +212,32 @@ void Aggregate::merge(const Aggregate& o) {
   add_elementwise(path_length, o.path_length);
 }
 
-void AggregateRecorder::flush() {
-  for (std::size_t p = 0; p < staged_.size(); ++p) {
-    const std::array<ExactSum*, OutcomeSums::kExactSums> sums = into_.personas[p].exact_sums();
-    for (int k = 0; k < OutcomeSums::kExactSums; ++k) sums[k]->merge(staged_[p][k].take());
+void StagedOutcomeSums::add(const AgentOutcome& outcome) {
+  const std::array<double, OutcomeSums::kExactSums> terms = OutcomeSums::terms(outcome);
+  // Most agents do not convert, and their customers-only terms are 0: one test skips them.
+#pragma GCC unroll 7
+  for (int k = 0; k < OutcomeSums::kAgentSums; ++k) staged_[k].add(terms[k]);
+  if (outcome.converted) {
+#pragma GCC unroll 6
+    for (int k = OutcomeSums::kAgentSums; k < OutcomeSums::kExactSums; ++k) {
+      staged_[k].add(terms[k]);
+    }
   }
+}
+
+void StagedOutcomeSums::move_into(OutcomeSums& sums) {
+  const std::array<ExactSum*, OutcomeSums::kExactSums> into = sums.exact_sums();
+  for (int k = 0; k < OutcomeSums::kExactSums; ++k) into[k]->merge(staged_[k].take());
+}
+
+void AggregateRecorder::flush() {
+  for (std::size_t p = 0; p < staged_.size(); ++p) staged_[p].move_into(into_.personas[p]);
 }
 
 void AggregateRecorder::finish(const AgentOutcome& outcome) {
   into_.personas[outcome.persona].add_counts(outcome, journey_.promoter_threshold,
                                              journey_.detractor_threshold);
-  const std::array<double, OutcomeSums::kExactSums> terms = OutcomeSums::terms(outcome);
-  StagedSums& staged = staged_[outcome.persona];
-  // Most agents do not convert, and their customers-only terms are 0: one test skips them.
-#pragma GCC unroll 7
-  for (int k = 0; k < OutcomeSums::kAgentSums; ++k) staged[k].add(terms[k]);
-  if (outcome.converted) {
-#pragma GCC unroll 6
-    for (int k = OutcomeSums::kAgentSums; k < OutcomeSums::kExactSums; ++k) {
-      staged[k].add(terms[k]);
-    }
-  }
+  staged_[outcome.persona].add(outcome);
   if (outcome.ending == Ending::dropped) {
     ++tallies_->dropouts[outcome.last];
     if (outcome.converted) ++tallies_->dropouts_after_converting[outcome.last];

@@ -58,6 +58,18 @@ struct OutcomeSums {
   friend bool operator==(const OutcomeSums&, const OutcomeSums&) = default;
 };
 
+// An OutcomeSums's exact sums in deferred form (DeferredExactSum), agent by agent: cheaper per
+// agent than adding to the sums themselves; move_into adds what was staged to the sums.
+class StagedOutcomeSums {
+ public:
+  // The agent's terms (OutcomeSums::terms); a customer's only terms only when it converted.
+  void add(const AgentOutcome& outcome);
+  void move_into(OutcomeSums& sums);
+
+ private:
+  std::array<DeferredExactSum, OutcomeSums::kExactSums> staged_;
+};
+
 // Per touchpoint and per stage counts and sums of a group of agents (one persona; the
 // total is their merge).
 struct TouchpointTallies {
@@ -141,12 +153,10 @@ class AggregateRecorder {
   void finish(const AgentOutcome& outcome);
 
  private:
-  using StagedSums = std::array<DeferredExactSum, OutcomeSums::kExactSums>;
-
   const CompiledJourney& journey_;
   Aggregate& into_;
   TouchpointTallies* tallies_ = nullptr;  // the current agent's persona's
-  std::vector<StagedSums> staged_;  // per persona
+  std::vector<StagedOutcomeSums> staged_;  // per persona
   std::uint64_t stages_seen_ = 0;
 };
 

@@ -72,12 +72,45 @@ void simulate_block_detailed(const CompiledJourney& journey, std::uint64_t seed,
 
 namespace {
 
-// Agents [first, first + count) of a replication, each added to the aggregate of its group
-// (`into[g]`, groups as agent_group_first draws them).
+// Feeds the aggregate and tallies each agent's headline sums into its group's.
+class GroupRecorder {
+ public:
+  GroupRecorder(const CompiledJourney& journey, AggregateRecorder& aggregate, OutcomeSums& group)
+      : journey_(journey), aggregate_(aggregate), group_(group) {}
+  GroupRecorder(const GroupRecorder&) = delete;
+  GroupRecorder& operator=(const GroupRecorder&) = delete;
+  ~GroupRecorder() { staged_.move_into(group_); }
+
+  void start(std::uint32_t persona) { aggregate_.start(persona); }
+  void visit(std::uint32_t touchpoint, double emotion) { aggregate_.visit(touchpoint, emotion); }
+  void convert(std::uint32_t touchpoint) { aggregate_.convert(touchpoint); }
+  void transition(std::uint32_t index) { aggregate_.transition(index); }
+  void finish(const AgentOutcome& outcome) {
+    aggregate_.finish(outcome);
+    group_.add_counts(outcome, journey_.promoter_threshold, journey_.detractor_threshold);
+    staged_.add(outcome);
+  }
+
+ private:
+  const CompiledJourney& journey_;
+  AggregateRecorder& aggregate_;
+  OutcomeSums& group_;
+  StagedOutcomeSums staged_;
+};
+
+// One thread's share of a replication with agent groups: the aggregate of its agents, and
+// each group's headline sums.
+struct GroupedPartial {
+  Aggregate aggregate;
+  std::vector<OutcomeSums> groups;
+};
+
+// Agents [first, first + count) of a replication, added to the aggregate and their headline
+// sums to their group's (`into.groups[g]`, groups as agent_group_first draws them).
 void simulate_block_in_groups(const CompiledJourney& journey, const RunOptions& options,
                               std::uint32_t replication, std::uint64_t first, std::uint64_t count,
-                              std::vector<Aggregate>& into) {
-  const std::uint64_t groups = into.size();
+                              GroupedPartial& into) {
+  const std::uint64_t groups = into.groups.size();
   const auto first_of = [&](std::uint64_t g) {
     return agent_group_first(options.agents, groups, g);
   };
@@ -85,11 +118,15 @@ void simulate_block_in_groups(const CompiledJourney& journey, const RunOptions& 
   std::uint64_t g = first * groups / options.agents;
   while (g > 0 && first_of(g) > first) --g;
   while (g + 1 < groups && first_of(g + 1) <= first) ++g;
+  AgentScratch scratch(journey);
+  AggregateRecorder aggregate(journey, into.aggregate);
   for (std::uint64_t agent = first; agent < first + count; ++g) {
     const std::uint64_t end = std::min(first + count, first_of(g + 1));
-    simulate_block(journey, options.seed, replication, agent, end - agent, into[g],
-                   options.cancel);
-    agent = end;
+    GroupRecorder recorder(journey, aggregate, into.groups[g]);
+    for (; agent < end; ++agent) {
+      simulate_agent(journey, options.seed, replication, agent, scratch, recorder,
+                     options.cancel);
+    }
   }
 }
 
@@ -116,18 +153,18 @@ RunResult run(const CompiledJourney& journey, const RunOptions& options) {
   }
 
   for (std::uint32_t r = 0; r < options.replications && groups > 0; ++r) {
-    tbb::enumerable_thread_specific<std::vector<Aggregate>> partial(
-        [&] { return std::vector<Aggregate>(groups, Aggregate::for_journey(journey)); });
+    tbb::enumerable_thread_specific<GroupedPartial> partial([&] {
+      return GroupedPartial{Aggregate::for_journey(journey), std::vector<OutcomeSums>(groups)};
+    });
     runner.for_each_block([&](std::uint64_t, std::uint64_t first, std::uint64_t count) {
       simulate_block_in_groups(journey, options, r, first, count, partial.local());
     });
-    std::vector<Aggregate>& merged =
-        result.groups.emplace_back(groups, Aggregate::for_journey(journey));
-    for (const std::vector<Aggregate>& local : partial) {
-      for (std::uint64_t g = 0; g < groups; ++g) merged[g].merge(local[g]);
-    }
+    std::vector<OutcomeSums>& merged = result.groups.emplace_back(groups);
     Aggregate replication = Aggregate::for_journey(journey);
-    for (const Aggregate& a : merged) replication.merge(a);
+    for (const GroupedPartial& local : partial) {
+      replication.merge(local.aggregate);
+      for (std::uint64_t g = 0; g < groups; ++g) merged[g].merge(local.groups[g]);
+    }
     result.replications.push_back(std::move(replication));
   }
   for (std::uint32_t r = 0; r < options.replications && groups == 0; ++r) {

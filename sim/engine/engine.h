@@ -50,17 +50,19 @@ struct RunOptions {
   // whole run's, to the bit.
   std::uint32_t process = 0;
   std::uint32_t processes = 1;
-  // When more than 0: each replication's agents are also tallied in this many fixed groups
-  // (agent_group_first; at most one per agent), RunResult::groups. The replications'
-  // aggregates are their merge, the same to the bit as without groups. Not with agent records.
+  // When more than 0: each replication's agents' headline sums are also tallied in this many
+  // fixed groups (agent_group_first; at most one per agent), RunResult::groups. The
+  // replications' aggregates are the same to the bit as without groups, and each is the merge
+  // of its groups' sums (overall()). Not with agent records.
   std::uint32_t agent_groups = 0;
 };
 
 struct RunResult {
   std::vector<Aggregate> replications;  // one per replication
   std::optional<AgentDetail> detail;
-  // [replication][group]: each agent group's aggregate, when RunOptions::agent_groups asked.
-  std::vector<std::vector<Aggregate>> groups;
+  // [replication][group]: each agent group's headline sums, when RunOptions::agent_groups
+  // asked.
+  std::vector<std::vector<OutcomeSums>> groups;
   std::uint64_t agents = 0;  // per replication
   std::uint64_t seed = 0;
   unsigned threads = 0;

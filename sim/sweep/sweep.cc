@@ -79,11 +79,11 @@ std::vector<Aggregate> run_point_scenario(const SweepPlan& plan, const Scenario&
 }  // namespace
 
 std::vector<AgentGroupFigures> agent_group_figures(
-    std::span<const std::vector<Aggregate>> groups) {
+    std::span<const std::vector<OutcomeSums>> groups) {
   std::vector<AgentGroupFigures> out;
-  for (const std::vector<Aggregate>& replication : groups) {
-    for (const Aggregate& group : replication) {
-      const HeadlineFigures h = headline_figures(group.overall());
+  for (const std::vector<OutcomeSums>& replication : groups) {
+    for (const OutcomeSums& group : replication) {
+      const HeadlineFigures h = headline_figures(group);
       AgentGroupFigures& g = out.emplace_back();
       g.agents = h.agents;
       g.customers = h.conversions;

@@ -48,7 +48,7 @@ std::vector<Aggregate> run_sweep_point(const SweepPlan& plan, std::size_t point,
 
 // The figures of each agent group of a run, replication by replication (RunResult::groups).
 std::vector<AgentGroupFigures> agent_group_figures(
-    std::span<const std::vector<Aggregate>> groups);
+    std::span<const std::vector<OutcomeSums>> groups);
 
 // How many design points run side by side on `threads` threads: 1 when a point's
 // replications have at least as many blocks of agents as there are threads (it keeps them
