@@ -13,6 +13,7 @@
 
 #include "sim/engine/aggregate.h"
 #include "sim/engine/block_runner.h"
+#include "sim/engine/paired_sums.h"
 #include "sim/model/agent.h"
 
 namespace cjsim {
@@ -70,19 +71,30 @@ std::vector<std::string> persona_ids(const CompiledJourney& j) {
   return ids;
 }
 
-// Index of x_j x_k (j <= k) among the ten products; see PairedMoments.
-constexpr int kProduct[4][4] = {{0, 1, 2, 3}, {1, 4, 5, 6}, {2, 5, 7, 8}, {3, 6, 8, 9}};
+// The place in kComparedFigures<kOverall> of each figure compared per persona: every figure
+// compared per persona is compared overall too (else this does not compile), so an agent's
+// values are computed once for both.
+constexpr auto kPersonaInOverall = [] {
+  std::array<std::size_t, ComparisonLayout::kPersonaCount> in_overall{};
+  for (std::size_t k = 0; k < in_overall.size(); ++k) {
+    in_overall[k] = paired_index<kOverall>(kComparedFigures<kPersona>[k] -> name);
+  }
+  return in_overall;
+}();
 
 // What one agent did in one journey, as the comparison needs it.
 struct AgentTrace {
   std::vector<std::pair<std::uint32_t, double>> visits;  // touchpoint, emotion after it
   AgentOutcome outcome;
+  // The agent's value of each overall compared figure (Figure::agent_value), computed once
+  // for every future state and rival it is paired in.
+  std::array<double, ComparisonLayout::kOverallCount> values{};
 };
 
 class TraceRecorder {
  public:
-  TraceRecorder(AggregateRecorder& aggregate, AgentTrace& trace)
-      : aggregate_(aggregate), trace_(trace) {}
+  TraceRecorder(const CompiledJourney& journey, AggregateRecorder& aggregate, AgentTrace& trace)
+      : journey_(journey), aggregate_(aggregate), trace_(trace) {}
   void start(std::uint32_t persona) {
     trace_.visits.clear();
     aggregate_.start(persona);
@@ -95,74 +107,109 @@ class TraceRecorder {
   void transition(std::uint32_t index) { aggregate_.transition(index); }
   void finish(const AgentOutcome& outcome) {
     trace_.outcome = outcome;
+    for (std::size_t k = 0; k < ComparisonLayout::kOverallCount; ++k) {
+      trace_.values[k] = kComparedFigures<kOverall>[k] -> agent_value(outcome, journey_);
+    }
     aggregate_.finish(outcome);
   }
 
  private:
+  const CompiledJourney& journey_;
   AggregateRecorder& aggregate_;
   AgentTrace& trace_;
 };
 
-// Adds one agent's (a, b) pair of each side to the 4 sums and 10 products of `m`.
-void add_moments(std::array<double, 14>& m, const std::array<double, 4>& x) {
-  for (int j = 0; j < 4; ++j) {
-    if (x[j] == 0) continue;
-    m[j] += x[j];
-    for (int k = j; k < 4; ++k) m[4 + kProduct[j][k]] += x[j] * x[k];
-  }
-}
-
-// The overall figures of one agent in two journeys: a mean of each agent's value over the
-// agents, or over the customers (a = converted x value, b = converted); add(k, x) for each.
-template <class Add>
-void add_overall_figures(const AgentOutcome& c, const AgentOutcome& f, const CompiledJourney& jc,
-                         const CompiledJourney& jf, Add&& add) {
-  const double cc = c.converted, fc = f.converted;
-  for (std::size_t k = 0; k < ComparisonLayout::kOverallCount; ++k) {
-    const Figure& figure = *kComparedFigures<kOverall>[k];
-    const double vc = figure.agent_value(c, jc);
-    const double vf = figure.agent_value(f, jf);
-    if (figure.over == Over::customers) {
-      add(k, {cc * vc, cc, fc * vf, fc});
-    } else {
-      add(k, {vc, 0, vf, 0});
+// The overall figures' sums over a block of agents in two journeys: a mean of each agent's
+// value over the agents (x = (value, 0)), or over the customers (x = (converted x value,
+// converted)), whose counts of customers are summed once for all of them. The values must be
+// finite (paired_sums.h); one that is not makes its figure n/a, with or without the split.
+class OverallSums {
+ public:
+  void add(const AgentTrace& c, const AgentTrace& f) {
+    const double cc = c.outcome.converted, fc = f.outcome.converted;
+    customers_.add(cc, fc);
+    for (std::size_t k = 0; k < kCount; ++k) {
+      const double vc = c.values[k], vf = f.values[k];
+      if (kComparedFigures<kOverall>[k] -> over == Over::customers) {
+        ratios_[k].add(cc * vc, cc, fc * vf, fc);
+      } else {
+        means_[k].add(vc, vf);
+      }
     }
   }
-}
 
-// Accumulates one future state's paired moments over a block of agents, in doubles, touching
-// only the figures an agent contributes to.
+  // The k-th figure's moments (kComparedFigures<kOverall> order).
+  std::array<double, 14> moments(std::size_t k) const {
+    return kComparedFigures<kOverall>[k] -> over == Over::customers
+                                                ? paired_moments(ratios_[k], customers_)
+                                                : per_agent_moments(means_[k]);
+  }
+
+ private:
+  static constexpr std::size_t kCount = ComparisonLayout::kOverallCount;
+  CountSums customers_;
+  std::array<CountSums, kCount> means_{};
+  std::array<RatioSums, kCount> ratios_{};
+};
+
+// One persona's figures over a block: ratios over the agents of the persona in each journey
+// (x = (value if of the persona, of the persona)), or over its customers; the counts of its
+// agents and of its customers are summed once for all of them.
+struct PersonaSums {
+  static constexpr std::size_t kCount = ComparisonLayout::kPersonaCount;
+  CountSums agents, customers;
+  std::array<RatioSums, kCount> ratios{};
+
+  std::array<double, 14> moments(std::size_t k) const {
+    return paired_moments(
+        ratios[k], kComparedFigures<kPersona>[k] -> over == Over::customers ? customers : agents);
+  }
+};
+
+// Accumulates one future state's paired moments over a block of agents, in doubles in agent
+// order. The figures of a scope share their sums (sim/engine/paired_sums.h): the counts they
+// divide by once (customers, a persona's agents, a touchpoint's visits, a stage's reach), a
+// touchpoint's or stage's emotions once, its dropouts only for the agents that dropped out
+// there. The block's end spreads the shared sums over the figures' slots.
 class PairAccumulator {
  public:
   PairAccumulator(const ComparisonLayout& layout, const CompiledJourney& current,
                   const CompiledJourney& future)
       : layout_(layout),
         journeys_{&current, &future},
-        block_(layout.metrics().size()),
-        touched_(layout.metrics().size(), 0) {
+        personas_(layout.persona_count) {
     for (int side = 0; side < 2; ++side) {
       touchpoint_[side].assign(layout.touchpoint_count, {});
       stage_[side].assign(layout.stage_count, {});
     }
     touchpoint_seen_.assign(layout.touchpoint_count, 0);
     stage_seen_.assign(layout.stage_count, 0);
+    touchpoint_sums_.assign(layout.touchpoint_count, {});
+    stage_sums_.assign(layout.stage_count, {});
+    touchpoint_in_block_.assign(layout.touchpoint_count, 0);
+    stage_in_block_.assign(layout.stage_count, 0);
   }
 
   void add_agent(const AgentTrace& current, const AgentTrace& future) {
     ++agents_;
     const AgentTrace* traces[2] = {&current, &future};
     for (int side = 0; side < 2; ++side) gather(side, *traces[side]);
-    add_overall(current.outcome, future.outcome);
-    add_personas(current.outcome, future.outcome);
+    overall_.add(current, future);
+    add_personas(current, future);
     for (std::uint32_t s : stages_touched_) {
       const StageTally& c = stage_[0][s];
       const StageTally& f = stage_[1][s];
-      add(layout_.stage_slot(s, kStageReach), {c.reached, 0, f.reached, 0});
-      add(layout_.stage_slot(s, kStageDropout), {c.dropped, c.reached, f.dropped, f.reached});
-      add(layout_.stage_slot(s, kStageEmotion), {c.emotion, c.visits, f.emotion, f.visits});
-      add(layout_.stage_slot(s, kStageGaveUp),
-          {c.dropped - c.left, c.reached, f.dropped - f.left, f.reached});
-      add(layout_.stage_slot(s, kStageLeft), {c.left, c.reached, f.left, f.reached});
+      StageSums& sums = stage_sums_[s];
+      sums.reached.add(c.reached, f.reached);
+      sums.visits.add(c.visits, f.visits);
+      sums.emotion.add(c.emotion, c.visits, f.emotion, f.visits);
+      if (c.dropped != 0 || f.dropped != 0) {
+        sums.dropouts.add(c, f, c.reached, f.reached);
+      }
+      if (!stage_in_block_[s]) {
+        stage_in_block_[s] = 1;
+        stages_in_block_.push_back(s);
+      }
       stage_[0][s] = {};
       stage_[1][s] = {};
       stage_seen_[s] = 0;
@@ -170,14 +217,16 @@ class PairAccumulator {
     for (std::uint32_t t : touchpoints_touched_) {
       const TouchpointTally& c = touchpoint_[0][t];
       const TouchpointTally& f = touchpoint_[1][t];
-      add(layout_.touchpoint_slot(t, kTouchpointVisits), {c.visits, 0, f.visits, 0});
-      add(layout_.touchpoint_slot(t, kTouchpointDropout),
-          {c.dropped, c.visits, f.dropped, f.visits});
-      add(layout_.touchpoint_slot(t, kTouchpointEmotion),
-          {c.emotion, c.visits, f.emotion, f.visits});
-      add(layout_.touchpoint_slot(t, kTouchpointGaveUp),
-          {c.dropped - c.left, c.visits, f.dropped - f.left, f.visits});
-      add(layout_.touchpoint_slot(t, kTouchpointLeft), {c.left, c.visits, f.left, f.visits});
+      TouchpointSums& sums = touchpoint_sums_[t];
+      sums.visits.add(c.visits, f.visits);
+      sums.emotion.add(c.emotion, c.visits, f.emotion, f.visits);
+      if (c.dropped != 0 || f.dropped != 0) {
+        sums.dropouts.add(c, f, c.visits, f.visits);
+      }
+      if (!touchpoint_in_block_[t]) {
+        touchpoint_in_block_[t] = 1;
+        touchpoints_in_block_.push_back(t);
+      }
       touchpoint_[0][t] = {};
       touchpoint_[1][t] = {};
       touchpoint_seen_[t] = 0;
@@ -190,12 +239,45 @@ class PairAccumulator {
   void flush(PairedAggregate& into) {
     into.agents += agents_;
     agents_ = 0;
-    for (std::uint32_t m : metrics_touched_) {
-      for (int k = 0; k < 14; ++k) into.moments[m][k].add(block_[m][k]);
-      block_[m] = {};
-      touched_[m] = 0;
+    for (std::size_t k = 0; k < ComparisonLayout::kOverallCount; ++k) {
+      put(into, layout_.overall_slot(k), overall_.moments(k));
     }
-    metrics_touched_.clear();
+    overall_ = {};
+    for (std::uint32_t p = 0; p < personas_.size(); ++p) {
+      for (std::size_t k = 0; k < ComparisonLayout::kPersonaCount; ++k) {
+        put(into, layout_.persona_slot(p, k), personas_[p].moments(k));
+      }
+      personas_[p] = {};
+    }
+    for (std::uint32_t s : stages_in_block_) {
+      const StageSums& sums = stage_sums_[s];
+      put(into, layout_.stage_slot(s, kStageReach), per_agent_moments(sums.reached));
+      put(into, layout_.stage_slot(s, kStageEmotion), paired_moments(sums.emotion, sums.visits));
+      put(into, layout_.stage_slot(s, kStageDropout),
+          paired_moments(sums.dropouts.dropped, sums.reached));
+      put(into, layout_.stage_slot(s, kStageGaveUp),
+          paired_moments(sums.dropouts.gave_up, sums.reached));
+      put(into, layout_.stage_slot(s, kStageLeft),
+          paired_moments(sums.dropouts.left, sums.reached));
+      stage_sums_[s] = {};
+      stage_in_block_[s] = 0;
+    }
+    stages_in_block_.clear();
+    for (std::uint32_t t : touchpoints_in_block_) {
+      const TouchpointSums& sums = touchpoint_sums_[t];
+      put(into, layout_.touchpoint_slot(t, kTouchpointVisits), per_agent_moments(sums.visits));
+      put(into, layout_.touchpoint_slot(t, kTouchpointEmotion),
+          paired_moments(sums.emotion, sums.visits));
+      put(into, layout_.touchpoint_slot(t, kTouchpointDropout),
+          paired_moments(sums.dropouts.dropped, sums.visits));
+      put(into, layout_.touchpoint_slot(t, kTouchpointGaveUp),
+          paired_moments(sums.dropouts.gave_up, sums.visits));
+      put(into, layout_.touchpoint_slot(t, kTouchpointLeft),
+          paired_moments(sums.dropouts.left, sums.visits));
+      touchpoint_sums_[t] = {};
+      touchpoint_in_block_[t] = 0;
+    }
+    touchpoints_in_block_.clear();
   }
 
  private:
@@ -206,6 +288,34 @@ class PairAccumulator {
   struct StageTally {
     double reached = 0, visits = 0, emotion = 0, dropped = 0, left = 0;
   };
+
+  // The a-sums of the three dropout figures of a touchpoint or stage (dropped out, gave up
+  // before converting, left after converting), added for the agents that dropped out there.
+  struct DropoutSums {
+    RatioSums dropped, gave_up, left;
+
+    template <class Tally>
+    void add(const Tally& c, const Tally& f, double b_current, double b_future) {
+      dropped.add(c.dropped, b_current, f.dropped, b_future);
+      gave_up.add(c.dropped - c.left, b_current, f.dropped - f.left, b_future);
+      left.add(c.left, b_current, f.left, b_future);
+    }
+  };
+  struct TouchpointSums {
+    CountSums visits;  // visits_per_agent, and what the others divide by
+    RatioSums emotion;
+    DropoutSums dropouts;
+  };
+  struct StageSums {
+    CountSums reached;  // reach_rate, and what the dropouts divide by
+    CountSums visits;   // what the emotion divides by
+    RatioSums emotion;
+    DropoutSums dropouts;
+  };
+
+  static void put(PairedAggregate& into, std::size_t metric, const std::array<double, 14>& m) {
+    for (int k = 0; k < 14; ++k) into.moments[metric][k].add(m[k]);
+  }
 
   void gather(int side, const AgentTrace& trace) {
     const CompiledJourney& j = *journeys_[side];
@@ -238,84 +348,68 @@ class PairAccumulator {
     }
   }
 
-  void add_overall(const AgentOutcome& c, const AgentOutcome& f) {
-    add_overall_figures(
-        c, f, *journeys_[0], *journeys_[1],
-        [this](std::size_t k, const std::array<double, 4>& x) { add(layout_.overall_slot(k), x); });
-  }
-
   // Persona figures are ratios over the agents of the persona in each journey; an agent drawn
   // as another persona in the future state (its shares changed) counts in both.
-  void add_personas(const AgentOutcome& c, const AgentOutcome& f) {
+  void add_personas(const AgentTrace& current, const AgentTrace& future) {
     constexpr std::size_t kCount = ComparisonLayout::kPersonaCount;
+    const AgentOutcome& c = current.outcome;
+    const AgentOutcome& f = future.outcome;
     const std::uint32_t pc = layout_.persona_of[0][c.persona];
     const std::uint32_t pf = layout_.persona_of[1][f.persona];
-    std::array<double, kCount> values_c, values_f;
-    for (std::size_t k = 0; k < kCount; ++k) {
-      values_c[k] = kComparedFigures<kPersona>[k] -> agent_value(c, *journeys_[0]);
-      values_f[k] = kComparedFigures<kPersona>[k] -> agent_value(f, *journeys_[1]);
-    }
     for (std::uint32_t p : {pc, pf}) {
       const double in_c = p == pc, in_f = p == pf;
       const double cc = c.converted * in_c, fc = f.converted * in_f;
+      PersonaSums& sums = personas_[p];
+      sums.agents.add(in_c, in_f);
+      sums.customers.add(cc, fc);
       for (std::size_t k = 0; k < kCount; ++k) {
-        const std::size_t slot = layout_.persona_slot(p, k);
+        const double vc = current.values[kPersonaInOverall[k]];
+        const double vf = future.values[kPersonaInOverall[k]];
         if (kComparedFigures<kPersona>[k] -> over == Over::customers) {
-          add(slot, {cc * values_c[k], cc, fc * values_f[k], fc});
+          sums.ratios[k].add(cc * vc, cc, fc * vf, fc);
         } else {
-          add(slot, {values_c[k] * in_c, in_c, values_f[k] * in_f, in_f});
+          sums.ratios[k].add(vc * in_c, in_c, vf * in_f, in_f);
         }
       }
       if (pc == pf) break;
     }
   }
 
-  // Per-agent figures keep only the a-components; their b sums are the agent count, filled in
-  // when the moments are read (PairedAggregate::moments_of).
-  void add(std::size_t metric, std::array<double, 4> x) {
-    if (x[0] == 0 && x[1] == 0 && x[2] == 0 && x[3] == 0) return;
-    add_moments(block_[metric], x);
-    if (!touched_[metric]) {
-      touched_[metric] = 1;
-      metrics_touched_.push_back(static_cast<std::uint32_t>(metric));
-    }
-  }
-
   const ComparisonLayout& layout_;
   const CompiledJourney* journeys_[2];
   std::uint64_t agents_ = 0;
-  std::vector<std::array<double, 14>> block_;
-  std::vector<std::uint8_t> touched_;
-  std::vector<std::uint32_t> metrics_touched_;
+  OverallSums overall_;
+  std::vector<PersonaSums> personas_;
   std::array<std::vector<TouchpointTally>, 2> touchpoint_;
   std::array<std::vector<StageTally>, 2> stage_;
   std::vector<std::uint8_t> touchpoint_seen_, stage_seen_;
-  std::vector<std::uint32_t> touchpoints_touched_, stages_touched_;
+  std::vector<std::uint32_t> touchpoints_touched_, stages_touched_;  // by this agent
+  std::vector<TouchpointSums> touchpoint_sums_;
+  std::vector<StageSums> stage_sums_;
+  std::vector<std::uint8_t> touchpoint_in_block_, stage_in_block_;
+  std::vector<std::uint32_t> touchpoints_in_block_, stages_in_block_;
 };
 
 // Two future states' overall figures, paired on the same agents, over a block in doubles.
 class RivalAccumulator {
  public:
-  void add_agent(const AgentTrace& first, const AgentTrace& second, const CompiledJourney& j1,
-                 const CompiledJourney& j2) {
+  void add_agent(const AgentTrace& first, const AgentTrace& second) {
     ++agents_;
-    add_overall_figures(first.outcome, second.outcome, j1, j2,
-                        [this](std::size_t k, const std::array<double, 4>& x) {
-                          add_moments(block_[k], x);
-                        });
+    sums_.add(first, second);
   }
   void flush(PairedAggregate& into) {
     into.agents += agents_;
     agents_ = 0;
-    for (std::size_t m = 0; m < block_.size(); ++m) {
-      for (int k = 0; k < 14; ++k) into.moments[m][k].add(block_[m][k]);
-      block_[m] = {};
+    for (std::size_t m = 0; m < ComparisonLayout::kOverallCount; ++m) {
+      const std::array<double, 14> moments = sums_.moments(m);
+      for (int k = 0; k < 14; ++k) into.moments[m][k].add(moments[k]);
     }
+    sums_ = {};
   }
 
  private:
   std::uint64_t agents_ = 0;
-  std::array<std::array<double, 14>, ComparisonLayout::kOverallCount> block_{};
+  OverallSums sums_;
 };
 
 PairedAggregate empty_rival() {
@@ -407,11 +501,12 @@ PairedMoments PairedAggregate::moments_of(std::size_t metric, bool per_agent) co
   if (!per_agent) return out;
   // b = 1 for every agent.
   out.sum[1] = out.sum[3] = out.n;
-  out.product[kProduct[0][1]] = out.sum[0];
-  out.product[kProduct[0][3]] = out.sum[0];
-  out.product[kProduct[1][2]] = out.sum[2];
-  out.product[kProduct[2][3]] = out.sum[2];
-  out.product[kProduct[1][1]] = out.product[kProduct[1][3]] = out.product[kProduct[3][3]] = out.n;
+  out.product[kPairedProduct[0][1]] = out.sum[0];
+  out.product[kPairedProduct[0][3]] = out.sum[0];
+  out.product[kPairedProduct[1][2]] = out.sum[2];
+  out.product[kPairedProduct[2][3]] = out.sum[2];
+  out.product[kPairedProduct[1][1]] = out.product[kPairedProduct[1][3]] =
+      out.product[kPairedProduct[3][3]] = out.n;
   return out;
 }
 
@@ -458,7 +553,7 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
         // walk in the first state computes each step's Philox block, the others read it.
         w.shared.reset();
         for (std::size_t k = 0; k < count; ++k) {
-          TraceRecorder recorder(recorders[k], w.traces[k]);
+          TraceRecorder recorder(journeys[k], recorders[k], w.traces[k]);
           simulate_agent(journeys[k], options.seed, r, agent, w.scratch[k], recorder,
                          options.cancel, count > 1 ? &w.shared : nullptr);
         }
@@ -467,7 +562,7 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
         }
         for (std::size_t p = 0; p < out.rivals.size(); ++p) {
           const auto [a, b] = std::pair(out.rivals[p].first, out.rivals[p].second);
-          w.rival_accumulators[p].add_agent(w.traces[a], w.traces[b], journeys[a], journeys[b]);
+          w.rival_accumulators[p].add_agent(w.traces[a], w.traces[b]);
         }
       }
       // Each block's double sums go into the exact sums at the block's end.
