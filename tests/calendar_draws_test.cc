@@ -5,9 +5,11 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -15,6 +17,8 @@
 #include "reports/html/calendar_html.h"
 #include "reports/render/calendar_report.h"
 #include "reports/render/uncertainty_report.h"
+#include "reports/store/hdf5_results.h"
+#include "reports/store/results_reader.h"
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
 
@@ -85,7 +89,7 @@ TEST(CalendarDraws, DegenerateDistributionsEqualThePlainCalendarRunToTheBit) {
     EXPECT_EQ(calendar_summary_json(draw, 0.0), expected);
   }
   nlohmann::json with = calendar_summary_json(drawn->central.summary, 0.0);
-  add_calendar_run_uncertainty_json(with, drawn->draws, drawn->uncertainty);
+  add_calendar_run_uncertainty_json(with, calendar_draws_digest(*drawn));
   for (int end : {0, 1}) {
     EXPECT_EQ(with["conversion_rate_uncertainty"][end], expected["conversion_rate"]);
     EXPECT_EQ(with["lifetime_value_uncertainty"][end], expected["lifetime_value"]);
@@ -120,8 +124,8 @@ TEST(CalendarDraws, ACompareOfEstimatesGivesTheOddsOfEveryCalendarFigure) {
   EXPECT_TRUE(std::isfinite(u.sensitivity[0].result.ranked[0].total));
 
   nlohmann::json json = calendar_comparison_json(compared->central.report);
-  add_calendar_comparison_uncertainty_json(json, compared->central.report.names, "abandonment_rate",
-                                           compared->draws, u);
+  add_calendar_comparison_uncertainty_json(json, compared->central.report.names,
+                                           calendar_draws_digest(*compared, "abandonment_rate"));
   const nlohmann::json& current = json["scenarios"][0];
   for (const char* key : {"conversion_rate", "journeys_per_customer", "lifetime_value"}) {
     ASSERT_TRUE(current.contains(std::string(key) + "_uncertainty")) << key;
@@ -154,8 +158,8 @@ TEST(CalendarDraws, SameSeedSameResultsForAnyThreadCount) {
     EXPECT_TRUE(c);
     if (!c) return std::string();
     nlohmann::json out = calendar_comparison_json(c->central.report);
-    add_calendar_comparison_uncertainty_json(out, c->central.report.names, "conversion_rate",
-                                             c->draws, c->uncertainty);
+    add_calendar_comparison_uncertainty_json(out, c->central.report.names,
+                                             calendar_draws_digest(*c, "conversion_rate"));
     return without_seconds(out).dump();
   };
   const std::string one = json_of(1);
@@ -179,8 +183,7 @@ TEST(CalendarDraws, ThePageShowsTheRangesAndOddsTheJsonGives) {
   EXPECT_EQ(calendar_html_report(c->central.report).find("how-sure"), std::string::npos);
 
   nlohmann::json json = calendar_comparison_json(c->central.report);
-  add_calendar_comparison_uncertainty_json(json, c->central.report.names, "conversion_rate",
-                                           c->draws, c->uncertainty);
+  add_calendar_comparison_uncertainty_json(json, c->central.report.names, digest);
   const auto same = [](const nlohmann::json& listed, double value) {
     return listed.is_null() ? std::isnan(value) : listed.get<double>() == value;
   };
@@ -219,6 +222,92 @@ TEST(CalendarDraws, ThePageShowsTheRangesAndOddsTheJsonGives) {
     EXPECT_TRUE(same(rows[i]["probability_better"], digest.differences[0][i].probability_better));
     EXPECT_TRUE(same(rows[i]["expected"], digest.differences[0][i].expected));
   }
+}
+
+// The estimates compared, as `cjsim compare` gives their paths: a stored file rebuilds each
+// journey from its text and its base's, placed where the paths say.
+CompiledJourneys stored_journeys() {
+  CompiledJourneys out =
+      journeys_of({"bank_call_centre_estimate.yaml", "bank_call_centre_call_back_estimate.yaml"});
+  for (std::string& path : out.paths) {
+    path = std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/" + path;
+  }
+  return out;
+}
+
+std::string temporary_file(const std::string& name) {
+  return (std::filesystem::temp_directory_path() /
+          (name + "-" + std::to_string(::getpid()) + ".h5"))
+      .string();
+}
+
+// A comparison's file gives back what its draws say, bit for bit: the page `--report` wrote
+// (how sure it is, each figure's range, each difference's odds) and the JSON `--json` printed
+// (every x_uncertainty, each difference's odds, the "uncertainty" object).
+TEST(CalendarDraws, AStoredComparisonGivesBackThePageAndJsonOfItsDraws) {
+  const CompiledJourneys journeys = stored_journeys();
+  const std::optional<UncertainCalendarCompareOutcome> c = compare_calendar_journeys_with_draws(
+      journeys, week(), "abandonment_rate", {.draws = 4, .total_effects = true}, Context{});
+  ASSERT_TRUE(c);
+  const CalendarComparisonReport& report = c->central.report;
+  const CalendarDrawsDigest digest = calendar_draws_digest(*c, "abandonment_rate");
+  const std::string path = temporary_file("calendar-draws-comparison");
+  {
+    PendingFile file(path, Overwrite::replace);
+    write_calendar_comparison_file_with_draws(file, report, c->central.data(journeys),
+                                              "abandonment_rate", c->uncertainty,
+                                              draw_summaries(*c), digest);
+    file.commit();
+  }
+  const ReportedResults read = read_results_file(path);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(read.calendar && read.calendar_draws);
+  EXPECT_TRUE(read.warnings.empty());
+  EXPECT_EQ(read.calendar->names, report.names);
+  const std::string page = calendar_html_report(report, &digest);
+  EXPECT_NE(page.find("data-probability-better="), std::string::npos);
+  EXPECT_EQ(calendar_html_report(*read.calendar, &*read.calendar_draws), page);
+
+  nlohmann::json live = calendar_comparison_json(report);
+  add_calendar_comparison_uncertainty_json(live, report.names, digest);
+  nlohmann::json back = calendar_comparison_json(*read.calendar);
+  add_calendar_comparison_uncertainty_json(back, read.calendar->names, *read.calendar_draws);
+  EXPECT_EQ(without_seconds(back).dump(), without_seconds(live).dump());
+  EXPECT_TRUE(live["uncertainty"]["sensitivity"][0]["ranked"][0].contains("total"));
+}
+
+// A file of a cjsim that stored only the plain digest (no calendar ranges, no odds per
+// difference) still reads: the page says how sure it is, its cells carry no range, and the
+// reader says why.
+TEST(CalendarDraws, AnEarlierFileWithoutTheCalendarRangesReadsWithAWarning) {
+  const CompiledJourneys journeys = stored_journeys();
+  const std::optional<UncertainCalendarCompareOutcome> c = compare_calendar_journeys_with_draws(
+      journeys, week(), "conversion_rate", {.draws = 4}, Context{});
+  ASSERT_TRUE(c);
+  const CalendarComparisonReport& report = c->central.report;
+  const std::string path = temporary_file("calendar-draws-earlier");
+  {
+    PendingFile file(path, Overwrite::replace);
+    write_hdf5_file(file, [&](H5::Group& root) {
+      write_calendar_comparison(root, report, c->central.data(journeys));
+      std::vector<Summary> central;
+      for (const CalendarSummary& s : report.summaries) central.push_back(s.plain);
+      write_draws(root, report.names, central, c->uncertainty, "conversion_rate");
+    });
+    file.commit();
+  }
+  const ReportedResults read = read_results_file(path);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(read.calendar && read.calendar_draws);
+  ASSERT_EQ(read.warnings.size(), 1u);
+  EXPECT_NE(read.warnings[0].find("older cjsim"), std::string::npos) << read.warnings[0];
+  EXPECT_TRUE(read.calendar_draws->figures.empty());
+  EXPECT_TRUE(read.calendar_draws->json_ranges.empty());
+  EXPECT_EQ(read.calendar_draws->digest.future_states.size(), 1u);
+  const std::string page = calendar_html_report(*read.calendar, &*read.calendar_draws);
+  EXPECT_NE(page.find("id=\"how-sure\""), std::string::npos);
+  EXPECT_EQ(page.find("data-uncertainty="), std::string::npos);
+  EXPECT_EQ(page.find("data-probability-better="), std::string::npos);
 }
 
 // A figure calendar comparisons do not give is refused by name, with the ones they give: the

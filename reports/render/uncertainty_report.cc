@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cmath>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 #include "reports/render/calendar_report.h"
@@ -28,9 +29,27 @@ double number_or_nan(const nlohmann::json& node) {
 
 nlohmann::json pair_json(double low, double high) { return {json_number(low), json_number(high)}; }
 
-// Beside every "x" with "x_ci" in `central`, "x_uncertainty": the interval of x over the same
-// place in every draw's JSON. Objects and arrays are walked in step.
-void add_intervals(nlohmann::json& central, const std::vector<const nlohmann::json*>& draws) {
+// A token of a JSON pointer (RFC 6901): "~" and "/" escaped.
+std::string pointer_token(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Every "x" with "x_ci" in `central` (at `pointer` of journey `scenario`'s object), with the
+// interval of x over the same place in every draw's JSON. Objects and arrays are walked in
+// step.
+void collect_ranges(const nlohmann::json& central, const std::vector<const nlohmann::json*>& draws,
+                    const std::string& pointer, std::size_t scenario,
+                    std::vector<CalendarDrawsDigest::JsonRange>& out) {
   if (central.is_array()) {
     for (std::size_t i = 0; i < central.size(); ++i) {
       std::vector<const nlohmann::json*> inner;
@@ -38,7 +57,7 @@ void add_intervals(nlohmann::json& central, const std::vector<const nlohmann::js
         if (!d->is_array() || d->size() != central.size()) return;  // not the same list
         inner.push_back(&(*d)[i]);
       }
-      add_intervals(central[i], inner);
+      collect_ranges(central[i], inner, fmt::format("{}/{}", pointer, i), scenario, out);
     }
     return;
   }
@@ -56,16 +75,38 @@ void add_intervals(nlohmann::json& central, const std::vector<const nlohmann::js
     for (const nlohmann::json* d : draws) {
       values.push_back(d->contains(name) ? number_or_nan(d->at(name)) : kNaN);
     }
-    const DrawInterval interval = interval_over_draws(values);
-    central[name + "_uncertainty"] = pair_json(interval.low, interval.high);
+    out.push_back({scenario, pointer + "/" + pointer_token(name), interval_over_draws(values)});
   }
   for (const std::string& key : nested) {
     std::vector<const nlohmann::json*> inner;
     for (const nlohmann::json* d : draws) {
       if (d->contains(key)) inner.push_back(&d->at(key));
     }
-    if (inner.size() == draws.size()) add_intervals(central[key], inner);
+    if (inner.size() == draws.size()) {
+      collect_ranges(central.at(key), inner, pointer + "/" + pointer_token(key), scenario, out);
+    }
   }
+}
+
+// Beside each figure of journey `scenario` in `ranges`, in `object` (that journey's JSON),
+// "x_uncertainty": [low, high].
+void put_ranges(nlohmann::json& object, const std::vector<CalendarDrawsDigest::JsonRange>& ranges,
+                std::size_t scenario) {
+  for (const CalendarDrawsDigest::JsonRange& r : ranges) {
+    if (r.scenario != scenario) continue;
+    const nlohmann::json::json_pointer figure(r.pointer);
+    if (!object.contains(figure)) continue;  // not of this object (read_calendar_draws checks)
+    object[figure.parent_pointer()][figure.back() + "_uncertainty"] =
+        pair_json(r.range.low, r.range.high);
+  }
+}
+
+// Beside every "x" with "x_ci" in `central`, "x_uncertainty": the interval of x over the same
+// place in every draw's JSON.
+void add_intervals(nlohmann::json& central, const std::vector<const nlohmann::json*>& draws) {
+  std::vector<CalendarDrawsDigest::JsonRange> ranges;
+  collect_ranges(central, draws, "", 0, ranges);
+  put_ranges(central, ranges, 0);
 }
 
 // The 95% interval of an index from its bootstrap standard error (normal approximation).
@@ -73,18 +114,19 @@ nlohmann::json normal_interval(double index, double error) {
   return pair_json(index - kZ95 * error, index + kZ95 * error);
 }
 
-nlohmann::json sensitivity_json(const UncertaintyReport& u,
-                                const std::vector<std::string>& labels) {
+nlohmann::json sensitivity_json(const DrawsDigest& d, const std::vector<std::string>& labels) {
   nlohmann::json out = nlohmann::json::array();
-  for (const SensitivityOf& s : u.sensitivity) {
+  for (const DrawsDigest::RankedFigure& f : d.ranked_figures) {
     nlohmann::json ranked = nlohmann::json::array();
-    for (const SensitivityIndex& i : s.result.ranked) {
-      nlohmann::json entry = {{"input", u.inputs[i.input].path},
-                              {"distribution", u.inputs[i.input].distribution},
+    for (const DrawsDigest::Ranked& r : d.sensitivity) {
+      if (r.scenario != f.scenario || r.figure != f.figure) continue;
+      const SensitivityIndex& i = r.index;
+      nlohmann::json entry = {{"input", r.input},
+                              {"distribution", r.distribution},
                               {"first_order", json_number(i.first_order)},
                               {"first_order_error", json_number(i.standard_error)},
                               {"first_order_ci", normal_interval(i.first_order, i.standard_error)}};
-      if (!u.frozen.empty()) {
+      if (d.total_effects) {
         entry["total"] = json_number(i.total);
         entry["total_error"] = json_number(i.total_error);
         entry["total_ci"] = normal_interval(i.total, i.total_error);
@@ -92,34 +134,32 @@ nlohmann::json sensitivity_json(const UncertaintyReport& u,
       ranked.push_back(std::move(entry));
     }
     nlohmann::json j = {
-        {"figure", s.figure},
-        {"of", s.scenario == 0 ? "the figure" : "the difference from the current state"},
-        {"classes", s.result.classes},
-        {"draws_used", s.result.draws},
-        {"variance", json_number(s.result.variance)},
+        {"figure", f.figure},
+        {"of", f.scenario == 0 ? "the figure" : "the difference from the current state"},
+        {"classes", f.classes},
+        {"draws_used", f.draws},
+        {"variance", json_number(f.variance)},
         {"ranked", std::move(ranked)}};
-    if (s.scenario > 0 && s.scenario < labels.size()) j["scenario"] = labels[s.scenario];
+    if (f.scenario > 0 && f.scenario < labels.size()) j["scenario"] = labels[f.scenario];
     out.push_back(std::move(j));
   }
   return out;
 }
 
-nlohmann::json uncertainty_object(const UncertaintyReport& u,
-                                  const std::vector<std::string>& labels) {
+// The "uncertainty" object: the design, the inputs and the sensitivity ranking.
+nlohmann::json uncertainty_object(const DrawsDigest& d, const std::vector<std::string>& labels) {
   nlohmann::json inputs = nlohmann::json::array();
-  for (const UncertainInputReport& i : u.inputs) {
+  for (const UncertainInputReport& i : d.inputs) {
     inputs.push_back({{"input", i.path}, {"distribution", i.distribution}});
   }
-  return {{"draws", u.draws},
-          {"design", u.frozen.empty() ? "latin hypercube"
-                                      : "latin hypercube, and pick-freeze draws from a second "
-                                        "one for total effects"},
-          {"runs", u.draws * (1 + (u.frozen.empty() ? 0 : u.inputs.size()))},
-          {"design_seed", u.design_seed},
+  return {{"draws", d.draws},
+          {"design", d.design},
+          {"runs", d.runs},
+          {"design_seed", d.design_seed},
           {"interval", "the central 95% of the draws (2.5% and 97.5% quantiles)"},
           {"inputs", std::move(inputs)},
-          {"sensitivity", sensitivity_json(u, labels)},
-          {"sensitivity_estimator", u.estimator}};
+          {"sensitivity", sensitivity_json(d, labels)},
+          {"sensitivity_estimator", d.estimator}};
 }
 
 void add_difference_uncertainty(nlohmann::json& list,
@@ -133,23 +173,23 @@ void add_difference_uncertainty(nlohmann::json& list,
 }
 
 // The "uncertainty" object of a comparison: the design and sensitivity, and per future state
-// the expected gain in `rank_by`, its interval, and the probability it beats each other state.
-nlohmann::json comparison_uncertainty_object(const UncertaintyReport& u,
-                                             const std::vector<std::string>& labels,
-                                             const std::string& rank_by) {
-  nlohmann::json object = uncertainty_object(u, labels);
+// the expected gain in the ranked figure, its interval, and the probability it beats each
+// other state.
+nlohmann::json comparison_uncertainty_object(const DrawsDigest& d,
+                                             const std::vector<std::string>& labels) {
+  nlohmann::json object = uncertainty_object(d, labels);
   nlohmann::json states = nlohmann::json::array();
-  const bool lower = ranked_lower_is_better(rank_by);
-  for (std::size_t s = 1; s < labels.size(); ++s) {
-    const DifferenceUncertainty gain =
-        difference_uncertainty(difference_over_draws(u, s, 0, rank_by), lower);
+  for (const DrawsDigest::FutureState& f : d.future_states) {
+    const std::size_t s = f.scenario;
+    if (s >= labels.size() || f.probability_beats.size() < labels.size()) continue;
+    const DifferenceUncertainty& gain = f.gain;
     nlohmann::json beats = nlohmann::json::object();
     beats[labels[0]] = json_number(gain.probability_better);
     for (std::size_t t = 1; t < labels.size(); ++t) {
-      if (t != s) beats[labels[t]] = json_number(probability_beats(u, s, t, rank_by));
+      if (t != s) beats[labels[t]] = json_number(f.probability_beats[t]);
     }
     states.push_back({{"scenario", labels[s]},
-                      {"metric", rank_by},
+                      {"metric", d.ranked_on},
                       {"expected_gain", json_number(gain.expected)},
                       {"gain_uncertainty", pair_json(gain.interval.low, gain.interval.high)},
                       {"probability_beats_current", json_number(gain.probability_better)},
@@ -243,7 +283,7 @@ void add_run_uncertainty_json(nlohmann::json& run, const UncertaintyReport& u) {
   std::vector<const nlohmann::json*> pointers;
   for (const nlohmann::json& d : draws) pointers.push_back(&d);
   add_intervals(run, pointers);
-  run["uncertainty"] = uncertainty_object(u, {});
+  run["uncertainty"] = uncertainty_object(digest_draw_odds(1, u, "conversion_rate"), {});
 }
 
 void add_comparison_uncertainty_json(nlohmann::json& comparison, const ComparisonReport& report,
@@ -259,7 +299,8 @@ void add_comparison_uncertainty_json(nlohmann::json& comparison, const Compariso
   add_difference_uncertainty(comparison["differences"], differences_uncertainty(u.differences));
   add_difference_uncertainty(comparison["between_future_states"],
                              differences_uncertainty(u.rivals));
-  comparison["uncertainty"] = comparison_uncertainty_object(u, report.labels, report.rank_by);
+  comparison["uncertainty"] = comparison_uncertainty_object(
+      digest_draw_odds(report.labels.size(), u, report.rank_by), report.labels);
 }
 
 std::string run_uncertainty_text(const Summary& central, const UncertaintyReport& u) {
@@ -351,43 +392,47 @@ ComparisonReport plain_comparison_view(const CalendarComparisonReport& report,
   return out;
 }
 
-void add_calendar_run_uncertainty_json(nlohmann::json& run,
-                                       const std::vector<CalendarSummary>& draws,
-                                       const UncertaintyReport& u) {
-  std::vector<nlohmann::json> jsons;
-  for (const CalendarSummary& d : draws) jsons.push_back(calendar_summary_json(d, 0.0));
-  std::vector<const nlohmann::json*> pointers;
-  for (const nlohmann::json& d : jsons) pointers.push_back(&d);
-  add_intervals(run, pointers);
-  run["uncertainty"] = uncertainty_object(u, {});
+std::vector<CalendarDrawsDigest::JsonRange> calendar_json_ranges(
+    const std::vector<CalendarSummary>& central,
+    const std::vector<std::vector<CalendarSummary>>& draws) {
+  std::vector<CalendarDrawsDigest::JsonRange> out;
+  for (std::size_t s = 0; s < central.size(); ++s) {
+    std::vector<nlohmann::json> jsons;
+    for (const std::vector<CalendarSummary>& d : draws) {
+      if (s < d.size()) jsons.push_back(calendar_summary_json(d[s], 0.0));
+    }
+    if (jsons.size() != draws.size()) {
+      throw std::invalid_argument("every draw must hold a summary of each calendar journey");
+    }
+    std::vector<const nlohmann::json*> pointers;
+    for (const nlohmann::json& d : jsons) pointers.push_back(&d);
+    collect_ranges(calendar_summary_json(central[s], 0.0), pointers, "", s, out);
+  }
+  return out;
+}
+
+void add_calendar_run_uncertainty_json(nlohmann::json& run, const CalendarDrawsDigest& draws) {
+  put_ranges(run, draws.json_ranges, 0);
+  run["uncertainty"] = uncertainty_object(draws.digest, {});
 }
 
 void add_calendar_comparison_uncertainty_json(nlohmann::json& comparison,
                                               const std::vector<std::string>& labels,
-                                              const std::string& rank_by,
-                                              const std::vector<CalendarComparisonReport>& draws,
-                                              const UncertaintyReport& u) {
-  std::vector<nlohmann::json> jsons;
-  for (const CalendarComparisonReport& d : draws) jsons.push_back(calendar_comparison_json(d));
+                                              const CalendarDrawsDigest& draws) {
   nlohmann::json& scenarios = comparison["scenarios"];
-  for (std::size_t s = 0; s < scenarios.size(); ++s) {
-    std::vector<const nlohmann::json*> pointers;
-    for (const nlohmann::json& d : jsons) pointers.push_back(&d["scenarios"][s]);
-    add_intervals(scenarios[s], pointers);
-  }
-  // The draws' differences are the rows of every future state's "figures", in order.
-  const std::vector<DifferenceUncertainty> per_row = differences_uncertainty(u.differences);
-  std::size_t row = 0;
-  for (nlohmann::json& future : comparison["differences"]) {
-    for (nlohmann::json& figure : future["figures"]) {
-      if (row >= per_row.size()) break;
-      const DifferenceUncertainty& d = per_row[row++];
-      figure["expected"] = json_number(d.expected);
-      figure["uncertainty"] = pair_json(d.interval.low, d.interval.high);
-      figure["probability_better"] = json_number(d.probability_better);
+  for (std::size_t s = 0; s < scenarios.size(); ++s) put_ranges(scenarios[s], draws.json_ranges, s);
+  // Each future state's rows of "figures", in order.
+  nlohmann::json& futures = comparison["differences"];
+  for (std::size_t k = 0; k < futures.size() && k < draws.differences.size(); ++k) {
+    nlohmann::json& figures = futures[k]["figures"];
+    for (std::size_t row = 0; row < figures.size() && row < draws.differences[k].size(); ++row) {
+      const DifferenceUncertainty& d = draws.differences[k][row];
+      figures[row]["expected"] = json_number(d.expected);
+      figures[row]["uncertainty"] = pair_json(d.interval.low, d.interval.high);
+      figures[row]["probability_better"] = json_number(d.probability_better);
     }
   }
-  comparison["uncertainty"] = comparison_uncertainty_object(u, labels, rank_by);
+  comparison["uncertainty"] = comparison_uncertainty_object(draws.digest, labels);
 }
 
 }  // namespace cjsim

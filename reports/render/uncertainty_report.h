@@ -10,6 +10,7 @@
 
 #include "reports/store/calendar_file.h"
 #include "reports/store/comparison_file.h"
+#include "reports/store/draws_file.h"
 #include "sim/engine/summary.h"
 #include "sim/engine/uncertainty.h"
 
@@ -29,21 +30,25 @@ void add_run_uncertainty_json(nlohmann::json& run, const UncertaintyReport& unce
 void add_comparison_uncertainty_json(nlohmann::json& comparison, const ComparisonReport& report,
                                      const UncertaintyReport& uncertainty);
 
-// The same for a calendar run (calendar_summary_json of the central run): `draws` are the
-// draws' figures, so every calendar figure with "x_ci" (per resource, per day) gains
-// "x_uncertainty" too.
-void add_calendar_run_uncertainty_json(nlohmann::json& run,
-                                       const std::vector<CalendarSummary>& draws,
-                                       const UncertaintyReport& uncertainty);
+// Every figure with an interval in each calendar journey's `run --json` object with its range
+// over the draws (CalendarDrawsDigest::json_ranges): `central` the journeys at the inputs'
+// means, `draws[k]` draw k's ([draw][journey]). Throws std::invalid_argument when a draw
+// lacks a journey.
+std::vector<CalendarDrawsDigest::JsonRange> calendar_json_ranges(
+    const std::vector<CalendarSummary>& central,
+    const std::vector<std::vector<CalendarSummary>>& draws);
+
+// The same for a calendar run (calendar_summary_json of the central run) from its digest
+// (sim/api's calendar_draws_digest, or read_calendar_draws of its file): every calendar figure
+// with "x_ci" (per resource, per day) gains "x_uncertainty", and the "uncertainty" object.
+void add_calendar_run_uncertainty_json(nlohmann::json& run, const CalendarDrawsDigest& draws);
 // The same for calendar journeys compared (calendar_comparison_json of the central
 // comparison): each scenario's figures, each difference row's "expected", "uncertainty" and
-// "probability_better", and the "uncertainty" object with the future states ranked on
-// `rank_by`. `draws` are the draws' comparisons, `labels` name the journeys.
+// "probability_better", and the "uncertainty" object with the future states ranked on the
+// digest's figure. `labels` name the journeys.
 void add_calendar_comparison_uncertainty_json(nlohmann::json& comparison,
                                               const std::vector<std::string>& labels,
-                                              const std::string& rank_by,
-                                              const std::vector<CalendarComparisonReport>& draws,
-                                              const UncertaintyReport& uncertainty);
+                                              const CalendarDrawsDigest& draws);
 
 // Calendar journeys compared, as a plain comparison's report (the run's summaries, the
 // differences as plain_differences gives them, ranked on `rank_by`): what the plain words of

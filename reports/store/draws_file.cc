@@ -55,8 +55,8 @@ bool DrawsDigest::has_totals() const {
   return false;
 }
 
-DrawsDigest digest_draws(const std::vector<Summary>& central, const UncertaintyReport& u,
-                         const std::string& ranked_on) {
+DrawsDigest digest_draw_odds(std::size_t scenarios, const UncertaintyReport& u,
+                             const std::string& ranked_on) {
   DrawsDigest d;
   d.draws = u.draws;
   d.runs = u.draws * (1 + u.frozen.size());
@@ -65,27 +65,37 @@ DrawsDigest digest_draws(const std::vector<Summary>& central, const UncertaintyR
                                 "total effects";
   d.estimator = u.estimator;
   d.ranked_on = ranked_on;
+  d.design_seed = u.design_seed;
+  d.total_effects = !u.frozen.empty();
   d.inputs = u.inputs;
-  for (std::size_t s = 0; s < central.size(); ++s) {
-    for (const Figure& f : kHeadlineFigures) {
-      d.figures.push_back({s, f.name, central[s].overall.*f.member,
-                           interval_over_draws(figure_over_draws(u, s, f.name))});
-    }
-  }
   const bool lower = ranked_lower_is_better(ranked_on);
-  for (std::size_t s = 1; s < central.size(); ++s) {
+  for (std::size_t s = 1; s < scenarios; ++s) {
     DrawsDigest::FutureState state;
     state.scenario = s;
     state.gain = difference_uncertainty(difference_over_draws(u, s, 0, ranked_on), lower);
-    for (std::size_t t = 0; t < central.size(); ++t) {
+    for (std::size_t t = 0; t < scenarios; ++t) {
       state.probability_beats.push_back(t == s ? kNaN : probability_beats(u, s, t, ranked_on));
     }
     d.future_states.push_back(std::move(state));
   }
   for (const SensitivityOf& s : u.sensitivity) {
+    d.ranked_figures.push_back(
+        {s.scenario, s.figure, s.result.classes, s.result.draws, s.result.variance});
     for (const SensitivityIndex& i : s.result.ranked) {
       d.sensitivity.push_back(
           {s.scenario, s.figure, u.inputs[i.input].path, u.inputs[i.input].distribution, i});
+    }
+  }
+  return d;
+}
+
+DrawsDigest digest_draws(const std::vector<Summary>& central, const UncertaintyReport& u,
+                         const std::string& ranked_on) {
+  DrawsDigest d = digest_draw_odds(central.size(), u, ranked_on);
+  for (std::size_t s = 0; s < central.size(); ++s) {
+    for (const Figure& f : kHeadlineFigures) {
+      d.figures.push_back({s, f.name, central[s].overall.*f.member,
+                           interval_over_draws(figure_over_draws(u, s, f.name))});
     }
   }
   return d;
@@ -373,6 +383,27 @@ void write_draws(H5::Group& root, const std::vector<std::string>& labels,
     sensitivity.add_f64("total_error", total_error);
     sensitivity.write(group, "sensitivity");
   }
+  {
+    std::vector<std::string> scenario, figure;
+    std::vector<std::uint64_t> index, classes, draws;
+    std::vector<double> variance;
+    for (const DrawsDigest::RankedFigure& f : d.ranked_figures) {
+      scenario.push_back(labels[f.scenario]);
+      index.push_back(f.scenario);
+      figure.push_back(f.figure);
+      classes.push_back(f.classes);
+      draws.push_back(f.draws);
+      variance.push_back(f.variance);
+    }
+    hdf5::CompoundTable figures(scenario.size());
+    figures.add_text("figure", figure);
+    figures.add_text("scenario", scenario);
+    figures.add_u64("scenario_index", index);
+    figures.add_u64("classes", classes);
+    figures.add_u64("draws_used", draws);
+    figures.add_f64("variance", variance);
+    figures.write(group, "sensitivity_figures");
+  }
 }
 
 void write_run_file_with_draws(PendingFile& file, const CompiledJourney& journey,
@@ -396,12 +427,97 @@ void write_comparison_file_with_draws(PendingFile& file, const ComparisonReport&
 
 namespace {
 
+// What the calendar page shows of the draws (digest_calendar_draws), so that `cjsim report`
+// shows what `--report` did: each figure's range (`calendar_ranges`) and, for a comparison,
+// what the draws say of every difference row (`calendar_differences`).
+void write_calendar_digest(H5::Group& group, const std::vector<std::string>& labels,
+                           const CalendarDrawsDigest& d) {
+  {
+    std::vector<std::string> scenario, figure, resource, unit;
+    std::vector<std::uint64_t> index;
+    std::vector<double> value, low, high, u_low, u_high;
+    for (const DrawsDigest::FigureRange& f : d.figures) {
+      const std::size_t dot = f.figure.rfind('.');
+      const std::string name = dot == std::string::npos ? f.figure : f.figure.substr(dot + 1);
+      scenario.push_back(labels[f.scenario]);
+      index.push_back(f.scenario);
+      figure.push_back(name);
+      resource.push_back(dot == std::string::npos ? "" : f.figure.substr(0, dot));
+      unit.push_back(unit_of(name));
+      value.push_back(f.central.value);
+      low.push_back(f.central.low);
+      high.push_back(f.central.high);
+      u_low.push_back(f.over_draws.low);
+      u_high.push_back(f.over_draws.high);
+    }
+    hdf5::CompoundTable ranges(scenario.size());
+    ranges.add_text("scenario", scenario);
+    ranges.add_u64("scenario_index", index);
+    ranges.add_text("figure", figure);
+    ranges.add_text("resource", resource);
+    ranges.add_text("unit", unit);
+    ranges.add_f64("value", value);
+    ranges.add_f64("ci_low", low);
+    ranges.add_f64("ci_high", high);
+    ranges.add_f64("uncertainty_low", u_low);
+    ranges.add_f64("uncertainty_high", u_high);
+    ranges.write(group, "calendar_ranges");
+  }
+  {
+    std::vector<std::string> scenario, pointer;
+    std::vector<std::uint64_t> index;
+    std::vector<double> low, high;
+    for (const CalendarDrawsDigest::JsonRange& r : d.json_ranges) {
+      scenario.push_back(labels[r.scenario]);
+      index.push_back(r.scenario);
+      pointer.push_back(r.pointer);
+      low.push_back(r.range.low);
+      high.push_back(r.range.high);
+    }
+    hdf5::CompoundTable ranges(scenario.size());
+    ranges.add_text("scenario", scenario);
+    ranges.add_u64("scenario_index", index);
+    ranges.add_text("key", pointer);
+    ranges.add_f64("uncertainty_low", low);
+    ranges.add_f64("uncertainty_high", high);
+    ranges.write(group, "json_ranges");
+  }
+  if (labels.size() < 2) return;
+  std::vector<std::string> scenario;
+  std::vector<std::uint64_t> index, row, draws;
+  std::vector<double> expected, low, high, probability;
+  for (std::size_t k = 0; k < d.differences.size(); ++k) {
+    for (std::size_t r = 0; r < d.differences[k].size(); ++r) {
+      const DifferenceUncertainty& x = d.differences[k][r];
+      scenario.push_back(labels[k + 1]);
+      index.push_back(k + 1);
+      row.push_back(r);
+      expected.push_back(x.expected);
+      low.push_back(x.interval.low);
+      high.push_back(x.interval.high);
+      probability.push_back(x.probability_better);
+      draws.push_back(x.draws);
+    }
+  }
+  hdf5::CompoundTable differences(scenario.size());
+  differences.add_text("scenario", scenario);
+  differences.add_u64("scenario_index", index);
+  differences.add_u64("row", row);
+  differences.add_f64("expected", expected);
+  differences.add_f64("uncertainty_low", low);
+  differences.add_f64("uncertainty_high", high);
+  differences.add_f64("probability_better", probability);
+  differences.add_u64("draws_used", draws);
+  differences.write(group, "calendar_differences");
+}
+
 // The calendar's tables of the draws in group "uncertainty": each resource's figures per draw,
-// and each resource figure's difference per draw (a comparison).
+// each resource figure's difference per draw (a comparison), and what the page shows of them.
 void write_calendar_draws(H5::Group& root, const std::vector<std::string>& labels,
                           const std::vector<std::vector<CalendarSummary>>& summaries,
-                          const UncertaintyReport& u) {
+                          const UncertaintyReport& u, const CalendarDrawsDigest& digest) {
   H5::Group group = root.openGroup(kDrawsGroup);
+  write_calendar_digest(group, labels, digest);
   {
     std::vector<std::uint64_t> draw, index;
     std::vector<std::string> scenario, resource, lane;
@@ -465,25 +581,27 @@ void write_calendar_draws(H5::Group& root, const std::vector<std::string>& label
 
 void write_calendar_run_file_with_draws(
     PendingFile& file, const RunMetadata& metadata, const CalendarRunData& run,
-    const UncertaintyReport& draws, const std::vector<std::vector<CalendarSummary>>& summaries) {
+    const UncertaintyReport& draws, const std::vector<std::vector<CalendarSummary>>& summaries,
+    const CalendarDrawsDigest& digest) {
   write_hdf5_file(file, [&](H5::Group& root) {
     write_calendar_run(root, metadata, run);
     write_draws(root, {run.summary->plain.scenario}, {run.summary->plain}, draws,
                 "conversion_rate");
-    write_calendar_draws(root, {run.summary->plain.scenario}, summaries, draws);
+    write_calendar_draws(root, {run.summary->plain.scenario}, summaries, draws, digest);
   });
 }
 
 void write_calendar_comparison_file_with_draws(
     PendingFile& file, const CalendarComparisonReport& report,
     const std::vector<CalendarRunData>& runs, const std::string& rank_by,
-    const UncertaintyReport& draws, const std::vector<std::vector<CalendarSummary>>& summaries) {
+    const UncertaintyReport& draws, const std::vector<std::vector<CalendarSummary>>& summaries,
+    const CalendarDrawsDigest& digest) {
   write_hdf5_file(file, [&](H5::Group& root) {
     write_calendar_comparison(root, report, runs);
     std::vector<Summary> central;
     for (const CalendarSummary& s : report.summaries) central.push_back(s.plain);
     write_draws(root, report.names, central, draws, rank_by);
-    write_calendar_draws(root, report.names, summaries, draws);
+    write_calendar_draws(root, report.names, summaries, draws, digest);
   });
 }
 
@@ -503,6 +621,8 @@ std::optional<DrawsDigest> read_draws(const std::string& path) {
     d.design = hdf5::read_text_attribute(group, "design");
     d.estimator = hdf5::read_text_attribute(group, "estimator");
     d.ranked_on = hdf5::read_text_attribute(group, "ranked_on");
+    d.design_seed = hdf5::read_u64_attribute(group, "design_seed");
+    d.total_effects = d.runs > d.draws;
     {
       const H5::DataSet t = hdf5::open_dataset(group, "inputs");
       const auto input = hdf5::read_text_column(t, "input");
@@ -598,7 +718,174 @@ std::optional<DrawsDigest> read_draws(const std::string& path) {
                                  {column, first[i], first_error[i], total[i], total_error[i]}});
       }
     }
+    if (hdf5::has_link(group, "sensitivity_figures")) {
+      const H5::DataSet t = hdf5::open_dataset(group, "sensitivity_figures");
+      const auto figure = hdf5::read_text_column(t, "figure");
+      const auto index = hdf5::read_u64_column(t, "scenario_index");
+      const auto classes = hdf5::read_u64_column(t, "classes");
+      const auto draws = hdf5::read_u64_column(t, "draws_used");
+      const auto variance = hdf5::read_f64_column(t, "variance");
+      for (std::size_t i = 0; i < figure.size(); ++i) {
+        if (index[i] >= std::max<std::size_t>(scenarios, 1)) {
+          throw std::runtime_error(fmt::format(
+              "uncertainty/sensitivity_figures: row {}: scenario_index {} is not of this file", i,
+              index[i]));
+        }
+        d.ranked_figures.push_back({index[i], figure[i], classes[i], draws[i], variance[i]});
+      }
+    }
     return d;
+  } catch (const H5::Exception& e) {
+    throw std::runtime_error(fmt::format("{}: the draws (group uncertainty) cannot be read: {}",
+                                         path, hdf5::describe(e)));
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error(fmt::format("{}: {}", path, e.what()));
+  }
+}
+
+namespace {
+
+// The key a calendar figure has in `run --json`: the run's ("staff_cost"), or a resource's as
+// RESOURCE.FIGURE.
+std::string calendar_key(const std::string& resource, const std::string& figure) {
+  return resource.empty() ? figure : resource + "." + figure;
+}
+
+bool is_calendar_run_figure(std::string_view key) {
+  for (const CalendarKeyed& f : kCalendarRunFigures) {
+    if (key == f.key) return true;
+  }
+  return false;
+}
+
+bool is_resource_column(std::string_view name) {
+  for (const auto& [column, member] : kResourceColumns) {
+    if (name == column) return true;
+  }
+  return false;
+}
+
+// The ranges of `calendar_ranges`, each of a scenario and figure of `report`.
+std::vector<DrawsDigest::FigureRange> read_calendar_ranges(const H5::Group& group,
+                                                           const CalendarComparisonReport& report) {
+  const H5::DataSet t = hdf5::open_dataset(group, "calendar_ranges");
+  const auto index = hdf5::read_u64_column(t, "scenario_index");
+  const auto figure = hdf5::read_text_column(t, "figure");
+  const auto resource = hdf5::read_text_column(t, "resource");
+  const auto value = hdf5::read_f64_column(t, "value");
+  const auto low = hdf5::read_f64_column(t, "ci_low");
+  const auto high = hdf5::read_f64_column(t, "ci_high");
+  const auto u_low = hdf5::read_f64_column(t, "uncertainty_low");
+  const auto u_high = hdf5::read_f64_column(t, "uncertainty_high");
+  std::vector<DrawsDigest::FigureRange> out;
+  for (std::size_t i = 0; i < index.size(); ++i) {
+    if (index[i] >= report.summaries.size()) {
+      throw std::runtime_error(fmt::format(
+          "uncertainty/calendar_ranges: row {}: scenario_index {} names no journey of this file",
+          i, index[i]));
+    }
+    const bool known = resource[i].empty()
+                           ? is_calendar_run_figure(figure[i])
+                           : is_resource_column(figure[i]) &&
+                                 resource_named(report.summaries[index[i]], resource[i]) != nullptr;
+    if (!known) {
+      throw std::runtime_error(fmt::format(
+          "uncertainty/calendar_ranges: row {}: '{}' is no figure of the journey stored", i,
+          calendar_key(resource[i], figure[i])));
+    }
+    out.push_back({index[i],
+                   calendar_key(resource[i], figure[i]),
+                   {value[i], low[i], high[i]},
+                   {u_low[i], u_high[i]}});
+  }
+  return out;
+}
+
+// What `calendar_differences` says of each row of each future state's differences in `report`,
+// in their order: every row once.
+std::vector<std::vector<DifferenceUncertainty>> read_calendar_differences(
+    const H5::Group& group, const CalendarComparisonReport& report) {
+  std::vector<std::vector<DifferenceUncertainty>> out(report.differences.size());
+  if (out.empty()) return out;
+  const H5::DataSet t = hdf5::open_dataset(group, "calendar_differences");
+  const auto index = hdf5::read_u64_column(t, "scenario_index");
+  const auto row = hdf5::read_u64_column(t, "row");
+  const auto expected = hdf5::read_f64_column(t, "expected");
+  const auto low = hdf5::read_f64_column(t, "uncertainty_low");
+  const auto high = hdf5::read_f64_column(t, "uncertainty_high");
+  const auto probability = hdf5::read_f64_column(t, "probability_better");
+  const auto draws = hdf5::read_u64_column(t, "draws_used");
+  for (std::size_t i = 0; i < index.size(); ++i) {
+    if (index[i] == 0 || index[i] > out.size() || row[i] != out[index[i] - 1].size() ||
+        row[i] >= report.differences[index[i] - 1].size()) {
+      throw std::runtime_error(fmt::format(
+          "uncertainty/calendar_differences: row {}: future state {}, difference {} is not the "
+          "next of this comparison's differences",
+          i, index[i], row[i]));
+    }
+    out[index[i] - 1].push_back({expected[i], {low[i], high[i]}, probability[i], draws[i]});
+  }
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    if (out[k].size() != report.differences[k].size()) {
+      throw std::runtime_error(fmt::format(
+          "uncertainty/calendar_differences: future state {} has {} rows for its {} differences",
+          k + 1, out[k].size(), report.differences[k].size()));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<CalendarDrawsDigest> read_calendar_draws(const std::string& path,
+                                                       const CalendarComparisonReport& report,
+                                                       std::vector<std::string>& warnings) {
+  std::optional<DrawsDigest> plain = read_draws(path);
+  if (!plain) return std::nullopt;
+  CalendarDrawsDigest out;
+  out.digest = std::move(*plain);
+  out.differences.resize(report.differences.size());
+  for (const DrawsDigest::FigureRange& f : out.digest.figures) {
+    if (f.scenario >= report.summaries.size()) {
+      throw std::runtime_error(fmt::format(
+          "{}: uncertainty/intervals: scenario_index {} names no journey of this file", path,
+          f.scenario));
+    }
+  }
+  try {
+    const H5::H5File file(path, H5F_ACC_RDONLY);
+    const H5::Group group = hdf5::open_group(file.openGroup("/"), kDrawsGroup);
+    if (!hdf5::has_link(group, "calendar_ranges")) {
+      warnings.push_back(fmt::format(
+          "{} was written by an older cjsim, which did not store each calendar figure's range "
+          "over the draws: the page says how sure it is, but its figures and differences have "
+          "no range over the draws (run again to have them)",
+          path));
+      return out;
+    }
+    out.figures = read_calendar_ranges(group, report);
+    out.differences = read_calendar_differences(group, report);
+    const H5::DataSet t = hdf5::open_dataset(group, "json_ranges");
+    const auto index = hdf5::read_u64_column(t, "scenario_index");
+    const auto pointer = hdf5::read_text_column(t, "key");
+    const auto low = hdf5::read_f64_column(t, "uncertainty_low");
+    const auto high = hdf5::read_f64_column(t, "uncertainty_high");
+    for (std::size_t i = 0; i < index.size(); ++i) {
+      bool pointer_reads = pointer[i].starts_with('/');
+      try {
+        const nlohmann::json::json_pointer figure(pointer[i]);
+      } catch (const nlohmann::json::exception&) {
+        pointer_reads = false;
+      }
+      if (index[i] >= report.summaries.size() || !pointer_reads) {
+        throw std::runtime_error(fmt::format(
+            "uncertainty/json_ranges: row {}: scenario_index {}, key '{}' is not a figure of a "
+            "journey of this file",
+            i, index[i], pointer[i]));
+      }
+      out.json_ranges.push_back({index[i], pointer[i], {low[i], high[i]}});
+    }
+    return out;
   } catch (const H5::Exception& e) {
     throw std::runtime_error(fmt::format("{}: the draws (group uncertainty) cannot be read: {}",
                                          path, hdf5::describe(e)));

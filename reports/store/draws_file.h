@@ -29,6 +29,8 @@ struct DrawsDigest {
   std::string design;     // "latin hypercube", ...
   std::string estimator;  // the sensitivity estimator and its error, for people
   std::string ranked_on;  // the figure the sensitivity ranks (compare: rank_by)
+  std::uint64_t design_seed = 0;
+  bool total_effects = false;  // pick-freeze draws were run: the ranking has total indices
   std::vector<UncertainInputReport> inputs;
   // A headline figure of one scenario: at the inputs' means with its interval of simulation
   // noise, and the central 95% of its values over the draws.
@@ -56,8 +58,24 @@ struct DrawsDigest {
     SensitivityIndex index;
   };
   std::vector<Ranked> sensitivity;
+  // Each figure ranked (in the order of `sensitivity`) with what its estimator used: the
+  // classes, the draws in which the figure was defined, the figure's variance over them.
+  // Empty from a file of a cjsim before they were stored.
+  struct RankedFigure {
+    std::size_t scenario = 0;
+    std::string figure;
+    std::size_t classes = 0;
+    std::size_t draws = 0;
+    double variance = 0.0;
+  };
+  std::vector<RankedFigure> ranked_figures;
   bool has_totals() const;
 };
+
+// The digest without the figures' ranges (digest_draws' `figures`): the odds and the ranking,
+// of `scenarios` scenarios (1 for a run).
+DrawsDigest digest_draw_odds(std::size_t scenarios, const UncertaintyReport& draws,
+                             const std::string& ranked_on);
 
 // `central` are the scenarios' summaries at the inputs' means (one for a run); `ranked_on` the
 // figure the sensitivity ranks.
@@ -76,6 +94,17 @@ struct CalendarDrawsDigest {
   // [future state - 1][row of report.differences]: its expected value, interval and
   // probability of being better over the draws.
   std::vector<std::vector<DifferenceUncertainty>> differences;
+  // Every figure of each journey's `run --json` object that has an interval ("x" with "x_ci",
+  // at any depth: days, resources, stages, ...) with its range over the draws, by its JSON
+  // pointer in that object ("/resources/0/p90_wait_hours"): what "x_uncertainty" says. The
+  // JSON is reports/render's, so sim/api fills these (calendar_draws_digest); empty from a
+  // file of a cjsim before they were stored.
+  struct JsonRange {
+    std::size_t scenario = 0;
+    std::string pointer;
+    DrawInterval range;
+  };
+  std::vector<JsonRange> json_ranges;
   // The range of `figure` of scenario `scenario`; nullptr when the draws do not have it.
   const DrawsDigest::FigureRange* range(std::size_t scenario, std::string_view figure) const;
 };
@@ -111,18 +140,34 @@ void write_comparison_file_with_draws(PendingFile& file, const ComparisonReport&
 // `summaries` are each draw's ([draw][journey], as digest_calendar_draws takes them): the group
 // `uncertainty` gains the table `resources` (per draw, journey and resource its figures,
 // kResourceColumns, with their `units`) and, for a comparison, `resource_differences` (per
-// draw, future state and resource figure the difference from the current state).
+// draw, future state and resource figure the difference from the current state); and what the
+// calendar page and JSON show of the draws (`digest`), as read_calendar_draws reads it:
+// `calendar_ranges` (each figure's range), `json_ranges` and, for a comparison,
+// `calendar_differences`.
+// `digest` is the page's (digest_calendar_draws of the same draws, with its json_ranges).
 void write_calendar_run_file_with_draws(PendingFile& file, const RunMetadata& metadata,
                                         const CalendarRunData& run, const UncertaintyReport& draws,
-                                        const std::vector<std::vector<CalendarSummary>>& summaries);
+                                        const std::vector<std::vector<CalendarSummary>>& summaries,
+                                        const CalendarDrawsDigest& digest);
 // Calendar journeys compared (calendar_file.h) with their draws, ranked on `rank_by`.
 void write_calendar_comparison_file_with_draws(
     PendingFile& file, const CalendarComparisonReport& report,
     const std::vector<CalendarRunData>& runs, const std::string& rank_by,
-    const UncertaintyReport& draws, const std::vector<std::vector<CalendarSummary>>& summaries);
+    const UncertaintyReport& draws, const std::vector<std::vector<CalendarSummary>>& summaries,
+    const CalendarDrawsDigest& digest);
 
 // The digest stored in `path`; nullopt when the file has no draws. Throws std::runtime_error
 // naming the file and the table when one is damaged.
 std::optional<DrawsDigest> read_draws(const std::string& path);
+
+// The calendar digest stored in `path` with `report`, the calendar run or comparison read back
+// from it (read_calendar_file): exactly what digest_calendar_draws gave when the file was
+// written; nullopt when the file has no draws. A file of a cjsim before the calendar's tables
+// were stored gives the plain digest alone (no ranges, no differences' odds) and a line in
+// `warnings`. Throws std::runtime_error naming the file, table and row when they do not fit
+// `report`.
+std::optional<CalendarDrawsDigest> read_calendar_draws(const std::string& path,
+                                                       const CalendarComparisonReport& report,
+                                                       std::vector<std::string>& warnings);
 
 }  // namespace cjsim

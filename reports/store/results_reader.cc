@@ -285,6 +285,7 @@ ReportedResults read_results_file(const std::string& path) {
       (root.format == "cjsim-run" && has_calendar(path))) {
     out.calendar = read_calendar_file(path, out.warnings);
     out.comparison = root.format != "cjsim-run";
+    out.calendar_draws = read_calendar_draws(path, *out.calendar, out.warnings);
     return out;
   }
   if (root.format == "cjsim-run") {

@@ -27,6 +27,8 @@ struct ReportedResults {
   std::vector<std::string> warnings;  // e.g. a file of an older cjsim, without checksums
   // A run or comparison with uncertain inputs drawn (--draws): what its draws say.
   std::optional<DrawsDigest> draws;
+  // The same of a calendar run or comparison: what its page shows of the draws.
+  std::optional<CalendarDrawsDigest> calendar_draws;
 };
 
 // Throws std::runtime_error naming the file and what is wrong with it.

@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 
+#include "reports/render/uncertainty_report.h"
 #include "scenarios/did_you_mean.h"
 #include "sim/engine/calendar_comparison.h"
 
@@ -145,14 +146,20 @@ std::vector<std::vector<CalendarSummary>> draw_summaries(
 }
 
 CalendarDrawsDigest calendar_draws_digest(const UncertainCalendarRunOutcome& run) {
-  return digest_calendar_draws(run.central.report(), draw_summaries(run), run.uncertainty,
-                               "conversion_rate");
+  const std::vector<std::vector<CalendarSummary>> draws = draw_summaries(run);
+  CalendarDrawsDigest out =
+      digest_calendar_draws(run.central.report(), draws, run.uncertainty, "conversion_rate");
+  out.json_ranges = calendar_json_ranges({run.central.summary}, draws);
+  return out;
 }
 
 CalendarDrawsDigest calendar_draws_digest(const UncertainCalendarCompareOutcome& compared,
                                           const std::string& rank_by) {
-  return digest_calendar_draws(compared.central.report, draw_summaries(compared),
-                               compared.uncertainty, rank_by);
+  const std::vector<std::vector<CalendarSummary>> draws = draw_summaries(compared);
+  CalendarDrawsDigest out =
+      digest_calendar_draws(compared.central.report, draws, compared.uncertainty, rank_by);
+  out.json_ranges = calendar_json_ranges(compared.central.report.summaries, draws);
+  return out;
 }
 
 }  // namespace cjsim

@@ -48,8 +48,9 @@ std::vector<std::vector<CalendarSummary>> draw_summaries(const UncertainCalendar
 std::vector<std::vector<CalendarSummary>> draw_summaries(
     const UncertainCalendarCompareOutcome& compared);
 
-// What a calendar page and the Python package show of the draws (digest_calendar_draws): a
-// run's ranked on the conversion rate, a comparison's on `rank_by`.
+// What a calendar page, its file, `--json` and the Python package show of the draws
+// (digest_calendar_draws, with every JSON figure's range: calendar_json_ranges): a run's
+// ranked on the conversion rate, a comparison's on `rank_by`.
 CalendarDrawsDigest calendar_draws_digest(const UncertainCalendarRunOutcome& run);
 CalendarDrawsDigest calendar_draws_digest(const UncertainCalendarCompareOutcome& compared,
                                           const std::string& rank_by);

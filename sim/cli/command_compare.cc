@@ -137,19 +137,16 @@ int compare_calendar_draws_command(const CompareOptions& o, const CompiledJourne
       compare_calendar_journeys_with_draws(journeys, settings, o.rank_by, o.draws, context);
   if (!compared) return 0;  // the first process alone runs and reports
   const CalendarComparisonReport& report = compared->central.report;
+  const CalendarDrawsDigest digest = calendar_draws_digest(*compared, o.rank_by);
   if (out != nullptr) {
     write_calendar_comparison_file_with_draws(*out, report, compared->central.data(journeys),
                                               o.rank_by, compared->uncertainty,
-                                              draw_summaries(*compared));
+                                              draw_summaries(*compared), digest);
   }
-  if (report_file != nullptr) {
-    const CalendarDrawsDigest digest = calendar_draws_digest(*compared, o.rank_by);
-    report_file->write(calendar_html_report(report, &digest));
-  }
+  if (report_file != nullptr) report_file->write(calendar_html_report(report, &digest));
   if (o.flags.json) {
     nlohmann::json json = calendar_comparison_json(report);
-    add_calendar_comparison_uncertainty_json(json, report.names, o.rank_by, compared->draws,
-                                             compared->uncertainty);
+    add_calendar_comparison_uncertainty_json(json, report.names, digest);
     std::cout << json.dump(2) << "\n";
   } else {
     std::cout << calendar_comparison_text(report)

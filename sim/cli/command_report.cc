@@ -52,16 +52,17 @@ void sweep_report(const ReportOptions& o, PendingFile& output, const Context& co
   output.write(text);
 }
 
-// A calendar run or comparison: its HTML page (the same as `run`/`compare --report` wrote),
-// Markdown, CSV or text of every calendar table.
-std::string calendar_report(const CalendarComparisonReport& r, const std::string& format) {
+// A calendar run or comparison: its HTML page (the same as `run`/`compare --report` wrote,
+// with what its draws say when it has them), Markdown, CSV or text of every calendar table.
+std::string calendar_report(const CalendarComparisonReport& r, const CalendarDrawsDigest* draws,
+                            const std::string& format) {
   if (format == "md") return calendar_markdown(r);
   if (format == "csv") return calendar_csv(r);
   if (format == "text") {
     if (r.summaries.size() > 1) return calendar_comparison_text(r);
     return calendar_text_report(r.summaries.front(), r.metadata.front());
   }
-  return calendar_html_report(r);
+  return calendar_html_report(r, draws);
 }
 
 void run_report(const ReportOptions& o, PendingFile& output, const Context& context) {
@@ -69,7 +70,9 @@ void run_report(const ReportOptions& o, PendingFile& output, const Context& cont
   for (const std::string& warning : results.warnings) context.note("warning: " + warning);
   const std::string format = format_of(o);
   if (results.calendar) {
-    output.write(calendar_report(*results.calendar, format));
+    const CalendarDrawsDigest* draws =
+        results.calendar_draws ? &*results.calendar_draws : nullptr;
+    output.write(calendar_report(*results.calendar, draws, format));
     return;
   }
   if (format == "text") {

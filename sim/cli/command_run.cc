@@ -115,18 +115,16 @@ int run_calendar_draws_command(const RunCommandOptions& o, const Scenario& scena
       run_calendar_journey_with_draws(scenario, o.scenario, settings, o.draws, context);
   if (!run) return 0;  // the first process alone runs and reports
   const CalendarOutcome& central = run->central;
+  const CalendarDrawsDigest digest = calendar_draws_digest(*run);
   if (out != nullptr) {
     write_calendar_run_file_with_draws(*out, central.metadata, central.data(), run->uncertainty,
-                                       draw_summaries(*run));
+                                       draw_summaries(*run), digest);
   }
-  if (report != nullptr) {
-    const CalendarDrawsDigest digest = calendar_draws_digest(*run);
-    report->write(calendar_html_report(central.report(), &digest));
-  }
+  if (report != nullptr) report->write(calendar_html_report(central.report(), &digest));
   if (o.flags.json) {
     nlohmann::json json = calendar_summary_json(central.summary, central.result.seconds);
     put_run_identity(json, central.metadata);
-    add_calendar_run_uncertainty_json(json, run->draws, run->uncertainty);
+    add_calendar_run_uncertainty_json(json, digest);
     std::cout << json.dump(2) << "\n";
   } else {
     std::cout << calendar_text_report(central.summary, central.metadata)

@@ -319,7 +319,7 @@ py::object run_calendar_with_draws(const Journey& journey, const CalendarSetting
   const CalendarOutcome& central = outcome->central;
   nlohmann::json json = calendar_summary_json(central.summary, central.result.seconds);
   put_run_identity(json, central.metadata);
-  add_calendar_run_uncertainty_json(json, outcome->draws, outcome->uncertainty);
+  add_calendar_run_uncertainty_json(json, calendar_draws_digest(*outcome));
   py::object run = to_python(json);
   run["metadata"] = metadata_dict(central.metadata);
   return run;
@@ -403,8 +403,8 @@ py::object compare_calendar_with_draws(const std::vector<const Journey*>& states
   const CalendarComparisonReport& report = plain ? plain->report : outcome->central.report;
   nlohmann::json json = calendar_comparison_json(report);
   if (outcome) {
-    add_calendar_comparison_uncertainty_json(json, report.names, rank_by, outcome->draws,
-                                             outcome->uncertainty);
+    add_calendar_comparison_uncertainty_json(json, report.names,
+                                             calendar_draws_digest(*outcome, rank_by));
   }
   py::object compared = to_python(json);
   py::list scenarios = compared["scenarios"];
@@ -544,6 +544,12 @@ py::object sweep(const std::string& experiment, const std::string& out, bool res
   return d;
 }
 
+// Whether a calendar file's draws give what `run`/`compare --draws --json` add: a file of a
+// cjsim before their ranges were stored has none (the reader warned of it).
+bool has_json_draws(const std::optional<CalendarDrawsDigest>& draws) {
+  return draws && !draws->json_ranges.empty();
+}
+
 // A run, comparison or sweep file: {"kind": "run" | "comparison" | "sweep", "data": ...}.
 py::dict read(const std::string& path) {
   PythonCall call{py::none()};
@@ -565,7 +571,11 @@ py::dict read(const std::string& path) {
     const CalendarComparisonReport& r = *results->calendar;
     if (r.summaries.size() > 1) {
       d["kind"] = "calendar_comparison";
-      py::object comparison = to_python(calendar_comparison_json(r));
+      nlohmann::json json = calendar_comparison_json(r);
+      if (has_json_draws(results->calendar_draws)) {
+        add_calendar_comparison_uncertainty_json(json, r.names, *results->calendar_draws);
+      }
+      py::object comparison = to_python(json);
       py::list scenarios = comparison["scenarios"];
       for (std::size_t k = 0; k < r.metadata.size(); ++k) {
         scenarios[k]["metadata"] = metadata_dict(r.metadata[k]);
@@ -573,7 +583,11 @@ py::dict read(const std::string& path) {
       d["data"] = comparison;
     } else {
       d["kind"] = "calendar_run";
-      py::object run = to_python(calendar_summary_json(r.summaries.front(), r.seconds));
+      nlohmann::json json = calendar_summary_json(r.summaries.front(), r.seconds);
+      if (has_json_draws(results->calendar_draws)) {
+        add_calendar_run_uncertainty_json(json, *results->calendar_draws);
+      }
+      py::object run = to_python(json);
       run["name"] = r.names.front();
       run["metadata"] = metadata_dict(r.metadata.front());
       d["data"] = run;

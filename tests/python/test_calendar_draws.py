@@ -90,3 +90,45 @@ def test_a_calendar_run_and_comparison_without_draws_are_the_cli_ones_to_the_bit
     assert without_timing(comparison.data) == without_timing(printed)
     with pytest.raises(ValueError, match="agents does not apply to calendar journeys"):
         cjsim.run(ESTIMATE, agents=1000, progress=False)
+
+
+# Issue 19: cjsim.read of a calendar file with draws gave the figures without their ranges over
+# the draws. It gives what the run gave: every table's K_uncertainty_low and _high, each
+# difference's odds, the sensitivity ranking, to the bit.
+IDENTITY = {"seed", "version", "scenario_path", "name"}
+
+
+def without_identity(data):
+    data = {k: v for k, v in without_timing(data).items() if k not in IDENTITY}
+    if "scenarios" in data:
+        data["scenarios"] = [without_identity(s) for s in data["scenarios"]]
+    return data
+
+
+def test_a_calendar_run_file_with_draws_reads_back_its_ranges_to_the_bit(cli, tmp_path):
+    stored = tmp_path / "run.h5"
+    printed = cli("run", ESTIMATE, "--json", *ARGS, "-o", stored)
+    result = cjsim.run(ESTIMATE, **KWARGS)
+    read = cjsim.read(stored)
+    assert isinstance(read, cjsim.CalendarResult)
+    assert "abandonment_rate_uncertainty" in read.data["resources"][0]
+    assert without_identity(read.data) == without_identity(printed)
+    assert without_identity(read.data) == without_identity(result.data)
+    for table in ["resources", "days", "resource_days"]:
+        drawn = [c for c in getattr(result, table).columns if "_uncertainty_" in c]
+        assert drawn, table
+        assert getattr(read, table)[drawn].equals(getattr(result, table)[drawn]), table
+    assert read.sensitivity.equals(result.sensitivity)
+
+
+def test_a_calendar_comparison_file_with_draws_reads_back_its_odds_to_the_bit(cli, tmp_path):
+    stored = tmp_path / "compared.h5"
+    printed = cli("compare", ESTIMATE, CALL_BACK, "--json", *ARGS, "-o", stored)
+    comparison = cjsim.compare(ESTIMATE, CALL_BACK, rank_by="conversion_rate", **KWARGS)
+    read = cjsim.read(stored)
+    assert isinstance(read, cjsim.CalendarComparison)
+    assert without_identity(read.data) == without_identity(printed)
+    assert without_identity(read.data) == without_identity(comparison.data)
+    assert read.differences.equals(comparison.differences)
+    assert read.future_states.equals(comparison.future_states)
+    assert "utilisation_uncertainty_low" in read.results[1].resources.columns
