@@ -1145,7 +1145,7 @@ function answerCards(answer, id, sentences = true) {
       },
       el('span', { class: 'figure' }, f.label), ' ', el('b', {}, f.text), ' ',
       el('span', { class: `tag ${f.verdict.replaceAll(' ', '-')}` }, f.verdict),
-      el('span', { class: 'ci' }, `95% interval ${f.interval}; ${f.better} is better`),
+      el('span', { class: 'ci' }, `${f.over_draws_text === undefined ? '' : 'Simulation noise: '}95% interval ${f.interval}; ${f.better} is better`),
       f.over_draws_text === undefined ? null : el('span', { class: 'ci over-draws', 'data-over-draws': JSON.stringify(f.over_draws), 'data-probability': f.probability_better },
         `Over the uncertain inputs, 95% of the draws give ${f.over_draws_text}` +
         (f.probability_text ? `; better in ${f.probability_text} of them` : ''))))))),
