@@ -251,7 +251,8 @@ std::string draws_section(const ComparisonReport& r, const DrawsDigest& d,
                                      html_escape(r.labels[std::min(target, r.labels.size() - 1)]),
                                      html_escape(draws_label_words(d.ranked_on)));
     out += charts.add(sensitivity_chart(ranked, totals),
-                      static_cast<int>(60 + 36 * ranked.size() * (totals ? 2 : 1)));
+                      static_cast<int>(60 + 36 * ranked.size() * (totals ? 2 : 1)), "",
+                      {{"sensitivity", target}});
     out +=
         "<div class=\"wide\"><table><thead><tr><th>rank</th><th>input</th>"
         "<th class=\"num\">explains alone</th>";
@@ -268,6 +269,10 @@ std::string draws_section(const ComparisonReport& r, const DrawsDigest& d,
   }
   out += "<p class=\"note\">Sensitivity: " + html_escape(d.estimator) + ".</p>\n";
   return out + "</section>\n";
+}
+
+std::vector<std::string> how_sure_answer(const ComparisonReport& r, const DrawsDigest& d) {
+  return how_sure_sentences(r, d);
 }
 
 }  // namespace cjsim

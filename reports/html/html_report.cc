@@ -987,9 +987,11 @@ std::string html_report(const ComparisonReport& r, const DrawsDigest* draws) {
                {"report_charts", html_assets::report_charts_js()}});
 }
 
-nlohmann::json chart_data_json(const ComparisonReport& r) {
+nlohmann::json chart_data_json(const ComparisonReport& r) { return chart_data_json(r, nullptr); }
+
+nlohmann::json chart_data_json(const ComparisonReport& r, const DrawsDigest* draws) {
   Charts charts;
-  report_body(r, charts);
+  report_body(r, charts, draws);
   return charts.specs();
 }
 

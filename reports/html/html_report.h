@@ -28,6 +28,10 @@ std::string html_report(const ComparisonReport& report, const DrawsDigest* draws
 // ...), its height in pixels, the ECharts option and, for some, "views" or "sankey". A page
 // that makes a <div> of that id and height for each can draw the report's charts itself.
 nlohmann::json chart_data_json(const ComparisonReport& report);
+// The same for html_report(report, draws): the charts of "How sure it is" first, each
+// sensitivity chart marked "sensitivity": the scenario whose figure it ranks the inputs of (0 a
+// run's, k future state k's gain).
+nlohmann::json chart_data_json(const ComparisonReport& report, const DrawsDigest* draws);
 
 // A sweep as one page: the sensitivity ranking of `metric`, a chart of `metric` against each
 // varied parameter (every point, with the mean at each level for grids), and the table of

@@ -13,14 +13,14 @@
 namespace cjsim {
 
 CompiledJourneys load_journey_sources(std::span<const JourneySource> sources,
-                                      const Context& context) {
+                                      const Context& context, bool keep_parts) {
   CompiledJourneys loaded;
   for (const JourneySource& source : sources) {
     loaded.paths.push_back(source.path);
     loaded.scenarios.push_back(source.text ? load_journey_text(*source.text, source.path, context)
                                            : load_journey(source.path, context));
     loaded.journeys.push_back(compile(loaded.scenarios.back()));
-    if (!loaded.scenarios.back().calendar) release_compiled_parts(loaded.scenarios.back());
+    if (!loaded.scenarios.back().calendar && !keep_parts) release_compiled_parts(loaded.scenarios.back());
   }
   return loaded;
 }

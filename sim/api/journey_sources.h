@@ -22,9 +22,10 @@ struct JourneySource {
   std::optional<std::string> text;
 };
 
-// Reads, validates and compiles each source in order, as load_journeys does for files.
+// Reads, validates and compiles each source in order, as load_journeys does for files (with
+// `keep_parts`, each scenario whole: a comparison with draws sets their uncertain inputs).
 CompiledJourneys load_journey_sources(std::span<const JourneySource> sources,
-                                      const Context& context);
+                                      const Context& context, bool keep_parts = false);
 
 // What `cjsim validate` finds in a text named `path`: every diagnostic, and when it is valid the
 // scenario and the line validate prints ("PATH: valid: 'NAME', 5 stages, ...") with its

@@ -11,12 +11,15 @@
 #include "reports/render/calendar_report.h"
 #include "reports/render/compare_report.h"
 #include "reports/render/json_report.h"
+#include "reports/render/uncertainty_report.h"
 #include "reports/store/calendar_file.h"
 #include "reports/store/comparison_file.h"
+#include "reports/store/draws_file.h"
 #include "reports/store/hdf5_results.h"
 #include "reports/store/output_file.h"
 #include "reports/store/results_reader.h"
 #include "sim/api/calendar.h"
+#include "sim/api/calendar_draws.h"
 #include "sim/api/compare.h"
 #include "sim/api/errors.h"
 #include "sim/api/journey_text.h"
@@ -75,10 +78,19 @@ struct Job::Compared {
   CompareOutcome outcome;
 };
 
-// A calendar journey's run or comparison (sim/api/calendar.h).
+// A calendar journey's run or comparison (sim/api/calendar.h), or with draws one of those
+// (sim/api/calendar_draws.h).
 struct Job::Calendar {
   std::optional<CalendarOutcome> run;
   std::optional<CalendarCompareOutcome> compared;
+  std::optional<UncertainCalendarRunOutcome> run_draws;
+  std::optional<UncertainCalendarCompareOutcome> compared_draws;
+};
+
+// What the draws of a plain run or comparison gave, and what its report shows of them.
+struct Job::Drawn {
+  UncertaintyReport uncertainty;
+  DrawsDigest digest;
 };
 
 Job::Job(std::string id, JobRequest request, std::string command_line)
@@ -99,6 +111,93 @@ Job::State Job::state() const {
   return state_;
 }
 
+void Job::run_comparison(const Context& context) {
+  const DrawSettings& draws = request_.draws;
+  const bool drawing = draws.draws > 0;
+  CompiledJourneys journeys = load_journey_sources(request_.journeys, context, drawing);
+  if (any_calendar(journeys.scenarios)) {
+    if (!std::all_of(journeys.scenarios.begin(), journeys.scenarios.end(),
+                     [](const Scenario& s) { return s.calendar.has_value(); })) {
+      throw std::runtime_error("compare takes calendar journeys only with calendar "
+                               "journeys: give every state a calendar, or none");
+    }
+    auto calendar = std::make_unique<Calendar>();
+    const CalendarSettings settings = calendar_settings(request_.settings);
+    if (drawing) {
+      calendar->compared_draws = compare_calendar_journeys_with_draws(
+          journeys, settings, request_.rank_by, draws, context);
+      if (!calendar->compared_draws) throw std::runtime_error("the comparison gave no result");
+    } else {
+      calendar->compared = compare_calendar_journeys(journeys, settings, context);
+      if (!calendar->compared) throw std::runtime_error("the comparison gave no result");
+    }
+    const std::lock_guard lock(mutex_);
+    calendar_ = std::move(calendar);
+    journeys_ = std::move(journeys);
+    return;
+  }
+  auto compared = std::make_unique<Compared>();
+  std::unique_ptr<Drawn> drawn;
+  if (drawing) {
+    UncertainCompareOutcome outcome = compare_journeys_with_draws(
+        journeys, request_.settings, request_.rank_by, draws, context);
+    if (!outcome.central.report || !outcome.uncertainty) {
+      throw std::runtime_error("the comparison gave no result");
+    }
+    compared->outcome = std::move(outcome.central);
+    const ComparisonReport& report = *compared->outcome.report;
+    drawn = std::make_unique<Drawn>(Drawn{std::move(*outcome.uncertainty), {}});
+    drawn->digest = digest_draws(report.summaries, drawn->uncertainty, report.rank_by);
+  } else {
+    compared->outcome = compare_journeys(journeys, request_.settings, request_.rank_by, context);
+  }
+  const std::lock_guard lock(mutex_);
+  compared_ = std::move(compared);
+  drawn_ = std::move(drawn);
+  journeys_ = std::move(journeys);
+}
+
+void Job::run_journey_job(const Context& context) {
+  const DrawSettings& draws = request_.draws;
+  const bool drawing = draws.draws > 0;
+  // A run compiles the scenario itself, so it is read whole (load_journey_sources keeps
+  // only what results record).
+  const JourneySource& source = request_.journeys.front();
+  const Scenario scenario = source.text ? load_journey_text(*source.text, source.path, context)
+                                        : load_journey(source.path, context);
+  if (scenario.calendar) {
+    auto calendar = std::make_unique<Calendar>();
+    const CalendarSettings settings = calendar_settings(request_.settings);
+    if (drawing) {
+      calendar->run_draws =
+          run_calendar_journey_with_draws(scenario, source.path, settings, draws, context);
+      if (!calendar->run_draws) throw std::runtime_error("the run gave no result");
+    } else {
+      calendar->run = run_calendar_journey(scenario, source.path, settings, context);
+      if (!calendar->run) throw std::runtime_error("the run gave no result");
+    }
+    const std::lock_guard lock(mutex_);
+    calendar_ = std::move(calendar);
+    return;
+  }
+  if (!drawing) {
+    RunOutcome run = run_journey(scenario, source.path, request_.settings, context);
+    const std::lock_guard lock(mutex_);
+    run_ = std::move(run);
+    return;
+  }
+  UncertainRunOutcome outcome =
+      run_journey_with_draws(scenario, source.path, request_.settings, draws, context);
+  if (!outcome.central.summary || !outcome.uncertainty) {
+    throw std::runtime_error("the run gave no result");
+  }
+  auto drawn = std::make_unique<Drawn>(Drawn{std::move(*outcome.uncertainty), {}});
+  drawn->digest = digest_draws({*outcome.central.summary}, drawn->uncertainty, "conversion_rate");
+  const std::lock_guard lock(mutex_);
+  run_ = std::move(outcome.central);
+  drawn_ = std::move(drawn);
+}
+
 void Job::run() {
   Context context;
   context.command_line = command_line_;
@@ -116,47 +215,9 @@ void Job::run() {
   std::string error;
   try {
     if (request_.compare) {
-      CompiledJourneys journeys = load_journey_sources(request_.journeys, context);
-      if (any_calendar(journeys.scenarios)) {
-        if (!std::all_of(journeys.scenarios.begin(), journeys.scenarios.end(),
-                         [](const Scenario& s) { return s.calendar.has_value(); })) {
-          throw std::runtime_error("compare takes calendar journeys only with calendar "
-                                   "journeys: give every state a calendar, or none");
-        }
-        auto calendar = std::make_unique<Calendar>();
-        calendar->compared =
-            compare_calendar_journeys(journeys, calendar_settings(request_.settings), context);
-        if (!calendar->compared) throw std::runtime_error("the comparison gave no result");
-        const std::lock_guard lock(mutex_);
-        calendar_ = std::move(calendar);
-        journeys_ = std::move(journeys);
-      } else {
-        auto compared = std::make_unique<Compared>();
-        compared->outcome =
-            compare_journeys(journeys, request_.settings, request_.rank_by, context);
-        const std::lock_guard lock(mutex_);
-        compared_ = std::move(compared);
-        journeys_ = std::move(journeys);
-      }
+      run_comparison(context);
     } else {
-      // A run compiles the scenario itself, so it is read whole (load_journey_sources keeps
-      // only what results record).
-      const JourneySource& source = request_.journeys.front();
-      const Scenario scenario = source.text
-                                    ? load_journey_text(*source.text, source.path, context)
-                                    : load_journey(source.path, context);
-      if (scenario.calendar) {
-        auto calendar = std::make_unique<Calendar>();
-        calendar->run = run_calendar_journey(scenario, source.path,
-                                             calendar_settings(request_.settings), context);
-        if (!calendar->run) throw std::runtime_error("the run gave no result");
-        const std::lock_guard lock(mutex_);
-        calendar_ = std::move(calendar);
-      } else {
-        RunOutcome run = run_journey(scenario, source.path, request_.settings, context);
-        const std::lock_guard lock(mutex_);
-        run_ = std::move(run);
-      }
+      run_journey_job(context);
     }
   } catch (const RunCancelled&) {
     end = State::cancelled;
@@ -183,6 +244,7 @@ nlohmann::json Job::status() const {
   out["messages"] = messages_;
   out["error"] = error_;
   out["agents"] = request_.settings.agents;
+  out["draws"] = request_.draws.draws;
   return out;
 }
 
@@ -197,17 +259,37 @@ void Job::require_done() const {
 
 nlohmann::json Job::result_json() const {
   require_done();
-  // Exactly what `cjsim run/compare --json` print, a run's seed, version and path included.
+  // Exactly what `cjsim run/compare [--draws K] --json` print, a run's seed, version and path
+  // included.
   if (calendar_) {
     if (calendar_->compared) return calendar_comparison_json(calendar_->compared->report);
-    nlohmann::json json =
-        calendar_summary_json(calendar_->run->summary, calendar_->run->result.seconds);
-    put_run_identity(json, calendar_->run->metadata);
+    if (calendar_->compared_draws) {
+      const UncertainCalendarCompareOutcome& c = *calendar_->compared_draws;
+      nlohmann::json json = calendar_comparison_json(c.central.report);
+      add_calendar_comparison_uncertainty_json(json, c.central.report.names, request_.rank_by,
+                                               c.draws, c.uncertainty);
+      return json;
+    }
+    const CalendarOutcome& run =
+        calendar_->run ? *calendar_->run : calendar_->run_draws->central;
+    nlohmann::json json = calendar_summary_json(run.summary, run.result.seconds);
+    put_run_identity(json, run.metadata);
+    if (calendar_->run_draws) {
+      add_calendar_run_uncertainty_json(json, calendar_->run_draws->draws,
+                                        calendar_->run_draws->uncertainty);
+    }
     return json;
   }
-  if (compared_) return comparison_json(*compared_->outcome.report);
+  if (compared_) {
+    nlohmann::json json = comparison_json(*compared_->outcome.report);
+    if (drawn_) {
+      add_comparison_uncertainty_json(json, *compared_->outcome.report, drawn_->uncertainty);
+    }
+    return json;
+  }
   nlohmann::json json = summary_json(*run_->summary, run_->result.seconds);
   put_run_identity(json, run_->metadata);
+  if (drawn_) add_run_uncertainty_json(json, drawn_->uncertainty);
   return json;
 }
 
@@ -222,22 +304,31 @@ void Job::refuse_calendar(const char* what) const {
 std::string Job::report_html() const {
   require_done();
   refuse_calendar("HTML report");
-  if (compared_) return html_report(*compared_->outcome.report);
-  return html_report(single_run_report(*run_->summary, run_->metadata));
+  const DrawsDigest* digest = drawn_ ? &drawn_->digest : nullptr;
+  if (compared_) return html_report(*compared_->outcome.report, digest);
+  return html_report(single_run_report(*run_->summary, run_->metadata), digest);
 }
 
 nlohmann::json Job::chart_data() const {
   require_done();
   refuse_calendar("charts");
-  if (compared_) return chart_data_json(*compared_->outcome.report);
-  return chart_data_json(single_run_report(*run_->summary, run_->metadata));
+  const DrawsDigest* digest = drawn_ ? &drawn_->digest : nullptr;
+  if (compared_) return chart_data_json(*compared_->outcome.report, digest);
+  return chart_data_json(single_run_report(*run_->summary, run_->metadata), digest);
 }
 
 nlohmann::json Job::answer() const {
   require_done();
   refuse_calendar("answer cards");
-  if (!compared_) throw RequestError(409, "a run has no answer; the answer is a comparison's");
-  return answer_json(*compared_->outcome.report);
+  const std::optional<AnswerDraws> draws =
+      drawn_ ? std::optional<AnswerDraws>(AnswerDraws{drawn_->uncertainty, drawn_->digest})
+             : std::nullopt;
+  if (compared_) return answer_json(*compared_->outcome.report, draws ? &*draws : nullptr);
+  if (!draws) {
+    throw RequestError(409, "a run has no answer; the answer is a comparison's (or, with "
+                            "draws, how sure a run's figures are)");
+  }
+  return run_answer_json(single_run_report(*run_->summary, run_->metadata), *draws);
 }
 
 void Job::save(const std::string& path, bool force) const {
@@ -246,13 +337,30 @@ void Job::save(const std::string& path, bool force) const {
   if (calendar_ && calendar_->compared) {
     write_calendar_comparison_file(file, calendar_->compared->report,
                                    calendar_->compared->data(*journeys_));
+  } else if (calendar_ && calendar_->compared_draws) {
+    const UncertainCalendarCompareOutcome& c = *calendar_->compared_draws;
+    write_calendar_comparison_file_with_draws(file, c.central.report, c.central.data(*journeys_),
+                                              request_.rank_by, c.uncertainty,
+                                              draw_summaries(c));
+  } else if (calendar_ && calendar_->run_draws) {
+    const UncertainCalendarRunOutcome& r = *calendar_->run_draws;
+    write_calendar_run_file_with_draws(file, r.central.metadata, r.central.data(), r.uncertainty,
+                                       draw_summaries(r));
   } else if (calendar_) {
     write_calendar_run_file(file, calendar_->run->metadata, calendar_->run->data());
   } else if (compared_) {
     std::vector<const CompiledJourney*> pointers;
     for (const CompiledJourney& j : journeys_->journeys) pointers.push_back(&j);
-    write_comparison_file(file, *compared_->outcome.report, pointers,
-                          compared_->outcome.comparison);
+    if (drawn_) {
+      write_comparison_file_with_draws(file, *compared_->outcome.report, pointers,
+                                       compared_->outcome.comparison, drawn_->uncertainty);
+    } else {
+      write_comparison_file(file, *compared_->outcome.report, pointers,
+                            compared_->outcome.comparison);
+    }
+  } else if (drawn_) {
+    write_run_file_with_draws(file, run_->journey, run_->metadata, run_->result, *run_->summary,
+                              drawn_->uncertainty);
   } else {
     write_run_file(file, run_->journey, run_->metadata, run_->result, *run_->summary);
   }

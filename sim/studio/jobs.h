@@ -16,6 +16,7 @@
 
 #include "sim/api/journey_sources.h"
 #include "sim/api/run.h"
+#include "sim/api/uncertainty.h"
 
 namespace cjsim::studio {
 
@@ -24,6 +25,7 @@ struct JobRequest {
   std::vector<JourneySource> journeys;
   RunSettings settings;
   std::string rank_by = "conversion_rate";
+  DrawSettings draws;  // the uncertain inputs drawn, as `--draws K [--total-effects]`; 0: none
 };
 
 class Job;
@@ -67,7 +69,8 @@ class Job {
   std::string report_html() const;
   // The charts of that report as data for cjsimDrawCharts (reports/html/report_charts.js).
   nlohmann::json chart_data() const;
-  // A comparison's answer cards (answer_json.h); RequestError 409 for a run.
+  // A comparison's answer cards (answer_json.h), or a run's with draws (run_answer_json);
+  // RequestError 409 for a run without draws.
   nlohmann::json answer() const;
   // Writes the results as `cjsim run/compare --output` does (HDF5) to `path`.
   void save(const std::string& path, bool force) const;
@@ -75,6 +78,8 @@ class Job {
  private:
   class Progress;
   void run();
+  void run_comparison(const Context& context);  // the library's compare_journeys[_with_draws]
+  void run_journey_job(const Context& context);  // run_journey[_with_draws]
   void require_done() const;
   // RequestError 409 for a calendar journey's results, which have no `what` here yet.
   void refuse_calendar(const char* what) const;
@@ -94,6 +99,8 @@ class Job {
   std::unique_ptr<Compared> compared_;
   struct Calendar;
   std::unique_ptr<Calendar> calendar_;  // a calendar journey's run or comparison
+  struct Drawn;
+  std::unique_ptr<Drawn> drawn_;  // a plain run's or comparison's draws of uncertain inputs
   std::thread thread_;
 };
 

@@ -1,6 +1,8 @@
 // A journey and diagnostics as JSON for the studio's page.
 #include "sim/studio/journey_json.h"
 
+#include "scenarios/uncertain.h"
+
 namespace cjsim::studio {
 namespace {
 
@@ -112,6 +114,11 @@ nlohmann::json journey_json(const Scenario& s) {
   for (const SourceFile& base : s.base_sources) bases.push_back(base.path);
   json removals = json::array();
   for (const Removal& r : s.removals) removals.push_back(r.what);
+  // The numbers written as distributions, which a run or comparison with draws varies.
+  json uncertain = json::array();
+  for (const UncertainInput& input : uncertain_inputs(s)) {
+    uncertain.push_back({{"path", input.path}, {"distribution", uncertain_text(input.value)}});
+  }
   return {{"name", s.name},
           {"description", s.description},
           {"path", s.source_path},
@@ -125,6 +132,7 @@ nlohmann::json journey_json(const Scenario& s) {
           {"calendar", s.calendar.has_value()},
           {"bases", bases},
           {"removals", removals},
+          {"uncertain_inputs", uncertain},
           {"fields", fields_json(s.fields)}};
 }
 

@@ -10,6 +10,8 @@
 
 namespace cjsim::studio {
 
+// ..., "uncertain_inputs": [{"path", "distribution"}] (the numbers written as distributions,
+// by parameter path: "touchpoints.id_check.dropout", "triangular [0.05, 0.1, 0.25]"), ...
 nlohmann::json journey_json(const Scenario& scenario);
 
 // [{"severity", "file", "line", "column", "message", "text"}], text as `cjsim validate` prints it.

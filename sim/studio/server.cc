@@ -249,6 +249,23 @@ studio::JobRequest Studio::job_request(const json& body) const {
   }
   settings.threads = options_.threads;
   if (body.contains("rank_by")) request.rank_by = string_field(body, "rank_by");
+  // The uncertain inputs drawn, as `--draws K [--total-effects]`: 0 none, else 2 to the most.
+  const std::uint64_t most = options_.most_draws;
+  const std::uint64_t draws = whole_field(body, "draws", 0, 0, most);
+  if (draws == 1) {
+    throw RequestError(400, fmt::format("'draws' is 1; the studio takes 0 (no draws) or 2 to {} "
+                                        "(the draws give an interval; 32 or more is usual)",
+                                        most));
+  }
+  request.draws.draws = static_cast<std::uint32_t>(draws);
+  if (const auto it = body.find("total_effects"); it != body.end() && !it->is_null()) {
+    if (!it->is_boolean()) throw RequestError(400, "'total_effects' must be true or false");
+    request.draws.total_effects = it->get<bool>();
+  }
+  if (request.draws.total_effects && draws == 0) {
+    throw RequestError(400, "'total_effects' needs 'draws' (2 or more): the total indices come "
+                            "from the draws");
+  }
   return request;
 }
 
@@ -366,6 +383,8 @@ void Studio::route(httplib::Server& server) {
     studio::JobRequest request = job_request(body);
     std::string command = request.compare ? "cjsim studio: compare" : "cjsim studio: run";
     for (const JourneySource& j : request.journeys) command += " " + j.path;
+    if (request.draws.draws > 0) command += fmt::format(" --draws {}", request.draws.draws);
+    if (request.draws.total_effects) command += " --total-effects";
     const std::string id = jobs_.start(std::move(request), command);
     send_json(res, jobs_.find(id)->status(), 202);
   }));

@@ -22,6 +22,7 @@ struct StudioOptions {
   int port = 0;                  // 0: a free port
   std::uint64_t most_agents = 1'000'000;       // per run or comparison
   std::uint32_t most_replications = 20;
+  std::uint32_t most_draws = 256;  // parameter sets of the uncertain inputs per run (0: none)
   std::size_t most_request_bytes = std::size_t{8} << 20;
   int most_runs = 2;             // runs and comparisons under way at once
   unsigned threads = 0;          // per run; 0: every core

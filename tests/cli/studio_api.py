@@ -8,6 +8,7 @@ Usage: studio_api.py CJSIM SOURCE_DIR
 """
 import json
 import os
+from html import escape
 import sys
 import tempfile
 import time
@@ -36,6 +37,11 @@ def without_seconds(value):
     if isinstance(value, list):
         return [without_seconds(v) for v in value]
     return value
+
+
+def html_escape(text):
+    """Text as the HTML report escapes it (reports/html: &, <, >, " and ')."""
+    return escape(text, quote=True).replace("&#x27;", "&#39;")
 
 
 def wait_for(studio, job_id, timeout=240):
@@ -338,6 +344,111 @@ with tempfile.TemporaryDirectory() as work:
         {"path": "retail.yaml"}, {"path": "bank_call_centre.yaml"}]})
     job = wait_for(studio, job["id"])
     check(job["state"] == "failed" and "calendar" in job["error"], f"a calendar journey against one without: {job}")
+
+    # --- uncertain inputs drawn: equal to `cjsim run/compare --draws K --json` ---------------
+    status, _, body = studio.request("GET", "/api/file?path=bank_current_account_guided_id_estimate.yaml")
+    check(status == 200 and [i["path"] for i in body["journey"]["uncertain_inputs"]] ==
+          ["touchpoints.id_verification.dropout", "touchpoints.id_help_chat.dropout",
+           "transitions.id_verification->id_help_chat.weight"] and
+          body["journey"]["uncertain_inputs"][0]["distribution"] == "triangular [0.05, 0.1, 0.25]",
+          f"a journey's uncertain inputs: {status} {body.get('journey', {}).get('uncertain_inputs')}")
+    status, _, body = studio.request("GET", "/api/file?path=retail.yaml")
+    check(status == 200 and body["journey"]["uncertain_inputs"] == [], "retail has no uncertain inputs")
+    estimate = ["bank_current_account.yaml", "bank_current_account_guided_id_estimate.yaml"]
+    request = {"kind": "compare", "journeys": [{"path": p} for p in estimate], "agents": 2000, "seed": 7,
+               "draws": 4}
+    status, _, job = studio.request("POST", "/api/jobs", request)
+    check(status == 202 and job["draws"] == 4, f"a comparison with draws: {status} {job}")
+    job = wait_for(studio, job["id"])
+    check(job["state"] == "done", f"the comparison with draws: {job}")
+    drawn_id = job["id"]
+    status, _, result = studio.request("GET", f"/api/jobs/{drawn_id}/result")
+    expected = json.loads(cjsim_in(folder, "compare", *estimate, "--json", "--agents", "2000", "--seed", "7",
+                                   "--draws", "4").stdout)
+    check(status == 200 and without_seconds(result) == without_seconds(expected) and "sensitivity" in
+          json.dumps(expected) and all("probability_better" in d for d in expected["differences"]),
+          "the comparison with draws differs from cjsim compare --draws 4 --json")
+    status, _, answer = studio.request("GET", f"/api/jobs/{drawn_id}/answer")
+    overall = {d["metric"]: d for d in expected["differences"] if d["scope"] == "overall"}
+    cards = answer["states"][0]["figures"] if status == 200 else []
+    check(status == 200 and len(cards) >= 5, f"the answer with draws: {status} {answer}")
+    for card in cards:
+        d = overall[card["metric"]]
+        check(card["over_draws"] == d["uncertainty"] and card["difference"] == d["difference"] and
+              (card["probability_better"] == d["probability_better"] if card["better"] != "neither"
+               else card["probability_better"] is None),
+              f"the card for {card['metric']} with draws: {card}, cjsim compare --draws 4 --json {d}")
+    uncertainty = answer.get("uncertainty") or {}
+    status, _, report = studio.request("GET", f"/api/jobs/{drawn_id}/report")
+    sentences = uncertainty.get("sentences") or []
+    check(status == 200 and "How sure it is" in report and sentences and
+          all(html_escape(x) in report for x in sentences),
+          f"the answer's sentences of how sure it is are not the report's: {sentences}")
+    check(uncertainty.get("draws") == 4 and [i["path"] for i in uncertainty.get("inputs", [])] ==
+          [i["input"] for i in expected["uncertainty"]["inputs"]], f"the draws in the answer: {uncertainty}")
+    ranking = (uncertainty.get("sensitivity") or [{}])[0]
+    wanted = [s for s in expected["uncertainty"]["sensitivity"]]
+    check(ranking.get("index") == 1 and ranking.get("label") == expected["scenarios"][1]["scenario"] and
+          len(ranking.get("inputs", [])) == 3 and all(i["words"] and "%" in i["text"] for i in ranking["inputs"]),
+          f"the sensitivity ranking in the answer: {ranking}, cjsim compare --json {wanted}")
+    status, _, specs = studio.request("GET", f"/api/jobs/{drawn_id}/charts")
+    check(status == 200 and len(specs) == report.count('<div class="chart') and
+          [s.get("sensitivity") for s in specs if "sensitivity" in s] == [1],
+          f"the charts with draws: the report's, the sensitivity chart marked: {[s.get('sensitivity') for s in specs]}")
+    status, _, body = studio.request("POST", f"/api/jobs/{drawn_id}/save", {"path": "drawn.h5"})
+    shown = cjsim_in(folder, "report", "drawn.h5", "--format", "md", "-o", "drawn.md")
+    with open(os.path.join(folder, "drawn.md")) as f:
+        drawn_md = f.read() if shown.returncode == 0 else ""
+    check(status == 200 and shown.returncode == 0 and "draws" in drawn_md,
+          f"a comparison with draws saved and reported: {status} {body} {shown.stderr}")
+    # A run with total effects, of unsaved text.
+    with open(os.path.join(folder, "bank_current_account_guided_id_estimate.yaml")) as f:
+        estimate_text = f.read()
+    request = {"kind": "run", "journeys": [{"path": estimate[1], "text": estimate_text}], "agents": 2000,
+               "seed": 5, "draws": 4, "total_effects": True}
+    status, _, job = studio.request("POST", "/api/jobs", request)
+    job = wait_for(studio, job["id"])
+    status, _, result = studio.request("GET", f"/api/jobs/{job['id']}/result")
+    expected = json.loads(cjsim_in(folder, "run", estimate[1], "--json", "--agents", "2000", "--seed", "5",
+                                   "--draws", "4", "--total-effects").stdout)
+    check(job["state"] == "done" and without_seconds(result) == without_seconds(expected) and
+          "conversion_rate_uncertainty" in expected, f"a run with draws differs from cjsim run --draws 4 --json: {job}")
+    status, _, answer = studio.request("GET", f"/api/jobs/{job['id']}/answer")
+    figures = {f["metric"]: f for f in (answer.get("run") or {}).get("figures", [])} if status == 200 else {}
+    check(status == 200 and figures.get("conversion_rate", {}).get("over_draws") == expected["conversion_rate_uncertainty"]
+          and answer["uncertainty"]["sensitivity"][0]["totals"] is True and answer["answer"],
+          f"a run's answer with draws: {status} {answer}")
+    # A calendar journey's draws, as `cjsim run --draws K --json` gives them.
+    request = {"kind": "run", "journeys": [{"path": "bank_call_centre_estimate.yaml"}], "seed": 3, "draws": 2}
+    status, _, job = studio.request("POST", "/api/jobs", request)
+    job = wait_for(studio, job["id"])
+    status, _, result = studio.request("GET", f"/api/jobs/{job['id']}/result")
+    expected = json.loads(cjsim_in(folder, "run", "bank_call_centre_estimate.yaml", "--json", "--seed", "3",
+                                   "--draws", "2").stdout)
+    check(job["state"] == "done" and without_seconds(result) == without_seconds(expected) and "uncertainty" in expected,
+          f"a calendar run with draws differs from cjsim run --draws 2 --json: {job}")
+    status, _, body = studio.request("POST", f"/api/jobs/{job['id']}/save", {"path": "calendar_drawn.h5"})
+    check(status == 200, f"a calendar run with draws saved: {status} {body}")
+    # Draws of a journey with no uncertain input: the job fails as the command does.
+    status, _, job = studio.request("POST", "/api/jobs", {"kind": "run", "journeys": [{"path": "retail.yaml"}],
+                                                          "agents": 100, "draws": 4})
+    job = wait_for(studio, job["id"])
+    refused = cjsim_in(folder, "run", "retail.yaml", "--agents", "100", "--draws", "4")
+    check(job["state"] == "failed" and refused.returncode != 0 and job["error"] and job["error"] in refused.stderr,
+          f"draws of a journey without uncertain inputs: {job}, cjsim run: {refused.stderr!r}")
+    for fields, words in (({"draws": 1}, "0 (no draws) or 2 to 256"), ({"draws": 257}, "256"),
+                          ({"draws": -1}, "whole number"), ({"draws": "4"}, "whole number"),
+                          ({"total_effects": True}, "needs 'draws'"),
+                          ({"draws": 4, "total_effects": "yes"}, "true or false")):
+        status, _, body = studio.request("POST", "/api/jobs", {"kind": "run", "journeys": [{"path": estimate[1]}],
+                                                               "agents": 100, **fields})
+        check(status == 400 and words in body.get("error", ""), f"draws {fields}: {status} {body}")
+    # A comparison with draws cancelled mid-way.
+    status, _, job = studio.request("POST", "/api/jobs", {"kind": "compare", "journeys": [{"path": p} for p in estimate],
+                                                          "agents": 1_000_000, "draws": 64})
+    status, _, _ = studio.request("DELETE", f"/api/jobs/{job['id']}")
+    job = wait_for(studio, job["id"], timeout=60)
+    check(job["state"] == "cancelled", f"a comparison with draws cancelled: {job}")
 
     # --- bounds, cancel ---------------------------------------------------------------------
     status, _, body = studio.request("POST", "/api/jobs", {"kind": "run", "journeys": [{"path": "retail.yaml"}],

@@ -38,6 +38,24 @@ async function drawnCharts(page) {
   }));
 }
 
+// A comparison with draws started on the page at the test's agents and seed: its answer cards,
+// each with what the draws say of the figure.
+async function compareCards(page) {
+  await page.fill('#agents', '2000');
+  await page.fill('#seed', '7');
+  await page.click('#start');
+  await page.waitForSelector('#answer-cards .verdict li .over-draws', { timeout: 120000 });
+  return page.$$eval('#answer-cards .verdict li', (items) => items.map((li) => {
+    const over = li.querySelector('.over-draws');
+    return {
+      metric: li.dataset.metric, difference: Number(li.dataset.difference),
+      over_draws: over ? JSON.parse(over.dataset.overDraws) : null,
+      probability: over && over.dataset.probability !== undefined ? Number(over.dataset.probability) : null,
+      text: over ? over.textContent : '',
+    };
+  }));
+}
+
 async function compare(page, agents, seed) {
   await page.fill('#agents', String(agents));
   await page.fill('#seed', String(seed));
@@ -319,6 +337,40 @@ async function compare(page, agents, seed) {
     await phone.waitForTimeout(300);
     await phone.screenshot({ path: path.join(artefacts, 'studio_graph_390.png') });
     await phone.screenshot({ path: path.join(artefacts, 'studio_words_390.png') });
+
+    // Uncertain inputs drawn: the workshop's estimate of the guided ID check compared with its
+    // base, 4 draws of 2,000 agents, at three widths: how sure it is, both intervals on the
+    // cards, the ranking of the guesses with the report's chart, nothing wider than the page.
+    await desktop.click('nav#files button[data-path="retail.yaml"]');
+    await desktop.waitForSelector('#start');
+    out.draws_hidden = await desktop.$eval('#draws-box', (b) => b.hidden);
+    out.draws = {};
+    for (const width of [1400, 1024, 390]) {
+      const page = width === 1400 ? desktop : await browser.newPage({ viewport: { width, height: 900 }, isMobile: width < 800 });
+      if (page !== desktop) {
+        page.on('pageerror', (e) => out.errors.push(String(e)));
+        await page.goto(url);
+      }
+      if (width < 800) await page.click('#show-files');
+      await page.click('nav#files button[data-path="bank_current_account_guided_id_estimate.yaml"]');
+      await page.waitForSelector('#draws');
+      const shown = { default: await page.$eval('#draws', (x) => x.value), base: await page.textContent('#future h3') };
+      await page.fill('#draws', '4');
+      shown.cards = await compareCards(page);
+      await page.waitForSelector('#how-sure li');
+      await page.waitForSelector('#sensitivity .result-chart canvas', { timeout: 30000 });
+      await page.waitForTimeout(300);
+      shown.sentences = await page.$$eval('#how-sure-sentences li', (items) => items.map((li) => li.textContent));
+      shown.ranking = await page.$$eval('#sensitivity .ranking li', (items) => items.map((li) => ({
+        path: li.dataset.path, first_order: Number(li.dataset.firstOrder), text: li.textContent,
+      })));
+      shown.ranking_charts = await page.$$eval('#sensitivity .result-chart', (c) => c.map((x) => x.querySelector('canvas') !== null));
+      shown.width = await page.evaluate(() => document.documentElement.scrollWidth);
+      shown.overflowing = await page.$$eval('#how-sure, #sensitivity, #answer-cards, #sensitivity .result-chart',
+        (boxes) => boxes.filter((b) => b.scrollWidth > b.clientWidth + 1 || b.getBoundingClientRect().right > window.innerWidth + 1).map((b) => b.id || b.className));
+      await page.screenshot({ path: path.join(artefacts, `studio_draws_${width}.png`), fullPage: true });
+      out.draws[width] = shown;
+    }
   } catch (e) {
     out.errors.push(String(e && e.stack || e));
     // What the pages showed when it failed, kept with the other screenshots.

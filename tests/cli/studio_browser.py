@@ -216,7 +216,36 @@ with tempfile.TemporaryDirectory() as folder:
           f"dagre's layout (left to right, no two nodes in one place): {graph.get('layout')}")
     check(shown.get("phone_graph_width", 9999) <= 390, f"the phone graph is {shown.get('phone_graph_width')} px wide")
     check(shown.get("phone_words_width", 9999) <= 390, f"the phone map is {shown.get('phone_words_width')} px wide")
-    for name in ("studio_map_1400", "studio_compare_1400", "studio_future_390", "studio_compare_390",
+    # Uncertain inputs drawn on the page: the same answer as `cjsim compare --draws 4 --json`
+    # at every width, in plain words, with the ranking of the guesses drawn; nothing overflows.
+    check(shown.get("draws_hidden") is True, "retail (no uncertain inputs) offers draws")
+    drawn = shown.get("draws") or {}
+    check(sorted(drawn) == ["1024", "1400", "390"], f"the draws walk: {sorted(drawn)}")
+    base = (drawn.get("1400") or {}).get("base", "").replace("Changes on ", "")
+    wanted = json.loads(subprocess.run(
+        [cjsim, "compare", base, "bank_current_account_guided_id_estimate.yaml", "--json", "--agents", "2000",
+         "--seed", "7", "--draws", "4"], capture_output=True, text=True, timeout=300, cwd=folder).stdout or "{}")
+    overall = {d["metric"]: d for d in wanted.get("differences", []) if d["scope"] == "overall"}
+    for width, page in drawn.items():
+        check(page.get("default") == "32", f"{width}: the draws offered by default: {page.get('default')}")
+        cards = page.get("cards") or []
+        check(len(cards) >= 5, f"{width}: {len(cards)} cards with draws")
+        for card in cards:
+            d = overall.get(card["metric"], {})
+            check(card["over_draws"] == d.get("uncertainty") and card["difference"] == d.get("difference") and
+                  "95% of the draws give" in card["text"] and
+                  (card["probability"] is None or card["probability"] == d.get("probability_better")),
+                  f"{width}: the card {card} against cjsim compare --draws 4 --json {d}")
+        sentences = page.get("sentences") or []
+        check(sentences and "beats" in sentences[0] and "draws" in sentences[0] and
+              any("uncertainty in its gain" in x for x in sentences), f"{width}: how sure it is: {sentences}")
+        ranking = page.get("ranking") or []
+        check(len(ranking) == 3 and all("%" in r["text"] for r in ranking) and
+              ranking == sorted(ranking, key=lambda r: -r["first_order"]), f"{width}: the ranking: {ranking}")
+        check(page.get("ranking_charts") == [True], f"{width}: the ranking's chart: {page.get('ranking_charts')}")
+        check(page.get("width", 99999) <= int(width) and not page.get("overflowing"),
+              f"{width}: the page is {page.get('width')} px wide; overflowing: {page.get('overflowing')}")
+    for name in ("studio_draws_1400", "studio_draws_1024", "studio_draws_390", "studio_map_1400", "studio_compare_1400", "studio_future_390", "studio_compare_390",
                  "studio_words_1400", "studio_whatif_1400", "studio_words_390", "studio_forms_1400", "studio_graph_1400", "studio_graph_390", "studio_calendar_1400"):
         shot = os.path.join(artefacts, name + ".png")
         check(os.path.exists(shot) and os.path.getsize(shot) > 10_000, f"no screenshot {shot}")

@@ -124,6 +124,7 @@ async function checkNow() {
   renderPanel();
   renderFuture();
   renderStructure();
+  renderDraws();
 }
 
 async function save(force = false) {
@@ -868,13 +869,37 @@ function renderRun() {
     el('div', { class: 'toolbar' },
       el('label', {}, 'Agents', el('input', { type: 'number', id: 'agents', value: '100000', min: '1', step: '1' })),
       el('label', {}, 'Seed', el('input', { type: 'number', id: 'seed', placeholder: 'the file\'s', min: '0', step: '1' })),
+      el('span', { id: 'draws-box', class: 'toolbar', hidden: true }),
       el('button', { class: 'primary', id: 'start', onclick: startJob }, isFuture ? 'Compare' : 'Run'),
       el('button', { class: 'secondary', id: 'cancel', hidden: true, onclick: cancelJob }, 'Cancel'),
       el('progress', { id: 'progress', max: '1', value: '0', hidden: true }),
       el('span', { id: 'job-state', class: 'hint' })),
     el('section', { id: 'whatif' }),
     el('div', { id: 'results' }));
+  renderDraws();
   renderWhatIf();
+}
+
+// The numbers written as distributions (the journey's `uncertain_inputs`, with what a future
+// state inherits): when there are any, the run panel offers to draw them, as `--draws K
+// [--total-effects]` does, so that the answer says how sure it is; hidden (no draws) otherwise.
+function renderDraws() {
+  const box = $('#draws-box');
+  if (!box) return;
+  const journey = state.lastJourney;
+  const inputs = (journey && !journey.calendar && journey.uncertain_inputs) || [];
+  const before = $('#draws');
+  const kept = before ? before.value : '32';
+  const totals = $('#total-effects');
+  box.hidden = inputs.length === 0;
+  if (!inputs.length) return box.replaceChildren();
+  box.replaceChildren(
+    el('label', { title: 'Parameter sets drawn from the distributions, each run on the same agents (0: run at their means)' },
+      'Draws', el('input', { type: 'number', id: 'draws', value: kept, min: '0', max: '256', step: '1' })),
+    el('label', { title: 'Rank the inputs by total Sobol indices too: one more run per input and draw' },
+      el('input', { type: 'checkbox', id: 'total-effects', checked: totals && totals.checked ? true : undefined }), 'total effects'),
+    el('span', { class: 'hint', id: 'uncertain-inputs', title: inputs.map((i) => `${i.path}: ${i.distribution}`).join('\n') },
+      `${inputs.length} uncertain input${inputs.length === 1 ? '' : 's'}`));
 }
 
 // ---- the what-if slider --------------------------------------------------------------------
@@ -1064,6 +1089,10 @@ async function startJob() {
     agents: Number($('#agents').value),
   };
   if ($('#seed').value !== '') body.seed = Number($('#seed').value);
+  if (!$('#draws-box').hidden && $('#draws').value !== '') {
+    body.draws = Number($('#draws').value);
+    if (body.draws > 0 && $('#total-effects').checked) body.total_effects = true;
+  }
   try {
     const { data } = await api('POST', '/api/jobs', body);
     state.job = data;
@@ -1095,7 +1124,7 @@ async function pollJob() {
     setTimeout(pollJob, 150);
     return;
   }
-  if (data.state === 'done') showResult(job.id, data.kind);
+  if (data.state === 'done') showResult(job.id, data.kind, data.draws > 0);
 }
 
 function figure(metric, x, signed = false) {
@@ -1116,7 +1145,10 @@ function answerCards(answer, id, sentences = true) {
       },
       el('span', { class: 'figure' }, f.label), ' ', el('b', {}, f.text), ' ',
       el('span', { class: `tag ${f.verdict.replaceAll(' ', '-')}` }, f.verdict),
-      el('span', { class: 'ci' }, `95% interval ${f.interval}; ${f.better} is better`)))))),
+      el('span', { class: 'ci' }, `${f.over_draws_text === undefined ? '' : 'Simulation noise: '}95% interval ${f.interval}; ${f.better} is better`),
+      f.over_draws_text === undefined ? null : el('span', { class: 'ci over-draws', 'data-over-draws': JSON.stringify(f.over_draws), 'data-probability': f.probability_better },
+        `Over the uncertain inputs, 95% of the draws give ${f.over_draws_text}` +
+        (f.probability_text ? `; better in ${f.probability_text} of them` : ''))))))),
     el('p', { class: 'hint' }, `On the same ${answer.agents.toLocaleString('en')} agents. ${answer.method || ''}`));
 }
 
@@ -1184,17 +1216,52 @@ function showCalendarResult(id, data) {
   $('#results').replaceChildren(el('div', { id: 'calendar-results' }, parts));
 }
 
-async function showResult(id, kind) {
+// How sure the answer is, when the uncertain inputs were drawn (GET /api/jobs/ID/answer's
+// "uncertainty"): the report's sentences of "How sure it is", what was drawn, then per figure
+// ranked the inputs by how much of its uncertainty they explain, with the report's own chart
+// of the indices (the chart data's specs marked "sensitivity").
+function howSure(answer, sentences) {
+  const u = answer.uncertainty;
+  return el('section', { id: 'how-sure', class: 'how-sure' },
+    el('h3', {}, 'How sure it is'),
+    el('ul', { class: 'answer sentences', id: 'how-sure-sentences' }, sentences.map((x) => el('li', {}, x))),
+    el('p', { class: 'hint' },
+      `The ${u.inputs.length} input${u.inputs.length === 1 ? '' : 's'} written as distributions were drawn ${u.draws} times ` +
+      `(a ${u.design}; ${u.runs} runs on the same agents besides the one at the inputs' means). Every figure has two ` +
+      'intervals: the simulation\'s own noise, and the range 95% of the draws fall in: what the world may be, given the guesses.'));
+}
+
+function sensitivitySection(answer, label) {
+  const u = answer.uncertainty;
+  return el('section', { id: 'sensitivity', class: 'sensitivity' },
+    el('h3', {}, 'Which guess matters most'),
+    u.sensitivity.map((target) => el('div', { class: 'sensitivity-target', 'data-index': target.index },
+      el('h4', {}, target.index === 0 ? label(target.figure) : `The gain of ${target.label} in ${label(target.figure).toLowerCase()}`),
+      el('div', { class: 'chart-box sensitivity-chart', 'data-index': target.index }),
+      el('ol', { class: 'ranking' }, target.inputs.map((i) => el('li', {
+        'data-path': i.path, 'data-first-order': i.first_order, 'data-total': i.total,
+      }, el('span', {}, i.words), ' ', el('b', {}, i.text), el('span', { class: 'ci' }, i.distribution)))))),
+    el('p', { class: 'hint' }, `Sensitivity: ${u.estimator}.`));
+}
+
+function metricLabel(metric) {
+  const words = metric.replaceAll('_', ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+async function showResult(id, kind, draws = false) {
   if (state.lastJourney && state.lastJourney.calendar) {
     if (drawing) { drawing.dispose(); drawing = null; }
     return showCalendarResult(id, (await api('GET', `/api/jobs/${id}/result`)).data);
   }
   const [{ data }, { data: specs }] = await Promise.all([
     api('GET', `/api/jobs/${id}/result`), api('GET', `/api/jobs/${id}/charts`)]);
-  const answer = kind === 'compare' ? (await api('GET', `/api/jobs/${id}/answer`)).data : null;
+  const answer = kind === 'compare' || draws ? (await api('GET', `/api/jobs/${id}/answer`)).data : null;
+  const uncertain = answer && answer.uncertainty;
   const results = $('#results');
   if (drawing) { drawing.dispose(); drawing = null; }
   const parts = [];
+  if (uncertain) parts.push(howSure(answer, uncertain.sentences));
   if (kind === 'compare') {
     parts.push(el('p', { class: 'answer', id: 'answer' }, data.answer.join(' ')), answerCards(answer, 'answer-cards', false));
     const rows = data.differences.filter((d) => d.scope === 'overall');
@@ -1207,6 +1274,11 @@ async function showResult(id, kind) {
       el('td', {}, d.metric.replaceAll('_', ' ')), el('td', {}, figure(d.metric, d.current)),
       el('td', {}, figure(d.metric, d.future)), el('td', {}, figure(d.metric, d.difference, true)),
       el('td', {}, `${figure(d.metric, d.ci[0])} to ${figure(d.metric, d.ci[1])}`)))));
+  } else if (uncertain) {
+    parts.push(el('table', { class: 'results', id: 'figures' },
+      el('tr', {}, ['Figure', 'At the means', 'Simulation noise', 'Over the draws'].map((h) => el('th', {}, h))),
+      answer.run.figures.map((f) => el('tr', { 'data-metric': f.metric, 'data-value': f.value, 'data-over-draws': JSON.stringify(f.over_draws) },
+        el('td', {}, f.label), el('td', {}, f.text), el('td', {}, f.interval), el('td', {}, f.over_draws_text)))));
   } else {
     const keys = ['conversion_rate', 'nps', 'revenue_per_agent', 'cost_per_agent', 'touchpoints_per_agent'];
     parts.push(el('table', { class: 'results', id: 'figures' },
@@ -1217,12 +1289,18 @@ async function showResult(id, kind) {
     el('button', { class: 'secondary', id: 'save-result', onclick: () => saveResult(id) }, 'Save results (.h5)'),
     el('a', { href: `/api/jobs/${id}/report`, id: 'open-report', target: '_blank', rel: 'noopener' }, 'Open the full HTML report'),
     el('a', { href: `/api/jobs/${id}/report?download=1`, id: 'export' }, 'Download it')));
-  // One container per chart, ids of the page's own (the report's are chart-1, ...).
+  // One container per chart, ids of the page's own (the report's are chart-1, ...); the
+  // sensitivity charts go with their ranking.
+  const ranking = uncertain ? sensitivitySection(answer, metricLabel) : null;
+  if (ranking) parts.push(ranking);
   const charts = el('div', { id: 'result-charts' });
   for (const spec of specs) {
     spec.id = `result-${spec.id}`;
     const div = el('div', { id: spec.id, class: 'chart result-chart', style: `height:${spec.height}px` });
-    charts.append(el('div', { class: spec.sankey ? 'chart-box sankey' : 'chart-box' }, div));
+    const place = ranking && spec.sensitivity !== undefined
+      ? ranking.querySelector(`.sensitivity-chart[data-index="${spec.sensitivity}"]`) : null;
+    if (place) place.append(div);
+    else charts.append(el('div', { class: spec.sankey ? 'chart-box sankey' : 'chart-box' }, div));
   }
   parts.push(charts);
   results.replaceChildren(...parts);

@@ -12,12 +12,15 @@ import subprocess
 
 def make_folder(source, folder):
     """Copies the retail journey and two of its future states, the bank's journey (a map with
-    its words) and one of its future states, and a calendar journey (the bank's contact centre)
-    and one of its future states, into `folder`."""
+    its words), one of its future states and that future state as a workshop estimated it
+    (uncertain inputs), and a calendar journey (the bank's contact centre), one of its future
+    states and its patience estimated, into `folder`."""
     examples = os.path.join(source, "scenarios", "examples")
     for name in ("retail.yaml", "retail_one_click_checkout.yaml", "retail_store_push.yaml",
                  "bank_current_account.yaml", "bank_current_account_guided_id.yaml",
-                 "bank_call_centre.yaml", "bank_call_centre_call_back.yaml"):
+                 "bank_current_account_guided_id_estimate.yaml",
+                 "bank_call_centre.yaml", "bank_call_centre_call_back.yaml",
+                 "bank_call_centre_estimate.yaml"):
         shutil.copy(os.path.join(examples, name), folder)
 
 
