@@ -274,6 +274,10 @@ TEST(GoodnessOfFit, AJourneyFittedToItsOwnSimulationReproducesItsPaths) {
   // 4 standard errors.
   EXPECT_NEAR(g.simulated_conversion.value, 0.5, 4 * std::sqrt(0.25 / 20000));
   EXPECT_LT(g.path_length_distance, 0.02);
+  // Four customers on four distinct paths, against the chain's many: some distance, below 1.
+  EXPECT_GT(g.variant_distance.distance, 0.0);
+  EXPECT_LT(g.variant_distance.distance, 1.0);
+  EXPECT_EQ(g.variant_distance.observed_variants, 4u);
   ASSERT_EQ(g.stage_reach.labels.size(), 3u);
   EXPECT_EQ(g.stage_reach.observed[0], 1.0);
   EXPECT_EQ(g.stage_reach.observed[2], 0.5);
@@ -309,6 +313,14 @@ TEST(GoodnessOfFit, LongPathsHaveRowsUpToTheLongestAndTheDistanceSeesEveryLength
   EXPECT_EQ(g.path_length.simulated[9], 0.5);
   EXPECT_EQ(g.path_length.observed[14], 0.25);
   EXPECT_EQ(g.path_length_distance, 0.5);
+  // Whole paths: half the customers move from 11 visits to 12, one edit in 12.
+  EXPECT_NEAR(g.variant_distance.distance, 0.5 / 12, 1e-9);
+  EXPECT_EQ(g.variant_distance.observed_variants, 3u);
+  EXPECT_EQ(g.variant_distance.simulated_variants, 3u);
+  EXPECT_EQ(g.variant_distance.pooled_observed, 0.0);
+  // Top paths are whole, however long.
+  ASSERT_EQ(g.top_paths.labels.size(), 3u);
+  EXPECT_EQ(g.top_paths.labels[0].size(), 11 * 1 + 10 * 3);  // "a > a > ... > a"
 
   // Rows stop at the one holding the longest path of either side.
   const GoodnessOfFit short_paths =

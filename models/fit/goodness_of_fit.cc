@@ -19,6 +19,18 @@ struct PathStatistics {
   std::map<std::size_t, double> length;  // customers by touchpoints per path
   std::map<std::string, double> stage_visits;
   std::unordered_map<std::string, double> paths;
+  std::vector<VariantCount> variants;  // each path as it is, touchpoints named by `Names`
+};
+
+// Touchpoint names as indices both sides share, for comparing paths as sequences.
+class Names {
+ public:
+  std::uint32_t index(const std::string& name) {
+    return index_.try_emplace(name, static_cast<std::uint32_t>(index_.size())).first->second;
+  }
+
+ private:
+  std::unordered_map<std::string, std::uint32_t> index_;
 };
 
 std::string path_text(const ObservedJourneys& j, const ObservedPath& p) {
@@ -30,8 +42,11 @@ std::string path_text(const ObservedJourneys& j, const ObservedPath& p) {
   return text;
 }
 
-PathStatistics statistics_of(const ObservedJourneys& j) {
+PathStatistics statistics_of(const ObservedJourneys& j, Names& names) {
   PathStatistics s;
+  std::vector<std::uint32_t> shared(j.touchpoints.size());
+  for (std::size_t t = 0; t < j.touchpoints.size(); ++t) shared[t] = names.index(j.touchpoints[t]);
+  const std::uint32_t unknown = names.index("?");
   std::vector<std::string> seen;
   for (const ObservedPath& p : j.paths) {
     const double c = static_cast<double>(p.count);
@@ -47,6 +62,12 @@ PathStatistics statistics_of(const ObservedJourneys& j) {
     }
     for (const std::string& stage : seen) s.stage_visits[stage] += c;
     s.paths[path_text(j, p)] += c;
+    VariantCount& variant = s.variants.emplace_back();
+    variant.customers = p.count;
+    variant.touchpoints.reserve(p.touchpoints.size());
+    for (std::uint32_t t : p.touchpoints) {
+      variant.touchpoints.push_back(t < shared.size() ? shared[t] : unknown);
+    }
   }
   return s;
 }
@@ -70,8 +91,9 @@ double customers_between(const PathStatistics& s, std::size_t from, std::size_t 
 
 GoodnessOfFit goodness_of_fit(const ObservedJourneys& observed, const ObservedJourneys& simulated,
                               const std::vector<std::string>& stages, std::size_t top_paths) {
-  const PathStatistics o = statistics_of(observed);
-  const PathStatistics s = statistics_of(simulated);
+  Names names;
+  const PathStatistics o = statistics_of(observed, names);
+  const PathStatistics s = statistics_of(simulated, names);
   GoodnessOfFit out;
   out.observed_customers = static_cast<std::uint64_t>(o.customers);
   out.simulated_customers = static_cast<std::uint64_t>(s.customers);
@@ -101,6 +123,7 @@ GoodnessOfFit goodness_of_fit(const ObservedJourneys& observed, const ObservedJo
   for (const auto& [length, c] : o.length) difference[length] += share(c, o.customers);
   for (const auto& [length, c] : s.length) difference[length] -= share(c, s.customers);
   for (const auto& [length, d] : difference) out.path_length_distance += 0.5 * std::abs(d);
+  out.variant_distance = variant_distance(o.variants, s.variants);
   for (const std::string& stage : stages) {
     out.stage_reach.labels.push_back(stage);
     const auto oi = o.stage_visits.find(stage);

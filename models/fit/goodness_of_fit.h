@@ -1,6 +1,7 @@
 // Goodness of fit: observed journeys against journeys simulated from what was fitted to them,
 // on the figures a modeller checks first (conversion rate, path length, stage reach, the most
-// common paths), and the held-out share of the data that such checks are fair on.
+// common paths, the distance between the distributions of whole paths), and the held-out share of
+// the data that such checks are fair on.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/fit/variant_distance.h"
 #include "models/observed/observed_journeys.h"
 #include "sim/engine/statistics.h"
 
@@ -33,6 +35,9 @@ struct GoodnessOfFit {
   // Total variation distance between the path-length distributions, over the lengths
   // themselves rather than the table's rows (0: the same, 1: disjoint).
   double path_length_distance = 0.0;
+  // The earth mover's distance between the distributions of whole paths (variants), with
+  // pm4py's ground distance (variant_distance.h): 0 the same, at most 1.
+  VariantDistance variant_distance;
 };
 
 // Both sides must name touchpoints the same way (the fitted scenario's ids: see

@@ -59,6 +59,19 @@ void write_parameters(H5::Group& root, const std::vector<FittedParameter>& param
   hdf5::write_text_list(group, "why_not", why_not);
 }
 
+// The earth mover's distance, and how many variants it pooled when there were too many.
+std::string variant_distance_line(const VariantDistance& v) {
+  std::string out = fmt::format(
+      "  whole paths: earth mover's distance {:.4f} over {} observed and {} simulated variants",
+      v.distance, v.observed_variants, v.simulated_variants);
+  if (v.pooled_observed > 0.0 || v.pooled_simulated > 0.0) {
+    out += fmt::format(" (the {} most common compared, the rest pooled: {} observed, {} simulated)",
+                       v.compared_variants, percent(v.pooled_observed),
+                       percent(v.pooled_simulated));
+  }
+  return out + "\n";
+}
+
 }  // namespace
 
 std::string text_fit_report(const FitReport& r) {
@@ -81,6 +94,7 @@ std::string text_fit_report(const FitReport& r) {
                        percent(g.observed_conversion.high), percent(g.simulated_conversion.value),
                        percent(g.simulated_conversion.low), percent(g.simulated_conversion.high));
     out += fmt::format("  path length: total variation distance {:.4f}\n", g.path_length_distance);
+    out += variant_distance_line(g.variant_distance);
     append_table(out, "touchpoints per path", g.path_length);
     append_table(out, "stage reach", g.stage_reach);
     append_table(out, "top paths", g.top_paths);
@@ -107,6 +121,13 @@ nlohmann::json fit_json(const FitReport& r) {
   auto estimate = [](const Estimate& e) {
     return nlohmann::json{{"value", e.value}, {"low", e.low}, {"high", e.high}};
   };
+  auto variants = [](const VariantDistance& v) {
+    return nlohmann::json{{"observed", v.observed_variants},
+                          {"simulated", v.simulated_variants},
+                          {"compared", v.compared_variants},
+                          {"pooled_observed_share", v.pooled_observed},
+                          {"pooled_simulated_share", v.pooled_simulated}};
+  };
   out["checks"] = nlohmann::json::object();
   for (const auto& [name, g] : r.checks) {
     out["checks"][name] = {{"observed_customers", g.observed_customers},
@@ -114,6 +135,8 @@ nlohmann::json fit_json(const FitReport& r) {
                            {"observed_conversion", estimate(g.observed_conversion)},
                            {"simulated_conversion", estimate(g.simulated_conversion)},
                            {"path_length_distance", g.path_length_distance},
+                           {"variant_distance", g.variant_distance.distance},
+                           {"variants", variants(g.variant_distance)},
                            {"path_length", table(g.path_length)},
                            {"stage_reach", table(g.stage_reach)},
                            {"top_paths", table(g.top_paths)}};
@@ -149,6 +172,13 @@ void write_fit_report(PendingFile& file, const FitReport& r) {
         hdf5::write_attribute(group, std::string(key) + "_high", e.high);
       }
       hdf5::write_attribute(group, "path_length_distance", g.path_length_distance);
+      const VariantDistance& v = g.variant_distance;
+      hdf5::write_attribute(group, "variant_distance", v.distance);
+      hdf5::write_attribute(group, "observed_variants", std::uint64_t{v.observed_variants});
+      hdf5::write_attribute(group, "simulated_variants", std::uint64_t{v.simulated_variants});
+      hdf5::write_attribute(group, "compared_variants", std::uint64_t{v.compared_variants});
+      hdf5::write_attribute(group, "pooled_observed_share", v.pooled_observed);
+      hdf5::write_attribute(group, "pooled_simulated_share", v.pooled_simulated);
       hdf5::write_checksum(group);
       write_table(group, "path_length", g.path_length);
       write_table(group, "stage_reach", g.stage_reach);

@@ -45,7 +45,9 @@ FitReport fit_report_of(const FitResult& fit, const std::string& data,
 // scenario_yaml and the closed forms (or `no_closed_forms`) on the root; with fitted parameters,
 // a group `parameters` with `names`, `value`, `standard_error`, `low`, `high`, `identifiable`
 // (uint8) and `why_not`, one entry per parameter; per check a group with attributes
-// (customers, conversion rates and their intervals, path_length_distance) and, for each of
+// (customers, conversion rates and their intervals, path_length_distance, variant_distance and
+// its bound: observed_variants, simulated_variants, compared_variants, pooled_observed_share,
+// pooled_simulated_share) and, for each of
 // path_length, stage_reach and top_paths, a group with `labels`, `observed` and `simulated`.
 void write_fit_report(PendingFile& file, const FitReport& report);
 

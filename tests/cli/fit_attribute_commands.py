@@ -33,6 +33,9 @@ with tempfile.TemporaryDirectory() as tmp:
     check(as_json.returncode == 0, f"fit --json failed: {as_json.stderr}")
     checks = json.loads(as_json.stdout)["checks"]
     check(checks["fitted"]["observed_conversion"]["value"] == 0.5, f"fit --json: {checks}")
+    check(0 < checks["fitted"]["variant_distance"] < 1
+          and checks["fitted"]["variants"]["observed"] == 4, f"fit --json variants: {checks}")
+    check("whole paths: earth mover's distance" in fit.stdout, f"no variant distance:\n{fit.stdout}")
     ran = run("run", fitted, "-n", "2000", "--json")
     check(ran.returncode == 0, f"run of the fitted journey failed: {ran.stderr}")
     with h5py.File(report, "r") as f:
@@ -40,6 +43,16 @@ with tempfile.TemporaryDirectory() as tmp:
         length = f["fitted/path_length/observed"][()]
         check(abs(length.sum() - 1.0) < 1e-9, f"path length shares sum to {length.sum()}")
         check(f["holdout"].attrs["path_length_distance"] < 0.2, "holdout path lengths far off")
+        for share in ("fitted", "holdout"):
+            attrs = f[share].attrs
+            check(0 < attrs["variant_distance"] < 1, f"{share} variant_distance {attrs.get('variant_distance')}")
+            check(attrs["compared_variants"] <= 200 and attrs["observed_variants"] > 0,
+                  f"{share} variants {dict(attrs)}")
+            pooled = attrs["pooled_observed_share"], attrs["pooled_simulated_share"]
+            check(all(0 <= p < 1 for p in pooled), f"{share} pooled shares {pooled}")
+            # Top paths are whole in the file: each label is a path of the data as it is.
+            labels = [x.decode() if isinstance(x, bytes) else x for x in f[f"{share}/top_paths/labels"][()]]
+            check(all(not x.endswith("...") and x for x in labels), f"top paths cut: {labels}")
         closed = f.attrs["fitted_conversion_probability"]
         check(abs(closed - f.attrs["data_conversion_rate"]) < 1e-12,
               f"closed form {closed} vs data {f.attrs['data_conversion_rate']}")

@@ -34,6 +34,11 @@ def test_markov_fit_with_holdout_equals_the_cli(cli, tmp_path):
     assert stable(fitted.report) == stable(printed)
     assert fitted.yaml == written
     assert fitted.parameters.empty and fitted.calibration is None
+    # The earth mover's distance over whole paths, on the fitted and the held-out shares.
+    for share in ("fitted", "holdout"):
+        check = fitted.report["checks"][share]
+        assert 0 < check["variant_distance"] < 1
+        assert check["variants"]["observed"] > 0 and check["variants"]["compared"] > 0
     assert [t["id"] for t in fitted.journey.touchpoints]
     fitted.save(tmp_path / "saved.yaml")
     assert cjsim.load(tmp_path / "saved.yaml").name == fitted.journey.name
