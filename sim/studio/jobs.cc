@@ -266,8 +266,8 @@ nlohmann::json Job::result_json() const {
     if (calendar_->compared_draws) {
       const UncertainCalendarCompareOutcome& c = *calendar_->compared_draws;
       nlohmann::json json = calendar_comparison_json(c.central.report);
-      add_calendar_comparison_uncertainty_json(json, c.central.report.names, request_.rank_by,
-                                               c.draws, c.uncertainty);
+      add_calendar_comparison_uncertainty_json(json, c.central.report.names,
+                                               calendar_draws_digest(c, request_.rank_by));
       return json;
     }
     const CalendarOutcome& run =
@@ -275,8 +275,7 @@ nlohmann::json Job::result_json() const {
     nlohmann::json json = calendar_summary_json(run.summary, run.result.seconds);
     put_run_identity(json, run.metadata);
     if (calendar_->run_draws) {
-      add_calendar_run_uncertainty_json(json, calendar_->run_draws->draws,
-                                        calendar_->run_draws->uncertainty);
+      add_calendar_run_uncertainty_json(json, calendar_draws_digest(*calendar_->run_draws));
     }
     return json;
   }
@@ -341,11 +340,12 @@ void Job::save(const std::string& path, bool force) const {
     const UncertainCalendarCompareOutcome& c = *calendar_->compared_draws;
     write_calendar_comparison_file_with_draws(file, c.central.report, c.central.data(*journeys_),
                                               request_.rank_by, c.uncertainty,
-                                              draw_summaries(c));
+                                              draw_summaries(c),
+                                              calendar_draws_digest(c, request_.rank_by));
   } else if (calendar_ && calendar_->run_draws) {
     const UncertainCalendarRunOutcome& r = *calendar_->run_draws;
     write_calendar_run_file_with_draws(file, r.central.metadata, r.central.data(), r.uncertainty,
-                                       draw_summaries(r));
+                                       draw_summaries(r), calendar_draws_digest(r));
   } else if (calendar_) {
     write_calendar_run_file(file, calendar_->run->metadata, calendar_->run->data());
   } else if (compared_) {
