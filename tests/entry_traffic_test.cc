@@ -144,15 +144,22 @@ TEST_F(EntryRemoval, TheBareFormLosesTheEntryAndWarnsAtTheChange) {
 }
 
 TEST_F(EntryRemoval, TheMapFormSaysLostOrRedistributedWithoutAWarning) {
+  // Only warnings about arrivals count here: removing `ad` also leaves a persona's affinity
+  // for its channel unused, which validation says as it always did.
+  auto arrival_warnings = [](const Diagnostics& d) {
+    return std::count_if(d.all().begin(), d.all().end(), [](const Diagnostic& x) {
+      return x.severity == Severity::warning && x.message.find("arrivals") != std::string::npos;
+    });
+  };
   Diagnostics warnings;
   const Scenario lost = future("  - remove_touchpoint: {id: ad, entry_traffic: lost}\n", &warnings);
   EXPECT_EQ(lost.lost_entries.size(), 1u);
-  EXPECT_TRUE(warnings.all().empty()) << warnings.to_string();
+  EXPECT_EQ(arrival_warnings(warnings), 0) << warnings.to_string();
 
   const Scenario moved =
       future("  - remove_touchpoint: {id: ad, entry_traffic: redistributed}\n", &warnings);
   EXPECT_TRUE(moved.lost_entries.empty());
-  EXPECT_TRUE(warnings.all().empty()) << warnings.to_string();
+  EXPECT_EQ(arrival_warnings(warnings), 0) << warnings.to_string();
   // Redistributed is the journey without the touchpoint, as removing it always gave.
   const CompiledJourney j = compile(moved);
   EXPECT_FALSE(j.loses_entries);
@@ -161,7 +168,7 @@ TEST_F(EntryRemoval, TheMapFormSaysLostOrRedistributedWithoutAWarning) {
   }
   const Scenario by_id = future("  - remove_touchpoint: {id: ad}\n", &warnings);
   EXPECT_EQ(by_id.lost_entries.size(), 1u);  // lost, the default
-  EXPECT_EQ(warnings.all().size(), 1u) << warnings.to_string();
+  EXPECT_EQ(arrival_warnings(warnings), 1) << warnings.to_string();
 }
 
 TEST_F(EntryRemoval, RemovingATouchpointNobodyStartsAtLosesNothingAndSaysNothingNew) {
@@ -187,7 +194,7 @@ TEST_F(EntryRemoval, ABadValueIsReportedAtItsLineAndColumn) {
   EXPECT_TRUE(ReportsError(d,
                            {"change 1 (remove_touchpoint): entry_traffic must be lost",
                             "or redistributed", "got 'gone'"},
-                           place(changes, "gone")));
+                           place(changes, "entry_traffic: gone")));
   EXPECT_EQ(d.error_count(), 1u);
 }
 
@@ -202,7 +209,7 @@ TEST_F(EntryRemoval, ANameThatIsNotThereIsReportedAtTheId) {
   const std::string changes = "  - remove_touchpoint: {id: adz, entry_traffic: lost}\n";
   const Diagnostics d = problems(changes);
   EXPECT_TRUE(ReportsError(d, {"no touchpoint 'adz'", "did you mean 'ad'?"},
-                           place(changes, "adz")));
+                           place(changes, "id: adz")));
 }
 
 TEST_F(EntryRemoval, ACalendarJourneyRefusesALostEntryAtTheChange) {
