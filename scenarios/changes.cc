@@ -24,6 +24,7 @@ using detail::Reading;
 using detail::YamlNode;
 
 constexpr std::string_view kEndKeys[] = {"from", "to"};
+constexpr std::string_view kRemoveTouchpointKeys[] = {"id", "entry_traffic"};
 
 std::string quoted_transition(std::string_view from, std::string_view to) {
   return fmt::format("'{}' -> '{}'", from, to);
@@ -262,21 +263,94 @@ class ChangeList {
     read_touchpoint(reading_, value, fmt::format("touchpoint '{}'", *id), Fill::onto, *touchpoint);
   }
 
-  // Takes the touchpoint away with every transition into or out of it.
+  // The touchpoint a remove_touchpoint change names, written bare (`remove_touchpoint: ID`) or
+  // as a map (`{id: ID, entry_traffic: lost | redistributed}`), and what becomes of its entry
+  // traffic: lost unless the change says redistributed. nullopt after saying what is wrong.
+  struct TouchpointRemoval {
+    std::string id;
+    SourceLocation where;      // of the id
+    bool entry_lost = true;
+    bool entry_traffic_written = false;
+  };
+  std::optional<TouchpointRemoval> touchpoint_removal(const YamlNode& value) {
+    TouchpointRemoval removal;
+    removal.where = reading_.at(value);
+    if (value.is_scalar() && !value.text().empty()) {
+      removal.id = value.text();
+      return removal;
+    }
+    if (!value.is_map()) {
+      reading_.error(removal.where,
+                     fmt::format("expected the id of the touchpoint to remove (remove_touchpoint: "
+                                 "ID, or {{id: ID, entry_traffic: lost | redistributed}}), got {}",
+                                 describe(value)));
+      return std::nullopt;
+    }
+    FieldLocations places;
+    MapReader map(reading_, value, "the touchpoint to remove", kRemoveTouchpointKeys, places, "",
+                  MapReader::Empty::refused);
+    const bool has_id = map.required_text("id", removal.id);
+    removal.where = map.where("id");
+    std::string traffic;
+    if (map.text("entry_traffic", traffic)) {
+      if (traffic != "lost" && traffic != "redistributed") {
+        map.error("entry_traffic",
+                  fmt::format("entry_traffic must be lost (the agents who would start at the "
+                              "touchpoint leave at once) or redistributed (they start at the "
+                              "other entries), got '{}'",
+                              traffic));
+        return std::nullopt;
+      }
+      removal.entry_lost = traffic == "lost";
+      removal.entry_traffic_written = true;
+    } else if (map.has("entry_traffic")) {
+      return std::nullopt;
+    }
+    if (!has_id) return std::nullopt;
+    return removal;
+  }
+
+  // The sum of the entry weights the entry draw sees: the touchpoints' and the lost entries'.
+  double entry_weight_total() const {
+    double total = 0.0;
+    for (const Touchpoint& t : scenario_.touchpoints) total += t.entry_weight;
+    for (const LostEntry& lost : scenario_.lost_entries) total += lost.entry_weight;
+    return total;
+  }
+
+  // Keeps the lost entries' places in the entry draw's order when the touchpoint at `index`
+  // goes; a lost entry of its own goes in at its place, after the lost entries that stood
+  // before the touchpoint and before those that stood after it.
+  void remove_from_entry_order(std::size_t index, std::optional<LostEntry> lost) {
+    auto& all = scenario_.lost_entries;
+    auto after = std::find_if(all.begin(), all.end(),
+                              [&](const LostEntry& e) { return e.position > index; });
+    for (auto it = after; it != all.end(); ++it) --it->position;
+    if (lost) all.insert(after, std::move(*lost));
+  }
+
+  // Takes the touchpoint away with every transition into or out of it; an entry's traffic is
+  // lost (recorded in scenario.lost_entries) unless the change says redistributed.
   void remove_touchpoint(const YamlNode& value) {
-    const SourceLocation where = reading_.at(value);
-    if (!value.is_scalar() || value.text().empty()) {
-      reading_.error(where, fmt::format("expected the id of the touchpoint to remove "
-                                        "(remove_touchpoint: ID), got {}",
-                                        describe(value)));
+    const std::optional<TouchpointRemoval> asked = touchpoint_removal(value);
+    if (!asked) return;
+    const std::string& id = asked->id;
+    const Touchpoint* touchpoint = find_touchpoint(id);
+    if (!touchpoint) {
+      reading_.error(asked->where, no_touchpoint(id));
       return;
     }
-    const std::string id(value.text());
-    if (!find_touchpoint(id)) {
-      reading_.error(where, no_touchpoint(id));
-      return;
+    Removal removal{fmt::format("'{}'", id), change_place_, {}, {}, 0.0, false, false};
+    const std::size_t index = static_cast<std::size_t>(touchpoint - scenario_.touchpoints.data());
+    std::optional<LostEntry> lost;
+    if (touchpoint->entry_weight > 0.0) {
+      removal.entry_share = touchpoint->entry_weight / entry_weight_total();
+      removal.entry_lost = asked->entry_lost;
+      removal.entry_traffic_written = asked->entry_traffic_written;
+      if (asked->entry_lost) {
+        lost = LostEntry{id, touchpoint->channel, touchpoint->entry_weight, index, change_place_};
+      }
     }
-    Removal removal{fmt::format("'{}'", id), change_place_, {}, {}};
     std::vector<std::string> sources;
     for (const Transition& t : scenario_.transitions) {
       if (t.to == id && t.from != id) sources.push_back(t.from);
@@ -284,7 +358,9 @@ class ChangeList {
     }
     std::erase_if(scenario_.transitions,
                   [&](const Transition& t) { return t.from == id || t.to == id; });
-    std::erase_if(scenario_.touchpoints, [&](const Touchpoint& t) { return t.id == id; });
+    scenario_.touchpoints.erase(scenario_.touchpoints.begin() +
+                                static_cast<std::ptrdiff_t>(index));
+    remove_from_entry_order(index, std::move(lost));
     for (const std::string& source : sources) {
       const bool listed = std::find(removal.lost_way_on.begin(), removal.lost_way_on.end(),
                                     source) != removal.lost_way_on.end();
@@ -376,7 +452,8 @@ class ChangeList {
     std::erase_if(scenario_.transitions,
                   [&](const Transition& t) { return t.from == from && t.to == to; });
     Removal removal{
-        fmt::format("the transition {}", quoted_transition(from, to)), change_place_, {}, {to}};
+        fmt::format("the transition {}", quoted_transition(from, to)),
+        change_place_, {}, {to}, 0.0, false, false};
     if (!has_way_on(from)) removal.lost_way_on.push_back(from);
     scenario_.removals.push_back(std::move(removal));
   }

@@ -603,6 +603,20 @@ nlohmann::json value_json(const DiffValue& value) {
   return nullptr;
 }
 
+// What became of a removed touchpoint's arrivals (MODEL.md 1.11): "its 18% of arrivals lost",
+// or "its 18% of arrivals start at the other entries"; "" for a touchpoint nobody starts at.
+std::string removed_entry_note(const Scenario& current, const Scenario& future,
+                               const Touchpoint& removed) {
+  if (!(removed.entry_weight > 0.0)) return "";
+  double total = 0.0;
+  for (const Touchpoint& t : current.touchpoints) total += t.entry_weight;
+  for (const LostEntry& e : current.lost_entries) total += e.entry_weight;
+  const bool lost = std::any_of(future.lost_entries.begin(), future.lost_entries.end(),
+                                [&](const LostEntry& e) { return e.id == removed.id; });
+  return fmt::format("its {:.3g}% of arrivals {}", 100.0 * removed.entry_weight / total,
+                     lost ? "lost" : "start at the other entries");
+}
+
 }  // namespace
 
 std::vector<JourneyDifference> diff_scenarios(const Scenario& current, const Scenario& future) {
@@ -619,14 +633,6 @@ std::vector<JourneyDifference> diff_scenarios(const Scenario& current, const Sce
     out.push_back({JourneyDifference::Part::settings, JourneyDifference::Change::changed, "", "",
                    "", std::move(settings), ""});
 
-  Touchpoint default_touchpoint;
-  diff_entities(
-      current.touchpoints, future.touchpoints, JourneyDifference::Part::touchpoint,
-      [](const Touchpoint& t) -> const std::string& { return t.id; },
-      [](const Touchpoint& t, const Touchpoint&) { return fields_of_touchpoint(t); },
-      fields_of_touchpoint(default_touchpoint), [](const Touchpoint& t) { return named(t.id); },
-      out);
-
   auto ids_of = [](const Scenario& s) {
     std::unordered_set<std::string_view> ids;
     ids.reserve(s.touchpoints.size());
@@ -635,6 +641,21 @@ std::vector<JourneyDifference> diff_scenarios(const Scenario& current, const Sce
   };
   const std::unordered_set<std::string_view> current_ids = ids_of(current);
   const std::unordered_set<std::string_view> future_ids = ids_of(future);
+
+  Touchpoint default_touchpoint;
+  diff_entities(
+      current.touchpoints, future.touchpoints, JourneyDifference::Part::touchpoint,
+      [](const Touchpoint& t) -> const std::string& { return t.id; },
+      [](const Touchpoint& t, const Touchpoint&) { return fields_of_touchpoint(t); },
+      fields_of_touchpoint(default_touchpoint),
+      [&](const Touchpoint& t) {
+        JourneyDifference d = named(t.id);
+        if (current_ids.contains(t.id) && !future_ids.contains(t.id)) {
+          d.note = removed_entry_note(current, future, t);
+        }
+        return d;
+      },
+      out);
   diff_entities(
       current.transitions, future.transitions, JourneyDifference::Part::transition,
       [](const Transition& t) { return std::pair(t.from, t.to); },

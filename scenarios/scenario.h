@@ -240,6 +240,28 @@ struct Removal {
   SourceLocation where;   // the change that removed it
   std::vector<std::string> lost_way_on;  // touchpoints whose last transition out it removed
   std::vector<std::string> lost_way_in;  // touchpoints a removed transition led to
+  // A removed entry touchpoint: its share of the entry weights when it was removed, and
+  // whether its traffic is lost (false: redistributed to the other entries); whether the change
+  // said so (`entry_traffic:`), or took the default.
+  double entry_share = 0.0;
+  bool entry_lost = false;
+  bool entry_traffic_written = false;
+};
+
+// An entry touchpoint that a future state removed with its entry traffic lost (the default of
+// `remove_touchpoint`, scenarios/README.md "Future states as changes"; sim/model/MODEL.md 1.11):
+// the agents whose entry draw picks it, among the entry weights in the base's order, are lost
+// at once. It keeps the base's entry weight (a known number: a distribution's mean) and channel
+// (for the personas' affinities), and its place among the touchpoints, so that the entry draw
+// of a future state picks exactly as the base's does.
+struct LostEntry {
+  std::string id;
+  std::string channel;
+  double entry_weight = 0.0;  // > 0
+  // How many of the scenario's touchpoints come before it: it sits between touchpoints
+  // position - 1 and position in the entry draw's order. Kept up to date by later removals.
+  std::size_t position = 0;
+  SourceLocation where;  // the change that removed it
 };
 
 struct Scenario {
@@ -268,6 +290,9 @@ struct Scenario {
   // nearest first, so that the journey as run can be rebuilt from what a result records.
   std::vector<SourceFile> base_sources;
   std::vector<Removal> removals;  // in the order the changes made them, bases' first
+  // Entries removed with their traffic lost, in the base's order of the touchpoints (ties of
+  // position in the order they stood); empty for a whole file.
+  std::vector<LostEntry> lost_entries;
 };
 
 // The persona used when a journey declares none: share 1, every other field neutral.

@@ -121,6 +121,7 @@ class Validation {
     const bool has_entry = check_entries_and_conversions();
     if (has_entry) check_reach();
     check_dead_ends_after_removals();
+    check_entry_removals();
     check_endless_cycles();
     check_certain_dropouts();
     check_walks_back_into_conversions();
@@ -749,6 +750,29 @@ class Validation {
                             "complete there",
                             removal.what, id));
       }
+    }
+  }
+
+  // A removed entry whose traffic is lost by default says so, with how much it loses and how to
+  // keep it (scenarios/README.md "Future states as changes"). A calendar journey cannot lose
+  // arrivals yet (sim/model/MODEL.md 1.11): its referrals and returns draw their entries too.
+  void check_entry_removals() {
+    for (const Removal& removal : scenario_.removals) {
+      if (!removal.entry_lost) continue;
+      if (scenario_.calendar) {
+        error(in_file(removal.where),
+              fmt::format("removing {} would lose its entry traffic, which a calendar journey "
+                          "cannot do; write remove_touchpoint: {{id: {}, entry_traffic: "
+                          "redistributed}} to send its arrivals to the other entries",
+                          removal.what, removal.what.substr(1, removal.what.size() - 2)));
+        continue;
+      }
+      if (removal.entry_traffic_written) continue;
+      warning(in_file(removal.where),
+              fmt::format("removing {} loses its {:.3g}% of arrivals (they count as agents and "
+                          "end lost); write entry_traffic: redistributed to send them to the "
+                          "other entries",
+                          removal.what, removal.entry_share * 100.0));
     }
   }
 

@@ -62,6 +62,12 @@ void scenario_section(std::string& out, const ComparisonReport& r, std::size_t k
                        difference, interval, mark, pairing);
   };
   out += fmt::format("\nFuture state {}: {} (vs {})\n", k, r.labels[k], r.labels[0]);
+  // Agents whose entry the future state removed with its traffic (MODEL.md 1.11).
+  if (const HeadlineFigures& future = r.summaries[k].overall; future.lost > 0) {
+    out += fmt::format("  {} of {} agents lost: they would have started at an entry the future "
+                       "state removed\n",
+                       with_thousands(future.lost), with_thousands(future.agents));
+  }
   row("", "current", "future", "difference", "95% interval", "", "pairing");
   for (const Block& b : blocks) {
     if (!b.heading.empty()) out += "\n  " + b.heading + "\n";

@@ -36,6 +36,8 @@ nlohmann::json headline_json(const HeadlineFigures& h) {
   out["detractors"] = h.detractors;
   nlohmann::json ended;
   for (int k = 0; k < kEndingCount; ++k) ended[std::string(kEndingNames[k])] = h.ended[k];
+  // Only a future state that lost an entry's traffic has lost agents (MODEL.md 1.11).
+  if (h.lost > 0) ended[std::string(kLostEndingName)] = h.lost;
   out["ended"] = ended;
   // The journeys that ended dropped, by whether the agent had converted: null when the results
   // were stored by an older cjsim that did not count it.

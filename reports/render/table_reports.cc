@@ -247,6 +247,7 @@ std::string csv_report(const ComparisonReport& r, const DrawsDigest* draws) {
     count("counts", k, "overall", "detractors", s.overall.detractors);
     for (int e = 0; e < kEndingCount; ++e)
       count("ended", k, "overall", kEndingNames[e], s.overall.ended[e]);
+    if (s.overall.lost > 0) count("ended", k, "overall", kLostEndingName, s.overall.lost);
     // The journeys that ended dropped, split (empty when the results did not count it).
     count("outcomes", k, "overall", "gave_up", s.overall.gave_up);
     count("outcomes", k, "overall", "left_after_converting", s.overall.left_after_converting);

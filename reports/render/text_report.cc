@@ -48,6 +48,7 @@ void ended_section(std::string& out, const HeadlineFigures& h) {
            "before or after converting: not counted by the cjsim that stored these results");
     }
   }
+  if (h.lost > 0) line(kLostEndingName, h.lost, "started at an entry the future state removed");
 }
 
 // A bar for an emotion in [-1, 1], centred: left of '|' for negative, right for positive.

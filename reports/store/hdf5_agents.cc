@@ -89,7 +89,7 @@ AgentRow row_of(const AgentRecord& record) {
 }
 
 AgentRecord record_of(const AgentRow& row) {
-  if (row.ending >= kEndingCount) {
+  if (row.ending >= kEndingCount && row.ending != static_cast<std::uint8_t>(Ending::lost)) {
     throw std::runtime_error("agents: ending " + std::to_string(row.ending) + " is not known");
   }
   AgentRecord record;

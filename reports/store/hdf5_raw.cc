@@ -168,6 +168,38 @@ void write_split(H5::Group& raw, std::span<const Aggregate> replications) {
               &TouchpointTallies::dropouts_after_converting);
 }
 
+// Agents lost at an entry a future state removed (MODEL.md 1.11): raw/persona_lost [R, P],
+// written only when there are some, so that other results keep their files as they were.
+void write_lost(H5::Group& raw, std::span<const Aggregate> replications) {
+  std::vector<std::uint64_t> lost;
+  std::uint64_t any = 0;
+  for (const Aggregate& a : replications) {
+    for (const OutcomeSums& p : a.personas) {
+      lost.push_back(p.lost);
+      any += p.lost;
+    }
+  }
+  if (any == 0) return;
+  const hsize_t dims[] = {replications.size(), replications.front().personas.size()};
+  write_array<std::uint64_t>(raw, "persona_lost", dims, lost);
+  write_attribute(raw.openDataSet("persona_lost"), "note",
+                  "agents whose entry draw picked an entry the future state removed with its "
+                  "traffic lost; counted in agents, in none of the ended_* counts");
+}
+
+void read_lost(const H5::Group& run, std::vector<Aggregate>& out) {
+  if (!has_link(run, "raw/persona_lost")) return;
+  const auto lost =
+      read_shaped<std::uint64_t>(run, "raw/persona_lost", {out.size(), out.front().personas.size()});
+  std::size_t k = 0;
+  for (Aggregate& a : out) {
+    for (OutcomeSums& p : a.personas) {
+      p.lost = lost.values[k++];
+      if (p.lost > p.agents) throw std::runtime_error("raw/persona_lost counts more than agents");
+    }
+  }
+}
+
 void read_persona_sums(const H5::Group& run, std::vector<Aggregate>& out) {
   const auto counts = read_array<std::uint64_t>(run, "raw/persona_counts");
   if (counts.dims.size() != 3 || counts.dims[2] != kCountFields) {
@@ -327,6 +359,7 @@ void write_raw_aggregates(H5::Group& run, std::span<const Aggregate> replication
     write_tally(raw, name, replications, member);
   }
   write_split(raw, replications);
+  write_lost(raw, replications);
   write_bounded(raw, "emotion", replications, &T::emotion);
   write_bounded(raw, "emotion_sq", replications, &T::emotion_sq);
   write_rows(raw, "transitions", replications, first.transitions.size(),
@@ -356,6 +389,7 @@ std::vector<Aggregate> read_raw_aggregates(const H5::Group& run) {
   }
   read_tally(run, "stage_reach", 0, out, &T::stage_reach);
   read_split(run, touchpoints, out);
+  read_lost(run, out);
   read_bounded(run, "emotion", touchpoints, out, &T::emotion);
   read_bounded(run, "emotion_sq", touchpoints, out, &T::emotion_sq);
   scatter_rows(

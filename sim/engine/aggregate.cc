@@ -17,6 +17,8 @@ void OutcomeSums::add_counts(const AgentOutcome& o, double promoter_threshold,
   steps += o.steps;
   if (o.ending == Ending::abandoned) {
     ++abandoned;
+  } else if (o.ending == Ending::lost) {
+    ++lost;
   } else {
     ++ended[static_cast<int>(o.ending)];
   }
@@ -57,6 +59,7 @@ void OutcomeSums::merge(const OutcomeSums& o) {
   conversions += o.conversions;
   for (int k = 0; k < kEndingCount; ++k) ended[k] += o.ended[k];
   abandoned += o.abandoned;
+  lost += o.lost;
   left_after_converting += o.left_after_converting;
   split_known = split_known && o.split_known;
   promoters += o.promoters;
@@ -249,6 +252,7 @@ void AggregateRecorder::finish(const AgentOutcome& outcome) {
   const int bin = score_bin(outcome.likelihood_to_recommend);
   ++into_.score_all[bin];
   if (outcome.converted) ++into_.score_customers[bin];
+  if (outcome.ending == Ending::lost) return;  // no path to count
   const std::uint32_t length = std::min<std::uint32_t>(outcome.steps, kPathLengthBins);
   ++into_.path_length[length == 0 ? 0 : length - 1];
 }

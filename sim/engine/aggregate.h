@@ -27,6 +27,7 @@ struct OutcomeSums {
   std::uint64_t conversions = 0;
   std::array<std::uint64_t, kEndingCount> ended{};
   std::uint64_t abandoned = 0;   // calendar journeys that ended abandoned (Ending::abandoned)
+  std::uint64_t lost = 0;        // agents whose entry a future state removed (Ending::lost)
   // Journeys that ended dropped after the agent converted (the others of ended[dropped] gave
   // up before converting). `split_known` is false for aggregates read from results of an older
   // cjsim that did not count them, whose journey does not decide them either.

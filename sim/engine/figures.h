@@ -26,6 +26,9 @@ struct HeadlineFigures {
   std::uint64_t steps = 0;  // touchpoint visits summed over agents
   std::uint64_t conversions = 0;
   std::array<std::uint64_t, kEndingCount> ended{};
+  // Agents lost at their entry (Ending::lost, MODEL.md 1.11); 0 unless a future state removed an
+  // entry with its traffic lost. Reports show it only when it is not 0.
+  std::uint64_t lost = 0;
   // The journeys that ended dropped (ended[dropped]), split by whether the agent had converted:
   // `gave_up` before converting, `left_after_converting` after; empty for results of an older
   // cjsim that did not count the split (and whose journey does not decide it).

@@ -201,6 +201,7 @@ HeadlineFigures headline_figures(const OutcomeSums& t) {
   h.steps = t.steps;
   h.conversions = t.conversions;
   h.ended = t.ended;
+  h.lost = t.lost;
   h.promoters = t.promoters;
   h.detractors = t.detractors;
   h.conversion_rate = wilson_interval(t.conversions, t.agents);

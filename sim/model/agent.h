@@ -223,6 +223,17 @@ inline void start_agent(const CompiledJourney& j, AgentState& s, Observer& obser
   observer.start(s.out.persona);
 }
 
+// Whether the agent's entry draw picked an entry a future state removed with its traffic lost
+// (kLostEntry, MODEL.md 1.11): the journey is over before its first step.
+inline bool entered_lost(const AgentState& s) { return s.touchpoint == kLostEntry; }
+
+// The end of a lost agent's journey: no step, no conversion, no time or cost; its peak and
+// final emotion are the emotion it started with.
+inline void lose_agent(AgentState& s) {
+  s.out.ending = Ending::lost;
+  s.peak = s.emotion;
+}
+
 // Step 2: one visit of the touchpoint the agent is at, 2.1 to 2.7 in order. Returns false
 // when the journey ended there (s.out.ending says how), true when the agent moved on.
 // `wait_penalty` lowers the experience's mean (a calendar journey's hours waited times the
@@ -314,6 +325,10 @@ AgentOutcome simulate_agent(const CompiledJourney& j, std::uint64_t seed,
   AgentState s(seed, replication, agent);
   if (shared != nullptr) s.stream.share_blocks(shared);
   start_agent(j, s, observer);
+  if (entered_lost(s)) {
+    lose_agent(s);
+    return finish_agent(s, observer);
+  }
   while (take_step(j, s, scratch, observer)) {
     if ((s.step & (kStepsBetweenCancelChecks - 1)) == 0 && is_cancelled(cancel)) {
       throw RunCancelled();

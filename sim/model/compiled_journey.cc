@@ -136,7 +136,7 @@ void compile_transition_values(const Scenario& scenario, CompiledJourney& j) {
 
 // Fills `p` (its vectors keep their capacity: a recompiled journey allocates nothing here).
 void compile_persona(const Persona& persona, double share, const CompiledJourney& j, double kappa,
-                     PersonaTables& p) {
+                     std::span<const LostEntry> lost_entries, PersonaTables& p) {
   p.id = persona.id;
   p.share = share;
   p.sensitivity = persona.sensitivity;
@@ -151,13 +151,26 @@ void compile_persona(const Persona& persona, double share, const CompiledJourney
   double entry_total = 0.0;
   p.entry_touchpoints.clear();
   p.entry_cumulative.clear();
-  for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
-    const double w = j.entry_weight[v] * affinity(v);
-    if (w <= 0.0) continue;
+  auto add_entry = [&](std::uint32_t touchpoint, double w) {
+    if (w <= 0.0) return;
     entry_total += w;
-    p.entry_touchpoints.push_back(v);
+    p.entry_touchpoints.push_back(touchpoint);
     p.entry_cumulative.push_back(entry_total);
+  };
+  // Lost entries keep their place in the draw's order, so that the running sums are the
+  // base's to the bit when nothing else changed the entries (MODEL.md 1.11).
+  std::size_t lost = 0;
+  auto add_lost_entries_before = [&](std::size_t position) {
+    for (; lost < lost_entries.size() && lost_entries[lost].position <= position; ++lost) {
+      const LostEntry& e = lost_entries[lost];
+      add_entry(kLostEntry, e.entry_weight * channel_affinity(persona, e.channel));
+    }
+  };
+  for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
+    add_lost_entries_before(v);
+    add_entry(v, j.entry_weight[v] * affinity(v));
   }
+  add_lost_entries_before(j.touchpoint_count());
 
   p.transition_weight.resize(j.transition_count());
   p.transition_cumulative.resize(j.transition_count());
@@ -213,7 +226,8 @@ void compile_values(const Scenario& scenario, CompiledJourney& j) {
   j.persona_cumulative.resize(personas.size());
   for (std::size_t k = 0; k < personas.size(); ++k) {
     const double share = personas[k].share / share_total;
-    compile_persona(personas[k], share, j, scenario.settings.kappa, j.personas[k]);
+    compile_persona(personas[k], share, j, scenario.settings.kappa, scenario.lost_entries,
+                    j.personas[k]);
     cumulative += share;
     j.persona_cumulative[k] = cumulative;
   }
@@ -226,6 +240,7 @@ void compile_values(const Scenario& scenario, CompiledJourney& j) {
   j.horizon_hours = s.horizon_hours.value_or(std::numeric_limits<double>::infinity());
   j.promoter_threshold = s.promoter_threshold;
   j.detractor_threshold = s.detractor_threshold;
+  j.loses_entries = !scenario.lost_entries.empty();
 }
 
 }  // namespace

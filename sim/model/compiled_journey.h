@@ -15,6 +15,10 @@ namespace cjsim {
 
 enum class DurationKind : std::uint8_t { fixed, exponential, lognormal };
 
+// In PersonaTables::entry_touchpoints: an entry a future state removed with its traffic lost
+// (scenarios/scenario.h LostEntry): an agent whose entry draw picks it is lost (MODEL.md 1.11).
+inline constexpr std::uint32_t kLostEntry = 0xffffffffu;
+
 struct PersonaTables {
   std::string id;
   double share = 0.0;  // normalised
@@ -24,7 +28,9 @@ struct PersonaTables {
   double initial_emotion_sd = 0.0;
   double dropout_odds = 1.0;
 
-  std::vector<std::uint32_t> entry_touchpoints;  // touchpoints with a positive entry weight
+  // Touchpoints with a positive entry weight, and kLostEntry for each lost entry, in the order
+  // of the touchpoints (a lost entry at its place in the base's order).
+  std::vector<std::uint32_t> entry_touchpoints;
   std::vector<double> entry_cumulative;          // running sum of their weights x affinity
 
   // Per transition (in CompiledJourney order): weight x affinity of the target's channel,
@@ -106,6 +112,7 @@ struct CompiledJourney {
   bool has_horizon = false;
   double promoter_threshold = 9.0;
   double detractor_threshold = 7.0;
+  bool loses_entries = false;  // some entry table holds kLostEntry: some agents may be lost
 
   std::size_t touchpoint_count() const { return touchpoint_ids.size(); }
   std::size_t transition_count() const { return transition_to.size(); }

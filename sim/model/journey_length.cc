@@ -83,7 +83,10 @@ double expected_steps_of(const PersonaTables& p, const std::vector<double>& from
   for (std::size_t k = 0; k < p.entry_touchpoints.size(); ++k) {
     const double previous = k == 0 ? 0.0 : p.entry_cumulative[k - 1];
     const double share = (p.entry_cumulative[k] - previous) / total;
-    if (share > 0.0) steps += share * from[p.entry_touchpoints[k]];
+    // A lost agent takes no step (MODEL.md 1.11).
+    if (share > 0.0 && p.entry_touchpoints[k] != kLostEntry) {
+      steps += share * from[p.entry_touchpoints[k]];
+    }
   }
   return steps;
 }

@@ -76,6 +76,8 @@ MarkovAnalysis analyse_markov(const CompiledJourney& j) {
     const std::vector<double> prob = step_probabilities(j, p);
     Eigen::VectorXd start = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n));
     for (std::size_t k = 0; k < p.entry_touchpoints.size(); ++k) {
+      // A lost entry's share starts nowhere: it is lost at once (MODEL.md 1.11).
+      if (p.entry_touchpoints[k] == kLostEntry) continue;
       const double previous = k == 0 ? 0.0 : p.entry_cumulative[k - 1];
       start[p.entry_touchpoints[k]] = (p.entry_cumulative[k] - previous) / p.entry_cumulative.back();
     }

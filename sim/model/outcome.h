@@ -9,13 +9,16 @@ namespace cjsim {
 
 // `abandoned` (a calendar journey's agent that gave up waiting, sim/model/MODEL.md 2.3) is
 // counted apart: kEndingCount and kEndingNames are the plain model's endings, which every
-// plain result holds; kCalendarEndingNames adds it.
+// plain result holds; kCalendarEndingNames adds it. `lost` (an agent whose entry a future
+// state removed with its traffic, MODEL.md 1.11) is counted apart too, and shown only where
+// there are some, so that a journey that loses no entry reports exactly as before.
 enum class Ending : std::uint8_t {
   completed = 0,
   dropped = 1,
   capped = 2,
   censored = 3,
-  abandoned = 4
+  abandoned = 4,
+  lost = 5
 };
 inline constexpr int kEndingCount = 4;
 inline constexpr std::array<std::string_view, kEndingCount> kEndingNames = {
@@ -23,6 +26,7 @@ inline constexpr std::array<std::string_view, kEndingCount> kEndingNames = {
 inline constexpr int kCalendarEndingCount = 5;
 inline constexpr std::array<std::string_view, kCalendarEndingCount> kCalendarEndingNames = {
     "completed", "dropped", "capped", "censored", "abandoned"};
+inline constexpr std::string_view kLostEndingName = "lost";
 
 struct AgentOutcome {
   std::uint32_t persona = 0;
