@@ -7,11 +7,15 @@
 #include <array>
 #include <cctype>
 #include <cmath>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "reports/render/report_format.h"
+#include "reports/render/table_reports.h"
 #include "reports/render/table_text.h"
 #include "reports/render/text_report.h"
+#include "reports/render/uncertainty_report.h"
 #include "scenarios/week_hours.h"
 #include "sim/engine/calendar_figures.h"
 
@@ -163,9 +167,64 @@ bool significant(const CalendarDifference& d) {
 // undefined.
 std::string plain_number(double x) { return std::isfinite(x) ? fmt::format("{}", x) : ""; }
 
+// A digest's figure key ("staff_cost", "call_centre.p90_wait_hours") as the CSV's scope
+// ("overall", "resource:call_centre") and figure.
+std::pair<std::string, std::string> scope_and_figure(const std::string& key) {
+  const std::size_t dot = key.rfind('.');
+  if (dot == std::string::npos) return {"overall", key};
+  return {"resource:" + key.substr(0, dot), key.substr(dot + 1)};
+}
+
+// Whether `key` of scenario `s` is one of the digest's headline figures (how_sure_markdown and
+// draws_csv give those already).
+bool headline_drawn(const CalendarDrawsDigest& draws, std::size_t s, const std::string& key) {
+  return std::any_of(draws.digest.figures.begin(), draws.digest.figures.end(),
+                     [&](const DrawsDigest::FigureRange& f) {
+                       return f.scenario == s && f.figure == key;
+                     });
+}
+
+// Each calendar and resource figure's range over the draws, and each difference's range and
+// odds: the calendar's part of "How sure it is" (the headline figures are in its first table).
+void drawn_markdown(std::string& out, const CalendarComparisonReport& r,
+                    const CalendarDrawsDigest& draws) {
+  out += "\n### Calendar and resource figures over the draws\n\n";
+  out += markdown_head({"journey", "resource", "figure", "at the inputs' means", "95% of the draws"},
+                       3);
+  for (const DrawsDigest::FigureRange& f : draws.figures) {
+    if (headline_drawn(draws, f.scenario, f.figure)) continue;
+    const auto [scope, figure] = scope_and_figure(f.figure);
+    out += markdown_row({r.names.at(f.scenario), scope == "overall" ? "" : scope.substr(9),
+                         metric_label(figure),
+                         figure_text(figure, f.central.value) + " " + interval_text(figure, f.central),
+                         fmt::format("{} to {}", figure_text(figure, f.over_draws.low),
+                                     figure_text(figure, f.over_draws.high))});
+  }
+  for (std::size_t k = 0; k < r.differences.size() && k < draws.differences.size(); ++k) {
+    out += fmt::format("\n### {} against {} over the draws\n\n", r.names[k + 1], r.names[0]);
+    out += markdown_head({"Figure", "Resource", "Difference", "95% interval", "expected over the draws",
+                          "95% of the draws", "better (or higher) in"},
+                         2);
+    const std::vector<CalendarDifference>& rows = r.differences[k];
+    for (std::size_t row = 0; row < rows.size() && row < draws.differences[k].size(); ++row) {
+      const CalendarDifference& d = rows[row];
+      const DifferenceUncertainty& u = draws.differences[k][row];
+      out += markdown_row(
+          {metric_label(d.figure), d.resource, difference_text(d.figure, d.difference.value),
+           difference_interval_text(d.figure, d.difference), difference_text(d.figure, u.expected),
+           fmt::format("{} to {}", difference_text(d.figure, u.interval.low),
+                       difference_text(d.figure, u.interval.high)),
+           std::isfinite(u.probability_better)
+               ? fmt::format("{:.0f}% ({})", 100.0 * u.probability_better,
+                             better_of(d.figure).empty() ? "higher" : "better")
+               : "n/a"});
+    }
+  }
+}
+
 }  // namespace
 
-std::string calendar_markdown(const CalendarComparisonReport& r) {
+std::string calendar_markdown(const CalendarComparisonReport& r, const CalendarDrawsDigest* draws) {
   std::string out;
   const bool comparison = r.summaries.size() > 1;
   out += comparison ? "# Calendar journeys compared\n\n" : fmt::format("# {}\n\n", r.names.front());
@@ -173,6 +232,11 @@ std::string calendar_markdown(const CalendarComparisonReport& r) {
                      r.replications == 1 ? std::string("1 replication")
                                          : fmt::format("{} replications", r.replications),
                      r.metadata.empty() ? 0 : r.metadata.front().seed);
+  if (draws != nullptr) {
+    out += '\n';
+    out += how_sure_markdown(plain_comparison_view(r, draws->digest.ranked_on), draws->digest);
+    drawn_markdown(out, r, *draws);
+  }
   for (std::size_t k = 0; k < r.summaries.size(); ++k) {
     if (comparison) {
       out += fmt::format("\n## {} ({})\n\n", r.names[k], k == 0 ? "current state" : "future state");
@@ -200,7 +264,7 @@ std::string calendar_markdown(const CalendarComparisonReport& r) {
   return out;
 }
 
-std::string calendar_csv(const CalendarComparisonReport& r) {
+std::string calendar_csv(const CalendarComparisonReport& r, const CalendarDrawsDigest* draws) {
   std::string out =
       "table,scenario,scope,metric,unit,value,ci_low,ci_high,current,future,significant\n";
   auto row = [&](std::string_view table, std::string_view scenario, std::string_view scope,
@@ -262,6 +326,28 @@ std::string calendar_csv(const CalendarComparisonReport& r) {
                          plain_number(d.difference.low), plain_number(d.difference.high),
                          plain_number(d.current.value), plain_number(d.future.value),
                          significant(d) ? 1 : 0);
+    }
+  }
+  if (draws == nullptr) return out;
+  out += draws_csv(r.names, draws->digest, unit_of);
+  for (const DrawsDigest::FigureRange& f : draws->figures) {
+    if (headline_drawn(*draws, f.scenario, f.figure)) continue;
+    const auto [scope, metric] = scope_and_figure(f.figure);
+    out += fmt::format("draws,{},{},{},{},{},{},{},,,\n", csv_field(r.names.at(f.scenario)),
+                       csv_field(scope), metric, unit_of(metric), plain_number(f.central.value),
+                       plain_number(f.over_draws.low), plain_number(f.over_draws.high));
+  }
+  for (std::size_t k = 0; k < r.differences.size() && k < draws->differences.size(); ++k) {
+    const std::vector<CalendarDifference>& rows = r.differences[k];
+    for (std::size_t row = 0; row < rows.size() && row < draws->differences[k].size(); ++row) {
+      const CalendarDifference& d = rows[row];
+      const DifferenceUncertainty& u = draws->differences[k][row];
+      const std::string scope = d.resource.empty() ? "overall" : "resource:" + d.resource;
+      out += fmt::format("difference_draws,{},{},{},{},{},{},{},,,\n", csv_field(r.names[k + 1]),
+                         csv_field(scope), d.figure, unit_of(d.figure), plain_number(u.expected),
+                         plain_number(u.interval.low), plain_number(u.interval.high));
+      out += fmt::format("difference_odds,{},{},{},share,{},,,,,\n", csv_field(r.names[k + 1]),
+                         csv_field(scope), d.figure, plain_number(u.probability_better));
     }
   }
   return out;

@@ -71,6 +71,8 @@ std::string index_text(double index, double error) {
   return fmt::format("{:.0f}% (± {:.0f}%)", 100.0 * index, 100.0 * kZ95 * error);
 }
 
+}  // namespace
+
 std::string how_sure_markdown(const ComparisonReport& r, const DrawsDigest& d) {
   std::string out = "## How sure it is\n\n";
   out += fmt::format(
@@ -128,7 +130,47 @@ std::string how_sure_markdown(const ComparisonReport& r, const DrawsDigest& d) {
   return out + "\n";
 }
 
-}  // namespace
+std::string draws_csv(const std::vector<std::string>& labels, const DrawsDigest& draws,
+                      std::string (*unit)(std::string_view metric)) {
+  std::string out;
+  // ",UNIT" after the metric when the table has units.
+  auto u = [&](std::string_view metric) {
+    return unit ? fmt::format(",{}", unit(metric)) : std::string();
+  };
+  for (const DrawsDigest::FigureRange& f : draws.figures) {
+    out += fmt::format("draws,{},overall,{}{},{},{},{},,,\n", csv_field(labels[f.scenario]),
+                       f.figure, u(f.figure), csv_number(f.central.value),
+                       csv_number(f.over_draws.low), csv_number(f.over_draws.high));
+  }
+  for (const DrawsDigest::FutureState& f : draws.future_states) {
+    out += fmt::format("odds,{},overall,{}{},{},{},{},,,\n", csv_field(labels[f.scenario]),
+                       draws.ranked_on, u(draws.ranked_on), csv_number(f.gain.expected),
+                       csv_number(f.gain.interval.low), csv_number(f.gain.interval.high));
+    for (std::size_t t = 0; t < f.probability_beats.size() && t < labels.size(); ++t) {
+      if (t == f.scenario) continue;
+      out += fmt::format("odds,{},{},probability_better{},{},,,,,\n", csv_field(labels[f.scenario]),
+                         csv_field("vs:" + labels[t]), unit ? ",share" : "",
+                         csv_number(f.probability_beats[t]));
+    }
+  }
+  for (const DrawsDigest::Ranked& x : draws.sensitivity) {
+    const std::string scope = csv_field("input:" + x.input);
+    const std::string label = csv_field(labels[x.scenario]);
+    const std::string share = unit ? ",share" : "";
+    out += fmt::format("sensitivity,{},{},first_order{},{},{},{},,,\n", label, scope, share,
+                       csv_number(x.index.first_order),
+                       csv_number(x.index.first_order - kZ95 * x.index.standard_error),
+                       csv_number(x.index.first_order + kZ95 * x.index.standard_error));
+    if (std::isfinite(x.index.total)) {
+      out += fmt::format("sensitivity,{},{},total{},{},{},{},,,\n", label, scope, share,
+                         csv_number(x.index.total),
+                         csv_number(x.index.total - kZ95 * x.index.total_error),
+                         csv_number(x.index.total + kZ95 * x.index.total_error));
+    }
+  }
+  return out;
+}
+
 
 std::string markdown_report(const ComparisonReport& r, const DrawsDigest* draws) {
   const std::size_t n = r.summaries.size();
@@ -296,36 +338,7 @@ std::string csv_report(const ComparisonReport& r, const DrawsDigest* draws) {
                     csv_number(d.difference.low), csv_number(d.difference.high),
                     csv_number(d.current.value), csv_number(d.future.value), d.significant ? 1 : 0);
   }
-  if (draws == nullptr) return out;
-  for (const DrawsDigest::FigureRange& f : draws->figures) {
-    out += fmt::format("draws,{},overall,{},{},{},{},,,\n", csv_field(r.labels[f.scenario]),
-                       f.figure, csv_number(f.central.value), csv_number(f.over_draws.low),
-                       csv_number(f.over_draws.high));
-  }
-  for (const DrawsDigest::FutureState& f : draws->future_states) {
-    out += fmt::format("odds,{},overall,{},{},{},{},,,\n", csv_field(r.labels[f.scenario]),
-                       draws->ranked_on, csv_number(f.gain.expected),
-                       csv_number(f.gain.interval.low), csv_number(f.gain.interval.high));
-    for (std::size_t t = 0; t < f.probability_beats.size() && t < r.labels.size(); ++t) {
-      if (t == f.scenario) continue;
-      out += fmt::format("odds,{},{},probability_better,{},,,,,\n", csv_field(r.labels[f.scenario]),
-                         csv_field("vs:" + r.labels[t]), csv_number(f.probability_beats[t]));
-    }
-  }
-  for (const DrawsDigest::Ranked& x : draws->sensitivity) {
-    const std::string scope = csv_field("input:" + x.input);
-    const std::string label = csv_field(r.labels[x.scenario]);
-    out += fmt::format("sensitivity,{},{},first_order,{},{},{},,,\n", label, scope,
-                       csv_number(x.index.first_order),
-                       csv_number(x.index.first_order - kZ95 * x.index.standard_error),
-                       csv_number(x.index.first_order + kZ95 * x.index.standard_error));
-    if (std::isfinite(x.index.total)) {
-      out += fmt::format("sensitivity,{},{},total,{},{},{},,,\n", label, scope,
-                         csv_number(x.index.total),
-                         csv_number(x.index.total - kZ95 * x.index.total_error),
-                         csv_number(x.index.total + kZ95 * x.index.total_error));
-    }
-  }
+  if (draws != nullptr) out += draws_csv(r.labels, *draws);
   return out;
 }
 

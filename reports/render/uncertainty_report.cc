@@ -200,13 +200,15 @@ nlohmann::json comparison_uncertainty_object(const DrawsDigest& d,
 }
 
 // The input that explains most of `s`, in words; "" when nothing could be ranked.
-std::string leading_input_words(const UncertaintyReport& u, const SensitivityOf& s,
-                                std::string_view of) {
-  if (s.result.ranked.empty()) return "";
-  const SensitivityIndex& top = s.result.ranked.front();
+// `ranked`: each input's path with its indices, largest first-order index first.
+std::string leading_input_words(
+    const std::vector<std::pair<std::string_view, SensitivityIndex>>& ranked,
+    std::string_view of) {
+  if (ranked.empty()) return "";
+  const SensitivityIndex& top = ranked.front().second;
   std::string out =
       fmt::format("{} explains {:.0f}% (± {:.0f}%) of the uncertainty in {}",
-                  uncertain_input_words(u.inputs[top.input].path),
+                  uncertain_input_words(ranked.front().first),
                   100.0 * std::max(0.0, top.first_order), 100.0 * top.standard_error, of);
   if (std::isfinite(top.total)) {
     out += fmt::format(" alone, {:.0f}% (± {:.0f}%) with what it does together with the others",
@@ -216,9 +218,9 @@ std::string leading_input_words(const UncertaintyReport& u, const SensitivityOf&
              ? "; research it first."
              : "; it does not yet stand out from the estimator's error (more draws would tell).";
   std::vector<std::string> others;
-  for (std::size_t r = 1; r < s.result.ranked.size() && r < 4; ++r) {
-    const SensitivityIndex& i = s.result.ranked[r];
-    others.push_back(fmt::format("{} {:.0f}%", uncertain_input_words(u.inputs[i.input].path),
+  for (std::size_t r = 1; r < ranked.size() && r < 4; ++r) {
+    const SensitivityIndex& i = ranked[r].second;
+    others.push_back(fmt::format("{} {:.0f}%", uncertain_input_words(ranked[r].first),
                                  100.0 * std::max(0.0, i.first_order)) +
                      (std::isfinite(i.total)
                           ? fmt::format(" ({:.0f}% with the others)",
@@ -233,12 +235,28 @@ std::string leading_input_words(const UncertaintyReport& u, const SensitivityOf&
   return out;
 }
 
+std::string leading_input_words(const UncertaintyReport& u, const SensitivityOf& s,
+                                std::string_view of) {
+  std::vector<std::pair<std::string_view, SensitivityIndex>> ranked;
+  for (const SensitivityIndex& i : s.result.ranked) ranked.emplace_back(u.inputs[i.input].path, i);
+  return leading_input_words(ranked, of);
+}
+
+// The same from a digest: its ranking of future state (or run) `scenario`.
+std::string leading_input_words(const DrawsDigest& d, std::size_t scenario, std::string_view of) {
+  std::vector<std::pair<std::string_view, SensitivityIndex>> ranked;
+  for (const DrawsDigest::Ranked& r : d.sensitivity) {
+    if (r.scenario == scenario) ranked.emplace_back(r.input, r.index);
+  }
+  return leading_input_words(ranked, of);
+}
+
 // The inputs, one a line: path and distribution in two columns.
-std::string inputs_text(const UncertaintyReport& u) {
+std::string inputs_text(const std::vector<UncertainInputReport>& inputs) {
   std::size_t width = 0;
-  for (const UncertainInputReport& i : u.inputs) width = std::max(width, i.path.size());
+  for (const UncertainInputReport& i : inputs) width = std::max(width, i.path.size());
   std::string out;
-  for (const UncertainInputReport& i : u.inputs) {
+  for (const UncertainInputReport& i : inputs) {
     out += fmt::format("  {:<{}}  {}\n", i.path, width, i.distribution);
   }
   return out;
@@ -255,6 +273,42 @@ std::string lower_label(std::string_view metric) {
 std::string whole_percent(double p) {
   if (!std::isfinite(p)) return "n/a";
   return fmt::format("{:.0f}%", 100.0 * p);
+}
+
+// A figure's line: at the inputs' means with its interval of simulation noise, then the range
+// over the draws. `label` names it, `figure` gives its unit.
+std::string range_line(std::string_view label, std::string_view figure, const Estimate& e,
+                       const DrawInterval& range) {
+  return fmt::format("  {:<22} {} {}; over the inputs {}\n", label, figure_text(figure, e.value),
+                     interval_text(figure, e),
+                     interval_text(figure, {0.0, range.low, range.high}));
+}
+
+// Future state `s`'s gain in `metric` over the draws, the noise alone at the inputs' means
+// (`central`, when known), and its odds: of beating the current state, and `beats(t)` of
+// beating future state t.
+template <typename Beats>
+std::string future_state_text(const std::vector<std::string>& labels, std::size_t s,
+                              const std::string& metric, const DifferenceUncertainty& gain,
+                              const Difference* central, Beats beats) {
+  std::string out =
+      fmt::format("{} against {}, {}:\n", labels[s], labels[0], lower_label(metric));
+  out += fmt::format("  expected gain {}; 95% of the draws give between {} and {}",
+                     difference_text(metric, gain.expected),
+                     difference_text(metric, gain.interval.low),
+                     difference_text(metric, gain.interval.high));
+  if (central != nullptr) {
+    out += fmt::format(" (simulation noise alone, at the inputs' means: {} {})",
+                       difference_text(metric, central->difference.value),
+                       difference_interval_text(metric, central->difference));
+  }
+  out += "\n";
+  out += fmt::format("  probability it beats {}: {}", labels[0],
+                     whole_percent(gain.probability_better));
+  for (std::size_t t = 1; t < labels.size(); ++t) {
+    if (t != s) out += fmt::format("; beats {}: {}", labels[t], whole_percent(beats(t)));
+  }
+  return out + "\n";
 }
 
 }  // namespace
@@ -307,7 +361,7 @@ std::string run_uncertainty_text(const Summary& central, const UncertaintyReport
   std::string out =
       fmt::format("\nUncertain inputs: {} draws from a Latin hypercube over {} input{}\n", u.draws,
                   u.inputs.size(), u.inputs.size() == 1 ? "" : "s");
-  out += inputs_text(u);
+  out += inputs_text(u.inputs);
   out +=
       "Each figure at the inputs' means, with its interval of simulation noise, then the\n"
       "range 95% of the draws fall in (what the world may be, given the guesses):\n";
@@ -318,9 +372,7 @@ std::string run_uncertainty_text(const Summary& central, const UncertaintyReport
     for (const std::vector<Summary>& d : u.summaries)
       values.push_back((d.front().overall.*f.member).value);
     const DrawInterval range = interval_over_draws(values);
-    out += fmt::format("  {:<22} {} {}; over the inputs {}\n", metric_label(name),
-                       figure_text(name, e.value), interval_text(name, e),
-                       interval_text(name, {0.0, range.low, range.high}));
+    out += range_line(metric_label(name), name, e, range);
   }
   for (const SensitivityOf& s : u.sensitivity) {
     const std::string words = leading_input_words(u, s, "the " + lower_label(s.figure));
@@ -334,12 +386,11 @@ std::string comparison_uncertainty_text(const ComparisonReport& report,
                                         const UncertaintyReport& u) {
   const std::string& metric = report.rank_by;
   const bool lower = ranked_lower_is_better(metric);
-  const std::string label = lower_label(metric);
   std::string out = fmt::format(
       "\nWith uncertain inputs: {} draws from a Latin hypercube over {} input{}, every draw on "
       "the same agents\n",
       u.draws, u.inputs.size(), u.inputs.size() == 1 ? "" : "s");
-  out += inputs_text(u);
+  out += inputs_text(u.inputs);
   for (std::size_t s : rank_future_states(report)) {
     const DifferenceUncertainty gain =
         difference_uncertainty(difference_over_draws(u, s, 0, metric), lower);
@@ -347,25 +398,9 @@ std::string comparison_uncertainty_text(const ComparisonReport& report,
     for (const Difference& d : report.differences) {
       if (is_difference_of(d, metric) && d.scenario == s) central = &d;
     }
-    out += fmt::format("{} against {}, {}:\n", report.labels[s], report.labels[0], label);
-    out += fmt::format("  expected gain {}; 95% of the draws give between {} and {}",
-                       difference_text(metric, gain.expected),
-                       difference_text(metric, gain.interval.low),
-                       difference_text(metric, gain.interval.high));
-    if (central != nullptr) {
-      out += fmt::format(" (simulation noise alone, at the inputs' means: {} {})",
-                         difference_text(metric, central->difference.value),
-                         difference_interval_text(metric, central->difference));
-    }
-    out += "\n";
-    out += fmt::format("  probability it beats {}: {}", report.labels[0],
-                       whole_percent(gain.probability_better));
-    for (std::size_t t = 1; t < report.labels.size(); ++t) {
-      if (t == s) continue;
-      out += fmt::format("; beats {}: {}", report.labels[t],
-                         whole_percent(probability_beats(u, s, t, metric)));
-    }
-    out += "\n";
+    out += future_state_text(report.labels, s, metric, gain, central, [&](std::size_t t) {
+      return probability_beats(u, s, t, metric);
+    });
     for (const SensitivityOf& sens : u.sensitivity) {
       if (sens.scenario != s) continue;
       const std::string words = leading_input_words(u, sens, "the gain");
@@ -374,6 +409,74 @@ std::string comparison_uncertainty_text(const ComparisonReport& report,
   }
   out += "(sensitivity: " + u.estimator + ")\n";
   return out;
+}
+
+std::string calendar_uncertainty_text(const CalendarComparisonReport& r,
+                                      const CalendarDrawsDigest& draws) {
+  const DrawsDigest& d = draws.digest;
+  const std::size_t n = r.names.size();
+  std::string out = fmt::format("\nUncertain inputs: {} draws from a {} over {} input{}{}\n",
+                                d.draws, d.design, d.inputs.size(), d.inputs.size() == 1 ? "" : "s",
+                                n > 1 ? ", every draw on the same agents" : "");
+  out += inputs_text(d.inputs);
+  out +=
+      "Each figure at the inputs' means, with its interval of simulation noise, then the\n"
+      "range 95% of the draws fall in (what the world may be, given the guesses):\n";
+  for (std::size_t k = 0; k < n; ++k) {
+    if (n > 1) out += r.names[k] + ":\n";
+    // The calendar page's cells: the key headline figures, the calendar's, each resource's.
+    for (const DrawsDigest::FigureRange& f : draws.figures) {
+      if (f.scenario != k) continue;
+      // A resource's figure is keyed RESOURCE.FIGURE.
+      const std::size_t dot = f.figure.rfind('.');
+      const std::string figure = dot == std::string::npos ? f.figure : f.figure.substr(dot + 1);
+      const std::string label = dot == std::string::npos
+                                    ? metric_label(figure)
+                                    : f.figure.substr(0, dot) + ": " + lower_label(figure);
+      out += range_line(label, figure, f.central, f.over_draws);
+    }
+  }
+  for (std::size_t k = 0; k < r.differences.size() && k < draws.differences.size(); ++k) {
+    out += fmt::format("{} against {}, each difference over the draws:\n", r.names[k + 1],
+                       r.names[0]);
+    const std::vector<CalendarDifference>& rows = r.differences[k];
+    for (std::size_t row = 0; row < rows.size() && row < draws.differences[k].size(); ++row) {
+      const CalendarDifference& c = rows[row];
+      const DifferenceUncertainty& u = draws.differences[k][row];
+      const Figure* f = find_calendar_figure(c.figure);
+      const bool directed = f != nullptr && f->better != Better::neither;
+      const std::string label =
+          c.resource.empty() ? metric_label(c.figure) : c.resource + ": " + lower_label(c.figure);
+      out += fmt::format("  {:<22} {} {}; over the inputs {} to {}, {} in {}\n", label,
+                         difference_text(c.figure, c.difference.value),
+                         difference_interval_text(c.figure, c.difference),
+                         difference_text(c.figure, u.interval.low),
+                         difference_text(c.figure, u.interval.high),
+                         directed ? "better" : "higher", whole_percent(u.probability_better));
+    }
+  }
+  if (n == 1) {
+    const std::string words = leading_input_words(d, 0, "the " + lower_label(d.ranked_on));
+    if (!words.empty()) out += "Which guess matters most: " + words + "\n";
+  } else {
+    const ComparisonReport view = plain_comparison_view(r, d.ranked_on);
+    for (std::size_t s : rank_future_states(view)) {
+      const DrawsDigest::FutureState* state = nullptr;
+      for (const DrawsDigest::FutureState& f : d.future_states) {
+        if (f.scenario == s && f.probability_beats.size() >= n) state = &f;
+      }
+      if (state == nullptr) continue;
+      const Difference* central = nullptr;
+      for (const Difference& x : view.differences) {
+        if (is_difference_of(x, d.ranked_on) && x.scenario == s) central = &x;
+      }
+      out += future_state_text(view.labels, s, d.ranked_on, state->gain, central,
+                               [&](std::size_t t) { return state->probability_beats[t]; });
+      const std::string words = leading_input_words(d, s, "the gain");
+      if (!words.empty()) out += "  Which guess matters most: " + words + "\n";
+    }
+  }
+  return out + "(sensitivity: " + d.estimator + ")\n";
 }
 
 ComparisonReport plain_comparison_view(const CalendarComparisonReport& report,

@@ -63,4 +63,13 @@ std::string run_uncertainty_text(const Summary& central, const UncertaintyReport
 std::string comparison_uncertainty_text(const ComparisonReport& report,
                                         const UncertaintyReport& uncertainty);
 
+// A calendar run or comparison's draws in plain words, from its digest (sim/api's
+// calendar_draws_digest at run time, read_calendar_draws from its file): the inputs; each
+// journey's headline, calendar and resource figures at the inputs' means with their interval
+// of simulation noise and their range over the draws; each difference's range and probability
+// of being better (of rising, for a figure with no better direction); each future state's
+// expected gain and odds; which input matters most.
+std::string calendar_uncertainty_text(const CalendarComparisonReport& report,
+                                      const CalendarDrawsDigest& draws);
+
 }  // namespace cjsim

@@ -149,9 +149,7 @@ int compare_calendar_draws_command(const CompareOptions& o, const CompiledJourne
     add_calendar_comparison_uncertainty_json(json, report.names, digest);
     std::cout << json.dump(2) << "\n";
   } else {
-    std::cout << calendar_comparison_text(report)
-              << comparison_uncertainty_text(plain_comparison_view(report, o.rank_by),
-                                             compared->uncertainty);
+    std::cout << calendar_comparison_text(report) << calendar_uncertainty_text(report, digest);
   }
   commit_and_announce(outputs);
   return 0;

@@ -11,6 +11,7 @@
 #include "reports/render/calendar_report.h"
 #include "reports/render/calendar_tables.h"
 #include "reports/render/sweep_report.h"
+#include "reports/render/uncertainty_report.h"
 #include "reports/store/hdf5_sweep.h"
 #include "reports/store/results_reader.h"
 #include "sim/api/sweep_job.h"
@@ -56,11 +57,13 @@ void sweep_report(const ReportOptions& o, PendingFile& output, const Context& co
 // with what its draws say when it has them), Markdown, CSV or text of every calendar table.
 std::string calendar_report(const CalendarComparisonReport& r, const CalendarDrawsDigest* draws,
                             const std::string& format) {
-  if (format == "md") return calendar_markdown(r);
-  if (format == "csv") return calendar_csv(r);
+  if (format == "md") return calendar_markdown(r, draws);
+  if (format == "csv") return calendar_csv(r, draws);
   if (format == "text") {
-    if (r.summaries.size() > 1) return calendar_comparison_text(r);
-    return calendar_text_report(r.summaries.front(), r.metadata.front());
+    const std::string text = r.summaries.size() > 1
+                                 ? calendar_comparison_text(r)
+                                 : calendar_text_report(r.summaries.front(), r.metadata.front());
+    return draws != nullptr ? text + calendar_uncertainty_text(r, *draws) : text;
   }
   return calendar_html_report(r, draws);
 }

@@ -128,7 +128,7 @@ int run_calendar_draws_command(const RunCommandOptions& o, const Scenario& scena
     std::cout << json.dump(2) << "\n";
   } else {
     std::cout << calendar_text_report(central.summary, central.metadata)
-              << run_uncertainty_text(central.summary.plain, run->uncertainty);
+              << calendar_uncertainty_text(central.report(), digest);
   }
   commit_and_announce(outputs);
   return 0;

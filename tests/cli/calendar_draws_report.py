@@ -11,6 +11,10 @@ replications, 4 draws.
 
 Usage: calendar_draws_report.py CJSIM SOURCE_DIR
 """
+import csv
+import io
+import json
+import math
 import os
 import re
 import sys
@@ -95,4 +99,105 @@ same_page("calendar comparison", ["compare", call_centre, call_back, *calendar_a
 same_page("plain run", ["run", guided, *plain_args], expect_ranges=0, expect_odds=0)
 same_page("plain comparison", ["compare", bank, guided, *plain_args], expect_ranges=0,
           expect_odds=0)
+
+
+def close(a, b):
+    return math.isclose(float(a), float(b), rel_tol=1e-12, abs_tol=1e-12)
+
+
+def uncertainty_part(text):
+    """The words on the draws: from "Uncertain inputs:" to the end."""
+    start = text.find("Uncertain inputs:")
+    return text[start:] if start >= 0 else ""
+
+
+def tables_from_file(name, command):
+    """`--json`, text at run time and text, Markdown and CSV of the stored file of one run or
+    comparison with draws; (json, run-time text, {format: report}) or None."""
+    with tempfile.TemporaryDirectory() as work:
+        stored = os.path.join(work, "f.h5")
+        j = run(*command, "--json")
+        t = run(*command, "-o", stored)
+        check(j.returncode == 0 and t.returncode == 0,
+              f"{name}: run with --draws failed: {j.stderr} {t.stderr}")
+        if j.returncode != 0 or t.returncode != 0:
+            return None
+        reports = {}
+        for fmt in ("text", "md", "csv"):
+            out = os.path.join(work, "r." + fmt)
+            r = run("report", stored, "--format", fmt, "-o", out)
+            check(r.returncode == 0, f"{name}: report --format {fmt} failed: {r.stderr}")
+            if r.returncode != 0:
+                return None
+            reports[fmt] = read(out)
+        return json.loads(j.stdout), t.stdout, reports
+
+
+def csv_rows(text, table):
+    return [row for row in csv.DictReader(io.StringIO(text)) if row["table"] == table]
+
+
+def check_tables(name, command, scenarios_of):
+    """Text, Markdown and CSV carry the JSON's x_uncertainty: a few figures checked by value."""
+    got = tables_from_file(name, command)
+    if got is None:
+        return
+    figures, live_text, reports = got
+    words = uncertainty_part(live_text)
+    check(words and "Which guess matters most" in words and "over the inputs" in words,
+          f"{name}: the text at run time does not show the draws: {live_text}")
+    check(uncertainty_part(reports["text"]) == words,
+          f"{name}: the stored file's text says other things of the draws than run time's:\n"
+          f"{uncertainty_part(reports['text'])}\n---\n{words}")
+    check("## How sure it is" in reports["md"] and
+          "### Calendar and resource figures over the draws" in reports["md"],
+          f"{name}: the Markdown does not say how sure it is")
+    table = reports["csv"]
+    draws = csv_rows(table, "draws")
+    for scenario in scenarios_of(figures):
+        label = scenario.get("name", None)
+        mine = [r for r in draws if label is None or r["scenario"] == label]
+        by_key = {(r["scope"], r["metric"]): r for r in mine}
+        wanted = [("overall", "conversion_rate", scenario["conversion_rate_uncertainty"]),
+                  ("overall", "staff_cost", scenario["staff_cost_uncertainty"])]
+        for resource in scenario["resources"]:
+            wanted.append((f"resource:{resource['id']}", "abandonment_rate",
+                           resource["abandonment_rate_uncertainty"]))
+            wanted.append((f"resource:{resource['id']}", "p90_wait_hours",
+                           resource["p90_wait_hours_uncertainty"]))
+        for scope, metric, (low, high) in wanted:
+            row = by_key.get((scope, metric))
+            check(row is not None and close(row["ci_low"], low) and close(row["ci_high"], high),
+                  f"{name} {label} {scope} {metric}: the CSV's range {row} is not the JSON's "
+                  f"[{low}, {high}]")
+    check(any(line.startswith("|") and "Staff cost" in line and " to " in line
+              for line in reports["md"].splitlines()),
+          f"{name}: the Markdown lacks the staff cost's range over the draws")
+    return figures, table
+
+
+check_tables("calendar run", ["run", call_centre, *calendar_args], lambda j: [j])
+got = check_tables("calendar comparison", ["compare", call_centre, call_back, *calendar_args],
+                   lambda j: j["scenarios"])
+if got is not None:
+    figures, table = got
+    odds = csv_rows(table, "difference_odds")
+    drawn = csv_rows(table, "difference_draws")
+    listed = figures["differences"][0]["figures"]
+    check(len(odds) == len(listed) and len(drawn) == len(listed),
+          f"difference rows: {len(odds)} odds, {len(drawn)} ranges for {len(listed)} differences")
+    for row, o, d in zip(listed, odds, drawn):
+        scope = f"resource:{row['resource']}" if row.get("resource") else "overall"
+        check(o["metric"] == row["figure"] and o["scope"] == scope and d["scope"] == scope,
+              f"difference rows out of order: {o} {d} {row}")
+        if row.get("probability_better") is not None:
+            check(close(o["value"], row["probability_better"]),
+                  f"{scope} {row['figure']}: the CSV's probability {o['value']} is not the "
+                  f"JSON's {row['probability_better']}")
+        if row.get("uncertainty") and row["uncertainty"][0] is not None:
+            check(close(d["ci_low"], row["uncertainty"][0]) and
+                  close(d["ci_high"], row["uncertainty"][1]) and
+                  close(d["value"], row["expected"]),
+                  f"{scope} {row['figure']}: the CSV's difference over the draws {d} is not the "
+                  f"JSON's {row['uncertainty']}, {row['expected']}")
 finish("calendar_draws_report")
