@@ -5,11 +5,16 @@
 #include <algorithm>
 // GCC 12 sees Boost Graph's edge iterator, inlined into the flow's loop over every edge, as
 // maybe uninitialised: a false positive in the library's header, silenced for it alone.
+// (Clang has no such warning group.)
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/successive_shortest_path_nonnegative_weights.hpp>
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
 #include <cmath>
 #include <limits>
 #include <map>
