@@ -40,6 +40,45 @@ struct UnitsTable {
   }
 };
 
+// Each figure's range (its central interval and its range over the draws) as the table
+// `name`: scenario, figure, unit and the five numbers. With `resource_column`, a figure
+// written RESOURCE.FIGURE is split into the columns `figure` and `resource` (empty for a
+// journey's own figures), as calendar files keep them.
+void write_figure_ranges(H5::Group& group, const std::string& name,
+                         const std::vector<std::string>& labels,
+                         const std::vector<DrawsDigest::FigureRange>& figures,
+                         bool resource_column) {
+  std::vector<std::string> scenario, figure, resource, unit;
+  std::vector<std::uint64_t> index;
+  std::vector<double> value, low, high, u_low, u_high;
+  for (const DrawsDigest::FigureRange& f : figures) {
+    const std::size_t dot = resource_column ? f.figure.rfind('.') : std::string::npos;
+    const std::string own = dot == std::string::npos ? f.figure : f.figure.substr(dot + 1);
+    scenario.push_back(labels[f.scenario]);
+    index.push_back(f.scenario);
+    figure.push_back(own);
+    resource.push_back(dot == std::string::npos ? "" : f.figure.substr(0, dot));
+    unit.push_back(unit_of(own));
+    value.push_back(f.central.value);
+    low.push_back(f.central.low);
+    high.push_back(f.central.high);
+    u_low.push_back(f.over_draws.low);
+    u_high.push_back(f.over_draws.high);
+  }
+  hdf5::CompoundTable table(scenario.size());
+  table.add_text("scenario", scenario);
+  table.add_u64("scenario_index", index);
+  table.add_text("figure", figure);
+  if (resource_column) table.add_text("resource", resource);
+  table.add_text("unit", unit);
+  table.add_f64("value", value);
+  table.add_f64("ci_low", low);
+  table.add_f64("ci_high", high);
+  table.add_f64("uncertainty_low", u_low);
+  table.add_f64("uncertainty_high", u_high);
+  table.write(group, name);
+}
+
 std::vector<std::uint64_t> draw_numbers(std::size_t n) {
   std::vector<std::uint64_t> out(n);
   for (std::size_t i = 0; i < n; ++i) out[i] = i;
@@ -282,33 +321,7 @@ void write_draws(H5::Group& root, const std::vector<std::string>& labels,
     differences.add_f64("difference", value);
     differences.write(group, "differences");
   }
-  {
-    std::vector<std::string> scenario, figure, unit;
-    std::vector<std::uint64_t> index;
-    std::vector<double> value, low, high, u_low, u_high;
-    for (const DrawsDigest::FigureRange& f : d.figures) {
-      scenario.push_back(labels[f.scenario]);
-      index.push_back(f.scenario);
-      figure.push_back(f.figure);
-      unit.push_back(unit_of(f.figure));
-      value.push_back(f.central.value);
-      low.push_back(f.central.low);
-      high.push_back(f.central.high);
-      u_low.push_back(f.over_draws.low);
-      u_high.push_back(f.over_draws.high);
-    }
-    hdf5::CompoundTable intervals(scenario.size());
-    intervals.add_text("scenario", scenario);
-    intervals.add_u64("scenario_index", index);
-    intervals.add_text("figure", figure);
-    intervals.add_text("unit", unit);
-    intervals.add_f64("value", value);
-    intervals.add_f64("ci_low", low);
-    intervals.add_f64("ci_high", high);
-    intervals.add_f64("uncertainty_low", u_low);
-    intervals.add_f64("uncertainty_high", u_high);
-    intervals.write(group, "intervals");
-  }
+  write_figure_ranges(group, "intervals", labels, d.figures, false);
   {
     std::vector<std::string> scenario, b_scenario, b_versus;
     std::vector<std::uint64_t> index, draws, b_index, b_versus_index;
@@ -432,37 +445,7 @@ namespace {
 // what the draws say of every difference row (`calendar_differences`).
 void write_calendar_digest(H5::Group& group, const std::vector<std::string>& labels,
                            const CalendarDrawsDigest& d) {
-  {
-    std::vector<std::string> scenario, figure, resource, unit;
-    std::vector<std::uint64_t> index;
-    std::vector<double> value, low, high, u_low, u_high;
-    for (const DrawsDigest::FigureRange& f : d.figures) {
-      const std::size_t dot = f.figure.rfind('.');
-      const std::string name = dot == std::string::npos ? f.figure : f.figure.substr(dot + 1);
-      scenario.push_back(labels[f.scenario]);
-      index.push_back(f.scenario);
-      figure.push_back(name);
-      resource.push_back(dot == std::string::npos ? "" : f.figure.substr(0, dot));
-      unit.push_back(unit_of(name));
-      value.push_back(f.central.value);
-      low.push_back(f.central.low);
-      high.push_back(f.central.high);
-      u_low.push_back(f.over_draws.low);
-      u_high.push_back(f.over_draws.high);
-    }
-    hdf5::CompoundTable ranges(scenario.size());
-    ranges.add_text("scenario", scenario);
-    ranges.add_u64("scenario_index", index);
-    ranges.add_text("figure", figure);
-    ranges.add_text("resource", resource);
-    ranges.add_text("unit", unit);
-    ranges.add_f64("value", value);
-    ranges.add_f64("ci_low", low);
-    ranges.add_f64("ci_high", high);
-    ranges.add_f64("uncertainty_low", u_low);
-    ranges.add_f64("uncertainty_high", u_high);
-    ranges.write(group, "calendar_ranges");
-  }
+  write_figure_ranges(group, "calendar_ranges", labels, d.figures, true);
   {
     std::vector<std::string> scenario, pointer;
     std::vector<std::uint64_t> index;

@@ -251,29 +251,24 @@ class PairAccumulator {
     }
     for (std::uint32_t s : stages_in_block_) {
       const StageSums& sums = stage_sums_[s];
-      put(into, layout_.stage_slot(s, kStageReach), per_agent_moments(sums.reached));
-      put(into, layout_.stage_slot(s, kStageEmotion), paired_moments(sums.emotion, sums.visits));
-      put(into, layout_.stage_slot(s, kStageDropout),
-          paired_moments(sums.dropouts.dropped, sums.reached));
-      put(into, layout_.stage_slot(s, kStageGaveUp),
-          paired_moments(sums.dropouts.gave_up, sums.reached));
-      put(into, layout_.stage_slot(s, kStageLeft),
-          paired_moments(sums.dropouts.left, sums.reached));
+      put_scope(into,
+                {layout_.stage_slot(s, kStageReach), layout_.stage_slot(s, kStageEmotion),
+                 layout_.stage_slot(s, kStageDropout), layout_.stage_slot(s, kStageGaveUp),
+                 layout_.stage_slot(s, kStageLeft)},
+                sums.reached, sums.visits, sums.emotion, sums.dropouts);
       stage_sums_[s] = {};
       stage_in_block_[s] = 0;
     }
     stages_in_block_.clear();
     for (std::uint32_t t : touchpoints_in_block_) {
       const TouchpointSums& sums = touchpoint_sums_[t];
-      put(into, layout_.touchpoint_slot(t, kTouchpointVisits), per_agent_moments(sums.visits));
-      put(into, layout_.touchpoint_slot(t, kTouchpointEmotion),
-          paired_moments(sums.emotion, sums.visits));
-      put(into, layout_.touchpoint_slot(t, kTouchpointDropout),
-          paired_moments(sums.dropouts.dropped, sums.visits));
-      put(into, layout_.touchpoint_slot(t, kTouchpointGaveUp),
-          paired_moments(sums.dropouts.gave_up, sums.visits));
-      put(into, layout_.touchpoint_slot(t, kTouchpointLeft),
-          paired_moments(sums.dropouts.left, sums.visits));
+      put_scope(into,
+                {layout_.touchpoint_slot(t, kTouchpointVisits),
+                 layout_.touchpoint_slot(t, kTouchpointEmotion),
+                 layout_.touchpoint_slot(t, kTouchpointDropout),
+                 layout_.touchpoint_slot(t, kTouchpointGaveUp),
+                 layout_.touchpoint_slot(t, kTouchpointLeft)},
+                sums.visits, sums.visits, sums.emotion, sums.dropouts);
       touchpoint_sums_[t] = {};
       touchpoint_in_block_[t] = 0;
     }
@@ -315,6 +310,18 @@ class PairAccumulator {
 
   static void put(PairedAggregate& into, std::size_t metric, const std::array<double, 14>& m) {
     for (int k = 0; k < 14; ++k) into.moments[metric][k].add(m[k]);
+  }
+
+  // A stage's or touchpoint's five figures, in `slots`: the agents it counts (reach or visits
+  // per agent), the emotion per visit, and the three dropout shares over those agents.
+  static void put_scope(PairedAggregate& into, const std::array<std::size_t, 5>& slots,
+                        const CountSums& agents, const CountSums& visits, const RatioSums& emotion,
+                        const DropoutSums& dropouts) {
+    put(into, slots[0], per_agent_moments(agents));
+    put(into, slots[1], paired_moments(emotion, visits));
+    put(into, slots[2], paired_moments(dropouts.dropped, agents));
+    put(into, slots[3], paired_moments(dropouts.gave_up, agents));
+    put(into, slots[4], paired_moments(dropouts.left, agents));
   }
 
   void gather(int side, const AgentTrace& trace) {
