@@ -85,6 +85,8 @@ struct Job::Calendar {
   std::optional<CalendarCompareOutcome> compared;
   std::optional<UncertainCalendarRunOutcome> run_draws;
   std::optional<UncertainCalendarCompareOutcome> compared_draws;
+  // With draws: what the JSON and the file show of them, digested once when the job ends.
+  std::optional<CalendarDrawsDigest> digest;
 };
 
 // What the draws of a plain run or comparison gave, and what its report shows of them.
@@ -127,6 +129,7 @@ void Job::run_comparison(const Context& context) {
       calendar->compared_draws = compare_calendar_journeys_with_draws(
           journeys, settings, request_.rank_by, draws, context);
       if (!calendar->compared_draws) throw std::runtime_error("the comparison gave no result");
+      calendar->digest = calendar_draws_digest(*calendar->compared_draws, request_.rank_by);
     } else {
       calendar->compared = compare_calendar_journeys(journeys, settings, context);
       if (!calendar->compared) throw std::runtime_error("the comparison gave no result");
@@ -172,6 +175,7 @@ void Job::run_journey_job(const Context& context) {
       calendar->run_draws =
           run_calendar_journey_with_draws(scenario, source.path, settings, draws, context);
       if (!calendar->run_draws) throw std::runtime_error("the run gave no result");
+      calendar->digest = calendar_draws_digest(*calendar->run_draws);
     } else {
       calendar->run = run_calendar_journey(scenario, source.path, settings, context);
       if (!calendar->run) throw std::runtime_error("the run gave no result");
@@ -266,8 +270,7 @@ nlohmann::json Job::result_json() const {
     if (calendar_->compared_draws) {
       const UncertainCalendarCompareOutcome& c = *calendar_->compared_draws;
       nlohmann::json json = calendar_comparison_json(c.central.report);
-      add_calendar_comparison_uncertainty_json(json, c.central.report.names,
-                                               calendar_draws_digest(c, request_.rank_by));
+      add_calendar_comparison_uncertainty_json(json, c.central.report.names, *calendar_->digest);
       return json;
     }
     const CalendarOutcome& run =
@@ -275,7 +278,7 @@ nlohmann::json Job::result_json() const {
     nlohmann::json json = calendar_summary_json(run.summary, run.result.seconds);
     put_run_identity(json, run.metadata);
     if (calendar_->run_draws) {
-      add_calendar_run_uncertainty_json(json, calendar_draws_digest(*calendar_->run_draws));
+      add_calendar_run_uncertainty_json(json, *calendar_->digest);
     }
     return json;
   }
@@ -340,12 +343,11 @@ void Job::save(const std::string& path, bool force) const {
     const UncertainCalendarCompareOutcome& c = *calendar_->compared_draws;
     write_calendar_comparison_file_with_draws(file, c.central.report, c.central.data(*journeys_),
                                               request_.rank_by, c.uncertainty,
-                                              draw_summaries(c),
-                                              calendar_draws_digest(c, request_.rank_by));
+                                              draw_summaries(c), *calendar_->digest);
   } else if (calendar_ && calendar_->run_draws) {
     const UncertainCalendarRunOutcome& r = *calendar_->run_draws;
     write_calendar_run_file_with_draws(file, r.central.metadata, r.central.data(), r.uncertainty,
-                                       draw_summaries(r), calendar_draws_digest(r));
+                                       draw_summaries(r), *calendar_->digest);
   } else if (calendar_) {
     write_calendar_run_file(file, calendar_->run->metadata, calendar_->run->data());
   } else if (compared_) {
