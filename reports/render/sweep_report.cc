@@ -516,9 +516,13 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
 
   const SweepDifferences differences = summary_differences(sweep, reference);
   if (f == kNoHeadline) {
-    out += "\n" + calendar_metric_differences_note(sweep, differences, metric) + "\n";
+    out += '\n';
+    out += calendar_metric_differences_note(sweep, differences, metric);
+    out += '\n';
   } else {
-    out += "\n" + sweep_differences_intro(sweep, differences) + "\n\n";
+    out += '\n';
+    out += sweep_differences_intro(sweep, differences);
+    out += "\n\n";
     const std::size_t figures[] = {f};
     out += right_aligned(sweep_difference_rows(differences, figures, order, shown));
   }
