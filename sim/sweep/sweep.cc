@@ -121,7 +121,10 @@ std::size_t points_side_by_side(std::uint64_t agents, unsigned threads) {
 
 std::size_t points_per_round(std::uint64_t agents, std::uint32_t replications, unsigned threads) {
   if (points_side_by_side(agents, threads) == 1) return 1;
-  constexpr std::uint64_t kRoundAgents = std::uint64_t{1} << 20;
+  // A round is where finished points can be stored (every --checkpoint seconds): 2^18 agents
+  // take a few hundredths of a second on a core, so a kill loses little beyond the checkpoint,
+  // and the round's results stay small in memory.
+  constexpr std::uint64_t kRoundAgents = std::uint64_t{1} << 18;
   constexpr std::uint64_t kMostPointsPerRound = 4096;  // bounds the round's results in memory
   const std::uint64_t per_point = std::max<std::uint64_t>(agents * replications, 1);
   const std::uint64_t points = std::clamp<std::uint64_t>((kRoundAgents + per_point - 1) / per_point,
