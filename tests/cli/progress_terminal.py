@@ -21,6 +21,9 @@ examples = os.path.join(source, "scenarios", "examples")
 retail = os.path.join(examples, "retail.yaml")
 future = os.path.join(examples, "retail_one_click_checkout.yaml")
 plain = runner(cjsim, timeout=600)  # standard error captured: no terminal
+# Where the runs start growing from: a sanitized build runs several (ThreadSanitizer about ten)
+# times slower, so a bar is drawn at a fraction of the agents a release build needs.
+START = 1 << 17 if os.environ.get("CJSIM_SANITIZED") else 1 << 20
 BAR = re.compile(r"\r(\w[\w ]*) \[[#.]{30}\] +\d+\.\d%  .*?\d+ s left")
 
 
@@ -77,7 +80,7 @@ def without_seconds(text):
 
 # run: 2 threads updating one bar.
 agents, (code, out, terminal) = until_drawn(
-    lambda n: ["run", retail, "--agents", str(n), "--threads", "2", "--json"], 1 << 20, 1 << 27)
+    lambda n: ["run", retail, "--agents", str(n), "--threads", "2", "--json"], START, 1 << 27)
 check(code == 0, f"run on a terminal exited {code}")
 check_bar("run", "simulating", terminal)
 reference = plain("run", retail, "--agents", str(agents), "--threads", "2", "--json")
@@ -90,7 +93,7 @@ if code == 0 and reference.returncode == 0:
 # compare: two journeys on the same agents.
 agents, (code, out, terminal) = until_drawn(
     lambda n: ["compare", retail, future, "--agents", str(n), "--threads", "2", "--json"],
-    1 << 19, 1 << 26)
+    START // 2, 1 << 26)
 check(code == 0, f"compare on a terminal exited {code}")
 check_bar("compare", "comparing", terminal)
 
@@ -108,7 +111,7 @@ with tempfile.TemporaryDirectory() as tmp:
         return ["sweep", experiment, "--out", out_file, "--threads", "2"]
 
     # 6 points of n agents each: the sweep's bar sums the points' progress.
-    agents, (code, out, terminal) = until_drawn(sweep_args, 1 << 17, 1 << 24)
+    agents, (code, out, terminal) = until_drawn(sweep_args, START // 8, 1 << 24)
     check(code == 0, f"sweep on a terminal exited {code}: {terminal[-300:]!r}")
     check_bar("sweep", "sweeping", terminal)
     statuses = set(re.findall(r"left (points? [\d-]+ of 6 to run)", terminal))
