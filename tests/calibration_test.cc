@@ -6,6 +6,7 @@
 #include <map>
 
 #include "models/fit/calibration.h"
+#include "scenarios/fields.h"
 #include "models/fit/simulated_journeys.h"
 #include "scenarios/validate.h"
 #include "sim/engine/engine.h"
@@ -112,6 +113,24 @@ TEST(Calibration, TheResultDoesNotDependOnTheThreadCount) {
   EXPECT_EQ(distances[0], distances[1]);
   EXPECT_EQ(values[0], values[2]);
   EXPECT_EQ(values[1], values[3]);
+}
+
+// The search compiles the journey once and rewrites only the adjusted numbers at each
+// evaluation (recompile_values), which covers sweepable fields alone.
+TEST(Calibration, EveryCalibratableFieldIsSweepable) {
+  int calibratable = 0;
+  for (const auto& field : touchpoint_fields()) {
+    if (!field.calibratable) continue;
+    ++calibratable;
+    EXPECT_TRUE(field.sweepable) << "touchpoints." << field.name;
+  }
+  for (const auto& field : settings_fields()) {
+    if (!field.calibratable) continue;
+    ++calibratable;
+    EXPECT_TRUE(field.sweepable) << "settings." << field.name;
+  }
+  for (const auto& field : persona_fields()) EXPECT_FALSE(field.calibratable) << field.name;
+  EXPECT_EQ(calibratable, 3);  // dropout, emotion.mean, kappa
 }
 
 // The search says how far it has come, simulation by simulation, within its budget; following

@@ -283,7 +283,10 @@ std::optional<Calibration> calibrate(const Scenario& start, const ObservedFunnel
   }
   const std::vector<Adjustable> adjustable =
       resolve_parameters(start, options, funnel.source, diagnostics);
-  const std::vector<Row> rows = resolve_rows(start, compile(start), funnel, diagnostics);
+  // One compiled journey for the whole search: each evaluation rewrites only its numbers
+  // (calibratable fields are sweepable, so recompile_values gives what compile would).
+  CompiledJourney journey = compile(start);
+  const std::vector<Row> rows = resolve_rows(start, journey, funnel, diagnostics);
   if (diagnostics.error_count() > errors_before) return std::nullopt;
   if (adjustable.empty()) {
     diagnostics.error({funnel.source, 0, 0}, "there is no parameter to calibrate");
@@ -294,7 +297,8 @@ std::optional<Calibration> calibrate(const Scenario& start, const ObservedFunnel
   int evaluations = 0;
   auto distance_at = [&](const std::vector<double>& x, Reach* keep) {
     for (std::size_t i = 0; i < adjustable.size(); ++i) set(scenario, adjustable[i], x[i]);
-    const Reach reach = simulate_reach(compile(scenario), rows, options);
+    recompile_values(scenario, journey);
+    const Reach reach = simulate_reach(journey, rows, options);
     ++evaluations;
     double total = 0.0;
     for (std::size_t r = 0; r < rows.size(); ++r) {
