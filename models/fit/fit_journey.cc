@@ -166,11 +166,12 @@ FitResult calibrate_to_funnel(const ObservedFunnel& funnel, const FitRequest& re
   }
   if (request.personas > 1 || request.estimate_kappa || request.holdout > 0.0 ||
       request.uncertainty.method != FitUncertaintyMethod::none || request.order != 1 ||
-      request.compare_orders || request.durations != DurationFamily::exponential) {
+      request.compare_orders || request.durations != DurationFamily::exponential ||
+      request.calendar) {
     throw std::invalid_argument(
         "a funnel is calibrated by simulation: latent personas, kappa estimated, a holdout, "
-        "the fitted parameters' uncertainty, the chain's order and durations apply to observed "
-        "paths only");
+        "the fitted parameters' uncertainty, the chain's order, durations and a calendar apply "
+        "to observed paths only");
   }
   FitResult result;
   CalibrationOptions options;
@@ -210,7 +211,11 @@ FitResult calibrate_to_funnel(const ObservedFunnel& funnel, const FitRequest& re
 // The fitted journey simulated, its paths against the data's (and the held-out share's).
 void check_by_simulation(const ObservedJourneys& fitted_data, const ObservedJourneys& held_data,
                          const FitRequest& request, FitResult& result) {
-  const CompiledJourney journey = compile(result.scenario);
+  // A fitted calendar has organic arrivals only (no resources, opening hours, referrals or
+  // returns), so its customers walk as the plain model's do: the check simulates those.
+  Scenario plain = result.scenario;
+  plain.calendar.reset();
+  const CompiledJourney journey = compile(plain);
   result.no_closed_forms = why_not_markov(journey);
   result.has_closed_forms = result.no_closed_forms.empty();
   if (result.has_closed_forms) {
@@ -383,6 +388,18 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
         "of customers who did not: --null-column names it): the fitted journey converts "
         "everyone, and its conversion rate and dropouts say nothing of customers who left");
   }
+  if (request.calendar) {
+    if (data.first_visits.empty()) {
+      throw std::runtime_error(fmt::format(
+          "{}: --calendar fits arrivals from timestamps, and the data have none (a path table, "
+          "or XES without time:timestamp)",
+          request.data_name));
+    }
+    result.arrivals = fit_arrivals(data.first_visits, request.data_name, result.diagnostics);
+    for (const std::string& note : result.arrivals->notes) {
+      result.notes.push_back("Arrivals: " + note);
+    }
+  }
   const auto [kept, held] = split_holdout(data, request.holdout, request.seed);
   check_cancelled(request);
   // What the fit was fitted to, in the fit's own touchpoint table (the chain's windows when
@@ -468,6 +485,7 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
   add_uncertainty(fit_input, request, result);
   Scenario fitted = result.emotion ? result.emotion->scenario : result.markov->scenario;
   if (!request.name.empty()) fitted.name = request.name;
+  if (result.arrivals) fitted.calendar = calendar_of(*result.arrivals);
   result.scenario_yaml = scenario_yaml(fitted);
   result.scenario = written_and_read_back(result.scenario_yaml, request.out_name);
   result.data_conversion_rate = conversion_rate(fitted_data);

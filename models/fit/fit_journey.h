@@ -15,6 +15,7 @@
 #include <variant>
 #include <vector>
 
+#include "models/fit/arrival_fit.h"
 #include "models/fit/calibration.h"
 #include "models/fit/emotion_fit.h"
 #include "models/fit/goodness_of_fit.h"
@@ -61,6 +62,10 @@ struct FitRequest {
   bool compare_orders = false;
   // The Markov chain's touchpoint durations from the hours between visits (markov_fit.h).
   DurationFamily durations = DurationFamily::exponential;
+  // Also fit a calendar journey's organic arrivals (models/fit/arrival_fit.h) from when the
+  // customers first appear, and write them as the fitted journey's `calendar`; needs
+  // timestamps.
+  bool calendar = false;
   std::size_t top_paths = 10;
   std::uint64_t agents = 100000;  // simulated to check the fit, or per calibration evaluation
   std::uint64_t seed = 1;         // of the holdout split, the fit's starts and the simulations
@@ -89,6 +94,7 @@ struct FitResult {
   std::vector<OrderCriterion> orders;  // with FitRequest::compare_orders: each order's criteria
   std::optional<EmotionFit> emotion;
   std::optional<Calibration> calibration;  // a funnel's; then there is no check below
+  std::optional<ArrivalFit> arrivals;      // with FitRequest::calendar
   // The fitted journey as written (YAML), and as read back from it and validated: what `run`
   // will load.
   std::string scenario_yaml;

@@ -77,7 +77,7 @@ std::optional<double> decimal_fraction(std::string_view& rest) {
 // Seconds since the epoch of an ISO 8601 date or date-time. The calendar is Howard Hinnant's
 // date library's: a day the month does not have (2024-02-30, 2023-02-29) is refused, as is a
 // time off the clock (T24:00, 12:60, 23:59:60), rather than rolled over into the next.
-std::optional<double> parse_iso8601(std::string_view text) {
+std::optional<Timestamp> parse_iso8601(std::string_view text) {
   if (!has_shape(text, "9999-99-99")) return std::nullopt;
   const date::year_month_day calendar_date{
       date::year{number(text, 4)}, date::month{static_cast<unsigned>(number(text.substr(5), 2))},
@@ -105,8 +105,9 @@ std::optional<double> parse_iso8601(std::string_view text) {
   const std::optional<int> offset_minutes = zone_offset_minutes(rest);
   if (!offset_minutes) return std::nullopt;
   const auto days = date::sys_days(calendar_date).time_since_epoch().count();
-  return static_cast<double>(days) * 86400.0 + hour * 3600.0 + minute * 60.0 + second + fraction -
-         *offset_minutes * 60.0;
+  const double clock =
+      static_cast<double>(days) * 86400.0 + hour * 3600.0 + minute * 60.0 + second + fraction;
+  return Timestamp{clock - *offset_minutes * 60.0, clock};
 }
 
 bool is_true(std::string_view text) {
@@ -126,7 +127,7 @@ bool is_false(std::string_view text) {
 
 }  // namespace
 
-std::optional<double> parse_timestamp(std::string_view text) {
+std::optional<Timestamp> parse_timestamp_and_clock(std::string_view text) {
   text = trim(text);
   if (text.empty()) return std::nullopt;
   // Epoch seconds: a plain number.
@@ -136,9 +137,15 @@ std::optional<double> parse_timestamp(std::string_view text) {
     if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
       return std::nullopt;
     }
-    return value;
+    return Timestamp{value, value};
   }
   return parse_iso8601(text);
+}
+
+std::optional<double> parse_timestamp(std::string_view text) {
+  const std::optional<Timestamp> parsed = parse_timestamp_and_clock(text);
+  if (!parsed) return std::nullopt;
+  return parsed->seconds;
 }
 
 EventLogBuilder::EventLogBuilder(std::string source, bool segments) : segments_(segments) {
@@ -149,7 +156,7 @@ EventLogBuilder::EventLogBuilder(std::string source, bool segments) : segments_(
 void EventLogBuilder::add_visit(std::string_view customer, double seconds,
                                 std::string_view touchpoint, std::string_view channel,
                                 std::string_view stage, bool converted, double value,
-                                std::string_view segment) {
+                                std::string_view segment, double clock) {
   auto [t, new_touchpoint] = touchpoint_index_.try_emplace(
       std::string(touchpoint), static_cast<std::uint32_t>(out_.touchpoints.size()));
   if (new_touchpoint) {
@@ -168,15 +175,17 @@ void EventLogBuilder::add_visit(std::string_view customer, double seconds,
       customers_.back().segment = g->second;
     }
   }
-  customers_[c->second].visits.push_back({seconds, t->second, converted, value});
+  customers_[c->second].visits.push_back({seconds, clock, t->second, converted, value});
 }
 
 ObservedJourneys EventLogBuilder::finish() && {
   out_.paths.reserve(customers_.size());
+  out_.first_visits.reserve(customers_.size());
   for (Customer& customer : customers_) {
     std::vector<Visit>& visits = customer.visits;
     std::stable_sort(visits.begin(), visits.end(),
                      [](const Visit& a, const Visit& b) { return a.seconds < b.seconds; });
+    out_.first_visits.push_back(visits.front().clock);
     ObservedPath p;
     p.segment = customer.segment;
     p.touchpoints.reserve(visits.size());
@@ -192,6 +201,11 @@ ObservedJourneys EventLogBuilder::finish() && {
     out_.paths.push_back(std::move(p));
   }
   customers_.clear();
+  // Without timestamps (a visit's order stands in for its time) no arrival is known.
+  if (std::any_of(out_.first_visits.begin(), out_.first_visits.end(),
+                  [](double clock) { return std::isnan(clock); })) {
+    out_.first_visits.clear();
+  }
   return std::move(out_);
 }
 
@@ -318,8 +332,8 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
       continue;
     }
     if (!activities.keeps(touchpoint)) continue;
-    const std::optional<double> seconds = parse_timestamp(field(time_column));
-    if (!seconds) {
+    const std::optional<Timestamp> time = parse_timestamp_and_clock(field(time_column));
+    if (!time) {
       diagnostics.error(cell(time_column),
                         fmt::format("timestamp '{}' is neither epoch seconds nor ISO 8601 "
                                     "(2024-03-01T12:30:00Z)",
@@ -347,9 +361,9 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
       }
     }
     if (is_conversion_touchpoint(columns, touchpoint)) converted = true;
-    builder.add_visit(customer, *seconds, touchpoint,
+    builder.add_visit(customer, time->seconds, touchpoint,
                       channel_column >= 0 ? field(channel_column) : touchpoint, field(stage_column),
-                      converted, value, field(segment_column));
+                      converted, value, field(segment_column), time->clock);
   }
   // A misspelt lifecycle keeps no visit: said as such, before "no visit" would hide why.
   if (lifecycle_column >= 0) check_lifecycles(columns, lifecycles_seen, path, diagnostics);

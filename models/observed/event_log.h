@@ -59,9 +59,11 @@ struct EventLogColumns {
 class EventLogBuilder {
  public:
   EventLogBuilder(std::string source, bool segments);
+  // `clock`: the visit's time on the data's wall clock (Timestamp::clock), NaN when the data
+  // have no timestamps (the visit's order stands in for its time).
   void add_visit(std::string_view customer, double seconds, std::string_view touchpoint,
                  std::string_view channel, std::string_view stage, bool converted, double value,
-                 std::string_view segment);
+                 std::string_view segment, double clock);
   std::size_t customers() const { return customers_.size(); }
   const std::vector<std::string>& touchpoints() const { return out_.touchpoints; }
   // Orders each customer's visits by time (ties by the order they were added).
@@ -70,6 +72,7 @@ class EventLogBuilder {
  private:
   struct Visit {
     double seconds = 0.0;
+    double clock = 0.0;
     std::uint32_t touchpoint = 0;
     bool converted = false;
     double value = 0.0;
@@ -90,6 +93,16 @@ class EventLogBuilder {
 // 8601 date-time ("2018-07-22", "2018-07-22T20:40:41Z", "2019-12-30 16:40:36",
 // "2010-12-30 14:32:00.250+01:00"; no zone means UTC). nullopt when it is neither.
 std::optional<double> parse_timestamp(std::string_view text);
+
+// A timestamp and the zone it was written in: `seconds` as parse_timestamp gives them, and
+// `clock` what the writer's wall clock read, as seconds since 1970-01-01 on that clock (the
+// zone's offset added back; the same as `seconds` for epoch numbers and times with no zone).
+// A calendar journey's weekdays and hours are the clock's (models/fit/arrival_fit.h).
+struct Timestamp {
+  double seconds = 0.0;
+  double clock = 0.0;
+};
+std::optional<Timestamp> parse_timestamp_and_clock(std::string_view text);
 
 // A customer's visits are ordered by timestamp, ties by their order in the file. A visit with
 // a non-zero value, or with `converted` true (1, true, yes), is a conversion there; the

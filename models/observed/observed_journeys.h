@@ -39,6 +39,11 @@ struct ObservedJourneys {
   // no conversion touchpoint: their reader appends one, `conversion_touchpoint`, to the
   // converting paths, so that every source reads the same way. -1 when the data had their own.
   std::int64_t conversion_touchpoint = -1;
+  // Each customer's first visit on the data's own wall clock (seconds since 1970-01-01 as the
+  // timestamp's clock read: its zone's offset added back), one per customer, in no set order:
+  // what a calendar journey's arrivals are fitted from (models/fit/arrival_fit.h). Empty when
+  // the data carry no timestamps (path tables, XES without time:timestamp).
+  std::vector<double> first_visits;
 
   std::uint64_t customers() const {
     std::uint64_t n = 0;

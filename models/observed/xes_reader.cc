@@ -6,6 +6,7 @@
 #include <zlib.h>
 
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <set>
 #include <string>
@@ -144,14 +145,16 @@ void add_events(XesState& s) {
     if (!keeps_lifecycle(*s.columns, e.lifecycle)) continue;
     order += 1.0;
     double seconds = order;
+    double clock = std::numeric_limits<double>::quiet_NaN();  // no timestamp: no clock
     if (!e.timestamp.empty()) {
-      const std::optional<double> parsed = parse_timestamp(e.timestamp);
+      const std::optional<Timestamp> parsed = parse_timestamp_and_clock(e.timestamp);
       if (!parsed) {
         error_here(s, fmt::format("trace '{}': time:timestamp '{}' is not ISO 8601", customer,
                                   e.timestamp.substr(0, 40)));
         continue;
       }
-      seconds = *parsed;
+      seconds = parsed->seconds;
+      clock = parsed->clock;
     }
     const std::string touchpoint = touchpoint_of(e, s.trace, *s.columns);
     if (touchpoint.empty()) {
@@ -172,7 +175,7 @@ void add_events(XesState& s) {
     const bool converted = value != 0.0 || is_conversion_touchpoint(*s.columns, touchpoint) ||
                            e.converted == "true" || e.converted == "1";
     s.builder->add_visit(*key, seconds, touchpoint, e.channel, e.stage, converted, value,
-                         e.segment.empty() ? s.trace.segment : e.segment);
+                         e.segment.empty() ? s.trace.segment : e.segment, clock);
   }
 }
 

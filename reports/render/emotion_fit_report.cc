@@ -1,4 +1,4 @@
-// Text and JSON forms of EmotionFit and Calibration.
+// Text and JSON forms of EmotionFit, Calibration and ArrivalFit.
 #include "reports/render/emotion_fit_report.h"
 
 #include <fmt/format.h>
@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "reports/render/json_report.h"
+#include "scenarios/week_hours.h"
 
 namespace cjsim {
 namespace {
@@ -118,10 +119,57 @@ nlohmann::json calibration_result_json(const FitResult& fit) {
   return json;
 }
 
+std::string arrival_fit_text(const ArrivalFit& fit) {
+  const double half = 1.959963984540054 * fit.arrivals_per_day_se;
+  std::string out = fmt::format(
+      "Arrivals (the calendar): {} customers' first visits over {} days from a {}: {:.6g} a day "
+      "[95% CI {:.6g}, {:.6g}]\n",
+      fit.customers, fit.days, kWeekdayNames[fit.start_weekday], fit.arrivals_per_day,
+      fit.arrivals_per_day - half, fit.arrivals_per_day + half);
+  out += "  weekday    days  arrivals  factor\n";
+  for (int d = 0; d < 7; ++d) {
+    out += fmt::format("  {:<9} {:>5} {:>9} {:>7.3f}\n", kWeekdayNames[d], fit.weekday_days[d],
+                       fit.weekday_arrivals[d], fit.weekday_profile[d]);
+  }
+  out += "  hour   arrivals  factor\n";
+  for (int k = 0; k < 24; ++k) {
+    out += fmt::format("  {:02}:00 {:>9} {:>7.3f}\n", k, fit.hour_arrivals[k], fit.hour_profile[k]);
+  }
+  if (fit.separable_df > 0) {
+    out += fmt::format(
+        "  One hour profile for every weekday: G^2 {:.1f} on {} degrees of freedom, p {}\n",
+        fit.separable_g2, fit.separable_df,
+        fit.separable_p < 0.001 ? std::string("< 0.001") : fmt::format("{:.3f}", fit.separable_p));
+  }
+  return out;
+}
+
+nlohmann::json arrival_fit_json(const ArrivalFit& fit) {
+  const double half = 1.959963984540054 * fit.arrivals_per_day_se;
+  nlohmann::json json;
+  json["customers"] = fit.customers;
+  json["days"] = fit.days;
+  json["start_weekday"] = kWeekdayNames[fit.start_weekday];
+  json["arrivals_per_day"] = fit.arrivals_per_day;
+  json["arrivals_per_day_se"] = fit.arrivals_per_day_se;
+  json["arrivals_per_day_ci"] = {fit.arrivals_per_day - half, fit.arrivals_per_day + half};
+  json["weekday_profile"] = fit.weekday_profile;
+  json["hour_profile"] = fit.hour_profile;
+  json["weekday_days"] = fit.weekday_days;
+  json["weekday_arrivals"] = fit.weekday_arrivals;
+  json["hour_arrivals"] = fit.hour_arrivals;
+  json["separable_g2"] = fit.separable_g2;
+  json["separable_df"] = fit.separable_df;
+  json["separable_p"] = fit.separable_p;
+  json["notes"] = fit.notes;
+  return json;
+}
+
 nlohmann::json fit_result_json(const FitReport& report, const FitResult& fit) {
   nlohmann::json json = fit_json(report);
   json["notes"] = fit.notes;
   if (fit.emotion) json["emotion_fit"] = emotion_fit_json(*fit.emotion);
+  if (fit.arrivals) json["arrivals"] = arrival_fit_json(*fit.arrivals);
   return json;
 }
 

@@ -24,8 +24,14 @@ nlohmann::json calibration_json(const Calibration& calibration);
 // What `cjsim fit --json` prints for a funnel: calibration_json and the workflow's notes.
 nlohmann::json calibration_result_json(const FitResult& fit);
 
+// The arrivals fitted for a calendar journey (`fit --calendar`): arrivals per day with its
+// interval, the weekday and hour factors beside the counts behind them, and whether one hour
+// profile fits every weekday.
+std::string arrival_fit_text(const ArrivalFit& fit);
+nlohmann::json arrival_fit_json(const ArrivalFit& fit);
+
 // What `cjsim fit --json` prints: the goodness of fit (fit_json), the workflow's notes and, for
-// an emotion fit, its parameters.
+// an emotion fit, its parameters; with --calendar, the arrivals (`arrivals`).
 nlohmann::json fit_result_json(const FitReport& report, const FitResult& fit);
 
 }  // namespace cjsim

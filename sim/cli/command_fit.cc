@@ -59,6 +59,7 @@ void report_fit(const FitOptions& o, const FitResult& fit, CommandOutputs& outpu
     for (const std::string& note : fit.notes) std::cout << note << "\n";
     std::cout << text_fit_report(report);
     if (fit.emotion) std::cout << "\n" << emotion_fit_text(*fit.emotion);
+    if (fit.arrivals) std::cout << "\n" << arrival_fit_text(*fit.arrivals);
     std::cout << fmt::format("\nThe fitted journey has {} and {}.\n",
                              counted(fit.scenario.touchpoints.size(), "touchpoint"),
                              counted(fit.scenario.transitions.size(), "transition"));
@@ -161,6 +162,11 @@ CommandAction add_fit_command(CLI::App& command) {
                   "touchpoint's by AIC)")
       ->check(CLI::IsMember({"exponential", "best"}))
       ->capture_default_str();
+  command.add_flag(
+      "--calendar", o->call.request.calendar,
+      "Fit a calendar journey's organic arrivals too (arrivals per day, weekday and hour "
+      "profiles, from each customer's first timestamp on the data's own clock) and write them "
+      "as the fitted journey's calendar; needs timestamps");
   command
       .add_option("--report-out", o->report_out,
                   "Write the goodness-of-fit tables to this HDF5 file")
