@@ -685,8 +685,20 @@ py::dict fit(const std::string& data, const Journey* skeleton, const std::string
              const std::string& out_name, unsigned personas, bool estimate_kappa,
              const std::vector<std::string>& calibrate, double holdout, std::size_t top_paths,
              std::uint64_t agents, std::uint64_t seed, unsigned threads,
-             const std::string& format, bool funnel, bool allow_long, py::object progress) {
+             const std::string& format, bool funnel, bool allow_long,
+             const std::optional<std::string>& order, const std::string& durations,
+             bool calendar, const std::vector<std::string>& lifecycle,
+             const std::vector<std::string>& activity,
+             const std::vector<std::string>& exclude_activity,
+             const std::vector<std::string>& conversion_touchpoint, py::object progress) {
   if (personas < 1 || personas > 64) throw py::value_error("personas must be from 1 to 64");
+  if (order && *order != "bic" &&
+      (order->size() != 1 || (*order)[0] < '1' || (*order)[0] > '5')) {
+    throw py::value_error("order must be 1 to 5, or 'bic'");
+  }
+  if (durations != "exponential" && durations != "best") {
+    throw py::value_error("durations must be 'exponential' or 'best'");
+  }
   if (!(holdout >= 0.0 && holdout <= 0.9)) throw py::value_error("holdout must be from 0 to 0.9");
   if (top_paths < 1 || top_paths > 1000) throw py::value_error("top_paths must be from 1 to 1000");
   if (agents < 1 || agents > 10000000) throw py::value_error("agents must be from 1 to 10**7");
@@ -696,7 +708,24 @@ py::dict fit(const std::string& data, const Journey* skeleton, const std::string
   call.read.format = observed_format(format);
   call.funnel = funnel;
   call.allow_long = allow_long;
+  // The reader's filters, named in its messages by the command's options.
+  EventLogColumns& events = call.read.events;
+  const auto filter = [&events](std::vector<std::string>& into,
+                                const std::vector<std::string>& values, const char* option) {
+    into = values;
+    if (!values.empty()) events.given.insert(option);
+  };
+  filter(events.lifecycles, lifecycle, "--lifecycle");
+  filter(events.activities, activity, "--activity");
+  filter(events.excluded_activities, exclude_activity, "--exclude-activity");
+  filter(events.conversion_touchpoints, conversion_touchpoint, "--conversion-touchpoint");
   FitRequest& request = call.request;
+  if (order) {
+    request.compare_orders = true;
+    request.order = *order == "bic" ? 0 : (*order)[0] - '0';
+  }
+  request.durations = durations == "best" ? DurationFamily::best : DurationFamily::exponential;
+  request.calendar = calendar;
   if (skeleton != nullptr) {
     request.skeleton = skeleton->scenario;
     request.skeleton_name = skeleton->path;
@@ -823,7 +852,9 @@ PYBIND11_MODULE(_cjsim, m) {
         py::arg("out_name"), py::arg("personas"), py::arg("estimate_kappa"),
         py::arg("calibrate"), py::arg("holdout"), py::arg("top_paths"), py::arg("agents"),
         py::arg("seed"), py::arg("threads"), py::arg("format"), py::arg("funnel"),
-        py::arg("allow_long"), py::arg("progress"),
+        py::arg("allow_long"), py::arg("order"), py::arg("durations"), py::arg("calendar"),
+        py::arg("lifecycle"), py::arg("activity"), py::arg("exclude_activity"),
+        py::arg("conversion_touchpoint"), py::arg("progress"),
         "Fits a journey to observed data, or calibrates a skeleton to a funnel; returns the "
         "fitted Journey, its YAML, the notes and what `cjsim fit --json` prints.");
   m.def("attribute", &attribute, py::arg("input"), py::arg("by"), py::arg("order"),

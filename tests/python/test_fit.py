@@ -4,6 +4,7 @@ import os
 
 import cjsim
 import pytest
+import yaml
 from conftest import SOURCE
 
 OBSERVED = os.path.join(SOURCE, "tests", "data", "observed", "pathdata_head.csv")
@@ -68,3 +69,31 @@ def test_bad_fit_arguments_name_the_argument():
         cjsim.fit(OBSERVED, holdout=0.95)
     with pytest.raises(ValueError, match="format"):
         cjsim.fit(OBSERVED, format="parquet")
+
+
+def test_process_mining_options_and_the_calendar_equal_the_cli(cli, tmp_path):
+    # The running example (pm4py's): an activity left out, order chosen by BIC, durations by
+    # AIC, the arrivals fitted as a calendar: the same report and journey as the command's.
+    data = os.path.join(SOURCE, "tests", "data", "observed", "running-example.xes")
+    fitted, printed, written = fit_both(
+        cli, tmp_path, data,
+        ["--exclude-activity", "reinitiate*", "--conversion-touchpoint",
+         "pay compensation", "--order", "bic", "--durations", "best", "--calendar", "-n", 2000],
+        exclude_activity=["reinitiate*"],
+        conversion_touchpoint=["pay compensation"], order="bic", durations="best", calendar=True,
+        agents=2000)
+    assert stable(fitted.report) == stable(printed)
+    assert fitted.yaml == written
+    assert any(n.startswith("Order 2:") and "BIC" in n for n in printed["notes"])
+    arrivals = printed["arrivals"]
+    assert fitted.arrivals["arrivals"].tolist() == arrivals["weekday_arrivals"]
+    assert fitted.hours["factor"].tolist() == arrivals["hour_profile"]
+    assert fitted.arrivals.attrs["arrivals_per_day"] == arrivals["arrivals_per_day"]
+    assert yaml.safe_load(fitted.yaml)["calendar"]["days"] == arrivals["days"]
+    # The log has no lifecycle attribute: the filter reaches the reader, which says so.
+    with pytest.raises(cjsim.InvalidInput, match="lifecycle"):
+        cjsim.fit(data, lifecycle=["complete"], progress=False)
+    with pytest.raises(ValueError, match="order"):
+        cjsim.fit(data, order=7)
+    with pytest.raises(ValueError, match="durations"):
+        cjsim.fit(data, durations="gamma")

@@ -235,6 +235,9 @@ def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = None, name: str = "
         personas: int = 1, estimate_kappa: bool = False, calibrate: Sequence[str] = (),
         holdout: float = 0.0, top_paths: int = 10, agents: int = 100_000, seed: int = 1,
         threads: int = 0, format: str = "auto", funnel: bool = False, allow_long: bool = False,
+        order: Union[int, str, None] = None, durations: str = "exponential",
+        calendar: bool = False, lifecycle: Sequence[str] = (), activity: Sequence[str] = (),
+        exclude_activity: Sequence[str] = (), conversion_touchpoint: Sequence[str] = (),
         progress: Any = None) -> FitResult:
     """Learns a journey from observed data, as ``cjsim fit`` does: the Markov chain of an event
     log, path table or XES file (``format`` "auto", "events", "paths" or "xes"), or with a
@@ -244,11 +247,20 @@ def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = None, name: str = "
     ``holdout`` share kept out of it. A funnel file (``funnel=True``, or a funnel's header)
     calibrates the skeleton instead (``calibrate``: the parameters adjusted, default every
     dropout). The same numbers as ``cjsim fit --json`` for the same seed.
+
+    As the command's options of the same names: ``order`` (1 to 5, or "bic") fits a
+    higher-order chain and compares the orders; ``durations`` ("exponential" or "best");
+    ``calendar`` fits the organic arrivals by weekday and hour as the journey's calendar (the
+    report's ``arrivals``); ``lifecycle``, ``activity``, ``exclude_activity`` and
+    ``conversion_touchpoint`` filter and mark event logs and XES.
     """
     skeleton_journey = load(skeleton) if skeleton is not None else None
     return FitResult(_cjsim.fit(os.fspath(data), skeleton_journey, name, "<fitted>", personas,
                                 estimate_kappa, list(calibrate), holdout, top_paths, agents,
-                                seed, threads, format, funnel, allow_long, _progress(progress)))
+                                seed, threads, format, funnel, allow_long,
+                                None if order is None else str(order), durations, calendar,
+                                list(lifecycle), list(activity), list(exclude_activity),
+                                list(conversion_touchpoint), _progress(progress)))
 
 
 def attribute(path: PathLike, *, by: str = "channel", order: int = 1, agents: int = 100_000,

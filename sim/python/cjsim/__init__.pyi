@@ -177,6 +177,9 @@ def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = ..., name: str = ..
         personas: int = ..., estimate_kappa: bool = ..., calibrate: Sequence[str] = ...,
         holdout: float = ..., top_paths: int = ..., agents: int = ..., seed: int = ...,
         threads: int = ..., format: str = ..., funnel: bool = ..., allow_long: bool = ...,
+        order: Union[int, str, None] = ..., durations: str = ..., calendar: bool = ...,
+        lifecycle: Sequence[str] = ..., activity: Sequence[str] = ...,
+        exclude_activity: Sequence[str] = ..., conversion_touchpoint: Sequence[str] = ...,
         progress: Progress = ...) -> FitResult: ...
 def attribute(path: PathLike, *, by: str = ..., order: int = ..., agents: int = ...,
               seed: Optional[int] = ..., threads: int = ..., simulate_removals: bool = ...,

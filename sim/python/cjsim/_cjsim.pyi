@@ -48,6 +48,8 @@ def read(path: str) -> Dict[str, Any]: ...
 def fit(data: str, skeleton: Optional[Journey], name: str, out_name: str, personas: int,
         estimate_kappa: bool, calibrate: List[str], holdout: float, top_paths: int, agents: int,
         seed: int, threads: int, format: str, funnel: bool, allow_long: bool,
+        order: Optional[str], durations: str, calendar: bool, lifecycle: List[str],
+        activity: List[str], exclude_activity: List[str], conversion_touchpoint: List[str],
         progress: Any) -> Dict[str, Any]: ...
 def attribute(input: str, by: str, order: int, agents: int, seed: Optional[int], threads: int,
               simulate_removals: bool, format: str, allow_long: bool,

@@ -605,6 +605,9 @@ class FitResult:
     For observed paths, ``report`` is what ``cjsim fit --json`` prints (closed forms, goodness
     of fit on the fitted and held-out shares, fitted parameters) and ``parameters`` the fitted
     parameters as a DataFrame (empty without an emotion fit); for a funnel, ``calibration``.
+    With ``calendar=True``, ``arrivals`` is a DataFrame of the fitted arrivals by weekday
+    (days, arrivals, factor) and ``hours`` by hour of day (arrivals, factor); ``attrs`` hold
+    the arrivals per day with its interval and the weekday-by-hour test (else both are None).
     """
 
     def __init__(self, data: Dict[str, Any]):
@@ -618,6 +621,23 @@ class FitResult:
         if not self.parameters.empty:
             self.parameters = self.parameters.set_index("name", drop=False)
             self.parameters.index.name = None
+        self.arrivals: Optional[pd.DataFrame] = None
+        self.hours: Optional[pd.DataFrame] = None
+        arrivals = (self.report or {}).get("arrivals")
+        if arrivals is not None:
+            weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                        "sunday"]
+            self.arrivals = pd.DataFrame({"days": arrivals["weekday_days"],
+                                          "arrivals": arrivals["weekday_arrivals"],
+                                          "factor": arrivals["weekday_profile"]},
+                                         index=pd.Index(weekdays, name="weekday"))
+            self.hours = pd.DataFrame({"arrivals": arrivals["hour_arrivals"],
+                                       "factor": arrivals["hour_profile"]},
+                                      index=pd.RangeIndex(24, name="hour"))
+            summary = {k: v for k, v in arrivals.items()
+                       if not k.startswith(("weekday_", "hour_"))}
+            self.arrivals.attrs.update(summary)
+            self.hours.attrs.update(summary)
 
     def save(self, path: Any) -> None:
         """Writes the fitted journey's YAML to `path` (an ordinary journey file)."""
