@@ -483,7 +483,7 @@ std::optional<StoredSweep> SweepJob::run() {
   std::uint64_t stop = 0;
   if (root) {
     try {
-      check_sweep_lengths(plan, request_.allow_long, context_);
+      check_sweep_lengths(plan, request_.allow_long, context_, request_.threads);
       bool complete = false;
       missing = prepare_output(complete);
       if (complete) stop = kStopComplete;
