@@ -603,8 +603,13 @@ std::optional<StoredSweep> SweepJob::run() {
         if (j < finished.groups.size()) committed_.groups.at(point) = std::move(finished.groups[j]);
       }
       const auto now = std::chrono::steady_clock::now();
-      if (!more || interrupted ||
-          std::chrono::duration<double>(now - last_stored).count() >= request_.checkpoint_seconds) {
+      const bool due =
+          std::chrono::duration<double>(now - last_stored).count() >= request_.checkpoint_seconds;
+      // The points finished since the last part, when that took less than a checkpoint, go
+      // straight into the file: a crash while it is assembled loses no more work than a crash
+      // before the next part could, and a short sweep costs no part at all. A shard's points
+      // are its result: all stored.
+      if (due || interrupted || (!more && sharded())) {
         store_part(pending);
         last_stored = now;
       }
