@@ -225,7 +225,8 @@ SweepJob::SweepJob(SweepRequest request, const Context& context)
     if (const std::string problem = unknown_metric(experiment->metric); !problem.empty()) {
       diagnostics.error(experiment->metric_where, problem);
     } else {
-      plan_ = plan_sweep(std::move(*experiment), diagnostics);
+      plan_ = plan_sweep(std::move(*experiment), diagnostics,
+                         BlockRunner::threads_for(request_.threads));
     }
   }
   if (plan_ && request_.agents && is_calendar_plan(*plan_)) {
