@@ -3,7 +3,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <exception>
+#include <thread>
 
 #include "scenarios/validate.h"
 
@@ -31,6 +34,34 @@ class Fingerprint {
   }
   std::uint64_t state_ = 0xcbf29ce484222325ULL;
 };
+
+// The problems of design point k's scenario: its values set in `working` (a working copy per
+// base, made when first needed; a value that cannot be set leaves the field as it was, but the
+// point is then refused anyway), then validated.
+Diagnostics point_problems(const SweepPlan& plan, std::size_t k,
+                           std::vector<std::optional<Scenario>>& working) {
+  const Experiment& x = plan.experiment;
+  const SweepPoint& point = plan.points[k];
+  if (!working[point.scenario]) working[point.scenario] = plan.bases[point.scenario];
+  Scenario& scenario = *working[point.scenario];
+  Diagnostics found;
+  for (std::size_t j = 0; j < point.values.size(); ++j) {
+    if (auto problem = set_parameter(scenario, x.parameters[j].path, point.values[j])) {
+      found.error(x.parameters[j].where, *problem);
+    }
+  }
+  if (!found.has_errors()) validate_scenario(scenario, found);
+  if (!found.has_errors() && scenario.calendar) {
+    const std::int64_t days = x.days > 0 ? x.days : scenario.calendar->days;
+    if (x.warmup_days >= days) {
+      found.error(x.scenario_where[point.scenario],
+                  fmt::format("a warm-up of {} days leaves nothing of a run of {} days to "
+                              "measure",
+                              x.warmup_days, days));
+    }
+  }
+  return found;
+}
 
 }  // namespace
 
@@ -64,7 +95,8 @@ std::string describe_point(const SweepPlan& plan, std::size_t point) {
   return out;
 }
 
-std::optional<SweepPlan> plan_sweep(Experiment experiment, Diagnostics& diagnostics) {
+std::optional<SweepPlan> plan_sweep(Experiment experiment, Diagnostics& diagnostics,
+                                   unsigned threads) {
   SweepPlan plan;
   plan.experiment = std::move(experiment);
   const Experiment& x = plan.experiment;
@@ -117,40 +149,56 @@ std::optional<SweepPlan> plan_sweep(Experiment experiment, Diagnostics& diagnost
     for (const std::vector<double>& row : rows) plan.points.push_back({s, row});
   }
 
+  // Each point's problems, found on `threads` threads (a working copy of every base each)
+  // and reported in the points' order, slice by slice.
+  const std::size_t workers = std::max<std::size_t>(threads, 1);
+  std::vector<std::vector<std::optional<Scenario>>> working(
+      workers, std::vector<std::optional<Scenario>>(plan.bases.size()));
+  constexpr std::size_t kSlicePoints = 4096;
+  std::vector<Diagnostics> found;
   std::size_t failing = 0;
-  // A working copy per base takes each point's values in turn (as in PointScenarios): a value
-  // that cannot be set leaves the field as it was, but the point is then refused anyway.
-  std::vector<std::optional<Scenario>> working(plan.bases.size());
-  for (std::size_t k = 0; k < plan.points.size(); ++k) {
-    const SweepPoint& point = plan.points[k];
-    if (!working[point.scenario]) working[point.scenario] = plan.bases[point.scenario];
-    Scenario& scenario = *working[point.scenario];
-    Diagnostics found;
-    for (std::size_t j = 0; j < point.values.size(); ++j) {
-      if (auto problem = set_parameter(scenario, x.parameters[j].path, point.values[j])) {
-        found.error(x.parameters[j].where, *problem);
+  for (std::size_t first = 0; first < plan.points.size(); first += kSlicePoints) {
+    const std::size_t count = std::min(kSlicePoints, plan.points.size() - first);
+    found.assign(count, Diagnostics());
+    const std::size_t used = std::min(workers, count);
+    const auto check = [&](std::size_t w) {
+      for (std::size_t j = count * w / used; j < count * (w + 1) / used; ++j) {
+        found[j] = point_problems(plan, first + j, working[w]);
+      }
+    };
+    if (used == 1) {
+      check(0);
+    } else {
+      std::vector<std::exception_ptr> failed(used);
+      std::vector<std::thread> pool;
+      for (std::size_t w = 0; w < used; ++w) {
+        pool.emplace_back([&, w] {
+          try {
+            check(w);
+          } catch (...) {
+            failed[w] = std::current_exception();
+          }
+        });
+      }
+      for (std::thread& t : pool) t.join();
+      for (const std::exception_ptr& e : failed) {
+        if (e) std::rethrow_exception(e);
       }
     }
-    if (!found.has_errors()) validate_scenario(scenario, found);
-    if (!found.has_errors() && scenario.calendar) {
-      const std::int64_t days = x.days > 0 ? x.days : scenario.calendar->days;
-      if (x.warmup_days >= days) {
-        found.error(x.scenario_where[point.scenario],
-                    fmt::format("a warm-up of {} days leaves nothing of a run of {} days to "
-                                "measure",
-                                x.warmup_days, days));
+    for (std::size_t j = 0; j < count; ++j) {
+      if (!found[j].has_errors()) continue;
+      const std::size_t k = first + j;
+      if (++failing > kMostPointsListed) continue;
+      for (const Diagnostic& d : found[j].all()) {
+        if (d.severity != Severity::error) continue;
+        // The experiment's first parameter stands for the point; the message names them all.
+        diagnostics.error(x.parameters.front().where,
+                          fmt::format("design point {} ({}; scenario {}) is not a valid journey: "
+                                      "{} (at {}:{})",
+                                      k, describe_point(plan, k),
+                                      x.scenarios[plan.points[k].scenario], d.message,
+                                      d.where.file, d.where.line));
       }
-    }
-    if (!found.has_errors()) continue;
-    if (++failing > kMostPointsListed) continue;
-    for (const Diagnostic& d : found.all()) {
-      if (d.severity != Severity::error) continue;
-      // The experiment's first parameter stands for the point; the message names them all.
-      diagnostics.error(x.parameters.front().where,
-                        fmt::format("design point {} ({}; scenario {}) is not a valid journey: "
-                                    "{} (at {}:{})",
-                                    k, describe_point(plan, k), x.scenarios[point.scenario],
-                                    d.message, d.where.file, d.where.line));
     }
   }
   if (failing > kMostPointsListed) {

@@ -30,8 +30,10 @@ struct SweepPlan {
 
 // Loads the scenarios (warnings and errors go to `diagnostics`), checks every parameter path
 // against every scenario, and validates the scenario of every design point; errors name the
-// parameter, the point and its values. Returns the plan only when there was no error.
-std::optional<SweepPlan> plan_sweep(Experiment experiment, Diagnostics& diagnostics);
+// parameter, the point and its values. Returns the plan only when there was no error. The
+// points are validated on `threads` threads; the diagnostics are the same for any number.
+std::optional<SweepPlan> plan_sweep(Experiment experiment, Diagnostics& diagnostics,
+                                    unsigned threads = 1);
 
 // The scenario of one design point: its base with the point's values set.
 Scenario point_scenario(const SweepPlan& plan, std::size_t point);

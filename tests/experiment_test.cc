@@ -345,6 +345,41 @@ TEST(SweepPlan, InvalidDesignPointsAreNamedWithTheirValuesBeforeAnythingRuns) {
   EXPECT_EQ(d.to_string().find("design point 0 "), std::string::npos);
 }
 
+TEST(SweepPlan, PointsValidatedOnSeveralThreadsGiveTheSameDiagnosticsInTheSameOrder) {
+  // Valid and invalid points mixed (more failing than are listed one by one), so that every
+  // thread's share holds some of each and a wrongly ordered report would show.
+  std::string text = "scenario: tiny.yaml\ndesign: list\nparameters:\n  touchpoints.ad.dropout: [";
+  for (int k = 0; k < 40; ++k) {
+    if (k > 0) text.append(", ");
+    text.append(k % 3 == 1 ? "1.5" : k % 7 == 2 ? "-0.25" : "0.1");
+  }
+  text.append("]\n  settings.max_steps: [");
+  for (int k = 0; k < 40; ++k) {
+    if (k > 0) text.append(", ");
+    text.append(k % 5 == 3 ? "12.5" : "10");
+  }
+  text.append("]\n");
+  Diagnostics one;
+  auto x = parse(text, one);
+  ASSERT_TRUE(x) << one.to_string();
+  EXPECT_FALSE(plan_sweep(*x, one, 1));
+  ASSERT_TRUE(one.has_errors());
+  for (unsigned threads : {2u, 3u, 8u}) {
+    Diagnostics several;
+    EXPECT_FALSE(plan_sweep(*x, several, threads));
+    EXPECT_EQ(several.to_string(), one.to_string()) << threads << " threads";
+  }
+  // And a valid design gives the same plan on any number of threads.
+  Diagnostics d;
+  auto valid = parse("scenario: tiny.yaml\nparameters:\n  settings.kappa: [0, 0.5, 1, 1.5, 2]\n", d);
+  ASSERT_TRUE(valid) << d.to_string();
+  const auto a = plan_sweep(*valid, d, 1);
+  const auto b = plan_sweep(*valid, d, 4);
+  ASSERT_TRUE(a && b) << d.to_string();
+  EXPECT_EQ(a->points.size(), b->points.size());
+  EXPECT_EQ(a->fingerprint, b->fingerprint);
+}
+
 TEST(SweepPlan, AScenarioWithErrorsStopsThePlan) {
   Diagnostics d;
   auto x = parse("scenario: scenarios/many_errors.yaml\nparameters:\n  settings.kappa: [0]\n", d);

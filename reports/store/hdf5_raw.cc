@@ -14,6 +14,8 @@
 namespace cjsim::hdf5 {
 namespace {
 
+using Rows = std::span<const Aggregate* const>;
+
 constexpr std::size_t kCountFields = 9;
 constexpr std::size_t kSumFields = 13;
 constexpr const char* kCountNames =
@@ -64,27 +66,27 @@ Array<T> read_shaped(const H5::Group& run, const std::string& path, std::vector<
 
 // Per-replication vectors laid end to end, [R, width].
 template <class Get>
-std::vector<std::uint64_t> rows_of(std::span<const Aggregate> replications, Get get) {
+std::vector<std::uint64_t> rows_of(Rows replications, Get get) {
   std::vector<std::uint64_t> out;
-  for (const Aggregate& a : replications) {
-    const auto& row = get(a);
+  for (const Aggregate* a : replications) {
+    const auto& row = get(*a);
     out.insert(out.end(), row.begin(), row.end());
   }
   return out;
 }
 
-void write_rows(H5::Group& raw, const std::string& name, std::span<const Aggregate> replications,
+void write_rows(H5::Group& raw, const std::string& name, Rows replications,
                 std::size_t width, const std::vector<std::uint64_t>& values) {
   const hsize_t dims[] = {replications.size(), width};
   write_array<std::uint64_t>(raw, name, dims, values);
 }
 
-void write_persona_sums(H5::Group& raw, std::span<const Aggregate> replications) {
-  const std::size_t personas = replications.front().personas.size();
+void write_persona_sums(H5::Group& raw, Rows replications) {
+  const std::size_t personas = replications.front()->personas.size();
   std::vector<std::uint64_t> counts, limbs;
   std::vector<std::uint8_t> invalid;
-  for (const Aggregate& a : replications) {
-    for (const OutcomeSums& p : a.personas) {
+  for (const Aggregate* a : replications) {
+    for (const OutcomeSums& p : a->personas) {
       for (const std::uint64_t* c : counts_of(p)) counts.push_back(*c);
       for (const ExactSum* s : sums_of(p)) {
         limbs.insert(limbs.end(), s->limbs().begin(), s->limbs().end());
@@ -110,28 +112,28 @@ void write_persona_sums(H5::Group& raw, std::span<const Aggregate> replications)
 
 // A tally of every persona of every replication laid end to end, [R, P, width].
 template <class T>
-std::vector<T> tally_rows(std::span<const Aggregate> replications,
+std::vector<T> tally_rows(Rows replications,
                           const std::vector<T> TouchpointTallies::*member) {
   std::vector<T> out;
-  for (const Aggregate& a : replications) {
-    for (const TouchpointTallies& t : a.persona_tallies) {
+  for (const Aggregate* a : replications) {
+    for (const TouchpointTallies& t : a->persona_tallies) {
       out.insert(out.end(), (t.*member).begin(), (t.*member).end());
     }
   }
   return out;
 }
 
-void write_tally(H5::Group& raw, const std::string& name, std::span<const Aggregate> replications,
+void write_tally(H5::Group& raw, const std::string& name, Rows replications,
                  const std::vector<std::uint64_t> TouchpointTallies::*member) {
-  const TouchpointTallies& first = replications.front().persona_tallies.front();
-  const hsize_t dims[] = {replications.size(), replications.front().persona_tallies.size(),
+  const TouchpointTallies& first = replications.front()->persona_tallies.front();
+  const hsize_t dims[] = {replications.size(), replications.front()->persona_tallies.size(),
                           (first.*member).size()};
   write_array<std::uint64_t>(raw, name, dims, tally_rows(replications, member));
 }
 
 // BoundedSum: a 128-bit two's complement integer scaled by 2^-62, as 2 uint64 halves (low
 // first), [R, P, n, 2].
-void write_bounded(H5::Group& raw, const std::string& name, std::span<const Aggregate> replications,
+void write_bounded(H5::Group& raw, const std::string& name, Rows replications,
                    const std::vector<BoundedSum> TouchpointTallies::*member) {
   std::vector<std::uint64_t> halves;
   for (const BoundedSum& s : tally_rows(replications, member)) {
@@ -139,8 +141,8 @@ void write_bounded(H5::Group& raw, const std::string& name, std::span<const Aggr
     halves.push_back(static_cast<std::uint64_t>(bits));
     halves.push_back(static_cast<std::uint64_t>(bits >> 64));
   }
-  const TouchpointTallies& first = replications.front().persona_tallies.front();
-  const hsize_t dims[] = {replications.size(), replications.front().persona_tallies.size(),
+  const TouchpointTallies& first = replications.front()->persona_tallies.front();
+  const hsize_t dims[] = {replications.size(), replications.front()->persona_tallies.size(),
                           (first.*member).size(), 2};
   write_array<std::uint64_t>(raw, name, dims, halves);
   write_attribute(raw.openDataSet(name), "encoding",
@@ -151,15 +153,15 @@ void write_bounded(H5::Group& raw, const std::string& name, std::span<const Aggr
 // The split of dropouts by whether the agent had converted: raw/persona_left_after_converting
 // [R, P] and raw/dropouts_after_converting [R, P, T]. Written only when known; results of a
 // cjsim before them lack both, and read back with the split unknown.
-void write_split(H5::Group& raw, std::span<const Aggregate> replications) {
-  for (const Aggregate& a : replications) {
-    if (!a.split_known()) return;
+void write_split(H5::Group& raw, Rows replications) {
+  for (const Aggregate* a : replications) {
+    if (!a->split_known()) return;
   }
   std::vector<std::uint64_t> left;
-  for (const Aggregate& a : replications) {
-    for (const OutcomeSums& p : a.personas) left.push_back(p.left_after_converting);
+  for (const Aggregate* a : replications) {
+    for (const OutcomeSums& p : a->personas) left.push_back(p.left_after_converting);
   }
-  const hsize_t dims[] = {replications.size(), replications.front().personas.size()};
+  const hsize_t dims[] = {replications.size(), replications.front()->personas.size()};
   write_array<std::uint64_t>(raw, "persona_left_after_converting", dims, left);
   write_attribute(raw.openDataSet("persona_left_after_converting"), "note",
                   "journeys that ended dropped after the agent converted; the others of "
@@ -170,17 +172,17 @@ void write_split(H5::Group& raw, std::span<const Aggregate> replications) {
 
 // Agents lost at an entry a future state removed (MODEL.md 1.11): raw/persona_lost [R, P],
 // written only when there are some, so that other results keep their files as they were.
-void write_lost(H5::Group& raw, std::span<const Aggregate> replications) {
+void write_lost(H5::Group& raw, Rows replications) {
   std::vector<std::uint64_t> lost;
   std::uint64_t any = 0;
-  for (const Aggregate& a : replications) {
-    for (const OutcomeSums& p : a.personas) {
+  for (const Aggregate* a : replications) {
+    for (const OutcomeSums& p : a->personas) {
       lost.push_back(p.lost);
       any += p.lost;
     }
   }
   if (any == 0) return;
-  const hsize_t dims[] = {replications.size(), replications.front().personas.size()};
+  const hsize_t dims[] = {replications.size(), replications.front()->personas.size()};
   write_array<std::uint64_t>(raw, "persona_lost", dims, lost);
   write_attribute(raw.openDataSet("persona_lost"), "note",
                   "agents whose entry draw picked an entry the future state removed with its "
@@ -343,14 +345,14 @@ void read_bounded(const H5::Group& run, const std::string& name, std::size_t tou
 
 }  // namespace
 
-void write_raw_aggregates(H5::Group& run, std::span<const Aggregate> replications) {
+void write_raw_aggregates(H5::Group& run, Rows replications) {
   if (replications.empty()) throw std::logic_error("a run has at least one replication");
   H5::Group raw = run.createGroup("raw");
   write_attribute(raw, "note",
                   "Aggregates of each replication, exact; the first dimension is the "
                   "replication. The tables at the run's level are computed from these.");
   write_persona_sums(raw, replications);
-  const Aggregate& first = replications.front();
+  const Aggregate& first = *replications.front();
   using Vec = std::vector<std::uint64_t>;
   using T = TouchpointTallies;
   for (auto [name, member] : {std::pair{"visits", &T::visits}, {"dropouts", &T::dropouts},
@@ -373,6 +375,13 @@ void write_raw_aggregates(H5::Group& run, std::span<const Aggregate> replication
   write_rows(raw, "path_length", replications, kPathLengthBins,
              rows_of(
                  replications, [](const Aggregate& a) -> auto& { return a.path_length; }));
+}
+
+void write_raw_aggregates(H5::Group& run, std::span<const Aggregate> replications) {
+  std::vector<const Aggregate*> rows;
+  rows.reserve(replications.size());
+  for (const Aggregate& a : replications) rows.push_back(&a);
+  write_raw_aggregates(run, Rows(rows));
 }
 
 std::vector<Aggregate> read_raw_aggregates(const H5::Group& run) {

@@ -32,6 +32,15 @@ constexpr const char* kPartFormat = "cjsim-sweep-part";
 // group per point (runs/point_NNNNNN); version 2 files and parts are still read.
 constexpr std::uint64_t kSweepFormatVersion = 3;
 
+// Pointers to each of `values`, for the writers that take items kept apart.
+template <class T>
+std::vector<const T*> pointers_to(std::span<const T> values) {
+  std::vector<const T*> out;
+  out.reserve(values.size());
+  for (const T& v : values) out.push_back(&v);
+  return out;
+}
+
 std::string run_group_name(std::uint64_t point) { return fmt::format("point_{:06}", point); }
 
 // Checks the format version of a sweep file or part and its attributes' checksum; returns
@@ -99,7 +108,7 @@ void add_point_columns(hdf5::CompoundTable& table, const SweepPlan& plan,
 // in that order: `groups[j]` holds point points[j]'s, replication by replication,
 // `per_replication` of them each.
 void write_agent_groups(H5::Group& at, std::span<const std::uint64_t> points,
-                        std::span<const std::vector<AgentGroupFigures>> groups,
+                        std::span<const std::vector<AgentGroupFigures>* const> groups,
                         std::uint64_t per_replication) {
   if (groups.size() != points.size() || per_replication == 0) {
     throw std::logic_error("write_agent_groups: the agent groups of every point are needed");
@@ -107,17 +116,18 @@ void write_agent_groups(H5::Group& at, std::span<const std::uint64_t> points,
   std::vector<std::uint64_t> point, replication, group, agents, customers;
   std::vector<std::vector<double>> values(kSweepFigureCount);
   for (std::size_t j = 0; j < points.size(); ++j) {
-    if (groups[j].size() % per_replication != 0) {
+    const std::vector<AgentGroupFigures>& of_point = *groups[j];
+    if (of_point.size() % per_replication != 0) {
       throw std::logic_error("write_agent_groups: a replication with another number of groups");
     }
-    for (std::size_t u = 0; u < groups[j].size(); ++u) {
+    for (std::size_t u = 0; u < of_point.size(); ++u) {
       point.push_back(points[j]);
       replication.push_back(u / per_replication);
       group.push_back(u % per_replication);
-      agents.push_back(groups[j][u].agents);
-      customers.push_back(groups[j][u].customers);
+      agents.push_back(of_point[u].agents);
+      customers.push_back(of_point[u].customers);
       for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
-        values[f].push_back(groups[j][u].values[f]);
+        values[f].push_back(of_point[u].values[f]);
       }
     }
   }
@@ -145,15 +155,16 @@ std::vector<std::pair<std::uint64_t, std::vector<AgentGroupFigures>>> read_agent
     const H5::Group& at, std::uint64_t& per_replication) {
   const H5::DataSet table = hdf5::open_dataset(at, "agent_groups");
   per_replication = hdf5::read_u64_attribute(table, "groups_per_replication");
-  const auto point = hdf5::read_u64_column(table, "point");
-  const auto replication = hdf5::read_u64_column(table, "replication");
-  const auto group = hdf5::read_u64_column(table, "group");
-  const auto agents = hdf5::read_u64_column(table, "agents");
-  const auto customers = hdf5::read_u64_column(table, "customers");
-  std::vector<std::vector<double>> values;
-  for (const NamedFigure& f : kHeadlineFigures) {
-    values.push_back(hdf5::read_f64_column(table, f.name));
-  }
+  const std::string counts[] = {"point", "replication", "group", "agents", "customers"};
+  const auto columns = hdf5::read_u64_columns(table, counts);
+  const std::vector<std::uint64_t>& point = columns[0];
+  const std::vector<std::uint64_t>& replication = columns[1];
+  const std::vector<std::uint64_t>& group = columns[2];
+  const std::vector<std::uint64_t>& agents = columns[3];
+  const std::vector<std::uint64_t>& customers = columns[4];
+  std::vector<std::string> names;
+  for (const NamedFigure& f : kHeadlineFigures) names.emplace_back(f.name);
+  const std::vector<std::vector<double>> values = hdf5::read_f64_columns(table, names);
   std::vector<std::pair<std::uint64_t, std::vector<AgentGroupFigures>>> out;
   for (std::size_t i = 0; i < point.size(); ++i) {
     if (out.empty() || out.back().first != point[i]) out.push_back({point[i], {}});
@@ -393,7 +404,8 @@ void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sw
   if (!sweep.agent_groups.empty()) {
     std::vector<std::uint64_t> every(plan.points.size());
     for (std::size_t k = 0; k < every.size(); ++k) every[k] = k;
-    write_agent_groups(root, every, sweep.agent_groups, sweep.groups_per_replication);
+    write_agent_groups(root, every, pointers_to(std::span(sweep.agent_groups)),
+                       sweep.groups_per_replication);
   }
 }
 
@@ -706,23 +718,23 @@ CalendarTotals totals_from(std::span<const double> row, std::size_t resources) {
 }
 
 void write_point_sets(H5::Group& at, std::span<const std::uint64_t> points,
-                      std::span<const std::vector<Aggregate>> replications,
-                      std::span<const std::vector<CalendarTotals>> calendar) {
+                      std::span<const std::vector<Aggregate>* const> replications,
+                      std::span<const std::vector<CalendarTotals>* const> calendar) {
   if (!calendar.empty() && calendar.size() != points.size()) {
     throw std::logic_error("calendar totals for every design point are needed");
   }
   std::vector<Shape> shapes;
   std::vector<std::vector<std::size_t>> members;
   for (std::size_t j = 0; j < points.size(); ++j) {
-    if (replications[j].empty()) throw std::logic_error("a design point without replications");
+    if (replications[j]->empty()) throw std::logic_error("a design point without replications");
     std::size_t resources = 0;
     if (!calendar.empty()) {
-      if (calendar[j].size() != replications[j].size()) {
+      if (calendar[j]->size() != replications[j]->size()) {
         throw std::logic_error("a calendar design point without totals of every replication");
       }
-      resources = calendar[j].front().resources.size();
+      resources = calendar[j]->front().resources.size();
     }
-    const Shape shape = shape_of(replications[j].front(), resources);
+    const Shape shape = shape_of(replications[j]->front(), resources);
     const auto found = std::find(shapes.begin(), shapes.end(), shape);
     if (found == shapes.end()) {
       shapes.push_back(shape);
@@ -734,22 +746,22 @@ void write_point_sets(H5::Group& at, std::span<const std::uint64_t> points,
   for (std::size_t s = 0; s < shapes.size(); ++s) {
     H5::Group set = at.createGroup(fmt::format("set_{}", s));
     std::vector<std::uint64_t> set_points;
-    std::vector<Aggregate> rows;
-    const std::size_t per_point = replications[members[s].front()].size();
+    std::vector<const Aggregate*> rows;  // the points' replications in place, not copied
+    const std::size_t per_point = replications[members[s].front()]->size();
     for (std::size_t j : members[s]) {
-      if (replications[j].size() != per_point) {
+      if (replications[j]->size() != per_point) {
         throw std::logic_error("design points with different replication counts");
       }
       set_points.push_back(points[j]);
-      rows.insert(rows.end(), replications[j].begin(), replications[j].end());
+      for (const Aggregate& a : *replications[j]) rows.push_back(&a);
     }
     const hsize_t dims[] = {set_points.size()};
     hdf5::write_array<std::uint64_t>(set, "points", dims, set_points);
-    hdf5::write_raw_aggregates(set, rows);
+    hdf5::write_raw_aggregates(set, std::span<const Aggregate* const>(rows));
     if (calendar.empty()) continue;
     std::vector<double> totals;
     for (std::size_t j : members[s]) {
-      for (const CalendarTotals& t : calendar[j]) append_totals(totals, t);
+      for (const CalendarTotals& t : *calendar[j]) append_totals(totals, t);
     }
     const std::size_t columns = calendar_total_columns(shapes[s][4]);
     const hsize_t total_dims[] = {rows.size(), columns};
@@ -760,8 +772,8 @@ void write_point_sets(H5::Group& at, std::span<const std::uint64_t> points,
     // The raw aggregates have no place for journeys that ended abandoned (only calendar
     // journeys end so): kept beside them, a row per replication, a column per persona.
     std::vector<std::uint64_t> abandoned;
-    for (const Aggregate& a : rows) {
-      for (const OutcomeSums& p : a.personas) abandoned.push_back(p.abandoned);
+    for (const Aggregate* a : rows) {
+      for (const OutcomeSums& p : a->personas) abandoned.push_back(p.abandoned);
     }
     const hsize_t abandoned_dims[] = {rows.size(), shapes[s][0]};
     hdf5::write_array<std::uint64_t>(set, "persona_abandoned", abandoned_dims, abandoned);
@@ -836,6 +848,17 @@ bool is_sweep_part_name(std::string_view name) {
 }
 
 std::vector<char> sweep_part_image(const SweepPart& part) {
+  const std::vector<const std::vector<Aggregate>*> replications =
+      pointers_to(std::span(part.replications));
+  const std::vector<const std::vector<CalendarTotals>*> calendar =
+      pointers_to(std::span(part.calendar));
+  const std::vector<const std::vector<AgentGroupFigures>*> groups =
+      pointers_to(std::span(part.groups));
+  return sweep_part_image(
+      SweepPartView{part.fingerprint, part.points, replications, calendar, groups});
+}
+
+std::vector<char> sweep_part_image(const SweepPartView& part) {
   if (part.points.size() != part.replications.size()) {
     throw std::logic_error("sweep_part_image: replications for every point are needed");
   }
@@ -853,7 +876,7 @@ std::vector<char> sweep_part_image(const SweepPart& part) {
       write_point_sets(root, part.points, part.replications, part.calendar);
       if (!part.groups.empty()) {
         write_agent_groups(root, part.points, part.groups,
-                           part.groups.front().size() / part.replications.front().size());
+                           part.groups.front()->size() / part.replications.front()->size());
       }
     });
   } catch (const H5::Exception& e) {
@@ -955,7 +978,7 @@ void write_sweep_file(PendingFile& file, const SweepPlan& plan, const SweepFigur
     H5::Group runs = root.createGroup("runs");
     std::vector<std::uint64_t> all(results.size());
     for (std::size_t k = 0; k < all.size(); ++k) all[k] = k;
-    write_point_sets(runs, all, results, calendar);
+    write_point_sets(runs, all, pointers_to(results), pointers_to(calendar));
   });
 }
 
@@ -986,8 +1009,11 @@ void read_replication_figures(const H5::Group& root, StoredSweep& s) {
     throw std::runtime_error("replications: not one row per design point and replication");
   }
   s.replication_figures.assign(n, std::vector<FigureValues>(s.replications));
+  std::vector<std::string> names;
+  for (std::size_t f = 0; f < kSweepFigureCount; ++f) names.emplace_back(kHeadlineFigures[f].name);
+  const std::vector<std::vector<double>> values = hdf5::read_f64_columns(rows, names);
   for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
-    const auto value = hdf5::read_f64_column(rows, kHeadlineFigures[f].name);
+    const std::vector<double>& value = values[f];
     for (std::size_t i = 0; i < point.size(); ++i) {
       if (point[i] != i / s.replications) {
         throw std::runtime_error("replications: the rows are not in the order of the points");
@@ -1013,12 +1039,19 @@ void read_differences(const H5::Group& root, StoredSweep& s) {
   }
   s.differences.difference.assign(n, {});
   s.differences.unpaired_half_width.assign(n, {});
+  std::vector<std::string> names;
   for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
     const std::string name = kHeadlineFigures[f].name;
-    const auto value = hdf5::read_f64_column(table, name);
-    const auto low = hdf5::read_f64_column(table, name + "_ci_low");
-    const auto high = hdf5::read_f64_column(table, name + "_ci_high");
-    const auto unpaired = hdf5::read_f64_column(table, name + "_unpaired_half_width");
+    for (const char* suffix : {"", "_ci_low", "_ci_high", "_unpaired_half_width"}) {
+      names.push_back(name + suffix);
+    }
+  }
+  const std::vector<std::vector<double>> columns = hdf5::read_f64_columns(table, names);
+  for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
+    const std::vector<double>& value = columns[4 * f];
+    const std::vector<double>& low = columns[4 * f + 1];
+    const std::vector<double>& high = columns[4 * f + 2];
+    const std::vector<double>& unpaired = columns[4 * f + 3];
     if (value.size() != n) throw std::runtime_error("differences: not one row per design point");
     for (std::size_t k = 0; k < n; ++k) {
       s.differences.difference[k][f] = {value[k], low[k], high[k]};
@@ -1061,16 +1094,21 @@ StoredSweep read_sweep_file(const std::string& path) {
         throw std::runtime_error("points: scenario_index out of range");
     }
     s.values.assign(n, std::vector<double>(s.parameters.size()));
+    const std::vector<std::vector<double>> values = hdf5::read_f64_columns(points, s.parameters);
     for (std::size_t j = 0; j < s.parameters.size(); ++j) {
-      const std::vector<double> column = hdf5::read_f64_column(points, s.parameters[j]);
-      for (std::size_t k = 0; k < n; ++k) s.values[k][j] = column[k];
+      for (std::size_t k = 0; k < n; ++k) s.values[k][j] = values[j][k];
     }
     s.figures.assign(n, {});
+    std::vector<std::string> names;
     for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
       const std::string name = kHeadlineFigures[f].name;
-      const auto value = hdf5::read_f64_column(points, name);
-      const auto low = hdf5::read_f64_column(points, name + "_ci_low");
-      const auto high = hdf5::read_f64_column(points, name + "_ci_high");
+      for (const char* suffix : {"", "_ci_low", "_ci_high"}) names.push_back(name + suffix);
+    }
+    const std::vector<std::vector<double>> columns = hdf5::read_f64_columns(points, names);
+    for (std::size_t f = 0; f < kHeadlineFigures.size(); ++f) {
+      const std::vector<double>& value = columns[3 * f];
+      const std::vector<double>& low = columns[3 * f + 1];
+      const std::vector<double>& high = columns[3 * f + 2];
       for (std::size_t k = 0; k < n; ++k) s.figures[k][f] = {value[k], low[k], high[k]};
     }
     read_replication_figures(root, s);

@@ -43,6 +43,16 @@ bool is_sweep_part_name(std::string_view name);
 // The part as the bytes of its file (what another process sends to the one that writes).
 // Points of differently shaped journeys (several base scenarios) may share a part.
 std::vector<char> sweep_part_image(const SweepPart& part);
+// The same from points kept elsewhere (not moved into a SweepPart): [j] is point points[j]'s,
+// `calendar` empty unless the journeys have a calendar, `groups` empty or one per point.
+struct SweepPartView {
+  std::string_view fingerprint;
+  std::span<const std::uint64_t> points;
+  std::span<const std::vector<Aggregate>* const> replications;
+  std::span<const std::vector<CalendarTotals>* const> calendar;
+  std::span<const std::vector<AgentGroupFigures>* const> groups;
+};
+std::vector<char> sweep_part_image(const SweepPartView& part);
 // Writes those bytes as the part's file: under a temporary name, flushed to disk, renamed.
 void write_sweep_part_image(const std::string& path, std::span<const char> image);
 // Throws std::runtime_error naming the file when it is not a readable part.

@@ -115,7 +115,49 @@ std::vector<T> read_number_column(const H5::DataSet& dataset, const std::string&
   return out;
 }
 
+template <class T>
+std::vector<std::vector<T>> read_number_columns(const H5::DataSet& dataset,
+                                                std::span<const std::string> names) {
+  std::vector<std::vector<T>> out(names.size());
+  if (names.empty()) return out;
+  // Each distinct name once (a member of the memory type); slot[c]: names[c]'s.
+  std::vector<std::string> distinct;
+  std::vector<std::size_t> slot;
+  for (const std::string& name : names) {
+    const auto found = std::find(distinct.begin(), distinct.end(), name);
+    slot.push_back(static_cast<std::size_t>(found - distinct.begin()));
+    if (found == distinct.end()) distinct.push_back(name);
+  }
+  const std::size_t width = distinct.size();
+  std::size_t rows = 0;
+  for (const std::string& name : names) {
+    rows = checked_column(dataset, name, false, sizeof(T) * width).rows;
+  }
+  // A row of the columns side by side in memory; HDF5 converts each member as it would alone.
+  H5::CompType memory(sizeof(T) * width);
+  for (std::size_t c = 0; c < width; ++c) {
+    memory.insertMember(distinct[c], sizeof(T) * c, native_type<T>());
+  }
+  std::vector<T> packed(rows * width);
+  if (!packed.empty()) dataset.read(packed.data(), memory);
+  for (std::size_t c = 0; c < names.size(); ++c) {
+    out[c].resize(rows);
+    for (std::size_t r = 0; r < rows; ++r) out[c][r] = packed[r * width + slot[c]];
+  }
+  return out;
+}
+
 }  // namespace
+
+std::vector<std::vector<double>> read_f64_columns(const H5::DataSet& dataset,
+                                                  std::span<const std::string> names) {
+  return read_number_columns<double>(dataset, names);
+}
+
+std::vector<std::vector<std::uint64_t>> read_u64_columns(const H5::DataSet& dataset,
+                                                         std::span<const std::string> names) {
+  return read_number_columns<std::uint64_t>(dataset, names);
+}
 
 std::vector<std::string> read_text_column(const H5::DataSet& dataset, const std::string& name) {
   const CheckedColumn column = checked_column(dataset, name, true, 0);

@@ -42,5 +42,11 @@ class CompoundTable {
 std::vector<std::string> read_text_column(const H5::DataSet& dataset, const std::string& name);
 std::vector<double> read_f64_column(const H5::DataSet& dataset, const std::string& name);
 std::vector<std::uint64_t> read_u64_column(const H5::DataSet& dataset, const std::string& name);
+// Several columns in one pass over the table (each column alone reads and checks every chunk
+// again): [c] holds column names[c], as read_f64_column / read_u64_column would read it.
+std::vector<std::vector<double>> read_f64_columns(const H5::DataSet& dataset,
+                                                  std::span<const std::string> names);
+std::vector<std::vector<std::uint64_t>> read_u64_columns(const H5::DataSet& dataset,
+                                                         std::span<const std::string> names);
 
 }  // namespace cjsim::hdf5

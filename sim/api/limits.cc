@@ -3,12 +3,17 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <exception>
 #include <stdexcept>
 #include <thread>
 
 #include "sim/engine/aggregate.h"
+#include "sim/engine/block_runner.h"
 #include "sim/engine/comparison.h"
 #include "sim/engine/machine_memory.h"
 #include "sim/model/journey_length.h"
@@ -100,22 +105,43 @@ void check_journey_lengths(std::span<const CompiledJourney> journeys, std::uint6
   context.note("warning: " + message);
 }
 
-void check_sweep_lengths(const SweepPlan& plan, bool allow_long, const Context& context) {
+void check_sweep_lengths(const SweepPlan& plan, bool allow_long, const Context& context,
+                         unsigned threads) {
   JourneyLength total;
   total.known = true;
-  PointJourneys journeys(plan);
   const Experiment& e = plan.experiment;
   // A calendar point's agents are its organic arrivals (at least: referrals and returns add
   // to them), so its steps are weighed by them, and the points by replications only.
   const bool calendar = is_calendar_plan(plan);
-  for (std::size_t point = 0; point < plan.points.size(); ++point) {
+  const auto length_of = [&](PointJourneys& journeys, std::size_t point) {
     const auto [scenario, journey] = journeys.at(point);
     JourneyLength one = expected_journey_length(journey);
     if (calendar && scenario.calendar) {
       const double days = static_cast<double>(e.days > 0 ? e.days : scenario.calendar->days);
       one.steps_per_agent *= scenario.calendar->arrivals_per_day * days;
     }
-    if (!add_length(total, one, describe_point(plan, point), context)) return;
+    return one;
+  };
+  // Slices of points: each point's length found on any thread, then added in the points'
+  // order, so the total (and the first point whose length is unknown) is the serial loop's.
+  constexpr std::size_t kSlicePoints = 4096;
+  threads = BlockRunner::threads_for(threads);
+  const ThreadAllowance allowance(threads);
+  tbb::task_arena arena(static_cast<int>(threads));
+  tbb::enumerable_thread_specific<PointJourneys> per_thread([&] { return PointJourneys(plan); });
+  std::vector<JourneyLength> lengths;
+  for (std::size_t first = 0; first < plan.points.size(); first += kSlicePoints) {
+    const std::size_t count = std::min(kSlicePoints, plan.points.size() - first);
+    lengths.assign(count, {});
+    arena.execute([&] {
+      tbb::parallel_for(std::size_t{0}, count, [&](std::size_t j) {
+        lengths[j] = length_of(per_thread.local(), first + j);
+      });
+    });
+    for (std::size_t j = 0; j < count; ++j) {
+      const std::string what = lengths[j].known ? "" : describe_point(plan, first + j);
+      if (!add_length(total, lengths[j], what, context)) return;
+    }
   }
   const double agents = calendar ? 1.0 : static_cast<double>(e.agents);
   const RunLengthCheck check = check_run_length(total, agents * e.replications, allow_long);

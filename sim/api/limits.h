@@ -30,7 +30,9 @@ void check_journey_lengths(std::span<const CompiledJourney> journeys, std::uint6
 
 // The same for a sweep: every design point's journeys, agents x replications each, summed
 // (the experiment's points differ in exactly what makes journeys long: dropouts, weights).
-void check_sweep_lengths(const SweepPlan& plan, bool allow_long, const Context& context);
+// The points' lengths are found on `threads` threads (0: every core) and summed in order.
+void check_sweep_lengths(const SweepPlan& plan, bool allow_long, const Context& context,
+                         unsigned threads = 1);
 
 // The journey-length warning `validate` adds, for the default 100,000 agents: "" when none.
 std::string journey_length_warning(const CompiledJourney& journey);

@@ -225,7 +225,8 @@ SweepJob::SweepJob(SweepRequest request, const Context& context)
     if (const std::string problem = unknown_metric(experiment->metric); !problem.empty()) {
       diagnostics.error(experiment->metric_where, problem);
     } else {
-      plan_ = plan_sweep(std::move(*experiment), diagnostics);
+      plan_ = plan_sweep(std::move(*experiment), diagnostics,
+                         BlockRunner::threads_for(request_.threads));
     }
   }
   if (plan_ && request_.agents && is_calendar_plan(*plan_)) {
@@ -359,16 +360,30 @@ std::set<std::size_t> SweepJob::stored_points() {
   return done;
 }
 
-// Commits the finished points in `pending` as the next part file, and empties it.
-void SweepJob::store_part(SweepPart& pending) {
-  if (pending.points.empty()) return;
-  const std::string path = (fs::path(parts_directory()) / sweep_part_name(next_part_)).string();
-  write_sweep_part_image(path, sweep_part_image(pending));
+// Commits the finished points `pending` (their values kept in committed_) as the next part
+// file, and empties it.
+void SweepJob::store_part(std::vector<std::uint64_t>& pending) {
+  if (pending.empty()) return;
+  std::vector<const std::vector<Aggregate>*> replications;
+  std::vector<const std::vector<CalendarTotals>*> calendar;
+  std::vector<const std::vector<AgentGroupFigures>*> groups;
+  const bool calendar_plan = !committed_.calendar.empty();
+  for (std::uint64_t point : pending) {
+    replications.push_back(&committed_.results.at(point));
+    if (calendar_plan) {
+      calendar.push_back(&committed_.calendar.at(point));
+    } else {
+      groups.push_back(&committed_.groups.at(point));
+    }
+  }
+  const std::string name = sweep_part_name(next_part_);
+  write_sweep_part_image(
+      (fs::path(parts_directory()) / name).string(),
+      sweep_part_image(
+          SweepPartView{plan_->fingerprint, pending, replications, calendar, groups}));
   ++next_part_;
-  pending.points.clear();
-  pending.replications.clear();
-  pending.calendar.clear();
-  pending.groups.clear();
+  committed_.parts.insert(name);
+  pending.clear();
 }
 
 // Rank 0's decisions before anything runs: output checks, the parts directory, the points
@@ -469,7 +484,7 @@ std::optional<StoredSweep> SweepJob::run() {
   std::uint64_t stop = 0;
   if (root) {
     try {
-      check_sweep_lengths(plan, request_.allow_long, context_);
+      check_sweep_lengths(plan, request_.allow_long, context_, request_.threads);
       bool complete = false;
       missing = prepare_output(complete);
       if (complete) stop = kStopComplete;
@@ -504,7 +519,12 @@ std::optional<StoredSweep> SweepJob::run() {
   std::size_t points_done = 0;
   bool interrupted = false;
   const bool calendar = is_calendar_plan(plan);
-  SweepPart pending{plan.fingerprint, {}, {}, {}, {}};
+  std::vector<std::uint64_t> pending;  // finished points not yet in a part
+  if (root) {
+    committed_.results.assign(plan.points.size(), {});
+    committed_.calendar.assign(calendar ? plan.points.size() : 0, {});
+    committed_.groups.assign(plan.points.size(), {});
+  }
   // The figures of the points this process ran, computed with the journey they ran on (the
   // file is still assembled from the parts' aggregates, which give the same figures).
   std::vector<std::optional<PointFigures>> known_figures(root ? plan.points.size() : 0);
@@ -577,14 +597,20 @@ std::optional<StoredSweep> SweepJob::run() {
       points_done += finished.points.size();
       committed += per_point * finished.points.size();
       for (std::size_t j = 0; j < finished.points.size(); ++j) {
-        pending.points.push_back(finished.points[j]);
-        pending.replications.push_back(std::move(finished.replications[j]));
-        if (calendar) pending.calendar.push_back(std::move(finished.calendar[j]));
-        if (j < finished.groups.size()) pending.groups.push_back(std::move(finished.groups[j]));
+        const std::uint64_t point = finished.points[j];
+        pending.push_back(point);
+        committed_.results.at(point) = std::move(finished.replications[j]);
+        if (calendar) committed_.calendar.at(point) = std::move(finished.calendar[j]);
+        if (j < finished.groups.size()) committed_.groups.at(point) = std::move(finished.groups[j]);
       }
       const auto now = std::chrono::steady_clock::now();
-      if (!more || interrupted ||
-          std::chrono::duration<double>(now - last_stored).count() >= request_.checkpoint_seconds) {
+      const bool due =
+          std::chrono::duration<double>(now - last_stored).count() >= request_.checkpoint_seconds;
+      // The points finished since the last part, when that took less than a checkpoint, go
+      // straight into the file: a crash while it is assembled loses no more work than a crash
+      // before the next part could, and a short sweep costs no part at all. A shard's points
+      // are its result: all stored.
+      if (due || interrupted || (!more && sharded())) {
         store_part(pending);
         last_stored = now;
       }
@@ -608,14 +634,16 @@ std::optional<StoredSweep> SweepJob::run() {
     return std::nullopt;
   }
 
-  // Assemble from the parts alone, so a resumed sweep and a straight one build the same file.
-  std::vector<std::vector<Aggregate>> results(plan.points.size());
-  std::vector<std::vector<CalendarTotals>> totals(calendar ? plan.points.size() : 0);
+  // Assemble from the parts alone, so a resumed sweep and a straight one build the same file:
+  // the parts this job wrote hold what it kept of them (committed_), the others are read.
+  std::vector<std::vector<Aggregate>> results = std::move(committed_.results);
+  std::vector<std::vector<CalendarTotals>> totals = std::move(committed_.calendar);
   // Each point's agent groups; a point of a part without them (an older cjsim's) leaves its
   // empty, and the sweep is then paired by replication.
-  std::vector<std::vector<AgentGroupFigures>> groups(plan.points.size());
+  std::vector<std::vector<AgentGroupFigures>> groups = std::move(committed_.groups);
   for (const fs::directory_entry& entry : fs::directory_iterator(parts)) {
-    if (!is_sweep_part_name(entry.path().filename().string())) continue;
+    const std::string name = entry.path().filename().string();
+    if (!is_sweep_part_name(name) || committed_.parts.contains(name)) continue;
     SweepPart part = read_sweep_part(entry.path().string());
     if (part.fingerprint != plan.fingerprint) {
       throw std::runtime_error(fmt::format("{}: changed while the sweep ran", parts));

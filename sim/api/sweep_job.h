@@ -78,7 +78,7 @@ class SweepJob {
   struct Output;
   std::vector<std::size_t> prepare_output(bool& complete);
   std::set<std::size_t> stored_points();
-  void store_part(SweepPart& pending);
+  void store_part(std::vector<std::uint64_t>& pending);
   void gather_shards();
   bool sharded() const { return request_.shard_count > 0; }
   void lock_parts();
@@ -91,6 +91,16 @@ class SweepJob {
   int lock_ = -1;  // the parts directory's lock, held until the job ends
   std::uint64_t next_part_ = 0;  // the number of the next part file
   std::vector<std::string> shard_directories_;  // gathered by a merge, removed by commit()
+  // The points this job finished, by design point, from the round they finish in: the parts
+  // it writes are made from them, and the file assembled from them and the parts it did not
+  // write (its own parts hold exactly these values, so they are not read back).
+  struct Committed {
+    std::vector<std::vector<Aggregate>> results;
+    std::vector<std::vector<CalendarTotals>> calendar;
+    std::vector<std::vector<AgentGroupFigures>> groups;
+    std::set<std::string> parts;  // the file names of the parts holding them
+  };
+  Committed committed_;
 };
 
 // The design as a table for the terminal: one row per point, its number, its base scenario

@@ -4,6 +4,7 @@
 #include <boost/math/distributions/students_t.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -44,8 +45,24 @@ Estimate mean_interval(double sum, double sum_of_squares, std::uint64_t n) {
 }
 
 double student_t95(double degrees) {
+  // A sweep asks for the same few degrees of freedom for every figure of every point, and
+  // Boost's quantile (long double incomplete beta) costs microseconds: the last few answers
+  // are kept per thread. The quantile is a pure function of `degrees`, so a kept answer is
+  // the one it would compute.
+  struct Kept {
+    double degrees = kNaN;  // NaN equals nothing: an empty slot
+    double quantile = 0.0;
+  };
+  thread_local std::array<Kept, 4> kept;
+  thread_local std::size_t next = 0;
+  for (const Kept& k : kept) {
+    if (k.degrees == degrees) return k.quantile;
+  }
   boost::math::students_t distribution(degrees);
-  return boost::math::quantile(distribution, 0.975);
+  const double quantile = boost::math::quantile(distribution, 0.975);
+  kept[next] = {degrees, quantile};
+  next = (next + 1) % kept.size();
+  return quantile;
 }
 
 Estimate replication_interval(std::span<const double> values) {
