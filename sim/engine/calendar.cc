@@ -46,7 +46,9 @@ enum class EventKind : std::uint8_t {
 enum class ArrivalSource : std::uint8_t { organic, referred, returning };
 
 // 48 bytes: the queue moves events and links them in its buckets, so their size is its
-// traffic. An organic arrival's number is its key's first word (organic_key).
+// traffic. An organic arrival's number is its key's first word (organic_key). The last byte is
+// spare, and named: with a byte of padding GCC copies an event as 47 bytes, in overlapping
+// moves whose reads the store buffer cannot serve, and the copies stall.
 struct Event {
   double time = 0.0;
   AgentKey key;                  // the journey's key; (0, index) for resources and touchpoints
@@ -57,6 +59,7 @@ struct Event {
   EventKind kind = EventKind::arrival;
   ArrivalSource source = ArrivalSource::organic;
   bool inherit_persona = false;  // a referral with its referrer's persona
+  std::uint8_t spare = 0;
 };
 static_assert(sizeof(Event) == 48);
 
@@ -210,7 +213,7 @@ class ReplicationRun {
           break;
         }
         ++out_.events;
-        prefetch_next_agent();
+        prefetch_next_agents();
         if ((out_.events & 0xFFFF) == 0 && is_cancelled(options_.cancel)) throw RunCancelled();
         handle(event);
       }
@@ -262,12 +265,21 @@ class ReplicationRun {
     }
   }
 
-  // The agent record the next event will read is most often a miss in the cache (it was last
-  // touched a visit ago): fetched while this event runs, the lines a visit reads.
-  void prefetch_next_agent() const {
-    const Event* next = queue_.next_at_hand();
-    if (next == nullptr || next->slot >= agents_.size()) return;
-    const char* record = reinterpret_cast<const char*>(&agents_[next->slot]);
+  // The agent record an event will read is most often a miss in the cache (it was last touched
+  // a visit ago): the lines a visit reads are fetched ahead, for the next event while this one
+  // runs, and when the queue loads a bucket, for every event of the bucket after it (whose
+  // events the queue fetched a bucket earlier).
+  void prefetch_next_agents() {
+    if (queue_.loads() != loads_seen_) {
+      loads_seen_ = queue_.loads();
+      queue_.for_each_in_next_bucket([this](const Event& e) { prefetch_agent(e.slot); });
+    }
+    if (const Event* next = queue_.next_at_hand()) prefetch_agent(next->slot);
+  }
+
+  void prefetch_agent(std::uint32_t slot) const {
+    if (slot >= agents_.size()) return;
+    const char* record = reinterpret_cast<const char*>(&agents_[slot]);
     for (int line = 0; line < kAgentLinesAhead; ++line) __builtin_prefetch(record + 64 * line);
   }
 
@@ -843,6 +855,7 @@ class ReplicationRun {
   AggregateRecorder* recorder_ = nullptr;
 
   EventQueue<Event, Later> queue_;
+  std::uint64_t loads_seen_ = 0;  // the queue's bucket loads when the loop last looked
   std::uint64_t next_order_ = 0;
   // The next organic arrival, kept out of the queue: there is always one, made when the one
   // before it arrives, so holding it aside saves a push and a pop per arrival. Its key is its
