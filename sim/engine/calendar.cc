@@ -617,7 +617,10 @@ class ReplicationRun {
     record_wait(v, t, wait, false);
     a.visit_hour = static_cast<std::uint32_t>(hour_of_week(t));
     trace(a, TraceKind::visit_start, v, t);
-    // The duration step 2.2 will draw, read ahead: the same word of the same step.
+    // The next step's block, which the step before did not compute (a journey's last step needs
+    // none; the set-up's step computed the first visit's); then the duration step 2.2 will
+    // draw, read ahead: the same word of the same step.
+    if (s.stream.step() > 0) s.stream.compute_ahead();
     const double duration = duration_ahead(j_, v, s.stream);
     push_agent_event(EventKind::visit_end, t + duration, slot);
   }
@@ -635,7 +638,7 @@ class ReplicationRun {
     const double penalty = a.wait > 0.0 ? c_.wait_penalty[v] * a.wait : 0.0;
     JourneyTally tally{a.journey_start >= warmup_ ? recorder_ : nullptr, s.out.persona,
                        a.stages_seen};
-    const bool walks_on = take_step(j_, s, scratch_, tally, penalty);
+    const bool walks_on = take_step</*kBlockAhead=*/false>(j_, s, scratch_, tally, penalty);
     // The visits the plain figures count (the tally's), by start hour.
     if (a.journey_start >= warmup_) {
       out_.hour_of_week.add(out_.hour_of_week.cell(s.out.persona, v, a.visit_hour), s.emotion);
