@@ -11,6 +11,7 @@
 
 #include "random_journeys.h"
 #include "scenarios/validate.h"
+#include "sim/engine/aggregate.h"
 #include "sim/model/agent.h"
 #include "sim/model/compiled_journey.h"
 
@@ -102,6 +103,69 @@ TEST(Engine, AnySplitIntoBatchesGivesTheSameAggregate) {
     }
     EXPECT_EQ(merged, whole) << "batch size " << batch;
   }
+}
+
+// The calendar engine's way of recording: many journeys under way at once, each visit told as it
+// comes with the journey's persona (visit_of, convert_of), the journey keeping its own stages.
+TEST(Engine, RecordingJourneysUnderWayTogetherGivesTheAggregateOfOneByOne) {
+  const CompiledJourney j = tiny();
+  constexpr std::uint64_t kAgents = 3000;
+  AgentScratch scratch(j);
+  Aggregate one_by_one = Aggregate::for_journey(j);
+  {
+    AggregateRecorder recorder(j, one_by_one);
+    for (std::uint64_t i = 0; i < kAgents; ++i) simulate_agent(j, 1, 0, i, scratch, recorder);
+  }
+  struct Live {
+    AggregateRecorder& recorder;
+    std::uint32_t persona;
+    std::uint64_t& stages;
+    void start(std::uint32_t) {}
+    void visit(std::uint32_t v, double emotion) { stages |= recorder.visit_of(persona, v, emotion); }
+    void convert(std::uint32_t v) { recorder.convert_of(persona, v); }
+    void transition(std::uint32_t t) { recorder.transition(t); }
+    void finish(const AgentOutcome&) {}
+  };
+  Aggregate together = Aggregate::for_journey(j);
+  {
+    AggregateRecorder recorder(j, together);
+    NullObserver unobserved;
+    // 40 journeys under way, each taking a step in turn; a journey that ends makes way for the
+    // next agent, so journeys end in another order than they started.
+    std::vector<AgentState> states;
+    std::vector<std::uint64_t> stages;
+    std::uint64_t started = 0;
+    auto start = [&](std::size_t k) {
+      AgentState s(1, 0, started++);
+      start_agent(j, s, unobserved);
+      if (k == states.size()) {
+        states.push_back(s);
+        stages.push_back(0);
+      } else {
+        states[k] = s;
+        stages[k] = 0;
+      }
+    };
+    for (std::size_t k = 0; k < 40; ++k) start(k);
+    std::vector<bool> active(states.size(), true);
+    for (std::size_t under_way = states.size(); under_way > 0;) {
+      for (std::size_t k = 0; k < states.size(); ++k) {
+        if (!active[k]) continue;
+        Live live{recorder, states[k].out.persona, stages[k]};
+        if (take_step(j, states[k], scratch, live)) continue;
+        recorder.finish_of(finish_agent(states[k], unobserved), stages[k]);
+        if (started < kAgents) {
+          start(k);
+        } else {
+          active[k] = false;
+          --under_way;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(one_by_one.overall().agents, kAgents);
+  EXPECT_GT(one_by_one.overall().conversions, 0u);
+  EXPECT_EQ(one_by_one, together);
 }
 
 TEST(Engine, DifferentSeedsAndReplicationsDiffer) {

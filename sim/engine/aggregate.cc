@@ -218,10 +218,12 @@ void Aggregate::merge(const Aggregate& o) {
 void StagedOutcomeSums::add(const AgentOutcome& outcome) {
   const std::array<double, OutcomeSums::kExactSums> terms = OutcomeSums::terms(outcome);
   // Most agents do not convert, and their customers-only terms are 0: one test skips them.
-#pragma GCC unroll 7
+  // Not unrolled: unrolled, GCC 12 keeps every term's zeroed high word at once and spills them,
+  // and each term's 128-bit shift then becomes a shld into memory, microcoded on AMD's cores.
+#pragma GCC unroll 1
   for (int k = 0; k < OutcomeSums::kAgentSums; ++k) staged_[k].add(terms[k]);
   if (outcome.converted) {
-#pragma GCC unroll 6
+#pragma GCC unroll 1
     for (int k = OutcomeSums::kAgentSums; k < OutcomeSums::kExactSums; ++k) {
       staged_[k].add(terms[k]);
     }

@@ -153,6 +153,26 @@ class AggregateRecorder {
   void transition(std::uint32_t index) { ++into_.transitions[index]; }
   void finish(const AgentOutcome& outcome);
 
+  // For a driver that follows many journeys at once (the calendar engine): each journey's
+  // calls as they come, with its persona, the journey keeping its own set of stages visited
+  // (visit_of returns the visit's stage bit to add to it). The tallies are integer sums, so
+  // the Aggregate is the one that calls journey by journey would make.
+  std::uint64_t visit_of(std::uint32_t persona, std::uint32_t touchpoint, double emotion) {
+    TouchpointTallies& tallies = into_.persona_tallies[persona];
+    ++tallies.visits[touchpoint];
+    tallies.emotion[touchpoint].add(emotion);
+    tallies.emotion_sq[touchpoint].add(emotion * emotion);
+    return std::uint64_t{1} << journey_.stage_of[touchpoint];
+  }
+  void convert_of(std::uint32_t persona, std::uint32_t touchpoint) {
+    ++into_.persona_tallies[persona].conversions[touchpoint];
+  }
+  void finish_of(const AgentOutcome& outcome, std::uint64_t stages_seen) {
+    tallies_ = &into_.persona_tallies[outcome.persona];
+    stages_seen_ = stages_seen;
+    finish(outcome);
+  }
+
  private:
   const CompiledJourney& journey_;
   Aggregate& into_;

@@ -15,6 +15,7 @@
 #include <boost/random/poisson_distribution.hpp>
 #include <chrono>
 #include <cmath>
+#include <cstddef>
 #include <deque>
 #include <limits>
 #include <memory>
@@ -45,7 +46,9 @@ enum class EventKind : std::uint8_t {
 enum class ArrivalSource : std::uint8_t { organic, referred, returning };
 
 // 48 bytes: the queue moves events and links them in its buckets, so their size is its
-// traffic. An organic arrival's number is its key's first word (organic_key).
+// traffic. An organic arrival's number is its key's first word (organic_key). The last byte is
+// spare, and named: with a byte of padding GCC copies an event as 47 bytes, in overlapping
+// moves whose reads the store buffer cannot serve, and the copies stall.
 struct Event {
   double time = 0.0;
   AgentKey key;                  // the journey's key; (0, index) for resources and touchpoints
@@ -56,6 +59,7 @@ struct Event {
   EventKind kind = EventKind::arrival;
   ArrivalSource source = ArrivalSource::organic;
   bool inherit_persona = false;  // a referral with its referrer's persona
+  std::uint8_t spare = 0;
 };
 static_assert(sizeof(Event) == 48);
 
@@ -69,54 +73,67 @@ struct Later {
   }
 };
 
-// What take_step tells the engine, kept per journey until it ends and is recorded; the
-// aggregate's recorder follows one agent at a time, so a journey's calls are replayed to it
-// at the journey's end, in the order they were made.
-struct JourneyLog {
-  std::vector<std::pair<std::uint32_t, double>> visits;
-  std::vector<std::uint32_t> transitions;
-  std::int64_t converted_at = -1;
+// What take_step tells the engine about a counted journey goes into the aggregate as it comes
+// (AggregateRecorder::visit_of and the like): many journeys are under way at once, so each keeps
+// only its set of stages visited, which the recorder reads at the journey's end. Nothing is kept
+// per visit, and nothing is read back.
+struct JourneyTally {
+  AggregateRecorder* recorder;  // null: the journey is not counted (it started in the warm-up)
+  std::uint32_t persona;
+  std::uint64_t& stages_seen;
 
   void start(std::uint32_t) {}
-  void visit(std::uint32_t touchpoint, double emotion) { visits.emplace_back(touchpoint, emotion); }
-  void convert(std::uint32_t touchpoint) { converted_at = touchpoint; }
-  void transition(std::uint32_t index) { transitions.push_back(index); }
-  void finish(const AgentOutcome&) {}
-  void clear() {
-    visits.clear();
-    transitions.clear();
-    converted_at = -1;
+  void visit(std::uint32_t touchpoint, double emotion) {
+    if (recorder != nullptr) stages_seen |= recorder->visit_of(persona, touchpoint, emotion);
   }
+  void convert(std::uint32_t touchpoint) {
+    if (recorder != nullptr) recorder->convert_of(persona, touchpoint);
+  }
+  void transition(std::uint32_t index) {
+    if (recorder != nullptr) recorder->transition(index);
+  }
+  void finish(const AgentOutcome&) {}
 };
 
-// A journey's state is made anew in place (std::construct_at) over the last one's.
+// The calls of a journey's start and end, which the engine records itself.
+struct Unobserved {
+  void start(std::uint32_t) {}
+  void finish(const AgentOutcome&) {}
+};
+
+// A journey's state, and an agent's record, are made anew in place (std::construct_at) over
+// the last one's.
 static_assert(std::is_trivially_destructible_v<AgentState>);
 
 enum class Phase : std::uint8_t { walking, queued, closed_wait, in_visit, away };
 
-// What an event checks first (whether it is current) opens the record, next to the stream's key
-// and step that its handler reads next.
-struct CalendarAgent {
+// An agent's record, in cache lines: the first holds what an event checks first (whether it is
+// current) and what every visit reads and writes beside the journey's state, which fills the next
+// four; what only a journey's end reads comes last. The loop fetches the first five ahead.
+struct alignas(64) CalendarAgent {
   std::uint32_t generation = 0;
   Phase phase = Phase::walking;
   bool in_use = false;
+  std::int32_t traced = -1;      // its number among the traced agents; -1: not traced
+  std::uint32_t visit_hour = 0;  // the hour of the week the visit under way started
+  double journey_start = 0.0;
+  double reached_at = 0.0;        // when it reached the touchpoint it is at
+  double wait = 0.0;              // hours waited for the visit under way
+  std::uint64_t stages_seen = 0;  // the journey's stages visited so far, one bit each
+  AgentKey journey_key;           // this journey's key: its stream and its place in ties
   AgentState state{0, 0, 0};
-  AgentKey identity;     // the agent's key: referrals and later journeys derive from it
-  AgentKey journey_key;  // this journey's key: its stream and its place in ties
+  AgentKey identity;  // the agent's key: referrals and later journeys derive from it
   std::uint32_t journey = 1;
   std::uint32_t referrals = 0;  // made so far, numbering the next
   bool customer = false;
   bool counted_agent = false;  // first arrived after the warm-up
   std::uint64_t journeys_as_customer = 0;
   double revenue = 0.0;
-  double journey_start = 0.0;
-  double reached_at = 0.0;    // when it reached the touchpoint it is at
-  double wait = 0.0;          // hours waited for the visit under way
-  std::uint32_t visit_hour = 0;  // the hour of the week the visit under way started
   double last_emotion = 0.0;  // a returning customer's final emotion
-  std::int32_t traced = -1;   // its number among the traced agents; -1: not traced
-  JourneyLog log;
 };
+static_assert(std::is_trivially_destructible_v<CalendarAgent>);
+static_assert(offsetof(CalendarAgent, state) == 64 && sizeof(AgentState) <= 4 * 64);
+constexpr int kAgentLinesAhead = 5;
 
 // The words of one lane of a journey's stream at its current step, one after another: the
 // draws made at a journey's end (referrals, deterrence, return), for Boost's distributions.
@@ -196,7 +213,7 @@ class ReplicationRun {
           break;
         }
         ++out_.events;
-        prefetch_next_agent();
+        prefetch_next_agents();
         if ((out_.events & 0xFFFF) == 0 && is_cancelled(options_.cancel)) throw RunCancelled();
         handle(event);
       }
@@ -248,15 +265,22 @@ class ReplicationRun {
     }
   }
 
-  // The agent record the next event will read is most often a miss in the cache (it was last
-  // touched a visit ago): fetched while this event runs. Its first lines hold the generation
-  // and the stream, which every agent event reads first.
-  void prefetch_next_agent() const {
-    const Event* next = queue_.next_at_hand();
-    if (next == nullptr || next->slot >= agents_.size()) return;
-    const char* record = reinterpret_cast<const char*>(&agents_[next->slot]);
-    __builtin_prefetch(record);
-    __builtin_prefetch(record + 64);
+  // The agent record an event will read is most often a miss in the cache (it was last touched
+  // a visit ago): the lines a visit reads are fetched ahead, for the next event while this one
+  // runs, and when the queue loads a bucket, for every event of the bucket after it (whose
+  // events the queue fetched a bucket earlier).
+  void prefetch_next_agents() {
+    if (queue_.loads() != loads_seen_) {
+      loads_seen_ = queue_.loads();
+      queue_.for_each_in_next_bucket([this](const Event& e) { prefetch_agent(e.slot); });
+    }
+    if (const Event* next = queue_.next_at_hand()) prefetch_agent(next->slot);
+  }
+
+  void prefetch_agent(std::uint32_t slot) const {
+    if (slot >= agents_.size()) return;
+    const char* record = reinterpret_cast<const char*>(&agents_[slot]);
+    for (int line = 0; line < kAgentLinesAhead; ++line) __builtin_prefetch(record + 64 * line);
   }
 
   bool current(const Event& e) const {
@@ -298,7 +322,7 @@ class ReplicationRun {
     double remaining = -std::log1p(-AgentStream::to_unit(block.v[0]));
     double t = from;
     while (t < end_) {
-      const double rate = c_.arrival_rate[static_cast<std::size_t>(c_.hour_of_week(t))];
+      const double rate = c_.arrival_rate[static_cast<std::size_t>(hour_of_week(t))];
       const double hour_end = std::floor(t) + 1.0;
       const double mass = rate * (hour_end - t);
       if (remaining < mass) {
@@ -331,14 +355,8 @@ class ReplicationRun {
     }
     CalendarAgent& a = agents_[slot];
     const std::uint32_t generation = a.generation + 1;
-    // The slot's log keeps its memory for the next agent: no allocation per agent once the
-    // slots in use have seen a journey as long.
-    JourneyLog log = std::move(a.log);
-    log.clear();
     // Made in place: an assignment from a temporary would build the record twice.
-    std::destroy_at(&a);
     std::construct_at(&a);
-    a.log = std::move(log);
     a.generation = generation;
     a.in_use = true;
     return slot;
@@ -348,7 +366,6 @@ class ReplicationRun {
     CalendarAgent& a = agents_[slot];
     a.in_use = false;
     ++a.generation;
-    a.log.clear();
     free_.push_back(slot);
   }
 
@@ -385,7 +402,8 @@ class ReplicationRun {
     a.counted_agent = e.time >= warmup_;
     if (e.source == ArrivalSource::organic) {
       std::construct_at(&a.state, options_.seed, replication_, e.key.c0);
-      start_agent(j_, a.state, a.log);
+      Unobserved unobserved;
+      start_agent(j_, a.state, unobserved);
       count_at(e.time, [](CalendarDay& day) { ++day.arrivals_organic; });
       if (a.counted_agent) ++out_.organic_agents;
       choose_traced(a, e.key.c0, e.time);
@@ -458,7 +476,7 @@ class ReplicationRun {
     a.journey_key =
         derive_key(options_.seed, replication_, a.identity, KeyDerivation::journey, a.journey);
     a.state = AgentState(journey_stream(options_.seed, replication_, a.journey_key));
-    a.log.clear();
+    a.stages_seen = 0;
     a.journey_start = t;
     a.phase = Phase::walking;
     ++a.generation;
@@ -536,6 +554,17 @@ class ReplicationRun {
     }
   }
 
+  // CompiledCalendar::hour_of_week, to the bit, without its fmod when the time from the week's
+  // start is a whole number of hours and a fraction below 2^52: fmod by 168 is exact, so the
+  // whole hours of its remainder are the remainder of the whole hours.
+  int hour_of_week(double t) const {
+    const double from_monday = t + c_.week_offset();
+    if (from_monday >= 0.0 && from_monday < 0x1.0p52) {
+      return static_cast<int>(static_cast<std::int64_t>(from_monday) % kHoursPerWeek);
+    }
+    return c_.hour_of_week(t);
+  }
+
   // CompiledCalendar::is_open, with the common case (always open) inline.
   bool open_at(std::uint32_t v, double t) const {
     return c_.opening[v].always || c_.is_open(v, t);
@@ -586,9 +615,12 @@ class ReplicationRun {
     ++a.generation;  // its abandonment, if any, is void
     a.phase = Phase::in_visit;
     record_wait(v, t, wait, false);
-    a.visit_hour = static_cast<std::uint32_t>(c_.hour_of_week(t));
+    a.visit_hour = static_cast<std::uint32_t>(hour_of_week(t));
     trace(a, TraceKind::visit_start, v, t);
-    // The duration step 2.2 will draw, read ahead: the same word of the same step.
+    // The next step's block, which the step before did not compute (a journey's last step needs
+    // none; the set-up's step computed the first visit's); then the duration step 2.2 will
+    // draw, read ahead: the same word of the same step.
+    if (s.stream.step() > 0) s.stream.compute_ahead();
     const double duration = duration_ahead(j_, v, s.stream);
     push_agent_event(EventKind::visit_end, t + duration, slot);
   }
@@ -604,8 +636,10 @@ class ReplicationRun {
     }
     const bool converted_before = s.out.converted;
     const double penalty = a.wait > 0.0 ? c_.wait_penalty[v] * a.wait : 0.0;
-    const bool walks_on = take_step(j_, s, scratch_, a.log, penalty);
-    // The visits the plain figures count (record_journey replays the same log), by start hour.
+    JourneyTally tally{a.journey_start >= warmup_ ? recorder_ : nullptr, s.out.persona,
+                       a.stages_seen};
+    const bool walks_on = take_step</*kBlockAhead=*/false>(j_, s, scratch_, tally, penalty);
+    // The visits the plain figures count (the tally's), by start hour.
     if (a.journey_start >= warmup_) {
       out_.hour_of_week.add(out_.hour_of_week.cell(s.out.persona, v, a.visit_hour), s.emotion);
     }
@@ -652,7 +686,8 @@ class ReplicationRun {
     AgentState& s = a.state;
     // A journey that ended before its first experience keeps the emotion it started with.
     if (s.step == 0) s.peak = s.emotion;
-    const AgentOutcome& outcome = finish_agent(s, a.log);
+    Unobserved unobserved;
+    const AgentOutcome& outcome = finish_agent(s, unobserved);
     if (a.traced >= 0) {
       out_.trace.push_back({static_cast<std::uint32_t>(a.traced), a.journey, TraceKind::journey_end,
                             static_cast<std::uint32_t>(outcome.ending), t, outcome.final_emotion});
@@ -682,7 +717,6 @@ class ReplicationRun {
                          a.journey + 1);
       e.slot = slot;
       e.generation = a.generation;
-      a.log.clear();
       if (e.time < end_) {
         push(e);
         return;
@@ -693,11 +727,8 @@ class ReplicationRun {
 
   void record_journey(const CalendarAgent& a, const AgentOutcome& outcome, double t) {
     ++out_.journeys;
-    recorder_->start(outcome.persona);
-    for (const auto& [touchpoint, emotion] : a.log.visits) recorder_->visit(touchpoint, emotion);
-    if (a.log.converted_at >= 0) recorder_->convert(static_cast<std::uint32_t>(a.log.converted_at));
-    for (const std::uint32_t transition : a.log.transitions) recorder_->transition(transition);
-    recorder_->finish(outcome);
+    // Its visits, conversion and transitions are in the aggregate already (JourneyTally).
+    recorder_->finish_of(outcome, a.stages_seen);
     count_at(t, [&](CalendarDay& day) {
       ++day.journeys_ended;
       if (outcome.converted) {
@@ -827,6 +858,7 @@ class ReplicationRun {
   AggregateRecorder* recorder_ = nullptr;
 
   EventQueue<Event, Later> queue_;
+  std::uint64_t loads_seen_ = 0;  // the queue's bucket loads when the loop last looked
   std::uint64_t next_order_ = 0;
   // The next organic arrival, kept out of the queue: there is always one, made when the one
   // before it arrives, so holding it aside saves a push and a pop per arrival. Its key is its

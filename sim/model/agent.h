@@ -237,13 +237,19 @@ inline void lose_agent(AgentState& s) {
 // Step 2: one visit of the touchpoint the agent is at, 2.1 to 2.7 in order. Returns false
 // when the journey ended there (s.out.ending says how), true when the agent moved on.
 // `wait_penalty` lowers the experience's mean (a calendar journey's hours waited times the
-// touchpoint's penalty); at 0 the mean is the touchpoint's own, to the bit.
-template <class Observer>
+// touchpoint's penalty); at 0 the mean is the touchpoint's own, to the bit. With kBlockAhead
+// false the stream does not compute the next step's block (AgentStream::next_step_without_ahead):
+// the caller computes it before the next step, if there is one.
+template <bool kBlockAhead = true, class Observer>
 inline bool take_step(const CompiledJourney& j, AgentState& s, AgentScratch& scratch,
                       Observer& observer, double wait_penalty = 0.0) {
   const PersonaTables& p = *s.persona;
   const std::uint32_t v = s.touchpoint;
-  s.stream.next_step();
+  if constexpr (kBlockAhead) {
+    s.stream.next_step();
+  } else {
+    s.stream.next_step_without_ahead();
+  }
   const std::uint64_t step = ++s.step;
   s.out.steps = static_cast<std::uint32_t>(step);
 

@@ -82,6 +82,15 @@ class AgentStream {
     ahead_ = block(step_ + 1);
   }
 
+  // next_step without the block after it, for a driver that computes that block only when it
+  // will be read (compute_ahead): a calendar journey's last visit needs none. Until then
+  // next_word, at_next_step and next_step must not be used.
+  void next_step_without_ahead() {
+    ++step_;
+    words_ = ahead_;
+  }
+  void compute_ahead() { ahead_ = block(step_ + 1); }
+
   std::uint64_t word(int slot) const { return words_.v[slot]; }
 
   // The word `slot` of the next step, already computed (see next_step): a draw of the next
