@@ -212,7 +212,7 @@ void Likelihood::add_path_gradient(const ModelValues& v, std::size_t k, double w
       const std::uint32_t taken = path.transitions[step];
       d_emotion += v.bias[taken];
       for (std::uint32_t e = begin; e < end; ++e) {
-        const double pi = share[e - begin] / total;
+        const double pi = s.probabilities ? s.probabilities[e - begin] : share[e - begin] / total;
         const double indicator = e == taken ? 1.0 : 0.0;
         g.log_weight[e] += w * (indicator - pi);
         g.bias[e] += w * emotion * (indicator - pi);
@@ -267,6 +267,7 @@ void Likelihood::build_table(const ModelValues& v, const PersonaValues& p, Perso
   t.choice_total.assign(n, 0.0);
   t.choice_log_total.assign(n, 0.0);
   t.choice_share.assign(graph_.transition_count(), 0.0);
+  t.choice_probability.assign(graph_.transition_count(), 0.0);
   for (std::uint32_t u = 0; u < n; ++u) {
     const std::uint32_t begin = graph_.out_begin(u), end = graph_.out_end(u);
     bool fixed = true;
@@ -283,6 +284,7 @@ void Likelihood::build_table(const ModelValues& v, const PersonaValues& p, Perso
       total += (t.choice_share[e] = std::exp(t.log_weight[e] - top));
     }
     t.choice_total[u] = total;
+    for (std::uint32_t e = begin; e < end; ++e) t.choice_probability[e] = t.choice_share[e] / total;
     t.choice_log_total[u] = top == -kInf ? -kInf : top + std::log(total);
   }
 }
@@ -345,6 +347,7 @@ double Likelihood::path_log_likelihood(const ModelValues& v, std::size_t k,
         s->dropout = q;
         s->total = t.choice_total[u];
         s->shares = t.choice_share.data() + begin;
+        s->probabilities = t.choice_probability.data() + begin;
       }
       ll += t.log_weight[taken] + v.bias[taken] * emotion - t.choice_log_total[u];
       continue;
@@ -353,6 +356,7 @@ double Likelihood::path_log_likelihood(const ModelValues& v, std::size_t k,
       // log_sum_exp's arithmetic, keeping each exp(term - top) and their sum for the gradient.
       s->dropout = q;
       s->shares = nullptr;
+      s->probabilities = nullptr;
       const std::size_t at = record->shares.size();
       s->shares_at = at;
       record->shares.resize(at + (end - begin));

@@ -55,6 +55,7 @@ struct PersonaTable {
   std::vector<char> fixed_choice;                      // per touchpoint
   std::vector<double> choice_total, choice_log_total;  // per touchpoint, where fixed_choice
   std::vector<double> choice_share;                    // per transition, where fixed_choice
+  std::vector<double> choice_probability;              // choice_share / choice_total
 };
 
 // The gradient of a weighted sum of path log-likelihoods with respect to the model's own
@@ -111,12 +112,13 @@ class Likelihood {
 
   // What a path's walk under one persona computed, kept for its gradient.
   struct StepRecord {
-    double emotion = 0.0;            // after the step's experience
-    double dropout = 0.0;            // q, where the step decides dropout
-    double total = 0.0;              // sum of the choice's exp(term - top)
-    const double* shares = nullptr;  // the choice's exp(term - top), in the table when fixed
-    std::size_t shares_at = 0;       // else where they start in PathRecord::shares
-    bool clamped = false;            // emotion held by its clamp
+    double emotion = 0.0;                   // after the step's experience
+    double dropout = 0.0;                   // q, where the step decides dropout
+    double total = 0.0;                     // sum of the choice's exp(term - top)
+    const double* shares = nullptr;         // the choice's exp(term - top), in the table when fixed
+    const double* probabilities = nullptr;  // and there each share over their sum
+    std::size_t shares_at = 0;              // else where they start in PathRecord::shares
+    bool clamped = false;                   // emotion held by its clamp
   };
   struct PathRecord {
     std::vector<StepRecord> steps;
