@@ -1,17 +1,17 @@
 // The emotion fit: the path likelihood is the engine's model exactly, parameters simulated
 // from a known journey are recovered within their intervals at the nominal rate, and what the
 // data cannot identify is reported as such.
-#include <gtest/gtest.h>
+#include "models/fit/emotion_fit.h"
 
-#include "sanitized.h"
+#include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 
-#include "models/fit/emotion_fit.h"
 #include "models/fit/simulated_journeys.h"
+#include "sanitized.h"
 #include "scenarios/validate.h"
 #include "sim/engine/engine.h"
 
@@ -68,7 +68,8 @@ void all_paths(const Scenario& s, std::vector<std::uint32_t>& prefix, ObservedJo
 
 Scenario acyclic() {
   Scenario s = load("two_personas.yaml");
-  std::erase_if(s.transitions, [](const Transition& t) { return t.from == "reviews" && t.to == "product"; });
+  std::erase_if(s.transitions,
+                [](const Transition& t) { return t.from == "reviews" && t.to == "product"; });
   return s;
 }
 
@@ -133,28 +134,48 @@ TEST(EmotionFit, AnalyticGradientMatchesCentralDifferences) {
   }
 }
 
-TEST(EmotionFit, TheFitDoesNotDependOnTheThreadCount) {
-  const Scenario s = load("two_personas.yaml");
-  const ObservedJourneys data = simulate(s, 20000, 23);
-  EmotionFitOptions options;
-  options.personas = 2;
-  options.starts = 1;
-  std::vector<std::vector<double>> values;
-  for (int threads : {1, 2, 4}) {
-    const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
-    Diagnostics diagnostics;
-    const auto fit = fit_emotion(s, data, options, diagnostics);
-    ASSERT_TRUE(fit) << diagnostics.to_string();
-    values.emplace_back();
-    values.back().push_back(fit->log_likelihood);
-    for (const FittedParameter& p : fit->parameters) {
-      values.back().push_back(p.value);
-      // NaN (no interval) compares unequal to itself: a stand-in keeps the check exact.
-      values.back().push_back(std::isnan(p.standard_error) ? -1.0 : p.standard_error);
-    }
+// kappa 0 and every bias 0: each step's dropout and choice probabilities are then taken once
+// per touchpoint (path_likelihood.h), and the gradient must still be the likelihood's.
+Scenario emotion_steers_nothing(Scenario s) {
+  s.settings.kappa = 0.0;
+  for (Transition& t : s.transitions) t.emotion_bias = 0.0;
+  return s;
+}
+
+TEST(EmotionFit, AnalyticGradientMatchesCentralDifferencesWhereEmotionSteersNothing) {
+  const Scenario s = emotion_steers_nothing(load("two_personas.yaml"));
+  const ObservedJourneys data = simulate(s, 2000, 17);
+  for (int personas : {1, 2}) {
+    EmotionFitOptions options;
+    options.personas = personas;
+    EXPECT_LT(detail::gradient_check(s, data, options), 1e-4) << personas << " personas";
   }
-  EXPECT_EQ(values[0], values[1]);
-  EXPECT_EQ(values[0], values[2]);
+}
+
+TEST(EmotionFit, TheFitDoesNotDependOnTheThreadCount) {
+  for (const Scenario& s :
+       {load("two_personas.yaml"), emotion_steers_nothing(load("two_personas.yaml"))}) {
+    const ObservedJourneys data = simulate(s, 20000, 23);
+    EmotionFitOptions options;
+    options.personas = 2;
+    options.starts = 1;
+    std::vector<std::vector<double>> values;
+    for (int threads : {1, 2, 4}) {
+      const tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+      Diagnostics diagnostics;
+      const auto fit = fit_emotion(s, data, options, diagnostics);
+      ASSERT_TRUE(fit) << diagnostics.to_string();
+      values.emplace_back();
+      values.back().push_back(fit->log_likelihood);
+      for (const FittedParameter& p : fit->parameters) {
+        values.back().push_back(p.value);
+        // NaN (no interval) compares unequal to itself: a stand-in keeps the check exact.
+        values.back().push_back(std::isnan(p.standard_error) ? -1.0 : p.standard_error);
+      }
+    }
+    EXPECT_EQ(values[0], values[1]) << s.settings.kappa;
+    EXPECT_EQ(values[0], values[2]) << s.settings.kappa;
+  }
 }
 
 TEST(EmotionFit, PathsTheSkeletonCannotProduceAreErrorsNamingThePath) {
@@ -259,7 +280,8 @@ void expect_nominal_coverage(Coverage c) {
   const double sd = std::sqrt(n * 0.05 * 0.95);
   const double misses = n - c.covered;
   EXPECT_LE(misses, expected_misses + 4.0 * sd) << c.covered << "/" << n << " covered; " << missed;
-  std::nth_element(c.z_squares.begin(), c.z_squares.begin() + c.z_squares.size() / 2, c.z_squares.end());
+  std::nth_element(c.z_squares.begin(), c.z_squares.begin() + c.z_squares.size() / 2,
+                   c.z_squares.end());
   const double median = c.z_squares[c.z_squares.size() / 2];
   EXPECT_NEAR(median, 0.455, 4.0 * 1.06 / std::sqrt(n)) << missed;
 }

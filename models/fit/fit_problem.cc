@@ -20,12 +20,15 @@ double Problem::objective(const std::vector<double>& theta,
                           std::vector<double>* gradient) const {
   ModelValues v;
   apply(free, theta, graph, base, v);
-  std::vector<double> ll;
-  likelihood.per_persona(v, ll);
   const std::vector<double> shares = Likelihood::log_shares(v);
   const std::size_t K = shares.size();
   const std::size_t paths = likelihood.path_count();
-  std::vector<double> weight(paths * K, 0.0), terms(K), persona_weight(K, 0.0);
+  ModelGradient g;
+  if (gradient) g.reset(graph.size(), graph.transition_count(), K);
+  PathTerms terms;
+  likelihood.evaluate(v, shares, responsibility, terms, gradient ? &g : nullptr);
+  // Summed path after path, so that the value does not depend on the threads.
+  std::vector<double> persona_weight(K, 0.0);
   double value = 0.0;
   for (std::size_t i = 0; i < paths; ++i) {
     const double count = likelihood.path(i).count;
@@ -33,24 +36,15 @@ double Problem::objective(const std::vector<double>& theta,
       for (std::size_t k = 0; k < K; ++k) {
         const double r = (*responsibility)[i * K + k];
         if (r <= 0.0) continue;
-        value -= count * r * ll[i * K + k];
-        weight[i * K + k] = -count * r;
+        value -= count * r * terms.ll[i * K + k];
       }
       continue;
     }
-    for (std::size_t k = 0; k < K; ++k) terms[k] = shares[k] + ll[i * K + k];
-    const double total = log_sum_exp(terms.data(), K);
-    value -= count * total;
-    for (std::size_t k = 0; k < K; ++k) {
-      const double r = std::exp(terms[k] - total);
-      weight[i * K + k] = -count * r;
-      persona_weight[k] += count * r;
-    }
+    value -= count * terms.total[i];
+    if (!gradient) continue;
+    for (std::size_t k = 0; k < K; ++k) persona_weight[k] += count * terms.posterior[i * K + k];
   }
   if (!gradient) return value;
-  ModelGradient g;
-  g.reset(graph.size(), graph.transition_count(), K);
-  likelihood.add_gradient(v, weight, g);
   if (!responsibility) {
     for (std::size_t k = 0; k < K; ++k) {
       g.log_share[k] = -(persona_weight[k] - customers * std::exp(shares[k]));

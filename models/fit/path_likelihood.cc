@@ -76,10 +76,15 @@ void ModelGradient::add(const ModelGradient& other) {
   add_to(log_share, other.log_share);
 }
 
-void Likelihood::per_persona(const ModelValues& v, std::vector<double>& ll) const {
+void Likelihood::build_tables(const ModelValues& v) const {
   const std::size_t K = v.personas.size();
   tables_.resize(K);
   for (std::size_t k = 0; k < K; ++k) build_table(v, v.personas[k], tables_[k]);
+}
+
+void Likelihood::per_persona(const ModelValues& v, std::vector<double>& ll) const {
+  const std::size_t K = v.personas.size();
+  build_tables(v);
   ll.resize(paths_.size() * K);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunk_count()),
                     [&](const tbb::blocked_range<std::size_t>& chunks) {
@@ -87,7 +92,7 @@ void Likelihood::per_persona(const ModelValues& v, std::vector<double>& ll) cons
                         const std::size_t end = std::min(paths_.size(), (c + 1) * kChunk);
                         for (std::size_t i = c * kChunk; i < end; ++i) {
                           for (std::size_t k = 0; k < K; ++k) {
-                            ll[i * K + k] = path_log_likelihood(v, k, paths_[i]);
+                            ll[i * K + k] = path_log_likelihood(v, k, paths_[i], nullptr);
                           }
                         }
                       }
@@ -115,103 +120,117 @@ double Likelihood::marginal(const ModelValues& v) const {
   return -total;
 }
 
-void Likelihood::add_gradient(const ModelValues& v, const std::vector<double>& weight,
-                              ModelGradient& g) const {
+void Likelihood::evaluate(const ModelValues& v, const std::vector<double>& log_shares,
+                          const std::vector<double>* responsibility, PathTerms& out,
+                          ModelGradient* g) const {
   const std::size_t K = v.personas.size();
   const std::size_t n = graph_.size();
-  // Each chunk of paths sums into its own part and the parts are added in chunk order, so
-  // that the result does not depend on how many threads there are.
-  std::vector<ModelGradient> parts(chunk_count());
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, parts.size()),
+  build_tables(v);
+  out.ll.resize(paths_.size() * K);
+  if (!responsibility) out.total.resize(paths_.size());
+  if (g) out.posterior.resize(paths_.size() * K);
+  std::vector<ModelGradient> parts(g ? chunk_count() : 0);
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunk_count()),
                     [&](const tbb::blocked_range<std::size_t>& chunks) {
-                      std::vector<double> d_mean(n), share;
+                      std::vector<PathRecord> records(g ? K : 0);
+                      std::vector<double> terms(K), d_mean(g ? n : 0);
                       for (std::size_t c = chunks.begin(); c != chunks.end(); ++c) {
-                        parts[c].reset(n, graph_.transition_count(), K);
+                        if (g) parts[c].reset(n, graph_.transition_count(), K);
                         const std::size_t end = std::min(paths_.size(), (c + 1) * kChunk);
                         for (std::size_t i = c * kChunk; i < end; ++i) {
-                          add_path_gradient(v, weight, i, parts[c], d_mean, share);
+                          double* ll = &out.ll[i * K];
+                          for (std::size_t k = 0; k < K; ++k) {
+                            ll[k] = path_log_likelihood(v, k, paths_[i], g ? &records[k] : nullptr);
+                          }
+                          if (!responsibility) {
+                            for (std::size_t k = 0; k < K; ++k) terms[k] = log_shares[k] + ll[k];
+                            out.total[i] = log_sum_exp(terms.data(), K);
+                          }
+                          if (!g) continue;
+                          double* posterior = &out.posterior[i * K];
+                          const double count = paths_[i].count;
+                          for (std::size_t k = 0; k < K; ++k) {
+                            posterior[k] = responsibility ? (*responsibility)[i * K + k]
+                                                          : std::exp(terms[k] - out.total[i]);
+                            // Responsibilities of 0 (or less) contribute nothing, as in the
+                            // objective.
+                            const double w =
+                                responsibility && posterior[k] <= 0.0 ? 0.0 : -count * posterior[k];
+                            if (w == 0.0) continue;
+                            add_path_gradient(v, k, w, paths_[i], records[k], parts[c], d_mean);
+                          }
                         }
                       }
                     });
-  for (const ModelGradient& part : parts) g.add(part);
+  for (const ModelGradient& part : parts) g->add(part);
 }
 
-// Path i's terms of add_gradient; d_mean and share are scratch.
-void Likelihood::add_path_gradient(const ModelValues& v, const std::vector<double>& weight,
-                                   std::size_t i, ModelGradient& g, std::vector<double>& d_mean,
-                                   std::vector<double>& share) const {
-  const std::size_t K = v.personas.size();
+// One path's terms of the gradient, from what its walk under persona k recorded.
+void Likelihood::add_path_gradient(const ModelValues& v, std::size_t k, double w,
+                                   const DistinctPath& path, const PathRecord& record,
+                                   ModelGradient& g, std::vector<double>& d_mean) const {
   const std::size_t n = graph_.size();
   const double memory = graph_.journey.memory;
   const std::int64_t max_steps = graph_.journey.max_steps;
-  const DistinctPath& path = paths_[i];
   const std::size_t length = path.touchpoints.size();
-  for (std::size_t k = 0; k < K; ++k) {
-    const double w = weight[i * K + k];
-    if (w == 0.0) continue;
-    const PersonaValues& p = v.personas[k];
-    const PersonaTable& t = tables_[k];
-    const std::uint32_t first = path.touchpoints[0];
-    for (std::uint32_t e : graph_.entries) {
-      if (t.log_entry[e] > -kInf) g.log_entry[e] -= w * std::exp(t.log_entry[e]);
+  const PersonaValues& p = v.personas[k];
+  const PersonaTable& t = tables_[k];
+  const std::uint32_t first = path.touchpoints[0];
+  for (std::uint32_t e : graph_.entries) {
+    if (t.log_entry[e] > -kInf) g.log_entry[e] -= w * t.entry[e];
+  }
+  g.log_entry[first] += w;
+  std::fill(d_mean.begin(), d_mean.end(), 0.0);
+  double d_initial = 1.0;
+  for (std::size_t step = 0; step < length; ++step) {
+    const std::uint32_t u = path.touchpoints[step];
+    const StepRecord& s = record.steps[step];
+    const double emotion = s.emotion;
+    if (!t.emotion_steers) {
+      // d_emotion below is then 0 at every step: the emotion derivatives are never read.
+    } else if (s.clamped) {
+      std::fill(d_mean.begin(), d_mean.end(), 0.0);
+      d_initial = 0.0;
+    } else {
+      for (double& d : d_mean) d *= memory;
+      d_mean[u] += p.sensitivity;
+      d_initial *= memory;
     }
-    g.log_entry[first] += w;
-    std::fill(d_mean.begin(), d_mean.end(), 0.0);
-    double d_initial = 1.0;
-    double emotion = p.initial_emotion;
-    for (std::size_t step = 0; step < length; ++step) {
-      const std::uint32_t u = path.touchpoints[step];
-      const double unclamped = memory * emotion + p.sensitivity * v.emotion_mean[u];
-      emotion = model::experience(emotion, memory, p.sensitivity, v.emotion_mean[u], 0.0, 0.0);
-      if (unclamped != emotion) {
-        std::fill(d_mean.begin(), d_mean.end(), 0.0);
-        d_initial = 0.0;
-      } else {
-        for (double& d : d_mean) d *= memory;
-        d_mean[u] += p.sensitivity;
-        d_initial *= memory;
+    const bool last = step + 1 == length;
+    if (last && (graph_.terminal(u) || static_cast<std::int64_t>(length) >= max_steps)) break;
+    // d log q / dx = 1 - q, d log(1 - q) / dx = -q, with x = log_odds - kappa e.
+    const double q = s.dropout;
+    const double d_x = last ? 1.0 - q : -q;
+    g.log_odds[u] += w * d_x;
+    g.persona_log_odds[k] += w * d_x;
+    g.kappa -= w * d_x * emotion;
+    double d_emotion = -v.kappa * d_x;
+    if (!last) {
+      const std::uint32_t begin = graph_.out_begin(u), end = graph_.out_end(u);
+      const double total = s.total;
+      const double* share = s.shares ? s.shares : record.shares.data() + s.shares_at;
+      const std::uint32_t taken = path.transitions[step];
+      d_emotion += v.bias[taken];
+      for (std::uint32_t e = begin; e < end; ++e) {
+        const double pi = s.probabilities ? s.probabilities[e - begin] : share[e - begin] / total;
+        const double indicator = e == taken ? 1.0 : 0.0;
+        g.log_weight[e] += w * (indicator - pi);
+        g.bias[e] += w * emotion * (indicator - pi);
+        d_emotion -= pi * v.bias[e];
       }
-      const bool last = step + 1 == length;
-      if (last && (graph_.terminal(u) || static_cast<std::int64_t>(length) >= max_steps)) break;
-      // d log q / dx = 1 - q, d log(1 - q) / dx = -q, with x = log_odds - kappa e.
-      const double q = model::dropout_probability(t.log_odds[u], v.kappa, emotion);
-      const double d_x = last ? 1.0 - q : -q;
-      g.log_odds[u] += w * d_x;
-      g.persona_log_odds[k] += w * d_x;
-      g.kappa -= w * d_x * emotion;
-      double d_emotion = -v.kappa * d_x;
-      if (!last) {
-        const std::uint32_t begin = graph_.out_begin(u), end = graph_.out_end(u);
-        share.resize(end - begin);
-        double top = -kInf;
-        for (std::uint32_t e = begin; e < end; ++e) {
-          share[e - begin] = t.log_weight[e] + v.bias[e] * emotion;
-          top = std::max(top, share[e - begin]);
-        }
-        double total = 0.0;
-        for (double& x : share) total += (x = std::exp(x - top));
-        const std::uint32_t taken = path.transitions[step];
-        d_emotion += v.bias[taken];
-        for (std::uint32_t e = begin; e < end; ++e) {
-          const double pi = share[e - begin] / total;
-          const double indicator = e == taken ? 1.0 : 0.0;
-          g.log_weight[e] += w * (indicator - pi);
-          g.bias[e] += w * emotion * (indicator - pi);
-          d_emotion -= pi * v.bias[e];
-        }
-      }
-      if (d_emotion != 0.0) {
-        for (std::size_t x = 0; x < n; ++x) g.emotion_mean[x] += w * d_emotion * d_mean[x];
-        g.initial_emotion[k] += w * d_emotion * d_initial;
-      }
-      if (last) break;
     }
+    if (d_emotion != 0.0) {
+      for (std::size_t x = 0; x < n; ++x) g.emotion_mean[x] += w * d_emotion * d_mean[x];
+      g.initial_emotion[k] += w * d_emotion * d_initial;
+    }
+    if (last) break;
   }
 }
 
 void Likelihood::build_table(const ModelValues& v, const PersonaValues& p, PersonaTable& t) const {
   const std::size_t n = graph_.size();
   t.log_entry.assign(n, -kInf);
+  t.entry.assign(n, 0.0);
   std::vector<double> logs;
   for (std::uint32_t e : graph_.entries) {
     const double w = v.entry_weight[e] * p.affinity[e];
@@ -219,7 +238,10 @@ void Likelihood::build_table(const ModelValues& v, const PersonaValues& p, Perso
     logs.push_back(t.log_entry[e]);
   }
   const double total = log_sum_exp(logs.data(), logs.size());
-  for (std::uint32_t e : graph_.entries) t.log_entry[e] -= total;
+  for (std::uint32_t e : graph_.entries) {
+    t.log_entry[e] -= total;
+    t.entry[e] = std::exp(t.log_entry[e]);
+  }
   t.log_weight.resize(graph_.transition_count());
   for (std::uint32_t e = 0; e < graph_.transition_count(); ++e) {
     const double w = v.weight[e] * p.affinity[graph_.target(e)];
@@ -227,12 +249,50 @@ void Likelihood::build_table(const ModelValues& v, const PersonaValues& p, Perso
   }
   t.log_odds.resize(n);
   for (std::size_t u = 0; u < n; ++u) t.log_odds[u] = model::dropout_log_odds(v.dropout[u], p.odds);
+  // kappa x e is then 0 (or -0) for any emotion in [-1, 1], and x - 0 is x.
+  t.fixed_dropout = v.kappa == 0.0;
+  t.emotion_steers = !t.fixed_dropout;
+  t.dropout.assign(n, 0.0);
+  t.log_stay.assign(n, 0.0);
+  t.log_drop.assign(n, 0.0);
+  if (t.fixed_dropout) {
+    for (std::size_t u = 0; u < n; ++u) {
+      t.dropout[u] = model::dropout_probability(t.log_odds[u], v.kappa, 0.0);
+      t.log_stay[u] = std::log1p(-t.dropout[u]);
+      t.log_drop[u] = std::log(t.dropout[u]);
+    }
+  }
+  // bias x e is then 0 (or -0) and a log weight plus it is the log weight (never -0 itself).
+  t.fixed_choice.assign(n, 0);
+  t.choice_total.assign(n, 0.0);
+  t.choice_log_total.assign(n, 0.0);
+  t.choice_share.assign(graph_.transition_count(), 0.0);
+  t.choice_probability.assign(graph_.transition_count(), 0.0);
+  for (std::uint32_t u = 0; u < n; ++u) {
+    const std::uint32_t begin = graph_.out_begin(u), end = graph_.out_end(u);
+    bool fixed = true;
+    for (std::uint32_t e = begin; e < end; ++e) fixed = fixed && v.bias[e] == 0.0;
+    if (!fixed) {
+      t.emotion_steers = true;
+      continue;
+    }
+    t.fixed_choice[u] = 1;
+    double top = -kInf;
+    for (std::uint32_t e = begin; e < end; ++e) top = std::max(top, t.log_weight[e]);
+    double total = 0.0;
+    for (std::uint32_t e = begin; e < end; ++e) {
+      total += (t.choice_share[e] = std::exp(t.log_weight[e] - top));
+    }
+    t.choice_total[u] = total;
+    for (std::uint32_t e = begin; e < end; ++e) t.choice_probability[e] = t.choice_share[e] / total;
+    t.choice_log_total[u] = top == -kInf ? -kInf : top + std::log(total);
+  }
 }
 
 // The reference model's steps (sim/model/agent.h) with sd 0: experience, then (no conversion
 // probability) completion at a terminal touchpoint, else dropout, else the choice.
 double Likelihood::path_log_likelihood(const ModelValues& v, std::size_t k,
-                                       const DistinctPath& path) const {
+                                       const DistinctPath& path, PathRecord* record) const {
   const PersonaValues& p = v.personas[k];
   const PersonaTable& t = tables_[k];
   const double memory = graph_.journey.memory;
@@ -241,20 +301,79 @@ double Likelihood::path_log_likelihood(const ModelValues& v, std::size_t k,
   double emotion = p.initial_emotion;
   double choice_terms[64];
   std::vector<double> many;
+  if (record) {
+    record->steps.resize(length);
+    record->shares.clear();
+  }
   for (std::size_t step = 0; step < length; ++step) {
     const std::uint32_t u = path.touchpoints[step];
+    const double unclamped = memory * emotion + p.sensitivity * v.emotion_mean[u];
     emotion = model::experience(emotion, memory, p.sensitivity, v.emotion_mean[u], 0.0, 0.0);
+    StepRecord* s = record ? &record->steps[step] : nullptr;
+    if (s) {
+      s->emotion = emotion;
+      s->clamped = unclamped != emotion;
+    }
+    // A NaN emotion (from NaN parameters) takes the walk's own arithmetic, as it would.
+    const bool fixed_dropout = t.fixed_dropout && !std::isnan(emotion);
     if (step + 1 == length) {
       // Ending here: completed at a terminal touchpoint (certain), dropped otherwise; at
       // the step cap a journey that did not drop is capped, so it ends here either way.
       if (graph_.terminal(u) || static_cast<std::int64_t>(length) >= graph_.journey.max_steps) {
         break;
       }
-      ll += std::log(model::dropout_probability(t.log_odds[u], v.kappa, emotion));
+      if (fixed_dropout) {
+        if (s) s->dropout = t.dropout[u];
+        ll += t.log_drop[u];
+        break;
+      }
+      const double q = model::dropout_probability(t.log_odds[u], v.kappa, emotion);
+      if (s) s->dropout = q;
+      ll += std::log(q);
       break;
     }
-    ll += std::log1p(-model::dropout_probability(t.log_odds[u], v.kappa, emotion));
+    double q;
+    if (fixed_dropout) {
+      q = t.dropout[u];
+      ll += t.log_stay[u];
+    } else {
+      q = model::dropout_probability(t.log_odds[u], v.kappa, emotion);
+      ll += std::log1p(-q);
+    }
     const std::uint32_t begin = graph_.out_begin(u), end = graph_.out_end(u);
+    const std::uint32_t taken = path.transitions[step];
+    if (t.fixed_choice[u] && !std::isnan(emotion)) {
+      if (s) {
+        s->dropout = q;
+        s->total = t.choice_total[u];
+        s->shares = t.choice_share.data() + begin;
+        s->probabilities = t.choice_probability.data() + begin;
+      }
+      ll += t.log_weight[taken] + v.bias[taken] * emotion - t.choice_log_total[u];
+      continue;
+    }
+    if (s) {
+      // log_sum_exp's arithmetic, keeping each exp(term - top) and their sum for the gradient.
+      s->dropout = q;
+      s->shares = nullptr;
+      s->probabilities = nullptr;
+      const std::size_t at = record->shares.size();
+      s->shares_at = at;
+      record->shares.resize(at + (end - begin));
+      double* share = record->shares.data() + at;
+      double top = -kInf;
+      for (std::uint32_t e = begin; e < end; ++e) {
+        share[e - begin] = t.log_weight[e] + v.bias[e] * emotion;
+        top = std::max(top, share[e - begin]);
+      }
+      double total = 0.0;
+      for (std::uint32_t e = begin; e < end; ++e)
+        total += (share[e - begin] = std::exp(share[e - begin] - top));
+      s->total = total;
+      const double log_total = top == -kInf ? -kInf : top + std::log(total);
+      ll += t.log_weight[taken] + v.bias[taken] * emotion - log_total;
+      continue;
+    }
     double* terms = choice_terms;
     if (end - begin > 64) {
       many.resize(end - begin);
@@ -263,7 +382,6 @@ double Likelihood::path_log_likelihood(const ModelValues& v, std::size_t k,
     for (std::uint32_t e = begin; e < end; ++e) {
       terms[e - begin] = t.log_weight[e] + v.bias[e] * emotion;
     }
-    const std::uint32_t taken = path.transitions[step];
     ll += t.log_weight[taken] + v.bias[taken] * emotion - log_sum_exp(terms, end - begin);
   }
   return ll;
