@@ -26,6 +26,9 @@ class DetailRecorder {
     aggregate_.visit(touchpoint, emotion);
     if (paths_) detail_.path_touchpoints.push_back(touchpoint);
   }
+  void visit_began(double hours) {
+    if (paths_) detail_.path_hours.push_back(hours);
+  }
   void convert(std::uint32_t touchpoint) { aggregate_.convert(touchpoint); }
   void transition(std::uint32_t index) { aggregate_.transition(index); }
   void finish(const AgentOutcome& outcome) { aggregate_.finish(outcome); }
@@ -42,6 +45,7 @@ void append_detail(AgentDetail& into, AgentDetail&& block) {
   for (std::uint64_t offset : block.path_offsets) into.path_offsets.push_back(base + offset);
   into.path_touchpoints.insert(into.path_touchpoints.end(), block.path_touchpoints.begin(),
                                block.path_touchpoints.end());
+  into.path_hours.insert(into.path_hours.end(), block.path_hours.begin(), block.path_hours.end());
 }
 
 }  // namespace

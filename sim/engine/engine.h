@@ -30,6 +30,9 @@ struct AgentDetail {
   // path_touchpoints[path_offsets[k] .. path_offsets[k+1]).
   std::vector<std::uint64_t> path_offsets;
   std::vector<std::uint32_t> path_touchpoints;
+  // Hours from the journey's start to the start of each visit, beside path_touchpoints (the
+  // first visit's is 0); empty when the detail was read from a file that holds no times.
+  std::vector<double> path_hours;
 };
 
 struct RunOptions {
