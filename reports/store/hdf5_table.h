@@ -42,5 +42,7 @@ class CompoundTable {
 std::vector<std::string> read_text_column(const H5::DataSet& dataset, const std::string& name);
 std::vector<double> read_f64_column(const H5::DataSet& dataset, const std::string& name);
 std::vector<std::uint64_t> read_u64_column(const H5::DataSet& dataset, const std::string& name);
+// Whether the table `dataset` has a column `name` (a column written only when it has content).
+bool has_column(const H5::DataSet& dataset, const std::string& name);
 
 }  // namespace cjsim::hdf5
