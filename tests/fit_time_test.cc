@@ -123,7 +123,7 @@ TEST(FitTime, SimulatedVisitsBeginWithinTheJourneysClock) {
   RunOptions options;
   options.agents = 2000;
   options.threads = 2;
-  options.agent_paths = true;
+  options.agent_path_hours = true;
   const RunResult result = run(journey, options);
   const ObservedJourneys simulated = observed_from_simulation(journey, *result.detail);
   bool some_time = false;
@@ -140,10 +140,13 @@ TEST(FitTime, SimulatedVisitsBeginWithinTheJourneysClock) {
     some_time = some_time || p.hours.back() > 0.0;
   }
   EXPECT_TRUE(some_time);
-  // Without times (a detail read back from a file), the paths have none.
-  AgentDetail untimed = *result.detail;
-  untimed.path_hours.clear();
-  EXPECT_TRUE(observed_from_simulation(journey, untimed).paths.front().hours.empty());
+  // A run asked for paths alone records no times, and its paths have none; the rest is the same.
+  options.agent_path_hours = false;
+  options.agent_paths = true;
+  const RunResult untimed = run(journey, options);
+  EXPECT_TRUE(untimed.detail->path_hours.empty());
+  EXPECT_EQ(untimed.detail->path_touchpoints, result.detail->path_touchpoints);
+  EXPECT_TRUE(observed_from_simulation(journey, untimed.detail.value()).paths.front().hours.empty());
 }
 
 // A log drawn from a known timed chain: a customer enters at `look`, then goes on to `compare`

@@ -21,7 +21,7 @@ ObservedJourneys observed_from_simulation(const CompiledJourney& journey, const 
   out.segments.clear();
   for (const PersonaTables& p : journey.personas) out.segments.push_back(p.id);
 
-  // A run's paths carry when each visit began; a detail read back from a file may not.
+  // A run's paths carry when each visit began when it was asked to record it.
   const bool timed = detail.path_hours.size() == detail.path_touchpoints.size();
   out.paths.reserve(detail.records.size());
   for (std::size_t k = 0; k < detail.records.size(); ++k) {

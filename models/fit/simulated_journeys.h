@@ -17,7 +17,8 @@ namespace cjsim {
 // timestamp's hours since the first visit: so the last visit's start is the journey's
 // duration and the conversion visit's start its time to convert, on both sides alike (the
 // model's own hours and hours_to_convert end after the visit's duration). Hours are left
-// empty when the detail holds none (read back from a file). Requires detail recorded with paths.
+// empty when the run did not record them (RunOptions::agent_path_hours). Requires detail
+// recorded with paths.
 ObservedJourneys observed_from_simulation(const CompiledJourney& journey, const AgentDetail& detail);
 
 }  // namespace cjsim
