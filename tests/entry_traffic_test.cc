@@ -2,6 +2,7 @@
 // remove_touchpoint and their mistakes, what validation and diff say, the lost agents paired to
 // the agent with those that entered there in the current state, and `compare` agreeing with
 // attribution's removal effect.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
@@ -17,7 +18,9 @@
 #include "models/attribution/removal_effects.h"
 #include "models/fit/markov_fit.h"
 #include "models/observed/path_table.h"
+#include "reports/html/html_report.h"
 #include "reports/render/json_report.h"
+#include "reports/render/text_report.h"
 #include "scenarios/diff.h"
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
@@ -351,6 +354,51 @@ TEST_F(EntryRemoval, ResultsShowLostOnlyWhenThereAreSome) {
   ASSERT_TRUE(jb["ended"].contains("lost")) << jb["ended"].dump();
   EXPECT_EQ(jb["ended"]["lost"].get<std::uint64_t>(), b.replications[0].overall().lost);
   EXPECT_GT(jb["ended"]["lost"].get<std::uint64_t>(), 0u);
+}
+
+// The HTML page shows the lost agents, in the endings table and as the Sankey chart's sink,
+// with the count `compare --json` gives (its "ended" of the state); a page without a lost entry
+// has neither.
+TEST_F(EntryRemoval, TheComparisonPageShowsTheLostAgents) {
+  const std::vector<CompiledJourney> journeys = {compile(valid("base.yaml")),
+                                                 compile(future("  - remove_touchpoint: ad\n"))};
+  RunOptions options;
+  options.agents = 5000;
+  options.threads = 2;
+  const ComparisonRun comparison = run_comparison(journeys, options);
+  ComparisonReport report;
+  report.labels = {"Entries", "Future"};
+  report.metadata.resize(2);
+  for (std::size_t k = 0; k < journeys.size(); ++k) {
+    report.summaries.push_back(summarize(journeys[k], comparison.runs[k].replications));
+  }
+  report.differences = differences(comparison);
+  report.method = comparison_method(1);
+  const std::uint64_t lost = report.summaries[1].overall.lost;
+  EXPECT_EQ(summary_json(report.summaries[1], 0.0)["ended"]["lost"].get<std::uint64_t>(), lost);
+  EXPECT_GT(lost, 1000u);  // ad's entry weight 2 of 4.5
+
+  const std::string html = html_report(report);
+  const std::string label = "<tr><td>lost (started at an entry the future state removed)</td>";
+  const std::size_t row = html.find(label);
+  ASSERT_NE(row, std::string::npos);
+  const std::string cells = html.substr(row, html.find("</tr>", row) - row);
+  EXPECT_NE(cells.find("<td class=\"num\">0<span"), std::string::npos) << cells;
+  EXPECT_NE(cells.find("<td class=\"num\">" + with_thousands(lost) + "<span"), std::string::npos)
+      << cells;
+  const std::string charts = chart_data_json(report).dump();
+  EXPECT_NE(charts.find(fmt::format(
+                R"x({{"source":"Start","target":"Lost (entry removed)","value":{}}})x", lost)),
+            std::string::npos);
+
+  ComparisonReport current_alone = report;
+  current_alone.labels.resize(1);
+  current_alone.metadata.resize(1);
+  current_alone.summaries.resize(1);
+  current_alone.differences.clear();
+  EXPECT_EQ(html_report(current_alone).find("started at an entry the future state removed"),
+            std::string::npos);
+  EXPECT_EQ(chart_data_json(current_alone).dump().find("Lost (entry removed)"), std::string::npos);
 }
 
 // --- compare agrees with attribute --------------------------------------------------------------

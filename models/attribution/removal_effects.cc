@@ -104,7 +104,7 @@ SimulatedRemovals simulated_removal_effects(const Scenario& scenario,
   }
   RunOptions paired = options;
   paired.agent_records = false;
-  paired.agent_paths = false;
+  paired.agent_paths = paired.agent_path_hours = false;
   const ComparisonRun run = run_comparison(journeys, paired);
   SimulatedRemovals out;
   out.groups.resize(groups.size());

@@ -229,6 +229,7 @@ void check_by_simulation(const ObservedJourneys& fitted_data, const ObservedJour
   options.seed = request.seed;
   options.threads = request.threads;
   options.agent_paths = true;
+  options.agent_path_hours = true;  // the goodness of fit's time figures
   options.agent_records = true;
   if (request.before_check) request.before_check(journey, options);
   check_cancelled(request);

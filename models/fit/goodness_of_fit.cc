@@ -87,7 +87,129 @@ double customers_between(const PathStatistics& s, std::size_t from, std::size_t 
   return sum;
 }
 
+// Customers by hours, of one side: (hours, customers), sorted.
+struct TimedCustomers {
+  bool timed = false;  // some path had hours
+  double customers = 0.0;
+  std::vector<std::pair<double, double>> hours;
+};
+
+TimedCustomers times_of(const ObservedJourneys& j, TimeFigure figure) {
+  TimedCustomers out;
+  for (const ObservedPath& p : j.paths) {
+    if (p.count == 0 || p.touchpoints.empty() || p.hours.size() != p.touchpoints.size()) continue;
+    out.timed = true;
+    const double c = static_cast<double>(p.count);
+    if (figure == TimeFigure::journey_duration) {
+      out.hours.emplace_back(p.hours.back() - p.hours.front(), c);
+    } else if (p.conversion_step >= 0 &&
+               static_cast<std::size_t>(p.conversion_step) < p.hours.size()) {
+      out.hours.emplace_back(p.hours[static_cast<std::size_t>(p.conversion_step)] - p.hours.front(),
+                             c);
+    } else {
+      continue;
+    }
+    out.customers += c;
+  }
+  std::sort(out.hours.begin(), out.hours.end());
+  return out;
+}
+
+double mean_hours(const TimedCustomers& t) {
+  double sum = 0.0;
+  for (const auto& [h, c] : t.hours) sum += h * c;
+  return sum / t.customers;
+}
+
+// The smallest hours with at least `level` of the customers at or below them. The share is a
+// quotient of whole numbers, so a level it equals exactly (3 of 30 at 0.1) is met there.
+double quantile_hours(const TimedCustomers& t, double level) {
+  double cumulative = 0.0;
+  for (const auto& [h, c] : t.hours) {
+    cumulative += c;
+    if (cumulative / t.customers >= level) return h;
+  }
+  return t.hours.back().first;
+}
+
+// The largest gap between the two cumulative distributions, taken after each distinct hour.
+double kolmogorov_smirnov(const TimedCustomers& a, const TimedCustomers& b) {
+  double fa = 0.0, fb = 0.0, largest = 0.0;
+  std::size_t i = 0, k = 0;
+  while (i < a.hours.size() || k < b.hours.size()) {
+    const double h = k == b.hours.size() || (i < a.hours.size() && a.hours[i].first <= b.hours[k].first)
+                         ? a.hours[i].first
+                         : b.hours[k].first;
+    for (; i < a.hours.size() && a.hours[i].first == h; ++i) fa += a.hours[i].second;
+    for (; k < b.hours.size() && b.hours[k].first == h; ++k) fb += b.hours[k].second;
+    largest = std::max(largest, std::abs(fa / a.customers - fb / b.customers));
+  }
+  return largest;
+}
+
+// The time table's rows: where each starts, in hours (the first holds exactly 0, the second
+// the rest below 1 h), and its label.
+struct HoursRow {
+  double from;
+  const char* label;
+};
+constexpr HoursRow kHoursRows[] = {
+    {0.0, "0 h"},          {0.0, "0-1 h"},          {1.0, "1-6 h"},
+    {6.0, "6-24 h"},       {24.0, "1-3 days"},      {72.0, "3-7 days"},
+    {168.0, "1-2 weeks"},  {336.0, "2-4 weeks"},    {672.0, "4-13 weeks"},
+    {2184.0, "13+ weeks"},
+};
+
+// The row of `hours` in kHoursRows.
+std::size_t hours_row(double hours) {
+  if (hours <= 0.0) return 0;
+  std::size_t row = 1;
+  while (row + 1 < std::size(kHoursRows) && hours >= kHoursRows[row + 1].from) ++row;
+  return row;
+}
+
 }  // namespace
+
+double TimeFit::observed_median() const { return observed_quantiles.at(2); }
+double TimeFit::simulated_median() const { return simulated_quantiles.at(2); }
+
+TimeFit time_fit(const ObservedJourneys& observed, const ObservedJourneys& simulated,
+                 TimeFigure figure) {
+  static_assert(kTimeQuantileLevels[2] == 0.5, "the median is the third quantile");
+  TimeFit out;
+  const TimedCustomers o = times_of(observed, figure);
+  const TimedCustomers s = times_of(simulated, figure);
+  if (!o.timed) {
+    out.unavailable = "the data have no timestamps";
+  } else if (!s.timed) {
+    out.unavailable = "the simulated paths have no times";
+  } else if (o.customers == 0.0 || s.customers == 0.0) {
+    const char* side = o.customers == 0.0 ? "observed" : "simulated";
+    out.unavailable = figure == TimeFigure::time_to_convert
+                          ? fmt::format("no {} customer converted", side)
+                          : fmt::format("no {} customer", side);
+  }
+  if (!out.unavailable.empty()) return out;
+  out.observed_customers = static_cast<std::uint64_t>(o.customers);
+  out.simulated_customers = static_cast<std::uint64_t>(s.customers);
+  out.observed_mean = mean_hours(o);
+  out.simulated_mean = mean_hours(s);
+  for (const double level : kTimeQuantileLevels) {
+    out.observed_quantiles.push_back(quantile_hours(o, level));
+    out.simulated_quantiles.push_back(quantile_hours(s, level));
+  }
+  const std::size_t rows =
+      1 + std::max(hours_row(o.hours.back().first), hours_row(s.hours.back().first));
+  out.bins.observed.assign(rows, 0.0);
+  out.bins.simulated.assign(rows, 0.0);
+  for (std::size_t r = 0; r < rows; ++r) out.bins.labels.emplace_back(kHoursRows[r].label);
+  for (const auto& [h, c] : o.hours) out.bins.observed[hours_row(h)] += c;
+  for (const auto& [h, c] : s.hours) out.bins.simulated[hours_row(h)] += c;
+  for (double& share : out.bins.observed) share /= o.customers;
+  for (double& share : out.bins.simulated) share /= s.customers;
+  out.distance = kolmogorov_smirnov(o, s);
+  return out;
+}
 
 GoodnessOfFit goodness_of_fit(const ObservedJourneys& observed, const ObservedJourneys& simulated,
                               const std::vector<std::string>& stages, std::size_t top_paths) {
@@ -133,6 +255,8 @@ GoodnessOfFit goodness_of_fit(const ObservedJourneys& observed, const ObservedJo
     out.stage_reach.simulated.push_back(
         share(si == s.stage_visits.end() ? 0.0 : si->second, s.customers));
   }
+  out.time_to_convert = time_fit(observed, simulated, TimeFigure::time_to_convert);
+  out.journey_duration = time_fit(observed, simulated, TimeFigure::journey_duration);
   std::vector<std::pair<std::string, double>> ranked(o.paths.begin(), o.paths.end());
   // Ties by text, so that the table does not depend on hashing.
   std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {

@@ -21,12 +21,18 @@ ObservedJourneys observed_from_simulation(const CompiledJourney& journey, const 
   out.segments.clear();
   for (const PersonaTables& p : journey.personas) out.segments.push_back(p.id);
 
+  // A run's paths carry when each visit began when it was asked to record it.
+  const bool timed = detail.path_hours.size() == detail.path_touchpoints.size();
   out.paths.reserve(detail.records.size());
   for (std::size_t k = 0; k < detail.records.size(); ++k) {
     const AgentOutcome& outcome = detail.records[k].outcome;
     ObservedPath path;
     path.touchpoints.assign(detail.path_touchpoints.begin() + detail.path_offsets[k],
                             detail.path_touchpoints.begin() + detail.path_offsets[k + 1]);
+    if (timed) {
+      path.hours.assign(detail.path_hours.begin() + detail.path_offsets[k],
+                        detail.path_hours.begin() + detail.path_offsets[k + 1]);
+    }
     path.segment = outcome.persona;
     if (outcome.converted) {
       path.value = outcome.revenue;

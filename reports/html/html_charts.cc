@@ -285,8 +285,8 @@ json sankey_chart(const Summary& s, const std::string& title, std::uint64_t& loo
   // Journeys that ended dropped go to two sinks, those that gave up before converting and
   // customers that left after converting; to one, when the results do not split them.
   std::string start = "Start", dropped = "Dropped out", gave_up = "Gave up",
-              left = "Left after converting";
-  for (std::string* sink : {&start, &dropped, &gave_up, &left}) {
+              left = "Left after converting", lost = "Lost (entry removed)";
+  for (std::string* sink : {&start, &dropped, &gave_up, &left, &lost}) {
     while (uses.count(*sink)) *sink += " ";
   }
   const bool split = std::all_of(
@@ -376,6 +376,12 @@ json sankey_chart(const Summary& s, const std::string& title, std::uint64_t& loo
       any_dropout = true;
       links.push_back({{"source", names[v]}, {"target", dropped}, {"value", t.dropouts}});
     }
+  }
+  // Agents a future state lost at their entry (MODEL.md 1.11) start and end there at once;
+  // only such a state has the sink.
+  if (s.overall.lost > 0) {
+    links.push_back({{"source", start}, {"target", lost}, {"value", s.overall.lost}});
+    nodes.push_back({{"name", lost}, {"itemStyle", {{"color", "#6c757d"}}}});
   }
   if (any_dropout) nodes.push_back({{"name", dropped}, {"itemStyle", {{"color", "#d62828"}}}});
   if (any_gave_up) nodes.push_back({{"name", gave_up}, {"itemStyle", {{"color", "#d62828"}}}});

@@ -179,6 +179,12 @@ std::string headline_section(const ComparisonReport& r, bool comparison) {
     count_row("&nbsp;&nbsp;left after converting",
               [](const HeadlineFigures& h) { return *h.left_after_converting; });
   }
+  // Only a future state that lost an entry's traffic has lost agents (MODEL.md 1.11).
+  if (std::any_of(r.summaries.begin(), r.summaries.end(),
+                  [](const Summary& s) { return s.overall.lost > 0; })) {
+    count_row(fmt::format("{} (started at an entry the future state removed)", kLostEndingName),
+              [](const HeadlineFigures& h) { return h.lost; });
+  }
   out += "</tbody></table>\n</section>\n";
   return out;
 }

@@ -363,6 +363,8 @@ std::string sweep_differences_section(const StoredSweep& sweep, std::string_view
   for (std::size_t c = 1; c < rows.front().size(); ++c) {
     out += fmt::format("<th class=\"num\">{}</th>", html_escape(rows.front()[c]));
   }
+  // Agents lost at an entry a future state removed, only when some point lost any.
+  if (!sweep.lost.empty()) out += fmt::format("<th class=\"num\">{}</th>", kLostEndingName);
   out += "</tr></thead><tbody>\n";
   for (std::size_t i = 0; i < order.size(); ++i) {
     const std::size_t k = order[i];
@@ -377,6 +379,9 @@ std::string sweep_differences_section(const StoredSweep& sweep, std::string_view
           verdict_class(row[c], name, differences.difference[k][figure].value);
       out += fmt::format("<td class=\"num\"><span class=\"tag{}\">{}</span></td>",
                          css.empty() ? "" : " " + css, html_escape(row[c]));
+    }
+    if (!sweep.lost.empty()) {
+      out += fmt::format("<td class=\"num\">{}</td>", with_thousands(sweep.lost[k]));
     }
     out += "</tr>\n";
   }

@@ -492,6 +492,9 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
       header.emplace_back(kHeadlineFigures[o].name);
     }
   }
+  // Agents lost at an entry a future state removed, only when some point lost any.
+  const bool lost = !sweep.lost.empty();
+  if (lost) header.emplace_back(kLostEndingName);
   rows.push_back(header);
   for (std::size_t i = 0; i < shown; ++i) {
     const std::size_t k = order[i];
@@ -504,6 +507,7 @@ std::string sweep_summary_text(const StoredSweep& sweep, std::string_view metric
     for (std::size_t o : others) {
       row.push_back(figure_text(kHeadlineFigures[o].name, sweep.figures[k][o].value));
     }
+    if (lost) row.push_back(with_thousands(sweep.lost[k]));
     rows.push_back(std::move(row));
   }
   out += right_aligned(rows);
@@ -573,6 +577,7 @@ std::vector<std::vector<std::string>> full_table(const StoredSweep& sweep,
     header.push_back(std::string(f.name) + "_ci_low");
     header.push_back(std::string(f.name) + "_ci_high");
   }
+  if (!sweep.lost.empty()) header.emplace_back(kLostEndingName);
   rows.push_back(header);
   const auto put = [](std::vector<std::string>& row, const Estimate& e) {
     for (double x : {e.value, e.low, e.high}) row.push_back(std::isnan(x) ? "" : fmt::format("{}", x));
@@ -585,6 +590,7 @@ std::vector<std::vector<std::string>> full_table(const StoredSweep& sweep,
     for (double v : sweep.values[k]) row.push_back(fmt::format("{}", v));
     if (calendar_metric) put(row, ranked_by[k]);
     for (const Estimate& e : sweep.figures[k]) put(row, e);
+    if (!sweep.lost.empty()) row.push_back(std::to_string(sweep.lost[k]));
     rows.push_back(std::move(row));
   }
   return rows;
@@ -750,6 +756,10 @@ std::string sweep_table_csv(const StoredSweep& sweep, std::string_view metric) {
       row("points", k, "overall", kHeadlineFigures[g].name, unit_name(kHeadlineFigures[g].name),
           sweep.figures[k][g], g == f ? "ranked by" : "");
     }
+    if (!sweep.lost.empty()) {
+      row("points", k, "overall", kLostEndingName, "count",
+          {static_cast<double>(sweep.lost[k]), NAN, NAN});
+    }
     if (sweep.calendar.empty()) continue;
     const StoredCalendarPoint& p = sweep.calendar[k];
     for (const auto& [name, count] :
@@ -844,6 +854,7 @@ nlohmann::json sweep_summary_json(const StoredSweep& sweep, std::string_view met
       put_estimate(point, kHeadlineFigures[f].name, sweep.figures[k][f]);
     }
     if (!sweep.calendar.empty()) point["calendar"] = sweep_calendar_point_json(sweep.calendar[k]);
+    if (!sweep.lost.empty()) point[std::string(kLostEndingName)] = sweep.lost[k];
     best.push_back(point);
   }
   out["best"] = best;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 
 #include "reports/store/hdf5_checksum.h"
 #include "reports/store/hdf5_io.h"
@@ -72,6 +73,84 @@ std::string variant_distance_line(const VariantDistance& v) {
   return out + "\n";
 }
 
+// What a time figure measures, for the printed report.
+constexpr std::pair<const char*, const char*> kTimeFigures[] = {
+    {"time to convert", "converters, from the first visit's start to the conversion visit's"},
+    {"journey duration", "from the first visit's start to the last visit's"},
+};
+
+std::string hours_text(double hours) { return fmt::format("{:.1f}", hours); }
+
+// A time figure's summary and its table of hours, or why it is unavailable.
+void append_time(std::string& out, const char* title, const char* what, const TimeFit& t) {
+  if (!t.unavailable.empty()) {
+    out += fmt::format("  {}: unavailable ({})\n", title, t.unavailable);
+    return;
+  }
+  out += fmt::format(
+      "  {} ({}; {} observed, {} simulated customers): Kolmogorov-Smirnov distance {:.4f}\n",
+      title, what, t.observed_customers, t.simulated_customers, t.distance);
+  out += fmt::format("  {:>9}  {:>9}", "hours", "mean");
+  for (const double level : kTimeQuantileLevels) {
+    out += level == 0.5 ? fmt::format("  {:>9}", "median")
+                        : fmt::format("  {:>9}", fmt::format("{:g}%", 100.0 * level));
+  }
+  out += "\n";
+  for (const auto& [side, mean, quantiles] :
+       {std::tuple{"observed", t.observed_mean, &t.observed_quantiles},
+        std::tuple{"simulated", t.simulated_mean, &t.simulated_quantiles}}) {
+    out += fmt::format("  {:>9}  {:>9}", side, hours_text(mean));
+    for (const double q : *quantiles) out += fmt::format("  {:>9}", hours_text(q));
+    out += "\n";
+  }
+  append_table(out, title, t.bins);
+}
+
+nlohmann::json time_json(const TimeFit& t) {
+  if (!t.unavailable.empty()) return {{"available", false}, {"unavailable", t.unavailable}};
+  return {{"available", true},
+          {"observed_customers", t.observed_customers},
+          {"simulated_customers", t.simulated_customers},
+          {"observed_mean_hours", t.observed_mean},
+          {"simulated_mean_hours", t.simulated_mean},
+          {"observed_median_hours", t.observed_median()},
+          {"simulated_median_hours", t.simulated_median()},
+          {"quantiles",
+           {{"levels", std::vector<double>(std::begin(kTimeQuantileLevels),
+                                           std::end(kTimeQuantileLevels))},
+            {"observed_hours", t.observed_quantiles},
+            {"simulated_hours", t.simulated_quantiles}}},
+          {"hours", {{"labels", t.bins.labels},
+                     {"observed", t.bins.observed},
+                     {"simulated", t.bins.simulated}}},
+          {"kolmogorov_smirnov_distance", t.distance}};
+}
+
+void write_time(H5::Group& parent, const std::string& name, const TimeFit& t) {
+  H5::Group group = parent.createGroup(name);
+  hdf5::write_attribute(group, "available", std::uint64_t{t.unavailable.empty() ? 1u : 0u});
+  if (!t.unavailable.empty()) {
+    hdf5::write_attribute(group, "unavailable", t.unavailable);
+    hdf5::write_checksum(group);
+    return;
+  }
+  hdf5::write_attribute(group, "observed_customers", t.observed_customers);
+  hdf5::write_attribute(group, "simulated_customers", t.simulated_customers);
+  hdf5::write_attribute(group, "observed_mean_hours", t.observed_mean);
+  hdf5::write_attribute(group, "simulated_mean_hours", t.simulated_mean);
+  hdf5::write_attribute(group, "observed_median_hours", t.observed_median());
+  hdf5::write_attribute(group, "simulated_median_hours", t.simulated_median());
+  hdf5::write_attribute(group, "kolmogorov_smirnov_distance", t.distance);
+  hdf5::write_checksum(group);
+  const std::array<hsize_t, 1> dims{std::size(kTimeQuantileLevels)};
+  hdf5::write_array<double>(group, "quantile_levels", dims,
+                            std::vector<double>(std::begin(kTimeQuantileLevels),
+                                                std::end(kTimeQuantileLevels)));
+  hdf5::write_array<double>(group, "observed_quantile_hours", dims, t.observed_quantiles);
+  hdf5::write_array<double>(group, "simulated_quantile_hours", dims, t.simulated_quantiles);
+  write_table(group, "hours", t.bins);
+}
+
 }  // namespace
 
 std::string text_fit_report(const FitReport& r) {
@@ -98,6 +177,8 @@ std::string text_fit_report(const FitReport& r) {
     append_table(out, "touchpoints per path", g.path_length);
     append_table(out, "stage reach", g.stage_reach);
     append_table(out, "top paths", g.top_paths);
+    append_time(out, kTimeFigures[0].first, kTimeFigures[0].second, g.time_to_convert);
+    append_time(out, kTimeFigures[1].first, kTimeFigures[1].second, g.journey_duration);
   }
   return out;
 }
@@ -139,7 +220,9 @@ nlohmann::json fit_json(const FitReport& r) {
                            {"variants", variants(g.variant_distance)},
                            {"path_length", table(g.path_length)},
                            {"stage_reach", table(g.stage_reach)},
-                           {"top_paths", table(g.top_paths)}};
+                           {"top_paths", table(g.top_paths)},
+                           {"time_to_convert", time_json(g.time_to_convert)},
+                           {"journey_duration", time_json(g.journey_duration)}};
   }
   return out;
 }
@@ -183,6 +266,8 @@ void write_fit_report(PendingFile& file, const FitReport& r) {
       write_table(group, "path_length", g.path_length);
       write_table(group, "stage_reach", g.stage_reach);
       write_table(group, "top_paths", g.top_paths);
+      write_time(group, "time_to_convert", g.time_to_convert);
+      write_time(group, "journey_duration", g.journey_duration);
     }
   });
 }

@@ -48,7 +48,11 @@ FitReport fit_report_of(const FitResult& fit, const std::string& data,
 // (customers, conversion rates and their intervals, path_length_distance, variant_distance and
 // its bound: observed_variants, simulated_variants, compared_variants, pooled_observed_share,
 // pooled_simulated_share) and, for each of
-// path_length, stage_reach and top_paths, a group with `labels`, `observed` and `simulated`.
+// path_length, stage_reach and top_paths, a group with `labels`, `observed` and `simulated`;
+// and for each of time_to_convert and journey_duration a group with attributes `available`
+// (1 or 0) and either `unavailable` (why not) or the customers, means, medians and
+// `kolmogorov_smirnov_distance`, datasets `quantile_levels`, `observed_quantile_hours` and
+// `simulated_quantile_hours`, and a group `hours` (labels, observed, simulated shares).
 void write_fit_report(PendingFile& file, const FitReport& report);
 
 }  // namespace cjsim

@@ -298,6 +298,12 @@ void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sw
   }
   points.add_u64("agents", agents);
   points.add_u64("conversions", conversions);
+  // Agents lost at an entry a point's future state removed (MODEL.md 1.11): a column only when
+  // some point lost any, so that every other sweep's file is as it was.
+  std::vector<std::uint64_t> lost;
+  for (const PointFigures& f : figures) lost.push_back(f.overall.lost);
+  const bool any_lost = std::any_of(lost.begin(), lost.end(), [](std::uint64_t n) { return n > 0; });
+  if (any_lost) points.add_u64("lost", lost);
   for (const NamedFigure& f : kHeadlineFigures) {
     std::vector<double> value, low, high;
     for (const PointFigures& p : figures) {
@@ -311,8 +317,9 @@ void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sw
     points.add_f64(std::string(f.name) + "_ci_high", high);
   }
   points.write(root, "points");
-  hdf5::write_attribute(root.openDataSet("points"), "units",
-                        point_table_units(plan, true).dump());
+  nlohmann::json units = point_table_units(plan, true);
+  if (any_lost) units["lost"] = "count";
+  hdf5::write_attribute(root.openDataSet("points"), "units", units.dump());
 
   std::vector<std::size_t> point_of_row;
   std::vector<std::uint64_t> replication;
@@ -1111,6 +1118,7 @@ StoredSweep read_sweep_file(const std::string& path) {
       const std::vector<double>& high = columns[3 * f + 2];
       for (std::size_t k = 0; k < n; ++k) s.figures[k][f] = {value[k], low[k], high[k]};
     }
+    if (hdf5::has_column(points, "lost")) s.lost = hdf5::read_u64_column(points, "lost");
     read_replication_figures(root, s);
     read_differences(root, s);
     if (hdf5::has_link(root, "agent_groups")) {

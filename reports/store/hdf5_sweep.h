@@ -109,6 +109,9 @@ struct StoredSweep {
   std::vector<std::uint64_t> scenario_of_point;
   std::vector<std::vector<double>> values;                             // [point][parameter]
   std::vector<std::array<Estimate, kHeadlineFigures.size()>> figures;  // [point][figure]
+  // [point]: agents lost at an entry the point's future state removed (MODEL.md 1.11), over
+  // its replications; empty when no point lost any (the points table then has no `lost`).
+  std::vector<std::uint64_t> lost;
   std::vector<std::vector<FigureValues>> replication_figures;          // [point][replication]
   // Every point's paired difference from the reference point, as the file stores it (nothing
   // in a file of a cjsim before differences: then differences.difference is empty).

@@ -186,4 +186,9 @@ std::vector<std::uint64_t> read_u64_column(const H5::DataSet& dataset, const std
   return read_number_column<std::uint64_t>(dataset, name);
 }
 
+bool has_column(const H5::DataSet& dataset, const std::string& name) {
+  if (dataset.getTypeClass() != H5T_COMPOUND) return false;
+  return H5Tget_member_index(dataset.getCompType().getId(), name.c_str()) >= 0;
+}
+
 }  // namespace cjsim::hdf5

@@ -48,5 +48,7 @@ std::vector<std::vector<double>> read_f64_columns(const H5::DataSet& dataset,
                                                   std::span<const std::string> names);
 std::vector<std::vector<std::uint64_t>> read_u64_columns(const H5::DataSet& dataset,
                                                          std::span<const std::string> names);
+// Whether the table `dataset` has a column `name` (a column written only when it has content).
+bool has_column(const H5::DataSet& dataset, const std::string& name);
 
 }  // namespace cjsim::hdf5

@@ -214,7 +214,7 @@ AttributionTable attribute_journey(const AttributeRequest& o, const Context& con
                           "): its removal effects are measured by simulation only.");
   }
   if (o.simulate_removals) {
-    options.agent_paths = false;
+    options.agent_paths = options.agent_path_hours = false;
     options.agent_records = false;
     const SimulatedRemovals simulated_removals =
         simulated_removal_effects(scenario, groups, options, entries);

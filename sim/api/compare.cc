@@ -48,7 +48,7 @@ CompareOutcome compare_journeys(const CompiledJourneys& loaded, const RunSetting
   CompareOutcome outcome;
   outcome.options = run_options(settings, loaded.scenarios.front());
   RunOptions& options = outcome.options;
-  options.agent_records = options.agent_paths = false;
+  options.agent_records = options.agent_paths = options.agent_path_hours = false;
   check_journey_lengths(journeys, options.agents, options.replications, settings.allow_long,
                         context);
   share_over_processes(options, context);

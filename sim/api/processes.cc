@@ -10,7 +10,7 @@ namespace cjsim {
 
 void share_over_processes(RunOptions& options, const Context& context) {
   if (context.process_count() == 1) return;
-  if (options.agent_records || options.agent_paths) {
+  if (options.agent_records || options.agent_paths || options.agent_path_hours) {
     throw std::runtime_error("per-agent records (--agents-detail, --paths) are not gathered from "
                              "several MPI processes; run with one process");
   }

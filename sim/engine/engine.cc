@@ -16,8 +16,8 @@ namespace {
 // Records the agent's path besides aggregating.
 class DetailRecorder {
  public:
-  DetailRecorder(AggregateRecorder& aggregate, AgentDetail& detail, bool paths)
-      : aggregate_(aggregate), detail_(detail), paths_(paths) {}
+  DetailRecorder(AggregateRecorder& aggregate, AgentDetail& detail, bool paths, bool hours)
+      : aggregate_(aggregate), detail_(detail), paths_(paths), hours_(paths && hours) {}
   void start(std::uint32_t persona) {
     aggregate_.start(persona);
     if (paths_) detail_.path_offsets.push_back(detail_.path_touchpoints.size());
@@ -25,6 +25,9 @@ class DetailRecorder {
   void visit(std::uint32_t touchpoint, double emotion) {
     aggregate_.visit(touchpoint, emotion);
     if (paths_) detail_.path_touchpoints.push_back(touchpoint);
+  }
+  void visit_began(double hours) {
+    if (hours_) detail_.path_hours.push_back(hours);
   }
   void convert(std::uint32_t touchpoint) { aggregate_.convert(touchpoint); }
   void transition(std::uint32_t index) { aggregate_.transition(index); }
@@ -34,6 +37,7 @@ class DetailRecorder {
   AggregateRecorder& aggregate_;
   AgentDetail& detail_;
   bool paths_;
+  bool hours_;
 };
 
 void append_detail(AgentDetail& into, AgentDetail&& block) {
@@ -42,6 +46,7 @@ void append_detail(AgentDetail& into, AgentDetail&& block) {
   for (std::uint64_t offset : block.path_offsets) into.path_offsets.push_back(base + offset);
   into.path_touchpoints.insert(into.path_touchpoints.end(), block.path_touchpoints.begin(),
                                block.path_touchpoints.end());
+  into.path_hours.insert(into.path_hours.end(), block.path_hours.begin(), block.path_hours.end());
 }
 
 }  // namespace
@@ -58,11 +63,11 @@ void simulate_block(const CompiledJourney& journey, std::uint64_t seed, std::uin
 
 void simulate_block_detailed(const CompiledJourney& journey, std::uint64_t seed,
                              std::uint32_t replication, std::uint64_t first, std::uint64_t count,
-                             Aggregate& into, AgentDetail& detail, bool paths,
+                             Aggregate& into, AgentDetail& detail, bool paths, bool path_hours,
                              const std::atomic<bool>* cancel) {
   AgentScratch scratch(journey);
   AggregateRecorder aggregate(journey, into);
-  DetailRecorder recorder(aggregate, detail, paths);
+  DetailRecorder recorder(aggregate, detail, paths, path_hours);
   for (std::uint64_t agent = first; agent < first + count; ++agent) {
     AgentOutcome outcome =
         simulate_agent(journey, seed, replication, agent, scratch, recorder, cancel);
@@ -145,7 +150,8 @@ RunResult run(const CompiledJourney& journey, const RunOptions& options) {
   result.agents = options.agents;
   result.seed = options.seed;
   result.threads = runner.threads();
-  const bool detailed = options.agent_records || options.agent_paths;
+  const bool paths = options.agent_paths || options.agent_path_hours;
+  const bool detailed = options.agent_records || paths;
   if (detailed) result.detail.emplace();
   const std::uint64_t groups = std::min<std::uint64_t>(options.agent_groups, options.agents);
   if (detailed && groups > 0) {
@@ -174,7 +180,8 @@ RunResult run(const CompiledJourney& journey, const RunOptions& options) {
     runner.for_each_block([&](std::uint64_t block, std::uint64_t first, std::uint64_t count) {
       if (detailed) {
         simulate_block_detailed(journey, options.seed, r, first, count, partial.local(),
-                                block_detail[block], options.agent_paths, options.cancel);
+                                block_detail[block], paths, options.agent_path_hours,
+                                options.cancel);
       } else {
         simulate_block(journey, options.seed, r, first, count, partial.local(), options.cancel);
       }
@@ -184,7 +191,7 @@ RunResult run(const CompiledJourney& journey, const RunOptions& options) {
     result.replications.push_back(std::move(replication));
     for (AgentDetail& d : block_detail) append_detail(*result.detail, std::move(d));
   }
-  if (detailed && options.agent_paths) {
+  if (detailed && paths) {
     result.detail->path_offsets.push_back(result.detail->path_touchpoints.size());
   }
   result.seconds =

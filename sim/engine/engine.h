@@ -30,6 +30,9 @@ struct AgentDetail {
   // path_touchpoints[path_offsets[k] .. path_offsets[k+1]).
   std::vector<std::uint64_t> path_offsets;
   std::vector<std::uint32_t> path_touchpoints;
+  // Hours from the journey's start to the start of each visit, beside path_touchpoints (the
+  // first visit's is 0), when RunOptions::agent_path_hours asked; else empty.
+  std::vector<double> path_hours;
 };
 
 struct RunOptions {
@@ -39,6 +42,8 @@ struct RunOptions {
   unsigned threads = 0;  // 0: every core
   bool agent_records = false;
   bool agent_paths = false;  // implies agent_records
+  // And when each visit began (AgentDetail::path_hours); implies agent_paths.
+  bool agent_path_hours = false;
   // Called from worker threads after each block with the agents done so far (of all
   // replications) and the total; must be thread-safe and cheap.
   std::function<void(std::uint64_t done, std::uint64_t total)> progress;
@@ -85,10 +90,11 @@ void simulate_block(const CompiledJourney& journey, std::uint64_t seed, std::uin
                     std::uint64_t first, std::uint64_t count, Aggregate& into,
                     const std::atomic<bool>* cancel = nullptr);
 
-// The same with per-agent records (and paths when `paths`), appended in agent order.
+// The same with per-agent records (and paths when `paths`, with their visits' start hours
+// when `path_hours` too), appended in agent order.
 void simulate_block_detailed(const CompiledJourney& journey, std::uint64_t seed,
                              std::uint32_t replication, std::uint64_t first, std::uint64_t count,
-                             Aggregate& into, AgentDetail& detail, bool paths,
+                             Aggregate& into, AgentDetail& detail, bool paths, bool path_hours,
                              const std::atomic<bool>* cancel = nullptr);
 
 RunResult run(const CompiledJourney& journey, const RunOptions& options);

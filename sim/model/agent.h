@@ -260,6 +260,10 @@ inline bool take_step(const CompiledJourney& j, AgentState& s, AgentScratch& scr
                                 j.emotion_mean[v] - wait_penalty, j.emotion_sd[v], z);
   if (step == 1 || std::abs(s.emotion) > std::abs(s.peak)) s.peak = s.emotion;
   observer.visit(v, s.emotion);
+  // An observer that records paths may also record when each visit began: the clock before
+  // this visit's duration (the fit's goodness of fit times journeys as the data do, by their
+  // visits' starts). Observers without the hook cost nothing.
+  if constexpr (requires { observer.visit_began(s.clock); }) observer.visit_began(s.clock);
 
   // 2.2 Time and cost; past the horizon the journey is censored.
   s.clock += detail::draw_duration(j, v, s.stream);

@@ -9,6 +9,8 @@ import os
 import sys
 import tempfile
 
+import h5py
+
 cjsim, source = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from cli_checks import check, failures, finish, runner  # noqa: E402
@@ -84,5 +86,60 @@ with tempfile.TemporaryDirectory() as tmp:
           f"report's lost rows: {rows}")
     r = json.loads(run("run", lost, "--agents", "20000", "--seed", "5", "--json").stdout)
     check(r["ended"].get("lost") == lost_agents, f"run --json ended {r['ended']}")
+
+    # The comparison page: a row of the endings table and the Sankey chart's sink.
+    page = os.path.join(tmp, "c.html")
+    w = run("report", h5, "-o", page)
+    check(w.returncode == 0, f"report of the comparison failed: {w.stderr}")
+    with open(page, encoding="utf-8") as f:
+        html = f.read()
+    check(f'removed)</td><td class="num">0<span class="ci">0.0 %</span></td>'
+          f'<td class="num">{lost_agents:,}<span' in html, "comparison page: no lost row")
+    check(f'"target":"Lost (entry removed)","value":{lost_agents}' in html,
+          "comparison page: no lost sink")
+
+    # A sweep over the future state: every point's lost agents are the comparison's (the same
+    # agents, seed and entries), in the file, in --summary and its JSON; a sweep of the base
+    # journey has none of them.
+    for journey, name in ((lost, "lost"), (base, "base")):
+        with open(os.path.join(tmp, f"sweep_{name}.yaml"), "w") as f:
+            f.write(f"name: Sweep {name}\nscenario: {os.path.basename(journey)}\ndesign: grid\n"
+                    "agents: 20000\nreplications: 1\nseed: 5\nmetric: conversion_rate\n"
+                    "parameters:\n  touchpoints.search.dropout: [0.2, 0.4]\n")
+        out_file = os.path.join(tmp, f"sweep_{name}.h5")
+        w = run("sweep", os.path.join(tmp, f"sweep_{name}.yaml"), "--out", out_file)
+        check(w.returncode == 0, f"sweep {name} failed: {w.stderr}")
+        summary = run("sweep", "--summary", out_file)
+        best = json.loads(run("sweep", "--summary", out_file, "--json").stdout)["best"]
+        if name == "base":
+            check(all("lost" not in p for p in best), f"base sweep shows lost: {best}")
+            base_page = os.path.join(tmp, "sweep_base.html")
+            check(run("report", out_file, "-o", base_page).returncode == 0, "base sweep page")
+            with open(base_page, encoding="utf-8") as f:
+                check('<th class="num">lost</th>' not in f.read(), "base sweep page shows lost")
+            check(" lost" not in summary.stdout.splitlines()[4], f"base summary:\n{summary.stdout}")
+            continue
+        check([p.get("lost") for p in best] == [lost_agents, lost_agents], f"sweep --json: {best}")
+        header, first = summary.stdout.splitlines()[4:6]
+        check(header.rstrip().endswith(" lost") and first.rstrip().endswith(f" {lost_agents:,}"),
+              f"sweep --summary:\n{summary.stdout}")
+        sweep_csv = os.path.join(tmp, "sweep.csv")
+        check(run("report", out_file, "-o", sweep_csv).returncode == 0, "sweep csv failed")
+        with open(sweep_csv, encoding="utf-8") as f:
+            lost_rows = [line for line in f if ",overall,lost,count," in line]
+        check(len(lost_rows) == 2 and all(f",lost,count,{lost_agents}," in x for x in lost_rows),
+              f"sweep csv lost rows: {lost_rows}")
+        sweep_page = os.path.join(tmp, "sweep.html")
+        w = run("report", out_file, "-o", sweep_page)
+        check(w.returncode == 0, f"report of the sweep failed: {w.stderr}")
+        with open(sweep_page, encoding="utf-8") as f:
+            page_text = f.read()
+        check('<th class="num">lost</th>' in page_text
+              and page_text.count(f'<td class="num">{lost_agents:,}</td>') == 2,
+              "sweep page: no lost column")
+        with h5py.File(out_file, "r") as f:
+            names = f["points"].dtype.names
+            check("lost" in names and list(f["points"]["lost"]) == [lost_agents, lost_agents],
+                  f"sweep file points: {names}")
 
 finish("entry_traffic")

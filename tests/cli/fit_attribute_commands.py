@@ -36,6 +36,19 @@ with tempfile.TemporaryDirectory() as tmp:
     check(0 < checks["fitted"]["variant_distance"] < 1
           and checks["fitted"]["variants"]["observed"] == 4, f"fit --json variants: {checks}")
     check("whole paths: earth mover's distance" in fit.stdout, f"no variant distance:\n{fit.stdout}")
+    # Time: tiny_events.csv's converters take 3 h and 1.5 h from their first visit to the
+    # conversion visit; its customers' journeys last 3, 3, 1.5 and 0 h to their last visit.
+    to_convert, duration = checks["fitted"]["time_to_convert"], checks["fitted"]["journey_duration"]
+    check(to_convert["available"] and to_convert["observed_customers"] == 2
+          and to_convert["observed_mean_hours"] == 2.25 and to_convert["observed_median_hours"] == 1.5
+          and 0 <= to_convert["kolmogorov_smirnov_distance"] <= 1, f"time to convert: {to_convert}")
+    check(duration["available"] and duration["observed_mean_hours"] == 1.875
+          and duration["quantiles"]["observed_hours"] == [0, 0, 1.5, 3, 3]
+          and abs(sum(duration["hours"]["observed"]) - 1) < 1e-12, f"journey duration: {duration}")
+    # A path table has no timestamps: the figures are unavailable, not 0.
+    for line in ("time to convert: unavailable (the data have no timestamps)",
+                 "journey duration: unavailable (the data have no timestamps)"):
+        check(line in fit.stdout, f"no '{line}':\n{fit.stdout}")
     ran = run("run", fitted, "-n", "2000", "--json")
     check(ran.returncode == 0, f"run of the fitted journey failed: {ran.stderr}")
     with h5py.File(report, "r") as f:
@@ -53,6 +66,10 @@ with tempfile.TemporaryDirectory() as tmp:
             # Top paths are whole in the file: each label is a path of the data as it is.
             labels = [x.decode() if isinstance(x, bytes) else x for x in f[f"{share}/top_paths/labels"][()]]
             check(all(not x.endswith("...") and x for x in labels), f"top paths cut: {labels}")
+            for figure in ("time_to_convert", "journey_duration"):
+                time = f[f"{share}/{figure}"].attrs
+                check(time["available"] == 0 and time["unavailable"] == "the data have no timestamps",
+                      f"{share} {figure}: {dict(time)}")
         closed = f.attrs["fitted_conversion_probability"]
         check(abs(closed - f.attrs["data_conversion_rate"]) < 1e-12,
               f"closed form {closed} vs data {f.attrs['data_conversion_rate']}")
@@ -63,8 +80,17 @@ with tempfile.TemporaryDirectory() as tmp:
     events = run("fit", os.path.join(observed, "si05_head.csv"), "-o", os.path.join(tmp, "si05.yaml"),
                  "--customer-column", "customer_id", "--timestamp-column", "time",
                  "--touchpoint-column", "channel", "--value-column", "conversion_value",
-                 "--converted-column", "conversion", "-n", "5000")
+                 "--converted-column", "conversion", "-n", "5000",
+                 "--report-out", os.path.join(tmp, "si05.h5"))
     check(events.returncode == 0, f"fit of an event log failed: {events.stderr}")
+    with h5py.File(os.path.join(tmp, "si05.h5"), "r") as f:
+        for figure in ("time_to_convert", "journey_duration"):
+            time = f[f"fitted/{figure}"]
+            quantiles = time["observed_quantile_hours"][()]
+            check(time.attrs["available"] == 1 and time.attrs["observed_customers"] > 0
+                  and quantiles[2] == time.attrs["observed_median_hours"]
+                  and list(quantiles) == sorted(quantiles)
+                  and abs(time["hours/simulated"][()].sum() - 1) < 1e-9, f"si05 {figure}: {dict(time.attrs)}")
 
     bad = os.path.join(tmp, "bad.csv")
     with open(bad, "w") as f:

@@ -40,6 +40,9 @@ def test_markov_fit_with_holdout_equals_the_cli(cli, tmp_path):
         check = fitted.report["checks"][share]
         assert 0 < check["variant_distance"] < 1
         assert check["variants"]["observed"] > 0 and check["variants"]["compared"] > 0
+        # Path tables have no timestamps: no time to compare.
+        assert check["time_to_convert"] == {"available": False,
+                                            "unavailable": "the data have no timestamps"}
     assert [t["id"] for t in fitted.journey.touchpoints]
     fitted.save(tmp_path / "saved.yaml")
     assert cjsim.load(tmp_path / "saved.yaml").name == fitted.journey.name
@@ -54,6 +57,13 @@ def test_emotion_fit_on_a_skeleton_equals_the_cli(cli, tmp_path):
     assert fitted.yaml == written
     names = [p["name"] for p in printed["emotion_fit"]["parameters"]]
     assert list(fitted.parameters["name"]) == names and len(names) > 0
+    # The events have timestamps: time to convert and journey duration, both sides.
+    for share in ("fitted", "holdout"):
+        for figure in ("time_to_convert", "journey_duration"):
+            time = fitted.report["checks"][share][figure]
+            assert time["available"] and time["observed_customers"] > 0
+            assert 0 <= time["kolmogorov_smirnov_distance"] <= 1
+            assert len(time["quantiles"]["simulated_hours"]) == len(time["quantiles"]["levels"])
 
 
 def test_funnel_calibration_equals_the_cli(cli, tmp_path):
