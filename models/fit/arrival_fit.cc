@@ -19,11 +19,6 @@ constexpr double kSecondsPerDay = 86400.0;
 // 1970-01-01 was a Thursday: Monday-first weekday 3.
 int weekday_of(std::int64_t day) { return static_cast<int>(((day + 3) % 7 + 7) % 7); }
 
-double rounded(double x) {
-  if (x == 0.0 || !std::isfinite(x)) return x;
-  return std::stod(fmt::format("{:.6g}", x));
-}
-
 }  // namespace
 
 std::optional<ArrivalFit> fit_arrivals(std::span<const double> first_visits,
@@ -129,9 +124,9 @@ std::optional<ArrivalFit> fit_arrivals(std::span<const double> first_visits,
 Calendar calendar_of(const ArrivalFit& fit) {
   Calendar calendar;
   calendar.days = fit.days;
-  calendar.arrivals_per_day = rounded(fit.arrivals_per_day);
-  for (double w : fit.weekday_profile) calendar.weekday_profile.push_back(rounded(w));
-  for (double h : fit.hour_profile) calendar.hour_profile.push_back(rounded(h));
+  calendar.arrivals_per_day = fit.arrivals_per_day;
+  calendar.weekday_profile.assign(fit.weekday_profile.begin(), fit.weekday_profile.end());
+  calendar.hour_profile.assign(fit.hour_profile.begin(), fit.hour_profile.end());
   calendar.start_weekday = std::string(kWeekdayNames[fit.start_weekday]);
   return calendar;
 }

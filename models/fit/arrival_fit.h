@@ -48,7 +48,7 @@ std::optional<ArrivalFit> fit_arrivals(std::span<const double> first_visits,
                                        const std::string& source, Diagnostics& diagnostics);
 
 // The calendar the fit gives: the data's days from its first weekday, its arrivals per day and
-// profiles (rounded to 6 significant digits, as the fitted journey is written).
+// profiles, as fitted (written as every fitted number is, to the bit).
 Calendar calendar_of(const ArrivalFit& fit);
 
 }  // namespace cjsim

@@ -83,7 +83,7 @@ with tempfile.TemporaryDirectory() as tmp:
     low, high = arrivals["arrivals_per_day_ci"]
     check(low < A < high, f"interval {low, high} around {A}")
 
-    # The fitted journey carries the calendar, rounded as written, and runs as one.
+    # The fitted journey carries the calendar and runs as one.
     with open(fitted) as f:
         calendar = yaml.safe_load(f).get("calendar", {})
     check(calendar.get("days") == days and calendar.get("start_weekday") == arrivals["start_weekday"],
