@@ -129,6 +129,37 @@ TEST(EventQueue, EventsKeptOutsideMergeInTheOrderOfABinaryHeap) {
   EXPECT_GT(handled, 200000);
 }
 
+// Many events in one bucket (a touchpoint opening at 08:00 for everyone who waited the night),
+// some of them far ahead when pushed, and pushes into that bucket while it is under way: the
+// bucket is sorted whole instead of event by event, and the order is still one heap's.
+TEST(EventQueue, PopsInTheOrderOfABinaryHeapForManyEventsInOneBucket) {
+  std::mt19937_64 random(5);
+  std::uniform_int_distribution<int> kind(0, 3);
+  std::uniform_real_distribution<double> within(0.0, 1.0 / 8192.0);
+  std::bernoulli_distribution same_time(0.5);
+  EventQueue<TestEvent, Later> queue;
+  std::priority_queue<TestEvent, std::vector<TestEvent>, Later> heap;
+  std::uint64_t order = 0;
+  auto push = [&](double time) {
+    const TestEvent e{time, kind(random), order++};
+    queue.push(e);
+    heap.push(e);
+  };
+  for (int k = 0; k < 5000; ++k) push(same_time(random) ? 8.0 : 8.0 + within(random));
+  for (int k = 0; k < 3000; ++k) push(same_time(random) ? 30.0 : 30.0 + within(random));
+  int popped = 0;
+  while (!heap.empty()) {
+    const TestEvent expected = heap.top();
+    heap.pop();
+    const TestEvent got = queue.pop();
+    ASSERT_EQ(got.time, expected.time) << "event " << popped;
+    ASSERT_EQ(got.kind, expected.kind);
+    ASSERT_EQ(got.order, expected.order);
+    if (++popped % 7 == 0 && popped < 6000) push(got.time + (same_time(random) ? 0.0 : 1e-6));
+  }
+  EXPECT_TRUE(queue.empty());
+}
+
 TEST(EventQueue, ReusesNodesSoMemoryFollowsPendingEvents) {
   EventQueue<TestEvent, Later> queue;
   // A steady state of 100 pending events over a long time: the queue never holds more.

@@ -1,8 +1,8 @@
 // The calendar driver's queue of pending events: a calendar queue of short time buckets, in
-// exactly the order of one binary heap ordered by `Later` (time first), but with a small heap
-// only for the bucket under way. Events are dense in time and mostly near the clock, so most
-// land in a bucket a few seconds ahead and are merely linked there; a heap sifts only the few
-// events of the current bucket, and events beyond the ring (returns, referrals days ahead) wait
+// exactly the order of one binary heap ordered by `Later` (time first), but with only the
+// bucket under way sorted. Events are dense in time and mostly near the clock, so most
+// land in a bucket a few seconds ahead and are merely linked there; only the few events of the
+// current bucket are sorted, and events beyond the ring (returns, referrals days ahead) wait
 // in a heap of their own until the ring reaches them. Memory: one node per pending event.
 #pragma once
 
@@ -28,19 +28,18 @@ class EventQueue {
 
   EventQueue() : heads_(kRing, kNone) {}
 
-  bool empty() const { return current_heap_.empty() && in_ring_ == 0 && far_.empty(); }
-  std::size_t size() const { return current_heap_.size() + in_ring_ + far_.size(); }
+  bool empty() const { return current_.empty() && in_ring_ == 0 && far_.empty(); }
+  std::size_t size() const { return current_.size() + in_ring_ + far_.size(); }
   // Nodes ever made for the ring: at most the most events it held at once.
   std::size_t nodes() const { return events_.size(); }
 
   void push(const Event& event) {
     const std::uint64_t b = bucket_of(event.time);
-    // The heap holds every event up to the clock's bucket; top() may have moved that bucket on
+    // The clock's bucket holds every event up to it; top() may have moved that bucket on
     // past an event the driver kept, which then pushes events before it.
-    if (b <= current_) {
-      current_heap_.push_back(event);
-      std::push_heap(current_heap_.begin(), current_heap_.end(), Later{});
-    } else if (b < current_ + kRing) {
+    if (b <= clock_bucket_) {
+      insert_current(event);
+    } else if (b < clock_bucket_ + kRing) {
       link(b, event);
     } else {
       far_.push_back(event);
@@ -50,15 +49,13 @@ class EventQueue {
 
   // The earliest event, left in the queue. The queue must not be empty.
   const Event& top() {
-    if (current_heap_.empty()) load_next_bucket();
-    return current_heap_.front();
+    if (current_.empty()) load_next_bucket();
+    return current_.back();
   }
 
   // The earliest event when it is at hand (its bucket loaded), else null: a hint for prefetching
   // what the next event will read, since pushes may still come before it.
-  const Event* next_at_hand() const {
-    return current_heap_.empty() ? nullptr : &current_heap_.front();
-  }
+  const Event* next_at_hand() const { return current_.empty() ? nullptr : &current_.back(); }
 
   // Buckets loaded so far: a driver that fetches ahead what events will read looks for a change.
   std::uint64_t loads() const { return loads_; }
@@ -67,7 +64,7 @@ class EventQueue {
   // nodes were fetched into the cache when the bucket before the clock's was loaded.
   template <class F>
   void for_each_in_next_bucket(F f) const {
-    for (std::uint32_t node = heads_[(current_ + 1) & (kRing - 1)]; node != kNone;
+    for (std::uint32_t node = heads_[(clock_bucket_ + 1) & (kRing - 1)]; node != kNone;
          node = next_[node]) {
       f(events_[node]);
     }
@@ -75,10 +72,9 @@ class EventQueue {
 
   // The earliest event, removed. The queue must not be empty.
   Event pop() {
-    if (current_heap_.empty()) load_next_bucket();
-    std::pop_heap(current_heap_.begin(), current_heap_.end(), Later{});
-    Event event = current_heap_.back();
-    current_heap_.pop_back();
+    if (current_.empty()) load_next_bucket();
+    Event event = current_.back();
+    current_.pop_back();
     return event;
   }
 
@@ -106,63 +102,96 @@ class EventQueue {
     ++in_ring_;
   }
 
-  // Moves the clock's bucket on to the next one holding events and heaps them.
+  // Moves the clock's bucket on to the next one holding events and sorts them.
   void load_next_bucket() {
     assert(!empty());
     for (;;) {
       if (in_ring_ == 0) {
         // Nothing in the ring: jump to the first far event's bucket.
-        current_ = bucket_of(far_.front().time);
+        clock_bucket_ = bucket_of(far_.front().time);
       } else {
-        ++current_;
+        ++clock_bucket_;
       }
       // Far events whose bucket the ring now covers come in.
-      while (!far_.empty() && bucket_of(far_.front().time) < current_ + kRing) {
+      while (!far_.empty() && bucket_of(far_.front().time) < clock_bucket_ + kRing) {
         std::pop_heap(far_.begin(), far_.end(), Later{});
         const Event event = far_.back();
         far_.pop_back();
         const std::uint64_t b = bucket_of(event.time);
-        if (b == current_) {
-          current_heap_.push_back(event);
+        if (b == clock_bucket_) {
+          add_loaded(event);
         } else {
           link(b, event);
         }
       }
-      std::uint32_t& head = heads_[current_ & (kRing - 1)];
+      std::uint32_t& head = heads_[clock_bucket_ & (kRing - 1)];
       for (std::uint32_t node = head; node != kNone;) {
         const std::uint32_t next = next_[node];
-        current_heap_.push_back(events_[node]);
+        add_loaded(events_[node]);
         next_[node] = free_;
         free_ = node;
         --in_ring_;
         node = next;
       }
       head = kNone;
-      if (!current_heap_.empty()) break;
+      if (!current_.empty()) break;
     }
+    if (current_.size() > kInsertedMost) std::sort(current_.begin(), current_.end(), Later{});
     // The events of the bucket after next are likely misses in the cache (each was made a while
     // ago, in a node of its own): fetched while this bucket and the next run, so that a driver
     // can read the next bucket's events without a miss (for_each_in_next_bucket). Their links
     // are apart, in a small array that stays in the cache, so the walk costs no miss.
     ++loads_;
-    for (std::uint32_t node = heads_[(current_ + 2) & (kRing - 1)]; node != kNone;
+    for (std::uint32_t node = heads_[(clock_bucket_ + 2) & (kRing - 1)]; node != kNone;
          node = next_[node]) {
       const char* event = reinterpret_cast<const char*>(&events_[node]);
       __builtin_prefetch(event);
       __builtin_prefetch(event + sizeof(Event) - 1);
     }
-    std::make_heap(current_heap_.begin(), current_heap_.end(), Later{});
+  }
+
+  // The clock's bucket is kept latest first, so that the next event is the last. Later is a
+  // strict total order (its last key, the order events were made, is unique), so popping from
+  // the back gives a heap's order. A bucket holds a few events, each sorted in as it is loaded,
+  // cheaper than a heap's sifts; a bucket of many (a touchpoint opening for many agents waiting)
+  // is sorted once loaded instead.
+  static constexpr std::size_t kInsertedMost = 32;
+
+  void add_loaded(const Event& event) {
+    if (current_.size() < kInsertedMost) {
+      insert_current(event);
+    } else {
+      current_.push_back(event);
+    }
+  }
+
+  // An event into its place among the clock's bucket's (sorted) events.
+  void insert_current(const Event& event) {
+    if (current_.size() >= kInsertedMost) {
+      const auto at = std::partition_point(current_.begin(), current_.end(),
+                                           [&](const Event& e) { return Later{}(e, event); });
+      current_.insert(at, event);
+      return;
+    }
+    current_.push_back(event);
+    std::size_t i = current_.size() - 1;
+    while (i > 0 && !Later{}(current_[i - 1], event)) {
+      current_[i] = current_[i - 1];
+      --i;
+    }
+    current_[i] = event;
   }
 
   std::vector<std::uint32_t> heads_;  // per bucket of the ring: its first node
   // The ring's nodes: an event and its link (the next node of its bucket, or of the free list).
   std::vector<Event> events_;
   std::vector<std::uint32_t> next_;
-  std::uint32_t free_ = kNone;  // nodes free for reuse, linked
-  std::uint64_t in_ring_ = 0;   // events linked in the ring (not the current bucket's)
-  std::uint64_t current_ = 0;   // the bucket of the clock
-  std::uint64_t loads_ = 0;     // buckets loaded
-  std::vector<Event> current_heap_;
+  std::uint32_t free_ = kNone;      // nodes free for reuse, linked
+  std::uint64_t in_ring_ = 0;       // events linked in the ring (not the current bucket's)
+  std::uint64_t clock_bucket_ = 0;  // the bucket of the clock
+  std::uint64_t loads_ = 0;         // buckets loaded
+  // The clock's bucket, latest first: the next event is the last.
+  std::vector<Event> current_;
   std::vector<Event> far_;
 };
 
