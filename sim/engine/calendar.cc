@@ -509,6 +509,12 @@ class ReplicationRun {
     const auto resource = static_cast<std::size_t>(r);
     advance(resource, t);
     if (t >= warmup_) ++out_.resources[resource].arrivals;
+    // No one waiting and a server free: served at once, as serve would serve it (its joining and
+    // leaving the queue at one instant add nothing to the integrals), without the queue.
+    if (queues_[resource].empty() && busy_[resource] < servers_[resource] && open_at(v, t)) {
+      ++busy_[resource];
+      return start_visit(slot, t);
+    }
     a.phase = Phase::queued;
     queues_[resource].push_back({slot, a.generation});
     ++waiting_[resource];
