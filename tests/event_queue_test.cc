@@ -160,6 +160,49 @@ TEST(EventQueue, PopsInTheOrderOfABinaryHeapForManyEventsInOneBucket) {
   EXPECT_TRUE(queue.empty());
 }
 
+// The night: a touchpoint opens at 08:00, and everyone arriving before then waits for it. The
+// driver's kept arrivals come first, so top() has made 08:00's bucket the clock's long before,
+// and every arrival pushes into it; it grows to thousands of events, one at a time.
+TEST(EventQueue, PushesIntoALargeBucketUnderWayKeepTheOrderOfABinaryHeap) {
+  std::mt19937_64 random(6);
+  std::exponential_distribution<double> arrival_gap(2000.0);
+  std::uniform_int_distribution<int> kind(0, 3);
+  std::uniform_real_distribution<double> within(0.0, 1.0 / 8192.0);
+  std::bernoulli_distribution same_time(0.7);
+  EventQueue<TestEvent, Later> queue;
+  std::priority_queue<TestEvent, std::vector<TestEvent>, Later> heap;
+  std::uint64_t order = 0;
+  auto push = [&](double time) {
+    const TestEvent e{time, kind(random), order++};
+    queue.push(e);
+    heap.push(e);
+  };
+  push(8.0);
+  TestEvent kept{arrival_gap(random), 9, 0};
+  heap.push(kept);
+  int handled = 0;
+  while (!heap.empty()) {
+    const TestEvent expected = heap.top();
+    heap.pop();
+    const bool take_kept = queue.empty() || !Later{}(kept, queue.top());
+    const TestEvent got = take_kept ? kept : queue.pop();
+    ASSERT_EQ(got.time, expected.time) << "event " << handled;
+    ASSERT_EQ(got.kind, expected.kind);
+    ASSERT_EQ(got.order, expected.order);
+    ++handled;
+    if (!take_kept) continue;
+    if (got.time < 8.0) {
+      push(same_time(random) ? 8.0 : 8.0 + within(random));
+      kept = {got.time + arrival_gap(random), 9, 0};
+      heap.push(kept);
+    } else {
+      kept.time = 1e300;  // no more kept events: the queue drains
+    }
+  }
+  EXPECT_TRUE(queue.empty());
+  EXPECT_GT(handled, 20000);
+}
+
 TEST(EventQueue, ReusesNodesSoMemoryFollowsPendingEvents) {
   EventQueue<TestEvent, Later> queue;
   // A steady state of 100 pending events over a long time: the queue never holds more.

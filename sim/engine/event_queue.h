@@ -50,12 +50,12 @@ class EventQueue {
   // The earliest event, left in the queue. The queue must not be empty.
   const Event& top() {
     if (current_.empty()) load_next_bucket();
-    return current_.back();
+    return next();
   }
 
   // The earliest event when it is at hand (its bucket loaded), else null: a hint for prefetching
   // what the next event will read, since pushes may still come before it.
-  const Event* next_at_hand() const { return current_.empty() ? nullptr : &current_.back(); }
+  const Event* next_at_hand() const { return current_.empty() ? nullptr : &next(); }
 
   // Buckets loaded so far: a driver that fetches ahead what events will read looks for a change.
   std::uint64_t loads() const { return loads_; }
@@ -73,6 +73,7 @@ class EventQueue {
   // The earliest event, removed. The queue must not be empty.
   Event pop() {
     if (current_.empty()) load_next_bucket();
+    if (heaped_) std::pop_heap(current_.begin(), current_.end(), Later{});
     Event event = current_.back();
     current_.pop_back();
     return event;
@@ -105,6 +106,7 @@ class EventQueue {
   // Moves the clock's bucket on to the next one holding events and sorts them.
   void load_next_bucket() {
     assert(!empty());
+    heaped_ = false;
     for (;;) {
       if (in_ring_ == 0) {
         // Nothing in the ring: jump to the first far event's bucket.
@@ -136,7 +138,7 @@ class EventQueue {
       head = kNone;
       if (!current_.empty()) break;
     }
-    if (current_.size() > kInsertedMost) std::sort(current_.begin(), current_.end(), Later{});
+    if (current_.size() > kInsertedMost) make_current_a_heap();
     // The events of the bucket after next are likely misses in the cache (each was made a while
     // ago, in a node of its own): fetched while this bucket and the next run, so that a driver
     // can read the next bucket's events without a miss (for_each_in_next_bucket). Their links
@@ -150,13 +152,22 @@ class EventQueue {
     }
   }
 
-  // The clock's bucket is kept latest first, so that the next event is the last. Later is a
-  // strict total order (its last key, the order events were made, is unique), so popping from
-  // the back gives a heap's order. A bucket holds a few events, each sorted in as it is loaded,
-  // cheaper than a heap's sifts; a bucket of many (a touchpoint opening for many agents waiting)
-  // is sorted once loaded instead.
+  // The clock's bucket holds a few events, kept latest first so that the next is the last: each
+  // sorted in as it comes is cheaper than a heap's sifts. Later is a strict total order (its last
+  // key, the order events were made, is unique), so popping from the back gives a heap's order.
+  // A bucket of many (a touchpoint opening for everyone who waited the night, while the night's
+  // arrivals still push into it) is a heap instead, as sorting in would cost n^2.
   static constexpr std::size_t kInsertedMost = 32;
 
+  const Event& next() const { return heaped_ ? current_.front() : current_.back(); }
+
+  void make_current_a_heap() {
+    std::make_heap(current_.begin(), current_.end(), Later{});
+    heaped_ = true;
+  }
+
+  // An event of the bucket being loaded: sorted in while the bucket is small, else added to the
+  // heap it will become when loaded.
   void add_loaded(const Event& event) {
     if (current_.size() < kInsertedMost) {
       insert_current(event);
@@ -165,12 +176,12 @@ class EventQueue {
     }
   }
 
-  // An event into its place among the clock's bucket's (sorted) events.
+  // An event into the clock's bucket: sorted in, or into its heap.
   void insert_current(const Event& event) {
-    if (current_.size() >= kInsertedMost) {
-      const auto at = std::partition_point(current_.begin(), current_.end(),
-                                           [&](const Event& e) { return Later{}(e, event); });
-      current_.insert(at, event);
+    if (!heaped_ && current_.size() >= kInsertedMost) make_current_a_heap();
+    if (heaped_) {
+      current_.push_back(event);
+      std::push_heap(current_.begin(), current_.end(), Later{});
       return;
     }
     current_.push_back(event);
@@ -190,8 +201,9 @@ class EventQueue {
   std::uint64_t in_ring_ = 0;       // events linked in the ring (not the current bucket's)
   std::uint64_t clock_bucket_ = 0;  // the bucket of the clock
   std::uint64_t loads_ = 0;         // buckets loaded
-  // The clock's bucket, latest first: the next event is the last.
+  // The clock's bucket: latest first (the next event is the last), or a heap when it holds many.
   std::vector<Event> current_;
+  bool heaped_ = false;
   std::vector<Event> far_;
 };
 
