@@ -78,6 +78,8 @@ FitResult fit(FitCall call, const Context& context) {
   if (funnel) {
     request.data = read_funnel(call, context);
   } else {
+    // A calendar fit learns queues from the lifecycle transitions too (models/fit/queue_fit.h).
+    call.read.events.lifecycle_events = request.calendar;
     request.data = load_observed(call.data_file, call.read, context);
   }
   if (request.data_name.empty()) request.data_name = call.data_file;
