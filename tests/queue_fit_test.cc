@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
@@ -11,6 +12,8 @@
 
 #include "models/fit/queue_fit.h"
 #include "models/observed/event_log.h"
+#include "models/observed/xes_reader.h"
+#include "tests/scratch.h"
 
 namespace cjsim {
 namespace {
@@ -99,6 +102,37 @@ TEST(QueueFit, HandCountedWaitsAbandonmentPatienceAndServers) {
   ASSERT_TRUE(resource.schedule);
   EXPECT_EQ((*(*resource.schedule)[0])[11], 1);
   EXPECT_EQ((*(*resource.schedule)[0])[12], 0);
+}
+
+// XES: the lifecycle extension's transitions and concept:instance, in any case, while
+// --lifecycle complete keeps one visit per activity.
+TEST(QueueFit, XesTransitionsAndInstancesPairAsInCsv) {
+  const std::string path = testing::scratch_directory() + "queues.xes";
+  const auto event = [](const char* instance, const char* transition, const char* time) {
+    return std::string("<event><string key=\"concept:name\" value=\"desk\"/>") +
+           "<string key=\"concept:instance\" value=\"" + instance + "\"/>" +
+           "<string key=\"lifecycle:transition\" value=\"" + transition + "\"/>" +
+           "<date key=\"time:timestamp\" value=\"2024-01-01T" + time + ":00.000+01:00\"/></event>";
+  };
+  std::ofstream(path) << "<log><trace><string key=\"concept:name\" value=\"c5\"/>"
+                      << event("x", "SCHEDULE", "14:00") << event("y", "schedule", "14:10")
+                      << event("y", "start", "14:20") << event("y", "complete", "14:40")
+                      << event("x", "start", "15:00") << event("x", "complete", "15:30")
+                      << "</trace></log>";
+  EventLogColumns columns;
+  columns.lifecycles = {"complete"};
+  columns.lifecycle_events = true;
+  Diagnostics diagnostics;
+  const std::optional<ObservedJourneys> data = read_xes_file(path, columns, diagnostics);
+  ASSERT_TRUE(data) << diagnostics.to_string();
+  EXPECT_EQ(data->paths.at(0).touchpoints.size(), 2u);  // the two completions
+  const std::vector<QueueFit> queues = fit_queues(*data);
+  ASSERT_EQ(queues.size(), 1u);
+  EXPECT_EQ(queues[0].served, 2u);
+  EXPECT_NEAR(queues[0].mean_wait_hours, (1.0 + 1.0 / 6.0) / 2.0, 1e-12);
+  // On the log's own clock (+01:00): Monday 14:00 and 15:00.
+  EXPECT_NEAR(queues[0].busy[14], 1.0 / 3.0, 1e-12);
+  EXPECT_NEAR(queues[0].busy[15], 0.5, 1e-12);
 }
 
 TEST(QueueFit, NoAbandonmentLeavesThePatienceUnfittedAndSaysSo) {
