@@ -135,6 +135,14 @@ with tempfile.TemporaryDirectory() as tmp:
         check(h5py is not None or os.environ.get("CJSIM_SANITIZED") == "1",
               "h5py and pandas are needed (Debian: python3-h5py, python3-pandas)")
 
+    # A classifier that names the transition makes each one a touchpoint: no wait pairs up,
+    # so no queue is learnt (rather than every schedule abandoned).
+    classified = run("fit", log, "-o", os.path.join(tmp, "classified.yaml"), "--calendar", "--json",
+                     "--classifier", "touchpoint+lifecycle:transition", "--conversion-touchpoint",
+                     "buy+complete", "-n", "2000")
+    check(classified.returncode == 0 and "queues" not in json.loads(classified.stdout),
+          f"classified: {classified.stderr}")
+
     # No lifecycle transitions: nothing new, no `queues`, no resources.
     plain = os.path.join(tmp, "plain.csv")
     with open(plain, "w") as f:
