@@ -1,6 +1,8 @@
 // Queues learnt from lifecycle transitions: waits, abandonment, patience and busy servers on a
 // hand-counted log read as CSV, the patience of a simulated log with known patience recovered
 // within its standard errors, and a log without lifecycle transitions giving no queue.
+#include "models/fit/queue_fit.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -10,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "models/fit/queue_fit.h"
 #include "models/observed/event_log.h"
 #include "models/observed/xes_reader.h"
 #include "tests/scratch.h"
@@ -90,8 +91,11 @@ TEST(QueueFit, HandCountedWaitsAbandonmentPatienceAndServers) {
   // in each of those hours (a service started there in every Monday of the span), none else.
   EXPECT_EQ(q.span_days, 1u);
   for (int slot = 0; slot < kHoursPerWeek; ++slot) {
-    const double busy = slot == 10 ? 0.5 : slot == 11 ? 1.0 : slot == 14 ? 1.0 / 3.0
-                                         : slot == 15 ? 0.5 : 0.0;
+    const double busy = slot == 10   ? 0.5
+                        : slot == 11 ? 1.0
+                        : slot == 14 ? 1.0 / 3.0
+                        : slot == 15 ? 0.5
+                                     : 0.0;
     EXPECT_NEAR(q.busy[slot], busy, 1e-12) << slot;
     EXPECT_EQ(q.servers[slot], busy > 0.0 ? 1 : 0) << slot;
   }

@@ -7,9 +7,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <optional>
-#include <iterator>
 #include <set>
 #include <stdexcept>
 
@@ -268,10 +268,10 @@ void add_queues(Scenario& fitted, FitResult& result) {
         "abandoned; {}; service {:.3g} h on average; resource '{}' with up to {} servers",
         queue.touchpoint, queue.mean_wait_hours, queue.p90_wait_hours,
         100.0 * queue.abandonment_share, queue.queued,
-        queue.patience_fitted ? fmt::format("patience {:.3g} h [95% CI {:.3g}, {:.3g}]",
-                                            queue.patience_hours, queue.patience_low,
-                                            queue.patience_high)
-                              : queue.patience_note,
+        queue.patience_fitted
+            ? fmt::format("patience {:.3g} h [95% CI {:.3g}, {:.3g}]", queue.patience_hours,
+                          queue.patience_low, queue.patience_high)
+            : queue.patience_note,
         queue.mean_service_hours, id, queue.capacity));
   }
 }

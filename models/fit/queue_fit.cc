@@ -2,10 +2,10 @@
 // (models/fit/queue_fit.h).
 #include "models/fit/queue_fit.h"
 
-#include <boost/math/distributions/chi_squared.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/math/distributions/chi_squared.hpp>
 #include <cmath>
 #include <deque>
 #include <map>
@@ -66,7 +66,8 @@ void pair_instance(const std::vector<const LifecycleEvent*>& events, double cust
         break;
       case LifecycleTransition::start:
         if (!queued.empty()) {
-          tally.served_waits.push_back(std::max(0.0, (e->seconds - queued.front()) / kSecondsPerHour));
+          tally.served_waits.push_back(
+              std::max(0.0, (e->seconds - queued.front()) / kSecondsPerHour));
           queued.pop_front();
           ++fit.served;
         }
@@ -142,13 +143,13 @@ void fit_servers(QueueFit& fit, const std::vector<std::pair<double, double>>& se
   for (int slot = 0; slot < kHoursPerWeek; ++slot) {
     std::vector<double>& values = by_slot[slot];
     if (values.empty()) continue;
-    fit.busy[slot] = std::accumulate(values.begin(), values.end(), 0.0) /
-                     static_cast<double>(values.size());
+    fit.busy[slot] =
+        std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
     // Staffed when work starts at this hour in at least 10% of its weeks: a service left open
     // overnight is not a server on duty at night.
     if (quantile(starts_by_slot[slot], 0.9) < 1.0) continue;
-    fit.servers[slot] =
-        std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(quantile(values, 0.9) - 1e-9)));
+    fit.servers[slot] = std::max<std::int64_t>(
+        1, static_cast<std::int64_t>(std::ceil(quantile(values, 0.9) - 1e-9)));
   }
   fit.capacity = *std::max_element(fit.servers.begin(), fit.servers.end());
 }
@@ -165,16 +166,18 @@ std::vector<QueueFit> fit_queues(const ObservedJourneys& data) {
     last[e.customer] = std::max(last[e.customer], e.seconds);
   }
   // Events by (activity, customer, instance), in file order, then by time (stable).
-  std::map<std::tuple<std::uint32_t, std::uint32_t, std::string>, std::vector<const LifecycleEvent*>>
+  std::map<std::tuple<std::uint32_t, std::uint32_t, std::string>,
+           std::vector<const LifecycleEvent*>>
       instances;
-  for (const LifecycleEvent& e : events) instances[{e.activity, e.customer, e.instance}].push_back(&e);
+  for (const LifecycleEvent& e : events)
+    instances[{e.activity, e.customer, e.instance}].push_back(&e);
   std::vector<QueueFit> fits(data.lifecycle_activities.size());
   std::vector<Tally> tallies(fits.size());
   for (std::size_t a = 0; a < fits.size(); ++a) fits[a].touchpoint = data.lifecycle_activities[a];
   for (auto& [key, list] : instances) {
-    std::stable_sort(list.begin(), list.end(), [](const LifecycleEvent* x, const LifecycleEvent* y) {
-      return x->seconds < y->seconds;
-    });
+    std::stable_sort(
+        list.begin(), list.end(),
+        [](const LifecycleEvent* x, const LifecycleEvent* y) { return x->seconds < y->seconds; });
     const auto [activity, customer, instance] = key;
     pair_instance(list, last[customer], fits[activity], tallies[activity]);
   }
@@ -205,7 +208,8 @@ std::vector<QueueFit> fit_queues(const ObservedJourneys& data) {
     for (const auto& [start, complete] : tally.services) {
       service_hours += (complete - start) / kSecondsPerHour;
     }
-    if (fit.services > 0) fit.mean_service_hours = service_hours / static_cast<double>(fit.services);
+    if (fit.services > 0)
+      fit.mean_service_hours = service_hours / static_cast<double>(fit.services);
     fit.span_days = static_cast<std::uint64_t>(last_day - first_day + 1);
     fit_servers(fit, tally.services, first_day * 24, last_day * 24 + 23);
     out.push_back(std::move(fit));

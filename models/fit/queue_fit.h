@@ -16,8 +16,6 @@
 
 namespace cjsim {
 
-
-
 struct QueueFit {
   std::string touchpoint;  // the activity, by the data's name
   std::string resource;    // the resource written for it (set when the journey is written)

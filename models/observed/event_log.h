@@ -72,8 +72,8 @@ class EventLogBuilder {
                  std::string_view segment, double clock);
   // An event with a lifecycle transition ("schedule", "START", ...), kept for fitting queues.
   void add_lifecycle_event(std::string_view customer, std::string_view activity,
-                           std::string_view transition, std::string_view instance,
-                           double seconds, double clock);
+                           std::string_view transition, std::string_view instance, double seconds,
+                           double clock);
   std::size_t customers() const { return customers_.size(); }
   const std::vector<std::string>& touchpoints() const { return out_.touchpoints; }
   // Orders each customer's visits by time (ties by the order they were added).

@@ -29,7 +29,14 @@ struct ObservedPath {
 // An event of an activity with a lifecycle transition (XES's lifecycle extension), kept for
 // fitting queues (models/fit/queue_fit.h) when the reader is asked to
 // (EventLogColumns::lifecycle_events): whichever transitions --lifecycle keeps as visits.
-enum class LifecycleTransition : std::uint8_t { schedule, assign, start, complete, withdraw, other };
+enum class LifecycleTransition : std::uint8_t {
+  schedule,
+  assign,
+  start,
+  complete,
+  withdraw,
+  other
+};
 
 struct LifecycleEvent {
   std::uint32_t customer = 0;  // the customer's number, in the order first seen

@@ -30,7 +30,7 @@ struct Attributes {
   std::string converted;
   std::string segment;
   std::string lifecycle;
-  std::string instance;  // with EventLogColumns::lifecycle_events only
+  std::string instance;                 // with EventLogColumns::lifecycle_events only
   std::vector<std::string> classified;  // per classifier key, its value
 };
 

@@ -169,23 +169,22 @@ std::string queue_fit_text(const std::vector<QueueFit>& queues) {
   std::string out =
       "Queues (from lifecycle transitions: schedule to start is the wait, start to complete "
       "the service):\n";
-  out += fmt::format("  {:>8} {:>9} {:>9} {:>10} {:>10} {:>10} {:>8}  {}\n", "queued",
-                     "abandoned", "mean wait", "p90 wait", "service", "patience", "servers",
-                     "touchpoint");
+  out += fmt::format("  {:>8} {:>9} {:>9} {:>10} {:>10} {:>10} {:>8}  {}\n", "queued", "abandoned",
+                     "mean wait", "p90 wait", "service", "patience", "servers", "touchpoint");
   for (const QueueFit& q : queues) {
-    out += fmt::format("  {:>8} {:>8.2f}% {:>8.3g} h {:>8.3g} h {:>8.3g} h {:>10} {:>8}  {}\n",
-                       q.queued, 100.0 * q.abandonment_share, q.mean_wait_hours,
-                       q.p90_wait_hours, q.mean_service_hours,
-                       q.patience_fitted ? fmt::format("{:.3g} h", q.patience_hours)
-                                         : std::string("none"),
-                       q.capacity, q.touchpoint);
+    out += fmt::format(
+        "  {:>8} {:>8.2f}% {:>8.3g} h {:>8.3g} h {:>8.3g} h {:>10} {:>8}  {}\n", q.queued,
+        100.0 * q.abandonment_share, q.mean_wait_hours, q.p90_wait_hours, q.mean_service_hours,
+        q.patience_fitted ? fmt::format("{:.3g} h", q.patience_hours) : std::string("none"),
+        q.capacity, q.touchpoint);
   }
   for (const QueueFit& q : queues) {
     if (q.patience_fitted) {
-      out += fmt::format("  {}: patience {:.4g} h (se {:.3g}) [95% CI {:.4g}, {:.4g}] from {} "
-                         "abandoned over {:.6g} h waited\n",
-                         q.touchpoint, q.patience_hours, q.patience_se, q.patience_low,
-                         q.patience_high, q.abandoned, q.total_wait_hours);
+      out += fmt::format(
+          "  {}: patience {:.4g} h (se {:.3g}) [95% CI {:.4g}, {:.4g}] from {} "
+          "abandoned over {:.6g} h waited\n",
+          q.touchpoint, q.patience_hours, q.patience_se, q.patience_low, q.patience_high,
+          q.abandoned, q.total_wait_hours);
     } else {
       out += fmt::format("  {}: {}\n", q.touchpoint, q.patience_note);
     }
