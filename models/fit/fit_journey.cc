@@ -7,12 +7,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
 #include <stdexcept>
 
 #include "models/fit/markov_fit.h"
+#include "models/fit/queue_fit.h"
 #include "models/fit/simulated_journeys.h"
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
@@ -208,6 +210,72 @@ FitResult calibrate_to_funnel(const ObservedFunnel& funnel, const FitRequest& re
   return result;
 }
 
+// The activity a fitted touchpoint stands for: its label without the conversion phase's
+// words, and of a window of an order-k chain ("a > b"), the last.
+std::string activity_of(const Touchpoint& tp) {
+  std::string name = tp.name.empty() ? tp.id : tp.name;
+  for (std::string_view phase : {" (converted)", " (after converting)"}) {
+    if (name.ends_with(phase)) name.resize(name.size() - phase.size());
+  }
+  const std::size_t window = name.rfind(" > ");
+  return window == std::string::npos ? name : name.substr(window + 3);
+}
+
+// Each queued activity's resource (its servers by weekday and hour), and on every touchpoint
+// standing for it, the resource, the patience when fitted, and the service time as its
+// duration (exponential, of the mean start-to-complete hours).
+void add_queues(Scenario& fitted, FitResult& result) {
+  std::set<std::string> ids;
+  for (const Resource& r : fitted.resources) ids.insert(r.id);
+  for (QueueFit& queue : result.queues) {
+    const std::string activity_id = id_from_name(queue.touchpoint);
+    std::vector<Touchpoint*> touchpoints;
+    for (Touchpoint& tp : fitted.touchpoints) {
+      if (activity_of(tp) == queue.touchpoint || tp.id == activity_id) touchpoints.push_back(&tp);
+    }
+    if (touchpoints.empty()) {
+      result.notes.push_back(fmt::format(
+          "Queues: '{}' is queued in the data but no touchpoint of the journey (no visit to it "
+          "is kept): no resource is written for it",
+          queue.touchpoint));
+      continue;
+    }
+    if (queue.capacity == 0) {
+      result.notes.push_back(fmt::format(
+          "Queues: '{}' is queued in the data but never served (no start-to-complete service): "
+          "no servers to estimate, no resource is written for it",
+          queue.touchpoint));
+      continue;
+    }
+    std::string id = activity_id + "_servers";
+    for (int k = 2; ids.contains(id); ++k) id = fmt::format("{}_servers-{}", activity_id, k);
+    ids.insert(id);
+    queue.resource = id;
+    fitted.resources.push_back(resource_of(queue, id));
+    for (Touchpoint* tp : touchpoints) {
+      tp->resource = id;
+      if (queue.patience_fitted) tp->patience_hours = queue.patience_hours;
+      if (queue.services > 0 && queue.mean_service_hours > 0.0) {
+        tp->duration = Duration{Duration::Kind::exponential, queue.mean_service_hours, 0.0, 0.0};
+        // An uncertainty written for the gap between visits is not the service time's.
+        for (auto at = tp->uncertain.begin(); at != tp->uncertain.end();) {
+          at = at->first.starts_with("duration") ? tp->uncertain.erase(at) : std::next(at);
+        }
+      }
+    }
+    result.notes.push_back(fmt::format(
+        "Queues: '{}' waits {:.3g} h on average (90% within {:.3g} h), {:.3g}% of {} queued "
+        "abandoned; {}; service {:.3g} h on average; resource '{}' with up to {} servers",
+        queue.touchpoint, queue.mean_wait_hours, queue.p90_wait_hours,
+        100.0 * queue.abandonment_share, queue.queued,
+        queue.patience_fitted
+            ? fmt::format("patience {:.3g} h [95% CI {:.3g}, {:.3g}]", queue.patience_hours,
+                          queue.patience_low, queue.patience_high)
+            : queue.patience_note,
+        queue.mean_service_hours, id, queue.capacity));
+  }
+}
+
 // The fitted journey simulated, its paths against the data's (and the held-out share's).
 void check_by_simulation(const ObservedJourneys& fitted_data, const ObservedJourneys& held_data,
                          const FitRequest& request, FitResult& result) {
@@ -215,6 +283,11 @@ void check_by_simulation(const ObservedJourneys& fitted_data, const ObservedJour
   // returns), so its customers walk as the plain model's do: the check simulates those.
   Scenario plain = result.scenario;
   plain.calendar.reset();
+  plain.resources.clear();
+  for (Touchpoint& tp : plain.touchpoints) {
+    tp.resource.clear();
+    tp.patience_hours.reset();
+  }
   const CompiledJourney journey = compile(plain);
   result.no_closed_forms = why_not_markov(journey);
   result.has_closed_forms = result.no_closed_forms.empty();
@@ -401,6 +474,7 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
       result.notes.push_back("Arrivals: " + note);
     }
   }
+  if (request.calendar) result.queues = fit_queues(observed);
   const auto [kept, held] = split_holdout(data, request.holdout, request.seed);
   check_cancelled(request);
   // What the fit was fitted to, in the fit's own touchpoint table (the chain's windows when
@@ -487,6 +561,7 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
   Scenario fitted = result.emotion ? result.emotion->scenario : result.markov->scenario;
   if (!request.name.empty()) fitted.name = request.name;
   if (result.arrivals) fitted.calendar = calendar_of(*result.arrivals);
+  if (!result.queues.empty()) add_queues(fitted, result);
   result.scenario_yaml = scenario_yaml(fitted);
   result.scenario = written_and_read_back(result.scenario_yaml, request.out_name);
   result.data_conversion_rate = conversion_rate(fitted_data);

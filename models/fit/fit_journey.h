@@ -22,6 +22,7 @@
 #include "models/fit/markov_fit.h"
 #include "models/fit/markov_order.h"
 #include "models/fit/parameter_uncertainty.h"
+#include "models/fit/queue_fit.h"
 #include "models/observed/funnel.h"
 #include "models/observed/observed_journeys.h"
 #include "scenarios/diagnostic.h"
@@ -64,7 +65,9 @@ struct FitRequest {
   DurationFamily durations = DurationFamily::exponential;
   // Also fit a calendar journey's organic arrivals (models/fit/arrival_fit.h) from when the
   // customers first appear, and write them as the fitted journey's `calendar`; needs
-  // timestamps.
+  // timestamps. Data with lifecycle transitions (ObservedJourneys::lifecycle_events) give
+  // queues too (models/fit/queue_fit.h): each queued touchpoint's resource, patience and
+  // service time are written.
   bool calendar = false;
   std::size_t top_paths = 10;
   std::uint64_t agents = 100000;  // simulated to check the fit, or per calibration evaluation
@@ -95,6 +98,7 @@ struct FitResult {
   std::optional<EmotionFit> emotion;
   std::optional<Calibration> calibration;  // a funnel's; then there is no check below
   std::optional<ArrivalFit> arrivals;      // with FitRequest::calendar
+  std::vector<QueueFit> queues;            // likewise, for data with lifecycle transitions
   // The fitted journey as written (YAML), and as read back from it and validated: what `run`
   // will load.
   std::string scenario_yaml;

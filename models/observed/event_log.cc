@@ -178,6 +178,31 @@ void EventLogBuilder::add_visit(std::string_view customer, double seconds,
   customers_[c->second].visits.push_back({seconds, clock, t->second, converted, value});
 }
 
+void EventLogBuilder::add_lifecycle_event(std::string_view customer, std::string_view activity,
+                                          std::string_view transition, std::string_view instance,
+                                          double seconds, double clock) {
+  if (transition.empty() || std::isnan(clock)) return;
+  std::string lower;
+  for (char c : transition) {
+    lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  using T = LifecycleTransition;
+  const T kind = lower == "schedule"   ? T::schedule
+                 : lower == "assign"   ? T::assign
+                 : lower == "start"    ? T::start
+                 : lower == "complete" ? T::complete
+                 : (lower == "withdraw" || lower == "ate_abort" || lower == "pi_abort")
+                     ? T::withdraw
+                     : T::other;
+  auto [c, new_customer] = lifecycle_customer_index_.try_emplace(
+      std::string(customer), static_cast<std::uint32_t>(lifecycle_customer_index_.size()));
+  auto [a, new_activity] = lifecycle_activity_index_.try_emplace(
+      std::string(activity), static_cast<std::uint32_t>(out_.lifecycle_activities.size()));
+  if (new_activity) out_.lifecycle_activities.emplace_back(activity);
+  out_.lifecycle_events.push_back(
+      {c->second, a->second, kind, std::string(instance), seconds, clock});
+}
+
 ObservedJourneys EventLogBuilder::finish() && {
   out_.paths.reserve(customers_.size());
   out_.first_visits.reserve(customers_.size());
@@ -275,6 +300,7 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
                                              columns.given, diagnostics);
   const int lifecycle_column = optional_column(reader, header, columns.lifecycle,
                                                "--lifecycle-column", columns.given, diagnostics);
+  const int instance_column = columns.lifecycle_events ? find_column(header, columns.instance) : -1;
   if (!columns.lifecycles.empty() && lifecycle_column < 0 &&
       !columns.given.contains("--lifecycle-column")) {
     diagnostics.error(
@@ -308,11 +334,15 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
     };
     auto cell = [&](int column) { return reader.where(column + 1); };
     const std::string_view customer = field(customer_column);
-    if (lifecycle_column >= 0) {
-      const std::string_view transition = field(lifecycle_column);
-      if (lifecycles_seen.size() < 1000) lifecycles_seen.emplace(transition);
-      if (!keeps_lifecycle(columns, transition)) continue;
+    const std::string_view transition = field(lifecycle_column);
+    if (lifecycle_column >= 0 && lifecycles_seen.size() < 1000) {
+      lifecycles_seen.emplace(transition);
     }
+    // Kept for queues whatever --lifecycle keeps as visits: a work item's schedule and start
+    // are its wait.
+    const bool visit = lifecycle_column < 0 || keeps_lifecycle(columns, transition);
+    const bool lifecycle_event = columns.lifecycle_events && !transition.empty();
+    if (!visit && !lifecycle_event) continue;
     std::string_view touchpoint = field(touchpoint_column);
     if (classified) {
       classified_name.clear();
@@ -340,6 +370,11 @@ std::optional<ObservedJourneys> read_event_log(std::istream& in, const std::stri
                                     field(time_column).substr(0, 40)));
       continue;
     }
+    if (lifecycle_event) {
+      builder.add_lifecycle_event(customer, touchpoint, transition, field(instance_column),
+                                  time->seconds, time->clock);
+    }
+    if (!visit) continue;
     bool converted = false;
     double value = 0.0;
     if (value_column >= 0) {

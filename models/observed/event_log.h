@@ -34,6 +34,12 @@ struct EventLogColumns {
   // no transition is atomic, taken as `complete`. Process-mining logs record an activity's
   // start and its completion as two events: keep `complete` for one visit per activity.
   std::vector<std::string> lifecycles;
+  // Also keep every event that has a lifecycle transition (ObservedJourneys::lifecycle_events),
+  // whatever `lifecycles` keeps as visits: what a fit of queues reads (fit --calendar).
+  bool lifecycle_events = false;
+  // The activity instance an event belongs to (XES: concept:instance), pairing a schedule with
+  // its start when an activity runs more than once in a case; used when present.
+  std::string instance = "concept:instance";
   // Columns (XES: attribute keys) whose values, joined by '+', name the touchpoint, as an XES
   // event classifier does ("concept:name+lifecycle:transition"); empty: the touchpoint column
   // (XES: concept:name).
@@ -64,6 +70,10 @@ class EventLogBuilder {
   void add_visit(std::string_view customer, double seconds, std::string_view touchpoint,
                  std::string_view channel, std::string_view stage, bool converted, double value,
                  std::string_view segment, double clock);
+  // An event with a lifecycle transition ("schedule", "START", ...), kept for fitting queues.
+  void add_lifecycle_event(std::string_view customer, std::string_view activity,
+                           std::string_view transition, std::string_view instance, double seconds,
+                           double clock);
   std::size_t customers() const { return customers_.size(); }
   const std::vector<std::string>& touchpoints() const { return out_.touchpoints; }
   // Orders each customer's visits by time (ties by the order they were added).
@@ -85,6 +95,8 @@ class EventLogBuilder {
   std::unordered_map<std::string, std::uint32_t> touchpoint_index_;
   std::unordered_map<std::string, std::uint32_t> segment_index_;
   std::unordered_map<std::string, std::uint32_t> customer_index_;
+  std::unordered_map<std::string, std::uint32_t> lifecycle_customer_index_;
+  std::unordered_map<std::string, std::uint32_t> lifecycle_activity_index_;
   std::vector<Customer> customers_;
   bool segments_;
 };

@@ -26,6 +26,27 @@ struct ObservedPath {
   std::uint32_t segment = 0;
 };
 
+// An event of an activity with a lifecycle transition (XES's lifecycle extension), kept for
+// fitting queues (models/fit/queue_fit.h) when the reader is asked to
+// (EventLogColumns::lifecycle_events): whichever transitions --lifecycle keeps as visits.
+enum class LifecycleTransition : std::uint8_t {
+  schedule,
+  assign,
+  start,
+  complete,
+  withdraw,
+  other
+};
+
+struct LifecycleEvent {
+  std::uint32_t customer = 0;  // the customer's number, in the order first seen
+  std::uint32_t activity = 0;  // into ObservedJourneys::lifecycle_activities
+  LifecycleTransition transition = LifecycleTransition::other;
+  std::string instance;  // concept:instance, "" when the log has none
+  double seconds = 0.0;  // since 1970-01-01 UTC
+  double clock = 0.0;    // on the data's wall clock (Timestamp::clock)
+};
+
 struct ObservedJourneys {
   std::string source;  // the file(s) read, for messages and result files
   // Touchpoints by index; channel and stage per touchpoint ("" when the data do not say).
@@ -44,6 +65,11 @@ struct ObservedJourneys {
   // what a calendar journey's arrivals are fitted from (models/fit/arrival_fit.h). Empty when
   // the data carry no timestamps (path tables, XES without time:timestamp).
   std::vector<double> first_visits;
+  // With EventLogColumns::lifecycle_events, every timed event of a kept activity (by the
+  // activity filters, whatever its transition) that has a lifecycle transition, in file order;
+  // the activities by the touchpoint names the visits have. Empty otherwise.
+  std::vector<std::string> lifecycle_activities;
+  std::vector<LifecycleEvent> lifecycle_events;
 
   std::uint64_t customers() const {
     std::uint64_t n = 0;

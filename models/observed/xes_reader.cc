@@ -30,6 +30,7 @@ struct Attributes {
   std::string converted;
   std::string segment;
   std::string lifecycle;
+  std::string instance;                 // with EventLogColumns::lifecycle_events only
   std::vector<std::string> classified;  // per classifier key, its value
 };
 
@@ -93,6 +94,7 @@ void keep(Attributes& into, const EventLogColumns& c, std::string_view key,
   if (key == c.converted) into.converted = value;
   if (key == c.segment) into.segment = value;
   if (key == c.lifecycle) into.lifecycle = value;
+  if (c.lifecycle_events && key == c.instance) into.instance = value;
   for (std::size_t k = 0; k < c.classifier.size(); ++k) {
     if (key != c.classifier[k]) continue;
     into.classified.resize(c.classifier.size());
@@ -142,8 +144,12 @@ void add_events(XesState& s) {
   double order = 0.0;
   for (const Attributes& e : s.events) {
     if (s.lifecycles_seen.size() < 1000) s.lifecycles_seen.insert(e.lifecycle);
-    if (!keeps_lifecycle(*s.columns, e.lifecycle)) continue;
-    order += 1.0;
+    // Kept for queues whatever --lifecycle keeps as visits: a work item's schedule and start
+    // are its wait.
+    const bool visit = keeps_lifecycle(*s.columns, e.lifecycle);
+    const bool lifecycle_event = s.columns->lifecycle_events && !e.lifecycle.empty();
+    if (!visit && !lifecycle_event) continue;
+    if (visit) order += 1.0;
     double seconds = order;
     double clock = std::numeric_limits<double>::quiet_NaN();  // no timestamp: no clock
     if (!e.timestamp.empty()) {
@@ -164,6 +170,10 @@ void add_events(XesState& s) {
       continue;
     }
     if (!s.activities->keeps(touchpoint)) continue;
+    if (lifecycle_event) {
+      s.builder->add_lifecycle_event(*key, touchpoint, e.lifecycle, e.instance, seconds, clock);
+    }
+    if (!visit) continue;
     double value = 0.0;
     if (!e.value.empty()) {
       const std::optional<double> amount =

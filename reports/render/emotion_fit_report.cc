@@ -165,11 +165,73 @@ nlohmann::json arrival_fit_json(const ArrivalFit& fit) {
   return json;
 }
 
+std::string queue_fit_text(const std::vector<QueueFit>& queues) {
+  std::string out =
+      "Queues (from lifecycle transitions: schedule to start is the wait, start to complete "
+      "the service):\n";
+  out += fmt::format("  {:>8} {:>9} {:>9} {:>10} {:>10} {:>10} {:>8}  {}\n", "queued", "abandoned",
+                     "mean wait", "p90 wait", "service", "patience", "servers", "touchpoint");
+  for (const QueueFit& q : queues) {
+    out += fmt::format(
+        "  {:>8} {:>8.2f}% {:>8.3g} h {:>8.3g} h {:>8.3g} h {:>10} {:>8}  {}\n", q.queued,
+        100.0 * q.abandonment_share, q.mean_wait_hours, q.p90_wait_hours, q.mean_service_hours,
+        q.patience_fitted ? fmt::format("{:.3g} h", q.patience_hours) : std::string("none"),
+        q.capacity, q.touchpoint);
+  }
+  for (const QueueFit& q : queues) {
+    if (q.patience_fitted) {
+      out += fmt::format(
+          "  {}: patience {:.4g} h (se {:.3g}) [95% CI {:.4g}, {:.4g}] from {} "
+          "abandoned over {:.6g} h waited\n",
+          q.touchpoint, q.patience_hours, q.patience_se, q.patience_low, q.patience_high,
+          q.abandoned, q.total_wait_hours);
+    } else {
+      out += fmt::format("  {}: {}\n", q.touchpoint, q.patience_note);
+    }
+  }
+  return out;
+}
+
+nlohmann::json queue_fit_json(const QueueFit& q) {
+  nlohmann::json json;
+  json["touchpoint"] = q.touchpoint;
+  json["resource"] = q.resource;
+  json["queued"] = q.queued;
+  json["served"] = q.served;
+  json["abandoned"] = q.abandoned;
+  json["abandonment_share"] = q.abandonment_share;
+  json["mean_wait_hours"] = q.mean_wait_hours;
+  json["p90_wait_hours"] = q.p90_wait_hours;
+  json["total_wait_hours"] = q.total_wait_hours;
+  json["patience_fitted"] = q.patience_fitted;
+  if (q.patience_fitted) {
+    json["patience_hours"] = q.patience_hours;
+    json["patience_se"] = q.patience_se;
+    json["patience_ci"] = {q.patience_low, q.patience_high};
+  } else {
+    json["patience_hours"] = nullptr;
+    json["patience_se"] = nullptr;
+    json["patience_ci"] = nullptr;
+  }
+  json["patience_note"] = q.patience_note;
+  json["services"] = q.services;
+  json["mean_service_hours"] = q.mean_service_hours;
+  json["capacity"] = q.capacity;
+  json["span_days"] = q.span_days;
+  json["busy"] = q.busy;
+  json["servers"] = q.servers;
+  return json;
+}
+
 nlohmann::json fit_result_json(const FitReport& report, const FitResult& fit) {
   nlohmann::json json = fit_json(report);
   json["notes"] = fit.notes;
   if (fit.emotion) json["emotion_fit"] = emotion_fit_json(*fit.emotion);
   if (fit.arrivals) json["arrivals"] = arrival_fit_json(*fit.arrivals);
+  if (!fit.queues.empty()) {
+    json["queues"] = nlohmann::json::array();
+    for (const QueueFit& q : fit.queues) json["queues"].push_back(queue_fit_json(q));
+  }
   return json;
 }
 

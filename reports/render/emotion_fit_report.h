@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <vector>
 
 #include "models/fit/calibration.h"
 #include "models/fit/emotion_fit.h"
@@ -21,6 +22,11 @@ nlohmann::json emotion_fit_json(const EmotionFit& fit);
 // Parameters from start to value, the distance, and each funnel row observed against simulated.
 std::string calibration_text(const Calibration& calibration);
 nlohmann::json calibration_json(const Calibration& calibration);
+// The queues fitted from lifecycle transitions (`fit --calendar`): per queued touchpoint the
+// waits, abandonment, patience with its interval (or why there is none), service and servers.
+std::string queue_fit_text(const std::vector<QueueFit>& queues);
+nlohmann::json queue_fit_json(const QueueFit& fit);
+
 // What `cjsim fit --json` prints for a funnel: calibration_json and the workflow's notes.
 nlohmann::json calibration_result_json(const FitResult& fit);
 
@@ -30,8 +36,14 @@ nlohmann::json calibration_result_json(const FitResult& fit);
 std::string arrival_fit_text(const ArrivalFit& fit);
 nlohmann::json arrival_fit_json(const ArrivalFit& fit);
 
+// The queues fitted from lifecycle transitions (`fit --calendar`): per queued touchpoint the
+// waits, abandonment, patience with its interval (or why there is none), service and servers.
+std::string queue_fit_text(const std::vector<QueueFit>& queues);
+nlohmann::json queue_fit_json(const QueueFit& fit);
+
 // What `cjsim fit --json` prints: the goodness of fit (fit_json), the workflow's notes and, for
-// an emotion fit, its parameters; with --calendar, the arrivals (`arrivals`).
+// an emotion fit, its parameters; with --calendar, the arrivals (`arrivals`) and, for data
+// with lifecycle transitions, the queues (`queues`, one object per queued touchpoint).
 nlohmann::json fit_result_json(const FitReport& report, const FitResult& fit);
 
 }  // namespace cjsim

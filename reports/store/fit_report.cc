@@ -5,11 +5,15 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
+#include <limits>
 #include <tuple>
 
 #include "reports/store/hdf5_checksum.h"
 #include "reports/store/hdf5_io.h"
 #include "reports/store/hdf5_results.h"
+#include "reports/store/hdf5_table.h"
+#include "scenarios/week_hours.h"
 
 namespace cjsim {
 namespace {
@@ -151,6 +155,108 @@ void write_time(H5::Group& parent, const std::string& name, const TimeFit& t) {
   write_table(group, "hours", t.bins);
 }
 
+// The arrivals as the JSON `arrivals` has them: attributes, and the weekday and hour tables.
+void write_arrivals(H5::Group& root, const ArrivalFit& fit) {
+  H5::Group group = root.createGroup("arrivals");
+  const double half = 1.959963984540054 * fit.arrivals_per_day_se;
+  hdf5::write_attribute(group, "customers", fit.customers);
+  hdf5::write_attribute(group, "days", static_cast<std::uint64_t>(fit.days));
+  hdf5::write_attribute(group, "start_weekday", kWeekdayNames[fit.start_weekday]);
+  hdf5::write_attribute(group, "arrivals_per_day", fit.arrivals_per_day);
+  hdf5::write_attribute(group, "arrivals_per_day_se", fit.arrivals_per_day_se);
+  hdf5::write_attribute(group, "arrivals_per_day_ci_low", fit.arrivals_per_day - half);
+  hdf5::write_attribute(group, "arrivals_per_day_ci_high", fit.arrivals_per_day + half);
+  hdf5::write_attribute(group, "separable_g2", fit.separable_g2);
+  hdf5::write_attribute(group, "separable_df", static_cast<std::uint64_t>(fit.separable_df));
+  hdf5::write_attribute(group, "separable_p", fit.separable_p);
+  hdf5::write_checksum(group);
+  const std::vector<std::string> weekdays(kWeekdayNames.begin(), kWeekdayNames.end());
+  hdf5::CompoundTable by_weekday(weekdays.size());
+  by_weekday.add_text("weekday", weekdays);
+  by_weekday.add_u64("weekday_days", fit.weekday_days);
+  by_weekday.add_u64("weekday_arrivals", fit.weekday_arrivals);
+  by_weekday.add_f64("weekday_profile", fit.weekday_profile);
+  by_weekday.write(group, "weekdays");
+  std::vector<std::uint64_t> hours(kHoursPerDay);
+  for (int k = 0; k < kHoursPerDay; ++k) hours[k] = static_cast<std::uint64_t>(k);
+  hdf5::CompoundTable by_hour(hours.size());
+  by_hour.add_u64("hour", hours);
+  by_hour.add_u64("hour_arrivals", fit.hour_arrivals);
+  by_hour.add_f64("hour_profile", fit.hour_profile);
+  by_hour.write(group, "hours");
+}
+
+// The queues as the JSON `queues` has them, one row per touchpoint, and their servers by hour.
+void write_queues(H5::Group& root, const std::vector<QueueFit>& queues) {
+  H5::Group group = root.createGroup("queues");
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::string> touchpoint, resource, patience_note;
+  std::vector<std::uint64_t> queued, served, abandoned, services, capacity, fitted, span_days;
+  std::vector<double> share, mean_wait, p90_wait, total_wait, patience, patience_se, low, high,
+      mean_service;
+  for (const QueueFit& q : queues) {
+    touchpoint.push_back(q.touchpoint);
+    resource.push_back(q.resource);
+    queued.push_back(q.queued);
+    served.push_back(q.served);
+    abandoned.push_back(q.abandoned);
+    share.push_back(q.abandonment_share);
+    mean_wait.push_back(q.mean_wait_hours);
+    p90_wait.push_back(q.p90_wait_hours);
+    total_wait.push_back(q.total_wait_hours);
+    fitted.push_back(q.patience_fitted ? 1 : 0);
+    patience.push_back(q.patience_fitted ? q.patience_hours : nan);
+    patience_se.push_back(q.patience_fitted ? q.patience_se : nan);
+    low.push_back(q.patience_fitted ? q.patience_low : nan);
+    high.push_back(q.patience_fitted ? q.patience_high : nan);
+    patience_note.push_back(q.patience_note);
+    services.push_back(q.services);
+    mean_service.push_back(q.mean_service_hours);
+    capacity.push_back(static_cast<std::uint64_t>(q.capacity));
+    span_days.push_back(q.span_days);
+  }
+  hdf5::CompoundTable table(queues.size());
+  table.add_text("touchpoint", touchpoint);
+  table.add_text("resource", resource);
+  table.add_u64("queued", queued);
+  table.add_u64("served", served);
+  table.add_u64("abandoned", abandoned);
+  table.add_f64("abandonment_share", share);
+  table.add_f64("mean_wait_hours", mean_wait);
+  table.add_f64("p90_wait_hours", p90_wait);
+  table.add_f64("total_wait_hours", total_wait);
+  table.add_u64("patience_fitted", fitted);
+  table.add_f64("patience_hours", patience);
+  table.add_f64("patience_se", patience_se);
+  table.add_f64("patience_ci_low", low);
+  table.add_f64("patience_ci_high", high);
+  table.add_text("patience_note", patience_note);
+  table.add_u64("services", services);
+  table.add_f64("mean_service_hours", mean_service);
+  table.add_u64("capacity", capacity);
+  table.add_u64("span_days", span_days);
+  table.write(group, "touchpoints");
+  std::vector<std::string> row_touchpoint, row_weekday;
+  std::vector<std::uint64_t> row_hour, row_servers;
+  std::vector<double> row_busy;
+  for (const QueueFit& q : queues) {
+    for (int slot = 0; slot < kHoursPerWeek; ++slot) {
+      row_touchpoint.push_back(q.touchpoint);
+      row_weekday.emplace_back(kWeekdayNames[slot / kHoursPerDay]);
+      row_hour.push_back(static_cast<std::uint64_t>(slot % kHoursPerDay));
+      row_busy.push_back(q.busy[slot]);
+      row_servers.push_back(static_cast<std::uint64_t>(q.servers[slot]));
+    }
+  }
+  hdf5::CompoundTable servers(row_touchpoint.size());
+  servers.add_text("touchpoint", row_touchpoint);
+  servers.add_text("weekday", row_weekday);
+  servers.add_u64("hour", row_hour);
+  servers.add_f64("busy", row_busy);
+  servers.add_u64("servers", row_servers);
+  servers.write(group, "servers");
+}
+
 }  // namespace
 
 std::string text_fit_report(const FitReport& r) {
@@ -269,6 +375,8 @@ void write_fit_report(PendingFile& file, const FitReport& r) {
       write_time(group, "time_to_convert", g.time_to_convert);
       write_time(group, "journey_duration", g.journey_duration);
     }
+    if (r.arrivals) write_arrivals(root, *r.arrivals);
+    if (!r.queues.empty()) write_queues(root, r.queues);
   });
 }
 
@@ -286,6 +394,8 @@ FitReport fit_report_of(const FitResult& fit, const std::string& data,
   report.data_steps_per_customer = fit.data_steps_per_customer;
   report.checks = fit.checks;
   if (fit.emotion) report.parameters = fit.emotion->parameters;
+  report.arrivals = fit.arrivals;
+  report.queues = fit.queues;
   return report;
 }
 

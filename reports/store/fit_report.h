@@ -3,13 +3,16 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "models/fit/arrival_fit.h"
 #include "models/fit/emotion_fit.h"
 #include "models/fit/fit_journey.h"
 #include "models/fit/goodness_of_fit.h"
+#include "models/fit/queue_fit.h"
 #include "reports/store/output_file.h"
 
 namespace cjsim {
@@ -29,6 +32,10 @@ struct FitReport {
   std::vector<std::pair<std::string, GoodnessOfFit>> checks;  // ("fitted", ...), ("holdout", ...)
   // The maximum-likelihood parameters when emotion or latent personas were fitted; else empty.
   std::vector<FittedParameter> parameters;
+  // With fit --calendar: the arrivals fitted, and the queues when the data have lifecycle
+  // transitions (empty otherwise).
+  std::optional<ArrivalFit> arrivals;
+  std::vector<QueueFit> queues;
 };
 
 std::string text_fit_report(const FitReport& report);
@@ -53,6 +60,15 @@ FitReport fit_report_of(const FitResult& fit, const std::string& data,
 // (1 or 0) and either `unavailable` (why not) or the customers, means, medians and
 // `kolmogorov_smirnov_distance`, datasets `quantile_levels`, `observed_quantile_hours` and
 // `simulated_quantile_hours`, and a group `hours` (labels, observed, simulated shares).
+// With fitted arrivals, a group `arrivals`: the attributes of the JSON `arrivals` (customers,
+// days, start_weekday, arrivals_per_day, arrivals_per_day_se, arrivals_per_day_ci_low and
+// _high, separable_g2, separable_df, separable_p) and two tables (compound datasets, which
+// pandas reads): `weekdays` (weekday, weekday_days, weekday_arrivals, weekday_profile) and
+// `hours` (hour, hour_arrivals, hour_profile). With fitted queues, a group `queues` with the
+// table `touchpoints`, one row per queued touchpoint with the JSON `queues` figures
+// (patience_ci as patience_ci_low and _high, NaN when no patience was fitted), and the table
+// `servers`, one row per touchpoint and hour of the week (touchpoint, weekday, hour, busy,
+// servers).
 void write_fit_report(PendingFile& file, const FitReport& report);
 
 }  // namespace cjsim

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 #include <stdexcept>
 
@@ -78,6 +79,12 @@ FitResult fit(FitCall call, const Context& context) {
   if (funnel) {
     request.data = read_funnel(call, context);
   } else {
+    // A calendar fit learns queues from the lifecycle transitions too (models/fit/queue_fit.h),
+    // unless a classifier names each transition its own touchpoint (no wait pairs up then).
+    const EventLogColumns& events = call.read.events;
+    call.read.events.lifecycle_events =
+        request.calendar && std::find(events.classifier.begin(), events.classifier.end(),
+                                      events.lifecycle) == events.classifier.end();
     request.data = load_observed(call.data_file, call.read, context);
   }
   if (request.data_name.empty()) request.data_name = call.data_file;

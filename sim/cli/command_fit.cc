@@ -60,6 +60,7 @@ void report_fit(const FitOptions& o, const FitResult& fit, CommandOutputs& outpu
     std::cout << text_fit_report(report);
     if (fit.emotion) std::cout << "\n" << emotion_fit_text(*fit.emotion);
     if (fit.arrivals) std::cout << "\n" << arrival_fit_text(*fit.arrivals);
+    if (!fit.queues.empty()) std::cout << "\n" << queue_fit_text(fit.queues);
     std::cout << fmt::format("\nThe fitted journey has {} and {}.\n",
                              counted(fit.scenario.touchpoints.size(), "touchpoint"),
                              counted(fit.scenario.transitions.size(), "transition"));
@@ -166,7 +167,9 @@ CommandAction add_fit_command(CLI::App& command) {
       "--calendar", o->call.request.calendar,
       "Fit a calendar journey's organic arrivals too (arrivals per day, weekday and hour "
       "profiles, from each customer's first timestamp on the data's own clock) and write them "
-      "as the fitted journey's calendar; needs timestamps");
+      "as the fitted journey's calendar; needs timestamps. With lifecycle transitions "
+      "(schedule, start, complete), each queued touchpoint's waits, abandonment, patience and "
+      "servers by weekday and hour too, written as a resource");
   command
       .add_option("--report-out", o->report_out,
                   "Write the goodness-of-fit tables to this HDF5 file")

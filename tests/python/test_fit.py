@@ -107,3 +107,33 @@ def test_process_mining_options_and_the_calendar_equal_the_cli(cli, tmp_path):
         cjsim.fit(data, order=7)
     with pytest.raises(ValueError, match="durations"):
         cjsim.fit(data, durations="gamma")
+
+
+def test_queues_from_lifecycle_transitions_equal_the_cli(cli, tmp_path):
+    # Two cases queue for the desk: one waits an hour and is served, one is withdrawn after
+    # half an hour. The queues, the journey and the report are the command's.
+    data = tmp_path / "log.csv"
+    data.write_text(
+        "customer,timestamp,touchpoint,lifecycle:transition\n"
+        "c1,2024-01-01T09:00:00Z,desk,schedule\n"
+        "c1,2024-01-01T10:00:00Z,desk,start\n"
+        "c1,2024-01-01T10:30:00Z,desk,complete\n"
+        "c1,2024-01-01T10:40:00Z,buy,complete\n"
+        "c2,2024-01-01T09:00:00Z,desk,schedule\n"
+        "c2,2024-01-01T09:30:00Z,desk,withdraw\n"
+        "c2,2024-01-01T09:40:00Z,letter,complete\n")
+    fitted, printed, written = fit_both(
+        cli, tmp_path, str(data),
+        ["--lifecycle", "complete", "--conversion-touchpoint", "buy", "--calendar", "-n", 2000],
+        lifecycle=["complete"], conversion_touchpoint=["buy"], calendar=True, agents=2000)
+    assert stable(fitted.report) == stable(printed)
+    assert fitted.yaml == written
+    queue = fitted.queues.loc["desk"]
+    assert (queue["queued"], queue["served"], queue["abandoned"]) == (2, 1, 1)
+    assert queue["patience_hours"] == pytest.approx(1.5, rel=1e-12)  # (1 h + 0.5 h) / 1
+    assert queue["mean_wait_hours"] == pytest.approx(1.0, rel=1e-12)
+    assert printed["queues"][0]["resource"] == "desk_servers"
+    assert [r["id"] for r in yaml.safe_load(fitted.yaml)["resources"]] == ["desk_servers"]
+    # Without lifecycle transitions, no queues.
+    plain = cjsim.fit(OBSERVED, agents=2000, progress=False)
+    assert plain.queues is None

@@ -251,7 +251,8 @@ def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = None, name: str = "
     As the command's options of the same names: ``order`` (1 to 5, or "bic") fits a
     higher-order chain and compares the orders; ``durations`` ("exponential" or "best");
     ``calendar`` fits the organic arrivals by weekday and hour as the journey's calendar (the
-    report's ``arrivals``); ``lifecycle``, ``activity``, ``exclude_activity`` and
+    report's ``arrivals``) and, from lifecycle transitions, the queues (``queues``);
+    ``lifecycle``, ``activity``, ``exclude_activity`` and
     ``conversion_touchpoint`` filter and mark event logs and XES.
     """
     skeleton_journey = load(skeleton) if skeleton is not None else None

@@ -608,6 +608,10 @@ class FitResult:
     With ``calendar=True``, ``arrivals`` is a DataFrame of the fitted arrivals by weekday
     (days, arrivals, factor) and ``hours`` by hour of day (arrivals, factor); ``attrs`` hold
     the arrivals per day with its interval and the weekday-by-hour test (else both are None).
+    When the data also have lifecycle transitions, ``queues`` is a DataFrame of the queues
+    learnt, one row per queued touchpoint (the report's ``queues``: waits, abandonment,
+    patience with its interval, service, capacity; ``busy`` and ``servers`` by hour of the
+    week as lists), else None.
     """
 
     def __init__(self, data: Dict[str, Any]):
@@ -638,6 +642,11 @@ class FitResult:
                        if not k.startswith(("weekday_", "hour_"))}
             self.arrivals.attrs.update(summary)
             self.hours.attrs.update(summary)
+        self.queues: Optional[pd.DataFrame] = None
+        queues = (self.report or {}).get("queues")
+        if queues:
+            self.queues = pd.DataFrame(queues).set_index("touchpoint", drop=False)
+            self.queues.index.name = None
 
     def save(self, path: Any) -> None:
         """Writes the fitted journey's YAML to `path` (an ordinary journey file)."""
