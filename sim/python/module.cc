@@ -251,6 +251,21 @@ py::list persona_list(const Scenario& s) {
     py::dict affinity;
     for (const auto& [channel, multiplier] : p.channel_affinity) affinity[py::str(channel)] = multiplier;
     d["channel_affinity"] = affinity;
+    // Its own numbers (sim/model/MODEL.md 1.12), empty where it keeps the journey's.
+    py::dict entry, dropout;
+    for (const auto& [id, weight] : p.entry) entry[py::str(id)] = weight;
+    for (const auto& [id, value] : p.dropout) dropout[py::str(id)] = value;
+    py::list transitions;
+    for (const PersonaTransition& t : p.transitions) {
+      py::dict item;
+      item["from"] = t.from;
+      item["to"] = t.to;
+      item["weight"] = t.weight;
+      transitions.append(item);
+    }
+    d["entry"] = entry;
+    d["dropout"] = dropout;
+    d["transitions"] = transitions;
     list.append(d);
   }
   return list;
