@@ -376,6 +376,41 @@ void add_uncertainty(const ObservedJourneys& kept, const FitRequest& request, Fi
       counted(written, "fitted parameter"), written == 1 ? "its" : "their", how));
 }
 
+// Segments are fitted as personas on the Markov chain, from data that name them.
+void check_segments(const ObservedJourneys& data, const FitRequest& request, bool on_emotion) {
+  if (request.segment_column.empty()) return;
+  if (on_emotion) {
+    throw std::runtime_error(
+        "--segment-column fits each segment's own numbers on the Markov chain; a fit on a "
+        "skeleton or of latent personas (--personas K) models personas of its own");
+  }
+  if (data.segments.size() < 2) {
+    throw std::runtime_error(fmt::format(
+        "{}: --segment-column {}: the data name {} segment, so there is nothing to fit per "
+        "segment (a path table or XES carries no segment; a CSV event log's column does)",
+        request.data_name, request.segment_column, data.segments.size()));
+  }
+}
+
+// What each segment's persona holds, and its conversion in the data against its own chain.
+void note_segments(const std::vector<SegmentFit>& segments, const std::string& column,
+                   std::vector<std::string>& notes) {
+  notes.push_back(fmt::format(
+      "{} fitted as personas, one per {} (sim/model/MODEL.md 1.12): each persona's entry "
+      "weights, dropouts and transition weights are its own customers' counts, its share theirs; "
+      "the journey's numbers are the pooled fit",
+      counted(segments.size(), "segment"), column));
+  for (const SegmentFit& s : segments) {
+    notes.push_back(fmt::format(
+        "Segment '{}' -> persona '{}' ({:.0f} customers, {:.1f}%): {}, {} and {} of its own; "
+        "converts {:.2f}% in the data, {:.2f}% in its persona's chain",
+        s.segment, s.persona, s.customers, 100.0 * s.share,
+        counted(s.entry_weights, "entry weight"), counted(s.dropouts, "dropout"),
+        counted(s.transition_weights, "transition weight"), 100.0 * s.data_conversion_rate,
+        100.0 * s.fitted_conversion_probability));
+  }
+}
+
 FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request) {
   FitResult result;
   const std::optional<Scenario>& skeleton = request.skeleton;
@@ -424,6 +459,7 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
         request.data_name, request.skeleton_name, missing.size(), distinct, listed(missing)));
   }
   const bool on_emotion = (skeleton && missing.empty()) || request.personas > 1;
+  check_segments(data, request, on_emotion);
   if (on_emotion && request.order != 1) {
     throw std::runtime_error(
         "--order fits a higher-order Markov chain; a fit on a skeleton or of latent personas "
@@ -487,6 +523,10 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
   Scenario fitted = result.emotion ? result.emotion->scenario : result.markov->scenario;
   if (!request.name.empty()) fitted.name = request.name;
   if (result.arrivals) fitted.calendar = calendar_of(*result.arrivals);
+  if (!request.segment_column.empty()) {
+    result.segments = add_segment_personas(fitted_data, request.segment_column, fitted);
+    note_segments(result.segments, request.segment_column, result.notes);
+  }
   result.scenario_yaml = scenario_yaml(fitted);
   result.scenario = written_and_read_back(result.scenario_yaml, request.out_name);
   result.data_conversion_rate = conversion_rate(fitted_data);

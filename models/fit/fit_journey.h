@@ -22,6 +22,7 @@
 #include "models/fit/markov_fit.h"
 #include "models/fit/markov_order.h"
 #include "models/fit/parameter_uncertainty.h"
+#include "models/fit/segment_personas.h"
 #include "models/observed/funnel.h"
 #include "models/observed/observed_journeys.h"
 #include "scenarios/diagnostic.h"
@@ -66,6 +67,9 @@ struct FitRequest {
   // customers first appear, and write them as the fitted journey's `calendar`; needs
   // timestamps.
   bool calendar = false;
+  // The data's segment column, when the data were read with one: each segment is fitted as a
+  // persona of its own numbers (segment_personas.h) on the Markov chain; empty: not.
+  std::string segment_column;
   std::size_t top_paths = 10;
   std::uint64_t agents = 100000;  // simulated to check the fit, or per calibration evaluation
   std::uint64_t seed = 1;         // of the holdout split, the fit's starts and the simulations
@@ -95,6 +99,7 @@ struct FitResult {
   std::optional<EmotionFit> emotion;
   std::optional<Calibration> calibration;  // a funnel's; then there is no check below
   std::optional<ArrivalFit> arrivals;      // with FitRequest::calendar
+  std::vector<SegmentFit> segments;        // with FitRequest::segment_column
   // The fitted journey as written (YAML), and as read back from it and validated: what `run`
   // will load.
   std::string scenario_yaml;

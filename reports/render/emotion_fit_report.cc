@@ -170,6 +170,24 @@ nlohmann::json fit_result_json(const FitReport& report, const FitResult& fit) {
   json["notes"] = fit.notes;
   if (fit.emotion) json["emotion_fit"] = emotion_fit_json(*fit.emotion);
   if (fit.arrivals) json["arrivals"] = arrival_fit_json(*fit.arrivals);
+  if (!fit.segments.empty()) {
+    nlohmann::json segments = nlohmann::json::array();
+    for (const SegmentFit& s : fit.segments) {
+      segments.push_back({{"segment", s.segment},
+                          {"persona", s.persona},
+                          {"customers", s.customers},
+                          {"share", s.share},
+                          {"entry_weights", s.entry_weights},
+                          {"dropouts", s.dropouts},
+                          {"transition_weights", s.transition_weights},
+                          {"data_conversion_rate", s.data_conversion_rate},
+                          {"fitted_conversion_probability",
+                           std::isnan(s.fitted_conversion_probability)
+                               ? nlohmann::json()
+                               : nlohmann::json(s.fitted_conversion_probability)}});
+    }
+    json["segments"] = std::move(segments);
+  }
   return json;
 }
 
