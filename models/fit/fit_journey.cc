@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "models/fit/markov_fit.h"
+#include "models/fit/persona_collapse.h"
 #include "models/fit/simulated_journeys.h"
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
@@ -302,58 +303,6 @@ void choose_order(const ObservedJourneys& kept, const ObservedJourneys& held,
   }
 }
 
-// Latent personas that came out alike: for every persona parameter fitted (dropout odds,
-// initial emotion), the two values within 1.96 standard errors of their difference (the
-// reference persona's are held, without error; a parameter the data cannot identify tells no
-// one apart). Such a mixture is one persona split in two: its shares mean nothing.
-void note_alike_personas(const EmotionFit& fit, std::vector<std::string>& notes) {
-  const std::vector<Persona>& personas = fit.scenario.personas;
-  struct Value {
-    double value = 0.0;
-    double standard_error = 0.0;  // NaN: not identifiable
-  };
-  const auto value_of = [&](FitParameterKind kind, std::size_t k) -> std::optional<Value> {
-    for (const FittedParameter& p : fit.parameters) {
-      if (p.kind != kind || p.index != k) continue;
-      return Value{p.value, p.identifiable ? p.standard_error : kNaN};
-    }
-    return std::nullopt;
-  };
-  std::set<FitParameterKind> fitted;
-  for (const FittedParameter& p : fit.parameters) {
-    if (p.kind == FitParameterKind::dropout_odds || p.kind == FitParameterKind::initial_emotion) {
-      fitted.insert(p.kind);
-    }
-  }
-  if (fitted.empty()) return;
-  for (std::size_t i = 0; i < personas.size(); ++i) {
-    for (std::size_t j = i + 1; j < personas.size(); ++j) {
-      bool alike = true;
-      std::string values;
-      for (const FitParameterKind kind : fitted) {
-        // The reference (held) persona: its own value, exactly.
-        const bool odds = kind == FitParameterKind::dropout_odds;
-        const auto held = [&](std::size_t k) {
-          return Value{odds ? 1.0 : personas[k].initial_emotion_mean, 0.0};
-        };
-        const Value a = value_of(kind, i).value_or(held(i));
-        const Value b = value_of(kind, j).value_or(held(j));
-        const double se = std::hypot(a.standard_error, b.standard_error);
-        if (!std::isnan(se) && std::abs(a.value - b.value) > 1.96 * se) alike = false;
-        values += fmt::format("{}{} {:.4g} and {:.4g}", values.empty() ? "" : "; ",
-                              odds ? "dropout odds (relative)" : "initial emotion", a.value,
-                              b.value);
-      }
-      if (!alike) continue;
-      notes.push_back(fmt::format(
-          "Latent personas '{}' and '{}' came out alike ({}: within 1.96 standard errors of each "
-          "other): the paths do not tell them apart, so their shares ({:.3g} and {:.3g}) mean "
-          "nothing; fit fewer personas",
-          personas[i].id, personas[j].id, values, personas[i].share, personas[j].share));
-    }
-  }
-}
-
 // The fitted parameters with their uncertainty, as the request asks, and a note saying so.
 void add_uncertainty(const ObservedJourneys& kept, const FitRequest& request, FitResult& result) {
   const FitUncertainty& u = request.uncertainty;
@@ -476,6 +425,10 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
     result.emotion =
         fit_on_skeleton(*skeleton, "the skeleton " + request.skeleton_name, kept, request, result);
     if (!result.emotion) return result;
+    if (request.personas > 1) {
+      result.emotion->collapse = detect_persona_collapse(*result.emotion, std::nullopt);
+      result.notes.push_back(persona_collapse_text(result.emotion->collapse));
+    }
   } else {
     if (skeleton) {
       result.notes.push_back(fmt::format(
@@ -511,7 +464,11 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
       result.emotion = fit_on_skeleton(result.markov->scenario, "the Markov-fitted journey",
                                        fitted_data, request, result);
       if (!result.emotion) return result;
-      note_alike_personas(*result.emotion, result.notes);
+      // The best single persona on this chain is the chain itself.
+      result.emotion->collapse = detect_persona_collapse(
+          *result.emotion,
+          path_log_likelihood(result.markov->scenario, fitted_data, result.diagnostics));
+      result.notes.push_back(persona_collapse_text(result.emotion->collapse));
     } else if (request.estimate_kappa) {
       result.notes.push_back(
           "--estimate-kappa applies to a fit on a skeleton or with --personas K > 1; "
