@@ -107,3 +107,16 @@ def test_process_mining_options_and_the_calendar_equal_the_cli(cli, tmp_path):
         cjsim.fit(data, order=7)
     with pytest.raises(ValueError, match="durations"):
         cjsim.fit(data, durations="gamma")
+
+
+def test_segments_fitted_as_personas_equal_the_cli(cli, tmp_path):
+    data = os.path.join(FIT_DATA, "segments_events.csv")
+    fitted, printed, written = fit_both(cli, tmp_path, data,
+                                        ["--segment-column", "segment", "-n", 2000],
+                                        segment_column="segment", agents=2000)
+    assert stable(fitted.report) == stable(printed)
+    assert fitted.yaml == written
+    assert [s["persona"] for s in fitted.report["segments"]] == ["web", "store"]
+    web = next(p for p in fitted.journey.personas if p["id"] == "web")
+    assert web["entry"] == {"home": 4.0, "product": 1.0}
+    assert web["dropout"] == {"home": 0.25, "product": 0.25}
