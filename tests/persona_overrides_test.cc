@@ -314,5 +314,35 @@ TEST(PersonaOverrides, SweepPathsNameTheNumbersAPersonaHas) {
       << *problem;
 }
 
+// A sweep rewrites a compiled journey in place (recompile_values): with a persona's own
+// numbers varied, the result is what compiling the changed journey anew gives.
+TEST(PersonaOverrides, ASweepsRecompiledJourneyEqualsACompiledOne) {
+  Scenario s = two_kinds_of_customer();
+  CompiledJourney journey = compile(s);
+  std::string error;
+  for (const char* path : {"personas.browser.dropout.t1", "personas.browser.entry.t4",
+                           "personas.loyal.transitions.t3->" }) {
+    std::string text = path;
+    if (text.ends_with("->")) {
+      for (const PersonaTransition& t : s.personas[1].transitions) {
+        if (t.from == "t3") text += t.to;
+      }
+    }
+    const std::optional<ParameterPath> parsed = parse_parameter_path(text, error);
+    ASSERT_TRUE(parsed) << error;
+    ASSERT_FALSE(set_parameter(s, *parsed, 0.125)) << text;
+  }
+  recompile_values(s, journey);
+  const CompiledJourney fresh = compile(s);
+  for (std::size_t k = 0; k < fresh.persona_count(); ++k) {
+    EXPECT_EQ(journey.personas[k].entry_touchpoints, fresh.personas[k].entry_touchpoints);
+    EXPECT_EQ(journey.personas[k].entry_cumulative, fresh.personas[k].entry_cumulative);
+    EXPECT_EQ(journey.personas[k].transition_cumulative, fresh.personas[k].transition_cumulative);
+    EXPECT_EQ(journey.personas[k].dropout_static, fresh.personas[k].dropout_static);
+  }
+  // The values took: the browser's dropout at t1 is the one set.
+  EXPECT_EQ(fresh.personas[0].dropout_static[1], 0.125);
+}
+
 }  // namespace
 }  // namespace cjsim
