@@ -1183,6 +1183,58 @@ class Validation {
       if (out[v].empty() || !open[v].empty()) continue;
       report_persona_cannot_leave(persona, v, out[v]);
     }
+    if (has_overrides(persona)) check_persona_cycles(persona, reached, open);
+  }
+
+  // A cycle the persona's own numbers close (MODEL.md 1.12): every way out of it weighted 0 for
+  // the persona, or every dropout in it 0 for the persona, where the journey's own numbers
+  // leave it (the journey's own closed cycles have their error already).
+  void check_persona_cycles(const Persona& persona, const std::vector<char>& reached,
+                            const std::vector<std::vector<std::size_t>>& open) {
+    const auto& touchpoints = scenario_.touchpoints;
+    const std::size_t n = touchpoints.size();
+    JourneyGraph graph(n);
+    for (std::size_t v = 0; v < n; ++v) {
+      for (std::size_t w : open[v]) boost::add_edge(v, w, graph);
+    }
+    std::vector<std::size_t> component(n);
+    const std::size_t count = boost::strong_components(
+        graph, boost::make_iterator_property_map(component.begin(),
+                                                 boost::get(boost::vertex_index, graph)));
+    std::vector<char> leaves(count, 0), loops(count, 0), leaves_in_journey(count, 0);
+    for (std::size_t v = 0; v < n; ++v) {
+      for (std::size_t w : open[v]) {
+        if (component[v] != component[w]) leaves[component[v]] = 1;
+        if (v == w) loops[component[v]] = 1;
+      }
+    }
+    for (auto [edge, end] = boost::edges(graph_); edge != end; ++edge) {
+      const std::size_t from = boost::source(*edge, graph_), to = boost::target(*edge, graph_);
+      if (component[from] != component[to]) leaves_in_journey[component[from]] = 1;
+    }
+    std::vector<std::vector<std::size_t>> members(count);
+    for (std::size_t v = 0; v < n; ++v) members[component[v]].push_back(v);
+    for (std::size_t c = 0; c < count; ++c) {
+      const std::vector<std::size_t>& m = members[c];
+      if ((m.size() < 2 && !loops[c]) || leaves[c] || !reached[m.front()]) continue;
+      const bool persona_drops = std::any_of(m.begin(), m.end(), [&](std::size_t v) {
+        return persona_dropout(persona, touchpoints[v]) > 0.0;
+      });
+      if (persona_drops) continue;
+      const bool journey_drops = std::any_of(m.begin(), m.end(), [&](std::size_t v) {
+        return touchpoints[v].dropout > 0.0;
+      });
+      if (!leaves_in_journey[c] && !journey_drops) continue;  // the journey's own error
+      std::vector<std::string> ids;
+      for (std::size_t v : m) ids.push_back(touchpoints[v].id);
+      const SourceLocation where = persona.transitions.empty()
+                                       ? at(persona.fields, "dropout", persona.where)
+                                       : in_file(persona.transitions.front().where);
+      error(where, fmt::format("persona '{}' can never end a journey that enters {}: its own "
+                               "numbers leave no dropout and no way out of this cycle; only "
+                               "max_steps would stop it",
+                               persona.id, name_set(ids)));
+    }
   }
 
   // Every transition out of `v` is closed for the persona: by a weight of its own, or by an

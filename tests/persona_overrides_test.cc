@@ -233,6 +233,32 @@ TEST(PersonaOverrides, ProblemsAreErrorsAtTheirPlace) {
   }
 }
 
+// A cycle the journey leaves (by a transition out, and by dropouts) that a persona's own
+// numbers close: its journeys would walk it until max_steps.
+TEST(PersonaOverrides, ACycleTheirNumbersCloseIsAnError) {
+  const std::string text = std::string(kJourney) +
+                           "  - {from: search, to: home}\n"
+                           "personas:\n  - id: p\n    transitions:\n"
+                           "      - {from: home, to: checkout, weight: 0}\n"
+                           "      - {from: search, to: checkout, weight: 0}\n"
+                           "    dropout: {home: 0, search: 0}\n";
+  Diagnostics diagnostics;
+  std::optional<Scenario> s = parse_scenario(text, "cycle.yaml", diagnostics);
+  ASSERT_TRUE(s) << diagnostics.to_string();
+  validate_scenario(*s, diagnostics);
+  ASSERT_EQ(diagnostics.error_count(), 1u) << diagnostics.to_string();
+  const Diagnostic& d = diagnostics.all().front();
+  EXPECT_NE(d.message.find("persona 'p' can never end a journey that enters {home, search}"),
+            std::string::npos)
+      << d.message;
+  EXPECT_EQ(d.where.line, 17);
+  // With a dropout of its own left in the cycle, the persona's journeys end.
+  s->personas[0].dropout["search"] = 0.1;
+  Diagnostics fine;
+  validate_scenario(*s, fine);
+  EXPECT_FALSE(fine.has_errors()) << fine.to_string();
+}
+
 TEST(PersonaOverrides, DiffNamesEachOfTheirNumbers) {
   Diagnostics diagnostics;
   const std::optional<Scenario> a = parsed(
