@@ -340,6 +340,18 @@ class ChangeList {
       reading_.error(asked->where, no_touchpoint(id));
       return;
     }
+    // A persona's own entry weights are a whole distribution of its own: removing one of its
+    // entries would say nothing of where that traffic goes (MODEL.md 1.12).
+    for (const Persona& p : scenario_.personas) {
+      auto own = p.entry.find(id);
+      if (own == p.entry.end() || !(own->second > 0.0)) continue;
+      reading_.error(asked->where,
+                     fmt::format("'{}' is an entry of persona '{}' (its own entry weights): "
+                                 "write update_persona: {{id: {}, entry: {{...}}}} without it "
+                                 "before removing it",
+                                 id, p.id, p.id));
+      return;
+    }
     Removal removal{fmt::format("'{}'", id), change_place_, {}, {}, 0.0, false, false};
     const std::size_t index = static_cast<std::size_t>(touchpoint - scenario_.touchpoints.data());
     std::optional<LostEntry> lost;
@@ -358,6 +370,13 @@ class ChangeList {
     }
     std::erase_if(scenario_.transitions,
                   [&](const Transition& t) { return t.from == id || t.to == id; });
+    // The personas' own numbers there go with it.
+    for (Persona& p : scenario_.personas) {
+      p.entry.erase(id);
+      p.dropout.erase(id);
+      std::erase_if(p.transitions,
+                    [&](const PersonaTransition& t) { return t.from == id || t.to == id; });
+    }
     scenario_.touchpoints.erase(scenario_.touchpoints.begin() +
                                 static_cast<std::ptrdiff_t>(index));
     remove_from_entry_order(index, std::move(lost));
@@ -451,6 +470,10 @@ class ChangeList {
     const std::string to = transition->to;
     std::erase_if(scenario_.transitions,
                   [&](const Transition& t) { return t.from == from && t.to == to; });
+    for (Persona& p : scenario_.personas) {
+      std::erase_if(p.transitions,
+                    [&](const PersonaTransition& t) { return t.from == from && t.to == to; });
+    }
     Removal removal{
         fmt::format("the transition {}", quoted_transition(from, to)),
         change_place_, {}, {to}, 0.0, false, false};

@@ -197,9 +197,40 @@ Fields fields_of_transition(const Transition& t) {
   return fields_of(t, transition_fields(), [](FieldForm, Fields&) {});
 }
 
-// `channels`: the channels whose affinity is compared; one not in the persona's map is 1.
-Fields fields_of_persona(const Persona& p, const std::set<std::string, std::less<>>& channels) {
-  Fields fields = fields_of(p, persona_fields(), [&](FieldForm, Fields& out) {
+// A persona compared with `other`: the channels either has an affinity for (one not in the
+// persona's map is 1), and the persona's own numbers (MODEL.md 1.12) either has, each as one
+// field ("dropout.checkout", "transitions.cart->checkout"; its entry weights whole as "entry"),
+// none where the persona keeps the journey's.
+Fields fields_of_persona(const Persona& p, const Persona& other) {
+  std::set<std::string, std::less<>> channels, dropouts, transitions;
+  for (const Persona* q : {&p, &other}) {
+    for (const auto& [channel, multiplier] : q->channel_affinity) channels.insert(channel);
+    for (const auto& [id, dropout] : q->dropout) dropouts.insert(id);
+    for (const PersonaTransition& t : q->transitions) transitions.insert(t.from + "->" + t.to);
+  }
+  Fields fields = fields_of(p, persona_fields(), [&](FieldForm form, Fields& out) {
+    if (form == FieldForm::entry_weights) {
+      out.push_back({"entry", p.entry.empty() ? DiffValue{} : DiffValue{weights_text(p.entry)}});
+      return;
+    }
+    if (form == FieldForm::dropouts) {
+      for (const std::string& id : dropouts) {
+        auto it = p.dropout.find(id);
+        out.push_back({std::string(kPersonaDropoutPrefix) + id,
+                       it == p.dropout.end() ? DiffValue{} : DiffValue{it->second}});
+      }
+      return;
+    }
+    if (form == FieldForm::transition_weights) {
+      for (const std::string& pair : transitions) {
+        DiffValue value;
+        for (const PersonaTransition& t : p.transitions) {
+          if (t.from + "->" + t.to == pair) value = t.weight;
+        }
+        out.push_back({std::string(kPersonaTransitionPrefix) + pair, value});
+      }
+      return;
+    }
     for (const std::string& channel : channels) {
       auto it = p.channel_affinity.find(channel);
       out.push_back({std::string(kAffinityPrefix) + channel,
@@ -211,12 +242,6 @@ Fields fields_of_persona(const Persona& p, const std::set<std::string, std::less
     if (field.name == "name" && p.words.name == p.id) field.value = std::monostate{};
   }
   return fields;
-}
-
-std::set<std::string, std::less<>> affinity_channels(const Persona& p) {
-  std::set<std::string, std::less<>> channels;
-  for (const auto& [channel, multiplier] : p.channel_affinity) channels.insert(channel);
-  return channels;
 }
 
 Fields fields_of_settings(const Settings& s) {
@@ -678,12 +703,8 @@ std::vector<JourneyDifference> diff_scenarios(const Scenario& current, const Sce
   diff_entities(
       current.personas, future.personas, JourneyDifference::Part::persona,
       [](const Persona& p) -> const std::string& { return p.id; },
-      [](const Persona& p, const Persona& other) {
-        std::set<std::string, std::less<>> channels = affinity_channels(p);
-        channels.merge(affinity_channels(other));
-        return fields_of_persona(p, channels);
-      },
-      fields_of_persona(Persona{}, {}), [](const Persona& p) { return named(p.id); }, out);
+      [](const Persona& p, const Persona& other) { return fields_of_persona(p, other); },
+      fields_of_persona(Persona{}, Persona{}), [](const Persona& p) { return named(p.id); }, out);
 
   diff_optional_part(current.calendar, future.calendar, JourneyDifference::Part::calendar,
                      &fields_of_calendar, out);

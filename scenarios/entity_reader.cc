@@ -2,6 +2,7 @@
 // settings, each able to read a whole new part or an update on top of an existing one.
 #include "scenarios/entity_reader.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -362,6 +363,74 @@ void read_affinities(Reading& reading, MapReader& persona_map, Persona& persona)
   }
 }
 
+// touchpoint -> dropout, the persona's own (MODEL.md 1.12); an update sets the touchpoints it
+// writes and keeps the others, as channel_affinity does.
+void read_persona_dropouts(Reading& reading, MapReader& persona_map, Persona& persona) {
+  if (!persona_map.has("dropout")) return;
+  const YamlNode map = persona_map.value("dropout");
+  if (map.is_null()) return;
+  if (!map.is_map()) {
+    persona_map.error("dropout",
+                      fmt::format("expected a map of touchpoint: dropout for {}, got {}",
+                                  persona_map.field("dropout"), describe(map)));
+    return;
+  }
+  std::set<std::string, std::less<>> seen;
+  for (std::size_t i = 0; i < map.size(); ++i) {
+    const YamlNode key = map.key(i);
+    const SourceLocation where = reading.at(key);
+    if (!key.is_scalar()) {
+      reading.error(where, fmt::format("expected a touchpoint id in dropout of {}, got {}",
+                                       persona_map.owner(), describe(key)));
+      continue;
+    }
+    const std::string id(key.text());
+    if (!seen.insert(id).second) {
+      reading.error(where, fmt::format("touchpoint '{}' appears twice in dropout of {}", id,
+                                       persona_map.owner()));
+      continue;
+    }
+    const std::optional<double> dropout = read_number(
+        reading, map.value(i), where, fmt::format("dropout.{} in {}", id, persona_map.owner()));
+    if (!dropout) continue;
+    persona.dropout[id] = *dropout;
+    persona.fields[std::string(kPersonaDropoutPrefix) + id] = where;
+  }
+}
+
+// A list of {from, to, weight}, the persona's own weights of the journey's transitions
+// (MODEL.md 1.12); an update sets the transitions it writes and keeps the others.
+void read_persona_transitions(Reading& reading, MapReader& persona_map, Persona& persona) {
+  constexpr std::string_view kKeys[] = {"from", "to", "weight"};
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const YamlNode& item : persona_map.list("transitions", false)) {
+    FieldLocations places;
+    PersonaTransition t;
+    t.where = reading.at(item);
+    MapReader map(reading, item, fmt::format("a transition of {}", persona_map.owner()), kKeys,
+                  places, "", MapReader::Empty::refused);
+    const bool from = map.required_text("from", t.from);
+    const bool to = map.required_text("to", t.to);
+    const bool weight = map.require("weight") && map.number("weight", t.weight);
+    if (!from || !to || !weight) continue;
+    if (!seen.insert({t.from, t.to}).second) {
+      reading.error(t.where, fmt::format("the transition '{}' -> '{}' appears twice in "
+                                         "transitions of {}",
+                                         t.from, t.to, persona_map.owner()));
+      continue;
+    }
+    auto same = std::find_if(persona.transitions.begin(), persona.transitions.end(),
+                             [&](const PersonaTransition& x) {
+                               return x.from == t.from && x.to == t.to;
+                             });
+    if (same == persona.transitions.end()) {
+      persona.transitions.push_back(std::move(t));
+    } else {
+      *same = std::move(t);
+    }
+  }
+}
+
 // A map by weekday (week_hours.h): each key's value is read once by `parse` (a value, or
 // nullopt after saying what is wrong) and given to every weekday the key covers, the most
 // specific key last. Where each weekday's value was written is kept as "<key>.<weekday>".
@@ -706,6 +775,9 @@ void read_persona(Reading& reading, const YamlNode& node, const std::string& own
   read_plain_fields(map, persona_fields(), fill, persona);
   if (fill == Fill::whole && !map.has("name")) persona.words.name = persona.id;
   read_affinities(reading, map, persona);
+  read_entry_weights(reading, map, persona.fields, persona.entry);
+  read_persona_dropouts(reading, map, persona);
+  read_persona_transitions(reading, map, persona);
 }
 
 void read_stage(Reading& reading, const YamlNode& node, const std::string& owner, Fill fill,

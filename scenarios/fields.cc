@@ -366,6 +366,34 @@ constexpr Field<Persona> kPersonas[] = {
      .description = "channel -> multiplier of the attractiveness of that channel's touchpoints "
                     "(as entries and as transition targets); 0: never.",
      .form = FieldForm::channel_affinity},
+    // The persona's own numbers (MODEL.md 1.12): each replaces the journey's for this persona.
+    {.name = "entry",
+     .ref = nullptr,
+     .range = kNonNegative,
+     .unit = "relative weight",
+     .sweepable = true,
+     .description = "touchpoint -> weight: where this persona's journeys start, replacing the "
+                    "touchpoints' entry_weight for it (a touchpoint not listed: 0). Absent: the "
+                    "touchpoints' entry_weight.",
+     .form = FieldForm::entry_weights},
+    {.name = "dropout",
+     .ref = nullptr,
+     .range = kProbability,
+     .unit = "probability",
+     .sweepable = true,
+     .description = "touchpoint -> dropout: this persona's dropout there, replacing the "
+                    "touchpoint's (dropout_odds still multiplies its odds). A touchpoint not "
+                    "listed keeps its own.",
+     .form = FieldForm::dropouts},
+    {.name = "transitions",
+     .ref = nullptr,
+     .range = kNonNegative,
+     .unit = "relative weight",
+     .sweepable = true,
+     .description = "A list of {from, to, weight}: this persona's weight of an existing "
+                    "transition, replacing the transition's (channel affinity still multiplies "
+                    "it); 0 closes it for this persona. Transitions not listed keep theirs.",
+     .form = FieldForm::transition_weights},
     {.name = "name",
      .ref = [](Persona& p) -> FieldRef { return &p.words.name; },
      .description = "Words: the persona's name for reports (\"Maya, the busy parent\"). "

@@ -83,7 +83,9 @@ using FieldRef = std::variant<double*, std::int64_t*, std::optional<double>*,
 // `conversion` ({value: V}, or false) and `channel_affinity` (a map of the user's channels);
 // for calendar journeys `profile` (a list of factors), `schedule` (servers by weekday and
 // hour), `opening_hours` (spans "HH:MM-HH:MM" by weekday) and `entry_weights` (touchpoint ->
-// weight). The range of a profile or an entry weight is that of each number in it.
+// weight). A persona's own numbers (MODEL.md 1.12) are `entry` (entry_weights), `dropout`
+// (touchpoint -> dropout) and `transitions` (a list of {from, to, weight}). The range of a
+// profile, an entry weight, a dropout or a transition's weight is that of each number in it.
 enum class FieldForm : std::uint8_t {
   plain,
   duration,
@@ -92,7 +94,9 @@ enum class FieldForm : std::uint8_t {
   profile,
   schedule,
   opening_hours,
-  entry_weights
+  entry_weights,
+  dropouts,
+  transition_weights
 };
 
 // When the writer writes a field: always, or only when it differs from the part's default.
@@ -163,5 +167,10 @@ std::span<const std::string_view> keys_at(std::string_view prefix);
 
 // The prefix of the channel_affinity entries: "channel_affinity.<channel>".
 inline constexpr std::string_view kAffinityPrefix = "channel_affinity.";
+// The prefixes of a persona's own numbers, as parameter paths and diffs name them:
+// "entry.<touchpoint>", "dropout.<touchpoint>", "transitions.<from>-><to>" (MODEL.md 1.12).
+inline constexpr std::string_view kPersonaEntryPrefix = "entry.";
+inline constexpr std::string_view kPersonaDropoutPrefix = "dropout.";
+inline constexpr std::string_view kPersonaTransitionPrefix = "transitions.";
 
 }  // namespace cjsim

@@ -28,7 +28,9 @@ template <class Entity>
 std::vector<std::string> sweepable(std::span<const Field<Entity>> table, bool aliases) {
   std::vector<std::string> names;
   for (const Field<Entity>& field : table) {
-    if (!field.sweepable || field.form == FieldForm::channel_affinity) continue;
+    // A map or list of numbers (channel_affinity, a persona's own numbers) is named entry by
+    // entry, with a prefix of its own.
+    if (!field.sweepable || field.ref == nullptr) continue;
     names.emplace_back(field.name);
     if (aliases && !field.alias.empty()) names.emplace_back(field.alias);
   }
@@ -154,6 +156,46 @@ Target transition_target(Scenario& s, const ParameterPath& p) {
                                     did_you_mean(p.from + "->" + p.to, pairs))};
 }
 
+// One of the persona's own numbers (MODEL.md 1.12): "entry.<touchpoint>",
+// "dropout.<touchpoint>" or "transitions.<from>-><to>", which the persona must already have
+// (giving a persona one changes what its other numbers mean: its entry weights replace the
+// journey's whole), or nullopt when the field is none of these.
+std::optional<Target> persona_own_target(Persona& q, const std::string& field) {
+  const auto missing = [&](std::string_view what, std::vector<std::string> names) {
+    return Target{std::nullopt,
+                  fmt::format("persona '{}' has no {} of its own{} (its own: {}); write it in the "
+                              "persona first",
+                              q.id, what, did_you_mean(field, names),
+                              names.empty() ? std::string("none") : join_names(names))};
+  };
+  if (field.starts_with(kPersonaEntryPrefix)) {
+    const std::string id = field.substr(kPersonaEntryPrefix.size());
+    auto it = q.entry.find(id);
+    if (it != q.entry.end()) return Target{&it->second, ""};
+    std::vector<std::string> names;
+    for (const auto& [name, weight] : q.entry) names.push_back("entry." + name);
+    return missing(fmt::format("entry weight for '{}'", id), names);
+  }
+  if (field.starts_with(kPersonaDropoutPrefix)) {
+    const std::string id = field.substr(kPersonaDropoutPrefix.size());
+    auto it = q.dropout.find(id);
+    if (it != q.dropout.end()) return Target{&it->second, ""};
+    std::vector<std::string> names;
+    for (const auto& [name, dropout] : q.dropout) names.push_back("dropout." + name);
+    return missing(fmt::format("dropout at '{}'", id), names);
+  }
+  if (field.starts_with(kPersonaTransitionPrefix)) {
+    const std::string pair = field.substr(kPersonaTransitionPrefix.size());
+    std::vector<std::string> names;
+    for (PersonaTransition& t : q.transitions) {
+      if (t.from + "->" + t.to == pair) return Target{&t.weight, ""};
+      names.push_back("transitions." + t.from + "->" + t.to);
+    }
+    return missing(fmt::format("weight for the transition '{}'", pair), names);
+  }
+  return std::nullopt;
+}
+
 // For channel_affinity.<channel>, a persona without an entry gets one (the default, 1).
 Target persona_target(Scenario& s, const ParameterPath& p) {
   Persona* q = find_persona(s, p.id);
@@ -163,6 +205,7 @@ Target persona_target(Scenario& s, const ParameterPath& p) {
     return {std::nullopt, fmt::format("no persona '{}' in the scenario{} (its personas: {})", p.id,
                                       did_you_mean(p.id, ids), join_names(ids))};
   }
+  if (std::optional<Target> own = persona_own_target(*q, p.field)) return *own;
   if (!p.field.starts_with(kAffinityPrefix)) {
     return field_target(persona_fields(), p.field, *q);
   }
@@ -259,10 +302,15 @@ bool is_whole_number_parameter(const ParameterPath& path) {
 }
 
 std::string_view parameter_unit(const ParameterPath& path) {
-  // channel_affinity.<channel> is one field of the table, whatever the channel.
-  const std::string_view name =
-      path.field.starts_with(kAffinityPrefix) ? kAffinityPrefix.substr(0, kAffinityPrefix.size() - 1)
-                                              : std::string_view(path.field);
+  // channel_affinity.<channel> is one field of the table, whatever the channel; so are a
+  // persona's own entry.<touchpoint>, dropout.<touchpoint> and transitions.<from>-><to>.
+  std::string_view name = path.field;
+  if (path.entity == ParameterPath::Entity::persona) {
+    for (std::string_view prefix : {kAffinityPrefix, kPersonaEntryPrefix, kPersonaDropoutPrefix,
+                                    kPersonaTransitionPrefix}) {
+      if (path.field.starts_with(prefix)) name = prefix.substr(0, prefix.size() - 1);
+    }
+  }
   return visit_field_table(path, [&](auto table) {
     const auto* field = find_field(table, name);
     return field == nullptr ? std::string_view() : field->unit;
@@ -324,13 +372,26 @@ std::optional<ParameterPath> parse_parameter_path(std::string_view text, std::st
     }
   } else if (head == "personas") {
     p.entity = Entity::persona;
-    const std::size_t affinity = rest.find(std::string(".") + std::string(kAffinityPrefix));
-    if (affinity != std::string_view::npos && affinity + 1 + kAffinityPrefix.size() < rest.size()) {
-      p.id = std::string(rest.substr(0, affinity));
-      p.field = std::string(rest.substr(affinity + 1));
+    // A field whose name goes on after a prefix: channel_affinity.<channel>, and the persona's
+    // own entry.<touchpoint>, dropout.<touchpoint> and transitions.<from>-><to>.
+    std::size_t at = std::string_view::npos;
+    for (std::string_view prefix : {kAffinityPrefix, kPersonaEntryPrefix, kPersonaDropoutPrefix,
+                                    kPersonaTransitionPrefix}) {
+      const std::size_t found = rest.find(std::string(".") + std::string(prefix));
+      if (found != std::string_view::npos && found + 1 + prefix.size() < rest.size() &&
+          found < at) {
+        at = found;
+      }
+    }
+    if (at != std::string_view::npos) {
+      p.id = std::string(rest.substr(0, at));
+      p.field = std::string(rest.substr(at + 1));
     } else if (!split_field(rest, sweepable(persona_fields(), true), p.id, p.field)) {
       std::vector<std::string> fields = sweepable(persona_fields(), false);
       fields.emplace_back("channel_affinity.<channel>");
+      fields.emplace_back("entry.<touchpoint>");
+      fields.emplace_back("dropout.<touchpoint>");
+      fields.emplace_back("transitions.<from>-><to>");
       error = field_error("persona", rest, fields);
       return std::nullopt;
     }

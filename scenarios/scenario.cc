@@ -22,6 +22,28 @@ double channel_affinity(const Persona& persona, std::string_view channel) {
   return it == persona.channel_affinity.end() ? 1.0 : it->second;
 }
 
+double persona_entry_weight(const Persona& persona, const Touchpoint& touchpoint) {
+  if (persona.entry.empty()) return touchpoint.entry_weight;
+  auto it = persona.entry.find(touchpoint.id);
+  return it == persona.entry.end() ? 0.0 : it->second;
+}
+
+double persona_dropout(const Persona& persona, const Touchpoint& touchpoint) {
+  auto it = persona.dropout.find(touchpoint.id);
+  return it == persona.dropout.end() ? touchpoint.dropout : it->second;
+}
+
+double persona_transition_weight(const Persona& persona, const Transition& transition) {
+  for (const PersonaTransition& t : persona.transitions) {
+    if (t.from == transition.from && t.to == transition.to) return t.weight;
+  }
+  return transition.weight;
+}
+
+bool has_overrides(const Persona& persona) {
+  return !persona.entry.empty() || !persona.dropout.empty() || !persona.transitions.empty();
+}
+
 Persona neutral_persona() {
   Persona p;
   p.id = "everyone";

@@ -155,6 +155,20 @@ struct Transition {
   UncertainFields uncertain;
 };
 
+// A persona's own weight for one of the journey's transitions (sim/model/MODEL.md 1.12): it
+// replaces the transition's weight for that persona; 0 closes the transition to it.
+struct PersonaTransition {
+  std::string from;
+  std::string to;
+  double weight = 0.0;
+
+  SourceLocation where;
+
+  friend bool operator==(const PersonaTransition& a, const PersonaTransition& b) {
+    return a.from == b.from && a.to == b.to && a.weight == b.weight;
+  }
+};
+
 struct Persona {
   std::string id;
   double share = 1.0;
@@ -165,6 +179,12 @@ struct Persona {
   double value_multiplier = 1.0;
   std::map<std::string, double, std::less<>> channel_affinity;  // channel -> multiplier, default 1
   double patience = 1.0;  // multiplies the touchpoints' patience_hours (calendar journeys)
+  // The persona's own numbers where its behaviour differs from the journey's (MODEL.md 1.12);
+  // all empty (the default) keeps the journey's. Where each was written: "entry.<touchpoint>",
+  // "dropout.<touchpoint>" in `fields`, and each transition's `where`.
+  EntryWeights entry;                                  // replaces the journey's entry weights
+  std::map<std::string, double, std::less<>> dropout;  // touchpoint -> dropout, replacing it
+  std::vector<PersonaTransition> transitions;          // weights replacing those transitions'
   PersonaWords words;
 
   SourceLocation where;
@@ -300,5 +320,14 @@ Persona neutral_persona();
 
 // A persona's multiplier for a channel's entry weights: its channel_affinity, 1 when not given.
 double channel_affinity(const Persona& persona, std::string_view channel);
+
+// The journey's numbers as a persona sees them before its affinities (MODEL.md 1.12): its own
+// entry weights when it has any (a touchpoint not among them: 0), its own dropout, its own
+// weight of a transition; the journey's where it has none.
+double persona_entry_weight(const Persona& persona, const Touchpoint& touchpoint);
+double persona_dropout(const Persona& persona, const Touchpoint& touchpoint);
+double persona_transition_weight(const Persona& persona, const Transition& transition);
+// Whether it has any number of its own: a journey whose personas have none runs as it always has.
+bool has_overrides(const Persona& persona);
 
 }  // namespace cjsim

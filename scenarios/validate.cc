@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/breadth_first_search.hpp>
-#include <boost/graph/filtered_graph.hpp>
 #include <boost/graph/strong_components.hpp>
 #include <boost/pending/queue.hpp>
 #include <Eigen/Sparse>
@@ -88,15 +87,6 @@ std::vector<bool> reached_from(const Graph& graph, const std::vector<Vertex>& so
   for (std::size_t v = 0; v < count; ++v) reached[v] = colors[v] != boost::white_color;
   return reached;
 }
-
-// Keeps the transitions a persona can take: those into a channel it has some affinity for.
-struct PersonaCanTake {
-  const JourneyGraph* graph = nullptr;
-  const std::vector<double>* target_affinity = nullptr;
-  bool operator()(const Edge& edge) const {
-    return (*target_affinity)[boost::target(edge, *graph)] > 0.0;
-  }
-};
 
 // One validation pass: the scenario, where problems go, and how to place them in the file.
 class Validation {
@@ -421,6 +411,7 @@ class Validation {
       check_persona_id(persona, i, first);
       check_persona_numbers(persona, persona_name(persona, i));
       check_persona_channels(persona, persona_name(persona, i));
+      check_persona_overrides(persona, persona_name(persona, i));
       any_share = any_share || persona.share > 0.0;
     }
     if (!any_share) {
@@ -458,6 +449,48 @@ class Validation {
         error(at(fields, key, persona.where), fmt::format("{} in {}: {}", key, name, *problem));
       }
     }
+  }
+
+  // The persona's own numbers (MODEL.md 1.12): each names a touchpoint or an existing
+  // transition, and each is in its field's range.
+  void check_persona_overrides(const Persona& persona, const std::string& name) {
+    check_entry_weights(persona.entry, persona_fields(), name, persona.fields, persona.where);
+    const FieldRange& dropout = find_field(persona_fields(), "dropout")->range;
+    for (const auto& [id, value] : persona.dropout) {
+      const std::string field = std::string(kPersonaDropoutPrefix) + id;
+      check_range(value, dropout, field, name, persona.fields, persona.where, "probability");
+      if (index_of_.count(id) == 0) no_touchpoint(field, name, id, at(persona.fields, field, persona.where));
+    }
+    const FieldRange& weight = find_field(persona_fields(), "transitions")->range;
+    for (const PersonaTransition& t : persona.transitions) {
+      const std::string field = fmt::format("the weight of '{}' -> '{}'", t.from, t.to);
+      if (!weight.holds(t.weight)) {
+        error(in_file(t.where), fmt::format("{} in transitions of {} must be {}, got {}", field,
+                                            name, weight.words(), t.weight));
+      }
+      const bool exists = std::any_of(
+          scenario_.transitions.begin(), scenario_.transitions.end(),
+          [&](const Transition& x) { return x.from == t.from && x.to == t.to; });
+      if (exists) continue;
+      std::vector<std::string> pairs;
+      for (const Transition& x : scenario_.transitions) pairs.push_back(x.from + "->" + x.to);
+      error(in_file(t.where),
+            fmt::format("transitions of {} name '{}' -> '{}', which is no transition of the "
+                        "journey: a persona can reweight the journey's transitions, not add "
+                        "any{}",
+                        name, t.from, t.to, did_you_mean(t.from + "->" + t.to, pairs)));
+    }
+  }
+
+  void no_touchpoint(const std::string& field, const std::string& owner, const std::string& id,
+                     const SourceLocation& where) {
+    std::string message =
+        fmt::format("{} in {} names no touchpoint: there is no '{}'", field, owner, id);
+    std::string suggestion = did_you_mean(id, ids_);
+    if (suggestion.empty() && ids_.size() <= kMostListed) {
+      suggestion = fmt::format("; the touchpoints are: {}", join_names(ids_));
+    }
+    error(where, message + suggestion);
   }
 
   // An affinity for a channel no touchpoint uses does nothing: most likely a typo.
@@ -670,8 +703,7 @@ class Validation {
   // Returns whether some touchpoint can start a journey.
   bool check_entries_and_conversions() {
     const auto& touchpoints = scenario_.touchpoints;
-    const bool has_entry = std::any_of(touchpoints.begin(), touchpoints.end(),
-                                       [](const Touchpoint& t) { return t.entry_weight > 0.0; });
+    const bool has_entry = !entries().empty();
     const bool has_conversion = std::any_of(touchpoints.begin(), touchpoints.end(),
                                             [](const Touchpoint& t) { return t.conversion; });
     if (!has_entry) {
@@ -687,10 +719,16 @@ class Validation {
     return has_entry;
   }
 
+  // Where journeys start: the touchpoints with an entry weight, and those a persona's own entry
+  // weights start it at (MODEL.md 1.12).
   std::vector<Vertex> entries() const {
     std::vector<Vertex> sources;
     for (std::size_t i = 0; i < scenario_.touchpoints.size(); ++i) {
-      if (scenario_.touchpoints[i].entry_weight > 0.0) sources.push_back(i);
+      const bool persona_entry = std::any_of(
+          scenario_.personas.begin(), scenario_.personas.end(), [&](const Persona& p) {
+            return persona_entry_weight(p, scenario_.touchpoints[i]) > 0.0;
+          });
+      if (scenario_.touchpoints[i].entry_weight > 0.0 || persona_entry) sources.push_back(i);
     }
     return sources;
   }
@@ -804,9 +842,17 @@ class Validation {
 
   void check_closed_cycle(const std::vector<std::size_t>& members) {
     const auto& touchpoints = scenario_.touchpoints;
-    const bool has_dropout = std::any_of(members.begin(), members.end(), [&](std::size_t v) {
-      return touchpoints[v].dropout > 0.0;
-    });
+    // With personas' own dropouts (MODEL.md 1.12), every persona that can arrive needs one.
+    const auto has_dropout_for = [&](const Persona* persona) {
+      return std::any_of(members.begin(), members.end(), [&](std::size_t v) {
+        return (persona ? persona_dropout(*persona, touchpoints[v]) : touchpoints[v].dropout) > 0.0;
+      });
+    };
+    const bool has_dropout =
+        scenario_.personas.empty()
+            ? has_dropout_for(nullptr)
+            : std::all_of(scenario_.personas.begin(), scenario_.personas.end(),
+                          [&](const Persona& p) { return !(p.share > 0.0) || has_dropout_for(&p); });
     if (has_dropout) return;
     std::vector<std::string> ids;
     for (std::size_t v : members) ids.push_back(touchpoints[v].id);
@@ -887,7 +933,7 @@ class Validation {
       for (const Transition& t : scenario_.transitions) {
         const auto [from, to] = ends_of(t);
         if (from == kNoTouchpoint || to == kNoTouchpoint) continue;
-        out_weight[from] += t.weight * affinity[to];
+        out_weight[from] += persona_transition_weight(persona, t) * affinity[to];
       }
       // (I - Q) h = b over every touchpoint, a trap's row pinned to h = 1.
       std::vector<Eigen::Triplet<double>> entries;
@@ -900,10 +946,10 @@ class Validation {
         const auto [from, to] = ends_of(t);
         if (from == kNoTouchpoint || to == kNoTouchpoint) continue;
         if (trap[from] || !(out_weight[from] > 0.0)) continue;
-        const double d = touchpoints[from].dropout;
+        const double d = persona_dropout(persona, touchpoints[from]);
         const double odds = persona.dropout_odds;
         const double stay = d >= 1.0 ? 0.0 : (1.0 - d) / (1.0 - d + odds * d);
-        const double p = stay * t.weight * affinity[to] / out_weight[from];
+        const double p = stay * persona_transition_weight(persona, t) * affinity[to] / out_weight[from];
         entries.emplace_back(static_cast<Eigen::Index>(from), static_cast<Eigen::Index>(to), -p);
       }
       Eigen::SparseMatrix<double> system(n, n);
@@ -916,7 +962,7 @@ class Validation {
       double start_total = 0.0;
       double start_hit = 0.0;
       for (std::size_t v = 0; v < touchpoints.size(); ++v) {
-        const double start = touchpoints[v].entry_weight * affinity[v];
+        const double start = persona_entry_weight(persona, touchpoints[v]) * affinity[v];
         start_total += start;
         start_hit += start * hit[static_cast<Eigen::Index>(v)];
       }
@@ -1088,38 +1134,149 @@ class Validation {
     }
   }
 
-  // A persona whose affinities rule out every entry, or every way out of a touchpoint it
-  // can reach, cannot be simulated as written.
+  // A persona whose affinities (or own numbers, MODEL.md 1.12) rule out every entry, or every
+  // way out of a touchpoint it can reach, cannot be simulated as written.
   void check_persona_paths(const Persona& persona) {
     const auto& touchpoints = scenario_.touchpoints;
-    std::vector<double> affinity(touchpoints.size());
-    for (std::size_t v = 0; v < touchpoints.size(); ++v) {
+    const std::size_t n = touchpoints.size();
+    std::vector<double> affinity(n);
+    for (std::size_t v = 0; v < n; ++v) {
       affinity[v] = channel_affinity(persona, touchpoints[v].channel);
     }
     std::vector<Vertex> starts;
-    for (Vertex v : entries()) {
-      if (affinity[v] > 0.0) starts.push_back(v);
+    for (std::size_t v = 0; v < n; ++v) {
+      if (persona_entry_weight(persona, touchpoints[v]) > 0.0 && affinity[v] > 0.0) {
+        starts.push_back(v);
+      }
     }
     if (starts.empty()) {
       report_persona_cannot_start(persona);
       return;
     }
-    const boost::filtered_graph<JourneyGraph, PersonaCanTake> persona_graph(
-        graph_, PersonaCanTake{&graph_, &affinity});
-    const std::vector<bool> reached = reached_from(persona_graph, starts);
-    for (std::size_t v = 0; v < touchpoints.size(); ++v) {
-      if (!reached[v] || touchpoints[v].dropout >= 1.0) continue;
-      if (boost::out_degree(v, graph_) == 0 || boost::out_degree(v, persona_graph) > 0) continue;
-      const Vertex first_target = boost::target(*boost::out_edges(v, graph_).first, graph_);
-      error(at(persona.fields, "channel_affinity." + touchpoints[first_target].channel,
-               persona.where),
-            fmt::format("persona '{}' can never leave '{}': every transition out of it goes to a "
-                        "channel with affinity 0",
-                        persona.id, touchpoints[v].id));
+    // The transitions out of each touchpoint, and those this persona can take.
+    std::vector<std::vector<std::size_t>> out(n), open(n);
+    for (std::size_t k = 0; k < scenario_.transitions.size(); ++k) {
+      const Transition& t = scenario_.transitions[k];
+      const auto [from, to] = ends_of(t);
+      if (from == kNoTouchpoint || to == kNoTouchpoint) continue;
+      out[from].push_back(k);
+      // A journey weight of 0 is an error of its own (weights are above 0); a persona's own 0
+      // closes the transition for it.
+      const double weight = persona_transition_weight(persona, t);
+      if (affinity[to] > 0.0 && (weight > 0.0 || weight == t.weight)) open[from].push_back(to);
+    }
+    std::vector<char> reached(n, 0);
+    std::deque<std::size_t> queue(starts.begin(), starts.end());
+    for (std::size_t v : starts) reached[v] = 1;
+    while (!queue.empty()) {
+      const std::size_t v = queue.front();
+      queue.pop_front();
+      for (std::size_t w : open[v]) {
+        if (!reached[w]) {
+          reached[w] = 1;
+          queue.push_back(w);
+        }
+      }
+    }
+    for (std::size_t v = 0; v < n; ++v) {
+      if (!reached[v] || persona_dropout(persona, touchpoints[v]) >= 1.0) continue;
+      if (out[v].empty() || !open[v].empty()) continue;
+      report_persona_cannot_leave(persona, v, out[v]);
+    }
+    if (has_overrides(persona)) check_persona_cycles(persona, reached, open);
+  }
+
+  // A cycle the persona's own numbers close (MODEL.md 1.12): every way out of it weighted 0 for
+  // the persona, or every dropout in it 0 for the persona, where the journey's own numbers
+  // leave it (the journey's own closed cycles have their error already).
+  void check_persona_cycles(const Persona& persona, const std::vector<char>& reached,
+                            const std::vector<std::vector<std::size_t>>& open) {
+    const auto& touchpoints = scenario_.touchpoints;
+    const std::size_t n = touchpoints.size();
+    JourneyGraph graph(n);
+    for (std::size_t v = 0; v < n; ++v) {
+      for (std::size_t w : open[v]) boost::add_edge(v, w, graph);
+    }
+    std::vector<std::size_t> component(n);
+    const std::size_t count = boost::strong_components(
+        graph, boost::make_iterator_property_map(component.begin(),
+                                                 boost::get(boost::vertex_index, graph)));
+    std::vector<char> leaves(count, 0), loops(count, 0), leaves_in_journey(count, 0);
+    for (std::size_t v = 0; v < n; ++v) {
+      for (std::size_t w : open[v]) {
+        if (component[v] != component[w]) leaves[component[v]] = 1;
+        if (v == w) loops[component[v]] = 1;
+      }
+    }
+    for (auto [edge, end] = boost::edges(graph_); edge != end; ++edge) {
+      const std::size_t from = boost::source(*edge, graph_), to = boost::target(*edge, graph_);
+      if (component[from] != component[to]) leaves_in_journey[component[from]] = 1;
+    }
+    std::vector<std::vector<std::size_t>> members(count);
+    for (std::size_t v = 0; v < n; ++v) members[component[v]].push_back(v);
+    for (std::size_t c = 0; c < count; ++c) {
+      const std::vector<std::size_t>& m = members[c];
+      if ((m.size() < 2 && !loops[c]) || leaves[c] || !reached[m.front()]) continue;
+      const bool persona_drops = std::any_of(m.begin(), m.end(), [&](std::size_t v) {
+        return persona_dropout(persona, touchpoints[v]) > 0.0;
+      });
+      if (persona_drops) continue;
+      const bool journey_drops = std::any_of(m.begin(), m.end(), [&](std::size_t v) {
+        return touchpoints[v].dropout > 0.0;
+      });
+      if (!leaves_in_journey[c] && !journey_drops) continue;  // the journey's own error
+      std::vector<std::string> ids;
+      for (std::size_t v : m) ids.push_back(touchpoints[v].id);
+      const SourceLocation where = persona.transitions.empty()
+                                       ? at(persona.fields, "dropout", persona.where)
+                                       : in_file(persona.transitions.front().where);
+      error(where, fmt::format("persona '{}' can never end a journey that enters {}: its own "
+                               "numbers leave no dropout and no way out of this cycle; only "
+                               "max_steps would stop it",
+                               persona.id, name_set(ids)));
     }
   }
 
+  // Every transition out of `v` is closed for the persona: by a weight of its own, or by an
+  // affinity of 0 for its target's channel. Said at the first the persona's own numbers close.
+  void report_persona_cannot_leave(const Persona& persona, std::size_t v,
+                                   const std::vector<std::size_t>& out) {
+    const auto& touchpoints = scenario_.touchpoints;
+    for (std::size_t k : out) {
+      const Transition& t = scenario_.transitions[k];
+      for (const PersonaTransition& own : persona.transitions) {
+        if (own.from != t.from || own.to != t.to || own.weight > 0.0) continue;
+        error(in_file(own.where),
+              fmt::format("persona '{}' can never leave '{}': its transitions give every way out "
+                          "of it weight 0{}; each touchpoint with transitions out must keep a "
+                          "positive total weight",
+                          persona.id, touchpoints[v].id,
+                          has_overrides(persona) && !persona.channel_affinity.empty()
+                              ? " (or lead to a channel with affinity 0)"
+                              : ""));
+        return;
+      }
+    }
+    const std::size_t first_target = index_of_.find(scenario_.transitions[out.front()].to)->second;
+    error(at(persona.fields, "channel_affinity." + touchpoints[first_target].channel,
+             persona.where),
+          fmt::format("persona '{}' can never leave '{}': every transition out of it goes to a "
+                      "channel with affinity 0",
+                      persona.id, touchpoints[v].id));
+  }
+
   void report_persona_cannot_start(const Persona& persona) {
+    if (!persona.entry.empty()) {
+      // An entry that names no touchpoint has its error already.
+      for (const auto& [id, weight] : persona.entry) {
+        if (index_of_.count(id) == 0) return;
+      }
+      error(at(persona.fields, "entry", persona.where),
+            fmt::format("persona '{}' can never start a journey: every touchpoint of its entry is "
+                        "on a channel with affinity 0 for it",
+                        persona.id));
+      return;
+    }
     std::set<std::string> channels;
     for (Vertex v : entries()) channels.insert(scenario_.touchpoints[v].channel);
     error(at(persona.fields, "channel_affinity", persona.where),

@@ -337,8 +337,32 @@ std::string transition(const Transition& t) {
   return flow(fields_of(t, Transition{}, transition_fields(), no_special));
 }
 
+// A persona's own weights of transitions: a flow list of {from, to, weight}.
+std::string persona_transitions(const std::vector<PersonaTransition>& transitions) {
+  std::string out;
+  for (const PersonaTransition& t : transitions) {
+    out += fmt::format("{}{}", out.empty() ? "" : ", ",
+                       flow({{"from", text(t.from)}, {"to", text(t.to)}, {"weight", number(t.weight)}}));
+  }
+  return "[" + out + "]";
+}
+
 void write_persona(Lines& out, const Persona& p) {
-  const auto affinities = [&](FieldForm) -> std::optional<std::string> {
+  const auto affinities = [&](FieldForm form) -> std::optional<std::string> {
+    if (form == FieldForm::entry_weights) {
+      if (p.entry.empty()) return {};
+      return entry_weights(p.entry);
+    }
+    if (form == FieldForm::dropouts) {
+      if (p.dropout.empty()) return {};
+      Pairs pairs;
+      for (const auto& [id, dropout] : p.dropout) pairs.emplace_back(text(id), number(dropout));
+      return flow(pairs);
+    }
+    if (form == FieldForm::transition_weights) {
+      if (p.transitions.empty()) return {};
+      return persona_transitions(p.transitions);
+    }
     if (p.channel_affinity.empty()) return {};
     Pairs pairs;
     for (const auto& [channel, affinity] : p.channel_affinity) {

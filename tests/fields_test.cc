@@ -105,7 +105,11 @@ void expect_schema_matches(const std::string& part, std::span<const Field<Entity
     SCOPED_TRACE(part + " " + std::string(field.name));
     const json* node = field_schema(part, field.name);
     ASSERT_NE(node, nullptr) << "the schema does not document it";
-    if (field.form == FieldForm::channel_affinity || field.form == FieldForm::entry_weights) {
+    if (field.form == FieldForm::transition_weights) {
+      node = &resolved(*node).at("items").at("properties").at("weight");
+    }
+    if (field.form == FieldForm::channel_affinity || field.form == FieldForm::entry_weights ||
+        field.form == FieldForm::dropouts) {
       node = &resolved(*node).at("additionalProperties");
       // A channel's affinity may be a number or uncertain: the number's range is the field's.
       if (node->contains("oneOf")) {

@@ -20,6 +20,7 @@
 #include "models/fit/goodness_of_fit.h"
 #include "models/observed/funnel.h"
 #include "models/observed/observed_reader.h"
+#include "reports/render/emotion_fit_report.h"
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
 #include "sim/model/cancellation.h"
@@ -274,12 +275,13 @@ ObservedJourneys browsing_paths(const std::vector<double>& dropouts, double cust
 }
 
 // Found by a modeller: on si05 and BPIC both latent personas came out with the same dropout
-// odds (1.0 and 0.9997), said nowhere. Personas alike within their standard errors are named,
-// and personas the data do tell apart are not.
+// odds (1.0 and 0.9997), said nowhere. Personas alike within their standard errors are named
+// as collapsed, with the likelihood they gain over one persona against BIC's threshold, in
+// the notes and the JSON; personas the data do tell apart are not.
 TEST(FitJourney, LatentPersonasThatComeOutAlikeAreSaidToBeSo) {
   const auto alike_note = [](const FitResult& fit) {
     return std::any_of(fit.notes.begin(), fit.notes.end(), [](const std::string& note) {
-      return note.find("came out alike") != std::string::npos;
+      return note.find("The latent personas collapsed") != std::string::npos;
     });
   };
   FitRequest one = markov_request(browsing_paths({0.3}, 20000.0));
@@ -288,6 +290,16 @@ TEST(FitJourney, LatentPersonasThatComeOutAlikeAreSaidToBeSo) {
   const FitResult same = fit_journey(one);
   ASSERT_TRUE(same.fitted()) << same.diagnostics.to_string();
   EXPECT_TRUE(alike_note(same)) << fmt::format("{}", fmt::join(same.notes, "\n"));
+  const PersonaCollapse& collapse = same.emotion->collapse;
+  EXPECT_TRUE(collapse.checked);
+  EXPECT_TRUE(collapse.collapsed);
+  ASSERT_EQ(collapse.coinciding.size(), 1u);
+  EXPECT_EQ(collapse.coinciding[0].first, same.emotion->scenario.personas[0].id);
+  // One chain made these paths: two personas gain next to nothing over it.
+  EXPECT_LT(collapse.log_likelihood_gain, collapse.gain_threshold);
+  EXPECT_GE(collapse.log_likelihood_gain, -1e-6);
+  const nlohmann::json json = emotion_fit_json(*same.emotion);
+  EXPECT_EQ(json.at("personas_collapse").at("collapsed"), true);
 
   FitRequest two = markov_request(browsing_paths({0.05, 0.6}, 20000.0));
   two.personas = 2;
@@ -296,6 +308,10 @@ TEST(FitJourney, LatentPersonasThatComeOutAlikeAreSaidToBeSo) {
   ASSERT_TRUE(apart.fitted()) << apart.diagnostics.to_string();
   EXPECT_FALSE(alike_note(apart)) << fmt::format("{}", fmt::join(apart.notes, "\n"));
   ASSERT_TRUE(apart.emotion.has_value());
+  EXPECT_FALSE(apart.emotion->collapse.collapsed) << apart.emotion->collapse.criterion;
+  EXPECT_TRUE(apart.emotion->collapse.coinciding.empty());
+  EXPECT_GT(apart.emotion->collapse.log_likelihood_gain, apart.emotion->collapse.gain_threshold);
+  EXPECT_EQ(emotion_fit_json(*apart.emotion).at("personas_collapse").at("collapsed"), false);
   const Scenario& fitted = apart.emotion->scenario;
   ASSERT_EQ(fitted.personas.size(), 2u);
   // The reference is the larger persona; the other's odds are relative to it, far from 1.

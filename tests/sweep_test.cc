@@ -495,6 +495,17 @@ std::vector<std::string> journey_parameter_paths(const Scenario& s) {
         for (const char* channel : {"web", "social"}) {
           paths.push_back(persona_path(p.id, fmt::format("channel_affinity.{}", channel)));
         }
+      } else if (field.form == FieldForm::dropouts) {
+        // A persona's own numbers: only those it has can be varied.
+        for (const auto& [id, dropout] : p.dropout) {
+          paths.push_back(persona_path(p.id, "dropout." + id));
+        }
+      } else if (field.form == FieldForm::entry_weights) {
+        for (const auto& [id, weight] : p.entry) paths.push_back(persona_path(p.id, "entry." + id));
+      } else if (field.form == FieldForm::transition_weights) {
+        for (const PersonaTransition& t : p.transitions) {
+          paths.push_back(persona_path(p.id, fmt::format("transitions.{}->{}", t.from, t.to)));
+        }
       } else {
         paths.push_back(persona_path(p.id, field.name));
       }

@@ -39,7 +39,11 @@ std::vector<std::string> removed_entries(const Scenario& scenario,
                                          const std::set<std::string>& removed) {
   std::vector<std::string> out;
   for (const Touchpoint& t : scenario.touchpoints) {
-    if (t.entry_weight > 0.0 && removed.contains(t.id)) out.push_back(t.id);
+    if (!removed.contains(t.id)) continue;
+    const bool persona_entry =
+        std::any_of(scenario.personas.begin(), scenario.personas.end(),
+                    [&](const Persona& p) { return persona_entry_weight(p, t) > 0.0; });
+    if (t.entry_weight > 0.0 || persona_entry) out.push_back(t.id);
   }
   return out;
 }
@@ -65,6 +69,18 @@ Scenario without_touchpoints(const Scenario& scenario, const std::set<std::strin
     if (entries == EntryTraffic::redistributed && other_entry) {
       t.entry_weight = 0.0;
       t.uncertain.erase("entry_weight");
+    }
+  }
+  // A persona's own numbers (MODEL.md 1.12) of a removed touchpoint go too: its dropout there
+  // would stand for the 1 above, and its entry weight there moves to its other entries.
+  for (Persona& p : out.personas) {
+    for (const std::string& id : removed) p.dropout.erase(id);
+    const bool other_own_entry = std::any_of(p.entry.begin(), p.entry.end(), [&](const auto& e) {
+      return e.second > 0.0 && !removed.contains(e.first);
+    });
+    if (entries != EntryTraffic::redistributed || !other_own_entry) continue;
+    for (auto& [id, weight] : p.entry) {
+      if (removed.contains(id)) weight = 0.0;
     }
   }
   return out;

@@ -27,8 +27,31 @@ using fit_detail::Likelihood;
 using fit_detail::ModelValues;
 using fit_detail::Problem;
 
+namespace {
+
+// The path likelihood reads the journey's entry weights, dropouts and transition weights, the
+// same for every persona: a persona with numbers of its own (MODEL.md 1.12) is refused rather
+// than fitted as if it had none.
+bool refuse_persona_overrides(const Scenario& scenario, const ObservedJourneys& data,
+                              Diagnostics& diagnostics) {
+  for (const Persona& p : scenario.personas) {
+    if (!has_overrides(p)) continue;
+    diagnostics.error(
+        SourceLocation{data.source, 0, 0},
+        fmt::format("persona '{}' has numbers of its own (entry, dropout or transitions), which "
+                    "the path likelihood does not model; fit from a journey whose personas have "
+                    "none",
+                    p.id));
+    return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 std::optional<double> path_log_likelihood(const Scenario& scenario, const ObservedJourneys& data,
                                           Diagnostics& diagnostics) {
+  if (refuse_persona_overrides(scenario, data, diagnostics)) return std::nullopt;
   const FitGraph graph(scenario);
   const std::vector<fit_detail::DistinctPath> paths =
       fit_detail::prepare_paths(graph, data, diagnostics);
@@ -40,6 +63,7 @@ std::optional<double> path_log_likelihood(const Scenario& scenario, const Observ
 std::optional<EmotionFit> fit_emotion(const Scenario& skeleton, const ObservedJourneys& data,
                                       const EmotionFitOptions& options, Diagnostics& diagnostics) {
   const SourceLocation where{data.source, 0, 0};
+  if (refuse_persona_overrides(skeleton, data, diagnostics)) return std::nullopt;
   if (options.personas < 1) {
     diagnostics.error(
         where, fmt::format("the number of personas must be 1 or more, got {}", options.personas));

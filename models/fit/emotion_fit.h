@@ -6,8 +6,10 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/observed/observed_journeys.h"
@@ -70,6 +72,21 @@ struct EmotionFitOptions {
   const std::atomic<bool>* cancel = nullptr;
 };
 
+// Whether the latent personas of a fit (K > 1) came out as one (persona_collapse.h).
+struct PersonaCollapse {
+  bool checked = false;    // a fit of K > 1 personas
+  bool collapsed = false;  // some pair coincides, or K personas gain too little over one
+  std::vector<std::pair<std::string, std::string>> coinciding;  // persona ids, pair by pair
+  // Of the best single persona (the Markov chain the personas were fitted on), when known
+  // (NaN otherwise), and what the K personas gain over it against BIC's threshold for their
+  // extra parameters.
+  double one_persona_log_likelihood = std::numeric_limits<double>::quiet_NaN();
+  double log_likelihood_gain = std::numeric_limits<double>::quiet_NaN();
+  int extra_parameters = 0;
+  double gain_threshold = std::numeric_limits<double>::quiet_NaN();
+  std::string criterion;  // in words
+};
+
 struct EmotionFit {
   // The skeleton with the fitted values (emotion sd 0, K personas): it validates, and part of
   // it (durations, costs, values, affinities) is the skeleton's, which paths do not inform.
@@ -82,6 +99,7 @@ struct EmotionFit {
   std::uint64_t customers = 0;
   std::uint64_t distinct_paths = 0;
   int em_iterations = 0;  // of the best start; 0 with one persona
+  PersonaCollapse collapse;  // with K > 1 personas, checked by the fit's caller
   // Assumptions the fit made that the user should know (emotion sd set to 0, the horizon
   // assumed not to bind, what holds the emotion scale).
   std::vector<std::string> notes;

@@ -15,6 +15,7 @@
 
 #include "models/fit/markov_fit.h"
 #include "models/fit/queue_fit.h"
+#include "models/fit/persona_collapse.h"
 #include "models/fit/simulated_journeys.h"
 #include "scenarios/loader.h"
 #include "scenarios/validate.h"
@@ -375,58 +376,6 @@ void choose_order(const ObservedJourneys& kept, const ObservedJourneys& held,
   }
 }
 
-// Latent personas that came out alike: for every persona parameter fitted (dropout odds,
-// initial emotion), the two values within 1.96 standard errors of their difference (the
-// reference persona's are held, without error; a parameter the data cannot identify tells no
-// one apart). Such a mixture is one persona split in two: its shares mean nothing.
-void note_alike_personas(const EmotionFit& fit, std::vector<std::string>& notes) {
-  const std::vector<Persona>& personas = fit.scenario.personas;
-  struct Value {
-    double value = 0.0;
-    double standard_error = 0.0;  // NaN: not identifiable
-  };
-  const auto value_of = [&](FitParameterKind kind, std::size_t k) -> std::optional<Value> {
-    for (const FittedParameter& p : fit.parameters) {
-      if (p.kind != kind || p.index != k) continue;
-      return Value{p.value, p.identifiable ? p.standard_error : kNaN};
-    }
-    return std::nullopt;
-  };
-  std::set<FitParameterKind> fitted;
-  for (const FittedParameter& p : fit.parameters) {
-    if (p.kind == FitParameterKind::dropout_odds || p.kind == FitParameterKind::initial_emotion) {
-      fitted.insert(p.kind);
-    }
-  }
-  if (fitted.empty()) return;
-  for (std::size_t i = 0; i < personas.size(); ++i) {
-    for (std::size_t j = i + 1; j < personas.size(); ++j) {
-      bool alike = true;
-      std::string values;
-      for (const FitParameterKind kind : fitted) {
-        // The reference (held) persona: its own value, exactly.
-        const bool odds = kind == FitParameterKind::dropout_odds;
-        const auto held = [&](std::size_t k) {
-          return Value{odds ? 1.0 : personas[k].initial_emotion_mean, 0.0};
-        };
-        const Value a = value_of(kind, i).value_or(held(i));
-        const Value b = value_of(kind, j).value_or(held(j));
-        const double se = std::hypot(a.standard_error, b.standard_error);
-        if (!std::isnan(se) && std::abs(a.value - b.value) > 1.96 * se) alike = false;
-        values += fmt::format("{}{} {:.4g} and {:.4g}", values.empty() ? "" : "; ",
-                              odds ? "dropout odds (relative)" : "initial emotion", a.value,
-                              b.value);
-      }
-      if (!alike) continue;
-      notes.push_back(fmt::format(
-          "Latent personas '{}' and '{}' came out alike ({}: within 1.96 standard errors of each "
-          "other): the paths do not tell them apart, so their shares ({:.3g} and {:.3g}) mean "
-          "nothing; fit fewer personas",
-          personas[i].id, personas[j].id, values, personas[i].share, personas[j].share));
-    }
-  }
-}
-
 // The fitted parameters with their uncertainty, as the request asks, and a note saying so.
 void add_uncertainty(const ObservedJourneys& kept, const FitRequest& request, FitResult& result) {
   const FitUncertainty& u = request.uncertainty;
@@ -447,6 +396,41 @@ void add_uncertainty(const ObservedJourneys& kept, const FitRequest& request, Fi
       "{} written with {} uncertainty ({}; a beta for a probability, a normal otherwise): run "
       "or compare the fitted journey with --draws K to carry it",
       counted(written, "fitted parameter"), written == 1 ? "its" : "their", how));
+}
+
+// Segments are fitted as personas on the Markov chain, from data that name them.
+void check_segments(const ObservedJourneys& data, const FitRequest& request, bool on_emotion) {
+  if (request.segment_column.empty()) return;
+  if (on_emotion) {
+    throw std::runtime_error(
+        "--segment-column fits each segment's own numbers on the Markov chain; a fit on a "
+        "skeleton or of latent personas (--personas K) models personas of its own");
+  }
+  if (data.segments.size() < 2) {
+    throw std::runtime_error(fmt::format(
+        "{}: --segment-column {}: the data name {} segment, so there is nothing to fit per "
+        "segment (a path table or XES carries no segment; a CSV event log's column does)",
+        request.data_name, request.segment_column, data.segments.size()));
+  }
+}
+
+// What each segment's persona holds, and its conversion in the data against its own chain.
+void note_segments(const std::vector<SegmentFit>& segments, const std::string& column,
+                   std::vector<std::string>& notes) {
+  notes.push_back(fmt::format(
+      "{} fitted as personas, one per {} (sim/model/MODEL.md 1.12): each persona's entry "
+      "weights, dropouts and transition weights are its own customers' counts, its share theirs; "
+      "the journey's numbers are the pooled fit",
+      counted(segments.size(), "segment"), column));
+  for (const SegmentFit& s : segments) {
+    notes.push_back(fmt::format(
+        "Segment '{}' -> persona '{}' ({:.0f} customers, {:.1f}%): {}, {} and {} of its own; "
+        "converts {:.2f}% in the data, {:.2f}% in its persona's chain",
+        s.segment, s.persona, s.customers, 100.0 * s.share,
+        counted(s.entry_weights, "entry weight"), counted(s.dropouts, "dropout"),
+        counted(s.transition_weights, "transition weight"), 100.0 * s.data_conversion_rate,
+        100.0 * s.fitted_conversion_probability));
+  }
 }
 
 FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request) {
@@ -498,6 +482,7 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
         request.data_name, request.skeleton_name, missing.size(), distinct, listed(missing)));
   }
   const bool on_emotion = (skeleton && missing.empty()) || request.personas > 1;
+  check_segments(data, request, on_emotion);
   if (on_emotion && request.order != 1) {
     throw std::runtime_error(
         "--order fits a higher-order Markov chain; a fit on a skeleton or of latent personas "
@@ -514,6 +499,10 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
     result.emotion =
         fit_on_skeleton(*skeleton, "the skeleton " + request.skeleton_name, kept, request, result);
     if (!result.emotion) return result;
+    if (request.personas > 1) {
+      result.emotion->collapse = detect_persona_collapse(*result.emotion, std::nullopt);
+      result.notes.push_back(persona_collapse_text(result.emotion->collapse));
+    }
   } else {
     if (skeleton) {
       result.notes.push_back(fmt::format(
@@ -549,7 +538,11 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
       result.emotion = fit_on_skeleton(result.markov->scenario, "the Markov-fitted journey",
                                        fitted_data, request, result);
       if (!result.emotion) return result;
-      note_alike_personas(*result.emotion, result.notes);
+      // The best single persona on this chain is the chain itself.
+      result.emotion->collapse = detect_persona_collapse(
+          *result.emotion,
+          path_log_likelihood(result.markov->scenario, fitted_data, result.diagnostics));
+      result.notes.push_back(persona_collapse_text(result.emotion->collapse));
     } else if (request.estimate_kappa) {
       result.notes.push_back(
           "--estimate-kappa applies to a fit on a skeleton or with --personas K > 1; "
@@ -562,6 +555,10 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
   if (!request.name.empty()) fitted.name = request.name;
   if (result.arrivals) fitted.calendar = calendar_of(*result.arrivals);
   if (!result.queues.empty()) add_queues(fitted, result);
+  if (!request.segment_column.empty()) {
+    result.segments = add_segment_personas(fitted_data, request.segment_column, fitted);
+    note_segments(result.segments, request.segment_column, result.notes);
+  }
   result.scenario_yaml = scenario_yaml(fitted);
   result.scenario = written_and_read_back(result.scenario_yaml, request.out_name);
   result.data_conversion_rate = conversion_rate(fitted_data);

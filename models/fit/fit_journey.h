@@ -23,6 +23,7 @@
 #include "models/fit/markov_order.h"
 #include "models/fit/parameter_uncertainty.h"
 #include "models/fit/queue_fit.h"
+#include "models/fit/segment_personas.h"
 #include "models/observed/funnel.h"
 #include "models/observed/observed_journeys.h"
 #include "scenarios/diagnostic.h"
@@ -69,6 +70,9 @@ struct FitRequest {
   // queues too (models/fit/queue_fit.h): each queued touchpoint's resource, patience and
   // service time are written.
   bool calendar = false;
+  // The data's segment column, when the data were read with one: each segment is fitted as a
+  // persona of its own numbers (segment_personas.h) on the Markov chain; empty: not.
+  std::string segment_column;
   std::size_t top_paths = 10;
   std::uint64_t agents = 100000;  // simulated to check the fit, or per calibration evaluation
   std::uint64_t seed = 1;         // of the holdout split, the fit's starts and the simulations
@@ -99,6 +103,7 @@ struct FitResult {
   std::optional<Calibration> calibration;  // a funnel's; then there is no check below
   std::optional<ArrivalFit> arrivals;      // with FitRequest::calendar
   std::vector<QueueFit> queues;            // likewise, for data with lifecycle transitions
+  std::vector<SegmentFit> segments;        // with FitRequest::segment_column
   // The fitted journey as written (YAML), and as read back from it and validated: what `run`
   // will load.
   std::string scenario_yaml;

@@ -55,7 +55,7 @@ nlohmann::json emotion_fit_json(const EmotionFit& fit) {
     }
     parameters.push_back(std::move(item));
   }
-  return {{"customers", fit.customers},
+  nlohmann::json json{{"customers", fit.customers},
           {"distinct_paths", fit.distinct_paths},
           {"free_parameters", fit.free_parameters},
           {"log_likelihood", json_number(fit.log_likelihood)},
@@ -64,6 +64,19 @@ nlohmann::json emotion_fit_json(const EmotionFit& fit) {
           {"em_iterations", fit.em_iterations},
           {"parameters", std::move(parameters)},
           {"notes", fit.notes}};
+  const PersonaCollapse& c = fit.collapse;
+  if (c.checked) {
+    nlohmann::json pairs = nlohmann::json::array();
+    for (const auto& [a, b] : c.coinciding) pairs.push_back({a, b});
+    json["personas_collapse"] = {{"collapsed", c.collapsed},
+                                 {"coinciding", std::move(pairs)},
+                                 {"one_persona_log_likelihood", json_number(c.one_persona_log_likelihood)},
+                                 {"log_likelihood_gain", json_number(c.log_likelihood_gain)},
+                                 {"extra_parameters", c.extra_parameters},
+                                 {"gain_threshold", json_number(c.gain_threshold)},
+                                 {"criterion", c.criterion}};
+  }
+  return json;
 }
 
 std::string calibration_text(const Calibration& c) {
@@ -231,6 +244,24 @@ nlohmann::json fit_result_json(const FitReport& report, const FitResult& fit) {
   if (!fit.queues.empty()) {
     json["queues"] = nlohmann::json::array();
     for (const QueueFit& q : fit.queues) json["queues"].push_back(queue_fit_json(q));
+  }
+  if (!fit.segments.empty()) {
+    nlohmann::json segments = nlohmann::json::array();
+    for (const SegmentFit& s : fit.segments) {
+      segments.push_back({{"segment", s.segment},
+                          {"persona", s.persona},
+                          {"customers", s.customers},
+                          {"share", s.share},
+                          {"entry_weights", s.entry_weights},
+                          {"dropouts", s.dropouts},
+                          {"transition_weights", s.transition_weights},
+                          {"data_conversion_rate", s.data_conversion_rate},
+                          {"fitted_conversion_probability",
+                           std::isnan(s.fitted_conversion_probability)
+                               ? nlohmann::json()
+                               : nlohmann::json(s.fitted_conversion_probability)}});
+    }
+    json["segments"] = std::move(segments);
   }
   return json;
 }

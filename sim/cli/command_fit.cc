@@ -92,6 +92,10 @@ int fit_command(const FitOptions& o, const Context& context) {
         "a funnel is calibrated by simulation: --personas, --estimate-kappa, --holdout and "
         "--report-out apply to observed paths only");
   }
+  // A segment column named on the command line: each segment is fitted as a persona.
+  if (call.read.events.given.contains("--segment-column")) {
+    call.request.segment_column = call.read.events.segment;
+  }
   call.request.skeleton_name = o.skeleton;
   call.request.out_name = o.out;
   call.request.seed = o.seed.value_or(kDefaultSeed);

@@ -65,7 +65,9 @@ void add_observed_data_flags(CLI::App& command, ObservedReadOptions& o, bool* fu
   column_option(command, "--converted-column", e.converted,
                 "Event logs: the converted (true/false) column, if any", e.given);
   column_option(command, "--segment-column", e.segment,
-                "Event logs: the segment or persona column, if any", e.given);
+                "Event logs: the segment or persona column, if any (fit: each segment is fitted "
+                "as a persona of its own numbers)",
+                e.given);
   command
       .add_option("--conversion-touchpoint", e.conversion_touchpoints,
                   "Event logs and XES: a touchpoint every visit to which is a conversion "

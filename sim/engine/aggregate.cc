@@ -131,8 +131,18 @@ void fill_split_from_journey(const CompiledJourney& j, Aggregate& a) {
   const std::size_t n = j.touchpoint_count();
   std::vector<std::uint32_t> entries, conversions;
   for (std::uint32_t v = 0; v < n; ++v) {
-    if (j.entry_weight[v] > 0) entries.push_back(v);
     if (j.is_conversion[v]) conversions.push_back(v);
+  }
+  // Where any persona starts: its own entry weights may differ from the journey's (MODEL.md
+  // 1.12). A journey whose personas have none starts where its entry weights say.
+  std::vector<std::uint8_t> entry(n, 0);
+  for (const PersonaTables& p : j.personas) {
+    for (const std::uint32_t v : p.entry_touchpoints) {
+      if (v != kLostEntry) entry[v] = 1;
+    }
+  }
+  for (std::uint32_t v = 0; v < n; ++v) {
+    if (entry[v] || j.entry_weight[v] > 0) entries.push_back(v);
   }
   // Reached by an agent that has not converted: from the entries, not on past a conversion
   // (which converts the agent at step 3, before its dropout at step 5).

@@ -21,7 +21,8 @@ std::vector<double> normalised(const std::vector<double>& profile, std::size_t l
   return out;
 }
 
-// Weights (the journey's entry weights when `weights` is empty) times each persona's affinity.
+// Weights (the persona's entry weights, MODEL.md 1.12, when `weights` is empty) times each
+// persona's affinity.
 std::vector<EntryTable> entry_tables(const Scenario& scenario, const EntryWeights& weights) {
   std::vector<EntryTable> tables;
   for (const Persona& persona : scenario.personas) {
@@ -29,7 +30,7 @@ std::vector<EntryTable> entry_tables(const Scenario& scenario, const EntryWeight
     double total = 0.0;
     for (std::size_t v = 0; v < scenario.touchpoints.size(); ++v) {
       const Touchpoint& t = scenario.touchpoints[v];
-      double weight = t.entry_weight;
+      double weight = persona_entry_weight(persona, t);  // MODEL.md 1.12
       if (!weights.empty()) {
         auto it = weights.find(t.id);
         weight = it == weights.end() ? 0.0 : it->second;

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
+#include <optional>
 #include <numeric>
 #include <span>
 #include <unordered_map>
@@ -134,9 +136,50 @@ void compile_transition_values(const Scenario& scenario, CompiledJourney& j) {
   }
 }
 
-// Fills `p` (its vectors keep their capacity: a recompiled journey allocates nothing here).
-void compile_persona(const Persona& persona, double share, const CompiledJourney& j, double kappa,
+// The journey's numbers as `persona` sees them (MODEL.md 1.12): its own where it has them.
+// A persona without any reads the compiled journey's, exactly as before there were any.
+struct PersonaNumbers {
+  std::vector<double> entry_weight;       // per touchpoint
+  std::vector<double> dropout;            // per touchpoint
+  std::vector<double> transition_weight;  // per transition, in CompiledJourney order
+};
+
+PersonaNumbers persona_numbers(const Scenario& scenario, const Persona& persona,
+                               const CompiledJourney& j) {
+  PersonaNumbers out{j.entry_weight, j.dropout, j.transition_weight};
+  if (!persona.entry.empty()) {
+    for (std::size_t v = 0; v < j.touchpoint_count(); ++v) {
+      out.entry_weight[v] = persona_entry_weight(persona, scenario.touchpoints[v]);
+    }
+  }
+  for (std::size_t v = 0; v < j.touchpoint_count() && !persona.dropout.empty(); ++v) {
+    out.dropout[v] = persona_dropout(persona, scenario.touchpoints[v]);
+  }
+  if (!persona.transitions.empty()) {
+    std::map<std::pair<std::string_view, std::string_view>, double> own;
+    for (const PersonaTransition& t : persona.transitions) {
+      own.emplace(std::pair<std::string_view, std::string_view>(t.from, t.to), t.weight);
+    }
+    for (std::size_t e = 0; e < j.transition_count(); ++e) {
+      const Transition& t = scenario.transitions[j.transition_source[e]];
+      auto it = own.find({t.from, t.to});
+      if (it != own.end()) out.transition_weight[e] = it->second;
+    }
+  }
+  return out;
+}
+
+// Fills `p` (its vectors keep their capacity: a recompiled journey allocates nothing here,
+// unless the persona has numbers of its own).
+void compile_persona(const Scenario& scenario, const Persona& persona, double share,
+                     const CompiledJourney& j, double kappa,
                      std::span<const LostEntry> lost_entries, PersonaTables& p) {
+  std::optional<PersonaNumbers> own;
+  if (has_overrides(persona)) own = persona_numbers(scenario, persona, j);
+  const std::vector<double>& entry_weight = own ? own->entry_weight : j.entry_weight;
+  const std::vector<double>& dropout = own ? own->dropout : j.dropout;
+  const std::vector<double>& transition_weight = own ? own->transition_weight : j.transition_weight;
+
   p.id = persona.id;
   p.share = share;
   p.sensitivity = persona.sensitivity;
@@ -163,12 +206,15 @@ void compile_persona(const Persona& persona, double share, const CompiledJourney
   auto add_lost_entries_before = [&](std::size_t position) {
     for (; lost < lost_entries.size() && lost_entries[lost].position <= position; ++lost) {
       const LostEntry& e = lost_entries[lost];
-      add_entry(kLostEntry, e.entry_weight * channel_affinity(persona, e.channel));
+      // A persona with entry weights of its own never named a lost entry among them: a future
+      // state refuses to remove one it names (scenarios/changes.cc).
+      const double weight = persona.entry.empty() ? e.entry_weight : 0.0;
+      add_entry(kLostEntry, weight * channel_affinity(persona, e.channel));
     }
   };
   for (std::uint32_t v = 0; v < j.touchpoint_count(); ++v) {
     add_lost_entries_before(v);
-    add_entry(v, j.entry_weight[v] * affinity(v));
+    add_entry(v, entry_weight[v] * affinity(v));
   }
   add_lost_entries_before(j.touchpoint_count());
 
@@ -180,7 +226,7 @@ void compile_persona(const Persona& persona, double share, const CompiledJourney
     double total = 0.0;
     bool any = false;
     for (std::uint32_t e = j.out_begin[v]; e < j.out_begin[v + 1]; ++e) {
-      p.transition_weight[e] = j.transition_weight[e] * affinity(j.transition_to[e]);
+      p.transition_weight[e] = transition_weight[e] * affinity(j.transition_to[e]);
       total += p.transition_weight[e];
       p.transition_cumulative[e] = total;
       if (p.transition_weight[e] <= 0.0) continue;
@@ -196,8 +242,8 @@ void compile_persona(const Persona& persona, double share, const CompiledJourney
   p.dropout_sure.resize(n);
   p.dropout_never.resize(n);
   for (std::uint32_t v = 0; v < n; ++v) {
-    p.dropout_log_odds[v] = model::dropout_log_odds(j.dropout[v], persona.dropout_odds);
-    p.dropout_static[v] = model::static_dropout_probability(j.dropout[v], persona.dropout_odds);
+    p.dropout_log_odds[v] = model::dropout_log_odds(dropout[v], persona.dropout_odds);
+    p.dropout_static[v] = model::static_dropout_probability(dropout[v], persona.dropout_odds);
     const double at_plus = model::dropout_probability(p.dropout_log_odds[v], kappa, 1.0);
     const double at_minus = model::dropout_probability(p.dropout_log_odds[v], kappa, -1.0);
     constexpr double widen = 0x1.0p-40;
@@ -226,8 +272,8 @@ void compile_values(const Scenario& scenario, CompiledJourney& j) {
   j.persona_cumulative.resize(personas.size());
   for (std::size_t k = 0; k < personas.size(); ++k) {
     const double share = personas[k].share / share_total;
-    compile_persona(personas[k], share, j, scenario.settings.kappa, scenario.lost_entries,
-                    j.personas[k]);
+    compile_persona(scenario, personas[k], share, j, scenario.settings.kappa,
+                    scenario.lost_entries, j.personas[k]);
     cumulative += share;
     j.persona_cumulative[k] = cumulative;
   }

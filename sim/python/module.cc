@@ -251,6 +251,21 @@ py::list persona_list(const Scenario& s) {
     py::dict affinity;
     for (const auto& [channel, multiplier] : p.channel_affinity) affinity[py::str(channel)] = multiplier;
     d["channel_affinity"] = affinity;
+    // Its own numbers (sim/model/MODEL.md 1.12), empty where it keeps the journey's.
+    py::dict entry, dropout;
+    for (const auto& [id, weight] : p.entry) entry[py::str(id)] = weight;
+    for (const auto& [id, value] : p.dropout) dropout[py::str(id)] = value;
+    py::list transitions;
+    for (const PersonaTransition& t : p.transitions) {
+      py::dict item;
+      item["from"] = t.from;
+      item["to"] = t.to;
+      item["weight"] = t.weight;
+      transitions.append(item);
+    }
+    d["entry"] = entry;
+    d["dropout"] = dropout;
+    d["transitions"] = transitions;
     list.append(d);
   }
   return list;
@@ -690,7 +705,8 @@ py::dict fit(const std::string& data, const Journey* skeleton, const std::string
              bool calendar, const std::vector<std::string>& lifecycle,
              const std::vector<std::string>& activity,
              const std::vector<std::string>& exclude_activity,
-             const std::vector<std::string>& conversion_touchpoint, py::object progress) {
+             const std::vector<std::string>& conversion_touchpoint,
+             const std::optional<std::string>& segment_column, py::object progress) {
   if (personas < 1 || personas > 64) throw py::value_error("personas must be from 1 to 64");
   if (order && *order != "bic" &&
       (order->size() != 1 || (*order)[0] < '1' || (*order)[0] > '5')) {
@@ -720,6 +736,11 @@ py::dict fit(const std::string& data, const Journey* skeleton, const std::string
   filter(events.excluded_activities, exclude_activity, "--exclude-activity");
   filter(events.conversion_touchpoints, conversion_touchpoint, "--conversion-touchpoint");
   FitRequest& request = call.request;
+  if (segment_column) {
+    events.segment = *segment_column;
+    events.given.insert("--segment-column");
+    request.segment_column = *segment_column;
+  }
   if (order) {
     request.compare_orders = true;
     request.order = *order == "bic" ? 0 : (*order)[0] - '0';
@@ -854,7 +875,7 @@ PYBIND11_MODULE(_cjsim, m) {
         py::arg("seed"), py::arg("threads"), py::arg("format"), py::arg("funnel"),
         py::arg("allow_long"), py::arg("order"), py::arg("durations"), py::arg("calendar"),
         py::arg("lifecycle"), py::arg("activity"), py::arg("exclude_activity"),
-        py::arg("conversion_touchpoint"), py::arg("progress"),
+        py::arg("conversion_touchpoint"), py::arg("segment_column"), py::arg("progress"),
         "Fits a journey to observed data, or calibrates a skeleton to a funnel; returns the "
         "fitted Journey, its YAML, the notes and what `cjsim fit --json` prints.");
   m.def("attribute", &attribute, py::arg("input"), py::arg("by"), py::arg("order"),

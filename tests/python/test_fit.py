@@ -137,3 +137,16 @@ def test_queues_from_lifecycle_transitions_equal_the_cli(cli, tmp_path):
     # Without lifecycle transitions, no queues.
     plain = cjsim.fit(OBSERVED, agents=2000, progress=False)
     assert plain.queues is None
+
+
+def test_segments_fitted_as_personas_equal_the_cli(cli, tmp_path):
+    data = os.path.join(FIT_DATA, "segments_events.csv")
+    fitted, printed, written = fit_both(cli, tmp_path, data,
+                                        ["--segment-column", "segment", "-n", 2000],
+                                        segment_column="segment", agents=2000)
+    assert stable(fitted.report) == stable(printed)
+    assert fitted.yaml == written
+    assert [s["persona"] for s in fitted.report["segments"]] == ["web", "store"]
+    web = next(p for p in fitted.journey.personas if p["id"] == "web")
+    assert web["entry"] == {"home": 4.0, "product": 1.0}
+    assert web["dropout"] == {"home": 0.25, "product": 0.25}

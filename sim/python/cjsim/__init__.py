@@ -238,7 +238,7 @@ def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = None, name: str = "
         order: Union[int, str, None] = None, durations: str = "exponential",
         calendar: bool = False, lifecycle: Sequence[str] = (), activity: Sequence[str] = (),
         exclude_activity: Sequence[str] = (), conversion_touchpoint: Sequence[str] = (),
-        progress: Any = None) -> FitResult:
+        segment_column: Optional[str] = None, progress: Any = None) -> FitResult:
     """Learns a journey from observed data, as ``cjsim fit`` does: the Markov chain of an event
     log, path table or XES file (``format`` "auto", "events", "paths" or "xes"), or with a
     ``skeleton`` that has every touchpoint of the data its emotion means, biases, dropouts and
@@ -253,7 +253,9 @@ def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = None, name: str = "
     ``calendar`` fits the organic arrivals by weekday and hour as the journey's calendar (the
     report's ``arrivals``) and, from lifecycle transitions, the queues (``queues``);
     ``lifecycle``, ``activity``, ``exclude_activity`` and
-    ``conversion_touchpoint`` filter and mark event logs and XES.
+    ``conversion_touchpoint`` filter and mark event logs and XES; ``segment_column`` names the
+    event log's (or XES trace's) segment attribute and fits each segment as a persona of its
+    own numbers (the report's ``segments``).
     """
     skeleton_journey = load(skeleton) if skeleton is not None else None
     return FitResult(_cjsim.fit(os.fspath(data), skeleton_journey, name, "<fitted>", personas,
@@ -261,7 +263,8 @@ def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = None, name: str = "
                                 seed, threads, format, funnel, allow_long,
                                 None if order is None else str(order), durations, calendar,
                                 list(lifecycle), list(activity), list(exclude_activity),
-                                list(conversion_touchpoint), _progress(progress)))
+                                list(conversion_touchpoint), segment_column,
+                                _progress(progress)))
 
 
 def attribute(path: PathLike, *, by: str = "channel", order: int = 1, agents: int = 100_000,
