@@ -102,15 +102,19 @@ struct PersonaCanTake {
 class Validation {
  public:
   // `read_problems`: the shape problems of a scenario read only in part, or nullptr.
+  // `changed`: the only parts whose own checks run (see validate_changed), or nullptr.
   Validation(const Scenario& scenario, Diagnostics& diagnostics,
-             const Diagnostics* read_problems = nullptr)
-      : scenario_(scenario), diagnostics_(diagnostics), read_problems_(read_problems) {
+             const Diagnostics* read_problems = nullptr, const ChangedParts* changed = nullptr)
+      : scenario_(scenario),
+        diagnostics_(diagnostics),
+        read_problems_(read_problems),
+        changed_(changed) {
     index_touchpoints();
     build_graph();
   }
 
   void run() {
-    check_stages();
+    if (!changed_) check_stages();  // names only: a changed scenario has its base's
     check_settings();
     check_touchpoints();
     check_transitions();
@@ -174,6 +178,9 @@ class Validation {
              d.where.file == where.file;
     });
   }
+
+  // Whether touchpoint i's own checks run: always, unless only changed parts are checked.
+  bool checks_touchpoint(std::size_t i) const { return !changed_ || changed_->touchpoints[i]; }
 
   // A touchpoint whose id could not be read leaves references to it unresolved.
   bool some_id_unread() const {
@@ -307,6 +314,7 @@ class Validation {
     }
     std::map<std::string_view, SourceLocation> first;
     for (std::size_t i = 0; i < scenario_.touchpoints.size(); ++i) {
+      if (!checks_touchpoint(i)) continue;
       const Touchpoint& touchpoint = scenario_.touchpoints[i];
       check_touchpoint_id(touchpoint, i, first);
       check_touchpoint_labels(touchpoint, i);
@@ -377,6 +385,7 @@ class Validation {
   void check_transitions() {
     std::map<std::pair<std::string_view, std::string_view>, SourceLocation> first;
     for (std::size_t i = 0; i < scenario_.transitions.size(); ++i) {
+      if (changed_ && !changed_->transitions[i]) continue;
       const Transition& transition = scenario_.transitions[i];
       const std::string name = transition_name(transition);
       check_end(transition, "from", transition.from, i);
@@ -418,10 +427,11 @@ class Validation {
     bool any_share = false;
     for (std::size_t i = 0; i < scenario_.personas.size(); ++i) {
       const Persona& persona = scenario_.personas[i];
+      any_share = any_share || persona.share > 0.0;
+      if (changed_ && !changed_->personas[i]) continue;
       check_persona_id(persona, i, first);
       check_persona_numbers(persona, persona_name(persona, i));
       check_persona_channels(persona, persona_name(persona, i));
-      any_share = any_share || persona.share > 0.0;
     }
     if (!any_share) {
       const Persona& persona = scenario_.personas.front();
@@ -492,6 +502,7 @@ class Validation {
     }
     check_resources();
     for (std::size_t i = 0; i < scenario_.touchpoints.size(); ++i) {
+      if (!checks_touchpoint(i)) continue;
       check_touchpoint_calendar(scenario_.touchpoints[i], i, calendar);
     }
     if (scenario_.word_of_mouth) {
@@ -1131,6 +1142,7 @@ class Validation {
   const Scenario& scenario_;
   Diagnostics& diagnostics_;
   const Diagnostics* read_problems_ = nullptr;
+  const ChangedParts* changed_ = nullptr;
   std::map<std::string, std::size_t, std::less<>> index_of_;  // id -> first touchpoint
   std::vector<std::string> ids_;
   std::set<std::string, std::less<>> channels_;
@@ -1144,6 +1156,49 @@ class Validation {
 
 void validate_scenario(const Scenario& scenario, Diagnostics& diagnostics) {
   Validation(scenario, diagnostics).run();
+}
+
+ChangedParts changed_parts(const Scenario& base, std::span<const ParameterPath> paths) {
+  ChangedParts changed;
+  changed.touchpoints.assign(base.touchpoints.size(), false);
+  changed.transitions.assign(base.transitions.size(), false);
+  changed.personas.assign(base.personas.size(), false);
+  // The first part of each id, as set_parameter finds it.
+  const auto mark = [](std::vector<bool>& marks, const auto& parts, const auto& names_it) {
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (!names_it(parts[i])) continue;
+      marks[i] = true;
+      return;
+    }
+  };
+  for (const ParameterPath& p : paths) {
+    switch (p.entity) {
+      case ParameterPath::Entity::touchpoint:
+        mark(changed.touchpoints, base.touchpoints, [&](const Touchpoint& t) { return t.id == p.id; });
+        break;
+      case ParameterPath::Entity::transition:
+        mark(changed.transitions, base.transitions,
+             [&](const Transition& e) { return e.from == p.from && e.to == p.to; });
+        break;
+      case ParameterPath::Entity::persona:
+        mark(changed.personas, base.personas, [&](const Persona& q) { return q.id == p.id; });
+        break;
+      default:
+        break;  // settings and the calendar's parts are checked whole
+    }
+  }
+  return changed;
+}
+
+void validate_changed(const Scenario& scenario, const ChangedParts& changed,
+                      Diagnostics& diagnostics) {
+  if (changed.touchpoints.size() != scenario.touchpoints.size() ||
+      changed.transitions.size() != scenario.transitions.size() ||
+      changed.personas.size() != scenario.personas.size()) {
+    validate_scenario(scenario, diagnostics);  // not the base's shape: check it all
+    return;
+  }
+  Validation(scenario, diagnostics, nullptr, &changed).run();
 }
 
 void validate_partly_read(const Scenario& scenario, const Diagnostics& read_problems,
