@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <limits>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -98,6 +99,42 @@ struct PersonaCanTake {
   }
 };
 
+}  // namespace
+
+// What validation reads of a scenario's names alone (touchpoint ids, channels, stages, the
+// transitions' ends): a design point has its base's, since its parameters change numbers only.
+struct ValidationNames {
+  std::map<std::string, std::size_t, std::less<>> index_of;  // id -> first touchpoint
+  std::vector<std::string> ids;
+  std::set<std::string, std::less<>> channels;
+  // Sets, not scans: a journey may have a million touchpoints (and a hostile one as many stages).
+  std::set<std::string, std::less<>> stage_set;
+  std::set<std::string, std::less<>> used_stages;
+  JourneyGraph graph;
+};
+
+namespace {
+
+std::shared_ptr<const ValidationNames> names_of(const Scenario& scenario) {
+  auto names = std::make_shared<ValidationNames>();
+  for (std::size_t i = 0; i < scenario.touchpoints.size(); ++i) {
+    const Touchpoint& touchpoint = scenario.touchpoints[i];
+    names->index_of.try_emplace(touchpoint.id, i);
+    names->ids.push_back(touchpoint.id);
+    if (!touchpoint.channel.empty()) names->channels.insert(touchpoint.channel);
+    names->used_stages.insert(touchpoint.stage);
+  }
+  names->stage_set.insert(scenario.stages.begin(), scenario.stages.end());
+  names->graph = JourneyGraph(scenario.touchpoints.size());
+  for (const Transition& transition : scenario.transitions) {
+    auto from = names->index_of.find(transition.from);
+    auto to = names->index_of.find(transition.to);
+    if (from == names->index_of.end() || to == names->index_of.end()) continue;
+    boost::add_edge(from->second, to->second, names->graph);
+  }
+  return names;
+}
+
 // One validation pass: the scenario, where problems go, and how to place them in the file.
 class Validation {
  public:
@@ -108,10 +145,14 @@ class Validation {
       : scenario_(scenario),
         diagnostics_(diagnostics),
         read_problems_(read_problems),
-        changed_(changed) {
-    index_touchpoints();
-    build_graph();
-  }
+        changed_(changed),
+        names_(changed && changed->names ? changed->names : names_of(scenario)),
+        index_of_(names_->index_of),
+        ids_(names_->ids),
+        channels_(names_->channels),
+        stage_set_(names_->stage_set),
+        used_stages_(names_->used_stages),
+        graph_(names_->graph) {}
 
   void run() {
     if (!changed_) check_stages();  // names only: a changed scenario has its base's
@@ -236,27 +277,6 @@ class Validation {
         }
       }
       check_range(number_in(ref), field.range, field.name, owner, fields, where, field.unit);
-    }
-  }
-
-  void index_touchpoints() {
-    for (std::size_t i = 0; i < scenario_.touchpoints.size(); ++i) {
-      const Touchpoint& touchpoint = scenario_.touchpoints[i];
-      index_of_.try_emplace(touchpoint.id, i);
-      ids_.push_back(touchpoint.id);
-      if (!touchpoint.channel.empty()) channels_.insert(touchpoint.channel);
-      used_stages_.insert(touchpoint.stage);
-    }
-    stage_set_.insert(scenario_.stages.begin(), scenario_.stages.end());
-  }
-
-  void build_graph() {
-    graph_ = JourneyGraph(scenario_.touchpoints.size());
-    for (const Transition& transition : scenario_.transitions) {
-      auto from = index_of_.find(transition.from);
-      auto to = index_of_.find(transition.to);
-      if (from == index_of_.end() || to == index_of_.end()) continue;
-      boost::add_edge(from->second, to->second, graph_);
     }
   }
 
@@ -1115,7 +1135,7 @@ class Validation {
       report_persona_cannot_start(persona);
       return;
     }
-    const boost::filtered_graph<JourneyGraph, PersonaCanTake> persona_graph(
+    const boost::filtered_graph<const JourneyGraph, PersonaCanTake> persona_graph(
         graph_, PersonaCanTake{&graph_, &affinity});
     const std::vector<bool> reached = reached_from(persona_graph, starts);
     for (std::size_t v = 0; v < touchpoints.size(); ++v) {
@@ -1143,13 +1163,14 @@ class Validation {
   Diagnostics& diagnostics_;
   const Diagnostics* read_problems_ = nullptr;
   const ChangedParts* changed_ = nullptr;
-  std::map<std::string, std::size_t, std::less<>> index_of_;  // id -> first touchpoint
-  std::vector<std::string> ids_;
-  std::set<std::string, std::less<>> channels_;
-  // Sets, not scans: a journey may have a million touchpoints (and a hostile one as many stages).
-  std::set<std::string, std::less<>> stage_set_;
-  std::set<std::string, std::less<>> used_stages_;
-  JourneyGraph graph_;
+  // The scenario's names, or its base's (shared by every design point of that base).
+  std::shared_ptr<const ValidationNames> names_;
+  const std::map<std::string, std::size_t, std::less<>>& index_of_;
+  const std::vector<std::string>& ids_;
+  const std::set<std::string, std::less<>>& channels_;
+  const std::set<std::string, std::less<>>& stage_set_;
+  const std::set<std::string, std::less<>>& used_stages_;
+  const JourneyGraph& graph_;
 };
 
 }  // namespace
@@ -1163,6 +1184,7 @@ ChangedParts changed_parts(const Scenario& base, std::span<const ParameterPath> 
   changed.touchpoints.assign(base.touchpoints.size(), false);
   changed.transitions.assign(base.transitions.size(), false);
   changed.personas.assign(base.personas.size(), false);
+  changed.names = names_of(base);
   // The first part of each id, as set_parameter finds it.
   const auto mark = [](std::vector<bool>& marks, const auto& parts, const auto& names_it) {
     for (std::size_t i = 0; i < parts.size(); ++i) {

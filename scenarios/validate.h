@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -22,11 +23,15 @@ inline constexpr std::size_t kMostStages = 64;
 // Adds every problem found to `diagnostics` (errors block a run; warnings do not).
 void validate_scenario(const Scenario& scenario, Diagnostics& diagnostics);
 
-// The touchpoints, transitions and personas (by index in the base) that parameters name.
+struct ValidationNames;
+
+// The touchpoints, transitions and personas (by index in the base) that parameters name, and
+// what validation reads of the base's names (which parameters cannot change).
 struct ChangedParts {
   std::vector<bool> touchpoints;
   std::vector<bool> transitions;
   std::vector<bool> personas;
+  std::shared_ptr<const ValidationNames> names;
 };
 
 // The parts of `base` that `paths` name (each path must have passed check_parameter_path).
