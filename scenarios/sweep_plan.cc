@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <exception>
+#include <span>
 #include <thread>
 
 #include "scenarios/validate.h"
@@ -37,9 +38,11 @@ class Fingerprint {
 
 // The problems of design point k's scenario: its values set in `working` (a working copy per
 // base, made when first needed; a value that cannot be set leaves the field as it was, but the
-// point is then refused anyway), then validated.
+// point is then refused anyway), then validated: only what its parameters change (`changed`,
+// per base), since its base has no errors.
 Diagnostics point_problems(const SweepPlan& plan, std::size_t k,
-                           std::vector<std::optional<Scenario>>& working) {
+                           std::vector<std::optional<Scenario>>& working,
+                           std::span<const ChangedParts> changed) {
   const Experiment& x = plan.experiment;
   const SweepPoint& point = plan.points[k];
   if (!working[point.scenario]) working[point.scenario] = plan.bases[point.scenario];
@@ -50,7 +53,7 @@ Diagnostics point_problems(const SweepPlan& plan, std::size_t k,
       found.error(x.parameters[j].where, *problem);
     }
   }
-  if (!found.has_errors()) validate_scenario(scenario, found);
+  if (!found.has_errors()) validate_changed(scenario, changed[point.scenario], found);
   if (!found.has_errors() && scenario.calendar) {
     const std::int64_t days = x.days > 0 ? x.days : scenario.calendar->days;
     if (x.warmup_days >= days) {
@@ -151,6 +154,10 @@ std::optional<SweepPlan> plan_sweep(Experiment experiment, Diagnostics& diagnost
 
   // Each point's problems, found on `threads` threads (a working copy of every base each)
   // and reported in the points' order, slice by slice.
+  std::vector<ParameterPath> paths;
+  for (const ExperimentParameter& p : x.parameters) paths.push_back(p.path);
+  std::vector<ChangedParts> changed;
+  for (const Scenario& base : plan.bases) changed.push_back(changed_parts(base, paths));
   const std::size_t workers = std::max<std::size_t>(threads, 1);
   std::vector<std::vector<std::optional<Scenario>>> working(
       workers, std::vector<std::optional<Scenario>>(plan.bases.size()));
@@ -163,7 +170,7 @@ std::optional<SweepPlan> plan_sweep(Experiment experiment, Diagnostics& diagnost
     const std::size_t used = std::min(workers, count);
     const auto check = [&](std::size_t w) {
       for (std::size_t j = count * w / used; j < count * (w + 1) / used; ++j) {
-        found[j] = point_problems(plan, first + j, working[w]);
+        found[j] = point_problems(plan, first + j, working[w], changed);
       }
     };
     if (used == 1) {

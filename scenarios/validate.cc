@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <limits>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -88,19 +89,63 @@ std::vector<bool> reached_from(const Graph& graph, const std::vector<Vertex>& so
   return reached;
 }
 
+}  // namespace
+
+// What validation reads of a scenario's names alone (touchpoint ids, channels, stages, the
+// transitions' ends): a design point has its base's, since its parameters change numbers only.
+struct ValidationNames {
+  std::map<std::string, std::size_t, std::less<>> index_of;  // id -> first touchpoint
+  std::vector<std::string> ids;
+  std::set<std::string, std::less<>> channels;
+  // Sets, not scans: a journey may have a million touchpoints (and a hostile one as many stages).
+  std::set<std::string, std::less<>> stage_set;
+  std::set<std::string, std::less<>> used_stages;
+  JourneyGraph graph;
+};
+
+namespace {
+
+std::shared_ptr<const ValidationNames> names_of(const Scenario& scenario) {
+  auto names = std::make_shared<ValidationNames>();
+  for (std::size_t i = 0; i < scenario.touchpoints.size(); ++i) {
+    const Touchpoint& touchpoint = scenario.touchpoints[i];
+    names->index_of.try_emplace(touchpoint.id, i);
+    names->ids.push_back(touchpoint.id);
+    if (!touchpoint.channel.empty()) names->channels.insert(touchpoint.channel);
+    names->used_stages.insert(touchpoint.stage);
+  }
+  names->stage_set.insert(scenario.stages.begin(), scenario.stages.end());
+  names->graph = JourneyGraph(scenario.touchpoints.size());
+  for (const Transition& transition : scenario.transitions) {
+    auto from = names->index_of.find(transition.from);
+    auto to = names->index_of.find(transition.to);
+    if (from == names->index_of.end() || to == names->index_of.end()) continue;
+    boost::add_edge(from->second, to->second, names->graph);
+  }
+  return names;
+}
+
 // One validation pass: the scenario, where problems go, and how to place them in the file.
 class Validation {
  public:
   // `read_problems`: the shape problems of a scenario read only in part, or nullptr.
+  // `changed`: the only parts whose own checks run (see validate_changed), or nullptr.
   Validation(const Scenario& scenario, Diagnostics& diagnostics,
-             const Diagnostics* read_problems = nullptr)
-      : scenario_(scenario), diagnostics_(diagnostics), read_problems_(read_problems) {
-    index_touchpoints();
-    build_graph();
-  }
+             const Diagnostics* read_problems = nullptr, const ChangedParts* changed = nullptr)
+      : scenario_(scenario),
+        diagnostics_(diagnostics),
+        read_problems_(read_problems),
+        changed_(changed),
+        names_(changed && changed->names ? changed->names : names_of(scenario)),
+        index_of_(names_->index_of),
+        ids_(names_->ids),
+        channels_(names_->channels),
+        stage_set_(names_->stage_set),
+        used_stages_(names_->used_stages),
+        graph_(names_->graph) {}
 
   void run() {
-    check_stages();
+    if (!changed_) check_stages();  // names only: a changed scenario has its base's
     check_settings();
     check_touchpoints();
     check_transitions();
@@ -165,6 +210,9 @@ class Validation {
     });
   }
 
+  // Whether touchpoint i's own checks run: always, unless only changed parts are checked.
+  bool checks_touchpoint(std::size_t i) const { return !changed_ || changed_->touchpoints[i]; }
+
   // A touchpoint whose id could not be read leaves references to it unresolved.
   bool some_id_unread() const {
     if (!read_problems_) return false;
@@ -222,27 +270,6 @@ class Validation {
     }
   }
 
-  void index_touchpoints() {
-    for (std::size_t i = 0; i < scenario_.touchpoints.size(); ++i) {
-      const Touchpoint& touchpoint = scenario_.touchpoints[i];
-      index_of_.try_emplace(touchpoint.id, i);
-      ids_.push_back(touchpoint.id);
-      if (!touchpoint.channel.empty()) channels_.insert(touchpoint.channel);
-      used_stages_.insert(touchpoint.stage);
-    }
-    stage_set_.insert(scenario_.stages.begin(), scenario_.stages.end());
-  }
-
-  void build_graph() {
-    graph_ = JourneyGraph(scenario_.touchpoints.size());
-    for (const Transition& transition : scenario_.transitions) {
-      auto from = index_of_.find(transition.from);
-      auto to = index_of_.find(transition.to);
-      if (from == index_of_.end() || to == index_of_.end()) continue;
-      boost::add_edge(from->second, to->second, graph_);
-    }
-  }
-
   void check_stages() {
     const SourceLocation list_where = top("stages");
     if (scenario_.stages.empty()) {
@@ -297,6 +324,7 @@ class Validation {
     }
     std::map<std::string_view, SourceLocation> first;
     for (std::size_t i = 0; i < scenario_.touchpoints.size(); ++i) {
+      if (!checks_touchpoint(i)) continue;
       const Touchpoint& touchpoint = scenario_.touchpoints[i];
       check_touchpoint_id(touchpoint, i, first);
       check_touchpoint_labels(touchpoint, i);
@@ -367,6 +395,7 @@ class Validation {
   void check_transitions() {
     std::map<std::pair<std::string_view, std::string_view>, SourceLocation> first;
     for (std::size_t i = 0; i < scenario_.transitions.size(); ++i) {
+      if (changed_ && !changed_->transitions[i]) continue;
       const Transition& transition = scenario_.transitions[i];
       const std::string name = transition_name(transition);
       check_end(transition, "from", transition.from, i);
@@ -408,11 +437,12 @@ class Validation {
     bool any_share = false;
     for (std::size_t i = 0; i < scenario_.personas.size(); ++i) {
       const Persona& persona = scenario_.personas[i];
+      any_share = any_share || persona.share > 0.0;
+      if (changed_ && !changed_->personas[i]) continue;
       check_persona_id(persona, i, first);
       check_persona_numbers(persona, persona_name(persona, i));
       check_persona_channels(persona, persona_name(persona, i));
       check_persona_overrides(persona, persona_name(persona, i));
-      any_share = any_share || persona.share > 0.0;
     }
     if (!any_share) {
       const Persona& persona = scenario_.personas.front();
@@ -525,6 +555,7 @@ class Validation {
     }
     check_resources();
     for (std::size_t i = 0; i < scenario_.touchpoints.size(); ++i) {
+      if (!checks_touchpoint(i)) continue;
       check_touchpoint_calendar(scenario_.touchpoints[i], i, calendar);
     }
     if (scenario_.word_of_mouth) {
@@ -1288,19 +1319,65 @@ class Validation {
   const Scenario& scenario_;
   Diagnostics& diagnostics_;
   const Diagnostics* read_problems_ = nullptr;
-  std::map<std::string, std::size_t, std::less<>> index_of_;  // id -> first touchpoint
-  std::vector<std::string> ids_;
-  std::set<std::string, std::less<>> channels_;
-  // Sets, not scans: a journey may have a million touchpoints (and a hostile one as many stages).
-  std::set<std::string, std::less<>> stage_set_;
-  std::set<std::string, std::less<>> used_stages_;
-  JourneyGraph graph_;
+  const ChangedParts* changed_ = nullptr;
+  // The scenario's names, or its base's (shared by every design point of that base).
+  std::shared_ptr<const ValidationNames> names_;
+  const std::map<std::string, std::size_t, std::less<>>& index_of_;
+  const std::vector<std::string>& ids_;
+  const std::set<std::string, std::less<>>& channels_;
+  const std::set<std::string, std::less<>>& stage_set_;
+  const std::set<std::string, std::less<>>& used_stages_;
+  const JourneyGraph& graph_;
 };
 
 }  // namespace
 
 void validate_scenario(const Scenario& scenario, Diagnostics& diagnostics) {
   Validation(scenario, diagnostics).run();
+}
+
+ChangedParts changed_parts(const Scenario& base, std::span<const ParameterPath> paths) {
+  ChangedParts changed;
+  changed.touchpoints.assign(base.touchpoints.size(), false);
+  changed.transitions.assign(base.transitions.size(), false);
+  changed.personas.assign(base.personas.size(), false);
+  changed.names = names_of(base);
+  // The first part of each id, as set_parameter finds it.
+  const auto mark = [](std::vector<bool>& marks, const auto& parts, const auto& names_it) {
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      if (!names_it(parts[i])) continue;
+      marks[i] = true;
+      return;
+    }
+  };
+  for (const ParameterPath& p : paths) {
+    switch (p.entity) {
+      case ParameterPath::Entity::touchpoint:
+        mark(changed.touchpoints, base.touchpoints, [&](const Touchpoint& t) { return t.id == p.id; });
+        break;
+      case ParameterPath::Entity::transition:
+        mark(changed.transitions, base.transitions,
+             [&](const Transition& e) { return e.from == p.from && e.to == p.to; });
+        break;
+      case ParameterPath::Entity::persona:
+        mark(changed.personas, base.personas, [&](const Persona& q) { return q.id == p.id; });
+        break;
+      default:
+        break;  // settings and the calendar's parts are checked whole
+    }
+  }
+  return changed;
+}
+
+void validate_changed(const Scenario& scenario, const ChangedParts& changed,
+                      Diagnostics& diagnostics) {
+  if (changed.touchpoints.size() != scenario.touchpoints.size() ||
+      changed.transitions.size() != scenario.transitions.size() ||
+      changed.personas.size() != scenario.personas.size()) {
+    validate_scenario(scenario, diagnostics);  // not the base's shape: check it all
+    return;
+  }
+  Validation(scenario, diagnostics, nullptr, &changed).run();
 }
 
 void validate_partly_read(const Scenario& scenario, const Diagnostics& read_problems,

@@ -3,11 +3,15 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "scenarios/diagnostic.h"
 #include "scenarios/fields.h"
+#include "scenarios/parameter_path.h"
 #include "scenarios/scenario.h"
 
 namespace cjsim {
@@ -18,6 +22,28 @@ inline constexpr std::size_t kMostStages = 64;
 
 // Adds every problem found to `diagnostics` (errors block a run; warnings do not).
 void validate_scenario(const Scenario& scenario, Diagnostics& diagnostics);
+
+struct ValidationNames;
+
+// The touchpoints, transitions and personas (by index in the base) that parameters name, and
+// what validation reads of the base's names (which parameters cannot change).
+struct ChangedParts {
+  std::vector<bool> touchpoints;
+  std::vector<bool> transitions;
+  std::vector<bool> personas;
+  std::shared_ptr<const ValidationNames> names;
+};
+
+// The parts of `base` that `paths` name (each path must have passed check_parameter_path).
+ChangedParts changed_parts(const Scenario& base, std::span<const ParameterPath> paths);
+
+// The errors validate_scenario finds in a scenario that differs from a base without errors
+// only in numbers of `changed` touchpoints, transitions and personas, of the settings or of
+// the calendar's parts (a design point): the same messages in the same order, found without
+// checking again what cannot have changed (the stages, and the other touchpoints', transitions'
+// and personas' own fields). Some warnings of the base are left out.
+void validate_changed(const Scenario& scenario, const ChangedParts& changed,
+                      Diagnostics& diagnostics);
 
 // The checks on a scenario the loader could read only in part (`read_problems`: the shape
 // problems found reading it, an unknown key, a wrong type), so that one pass reports the

@@ -4,10 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "scenarios/scenario.h"
+#include "scenarios/validate.h"
 #include "sim/engine/machine_memory.h"
 #include "sim/model/compiled_journey.h"
 #include "sim/model/markov.h"
@@ -125,6 +128,44 @@ TEST(MachineMemory, ReadsMemAvailableAndTheRoomUnderACgroupLimit) {
   const std::optional<AvailableMemory> available = available_memory();
   ASSERT_TRUE(available);  // Linux: /proc/meminfo at least
   EXPECT_GT(available->bytes, 0u);
+}
+
+TEST(JourneyLength, AChainSolverKeptBetweenJourneysGivesWhatAFreshOneGivesToTheBit) {
+  // Points of a sweep: one graph with other dropouts and weights (the ordering is reused), and
+  // between them a journey of another graph (the ordering is found again).
+  ChainSolver kept;
+  for (int k = 0; k < 6; ++k) {
+    const Scenario s = k == 3 ? cycle(5.0, 1.0, 0.01, 1000)
+                              : cycle(1.0 + k, 0.5 + 0.25 * k, 0.01 * (k + 1), 1000);
+    Scenario other = s;
+    if (k == 3) add(other, "a", "buy", 0.5);  // another pattern
+    const CompiledJourney j = compile(other);
+    const JourneyLength fresh = expected_journey_length(j);
+    const JourneyLength reused = expected_journey_length(j, kept);
+    ASSERT_TRUE(fresh.known);
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(reused.steps_per_agent),
+              std::bit_cast<std::uint64_t>(fresh.steps_per_agent))
+        << k << ": " << reused.steps_per_agent << " against " << fresh.steps_per_agent;
+    EXPECT_EQ(reused.note, fresh.note);
+  }
+  // And the retail example's cycles and personas, its dropouts varied as a sweep does.
+  Diagnostics d;
+  const std::optional<Scenario> retail =
+      load_valid_scenario(std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/retail.yaml", d);
+  ASSERT_TRUE(retail) << d.to_string();
+  for (int k = 0; k < 5; ++k) {
+    Scenario point = *retail;
+    for (std::size_t t = 0; t < point.touchpoints.size(); t += 3) {
+      point.touchpoints[t].dropout = 0.05 + 0.1 * k + 0.01 * static_cast<double>(t);
+    }
+    const CompiledJourney j = compile(point);
+    const JourneyLength fresh = expected_journey_length(j);
+    const JourneyLength reused = expected_journey_length(j, kept);
+    ASSERT_TRUE(fresh.known);
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(reused.steps_per_agent),
+              std::bit_cast<std::uint64_t>(fresh.steps_per_agent))
+        << k << ": " << reused.steps_per_agent << " against " << fresh.steps_per_agent;
+  }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "diagnostic_matchers.h"
 #include "scenarios/validate.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,9 +11,12 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "scenarios/diagnostic.h"
 #include "scenarios/loader.h"
+#include "scenarios/parameter_path.h"
 #include "scenarios/scenario.h"
 
 namespace cjsim {
@@ -570,6 +574,95 @@ TEST(Validate, CodeBuiltScenarioProblemsNameItsSourcePath) {
   validate_scenario(scenario, diagnostics);
   EXPECT_TRUE(ReportsError(diagnostics, "cost in touchpoint 'ad' must be between 0 and 1e9",
                            {"changed.yaml", 0, 0}));
+}
+
+// The errors of a scenario, one line each with their places: what a design point reports.
+std::string errors_of(const Diagnostics& diagnostics) {
+  std::string out;
+  for (const Diagnostic& d : diagnostics.all()) {
+    if (d.severity != Severity::error) continue;
+    out += fmt::format("{}:{}:{}: {}\n", d.where.file, d.where.line, d.where.column, d.message);
+  }
+  return out;
+}
+
+TEST(ValidateChanged, FindsTheSameErrorsAsTheWholeValidationForEveryPart) {
+  Diagnostics loaded;
+  const std::optional<Scenario> base =
+      load_valid_scenario(std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/retail.yaml", loaded);
+  ASSERT_TRUE(base) << loaded.to_string();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  // Each case: parameters and values, and whether the values make an invalid journey.
+  struct Case {
+    std::vector<std::pair<std::string, double>> values;
+    bool invalid;
+  };
+  const std::vector<Case> cases = {
+      {{{"touchpoints.basket.dropout", 0.3}, {"settings.kappa", 1.5}}, false},
+      {{{"touchpoints.basket.dropout", 1.5}}, true},
+      {{{"touchpoints.basket.dropout", nan}, {"touchpoints.reviews.dropout", -0.1}}, true},
+      {{{"transitions.social_ad->product_page.weight", -1}}, true},
+      {{{"personas.digital_native.share", -0.5}}, true},
+      {{{"personas.digital_native.channel_affinity.web", -2}}, true},
+      {{{"settings.kappa", -1}, {"settings.detractor_threshold", 10}}, true},
+      // The whole journey's checks: no entry left, and no persona share left.
+      {{{"touchpoints.social_ad.entry_weight", 0}, {"touchpoints.search_ad.entry_weight", 0},
+        {"touchpoints.email_promo.entry_weight", 0}, {"touchpoints.store_walk_in.entry_weight", 0}},
+       true},
+      {{{"personas.digital_native.share", 0}, {"personas.bargain_hunter.share", 0},
+        {"personas.store_loyalist.share", 0}, {"personas.busy_professional.share", 0}},
+       true},
+      {{{"personas.bargain_hunter.channel_affinity.search", 0},
+        {"personas.bargain_hunter.channel_affinity.email", 0},
+        {"personas.bargain_hunter.channel_affinity.store", 0},
+        {"personas.bargain_hunter.channel_affinity.social", 0}},
+       true},
+  };
+  for (const Case& c : cases) {
+    std::vector<ParameterPath> paths;
+    Scenario point = *base;
+    for (const auto& [text, value] : c.values) {
+      std::string problem;
+      const std::optional<ParameterPath> path = parse_parameter_path(text, problem);
+      ASSERT_TRUE(path) << text << ": " << problem;
+      ASSERT_FALSE(check_parameter_path(*base, *path)) << text;
+      paths.push_back(*path);
+      ASSERT_FALSE(set_parameter(point, *path, value)) << text;
+    }
+    Diagnostics whole, changed;
+    validate_scenario(point, whole);
+    validate_changed(point, changed_parts(*base, paths), changed);
+    EXPECT_EQ(whole.has_errors(), c.invalid) << c.values.front().first << "\n"
+                                             << whole.to_string();
+    EXPECT_EQ(errors_of(changed), errors_of(whole)) << c.values.front().first;
+  }
+}
+
+TEST(ValidateChanged, NamesTheFirstPartOfEachParameterAndNothingElse) {
+  Diagnostics loaded;
+  const std::optional<Scenario> base =
+      load_valid_scenario(std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/retail.yaml", loaded);
+  ASSERT_TRUE(base) << loaded.to_string();
+  std::vector<ParameterPath> paths;
+  for (const char* text : {"touchpoints.basket.dropout", "transitions.search_ad->price_compare.weight",
+                           "personas.store_loyalist.share", "settings.kappa"}) {
+    std::string problem;
+    paths.push_back(*parse_parameter_path(text, problem));
+  }
+  const ChangedParts changed = changed_parts(*base, paths);
+  ASSERT_EQ(changed.touchpoints.size(), base->touchpoints.size());
+  ASSERT_EQ(changed.transitions.size(), base->transitions.size());
+  ASSERT_EQ(changed.personas.size(), base->personas.size());
+  for (std::size_t i = 0; i < base->touchpoints.size(); ++i) {
+    EXPECT_EQ(changed.touchpoints[i], base->touchpoints[i].id == "basket") << i;
+  }
+  for (std::size_t i = 0; i < base->transitions.size(); ++i) {
+    const Transition& t = base->transitions[i];
+    EXPECT_EQ(changed.transitions[i], t.from == "search_ad" && t.to == "price_compare") << i;
+  }
+  for (std::size_t i = 0; i < base->personas.size(); ++i) {
+    EXPECT_EQ(changed.personas[i], base->personas[i].id == "store_loyalist") << i;
+  }
 }
 
 }  // namespace

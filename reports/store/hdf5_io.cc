@@ -458,8 +458,9 @@ constexpr std::size_t kImageIncrement = std::size_t{1} << 20;
 
 namespace {
 
+// The image after `front` bytes of zeros (room for a user block, without moving the image).
 std::vector<char> image_of(const std::function<void(H5::Group& root)>& write,
-                           const H5::FileCreatPropList& creation) {
+                           const H5::FileCreatPropList& creation, std::size_t front = 0) {
   // Not file_access(): HDF5 1.10.8 takes images of files of the newer formats whose metadata
   // checksums no longer match, or whose chunks it cannot find (h5py and h5dump refuse them).
   // The files' data and attributes are checksummed all the same, and the whole file too.
@@ -473,8 +474,8 @@ std::vector<char> image_of(const std::function<void(H5::Group& root)>& write,
   file.flush(H5F_SCOPE_GLOBAL);
   const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
   if (size < 0) throw std::runtime_error("cannot take the image of an in-memory HDF5 file");
-  std::vector<char> bytes(static_cast<std::size_t>(size));
-  if (H5Fget_file_image(file.getId(), bytes.data(), bytes.size()) != size) {
+  std::vector<char> bytes(front + static_cast<std::size_t>(size));
+  if (H5Fget_file_image(file.getId(), bytes.data() + front, bytes.size() - front) != size) {
     throw std::runtime_error("cannot take the image of an in-memory HDF5 file");
   }
   return bytes;
@@ -489,12 +490,13 @@ std::vector<char> file_image(const std::function<void(H5::Group& root)>& write) 
 std::vector<char> checksummed_file_image(const std::function<void(H5::Group& root)>& write) {
   H5::FileCreatPropList creation;
   creation.setUserblock(kUserBlockSize);
-  std::vector<char> bytes = image_of(write, creation);
   // HDF5 1.10.8 leaves the user block out of the image (it starts at the superblock, whose
-  // addresses count from the user block's end): the block is put in front here.
+  // addresses count from the user block's end): the image is taken behind room for the block.
+  std::vector<char> bytes = image_of(write, creation, kUserBlockSize);
   constexpr std::string_view kSignature = "\x89HDF\r\n\x1a\n";
-  if (std::string_view(bytes.data(), std::min(bytes.size(), kSignature.size())) == kSignature) {
-    bytes.insert(bytes.begin(), kUserBlockSize, '\0');
+  const std::string_view image(bytes.data() + kUserBlockSize, bytes.size() - kUserBlockSize);
+  if (image.substr(0, kSignature.size()) != kSignature) {
+    bytes.erase(bytes.begin(), bytes.begin() + kUserBlockSize);  // the image has its block
   }
   seal_file_image(bytes);
   return bytes;

@@ -113,9 +113,14 @@ void check_sweep_lengths(const SweepPlan& plan, bool allow_long, const Context& 
   // A calendar point's agents are its organic arrivals (at least: referrals and returns add
   // to them), so its steps are weighed by them, and the points by replications only.
   const bool calendar = is_calendar_plan(plan);
-  const auto length_of = [&](PointJourneys& journeys, std::size_t point) {
-    const auto [scenario, journey] = journeys.at(point);
-    JourneyLength one = expected_journey_length(journey);
+  // A thread's working journeys, and its chain solver: the points share their base's graph.
+  struct Worker {
+    PointJourneys journeys;
+    ChainSolver solver;
+  };
+  const auto length_of = [&](Worker& worker, std::size_t point) {
+    const auto [scenario, journey] = worker.journeys.at(point);
+    JourneyLength one = expected_journey_length(journey, worker.solver);
     if (calendar && scenario.calendar) {
       const double days = static_cast<double>(e.days > 0 ? e.days : scenario.calendar->days);
       one.steps_per_agent *= scenario.calendar->arrivals_per_day * days;
@@ -128,7 +133,7 @@ void check_sweep_lengths(const SweepPlan& plan, bool allow_long, const Context& 
   threads = BlockRunner::threads_for(threads);
   const ThreadAllowance allowance(threads);
   tbb::task_arena arena(static_cast<int>(threads));
-  tbb::enumerable_thread_specific<PointJourneys> per_thread([&] { return PointJourneys(plan); });
+  tbb::enumerable_thread_specific<Worker> per_thread([&] { return Worker{PointJourneys(plan), {}}; });
   std::vector<JourneyLength> lengths;
   for (std::size_t first = 0; first < plan.points.size(); first += kSlicePoints) {
     const std::size_t count = std::min(kSlicePoints, plan.points.size() - first);

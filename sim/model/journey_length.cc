@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -53,8 +54,43 @@ std::vector<double> visits_acyclic(const CompiledJourney& j, const std::vector<d
   return t;
 }
 
+}  // namespace
+
+struct ChainSolver::State {
+  // The pattern analysed last (compressed column starts and row indices), empty at first.
+  std::vector<int> starts;
+  std::vector<int> rows;
+  Eigen::SparseLU<Eigen::SparseMatrix<double>> lu;
+
+  // compute(system), the ordering reused when the pattern is the last one's: compute is
+  // analyzePattern (from the pattern alone) then factorize (from the values).
+  void factorize(const Eigen::SparseMatrix<double>& system) {
+    const int* outer = system.outerIndexPtr();
+    const int* inner = system.innerIndexPtr();
+    const auto n = static_cast<std::size_t>(system.outerSize()) + 1;
+    const auto nonzeros = static_cast<std::size_t>(system.nonZeros());
+    const bool same = starts.size() == n && rows.size() == nonzeros &&
+                      std::equal(starts.begin(), starts.end(), outer) &&
+                      std::equal(rows.begin(), rows.end(), inner);
+    if (!same) {
+      lu.analyzePattern(system);
+      starts.assign(outer, outer + n);
+      rows.assign(inner, inner + nonzeros);
+    }
+    lu.factorize(system);
+  }
+};
+
+ChainSolver::ChainSolver() : state_(std::make_unique<State>()) {}
+ChainSolver::~ChainSolver() = default;
+ChainSolver::ChainSolver(ChainSolver&&) noexcept = default;
+ChainSolver& ChainSolver::operator=(ChainSolver&&) noexcept = default;
+
+namespace {
+
 // The same by solving (I - Q) t = 1; infinite when some cycle is never left.
-std::vector<double> visits_cyclic(const CompiledJourney& j, const std::vector<double>& prob) {
+std::vector<double> visits_cyclic(const CompiledJourney& j, const std::vector<double>& prob,
+                                  ChainSolver::State& chain) {
   const auto n = static_cast<Eigen::Index>(j.touchpoint_count());
   std::vector<Eigen::Triplet<double>> entries;
   entries.reserve(j.transition_count() + j.touchpoint_count());
@@ -65,8 +101,9 @@ std::vector<double> visits_cyclic(const CompiledJourney& j, const std::vector<do
   }
   Eigen::SparseMatrix<double> system(n, n);
   system.setFromTriplets(entries.begin(), entries.end());
-  Eigen::SparseLU<Eigen::SparseMatrix<double>> solver;
-  solver.compute(system);
+  system.makeCompressed();
+  chain.factorize(system);
+  const Eigen::SparseLU<Eigen::SparseMatrix<double>>& solver = chain.lu;
   if (solver.info() != Eigen::Success) return std::vector<double>(j.touchpoint_count(), kInfinity);
   const Eigen::VectorXd t = solver.solve(Eigen::VectorXd::Ones(n));
   std::vector<double> out(t.data(), t.data() + t.size());
@@ -94,6 +131,11 @@ double expected_steps_of(const PersonaTables& p, const std::vector<double>& from
 }  // namespace
 
 JourneyLength expected_journey_length(const CompiledJourney& j) {
+  ChainSolver solver;
+  return expected_journey_length(j, solver);
+}
+
+JourneyLength expected_journey_length(const CompiledJourney& j, ChainSolver& solver) {
   JourneyLength out;
   const double personas = static_cast<double>(j.persona_count());
   const double size = static_cast<double>(j.touchpoint_count() + j.transition_count());
@@ -110,7 +152,7 @@ JourneyLength expected_journey_length(const CompiledJourney& j) {
   for (const PersonaTables& p : j.personas) {
     if (p.entry_touchpoints.empty() || !(p.share > 0.0)) continue;
     const std::vector<double> prob = step_probabilities(j, p);
-    const std::vector<double> from = order ? visits_acyclic(j, prob, *order) : visits_cyclic(j, prob);
+    const std::vector<double> from = order ? visits_acyclic(j, prob, *order) : visits_cyclic(j, prob, *solver.state_);
     steps += p.share * expected_steps_of(p, from);
   }
   out.known = true;

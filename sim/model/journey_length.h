@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "sim/model/compiled_journey.h"
@@ -35,6 +36,26 @@ struct JourneyLength {
 // max_steps (E[min(T, cap)] <= min(E[T], cap), so with the cap it is an upper bound). A
 // horizon can end journeys sooner; it is not counted. Bounded work: see kMost* above.
 JourneyLength expected_journey_length(const CompiledJourney& journey);
+
+// The sparse LU of a cyclic journey's chain, kept between chains of one pattern (the same
+// touchpoint graph with other probabilities: a journey's personas, a sweep's design points):
+// the fill-reducing ordering is found once per pattern, and each solve gives what a fresh
+// solver gives, to the bit. One per thread.
+class ChainSolver {
+ public:
+  ChainSolver();
+  ~ChainSolver();
+  ChainSolver(ChainSolver&&) noexcept;
+  ChainSolver& operator=(ChainSolver&&) noexcept;
+  struct State;
+
+ private:
+  friend JourneyLength expected_journey_length(const CompiledJourney&, ChainSolver&);
+  std::unique_ptr<State> state_;
+};
+
+// The same, with `solver` kept by the caller between journeys of one graph.
+JourneyLength expected_journey_length(const CompiledJourney& journey, ChainSolver& solver);
 
 struct RunLengthCheck {
   enum class Verdict { fine, warn, refuse };
