@@ -7,8 +7,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "models/fit/calibration.h"
 #include "models/fit/emotion_fit.h"
@@ -149,27 +151,39 @@ BENCHMARK(BM_FitEmotionRetail)
 // starts), standard errors and the 20,000-agent check. The file is not in the repository: it
 // is read from $CJSIM_PATHDATA, else from ../shared/data/channelattribution-pathdata/ beside
 // the source tree, and the benchmark is skipped without it.
-void BM_FitTwoPersonasPathdata(benchmark::State& state) {
+// ChannelAttribution's PathData (from $CJSIM_PATHDATA or ../shared/data/), nullopt with the
+// benchmark skipped when it is not there.
+std::optional<ObservedJourneys> pathdata(benchmark::State& state) {
   const char* given = std::getenv("CJSIM_PATHDATA");
   const std::string file = given ? std::string(given)
                                  : std::string(CJSIM_SOURCE_DIR) +
                                        "/../shared/data/channelattribution-pathdata/pathdata.csv";
   if (!std::filesystem::exists(file)) {
     state.SkipWithError(("no " + file + " (set CJSIM_PATHDATA)").c_str());
-    return;
+    return std::nullopt;
   }
   Diagnostics diagnostics;
   auto data = read_observed_file(file, {}, diagnostics);
-  if (!data) {
-    state.SkipWithError(diagnostics.to_string().c_str());
-    return;
-  }
+  if (!data) state.SkipWithError(diagnostics.to_string().c_str());
+  return data;
+}
+
+FitRequest two_personas_request(ObservedJourneys data, PersonaModel model) {
   FitRequest request;
-  request.data = std::move(*data);
+  request.data = std::move(data);
   request.data_name = "pathdata.csv";
   request.out_name = "p2.yaml";
   request.personas = 2;
+  request.persona_model = model;
   request.agents = 20000;
+  return request;
+}
+
+// Two latent personas of dropout odds, by gradient (--persona-model odds).
+void BM_FitTwoPersonasPathdata(benchmark::State& state) {
+  std::optional<ObservedJourneys> data = pathdata(state);
+  if (!data) return;
+  const FitRequest request = two_personas_request(std::move(*data), PersonaModel::odds);
   FitResult result;
   for (auto _ : state) result = fit_journey(request);
   if (!result.emotion) {
@@ -181,6 +195,23 @@ void BM_FitTwoPersonasPathdata(benchmark::State& state) {
   state.counters["em_iterations"] = result.emotion->em_iterations;
 }
 BENCHMARK(BM_FitTwoPersonasPathdata)->Unit(benchmark::kSecond)->Iterations(1);
+
+// Two latent personas as a mixture of Markov chains (--persona-model chains, the default).
+void BM_FitTwoChainsPathdata(benchmark::State& state) {
+  std::optional<ObservedJourneys> data = pathdata(state);
+  if (!data) return;
+  const FitRequest request = two_personas_request(std::move(*data), PersonaModel::chains);
+  FitResult result;
+  for (auto _ : state) result = fit_journey(request);
+  if (!result.mixture) {
+    state.SkipWithError(result.refusal.c_str());
+    return;
+  }
+  state.counters["distinct_paths"] = static_cast<double>(result.mixture->distinct_paths);
+  state.counters["parameters"] = result.mixture->free_parameters;
+  state.counters["em_iterations"] = result.mixture->iterations;
+}
+BENCHMARK(BM_FitTwoChainsPathdata)->Unit(benchmark::kSecond)->Iterations(1);
 
 }  // namespace
 }  // namespace cjsim

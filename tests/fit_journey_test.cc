@@ -286,6 +286,7 @@ TEST(FitJourney, LatentPersonasThatComeOutAlikeAreSaidToBeSo) {
   };
   FitRequest one = markov_request(browsing_paths({0.3}, 20000.0));
   one.personas = 2;
+  one.persona_model = PersonaModel::odds;
   one.agents = 2000;
   const FitResult same = fit_journey(one);
   ASSERT_TRUE(same.fitted()) << same.diagnostics.to_string();
@@ -303,6 +304,7 @@ TEST(FitJourney, LatentPersonasThatComeOutAlikeAreSaidToBeSo) {
 
   FitRequest two = markov_request(browsing_paths({0.05, 0.6}, 20000.0));
   two.personas = 2;
+  two.persona_model = PersonaModel::odds;
   two.agents = 2000;
   const FitResult apart = fit_journey(two);
   ASSERT_TRUE(apart.fitted()) << apart.diagnostics.to_string();
@@ -317,6 +319,18 @@ TEST(FitJourney, LatentPersonasThatComeOutAlikeAreSaidToBeSo) {
   // The reference is the larger persona; the other's odds are relative to it, far from 1.
   const double odds = fitted.personas[1].dropout_odds / fitted.personas[0].dropout_odds;
   EXPECT_TRUE(odds > 3.0 || odds < 1.0 / 3.0) << odds;
+
+  // The mixture of chains says the same of the same data.
+  one.persona_model = PersonaModel::chains;
+  two.persona_model = PersonaModel::chains;
+  const FitResult same_chains = fit_journey(one);
+  const FitResult apart_chains = fit_journey(two);
+  ASSERT_TRUE(same_chains.mixture && apart_chains.mixture);
+  EXPECT_TRUE(alike_note(same_chains));
+  EXPECT_TRUE(same_chains.mixture->collapse.collapsed) << same_chains.mixture->collapse.criterion;
+  EXPECT_FALSE(alike_note(apart_chains));
+  EXPECT_FALSE(apart_chains.mixture->collapse.collapsed)
+      << apart_chains.mixture->collapse.criterion;
 }
 
 TEST(FitJourney, AnEmotionFitStopsAtItsNextStepOnceCancelled) {

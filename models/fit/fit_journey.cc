@@ -481,8 +481,18 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
         "without --skeleton",
         request.data_name, request.skeleton_name, missing.size(), distinct, listed(missing)));
   }
-  const bool on_emotion = (skeleton && missing.empty()) || request.personas > 1;
-  check_segments(data, request, on_emotion);
+  const bool on_skeleton = skeleton && missing.empty();
+  const PersonaModel persona_model =
+      request.persona_model.value_or(on_skeleton ? PersonaModel::odds : PersonaModel::chains);
+  if (on_skeleton && request.personas > 1 && persona_model == PersonaModel::chains) {
+    throw std::runtime_error(
+        "--persona-model chains fits latent personas as a mixture of Markov chains on the "
+        "Markov-fitted journey; a skeleton's latent personas are fitted by --persona-model odds "
+        "(or fit without --skeleton)");
+  }
+  const bool mixture = request.personas > 1 && persona_model == PersonaModel::chains;
+  const bool on_emotion = on_skeleton || (request.personas > 1 && !mixture);
+  check_segments(data, request, on_emotion || mixture);
   if (on_emotion && request.order != 1) {
     throw std::runtime_error(
         "--order fits a higher-order Markov chain; a fit on a skeleton or of latent personas "
@@ -531,7 +541,17 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
     }
     fitted_data = in_fitted_terms(kept_states, *result.markov);
     held_data = in_fitted_terms(held_states, *result.markov);
-    if (request.personas > 1) {
+    if (mixture) {
+      result.notes.push_back(fmt::format(
+          "{} latent personas are fitted on the Markov-fitted journey, as a mixture of Markov "
+          "chains",
+          request.personas));
+      if (request.estimate_kappa) {
+        result.notes.push_back(
+            "--estimate-kappa applies to a fit on a skeleton or with --persona-model odds; a "
+            "mixture of Markov chains has no emotion");
+      }
+    } else if (request.personas > 1) {
       result.notes.push_back(fmt::format(
           "{} latent personas are fitted on the Markov-fitted journey", request.personas));
       check_cancelled(request);
@@ -555,6 +575,21 @@ FitResult fit_paths(const ObservedJourneys& observed, const FitRequest& request)
   if (!request.name.empty()) fitted.name = request.name;
   if (result.arrivals) fitted.calendar = calendar_of(*result.arrivals);
   if (!result.queues.empty()) add_queues(fitted, result);
+  if (mixture) {
+    ChainMixtureOptions options;
+    options.personas = static_cast<int>(request.personas);
+    options.seed = request.seed;
+    options.progress = request.progress;
+    options.cancel = request.cancel;
+    try {
+      result.mixture = fit_chain_mixture(fitted_data, fitted, options);
+    } catch (const std::invalid_argument& e) {
+      throw std::runtime_error(fmt::format("{}: {}", request.data_name, e.what()));
+    }
+    for (std::string& note : chain_mixture_notes(*result.mixture)) {
+      result.notes.push_back(std::move(note));
+    }
+  }
   if (!request.segment_column.empty()) {
     result.segments = add_segment_personas(fitted_data, request.segment_column, fitted);
     note_segments(result.segments, request.segment_column, result.notes);

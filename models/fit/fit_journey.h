@@ -17,6 +17,7 @@
 
 #include "models/fit/arrival_fit.h"
 #include "models/fit/calibration.h"
+#include "models/fit/chain_mixture.h"
 #include "models/fit/emotion_fit.h"
 #include "models/fit/goodness_of_fit.h"
 #include "models/fit/markov_fit.h"
@@ -37,6 +38,13 @@ namespace cjsim {
 // stage is a step of the fit itself ("start 1 of 4: EM iteration 2", "simulation 12: ...").
 inline constexpr std::string_view kCheckingTheFit = "checking the fit";
 
+// How latent personas (FitRequest::personas K > 1) are fitted (models/README.md, "Latent
+// personas"). `chains`: a mixture of K Markov chains by EM on the Markov-fitted journey, each
+// persona its own entry weights, dropouts and transition weights (chain_mixture.h); `odds`: K
+// personas of the skeleton's (or the Markov-fitted journey's) numbers that differ in dropout
+// odds and initial emotion, fitted by EM with gradients (emotion_fit.h).
+enum class PersonaModel { chains, odds };
+
 struct FitRequest {
   // Observed paths (any reader of models/observed), or a funnel, which calibrates the
   // skeleton by simulation and needs one.
@@ -51,6 +59,8 @@ struct FitRequest {
   // The file the fitted journey will be written to: it is read back under this name.
   std::string out_name;
   unsigned personas = 1;  // latent personas fitted by EM; K > 1 without a skeleton: on the chain
+  // Unset: `chains` on the Markov chain, `odds` on a skeleton (which `chains` cannot fit).
+  std::optional<PersonaModel> persona_model;
   bool estimate_kappa = false;
   std::vector<std::string> calibrate;  // with a funnel: the parameters adjusted; empty: dropouts
   double holdout = 0.0;                // share of the customers kept out of the fit, to check it on
@@ -104,6 +114,7 @@ struct FitResult {
   std::optional<ArrivalFit> arrivals;      // with FitRequest::calendar
   std::vector<QueueFit> queues;            // likewise, for data with lifecycle transitions
   std::vector<SegmentFit> segments;        // with FitRequest::segment_column
+  std::optional<ChainMixture> mixture;     // latent personas as a mixture of chains
   // The fitted journey as written (YAML), and as read back from it and validated: what `run`
   // will load.
   std::string scenario_yaml;

@@ -18,17 +18,9 @@
 namespace cjsim {
 namespace {
 
-// One segment's counts, by touchpoint of the scenario (and by transition).
-struct SegmentCounts {
-  double customers = 0.0;
-  double converted = 0.0;
-  std::vector<double> entries, visits, stops, moves_on;
-  std::map<std::pair<std::uint32_t, std::uint32_t>, double> moves;
-};
-
-std::vector<SegmentCounts> count_segments(const ObservedJourneys& data, std::size_t touchpoints) {
-  std::vector<SegmentCounts> counts(data.segments.size());
-  for (SegmentCounts& c : counts) {
+std::vector<PersonaCounts> count_segments(const ObservedJourneys& data, std::size_t touchpoints) {
+  std::vector<PersonaCounts> counts(data.segments.size());
+  for (PersonaCounts& c : counts) {
     c.entries.assign(touchpoints, 0.0);
     c.visits.assign(touchpoints, 0.0);
     c.stops.assign(touchpoints, 0.0);
@@ -36,7 +28,7 @@ std::vector<SegmentCounts> count_segments(const ObservedJourneys& data, std::siz
   }
   for (const ObservedPath& p : data.paths) {
     if (p.count == 0 || p.touchpoints.empty() || p.segment >= counts.size()) continue;
-    SegmentCounts& c = counts[p.segment];
+    PersonaCounts& c = counts[p.segment];
     const double n = static_cast<double>(p.count);
     c.customers += n;
     if (p.conversion_step >= 0) c.converted += n;
@@ -70,10 +62,9 @@ std::string persona_id(const std::string& segment, std::set<std::string>& taken)
 
 }  // namespace
 
-std::vector<SegmentFit> add_segment_personas(const ObservedJourneys& data,
-                                             const std::string& column, Scenario& scenario) {
+std::vector<SegmentFit> add_count_personas(const std::vector<PersonaCounts>& counts,
+                                           Scenario& scenario) {
   const std::size_t n = scenario.touchpoints.size();
-  const std::vector<SegmentCounts> counts = count_segments(data, n);
   std::map<std::string, std::uint32_t, std::less<>> index;
   for (std::uint32_t v = 0; v < n; ++v) index.emplace(scenario.touchpoints[v].id, v);
   // The transitions out of each touchpoint, in the scenario's order.
@@ -81,22 +72,17 @@ std::vector<SegmentFit> add_segment_personas(const ObservedJourneys& data,
   for (const Transition& t : scenario.transitions) out[index.at(t.from)].push_back(&t);
 
   double customers = 0.0;
-  for (const SegmentCounts& c : counts) customers += c.customers;
+  for (const PersonaCounts& c : counts) customers += c.customers;
   std::vector<SegmentFit> fits;
   std::vector<Persona> personas;
-  std::set<std::string> taken;
-  for (std::size_t g = 0; g < counts.size(); ++g) {
-    const SegmentCounts& c = counts[g];
+  for (const PersonaCounts& c : counts) {
     if (!(c.customers > 0.0)) continue;
     Persona p;
-    p.id = persona_id(data.segments[g], taken);
+    p.id = c.id;
     p.share = c.customers;
-    p.words.name = data.segments[g].empty() ? "No " + column : data.segments[g];
-    p.words.description =
-        data.segments[g].empty()
-            ? fmt::format("The customers with no {} in the data.", column)
-            : fmt::format("The customers whose {} is '{}' in the data.", column, data.segments[g]);
-    SegmentFit fit{data.segments[g], p.id, c.customers, c.customers / customers};
+    p.words.name = c.name;
+    p.words.description = c.description;
+    SegmentFit fit{"", p.id, c.customers, c.customers / customers};
     for (std::uint32_t v = 0; v < n; ++v) {
       const Touchpoint& t = scenario.touchpoints[v];
       if (c.entries[v] > 0.0) p.entry[t.id] = c.entries[v];
@@ -127,6 +113,27 @@ std::vector<SegmentFit> add_segment_personas(const ObservedJourneys& data,
         why_not_markov(journey).empty() ? analyse_markov(journey).conversion_probability
                                         : std::numeric_limits<double>::quiet_NaN();
   }
+  return fits;
+}
+
+std::vector<SegmentFit> add_segment_personas(const ObservedJourneys& data,
+                                             const std::string& column, Scenario& scenario) {
+  std::vector<PersonaCounts> counts = count_segments(data, scenario.touchpoints.size());
+  std::set<std::string> taken;
+  std::vector<std::string> segments;
+  for (std::size_t g = 0; g < counts.size(); ++g) {
+    PersonaCounts& c = counts[g];
+    if (!(c.customers > 0.0)) continue;
+    c.id = persona_id(data.segments[g], taken);
+    c.name = data.segments[g].empty() ? "No " + column : data.segments[g];
+    c.description =
+        data.segments[g].empty()
+            ? fmt::format("The customers with no {} in the data.", column)
+            : fmt::format("The customers whose {} is '{}' in the data.", column, data.segments[g]);
+    segments.push_back(data.segments[g]);
+  }
+  std::vector<SegmentFit> fits = add_count_personas(counts, scenario);
+  for (std::size_t k = 0; k < fits.size(); ++k) fits[k].segment = segments[k];
   return fits;
 }
 

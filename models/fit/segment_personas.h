@@ -5,7 +5,10 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/observed/observed_journeys.h"
@@ -26,6 +29,26 @@ struct SegmentFit {
   // Its persona's chain (the closed form), NaN when the journey is no Markov chain.
   double fitted_conversion_probability = 0.0;
 };
+
+// One persona's counts on the fitted chain, by touchpoint of the scenario: a segment's
+// customers, or a latent persona's expected counts (each path weighted by its
+// responsibility, so fractional). `visits` counts every visit, `stops` the visits that end a
+// path, `moves_on` the others, and `moves` each transition taken.
+struct PersonaCounts {
+  std::string id;
+  std::string name;
+  std::string description;
+  double customers = 0.0;
+  double converted = 0.0;
+  std::vector<double> entries, visits, stops, moves_on;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, double> moves;
+};
+
+// Writes one persona per element of `counts` with customers into `scenario` (replacing its
+// personas), its share its customers, its numbers its counts as add_segment_personas says.
+// Returns what was fitted, persona by persona (`segment` left empty).
+std::vector<SegmentFit> add_count_personas(const std::vector<PersonaCounts>& counts,
+                                           Scenario& scenario);
 
 // Writes one persona per segment of `data` into `scenario` (replacing its personas), where
 // `data` are the paths fitted in the scenario's own terms (in_fitted_terms: touchpoint v of the

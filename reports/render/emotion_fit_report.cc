@@ -15,6 +15,67 @@ std::string significant(double x) { return std::isfinite(x) ? fmt::format("{:.4g
 
 }  // namespace
 
+nlohmann::json persona_collapse_json(const PersonaCollapse& c) {
+  nlohmann::json pairs = nlohmann::json::array();
+  for (const auto& [a, b] : c.coinciding) pairs.push_back({a, b});
+  return {{"collapsed", c.collapsed},
+          {"coinciding", std::move(pairs)},
+          {"one_persona_log_likelihood", json_number(c.one_persona_log_likelihood)},
+          {"log_likelihood_gain", json_number(c.log_likelihood_gain)},
+          {"extra_parameters", c.extra_parameters},
+          {"gain_threshold", json_number(c.gain_threshold)},
+          {"criterion", c.criterion}};
+}
+
+namespace {
+
+nlohmann::json segment_fit_json(const SegmentFit& s) {
+  return {{"segment", s.segment},
+          {"persona", s.persona},
+          {"customers", s.customers},
+          {"share", s.share},
+          {"entry_weights", s.entry_weights},
+          {"dropouts", s.dropouts},
+          {"transition_weights", s.transition_weights},
+          {"data_conversion_rate", s.data_conversion_rate},
+          {"fitted_conversion_probability", std::isnan(s.fitted_conversion_probability)
+                                                ? nlohmann::json()
+                                                : nlohmann::json(s.fitted_conversion_probability)}};
+}
+
+}  // namespace
+
+nlohmann::json chain_mixture_json(const ChainMixture& m) {
+  nlohmann::json personas = nlohmann::json::array();
+  for (const SegmentFit& p : m.personas) {
+    nlohmann::json item = segment_fit_json(p);
+    item.erase("segment");
+    personas.push_back(std::move(item));
+  }
+  nlohmann::json trace = nlohmann::json::array();
+  for (const double x : m.log_likelihood_by_iteration) trace.push_back(json_number(x));
+  nlohmann::json starts = nlohmann::json::array();
+  for (const double x : m.start_log_likelihoods) starts.push_back(json_number(x));
+  return {{"model", "chains"},
+          {"customers", m.customers},
+          {"distinct_paths", m.distinct_paths},
+          {"log_likelihood", json_number(m.log_likelihood)},
+          {"free_parameters", m.free_parameters},
+          {"aic", json_number(m.aic)},
+          {"bic", json_number(m.bic)},
+          {"one_chain_log_likelihood", json_number(m.one_chain_log_likelihood)},
+          {"one_chain_parameters", m.one_chain_parameters},
+          {"one_chain_bic", json_number(m.one_chain_bic)},
+          {"starts", m.starts},
+          {"best_start", m.best_start},
+          {"start_log_likelihoods", std::move(starts)},
+          {"iterations", m.iterations},
+          {"converged", m.converged},
+          {"log_likelihood_by_iteration", std::move(trace)},
+          {"personas", std::move(personas)},
+          {"personas_collapse", persona_collapse_json(m.collapse)}};
+}
+
 std::string emotion_fit_text(const EmotionFit& fit) {
   std::size_t width = 9;
   for (const FittedParameter& p : fit.parameters) width = std::max(width, p.name.size());
@@ -64,18 +125,7 @@ nlohmann::json emotion_fit_json(const EmotionFit& fit) {
           {"em_iterations", fit.em_iterations},
           {"parameters", std::move(parameters)},
           {"notes", fit.notes}};
-  const PersonaCollapse& c = fit.collapse;
-  if (c.checked) {
-    nlohmann::json pairs = nlohmann::json::array();
-    for (const auto& [a, b] : c.coinciding) pairs.push_back({a, b});
-    json["personas_collapse"] = {{"collapsed", c.collapsed},
-                                 {"coinciding", std::move(pairs)},
-                                 {"one_persona_log_likelihood", json_number(c.one_persona_log_likelihood)},
-                                 {"log_likelihood_gain", json_number(c.log_likelihood_gain)},
-                                 {"extra_parameters", c.extra_parameters},
-                                 {"gain_threshold", json_number(c.gain_threshold)},
-                                 {"criterion", c.criterion}};
-  }
+  if (fit.collapse.checked) json["personas_collapse"] = persona_collapse_json(fit.collapse);
   return json;
 }
 
@@ -247,22 +297,10 @@ nlohmann::json fit_result_json(const FitReport& report, const FitResult& fit) {
   }
   if (!fit.segments.empty()) {
     nlohmann::json segments = nlohmann::json::array();
-    for (const SegmentFit& s : fit.segments) {
-      segments.push_back({{"segment", s.segment},
-                          {"persona", s.persona},
-                          {"customers", s.customers},
-                          {"share", s.share},
-                          {"entry_weights", s.entry_weights},
-                          {"dropouts", s.dropouts},
-                          {"transition_weights", s.transition_weights},
-                          {"data_conversion_rate", s.data_conversion_rate},
-                          {"fitted_conversion_probability",
-                           std::isnan(s.fitted_conversion_probability)
-                               ? nlohmann::json()
-                               : nlohmann::json(s.fitted_conversion_probability)}});
-    }
+    for (const SegmentFit& s : fit.segments) segments.push_back(segment_fit_json(s));
     json["segments"] = std::move(segments);
   }
+  if (fit.mixture) json["persona_mixture"] = chain_mixture_json(*fit.mixture);
   return json;
 }
 

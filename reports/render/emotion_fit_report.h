@@ -41,9 +41,17 @@ nlohmann::json arrival_fit_json(const ArrivalFit& fit);
 std::string queue_fit_text(const std::vector<QueueFit>& queues);
 nlohmann::json queue_fit_json(const QueueFit& fit);
 
+// Latent personas as a mixture of Markov chains (`persona_mixture`): the fit's log-likelihood,
+// by iteration and by start, AIC and BIC against one chain's, each persona's share and
+// conversion, and whether they collapsed (`personas_collapse`, as an emotion fit says it).
+nlohmann::json chain_mixture_json(const ChainMixture& mixture);
+nlohmann::json persona_collapse_json(const PersonaCollapse& collapse);
+
 // What `cjsim fit --json` prints: the goodness of fit (fit_json), the workflow's notes and, for
 // an emotion fit, its parameters; with --calendar, the arrivals (`arrivals`) and, for data
-// with lifecycle transitions, the queues (`queues`, one object per queued touchpoint).
+// with lifecycle transitions, the queues (`queues`, one object per queued touchpoint); with
+// --segment-column, the segments (`segments`); with latent personas as a mixture of chains,
+// `persona_mixture`.
 nlohmann::json fit_result_json(const FitReport& report, const FitResult& fit);
 
 }  // namespace cjsim

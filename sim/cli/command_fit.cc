@@ -30,6 +30,7 @@ struct FitOptions {
   std::string report_out;
   std::string uncertainty = "none";
   std::string durations = "exponential";
+  std::string persona_model;
   std::string order;
   std::optional<std::uint64_t> seed;
   bool json = false;
@@ -78,6 +79,10 @@ int fit_command(const FitOptions& o, const Context& context) {
   }
   call.request.durations =
       o.durations == "best" ? DurationFamily::best : DurationFamily::exponential;
+  if (!o.persona_model.empty()) {
+    call.request.persona_model =
+        o.persona_model == "odds" ? PersonaModel::odds : PersonaModel::chains;
+  }
   if (!o.skeleton.empty()) call.request.skeleton = load_journey(o.skeleton, context);
   CommandOutputs outputs(overwrite_if(o.force));
   outputs.add_input(call.data_file, "the data file");
@@ -135,6 +140,14 @@ CommandAction add_fit_command(CLI::App& command) {
                   "persona); K > 1 without a skeleton fits them on the Markov-fitted journey")
       ->check(whole_number(1, 64))
       ->capture_default_str();
+  command
+      .add_option("--persona-model", o->persona_model,
+                  "How latent personas (--personas K > 1) are fitted: 'chains', a mixture of K "
+                  "Markov chains by EM on the Markov-fitted journey (each persona its own entry "
+                  "weights, dropouts and transition weights); 'odds', personas that differ in "
+                  "dropout odds and initial emotion (by gradient, with emotion). Default: chains "
+                  "without a skeleton, odds on a skeleton")
+      ->check(CLI::IsMember({"chains", "odds"}));
   command.add_option("--calibrate", o->call.request.calibrate,
                      "With a funnel: the parameters to adjust (touchpoints.ID.dropout, "
                      "touchpoints.ID.emotion.mean, settings.kappa); default every dropout");

@@ -706,8 +706,13 @@ py::dict fit(const std::string& data, const Journey* skeleton, const std::string
              const std::vector<std::string>& activity,
              const std::vector<std::string>& exclude_activity,
              const std::vector<std::string>& conversion_touchpoint,
-             const std::optional<std::string>& segment_column, py::object progress) {
+             const std::optional<std::string>& segment_column,
+             const std::optional<std::string>& persona_model, py::object progress) {
   if (personas < 1 || personas > 64) throw py::value_error("personas must be from 1 to 64");
+  if (persona_model && *persona_model != "chains" && *persona_model != "odds") {
+    throw py::value_error("persona_model must be 'chains' or 'odds' (or None: chains without a "
+                          "skeleton, odds on one)");
+  }
   if (order && *order != "bic" &&
       (order->size() != 1 || (*order)[0] < '1' || (*order)[0] > '5')) {
     throw py::value_error("order must be 1 to 5, or 'bic'");
@@ -754,6 +759,9 @@ py::dict fit(const std::string& data, const Journey* skeleton, const std::string
   request.name = name;
   request.out_name = out_name;
   request.personas = personas;
+  if (persona_model) {
+    request.persona_model = *persona_model == "odds" ? PersonaModel::odds : PersonaModel::chains;
+  }
   request.estimate_kappa = estimate_kappa;
   request.calibrate = calibrate;
   request.holdout = holdout;
@@ -875,7 +883,8 @@ PYBIND11_MODULE(_cjsim, m) {
         py::arg("seed"), py::arg("threads"), py::arg("format"), py::arg("funnel"),
         py::arg("allow_long"), py::arg("order"), py::arg("durations"), py::arg("calendar"),
         py::arg("lifecycle"), py::arg("activity"), py::arg("exclude_activity"),
-        py::arg("conversion_touchpoint"), py::arg("segment_column"), py::arg("progress"),
+        py::arg("conversion_touchpoint"), py::arg("segment_column"), py::arg("persona_model"),
+        py::arg("progress"),
         "Fits a journey to observed data, or calibrates a skeleton to a funnel; returns the "
         "fitted Journey, its YAML, the notes and what `cjsim fit --json` prints.");
   m.def("attribute", &attribute, py::arg("input"), py::arg("by"), py::arg("order"),

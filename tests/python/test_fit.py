@@ -150,3 +150,24 @@ def test_segments_fitted_as_personas_equal_the_cli(cli, tmp_path):
     web = next(p for p in fitted.journey.personas if p["id"] == "web")
     assert web["entry"] == {"home": 4.0, "product": 1.0}
     assert web["dropout"] == {"home": 0.25, "product": 0.25}
+
+
+def test_latent_personas_as_chains_equal_the_cli(cli, tmp_path):
+    fitted, printed, written = fit_both(cli, tmp_path, OBSERVED,
+                                        ["--personas", 2, "--persona-model", "chains", "-n", 2000],
+                                        personas=2, persona_model="chains", agents=2000)
+    assert stable(fitted.report) == stable(printed)
+    assert fitted.yaml == written
+    mixture = fitted.report["persona_mixture"]
+    assert mixture["model"] == "chains" and "emotion_fit" not in fitted.report
+    assert [p["persona"] for p in mixture["personas"]] == ["persona_1", "persona_2"]
+    assert abs(sum(p["share"] for p in mixture["personas"]) - 1) < 1e-12
+    # Without a skeleton, chains is what --personas K fits.
+    default = cjsim.fit(OBSERVED, personas=2, seed=20261206, threads=2, agents=2000,
+                        progress=False)
+    assert default.yaml == fitted.yaml
+    odds = cjsim.fit(OBSERVED, personas=2, persona_model="odds", seed=20261206, threads=2,
+                     agents=2000, progress=False)
+    assert "persona_mixture" not in odds.report and "emotion_fit" in odds.report
+    with pytest.raises(ValueError, match="persona_model"):
+        cjsim.fit(OBSERVED, personas=2, persona_model="mixture", progress=False)

@@ -238,7 +238,8 @@ def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = None, name: str = "
         order: Union[int, str, None] = None, durations: str = "exponential",
         calendar: bool = False, lifecycle: Sequence[str] = (), activity: Sequence[str] = (),
         exclude_activity: Sequence[str] = (), conversion_touchpoint: Sequence[str] = (),
-        segment_column: Optional[str] = None, progress: Any = None) -> FitResult:
+        segment_column: Optional[str] = None, persona_model: Optional[str] = None,
+        progress: Any = None) -> FitResult:
     """Learns a journey from observed data, as ``cjsim fit`` does: the Markov chain of an event
     log, path table or XES file (``format`` "auto", "events", "paths" or "xes"), or with a
     ``skeleton`` that has every touchpoint of the data its emotion means, biases, dropouts and
@@ -255,7 +256,10 @@ def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = None, name: str = "
     ``lifecycle``, ``activity``, ``exclude_activity`` and
     ``conversion_touchpoint`` filter and mark event logs and XES; ``segment_column`` names the
     event log's (or XES trace's) segment attribute and fits each segment as a persona of its
-    own numbers (the report's ``segments``).
+    own numbers (the report's ``segments``); ``persona_model`` ("chains" or "odds", None for
+    chains without a skeleton and odds on one) says how ``personas`` K > 1 are fitted: a
+    mixture of K Markov chains (the report's ``persona_mixture``) or personas that differ in
+    dropout odds and initial emotion (the report's ``emotion_fit``).
     """
     skeleton_journey = load(skeleton) if skeleton is not None else None
     return FitResult(_cjsim.fit(os.fspath(data), skeleton_journey, name, "<fitted>", personas,
@@ -263,7 +267,7 @@ def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = None, name: str = "
                                 seed, threads, format, funnel, allow_long,
                                 None if order is None else str(order), durations, calendar,
                                 list(lifecycle), list(activity), list(exclude_activity),
-                                list(conversion_touchpoint), segment_column,
+                                list(conversion_touchpoint), segment_column, persona_model,
                                 _progress(progress)))
 
 

@@ -180,7 +180,8 @@ def fit(data: PathLike, *, skeleton: Optional[JourneyLike] = ..., name: str = ..
         order: Union[int, str, None] = ..., durations: str = ..., calendar: bool = ...,
         lifecycle: Sequence[str] = ..., activity: Sequence[str] = ...,
         exclude_activity: Sequence[str] = ..., conversion_touchpoint: Sequence[str] = ...,
-        segment_column: Optional[str] = ..., progress: Progress = ...) -> FitResult: ...
+        segment_column: Optional[str] = ..., persona_model: Optional[str] = ...,
+        progress: Progress = ...) -> FitResult: ...
 def attribute(path: PathLike, *, by: str = ..., order: int = ..., agents: int = ...,
               seed: Optional[int] = ..., threads: int = ..., simulate_removals: bool = ...,
               format: str = ..., allow_long: bool = ..., progress: Progress = ...) -> pd.DataFrame: ...

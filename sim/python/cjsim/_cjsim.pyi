@@ -50,7 +50,8 @@ def fit(data: str, skeleton: Optional[Journey], name: str, out_name: str, person
         seed: int, threads: int, format: str, funnel: bool, allow_long: bool,
         order: Optional[str], durations: str, calendar: bool, lifecycle: List[str],
         activity: List[str], exclude_activity: List[str], conversion_touchpoint: List[str],
-        segment_column: Optional[str], progress: Any) -> Dict[str, Any]: ...
+        segment_column: Optional[str], persona_model: Optional[str],
+        progress: Any) -> Dict[str, Any]: ...
 def attribute(input: str, by: str, order: int, agents: int, seed: Optional[int], threads: int,
               simulate_removals: bool, format: str, allow_long: bool,
               progress: Any) -> Dict[str, Any]: ...
