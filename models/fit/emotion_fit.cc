@@ -5,6 +5,7 @@
 #include "models/fit/emotion_fit.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -31,7 +32,7 @@ namespace {
 
 // The path likelihood reads the journey's entry weights, dropouts and transition weights, the
 // same for every persona: a persona with numbers of its own (MODEL.md 1.12) is refused rather
-// than fitted as if it had none.
+// than evaluated as if it had none.
 bool refuse_persona_overrides(const Scenario& scenario, const ObservedJourneys& data,
                               Diagnostics& diagnostics) {
   for (const Persona& p : scenario.personas) {
@@ -47,6 +48,32 @@ bool refuse_persona_overrides(const Scenario& scenario, const ObservedJourneys& 
   return false;
 }
 
+// A fit on a skeleton replaces its personas by its own, which differ by multipliers (set_up,
+// fitted_scenario): the skeleton's personas' numbers of their own (MODEL.md 1.12) are left out,
+// with a warning, so that a journey fitted with such personas is a skeleton for its own data.
+Scenario without_persona_numbers(const Scenario& skeleton, const ObservedJourneys& data,
+                                 Diagnostics& diagnostics) {
+  Scenario plain = skeleton;
+  std::vector<std::string> ids;
+  for (Persona& p : plain.personas) {
+    if (!has_overrides(p)) continue;
+    ids.push_back(fmt::format("'{}'", p.id));
+    p.entry.clear();
+    p.dropout.clear();
+    p.transitions.clear();
+  }
+  if (!ids.empty()) {
+    diagnostics.warning(
+        SourceLocation{data.source, 0, 0},
+        fmt::format("the skeleton's personas {} have entry weights, dropouts or transitions of "
+                    "their own, which a fit on a skeleton does not fit: they are left out, and "
+                    "the fitted personas differ by dropout odds (fit without --skeleton, with "
+                    "--segment-column or --personas K, for personas of their own numbers)",
+                    fmt::join(ids, ", ")));
+  }
+  return plain;
+}
+
 }  // namespace
 
 std::optional<double> path_log_likelihood(const Scenario& scenario, const ObservedJourneys& data,
@@ -60,10 +87,10 @@ std::optional<double> path_log_likelihood(const Scenario& scenario, const Observ
   return -likelihood.marginal(fit_detail::scenario_values(scenario, graph));
 }
 
-std::optional<EmotionFit> fit_emotion(const Scenario& skeleton, const ObservedJourneys& data,
+std::optional<EmotionFit> fit_emotion(const Scenario& given, const ObservedJourneys& data,
                                       const EmotionFitOptions& options, Diagnostics& diagnostics) {
   const SourceLocation where{data.source, 0, 0};
-  if (refuse_persona_overrides(skeleton, data, diagnostics)) return std::nullopt;
+  const Scenario skeleton = without_persona_numbers(given, data, diagnostics);
   if (options.personas < 1) {
     diagnostics.error(
         where, fmt::format("the number of personas must be 1 or more, got {}", options.personas));

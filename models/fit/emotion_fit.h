@@ -108,7 +108,8 @@ struct EmotionFit {
 // Fits `skeleton` (a validated scenario) to `data`, whose touchpoints are matched to the
 // skeleton's by id. Paths the skeleton cannot produce (an unknown touchpoint, a missing
 // transition, an entry without entry weight, a path longer than max_steps) are errors in
-// `diagnostics`, each naming the path; nothing is fitted then.
+// `diagnostics`, each naming the path; nothing is fitted then. The fit's personas replace the
+// skeleton's: their numbers of their own (MODEL.md 1.12) are left out, with a warning.
 std::optional<EmotionFit> fit_emotion(const Scenario& skeleton, const ObservedJourneys& data,
                                       const EmotionFitOptions& options, Diagnostics& diagnostics);
 

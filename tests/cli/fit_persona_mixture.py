@@ -9,6 +9,8 @@ import os
 import sys
 import tempfile
 
+import yaml
+
 cjsim, source = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from cli_checks import check, finish, runner  # noqa: E402
@@ -47,6 +49,21 @@ with tempfile.TemporaryDirectory() as tmp:
         with open(fitted) as f:
             text = f.read()
         check("persona_1" in text and "transitions:" in text, "personas with their own numbers")
+
+    # A journey fitted with personas of their own numbers is a skeleton for its own data: the
+    # fit on it leaves those numbers out, with a warning, and writes personas without them.
+    if os.path.exists(fitted):
+        refit = os.path.join(tmp, "refit.yaml")
+        done = run("fit", data, "--skeleton", fitted, "-o", refit, "-n", "2000")
+        check(done.returncode == 0, f"the mixture's journey as a skeleton: {done.stderr}")
+        check("warning" in done.stderr and "'persona_1', 'persona_2'" in done.stderr
+              and "left out" in done.stderr, f"the warning names the personas: {done.stderr}")
+        if done.returncode == 0:
+            with open(refit) as f:
+                personas = yaml.safe_load(f)["personas"]
+            check(all(not {"entry", "dropout", "transitions"} & set(p) for p in personas),
+                  f"the refitted journey's personas have no numbers of their own: {personas}")
+            check(run("validate", refit).returncode == 0, "the refitted journey validates")
 
     # The same seed gives the same journey on 1 and 2 threads, in text as in JSON.
     outputs = []
