@@ -316,86 +316,81 @@ void read_conversion(MapReader& map, Touchpoint& touchpoint) {
   conversion->number("value", touchpoint.value);
 }
 
-// channel -> multiplier; the channels are the user's own labels, so any key is allowed.
-void read_affinities(Reading& reading, MapReader& persona_map, Persona& persona) {
-  if (!persona_map.has("channel_affinity")) return;
-  const YamlNode map = persona_map.value("channel_affinity");
-  if (map.is_null()) return;
-  if (!map.is_map()) {
-    persona_map.error("channel_affinity",
-                      fmt::format("expected a map of channel: multiplier for {}, got {}",
-                                  persona_map.field("channel_affinity"), describe(map)));
+// A map of name -> number under `key` (a persona's channel_affinity, dropout or entry): a
+// value that is not a map, a key that is not a name and a name written twice are errors at
+// their place; `read` gets each name, its value and where the name was written. `name_word`:
+// "channel" or "touchpoint" (`name_noun`: "a channel name", "a touchpoint id"), `value_word`
+// what the numbers are.
+template <class Read>
+void read_named_numbers(Reading& reading, MapReader& map, std::string_view key,
+                        std::string_view name_word, std::string_view name_noun,
+                        std::string_view value_word, Read read) {
+  const YamlNode values = map.value(key);
+  if (values.is_null()) return;
+  if (!values.is_map()) {
+    map.error(key, fmt::format("expected a map of {}: {} for {}, got {}", name_word, value_word,
+                               map.field(key), describe(values)));
     return;
   }
   std::set<std::string, std::less<>> seen;
-  for (std::size_t i = 0; i < map.size(); ++i) {
-    const YamlNode key = map.key(i);
-    const SourceLocation where = reading.at(key);
-    if (!key.is_scalar()) {
-      reading.error(where, fmt::format("expected a channel name in channel_affinity of {}, got {}",
-                                       persona_map.owner(), describe(key)));
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    const YamlNode name = values.key(i);
+    const SourceLocation where = reading.at(name);
+    if (!name.is_scalar()) {
+      reading.error(where, fmt::format("expected {} in {}, got {}", name_noun, map.field(key),
+                                       describe(name)));
       continue;
     }
-    const std::string channel(key.text());
-    if (!seen.insert(channel).second) {
-      reading.error(where, fmt::format("channel '{}' appears twice in channel_affinity of {}",
-                                       channel, persona_map.owner()));
+    const std::string text(name.text());
+    if (!seen.insert(text).second) {
+      reading.error(where,
+                    fmt::format("{} '{}' appears twice in {}", name_word, text, map.field(key)));
       continue;
     }
-    const std::string field =
-        fmt::format("channel_affinity.{} in {}", channel, persona_map.owner());
-    const std::string name = std::string(kAffinityPrefix) + channel;
-    // A distribution ({uniform: [low, high]}, ...): the affinity holds its mean, as any
-    // uncertain number; a known value written over it (an update) makes it known.
-    if (is_uncertain_form(map.value(i))) {
-      std::optional<UncertainValue> value = read_uncertain(reading, map.value(i), where, field);
-      if (!value) continue;
-      persona.channel_affinity[channel] = uncertain_mean(*value);
-      persona.uncertain[name] = std::move(*value);
-      persona.fields[name] = where;
-      continue;
-    }
-    const std::optional<double> multiplier = read_number(reading, map.value(i), where, field);
-    if (!multiplier) continue;
-    persona.channel_affinity[channel] = *multiplier;
-    persona.uncertain.erase(name);
-    persona.fields[name] = where;
+    read(text, values.value(i), where);
   }
+}
+
+// channel -> multiplier; the channels are the user's own labels, so any key is allowed.
+void read_affinities(Reading& reading, MapReader& persona_map, Persona& persona) {
+  if (!persona_map.has("channel_affinity")) return;
+  read_named_numbers(
+      reading, persona_map, "channel_affinity", "channel", "a channel name", "multiplier",
+      [&](const std::string& channel, const YamlNode& value, const SourceLocation& where) {
+        const std::string field =
+            fmt::format("channel_affinity.{} in {}", channel, persona_map.owner());
+        const std::string name = std::string(kAffinityPrefix) + channel;
+        // A distribution ({uniform: [low, high]}, ...): the affinity holds its mean, as any
+        // uncertain number; a known value written over it (an update) makes it known.
+        if (is_uncertain_form(value)) {
+          std::optional<UncertainValue> uncertain = read_uncertain(reading, value, where, field);
+          if (!uncertain) return;
+          persona.channel_affinity[channel] = uncertain_mean(*uncertain);
+          persona.uncertain[name] = std::move(*uncertain);
+          persona.fields[name] = where;
+          return;
+        }
+        const std::optional<double> multiplier = read_number(reading, value, where, field);
+        if (!multiplier) return;
+        persona.channel_affinity[channel] = *multiplier;
+        persona.uncertain.erase(name);
+        persona.fields[name] = where;
+      });
 }
 
 // touchpoint -> dropout, the persona's own (MODEL.md 1.12); an update sets the touchpoints it
 // writes and keeps the others, as channel_affinity does.
 void read_persona_dropouts(Reading& reading, MapReader& persona_map, Persona& persona) {
   if (!persona_map.has("dropout")) return;
-  const YamlNode map = persona_map.value("dropout");
-  if (map.is_null()) return;
-  if (!map.is_map()) {
-    persona_map.error("dropout",
-                      fmt::format("expected a map of touchpoint: dropout for {}, got {}",
-                                  persona_map.field("dropout"), describe(map)));
-    return;
-  }
-  std::set<std::string, std::less<>> seen;
-  for (std::size_t i = 0; i < map.size(); ++i) {
-    const YamlNode key = map.key(i);
-    const SourceLocation where = reading.at(key);
-    if (!key.is_scalar()) {
-      reading.error(where, fmt::format("expected a touchpoint id in dropout of {}, got {}",
-                                       persona_map.owner(), describe(key)));
-      continue;
-    }
-    const std::string id(key.text());
-    if (!seen.insert(id).second) {
-      reading.error(where, fmt::format("touchpoint '{}' appears twice in dropout of {}", id,
-                                       persona_map.owner()));
-      continue;
-    }
-    const std::optional<double> dropout = read_number(
-        reading, map.value(i), where, fmt::format("dropout.{} in {}", id, persona_map.owner()));
-    if (!dropout) continue;
-    persona.dropout[id] = *dropout;
-    persona.fields[std::string(kPersonaDropoutPrefix) + id] = where;
-  }
+  read_named_numbers(
+      reading, persona_map, "dropout", "touchpoint", "a touchpoint id", "dropout",
+      [&](const std::string& id, const YamlNode& value, const SourceLocation& where) {
+        const std::optional<double> dropout = read_number(
+            reading, value, where, fmt::format("dropout.{} in {}", id, persona_map.owner()));
+        if (!dropout) return;
+        persona.dropout[id] = *dropout;
+        persona.fields[std::string(kPersonaDropoutPrefix) + id] = where;
+      });
 }
 
 // A list of {from, to, weight}, the persona's own weights of the journey's transitions
@@ -639,33 +634,15 @@ void read_entry_weights(Reading& reading, MapReader& map, FieldLocations& locati
   if (!map.has("entry")) return;
   map.forget_nested("entry");
   entry.clear();
-  const YamlNode weights = map.value("entry");
-  if (weights.is_null()) return;
-  if (!weights.is_map()) {
-    map.error("entry", fmt::format("expected a map of touchpoint: weight for {}, got {}",
-                                   map.field("entry"), describe(weights)));
-    return;
-  }
-  for (std::size_t i = 0; i < weights.size(); ++i) {
-    const YamlNode key = weights.key(i);
-    const SourceLocation where = reading.at(key);
-    if (!key.is_scalar()) {
-      reading.error(where, fmt::format("expected a touchpoint id in {}, got {}",
-                                       map.field("entry"), describe(key)));
-      continue;
-    }
-    const std::string id(key.text());
-    if (entry.count(id) > 0) {
-      reading.error(where,
-                    fmt::format("touchpoint '{}' appears twice in {}", id, map.field("entry")));
-      continue;
-    }
-    const std::optional<double> weight = read_number(
-        reading, weights.value(i), where, fmt::format("entry.{} in {}", id, map.owner()));
-    if (!weight) continue;
-    entry[id] = *weight;
-    locations["entry." + id] = where;
-  }
+  read_named_numbers(
+      reading, map, "entry", "touchpoint", "a touchpoint id", "weight",
+      [&](const std::string& id, const YamlNode& value, const SourceLocation& where) {
+        const std::optional<double> weight =
+            read_number(reading, value, where, fmt::format("entry.{} in {}", id, map.owner()));
+        if (!weight) return;
+        entry[id] = *weight;
+        locations["entry." + id] = where;
+      });
 }
 
 // An update finds its entity by the identifying keys (id, from, to) and leaves them as they
