@@ -257,6 +257,86 @@ void write_queues(H5::Group& root, const std::vector<QueueFit>& queues) {
   servers.write(group, "servers");
 }
 
+// Personas of their own numbers, one row each, under the JSON's names (`segments`, and
+// `persona_mixture.personas` without the `segment` column).
+void write_persona_fits(H5::Group& group, const std::string& name,
+                        const std::vector<SegmentFit>& fits, bool with_segment) {
+  std::vector<std::string> segment, persona;
+  std::vector<double> customers, share, data_rate, fitted;
+  std::vector<std::uint64_t> entries, dropouts, transitions;
+  for (const SegmentFit& f : fits) {
+    segment.push_back(f.segment);
+    persona.push_back(f.persona);
+    customers.push_back(f.customers);
+    share.push_back(f.share);
+    entries.push_back(f.entry_weights);
+    dropouts.push_back(f.dropouts);
+    transitions.push_back(f.transition_weights);
+    data_rate.push_back(f.data_conversion_rate);
+    fitted.push_back(f.fitted_conversion_probability);
+  }
+  hdf5::CompoundTable table(fits.size());
+  if (with_segment) table.add_text("segment", segment);
+  table.add_text("persona", persona);
+  table.add_f64("customers", customers);
+  table.add_f64("share", share);
+  table.add_u64("entry_weights", entries);
+  table.add_u64("dropouts", dropouts);
+  table.add_u64("transition_weights", transitions);
+  table.add_f64("data_conversion_rate", data_rate);
+  table.add_f64("fitted_conversion_probability", fitted);
+  table.write(group, name);
+}
+
+// The mixture as the JSON `persona_mixture` has it: attributes, the log-likelihood by
+// iteration and by start, the personas, and the collapse check as a group of attributes with
+// the coinciding pairs as a table.
+void write_mixture(H5::Group& root, const ChainMixture& m) {
+  H5::Group group = root.createGroup("persona_mixture");
+  hdf5::write_attribute(group, "model", "chains");
+  hdf5::write_attribute(group, "customers", m.customers);
+  hdf5::write_attribute(group, "distinct_paths", m.distinct_paths);
+  hdf5::write_attribute(group, "log_likelihood", m.log_likelihood);
+  hdf5::write_attribute(group, "free_parameters", static_cast<std::uint64_t>(m.free_parameters));
+  hdf5::write_attribute(group, "aic", m.aic);
+  hdf5::write_attribute(group, "bic", m.bic);
+  hdf5::write_attribute(group, "one_chain_log_likelihood", m.one_chain_log_likelihood);
+  hdf5::write_attribute(group, "one_chain_parameters",
+                        static_cast<std::uint64_t>(m.one_chain_parameters));
+  hdf5::write_attribute(group, "one_chain_bic", m.one_chain_bic);
+  hdf5::write_attribute(group, "starts", static_cast<std::uint64_t>(m.starts));
+  hdf5::write_attribute(group, "best_start", static_cast<std::uint64_t>(m.best_start));
+  hdf5::write_attribute(group, "iterations", static_cast<std::uint64_t>(m.iterations));
+  hdf5::write_attribute(group, "converged", std::uint64_t{m.converged ? 1u : 0u});
+  hdf5::write_checksum(group);
+  hdf5::write_array<double>(group, "log_likelihood_by_iteration",
+                            std::array<hsize_t, 1>{m.log_likelihood_by_iteration.size()},
+                            m.log_likelihood_by_iteration);
+  hdf5::write_array<double>(group, "start_log_likelihoods",
+                            std::array<hsize_t, 1>{m.start_log_likelihoods.size()},
+                            m.start_log_likelihoods);
+  write_persona_fits(group, "personas", m.personas, false);
+  const PersonaCollapse& c = m.collapse;
+  H5::Group collapse = group.createGroup("personas_collapse");
+  hdf5::write_attribute(collapse, "collapsed", std::uint64_t{c.collapsed ? 1u : 0u});
+  hdf5::write_attribute(collapse, "one_persona_log_likelihood", c.one_persona_log_likelihood);
+  hdf5::write_attribute(collapse, "log_likelihood_gain", c.log_likelihood_gain);
+  hdf5::write_attribute(collapse, "extra_parameters",
+                        static_cast<std::uint64_t>(c.extra_parameters));
+  hdf5::write_attribute(collapse, "gain_threshold", c.gain_threshold);
+  hdf5::write_attribute(collapse, "criterion", c.criterion);
+  hdf5::write_checksum(collapse);
+  std::vector<std::string> first, second;
+  for (const auto& [a, b] : c.coinciding) {
+    first.push_back(a);
+    second.push_back(b);
+  }
+  hdf5::CompoundTable pairs(first.size());
+  pairs.add_text("persona", first);
+  pairs.add_text("coincides_with", second);
+  pairs.write(collapse, "coinciding");
+}
+
 }  // namespace
 
 std::string text_fit_report(const FitReport& r) {
@@ -377,6 +457,8 @@ void write_fit_report(PendingFile& file, const FitReport& r) {
     }
     if (r.arrivals) write_arrivals(root, *r.arrivals);
     if (!r.queues.empty()) write_queues(root, r.queues);
+    if (!r.segments.empty()) write_persona_fits(root, "segments", r.segments, true);
+    if (r.mixture) write_mixture(root, *r.mixture);
   });
 }
 
@@ -396,6 +478,8 @@ FitReport fit_report_of(const FitResult& fit, const std::string& data,
   if (fit.emotion) report.parameters = fit.emotion->parameters;
   report.arrivals = fit.arrivals;
   report.queues = fit.queues;
+  report.segments = fit.segments;
+  report.mixture = fit.mixture;
   return report;
 }
 

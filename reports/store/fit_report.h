@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "models/fit/arrival_fit.h"
+#include "models/fit/chain_mixture.h"
 #include "models/fit/emotion_fit.h"
 #include "models/fit/fit_journey.h"
 #include "models/fit/goodness_of_fit.h"
 #include "models/fit/queue_fit.h"
+#include "models/fit/segment_personas.h"
 #include "reports/store/output_file.h"
 
 namespace cjsim {
@@ -36,6 +38,10 @@ struct FitReport {
   // transitions (empty otherwise).
   std::optional<ArrivalFit> arrivals;
   std::vector<QueueFit> queues;
+  // Personas of their own numbers: the segments of --segment-column, and latent personas
+  // fitted as a mixture of chains (empty and nullopt otherwise).
+  std::vector<SegmentFit> segments;
+  std::optional<ChainMixture> mixture;
 };
 
 std::string text_fit_report(const FitReport& report);

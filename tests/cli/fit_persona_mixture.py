@@ -9,6 +9,8 @@ import os
 import sys
 import tempfile
 
+import h5py
+import pandas
 import yaml
 
 cjsim, source = sys.argv[1], sys.argv[2]
@@ -22,7 +24,9 @@ events = os.path.join(source, "tests", "data", "fit", "two_personas_events.csv")
 
 with tempfile.TemporaryDirectory() as tmp:
     fitted = os.path.join(tmp, "mixture.yaml")
-    done = run("fit", data, "--personas", "2", "-o", fitted, "-n", "2000", "-t", "2", "--json")
+    h5 = os.path.join(tmp, "mixture.h5")
+    done = run("fit", data, "--personas", "2", "-o", fitted, "-n", "2000", "-t", "2", "--json",
+               "--report-out", h5)
     check(done.returncode == 0, f"fit --personas 2: {done.stderr}")
     if done.returncode == 0:
         report = json.loads(done.stdout)
@@ -44,6 +48,25 @@ with tempfile.TemporaryDirectory() as tmp:
         collapse = mixture.get("personas_collapse", {})
         check(isinstance(collapse.get("collapsed"), bool) and collapse.get("criterion"),
               f"collapse reported: {collapse}")
+        # The --report-out file holds the mixture under the JSON's names.
+        with h5py.File(h5, "r") as f:
+            group = f["persona_mixture"]
+            for key in ("customers", "distinct_paths", "log_likelihood", "free_parameters", "aic",
+                        "bic", "one_chain_log_likelihood", "starts", "best_start", "iterations"):
+                check(group.attrs[key] == mixture[key], f"HDF5 {key}: {group.attrs[key]}")
+            check(list(group["log_likelihood_by_iteration"][()]) == trace
+                  and list(group["start_log_likelihoods"][()]) == mixture["start_log_likelihoods"],
+                  "HDF5 log-likelihoods by iteration and by start")
+            table = pandas.DataFrame(group["personas"][()])
+            check([p.decode() for p in table["persona"]] == [p["persona"] for p in personas]
+                  and list(table["share"]) == [p["share"] for p in personas]
+                  and list(table["fitted_conversion_probability"])
+                  == [p["fitted_conversion_probability"] for p in personas],
+                  f"HDF5 personas: {table}")
+            kept = group["personas_collapse"]
+            check(bool(kept.attrs["collapsed"]) == collapse["collapsed"]
+                  and kept.attrs["criterion"] == collapse["criterion"]
+                  and len(kept["coinciding"]) == len(collapse["coinciding"]), "HDF5 collapse")
         valid = run("validate", fitted)
         check(valid.returncode == 0, f"the fitted journey validates: {valid.stdout}{valid.stderr}")
         with open(fitted) as f:

@@ -11,6 +11,9 @@ import os
 import sys
 import tempfile
 
+import h5py
+import pandas
+
 cjsim, source = sys.argv[1], sys.argv[2]
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
 from cli_checks import check, finish, runner  # noqa: E402
@@ -60,6 +63,21 @@ with tempfile.TemporaryDirectory() as tmp:
     segments, rates = fit_and_run(tmp, small, "small", "--segment-column", "segment")
     check_reproduced("segments_events.csv", segments, rates)
     check([s["persona"] for s in segments] == ["web", "store"], f"small: {segments}")
+    # The --report-out file holds the segments under the JSON's names.
+    h5 = os.path.join(tmp, "small.h5")
+    stored = run("fit", small, "-o", os.path.join(tmp, "stored.yaml"), "--json", "-n", "2000",
+                 "--segment-column", "segment", "--report-out", h5)
+    check(stored.returncode == 0, f"fit --report-out: {stored.stderr}")
+    if stored.returncode == 0:
+        printed = json.loads(stored.stdout)["segments"]
+        with h5py.File(h5, "r") as f:
+            table = pandas.DataFrame(f["segments"][()])
+        for column in ("segment", "persona"):
+            check([x.decode() for x in table[column]] == [s[column] for s in printed],
+                  f"HDF5 {column}: {table}")
+        for column in ("customers", "share", "entry_weights", "dropouts", "transition_weights",
+                       "data_conversion_rate", "fitted_conversion_probability"):
+            check(list(table[column]) == [s[column] for s in printed], f"HDF5 {column}: {table}")
 
     # Without the option, the segment column is read as before and no persona is written.
     plain = run("fit", small, "-o", os.path.join(tmp, "plain.yaml"), "--json", "-n", "2000")
