@@ -103,7 +103,7 @@ with tempfile.TemporaryDirectory() as tmp:
     check(outputs[0] == outputs[1], "fit --personas 3 differs between 1 and 2 threads")
 
     # odds: the dropout-odds fit, chosen by name, without a mixture.
-    done = run("fit", data, "--personas", "2", "--persona-model", "odds", "-o",
+    done = run("fit", events, "--personas", "2", "--persona-model", "odds", "-o",
                os.path.join(tmp, "odds.yaml"), "-n", "2000", "--json")
     check(done.returncode == 0 and "persona_mixture" not in json.loads(done.stdout or "{}")
           and "emotion_fit" in json.loads(done.stdout or "{}"), f"--persona-model odds: {done.stderr}")
