@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <queue>
 #include <random>
 #include <vector>
@@ -15,7 +16,13 @@ struct TestEvent {
   double time = 0.0;
   int kind = 0;
   std::uint64_t order = 0;
+  bool operator==(const TestEvent&) const = default;
 };
+
+// How a failed comparison shows an event.
+void PrintTo(const TestEvent& e, std::ostream* out) {
+  *out << "{time " << e.time << ", kind " << e.kind << ", order " << e.order << "}";
+}
 
 struct Later {
   bool operator()(const TestEvent& a, const TestEvent& b) const {
@@ -56,9 +63,7 @@ void expect_same_order_as_heap(std::uint32_t seed, double spread_hours, int even
     const TestEvent expected = heap.top();
     heap.pop();
     const TestEvent got = queue.pop();
-    ASSERT_EQ(got.time, expected.time);
-    ASSERT_EQ(got.kind, expected.kind);
-    ASSERT_EQ(got.order, expected.order);
+    ASSERT_EQ(got, expected);
     clock = got.time;
     if (pushed < events) {
       for (int n = pushes(random); n > 0; --n) push();
@@ -107,9 +112,7 @@ TEST(EventQueue, EventsKeptOutsideMergeInTheOrderOfABinaryHeap) {
     } else {
       got = queue.pop();
     }
-    ASSERT_EQ(got.time, expected.time) << "event " << handled;
-    ASSERT_EQ(got.kind, expected.kind);
-    ASSERT_EQ(got.order, expected.order);
+    ASSERT_EQ(got, expected) << "event " << handled;
     ++handled;
     if (take_kept && handled < 200000) {
       kept = {got.time + arrival_gap(random), 9, 0};
@@ -152,9 +155,7 @@ TEST(EventQueue, PopsInTheOrderOfABinaryHeapForManyEventsInOneBucket) {
     const TestEvent expected = heap.top();
     heap.pop();
     const TestEvent got = queue.pop();
-    ASSERT_EQ(got.time, expected.time) << "event " << popped;
-    ASSERT_EQ(got.kind, expected.kind);
-    ASSERT_EQ(got.order, expected.order);
+    ASSERT_EQ(got, expected) << "event " << popped;
     if (++popped % 7 == 0 && popped < 6000) push(got.time + (same_time(random) ? 0.0 : 1e-6));
   }
   EXPECT_TRUE(queue.empty());
@@ -186,9 +187,7 @@ TEST(EventQueue, PushesIntoALargeBucketUnderWayKeepTheOrderOfABinaryHeap) {
     heap.pop();
     const bool take_kept = queue.empty() || !Later{}(kept, queue.top());
     const TestEvent got = take_kept ? kept : queue.pop();
-    ASSERT_EQ(got.time, expected.time) << "event " << handled;
-    ASSERT_EQ(got.kind, expected.kind);
-    ASSERT_EQ(got.order, expected.order);
+    ASSERT_EQ(got, expected) << "event " << handled;
     ++handled;
     if (!take_kept) continue;
     if (got.time < 8.0) {
