@@ -15,6 +15,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstddef>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -1084,7 +1085,22 @@ class Validation {
   // A transition's two touchpoints by index; kNoTouchpoint for an end that names none (an error
   // reported on its own).
   static constexpr std::size_t kNoTouchpoint = std::numeric_limits<std::size_t>::max();
+  // The scenario's own transitions' ends are looked up once per pass (the persona checks ask
+  // for them persona after persona, and a sweep validates every design point).
   std::pair<std::size_t, std::size_t> ends_of(const Transition& t) const {
+    const std::vector<Transition>& all = scenario_.transitions;
+    const std::less<const Transition*> before;
+    if (all.empty() || before(&t, all.data()) || !before(&t, all.data() + all.size())) {
+      return look_up_ends(t);
+    }
+    if (transition_ends_.size() != all.size()) {
+      transition_ends_.clear();
+      transition_ends_.reserve(all.size());
+      for (const Transition& each : all) transition_ends_.push_back(look_up_ends(each));
+    }
+    return transition_ends_[static_cast<std::size_t>(&t - all.data())];
+  }
+  std::pair<std::size_t, std::size_t> look_up_ends(const Transition& t) const {
     const auto from = index_of_.find(t.from);
     const auto to = index_of_.find(t.to);
     return {from == index_of_.end() ? kNoTouchpoint : from->second,
@@ -1328,6 +1344,7 @@ class Validation {
   const std::set<std::string, std::less<>>& stage_set_;
   const std::set<std::string, std::less<>>& used_stages_;
   const JourneyGraph& graph_;
+  mutable std::vector<std::pair<std::size_t, std::size_t>> transition_ends_;  // see ends_of
 };
 
 }  // namespace
