@@ -188,9 +188,13 @@ void compile_persona(const Scenario& scenario, const Persona& persona, double sh
   p.initial_emotion_sd = persona.initial_emotion_sd;
   p.dropout_odds = persona.dropout_odds;
 
-  auto affinity = [&](std::uint32_t v) {
-    return channel_affinity(persona, j.channels[j.channel_of[v]]);
-  };
+  // Each channel's affinity looked up once (a touchpoint's is its channel's), not per
+  // touchpoint and transition: a sweep recompiles every design point's personas.
+  std::vector<double> channel_affinities(j.channels.size());
+  for (std::size_t c = 0; c < j.channels.size(); ++c) {
+    channel_affinities[c] = channel_affinity(persona, j.channels[c]);
+  }
+  auto affinity = [&](std::uint32_t v) { return channel_affinities[j.channel_of[v]]; };
   double entry_total = 0.0;
   p.entry_touchpoints.clear();
   p.entry_cumulative.clear();
