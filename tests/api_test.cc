@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -241,6 +243,57 @@ TEST_F(ApiSweep, AnInterruptedJobResumesToTheFiguresOfAStraightOne) {
   SweepJob again(resume, front.context);
   EXPECT_FALSE(again.run().has_value());
   EXPECT_NE(front.notices.back().find("already complete"), std::string::npos);
+}
+
+// The numbers' bits, so that a figure without a value (NaN) compares equal to itself.
+std::vector<std::uint64_t> bits_of(const StoredSweep& s) {
+  std::vector<std::uint64_t> out;
+  const auto add = [&](double x) { out.push_back(std::bit_cast<std::uint64_t>(x)); };
+  for (const auto& point : s.values) std::for_each(point.begin(), point.end(), add);
+  for (const auto& point : s.figures) {
+    for (const Estimate& e : point) {
+      add(e.value);
+      add(e.low);
+      add(e.high);
+    }
+  }
+  for (const auto& point : s.replication_figures) {
+    for (const FigureValues& r : point) std::for_each(r.begin(), r.end(), add);
+  }
+  for (const FigureEstimates& point : s.differences.difference) {
+    for (const Estimate& e : point) {
+      add(e.value);
+      add(e.low);
+      add(e.high);
+    }
+  }
+  for (const FigureValues& point : s.differences.unpaired_half_width) {
+    std::for_each(point.begin(), point.end(), add);
+  }
+  for (const auto& point : s.agent_groups) {
+    for (const AgentGroupFigures& g : point) {
+      out.push_back(g.agents);
+      out.push_back(g.customers);
+      std::for_each(g.values.begin(), g.values.end(), add);
+    }
+  }
+  return out;
+}
+
+// The job reads its file back without hashing it again (it sealed those bytes itself); what
+// it returns is what any reader of the finished file gets.
+TEST_F(ApiSweep, WhatAJobReturnsIsWhatItsFinishedFileReadsBack) {
+  Front front;
+  SweepJob job(request("read_back.h5"), front.context);
+  const std::optional<StoredSweep> returned = job.run();
+  ASSERT_TRUE(returned.has_value());
+  job.commit();
+  const StoredSweep stored = read_sweep_file(job.out());
+  EXPECT_TRUE(stored.checksummed);
+  EXPECT_EQ(returned->checksummed, stored.checksummed);
+  EXPECT_EQ(returned->fingerprint, stored.fingerprint);
+  ASSERT_EQ(stored.agent_groups.size(), 4u);
+  EXPECT_EQ(bits_of(*returned), bits_of(stored));
 }
 
 TEST_F(ApiSweep, AnExperimentWithAnUnknownMetricIsInvalidInput) {

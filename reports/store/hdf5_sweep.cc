@@ -1067,12 +1067,11 @@ void read_differences(const H5::Group& root, StoredSweep& s) {
   }
 }
 
-}  // namespace
-
-StoredSweep read_sweep_file(const std::string& path) {
+// check_bytes: whether the whole file's checksum (and its heaps) are read through first.
+StoredSweep read_sweep_file(const std::string& path, bool check_bytes) {
   H5::Exception::dontPrint();
   try {
-    const bool whole_file_checked = hdf5::check_file_bytes(path);
+    const bool whole_file_checked = !check_bytes || hdf5::check_file_bytes(path);
     H5::H5File file(path, H5F_ACC_RDONLY);
     H5::Group root = file.openGroup("/");
     if (!root.attrExists("format") || hdf5::read_text_attribute(root, "format") != kSweepFormat) {
@@ -1150,6 +1149,14 @@ StoredSweep read_sweep_file(const std::string& path) {
     if (message.starts_with(path)) throw;
     throw std::runtime_error(path + ": " + message);
   }
+}
+
+}  // namespace
+
+StoredSweep read_sweep_file(const std::string& path) { return read_sweep_file(path, true); }
+
+StoredSweep read_written_sweep_file(const std::string& path) {
+  return read_sweep_file(path, false);
 }
 
 bool verify_sweep_file(const std::string& path) {

@@ -138,6 +138,9 @@ bool is_sweep_file(const std::string& path);
 
 // Throws std::runtime_error naming the file and what is missing or wrong.
 StoredSweep read_sweep_file(const std::string& path);
+// The same from a file this process has just written and not yet put in place: its bytes,
+// checksummed as they were sealed, are not read through again for the whole file's checksum.
+StoredSweep read_written_sweep_file(const std::string& path);
 
 // Reads the whole file, every checksum verified, and every design point's raw aggregates:
 // what a resumed sweep checks before it trusts a finished file. Throws std::runtime_error

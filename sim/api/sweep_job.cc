@@ -676,7 +676,7 @@ std::optional<StoredSweep> SweepJob::run() {
                    results, invocation, totals);
   // Read back from the file as written, before it is put in place: if showing it fails, the
   // parts stay for a resume.
-  return read_sweep_file(output_->file->temporary());
+  return read_written_sweep_file(output_->file->temporary());
 }
 
 void SweepJob::commit() {
