@@ -369,15 +369,40 @@ class ReplicationRun {
     free_.push_back(slot);
   }
 
-  // Calls f on the day (and, in a short run, the hour) at time t, when measured.
+  // Calls f on the day (and, in a short run, the hour) at time t, when measured. The records of
+  // the hour of the last call are kept at hand: the clock stays in an hour for many events.
   template <class F>
   void count_at(double t, F f) {
-    if (t < warmup_) return;
-    const auto hour = static_cast<std::size_t>(std::floor(t)) -
+    if (!(t >= counted_hour_.from && t < counted_hour_.to)) counted_hour_ = counted_hour_of(t);
+    if (counted_hour_.day != nullptr) f(*counted_hour_.day);
+    if (counted_hour_.hour != nullptr) f(*counted_hour_.hour);
+  }
+
+  // The times of one whole hour (before the warm-up's end: all of them), and what count_at
+  // counts at them.
+  struct CountedHour {
+    double from = kInfinity;  // empty until first used
+    double to = -kInfinity;
+    CalendarDay* day = nullptr;
+    CalendarDay* hour = nullptr;
+  };
+
+  CountedHour counted_hour_of(double t) {
+    CountedHour at;
+    if (t < warmup_) {
+      at.from = -kInfinity;
+      at.to = warmup_;
+      return at;
+    }
+    const double whole = std::floor(t);
+    at.from = whole;
+    at.to = whole + 1.0;  // empty when whole + 1 rounds to whole: t alone, found anew each time
+    const auto hour = static_cast<std::size_t>(whole) -
                       static_cast<std::size_t>(options_.warmup_days) * kHoursPerDay;
     const std::size_t day = hour / kHoursPerDay;
-    if (day < out_.days.size()) f(out_.days[day]);
-    if (hour < out_.hours.size()) f(out_.hours[hour]);
+    if (day < out_.days.size()) at.day = &out_.days[day];
+    if (hour < out_.hours.size()) at.hour = &out_.hours[hour];
+    return at;
   }
 
   void arrive(const Event& e) {
@@ -563,10 +588,15 @@ class ReplicationRun {
   // CompiledCalendar::hour_of_week, to the bit, without its fmod when the time from the week's
   // start is a whole number of hours and a fraction below 2^52: fmod by 168 is exact, so the
   // whole hours of its remainder are the remainder of the whole hours.
-  int hour_of_week(double t) const {
+  // The hour of the last call is kept: the clock stays in an hour for many events.
+  int hour_of_week(double t) {
     const double from_monday = t + c_.week_offset();
+    if (from_monday >= week_hour_from_ && from_monday < week_hour_from_ + 1.0) return week_hour_;
     if (from_monday >= 0.0 && from_monday < 0x1.0p52) {
-      return static_cast<int>(static_cast<std::int64_t>(from_monday) % kHoursPerWeek);
+      const auto whole = static_cast<std::int64_t>(from_monday);
+      week_hour_from_ = static_cast<double>(whole);
+      week_hour_ = static_cast<int>(whole % kHoursPerWeek);
+      return week_hour_;
     }
     return c_.hour_of_week(t);
   }
@@ -882,6 +912,10 @@ class ReplicationRun {
   std::vector<std::int64_t> waiting_;
   std::vector<std::int64_t> servers_;
   std::vector<double> last_change_;
+  CountedHour counted_hour_;  // count_at's hour at hand
+  // hour_of_week's at hand: the whole hours from the week's start, and the hour of the week.
+  double week_hour_from_ = kInfinity;
+  int week_hour_ = 0;
   std::vector<std::uint32_t> traced_of_persona_;  // agents traced so far, by persona
 };
 
