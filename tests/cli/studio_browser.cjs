@@ -104,14 +104,14 @@ async function compare(page, agents, seed) {
     await desktop.fill('#panel [data-words="thoughts"]', 'Is it really free?\nWho is behind it?');
     await desktop.waitForFunction(() => document.querySelector('#summary').textContent.includes('valid:') &&
       document.querySelector('.card[data-touchpoint="social_ad"] [data-field="owner"]').textContent.includes('Growth marketing'),
-      null, { timeout: 10000 });
+      null, { timeout: 30000 });
     out.card_owner = await desktop.textContent(`${ad} [data-field="owner"]`);
     await desktop.click('.stage[data-stage="awareness"] .stage-head');
     await desktop.fill('#panel [data-stage-words="description"]', 'Where people first meet the bank.');
     await desktop.click('details.persona[data-persona="app_switcher"] summary');
     await desktop.fill('#panel [data-persona="app_switcher"][data-words="quote"]', 'Ten minutes, on my phone.');
     await desktop.waitForFunction(() => document.querySelector('.stage[data-stage="awareness"] .stage-head [data-field="description"]')
-      .textContent === 'Where people first meet the bank.', null, { timeout: 10000 });
+      .textContent === 'Where people first meet the bank.', null, { timeout: 30000 });
     out.persona_names = await desktop.$$eval('details.persona summary', (s) => s.map((x) => x.textContent));
     await desktop.click('#save');
     await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
@@ -124,7 +124,7 @@ async function compare(page, agents, seed) {
     await desktop.press('#panel [data-words="owner"]', 'Tab');
     await desktop.waitForFunction((n) => document.querySelectorAll('#changes li').length > n, bankChanges);
     await desktop.waitForFunction(() => document.querySelector('.card[data-touchpoint="social_ad"] [data-field="owner"]')
-      .textContent.includes('Brand team'), null, { timeout: 10000 });
+      .textContent.includes('Brand team'), null, { timeout: 30000 });
     out.words_change = await desktop.textContent('#changes li:last-child code');
     await desktop.click('#save');
     await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
@@ -133,11 +133,11 @@ async function compare(page, agents, seed) {
     await desktop.click('.card[data-touchpoint="basket"]');
     const dropout = desktop.locator('#panel input[data-field="dropout"]');
     await dropout.fill('1.5');
-    await desktop.waitForSelector('#messages li.error', { timeout: 10000 });
+    await desktop.waitForSelector('#messages li.error', { timeout: 30000 });
     out.typed_error = await desktop.textContent('#messages li.error');
     await dropout.fill('0.3');
     await desktop.waitForFunction(() => document.querySelector('#summary').textContent.includes('valid:'),
-      null, { timeout: 10000 });
+      null, { timeout: 30000 });
     out.card = await desktop.textContent('.card[data-touchpoint="basket"] [data-field="dropout"]');
     // The settings and a persona are edited in the text too; set back before saving.
     const kappa = desktop.locator('#panel input[data-setting="kappa"]');
@@ -148,11 +148,11 @@ async function compare(page, agents, seed) {
     await desktop.click('details.persona[data-persona="digital_native"] summary');
     const share = desktop.locator('#panel input[data-persona="digital_native"][data-field="share"]');
     await share.fill('-0.1');
-    await desktop.waitForSelector('#messages li.error', { timeout: 10000 });
+    await desktop.waitForSelector('#messages li.error', { timeout: 30000 });
     out.share_error = await desktop.textContent('#messages li.error');
     await share.fill('0.3');
     await desktop.waitForFunction(() => document.querySelector('#summary').textContent.includes('valid:'),
-      null, { timeout: 10000 });
+      null, { timeout: 30000 });
     await desktop.click('#save');
     await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
     await desktop.screenshot({ path: path.join(artefacts, 'studio_map_1400.png'), fullPage: true });
@@ -173,7 +173,7 @@ async function compare(page, agents, seed) {
     out.form_refused = (await desktop.$eval('#source', (x) => x.value)) === savedText;
     await desktop.fill(add('touchpoint', 'dropout'), '0.1');
     await desktop.click('[data-add-button="touchpoint"]');
-    await desktop.waitForSelector('.card[data-touchpoint="gift_wrap"]', { timeout: 10000 });
+    await desktop.waitForSelector('.card[data-touchpoint="gift_wrap"]', { timeout: 30000 });
     await desktop.selectOption(add('transition', 'from'), 'basket');
     await desktop.selectOption(add('transition', 'to'), 'gift_wrap');
     await desktop.fill(add('transition', 'weight'), '0.4');
@@ -181,10 +181,10 @@ async function compare(page, agents, seed) {
     await desktop.waitForFunction(() => document.querySelector('#source').value.includes('"to":"gift_wrap"'));
     out.form_added = await desktop.$eval('#source', (x) => x.value.split('\n').filter((l) => l.includes('gift_wrap')));
     // Checked: the journey the page holds has the new transition.
-    await desktop.waitForSelector('[data-remove="transition"] option[value="basket -> gift_wrap"]', { state: 'attached', timeout: 10000 });
+    await desktop.waitForSelector('[data-remove="transition"] option[value="basket -> gift_wrap"]', { state: 'attached', timeout: 30000 });
     await desktop.selectOption('[data-remove="touchpoint"]', 'gift_wrap');
     await desktop.click('[data-remove-button="touchpoint"]');
-    await desktop.waitForFunction(() => !document.querySelector('.card[data-touchpoint="gift_wrap"]'), null, { timeout: 10000 });
+    await desktop.waitForFunction(() => !document.querySelector('.card[data-touchpoint="gift_wrap"]'), null, { timeout: 30000 });
     await desktop.fill(add('persona', 'id'), 'night_owl');
     await desktop.fill(add('persona', 'share'), '-1');
     await desktop.click('[data-add-button="persona"]');
@@ -192,10 +192,10 @@ async function compare(page, agents, seed) {
     out.persona_error = await desktop.textContent('[data-form="persona"] [data-key="share"] .field-error');
     await desktop.fill(add('persona', 'share'), '0.1');
     await desktop.click('[data-add-button="persona"]');
-    await desktop.waitForSelector('details.persona[data-persona="night_owl"]', { timeout: 10000 });
+    await desktop.waitForSelector('details.persona[data-persona="night_owl"]', { timeout: 30000 });
     await desktop.selectOption('[data-remove="persona"]', 'night_owl');
     await desktop.click('[data-remove-button="persona"]');
-    await desktop.waitForFunction(() => !document.querySelector('details.persona[data-persona="night_owl"]'), null, { timeout: 10000 });
+    await desktop.waitForFunction(() => !document.querySelector('details.persona[data-persona="night_owl"]'), null, { timeout: 30000 });
     out.form_restored = (await desktop.$eval('#source', (x) => x.value)) === savedText;
     await desktop.selectOption(add('transition', 'from'), 'product_page');
     await desktop.selectOption(add('transition', 'to'), 'price_drop_alert');
@@ -208,7 +208,7 @@ async function compare(page, agents, seed) {
     await desktop.waitForFunction(() => document.querySelector('#save-state').textContent === 'saved');
     // The touchpoint graph, laid out by dagre and drawn by ECharts.
     await desktop.click('#show-graph');
-    await desktop.waitForSelector('#graph canvas', { timeout: 10000 });
+    await desktop.waitForSelector('#graph canvas', { timeout: 30000 });
     out.graph = await desktop.$eval('#graph', (g) => ({
       nodes: Number(g.dataset.nodes), edges: Number(g.dataset.edges), layout: JSON.parse(g.dataset.layout),
       height: g.clientHeight, cards: document.querySelectorAll('.card').length,
@@ -227,7 +227,7 @@ async function compare(page, agents, seed) {
     out.journey_whatif = await answerCards(desktop, '#whatif-cards');
     expectPrompt = true;
     await desktop.click('#whatif-keep');
-    await desktop.waitForSelector('nav#files button[data-path="retail_what_if.yaml"]', { timeout: 10000 });
+    await desktop.waitForSelector('nav#files button[data-path="retail_what_if.yaml"]', { timeout: 30000 });
 
     await desktop.click('nav#files button[data-path="retail_one_click_checkout.yaml"]');
     await desktop.waitForSelector('#changes');
@@ -332,7 +332,7 @@ async function compare(page, agents, seed) {
     await phone.waitForSelector('.card[data-touchpoint="social_ad"] [data-field="pain_points"]');
     out.phone_words_width = await phone.evaluate(() => document.documentElement.scrollWidth);
     await phone.click('#show-graph');
-    await phone.waitForSelector('#graph canvas', { timeout: 10000 });
+    await phone.waitForSelector('#graph canvas', { timeout: 30000 });
     out.phone_graph_width = await phone.evaluate(() => document.documentElement.scrollWidth);
     await phone.waitForTimeout(300);
     await phone.screenshot({ path: path.join(artefacts, 'studio_graph_390.png') });
