@@ -178,6 +178,13 @@ class ApiSweep : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(directory_); }
 
+  // Runs a job to its end and, when it finished, puts its file in place: what the job returned.
+  static std::optional<StoredSweep> run_to_the_end(SweepJob& job) {
+    std::optional<StoredSweep> result = job.run();
+    if (result.has_value()) job.commit();
+    return result;
+  }
+
   SweepRequest request(const std::string& out) const {
     SweepRequest r;
     r.experiment = experiment_;
@@ -193,9 +200,8 @@ class ApiSweep : public ::testing::Test {
 TEST_F(ApiSweep, AnInterruptedJobResumesToTheFiguresOfAStraightOne) {
   Front straight_front;
   SweepJob straight(request("straight.h5"), straight_front.context);
-  const std::optional<StoredSweep> expected = straight.run();
+  const std::optional<StoredSweep> expected = run_to_the_end(straight);
   ASSERT_TRUE(expected.has_value());
-  straight.commit();
   EXPECT_TRUE(fs::is_regular_file(straight.out()));
   EXPECT_FALSE(fs::exists(straight.parts_directory()));
   ASSERT_EQ(expected->figures.size(), 4u);
@@ -226,9 +232,8 @@ TEST_F(ApiSweep, AnInterruptedJobResumesToTheFiguresOfAStraightOne) {
   SweepRequest resume = request("resumed.h5");
   resume.resume = true;
   SweepJob job(resume, front.context);
-  const std::optional<StoredSweep> resumed = job.run();
+  const std::optional<StoredSweep> resumed = run_to_the_end(job);
   ASSERT_TRUE(resumed.has_value());
-  job.commit();
   ASSERT_FALSE(front.notices.empty());
   EXPECT_NE(front.notices.back().find("resuming: "), std::string::npos) << front.notices.back();
   EXPECT_EQ(front.notices.back().find("resuming: 0 of"), std::string::npos) << front.notices.back();
@@ -285,9 +290,8 @@ std::vector<std::uint64_t> bits_of(const StoredSweep& s) {
 TEST_F(ApiSweep, WhatAJobReturnsIsWhatItsFinishedFileReadsBack) {
   Front front;
   SweepJob job(request("read_back.h5"), front.context);
-  const std::optional<StoredSweep> returned = job.run();
+  const std::optional<StoredSweep> returned = run_to_the_end(job);
   ASSERT_TRUE(returned.has_value());
-  job.commit();
   const StoredSweep stored = read_sweep_file(job.out());
   EXPECT_TRUE(stored.checksummed);
   EXPECT_EQ(returned->checksummed, stored.checksummed);
