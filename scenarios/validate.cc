@@ -15,7 +15,6 @@
 #include <cctype>
 #include <cmath>
 #include <cstddef>
-#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -962,10 +961,11 @@ class Validation {
       for (std::size_t v = 0; v < touchpoints.size(); ++v) {
         affinity[v] = channel_affinity(persona, touchpoints[v].channel);
       }
-      for (const Transition& t : scenario_.transitions) {
-        const auto [from, to] = ends_of(t);
+      for (std::size_t k = 0; k < scenario_.transitions.size(); ++k) {
+        const auto [from, to] = ends_of(k);
         if (from == kNoTouchpoint || to == kNoTouchpoint) continue;
-        out_weight[from] += persona_transition_weight(persona, t) * affinity[to];
+        const double weight = persona_transition_weight(persona, scenario_.transitions[k]);
+        out_weight[from] += weight * affinity[to];
       }
       // (I - Q) h = b over every touchpoint, a trap's row pinned to h = 1.
       std::vector<Eigen::Triplet<double>> entries;
@@ -974,8 +974,9 @@ class Validation {
         entries.emplace_back(v, v, 1.0);
         if (trap[static_cast<std::size_t>(v)]) b[v] = 1.0;
       }
-      for (const Transition& t : scenario_.transitions) {
-        const auto [from, to] = ends_of(t);
+      for (std::size_t k = 0; k < scenario_.transitions.size(); ++k) {
+        const Transition& t = scenario_.transitions[k];
+        const auto [from, to] = ends_of(k);
         if (from == kNoTouchpoint || to == kNoTouchpoint) continue;
         if (trap[from] || !(out_weight[from] > 0.0)) continue;
         const double d = persona_dropout(persona, touchpoints[from]);
@@ -1020,7 +1021,7 @@ class Validation {
     const std::size_t n = touchpoints.size();
     std::vector<std::vector<std::pair<std::size_t, std::size_t>>> out(n);  // (target, transition)
     for (std::size_t k = 0; k < scenario_.transitions.size(); ++k) {
-      const auto [from, to] = ends_of(scenario_.transitions[k]);
+      const auto [from, to] = ends_of(k);
       if (from != kNoTouchpoint && to != kNoTouchpoint) out[from].emplace_back(to, k);
     }
     const std::vector<std::size_t> stage = stage_indices();
@@ -1085,20 +1086,14 @@ class Validation {
   // A transition's two touchpoints by index; kNoTouchpoint for an end that names none (an error
   // reported on its own).
   static constexpr std::size_t kNoTouchpoint = std::numeric_limits<std::size_t>::max();
-  // The scenario's own transitions' ends are looked up once per pass (the persona checks ask
-  // for them persona after persona, and a sweep validates every design point).
-  std::pair<std::size_t, std::size_t> ends_of(const Transition& t) const {
-    const std::vector<Transition>& all = scenario_.transitions;
-    const std::less<const Transition*> before;
-    if (all.empty() || before(&t, all.data()) || !before(&t, all.data() + all.size())) {
-      return look_up_ends(t);
+  // The scenario's k-th transition's ends, looked up once per validation (the persona checks
+  // ask for them persona after persona, and a sweep validates every design point).
+  std::pair<std::size_t, std::size_t> ends_of(std::size_t k) const {
+    if (transition_ends_.empty()) {
+      transition_ends_.reserve(scenario_.transitions.size());
+      for (const Transition& t : scenario_.transitions) transition_ends_.push_back(look_up_ends(t));
     }
-    if (transition_ends_.size() != all.size()) {
-      transition_ends_.clear();
-      transition_ends_.reserve(all.size());
-      for (const Transition& each : all) transition_ends_.push_back(look_up_ends(each));
-    }
-    return transition_ends_[static_cast<std::size_t>(&t - all.data())];
+    return transition_ends_[k];
   }
   std::pair<std::size_t, std::size_t> look_up_ends(const Transition& t) const {
     const auto from = index_of_.find(t.from);
@@ -1204,7 +1199,7 @@ class Validation {
     std::vector<std::vector<std::size_t>> out(n), open(n);
     for (std::size_t k = 0; k < scenario_.transitions.size(); ++k) {
       const Transition& t = scenario_.transitions[k];
-      const auto [from, to] = ends_of(t);
+      const auto [from, to] = ends_of(k);
       if (from == kNoTouchpoint || to == kNoTouchpoint) continue;
       out[from].push_back(k);
       // A journey weight of 0 is an error of its own (weights are above 0); a persona's own 0
@@ -1344,7 +1339,7 @@ class Validation {
   const std::set<std::string, std::less<>>& stage_set_;
   const std::set<std::string, std::less<>>& used_stages_;
   const JourneyGraph& graph_;
-  mutable std::vector<std::pair<std::size_t, std::size_t>> transition_ends_;  // see ends_of
+  mutable std::vector<std::pair<std::size_t, std::size_t>> transition_ends_;  // by ends_of
 };
 
 }  // namespace
