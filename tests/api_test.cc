@@ -254,24 +254,19 @@ TEST_F(ApiSweep, AnInterruptedJobResumesToTheFiguresOfAStraightOne) {
 std::vector<std::uint64_t> bits_of(const StoredSweep& s) {
   std::vector<std::uint64_t> out;
   const auto add = [&](double x) { out.push_back(std::bit_cast<std::uint64_t>(x)); };
-  for (const auto& point : s.values) std::for_each(point.begin(), point.end(), add);
-  for (const auto& point : s.figures) {
-    for (const Estimate& e : point) {
+  const auto add_estimates = [&](const auto& estimates) {
+    for (const Estimate& e : estimates) {
       add(e.value);
       add(e.low);
       add(e.high);
     }
-  }
+  };
+  for (const auto& point : s.values) std::for_each(point.begin(), point.end(), add);
+  std::for_each(s.figures.begin(), s.figures.end(), add_estimates);
   for (const auto& point : s.replication_figures) {
     for (const FigureValues& r : point) std::for_each(r.begin(), r.end(), add);
   }
-  for (const FigureEstimates& point : s.differences.difference) {
-    for (const Estimate& e : point) {
-      add(e.value);
-      add(e.low);
-      add(e.high);
-    }
-  }
+  std::for_each(s.differences.difference.begin(), s.differences.difference.end(), add_estimates);
   for (const FigureValues& point : s.differences.unpaired_half_width) {
     std::for_each(point.begin(), point.end(), add);
   }

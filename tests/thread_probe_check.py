@@ -24,11 +24,11 @@ PARAMETERISED = ("RandomJourneys/ClosedForm."
                  "SimulationMatchesFundamentalMatrixWithinFourStandardErrors/0")
 
 
-def recorded(filter_, command=None):
+def recorded(filter_):
     with tempfile.TemporaryDirectory() as directory:
         out = os.path.join(directory, "threaded.txt")
         env = dict(os.environ, CJSIM_THREAD_PROBE_OUT=out, LD_PRELOAD=probe)
-        done = subprocess.run(command or [tests, f"--gtest_filter={filter_}"], env=env,
+        done = subprocess.run([tests, f"--gtest_filter={filter_}"], env=env,
                               capture_output=True, text=True, timeout=120)
         check(done.returncode == 0, f"{filter_}: exit {done.returncode}: {done.stderr[-2000:]}")
         if not os.path.exists(out):
