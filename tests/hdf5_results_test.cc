@@ -7,12 +7,14 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reports/store/file_checksum.h"
 #include "reports/store/hdf5_checksum.h"
@@ -238,6 +240,52 @@ TEST_F(Hdf5Results, InvalidExactSumsKeepTheirFlag) {
   ASSERT_EQ(stored.replications.size(), 2u);
   EXPECT_TRUE(stored.replications[1].personas[0].revenue.invalid());
   EXPECT_TRUE(stored.replications[1] == result.replications[1]);
+}
+
+// Counts are stored in the bits their chunk needs and each limb of the exact sums in a chunk of
+// its own (HDF5's scale-offset filter, checked by Fletcher32 before it unpacks); values at
+// the ends of their range, which need every bit, read back as they were.
+TEST_F(Hdf5Results, RawAggregatesArePackedWithoutLoss) {
+  const Fixture& f = shared_run();
+  RunResult result = f.result;
+  result.detail.reset();
+  result.replications[1].persona_tallies[0].visits[0] = std::numeric_limits<std::uint64_t>::max();
+  result.replications[1].personas[0].revenue.add(-1e30);
+  result.replications[1].personas[0].cost.add(1e-30);
+  const std::string file = path("packed.h5");
+  write_run_file_at(file, Overwrite::refuse, f.journey, f.metadata, result, f.summary);
+  const StoredRun stored = read_run_file(file);
+  ASSERT_EQ(stored.replications.size(), 2u);
+  EXPECT_TRUE(stored.replications[0] == result.replications[0]);
+  EXPECT_TRUE(stored.replications[1] == result.replications[1]);
+
+  const H5::H5File h5(file, H5F_ACC_RDONLY);
+  const auto filters = [&](const std::string& name) {
+    const H5::DSetCreatPropList plist = h5.openDataSet(name).getCreatePlist();
+    std::vector<H5Z_filter_t> out;
+    for (int k = 0; k < plist.getNfilters(); ++k) {
+      unsigned flags = 0;
+      std::size_t count = 0;
+      unsigned info = 0;
+      char text[64];
+      out.push_back(plist.getFilter(k, flags, count, nullptr, sizeof text, text, info));
+    }
+    return out;
+  };
+  const std::vector<H5Z_filter_t> packed{H5Z_FILTER_SCALEOFFSET, H5Z_FILTER_FLETCHER32};
+  EXPECT_EQ(filters("raw/visits"), packed);
+  EXPECT_EQ(filters("raw/persona_counts"), packed);
+  EXPECT_EQ(filters("raw/emotion"), packed);
+  EXPECT_EQ(filters("raw/persona_sums"), packed);
+  const auto last_chunk = [&](const std::string& name) {
+    const H5::DataSet dataset = h5.openDataSet(name);
+    std::vector<hsize_t> chunk(static_cast<std::size_t>(dataset.getSpace().getSimpleExtentNdims()));
+    dataset.getCreatePlist().getChunk(static_cast<int>(chunk.size()), chunk.data());
+    return chunk.back();
+  };
+  EXPECT_EQ(last_chunk("raw/emotion"), 1u);
+  EXPECT_EQ(last_chunk("raw/persona_sums"), 1u);
+  EXPECT_GT(last_chunk("raw/visits"), 1u);
 }
 
 TEST_F(Hdf5Results, AgentRecordsAndPathsReadBackEqual) {

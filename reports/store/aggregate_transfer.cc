@@ -16,7 +16,9 @@ namespace cjsim {
 std::vector<char> aggregates_to_bytes(std::span<const Aggregate> aggregates) {
   H5::Exception::dontPrint();
   try {
-    return hdf5::file_image([&](H5::Group& root) { hdf5::write_raw_aggregates(root, aggregates); });
+    return hdf5::file_image([&](H5::Group& root) {
+             hdf5::write_raw_aggregates(root, aggregates);
+           }).to_vector();
   } catch (const H5::Exception& e) {
     throw std::runtime_error("cannot pack aggregates: " + e.getDetailMsg());
   }
@@ -109,7 +111,7 @@ std::vector<char> comparison_to_bytes(const ComparisonRun& comparison) {
           write_paired(root, rival_name(p, r), replications[r]);
         }
       }
-    });
+    }).to_vector();
   } catch (const H5::Exception& e) {
     throw std::runtime_error("cannot pack a comparison: " + e.getDetailMsg());
   }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -88,10 +89,16 @@ std::size_t element_count(std::span<const hsize_t> dims) {
   return count;
 }
 
+H5::DSetCreatPropList packed_layout(std::span<const hsize_t> dims, std::size_t element_size,
+                                    bool chunk_per_limb);
+
 H5::DSetCreatPropList layout_for(std::span<const hsize_t> dims, std::size_t element_size,
                                  Storage storage) {
   if (storage == Storage::contiguous || dims.empty() || element_count(dims) == 0) {
     return checked_layout(dims, element_size);
+  }
+  if (storage == Storage::packed || storage == Storage::packed_limbs) {
+    return packed_layout(dims, element_size, storage == Storage::packed_limbs);
   }
   return compressed_layout(dims, element_size);
 }
@@ -208,6 +215,25 @@ H5::DSetCreatPropList compressed_layout(std::span<const hsize_t> dims, std::size
   properties.setFletcher32();
   return properties;
 }
+
+namespace {
+
+H5::DSetCreatPropList packed_layout(std::span<const hsize_t> dims, std::size_t element_size,
+                                    bool chunk_per_limb) {
+  std::vector<hsize_t> chunk = chunk_dimensions(dims, element_size);
+  if (chunk_per_limb && dims.size() > 1) chunk.back() = 1;
+  H5::DSetCreatPropList properties;
+  properties.setChunk(static_cast<int>(chunk.size()), chunk.data());
+  // Scale factor 0: the filter finds, per chunk, the bits the range of its values needs.
+  if (H5Pset_scaleoffset(properties.getId(), H5Z_SO_INT, H5Z_SO_INT_MINBITS_DEFAULT) < 0) {
+    throw std::runtime_error("cannot set up packed storage for a dataset");
+  }
+  // Last, so that a damaged chunk is caught before it is unpacked.
+  properties.setFletcher32();
+  return properties;
+}
+
+}  // namespace
 
 H5::DSetCreatPropList checked_layout(std::span<const hsize_t> dims, std::size_t element_size) {
   if (dims.empty() || element_count(dims) == 0) return H5::DSetCreatPropList::DEFAULT;
@@ -456,50 +482,92 @@ constexpr std::size_t kImageIncrement = std::size_t{1} << 20;
 
 }  // namespace
 
-namespace {
+void FileImage::Free::operator()(char* p) const { std::free(p); }
 
-// The image after `front` bytes of zeros (room for a user block, without moving the image).
-std::vector<char> image_of(const std::function<void(H5::Group& root)>& write,
-                           const H5::FileCreatPropList& creation, std::size_t front = 0) {
-  // Not file_access(): HDF5 1.10.8 takes images of files of the newer formats whose metadata
-  // checksums no longer match, or whose chunks it cannot find (h5py and h5dump refuse them).
-  // The files' data and attributes are checksummed all the same, and the whole file too.
-  H5::FileAccPropList access;
-  access.setCore(kImageIncrement, false);
-  H5::H5File file(image_name(), H5F_ACC_TRUNC, creation, access);
-  {
-    H5::Group root = file.openGroup("/");
-    write(root);
+// HDF5's core driver allocates, grows and frees the memory of an in-memory file through these
+// callbacks (plain malloc, realloc and free); at the file's close its memory is kept instead of
+// freed, and handed to a FileImage.
+class ImageBuilder {
+ public:
+  // The file `write` builds, behind room for a user block of `front` bytes (its contents
+  // undefined) when `creation` asks for one.
+  static FileImage build(const std::function<void(H5::Group& root)>& write,
+                         const H5::FileCreatPropList& creation, std::size_t front) {
+    Kept kept;
+    // Not file_access(): HDF5 1.10.8 takes images of files of the newer formats whose metadata
+    // checksums no longer match, or whose chunks it cannot find (h5py and h5dump refuse them).
+    // The files' data and attributes are checksummed all the same, and the whole file too.
+    H5::FileAccPropList access;
+    access.setCore(kImageIncrement, false);
+    H5FD_file_image_callbacks_t callbacks{&allocate, &copy, &resize, &release,
+                                          &share,    &forget, &kept};
+    if (H5Pset_file_image_callbacks(access.getId(), &callbacks) < 0) {
+      throw std::runtime_error("cannot set up an in-memory HDF5 file");
+    }
+    H5::H5File file(image_name(), H5F_ACC_TRUNC, creation, access);
+    {
+      H5::Group root = file.openGroup("/");
+      write(root);
+    }
+    file.flush(H5F_SCOPE_GLOBAL);
+    // HDF5 1.10.8's image of a file starts at its superblock, after the user block, where the
+    // driver's memory holds the whole file.
+    const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
+    if (size < 0) throw std::runtime_error("cannot take the image of an in-memory HDF5 file");
+    kept.keep = true;
+    file.close();
+    if (kept.memory == nullptr) {
+      throw std::runtime_error("cannot take the image of an in-memory HDF5 file");
+    }
+    FileImage image;
+    image.bytes_.reset(static_cast<char*>(kept.memory));
+    image.size_ = front + static_cast<std::size_t>(size);
+    constexpr std::string_view kSignature = "\x89HDF\r\n\x1a\n";
+    if (image.size_ < front + kSignature.size() ||
+        std::string_view(image.data() + front, kSignature.size()) != kSignature) {
+      throw std::runtime_error("the image of an in-memory HDF5 file does not start as one");
+    }
+    return image;
   }
-  file.flush(H5F_SCOPE_GLOBAL);
-  const ssize_t size = H5Fget_file_image(file.getId(), nullptr, 0);
-  if (size < 0) throw std::runtime_error("cannot take the image of an in-memory HDF5 file");
-  std::vector<char> bytes(front + static_cast<std::size_t>(size));
-  if (H5Fget_file_image(file.getId(), bytes.data() + front, bytes.size() - front) != size) {
-    throw std::runtime_error("cannot take the image of an in-memory HDF5 file");
+
+ private:
+  struct Kept {
+    void* memory = nullptr;
+    bool keep = false;  // set just before the file's close: a file given up is freed
+  };
+  static void* allocate(std::size_t size, H5FD_file_image_op_t, void*) {
+    return std::malloc(size);
   }
-  return bytes;
+  static void* copy(void* to, const void* from, std::size_t size, H5FD_file_image_op_t, void*) {
+    return std::memcpy(to, from, size);
+  }
+  static void* resize(void* memory, std::size_t size, H5FD_file_image_op_t, void*) {
+    return std::realloc(memory, size);
+  }
+  static herr_t release(void* memory, H5FD_file_image_op_t operation, void* data) {
+    auto* kept = static_cast<Kept*>(data);
+    if (operation == H5FD_FILE_IMAGE_OP_FILE_CLOSE && kept->keep && memory != nullptr) {
+      kept->memory = memory;
+    } else {
+      std::free(memory);
+    }
+    return 0;
+  }
+  // The property list's copies share the one Kept of the build.
+  static void* share(void* data) { return data; }
+  static herr_t forget(void*) { return 0; }
+};
+
+FileImage file_image(const std::function<void(H5::Group& root)>& write) {
+  return ImageBuilder::build(write, H5::FileCreatPropList::DEFAULT, 0);
 }
 
-}  // namespace
-
-std::vector<char> file_image(const std::function<void(H5::Group& root)>& write) {
-  return image_of(write, H5::FileCreatPropList::DEFAULT);
-}
-
-std::vector<char> checksummed_file_image(const std::function<void(H5::Group& root)>& write) {
+FileImage checksummed_file_image(const std::function<void(H5::Group& root)>& write) {
   H5::FileCreatPropList creation;
   creation.setUserblock(kUserBlockSize);
-  // HDF5 1.10.8 leaves the user block out of the image (it starts at the superblock, whose
-  // addresses count from the user block's end): the image is taken behind room for the block.
-  std::vector<char> bytes = image_of(write, creation, kUserBlockSize);
-  constexpr std::string_view kSignature = "\x89HDF\r\n\x1a\n";
-  const std::string_view image(bytes.data() + kUserBlockSize, bytes.size() - kUserBlockSize);
-  if (image.substr(0, kSignature.size()) != kSignature) {
-    bytes.erase(bytes.begin(), bytes.begin() + kUserBlockSize);  // the image has its block
-  }
-  seal_file_image(bytes);
-  return bytes;
+  FileImage image = ImageBuilder::build(write, creation, kUserBlockSize);
+  seal_file_image(std::span<char>(image.data(), image.size()));
+  return image;
 }
 
 void read_file_image(std::span<const char> image,

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -62,8 +63,16 @@ bool has_link(const H5::Group& group, const std::string& path);
 H5::DataSet open_dataset(const H5::Group& group, const std::string& path);
 H5::Group open_group(const H5::Group& group, const std::string& path);
 
-// How a large dataset is laid out on disk.
-enum class Storage { contiguous, compressed };
+// How a large dataset is laid out on disk. Every layout is checked (Fletcher32 per chunk) and
+// lossless; readers see the same values whichever was written.
+//  - contiguous: the values as they are;
+//  - compressed: shuffled and deflated (large tables of many kinds of values);
+//  - packed: unsigned integers stored in the bits their chunk's range needs (HDF5's scale-offset
+//    filter), for counts, whose values are small, at a fraction of deflate's cost;
+//  - packed_limbs: packed, with a chunk per index of the last dimension, for wide integers
+//    written as limbs (least significant first): the high limbs of small sums then take a few
+//    bits, where a chunk of every limb would need all 64.
+enum class Storage { contiguous, compressed, packed, packed_limbs };
 
 // A dataset of `dims` holding `values` (row-major; their count must be the product of dims).
 void write_array(H5::Group& group, const std::string& name, std::span<const hsize_t> dims,
@@ -149,12 +158,32 @@ std::runtime_error missing_file_checksum();
 // The size in bytes of the file that holds `object`.
 hsize_t file_size_of(const H5::IdComponent& object);
 
+// The bytes of an HDF5 file built in memory: the memory HDF5 built it in, handed over rather
+// than copied (a sweep's file is megabytes).
+class FileImage {
+ public:
+  FileImage() = default;
+  const char* data() const { return bytes_.get(); }
+  char* data() { return bytes_.get(); }
+  std::size_t size() const { return size_; }
+  std::span<const char> bytes() const { return {bytes_.get(), size_}; }
+  std::vector<char> to_vector() const { return {data(), data() + size_}; }
+
+ private:
+  struct Free {
+    void operator()(char* p) const;
+  };
+  std::unique_ptr<char, Free> bytes_;
+  std::size_t size_ = 0;
+  friend class ImageBuilder;
+};
+
 // A whole HDF5 file built in memory by `write` and returned as bytes (to send to another
 // process, or to write out as one file), and such bytes opened again for `read`.
-std::vector<char> file_image(const std::function<void(H5::Group& root)>& write);
+FileImage file_image(const std::function<void(H5::Group& root)>& write);
 // The same as a result file to write to disk: with a user block of kUserBlockSize bytes that
 // holds the checksum of the rest (reports/store/file_checksum.h).
-std::vector<char> checksummed_file_image(const std::function<void(H5::Group& root)>& write);
+FileImage checksummed_file_image(const std::function<void(H5::Group& root)>& write);
 void read_file_image(std::span<const char> image,
                      const std::function<void(const H5::Group& root)>& read);
 

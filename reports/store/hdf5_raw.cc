@@ -78,7 +78,7 @@ std::vector<std::uint64_t> rows_of(Rows replications, Get get) {
 void write_rows(H5::Group& raw, const std::string& name, Rows replications,
                 std::size_t width, const std::vector<std::uint64_t>& values) {
   const hsize_t dims[] = {replications.size(), width};
-  write_array<std::uint64_t>(raw, name, dims, values);
+  write_array<std::uint64_t>(raw, name, dims, values, Storage::packed);
 }
 
 void write_persona_sums(H5::Group& raw, Rows replications) {
@@ -95,11 +95,11 @@ void write_persona_sums(H5::Group& raw, Rows replications) {
     }
   }
   const hsize_t count_dims[] = {replications.size(), personas, kCountFields};
-  write_array<std::uint64_t>(raw, "persona_counts", count_dims, counts);
+  write_array<std::uint64_t>(raw, "persona_counts", count_dims, counts, Storage::packed);
   write_attribute(raw.openDataSet("persona_counts"), "fields", kCountNames);
 
   const hsize_t limb_dims[] = {replications.size(), personas, kSumFields, 4};
-  write_array<std::uint64_t>(raw, "persona_sums", limb_dims, limbs);
+  write_array<std::uint64_t>(raw, "persona_sums", limb_dims, limbs, Storage::packed_limbs);
   H5::DataSet sums = raw.openDataSet("persona_sums");
   write_attribute(sums, "fields", kSumNames);
   write_attribute(sums, "encoding",
@@ -107,7 +107,7 @@ void write_persona_sums(H5::Group& raw, Rows replications) {
                   "4 uint64 limbs least significant first");
 
   const hsize_t invalid_dims[] = {replications.size(), personas, kSumFields};
-  write_array<std::uint8_t>(raw, "persona_sums_invalid", invalid_dims, invalid);
+  write_array<std::uint8_t>(raw, "persona_sums_invalid", invalid_dims, invalid, Storage::packed);
 }
 
 // A tally of every persona of every replication laid end to end, [R, P, width].
@@ -128,7 +128,7 @@ void write_tally(H5::Group& raw, const std::string& name, Rows replications,
   const TouchpointTallies& first = replications.front()->persona_tallies.front();
   const hsize_t dims[] = {replications.size(), replications.front()->persona_tallies.size(),
                           (first.*member).size()};
-  write_array<std::uint64_t>(raw, name, dims, tally_rows(replications, member));
+  write_array<std::uint64_t>(raw, name, dims, tally_rows(replications, member), Storage::packed);
 }
 
 // BoundedSum: a 128-bit two's complement integer scaled by 2^-62, as 2 uint64 halves (low
@@ -144,7 +144,7 @@ void write_bounded(H5::Group& raw, const std::string& name, Rows replications,
   const TouchpointTallies& first = replications.front()->persona_tallies.front();
   const hsize_t dims[] = {replications.size(), replications.front()->persona_tallies.size(),
                           (first.*member).size(), 2};
-  write_array<std::uint64_t>(raw, name, dims, halves);
+  write_array<std::uint64_t>(raw, name, dims, halves, Storage::packed_limbs);
   write_attribute(raw.openDataSet(name), "encoding",
                   "128-bit two's complement fixed point, 62 fractional bits, "
                   "2 uint64 halves least significant first");
@@ -162,7 +162,7 @@ void write_split(H5::Group& raw, Rows replications) {
     for (const OutcomeSums& p : a->personas) left.push_back(p.left_after_converting);
   }
   const hsize_t dims[] = {replications.size(), replications.front()->personas.size()};
-  write_array<std::uint64_t>(raw, "persona_left_after_converting", dims, left);
+  write_array<std::uint64_t>(raw, "persona_left_after_converting", dims, left, Storage::packed);
   write_attribute(raw.openDataSet("persona_left_after_converting"), "note",
                   "journeys that ended dropped after the agent converted; the others of "
                   "persona_counts' ended_dropped gave up before converting");
@@ -183,7 +183,7 @@ void write_lost(H5::Group& raw, Rows replications) {
   }
   if (any == 0) return;
   const hsize_t dims[] = {replications.size(), replications.front()->personas.size()};
-  write_array<std::uint64_t>(raw, "persona_lost", dims, lost);
+  write_array<std::uint64_t>(raw, "persona_lost", dims, lost, Storage::packed);
   write_attribute(raw.openDataSet("persona_lost"), "note",
                   "agents whose entry draw picked an entry the future state removed with its "
                   "traffic lost; counted in agents, in none of the ended_* counts");

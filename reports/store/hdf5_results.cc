@@ -371,7 +371,7 @@ void write_run(H5::Group& group, const CompiledJourney& journey, const RunMetada
 void write_hdf5_file(PendingFile& file, const std::function<void(H5::Group& root)>& write) {
   H5::Exception::dontPrint();
   file.create();  // there while the content is made, so that a second Ctrl-C removes it
-  std::vector<char> image;
+  hdf5::FileImage image;
   try {
     image = hdf5::checksummed_file_image(write);
   } catch (const H5::Exception& e) {

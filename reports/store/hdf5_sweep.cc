@@ -885,7 +885,7 @@ std::vector<char> sweep_part_image(const SweepPartView& part) {
         write_agent_groups(root, part.points, part.groups,
                            part.groups.front()->size() / part.replications.front()->size());
       }
-    });
+    }).to_vector();
   } catch (const H5::Exception& e) {
     throw std::runtime_error(fmt::format("cannot store {} design points: {}", part.points.size(),
                                          hdf5::describe(e)));
