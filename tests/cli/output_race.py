@@ -20,9 +20,10 @@ from cli_checks import failures, finish  # noqa: E402
 # A run that outlasts the 0.3 s before the file appears, many times over: a sanitized build
 # is 10 to 20 times slower, so it needs a tenth of the agents for the same seconds.
 LONG_RUN = "1000000" if os.environ.get("CJSIM_SANITIZED") else "20000000"
-# Per-agent paths make the write long enough to be caught in the act: a second or so for 2
-# million agents in the release build; a sanitized build writes several times slower, so a
-# quarter of them give it seconds (500,000 take 11 s under ThreadSanitizer, most of it writing).
+# Without tests/slow_sync.c (below), per-agent paths make the write long enough to be caught in
+# the act: a second or so for 2 million agents in the release build; a sanitized build writes
+# several times slower, so a quarter of them give it seconds (500,000 take 11 s under
+# ThreadSanitizer, most of it writing).
 PATHS_RUN = "500000" if os.environ.get("CJSIM_SANITIZED") else "2000000"
 
 
@@ -52,16 +53,32 @@ with tempfile.TemporaryDirectory() as directory:
     if leftovers:
         failures.append(f"a file created during the run: left behind {leftovers}")
 
+# Two Ctrl-C while the results are being written. In a plain build the test preloads
+# tests/slow_sync.c (CJSIM_SLOW_SYNC, set by CMake), which holds the temporary file's sync for
+# seconds and says when it has begun: the signals then land inside the write every time, and
+# the process must end by them, with neither the temporary file nor a results file left. A
+# sanitized build cannot preload it (its sanitizer's interceptors come first); there the
+# signals are sent once the temporary file holds bytes, which is often after the write, so the
+# run finishing whole is accepted there too.
+SLOW_SYNC = os.environ.get("CJSIM_SLOW_SYNC")
 with tempfile.TemporaryDirectory() as directory:
     out = os.path.join(directory, "results.h5")
+    mark = os.path.join(directory, "syncing")
+    environment = dict(os.environ)
+    if SLOW_SYNC:
+        environment.update(LD_PRELOAD=SLOW_SYNC, CJSIM_SLOW_SYNC_MARK=mark,
+                           CJSIM_SLOW_SYNC_SECONDS="20")
+    agents = "200000" if SLOW_SYNC else PATHS_RUN
     process = subprocess.Popen(
-        [cjsim, "run", retail, "--agents", PATHS_RUN, "--paths", "--out", out],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [cjsim, "run", retail, "--agents", agents, "--paths", "--out", out],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=environment)
     # Temporaries are hidden files beside the output: .results.h5.tmp-PID.
     temporaries = lambda: [name for name in os.listdir(directory) if ".tmp-" in name]
     # The up-front check of the directory creates and removes an empty temporary too: wait
     # for one that holds results.
     def being_written():
+        if SLOW_SYNC:
+            return os.path.exists(mark)
         for name in temporaries():
             try:
                 if os.path.getsize(os.path.join(directory, name)) > 0:
@@ -74,12 +91,16 @@ with tempfile.TemporaryDirectory() as directory:
     process.send_signal(signal.SIGINT)
     time.sleep(0.01)
     process.send_signal(signal.SIGINT)
+    started = time.monotonic()
     try:
         process.communicate(timeout=120)
     except subprocess.TimeoutExpired:
         process.kill()
         failures.append("still running after two Ctrl-C")
     finished = process.returncode == 0 and os.path.exists(out)
+    if SLOW_SYNC and (finished or time.monotonic() - started > 10):
+        failures.append(f"two Ctrl-C during the write's 20 s sync: exit {process.returncode} "
+                        f"after {time.monotonic() - started:.1f} s (it should end at once)")
     if not finished and process.returncode != -signal.SIGINT:
         failures.append(f"two Ctrl-C while writing: exit {process.returncode}")
     if temporaries():
