@@ -15,6 +15,7 @@
 #include "sim/engine/block_runner.h"
 #include "sim/engine/paired_sums.h"
 #include "sim/model/agent.h"
+#include "sim/model/walk_sharing.h"
 
 namespace cjsim {
 namespace {
@@ -82,29 +83,47 @@ constexpr auto kPersonaInOverall = [] {
   return in_overall;
 }();
 
-// What one agent did in one journey, as the comparison needs it.
+// What one agent did in one journey, as the comparison needs it, and the tape of what its walk
+// told the recorder: enough to replay the same calls in the same order (replay_walk).
 struct AgentTrace {
   std::vector<std::pair<std::uint32_t, double>> visits;  // touchpoint, emotion after it
+  std::vector<std::uint32_t> transitions;  // taken after each visit but the last
+  std::size_t converted_at = kNoVisit;  // the visit at which the agent converted
   AgentOutcome outcome;
   // The agent's value of each overall compared figure (Figure::agent_value), computed once
   // for every future state and rival it is paired in.
   std::array<double, ComparisonLayout::kOverallCount> values{};
+
+  static constexpr std::size_t kNoVisit = ~std::size_t{0};
 };
 
+// Records an agent's walk in one journey into its trace and that journey's aggregate. With
+// `parts_at` (per touchpoint, a bit for each state whose step there differs; the current
+// state's walk only), it also notes which states' walks part from this one.
 class TraceRecorder {
  public:
-  TraceRecorder(const CompiledJourney& journey, AggregateRecorder& aggregate, AgentTrace& trace)
-      : journey_(journey), aggregate_(aggregate), trace_(trace) {}
+  TraceRecorder(const CompiledJourney& journey, AggregateRecorder& aggregate, AgentTrace& trace,
+                const std::uint64_t* parts_at = nullptr)
+      : journey_(journey), aggregate_(aggregate), trace_(trace), parts_at_(parts_at) {}
   void start(std::uint32_t persona) {
     trace_.visits.clear();
+    trace_.transitions.clear();
+    trace_.converted_at = AgentTrace::kNoVisit;
     aggregate_.start(persona);
   }
   void visit(std::uint32_t touchpoint, double emotion) {
+    if (parts_at_ != nullptr) parted_ |= parts_at_[touchpoint];
     trace_.visits.emplace_back(touchpoint, emotion);
     aggregate_.visit(touchpoint, emotion);
   }
-  void convert(std::uint32_t touchpoint) { aggregate_.convert(touchpoint); }
-  void transition(std::uint32_t index) { aggregate_.transition(index); }
+  void convert(std::uint32_t touchpoint) {
+    trace_.converted_at = trace_.visits.size() - 1;
+    aggregate_.convert(touchpoint);
+  }
+  void transition(std::uint32_t index) {
+    trace_.transitions.push_back(index);
+    aggregate_.transition(index);
+  }
   void finish(const AgentOutcome& outcome) {
     trace_.outcome = outcome;
     for (std::size_t k = 0; k < ComparisonLayout::kOverallCount; ++k) {
@@ -112,12 +131,39 @@ class TraceRecorder {
     }
     aggregate_.finish(outcome);
   }
+  // The states (bits) whose step differs at a touchpoint this walk visited.
+  std::uint64_t parted() const { return parted_; }
 
  private:
   const CompiledJourney& journey_;
   AggregateRecorder& aggregate_;
   AgentTrace& trace_;
+  const std::uint64_t* parts_at_;
+  std::uint64_t parted_ = 0;
 };
+
+// Tells `recorder` what a walk through another journey told its own, `walked`, in this
+// journey's indices (`sharing`: what that journey's walk is in this one): the same calls with
+// the same values in the same order, which is what this journey's walk would tell it when the
+// agent started alike and visited only touchpoints whose step is the same (WalkSharing).
+void replay_walk(const AgentTrace& walked, const WalkSharing& sharing, TraceRecorder& recorder) {
+  const auto in_this = [&](std::uint32_t v) {
+    return v == kLostEntry ? kLostEntry : sharing.touchpoint[v];
+  };
+  recorder.start(walked.outcome.persona);
+  for (std::size_t i = 0; i < walked.visits.size(); ++i) {
+    const std::uint32_t v = sharing.touchpoint[walked.visits[i].first];
+    recorder.visit(v, walked.visits[i].second);
+    if (i == walked.converted_at) recorder.convert(v);
+    if (i < walked.transitions.size()) {
+      recorder.transition(sharing.transition[walked.transitions[i]]);
+    }
+  }
+  AgentOutcome outcome = walked.outcome;
+  outcome.entry = in_this(outcome.entry);
+  outcome.last = in_this(outcome.last);
+  recorder.finish(outcome);
+}
 
 // The overall figures' sums over a block of agents in two journeys: a mean of each agent's
 // value over the agents (x = (value, 0)), or over the customers (x = (converted x value,
@@ -441,6 +487,48 @@ struct Worker {
   std::vector<AgentScratch> scratch;
   std::vector<AgentTrace> traces;
   SharedStepBlocks shared;  // the current agent's step blocks, the same in every state
+  std::uint64_t shared_walks = 0;
+};
+
+// Which future states' walks are replayed from the current state's instead of walked: a
+// state's walk of an agent that starts alike in both and visits only touchpoints whose step is
+// the same in both (WalkSharing) is the current state's walk, touchpoint for touchpoint, draw
+// for draw. States are bits of a word: the first 63 future states can share, later ones are
+// always walked.
+class SharedWalks {
+ public:
+  SharedWalks(std::span<const CompiledJourney> journeys, bool share)
+      : sharing_(journeys.size()),
+        parts_at_(journeys.empty() ? 0 : journeys[0].touchpoint_count(), 0) {
+    for (std::size_t k = 1; k < journeys.size(); ++k) {
+      if (k >= kStates) continue;
+      const std::uint64_t bit = std::uint64_t{1} << k;
+      if (!share) {
+        parts_at_start_ |= bit;
+        continue;
+      }
+      sharing_[k] = walk_sharing(journeys[0], journeys[k]);
+      if (!sharing_[k].same_start) parts_at_start_ |= bit;
+      for (std::size_t v = 0; v < parts_at_.size(); ++v) {
+        if (!sharing_[k].same_step[v]) parts_at_[v] |= bit;
+      }
+    }
+  }
+
+  // Per touchpoint of the current state, the states whose step there differs.
+  const std::uint64_t* parts_at() const { return parts_at_.data(); }
+  // Whether state k walks an agent whose current walk visited touchpoints where `parted`'s
+  // states differ (TraceRecorder::parted).
+  bool walks(std::size_t k, std::uint64_t parted) const {
+    return k >= kStates || ((parts_at_start_ | parted) >> k & 1) != 0;
+  }
+  const WalkSharing& sharing(std::size_t k) const { return sharing_[k]; }
+
+ private:
+  static constexpr std::size_t kStates = 64;
+  std::vector<WalkSharing> sharing_;  // per state; the current state's is unused
+  std::vector<std::uint64_t> parts_at_;
+  std::uint64_t parts_at_start_ = 0;
 };
 
 }  // namespace
@@ -517,17 +605,21 @@ PairedMoments PairedAggregate::moments_of(std::size_t metric, bool per_agent) co
   return out;
 }
 
-ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
-                             const RunOptions& options) {
+namespace {
+
+ComparisonRun compare_states(std::span<const CompiledJourney> journeys, const RunOptions& options,
+                             bool share_walks) {
   const auto started = std::chrono::steady_clock::now();
   const std::size_t count = journeys.size();
   ComparisonRun out;
+  if (count == 0) return out;
   for (std::size_t k = 1; k < count; ++k) out.layouts.emplace_back(journeys[0], journeys[k]);
   out.runs.resize(count);
   out.paired.resize(count == 0 ? 0 : count - 1);
   for (std::size_t a = 1; a < count; ++a) {
     for (std::size_t b = a + 1; b < count; ++b) out.rivals.push_back({a, b, {}});
   }
+  const SharedWalks shared_walks(journeys, share_walks);
   BlockRunner runner(options);
   for (RunResult& r : out.runs) {
     r.agents = options.agents;
@@ -557,12 +649,21 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
       for (std::size_t k = 0; k < count; ++k) recorders.emplace_back(journeys[k], w.aggregates[k]);
       for (std::uint64_t agent = first; agent < first + agents; ++agent) {
         // Agent `agent` draws the same words in every state (common random numbers): its
-        // walk in the first state computes each step's Philox block, the others read it.
+        // walk in the first state computes each step's Philox block, the others read it. A
+        // state whose walk would be the first state's is told the first state's instead.
         w.shared.reset();
-        for (std::size_t k = 0; k < count; ++k) {
+        TraceRecorder current(journeys[0], recorders[0], w.traces[0], shared_walks.parts_at());
+        simulate_agent(journeys[0], options.seed, r, agent, w.scratch[0], current, options.cancel,
+                       count > 1 ? &w.shared : nullptr);
+        for (std::size_t k = 1; k < count; ++k) {
           TraceRecorder recorder(journeys[k], recorders[k], w.traces[k]);
+          if (!shared_walks.walks(k, current.parted())) {
+            replay_walk(w.traces[0], shared_walks.sharing(k), recorder);
+            ++w.shared_walks;
+            continue;
+          }
           simulate_agent(journeys[k], options.seed, r, agent, w.scratch[k], recorder,
-                         options.cancel, count > 1 ? &w.shared : nullptr);
+                         options.cancel, &w.shared);
         }
         for (std::size_t k = 1; k < count; ++k) {
           w.accumulators[k - 1].add_agent(w.traces[0], w.traces[k]);
@@ -578,6 +679,7 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
         w.rival_accumulators[p].flush(w.rivals[p]);
       }
     });
+    for (const Worker& w : workers) out.shared_walks += w.shared_walks;
     for (std::size_t k = 0; k < count; ++k) {
       Aggregate merged = Aggregate::for_journey(journeys[k]);
       for (const Worker& w : workers) merged.merge(w.aggregates[k]);
@@ -598,6 +700,20 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
   for (RunResult& r : out.runs) r.seconds = out.seconds;
   return out;
 }
+
+}  // namespace
+
+ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
+                             const RunOptions& options) {
+  return compare_states(journeys, options, true);
+}
+
+namespace detail {
+ComparisonRun run_comparison_walking_every_state(std::span<const CompiledJourney> journeys,
+                                                 const RunOptions& options) {
+  return compare_states(journeys, options, false);
+}
+}  // namespace detail
 
 namespace {
 
