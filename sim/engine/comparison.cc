@@ -510,6 +510,7 @@ class SharedWalks {
       for (std::size_t v = 0; v < parts_at_.size(); ++v) {
         if (!sharing_[k].same_step[v]) parts_at_[v] |= bit;
       }
+      any_ = any_ || sharing_[k].same_start;
     }
   }
 
@@ -517,8 +518,9 @@ class SharedWalks {
   std::uint64_t walks_from_start() const { return walks_from_start_; }
   // The states whose step at touchpoint v of the current state differs.
   std::uint64_t parts_at(std::uint32_t v) const { return parts_at_[v]; }
-  // Whether state k can share walks at all.
+  // Whether state k can share walks at all, and whether any state can.
   bool shares(std::size_t k) const { return k < kStates && (walks_from_start_ >> k & 1) == 0; }
+  bool any() const { return any_; }
   const WalkSharing& sharing(std::size_t k) const { return sharing_[k]; }
 
  private:
@@ -526,6 +528,7 @@ class SharedWalks {
   std::vector<WalkSharing> sharing_;  // per state; the current state's is unused
   std::vector<std::uint64_t> parts_at_;
   std::uint64_t walks_from_start_ = 0;
+  bool any_ = false;
 };
 
 // The current state's walk of an agent (simulate_agent, step by step). Before each step, every
@@ -703,11 +706,17 @@ ComparisonRun compare_states(std::span<const CompiledJourney> journeys, const Ru
         // walk in the first state computes each step's Philox block, the others read it. A
         // state whose walk would be the first state's is told the first state's instead.
         w.shared.reset();
-        AgentState current(options.seed, r, agent);
-        if (count > 1) current.stream.share_blocks(&w.shared);
         TraceRecorder current_recorder(journeys[0], recorders[0], w.traces[0]);
-        const std::uint64_t parted = walk_current(journeys[0], shared_walks, current, w.scratch[0],
-                                                  current_recorder, w.parting, options.cancel);
+        std::uint64_t parted = ~std::uint64_t{0};
+        if (shared_walks.any()) {
+          AgentState current(options.seed, r, agent);
+          current.stream.share_blocks(&w.shared);
+          parted = walk_current(journeys[0], shared_walks, current, w.scratch[0], current_recorder,
+                                w.parting, options.cancel);
+        } else {  // the plain walk: no state needs to know where it parts
+          simulate_agent(journeys[0], options.seed, r, agent, w.scratch[0], current_recorder,
+                         options.cancel, count > 1 ? &w.shared : nullptr);
+        }
         for (std::size_t k = 1; k < count; ++k) {
           TraceRecorder recorder(journeys[k], recorders[k], w.traces[k]);
           if (!shared_walks.shares(k)) {
