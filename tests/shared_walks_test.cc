@@ -1,7 +1,8 @@
 // A comparison tells a future state the current state's walk of an agent that walks the same
-// way in both (sim/model/walk_sharing.h) instead of walking it again: every aggregate, paired
-// moment and rival's moment must be what walking every state gives, to the bit, whatever the
-// future state changed, with several states, replications and threads.
+// way in both (sim/model/walk_sharing.h) instead of walking it again, and walks on from where
+// the walks part: every aggregate, paired moment and rival's moment must be what walking every
+// state gives, to the bit, whatever the future state changed, with several states,
+// replications and threads.
 #include <gtest/gtest.h>
 
 #include <cmath>
