@@ -10,9 +10,10 @@ namespace cjsim {
 namespace {
 
 // A field added to the compiled journey may be read by the walk: then the comparisons below
-// must compare it too. These sizes (libstdc++, 64 bits) change when a field is added, so that
-// nobody adds one without looking here.
-#if defined(__GLIBCXX__) && UINTPTR_MAX == 0xffffffffffffffffu
+// must compare it too. These sizes (libstdc++'s C++11 strings, 64 bits) change when a field is
+// added, so that nobody adds one without looking here.
+#if defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI && !defined(_GLIBCXX_DEBUG) && \
+    UINTPTR_MAX == 0xffffffffffffffffu
 static_assert(sizeof(PersonaTables) == 320,
               "PersonaTables changed: does the walk read the new field? Compare it below");
 static_assert(sizeof(CompiledJourney) == 880,
