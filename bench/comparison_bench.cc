@@ -47,11 +47,16 @@ void count_agents(benchmark::State& state) {
 }
 
 void BM_RetailCompareThreeStates(benchmark::State& state) {
+  std::uint64_t shared_walks = 0;
   for (auto _ : state) {
     const cjsim::ComparisonRun c = cjsim::run_comparison(retail_three_states(), options(state));
     benchmark::DoNotOptimize(c.paired.size());
+    shared_walks = c.shared_walks;
   }
   count_agents(state);
+  // The share of the future states' walks told from the current state's, not walked.
+  state.counters["shared"] =
+      static_cast<double>(shared_walks) / (2.0 * static_cast<double>(state.range(0)));
 }
 BENCHMARK(BM_RetailCompareThreeStates)
     ->Args({200000, 1})

@@ -5,6 +5,7 @@
 #include <tbb/enumerable_thread_specific.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -15,12 +16,13 @@
 #include "sim/engine/block_runner.h"
 #include "sim/engine/paired_sums.h"
 #include "sim/model/agent.h"
+#include "sim/model/walk_sharing.h"
 
 namespace cjsim {
 namespace {
 
-// Within a block of agents (sim/engine/block_runner.h), paired moments are summed in doubles in agent
-// order, then added exactly, so results do not depend on how blocks are spread over threads.
+// Within a block of agents (sim/engine/block_runner.h), paired moments are summed in doubles in
+// agent order, then added exactly, so results do not depend on how blocks are spread over threads.
 
 // The place of the figure `name` among the figures compared in `kScope`.
 template <unsigned kScope>
@@ -82,29 +84,43 @@ constexpr auto kPersonaInOverall = [] {
   return in_overall;
 }();
 
-// What one agent did in one journey, as the comparison needs it.
+// What one agent did in one journey, as the comparison needs it, and the tape of what its walk
+// told the recorder: enough to replay the same calls in the same order (replay_visits).
 struct AgentTrace {
   std::vector<std::pair<std::uint32_t, double>> visits;  // touchpoint, emotion after it
+  std::vector<std::uint32_t> transitions;                // taken after each visit but the last
+  std::size_t converted_at = kNoVisit;                   // the visit at which the agent converted
   AgentOutcome outcome;
   // The agent's value of each overall compared figure (Figure::agent_value), computed once
   // for every future state and rival it is paired in.
   std::array<double, ComparisonLayout::kOverallCount> values{};
+
+  static constexpr std::size_t kNoVisit = ~std::size_t{0};
 };
 
+// Records an agent's walk in one journey into its trace and that journey's aggregate.
 class TraceRecorder {
  public:
   TraceRecorder(const CompiledJourney& journey, AggregateRecorder& aggregate, AgentTrace& trace)
       : journey_(journey), aggregate_(aggregate), trace_(trace) {}
   void start(std::uint32_t persona) {
     trace_.visits.clear();
+    trace_.transitions.clear();
+    trace_.converted_at = AgentTrace::kNoVisit;
     aggregate_.start(persona);
   }
   void visit(std::uint32_t touchpoint, double emotion) {
     trace_.visits.emplace_back(touchpoint, emotion);
     aggregate_.visit(touchpoint, emotion);
   }
-  void convert(std::uint32_t touchpoint) { aggregate_.convert(touchpoint); }
-  void transition(std::uint32_t index) { aggregate_.transition(index); }
+  void convert(std::uint32_t touchpoint) {
+    trace_.converted_at = trace_.visits.size() - 1;
+    aggregate_.convert(touchpoint);
+  }
+  void transition(std::uint32_t index) {
+    trace_.transitions.push_back(index);
+    aggregate_.transition(index);
+  }
   void finish(const AgentOutcome& outcome) {
     trace_.outcome = outcome;
     for (std::size_t k = 0; k < ComparisonLayout::kOverallCount; ++k) {
@@ -118,6 +134,36 @@ class TraceRecorder {
   AggregateRecorder& aggregate_;
   AgentTrace& trace_;
 };
+
+// Tells `recorder` the start and the first `visits` visits (with the conversion and the
+// transitions after them) of a walk through another journey, `walked`, in this journey's
+// indices (`sharing`: what that journey's walk is in this one): the same calls with the same
+// values in the same order, which is what this journey's walk tells it as long as the agent,
+// started alike, visits only touchpoints whose step is the same (WalkSharing).
+void replay_visits(const AgentTrace& walked, std::size_t visits, const WalkSharing& sharing,
+                   TraceRecorder& recorder) {
+  recorder.start(walked.outcome.persona);
+  for (std::size_t i = 0; i < visits; ++i) {
+    const std::uint32_t v = sharing.touchpoint[walked.visits[i].first];
+    recorder.visit(v, walked.visits[i].second);
+    if (i == walked.converted_at) recorder.convert(v);
+    if (i < walked.transitions.size()) {
+      recorder.transition(sharing.transition[walked.transitions[i]]);
+    }
+  }
+}
+
+// The whole walk, and its end.
+void replay_walk(const AgentTrace& walked, const WalkSharing& sharing, TraceRecorder& recorder) {
+  replay_visits(walked, walked.visits.size(), sharing, recorder);
+  const auto in_this = [&](std::uint32_t v) {
+    return v == kLostEntry ? kLostEntry : sharing.touchpoint[v];
+  };
+  AgentOutcome outcome = walked.outcome;
+  outcome.entry = in_this(outcome.entry);
+  outcome.last = in_this(outcome.last);
+  recorder.finish(outcome);
+}
 
 // The overall figures' sums over a block of agents in two journeys: a mean of each agent's
 // value over the agents (x = (value, 0)), or over the customers (x = (converted x value,
@@ -175,9 +221,7 @@ class PairAccumulator {
  public:
   PairAccumulator(const ComparisonLayout& layout, const CompiledJourney& current,
                   const CompiledJourney& future)
-      : layout_(layout),
-        journeys_{&current, &future},
-        personas_(layout.persona_count) {
+      : layout_(layout), journeys_{&current, &future}, personas_(layout.persona_count) {
     for (int side = 0; side < 2; ++side) {
       touchpoint_[side].assign(layout.touchpoint_count, {});
       stage_[side].assign(layout.stage_count, {});
@@ -433,15 +477,112 @@ PairedAggregate empty_paired(const ComparisonLayout& layout) {
 
 // Everything one worker thread needs for a comparison.
 struct Worker {
-  std::vector<Aggregate> aggregates;        // per journey
-  std::vector<PairedAggregate> paired;      // per future state
+  std::vector<Aggregate> aggregates;    // per journey
+  std::vector<PairedAggregate> paired;  // per future state
   std::vector<PairAccumulator> accumulators;
-  std::vector<PairedAggregate> rivals;        // per pair of future states
+  std::vector<PairedAggregate> rivals;  // per pair of future states
   std::vector<RivalAccumulator> rival_accumulators;
   std::vector<AgentScratch> scratch;
   std::vector<AgentTrace> traces;
   SharedStepBlocks shared;  // the current agent's step blocks, the same in every state
+  // Per state, the agent where its walk parted from the current state's (walk_current).
+  std::vector<AgentState> parting;
+  std::uint64_t shared_walks = 0;
 };
+
+// Which future states share the current state's walks (WalkSharing): a state's walk of an
+// agent that starts alike in both is the current state's walk, touchpoint for touchpoint, draw
+// for draw, until the agent comes to a touchpoint whose step differs; where it never does, the
+// two walks are the same walk. States are bits of a word: the first 63 future states can
+// share, later ones are always walked from the start.
+class SharedWalks {
+ public:
+  SharedWalks(std::span<const CompiledJourney> journeys, bool share)
+      : sharing_(journeys.size()), parts_at_(journeys[0].touchpoint_count(), 0) {
+    for (std::size_t k = 1; k < journeys.size() && k < kStates; ++k) {
+      const std::uint64_t bit = std::uint64_t{1} << k;
+      if (!share) {
+        walks_from_start_ |= bit;
+        continue;
+      }
+      sharing_[k] = walk_sharing(journeys[0], journeys[k]);
+      if (!sharing_[k].same_start) walks_from_start_ |= bit;
+      for (std::size_t v = 0; v < parts_at_.size(); ++v) {
+        if (!sharing_[k].same_step[v]) parts_at_[v] |= bit;
+      }
+      any_ = any_ || sharing_[k].same_start;
+    }
+  }
+
+  // The states that share no walk with the current state (bits; not those past the word).
+  std::uint64_t walks_from_start() const { return walks_from_start_; }
+  // The states whose step at touchpoint v of the current state differs.
+  std::uint64_t parts_at(std::uint32_t v) const { return parts_at_[v]; }
+  // Whether state k can share walks at all, and whether any state can.
+  bool shares(std::size_t k) const { return k < kStates && (walks_from_start_ >> k & 1) == 0; }
+  bool any() const { return any_; }
+  const WalkSharing& sharing(std::size_t k) const { return sharing_[k]; }
+
+ private:
+  static constexpr std::size_t kStates = 64;
+  std::vector<WalkSharing> sharing_;  // per state; the current state's is unused
+  std::vector<std::uint64_t> parts_at_;
+  std::uint64_t walks_from_start_ = 0;
+  bool any_ = false;
+};
+
+// The current state's walk of an agent (simulate_agent, step by step). Before each step, every
+// state sharing walks whose step at the touchpoint differs, and that had not parted from this
+// walk yet, gets the agent as it is there in `parting`: its own walk goes on from there
+// (resume_walk). Returns the states that parted. Flattened: the step inlines into the loop, as
+// it does into a run's (the compiler would not, with two loops calling it).
+[[gnu::flatten]] std::uint64_t walk_current(const CompiledJourney& j, const SharedWalks& walks,
+                                            AgentState& s, AgentScratch& scratch,
+                                            TraceRecorder& recorder,
+                                            std::vector<AgentState>& parting,
+                                            const std::atomic<bool>* cancel) {
+  std::uint64_t parted = walks.walks_from_start();
+  start_agent(j, s, recorder);
+  if (entered_lost(s)) {
+    lose_agent(s);
+    finish_agent(s, recorder);
+    return parted;
+  }
+  while (true) {
+    const std::uint64_t here = walks.parts_at(s.touchpoint);
+    for (std::uint64_t parting_here = here & ~parted; parting_here != 0;
+         parting_here &= parting_here - 1) {
+      parting[static_cast<std::size_t>(std::countr_zero(parting_here))] = s;
+    }
+    parted |= here;
+    if (!take_step(j, s, scratch, recorder)) break;
+    if ((s.step & (kStepsBetweenCancelChecks - 1)) == 0 && is_cancelled(cancel)) {
+      throw RunCancelled();
+    }
+  }
+  finish_agent(s, recorder);
+  return parted;
+}
+
+// Journey j's walk of an agent whose walk through the current state, `walked`, parted from it
+// as `s` (walk_current): the visits before are the current walk's, replayed in j's indices,
+// and the walk goes on in j from there.
+[[gnu::flatten]] void resume_walk(const CompiledJourney& j, AgentState s, const AgentTrace& walked,
+                                  const WalkSharing& sharing, AgentScratch& scratch,
+                                  TraceRecorder& recorder, const std::atomic<bool>* cancel) {
+  replay_visits(walked, s.step, sharing, recorder);
+  // The touchpoint where it parted is the entry or the end of a transition of the same
+  // step: both have their match in j (WalkSharing).
+  s.touchpoint = sharing.touchpoint[s.touchpoint];
+  s.out.entry = sharing.touchpoint[s.out.entry];
+  s.persona = &j.personas[s.out.persona];
+  while (take_step(j, s, scratch, recorder)) {
+    if ((s.step & (kStepsBetweenCancelChecks - 1)) == 0 && is_cancelled(cancel)) {
+      throw RunCancelled();
+    }
+  }
+  finish_agent(s, recorder);
+}
 
 }  // namespace
 
@@ -517,17 +658,21 @@ PairedMoments PairedAggregate::moments_of(std::size_t metric, bool per_agent) co
   return out;
 }
 
-ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
-                             const RunOptions& options) {
+namespace {
+
+ComparisonRun compare_states(std::span<const CompiledJourney> journeys, const RunOptions& options,
+                             bool share_walks) {
   const auto started = std::chrono::steady_clock::now();
   const std::size_t count = journeys.size();
   ComparisonRun out;
+  if (count == 0) return out;
   for (std::size_t k = 1; k < count; ++k) out.layouts.emplace_back(journeys[0], journeys[k]);
   out.runs.resize(count);
   out.paired.resize(count == 0 ? 0 : count - 1);
   for (std::size_t a = 1; a < count; ++a) {
     for (std::size_t b = a + 1; b < count; ++b) out.rivals.push_back({a, b, {}});
   }
+  const SharedWalks shared_walks(journeys, share_walks);
   BlockRunner runner(options);
   for (RunResult& r : out.runs) {
     r.agents = options.agents;
@@ -549,6 +694,7 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
       w.rivals.assign(out.rivals.size(), empty_rival());
       w.rival_accumulators.resize(out.rivals.size());
       w.traces.resize(count);
+      w.parting.assign(count, AgentState(0, 0, 0));
       return w;
     });
     runner.for_each_block([&](std::uint64_t, std::uint64_t first, std::uint64_t agents) {
@@ -557,12 +703,32 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
       for (std::size_t k = 0; k < count; ++k) recorders.emplace_back(journeys[k], w.aggregates[k]);
       for (std::uint64_t agent = first; agent < first + agents; ++agent) {
         // Agent `agent` draws the same words in every state (common random numbers): its
-        // walk in the first state computes each step's Philox block, the others read it.
+        // walk in the first state computes each step's Philox block, the others read it. A
+        // state whose walk would be the first state's is told the first state's instead.
         w.shared.reset();
-        for (std::size_t k = 0; k < count; ++k) {
-          TraceRecorder recorder(journeys[k], recorders[k], w.traces[k]);
-          simulate_agent(journeys[k], options.seed, r, agent, w.scratch[k], recorder,
+        TraceRecorder current_recorder(journeys[0], recorders[0], w.traces[0]);
+        std::uint64_t parted = ~std::uint64_t{0};
+        if (shared_walks.any()) {
+          AgentState current(options.seed, r, agent);
+          current.stream.share_blocks(&w.shared);
+          parted = walk_current(journeys[0], shared_walks, current, w.scratch[0], current_recorder,
+                                w.parting, options.cancel);
+        } else {  // the plain walk: no state needs to know where it parts
+          simulate_agent(journeys[0], options.seed, r, agent, w.scratch[0], current_recorder,
                          options.cancel, count > 1 ? &w.shared : nullptr);
+        }
+        for (std::size_t k = 1; k < count; ++k) {
+          TraceRecorder recorder(journeys[k], recorders[k], w.traces[k]);
+          if (!shared_walks.shares(k)) {
+            simulate_agent(journeys[k], options.seed, r, agent, w.scratch[k], recorder,
+                           options.cancel, &w.shared);
+          } else if ((parted >> k & 1) != 0) {
+            resume_walk(journeys[k], w.parting[k], w.traces[0], shared_walks.sharing(k),
+                        w.scratch[k], recorder, options.cancel);
+          } else {
+            replay_walk(w.traces[0], shared_walks.sharing(k), recorder);
+            ++w.shared_walks;
+          }
         }
         for (std::size_t k = 1; k < count; ++k) {
           w.accumulators[k - 1].add_agent(w.traces[0], w.traces[k]);
@@ -578,6 +744,7 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
         w.rival_accumulators[p].flush(w.rivals[p]);
       }
     });
+    for (const Worker& w : workers) out.shared_walks += w.shared_walks;
     for (std::size_t k = 0; k < count; ++k) {
       Aggregate merged = Aggregate::for_journey(journeys[k]);
       for (const Worker& w : workers) merged.merge(w.aggregates[k]);
@@ -599,6 +766,19 @@ ComparisonRun run_comparison(std::span<const CompiledJourney> journeys,
   return out;
 }
 
+}  // namespace
+
+ComparisonRun run_comparison(std::span<const CompiledJourney> journeys, const RunOptions& options) {
+  return compare_states(journeys, options, true);
+}
+
+namespace detail {
+ComparisonRun run_comparison_walking_every_state(std::span<const CompiledJourney> journeys,
+                                                 const RunOptions& options) {
+  return compare_states(journeys, options, false);
+}
+}  // namespace detail
+
 namespace {
 
 // Why a compared figure's difference is n/a when one of its exact sums overflowed, else "".
@@ -619,7 +799,8 @@ namespace {
 // One compared figure's difference, pooled over the replications' paired moments (or, with
 // several replications, with a Student t interval across them).
 Difference difference_of(const std::vector<PairedAggregate>& replications,
-                         const PairedAggregate& pooled, std::size_t m, const ComparedMetric& metric) {
+                         const PairedAggregate& pooled, std::size_t m,
+                         const ComparedMetric& metric) {
   const PairedDifference all = paired_ratio_difference(pooled.moments_of(m, metric.per_agent));
   Difference d;
   d.metric = metric.metric;
@@ -692,8 +873,8 @@ std::string comparison_method(std::uint32_t replications) {
       "delta method on each agent's contributions (a ratio of sums for figures over customers, "
       "visits or a persona)";
   if (replications > 1) {
-    method += fmt::format(
-        "; with {} replications, Student t across the replications' differences", replications);
+    method += fmt::format("; with {} replications, Student t across the replications' differences",
+                          replications);
   }
   return method;
 }

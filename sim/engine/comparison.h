@@ -120,11 +120,24 @@ struct ComparisonRun {
   std::vector<std::vector<PairedAggregate>> paired;  // [future state][replication]
   std::vector<RivalPair> rivals;            // every pair of future states, in order
   double seconds = 0.0;
+  // Walks of future states not walked but told from the current state's (run_comparison),
+  // over the replications, in this process.
+  std::uint64_t shared_walks = 0;
 };
 
 // Runs journeys[0] (the current state) and every other journey on the same agents. The agent
 // records options are ignored.
+// An agent whose walk through a future state would be its walk through the current state (it
+// starts alike and visits only touchpoints whose step is the same, sim/model/walk_sharing.h)
+// is walked once: the future state's aggregate is told the same calls, in its own indices.
 ComparisonRun run_comparison(std::span<const CompiledJourney> journeys, const RunOptions& options);
+
+namespace detail {
+// run_comparison with every agent walked in every state: what sharing walks must give, to the
+// bit (for tests).
+ComparisonRun run_comparison_walking_every_state(std::span<const CompiledJourney> journeys,
+                                                 const RunOptions& options);
+}  // namespace detail
 
 struct Difference {
   std::string metric;
