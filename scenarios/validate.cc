@@ -90,6 +90,19 @@ std::vector<bool> reached_from(const Graph& graph, const std::vector<Vertex>& so
   return reached;
 }
 
+// A transition's end that names no touchpoint (an error reported on its own).
+constexpr std::size_t kNoTouchpoint = std::numeric_limits<std::size_t>::max();
+
+// Each touchpoint's transitions out by index, in the scenario's order, those with an end that
+// names no touchpoint left out.
+struct TransitionsOut {
+  std::vector<std::size_t> begin;        // per touchpoint, and one past the last
+  std::vector<std::size_t> transitions;  // touchpoint v's: [begin[v], begin[v + 1])
+  std::span<const std::size_t> of(std::size_t v) const {
+    return std::span<const std::size_t>(transitions).subspan(begin[v], begin[v + 1] - begin[v]);
+  }
+};
+
 }  // namespace
 
 // What validation reads of a scenario's names alone (touchpoint ids, channels, stages, the
@@ -102,6 +115,10 @@ struct ValidationNames {
   std::set<std::string, std::less<>> stage_set;
   std::set<std::string, std::less<>> used_stages;
   JourneyGraph graph;
+  // Each transition's two touchpoints by index (kNoTouchpoint for an end that names none), and
+  // each touchpoint's transitions out.
+  std::vector<std::pair<std::size_t, std::size_t>> transition_ends;
+  TransitionsOut transitions_out;
 };
 
 namespace {
@@ -116,12 +133,28 @@ std::shared_ptr<const ValidationNames> names_of(const Scenario& scenario) {
     names->used_stages.insert(touchpoint.stage);
   }
   names->stage_set.insert(scenario.stages.begin(), scenario.stages.end());
-  names->graph = JourneyGraph(scenario.touchpoints.size());
+  const std::size_t n = scenario.touchpoints.size();
+  names->graph = JourneyGraph(n);
+  std::vector<std::size_t>& begin = names->transitions_out.begin;
+  begin.assign(n + 1, 0);
+  names->transition_ends.reserve(scenario.transitions.size());
   for (const Transition& transition : scenario.transitions) {
     auto from = names->index_of.find(transition.from);
     auto to = names->index_of.find(transition.to);
+    names->transition_ends.emplace_back(
+        from == names->index_of.end() ? kNoTouchpoint : from->second,
+        to == names->index_of.end() ? kNoTouchpoint : to->second);
     if (from == names->index_of.end() || to == names->index_of.end()) continue;
     boost::add_edge(from->second, to->second, names->graph);
+    ++begin[from->second + 1];
+  }
+  for (std::size_t v = 0; v < n; ++v) begin[v + 1] += begin[v];
+  std::vector<std::size_t> next(begin.begin(), begin.end() - 1);
+  names->transitions_out.transitions.resize(begin[n]);
+  for (std::size_t k = 0; k < scenario.transitions.size(); ++k) {
+    const auto [from, to] = names->transition_ends[k];
+    if (from == kNoTouchpoint || to == kNoTouchpoint) continue;
+    names->transitions_out.transitions[next[from]++] = k;
   }
   return names;
 }
@@ -1081,53 +1114,13 @@ class Validation {
     }
   }
 
-  // A transition's two touchpoints by index; kNoTouchpoint for an end that names none (an error
-  // reported on its own).
-  static constexpr std::size_t kNoTouchpoint = std::numeric_limits<std::size_t>::max();
-  // The scenario's k-th transition's ends, looked up once per validation (the persona checks
-  // ask for them persona after persona, and a sweep validates every design point).
+  // The scenario's k-th transition's two touchpoints by index (kNoTouchpoint for an end that
+  // names none), and each touchpoint's transitions out: found with the names, once per
+  // validation, or once per base for every design point of a sweep.
   std::pair<std::size_t, std::size_t> ends_of(std::size_t k) const {
-    if (transition_ends_.empty()) {
-      transition_ends_.reserve(scenario_.transitions.size());
-      for (const Transition& t : scenario_.transitions) transition_ends_.push_back(look_up_ends(t));
-    }
-    return transition_ends_[k];
+    return names_->transition_ends[k];
   }
-  // Each touchpoint's transitions out by index, in the scenario's order, those with an end that
-  // names no touchpoint left out: one list for the whole validation, not one per check.
-  struct TransitionsOut {
-    std::vector<std::size_t> begin;        // per touchpoint, and one past the last
-    std::vector<std::size_t> transitions;  // touchpoint v's: [begin[v], begin[v + 1])
-    std::span<const std::size_t> of(std::size_t v) const {
-      return std::span<const std::size_t>(transitions).subspan(begin[v], begin[v + 1] - begin[v]);
-    }
-  };
-  const TransitionsOut& transitions_out() const {
-    if (!transitions_out_.begin.empty()) return transitions_out_;
-    const std::size_t n = scenario_.touchpoints.size();
-    std::vector<std::size_t>& begin = transitions_out_.begin;
-    begin.assign(n + 1, 0);
-    for (std::size_t k = 0; k < scenario_.transitions.size(); ++k) {
-      const auto [from, to] = ends_of(k);
-      if (from != kNoTouchpoint && to != kNoTouchpoint) ++begin[from + 1];
-    }
-    for (std::size_t v = 0; v < n; ++v) begin[v + 1] += begin[v];
-    std::vector<std::size_t> next(begin.begin(), begin.end() - 1);
-    transitions_out_.transitions.resize(begin[n]);
-    for (std::size_t k = 0; k < scenario_.transitions.size(); ++k) {
-      const auto [from, to] = ends_of(k);
-      if (from == kNoTouchpoint || to == kNoTouchpoint) continue;
-      transitions_out_.transitions[next[from]++] = k;
-    }
-    return transitions_out_;
-  }
-
-  std::pair<std::size_t, std::size_t> look_up_ends(const Transition& t) const {
-    const auto from = index_of_.find(t.from);
-    const auto to = index_of_.find(t.to);
-    return {from == index_of_.end() ? kNoTouchpoint : from->second,
-            to == index_of_.end() ? kNoTouchpoint : to->second};
-  }
+  const TransitionsOut& transitions_out() const { return names_->transitions_out; }
 
   // Each touchpoint's stage as its place in the list (past the end: not one of them).
   std::vector<std::size_t> stage_indices() const {
@@ -1378,8 +1371,6 @@ class Validation {
   const std::set<std::string, std::less<>>& stage_set_;
   const std::set<std::string, std::less<>>& used_stages_;
   const JourneyGraph& graph_;
-  mutable std::vector<std::pair<std::size_t, std::size_t>> transition_ends_;  // by ends_of
-  mutable TransitionsOut transitions_out_;                                    // by transitions_out
 };
 
 }  // namespace
