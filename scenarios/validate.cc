@@ -119,14 +119,23 @@ struct ValidationNames {
   // each touchpoint's transitions out.
   std::vector<std::pair<std::size_t, std::size_t>> transition_ends;
   TransitionsOut transitions_out;
+  // Every touchpoint's channel once ("" too), in the order first met, and each touchpoint's
+  // place in that list: a persona's affinities are looked up per channel, not per touchpoint.
+  std::vector<std::string> channel_list;
+  std::vector<std::size_t> channel_index;
 };
 
 namespace {
 
 std::shared_ptr<const ValidationNames> names_of(const Scenario& scenario) {
   auto names = std::make_shared<ValidationNames>();
+  std::map<std::string_view, std::size_t> channel_places;
   for (std::size_t i = 0; i < scenario.touchpoints.size(); ++i) {
     const Touchpoint& touchpoint = scenario.touchpoints[i];
+    const auto [place, added] =
+        channel_places.try_emplace(touchpoint.channel, names->channel_list.size());
+    if (added) names->channel_list.push_back(touchpoint.channel);
+    names->channel_index.push_back(place->second);
     names->index_of.try_emplace(touchpoint.id, i);
     names->ids.push_back(touchpoint.id);
     if (!touchpoint.channel.empty()) names->channels.insert(touchpoint.channel);
@@ -1201,10 +1210,12 @@ class Validation {
   void check_persona_paths(const Persona& persona) {
     const auto& touchpoints = scenario_.touchpoints;
     const std::size_t n = touchpoints.size();
-    std::vector<double> affinity(n);
-    for (std::size_t v = 0; v < n; ++v) {
-      affinity[v] = channel_affinity(persona, touchpoints[v].channel);
+    std::vector<double> channel_affinities(names_->channel_list.size());
+    for (std::size_t c = 0; c < channel_affinities.size(); ++c) {
+      channel_affinities[c] = channel_affinity(persona, names_->channel_list[c]);
     }
+    std::vector<double> affinity(n);
+    for (std::size_t v = 0; v < n; ++v) affinity[v] = channel_affinities[names_->channel_index[v]];
     std::vector<Vertex> starts;
     for (std::size_t v = 0; v < n; ++v) {
       if (persona_entry_weight(persona, touchpoints[v]) > 0.0 && affinity[v] > 0.0) {
