@@ -96,7 +96,9 @@ struct ChainSolver::State {
     std::vector<double> visits;
   };
   std::unordered_multimap<std::uint64_t, Solved> solved;
-  static constexpr std::size_t kMostSolved = 4096;  // then forgotten, all at once
+  std::size_t solved_values = 0;  // the doubles held in `solved`
+  // Then forgotten, all at once: 8 MB a thread, whatever the chains' size.
+  static constexpr std::size_t kMostSolvedValues = std::size_t{1} << 20;
 
   // The visits kept for `prob` on `j`'s graph, or nullptr; forgets them all when the graph is
   // another.
@@ -105,6 +107,7 @@ struct ChainSolver::State {
     if (touchpoints != j.touchpoint_count() || graph_from != j.transition_from ||
         graph_to != j.transition_to) {
       solved.clear();
+      solved_values = 0;
       touchpoints = j.touchpoint_count();
       graph_from = j.transition_from;
       graph_to = j.transition_to;
@@ -122,8 +125,14 @@ struct ChainSolver::State {
   }
 
   void keep(std::uint64_t key, const std::vector<double>& prob, const std::vector<double>& visits) {
-    if (solved.size() >= kMostSolved) solved.clear();
+    const std::size_t values = prob.size() + visits.size();
+    if (values > kMostSolvedValues) return;  // a chain this large is not kept
+    if (solved_values + values > kMostSolvedValues) {
+      solved.clear();
+      solved_values = 0;
+    }
     solved.emplace(key, Solved{prob, visits});
+    solved_values += values;
   }
 };
 
