@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -89,6 +90,19 @@ std::vector<bool> reached_from(const Graph& graph, const std::vector<Vertex>& so
   return reached;
 }
 
+// A transition's end that names no touchpoint (an error reported on its own).
+constexpr std::size_t kNoTouchpoint = std::numeric_limits<std::size_t>::max();
+
+// Each touchpoint's transitions out by index, in the scenario's order, those with an end that
+// names no touchpoint left out.
+struct TransitionsOut {
+  std::vector<std::size_t> begin;        // per touchpoint, and one past the last
+  std::vector<std::size_t> transitions;  // touchpoint v's: [begin[v], begin[v + 1])
+  std::span<const std::size_t> of(std::size_t v) const {
+    return std::span<const std::size_t>(transitions).subspan(begin[v], begin[v + 1] - begin[v]);
+  }
+};
+
 }  // namespace
 
 // What validation reads of a scenario's names alone (touchpoint ids, channels, stages, the
@@ -101,26 +115,55 @@ struct ValidationNames {
   std::set<std::string, std::less<>> stage_set;
   std::set<std::string, std::less<>> used_stages;
   JourneyGraph graph;
+  // Each transition's two touchpoints by index (kNoTouchpoint for an end that names none), and
+  // each touchpoint's transitions out.
+  std::vector<std::pair<std::size_t, std::size_t>> transition_ends;
+  TransitionsOut transitions_out;
+  // Every touchpoint's channel once ("" too), in the order first met, and each touchpoint's
+  // place in that list: a persona's affinities are looked up per channel, not per touchpoint.
+  std::vector<std::string> channel_list;
+  std::vector<std::size_t> channel_index;
 };
 
 namespace {
 
 std::shared_ptr<const ValidationNames> names_of(const Scenario& scenario) {
   auto names = std::make_shared<ValidationNames>();
+  std::map<std::string_view, std::size_t> channel_places;
   for (std::size_t i = 0; i < scenario.touchpoints.size(); ++i) {
     const Touchpoint& touchpoint = scenario.touchpoints[i];
+    const auto [place, added] =
+        channel_places.try_emplace(touchpoint.channel, names->channel_list.size());
+    if (added) names->channel_list.push_back(touchpoint.channel);
+    names->channel_index.push_back(place->second);
     names->index_of.try_emplace(touchpoint.id, i);
     names->ids.push_back(touchpoint.id);
     if (!touchpoint.channel.empty()) names->channels.insert(touchpoint.channel);
     names->used_stages.insert(touchpoint.stage);
   }
   names->stage_set.insert(scenario.stages.begin(), scenario.stages.end());
-  names->graph = JourneyGraph(scenario.touchpoints.size());
+  const std::size_t n = scenario.touchpoints.size();
+  names->graph = JourneyGraph(n);
+  std::vector<std::size_t>& begin = names->transitions_out.begin;
+  begin.assign(n + 1, 0);
+  names->transition_ends.reserve(scenario.transitions.size());
   for (const Transition& transition : scenario.transitions) {
     auto from = names->index_of.find(transition.from);
     auto to = names->index_of.find(transition.to);
+    names->transition_ends.emplace_back(
+        from == names->index_of.end() ? kNoTouchpoint : from->second,
+        to == names->index_of.end() ? kNoTouchpoint : to->second);
     if (from == names->index_of.end() || to == names->index_of.end()) continue;
     boost::add_edge(from->second, to->second, names->graph);
+    ++begin[from->second + 1];
+  }
+  for (std::size_t v = 0; v < n; ++v) begin[v + 1] += begin[v];
+  std::vector<std::size_t> next(begin.begin(), begin.end() - 1);
+  names->transitions_out.transitions.resize(begin[n]);
+  for (std::size_t k = 0; k < scenario.transitions.size(); ++k) {
+    const auto [from, to] = names->transition_ends[k];
+    if (from == kNoTouchpoint || to == kNoTouchpoint) continue;
+    names->transitions_out.transitions[next[from]++] = k;
   }
   return names;
 }
@@ -1019,11 +1062,7 @@ class Validation {
   void check_walks_back_into_conversions() {
     const auto& touchpoints = scenario_.touchpoints;
     const std::size_t n = touchpoints.size();
-    std::vector<std::vector<std::pair<std::size_t, std::size_t>>> out(n);  // (target, transition)
-    for (std::size_t k = 0; k < scenario_.transitions.size(); ++k) {
-      const auto [from, to] = ends_of(k);
-      if (from != kNoTouchpoint && to != kNoTouchpoint) out[from].emplace_back(to, k);
-    }
+    const TransitionsOut& out = transitions_out();
     const std::vector<std::size_t> stage = stage_indices();
     std::size_t sale_stage = std::numeric_limits<std::size_t>::max();
     for (std::size_t v = 0; v < n; ++v) {
@@ -1040,7 +1079,8 @@ class Validation {
       const std::size_t v = queue.front();
       queue.pop_front();
       if (touchpoints[v].conversion || touchpoints[v].dropout >= 1.0) continue;
-      for (const auto& [w, k] : out[v]) {
+      for (std::size_t k : out.of(v)) {
+        const std::size_t w = ends_of(k).second;
         if (!before_sale[w]) {
           before_sale[w] = 1;
           queue.push_back(w);
@@ -1064,7 +1104,7 @@ class Validation {
     const std::vector<bool> reached = reached_from(graph_, entries());
     for (std::size_t v = 0; v < n; ++v) {
       if (!touchpoints[v].conversion || !reached[v] || touchpoints[v].dropout >= 1.0) continue;
-      for (const auto& [w, k] : out[v]) visit(w, k, kNone);
+      for (std::size_t k : out.of(v)) visit(ends_of(k).second, k, kNone);
     }
     std::vector<char> warned(n, 0);
     while (!queue.empty()) {
@@ -1079,28 +1119,17 @@ class Validation {
         continue;  // the walk on from it starts there anyway
       }
       if (touchpoints[v].dropout >= 1.0) continue;
-      for (const auto& [w, k] : out[v]) visit(w, k, state);
+      for (std::size_t k : out.of(v)) visit(ends_of(k).second, k, state);
     }
   }
 
-  // A transition's two touchpoints by index; kNoTouchpoint for an end that names none (an error
-  // reported on its own).
-  static constexpr std::size_t kNoTouchpoint = std::numeric_limits<std::size_t>::max();
-  // The scenario's k-th transition's ends, looked up once per validation (the persona checks
-  // ask for them persona after persona, and a sweep validates every design point).
+  // The scenario's k-th transition's two touchpoints by index (kNoTouchpoint for an end that
+  // names none), and each touchpoint's transitions out: found with the names, once per
+  // validation, or once per base for every design point of a sweep.
   std::pair<std::size_t, std::size_t> ends_of(std::size_t k) const {
-    if (transition_ends_.empty()) {
-      transition_ends_.reserve(scenario_.transitions.size());
-      for (const Transition& t : scenario_.transitions) transition_ends_.push_back(look_up_ends(t));
-    }
-    return transition_ends_[k];
+    return names_->transition_ends[k];
   }
-  std::pair<std::size_t, std::size_t> look_up_ends(const Transition& t) const {
-    const auto from = index_of_.find(t.from);
-    const auto to = index_of_.find(t.to);
-    return {from == index_of_.end() ? kNoTouchpoint : from->second,
-            to == index_of_.end() ? kNoTouchpoint : to->second};
-  }
+  const TransitionsOut& transitions_out() const { return names_->transitions_out; }
 
   // Each touchpoint's stage as its place in the list (past the end: not one of them).
   std::vector<std::size_t> stage_indices() const {
@@ -1181,10 +1210,12 @@ class Validation {
   void check_persona_paths(const Persona& persona) {
     const auto& touchpoints = scenario_.touchpoints;
     const std::size_t n = touchpoints.size();
-    std::vector<double> affinity(n);
-    for (std::size_t v = 0; v < n; ++v) {
-      affinity[v] = channel_affinity(persona, touchpoints[v].channel);
+    std::vector<double> channel_affinities(names_->channel_list.size());
+    for (std::size_t c = 0; c < channel_affinities.size(); ++c) {
+      channel_affinities[c] = channel_affinity(persona, names_->channel_list[c]);
     }
+    std::vector<double> affinity(n);
+    for (std::size_t v = 0; v < n; ++v) affinity[v] = channel_affinities[names_->channel_index[v]];
     std::vector<Vertex> starts;
     for (std::size_t v = 0; v < n; ++v) {
       if (persona_entry_weight(persona, touchpoints[v]) > 0.0 && affinity[v] > 0.0) {
@@ -1195,25 +1226,34 @@ class Validation {
       report_persona_cannot_start(persona);
       return;
     }
-    // The transitions out of each touchpoint, and those this persona can take.
-    std::vector<std::vector<std::size_t>> out(n), open(n);
-    for (std::size_t k = 0; k < scenario_.transitions.size(); ++k) {
-      const Transition& t = scenario_.transitions[k];
-      const auto [from, to] = ends_of(k);
-      if (from == kNoTouchpoint || to == kNoTouchpoint) continue;
-      out[from].push_back(k);
-      // A journey weight of 0 is an error of its own (weights are above 0); a persona's own 0
-      // closes the transition for it.
-      const double weight = persona_transition_weight(persona, t);
-      if (affinity[to] > 0.0 && (weight > 0.0 || weight == t.weight)) open[from].push_back(to);
+    // The transitions out of each touchpoint, and the targets of those this persona can take
+    // (touchpoint v's: open_to[open_begin[v]] to open_to[open_begin[v + 1] - 1]).
+    const TransitionsOut& out = transitions_out();
+    std::vector<std::size_t> open_begin(n + 1, 0);
+    std::vector<std::size_t> open_to;
+    open_to.reserve(out.transitions.size());
+    for (std::size_t v = 0; v < n; ++v) {
+      open_begin[v] = open_to.size();
+      for (std::size_t k : out.of(v)) {
+        const Transition& t = scenario_.transitions[k];
+        const std::size_t to = ends_of(k).second;
+        // A journey weight of 0 is an error of its own (weights are above 0); a persona's own 0
+        // closes the transition for it.
+        const double weight = persona_transition_weight(persona, t);
+        if (affinity[to] > 0.0 && (weight > 0.0 || weight == t.weight)) open_to.push_back(to);
+      }
     }
+    open_begin[n] = open_to.size();
+    const auto open_of = [&](std::size_t v) {
+      return std::span<const std::size_t>(open_to).subspan(open_begin[v],
+                                                           open_begin[v + 1] - open_begin[v]);
+    };
     std::vector<char> reached(n, 0);
-    std::deque<std::size_t> queue(starts.begin(), starts.end());
+    // Breadth first: `queue` holds the touchpoints reached, in order, from `head` on unvisited.
+    std::vector<std::size_t> queue(starts.begin(), starts.end());
     for (std::size_t v : starts) reached[v] = 1;
-    while (!queue.empty()) {
-      const std::size_t v = queue.front();
-      queue.pop_front();
-      for (std::size_t w : open[v]) {
+    for (std::size_t head = 0; head < queue.size(); ++head) {
+      for (std::size_t w : open_of(queue[head])) {
         if (!reached[w]) {
           reached[w] = 1;
           queue.push_back(w);
@@ -1222,10 +1262,13 @@ class Validation {
     }
     for (std::size_t v = 0; v < n; ++v) {
       if (!reached[v] || persona_dropout(persona, touchpoints[v]) >= 1.0) continue;
-      if (out[v].empty() || !open[v].empty()) continue;
-      report_persona_cannot_leave(persona, v, out[v]);
+      if (out.of(v).empty() || !open_of(v).empty()) continue;
+      report_persona_cannot_leave(persona, v, out.of(v));
     }
-    if (has_overrides(persona)) check_persona_cycles(persona, reached, open);
+    if (!has_overrides(persona)) return;
+    std::vector<std::vector<std::size_t>> open(n);
+    for (std::size_t v = 0; v < n; ++v) open[v].assign(open_of(v).begin(), open_of(v).end());
+    check_persona_cycles(persona, reached, open);
   }
 
   // A cycle the persona's own numbers close (MODEL.md 1.12): every way out of it weighted 0 for
@@ -1282,7 +1325,7 @@ class Validation {
   // Every transition out of `v` is closed for the persona: by a weight of its own, or by an
   // affinity of 0 for its target's channel. Said at the first the persona's own numbers close.
   void report_persona_cannot_leave(const Persona& persona, std::size_t v,
-                                   const std::vector<std::size_t>& out) {
+                                   std::span<const std::size_t> out) {
     const auto& touchpoints = scenario_.touchpoints;
     for (std::size_t k : out) {
       const Transition& t = scenario_.transitions[k];
@@ -1339,7 +1382,6 @@ class Validation {
   const std::set<std::string, std::less<>>& stage_set_;
   const std::set<std::string, std::less<>>& used_stages_;
   const JourneyGraph& graph_;
-  mutable std::vector<std::pair<std::size_t, std::size_t>> transition_ends_;  // by ends_of
 };
 
 }  // namespace

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdint>
 #include <cmath>
 #include <random>
 #include <vector>
@@ -128,6 +131,36 @@ TEST(DeferredExactSum, NonFiniteAndOverflowMakeTheSumInvalid) {
   DeferredExactSum negative_big;
   for (int i = 0; i < 4; ++i) negative_big.add(-5e37);
   EXPECT_TRUE(negative_big.take().invalid());
+}
+
+// value() is the limbs' magnitude, limb i weighed 2^(64 i - 128), summed from the top limb
+// down and signed: as computed with ldexp, to the bit, for limbs of every size and both signs.
+TEST(ExactSum, ValueIsTheLimbsWeighedByTheirPowersOfTwoToTheBit) {
+  std::mt19937_64 rng(11);
+  for (int k = 0; k < 20000; ++k) {
+    std::array<std::uint64_t, 4> limbs{};
+    for (std::uint64_t& limb : limbs) {
+      limb = rng() >> (rng() % 64);  // small and large limbs alike
+      if (rng() % 4 == 0) limb = 0;
+    }
+    const ExactSum sum = ExactSum::from_limbs(limbs, false);
+    std::array<std::uint64_t, 4> magnitude = limbs;
+    const bool negative = (magnitude[3] >> 63) != 0;
+    if (negative) {  // two's complement: invert, add one
+      bool carry = true;
+      for (std::uint64_t& word : magnitude) {
+        word = ~word + (carry ? 1 : 0);
+        carry = carry && word == 0;
+      }
+    }
+    double expected = 0.0;
+    for (int i = 3; i >= 0; --i) {
+      expected += std::ldexp(static_cast<double>(magnitude[i]), 64 * i - 128);
+    }
+    if (negative) expected = -expected;
+    ASSERT_EQ(std::bit_cast<std::uint64_t>(sum.value()), std::bit_cast<std::uint64_t>(expected))
+        << k << ": " << sum.value() << " against " << expected;
+  }
 }
 
 TEST(BoundedSum, MergeEqualsSequentialSum) {

@@ -157,13 +157,28 @@ TEST(JourneyLength, AChainSolverKeptBetweenJourneysGivesWhatAFreshOneGivesToTheB
   const std::optional<Scenario> retail =
       load_valid_scenario(std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/retail.yaml", d);
   ASSERT_TRUE(retail) << d.to_string();
-  for (int k = 0; k < 5; ++k) {
+  const auto retail_point = [&](int k) {
     Scenario point = *retail;
     for (std::size_t t = 0; t < point.touchpoints.size(); t += 3) {
       point.touchpoints[t].dropout = 0.05 + 0.1 * k + 0.01 * static_cast<double>(t);
     }
-    expect_as_fresh(point, k);
+    return point;
+  };
+  for (int k = 0; k < 5; ++k) expect_as_fresh(retail_point(k), k);
+  // Chains solved before, met again in another order and with what leaves the chain at
+  // neutral emotion as it is changed (kappa): the kept answers are a solve's.
+  for (int k = 4; k >= 0; --k) {
+    Scenario point = retail_point(k);
+    point.settings.kappa = 0.5 * k;
+    expect_as_fresh(point, 10 + k);
   }
+  // Personas of one chain (the same numbers under other names) share its answer.
+  Scenario twins = *retail;
+  for (Persona& p : twins.personas) {
+    p.channel_affinity = twins.personas.front().channel_affinity;
+    p.dropout_odds = twins.personas.front().dropout_odds;
+  }
+  expect_as_fresh(twins, 20);
 }
 
 }  // namespace

@@ -165,6 +165,14 @@ RunResult run(const CompiledJourney& journey, const RunOptions& options) {
     runner.for_each_block([&](std::uint64_t, std::uint64_t first, std::uint64_t count) {
       simulate_block_in_groups(journey, options, r, first, count, partial.local());
     });
+    // One thread's share is the replication's: merged into empty sums it would come out the
+    // same (counts and exact sums), so it is taken as it is.
+    if (partial.size() == 1) {
+      GroupedPartial& only = *partial.begin();
+      result.groups.push_back(std::move(only.groups));
+      result.replications.push_back(std::move(only.aggregate));
+      continue;
+    }
     std::vector<OutcomeSums>& merged = result.groups.emplace_back(groups);
     Aggregate replication = Aggregate::for_journey(journey);
     for (const GroupedPartial& local : partial) {
@@ -186,9 +194,13 @@ RunResult run(const CompiledJourney& journey, const RunOptions& options) {
         simulate_block(journey, options.seed, r, first, count, partial.local(), options.cancel);
       }
     });
-    Aggregate replication = Aggregate::for_journey(journey);
-    for (const Aggregate& a : partial) replication.merge(a);
-    result.replications.push_back(std::move(replication));
+    if (partial.size() == 1) {
+      result.replications.push_back(std::move(*partial.begin()));
+    } else {
+      Aggregate replication = Aggregate::for_journey(journey);
+      for (const Aggregate& a : partial) replication.merge(a);
+      result.replications.push_back(std::move(replication));
+    }
     for (AgentDetail& d : block_detail) append_detail(*result.detail, std::move(d));
   }
   if (detailed && paths) {

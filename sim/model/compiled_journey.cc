@@ -3,6 +3,7 @@
 #include "sim/model/compiled_journey.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -241,13 +242,28 @@ void compile_persona(const Scenario& scenario, const Persona& persona, double sh
   }
 
   const std::size_t n = j.touchpoint_count();
+  // Bits, not values: -0.0 and 0.0 are equal values, and NaN equals nothing.
+  const auto same = [](double a, double b) {
+    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+  };
+  const bool same_odds = p.dropout_tables_from.size() == n && p.dropout_log_odds.size() == n &&
+                         same(p.dropout_odds_tables_from, persona.dropout_odds);
+  const bool same_kappa = same_odds && same(p.kappa_tables_from, kappa);
   p.dropout_log_odds.resize(n);
   p.dropout_static.resize(n);
   p.dropout_sure.resize(n);
   p.dropout_never.resize(n);
+  p.dropout_tables_from.resize(n);
+  p.dropout_odds_tables_from = persona.dropout_odds;
+  p.kappa_tables_from = kappa;
   for (std::uint32_t v = 0; v < n; ++v) {
-    p.dropout_log_odds[v] = model::dropout_log_odds(dropout[v], persona.dropout_odds);
-    p.dropout_static[v] = model::static_dropout_probability(dropout[v], persona.dropout_odds);
+    const bool same_dropout = same_odds && same(p.dropout_tables_from[v], dropout[v]);
+    if (same_dropout && same_kappa) continue;
+    p.dropout_tables_from[v] = dropout[v];
+    if (!same_dropout) {
+      p.dropout_log_odds[v] = model::dropout_log_odds(dropout[v], persona.dropout_odds);
+      p.dropout_static[v] = model::static_dropout_probability(dropout[v], persona.dropout_odds);
+    }
     const double at_plus = model::dropout_probability(p.dropout_log_odds[v], kappa, 1.0);
     const double at_minus = model::dropout_probability(p.dropout_log_odds[v], kappa, -1.0);
     constexpr double widen = 0x1.0p-40;

@@ -53,6 +53,12 @@ struct PersonaTables {
   // one the exact q gives.
   std::vector<double> dropout_sure;
   std::vector<double> dropout_never;
+  // What the four tables above were computed from (each touchpoint's dropout, the persona's
+  // dropout_odds, kappa): a recompile (recompile_values) computes again only the entries
+  // whose inputs changed, bit for bit, and keeps the others, which the same inputs give.
+  std::vector<double> dropout_tables_from;
+  double dropout_odds_tables_from = 0.0;
+  double kappa_tables_from = 0.0;
 };
 
 struct CompiledJourney {

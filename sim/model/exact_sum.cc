@@ -72,10 +72,12 @@ double ExactSum::value() const {
       carry >>= 64;
     }
   }
+  // Limb i weighs 2^(64 i - kFractionBits). A power of two times a limb (below 2^64) stays
+  // far inside the normal range, so the product is exact: what ldexp gives, without a call.
+  static_assert(kFractionBits == 128, "the limbs' weights below assume 128 fraction bits");
+  constexpr std::array<double, 4> kWeight = {0x1p-128, 0x1p-64, 1.0, 0x1p64};
   double result = 0.0;
-  for (int i = 3; i >= 0; --i) {
-    result += std::ldexp(static_cast<double>(magnitude[i]), 64 * i - kFractionBits);
-  }
+  for (int i = 3; i >= 0; --i) result += static_cast<double>(magnitude[i]) * kWeight[i];
   return negative ? -result : result;
 }
 

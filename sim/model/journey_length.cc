@@ -8,9 +8,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <optional>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/model/markov.h"
@@ -79,6 +82,58 @@ struct ChainSolver::State {
     }
     lu.factorize(system);
   }
+
+  // The chains solved so far on the graph below: their step probabilities, bit for bit, and
+  // the visits solved from them. A sweep's points often differ only in what leaves the chain
+  // at neutral emotion as it is (kappa, emotions, costs, durations), and a journey's personas
+  // may share theirs; a chain seen before is not solved again, and the same probabilities
+  // give the same visits, so what is kept is what a solve would give.
+  std::size_t touchpoints = 0;
+  std::vector<std::uint32_t> graph_from;
+  std::vector<std::uint32_t> graph_to;
+  struct Solved {
+    std::vector<double> prob;
+    std::vector<double> visits;
+  };
+  std::unordered_multimap<std::uint64_t, Solved> solved;
+  std::size_t solved_values = 0;  // the doubles held in `solved`
+  // Then forgotten, all at once: 8 MB a thread, whatever the chains' size.
+  static constexpr std::size_t kMostSolvedValues = std::size_t{1} << 20;
+
+  // The visits kept for `prob` on `j`'s graph, or nullptr; forgets them all when the graph is
+  // another.
+  const std::vector<double>* kept_visits(const CompiledJourney& j, const std::vector<double>& prob,
+                                         std::uint64_t key) {
+    if (touchpoints != j.touchpoint_count() || graph_from != j.transition_from ||
+        graph_to != j.transition_to) {
+      solved.clear();
+      solved_values = 0;
+      touchpoints = j.touchpoint_count();
+      graph_from = j.transition_from;
+      graph_to = j.transition_to;
+      return nullptr;
+    }
+    const auto [first, last] = solved.equal_range(key);
+    for (auto it = first; it != last; ++it) {
+      const std::vector<double>& seen = it->second.prob;
+      if (seen.size() == prob.size() &&
+          std::memcmp(seen.data(), prob.data(), prob.size() * sizeof(double)) == 0) {
+        return &it->second.visits;
+      }
+    }
+    return nullptr;
+  }
+
+  void keep(std::uint64_t key, const std::vector<double>& prob, const std::vector<double>& visits) {
+    const std::size_t values = prob.size() + visits.size();
+    if (values > kMostSolvedValues) return;  // a chain this large is not kept
+    if (solved_values + values > kMostSolvedValues) {
+      solved.clear();
+      solved_values = 0;
+    }
+    solved.emplace(key, Solved{prob, visits});
+    solved_values += values;
+  }
 };
 
 ChainSolver::ChainSolver() : state_(std::make_unique<State>()) {}
@@ -88,9 +143,21 @@ ChainSolver& ChainSolver::operator=(ChainSolver&&) noexcept = default;
 
 namespace {
 
+// The bits of a chain's step probabilities, mixed (splitmix64's finaliser per value).
+std::uint64_t key_of(const std::vector<double>& prob) {
+  std::uint64_t key = prob.size();
+  for (double p : prob) {
+    std::uint64_t x = key ^ std::bit_cast<std::uint64_t>(p);
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    key = x ^ (x >> 31);
+  }
+  return key;
+}
+
 // The same by solving (I - Q) t = 1; infinite when some cycle is never left.
-std::vector<double> visits_cyclic(const CompiledJourney& j, const std::vector<double>& prob,
-                                  ChainSolver::State& chain) {
+std::vector<double> solve_cyclic(const CompiledJourney& j, const std::vector<double>& prob,
+                                 ChainSolver::State& chain) {
   const auto n = static_cast<Eigen::Index>(j.touchpoint_count());
   std::vector<Eigen::Triplet<double>> entries;
   entries.reserve(j.transition_count() + j.touchpoint_count());
@@ -112,6 +179,16 @@ std::vector<double> visits_cyclic(const CompiledJourney& j, const std::vector<do
     if (!std::isfinite(x) || x < 1.0 - 1e-9) x = kInfinity;
   }
   return out;
+}
+
+// solve_cyclic's answer, solved once per chain (ChainSolver::State::solved).
+std::vector<double> visits_cyclic(const CompiledJourney& j, const std::vector<double>& prob,
+                                  ChainSolver::State& chain) {
+  const std::uint64_t key = key_of(prob);
+  if (const std::vector<double>* kept = chain.kept_visits(j, prob, key)) return *kept;
+  std::vector<double> visits = solve_cyclic(j, prob, chain);
+  chain.keep(key, prob, visits);
+  return visits;
 }
 
 double expected_steps_of(const PersonaTables& p, const std::vector<double>& from) {

@@ -39,8 +39,9 @@ JourneyLength expected_journey_length(const CompiledJourney& journey);
 
 // The sparse LU of a cyclic journey's chain, kept between chains of one pattern (the same
 // touchpoint graph with other probabilities: a journey's personas, a sweep's design points):
-// the fill-reducing ordering is found once per pattern, and each solve gives what a fresh
-// solver gives, to the bit. One per thread.
+// the fill-reducing ordering is found once per pattern, a chain seen before (the same step
+// probabilities, to the bit) is not solved again, and each answer is what a fresh solver
+// gives, to the bit. One per thread.
 class ChainSolver {
  public:
   ChainSolver();
