@@ -14,7 +14,7 @@ namespace {
 // added, so that nobody adds one without looking here.
 #if defined(__GLIBCXX__) && _GLIBCXX_USE_CXX11_ABI && !defined(_GLIBCXX_DEBUG) && \
     UINTPTR_MAX == 0xffffffffffffffffu
-static_assert(sizeof(PersonaTables) == 320,
+static_assert(sizeof(PersonaTables) == 360,
               "PersonaTables changed: does the walk read the new field? Compare it below");
 static_assert(sizeof(CompiledJourney) == 880,
               "CompiledJourney changed: does the walk read the new field? Compare it below");
