@@ -9,33 +9,14 @@
 #include <string>
 #include <vector>
 
-#include "scenarios/loader.h"
-#include "scenarios/validate.h"
 #include "sim/model/compiled_journey.h"
+#include "tests/retail_variants.h"
 
 namespace cjsim {
 namespace {
 
-std::string example(const std::string& name) {
-  return std::string(CJSIM_SOURCE_DIR) + "/scenarios/examples/" + name;
-}
-
-CompiledJourney load_example(const std::string& name) {
-  Diagnostics diagnostics;
-  auto scenario = load_valid_scenario(example(name), diagnostics);
-  if (!scenario) throw std::runtime_error(diagnostics.to_string());
-  return compile(*scenario);
-}
-
-// Retail with `changes` (a future state's list, YAML).
-CompiledJourney retail_with(const std::string& changes) {
-  Diagnostics diagnostics;
-  auto scenario = parse_scenario("name: changed\nbase: retail.yaml\nchanges:\n" + changes,
-                                 example("changed.yaml"), diagnostics);
-  if (scenario) validate_scenario(*scenario, diagnostics);
-  if (!scenario || diagnostics.has_errors()) throw std::runtime_error(diagnostics.to_string());
-  return compile(*scenario);
-}
+using test::load_example;
+using test::retail_with;
 
 std::uint32_t index(const CompiledJourney& j, const std::string& id) {
   const std::int64_t v = j.find_touchpoint(id);
