@@ -556,9 +556,7 @@ class SharedWalks {
     }
     parted |= here;
     if (!take_step(j, s, scratch, recorder)) break;
-    if ((s.step & (kStepsBetweenCancelChecks - 1)) == 0 && is_cancelled(cancel)) {
-      throw RunCancelled();
-    }
+    throw_if_cancelled(s, cancel);
   }
   finish_agent(s, recorder);
   return parted;
@@ -576,11 +574,7 @@ class SharedWalks {
   s.touchpoint = sharing.touchpoint[s.touchpoint];
   s.out.entry = sharing.touchpoint[s.out.entry];
   s.persona = &j.personas[s.out.persona];
-  while (take_step(j, s, scratch, recorder)) {
-    if ((s.step & (kStepsBetweenCancelChecks - 1)) == 0 && is_cancelled(cancel)) {
-      throw RunCancelled();
-    }
-  }
+  while (take_step(j, s, scratch, recorder)) throw_if_cancelled(s, cancel);
   finish_agent(s, recorder);
 }
 

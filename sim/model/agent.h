@@ -323,6 +323,14 @@ inline const AgentOutcome& finish_agent(AgentState& s, Observer& observer) {
 // mask and a compare per step.
 inline constexpr std::uint64_t kStepsBetweenCancelChecks = std::uint64_t{1} << 20;
 
+// After a step: throws RunCancelled when `cancel` is set, looked at every
+// kStepsBetweenCancelChecks steps of the agent's walk.
+inline void throw_if_cancelled(const AgentState& s, const std::atomic<bool>* cancel) {
+  if ((s.step & (kStepsBetweenCancelChecks - 1)) == 0 && is_cancelled(cancel)) {
+    throw RunCancelled();
+  }
+}
+
 // A whole journey, step after step. Throws RunCancelled when `cancel` is raised while the
 // journey is under way (a long one; a short one ends first). `shared`: the agent's step blocks
 // shared with its walks in other journeys (a comparison), reset by the caller between agents.
@@ -339,11 +347,7 @@ AgentOutcome simulate_agent(const CompiledJourney& j, std::uint64_t seed,
     lose_agent(s);
     return finish_agent(s, observer);
   }
-  while (take_step(j, s, scratch, observer)) {
-    if ((s.step & (kStepsBetweenCancelChecks - 1)) == 0 && is_cancelled(cancel)) {
-      throw RunCancelled();
-    }
-  }
+  while (take_step(j, s, scratch, observer)) throw_if_cancelled(s, cancel);
   return finish_agent(s, observer);
 }
 
