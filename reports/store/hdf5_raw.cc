@@ -85,6 +85,9 @@ void write_persona_sums(H5::Group& raw, Rows replications) {
   const std::size_t personas = replications.front()->personas.size();
   std::vector<std::uint64_t> counts, limbs;
   std::vector<std::uint8_t> invalid;
+  counts.reserve(replications.size() * personas * kCountFields);
+  limbs.reserve(replications.size() * personas * kSumFields * 4);
+  invalid.reserve(replications.size() * personas * kSumFields);
   for (const Aggregate* a : replications) {
     for (const OutcomeSums& p : a->personas) {
       for (const std::uint64_t* c : counts_of(p)) counts.push_back(*c);
@@ -115,6 +118,8 @@ template <class T>
 std::vector<T> tally_rows(Rows replications,
                           const std::vector<T> TouchpointTallies::*member) {
   std::vector<T> out;
+  out.reserve(replications.size() * replications.front()->persona_tallies.size() *
+              (replications.front()->persona_tallies.front().*member).size());
   for (const Aggregate* a : replications) {
     for (const TouchpointTallies& t : a->persona_tallies) {
       out.insert(out.end(), (t.*member).begin(), (t.*member).end());
@@ -135,13 +140,19 @@ void write_tally(H5::Group& raw, const std::string& name, Rows replications,
 // first), [R, P, n, 2].
 void write_bounded(H5::Group& raw, const std::string& name, Rows replications,
                    const std::vector<BoundedSum> TouchpointTallies::*member) {
-  std::vector<std::uint64_t> halves;
-  for (const BoundedSum& s : tally_rows(replications, member)) {
-    const auto bits = static_cast<uint128>(s.raw());
-    halves.push_back(static_cast<std::uint64_t>(bits));
-    halves.push_back(static_cast<std::uint64_t>(bits >> 64));
-  }
   const TouchpointTallies& first = replications.front()->persona_tallies.front();
+  std::vector<std::uint64_t> halves;
+  halves.reserve(2 * replications.size() * replications.front()->persona_tallies.size() *
+                 (first.*member).size());
+  for (const Aggregate* a : replications) {
+    for (const TouchpointTallies& t : a->persona_tallies) {
+      for (const BoundedSum& s : t.*member) {
+        const auto bits = static_cast<uint128>(s.raw());
+        halves.push_back(static_cast<std::uint64_t>(bits));
+        halves.push_back(static_cast<std::uint64_t>(bits >> 64));
+      }
+    }
+  }
   const hsize_t dims[] = {replications.size(), replications.front()->persona_tallies.size(),
                           (first.*member).size(), 2};
   write_array<std::uint64_t>(raw, name, dims, halves, Storage::packed_limbs);

@@ -64,7 +64,7 @@ void add_parameter_columns(hdf5::CompoundTable& table, const SweepPlan& plan,
   for (std::size_t j = 0; j < plan.experiment.parameters.size(); ++j) {
     std::vector<double> column;
     for (std::size_t k : point_of_row) column.push_back(plan.points[k].values[j]);
-    table.add_f64(plan.experiment.parameters[j].path.text, column);
+    table.add_f64(plan.experiment.parameters[j].path.text, std::move(column));
   }
 }
 
@@ -98,8 +98,8 @@ void add_point_columns(hdf5::CompoundTable& table, const SweepPlan& plan,
     scenario_index.push_back(plan.points[k].scenario);
     scenario.push_back(plan.bases[plan.points[k].scenario].name);
   }
-  table.add_u64("point", point);
-  table.add_u64("scenario_index", scenario_index);
+  table.add_u64("point", std::move(point));
+  table.add_u64("scenario_index", std::move(scenario_index));
   table.add_text("scenario", scenario);
   add_parameter_columns(table, plan, point_of_row);
 }
@@ -113,8 +113,12 @@ void write_agent_groups(H5::Group& at, std::span<const std::uint64_t> points,
   if (groups.size() != points.size() || per_replication == 0) {
     throw std::logic_error("write_agent_groups: the agent groups of every point are needed");
   }
+  std::size_t rows = 0;
+  for (const std::vector<AgentGroupFigures>* of_point : groups) rows += of_point->size();
   std::vector<std::uint64_t> point, replication, group, agents, customers;
   std::vector<std::vector<double>> values(kSweepFigureCount);
+  for (auto* column : {&point, &replication, &group, &agents, &customers}) column->reserve(rows);
+  for (std::vector<double>& column : values) column.reserve(rows);
   for (std::size_t j = 0; j < points.size(); ++j) {
     const std::vector<AgentGroupFigures>& of_point = *groups[j];
     if (of_point.size() % per_replication != 0) {
@@ -132,15 +136,15 @@ void write_agent_groups(H5::Group& at, std::span<const std::uint64_t> points,
     }
   }
   hdf5::CompoundTable table(point.size());
-  table.add_u64("point", point);
-  table.add_u64("replication", replication);
-  table.add_u64("group", group);
-  table.add_u64("agents", agents);
-  table.add_u64("customers", customers);
+  table.add_u64("point", std::move(point));
+  table.add_u64("replication", std::move(replication));
+  table.add_u64("group", std::move(group));
+  table.add_u64("agents", std::move(agents));
+  table.add_u64("customers", std::move(customers));
   nlohmann::json units = {{"point", "index"},  {"replication", "index"}, {"group", "index"},
                           {"agents", "count"}, {"customers", "count"}};
   for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
-    table.add_f64(kHeadlineFigures[f].name, values[f]);
+    table.add_f64(kHeadlineFigures[f].name, std::move(values[f]));
     units[kHeadlineFigures[f].name] = std::string(unit_key(kHeadlineFigures[f].unit));
   }
   table.write(at, "agent_groups");
@@ -266,10 +270,10 @@ void write_differences(H5::Group& root, const SweepPlan& plan, const SweepDiffer
       high.push_back(d.difference[k][f].high);
       unpaired.push_back(d.unpaired_half_width[k][f]);
     }
-    table.add_f64(name, value);
-    table.add_f64(name + "_ci_low", low);
-    table.add_f64(name + "_ci_high", high);
-    table.add_f64(name + "_unpaired_half_width", unpaired);
+    table.add_f64(name, std::move(value));
+    table.add_f64(name + "_ci_low", std::move(low));
+    table.add_f64(name + "_ci_high", std::move(high));
+    table.add_f64(name + "_unpaired_half_width", std::move(unpaired));
     units[name + "_unpaired_half_width"] = units[name];
   }
   table.write(root, "differences");
@@ -296,8 +300,8 @@ void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sw
     agents.push_back(f.overall.agents);
     conversions.push_back(f.overall.conversions);
   }
-  points.add_u64("agents", agents);
-  points.add_u64("conversions", conversions);
+  points.add_u64("agents", std::move(agents));
+  points.add_u64("conversions", std::move(conversions));
   // Agents lost at an entry a point's future state removed (MODEL.md 1.11): a column only when
   // some point lost any, so that every other sweep's file is as it was.
   std::vector<std::uint64_t> lost;
@@ -312,9 +316,9 @@ void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sw
       low.push_back(e.low);
       high.push_back(e.high);
     }
-    points.add_f64(f.name, value);
-    points.add_f64(std::string(f.name) + "_ci_low", low);
-    points.add_f64(std::string(f.name) + "_ci_high", high);
+    points.add_f64(f.name, std::move(value));
+    points.add_f64(std::string(f.name) + "_ci_low", std::move(low));
+    points.add_f64(std::string(f.name) + "_ci_high", std::move(high));
   }
   points.write(root, "points");
   nlohmann::json units = point_table_units(plan, true);
@@ -333,18 +337,18 @@ void write_tables(H5::Group& root, const SweepPlan& plan, const SweepFigures& sw
   }
   hdf5::CompoundTable rows(point_of_row.size());
   add_point_columns(rows, plan, point_of_row);
-  rows.add_u64("replication", replication);
+  rows.add_u64("replication", std::move(replication));
   std::vector<std::uint64_t> row_agents, row_conversions;
   for (const HeadlineFigures* h : row_figures) {
     row_agents.push_back(h->agents);
     row_conversions.push_back(h->conversions);
   }
-  rows.add_u64("agents", row_agents);
-  rows.add_u64("conversions", row_conversions);
+  rows.add_u64("agents", std::move(row_agents));
+  rows.add_u64("conversions", std::move(row_conversions));
   for (const NamedFigure& f : kHeadlineFigures) {
     std::vector<double> value;
     for (const HeadlineFigures* h : row_figures) value.push_back((h->*f.member).value);
-    rows.add_f64(f.name, value);
+    rows.add_f64(f.name, std::move(value));
   }
   rows.write(root, "replications");
   nlohmann::json row_units = point_table_units(plan, false);
@@ -432,9 +436,9 @@ void add_estimate_columns(hdf5::CompoundTable& table, nlohmann::json& units,
     low.push_back(e.low);
     high.push_back(e.high);
   }
-  table.add_f64(name, value);
-  table.add_f64(name + "_ci_low", low);
-  table.add_f64(name + "_ci_high", high);
+  table.add_f64(name, std::move(value));
+  table.add_f64(name + "_ci_low", std::move(low));
+  table.add_f64(name + "_ci_high", std::move(high));
   const std::string unit = calendar_unit(name);
   units[name] = unit;
   units[name + "_ci_low"] = unit;
@@ -1067,8 +1071,9 @@ void read_differences(const H5::Group& root, StoredSweep& s) {
   }
 }
 
-// check_bytes: whether the whole file's checksum (and its heaps) are read through first.
-StoredSweep read_sweep_file(const std::string& path, bool check_bytes) {
+// check_bytes: whether the whole file's checksum (and its heaps) are read through first;
+// groups: whether the agent groups are read (else they are left empty).
+StoredSweep read_sweep_file(const std::string& path, bool check_bytes, bool groups) {
   H5::Exception::dontPrint();
   try {
     const bool whole_file_checked = !check_bytes || hdf5::check_file_bytes(path);
@@ -1120,7 +1125,7 @@ StoredSweep read_sweep_file(const std::string& path, bool check_bytes) {
     if (hdf5::has_column(points, "lost")) s.lost = hdf5::read_u64_column(points, "lost");
     read_replication_figures(root, s);
     read_differences(root, s);
-    if (hdf5::has_link(root, "agent_groups")) {
+    if (groups && hdf5::has_link(root, "agent_groups")) {
       auto stored = read_agent_groups(root, s.groups_per_replication);
       if (stored.size() != n) {
         throw std::runtime_error("agent_groups: not the groups of every design point");
@@ -1153,10 +1158,22 @@ StoredSweep read_sweep_file(const std::string& path, bool check_bytes) {
 
 }  // namespace
 
-StoredSweep read_sweep_file(const std::string& path) { return read_sweep_file(path, true); }
+StoredSweep read_sweep_file(const std::string& path) {
+  return read_sweep_file(path, true, true);
+}
 
-StoredSweep read_written_sweep_file(const std::string& path) {
-  return read_sweep_file(path, false);
+StoredSweep read_written_sweep_file(const std::string& path,
+                                    std::vector<std::vector<AgentGroupFigures>> groups,
+                                    std::uint64_t groups_per_replication) {
+  StoredSweep s = read_sweep_file(path, false, false);
+  if (!groups.empty()) {
+    if (groups.size() != s.scenario_of_point.size()) {
+      throw std::logic_error("read_written_sweep_file: not the agent groups of every point");
+    }
+    s.agent_groups = std::move(groups);
+    s.groups_per_replication = groups_per_replication;
+  }
+  return s;
 }
 
 bool verify_sweep_file(const std::string& path) {

@@ -139,8 +139,13 @@ bool is_sweep_file(const std::string& path);
 // Throws std::runtime_error naming the file and what is missing or wrong.
 StoredSweep read_sweep_file(const std::string& path);
 // The same from a file this process has just written and not yet put in place: its bytes,
-// checksummed as they were sealed, are not read through again for the whole file's checksum.
-StoredSweep read_written_sweep_file(const std::string& path);
+// checksummed as they were sealed, are not read through again for the whole file's checksum,
+// and its agent groups (a third of a small-point sweep's file) are not read back either:
+// they are `groups` and `groups_per_replication`, the SweepFigures the file was written from
+// (empty when it has none).
+StoredSweep read_written_sweep_file(const std::string& path,
+                                    std::vector<std::vector<AgentGroupFigures>> groups,
+                                    std::uint64_t groups_per_replication);
 
 // Reads the whole file, every checksum verified, and every design point's raw aggregates:
 // what a resumed sweep checks before it trusts a finished file. Throws std::runtime_error

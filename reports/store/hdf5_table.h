@@ -16,10 +16,13 @@ class CompoundTable {
  public:
   explicit CompoundTable(std::size_t rows) : rows_(rows) {}
 
-  // Each column must hold exactly `rows` values; columns appear in the order added.
+  // Each column must hold exactly `rows` values; columns appear in the order added. A column
+  // handed over as a vector is kept as it is until write(), not copied.
   void add_text(const std::string& name, std::span<const std::string> values);
   void add_u64(const std::string& name, std::span<const std::uint64_t> values);
   void add_f64(const std::string& name, std::span<const double> values);
+  void add_u64(const std::string& name, std::vector<std::uint64_t>&& values);
+  void add_f64(const std::string& name, std::vector<double>&& values);
 
   void write(H5::Group& group, const std::string& name) const;
 
@@ -27,11 +30,14 @@ class CompoundTable {
   struct Column {
     std::string name;
     H5::DataType type;
-    std::vector<char> bytes;  // rows x type size
+    // Exactly one holds the column's values: rows x type size bytes.
+    std::vector<char> text;
+    std::vector<std::uint64_t> u64;
+    std::vector<double> f64;
+    const char* bytes() const;
   };
 
-  void add(const std::string& name, const H5::DataType& type, const void* values,
-           std::size_t count);
+  void add(Column column, std::size_t count);
 
   std::size_t rows_;
   std::vector<Column> columns_;

@@ -671,12 +671,13 @@ std::optional<StoredSweep> SweepJob::run() {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   invocation.threads = threads;
   invocation.processes = static_cast<unsigned>(processes);
-  write_sweep_file(*output_->file, plan,
-                   sweep_figures(plan, results, known_figures, totals, request_.reference, groups),
-                   results, invocation, totals);
+  SweepFigures figures =
+      sweep_figures(plan, results, known_figures, totals, request_.reference, groups);
+  write_sweep_file(*output_->file, plan, figures, results, invocation, totals);
   // Read back from the file as written, before it is put in place: if showing it fails, the
   // parts stay for a resume.
-  return read_written_sweep_file(output_->file->temporary());
+  return read_written_sweep_file(output_->file->temporary(), std::move(figures.agent_groups),
+                                 figures.groups_per_replication);
 }
 
 void SweepJob::commit() {
