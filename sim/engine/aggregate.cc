@@ -35,6 +35,17 @@ std::array<ExactSum*, OutcomeSums::kExactSums> OutcomeSums::exact_sums() {
           &revenue_sq, &hours_to_convert, &hours_to_convert_sq, &score, &score_sq};
 }
 
+static_assert(OutcomeSums::kFirstMoments[0] == 0 && OutcomeSums::kFirstMoments[1] == 3 &&
+                  OutcomeSums::kFirstMoments[2] == 5 && OutcomeSums::kFirstMoments[3] == 7 &&
+                  OutcomeSums::kFirstMoments[4] == 9 && OutcomeSums::kFirstMoments[5] == 11,
+              "kFirstMoments names cost, hours, peak_end, revenue, hours_to_convert and score "
+              "in exact_sums()");
+static_assert(OutcomeSums::kFirstMoments[OutcomeSums::kAgentFirstMoments - 1] <
+                      OutcomeSums::kAgentSums &&
+                  OutcomeSums::kFirstMoments[OutcomeSums::kAgentFirstMoments] >=
+                      OutcomeSums::kAgentSums,
+              "the agents' first moments come before the customers'");
+
 std::array<double, OutcomeSums::kExactSums> OutcomeSums::terms(const AgentOutcome& o) {
   const double margin = o.revenue - o.cost;
   const double to_convert = o.converted ? o.hours_to_convert : 0.0;
@@ -237,6 +248,24 @@ void StagedOutcomeSums::add(const AgentOutcome& outcome) {
     for (int k = OutcomeSums::kAgentSums; k < OutcomeSums::kExactSums; ++k) {
       staged_[k].add(terms[k]);
     }
+  }
+}
+
+void StagedFirstMoments::add(const AgentOutcome& outcome) {
+  const std::array<double, OutcomeSums::kExactSums> terms = OutcomeSums::terms(outcome);
+  for (int k = 0; k < OutcomeSums::kAgentFirstMoments; ++k) {
+    staged_[k].add(terms[OutcomeSums::kFirstMoments[k]]);
+  }
+  if (!outcome.converted) return;
+  for (std::size_t k = OutcomeSums::kAgentFirstMoments; k < staged_.size(); ++k) {
+    staged_[k].add(terms[OutcomeSums::kFirstMoments[k]]);
+  }
+}
+
+void StagedFirstMoments::move_into(OutcomeSums& sums) {
+  const std::array<ExactSum*, OutcomeSums::kExactSums> into = sums.exact_sums();
+  for (std::size_t k = 0; k < staged_.size(); ++k) {
+    into[OutcomeSums::kFirstMoments[k]]->merge(staged_[k].take());
   }
 }
 

@@ -52,6 +52,10 @@ struct OutcomeSums {
   // terms; the engine's recorder stages the terms between agents.
   static constexpr int kExactSums = 13;
   static constexpr int kAgentSums = 7;
+  // The places in exact_sums() of the first moments: cost, hours and peak_end (every agent's),
+  // then revenue, hours_to_convert and score (customers').
+  static constexpr std::array<int, 6> kFirstMoments = {0, 3, 5, 7, 9, 11};
+  static constexpr int kAgentFirstMoments = 3;
   std::array<ExactSum*, kExactSums> exact_sums();
   static std::array<double, kExactSums> terms(const AgentOutcome& outcome);
   void add_counts(const AgentOutcome& outcome, double promoter_threshold,
@@ -61,6 +65,18 @@ struct OutcomeSums {
 
 // An OutcomeSums's exact sums in deferred form (DeferredExactSum), agent by agent: cheaper per
 // agent than adding to the sums themselves; move_into adds what was staged to the sums.
+// What an agent group keeps (RunOptions::agent_groups): the counts, and of the exact sums only
+// the first moments, which its figures' values read (OutcomeSums::kFirstMoments); the squares,
+// which only intervals read, stay 0. Half the terms of StagedOutcomeSums per agent.
+class StagedFirstMoments {
+ public:
+  void add(const AgentOutcome& outcome);
+  void move_into(OutcomeSums& sums);
+
+ private:
+  std::array<DeferredExactSum, 6> staged_;
+};
+
 class StagedOutcomeSums {
  public:
   // The agent's terms (OutcomeSums::terms); a customer's only terms only when it converted.

@@ -77,7 +77,7 @@ void simulate_block_detailed(const CompiledJourney& journey, std::uint64_t seed,
 
 namespace {
 
-// Feeds the aggregate and tallies each agent's headline sums into its group's.
+// Feeds the aggregate and tallies each agent's counts and first moments into its group's.
 class GroupRecorder {
  public:
   GroupRecorder(const CompiledJourney& journey, AggregateRecorder& aggregate, OutcomeSums& group)
@@ -100,18 +100,18 @@ class GroupRecorder {
   const CompiledJourney& journey_;
   AggregateRecorder& aggregate_;
   OutcomeSums& group_;
-  StagedOutcomeSums staged_;
+  StagedFirstMoments staged_;
 };
 
 // One thread's share of a replication with agent groups: the aggregate of its agents, and
-// each group's headline sums.
+// each group's counts and first moments.
 struct GroupedPartial {
   Aggregate aggregate;
   std::vector<OutcomeSums> groups;
 };
 
-// Agents [first, first + count) of a replication, added to the aggregate and their headline
-// sums to their group's (`into.groups[g]`, groups as agent_group_first draws them).
+// Agents [first, first + count) of a replication, added to the aggregate and their counts
+// and first moments to their group's (`into.groups[g]`, groups as agent_group_first draws them).
 void simulate_block_in_groups(const CompiledJourney& journey, const RunOptions& options,
                               std::uint32_t replication, std::uint64_t first, std::uint64_t count,
                               GroupedPartial& into) {

@@ -55,18 +55,19 @@ struct RunOptions {
   // whole run's, to the bit.
   std::uint32_t process = 0;
   std::uint32_t processes = 1;
-  // When more than 0: each replication's agents' headline sums are also tallied in this many
-  // fixed groups (agent_group_first; at most one per agent), RunResult::groups. The
-  // replications' aggregates are the same to the bit as without groups, and each is the merge
-  // of its groups' sums (overall()). Not with agent records.
+  // When more than 0: each replication's agents' counts and first moments are also tallied in
+  // this many fixed groups (agent_group_first; at most one per agent), RunResult::groups. The
+  // replications' aggregates are the same to the bit as without groups, and their counts and
+  // first moments (overall()) are the merge of their groups'. Not with agent records.
   std::uint32_t agent_groups = 0;
 };
 
 struct RunResult {
   std::vector<Aggregate> replications;  // one per replication
   std::optional<AgentDetail> detail;
-  // [replication][group]: each agent group's headline sums, when RunOptions::agent_groups
-  // asked.
+  // [replication][group]: each agent group's counts and first moments, when
+  // RunOptions::agent_groups asked: the sums its headline figures' values read
+  // (OutcomeSums::kFirstMoments); the sums of squares, which only their intervals read, are 0.
   std::vector<std::vector<OutcomeSums>> groups;
   std::uint64_t agents = 0;  // per replication
   std::uint64_t seed = 0;
