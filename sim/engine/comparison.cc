@@ -8,6 +8,7 @@
 #include <bit>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <stdexcept>
 #include <string_view>
@@ -171,11 +172,14 @@ void replay_walk(const AgentTrace& walked, const WalkSharing& sharing, TraceReco
 // finite (paired_sums.h); one that is not makes its figure n/a, with or without the split.
 class OverallSums {
  public:
+  // kSame: `f` pairs as `c` does (pairs_alike), so only `c` is read, and each product of a
+  // value with itself is computed once for the sums it goes to: the same terms, the same sums.
+  template <bool kSame = false>
   void add(const AgentTrace& c, const AgentTrace& f) {
-    const double cc = c.outcome.converted, fc = f.outcome.converted;
+    const double cc = c.outcome.converted, fc = kSame ? cc : f.outcome.converted;
     customers_.add(cc, fc);
     for (std::size_t k = 0; k < kCount; ++k) {
-      const double vc = c.values[k], vf = f.values[k];
+      const double vc = c.values[k], vf = kSame ? vc : f.values[k];
       if (kComparedFigures<kOverall>[k] -> over == Over::customers) {
         ratios_[k].add(cc * vc, cc, fc * vf, fc);
       } else {
@@ -235,49 +239,11 @@ class PairAccumulator {
   }
 
   void add_agent(const AgentTrace& current, const AgentTrace& future) {
-    ++agents_;
-    const AgentTrace* traces[2] = {&current, &future};
-    for (int side = 0; side < 2; ++side) gather(side, *traces[side]);
-    overall_.add(current, future);
-    add_personas(current, future);
-    for (std::uint32_t s : stages_touched_) {
-      const StageTally& c = stage_[0][s];
-      const StageTally& f = stage_[1][s];
-      StageSums& sums = stage_sums_[s];
-      sums.reached.add(c.reached, f.reached);
-      sums.visits.add(c.visits, f.visits);
-      sums.emotion.add(c.emotion, c.visits, f.emotion, f.visits);
-      if (c.dropped != 0 || f.dropped != 0) {
-        sums.dropouts.add(c, f, c.reached, f.reached);
-      }
-      if (!stage_in_block_[s]) {
-        stage_in_block_[s] = 1;
-        stages_in_block_.push_back(s);
-      }
-      stage_[0][s] = {};
-      stage_[1][s] = {};
-      stage_seen_[s] = 0;
-    }
-    for (std::uint32_t t : touchpoints_touched_) {
-      const TouchpointTally& c = touchpoint_[0][t];
-      const TouchpointTally& f = touchpoint_[1][t];
-      TouchpointSums& sums = touchpoint_sums_[t];
-      sums.visits.add(c.visits, f.visits);
-      sums.emotion.add(c.emotion, c.visits, f.emotion, f.visits);
-      if (c.dropped != 0 || f.dropped != 0) {
-        sums.dropouts.add(c, f, c.visits, f.visits);
-      }
-      if (!touchpoint_in_block_[t]) {
-        touchpoint_in_block_[t] = 1;
-        touchpoints_in_block_.push_back(t);
-      }
-      touchpoint_[0][t] = {};
-      touchpoint_[1][t] = {};
-      touchpoint_seen_[t] = 0;
-    }
-    stages_touched_.clear();
-    touchpoints_touched_.clear();
+    add<false>(current, future);
   }
+  // An agent whose future trace pairs as its current one does (pairs_alike): the same sums as
+  // add_agent(current, future), with half the tallies and products.
+  void add_alike_agent(const AgentTrace& current) { add<true>(current, current); }
 
   // Adds the block's sums exactly to `into` and starts a new block.
   void flush(PairedAggregate& into) {
@@ -320,6 +286,53 @@ class PairAccumulator {
   }
 
  private:
+  // Flattened: the sums' adds and the gathering inline into each of the two.
+  template <bool kSame>
+  [[gnu::flatten]] void add(const AgentTrace& current, const AgentTrace& future) {
+    ++agents_;
+    gather(0, current);
+    if constexpr (!kSame) gather(1, future);
+    overall_.add<kSame>(current, future);
+    add_personas<kSame>(current, future);
+    for (std::uint32_t s : stages_touched_) {
+      const StageTally& c = stage_[0][s];
+      const StageTally& f = kSame ? c : stage_[1][s];
+      StageSums& sums = stage_sums_[s];
+      sums.reached.add(c.reached, f.reached);
+      sums.visits.add(c.visits, f.visits);
+      sums.emotion.add(c.emotion, c.visits, f.emotion, f.visits);
+      if (c.dropped != 0 || f.dropped != 0) {
+        sums.dropouts.add(c, f, c.reached, f.reached);
+      }
+      if (!stage_in_block_[s]) {
+        stage_in_block_[s] = 1;
+        stages_in_block_.push_back(s);
+      }
+      stage_[0][s] = {};
+      if constexpr (!kSame) stage_[1][s] = {};
+      stage_seen_[s] = 0;
+    }
+    for (std::uint32_t t : touchpoints_touched_) {
+      const TouchpointTally& c = touchpoint_[0][t];
+      const TouchpointTally& f = kSame ? c : touchpoint_[1][t];
+      TouchpointSums& sums = touchpoint_sums_[t];
+      sums.visits.add(c.visits, f.visits);
+      sums.emotion.add(c.emotion, c.visits, f.emotion, f.visits);
+      if (c.dropped != 0 || f.dropped != 0) {
+        sums.dropouts.add(c, f, c.visits, f.visits);
+      }
+      if (!touchpoint_in_block_[t]) {
+        touchpoint_in_block_[t] = 1;
+        touchpoints_in_block_.push_back(t);
+      }
+      touchpoint_[0][t] = {};
+      if constexpr (!kSame) touchpoint_[1][t] = {};
+      touchpoint_seen_[t] = 0;
+    }
+    stages_touched_.clear();
+    touchpoints_touched_.clear();
+  }
+
   // `left`: the agent dropped out here after converting (then `dropped` is 1 too).
   struct TouchpointTally {
     double visits = 0, emotion = 0, dropped = 0, left = 0;
@@ -401,21 +414,22 @@ class PairAccumulator {
 
   // Persona figures are ratios over the agents of the persona in each journey; an agent drawn
   // as another persona in the future state (its shares changed) counts in both.
+  template <bool kSame>
   void add_personas(const AgentTrace& current, const AgentTrace& future) {
     constexpr std::size_t kCount = ComparisonLayout::kPersonaCount;
     const AgentOutcome& c = current.outcome;
     const AgentOutcome& f = future.outcome;
     const std::uint32_t pc = layout_.persona_of[0][c.persona];
-    const std::uint32_t pf = layout_.persona_of[1][f.persona];
+    const std::uint32_t pf = kSame ? pc : layout_.persona_of[1][f.persona];
     for (std::uint32_t p : {pc, pf}) {
       const double in_c = p == pc, in_f = p == pf;
-      const double cc = c.converted * in_c, fc = f.converted * in_f;
+      const double cc = c.converted * in_c, fc = (kSame ? c : f).converted * in_f;
       PersonaSums& sums = personas_[p];
       sums.agents.add(in_c, in_f);
       sums.customers.add(cc, fc);
       for (std::size_t k = 0; k < kCount; ++k) {
         const double vc = current.values[kPersonaInOverall[k]];
-        const double vf = future.values[kPersonaInOverall[k]];
+        const double vf = kSame ? vc : future.values[kPersonaInOverall[k]];
         if (kComparedFigures<kPersona>[k] -> over == Over::customers) {
           sums.ratios[k].add(cc * vc, cc, fc * vf, fc);
         } else {
@@ -448,6 +462,11 @@ class RivalAccumulator {
     ++agents_;
     sums_.add(first, second);
   }
+  // An agent whose two traces have the same values (same_values).
+  void add_alike_agent(const AgentTrace& first) {
+    ++agents_;
+    sums_.add<true>(first, first);
+  }
   void flush(PairedAggregate& into) {
     into.agents += agents_;
     agents_ = 0;
@@ -473,6 +492,35 @@ PairedAggregate empty_paired(const ComparisonLayout& layout) {
   PairedAggregate p;
   p.moments.resize(layout.metrics().size());
   return p;
+}
+
+// Whether two traces give the pairing the same numbers: the same values, conversion, ending
+// and persona (bit for bit; a doubt, such as -0 against +0, says no).
+bool same_values(const AgentTrace& a, const AgentTrace& b) {
+  return a.outcome.converted == b.outcome.converted && a.outcome.ending == b.outcome.ending &&
+         a.outcome.persona == b.outcome.persona &&
+         std::memcmp(a.values.data(), b.values.data(), sizeof a.values) == 0;
+}
+
+// Whether a future state's walks replayed from the current state's (replay_walk) pair as the
+// current state's own would: each touchpoint the two match, its stage, and each persona have
+// one place in the pair's layout. Then such an agent with the same values (same_values) pairs
+// with itself (PairAccumulator::add_alike_agent).
+bool pairs_alike(const ComparisonLayout& layout, const CompiledJourney& current,
+                 const CompiledJourney& future, const WalkSharing& sharing) {
+  if (!sharing.same_start || current.persona_count() != future.persona_count()) return false;
+  for (std::uint32_t v = 0; v < current.touchpoint_count(); ++v) {
+    const std::uint32_t w = sharing.touchpoint[v];
+    if (w == kNotInOther) continue;  // never in a replayed walk
+    if (layout.touchpoint_of[1][w] != layout.touchpoint_of[0][v] ||
+        layout.stage_of[1][future.stage_of[w]] != layout.stage_of[0][current.stage_of[v]]) {
+      return false;
+    }
+  }
+  for (std::uint32_t p = 0; p < current.persona_count(); ++p) {
+    if (layout.persona_of[1][p] != layout.persona_of[0][p]) return false;
+  }
+  return true;
 }
 
 // Everything one worker thread needs for a comparison.
@@ -667,6 +715,11 @@ ComparisonRun compare_states(std::span<const CompiledJourney> journeys, const Ru
     for (std::size_t b = a + 1; b < count; ++b) out.rivals.push_back({a, b, {}});
   }
   const SharedWalks shared_walks(journeys, share_walks);
+  std::vector<std::uint8_t> alike(count, 0);  // per future state: pairs_alike
+  for (std::size_t k = 1; k < count; ++k) {
+    alike[k] = shared_walks.shares(k) && pairs_alike(out.layouts[k - 1], journeys[0],
+                                                     journeys[k], shared_walks.sharing(k));
+  }
   BlockRunner runner(options);
   for (RunResult& r : out.runs) {
     r.agents = options.agents;
@@ -711,6 +764,7 @@ ComparisonRun compare_states(std::span<const CompiledJourney> journeys, const Ru
           simulate_agent(journeys[0], options.seed, r, agent, w.scratch[0], current_recorder,
                          options.cancel, count > 1 ? &w.shared : nullptr);
         }
+        std::uint64_t replayed = 0;  // the states whose walk is the current state's
         for (std::size_t k = 1; k < count; ++k) {
           TraceRecorder recorder(journeys[k], recorders[k], w.traces[k]);
           if (!shared_walks.shares(k)) {
@@ -721,15 +775,26 @@ ComparisonRun compare_states(std::span<const CompiledJourney> journeys, const Ru
                         w.scratch[k], recorder, options.cancel);
           } else {
             replay_walk(w.traces[0], shared_walks.sharing(k), recorder);
+            replayed |= std::uint64_t{1} << k;
             ++w.shared_walks;
           }
         }
+        // An agent whose walk and values are the same in both states of a pair adds the
+        // same terms to the pair's sums either way: taken once, they cost half.
         for (std::size_t k = 1; k < count; ++k) {
-          w.accumulators[k - 1].add_agent(w.traces[0], w.traces[k]);
+          if (alike[k] && (replayed >> k & 1) != 0 && same_values(w.traces[0], w.traces[k])) {
+            w.accumulators[k - 1].add_alike_agent(w.traces[0]);
+          } else {
+            w.accumulators[k - 1].add_agent(w.traces[0], w.traces[k]);
+          }
         }
         for (std::size_t p = 0; p < out.rivals.size(); ++p) {
           const auto [a, b] = std::pair(out.rivals[p].first, out.rivals[p].second);
-          w.rival_accumulators[p].add_agent(w.traces[a], w.traces[b]);
+          if (same_values(w.traces[a], w.traces[b])) {
+            w.rival_accumulators[p].add_alike_agent(w.traces[a]);
+          } else {
+            w.rival_accumulators[p].add_agent(w.traces[a], w.traces[b]);
+          }
         }
       }
       // Each block's double sums go into the exact sums at the block's end.

@@ -29,7 +29,7 @@ inline void add_paired_moments(std::array<double, 14>& m, const std::array<doubl
 struct CountSums {
   double c = 0, f = 0, cc = 0, cf = 0, ff = 0;
 
-  void add(double current, double future) {
+  [[gnu::always_inline]] void add(double current, double future) {
     c += current;
     f += future;
     cc += current * current;
@@ -45,7 +45,8 @@ struct CountSums {
 struct RatioSums {
   std::array<double, 9> sums{};
 
-  void add(double a_current, double b_current, double a_future, double b_future) {
+  [[gnu::always_inline]] void add(double a_current, double b_current, double a_future,
+                                  double b_future) {
     sums[0] += a_current;
     sums[1] += a_future;
     sums[2] += a_current * a_current;
