@@ -126,6 +126,20 @@ TEST(SharedWalks, SeveralStatesReplicationsAndThreadsChangeNoNumber) {
   EXPECT_EQ(shared_walks_of(journeys, options(agents, 3, 1)), two_threads);
 }
 
+// Walks that are shared but pair differently: a touchpoint moved to another stage (the pair's
+// layout places it apart) and other promoter thresholds (the same walk, other values). Their
+// pairing must take both sides, as for walks that part.
+TEST(SharedWalks, SharedWalksWithAnotherStageOrOtherValuesPairBothSides) {
+  const CompiledJourney retail = load_example("retail.yaml");
+  const CompiledJourney moved =
+      retail_with("  - update_touchpoint: {id: basket, stage: consideration}\n");
+  EXPECT_GT(shared_walks_of({retail, moved}, options(10000)), 0u);
+  const CompiledJourney thresholds =
+      retail_with("  - update_settings: {promoter_threshold: 8, detractor_threshold: 5}\n");
+  const std::uint64_t shared = shared_walks_of({retail, thresholds, moved}, options(10000, 2));
+  EXPECT_GT(shared, 0u);
+}
+
 // Short walks that end capped or censored, and an identical future state (every walk shared,
 // every difference exactly 0).
 TEST(SharedWalks, CappedCensoredAndIdenticalWalksChangeNoNumber) {
