@@ -134,10 +134,10 @@ TEST(SharedWalks, SharedWalksWithAnotherStageOrOtherValuesPairBothSides) {
   const CompiledJourney moved =
       retail_with("  - update_touchpoint: {id: basket, stage: consideration}\n");
   EXPECT_GT(shared_walks_of({retail, moved}, options(10000)), 0u);
-  const CompiledJourney thresholds =
-      retail_with("  - update_settings: {promoter_threshold: 8, detractor_threshold: 5}\n");
-  const std::uint64_t shared = shared_walks_of({retail, thresholds, moved}, options(10000, 2));
-  EXPECT_GT(shared, 0u);
+  const CompiledJourney promoters = retail_with("  - update_settings: {promoter_threshold: 8}\n");
+  const CompiledJourney detractors =
+      retail_with("  - update_settings: {detractor_threshold: 5}\n");
+  EXPECT_GT(shared_walks_of({retail, promoters, detractors, moved}, options(10000, 2)), 0u);
 }
 
 // Short walks that end capped or censored, and an identical future state (every walk shared,

@@ -141,8 +141,9 @@ class TraceRecorder {
 // indices (`sharing`: what that journey's walk is in this one): the same calls with the same
 // values in the same order, which is what this journey's walk tells it as long as the agent,
 // started alike, visits only touchpoints whose step is the same (WalkSharing).
+template <class Recorder>
 void replay_visits(const AgentTrace& walked, std::size_t visits, const WalkSharing& sharing,
-                   TraceRecorder& recorder) {
+                   Recorder& recorder) {
   recorder.start(walked.outcome.persona);
   for (std::size_t i = 0; i < visits; ++i) {
     const std::uint32_t v = sharing.touchpoint[walked.visits[i].first];
@@ -154,8 +155,10 @@ void replay_visits(const AgentTrace& walked, std::size_t visits, const WalkShari
   }
 }
 
-// The whole walk, and its end.
-void replay_walk(const AgentTrace& walked, const WalkSharing& sharing, TraceRecorder& recorder) {
+// The whole walk, and its end. `recorder` is the state's TraceRecorder, or its AggregateRecorder
+// alone when the state's trace would be the walked one's (pairs_alike, and the same values).
+template <class Recorder>
+void replay_walk(const AgentTrace& walked, const WalkSharing& sharing, Recorder& recorder) {
   replay_visits(walked, walked.visits.size(), sharing, recorder);
   const auto in_this = [&](std::uint32_t v) {
     return v == kLostEntry ? kLostEntry : sharing.touchpoint[v];
@@ -716,9 +719,16 @@ ComparisonRun compare_states(std::span<const CompiledJourney> journeys, const Ru
   }
   const SharedWalks shared_walks(journeys, share_walks);
   std::vector<std::uint8_t> alike(count, 0);  // per future state: pairs_alike
+  // Per future state: its trace of a walk told whole would be the current state's trace, the
+  // same values included (they read the thresholds alone from the journey: Figure::agent_value),
+  // so such a walk is told to its aggregate alone, and paired as the current state's.
+  std::vector<std::uint8_t> told_as_current(count, 0);
   for (std::size_t k = 1; k < count; ++k) {
     alike[k] = shared_walks.shares(k) && pairs_alike(out.layouts[k - 1], journeys[0],
                                                      journeys[k], shared_walks.sharing(k));
+    told_as_current[k] = alike[k] &&
+                         journeys[k].promoter_threshold == journeys[0].promoter_threshold &&
+                         journeys[k].detractor_threshold == journeys[0].detractor_threshold;
   }
   BlockRunner runner(options);
   for (RunResult& r : out.runs) {
@@ -767,7 +777,12 @@ ComparisonRun compare_states(std::span<const CompiledJourney> journeys, const Ru
         std::uint64_t replayed = 0;  // the states whose walk is the current state's
         for (std::size_t k = 1; k < count; ++k) {
           TraceRecorder recorder(journeys[k], recorders[k], w.traces[k]);
-          if (!shared_walks.shares(k)) {
+          const bool told = shared_walks.shares(k) && (parted >> k & 1) == 0;
+          if (told && told_as_current[k]) {
+            replay_walk(w.traces[0], shared_walks.sharing(k), recorders[k]);
+            replayed |= std::uint64_t{1} << k;
+            ++w.shared_walks;
+          } else if (!shared_walks.shares(k)) {
             simulate_agent(journeys[k], options.seed, r, agent, w.scratch[k], recorder,
                            options.cancel, &w.shared);
           } else if ((parted >> k & 1) != 0) {
@@ -779,21 +794,28 @@ ComparisonRun compare_states(std::span<const CompiledJourney> journeys, const Ru
             ++w.shared_walks;
           }
         }
+        // State k's trace of the agent: the current state's when told as it.
+        const auto trace_of = [&](std::size_t k) -> const AgentTrace& {
+          return told_as_current[k] && (replayed >> k & 1) != 0 ? w.traces[0] : w.traces[k];
+        };
         // An agent whose walk and values are the same in both states of a pair adds the
         // same terms to the pair's sums either way: taken once, they cost half.
         for (std::size_t k = 1; k < count; ++k) {
-          if (alike[k] && (replayed >> k & 1) != 0 && same_values(w.traces[0], w.traces[k])) {
+          const AgentTrace& future = trace_of(k);
+          if (alike[k] && (replayed >> k & 1) != 0 &&
+              (&future == &w.traces[0] || same_values(w.traces[0], future))) {
             w.accumulators[k - 1].add_alike_agent(w.traces[0]);
           } else {
-            w.accumulators[k - 1].add_agent(w.traces[0], w.traces[k]);
+            w.accumulators[k - 1].add_agent(w.traces[0], future);
           }
         }
         for (std::size_t p = 0; p < out.rivals.size(); ++p) {
-          const auto [a, b] = std::pair(out.rivals[p].first, out.rivals[p].second);
-          if (same_values(w.traces[a], w.traces[b])) {
-            w.rival_accumulators[p].add_alike_agent(w.traces[a]);
+          const AgentTrace& a = trace_of(out.rivals[p].first);
+          const AgentTrace& b = trace_of(out.rivals[p].second);
+          if (&a == &b || same_values(a, b)) {
+            w.rival_accumulators[p].add_alike_agent(a);
           } else {
-            w.rival_accumulators[p].add_agent(w.traces[a], w.traces[b]);
+            w.rival_accumulators[p].add_agent(a, b);
           }
         }
       }
