@@ -64,19 +64,8 @@ struct OutcomeSums {
 };
 
 // An OutcomeSums's exact sums in deferred form (DeferredExactSum), agent by agent: cheaper per
-// agent than adding to the sums themselves; move_into adds what was staged to the sums.
-// What an agent group keeps (RunOptions::agent_groups): the counts, and of the exact sums only
-// the first moments, which its figures' values read (OutcomeSums::kFirstMoments); the squares,
-// which only intervals read, stay 0. Half the terms of StagedOutcomeSums per agent.
-class StagedFirstMoments {
- public:
-  void add(const AgentOutcome& outcome);
-  void move_into(OutcomeSums& sums);
-
- private:
-  std::array<DeferredExactSum, 6> staged_;
-};
-
+// agent than adding to the sums themselves; move_into adds what was staged to the sums and
+// leaves nothing staged, ready for other sums.
 class StagedOutcomeSums {
  public:
   // The agent's terms (OutcomeSums::terms); a customer's only terms only when it converted.
@@ -85,6 +74,19 @@ class StagedOutcomeSums {
 
  private:
   std::array<DeferredExactSum, OutcomeSums::kExactSums> staged_;
+};
+
+// What an agent group keeps (RunOptions::agent_groups): the counts, and of the exact sums only
+// the first moments, which its figures' values read (OutcomeSums::kFirstMoments); the squares,
+// which only intervals read, stay 0. Half the terms of StagedOutcomeSums per agent; move_into
+// leaves nothing staged, ready for the next group.
+class StagedFirstMoments {
+ public:
+  void add(const AgentOutcome& outcome);
+  void move_into(OutcomeSums& sums);
+
+ private:
+  std::array<DeferredExactSum, 6> staged_;
 };
 
 // Per touchpoint and per stage counts and sums of a group of agents (one persona; the

@@ -78,10 +78,13 @@ void simulate_block_detailed(const CompiledJourney& journey, std::uint64_t seed,
 namespace {
 
 // Feeds the aggregate and tallies each agent's counts and first moments into its group's.
+// `staged` holds nothing staged when given and when the recorder is done (move_into empties
+// it): a block's groups take turns with one, not a fresh one each.
 class GroupRecorder {
  public:
-  GroupRecorder(const CompiledJourney& journey, AggregateRecorder& aggregate, OutcomeSums& group)
-      : journey_(journey), aggregate_(aggregate), group_(group) {}
+  GroupRecorder(const CompiledJourney& journey, AggregateRecorder& aggregate, OutcomeSums& group,
+                StagedFirstMoments& staged)
+      : journey_(journey), aggregate_(aggregate), group_(group), staged_(staged) {}
   GroupRecorder(const GroupRecorder&) = delete;
   GroupRecorder& operator=(const GroupRecorder&) = delete;
   ~GroupRecorder() { staged_.move_into(group_); }
@@ -100,7 +103,7 @@ class GroupRecorder {
   const CompiledJourney& journey_;
   AggregateRecorder& aggregate_;
   OutcomeSums& group_;
-  StagedFirstMoments staged_;
+  StagedFirstMoments& staged_;
 };
 
 // One thread's share of a replication with agent groups: the aggregate of its agents, and
@@ -125,9 +128,10 @@ void simulate_block_in_groups(const CompiledJourney& journey, const RunOptions& 
   while (g + 1 < groups && first_of(g + 1) <= first) ++g;
   AgentScratch scratch(journey);
   AggregateRecorder aggregate(journey, into.aggregate);
+  StagedFirstMoments staged;
   for (std::uint64_t agent = first; agent < first + count; ++g) {
     const std::uint64_t end = std::min(first + count, first_of(g + 1));
-    GroupRecorder recorder(journey, aggregate, into.groups[g]);
+    GroupRecorder recorder(journey, aggregate, into.groups[g], staged);
     for (; agent < end; ++agent) {
       simulate_agent(journey, options.seed, replication, agent, scratch, recorder,
                      options.cancel);
@@ -159,6 +163,17 @@ RunResult run(const CompiledJourney& journey, const RunOptions& options) {
   }
 
   for (std::uint32_t r = 0; r < options.replications && groups > 0; ++r) {
+    // On one thread every block adds to the one share, made here rather than looked up per
+    // block (what the merge below would give of one share, as it is).
+    if (runner.threads() == 1) {
+      GroupedPartial only{Aggregate::for_journey(journey), std::vector<OutcomeSums>(groups)};
+      runner.for_each_block([&](std::uint64_t, std::uint64_t first, std::uint64_t count) {
+        simulate_block_in_groups(journey, options, r, first, count, only);
+      });
+      result.groups.push_back(std::move(only.groups));
+      result.replications.push_back(std::move(only.aggregate));
+      continue;
+    }
     tbb::enumerable_thread_specific<GroupedPartial> partial([&] {
       return GroupedPartial{Aggregate::for_journey(journey), std::vector<OutcomeSums>(groups)};
     });

@@ -49,20 +49,28 @@ std::string pairing_description(const PairedUnits& units) {
 
 std::vector<FigureValues> linearised_group_values(std::span<const AgentGroupFigures> groups,
                                                   const FigureEstimates& overall) {
+  // A sweep linearises every point's groups: each figure's mean of what it is over (agents or
+  // customers) is one of two, summed once in the groups' order, and each group's row is
+  // written whole.
+  double total_agents = 0.0, total_customers = 0.0;
+  for (const AgentGroupFigures& g : groups) {
+    total_agents += static_cast<double>(g.agents);
+    total_customers += static_cast<double>(g.customers);
+  }
+  const double units = static_cast<double>(groups.size());
+  const double mean_agents = total_agents / units, mean_customers = total_customers / units;
   std::vector<FigureValues> out(groups.size());
-  for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
-    const bool customers = kHeadlineFigures[f].over == Over::customers;
-    const auto over = [&](const AgentGroupFigures& g) {
-      return static_cast<double>(customers ? g.customers : g.agents);
-    };
-    double total = 0.0;
-    for (const AgentGroupFigures& g : groups) total += over(g);
-    const double mean_over = total / static_cast<double>(groups.size());
-    const double ratio = overall[f].value;
-    for (std::size_t u = 0; u < groups.size(); ++u) {
-      const double x = over(groups[u]);
+  for (std::size_t u = 0; u < groups.size(); ++u) {
+    const AgentGroupFigures& g = groups[u];
+    const double agents = static_cast<double>(g.agents);
+    const double customers = static_cast<double>(g.customers);
+    for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
+      const bool over_customers = kHeadlineFigures[f].over == Over::customers;
+      const double x = over_customers ? customers : agents;
+      const double mean_over = over_customers ? mean_customers : mean_agents;
+      const double ratio = overall[f].value;
       // A group with nothing to be over (no customers) adds nothing to the ratio's sums.
-      const double y = x > 0.0 ? groups[u].values[f] * x : 0.0;
+      const double y = x > 0.0 ? g.values[f] * x : 0.0;
       out[u][f] = mean_over > 0.0 ? ratio + (y - ratio * x) / mean_over : kNaN;
     }
   }
@@ -140,6 +148,10 @@ SweepDifferences paired_differences(const PairedUnits& units,
   out.groups = units.groups;
   const std::vector<FigureValues>& base = replications[reference.point];
   const FigureEstimates& base_overall = overall[reference.point];
+  out.difference.reserve(replications.size());
+  out.unpaired_half_width.reserve(replications.size());
+  std::vector<double> d;  // one figure's differences, unit by unit (reused)
+  d.reserve(base.size());
   for (std::size_t k = 0; k < replications.size(); ++k) {
     if (replications[k].size() != base.size()) {
       throw std::logic_error("paired_differences: points with different replications");
@@ -147,7 +159,7 @@ SweepDifferences paired_differences(const PairedUnits& units,
     FigureEstimates difference;
     FigureValues unpaired;
     for (std::size_t f = 0; f < kSweepFigureCount; ++f) {
-      std::vector<double> d;
+      d.clear();
       for (std::size_t r = 0; r < base.size(); ++r) d.push_back(replications[k][r][f] - base[r][f]);
       difference[f] = replication_interval(d);
       const Estimate& e = overall[k][f];
