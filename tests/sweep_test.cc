@@ -21,6 +21,7 @@
 #include "sim/engine/block_runner.h"
 #include "sim/model/compiled_calendar.h"
 #include "sim/model/compiled_journey.h"
+#include "sim/model/journey_length.h"
 
 namespace cjsim {
 namespace {
@@ -565,6 +566,48 @@ TEST(Sweep, RecompiledValuesAreWhatCompilingGivesToTheBit) {
     }
   }
   EXPECT_GT(compared, 100u);
+}
+
+// recompile_chain_values leaves a journey whose chain (expected_journey_length) is compile's
+// of the point, to the bit, and after it recompile_values gives the whole of compile's: the
+// tables it left stale are computed again, whatever changed in between (kappa or not).
+TEST(Sweep, ChainValuesGiveCompilesChainAndAFullRecompileAfterThem) {
+  const SweepPlan plan = plan_of("scenario: tiny.yaml\nparameters:\n  settings.kappa: [1]\n");
+  const Scenario& base = plan.bases[0];
+  const auto same_length = [](const JourneyLength& a, const JourneyLength& b) {
+    EXPECT_EQ(a.known, b.known);
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(a.steps_per_agent),
+              std::bit_cast<std::uint64_t>(b.steps_per_agent));
+    EXPECT_EQ(a.capped, b.capped);
+    EXPECT_EQ(a.exact, b.exact);
+    EXPECT_EQ(a.note, b.note);
+  };
+  std::size_t compared = 0;
+  for (const std::string& text : journey_parameter_paths(base)) {
+    SCOPED_TRACE(text);
+    std::string error;
+    const std::optional<ParameterPath> path = parse_parameter_path(text, error);
+    ASSERT_TRUE(path) << error;
+    const double now = parameter_value(base, *path);
+    CompiledJourney journey = compile(base);
+    for (int step = 0; step < 2; ++step) {
+      Scenario point = base;
+      ASSERT_EQ(set_parameter(point, *path, value_for(*path, now, step)), std::nullopt);
+      ASSERT_EQ(set_parameter(point, parse_parameter_path("settings.kappa", error).value(),
+                              0.5 + step),
+                std::nullopt);
+      Diagnostics d;
+      validate_scenario(point, d);
+      if (d.has_errors()) continue;  // not a point a sweep would run
+      const CompiledJourney compiled = compile(point);
+      recompile_chain_values(point, journey);
+      same_length(expected_journey_length(journey), expected_journey_length(compiled));
+      recompile_values(point, journey);
+      expect_same_journey(journey, compiled);
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 30u);
 }
 
 // PointJourneys, in any order of the points of two bases, gives each point's own scenario

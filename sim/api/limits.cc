@@ -133,7 +133,8 @@ void check_sweep_lengths(const SweepPlan& plan, bool allow_long, const Context& 
   threads = BlockRunner::threads_for(threads);
   const ThreadAllowance allowance(threads);
   tbb::task_arena arena(static_cast<int>(threads));
-  tbb::enumerable_thread_specific<Worker> per_thread([&] { return Worker{PointJourneys(plan), {}}; });
+  tbb::enumerable_thread_specific<Worker> per_thread(
+      [&] { return Worker{PointJourneys(plan, /*for_chains=*/true), {}}; });
   std::vector<JourneyLength> lengths;
   for (std::size_t first = 0; first < plan.points.size(); first += kSlicePoints) {
     const std::size_t count = std::min(kSlicePoints, plan.points.size() - first);

@@ -171,10 +171,12 @@ PersonaNumbers persona_numbers(const Scenario& scenario, const Persona& persona,
 }
 
 // Fills `p` (its vectors keep their capacity: a recompiled journey allocates nothing here,
-// unless the persona has numbers of its own).
+// unless the persona has numbers of its own). Without `walk_tables`, dropout_sure and
+// dropout_never are left as they were and marked as computed from no kappa, so that the next
+// compile with them computes them all.
 void compile_persona(const Scenario& scenario, const Persona& persona, double share,
                      const CompiledJourney& j, double kappa,
-                     std::span<const LostEntry> lost_entries, PersonaTables& p) {
+                     std::span<const LostEntry> lost_entries, bool walk_tables, PersonaTables& p) {
   std::optional<PersonaNumbers> own;
   if (has_overrides(persona)) own = persona_numbers(scenario, persona, j);
   const std::vector<double>& entry_weight = own ? own->entry_weight : j.entry_weight;
@@ -255,15 +257,17 @@ void compile_persona(const Scenario& scenario, const Persona& persona, double sh
   p.dropout_never.resize(n);
   p.dropout_tables_from.resize(n);
   p.dropout_odds_tables_from = persona.dropout_odds;
-  p.kappa_tables_from = kappa;
+  // A NaN kappa is no scenario's (validation wants it finite): nothing is the same as it.
+  p.kappa_tables_from = walk_tables ? kappa : std::numeric_limits<double>::quiet_NaN();
   for (std::uint32_t v = 0; v < n; ++v) {
     const bool same_dropout = same_odds && same(p.dropout_tables_from[v], dropout[v]);
-    if (same_dropout && same_kappa) continue;
+    if (same_dropout && (same_kappa || !walk_tables)) continue;
     p.dropout_tables_from[v] = dropout[v];
     if (!same_dropout) {
       p.dropout_log_odds[v] = model::dropout_log_odds(dropout[v], persona.dropout_odds);
       p.dropout_static[v] = model::static_dropout_probability(dropout[v], persona.dropout_odds);
     }
+    if (!walk_tables) continue;
     const double at_plus = model::dropout_probability(p.dropout_log_odds[v], kappa, 1.0);
     const double at_minus = model::dropout_probability(p.dropout_log_odds[v], kappa, -1.0);
     constexpr double widen = 0x1.0p-40;
@@ -280,7 +284,7 @@ std::span<const Persona> personas_of(const Scenario& scenario, const Persona& ne
 
 // The personas' tables and shares, and the settings, in place: `j.personas` holds a table
 // per persona (or one for the neutral persona of a journey without personas).
-void compile_values(const Scenario& scenario, CompiledJourney& j) {
+void compile_values(const Scenario& scenario, CompiledJourney& j, bool walk_tables = true) {
   compile_touchpoint_values(scenario, j);
   compile_transition_values(scenario, j);
 
@@ -293,7 +297,7 @@ void compile_values(const Scenario& scenario, CompiledJourney& j) {
   for (std::size_t k = 0; k < personas.size(); ++k) {
     const double share = personas[k].share / share_total;
     compile_persona(scenario, personas[k], share, j, scenario.settings.kappa,
-                    scenario.lost_entries, j.personas[k]);
+                    scenario.lost_entries, walk_tables, j.personas[k]);
     cumulative += share;
     j.persona_cumulative[k] = cumulative;
   }
@@ -341,6 +345,10 @@ CompiledJourney compile(const Scenario& scenario) {
 
 void recompile_values(const Scenario& scenario, CompiledJourney& journey) {
   compile_values(scenario, journey);
+}
+
+void recompile_chain_values(const Scenario& scenario, CompiledJourney& journey) {
+  compile_values(scenario, journey, /*walk_tables=*/false);
 }
 
 }  // namespace cjsim

@@ -139,4 +139,10 @@ CompiledJourney compile(const Scenario& scenario);
 // allocations that compiling anew costs. How a sweep compiles one design point after another.
 void recompile_values(const Scenario& scenario, CompiledJourney& journey);
 
+// recompile_values but for the chain at neutral emotion alone (step_probabilities,
+// expected_journey_length): every persona's dropout_sure and dropout_never, which only walks
+// read, are left stale (an exp each, where kappa changes) and marked so, so that the next
+// recompile_values computes them. A journey recompiled so must not be walked until then.
+void recompile_chain_values(const Scenario& scenario, CompiledJourney& journey);
+
 }  // namespace cjsim

@@ -107,7 +107,9 @@ std::vector<Aggregate> run_sweep_point(const SweepPlan& plan, std::size_t point,
 PointJourneys::Point PointJourneys::at(std::size_t point) {
   const Scenario& scenario = scenarios_.at(point);
   std::optional<CompiledJourney>& journey = journeys_.at(plan_.points.at(point).scenario);
-  if (journey) {
+  if (journey && for_chains_) {
+    recompile_chain_values(scenario, *journey);
+  } else if (journey) {
     recompile_values(scenario, *journey);
   } else {
     journey = compile(scenario);

@@ -69,11 +69,12 @@ std::size_t points_per_round(const SweepPlan& plan, unsigned threads);
 // each base scenario takes each point's values (PointScenarios), and a journey compiled once
 // per base takes the numbers they change (recompile_values), so that a point costs neither a
 // copy of its base nor a compile from scratch; the journey is compile(point_scenario(plan, k)),
-// to the bit. One per thread.
+// to the bit. One per thread. Made `for_chains`, the journeys are only fit for the chain at
+// neutral emotion (recompile_chain_values: what expected_journey_length reads), not for walks.
 class PointJourneys {
  public:
-  explicit PointJourneys(const SweepPlan& plan)
-      : plan_(plan), scenarios_(plan), journeys_(plan.bases.size()) {}
+  explicit PointJourneys(const SweepPlan& plan, bool for_chains = false)
+      : plan_(plan), scenarios_(plan), journeys_(plan.bases.size()), for_chains_(for_chains) {}
   struct Point {
     const Scenario& scenario;
     const CompiledJourney& journey;
@@ -85,6 +86,7 @@ class PointJourneys {
   const SweepPlan& plan_;
   PointScenarios scenarios_;
   std::vector<std::optional<CompiledJourney>> journeys_;
+  bool for_chains_ = false;
 };
 
 // Runs `points` (any number of them) side by side on base.threads threads
