@@ -89,6 +89,11 @@ void DeferredExactSum::fold() {
     // Both columns are below 2^127, so their difference is exact in a signed 128-bit integer.
     const auto difference =
         static_cast<int128>(columns_[k]) - static_cast<int128>(columns_[k + 4]);
+    columns_[k] = 0;
+    columns_[k + 4] = 0;
+    // Terms of one size fill one or two columns: the others add nothing. Folds of few terms
+    // (a sweep's small agent groups, folded once each) are mostly these.
+    if (difference == 0) continue;
     const auto column = static_cast<uint128>(difference);
     const std::uint64_t extension = difference < 0 ? ~std::uint64_t{0} : 0;
     const std::array<std::uint64_t, 3> words = {static_cast<std::uint64_t>(column),
@@ -100,8 +105,6 @@ void DeferredExactSum::fold() {
       sum[i] = static_cast<std::uint64_t>(carry);
       carry >>= 64;
     }
-    columns_[k] = 0;
-    columns_[k + 4] = 0;
   }
   pending_ = 0;
   // Outside the signed 256-bit range, the top limb is more than the sign extension.
