@@ -777,19 +777,18 @@ ComparisonRun compare_states(std::span<const CompiledJourney> journeys, const Ru
         std::uint64_t replayed = 0;  // the states whose walk is the current state's
         for (std::size_t k = 1; k < count; ++k) {
           TraceRecorder recorder(journeys[k], recorders[k], w.traces[k]);
-          const bool told = shared_walks.shares(k) && (parted >> k & 1) == 0;
-          if (told && told_as_current[k]) {
-            replay_walk(w.traces[0], shared_walks.sharing(k), recorders[k]);
-            replayed |= std::uint64_t{1} << k;
-            ++w.shared_walks;
-          } else if (!shared_walks.shares(k)) {
+          if (!shared_walks.shares(k)) {
             simulate_agent(journeys[k], options.seed, r, agent, w.scratch[k], recorder,
                            options.cancel, &w.shared);
           } else if ((parted >> k & 1) != 0) {
             resume_walk(journeys[k], w.parting[k], w.traces[0], shared_walks.sharing(k),
                         w.scratch[k], recorder, options.cancel);
           } else {
-            replay_walk(w.traces[0], shared_walks.sharing(k), recorder);
+            if (told_as_current[k]) {
+              replay_walk(w.traces[0], shared_walks.sharing(k), recorders[k]);
+            } else {
+              replay_walk(w.traces[0], shared_walks.sharing(k), recorder);
+            }
             replayed |= std::uint64_t{1} << k;
             ++w.shared_walks;
           }
