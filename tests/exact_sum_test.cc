@@ -120,6 +120,29 @@ TEST(DeferredExactSum, TakenInPiecesAndMergedEqualsTheWhole) {
   EXPECT_EQ(merged, whole);
 }
 
+// The largest mantissa at every place in a column, of one sign, as many times as a column
+// holds between folds and more: the columns must fold before they overflow, whether the sum
+// counts its terms (add) or its caller does (add_unfolded, then fold every kFoldEvery).
+TEST(DeferredExactSum, FullColumnsOfOneSignFoldBeforeTheyOverflow) {
+  for (const int exponent : {-73, -72, -71, -70, 0, 1, 2, 3, 60, 61, 62, 63}) {
+    for (const double sign : {1.0, -1.0}) {
+      const double x = sign * std::ldexp(2.0 - 0x1.0p-52, exponent);
+      ExactSum direct;
+      DeferredExactSum deferred;
+      DeferredExactSum unfolded;
+      for (unsigned i = 1; i <= 3 * DeferredExactSum::kFoldEvery + 5; ++i) {
+        direct.add(x);
+        deferred.add(x);
+        unfolded.add_unfolded(x);
+        if (i % DeferredExactSum::kFoldEvery == 0) unfolded.fold();
+      }
+      EXPECT_EQ(deferred.take(), direct) << x;
+      EXPECT_EQ(unfolded.take(), direct) << x;
+      EXPECT_FALSE(direct.invalid());
+    }
+  }
+}
+
 TEST(DeferredExactSum, NonFiniteAndOverflowMakeTheSumInvalid) {
   DeferredExactSum nan_sum;
   nan_sum.add(1.0);

@@ -239,15 +239,16 @@ void Aggregate::merge(const Aggregate& o) {
 void StagedOutcomeSums::add(const AgentOutcome& outcome) {
   const std::array<double, OutcomeSums::kExactSums> terms = OutcomeSums::terms(outcome);
   // Most agents do not convert, and their customers-only terms are 0: one test skips them.
-  // Not unrolled: unrolled, GCC 12 keeps every term's zeroed high word at once and spills them,
-  // and each term's 128-bit shift then becomes a shld into memory, microcoded on AMD's cores.
-#pragma GCC unroll 1
-  for (int k = 0; k < OutcomeSums::kAgentSums; ++k) staged_[k].add(terms[k]);
+  // Each sum takes at most one term per agent, so the agents count the terms for all of them.
+  for (int k = 0; k < OutcomeSums::kAgentSums; ++k) staged_[k].add_unfolded(terms[k]);
   if (outcome.converted) {
-#pragma GCC unroll 1
     for (int k = OutcomeSums::kAgentSums; k < OutcomeSums::kExactSums; ++k) {
-      staged_[k].add(terms[k]);
+      staged_[k].add_unfolded(terms[k]);
     }
+  }
+  if (++agents_ == DeferredExactSum::kFoldEvery) {
+    agents_ = 0;
+    for (DeferredExactSum& sum : staged_) sum.fold();
   }
 }
 
@@ -270,6 +271,7 @@ void StagedFirstMoments::move_into(OutcomeSums& sums) {
 }
 
 void StagedOutcomeSums::move_into(OutcomeSums& sums) {
+  agents_ = 0;
   const std::array<ExactSum*, OutcomeSums::kExactSums> into = sums.exact_sums();
   for (int k = 0; k < OutcomeSums::kExactSums; ++k) into[k]->merge(staged_[k].take());
 }

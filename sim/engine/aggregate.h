@@ -74,6 +74,7 @@ class StagedOutcomeSums {
 
  private:
   std::array<DeferredExactSum, OutcomeSums::kExactSums> staged_;
+  unsigned agents_ = 0;  // agents staged since the sums were last folded
 };
 
 // What an agent group keeps (RunOptions::agent_groups): the counts, and of the exact sums only

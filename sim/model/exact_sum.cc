@@ -82,31 +82,31 @@ double ExactSum::value() const {
 }
 
 void DeferredExactSum::fold() {
-  if (pending_ == 0) return;
+  pending_ = 0;
   // The columns' sum in 320-bit two's complement (each column sign-extended from its place).
   std::array<std::uint64_t, 5> sum{};
-  for (int k = 0; k < 4; ++k) {
-    // Both columns are below 2^127, so their difference is exact in a signed 128-bit integer.
-    const auto difference =
-        static_cast<int128>(columns_[k]) - static_cast<int128>(columns_[k + 4]);
-    columns_[k] = 0;
-    columns_[k + 4] = 0;
-    // Terms of one size fill one or two columns: the others add nothing. Folds of few terms
-    // (a sweep's small agent groups, folded once each) are mostly these.
-    if (difference == 0) continue;
-    const auto column = static_cast<uint128>(difference);
-    const std::uint64_t extension = difference < 0 ? ~std::uint64_t{0} : 0;
-    const std::array<std::uint64_t, 3> words = {static_cast<std::uint64_t>(column),
-                                                static_cast<std::uint64_t>(column >> 64),
+  // Terms of one size fill one or two columns: only those added to are read.
+  for (std::uint64_t touched = touched_; touched != 0; touched &= touched - 1) {
+    const int c = std::countr_zero(touched);
+    const std::int64_t column = columns_[c];
+    columns_[c] = 0;
+    if (column == 0) continue;
+    // column x 2^(4 c): below 2^123 in magnitude at its limb, so exact in 128 bits.
+    const int limb = 4 * c / 64;
+    const auto placed = static_cast<uint128>(static_cast<int128>(column)) << (4 * c % 64);
+    const std::uint64_t extension = column < 0 ? ~std::uint64_t{0} : 0;
+    const std::array<std::uint64_t, 3> words = {static_cast<std::uint64_t>(placed),
+                                                static_cast<std::uint64_t>(placed >> 64),
                                                 extension};
     uint128 carry = 0;
-    for (int i = k; i < 5; ++i) {
-      carry += static_cast<uint128>(sum[i]) + (i - k < 3 ? words[i - k] : extension);
+    for (int i = limb; i < 5; ++i) {
+      carry += static_cast<uint128>(sum[i]) + (i - limb < 3 ? words[i - limb] : extension);
       sum[i] = static_cast<std::uint64_t>(carry);
       carry >>= 64;
     }
   }
-  pending_ = 0;
+  touched_ = 0;
+  if (sum == std::array<std::uint64_t, 5>{}) return;
   // Outside the signed 256-bit range, the top limb is more than the sign extension.
   const bool fits = sum[4] == ((sum[3] >> 63) != 0 ? ~std::uint64_t{0} : 0);
   total_.merge(ExactSum::from_limbs({sum[0], sum[1], sum[2], sum[3]}, !fits));
