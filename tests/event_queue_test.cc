@@ -202,6 +202,48 @@ TEST(EventQueue, PushesIntoALargeBucketUnderWayKeepTheOrderOfABinaryHeap) {
   EXPECT_GT(handled, 20000);
 }
 
+// A bucket ahead of the clock keeps its events in order as they are linked in (latest first),
+// whatever order they come in; one that many join stops being sorted and is made a heap when
+// loaded. Events come into one bucket in increasing, decreasing and random times, with ties.
+TEST(EventQueue, EventsLinkedIntoABucketAheadInAnyOrderKeepTheOrderOfABinaryHeap) {
+  std::mt19937_64 random(7);
+  std::uniform_int_distribution<int> kind(0, 3);
+  std::uniform_real_distribution<double> within(0.0, 1.0 / 4096.0);
+  std::bernoulli_distribution tie(0.3);
+  for (const int count : {1, 5, 31, 32, 33, 40, 200}) {
+    for (const int pattern : {0, 1, 2}) {
+      EventQueue<TestEvent, Later> queue;
+      std::priority_queue<TestEvent, std::vector<TestEvent>, Later> heap;
+      std::uint64_t order = 0;
+      auto push = [&](double time) {
+        const TestEvent e{time, kind(random), order++};
+        queue.push(e);
+        heap.push(e);
+      };
+      const double bucket = 5.0;  // a bucket of 1/4096 h from 5 h
+      double last = bucket + within(random);
+      for (int k = 0; k < count; ++k) {
+        double offset = within(random);
+        if (pattern == 0) offset = (k + 0.5) / (count * 4096.0);          // increasing
+        if (pattern == 1) offset = (count - k - 0.5) / (count * 4096.0);  // decreasing
+        const double time = tie(random) ? last : bucket + offset;
+        push(time);
+        last = time;
+      }
+      push(0.5);  // an earlier event, so that the clock reaches the bucket by popping
+      int popped = 0;
+      while (!heap.empty()) {
+        const TestEvent expected = heap.top();
+        heap.pop();
+        ASSERT_EQ(queue.pop(), expected) << count << " events, pattern " << pattern;
+        // Pushes into the bucket while it is under way, after what was popped.
+        if (++popped % 3 == 0 && popped < count) push(expected.time);
+      }
+      EXPECT_TRUE(queue.empty());
+    }
+  }
+}
+
 TEST(EventQueue, ReusesNodesSoMemoryFollowsPendingEvents) {
   EventQueue<TestEvent, Later> queue;
   // A steady state of 100 pending events over a long time: the queue never holds more.
