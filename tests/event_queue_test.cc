@@ -202,9 +202,9 @@ TEST(EventQueue, PushesIntoALargeBucketUnderWayKeepTheOrderOfABinaryHeap) {
   EXPECT_GT(handled, 20000);
 }
 
-// A bucket ahead of the clock keeps its events in order as they are linked in (latest first),
-// whatever order they come in; one that many join stops being sorted and is made a heap when
-// loaded. Events come into one bucket in increasing, decreasing and random times, with ties.
+// A bucket ahead of the clock pops in one heap's order whatever order its events came in
+// (increasing, decreasing or random times, with ties), with as few or as many events as make the
+// clock's bucket sorted or a heap, and with pushes into it while it is under way.
 TEST(EventQueue, EventsLinkedIntoABucketAheadInAnyOrderKeepTheOrderOfABinaryHeap) {
   std::mt19937_64 random(7);
   std::uniform_int_distribution<int> kind(0, 3);

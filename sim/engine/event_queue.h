@@ -1,16 +1,14 @@
 // The calendar driver's queue of pending events: a calendar queue of short time buckets, in
-// exactly the order of one binary heap ordered by `Later` (time first). Events are dense in time
-// and mostly near the clock, so most land in a bucket a few seconds ahead, a few to a bucket:
-// each is copied into a node of the bucket's list, linked in its place (latest first), and the
-// list is copied in order into the clock's bucket when the clock reaches it, and the event out
-// when popped. The links hold the events' times as integers (their bits), so that finding a
-// place reads a small array and compares integers, and reaches the events only when times tie.
-// Events beyond the ring (returns, referrals days ahead) wait in a heap of their own until the
-// ring reaches them. Memory: one node per pending event.
+// exactly the order of one binary heap ordered by `Later` (time first), but with only the
+// bucket under way sorted. Events are dense in time and mostly near the clock, so most
+// land in a bucket a few seconds ahead and are merely linked there; only the few events of the
+// current bucket are sorted, and events beyond the ring (returns, referrals days ahead) wait
+// in a heap of their own until the ring reaches them (the first one's bucket kept at hand, so
+// that moving on a bucket looks at one number). The rare paths (a new node, a far event) are
+// out of line, so that push and a bucket's load stay small. Memory: one node per pending event.
 #pragma once
 
 #include <algorithm>
-#include <bit>
 #include <cassert>
 #include <cstdint>
 #include <vector>
@@ -40,7 +38,6 @@ class EventQueue {
   // Out of line: inlined at each of the driver's calls, it grows them enough that the compiler
   // stops inlining the driver's own steps, which costs more than the call.
   [[gnu::noinline]] void push(const Event& event) {
-    assert(event.time >= 0.0);
     const std::uint64_t b = bucket_of(event.time);
     // The clock's bucket holds every event up to it; top() may have moved that bucket on
     // past an event the driver kept, which then pushes events before it.
@@ -70,8 +67,8 @@ class EventQueue {
   // nodes were fetched into the cache when the bucket before the clock's was loaded.
   template <class F>
   void for_each_in_next_bucket(F f) const {
-    for (std::uint32_t node = heads_[(clock_bucket_ + 1) & (kRing - 1)] & ~kUnsorted; node != kNone;
-         node = links_[node].next) {
+    for (std::uint32_t node = heads_[(clock_bucket_ + 1) & (kRing - 1)]; node != kNone;
+         node = next_[node]) {
       f(events_[node]);
     }
   }
@@ -86,62 +83,29 @@ class EventQueue {
   }
 
  private:
-  static constexpr std::uint32_t kNone = 0x7FFFFFFFu;  // no node: the end of a list
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
   static constexpr std::uint64_t kNoBucket = ~std::uint64_t{0};
-  // A bucket's head with this bit: its list is not sorted (nodes are fewer than kNone).
-  static constexpr std::uint32_t kUnsorted = 0x80000000u;
-
-  // A node's link: the next node of its bucket (or of the free list), and its event's time as
-  // bits (for times > 0, bits order as unsigned integers do, and are equal only when the times
-  // are), so that finding an event's place in a bucket reads neither the events nor another array.
-  struct Link {
-    std::uint64_t time;
-    std::uint32_t next;
-  };
 
   static std::uint64_t bucket_of(double time) {
     return static_cast<std::uint64_t>(time * kBucketsPerHour);
   }
 
-  // Only events of buckets after the clock's are linked: their times are > 0, never -0.
-  static std::uint64_t time_bits(double time) { return std::bit_cast<std::uint64_t>(time); }
-
-  // Later on nodes: their times' bits, and the events themselves only when the times tie.
-  bool later(std::uint64_t a_time, std::uint32_t a, std::uint64_t b_time, std::uint32_t b) const {
-    if (a_time != b_time) return a_time > b_time;
-    return Later{}(events_[a], events_[b]);
-  }
-
-  [[gnu::always_inline]] void link(std::uint64_t b, const Event& event) {
+  void link(std::uint64_t b, const Event& event) {
     if (free_ == kNone) add_node();
     const std::uint32_t node = free_;
-    Link& l = links_[node];
-    free_ = l.next;
+    free_ = next_[node];
     events_[node] = event;
-    l.time = time_bits(event.time);
+    std::uint32_t& head = heads_[b & (kRing - 1)];
+    next_[node] = head;
+    head = node;
     ++in_ring_;
-    std::uint32_t* at = &heads_[b & (kRing - 1)];
-    if ((*at & kUnsorted) == 0) {
-      std::size_t steps = 0;
-      while (*at != kNone && later(links_[*at].time, *at, l.time, node)) {
-        at = &links_[*at].next;
-        if (++steps > kInsertedMost) {  // many: prepended from now on
-          at = &heads_[b & (kRing - 1)];
-          *at |= kUnsorted;
-          break;
-        }
-      }
-    }
-    l.next = *at & ~kUnsorted;
-    *at = (*at & kUnsorted) | node;
   }
 
   // Nodes made anew and events beyond the ring are rare: out of line, so that push stays small.
   [[gnu::noinline]] void add_node() {
-    assert(events_.size() < kNone);
     free_ = static_cast<std::uint32_t>(events_.size());
     events_.emplace_back();
-    links_.push_back(Link{0, kNone});
+    next_.push_back(kNone);
   }
 
   [[gnu::noinline]] void push_far(const Event& event) {
@@ -150,7 +114,7 @@ class EventQueue {
     far_bucket_ = bucket_of(far_.front().time);
   }
 
-  // Moves the clock's bucket on to the next one holding events and copies them in, sorted.
+  // Moves the clock's bucket on to the next one holding events and sorts them.
   void load_next_bucket() {
     assert(!empty());
     heaped_ = false;
@@ -164,7 +128,15 @@ class EventQueue {
       if (far_bucket_ < clock_bucket_ + kRing) bring_far_events_in();
       std::uint32_t& head = heads_[clock_bucket_ & (kRing - 1)];
       if (head != kNone) {
-        load_ring_bucket(head);
+        // The bucket's events are sorted in, and its nodes freed at once.
+        std::uint32_t last = head;
+        for (std::uint32_t node = head; node != kNone; node = next_[node]) {
+          add_loaded(events_[node]);
+          --in_ring_;
+          last = node;
+        }
+        next_[last] = free_;
+        free_ = head;
         head = kNone;
       }
       if (!current_.empty()) break;
@@ -172,12 +144,11 @@ class EventQueue {
     if (current_.size() > kInsertedMost) make_current_a_heap();
     // The events of the bucket after next are likely misses in the cache (each was made a while
     // ago, in a node of its own): fetched while this bucket and the next run, so that a driver
-    // can read the next bucket's events without a miss (for_each_in_next_bucket), and the
-    // bucket's load copies them without one. Their links are apart, in an array of 16 bytes a
-    // node, so the walk costs fewer misses.
+    // can read the next bucket's events without a miss (for_each_in_next_bucket). Their links
+    // are apart, in a small array that stays in the cache, so the walk costs no miss.
     ++loads_;
-    for (std::uint32_t node = heads_[(clock_bucket_ + 2) & (kRing - 1)] & ~kUnsorted; node != kNone;
-         node = links_[node].next) {
+    for (std::uint32_t node = heads_[(clock_bucket_ + 2) & (kRing - 1)]; node != kNone;
+         node = next_[node]) {
       const char* event = reinterpret_cast<const char*>(&events_[node]);
       __builtin_prefetch(event);
       __builtin_prefetch(event + sizeof(Event) - 1);
@@ -197,26 +168,6 @@ class EventQueue {
       }
       far_bucket_ = far_.empty() ? kNoBucket : bucket_of(far_.front().time);
     }
-  }
-
-  // The ring's bucket from its head: its events copied into the clock's bucket in the list's
-  // order (latest first, as the clock's bucket keeps them), and its nodes freed at once.
-  void load_ring_bucket(std::uint32_t head) {
-    const bool sorted = (head & kUnsorted) == 0;
-    head &= ~kUnsorted;
-    const bool in_order = sorted && current_.empty();
-    std::uint32_t last = head;
-    for (std::uint32_t node = head; node != kNone; node = links_[node].next) {
-      if (in_order) {
-        current_.push_back(events_[node]);
-      } else {
-        add_loaded(events_[node]);
-      }
-      --in_ring_;
-      last = node;
-    }
-    links_[last].next = free_;
-    free_ = head;
   }
 
   // The clock's bucket holds a few events, kept latest first so that the next is the last: each
@@ -243,8 +194,7 @@ class EventQueue {
     }
   }
 
-  // An event into the clock's bucket: sorted in (moving the later ones up, then copied once),
-  // or into its heap.
+  // An event into the clock's bucket: sorted in, or into its heap.
   void insert_current(const Event& event) {
     if (!heaped_ && current_.size() >= kInsertedMost) make_current_a_heap();
     if (heaped_) {
@@ -252,6 +202,8 @@ class EventQueue {
       std::push_heap(current_.begin(), current_.end(), Later{});
       return;
     }
+    // Earlier than all (often, in a bucket of a few): at the back, copied once. Else the later
+    // ones move up, and it is copied once into its place.
     std::size_t i = current_.size();
     if (i == 0 || Later{}(current_[i - 1], event)) {
       current_.push_back(event);
@@ -267,9 +219,9 @@ class EventQueue {
   }
 
   std::vector<std::uint32_t> heads_;  // per bucket of the ring: its first node
-  // The ring's nodes: an event, and its link and time.
+  // The ring's nodes: an event and its link (the next node of its bucket, or of the free list).
   std::vector<Event> events_;
-  std::vector<Link> links_;
+  std::vector<std::uint32_t> next_;
   std::uint32_t free_ = kNone;      // nodes free for reuse, linked
   std::uint64_t in_ring_ = 0;       // events linked in the ring (not the current bucket's)
   std::uint64_t clock_bucket_ = 0;  // the bucket of the clock
