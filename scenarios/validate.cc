@@ -12,6 +12,7 @@
 #include <Eigen/Sparse>
 #include <Eigen/SparseLU>
 #include <deque>
+#include <iterator>
 #include <cctype>
 #include <cmath>
 #include <cstddef>
@@ -196,6 +197,10 @@ class Validation {
     check_calendar_parts();
     // What the whole journey does (where it starts, converts, loops) needs all of it read.
     if (scenario_.touchpoints.empty() || read_problems_) return;
+    if (changed_) {
+      check_changed_journey();
+      return;
+    }
     const bool has_entry = check_entries_and_conversions();
     if (has_entry) check_reach();
     check_dead_ends_after_removals();
@@ -209,6 +214,26 @@ class Validation {
   }
 
  private:
+  // A design point's whole-journey errors, in the order run() finds them; its base has none,
+  // so they are looked for only when a changed number is one they read (a dropout, only as
+  // whether it is above 0 and whether it is 1 or more). The warnings are left out.
+  void check_changed_journey() {
+    const auto same_sides = [&](const std::pair<std::size_t, double>& base) {
+      const double dropout = scenario_.touchpoints[base.first].dropout;
+      return (dropout > 0.0) == (base.second > 0.0) && (dropout >= 1.0) == (base.second >= 1.0);
+    };
+    if (!changed_->whole_journey &&
+        std::all_of(changed_->dropouts.begin(), changed_->dropouts.end(), same_sides)) {
+      return;
+    }
+    const bool has_entry = check_entries_and_conversions();
+    check_entry_removals();
+    check_endless_cycles();
+    if (has_entry) {
+      for (const Persona& persona : scenario_.personas) check_persona_paths(persona);
+    }
+  }
+
   // Where `field` was written; else the nearest enclosing field ("duration" for
   // "duration.lognormal.median"); else `fallback`, the entity itself.
   SourceLocation at(const FieldLocations& fields, std::string_view field,
@@ -1390,6 +1415,48 @@ void validate_scenario(const Scenario& scenario, Diagnostics& diagnostics) {
   Validation(scenario, diagnostics).run();
 }
 
+namespace {
+
+// The touchpoint numbers that the whole journey's checks never read (entries, endless cycles,
+// persona paths: they read entry weights, dropouts and durations).
+constexpr std::string_view kTouchpointNumbersUnread[] = {
+    "emotion.mean", "emotion.sd", "cost", "conversion.value", "patience_hours", "wait_penalty"};
+
+// Notes in `changed` what of the whole journey's error checks parameter `p` can change.
+void note_whole_journey_reads(const Scenario& base, const ParameterPath& p,
+                              ChangedParts& changed) {
+  switch (p.entity) {
+    case ParameterPath::Entity::touchpoint: {
+      if (std::ranges::find(kTouchpointNumbersUnread, p.field) !=
+          std::end(kTouchpointNumbersUnread)) {
+        return;
+      }
+      const auto found = std::find_if(base.touchpoints.begin(), base.touchpoints.end(),
+                                      [&](const Touchpoint& t) { return t.id == p.id; });
+      if (p.field == "dropout" && found != base.touchpoints.end()) {
+        changed.dropouts.emplace_back(
+            static_cast<std::size_t>(found - base.touchpoints.begin()), found->dropout);
+        return;
+      }
+      changed.whole_journey = true;
+      return;
+    }
+    case ParameterPath::Entity::transition:
+      if (p.field != "emotion_bias") changed.whole_journey = true;
+      return;
+    case ParameterPath::Entity::persona:
+      changed.whole_journey = true;  // shares, affinities, their own entries and dropouts
+      return;
+    case ParameterPath::Entity::settings:
+      if (p.field == "horizon_hours") changed.whole_journey = true;
+      return;
+    default:
+      return;  // the calendar's parts: no whole-journey check reads them
+  }
+}
+
+}  // namespace
+
 ChangedParts changed_parts(const Scenario& base, std::span<const ParameterPath> paths) {
   ChangedParts changed;
   changed.touchpoints.assign(base.touchpoints.size(), false);
@@ -1419,6 +1486,7 @@ ChangedParts changed_parts(const Scenario& base, std::span<const ParameterPath> 
       default:
         break;  // settings and the calendar's parts are checked whole
     }
+    note_whole_journey_reads(base, p, changed);
   }
   return changed;
 }

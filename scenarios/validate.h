@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scenarios/diagnostic.h"
@@ -32,6 +33,12 @@ struct ChangedParts {
   std::vector<bool> transitions;
   std::vector<bool> personas;
   std::shared_ptr<const ValidationNames> names;
+  // Whether some parameter is a number the whole journey's error checks read (an entry weight,
+  // a duration, a transition's weight, a persona's number, the horizon) other than a dropout.
+  bool whole_journey = false;
+  // The touchpoints whose dropout is a parameter, with the base's dropout: those checks read a
+  // dropout only as whether it is above 0 and whether it is 1 or more.
+  std::vector<std::pair<std::size_t, double>> dropouts;
 };
 
 // The parts of `base` that `paths` name (each path must have passed check_parameter_path).
@@ -41,7 +48,8 @@ ChangedParts changed_parts(const Scenario& base, std::span<const ParameterPath> 
 // only in numbers of `changed` touchpoints, transitions and personas, of the settings or of
 // the calendar's parts (a design point): the same messages in the same order, found without
 // checking again what cannot have changed (the stages, and the other touchpoints', transitions'
-// and personas' own fields). Some warnings of the base are left out.
+// and personas' own fields; the whole journey's errors, where the changed numbers are none it
+// reads). The whole journey's warnings are left out, and some of the base's.
 void validate_changed(const Scenario& scenario, const ChangedParts& changed,
                       Diagnostics& diagnostics);
 

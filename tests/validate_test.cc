@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -636,6 +638,52 @@ TEST(ValidateChanged, FindsTheSameErrorsAsTheWholeValidationForEveryPart) {
                                              << whole.to_string();
     EXPECT_EQ(errors_of(changed), errors_of(whole)) << c.values.front().first;
   }
+}
+
+// A design point's whole-journey errors come from numbers they read: a dropout that falls to 0
+// closes a cycle, a duration that falls to 0 turns a cycle under a horizon into an error; the
+// changed validation finds them as the whole one does, and nothing where there is none.
+TEST(ValidateChanged, FindsTheWholeJourneysErrorsThatChangedNumbersMake) {
+  struct Case {
+    std::string path;
+    double value;
+    bool invalid;
+  };
+  const auto check = [](const std::string& text, const std::vector<Case>& cases) {
+    Diagnostics loaded;
+    const std::optional<Scenario> base = parse_scenario(text, kFile, loaded);
+    ASSERT_TRUE(base) << loaded.to_string();
+    validate_scenario(*base, loaded);
+    ASSERT_FALSE(loaded.has_errors()) << loaded.to_string();
+    for (const Case& c : cases) {
+      std::string problem;
+      const std::optional<ParameterPath> path = parse_parameter_path(c.path, problem);
+      ASSERT_TRUE(path) << c.path << ": " << problem;
+      ASSERT_FALSE(check_parameter_path(*base, *path)) << c.path;
+      Scenario point = *base;
+      ASSERT_FALSE(set_parameter(point, *path, c.value)) << c.path;
+      Diagnostics whole, changed;
+      validate_scenario(point, whole);
+      validate_changed(point, changed_parts(*base, std::span(&*path, 1)), changed);
+      EXPECT_EQ(whole.has_errors(), c.invalid) << c.path << " " << c.value << "\n"
+                                               << whole.to_string();
+      EXPECT_EQ(errors_of(changed), errors_of(whole)) << c.path << " " << c.value;
+    }
+  };
+  std::string dropping(kLoop);
+  dropping.replace(dropping.find("conversion: {value: 1}"), 22,
+                   "conversion: {value: 1}, dropout: 0.01");
+  check(dropping, {{"touchpoints.spin.dropout", 0.0, true},
+                   {"touchpoints.spin.dropout", 0.5, false},
+                   {"touchpoints.spin.dropout", 1.0, false},
+                   {"touchpoints.start.dropout", 0.0, false},
+                   {"settings.kappa", 1.0, false}});
+  std::string timed(kLoop);
+  timed.replace(timed.find("conversion:"), 11, "duration: 0.5, conversion:");
+  timed += "settings: {horizon_hours: 48}\n";
+  check(timed, {{"touchpoints.spin.duration", 0.0, true},
+                {"touchpoints.spin.duration", 2.0, false},
+                {"touchpoints.spin.cost", 2.0, false}});
 }
 
 TEST(ValidateChanged, NamesTheFirstPartOfEachParameterAndNothingElse) {
