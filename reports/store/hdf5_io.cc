@@ -17,6 +17,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "reports/store/file_checksum.h"
 #include "reports/store/mapped_file.h"
@@ -250,11 +251,70 @@ H5::FileAccPropList file_access() {
   return access;
 }
 
+namespace {
+
+// Copies the elements of limb `limb` of rows [first, first + rows) of `values` (row-major,
+// `per_row` elements of `limbs` limbs each to a row) to `out`, in their order.
+template <std::size_t kSize>
+void gather_limb(const char* values, hsize_t first, hsize_t rows, hsize_t per_row, hsize_t limbs,
+                 hsize_t limb, char* out) {
+  const hsize_t count = rows * per_row;
+  const char* from = values + ((first * per_row) * limbs + limb) * kSize;
+  for (hsize_t e = 0; e < count; ++e) {
+    std::memcpy(out + e * kSize, from + e * limbs * kSize, kSize);
+  }
+}
+
+// A packed_limbs dataset's values, written a chunk at a time in the chunks' order (rows, then
+// limbs), each gathered chunk-shaped first: written whole, HDF5 would copy them into each
+// chunk one element at a time, since a chunk holds one index of the last dimension. The
+// chunks hold the same values either way.
+void write_limb_chunks(H5::DataSet& dataset, std::span<const hsize_t> dims, const void* values,
+                       const H5::PredType& type) {
+  const std::size_t size = type.getSize();
+  const std::vector<hsize_t> chunk = chunk_dimensions(dims, size);
+  const hsize_t limbs = dims.back();
+  const hsize_t per_row = element_count(dims.subspan(1, dims.size() - 2));
+  std::vector<char> buffer(chunk[0] * per_row * size);
+  std::vector<hsize_t> start(dims.size(), 0);
+  std::vector<hsize_t> extent(dims.begin(), dims.end());
+  extent.back() = 1;
+  const auto* bytes = static_cast<const char*>(values);
+  for (hsize_t first = 0; first < dims[0]; first += chunk[0]) {
+    const hsize_t rows = std::min(chunk[0], dims[0] - first);
+    start[0] = first;
+    extent[0] = rows;
+    // Of the selection's shape: HDF5 maps such a selection to its chunk without visiting
+    // every element.
+    const H5::DataSpace memory(static_cast<int>(extent.size()), extent.data());
+    for (hsize_t limb = 0; limb < limbs; ++limb) {
+      if (size == 8) {
+        gather_limb<8>(bytes, first, rows, per_row, limbs, limb, buffer.data());
+      } else {
+        for (hsize_t e = 0; e < rows * per_row; ++e) {
+          std::memcpy(buffer.data() + e * size,
+                      bytes + (((first * per_row) + e) * limbs + limb) * size, size);
+        }
+      }
+      start.back() = limb;
+      const H5::DataSpace selection = dataset.getSpace();
+      selection.selectHyperslab(H5S_SELECT_SET, extent.data(), start.data());
+      dataset.write(buffer.data(), type, memory, selection);
+    }
+  }
+}
+
+}  // namespace
+
 void write_array(H5::Group& group, const std::string& name, std::span<const hsize_t> dims,
                  const void* values, const H5::PredType& type, Storage storage) {
   const H5::DSetCreatPropList layout = layout_for(dims, type.getSize(), storage);
   H5::DataSet dataset = group.createDataSet(name, type, space_of(dims), layout);
   if (element_count(dims) == 0) return;
+  if (storage == Storage::packed_limbs && dims.size() > 1) {
+    write_limb_chunks(dataset, dims, values, type);
+    return;
+  }
   dataset.write(values, type);
 }
 
