@@ -252,21 +252,13 @@ void StagedOutcomeSums::add(const AgentOutcome& outcome) {
   }
 }
 
-void StagedFirstMoments::add(const AgentOutcome& outcome) {
-  const std::array<double, OutcomeSums::kExactSums> terms = OutcomeSums::terms(outcome);
-  for (int k = 0; k < OutcomeSums::kAgentFirstMoments; ++k) {
-    staged_[k].add(terms[OutcomeSums::kFirstMoments[k]]);
-  }
-  if (!outcome.converted) return;
-  for (std::size_t k = OutcomeSums::kAgentFirstMoments; k < staged_.size(); ++k) {
-    staged_[k].add(terms[OutcomeSums::kFirstMoments[k]]);
-  }
-}
-
-void StagedFirstMoments::move_into(OutcomeSums& sums) {
+void StagedOutcomeSums::move_first_moments_into(OutcomeSums& sums, OutcomeSums& also) {
   const std::array<ExactSum*, OutcomeSums::kExactSums> into = sums.exact_sums();
-  for (std::size_t k = 0; k < staged_.size(); ++k) {
-    into[OutcomeSums::kFirstMoments[k]]->merge(staged_[k].take());
+  const std::array<ExactSum*, OutcomeSums::kExactSums> other = also.exact_sums();
+  for (const int k : OutcomeSums::kFirstMoments) {
+    const ExactSum part = staged_[k].take();
+    into[k]->merge(part);
+    other[k]->merge(part);
   }
 }
 
@@ -278,6 +270,12 @@ void StagedOutcomeSums::move_into(OutcomeSums& sums) {
 
 void AggregateRecorder::flush() {
   for (std::size_t p = 0; p < staged_.size(); ++p) staged_[p].move_into(into_.personas[p]);
+}
+
+void AggregateRecorder::flush_first_moments(OutcomeSums& group) {
+  for (std::size_t p = 0; p < staged_.size(); ++p) {
+    staged_[p].move_first_moments_into(into_.personas[p], group);
+  }
 }
 
 void AggregateRecorder::finish(const AgentOutcome& outcome) {

@@ -71,23 +71,12 @@ class StagedOutcomeSums {
   // The agent's terms (OutcomeSums::terms); a customer's only terms only when it converted.
   void add(const AgentOutcome& outcome);
   void move_into(OutcomeSums& sums);
+  // The first moments alone (OutcomeSums::kFirstMoments), added to both `sums` and `also`.
+  void move_first_moments_into(OutcomeSums& sums, OutcomeSums& also);
 
  private:
   std::array<DeferredExactSum, OutcomeSums::kExactSums> staged_;
   unsigned agents_ = 0;  // agents staged since the sums were last folded
-};
-
-// What an agent group keeps (RunOptions::agent_groups): the counts, and of the exact sums only
-// the first moments, which its figures' values read (OutcomeSums::kFirstMoments); the squares,
-// which only intervals read, stay 0. Half the terms of StagedOutcomeSums per agent; move_into
-// leaves nothing staged, ready for the next group.
-class StagedFirstMoments {
- public:
-  void add(const AgentOutcome& outcome);
-  void move_into(OutcomeSums& sums);
-
- private:
-  std::array<DeferredExactSum, 6> staged_;
 };
 
 // Per touchpoint and per stage counts and sums of a group of agents (one persona; the
@@ -157,6 +146,12 @@ class AggregateRecorder {
 
   // Moves the staged sums into the Aggregate.
   void flush();
+  // Moves the staged first moments (OutcomeSums::kFirstMoments) of every persona into the
+  // Aggregate and into `group` as well: the sums of the agents finished since the last call,
+  // which an agent group keeps (RunOptions::agent_groups: its counts and first moments, which
+  // its figures' values read; the squares, which only intervals read, stay 0). Exact sums add
+  // in any order to the same bits, so the Aggregate is the one flush() alone would make.
+  void flush_first_moments(OutcomeSums& group);
 
   void start(std::uint32_t persona) {
     tallies_ = &into_.persona_tallies[persona];

@@ -77,17 +77,16 @@ void simulate_block_detailed(const CompiledJourney& journey, std::uint64_t seed,
 
 namespace {
 
-// Feeds the aggregate and tallies each agent's counts and first moments into its group's.
-// `staged` holds nothing staged when given and when the recorder is done (move_into empties
-// it): a block's groups take turns with one, not a fresh one each.
+// Feeds the aggregate and tallies each agent's counts into its group's; when done, moves the
+// first moments the aggregate staged for the group's agents into the group's sums too (the
+// aggregate's recorder holds none staged from other agents when given).
 class GroupRecorder {
  public:
-  GroupRecorder(const CompiledJourney& journey, AggregateRecorder& aggregate, OutcomeSums& group,
-                StagedFirstMoments& staged)
-      : journey_(journey), aggregate_(aggregate), group_(group), staged_(staged) {}
+  GroupRecorder(const CompiledJourney& journey, AggregateRecorder& aggregate, OutcomeSums& group)
+      : journey_(journey), aggregate_(aggregate), group_(group) {}
   GroupRecorder(const GroupRecorder&) = delete;
   GroupRecorder& operator=(const GroupRecorder&) = delete;
-  ~GroupRecorder() { staged_.move_into(group_); }
+  ~GroupRecorder() { aggregate_.flush_first_moments(group_); }
 
   void start(std::uint32_t persona) { aggregate_.start(persona); }
   void visit(std::uint32_t touchpoint, double emotion) { aggregate_.visit(touchpoint, emotion); }
@@ -96,14 +95,12 @@ class GroupRecorder {
   void finish(const AgentOutcome& outcome) {
     aggregate_.finish(outcome);
     group_.add_counts(outcome, journey_.promoter_threshold, journey_.detractor_threshold);
-    staged_.add(outcome);
   }
 
  private:
   const CompiledJourney& journey_;
   AggregateRecorder& aggregate_;
   OutcomeSums& group_;
-  StagedFirstMoments& staged_;
 };
 
 // One thread's share of a replication with agent groups: the aggregate of its agents, and
@@ -128,10 +125,9 @@ void simulate_block_in_groups(const CompiledJourney& journey, const RunOptions& 
   while (g + 1 < groups && first_of(g + 1) <= first) ++g;
   AgentScratch scratch(journey);
   AggregateRecorder aggregate(journey, into.aggregate);
-  StagedFirstMoments staged;
   for (std::uint64_t agent = first; agent < first + count; ++g) {
     const std::uint64_t end = std::min(first + count, first_of(g + 1));
-    GroupRecorder recorder(journey, aggregate, into.groups[g], staged);
+    GroupRecorder recorder(journey, aggregate, into.groups[g]);
     for (; agent < end; ++agent) {
       simulate_agent(journey, options.seed, replication, agent, scratch, recorder,
                      options.cancel);
