@@ -32,6 +32,19 @@ struct Later {
   }
 };
 
+// The queue and a binary heap side by side, given the same events, each numbered in the order
+// it was made.
+struct QueueBesideHeap {
+  void push(double time, int kind) {
+    const TestEvent e{time, kind, order++};
+    queue.push(e);
+    heap.push(e);
+  }
+  EventQueue<TestEvent, Later> queue;
+  std::priority_queue<TestEvent, std::vector<TestEvent>, Later> heap;
+  std::uint64_t order = 0;
+};
+
 // Pushes and pops the same random events into both queues, each push no earlier than the
 // clock, and checks every pop agrees.
 void expect_same_order_as_heap(std::uint32_t seed, double spread_hours, int events) {
@@ -140,14 +153,10 @@ TEST(EventQueue, PopsInTheOrderOfABinaryHeapForManyEventsInOneBucket) {
   std::uniform_int_distribution<int> kind(0, 3);
   std::uniform_real_distribution<double> within(0.0, 1.0 / 8192.0);
   std::bernoulli_distribution same_time(0.5);
-  EventQueue<TestEvent, Later> queue;
-  std::priority_queue<TestEvent, std::vector<TestEvent>, Later> heap;
-  std::uint64_t order = 0;
-  auto push = [&](double time) {
-    const TestEvent e{time, kind(random), order++};
-    queue.push(e);
-    heap.push(e);
-  };
+  QueueBesideHeap both;
+  auto& queue = both.queue;
+  auto& heap = both.heap;
+  auto push = [&](double time) { both.push(time, kind(random)); };
   for (int k = 0; k < 5000; ++k) push(same_time(random) ? 8.0 : 8.0 + within(random));
   for (int k = 0; k < 3000; ++k) push(same_time(random) ? 30.0 : 30.0 + within(random));
   int popped = 0;
@@ -170,14 +179,10 @@ TEST(EventQueue, PushesIntoALargeBucketUnderWayKeepTheOrderOfABinaryHeap) {
   std::uniform_int_distribution<int> kind(0, 3);
   std::uniform_real_distribution<double> within(0.0, 1.0 / 8192.0);
   std::bernoulli_distribution same_time(0.7);
-  EventQueue<TestEvent, Later> queue;
-  std::priority_queue<TestEvent, std::vector<TestEvent>, Later> heap;
-  std::uint64_t order = 0;
-  auto push = [&](double time) {
-    const TestEvent e{time, kind(random), order++};
-    queue.push(e);
-    heap.push(e);
-  };
+  QueueBesideHeap both;
+  auto& queue = both.queue;
+  auto& heap = both.heap;
+  auto push = [&](double time) { both.push(time, kind(random)); };
   push(8.0);
   TestEvent kept{arrival_gap(random), 9, 0};
   heap.push(kept);
@@ -212,14 +217,10 @@ TEST(EventQueue, EventsLinkedIntoABucketAheadInAnyOrderKeepTheOrderOfABinaryHeap
   std::bernoulli_distribution tie(0.3);
   for (const int count : {1, 5, 31, 32, 33, 40, 200}) {
     for (const int pattern : {0, 1, 2}) {
-      EventQueue<TestEvent, Later> queue;
-      std::priority_queue<TestEvent, std::vector<TestEvent>, Later> heap;
-      std::uint64_t order = 0;
-      auto push = [&](double time) {
-        const TestEvent e{time, kind(random), order++};
-        queue.push(e);
-        heap.push(e);
-      };
+      QueueBesideHeap both;
+      auto& queue = both.queue;
+      auto& heap = both.heap;
+      auto push = [&](double time) { both.push(time, kind(random)); };
       const double bucket = 5.0;  // a bucket of 1/4096 h from 5 h
       double last = bucket + within(random);
       for (int k = 0; k < count; ++k) {
