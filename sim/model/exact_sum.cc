@@ -83,33 +83,47 @@ double ExactSum::value() const {
 
 void DeferredExactSum::fold() {
   pending_ = 0;
-  // The columns' sum in 320-bit two's complement (each column sign-extended from its place).
-  std::array<std::uint64_t, 5> sum{};
-  // Terms of one size fill one or two columns: only those added to are read.
-  for (std::uint64_t touched = touched_; touched != 0; touched &= touched - 1) {
-    const int c = std::countr_zero(touched);
-    const std::int64_t column = columns_[c];
-    columns_[c] = 0;
-    if (column == 0) continue;
-    // column x 2^(4 c): below 2^123 in magnitude at its limb, so exact in 128 bits.
-    const int limb = 4 * c / 64;
-    const auto placed = static_cast<uint128>(static_cast<int128>(column)) << (4 * c % 64);
-    const std::uint64_t extension = column < 0 ? ~std::uint64_t{0} : 0;
-    const std::array<std::uint64_t, 3> words = {static_cast<std::uint64_t>(placed),
-                                                static_cast<std::uint64_t>(placed >> 64),
-                                                extension};
-    uint128 carry = 0;
-    for (int i = limb; i < 5; ++i) {
-      carry += static_cast<uint128>(sum[i]) + (i - limb < 3 ? words[i - limb] : extension);
-      sum[i] = static_cast<std::uint64_t>(carry);
-      carry >>= 64;
-    }
-  }
+  // Terms of one size fill a few neighbouring columns: those added to, from the lowest up to
+  // 15 places above it, are gathered into one 128-bit integer (each column is below 2^63 and is
+  // shifted by at most 60 bits, so sixteen stay below 2^127), which is then added to the total
+  // at its place, as a 256-bit two's complement number.
+  std::uint64_t touched = touched_;
   touched_ = 0;
-  if (sum == std::array<std::uint64_t, 5>{}) return;
-  // Outside the signed 256-bit range, the top limb is more than the sign extension.
-  const bool fits = sum[4] == ((sum[3] >> 63) != 0 ? ~std::uint64_t{0} : 0);
-  total_.merge(ExactSum::from_limbs({sum[0], sum[1], sum[2], sum[3]}, !fits));
+  while (touched != 0) {
+    const int low = std::countr_zero(touched);
+    const std::uint64_t window =
+        touched & (low + 16 >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (low + 16)) - 1);
+    touched &= ~window;
+    int128 gathered = 0;
+    for (std::uint64_t columns = window; columns != 0; columns &= columns - 1) {
+      const int c = std::countr_zero(columns);
+      gathered += static_cast<int128>(columns_[c]) << (4 * (c - low));
+      columns_[c] = 0;
+    }
+    if (gathered == 0) continue;
+    // gathered x 2^(4 low): three words from limb 4 low / 64, sign-extended above them; what
+    // lies beyond the fourth limb must be that sign's extension, else the range is exceeded.
+    const int limb = 4 * low / 64;
+    const int within = 4 * low % 64;
+    const auto shifted = static_cast<uint128>(gathered) << within;
+    const std::uint64_t extension = gathered < 0 ? ~std::uint64_t{0} : 0;
+    const std::array<std::uint64_t, 3> words = {
+        static_cast<std::uint64_t>(shifted), static_cast<std::uint64_t>(shifted >> 64),
+        within == 0 ? extension : static_cast<std::uint64_t>(gathered >> (128 - within))};
+    std::array<std::uint64_t, 4> limbs{};
+    bool fits = true;
+    for (int i = 0; i < 3; ++i) {
+      if (limb + i < 4) {
+        limbs[static_cast<std::size_t>(limb + i)] = words[static_cast<std::size_t>(i)];
+      } else if (words[static_cast<std::size_t>(i)] != extension) {
+        fits = false;
+      }
+    }
+    for (int i = limb + 3; i < 4; ++i) limbs[static_cast<std::size_t>(i)] = extension;
+    // The top limb's sign must be the number's.
+    if (((limbs[3] >> 63) != 0) != (gathered < 0)) fits = false;
+    total_.merge(ExactSum::from_limbs(limbs, !fits));
+  }
 }
 
 ExactSum ExactSum::from_limbs(const std::array<std::uint64_t, 4>& limbs, bool invalid) {
