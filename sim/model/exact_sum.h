@@ -98,8 +98,8 @@ class ExactSum {
 // weight: one addition, no carry, no shift across words. After kFoldEvery terms (2^7 x 2^56
 // stays below a column's 2^63) or when taken, the columns are folded into the ExactSum.
 // Integer addition is associative, so the limbs are those of adding every term to the ExactSum
-// directly; an overflow of the 256-bit range, which needs sums past 1.7e38, is detected on the
-// folded total instead of on a partial sum.
+// directly; an overflow of the 256-bit range, which needs sums past 1.7e38, is detected when a
+// fold adds the columns to the total instead of term by term.
 class DeferredExactSum {
  public:
   void add(double x) {
