@@ -84,9 +84,18 @@ async function compare(page, agents, seed) {
       d.dismiss();
     });
     await desktop.goto(url);
-    // The journey map's words on the bank journey: shown on cards and stages, edited in the
-    // panel (written into the text), saved; on its future state, an edit becomes a change.
+    // Two files opened one after the other, the first answered later: the last one opened shows.
+    const slowFile = '**/api/file?path=retail.yaml';
+    await desktop.route(slowFile, (route) => setTimeout(() => route.continue(), 700));
+    await desktop.click('nav#files button[data-path="retail.yaml"]');
     await desktop.click('nav#files button[data-path="bank_current_account.yaml"]');
+    await desktop.waitForFunction(() => document.querySelector('#title')?.textContent === 'bank_current_account.yaml');
+    await desktop.waitForTimeout(1000);
+    out.last_opened = await desktop.textContent('#title');
+    await desktop.unroute(slowFile);
+    // The journey map's words on the bank journey (opened above): shown on cards and stages,
+    // edited in the panel (written into the text), saved; on its future state, an edit becomes
+    // a change.
     const ad = '.card[data-touchpoint="social_ad"]';
     await desktop.waitForSelector(`${ad} [data-field="pain_points"] li`);
     out.card_words = await desktop.$eval(ad, (c) => ({
@@ -342,7 +351,7 @@ async function compare(page, agents, seed) {
     // base, 4 draws of 2,000 agents, at three widths: how sure it is, both intervals on the
     // cards, the ranking of the guesses with the report's chart, nothing wider than the page.
     await desktop.click('nav#files button[data-path="retail.yaml"]');
-    await desktop.waitForSelector('#start');
+    await desktop.waitForFunction(() => document.querySelector('#title').textContent === 'retail.yaml');
     out.draws_hidden = await desktop.$eval('#draws-box', (b) => b.hidden);
     out.draws = {};
     for (const width of [1400, 1024, 390]) {

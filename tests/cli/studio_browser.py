@@ -54,6 +54,8 @@ with tempfile.TemporaryDirectory() as folder:
     shown = json.loads(driver.stdout.strip().splitlines()[-1])
     print(json.dumps({k: v for k, v in shown.items() if k not in ("desktop", "phone")}))
     check(not shown["errors"], f"errors in the page: {shown['errors']}")
+    check(shown.get("last_opened") == "bank_current_account.yaml",
+          f"two files opened in a row, the first answered late: the page shows {shown.get('last_opened')!r}")
     check("dropout" in shown.get("typed_error", ""), f"no message while typing: {shown.get('typed_error')}")
     check(shown.get("card") == "dropout 30.0%", f"the card after the edit: {shown.get('card')}")
     check(shown.get("kappa_edited"), "the settings' kappa was not edited in the text")

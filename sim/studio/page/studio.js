@@ -78,9 +78,14 @@ async function loadFiles() {
 }
 
 // ---- opening, checking and saving --------------------------------------------------------
+// Files opened one after another load in any order: the one opened last is shown, whichever
+// answer comes first.
+let openSerial = 0;
 async function openFile(path) {
   if (state.text !== state.saved && !confirm(`${state.file.path} has unsaved edits. Leave them?`)) return;
+  const serial = ++openSerial;
   const { data } = await api('GET', `/api/file?path=${encodeURIComponent(path)}`);
+  if (serial !== openSerial) return;
   // Checks and what-if comparisons of the file before are not this file's: drop their answers.
   clearTimeout(checkTimer);
   ++checkSerial;
