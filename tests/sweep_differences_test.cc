@@ -43,7 +43,7 @@ SweepFigures swept(const SweepPlan& plan, std::optional<std::uint64_t> reference
     results.push_back(run_sweep_point(plan, k, base, nullptr, &groups[k]));
   }
   if (!in_groups) groups.clear();
-  return sweep_figures(plan, results, {}, {}, reference, groups);
+  return sweep_figures(plan, results, {}, {}, reference, std::move(groups));
 }
 
 SweepFigures swept_in_groups(const SweepPlan& plan, std::optional<std::uint64_t> reference = {}) {

@@ -672,7 +672,7 @@ std::optional<StoredSweep> SweepJob::run() {
   invocation.threads = threads;
   invocation.processes = static_cast<unsigned>(processes);
   SweepFigures figures =
-      sweep_figures(plan, results, known_figures, totals, request_.reference, groups);
+      sweep_figures(plan, results, known_figures, totals, request_.reference, std::move(groups));
   write_sweep_file(*output_->file, plan, figures, results, invocation, totals);
   // Read back from the file as written, before it is put in place: if showing it fails, the
   // parts stay for a resume.

@@ -274,7 +274,7 @@ SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Ag
                            std::span<const std::optional<PointFigures>> known,
                            std::span<const std::vector<CalendarTotals>> calendar,
                            std::optional<std::uint64_t> reference,
-                           std::span<const std::vector<AgentGroupFigures>> groups) {
+                           std::vector<std::vector<AgentGroupFigures>> groups) {
   if (results.size() != plan.points.size() || (!known.empty() && known.size() != results.size())) {
     throw std::logic_error("sweep_figures: a result per design point is needed");
   }
@@ -318,10 +318,11 @@ SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Ag
   // Calendar journeys' agents interact (queues, staff): their groups would not be independent.
   const std::uint64_t per_replication = agent_groups_for(plan.experiment.agents);
   const PairedUnits units =
-      paired_units(replications, calendar_plan ? decltype(groups){} : groups, overall,
-                   calendar_plan ? 0 : per_replication);
+      paired_units(replications,
+                   calendar_plan ? std::span<const std::vector<AgentGroupFigures>>{} : groups,
+                   overall, calendar_plan ? 0 : per_replication);
   if (units.method == kAgentGroupsMethod) {
-    figures.agent_groups.assign(groups.begin(), groups.end());
+    figures.agent_groups = std::move(groups);
     figures.groups_per_replication = per_replication;
   }
   const std::size_t metric_index = static_cast<std::size_t>(metric - kHeadlineFigures.data());

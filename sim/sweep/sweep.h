@@ -149,12 +149,12 @@ struct SweepFigures {
 // `reference` names the point the differences are taken from (default: sweep_reference's).
 // `groups[k]`, point k's agent groups' figures (run_sweep_points): with them for every point
 // of a plain journey, the differences and intervals are paired by agent group, else by
-// replication.
+// replication; the figures then keep them (`agent_groups`), moved, not copied.
 SweepFigures sweep_figures(const SweepPlan& plan, std::span<const std::vector<Aggregate>> results,
                            std::span<const std::optional<PointFigures>> known = {},
                            std::span<const std::vector<CalendarTotals>> calendar = {},
                            std::optional<std::uint64_t> reference = {},
-                           std::span<const std::vector<AgentGroupFigures>> groups = {});
+                           std::vector<std::vector<AgentGroupFigures>> groups = {});
 
 // A point's headline figures in kHeadlineFigures order: each replication's values, and the
 // figures over the replications.
