@@ -54,19 +54,15 @@ void expect_same_order_as_heap(std::uint32_t seed, double spread_hours, int even
   std::uniform_int_distribution<int> pushes(0, 3);
   std::bernoulli_distribution same_time(0.2);
   std::bernoulli_distribution far(0.05);
-  EventQueue<TestEvent, Later> queue;
-  std::priority_queue<TestEvent, std::vector<TestEvent>, Later> heap;
+  QueueBesideHeap both;
+  auto& queue = both.queue;
+  auto& heap = both.heap;
   double clock = 0.0;
-  std::uint64_t order = 0;
   int pushed = 0;
   auto push = [&] {
-    TestEvent e;
-    e.time = same_time(random) ? clock : clock + ahead(random);
-    if (far(random)) e.time = clock + 20.0 + 100.0 * ahead(random);  // beyond the ring
-    e.kind = kind(random);
-    e.order = order++;
-    queue.push(e);
-    heap.push(e);
+    double time = same_time(random) ? clock : clock + ahead(random);
+    if (far(random)) time = clock + 20.0 + 100.0 * ahead(random);  // beyond the ring
+    both.push(time, kind(random));
     ++pushed;
   };
   for (int k = 0; k < 10; ++k) push();
